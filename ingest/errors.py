@@ -1,0 +1,33 @@
+"""Why a file could not become a Document.
+
+One root, ``IngestError``, so the pipeline can catch every expected failure of a single file
+and turn it into an ``IngestFailure`` for the report, while a programming error (any other
+exception) is still visible as such. The message of each error is what the user reads in the
+ingest report, so it says what is wrong with the *file*, not which library complained.
+"""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """A file could not be ingested; ``str(err)`` is the reason shown to the user."""
+
+
+class UnsupportedFormat(IngestError):
+    """The content is not a format any registered extractor handles."""
+
+
+class ExtractionError(IngestError):
+    """The file claims a supported format but is broken, empty, encrypted or truncated."""
+
+
+class NoTextLayer(ExtractionError):
+    """A PDF whose pages are images only (a scan): there is nothing to index without OCR."""
+
+
+class ExtractionTimeout(ExtractionError):
+    """The parser did not finish within the time budget (a looping or pathological file)."""
+
+
+class UnsafeFile(ExtractionError):
+    """Refused before parsing because parsing could exhaust memory (e.g. a zip bomb)."""

@@ -1,0 +1,272 @@
+"""PDF text extraction, with a time limit and clear errors for the PDFs that have no text.
+
+Two engines are available: ``pypdfium2`` (PDFium, C++) and ``pdfminer`` (pdfminer.six, pure
+Python). The default is chosen by measurement (see bench/README.md "PDF extraction"); the other
+stays selectable through ``configure(engine=…)`` or ``GOVSEARCH_PDF_ENGINE``.
+
+Because a malformed PDF can make any parser loop or explode, extraction runs in a child
+process with a time limit (``GOVSEARCH_PDF_TIMEOUT`` seconds, default 60; ``0`` runs
+in-process without a guard, e.g. for benchmarks). The child is started from a fork server so
+that it is safe even when the caller has threads (a web server).
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import re
+import threading
+from dataclasses import dataclass, replace
+
+from ingest.errors import ExtractionError, ExtractionTimeout, IngestError, NoTextLayer
+from ingest.formats.base import Extracted
+from ingest.formats.registry import Format, register
+
+ENGINES: tuple[str, ...] = ("pypdfium2", "pdfminer")
+_IMAGE_RE = re.compile(rb"/Subtype\s*/Image")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
+_PAGE_NO_RE = re.compile(
+    r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/共]\s*\d{1,4}\s*页?)?[-—–－\s]*$"
+)
+_MIN_CHARS_PER_PAGE = 5
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """How PDFs are extracted: engine name, time limit in seconds (None: no child process)."""
+
+    engine: str = "pypdfium2"
+    timeout: float | None = 60.0
+
+
+def _options_from_env() -> PdfOptions:
+    engine = os.environ.get("GOVSEARCH_PDF_ENGINE", PdfOptions.engine)
+    raw = os.environ.get("GOVSEARCH_PDF_TIMEOUT", "")
+    timeout: float | None = PdfOptions.timeout
+    if raw:
+        timeout = float(raw) or None
+    return PdfOptions(engine=engine, timeout=timeout)
+
+
+_options = _options_from_env()
+
+
+def configure(*, engine: str | None = None, timeout: float | None | str = "keep") -> PdfOptions:
+    """Change the engine and/or time limit used by ``extract``; returns the new options."""
+    global _options
+    if engine is not None and engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}; choose one of {ENGINES}")
+    new = _options
+    if engine is not None:
+        new = replace(new, engine=engine)
+    if timeout != "keep":
+        new = replace(new, timeout=float(timeout) if timeout else None)  # type: ignore[arg-type]
+    _options = new
+    return new
+
+
+def options() -> PdfOptions:
+    """The options ``extract`` currently uses."""
+    return _options
+
+
+def sniff(data: bytes) -> bool:
+    """PDF files start with ``%PDF-`` (some have a little junk before it)."""
+    return b"%PDF-" in data[:1024]
+
+
+def extract(data: bytes, filename: str) -> Extracted:
+    """Extract with the configured engine and time limit."""
+    return extract_with(data, _options)
+
+
+def extract_with(data: bytes, opts: PdfOptions) -> Extracted:
+    """Extract a PDF's text with explicit options (see ``PdfOptions``)."""
+    if opts.engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {opts.engine!r}; choose one of {ENGINES}")
+    if not sniff(data):
+        raise ExtractionError("not a PDF (no %PDF header)")
+    if b"%%EOF" not in data[-4096:]:
+        raise ExtractionError("truncated or incomplete PDF (no %%EOF end marker)")
+    if opts.timeout:
+        pages, meta = _in_child(opts.engine, data, opts.timeout)
+    else:
+        pages, meta = run_engine(opts.engine, data)
+    return _assemble(pages, meta, data)
+
+
+def run_engine(engine: str, data: bytes) -> tuple[list[str], dict[str, str]]:
+    """Raw per-page text and document info of one engine, in this process (no time limit)."""
+    try:
+        if engine == "pypdfium2":
+            return _pdfium(data)
+        return _pdfminer(data)
+    except IngestError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a property of the file
+        msg = str(exc) or type(exc).__name__
+        if "password" in msg.lower() or "encrypt" in msg.lower():
+            raise ExtractionError("encrypted PDF (password required)") from None
+        raise ExtractionError(f"damaged PDF, cannot be parsed ({msg})") from None
+
+
+def _pdfium(data: bytes) -> tuple[list[str], dict[str, str]]:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        meta = {k: v for k, v in doc.get_metadata_dict().items() if v}
+        pages = []
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    finally:
+        doc.close()
+    return pages, meta
+
+
+def _pdfminer(data: bytes) -> tuple[list[str], dict[str, str]]:
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextContainer
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+
+    meta: dict[str, str] = {}
+    doc = PDFDocument(PDFParser(io.BytesIO(data)))
+    for info in doc.info:
+        for key, value in info.items():
+            text = _pdf_string(value)
+            if text:
+                meta[key] = text
+    pages = []
+    for layout in extract_pages(io.BytesIO(data)):
+        pages.append("".join(el.get_text() for el in layout if isinstance(el, LTTextContainer)))
+    return pages, meta
+
+
+def _pdf_string(value: object) -> str:
+    from pdfminer.psparser import PSLiteral
+    from pdfminer.utils import decode_text
+
+    if hasattr(value, "resolve"):
+        value = value.resolve()  # type: ignore[union-attr]
+    if isinstance(value, bytes):
+        if value.startswith((b"\xfe\xff", b"\xff\xfe")):
+            return value.decode("utf-16", errors="replace").strip()
+        return decode_text(value).strip()
+    if isinstance(value, PSLiteral):
+        return str(value.name)
+    return str(value).strip() if isinstance(value, str | int | float) else ""
+
+
+def _child(conn: multiprocessing.connection.Connection, engine: str, data: bytes) -> None:
+    try:
+        conn.send(("ok", run_engine(engine, data)))
+    except IngestError as exc:
+        conn.send(("error", str(exc)))
+    except BaseException as exc:  # noqa: BLE001 - report, never hang the parent
+        conn.send(("error", f"damaged PDF, cannot be parsed ({exc})"))
+    finally:
+        conn.close()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Plain fork when we are single-threaded (cheapest, works from any ``__main__``);
+    a fork server when threads exist, because forking a threaded process can deadlock."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _in_child(engine: str, data: bytes, timeout: float) -> tuple[list[str], dict[str, str]]:
+    ctx = _context()
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, engine, data), daemon=True)
+    try:
+        proc.start()
+    finally:
+        child.close()
+    try:
+        if not parent.poll(timeout) and proc.is_alive():
+            raise ExtractionTimeout(
+                f"PDF parsing exceeded the {timeout:g} s time limit "
+                "(malformed or pathological file)"
+            )
+        try:
+            status, payload = parent.recv()
+        except EOFError:
+            raise ExtractionError("PDF parser crashed on this file") from None
+    finally:
+        parent.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        proc.close()
+    if status == "error":
+        raise ExtractionError(payload)
+    return payload
+
+
+def _assemble(pages: list[str], meta: dict[str, str], data: bytes) -> Extracted:
+    cleaned = [_CONTROL_RE.sub("", p.replace("\r\n", "\n").replace("\r", "\n")) for p in pages]
+    chars = sum(len(re.sub(r"\s", "", p)) for p in cleaned)
+    if chars < _MIN_CHARS_PER_PAGE * max(1, len(cleaned)) and chars < 50:
+        if _IMAGE_RE.search(data):
+            raise NoTextLayer("no text layer (needs OCR)")
+        raise ExtractionError("PDF contains no text" if pages else "PDF has no pages")
+    text = "\n".join(_strip_running_lines(cleaned)).strip("\n")
+    props = {
+        key.lower(): value
+        for key, value in meta.items()
+        if key in ("Author", "Subject", "Keywords", "Creator", "Producer")
+    }
+    for key, name in (("CreationDate", "created"), ("ModDate", "modified")):
+        if meta.get(key):
+            props[name] = meta[key]
+    props["pages"] = str(len(pages))
+    title = meta.get("Title", "").strip()
+    if not re.search(r"[\u4e00-\u9fff]", title):
+        title = ""  # "Microsoft Word - 1.doc" and the like say nothing about the document
+    return Extracted(text=text, title=title, properties=props)
+
+
+def _strip_running_lines(pages: list[str]) -> list[str]:
+    """Drop page numbers and running headers/footers repeated at the top/bottom of pages.
+
+    They are layout, not content: left in, they split sentences at every page break and make
+    the agency name in a header match every page of every document.
+    """
+    split = [[ln.rstrip() for ln in p.split("\n")] for p in pages]
+    edges: dict[str, int] = {}
+    for lines in split:
+        body = [ln for ln in lines if ln.strip()]
+        for ln in set(body[:2] + body[-2:]):
+            key = re.sub(r"\d+", "#", ln.strip())
+            edges[key] = edges.get(key, 0) + 1
+    threshold = max(3, len(pages) // 2 + 1)
+    out = []
+    for lines in split:
+        idx = [i for i, ln in enumerate(lines) if ln.strip()]
+        edge = set(idx[:2] + idx[-2:])
+        keep = []
+        for i, ln in enumerate(lines):
+            s = ln.strip()
+            if i in edge and (
+                _PAGE_NO_RE.match(s) or edges.get(re.sub(r"\d+", "#", s), 0) >= threshold
+            ):
+                continue
+            keep.append(ln)
+        out.append("\n".join(keep).strip("\n"))
+    return out
+
+
+register(Format(name="pdf", extensions=("pdf",), extract=extract, sniff=sniff))

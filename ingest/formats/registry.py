@@ -1,0 +1,111 @@
+"""The one table of file formats.
+
+Built-in formats register themselves here through ``register()`` exactly as a fifth format
+would, so there is no special path for the built-ins. Detection looks at the *content* first
+(magic bytes, HTML sniffing) because real archives are full of misnamed files (a ``.doc`` that
+is really HTML, a ``.docx`` that is plain text); the extension is only a fallback, and then
+the chosen extractor validates the bytes itself and raises a clear error if they are wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from ingest.errors import ExtractionError, UnsupportedFormat
+from ingest.formats.base import Extracted, Extractor
+
+
+@dataclass(frozen=True)
+class Format:
+    """A registered format: its name, its extensions, a content sniffer and the extractor.
+
+    ``sniff`` must be cheap (it sees the whole byte string but should only peek at it) and
+    return True only when the content is unmistakably this format.
+    """
+
+    name: str
+    extensions: tuple[str, ...]
+    extract: Extractor
+    sniff: Callable[[bytes], bool] | None = None
+
+
+_FORMATS: dict[str, Format] = {}
+
+# Magic numbers of formats we do not handle, so the error says what the file is.
+_KNOWN_UNSUPPORTED: tuple[tuple[bytes, str], ...] = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy OLE2 file (.doc/.xls/.ppt); convert it to .docx"),
+    (b"{\\rtf", "RTF document; convert it to .docx"),
+    (b"\x89PNG", "PNG image (needs OCR)"),
+    (b"\xff\xd8\xff", "JPEG image (needs OCR)"),
+    (b"GIF8", "GIF image"),
+    (b"II*\x00", "TIFF image (needs OCR)"),
+    (b"MM\x00*", "TIFF image (needs OCR)"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"Rar!", "RAR archive"),
+    (b"7z\xbc\xaf", "7z archive"),
+)
+
+
+def register(fmt: Format, *, replace: bool = False) -> None:
+    """Add a format to the table; refuse to silently shadow an existing one."""
+    if fmt.name in _FORMATS and not replace:
+        raise ValueError(f"format {fmt.name!r} is already registered")
+    _FORMATS[fmt.name] = fmt
+
+
+def formats() -> tuple[Format, ...]:
+    """All registered formats in registration order."""
+    _ensure_builtins()
+    return tuple(_FORMATS.values())
+
+
+def get(name: str) -> Format:
+    """The registered format called ``name``."""
+    _ensure_builtins()
+    try:
+        return _FORMATS[name]
+    except KeyError:
+        raise UnsupportedFormat(f"no extractor registered for format {name!r}") from None
+
+
+def detect(data: bytes, filename: str) -> Format:
+    """Pick the format for these bytes: content sniffing first, then the file extension."""
+    _ensure_builtins()
+    if not data:
+        raise ExtractionError("empty file (0 bytes)")
+    for fmt in _FORMATS.values():
+        if fmt.sniff is not None and fmt.sniff(data):
+            return fmt
+    for magic, what in _KNOWN_UNSUPPORTED:
+        if data.startswith(magic):
+            raise UnsupportedFormat(f"unsupported file type: {what}")
+    ext = PurePath(filename).suffix.lower().lstrip(".")
+    for fmt in _FORMATS.values():
+        if ext and ext in fmt.extensions:
+            return fmt
+    shown = f"'.{ext}'" if ext else "without extension"
+    names = ", ".join(f.name for f in _FORMATS.values())
+    raise UnsupportedFormat(
+        f"unsupported file type {shown}: content not recognised as any of {names}"
+    )
+
+
+def extract(data: bytes, filename: str) -> tuple[str, Extracted]:
+    """Detect the format and extract; returns ``(format name, Extracted)``."""
+    fmt = detect(data, filename)
+    return fmt.name, fmt.extract(data, filename)
+
+
+_loaded = False
+
+
+def _ensure_builtins() -> None:
+    """Import the built-in format modules once; each registers itself on import."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    # Order matters for sniffing: binary magic numbers before the HTML text sniffer.
+    from ingest.formats import docx, html, pdf, txt  # noqa: F401

@@ -1,0 +1,22 @@
+"""Plain text files: decode (see ``encoding``) and normalise line breaks."""
+
+from __future__ import annotations
+
+from ingest.errors import ExtractionError
+from ingest.formats.base import Extracted
+from ingest.formats.encoding import decode, normalise_newlines
+from ingest.formats.registry import Format, register
+
+
+def extract(data: bytes, filename: str) -> Extracted:
+    """Decode a text file; refuses binary content that merely carries a .txt name."""
+    text, encoding = decode(data)
+    if "\x00" in text:
+        raise ExtractionError(f"binary content, not text (decoded as {encoding})")
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise ExtractionError("file contains only whitespace")
+    return Extracted(text=text, properties={"encoding": encoding})
+
+
+register(Format(name="txt", extensions=("txt", "text"), extract=extract))
