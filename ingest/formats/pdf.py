@@ -243,15 +243,16 @@ def _strip_running_lines(pages: list[str]) -> list[str]:
     """Drop page numbers and running headers/footers repeated at the top/bottom of pages.
 
     They are layout, not content: left in, they split sentences at every page break and make
-    the agency name in a header match every page of every document.
+    the agency name in a header match every page of every document. Only lines repeated
+    *verbatim* count as running lines (numbered lines such as "第 3 條" that often open a page
+    differ from page to page and are content); page numbers are recognised by pattern.
     """
     split = [[ln.rstrip() for ln in p.split("\n")] for p in pages]
     edges: dict[str, int] = {}
     for lines in split:
-        body = [ln for ln in lines if ln.strip()]
+        body = [ln.strip() for ln in lines if ln.strip()]
         for ln in set(body[:2] + body[-2:]):
-            key = re.sub(r"\d+", "#", ln.strip())
-            edges[key] = edges.get(key, 0) + 1
+            edges[ln] = edges.get(ln, 0) + 1
     threshold = max(3, len(pages) // 2 + 1)
     out = []
     for lines in split:
@@ -260,9 +261,7 @@ def _strip_running_lines(pages: list[str]) -> list[str]:
         keep = []
         for i, ln in enumerate(lines):
             s = ln.strip()
-            if i in edge and (
-                _PAGE_NO_RE.match(s) or edges.get(re.sub(r"\d+", "#", s), 0) >= threshold
-            ):
+            if i in edge and (_PAGE_NO_RE.match(s) or edges.get(s, 0) >= threshold):
                 continue
             keep.append(ln)
         out.append("\n".join(keep).strip("\n"))
