@@ -1,0 +1,30 @@
+"""Overlapping character bigrams: the recall field.
+
+Word tokens rank well but cannot find a string that jieba never cut out (农业 inside
+中国农业发展银行, 珀 inside 琥珀). Bigrams over the text with whitespace and punctuation removed
+make every substring of two or more characters findable as a phrase of bigrams, and a phrase of
+bigrams matches exactly the documents containing that substring (ignoring whitespace and
+punctuation), which is what a quoted phrase means here.
+"""
+
+from __future__ import annotations
+
+from operator import add
+
+from analyzers.chars import strip_skippable
+
+
+def bigram_list(normalized: str) -> list[str]:
+    """Bigrams of already-normalised text; a one-character text yields that character."""
+    s = strip_skippable(normalized)
+    if len(s) == 1:
+        return [s]
+    return list(map(add, s, s[1:]))
+
+
+def bigram_string(normalized: str) -> str:
+    """Bigrams joined by spaces, ready for a whitespace-tokenised index field."""
+    s = strip_skippable(normalized)
+    if len(s) == 1:
+        return s
+    return " ".join(map(add, s, s[1:]))

@@ -1,0 +1,168 @@
+"""文号 (document numbers): recognise them and reduce every written variant to one key.
+
+Citizens type 苏政办发[2021]12号, 苏政办发(2021)12号, full-width digits, 苏政办发2021年12号 or
+the bare 苏政办发202112号 for the number printed as 苏政办发〔2021〕12号; all must meet. A key is
+``<issuer><year>-<serial>`` for yearly numbers and ``<issuer>#<serial>`` for order numbers
+(国务院令第86号, 华总一义字第11200045431号). In running text the issuer's left edge is unknown
+(…的通知国办发〔2019〕5号), so documents index every issuer suffix of 2–10 characters; a query
+uses exactly the issuer it was given. Input must already be normalised (NFKC, simplified).
+"""
+
+from __future__ import annotations
+
+import re
+
+_OPEN = r"[〔\[(【［〈{<《]"
+_CLOSE = r"[〕\])】］〉}>》]"
+_ISSUER = r"([\u4e00-\u9fff]{1,20})"
+_YEAR = r"((?:19|20)\d\d)"
+_SERIAL = r"(\d{1,6})"
+_CN_NUM = "〇零一二三四五六七八九十百千两"
+
+_YEARLY = re.compile(
+    _ISSUER + r"\s*" + _OPEN + r"\s*" + _YEAR + r"\s*" + _CLOSE + r"\s*第?" + _SERIAL + r"\s*号"
+)
+_YEARLY_NIAN = re.compile(_ISSUER + _YEAR + r"年第?" + _SERIAL + "号")
+_ORDER = re.compile(_ISSUER + r"第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号")
+_BARE = re.compile(r"^" + _ISSUER + _YEAR + r"(\d{1,6})号?$")
+_DIGIT_WRAP = re.compile(r"(?<=\d)\s+(?=\d)")
+
+_MIN_ISSUER, _MAX_ISSUER = 2, 10
+
+
+def _cn_to_int(text: str) -> int | None:
+    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+    digits.update({"零": 0, "两": 2})
+    if all(c in digits for c in text):  # 二〇二一 style
+        return int("".join(str(digits[c]) for c in text))
+    total, current = 0, 0
+    for ch in text:
+        if ch in digits:
+            current = digits[ch]
+        elif ch in "十百千":
+            unit = {"十": 10, "百": 100, "千": 1000}[ch]
+            total += (current or 1) * unit
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _serial(text: str) -> str | None:
+    if text.isdigit():
+        return str(int(text))
+    value = _cn_to_int(text)
+    return None if value is None else str(value)
+
+
+def _key(issuer: str, year: str | None, serial: str) -> str:
+    return f"{issuer}{year}-{serial}" if year else f"{issuer}#{serial}"
+
+
+def canonical(text: str) -> str | None:
+    """The key of a whole string that *is* a 文号 (a query or a catalog value), else None."""
+    s = _DIGIT_WRAP.sub("", text.strip())
+    s = re.sub(r"\s+", "", s)
+    for pattern in (_YEARLY, _YEARLY_NIAN):
+        m = pattern.fullmatch(s)
+        if m:
+            return _key(m.group(1), m.group(2), str(int(m.group(3))))
+    m = _ORDER.fullmatch(s)
+    if m:
+        serial = _serial(m.group(2))
+        if serial is not None:
+            return _key(m.group(1), None, serial)
+    m = _BARE.match(s)
+    if m:
+        return _key(m.group(1), m.group(2), str(int(m.group(3))))
+    return None
+
+
+def _issuer_suffixes(issuer: str) -> list[str]:
+    n = len(issuer)
+    lo = min(_MIN_ISSUER, n)
+    return [issuer[n - k :] for k in range(lo, min(_MAX_ISSUER, n) + 1)]
+
+
+_NUM_YEARLY = re.compile(
+    _OPEN
+    + r"\s*"
+    + _YEAR
+    + r"\s*"
+    + _CLOSE
+    + r"\s*第?"
+    + _SERIAL
+    + r"\s*号|"
+    + _YEAR
+    + r"年第?"
+    + _SERIAL
+    + "号"
+)
+_NUM_ORDER = re.compile(r"第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号")
+
+
+def _issuer_before(s: str, pos: int) -> str:
+    """The run of Han characters (at most 20) that ends at ``pos``, skipping spaces."""
+    end = pos
+    while end > 0 and s[end - 1] == " ":
+        end -= 1
+    start = end
+    while start > 0 and end - start < 20 and "\u4e00" <= s[start - 1] <= "\u9fff":
+        start -= 1
+    return s[start:end]
+
+
+def keys_in_text(text: str) -> list[str]:
+    """All keys of the 文号 found in running text (every plausible issuer suffix).
+
+    The number part is found first and the issuer read backwards from it: a regex that starts
+    with the issuer would retry at every Han character of the document.
+    """
+    s = _DIGIT_WRAP.sub("", text)
+    keys: dict[str, None] = {}
+    for m in _NUM_YEARLY.finditer(s):
+        issuer = _issuer_before(s, m.start())
+        if not issuer:
+            continue
+        year = m.group(1) or m.group(3)
+        serial = str(int(m.group(2) or m.group(4)))
+        for suffix in _issuer_suffixes(issuer):
+            keys[_key(suffix, year, serial)] = None
+    for m in _NUM_ORDER.finditer(s):
+        issuer = _issuer_before(s, m.start())
+        serial = _serial(m.group(1))
+        if not issuer or serial is None or issuer.endswith("年"):
+            continue
+        for suffix in _issuer_suffixes(issuer):
+            keys[_key(suffix, None, serial)] = None
+    return list(keys)
+
+
+def keys_for_value(doc_number: str) -> list[str]:
+    """Keys for a catalog 文号 value: its own key plus issuer suffixes (国务院令 ⊂ 中华人民共和国国务院令)."""
+    if not doc_number.strip():
+        return []
+    keys = keys_in_text(doc_number)
+    key = canonical(doc_number)
+    if key and key not in keys:
+        keys.insert(0, key)
+    return keys
+
+
+def find_in_query(text: str) -> list[tuple[int, int, str]]:
+    """Spans of 文号 inside a query, with their keys: ``(start, end, key)``.
+
+    The issuer is taken as the run of Han characters directly before the number, as typed.
+    """
+    spans: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    patterns = (_YEARLY, _YEARLY_NIAN, _ORDER, re.compile(_ISSUER + _YEAR + r"(\d{1,6})号"))
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            key = canonical(m.group(0))
+            if key:
+                spans.append((m.start(), m.end(), key))
+                taken.append((m.start(), m.end()))
+    return sorted(spans)

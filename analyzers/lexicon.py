@@ -1,0 +1,72 @@
+"""Shipped, editable word lists: query stop words and abbreviation synonyms.
+
+Both are plain text files in ``analyzers/data`` so that an archive can edit them without touching
+code; both are written in Simplified Chinese because they are applied to normalised text.
+An extra synonyms file can be named with ``GOVSEARCH_SYNONYMS``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from analyzers.normalize import normalize
+from analyzers.segment import _data_lines
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """Question and function words that must not decide whether a document matches."""
+    return frozenset(normalize(w) for w in _data_lines("stopwords.txt"))
+
+
+def _parse_synonyms(lines: list[str]) -> dict[str, tuple[str, ...]]:
+    rules: dict[str, tuple[str, ...]] = {}
+    for line in lines:
+        if "=>" not in line:
+            continue
+        left, right = line.split("=>", 1)
+        targets = tuple(
+            normalize(t.strip()) for t in right.replace("，", ",").split(",") if t.strip()
+        )
+        for abbr in left.replace("，", ",").split(","):
+            abbr = normalize(abbr.strip())
+            if abbr and targets:
+                merged = rules.get(abbr, ()) + tuple(t for t in targets if t != abbr)
+                rules[abbr] = tuple(dict.fromkeys(merged))
+    return rules
+
+
+@functools.cache
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """``abbreviation → official wordings``; the shipped file plus ``GOVSEARCH_SYNONYMS``."""
+    lines = _data_lines("synonyms.txt")
+    extra = os.environ.get("GOVSEARCH_SYNONYMS")
+    if extra and Path(extra).is_file():
+        lines += [
+            ln.strip()
+            for ln in Path(extra).read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")
+        ]
+    return _parse_synonyms(lines)
+
+
+def find_synonyms(normalized_query: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """Non-overlapping abbreviation spans in a query, longest match first, left to right."""
+    rules = synonyms()
+    if not rules:
+        return []
+    longest = max(len(k) for k in rules)
+    spans: list[tuple[int, int, str, tuple[str, ...]]] = []
+    i, n = 0, len(normalized_query)
+    while i < n:
+        for size in range(min(longest, n - i), 1, -1):
+            piece = normalized_query[i : i + size]
+            if piece in rules:
+                spans.append((i, i + size, piece, rules[piece]))
+                i += size
+                break
+        else:
+            i += 1
+    return spans

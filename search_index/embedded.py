@@ -1,0 +1,347 @@
+"""The embedded default backend: a tantivy index in a folder, no server.
+
+Chosen by measurement (DESIGN.md): at 100k documents tantivy-py answered ranked top-10 queries in
+p50 0.4 ms / p95 1.9 ms with the same hit sets as SQLite FTS5 (p50 17 ms / p95 100 ms, growing
+with the number of matches), built 2× faster and 2.4× smaller. Token streams arrive already
+analysed and are indexed with a whitespace tokenizer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from govsearch.errors import BackendUnavailable, Conflict
+from search_index.fields import FACET_FIELDS, INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
+from search_index.plan import Bool, MatchAll, MatchNone, Node, Phrase, Plan, Range, Regex, Term
+from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
+from search_index.query import StoredDocument
+from search_index.stored import encode_metadata, stored_document
+from search_index.textstore import TextStore
+
+SCHEMA_VERSION = "1"
+_FAST_KEYWORDS = {"category", "agency", "validity", "disclosure"}
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw")
+    sb.add_unsigned_field("id_num", indexed=True, fast=True)
+    sb.add_unsigned_field("hash_num", fast=True)
+    for name in TOKEN_FIELDS:
+        sb.add_text_field(name, tokenizer_name="ws", index_option="position")
+    for name in KEYWORD_FIELDS:
+        if name == "id":
+            continue
+        sb.add_text_field(
+            name, tokenizer_name="raw", index_option="basic", fast=name in _FAST_KEYWORDS
+        )
+    for name in INT_FIELDS:
+        sb.add_integer_field(name, indexed=True, fast=True)
+    sb.add_bytes_field("meta", stored=True)
+    sb.add_bytes_field("extra", stored=True)
+    return sb.build()
+
+
+def id_number(doc_id: str) -> int:
+    return int(doc_id[:16], 16)
+
+
+def hash_number(content_hash: str) -> int:
+    return int(content_hash[:16], 16) if content_hash else 0
+
+
+class EmbeddedIndex:
+    """A tantivy index under ``<data_dir>/index``; readers reload when a writer commits."""
+
+    name = "embedded"
+
+    def __init__(self, data_dir: Path, *, writer_heap: int = 256_000_000, threads: int = 2):
+        self.path = Path(data_dir) / "index"
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.texts = TextStore(Path(data_dir) / "texts")
+        self.schema = _schema()
+        self._check_version()
+        self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        self.index.register_tokenizer(
+            "ws", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+        )
+        self._writer_heap = writer_heap
+        self._threads = threads
+        self._lock = threading.Lock()
+        self._meta_mtime = 0.0
+        self._reload(force=True)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def _check_version(self) -> None:
+        marker = self.path / "govsearch-schema.json"
+        current = {"schema": SCHEMA_VERSION}
+        if marker.exists():
+            found = json.loads(marker.read_text())
+            if found != current:
+                raise Conflict(
+                    f"index at {self.path} was built with schema {found}, this version needs "
+                    f"{current}; rebuild it with `govsearch reindex` or delete the folder",
+                    path=str(self.path),
+                )
+        else:
+            marker.write_text(json.dumps(current))
+
+    def _reload(self, force: bool = False) -> None:
+        meta = self.path / "meta.json"
+        try:
+            mtime = meta.stat().st_mtime_ns
+        except FileNotFoundError:
+            mtime = 0
+        if force or mtime != self._meta_mtime:
+            self.index.reload()
+            self._meta_mtime = mtime
+
+    def _searcher(self) -> tantivy.Searcher:
+        self._reload()
+        return self.index.searcher()
+
+    def close(self) -> None:
+        pass
+
+    def health(self) -> dict[str, Any]:
+        return {
+            "backend": self.name,
+            "status": "ok",
+            "path": str(self.path),
+            "documents": self.count(),
+        }
+
+    # -- writes --------------------------------------------------------------------------
+    def _writer(self) -> tantivy.IndexWriter:
+        try:
+            return self.index.writer(heap_size=self._writer_heap, num_threads=self._threads)
+        except ValueError as exc:  # another process holds the writer lock
+            raise Conflict(
+                "the index is being written by another process (an ingest is running); "
+                "try again when it has finished",
+                path=str(self.path),
+            ) from exc
+
+    def _tantivy_doc(self, item: IndexedDocument) -> tantivy.Document:
+        doc = item.doc
+        d = tantivy.Document()
+        d.add_text("id", doc.id)
+        d.add_unsigned("id_num", id_number(doc.id))
+        d.add_unsigned("hash_num", hash_number(doc.content_hash))
+        for name, value in item.tokens.items():
+            if value:
+                d.add_text(name, value)
+        for name, values in item.keywords.items():
+            for v in values:
+                if v:
+                    d.add_text(name, v)
+        for name, value in item.ints.items():
+            d.add_integer(name, int(value))
+        d.add_bytes("meta", encode_metadata(doc, item.source))
+        d.add_bytes("extra", json.dumps(item.stored, ensure_ascii=False).encode("utf-8"))
+        return d
+
+    def write(
+        self, docs: Iterable[IndexedDocument], *, commit_every: int = 5000
+    ) -> Iterator[WriteResult]:
+        """Upsert by id (delete-then-add in one commit, so a document is never there twice)."""
+        with self._lock:
+            writer = self._writer()
+            pending: list[WriteResult] = []
+            try:
+                for item in docs:
+                    try:
+                        self.texts.put(item.doc.id, item.doc.text, item.normalized)
+                        writer.delete_documents_by_term("id", item.doc.id)
+                        writer.add_document(self._tantivy_doc(item))
+                        pending.append(WriteResult(item.doc.id, item.doc.path, True))
+                    except (ValueError, OverflowError) as exc:
+                        yield WriteResult(item.doc.id, item.doc.path, False, str(exc))
+                        continue
+                    if len(pending) >= commit_every:
+                        writer.commit()
+                        yield from pending
+                        pending = []
+                writer.commit()
+                yield from pending
+                pending = []
+            finally:
+                if pending:  # the consumer stopped early or a commit failed: not durable
+                    writer.rollback()
+                writer.wait_merging_threads()
+        self._reload(force=True)
+
+    def delete(self, ids: Iterable[str]) -> int:
+        ids = list(ids)
+        if not ids:
+            return 0
+        with self._lock:
+            writer = self._writer()
+            try:
+                for i in ids:
+                    writer.delete_documents_by_term("id", i)
+                writer.commit()
+                for i in ids:
+                    self.texts.delete(i)
+            finally:
+                writer.wait_merging_threads()
+        self._reload(force=True)
+        return len(ids)
+
+    # -- reads ---------------------------------------------------------------------------
+    def _compile(self, node: Node) -> tantivy.Query:
+        q = tantivy.Query
+        s = self.schema
+        if isinstance(node, Term):
+            value: Any = int(node.value) if node.field in INT_FIELDS else node.value
+            out = q.term_query(s, node.field, value)
+        elif isinstance(node, Phrase):
+            if len(node.tokens) == 1:
+                out = q.term_query(s, node.field, node.tokens[0])
+            else:
+                out = q.phrase_query(s, node.field, list(node.tokens), node.slop)
+        elif isinstance(node, Regex):
+            out = q.regex_query(s, node.field, node.pattern)
+        elif isinstance(node, Range):
+            out = q.range_query(
+                s,
+                node.field,
+                tantivy.FieldType.Integer,
+                node.lo if node.lo is not None else 1,
+                node.hi if node.hi is not None else 99_991_231,
+            )
+        elif isinstance(node, MatchAll):
+            out = q.all_query()
+        elif isinstance(node, MatchNone):
+            return q.empty_query()
+        elif isinstance(node, Bool):
+            subs: list[tuple[tantivy.Occur, tantivy.Query]] = []
+            subs += [(tantivy.Occur.Must, self._compile(n)) for n in node.must]
+            subs += [
+                (tantivy.Occur.Must, q.const_score_query(self._compile(n), 0.0))
+                for n in node.filter
+            ]
+            subs += [(tantivy.Occur.Should, self._compile(n)) for n in node.should]
+            subs += [(tantivy.Occur.MustNot, self._compile(n)) for n in node.must_not]
+            if not node.must and not node.filter and not node.should:
+                subs.append((tantivy.Occur.Must, q.all_query()))
+            if node.min_should and node.should:
+                out = q.boolean_query(subs, node.min_should)
+            else:
+                out = q.boolean_query(subs)
+        else:  # pragma: no cover - the plan types are closed
+            raise TypeError(f"unknown plan node {node!r}")
+        boost = getattr(node, "boost", 1.0)
+        return q.boost_query(out, boost) if boost != 1.0 else out
+
+    def _full_query(self, plan: Plan) -> tantivy.Query:
+        return self._compile(Bool(must=(plan.query,), filter=plan.filters))
+
+    def search(
+        self,
+        plan: Plan,
+        *,
+        offset: int = 0,
+        limit: int = 10,
+        sort: str = "relevance",
+        facets: tuple[str, ...] = (),
+        facet_size: int = 30,
+    ) -> BackendResult:
+        searcher = self._searcher()
+        query = self._full_query(plan)
+        kwargs: dict[str, Any] = {"limit": max(limit, 1), "offset": offset, "count": True}
+        if sort in ("date_desc", "date_asc"):
+            kwargs["order_by_field"] = "date"
+            kwargs["order"] = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
+        result = searcher.search(query, **kwargs)
+        addrs = [addr for _, addr in result.hits][:limit] if limit else []
+        scores = [float(s) if sort == "relevance" else 0.0 for s, _ in result.hits][:limit]
+        ids = [f"{n:016x}" for n in searcher.fast_field_values("id_num", addrs)] if addrs else []
+        hits = tuple(BackendHit(i, sc) for i, sc in zip(ids, scores, strict=True))
+        facet_values: dict[str, tuple[tuple[str, int], ...]] = {}
+        wanted = [f for f in facets if f in FACET_FIELDS]
+        if wanted and result.count:
+            aggs = {f: {"terms": {"field": f, "size": facet_size}} for f in wanted}
+            raw = searcher.aggregate(query, aggs)
+            for f in wanted:
+                buckets = raw.get(f, {}).get("buckets", [])
+                facet_values[f] = tuple(
+                    (
+                        str(int(b["key"])) if isinstance(b["key"], float) else str(b["key"]),
+                        int(b["doc_count"]),
+                    )
+                    for b in buckets
+                    if b.get("key") not in ("", 0, 0.0)
+                )
+        return BackendResult(total=int(result.count), hits=hits, facets=facet_values)
+
+    def _docs_by_id(self, ids: list[str], fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        searcher = self._searcher()
+        query = tantivy.Query.term_set_query(self.schema, "id", list(dict.fromkeys(ids)))
+        result = searcher.search(query, limit=len(ids), count=False)
+        out: dict[str, dict[str, Any]] = {}
+        for _, addr in result.hits:
+            d = searcher.doc(addr).to_dict()
+            out[d["id"][0]] = {f: (d[f][0] if d.get(f) else None) for f in fields}
+        return out
+
+    def fetch(self, ids: list[str]) -> dict[str, StoredDocument]:
+        raw = self._docs_by_id(ids, ("meta",))
+        return {
+            i: stored_document(
+                json.loads(bytes(v["meta"])), self.texts.get(i) or "", self.texts.get_normalized(i)
+            )
+            for i, v in raw.items()
+        }
+
+    def stored_extra(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        raw = self._docs_by_id(ids, ("extra",))
+        return {i: json.loads(bytes(v["extra"] or b"{}")) for i, v in raw.items()}
+
+    def fingerprints(self, source: str | None = None) -> dict[str, str]:
+        searcher = self._searcher()
+        n = searcher.num_docs
+        if n == 0:
+            return {}
+        query = (
+            tantivy.Query.term_query(self.schema, "source", source)
+            if source is not None
+            else tantivy.Query.all_query()
+        )
+        result = searcher.search(query, limit=n, count=False)
+        addrs = [a for _, a in result.hits]
+        ids = searcher.fast_field_values("id_num", addrs)
+        hashes = searcher.fast_field_values("hash_num", addrs)
+        return {f"{i:016x}": f"{h:016x}" for i, h in zip(ids, hashes, strict=True)}
+
+    def count(self) -> int:
+        return int(self._searcher().num_docs)
+
+    def terms(self, field: str, prefix: str, plan: Plan, limit: int = 10) -> list[tuple[str, int]]:
+        searcher = self._searcher()
+        return [
+            (t, int(c))
+            for t, c in searcher.terms_with_prefix(
+                field, prefix, filter_query=self._full_query(plan), limit=limit
+            )
+        ]
+
+
+def open_embedded(data_dir: Path | str) -> EmbeddedIndex:
+    try:
+        return EmbeddedIndex(Path(data_dir))
+    except OSError as exc:
+        raise BackendUnavailable(f"cannot open the index in {data_dir}: {exc}") from exc
+
+
+_ = (os, time)

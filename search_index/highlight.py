@@ -1,0 +1,172 @@
+"""Snippets and highlights computed from the *original* text.
+
+Matching happens on the normalised text (so a Simplified query marks Traditional characters and
+full-width digits); every span is mapped back through the offset map of
+:func:`analyzers.normalize_with_offsets`, and the HTML is escaped before ``<mark>`` is added,
+so offsets stay right and no document text can inject markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from analyzers.chars import skippable_chars, strip_skippable
+from analyzers.docno import canonical
+from analyzers.normalize import normalize, normalize_with_offsets
+
+
+def _docno_pattern(key: str) -> str:
+    if "#" in key:
+        issuer, serial = key.split("#", 1)
+        return re.escape(issuer) + r"\W{0,2}第?\W{0,2}0*" + re.escape(serial) + r"\W{0,2}号"
+    head, serial = key.rsplit("-", 1)
+    issuer, year = head[:-4], head[-4:]
+    return (
+        re.escape(issuer)
+        + r"\W{0,2}"
+        + year
+        + r"\W{0,2}年?\W{0,2}第?0*"
+        + re.escape(serial)
+        + r"\W{0,2}号"
+    )
+
+
+@lru_cache(maxsize=512)
+def _prepare_terms(terms: tuple[str, ...]) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
+    """Compact forms of plain terms (longest first) and one regex for 文号 terms."""
+    plain: list[str] = []
+    docnos: list[str] = []
+    for t in terms:
+        norm = normalize(t)
+        key = canonical(norm)
+        if key:
+            docnos.append(_docno_pattern(key))
+        compact = strip_skippable(norm)
+        if compact:
+            plain.append(compact)
+    plain = sorted(set(plain), key=len, reverse=True)
+    pattern = re.compile("|".join(f"(?:{p})" for p in docnos)) if docnos else None
+    return tuple(plain), pattern
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def find_spans(
+    text: str,
+    terms: tuple[str, ...],
+    limit: int | None = None,
+    normalized: str | None = None,
+    window: tuple[int, int] | None = None,
+) -> list[tuple[int, int]]:
+    """Spans of the original ``text`` that match any term (after normalisation).
+
+    Terms are matched with ``str.find`` on the text with whitespace and punctuation removed
+    (so a match may span a line wrap, as phrase search does), then mapped back.
+    ``normalized`` is the aligned normalised text if the caller has it; ``window`` limits the
+    scan to ``text[lo:hi]`` (a snippet of a 300 KB law needs only the region of its first match).
+    """
+    plain, docno_re = _prepare_terms(tuple(terms))
+    if (not plain and docno_re is None) or not text:
+        return []
+    lo, hi = window or (0, len(text))
+    if normalized is not None and len(normalized) == len(text):
+        norm, offsets = normalized[lo:hi], None
+    else:
+        norm, offsets = normalize_with_offsets(text[lo:hi])
+    skip = skippable_chars()
+    keep = [i for i, c in enumerate(norm) if c not in skip]
+    compact = "".join([norm[i] for i in keep])
+    found: list[tuple[int, int]] = []
+    for term in plain:
+        start = compact.find(term)
+        while start != -1:
+            found.append((keep[start], keep[start + len(term) - 1] + 1))
+            if limit and len(found) >= limit * 4:
+                break
+            start = compact.find(term, start + len(term))
+    if docno_re is not None:
+        found.extend((m.start(), m.end()) for m in docno_re.finditer(norm) if m.end() > m.start())
+    spans = _merge(found)
+    if limit:
+        spans = spans[:limit]
+    if offsets is None:
+        return [(lo + s, lo + e) for s, e in spans]
+    return [(lo + offsets[s], lo + offsets[e - 1] + 1) for s, e in spans]
+
+
+def _first_region(
+    text: str, normalized: str | None, terms: tuple[str, ...], size: int
+) -> tuple[int, int]:
+    """Where the snippet should be looked for: around the earliest exact occurrence of a term."""
+    n = len(text)
+    if normalized is None or len(normalized) != n:
+        return (0, min(n, 20 * size))
+    first = n
+    for t in _prepare_terms(tuple(terms))[0]:
+        pos = normalized.find(t, 0, first)
+        if pos != -1:
+            first = pos
+    if first == n:
+        return (0, min(n, 40 * size))
+    return (max(0, first - size), min(n, first + 6 * size))
+
+
+def render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """Escape ``text[start:end]`` and wrap the spans in ``<mark>``."""
+    end = len(text) if end is None else end
+    out: list[str] = []
+    pos = start
+    for s, e in spans:
+        if e <= pos or s >= end:
+            continue
+        s, e = max(s, pos), min(e, end)
+        out.append(html.escape(text[pos:s]))
+        out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    return "".join(out)
+
+
+def snippet(
+    text: str, terms: tuple[str, ...], size: int = 160, normalized: str | None = None
+) -> str:
+    """The window of about ``size`` characters holding the most distinct matched terms."""
+    region = _first_region(text, normalized, terms, size)
+    spans = find_spans(text, terms, limit=200, normalized=normalized, window=region)
+    if not spans:
+        body = text.strip()
+        cut = body[:size]
+        return " ".join(html.escape(cut).split()) + ("…" if len(body) > size else "")
+    if normalized is not None and len(normalized) == len(text):
+        keys = [strip_skippable(normalized[a:b]) for a, b in spans]
+    else:
+        keys = [strip_skippable(normalize(text[a:b])) for a, b in spans]
+    best_start, best_score = spans[0][0], -1.0
+    for i, (s, _) in enumerate(spans):
+        window = {keys[j] for j in range(i, min(i + 12, len(spans))) if spans[j][0] < s + size}
+        score = len(window) * 100 - i * 0.01
+        if score > best_score:
+            best_start, best_score = s, score
+    lo = max(0, best_start - size // 4)
+    nl = text.rfind("\n", lo, best_start)
+    if nl != -1:
+        lo = nl + 1
+    hi = min(len(text), lo + size)
+    inner = " ".join(render(text, spans, lo, hi).split())
+    return ("…" if lo > 0 else "") + inner + ("…" if hi < len(text) else "")
+
+
+def highlight_all(text: str, terms: tuple[str, ...], normalized: str | None = None) -> str:
+    """The whole text escaped, every match marked (for the document page)."""
+    return render(text, find_spans(text, terms, normalized=normalized))

@@ -1,0 +1,158 @@
+"""The index layer's front door: validates a request, plans it, runs it on the backend and
+turns the answer into a :class:`SearchResult` with snippets and facets.
+
+Every reader (API, web pages, CLI) goes through here, so they never disagree and the
+disclosure rule is enforced in one place: the plan always carries the viewer's visibility
+filter, and :meth:`SearchIndex.get` answers a hidden document exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from govsearch.errors import BadRequest, NotFound
+from search_index.fields import FACET_FIELDS
+from search_index.highlight import find_spans, render, snippet
+from search_index.plan import Bool, Plan, Term
+from search_index.planner import plan as make_plan
+from search_index.protocol import Backend, IndexedDocument, WriteResult
+from search_index.query import (
+    ANONYMOUS,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_RESULT_WINDOW,
+    SORTS,
+    FacetValue,
+    Hit,
+    Query,
+    SearchResult,
+    StoredDocument,
+    Viewer,
+)
+
+
+def validate(query: Query) -> None:
+    """Reject what no search can honour, with a message saying what is allowed."""
+    if len(query.q) > MAX_QUERY_CHARS:
+        raise BadRequest(
+            f"query is too long ({len(query.q)} characters; at most {MAX_QUERY_CHARS})",
+            limit=MAX_QUERY_CHARS,
+        )
+    if query.page < 1:
+        raise BadRequest("page must be 1 or more", page=query.page)
+    if not 1 <= query.size <= MAX_PAGE_SIZE:
+        raise BadRequest(f"size must be between 1 and {MAX_PAGE_SIZE}", size=query.size)
+    if query.page * query.size > MAX_RESULT_WINDOW:
+        raise BadRequest(
+            f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; narrow the query",
+            limit=MAX_RESULT_WINDOW,
+        )
+    if query.sort not in SORTS:
+        raise BadRequest(f"sort must be one of {', '.join(SORTS)}", sort=query.sort)
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        raise BadRequest("date_from is after date_to")
+
+
+def visibility_filter(viewer: Viewer) -> tuple[Term, ...]:
+    visible = viewer.visible_disclosures
+    return () if visible is None else (Term("disclosure", "public"),)
+
+
+class SearchIndex:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    # -- reading -------------------------------------------------------------------------
+    def search(self, query: Query) -> SearchResult:
+        validate(query)
+        t0 = time.perf_counter()
+        plan, understood = make_plan(query)
+        raw = self.backend.search(
+            plan,
+            offset=(query.page - 1) * query.size,
+            limit=query.size,
+            sort=query.sort,
+            facets=FACET_FIELDS if query.facets else (),
+        )
+        docs = self.backend.fetch([h.id for h in raw.hits])
+        hits = []
+        for h in raw.hits:
+            doc = docs.get(h.id)
+            if doc is None:  # deleted between search and fetch
+                continue
+            hits.append(
+                Hit(
+                    doc=doc,
+                    score=h.score,
+                    snippet=snippet(doc.text, plan.highlight, query.snippet_chars, doc.normalized),
+                    title_html=render(doc.title, find_spans(doc.title, plan.highlight)),
+                )
+            )
+        facets = {f: tuple(FacetValue(v, c) for v, c in values) for f, values in raw.facets.items()}
+        took = (time.perf_counter() - t0) * 1000
+        return SearchResult(
+            total=raw.total,
+            hits=tuple(hits),
+            facets=facets,
+            took_ms=took,
+            understood=understood,
+            page=query.page,
+            size=query.size,
+        )
+
+    def get(self, doc_id: str, viewer: Viewer = ANONYMOUS) -> StoredDocument:
+        """A document by id; a non-public one is "not found" for anonymous viewers."""
+        doc = self.backend.fetch([doc_id]).get(doc_id) if _plausible_id(doc_id) else None
+        visible = viewer.visible_disclosures
+        if doc is None or (visible is not None and doc.disclosure not in visible):
+            raise NotFound(f"no document with id {doc_id!r}", id=doc_id)
+        return doc
+
+    def highlight_terms(self, q: str) -> tuple[str, ...]:
+        return make_plan(Query(q=q[:MAX_QUERY_CHARS]))[0].highlight
+
+    def suggest(self, prefix: str, viewer: Viewer = ANONYMOUS, limit: int = 10) -> list[str]:
+        """Titles starting with (or containing) what was typed, visible to the viewer only."""
+        from search_index.planner import plan as p
+
+        text = prefix.strip()[:50]
+        if not text:
+            return []
+        plan_, _ = p(Query(q=f'title:"{text}"', viewer=viewer))
+        raw = self.backend.search(plan_, limit=limit)
+        docs = self.backend.fetch([h.id for h in raw.hits])
+        return list(dict.fromkeys(docs[h.id].title for h in raw.hits if h.id in docs))
+
+    def count(self, viewer: Viewer = ANONYMOUS) -> int:
+        plan = Plan(query=Bool(), filters=visibility_filter(viewer))
+        return self.backend.search(plan, limit=1).total
+
+    def stats(self, viewer: Viewer = ANONYMOUS) -> dict[str, Any]:
+        plan = Plan(query=Bool(), filters=visibility_filter(viewer))
+        raw = self.backend.search(
+            plan, limit=1, facets=FACET_FIELDS + ("disclosure",) if viewer.staff else FACET_FIELDS
+        )
+        return {
+            "backend": self.backend.name,
+            "documents": raw.total,
+            "facets": {f: dict(v) for f, v in raw.facets.items()},
+        }
+
+    # -- writing -------------------------------------------------------------------------
+    def write(self, items: Iterable[IndexedDocument]) -> Iterator[WriteResult]:
+        return self.backend.write(items)
+
+    def delete(self, ids: Iterable[str]) -> int:
+        return self.backend.delete(ids)
+
+    def fingerprints(self, source: str | None = None) -> dict[str, str]:
+        return self.backend.fingerprints(source)
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+def _plausible_id(doc_id: str) -> bool:
+    return len(doc_id) == 16 and all(c in "0123456789abcdef" for c in doc_id)

@@ -1,0 +1,134 @@
+"""The user query language, parsed leniently.
+
+Syntax: plain words; ``"exact phrase"`` (also “…” 「…」 『…』); ``-word`` / ``-"phrase"`` to
+exclude; ``A OR B`` (also ``|``) for alternatives; field scopes ``title:`` (标题:), ``docno:``
+(文号:), ``agency:`` (机构: / 发布机构:). Anything malformed — an unclosed quote, a lone ``-``
+or ``OR``, an unknown ``field:`` — is read as plain text, never an error: a citizen's stray
+quote must not cost them their results.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+FIELD_ALIASES: dict[str, str] = {
+    "title": "title",
+    "标题": "title",
+    "標題": "title",
+    "docno": "docno",
+    "文号": "docno",
+    "文號": "docno",
+    "agency": "agency",
+    "机构": "agency",
+    "機構": "agency",
+    "发布机构": "agency",
+    "發布機構": "agency",
+}
+
+_QUOTES = {"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"', "＂": '"', "″": '"'}
+
+
+@dataclass(frozen=True)
+class Atom:
+    text: str
+    phrase: bool = False
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One or more alternatives (``A OR B``); ``negated`` excludes what it matches."""
+
+    alternatives: tuple[Atom, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    clauses: tuple[Clause, ...]
+
+    @property
+    def positive(self) -> tuple[Clause, ...]:
+        return tuple(c for c in self.clauses if not c.negated)
+
+    @property
+    def negative(self) -> tuple[Clause, ...]:
+        return tuple(c for c in self.clauses if c.negated)
+
+
+def _prepare(q: str) -> str:
+    q = "".join(_QUOTES.get(ch, ch) for ch in q)
+    q = unicodedata.normalize("NFKC", q)
+    # Control characters are never meaningful in a query; treat them as spaces.
+    return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in q)
+
+
+def _lex(q: str) -> list[tuple[str, str]]:
+    """Split into ("word"|"phrase"|"or", text) items; a minus/field prefix stays on the item."""
+    items: list[tuple[str, str]] = []
+    i, n = 0, len(q)
+    while i < n:
+        ch = q[i]
+        if ch.isspace():
+            i += 1
+            continue
+        start = i
+        # prefix: optional '-' and optional 'field:'
+        j = i
+        if q[j] == "-" and j + 1 < n and not q[j + 1].isspace():
+            j += 1
+        k = q.find(":", j)
+        if k > j and q[j:k] in FIELD_ALIASES and k + 1 < n and not q[k + 1].isspace():
+            j = k + 1
+        if j < n and q[j] == '"':
+            close = q.find('"', j + 1)
+            if close != -1:
+                items.append(("phrase", q[start : close + 1]))
+                i = close + 1
+                continue
+            # unclosed quote: read the rest of this chunk as a word without the quote
+        end = j
+        while end < n and not q[end].isspace() and not (end > j and q[end] == '"'):
+            end += 1
+        word = q[start:end]
+        items.append(("or" if word in ("OR", "|") else "word", word))
+        i = end
+    return items
+
+
+def _atom(kind: str, raw: str) -> tuple[Atom, bool] | None:
+    negated = False
+    if raw.startswith("-") and len(raw) > 1:
+        negated, raw = True, raw[1:]
+    field = None
+    k = raw.find(":")
+    if k > 0 and raw[:k] in FIELD_ALIASES and len(raw) > k + 1:
+        field, raw = FIELD_ALIASES[raw[:k]], raw[k + 1 :]
+    phrase = kind == "phrase" and raw.startswith('"') and raw.endswith('"') and len(raw) >= 2
+    text = raw[1:-1] if phrase else raw.replace('"', " ")
+    if not text.strip():
+        return None
+    return Atom(text=text.strip(), phrase=phrase, field=field), negated
+
+
+def parse(q: str) -> ParsedQuery:
+    """Parse a user query; never raises."""
+    items = _lex(_prepare(q or ""))
+    clauses: list[Clause] = []
+    pending_or = False
+    for kind, raw in items:
+        if kind == "or":
+            pending_or = bool(clauses) and not clauses[-1].negated
+            continue
+        parsed = _atom(kind, raw)
+        if parsed is None:
+            continue
+        atom, negated = parsed
+        if pending_or and not negated:
+            last = clauses.pop()
+            clauses.append(Clause(last.alternatives + (atom,), negated=False))
+        else:
+            clauses.append(Clause((atom,), negated=negated))
+        pending_or = False
+    return ParsedQuery(tuple(clauses))

@@ -1,0 +1,79 @@
+"""A backend-neutral query tree.
+
+The planner turns a parsed user query into these nodes; each backend compiles them to its own
+engine (tantivy queries, Elasticsearch DSL). Raw engine syntax never passes through, so no user
+input can become a backend syntax error. Field names are the logical fields of
+:mod:`search_index.fields`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Term:
+    field: str
+    value: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Consecutive tokens; ``slop`` allows that many extra positions between them."""
+
+    field: str
+    tokens: tuple[str, ...]
+    slop: int = 0
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Regex:
+    """Terms matching a regular expression (used only for one-character phrases)."""
+
+    field: str
+    pattern: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Range:
+    field: str
+    lo: int | None = None
+    hi: int | None = None
+
+
+@dataclass(frozen=True)
+class MatchAll:
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class MatchNone:
+    pass
+
+
+@dataclass(frozen=True)
+class Bool:
+    """``must`` all match; at least ``min_should`` of ``should`` match (0: optional scoring);
+    ``must_not`` exclude; ``filter`` must match without scoring."""
+
+    must: tuple[Node, ...] = ()
+    should: tuple[Node, ...] = ()
+    must_not: tuple[Node, ...] = ()
+    filter: tuple[Node, ...] = ()
+    min_should: int = 0
+    boost: float = 1.0
+
+
+Node = Term | Phrase | Regex | Range | MatchAll | MatchNone | Bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the backend runs: a scored query, filters, and the terms to highlight."""
+
+    query: Node
+    filters: tuple[Node, ...] = ()
+    highlight: tuple[str, ...] = field(default=())

@@ -1,0 +1,300 @@
+"""From a parsed user query to a :class:`~search_index.plan.Plan`.
+
+Ranking rules a citizen expects, encoded as query structure (not as engine tricks, so both
+backends rank alike):
+
+* plain text is cut into words like the documents; stop/question words are dropped; a word
+  matches as a jieba word or, for recall, as a bigram phrase (农业 inside 中国农业发展银行);
+* at least about half of the content words must match (minimum-should-match), so one
+  unmatched word never empties the results; documents with every word get an extra clause;
+* an exact title, a 文号, the whole query as a phrase, and the words close together score
+  extra;
+* abbreviations expand to official wording from the shipped synonym file.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from analyzers.bigrams import bigram_list
+from analyzers.chars import is_han, strip_skippable
+from analyzers.docno import canonical, find_in_query
+from analyzers.lexicon import find_synonyms, stopwords
+from analyzers.normalize import _fold, normalize
+from analyzers.segment import query_words
+from search_index.parser import Atom, ParsedQuery, parse
+from search_index.plan import Bool, MatchAll, Node, Phrase, Plan, Range, Regex, Term
+from search_index.query import Query, Understanding
+
+TITLE_EXACT_BOOST = 40.0
+DOCNO_BOOST = 30.0
+DOCNO_TEXT_BOOST = 4.0
+ALL_WORDS_BOOST = 1.0
+WHOLE_PHRASE_BOOST = 0.6
+TITLE_PHRASE_BOOST = 3.0
+PROXIMITY_BOOST = 0.4
+PROXIMITY_SLOP = 12
+
+
+def min_should_match(n: int) -> int:
+    """About half the words (rounded up); with two words, either one."""
+    return max(1, math.ceil(n / 2)) if n > 1 else n
+
+
+def _substring(field: str, text: str, boost: float = 1.0) -> Node | None:
+    """Documents whose field contains ``text`` (normalised) as a substring."""
+    compact = strip_skippable(text)
+    if not compact:
+        return None
+    if len(compact) == 1:
+        esc = re.escape(compact)
+        return Bool(
+            should=(Term(field, compact), Regex(field, f"{esc}.|.{esc}")),
+            min_should=1,
+            boost=boost,
+        )
+    grams = tuple(bigram_list(compact))
+    if len(grams) == 1:
+        return Term(field, grams[0], boost)
+    return Phrase(field, grams, 0, boost)
+
+
+def _any(*nodes: Node | None, boost: float = 1.0) -> Node | None:
+    kept = tuple(n for n in nodes if n is not None)
+    if not kept:
+        return None
+    if len(kept) == 1 and boost == 1.0:
+        return kept[0]
+    return Bool(should=kept, min_should=1, boost=boost)
+
+
+def word_node(word: str, title_only: bool = False) -> Node | None:
+    """One content word: as a jieba word (ranking) or as a bigram substring (recall)."""
+    title = (Term("title_w", word, 2.0), _substring("title_bi", word, 0.8))
+    if title_only:
+        return _any(*title)
+    body: tuple[Node | None, ...] = (Term("body_w", word, 1.0),)
+    if len(word) >= 2:
+        body += (_substring("body_bi", word, 0.4),)
+    return _any(*body, *title)
+
+
+def expansion_node(text: str) -> Node | None:
+    """An official wording an abbreviation stands for: matched as a substring."""
+    return _any(_substring("body_bi", text, 0.8), _substring("title_bi", text, 2.0))
+
+
+def phrase_node(text: str, field: str | None) -> Node | None:
+    if field == "title":
+        return _substring("title_bi", text)
+    if field == "agency":
+        return _substring("agency_bi", text)
+    if field == "docno":
+        return docno_node(text)
+    return _any(_substring("body_bi", text), _substring("title_bi", text, 2.0))
+
+
+def docno_node(text: str) -> Node | None:
+    key = canonical(text)
+    if key is None:
+        return _any(_substring("body_bi", text), _substring("title_bi", text))
+    return _any(Term("docno", key, DOCNO_BOOST), Term("docno_text", key, DOCNO_TEXT_BOOST))
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.pool: list[Node] = []  # content-word clauses counted for min-should-match
+        self.weak: list[Node] = []  # single-character words: score only
+        self.required: list[Node] = []
+        self.excluded: list[Node] = []
+        self.boosters: list[Node] = []
+        self.highlight: list[str] = []
+        self.words: list[str] = []
+        self.ignored: list[str] = []
+        self.phrases: list[str] = []
+        self.excluded_text: list[str] = []
+        self.synonyms: list[tuple[str, tuple[str, ...]]] = []
+        self.docnos: list[str] = []
+        self.fields: list[tuple[str, str]] = []
+
+    def add_text(self, norm: str) -> None:
+        """Plain text: 文号, abbreviations, then jieba words."""
+        spans = [(s, e, "docno", key) for s, e, key in find_in_query(norm)]
+        for s, e, abbr, targets in find_synonyms(norm):
+            if not any(s < de and ds < e for ds, de, _, _ in spans):
+                spans.append((s, e, "syn", (abbr, targets)))
+        spans.sort(key=lambda sp: sp[0])
+        rest: list[str] = []
+        pos = 0
+        for s, e, kind, payload in spans:
+            rest.append(norm[pos:s])
+            pos = e
+            if kind == "docno":
+                node = docno_node(norm[s:e])
+                if node is not None:
+                    self.pool.append(node)
+                    self.docnos.append(str(payload))
+                    self.highlight.append(norm[s:e])
+            else:
+                abbr, targets = payload  # type: ignore[misc]
+                node = _any(word_node(abbr), *(expansion_node(t) for t in targets))
+                if node is not None:
+                    self.pool.append(node)
+                    self.words.append(abbr)
+                    self.synonyms.append((abbr, tuple(targets)))
+                    self.highlight.extend([abbr, *targets])
+        rest.append(norm[pos:])
+        stop = stopwords()
+        words = [w for chunk in rest for w in query_words(chunk)]
+        content = [w for w in words if w not in stop]
+        self.ignored.extend(w for w in words if w in stop)
+        if not content and not self.pool and words:  # only stop words: search them anyway
+            content, self.ignored = words, []
+        for w in dict.fromkeys(content):
+            node = word_node(w)
+            if node is None:
+                continue
+            self.words.append(w)
+            self.highlight.append(w)
+            single = len(w) == 1 and is_han(w)
+            (self.weak if single else self.pool).append(node)
+
+    def add_atom(self, atom: Atom, negated: bool) -> None:
+        norm = normalize(atom.text)
+        if negated:
+            node = phrase_node(norm, atom.field)
+            if node is not None:
+                self.excluded.append(node)
+                self.excluded_text.append(norm)
+            return
+        if atom.field:
+            self.fields.append((atom.field, norm))
+        if atom.phrase or atom.field in ("docno", "agency"):
+            node = phrase_node(norm, atom.field)
+            if node is not None:
+                self.required.append(node)
+                self.highlight.append(norm)
+                if atom.phrase:
+                    self.phrases.append(norm)
+                if atom.field == "docno" and canonical(norm):
+                    self.docnos.append(str(canonical(norm)))
+            return
+        if atom.field == "title":
+            for w in query_words(norm):
+                if w not in stopwords():
+                    node = word_node(w, title_only=True)
+                    if node is not None:
+                        self.required.append(node)
+                        self.highlight.append(w)
+            return
+        self.add_text(norm)
+
+    def add_alternatives(self, atoms: tuple[Atom, ...]) -> None:
+        alts: list[Node] = []
+        for atom in atoms:
+            sub = _Builder()
+            sub.add_atom(atom, negated=False)
+            node = sub.combined()
+            if node is not None:
+                alts.append(node)
+            self.highlight.extend(sub.highlight)
+            self.words.extend(sub.words)
+            self.phrases.extend(sub.phrases)
+        if alts:
+            self.required.append(Bool(should=tuple(alts), min_should=1))
+
+    def combined(self) -> Node | None:
+        must: list[Node] = list(self.required)
+        if self.pool:
+            k = min_should_match(len(self.pool))
+            must.append(
+                self.pool[0] if len(self.pool) == 1 else Bool(should=tuple(self.pool), min_should=k)
+            )
+        elif self.weak:
+            must.append(Bool(should=tuple(self.weak), min_should=1))
+        if not must:
+            return None
+        should = list(self.boosters)
+        if self.pool and self.weak:
+            should.extend(self.weak)
+        if len(self.pool) > 1:
+            should.append(Bool(must=tuple(self.pool), boost=ALL_WORDS_BOOST))
+        return Bool(must=tuple(must), should=tuple(should)) if len(must) > 1 or should else must[0]
+
+
+def plan(query: Query) -> tuple[Plan, Understanding]:
+    """Build the plan for a :class:`Query` (text, filters, viewer)."""
+    parsed: ParsedQuery = parse(query.q[:2000])
+    b = _Builder()
+    plain_parts: list[str] = []
+    for clause in parsed.clauses:
+        if len(clause.alternatives) > 1:
+            b.add_alternatives(clause.alternatives)
+            continue
+        atom = clause.alternatives[0]
+        b.add_atom(atom, clause.negated)
+        if not clause.negated and not atom.field and not atom.phrase:
+            plain_parts.append(normalize(atom.text))
+
+    plain = " ".join(plain_parts)
+    compact = strip_skippable(plain)
+    if compact:
+        b.boosters.append(Term("title_exact", compact, TITLE_EXACT_BOOST))
+    if len(b.pool) + len(b.weak) > 1 and len(compact) >= 2:
+        b.boosters.append(_substring("body_bi", compact, WHOLE_PHRASE_BOOST) or MatchAll())
+        b.boosters.append(_substring("title_bi", compact, TITLE_PHRASE_BOOST) or MatchAll())
+        content = [w for w in b.words if len(w) > 1]
+        if len(content) > 1:
+            b.boosters.append(Phrase("body_w", tuple(content), PROXIMITY_SLOP, PROXIMITY_BOOST))
+
+    node = b.combined()
+    if node is None:
+        node = MatchAll()
+    if b.excluded:
+        node = Bool(must=(node,), must_not=tuple(b.excluded))
+
+    filters = _filters(query)
+    folded = _fold(query.q)
+    understood = Understanding(
+        normalized=normalize(query.q),
+        converted_script=normalize(query.q) != folded,
+        words=tuple(b.words),
+        ignored=tuple(b.ignored),
+        phrases=tuple(b.phrases),
+        excluded=tuple(b.excluded_text),
+        synonyms=tuple(b.synonyms),
+        doc_numbers=tuple(b.docnos),
+        fields=tuple(b.fields),
+        min_should_match=min_should_match(len(b.pool)) if b.pool else 0,
+    )
+    highlight = tuple(dict.fromkeys(h for h in b.highlight if strip_skippable(h)))
+    return Plan(query=node, filters=filters, highlight=highlight), understood
+
+
+def _terms(field: str, values: tuple[str, ...] | tuple[int, ...]) -> Node | None:
+    vals = [str(v) for v in values if str(v)]
+    if not vals:
+        return None
+    if len(vals) == 1:
+        return Term(field, vals[0])
+    return Bool(should=tuple(Term(field, v) for v in vals), min_should=1)
+
+
+def _filters(query: Query) -> tuple[Node, ...]:
+    out: list[Node | None] = [
+        _terms("category", query.categories),
+        _terms("agency", query.agencies),
+        _terms("validity", query.validity),
+        _terms("year", query.years),
+    ]
+    visible = query.viewer.visible_disclosures
+    wanted = query.disclosure
+    if visible is not None:
+        wanted = tuple(d for d in (wanted or visible) if d in visible) or ("__none__",)
+    out.append(_terms("disclosure", wanted))
+    if query.date_from or query.date_to:
+        lo = int(query.date_from.strftime("%Y%m%d")) if query.date_from else None
+        hi = int(query.date_to.strftime("%Y%m%d")) if query.date_to else None
+        out.append(Range("date", lo, hi))
+    return tuple(n for n in out if n is not None)

@@ -1,0 +1,56 @@
+"""Document → IndexedDocument: the one place the analyzer is applied to documents.
+
+Runs in worker processes during ingest (pure function of the document), so it must stay
+picklable and free of backend state.
+"""
+
+from __future__ import annotations
+
+from analyzers.bigrams import bigram_string
+from analyzers.chars import strip_skippable
+from analyzers.docno import keys_for_value, keys_in_text
+from analyzers.normalize import normalize
+from analyzers.segment import index_words
+from ingest.document import Document
+from search_index.protocol import IndexedDocument
+
+_DOCNO_SCAN_CHARS = 4000  # 文号 of a document sit in its head (and its 沿革/history lines)
+
+
+def date_int(doc: Document) -> int:
+    d = doc.meta.date
+    return int(d.strftime("%Y%m%d")) if d else 0
+
+
+def prepare(doc: Document, source: str) -> IndexedDocument:
+    """Analyse title, body and metadata into the fields every backend indexes."""
+    m = doc.meta
+    title = normalize(m.title)
+    body = normalize(doc.text)
+    agency = normalize(m.agency)
+    tokens = {
+        "title_w": " ".join(index_words(title)),
+        "title_bi": bigram_string(title),
+        "body_w": " ".join(index_words(body)),
+        "body_bi": bigram_string(body),
+        "agency_bi": bigram_string(agency),
+    }
+    head = body[:_DOCNO_SCAN_CHARS]
+    text_keys = keys_in_text(head) + keys_in_text(title)
+    keywords = {
+        "source": (source,),
+        "path": (doc.path,),
+        "title_exact": (strip_skippable(title),),
+        "agency": (m.agency,),
+        "category": (m.category,),
+        "validity": (m.validity,),
+        "disclosure": (m.disclosure,),
+        "format": (doc.format,),
+        "docno": tuple(keys_for_value(normalize(m.doc_number))),
+        "docno_text": tuple(dict.fromkeys(text_keys)),
+    }
+    d = date_int(doc)
+    ints = {"date": d, "year": d // 10000 if d else 0}
+    return IndexedDocument(
+        doc=doc, source=source, tokens=tokens, keywords=keywords, ints=ints, normalized=body
+    )

@@ -1,0 +1,94 @@
+"""The backend seam: what every index engine must do, and the values that cross it.
+
+Both the embedded default and Elasticsearch receive the same :class:`IndexedDocument` (token
+streams already produced by ``analyzers``) and the same :class:`~search_index.plan.Plan`, so
+they match the same documents; ``tests/search_index/contract.py`` is the one suite both pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from ingest.document import Document
+from search_index.plan import Plan
+from search_index.query import StoredDocument
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    """A document plus everything the index needs, computed once by ``search_index.prepare``."""
+
+    doc: Document
+    source: str  # the folder the document was ingested from (scope of --prune)
+    tokens: dict[str, str] = field(default_factory=dict)  # token field → whitespace-joined
+    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    ints: dict[str, int] = field(default_factory=dict)
+    stored: dict[str, Any] = field(default_factory=dict)  # small extra stored data (signatures)
+    normalized: str | None = None  # normalised body, reused by stores that keep it
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    id: str
+    path: str
+    ok: bool
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class BackendHit:
+    id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class BackendResult:
+    total: int
+    hits: tuple[BackendHit, ...]
+    facets: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Backend(Protocol):
+    name: str
+
+    def write(self, docs: Iterable[IndexedDocument]) -> Iterator[WriteResult]:
+        """Upsert documents by id, streaming one result per document; durable when exhausted."""
+        ...
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove documents by id; returns how many ids were given."""
+        ...
+
+    def search(
+        self,
+        plan: Plan,
+        *,
+        offset: int = 0,
+        limit: int = 10,
+        sort: str = "relevance",
+        facets: tuple[str, ...] = (),
+        facet_size: int = 30,
+    ) -> BackendResult: ...
+
+    def fetch(self, ids: list[str]) -> dict[str, StoredDocument]: ...
+
+    def stored_extra(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The ``IndexedDocument.stored`` data of documents (e.g. duplicate signatures)."""
+        ...
+
+    def fingerprints(self, source: str | None = None) -> dict[str, str]:
+        """``id → content_hash`` of every document (of one source), to skip unchanged files."""
+        ...
+
+    def count(self) -> int: ...
+
+    def terms(self, field: str, prefix: str, plan: Plan, limit: int = 10) -> list[tuple[str, int]]:
+        """Indexed terms of ``field`` starting with ``prefix`` in documents matching ``plan``."""
+        ...
+
+    def health(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,165 @@
+"""What a caller asks for, and what comes back: frozen dataclasses between layers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Sort = Literal["relevance", "date_desc", "date_asc"]
+SORTS: tuple[str, ...] = ("relevance", "date_desc", "date_asc")
+
+MAX_QUERY_CHARS = 500
+MAX_PAGE_SIZE = 100
+MAX_RESULT_WINDOW = 10_000
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking. Anonymous callers see only public documents, everywhere."""
+
+    staff: bool = False
+    name: str = "anonymous"
+
+    @property
+    def visible_disclosures(self) -> tuple[str, ...] | None:
+        return None if self.staff else ("public",)
+
+
+ANONYMOUS = Viewer()
+STAFF = Viewer(staff=True, name="staff")
+
+
+@dataclass(frozen=True)
+class Query:
+    q: str = ""
+    categories: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    validity: tuple[str, ...] = ()
+    disclosure: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    size: int = 10
+    viewer: Viewer = ANONYMOUS
+    snippet_chars: int = 160
+    facets: bool = True
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """The query as the engine understood it, shown to the user."""
+
+    normalized: str = ""
+    converted_script: bool = False
+    words: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    doc_numbers: tuple[str, ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()
+    min_should_match: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "normalized": self.normalized,
+            "converted_script": self.converted_script,
+            "words": list(self.words),
+            "ignored": list(self.ignored),
+            "phrases": list(self.phrases),
+            "excluded": list(self.excluded),
+            "synonyms": {k: list(v) for k, v in self.synonyms},
+            "doc_numbers": list(self.doc_numbers),
+            "fields": [{"field": f, "text": t} for f, t in self.fields],
+            "min_should_match": self.min_should_match,
+        }
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    id: str
+    path: str
+    source: str
+    title: str
+    text: str
+    doc_number: str
+    agency: str
+    category: str
+    date: str
+    written_date: str
+    publish_date: str
+    index_no: str
+    keywords: tuple[str, ...]
+    validity: str
+    disclosure: str
+    format: str
+    content_hash: str
+    size: int
+    # The normalised text when it is aligned with ``text`` (same length), for fast snippets.
+    normalized: str | None = field(default=None, compare=False, repr=False)
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "title": self.title,
+            "doc_number": self.doc_number,
+            "agency": self.agency,
+            "category": self.category,
+            "date": self.date or None,
+            "written_date": self.written_date or None,
+            "publish_date": self.publish_date or None,
+            "index_no": self.index_no,
+            "keywords": list(self.keywords),
+            "validity": self.validity,
+            "disclosure": self.disclosure,
+            "format": self.format,
+            "size": self.size,
+        }
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: StoredDocument
+    score: float
+    snippet: str  # HTML: escaped text with <mark> around matches
+    title_html: str
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.doc.metadata()
+        d.update(score=round(self.score, 4), snippet=self.snippet, title_html=self.title_html)
+        return d
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+    took_ms: float = 0.0
+    understood: Understanding = Understanding()
+    page: int = 1
+    size: int = 10
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "took_ms": round(self.took_ms, 2),
+            "page": self.page,
+            "size": self.size,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": {
+                k: [{"value": v.value, "count": v.count} for v in vals]
+                for k, vals in self.facets.items()
+            },
+            "understood": self.understood.to_dict(),
+        }
