@@ -1,0 +1,96 @@
+"""Staff API keys: created and revoked with ``govsearch keys``, hashed at rest.
+
+A key reads ``gs_<key id>_<secret>``. Only a salted SHA-256 of the secret is stored (in
+``<data dir>/api_keys.json``, mode 0600); verification looks the id up and compares digests
+with :func:`hmac.compare_digest`, so timing does not reveal how much of a guess was right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from govsearch.errors import NotFound
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    key_id: str
+    name: str
+    created: str
+    revoked: bool
+
+
+def _digest(salt: str, secret: str) -> str:
+    return hashlib.sha256(f"{salt}:{secret}".encode()).hexdigest()
+
+
+class KeyStore:
+    def __init__(self, data_dir: Path) -> None:
+        self.path = Path(data_dir) / "api_keys.json"
+
+    def _load(self) -> dict[str, dict[str, object]]:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+
+    def _save(self, data: dict[str, dict[str, object]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+        os.replace(tmp, self.path)
+
+    def create(self, name: str) -> tuple[KeyInfo, str]:
+        """Create a key; the full key is returned once and never stored."""
+        data = self._load()
+        key_id = secrets.token_hex(6)
+        secret = secrets.token_urlsafe(24).replace("_", "-")
+        salt = secrets.token_hex(8)
+        created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        data[key_id] = {
+            "name": name,
+            "salt": salt,
+            "digest": _digest(salt, secret),
+            "created": created,
+            "revoked": False,
+        }
+        self._save(data)
+        return KeyInfo(key_id, name, created, False), f"gs_{key_id}_{secret}"
+
+    def revoke(self, key_id: str) -> None:
+        data = self._load()
+        if key_id not in data:
+            raise NotFound(f"no API key with id {key_id!r}")
+        data[key_id]["revoked"] = True
+        self._save(data)
+
+    def list(self) -> list[KeyInfo]:
+        return [
+            KeyInfo(k, str(v["name"]), str(v["created"]), bool(v["revoked"]))
+            for k, v in sorted(self._load().items())
+        ]
+
+    def verify(self, presented: str) -> KeyInfo | None:
+        """The key's info if ``presented`` is a valid, unrevoked key; else None."""
+        parts = presented.strip().split("_", 2)
+        if len(parts) != 3 or parts[0] != "gs":
+            _digest("x", presented)  # similar work either way
+            return None
+        key_id, secret = parts[1], parts[2]
+        entry = self._load().get(key_id)
+        if entry is None:
+            hmac.compare_digest(_digest("x", secret), "0" * 64)
+            return None
+        ok = hmac.compare_digest(_digest(str(entry["salt"]), secret), str(entry["digest"]))
+        if not ok or entry.get("revoked"):
+            return None
+        return KeyInfo(key_id, str(entry["name"]), str(entry["created"]), False)

@@ -1,0 +1,88 @@
+"""Settings from the environment (``GOVSEARCH_…``), read once into a frozen value.
+
+``create_app(settings)`` and the CLI take a :class:`Settings`; nothing reads the environment
+elsewhere, so tests build apps with explicit settings.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from govsearch.errors import ConfigError
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _int(name: str, value: str | None, default: int) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {value!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("govsearch-data")
+    backend: str = "embedded"  # embedded | elasticsearch
+    es_urls: tuple[str, ...] = ("http://127.0.0.1:9200",)
+    es_api_key: str = ""
+    es_username: str = ""
+    es_password: str = ""
+    es_verify_certs: bool = True
+    es_ca_file: str = ""
+    es_index_prefix: str = "govsearch"
+    es_shards: int = 1
+    es_replicas: int = 0
+    es_timeout: float = 10.0
+    kiosk: bool = False
+    kiosk_idle_seconds: int = 120
+    default_disclosure: str = "public"
+    max_upload_bytes: int = 20 * 1024 * 1024
+    originals_dir: Path | None = None  # where original files may be downloaded from
+    ingest_workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
+        e = dict(os.environ if env is None else env)
+        backend = e.get("GOVSEARCH_BACKEND", "embedded").strip().lower() or "embedded"
+        if backend not in ("embedded", "elasticsearch"):
+            raise ConfigError(
+                f"GOVSEARCH_BACKEND must be 'embedded' or 'elasticsearch', got {backend!r}"
+            )
+        urls = tuple(
+            u.strip()
+            for u in e.get("GOVSEARCH_ES_URL", "http://127.0.0.1:9200").split(",")
+            if u.strip()
+        )
+        originals = e.get("GOVSEARCH_ORIGINALS_DIR")
+        s = cls(
+            data_dir=Path(e.get("GOVSEARCH_DATA_DIR", "govsearch-data")),
+            backend=backend,
+            es_urls=urls,
+            es_api_key=e.get("GOVSEARCH_ES_API_KEY", ""),
+            es_username=e.get("GOVSEARCH_ES_USERNAME", ""),
+            es_password=e.get("GOVSEARCH_ES_PASSWORD", ""),
+            es_verify_certs=_bool(e.get("GOVSEARCH_ES_VERIFY_CERTS"), True),
+            es_ca_file=e.get("GOVSEARCH_ES_CA_FILE", ""),
+            es_index_prefix=e.get("GOVSEARCH_ES_INDEX_PREFIX", "govsearch"),
+            es_shards=_int("GOVSEARCH_ES_SHARDS", e.get("GOVSEARCH_ES_SHARDS"), 1),
+            es_replicas=_int("GOVSEARCH_ES_REPLICAS", e.get("GOVSEARCH_ES_REPLICAS"), 0),
+            kiosk=_bool(e.get("GOVSEARCH_KIOSK")),
+            kiosk_idle_seconds=_int(
+                "GOVSEARCH_KIOSK_IDLE_SECONDS", e.get("GOVSEARCH_KIOSK_IDLE_SECONDS"), 120
+            ),
+            default_disclosure=e.get("GOVSEARCH_DEFAULT_DISCLOSURE", "public"),
+            max_upload_bytes=_int(
+                "GOVSEARCH_MAX_UPLOAD_BYTES", e.get("GOVSEARCH_MAX_UPLOAD_BYTES"), 20 * 1024 * 1024
+            ),
+            originals_dir=Path(originals) if originals else None,
+        )
+        return replace(s, **overrides) if overrides else s  # type: ignore[arg-type]

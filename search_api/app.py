@@ -1,0 +1,39 @@
+"""The FastAPI application, built by a factory from :class:`Settings`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from govsearch.keys import KeyStore
+from govsearch.settings import Settings
+from search_api import documents, search, system
+from search_api.errors import install_error_handlers
+from search_index.index import SearchIndex
+
+
+def create_app(settings: Settings | None = None, index: SearchIndex | None = None) -> FastAPI:
+    """Build the app; ``index`` may be given (tests, benchmarks), else it is opened from settings."""
+    settings = settings or Settings.from_env()
+    if index is None:
+        from govsearch.backends import open_index
+
+        index = open_index(settings)
+    app = FastAPI(
+        title="govsearch",
+        version="0.1.0",
+        description="Full-text search over Chinese government documents.",
+    )
+    app.state.settings = settings
+    app.state.index = index
+    app.state.keys = KeyStore(settings.data_dir)
+    install_error_handlers(app)
+    app.include_router(search.router)
+    app.include_router(documents.router)
+    app.include_router(system.router)
+    try:
+        from web.pages import install_web
+    except ImportError:  # pragma: no cover - web is part of the package
+        install_web = None
+    if install_web is not None:
+        install_web(app)
+    return app

@@ -1,0 +1,32 @@
+"""``GET /api/documents/{id}``: metadata and full text (a hidden document is a 404)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path as P, Query as Q
+
+from search_api.deps import IndexDep, ViewerDep
+from search_api.models import DocumentResponse, ErrorResponse
+from search_index.highlight import highlight_all
+
+router = APIRouter(prefix="/api", tags=["documents"])
+
+
+@router.get(
+    "/documents/{doc_id}",
+    response_model=DocumentResponse,
+    responses={404: {"model": ErrorResponse}, 401: {"model": ErrorResponse}},
+)
+def get_document(
+    index: IndexDep,
+    viewer: ViewerDep,
+    doc_id: Annotated[str, P(max_length=64)],
+    q: Annotated[str, Q(max_length=500, description="highlight these query terms")] = "",
+) -> dict:
+    doc = index.get(doc_id, viewer)
+    body = doc.metadata()
+    body["text"] = doc.text
+    if q:
+        body["text_html"] = highlight_all(doc.text, index.highlight_terms(q), doc.normalized)
+    return body

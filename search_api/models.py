@@ -1,0 +1,98 @@
+"""Response schemas: the OpenAPI contract of the JSON API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(examples=["bad_request"])
+    message: str
+    status: int
+    data: dict[str, Any] = {}
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class DocumentMeta(BaseModel):
+    id: str
+    path: str
+    title: str
+    doc_number: str
+    agency: str
+    category: str
+    date: str | None
+    written_date: str | None
+    publish_date: str | None
+    index_no: str
+    keywords: list[str]
+    validity: str
+    disclosure: str
+    format: str
+    size: int
+
+
+class SearchHit(DocumentMeta):
+    score: float
+    snippet: str = Field(description="HTML-escaped text with <mark> around matches")
+    title_html: str
+
+
+class FacetCount(BaseModel):
+    value: str
+    count: int
+
+
+class FieldScope(BaseModel):
+    field: str
+    text: str
+
+
+class Understood(BaseModel):
+    normalized: str
+    converted_script: bool
+    words: list[str]
+    ignored: list[str]
+    phrases: list[str]
+    excluded: list[str]
+    synonyms: dict[str, list[str]]
+    doc_numbers: list[str]
+    fields: list[FieldScope]
+    min_should_match: int
+
+
+class SearchResponse(BaseModel):
+    total: int
+    took_ms: float
+    page: int
+    size: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetCount]]
+    understood: Understood
+
+
+class DocumentResponse(DocumentMeta):
+    text: str
+    text_html: str | None = Field(
+        default=None, description="the text HTML-escaped with the query terms in <mark>, when q is given"
+    )
+
+
+class HealthResponse(BaseModel):
+    status: str
+    backend: dict[str, Any]
+
+
+class StatsResponse(BaseModel):
+    backend: str
+    documents: int
+    facets: dict[str, dict[str, int]]
+
+
+class SuggestResponse(BaseModel):
+    q: str
+    suggestions: list[str]

@@ -1,0 +1,96 @@
+"""``GET /api/search`` and ``GET /api/suggest``: thin routes over :class:`SearchIndex`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query as Q
+
+from govsearch.errors import BadRequest
+from search_api.deps import IndexDep, ViewerDep
+from search_api.models import ErrorResponse, SearchResponse, SuggestResponse
+from search_index.query import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Query, Viewer
+
+router = APIRouter(prefix="/api", tags=["search"])
+
+ERRORS = {
+    400: {"model": ErrorResponse},
+    401: {"model": ErrorResponse},
+    422: {"model": ErrorResponse},
+    503: {"model": ErrorResponse},
+}
+
+
+def _date(name: str, value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"{name} must be a date YYYY-MM-DD, got {value!r}", field=name) from None
+
+
+def build_query(
+    viewer: Viewer,
+    q: str = "",
+    page: int = 1,
+    size: int = 10,
+    sort: str = "relevance",
+    category: list[str] | None = None,
+    agency: list[str] | None = None,
+    validity: list[str] | None = None,
+    year: list[int] | None = None,
+    disclosure: list[str] | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> Query:
+    """The same request → Query translation for the API and the web pages."""
+    return Query(
+        q=q,
+        page=page,
+        size=size,
+        sort=sort,
+        categories=tuple(category or ()),
+        agencies=tuple(agency or ()),
+        validity=tuple(validity or ()),
+        years=tuple(year or ()),
+        disclosure=tuple(disclosure or ()),
+        date_from=_date("date_from", date_from),
+        date_to=_date("date_to", date_to),
+        viewer=viewer,
+    )
+
+
+@router.get("/search", response_model=SearchResponse, responses=ERRORS)
+def search(
+    index: IndexDep,
+    viewer: ViewerDep,
+    q: Annotated[str, Q(max_length=MAX_QUERY_CHARS, description="query (see README)")] = "",
+    page: Annotated[int, Q(ge=1, le=10_000)] = 1,
+    size: Annotated[int, Q(ge=1, le=MAX_PAGE_SIZE)] = 10,
+    sort: Annotated[str, Q(pattern="^(relevance|date_desc|date_asc)$")] = "relevance",
+    category: Annotated[list[str] | None, Q(max_length=20)] = None,
+    agency: Annotated[list[str] | None, Q(max_length=20)] = None,
+    validity: Annotated[list[str] | None, Q(max_length=5)] = None,
+    year: Annotated[list[int] | None, Q(max_length=50)] = None,
+    disclosure: Annotated[
+        list[str] | None, Q(max_length=4, description="staff only; anonymous callers see public")
+    ] = None,
+    date_from: Annotated[str | None, Q(max_length=10, description="YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, Q(max_length=10, description="YYYY-MM-DD")] = None,
+) -> dict:
+    query = build_query(
+        viewer, q, page, size, sort, category, agency, validity, year, disclosure, date_from, date_to
+    )
+    return index.search(query).to_dict()
+
+
+@router.get("/suggest", response_model=SuggestResponse, responses=ERRORS)
+def suggest(
+    index: IndexDep,
+    viewer: ViewerDep,
+    q: Annotated[str, Q(max_length=50)] = "",
+    limit: Annotated[int, Q(ge=1, le=20)] = 8,
+) -> dict:
+    return {"q": q, "suggestions": index.suggest(q, viewer, limit)}

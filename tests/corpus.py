@@ -1,0 +1,61 @@
+"""Access to the real test corpus (../shared/corpus beside the repository)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from ingest.document import CatalogMeta, Document
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def require_corpus() -> Path:
+    if not (CORPUS / "manifest.csv").exists():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    return CORPUS
+
+
+@functools.cache
+def manifest() -> dict[str, dict[str, str]]:
+    with open(require_corpus() / "manifest.csv", encoding="utf-8") as fh:
+        return {row["path"]: row for row in csv.DictReader(fh)}
+
+
+def corpus_document(path: str, **meta_overrides: object) -> Document:
+    """A Document for ``docs/…`` built from the corpus text and its manifest row."""
+    row = manifest()[path]
+    text = (CORPUS / path).read_text(encoding="utf-8")
+    date = dt.date.fromisoformat(row["date"]) if row["date"] else None
+    meta = CatalogMeta(
+        title=row["title"],
+        doc_number=row["doc_number"],
+        agency=row["agency"],
+        category=row["category"],
+        publish_date=date,
+    )
+    if meta_overrides:
+        meta = CatalogMeta(**{**meta.__dict__, **meta_overrides})
+    return Document(
+        id=hashlib.sha1(path.encode()).hexdigest()[:16],
+        path=path,
+        text=text,
+        meta=meta,
+        format="txt",
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        size=len(text.encode()),
+    )
+
+
+def sample_paths(n: int, seed: int = 7) -> list[str]:
+    """A deterministic spread over all sources (every k-th manifest row), small docs first."""
+    rows = sorted(manifest().values(), key=lambda r: r["path"])
+    small = [r for r in rows if (CORPUS / r["path"]).stat().st_size < 60_000]
+    step = max(1, len(small) // n)
+    return [r["path"] for r in small[seed % step :: step][:n]]

@@ -1,0 +1,245 @@
+"""The backend contract: one suite, run against every backend.
+
+A backend module subclasses :class:`BackendContract` and provides the ``make_backend``
+fixture (a fresh, empty backend). Everything is checked through :class:`SearchIndex`, the way
+the API and the web pages use it, on real corpus documents.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+import re
+
+import pytest
+
+from analyzers.chars import strip_skippable
+from analyzers.normalize import normalize
+from ingest.document import CatalogMeta
+from search_index.index import SearchIndex
+from search_index.prepare import prepare
+from search_index.query import ANONYMOUS, STAFF, Query
+from tests.corpus import corpus_document, manifest, sample_paths
+
+N_DOCS = 160
+CANARY = "甲乙丙丁戊己庚辛壬癸测试机密字串"
+DOCNO_PATH = "docs/govcn_policy/govcn_001.txt"
+
+
+class BackendContract:
+    """Subclasses provide ``make_backend`` (function-scoped factory of empty backends)."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def documents(cls):
+        paths = sample_paths(N_DOCS)
+        govcn = [p for p in manifest() if p.startswith("docs/govcn_policy/")][:10]
+        trad = [p for p in manifest() if manifest()[p]["script"] == "traditional"][:5]
+        paths = list(dict.fromkeys(paths + govcn + trad))
+        docs = [corpus_document(p) for p in paths]
+        # Two real documents turned into non-public ones, with a canary string in them.
+        hidden = []
+        for i, level in enumerate(("on_request", "not_public")):
+            d = docs[i]
+            meta = dataclasses.replace(d.meta, disclosure=level)
+            hidden.append(dataclasses.replace(d, meta=meta, text=d.text + "\n" + CANARY))
+        return hidden + docs[2:]
+
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def index(cls, make_backend, documents):
+        backend = make_backend()
+        results = list(backend.write(prepare(d, "corpus") for d in documents))
+        assert all(r.ok for r in results), [r for r in results if not r.ok][:3]
+        yield SearchIndex(backend)
+        backend.close()
+
+    # -- writes --------------------------------------------------------------------------
+    def test_every_document_written_once(self, index, documents):
+        assert index.count(STAFF) == len(documents)
+        fp = index.fingerprints()
+        assert set(fp) == {d.id for d in documents}
+        assert all(fp[d.id] == d.content_hash[:16] for d in documents)
+        assert set(index.fingerprints("corpus")) == set(fp)
+        assert index.fingerprints("elsewhere") == {}
+
+    def test_upsert_replaces_and_delete_removes(self, make_backend, documents):
+        backend = make_backend()
+        ix = SearchIndex(backend)
+        doc = documents[5]
+        list(backend.write([prepare(doc, "s")]))
+        changed = dataclasses.replace(doc, text="替换后的正文：城市绿化养护标准", content_hash="ab" * 32)
+        assert all(r.ok for r in backend.write([prepare(changed, "s")]))
+        assert ix.count(STAFF) == 1
+        assert ix.search(Query(q='"绿化养护"', viewer=STAFF)).total == 1
+        assert ix.fingerprints()[doc.id] == "ab" * 8
+        assert backend.delete([doc.id]) == 1
+        assert ix.count(STAFF) == 0
+
+    # -- matching ------------------------------------------------------------------------
+    def test_quoted_phrases_match_exactly_the_documents_containing_them(self, index, documents):
+        rng = random.Random(11)
+        compact = {d.id: strip_skippable(normalize(d.text)) for d in documents}
+        visible = {d.id for d in documents if d.meta.disclosure == "public"}
+        checked = 0
+        for d in rng.sample(documents, 40):
+            text = compact[d.id]
+            if len(text) < 20:
+                continue
+            for _ in range(3):
+                n = rng.randint(2, 8)
+                start = rng.randrange(0, len(text) - n)
+                phrase = text[start : start + n]
+                if not re.fullmatch(r"[\u4e00-\u9fff0-9a-z]+", phrase):
+                    continue
+                want = {i for i, t in compact.items() if phrase in t and i in visible}
+                got = {h.doc.id for h in _all_hits(index, f'"{phrase}"')}
+                assert got == want, phrase
+                checked += 1
+        assert checked >= 60
+
+    def test_subword_inside_a_longer_word_is_found(self, index, documents):
+        # 人民 is inside 中华人民共和国 in many documents; 华人 crosses jieba's word boundary.
+        for sub in ("华人", "民共"):
+            want = {d.id for d in documents if sub in strip_skippable(normalize(d.text))
+                    and d.meta.disclosure == "public"}
+            got = {h.doc.id for h in _all_hits(index, f'"{sub}"')}
+            assert want and got == want
+
+    def test_traditional_and_simplified_queries_agree(self, index):
+        a = {h.doc.id for h in _all_hits(index, "个人资料保护")}
+        b = {h.doc.id for h in _all_hits(index, "個人資料保護")}
+        assert a == b
+
+    def test_title_finds_document_first(self, index, documents):
+        for d in documents[2:40:6]:
+            res = index.search(Query(q=d.meta.title))
+            assert res.hits, d.meta.title
+            assert normalize(res.hits[0].doc.title) == normalize(d.meta.title)
+
+    def test_doc_number_variants(self, index):
+        doc = corpus_document(DOCNO_PATH)
+        number = normalize(doc.meta.doc_number)
+        m = re.fullmatch(r"(.+?)〔(\d{4})〕(\d+)号", number)
+        assert m, number
+        issuer, year, serial = m.groups()
+        full = str.maketrans("0123456789", "０１２３４５６７８９")
+        for variant in (
+            number,
+            f"{issuer}[{year}]{serial}号",
+            f"{issuer}({year}){serial}号",
+            f"{issuer}（{year}）{serial}号",
+            f"{issuer}〔{year}〕{serial}号".translate(full),
+            f"{issuer}{year}年{serial}号",
+            f"{issuer}{year}{serial}号",
+        ):
+            res = index.search(Query(q=variant))
+            assert res.hits and res.hits[0].doc.id == doc.id, variant
+
+    def test_one_unmatched_word_does_not_empty_results(self, index):
+        base = index.search(Query(q="条例 规定"))
+        more = index.search(Query(q="条例 规定 瓜达尔卡纳尔"))
+        assert base.total > 0 and more.total > 0
+
+    def test_all_words_rank_above_some_words(self, index):
+        res = index.search(Query(q="人民法院 审判 瓜达尔卡纳尔", size=5))
+        top = res.hits[0].doc.text
+        assert "人民法院" in normalize(top) and "审判" in normalize(top)
+
+    def test_exclusion(self, index):
+        with_word = {h.doc.id for h in _all_hits(index, "条例")}
+        excluded = {h.doc.id for h in _all_hits(index, '条例 -"人民代表大会"')}
+        assert excluded and excluded < with_word
+        for h in _all_hits(index, '条例 -"人民代表大会"'):
+            assert "人民代表大会" not in strip_skippable(normalize(h.doc.text))
+
+    def test_malformed_queries_are_text(self, index):
+        for q in ['"', '"条例', "- OR", "title:", "((", "OR 条例 OR", "docno:", "\x00\x1f"]:
+            index.search(Query(q=q))
+
+    # -- filters, facets, sorting, paging --------------------------------------------------
+    def test_filters_and_facets(self, index, documents):
+        public = [d for d in documents if d.meta.disclosure == "public"]
+        res = index.search(Query(q="", size=1))
+        assert res.total == len(public)
+        cats = {v.value: v.count for v in res.facets["category"]}
+        for cat, count in cats.items():
+            assert count == sum(1 for d in public if d.meta.category == cat)
+            assert index.search(Query(categories=(cat,), size=1)).total == count
+        top_agency = res.facets["agency"][0]
+        assert index.search(Query(agencies=(top_agency.value,))).total == top_agency.count
+        years = {v.value: v.count for v in res.facets["year"]}
+        y, c = next(iter(years.items()))
+        assert index.search(Query(years=(int(y),))).total == c
+        lo, hi = dt.date(2010, 1, 1), dt.date(2015, 12, 31)
+        want = sum(1 for d in public if d.meta.date and lo <= d.meta.date <= hi)
+        assert index.search(Query(date_from=lo, date_to=hi)).total == want
+
+    def test_sort_by_date_and_pagination(self, index):
+        res = index.search(Query(q="", sort="date_desc", size=20))
+        dates = [h.doc.date for h in res.hits if h.doc.date]
+        assert dates == sorted(dates, reverse=True)
+        asc = index.search(Query(q="", sort="date_asc", size=5))
+        assert [h.doc.date for h in asc.hits if h.doc.date] == sorted(
+            h.doc.date for h in asc.hits if h.doc.date
+        )
+        p1 = index.search(Query(q="条例", size=5, page=1))
+        p2 = index.search(Query(q="条例", size=5, page=2))
+        both = index.search(Query(q="条例", size=10))
+        assert [h.doc.id for h in p1.hits + p2.hits] == [h.doc.id for h in both.hits]
+
+    # -- visibility ------------------------------------------------------------------------
+    def test_non_public_documents_are_invisible_to_anonymous(self, index, documents):
+        hidden = [d for d in documents if d.meta.disclosure != "public"]
+        for q in (CANARY, f'"{CANARY}"', CANARY[:4], hidden[0].meta.title):
+            res = index.search(Query(q=q, size=50))
+            assert all(h.doc.disclosure == "public" for h in res.hits)
+            shown = res.to_dict()
+            assert CANARY not in str(shown["hits"]) + str(shown["facets"])
+            assert res.total == 0 or q == hidden[0].meta.title
+        staff = index.search(Query(q=f'"{CANARY}"', viewer=STAFF))
+        assert {h.doc.id for h in staff.hits} == {d.id for d in hidden}
+        anon_total = index.search(Query(q="")).total
+        assert anon_total == len(documents) - len(hidden)
+        assert index.search(Query(q="", viewer=STAFF)).total == len(documents)
+        for d in hidden:
+            with pytest.raises(Exception) as err:
+                index.get(d.id, ANONYMOUS)
+            assert getattr(err.value, "status", None) == 404
+            assert index.get(d.id, STAFF).id == d.id
+        assert all(h.disclosure == "public" for h in [
+            index.get(h.doc.id) for h in index.search(Query(q="")).hits
+        ])
+        for title in index.suggest(hidden[0].meta.title[:4], ANONYMOUS):
+            assert title != hidden[0].meta.title or any(
+                d.meta.title == title and d.meta.disclosure == "public" for d in documents
+            )
+
+    # -- display ---------------------------------------------------------------------------
+    def test_snippets_are_escaped_and_marked(self, index):
+        res = index.search(Query(q="人民法院"))
+        assert res.hits
+        for h in res.hits:
+            assert "<mark>" in h.snippet or "<mark>" in h.title_html
+            stripped = h.snippet.replace("<mark>", "").replace("</mark>", "")
+            assert "<" not in stripped
+
+    def test_fetch_returns_original_text(self, index, documents):
+        d = documents[3]
+        got = index.get(d.id, STAFF)
+        assert got.text == d.text and got.title == d.meta.title and got.path == d.path
+
+
+def _all_hits(index: SearchIndex, q: str):
+    res = index.search(Query(q=q, size=100))
+    hits = list(res.hits)
+    page = 2
+    while len(hits) < res.total:
+        hits += index.search(Query(q=q, size=100, page=page)).hits
+        page += 1
+    return hits
+
+
+_ = CatalogMeta
