@@ -1,0 +1,217 @@
+"""The ``govsearch`` command line: ingest, search, serve, stats, keys, reindex."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from govsearch.errors import GovSearchError
+from govsearch.settings import Settings
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def _fail(exc: GovSearchError) -> None:
+    click.echo(f"error: {exc.message}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the index lives (default: $GOVSEARCH_DATA_DIR or ./govsearch-data).",
+)
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path | None) -> None:
+    """govsearch: full-text search for Chinese government documents."""
+    try:
+        settings = Settings.from_env()
+    except GovSearchError as exc:
+        _fail(exc)
+        return
+    if data_dir is not None:
+        settings = Settings.from_env(data_dir=data_dir)
+    ctx.obj = {"settings": settings}
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--catalog", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Catalog CSV whose values override extracted metadata.")
+@click.option("--prune", is_flag=True, help="Remove indexed documents whose files are gone.")
+@click.option("--disclosure", type=click.Choice(["public", "on_request", "not_public", "draft"]),
+              default=None, help="Disclosure of documents the catalog and folders don't classify "
+              "(default: $GOVSEARCH_DEFAULT_DISCLOSURE or public).")
+@click.option("--workers", type=int, default=None, help="Parallel worker processes.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the ingest report as JSON to this file.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, prune: bool,
+           disclosure: str | None, workers: int | None, report_path: Path | None,
+           quiet: bool) -> None:
+    """Ingest files and folders (TXT, HTML, PDF, DOCX) into the index."""
+    from govsearch.backends import open_index
+    from govsearch.ingesting import run_ingest
+
+    settings = _settings(ctx)
+    try:
+        index = open_index(settings)
+        report = run_ingest(
+            index,
+            list(paths),
+            catalog=catalog,
+            prune=prune,
+            default_disclosure=disclosure or settings.default_disclosure,
+            workers=workers or settings.ingest_workers,
+            progress=not quiet and sys.stderr.isatty(),
+        )
+    except GovSearchError as exc:
+        _fail(exc)
+        return
+    for failure in report.failures:
+        click.echo(f"FAILED {failure.path}: {failure.reason}", err=True)
+    click.echo(report.summary())
+    if report_path:
+        report_path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON.")
+@click.option("--size", type=int, default=10)
+@click.option("--page", type=int, default=1)
+@click.option("--sort", type=click.Choice(["relevance", "date_desc", "date_asc"]),
+              default="relevance")
+@click.option("--category", multiple=True)
+@click.option("--agency", multiple=True)
+@click.option("--staff", is_flag=True, help="Include non-public documents (local operator).")
+@click.pass_context
+def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, sort: str,
+           category: tuple[str, ...], agency: tuple[str, ...], staff: bool) -> None:
+    """Search the index."""
+    import html
+    import re
+
+    from govsearch.backends import open_index
+    from search_index.query import ANONYMOUS, STAFF, Query
+
+    try:
+        index = open_index(_settings(ctx))
+        res = index.search(Query(q=query, size=size, page=page, sort=sort, categories=category,
+                                 agencies=agency, viewer=STAFF if staff else ANONYMOUS))
+    except GovSearchError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        click.echo(json.dumps(res.to_dict(), ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{res.total} documents ({res.took_ms:.1f} ms)")
+    for i, h in enumerate(res.hits, start=(page - 1) * size + 1):
+        d = h.doc
+        meta = " · ".join(x for x in (d.doc_number, d.agency, d.date, d.category) if x)
+        click.echo(f"{i:>3}. {d.title}  [{d.id}]")
+        if meta:
+            click.echo(f"     {meta}")
+        text = html.unescape(re.sub(r"</?mark>", "", h.snippet))
+        click.echo(f"     {text[:120]}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, type=int, show_default=True)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the search API and web pages."""
+    import uvicorn
+
+    from search_api.app import create_app
+
+    try:
+        app = create_app(_settings(ctx))
+    except GovSearchError as exc:
+        _fail(exc)
+        return
+    click.echo(f"govsearch: http://{host}:{port}/  (API docs at /docs)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.command()
+@click.pass_context
+def stats(ctx: click.Context) -> None:
+    """Document counts by category, agency, year."""
+    from govsearch.backends import open_index
+    from search_index.query import STAFF
+
+    try:
+        index = open_index(_settings(ctx))
+        click.echo(json.dumps(index.stats(STAFF), ensure_ascii=False, indent=1))
+    except GovSearchError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the index from stored documents and switch to it atomically."""
+    from govsearch.backends import open_backend
+
+    try:
+        backend = open_backend(_settings(ctx))
+        rebuild = getattr(backend, "reindex", None)
+        if rebuild is None:
+            raise GovSearchError(f"the {backend.name} backend cannot reindex")
+        click.echo(json.dumps(rebuild(), ensure_ascii=False))
+    except GovSearchError as exc:
+        _fail(exc)
+
+
+@main.group()
+def keys() -> None:
+    """Staff API keys (hashed at rest)."""
+
+
+@keys.command("create")
+@click.argument("name")
+@click.pass_context
+def keys_create(ctx: click.Context, name: str) -> None:
+    """Create a key; it is printed once and never stored."""
+    from govsearch.keys import KeyStore
+
+    info, key = KeyStore(_settings(ctx.find_root()).data_dir).create(name)
+    click.echo(f"created key {info.key_id} for {name!r}; keep it safe, it is not shown again:")
+    click.echo(key)
+
+
+@keys.command("list")
+@click.pass_context
+def keys_list(ctx: click.Context) -> None:
+    from govsearch.keys import KeyStore
+
+    for k in KeyStore(_settings(ctx.find_root()).data_dir).list():
+        click.echo(f"{k.key_id}\t{k.name}\t{k.created}\t{'revoked' if k.revoked else 'active'}")
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+@click.pass_context
+def keys_revoke(ctx: click.Context, key_id: str) -> None:
+    from govsearch.keys import KeyStore
+
+    try:
+        KeyStore(_settings(ctx.find_root()).data_dir).revoke(key_id)
+    except GovSearchError as exc:
+        _fail(exc)
+    click.echo(f"revoked {key_id}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
