@@ -1,0 +1,47 @@
+import pytest
+
+from analyzers.docno import canonical, find_in_query, keys_for_value, keys_in_text
+from analyzers.normalize import normalize
+
+VARIANTS = [
+    "苏政办发〔2021〕12号",
+    "苏政办发[2021]12号",
+    "苏政办发(2021)12号",
+    "苏政办发（2021）12号",
+    "苏政办发〔２０２１〕１２号",
+    "苏政办发2021年12号",
+    "苏政办发202112号",
+    "苏政办发【2021】12号",
+    "蘇政辦發〔2021〕12號",
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_all_variants_share_one_key(variant):
+    assert canonical(normalize(variant)) == "苏政办发2021-12"
+
+
+def test_order_numbers_with_full_width_and_chinese_numerals():
+    assert canonical(normalize("中华人民共和国公安部令第１２５号")) == "中华人民共和国公安部令#125"
+    assert canonical("主席令第三十一号") == "主席令#31"
+    assert canonical(normalize("華總一義字第11200045431號")) == "华总一义字#11200045431"
+
+
+def test_text_keys_cover_issuer_suffixes_and_wrapped_digits():
+    keys = keys_in_text("关于印发的通知国办发〔2019〕5号，依据华总一义字第8600118\n870号")
+    assert "国办发2019-5" in keys
+    assert "华总一义字#8600118870" in keys
+
+
+def test_catalog_value_matches_shorter_issuer():
+    assert "公安部令#125" in keys_for_value(normalize("中华人民共和国公安部令第125号"))
+
+
+def test_query_spans():
+    spans = find_in_query("国办发〔2019〕5号 政务公开")
+    assert spans == [(0, 11, "国办发2019-5")]
+
+
+def test_not_a_doc_number():
+    assert canonical("政务公开") is None
+    assert find_in_query("2019年政务公开要点") == []
