@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,18 @@ import tantivy
 
 from govsearch.errors import BackendUnavailable, Conflict
 from search_index.fields import FACET_FIELDS, INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
-from search_index.plan import Bool, MatchAll, MatchNone, Node, Phrase, Plan, Range, Regex, Term
+from search_index.plan import (
+    Bool,
+    MatchAll,
+    MatchNone,
+    Node,
+    Phrase,
+    Plan,
+    Prefix,
+    Range,
+    Regex,
+    Term,
+)
 from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
 from search_index.query import StoredDocument
 from search_index.stored import encode_metadata, stored_document
@@ -210,6 +222,8 @@ class EmbeddedIndex:
                 out = q.phrase_query(s, node.field, list(node.tokens), node.slop)
         elif isinstance(node, Regex):
             out = q.regex_query(s, node.field, node.pattern)
+        elif isinstance(node, Prefix):
+            out = q.regex_query(s, node.field, re.escape(node.value) + ".*")
         elif isinstance(node, Range):
             out = q.range_query(
                 s,

@@ -38,6 +38,15 @@ class Regex:
 
 
 @dataclass(frozen=True)
+class Prefix:
+    """Terms starting with ``value`` (suggestions, pinyin as it is being typed)."""
+
+    field: str
+    value: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
 class Range:
     field: str
     lo: int | None = None
@@ -67,7 +76,7 @@ class Bool:
     boost: float = 1.0
 
 
-Node = Term | Phrase | Regex | Range | MatchAll | MatchNone | Bool
+Node = Term | Phrase | Regex | Prefix | Range | MatchAll | MatchNone | Bool
 
 
 @dataclass(frozen=True)
