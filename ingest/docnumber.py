@@ -1,0 +1,139 @@
+"""Finding a document's 文号 (issuing number) in its text.
+
+Three families are recognised, each written many ways:
+
+* mainland 发文字号 ``国办发〔2019〕5号`` with 〔〕 [] ［］ () （） 【】 brackets and
+  full-width digits;
+* 令号 ``中华人民共和国国务院令第86号``, ``公安部令第１２５号``, ``主席令第三十一号``;
+* Taiwan 字號 ``華總一義字第11200045431號``, whose digits are often broken by line wraps.
+
+The number is returned as written (brackets and digit width preserved, line-wrap whitespace
+removed) because that is what users copy; matching variants is the analyzer's job.
+"""
+
+from __future__ import annotations
+
+import re
+
+_D = r"[0-9０-９]"
+_CN = "〇零一二三四五六七八九十百千"
+_OPEN = r"[〔\[［(（【]"
+_CLOSE = r"[〕\]］)）】]"
+
+# 国办发〔2019〕5号: a 1–8 character prefix ending like a 文号 word, a bracketed year, a number.
+BRACKET_RE = re.compile(
+    rf"(?P<prefix>[\u4e00-\u9fff]{{1,8}}){_OPEN}\s*(?P<year>{_D}{{4}})\s*{_CLOSE}\s*"
+    rf"第?\s*(?P<no>{_D}{{1,5}})\s*号"
+)
+# 中华人民共和国国务院令第86号 / 公安部令第１２５号 / 主席令第三十一号
+ORDER_RE = re.compile(
+    rf"(?P<issuer>(?:中华人民共和国)?[\u4e00-\u9fff、]{{0,30}}?)令\s*[（(]?\s*第\s*"
+    rf"(?P<no>(?:{_D}|[{_CN}]){{1,8}})\s*号\s*[）)]?"
+)
+# 華總一義字第11200045431號 (digits may contain line-wrap whitespace; letters occur: 091B000023)
+TAIWAN_RE = re.compile(
+    r"(?P<word>(?:[\u4e00-\u9fff0-9]|[（(][0-9一二三四五六七八九十〇]{1,4}[）)]){1,30}?)字\s*第\s*(?P<no>[0-9A-Za-z０-９][0-9A-Za-z０-９\s]{0,24}?)"
+    r"\s*號"
+)
+_LEAD_INS = ("根据", "依据", "依照", "按照", "参照", "执行", "印发", "转发", "见", "经", "以",
+             "和", "及", "与", "的", "即", "文件", "通知", "批准", "同意")  # fmt: skip
+_WORD_END = "发函字办令文电通规复告呈报批示密函秘"
+_AGENCY_END = ("委員會", "委员会", "總統", "总统", "政府", "部", "署", "院", "局", "處", "处",
+               "會", "会", "府", "廳", "厅", "室", "所", "館", "馆")  # fmt: skip
+_ORDER_NOISE = ("根据", "依据", "按照", "参照", "发布", "公布", "通过", "施行", "批准")
+
+
+def _trim_prefix(prefix: str) -> str:
+    """Cut narrative text glued to the 文号 word: ``根据国发`` → ``国发``."""
+    for lead in sorted(_LEAD_INS, key=len, reverse=True):
+        idx = prefix.rfind(lead)
+        if idx >= 0 and idx + len(lead) < len(prefix):
+            prefix = prefix[idx + len(lead) :]
+    return prefix
+
+
+def bracket_numbers(text: str) -> list[str]:
+    """All 〔year〕N号-style numbers in order, as written."""
+    out = []
+    for m in BRACKET_RE.finditer(text):
+        prefix = _trim_prefix(m.group("prefix"))
+        if prefix[-1] not in _WORD_END and len(prefix) > 4:
+            prefix = prefix[-4:]
+        out.append(prefix + text[m.start("prefix") + len(m.group("prefix")) : m.end()])
+    return [re.sub(r"\s+", "", n) for n in out]
+
+
+def order_numbers(text: str) -> list[tuple[str, str]]:
+    """All 令号 in order as ``(number, issuer)``; issuer like 国务院 / 公安部 / 主席 or ""."""
+    out = []
+    for m in ORDER_RE.finditer(text):
+        span = m.group("issuer")
+        cut = 0
+        for noise in _ORDER_NOISE:
+            idx = span.rfind(noise)
+            if idx >= 0:
+                cut = max(cut, idx + len(noise))
+        issuer = span[cut:].replace("中华人民共和国", "")
+        if len(issuer) > 20:
+            continue
+        number = re.sub(r"\s+", "", text[m.start() + cut : m.end()]).rstrip("）)")
+        if number.find("中华人民共和国") > 0:
+            number = number[number.find("中华人民共和国") :]
+        out.append((number, issuer))
+    return out
+
+
+def split_taiwan_issuer(word: str) -> tuple[str, str]:
+    """``行政院公共工程委員會工程管`` → (``行政院公共工程委員會``, ``工程管``).
+
+    The agency is the shortest prefix ending in an agency suffix that leaves a 字 word of at
+    most 5 characters (字 words are short abbreviations: 台財稅, 華總一義, 署授食).
+    """
+    word = re.sub(r"^\d+", "", word)
+    if "日" in word:  # a date glued in front: 中華民國九十一年八月二十一日行政院…
+        word = word[word.rindex("日") + 1 :]
+    year = re.match(r"^(.+?)[（(][0-9一二三四五六七八九十〇]{1,4}[）)](.+)$", word)
+    if year and year.group(1).endswith(_AGENCY_END):
+        return year.group(1), year.group(2)
+    for cut in range(1, len(word)):
+        agency, rest = word[:cut], word[cut:]
+        short = re.sub(r"[（(][^）)]*[）)]|\d+", "", rest)
+        if len(short) <= 5 and agency.endswith(_AGENCY_END):
+            return agency, rest
+    return "", word[-5:]
+
+
+def taiwan_numbers(text: str) -> list[tuple[str, str]]:
+    """All Taiwan 字第…號 numbers in order as ``(number, issuing agency or "")``."""
+    out = []
+    for m in TAIWAN_RE.finditer(text):
+        agency, word = split_taiwan_issuer(m.group("word"))
+        number = re.sub(r"\s+", "", m.group("no"))
+        out.append((f"{word}字第{number}號", agency))
+    return out
+
+
+def find_doc_number(text: str) -> str:
+    """The document's own 文号: a line that is only a number, else the first one in the header.
+
+    gov.cn documents put their number on its own line under the title; laws carry their
+    promulgation order in the header lines. Numbers cited later in the body are other
+    documents' numbers, so only the first ~30 lines are searched.
+    """
+    head = "\n".join(text.split("\n")[:30])[:3000]
+    for line in head.split("\n"):
+        line = line.strip()
+        if 4 <= len(line) <= 30:
+            nums = bracket_numbers(line)
+            if nums and re.sub(r"\s", "", line) == nums[0]:
+                return nums[0]
+    candidates: list[tuple[int, str]] = []
+    for m_text in bracket_numbers(head)[:1]:
+        candidates.append((head.find(m_text[:2]), m_text))
+    orders = order_numbers(head)
+    if orders:
+        candidates.append((head.find(orders[0][0][:4]), orders[0][0]))
+    if candidates:
+        return min(candidates)[1]
+    tw = taiwan_numbers(head)
+    return tw[0][0] if tw else ""

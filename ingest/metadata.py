@@ -1,0 +1,466 @@
+"""Catalog metadata (CatalogMeta) derived from a document's text and its file properties.
+
+The rules follow how Chinese government documents are laid out rather than any one source:
+the title is the first line(s) (gov.cn splits it over 2–3 centred lines); laws carry their
+enactment/promulgation lines right under the title (the organ and the 令号 are there);
+gov.cn 公文 put the 文号 on its own line and the issuing organ and 成文日期 in the signature at
+the end; Taiwan regulations carry a 沿革 block whose last entry names the latest order. File
+properties (an HTML/DOCX gov.cn metadata table, HTML meta tags) state these fields explicitly
+and win over anything guessed from the text. A catalog sidecar (``ingest.catalog``) wins over
+both. Nothing is invented: a field we cannot find stays empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+
+from ingest.dates import iter_dates, parse_date
+from ingest.docnumber import (
+    BRACKET_RE,
+    ORDER_RE,
+    TAIWAN_RE,
+    find_doc_number,
+    order_numbers,
+    taiwan_numbers,
+)
+from ingest.document import CatalogMeta
+
+_TITLE_END = re.compile(
+    r"(通知|意见|意見|决定|決定|办法|辦法|条例|條例|规定|規定|批复|批覆|复函|覆函|函|报告|報告|方案|"
+    r"规划|規劃|细则|細則|纲要|綱要|公告|通报|通報|决议|決議|法|规则|規則|解释|解釋|答复|答覆|令|"
+    r"标准|標準|准则|準則|措施|规程|規程|章程|规范|規範|要点|要點|安排|公约|公約|指引|指南|计划|"
+    r"計畫|预算|預算|决算|決算|[）)】」》])$"
+)
+_CONTINUED_END = re.compile(
+    r"(通知|意见|意見|决定|決定|办法|辦法|条例|條例|规定|規定|批复|批覆|复函|覆函|函|报告|報告|方案|"
+    r"规划|規劃|细则|細則|纲要|綱要|公告|通报|通報|决议|決議|法|规则|規則|解释|解釋|答复|答覆|"
+    r"标准|標準|准则|準則|措施|规程|規程|章程|规范|規範|要点|要點|安排|预算|預算|决算|決算|"
+    r"[（(](试行|試行|暂行|暫行|草案|修订|修正|征求意见稿|[一二三四五六七八九十]+)[）)])$"
+)
+_SENTENCE = re.compile(r"[。；;！!？?]|[，,].{6,}")
+_BODY_START = re.compile(
+    r"^(第[一二三四五六七八九十百零〇\d\s]+[章节條条編编]|总\s*则|總\s*則|前言|序言)"
+)
+_AGENCY_TAIL = re.compile(
+    r"(人民代表大会常务委员会|人民代表大会|常务委员会|人民政府|政府|办公厅|辦公廳|办公室|辦公室|"
+    r"委员会|委員會|人民法院|人民检察院|总局|總局|总署|總署|部|局|厅|廳|院|署|委|办|處|处|府|会|會|"
+    r"中心|总统|總統)$"
+)
+_AGENCY_BEFORE_GUANYU = re.compile(r"^(.{2,40}?)(?:关于|關於)")
+_PEOPLE_CONGRESS = re.compile(
+    r"(?P<place>[\u4e00-\u9fff]{0,16}?)第[一二三四五六七八九十\d]+[届屆](?P<organ>全国人民代表大会|"
+    r"全國人民代表大會|人民代表大会|人民代表大會)(?P<sc>常务委员会|常務委員會)?"
+)
+_INDEX_RE = re.compile(r"索\s*引\s*[号號]\s*[:：]?\s*([0-9A-Za-z][0-9A-Za-z/\-_.]{4,40})")
+_REPEALED = re.compile(r"(已废止|已廢止|废止|廢止)")
+_EXPIRED = re.compile(r"(已失效|失效)")
+_NEWS_HINTS = re.compile(r"今[（(]\d{1,2}[）)]日|今天|記者|记者|表示|致詞|致词|指出|出席|新聞|新闻")
+_ARTICLES = re.compile(r"(^|\n)\s*第\s*[一二三四五六七八九十百零〇\d]+\s*[条條]")
+
+
+def derive_meta(
+    text: str, properties: Mapping[str, str] | None = None, *, title: str = ""
+) -> CatalogMeta:
+    """CatalogMeta for one document from its text, file properties and container title."""
+    props = dict(properties or {})
+    lines = [ln.strip() for ln in text.split("\n")]
+    nonempty = [ln for ln in lines if ln]
+    doc_title = _pick_title(title, props, nonempty)
+    header = header_lines(nonempty)
+    history = taiwan_history(lines)
+
+    doc_number = _first(
+        _prop(props, "发文字号", "發文字號"),
+        history.get("doc_number", ""),
+        find_doc_number(text),
+        _doc_number_like(props.get("keywords", "")),
+    )
+    agency = _first(
+        _prop(props, "发文机关", "發文機關"),
+        history.get("agency", ""),
+        enactment_agency(header),
+        title_agency(doc_title),
+        signature_agency(nonempty),
+        labelled_agency(nonempty),
+        _agency_like(props.get("ContentSource", "")),
+        _agency_like(props.get("author", "")),
+        _agency_like(props.get("header", "").split("\n")[0]),
+    )
+    written = (
+        parse_date(_prop(props, "成文日期"))
+        or _iso(history.get("date", ""))
+        or header_date(header)
+        or signature_date(nonempty)
+    )
+    publish = (
+        parse_date(_prop(props, "发布日期", "發布日期", "發佈日期"))
+        or parse_date(props.get("PubDate", ""))
+        or labelled_date(nonempty)
+    )
+    index_no = _prop(props, "索引号", "索引號")
+    if not index_no:
+        m = _INDEX_RE.search("\n".join(nonempty[:40]))
+        index_no = m.group(1) if m else ""
+    keywords = tuple(k for k in re.split(r"[;；,，、\s]+", props.get("keywords", "")) if k)
+    if doc_number and doc_number in keywords:
+        keywords = tuple(k for k in keywords if k != doc_number)
+    return CatalogMeta(
+        title=doc_title,
+        doc_number=doc_number,
+        agency=agency,
+        category=guess_category(doc_title, text, props),
+        written_date=written,
+        publish_date=publish,
+        index_no=index_no,
+        keywords=keywords,
+        validity=guess_validity(doc_title, header, history, props),
+    )
+
+
+def _first(*values: str) -> str:
+    return next((v for v in values if v), "")
+
+
+def _prop(props: Mapping[str, str], *keys: str) -> str:
+    return next((props[k].strip() for k in keys if props.get(k, "").strip()), "")
+
+
+def _iso(value: str) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _doc_number_like(value: str) -> str:
+    value = value.strip()
+    for regex in (BRACKET_RE, ORDER_RE, TAIWAN_RE):
+        m = regex.fullmatch(value)
+        if m:
+            return value
+    return ""
+
+
+def _agency_like(value: str) -> str:
+    value = value.strip()
+    return value if 2 <= len(value) <= 30 and _AGENCY_TAIL.search(value) else ""
+
+
+# -- title ---------------------------------------------------------------------------------
+
+
+def _pick_title(title: str, props: Mapping[str, str], lines: Sequence[str]) -> str:
+    for candidate in (title, _prop(props, "ArticleTitle", "标题", "標題"), guess_title(lines)):
+        if re.search(r"[\u4e00-\u9fff]", candidate or ""):
+            return _squash_spaced(candidate.strip())
+    return guess_title(lines)
+
+
+def _squash_spaced(s: str) -> str:
+    """``土 地 使 用 期 限 的 批 复`` → ``土地使用期限的批复`` (letter-spacing used for centring).
+
+    Only a line spaced character by character is squashed: a single space between two
+    phrases of a news title is a separator and stays.
+    """
+    han = re.findall(r"[\u4e00-\u9fff]", s)
+    spaced = re.findall(r"[\u4e00-\u9fff][ \u3000]+(?=[\u4e00-\u9fff])", s)
+    if han and len(spaced) >= max(2, len(han) // 2):
+        return re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])", "", s)
+    return s
+
+
+def _is_title_stop(line: str) -> bool:
+    """Lines that end a multi-line title: 文号, dates, addressees, sentences, body headings."""
+    return bool(
+        BRACKET_RE.search(line)
+        or re.match(r"^[（(]?\s*[\d０-９〇一二三四五六七八九]{2,4}\s*年[^月]{1,3}月", line)
+        or line.endswith(("：", ":"))
+        or _SENTENCE.search(line)
+        or _BODY_START.match(line)
+        or line in ("沿革",)
+        or len(line) > 40
+    )
+
+
+def guess_title(lines: Sequence[str]) -> str:
+    """The first meaningful line, joined with its continuation lines when the title is split.
+
+    A promulgation order (``中华人民共和国国务院令`` / ``第706号`` / preamble / signature)
+    precedes the title of the regulation it promulgates: the title is then read after it.
+    """
+    lines = [ln for ln in lines if ln]
+    if len(lines) > 3 and lines[0].endswith("令") and re.fullmatch(r"第.{1,8}号", lines[1]):
+        after = next((i for i in range(2, min(12, len(lines))) if _date_line(lines[i])), None)
+        if after is not None:
+            lines = lines[after + 1 :]
+    lines = [ln for ln in lines[:8] if not re.fullmatch(r"[\W\d_]+", ln)]
+    if not lines:
+        return ""
+    first = _squash_spaced(lines[0])
+    if _TITLE_END.search(first) or len(first) > 40:
+        return first[:200]
+    # A split title (gov.cn centres long titles over 2–3 lines) continues only if the joined
+    # lines end like a document title; a subtitle or a 发稿单位 line does not.
+    parts = [first]
+    for line in lines[1:3]:
+        if _is_title_stop(line):
+            break
+        parts.append(_squash_spaced(line))
+        if _CONTINUED_END.search(parts[-1]):
+            return "".join(parts)[:200]
+    return first[:200]
+
+
+# -- header lines, enactment organ, dates --------------------------------------------------
+
+
+def header_lines(lines: Sequence[str]) -> list[str]:
+    """Lines between the title and the body (enactment, amendment, 文号, 施行 lines)."""
+    out = []
+    for line in lines[1:14]:
+        if _BODY_START.match(line) or line == "沿革":
+            break
+        if len(line) > 160:
+            break
+        out.append(line)
+    return out
+
+
+_DATE_START = re.compile(r"^[（(]?\s*[\d０-９〇一二三四五六七八九十]{2,4}\s*年")
+_DATE_ORGAN = re.compile(
+    r"^[（(]?\s*[\d０-９〇一二三四五六七八九十]{2,4}\s*年.{1,6}?[日号]\s*(?:经|經)?"
+    r"(?P<organ>[\u4e00-\u9fff、]{2,30}?)(?:发布|發布|公布|批准|通过|通過|令|$)"
+)
+
+
+def enactment_agency(header: Sequence[str]) -> str:
+    """The organ named in the first enactment/promulgation line (通过/公布/发布/批准)."""
+    for line in header:
+        if not _DATE_START.match(line):
+            continue
+        if "最高人民法院" in line and "最高人民检察院" in line:
+            return "最高人民法院、最高人民检察院"
+        for court in ("最高人民法院", "最高人民检察院"):
+            if court in line:
+                return court
+        m = _PEOPLE_CONGRESS.search(line)
+        if m and "批准" not in line[m.end() : m.end() + 12]:
+            place = re.sub(r"^.*?[经經]", "", m.group("place"))
+            if m.group("organ").startswith(("全国", "全國")):
+                place = ""
+            if place or m.group("organ").startswith(("全国", "全國")):
+                return place + m.group("organ") + (m.group("sc") or "")
+        if re.search(r"国务院第[\d一二三四五六七八九十百]+次常务会议|国务院令|國務院", line):
+            return "国务院"
+        orders = order_numbers(line)
+        if orders and orders[0][1]:
+            return orders[0][1]
+        m = _DATE_ORGAN.match(line)
+        if m and _agency_like(m.group("organ")):
+            return m.group("organ")
+    return ""
+
+
+def header_date(header: Sequence[str]) -> dt.date | None:
+    """The latest date of the enactment/amendment lines: the version the text is.
+
+    Only lines that open with a date (``2009年10月29日 …通过``, ``（1991年3月4日…发布``)
+    count, and dates followed by 施行/生效 are effective dates, not versions.
+    """
+    dates = []
+    for line in header:
+        if not _DATE_START.match(line):
+            continue
+        for found in iter_dates(line):
+            if not re.match(r"\s*(起|开始|開始)?\s*(施行|生效)", line[found.end : found.end + 8]):
+                dates.append(found.date)
+    return max(dates) if dates else None
+
+
+_LABELLED_DATE = re.compile(
+    r"(?:發稿時間|發稿日期|发稿时间|发布时间|發布時間|发布日期|發布日期|發佈日期)\s*[:：]\s*(.{6,20})"
+)
+
+
+def labelled_date(lines: Sequence[str]) -> dt.date | None:
+    """A publication date stated with a label (``發稿時間：112年10月15日``, ROC years)."""
+    for line in lines[:60]:
+        m = _LABELLED_DATE.search(line)
+        if m:
+            found = next(iter_dates(m.group(1), roc=True), None)
+            if found:
+                return found.date
+            date = parse_date(m.group(1))
+            if date:
+                return date
+    return None
+
+
+def _date_line(line: str) -> dt.date | None:
+    """The date if the line is nothing but a date (a signature line)."""
+    s = re.sub(r"[\s　]", "", line).strip("（）()—-。.")
+    found = list(iter_dates(s))
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(s):
+        return found[0].date
+    return None
+
+
+_SIGNER = re.compile(r"^(总理|總理|主席|院長|院长|部長|部长|市長|市长)")
+
+
+def signature_date(lines: Sequence[str]) -> dt.date | None:
+    """成文日期 from the signature: a line that is only a date, under an organ's name if any."""
+    first: dt.date | None = None
+    for i, line in enumerate(lines[2:], start=2):
+        date = _date_line(line)
+        if date is None:
+            continue
+        above = re.sub(r"\s", "", lines[i - 1])
+        if _agency_like(above) or _SIGNER.match(above):
+            return date
+        first = first or date
+    if first:
+        return first
+    for line in lines[:6]:  # work reports: ——2019年3月5日在第十三届全国人民代表大会…上
+        if re.match(r"^[（(]?[—-]", line) or re.search(r"会议上|會議上|会议通过|會議通過", line):
+            found = next(iter_dates(line), None)
+            if found:
+                return found.date
+    return None
+
+
+def signature_agency(lines: Sequence[str]) -> str:
+    """The organ in the line just above the signature date (``国务院办公厅`` / ``2019年1月1日``)."""
+    for i, line in enumerate(lines[2:], start=2):
+        if _date_line(line) is not None:
+            above = re.sub(r"\s", "", lines[i - 1])
+            if _agency_like(above):
+                return above
+    return ""
+
+
+_LABELLED_AGENCY = re.compile(
+    r"^(?:预算主管部门|预算单位|部门名称|单位名称|發稿單位|发稿单位|發布單位|发布单位|來源|来源)"
+    r"\s*[:：]\s*([\u4e00-\u9fff（）()]{2,40}?)(?:發稿|发稿|\s|$)"
+)
+
+
+def labelled_agency(lines: Sequence[str]) -> str:
+    """An organ stated with a label: ``预算主管部门：…``, ``發稿單位：…`` (news, budgets)."""
+    for line in lines[:60]:
+        m = _LABELLED_AGENCY.match(line)
+        if m and not m.group(1).endswith(("發布", "发布")):
+            return m.group(1)
+    return ""
+
+
+def title_agency(title: str) -> str:
+    """Organ named by the title: ``国务院办公厅关于…``, ``…预算（某某局）``, ``政府工作报告``."""
+    m = _AGENCY_BEFORE_GUANYU.match(title)
+    if m:
+        head = re.sub(r"^第[一二三四五六七八九十\d]+[届屆]", "", m.group(1))
+        head = re.sub(r"第[一二三四五六七八九十\d]+次会议$", "", head)
+        head = re.split(r"转发|轉發|批转|批轉|印发|印發", head)[0]
+        if all(_AGENCY_TAIL.search(part) for part in head.split("、")):
+            return head
+    m = re.search(r"(?:预算|決算|决算|預算)[（(]([^）)]{2,40})[）)]$", title)
+    if m and _AGENCY_TAIL.search(m.group(1)):
+        return m.group(1)
+    if "国务院政府工作报告" in title or "國務院政府工作報告" in title:
+        return "国务院"
+    m = re.match(r"^(.{2,20}?(?:人民政府|政府))\s*\d{4}\s*年", title)
+    if m:
+        return m.group(1)
+    return ""
+
+
+# An entry that issues the text (令 制定/修正/廢止…), not one that only sets a date
+# (號令發布定自…施行) or announces a change of competent authority (號公告).
+_ISSUING_ORDER = re.compile(r"號令(?!發布定|定自|發布自|發布施行)")
+
+
+# -- Taiwan 沿革 -----------------------------------------------------------------------------
+
+
+def taiwan_history(lines: Sequence[str]) -> dict[str, str]:
+    """Agency, 文号, date and repeal of the last 沿革 entry that names an issuing order."""
+    try:
+        start = lines.index("沿革", 0, 8)
+    except ValueError:
+        return {}
+    entries: list[str] = []
+    for line in lines[start + 1 :]:
+        if not line:  # the block ends at the first blank line
+            break
+        if re.match(r"^\d+\s*[.．、]", line) or not entries:
+            entries.append(line)
+        else:
+            entries[-1] += line  # source line wraps, also inside numbers: 8600118\n870
+    result: dict[str, str] = {}
+    for entry in reversed(entries):
+        compact = re.sub(r"\s", "", entry)
+        if not _ISSUING_ORDER.search(compact):
+            continue
+        numbers = taiwan_numbers(compact)
+        if not numbers:
+            continue
+        number, agency = numbers[0]
+        result = {"doc_number": number, "agency": agency}
+        found = next(iter_dates(entry), None)
+        if found:
+            result["date"] = found.date.isoformat()
+        break
+    if entries and not result.get("date"):
+        found = next(iter_dates(entries[-1]), None)
+        if found:
+            result["date"] = found.date.isoformat()
+    if entries and _REPEALED.search(entries[-1]):
+        result["repealed"] = "1"
+    return result
+
+
+# -- validity and category -----------------------------------------------------------------
+
+
+_VALIDITY_MARK = re.compile(r"(?:^|[（(【\[：:])\s*(已?废止|已?廢止|已?失效)\s*(?:[）)】\]]|$)")
+
+
+def guess_validity(
+    title: str, header: Sequence[str], history: Mapping[str, str], props: Mapping[str, str]
+) -> str:
+    """repealed / expired from explicit markers only; body mentions of 废止 do not count."""
+    stated = _prop(props, "有效性", "时效性", "時效性", "效力")
+    for text in (stated, title, *header[:6]):
+        marker = _VALIDITY_MARK.search(text)
+        if marker or (text is stated and text):
+            value = marker.group(1) if marker else text
+            if _REPEALED.search(value):
+                return "repealed"
+            if _EXPIRED.search(value):
+                return "expired"
+    if history.get("repealed"):
+        return "repealed"
+    return "valid"
+
+
+def guess_category(title: str, text: str, props: Mapping[str, str] | None = None) -> str:
+    """政策法规/业务文件/工作动态/年度报告/其他 from the title's type and the text's shape."""
+    subject = (props or {}).get("subject", "")
+    if subject in ("政策法规", "业务文件", "工作动态", "年度报告", "其他"):
+        return subject
+    t = re.sub(r"\s", "", title)
+    if re.search(r"预算|預算|决算|決算", t):
+        return "业务文件"
+    report = re.search(r"年度报告|年度報告|工作报告|工作報告", t)
+    if report and not re.search(r"决议|決議|决定$", t):
+        return "年度报告"
+    if re.search(r"(批复|批覆|复函|覆函|函|答复|答覆|通报|通報)$", t) or re.search(
+        r"^【?公告】?|公告周知|公告週知|特此公告|公聽會|公听会|公開展覽|公开展览", t
+    ):
+        return "业务文件"
+    if re.search(r"[诉訴].{2,60}案$|一案$|案例", t):
+        return "其他"
+    if _TITLE_END.search(t) and not re.search(r"[）)】」》]$", t) or _ARTICLES.search(text[:20000]):
+        return "政策法规"
+    if _NEWS_HINTS.search(text[:3000]):
+        return "工作动态"
+    return "其他"
