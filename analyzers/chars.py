@@ -25,8 +25,16 @@ def _skip_table() -> dict[int, None]:
 
 
 def strip_skippable(text: str) -> str:
-    """Remove whitespace, punctuation and control characters."""
-    return text.translate(_skip_table())
+    """Remove whitespace, punctuation and control characters.
+
+    One ``str.replace`` per distinct skippable character present: measured several times faster
+    than ``str.translate`` with a deletion table on long documents.
+    """
+    if len(text) < 64:
+        return text.translate(_skip_table())
+    for ch in set(text).intersection(skippable_chars()):
+        text = text.replace(ch, "")
+    return text
 
 
 @functools.cache
