@@ -139,7 +139,10 @@ def keys_in_text(text: str) -> list[str]:
 
 
 def keys_for_value(doc_number: str) -> list[str]:
-    """Keys for a catalog 文号 value: its own key plus issuer suffixes (国务院令 ⊂ 中华人民共和国国务院令)."""
+    """Keys for a catalog 文号 value: its own key plus issuer suffixes.
+
+    (国务院令第86号 must meet 中华人民共和国国务院令第86号.)
+    """
     if not doc_number.strip():
         return []
     keys = keys_in_text(doc_number)

@@ -22,7 +22,7 @@ def _t2s() -> opencc.OpenCC:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional→Simplified with OpenCC's phrase-aware table (character-level fallback is worse)."""
+    """Traditional→Simplified with OpenCC's phrase-aware table."""
     return _t2s().convert(text)
 
 
