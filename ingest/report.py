@@ -1,0 +1,86 @@
+"""What an ingest did, for the person who ran it.
+
+Failures must be seen (a log line scrolls away): the report counts documents ingested, files
+skipped and files failed, keeps every reason, and renders as text for the terminal or JSON
+for the web UI and CI artefacts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+
+from ingest.document import Document
+from ingest.pipeline import IngestFailure
+
+
+@dataclass
+class IngestReport:
+    """Accumulates results; ``track()`` wraps a result stream and records it as it passes."""
+
+    ok: list[str] = field(default_factory=list)
+    skipped: list[IngestFailure] = field(default_factory=list)
+    failed: list[IngestFailure] = field(default_factory=list)
+    formats: Counter[str] = field(default_factory=Counter)
+
+    def add(self, result: Document | IngestFailure) -> None:
+        """Record one pipeline result."""
+        if isinstance(result, Document):
+            self.ok.append(result.path)
+            self.formats[result.format] += 1
+        elif result.skipped:
+            self.skipped.append(result)
+        else:
+            self.failed.append(result)
+
+    def skip(self, path: str, reason: str) -> None:
+        """Record a file skipped by a later stage (e.g. unchanged since the last ingest)."""
+        self.skipped.append(IngestFailure(path, reason, skipped=True))
+
+    def fail(self, path: str, reason: str) -> None:
+        """Record a failure from a later stage (e.g. the index refused the document)."""
+        self.failed.append(IngestFailure(path, reason))
+
+    def track(
+        self, results: Iterable[Document | IngestFailure]
+    ) -> Iterator[Document | IngestFailure]:
+        """Pass results through unchanged while recording them."""
+        for result in results:
+            self.add(result)
+            yield result
+
+    @property
+    def total(self) -> int:
+        return len(self.ok) + len(self.skipped) + len(self.failed)
+
+    def summary(self) -> str:
+        """A few lines for the terminal: counts, formats, then every failure with its reason."""
+        fmt = ", ".join(f"{k} {v}" for k, v in sorted(self.formats.items()))
+        lines = [
+            f"{self.total} files: {len(self.ok)} ingested"
+            + (f" ({fmt})" if fmt else "")
+            + f", {len(self.skipped)} skipped, {len(self.failed)} failed"
+        ]
+        for title, items in (("failed", self.failed), ("skipped", self.skipped)):
+            if items:
+                lines.append(f"{title}:")
+                lines.extend(f"  {item.path}: {item.reason}" for item in items)
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form: counts plus the lists of skipped and failed files with reasons."""
+        return {
+            "total": self.total,
+            "ok": len(self.ok),
+            "skipped": len(self.skipped),
+            "failed": len(self.failed),
+            "formats": dict(self.formats),
+            "skipped_files": [asdict(item) for item in self.skipped],
+            "failed_files": [asdict(item) for item in self.failed],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """``to_dict()`` as JSON text (UTF-8 characters kept readable)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
