@@ -178,4 +178,4 @@ def _headers_footers(doc: object) -> tuple[str, str]:
     return "\n".join(headers), "\n".join(footers)
 
 
-register(Format(name="docx", extensions=("docx", "docm"), extract=extract, sniff=sniff))
+register(Format(name="docx", extensions=("docx", "docm"), extract=extract, sniff=sniff, priority=10))

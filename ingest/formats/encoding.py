@@ -121,7 +121,7 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return best[1], best[2]
     guess = from_bytes(data).best()
     if guess is not None and guess.encoding:
-        return str(guess), guess.encoding
+        return str(guess), normalise_charset(guess.encoding) or guess.encoding
     if best is not None:
         return best[1], best[2]
     return data.decode("utf-8", errors="replace"), "utf-8 (with replacement characters)"

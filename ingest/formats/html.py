@@ -195,4 +195,4 @@ def _to_text(root: LexborNode) -> str:
 
 
 register(Format(name="html", extensions=("html", "htm", "xhtml", "shtml"), extract=extract,
-                sniff=sniff))  # fmt: skip
+                sniff=sniff, priority=50))  # fmt: skip

@@ -17,12 +17,16 @@ import multiprocessing
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+from typing import TypeVar
 
 from ingest.errors import ExtractionError, ExtractionTimeout, IngestError, NoTextLayer
 from ingest.formats.base import Extracted
 from ingest.formats.registry import Format, register
 
+T = TypeVar("T")
 ENGINES: tuple[str, ...] = ("pypdfium2", "pdfminer")
 _IMAGE_RE = re.compile(rb"/Subtype\s*/Image")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
@@ -90,7 +94,7 @@ def extract_with(data: bytes, opts: PdfOptions) -> Extracted:
     if b"%%EOF" not in data[-4096:]:
         raise ExtractionError("truncated or incomplete PDF (no %%EOF end marker)")
     if opts.timeout:
-        pages, meta = _in_child(opts.engine, data, opts.timeout)
+        pages, meta = run_with_timeout(run_engine, (opts.engine, data), opts.timeout)
     else:
         pages, meta = run_engine(opts.engine, data)
     return _assemble(pages, meta, data)
@@ -163,9 +167,9 @@ def _pdf_string(value: object) -> str:
     return str(value).strip() if isinstance(value, str | int | float) else ""
 
 
-def _child(conn: multiprocessing.connection.Connection, engine: str, data: bytes) -> None:
+def _child(conn: Connection, func: Callable[..., object], args: tuple[object, ...]) -> None:
     try:
-        conn.send(("ok", run_engine(engine, data)))
+        conn.send(("ok", func(*args)))
     except IngestError as exc:
         conn.send(("error", str(exc)))
     except BaseException as exc:  # noqa: BLE001 - report, never hang the parent
@@ -187,16 +191,21 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _in_child(engine: str, data: bytes, timeout: float) -> tuple[list[str], dict[str, str]]:
+def run_with_timeout(func: Callable[..., T], args: tuple[object, ...], timeout: float) -> T:
+    """``func(*args)`` in a child process, killed after ``timeout`` seconds.
+
+    ``func`` must be a module-level function; an ``IngestError`` it raises is re-raised here
+    with the same message, anything else becomes an ``ExtractionError``.
+    """
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, engine, data), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, func, args), daemon=True)
     try:
         proc.start()
     finally:
         child.close()
     try:
-        if not parent.poll(timeout) and proc.is_alive():
+        if not parent.poll(timeout):
             raise ExtractionTimeout(
                 f"PDF parsing exceeded the {timeout:g} s time limit "
                 "(malformed or pathological file)"
@@ -213,7 +222,7 @@ def _in_child(engine: str, data: bytes, timeout: float) -> tuple[list[str], dict
         proc.close()
     if status == "error":
         raise ExtractionError(payload)
-    return payload
+    return payload  # type: ignore[no-any-return]
 
 
 def _assemble(pages: list[str], meta: dict[str, str], data: bytes) -> Extracted:
@@ -268,4 +277,4 @@ def _strip_running_lines(pages: list[str]) -> list[str]:
     return out
 
 
-register(Format(name="pdf", extensions=("pdf",), extract=extract, sniff=sniff))
+register(Format(name="pdf", extensions=("pdf",), extract=extract, sniff=sniff, priority=20))

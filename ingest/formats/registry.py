@@ -22,13 +22,16 @@ class Format:
     """A registered format: its name, its extensions, a content sniffer and the extractor.
 
     ``sniff`` must be cheap (it sees the whole byte string but should only peek at it) and
-    return True only when the content is unmistakably this format.
+    return True only when the content is unmistakably this format. Sniffers run in
+    ``priority`` order (lower first), so exact magic numbers (ZIP, %PDF) are tried before
+    heuristic text sniffing, whatever order the modules happened to be imported in.
     """
 
     name: str
     extensions: tuple[str, ...]
     extract: Extractor
     sniff: Callable[[bytes], bool] | None = None
+    priority: int = 100
 
 
 _FORMATS: dict[str, Format] = {}
@@ -53,10 +56,19 @@ def register(fmt: Format, *, replace: bool = False) -> None:
     if fmt.name in _FORMATS and not replace:
         raise ValueError(f"format {fmt.name!r} is already registered")
     _FORMATS[fmt.name] = fmt
+    ordered = sorted(_FORMATS.values(), key=lambda f: (f.priority, f.name))
+    _FORMATS.clear()
+    _FORMATS.update((f.name, f) for f in ordered)
+
+
+def unregister(name: str) -> Format:
+    """Remove a format from the table (tests, or an application replacing a built-in)."""
+    _ensure_builtins()
+    return _FORMATS.pop(name)
 
 
 def formats() -> tuple[Format, ...]:
-    """All registered formats in registration order."""
+    """All registered formats in sniffing order (priority, then name)."""
     _ensure_builtins()
     return tuple(_FORMATS.values())
 
@@ -107,5 +119,4 @@ def _ensure_builtins() -> None:
     if _loaded:
         return
     _loaded = True
-    # Order matters for sniffing: binary magic numbers before the HTML text sniffer.
     from ingest.formats import docx, html, pdf, txt  # noqa: F401
