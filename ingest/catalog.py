@@ -96,7 +96,7 @@ class Catalog:
 def normalise_path(path: str) -> str:
     """Catalog paths as users type them: backslashes, ``./``, Unicode composition forms."""
     path = unicodedata.normalize("NFC", path.strip().replace("\\", "/"))
-    return PurePosixPath(path).as_posix().removeprefix("./")
+    return PurePosixPath(path).as_posix().removeprefix("./") if path else ""
 
 
 def parse_disclosure(value: str) -> str:
@@ -162,6 +162,8 @@ def load_catalog(path: Path) -> Catalog:
     errors: list[CatalogError] = []
     for row in reader:
         line = reader.line_num
+        if not any((cell or "").strip() for cell in row.values() if isinstance(cell, str)):
+            continue  # spreadsheets leave empty rows behind
         rel = normalise_path(row.get("path") or "")
         if not rel:
             errors.append(CatalogError(line, "", "empty path"))

@@ -178,4 +178,6 @@ def _headers_footers(doc: object) -> tuple[str, str]:
     return "\n".join(headers), "\n".join(footers)
 
 
-register(Format(name="docx", extensions=("docx", "docm"), extract=extract, sniff=sniff, priority=10))
+register(
+    Format(name="docx", extensions=("docx", "docm"), extract=extract, sniff=sniff, priority=10)
+)
