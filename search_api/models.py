@@ -63,6 +63,9 @@ class Understood(BaseModel):
     doc_numbers: list[str]
     fields: list[FieldScope]
     min_should_match: int
+    pinyin: list[str] = Field(
+        default=[], description="letters also searched as pinyin / initials of titles and key terms"
+    )
 
 
 class SearchResponse(BaseModel):

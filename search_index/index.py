@@ -31,6 +31,7 @@ from search_index.query import (
     StoredDocument,
     Viewer,
 )
+from search_index.suggest import suggest
 
 
 def validate(query: Query) -> None:
@@ -114,16 +115,9 @@ class SearchIndex:
         return make_plan(Query(q=q[:MAX_QUERY_CHARS]))[0].highlight
 
     def suggest(self, prefix: str, viewer: Viewer = ANONYMOUS, limit: int = 10) -> list[str]:
-        """Titles starting with (or containing) what was typed, visible to the viewer only."""
-        from search_index.planner import plan as p
-
-        text = prefix.strip()[:50]
-        if not text:
-            return []
-        plan_, _ = p(Query(q=f'title:"{text}"', viewer=viewer))
-        raw = self.backend.search(plan_, limit=limit)
-        docs = self.backend.fetch([h.id for h in raw.hits])
-        return list(dict.fromkeys(docs[h.id].title for h in raw.hits if h.id in docs))
+        """Titles and frequent title words for what was typed (Han or pinyin letters), ranked
+        prefix-first, visible to the viewer only (see :mod:`search_index.suggest`)."""
+        return suggest(self.backend, prefix, visibility_filter(viewer), limit)
 
     def count(self, viewer: Viewer = ANONYMOUS) -> int:
         plan = Plan(query=Bool(), filters=visibility_filter(viewer))

@@ -24,7 +24,8 @@ from analyzers.lexicon import find_synonyms, stopwords
 from analyzers.normalize import _fold, normalize
 from analyzers.segment import query_words
 from search_index.parser import Atom, ParsedQuery, parse
-from search_index.plan import Bool, MatchAll, Node, Phrase, Plan, Range, Regex, Term
+from search_index.pinyin import KEY_MARK, as_pinyin_query
+from search_index.plan import Bool, MatchAll, Node, Phrase, Plan, Prefix, Range, Regex, Term
 from search_index.query import Query, Understanding
 
 TITLE_EXACT_BOOST = 40.0
@@ -35,6 +36,9 @@ WHOLE_PHRASE_BOOST = 0.6
 TITLE_PHRASE_BOOST = 3.0
 PROXIMITY_BOOST = 0.4
 PROXIMITY_SLOP = 12
+PINYIN_EXACT_BOOST = 3.0
+PINYIN_RUN_BOOST = 2.0
+PINYIN_KEY_TERM_BOOST = 0.5
 
 
 def min_should_match(n: int) -> int:
@@ -100,6 +104,26 @@ def docno_node(text: str) -> Node | None:
     if key is None:
         return _any(_substring("body_bi", text), _substring("title_bi", text))
     return _any(Term("docno", key, DOCNO_BOOST), Term("docno_text", key, DOCNO_TEXT_BOOST))
+
+
+def pinyin_node(typed: tuple[str, ...]) -> Node:
+    """Letters typed without an IME, read as pinyin of title words and key terms.
+
+    The typed groups joined are a prefix of a run token (see :mod:`search_index.pinyin`) when
+    the title holds those words in order, the last perhaps half typed; a whole word or its
+    initials typed exactly also match the per-word token, which BM25 ranks.
+    """
+    joined = "".join(typed)
+    clauses: list[Node] = [
+        Term("pinyin", joined, PINYIN_EXACT_BOOST),
+        Prefix("pinyin", joined, PINYIN_RUN_BOOST),
+        # key terms: a constant, lower score (a rare homophone must not outrank a title)
+        Prefix("pinyin", KEY_MARK + joined, PINYIN_KEY_TERM_BOOST),
+    ]
+    if len(typed) > 1:
+        words = tuple(Term("pinyin", t) for t in typed[:-1]) + (Prefix("pinyin", typed[-1]),)
+        clauses.append(Bool(must=words))
+    return Bool(should=tuple(clauses), min_should=1)
 
 
 class _Builder:
@@ -251,6 +275,9 @@ def plan(query: Query) -> tuple[Plan, Understanding]:
     node = b.combined()
     if node is None:
         node = MatchAll()
+    typed = as_pinyin_query(query.q)
+    if typed:  # letters only: the words as written, or pinyin of titles and key terms
+        node = Bool(should=(node, pinyin_node(typed)), min_should=1)
     if b.excluded:
         node = Bool(must=(node,), must_not=tuple(b.excluded))
 
@@ -267,6 +294,7 @@ def plan(query: Query) -> tuple[Plan, Understanding]:
         doc_numbers=tuple(b.docnos),
         fields=tuple(b.fields),
         min_should_match=min_should_match(len(b.pool)) if b.pool else 0,
+        pinyin=typed or (),
     )
     highlight = tuple(dict.fromkeys(h for h in b.highlight if strip_skippable(h)))
     return Plan(query=node, filters=filters, highlight=highlight), understood

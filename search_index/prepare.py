@@ -12,6 +12,7 @@ from analyzers.docno import keys_for_value, keys_in_text
 from analyzers.normalize import normalize
 from analyzers.segment import index_words
 from ingest.document import Document
+from search_index.pinyin import document_tokens, key_terms
 from search_index.protocol import IndexedDocument
 
 _DOCNO_SCAN_CHARS = 4000  # 文号 of a document sit in its head (and its 沿革/history lines)
@@ -28,12 +29,16 @@ def prepare(doc: Document, source: str) -> IndexedDocument:
     title = normalize(m.title)
     body = normalize(doc.text)
     agency = normalize(m.agency)
+    body_words = index_words(body)
+    terms = [normalize(k) for k in m.keywords] + key_terms(body_words)
     tokens = {
         "title_w": " ".join(index_words(title)),
         "title_bi": bigram_string(title),
-        "body_w": " ".join(index_words(body)),
+        "body_w": " ".join(body_words),
         "body_bi": bigram_string(body),
         "agency_bi": bigram_string(agency),
+        # kiosks have no IME: titles and key terms are also findable by pinyin and initials
+        "pinyin": document_tokens(title, dict.fromkeys(terms)),
     }
     head = body[:_DOCNO_SCAN_CHARS]
     text_keys = keys_in_text(head) + keys_in_text(title)

@@ -62,6 +62,7 @@ class Understanding:
     doc_numbers: tuple[str, ...] = ()
     fields: tuple[tuple[str, str], ...] = ()
     min_should_match: int = 0
+    pinyin: tuple[str, ...] = ()  # letters also searched as pinyin/initials (kiosks, no IME)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +76,7 @@ class Understanding:
             "doc_numbers": list(self.doc_numbers),
             "fields": [{"field": f, "text": t} for f, t in self.fields],
             "min_should_match": self.min_should_match,
+            "pinyin": list(self.pinyin),
         }
 
 

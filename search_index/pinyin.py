@@ -1,0 +1,124 @@
+"""Pinyin keys, so titles can be found without a Chinese input method.
+
+Reading-room kiosks have no IME: a patron types ``zhengwu gongkai``, ``zhengwugongkai`` or the
+initials ``zwgk`` for 政务公开. At index time the title and the key terms of a document are cut
+into words (jieba search mode, so the parts of a long word count too) and each word becomes its
+full pinyin (``zhengwu``) and its initials (``zw``); the text from each word start on (up to
+:data:`MAX_RUN_CHARS` characters) also becomes one joined token (``zhengwugongkaigongzuo…``,
+``zwgkgz…``). A typed string, spaces removed, is then a *prefix* of a run token exactly when the
+text holds those words in order from a word boundary (the last one perhaps half typed) — so any
+number of words, with or without spaces, is one ``Prefix`` query, and the per-word tokens give
+BM25 something to rank on.
+
+Key terms (the catalog's 主题词 and the most frequent words of the body) are indexed the same way
+with a ``_`` mark, so they find documents but rank below titles.
+
+Readings come from pypinyin's phrase dictionary over the whole text (银行 → yinhang,
+行政 → xingzheng); ü is written ``v`` (绿 → lv), as on every pinyin keyboard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from pypinyin import Style, lazy_pinyin
+
+from analyzers.chars import is_han
+from analyzers.lexicon import stopwords
+from analyzers.segment import index_words_with_offsets
+
+MAX_RUN_CHARS = 24  # a run token covers at most this many characters (most titles are shorter)
+KEY_TERMS_FROM_BODY = 5  # the most frequent content words of the body also get pinyin keys
+MAX_QUERY_LETTERS = 60
+KEY_MARK = "_"  # prefix of tokens that come from key terms rather than the title
+
+_PINYIN_QUERY = re.compile(r"[a-z]+(?:[ '][a-z]+)*")
+
+
+def char_syllables(text: str) -> list[str]:
+    """One toneless syllable per character of ``text`` ("" for non-Han characters).
+
+    pypinyin reads the whole text with its phrase dictionary (银行 → yin hang, 重庆 → chong qing)
+    and returns exactly one item per character when non-Han runs are padded like this.
+    """
+    out = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chunk: [""] * len(chunk))
+    if len(out) != len(text):  # never seen on the corpus; fall back to character by character
+        out = [lazy_pinyin(c, style=Style.NORMAL)[0] if is_han(c) else "" for c in text]
+    return [x if x.isalpha() and x.isascii() else "" for x in out]
+
+
+def _words(text: str) -> list[tuple[int, int]]:
+    """Word spans: jieba's search mode, so a long word also yields its parts
+    (中华人民共和国政府 → 中华人民共和国, 政府 …) and typing can start at any of them."""
+    return [(s, e) for _, s, e in index_words_with_offsets(text)]
+
+
+def _join(syl: list[str]) -> tuple[str, str]:
+    kept = [x for x in syl if x]
+    return "".join(kept), "".join(x[0] for x in kept)
+
+
+def text_tokens(text: str) -> list[str]:
+    """Index tokens of one normalised text: per word full + initials, and every word run."""
+    syl = char_syllables(text)
+    spans = _words(text)
+    out: list[str] = []
+    for s, e in spans:
+        full, initials = _join(syl[s:e])
+        if full:
+            out.append(full)
+            if len(initials) > 1:
+                out.append(initials)
+    for start in sorted({s for s, _ in spans}):
+        run = syl[start : start + MAX_RUN_CHARS]
+        full, initials = _join(run)
+        if len(initials) > 1:
+            out.extend((full, initials))
+    return list(dict.fromkeys(out))
+
+
+def key_terms(body_words: Iterable[str], n: int = KEY_TERMS_FROM_BODY) -> list[str]:
+    """Up to ``n`` of the most frequent Han content words (two characters or more) of a body."""
+    stop = stopwords()
+    out: list[str] = []
+    counts = Counter(body_words)  # counting every word runs in C; filtering after is cheap
+    for w, _ in counts.most_common(n * 10):
+        if len(w) >= 2 and w not in stop and is_han(w[0]):
+            out.append(w)
+            if len(out) == n:
+                break
+    return out
+
+
+def document_tokens(title: str, terms: Iterable[str]) -> str:
+    """The ``pinyin`` field of a document: its title's tokens, then its key terms' tokens.
+
+    Key-term tokens carry the :data:`KEY_MARK` prefix so a query can rank a title match above
+    a key-term match (and a homophone in the body, 伤害 for 上海, below a title that says 上海).
+    """
+    tokens = text_tokens(title)
+    for term in terms:
+        tokens.extend(KEY_MARK + t for t in text_tokens(term))
+    return " ".join(dict.fromkeys(tokens))
+
+
+def as_pinyin_query(q: str) -> tuple[str, ...] | None:
+    """The typed syllable groups if ``q`` is only ASCII letters (and spaces/apostrophes)."""
+    typed = " ".join(q.split()).lower()
+    if not typed or len(typed) > MAX_QUERY_LETTERS or not _PINYIN_QUERY.fullmatch(typed):
+        return None
+    return tuple(t for t in re.split(r"[ ']", typed) if t)
+
+
+def match_rank(title: str, typed: tuple[str, ...]) -> int:
+    """0: the (normalised) title's pinyin starts with what was typed; 1: a word in it does;
+    2: neither (the document matched by a key term)."""
+    joined = "".join(typed)
+    full, initials = _join(char_syllables(title))
+    if full.startswith(joined) or initials.startswith(joined):
+        return 0
+    if any(t.startswith(joined) for t in text_tokens(title)):
+        return 1
+    return 2

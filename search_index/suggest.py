@@ -1,0 +1,73 @@
+"""Search-box suggestions: titles and frequent title words for what has been typed so far.
+
+Ranking follows what a patron expects from a box that completes as they type:
+
+1. titles that *start* with the typed text (or whose pinyin / initials start with the letters);
+   a third of the list at most before …
+2. frequent words (of titles and texts) that start with it and are longer (国务 → 国务院), most
+   documents first — a word often finds more than any one title; then the other titles that
+   start with it;
+3. titles that merely *contain* it (at a word boundary, for pinyin).
+
+Everything runs under the caller's visibility filters, so a title or a word that occurs only in
+non-public documents is never suggested to an anonymous viewer.
+"""
+
+from __future__ import annotations
+
+from analyzers.chars import strip_skippable
+from analyzers.normalize import normalize
+from search_index.pinyin import as_pinyin_query, match_rank
+from search_index.plan import MatchAll, Node, Plan
+from search_index.planner import _substring, pinyin_node
+from search_index.protocol import Backend
+
+MAX_TYPED = 50
+TERM_SUGGESTIONS = 3
+CANDIDATES = 40  # titles fetched and re-ranked per request
+
+
+def _titles(backend: Backend, node: Node, filters: tuple[Node, ...]) -> list[str]:
+    raw = backend.search(Plan(query=node, filters=filters), limit=CANDIDATES)
+    docs = backend.fetch([h.id for h in raw.hits])
+    return list(dict.fromkeys(docs[h.id].title for h in raw.hits if h.id in docs))
+
+
+def _frequent_words(backend: Backend, typed: str, filters: tuple[Node, ...]) -> list[str]:
+    """Words starting with ``typed`` (longer than it), most documents first.
+
+    Needs the embedded backend's term dictionary walk (``terms``, not part of the backend
+    contract); other backends simply suggest titles only.
+    """
+    terms = getattr(backend, "terms", None)
+    if terms is None:
+        return []
+    visible = Plan(query=MatchAll(), filters=filters)
+    counts: dict[str, int] = {}
+    for field in ("title_w", "body_w"):
+        for term, count in terms(field, typed, visible, limit=20):
+            if count > 0 and len(term) > len(typed):
+                counts[term] = max(counts.get(term, 0), count)
+    return sorted(counts, key=lambda t: -counts[t])[:TERM_SUGGESTIONS]
+
+
+def suggest(backend: Backend, text: str, filters: tuple[Node, ...], limit: int = 10) -> list[str]:
+    """Suggestions for ``text`` as typed so far, visible under ``filters`` only."""
+    text = " ".join(text.split())[:MAX_TYPED]
+    if not text or limit < 1:
+        return []
+    typed = as_pinyin_query(text)
+    if typed:
+        titles = _titles(backend, pinyin_node(typed), filters)
+        ranked = sorted(titles, key=lambda t: match_rank(normalize(t), typed))
+        return ranked[:limit]
+    norm = strip_skippable(normalize(text))
+    node = _substring("title_bi", norm)
+    if node is None:
+        return []
+    titles = _titles(backend, node, filters)
+    starts = [t for t in titles if strip_skippable(normalize(t)).startswith(norm)]
+    contains = [t for t in titles if t not in starts]
+    words = _frequent_words(backend, norm, filters)
+    head = max(1, limit // 3)  # a few titles first, then the words, so both are seen
+    return list(dict.fromkeys(starts[:head] + words + starts[head:] + contains))[:limit]

@@ -1,0 +1,146 @@
+"""Pinyin search (kiosks without an IME) and search-box suggestions, on real corpus documents."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from analyzers.normalize import normalize
+from search_index.embedded import EmbeddedIndex
+from search_index.index import SearchIndex
+from search_index.pinyin import as_pinyin_query, document_tokens, match_rank, text_tokens
+from search_index.plan import Bool, Prefix
+from search_index.planner import plan
+from search_index.prepare import prepare
+from search_index.query import STAFF, Query
+from tests.corpus import corpus_document, manifest, sample_paths
+
+HIDDEN_TITLE = "琥珀湾区临时管控措施内部通报"
+
+
+def test_tokens_per_word_and_runs():
+    tokens = text_tokens("关于推进政务公开工作的意见")
+    for t in ("zhengwu", "zw", "gongkai", "gk", "zhengwugongkaigongzuodeyijian", "zwgkgzdyj"):
+        assert t in tokens
+    assert "guanyutuijinzhengwugongkaigongzuodeyijian" in tokens
+    assert "lvhua" in text_tokens("城市绿化条例")  # ü typed as v, as on pinyin keyboards
+    assert "yinhang" in text_tokens("中国农业发展银行")  # the word's reading, not 行 = xing
+
+
+def test_key_terms_are_marked():
+    field = document_tokens("北京市绿化条例", ["伤害"]).split()
+    assert "beijingshi" in field and "_shanghai" in field and "shanghai" not in field
+
+
+@pytest.mark.parametrize(
+    ("q", "typed"),
+    [
+        ("zhengwu gongkai", ("zhengwu", "gongkai")),
+        (" ZWGK ", ("zwgk",)),
+        ("xi'an", ("xi", "an")),
+        ("政务公开", None),
+        ("gk2016", None),
+        ("title:zwgk", None),
+        ("", None),
+    ],
+)
+def test_pinyin_query_detection(q, typed):
+    assert as_pinyin_query(q) == typed
+
+
+def test_other_queries_are_planned_as_before():
+    for q in ("政务公开", "国发〔2016〕1号", '"人民法院"', "PM2.5 标准"):
+        p, understood = plan(Query(q=q))
+        assert understood.pinyin == ()
+        assert not _has_pinyin(p.query)
+    p, understood = plan(Query(q="zhengwu gongk"))
+    assert understood.pinyin == ("zhengwu", "gongk")
+    assert _has_pinyin(p.query)
+
+
+def _has_pinyin(node) -> bool:
+    if isinstance(node, Prefix):
+        return node.field == "pinyin"
+    if isinstance(node, Bool):
+        return any(_has_pinyin(n) for n in node.must + node.should + node.must_not)
+    return getattr(node, "field", None) == "pinyin"
+
+
+def test_match_rank():
+    typed = ("zfxxgk",)
+    assert match_rank("政府信息公开条例", typed) == 0
+    assert match_rank("中华人民共和国政府信息公开条例", typed) == 1
+    assert match_rank("城市绿化条例", typed) == 2
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    rows = manifest()
+    wanted = [p for p, r in rows.items() if "政府信息公开" in r["title"] or "政务" in r["title"]]
+    paths = list(dict.fromkeys(sample_paths(120) + wanted))
+    docs = [corpus_document(p) for p in paths]
+    secret = dataclasses.replace(
+        docs[0],
+        id="f" * 16,
+        path="secret.txt",
+        meta=dataclasses.replace(docs[0].meta, title=HIDDEN_TITLE, disclosure="not_public"),
+    )
+    backend = EmbeddedIndex(tmp_path_factory.mktemp("pinyin"))
+    assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in [*docs, secret]))
+    yield SearchIndex(backend)
+    backend.close()
+
+
+@pytest.mark.parametrize("q", ["zhengfu xinxi gongkai", "zhengfuxinxigongkai", "zfxxgk", "zfxxg"])
+def test_pinyin_and_initials_find_titles(index, q):
+    res = index.search(Query(q=q, size=5))
+    assert res.hits and res.understood.pinyin
+    for h in res.hits[:3]:
+        assert "政府信息公开" in normalize(h.doc.title), (q, h.doc.title)
+
+
+def test_pinyin_ranks_titles_above_homophone_key_terms(index):
+    res = index.search(Query(q="zhengwu", size=5))
+    assert "政务" in normalize(res.hits[0].doc.title)
+
+
+def test_letters_still_match_as_written(index):
+    """A Latin word that occurs in documents is still found (pinyin is extra, not instead)."""
+    base = index.search(Query(q="zfxxgk"))
+    assert base.total > 0
+    assert index.search(Query(q="zfxxgk", categories=("不存在的分类",))).total == 0
+
+
+def test_suggest_titles_prefix_first(index):
+    got = index.suggest("政府信息公开", limit=10)
+    assert got
+    starts = [s for s in got if normalize(s).startswith("政府信息公开")]
+    if starts:
+        assert got[: len(starts)] == starts
+    assert any("政府信息公开" in normalize(s) for s in got)
+
+
+def test_suggest_frequent_words(index):
+    got = index.suggest("国务", limit=6)
+    assert "国务院" in got, got  # a frequent word completing what was typed, among the titles
+    assert normalize(got[0]).startswith("国务")
+
+
+def test_suggest_pinyin(index):
+    got = index.suggest("zfxxgk", limit=5)
+    assert got and all("政府信息公开" in normalize(s) for s in got[:3])
+    assert index.suggest("zhengfuxinxi", limit=3)
+
+
+def test_suggest_only_visible(index):
+    assert HIDDEN_TITLE not in index.suggest("琥珀湾区", limit=10)
+    assert HIDDEN_TITLE not in index.suggest("hupowan", limit=10)
+    assert not any(s.startswith("琥珀") for s in index.suggest("琥珀", limit=10))
+    assert HIDDEN_TITLE in index.suggest("琥珀湾区", STAFF, limit=10)
+    assert HIDDEN_TITLE in index.suggest("hupowan", STAFF, limit=10)
+
+
+def test_suggest_handles_junk(index):
+    for q in ("", "   ", '"', "((", "\x00", "a" * 200):
+        assert isinstance(index.suggest(q), list)
