@@ -76,8 +76,6 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
     except GovSearchError as exc:
         _fail(exc)
         return
-    for failure in report.failures:
-        click.echo(f"FAILED {failure.path}: {failure.reason}", err=True)
     click.echo(report.summary())
     if report_path:
         report_path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))

@@ -24,6 +24,8 @@ class IngestReport:
     skipped: list[IngestFailure] = field(default_factory=list)
     failed: list[IngestFailure] = field(default_factory=list)
     formats: Counter[str] = field(default_factory=Counter)
+    unchanged: int = 0  # files identical to what the index holds: nothing to do
+    pruned: list[str] = field(default_factory=list)  # documents removed because files are gone
 
     def add(self, result: Document | IngestFailure) -> None:
         """Record one pipeline result."""
@@ -53,7 +55,7 @@ class IngestReport:
 
     @property
     def total(self) -> int:
-        return len(self.ok) + len(self.skipped) + len(self.failed)
+        return len(self.ok) + len(self.skipped) + len(self.failed) + self.unchanged
 
     def summary(self) -> str:
         """A few lines for the terminal: counts, formats, then every failure with its reason."""
@@ -61,7 +63,9 @@ class IngestReport:
         lines = [
             f"{self.total} files: {len(self.ok)} ingested"
             + (f" ({fmt})" if fmt else "")
+            + (f", {self.unchanged} unchanged" if self.unchanged else "")
             + f", {len(self.skipped)} skipped, {len(self.failed)} failed"
+            + (f"; {len(self.pruned)} removed (files gone)" if self.pruned else "")
         ]
         for title, items in (("failed", self.failed), ("skipped", self.skipped)):
             if items:
@@ -76,6 +80,8 @@ class IngestReport:
             "ok": len(self.ok),
             "skipped": len(self.skipped),
             "failed": len(self.failed),
+            "unchanged": self.unchanged,
+            "pruned": list(self.pruned),
             "formats": dict(self.formats),
             "skipped_files": [asdict(item) for item in self.skipped],
             "failed_files": [asdict(item) for item in self.failed],

@@ -1,0 +1,98 @@
+"""An ingest run end to end: real files in, documents in the index, a report out."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from govsearch.cli import main
+from govsearch.ingesting import run_ingest
+from search_index.embedded import EmbeddedIndex
+from search_index.index import SearchIndex
+from search_index.query import STAFF, Query
+from tests.corpus import CORPUS, require_corpus
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    require_corpus()
+    src = tmp_path / "archive"
+    (src / "txt").mkdir(parents=True)
+    for name in ("txt_01.txt", "txt_02.txt", "txt_06.txt", "txt_10.txt"):
+        matches = sorted((CORPUS / "files" / "txt").glob(name.replace(".txt", "*")))
+        if matches:
+            shutil.copy(matches[0], src / "txt" / matches[0].name)
+    for sub in ("pdf", "docx", "html"):
+        (src / sub).mkdir()
+        for f in sorted((CORPUS / "files" / sub).iterdir())[:2]:
+            shutil.copy(f, src / sub / f.name)
+    (src / "broken").mkdir()
+    shutil.copy(CORPUS / "files" / "broken" / "broken_truncated.pdf", src / "broken")
+    return src
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> SearchIndex:
+    return SearchIndex(EmbeddedIndex(tmp_path / "data"))
+
+
+def test_ingest_reports_and_continues_past_bad_files(folder, index):
+    report = run_ingest(index, [folder], workers=2)
+    n_files = sum(1 for p in folder.rglob("*") if p.is_file())
+    assert len(report.ok) == n_files - 1
+    assert [f.path for f in report.failed] == ["broken/broken_truncated.pdf"]
+    assert "PDF" in report.failed[0].reason
+    assert index.count(STAFF) == n_files - 1
+    assert "1 failed" in report.summary()
+
+
+def test_reingest_unchanged_does_nothing_changed_replaces_prune_removes(folder, index):
+    run_ingest(index, [folder], workers=1)
+    before = index.fingerprints()
+    again = run_ingest(index, [folder], workers=1)
+    assert again.ok == [] and again.unchanged == len(before)
+    assert index.fingerprints() == before
+
+    target = next((folder / "txt").iterdir())
+    target.write_text("关于城市绿化养护标准的通知\n全新正文内容：绿化养护。", encoding="utf-8")
+    changed = run_ingest(index, [folder], workers=1)
+    assert changed.ok == [f"txt/{target.name}"]
+    assert index.count(STAFF) == len(before)
+    assert index.search(Query(q='"绿化养护"', viewer=STAFF)).total == 1
+
+    target.unlink()
+    kept = run_ingest(index, [folder], workers=1)
+    assert kept.pruned == [] and index.count(STAFF) == len(before)
+    pruned = run_ingest(index, [folder], workers=1, prune=True)
+    assert len(pruned.pruned) == 1 and index.count(STAFF) == len(before) - 1
+
+
+def test_disclosure_default_and_folder_convention(tmp_path, index):
+    require_corpus()
+    src = tmp_path / "docs"
+    (src / "依申请公开").mkdir(parents=True)
+    text = (CORPUS / "docs" / "govcn_policy" / "govcn_002.txt").read_text(encoding="utf-8")
+    (src / "依申请公开" / "a.txt").write_text(text, encoding="utf-8")
+    (src / "b.txt").write_text(text + "\n附：另一份", encoding="utf-8")
+    run_ingest(index, [src], default_disclosure="draft", workers=1)
+    levels = sorted(
+        h.doc.disclosure for h in index.search(Query(q="", viewer=STAFF, size=10)).hits
+    )
+    assert levels == ["draft", "on_request"]
+    assert index.search(Query(q="")).total == 0
+
+
+def test_cli_exit_codes(folder, tmp_path):
+    runner = CliRunner()
+    data = str(tmp_path / "cli-data")
+    bad = runner.invoke(main, ["--data-dir", data, "ingest", str(folder)])
+    assert bad.exit_code == 1 and "broken_truncated.pdf" in bad.output
+    (folder / "broken" / "broken_truncated.pdf").unlink()
+    good = runner.invoke(main, ["--data-dir", data, "ingest", str(folder)])
+    assert good.exit_code == 0, good.output
+    assert "unchanged" in good.output
+    found = runner.invoke(main, ["--data-dir", data, "search", "--json", "条例"])
+    assert found.exit_code == 0 and '"total"' in found.output
