@@ -171,7 +171,9 @@ class EmbeddedIndex:
             try:
                 for item in docs:
                     try:
-                        self.texts.put(item.doc.id, item.doc.text, item.normalized)
+                        self.texts.put(
+                            item.doc.id, item.doc.content_hash, item.doc.text, item.normalized
+                        )
                         writer.delete_documents_by_term("id", item.doc.id)
                         writer.add_document(self._tantivy_doc(item))
                         pending.append(WriteResult(item.doc.id, item.doc.path, True))
@@ -185,6 +187,8 @@ class EmbeddedIndex:
                 writer.commit()
                 yield from pending
                 pending = []
+                self._reload(force=True)
+                self.texts.collect_garbage(self.fingerprints())
             finally:
                 if pending:  # the consumer stopped early or a commit failed: not durable
                     writer.rollback()
@@ -311,12 +315,13 @@ class EmbeddedIndex:
 
     def fetch(self, ids: list[str]) -> dict[str, StoredDocument]:
         raw = self._docs_by_id(ids, ("meta",))
-        return {
-            i: stored_document(
-                json.loads(bytes(v["meta"])), self.texts.get(i) or "", self.texts.get_normalized(i)
-            )
-            for i, v in raw.items()
-        }
+        out: dict[str, StoredDocument] = {}
+        for i, v in raw.items():
+            meta = json.loads(bytes(v["meta"]))
+            version = meta.get("content_hash", "")
+            text = self.texts.get(i, version) or ""
+            out[i] = stored_document(meta, text, self.texts.get_normalized(i, version))
+        return out
 
     def stored_extra(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         raw = self._docs_by_id(ids, ("extra",))
