@@ -1,0 +1,394 @@
+"""The duplicate check: every existing document a draft duplicates, how much, and what differs.
+
+Candidates come from the index through plain term queries, so every backend finds the same ones:
+the draft's ``content_key`` (same text), its MinHash band keys (near copies), a consistent
+sample of its winnowing anchors (texts that contain it or that it contains), its 文号 and its
+title. Every candidate is then verified *exactly* on the two texts (resemblance and containment
+both ways over the same shingles), so the index's sketches only decide what is looked at, never
+what is reported. All queries carry the viewer's disclosure filter: an anonymous caller's check
+can only ever meet public documents, a staff check sees every level.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from analyzers.chars import strip_skippable
+from analyzers.docno import canonical, keys_for_value
+from analyzers.normalize import normalize
+from govsearch.errors import (
+    BadRequest,
+    PayloadTooLarge,
+    UnprocessableContent,
+    UnsupportedMediaType,
+)
+from search_index.index import SearchIndex, visibility_filter
+from search_index.plan import Bool, Plan, Term
+from search_index.protocol import Backend
+from search_index.query import ANONYMOUS, StoredDocument, Viewer
+from search_index.signatures import (
+    MAX_QUERY_ANCHORS,
+    Overlap,
+    Signature,
+    StoredSignature,
+    estimate,
+    overlap,
+    signature,
+)
+from search_index.textdiff import TextDiff, diff
+
+DEFAULT_THRESHOLD = 0.8
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 50
+MIN_CONTAINED_SHINGLES = 40  # a contained text must be a passage (≈45 characters), not a phrase
+SIMILAR_CANDIDATES = 60  # hits of the sketch query looked at
+KEY_CANDIDATES = 20  # hits of the exact-key query (same text / 文号 / title)
+VERIFY = 30  # at most this many sketch hits are verified on their texts
+DIFF_MIN_SIMILARITY = 0.2  # below this the texts are unrelated; no passage diff is computed
+_HEAD_LINES = 15  # a draft's own 文号 stands on a line of its head
+
+REASONS = ("same_text", "near_copy", "contains", "contained_in", "same_docno", "same_title")
+REASON_LABELS = {
+    "same_text": "same text",
+    "near_copy": "near copy",
+    "contains": "contains",
+    "contained_in": "contained in",
+    "same_docno": "same 文号",
+    "same_title": "same title",
+}
+TEXT_REASONS = frozenset(REASONS[:4])
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What staff want to publish: its text, and its title and 文号 when they know them."""
+
+    text: str
+    title: str = ""
+    doc_number: str = ""
+
+
+@dataclass(frozen=True)
+class DraftKeys:
+    """The exact keys of a draft: title forms and 文号 keys, as indexed."""
+
+    titles: tuple[str, ...]
+    docnos: tuple[str, ...]
+    title: str
+    doc_number: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    doc: StoredDocument
+    overlap: Overlap
+    reasons: tuple[str, ...]
+    diff: TextDiff | None
+
+    @property
+    def reason(self) -> str:
+        return self.reasons[0]
+
+    @property
+    def score(self) -> float:
+        o = self.overlap
+        return max(o.resemblance, o.containment, o.reverse_containment)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.doc
+        o = self.overlap
+        return {
+            "id": d.id,
+            "path": d.path,
+            "title": d.title,
+            "doc_number": d.doc_number,
+            "agency": d.agency,
+            "category": d.category,
+            "date": d.date or None,
+            "disclosure": d.disclosure,
+            "similarity": round(o.resemblance, 4),
+            "containment": round(o.containment, 4),
+            "reverse_containment": round(o.reverse_containment, 4),
+            "reason": self.reason,
+            "reasons": list(self.reasons),
+            "label": REASON_LABELS[self.reason],
+            "summary": _summary(self),
+            "diff": self.diff.to_dict() if self.diff is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    candidates: tuple[Candidate, ...]
+    draft: DraftKeys
+    chars: int
+    shingles: int
+    threshold: float
+    examined: int  # candidates verified on their texts
+    took_ms: float
+
+    @property
+    def found(self) -> bool:
+        return bool(self.candidates)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "draft": {
+                "title": self.draft.title,
+                "doc_number": self.draft.doc_number,
+                "chars": self.chars,
+                "shingles": self.shingles,
+            },
+            "threshold": self.threshold,
+            "examined": self.examined,
+            "took_ms": round(self.took_ms, 2),
+            "candidates": [c.to_dict() for c in self.candidates],
+        }
+
+
+def _summary(c: Candidate) -> str:
+    o = c.overlap
+    head = {
+        "same_text": "the same text",
+        "near_copy": f"a near copy ({o.resemblance:.0%} similar)",
+        "contains": f"the draft contains this document ({o.reverse_containment:.0%} of it)",
+        "contained_in": f"the draft is contained in this document ({o.containment:.0%} of it)",
+        "same_docno": f"the same 文号, different text ({o.resemblance:.0%} similar)",
+        "same_title": f"the same title, different text ({o.resemblance:.0%} similar)",
+    }[c.reason]
+    if c.diff is None or c.reason == "same_text" and c.diff.identical:
+        return head
+    return f"{head}; {c.diff.summary()}"
+
+
+def draft_from_file(
+    data: bytes, filename: str, *, max_bytes: int, title: str = "", doc_number: str = ""
+) -> tuple[Draft, str]:
+    """A draft from an uploaded file in any ingest format; returns ``(draft, format name)``.
+
+    Every way a file can be unusable becomes a 4xx error that says why: too large (413), a
+    format no extractor handles (415), empty, broken or image-only without a text layer (422).
+    """
+    from ingest.errors import IngestError, NoTextLayer, UnsupportedFormat
+    from ingest.formats.registry import extract
+
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(
+            f"the file is {len(data):,} bytes; at most {max_bytes:,} bytes can be checked",
+            limit=max_bytes,
+            size=len(data),
+        )
+    if not data:
+        raise UnprocessableContent(f"{filename or 'the file'} is empty (0 bytes)", file=filename)
+    try:
+        fmt, extracted = extract(data, filename)
+    except UnsupportedFormat as exc:
+        raise UnsupportedMediaType(str(exc), file=filename) from None
+    except NoTextLayer as exc:
+        raise UnprocessableContent(
+            f"{filename}: {exc}; an image-only scan has no text to compare (OCR it first)",
+            file=filename,
+        ) from None
+    except IngestError as exc:
+        raise UnprocessableContent(f"{filename}: {exc}", file=filename) from None
+    if not strip_skippable(extracted.text):
+        raise UnprocessableContent(
+            f"{filename}: no text found in the {fmt} file (image-only or blank pages?)",
+            file=filename,
+            format=fmt,
+        )
+    props = extracted.properties
+    return (
+        Draft(
+            text=extracted.text,
+            title=title or extracted.title,
+            doc_number=doc_number or props.get("发文字号", ""),
+        ),
+        fmt,
+    )
+
+
+# -- the draft's keys ------------------------------------------------------------------------
+def draft_keys(draft: Draft, normalized: str) -> DraftKeys:
+    """Title forms and 文号 keys of a draft, looked up in ``title_exact`` and ``docno``.
+
+    The title is the one given, else the first line; gov.cn titles run over 2–3 lines, so the
+    first two and three lines joined are tried too. The 文号 is the one given, else the first
+    head line that *is* a 文号 (a 文号 cited inside a sentence is another document's).
+    """
+    lines = [ln.strip() for ln in normalized.split("\n") if ln.strip()][:_HEAD_LINES]
+    titles: list[str] = []
+    if draft.title.strip():
+        titles.append(strip_skippable(normalize(draft.title)))
+    else:
+        for n in (1, 2, 3):
+            if len(lines) >= n and sum(len(x) for x in lines[:n]) <= 120:
+                titles.append(strip_skippable("".join(lines[:n])))
+    doc_number = draft.doc_number.strip()
+    docnos: list[str] = []
+    if doc_number:
+        key = canonical(normalize(doc_number))
+        docnos = [key] if key else keys_for_value(normalize(doc_number))[:1]
+    else:
+        for line in lines:
+            key = canonical(line)
+            if key:
+                docnos, doc_number = [key], line
+                break
+    title = draft.title.strip() or (lines[0] if lines else "")
+    return DraftKeys(
+        titles=tuple(dict.fromkeys(t for t in titles if t)),
+        docnos=tuple(docnos),
+        title=title,
+        doc_number=doc_number,
+    )
+
+
+# -- the check -------------------------------------------------------------------------------
+def _backend(index: SearchIndex | Backend) -> Backend:
+    return index.backend if isinstance(index, SearchIndex) else index
+
+
+def _ids(backend: Backend, query: Bool, viewer: Viewer, limit: int) -> list[str]:
+    if not query.should:
+        return []
+    plan = Plan(query=query, filters=visibility_filter(viewer))
+    return [h.id for h in backend.search(plan, limit=limit).hits]
+
+
+def _visible(doc: StoredDocument, viewer: Viewer) -> bool:
+    visible = viewer.visible_disclosures
+    return visible is None or doc.disclosure in visible
+
+
+def reasons_for(
+    o: Overlap,
+    threshold: float,
+    *,
+    same_key: bool,
+    same_docno: bool,
+    same_title: bool,
+    draft_size: int,
+    doc_size: int,
+) -> tuple[str, ...]:
+    """Every reason that applies, strongest first (``REASONS`` order)."""
+    out = []
+    if same_key:
+        out.append("same_text")
+    if o.resemblance >= threshold:
+        out.append("near_copy")
+    if o.reverse_containment >= threshold and doc_size >= MIN_CONTAINED_SHINGLES:
+        out.append("contains")
+    if o.containment >= threshold and draft_size >= MIN_CONTAINED_SHINGLES:
+        out.append("contained_in")
+    if same_docno:
+        out.append("same_docno")
+    if same_title:
+        out.append("same_title")
+    return tuple(out)
+
+
+def doc_signature(doc: StoredDocument) -> Signature:
+    """The signature of a stored document, from its normalised text when the store keeps it."""
+    return signature(doc.normalized if doc.normalized is not None else normalize(doc.text))
+
+
+def check(
+    index: SearchIndex | Backend,
+    draft: Draft,
+    *,
+    viewer: Viewer = ANONYMOUS,
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = DEFAULT_LIMIT,
+    with_diff: bool = True,
+    exclude: Iterable[str] = (),
+) -> CheckResult:
+    """Existing documents (visible to ``viewer``) that the draft duplicates, best first."""
+    if not 0.0 < threshold <= 1.0:
+        raise BadRequest("threshold must be above 0 and at most 1", threshold=threshold)
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadRequest(f"limit must be between 1 and {MAX_LIMIT}", limit=limit)
+    t0 = time.perf_counter()
+    backend = _backend(index)
+    normalized = normalize(draft.text)
+    sig = signature(normalized)
+    if not sig.chars:
+        raise UnprocessableContent(
+            "the draft has no text to compare (it is empty, or only whitespace and punctuation)"
+        )
+    keys = draft_keys(draft, normalized)
+    excluded = set(exclude)
+
+    # 1. candidates: exact keys, then sketches (bands + anchors)
+    key_query = Bool(
+        should=(Term("content_key", sig.content_key),)
+        + tuple(Term("docno", k) for k in keys.docnos)
+        + tuple(Term("title_exact", t) for t in keys.titles)
+    )
+    key_ids = _ids(backend, key_query, viewer, KEY_CANDIDATES)
+    sketch_query = Bool(
+        should=tuple(Term("sig_band", t) for t in sig.band_keys())
+        + tuple(Term("sig_band", t) for t in sig.anchor_keys(MAX_QUERY_ANCHORS))
+    )
+    sketch_ids = _ids(backend, sketch_query, viewer, SIMILAR_CANDIDATES)
+
+    # 2. which sketch hits to verify: the best by estimated overlap (stored MinHash + set
+    #    size) and the best by search rank (many shared anchors: a short text inside a long
+    #    one has a tiny resemblance, so its estimate says little, but its anchors match).
+    extras = backend.stored_extra(sketch_ids)
+    estimated = []
+    for doc_id in sketch_ids:
+        stored = StoredSignature.from_stored(extras.get(doc_id, {}).get("dup", {}))
+        if stored is None:  # indexed before signatures existed: verify it anyway
+            estimated.append((1.0, doc_id))
+            continue
+        est = estimate(sig.minhash, sig.size, stored.minhash, stored.size)
+        estimated.append((max(est.resemblance, est.containment, est.reverse_containment), doc_id))
+    by_estimate = [d for _, d in sorted(estimated, key=lambda x: -x[0])[: VERIFY // 2]]
+    by_rank = sketch_ids[: VERIFY - len(by_estimate)]
+    verify_ids = list(dict.fromkeys(key_ids + by_estimate + by_rank))
+    verify_ids = [i for i in verify_ids if i not in excluded]
+
+    # 3. exact verification on the texts
+    docs = backend.fetch(verify_ids)
+    found: list[Candidate] = []
+    for doc_id in verify_ids:
+        doc = docs.get(doc_id)
+        if doc is None or not _visible(doc, viewer):  # belt and braces: the plan filtered
+            continue
+        other = doc_signature(doc)
+        o = overlap(sig.shingles, other.shingles)
+        doc_docnos = set(keys_for_value(normalize(doc.doc_number))) if doc.doc_number else set()
+        reasons = reasons_for(
+            o,
+            threshold,
+            same_key=other.content_key == sig.content_key,
+            same_docno=bool(doc_docnos & set(keys.docnos)),
+            same_title=strip_skippable(normalize(doc.title)) in keys.titles,
+            draft_size=sig.size,
+            doc_size=other.size,
+        )
+        if reasons:
+            found.append(Candidate(doc, o, reasons, None))
+    found.sort(key=lambda c: (REASONS.index(c.reason) > 0, -c.score, c.doc.path))
+    found = found[:limit]
+    if with_diff:
+        found = [_with_diff(c, draft.text) for c in found]
+    return CheckResult(
+        candidates=tuple(found),
+        draft=keys,
+        chars=sig.chars,
+        shingles=sig.size,
+        threshold=threshold,
+        examined=len(verify_ids),
+        took_ms=(time.perf_counter() - t0) * 1000,
+    )
+
+
+def _with_diff(c: Candidate, draft_text: str) -> Candidate:
+    if c.score < DIFF_MIN_SIMILARITY:
+        return c
+    return Candidate(c.doc, c.overlap, c.reasons, diff(draft_text, c.doc.text))

@@ -1,0 +1,354 @@
+"""What differs between a draft and an existing document: a passage-level diff with facts flagged.
+
+Two notices can share 95% of their shingles and still be different documents: the 2024 edition
+of a yearly notice differs from the 2023 one only in its dates, a re-issued 通知 only in its 文号.
+Staff must see *that*, not a bare "duplicate". So the texts are cut into passages (sentences and
+lines), aligned with difflib on their normalised form (script, width, spacing and punctuation do
+not count as differences, as in the signatures), and inside every changed passage the changed
+dates, amounts, numbers and 文号 are named.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from analyzers.chars import strip_skippable
+from analyzers.normalize import normalize
+from search_index.signatures import chrome_tail, is_boilerplate_line
+
+MAX_OPS = 200  # diff entries returned (equal runs count as one); the rest is summarised
+MAX_PASSAGES = 6000  # beyond this a text is compared paragraph by paragraph
+_SENTENCE_RE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』)）]*|[^。！？；!?;]+")
+
+_CN_DIGIT = "〇零一二三四五六七八九十百千万亿两"
+_NUM = rf"(?:\d+(?:[.,]\d+)*|[{_CN_DIGIT}]+)"
+# Fact patterns on normalised text (half-width digits, simplified script), most specific first.
+_FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "docno",
+        re.compile(
+            r"[\u4e00-\u9fff]{1,12}\s*[〔\[(【]\s*(?:19|20)\d\d\s*[〕\])】]\s*第?\s*\d{1,6}\s*号"
+            r"|[\u4e00-\u9fff]{1,12}(?:19|20)\d\d年第?\d{1,6}号"
+            r"|[\u4e00-\u9fff]{1,12}令第\s*(?:\d{1,14}|[〇零一二三四五六七八九十百千两]{1,8})\s*号"
+            r"|[\u4e00-\u9fff]{1,8}字第\s*\d{4,14}\s*号"
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            rf"(?:(?:民国|中华民国)\s*)?{_NUM}\s*年\s*(?:{_NUM}\s*月(?:\s*{_NUM}\s*[日号])?)?"
+            rf"|{_NUM}\s*月\s*{_NUM}\s*[日号]"
+            r"|(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])(?:[-/.](?:0?[1-9]|[12]\d|3[01]))?"
+        ),
+    ),
+    (
+        "amount",
+        re.compile(
+            rf"{_NUM}\s*(?:万|亿|千)?\s*(?:元|美元|港元|人民币|块)"
+            rf"|{_NUM}\s*(?:%|‰|个百分点)|百分之{_NUM}"
+        ),
+    ),
+    ("number", re.compile(_NUM)),
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed fact (or text fragment) inside a changed passage."""
+
+    kind: str  # docno | date | amount | number | text
+    draft: str
+    existing: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "draft": self.draft, "existing": self.existing}
+
+
+@dataclass(frozen=True)
+class DiffOp:
+    """``equal`` (a run of ``count`` identical passages), ``changed``, ``added`` (only in the
+    draft), ``removed`` (only in the existing document) or ``moved`` (same passage elsewhere)."""
+
+    op: str
+    draft: str = ""
+    existing: str = ""
+    count: int = 1
+    changes: tuple[Change, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "op": self.op,
+            "draft": self.draft,
+            "existing": self.existing,
+            "count": self.count,
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+
+@dataclass(frozen=True)
+class TextDiff:
+    ops: tuple[DiffOp, ...]
+    equal: int  # passages
+    changed: int
+    added: int
+    removed: int
+    moved: int
+    changed_kinds: dict[str, int] = field(default_factory=dict)  # kind → number of changes
+    truncated: bool = False
+
+    @property
+    def facts(self) -> tuple[Change, ...]:
+        """Every changed date, amount, number and 文号, in text order."""
+        return tuple(c for op in self.ops for c in op.changes if c.kind != "text")
+
+    @property
+    def only_facts_changed(self) -> bool:
+        """True when the texts differ only in dates / numbers / amounts / 文号."""
+        return (
+            self.changed > 0
+            and not (self.added or self.removed)
+            and "text" not in self.changed_kinds
+        )
+
+    @property
+    def identical(self) -> bool:
+        return not (self.changed or self.added or self.removed or self.moved)
+
+    def summary(self) -> str:
+        """One line a person reads: what kind of difference this is."""
+        if self.identical:
+            return "same text (differences only in layout, script, width or punctuation)"
+        if self.only_facts_changed:
+            kinds = ", ".join(_KIND_NAMES[k] for k in _KIND_ORDER if k in self.changed_kinds)
+            examples = "; ".join(f"{c.existing} → {c.draft}" for c in self.facts[:3])
+            return f"differs only in {kinds}: {examples}"
+        parts = []
+        for n, what in (
+            (self.changed, "changed"),
+            (self.added, "added in the draft"),
+            (self.removed, "missing from the draft"),
+            (self.moved, "moved"),
+        ):
+            if n:
+                parts.append(f"{n} passage{'s' if n > 1 else ''} {what}")
+        facts = [_KIND_NAMES[k] for k in _KIND_ORDER if k in self.changed_kinds and k != "text"]
+        if facts:
+            parts.append("changed " + ", ".join(facts))
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary(),
+            "only_facts_changed": self.only_facts_changed,
+            "passages": {
+                "equal": self.equal,
+                "changed": self.changed,
+                "added": self.added,
+                "removed": self.removed,
+                "moved": self.moved,
+            },
+            "changed_kinds": dict(self.changed_kinds),
+            "facts": [c.to_dict() for c in self.facts[:50]],
+            "ops": [op.to_dict() for op in self.ops],
+            "truncated": self.truncated,
+        }
+
+
+_KIND_ORDER = ("date", "docno", "amount", "number", "text")
+_KIND_NAMES = {
+    "date": "dates",
+    "docno": "文号",
+    "amount": "amounts",
+    "number": "numbers",
+    "text": "wording",
+}
+
+
+@dataclass(frozen=True)
+class _Passage:
+    text: str  # as written
+    norm: str  # normalised (script, width, case)
+    key: str  # normalised without whitespace/punctuation: what is compared
+
+
+def passages(text: str) -> list[_Passage]:
+    """Sentences (or lines) of a text, without boilerplate lines and empty pieces."""
+    lines = text.split("\n")
+    normalized = normalize(text)
+    norm_lines = normalized.split("\n")
+    if len(norm_lines) != len(lines):  # pragma: no cover - normalize keeps line breaks
+        norm_lines = [normalize(line) for line in lines]
+    keep = normalized.count("\n", 0, chrome_tail(normalized)) + 1  # site chrome at the end
+    lines, norm_lines = lines[:keep], norm_lines[:keep]
+    out: list[_Passage] = []
+    for line, norm_line in zip(lines, norm_lines, strict=True):
+        if not norm_line.strip() or is_boilerplate_line(norm_line):
+            continue
+        pieces = _SENTENCE_RE.findall(line)
+        norm_pieces = _SENTENCE_RE.findall(norm_line)
+        if len(pieces) != len(norm_pieces):
+            pieces, norm_pieces = [line], [norm_line]
+        for piece, norm_piece in zip(pieces, norm_pieces, strict=True):
+            key = strip_skippable(norm_piece)
+            if key:
+                out.append(_Passage(piece.strip(), norm_piece.strip(), key))
+    if len(out) > MAX_PASSAGES:  # keep difflib's cost bounded on huge texts: whole lines
+        out = [
+            _Passage(line.strip(), norm.strip(), strip_skippable(norm))
+            for line, norm in zip(lines, norm_lines, strict=True)
+            if strip_skippable(norm) and not is_boilerplate_line(norm)
+        ]
+    return out
+
+
+def _facts(text: str) -> list[tuple[int, int, str]]:
+    """Spans of facts in a normalised passage, most specific kind first, not overlapping."""
+    spans: list[tuple[int, int, str]] = []
+    for kind, pattern in _FACTS:
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            if not text[s:e].strip() or any(s < e2 and s2 < e for s2, e2, _ in spans):
+                continue
+            if kind == "number" and not any(c.isdigit() for c in m.group()) and len(m.group()) < 2:
+                continue  # a lone 一/十 is a word, not a number
+            spans.append((s, e, kind))
+    return sorted(spans)
+
+
+def _touching(spans: list[tuple[int, int, str]], lo: int, hi: int) -> list[tuple[int, int, str]]:
+    # an insertion (lo == hi) touches the fact it sits in or next to
+    return [s for s in spans if s[0] < max(hi, lo + 1) and lo - (1 if lo == hi else 0) < s[1]]
+
+
+def passage_changes(draft: str, existing: str) -> tuple[Change, ...]:
+    """What changed between two versions of one passage (normalised), facts named by kind."""
+    a_spans, b_spans = _facts(draft), _facts(existing)
+    sm = difflib.SequenceMatcher(None, draft, existing, autojunk=False)
+    changes: list[Change] = []
+    seen: set[tuple[int, int, int, int]] = set()
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        a_hit, b_hit = _touching(a_spans, i1, i2), _touching(b_spans, j1, j2)
+        if a_hit or b_hit:
+            a_lo = min([s for s, _, _ in a_hit] + [i1])
+            a_hi = max([e for _, e, _ in a_hit] + [i2])
+            b_lo = min([s for s, _, _ in b_hit] + [j1])
+            b_hi = max([e for _, e, _ in b_hit] + [j2])
+            key = (a_lo, a_hi, b_lo, b_hi)
+            if key in seen:
+                continue
+            seen.add(key)
+            kinds = [k for _, _, k in a_hit + b_hit]
+            kind = next(k for k in ("docno", "date", "amount", "number") if k in kinds)
+            a_txt, b_txt = draft[a_lo:a_hi].strip(), existing[b_lo:b_hi].strip()
+            if strip_skippable(a_txt) == strip_skippable(b_txt):
+                continue
+            if changes and changes[-1].kind == kind and _overlaps_last(changes[-1], a_txt, b_txt):
+                continue
+            changes.append(Change(kind, a_txt, b_txt))
+        else:
+            a_txt, b_txt = draft[i1:i2], existing[j1:j2]
+            if strip_skippable(a_txt) or strip_skippable(b_txt):
+                changes.append(Change("text", _context(draft, i1, i2), _context(existing, j1, j2)))
+    return tuple(changes)
+
+
+def _overlaps_last(last: Change, a: str, b: str) -> bool:
+    return (a in last.draft or last.draft in a) and (b in last.existing or last.existing in b)
+
+
+def _context(text: str, lo: int, hi: int, pad: int = 6) -> str:
+    """The changed fragment with a few characters around it, so a reader can place it."""
+    if hi - lo > 80:
+        return text[lo : lo + 80] + "…"
+    return text[max(0, lo - pad) : hi + pad]
+
+
+def _pair_block(a: list[_Passage], b: list[_Passage]) -> list[tuple[int | None, int | None]]:
+    """Pair the passages of a replaced block in order when they are versions of each other."""
+    pairs: list[tuple[int | None, int | None]] = []
+    j = 0
+    for i, pa in enumerate(a):
+        match = None
+        for jj in range(j, min(len(b), j + 4)):
+            ratio = difflib.SequenceMatcher(None, pa.key, b[jj].key, autojunk=False).quick_ratio()
+            if (
+                ratio >= 0.5
+                and difflib.SequenceMatcher(None, pa.key, b[jj].key, autojunk=False).ratio() >= 0.5
+            ):
+                match = jj
+                break
+        if match is None:
+            pairs.append((i, None))
+            continue
+        pairs.extend((None, jj) for jj in range(j, match))
+        pairs.append((i, match))
+        j = match + 1
+    pairs.extend((None, jj) for jj in range(j, len(b)))
+    return pairs
+
+
+def diff(draft_text: str, existing_text: str) -> TextDiff:
+    """The passage-level diff of a draft against an existing document."""
+    a, b = passages(draft_text), passages(existing_text)
+    sm = difflib.SequenceMatcher(None, [p.key for p in a], [p.key for p in b], autojunk=False)
+    raw: list[DiffOp] = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            raw.append(DiffOp("equal", a[i1].text, b[j1].text, count=i2 - i1))
+            continue
+        for ia, jb in _pair_block(a[i1:i2], b[j1:j2]):
+            if ia is not None and jb is not None:
+                pa, pb = a[i1 + ia], b[j1 + jb]
+                raw.append(
+                    DiffOp("changed", pa.text, pb.text, changes=passage_changes(pa.norm, pb.norm))
+                )
+            elif ia is not None:
+                raw.append(DiffOp("added", a[i1 + ia].text, ""))
+            elif jb is not None:
+                raw.append(DiffOp("removed", "", b[j1 + jb].text))
+    ops = _moves(raw, a, b)
+    counts: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    for op in ops:
+        counts[op.op] += op.count if op.op == "equal" else 1
+        kinds.update(c.kind for c in op.changes)
+    truncated = len(ops) > MAX_OPS
+    return TextDiff(
+        ops=tuple(ops[:MAX_OPS]),
+        equal=counts["equal"],
+        changed=counts["changed"],
+        added=counts["added"],
+        removed=counts["removed"],
+        moved=counts["moved"],
+        changed_kinds=dict(kinds),
+        truncated=truncated,
+    )
+
+
+def _moves(ops: list[DiffOp], a: list[_Passage], b: list[_Passage]) -> list[DiffOp]:
+    """A passage removed in one place and added in another is one ``moved`` passage."""
+    key_of = {p.text: p.key for p in a + b}
+    added = Counter(key_of.get(op.draft, "") for op in ops if op.op == "added")
+    removed = Counter(key_of.get(op.existing, "") for op in ops if op.op == "removed")
+    moved = {k: min(n, removed[k]) for k, n in added.items() if k and removed.get(k)}
+    if not moved:
+        return ops
+    out: list[DiffOp] = []
+    left_removed = dict(moved)
+    left_added = dict(moved)
+    for op in ops:
+        if op.op == "removed" and left_removed.get(key_of.get(op.existing, ""), 0) > 0:
+            left_removed[key_of[op.existing]] -= 1
+            continue  # reported once, where the draft has it
+        if op.op == "added" and left_added.get(key_of.get(op.draft, ""), 0) > 0:
+            left_added[key_of[op.draft]] -= 1
+            out.append(DiffOp("moved", op.draft, op.draft))
+            continue
+        out.append(op)
+    return out
