@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from govsearch.keys import KeyStore
 from govsearch.settings import Settings
-from search_api import documents, search, system
+from search_api import documents, duplicates, search, system
 from search_api.errors import install_error_handlers
 from search_index.index import SearchIndex
 
@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.include_router(search.router)
     app.include_router(documents.router)
     app.include_router(system.router)
+    app.include_router(duplicates.router)
     try:
         from web.pages import install_web
     except ImportError:  # pragma: no cover - web is part of the package

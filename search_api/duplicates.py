@@ -1,0 +1,234 @@
+"""``POST /api/duplicates``: check a draft (pasted text or an uploaded file) before publishing.
+
+One endpoint takes both JSON ``{"text": …}`` and a multipart ``file`` upload, because staff do
+both: paste from a word processor, or upload the file they are about to publish. The body is
+read with a hard cap (``settings.max_upload_bytes``) *before* parsing, so an oversized upload is
+refused without being buffered whole. Anonymous callers are checked against public documents
+only; a staff API key checks against every disclosure level (drafts not yet public included).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi import Query as Q
+from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from govsearch.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
+from search_api.deps import IndexDep, SettingsDep, ViewerDep
+from search_api.models import ErrorResponse
+from search_index.duplicates import (
+    DEFAULT_LIMIT,
+    DEFAULT_THRESHOLD,
+    MAX_LIMIT,
+    Draft,
+    check,
+    draft_from_file,
+)
+
+router = APIRouter(prefix="/api", tags=["duplicates"])
+
+_MULTIPART_OVERHEAD = 64 * 1024  # part headers and the other form fields
+
+
+# -- request and response models ---------------------------------------------------------------
+class DuplicateCheckRequest(BaseModel):
+    text: str = Field(description="the draft's full text")
+    title: str = Field(default="", description="its title, if known (else its first line)")
+    doc_number: str = Field(default="", description="its 文号, if known (else found in its head)")
+
+
+Reason = Literal["same_text", "near_copy", "contains", "contained_in", "same_docno", "same_title"]
+FactKind = Literal["docno", "date", "amount", "number", "text"]
+
+
+class FactChange(BaseModel):
+    kind: FactKind = Field(description="what changed: a 文号, date, amount, number or wording")
+    draft: str = Field(description="as the draft has it")
+    existing: str = Field(description="as the existing document has it")
+
+
+class DiffEntry(BaseModel):
+    op: Literal["equal", "changed", "added", "removed", "moved"]
+    draft: str = Field(description="the draft's passage (first of the run for equal)")
+    existing: str = Field(description="the existing document's passage")
+    count: int = Field(description="passages in this entry (more than 1 only for equal runs)")
+    changes: list[FactChange]
+
+
+class PassageCounts(BaseModel):
+    equal: int
+    changed: int
+    added: int = Field(description="passages only in the draft")
+    removed: int = Field(description="passages only in the existing document")
+    moved: int
+
+
+class DuplicateDiff(BaseModel):
+    summary: str = Field(examples=["differs only in dates: 2023年3月1日 → 2024年3月1日"])
+    only_facts_changed: bool = Field(
+        description="the texts differ only in dates/numbers/amounts/文号: a new edition, "
+        "not a copy"
+    )
+    passages: PassageCounts
+    changed_kinds: dict[str, int]
+    facts: list[FactChange] = Field(description="every changed date, amount, number and 文号")
+    ops: list[DiffEntry]
+    truncated: bool
+
+
+class DuplicateCandidate(BaseModel):
+    id: str
+    path: str
+    title: str
+    doc_number: str
+    agency: str
+    category: str
+    date: str | None
+    disclosure: str
+    similarity: float = Field(description="resemblance (Jaccard) of the two shingle sets")
+    containment: float = Field(description="share of the draft found in this document")
+    reverse_containment: float = Field(description="share of this document found in the draft")
+    reason: Reason = Field(description="the strongest reason")
+    reasons: list[Reason]
+    label: str
+    summary: str
+    diff: DuplicateDiff | None = Field(description="null when the texts are unrelated")
+
+
+class DraftInfo(BaseModel):
+    title: str
+    doc_number: str
+    chars: int = Field(description="characters compared (no whitespace, punctuation, boilerplate)")
+    shingles: int
+    format: str = Field(description="json for pasted text, else the detected file format")
+
+
+class DuplicateCheckResponse(BaseModel):
+    draft: DraftInfo
+    threshold: float
+    examined: int
+    took_ms: float
+    candidates: list[DuplicateCandidate]
+
+
+_REQUEST_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": DuplicateCheckRequest.model_json_schema()},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "title": {"type": "string"},
+                    "doc_number": {"type": "string"},
+                },
+            }
+        },
+    },
+}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (400, 401, 413, 415, 422, 503)
+}
+
+
+# -- reading the draft -------------------------------------------------------------------------
+async def _read_capped(request: Request, cap: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise PayloadTooLarge(
+            f"the request is {int(declared):,} bytes; at most {cap:,} bytes can be checked",
+            limit=cap,
+        )
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            raise PayloadTooLarge(f"the request is over {cap:,} bytes", limit=cap)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _once(data: bytes) -> AsyncGenerator[bytes, None]:
+    yield data
+
+
+async def read_draft(request: Request, max_bytes: int) -> tuple[Draft, str]:
+    """The draft of a JSON or multipart request, or a 4xx error saying what is wrong."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == "application/json":
+        body = await _read_capped(request, max_bytes)
+        try:
+            req = DuplicateCheckRequest.model_validate(json.loads(body or b"null"))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()
+            )
+            raise BadRequest(
+                f'expected a JSON object {{"text": "…"}} (title, doc_number optional): {problems}'
+            ) from None
+        except ValueError as exc:
+            raise BadRequest(f"the body is not valid JSON: {exc}") from None
+        if not req.text.strip():
+            raise UnprocessableContent("the text is empty: paste the draft's text")
+        return Draft(req.text, req.title, req.doc_number), "json"
+    if ctype == "multipart/form-data":
+        body = await _read_capped(request, max_bytes + _MULTIPART_OVERHEAD)
+        try:
+            form = await MultiPartParser(request.headers, _once(body), max_files=1).parse()
+        except MultiPartException as exc:
+            raise BadRequest(f"malformed multipart request: {exc.message}") from None
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise BadRequest("the multipart request needs a 'file' part with the draft")
+        data = await upload.read()
+        title, number = form.get("title", ""), form.get("doc_number", "")
+        return await run_in_threadpool(
+            draft_from_file,
+            data,
+            upload.filename or "",
+            max_bytes=max_bytes,
+            title=title if isinstance(title, str) else "",
+            doc_number=number if isinstance(number, str) else "",
+        )
+    raise UnsupportedMediaType(
+        "send the draft as application/json {\"text\": …} or as multipart/form-data with a "
+        f"'file' part; got {ctype or 'no content type'}",
+        content_type=ctype,
+    )
+
+
+# -- the route ---------------------------------------------------------------------------------
+@router.post(
+    "/duplicates",
+    response_model=DuplicateCheckResponse,
+    responses=ERRORS,
+    openapi_extra={"requestBody": _REQUEST_BODY},
+    summary="Find existing exact and near duplicates of a draft, and what differs",
+)
+async def check_duplicates(
+    request: Request,
+    index: IndexDep,
+    viewer: ViewerDep,
+    settings: SettingsDep,
+    threshold: Annotated[
+        float,
+        Q(gt=0, le=1, description="minimum resemblance or containment (0–1) to report a copy"),
+    ] = DEFAULT_THRESHOLD,
+    limit: Annotated[int, Q(ge=1, le=MAX_LIMIT, description="at most this many")] = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    draft, fmt = await read_draft(request, settings.max_upload_bytes)
+    result = await run_in_threadpool(
+        check, index, draft, viewer=viewer, threshold=threshold, limit=limit
+    )
+    body = result.to_dict()
+    body["draft"]["format"] = fmt
+    return body
