@@ -211,5 +211,11 @@ def keys_revoke(ctx: click.Context, key_id: str) -> None:
     click.echo(f"revoked {key_id}")
 
 
+from govsearch.cli_dupes import dupcheck, dupes  # noqa: E402 (registered after main exists)
+
+main.add_command(dupcheck)
+main.add_command(dupes)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
