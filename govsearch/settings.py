@@ -47,6 +47,10 @@ class Settings:
     default_disclosure: str = "public"
     max_upload_bytes: int = 20 * 1024 * 1024
     originals_dir: Path | None = None  # where original files may be downloaded from
+    # Folders that ``POST /api/ingest`` may read from (GOVSEARCH_INGEST_ROOTS, separated by
+    # os.pathsep); empty disables server-side ingest over the API, so a stolen staff key cannot
+    # make the server read arbitrary files.
+    ingest_roots: tuple[Path, ...] = ()
     ingest_workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
 
     @classmethod
@@ -63,6 +67,8 @@ class Settings:
             if u.strip()
         )
         originals = e.get("GOVSEARCH_ORIGINALS_DIR")
+        raw_roots = e.get("GOVSEARCH_INGEST_ROOTS", "").split(os.pathsep)
+        roots = tuple(Path(r.strip()) for r in raw_roots if r.strip())
         s = cls(
             data_dir=Path(e.get("GOVSEARCH_DATA_DIR", "govsearch-data")),
             backend=backend,
@@ -84,5 +90,6 @@ class Settings:
                 "GOVSEARCH_MAX_UPLOAD_BYTES", e.get("GOVSEARCH_MAX_UPLOAD_BYTES"), 20 * 1024 * 1024
             ),
             originals_dir=Path(originals) if originals else None,
+            ingest_roots=roots,
         )
         return replace(s, **overrides) if overrides else s  # type: ignore[arg-type]

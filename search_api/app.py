@@ -6,8 +6,9 @@ from fastapi import FastAPI
 
 from govsearch.keys import KeyStore
 from govsearch.settings import Settings
-from search_api import documents, duplicates, search, system
+from search_api import admin, apidocs, documents, duplicates, search, system
 from search_api.errors import install_error_handlers
+from search_api.security import install_security
 from search_index.index import SearchIndex
 
 
@@ -22,14 +23,19 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
         title="govsearch",
         version="0.1.0",
         description="Full-text search over Chinese government documents.",
+        docs_url=None,  # /docs is search_api.apidocs: no CDN, no inline script (strict CSP)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.index = index
     app.state.keys = KeyStore(settings.data_dir)
     install_error_handlers(app)
+    install_security(app)
     app.include_router(search.router)
     app.include_router(documents.router)
     app.include_router(system.router)
+    app.include_router(admin.router)
+    app.include_router(apidocs.router)
     app.include_router(duplicates.router)
     try:
         from web.pages import install_web

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -81,7 +81,8 @@ class SearchResponse(BaseModel):
 class DocumentResponse(DocumentMeta):
     text: str
     text_html: str | None = Field(
-        default=None, description="the text HTML-escaped with the query terms in <mark>, when q is given"
+        default=None,
+        description="the text HTML-escaped with the query terms in <mark>, when q is given",
     )
 
 
@@ -99,3 +100,64 @@ class StatsResponse(BaseModel):
 class SuggestResponse(BaseModel):
     q: str
     suggestions: list[str]
+
+
+# -- staff endpoints (search_api.admin) ----------------------------------------------------
+class IngestFailureModel(BaseModel):
+    path: str
+    reason: str
+    skipped: bool = False
+
+
+class IngestReportModel(BaseModel):
+    """The same report ``govsearch ingest --report`` writes (``IngestReport.to_dict``)."""
+
+    total: int
+    ok: int
+    skipped: int
+    failed: int
+    unchanged: int
+    pruned: list[str]
+    formats: dict[str, int]
+    skipped_files: list[IngestFailureModel]
+    failed_files: list[IngestFailureModel]
+
+
+class UploadedDocument(BaseModel):
+    id: str
+    path: str = Field(description="the generated name the file is stored under in uploads/")
+    file: str = Field(description="the name the client gave (display only, never a path)")
+    format: str
+    size: int
+
+
+class UploadResponse(BaseModel):
+    report: IngestReportModel
+    documents: list[UploadedDocument]
+
+
+class IngestRequest(BaseModel):
+    paths: list[str] = Field(
+        min_length=1,
+        max_length=50,
+        description="files or folders inside GOVSEARCH_INGEST_ROOTS (relative paths are "
+        "taken relative to the first root)",
+    )
+    disclosure: Literal["public", "on_request", "not_public", "draft"] | None = Field(
+        default=None, description="for documents no catalog or folder name classifies"
+    )
+    prune: bool = Field(default=False, description="remove documents whose files are gone")
+
+
+class IngestResponse(BaseModel):
+    report: IngestReportModel
+
+
+class DeleteResponse(BaseModel):
+    id: str
+    deleted: bool
+
+
+class ReindexResponse(BaseModel):
+    backend: str
+    result: dict[str, Any]

@@ -1,0 +1,401 @@
+"""Staff endpoints: upload, server-side ingest, delete, reindex. Every one needs a staff key.
+
+* ``POST /api/documents`` — multipart upload of one or more files plus optional catalog
+  fields. Each file's type is decided by its *content* (``ingest.formats.registry``), the
+  client's file name is never used as a path: the file is stored as
+  ``<data_dir>/uploads/<date>-<random>.<format>`` and ingested through the same code as
+  ``govsearch ingest`` (:func:`govsearch.ingesting.work`: ``ingest_file`` + ``prepare``, then
+  ``index.write``). The answer is the ingest report.
+* ``POST /api/ingest`` — ingest files or folders already on the server, only inside
+  ``settings.ingest_roots`` (``GOVSEARCH_INGEST_ROOTS``): paths are checked lexically before
+  anything is resolved (no ``..``, no existence oracle outside the roots), then again after
+  symlinks are resolved, and a symlinked file inside a root that leads out of it is refused.
+* ``DELETE /api/documents/{id}`` and ``POST /api/reindex`` (501 where the backend cannot).
+
+Authentication comes first (the router's dependency), before a byte of an upload is parsed,
+so an anonymous caller cannot make the server spool files; the body size limit itself is
+enforced for every request by :mod:`search_api.security`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import unicodedata
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi import Path as P
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from govsearch.errors import (
+    BadRequest,
+    Forbidden,
+    GovSearchError,
+    NotFound,
+    PayloadTooLarge,
+    UnprocessableContent,
+    UnsupportedMediaType,
+)
+from govsearch.ingesting import Job, document_id, run_ingest, work
+from govsearch.settings import Settings
+from ingest.catalog import CatalogEntry, parse_disclosure, parse_validity
+from ingest.dates import parse_date
+from ingest.document import CATEGORIES, DISCLOSURES
+from ingest.errors import IngestError, UnsupportedFormat
+from ingest.formats import registry
+from ingest.formats.encoding import decode
+from ingest.pipeline import FileTask, IngestFailure
+from ingest.report import IngestReport
+from search_api.deps import IndexDep, SettingsDep, require_staff
+from search_api.models import (
+    DeleteResponse,
+    ErrorResponse,
+    IngestRequest,
+    IngestResponse,
+    ReindexResponse,
+    UploadResponse,
+)
+from search_index.index import SearchIndex
+from search_index.protocol import IndexedDocument
+from search_index.query import STAFF
+
+MAX_FILES = 20  # per upload request
+MAX_FIELDS = 40
+MAX_FIELD_CHARS = 2000
+METADATA_FIELDS = (
+    "title", "doc_number", "agency", "category", "date", "publish_date", "written_date",
+    "index_no", "keywords", "validity", "disclosure",
+)  # fmt: skip
+
+
+class NotSupported(GovSearchError):
+    status, code = 501, "not_implemented"
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": ErrorResponse} for code in codes}
+
+
+router = APIRouter(prefix="/api", tags=["admin"], dependencies=[Depends(require_staff)])
+
+_UPLOAD_SCHEMA: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "maxItems": MAX_FILES,
+                            "description": "TXT, HTML, PDF or DOCX; the type is read from the "
+                            "content, not the name",
+                        },
+                        **{
+                            name: {"type": "string", "maxLength": MAX_FIELD_CHARS}
+                            for name in METADATA_FIELDS
+                        },
+                        "disclosure": {"type": "string", "enum": list(DISCLOSURES)},
+                        "category": {"type": "string", "enum": list(CATEGORIES)},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+# -- upload --------------------------------------------------------------------------------
+def uploads_dir(settings: Settings) -> Path:
+    """Where uploaded files are kept (they are the originals of their documents)."""
+    return Path(settings.data_dir).resolve() / "uploads"
+
+
+def display_name(name: str | None) -> str:
+    """The client's file name for the report only: last component, no control characters."""
+    base = PureWindowsPath(PurePosixPath(name or "").name).name
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
+    return base[:200] or "upload"
+
+
+def _stored_name(fmt: str) -> str:
+    return f"{dt.date.today():%Y%m%d}-{secrets.token_hex(8)}.{fmt}"
+
+
+def _metadata(fields: dict[str, str], default_disclosure: str) -> tuple[str, dict[str, object]]:
+    """Validated catalog values from the form (same vocabulary as the catalog sidecar)."""
+    values: dict[str, object] = {}
+    for name in ("title", "doc_number", "agency", "index_no"):
+        if fields.get(name):
+            values[name] = fields[name].strip()
+    if fields.get("category"):
+        if fields["category"] not in CATEGORIES:
+            raise BadRequest(f"category must be one of {', '.join(CATEGORIES)}", field="category")
+        values["category"] = fields["category"]
+    for name, target in (("date", "publish_date"), ("publish_date", "publish_date"),
+                         ("written_date", "written_date")):  # fmt: skip
+        if fields.get(name):
+            date = parse_date(fields[name])
+            if date is None:
+                raise BadRequest(f"{name} is not a date (use YYYY-MM-DD)", field=name)
+            values[target] = date
+    if fields.get("keywords"):
+        words = re.split(r"[;；，,]\s*", fields["keywords"])
+        values["keywords"] = tuple(w.strip() for w in words if w.strip())
+    try:
+        if fields.get("validity"):
+            values["validity"] = parse_validity(fields["validity"])
+        disclosure = (
+            parse_disclosure(fields["disclosure"])
+            if fields.get("disclosure")
+            else default_disclosure
+        )
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+    values["disclosure"] = disclosure
+    return disclosure, values
+
+
+def looks_like_text(data: bytes) -> bool:
+    """Text in some encoding: no NUL byte and (almost) no control characters once decoded."""
+    head = data[:65536]
+    if b"\x00" in head:
+        return False
+    text, _ = decode(head)
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
+    return bool(text.strip()) and controls <= len(text) // 100
+
+
+def check_content(data: bytes, name: str, limit: int) -> str:
+    """The format of an uploaded file, decided by content; refuses what cannot be a document."""
+    if len(data) > limit:
+        raise PayloadTooLarge(f"{name}: file is larger than {limit} bytes", limit=limit)
+    try:
+        fmt = registry.detect(data, name).name
+    except UnsupportedFormat as exc:
+        if not looks_like_text(data):
+            raise UnsupportedMediaType(f"{name}: {exc}", file=name) from None
+        fmt = "txt"  # plain text under an unknown name: the content decides, not the name
+    except IngestError as exc:
+        raise UnprocessableContent(f"{name}: {exc}", file=name) from None
+    if fmt == "txt" and b"\x00" in data[:65536]:
+        # A binary file named .txt: the text extractor would refuse it later anyway; say so now.
+        raise UnsupportedMediaType(
+            f"{name}: binary content is not a supported document type", file=name
+        )
+    return fmt
+
+
+def ingest_stored(
+    index: SearchIndex, folder: Path, stored: list[tuple[str, str, dict[str, object]]]
+) -> tuple[IngestReport, list[str]]:
+    """Ingest files already in ``folder`` (name, disclosure, catalog values) like the CLI does.
+
+    Returns the report and the names that became documents. Runs in a worker thread.
+    """
+    report = IngestReport()
+    prepared: list[IndexedDocument] = []
+    for name, disclosure, values in stored:
+        task = FileTask(folder / name, name, disclosure, CatalogEntry(name, 0, values))
+        result = work(Job(task, str(folder), document_id(folder, name), None))
+        if isinstance(result, IngestFailure):
+            report.add(result)
+        elif isinstance(result, IndexedDocument):
+            prepared.append(result)
+    written: list[str] = []
+    formats = {p.doc.id: p.doc.format for p in prepared}
+    for w in index.write(prepared):
+        if w.ok:
+            report.ok.append(w.path)
+            report.formats[formats.get(w.id, "?")] += 1
+            written.append(w.path)
+        else:
+            report.fail(w.path, f"not written to the index: {w.error}")
+    return report, written
+
+
+@router.post(
+    "/documents",
+    status_code=201,
+    response_model=UploadResponse,
+    responses=_errors(400, 401, 409, 413, 415, 422, 503),
+    openapi_extra=_UPLOAD_SCHEMA,
+    summary="Upload and ingest documents (staff)",
+)
+async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> dict[str, Any]:
+    """Files in ``file`` parts, catalog fields alongside; 201 with the ingest report when at
+    least one file became a document, 422 with the report when none did."""
+    ctype = request.headers.get("content-type", "")
+    if not ctype.lower().startswith("multipart/form-data"):
+        raise UnsupportedMediaType("send the files as multipart/form-data")
+    try:
+        form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
+    except StarletteHTTPException as exc:
+        raise BadRequest(f"unreadable multipart body: {exc.detail}") from None
+    try:
+        files = [f for f in form.getlist("file") if isinstance(f, UploadFile)]
+        if not files:
+            raise BadRequest("no file: send one or more files in multipart parts named 'file'")
+        fields: dict[str, str] = {}
+        for key in METADATA_FIELDS:
+            value = form.get(key)
+            if isinstance(value, str) and value.strip():
+                if len(value) > MAX_FIELD_CHARS or "\x00" in value:
+                    raise BadRequest(f"{key} is too long or contains NUL", field=key)
+                fields[key] = value
+        disclosure, values = _metadata(fields, settings.default_disclosure)
+        checked: list[tuple[str, bytes, str]] = []
+        for f in files:
+            data = await f.read()
+            name = display_name(f.filename)
+            checked.append((name, data, check_content(data, name, settings.max_upload_bytes)))
+    finally:
+        await form.close()
+    folder = uploads_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored: list[tuple[str, str, dict[str, object]]] = []
+    shown: dict[str, tuple[str, str, int]] = {}
+    for name, data, fmt in checked:
+        target = _stored_name(fmt)
+        fd = os.open(folder / target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        stored.append((target, disclosure, values))
+        shown[target] = (name, fmt, len(data))
+    report, written = await run_in_threadpool(ingest_stored, index, folder, stored)
+    for target in shown.keys() - set(written):
+        (folder / target).unlink(missing_ok=True)  # failed: keep no orphan file
+    rel = {f.path: shown[f.path][0] for f in report.failed + report.skipped if f.path in shown}
+    body = report.to_dict()
+    for key in ("failed_files", "skipped_files"):
+        for item in body[key]:  # type: ignore[union-attr]
+            item["path"] = rel.get(item["path"], item["path"])
+    documents = [
+        {"id": document_id(folder, t), "path": t, "file": shown[t][0], "format": shown[t][1],
+         "size": shown[t][2]}
+        for t in written
+    ]  # fmt: skip
+    if not written:
+        reasons = "; ".join(f"{i['path']}: {i['reason']}" for i in body["failed_files"])  # type: ignore[index]
+        raise UnprocessableContent(f"no document was ingested ({reasons})", report=body)
+    return {"report": body, "documents": documents}
+
+
+# -- server-side ingest --------------------------------------------------------------------
+def _inside(path: Path, roots: list[Path]) -> bool:
+    return any(path == r or path.is_relative_to(r) for r in roots)
+
+
+def resolve_ingest_path(raw: str, roots: tuple[Path, ...]) -> Path:
+    """The real path for ``raw`` if it lies inside the ingest roots, else a 4xx error.
+
+    Checked twice: lexically (absolute, normalised, no ``..``) before touching the file system,
+    so a path outside the roots is refused whether or not it exists; and after resolving
+    symlinks, so a link inside a root cannot lead out of it.
+    """
+    if not roots:
+        raise Forbidden(
+            "server-side ingest is disabled: set GOVSEARCH_INGEST_ROOTS to the folders it may "
+            "read, or upload files with POST /api/documents"
+        )
+    if not raw or "\x00" in raw or len(raw) > 4096:
+        raise BadRequest("a path must be non-empty, without NUL, at most 4096 characters")
+    given = Path(raw)
+    if ".." in given.parts:
+        raise Forbidden(f"{raw!r}: '..' is not allowed in ingest paths", path=raw)
+    lexical_roots = [Path(os.path.abspath(r)) for r in roots]
+    real_roots = [r.resolve() for r in roots]
+    candidate = Path(os.path.abspath(given if given.is_absolute() else lexical_roots[0] / given))
+    if not (_inside(candidate, lexical_roots) or _inside(candidate, real_roots)):
+        raise Forbidden(f"{raw!r} is outside the ingest roots", path=raw)
+    try:
+        real = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise NotFound(f"{raw!r} does not exist inside the ingest roots", path=raw) from None
+    if not _inside(real, real_roots):
+        raise Forbidden(f"{raw!r} leads outside the ingest roots (symlink)", path=raw)
+    if real.is_dir():
+        for dirpath, _, filenames in os.walk(real):
+            for name in filenames:
+                entry = Path(dirpath) / name
+                if entry.is_symlink() and not _inside(entry.resolve(), real_roots):
+                    shown = entry.relative_to(real).as_posix()
+                    raise Forbidden(
+                        f"{raw!r} contains {shown!r}, a symlink leading outside the ingest roots",
+                        path=raw,
+                    )
+    return real
+
+
+@router.post(
+    "/ingest",
+    response_model=IngestResponse,
+    responses=_errors(400, 401, 403, 404, 409, 422, 503),
+    summary="Ingest files or folders on the server (staff)",
+)
+def ingest_paths(body: IngestRequest, index: IndexDep, settings: SettingsDep) -> dict[str, Any]:
+    """Like ``govsearch ingest PATHS``, restricted to ``GOVSEARCH_INGEST_ROOTS``.
+
+    Runs in this request (one process: forking worker processes from a threaded server is
+    unsafe); for large archives use the CLI.
+    """
+    paths = [resolve_ingest_path(p, settings.ingest_roots) for p in body.paths]
+    if body.prune and any(not p.is_dir() for p in paths):
+        raise BadRequest("prune needs folders: with a single file it would empty its folder")
+    report = run_ingest(
+        index,
+        paths,
+        prune=body.prune,
+        default_disclosure=body.disclosure or settings.default_disclosure,
+        workers=1,
+    )
+    return {"report": report.to_dict()}
+
+
+# -- delete, reindex -----------------------------------------------------------------------
+@router.delete(
+    "/documents/{doc_id}",
+    response_model=DeleteResponse,
+    responses=_errors(401, 404, 409, 503),
+    summary="Delete a document (staff)",
+)
+def delete_document(
+    doc_id: Annotated[str, P(max_length=64)], index: IndexDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Remove a document from the index, and its stored file if it was uploaded.
+
+    A document ingested from a folder comes back at the next ingest of that folder unless its
+    file is removed there too.
+    """
+    doc = index.get(doc_id, STAFF)
+    index.delete([doc.id])
+    folder = uploads_dir(settings)
+    if doc.source == str(folder) and PurePosixPath(doc.path).name == doc.path:
+        (folder / doc.path).unlink(missing_ok=True)
+    return {"id": doc.id, "deleted": True}
+
+
+@router.post(
+    "/reindex",
+    response_model=ReindexResponse,
+    responses=_errors(401, 409, 501, 503),
+    summary="Rebuild the index (staff; backends that support it)",
+)
+def reindex(index: IndexDep) -> dict[str, Any]:
+    backend = index.backend
+    rebuild = getattr(backend, "reindex", None)
+    if rebuild is None:
+        raise NotSupported(
+            f"the {backend.name} backend cannot reindex over the API; re-run "
+            "`govsearch ingest` on the source folders to rebuild it"
+        )
+    return {"backend": backend.name, "result": dict(rebuild())}

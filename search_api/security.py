@@ -1,0 +1,164 @@
+"""Security headers and a request-body limit on every response, as one pure ASGI middleware.
+
+Why a middleware and not per-route code: a header forgotten on one route (an error page, a
+static file, a 404 from the router) is exactly the page an attacker frames or sniffs, so the
+headers are added at the one place every response passes through.
+
+* ``Content-Security-Policy`` allows scripts, styles and images from this origin only and no
+  inline script at all: even if some document text ever escaped the HTML escaping, the browser
+  would refuse to run it. The web pages are written for it (no inline scripts or handlers), and
+  the API reference at ``/docs`` is server-rendered HTML instead of Swagger UI from a CDN.
+* ``X-Content-Type-Options: nosniff`` stops a browser from running a served text as script;
+  ``X-Frame-Options: DENY`` and ``frame-ancestors 'none'`` stop click-jacking of kiosks;
+  ``Referrer-Policy: no-referrer`` keeps a patron's query (it is in the URL) from leaking to
+  other sites.
+* Every answer depends on who asks (staff see non-public documents), so responses say
+  ``Vary: Authorization, X-API-Key``, and an answer to a request that carries credentials is
+  ``Cache-Control: no-store``: a shared cache must never hand a staff answer to the public.
+* A 401 names the scheme (``WWW-Authenticate: Bearer``).
+* Request bodies larger than ``settings.max_upload_bytes`` (plus a little multipart framing)
+  are refused with 413 in the one JSON error shape: by ``Content-Length`` before anything is
+  read, and by counting when the body is streamed without one, so an upload can never fill the
+  disk or the memory of the server.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import FastAPI
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+)
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("content-security-policy", CONTENT_SECURITY_POLICY),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+)
+# Multipart framing (boundaries, part headers, small metadata fields) on top of the file bytes.
+BODY_OVERHEAD = 64 * 1024
+DEFAULT_MAX_BODY = 20 * 1024 * 1024
+
+
+class BodyTooLarge(Exception):
+    """Raised from ``receive`` when a streamed body passes the limit."""
+
+
+def _has_credentials(scope: Scope) -> bool:
+    for name, _ in scope.get("headers", ()):
+        if name in (b"authorization", b"x-api-key"):
+            return True
+    return False
+
+
+def _error_body(limit: int) -> bytes:
+    message = f"request body is larger than {limit} bytes (GOVSEARCH_MAX_UPLOAD_BYTES)"
+    body = {"error": {"code": "payload_too_large", "message": message, "status": 413,
+                      "data": {"limit": limit}}}  # fmt: skip
+    return json.dumps(body).encode("utf-8")
+
+
+class SecurityMiddleware:
+    """Adds the security headers to every HTTP response and enforces the body size limit."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    @staticmethod
+    def _limit(scope: Scope) -> int:
+        app = scope.get("app")
+        settings = getattr(getattr(app, "state", None), "settings", None)
+        upload = int(getattr(settings, "max_upload_bytes", DEFAULT_MAX_BODY))
+        return upload + BODY_OVERHEAD
+
+    def _headers(self, scope: Scope, message: Message) -> None:
+        headers: list[tuple[bytes, bytes]] = list(message.get("headers", ()))
+        present = {name.lower() for name, _ in headers}
+        for name, value in SECURITY_HEADERS:
+            if name.encode() not in present:
+                headers.append((name.encode(), value.encode()))
+        vary = [v for n, v in headers if n.lower() == b"vary"]
+        headers = [(n, v) for n, v in headers if n.lower() != b"vary"]
+        merged = ", ".join([v.decode("latin-1") for v in vary] + ["Authorization, X-API-Key"])
+        headers.append((b"vary", merged.encode("latin-1")))
+        if _has_credentials(scope):
+            headers = [(n, v) for n, v in headers if n.lower() != b"cache-control"]
+            headers.append((b"cache-control", b"no-store"))
+        if message.get("status") == 401 and b"www-authenticate" not in present:
+            headers.append((b"www-authenticate", b'Bearer realm="govsearch"'))
+        message["headers"] = headers
+
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
+        body = _error_body(limit)
+        start: Message = {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+        self._headers(scope, start)
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self._limit(scope)
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = 0
+                if declared > limit:
+                    await self._refuse(scope, send, limit)
+                    return
+        state = {"received": 0, "too_large": False, "started": False}
+
+        async def limited_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                state["received"] += len(message.get("body", b""))
+                if state["received"] > limit:
+                    state["too_large"] = True
+                    raise BodyTooLarge()
+            return message
+
+        async def secured_send(message: Message) -> None:
+            if state["too_large"]:
+                # Whatever the app made of the interrupted body (a 400 from the form parser),
+                # the caller is told the real reason once, below.
+                return
+            if message["type"] == "http.response.start":
+                state["started"] = True
+                self._headers(scope, message)
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, secured_send)
+        except BodyTooLarge:
+            state["too_large"] = True
+        if state["too_large"] and not state["started"]:
+            await self._refuse(scope, send, limit)
+
+
+def install_security(app: FastAPI) -> None:
+    """Wrap the app in :class:`SecurityMiddleware` (called once by ``create_app``)."""
+    app.add_middleware(SecurityMiddleware)
