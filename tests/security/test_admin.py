@@ -1,0 +1,334 @@
+"""Staff endpoints over HTTP: who may call them, and what hostile uploads and paths they refuse.
+
+Real files are uploaded (generated PDFs, DOCX, a zip bomb, a PNG named .txt) to the real app
+over a real embedded index; nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from govsearch.settings import Settings
+from ingest.formats import pdf
+from search_index.embedded import EmbeddedIndex
+from search_index.index import SearchIndex
+from search_index.query import STAFF
+from tests.corpus import CORPUS, require_corpus
+from tests.security.conftest import Served, serve
+from tests.security.files import make_docx, make_docx_bomb, make_pdf, make_png
+
+ERROR_KEYS = {"code", "message", "status", "data"}
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Served:
+    roots = tmp_path / "roots"
+    (roots / "inbox").mkdir(parents=True)
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        max_upload_bytes=2_000_000,
+        ingest_roots=(roots / "inbox",),
+    )
+    s = serve(settings, SearchIndex(EmbeddedIndex(settings.data_dir)))
+    s.extra["inbox"] = roots / "inbox"
+    s.extra["outside"] = tmp_path / "outside"
+    yield s
+    s.client.close()
+
+
+def _error(r, status: int) -> dict:
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert set(body) == {"error"} and set(body["error"]) == ERROR_KEYS, body
+    assert body["error"]["status"] == status
+    return body["error"]
+
+
+def _upload(s: Served, files: list[tuple[str, bytes]], staff: bool = True, **fields: str):
+    parts = [("file", (name, data, "application/octet-stream")) for name, data in files]
+    return s.client.post(
+        "/api/documents", files=parts, data=fields, headers=s.staff if staff else {}
+    )
+
+
+TXT = "关于开展城市绿化养护检查的通知\n各区县：为做好城市绿化养护工作，现将有关事项通知如下。\n"
+
+ADMIN_CALLS = [
+    ("post", "/api/documents", {"files": [("file", ("a.txt", TXT.encode(), "text/plain"))]}),
+    ("post", "/api/ingest", {"json": {"paths": ["x"]}}),
+    ("delete", "/api/documents/0123456789abcdef", {}),
+    ("post", "/api/reindex", {}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs"), ADMIN_CALLS)
+def test_admin_endpoints_refuse_anonymous_and_bad_keys(served, method, path, kwargs):
+    for headers in (
+        {},
+        {"Authorization": "Bearer gs_nope_nope"},
+        {"X-API-Key": "wrong"},
+        {"Authorization": f"Bearer {served.key}x"},
+    ):
+        r = served.client.request(method.upper(), path, headers=headers, **kwargs)
+        err = _error(r, 401)
+        assert err["code"] == "unauthorized"
+        assert r.headers["www-authenticate"].startswith("Bearer")
+    assert not (Path(served.settings.data_dir) / "uploads").exists()  # nothing was stored
+
+
+def test_revoked_key_is_refused(served):
+    from govsearch.keys import KeyStore
+
+    store = KeyStore(served.settings.data_dir)
+    info, key = store.create("leaver")
+    assert served.client.post("/api/reindex", headers={"X-API-Key": key}).status_code == 501
+    store.revoke(info.key_id)
+    _error(served.client.post("/api/reindex", headers={"X-API-Key": key}), 401)
+
+
+def test_upload_ingests_with_metadata_and_disclosure(served):
+    r = _upload(
+        served,
+        [("通知.txt", TXT.encode())],
+        title="城市绿化养护检查通知",
+        disclosure="draft",
+        category="业务文件",
+        date="2024-05-06",
+        keywords="绿化;养护",
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["report"]["ok"] == 1 and body["report"]["failed"] == 0
+    (doc,) = body["documents"]
+    assert doc["file"] == "通知.txt" and doc["format"] == "txt"
+    stored = Path(served.settings.data_dir).resolve() / "uploads" / doc["path"]
+    assert stored.read_bytes() == TXT.encode()
+    got = served.index.get(doc["id"], STAFF)
+    assert (got.title, got.disclosure, got.category, got.date) == (
+        "城市绿化养护检查通知",
+        "draft",
+        "业务文件",
+        "2024-05-06",
+    )
+    # draft: invisible to the public, found by staff
+    assert served.client.get(f"/api/documents/{doc['id']}").status_code == 404
+    staff = served.client.get("/api/search", params={"q": "绿化养护"}, headers=served.staff)
+    assert doc["id"] in {h["id"] for h in staff.json()["hits"]}
+    assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 0
+
+
+def test_upload_several_files_of_every_format(served):
+    require_corpus()
+    files = [
+        ("a.pdf", make_pdf(["Urban greening inspection notice"], title="greening")),
+        ("b.docx", make_docx("城市绿化养护", ["第一条 为了加强城市绿化养护管理。"])),
+        (
+            "c.html",
+            "<html><head><title>绿化通知</title></head><body><p>绿化养护通知正文。</p>"
+            "</body></html>".encode(),
+        ),
+        ("d.txt", TXT.encode("gb18030")),
+        ("e.pdf", (CORPUS / "files" / "pdf").glob("*.pdf").__next__().read_bytes()),
+    ]
+    r = _upload(served, files)
+    assert r.status_code == 201, r.text
+    assert r.json()["report"]["ok"] == 5
+    assert sorted(d["format"] for d in r.json()["documents"]) == [
+        "docx",
+        "html",
+        "pdf",
+        "pdf",
+        "txt",
+    ]
+    assert served.index.count(STAFF) == 5
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "..\\..\\windows\\win.ini",
+        "a/../../b.txt",
+        "\x00evil.txt",
+        ".htaccess",
+        "x" * 600 + ".txt",
+    ],
+)
+def test_upload_file_names_never_become_paths(served, name, tmp_path):
+    r = _upload(served, [(name, TXT.encode())])
+    assert r.status_code == 201, r.text
+    (doc,) = r.json()["documents"]
+    uploads = Path(served.settings.data_dir).resolve() / "uploads"
+    assert [p.name for p in uploads.iterdir()] == [doc["path"]]
+    assert "/" not in doc["path"] and ".." not in doc["path"]
+    assert "/" not in doc["file"] and "\\" not in doc["file"] and "\x00" not in doc["file"]
+    assert not (tmp_path / "etc").exists() and not (tmp_path / "b.txt").exists()
+
+
+def test_unsupported_content_is_refused_by_content_not_name(served):
+    for name, data in (
+        ("photo.txt", make_png()),
+        ("photo.pdf", make_png()),
+        ("binary.txt", b"\x7fELF\x02\x01\x01" + b"\x00" * 200),
+        ("archive.docx", b"PK\x03\x04" + b"\x00" * 100),
+    ):
+        r = _upload(served, [(name, data)])
+        assert r.status_code in (415, 422), (name, r.text)
+        _error(r, r.status_code)
+    assert _upload(served, [("photo.txt", make_png())]).status_code == 415
+    # One bad file refuses the whole request: nothing is stored or indexed.
+    r = _upload(served, [("ok.txt", TXT.encode()), ("photo.txt", make_png())])
+    assert _error(r, 415)["data"]["file"] == "photo.txt"
+    uploads = Path(served.settings.data_dir) / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())
+    assert served.index.count(STAFF) == 0
+
+
+def test_upload_size_limit(served):
+    big = ("big.txt", ("绿化养护" * 200_000).encode())  # 2.4 MB > 2,000,000
+    err = _error(_upload(served, [big]), 413)
+    assert "larger" in err["message"]
+
+    # Streamed without Content-Length: refused while counting.
+    def chunks():
+        boundary = b"--xyz"
+        yield (
+            boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n'
+        )
+        for _ in range(300):
+            yield "绿化养护".encode() * 1000
+        yield b"\r\n" + boundary + b"--\r\n"
+
+    r = served.client.post(
+        "/api/documents",
+        content=chunks(),
+        headers={**served.staff, "Content-Type": "multipart/form-data; boundary=xyz"},
+    )
+    _error(r, 413)
+    assert served.index.count(STAFF) == 0
+    # Other endpoints are capped too.
+    r = served.client.post(
+        "/api/ingest",
+        content=b"{" + b" " * 2_200_000 + b"}",
+        headers={**served.staff, "Content-Type": "application/json"},
+    )
+    _error(r, 413)
+
+
+def test_zip_bomb_docx_is_refused(served):
+    bomb = make_docx_bomb(inflated_mb=16)
+    assert len(bomb) < 100_000
+    err = _error(_upload(served, [("bomb.docx", bomb)]), 422)
+    assert "zip bomb" in err["message"]
+    assert err["data"]["report"]["failed"] == 1
+    assert not any((Path(served.settings.data_dir) / "uploads").iterdir())
+
+
+def test_pdf_that_keeps_the_parser_busy_is_stopped(served):
+    slow = make_pdf(["Lorem ipsum dolor sit amet"] * 30, pages=10_000)  # ~3.5 s to parse
+    before = pdf.options()
+    pdf.configure(timeout=0.5)
+    try:
+        r = _upload(served, [("slow.pdf", slow)])
+    finally:
+        pdf.configure(timeout=before.timeout)
+    err = _error(r, 422)
+    assert "time limit" in err["message"]
+    # and the server is still answering
+    assert served.client.get("/api/health").status_code == 200
+
+
+def test_non_multipart_and_empty_uploads(served):
+    r = served.client.post("/api/documents", json={"file": "x"}, headers=served.staff)
+    _error(r, 415)
+    r = served.client.post("/api/documents", files={"other": ("a.txt", b"x")}, headers=served.staff)
+    _error(r, 400)
+    _error(_upload(served, [("empty.txt", b"")]), 422)
+    _error(_upload(served, [("a.txt", TXT.encode())], disclosure="secret"), 400)
+    _error(_upload(served, [("a.txt", TXT.encode())], date="yesterday"), 400)
+
+
+# -- server-side ingest ----------------------------------------------------------------------
+def test_ingest_paths_only_inside_the_roots(served, tmp_path):
+    inbox: Path = served.extra["inbox"]
+    outside: Path = served.extra["outside"]
+    outside.mkdir()
+    (outside / "secret.txt").write_text("机密文件：外部目录的内容", encoding="utf-8")
+    (inbox / "docs").mkdir()
+    (inbox / "docs" / "a.txt").write_text(TXT, encoding="utf-8")
+
+    def ingest(*paths: str, **extra):
+        return served.client.post(
+            "/api/ingest", json={"paths": list(paths), **extra}, headers=served.staff
+        )
+
+    for bad in (
+        str(outside),
+        str(outside / "secret.txt"),
+        "/etc/passwd",
+        "../outside",
+        "docs/../../outside",
+        str(inbox / ".." / "outside"),
+        "/",
+        str(tmp_path),
+    ):
+        assert _error(ingest(bad), 403)["code"] == "forbidden", bad
+    # the answer for an outside path does not depend on whether it exists
+    a, b = ingest(str(outside / "nope.txt")), ingest(str(outside / "secret.txt"))
+    assert a.json()["error"]["message"].replace("nope.txt", "X") == b.json()["error"][
+        "message"
+    ].replace("secret.txt", "X")
+    _error(ingest("docs/missing.txt"), 404)
+    _error(ingest("docs\x00.txt"), 400)
+
+    # a symlink inside the root leading out of it
+    os.symlink(outside / "secret.txt", inbox / "docs" / "link.txt")
+    assert "symlink" in _error(ingest("docs"), 403)["message"]
+    assert "symlink" in _error(ingest("docs/link.txt"), 403)["message"]
+    (inbox / "docs" / "link.txt").unlink()
+    os.symlink(outside, inbox / "out")
+    _error(ingest("out"), 403)
+    (inbox / "out").unlink()
+
+    r = ingest("docs", disclosure="on_request")
+    assert r.status_code == 200, r.text
+    assert r.json()["report"]["ok"] == 1
+    assert served.index.count(STAFF) == 1
+    assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 0
+    again = ingest(str(inbox / "docs"))
+    assert again.json()["report"]["unchanged"] == 1
+    _error(ingest("docs/a.txt", prune=True), 400)
+    assert served.index.search  # nothing outside was ever read:
+    assert not served.client.get(
+        "/api/search", params={"q": "机密文件"}, headers=served.staff
+    ).json()["total"]
+
+
+def test_ingest_disabled_without_roots(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data")
+    s = serve(settings, SearchIndex(EmbeddedIndex(settings.data_dir)))
+    r = s.client.post("/api/ingest", json={"paths": [str(tmp_path)]}, headers=s.staff)
+    assert "GOVSEARCH_INGEST_ROOTS" in _error(r, 403)["message"]
+
+
+# -- delete, reindex -------------------------------------------------------------------------
+def test_delete_removes_document_and_uploaded_file(served):
+    r = _upload(served, [("a.txt", TXT.encode())])
+    (doc,) = r.json()["documents"]
+    stored = Path(served.settings.data_dir).resolve() / "uploads" / doc["path"]
+    assert stored.exists()
+    r = served.client.delete(f"/api/documents/{doc['id']}", headers=served.staff)
+    assert r.status_code == 200 and r.json() == {"id": doc["id"], "deleted": True}
+    assert not stored.exists()
+    assert served.index.count(STAFF) == 0
+    _error(served.client.delete(f"/api/documents/{doc['id']}", headers=served.staff), 404)
+    _error(served.client.delete("/api/documents/..%2F..%2Fetc", headers=served.staff), 404)
+
+
+def test_reindex_without_backend_support_is_501(served):
+    err = _error(served.client.post("/api/reindex", headers=served.staff), 501)
+    assert "cannot reindex" in err["message"]
