@@ -59,7 +59,8 @@ def suggest(backend: Backend, text: str, filters: tuple[Node, ...], limit: int =
     typed = as_pinyin_query(text)
     if typed:
         titles = _titles(backend, pinyin_node(typed), filters)
-        ranked = sorted(titles, key=lambda t: match_rank(normalize(t), typed))
+        # prefix matches score alike, so among titles of one rank the shorter (closer) first
+        ranked = sorted(titles, key=lambda t: (match_rank(normalize(t), typed), len(t)))
         return ranked[:limit]
     norm = strip_skippable(normalize(text))
     node = _substring("title_bi", norm)

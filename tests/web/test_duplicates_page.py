@@ -1,0 +1,73 @@
+"""The staff duplicate-check page: a plain form over the same check as ``POST /api/duplicates``."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.corpus import CORPUS
+from tests.web.conftest import ORIGINAL_NAME
+from tests.web.test_pages import Page, assert_no_inline_code
+
+
+def _edition(text: str) -> str:
+    """The same notice, next year: only the year changes."""
+    return text.replace("2019", "2024")
+
+
+def test_form_renders(client):
+    r = client.get("/duplicates")
+    assert r.status_code == 200 and "no-store" in r.headers["cache-control"]
+    p = Page(r.text)
+    assert_no_inline_code(p)
+    assert 'enctype="multipart/form-data"' in r.text and 'method="post"' in r.text
+    for field in ("dup-text", "dup-file", "dup-title", "dup-docno", "dup-key"):
+        assert field in p.labels_for
+
+
+def test_pasted_draft_finds_the_original_and_marks_changed_facts(client, web_corpus):
+    doc = web_corpus.docno_doc
+    draft = _edition(doc.text)
+    r = client.post("/duplicates", data={"text": draft})
+    assert r.status_code == 200 and "no-store" in r.headers["cache-control"]
+    assert f'href="/documents/{doc.id}"' in r.text
+    assert "只有" in r.text and "不同" in r.text  # only facts changed: a new edition
+    facts = re.search(r'<table class="dup-facts">.*?</table>', r.text, re.S)
+    assert facts and "<mark>2019" in facts.group(0) and "<mark>2024" in facts.group(0)
+    api = client.post("/api/duplicates", json={"text": draft}).json()
+    assert [c["id"] for c in api["candidates"]] == re.findall(
+        r'<h3 id="dup-c\d+" class="dup-candidate__title"><a href="/documents/([0-9a-f]{16})"',
+        r.text,
+    )
+    assert "草稿正文" in r.text and "国发〔2024〕" in r.text  # the form keeps the draft
+
+
+def test_uploaded_file(client, web_corpus):
+    if web_corpus.original_doc is None:
+        pytest.skip("the corpus DOCX rendering is missing")
+    data = (CORPUS / "files" / "docx" / ORIGINAL_NAME).read_bytes()
+    r = client.post("/duplicates", files={"file": (ORIGINAL_NAME, data)}, data={"text": ""})
+    assert r.status_code == 200
+    assert f'href="/documents/{web_corpus.original_doc.id}"' in r.text
+    assert "全文相同" in r.text or "高度相似" in r.text
+
+
+def test_problems_are_pages_not_errors(client):
+    r = client.post("/duplicates", data={"text": "  "})
+    assert r.status_code == 400 and "请粘贴草稿正文" in r.text
+    r = client.post("/duplicates", data={"text": "一些文字", "key": "gs_bad_key"})
+    assert r.status_code == 401 and "密钥无效" in r.text and "gs_bad_key" not in r.text
+    r = client.post("/duplicates", files={"file": ("x.xyz", b"\x00\x01")}, data={"text": ""})
+    assert r.status_code == 415 and "不支持这种文件格式" in r.text
+
+
+def test_hidden_documents_are_not_compared_for_the_public(client, web_corpus):
+    hidden = web_corpus.hidden[0]
+    r = client.post("/duplicates", data={"text": hidden.text})
+    assert hidden.id not in r.text and hidden.meta.title not in r.text.split("查重结果")[-1]
+
+
+def test_not_on_kiosks(kiosk_client):
+    assert kiosk_client.get("/duplicates").status_code == 404
+    assert kiosk_client.post("/duplicates", data={"text": "x"}).status_code == 404

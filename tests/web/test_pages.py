@@ -1,0 +1,420 @@
+"""The web pages without a browser: every state is a URL, pages work without JavaScript, hostile
+text is escaped, kiosk pages stay on the site and are never cached, originals are served safely.
+
+All requests go to the real app over a real index of corpus documents (tests/web/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from starlette.datastructures import QueryParams
+
+from analyzers.normalize import normalize
+from search_index.query import StoredDocument
+from tests.web.conftest import CANARY, HOSTILE_TEXT, HOSTILE_TITLE, TestClient
+from web.originals import original_file
+from web.state import SearchState
+from web.views import docno_label, pagination
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: links, scripts, forms, attributes."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.scripts: list[dict[str, str | None]] = []
+        self.inline_scripts = 0
+        self.style_attrs = 0
+        self.handler_attrs: list[str] = []
+        self.ids: list[str] = []
+        self.labels_for: set[str] = set()
+        self.inputs: list[dict[str, str | None]] = []
+        self.html_lang: str | None = None
+        self._in_script = False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.html_lang = a.get("lang")
+        if tag == "a" and a.get("href") is not None:
+            self.links.append(a["href"] or "")
+        if tag == "script":
+            self.scripts.append(a)
+            self._in_script = "src" not in a
+        if "style" in a:
+            self.style_attrs += 1
+        self.handler_attrs += [k for k in a if k.startswith("on")]
+        if "id" in a:
+            self.ids.append(a["id"] or "")
+        if tag == "label" and a.get("for"):
+            self.labels_for.add(a["for"] or "")
+        if tag in ("input", "textarea", "select"):
+            self.inputs.append(a)
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.inline_scripts += 1
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+
+def page(client: TestClient, url: str, status: int = 200) -> tuple[str, Page]:
+    r = client.get(url)
+    assert r.status_code == status, (url, r.status_code, r.text[:500])
+    assert r.headers["content-type"].startswith("text/html")
+    return r.text, Page(r.text)
+
+
+def result_ids(html_text: str) -> list[str]:
+    return re.findall(r'<h2 class="result__title"><a href="/documents/([0-9a-f]{16})', html_text)
+
+
+def assert_no_inline_code(p: Page) -> None:
+    """A CSP without 'unsafe-inline' holds: no inline script, handler or style attribute."""
+    assert p.inline_scripts == 0
+    assert p.handler_attrs == []
+    assert p.style_attrs == 0
+    for s in p.scripts:
+        assert (s.get("src") or "").startswith("/static/")
+
+
+def assert_accessible_basics(p: Page) -> None:
+    assert p.html_lang == "zh-CN"
+    assert len(p.ids) == len(set(p.ids)), "duplicate ids"
+    for i in p.inputs:
+        if i.get("type") in ("hidden", "submit"):
+            continue
+        assert i.get("id") in p.labels_for or i.get("aria-label"), i
+
+
+URLS = [
+    "/",
+    "/?q=政府信息公开",
+    "/?q=個人資料保護",
+    "/?q=zfxxgk",
+    "/?q=条例&category=政策法规&sort=date_desc&page=2",
+    "/?q=琥珀湾区不存在的词语组合&category=工作动态",
+    "/kiosk",
+    "/kiosk?q=zfxxgk",
+    "/duplicates",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_pages_render_without_javascript(client, url):
+    text, p = page(client, url)
+    assert_no_inline_code(p)
+    assert_accessible_basics(p)
+    assert "/static/style.css" in text
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', text), "nothing from another site"
+    assert '<form class="search-form' in text or "/duplicates" in url
+
+
+def test_search_state_is_the_url_and_matches_the_api(client, web_corpus):
+    url = "/?q=条例&category=政策法规&sort=date_desc&page=2&date_from=2000-01-01"
+    text, p = page(client, url)
+    state, problems = SearchState.from_params(QueryParams(urlsplit(url).query))
+    assert not problems
+    # the page shows exactly what the API answers for the same parameters
+    api = client.get("/api/search" + url[1:] + "&size=10").json()
+    assert result_ids(text) == [h["id"] for h in api["hits"]]
+    assert f"{api['total']:,}" in text
+    # every control is a link or a GET form that keeps the rest of the state
+    facet_links = [link for link in p.links if "year=" in link]
+    assert facet_links and all("category=" in link and "q=" in link for link in facet_links)
+    assert all("page=" not in link for link in facet_links), "a new filter starts at page 1"
+    assert any("page=3" in link for link in p.links)  # next page
+    assert any("page" not in link and "sort=date_desc" in link for link in p.links)  # page 1
+    assert 'name="category" value="政策法规"' in text  # the query box keeps the filter
+    assert 'aria-current="true"' in text and "日期（新→旧）" in text
+
+
+def test_state_round_trip():
+    state = SearchState(
+        q="政务 公开", page=3, sort="date_asc", category=("政策法规",), year=("2020",)
+    )
+    again, problems = SearchState.from_params(QueryParams(urlsplit(state.url("/")).query))
+    assert again == state and not problems
+    assert SearchState().url("/") == "/"
+
+
+def test_facet_link_filters_and_removes(client):
+    text, p = page(client, "/?q=条例")
+    link = next(link for link in p.links if "category=" in link)
+    category = dict(parse_qsl(urlsplit(link).query))["category"]
+    count = int(
+        re.search(re.escape(category) + r' <span class="facet__count">(\d+)', text).group(1)
+    )
+    filtered, fp = page(client, link)
+    assert f"共找到 <strong>{count:,}</strong>" in filtered
+    assert "已选筛选条件" in filtered
+    remove = next(x for x in fp.links if "category=" not in x and "q=" in x and "page" not in x)
+    back, _ = page(client, remove)
+    assert "已选筛选条件" not in back
+
+
+def test_traditional_query_is_converted_and_said(client):
+    trad, _ = page(client, "/?q=個人資料保護")
+    simp, _ = page(client, "/?q=个人资料保护")
+    assert "已按简体检索" in trad and "个人资料保护" in trad
+    assert result_ids(trad) == result_ids(simp) and result_ids(trad)
+
+
+def test_docno_query_finds_the_document_first(client, web_corpus):
+    number = normalize(web_corpus.docno_doc.meta.doc_number)
+    m = re.fullmatch(r"(.+?)〔(\d{4})〕(\d+)号", number)
+    assert m
+    variant = f"{m.group(1)}[{m.group(2)}]{m.group(3)}号"
+    text, _ = page(client, "/?q=" + variant)
+    assert result_ids(text)[0] == web_corpus.docno_doc.id
+    assert "识别到文号" in text and number in text
+
+
+def test_pinyin_query_is_understood(client):
+    text, _ = page(client, "/?q=zfxxgk")
+    assert "也按拼音或首字母检索" in text
+    ids = result_ids(text)
+    assert ids
+    titles = re.findall(r'<h2 class="result__title"><a href="[^"]+">(.*?)</a>', text)
+    assert "政府信息公开" in re.sub(r"</?mark>", "", titles[0])
+
+
+def test_zero_results_page_helps(client, web_corpus):
+    text, _ = page(client, '/?q="绿化条例琥珀湾区"')
+    assert "没有找到符合条件的文件" in text
+    assert "不用引号" in text and re.search(r"不用引号.*?（\d+ 份）", text, re.S)
+    repealed = [d for d in web_corpus.documents if d.meta.validity == "repealed"]
+    assert repealed and all("绿化" not in normalize(d.text) for d in repealed)
+    text, _ = page(client, "/?q=绿化&validity=repealed")
+    assert "没有找到符合条件的文件" in text
+    assert re.search(r"去掉全部筛选条件</a> <span[^>]*>（\d+ 份）", text)
+    assert "检查有没有错别字" in text
+
+
+def test_bad_parameters_never_break_the_page(client):
+    text, _ = page(client, "/?q=条例&page=abc&sort=bogus&year=abc&date_from=2024-13-45")
+    assert "不是有效日期" in text and "共找到" in text
+    page(client, "/?q=条例&page=999999")
+    page(client, "/?q=" + "长" * 600)
+    text, _ = page(client, "/?q=条例&date_from=2020-01-01&date_to=2010-01-01")
+    assert "已对调" in text
+
+
+def test_hostile_titles_and_texts_are_escaped(client, web_corpus):
+    text, _ = page(client, "/?q=网络安全")
+    assert "<script>alert" not in text and "<img src=x" not in text and "<b>加强</b>" not in text
+    assert "&lt;script&gt;" in text
+    for doc in web_corpus.hostile:
+        body, p = page(client, f"/documents/{doc.id}?q=网络安全")
+        assert "<script>alert" not in body and "<script>x" not in body
+        assert "<img src=x" not in body and '"><script>' not in body
+        assert_no_inline_code(p)
+    body, _ = page(client, f"/documents/{web_corpus.hostile[0].id}")
+    assert "&lt;script&gt;alert(" in body and "&lt;b&gt;加强&lt;/b&gt;" in body
+    assert HOSTILE_TEXT.split()[0] in body and HOSTILE_TITLE not in body
+    # suggestions are JSON (inserted with textContent by app.js)
+    sug = client.get("/api/suggest", params={"q": "关于"}).json()
+    assert isinstance(sug["suggestions"], list)
+
+
+def test_document_page(client, web_corpus):
+    doc = web_corpus.docno_doc
+    text, p = page(client, f"/documents/{doc.id}?q=国务院&back=q%3D国务院%26category%3D政策法规")
+    for label in ("索引号", "文号", "发布机构", "成文日期", "发布日期", "分类", "有效性"):
+        assert f'<th scope="row">{label}</th>' in text
+    assert "未注明" in text  # the corpus states no 索引号
+    assert '<mark id="match-1">' in text and 'href="#match-1"' in text
+    assert "/?q=%E5%9B%BD%E5%8A%A1%E9%99%A2&amp;category=" in text  # back to the same results
+    similar = re.findall(r'<section class="similar".*?</section>', text, re.S)
+    assert similar and doc.id not in similar[0]
+    hidden_ids = {d.id for d in web_corpus.hidden}
+    assert not hidden_ids & set(re.findall(r"/documents/([0-9a-f]{16})", text))
+    assert (
+        "data-print" in text
+        and '<link rel="stylesheet" href="/static/print.css" media="print">' in text
+    )
+
+
+def test_back_link_cannot_leave_the_site(client, web_corpus):
+    doc = web_corpus.docno_doc
+    text, p = page(client, f"/documents/{doc.id}?back=https://evil.example/%3Fq%3Dx")
+    assert "evil.example" not in text
+
+
+def test_hidden_and_missing_documents_are_404_pages(client, web_corpus):
+    for d in web_corpus.hidden:
+        text, _ = page(client, f"/documents/{d.id}", 404)
+        assert CANARY not in text and d.meta.title not in text
+        assert client.get(f"/documents/{d.id}/original").status_code == 404
+    text, _ = page(client, "/documents/0123456789abcdef", 404)
+    assert "返回检索首页" in text
+    assert client.get("/documents/..%2F..%2Fetc").status_code == 404
+
+
+def test_hidden_documents_never_appear(client, web_corpus):
+    text, _ = page(client, "/?q=" + CANARY)
+    assert CANARY not in re.sub(r'value="[^"]*"|“[^”]*”|<title>.*?</title>', "", text)
+    assert not result_ids(text)
+
+
+def test_original_download(client, web_corpus):
+    doc = web_corpus.original_doc
+    if doc is None:
+        pytest.skip("the corpus DOCX rendering is missing")
+    text, _ = page(client, f"/documents/{doc.id}")
+    assert f"/documents/{doc.id}/original" in text and "下载原文（Word" in text
+    r = client.get(f"/documents/{doc.id}/original")
+    assert r.status_code == 200
+    assert r.content == (web_corpus.originals_dir / doc.path).read_bytes()
+    assert r.headers["content-disposition"].startswith("attachment")
+    # a document whose stored path tries to climb out of the folder
+    climber = web_corpus.hostile[1]
+    text, _ = page(client, f"/documents/{climber.id}")
+    assert "/original" not in text
+    assert client.get(f"/documents/{climber.id}/original").status_code == 404
+    assert client.get(f"/documents/{web_corpus.docno_doc.id}/original").status_code == 404
+
+
+def test_no_download_without_originals_dir(make_app, web_corpus):
+    doc = web_corpus.original_doc
+    if doc is None:
+        pytest.skip("the corpus DOCX rendering is missing")
+    c = TestClient(make_app(originals_dir=None))
+    assert "/original" not in c.get(f"/documents/{doc.id}").text
+    assert c.get(f"/documents/{doc.id}/original").status_code == 404
+
+
+def _doc(path: str) -> StoredDocument:
+    return StoredDocument(
+        id="a" * 16,
+        path=path,
+        source="s",
+        title="t",
+        text="",
+        doc_number="",
+        agency="",
+        category="其他",
+        date="",
+        written_date="",
+        publish_date="",
+        index_no="",
+        keywords=(),
+        validity="valid",
+        disclosure="public",
+        format="txt",
+        content_hash="",
+        size=0,
+    )
+
+
+def test_original_file_refuses_paths_outside(tmp_path: Path):
+    root = tmp_path / "originals"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "a.pdf").write_bytes(b"%PDF")
+    (tmp_path / "secret.txt").write_text("secret")
+    os.symlink(tmp_path / "secret.txt", root / "link.txt")
+    assert original_file(root, _doc("sub/a.pdf")) == (root / "sub" / "a.pdf").resolve()
+    for bad in (
+        "../secret.txt",
+        "sub/../../secret.txt",
+        "/etc/passwd",
+        "link.txt",
+        "C:\\Windows\\win.ini",
+        "sub",
+        "",
+        "sub/missing.pdf",
+        "a\x00b",
+    ):
+        assert original_file(root, _doc(bad)) is None, bad
+    assert original_file(None, _doc("sub/a.pdf")) is None
+
+
+KIOSK_URLS = ["/kiosk", "/kiosk?q=zfxxgk", "/kiosk?q=条例&category=政策法规"]
+
+
+@pytest.mark.parametrize("url", KIOSK_URLS)
+def test_kiosk_pages_stay_on_the_site_and_are_not_stored(client, url):
+    r = client.get(url)
+    assert r.status_code == 200
+    assert "no-store" in r.headers["cache-control"]
+    p = Page(r.text)
+    assert_no_inline_code(p)
+    assert 'id="keyboard"' in r.text and 'data-idle-seconds="' in r.text
+    for link in p.links:
+        assert link.startswith(("/kiosk", "#")), link
+
+
+def test_kiosk_document_page(client, web_corpus):
+    doc = web_corpus.original_doc or web_corpus.docno_doc
+    r = client.get(f"/kiosk/documents/{doc.id}?q=国务院&back=q%3D国务院")
+    assert r.status_code == 200 and "no-store" in r.headers["cache-control"]
+    p = Page(r.text)
+    assert all(link.startswith(("/kiosk", "#")) for link in p.links), p.links
+    assert "/original" not in r.text and "下载原文" not in r.text
+    assert "data-print" in r.text and "新的检索" in r.text
+    r = client.get("/kiosk/documents/0123456789abcdef")
+    assert r.status_code == 404 and "no-store" in r.headers["cache-control"]
+
+
+def test_kiosk_mode_setting(kiosk_client, web_corpus):
+    for url in ("/", "/?q=zfxxgk", f"/documents/{web_corpus.docno_doc.id}"):
+        r = kiosk_client.get(url)
+        assert r.status_code == 200 and "no-store" in r.headers["cache-control"]
+        assert 'class="kiosk"' in r.text
+        p = Page(r.text)
+        assert all(not link.startswith(("http", "//")) and "/api" not in link for link in p.links)
+        assert "/duplicates" not in r.text
+    assert kiosk_client.get("/duplicates").status_code == 404
+
+
+def test_static_files(client):
+    for name, kind in (
+        ("style.css", "text/css"),
+        ("print.css", "text/css"),
+        ("kiosk.css", "text/css"),
+        ("app.js", "javascript"),
+        ("kiosk.js", "javascript"),
+        ("favicon.svg", "image/svg"),
+    ):
+        r = client.get(f"/static/{name}")
+        assert r.status_code == 200 and kind in r.headers["content-type"], name
+    assert client.get("/static/../pages.py").status_code == 404
+
+
+def test_print_stylesheet_is_a4():
+    css = (Path(__file__).resolve().parents[2] / "web" / "static" / "print.css").read_text()
+    assert re.search(r"@page\s*{[^}]*size:\s*A4", css)
+
+
+def test_suggest_api(client, web_corpus):
+    body = client.get("/api/suggest", params={"q": "zfxx"}).json()
+    assert body["q"] == "zfxx" and body["suggestions"]
+    assert all("政府信息公开" in normalize(s) for s in body["suggestions"][:2])
+    hidden_titles = {d.meta.title for d in web_corpus.hidden} - {
+        d.meta.title for d in web_corpus.documents
+    }
+    for title in hidden_titles:
+        got = client.get("/api/suggest", params={"q": title[:6]}).json()["suggestions"]
+        assert title not in got
+
+
+def test_pagination_window():
+    state = SearchState(q="x", page=7)
+    numbers = [p.number for p in pagination(200, state, "/")]
+    assert numbers == [1, None, 5, 6, 7, 8, 9, None, 20]
+    assert pagination(5, SearchState(q="x"), "/") == []
+
+
+def test_docno_label():
+    assert docno_label("国办发2019-5") == "国办发〔2019〕5号"
+    assert docno_label("国务院令#86") == "国务院令第86号"

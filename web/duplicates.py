@@ -1,0 +1,245 @@
+"""The duplicate-check page for staff: paste or upload a draft, see every existing copy and what
+differs (changed 文号, dates, amounts marked), before publishing.
+
+It is a plain form posted to the server (works without JavaScript) and calls the same
+:func:`search_index.duplicates.check` as ``POST /api/duplicates``, so page and API report the
+same candidates. Staff may enter their API key in the form to check against every disclosure
+level (drafts and non-public documents included); without it, only public documents are
+compared, exactly as for an anonymous API caller. The key is never echoed back or stored, and
+the answer is ``Cache-Control: no-store`` because a draft is not yet public.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
+
+from govsearch.errors import BadRequest, GovSearchError, PayloadTooLarge, Unauthorized
+from search_api.deps import IndexDep, ViewerDep
+from search_index.duplicates import Candidate, CheckResult, Draft, check, draft_from_file
+from search_index.query import Viewer
+from search_index.textdiff import DiffOp
+
+FORM_OVERHEAD = 64 * 1024  # multipart framing and the small text fields
+MAX_OPS_SHOWN = 40
+NO_STORE = {"Cache-Control": "no-store"}
+
+REASONS = {
+    "same_text": "全文相同",
+    "near_copy": "高度相似",
+    "contains": "草稿包含该文件",
+    "contained_in": "草稿是该文件的一部分",
+    "same_docno": "文号相同",
+    "same_title": "标题相同",
+}
+KINDS = {"docno": "文号", "date": "日期", "amount": "金额", "number": "数字", "text": "文字"}
+ERRORS = {  # the shared check speaks English in its messages; say it in Chinese first
+    413: "文件过大",
+    415: "不支持这种文件格式（可用 PDF、Word、网页或纯文本）",
+    422: "文件中没有可比对的文字（空文件、损坏的文件或没有文字层的扫描件）",
+}
+OPS = {"changed": "改动", "added": "草稿新增", "removed": "草稿删去", "moved": "位置调整"}
+
+
+@dataclass(frozen=True)
+class OpView:
+    op: str
+    label: str
+    draft_html: str
+    existing_html: str
+
+
+def mark(text: str, needles: list[str]) -> str:
+    """``text`` escaped, with every occurrence of the needles in ``<mark>``."""
+    spans: list[tuple[int, int]] = []
+    for n in sorted({n for n in needles if n}, key=len, reverse=True):
+        start = text.find(n)
+        while start != -1:
+            end = start + len(n)
+            if not any(s < end and start < e for s, e in spans):
+                spans.append((start, end))
+            start = text.find(n, end)
+    out, pos = [], 0
+    for s, e in sorted(spans):
+        out.append(html.escape(text[pos:s]) + "<mark>" + html.escape(text[s:e]) + "</mark>")
+        pos = e
+    return "".join(out) + html.escape(text[pos:])
+
+
+def summary(c: Candidate) -> str:
+    """What kind of duplicate this is, in one Chinese sentence."""
+    o = c.overlap
+    head = {
+        "same_text": "与草稿全文相同",
+        "near_copy": f"与草稿高度相似（相似度 {o.resemblance:.0%}）",
+        "contains": f"草稿包含了这份文件的 {o.reverse_containment:.0%}",
+        "contained_in": f"草稿的 {o.containment:.0%} 出现在这份文件中",
+        "same_docno": f"文号相同，但正文不同（相似度 {o.resemblance:.0%}）",
+        "same_title": f"标题相同，但正文不同（相似度 {o.resemblance:.0%}）",
+    }[c.reason]
+    d = c.diff
+    if d is None or d.identical:
+        return head + ("（仅排版、字体或标点不同）" if d is not None else "")
+    if d.only_facts_changed:
+        kinds = "、".join(
+            KINDS[k] for k in ("docno", "date", "amount", "number") if k in d.changed_kinds
+        )
+        return f"{head}；只有{kinds}不同，可能是新的一期或新版本，而不是照抄"
+    parts = [
+        f"{n} 段{what}"
+        for n, what in ((d.changed, "改动"), (d.added, "草稿新增"), (d.removed, "草稿删去"))
+        if n
+    ]
+    return f"{head}；" + "，".join(parts) if parts else head
+
+
+def op_views(c: Candidate) -> tuple[list[OpView], int]:
+    """The differing passages (equal runs left out) with changed facts marked, and how many
+    were left out beyond :data:`MAX_OPS_SHOWN`."""
+    if c.diff is None:
+        return [], 0
+    ops: list[DiffOp] = [op for op in c.diff.ops if op.op != "equal"]
+    views = [
+        OpView(
+            op.op,
+            OPS.get(op.op, op.op),
+            mark(op.draft, [ch.draft for ch in op.changes]),
+            mark(op.existing, [ch.existing for ch in op.changes]),
+        )
+        for op in ops[:MAX_OPS_SHOWN]
+    ]
+    return views, max(0, len(ops) - MAX_OPS_SHOWN)
+
+
+def candidate_view(c: Candidate, doc_url: str) -> dict[str, Any]:
+    ops, more = op_views(c)
+    o = c.overlap
+    return {
+        "doc": c.doc,
+        "url": doc_url,
+        "reason": REASONS.get(c.reason, c.reason),
+        "reasons": [REASONS.get(r, r) for r in c.reasons],
+        "summary": summary(c),
+        "similarity": f"{o.resemblance:.0%}",
+        "containment": f"{o.containment:.0%}",
+        "reverse_containment": f"{o.reverse_containment:.0%}",
+        "facts": [
+            (KINDS.get(f.kind, f.kind), f.existing, f.draft)
+            for f in (c.diff.facts if c.diff else ())
+        ][:30],
+        "ops": ops,
+        "more_ops": more,
+        "only_facts": bool(c.diff and c.diff.only_facts_changed),
+    }
+
+
+async def _draft(request: Request, max_bytes: int) -> tuple[Draft, str, str]:
+    """The draft from the posted form (file first, else pasted text), and the staff key."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes + FORM_OVERHEAD:
+        raise PayloadTooLarge(f"上传的内容过大：最多 {max_bytes // 1024 // 1024} MB。")
+    try:
+        form = await request.form(max_files=1, max_fields=8, max_part_size=max_bytes)
+    except MultiPartException as exc:
+        raise BadRequest(f"表单无法读取：{exc.message}") from None
+    fields = {k: v.strip() if isinstance(v, str) else "" for k, v in form.items()}
+    key = fields.get("key", "")
+    title, number = fields.get("title", "")[:300], fields.get("doc_number", "")[:100]
+    upload = form.get("file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        data = await upload.read(max_bytes + 1)
+        await form.close()
+        draft, fmt = await run_in_threadpool(
+            draft_from_file,
+            data,
+            upload.filename,
+            max_bytes=max_bytes,
+            title=title,
+            doc_number=number,
+        )
+        return draft, fmt, key
+    await form.close()
+    text = form.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise BadRequest("请粘贴草稿正文，或选择一个文件上传。")
+    return Draft(text, title, number), "text", key
+
+
+def _viewer(request: Request, viewer: Viewer, key: str) -> Viewer:
+    if not key:
+        return viewer
+    info = request.app.state.keys.verify(key)
+    if info is None:
+        raise Unauthorized("工作人员密钥无效或已吊销；不填密钥则只与公开文件比对。")
+    return Viewer(staff=True, name=info.name)
+
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
+    from web.pages import Layout, templates
+
+    settings = request.app.state.settings
+    if settings.kiosk:  # a reading-room terminal has no staff tools
+        return Response(status_code=404)
+    root = request.scope.get("root_path", "").rstrip("/")
+    ctx = {
+        "layout": Layout(False, f"{root}/", f"{root}/documents", root),
+        "kiosk": False,
+        "root": root,
+        "title": "发布前查重",
+        "max_mb": settings.max_upload_bytes // 1024 // 1024,
+        **context,
+    }
+    return templates.TemplateResponse(
+        request, "duplicates.html", ctx, status_code=status, headers=NO_STORE
+    )
+
+
+@router.get("/duplicates", response_class=HTMLResponse)
+def duplicates_form(request: Request) -> Response:
+    return _page(request, {"result": None, "form": {}})
+
+
+@router.post("/duplicates", response_class=HTMLResponse)
+async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep) -> Response:
+    settings = request.app.state.settings
+    if settings.kiosk:
+        return Response(status_code=404)
+    form: dict[str, str] = {}
+    try:
+        draft, fmt, key = await _draft(request, settings.max_upload_bytes)
+        form = {
+            "text": draft.text if fmt == "text" else "",
+            "title": draft.title,
+            "doc_number": draft.doc_number,
+        }
+        who = _viewer(request, viewer, key)
+        result: CheckResult = await run_in_threadpool(check, index, draft, viewer=who)
+    except GovSearchError as exc:
+        message = ERRORS.get(exc.status, "")
+        detail = (
+            f"{message}（{exc.message}）" if message and message not in exc.message else exc.message
+        )
+        return _page(request, {"result": None, "form": form, "error": detail}, exc.status)
+    root = request.scope.get("root_path", "").rstrip("/")
+    return _page(
+        request,
+        {
+            "form": form,
+            "result": result,
+            "staff": who.staff,
+            "format": fmt,
+            "candidates": [
+                candidate_view(c, f"{root}/documents/{c.doc.id}") for c in result.candidates
+            ],
+        },
+    )

@@ -1,0 +1,238 @@
+"""The web pages: server-rendered HTML over the same :class:`SearchIndex` calls as the API.
+
+Pages work without JavaScript (every state is a GET URL, every control a link or a form);
+``web/static/*.js`` only enhance them (suggestions, the kiosk keyboard and idle reset), and
+there is no inline script or style, so a Content-Security-Policy without ``'unsafe-inline'``
+holds. Nothing is loaded from another site: reading rooms are offline.
+
+Routes: ``/`` (search), ``/documents/{id}`` (+ ``/original``), and the kiosk layout under
+``/kiosk`` — or everywhere when ``settings.kiosk`` is set (``GOVSEARCH_KIOSK=1``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi import Path as P
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import QueryParams
+
+from govsearch.errors import BackendUnavailable, BadRequest, NotFound
+from search_api.deps import IndexDep, ViewerDep
+from search_index.highlight import highlight_all
+from search_index.index import SearchIndex
+from search_index.query import MAX_QUERY_CHARS, Viewer
+from web import views
+from web.originals import original_file, size_label
+from web.state import SearchState
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.globals.update(sort_labels=views.SORT_LABELS, validity=views.VALIDITY)
+
+KIOSK_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+DocId = Annotated[str, P(max_length=64)]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the pages of one layout live, and whether it is the kiosk one."""
+
+    kiosk: bool
+    search: str  # the search page (also the kiosk's start page)
+    documents: str  # prefix of document pages
+    root: str = ""  # the app's root_path behind a proxy
+
+    def doc_url(self, doc_id: str, q: str = "", back: str = "") -> str:
+        params = [(k, v) for k, v in (("q", q), ("back", back)) if v]
+        url = f"{self.documents}/{doc_id}"
+        return f"{url}?{urlencode(params)}" if params else url
+
+
+def _layout(request: Request, kiosk_path: bool) -> Layout:
+    root = request.scope.get("root_path", "").rstrip("/")
+    settings = request.app.state.settings
+    if kiosk_path:
+        return Layout(True, f"{root}/kiosk", f"{root}/kiosk/documents", root)
+    return Layout(bool(settings.kiosk), f"{root}/", f"{root}/documents", root)
+
+
+def _render(
+    request: Request, layout: Layout, name: str, context: dict[str, Any], status: int = 200
+) -> HTMLResponse:
+    settings = request.app.state.settings
+    ctx = {
+        "layout": layout,
+        "kiosk": layout.kiosk,
+        "root": layout.root,
+        "idle_seconds": max(3, int(settings.kiosk_idle_seconds)),
+        **context,
+    }
+    headers = KIOSK_HEADERS if layout.kiosk else None
+    return templates.TemplateResponse(request, name, ctx, status_code=status, headers=headers)
+
+
+def _error(request: Request, layout: Layout, status: int, message: str) -> HTMLResponse:
+    titles = {404: "找不到该页面或文件", 503: "检索服务暂时不可用", 400: "请求有误"}
+    ctx = {"title": titles.get(status, "出错了"), "message": message}
+    return _render(request, layout, "error.html", ctx, status)
+
+
+# -- search ------------------------------------------------------------------------------
+def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: Layout):
+    state, problems = SearchState.from_params(request.query_params)
+    base = layout.search
+    ctx: dict[str, Any] = {
+        "state": state,
+        "problems": problems,
+        "title": state.q or "检索",
+        "start_page": not state.is_search,
+        "keyboard": True,
+    }
+    if not state.is_search:
+        try:
+            stats = index.stats(viewer)
+        except BackendUnavailable:
+            return _error(request, layout, 503, "索引暂时无法打开，请稍后再试。")
+        categories = stats["facets"].get("category", {})
+        ctx.update(
+            title="首页",
+            documents=stats["documents"],
+            categories=[
+                (c, n, SearchState(category=(c,), sort="date_desc").url(base))
+                for c, n in sorted(categories.items(), key=lambda cn: -cn[1])
+            ],
+        )
+        return _render(request, layout, "search.html", ctx)
+    try:
+        result = index.search(state.to_query(viewer))
+    except BadRequest as exc:
+        ctx["problems"] = [*problems, exc.message]
+        return _render(request, layout, "search.html", ctx, 400)
+    except BackendUnavailable:
+        return _error(request, layout, 503, "检索服务暂时不可用，请稍后再试。")
+    back = state.query_string()
+    ctx.update(
+        result=result,
+        hits=[(h, layout.doc_url(h.doc.id, state.q, back)) for h in result.hits],
+        facets=views.facets(result, state, base),
+        active=views.active_filters(state, base),
+        understood=views.understood_items(result.understood, state.q),
+        pages=views.pagination(result.total, state, base),
+        prev_url=views.page_url(state, base, result.total, -1),
+        next_url=views.page_url(state, base, result.total, +1),
+        sorts=[(k, v, state.change(sort=k).url(base)) for k, v in views.SORT_LABELS.items()],
+        took=views.took(result.took_ms),
+        alternatives=(views.alternatives(index, state, viewer, base) if result.total == 0 else []),
+        clear_url=state.without_filters().url(base),
+    )
+    return _render(request, layout, "search.html", ctx)
+
+
+# -- documents ---------------------------------------------------------------------------
+def _back_state(raw: str) -> SearchState | None:
+    """The results page a document was opened from, rebuilt from its own parameters only
+    (never a URL taken from the request, so the link cannot lead anywhere else)."""
+    if not raw:
+        return None
+    state, _ = SearchState.from_params(QueryParams(parse_qsl(raw[:2000])))
+    return state
+
+
+def document_page(
+    request: Request, index: SearchIndex, viewer: Viewer, layout: Layout, doc_id: str
+):
+    try:
+        doc = index.get(doc_id, viewer)
+    except NotFound:
+        return _error(request, layout, 404, "没有这份文件，或它不向公众公开。")
+    except BackendUnavailable:
+        return _error(request, layout, 503, "检索服务暂时不可用，请稍后再试。")
+    q = " ".join(request.query_params.get("q", "").split())[:MAX_QUERY_CHARS]
+    back_state = _back_state(request.query_params.get("back", "")) or (
+        SearchState(q=q) if q else None
+    )
+    back = back_state.query_string() if back_state else ""
+    terms = index.highlight_terms(q) if q else ()
+    text_html, matches = views.first_mark_anchor(highlight_all(doc.text, terms, doc.normalized))
+    settings = request.app.state.settings
+    original = None if layout.kiosk else original_file(settings.originals_dir, doc)
+    similar = views.similar(index, doc, viewer)
+    ctx = {
+        "state": back_state,  # the header's search box continues the search it came from
+        "title": doc.title or "无标题文件",
+        "doc": doc,
+        "q": q,
+        "rows": views.meta_rows(doc, viewer.staff),
+        "text_html": text_html,
+        "matches": matches,
+        "back_url": back_state.url(layout.search) if back_state else None,
+        "similar": [(h, layout.doc_url(h.doc.id, q, back)) for h in similar],
+        "original": (
+            {
+                "url": f"{layout.documents}/{doc.id}/original",
+                "name": original.name,
+                "size": size_label(original.stat().st_size),
+                "kind": views.FORMATS.get(original.suffix.lower().lstrip("."), "原文"),
+            }
+            if original
+            else None
+        ),
+    }
+    return _render(request, layout, "document.html", ctx)
+
+
+def original_download(request: Request, index: SearchIndex, viewer: Viewer, doc_id: str):
+    layout = _layout(request, False)
+    try:
+        doc = index.get(doc_id, viewer)
+    except NotFound:
+        return _error(request, layout, 404, "没有这份文件，或它不向公众公开。")
+    path = original_file(request.app.state.settings.originals_dir, doc)
+    if path is None:
+        return _error(request, layout, 404, "这份文件没有可下载的原件。")
+    return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+
+
+# -- wiring ------------------------------------------------------------------------------
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, index: IndexDep, viewer: ViewerDep) -> Response:
+    return search_page(request, index, viewer, _layout(request, False))
+
+
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
+    return document_page(request, index, viewer, _layout(request, False), doc_id)
+
+
+@router.get("/documents/{doc_id}/original")
+def original(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
+    return original_download(request, index, viewer, doc_id)
+
+
+@router.get("/kiosk", response_class=HTMLResponse)
+def kiosk_home(request: Request, index: IndexDep, viewer: ViewerDep) -> Response:
+    return search_page(request, index, viewer, _layout(request, True))
+
+
+@router.get("/kiosk/documents/{doc_id}", response_class=HTMLResponse)
+def kiosk_document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
+    return document_page(request, index, viewer, _layout(request, True), doc_id)
+
+
+def install_web(app: FastAPI) -> None:
+    """Add the pages and ``/static`` to the app (called by ``create_app``)."""
+    from web.duplicates import router as duplicates_router
+
+    app.include_router(router)
+    app.include_router(duplicates_router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -1,0 +1,148 @@
+"""The search page's state, read from and written to GET parameters.
+
+Every state of the page — query, filters, date range, sort, page — is a URL, so a result list
+can be bookmarked, shared, printed and reached with the Back button. Parameters have the same
+names as ``GET /api/search`` and go through the same :func:`search_api.search.build_query`, so
+the page and the API cannot disagree. Unlike the API, the page never answers a malformed
+parameter with an error: it ignores it and says so, because a citizen who edits a URL (or
+follows an old link) should still get a page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from starlette.datastructures import QueryParams
+
+from search_api.search import build_query
+from search_index.query import MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SORTS, Query, Viewer
+
+PAGE_SIZE = 10
+MAX_VALUES = 20  # per filter, as the API allows
+LIST_FIELDS = ("category", "agency", "validity", "year")
+
+
+@dataclass(frozen=True)
+class SearchState:
+    q: str = ""
+    page: int = 1
+    sort: str = "relevance"
+    category: tuple[str, ...] = ()
+    agency: tuple[str, ...] = ()
+    validity: tuple[str, ...] = ()
+    year: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+
+    # -- reading -------------------------------------------------------------------------
+    @classmethod
+    def from_params(cls, params: QueryParams) -> tuple[SearchState, list[str]]:
+        """The state in ``params`` and, in Chinese, what had to be ignored."""
+        problems: list[str] = []
+        q = " ".join(params.get("q", "").split())
+        if len(q) > MAX_QUERY_CHARS:
+            q = q[:MAX_QUERY_CHARS]
+            problems.append(f"检索词过长，只使用了前 {MAX_QUERY_CHARS} 个字符。")
+        sort = params.get("sort", "relevance")
+        if sort not in SORTS:
+            sort = "relevance"
+        try:
+            page = max(1, int(params.get("page", "1")))
+        except ValueError:
+            page = 1
+        page = min(page, MAX_RESULT_WINDOW // PAGE_SIZE)
+        lists: dict[str, tuple[str, ...]] = {}
+        for name in LIST_FIELDS:
+            values = [v.strip() for v in params.getlist(name) if v.strip()]
+            if name == "year":
+                values = [v for v in values if v.isdigit() and len(v) == 4]
+            lists[name] = tuple(dict.fromkeys(values))[:MAX_VALUES]
+        dates = {}
+        for name, label in (("date_from", "起始日期"), ("date_to", "截止日期")):
+            raw = params.get(name, "").strip()[:20]
+            parsed = _date(raw) if raw else None
+            if raw and parsed is None:
+                problems.append(f"{label}“{raw}”不是有效日期（格式：2024-01-31），已忽略。")
+            dates[name] = parsed.isoformat() if parsed else ""
+        if dates["date_from"] and dates["date_to"] and dates["date_from"] > dates["date_to"]:
+            dates["date_from"], dates["date_to"] = dates["date_to"], dates["date_from"]
+            problems.append("起始日期晚于截止日期，已对调。")
+        state = cls(q=q, page=page, sort=sort, **lists, **dates)  # type: ignore[arg-type]
+        return state, problems
+
+    # -- writing -------------------------------------------------------------------------
+    def params(self) -> list[tuple[str, str]]:
+        """Only what differs from the defaults, in a stable order (clean, shareable URLs)."""
+        out: list[tuple[str, str]] = []
+        if self.q:
+            out.append(("q", self.q))
+        for name in LIST_FIELDS:
+            out.extend((name, v) for v in getattr(self, name))
+        if self.date_from:
+            out.append(("date_from", self.date_from))
+        if self.date_to:
+            out.append(("date_to", self.date_to))
+        if self.sort != "relevance":
+            out.append(("sort", self.sort))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        return out
+
+    def query_string(self) -> str:
+        return urlencode(self.params())
+
+    def url(self, base: str) -> str:
+        qs = self.query_string()
+        return f"{base}?{qs}" if qs else base
+
+    def change(self, **changes: object) -> SearchState:
+        """A new state; anything but a page change goes back to page 1."""
+        if "page" not in changes:
+            changes["page"] = 1
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    def toggle(self, name: str, value: str) -> SearchState:
+        current: tuple[str, ...] = getattr(self, name)
+        if value in current:
+            return self.change(**{name: tuple(v for v in current if v != value)})
+        return self.change(**{name: (*current, value)})
+
+    def without_filters(self) -> SearchState:
+        return SearchState(q=self.q, sort=self.sort)
+
+    # -- meaning -------------------------------------------------------------------------
+    @property
+    def has_filters(self) -> bool:
+        return any(getattr(self, n) for n in LIST_FIELDS) or bool(self.date_from or self.date_to)
+
+    @property
+    def is_search(self) -> bool:
+        """False on the start page (nothing typed, nothing chosen)."""
+        return bool(self.q) or self.has_filters
+
+    def to_query(self, viewer: Viewer, **extra: object) -> Query:
+        """The same Query the API builds from the same parameters."""
+        query = build_query(
+            viewer,
+            q=self.q,
+            page=self.page,
+            size=PAGE_SIZE,
+            sort=self.sort,
+            category=list(self.category),
+            agency=list(self.agency),
+            validity=list(self.validity),
+            year=[int(y) for y in self.year],
+            date_from=self.date_from or None,
+            date_to=self.date_to or None,
+        )
+        return dataclasses.replace(query, **extra) if extra else query  # type: ignore[arg-type]
+
+
+def _date(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None

@@ -1,0 +1,125 @@
+/* govsearch — progressive enhancement for every page. The pages work without this file:
+   it adds the print button and search suggestions (an ARIA 1.2 combobox with a listbox).
+   Suggestions are inserted with textContent only, never as HTML. */
+(function () {
+  "use strict";
+
+  function initPrint() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  function initSuggest() {
+    var input = document.getElementById("q");
+    var url = document.body.getAttribute("data-suggest-url");
+    if (!input || !url || !window.fetch) return;
+    var form = input.form;
+    var row = input.parentElement;
+    var list = document.createElement("ul");
+    list.id = "q-suggestions";
+    list.className = "suggestions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "检索建议");
+    list.hidden = true;
+    row.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+
+    var items = [];
+    var active = -1;
+    var timer = 0;
+    var serial = 0;
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function setActive(i) {
+      items.forEach(function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
+      active = i;
+      if (i >= 0) {
+        input.setAttribute("aria-activedescendant", items[i].id);
+        items[i].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function choose(text) {
+      input.value = text;
+      close();
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    }
+
+    function show(suggestions) {
+      list.textContent = "";
+      items = suggestions.map(function (text, i) {
+        var li = document.createElement("li");
+        li.id = "q-suggestion-" + i;
+        li.className = "suggestions__item";
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.textContent = text;
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); });
+        li.addEventListener("click", function () { choose(text); });
+        list.appendChild(li);
+        return li;
+      });
+      active = -1;
+      if (items.length) {
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+      } else {
+        close();
+      }
+    }
+
+    function fetchSuggestions() {
+      var text = input.value.trim();
+      var mine = ++serial;
+      if (!text) { close(); return; }
+      fetch(url + "?limit=8&q=" + encodeURIComponent(text), {
+        headers: { Accept: "application/json" },
+        cache: "no-store",
+        credentials: "same-origin"
+      }).then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+        .then(function (body) {
+          if (mine !== serial) return; // a newer keystroke is on its way
+          show((body.suggestions || []).filter(function (s) { return typeof s === "string"; }));
+        })
+        .catch(function () { close(); });
+    }
+
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(fetchSuggestions, 150);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (list.hidden) {
+        if (e.key === "ArrowDown" && input.value.trim()) { fetchSuggestions(); e.preventDefault(); }
+        return;
+      }
+      if (e.key === "ArrowDown") { setActive((active + 1) % items.length); e.preventDefault(); }
+      else if (e.key === "ArrowUp") { setActive(active <= 0 ? items.length - 1 : active - 1); e.preventDefault(); }
+      else if (e.key === "Escape") { close(); e.preventDefault(); }
+      else if (e.key === "Enter" && active >= 0) { choose(items[active].textContent); e.preventDefault(); }
+    });
+    input.addEventListener("blur", function () { window.setTimeout(close, 120); });
+    form.addEventListener("submit", close);
+    document.addEventListener("govsearch:reset", close);
+  }
+
+  function init() {
+    initPrint();
+    initSuggest();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

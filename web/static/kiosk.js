@@ -1,0 +1,174 @@
+/* govsearch kiosk — on-screen keyboard, history that does not outlive a patron, idle reset.
+
+   Strangers use the terminal one after another, so nothing of one patron's search may be
+   visible to the next:
+   * every in-site navigation replaces the current history entry (location.replace), so the
+     tab's history never holds the patron's earlier pages for Back to reveal;
+   * pages are sent with Cache-Control: no-store (no bfcache copy); a page that is shown
+     from a cache anyway after a reset is replaced by the start page;
+   * after data-idle-seconds without a touch or key a countdown appears; unless the patron
+     extends it, forms and storage are cleared and the start page replaces the current one. */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var start = body.getAttribute("data-kiosk-start") || "/kiosk";
+  var idleSeconds = Math.max(3, parseInt(body.getAttribute("data-idle-seconds"), 10) || 120);
+  var warnSeconds = Math.min(30, Math.ceil(idleSeconds / 2));
+
+  function sameSite(url) { return url.origin === window.location.origin; }
+
+  /* -- history: one entry per session ----------------------------------------------------- */
+  function initNavigation() {
+    document.addEventListener("click", function (e) {
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      var a = e.target.closest ? e.target.closest("a[href]") : null;
+      if (!a) return;
+      var url = new URL(a.getAttribute("href"), window.location.href);
+      e.preventDefault();
+      if (!sameSite(url)) return; // a kiosk never leaves the site
+      if (url.pathname === window.location.pathname && url.search === window.location.search && url.hash) {
+        var target = document.getElementById(decodeURIComponent(url.hash.slice(1)));
+        if (target) target.scrollIntoView();
+        return;
+      }
+      window.location.replace(url.href);
+    });
+    document.addEventListener("submit", function (e) {
+      var form = e.target;
+      if ((form.getAttribute("method") || "get").toLowerCase() !== "get") return;
+      e.preventDefault();
+      var url = new URL(form.getAttribute("action") || window.location.pathname, window.location.href);
+      var params = new URLSearchParams();
+      new FormData(form).forEach(function (value, name) {
+        if (typeof value === "string" && (value !== "" || name === "q")) params.append(name, value);
+      });
+      url.search = params.toString();
+      window.location.replace(url.href);
+    });
+    // Back on the start page stays on the start page.
+    if (isStartPage()) {
+      if (!window.history.state || !window.history.state.kiosk) {
+        window.history.replaceState({ kiosk: "base" }, "");
+        window.history.pushState({ kiosk: "top" }, "");
+      }
+      window.addEventListener("popstate", function () {
+        window.history.pushState({ kiosk: "top" }, "");
+      });
+    }
+  }
+
+  function isStartPage() {
+    var here = new URL(window.location.href);
+    var home = new URL(start, window.location.href);
+    return here.pathname === home.pathname && !here.search;
+  }
+
+  /* -- on-screen keyboard ----------------------------------------------------------------- */
+  function initKeyboard() {
+    var keyboard = document.getElementById("keyboard");
+    var input = document.getElementById("q");
+    if (!keyboard || !input) return;
+    keyboard.hidden = false;
+    keyboard.addEventListener("mousedown", function (e) { e.preventDefault(); }); // keep the caret
+    keyboard.addEventListener("click", function (e) {
+      var key = e.target.closest ? e.target.closest("button") : null;
+      if (!key || key.type === "submit") return;
+      var text = key.getAttribute("data-key");
+      var action = key.getAttribute("data-action");
+      var value = input.value;
+      var s = input.selectionStart == null ? value.length : input.selectionStart;
+      var t = input.selectionEnd == null ? value.length : input.selectionEnd;
+      if (document.activeElement !== input) { s = t = value.length; }
+      if (text) {
+        input.value = value.slice(0, s) + text + value.slice(t);
+        s += text.length;
+      } else if (action === "space") {
+        input.value = value.slice(0, s) + " " + value.slice(t);
+        s += 1;
+      } else if (action === "backspace") {
+        if (s !== t) { input.value = value.slice(0, s) + value.slice(t); }
+        else if (s > 0) { input.value = value.slice(0, s - 1) + value.slice(t); s -= 1; }
+      } else if (action === "clear") {
+        input.value = "";
+        s = 0;
+      }
+      input.focus();
+      try { input.setSelectionRange(s, s); } catch (err) { /* type=search in old engines */ }
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+
+  /* -- idle reset --------------------------------------------------------------------------- */
+  function clearTrail() {
+    document.querySelectorAll("form").forEach(function (f) { f.reset(); });
+    document.querySelectorAll("input[type=search], input[type=text], input[type=date]").forEach(function (i) { i.value = ""; });
+    try { window.sessionStorage.clear(); } catch (err) { /* storage disabled */ }
+    try { window.localStorage.clear(); } catch (err) { /* storage disabled */ }
+    document.dispatchEvent(new Event("govsearch:reset"));
+  }
+
+  function reset() {
+    clearTrail();
+    window.location.replace(start);
+  }
+
+  function pristine() {
+    var input = document.getElementById("q");
+    return isStartPage() && (!input || !input.value) && window.scrollY === 0;
+  }
+
+  function initIdle() {
+    var dialog = document.getElementById("idle-warning");
+    var count = document.getElementById("idle-count");
+    var extend = document.getElementById("idle-extend");
+    var stop = document.getElementById("idle-reset");
+    var last = Date.now();
+    var opener = null;
+
+    function hideWarning() {
+      if (!dialog || dialog.hidden) return;
+      dialog.hidden = true;
+      if (opener && opener.focus) opener.focus();
+    }
+    function activity() {
+      last = Date.now();
+      hideWarning();
+    }
+    ["pointerdown", "keydown", "touchstart", "wheel", "input"].forEach(function (type) {
+      document.addEventListener(type, function (e) {
+        if (dialog && !dialog.hidden && dialog.contains(e.target)) return; // the dialog's own buttons decide
+        activity();
+      }, { passive: true, capture: true });
+    });
+    if (extend) extend.addEventListener("click", activity);
+    if (stop) stop.addEventListener("click", reset);
+
+    window.setInterval(function () {
+      if (pristine()) { last = Date.now(); return; } // nothing of anyone's to clear
+      var left = idleSeconds - Math.floor((Date.now() - last) / 1000);
+      if (left <= 0) { reset(); return; }
+      if (left <= warnSeconds && dialog) {
+        if (count) count.textContent = String(left);
+        if (dialog.hidden) {
+          opener = document.activeElement;
+          dialog.hidden = false;
+          if (extend) extend.focus();
+        }
+      }
+    }, 250);
+  }
+
+  // A page restored from a cache after a reset (or after a patron left) is never shown.
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted && !isStartPage()) window.location.replace(start);
+  });
+
+  function init() {
+    initNavigation();
+    initKeyboard();
+    initIdle();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

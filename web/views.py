@@ -1,0 +1,279 @@
+"""What the templates show, computed from a :class:`SearchResult` and the page state.
+
+Templates stay simple (loops and blocks); the decisions — Chinese labels, which facet link
+adds or removes a filter, the pagination window, how the query was understood, what to
+suggest when nothing matched — live here, where they are unit-tested.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import opencc
+
+from analyzers.lexicon import stopwords
+from analyzers.normalize import normalize
+from analyzers.segment import query_words
+from govsearch.errors import GovSearchError
+from search_index.index import SearchIndex
+from search_index.query import (
+    MAX_RESULT_WINDOW,
+    Hit,
+    SearchResult,
+    StoredDocument,
+    Understanding,
+    Viewer,
+)
+from web.state import PAGE_SIZE, SearchState
+
+FACET_TITLES = {"category": "分类", "agency": "发布机构", "year": "年份", "validity": "有效性"}
+VALIDITY = {"valid": "有效", "expired": "已失效", "repealed": "已废止"}
+DISCLOSURE = {
+    "public": "主动公开",
+    "on_request": "依申请公开",
+    "not_public": "不予公开",
+    "draft": "草稿",
+}
+SORT_LABELS = {"relevance": "相关度", "date_desc": "日期（新→旧）", "date_asc": "日期（旧→新）"}
+FORMATS = {"pdf": "PDF", "docx": "Word", "doc": "Word", "html": "网页", "txt": "文本"}
+FACETS_SHOWN = 8  # per facet before "更多"
+
+
+def label(field: str, value: str) -> str:
+    """How a filter value is shown (validity codes in Chinese; the rest as stored)."""
+    if field == "validity":
+        return VALIDITY.get(value, value)
+    if field == "year":
+        return f"{value}年"
+    return value
+
+
+# -- facets ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FacetLink:
+    label: str
+    count: int | None
+    selected: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class Facet:
+    field: str
+    title: str
+    links: tuple[FacetLink, ...]
+    more: tuple[FacetLink, ...]
+
+
+def facets(result: SearchResult, state: SearchState, base: str) -> list[Facet]:
+    """Each facet's values as links that add the filter (or remove it, if chosen).
+
+    A chosen value stays listed even when no result has it any more, so it can be removed.
+    """
+    out: list[Facet] = []
+    for field, title in FACET_TITLES.items():
+        chosen: tuple[str, ...] = getattr(state, field)
+        values = [(v.value, v.count) for v in result.facets.get(field, ())]
+        if field == "year":
+            values.sort(key=lambda vc: vc[0], reverse=True)
+        seen = {v for v, _ in values}
+        values = [(v, None) for v in chosen if v not in seen] + values  # type: ignore[misc]
+        links = [
+            FacetLink(label(field, v), c, v in chosen, state.toggle(field, v).url(base))
+            for v, c in values
+        ]
+        if not links:
+            continue
+        selected_first = sorted(links, key=lambda link: not link.selected)
+        cut = max(FACETS_SHOWN, sum(link.selected for link in links))
+        out.append(Facet(field, title, tuple(selected_first[:cut]), tuple(selected_first[cut:])))
+    return out
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    text: str
+    remove_url: str
+
+
+def active_filters(state: SearchState, base: str) -> list[ActiveFilter]:
+    out = [
+        ActiveFilter(f"{FACET_TITLES[f]}：{label(f, v)}", state.toggle(f, v).url(base))
+        for f in FACET_TITLES
+        for v in getattr(state, f)
+    ]
+    if state.date_from or state.date_to:
+        span = f"{state.date_from or '不限'} 至 {state.date_to or '不限'}"
+        out.append(ActiveFilter(f"日期：{span}", state.change(date_from="", date_to="").url(base)))
+    return out
+
+
+# -- pagination --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PageLink:
+    number: int | None  # None: an ellipsis
+    url: str = ""
+    current: bool = False
+
+
+def pagination(total: int, state: SearchState, base: str) -> list[PageLink]:
+    last = min((total + PAGE_SIZE - 1) // PAGE_SIZE, MAX_RESULT_WINDOW // PAGE_SIZE)
+    if last <= 1:
+        return []
+    wanted = {1, last, *range(max(1, state.page - 2), min(last, state.page + 2) + 1)}
+    out: list[PageLink] = []
+    prev = 0
+    for n in sorted(wanted):
+        if n - prev > 1:
+            out.append(PageLink(None))
+        out.append(PageLink(n, state.change(page=n).url(base), n == state.page))
+        prev = n
+    return out
+
+
+def page_url(state: SearchState, base: str, total: int, step: int) -> str | None:
+    """The previous (-1) or next (+1) page, if there is one."""
+    last = min((total + PAGE_SIZE - 1) // PAGE_SIZE, MAX_RESULT_WINDOW // PAGE_SIZE)
+    n = state.page + step
+    return state.change(page=n).url(base) if 1 <= n <= last else None
+
+
+# -- the query as understood ---------------------------------------------------------------
+def docno_label(key: str) -> str:
+    """A 文号 key (国办发2019-5, 国务院令#86) written the standard way."""
+    if "#" in key:
+        issuer, serial = key.split("#", 1)
+        return f"{issuer}第{serial}号"
+    m = re.fullmatch(r"(.+?)(\d{4})-(\d+)", key)
+    return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号" if m else key
+
+
+def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
+    """(what, detail) lines telling the user how the query was read."""
+    items: list[tuple[str, str]] = []
+    if u.converted_script:
+        items.append(("已按简体检索", u.normalized))
+    if u.pinyin:
+        items.append(("也按拼音或首字母检索标题和主题词", " ".join(u.pinyin)))
+    if u.doc_numbers:
+        items.append(("识别到文号", "、".join(docno_label(k) for k in u.doc_numbers)))
+    for abbr, targets in u.synonyms:
+        items.append(("同义扩展", f"{abbr} → {'、'.join(targets)}"))
+    if u.phrases:
+        items.append(("精确短语", "、".join(f"“{p}”" for p in u.phrases)))
+    if u.excluded:
+        items.append(("已排除", "、".join(u.excluded)))
+    for field, text in u.fields:
+        name = {"title": "标题", "docno": "文号", "agency": "发布机构"}.get(field, field)
+        items.append((f"限定{name}", text))
+    if u.ignored:
+        items.append(("已忽略常用词", "、".join(dict.fromkeys(u.ignored))))
+    if len(u.words) > 1 and u.min_should_match and u.min_should_match < len(u.words):
+        items.append(("匹配方式", f"至少包含 {u.min_should_match} 个词，全部包含的排在前面"))
+    return items
+
+
+# -- zero results ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Alternative:
+    text: str
+    url: str
+    total: int
+
+
+@functools.cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def other_script(q: str) -> str:
+    """The query in the other script (繁 → 简, else 简 → 繁)."""
+    simplified = _converter("t2s").convert(q)
+    return simplified if simplified != q else _converter("s2t").convert(q)
+
+
+def alternatives(
+    index: SearchIndex, state: SearchState, viewer: Viewer, base: str, limit: int = 5
+) -> list[Alternative]:
+    """Changed searches that do find something, each with its count (zero-result page)."""
+    candidates: list[tuple[str, SearchState]] = []
+    if state.has_filters:
+        candidates.append(("去掉全部筛选条件", state.without_filters()))
+    if state.q:
+        converted = other_script(state.q)
+        if converted != state.q:
+            candidates.append((f"换用另一种字体：{converted}", state.change(q=converted)))
+        words = [w for w in query_words(normalize(state.q)) if w not in stopwords()]
+        if len(words) > 1:
+            for w in words[:4]:
+                rest = " ".join(x for x in words if x != w)
+                candidates.append((f"少用一个词：去掉“{w}”，检索“{rest}”", state.change(q=rest)))
+            if state.has_filters:
+                candidates.append((f"只检索“{words[0]}”", SearchState(q=words[0])))
+        if '"' in state.q or "“" in state.q:
+            plain = re.sub(r"[\"“”]", " ", state.q)
+            candidates.append(("不用引号（不要求完全一致）", state.change(q=plain)))
+    out: list[Alternative] = []
+    for text, alt in candidates:
+        try:
+            total = index.search(alt.to_query(viewer, size=1, facets=False)).total
+        except GovSearchError:
+            continue
+        if total:
+            out.append(Alternative(text, alt.url(base), total))
+        if len(out) >= limit:
+            break
+    return out
+
+
+# -- documents ---------------------------------------------------------------------------
+def meta_rows(doc: StoredDocument, staff: bool = False) -> list[tuple[str, str]]:
+    """The catalog table of the document page; "未注明" where the source does not say."""
+    missing = "未注明"
+    rows = [
+        ("索引号", doc.index_no or missing),
+        ("文号", doc.doc_number or missing),
+        ("发布机构", doc.agency or missing),
+        ("成文日期", doc.written_date or missing),
+        ("发布日期", doc.publish_date or doc.date or missing),
+        ("分类", doc.category or missing),
+        ("有效性", VALIDITY.get(doc.validity, doc.validity or missing)),
+    ]
+    if doc.keywords:
+        rows.append(("主题词", "、".join(doc.keywords)))
+    if staff:
+        rows.append(("公开方式", DISCLOSURE.get(doc.disclosure, doc.disclosure)))
+    return rows
+
+
+def similar_query(doc: StoredDocument) -> str:
+    """Content words of the title plus the key terms: a search for documents like this one."""
+    words = [w for w in query_words(normalize(doc.title)) if w not in stopwords() and len(w) > 1]
+    words += [normalize(k) for k in doc.keywords]
+    cleaned = [re.sub(r"[\"“”:：()（）|\-]", "", w) for w in dict.fromkeys(words)]
+    return " ".join(w for w in cleaned if w)[:200]
+
+
+def similar(index: SearchIndex, doc: StoredDocument, viewer: Viewer) -> list[Hit]:
+    """Up to five other visible documents found by :func:`similar_query`."""
+    q = similar_query(doc)
+    if not q:
+        return []
+    query = SearchState(q=q).to_query(viewer, size=6, facets=False, snippet_chars=90)
+    try:
+        hits = index.search(query).hits
+    except GovSearchError:
+        return []
+    return [h for h in hits if h.doc.id != doc.id][:5]
+
+
+def first_mark_anchor(html_text: str) -> tuple[str, int]:
+    """Give the first ``<mark>`` an id (a "jump to the first match" link); count the marks."""
+    count = html_text.count("<mark>")
+    return html_text.replace("<mark>", '<mark id="match-1">', 1), count
+
+
+def took(ms: float) -> str:
+    return f"{ms:.1f}" if ms < 10 else f"{ms:.0f}"
