@@ -1,0 +1,593 @@
+"""The Elasticsearch backend: the same semantics as :mod:`search_index.embedded`, on a cluster.
+
+Documents arrive with the token streams ``prepare()`` produced and are indexed with the prebuilt
+``whitespace`` analyzer, so Elasticsearch splits them exactly where tantivy does and both backends
+match the same documents (``tests/search_index/test_parity.py`` checks it on real documents).
+The plan tree compiles clause for clause to query DSL; only BM25 details differ, so rankings are
+close but not identical.
+
+The physical index is versioned (``<prefix>-<schema>-<timestamp>``) behind the alias ``<prefix>``:
+:meth:`ElasticsearchIndex.reindex` rebuilds a new one from the stored ``_source`` while searches
+keep using the old one, then moves the alias in one atomic ``update_aliases`` call. Any network or
+cluster failure surfaces as :class:`~govsearch.errors.BackendUnavailable` (HTTP 503) naming the
+URL, never as a client stack trace.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import secrets
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from tqdm import tqdm
+
+from govsearch.errors import BackendUnavailable, BadRequest, ConfigError, Conflict, GovSearchError
+from search_index.elastic_dsl import (
+    ANALYSIS_VERSION,
+    document_from_source,
+    failure_reason,
+    full_query,
+    mappings,
+    schema_meta,
+    short_hash,
+    source_of,
+)
+from search_index.embedded import SCHEMA_VERSION
+from search_index.fields import FACET_FIELDS, INT_FIELDS, TOKEN_FIELDS
+from search_index.plan import Plan
+from search_index.prepare import prepare
+from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
+from search_index.query import StoredDocument
+from search_index.stored import stored_document
+
+# Bulk items and whole requests answered with these are retried with backoff: 429 is the
+# cluster shedding load, 5xx a node or shard momentarily unavailable.
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+_PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,100}")
+
+
+def _redact(url: str) -> str:
+    """A URL safe to show: credentials in ``user:password@host`` are dropped."""
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        netloc = parts.hostname or ""
+        if parts.port:
+            netloc += f":{parts.port}"
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def _api_reason(exc: ApiError) -> str:
+    """``type: reason`` of an error answer (the client's own message is only the type)."""
+    body = exc.body if isinstance(exc.body, dict) else {}
+    err = body.get("error")
+    if isinstance(err, dict):
+        return failure_reason({"error": err})
+    return str(exc.message)
+
+
+class ElasticsearchIndex:
+    """An alias ``<prefix>`` over a versioned physical index on an Elasticsearch 8 cluster."""
+
+    name = "elasticsearch"
+
+    def __init__(
+        self,
+        urls: Sequence[str] = ("http://127.0.0.1:9200",),
+        *,
+        api_key: str = "",
+        username: str = "",
+        password: str = "",
+        verify_certs: bool = True,
+        ca_file: str = "",
+        index_prefix: str = "govsearch",
+        shards: int = 1,
+        replicas: int = 0,
+        timeout: float = 10.0,
+        chunk_docs: int = 200,
+        chunk_bytes: int = 16 * 1024 * 1024,
+        max_retries: int = 5,
+        initial_backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        allow_stale: bool = False,
+        client: Elasticsearch | None = None,
+    ) -> None:
+        """Connect, then open the alias (creating a first index if there is none).
+
+        ``allow_stale`` opens an index built by another schema/analysis version, which is only
+        useful to :meth:`reindex` it; ``client`` replaces the client built from the URLs (tests
+        inject network faults through it).
+        """
+        self.urls = tuple(urls)
+        self.shown_urls = ", ".join(_redact(u) for u in self.urls)
+        if not _PREFIX_RE.fullmatch(index_prefix):
+            raise ConfigError(
+                f"index prefix {index_prefix!r} is not a valid Elasticsearch index name "
+                "(lowercase letters, digits, '-', '_', '.')"
+            )
+        self.alias = index_prefix
+        self.shards, self.replicas, self.timeout = shards, replicas, timeout
+        self.chunk_docs, self.chunk_bytes = max(1, chunk_docs), chunk_bytes
+        self.max_retries, self.initial_backoff, self.max_backoff = (
+            max_retries,
+            initial_backoff,
+            max_backoff,
+        )
+        if client is None:
+            try:
+                client = Elasticsearch(
+                    list(self.urls),
+                    api_key=api_key or None,
+                    basic_auth=(username, password) if username else None,
+                    verify_certs=verify_certs,
+                    ca_certs=ca_file or None,
+                    request_timeout=timeout,
+                    max_retries=2,
+                    retry_on_timeout=False,  # a hung cluster costs one timeout, not three
+                )
+            except ValueError as exc:
+                raise ConfigError(f"bad Elasticsearch URL {self.shown_urls}: {exc}") from exc
+        self.es = client
+        # bulk requests are retried by write() itself, with backoff, item by item
+        self._bulk_es = client.options(
+            max_retries=0, retry_on_status=(), request_timeout=max(timeout, 120.0)
+        )
+        with self._guard("connect"):
+            self.es.cluster.health()
+        self.physical = self._open(allow_stale)
+
+    @classmethod
+    def from_settings(cls, settings: Any, **overrides: Any) -> ElasticsearchIndex:
+        """Build from anything with the ``es_*`` attributes of ``govsearch.settings.Settings``
+        (duck-typed: the index layer does not import the application's settings)."""
+        kwargs: dict[str, Any] = {
+            "urls": tuple(settings.es_urls),
+            "api_key": settings.es_api_key,
+            "username": settings.es_username,
+            "password": settings.es_password,
+            "verify_certs": settings.es_verify_certs,
+            "ca_file": settings.es_ca_file,
+            "index_prefix": settings.es_index_prefix,
+            "shards": settings.es_shards,
+            "replicas": settings.es_replicas,
+            "timeout": settings.es_timeout,
+        }
+        kwargs.update(overrides)
+        return cls(**kwargs)
+
+    # -- failures ------------------------------------------------------------------------
+    @contextmanager
+    def _guard(self, doing: str) -> Iterator[None]:
+        """Turn client and cluster failures into the product's errors, naming the URL."""
+        try:
+            yield
+        except GovSearchError:
+            raise
+        except ApiError as exc:
+            status = exc.meta.status if exc.meta else 0
+            why = _api_reason(exc)
+            if status == 400:
+                raise BadRequest(
+                    f"Elasticsearch rejected the request ({doing}): {why}",
+                    url=self.shown_urls,
+                ) from exc
+            if status == 404:
+                raise BackendUnavailable(
+                    f"the index '{self.alias}' is missing on Elasticsearch at {self.shown_urls} "
+                    f"({doing}); ingest documents again or restore it",
+                    url=self.shown_urls,
+                ) from exc
+            raise BackendUnavailable(
+                f"Elasticsearch at {self.shown_urls} failed to {doing}: HTTP {status} {why}",
+                url=self.shown_urls,
+                status=status,
+            ) from exc
+        except TransportError as exc:
+            raise BackendUnavailable(
+                f"Elasticsearch at {self.shown_urls} is unreachable ({doing}): {exc.message}",
+                url=self.shown_urls,
+            ) from exc
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def _new_name(self) -> str:
+        stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
+        return f"{self.alias}-{SCHEMA_VERSION}-{stamp}-{secrets.token_hex(3)}"
+
+    def _index_settings(self, building: bool = False) -> dict[str, Any]:
+        return {
+            "number_of_shards": self.shards,
+            "number_of_replicas": 0 if building else self.replicas,
+            "refresh_interval": "-1" if building else "1s",
+        }
+
+    def _resolve(self) -> list[str]:
+        """Physical indexes behind the alias (empty when there is none)."""
+        es = self.es.options(ignore_status=404)
+        found = es.indices.get_alias(name=self.alias)
+        if found.meta.status == 404:
+            if es.indices.exists(index=self.alias):
+                raise Conflict(
+                    f"'{self.alias}' on Elasticsearch at {self.shown_urls} is an index, not the "
+                    "alias govsearch manages; choose another GOVSEARCH_ES_INDEX_PREFIX",
+                    index=self.alias,
+                )
+            return []
+        return sorted(found.body)
+
+    def _open(self, allow_stale: bool) -> str:
+        with self._guard("open the index"):
+            names = self._resolve()
+            if not names:
+                name = self._new_name()
+                self.es.indices.create(
+                    index=name,
+                    mappings=mappings(),
+                    settings=self._index_settings(),
+                    aliases={self.alias: {}},
+                )
+                names = self._resolve()
+                if len(names) > 1 and name != names[0]:  # another process created one at once
+                    self.es.indices.delete(index=name)
+                    names = self._resolve()
+            if len(names) != 1:
+                raise Conflict(
+                    f"alias '{self.alias}' points to {len(names)} indexes ({', '.join(names)}); "
+                    "expected exactly one",
+                    indexes=names,
+                )
+            name = names[0]
+            found = self.es.indices.get_mapping(index=name)[name]["mappings"].get("_meta", {})
+        built = found.get("govsearch")
+        if built != schema_meta() and not allow_stale:
+            raise Conflict(
+                f"the Elasticsearch index '{name}' was built with {built or 'no govsearch schema'}"
+                f", this version needs {schema_meta()}; rebuild it with `govsearch reindex`",
+                index=name,
+                found=built,
+                needed=schema_meta(),
+            )
+        return name
+
+    def close(self) -> None:
+        self.es.close()
+
+    def health(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"backend": self.name, "url": self.shown_urls}
+        try:
+            with self._guard("report health"):
+                names = self._resolve()
+                status = self.es.cluster.health(index=self.alias)["status"] if names else "red"
+                out.update(status=status, index=", ".join(names) or None, documents=self.count())
+        except GovSearchError as exc:
+            out.update(status="unavailable", index=self.physical, documents=0, error=exc.message)
+        return out
+
+    # -- writes --------------------------------------------------------------------------
+    def _chunks(
+        self, docs: Iterable[IndexedDocument]
+    ) -> Iterator[list[tuple[IndexedDocument, dict[str, Any]]]]:
+        """Runs of documents under the count and (estimated) byte limits, ids unique in each,
+        so every bulk item maps back to exactly one input document."""
+        chunk: list[tuple[IndexedDocument, dict[str, Any]]] = []
+        ids: set[str] = set()
+        size = 0
+        for item in docs:
+            src = source_of(item)
+            weight = 3 * (len(item.doc.text) + sum(len(v) for v in item.tokens.values())) + 2048
+            if chunk and (
+                len(chunk) >= self.chunk_docs
+                or size + weight > self.chunk_bytes
+                or item.doc.id in ids
+            ):
+                yield chunk
+                chunk, ids, size = [], set(), 0
+            chunk.append((item, src))
+            ids.add(item.doc.id)
+            size += weight
+        if chunk:
+            yield chunk
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.max_backoff, self.initial_backoff * 2 ** (attempt - 1))
+
+    def _bulk(self, docs: Iterable[IndexedDocument], index: str) -> Iterator[WriteResult]:
+        for chunk in self._chunks(docs):
+            yield from self._bulk_chunk(chunk, index)
+
+    def _bulk_chunk(
+        self, chunk: list[tuple[IndexedDocument, dict[str, Any]]], index: str
+    ) -> Iterator[WriteResult]:
+        """One bulk request, retried until every document has an answer.
+
+        ``streaming_bulk`` retries the items (or the whole request) answered 429/5xx with
+        exponential backoff; a dropped connection or a timeout is retried here with the same
+        backoff for the documents that have no answer yet. Indexing is an upsert by ``_id``, so
+        a retry after an ambiguous failure never indexes a document twice.
+        """
+        waiting = {item.doc.id: (item, src) for item, src in chunk}
+        attempt = 0
+        while waiting:
+            actions = [
+                {"_op_type": "index", "_index": index, "_id": doc_id, "_source": src}
+                for doc_id, (_, src) in waiting.items()
+            ]
+            try:
+                for ok, info in helpers.streaming_bulk(
+                    self._bulk_es,
+                    actions,
+                    chunk_size=len(actions),
+                    max_chunk_bytes=2**31 - 1,
+                    raise_on_error=False,
+                    raise_on_exception=False,
+                    max_retries=self.max_retries,
+                    initial_backoff=self.initial_backoff,
+                    max_backoff=self.max_backoff,
+                    retry_on_status=RETRY_STATUSES,
+                    # never let a write auto-create a concrete index where the alias should be
+                    require_alias=index == self.alias,
+                ):
+                    result = next(iter(info.values()))
+                    item, _ = waiting.pop(result["_id"])
+                    error = "" if ok else failure_reason(result)
+                    yield WriteResult(item.doc.id, item.doc.path, ok, error)
+            except TransportError as exc:
+                attempt += 1
+                if attempt <= self.max_retries:
+                    time.sleep(self._backoff(attempt))
+                    continue
+                reason = f"Elasticsearch at {self.shown_urls} is unreachable: {exc.message}"
+                for item, _ in list(waiting.values()):
+                    yield WriteResult(item.doc.id, item.doc.path, False, reason)
+                raise BackendUnavailable(reason, url=self.shown_urls) from exc
+
+    def _refresh(self, index: str) -> None:
+        with self._guard("refresh the index"):
+            self.es.indices.refresh(index=index)
+
+    def write(self, docs: Iterable[IndexedDocument]) -> Iterator[WriteResult]:
+        """Upsert by id in chunks, one result per document (a failed one carries the reason);
+        refreshed at the end, even when the consumer stops early, so writes become visible
+        like a tantivy commit."""
+        wrote = finished = False
+        try:
+            for result in self._bulk(docs, self.alias):
+                wrote = wrote or result.ok
+                yield result
+            finished = True
+        finally:
+            if wrote:
+                try:
+                    self._refresh(self.alias)
+                except BackendUnavailable:
+                    if finished:  # otherwise an error is already on its way: do not mask it
+                        raise
+
+    def delete(self, ids: Iterable[str]) -> int:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return 0
+        failed: list[str] = []
+        with self._guard("delete documents"):
+            for ok, info in helpers.streaming_bulk(
+                self._bulk_es,
+                ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids),
+                chunk_size=1000,
+                raise_on_error=False,
+                raise_on_exception=False,
+                max_retries=self.max_retries,
+                initial_backoff=self.initial_backoff,
+                max_backoff=self.max_backoff,
+                retry_on_status=RETRY_STATUSES,
+            ):
+                result = next(iter(info.values()))
+                if not ok and result.get("status") != 404:  # already gone is fine
+                    failed.append(f"{result.get('_id')}: {failure_reason(result)}")
+            self.es.indices.refresh(index=self.alias)
+        if failed:
+            raise BackendUnavailable(
+                f"{len(failed)} of {len(ids)} deletions failed on Elasticsearch at "
+                f"{self.shown_urls}, first: {failed[0]}",
+                failed=len(failed),
+            )
+        return len(ids)
+
+    # -- reads ---------------------------------------------------------------------------
+    def search(
+        self,
+        plan: Plan,
+        *,
+        offset: int = 0,
+        limit: int = 10,
+        sort: str = "relevance",
+        facets: tuple[str, ...] = (),
+        facet_size: int = 30,
+    ) -> BackendResult:
+        order = {"date_desc": "desc", "date_asc": "asc"}.get(sort)
+        # the id tie-break makes pages stable across shards and replicas
+        sort_by = [{"date": order} if order else {"_score": "desc"}, {"id": "asc"}]
+        wanted = [f for f in facets if f in FACET_FIELDS]
+        aggs = {f: {"terms": {"field": f, "size": facet_size}} for f in wanted}
+        with self._guard("search"):
+            res = self.es.search(
+                index=self.alias,
+                query=full_query(plan),
+                from_=offset,
+                size=limit,
+                sort=sort_by,
+                track_total_hits=True,
+                track_scores=False,
+                source=False,
+                aggs=aggs or None,
+                search_type="dfs_query_then_fetch" if self.shards > 1 else None,
+            )
+        hits = tuple(
+            BackendHit(h["_id"], float(h["_score"] or 0.0) if not order else 0.0)
+            for h in res["hits"]["hits"]
+        )
+        total = int(res["hits"]["total"]["value"])
+        facet_values: dict[str, tuple[tuple[str, int], ...]] = {}
+        if total:  # like embedded: no facets at all for an empty result
+            raw = res.get("aggregations") or {}
+            for f in wanted:
+                facet_values[f] = tuple(
+                    (str(b["key"]), int(b["doc_count"]))
+                    for b in raw.get(f, {}).get("buckets", [])
+                    if b["key"] not in ("", 0)
+                )
+        return BackendResult(total=total, hits=hits, facets=facet_values)
+
+    def _sources(self, ids: list[str], fields: list[str]) -> dict[str, dict[str, Any]]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        with self._guard("fetch documents"):
+            res = self.es.mget(index=self.alias, ids=ids, source=fields)
+        return {d["_id"]: d.get("_source", {}) for d in res["docs"] if d.get("found")}
+
+    def fetch(self, ids: list[str]) -> dict[str, StoredDocument]:
+        return {
+            i: stored_document(src["meta"], src.get("text", ""))
+            for i, src in self._sources(ids, ["meta", "text"]).items()
+        }
+
+    def stored_extra(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        return {i: src.get("extra") or {} for i, src in self._sources(ids, ["extra"]).items()}
+
+    def fingerprints(self, source: str | None = None) -> dict[str, str]:
+        query = {"term": {"source": source}} if source is not None else {"match_all": {}}
+        with self._guard("list fingerprints"):
+            return {
+                h["_source"]["id"]: short_hash(h["_source"]["meta"].get("content_hash", ""))
+                for h in helpers.scan(
+                    self.es,
+                    index=self.alias,
+                    query={"query": query, "_source": ["id", "meta.content_hash"]},
+                    size=2000,
+                    scroll="2m",
+                )
+            }
+
+    def count(self) -> int:
+        with self._guard("count documents"):
+            return int(self.es.count(index=self.alias)["count"])
+
+    # -- rebuild -------------------------------------------------------------------------
+    def _rebuilt(self, hits: Iterable[dict[str, Any]]) -> Iterator[IndexedDocument]:
+        """Documents from stored ``_source``, analysed again by the current ``prepare``.
+
+        What ``prepare`` produces is recomputed; keyword fields and ``extra`` keys it does not
+        produce (data added by other stages) are carried over as stored.
+        """
+        produced = set(TOKEN_FIELDS) | set(INT_FIELDS) | {"id", "meta", "text", "extra"}
+        for hit in hits:
+            src = hit["_source"]
+            doc, source = document_from_source(src)
+            item = prepare(doc, source)
+            kept = {
+                k: tuple(v) for k, v in src.items() if k not in produced and k not in item.keywords
+            }
+            yield dataclasses.replace(
+                item,
+                keywords={**kept, **item.keywords},
+                stored={**(src.get("extra") or {}), **item.stored},
+            )
+
+    def _abandon(self, old: str, new: str) -> None:
+        """Undo a failed rebuild: lift the block, drop the half-built index, unless the alias
+        switch did happen (a timeout can hide a success), in which case the old one goes."""
+        es = self.es.options(ignore_status=404)
+        try:
+            if self._resolve() == [new]:
+                es.indices.delete(index=old)
+                self.physical = new
+                return
+            es.indices.put_settings(index=old, settings={"index.blocks.write": None})
+            es.indices.delete(index=new)
+        except (TransportError, ApiError, GovSearchError):
+            pass  # the cluster is gone; the error being raised says so
+
+    def reindex(self, progress: bool = False) -> dict[str, Any]:
+        """Rebuild into a new physical index from the stored ``_source``, then switch the alias.
+
+        Searches keep using the old index until the one atomic ``update_aliases`` call. The old
+        index is write-blocked meanwhile, so a concurrent ingest gets a clear per-document
+        failure instead of a write that would be silently lost with the old index; on any
+        failure the block is lifted and the half-built index deleted.
+        """
+        t0 = time.perf_counter()
+        with self._guard("reindex"):
+            old = self._open(allow_stale=True)
+            blocked = self.es.indices.get_settings(index=old, name="index.blocks.write")
+            flags = blocked.body.get(old, {}).get("settings", {}).get("index", {})
+            if flags.get("blocks", {}).get("write") == "true":
+                raise Conflict(
+                    f"index '{old}' is write-blocked: another `govsearch reindex` is running "
+                    "(or one was interrupted; lift the block with "
+                    f"PUT /{old}/_settings {{\"index.blocks.write\": null}})",
+                    index=old,
+                )
+        new = self._new_name()
+        try:
+            with self._guard("start the new index"):
+                self.es.indices.add_block(index=old, block="write")
+                self.es.indices.create(
+                    index=new, mappings=mappings(), settings=self._index_settings(building=True)
+                )
+            expected = self.count()
+            failures: list[WriteResult] = []
+            written = 0
+            with self._guard("read the stored documents"):
+                hits = helpers.scan(
+                    self.es,
+                    index=old,
+                    query={"query": {"match_all": {}}},
+                    size=500,
+                    scroll="10m",
+                )
+                with tqdm(total=expected, unit="doc", desc="reindex", disable=not progress) as bar:
+                    for result in self._bulk(self._rebuilt(hits), new):
+                        if result.ok:
+                            written += 1
+                        else:
+                            failures.append(result)
+                        bar.update(1)
+            if failures or written != expected:
+                first = f"; first: {failures[0].path}: {failures[0].error}" if failures else ""
+                raise BackendUnavailable(
+                    f"reindex wrote {written} of {expected} documents, the old index stays in "
+                    f"use{first}",
+                    failed=len(failures),
+                )
+            with self._guard("finish the new index"):
+                live = self._index_settings()
+                del live["number_of_shards"]  # static: fixed at creation
+                self.es.indices.put_settings(index=new, settings=live)
+                self.es.indices.refresh(index=new)
+                self.es.indices.update_aliases(
+                    actions=[
+                        {"remove": {"index": old, "alias": self.alias, "must_exist": True}},
+                        {"add": {"index": new, "alias": self.alias}},
+                    ]
+                )
+        except BaseException:
+            self._abandon(old, new)
+            raise
+        with self._guard("delete the old index"):
+            self.es.indices.delete(index=old)
+        self.physical = new
+        return {
+            "backend": self.name,
+            "old_index": old,
+            "index": new,
+            "documents": written,
+            "seconds": round(time.perf_counter() - t0, 2),
+        }
+
+
+__all__ = ["ANALYSIS_VERSION", "ElasticsearchIndex"]

@@ -1,0 +1,179 @@
+"""How govsearch documents and plans look to Elasticsearch: the mapping, the query DSL compiled
+from a :class:`~search_index.plan.Plan`, and the ``_source`` round trip ``reindex`` relies on.
+
+Pure functions, no client: :mod:`search_index.elastic` does the talking. Every rule mirrors
+:mod:`search_index.embedded` (same fields, same defaults, same exclusions) because the two backends
+must match the same documents for the same plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ingest.document import CatalogMeta, Document
+from search_index.embedded import SCHEMA_VERSION
+from search_index.fields import INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
+from search_index.plan import Bool, MatchAll, MatchNone, Node, Phrase, Plan, Range, Regex, Term
+from search_index.protocol import IndexedDocument
+from search_index.stored import stored_metadata
+
+# Bump when analyzers/ changes the tokens it produces: indexes built by another analysis must be
+# rebuilt (``govsearch reindex``) or queries and documents would be cut differently.
+ANALYSIS_VERSION = "1"
+DATE_MIN, DATE_MAX = 1, 99_991_231  # the same open-range defaults as the embedded backend
+_KEYWORD_MAX_CHARS = 8191  # Lucene refuses terms over 32766 bytes; skip such values, keep the doc
+
+
+def schema_meta() -> dict[str, str]:
+    """What an index records about how it was built; an open refuses any other."""
+    return {"schema": SCHEMA_VERSION, "analysis": ANALYSIS_VERSION}
+
+
+def mappings() -> dict[str, Any]:
+    """Token fields analysed by ``whitespace`` (positions kept for phrases), exact keywords, int
+    dates; display data only in ``_source``. Token fields are left out of ``_source``: they are
+    rebuilt from the stored text by ``reindex`` and would roughly triple its size."""
+    props: dict[str, Any] = {
+        name: {"type": "text", "analyzer": "whitespace", "index_options": "positions"}
+        for name in TOKEN_FIELDS
+    }
+    for name in KEYWORD_FIELDS:
+        props[name] = {"type": "keyword", "ignore_above": _KEYWORD_MAX_CHARS}
+    for name in INT_FIELDS:
+        props[name] = {"type": "integer"}
+    props["meta"] = {"type": "object", "enabled": False}
+    props["extra"] = {"type": "object", "enabled": False}
+    props["text"] = {"type": "text", "index": False}
+    return {
+        "dynamic": "strict",
+        "_meta": {"govsearch": schema_meta()},
+        "_source": {"excludes": list(TOKEN_FIELDS)},
+        "properties": props,
+    }
+
+
+def compile_node(node: Node) -> dict[str, Any]:
+    """One plan node as query DSL, mirroring ``EmbeddedIndex._compile`` clause for clause."""
+    boost = getattr(node, "boost", 1.0)
+    if isinstance(node, Term):
+        value: Any = int(node.value) if node.field in INT_FIELDS else node.value
+        return {"term": {node.field: {"value": value, "boost": boost}}}
+    if isinstance(node, Phrase):
+        if len(node.tokens) == 1:
+            return {"term": {node.field: {"value": node.tokens[0], "boost": boost}}}
+        body = {"query": " ".join(node.tokens), "slop": node.slop, "boost": boost}
+        return {"match_phrase": {node.field: body}}
+    if isinstance(node, Regex):
+        # flags NONE: no Lucene extensions (@ & ~ <>), like the plain regex tantivy runs
+        return {"regexp": {node.field: {"value": node.pattern, "flags": "NONE", "boost": boost}}}
+    if isinstance(node, Range):
+        lo = node.lo if node.lo is not None else DATE_MIN
+        hi = node.hi if node.hi is not None else DATE_MAX
+        return {"range": {node.field: {"gte": lo, "lte": hi}}}
+    if isinstance(node, MatchAll):
+        return {"match_all": {"boost": boost}}
+    if isinstance(node, MatchNone):
+        return {"match_none": {}}
+    if isinstance(node, Bool):
+        must = [compile_node(n) for n in node.must]
+        if not node.must and not node.filter and not node.should:
+            must.append({"match_all": {}})
+        out: dict[str, Any] = {"must": must, "boost": boost}
+        if node.filter:
+            out["filter"] = [compile_node(n) for n in node.filter]
+        if node.should:
+            out["should"] = [compile_node(n) for n in node.should]
+            if node.min_should:
+                out["minimum_should_match"] = node.min_should
+        if node.must_not:
+            out["must_not"] = [compile_node(n) for n in node.must_not]
+        return {"bool": out}
+    raise TypeError(f"unknown plan node {node!r}")  # pragma: no cover - the plan types are closed
+
+
+def full_query(plan: Plan) -> dict[str, Any]:
+    """The scored query with the plan's filters (the viewer's disclosure rule among them), used
+    for hits, totals and facets alike so they can never disagree."""
+    return compile_node(Bool(must=(plan.query,), filter=plan.filters))
+
+
+def source_of(item: IndexedDocument) -> dict[str, Any]:
+    """The indexed JSON of a document: its fields exactly as ``prepare`` produced them."""
+    doc = item.doc
+    src: dict[str, Any] = {
+        "id": doc.id,
+        "meta": stored_metadata(doc, item.source),
+        "text": doc.text,
+        "extra": item.stored,
+    }
+    for name, value in item.tokens.items():
+        if value:
+            src[name] = value
+    for name, values in item.keywords.items():
+        kept = [v for v in values if v]  # like embedded: an empty value is no value
+        if kept:
+            src[name] = kept
+    for name, number in item.ints.items():
+        src[name] = int(number)
+    return src
+
+
+def document_from_source(src: dict[str, Any]) -> tuple[Document, str]:
+    """The :class:`Document` (and its ingest source) an indexed ``_source`` was built from."""
+    m = src["meta"]
+
+    def day(value: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(value) if value else None
+
+    meta = CatalogMeta(
+        title=m.get("title", ""),
+        doc_number=m.get("doc_number", ""),
+        agency=m.get("agency", ""),
+        category=m.get("category", "其他"),
+        written_date=day(m.get("written_date")),
+        publish_date=day(m.get("publish_date")),
+        index_no=m.get("index_no", ""),
+        keywords=tuple(m.get("keywords", ())),
+        validity=m.get("validity", "valid"),
+        disclosure=m.get("disclosure", "public"),
+    )
+    doc = Document(
+        id=m["id"],
+        path=m["path"],
+        text=src.get("text", ""),
+        meta=meta,
+        format=m.get("format", ""),
+        content_hash=m.get("content_hash", ""),
+        size=int(m.get("size", 0)),
+    )
+    return doc, m.get("source", "")
+
+
+def short_hash(content_hash: str) -> str:
+    """``content_hash[:16]`` rendered exactly as the embedded backend's u64 fast field does."""
+    try:
+        return f"{int(content_hash[:16], 16):016x}" if content_hash else "0" * 16
+    except ValueError:
+        return content_hash[:16]
+
+
+def failure_reason(info: dict[str, Any], limit: int = 300) -> str:
+    """A bulk item's failure as one line a person can act on (Elasticsearch may quote the
+    document's JSON in its reasons: cut to ``limit`` characters so reports stay readable)."""
+    err = info.get("error")
+    status = info.get("status", "")
+    if isinstance(err, dict):
+        text = f"{err.get('type', 'error')}: {_cut(str(err.get('reason', '')), limit)}"
+        cause = err.get("caused_by")
+        if isinstance(cause, dict) and cause.get("reason"):
+            text += f" ({cause.get('type', '')}: {_cut(str(cause['reason']), limit // 2)})"
+        if err.get("type") == "cluster_block_exception":
+            text += "; the index is read-only while `govsearch reindex` runs: try again later"
+    else:
+        text = _cut(str(err or "unknown error"), limit)
+    return f"HTTP {status}: {text}" if status else text
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
