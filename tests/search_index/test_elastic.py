@@ -1,0 +1,394 @@
+"""What only the Elasticsearch backend has: retries, failures, the alias lifecycle, health.
+
+Everything runs against the real cluster at ``GOVSEARCH_ES_URL``. Network faults are the only
+thing simulated: a TCP proxy that can be cut (the cluster "going away") and a transport node that
+answers some bulk requests with 429/503 or a dropped connection before passing them on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import socket
+import threading
+import time
+
+import pytest
+from elastic_transport import ApiResponseMeta, HttpHeaders, Urllib3HttpNode
+from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport._node._base import NodeApiResponse
+from elasticsearch import Elasticsearch
+
+import search_index.elastic as elastic_module
+from govsearch.errors import BackendUnavailable, ConfigError, Conflict
+from govsearch.settings import Settings
+from search_index.elastic import ElasticsearchIndex
+from search_index.elastic_dsl import mappings, source_of
+from search_index.index import SearchIndex
+from search_index.prepare import prepare
+from search_index.query import STAFF, Query
+from tests.corpus import corpus_document, sample_paths
+from tests.search_index.elastic_support import cluster_url, drop, unique_prefix
+
+QUERIES = ("条例", '"人民政府"', "管理 办法", "個人資料")
+
+
+@pytest.fixture(scope="module")
+def url() -> str:
+    return cluster_url()
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return [corpus_document(p) for p in sample_paths(40, seed=1)]
+
+
+@pytest.fixture
+def prefixes(url):
+    made: list[str] = []
+    yield made
+    drop(url, made)
+
+
+def fresh(url: str, prefixes: list[str], tag: str, **kwargs) -> ElasticsearchIndex:
+    prefix = kwargs.pop("index_prefix", None) or unique_prefix(tag)
+    if prefix not in prefixes:
+        prefixes.append(prefix)
+    return ElasticsearchIndex([url], index_prefix=prefix, **kwargs)
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# -- a cuttable network path ---------------------------------------------------------------
+class Proxy:
+    """Forwards 127.0.0.1:<port> to the cluster until :meth:`cut`; :meth:`restore` reopens it."""
+
+    def __init__(self, target: str) -> None:
+        host, port = target.split("//", 1)[1].rstrip("/").rsplit(":", 1)
+        self.target = (host, int(port))
+        self.port = closed_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._server: socket.socket | None = None
+        self.restore()
+
+    def restore(self) -> None:
+        server = socket.socket()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", self.port))
+        server.listen(16)
+        self._server = server
+        threading.Thread(target=self._accept, args=(server,), daemon=True).start()
+
+    def _accept(self, server: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            with self._lock:
+                self._socks += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def cut(self) -> None:
+        if self._server is not None:
+            try:
+                self._server.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
+            except OSError:
+                pass
+            self._server.close()
+            self._server = None
+        with self._lock:
+            socks, self._socks = self._socks, []
+        for s in socks:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+
+# -- a transport node that injects bulk faults ----------------------------------------------
+def faulty_client(url: str, faults: list[str], victim: str | None = None) -> Elasticsearch:
+    """A client whose ``_bulk`` requests meet ``faults`` in order ("503": the whole request
+    refused, "429": every item rejected, "drop": connection lost), then pass; ``victim``: that
+    document's item is rejected with 429 on every attempt while the others are indexed."""
+
+    class FaultyNode(Urllib3HttpNode):
+        calls: list[str] = []
+
+        def perform_request(self, method, target, body=None, headers=None, **kw):
+            if "_bulk" not in target:
+                return super().perform_request(method, target, body, headers, **kw)
+            fault = faults.pop(0) if faults else "pass"
+            FaultyNode.calls.append(fault)
+            if fault == "drop":
+                raise TransportConnectionError("injected: connection reset by peer")
+            lines = [json.loads(x) for x in body.decode().splitlines() if x.strip()]
+            pairs = list(zip(lines[::2], lines[1::2], strict=True))
+            if fault == "503":
+                error = {"error": {"type": "unavailable_shards_exception", "reason": "injected"},
+                         "status": 503}
+                return _response(self, 503, error)
+            if fault == "429":
+                return _response(self, 200, _rejected(pairs, [True] * len(pairs)))
+            hit = [victim is not None and a["index"]["_id"] == victim for a, _ in pairs]
+            if not any(hit):
+                return super().perform_request(method, target, body, headers, **kw)
+            rest = b"".join(
+                json.dumps(x).encode() + b"\n"
+                for (a, s), h in zip(pairs, hit, strict=True) if not h for x in (a, s)
+            )
+            items = iter([])
+            if rest:
+                res = super().perform_request(method, target, rest, headers, **kw)
+                items = iter(json.loads(res.body)["items"])
+            rejected = _rejected(pairs, hit)["items"]
+            merged = [rejected[i] if h else next(items) for i, h in enumerate(hit)]
+            return _response(self, 200, {"took": 1, "errors": True, "items": merged})
+
+    client = Elasticsearch(url, node_class=FaultyNode)
+    client.fault_calls = FaultyNode.calls  # type: ignore[attr-defined]
+    return client
+
+
+def _rejected(pairs, which) -> dict:
+    items = []
+    for (action, _), rejected in zip(pairs, which, strict=True):
+        meta = action["index"]
+        if rejected:
+            err = {"type": "es_rejected_execution_exception", "reason": "injected rejection"}
+            items.append({"index": {"_index": meta["_index"], "_id": meta["_id"],
+                                    "status": 429, "error": err}})
+        else:
+            items.append(None)
+    return {"took": 1, "errors": True, "items": items}
+
+
+def _response(node: Urllib3HttpNode, status: int, body: dict) -> NodeApiResponse:
+    headers = HttpHeaders(
+        {"content-type": "application/json", "x-elastic-product": "Elasticsearch"}
+    )
+    meta = ApiResponseMeta(status=status, http_version="1.1", headers=headers, duration=0.0,
+                           node=node.config)
+    return NodeApiResponse(meta, json.dumps(body).encode())
+
+
+# -- failures -------------------------------------------------------------------------------
+def test_unreachable_cluster_names_the_url():
+    port = closed_port()
+    with pytest.raises(BackendUnavailable) as err:
+        ElasticsearchIndex([f"http://admin:s3cret@127.0.0.1:{port}"], timeout=2)
+    assert f"127.0.0.1:{port}" in err.value.message
+    assert "s3cret" not in err.value.message and "s3cret" not in str(err.value.data)
+    assert err.value.status == 503
+
+
+def test_bad_prefix_is_a_configuration_error():
+    with pytest.raises(ConfigError):
+        ElasticsearchIndex(["http://127.0.0.1:1"], index_prefix="Bad*Name")
+
+
+@pytest.mark.elasticsearch
+def test_cluster_going_away_is_503_not_a_stack_trace(url, prefixes, documents):
+    proxy = Proxy(url)
+    try:
+        backend = fresh(proxy.url, prefixes, "down", initial_backoff=0.01, max_retries=2)
+        assert all(r.ok for r in backend.write(prepare(d, "s") for d in documents[:5]))
+        ix = SearchIndex(backend)
+        assert ix.search(Query(q="", viewer=STAFF)).total == 5
+        proxy.cut()
+        for call in (
+            lambda: ix.search(Query(q="条例")),
+            lambda: backend.fetch([documents[0].id]),
+            lambda: backend.fingerprints(),
+            lambda: backend.count(),
+        ):
+            with pytest.raises(BackendUnavailable) as err:
+                call()
+            assert proxy.url in err.value.message and err.value.status == 503
+        health = backend.health()
+        assert health["status"] == "unavailable" and health["backend"] == "elasticsearch"
+        results = []
+        with pytest.raises(BackendUnavailable):
+            for r in backend.write(prepare(d, "s") for d in documents[5:8]):
+                results.append(r)
+        assert results and not any(r.ok for r in results) and proxy.url in results[0].error
+        proxy.restore()
+        assert ix.search(Query(q="", viewer=STAFF)).total == 5
+        backend.close()
+    finally:
+        proxy.cut()
+
+
+# -- retries --------------------------------------------------------------------------------
+@pytest.mark.elasticsearch
+def test_bulk_retries_503_429_and_dropped_connections_then_succeeds(
+    url, prefixes, documents, monkeypatch
+):
+    faults = ["503", "429", "drop", "503"]
+    client = faulty_client(url, faults)
+    prefix = unique_prefix("retry")
+    backend = fresh(url, prefixes, "retry", index_prefix=prefix, client=client,
+                    initial_backoff=0.05, max_retries=5, chunk_docs=100)
+    slept: list[float] = []
+    monkeypatch.setattr(time, "sleep", slept.append)  # both retry layers sleep through it
+    results = list(backend.write(prepare(d, "s") for d in documents))
+    assert [r.ok for r in results] == [True] * len(documents), results[:2]
+    assert client.fault_calls[:5] == ["503", "429", "drop", "503", "pass"]
+    # streaming_bulk backs off 0.05 then 0.1 (503, 429); the dropped connection restarts the
+    # chunk after 0.05, whose 503 costs another 0.05
+    assert slept == [0.05, 0.1, 0.05, 0.05]
+    assert backend.count() == len(documents)  # nothing twice
+    assert backend.fingerprints() == {d.id: d.content_hash[:16] for d in documents}
+
+
+@pytest.mark.elasticsearch
+def test_failed_document_is_reported_and_a_rerun_writes_it(url, prefixes, documents):
+    docs = documents[:12]
+    victim = docs[4]
+    client = faulty_client(url, [], victim=victim.id)
+    prefix = unique_prefix("partial")
+    backend = fresh(url, prefixes, "partial", index_prefix=prefix, client=client,
+                    initial_backoff=0.01, max_retries=2)
+    first = list(backend.write(prepare(d, "s") for d in docs))
+    assert sorted(r.id for r in first) == sorted(d.id for d in docs)  # one result per document
+    failed = [r for r in first if not r.ok]
+    assert [r.id for r in failed] == [victim.id] and "429" in failed[0].error
+    assert failed[0].path == victim.path
+    assert backend.count() == len(docs) - 1
+
+    # a document Elasticsearch itself refuses: reported with its reason, the others written
+    bad = prepare(documents[20], "s")
+    bad = dataclasses.replace(bad, ints={"date": 2**40, "year": 0})
+    plain = ElasticsearchIndex([url], index_prefix=prefix)
+    second = list(plain.write([bad, prepare(documents[21], "s")]))
+    assert [r.ok for r in second] == [False, True]
+    assert "parsing_exception" in second[0].error and "[date]" in second[0].error
+    assert len(second[0].error) < 600  # the document's JSON quoted by Elasticsearch is cut
+
+    rerun = list(plain.write(prepare(d, "s") for d in docs))  # the fault has passed
+    assert all(r.ok for r in rerun)
+    assert plain.count() == len(docs) + 1
+    assert set(plain.fingerprints()) == {d.id for d in docs} | {documents[21].id}
+
+
+# -- lifecycle ------------------------------------------------------------------------------
+@pytest.mark.elasticsearch
+def test_from_settings_health_and_versioned_alias(url, prefixes):
+    prefix = unique_prefix("settings")
+    prefixes.append(prefix)
+    settings = Settings(backend="elasticsearch", es_urls=(url,), es_index_prefix=prefix)
+    backend = ElasticsearchIndex.from_settings(settings)
+    health = backend.health()
+    assert health["backend"] == "elasticsearch" and health["status"] in ("green", "yellow")
+    assert health["documents"] == 0 and health["url"] == url
+    assert health["index"] == backend.physical and backend.physical.startswith(f"{prefix}-1-")
+    raw = Elasticsearch(url)
+    assert list(raw.indices.get_alias(name=prefix)) == [backend.physical]
+    again = ElasticsearchIndex.from_settings(settings)  # opening twice reuses the index
+    assert again.physical == backend.physical
+    raw.close()
+
+
+@pytest.mark.elasticsearch
+def test_reindex_keeps_serving_searches_and_swaps_the_alias(
+    url, prefixes, documents, monkeypatch
+):
+    backend = fresh(url, prefixes, "reindex")
+    prefix = backend.alias
+    items = [prepare(d, "s") for d in documents]
+    items[0] = dataclasses.replace(items[0], stored={**items[0].stored, "note": [1, 2, 3]})
+    assert all(r.ok for r in backend.write(items))
+    reader = SearchIndex(ElasticsearchIndex([url], index_prefix=prefix))
+    before = {q: [h.doc.id for h in reader.search(Query(q=q, size=50)).hits] for q in QUERIES}
+    old = backend.physical
+
+    seen: dict[str, object] = {}
+    real_prepare = elastic_module.prepare
+
+    def watching_prepare(doc, source):
+        seen["n"] = int(seen.get("n", 0)) + 1  # type: ignore[arg-type]
+        if seen["n"] == len(documents) // 2:  # half-way through the rebuild
+            seen["during"] = {
+                q: [h.doc.id for h in reader.search(Query(q=q, size=50)).hits] for q in QUERIES
+            }
+            writer = ElasticsearchIndex([url], index_prefix=prefix)
+            seen["write"] = list(writer.write([prepare(documents[0], "s")]))
+        return real_prepare(doc, source)
+
+    monkeypatch.setattr(elastic_module, "prepare", watching_prepare)
+    report = backend.reindex()
+    assert seen["during"] == before  # searches were served from the old index meanwhile
+    blocked = seen["write"][0]  # type: ignore[index]
+    assert not blocked.ok and "reindex" in blocked.error  # refused loudly, not lost
+    assert report["documents"] == len(documents) and report["old_index"] == old
+    raw = Elasticsearch(url)
+    assert list(raw.indices.get_alias(name=prefix)) == [report["index"]] != [old]
+    assert not raw.indices.exists(index=old)
+    raw.close()
+    after = {q: [h.doc.id for h in reader.search(Query(q=q, size=50)).hits] for q in QUERIES}
+    assert after == before
+    assert backend.fingerprints() == {d.id: d.content_hash[:16] for d in documents}
+    # what prepare computes is recomputed, what other stages stored is carried over
+    extra = backend.stored_extra([documents[0].id])[documents[0].id]
+    assert extra == {**prepare(documents[0], "s").stored, "note": [1, 2, 3]}
+    assert all(r.ok for r in backend.write([prepare(documents[0], "s")]))  # writable again
+
+
+@pytest.mark.elasticsearch
+def test_schema_mismatch_is_refused_until_reindexed(url, prefixes, documents):
+    prefix = unique_prefix("stale")
+    prefixes.append(prefix)
+    raw = Elasticsearch(url)
+    old_mapping = mappings()
+    old_mapping["_meta"] = {"govsearch": {"schema": "0", "analysis": "0"}}
+    raw.indices.create(index=f"{prefix}-0-old", mappings=old_mapping, aliases={prefix: {}})
+    for d in documents[:10]:
+        raw.index(index=prefix, id=d.id, document=source_of(prepare(d, "s")))
+    raw.indices.refresh(index=prefix)
+
+    with pytest.raises(Conflict) as err:
+        ElasticsearchIndex([url], index_prefix=prefix)
+    assert "govsearch reindex" in err.value.message and err.value.status == 409
+
+    report = ElasticsearchIndex([url], index_prefix=prefix, allow_stale=True).reindex()
+    assert report["documents"] == 10
+    fresh_ix = SearchIndex(ElasticsearchIndex([url], index_prefix=prefix))
+    assert fresh_ix.count(STAFF) == 10
+    assert fresh_ix.search(Query(q=documents[0].meta.title)).hits[0].doc.id == documents[0].id
+    raw.close()
+
+
+@pytest.mark.elasticsearch
+def test_a_plain_index_named_like_the_alias_is_refused(url, prefixes):
+    prefix = unique_prefix("plain")
+    raw = Elasticsearch(url)
+    raw.indices.create(index=prefix)
+    try:
+        with pytest.raises(Conflict):
+            ElasticsearchIndex([url], index_prefix=prefix)
+    finally:
+        raw.indices.delete(index=prefix)
+        raw.close()
