@@ -38,7 +38,7 @@ from search_index.signatures import (
     overlap,
     signature,
 )
-from search_index.textdiff import TextDiff, diff
+from search_index.textdiff import TextDiff, diff, passages
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_LIMIT = 10
@@ -46,7 +46,9 @@ MAX_LIMIT = 50
 MIN_CONTAINED_SHINGLES = 40  # a contained text must be a passage (≈45 characters), not a phrase
 SIMILAR_CANDIDATES = 60  # hits of the sketch query looked at
 KEY_CANDIDATES = 20  # hits of the exact-key query (same text / 文号 / title)
-VERIFY = 30  # at most this many sketch hits are verified on their texts
+VERIFY = 30  # at most this many sketch hits are verified for their estimated overlap
+VERIFY_BY_RANK = 5  # and this many for their search rank (shared anchors)
+ESTIMATE_MARGIN = 0.3  # verify estimates down to threshold − margin (64 MinHash values are noisy)
 DIFF_MIN_SIMILARITY = 0.2  # below this the texts are unrelated; no passage diff is computed
 _HEAD_LINES = 15  # a draft's own 文号 stands on a line of its head
 
@@ -335,9 +337,10 @@ def check(
     )
     sketch_ids = _ids(backend, sketch_query, viewer, SIMILAR_CANDIDATES)
 
-    # 2. which sketch hits to verify: the best by estimated overlap (stored MinHash + set
-    #    size) and the best by search rank (many shared anchors: a short text inside a long
-    #    one has a tiny resemblance, so its estimate says little, but its anchors match).
+    # 2. which sketch hits to verify on their texts: those whose overlap estimated from the
+    #    stored MinHash and set size comes near the threshold, plus the first few by search
+    #    rank (many shared anchors): a short text inside a long one has a tiny resemblance,
+    #    so its estimate says little, but its anchors match.
     extras = backend.stored_extra(sketch_ids)
     estimated = []
     for doc_id in sketch_ids:
@@ -347,9 +350,9 @@ def check(
             continue
         est = estimate(sig.minhash, sig.size, stored.minhash, stored.size)
         estimated.append((max(est.resemblance, est.containment, est.reverse_containment), doc_id))
-    by_estimate = [d for _, d in sorted(estimated, key=lambda x: -x[0])[: VERIFY // 2]]
-    by_rank = sketch_ids[: VERIFY - len(by_estimate)]
-    verify_ids = list(dict.fromkeys(key_ids + by_estimate + by_rank))
+    estimated.sort(key=lambda x: -x[0])
+    by_estimate = [d for e, d in estimated if e >= threshold - ESTIMATE_MARGIN][:VERIFY]
+    verify_ids = list(dict.fromkeys(key_ids + by_estimate + sketch_ids[:VERIFY_BY_RANK]))
     verify_ids = [i for i in verify_ids if i not in excluded]
 
     # 3. exact verification on the texts
@@ -376,7 +379,8 @@ def check(
     found.sort(key=lambda c: (REASONS.index(c.reason) > 0, -c.score, c.doc.path))
     found = found[:limit]
     if with_diff:
-        found = [_with_diff(c, draft.text) for c in found]
+        mine = passages(draft.text)  # once, not once per candidate
+        found = [_with_diff(c, mine) for c in found]
     return CheckResult(
         candidates=tuple(found),
         draft=keys,
@@ -388,7 +392,7 @@ def check(
     )
 
 
-def _with_diff(c: Candidate, draft_text: str) -> Candidate:
+def _with_diff(c: Candidate, draft: list[Any]) -> Candidate:
     if c.score < DIFF_MIN_SIMILARITY:
         return c
-    return Candidate(c.doc, c.overlap, c.reasons, diff(draft_text, c.doc.text))
+    return Candidate(c.doc, c.overlap, c.reasons, diff(draft, c.doc.text))

@@ -16,13 +16,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
-from search_index.signatures import chrome_tail, is_boilerplate_line
+from search_index.signatures import chrome_tail, is_boilerplate_line, skip_mask
 
 MAX_OPS = 200  # diff entries returned (equal runs count as one); the rest is summarised
 MAX_PASSAGES = 6000  # beyond this a text is compared paragraph by paragraph
-_SENTENCE_RE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』)）]*|[^。！？；!?;]+")
+_SENTENCE_RE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]+[”’」』)）]*|[^。！？；!?;\n]+")
+_LINE_RE = re.compile(r"[^\n]+")
 
 _CN_DIGIT = "〇零一二三四五六七八九十百千万亿两"
 _NUM = rf"(?:\d+(?:[.,]\d+)*|[{_CN_DIGIT}]+)"
@@ -176,31 +179,32 @@ class _Passage:
 
 
 def passages(text: str) -> list[_Passage]:
-    """Sentences (or lines) of a text, without boilerplate lines and empty pieces."""
-    lines = text.split("\n")
+    """Sentences of a text (split at 。！？； and line ends), without boilerplate lines.
+
+    Keys come from one vectorised pass over the whole text (a kept-character prefix count),
+    not one ``strip_skippable`` call per passage: a long law has thousands of passages.
+    """
     normalized = normalize(text)
-    norm_lines = normalized.split("\n")
-    if len(norm_lines) != len(lines):  # pragma: no cover - normalize keeps line breaks
-        norm_lines = [normalize(line) for line in lines]
-    keep = normalized.count("\n", 0, chrome_tail(normalized)) + 1  # site chrome at the end
-    lines, norm_lines = lines[:keep], norm_lines[:keep]
+    shown = text if len(text) == len(normalized) else normalized  # offsets agree, or show norm
+    codes = np.frombuffer(normalized.encode("utf-32-le"), dtype=np.uint32)
+    keep = ~skip_mask()[codes]
+    compact = codes[keep].tobytes().decode("utf-32-le")
+    before = np.concatenate(([0], np.cumsum(keep))).tolist()  # kept characters before i
     out: list[_Passage] = []
-    for line, norm_line in zip(lines, norm_lines, strict=True):
-        if not norm_line.strip() or is_boilerplate_line(norm_line):
+    for line in _LINE_RE.finditer(normalized, 0, chrome_tail(normalized)):
+        if is_boilerplate_line(line.group()):
             continue
-        pieces = _SENTENCE_RE.findall(line)
-        norm_pieces = _SENTENCE_RE.findall(norm_line)
-        if len(pieces) != len(norm_pieces):
-            pieces, norm_pieces = [line], [norm_line]
-        for piece, norm_piece in zip(pieces, norm_pieces, strict=True):
-            key = strip_skippable(norm_piece)
+        for m in _SENTENCE_RE.finditer(normalized, line.start(), line.end()):
+            s, e = m.span()
+            key = compact[before[s] : before[e]]
             if key:
-                out.append(_Passage(piece.strip(), norm_piece.strip(), key))
+                out.append(_Passage(shown[s:e].strip(), normalized[s:e].strip(), key))
     if len(out) > MAX_PASSAGES:  # keep difflib's cost bounded on huge texts: whole lines
         out = [
-            _Passage(line.strip(), norm.strip(), strip_skippable(norm))
-            for line, norm in zip(lines, norm_lines, strict=True)
-            if strip_skippable(norm) and not is_boilerplate_line(norm)
+            _Passage(shown[m.start() : m.end()].strip(), m.group().strip(), k)
+            for m in _LINE_RE.finditer(normalized, 0, chrome_tail(normalized))
+            if (k := compact[before[m.start()] : before[m.end()]])
+            and not is_boilerplate_line(m.group())
         ]
     return out
 
@@ -269,20 +273,25 @@ def _context(text: str, lo: int, hi: int, pad: int = 6) -> str:
     return text[max(0, lo - pad) : hi + pad]
 
 
+def _bigrams(key: str) -> set[str]:
+    return {key[i : i + 2] for i in range(len(key) - 1)} or {key}
+
+
+def _similar(a: str, b: str) -> bool:
+    """Versions of one passage: Dice coefficient of character bigrams ≥ 0.5 (cheap; difflib's
+    ratio on every pair of a long replaced block cost more than the rest of the check)."""
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) >= len(x) + len(y)
+
+
 def _pair_block(a: list[_Passage], b: list[_Passage]) -> list[tuple[int | None, int | None]]:
     """Pair the passages of a replaced block in order when they are versions of each other."""
     pairs: list[tuple[int | None, int | None]] = []
     j = 0
     for i, pa in enumerate(a):
-        match = None
-        for jj in range(j, min(len(b), j + 4)):
-            ratio = difflib.SequenceMatcher(None, pa.key, b[jj].key, autojunk=False).quick_ratio()
-            if (
-                ratio >= 0.5
-                and difflib.SequenceMatcher(None, pa.key, b[jj].key, autojunk=False).ratio() >= 0.5
-            ):
-                match = jj
-                break
+        match = next(
+            (jj for jj in range(j, min(len(b), j + 4)) if _similar(pa.key, b[jj].key)), None
+        )
         if match is None:
             pairs.append((i, None))
             continue
@@ -293,32 +302,43 @@ def _pair_block(a: list[_Passage], b: list[_Passage]) -> list[tuple[int | None, 
     return pairs
 
 
-def diff(draft_text: str, existing_text: str) -> TextDiff:
-    """The passage-level diff of a draft against an existing document."""
-    a, b = passages(draft_text), passages(existing_text)
+def diff(draft_text: str | list[_Passage], existing_text: str | list[_Passage]) -> TextDiff:
+    """The passage-level diff of a draft against an existing document.
+
+    Only the first ``MAX_OPS`` entries are worked out in detail (paired passages, named
+    facts); beyond that passages are only counted, so a diff of two long, very different
+    versions of a law stays cheap.
+    """
+    a = passages(draft_text) if isinstance(draft_text, str) else draft_text
+    b = passages(existing_text) if isinstance(existing_text, str) else existing_text
     sm = difflib.SequenceMatcher(None, [p.key for p in a], [p.key for p in b], autojunk=False)
     raw: list[DiffOp] = []
+    extra: Counter[str] = Counter()  # passages counted, not detailed
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
             raw.append(DiffOp("equal", a[i1].text, b[j1].text, count=i2 - i1))
             continue
+        if len(raw) >= MAX_OPS:
+            paired = min(i2 - i1, j2 - j1)
+            extra.update(
+                {"changed": paired, "added": i2 - i1 - paired, "removed": j2 - j1 - paired}
+            )
+            continue
         for ia, jb in _pair_block(a[i1:i2], b[j1:j2]):
             if ia is not None and jb is not None:
                 pa, pb = a[i1 + ia], b[j1 + jb]
-                raw.append(
-                    DiffOp("changed", pa.text, pb.text, changes=passage_changes(pa.norm, pb.norm))
-                )
+                changes = passage_changes(pa.norm, pb.norm)
+                raw.append(DiffOp("changed", pa.text, pb.text, changes=changes))
             elif ia is not None:
                 raw.append(DiffOp("added", a[i1 + ia].text, ""))
             elif jb is not None:
                 raw.append(DiffOp("removed", "", b[j1 + jb].text))
     ops = _moves(raw, a, b)
-    counts: Counter[str] = Counter()
+    counts: Counter[str] = Counter(extra)
     kinds: Counter[str] = Counter()
     for op in ops:
         counts[op.op] += op.count if op.op == "equal" else 1
         kinds.update(c.kind for c in op.changes)
-    truncated = len(ops) > MAX_OPS
     return TextDiff(
         ops=tuple(ops[:MAX_OPS]),
         equal=counts["equal"],
@@ -327,7 +347,7 @@ def diff(draft_text: str, existing_text: str) -> TextDiff:
         removed=counts["removed"],
         moved=counts["moved"],
         changed_kinds=dict(kinds),
-        truncated=truncated,
+        truncated=len(ops) > MAX_OPS or bool(extra),
     )
 
 
