@@ -11,6 +11,7 @@ original character it came from.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 import opencc
@@ -21,9 +22,20 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def to_simplified(text: str) -> str:
-    """Traditional→Simplified with OpenCC's phrase-aware table."""
-    return _t2s().convert(text)
+    """Traditional→Simplified with OpenCC's phrase-aware table.
+
+    A lone surrogate (JSON ``"\\ud800"`` decodes to one) cannot be encoded for OpenCC and
+    would crash every reader of user input; it becomes U+FFFD, one character for one, so
+    offsets stay aligned. Checked only when OpenCC refuses, so valid text pays nothing.
+    """
+    try:
+        return _t2s().convert(text)
+    except UnicodeEncodeError:
+        return _t2s().convert(_SURROGATE.sub("\ufffd", text))
 
 
 _COMPAT_RANGES = ((0, 0x10000), (0x1D400, 0x1D800), (0x1F100, 0x1F300), (0x2F800, 0x2FA20))
