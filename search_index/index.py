@@ -54,6 +54,9 @@ def validate(query: Query) -> None:
         raise BadRequest(f"sort must be one of {', '.join(SORTS)}", sort=query.sort)
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise BadRequest("date_from is after date_to")
+    bad_years = [y for y in query.years if not 0 <= y <= 9999]
+    if bad_years:  # the engines hold years as 64-bit integers: 2**70 must not reach them
+        raise BadRequest(f"year must be between 0 and 9999, got {bad_years[0]}", year=bad_years[0])
 
 
 def visibility_filter(viewer: Viewer) -> tuple[Term, ...]:
