@@ -295,6 +295,14 @@ def _inside(path: Path, roots: list[Path]) -> bool:
     return any(path == r or path.is_relative_to(r) for r in roots)
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from JSON "\\ud800"
+        return False
+    return True
+
+
 def resolve_ingest_path(raw: str, roots: tuple[Path, ...]) -> Path:
     """The real path for ``raw`` if it lies inside the ingest roots, else a 4xx error.
 
@@ -307,8 +315,10 @@ def resolve_ingest_path(raw: str, roots: tuple[Path, ...]) -> Path:
             "server-side ingest is disabled: set GOVSEARCH_INGEST_ROOTS to the folders it may "
             "read, or upload files with POST /api/documents"
         )
-    if not raw or "\x00" in raw or len(raw) > 4096:
-        raise BadRequest("a path must be non-empty, without NUL, at most 4096 characters")
+    if not raw or "\x00" in raw or len(raw) > 4096 or not _encodable(raw):
+        raise BadRequest(
+            "a path must be non-empty valid Unicode, without NUL, at most 4096 characters"
+        )
     given = Path(raw)
     if ".." in given.parts:
         raise Forbidden(f"{raw!r}: '..' is not allowed in ingest paths", path=raw)
