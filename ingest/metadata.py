@@ -295,8 +295,15 @@ def labelled_date(lines: Sequence[str]) -> dt.date | None:
     return None
 
 
+_NUMERIC_DATE = re.compile(r"\d{4}\s*[-./]")
+
+
 def _date_line(line: str) -> dt.date | None:
     """The date if the line is nothing but a date (a signature line)."""
+    # Cheap rejections first: this runs on every line of every document (measured as the
+    # largest cost of metadata extraction before these checks).
+    if len(line) > 40 or ("年" not in line and not _NUMERIC_DATE.search(line)):
+        return None
     s = re.sub(r"[\s　]", "", line).strip("（）()—-。.")
     found = list(iter_dates(s))
     if len(found) == 1 and found[0].start == 0 and found[0].end == len(s):
@@ -311,6 +318,10 @@ def signature_date(lines: Sequence[str]) -> dt.date | None:
     """成文日期 from the signature: a line that is only a date, under an organ's name if any."""
     first: dt.date | None = None
     for i, line in enumerate(lines[2:], start=2):
+        # A signature date line is short and has 年 (or 年 written as a numeral); skipping all
+        # other lines before the regex work made metadata extraction several times faster.
+        if len(line) > 40 or "年" not in line:
+            continue
         date = _date_line(line)
         if date is None:
             continue
