@@ -26,6 +26,7 @@ MAX_OPS = 200  # diff entries returned (equal runs count as one); the rest is su
 MAX_PASSAGES = 6000  # beyond this a text is compared paragraph by paragraph
 _SENTENCE_RE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]+[”’」』)）]*|[^。！？；!?;\n]+")
 _LINE_RE = re.compile(r"[^\n]+")
+_DIGITS_RE = re.compile(r"[\d〇零一二三四五六七八九十百千万亿两]+")
 
 _CN_DIGIT = "〇零一二三四五六七八九十百千万亿两"
 _NUM = rf"(?:\d+(?:[.,]\d+)*|[{_CN_DIGIT}]+)"
@@ -280,6 +281,8 @@ def _bigrams(key: str) -> set[str]:
 def _similar(a: str, b: str) -> bool:
     """Versions of one passage: Dice coefficient of character bigrams ≥ 0.5 (cheap; difflib's
     ratio on every pair of a long replaced block cost more than the rest of the check)."""
+    if _DIGITS_RE.sub("#", a) == _DIGITS_RE.sub("#", b):
+        return True  # only numbers differ: a short date line is still "the same passage"
     x, y = _bigrams(a), _bigrams(b)
     return 2 * len(x & y) >= len(x) + len(y)
 

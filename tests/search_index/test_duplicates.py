@@ -1,0 +1,273 @@
+"""The duplicate check on real corpus documents, on every backend: each reason, what differs,
+visibility, bad input, and the corpus-wide report."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+
+import opencc
+import pytest
+
+from govsearch.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
+from search_index.duplicate_report import corpus_report
+from search_index.duplicates import Draft, check, draft_from_file
+from search_index.query import ANONYMOUS, STAFF
+from tests.corpus import CORPUS, corpus_document, manifest, require_corpus
+from tests.search_index.dup_support import (
+    BACKENDS,
+    CANARY,
+    GOVCN,
+    HIDDEN,
+    LAW_A,
+    LAW_B,
+    VERSIONS,
+    backend,
+    date_changed,
+    documents,
+    load,
+    text_of,
+)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def index(request, tmp_path_factory):
+    require_corpus()
+    with backend(request.param, tmp_path_factory.mktemp("dupes")) as b:
+        load(b, documents())
+        yield b
+
+
+def _unindexed_text(min_len: int = 1500) -> str:
+    """A real text that is not in the index (so nothing should match it)."""
+    indexed = {d.path for d in documents()}
+    for path, row in sorted(manifest().items()):
+        if path not in indexed and row["category"] == "工作动态":
+            text = text_of(path)
+            if len(text) >= min_len:
+                return text
+    raise AssertionError("no unindexed text")
+
+
+def _by_path(result):
+    return {c.doc.path: c for c in result.candidates}
+
+
+# -- reasons -----------------------------------------------------------------------------------
+def test_same_text_finds_both_copies(index):
+    res = check(index, Draft(text_of(LAW_A)), viewer=STAFF)
+    found = _by_path(res)
+    assert found[LAW_A].reason == "same_text" and found[LAW_B].reason == "same_text"
+    assert found[LAW_A].overlap.resemblance == 1.0
+    assert res.candidates[0].reason == "same_text"
+
+
+def test_script_width_and_layout_are_the_same_text(index):
+    text = text_of(GOVCN)
+    for variant in (
+        opencc.OpenCC("s2t").convert(text),
+        text.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+        text.replace("\n", "\n\n  "),
+    ):
+        found = _by_path(check(index, Draft(variant), viewer=STAFF))
+        assert found[GOVCN].reason == "same_text"
+
+
+def test_a_changed_date_is_a_near_copy_with_the_date_named(index):
+    res = check(index, Draft(date_changed(text_of(GOVCN))), viewer=STAFF)
+    c = _by_path(res)[GOVCN]
+    assert c.reason == "near_copy" and "same_text" not in c.reasons
+    assert c.diff is not None and c.diff.only_facts_changed
+    assert [(f.kind, f.existing, f.draft) for f in c.diff.facts] == [
+        ("date", "2019年1月22日", "2020年1月22日")
+    ]
+    assert "differs only in dates" in c.to_dict()["summary"]
+
+
+def test_edited_copy_is_a_near_copy_with_passages_shown(index):
+    lines = text_of(GOVCN).split("\n")
+    added = "各地要在2019年6月底前将贯彻落实情况报送财政部。"
+    edited = lines[:12] + [added] + lines[12:30] + lines[32:]
+    c = _by_path(check(index, Draft("\n".join(edited)), viewer=STAFF))[GOVCN]
+    assert c.reason == "near_copy"
+    ops = {op.op for op in c.diff.ops}
+    assert {"added", "equal"} <= ops
+    assert any(op.op == "added" and added in op.draft for op in c.diff.ops)
+    assert c.diff.removed >= 1
+
+
+def test_forwarding_notice_contains_the_existing_text(index):
+    preface = _unindexed_text()[:2500]
+    draft = (
+        "关于转发国务院办公厅指导意见的通知\n各区人民政府：\n"
+        + preface
+        + "\n"
+        + text_of(GOVCN)
+        + "\n抄送：市委办公室。\n"
+    )
+    c = _by_path(check(index, Draft(draft), viewer=STAFF))[GOVCN]
+    assert c.reason == "contains"
+    assert c.overlap.resemblance < 0.8 and c.overlap.reverse_containment > 0.95
+
+
+def test_an_excerpt_is_contained_in_the_long_law(index):
+    law = text_of(LAW_A)
+    excerpt = law[len(law) // 2 : len(law) // 2 + 700]
+    found = _by_path(check(index, Draft(excerpt), viewer=STAFF))
+    for path in (LAW_A, LAW_B):
+        assert found[path].reason == "contained_in"
+        assert found[path].overlap.containment > 0.95 and found[path].overlap.resemblance < 0.2
+
+
+def test_same_docno_with_other_text(index):
+    body = _unindexed_text()
+    found = _by_path(check(index, Draft(body, doc_number="国办发〔2019〕6号"), viewer=STAFF))
+    assert found[GOVCN].reasons == ("same_docno",)
+    # the 文号 on its own line in the draft's head counts as the draft's 文号 (any bracket form)
+    head = "某某通知\n国办发[2019]6号\n" + body
+    assert _by_path(check(index, Draft(head), viewer=STAFF))[GOVCN].reason == "same_docno"
+
+
+def test_same_title_with_other_text(index):
+    title = corpus_document(VERSIONS[0]).meta.title
+    res = check(index, Draft(_unindexed_text(), title=title), viewer=STAFF)
+    found = _by_path(res)
+    for path in VERSIONS:
+        assert found[path].reasons == ("same_title",)
+        assert found[path].overlap.resemblance < 0.2 and found[path].diff is None
+
+
+def test_versions_of_a_regulation_are_near_copies(index):
+    found = _by_path(check(index, Draft(text_of(VERSIONS[1])), viewer=STAFF))
+    assert found[VERSIONS[1]].reason == "same_text"
+    assert found[VERSIONS[0]].reason == "near_copy"
+    assert found[VERSIONS[0]].diff.changed > 0
+
+
+def test_unrelated_text_finds_nothing(index):
+    assert not check(index, Draft(_unindexed_text()), viewer=STAFF).candidates
+
+
+def test_threshold_and_limit(index):
+    text = text_of(VERSIONS[1])
+    strict = _by_path(check(index, Draft(text), viewer=STAFF, threshold=0.95))
+    assert strict[VERSIONS[0]].reasons == ("same_title",)  # 0.82 similar: no longer a copy
+    assert len(check(index, Draft(text_of(LAW_A)), viewer=STAFF, limit=1).candidates) == 1
+    with pytest.raises(BadRequest):
+        check(index, Draft(text), threshold=0)
+    with pytest.raises(BadRequest):
+        check(index, Draft(text), limit=0)
+
+
+# -- visibility --------------------------------------------------------------------------------
+def test_anonymous_check_never_reveals_a_non_public_document(index):
+    hidden = corpus_document(HIDDEN)
+    hidden_text = hidden.text + "\n" + CANARY
+    probes = (
+        Draft(hidden_text),
+        Draft(hidden.text[:600]),
+        Draft(_unindexed_text(), title=hidden.meta.title, doc_number=hidden.meta.doc_number),
+        Draft(CANARY * 3),
+    )
+    for draft in probes:
+        res = check(index, draft, viewer=ANONYMOUS)
+        assert all(c.doc.disclosure == "public" for c in res.candidates)
+        assert HIDDEN not in _by_path(res)
+        assert CANARY not in json.dumps(res.to_dict(), ensure_ascii=False).replace(
+            json.dumps(draft.text, ensure_ascii=False), ""
+        )
+    staff = _by_path(check(index, Draft(hidden_text), viewer=STAFF))
+    assert staff[HIDDEN].reason == "same_text" and staff[HIDDEN].doc.disclosure == "not_public"
+
+
+# -- bad input ---------------------------------------------------------------------------------
+def test_empty_draft_is_unprocessable(index):
+    for text in ("", "   \n\t", "。，、！\n——"):
+        with pytest.raises(UnprocessableContent):
+            check(index, Draft(text))
+
+
+def test_bad_files_are_refused_with_their_reason():
+    broken = CORPUS / "files" / "broken"
+    expect = {
+        "broken_empty.txt": (UnprocessableContent, "empty"),
+        "broken_empty.pdf": (UnprocessableContent, "empty"),
+        "broken_scanned_no_text.pdf": (UnprocessableContent, "OCR"),
+        "broken_truncated.pdf": (UnprocessableContent, "PDF"),
+        "broken_truncated.docx": (UnprocessableContent, "DOCX"),
+        "broken_not_a_zip.docx": (UnprocessableContent, "DOCX"),
+    }
+    for name, (error, words) in expect.items():
+        with pytest.raises(error) as err:
+            draft_from_file((broken / name).read_bytes(), name, max_bytes=10**8)
+        assert words in err.value.message
+    with pytest.raises(UnsupportedMediaType):
+        draft_from_file(b"\x89PNG\r\n\x1a\n" + bytes(64), "scan.png", max_bytes=10**8)
+    with pytest.raises(PayloadTooLarge):
+        draft_from_file(b"x" * 2000, "big.txt", max_bytes=1000)
+    with pytest.raises(UnprocessableContent):
+        draft_from_file("\n\n　\n".encode(), "blank.txt", max_bytes=1000)
+
+
+def test_rendered_files_find_the_text_they_render(index):
+    indexed = {d.path for d in documents()}
+    with open(CORPUS / "files" / "manifest.csv", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["source_doc"] in indexed]
+    assert {r["format"] for r in rows} >= {"html"}
+    for r in rows:
+        data = (CORPUS / r["path"]).read_bytes()
+        draft, fmt = draft_from_file(data, r["path"].rsplit("/", 1)[-1], max_bytes=10**8)
+        c = _by_path(check(index, draft, viewer=STAFF))[r["source_doc"]]
+        assert c.reason in ("same_text", "near_copy"), (r["path"], c.reasons, c.overlap)
+
+
+# -- the corpus-wide report --------------------------------------------------------------------
+@pytest.fixture(scope="module", params=BACKENDS)
+def report_index(request, tmp_path_factory):
+    require_corpus()
+    docs = [d for d in documents() if d.path in (GOVCN, LAW_A, LAW_B, HIDDEN, *VERSIONS)]
+    govcn = next(d for d in docs if d.path == GOVCN)
+    edition = dataclasses.replace(
+        govcn,
+        id="e" * 16,
+        path="drafts/govcn_002_2020.txt",
+        text=date_changed(govcn.text),
+        content_hash="e" * 64,
+    )
+    hidden = next(d for d in docs if d.path == HIDDEN)
+    copy = dataclasses.replace(hidden, id="f" * 16, path="drafts/hidden_copy.txt")
+    with backend(request.param, tmp_path_factory.mktemp("report")) as b:
+        load(b, docs + [edition, copy])
+        yield b
+
+
+def test_report_clusters_with_the_date_change_named(report_index):
+    report = corpus_report(report_index, viewer=STAFF)
+    pairs = {frozenset((p.a.path, p.b.path)): p for c in report.clusters for p in c.pairs}
+    edition = pairs[frozenset((GOVCN, "drafts/govcn_002_2020.txt"))]
+    assert edition.reasons[0] == "near_copy"
+    assert edition.a.path == "drafts/govcn_002_2020.txt"  # the newer (undated sorts by path)
+    assert ("date", "2019年1月22日", "2020年1月22日") in edition.facts
+    assert pairs[frozenset((LAW_A, LAW_B))].reasons[0] == "same_text"
+    assert pairs[frozenset(VERSIONS)].reasons[0] == "near_copy"
+    rows = list(csv.DictReader(io.StringIO(report.to_csv())))
+    row = next(r for r in rows if {r["a_path"], r["b_path"]} == {GOVCN, edition.a.path})
+    assert "date: 2019年1月22日 → 2020年1月22日" in row["changed_facts"]
+    assert json.loads(json.dumps(report.to_dict(), ensure_ascii=False))["clusters"]
+
+
+def test_report_respects_visibility(report_index):
+    staff = corpus_report(report_index, viewer=STAFF)
+    assert any(HIDDEN in {d.path for d in c.docs} for c in staff.clusters)
+    public = corpus_report(report_index, viewer=ANONYMOUS)
+    shown = json.dumps(public.to_dict(), ensure_ascii=False)
+    assert HIDDEN not in shown and "hidden_copy" not in shown and CANARY not in shown
+
+
+def test_report_pairs_are_textual_duplicates_by_default(report_index):
+    plain = corpus_report(report_index, viewer=STAFF)
+    for c in plain.clusters:
+        for p in c.pairs:
+            assert p.reasons[0] in ("same_text", "near_copy", "contains", "contained_in")
