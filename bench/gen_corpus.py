@@ -148,9 +148,13 @@ def _doc_number(template: str, rng_value: int) -> str:
     return template[:m.start(1)] + digits + template[m.end(1):]
 
 
-def generate(n: int = 100_000, seed: int = 1, corpus: Path = DEFAULT_CORPUS
-             ) -> Iterator[tuple[str, str, dict[str, str]]]:
-    """Yield (path, text, meta) for n synthetic documents; deterministic for (n, seed, corpus)."""
+def generate(n: int = 100_000, seed: int = 1, corpus: Path = DEFAULT_CORPUS,
+             scale: float = 1.0) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """Yield (path, text, meta) for n synthetic documents; deterministic for (n, seed, corpus).
+
+    ``scale`` multiplies every target length (0.25 gives a median near 2.4 KB, the document
+    size of the throughput figures in DESIGN.md).
+    """
     import random
 
     templates, pools = load(Path(corpus))
@@ -160,7 +164,7 @@ def generate(n: int = 100_000, seed: int = 1, corpus: Path = DEFAULT_CORPUS
         t = templates[randrange(len(templates))]
         pool = pools.get(t.script) or next(iter(pools.values()))
         title = t.title + _SUFFIX.get(t.script, _SUFFIX["simplified"]).format(i)
-        target = int(t.length * (0.8 + 0.45 * rand()))
+        target = int(t.length * scale * (0.8 + 0.45 * rand()))
         parts = [title, "\n\n"]
         size = len(title) + 2
         while size < target:
@@ -184,7 +188,7 @@ def generate(n: int = 100_000, seed: int = 1, corpus: Path = DEFAULT_CORPUS
         yield path, "".join(parts), meta
 
 
-def write(out: Path, n: int, seed: int, corpus: Path) -> tuple[int, int]:
+def write(out: Path, n: int, seed: int, corpus: Path, scale: float = 1.0) -> tuple[int, int]:
     """Write <out>/docs/gen_NNNNNN.txt and <out>/catalog.csv; returns (documents, bytes)."""
     docs = out / "docs"
     docs.mkdir(parents=True, exist_ok=True)
@@ -192,7 +196,7 @@ def write(out: Path, n: int, seed: int, corpus: Path) -> tuple[int, int]:
     with (out / "catalog.csv").open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        for path, text, meta in generate(n, seed, corpus):
+        for path, text, meta in generate(n, seed, corpus, scale):
             data = text.encode("utf-8")
             (out / path).write_bytes(data)
             writer.writerow(meta)
@@ -209,18 +213,20 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
                     help="shared corpus (manifest.csv) or samples/ (catalog.csv)")
     ap.add_argument("--no-write", action="store_true", help="only time the generator")
+    ap.add_argument("--scale", type=float, default=1.0,
+                    help="multiply document lengths (0.25: median ~2.4 KB)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     load(args.corpus)
     t1 = time.perf_counter()
     if args.no_write:
         count = total = 0
-        for _, text, _ in generate(args.n, args.seed, args.corpus):
+        for _, text, _ in generate(args.n, args.seed, args.corpus, args.scale):
             count += 1
             total += len(text)
         what = "characters"
     else:
-        count, total = write(args.out, args.n, args.seed, args.corpus)
+        count, total = write(args.out, args.n, args.seed, args.corpus, args.scale)
         what = f"bytes into {args.out}"
     t2 = time.perf_counter()
     print(f"loaded templates and sentences in {t1 - t0:.1f} s; generated {count:,} documents, "

@@ -159,15 +159,24 @@ def stats(ctx: click.Context) -> None:
 @main.command()
 @click.pass_context
 def reindex(ctx: click.Context) -> None:
-    """Rebuild the index from stored documents and switch to it atomically."""
-    from govsearch.backends import open_backend
+    """Rebuild the index from stored documents and switch to it atomically.
 
+    On Elasticsearch this also repairs an index built by an older schema or analysis version
+    (the one case where opening it normally is refused). The embedded index is rebuilt by
+    re-ingesting: `govsearch ingest` after deleting the data folder's ``index``.
+    """
+    settings = _settings(ctx)
     try:
-        backend = open_backend(_settings(ctx))
-        rebuild = getattr(backend, "reindex", None)
-        if rebuild is None:
-            raise GovSearchError(f"the {backend.name} backend cannot reindex")
-        click.echo(json.dumps(rebuild(), ensure_ascii=False))
+        if settings.backend != "elasticsearch":
+            raise GovSearchError(
+                "the embedded index is rebuilt by ingesting again: delete "
+                f"{settings.data_dir / 'index'} and {settings.data_dir / 'texts'}, then run "
+                "`govsearch ingest` on the same folders"
+            )
+        from search_index.elastic import ElasticsearchIndex
+
+        backend = ElasticsearchIndex.from_settings(settings, allow_stale=True)
+        click.echo(json.dumps(backend.reindex(progress=sys.stderr.isatty()), ensure_ascii=False))
     except GovSearchError as exc:
         _fail(exc)
 
