@@ -1,0 +1,91 @@
+"""The JSON API over the bundled samples: shapes, limits, errors."""
+
+from __future__ import annotations
+
+import csv
+
+from tests.search_api.conftest import SAMPLES
+
+ERROR_KEYS = {"code", "message", "status", "data"}
+
+
+def _catalog() -> list[dict[str, str]]:
+    with open(SAMPLES / "catalog.csv", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_search_shape_and_snippets(client):
+    r = client.get("/api/search", params={"q": "政府信息公开", "size": 5})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["total"] >= 1 and len(body["hits"]) <= 5
+    assert set(body["facets"]) >= {"category", "agency", "year"}
+    hit = body["hits"][0]
+    for key in ("id", "path", "title", "snippet", "score", "category", "agency", "doc_number",
+                "date", "validity"):
+        assert key in hit
+    assert "<mark>" in hit["snippet"] + hit["title_html"]
+    assert not hit["path"].startswith("/")
+
+
+def test_traditional_query_is_converted_and_says_so(client):
+    r = client.get("/api/search", params={"q": "個人資料"}).json()
+    assert r["understood"]["converted_script"] is True
+    assert r["understood"]["normalized"] == "个人资料"
+
+
+def test_documents_roundtrip_with_highlight(client):
+    hit = client.get("/api/search", params={"q": "条例"}).json()["hits"][0]
+    doc = client.get(f"/api/documents/{hit['id']}", params={"q": "条例"}).json()
+    assert doc["id"] == hit["id"] and doc["text"]
+    assert "<mark>" in doc["text_html"]
+
+
+def test_error_shape_is_pinned(client):
+    cases = [
+        client.get("/api/search", params={"size": 1000}),
+        client.get("/api/search", params={"q": "x" * 501}),
+        client.get("/api/search", params={"date_from": "2020-02-30"}),
+        client.get("/api/search", params={"sort": "random"}),
+        client.get("/api/documents/0123456789abcdef"),
+        client.get("/api/no-such-route"),
+    ]
+    statuses = [r.status_code for r in cases]
+    assert statuses == [422, 422, 422, 422, 404, 404]
+    for r in cases:
+        err = r.json()["error"]
+        assert set(err) == ERROR_KEYS and err["status"] == r.status_code and err["message"]
+
+
+def test_hidden_document_is_exactly_like_a_missing_one(client):
+    hidden = [row for row in _catalog() if row.get("disclosure") not in ("", "public")]
+    assert hidden
+    found = client.get("/api/search", params={"q": hidden[0]["title"], "size": 100}).json()
+    assert all(h["disclosure"] == "public" for h in found["hits"])
+    missing = client.get("/api/documents/0123456789abcdef")
+    assert missing.status_code == 404
+
+
+def test_paging_limits(client):
+    assert client.get("/api/search", params={"page": 200, "size": 100}).status_code == 400
+    assert client.get("/api/search", params={"page": 2, "size": 3}).status_code == 200
+
+
+def test_health_stats_suggest(client):
+    health = client.get("/api/health").json()
+    assert health["status"] == "ok" and health["backend"]["backend"] == "embedded"
+    stats = client.get("/api/stats").json()
+    public = sum(1 for row in _catalog() if row.get("disclosure", "public") in ("", "public"))
+    assert stats["documents"] >= public
+    sug = client.get("/api/suggest", params={"q": "中华人民"}).json()
+    assert sug["q"] == "中华人民" and isinstance(sug["suggestions"], list)
+
+
+def test_filters_by_category_and_date(client):
+    r = client.get(
+        "/api/search",
+        params={"category": "政策法规", "date_from": "2010-01-01", "date_to": "2019-12-31"},
+    ).json()
+    assert r["total"] > 0
+    for h in r["hits"]:
+        assert h["category"] == "政策法规" and "2010-01-01" <= h["date"] <= "2019-12-31"
