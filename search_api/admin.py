@@ -96,6 +96,7 @@ _UPLOAD_SCHEMA: dict[str, Any] = {
                         "file": {
                             "type": "array",
                             "items": {"type": "string", "format": "binary"},
+                            "minItems": 1,
                             "maxItems": MAX_FILES,
                             "description": "TXT, HTML, PDF or DOCX; the type is read from the "
                             "content, not the name",

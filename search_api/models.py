@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -137,11 +137,13 @@ class UploadResponse(BaseModel):
 
 
 class IngestRequest(BaseModel):
-    paths: list[str] = Field(
-        min_length=1,
-        max_length=50,
-        description="files or folders inside GOVSEARCH_INGEST_ROOTS (relative paths are "
-        "taken relative to the first root)",
+    paths: list[Annotated[str, Field(min_length=1, max_length=4096, pattern=r"^[^\x00]+$")]] = (
+        Field(
+            min_length=1,
+            max_length=50,
+            description="files or folders inside GOVSEARCH_INGEST_ROOTS (relative paths are "
+            "taken relative to the first root)",
+        )
     )
     disclosure: Literal["public", "on_request", "not_public", "draft"] | None = Field(
         default=None, description="for documents no catalog or folder name classifies"

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query as Q
+from pydantic import Field
 
 from govsearch.errors import BadRequest
 from search_api.deps import IndexDep, ViewerDep
@@ -73,16 +74,18 @@ def search(
     category: Annotated[list[str] | None, Q(max_length=20)] = None,
     agency: Annotated[list[str] | None, Q(max_length=20)] = None,
     validity: Annotated[list[str] | None, Q(max_length=5)] = None,
-    year: Annotated[list[int] | None, Q(max_length=50)] = None,
+    year: Annotated[list[Annotated[int, Field(ge=0, le=9999)]] | None, Q(max_length=50)] = None,
     disclosure: Annotated[
         list[str] | None, Q(max_length=4, description="staff only; anonymous callers see public")
     ] = None,
-    date_from: Annotated[str | None, Q(max_length=10, description="YYYY-MM-DD")] = None,
-    date_to: Annotated[str | None, Q(max_length=10, description="YYYY-MM-DD")] = None,
+    # Typed as dates so the OpenAPI spec says ``format: date`` and a bad one is a 422.
+    date_from: Annotated[dt.date | None, Q(description="YYYY-MM-DD")] = None,
+    date_to: Annotated[dt.date | None, Q(description="YYYY-MM-DD")] = None,
 ) -> dict:
     query = build_query(
-        viewer, q, page, size, sort, category, agency, validity, year, disclosure, date_from, date_to
-    )
+        viewer, q, page, size, sort, category, agency, validity, year, disclosure,
+        date_from.isoformat() if date_from else None, date_to.isoformat() if date_to else None,
+    )  # fmt: skip
     return index.search(query).to_dict()
 
 

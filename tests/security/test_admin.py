@@ -283,7 +283,7 @@ def test_ingest_paths_only_inside_the_roots(served, tmp_path):
         "message"
     ].replace("secret.txt", "X")
     _error(ingest("docs/missing.txt"), 404)
-    _error(ingest("docs\x00.txt"), 400)
+    _error(ingest("docs\x00.txt"), 422)
 
     # a symlink inside the root leading out of it
     os.symlink(outside / "secret.txt", inbox / "docs" / "link.txt")
