@@ -186,11 +186,14 @@ async def read_draft(request: Request, max_bytes: int) -> tuple[Draft, str]:
             form = await MultiPartParser(request.headers, _once(body), max_files=1).parse()
         except MultiPartException as exc:
             raise BadRequest(f"malformed multipart request: {exc.message}") from None
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise BadRequest("the multipart request needs a 'file' part with the draft")
-        data = await upload.read()
-        title, number = form.get("title", ""), form.get("doc_number", "")
+        try:  # the parts' temporary files are closed whatever the draft turns out to be
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                raise BadRequest("the multipart request needs a 'file' part with the draft")
+            data = await upload.read()
+            title, number = form.get("title", ""), form.get("doc_number", "")
+        finally:
+            await form.close()
         return await run_in_threadpool(
             draft_from_file,
             data,
