@@ -1,0 +1,201 @@
+"""``POST /api/duplicates`` through the real app, over a real index of corpus documents."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pytest
+
+from govsearch.keys import KeyStore
+from govsearch.settings import Settings
+from search_index.index import SearchIndex
+from tests.corpus import CORPUS, corpus_document, require_corpus
+from tests.search_index.dup_support import (
+    BACKENDS,
+    CANARY,
+    GOVCN,
+    HIDDEN,
+    backend,
+    date_changed,
+    documents,
+    load,
+    text_of,
+)
+
+MAX_UPLOAD = 2_000_000  # above every corpus file (the scanned PDF is the largest broken one)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def api(request, tmp_path_factory):
+    require_corpus()
+    # Starlette warns at import that its TestClient will want ``httpx2``; httpx works.
+    warnings.filterwarnings("ignore", message=".*httpx2.*")
+    from starlette.testclient import TestClient
+
+    from search_api.app import create_app
+
+    data = tmp_path_factory.mktemp("api")
+    with backend(request.param, data) as b:
+        load(b, documents())
+        settings = Settings(data_dir=data, max_upload_bytes=MAX_UPLOAD)
+        _, key = KeyStore(data).create("publisher")
+        app = create_app(settings, index=SearchIndex(b))
+        with TestClient(app) as client:
+            yield client, {"Authorization": f"Bearer {key}"}
+
+
+def _post(client, headers=None, **kw):
+    return client.post("/api/duplicates", headers=headers or {}, **kw)
+
+
+def _error(resp, status: int, code: str) -> str:
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "status", "data"}
+    assert body["error"]["code"] == code and body["error"]["status"] == status
+    return body["error"]["message"]
+
+
+def test_pasted_draft_with_a_changed_date(api):
+    client, _ = api
+    resp = _post(client, json={"text": date_changed(text_of(GOVCN))})
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["draft"]["format"] == "json" and body["draft"]["doc_number"] == "国办发〔2019〕6号"
+    top = body["candidates"][0]
+    assert top["path"] == GOVCN and top["reason"] == "near_copy"
+    assert top["similarity"] > 0.99 and "same_text" not in top["reasons"]
+    diff = top["diff"]
+    assert diff["only_facts_changed"] is True
+    assert {"kind": "date", "draft": "2020年1月22日", "existing": "2019年1月22日"} in diff["facts"]
+    changed = [op for op in diff["ops"] if op["op"] == "changed"]
+    assert changed and changed[0]["changes"][0]["kind"] == "date"
+
+
+def test_uploaded_files_in_every_format(api):
+    client, _ = api
+    indexed = {d.path for d in documents()}
+    import csv
+
+    with open(CORPUS / "files" / "manifest.csv", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["source_doc"] in indexed]
+    seen = set()
+    for r in rows:
+        name = r["path"].rsplit("/", 1)[-1]
+        resp = _post(client, files={"file": (name, (CORPUS / r["path"]).read_bytes())})
+        assert resp.status_code == 200, (r["path"], resp.text)
+        body = resp.json()
+        assert body["draft"]["format"] == r["format"]
+        assert body["candidates"][0]["path"] == r["source_doc"]
+        seen.add(r["format"])
+    assert "html" in seen
+
+
+def test_upload_with_title_and_docno_fields(api):
+    client, _ = api
+    text = "关于做好今年春季植树造林工作的通知\n各区县：请认真组织实施，确保按期完成任务。"
+    resp = _post(
+        client,
+        files={"file": ("draft.txt", text.encode("gb18030"))},
+        data={"doc_number": "国办发〔2019〕6号"},
+    )
+    assert resp.status_code == 200, resp.text
+    top = resp.json()["candidates"][0]
+    assert top["path"] == GOVCN and top["reasons"] == ["same_docno"] and top["diff"] is None
+
+
+def test_unrelated_draft_finds_nothing(api):
+    client, _ = api
+    text = "本市将继续推进老旧小区改造，计划改造小区一百个，惠及居民两万户。"
+    resp = _post(client, json={"text": text})
+    assert resp.status_code == 200 and resp.json()["candidates"] == []
+
+
+def test_anonymous_never_sees_a_non_public_document_staff_does(api):
+    client, staff = api
+    hidden = corpus_document(HIDDEN)
+    for payload in (
+        {"text": hidden.text + "\n" + CANARY},
+        {"text": hidden.text[:800]},
+        {"text": "通知正文。", "title": hidden.meta.title, "doc_number": hidden.meta.doc_number},
+    ):
+        resp = _post(client, json=payload)
+        assert resp.status_code == 200
+        body = resp.json()
+        assert all(c["disclosure"] == "public" for c in body["candidates"])
+        assert HIDDEN not in resp.text
+        shown = json.dumps(body["candidates"], ensure_ascii=False)
+        assert CANARY not in shown and hidden.meta.title not in shown
+    resp = _post(client, staff, json={"text": hidden.text + "\n" + CANARY})
+    top = resp.json()["candidates"][0]
+    assert top["path"] == HIDDEN and top["reason"] == "same_text"
+    assert top["disclosure"] == "not_public"
+    _error(_post(client, {"Authorization": "Bearer gs_nope_nope"}, json={"text": "x"}), 401,
+           "unauthorized")
+
+
+def test_bad_uploads_say_why(api):
+    client, _ = api
+    broken = CORPUS / "files" / "broken"
+    for name, words in (
+        ("broken_empty.txt", "empty"),
+        ("broken_empty.pdf", "empty"),
+        ("broken_scanned_no_text.pdf", "OCR"),
+        ("broken_truncated.pdf", "PDF"),
+        ("broken_not_a_zip.docx", "DOCX"),
+        ("broken_truncated.docx", "DOCX"),
+    ):
+        resp = _post(client, files={"file": (name, (broken / name).read_bytes())})
+        assert words in _error(resp, 422, "unprocessable_content"), name
+    png = b"\x89PNG\r\n\x1a\n" + bytes(100)
+    assert "PNG" in _error(_post(client, files={"file": ("scan.png", png)}), 415,
+                           "unsupported_media_type")
+    big = ("正文" * MAX_UPLOAD).encode()
+    _error(_post(client, files={"file": ("big.txt", big)}), 413, "payload_too_large")
+    _error(_post(client, json={"text": "正文" * MAX_UPLOAD}), 413, "payload_too_large")
+
+
+def test_bad_requests_say_why(api):
+    client, _ = api
+    _error(_post(client, content=b"plain", headers={"content-type": "text/plain"}), 415,
+           "unsupported_media_type")
+    _error(_post(client, content=b"{not json", headers={"content-type": "application/json"}),
+           400, "bad_request")
+    assert "text" in _error(_post(client, json={"txt": "x"}), 400, "bad_request")
+    _error(_post(client, json={"text": " \n "}), 422, "unprocessable_content")
+    _error(_post(client, json={"text": "。，！"}), 422, "unprocessable_content")
+    _error(_post(client, files={"other": ("a.txt", b"x")}), 400, "bad_request")
+    _error(_post(client), 415, "unsupported_media_type")
+    for query in ("threshold=0", "threshold=1.5", "limit=0", "limit=51", "threshold=x"):
+        resp = client.post(f"/api/duplicates?{query}", json={"text": "正文"})
+        _error(resp, 422, "invalid_parameters")
+
+
+def test_threshold_and_limit_parameters(api):
+    client, _ = api
+    text = text_of("docs/lawrefbook/shehuifa/lrb_02517.txt")
+    both = _post(client, json={"text": text}).json()["candidates"]
+    assert len(both) >= 2
+    one = client.post("/api/duplicates?limit=1&threshold=0.9", json={"text": text}).json()
+    assert len(one["candidates"]) == 1 and one["threshold"] == 0.9
+
+
+def test_openapi_schema_is_exact(api):
+    client, _ = api
+    spec = client.get("/openapi.json").json()
+    op = spec["paths"]["/api/duplicates"]["post"]
+    assert set(op["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
+    assert op["requestBody"]["content"]["application/json"]["schema"]["required"] == ["text"]
+    ok = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert ok.endswith("/DuplicateCheckResponse")
+    for status in ("400", "401", "413", "415", "422"):
+        assert op["responses"][status]["content"]["application/json"]["schema"]["$ref"].endswith(
+            "/ErrorResponse"
+        )
+    cand = spec["components"]["schemas"]["DuplicateCandidate"]["properties"]
+    assert {"id", "path", "title", "similarity", "containment", "reason", "diff"} <= set(cand)
+    from search_api.duplicates import DuplicateCheckResponse
+
+    body = _post(client, json={"text": date_changed(text_of(GOVCN))}).json()
+    DuplicateCheckResponse.model_validate(body)
