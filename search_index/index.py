@@ -12,9 +12,11 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from analyzers.normalize import normalize
 from govsearch.errors import BadRequest, NotFound
 from search_index.fields import FACET_FIELDS
 from search_index.highlight import find_spans, render, snippet
+from search_index.pinyin import matches_in
 from search_index.plan import Bool, Plan, Term
 from search_index.planner import plan as make_plan
 from search_index.protocol import Backend, IndexedDocument, WriteResult
@@ -86,12 +88,13 @@ class SearchIndex:
             doc = docs.get(h.id)
             if doc is None:  # deleted between search and fetch
                 continue
+            terms = _with_pinyin(plan.highlight, understood.pinyin, doc.title)
             hits.append(
                 Hit(
                     doc=doc,
                     score=h.score,
-                    snippet=snippet(doc.text, plan.highlight, query.snippet_chars, doc.normalized),
-                    title_html=render(doc.title, find_spans(doc.title, plan.highlight)),
+                    snippet=snippet(doc.text, terms, query.snippet_chars, doc.normalized),
+                    title_html=render(doc.title, find_spans(doc.title, terms)),
                 )
             )
         facets = {f: tuple(FacetValue(v, c) for v, c in values) for f, values in raw.facets.items()}
@@ -114,8 +117,11 @@ class SearchIndex:
             raise NotFound(f"no document with id {doc_id!r}", id=doc_id)
         return doc
 
-    def highlight_terms(self, q: str) -> tuple[str, ...]:
-        return make_plan(Query(q=q[:MAX_QUERY_CHARS]))[0].highlight
+    def highlight_terms(self, q: str, title: str = "") -> tuple[str, ...]:
+        """The terms of ``q`` to mark in a text; with ``title``, a pinyin query also marks the
+        words of the title it stands for (zfxxgk → 政府信息公开)."""
+        plan, understood = make_plan(Query(q=q[:MAX_QUERY_CHARS]))
+        return _with_pinyin(plan.highlight, understood.pinyin, title)
 
     def suggest(self, prefix: str, viewer: Viewer = ANONYMOUS, limit: int = 10) -> list[str]:
         """Titles and frequent title words for what was typed (Han or pinyin letters), ranked
@@ -149,6 +155,13 @@ class SearchIndex:
 
     def close(self) -> None:
         self.backend.close()
+
+
+def _with_pinyin(terms: tuple[str, ...], typed: tuple[str, ...], title: str) -> tuple[str, ...]:
+    """Highlight terms plus, for letters read as pinyin, the title words they stand for."""
+    if not typed or not title:
+        return terms
+    return terms + tuple(matches_in(normalize(title), typed))
 
 
 def _plausible_id(doc_id: str) -> bool:

@@ -122,3 +122,30 @@ def match_rank(title: str, typed: tuple[str, ...]) -> int:
     if any(t.startswith(joined) for t in text_tokens(title)):
         return 1
     return 2
+
+
+def matches_in(text: str, typed: tuple[str, ...]) -> list[str]:
+    """The parts of ``text`` that the typed letters stand for (to highlight them).
+
+    A part starts at a word and is the shortest run of characters whose joined pinyin or
+    initials equal what was typed, or start with it (the last syllable half typed).
+    """
+    joined = "".join(typed)
+    if not joined or not text:
+        return []
+    syl = char_syllables(text)
+    found: list[str] = []
+    for start in sorted({s for s, _ in _words(text)}):
+        if not syl[start]:
+            continue
+        full = initials = ""
+        for end in range(start, min(len(text), start + MAX_RUN_CHARS)):
+            if syl[end]:
+                full += syl[end]
+                initials += syl[end][0]
+            if full.startswith(joined) or initials == joined:
+                found.append(text[start : end + 1])
+                break
+            if not (joined.startswith(full) or joined.startswith(initials)):
+                break
+    return list(dict.fromkeys(found))

@@ -9,7 +9,13 @@ import pytest
 from analyzers.normalize import normalize
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
-from search_index.pinyin import as_pinyin_query, document_tokens, match_rank, text_tokens
+from search_index.pinyin import (
+    as_pinyin_query,
+    document_tokens,
+    match_rank,
+    matches_in,
+    text_tokens,
+)
 from search_index.plan import Bool, Prefix
 from search_index.planner import plan
 from search_index.prepare import prepare
@@ -65,6 +71,20 @@ def _has_pinyin(node) -> bool:
     if isinstance(node, Bool):
         return any(_has_pinyin(n) for n in node.must + node.should + node.must_not)
     return getattr(node, "field", None) == "pinyin"
+
+
+def test_matches_in_marks_what_the_letters_stand_for():
+    assert matches_in("中华人民共和国政府信息公开条例", ("zfxxgk",)) == ["政府信息公开"]
+    assert matches_in("关于推进政务公开工作的意见", ("zhengwu", "gongk")) == ["政务公开"]
+    assert matches_in("城市绿化条例", ("lvhua",)) == ["绿化"]
+    assert matches_in("城市绿化条例", ("zfxxgk",)) == []
+
+
+def test_pinyin_hits_are_highlighted(index):
+    res = index.search(Query(q="zfxxgk", size=3))
+    assert "<mark>政府信息公开</mark>" in res.hits[0].title_html
+    assert "<mark>" in res.hits[0].snippet
+    assert "政府信息公开" in index.highlight_terms("zfxxgk", res.hits[0].doc.title)
 
 
 def test_match_rank():
