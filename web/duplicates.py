@@ -169,7 +169,8 @@ async def _draft(request: Request, max_bytes: int) -> tuple[Draft, str, str]:
     text = form.get("text")
     if not isinstance(text, str) or not text.strip():
         raise BadRequest("请粘贴草稿正文，或选择一个文件上传。")
-    return Draft(text, title, number), "text", key
+    # browsers send a textarea with CRLF line ends; the draft is compared as typed, with LF
+    return Draft(text.replace("\r\n", "\n"), title, number), "text", key
 
 
 def _viewer(request: Request, viewer: Viewer, key: str) -> Viewer:

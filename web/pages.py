@@ -159,7 +159,7 @@ def document_page(
         SearchState(q=q) if q else None
     )
     back = back_state.query_string() if back_state else ""
-    terms = index.highlight_terms(q) if q else ()
+    terms = index.highlight_terms(q, doc.title) if q else ()
     text_html, matches = views.first_mark_anchor(highlight_all(doc.text, terms, doc.normalized))
     settings = request.app.state.settings
     original = None if layout.kiosk else original_file(settings.originals_dir, doc)

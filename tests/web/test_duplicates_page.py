@@ -6,9 +6,13 @@ import re
 
 import pytest
 
+from search_index.duplicates import Candidate
+from search_index.signatures import Overlap
+from search_index.textdiff import Change, DiffOp, TextDiff
 from tests.corpus import CORPUS
 from tests.web.conftest import ORIGINAL_NAME
 from tests.web.test_pages import Page, assert_no_inline_code
+from web.duplicates import candidate_view, summary
 
 
 def _edition(text: str) -> str:
@@ -26,21 +30,35 @@ def test_form_renders(client):
         assert field in p.labels_for
 
 
-def test_pasted_draft_finds_the_original_and_marks_changed_facts(client, web_corpus):
+def test_pasted_draft_finds_the_original_and_shows_what_differs(client, web_corpus):
     doc = web_corpus.docno_doc
     draft = _edition(doc.text)
     r = client.post("/duplicates", data={"text": draft})
     assert r.status_code == 200 and "no-store" in r.headers["cache-control"]
     assert f'href="/documents/{doc.id}"' in r.text
-    assert "只有" in r.text and "不同" in r.text  # only facts changed: a new edition
-    facts = re.search(r'<table class="dup-facts">.*?</table>', r.text, re.S)
-    assert facts and "<mark>2019" in facts.group(0) and "<mark>2024" in facts.group(0)
+    ops = re.search(r'<table class="dup-ops">.*?</table>', r.text, re.S)
+    assert ops and "国发〔2024〕5号" in ops.group(0) and "国发〔2019〕5号" in ops.group(0)
     api = client.post("/api/duplicates", json={"text": draft}).json()
     assert [c["id"] for c in api["candidates"]] == re.findall(
         r'<h3 id="dup-c\d+" class="dup-candidate__title"><a href="/documents/([0-9a-f]{16})"',
         r.text,
     )
-    assert "草稿正文" in r.text and "国发〔2024〕" in r.text  # the form keeps the draft
+    assert "国发〔2024〕" in r.text.split("</textarea>")[0]  # the form keeps the draft
+
+
+def test_changed_facts_are_marked(web_corpus):
+    doc = web_corpus.index.get(web_corpus.docno_doc.id)
+    change = Change("date", "2024年1月27日", "2019年1月27日")
+    op = DiffOp("changed", "于2024年1月27日印发<b>", "于2019年1月27日印发<b>", 1, (change,))
+    diff = TextDiff(
+        ops=(op,), equal=9, changed=1, added=0, removed=0, moved=0, changed_kinds={"date": 1}
+    )
+    c = Candidate(doc, Overlap(0.97, 0.98, 0.98, 500), ("near_copy",), diff)
+    view = candidate_view(c, "/documents/x")
+    assert view["facts"] == [("日期", "2019年1月27日", "2024年1月27日")]
+    assert view["ops"][0].draft_html == "于<mark>2024年1月27日</mark>印发&lt;b&gt;"
+    assert view["ops"][0].existing_html == "于<mark>2019年1月27日</mark>印发&lt;b&gt;"
+    assert "只有日期不同" in summary(c) and "相似度 97%" in summary(c)
 
 
 def test_uploaded_file(client, web_corpus):

@@ -23,7 +23,14 @@
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "检索建议");
     list.hidden = true;
-    row.appendChild(list);
+    var keyboard = document.getElementById("keyboard");
+    if (keyboard) {
+      // kiosk: below the on-screen keyboard, so suggestions never cover or move its keys
+      list.classList.add("suggestions--below");
+      keyboard.parentNode.insertBefore(list, keyboard.nextSibling);
+    } else {
+      row.appendChild(list);
+    }
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", list.id);

@@ -1,0 +1,432 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright, against the real app
+served by uvicorn on 127.0.0.1 over a real index of corpus documents.
+
+Covers searching and opening a document, a facet filter and Back, a Traditional query, a 文号
+query, suggestions by keyboard, kiosk pinyin typed on the on-screen keyboard, the kiosk idle
+reset (the previous patron's query, pages and storage really gone), printing on A4, pages
+without JavaScript, no console errors anywhere (under a strict Content-Security-Policy), and
+axe-core accessibility checks with zero serious or critical violations. Screenshots of every
+page go to ``tests/artifacts/screenshots/`` (desktop 1280, phone 390, kiosk).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import WebCorpus
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = REPO / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = REPO / "tests" / "artifacts" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+IDLE_SECONDS = 8  # kiosk idle timeout for these tests (the countdown shows for the last 4)
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+KIOSK = {"width": 1280, "height": 1024}
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def server(make_app) -> Iterator[str]:
+    """The real app on a free port of 127.0.0.1, in a background thread."""
+    import uvicorn
+
+    app = make_app(kiosk_idle_seconds=IDLE_SECONDS)
+
+    @app.middleware("http")
+    async def strict_csp(request, call_next):  # pages must work without 'unsafe-inline'
+        response = await call_next(request)
+        response.headers.setdefault("content-security-policy", CSP)
+        return response
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    port = srv.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(15)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium (apt-get install chromium; .ci/install does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def open_page(browser) -> Iterator[Callable[..., Any]]:
+    """New pages in fresh contexts; every console error or page error fails the test."""
+    contexts: list[Any] = []
+    errors: list[str] = []
+    allowed: list[re.Pattern[str]] = []
+
+    def make(viewport: dict[str, int] = DESKTOP, allow: tuple[str, ...] = (), **options: Any):
+        ctx = browser.new_context(
+            viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", **options
+        )
+        contexts.append(ctx)
+        allowed.extend(re.compile(a) for a in allow)
+        page = ctx.new_page()
+        page.set_default_timeout(15_000)
+        page.on(
+            "console",
+            lambda m: (
+                errors.append(f"console {m.type}: {m.text} @ {page.url}")
+                if m.type in ("error", "warning")
+                else None
+            ),
+        )
+        page.on("pageerror", lambda e: errors.append(f"page error: {e} @ {page.url}"))
+        return page
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+    unexpected = [e for e in errors if not any(a.search(e) for a in allowed)]
+    assert unexpected == [], unexpected
+
+
+def shot(page: Any, name: str, full: bool = True) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full)
+    return path
+
+
+def search(page: Any, text: str) -> None:
+    page.fill("#q", text)
+    with page.expect_navigation():
+        page.press("#q", "Enter")
+
+
+def total(page: Any) -> int:
+    return int(page.locator(".summary strong").inner_text().replace(",", ""))
+
+
+def axe_check(page: Any, what: str) -> list[dict[str, Any]]:
+    """Run axe-core (WCAG 2.1 A/AA rules) in the page; returns the serious/critical ones."""
+    if not AXE.exists():
+        pytest.skip("axe-core missing: npm install --prefix .ci axe-core@4 (.ci/install does)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))  # DevTools evaluation: CSP does not apply
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag',
+              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    bad = [
+        {
+            "page": what,
+            "id": v["id"],
+            "impact": v["impact"],
+            "nodes": [n["target"] for n in v["nodes"]],
+        }
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    return bad
+
+
+# -- citizens ------------------------------------------------------------------------------------
+def test_search_and_open_a_document(open_page, server):
+    page = open_page()
+    page.goto(server + "/")
+    shot(page, "desktop-home")
+    search(page, "政府信息公开条例")
+    assert total(page) > 0
+    first = page.locator(".result__title a").first
+    title = first.inner_text()
+    assert "政府信息公开" in title
+    assert page.locator(".result mark").count() > 0
+    shot(page, "desktop-results")
+    with page.expect_navigation():
+        first.click()
+    assert page.locator("h1.document__title").inner_text() == title
+    assert page.locator(".document__text mark").count() > 0
+    assert page.locator("table.meta th").all_inner_texts()[:3] == ["索引号", "文号", "发布机构"]
+    assert page.locator("[data-print]").is_visible()  # app.js shows the print button
+    shot(page, "desktop-document")
+    back = page.locator(".doc-nav__back")
+    with page.expect_navigation():
+        back.click()
+    assert page.locator(".result__title a").first.inner_text() == title
+
+
+def test_document_prints_on_a4(open_page, server, web_corpus: WebCorpus, tmp_path):
+    import pypdfium2
+
+    page = open_page()
+    page.goto(f"{server}/documents/{web_corpus.docno_doc.id}?q=国务院")
+    page.emulate_media(media="print")
+    shot(page, "desktop-document-print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator("[data-print]").is_visible()
+    pdf = tmp_path / "doc.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    doc = pypdfium2.PdfDocument(str(pdf))
+    try:
+        width, height = doc[0].get_size()
+        assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2, (width, height)  # A4 in pt
+        text = doc[0].get_textpage().get_text_range()
+        assert web_corpus.docno_doc.meta.title[:8] in text.replace("\r", "").replace("\n", "")
+        assert "检索词" not in text and "返回检索结果" not in text and "打印" not in text
+    finally:
+        doc.close()
+
+
+def test_facet_filter_and_back(open_page, server):
+    page = open_page()
+    page.goto(server + "/?q=条例")
+    before = total(page)
+    link = page.locator("#facet-category ~ ul .facet__link").first
+    count = int(link.locator(".facet__count").inner_text())
+    with page.expect_navigation():
+        link.click()
+    assert "category=" in page.url
+    assert total(page) == count
+    assert page.locator(".chip").count() == 1
+    page.go_back()
+    page.wait_for_load_state()
+    assert "category=" not in page.url and total(page) == before
+    page.go_forward()
+    page.wait_for_load_state()
+    assert "category=" in page.url and total(page) == count
+
+
+def test_traditional_query(open_page, server):
+    page = open_page()
+    page.goto(server + "/")
+    search(page, "個人資料保護")
+    understood = page.locator(".understood").inner_text()
+    assert "已按简体检索" in understood and "个人资料保护" in understood
+    trad = page.locator(".result__title a").all_inner_texts()
+    search(page, "个人资料保护")
+    assert trad and page.locator(".result__title a").all_inner_texts() == trad
+
+
+def test_doc_number_query(open_page, server, web_corpus: WebCorpus):
+    number = web_corpus.docno_doc.meta.doc_number
+    m = re.fullmatch(r"(.+?)〔(\d{4})〕(\d+)号", number)
+    assert m
+    page = open_page()
+    page.goto(server + "/")
+    search(page, f"{m.group(1)}({m.group(2)}){m.group(3)}号")
+    href = page.locator(".result__title a").first.get_attribute("href")
+    assert href and href.startswith(f"/documents/{web_corpus.docno_doc.id}")
+    assert "识别到文号" in page.locator(".understood").inner_text()
+
+
+def test_suggestions_by_keyboard(open_page, server):
+    page = open_page()
+    page.goto(server + "/")
+    page.locator("#q").press_sequentially("zfxx", delay=40)
+    options = page.locator("#q-suggestions [role=option]")
+    options.first.wait_for()
+    assert page.locator("#q").get_attribute("aria-expanded") == "true"
+    shot(page, "desktop-suggestions", full=False)
+    page.keyboard.press("ArrowDown")
+    active = page.locator("#q").get_attribute("aria-activedescendant")
+    chosen = page.locator(f"#{active}").inner_text()
+    assert "政府信息公开" in chosen
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("#q").input_value() == chosen
+    assert page.locator(".result__title a").first.inner_text() == chosen
+
+
+def test_pages_work_without_javascript(open_page, server):
+    page = open_page(java_script_enabled=False)
+    page.goto(server + "/")
+    search(page, "政务服务")
+    assert total(page) > 0
+    with page.expect_navigation():
+        page.locator("#facet-year ~ ul .facet__link").first.click()
+    assert "year=" in page.url
+    page.fill("#date_from", "2015-01-01")
+    with page.expect_navigation():
+        page.click(".date-range button")
+    assert "date_from=2015-01-01" in page.url and "year=" in page.url and "q=" in page.url
+
+
+def test_phone_layout(open_page, server, web_corpus: WebCorpus):
+    page = open_page(PHONE)
+    page.goto(server + "/")
+    shot(page, "phone-home", full=False)
+    search(page, "城市绿化")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "phone-results", full=False)
+    page.goto(f"{server}/documents/{web_corpus.docno_doc.id}?q=国务院")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "phone-document", full=False)
+
+
+def test_keyboard_navigation_and_visible_focus(open_page, server):
+    page = open_page()
+    page.goto(server + "/?q=条例")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("el => el === document.activeElement")
+    box = skip.bounding_box()
+    assert box and box["y"] >= 0  # visible when focused
+    page.keyboard.press("Enter")
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        style = page.evaluate(
+            """() => { const s = getComputedStyle(document.activeElement);
+                       return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; }"""
+        )
+        assert style[1] != "none" and float(style[2].rstrip("px")) >= 2, style
+
+
+# -- reading-room kiosk ----------------------------------------------------------------------------
+def type_on_screen(page: Any, text: str) -> None:
+    for ch in text:
+        if ch == " ":
+            page.click(".key[data-action=space]")
+        else:
+            page.click(f'.key[data-key="{ch}"]')
+
+
+def test_kiosk_pinyin_on_the_on_screen_keyboard(open_page, server):
+    page = open_page(KIOSK)
+    page.goto(server + "/kiosk")
+    keys = page.locator(".keyboard button")
+    assert keys.count() >= 40
+    for box in (keys.nth(i).bounding_box() for i in range(keys.count())):
+        assert box and box["width"] >= 44 and box["height"] >= 44
+    type_on_screen(page, "zhengfu xinxi")
+    assert page.locator("#q").input_value() == "zhengfu xinxi"
+    page.locator("#q-suggestions [role=option]").first.wait_for()
+    shot(page, "kiosk-start", full=False)
+    page.click(".key[data-action=backspace]")
+    assert page.locator("#q").input_value() == "zhengfu xinx"
+    page.click(".key[data-action=clear]")
+    type_on_screen(page, "zfxxgk")
+    with page.expect_navigation():
+        page.click(".key--search")
+    titles = page.locator(".result__title a").all_inner_texts()
+    assert titles and all("政府信息公开" in t for t in titles[:3]), (page.url, titles)
+    assert "拼音" in page.locator(".understood").inner_text()
+    shot(page, "kiosk-results", full=False)
+    # every link on the page stays in the kiosk
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    assert all(h.startswith(server + "/kiosk") for h in hrefs), hrefs
+
+
+def test_kiosk_idle_reset_clears_the_previous_patron(open_page, server):
+    page = open_page(KIOSK)
+    page.goto(server + "/kiosk")
+    start_length = page.evaluate("() => history.length")
+    page.evaluate(
+        "() => { localStorage.setItem('patron', 'a'); sessionStorage.setItem('patron', 'a'); }"
+    )
+    type_on_screen(page, "zfxxgk")
+    with page.expect_navigation():
+        page.click(".key--search")
+    with page.expect_navigation():
+        page.locator(".result__title a").first.click()
+    assert "/kiosk/documents/" in page.url
+    doc_url = page.url
+    # navigation replaced entries instead of adding them
+    assert page.evaluate("() => history.length") == start_length
+
+    warning = page.locator("#idle-warning")
+    warning.wait_for(state="visible", timeout=(IDLE_SECONDS + 2) * 1000)
+    assert int(page.locator("#idle-count").inner_text()) <= IDLE_SECONDS // 2
+    shot(page, "kiosk-idle-warning", full=False)
+    page.click("#idle-extend")
+    assert warning.is_hidden() and page.url == doc_url
+
+    page.wait_for_url(re.compile(r"/kiosk$"), timeout=(IDLE_SECONDS + 4) * 1000)
+    page.wait_for_load_state()
+    assert page.locator("#q").input_value() == ""
+    assert page.locator(".result").count() == 0
+    assert page.evaluate("() => localStorage.length + sessionStorage.length") == 0
+    assert "zfxxgk" not in page.content()
+    # Back cannot bring the previous patron's pages back
+    page.go_back()
+    page.wait_for_load_state()
+    assert re.search(r"/kiosk$", page.url), page.url
+    assert "zfxxgk" not in page.content() and page.locator(".result").count() == 0
+    assert "documents" not in page.evaluate("() => location.href")
+
+
+# -- staff ---------------------------------------------------------------------------------------
+def test_duplicate_check_page(open_page, server, web_corpus: WebCorpus):
+    page = open_page()
+    page.goto(server + "/duplicates")
+    page.fill("#dup-text", web_corpus.docno_doc.text.replace("2019", "2024"))
+    with page.expect_navigation():
+        page.click(".dup-form button[type=submit]")
+    shot(page, "desktop-duplicates")
+    assert page.locator(".dup-candidate").count() >= 1
+    page.click(".dup-diff summary")
+    assert "国发〔2024〕5号" in page.locator(".dup-ops").first.inner_text()
+
+
+# -- accessibility -------------------------------------------------------------------------------
+def test_accessibility(open_page, server, web_corpus: WebCorpus):
+    doc = web_corpus.docno_doc.id
+    pages = [
+        ("home", "/", DESKTOP),
+        ("results", "/?q=政府信息公开", DESKTOP),
+        ("filtered", "/?q=条例&category=政策法规&year=2019&sort=date_desc", DESKTOP),
+        ("zero", '/?q="绿化条例琥珀湾区"', DESKTOP),
+        ("document", f"/documents/{doc}?q=国务院", DESKTOP),
+        ("not found", "/documents/0123456789abcdef", DESKTOP),
+        ("duplicates", "/duplicates", DESKTOP),
+        ("phone results", "/?q=政府信息公开", PHONE),
+        ("phone document", f"/documents/{doc}?q=国务院", PHONE),
+        ("kiosk", "/kiosk", KIOSK),
+        ("kiosk results", "/kiosk?q=zfxxgk", KIOSK),
+        ("kiosk document", f"/kiosk/documents/{doc}?q=国务院", KIOSK),
+    ]
+    problems: list[dict[str, Any]] = []
+    for what, url, viewport in pages:
+        page = open_page(viewport, allow=(r"status of 404",))
+        page.goto(server + url)
+        problems += axe_check(page, what)
+        page.context.close()
+    # open states: suggestions and the kiosk idle warning
+    page = open_page(KIOSK)
+    page.goto(server + "/kiosk")
+    type_on_screen(page, "zfxx")
+    page.locator("#q-suggestions [role=option]").first.wait_for()
+    problems += axe_check(page, "kiosk suggestions")
+    page.locator("#idle-warning").wait_for(state="visible", timeout=(IDLE_SECONDS + 2) * 1000)
+    problems += axe_check(page, "kiosk idle warning")
+    assert problems == []
