@@ -43,7 +43,8 @@ def baseline_plan(q: str) -> Plan:
 
 def main() -> None:
     index, _ = corpus_index()
-    queries = [json.loads(line) for line in (REPO / "bench" / "queries.jsonl").open(encoding="utf-8")]
+    path = REPO / "bench" / "queries.jsonl"
+    queries = [json.loads(line) for line in path.open(encoding="utf-8")]
     rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
     per_query = []
     for item in queries:

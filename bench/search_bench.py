@@ -2,7 +2,7 @@
 
     python bench/search_bench.py real            # ingest ../shared/corpus/docs (3 runs)
     python bench/search_bench.py gen100k         # ingest the 100k generated corpus (1 run)
-    python bench/search_bench.py latency         # search at 100k: in-process, HTTP, brute force, RSS
+    python bench/search_bench.py latency         # search at 100k: in-process, HTTP, brute, RSS
 
 `gen100k` expects `python bench/gen_corpus.py --n 100000 --scale 0.25` to have written
 bench/out/gen100k first. Every figure is a median; the machine is shared (2 cores), so the
@@ -152,7 +152,8 @@ def bench_latency(rounds: int = 3) -> None:
     p50, p95 = pct(inproc, 50), pct(inproc, 95)
     print(f"| at {n_docs:,} docs ({len(queries)} queries × {rounds} rounds) | p50 ms | p95 ms |")
     print("|---|---:|---:|")
-    print(f"| in-process (`SearchIndex.search`: top 10, snippets, facets) | {p50:.1f} | {p95:.1f} |")
+    print(f"| in-process (`SearchIndex.search`: top 10, snippets, facets) | {p50:.1f} | "
+          f"{p95:.1f} |")
     print(f"| HTTP on loopback (`GET /api/search`, one client) | {pct(http, 50):.1f} | "
           f"{pct(http, 95):.1f} |")
     print(f"| brute-force substring scan of the same texts in RAM ({len(sample)} queries) | "

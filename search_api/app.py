@@ -13,7 +13,7 @@ from search_index.index import SearchIndex
 
 
 def create_app(settings: Settings | None = None, index: SearchIndex | None = None) -> FastAPI:
-    """Build the app; ``index`` may be given (tests, benchmarks), else it is opened from settings."""
+    """Build the app; ``index`` may be given (tests, benchmarks), else opened from settings."""
     settings = settings or Settings.from_env()
     if index is None:
         from govsearch.backends import open_index

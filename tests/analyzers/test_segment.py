@@ -50,4 +50,5 @@ def test_question_is_several_words():
 
 
 def test_punctuation_and_spaces_are_dropped():
-    assert all(w.strip() and w not in "，。、（）" for w in index_words("第一条，为了（规范） 管理。"))
+    words = index_words("第一条，为了（规范） 管理。")
+    assert all(w.strip() and w not in "，。、（）" for w in words)

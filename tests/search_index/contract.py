@@ -70,7 +70,9 @@ class BackendContract:
         ix = SearchIndex(backend)
         doc = documents[5]
         list(backend.write([prepare(doc, "s")]))
-        changed = dataclasses.replace(doc, text="替换后的正文：城市绿化养护标准", content_hash="ab" * 32)
+        changed = dataclasses.replace(
+            doc, text="替换后的正文：城市绿化养护标准", content_hash="ab" * 32
+        )
         assert all(r.ok for r in backend.write([prepare(changed, "s")]))
         assert ix.count(STAFF) == 1
         assert ix.search(Query(q='"绿化养护"', viewer=STAFF)).total == 1
