@@ -15,18 +15,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from ingest.catalog import Catalog, CatalogEntry, load_catalog
+from ingest.catalog import DISCLOSURE_VALUES, Catalog, CatalogEntry, load_catalog
 from ingest.document import DISCLOSURES, Document
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.formats import registry
 from ingest.metadata import derive_meta
 
-FOLDER_DISCLOSURE: dict[str, str] = {
-    "public": "public", "on_request": "on_request", "not_public": "not_public",
-    "draft": "draft", "主动公开": "public", "依申请公开": "on_request",
-    "不予公开": "not_public", "草稿": "draft", "主動公開": "public",
-    "依申請公開": "on_request", "不予公開": "not_public",
-}  # fmt: skip
+# A folder is named after a level exactly as a catalog cell would state it.
+FOLDER_DISCLOSURE: dict[str, str] = DISCLOSURE_VALUES
 MAX_FILE_BYTES = int(os.environ.get("GOVSEARCH_MAX_FILE_MB", "200")) * 1024 * 1024
 
 
