@@ -2,13 +2,13 @@
 
 Reading-room kiosks have no IME: a patron types ``zhengwu gongkai``, ``zhengwugongkai`` or the
 initials ``zwgk`` for 政务公开. At index time the title and the key terms of a document are cut
-into words (jieba search mode, so the parts of a long word count too) and each word becomes its
-full pinyin (``zhengwu``) and its initials (``zw``); the text from each word start on (up to
-:data:`MAX_RUN_CHARS` characters) also becomes one joined token (``zhengwugongkaigongzuo…``,
-``zwgkgz…``). A typed string, spaces removed, is then a *prefix* of a run token exactly when the
-text holds those words in order from a word boundary (the last one perhaps half typed) — so any
-number of words, with or without spaces, is one ``Prefix`` query, and the per-word tokens give
-BM25 something to rank on.
+into words (jieba search mode, so the parts of a long word count too) and every run of whole
+words (up to :data:`MAX_RUN_CHARS` characters) becomes one token of its joined full pinyin and
+one of its initials: 政务 → ``zhengwu`` ``zw``, 政务公开 → ``zhengwugongkai`` ``zwgk``, and so on.
+A typed string, spaces removed, is then a *prefix* of a run token exactly when the text holds
+those words in order from a word boundary (the last one perhaps half typed) — so any number of
+words, with or without spaces, is one ``Prefix`` query — and a string typed to a word's end is
+an exact token that BM25 ranks.
 
 Key terms (the catalog's 主题词 and the most frequent words of the body) are indexed the same way
 with a ``_`` mark, so they find documents but rank below titles.
@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -37,16 +38,18 @@ KEY_MARK = "_"  # prefix of tokens that come from key terms rather than the titl
 _PINYIN_QUERY = re.compile(r"[a-z]+(?:[ '][a-z]+)*")
 
 
-def char_syllables(text: str) -> list[str]:
+@lru_cache(maxsize=100_000)
+def char_syllables(text: str) -> tuple[str, ...]:
     """One toneless syllable per character of ``text`` ("" for non-Han characters).
 
     pypinyin reads the whole text with its phrase dictionary (银行 → yin hang, 重庆 → chong qing)
-    and returns exactly one item per character when non-Han runs are padded like this.
+    and returns exactly one item per character when non-Han runs are padded like this. Cached:
+    key terms (the frequent words of bodies) repeat from document to document.
     """
     out = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chunk: [""] * len(chunk))
     if len(out) != len(text):  # never seen on the corpus; fall back to character by character
         out = [lazy_pinyin(c, style=Style.NORMAL)[0] if is_han(c) else "" for c in text]
-    return [x if x.isalpha() and x.isascii() else "" for x in out]
+    return tuple(x if x.isalpha() and x.isascii() else "" for x in out)
 
 
 def _words(text: str) -> list[tuple[int, int]]:
@@ -55,27 +58,42 @@ def _words(text: str) -> list[tuple[int, int]]:
     return [(s, e) for _, s, e in index_words_with_offsets(text)]
 
 
-def _join(syl: list[str]) -> tuple[str, str]:
+def _join(syl: tuple[str, ...]) -> tuple[str, str]:
     kept = [x for x in syl if x]
     return "".join(kept), "".join(x[0] for x in kept)
 
 
 def text_tokens(text: str) -> list[str]:
-    """Index tokens of one normalised text: per word full + initials, and every word run."""
+    """Index tokens of one normalised text: the joined full pinyin and initials of every run of
+    whole words (up to :data:`MAX_RUN_CHARS` characters), single words included.
+
+    Every run is its own token so that typing a whole run (zfxxgk for 政府信息公开) is an exact
+    term BM25 can rank (shorter titles first), not only a prefix; a half-typed last word is
+    still a prefix of some run.
+    """
     syl = char_syllables(text)
     spans = _words(text)
+    ends = sorted({e for _, e in spans})
     out: list[str] = []
-    for s, e in spans:
-        full, initials = _join(syl[s:e])
-        if full:
-            out.append(full)
-            if len(initials) > 1:
-                out.append(initials)
     for start in sorted({s for s, _ in spans}):
-        run = syl[start : start + MAX_RUN_CHARS]
-        full, initials = _join(run)
-        if len(initials) > 1:
-            out.extend((full, initials))
+        if not syl[start]:
+            continue
+        full: list[str] = []
+        initials: list[str] = []
+        pos = start
+        for end in ends:
+            if end <= start:
+                continue
+            if end - start > MAX_RUN_CHARS:
+                break
+            for x in syl[pos:end]:  # extend the run by the next word (built up once)
+                if x:
+                    full.append(x)
+                    initials.append(x[0])
+            pos = end
+            out.append("".join(full))
+            if len(initials) > 1:
+                out.append("".join(initials))
     return list(dict.fromkeys(out))
 
 
