@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from analyzers.normalize import normalize
 from tests.web.conftest import WebCorpus
 
 pytestmark = pytest.mark.browser
@@ -271,7 +272,7 @@ def test_suggestions_by_keyboard(open_page, server):
 def test_pages_work_without_javascript(open_page, server):
     page = open_page(java_script_enabled=False)
     page.goto(server + "/")
-    search(page, "政务服务")
+    search(page, "条例")
     assert total(page) > 0
     with page.expect_navigation():
         page.locator("#facet-year ~ ul .facet__link").first.click()
@@ -286,7 +287,7 @@ def test_phone_layout(open_page, server, web_corpus: WebCorpus):
     page = open_page(PHONE)
     page.goto(server + "/")
     shot(page, "phone-home", full=False)
-    search(page, "城市绿化")
+    search(page, "失业保险")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "phone-results", full=False)
     page.goto(f"{server}/documents/{web_corpus.docno_doc.id}?q=国务院")
@@ -339,7 +340,8 @@ def test_kiosk_pinyin_on_the_on_screen_keyboard(open_page, server):
     with page.expect_navigation():
         page.click(".key--search")
     titles = page.locator(".result__title a").all_inner_texts()
-    assert titles and all("政府信息公开" in t for t in titles[:3]), (page.url, titles)
+    assert titles and all("政府信息公开" in normalize(t) for t in titles[:3]), titles
+    assert "中华人民共和国政府信息公开条例" in [normalize(t) for t in titles[:3]]
     assert "拼音" in page.locator(".understood").inner_text()
     shot(page, "kiosk-results", full=False)
     # every link on the page stays in the kiosk
@@ -395,7 +397,8 @@ def test_duplicate_check_page(open_page, server, web_corpus: WebCorpus):
     shot(page, "desktop-duplicates")
     assert page.locator(".dup-candidate").count() >= 1
     page.click(".dup-diff summary")
-    assert "国发〔2024〕5号" in page.locator(".dup-ops").first.inner_text()
+    number = web_corpus.docno_doc.meta.doc_number.replace("2019", "2024")
+    assert number in page.locator(".dup-ops").first.inner_text()
 
 
 # -- accessibility -------------------------------------------------------------------------------
