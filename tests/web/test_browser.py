@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from analyzers.normalize import normalize
+from search_index.query import Query
 from tests.web.conftest import WebCorpus
 
 pytestmark = pytest.mark.browser
@@ -36,6 +37,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=zh-CN",  # the browser's own strings (date fields, file pickers) in Chinese
 ]
 IDLE_SECONDS = 8  # kiosk idle timeout for these tests (the countdown shows for the last 4)
 CSP = (
@@ -55,6 +57,7 @@ def server(make_app) -> Iterator[str]:
     import uvicorn
 
     app = make_app(kiosk_idle_seconds=IDLE_SECONDS)
+    app.state.index.search(Query(q="条例 zfxx"))  # load the dictionaries, as a running server has
 
     @app.middleware("http")
     async def strict_csp(request, call_next):  # pages must work without 'unsafe-inline'
@@ -174,6 +177,7 @@ def test_search_and_open_a_document(open_page, server):
     assert "政府信息公开" in title
     assert page.locator(".result mark").count() > 0
     shot(page, "desktop-results")
+    shot(page, "desktop-results-top", full=False)
     with page.expect_navigation():
         first.click()
     assert page.locator("h1.document__title").inner_text() == title
