@@ -14,7 +14,18 @@ from typing import Any
 from ingest.document import CatalogMeta, Document
 from search_index.embedded import SCHEMA_VERSION
 from search_index.fields import INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
-from search_index.plan import Bool, MatchAll, MatchNone, Node, Phrase, Plan, Range, Regex, Term
+from search_index.plan import (
+    Bool,
+    MatchAll,
+    MatchNone,
+    Node,
+    Phrase,
+    Plan,
+    Prefix,
+    Range,
+    Regex,
+    Term,
+)
 from search_index.protocol import IndexedDocument
 from search_index.stored import stored_metadata
 
@@ -67,6 +78,9 @@ def compile_node(node: Node) -> dict[str, Any]:
     if isinstance(node, Regex):
         # flags NONE: no Lucene extensions (@ & ~ <>), like the plain regex tantivy runs
         return {"regexp": {node.field: {"value": node.pattern, "flags": "NONE", "boost": boost}}}
+    if isinstance(node, Prefix):
+        # constant score, like tantivy's automaton (regex) query the embedded backend runs
+        return {"prefix": {node.field: {"value": node.value, "boost": boost}}}
     if isinstance(node, Range):
         lo = node.lo if node.lo is not None else DATE_MIN
         hi = node.hi if node.hi is not None else DATE_MAX

@@ -157,6 +157,21 @@ class BackendContract:
         for h in _all_hits(index, '条例 -"人民代表大会"'):
             assert "人民代表大会" not in strip_skippable(normalize(h.doc.text))
 
+    def test_pinyin_and_initials_find_titles(self, index, documents):
+        from pypinyin import Style, lazy_pinyin
+
+        title = next(
+            d.meta.title for d in documents
+            if d.meta.disclosure == "public" and "条例" in d.meta.title and len(d.meta.title) > 6
+        )
+        head = normalize(title)[:4]
+        full = "".join(lazy_pinyin(head))
+        initials = "".join(lazy_pinyin(head, style=Style.FIRST_LETTER))
+        for typed in (full, " ".join(lazy_pinyin(head)), initials, full[:-1]):
+            hits = _all_hits(index, typed)
+            assert any(normalize(h.doc.title) == normalize(title) for h in hits), typed
+            assert all(h.doc.disclosure == "public" for h in hits)
+
     def test_malformed_queries_are_text(self, index):
         for q in ['"', '"条例', "- OR", "title:", "((", "OR 条例 OR", "docno:", "\x00\x1f"]:
             index.search(Query(q=q))
