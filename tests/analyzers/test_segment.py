@@ -15,7 +15,8 @@ def jieba_with_userdict():
     tk = jieba.Tokenizer()
     path = resources.files("analyzers").joinpath("data", "userdict.txt")
     if path.is_file():
-        tk.load_userdict(str(path))
+        with path.open("rb") as fh:  # a path would be opened by jieba and never closed
+            tk.load_userdict(fh)
     load_user_dictionary()
     return tk
 
