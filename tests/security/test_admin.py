@@ -332,3 +332,59 @@ def test_delete_removes_document_and_uploaded_file(served):
 def test_reindex_without_backend_support_is_501(served):
     err = _error(served.client.post("/api/reindex", headers=served.staff), 501)
     assert "cannot reindex" in err["message"]
+
+
+# -- original-file downloads -----------------------------------------------------------------
+def test_original_download_cannot_leave_the_originals_folder(tmp_path):
+    """Stored paths are crafted to escape: absolute, ``..``, a symlink out. Each is a 404."""
+    import dataclasses
+
+    from search_index.prepare import prepare
+    from tests.corpus import corpus_document, sample_paths
+
+    require_corpus()
+    originals = tmp_path / "originals"
+    (originals / "sub").mkdir(parents=True)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-CONTENT", encoding="utf-8")
+    (originals / "sub" / "ok.txt").write_text("原件内容", encoding="utf-8")
+    os.symlink(secret, originals / "sub" / "link.txt")
+    settings = Settings(data_dir=tmp_path / "data", originals_dir=originals)
+    backend = EmbeddedIndex(settings.data_dir)
+    base = corpus_document(sample_paths(1, seed=1)[0])
+    crafted = {
+        "ok": "sub/ok.txt",
+        "dotdot": "../secret.txt",
+        "deep": "sub/../../secret.txt",
+        "abs": str(secret),
+        "link": "sub/link.txt",
+        "backslash": "..\\secret.txt",
+        "nul": "sub/ok.txt\x00.pdf",
+    }
+    ids = {}
+    for n, (name, path) in enumerate(crafted.items()):
+        doc_id = f"{n:016x}"
+        doc = dataclasses.replace(base, id=doc_id, path=path)
+        assert all(r.ok for r in backend.write([prepare(doc, "crafted")]))
+        ids[name] = doc_id
+    s = serve(settings, SearchIndex(backend))
+    if s.client.get("/").status_code == 404:
+        pytest.skip("no web pages in this build")
+    ok = s.client.get(f"/documents/{ids['ok']}/original")
+    if ok.status_code == 404:
+        pytest.skip("no original-file download in this build")
+    assert ok.status_code == 200 and "原件内容" in ok.text
+    for name, doc_id in ids.items():
+        if name == "ok":
+            continue
+        r = s.client.get(f"/documents/{doc_id}/original")
+        assert r.status_code == 404, (name, r.status_code)
+        assert "SECRET-CONTENT" not in r.text
+    for probe in (
+        "/documents/..%2F..%2Fsecret.txt/original",
+        "/static/..%2F..%2Fsecret.txt",
+        "/static/../../secret.txt",
+        "/documents/%2e%2e/original",
+    ):
+        r = s.client.get(probe)
+        assert r.status_code in (400, 404, 422) and "SECRET-CONTENT" not in r.text, probe
