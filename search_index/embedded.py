@@ -78,7 +78,7 @@ class EmbeddedIndex:
     def __init__(self, data_dir: Path, *, writer_heap: int = 256_000_000, threads: int = 2):
         self.path = Path(data_dir) / "index"
         self.path.mkdir(parents=True, exist_ok=True)
-        self.texts = TextStore(Path(data_dir) / "texts")
+        self.texts = TextStore(Path(data_dir) / "texts.sqlite")
         self.schema = _schema()
         self._check_version()
         self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
@@ -171,7 +171,7 @@ class EmbeddedIndex:
             try:
                 for item in docs:
                     try:
-                        self.texts.put(
+                        self.texts.stage(
                             item.doc.id, item.doc.content_hash, item.doc.text, item.normalized
                         )
                         writer.delete_documents_by_term("id", item.doc.id)
@@ -181,9 +181,11 @@ class EmbeddedIndex:
                         yield WriteResult(item.doc.id, item.doc.path, False, str(exc))
                         continue
                     if len(pending) >= commit_every:
+                        self.texts.flush()
                         writer.commit()
                         yield from pending
                         pending = []
+                self.texts.flush()
                 writer.commit()
                 yield from pending
                 pending = []
@@ -192,6 +194,7 @@ class EmbeddedIndex:
             finally:
                 if pending:  # the consumer stopped early or a commit failed: not durable
                     writer.rollback()
+                    self.texts.discard()
                 writer.wait_merging_threads()
         self._reload(force=True)
 
@@ -205,8 +208,7 @@ class EmbeddedIndex:
                 for i in ids:
                     writer.delete_documents_by_term("id", i)
                 writer.commit()
-                for i in ids:
-                    self.texts.delete(i)
+                self.texts.delete(ids)
             finally:
                 writer.wait_merging_threads()
         self._reload(force=True)
@@ -319,8 +321,8 @@ class EmbeddedIndex:
         for i, v in raw.items():
             meta = json.loads(bytes(v["meta"]))
             version = meta.get("content_hash", "")
-            text = self.texts.get(i, version) or ""
-            out[i] = stored_document(meta, text, self.texts.get_normalized(i, version))
+            text, norm = self.texts.get(i, version) or ("", None)
+            out[i] = stored_document(meta, text, norm)
         return out
 
     def stored_extra(self, ids: list[str]) -> dict[str, dict[str, Any]]:

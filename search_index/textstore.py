@@ -1,78 +1,105 @@
-"""Full texts of the embedded index, one file per document version, outside tantivy.
+"""Full texts of the embedded index, in one SQLite file beside the tantivy index.
 
 Measured: fetching ten hits from tantivy's compressed doc store with their texts cost ~5 ms
-(whole blocks of large laws are decompressed); reading ten files from the page cache costs a
-fraction of that. The normalised text is kept too when it is aligned with the original
-(same length, the common case), so snippets need no normalisation at query time.
+(whole blocks of large laws are decompressed); a primary-key read from SQLite costs tens of
+microseconds. A file per document was tried first and lost: creating two files per document
+cost 0.1–0.8 ms each on these disks, more than analysing the document. The normalised text is
+kept too when it is aligned with the original (same length, the common case), so snippets
+need no normalisation at query time.
 
-Files are named by document id *and* content hash, so a crash between writing a new text and
-committing the index leaves the committed version's text intact; superseded versions are
-removed by :meth:`TextStore.collect_garbage` after a commit.
+Rows are keyed by document id *and* content version, and a batch is committed before the
+index commit that refers to it: a crash between the two leaves the committed version's text
+in place. Superseded versions are removed by :meth:`TextStore.collect_garbage` after the
+index commit. WAL mode lets the server read while an ingest writes.
 """
 
 from __future__ import annotations
 
-import os
+import sqlite3
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
 from analyzers.normalize import normalize
 
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS texts (
+    id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    text TEXT NOT NULL,
+    norm TEXT,
+    PRIMARY KEY (id, version)
+) WITHOUT ROWID
+"""
+
 
 class TextStore:
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._pending: list[tuple[str, str, str, str | None]] = []
+        with self._conn() as conn:
+            conn.execute(_SCHEMA)
 
-    def _path(self, doc_id: str, version: str, ext: str) -> Path:
-        return self.root / doc_id[:2] / f"{doc_id}.{version[:16]}.{ext}"
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
 
-    def put(self, doc_id: str, version: str, text: str, normalized: str | None = None) -> None:
-        """Write atomically (temp file + rename)."""
+    def stage(self, doc_id: str, version: str, text: str, normalized: str | None = None) -> None:
+        """Queue a text for the next :meth:`flush`."""
         norm = normalized if normalized is not None else normalize(text)
-        (self.root / doc_id[:2]).mkdir(exist_ok=True)
-        for ext, value in (("txt", text), ("norm", norm if len(norm) == len(text) else None)):
-            target = self._path(doc_id, version, ext)
-            if value is None:
-                target.unlink(missing_ok=True)
-                continue
-            tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
-            tmp.write_text(value, encoding="utf-8")
-            os.replace(tmp, target)
+        self._pending.append((doc_id, version[:16], text, norm if len(norm) == len(text) else None))
+        if len(self._pending) >= 500:  # rows are keyed by version: writing early is harmless
+            self.flush()
 
-    def get(self, doc_id: str, version: str) -> str | None:
-        try:
-            return self._path(doc_id, version, "txt").read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
+    def flush(self) -> None:
+        """Write the queued texts in one transaction (call before the index commit)."""
+        if not self._pending:
+            return
+        conn = self._conn()
+        conn.execute("BEGIN")
+        conn.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?)", self._pending)
+        conn.execute("COMMIT")
+        self._pending = []
 
-    def get_normalized(self, doc_id: str, version: str) -> str | None:
-        """The aligned normalised text, or None when it is not aligned (or missing)."""
-        try:
-            return self._path(doc_id, version, "norm").read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
+    def discard(self) -> None:
+        self._pending = []
 
-    def delete(self, doc_id: str) -> None:
-        for p in (self.root / doc_id[:2]).glob(f"{doc_id}.*"):
-            p.unlink(missing_ok=True)
+    def get(self, doc_id: str, version: str) -> tuple[str, str | None] | None:
+        """``(text, aligned normalised text or None)`` of one version, or None."""
+        row = self._conn().execute(
+            "SELECT text, norm FROM texts WHERE id = ? AND version = ?", (doc_id, version[:16])
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def delete(self, ids: Iterable[str]) -> None:
+        conn = self._conn()
+        conn.execute("BEGIN")
+        conn.executemany("DELETE FROM texts WHERE id = ?", [(i,) for i in ids])
+        conn.execute("COMMIT")
 
     def collect_garbage(self, live: dict[str, str]) -> int:
-        """Remove texts of versions not in ``live`` (id → 16-hex version); returns files removed."""
-        removed = 0
-        for folder in self.root.iterdir():
-            if not folder.is_dir():
-                continue
-            for p in folder.iterdir():
-                parts = p.name.split(".")
-                if len(parts) >= 3 and live.get(parts[0]) == parts[1] and ".tmp" not in p.name:
-                    continue
-                p.unlink(missing_ok=True)
-                removed += 1
-        return removed
+        """Remove texts of versions not in ``live`` (id → 16-hex version); returns rows removed."""
+        conn = self._conn()
+        stale = [
+            (i, v)
+            for i, v in conn.execute("SELECT id, version FROM texts")
+            if live.get(i) != v
+        ]
+        if stale:
+            conn.execute("BEGIN")
+            conn.executemany("DELETE FROM texts WHERE id = ? AND version = ?", stale)
+            conn.execute("COMMIT")
+        return len(stale)
 
-    def ids(self) -> Iterable[str]:
-        for folder in self.root.iterdir():
-            if folder.is_dir():
-                for p in folder.iterdir():
-                    yield p.name.split(".")[0]
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
