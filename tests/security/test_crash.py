@@ -197,23 +197,25 @@ def _check_index(
         index.close()
 
 
-def _written_since(texts: Path, since: float) -> int:
-    """Text files the running ingest has written (they are put just before its commit)."""
-    n = 0
-    for p in texts.glob("*/*.txt"):
+def _committing(data: Path, since: float) -> bool:
+    """True once the running ingest flushes its texts: it does so just before the index
+    commit (tantivy writes its segment files all along, so they say nothing)."""
+    for name in ("texts.sqlite", "texts.sqlite-wal"):
         try:
-            n += p.stat().st_mtime >= since
+            st = (data / name).stat()
         except FileNotFoundError:
-            pass
-    return n
+            continue
+        if st.st_mtime >= since and st.st_size > 0:
+            return True
+    return False
 
 
 def _kill_runs(
     cmd: list[str], data: Path, rng: random.Random, full: float, prepare, check
 ) -> list[str]:
     """``KILLS`` runs of ``cmd``, each SIGKILLed with its worker processes. Even runs die at a
-    random moment of the run; odd ones within 0.3 s after their last text is written: while
-    the index commits and cleans up, the moment most likely to tear."""
+    random moment of the run; odd ones within 0.25 s of flushing their texts: while the index
+    commits and cleans up, the moment most likely to tear."""
     log = []
     for i in range(KILLS):
         to_write = prepare(i)
@@ -227,10 +229,10 @@ def _kill_runs(
             when = f"at {delay:.1f}s"
         else:
             while proc.poll() is None and time.time() - started < 3 * full:
-                if _written_since(data / "texts", started) >= to_write:
+                if _committing(data, started):
                     break
-                time.sleep(0.02)
-            delay = time.time() - started + rng.uniform(0.0, 0.3)
+                time.sleep(0.01)
+            delay = time.time() - started + rng.uniform(0.0, 0.25)
             when = f"at {delay:.1f}s, near the commit"
         try:
             proc.wait(timeout=max(0.0, delay - (time.time() - started)))
@@ -388,3 +390,49 @@ def test_searches_during_reingest_of_changed_files_see_whole_versions(tmp_path: 
             t.join(timeout=60)
     assert not problems, problems[:10]
     assert checked[0] > 100
+
+
+def test_fetch_during_constant_reingest_never_returns_a_torn_text(tmp_path: Path) -> None:
+    """A reader that looks a document up just before a new version is committed (and the old
+    text collected) must get the new version whole, never an empty text."""
+    import dataclasses
+
+    from search_index.prepare import prepare
+    from tests.corpus import corpus_document
+
+    require_corpus()
+    writer = EmbeddedIndex(tmp_path)
+    base = [corpus_document(p) for p in sample_paths(5, seed=21)]
+    assert all(r.ok for r in writer.write(prepare(d, "s") for d in base))
+    texts: dict[str, str] = {d.content_hash: d.text for d in base}
+    stop = threading.Event()
+    torn: list[str] = []
+    fetched = [0]
+
+    def reader() -> None:
+        ix = EmbeddedIndex(tmp_path)
+        ids = [d.id for d in base]
+        while not stop.is_set():
+            for doc in ix.fetch(ids).values():
+                fetched[0] += 1
+                if not doc.text or texts.get(doc.content_hash, doc.text) != doc.text:
+                    torn.append(doc.id)
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        for k in range(120):
+            batch = []
+            for d in base:
+                text = d.text + f"\n第{k}次修订。"
+                digest = hashlib.sha256(text.encode()).hexdigest()
+                texts[digest] = text
+                batch.append(dataclasses.replace(d, text=text, content_hash=digest))
+            assert all(r.ok for r in writer.write(prepare(d, "s") for d in batch))
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+    assert fetched[0] > 1000
+    assert not torn, f"{len(torn)} torn reads of {fetched[0]}"
