@@ -272,7 +272,12 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
             fh.write(data)
         stored.append((target, disclosure, values))
         shown[target] = (name, fmt, len(data))
-    report, written = await run_in_threadpool(ingest_stored, index, folder, stored)
+    try:
+        report, written = await run_in_threadpool(ingest_stored, index, folder, stored)
+    except BaseException:  # e.g. 409 while a CLI ingest holds the writer: keep no orphans
+        for target in shown:
+            (folder / target).unlink(missing_ok=True)
+        raise
     for target in shown.keys() - set(written):
         (folder / target).unlink(missing_ok=True)  # failed: keep no orphan file
     rel = {f.path: shown[f.path][0] for f in report.failed + report.skipped if f.path in shown}

@@ -388,3 +388,17 @@ def test_original_download_cannot_leave_the_originals_folder(tmp_path):
     ):
         r = s.client.get(probe)
         assert r.status_code in (400, 404, 422) and "SECRET-CONTENT" not in r.text, probe
+
+
+def test_upload_while_another_ingest_writes_is_409_and_leaves_no_file(served):
+    other = EmbeddedIndex(served.settings.data_dir)  # like a CLI ingest in another process
+    writer = other.index.writer(heap_size=15_000_000, num_threads=1)
+    try:
+        err = _error(_upload(served, [("a.txt", TXT.encode())]), 409)
+        assert "another process" in err["message"]
+    finally:
+        writer.rollback()
+        del writer
+    uploads = Path(served.settings.data_dir) / "uploads"
+    assert not any(uploads.iterdir())
+    assert _upload(served, [("a.txt", TXT.encode())]).status_code == 201
