@@ -35,6 +35,7 @@ TAIWAN_RE = re.compile(
     r"(?P<word>(?:[\u4e00-\u9fff0-9]|[（(][0-9一二三四五六七八九十〇]{1,4}[）)]){1,30}?)字\s*第\s*(?P<no>[0-9A-Za-z０-９][0-9A-Za-z０-９\s]{0,24}?)"
     r"\s*號"
 )
+_TAIWAN_HINT = re.compile(r"字\s*第")
 _LEAD_INS = ("根据", "依据", "依照", "按照", "参照", "执行", "印发", "转发", "见", "经", "以",
              "和", "及", "与", "的", "即", "文件", "通知", "批准", "同意")  # fmt: skip
 _WORD_END = "发函字办令文电通规复告呈报批示密函秘"
@@ -65,7 +66,9 @@ def bracket_numbers(text: str) -> list[str]:
 
 def order_numbers(text: str) -> list[tuple[str, str]]:
     """All 令号 in order as ``(number, issuer)``; issuer like 国务院 / 公安部 / 主席 or ""."""
-    out = []
+    out: list[tuple[str, str]] = []
+    if "令" not in text:  # the regex retries at every character; most texts have no 令号
+        return out
     for m in ORDER_RE.finditer(text):
         span = m.group("issuer")
         cut = 0
@@ -105,7 +108,9 @@ def split_taiwan_issuer(word: str) -> tuple[str, str]:
 
 def taiwan_numbers(text: str) -> list[tuple[str, str]]:
     """All Taiwan 字第…號 numbers in order as ``(number, issuing agency or "")``."""
-    out = []
+    out: list[tuple[str, str]] = []
+    if not _TAIWAN_HINT.search(text):  # as above: skip the costly regex when it cannot match
+        return out
     for m in TAIWAN_RE.finditer(text):
         agency, word = split_taiwan_issuer(m.group("word"))
         number = re.sub(r"\s+", "", m.group("no"))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path as P, Query as Q
+from fastapi import APIRouter
+from fastapi import Path as P
+from fastapi import Query as Q
 
 from search_api.deps import IndexDep, ViewerDep
 from search_api.models import DocumentResponse, ErrorResponse

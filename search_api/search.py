@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query as Q
+from fastapi import APIRouter
+from fastapi import Query as Q
 from pydantic import Field
 
 from govsearch.errors import BadRequest
