@@ -110,6 +110,20 @@ class BackendContract:
             got = {h.doc.id for h in _all_hits(index, f'"{sub}"')}
             assert want and got == want
 
+    def test_quoted_single_character_inside_a_word(self, index, documents):
+        # 珀 inside 琥珀: a one-character phrase must still find every document holding it
+        text = {d.id: strip_skippable(normalize(d.text)) for d in documents
+                if d.meta.disclosure == "public"}
+        counts: dict[str, int] = {}
+        for t in text.values():
+            for ch in set(t):
+                counts[ch] = counts.get(ch, 0) + 1
+        rare = sorted(ch for ch, n in counts.items() if 2 <= n <= 4 and "\u4e00" <= ch <= "\u9fff")
+        assert rare
+        for ch in rare[:5]:
+            want = {i for i, t in text.items() if ch in t}
+            assert {h.doc.id for h in _all_hits(index, f'"{ch}"')} == want, ch
+
     def test_traditional_and_simplified_queries_agree(self, index):
         a = {h.doc.id for h in _all_hits(index, "个人资料保护")}
         b = {h.doc.id for h in _all_hits(index, "個人資料保護")}
