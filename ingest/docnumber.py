@@ -118,6 +118,13 @@ def taiwan_numbers(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _cited(text: str, pos: int) -> bool:
+    """A number right after a cited title — 《…条例》（国令第711号） — is that title's number,
+    not the document's own (annual reports cite the regulation they report under)."""
+    before = re.sub(r"[\s（(]", "", text[max(0, pos - 4) : pos])
+    return pos > 0 and before.endswith("》")
+
+
 def find_doc_number(text: str) -> str:
     """The document's own 文号: a line that is only a number, else the first one in the header.
 
@@ -133,11 +140,17 @@ def find_doc_number(text: str) -> str:
             if nums and re.sub(r"\s", "", line) == nums[0]:
                 return nums[0]
     candidates: list[tuple[int, str]] = []
-    for m_text in bracket_numbers(head)[:1]:
-        candidates.append((head.find(m_text[:2]), m_text))
-    orders = order_numbers(head)
-    if orders:
-        candidates.append((head.find(orders[0][0][:4]), orders[0][0]))
+    for m_text in bracket_numbers(head):
+        pos = head.find(m_text[:2])
+        if not _cited(head, pos):
+            candidates.append((pos, m_text))
+            break
+    for number, _ in order_numbers(head):
+        found = re.search(r"\s*".join(map(re.escape, number[:5])), head)
+        pos = found.start() if found else -1
+        if not _cited(head, pos):
+            candidates.append((pos, number))
+            break
     if candidates:
         return min(candidates)[1]
     tw = taiwan_numbers(head)
