@@ -82,7 +82,10 @@ class SearchIndex:
             sort=query.sort,
             facets=FACET_FIELDS if query.facets else (),
         )
-        docs = self.backend.fetch([h.id for h in raw.hits])
+        docs = {h.id: h.doc for h in raw.hits if h.doc is not None}
+        missing = [h.id for h in raw.hits if h.doc is None]
+        if missing:
+            docs.update(self.backend.fetch(missing))
         hits = []
         for h in raw.hits:
             doc = docs.get(h.id)

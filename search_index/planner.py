@@ -31,7 +31,7 @@ from search_index.query import Query, Understanding
 TITLE_EXACT_BOOST = 40.0
 DOCNO_BOOST = 30.0
 DOCNO_TEXT_BOOST = 4.0
-ALL_WORDS_BOOST = 1.0
+ALL_WORDS_BOOST = 2.0
 WHOLE_PHRASE_BOOST = 0.6
 TITLE_PHRASE_BOOST = 3.0
 PROXIMITY_BOOST = 0.4
@@ -74,7 +74,16 @@ def _any(*nodes: Node | None, boost: float = 1.0) -> Node | None:
 
 
 def word_node(word: str, title_only: bool = False) -> Node | None:
-    """One content word: as a jieba word (ranking) or as a bigram substring (recall)."""
+    """One content word: as a jieba word (ranking) or as a bigram substring (recall).
+
+    A one-character word is matched as a jieba token only: the recall guarantee is for two
+    characters or more (a quoted single character still finds it anywhere), and the regex
+    over the bigram dictionary that a lone character needs cost more than the whole rest of
+    a query at 100k documents.
+    """
+    if len(word) == 1:
+        return _any(Term("body_w", word, 1.0), Term("title_w", word, 2.0)) if not title_only \
+            else Term("title_w", word, 2.0)
     title = (Term("title_w", word, 2.0), _substring("title_bi", word, 0.8))
     if title_only:
         return _any(*title)
@@ -126,9 +135,19 @@ def pinyin_node(typed: tuple[str, ...]) -> Node:
     return Bool(should=tuple(clauses), min_should=1)
 
 
+def _terms_of(*words: str) -> Node:
+    """Any of the words as a jieba token in body or title (cheap: no phrases)."""
+    return Bool(
+        should=tuple(Term(f, w) for w in words for f in ("body_w", "title_w")), min_should=1
+    )
+
+
 class _Builder:
     def __init__(self) -> None:
         self.pool: list[Node] = []  # content-word clauses counted for min-should-match
+        # the same words as plain terms only, for the "all words present" bonus: re-running
+        # the full clauses (bigram phrases included) doubled the cost of common-word queries
+        self.pool_terms: list[Node] = []
         self.weak: list[Node] = []  # single-character words: score only
         self.required: list[Node] = []
         self.excluded: list[Node] = []
@@ -158,6 +177,7 @@ class _Builder:
                 node = docno_node(norm[s:e])
                 if node is not None:
                     self.pool.append(node)
+                    self.pool_terms.append(node)
                     self.docnos.append(str(payload))
                     self.highlight.append(norm[s:e])
             else:
@@ -165,6 +185,7 @@ class _Builder:
                 node = _any(word_node(abbr), *(expansion_node(t) for t in targets))
                 if node is not None:
                     self.pool.append(node)
+                    self.pool_terms.append(_terms_of(abbr, *targets))
                     self.words.append(abbr)
                     self.synonyms.append((abbr, tuple(targets)))
                     self.highlight.extend([abbr, *targets])
@@ -183,6 +204,8 @@ class _Builder:
             self.highlight.append(w)
             single = len(w) == 1 and is_han(w)
             (self.weak if single else self.pool).append(node)
+            if not single:
+                self.pool_terms.append(_terms_of(w))
 
     def add_atom(self, atom: Atom, negated: bool) -> None:
         norm = normalize(atom.text)
@@ -242,8 +265,8 @@ class _Builder:
         should = list(self.boosters)
         if self.pool and self.weak:
             should.extend(self.weak)
-        if len(self.pool) > 1:
-            should.append(Bool(must=tuple(self.pool), boost=ALL_WORDS_BOOST))
+        if len(self.pool_terms) > 1:
+            should.append(Bool(must=tuple(self.pool_terms), boost=ALL_WORDS_BOOST))
         return Bool(must=tuple(must), should=tuple(should)) if len(must) > 1 or should else must[0]
 
 

@@ -41,6 +41,8 @@ class WriteResult:
 class BackendHit:
     id: str
     score: float
+    # The stored document, when the backend read it while searching (saves a second lookup).
+    doc: StoredDocument | None = None
 
 
 @dataclass(frozen=True)
