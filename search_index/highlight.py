@@ -12,6 +12,8 @@ import html
 import re
 from functools import lru_cache
 
+import numpy as np
+
 from analyzers.chars import skippable_chars, strip_skippable
 from analyzers.docno import canonical
 from analyzers.normalize import normalize, normalize_with_offsets
@@ -62,6 +64,14 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _skip_table() -> np.ndarray:
+    """Whether each code point is skipped (whitespace, punctuation, controls)."""
+    table = np.zeros(0x110000, dtype=bool)
+    table[[ord(c) for c in skippable_chars()]] = True
+    return table
+
+
 def find_spans(
     text: str,
     terms: tuple[str, ...],
@@ -84,14 +94,16 @@ def find_spans(
         norm, offsets = normalized[lo:hi], None
     else:
         norm, offsets = normalize_with_offsets(text[lo:hi])
-    skip = skippable_chars()
-    keep = [i for i, c in enumerate(norm) if c not in skip]
-    compact = "".join([norm[i] for i in keep])
+    # Compact text and its position map with numpy (a per-character Python loop here was a
+    # fifth of a search's time at 100k documents).
+    codes = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
+    keep = np.flatnonzero(~_skip_table()[codes])
+    compact = codes[keep].tobytes().decode("utf-32-le")
     found: list[tuple[int, int]] = []
     for term in plain:
         start = compact.find(term)
         while start != -1:
-            found.append((keep[start], keep[start + len(term) - 1] + 1))
+            found.append((int(keep[start]), int(keep[start + len(term) - 1]) + 1))
             if limit and len(found) >= limit * 4:
                 break
             start = compact.find(term, start + len(term))
