@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter
 from fastapi import Query as Q
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from govsearch.errors import BadRequest
@@ -82,12 +83,15 @@ def search(
     # Typed as dates so the OpenAPI spec says ``format: date`` and a bad one is a 422.
     date_from: Annotated[dt.date | None, Q(description="YYYY-MM-DD")] = None,
     date_to: Annotated[dt.date | None, Q(description="YYYY-MM-DD")] = None,
-) -> dict:
+) -> JSONResponse:
     query = build_query(
         viewer, q, page, size, sort, category, agency, validity, year, disclosure,
         date_from.isoformat() if date_from else None, date_to.isoformat() if date_to else None,
     )  # fmt: skip
-    return index.search(query).to_dict()
+    # Serialised directly: the dict already has the SearchResponse shape (schemathesis checks it
+    # against the schema in tests/security), and validating it again through pydantic cost
+    # ~1 ms per request at 100k documents.
+    return JSONResponse(index.search(query).to_dict())
 
 
 @router.get("/suggest", response_model=SuggestResponse, responses=ERRORS)
