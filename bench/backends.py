@@ -1,0 +1,155 @@
+"""Embedded vs Elasticsearch, side by side, in one run on one machine (issue 3).
+
+    bash .ci/elasticsearch.sh start           # or point GOVSEARCH_ES_URL at a node
+    python bench/backends.py                  # real corpus + 100k generated corpus
+
+For each backend: ingest throughput through the real `govsearch ingest` path (files → ingest →
+analysis in 2 worker processes → backend), query latency p50/p95 in-process and over HTTP (a
+`govsearch serve` subprocess on 127.0.0.1, one client), and resident memory (the server process;
+for Elasticsearch also the JVM). The 100k corpus is `bench/gen_corpus.py --n 100000 --scale 0.25`
+in bench/out/gen100k. Ratios are Elasticsearch / embedded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.corpus_index import CORPUS, OUT  # noqa: E402
+from bench.search_bench import GEN, folder_bytes, free_port, pct, query_set, rss_mb  # noqa: E402
+from govsearch.ingesting import run_ingest  # noqa: E402
+from search_index.embedded import EmbeddedIndex  # noqa: E402
+from search_index.index import SearchIndex  # noqa: E402
+from search_index.query import Query  # noqa: E402
+
+ES_URL = os.environ.get("GOVSEARCH_ES_URL", "http://127.0.0.1:9200")
+
+
+def es_index(prefix: str, fresh: bool):
+    from elasticsearch import Elasticsearch
+
+    from search_index.elastic import ElasticsearchIndex
+
+    if fresh:
+        es = Elasticsearch(ES_URL)
+        es.options(ignore_status=404).indices.delete(index=f"{prefix}*")
+    return ElasticsearchIndex(urls=(ES_URL,), index_prefix=prefix, timeout=60)
+
+
+def es_jvm_rss() -> float:
+    out = subprocess.run(["pgrep", "-f", "org.elasticsearch.bootstrap"], capture_output=True,
+                         text=True).stdout.split()
+    return sum(rss_mb(int(p)) for p in out)
+
+
+def ingest(name: str, src: Path, catalog: Path | None) -> dict[str, dict[str, float]]:
+    mb = folder_bytes(src) / 1e6
+    out: dict[str, dict[str, float]] = {}
+    for backend in ("embedded", "elasticsearch"):
+        if backend == "embedded":
+            data = OUT / f"cmp-{name}"
+            shutil.rmtree(data, ignore_errors=True)
+            index = SearchIndex(EmbeddedIndex(data))
+        else:
+            index = SearchIndex(es_index(f"bench-{name}", fresh=True))
+        t0 = time.perf_counter()
+        report = run_ingest(index, [src], catalog=catalog, workers=2)
+        took = time.perf_counter() - t0
+        n = len(report.ok)
+        assert not report.failed, report.summary()
+        out[backend] = {"docs": n, "s": took, "docs_s": n / took, "mb_s": mb / took}
+        print(f"  {name} → {backend}: {n} docs in {took:.1f} s", file=sys.stderr)
+    return out
+
+
+def latency(name: str) -> dict[str, dict[str, float]]:
+    import httpx
+
+    result: dict[str, dict[str, float]] = {}
+    embedded = SearchIndex(EmbeddedIndex(OUT / f"cmp-{name}"))
+    queries = query_set(embedded)
+    for backend in ("embedded", "elasticsearch"):
+        index = embedded if backend == "embedded" else SearchIndex(
+            es_index(f"bench-{name}", fresh=False))
+        for q in queries[:20]:
+            index.search(Query(q=q))
+        inproc = []
+        for _ in range(3):
+            for q in queries:
+                t0 = time.perf_counter()
+                index.search(Query(q=q, size=10))
+                inproc.append((time.perf_counter() - t0) * 1000)
+        env = dict(os.environ, GOVSEARCH_DATA_DIR=str(OUT / f"cmp-{name}"),
+                   GOVSEARCH_BACKEND=backend, GOVSEARCH_ES_URL=ES_URL,
+                   GOVSEARCH_ES_INDEX_PREFIX=f"bench-{name}")
+        port = free_port()
+        server = subprocess.Popen([sys.executable, "-m", "govsearch.cli", "serve", "--port",
+                                   str(port)], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        http = []
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+                for _ in range(150):
+                    try:
+                        if client.get("/api/health").status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    time.sleep(0.2)
+                for q in queries[:20]:
+                    client.get("/api/search", params={"q": q})
+                for _ in range(3):
+                    for q in queries:
+                        t0 = time.perf_counter()
+                        r = client.get("/api/search", params={"q": q, "size": 10})
+                        http.append((time.perf_counter() - t0) * 1000)
+                        assert r.status_code == 200, r.text
+            server_rss = rss_mb(server.pid)
+        finally:
+            server.terminate()
+            server.wait(10)
+        result[backend] = {
+            "p50": pct(inproc, 50), "p95": pct(inproc, 95),
+            "http_p50": pct(http, 50), "http_p95": pct(http, 95),
+            "rss": server_rss + (es_jvm_rss() if backend == "elasticsearch" else 0.0),
+            "queries": len(queries),
+        }
+    return result
+
+
+def main() -> None:
+    runs = [("real", CORPUS / "docs", None), ("gen100k", GEN / "docs", GEN / "catalog.csv")]
+    if "--real-only" in sys.argv:
+        runs = runs[:1]
+    print("| corpus | backend | documents | ingest s | docs/s | MB/s | p50 ms | p95 ms | "
+          "HTTP p50 ms | HTTP p95 ms | RSS MB |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    ratios = []
+    for name, src, catalog in runs:
+        ing = ingest(name, src, catalog)
+        lat = latency(name)
+        for b in ("embedded", "elasticsearch"):
+            i, q = ing[b], lat[b]
+            print(f"| {name} | {b} | {i['docs']:,.0f} | {i['s']:.1f} | {i['docs_s']:,.0f} | "
+                  f"{i['mb_s']:.2f} | {q['p50']:.1f} | {q['p95']:.1f} | {q['http_p50']:.1f} | "
+                  f"{q['http_p95']:.1f} | {q['rss']:,.0f} |")
+        e, s = (ing["embedded"], lat["embedded"]), (ing["elasticsearch"], lat["elasticsearch"])
+        ratios.append((name, s[0]["s"] / e[0]["s"], s[1]["p50"] / e[1]["p50"],
+                       s[1]["p95"] / e[1]["p95"], s[1]["http_p95"] / e[1]["http_p95"],
+                       s[1]["rss"] / e[1]["rss"]))
+    print("\n| corpus | ingest time ES/embedded | p50 | p95 | HTTP p95 | RSS |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, *r in ratios:
+        print(f"| {name} | " + " | ".join(f"{x:.2f}×" for x in r) + " |")
+    _ = statistics
+
+
+if __name__ == "__main__":
+    main()
