@@ -23,11 +23,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpus_index import CORPUS, OUT  # noqa: E402
-from bench.search_bench import GEN, folder_bytes, free_port, pct, query_set, rss_mb  # noqa: E402
+from bench.search_bench import (  # noqa: E402
+    GEN,
+    folder_bytes,
+    http_searches,
+    pct,
+    query_set,
+    rss_mb,
+    timed_searches,
+)
 from govsearch.ingesting import run_ingest  # noqa: E402
 from search_index.embedded import EmbeddedIndex  # noqa: E402
 from search_index.index import SearchIndex  # noqa: E402
-from search_index.query import Query  # noqa: E402
 
 ES_URL = os.environ.get("GOVSEARCH_ES_URL", "http://127.0.0.1:9200")
 
@@ -70,51 +77,18 @@ def ingest(name: str, src: Path, catalog: Path | None) -> dict[str, dict[str, fl
 
 
 def latency(name: str) -> dict[str, dict[str, float]]:
-    import httpx
-
     result: dict[str, dict[str, float]] = {}
     embedded = SearchIndex(EmbeddedIndex(OUT / f"cmp-{name}"))
     queries = query_set(embedded)
     for backend in ("embedded", "elasticsearch"):
         index = embedded if backend == "embedded" else SearchIndex(
             es_index(f"bench-{name}", fresh=False))
-        for q in queries[:20]:
-            index.search(Query(q=q))
-        inproc = []
-        for _ in range(3):
-            for q in queries:
-                t0 = time.perf_counter()
-                index.search(Query(q=q, size=10))
-                inproc.append((time.perf_counter() - t0) * 1000)
-        env = dict(os.environ, GOVSEARCH_DATA_DIR=str(OUT / f"cmp-{name}"),
-                   GOVSEARCH_BACKEND=backend, GOVSEARCH_ES_URL=ES_URL,
-                   GOVSEARCH_ES_INDEX_PREFIX=f"bench-{name}")
-        port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "govsearch.cli", "serve", "--port",
-                                   str(port)], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        http = []
-        try:
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-                for _ in range(150):
-                    try:
-                        if client.get("/api/health").status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        pass
-                    time.sleep(0.2)
-                for q in queries[:20]:
-                    client.get("/api/search", params={"q": q})
-                for _ in range(3):
-                    for q in queries:
-                        t0 = time.perf_counter()
-                        r = client.get("/api/search", params={"q": q, "size": 10})
-                        http.append((time.perf_counter() - t0) * 1000)
-                        assert r.status_code == 200, r.text
-            server_rss = rss_mb(server.pid)
-        finally:
-            server.terminate()
-            server.wait(10)
+        inproc = timed_searches(index, queries)
+        http, server_rss = http_searches(
+            {"GOVSEARCH_DATA_DIR": str(OUT / f"cmp-{name}"), "GOVSEARCH_BACKEND": backend,
+             "GOVSEARCH_ES_URL": ES_URL, "GOVSEARCH_ES_INDEX_PREFIX": f"bench-{name}"},
+            queries,
+        )
         result[backend] = {
             "p50": pct(inproc, 50), "p95": pct(inproc, 95),
             "http_p50": pct(http, 50), "http_p95": pct(http, 95),
