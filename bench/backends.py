@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -122,7 +121,6 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|")
     for name, *r in ratios:
         print(f"| {name} | " + " | ".join(f"{x:.2f}×" for x in r) + " |")
-    _ = statistics
 
 
 if __name__ == "__main__":

@@ -9,10 +9,8 @@ analysed and are indexed with a whitespace tokenizer.
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
-import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -419,5 +417,3 @@ def open_embedded(data_dir: Path | str) -> EmbeddedIndex:
     except OSError as exc:
         raise BackendUnavailable(f"cannot open the index in {data_dir}: {exc}") from exc
 
-
-_ = (os, time)

@@ -16,7 +16,6 @@ import pytest
 
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
-from ingest.document import CatalogMeta
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.query import ANONYMOUS, STAFF, Query
@@ -272,5 +271,3 @@ def _all_hits(index: SearchIndex, q: str):
         page += 1
     return hits
 
-
-_ = CatalogMeta
