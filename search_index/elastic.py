@@ -39,7 +39,7 @@ from search_index.elastic_dsl import (
     source_of,
 )
 from search_index.embedded import SCHEMA_VERSION
-from search_index.fields import FACET_FIELDS, INT_FIELDS, TOKEN_FIELDS
+from search_index.fields import FACETABLE, INT_FIELDS, TOKEN_FIELDS
 from search_index.plan import Plan
 from search_index.prepare import prepare
 from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
@@ -411,7 +411,7 @@ class ElasticsearchIndex:
         order = {"date_desc": "desc", "date_asc": "asc"}.get(sort)
         # the id tie-break makes pages stable across shards and replicas
         sort_by = [{"date": order} if order else {"_score": "desc"}, {"id": "asc"}]
-        wanted = [f for f in facets if f in FACET_FIELDS]
+        wanted = [f for f in facets if f in FACETABLE]
         aggs = {f: {"terms": {"field": f, "size": facet_size}} for f in wanted}
         with self._guard("search"):
             res = self.es.search(

@@ -19,7 +19,7 @@ from typing import Any
 import tantivy
 
 from govsearch.errors import BackendUnavailable, Conflict
-from search_index.fields import FACET_FIELDS, INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
+from search_index.fields import FACETABLE, INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
 from search_index.plan import (
     Bool,
     MatchAll,
@@ -297,7 +297,7 @@ class EmbeddedIndex:
         if sort in ("date_desc", "date_asc"):
             kwargs["order_by_field"] = "date"
             kwargs["order"] = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
-        wanted = [f for f in facets if f in FACET_FIELDS]
+        wanted = [f for f in facets if f in FACETABLE]
         pending = None
         if wanted:
             # tantivy releases the GIL: counting facets over every match runs on the other

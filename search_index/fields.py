@@ -23,5 +23,6 @@ KEYWORD_FIELDS = (
     "content_key",
 )
 INT_FIELDS = ("date", "year")
-FACET_FIELDS = ("category", "agency", "year", "validity")
+FACET_FIELDS = ("category", "agency", "year", "validity")  # shown with every search
+FACETABLE = FACET_FIELDS + ("disclosure",)  # disclosure counts only in staff statistics
 FILTERABLE = ("category", "agency", "validity", "disclosure", "format", "year")

@@ -231,6 +231,12 @@ class BackendContract:
             assert res.total == 0 or q == hidden[0].meta.title
         staff = index.search(Query(q=f'"{CANARY}"', viewer=STAFF))
         assert {h.doc.id for h in staff.hits} == {d.id for d in hidden}
+        assert "disclosure" not in index.stats()["facets"]
+        staff_levels = index.stats(STAFF)["facets"]["disclosure"]
+        assert staff_levels == {
+            level: sum(1 for d in documents if d.meta.disclosure == level)
+            for level in {d.meta.disclosure for d in documents}
+        }
         anon_total = index.search(Query(q="")).total
         assert anon_total == len(documents) - len(hidden)
         assert index.search(Query(q="", viewer=STAFF)).total == len(documents)
