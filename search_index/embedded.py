@@ -182,6 +182,7 @@ class EmbeddedIndex:
         with self._lock:
             writer = self._writer()
             pending: list[WriteResult] = []
+            written: dict[str, str] = {}  # id → content version, to collect superseded texts
             try:
                 for item in docs:
                     try:
@@ -191,6 +192,7 @@ class EmbeddedIndex:
                         writer.delete_documents_by_term("id", item.doc.id)
                         writer.add_document(self._tantivy_doc(item))
                         pending.append(WriteResult(item.doc.id, item.doc.path, True))
+                        written[item.doc.id] = item.doc.content_hash
                     except (ValueError, OverflowError) as exc:
                         yield WriteResult(item.doc.id, item.doc.path, False, str(exc))
                         continue
@@ -204,7 +206,7 @@ class EmbeddedIndex:
                 yield from pending
                 pending = []
                 self._reload(force=True)
-                self.texts.collect_garbage(self.fingerprints())
+                self.texts.collect_superseded(written)
             finally:
                 if pending:  # the consumer stopped early or a commit failed: not durable
                     writer.rollback()
@@ -309,8 +311,8 @@ class EmbeddedIndex:
         scores = [float(s) if sort == "relevance" else 0.0 for s, _ in result.hits][:limit]
         if len(addrs) <= _EAGER_DOCS:  # a page of results: read the documents right here
             hits = tuple(
-                BackendHit(doc.id, sc, doc)
-                for doc, sc in zip(self._read(searcher, addrs), scores, strict=True)
+                BackendHit(doc_id, sc, doc)
+                for (doc_id, doc), sc in zip(self._read(searcher, addrs), scores, strict=True)
             )
         else:  # candidate lists (duplicate check, suggestions) need only ids
             ids = [f"{n:016x}" for n in searcher.fast_field_values("id_num", addrs)]
@@ -330,13 +332,17 @@ class EmbeddedIndex:
                 )
         return BackendResult(total=int(result.count), hits=hits, facets=facet_values)
 
-    def _read(self, searcher: tantivy.Searcher, addrs: list[Any]) -> list[StoredDocument]:
-        """Stored documents at these addresses (metadata from tantivy, text from SQLite)."""
-        out = []
+    def _read(
+        self, searcher: tantivy.Searcher, addrs: list[Any]
+    ) -> list[tuple[str, StoredDocument | None]]:
+        """``(id, stored document)`` at these addresses (metadata from tantivy, text from
+        SQLite). A text superseded by a commit since the searcher was taken gives None, so the
+        caller falls back to :meth:`fetch`, which looks the document up again."""
+        out: list[tuple[str, StoredDocument | None]] = []
         for addr in addrs:
             meta = json.loads(bytes(searcher.doc(addr).to_dict()["meta"][0]))
-            text, norm = self.texts.get(meta["id"], meta.get("content_hash", "")) or ("", None)
-            out.append(stored_document(meta, text, norm))
+            got = self.texts.get(meta["id"], meta.get("content_hash", ""))
+            out.append((meta["id"], None if got is None else stored_document(meta, *got)))
         return out
 
     def _docs_by_id(self, ids: list[str], fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:

@@ -9,7 +9,7 @@ need no normalisation at query time.
 
 Rows are keyed by document id *and* content version, and a batch is committed before the
 index commit that refers to it: a crash between the two leaves the committed version's text
-in place. Superseded versions are removed by :meth:`TextStore.collect_garbage` after the
+in place. Superseded versions are removed by :meth:`TextStore.collect_superseded` after the
 index commit. WAL mode lets the server read while an ingest writes.
 """
 
@@ -84,19 +84,26 @@ class TextStore:
         conn.executemany("DELETE FROM texts WHERE id = ?", [(i,) for i in ids])
         conn.execute("COMMIT")
 
-    def collect_garbage(self, live: dict[str, str]) -> int:
-        """Remove texts of versions not in ``live`` (id → 16-hex version); returns rows removed."""
+    def collect_superseded(self, written: dict[str, str]) -> int:
+        """Remove the other versions of documents just committed (id → content version).
+
+        Only the ids of the write are touched, so an upload of one document into a large
+        index costs one indexed delete, not a scan of every text. A version orphaned by a
+        crash before its commit is replaced when that file is ingested again, or removed with
+        the document by :meth:`delete`.
+        """
+        if not written:
+            return 0
         conn = self._conn()
-        stale = [
-            (i, v)
-            for i, v in conn.execute("SELECT id, version FROM texts")
-            if live.get(i) != v
-        ]
-        if stale:
-            conn.execute("BEGIN")
-            conn.executemany("DELETE FROM texts WHERE id = ? AND version = ?", stale)
-            conn.execute("COMMIT")
-        return len(stale)
+        conn.execute("BEGIN")
+        before = conn.total_changes
+        conn.executemany(
+            "DELETE FROM texts WHERE id = ? AND version != ?",
+            [(i, v[:16]) for i, v in written.items()],
+        )
+        removed = conn.total_changes - before
+        conn.execute("COMMIT")
+        return removed
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
