@@ -318,17 +318,10 @@ class ElasticsearchIndex:
                 for doc_id, (_, src) in waiting.items()
             ]
             try:
-                for ok, info in helpers.streaming_bulk(
-                    self._bulk_es,
+                for ok, info in self._stream_bulk(
                     actions,
                     chunk_size=len(actions),
                     max_chunk_bytes=2**31 - 1,
-                    raise_on_error=False,
-                    raise_on_exception=False,
-                    max_retries=self.max_retries,
-                    initial_backoff=self.initial_backoff,
-                    max_backoff=self.max_backoff,
-                    retry_on_status=RETRY_STATUSES,
                     # never let a write auto-create a concrete index where the alias should be
                     require_alias=index == self.alias,
                 ):
@@ -368,22 +361,30 @@ class ElasticsearchIndex:
                     if finished:  # otherwise an error is already on its way: do not mask it
                         raise
 
+    def _stream_bulk(self, actions: Any, **options: Any) -> Iterator[tuple[bool, dict[str, Any]]]:
+        """``streaming_bulk`` with this index's retry policy; a result per action, never raising
+        for a refused document (the caller reports it)."""
+        return helpers.streaming_bulk(
+            self._bulk_es,
+            actions,
+            raise_on_error=False,
+            raise_on_exception=False,
+            max_retries=self.max_retries,
+            initial_backoff=self.initial_backoff,
+            max_backoff=self.max_backoff,
+            retry_on_status=RETRY_STATUSES,
+            **options,
+        )
+
     def delete(self, ids: Iterable[str]) -> int:
         ids = list(dict.fromkeys(ids))
         if not ids:
             return 0
         failed: list[str] = []
         with self._guard("delete documents"):
-            for ok, info in helpers.streaming_bulk(
-                self._bulk_es,
+            for ok, info in self._stream_bulk(
                 ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids),
                 chunk_size=1000,
-                raise_on_error=False,
-                raise_on_exception=False,
-                max_retries=self.max_retries,
-                initial_backoff=self.initial_backoff,
-                max_backoff=self.max_backoff,
-                retry_on_status=RETRY_STATUSES,
             ):
                 result = next(iter(info.values()))
                 if not ok and result.get("status") != 404:  # already gone is fine
