@@ -59,3 +59,25 @@ def sample_paths(n: int, seed: int = 7) -> list[str]:
     small = [r for r in rows if (CORPUS / r["path"]).stat().st_size < 60_000]
     step = max(1, len(small) // n)
     return [r["path"] for r in small[seed % step :: step][:n]]
+
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def docno_variants(number: str) -> list[str] | None:
+    """Every written form of a normalised 〔year〕 文号 the engine must match, or None."""
+    import re
+
+    m = re.fullmatch(r"(.+?)〔(\d{4})〕(\d+)号", number)
+    if not m:
+        return None
+    issuer, year, serial = m.groups()
+    return [
+        f"{issuer}〔{year}〕{serial}号",
+        f"{issuer}[{year}]{serial}号",
+        f"{issuer}({year}){serial}号",
+        f"{issuer}（{year}）{serial}号",
+        f"{issuer}〔{year}〕{serial}号".translate(_FULL_WIDTH),
+        f"{issuer}{year}年{serial}号",
+        f"{issuer}{year}{serial}号",
+    ]

@@ -19,7 +19,7 @@ from analyzers.normalize import normalize
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.query import ANONYMOUS, STAFF, Query
-from tests.corpus import corpus_document, manifest, sample_paths
+from tests.corpus import corpus_document, docno_variants, manifest, sample_paths
 
 N_DOCS = 160
 CANARY = "甲乙丙丁戊己庚辛壬癸测试机密字串"
@@ -137,19 +137,9 @@ class BackendContract:
     def test_doc_number_variants(self, index):
         doc = corpus_document(DOCNO_PATH)
         number = normalize(doc.meta.doc_number)
-        m = re.fullmatch(r"(.+?)〔(\d{4})〕(\d+)号", number)
-        assert m, number
-        issuer, year, serial = m.groups()
-        full = str.maketrans("0123456789", "０１２３４５６７８９")
-        for variant in (
-            number,
-            f"{issuer}[{year}]{serial}号",
-            f"{issuer}({year}){serial}号",
-            f"{issuer}（{year}）{serial}号",
-            f"{issuer}〔{year}〕{serial}号".translate(full),
-            f"{issuer}{year}年{serial}号",
-            f"{issuer}{year}{serial}号",
-        ):
+        variants = docno_variants(number)
+        assert variants, number
+        for variant in variants:
             res = index.search(Query(q=variant))
             assert res.hits and res.hits[0].doc.id == doc.id, variant
 

@@ -17,7 +17,7 @@ from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.query import Query
-from tests.corpus import corpus_document, manifest, sample_paths
+from tests.corpus import corpus_document, docno_variants, manifest, sample_paths
 
 pytestmark = pytest.mark.slow
 
@@ -83,23 +83,13 @@ def test_exact_title_in_either_script_ranks_first(index, docs):
 
 
 def test_doc_number_variants_find_their_document(index, docs):
-    full = str.maketrans("0123456789", "０１２３４５６７８９")
     checked = 0
     for d in docs:
         number = normalize(d.meta.doc_number)
-        m = re.fullmatch(r"(.+?)〔(\d{4})〕(\d+)号", number)
-        if not m:
+        variants = docno_variants(number)
+        if not variants:
             continue
-        issuer, year, serial = m.groups()
-        for variant in (
-            f"{issuer}〔{year}〕{serial}号",
-            f"{issuer}[{year}]{serial}号",
-            f"{issuer}({year}){serial}号",
-            f"{issuer}（{year}）{serial}号",
-            f"{issuer}〔{year}〕{serial}号".translate(full),
-            f"{issuer}{year}年{serial}号",
-            f"{issuer}{year}{serial}号",
-        ):
+        for variant in variants:
             hits = index.search(Query(q=variant, size=3, facets=False)).hits
             assert hits, variant
             top = hits[0].doc

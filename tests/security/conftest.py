@@ -8,8 +8,6 @@ Everything goes through the real code paths: files are written to disk and inges
 from __future__ import annotations
 
 import os
-import urllib.error
-import urllib.request
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from govsearch.keys import KeyStore
 from govsearch.settings import Settings
 from search_api.app import create_app
 from search_index.index import SearchIndex
+from tests.search_index.elastic_support import reachable
 
 with warnings.catch_warnings():
     # Starlette warns at import that its TestClient will want ``httpx2``; httpx works.
@@ -63,12 +62,8 @@ def elasticsearch_url() -> str:
             pytest.fail(msg + " (CI=true must test both backends)")
         pytest.skip(msg)
     url = raw.split(",")[0].strip()
-    try:
-        with urllib.request.urlopen(f"{url}/_cluster/health", timeout=5) as resp:
-            if resp.status == 200:
-                return url
-    except (urllib.error.URLError, OSError):
-        pass
+    if reachable(url):
+        return url
     msg = f"Elasticsearch at {url} is unreachable"
     if in_ci:
         pytest.fail(msg)
