@@ -64,13 +64,12 @@ def _substring(field: str, text: str, boost: float = 1.0) -> Node | None:
     return Phrase(field, grams, 0, boost)
 
 
-def _any(*nodes: Node | None, boost: float = 1.0) -> Node | None:
+def _any(*nodes: Node | None) -> Node | None:
+    """Any of the nodes (the absent ones dropped); a single node stands for itself."""
     kept = tuple(n for n in nodes if n is not None)
     if not kept:
         return None
-    if len(kept) == 1 and boost == 1.0:
-        return kept[0]
-    return Bool(should=kept, min_should=1, boost=boost)
+    return kept[0] if len(kept) == 1 else Bool(should=kept, min_should=1)
 
 
 def word_node(word: str, title_only: bool = False) -> Node | None:
