@@ -22,6 +22,7 @@ from elasticsearch import Elasticsearch
 import search_index.elastic as elastic_module
 from model.errors import BackendUnavailable, ConfigError, Conflict
 from model.settings import Settings
+from model.version import version_tag
 from model.viewer import STAFF
 from search_index.elastic import ElasticsearchIndex
 from search_index.elastic_dsl import mappings, source_of
@@ -305,7 +306,8 @@ def test_from_settings_health_and_versioned_alias(url, prefixes):
     health = backend.health()
     assert health["backend"] == "elasticsearch" and health["status"] in ("green", "yellow")
     assert health["documents"] == 0 and health["url"] == url
-    assert health["index"] == backend.physical and backend.physical.startswith(f"{prefix}-1-")
+    assert health["index"] == backend.physical
+    assert backend.physical.startswith(f"{prefix}-{version_tag()}-")
     raw = Elasticsearch(url)
     assert list(raw.indices.get_alias(name=prefix)) == [backend.physical]
     again = ElasticsearchIndex.from_settings(settings)  # opening twice reuses the index
