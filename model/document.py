@@ -17,7 +17,7 @@ older index read as their empty value, so a stored-only field needs no rebuild.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields, make_dataclass
+from dataclasses import dataclass, field, make_dataclass
 from typing import Any
 
 from model.fields import (
@@ -209,7 +209,3 @@ def document_from_stored(stored: dict[str, Any], text: str) -> tuple[Document, s
     )
     return doc, stored.get("source", "")
 
-
-def field_names(cls: type) -> tuple[str, ...]:
-    """The dataclass fields of one of the classes above (used by tests of the table)."""
-    return tuple(f.name for f in fields(cls))
