@@ -474,6 +474,17 @@ class ElasticsearchIndex:
                 )
             }
 
+    def catalog(self) -> Iterator[StoredDocument]:
+        with self._guard("list the catalogue"):
+            for h in helpers.scan(
+                self.es,
+                index=self.alias,
+                query={"query": {"match_all": {}}, "_source": ["meta"]},
+                size=2000,
+                scroll="2m",
+            ):
+                yield stored_document(h["_source"]["meta"], "")
+
     def count(self) -> int:
         with self._guard("count documents"):
             return int(self.es.count(index=self.alias)["count"])

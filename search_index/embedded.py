@@ -404,6 +404,15 @@ class EmbeddedIndex:
         hashes = searcher.fast_field_values("hash_num", addrs)
         return {f"{i:016x}": f"{h:016x}" for i, h in zip(ids, hashes, strict=True)}
 
+    def catalog(self) -> Iterator[StoredDocument]:
+        searcher = self._searcher()
+        n = searcher.num_docs
+        if n == 0:
+            return
+        result = searcher.search(tantivy.Query.all_query(), limit=n, count=False)
+        for _, addr in result.hits:
+            yield stored_document(json.loads(bytes(searcher.doc(addr).to_dict()["meta"][0])), "")
+
     def count(self) -> int:
         return int(self._searcher().num_docs)
 

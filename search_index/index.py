@@ -131,6 +131,13 @@ class SearchIndex:
         prefix-first, visible to the viewer only (see :mod:`search_index.suggest`)."""
         return suggest(self.backend, prefix, visibility_filter(viewer), limit)
 
+    def catalog(self, viewer: Viewer = ANONYMOUS) -> Iterator[StoredDocument]:
+        """The metadata of every document the viewer may see (texts left out), for reports."""
+        visible = viewer.visible_disclosures
+        for doc in self.backend.catalog():
+            if visible is None or doc.disclosure in visible:
+                yield doc
+
     def count(self, viewer: Viewer = ANONYMOUS) -> int:
         plan = Plan(query=Bool(), filters=visibility_filter(viewer))
         return self.backend.search(plan, limit=1).total

@@ -211,6 +211,20 @@ class BackendContract:
         assert [h.doc.id for h in p1.hits + p2.hits] == [h.doc.id for h in both.hits]
 
     # -- visibility ------------------------------------------------------------------------
+    def test_catalog_lists_every_document_without_text(self, index, documents):
+        staff = {d.id: d for d in index.catalog(STAFF)}
+        assert set(staff) == {d.id for d in documents}
+        for d in documents:
+            got = staff[d.id]
+            assert (got.path, got.title, got.agency, got.category, got.disclosure) == (
+                d.path, d.meta.title, d.meta.agency, d.meta.category, d.meta.disclosure
+            )
+            assert got.publish_date == (d.meta.publish_date.isoformat() if d.meta.publish_date
+                                        else "")
+            assert got.text == ""
+        public = {d.id for d in index.catalog(ANONYMOUS)}
+        assert public == {d.id for d in documents if d.meta.disclosure == "public"}
+
     def test_non_public_documents_are_invisible_to_anonymous(self, index, documents):
         hidden = [d for d in documents if d.meta.disclosure != "public"]
         for q in (CANARY, f'"{CANARY}"', CANARY[:4], hidden[0].meta.title):
