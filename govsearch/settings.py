@@ -51,6 +51,10 @@ class Settings:
     # os.pathsep); empty disables server-side ingest over the API, so a stolen staff key cannot
     # make the server read arbitrary files.
     ingest_roots: tuple[Path, ...] = ()
+    # The query log of anonymous searches (GOVSEARCH_QUERY_LOG=1): off unless opted in.
+    query_log: bool = False
+    query_log_retention_days: int = 90
+    query_log_max_rows: int = 200_000
     ingest_workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
 
     @classmethod
@@ -91,5 +95,14 @@ class Settings:
             ),
             originals_dir=Path(originals) if originals else None,
             ingest_roots=roots,
+            query_log=_bool(e.get("GOVSEARCH_QUERY_LOG")),
+            query_log_retention_days=_int(
+                "GOVSEARCH_QUERY_LOG_RETENTION_DAYS",
+                e.get("GOVSEARCH_QUERY_LOG_RETENTION_DAYS"),
+                90,
+            ),
+            query_log_max_rows=_int(
+                "GOVSEARCH_QUERY_LOG_MAX_ROWS", e.get("GOVSEARCH_QUERY_LOG_MAX_ROWS"), 200_000
+            ),
         )
         return replace(s, **overrides) if overrides else s  # type: ignore[arg-type]

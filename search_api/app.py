@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 from govsearch.keys import KeyStore
 from govsearch.settings import Settings
-from search_api import admin, apidocs, documents, duplicates, search, system
+from reports.office import Reports, open_querylog
+from search_api import admin, apidocs, documents, duplicates, reports, search, system
 from search_api.errors import install_error_handlers
 from search_api.security import install_security
 from search_index.index import SearchIndex
@@ -29,6 +30,12 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.state.settings = settings
     app.state.index = index
     app.state.keys = KeyStore(settings.data_dir)
+    app.state.reports = Reports(
+        index,
+        open_querylog(settings, index.backend),
+        retention_days=settings.query_log_retention_days,
+    )
+    app.router.add_event_handler("shutdown", app.state.reports.close)
     install_error_handlers(app)
     install_security(app)
     app.include_router(search.router)
@@ -37,6 +44,7 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.include_router(admin.router)
     app.include_router(apidocs.router)
     app.include_router(duplicates.router)
+    app.include_router(reports.router)
     try:
         from web.pages import install_web
     except ImportError:  # pragma: no cover - web is part of the package

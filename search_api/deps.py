@@ -9,12 +9,17 @@ from fastapi import Depends, Request
 from govsearch.errors import Unauthorized
 from govsearch.keys import KeyStore
 from govsearch.settings import Settings
+from reports.office import Reports
 from search_index.index import SearchIndex
 from search_index.query import ANONYMOUS, Viewer
 
 
 def get_index(request: Request) -> SearchIndex:
     return request.app.state.index
+
+
+def get_reports(request: Request) -> Reports:
+    return request.app.state.reports
 
 
 def get_settings(request: Request) -> Settings:
@@ -50,3 +55,4 @@ IndexDep = Annotated[SearchIndex, Depends(get_index)]
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 StaffDep = Annotated[Viewer, Depends(require_staff)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ReportsDep = Annotated[Reports, Depends(get_reports)]

@@ -76,6 +76,11 @@ class SearchResponse(BaseModel):
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]]
     understood: Understood
+    log_token: str | None = Field(
+        default=None,
+        description="when the query log is on: pass it as lt= when opening a result, so the "
+        "log knows this search's results were opened (no personal data is kept)",
+    )
 
 
 class DocumentResponse(DocumentMeta):

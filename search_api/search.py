@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from govsearch.errors import BadRequest
-from search_api.deps import IndexDep, ViewerDep
+from search_api.deps import IndexDep, ReportsDep, ViewerDep
 from search_api.models import ErrorResponse, SearchResponse, SuggestResponse
 from search_index.query import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Query, Viewer
 
@@ -69,6 +69,7 @@ def build_query(
 def search(
     index: IndexDep,
     viewer: ViewerDep,
+    reports: ReportsDep,
     q: Annotated[str, Q(max_length=MAX_QUERY_CHARS, description="query (see README)")] = "",
     page: Annotated[int, Q(ge=1, le=10_000)] = 1,
     size: Annotated[int, Q(ge=1, le=MAX_PAGE_SIZE)] = 10,
@@ -91,7 +92,12 @@ def search(
     # Serialised directly: the dict already has the SearchResponse shape (schemathesis checks it
     # against the schema in tests/security), and validating it again through pydantic cost
     # ~1 ms per request at 100k documents.
-    return JSONResponse(index.search(query).to_dict())
+    result = index.search(query)
+    body = result.to_dict()
+    token = reports.searched(query, result)
+    if token:
+        body["log_token"] = token
+    return JSONResponse(body)
 
 
 @router.get("/suggest", response_model=SuggestResponse, responses=ERRORS)
