@@ -49,8 +49,8 @@ class Layout:
     documents: str  # prefix of document pages
     root: str = ""  # the app's root_path behind a proxy
 
-    def doc_url(self, doc_id: str, q: str = "", back: str = "") -> str:
-        params = [(k, v) for k, v in (("q", q), ("back", back)) if v]
+    def doc_url(self, doc_id: str, q: str = "", back: str = "", lt: str = "") -> str:
+        params = [(k, v) for k, v in (("q", q), ("back", back), ("lt", lt)) if v]
         url = f"{self.documents}/{doc_id}"
         return f"{url}?{urlencode(params)}" if params else url
 
@@ -111,16 +111,18 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         )
         return _render(request, layout, "search.html", ctx)
     try:
-        result = index.search(state.to_query(viewer))
+        query = state.to_query(viewer)
+        result = index.search(query)
     except BadRequest as exc:
         ctx["problems"] = [*problems, exc.message]
         return _render(request, layout, "search.html", ctx, 400)
     except BackendUnavailable:
         return _error(request, layout, 503, "检索服务暂时不可用，请稍后再试。")
     back = state.query_string()
+    token = request.app.state.reports.searched(query, result) or ""  # the opt-in query log
     ctx.update(
         result=result,
-        hits=[(h, layout.doc_url(h.doc.id, state.q, back)) for h in result.hits],
+        hits=[(h, layout.doc_url(h.doc.id, state.q, back, token)) for h in result.hits],
         facets=views.facets(result, state, base),
         active=views.active_filters(state, base),
         understood=views.understood_items(result.understood, state.q),
@@ -154,6 +156,7 @@ def document_page(
         return _error(request, layout, 404, "没有这份文件，或它不向公众公开。")
     except BackendUnavailable:
         return _error(request, layout, 503, "检索服务暂时不可用，请稍后再试。")
+    request.app.state.reports.opened(request.query_params.get("lt"), viewer)
     q = " ".join(request.query_params.get("q", "").split())[:MAX_QUERY_CHARS]
     back_state = _back_state(request.query_params.get("back", "")) or (
         SearchState(q=q) if q else None
@@ -232,7 +235,9 @@ def kiosk_document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id:
 def install_web(app: FastAPI) -> None:
     """Add the pages and ``/static`` to the app (called by ``create_app``)."""
     from web.duplicates import router as duplicates_router
+    from web.reports import router as reports_router
 
     app.include_router(router)
     app.include_router(duplicates_router)
+    app.include_router(reports_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
