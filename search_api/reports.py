@@ -21,6 +21,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse},
     503: {"model": ErrorResponse},
 }
+REPORT = {
+    **ERRORS,
+    200: {
+        "description": "the report as JSON, or as CSV with format=csv",
+        "content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}},
+    },
+}
 NO_STORE = {"Cache-Control": "no-store"}
 Format = Annotated[str, Q(pattern="^(json|csv)$", description="json (default) or csv")]
 Year = Annotated[int | None, Q(ge=1900, le=2100)]
@@ -41,7 +48,7 @@ def _answer(report: Any, name: str, fmt: str) -> Response:
     return JSONResponse(report.to_dict(), headers=NO_STORE)
 
 
-@router.get("/timeliness", responses=ERRORS)
+@router.get("/timeliness", responses=REPORT)
 def timeliness_report(
     _staff: StaffDep,
     reports: ReportsDep,
@@ -57,7 +64,7 @@ def timeliness_report(
     return _answer(reports.timeliness(flt), "timeliness", format)
 
 
-@router.get("/annual", responses=ERRORS)
+@router.get("/annual", responses=REPORT)
 def annual_report(
     _staff: StaffDep,
     reports: ReportsDep,
@@ -69,7 +76,7 @@ def annual_report(
     return _answer(reports.annual(year, agency), f"annual-{year}", format)
 
 
-@router.get("/queries", responses=ERRORS)
+@router.get("/queries", responses=REPORT)
 def queries_report(
     _staff: StaffDep,
     reports: ReportsDep,
