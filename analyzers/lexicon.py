@@ -8,7 +8,6 @@ An extra synonyms file can be named with ``GOVSEARCH_SYNONYMS``.
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 from analyzers.normalize import normalize
@@ -38,11 +37,22 @@ def _parse_synonyms(lines: list[str]) -> dict[str, tuple[str, ...]]:
     return rules
 
 
+_extra_synonyms: Path | None = None
+
+
+def configure(*, synonyms_file: Path | None) -> None:
+    """Add a deployment's own synonym rules (Settings ``synonyms_file``) to the shipped ones."""
+    global _extra_synonyms
+    if synonyms_file != _extra_synonyms:
+        _extra_synonyms = synonyms_file
+        synonyms.cache_clear()
+
+
 @functools.cache
 def synonyms() -> dict[str, tuple[str, ...]]:
-    """``abbreviation → official wordings``; the shipped file plus ``GOVSEARCH_SYNONYMS``."""
+    """``abbreviation → official wordings``; the shipped file plus the configured extra file."""
     lines = _data_lines("synonyms.txt")
-    extra = os.environ.get("GOVSEARCH_SYNONYMS")
+    extra = _extra_synonyms
     if extra and Path(extra).is_file():
         lines += [
             ln.strip()

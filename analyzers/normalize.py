@@ -22,7 +22,19 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+@functools.cache
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def other_script(text: str) -> str:
+    """The text in the other script (繁 → 简, else 简 → 繁): "did you mean" in the other script."""
+    text = _SURROGATE.sub("\ufffd", text)
+    simplified = _t2s().convert(text)
+    return simplified if simplified != text else _s2t().convert(text)
 
 
 def to_simplified(text: str) -> str:

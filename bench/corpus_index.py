@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from govsearch.ingesting import run_ingest
+from pipeline.run import run_ingest
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
 

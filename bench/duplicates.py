@@ -40,12 +40,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import opencc  # noqa: E402
-
 from search_index.duplicates import TEXT_REASONS, Draft, check  # noqa: E402
-from search_index.embedded import EmbeddedIndex  # noqa: E402
-from search_index.prepare import prepare  # noqa: E402
 from search_index.query import STAFF  # noqa: E402
 from search_index.signatures import overlap, signature_of  # noqa: E402
+
+from search_index.embedded import EmbeddedIndex  # noqa: E402
+from search_index.prepare import prepare  # noqa: E402
 from tests.corpus import corpus_document  # noqa: E402
 
 _SENT = re.compile(r"[^。！？；\n]+[。！？；]?")
@@ -204,7 +204,7 @@ def _dup_groups(corpus: Path) -> set[str]:
 
 def hard_negatives(rows: list[dict[str, str]], corpus: Path, seed: int, n: int):
     """Pairs of different documents of one agency and category, most similar first."""
-    from search_index.signatures import estimate
+    from analyzers.signatures import estimate
 
     rng = random.Random(seed)
     dup_paths = _dup_groups(corpus)

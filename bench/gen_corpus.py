@@ -153,7 +153,7 @@ def generate(n: int = 100_000, seed: int = 1, corpus: Path = DEFAULT_CORPUS,
     """Yield (path, text, meta) for n synthetic documents; deterministic for (n, seed, corpus).
 
     ``scale`` multiplies every target length (0.25 gives a median near 2.4 KB, the document
-    size of the throughput figures in DESIGN.md).
+    size of the throughput figures in the design notes).
     """
     import random
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from govsearch.errors import GovSearchError
-from govsearch.settings import Settings
+from govsearch.app import apply
+from model.errors import GovSearchError
+from model.settings import Settings
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -38,6 +39,7 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
         return
     if data_dir is not None:
         settings = Settings.from_env(data_dir=data_dir)
+    apply(settings)
     ctx.obj = {"settings": settings}
 
 
@@ -58,8 +60,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
            disclosure: str | None, workers: int | None, report_path: Path | None,
            quiet: bool) -> None:
     """Ingest files and folders (TXT, HTML, PDF, DOCX) into the index."""
-    from govsearch.backends import open_index
-    from govsearch.ingesting import run_ingest
+    from pipeline.run import run_ingest
+    from search_index.backends import open_index
 
     settings = _settings(ctx)
     try:
@@ -99,8 +101,9 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
     import html
     import re
 
-    from govsearch.backends import open_index
-    from search_index.query import ANONYMOUS, STAFF, Query
+    from model.viewer import ANONYMOUS, STAFF
+    from search_index.backends import open_index
+    from search_index.request import Query
 
     try:
         index = open_index(_settings(ctx))
@@ -131,7 +134,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     """Serve the search API and web pages."""
     import uvicorn
 
-    from search_api.app import create_app
+    from govsearch.app import create_app
 
     try:
         app = create_app(_settings(ctx))
@@ -146,8 +149,8 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.pass_context
 def stats(ctx: click.Context) -> None:
     """Document counts by category, agency, year."""
-    from govsearch.backends import open_index
-    from search_index.query import STAFF
+    from model.viewer import STAFF
+    from search_index.backends import open_index
 
     try:
         index = open_index(_settings(ctx))
@@ -162,20 +165,14 @@ def reindex(ctx: click.Context) -> None:
     """Rebuild the index from stored documents and switch to it atomically.
 
     On Elasticsearch this also repairs an index built by an older schema or analysis version
-    (the one case where opening it normally is refused). The embedded index is rebuilt by
-    re-ingesting: `govsearch ingest` after deleting the data folder's ``index``.
+    (the one case where opening it normally is refused). The embedded index says how it is
+    rebuilt instead: by ingesting again.
     """
     settings = _settings(ctx)
     try:
-        if settings.backend != "elasticsearch":
-            raise GovSearchError(
-                "the embedded index is rebuilt by ingesting again: delete "
-                f"{settings.data_dir / 'index'} and {settings.data_dir / 'texts'}, then run "
-                "`govsearch ingest` on the same folders"
-            )
-        from search_index.elastic import ElasticsearchIndex
+        from search_index.backends import open_backend
 
-        backend = ElasticsearchIndex.from_settings(settings, allow_stale=True)
+        backend = open_backend(settings, allow_stale=True)
         click.echo(json.dumps(backend.reindex(progress=sys.stderr.isatty()), ensure_ascii=False))
     except GovSearchError as exc:
         _fail(exc)
@@ -191,7 +188,7 @@ def keys() -> None:
 @click.pass_context
 def keys_create(ctx: click.Context, name: str) -> None:
     """Create a key; it is printed once and never stored."""
-    from govsearch.keys import KeyStore
+    from search_api.keys import KeyStore
 
     info, key = KeyStore(_settings(ctx.find_root()).data_dir).create(name)
     click.echo(f"created key {info.key_id} for {name!r}; keep it safe, it is not shown again:")
@@ -201,7 +198,7 @@ def keys_create(ctx: click.Context, name: str) -> None:
 @keys.command("list")
 @click.pass_context
 def keys_list(ctx: click.Context) -> None:
-    from govsearch.keys import KeyStore
+    from search_api.keys import KeyStore
 
     for k in KeyStore(_settings(ctx.find_root()).data_dir).list():
         click.echo(f"{k.key_id}\t{k.name}\t{k.created}\t{'revoked' if k.revoked else 'active'}")
@@ -211,7 +208,7 @@ def keys_list(ctx: click.Context) -> None:
 @click.argument("key_id")
 @click.pass_context
 def keys_revoke(ctx: click.Context, key_id: str) -> None:
-    from govsearch.keys import KeyStore
+    from search_api.keys import KeyStore
 
     try:
         KeyStore(_settings(ctx.find_root()).data_dir).revoke(key_id)

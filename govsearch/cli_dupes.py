@@ -16,9 +16,9 @@ from pathlib import Path
 
 import click
 
-from govsearch.errors import GovSearchError
-from govsearch.settings import Settings
-from search_index.duplicates import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, CheckResult
+from duplicates.check import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, CheckResult
+from model.errors import GovSearchError
+from model.settings import Settings
 
 _FACT_NAMES = {"date": "date", "docno": "文号", "amount": "amount", "number": "number"}
 
@@ -28,7 +28,7 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 def _viewer(public_only: bool):  # -> Viewer
-    from search_index.query import ANONYMOUS, STAFF
+    from model.viewer import ANONYMOUS, STAFF
 
     return ANONYMOUS if public_only else STAFF
 
@@ -78,8 +78,8 @@ def dupcheck(ctx: click.Context, files: tuple[Path, ...], threshold: float, limi
 
     Exit code: 0 none found, 1 duplicates found, 2 a file could not be checked.
     """  # fmt: skip
-    from govsearch.backends import open_index
-    from search_index.duplicates import check, draft_from_file
+    from duplicates.check import check, draft_from_file
+    from search_index.backends import open_index
 
     settings = _settings(ctx)
     try:
@@ -129,8 +129,8 @@ def dupcheck(ctx: click.Context, files: tuple[Path, ...], threshold: float, limi
 def dupes(ctx: click.Context, fmt: str, output: Path | None, threshold: float, metadata: bool,
           public_only: bool) -> None:
     """Report clusters of duplicate documents in the whole index (CSV: one row per pair)."""
-    from govsearch.backends import open_index
-    from search_index.duplicate_report import corpus_report
+    from duplicates.report import corpus_report
+    from search_index.backends import open_index
 
     def progress(done: int, total: int) -> None:
         if sys.stderr.isatty():

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from govsearch.errors import GovSearchError
+from model.errors import GovSearchError
 from reports.timeliness import ReportFilter
 
 
@@ -155,8 +155,8 @@ def report(
 ) -> None:
     """Reports for the disclosure office: publication timeliness (working days, official
     calendar), the annual report's statistics, and what citizens searched for."""
-    from govsearch.backends import open_index
     from reports.office import Reports, open_querylog
+    from search_index.backends import open_index
 
     settings = ctx.find_root().obj["settings"]
     if kind == "annual" and year is None:

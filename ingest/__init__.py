@@ -1,12 +1,12 @@
-"""Files → Documents.
+"""Files → Documents. Knows nothing about tokens or backends.
 
-Public entry points (import them from their modules; this package imports nothing eagerly so
-that ``ingest.document`` stays cheap for the index layer):
-
-* ``ingest.pipeline.iter_documents(paths, *, catalog, default_disclosure, progress, workers)``
-  → ``Document | IngestFailure`` per file; ``ingest.pipeline.ingest_file(FileTask)`` for one.
-* ``ingest.report.IngestReport`` — ok/skipped/failed with reasons, ``summary()``, ``to_json()``.
-* ``ingest.formats.extract(data, filename)`` / ``detect`` / ``register(Format(...))``.
+* ``ingest.files``: ``tasks(paths, catalog, default_disclosure)`` → ``FileTask``s,
+  ``ingest_file(task)`` → ``Document | IngestFailure``, ``map_files`` (the one loop, serial or
+  over worker processes), ``iter_documents`` (files → Documents without an index).
+* ``ingest.upload``: bytes someone sent (an upload, a draft) → format and extracted text, or a
+  clear error.
+* ``ingest.report.IngestReport``: ok/skipped/failed with reasons, ``summary()``, ``to_json()``.
+* ``ingest.formats``: ``extract(data, filename)`` / ``detect`` / ``register(Format(...))``.
 * ``ingest.metadata.derive_meta(text, properties, *, title)`` → ``CatalogMeta``.
 * ``ingest.catalog.load_catalog(path)`` → ``Catalog`` (entries + per-row errors).
 """

@@ -21,29 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ingest.dates import parse_date
-from ingest.document import CATEGORIES, CatalogMeta
 from ingest.formats.encoding import decode
+from model.document import CatalogMeta
+from model.fields import BY_NAME, CATALOG_COLUMNS, Field
 
-DISCLOSURE_VALUES: dict[str, str] = {
-    "主动公开": "public", "主動公開": "public", "public": "public",
-    "依申请公开": "on_request", "依申請公開": "on_request", "on_request": "on_request",
-    "不予公开": "not_public", "不予公開": "not_public", "not_public": "not_public",
-    "草稿": "draft", "draft": "draft",
-}  # fmt: skip
-VALIDITY_VALUES: dict[str, str] = {
-    "有效": "valid", "现行有效": "valid", "現行有效": "valid", "valid": "valid",
-    "失效": "expired", "已失效": "expired", "expired": "expired",
-    "废止": "repealed", "已废止": "repealed", "廢止": "repealed", "已廢止": "repealed",
-    "repealed": "repealed",
-}  # fmt: skip
-_ALIASES: dict[str, str] = {
-    "路径": "path", "文件": "path", "标题": "title", "標題": "title", "分类": "category",
-    "分類": "category", "发布机构": "agency", "發布機構": "agency", "发文机关": "agency",
-    "文号": "doc_number", "文號": "doc_number", "发文字号": "doc_number", "日期": "date",
-    "成文日期": "written_date", "发布日期": "publish_date", "發布日期": "publish_date",
-    "索引号": "index_no", "索引號": "index_no", "有效性": "validity", "公开方式": "disclosure",
-    "公開方式": "disclosure", "关键词": "keywords", "關鍵詞": "keywords", "主题词": "keywords",
-}  # fmt: skip
+# A folder named after a level (public/, 不予公开/ …) classifies the files inside it.
+DISCLOSURE_VALUES: dict[str, str] = dict(BY_NAME["disclosure"].choices or {})
+# The file a row describes (not a document field: it names the file).
+PATH_COLUMNS: dict[str, str] = {"path": "path", "路径": "path", "文件": "path"}
 
 
 @dataclass(frozen=True)
@@ -99,27 +84,25 @@ def normalise_path(path: str) -> str:
     return PurePosixPath(path).as_posix().removeprefix("./") if path else ""
 
 
+def parse_choice(name: str, value: str) -> str:
+    """A cell of a choice field (分类, 有效性, 公开方式) → its canonical value, or ValueError."""
+    choices = BY_NAME[name].choices or {}
+    key = value.strip()
+    found = choices.get(key) or choices.get(key.lower())
+    if found is None:
+        accepted = "/".join(dict.fromkeys(choices))
+        raise ValueError(f"unknown {name} {value!r}; use one of {accepted}")
+    return found
+
+
 def parse_disclosure(value: str) -> str:
     """主动公开/依申请公开/不予公开/草稿 or public/on_request/not_public/draft → DISCLOSURES."""
-    key = value.strip()
-    found = DISCLOSURE_VALUES.get(key) or DISCLOSURE_VALUES.get(key.lower())
-    if found is None:
-        raise ValueError(
-            f"unknown disclosure {value!r}; use 主动公开/依申请公开/不予公开/草稿 "
-            "or public/on_request/not_public/draft"
-        )
-    return found
+    return parse_choice("disclosure", value)
 
 
 def parse_validity(value: str) -> str:
     """有效/失效/废止/已废止 or valid/expired/repealed → VALIDITIES."""
-    key = value.strip()
-    found = VALIDITY_VALUES.get(key) or VALIDITY_VALUES.get(key.lower())
-    if found is None:
-        raise ValueError(
-            f"unknown validity {value!r}; use 有效/失效/废止/已废止 or valid/expired/repealed"
-        )
-    return found
+    return parse_choice("validity", value)
 
 
 def _parse_date_cell(value: str) -> dt.date:
@@ -129,42 +112,43 @@ def _parse_date_cell(value: str) -> dt.date:
     return date
 
 
-def _parse_category(value: str) -> str:
-    if value not in CATEGORIES:
-        raise ValueError(f"unknown category {value!r}; use one of {'/'.join(CATEGORIES)}")
-    return value
+def _keywords(value: str) -> tuple[str, ...]:
+    return tuple(k.strip() for k in re.split(r"[;；，,]\s*", value) if k.strip())
 
 
-_PARSERS = {
-    "title": ("title", str.strip),
-    "agency": ("agency", str.strip),
-    "doc_number": ("doc_number", str.strip),
-    "index_no": ("index_no", str.strip),
-    "category": ("category", _parse_category),
-    "validity": ("validity", parse_validity),
-    "disclosure": ("disclosure", parse_disclosure),
-    "date": ("publish_date", _parse_date_cell),
-    "publish_date": ("publish_date", _parse_date_cell),
-    "written_date": ("written_date", _parse_date_cell),
-    "keywords": ("keywords", lambda v: tuple(k for k in re.split(r"[;；，,]\s*", v) if k.strip())),
-}
+def parse_cell(f: Field, value: str) -> object:
+    """One catalogue cell as the value of field ``f`` (ValueError says what is wrong)."""
+    if f.kind == "date":
+        return _parse_date_cell(value)
+    if f.kind == "list":
+        return _keywords(value)
+    if f.kind == "choice":
+        return parse_choice(f.name, value)
+    return value.strip()
+
+
+def _rank(f: Field, column: str) -> int:
+    """Which of several columns naming one field wins: the exact name, then aliases in order."""
+    return f.columns.index(column) if column in f.columns else len(f.columns)
 
 
 def load_catalog(path: Path) -> Catalog:
     """Read a catalog CSV (UTF-8 with or without BOM, or GB18030 from Excel)."""
     text, _ = decode(path.read_bytes())
-    reader = csv.DictReader(io.StringIO(text))
-    header = [_ALIASES.get(h.strip(), h.strip().lower()) for h in reader.fieldnames or []]
+    rows = csv.reader(io.StringIO(text))
+    raw_header = [h.strip() for h in next(rows, [])]
+    columns = {**CATALOG_COLUMNS, **PATH_COLUMNS}
+    header = [columns.get(h, h.lower()) for h in raw_header]
     if "path" not in header:
         return Catalog(path, {}, (CatalogError(1, "", "catalog has no 'path' column"),))
-    reader.fieldnames = header
+    path_col = header.index("path")
     entries: dict[str, CatalogEntry] = {}
     errors: list[CatalogError] = []
-    for row in reader:
-        line = reader.line_num
-        if not any((cell or "").strip() for cell in row.values() if isinstance(cell, str)):
+    for row in rows:
+        line = rows.line_num
+        if not any(cell.strip() for cell in row):
             continue  # spreadsheets leave empty rows behind
-        rel = normalise_path(row.get("path") or "")
+        rel = normalise_path(row[path_col] if path_col < len(row) else "")
         if not rel:
             errors.append(CatalogError(line, "", "empty path"))
             continue
@@ -173,14 +157,17 @@ def load_catalog(path: Path) -> Catalog:
             errors.append(CatalogError(line, rel, f"duplicate path (first on line {first})"))
             continue
         values: dict[str, object] = {}
-        for column, cell in row.items():
-            if column not in _PARSERS or cell is None or not str(cell).strip():
+        ranks: dict[str, int] = {}
+        for column, name, cell in zip(raw_header, header, row, strict=False):
+            f = BY_NAME.get(name)
+            if f is None or f.origin != "catalog" or not cell.strip():
                 continue
-            name, parse = _PARSERS[column]
-            if column == "date" and values.get("publish_date"):
+            rank = _rank(f, column)
+            if rank > ranks.get(name, 999):
                 continue
             try:
-                values[name] = parse(str(cell).strip())
+                values[name] = parse_cell(f, cell)
+                ranks[name] = rank
             except ValueError as exc:
                 errors.append(CatalogError(line, rel, f"column {column}: {exc}"))
         entries[rel] = CatalogEntry(rel, line, values)

@@ -25,7 +25,7 @@ from ingest.docnumber import (
     order_numbers,
     taiwan_numbers,
 )
-from ingest.document import CatalogMeta
+from model.document import CatalogMeta
 
 _TITLE_END = re.compile(
     r"(通知|意见|意見|决定|決定|办法|辦法|条例|條例|规定|規定|批复|批覆|复函|覆函|函|报告|報告|方案|"

@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
-from ingest.document import Document
-from ingest.pipeline import IngestFailure
+from ingest.files import IngestFailure
+from model.document import Document
 
 
 @dataclass

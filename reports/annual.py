@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.document import CATEGORIES
+from model.fields import CATEGORIES
 from reports.csvexport import csv_text
 from reports.entry import CatalogEntry
 

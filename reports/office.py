@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from model.viewer import STAFF, Viewer
 from reports.annual import AnnualReport, annual
 from reports.entry import CatalogEntry
 from reports.querylog import (
@@ -26,7 +27,7 @@ from reports.querylog import (
 )
 from reports.timeliness import ReportFilter, TimelinessReport, timeliness
 from search_index.index import SearchIndex
-from search_index.query import STAFF, Query, SearchResult, Viewer
+from search_index.request import Query, SearchResult
 
 
 def open_querylog(settings: Any, backend: Any) -> QueryLogStore | None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from reports.csvexport import csv_text
-from search_index.query import Understanding
+from search_index.request import Understanding
 
 TOKEN_BYTES = 9
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{12}")

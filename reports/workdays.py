@@ -16,13 +16,13 @@ from importlib.metadata import PackageNotFoundError, version
 
 import chinese_calendar
 
-from govsearch.errors import GovSearchError
+from model.errors import GovSearchError
 
 
 class CalendarUnknown(GovSearchError):
     """A date outside the years the official calendar data covers."""
 
-    status, code = 422, "calendar_unknown"
+    code = "calendar_unknown"
 
 
 def calendar_version() -> str:

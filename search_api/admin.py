@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import secrets
 import unicodedata
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -33,25 +32,22 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from govsearch.errors import (
+from ingest.catalog import CatalogEntry, parse_cell
+from ingest.files import FileTask
+from ingest.report import IngestReport
+from ingest.upload import check_upload
+from model.errors import (
     BadRequest,
     Forbidden,
-    GovSearchError,
     NotFound,
-    PayloadTooLarge,
     UnprocessableContent,
     UnsupportedMediaType,
 )
-from govsearch.ingesting import Job, document_id, run_ingest, work
-from govsearch.settings import Settings
-from ingest.catalog import CatalogEntry, parse_disclosure, parse_validity
-from ingest.dates import parse_date
-from ingest.document import CATEGORIES, DISCLOSURES
-from ingest.errors import IngestError, UnsupportedFormat
-from ingest.formats import registry
-from ingest.formats.encoding import decode
-from ingest.pipeline import FileTask, IngestFailure
-from ingest.report import IngestReport
+from model.fields import BY_NAME, CATALOG_COLUMNS, CATALOG_FIELDS
+from model.ids import document_id
+from model.settings import Settings
+from model.viewer import STAFF
+from pipeline.run import Job, run_ingest, run_jobs
 from search_api.deps import IndexDep, SettingsDep, require_staff
 from search_api.models import (
     DeleteResponse,
@@ -62,20 +58,13 @@ from search_api.models import (
     UploadResponse,
 )
 from search_index.index import SearchIndex
-from search_index.protocol import IndexedDocument
-from search_index.query import STAFF
 
 MAX_FILES = 20  # per upload request
 MAX_FIELDS = 40
 MAX_FIELD_CHARS = 2000
-METADATA_FIELDS = (
-    "title", "doc_number", "agency", "category", "date", "publish_date", "written_date",
-    "index_no", "keywords", "validity", "disclosure",
-)  # fmt: skip
+# The form takes every catalogue field by its name (and its catalogue aliases in ASCII).
+METADATA_FIELDS = tuple(n for n in CATALOG_COLUMNS if n.isascii())
 
-
-class NotSupported(GovSearchError):
-    status, code = 501, "not_implemented"
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -105,8 +94,11 @@ _UPLOAD_SCHEMA: dict[str, Any] = {
                             name: {"type": "string", "maxLength": MAX_FIELD_CHARS}
                             for name in METADATA_FIELDS
                         },
-                        "disclosure": {"type": "string", "enum": list(DISCLOSURES)},
-                        "category": {"type": "string", "enum": list(CATEGORIES)},
+                        **{
+                            f.name: {"type": "string", "enum": list(dict.fromkeys(f.choices))}
+                            for f in CATALOG_FIELDS
+                            if f.choices
+                        },
                     },
                 }
             }
@@ -133,94 +125,31 @@ def _stored_name(fmt: str) -> str:
 
 
 def _metadata(fields: dict[str, str], default_disclosure: str) -> tuple[str, dict[str, object]]:
-    """Validated catalog values from the form (same vocabulary as the catalog sidecar)."""
+    """Validated catalog values from the form: the catalogue sidecar's vocabulary and parsers."""
     values: dict[str, object] = {}
-    for name in ("title", "doc_number", "agency", "index_no"):
-        if fields.get(name):
-            values[name] = fields[name].strip()
-    if fields.get("category"):
-        if fields["category"] not in CATEGORIES:
-            raise BadRequest(f"category must be one of {', '.join(CATEGORIES)}", field="category")
-        values["category"] = fields["category"]
-    for name, target in (("date", "publish_date"), ("publish_date", "publish_date"),
-                         ("written_date", "written_date")):  # fmt: skip
-        if fields.get(name):
-            date = parse_date(fields[name])
-            if date is None:
-                raise BadRequest(f"{name} is not a date (use YYYY-MM-DD)", field=name)
-            values[target] = date
-    if fields.get("keywords"):
-        words = re.split(r"[;；，,]\s*", fields["keywords"])
-        values["keywords"] = tuple(w.strip() for w in words if w.strip())
-    try:
-        if fields.get("validity"):
-            values["validity"] = parse_validity(fields["validity"])
-        disclosure = (
-            parse_disclosure(fields["disclosure"])
-            if fields.get("disclosure")
-            else default_disclosure
-        )
-    except ValueError as exc:
-        raise BadRequest(str(exc)) from None
-    values["disclosure"] = disclosure
+    for column, cell in fields.items():
+        f = BY_NAME[CATALOG_COLUMNS[column]]
+        if f.name in values and column != f.name:
+            continue  # publish_date wins over its alias date
+        try:
+            values[f.name] = parse_cell(f, cell)
+        except ValueError as exc:
+            raise BadRequest(f"{column}: {exc}", field=column) from None
+    disclosure = str(values.setdefault("disclosure", default_disclosure))
     return disclosure, values
-
-
-def looks_like_text(data: bytes) -> bool:
-    """Text in some encoding: no NUL byte and (almost) no control characters once decoded."""
-    head = data[:65536]
-    if b"\x00" in head:
-        return False
-    text, _ = decode(head)
-    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
-    return bool(text.strip()) and controls <= len(text) // 100
-
-
-def check_content(data: bytes, name: str, limit: int) -> str:
-    """The format of an uploaded file, decided by content; refuses what cannot be a document."""
-    if len(data) > limit:
-        raise PayloadTooLarge(f"{name}: file is larger than {limit} bytes", limit=limit)
-    try:
-        fmt = registry.detect(data, name).name
-    except UnsupportedFormat as exc:
-        if not looks_like_text(data):
-            raise UnsupportedMediaType(f"{name}: {exc}", file=name) from None
-        fmt = "txt"  # plain text under an unknown name: the content decides, not the name
-    except IngestError as exc:
-        raise UnprocessableContent(f"{name}: {exc}", file=name) from None
-    if fmt == "txt" and b"\x00" in data[:65536]:
-        # A binary file named .txt: the text extractor would refuse it later anyway; say so now.
-        raise UnsupportedMediaType(
-            f"{name}: binary content is not a supported document type", file=name
-        )
-    return fmt
 
 
 def ingest_stored(
     index: SearchIndex, folder: Path, stored: list[tuple[str, str, dict[str, object]]]
 ) -> tuple[IngestReport, list[str]]:
-    """Ingest files already in ``folder`` (name, disclosure, catalog values) like the CLI does.
-
-    Returns the report and the names that became documents. Runs in a worker thread.
-    """
+    """Ingest files already in ``folder`` (name, disclosure, catalog values) through the same
+    loop as the CLI. Returns the report and the names that became documents (worker thread)."""
     report = IngestReport()
-    prepared: list[IndexedDocument] = []
+    jobs = []
     for name, disclosure, values in stored:
-        task = FileTask(folder / name, name, disclosure, CatalogEntry(name, 0, values))
-        result = work(Job(task, str(folder), document_id(folder, name), None))
-        if isinstance(result, IngestFailure):
-            report.add(result)
-        elif isinstance(result, IndexedDocument):
-            prepared.append(result)
-    written: list[str] = []
-    formats = {p.doc.id: p.doc.format for p in prepared}
-    for w in index.write(prepared):
-        if w.ok:
-            report.ok.append(w.path)
-            report.formats[formats.get(w.id, "?")] += 1
-            written.append(w.path)
-        else:
-            report.fail(w.path, f"not written to the index: {w.error}")
+        task = FileTask(folder / name, name, disclosure, CatalogEntry(name, 0, values), folder)
+        jobs.append(Job(task, str(folder), task.doc_id, None))
+    written = run_jobs(index, jobs, report)
     return report, written
 
 
@@ -258,7 +187,7 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         for f in files:
             data = await f.read()
             name = display_name(f.filename)
-            checked.append((name, data, check_content(data, name, settings.max_upload_bytes)))
+            checked.append((name, data, check_upload(data, name, settings.max_upload_bytes)))
     finally:
         await form.close()
     folder = uploads_dir(settings)
@@ -408,10 +337,5 @@ def delete_document(
 )
 def reindex(index: IndexDep) -> dict[str, Any]:
     backend = index.backend
-    rebuild = getattr(backend, "reindex", None)
-    if rebuild is None:
-        raise NotSupported(
-            f"the {backend.name} backend cannot reindex over the API; re-run "
-            "`govsearch ingest` on the source folders to rebuild it"
-        )
+    rebuild = backend.reindex
     return {"backend": backend.name, "result": dict(rebuild())}

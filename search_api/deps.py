@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from govsearch.errors import Unauthorized
-from govsearch.keys import KeyStore
-from govsearch.settings import Settings
+from model.errors import Unauthorized
+from model.settings import Settings
+from model.viewer import ANONYMOUS, Viewer
 from reports.office import Reports
+from search_api.keys import KeyStore
 from search_index.index import SearchIndex
-from search_index.query import ANONYMOUS, Viewer
 
 
 def get_index(request: Request) -> SearchIndex:

@@ -20,10 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from govsearch.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
-from search_api.deps import IndexDep, SettingsDep, ViewerDep
-from search_api.models import ErrorResponse
-from search_index.duplicates import (
+from duplicates.check import (
     DEFAULT_LIMIT,
     DEFAULT_THRESHOLD,
     MAX_LIMIT,
@@ -31,6 +28,9 @@ from search_index.duplicates import (
     check,
     draft_from_file,
 )
+from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
+from search_api.deps import IndexDep, SettingsDep, ViewerDep
+from search_api.models import ErrorResponse
 
 router = APIRouter(prefix="/api", tags=["duplicates"])
 

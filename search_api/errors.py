@@ -9,9 +9,43 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from govsearch.errors import GovSearchError
+from model.errors import GovSearchError
 
 log = logging.getLogger("govsearch.api")
+
+# The one place an error code becomes an HTTP status (the layers below know no HTTP).
+STATUS: dict[str, int] = {
+    "bad_request": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+    "unprocessable_content": 422,
+    "calendar_unknown": 422,
+    "too_many_requests": 429,
+    "configuration_error": 500,
+    "internal_error": 500,
+    "not_implemented": 501,
+    "backend_unavailable": 503,
+}
+
+
+def status_of(exc: GovSearchError) -> int:
+    return STATUS.get(exc.code, 500)
+
+
+def error_body(exc: GovSearchError) -> dict[str, object]:
+    """``{"error": {code, message, status, data}}``: the shape every failure answers with."""
+    return {
+        "error": {
+            "code": exc.code,
+            "message": exc.message,
+            "status": status_of(exc),
+            "data": exc.data,
+        }
+    }
 
 
 def error_json(status: int, code: str, message: str, **data: object) -> JSONResponse:
@@ -31,9 +65,13 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GovSearchError)
     async def _govsearch(_: Request, exc: GovSearchError) -> JSONResponse:
-        if exc.status >= 500:
+        status = status_of(exc)
+        if status >= 500:
             log.error("%s: %s", exc.code, exc.message)
-        return JSONResponse(exc.to_dict(), status_code=exc.status)
+        headers = None
+        if "retry_after" in exc.data:
+            headers = {"Retry-After": str(int(exc.data["retry_after"]))}
+        return JSONResponse(error_body(exc), status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
+
+from model.fields import FIELDS
 
 
 class ErrorBody(BaseModel):
@@ -18,22 +20,24 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
-class DocumentMeta(BaseModel):
-    id: str
-    path: str
-    title: str
-    doc_number: str
-    agency: str
-    category: str
-    date: str | None
-    written_date: str | None
-    publish_date: str | None
-    index_no: str
-    keywords: list[str]
-    validity: str
-    disclosure: str
-    format: str
-    size: int
+_API_TYPES: dict[str, Any] = {
+    "text": str, "choice": str, "date": str | None, "list": list[str], "int": int,
+    "float": float | None,
+}  # fmt: skip
+
+
+def _document_fields() -> dict[str, Any]:
+    """The shown fields of the field table as pydantic fields (``date`` after publish_date)."""
+    out: dict[str, Any] = {"id": (str, ...), "path": (str, ...)}
+    for f in FIELDS:
+        if f.shown:
+            out[f.name] = (_API_TYPES[f.kind], Field(..., description=f.label))
+        if f.name == "publish_date":
+            out["date"] = (str | None, Field(..., description="发布日期, else 成文日期"))
+    return out
+
+
+DocumentMeta = create_model("DocumentMeta", **_document_fields())  # type: ignore[call-overload]
 
 
 class SearchHit(DocumentMeta):

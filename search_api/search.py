@@ -10,10 +10,11 @@ from fastapi import Query as Q
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from govsearch.errors import BadRequest
+from model.errors import BadRequest
+from model.viewer import Viewer
 from search_api.deps import IndexDep, ReportsDep, ViewerDep
 from search_api.models import ErrorResponse, SearchResponse, SuggestResponse
-from search_index.query import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Query, Viewer
+from search_index.request import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Query
 
 router = APIRouter(prefix="/api", tags=["search"])
 

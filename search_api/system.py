@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from govsearch.errors import GovSearchError
+from model.errors import GovSearchError
 from search_api.deps import IndexDep, ViewerDep
 from search_api.models import ErrorResponse, HealthResponse, StatsResponse
 

@@ -27,10 +27,17 @@ from urllib.parse import urlsplit, urlunsplit
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from tqdm import tqdm
 
-from govsearch.errors import BackendUnavailable, BadRequest, ConfigError, Conflict, GovSearchError
+from model.document import StoredDocument, document_from_stored, from_stored
+from model.errors import (
+    BackendUnavailable,
+    BadRequest,
+    ConfigError,
+    Conflict,
+    GovSearchError,
+    NotSupported,
+)
+from model.version import version_tag
 from search_index.elastic_dsl import (
-    ANALYSIS_VERSION,
-    document_from_source,
     failure_reason,
     full_query,
     mappings,
@@ -38,13 +45,10 @@ from search_index.elastic_dsl import (
     short_hash,
     source_of,
 )
-from search_index.embedded import SCHEMA_VERSION
 from search_index.fields import FACETABLE, INT_FIELDS, TOKEN_FIELDS
-from search_index.plan import Plan
 from search_index.prepare import prepare
 from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
-from search_index.query import StoredDocument
-from search_index.stored import stored_document
+from search_index.tree import Plan
 
 # Bulk items and whole requests answered with these are retried with backoff: 429 is the
 # cluster shedding load, 5xx a node or shard momentarily unavailable.
@@ -197,7 +201,7 @@ class ElasticsearchIndex:
     # -- lifecycle -----------------------------------------------------------------------
     def _new_name(self) -> str:
         stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
-        return f"{self.alias}-{SCHEMA_VERSION}-{stamp}-{secrets.token_hex(3)}"
+        return f"{self.alias}-{version_tag()}-{stamp}-{secrets.token_hex(3)}"
 
     def _index_settings(self, building: bool = False) -> dict[str, Any]:
         return {
@@ -453,7 +457,7 @@ class ElasticsearchIndex:
 
     def fetch(self, ids: list[str]) -> dict[str, StoredDocument]:
         return {
-            i: stored_document(src["meta"], src.get("text", ""))
+            i: from_stored(src["meta"], src.get("text", ""))
             for i, src in self._sources(ids, ["meta", "text"]).items()
         }
 
@@ -483,7 +487,7 @@ class ElasticsearchIndex:
                 size=2000,
                 scroll="2m",
             ):
-                yield stored_document(h["_source"]["meta"], "")
+                yield from_stored(h["_source"]["meta"], "")
 
     def count(self) -> int:
         with self._guard("count documents"):
@@ -499,7 +503,7 @@ class ElasticsearchIndex:
         produced = set(TOKEN_FIELDS) | set(INT_FIELDS) | {"id", "meta", "text", "extra"}
         for hit in hits:
             src = hit["_source"]
-            doc, source = document_from_source(src)
+            doc, source = document_from_stored(src["meta"], src.get("text", ""))
             item = prepare(doc, source)
             kept = {
                 k: tuple(v) for k, v in src.items() if k not in produced and k not in item.keywords
@@ -523,6 +527,9 @@ class ElasticsearchIndex:
             es.indices.delete(index=new)
         except (TransportError, ApiError, GovSearchError):
             pass  # the cluster is gone; the error being raised says so
+
+    def terms(self, field: str, prefix: str, plan: Plan, limit: int = 10) -> list[tuple[str, int]]:
+        raise NotSupported("Elasticsearch suggestions are titles only (no term dictionary walk)")
 
     def reindex(self, progress: bool = False) -> dict[str, Any]:
         """Rebuild into a new physical index from the stored ``_source``, then switch the alias.
@@ -602,4 +609,4 @@ class ElasticsearchIndex:
         }
 
 
-__all__ = ["ANALYSIS_VERSION", "ElasticsearchIndex"]
+__all__ = ["ElasticsearchIndex"]

@@ -8,13 +8,13 @@ must match the same documents for the same plan.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from ingest.document import CatalogMeta, Document
-from search_index.embedded import SCHEMA_VERSION
+from model.document import to_stored
+from model.version import INDEX_VERSION
 from search_index.fields import INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
-from search_index.plan import (
+from search_index.protocol import IndexedDocument
+from search_index.tree import (
     Bool,
     MatchAll,
     MatchNone,
@@ -26,19 +26,14 @@ from search_index.plan import (
     Regex,
     Term,
 )
-from search_index.protocol import IndexedDocument
-from search_index.stored import stored_metadata
 
-# Bump when analyzers/ changes the tokens it produces: indexes built by another analysis must be
-# rebuilt (``govsearch reindex``) or queries and documents would be cut differently.
-ANALYSIS_VERSION = "1"
 DATE_MIN, DATE_MAX = 1, 99_991_231  # the same open-range defaults as the embedded backend
 _KEYWORD_MAX_CHARS = 8191  # Lucene refuses terms over 32766 bytes; skip such values, keep the doc
 
 
 def schema_meta() -> dict[str, str]:
     """What an index records about how it was built; an open refuses any other."""
-    return {"schema": SCHEMA_VERSION, "analysis": ANALYSIS_VERSION}
+    return dict(INDEX_VERSION)
 
 
 def mappings() -> dict[str, Any]:
@@ -117,7 +112,7 @@ def source_of(item: IndexedDocument) -> dict[str, Any]:
     doc = item.doc
     src: dict[str, Any] = {
         "id": doc.id,
-        "meta": stored_metadata(doc, item.source),
+        "meta": to_stored(doc, item.source),
         "text": doc.text,
         "extra": item.stored,
     }
@@ -131,37 +126,6 @@ def source_of(item: IndexedDocument) -> dict[str, Any]:
     for name, number in item.ints.items():
         src[name] = int(number)
     return src
-
-
-def document_from_source(src: dict[str, Any]) -> tuple[Document, str]:
-    """The :class:`Document` (and its ingest source) an indexed ``_source`` was built from."""
-    m = src["meta"]
-
-    def day(value: str | None) -> dt.date | None:
-        return dt.date.fromisoformat(value) if value else None
-
-    meta = CatalogMeta(
-        title=m.get("title", ""),
-        doc_number=m.get("doc_number", ""),
-        agency=m.get("agency", ""),
-        category=m.get("category", "其他"),
-        written_date=day(m.get("written_date")),
-        publish_date=day(m.get("publish_date")),
-        index_no=m.get("index_no", ""),
-        keywords=tuple(m.get("keywords", ())),
-        validity=m.get("validity", "valid"),
-        disclosure=m.get("disclosure", "public"),
-    )
-    doc = Document(
-        id=m["id"],
-        path=m["path"],
-        text=src.get("text", ""),
-        meta=meta,
-        format=m.get("format", ""),
-        content_hash=m.get("content_hash", ""),
-        size=int(m.get("size", 0)),
-    )
-    return doc, m.get("source", "")
 
 
 def short_hash(content_hash: str) -> str:

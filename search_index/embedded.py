@@ -1,6 +1,7 @@
 """The embedded default backend: a tantivy index in a folder, no server.
 
-Chosen by measurement (DESIGN.md): at 100k documents tantivy-py answered ranked top-10 queries in
+Chosen by measurement (README.md "Libraries beyond the fixed list, and why"): at 100k documents
+tantivy-py answered ranked top-10 queries in
 p50 0.4 ms / p95 1.9 ms with the same hit sets as SQLite FTS5 (p50 17 ms / p95 100 ms, growing
 with the number of matches), built 2× faster and 2.4× smaller. Token streams arrive already
 analysed and are indexed with a whitespace tokenizer.
@@ -18,9 +19,13 @@ from typing import Any
 
 import tantivy
 
-from govsearch.errors import BackendUnavailable, Conflict
+from model.document import StoredDocument, from_stored, to_stored
+from model.errors import BackendUnavailable, Conflict, NotSupported
+from model.version import INDEX_VERSION
 from search_index.fields import FACETABLE, INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
-from search_index.plan import (
+from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
+from search_index.textstore import TextStore
+from search_index.tree import (
     Bool,
     MatchAll,
     MatchNone,
@@ -32,12 +37,7 @@ from search_index.plan import (
     Regex,
     Term,
 )
-from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
-from search_index.query import StoredDocument
-from search_index.stored import encode_metadata, stored_document
-from search_index.textstore import TextStore
 
-SCHEMA_VERSION = "1"
 _EAGER_DOCS = 20
 _FACET_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="facets")
 _FAST_KEYWORDS = {"category", "agency", "validity", "disclosure"}
@@ -89,12 +89,20 @@ class EmbeddedIndex:
 
     name = "embedded"
 
-    def __init__(self, data_dir: Path, *, writer_heap: int = 256_000_000, threads: int = 2):
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        writer_heap: int = 256_000_000,
+        threads: int = 2,
+        allow_stale: bool = False,
+    ):
         self.path = Path(data_dir) / "index"
         self.path.mkdir(parents=True, exist_ok=True)
         self.texts = TextStore(Path(data_dir) / "texts.sqlite")
         self.schema = _schema()
-        self._check_version()
+        if not allow_stale:
+            self._check_version()
         self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
         self.index.register_tokenizer(
             "ws", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
@@ -108,13 +116,14 @@ class EmbeddedIndex:
     # -- lifecycle -----------------------------------------------------------------------
     def _check_version(self) -> None:
         marker = self.path / "govsearch-schema.json"
-        current = {"schema": SCHEMA_VERSION}
+        current = INDEX_VERSION
         if marker.exists():
             found = json.loads(marker.read_text())
             if found != current:
                 raise Conflict(
-                    f"index at {self.path} was built with schema {found}, this version needs "
-                    f"{current}; rebuild it with `govsearch reindex` or delete the folder",
+                    f"index at {self.path} was built with version {found}, this version needs "
+                    f"{current}; delete the folder and ingest again (the embedded index is "
+                    "rebuilt from the files)",
                     path=str(self.path),
                 )
         else:
@@ -171,7 +180,7 @@ class EmbeddedIndex:
                     d.add_text(name, v)
         for name, value in item.ints.items():
             d.add_integer(name, int(value))
-        d.add_bytes("meta", encode_metadata(doc, item.source))
+        d.add_bytes("meta", json.dumps(to_stored(doc, item.source), ensure_ascii=False).encode())
         d.add_bytes("extra", json.dumps(item.stored, ensure_ascii=False).encode("utf-8"))
         return d
 
@@ -342,7 +351,7 @@ class EmbeddedIndex:
         for addr in addrs:
             meta = json.loads(bytes(searcher.doc(addr).to_dict()["meta"][0]))
             got = self.texts.get(meta["id"], meta.get("content_hash", ""))
-            out.append((meta["id"], None if got is None else stored_document(meta, *got)))
+            out.append((meta["id"], None if got is None else from_stored(meta, *got)))
         return out
 
     def _docs_by_id(self, ids: list[str], fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:
@@ -377,7 +386,7 @@ class EmbeddedIndex:
                     superseded.append(i)
                     continue
                 text, norm = got or ("", None)
-                out[i] = stored_document(meta, text, norm)
+                out[i] = from_stored(meta, text, norm)
             if not superseded:
                 break
             wanted = superseded
@@ -411,7 +420,7 @@ class EmbeddedIndex:
             return
         result = searcher.search(tantivy.Query.all_query(), limit=n, count=False)
         for _, addr in result.hits:
-            yield stored_document(json.loads(bytes(searcher.doc(addr).to_dict()["meta"][0])), "")
+            yield from_stored(json.loads(bytes(searcher.doc(addr).to_dict()["meta"][0])), "")
 
     def count(self) -> int:
         return int(self._searcher().num_docs)
@@ -426,9 +435,16 @@ class EmbeddedIndex:
         ]
 
 
-def open_embedded(data_dir: Path | str) -> EmbeddedIndex:
+    def reindex(self, progress: bool = False) -> dict[str, Any]:
+        raise NotSupported(
+            "the embedded backend cannot reindex from its store; re-run "
+            "`govsearch ingest` on the source folders (unchanged files are skipped)"
+        )
+
+
+def open_embedded(data_dir: Path | str, *, allow_stale: bool = False) -> EmbeddedIndex:
     try:
-        return EmbeddedIndex(Path(data_dir))
+        return EmbeddedIndex(Path(data_dir), allow_stale=allow_stale)
     except OSError as exc:
         raise BackendUnavailable(f"cannot open the index in {data_dir}: {exc}") from exc
 

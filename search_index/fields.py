@@ -1,10 +1,14 @@
-"""Logical index fields, shared by every backend.
+"""The index's own fields, shared by every backend.
 
-Token fields hold whitespace-joined token streams from ``analyzers`` (``*_w`` jieba words,
-``*_bi`` character bigrams); keyword fields hold exact values; ``date`` is an int ``YYYYMMDD``.
+Document fields come from the one table, :data:`model.fields.FIELDS`: its ``keyword`` rows are
+indexed as exact values for filters and facets. The rest are index-only: token fields hold
+whitespace-joined token streams from ``analyzers`` (``*_w`` jieba words, ``*_bi`` character
+bigrams, ``pinyin``); ``date`` is an int ``YYYYMMDD`` and ``year`` its year.
 """
 
 from __future__ import annotations
+
+from model import fields as table
 
 TOKEN_FIELDS = ("title_w", "title_bi", "body_w", "body_bi", "agency_bi", "pinyin")
 KEYWORD_FIELDS = (
@@ -12,17 +16,13 @@ KEYWORD_FIELDS = (
     "source",
     "path",
     "title_exact",
-    "agency",
-    "category",
-    "validity",
-    "disclosure",
-    "format",
+    *table.KEYWORD_FIELDS,
     "docno",
     "docno_text",
     "sig_band",
     "content_key",
 )
 INT_FIELDS = ("date", "year")
-FACET_FIELDS = ("category", "agency", "year", "validity")  # shown with every search
-FACETABLE = FACET_FIELDS + ("disclosure",)  # disclosure counts only in staff statistics
-FILTERABLE = ("category", "agency", "validity", "disclosure", "format", "year")
+FACET_FIELDS = (*table.FACET_FIELDS, "year")  # shown with every search
+STAFF_FACET_FIELDS = (*FACET_FIELDS, *table.STAFF_FACET_FIELDS)  # staff statistics
+FACETABLE = STAFF_FACET_FIELDS

@@ -13,15 +13,16 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from analyzers.normalize import normalize
-from govsearch.errors import BadRequest, NotFound
-from search_index.fields import FACET_FIELDS
+from analyzers.pinyin import matches_in
+from model.document import StoredDocument
+from model.errors import BadRequest, NotFound
+from model.ids import plausible_id
+from model.viewer import ANONYMOUS, Viewer
+from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS
 from search_index.highlight import find_spans, render, snippet
-from search_index.pinyin import matches_in
-from search_index.plan import Bool, Plan, Term
 from search_index.planner import plan as make_plan
 from search_index.protocol import Backend, IndexedDocument, WriteResult
-from search_index.query import (
-    ANONYMOUS,
+from search_index.request import (
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
     MAX_RESULT_WINDOW,
@@ -30,10 +31,10 @@ from search_index.query import (
     Hit,
     Query,
     SearchResult,
-    StoredDocument,
-    Viewer,
 )
 from search_index.suggest import suggest
+from search_index.tree import Bool, Plan
+from search_index.visibility import visibility_filter
 
 
 def validate(query: Query) -> None:
@@ -59,11 +60,6 @@ def validate(query: Query) -> None:
     bad_years = [y for y in query.years if not 0 <= y <= 9999]
     if bad_years:  # the engines hold years as 64-bit integers: 2**70 must not reach them
         raise BadRequest(f"year must be between 0 and 9999, got {bad_years[0]}", year=bad_years[0])
-
-
-def visibility_filter(viewer: Viewer) -> tuple[Term, ...]:
-    visible = viewer.visible_disclosures
-    return () if visible is None else (Term("disclosure", "public"),)
 
 
 class SearchIndex:
@@ -114,9 +110,8 @@ class SearchIndex:
 
     def get(self, doc_id: str, viewer: Viewer = ANONYMOUS) -> StoredDocument:
         """A document by id; a non-public one is "not found" for anonymous viewers."""
-        doc = self.backend.fetch([doc_id]).get(doc_id) if _plausible_id(doc_id) else None
-        visible = viewer.visible_disclosures
-        if doc is None or (visible is not None and doc.disclosure not in visible):
+        doc = self.backend.fetch([doc_id]).get(doc_id) if plausible_id(doc_id) else None
+        if doc is None or not viewer.can_see(doc.disclosure):
             raise NotFound(f"no document with id {doc_id!r}", id=doc_id)
         return doc
 
@@ -145,7 +140,7 @@ class SearchIndex:
     def stats(self, viewer: Viewer = ANONYMOUS) -> dict[str, Any]:
         plan = Plan(query=Bool(), filters=visibility_filter(viewer))
         raw = self.backend.search(
-            plan, limit=1, facets=FACET_FIELDS + ("disclosure",) if viewer.staff else FACET_FIELDS
+            plan, limit=1, facets=STAFF_FACET_FIELDS if viewer.staff else FACET_FIELDS
         )
         return {
             "backend": self.backend.name,
@@ -173,6 +168,3 @@ def _with_pinyin(terms: tuple[str, ...], typed: tuple[str, ...], title: str) -> 
         return terms
     return terms + tuple(matches_in(normalize(title), typed))
 
-
-def _plausible_id(doc_id: str) -> bool:
-    return len(doc_id) == 16 and all(c in "0123456789abcdef" for c in doc_id)

@@ -22,11 +22,12 @@ from analyzers.chars import is_han, strip_skippable
 from analyzers.docno import canonical, find_in_query
 from analyzers.lexicon import find_synonyms, stopwords
 from analyzers.normalize import _fold, normalize
+from analyzers.pinyin import KEY_MARK, as_pinyin_query
 from analyzers.segment import query_words
-from search_index.parser import Atom, ParsedQuery, parse
-from search_index.pinyin import KEY_MARK, as_pinyin_query
-from search_index.plan import Bool, MatchAll, Node, Phrase, Plan, Prefix, Range, Regex, Term
-from search_index.query import Query, Understanding
+from search_index.request import Query, Understanding
+from search_index.syntax import Atom, ParsedQuery, parse
+from search_index.tree import Bool, MatchAll, Node, Phrase, Plan, Prefix, Range, Regex, Term
+from search_index.visibility import terms, visibility_filter
 
 TITLE_EXACT_BOOST = 40.0
 DOCNO_BOOST = 30.0
@@ -117,7 +118,7 @@ def docno_node(text: str) -> Node | None:
 def pinyin_node(typed: tuple[str, ...]) -> Node:
     """Letters typed without an IME, read as pinyin of title words and key terms.
 
-    The typed groups joined are a prefix of a run token (see :mod:`search_index.pinyin`) when
+    The typed groups joined are a prefix of a run token (see :mod:`analyzers.pinyin`) when
     the title holds those words in order, the last perhaps half typed; a whole word or its
     initials typed exactly also match the per-word token, which BM25 ranks.
     """
@@ -322,29 +323,24 @@ def plan(query: Query) -> tuple[Plan, Understanding]:
     return Plan(query=node, filters=filters, highlight=highlight), understood
 
 
-def _terms(field: str, values: tuple[str, ...] | tuple[int, ...]) -> Node | None:
-    vals = [str(v) for v in values if str(v)]
-    if not vals:
-        return None
-    if len(vals) == 1:
-        return Term(field, vals[0])
-    return Bool(should=tuple(Term(field, v) for v in vals), min_should=1)
-
-
 def _filters(query: Query) -> tuple[Node, ...]:
     out: list[Node | None] = [
-        _terms("category", query.categories),
-        _terms("agency", query.agencies),
-        _terms("validity", query.validity),
-        _terms("year", query.years),
+        terms("category", query.categories),
+        terms("agency", query.agencies),
+        terms("validity", query.validity),
+        terms("year", query.years),
     ]
-    visible = query.viewer.visible_disclosures
-    wanted = query.disclosure
-    if visible is not None:
-        wanted = tuple(d for d in (wanted or visible) if d in visible) or ("__none__",)
-    out.append(_terms("disclosure", wanted))
+    out.extend(visibility_filter(query.viewer, query.disclosure))
     if query.date_from or query.date_to:
         lo = int(query.date_from.strftime("%Y%m%d")) if query.date_from else None
         hi = int(query.date_to.strftime("%Y%m%d")) if query.date_to else None
         out.append(Range("date", lo, hi))
     return tuple(n for n in out if n is not None)
+
+
+def similar_query(title: str, keywords: tuple[str, ...] = ()) -> str:
+    """Content words of a title plus its key terms: a search for documents like that one."""
+    words = [w for w in query_words(normalize(title)) if w not in stopwords() and len(w) > 1]
+    words += [normalize(k) for k in keywords]
+    cleaned = [re.sub(r"[\"“”:：()（）|\-]", "", w) for w in dict.fromkeys(words)]
+    return " ".join(w for w in cleaned if w)[:200]

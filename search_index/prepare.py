@@ -10,11 +10,11 @@ from analyzers.bigrams import bigram_string
 from analyzers.chars import strip_skippable
 from analyzers.docno import keys_for_value, keys_in_text
 from analyzers.normalize import normalize
+from analyzers.pinyin import document_tokens, key_terms
 from analyzers.segment import index_words
-from ingest.document import Document
-from search_index.pinyin import document_tokens, key_terms
+from analyzers.signatures import signature
+from model.document import Document
 from search_index.protocol import IndexedDocument
-from search_index.signatures import signature
 
 _DOCNO_SCAN_CHARS = 4000  # 文号 of a document sit in its head (and its 沿革/history lines)
 

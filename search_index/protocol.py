@@ -11,9 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from ingest.document import Document
-from search_index.plan import Plan
-from search_index.query import StoredDocument
+from model.document import Document, StoredDocument
+from search_index.tree import Plan
 
 
 @dataclass(frozen=True)
@@ -91,6 +90,17 @@ class Backend(Protocol):
         ...
 
     def count(self) -> int: ...
+
+    def terms(self, field: str, prefix: str, plan: Plan, limit: int = 10) -> list[tuple[str, int]]:
+        """Indexed terms of ``field`` starting with ``prefix`` in documents matching ``plan``,
+        most documents first. A backend that cannot walk its term dictionary raises
+        :class:`~model.errors.NotSupported` (suggestions then offer titles only)."""
+        ...
+
+    def reindex(self, progress: bool = False) -> dict[str, Any]:
+        """Rebuild the index from what it stores, without downtime; raises
+        :class:`~model.errors.NotSupported` where a rebuild means ingesting the files again."""
+        ...
 
     def health(self) -> dict[str, Any]: ...
 

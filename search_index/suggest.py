@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
-from search_index.pinyin import as_pinyin_query, match_rank
-from search_index.plan import MatchAll, Node, Plan
+from analyzers.pinyin import as_pinyin_query, match_rank
+from model.errors import NotSupported
 from search_index.planner import _substring, pinyin_node
 from search_index.protocol import Backend
+from search_index.tree import MatchAll, Node, Plan
 
 MAX_TYPED = 50
 TERM_SUGGESTIONS = 3
@@ -36,18 +37,18 @@ def _titles(backend: Backend, node: Node, filters: tuple[Node, ...]) -> list[str
 def _frequent_words(backend: Backend, typed: str, filters: tuple[Node, ...]) -> list[str]:
     """Words starting with ``typed`` (longer than it), most documents first.
 
-    Needs the embedded backend's term dictionary walk (``terms``, not part of the backend
-    contract); other backends simply suggest titles only.
+    A backend that cannot walk its term dictionary says so (``NotSupported``) and suggestions
+    are then titles only.
     """
-    terms = getattr(backend, "terms", None)
-    if terms is None:
-        return []
     visible = Plan(query=MatchAll(), filters=filters)
     counts: dict[str, int] = {}
-    for field in ("title_w", "body_w"):
-        for term, count in terms(field, typed, visible, limit=20):
-            if count > 0 and len(term) > len(typed):
-                counts[term] = max(counts.get(term, 0), count)
+    try:
+        for field in ("title_w", "body_w"):
+            for term, count in backend.terms(field, typed, visible, limit=20):
+                if count > 0 and len(term) > len(typed):
+                    counts[term] = max(counts.get(term, 0), count)
+    except NotSupported:
+        return []
     return sorted(counts, key=lambda t: -counts[t])[:TERM_SUGGESTIONS]
 
 

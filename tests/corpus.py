@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.document import CatalogMeta, Document
+from model.document import CatalogMeta, Document
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"

@@ -21,11 +21,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
-from govsearch.errors import BadRequest, GovSearchError, PayloadTooLarge, Unauthorized
+from duplicates.check import Candidate, CheckResult, Draft, check, draft_from_file
+from duplicates.textdiff import DiffOp
+from model.errors import BadRequest, GovSearchError, PayloadTooLarge, Unauthorized
+from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
-from search_index.duplicates import Candidate, CheckResult, Draft, check, draft_from_file
-from search_index.query import Viewer
-from search_index.textdiff import DiffOp
+from search_api.errors import status_of
 
 FORM_OVERHEAD = 64 * 1024  # multipart framing and the small text fields
 MAX_OPS_SHOWN = 40
@@ -226,11 +227,12 @@ async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep)
         who = _viewer(request, viewer, key)
         result: CheckResult = await run_in_threadpool(check, index, draft, viewer=who)
     except GovSearchError as exc:
-        message = ERRORS.get(exc.status, "")
+        status = status_of(exc)
+        message = ERRORS.get(status, "")
         detail = (
             f"{message}（{exc.message}）" if message and message not in exc.message else exc.message
         )
-        return _page(request, {"result": None, "form": form, "error": detail}, exc.status)
+        return _page(request, {"result": None, "form": form, "error": detail}, status)
     root = request.scope.get("root_path", "").rstrip("/")
     return _page(
         request,

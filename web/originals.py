@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from search_index.query import StoredDocument
+from model.document import StoredDocument
 
 
 def original_file(originals_dir: Path | None, doc: StoredDocument) -> Path | None:

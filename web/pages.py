@@ -23,11 +23,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import QueryParams
 
-from govsearch.errors import BackendUnavailable, BadRequest, NotFound
+from model.errors import BackendUnavailable, BadRequest, NotFound
+from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
 from search_index.highlight import highlight_all
 from search_index.index import SearchIndex
-from search_index.query import MAX_QUERY_CHARS, Viewer
+from search_index.request import MAX_QUERY_CHARS
 from web import views
 from web.originals import original_file, size_label
 from web.state import SearchState
@@ -131,7 +132,8 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         next_url=views.page_url(state, base, result.total, +1),
         sorts=[(k, v, state.change(sort=k).url(base)) for k, v in views.SORT_LABELS.items()],
         took=views.took(result.took_ms),
-        alternatives=(views.alternatives(index, state, viewer, base) if result.total == 0 else []),
+        alternatives=(views.alternatives(index, state, viewer, base, result.understood.words)
+            if result.total == 0 else []),
         clear_url=state.without_filters().url(base),
     )
     return _render(request, layout, "search.html", ctx)

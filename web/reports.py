@@ -16,14 +16,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from govsearch.errors import BadRequest, GovSearchError, Unauthorized
-from ingest.document import CATEGORIES
+from model.errors import BadRequest, GovSearchError, Unauthorized
+from model.fields import CATEGORIES
+from model.viewer import Viewer
 from reports.annual import STATUSES
 from reports.office import Reports
 from reports.svg import months_chart
 from reports.timeliness import ReportFilter
 from search_api.deps import ViewerDep
-from search_index.query import Viewer
+from search_api.errors import status_of
 
 NO_STORE = {"Cache-Control": "no-store"}
 KINDS = (("timeliness", "公开时限"), ("annual", "年度报告统计"), ("queries", "检索未果"))
@@ -149,7 +150,7 @@ async def report_run(request: Request, kind: str, viewer: ViewerDep) -> Response
         _staff(request, viewer, key if isinstance(key, str) else "")
         report = _run(reports, kind, form)
     except GovSearchError as exc:
-        return _page(request, kind, {"form": form, "error": exc.message}, exc.status)
+        return _page(request, kind, {"form": form, "error": exc.message}, status_of(exc))
     fmt = form.get("format", "html")
     if fmt == "csv":
         return Response(
@@ -178,7 +179,7 @@ async def queries_delete(request: Request, viewer: ViewerDep) -> Response:
         before = _date({k: v for k, v in raw.items() if isinstance(v, str)}, "before")
         n = reports.clear_queries(before)
     except GovSearchError as exc:
-        return _page(request, "queries", {"error": exc.message}, exc.status)
+        return _page(request, "queries", {"error": exc.message}, status_of(exc))
     return _page(request, "queries", {"error": f"已删除 {n} 条检索记录。"})
 
 

@@ -17,8 +17,9 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
+from model.viewer import Viewer
 from search_api.search import build_query
-from search_index.query import MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SORTS, Query, Viewer
+from search_index.request import MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SORTS, Query
 
 PAGE_SIZE = 10
 MAX_VALUES = 20  # per filter, as the API allows

@@ -7,35 +7,22 @@ suggest when nothing matched — live here, where they are unit-tested.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
-import opencc
-
-from analyzers.lexicon import stopwords
-from analyzers.normalize import normalize
-from analyzers.segment import query_words
-from govsearch.errors import GovSearchError
+from analyzers.normalize import other_script
+from model import fields
+from model.document import StoredDocument
+from model.errors import GovSearchError
+from model.viewer import Viewer
 from search_index.index import SearchIndex
-from search_index.query import (
-    MAX_RESULT_WINDOW,
-    Hit,
-    SearchResult,
-    StoredDocument,
-    Understanding,
-    Viewer,
-)
+from search_index.planner import similar_query
+from search_index.request import MAX_RESULT_WINDOW, Hit, SearchResult, Understanding
 from web.state import PAGE_SIZE, SearchState
 
-FACET_TITLES = {"category": "分类", "agency": "发布机构", "year": "年份", "validity": "有效性"}
-VALIDITY = {"valid": "有效", "expired": "已失效", "repealed": "已废止"}
-DISCLOSURE = {
-    "public": "主动公开",
-    "on_request": "依申请公开",
-    "not_public": "不予公开",
-    "draft": "草稿",
-}
+# Facets in the order the page shows them; titles and value labels come from the field table.
+FACET_TITLES = {name: fields.label(name) for name in ("category", "agency", "year", "validity")}
+VALIDITY = fields.VALUE_LABELS["validity"]
 SORT_LABELS = {"relevance": "相关度", "date_desc": "日期（新→旧）", "date_asc": "日期（旧→新）"}
 FORMATS = {"pdf": "PDF", "docx": "Word", "doc": "Word", "html": "网页", "txt": "文本"}
 FACETS_SHOWN = 8  # per facet before "更多"
@@ -43,11 +30,9 @@ FACETS_SHOWN = 8  # per facet before "更多"
 
 def label(field: str, value: str) -> str:
     """How a filter value is shown (validity codes in Chinese; the rest as stored)."""
-    if field == "validity":
-        return VALIDITY.get(value, value)
     if field == "year":
         return f"{value}年"
-    return value
+    return fields.value_label(field, value)
 
 
 # -- facets ------------------------------------------------------------------------------
@@ -183,21 +168,18 @@ class Alternative:
     total: int
 
 
-@functools.cache
-def _converter(config: str) -> opencc.OpenCC:
-    return opencc.OpenCC(config)
-
-
-def other_script(q: str) -> str:
-    """The query in the other script (繁 → 简, else 简 → 繁)."""
-    simplified = _converter("t2s").convert(q)
-    return simplified if simplified != q else _converter("s2t").convert(q)
-
-
 def alternatives(
-    index: SearchIndex, state: SearchState, viewer: Viewer, base: str, limit: int = 5
+    index: SearchIndex,
+    state: SearchState,
+    viewer: Viewer,
+    base: str,
+    words: tuple[str, ...] = (),
+    limit: int = 5,
 ) -> list[Alternative]:
-    """Changed searches that do find something, each with its count (zero-result page)."""
+    """Changed searches that do find something, each with its count (zero-result page).
+
+    ``words`` are the query's words as the engine understood them (never re-segmented here).
+    """
     candidates: list[tuple[str, SearchState]] = []
     if state.has_filters:
         candidates.append(("去掉全部筛选条件", state.without_filters()))
@@ -205,7 +187,6 @@ def alternatives(
         converted = other_script(state.q)
         if converted != state.q:
             candidates.append((f"换用另一种字体：{converted}", state.change(q=converted)))
-        words = [w for w in query_words(normalize(state.q)) if w not in stopwords()]
         if len(words) > 1:
             for w in words[:4]:
                 rest = " ".join(x for x in words if x != w)
@@ -230,35 +211,27 @@ def alternatives(
 
 # -- documents ---------------------------------------------------------------------------
 def meta_rows(doc: StoredDocument, staff: bool = False) -> list[tuple[str, str]]:
-    """The catalog table of the document page; "未注明" where the source does not say."""
+    """The catalogue table of the document page, from the field table: every shown catalogue
+    field under its label; "未注明" where the source does not say."""
     missing = "未注明"
-    rows = [
-        ("索引号", doc.index_no or missing),
-        ("文号", doc.doc_number or missing),
-        ("发布机构", doc.agency or missing),
-        ("成文日期", doc.written_date or missing),
-        ("发布日期", doc.publish_date or doc.date or missing),
-        ("分类", doc.category or missing),
-        ("有效性", VALIDITY.get(doc.validity, doc.validity or missing)),
-    ]
-    if doc.keywords:
-        rows.append(("主题词", "、".join(doc.keywords)))
-    if staff:
-        rows.append(("公开方式", DISCLOSURE.get(doc.disclosure, doc.disclosure)))
+    rows = []
+    for f in fields.CATALOG_FIELDS:
+        if not f.shown or f.name == "title" or (f.staff_only and not staff):
+            continue
+        value = getattr(doc, f.name)
+        if f.kind == "list":
+            if value:
+                rows.append((f.label, "、".join(value)))
+            continue
+        if f.name == "publish_date":
+            value = value or doc.date
+        rows.append((f.label, fields.value_label(f.name, value) if value else missing))
     return rows
-
-
-def similar_query(doc: StoredDocument) -> str:
-    """Content words of the title plus the key terms: a search for documents like this one."""
-    words = [w for w in query_words(normalize(doc.title)) if w not in stopwords() and len(w) > 1]
-    words += [normalize(k) for k in doc.keywords]
-    cleaned = [re.sub(r"[\"“”:：()（）|\-]", "", w) for w in dict.fromkeys(words)]
-    return " ".join(w for w in cleaned if w)[:200]
 
 
 def similar(index: SearchIndex, doc: StoredDocument, viewer: Viewer) -> list[Hit]:
     """Up to five other visible documents found by :func:`similar_query`."""
-    q = similar_query(doc)
+    q = similar_query(doc.title, doc.keywords)
     if not q:
         return []
     query = SearchState(q=q).to_query(viewer, size=6, facets=False, snippet_chars=90)

@@ -17,7 +17,7 @@ class Extracted:
 
     ``properties`` holds what the container says (author, created, keywords, subject, HTML
     meta tags, a gov.cn metadata table, DOCX header/footer text, the detected encoding…) with
-    string values; keys are free-form but the well-known ones are listed in ``PROPERTY_KEYS``.
+    string values; keys are free-form (each extractor's docstring says which it sets).
     """
 
     text: str
@@ -26,27 +26,3 @@ class Extracted:
 
 
 Extractor = Callable[[bytes, str], Extracted]
-
-# Keys the built-in extractors use, so metadata derivation can rely on them.
-PROPERTY_KEYS: tuple[str, ...] = (
-    "author",
-    "created",
-    "modified",
-    "keywords",
-    "subject",
-    "category",
-    "description",
-    "header",
-    "footer",
-    "encoding",
-    "pages",
-    "PubDate",
-    "ContentSource",
-    "索引号",
-    "主题分类",
-    "发文机关",
-    "成文日期",
-    "标题",
-    "发文字号",
-    "发布日期",
-)

@@ -2,10 +2,10 @@
 
 Two engines are available: ``pypdfium2`` (PDFium, C++) and ``pdfminer`` (pdfminer.six, pure
 Python). The default is chosen by measurement (see bench/README.md "PDF extraction"); the other
-stays selectable through ``configure(engine=…)`` or ``GOVSEARCH_PDF_ENGINE``.
+stays selectable through ``configure(engine=…)`` (``GOVSEARCH_PDF_ENGINE``, read by Settings).
 
 Because a malformed PDF can make any parser loop or explode, extraction runs in a child
-process with a time limit (``GOVSEARCH_PDF_TIMEOUT`` seconds, default 60; ``0`` runs
+process with a time limit (Settings ``pdf_timeout``, default 60 s; ``0`` runs
 in-process without a guard, e.g. for benchmarks). The child is started from a fork server so
 that it is safe even when the caller has threads (a web server).
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import multiprocessing
-import os
 import re
 import threading
 from collections.abc import Callable
@@ -44,16 +43,7 @@ class PdfOptions:
     timeout: float | None = 60.0
 
 
-def _options_from_env() -> PdfOptions:
-    engine = os.environ.get("GOVSEARCH_PDF_ENGINE", PdfOptions.engine)
-    raw = os.environ.get("GOVSEARCH_PDF_TIMEOUT", "")
-    timeout: float | None = PdfOptions.timeout
-    if raw:
-        timeout = float(raw) or None
-    return PdfOptions(engine=engine, timeout=timeout)
-
-
-_options = _options_from_env()
+_options = PdfOptions()  # set from Settings by the entry points (govsearch.app.apply)
 
 
 def configure(*, engine: str | None = None, timeout: float | None | str = "keep") -> PdfOptions:

@@ -9,10 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from govsearch.cli import main
-from govsearch.ingesting import run_ingest
+from model.viewer import STAFF
+from pipeline.run import run_ingest
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
-from search_index.query import STAFF, Query
+from search_index.request import Query
 from tests.corpus import CORPUS, require_corpus
 
 

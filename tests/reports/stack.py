@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import warnings
 
-from govsearch.keys import KeyStore
-from govsearch.settings import Settings
-from ingest.document import CatalogMeta, Document
+from govsearch.app import create_app
+from model.document import CatalogMeta, Document
+from model.settings import Settings
 from reports.entry import CatalogEntry
-from search_api.app import create_app
+from search_api.keys import KeyStore
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from tests.reports.fixtures import ANNUAL, TIMELINESS

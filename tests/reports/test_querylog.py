@@ -20,7 +20,7 @@ from reports.querylog import (
     valid_token,
 )
 from reports.querylog_sqlite import SqliteQueryLog
-from search_index.query import Understanding
+from search_index.request import Understanding
 
 D = dt.date
 

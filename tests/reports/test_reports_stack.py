@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from govsearch.cli import main
-from govsearch.ingesting import run_ingest
-from govsearch.settings import Settings
+from model.settings import Settings
+from pipeline.run import run_ingest
 from reports.annual import annual
 from reports.entry import CatalogEntry
 from reports.timeliness import timeliness

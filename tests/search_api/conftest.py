@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from govsearch.ingesting import run_ingest
-from govsearch.settings import Settings
-from search_api.app import create_app
+from govsearch.app import create_app
+from model.settings import Settings
+from pipeline.run import run_ingest
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
 

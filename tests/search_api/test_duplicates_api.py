@@ -7,8 +7,8 @@ import warnings
 
 import pytest
 
-from govsearch.keys import KeyStore
-from govsearch.settings import Settings
+from model.settings import Settings
+from search_api.keys import KeyStore
 from search_index.index import SearchIndex
 from tests.corpus import CORPUS, corpus_document, require_corpus
 from tests.search_index.dup_support import (
@@ -33,7 +33,7 @@ def api(request, tmp_path_factory):
     warnings.filterwarnings("ignore", message=".*httpx2.*")
     from starlette.testclient import TestClient
 
-    from search_api.app import create_app
+    from govsearch.app import create_app
 
     data = tmp_path_factory.mktemp("api")
     with backend(request.param, data) as b:

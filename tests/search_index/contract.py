@@ -16,9 +16,10 @@ import pytest
 
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
+from model.viewer import ANONYMOUS, STAFF
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
-from search_index.query import ANONYMOUS, STAFF, Query
+from search_index.request import Query
 from tests.corpus import corpus_document, docno_variants, manifest, sample_paths
 
 N_DOCS = 160
@@ -247,7 +248,7 @@ class BackendContract:
         for d in hidden:
             with pytest.raises(Exception) as err:
                 index.get(d.id, ANONYMOUS)
-            assert getattr(err.value, "status", None) == 404
+            assert getattr(err.value, "code", None) == "not_found"
             assert index.get(d.id, STAFF).id == d.id
         assert all(h.disclosure == "public" for h in [
             index.get(h.doc.id) for h in index.search(Query(q="")).hits

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.document import Document
+from model.document import Document
 from search_index.embedded import EmbeddedIndex
 from search_index.prepare import prepare
 from search_index.protocol import Backend

@@ -23,11 +23,12 @@ import opencc
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
 from analyzers.segment import query_words
-from ingest.document import Document
+from model.document import Document
+from model.viewer import STAFF
 from search_index.fields import FACET_FIELDS
 from search_index.index import SearchIndex
 from search_index.planner import plan as make_plan
-from search_index.query import STAFF, Query
+from search_index.request import Query
 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _FULL = str.maketrans("0123456789", "０１２３４５６７８９")

@@ -11,10 +11,10 @@ import json
 import opencc
 import pytest
 
-from govsearch.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
-from search_index.duplicate_report import corpus_report
-from search_index.duplicates import Draft, check, draft_from_file
-from search_index.query import ANONYMOUS, STAFF
+from duplicates.check import Draft, check, draft_from_file
+from duplicates.report import corpus_report
+from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
+from model.viewer import ANONYMOUS, STAFF
 from tests.corpus import CORPUS, corpus_document, manifest, require_corpus
 from tests.search_index.dup_support import (
     BACKENDS,

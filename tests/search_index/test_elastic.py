@@ -20,13 +20,15 @@ from elastic_transport._node._base import NodeApiResponse
 from elasticsearch import Elasticsearch
 
 import search_index.elastic as elastic_module
-from govsearch.errors import BackendUnavailable, ConfigError, Conflict
-from govsearch.settings import Settings
+from model.errors import BackendUnavailable, ConfigError, Conflict
+from model.settings import Settings
+from model.version import version_tag
+from model.viewer import STAFF
 from search_index.elastic import ElasticsearchIndex
 from search_index.elastic_dsl import mappings, source_of
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
-from search_index.query import STAFF, Query
+from search_index.request import Query
 from tests.corpus import corpus_document, sample_paths
 from tests.search_index.elastic_support import cluster_url, drop, unique_prefix
 
@@ -202,7 +204,7 @@ def test_unreachable_cluster_names_the_url():
         ElasticsearchIndex([f"http://admin:s3cret@127.0.0.1:{port}"], timeout=2)
     assert f"127.0.0.1:{port}" in err.value.message
     assert "s3cret" not in err.value.message and "s3cret" not in str(err.value.data)
-    assert err.value.status == 503
+    assert err.value.code == "backend_unavailable"
 
 
 def test_bad_prefix_is_a_configuration_error():
@@ -227,7 +229,7 @@ def test_cluster_going_away_is_503_not_a_stack_trace(url, prefixes, documents):
         ):
             with pytest.raises(BackendUnavailable) as err:
                 call()
-            assert proxy.url in err.value.message and err.value.status == 503
+            assert proxy.url in err.value.message and err.value.code == "backend_unavailable"
         health = backend.health()
         assert health["status"] == "unavailable" and health["backend"] == "elasticsearch"
         results = []
@@ -304,7 +306,8 @@ def test_from_settings_health_and_versioned_alias(url, prefixes):
     health = backend.health()
     assert health["backend"] == "elasticsearch" and health["status"] in ("green", "yellow")
     assert health["documents"] == 0 and health["url"] == url
-    assert health["index"] == backend.physical and backend.physical.startswith(f"{prefix}-1-")
+    assert health["index"] == backend.physical
+    assert backend.physical.startswith(f"{prefix}-{version_tag()}-")
     raw = Elasticsearch(url)
     assert list(raw.indices.get_alias(name=prefix)) == [backend.physical]
     again = ElasticsearchIndex.from_settings(settings)  # opening twice reuses the index
@@ -371,7 +374,7 @@ def test_schema_mismatch_is_refused_until_reindexed(url, prefixes, documents):
 
     with pytest.raises(Conflict) as err:
         ElasticsearchIndex([url], index_prefix=prefix)
-    assert "govsearch reindex" in err.value.message and err.value.status == 409
+    assert "govsearch reindex" in err.value.message and err.value.code == "conflict"
 
     report = ElasticsearchIndex([url], index_prefix=prefix, allow_stale=True).reindex()
     assert report["documents"] == 10

@@ -7,19 +7,14 @@ import dataclasses
 import pytest
 
 from analyzers.normalize import normalize
+from analyzers.pinyin import as_pinyin_query, document_tokens, match_rank, matches_in, text_tokens
+from model.viewer import STAFF
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
-from search_index.pinyin import (
-    as_pinyin_query,
-    document_tokens,
-    match_rank,
-    matches_in,
-    text_tokens,
-)
-from search_index.plan import Bool, Prefix
 from search_index.planner import plan
 from search_index.prepare import prepare
-from search_index.query import STAFF, Query
+from search_index.request import Query
+from search_index.tree import Bool, Prefix
 from tests.corpus import corpus_document, manifest, sample_paths
 
 HIDDEN_TITLE = "琥珀湾区临时管控措施内部通报"

@@ -16,7 +16,7 @@ from analyzers.normalize import normalize
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
-from search_index.query import Query
+from search_index.request import Query
 from tests.corpus import corpus_document, docno_variants, manifest, sample_paths
 
 pytestmark = pytest.mark.slow

@@ -8,8 +8,8 @@ import numpy as np
 import opencc
 from datasketch import MinHash
 
+from analyzers import signatures as S
 from analyzers.normalize import normalize
-from search_index import signatures as S
 from search_index.prepare import prepare
 from tests.corpus import CORPUS, corpus_document, require_corpus
 

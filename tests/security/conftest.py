@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from govsearch.keys import KeyStore
-from govsearch.settings import Settings
-from search_api.app import create_app
+from govsearch.app import create_app
+from model.settings import Settings
+from search_api.keys import KeyStore
 from search_index.index import SearchIndex
 from tests.search_index.elastic_support import reachable
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from govsearch.settings import Settings
 from ingest.formats import pdf
+from model.settings import Settings
+from model.viewer import STAFF
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
-from search_index.query import STAFF
 from tests.corpus import CORPUS, require_corpus
 from tests.security.conftest import Served, serve
 from tests.security.files import make_docx, make_docx_bomb, make_pdf, make_png
@@ -80,7 +80,7 @@ def test_admin_endpoints_refuse_anonymous_and_bad_keys(served, method, path, kwa
 
 
 def test_revoked_key_is_refused(served):
-    from govsearch.keys import KeyStore
+    from search_api.keys import KeyStore
 
     store = KeyStore(served.settings.data_dir)
     info, key = store.create("leaver")

@@ -25,9 +25,11 @@ import pytest
 
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
-from govsearch.ingesting import document_id, run_ingest
-from govsearch.settings import Settings
-from search_index.query import STAFF, Query
+from model.ids import document_id
+from model.settings import Settings
+from model.viewer import STAFF
+from pipeline.run import run_ingest
+from search_index.request import Query
 from tests.corpus import CORPUS, manifest, require_corpus, sample_paths
 from tests.security.conftest import Served, open_backend_index, serve
 

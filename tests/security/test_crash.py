@@ -30,12 +30,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from govsearch.ingesting import document_id, run_ingest
-from govsearch.keys import KeyStore
-from ingest.pipeline import FileTask, ingest_file
+from ingest.files import FileTask, ingest_file
+from model.ids import document_id
+from model.viewer import STAFF
+from pipeline.run import run_ingest
+from search_api.keys import KeyStore
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
-from search_index.query import STAFF, Query
+from search_index.request import Query
 from tests.corpus import CORPUS, require_corpus, sample_paths
 
 pytestmark = pytest.mark.slow

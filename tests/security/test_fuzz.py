@@ -17,15 +17,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govsearch.errors import GovSearchError
-from govsearch.settings import Settings
+from model.errors import GovSearchError
+from model.settings import Settings
+from model.viewer import STAFF
+from search_api.errors import status_of
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
-from search_index.parser import parse
 from search_index.planner import plan
 from search_index.prepare import prepare
-from search_index.query import MAX_QUERY_CHARS, STAFF, Query
+from search_index.request import MAX_QUERY_CHARS, Query
 from search_index.suggest import suggest
+from search_index.syntax import parse
 from tests.corpus import corpus_document, require_corpus, sample_paths
 from tests.security.conftest import serve
 
@@ -60,7 +62,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
 
 
 def _allowed(exc: BaseException) -> bool:
-    return isinstance(exc, GovSearchError) and 400 <= exc.status < 500
+    return isinstance(exc, GovSearchError) and 400 <= status_of(exc) < 500
 
 
 @FAST
@@ -130,7 +132,7 @@ def test_huge_inputs_are_refused_clearly(index: SearchIndex) -> None:
     for q in ("国" * (MAX_QUERY_CHARS + 1), '"' * 100_000, "a OR " * 50_000):
         with pytest.raises(GovSearchError) as info:
             index.search(Query(q=q))
-        assert info.value.status == 400 and "too long" in info.value.message
+        assert info.value.code == "bad_request" and "too long" in info.value.message
     # the planner alone copes with a megabyte too
     plan(Query(q="政府 OR " * 200_000))
     parse("「" * 1_000_000)

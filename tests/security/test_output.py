@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from govsearch.settings import Settings
+from model.settings import Settings
 from search_api.security import CONTENT_SECURITY_POLICY
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex

@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from govsearch.keys import KeyStore
-from govsearch.settings import Settings
-from search_api.app import create_app
+from govsearch.app import create_app
+from model.settings import Settings
+from search_api.keys import KeyStore
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
-from search_index.query import MAX_RESULT_WINDOW
+from search_index.request import MAX_RESULT_WINDOW
 from tests.corpus import corpus_document, require_corpus, sample_paths
 
 MAX_EXAMPLES = 40

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from govsearch.settings import Settings
-from ingest.document import Document
-from ingest.pipeline import iter_documents
-from search_api.app import create_app
+from govsearch.app import create_app
+from ingest.files import iter_documents
+from model.document import Document
+from model.settings import Settings
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
 from search_index.prepare import prepare

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from analyzers.normalize import normalize
-from search_index.query import Query
+from search_index.request import Query
 from tests.web.conftest import WebCorpus
 
 pytestmark = pytest.mark.browser

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from search_index.duplicates import Candidate
-from search_index.signatures import Overlap
-from search_index.textdiff import Change, DiffOp, TextDiff
+from analyzers.signatures import Overlap
+from duplicates.check import Candidate
+from duplicates.textdiff import Change, DiffOp, TextDiff
 from tests.web.conftest import ORIGINAL_PATH, SAMPLES
 from tests.web.test_pages import Page, assert_no_inline_code
 from web.duplicates import candidate_view, summary

@@ -16,7 +16,7 @@ import pytest
 from starlette.datastructures import QueryParams
 
 from analyzers.normalize import normalize
-from search_index.query import StoredDocument
+from model.document import StoredDocument
 from tests.web.conftest import CANARY, HOSTILE_TEXT, HOSTILE_TITLE, TestClient
 from web.originals import original_file
 from web.state import SearchState

@@ -1,4 +1,6 @@
-"""What a caller asks for, and what comes back: frozen dataclasses between layers."""
+"""A search request and its answer: frozen dataclasses between the index layer and its readers.
+
+(The viewer and the stored document are vocabulary of every layer: they live in ``model``.)"""
 
 from __future__ import annotations
 
@@ -6,28 +8,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from model.document import StoredDocument
+from model.viewer import ANONYMOUS, Viewer
+
 Sort = Literal["relevance", "date_desc", "date_asc"]
 SORTS: tuple[str, ...] = ("relevance", "date_desc", "date_asc")
 
 MAX_QUERY_CHARS = 500
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is asking. Anonymous callers see only public documents, everywhere."""
-
-    staff: bool = False
-    name: str = "anonymous"
-
-    @property
-    def visible_disclosures(self) -> tuple[str, ...] | None:
-        return None if self.staff else ("public",)
-
-
-ANONYMOUS = Viewer()
-STAFF = Viewer(staff=True, name="staff")
 
 
 @dataclass(frozen=True)
@@ -77,49 +66,6 @@ class Understanding:
             "fields": [{"field": f, "text": t} for f, t in self.fields],
             "min_should_match": self.min_should_match,
             "pinyin": list(self.pinyin),
-        }
-
-
-@dataclass(frozen=True)
-class StoredDocument:
-    id: str
-    path: str
-    source: str
-    title: str
-    text: str
-    doc_number: str
-    agency: str
-    category: str
-    date: str
-    written_date: str
-    publish_date: str
-    index_no: str
-    keywords: tuple[str, ...]
-    validity: str
-    disclosure: str
-    format: str
-    content_hash: str
-    size: int
-    # The normalised text when it is aligned with ``text`` (same length), for fast snippets.
-    normalized: str | None = field(default=None, compare=False, repr=False)
-
-    def metadata(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "path": self.path,
-            "title": self.title,
-            "doc_number": self.doc_number,
-            "agency": self.agency,
-            "category": self.category,
-            "date": self.date or None,
-            "written_date": self.written_date or None,
-            "publish_date": self.publish_date or None,
-            "index_no": self.index_no,
-            "keywords": list(self.keywords),
-            "validity": self.validity,
-            "disclosure": self.disclosure,
-            "format": self.format,
-            "size": self.size,
         }
 
 

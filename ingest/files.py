@@ -1,5 +1,9 @@
 """Files and folders → a stream of Documents (or IngestFailures), one per file.
 
+The one loop over files is :func:`map_files` (serial or over worker processes, with a progress
+bar); :func:`iter_documents` uses it here and ``pipeline.run`` uses it to feed the index, for
+folders, uploads and the API alike.
+
 Streams so that an ingest of 100k files never holds them all; one bad file yields an
 ``IngestFailure`` and the batch goes on, because a single corrupt PDF must not cost a night's
 run. Extraction of one file is a top-level, picklable function (``ingest_file``) so a caller
@@ -10,20 +14,32 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from ingest.catalog import DISCLOSURE_VALUES, Catalog, CatalogEntry, load_catalog
-from ingest.document import DISCLOSURES, Document
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.formats import registry
 from ingest.metadata import derive_meta
+from model.document import Document
+from model.fields import DISCLOSURES
+from model.ids import document_id
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # A folder is named after a level exactly as a catalog cell would state it.
 FOLDER_DISCLOSURE: dict[str, str] = DISCLOSURE_VALUES
-MAX_FILE_BYTES = int(os.environ.get("GOVSEARCH_MAX_FILE_MB", "200")) * 1024 * 1024
+MAX_FILE_BYTES = 200 * 1024 * 1024  # set from Settings by the entry points (configure)
+
+
+def configure(*, max_file_bytes: int) -> None:
+    """Files over ``max_file_bytes`` are reported as too large, never read."""
+    global MAX_FILE_BYTES
+    MAX_FILE_BYTES = max_file_bytes
 
 
 @dataclass(frozen=True)
@@ -41,17 +57,21 @@ class IngestFailure:
 
 @dataclass(frozen=True)
 class FileTask:
-    """Everything needed to ingest one file, picklable for worker processes."""
+    """Everything needed to ingest one file, picklable for worker processes.
+
+    ``source`` is the folder the user gave (the document id is made from its name and
+    ``rel_path``, see :func:`model.ids.document_id`).
+    """
 
     file: Path
     rel_path: str
     disclosure: str
     entry: CatalogEntry | None = None
+    source: Path = Path(".")
 
-
-def document_id(rel_path: str) -> str:
-    """Stable id: first 16 hex digits of sha1 of the POSIX relative path."""
-    return hashlib.sha1(rel_path.encode("utf-8")).hexdigest()[:16]
+    @property
+    def doc_id(self) -> str:
+        return document_id(self.source, self.rel_path)
 
 
 def folder_disclosure(rel_path: str) -> str | None:
@@ -82,7 +102,7 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
     if task.entry is not None:
         meta = task.entry.apply(meta)
     return Document(
-        id=document_id(task.rel_path),
+        id=task.doc_id,
         path=task.rel_path,
         text=extracted.text,
         meta=meta,
@@ -116,14 +136,51 @@ def iter_files(paths: Sequence[Path], *, exclude: Path | None = None) -> Iterato
         yield from sorted(found, key=lambda item: item[1])
 
 
-def plan(
+def source_folder(given: Path) -> Path:
+    """The folder ids are scoped to: the given folder, or the folder of a given file."""
+    root = given.resolve()
+    return root if root.is_dir() else root.parent
+
+
+def tasks(
     paths: Sequence[Path], catalog: Catalog | None, default_disclosure: str
 ) -> Iterator[FileTask]:
     """The FileTasks for an ingest: which file, its relative path, disclosure, catalog row."""
-    for file, rel in iter_files(paths, exclude=catalog.source if catalog else None):
-        entry = catalog.lookup(file) if catalog is not None else None
-        disclosure = folder_disclosure(rel) or default_disclosure
-        yield FileTask(file, rel, disclosure, entry)
+    exclude = catalog.source if catalog else None
+    for given in paths:
+        source = source_folder(given)
+        for file, rel in iter_files([given], exclude=exclude):
+            entry = catalog.lookup(file) if catalog is not None else None
+            disclosure = folder_disclosure(rel) or default_disclosure
+            yield FileTask(file, rel, disclosure, entry, source)
+
+
+def map_files(
+    fn: Callable[[T], R], items: Sequence[T], *, workers: int = 1, progress: bool = False
+) -> Iterator[R]:
+    """``fn`` over ``items`` in order, in ``workers`` processes when more than one, with a
+    progress bar on request: the one loop every ingest (folders, uploads, API) runs."""
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(items), unit="file", desc="ingest")
+    try:
+        if workers > 1 and len(items) > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                for result in pool.map(fn, items, chunksize=8):
+                    if bar is not None:
+                        bar.update()
+                    yield result
+        else:
+            for item in items:
+                result = fn(item)
+                if bar is not None:
+                    bar.update()
+                yield result
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def iter_documents(
@@ -145,25 +202,6 @@ def iter_documents(
     if cat is not None:
         for err in cat.errors:
             yield IngestFailure(f"{cat.source.name} line {err.line}", f"catalog: {err}")
-    tasks = list(plan(paths, cat, default_disclosure))
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(tasks), unit="file", desc="ingest")
-    try:
-        if workers > 1 and len(tasks) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                for result in pool.map(ingest_file, tasks, chunksize=4):
-                    if bar is not None:
-                        bar.update()
-                    yield result
-        else:
-            for task in tasks:
-                result = ingest_file(task)
-                if bar is not None:
-                    bar.update()
-                yield result
-    finally:
-        if bar is not None:
-            bar.close()
+    yield from map_files(
+        ingest_file, list(tasks(paths, cat, default_disclosure)), workers=workers, progress=progress
+    )

@@ -20,7 +20,7 @@ import numpy as np
 
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
-from search_index.signatures import chrome_tail, is_boilerplate_line, skip_mask
+from analyzers.signatures import chrome_tail, is_boilerplate_line, skip_mask
 
 MAX_OPS = 200  # diff entries returned (equal runs count as one); the rest is summarised
 MAX_PASSAGES = 6000  # beyond this a text is compared paragraph by paragraph

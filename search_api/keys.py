@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from govsearch.errors import NotFound
+from model.errors import NotFound
 
 
 @dataclass(frozen=True)

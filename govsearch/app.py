@@ -1,24 +1,38 @@
-"""The FastAPI application, built by a factory from :class:`Settings`."""
+"""The FastAPI application, built by a factory from :class:`Settings`: the JSON API
+(``search_api``) and the web pages (``web``) mounted side by side, neither importing the other's
+app. :func:`apply` hands each layer the settings it needs, for the server and the CLI alike."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from govsearch.keys import KeyStore
-from govsearch.settings import Settings
+from model.settings import Settings
 from reports.office import Reports, open_querylog
 from search_api import admin, apidocs, documents, duplicates, reports, search, system
 from search_api.errors import install_error_handlers
+from search_api.keys import KeyStore
 from search_api.security import install_security
+from search_index.backends import open_index
 from search_index.index import SearchIndex
+from web.pages import install_web
+
+
+def apply(settings: Settings) -> None:
+    """Configure the layers that run below the app (extraction limits, synonyms)."""
+    from analyzers import lexicon
+    from ingest import files
+    from ingest.formats import pdf
+
+    files.configure(max_file_bytes=settings.max_file_bytes)
+    pdf.configure(engine=settings.pdf_engine, timeout=settings.pdf_timeout or 0)
+    lexicon.configure(synonyms_file=settings.synonyms_file)
 
 
 def create_app(settings: Settings | None = None, index: SearchIndex | None = None) -> FastAPI:
     """Build the app; ``index`` may be given (tests, benchmarks), else opened from settings."""
     settings = settings or Settings.from_env()
+    apply(settings)
     if index is None:
-        from govsearch.backends import open_index
-
         index = open_index(settings)
     app = FastAPI(
         title="govsearch",
@@ -45,10 +59,5 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.include_router(apidocs.router)
     app.include_router(duplicates.router)
     app.include_router(reports.router)
-    try:
-        from web.pages import install_web
-    except ImportError:  # pragma: no cover - web is part of the package
-        install_web = None
-    if install_web is not None:
-        install_web(app)
+    install_web(app)
     return app

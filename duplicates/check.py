@@ -19,17 +19,7 @@ from typing import Any
 from analyzers.chars import strip_skippable
 from analyzers.docno import canonical, keys_for_value
 from analyzers.normalize import normalize
-from govsearch.errors import (
-    BadRequest,
-    PayloadTooLarge,
-    UnprocessableContent,
-    UnsupportedMediaType,
-)
-from search_index.index import SearchIndex, visibility_filter
-from search_index.plan import Bool, Plan, Term
-from search_index.protocol import Backend
-from search_index.query import ANONYMOUS, StoredDocument, Viewer
-from search_index.signatures import (
+from analyzers.signatures import (
     MAX_QUERY_ANCHORS,
     Overlap,
     Signature,
@@ -38,7 +28,15 @@ from search_index.signatures import (
     overlap,
     signature,
 )
-from search_index.textdiff import TextDiff, diff, passages
+from duplicates.textdiff import TextDiff, diff, passages
+from ingest.upload import extract_upload
+from model.document import StoredDocument
+from model.errors import BadRequest, UnprocessableContent
+from model.viewer import ANONYMOUS, Viewer
+from search_index.index import SearchIndex
+from search_index.protocol import Backend
+from search_index.tree import Bool, Plan, Term
+from search_index.visibility import visibility_filter
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_LIMIT = 10
@@ -171,37 +169,10 @@ def draft_from_file(
 ) -> tuple[Draft, str]:
     """A draft from an uploaded file in any ingest format; returns ``(draft, format name)``.
 
-    Every way a file can be unusable becomes a 4xx error that says why: too large (413), a
-    format no extractor handles (415), empty, broken or image-only without a text layer (422).
+    Reading the bytes is ingest's job (:func:`ingest.upload.extract_upload`, which says why a
+    file is unusable); the draft takes the title and 文号 the file states when none is given.
     """
-    from ingest.errors import IngestError, NoTextLayer, UnsupportedFormat
-    from ingest.formats.registry import extract
-
-    if len(data) > max_bytes:
-        raise PayloadTooLarge(
-            f"the file is {len(data):,} bytes; at most {max_bytes:,} bytes can be checked",
-            limit=max_bytes,
-            size=len(data),
-        )
-    if not data:
-        raise UnprocessableContent(f"{filename or 'the file'} is empty (0 bytes)", file=filename)
-    try:
-        fmt, extracted = extract(data, filename)
-    except UnsupportedFormat as exc:
-        raise UnsupportedMediaType(str(exc), file=filename) from None
-    except NoTextLayer as exc:
-        raise UnprocessableContent(
-            f"{filename}: {exc}; an image-only scan has no text to compare (OCR it first)",
-            file=filename,
-        ) from None
-    except IngestError as exc:
-        raise UnprocessableContent(f"{filename}: {exc}", file=filename) from None
-    if not strip_skippable(extracted.text):
-        raise UnprocessableContent(
-            f"{filename}: no text found in the {fmt} file (image-only or blank pages?)",
-            file=filename,
-            format=fmt,
-        )
+    fmt, extracted = extract_upload(data, filename, max_bytes=max_bytes)
     props = extracted.properties
     return (
         Draft(
@@ -259,11 +230,6 @@ def _ids(backend: Backend, query: Bool, viewer: Viewer, limit: int) -> list[str]
         return []
     plan = Plan(query=query, filters=visibility_filter(viewer))
     return [h.id for h in backend.search(plan, limit=limit).hits]
-
-
-def _visible(doc: StoredDocument, viewer: Viewer) -> bool:
-    visible = viewer.visible_disclosures
-    return visible is None or doc.disclosure in visible
 
 
 def reasons_for(
@@ -360,7 +326,7 @@ def check(
     found: list[Candidate] = []
     for doc_id in verify_ids:
         doc = docs.get(doc_id)
-        if doc is None or not _visible(doc, viewer):  # belt and braces: the plan filtered
+        if doc is None or not viewer.can_see(doc.disclosure):  # belt and braces: the plan filtered
             continue
         other = doc_signature(doc)
         o = overlap(sig.shingles, other.shingles)

@@ -1,7 +1,8 @@
 """Settings from the environment (``GOVSEARCH_…``), read once into a frozen value.
 
-``create_app(settings)`` and the CLI take a :class:`Settings`; nothing reads the environment
-elsewhere, so tests build apps with explicit settings.
+``create_app(settings)`` and the CLI take a :class:`Settings` and hand the parts each layer needs
+to it (``govsearch.app.apply``); nothing reads the environment elsewhere, so tests build apps
+with explicit settings.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from govsearch.errors import ConfigError
+from model.errors import ConfigError
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -26,6 +27,18 @@ def _int(name: str, value: str | None, default: int) -> int:
         return int(value)
     except ValueError:
         raise ConfigError(f"{name} must be an integer, got {value!r}") from None
+
+
+def _timeout(value: str | None) -> float | None:
+    if value is None or value == "":
+        return 60.0
+    try:
+        return float(value) or None
+    except ValueError:
+        raise ConfigError(f"GOVSEARCH_PDF_TIMEOUT must be a number, got {value!r}") from None
+
+
+BACKENDS: tuple[str, ...] = ("embedded", "elasticsearch")  # opened by search_index.backends
 
 
 @dataclass(frozen=True)
@@ -56,14 +69,18 @@ class Settings:
     query_log_retention_days: int = 90
     query_log_max_rows: int = 200_000
     ingest_workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+    max_file_bytes: int = 200 * 1024 * 1024  # files over this are reported, not read
+    pdf_engine: str = "pypdfium2"
+    pdf_timeout: float | None = 60.0  # seconds per PDF (None: in-process, no guard)
+    synonyms_file: Path | None = None  # extra abbreviation → official wording rules
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
         e = dict(os.environ if env is None else env)
         backend = e.get("GOVSEARCH_BACKEND", "embedded").strip().lower() or "embedded"
-        if backend not in ("embedded", "elasticsearch"):
+        if backend not in BACKENDS:
             raise ConfigError(
-                f"GOVSEARCH_BACKEND must be 'embedded' or 'elasticsearch', got {backend!r}"
+                f"GOVSEARCH_BACKEND must be one of {', '.join(BACKENDS)}, got {backend!r}"
             )
         urls = tuple(
             u.strip()
@@ -104,5 +121,11 @@ class Settings:
             query_log_max_rows=_int(
                 "GOVSEARCH_QUERY_LOG_MAX_ROWS", e.get("GOVSEARCH_QUERY_LOG_MAX_ROWS"), 200_000
             ),
+            max_file_bytes=_int("GOVSEARCH_MAX_FILE_MB", e.get("GOVSEARCH_MAX_FILE_MB"), 200)
+            * 1024
+            * 1024,
+            pdf_engine=e.get("GOVSEARCH_PDF_ENGINE", "pypdfium2") or "pypdfium2",
+            pdf_timeout=_timeout(e.get("GOVSEARCH_PDF_TIMEOUT")),
+            synonyms_file=Path(e["GOVSEARCH_SYNONYMS"]) if e.get("GOVSEARCH_SYNONYMS") else None,
         )
         return replace(s, **overrides) if overrides else s  # type: ignore[arg-type]

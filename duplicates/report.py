@@ -23,18 +23,19 @@ import numpy as np
 from analyzers.chars import strip_skippable
 from analyzers.docno import keys_for_value
 from analyzers.normalize import normalize
-from search_index.duplicates import (
+from analyzers.signatures import Overlap, Signature, band_keys, estimate, overlap
+from duplicates.check import (
     DEFAULT_THRESHOLD,
     REASON_LABELS,
     TEXT_REASONS,
     doc_signature,
     reasons_for,
 )
+from duplicates.textdiff import diff
+from model.document import StoredDocument
+from model.viewer import STAFF, Viewer
 from search_index.index import SearchIndex
 from search_index.protocol import Backend
-from search_index.query import STAFF, StoredDocument, Viewer
-from search_index.signatures import Overlap, Signature, band_keys, estimate, overlap
-from search_index.textdiff import diff
 
 BUCKET_CAP = 100  # a band or anchor shared by more documents is boilerplate, not a copy
 ESTIMATE_MARGIN = 0.25  # pairs whose estimated overlap is this far below the threshold are dropped
@@ -181,12 +182,11 @@ def _scan(
     backend: Backend, viewer: Viewer, progress: Callable[[int, int], None] | None
 ) -> dict[str, _Entry]:
     ids = sorted(backend.fingerprints())
-    visible = viewer.visible_disclosures
     entries: dict[str, _Entry] = {}
     for start in range(0, len(ids), _FETCH_CHUNK):
         docs = backend.fetch(ids[start : start + _FETCH_CHUNK])
         for doc_id, doc in docs.items():
-            if visible is not None and doc.disclosure not in visible:
+            if not viewer.can_see(doc.disclosure):
                 continue
             sig = doc_signature(doc)
             if not sig.size:

@@ -1,6 +1,7 @@
 """An ingest run: files → ``ingest`` → Documents → ``search_index`` → backend, with a report.
 
-This is the one place that joins the two packages, so each stays ignorant of the other.
+The one place that joins the two packages, so each stays ignorant of the other; folders, uploads
+and the API's server-side ingest all run :func:`run_jobs`.
 Work per file (hash check, extraction, analysis) runs in worker processes; the parent only
 streams the results into the backend's bulk writer. A file whose bytes hash to what the index
 already holds is not even extracted. Nothing is lost: a failure is reported and leaves the
@@ -13,15 +14,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from govsearch.errors import BadRequest
-from ingest.catalog import load_catalog
-from ingest.document import DISCLOSURES, Document
-from ingest.pipeline import FileTask, IngestFailure, ingest_file, plan
+from ingest.catalog import Catalog, load_catalog
+from ingest.files import FileTask, IngestFailure, ingest_file, map_files, tasks
 from ingest.report import IngestReport
+from model.document import Document
+from model.errors import BadRequest
+from model.fields import DISCLOSURES
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.protocol import IndexedDocument
@@ -39,15 +40,6 @@ class Job:
 class Unchanged:
     doc_id: str
     path: str
-
-
-def document_id(source: Path, rel_path: str) -> str:
-    """Stable id from the ingested folder's name and the file's path inside it.
-
-    The folder name keeps two folders with the same inner layout apart; the absolute location
-    is left out so that moving an archive does not change its ids (bookmarks keep working).
-    """
-    return hashlib.sha1(f"{source.name}/{rel_path}".encode()).hexdigest()[:16]
 
 
 def _sha256(path: Path) -> str:
@@ -75,27 +67,55 @@ def work(job: Job) -> IndexedDocument | IngestFailure | Unchanged:
     return prepare(doc, job.source)
 
 
-def _jobs(
-    index: SearchIndex, paths: Sequence[Path], catalog, default_disclosure: str, report
+def plan_jobs(
+    index: SearchIndex, paths: Sequence[Path], catalog: Catalog | None, default_disclosure: str,
+    report: IngestReport,
 ) -> tuple[list[Job], dict[str, set[str]]]:
+    """A Job per file (with the indexed version's hash, to skip unchanged bytes), and the ids
+    seen per source folder (for ``--prune``)."""
     known = index.fingerprints()
     jobs: list[Job] = []
     by_source: dict[str, set[str]] = {}
     owner: dict[str, str] = {}
-    for given in paths:
-        root = given.resolve()
-        folder = root if root.is_dir() else root.parent
-        source = str(folder)
+    for task in tasks(paths, catalog, default_disclosure):
+        source = str(task.source)
         seen = by_source.setdefault(source, set())
-        for task in plan([given], catalog, default_disclosure):
-            doc_id = document_id(folder, task.rel_path)
-            if doc_id in owner:
-                report.fail(task.rel_path, f"same path as {owner[doc_id]} given twice; ignored")
-                continue
-            owner[doc_id] = str(task.file)
-            seen.add(doc_id)
-            jobs.append(Job(task, source, doc_id, known.get(doc_id)))
+        doc_id = task.doc_id
+        if doc_id in owner:
+            report.fail(task.rel_path, f"same path as {owner[doc_id]} given twice; ignored")
+            continue
+        owner[doc_id] = str(task.file)
+        seen.add(doc_id)
+        jobs.append(Job(task, source, doc_id, known.get(doc_id)))
     return jobs, by_source
+
+
+def run_jobs(
+    index: SearchIndex, jobs: list[Job], report: IngestReport, *, workers: int = 1,
+    progress: bool = False,
+) -> list[str]:
+    """Extract, analyse and write ``jobs``; fills ``report``; returns the paths written."""
+    written: list[str] = []
+    formats: dict[str, str] = {}
+
+    def to_write() -> Iterator[IndexedDocument]:
+        for r in map_files(work, jobs, workers=workers, progress=progress):
+            if isinstance(r, IndexedDocument):
+                formats[r.doc.id] = r.doc.format
+                yield r
+            elif isinstance(r, Unchanged):
+                report.unchanged += 1
+            else:
+                report.add(r)
+
+    for w in index.write(to_write()):
+        if w.ok:
+            report.ok.append(w.path)
+            report.formats[formats.get(w.id, "?")] += 1
+            written.append(w.path)
+        else:
+            report.fail(w.path, f"not written to the index: {w.error}")
+    return written
 
 
 def run_ingest(
@@ -116,44 +136,8 @@ def run_ingest(
     if cat is not None:
         for err in cat.errors:
             report.fail(f"{cat.source.name} line {err.line}", f"catalog: {err}")
-    jobs, by_source = _jobs(index, paths, cat, default_disclosure, report)
-
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(jobs), unit="file", desc="ingest")
-
-    def results() -> Iterator[IndexedDocument | IngestFailure | Unchanged]:
-        if workers > 1 and len(jobs) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                yield from pool.map(work, jobs, chunksize=8)
-        else:
-            yield from map(work, jobs)
-
-    def to_write() -> Iterator[IndexedDocument]:
-        for r in results():
-            if bar is not None:
-                bar.update()
-            if isinstance(r, IndexedDocument):
-                yield r
-            elif isinstance(r, Unchanged):
-                report.unchanged += 1
-            else:
-                report.add(r)
-
-    formats: dict[str, str] = {}
-    try:
-        for w in index.write(_remember_formats(to_write(), formats)):
-            if w.ok:
-                report.ok.append(w.path)
-                report.formats[formats.get(w.id, "?")] += 1
-            else:
-                report.fail(w.path, f"not written to the index: {w.error}")
-    finally:
-        if bar is not None:
-            bar.close()
-
+    jobs, by_source = plan_jobs(index, paths, cat, default_disclosure, report)
+    run_jobs(index, jobs, report, workers=workers, progress=progress)
     if prune:
         for source, seen in by_source.items():
             stale = set(index.fingerprints(source)) - seen
@@ -161,11 +145,3 @@ def run_ingest(
                 index.delete(sorted(stale))
                 report.pruned.extend(sorted(stale))
     return report
-
-
-def _remember_formats(
-    items: Iterator[IndexedDocument], formats: dict[str, str]
-) -> Iterator[IndexedDocument]:
-    for item in items:
-        formats[item.doc.id] = item.doc.format
-        yield item

@@ -1,0 +1,79 @@
+"""Bytes someone sent (a staff upload, a draft to check): their format and text, or an error
+that says why not.
+
+Every way a file can be unusable becomes an error the API answers with a 4xx: too large
+(``PayloadTooLarge``), a format no extractor handles (``UnsupportedMediaType``), empty, broken or
+image-only without a text layer (``UnprocessableContent``). The format is decided by content,
+never by the name.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from analyzers.chars import strip_skippable
+from ingest.errors import IngestError, NoTextLayer, UnsupportedFormat
+from ingest.formats import registry
+from ingest.formats.base import Extracted
+from ingest.formats.encoding import decode
+from model.errors import PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
+
+
+def looks_like_text(data: bytes) -> bool:
+    """Text in some encoding: no NUL byte and (almost) no control characters once decoded."""
+    head = data[:65536]
+    if b"\x00" in head:
+        return False
+    text, _ = decode(head)
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
+    return bool(text.strip()) and controls <= len(text) // 100
+
+
+def check_upload(data: bytes, name: str, limit: int) -> str:
+    """The format of an uploaded file, decided by content; refuses what cannot be a document."""
+    if len(data) > limit:
+        raise PayloadTooLarge(f"{name}: file is larger than {limit} bytes", limit=limit)
+    try:
+        fmt = registry.detect(data, name).name
+    except UnsupportedFormat as exc:
+        if not looks_like_text(data):
+            raise UnsupportedMediaType(f"{name}: {exc}", file=name) from None
+        fmt = "txt"  # plain text under an unknown name: the content decides, not the name
+    except IngestError as exc:
+        raise UnprocessableContent(f"{name}: {exc}", file=name) from None
+    if fmt == "txt" and b"\x00" in data[:65536]:
+        # A binary file named .txt: the text extractor would refuse it later anyway; say so now.
+        raise UnsupportedMediaType(
+            f"{name}: binary content is not a supported document type", file=name
+        )
+    return fmt
+
+
+def extract_upload(data: bytes, filename: str, *, max_bytes: int) -> tuple[str, Extracted]:
+    """``(format name, extracted text and properties)`` of uploaded bytes, or a clear error."""
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(
+            f"the file is {len(data):,} bytes; at most {max_bytes:,} bytes can be checked",
+            limit=max_bytes,
+            size=len(data),
+        )
+    if not data:
+        raise UnprocessableContent(f"{filename or 'the file'} is empty (0 bytes)", file=filename)
+    try:
+        fmt, extracted = registry.extract(data, filename)
+    except UnsupportedFormat as exc:
+        raise UnsupportedMediaType(str(exc), file=filename) from None
+    except NoTextLayer as exc:
+        raise UnprocessableContent(
+            f"{filename}: {exc}; an image-only scan has no text to compare (OCR it first)",
+            file=filename,
+        ) from None
+    except IngestError as exc:
+        raise UnprocessableContent(f"{filename}: {exc}", file=filename) from None
+    if not strip_skippable(extracted.text):
+        raise UnprocessableContent(
+            f"{filename}: no text found in the {fmt} file (image-only or blank pages?)",
+            file=filename,
+            format=fmt,
+        )
+    return fmt, extracted

@@ -1,0 +1,1 @@
+"""The shared vocabulary: document, fields, viewer, errors, settings. Imports nothing of ours."""

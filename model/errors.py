@@ -1,0 +1,74 @@
+"""One exception root for the whole product.
+
+Every error a user can cause or meet carries a stable machine-readable ``code``, a message for
+people and data. No layer below the API knows about HTTP: ``search_api.errors`` maps codes to
+statuses and one JSON shape ``{"error": {"code", "message", "status", "data"}}``; the CLI prints
+the message and exits non-zero; the web pages show it in Chinese.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class GovSearchError(Exception):
+    code: str = "internal_error"
+
+    def __init__(self, message: str, **data: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.data = data
+
+
+class BadRequest(GovSearchError):
+    code = "bad_request"
+
+
+class Unauthorized(GovSearchError):
+    code = "unauthorized"
+
+
+class Forbidden(GovSearchError):
+    code = "forbidden"
+
+
+class NotFound(GovSearchError):
+    code = "not_found"
+
+
+class Conflict(GovSearchError):
+    code = "conflict"
+
+
+class PayloadTooLarge(GovSearchError):
+    """Input over a size, time or memory limit."""
+
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(GovSearchError):
+    code = "unsupported_media_type"
+
+
+class UnprocessableContent(GovSearchError):
+    code = "unprocessable_content"
+
+
+class TooManyRequests(GovSearchError):
+    """A bounded queue is full; ``data['retry_after']`` says when to try again (seconds)."""
+
+    code = "too_many_requests"
+
+
+class NotSupported(GovSearchError):
+    """The configured backend does not do this (e.g. ``reindex`` on the embedded index)."""
+
+    code = "not_implemented"
+
+
+class BackendUnavailable(GovSearchError):
+    code = "backend_unavailable"
+
+
+class ConfigError(GovSearchError):
+    code = "configuration_error"

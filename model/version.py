@@ -1,0 +1,36 @@
+"""One version for every index, on every backend.
+
+An index records the version it was built with; opening one built differently is refused with
+a clear message (rebuild with ``govsearch reindex`` or re-ingest), so a query is never cut
+differently from the documents it searches. The version is derived: the analysis version
+(bump :data:`ANALYSIS` when ``analyzers`` changes the tokens it produces) plus a digest of the
+indexed part of the field table, which changes by itself when a field becomes filterable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from model.fields import FIELDS
+
+ANALYSIS = "1"
+LAYOUT = "1"  # bump when a backend changes how it lays out the same fields
+
+
+def _indexed_digest() -> str:
+    indexed = [
+        (f.name, f.kind, f.keyword, f.filter, f.facet, f.staff_facet) for f in FIELDS if f.keyword
+    ]
+    return hashlib.sha1(repr(indexed).encode()).hexdigest()[:8]
+
+
+INDEX_VERSION: dict[str, str] = {
+    "layout": LAYOUT,
+    "analysis": ANALYSIS,
+    "fields": _indexed_digest(),
+}
+
+
+def version_tag() -> str:
+    """The version as one short string, for physical index names."""
+    return f"{LAYOUT}.{ANALYSIS}.{INDEX_VERSION['fields']}"

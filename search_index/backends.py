@@ -1,0 +1,44 @@
+"""The one place a backend is chosen: :func:`open_backend` maps ``Settings.backend`` to an
+implementation of :class:`~search_index.protocol.Backend`. Everything else (API, web, CLI,
+benchmarks) receives the backend or the :class:`SearchIndex` over it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from model.errors import ConfigError
+from model.settings import BACKENDS, Settings
+from search_index.index import SearchIndex
+from search_index.protocol import Backend
+
+
+def _embedded(settings: Settings, allow_stale: bool) -> Backend:
+    from search_index.embedded import open_embedded
+
+    return open_embedded(settings.data_dir, allow_stale=allow_stale)
+
+
+def _elasticsearch(settings: Settings, allow_stale: bool) -> Backend:
+    from search_index.elastic import ElasticsearchIndex
+
+    return ElasticsearchIndex.from_settings(settings, allow_stale=allow_stale)
+
+
+OPENERS: dict[str, Callable[[Settings, bool], Backend]] = {
+    "embedded": _embedded,
+    "elasticsearch": _elasticsearch,
+}
+assert tuple(OPENERS) == BACKENDS
+
+
+def open_backend(settings: Settings, *, allow_stale: bool = False) -> Backend:
+    """The configured backend; ``allow_stale`` opens an index built by another version, which
+    is only useful to rebuild it (``govsearch reindex``)."""
+    opener = OPENERS.get(settings.backend)
+    if opener is None:
+        raise ConfigError(f"unknown backend {settings.backend!r}; use one of {', '.join(OPENERS)}")
+    return opener(settings, allow_stale)
+
+
+def open_index(settings: Settings) -> SearchIndex:
+    return SearchIndex(open_backend(settings))
