@@ -21,8 +21,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from govsearch.ingesting import run_ingest  # noqa: E402
-
 from bench.corpus_index import CORPUS, OUT  # noqa: E402
 from bench.search_bench import (  # noqa: E402
     GEN,
@@ -33,6 +31,7 @@ from bench.search_bench import (  # noqa: E402
     rss_mb,
     timed_searches,
 )
+from pipeline.run import run_ingest  # noqa: E402
 from search_index.embedded import EmbeddedIndex  # noqa: E402
 from search_index.index import SearchIndex  # noqa: E402
 

@@ -40,10 +40,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import opencc  # noqa: E402
-from search_index.duplicates import TEXT_REASONS, Draft, check  # noqa: E402
-from search_index.query import STAFF  # noqa: E402
-from search_index.signatures import overlap, signature_of  # noqa: E402
 
+from analyzers.signatures import overlap, signature_of  # noqa: E402
+from duplicates.check import TEXT_REASONS, Draft, check  # noqa: E402
+from model.viewer import STAFF  # noqa: E402
 from search_index.embedded import EmbeddedIndex  # noqa: E402
 from search_index.prepare import prepare  # noqa: E402
 from tests.corpus import corpus_document  # noqa: E402

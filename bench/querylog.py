@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from govsearch.ingesting import run_ingest  # noqa: E402
-from govsearch.settings import Settings  # noqa: E402
-from search_api.app import create_app  # noqa: E402
+from govsearch.app import create_app  # noqa: E402
+from model.settings import Settings  # noqa: E402
+from pipeline.run import run_ingest  # noqa: E402
 from search_index.embedded import EmbeddedIndex  # noqa: E402
 from search_index.index import SearchIndex  # noqa: E402
 

@@ -24,14 +24,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from govsearch.ingesting import run_ingest  # noqa: E402
-from search_index.query import Query  # noqa: E402
-
 from analyzers.chars import strip_skippable  # noqa: E402
 from analyzers.normalize import normalize  # noqa: E402
 from bench.corpus_index import CORPUS, OUT, REPO  # noqa: E402
+from pipeline.run import run_ingest  # noqa: E402
 from search_index.embedded import EmbeddedIndex  # noqa: E402
 from search_index.index import SearchIndex  # noqa: E402
+from search_index.request import Query  # noqa: E402
 
 GEN = OUT / "gen100k"
 IDX100K = OUT / "idx100k"
