@@ -56,6 +56,9 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 # Any other request (a search, a fetch) is retried by the client on the next node for these:
 # a gateway error, a node shutting down or a shard without a live copy, a dropped connection.
 CLIENT_RETRY_STATUSES = (502, 503, 504)
+# How long opening waits for a process that lost the race to create the first index to
+# delete its own (it does so right after creating it).
+RACE_SECONDS = 10.0
 _PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,100}")
 
 
@@ -238,6 +241,12 @@ class ElasticsearchIndex:
             return []
         return sorted(found.body)
 
+    def _first_created(self, names: list[str]) -> str:
+        """The index created first: the master serialises creations, so every process that
+        sees both agrees which one stays (the name breaks a tie in the same millisecond)."""
+        got = self.es.indices.get_settings(index=",".join(names), name="index.creation_date")
+        return min(names, key=lambda n: (int(got[n]["settings"]["index"]["creation_date"]), n))
+
     def _open(self, allow_stale: bool) -> str:
         with self._guard("open the index"):
             names = self._resolve()
@@ -250,9 +259,17 @@ class ElasticsearchIndex:
                     aliases={self.alias: {}},
                 )
                 names = self._resolve()
-                if len(names) > 1 and name != names[0]:  # another process created one at once
+                if len(names) > 1 and name != self._first_created(names):
+                    # another process created one at the same moment: the first one stays
                     self.es.indices.delete(index=name)
                     names = self._resolve()
+            # A process that lost that race may not have deleted its index yet (two
+            # `govsearch ingest` started together on an empty cluster did hit this): wait for
+            # it, bounded, rather than fail or write while the alias has no single target.
+            deadline = time.monotonic() + RACE_SECONDS
+            while len(names) > 1 and time.monotonic() < deadline:
+                time.sleep(0.25)
+                names = self._resolve()
             if len(names) != 1:
                 raise Conflict(
                     f"alias '{self.alias}' points to {len(names)} indexes ({', '.join(names)}); "
