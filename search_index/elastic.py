@@ -73,6 +73,12 @@ def _redact(url: str) -> str:
     return url
 
 
+def _error_type(exc: ApiError) -> str:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    err = body.get("error")
+    return str(err.get("type", "")) if isinstance(err, dict) else ""
+
+
 def _api_reason(exc: ApiError) -> str:
     """``type: reason`` of an error answer (the client's own message is only the type)."""
     body = exc.body if isinstance(exc.body, dict) else {}
@@ -252,16 +258,24 @@ class ElasticsearchIndex:
             names = self._resolve()
             if not names:
                 name = self._new_name()
-                self.es.indices.create(
-                    index=name,
-                    mappings=mappings(),
-                    settings=self._index_settings(),
-                    aliases={self.alias: {}},
-                )
+                try:
+                    # creation waits for the primaries, which a busy cluster can take a while
+                    # to start: a generous timeout, so the client does not retry it
+                    self.es.options(request_timeout=max(self.timeout, 60.0)).indices.create(
+                        index=name,
+                        mappings=mappings(),
+                        settings=self._index_settings(),
+                        aliases={self.alias: {}},
+                    )
+                except ApiError as exc:
+                    # a create retried after a timeout finds the index it made (the name is
+                    # unique to this call): that is success (seen on a loaded 3-node cluster)
+                    if _error_type(exc) != "resource_already_exists_exception":
+                        raise
                 names = self._resolve()
                 if len(names) > 1 and name != self._first_created(names):
                     # another process created one at the same moment: the first one stays
-                    self.es.indices.delete(index=name)
+                    self.es.options(ignore_status=404).indices.delete(index=name)
                     names = self._resolve()
             # A process that lost that race may not have deleted its index yet (two
             # `govsearch ingest` started together on an empty cluster did hit this): wait for
