@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from model.settings import Settings
 from search_api import admin, apidocs, documents, duplicates, search, system
 from search_api.errors import install_error_handlers
-from search_api.keys import KeyStore
+from search_api.keys_elastic import open_keys
 from search_api.security import install_security
 from search_index.backends import open_index
 from search_index.index import SearchIndex
@@ -42,7 +42,8 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     )
     app.state.settings = settings
     app.state.index = index
-    app.state.keys = KeyStore(settings.data_dir)
+    # in the cluster with Elasticsearch, so servers behind a balancer share them
+    app.state.keys = open_keys(settings, index.backend)
     install_error_handlers(app)
     install_security(app)
     app.include_router(search.router)

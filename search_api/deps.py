@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from model.errors import Unauthorized
 from model.settings import Settings
 from model.viewer import ANONYMOUS, Viewer
-from search_api.keys import KeyStore
+from search_api.keys_elastic import Keys
 from search_index.index import SearchIndex
 
 
@@ -33,7 +33,7 @@ def get_viewer(request: Request) -> Viewer:
     presented = _presented_key(request)
     if not presented:
         return ANONYMOUS
-    keys: KeyStore = request.app.state.keys
+    keys: Keys = request.app.state.keys
     info = keys.verify(presented)
     if info is None:
         raise Unauthorized("invalid or revoked API key")
