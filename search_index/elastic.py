@@ -56,9 +56,6 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 # Any other request (a search, a fetch) is retried by the client on the next node for these:
 # a gateway error, a node shutting down or a shard without a live copy, a dropped connection.
 CLIENT_RETRY_STATUSES = (502, 503, 504)
-# How long opening waits for a process that lost the race to create the first index to
-# delete its own (it does so right after creating it).
-RACE_SECONDS = 10.0
 _PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,100}")
 
 
@@ -226,6 +223,10 @@ class ElasticsearchIndex:
         stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
         return f"{self.alias}-{version_tag()}-{stamp}-{secrets.token_hex(3)}"
 
+    def _first_name(self) -> str:
+        """The name of the first index under the alias, the same in every process."""
+        return f"{self.alias}-{SCHEMA_VERSION}-first"
+
     def _index_settings(self, building: bool = False) -> dict[str, Any]:
         return {
             "number_of_shards": self.shards,
@@ -247,17 +248,15 @@ class ElasticsearchIndex:
             return []
         return sorted(found.body)
 
-    def _first_created(self, names: list[str]) -> str:
-        """The index created first: the master serialises creations, so every process that
-        sees both agrees which one stays (the name breaks a tie in the same millisecond)."""
-        got = self.es.indices.get_settings(index=",".join(names), name="index.creation_date")
-        return min(names, key=lambda n: (int(got[n]["settings"]["index"]["creation_date"]), n))
-
     def _open(self, allow_stale: bool) -> str:
         with self._guard("open the index"):
             names = self._resolve()
             if not names:
-                name = self._new_name()
+                # Every process that finds no index creates the same name: index creation is
+                # atomic, so exactly one succeeds and the others find it (two `govsearch
+                # ingest` started together on an empty cluster each made their own index and
+                # then failed with "alias points to 2 indexes" when names were random).
+                name = self._first_name()
                 try:
                     # creation waits for the primaries, which a busy cluster can take a while
                     # to start: a generous timeout, so the client does not retry it
@@ -268,22 +267,16 @@ class ElasticsearchIndex:
                         aliases={self.alias: {}},
                     )
                 except ApiError as exc:
-                    # a create retried after a timeout finds the index it made (the name is
-                    # unique to this call): that is success (seen on a loaded 3-node cluster)
+                    # another process (or our own create, retried after a timeout) made it
                     if _error_type(exc) != "resource_already_exists_exception":
                         raise
                 names = self._resolve()
-                if len(names) > 1 and name != self._first_created(names):
-                    # another process created one at the same moment: the first one stays
-                    self.es.options(ignore_status=404).indices.delete(index=name)
-                    names = self._resolve()
-            # A process that lost that race may not have deleted its index yet (two
-            # `govsearch ingest` started together on an empty cluster did hit this): wait for
-            # it, bounded, rather than fail or write while the alias has no single target.
-            deadline = time.monotonic() + RACE_SECONDS
-            while len(names) > 1 and time.monotonic() < deadline:
-                time.sleep(0.25)
-                names = self._resolve()
+                if not names:
+                    raise Conflict(
+                        f"index '{name}' exists on Elasticsearch at {self.shown_urls} without the "
+                        f"alias '{self.alias}'; delete it or add the alias",
+                        index=name,
+                    )
             if len(names) != 1:
                 raise Conflict(
                     f"alias '{self.alias}' points to {len(names)} indexes ({', '.join(names)}); "
