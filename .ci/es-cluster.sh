@@ -154,11 +154,11 @@ stop_pid() { # pid signal -> signal it and wait until it is gone (KILL after 30 
 dump_logs() {
     local i f
     for i in $(seq 1 "$(nodes)"); do
-        for f in "$(node_dir "$i")/logs/startup.out" "$(node_dir "$i")/logs/$CLUSTER_NAME.log"; do
-            [[ -s "$f" ]] || continue
-            log "---- tail of $f"
-            tail -n 40 "$f" >&2
-        done
+        f="$(node_dir "$i")/logs/$CLUSTER_NAME.log" # startup.out repeats it, until it exists
+        [[ -s "$f" ]] || f="$(node_dir "$i")/logs/startup.out"
+        [[ -s "$f" ]] || continue
+        log "---- tail of $f"
+        tail -n 25 "$f" | cut -c1-400 >&2
     done
 }
 
