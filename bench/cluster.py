@@ -34,7 +34,7 @@ from search_index.elastic import ElasticsearchIndex  # noqa: E402
 from search_index.index import SearchIndex  # noqa: E402
 from search_index.prepare import prepare  # noqa: E402
 from search_index.protocol import IndexedDocument  # noqa: E402
-from search_index.query import Query  # noqa: E402
+from search_index.request import Query  # noqa: E402
 from tests.search_index.elastic_support import drop, unique_prefix  # noqa: E402
 
 

@@ -225,7 +225,7 @@ class ElasticsearchIndex:
 
     def _first_name(self) -> str:
         """The name of the first index under the alias, the same in every process."""
-        return f"{self.alias}-{SCHEMA_VERSION}-first"
+        return f"{self.alias}-{version_tag()}-first"
 
     def _index_settings(self, building: bool = False) -> dict[str, Any]:
         return {

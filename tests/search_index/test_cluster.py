@@ -30,10 +30,11 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch, helpers
 
+from model.document import document_from_stored
+from model.viewer import STAFF
 from search_index.elastic import ElasticsearchIndex
-from search_index.elastic_dsl import document_from_source
 from search_index.index import SearchIndex
-from search_index.query import STAFF, Query
+from search_index.request import Query
 from tests.search_index.elastic_support import cluster_url, drop, reachable, unique_prefix
 from tests.search_index.parity_queries import compare, generate
 
@@ -158,7 +159,7 @@ def test_same_match_sets_as_one_node(loaded, indexes):
     try:
         query = {"_source": ["meta", "text"]}
         hits = helpers.scan(es, index=loaded["names"]["single"], query=query)
-        docs = [document_from_source(h["_source"])[0] for h in hits]
+        docs = [document_from_stored(h["_source"]["meta"], h["_source"]["text"])[0] for h in hits]
     finally:
         es.close()
     rows = [compare(indexes["single"], indexes["one"], q) for q in generate(docs, N_QUERIES)]
