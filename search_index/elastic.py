@@ -270,12 +270,6 @@ class ElasticsearchIndex:
                     # another process (or our own create, retried after a timeout) made it
                     if _error_type(exc) != "resource_already_exists_exception":
                         raise
-                # a new index answers searches only once its primaries have started, which
-                # a loaded cluster may not have done when the create (or the race) returns
-                # (408 when it has not after 50 s: go on, a search then says what is wrong)
-                self.es.options(
-                    request_timeout=max(self.timeout, 60.0), ignore_status=408
-                ).cluster.health(index=name, wait_for_status="yellow", timeout="50s")
                 names = self._resolve()
                 if not names:
                     raise Conflict(
@@ -290,6 +284,14 @@ class ElasticsearchIndex:
                     indexes=names,
                 )
             name = names[0]
+            # A new index answers searches only once its primaries have started, which a
+            # loaded cluster may not have done when the create returns, nor when another
+            # process finds the index just made (seen: "all shards failed" listing
+            # fingerprints). Instant on a settled index; 408 after 50 s: go on, a search then
+            # says what is wrong.
+            self.es.options(
+                request_timeout=max(self.timeout, 60.0), ignore_status=408
+            ).cluster.health(index=name, wait_for_status="yellow", timeout="50s")
             found = self.es.indices.get_mapping(index=name)[name]["mappings"].get("_meta", {})
             # searches use the layout the index has, whoever created it with what settings
             shards = self.es.indices.get_settings(index=name, name="index.number_of_shards")
