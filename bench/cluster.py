@@ -21,7 +21,9 @@ layout costs, not what more machines would add.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import random
 import sys
 import time
 from pathlib import Path
@@ -29,13 +31,36 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import tests.corpus as corpus  # noqa: E402
-from bench.search_bench import pct, query_set  # noqa: E402
+from analyzers.normalize import normalize  # noqa: E402
+from analyzers.segment import query_words  # noqa: E402
 from search_index.elastic import ElasticsearchIndex  # noqa: E402
 from search_index.index import SearchIndex  # noqa: E402
 from search_index.prepare import prepare  # noqa: E402
 from search_index.protocol import IndexedDocument  # noqa: E402
 from search_index.request import Query  # noqa: E402
 from tests.search_index.elastic_support import drop, unique_prefix  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def query_set(index: SearchIndex, n_words: int = 150, seed: int = 3) -> list[str]:
+    """The bench query set of ``bench/search_bench.py``: the judged queries, title words and
+    quoted title words (kept here so this bench does not import the ingest benchmarks)."""
+    lines = (REPO / "bench" / "queries.jsonl").read_text(encoding="utf-8").splitlines()
+    judged = [json.loads(x)["q"] for x in lines if x.strip()]
+    rng = random.Random(seed)
+    titles = [
+        h.doc.title for q in ("条例", "通知") for h in index.search(Query(q=q, size=100)).hits
+    ]
+    words = [w for t in titles for w in query_words(normalize(t)) if len(w) >= 2]
+    picked = rng.sample(words, min(n_words, len(words)))
+    phrases = [f'"{w}"' for w in rng.sample(words, min(30, len(words)))]
+    return judged + picked + phrases
 
 
 def write(urls: list[str], prefix: str, items: list[IndexedDocument], shards: int,
