@@ -10,7 +10,7 @@ from model.settings import Settings
 from reports.office import Reports, open_querylog
 from search_api import admin, apidocs, documents, duplicates, reports, search, system
 from search_api.errors import install_error_handlers
-from search_api.keys import KeyStore
+from search_api.keys_elastic import open_keys
 from search_api.security import install_security
 from search_index.backends import open_index
 from search_index.index import SearchIndex
@@ -43,7 +43,8 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     )
     app.state.settings = settings
     app.state.index = index
-    app.state.keys = KeyStore(settings.data_dir)
+    # in the cluster with Elasticsearch, so servers behind a balancer share them
+    app.state.keys = open_keys(settings, index.backend)
     app.state.reports = Reports(
         index,
         open_querylog(settings, index.backend),

@@ -188,9 +188,13 @@ def keys() -> None:
 @click.pass_context
 def keys_create(ctx: click.Context, name: str) -> None:
     """Create a key; it is printed once and never stored."""
-    from search_api.keys import KeyStore
+    from search_api.keys_elastic import open_keys
 
-    info, key = KeyStore(_settings(ctx.find_root()).data_dir).create(name)
+    try:
+        info, key = open_keys(_settings(ctx.find_root())).create(name)
+    except GovSearchError as exc:
+        _fail(exc)
+        return
     click.echo(f"created key {info.key_id} for {name!r}; keep it safe, it is not shown again:")
     click.echo(key)
 
@@ -198,9 +202,14 @@ def keys_create(ctx: click.Context, name: str) -> None:
 @keys.command("list")
 @click.pass_context
 def keys_list(ctx: click.Context) -> None:
-    from search_api.keys import KeyStore
+    from search_api.keys_elastic import open_keys
 
-    for k in KeyStore(_settings(ctx.find_root()).data_dir).list():
+    try:
+        found = open_keys(_settings(ctx.find_root())).list()
+    except GovSearchError as exc:
+        _fail(exc)
+        return
+    for k in found:
         click.echo(f"{k.key_id}\t{k.name}\t{k.created}\t{'revoked' if k.revoked else 'active'}")
 
 
@@ -208,10 +217,10 @@ def keys_list(ctx: click.Context) -> None:
 @click.argument("key_id")
 @click.pass_context
 def keys_revoke(ctx: click.Context, key_id: str) -> None:
-    from search_api.keys import KeyStore
+    from search_api.keys_elastic import open_keys
 
     try:
-        KeyStore(_settings(ctx.find_root()).data_dir).revoke(key_id)
+        open_keys(_settings(ctx.find_root())).revoke(key_id)
     except GovSearchError as exc:
         _fail(exc)
     click.echo(f"revoked {key_id}")

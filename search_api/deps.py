@@ -10,7 +10,7 @@ from model.errors import Unauthorized
 from model.settings import Settings
 from model.viewer import ANONYMOUS, Viewer
 from reports.office import Reports
-from search_api.keys import KeyStore
+from search_api.keys_elastic import Keys
 from search_index.index import SearchIndex
 
 
@@ -38,7 +38,7 @@ def get_viewer(request: Request) -> Viewer:
     presented = _presented_key(request)
     if not presented:
         return ANONYMOUS
-    keys: KeyStore = request.app.state.keys
+    keys: Keys = request.app.state.keys
     info = keys.verify(presented)
     if info is None:
         raise Unauthorized("invalid or revoked API key")

@@ -17,6 +17,7 @@ import pytest
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
 from model.viewer import ANONYMOUS, STAFF
+from search_index.fields import FACET_FIELDS
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.request import Query
@@ -266,6 +267,34 @@ class BackendContract:
             assert "<mark>" in h.snippet or "<mark>" in h.title_html
             stripped = h.snippet.replace("<mark>", "").replace("</mark>", "")
             assert "<" not in stripped
+
+    def test_snippet_marks_a_match_deep_in_the_text(self, index, documents):
+        # A phrase first found thousands of characters in: every backend's snippet marks it
+        # (Elasticsearch keeps no normalised copy, and its snippets once looked only at the
+        # first 3,200 characters).
+        checked = 0
+        for d in documents:
+            if d.meta.disclosure != "public" or len(d.text) < 5000:
+                continue
+            norm = normalize(d.text)
+            for start in range(3600, min(len(d.text) - 4, 8000), 211):
+                phrase = norm[start : start + 4]
+                if re.fullmatch(r"[\u4e00-\u9fff]{4}", phrase) and norm.find(phrase) >= 3400:
+                    break
+            else:
+                continue
+            hits = [h for h in _all_hits(index, f'"{phrase}"') if h.doc.id == d.id]
+            assert hits, phrase
+            assert "<mark>" in hits[0].snippet, (d.path, phrase, hits[0].snippet[:80])
+            checked += 1
+            if checked == 5:
+                break
+        assert checked >= 3
+
+    def test_empty_result_has_every_facet_empty(self, index):
+        res = index.search(Query(q='"瓜达尔卡纳尔岛屿"'))
+        assert res.total == 0
+        assert res.to_dict()["facets"] == {f: [] for f in FACET_FIELDS}
 
     def test_fetch_returns_original_text(self, index, documents):
         d = documents[3]
