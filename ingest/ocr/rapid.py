@@ -1,0 +1,126 @@
+"""PaddleOCR models run by ONNX Runtime, from the RapidOCR packages on PyPI.
+
+Two packages, two engines: ``rapidocr`` (3.x, PP-OCRv6 small detection and recognition) and
+``rapidocr_onnxruntime`` (1.4, PP-OCRv4 mobile). Both ship their ``.onnx`` models inside the
+wheel; we pass those files explicitly so that the package never looks for (or downloads)
+anything at run time. One recognition model reads Simplified and Traditional alike, so the
+script is not guessed. ONNX Runtime is held to one thread: ingest parallelises across files.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ingest.ocr.engine import PageText
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+V3_MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
+V1_MODELS = ("ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx")
+
+
+def _models_dir(package: str) -> Path | None:
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "models"
+
+
+def available(package: str = "rapidocr") -> bool:
+    """The package is importable and its bundled models are present (no download needed)."""
+    models = _models_dir(package)
+    if models is None or importlib.util.find_spec("onnxruntime") is None:
+        return False
+    names = V3_MODELS if package == "rapidocr" else V1_MODELS
+    return all((models / n).is_file() for n in names)
+
+
+def _text(lines: list[tuple[str, float]]) -> PageText:
+    kept = [(t.strip(), s) for t, s in lines if t.strip()]
+    chars = sum(len(t) for t, _ in kept)
+    conf = sum(len(t) * s for t, s in kept) / chars if chars else 0.0
+    return PageText(text="\n".join(t for t, _ in kept), confidence=float(conf))
+
+
+class RapidEngine:
+    """``rapidocr`` 3.x with its bundled PP-OCRv6 small models."""
+
+    name = "rapidocr"
+    package = "rapidocr"
+
+    def __init__(self) -> None:
+        if not available(self.package):
+            raise RuntimeError(f"{self.package} with its bundled models is not installed")
+        self._ocr: Any = None
+
+    def version(self) -> str:
+        return f"{self.package} {importlib.metadata.version(self.package)} " + "+".join(
+            n.removesuffix(".onnx") for n in V3_MODELS
+        )
+
+    def _load(self) -> Any:
+        if self._ocr is None:
+            from rapidocr import RapidOCR
+
+            models = _models_dir(self.package)
+            assert models is not None
+            self._ocr = RapidOCR(params={
+                "Global.log_level": "error",
+                "Global.use_cls": False,
+                "Det.model_path": str(models / V3_MODELS[0]),
+                "Rec.model_path": str(models / V3_MODELS[1]),
+                "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            })
+        return self._ocr
+
+    def recognise(self, image: Image, script: str = "auto") -> PageText:
+        import numpy as np
+
+        out = self._load()(np.asarray(image.convert("RGB")))
+        txts = list(out.txts or ())
+        scores = list(out.scores or ())
+        return _text(list(zip(txts, scores, strict=True)))
+
+
+class RapidOrtEngine:
+    """``rapidocr_onnxruntime`` 1.4 with its bundled PP-OCRv4 mobile models."""
+
+    name = "rapidocr-v4"
+    package = "rapidocr_onnxruntime"
+
+    def __init__(self) -> None:
+        if not available(self.package):
+            raise RuntimeError(f"{self.package} with its bundled models is not installed")
+        self._ocr: Any = None
+
+    def version(self) -> str:
+        dist = self.package.replace("_", "-")
+        return f"{dist} {importlib.metadata.version(dist)} " + "+".join(
+            n.removesuffix(".onnx") for n in V1_MODELS
+        )
+
+    def _load(self) -> Any:
+        if self._ocr is None:
+            from rapidocr_onnxruntime import RapidOCR
+
+            models = _models_dir(self.package)
+            assert models is not None
+            self._ocr = RapidOCR(
+                det_model_path=str(models / V1_MODELS[0]),
+                rec_model_path=str(models / V1_MODELS[1]),
+                use_cls=False,
+                intra_op_num_threads=1,
+                inter_op_num_threads=1,
+            )
+        return self._ocr
+
+    def recognise(self, image: Image, script: str = "auto") -> PageText:
+        import numpy as np
+
+        result, _ = self._load()(np.asarray(image.convert("RGB")), use_cls=False)
+        return _text([(str(r[1]), float(r[2])) for r in result or ()])

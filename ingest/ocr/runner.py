@@ -1,0 +1,210 @@
+"""Recognition in a child process, one page at a time, with a time and a memory limit.
+
+OCR engines are large native libraries fed untrusted images: a decompression bomb or a
+pathological page must cost one page, not the ingest worker. The child holds the engine (so
+models load once per worker, not once per page), runs under ``RLIMIT_AS``, and is killed when
+a page exceeds its time limit; the next page starts a fresh child. The document's bytes are
+sent once; pages are rasterised in the child too, because rasterising is also parsing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import threading
+import warnings
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from ingest.ocr.engine import PageText
+
+MAX_PIXELS = 150_000_000  # a 600 dpi A0 scan; beyond that an image is refused, not decoded
+
+
+class PageFailed(Exception):
+    """One page could not be recognised; ``str()`` is the reason the report shows."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file to rasterise: ``kind`` is ``pdf`` or ``image``; ``key`` identifies the bytes."""
+
+    kind: str
+    data: bytes
+    key: str
+
+
+def open_pages(source: Source) -> Any:
+    """A sequence-like of page images for a PDF or a (multi-frame) image file."""
+    if source.kind == "pdf":
+        return _PdfPages(source.data)
+    return _ImagePages(source.data)
+
+
+class _PdfPages:
+    def __init__(self, data: bytes) -> None:
+        import pypdfium2 as pdfium
+
+        self.doc = pdfium.PdfDocument(data)
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    def render(self, index: int, dpi: int) -> Any:
+        """The page as a grey image, or None when it shows no image (nothing to recognise)."""
+        import pypdfium2.raw as pdfium_c
+
+        page = self.doc[index]
+        try:
+            if not any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,),
+                                                      max_depth=3)):
+                return None
+            return page.render(scale=dpi / 72, grayscale=True).to_pil()
+        finally:
+            page.close()
+
+
+class _ImagePages:
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            self.img = Image.open(io.BytesIO(data))
+        self.count = getattr(self.img, "n_frames", 1)
+
+    def __len__(self) -> int:
+        return int(self.count)
+
+    def render(self, index: int, dpi: int) -> Any:
+        from PIL import Image, ImageOps
+
+        self.img.seek(index)
+        frame = ImageOps.exif_transpose(self.img.copy()) or self.img.copy()
+        if frame.mode not in ("L", "RGB"):
+            frame = frame.convert("RGB")
+        frame = frame.convert("L")
+        scan_dpi = (frame.info.get("dpi") or (0, 0))[0] or 0
+        if scan_dpi > 1.5 * dpi:  # a 600 dpi scan reads no better and costs 4× more
+            ratio = dpi / float(scan_dpi)
+            frame = frame.resize((int(frame.width * ratio), int(frame.height * ratio)),
+                                 Image.LANCZOS)
+        return frame
+
+
+def _serve(conn: Connection, engine_name: str, memory_mb: int) -> None:
+    """The child's loop: ``load`` a document, then ``page`` requests, until the pipe closes."""
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from ingest.ocr import engines
+
+    engine = None
+    pages: Any = None
+    while True:
+        try:
+            msg = conn.recv()
+        except EOFError:
+            return
+        try:
+            if msg[0] == "load":
+                pages = open_pages(msg[1])
+                conn.send(("ok", len(pages)))
+            elif msg[0] == "page":
+                _, index, dpi, script = msg
+                if engine is None:
+                    engine = engines.create(engine_name)
+                image = pages.render(index, dpi)
+                if image is None:
+                    conn.send(("ok", None))
+                else:
+                    conn.send(("ok", engine.recognise(image, script)))
+        except MemoryError:
+            conn.send(("error", f"memory limit ({memory_mb} MB) exceeded"))
+        except Exception as exc:  # noqa: BLE001 - reported per page, the child lives on
+            conn.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+class PageRunner:
+    """A recognising child process for one engine; restarted after a timeout or a crash."""
+
+    def __init__(self, engine_name: str, *, timeout: float, memory_mb: int) -> None:
+        self.engine_name = engine_name
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self._proc: Any = None
+        self._conn: Connection | None = None
+        self._loaded: str | None = None
+
+    def _start(self) -> Connection:
+        if self._conn is None:
+            ctx = _context()
+            parent, child = ctx.Pipe()
+            self._proc = ctx.Process(target=_serve, args=(child, self.engine_name,
+                                                          self.memory_mb), daemon=True)
+            self._proc.start()
+            child.close()
+            self._conn = parent
+            self._loaded = None
+        return self._conn
+
+    def _call(self, msg: tuple[Any, ...], timeout: float, what: str) -> Any:
+        conn = self._start()
+        conn.send(msg)
+        if not conn.poll(timeout):
+            self.close()
+            raise PageFailed(f"{what} exceeded the {timeout:g} s time limit")
+        try:
+            status, payload = conn.recv()
+        except EOFError:
+            code = self._proc.exitcode if self._proc is not None else None
+            self.close()
+            raise PageFailed(f"OCR process died on {what} (exit {code}; memory limit "
+                             f"{self.memory_mb} MB?)") from None
+        if status == "error":
+            raise PageFailed(payload)
+        return payload
+
+    def load(self, source: Source) -> int:
+        """Open ``source`` in the child; returns its page count."""
+        count = int(self._call(("load", source), self.timeout, "opening the file"))
+        self._loaded = source.key
+        return count
+
+    def page(self, source: Source, index: int, dpi: int, script: str) -> PageText | None:
+        """Recognise page ``index`` (0-based); None when the page shows no image at all.
+
+        Raises ``PageFailed`` with the reason when the page cannot be read."""
+        if self._loaded != source.key:
+            self.load(source)
+        result = self._call(("page", index, dpi, script), self.timeout, f"page {index + 1}")
+        if result is not None and not isinstance(result, PageText):
+            raise PageFailed(f"page {index + 1}: engine returned {type(result).__name__}")
+        return result
+
+    def close(self) -> None:
+        """Stop the child (killed if it is busy)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._proc is not None:
+            self._proc.join(timeout=0.5)
+            if self._proc.is_alive():
+                self._proc.kill()
+                self._proc.join()
+            self._proc.close()
+            self._proc = None
+        self._loaded = None
