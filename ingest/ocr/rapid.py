@@ -39,11 +39,40 @@ def available(package: str = "rapidocr") -> bool:
     return all((models / n).is_file() for n in names)
 
 
-def _text(lines: list[tuple[str, float]]) -> PageText:
-    kept = [(t.strip(), s) for t, s in lines if t.strip()]
-    chars = sum(len(t) for t, _ in kept)
-    conf = sum(len(t) * s for t, s in kept) / chars if chars else 0.0
-    return PageText(text="\n".join(t for t, _ in kept), confidence=float(conf))
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def rows(boxes: list[tuple[Box, str]]) -> list[str]:
+    """Text boxes → lines: boxes whose vertical centres fall within half a box height of
+    each other are one row, read left to right, cells separated by a space.
+
+    The detector returns every table cell and every label/value pair as its own box; read
+    one per line, "成文日期" would be followed by a value a metadata rule cannot tie to it.
+    """
+    out: list[list[tuple[Box, str]]] = []
+    for box, text in sorted(boxes, key=lambda b: (b[0][1] + b[0][3]) / 2):
+        mid = (box[1] + box[3]) / 2
+        if out:
+            last = out[-1][-1][0]
+            height = max(1.0, min(box[3] - box[1], last[3] - last[1]))
+            if abs(mid - (last[1] + last[3]) / 2) < height / 2:
+                out[-1].append((box, text))
+                continue
+        out.append([(box, text)])
+    return [" ".join(t for _, t in sorted(row, key=lambda b: b[0][0])) for row in out]
+
+
+def _text(found: list[tuple[Any, str, float]]) -> PageText:
+    """``(polygon, text, score)`` per detected box → the page, confidence char-weighted."""
+    kept = [(p, t.strip(), s) for p, t, s in found if t.strip()]
+    chars = sum(len(t) for _, t, _ in kept)
+    conf = sum(len(t) * s for _, t, s in kept) / chars if chars else 0.0
+    boxes = []
+    for poly, text, _ in kept:
+        xs = [float(pt[0]) for pt in poly]
+        ys = [float(pt[1]) for pt in poly]
+        boxes.append(((min(xs), min(ys), max(xs), max(ys)), text))
+    return PageText(text="\n".join(rows(boxes)), confidence=float(conf))
 
 
 class RapidEngine:
@@ -82,9 +111,9 @@ class RapidEngine:
         import numpy as np
 
         out = self._load()(np.asarray(image.convert("RGB")))
-        txts = list(out.txts or ())
-        scores = list(out.scores or ())
-        return _text(list(zip(txts, scores, strict=True)))
+        if out.boxes is None or out.txts is None or out.scores is None:
+            return PageText(text="", confidence=0.0)
+        return _text(list(zip(out.boxes, out.txts, out.scores, strict=True)))
 
 
 class RapidOrtEngine:
@@ -123,4 +152,4 @@ class RapidOrtEngine:
         import numpy as np
 
         result, _ = self._load()(np.asarray(image.convert("RGB")), use_cls=False)
-        return _text([(str(r[1]), float(r[2])) for r in result or ()])
+        return _text([(r[0], str(r[1]), float(r[2])) for r in result or ()])

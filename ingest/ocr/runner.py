@@ -123,10 +123,27 @@ def _serve(conn: Connection, engine_name: str, memory_mb: int) -> None:
                     conn.send(("ok", None))
                 else:
                     conn.send(("ok", engine.recognise(image, script)))
-        except MemoryError:
-            conn.send(("error", f"memory limit ({memory_mb} MB) exceeded"))
         except Exception as exc:  # noqa: BLE001 - reported per page, the child lives on
-            conn.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
+            if isinstance(exc, MemoryError) or _near_limit(memory_mb):
+                # Native libraries report a failed allocation in many ways (SystemError,
+                # cv2.error, "bad_alloc"); the address space at its limit says what it was.
+                conn.send(("error", f"memory limit ({memory_mb} MB) exceeded"))
+            else:
+                conn.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
+
+
+def _near_limit(memory_mb: int) -> bool:
+    """The process's peak address space came within 5% of the limit."""
+    if not memory_mb:
+        return False
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) >= memory_mb * 1024 * 0.95
+    except OSError:
+        pass
+    return False
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -87,8 +87,13 @@ def _png(image: Image) -> bytes:
 
 
 def _from_tsv(tsv: str) -> tuple[str, float]:
-    """Lines of text (paragraphs separated by blank lines) and the char-weighted confidence."""
-    lines: dict[tuple[int, int, int, int], list[str]] = {}
+    """Lines of text (paragraphs separated by blank lines) and the char-weighted confidence.
+
+    Words of a line are joined without spaces between Han characters, except across a wide
+    gap (over 1.5 line heights): that is a table cell or a label and its value
+    (发文字号  国办函〔2018〕71号), which metadata extraction needs kept apart.
+    """
+    lines: dict[tuple[int, int, int, int], list[tuple[int, int, int, str]]] = {}
     weighted = 0.0
     chars = 0
     reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -100,7 +105,8 @@ def _from_tsv(tsv: str) -> tuple[str, float]:
         if not word:
             continue
         key = (int(row[2]), int(row[3]), int(row[4]), int(row[1]))
-        lines.setdefault(key, []).append(word)
+        left, width, height = int(row[6]), int(row[8]), int(row[9])
+        lines.setdefault(key, []).append((left, width, height, word))
         conf = max(0.0, float(row[10]))
         weighted += conf * len(word)
         chars += len(word)
@@ -110,5 +116,13 @@ def _from_tsv(tsv: str) -> tuple[str, float]:
         if last_par is not None and (block, par) != last_par:
             out.append("")
         last_par = (block, par)
-        out.append(join_words(words))
+        line_h = max(h for _, _, h, _ in words)
+        cells: list[list[str]] = [[]]
+        end = None
+        for left, width, _h, word in words:
+            if end is not None and left - end > 1.5 * line_h:
+                cells.append([])  # a wide gap: a new table cell, kept apart
+            cells[-1].append(word)
+            end = left + width
+        out.append(" ".join(join_words(c) for c in cells))
     return "\n".join(out), (weighted / chars / 100.0 if chars else 0.0)
