@@ -42,6 +42,7 @@ from bench.ocr_pages import (  # noqa: E402
     body_page,
     char_accuracy,
     degrade,
+    han,
     table_page,
     two_column_page,
 )
@@ -121,6 +122,17 @@ def real_scan() -> list[Page]:
     return pages
 
 
+def phrase_hits(truth: str, got: str, n: int = 5) -> float:
+    """Share of ``n`` 6-character phrases of the page (Han only) found verbatim in the OCR
+    text: what an exact phrase search needs. (Unquoted search, bigram recall, is kinder.)"""
+    t, g = han(truth), han(got)
+    if len(t) < 6:
+        return 1.0
+    rnd = random.Random(len(t))
+    starts = [rnd.randrange(0, len(t) - 5) for _ in range(n)]
+    return sum(t[s : s + 6] in g for s in starts) / n
+
+
 def worker(engine_name: str, folder: Path) -> None:
     """Recognise the pages listed in ``folder/pages.json``; one JSON line per page."""
     from PIL import Image
@@ -142,6 +154,7 @@ def worker(engine_name: str, folder: Path) -> None:
         wall = time.perf_counter() - t0
         known[key] = got.script
         print(json.dumps({"set": item["set"], "acc": char_accuracy(item["truth"], got.text),
+                          "phrase": phrase_hits(item["truth"], got.text),
                           "cpu": cpu, "wall": wall, "conf": got.confidence,
                           "dpi": item.get("dpi")}, ensure_ascii=False), flush=True)
     rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -206,16 +219,19 @@ def print_table(results: dict[str, tuple[list[dict], list[dict]]]) -> None:
         for p in pages:
             if p["set"] not in sets:
                 sets.append(p["set"])
-    print("| page set | pages | " + " | ".join(f"{n} accuracy" for n in names) + " |")
-    print("|---|---:|" + "---:|" * len(names))
+    print("| page set | pages | " + " | ".join(f"{n} accuracy" for n in names) + " | "
+          + " | ".join(f"{n} 6-char phrases" for n in names) + " |")
+    print("|---|---:|" + "---:|" * 2 * len(names))
     for s in sets:
         cells = []
+        phrases = []
         count = 0
         for n in names:
-            accs = [p["acc"] for p in results[n][0] if p["set"] == s]
-            count = len(accs) // max(1, len(results[n][1]))
-            cells.append(f"{statistics.mean(accs):.3f}" if accs else "–")
-        print(f"| {s} | {count} | " + " | ".join(cells) + " |")
+            mine = [p for p in results[n][0] if p["set"] == s]
+            count = len(mine) // max(1, len(results[n][1]))
+            cells.append(f"{statistics.mean(p['acc'] for p in mine):.3f}" if mine else "–")
+            phrases.append(f"{statistics.mean(p['phrase'] for p in mine):.0%}" if mine else "–")
+        print(f"| {s} | {count} | " + " | ".join(cells) + " | " + " | ".join(phrases) + " |")
     print()
     print("| engine | version | CPU s/page 300 dpi | CPU s/page 200 dpi | pages/s/core 200 dpi "
           "| wall s/page 200 dpi | peak RSS MB |")

@@ -42,6 +42,42 @@ def available(package: str = "rapidocr") -> bool:
 Box = tuple[float, float, float, float]  # left, top, right, bottom
 
 
+def reading_order(boxes: list[tuple[Box, str]]) -> list[str]:
+    """Lines in reading order: columns first (left to right), rows within a column.
+
+    A column gutter is a vertical strip, at least two text heights wide, that no box
+    crosses; with more than two such columns the page is a table and is read by rows.
+    Without this, a two-column bulletin is read across both columns line by line and
+    every sentence is cut in two.
+    """
+    if len(boxes) < 4:
+        return rows(boxes)
+    height = sorted(b[3] - b[1] for b, _ in boxes)[len(boxes) // 2]
+    gutter = _gutter(boxes, 2 * height)
+    if gutter is None:
+        return rows(boxes)
+    left = [b for b in boxes if b[0][2] <= gutter]
+    right = [b for b in boxes if b[0][0] >= gutter]
+    if any(len(side) >= 4 and _gutter(side, 2 * height) is not None for side in (left, right)):
+        return rows(boxes)  # three or more columns: a table, read row by row
+    return reading_order(left) + reading_order(right)
+
+
+def _gutter(boxes: list[tuple[Box, str]], min_width: float) -> float | None:
+    """The x of a vertical gap no box crosses, with text on both sides, or None."""
+    x0 = min(b[0] for b, _ in boxes)
+    x1 = max(b[2] for b, _ in boxes)
+    spans = sorted((b[0], b[2]) for b, _ in boxes)
+    reach = spans[0][1]
+    for start, end in spans[1:]:
+        if start - reach >= min_width and x0 + 0.2 * (x1 - x0) < start < x1:
+            left = sum(1 for b, _ in boxes if b[2] <= reach)
+            if left >= 3 and len(boxes) - left >= 3:
+                return (reach + start) / 2
+        reach = max(reach, end)
+    return None
+
+
 def rows(boxes: list[tuple[Box, str]]) -> list[str]:
     """Text boxes → lines: boxes whose vertical centres fall within half a box height of
     each other are one row, read left to right, cells separated by a space.
@@ -72,7 +108,7 @@ def _text(found: list[tuple[Any, str, float]]) -> PageText:
         xs = [float(pt[0]) for pt in poly]
         ys = [float(pt[1]) for pt in poly]
         boxes.append(((min(xs), min(ys), max(xs), max(ys)), text))
-    return PageText(text="\n".join(rows(boxes)), confidence=float(conf))
+    return PageText(text="\n".join(reading_order(boxes)), confidence=float(conf))
 
 
 class RapidEngine:

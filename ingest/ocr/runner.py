@@ -2,16 +2,21 @@
 
 OCR engines are large native libraries fed untrusted images: a decompression bomb or a
 pathological page must cost one page, not the ingest worker. The child holds the engine (so
-models load once per worker, not once per page), runs under ``RLIMIT_AS``, and is killed when
-a page exceeds its time limit; the next page starts a fresh child. The document's bytes are
-sent once; pages are rasterised in the child too, because rasterising is also parsing.
+models load once per worker, not once per page) and is killed when a page exceeds its time
+limit or its resident memory (with the engine's own subprocesses) exceeds the memory limit;
+the next page starts a fresh child. The limit is on RSS, watched from the parent every
+50 ms, because that is what exhausts a machine: an address-space limit (``RLIMIT_AS``)
+would count the forked parent's mappings and ONNX Runtime's reserved arenas, and refused
+pages that need 400 MB. ``RLIMIT_AS`` stays as a backstop (4× the limit, ≥ 4 GB), against
+an allocation too fast for the watch. The document's bytes are sent once; pages are
+rasterised in the child too, because rasterising is also parsing.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import resource
-import threading
+import time
 import warnings
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -98,8 +103,15 @@ class _ImagePages:
 
 def _serve(conn: Connection, engine_name: str, memory_mb: int) -> None:
     """The child's loop: ``load`` a document, then ``page`` requests, until the pipe closes."""
+    try:
+        _loop(conn, engine_name, memory_mb)
+    except (BrokenPipeError, EOFError):
+        pass  # the parent gave up on this page (time or memory limit) and closed the pipe
+
+
+def _loop(conn: Connection, engine_name: str, memory_mb: int) -> None:
     if memory_mb:
-        limit = memory_mb * 1024 * 1024
+        limit = max(4 * memory_mb, 4096) * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from ingest.ocr import engines
 
@@ -133,23 +145,40 @@ def _serve(conn: Connection, engine_name: str, memory_mb: int) -> None:
 
 
 def _near_limit(memory_mb: int) -> bool:
-    """The process's peak address space came within 5% of the limit."""
+    """The process's peak address space came within 5% of the backstop limit."""
     if not memory_mb:
         return False
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
             for line in fh:
                 if line.startswith("VmPeak:"):
-                    return int(line.split()[1]) >= memory_mb * 1024 * 0.95
+                    return int(line.split()[1]) >= max(4 * memory_mb, 4096) * 1024 * 0.95
     except OSError:
         pass
     return False
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its descendants (tesseract runs as a subprocess), MB."""
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/statm", encoding="ascii") as fh:
+                total += int(fh.read().split()[1])
+            with open(f"/proc/{p}/task/{p}/children", encoding="ascii") as fh:
+                todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total * resource.getpagesize() / 2**20
+
+
 def _context() -> multiprocessing.context.BaseContext:
+    """A fork server: the child starts lean instead of inheriting an ingest worker's memory
+    (jieba's dictionary, the index), so its RSS is the engine's alone, and forking is safe
+    even from a threaded web server. Started once per process, then cheap."""
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         return multiprocessing.get_context("forkserver")
     return multiprocessing.get_context("spawn")
@@ -179,11 +208,20 @@ class PageRunner:
         return self._conn
 
     def _call(self, msg: tuple[Any, ...], timeout: float, what: str) -> Any:
-        conn = self._start()
-        conn.send(msg)
-        if not conn.poll(timeout):
+        try:
+            conn = self._start()
+            conn.send(msg)
+        except OSError as exc:  # the child could not start, or died between two pages
             self.close()
-            raise PageFailed(f"{what} exceeded the {timeout:g} s time limit")
+            raise PageFailed(f"OCR process unavailable ({exc})") from None
+        deadline = time.monotonic() + timeout
+        while not conn.poll(min(0.05, max(0.0, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                self.close()
+                raise PageFailed(f"{what} exceeded the {timeout:g} s time limit")
+            if self.memory_mb and tree_rss_mb(self._proc.pid) > self.memory_mb:
+                self.close()
+                raise PageFailed(f"{what} exceeded the memory limit ({self.memory_mb} MB)")
         try:
             status, payload = conn.recv()
         except EOFError:
@@ -196,8 +234,10 @@ class PageRunner:
         return payload
 
     def load(self, source: Source) -> int:
-        """Open ``source`` in the child; returns its page count."""
-        count = int(self._call(("load", source), self.timeout, "opening the file"))
+        """Open ``source`` in the child; returns its page count.
+
+        Opening gets at least 30 s whatever the page limit: it includes starting the child."""
+        count = int(self._call(("load", source), max(self.timeout, 30.0), "opening the file"))
         self._loaded = source.key
         return count
 

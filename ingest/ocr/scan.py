@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from ingest.errors import ExtractionError
 from ingest.ocr import engines
 from ingest.ocr.cache import OcrCache
 from ingest.ocr.engine import PageText
@@ -196,6 +197,10 @@ def fill_pdf_pages(data: bytes, pages: list[str], min_chars: int = 10
     result = recognise("pdf", data, blank, label=f"{len(pages)} pages")
     if not result.texts and not result.failed:
         return pages, {}  # the blank pages show no image either: genuinely blank
+    if result.failed and not any(_SPACE_RE.sub("", t) for t in result.texts.values()):
+        if len(blank) == len(pages):
+            i, why = result.failed[0]
+            raise ExtractionError(f"scanned PDF: OCR failed on every page (page {i + 1}: {why})")
     out = list(pages)
     for i, text in result.texts.items():
         if len(_SPACE_RE.sub("", text)) > len(_SPACE_RE.sub("", out[i])):

@@ -64,7 +64,7 @@ def ocr_options(tmp_path: Path) -> Iterator[None]:
     """Each test starts from the default options with its own cache, and restores them."""
     saved = options.options()
     options.configure(enabled=True, engine=None, cache_dir=tmp_path / "ocr-cache",
-                      page_timeout=120.0, memory_mb=2048)
+                      page_timeout=120.0, memory_mb=1024)
     yield
     scan.close()
     options._options = saved  # noqa: SLF001 - restore the module's state exactly
@@ -158,7 +158,7 @@ def test_time_and_memory_limits_fail_the_page_not_the_run(engine_name: str) -> N
     options.configure(page_timeout=60.0, memory_mb=64)
     with pytest.raises(ExtractionError, match=r"OCR failed on every page .*memory"):
         registry.extract(data, "big.png")
-    options.configure(memory_mb=2048)
+    options.configure(memory_mb=1024)
     _, ex = registry.extract(data, "fine.png")  # a fresh child after the failures
     assert ex.text
 
