@@ -18,11 +18,11 @@ from PIL import Image
 
 from bench.ocr_pages import body_page, char_accuracy, han
 from ingest.errors import ExtractionError, NoTextLayer, UnsupportedFormat
+from ingest.files import IngestFailure, iter_documents
 from ingest.formats import registry
 from ingest.metadata import derive_meta
 from ingest.ocr import engines, options, scan
 from ingest.ocr.cache import OcrCache
-from ingest.pipeline import IngestFailure, iter_documents
 
 REPO = Path(__file__).resolve().parents[2]
 SCAN_PDF = REPO / "samples/files/scan/pdf_01_scan_p1.pdf"
