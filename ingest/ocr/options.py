@@ -1,14 +1,13 @@
 """Whether and how ingest recognises scans: engine, resolution, limits and cache folder.
 
-Module-level options, set once per run by the CLI (``configure``) or from the environment
+Module-level options, set once per run by the application from ``model.settings.Settings``
 (``GOVSEARCH_OCR``, ``GOVSEARCH_OCR_ENGINE``, ``GOVSEARCH_OCR_DPI``,
-``GOVSEARCH_OCR_PAGE_TIMEOUT``, ``GOVSEARCH_OCR_MEMORY_MB``, ``GOVSEARCH_OCR_CACHE``), like
+``GOVSEARCH_OCR_PAGE_TIMEOUT``, ``GOVSEARCH_OCR_MEMORY_MB``; ``govsearch.app.apply``), like
 the PDF engine options, so that forked ingest workers inherit them.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,22 +27,7 @@ class OcrOptions:
     cache_dir: Path | None = None
 
 
-def _from_env() -> OcrOptions:
-    env = os.environ
-    cache = env.get("GOVSEARCH_OCR_CACHE")
-    if cache is None and env.get("GOVSEARCH_DATA_DIR"):
-        cache = str(Path(env["GOVSEARCH_DATA_DIR"]) / "ocr-cache")
-    return OcrOptions(
-        enabled=env.get("GOVSEARCH_OCR", "1").lower() not in ("0", "off", "false", "no"),
-        engine=env.get("GOVSEARCH_OCR_ENGINE") or None,
-        dpi=int(env.get("GOVSEARCH_OCR_DPI", OcrOptions.dpi)),
-        page_timeout=float(env.get("GOVSEARCH_OCR_PAGE_TIMEOUT", OcrOptions.page_timeout)),
-        memory_mb=int(env.get("GOVSEARCH_OCR_MEMORY_MB", OcrOptions.memory_mb)),
-        cache_dir=Path(cache) if cache else None,
-    )
-
-
-_options = _from_env()
+_options = OcrOptions()
 
 
 def options() -> OcrOptions:
