@@ -18,7 +18,7 @@ from .conftest import han
 
 
 def test_builtins_registered_through_the_same_seam() -> None:
-    assert [f.name for f in formats()] == ["docx", "pdf", "html", "txt"]
+    assert [f.name for f in formats()] == ["docx", "pdf", "image", "html", "txt"]
 
 
 def test_a_fifth_format_registers_like_the_builtins() -> None:
