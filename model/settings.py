@@ -74,7 +74,7 @@ class Settings:
     ocr: bool = True
     ocr_engine: str | None = None
     ocr_dpi: int = 200
-    ocr_page_timeout: float = 120.0
+    ocr_page_timeout: float = 60.0  # CPU seconds per page
     ocr_memory_mb: int = 1024
 
     @classmethod
@@ -125,7 +125,7 @@ class Settings:
             ocr_engine=e.get("GOVSEARCH_OCR_ENGINE") or None,
             ocr_dpi=_int("GOVSEARCH_OCR_DPI", e.get("GOVSEARCH_OCR_DPI"), 200),
             ocr_page_timeout=float(
-                _int("GOVSEARCH_OCR_PAGE_TIMEOUT", e.get("GOVSEARCH_OCR_PAGE_TIMEOUT"), 120)
+                _int("GOVSEARCH_OCR_PAGE_TIMEOUT", e.get("GOVSEARCH_OCR_PAGE_TIMEOUT"), 60)
             ),
             ocr_memory_mb=_int("GOVSEARCH_OCR_MEMORY_MB", e.get("GOVSEARCH_OCR_MEMORY_MB"), 1024),
         )

@@ -15,14 +15,14 @@ from pathlib import Path
 @dataclass(frozen=True)
 class OcrOptions:
     """``enabled``: recognise at all; ``engine``: a name from ``ingest.ocr.engines`` (None:
-    the default installed one); ``dpi``: rasterisation of PDF pages; ``page_timeout`` seconds
+    the default installed one); ``dpi``: rasterisation of PDF pages; ``page_timeout`` CPU seconds
     and ``memory_mb`` (resident memory of the recognising process) per page; ``cache_dir``:
     where results are kept by file hash (None: no cache)."""
 
     enabled: bool = True
     engine: str | None = None
     dpi: int = 200
-    page_timeout: float = 120.0
+    page_timeout: float = 60.0
     memory_mb: int = 1024
     cache_dir: Path | None = None
 

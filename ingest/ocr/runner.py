@@ -3,18 +3,19 @@
 OCR engines are large native libraries fed untrusted images: a decompression bomb or a
 pathological page must cost one page, not the ingest worker. The child holds the engine (so
 models load once per worker, not once per page) and is killed when a page exceeds its time
-limit or its resident memory (with the engine's own subprocesses) exceeds the memory limit;
-the next page starts a fresh child. The limit is on RSS, watched from the parent every
-50 ms, because that is what exhausts a machine: an address-space limit (``RLIMIT_AS``)
-would count the forked parent's mappings and ONNX Runtime's reserved arenas, and refused
-pages that need 400 MB. ``RLIMIT_AS`` stays as a backstop (4× the limit, ≥ 4 GB), against
-an allocation too fast for the watch. The document's bytes are sent once; pages are
+limit (CPU seconds of the child and its subprocesses: on a loaded machine wall time says
+little) or its resident memory exceeds the memory limit; the next page starts a fresh child.
+Both are watched from the parent every 50 ms. The memory limit is on RSS because that is what
+exhausts a machine: an address-space limit (``RLIMIT_AS``) counts ONNX Runtime's reserved
+arenas and refused pages that need 400 MB; it stays as a backstop (4× the limit, ≥ 4 GB)
+against an allocation too fast for the watch. The document's bytes are sent once; pages are
 rasterised in the child too, because rasterising is also parsing.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import time
 import warnings
@@ -25,6 +26,7 @@ from typing import Any
 from ingest.ocr.engine import PageText
 
 MAX_PIXELS = 150_000_000  # a 600 dpi A0 scan; beyond that an image is refused, not decoded
+WALL_FACTOR = 10  # wall-clock limit = WALL_FACTOR × the CPU-time limit
 
 
 class PageFailed(Exception):
@@ -158,6 +160,24 @@ def _near_limit(memory_mb: int) -> bool:
     return False
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds used by ``pid``, its finished children and its running descendants."""
+    total = 0
+    todo = [(pid, True)]
+    while todo:
+        p, root = todo.pop()
+        try:
+            with open(f"/proc/{p}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime (waited children)
+            with open(f"/proc/{p}/task/{p}/children", encoding="ascii") as fh:
+                todo.extend((int(c), False) for c in fh.read().split())
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def tree_rss_mb(pid: int) -> float:
     """Resident memory of ``pid`` and its descendants (tesseract runs as a subprocess), MB."""
     total = 0
@@ -208,15 +228,23 @@ class PageRunner:
         return self._conn
 
     def _call(self, msg: tuple[Any, ...], timeout: float, what: str) -> Any:
+        """Send ``msg`` and wait for the answer within ``timeout`` CPU seconds of the child.
+
+        The limit is on CPU time, not wall time: on a loaded machine a page that needs 7 CPU
+        seconds can take minutes of wall time, and killing it then would only start it over.
+        A wall limit of ``WALL_FACTOR`` × the CPU limit still catches a child that hangs
+        without computing (a deadlock, a blocked read)."""
         try:
             conn = self._start()
             conn.send(msg)
         except OSError as exc:  # the child could not start, or died between two pages
             self.close()
             raise PageFailed(f"OCR process unavailable ({exc})") from None
-        deadline = time.monotonic() + timeout
-        while not conn.poll(min(0.05, max(0.0, deadline - time.monotonic()))):
-            if time.monotonic() >= deadline:
+        deadline = time.monotonic() + WALL_FACTOR * timeout
+        start_cpu = tree_cpu_seconds(self._proc.pid)
+        while not conn.poll(0.05):
+            used = tree_cpu_seconds(self._proc.pid) - start_cpu
+            if used > timeout or time.monotonic() >= deadline:
                 self.close()
                 raise PageFailed(f"{what} exceeded the {timeout:g} s time limit")
             if self.memory_mb and tree_rss_mb(self._proc.pid) > self.memory_mb:

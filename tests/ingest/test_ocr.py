@@ -64,7 +64,7 @@ def ocr_options(tmp_path: Path) -> Iterator[None]:
     """Each test starts from the default options with its own cache, and restores them."""
     saved = options.options()
     options.configure(enabled=True, engine=None, cache_dir=tmp_path / "ocr-cache",
-                      page_timeout=120.0, memory_mb=1024)
+                      page_timeout=60.0, memory_mb=1024)
     yield
     scan.close()
     options._options = saved  # noqa: SLF001 - restore the module's state exactly
