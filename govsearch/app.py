@@ -22,8 +22,12 @@ def apply(settings: Settings) -> None:
     from analyzers import lexicon
     from ingest import files
     from ingest.formats import pdf
+    from ingest.ocr import options as ocr
 
     files.configure(max_file_bytes=settings.max_file_bytes)
+    ocr.configure(enabled=settings.ocr, engine=settings.ocr_engine, dpi=settings.ocr_dpi,
+                  page_timeout=settings.ocr_page_timeout, memory_mb=settings.ocr_memory_mb,
+                  cache_dir=settings.data_dir / "ocr-cache")
     pdf.configure(engine=settings.pdf_engine, timeout=settings.pdf_timeout or 0)
     lexicon.configure(synonyms_file=settings.synonyms_file)
 

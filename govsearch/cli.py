@@ -55,15 +55,28 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the ingest report as JSON to this file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--ocr/--no-ocr", default=None,
+              help="Recognise scans (image-only PDF pages, TIFF/PNG/JPEG); default: on when an "
+              "OCR engine is installed ($GOVSEARCH_OCR).")
+@click.option("--ocr-engine", default=None,
+              help="OCR engine (rapidocr, tesseract, …); default: the measured best installed.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, prune: bool,
            disclosure: str | None, workers: int | None, report_path: Path | None,
-           quiet: bool) -> None:
-    """Ingest files and folders (TXT, HTML, PDF, DOCX) into the index."""
+           quiet: bool, ocr: bool | None, ocr_engine: str | None) -> None:
+    """Ingest files and folders (TXT, HTML, PDF, DOCX, scans by OCR) into the index."""
+    from ingest.ocr import engines
+    from ingest.ocr import options as ocr_options
     from pipeline.run import run_ingest
     from search_index.backends import open_index
 
     settings = _settings(ctx)
+    if ocr_engine is not None and ocr_engine not in engines.names():
+        raise click.BadParameter(f"choose one of {', '.join(engines.names())}",
+                                 param_hint="--ocr-engine")
+    if ocr is not None or ocr_engine is not None:
+        ocr_options.configure(enabled=settings.ocr if ocr is None else ocr,
+                              engine=ocr_engine or settings.ocr_engine)
     try:
         index = open_index(settings)
         report = run_ingest(

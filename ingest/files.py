@@ -109,8 +109,21 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
         format=fmt,
         content_hash=hashlib.sha256(data).hexdigest(),
         size=len(data),
+        **ocr_fields(extracted.properties),
         extra=dict(extracted.properties),
     )
+
+
+def ocr_fields(properties: dict[str, str]) -> dict[str, object]:
+    """The document's OCR fields from what the extractor reported (``ingest.ocr.scan``)."""
+    if properties.get("text_source") != "ocr":
+        return {}
+    try:
+        confidence: float | None = round(float(properties.get("ocr_confidence", "")), 3)
+    except ValueError:
+        confidence = None
+    return {"text_source": "ocr", "ocr_confidence": confidence,
+            "ocr_engine": properties.get("ocr_engine", "")}
 
 
 def iter_files(paths: Sequence[Path], *, exclude: Path | None = None) -> Iterator[tuple[Path, str]]:

@@ -65,7 +65,7 @@ def extract_upload(data: bytes, filename: str, *, max_bytes: int) -> tuple[str, 
         raise UnsupportedMediaType(str(exc), file=filename) from None
     except NoTextLayer as exc:
         raise UnprocessableContent(
-            f"{filename}: {exc}; an image-only scan has no text to compare (OCR it first)",
+            f"{filename}: {exc}; an image-only scan has no text to compare",
             file=filename,
         ) from None
     except IngestError as exc:

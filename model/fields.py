@@ -40,7 +40,10 @@ DISCLOSURE_VALUES: dict[str, str] = {
     "草稿": "draft", "draft": "draft",
 }  # fmt: skip
 
+TEXT_SOURCES: dict[str, str] = {"text": "text", "ocr": "ocr"}
+
 VALUE_LABELS: dict[str, dict[str, str]] = {
+    "text_source": {"text": "文本", "ocr": "扫描件识别"},
     "validity": {"valid": "有效", "expired": "已失效", "repealed": "已废止"},
     "disclosure": {
         "public": "主动公开",
@@ -116,6 +119,14 @@ FIELDS: tuple[Field, ...] = (
     Field("format", "text", "格式", origin="file", keyword=True, filter=True),
     Field("size", "int", "大小", origin="file"),
     Field("content_hash", "text", "内容摘要", origin="file", shown=False),
+    # OCR (ingest.ocr): whether the text was recognised from a scan, and how sure the engine
+    # was; staff can filter on text_source=ocr to find documents to proof-read.
+    Field(
+        "text_source", "choice", "文本来源", origin="file", choices=TEXT_SOURCES, default="text",
+        keyword=True, filter=True, staff_facet=True,
+    ),
+    Field("ocr_confidence", "float", "识别置信度", origin="file"),
+    Field("ocr_engine", "text", "识别引擎", origin="file", staff_only=True),
 )  # fmt: skip
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}

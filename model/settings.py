@@ -73,6 +73,13 @@ class Settings:
     pdf_engine: str = "pypdfium2"
     pdf_timeout: float | None = 60.0  # seconds per PDF (None: in-process, no guard)
     synonyms_file: Path | None = None  # extra abbreviation → official wording rules
+    # OCR of scans (ingest.ocr): on when an engine is installed; engine None = measured best;
+    # results are cached in <data_dir>/ocr-cache by file hash.
+    ocr: bool = True
+    ocr_engine: str | None = None
+    ocr_dpi: int = 200
+    ocr_page_timeout: float = 60.0  # CPU seconds per page
+    ocr_memory_mb: int = 1024
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -127,5 +134,12 @@ class Settings:
             pdf_engine=e.get("GOVSEARCH_PDF_ENGINE", "pypdfium2") or "pypdfium2",
             pdf_timeout=_timeout(e.get("GOVSEARCH_PDF_TIMEOUT")),
             synonyms_file=Path(e["GOVSEARCH_SYNONYMS"]) if e.get("GOVSEARCH_SYNONYMS") else None,
+            ocr=_bool(e.get("GOVSEARCH_OCR"), True),
+            ocr_engine=e.get("GOVSEARCH_OCR_ENGINE") or None,
+            ocr_dpi=_int("GOVSEARCH_OCR_DPI", e.get("GOVSEARCH_OCR_DPI"), 200),
+            ocr_page_timeout=float(
+                _int("GOVSEARCH_OCR_PAGE_TIMEOUT", e.get("GOVSEARCH_OCR_PAGE_TIMEOUT"), 60)
+            ),
+            ocr_memory_mb=_int("GOVSEARCH_OCR_MEMORY_MB", e.get("GOVSEARCH_OCR_MEMORY_MB"), 1024),
         )
         return replace(s, **overrides) if overrides else s  # type: ignore[arg-type]

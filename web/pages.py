@@ -31,6 +31,7 @@ from search_index.index import SearchIndex
 from search_index.request import MAX_QUERY_CHARS
 from web import views
 from web.originals import original_file, size_label
+from web.scans import MAX_PAGES_LISTED, page_count, page_png
 from web.state import SearchState
 
 HERE = Path(__file__).resolve().parent
@@ -189,8 +190,34 @@ def document_page(
             if original
             else None
         ),
+        "ocr_notice": OCR_NOTICE if doc.text_source == "ocr" else "",
+        "scan_pages": (
+            [f"{layout.documents}/{doc.id}/scan/{n}"
+             for n in range(1, min(page_count(original), MAX_PAGES_LISTED) + 1)]
+            if original and viewer.staff and doc.text_source == "ocr"
+            else []
+        ),
     }
     return _render(request, layout, "document.html", ctx)
+
+
+OCR_NOTICE = "本文由扫描件识别，可能有误"
+
+
+def scan_page(request: Request, index: SearchIndex, viewer: Viewer, doc_id: str, number: int):
+    """A page of a scanned original as an image: staff only (see ``web.scans``)."""
+    layout = _layout(request, False)
+    if not viewer.staff:
+        return _error(request, layout, 404, "没有这份文件的扫描页。")
+    try:
+        doc = index.get(doc_id, viewer)
+    except NotFound:
+        return _error(request, layout, 404, "没有这份文件，或它不向公众公开。")
+    path = original_file(request.app.state.settings.originals_dir, doc)
+    png = page_png(path, number) if path is not None and doc.text_source == "ocr" else None
+    if png is None:
+        return _error(request, layout, 404, "这份文件没有这一扫描页。")
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private"})
 
 
 def original_download(request: Request, index: SearchIndex, viewer: Viewer, doc_id: str):
@@ -222,6 +249,12 @@ def document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId
 @router.get("/documents/{doc_id}/original")
 def original(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
     return original_download(request, index, viewer, doc_id)
+
+
+@router.get("/documents/{doc_id}/scan/{number}")
+def scan(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId,
+         number: int) -> Response:
+    return scan_page(request, index, viewer, doc_id, number)
 
 
 @router.get("/kiosk", response_class=HTMLResponse)

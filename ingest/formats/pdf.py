@@ -24,6 +24,7 @@ from typing import TypeVar
 from ingest.errors import ExtractionError, ExtractionTimeout, IngestError, NoTextLayer
 from ingest.formats.base import Extracted
 from ingest.formats.registry import Format, register
+from ingest.ocr import scan
 
 T = TypeVar("T")
 ENGINES: tuple[str, ...] = ("pypdfium2", "pdfminer")
@@ -87,7 +88,13 @@ def extract_with(data: bytes, opts: PdfOptions) -> Extracted:
         pages, meta = run_with_timeout(run_engine, (opts.engine, data), opts.timeout)
     else:
         pages, meta = run_engine(opts.engine, data)
-    return _assemble(pages, meta, data)
+    ocr_props: dict[str, str] = {}
+    if _IMAGE_RE.search(data):  # pages without a text layer but with an image: a scan
+        pages, ocr_props = scan.fill_pdf_pages(data, pages)
+    extracted = _assemble(pages, meta, data)
+    if not ocr_props:
+        return extracted
+    return replace(extracted, properties={**extracted.properties, **ocr_props})
 
 
 def run_engine(engine: str, data: bytes) -> tuple[list[str], dict[str, str]]:
@@ -220,7 +227,9 @@ def _assemble(pages: list[str], meta: dict[str, str], data: bytes) -> Extracted:
     chars = sum(len(re.sub(r"\s", "", p)) for p in cleaned)
     if chars < _MIN_CHARS_PER_PAGE * max(1, len(cleaned)) and chars < 50:
         if _IMAGE_RE.search(data):
-            raise NoTextLayer("no text layer (needs OCR)")
+            why = scan.unavailable_reason()
+            raise NoTextLayer(f"no text layer (needs OCR; {why})" if why else
+                              "scanned PDF: OCR found no text on its pages")
         raise ExtractionError("PDF contains no text" if pages else "PDF has no pages")
     text = "\n".join(_strip_running_lines(cleaned)).strip("\n")
     props = {

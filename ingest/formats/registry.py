@@ -119,4 +119,4 @@ def _ensure_builtins() -> None:
     if _loaded:
         return
     _loaded = True
-    from ingest.formats import docx, html, pdf, txt  # noqa: F401
+    from ingest.formats import docx, html, image, pdf, txt  # noqa: F401
