@@ -70,6 +70,9 @@ class Understood(BaseModel):
     pinyin: list[str] = Field(
         default=[], description="letters also searched as pinyin / initials of titles and key terms"
     )
+    pinyin_words: dict[str, list[str]] = Field(
+        default={}, description="letters → the Chinese words of the index they were searched as"
+    )
 
 
 class SearchResponse(BaseModel):

@@ -1,0 +1,71 @@
+"""The index's own pinyin lexicon: the words of public documents, keyed by their pinyin.
+
+Built from the backend's term dictionary (title and body words with their document counts)
+under the *anonymous* visibility filter, so a word that occurs only in non-public documents is
+never in it: neither the kiosk's input method nor a pinyin search can reveal one (a staff
+member typing pinyin gets the same public words; typed in Chinese, their search is unchanged).
+The abbreviations of the shipped synonym file join it (低保 is searched as 最低生活保障 even
+where no document says 低保), counted as their expansions are.
+
+Nothing is computed at ingest: the table is rebuilt in the serving process when the index has
+changed (a write through this process, or after :data:`MAX_AGE_SECONDS` for writes by another
+process such as ``govsearch ingest``); a build costs about a second per 5,000 documents
+(README.md "Pinyin").
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from analyzers.lexicon import synonyms
+from analyzers.pinyin_lexicon import PinyinLexicon
+from model.errors import NotSupported
+from model.viewer import ANONYMOUS
+from search_index.protocol import Backend
+from search_index.tree import MatchAll, Plan
+from search_index.visibility import visibility_filter
+
+MAX_AGE_SECONDS = 60.0
+WORD_FIELDS = ("title_w", "body_w")
+
+
+def build(backend: Backend) -> PinyinLexicon:
+    """The lexicon of ``backend``'s public documents (empty if it cannot list its terms)."""
+    public = Plan(query=MatchAll(), filters=visibility_filter(ANONYMOUS))
+    counts: dict[str, int] = {}
+    try:
+        for field in WORD_FIELDS:
+            for term, n in backend.terms(field, "", public, limit=None):
+                if n > counts.get(term, 0):
+                    counts[term] = n
+    except NotSupported:
+        return PinyinLexicon(())
+    for abbr, targets in synonyms().items():
+        if abbr not in counts:  # the shipped file is public; its words reveal nothing
+            counts[abbr] = max([1, *(counts.get(t, 0) for t in targets)])
+    return PinyinLexicon(counts.items())
+
+
+class LexiconCache:
+    """One lexicon per :class:`~search_index.index.SearchIndex`, rebuilt when stale."""
+
+    def __init__(self, backend: Backend, max_age: float = MAX_AGE_SECONDS) -> None:
+        self.backend = backend
+        self.max_age = max_age
+        self._lock = threading.Lock()
+        self._lexicon: PinyinLexicon | None = None
+        self._built = 0.0
+
+    def invalidate(self) -> None:
+        self._lexicon = None
+
+    def get(self) -> PinyinLexicon:
+        lex = self._lexicon
+        if lex is not None and time.monotonic() - self._built < self.max_age:
+            return lex
+        with self._lock:
+            if self._lexicon is None or time.monotonic() - self._built >= self.max_age:
+                self._lexicon = build(self.backend)
+                self._built = time.monotonic()
+            return self._lexicon
