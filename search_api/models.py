@@ -109,6 +109,14 @@ class SuggestResponse(BaseModel):
     suggestions: list[str]
 
 
+class PinyinResponse(BaseModel):
+    q: str
+    words: list[str] = Field(
+        description="Chinese words of public documents the letters can stand for (full pinyin, "
+        "initials, the last syllable half typed), most documents first"
+    )
+
+
 # -- staff endpoints (search_api.admin) ----------------------------------------------------
 class IngestFailureModel(BaseModel):
     path: str

@@ -135,7 +135,8 @@ class SearchIndex:
     def suggest(self, prefix: str, viewer: Viewer = ANONYMOUS, limit: int = 10) -> list[str]:
         """Titles and frequent title words for what was typed (Han or pinyin letters), ranked
         prefix-first, visible to the viewer only (see :mod:`search_index.suggest`)."""
-        return suggest(self.backend, prefix, visibility_filter(viewer), limit)
+        lexicon = self.lexicon.get() if _LETTER.search(prefix) else None
+        return suggest(self.backend, prefix, visibility_filter(viewer), limit, lexicon)
 
     def pinyin(self, typed: str, limit: int = 10) -> list[str]:
         """Input-method candidates: the Chinese words of public documents that the letters
