@@ -41,6 +41,7 @@ PROXIMITY_SLOP = 12
 PINYIN_EXACT_BOOST = 3.0
 PINYIN_RUN_BOOST = 2.0
 PINYIN_KEY_TERM_BOOST = 0.5
+PINYIN_LITERAL_BOOST = 4.0  # letters found as written outrank what they stand for
 PINYIN_HOMOPHONE_BOOST = 0.2  # the least weight of a rarer word the same letters stand for
 
 # a run of letters standing alone (not part of an e-mail address, a URL or PM2.5)
@@ -274,7 +275,10 @@ class _Builder:
             searched += words
         literal = "".join(groups)
         reading = slots[0] if len(slots) == 1 else Bool(must=tuple(slots))
-        self.pool.append(Bool(should=(_terms_of(literal), reading), min_should=1))
+        # the letters as a word of their own (an abbreviation, an address) rank first
+        written = _terms_of(literal).should
+        as_written = Bool(should=written, min_should=1, boost=PINYIN_LITERAL_BOOST)
+        self.pool.append(Bool(should=(as_written, reading), min_should=1))
         self.pool_terms.append(_terms_of(literal, *top))
         self.words.append(literal)
         self.highlight.extend(searched)
