@@ -15,6 +15,7 @@ process such as ``govsearch ingest``); a build costs about a second per 5,000 do
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -25,6 +26,8 @@ from model.viewer import ANONYMOUS
 from search_index.protocol import Backend
 from search_index.tree import MatchAll, Plan
 from search_index.visibility import visibility_filter
+
+log = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 60.0
 WORD_FIELDS = ("title_w", "body_w")
@@ -39,7 +42,8 @@ def build(backend: Backend) -> PinyinLexicon:
             for term, n in backend.terms(field, "", public, limit=None):
                 if n > counts.get(term, 0):
                     counts[term] = n
-    except NotSupported:
+    except NotSupported as exc:  # pinyin then reaches titles and key terms only
+        log.warning("no pinyin lexicon: %s", exc)
         return PinyinLexicon(())
     for abbr, targets in synonyms().items():
         if abbr not in counts:  # the shipped file is public; its words reveal nothing

@@ -361,7 +361,12 @@ def _result_ids(page: Any) -> list[str]:
 
 @pytest.mark.parametrize(
     ("typed", "chinese"),
-    [("zhengwu gongkai", "政务 公开"), ("zwgk", "政务公开"), ("dibao", "低保"), ("shbx", "社会保险")],
+    [
+        ("zhengwu gongkai", "政务 公开"),
+        ("zwgk", "政务公开"),
+        ("dibao", "低保"),
+        ("shbx", "社会保险"),
+    ],
 )
 def test_kiosk_pinyin_examples_find_what_chinese_finds(open_page, server, typed, chinese):
     """The kiosk page's own examples, typed on its keyboard, find the documents the same words
