@@ -52,7 +52,12 @@ def build(backend: Backend) -> PinyinLexicon:
 
 
 class LexiconCache:
-    """One lexicon per :class:`~search_index.index.SearchIndex`, rebuilt when stale."""
+    """One lexicon per :class:`~search_index.index.SearchIndex`.
+
+    Only the first build makes a query wait. Later, a stale table (after a write through this
+    process, or older than ``max_age``) keeps answering while a background thread builds the
+    next one, so no patron waits seconds for a rebuild after an ingest.
+    """
 
     def __init__(self, backend: Backend, max_age: float = MAX_AGE_SECONDS) -> None:
         self.backend = backend
@@ -60,16 +65,47 @@ class LexiconCache:
         self._lock = threading.Lock()
         self._lexicon: PinyinLexicon | None = None
         self._built = 0.0
+        self._stale = False
+        self._building: threading.Thread | None = None
 
     def invalidate(self) -> None:
-        self._lexicon = None
+        """The index changed: rebuild in the background on the next use."""
+        self._stale = True
+
+    def _rebuild(self) -> None:
+        try:
+            lex = build(self.backend)
+        except Exception:  # the backend went away: keep the old table, try again later
+            log.exception("pinyin lexicon rebuild failed")
+            lex = None
+        with self._lock:
+            if lex is not None:
+                self._lexicon = lex
+                self._built = time.monotonic()
+            self._building = None
 
     def get(self) -> PinyinLexicon:
         lex = self._lexicon
-        if lex is not None and time.monotonic() - self._built < self.max_age:
-            return lex
-        with self._lock:
-            if self._lexicon is None or time.monotonic() - self._built >= self.max_age:
-                self._lexicon = build(self.backend)
-                self._built = time.monotonic()
-            return self._lexicon
+        if lex is None:
+            with self._lock:
+                if self._lexicon is None:
+                    self._lexicon = build(self.backend)
+                    self._built = time.monotonic()
+                    self._stale = False
+                return self._lexicon
+        if self._stale or time.monotonic() - self._built >= self.max_age:
+            with self._lock:
+                if self._building is None:
+                    self._stale = False
+                    self._building = threading.Thread(
+                        target=self._rebuild, name="pinyin-lexicon", daemon=True
+                    )
+                    self._building.start()
+        return lex
+
+    def wait(self) -> PinyinLexicon:
+        """The lexicon after any rebuild under way (tests, warm-up)."""
+        building = self._building
+        if building is not None:
+            building.join()
+        return self.get()

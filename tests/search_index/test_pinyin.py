@@ -199,8 +199,18 @@ def test_suggest_pinyin_offers_words(index):
     assert "政务公开" in index.suggest("zwgk", limit=8)
 
 
-def test_lexicon_follows_writes(index, tmp_path):
-    before = len(index.lexicon.get())
-    index.lexicon.invalidate()
-    assert len(index.lexicon.get()) == before
+def test_lexicon_follows_writes(tmp_path):
+    """A write makes the next use rebuild the lexicon in the background; the old one answers
+    meanwhile."""
+    first, second = (corpus_document(p) for p in sample_paths(2, seed=3))
+    index = SearchIndex(EmbeddedIndex(tmp_path))
+    assert all(r.ok for r in index.write([prepare(first, "c")]))
+    old = index.lexicon.get()
+    assert len(old) and index.lexicon.get() is old
+    extra = dataclasses.replace(second, text=second.text + "\n琥珀蜻蜓")
+    assert all(r.ok for r in index.write([prepare(extra, "c")]))
+    assert index.lexicon.get() is old  # answered at once, by the old table
+    new = index.lexicon.wait()
+    assert new is not old and "蜻蜓" in new.counts and "蜻蜓" not in old.counts
+    assert "蜻蜓" in index.pinyin("qingting")
 
