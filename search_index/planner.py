@@ -9,7 +9,9 @@ backends rank alike):
   unmatched word never empties the results; documents with every word get an extra clause;
 * an exact title, a 文号, the whole query as a phrase, and the words close together score
   extra;
-* abbreviations expand to official wording from the shipped synonym file.
+* abbreviations expand to official wording from the shipped synonym file;
+* a run of letters is also read as pinyin: the words of the index it stands for (see
+  :mod:`search_index.lexicon`), searched like those words typed in Chinese.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ def suggest(
 ) -> list[str]:
     """Suggestions for ``text`` as typed so far, visible under ``filters`` only; with the
     index's pinyin ``lexicon`` (public words only), letters also suggest the Chinese words
-    they stand for (``zwgk`` → 政务公开) after the titles that start with them."""
+    they stand for (``zwgk`` → 政务公开) after the first few titles."""
     text = " ".join(text.split())[:MAX_TYPED]
     if not text or limit < 1:
         return []
@@ -70,10 +70,9 @@ def suggest(
     if typed:
         titles = _titles(backend, pinyin_node(typed), filters)
         # prefix matches score alike, so among titles of one rank the shorter (closer) first
-        ranks = {t: match_rank(normalize(t), typed) for t in titles}
-        ranked = sorted(titles, key=lambda t: (ranks[t], len(t)))
+        ranked = sorted(titles, key=lambda t: (match_rank(normalize(t), typed), len(t)))
         words = lexicon.candidates(text, TERM_SUGGESTIONS) if lexicon is not None else []
-        head = [t for t in ranked if ranks[t] == 0][: max(1, limit // 3)]
+        head = ranked[: max(1, limit // 3)]  # a few titles first, then the words, as for Han
         return list(dict.fromkeys(head + words + ranked))[:limit]
     norm = strip_skippable(normalize(text))
     node = _substring("title_bi", norm)
