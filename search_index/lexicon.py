@@ -9,8 +9,9 @@ where no document says 低保), counted as their expansions are.
 
 Nothing is computed at ingest: the table is rebuilt in the serving process when the index has
 changed (a write through this process, or after :data:`MAX_AGE_SECONDS` for writes by another
-process such as ``govsearch ingest``); a build costs about a second per 5,000 documents
-(README.md "Pinyin").
+process such as ``govsearch ingest``), in the background after the first. Measured on the
+shared 2-core test machine under load: 500 corpus documents (34,700 words) 9.6 s the first time,
+2.1 s to rebuild; 2,000 documents (61,600 words) 11.0 s and 5.8 s.
 """
 
 from __future__ import annotations
