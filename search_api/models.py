@@ -70,6 +70,9 @@ class Understood(BaseModel):
     pinyin: list[str] = Field(
         default=[], description="letters also searched as pinyin / initials of titles and key terms"
     )
+    pinyin_words: dict[str, list[str]] = Field(
+        default={}, description="letters → the Chinese words of the index they were searched as"
+    )
 
 
 class SearchResponse(BaseModel):
@@ -109,6 +112,14 @@ class StatsResponse(BaseModel):
 class SuggestResponse(BaseModel):
     q: str
     suggestions: list[str]
+
+
+class PinyinResponse(BaseModel):
+    q: str
+    words: list[str] = Field(
+        description="Chinese words of public documents the letters can stand for (full pinyin, "
+        "initials, the last syllable half typed), most documents first"
+    )
 
 
 # -- staff endpoints (search_api.admin) ----------------------------------------------------

@@ -1,4 +1,5 @@
-"""``GET /api/search`` and ``GET /api/suggest``: thin routes over :class:`SearchIndex`."""
+"""``GET /api/search``, ``GET /api/suggest`` and ``GET /api/pinyin``: thin routes over
+:class:`SearchIndex`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pydantic import Field
 from model.errors import BadRequest
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ReportsDep, ViewerDep
-from search_api.models import ErrorResponse, SearchResponse, SuggestResponse
+from search_api.models import ErrorResponse, PinyinResponse, SearchResponse, SuggestResponse
 from search_index.request import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Query
 
 router = APIRouter(prefix="/api", tags=["search"])
@@ -109,3 +110,14 @@ def suggest(
     limit: Annotated[int, Q(ge=1, le=20)] = 8,
 ) -> dict:
     return {"q": q, "suggestions": index.suggest(q, viewer, limit)}
+
+
+@router.get("/pinyin", response_model=PinyinResponse, responses=ERRORS)
+def pinyin(
+    index: IndexDep,
+    q: Annotated[str, Q(max_length=60)] = "",
+    limit: Annotated[int, Q(ge=1, le=30)] = 10,
+) -> dict:
+    """The kiosk's input method: candidate words for the pinyin typed so far (``shebao`` →
+    社保…, ``zwgk`` → 政务公开), drawn from the words of public documents only."""
+    return {"q": q, "words": index.pinyin(q, limit)}

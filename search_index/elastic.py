@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, TransportError, helpers
 from tqdm import tqdm
 
 from model.document import StoredDocument, document_from_stored, from_stored
@@ -38,8 +38,10 @@ from model.errors import (
 )
 from model.version import version_tag
 from search_index.elastic_dsl import (
+    WORD_TERM_FIELDS,
     failure_reason,
     full_query,
+    lucene_literal,
     mappings,
     schema_meta,
     short_hash,
@@ -56,6 +58,7 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 # Any other request (a search, a fetch) is retried by the client on the next node for these:
 # a gateway error, a node shutting down or a shard without a live copy, a dropped connection.
 CLIENT_RETRY_STATUSES = (502, 503, 504)
+_TERMS_PAGE = 10_000  # composite aggregation page (the default search.max_buckets is 65,536)
 _PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,100}")
 
 
@@ -608,8 +611,54 @@ class ElasticsearchIndex:
         except (TransportError, ApiError, GovSearchError):
             pass  # the cluster is gone; the error being raised says so
 
-    def terms(self, field: str, prefix: str, plan: Plan, limit: int = 10) -> list[tuple[str, int]]:
-        raise NotSupported("Elasticsearch suggestions are titles only (no term dictionary walk)")
+    def terms(
+        self, field: str, prefix: str, plan: Plan, limit: int | None = 10
+    ) -> list[tuple[str, int]]:
+        """Terms of a word field (``fielddata`` on: :data:`WORD_TERM_FIELDS`) in documents
+        matching ``plan``: a terms aggregation for a prefix and a limit, pages of a composite
+        aggregation for the whole dictionary (the pinyin lexicon)."""
+        if field not in WORD_TERM_FIELDS:
+            raise NotSupported(f"no term dictionary walk for {field!r} on Elasticsearch")
+        query = full_query(plan)
+        out: list[tuple[str, int]] = []
+        with self._guard("list terms"):
+            try:
+                if limit is not None:
+                    agg: dict[str, Any] = {"field": field, "size": max(1, limit)}
+                    if prefix:
+                        agg["include"] = lucene_literal(prefix) + ".*"
+                    res = self.es.search(
+                        index=self.alias, query=query, size=0, aggs={"t": {"terms": agg}}
+                    )
+                    buckets = res["aggregations"]["t"]["buckets"]
+                    return [(str(b["key"]), int(b["doc_count"])) for b in buckets]
+                after: dict[str, Any] | None = None
+                while True:
+                    comp: dict[str, Any] = {
+                        "size": _TERMS_PAGE,
+                        "sources": [{"t": {"terms": {"field": field}}}],
+                    }
+                    if after:
+                        comp["after"] = after
+                    res = self.es.search(
+                        index=self.alias, query=query, size=0, aggs={"c": {"composite": comp}}
+                    )
+                    page = res["aggregations"]["c"]
+                    out += [
+                        (str(b["key"]["t"]), int(b["doc_count"]))
+                        for b in page["buckets"]
+                        if str(b["key"]["t"]).startswith(prefix)
+                    ]
+                    after = page.get("after_key")
+                    if not page["buckets"] or not after:
+                        break
+            except BadRequestError as exc:  # an index made before fielddata was switched on
+                raise NotSupported(
+                    f"the index cannot list the terms of {field} ({_api_reason(exc)}); rebuild it "
+                    "with `govsearch reindex`"
+                ) from exc
+        out.sort(key=lambda tc: (-tc[1], tc[0]))
+        return out
 
     def reindex(self, progress: bool = False) -> dict[str, Any]:
         """Rebuild into a new physical index from the stored ``_source``, then switch the alias.

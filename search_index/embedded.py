@@ -425,7 +425,9 @@ class EmbeddedIndex:
     def count(self) -> int:
         return int(self._searcher().num_docs)
 
-    def terms(self, field: str, prefix: str, plan: Plan, limit: int = 10) -> list[tuple[str, int]]:
+    def terms(
+        self, field: str, prefix: str, plan: Plan, limit: int | None = 10
+    ) -> list[tuple[str, int]]:
         searcher = self._searcher()
         return [
             (t, int(c))

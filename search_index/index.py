@@ -8,6 +8,7 @@ filter, and :meth:`SearchIndex.get` answers a hidden document exactly like a mis
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -20,6 +21,7 @@ from model.ids import plausible_id
 from model.viewer import ANONYMOUS, Viewer
 from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS
 from search_index.highlight import find_spans, render, snippet
+from search_index.lexicon import LexiconCache
 from search_index.planner import plan as make_plan
 from search_index.protocol import Backend, IndexedDocument, WriteResult
 from search_index.request import (
@@ -35,6 +37,9 @@ from search_index.request import (
 from search_index.suggest import suggest
 from search_index.tree import Bool, Plan
 from search_index.visibility import visibility_filter
+
+_LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+MAX_PINYIN_CHARS = 60
 
 
 def validate(query: Query) -> None:
@@ -65,12 +70,18 @@ def validate(query: Query) -> None:
 class SearchIndex:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+        self.lexicon = LexiconCache(backend)
+
+    def _plan(self, query: Query) -> tuple[Plan, Any]:
+        # the lexicon is built (once, then when stale) only for queries holding letters
+        lexicon = self.lexicon.get() if _LETTER.search(query.q) else None
+        return make_plan(query, lexicon)
 
     # -- reading -------------------------------------------------------------------------
     def search(self, query: Query) -> SearchResult:
         validate(query)
         t0 = time.perf_counter()
-        plan, understood = make_plan(query)
+        plan, understood = self._plan(query)
         raw = self.backend.search(
             plan,
             offset=(query.page - 1) * query.size,
@@ -118,13 +129,22 @@ class SearchIndex:
     def highlight_terms(self, q: str, title: str = "") -> tuple[str, ...]:
         """The terms of ``q`` to mark in a text; with ``title``, a pinyin query also marks the
         words of the title it stands for (zfxxgk → 政府信息公开)."""
-        plan, understood = make_plan(Query(q=q[:MAX_QUERY_CHARS]))
+        plan, understood = self._plan(Query(q=q[:MAX_QUERY_CHARS]))
         return _with_pinyin(plan.highlight, understood.pinyin, title)
 
     def suggest(self, prefix: str, viewer: Viewer = ANONYMOUS, limit: int = 10) -> list[str]:
         """Titles and frequent title words for what was typed (Han or pinyin letters), ranked
         prefix-first, visible to the viewer only (see :mod:`search_index.suggest`)."""
-        return suggest(self.backend, prefix, visibility_filter(viewer), limit)
+        lexicon = self.lexicon.get() if _LETTER.search(prefix) else None
+        return suggest(self.backend, prefix, visibility_filter(viewer), limit, lexicon)
+
+    def pinyin(self, typed: str, limit: int = 10) -> list[str]:
+        """Input-method candidates: the Chinese words of public documents that the letters
+        typed so far can stand for (full pinyin, initials, the last syllable half typed), most
+        documents first (see :mod:`search_index.lexicon`)."""
+        if not _LETTER.search(typed):
+            return []
+        return self.lexicon.get().candidates(typed[:MAX_PINYIN_CHARS], limit)
 
     def catalog(self, viewer: Viewer = ANONYMOUS) -> Iterator[StoredDocument]:
         """The metadata of every document the viewer may see (texts left out), for reports."""
@@ -150,10 +170,16 @@ class SearchIndex:
 
     # -- writing -------------------------------------------------------------------------
     def write(self, items: Iterable[IndexedDocument]) -> Iterator[WriteResult]:
-        return self.backend.write(items)
+        try:
+            yield from self.backend.write(items)
+        finally:
+            self.lexicon.invalidate()
 
     def delete(self, ids: Iterable[str]) -> int:
-        return self.backend.delete(ids)
+        try:
+            return self.backend.delete(ids)
+        finally:
+            self.lexicon.invalidate()
 
     def fingerprints(self, source: str | None = None) -> dict[str, str]:
         return self.backend.fingerprints(source)

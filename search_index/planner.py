@@ -9,7 +9,9 @@ backends rank alike):
   unmatched word never empties the results; documents with every word get an extra clause;
 * an exact title, a 文号, the whole query as a phrase, and the words close together score
   extra;
-* abbreviations expand to official wording from the shipped synonym file.
+* abbreviations expand to official wording from the shipped synonym file;
+* a run of letters is also read as pinyin: the words of the index it stands for (see
+  :mod:`search_index.lexicon`), searched like those words typed in Chinese.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ import re
 from analyzers.bigrams import bigram_list
 from analyzers.chars import is_han, strip_skippable
 from analyzers.docno import canonical, find_in_query
-from analyzers.lexicon import find_synonyms, stopwords
+from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
 from analyzers.pinyin import KEY_MARK, as_pinyin_query
+from analyzers.pinyin_lexicon import PinyinLexicon
 from analyzers.segment import query_words
 from search_index.request import Query, Understanding
 from search_index.syntax import Atom, ParsedQuery, parse
@@ -40,6 +43,11 @@ PROXIMITY_SLOP = 12
 PINYIN_EXACT_BOOST = 3.0
 PINYIN_RUN_BOOST = 2.0
 PINYIN_KEY_TERM_BOOST = 0.5
+PINYIN_LITERAL_BOOST = 4.0  # letters found as written outrank what they stand for
+PINYIN_HOMOPHONE_BOOST = 0.2  # the least weight of a rarer word the same letters stand for
+
+# a run of letters standing alone (not part of an e-mail address, a URL or PM2.5)
+_LETTERS = re.compile(r"(?<![0-9a-z.@_/:-])[a-z]+(?:'[a-z]+)*(?![0-9a-z.@_/:-])")
 
 
 def min_should_match(n: int) -> int:
@@ -135,6 +143,16 @@ def pinyin_node(typed: tuple[str, ...]) -> Node:
     return Bool(should=tuple(clauses), min_should=1)
 
 
+def _word_or_synonym(word: str, boost: float = 1.0) -> Node | None:
+    """A word the letters stand for, searched as if typed in Chinese (an abbreviation of the
+    synonym file with its official wording)."""
+    targets = synonyms().get(word)
+    node = _any(word_node(word), *(expansion_node(t) for t in targets or ()))
+    if node is None or boost == 1.0:
+        return node
+    return Bool(should=(node,), min_should=1, boost=boost)
+
+
 def _terms_of(*words: str) -> Node:
     """Any of the words as a jieba token in body or title (cheap: no phrases)."""
     return Bool(
@@ -143,7 +161,10 @@ def _terms_of(*words: str) -> Node:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, lexicon: PinyinLexicon | None = None) -> None:
+        self.lexicon = lexicon
+        self.readings: list[tuple[str, tuple[str, ...]]] = []  # letters → words searched
+        self.reading_text: list[str] = []  # the most likely Chinese of the query, in order
         self.pool: list[Node] = []  # content-word clauses counted for min-should-match
         # the same words as plain terms only, for the "all words present" bonus: re-running
         # the full clauses (bigram phrases included) doubled the cost of common-word queries
@@ -190,6 +211,8 @@ class _Builder:
                     self.synonyms.append((abbr, tuple(targets)))
                     self.highlight.extend([abbr, *targets])
         rest.append(norm[pos:])
+        if self.lexicon is not None:
+            rest = [self._take_letters(chunk) for chunk in rest]
         stop = stopwords()
         words = [w for chunk in rest for w in query_words(chunk)]
         content = [w for w in words if w not in stop]
@@ -206,6 +229,64 @@ class _Builder:
             (self.weak if single else self.pool).append(node)
             if not single:
                 self.pool_terms.append(_terms_of(w))
+
+    def _take_letters(self, chunk: str) -> str:
+        """Plan the runs of letters in ``chunk`` that read as pinyin; return the rest."""
+        out: list[str] = []
+        pos = 0
+        for m in _LETTERS.finditer(chunk):
+            if self.add_letters(m.group()):
+                out.append(chunk[pos : m.start()])
+                out.append(" ")
+                pos = m.end()
+        out.append(chunk[pos:])
+        return "".join(out)
+
+    def add_letters(self, run: str) -> bool:
+        """Letters typed without an IME (``zhengwu``, ``zwgk``, ``xi'an``): the words of the
+        index they stand for, searched like those words typed in Chinese, or the letters as a
+        whole word (never inside one: ``zwgk`` does not match ``hzzwgk@…``).
+
+        A run that reads as several words (``zhengwugongkai`` with no word 政务公开 in the
+        index) needs them all, like one Chinese word; each word is any of its homophones, the
+        less frequent ones scoring less. False if the letters read as no word of the index.
+        """
+        assert self.lexicon is not None
+        groups = [g for g in run.split("'") if g]
+        keys: list[str] = []
+        for g in groups:
+            cut = self.lexicon.segment(g)
+            if not cut:
+                return False
+            keys += cut
+        slots: list[Node] = []
+        top: list[str] = []
+        searched: list[str] = []
+        for key in keys:
+            words = self.lexicon.search_words(key)
+            counts = [self.lexicon.counts[w] for w in words]
+            alts = [  # a rarer homophone scores less, yet a rare word's weight shows through
+                _word_or_synonym(w, max(PINYIN_HOMOPHONE_BOOST, math.sqrt(n / counts[0])))
+                for w, n in zip(words, counts, strict=True)
+            ]
+            node = _any(*alts)
+            if node is None:
+                return False
+            slots.append(node)
+            top.append(words[0])
+            searched += words
+        literal = "".join(groups)
+        reading = slots[0] if len(slots) == 1 else Bool(must=tuple(slots))
+        # the letters as a word of their own (an abbreviation, an address) rank first
+        written = _terms_of(literal).should
+        as_written = Bool(should=written, min_should=1, boost=PINYIN_LITERAL_BOOST)
+        self.pool.append(Bool(should=(as_written, reading), min_should=1))
+        self.pool_terms.append(_terms_of(literal, *top))
+        self.words.append(literal)
+        self.highlight.extend(searched)
+        self.readings.append((run, tuple(searched)))
+        self.reading_text.append("".join(top))
+        return True
 
     def add_atom(self, atom: Atom, negated: bool) -> None:
         norm = normalize(atom.text)
@@ -240,7 +321,7 @@ class _Builder:
     def add_alternatives(self, atoms: tuple[Atom, ...]) -> None:
         alts: list[Node] = []
         for atom in atoms:
-            sub = _Builder()
+            sub = _Builder(self.lexicon)
             sub.add_atom(atom, negated=False)
             node = sub.combined()
             if node is not None:
@@ -270,10 +351,11 @@ class _Builder:
         return Bool(must=tuple(must), should=tuple(should)) if len(must) > 1 or should else must[0]
 
 
-def plan(query: Query) -> tuple[Plan, Understanding]:
-    """Build the plan for a :class:`Query` (text, filters, viewer)."""
+def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Understanding]:
+    """Build the plan for a :class:`Query` (text, filters, viewer); with the index's
+    ``lexicon``, letters are also read as pinyin of its words (kiosks without an IME)."""
     parsed: ParsedQuery = parse(query.q[:2000])
-    b = _Builder()
+    b = _Builder(lexicon)
     plain_parts: list[str] = []
     for clause in parsed.clauses:
         if len(clause.alternatives) > 1:
@@ -294,6 +376,13 @@ def plan(query: Query) -> tuple[Plan, Understanding]:
         content = [w for w in b.words if len(w) > 1]
         if len(content) > 1:
             b.boosters.append(Phrase("body_w", tuple(content), PROXIMITY_SLOP, PROXIMITY_BOOST))
+
+    if b.readings:  # the Chinese the letters most likely stand for, ranked like typed words
+        reading = strip_skippable("".join(b.reading_text))
+        if len(reading) >= 2:
+            b.boosters.append(Term("title_exact", reading, TITLE_EXACT_BOOST))
+            b.boosters.append(_substring("body_bi", reading, WHOLE_PHRASE_BOOST) or MatchAll())
+            b.boosters.append(_substring("title_bi", reading, TITLE_PHRASE_BOOST) or MatchAll())
 
     node = b.combined()
     if node is None:
@@ -318,6 +407,7 @@ def plan(query: Query) -> tuple[Plan, Understanding]:
         fields=tuple(b.fields),
         min_should_match=min_should_match(len(b.pool)) if b.pool else 0,
         pinyin=typed or (),
+        pinyin_words=tuple(b.readings),
     )
     highlight = tuple(dict.fromkeys(h for h in b.highlight if strip_skippable(h)))
     return Plan(query=node, filters=filters, highlight=highlight), understood

@@ -91,9 +91,12 @@ class Backend(Protocol):
 
     def count(self) -> int: ...
 
-    def terms(self, field: str, prefix: str, plan: Plan, limit: int = 10) -> list[tuple[str, int]]:
+    def terms(
+        self, field: str, prefix: str, plan: Plan, limit: int | None = 10
+    ) -> list[tuple[str, int]]:
         """Indexed terms of ``field`` starting with ``prefix`` in documents matching ``plan``,
-        most documents first. A backend that cannot walk its term dictionary raises
+        most documents first (all of them with ``limit=None``: the pinyin lexicon). A backend
+        that cannot walk its term dictionary raises
         :class:`~model.errors.NotSupported` (suggestions then offer titles only)."""
         ...
 

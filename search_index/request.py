@@ -52,6 +52,8 @@ class Understanding:
     fields: tuple[tuple[str, str], ...] = ()
     min_should_match: int = 0
     pinyin: tuple[str, ...] = ()  # letters also searched as pinyin/initials (kiosks, no IME)
+    # letters → the words of the index they were searched as (政务, 正午 for zhengwu)
+    pinyin_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +68,7 @@ class Understanding:
             "fields": [{"field": f, "text": t} for f, t in self.fields],
             "min_should_match": self.min_should_match,
             "pinyin": list(self.pinyin),
+            "pinyin_words": {k: list(v) for k, v in self.pinyin_words},
         }
 
 

@@ -140,7 +140,12 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = []
     if u.converted_script:
         items.append(("已按简体检索", u.normalized))
-    if u.pinyin:
+    if u.pinyin_words:
+        items.append((
+            "拼音按词检索（标题和正文）",
+            "；".join(f"{k} → {'、'.join(ws)}" for k, ws in u.pinyin_words),
+        ))
+    elif u.pinyin:
         items.append(("也按拼音或首字母检索标题和主题词", " ".join(u.pinyin)))
     if u.doc_numbers:
         items.append(("识别到文号", "、".join(docno_label(k) for k in u.doc_numbers)))

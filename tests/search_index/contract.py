@@ -177,6 +177,64 @@ class BackendContract:
             assert any(normalize(h.doc.title) == normalize(title) for h in hits), typed
             assert all(h.doc.disclosure == "public" for h in hits)
 
+    @pytest.mark.parametrize(
+        ("typed", "chinese"),
+        [
+            ("renmin fayuan", "人民 法院"),  # full pinyin, word by word
+            ("renminfayuan", "人民法院"),  # full pinyin without spaces
+            ("rmfy", "人民法院"),  # initials
+            ("zhengfu", "政府"),
+            ("yinhang", "银行"),  # 行 read hang in 银行 (the phrase dictionary)
+            ("renmin fy", "人民 法院"),  # mixed: full pinyin and initials
+            ("tiaoli 人民法院", "条例 人民法院"),  # mixed: pinyin and Chinese
+        ],
+    )
+    def test_pinyin_finds_what_the_chinese_words_find(self, index, typed, chinese):
+        """Letters are searched as the words of the index they stand for, in titles and
+        bodies: every document the Chinese words find is found, the best one near the top."""
+        want = [h.doc.id for h in _all_hits(index, chinese)]
+        assert want, chinese
+        got_hits = _all_hits(index, typed)
+        got = [h.doc.id for h in got_hits]
+        assert set(want) <= set(got), (typed, len(want), len(got))
+        assert want[0] in got[:5], typed
+        assert all(h.doc.disclosure == "public" for h in got_hits)
+        understood = index.search(Query(q=typed, size=1)).understood
+        assert understood.pinyin_words, typed
+
+    def test_pinyin_reaches_bodies(self, index, documents):
+        """A word that is in no title is still found by its pinyin (bodies have no pinyin
+        tokens: the letters become the word)."""
+        titles = " ".join(normalize(d.meta.title) for d in documents)
+        word = next(w for w in ("审判", "银行", "合同", "公开") if w not in titles)
+        from analyzers.pinyin_lexicon import word_keys
+
+        full, initials = word_keys(word)
+        want = {h.doc.id for h in _all_hits(index, word)}
+        assert want
+        for typed in (full, initials):
+            assert want <= {h.doc.id for h in _all_hits(index, typed)}, typed
+
+    def test_input_method_words_are_public_words(self, index, documents):
+        """The kiosk's input method offers words of the index, most documents first, and never
+        a word that occurs only in non-public documents."""
+        from analyzers.pinyin_lexicon import word_keys
+        from analyzers.segment import index_words
+
+        got = index.pinyin("renmin")
+        assert got and got[0] == "人民", got
+        assert "人民法院" in index.pinyin("rmfy")
+        assert "人民法院" in index.pinyin("renminfay")  # the last syllable half typed
+        public = "".join(normalize(d.text + d.meta.title) for d in documents
+                         if d.meta.disclosure == "public")
+        secret = [w for w in index_words(normalize(CANARY)) if w not in public and word_keys(w)]
+        assert secret  # the canary has words of its own
+        for w in secret:
+            for key in word_keys(w):
+                assert w not in index.pinyin(key, limit=30), (w, key)
+                shown = index.search(Query(q=key)).understood
+                assert w not in str(shown.pinyin_words)
+
     def test_malformed_queries_are_text(self, index):
         for q in ['"', '"条例', "- OR", "title:", "((", "OR 条例 OR", "docno:", "\x00\x1f"]:
             index.search(Query(q=q))

@@ -182,7 +182,7 @@ def test_docno_query_finds_the_document_first(client, web_corpus):
 
 def test_pinyin_query_is_understood(client):
     text, _ = page(client, "/?q=zfxxgk")
-    assert "也按拼音或首字母检索" in text
+    assert "拼音按词检索（标题和正文）" in text and "zfxxgk →" in text
     ids = result_ids(text)
     assert ids
     titles = re.findall(r'<h2 class="result__title"><a href="[^"]+">(.*?)</a>', text)
