@@ -135,6 +135,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     import uvicorn
 
     from govsearch.app import create_app
+    from govsearch.http_server import Utf8TargetH11Protocol
 
     try:
         app = create_app(_settings(ctx))
@@ -142,7 +143,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         _fail(exc)
         return
     click.echo(f"govsearch: http://{host}:{port}/  (API docs at /docs)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", http=Utf8TargetH11Protocol)
 
 
 @main.command()

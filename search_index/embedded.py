@@ -40,7 +40,7 @@ from search_index.tree import (
 
 _EAGER_DOCS = 20
 _FACET_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="facets")
-_FAST_KEYWORDS = {"category", "agency", "validity", "disclosure"}
+_FAST_KEYWORDS = {"category", "agency", "validity", "disclosure", "content_key"}
 
 
 def _schema() -> tantivy.Schema:
@@ -340,6 +340,15 @@ class EmbeddedIndex:
                     if b.get("key") not in ("", 0, 0.0)
                 )
         return BackendResult(total=int(result.count), hits=hits, facets=facet_values)
+
+    def copy_groups(self, plan: Plan, limit: int = 10_000) -> dict[str, int]:
+        searcher = self._searcher()
+        # segment_size above any segment's term count keeps the counts exact across segments
+        # (copies usually sit in different segments, each counting 1 there)
+        aggs = {"g": {"terms": {"field": "content_key", "size": limit, "min_doc_count": 2,
+                                "segment_size": 1 << 30}}}
+        buckets = searcher.aggregate(self._full_query(plan), aggs).get("g", {}).get("buckets", [])
+        return {str(b["key"]): int(b["doc_count"]) for b in buckets if b["key"]}
 
     def _read(
         self, searcher: tantivy.Searcher, addrs: list[Any]
