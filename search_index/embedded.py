@@ -442,6 +442,11 @@ class EmbeddedIndex:
         )
 
 
+def index_exists(data_dir: Path | str) -> bool:
+    """Whether ``data_dir`` holds an embedded index (one ``ingest`` has created)."""
+    return (Path(data_dir) / "index" / "meta.json").is_file()
+
+
 def open_embedded(data_dir: Path | str, *, allow_stale: bool = False) -> EmbeddedIndex:
     try:
         return EmbeddedIndex(Path(data_dir), allow_stale=allow_stale)

@@ -113,6 +113,12 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         return _render(request, layout, "search.html", ctx)
     try:
         result = index.search(state.to_query(viewer))
+        last = -(-result.total // result.size)
+        if result.total and state.page > last:  # ?page=5000 of 9: show the last page, say so
+            problems.append(f"只有 {last} 页结果，已显示最后一页。")
+            state = state.change(page=last)
+            ctx.update(state=state, problems=problems)
+            result = index.search(state.to_query(viewer))
     except BadRequest as exc:
         ctx["problems"] = [*problems, exc.message]
         return _render(request, layout, "search.html", ctx, 400)
