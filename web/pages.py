@@ -210,29 +210,34 @@ def original_download(request: Request, index: SearchIndex, viewer: Viewer, doc_
 
 # -- wiring ------------------------------------------------------------------------------
 router = APIRouter(include_in_schema=False)
+# HEAD as well as GET on every page (link checkers, monitoring, ``curl -I``): FastAPI adds
+# HEAD to no route by itself, so ``HEAD /kiosk`` was a 405.
+_PAGE_METHODS = ["GET", "HEAD"]
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=_PAGE_METHODS, response_class=HTMLResponse)
 def home(request: Request, index: IndexDep, viewer: ViewerDep) -> Response:
     return search_page(request, index, viewer, _layout(request, False))
 
 
-@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+@router.api_route("/documents/{doc_id}", methods=_PAGE_METHODS, response_class=HTMLResponse)
 def document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
     return document_page(request, index, viewer, _layout(request, False), doc_id)
 
 
-@router.get("/documents/{doc_id}/original")
+@router.api_route("/documents/{doc_id}/original", methods=_PAGE_METHODS)
 def original(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
     return original_download(request, index, viewer, doc_id)
 
 
-@router.get("/kiosk", response_class=HTMLResponse)
+@router.api_route("/kiosk", methods=_PAGE_METHODS, response_class=HTMLResponse)
 def kiosk_home(request: Request, index: IndexDep, viewer: ViewerDep) -> Response:
     return search_page(request, index, viewer, _layout(request, True))
 
 
-@router.get("/kiosk/documents/{doc_id}", response_class=HTMLResponse)
+@router.api_route(
+    "/kiosk/documents/{doc_id}", methods=_PAGE_METHODS, response_class=HTMLResponse
+)
 def kiosk_document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
     return document_page(request, index, viewer, _layout(request, True), doc_id)
 

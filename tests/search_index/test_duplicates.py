@@ -83,7 +83,7 @@ def test_a_changed_date_is_a_near_copy_with_the_date_named(index):
     assert [(f.kind, f.existing, f.draft) for f in c.diff.facts] == [
         ("date", "2019年1月22日", "2020年1月22日")
     ]
-    assert "differs only in dates" in c.to_dict()["summary"]
+    assert "只有日期不同" in c.to_dict()["summary"]
 
 
 def test_edited_copy_is_a_near_copy_with_passages_shown(index):
