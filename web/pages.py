@@ -136,7 +136,8 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         next_url=views.page_url(state, base, result.total, +1),
         sorts=[(k, v, state.change(sort=k).url(base)) for k, v in views.SORT_LABELS.items()],
         took=views.took(result.took_ms),
-        alternatives=(views.alternatives(index, state, viewer, base, result.understood.words)
+        alternatives=(views.alternatives(index, state, viewer, base, result.understood.words,
+                                         doc_number=bool(result.understood.doc_numbers))
             if result.total == 0 else []),
         clear_url=state.without_filters().url(base),
     )

@@ -74,3 +74,8 @@ def test_document_page_counts_marks_not_the_words(client) -> None:
     hit = client.get("/api/search", params={"q": "政务公开"}).json()["hits"][0]
     page = client.get(f"/documents/{hit['id']}", params={"q": "政务公开"}).text
     assert re.search(r"与检索词“政务公开”相符的文字（含同义词、简繁写法）有 \d+ 处", page)
+
+
+def test_a_missing_docno_is_not_cut_into_words(client) -> None:
+    page = client.get("/", params={"q": "国办发〔2019〕99号"}).text
+    assert "没有找到符合条件的文件" in page and "少用一个词" not in page
