@@ -86,6 +86,7 @@ class SearchIndex:
         extra = sum(n - 1 for n in groups.values())  # files that are not results
         # with copies, every skipped copy may sit before the page: read that many more
         start, count = (0, offset + query.size + extra) if extra else (offset, query.size)
+        count = min(count, MAX_RESULT_WINDOW)  # what an engine pages to (Elasticsearch: 10,000)
         total, raw_hits, raw_facets = self._ranked(plan, query.sort, start, count, facet_fields)
         members = self._members(plan, groups) if groups else {}
         kept: list[BackendHit] = []
