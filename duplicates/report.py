@@ -293,12 +293,12 @@ def corpus_report(
         if not reasons or (not metadata and not TEXT_REASONS & set(reasons)):
             continue
         if reasons[0] == "same_text":
-            summary, facts = "same text", ()
+            summary, facts = "正文相同", ()
         elif max(o.resemblance, o.containment, o.reverse_containment) < 0.2:
-            summary, facts = "different texts", ()
+            summary, facts = "正文不同", ()
         else:
             d = diff(doc_a.text, doc_b.text)
-            summary = d.summary()
+            summary = d.summary(new="较新的一份", old="较旧的一份")  # two published texts
             facts = tuple((c.kind, c.existing, c.draft) for c in d.facts[:20])
         found.append(ReportPair(ea.doc, eb.doc, o, reasons, summary, facts))
     return Report(

@@ -119,7 +119,7 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
     from search_index.request import Query
 
     try:
-        index = open_index(_settings(ctx))
+        index = open_index(_settings(ctx), create=False)
         res = index.search(Query(q=query, size=size, page=page, sort=sort, categories=category,
                                  agencies=agency, viewer=STAFF if staff else ANONYMOUS))
     except GovSearchError as exc:
@@ -128,7 +128,7 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
     if as_json:
         click.echo(json.dumps(res.to_dict(), ensure_ascii=False, indent=1))
         return
-    click.echo(f"{res.total} documents ({res.took_ms:.1f} ms)")
+    click.echo(f"{res.total} results ({res.took_ms:.1f} ms)")
     for i, h in enumerate(res.hits, start=(page - 1) * size + 1):
         d = h.doc
         meta = " · ".join(x for x in (d.doc_number, d.agency, d.date, d.category) if x)
@@ -148,14 +148,17 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     import uvicorn
 
     from govsearch.app import create_app
+    from govsearch.http_server import Utf8TargetH11Protocol
+    from search_index.backends import open_index
 
     try:
+        open_index(_settings(ctx), create=False).close()
         app = create_app(_settings(ctx))
     except GovSearchError as exc:
         _fail(exc)
         return
     click.echo(f"govsearch: http://{host}:{port}/  (API docs at /docs)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", http=Utf8TargetH11Protocol)
 
 
 @main.command()
@@ -166,7 +169,7 @@ def stats(ctx: click.Context) -> None:
     from search_index.backends import open_index
 
     try:
-        index = open_index(_settings(ctx))
+        index = open_index(_settings(ctx), create=False)
         click.echo(json.dumps(index.stats(STAFF), ensure_ascii=False, indent=1))
     except GovSearchError as exc:
         _fail(exc)

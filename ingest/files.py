@@ -164,8 +164,18 @@ def tasks(
         source = source_folder(given)
         for file, rel in iter_files([given], exclude=exclude):
             entry = catalog.lookup(file) if catalog is not None else None
+            if entry is None and catalog is not None and _describes_catalog(file, catalog):
+                continue
             disclosure = folder_disclosure(rel) or default_disclosure
             yield FileTask(file, rel, disclosure, entry, source)
+
+
+def _describes_catalog(file: Path, catalog: Catalog) -> bool:
+    """A README beside the catalog CSV describes the archive; it is not one of its documents
+    (``samples/README.md``: without this every demo run reported it as skipped)."""
+    return file.name.upper().startswith("README") and file.parent.resolve() == (
+        catalog.source.resolve().parent
+    )
 
 
 def map_files(

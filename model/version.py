@@ -14,7 +14,7 @@ import hashlib
 from model.fields import FIELDS
 
 ANALYSIS = "1"
-LAYOUT = "2"  # bump when a backend lays out the same fields differently (2: ES fielddata)
+LAYOUT = "3"  # bump when a backend lays out the same fields differently (3: copy groups)
 
 
 def _indexed_digest() -> str:

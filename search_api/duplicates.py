@@ -30,7 +30,7 @@ from duplicates.check import (
 )
 from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
 from search_api.deps import IndexDep, SettingsDep, ViewerDep
-from search_api.models import ErrorResponse
+from search_api.models import CopyRef, ErrorResponse
 
 router = APIRouter(prefix="/api", tags=["duplicates"])
 
@@ -71,7 +71,7 @@ class PassageCounts(BaseModel):
 
 
 class DuplicateDiff(BaseModel):
-    summary: str = Field(examples=["differs only in dates: 2023年3月1日 → 2024年3月1日"])
+    summary: str = Field(examples=["只有日期不同：2023年3月1日 → 2024年3月1日（这份文件 → 草稿）"])
     only_facts_changed: bool = Field(
         description="the texts differ only in dates/numbers/amounts/文号: a new edition, "
         "not a copy"
@@ -100,6 +100,9 @@ class DuplicateCandidate(BaseModel):
     label: str
     summary: str
     diff: DuplicateDiff | None = Field(description="null when the texts are unrelated")
+    copies: list[CopyRef] = Field(
+        default_factory=list, description="other documents with exactly this text: one candidate"
+    )
 
 
 class DraftInfo(BaseModel):

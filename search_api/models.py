@@ -40,10 +40,23 @@ def _document_fields() -> dict[str, Any]:
 DocumentMeta = create_model("DocumentMeta", **_document_fields())  # type: ignore[call-overload]
 
 
+class CopyRef(BaseModel):
+    """Another document with exactly the same normalised text (one result stands for all)."""
+
+    id: str
+    path: str
+    format: str
+    agency: str
+
+
 class SearchHit(DocumentMeta):
     score: float
     snippet: str = Field(description="HTML-escaped text with <mark> around matches")
     title_html: str
+    copies: list[CopyRef] = Field(
+        default_factory=list, description="other documents with the same text (other formats, "
+        "folders or agencies' postings): they are not separate results",
+    )
 
 
 class FacetCount(BaseModel):

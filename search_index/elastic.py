@@ -530,6 +530,16 @@ class ElasticsearchIndex:
         }
         return BackendResult(total=total, hits=hits, facets=facet_values)
 
+    def copy_groups(self, plan: Plan, limit: int = 10_000) -> dict[str, int]:
+        # shard_size covers every key of a shard, so counts stay exact with several shards
+        agg = {"terms": {"field": "content_key", "size": limit, "min_doc_count": 2,
+                         "shard_size": 1 << 20}}
+        with self._guard("search"):
+            res = self.es.search(index=self.alias, query=full_query(plan), size=0,
+                                 track_total_hits=False, aggs={"g": agg})
+        buckets = (res.get("aggregations") or {}).get("g", {}).get("buckets", [])
+        return {str(b["key"]): int(b["doc_count"]) for b in buckets if b["key"]}
+
     def _sources(self, ids: list[str], fields: list[str]) -> dict[str, dict[str, Any]]:
         ids = list(dict.fromkeys(ids))
         if not ids:

@@ -76,6 +76,12 @@ class Backend(Protocol):
 
     def fetch(self, ids: list[str]) -> dict[str, StoredDocument]: ...
 
+    def copy_groups(self, plan: Plan, limit: int = 10_000) -> dict[str, int]:
+        """``content_key → n`` for every normalised text that two or more documents matching
+        ``plan`` share (exact copies: the same text as TXT and HTML, say), at most ``limit``
+        keys. Exact counts: search collapses each group into one result."""
+        ...
+
     def stored_extra(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """The ``IndexedDocument.stored`` data of documents (e.g. duplicate signatures)."""
         ...

@@ -73,15 +73,31 @@ class Understanding:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """Another document with exactly the same normalised text as a hit (another format,
+    folder or agency's posting of it)."""
+
+    id: str
+    path: str
+    format: str
+    agency: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "path": self.path, "format": self.format, "agency": self.agency}
+
+
+@dataclass(frozen=True)
 class Hit:
     doc: StoredDocument
     score: float
     snippet: str  # HTML: escaped text with <mark> around matches
     title_html: str
+    copies: tuple[Copy, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = self.doc.metadata()
         d.update(score=round(self.score, 4), snippet=self.snippet, title_html=self.title_html)
+        d["copies"] = [c.to_dict() for c in self.copies]
         return d
 
 

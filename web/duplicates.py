@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
-from duplicates.check import Candidate, CheckResult, Draft, check, draft_from_file
+from duplicates.check import Candidate, CheckResult, Draft, check, draft_from_file, summary
 from duplicates.textdiff import DiffOp
 from model.errors import BadRequest, GovSearchError, PayloadTooLarge, Unauthorized
 from model.viewer import Viewer
@@ -74,33 +74,6 @@ def mark(text: str, needles: list[str]) -> str:
     return "".join(out) + html.escape(text[pos:])
 
 
-def summary(c: Candidate) -> str:
-    """What kind of duplicate this is, in one Chinese sentence."""
-    o = c.overlap
-    head = {
-        "same_text": "与草稿全文相同",
-        "near_copy": f"与草稿高度相似（相似度 {o.resemblance:.0%}）",
-        "contains": f"草稿包含了这份文件的 {o.reverse_containment:.0%}",
-        "contained_in": f"草稿的 {o.containment:.0%} 出现在这份文件中",
-        "same_docno": f"文号相同，但正文不同（相似度 {o.resemblance:.0%}）",
-        "same_title": f"标题相同，但正文不同（相似度 {o.resemblance:.0%}）",
-    }[c.reason]
-    d = c.diff
-    if d is None or d.identical:
-        return head + ("（仅排版、字体或标点不同）" if d is not None else "")
-    if d.only_facts_changed:
-        kinds = "、".join(
-            KINDS[k] for k in ("docno", "date", "amount", "number") if k in d.changed_kinds
-        )
-        return f"{head}；只有{kinds}不同，可能是新的一期或新版本，而不是照抄"
-    parts = [
-        f"{n} 段{what}"
-        for n, what in ((d.changed, "改动"), (d.added, "草稿新增"), (d.removed, "草稿删去"))
-        if n
-    ]
-    return f"{head}；" + "，".join(parts) if parts else head
-
-
 def op_views(c: Candidate) -> tuple[list[OpView], int]:
     """The differing passages (equal runs left out) with changed facts marked, and how many
     were left out beyond :data:`MAX_OPS_SHOWN`."""
@@ -138,6 +111,7 @@ def candidate_view(c: Candidate, doc_url: str) -> dict[str, Any]:
         "ops": ops,
         "more_ops": more,
         "only_facts": bool(c.diff and c.diff.only_facts_changed),
+        "copies": c.copies,
     }
 
 
@@ -206,7 +180,7 @@ def _page(request: Request, context: dict[str, Any], status: int = 200) -> Respo
     )
 
 
-@router.get("/duplicates", response_class=HTMLResponse)
+@router.api_route("/duplicates", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def duplicates_form(request: Request) -> Response:
     return _page(request, {"result": None, "form": {}})
 

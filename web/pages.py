@@ -115,6 +115,13 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
     try:
         query = state.to_query(viewer)
         result = index.search(query)
+        last = -(-result.total // result.size)
+        if result.total and state.page > last:  # ?page=5000 of 9: show the last page, say so
+            problems.append(f"只有 {last} 页结果，已显示最后一页。")
+            state = state.change(page=last)
+            ctx.update(state=state, problems=problems)
+            query = state.to_query(viewer)
+            result = index.search(query)
     except BadRequest as exc:
         ctx["problems"] = [*problems, exc.message]
         return _render(request, layout, "search.html", ctx, 400)
@@ -133,7 +140,8 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         next_url=views.page_url(state, base, result.total, +1),
         sorts=[(k, v, state.change(sort=k).url(base)) for k, v in views.SORT_LABELS.items()],
         took=views.took(result.took_ms),
-        alternatives=(views.alternatives(index, state, viewer, base, result.understood.words)
+        alternatives=(views.alternatives(index, state, viewer, base, result.understood.words,
+                                         doc_number=bool(result.understood.doc_numbers))
             if result.total == 0 else []),
         clear_url=state.without_filters().url(base),
     )
@@ -234,19 +242,22 @@ def original_download(request: Request, index: SearchIndex, viewer: Viewer, doc_
 
 # -- wiring ------------------------------------------------------------------------------
 router = APIRouter(include_in_schema=False)
+# HEAD as well as GET on every page (link checkers, monitoring, ``curl -I``): FastAPI adds
+# HEAD to no route by itself, so ``HEAD /kiosk`` was a 405.
+_PAGE_METHODS = ["GET", "HEAD"]
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=_PAGE_METHODS, response_class=HTMLResponse)
 def home(request: Request, index: IndexDep, viewer: ViewerDep) -> Response:
     return search_page(request, index, viewer, _layout(request, False))
 
 
-@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+@router.api_route("/documents/{doc_id}", methods=_PAGE_METHODS, response_class=HTMLResponse)
 def document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
     return document_page(request, index, viewer, _layout(request, False), doc_id)
 
 
-@router.get("/documents/{doc_id}/original")
+@router.api_route("/documents/{doc_id}/original", methods=_PAGE_METHODS)
 def original(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
     return original_download(request, index, viewer, doc_id)
 
@@ -257,12 +268,14 @@ def scan(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId,
     return scan_page(request, index, viewer, doc_id, number)
 
 
-@router.get("/kiosk", response_class=HTMLResponse)
+@router.api_route("/kiosk", methods=_PAGE_METHODS, response_class=HTMLResponse)
 def kiosk_home(request: Request, index: IndexDep, viewer: ViewerDep) -> Response:
     return search_page(request, index, viewer, _layout(request, True))
 
 
-@router.get("/kiosk/documents/{doc_id}", response_class=HTMLResponse)
+@router.api_route(
+    "/kiosk/documents/{doc_id}", methods=_PAGE_METHODS, response_class=HTMLResponse
+)
 def kiosk_document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
     return document_page(request, index, viewer, _layout(request, True), doc_id)
 

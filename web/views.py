@@ -180,10 +180,13 @@ def alternatives(
     base: str,
     words: tuple[str, ...] = (),
     limit: int = 5,
+    doc_number: bool = False,
 ) -> list[Alternative]:
     """Changed searches that do find something, each with its count (zero-result page).
 
     ``words`` are the query's words as the engine understood them (never re-segmented here).
+    A query read as a 文号 is not cut into fewer words: 国办发 / 2019 / 5号 alone find documents
+    that have nothing to do with the 文号 asked for.
     """
     candidates: list[tuple[str, SearchState]] = []
     if state.has_filters:
@@ -192,7 +195,7 @@ def alternatives(
         converted = other_script(state.q)
         if converted != state.q:
             candidates.append((f"换用另一种字体：{converted}", state.change(q=converted)))
-        if len(words) > 1:
+        if len(words) > 1 and not doc_number:
             for w in words[:4]:
                 rest = " ".join(x for x in words if x != w)
                 candidates.append((f"少用一个词：去掉“{w}”，检索“{rest}”", state.change(q=rest)))

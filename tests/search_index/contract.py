@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import random
 import re
+from pathlib import Path
 
 import pytest
 
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
+from model.document import CatalogMeta, Document
 from model.viewer import ANONYMOUS, STAFF
 from search_index.fields import FACET_FIELDS
 from search_index.index import SearchIndex
@@ -270,6 +273,54 @@ class BackendContract:
         both = index.search(Query(q="条例", size=10))
         assert [h.doc.id for h in p1.hits + p2.hits] == [h.doc.id for h in both.hits]
 
+    # -- one document, one result (issue 11) ------------------------------------------------
+    def test_identical_texts_are_one_result_undated_last(self, make_backend):
+        """Copies of one text (another path, format, agency; one of them hidden) are one hit
+        listing the copies the viewer may see; totals and facets count results; documents
+        without a date sort last from new to old and from old to new. Samples only: this
+        runs without the shared corpus."""
+        law = "docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt"  # = xingzhengfa/lrb_02680
+        a = sample_document(law, date=dt.date(2011, 10, 29))
+        b = sample_document("docs/lawrefbook/xingzhengfa/lrb_02680.txt", fmt="html",
+                            agency="公安部", date=dt.date(2011, 10, 29))  # fmt: skip
+        hidden = dataclasses.replace(
+            sample_document(law, doc_id="c" * 16, disclosure="draft"), path="draft/copy.txt"
+        )
+        dated = sample_document("docs/govcn_policy/govcn_002.txt", date=dt.date(2019, 1, 22))
+        undated = sample_document("docs/annual_report/changshu_2008.txt", date=None)
+        backend = make_backend()
+        docs = [a, b, hidden, dated, undated]
+        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in docs))
+        ix = SearchIndex(backend)
+        assert a.text == b.text == hidden.text
+
+        res = ix.search(Query(q='"居民身份证"'))
+        assert res.total == 1 and len(res.hits) == 1
+        hit = res.hits[0]
+        others = {c.id: c for c in hit.copies}
+        assert {hit.doc.id, *others} == {a.id, b.id}  # the hidden copy is not listed
+        copy = others[b.id] if b.id in others else None
+        if copy is not None:
+            assert (copy.format, copy.path, copy.agency) == ("html", b.path, "公安部")
+        agencies = {v.value: v.count for v in res.facets["agency"]}
+        assert agencies == {"全国人民代表大会常务委员会": 1, "公安部": 1}
+        assert {v.value: v.count for v in res.facets["category"]} == {"政策法规": 1}
+        staff = ix.search(Query(q='"居民身份证"', viewer=STAFF))
+        assert staff.total == 1 and len(staff.hits[0].copies) == 2
+
+        every = ix.search(Query(q="", size=10))
+        assert every.total == 3 == len(every.hits)
+        paged = [ix.search(Query(q="", size=1, page=p)).hits[0].doc.id for p in (1, 2, 3)]
+        assert sorted(paged) == sorted(h.doc.id for h in every.hits)  # no copy twice
+        for sort in ("date_desc", "date_asc"):
+            order = [h.doc.id for h in ix.search(Query(q="", sort=sort)).hits]
+            assert len(order) == 3 and order[-1] == undated.id, sort
+            by_page = [ix.search(Query(q="", sort=sort, size=1, page=p)).hits[0].doc.id
+                       for p in (1, 2, 3)]  # fmt: skip
+            assert by_page == order, sort
+        first = ix.search(Query(q="", sort="date_asc")).hits[0]
+        assert first.doc.date == "2011-10-29" and len(first.copies) == 1
+
     # -- visibility ------------------------------------------------------------------------
     def test_catalog_lists_every_document_without_text(self, index, documents):
         staff = {d.id: d for d in index.catalog(STAFF)}
@@ -358,6 +409,33 @@ class BackendContract:
         d = documents[3]
         got = index.get(d.id, STAFF)
         assert got.text == d.text and got.title == d.meta.title and got.path == d.path
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def sample_document(
+    path: str,
+    *,
+    doc_id: str = "",
+    fmt: str = "txt",
+    agency: str = "全国人民代表大会常务委员会",
+    date: dt.date | None = None,
+    disclosure: str = "public",
+) -> Document:
+    """A Document from a text of ``samples/`` (present in every checkout)."""
+    text = (SAMPLES / path).read_text(encoding="utf-8")
+    title = text.strip().split("\n", 1)[0].strip()
+    return Document(
+        id=doc_id or hashlib.sha1(path.encode()).hexdigest()[:16],
+        path=path,
+        text=text,
+        meta=CatalogMeta(title=title, agency=agency, category="政策法规", publish_date=date,
+                         disclosure=disclosure),  # fmt: skip
+        format=fmt,
+        content_hash=hashlib.sha256((fmt + text).encode()).hexdigest(),
+        size=len(text.encode()),
+    )
 
 
 def _all_hits(index: SearchIndex, q: str):
