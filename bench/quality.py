@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from search_index.plan import Bool, Plan, Term  # noqa: E402
-from search_index.query import Query  # noqa: E402
+from search_index.tree import Bool, Plan, Term  # noqa: E402
+from search_index.request import Query  # noqa: E402
 
 from analyzers.normalize import normalize  # noqa: E402
 from analyzers.segment import query_words  # noqa: E402

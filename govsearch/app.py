@@ -19,12 +19,14 @@ from web.pages import install_web
 def apply(settings: Settings) -> None:
     """Configure the layers that run below the app (extraction limits, synonyms)."""
     from analyzers import lexicon
+    from search_index import citizen_words
     from ingest import files
     from ingest.formats import pdf
 
     files.configure(max_file_bytes=settings.max_file_bytes)
     pdf.configure(engine=settings.pdf_engine, timeout=settings.pdf_timeout or 0)
     lexicon.configure(synonyms_file=settings.synonyms_file)
+    citizen_words.load_lexicon(settings.data_dir)  # mined at ingest into <data_dir>/lexicon
 
 
 def create_app(settings: Settings | None = None, index: SearchIndex | None = None) -> FastAPI:

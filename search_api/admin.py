@@ -46,6 +46,7 @@ from model.errors import (
 from model.fields import BY_NAME, CATALOG_COLUMNS, CATALOG_FIELDS
 from model.ids import document_id
 from model.settings import Settings
+from search_index import citizen_words
 from model.viewer import STAFF
 from pipeline.run import Job, run_ingest, run_jobs
 from search_api.deps import IndexDep, SettingsDep, require_staff
@@ -302,7 +303,9 @@ def ingest_paths(body: IngestRequest, index: IndexDep, settings: SettingsDep) ->
         prune=body.prune,
         default_disclosure=body.disclosure or settings.default_disclosure,
         workers=1,
+        lexicon_dir=settings.data_dir,
     )
+    citizen_words.load_lexicon(settings.data_dir)
     return {"report": report.to_dict()}
 
 

@@ -21,6 +21,7 @@ KEYWORD_FIELDS = (
     "docno_text",
     "sig_band",
     "content_key",
+    "level",  # rank in the legal hierarchy (analyzers.hierarchy), a ranking signal
 )
 INT_FIELDS = ("date", "year")
 FACET_FIELDS = (*table.FACET_FIELDS, "year")  # shown with every search

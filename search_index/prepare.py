@@ -6,6 +6,7 @@ picklable and free of backend state.
 
 from __future__ import annotations
 
+from analyzers.hierarchy import legal_level
 from analyzers.bigrams import bigram_string
 from analyzers.chars import strip_skippable
 from analyzers.docno import keys_for_value, keys_in_text
@@ -50,6 +51,7 @@ def prepare(doc: Document, source: str) -> IndexedDocument:
         "agency": (m.agency,),
         "category": (m.category,),
         "validity": (m.validity,),
+        "level": (legal_level(agency, title),),
         "disclosure": (m.disclosure,),
         "format": (doc.format,),
         "docno": tuple(keys_for_value(normalize(m.doc_number))),

@@ -49,7 +49,7 @@ class Systems:
         self.bigram = BigramBM25()
 
     def engine(self, q: str) -> list[str]:
-        from search_index.query import Query
+        from search_index.request import Query
 
         return [_norm(h.doc.path) for h in self.index.search(Query(q=q, size=K, facets=False)).hits]
 
