@@ -50,3 +50,35 @@ def legal_level(agency: str, title: str) -> str:
     if _MINISTRY.search(agency) and _REG_TITLE.search(title):
         return "部门规章"
     return "其他"
+
+
+# -- jurisdiction ------------------------------------------------------------------------------
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
+_PLACE = re.compile(r"^(.{2,4}?)(省|市|自治区|特别行政区|县)")
+_TAIWAN_AGENCY = re.compile(r"^(总统|总统府|行政院|立法院|司法院|考试院|监察院|台湾|台南|台北|高雄)")
+_TAIWAN_ONLY = re.compile(r"[臺灣們為這個說國與機關員應於條]")  # common Traditional-only characters
+
+
+def regions(agency: str, original_text: str) -> tuple[str, ...]:
+    """Where a document applies: 全国, a province or city (from the agency: 北京, 郑州), and
+    台湾 for documents issued there (their agencies never say so: 内政部, 总统; they are written
+    in Traditional script, which mainland documents are not). ``agency`` is normalised."""
+    out: list[str] = []
+    head = original_text[:3000]
+    taiwan = _TAIWAN_AGENCY.match(agency) or len(_TAIWAN_ONLY.findall(head)) >= 8
+    if taiwan:
+        out.append("台湾")
+    m = _PLACE.match(agency)
+    if m and m.group(1) not in out:
+        out.append(m.group(1))
+    if not out and agency and not taiwan:
+        out.append("全国")
+    return tuple(out)
+
+
+def place_name(word: str) -> str:
+    """A query word as a jurisdiction would be named in :func:`regions` (北京市 → 北京)."""
+    for suffix in ("特别行政区", "自治区", "省", "市", "县"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return word[: -len(suffix)]
+    return word

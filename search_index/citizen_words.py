@@ -43,6 +43,9 @@ class Methods:
     thesaurus: bool = True
     cross_strait: bool = True
     level: bool = True
+    titles: bool = True
+    region: bool = True
+    questions: bool = True
 
 
 METHODS = Methods()
@@ -61,6 +64,10 @@ MAX_EXPANSIONS = 3
 LEXICON_DIR = "lexicon"
 MINED_FILE = "mined.txt"
 VOCABULARY_FILE = "vocabulary.tsv"
+REGIONS_FILE = "regions.tsv"
+TITLES_FILE = "titles.tsv"
+TITLE_LEVELS = frozenset({"法律", "行政法规", "司法解释", "部门规章"})
+REGION_BOOST = 1.0
 
 _lexicon_dir: Path | None = None
 
@@ -69,9 +76,8 @@ def load_lexicon(data_dir: Path | None) -> None:
     """Read the mined rules and the vocabulary from ``<data_dir>/lexicon`` (None: none)."""
     global _lexicon_dir
     _lexicon_dir = Path(data_dir) / LEXICON_DIR if data_dir is not None else None
-    mined.cache_clear()
-    vocabulary.cache_clear()
-    expansions.cache_clear()
+    for f in (mined, vocabulary, regions_known, titles, expansions):
+        f.cache_clear()
 
 
 def use(methods: Methods) -> None:
@@ -137,6 +143,90 @@ def find_mined(normalized_query: str) -> list[tuple[int, int, str, tuple[str, ..
     return spans
 
 
+def _counts(name: str) -> dict[tuple[str, ...], int]:
+    path = _lexicon_dir / name if _lexicon_dir else None
+    if path is None or not path.is_file():
+        return {}
+    out: dict[tuple[str, ...], int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        *key, n = line.split("\t")
+        if n.isdigit():
+            out[tuple(key)] = int(n)
+    return out
+
+
+@functools.cache
+def regions_known() -> frozenset[str]:
+    """Jurisdictions at least a few documents apply to (``region`` keyword values)."""
+    return frozenset(k[0] for k, n in _counts(REGIONS_FILE).items() if n >= 3)
+
+
+def region(word: str) -> str | None:
+    """The ``region`` value a query word names (台湾, 北京市 → 北京), if documents carry it."""
+    from analyzers.hierarchy import place_name
+
+    if not METHODS.region:
+        return None
+    name = place_name(word)
+    return name if name in regions_known() else None
+
+
+def short_title(title: str) -> str:
+    """A law's title as people cite it: no 中华人民共和国 prefix, no trailing （…）."""
+    t = re.sub(r"[（(][^（）()]*[）)]$", "", title)
+    return t.removeprefix("中华人民共和国")
+
+
+_LEVEL_ORDER = ("法律", "行政法规", "司法解释", "部门规章")
+
+
+@functools.cache
+def titles() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(first, last character) → short titles, highest level and most documents first."""
+    rows = sorted(
+        _counts(TITLES_FILE).items(),
+        key=lambda kv: (_LEVEL_ORDER.index(kv[0][1]) if kv[0][1] in _LEVEL_ORDER else 9, -kv[1]),
+    )
+    out: dict[tuple[str, str], list[str]] = {}
+    for key, _ in rows:
+        t = key[0]
+        if len(t) >= 3 and t not in out.get((t[0], t[-1]), []):
+            out.setdefault((t[0], t[-1]), []).append(t)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def title_abbreviation(span: str) -> tuple[str, ...]:
+    """Titles ``span`` abbreviates (消法 → 消费者权益保护法): same first and last character, the
+    span's characters in order, and the span itself not a word the corpus uses."""
+    if not METHODS.titles or len(span) < 2 or vocabulary().get(span, 0) >= 3:
+        return ()
+    from analyzers.mining import is_subsequence
+
+    found = [
+        t for t in titles().get((span[0], span[-1]), ())
+        if len(t) > len(span) + 1 and span not in t and is_subsequence(span, t)
+    ]  # fmt: skip
+    return tuple(found[:2])
+
+
+def find_titles(normalized_query: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """Spans of the query that abbreviate a law's title, longest first, left to right."""
+    if not METHODS.titles or not titles():
+        return []
+    spans = []
+    i, n = 0, len(normalized_query)
+    while i < n:
+        for size in range(min(8, n - i), 1, -1):
+            found = title_abbreviation(normalized_query[i : i + size])
+            if found:
+                spans.append((i, i + size, normalized_query[i : i + size], found))
+                i += size
+                break
+        else:
+            i += 1
+    return spans
+
+
 def _thesaurus_file() -> Path | None:
     spec = importlib.util.find_spec("cnsyn")  # located, not imported: its __init__ loads a model
     if spec is None or not spec.submodule_search_locations:
@@ -179,6 +269,26 @@ def cross_strait_variants(word: str) -> tuple[str, ...]:
         if v != word and v not in out:
             out.append(v)
     return tuple(out)
+
+
+# Words jieba glues from a question word and one character (几天, 几分, 多少钱, 能休, 要交, 会被):
+# they carry the question, not its topic, so they score but do not count as a topic word that
+# half of must match (the decisive word is not outvoted by them).
+_QUESTION_WORD = re.compile(
+    r"^(?:几|多少|多久|多长|多大|怎么|怎样|如何|哪|啥|什么)[\u4e00-\u9fff]{0,2}$"
+    r"|^(?:能|可以|可|要|会|得|该|需|需要|还能|能不能|可不可以|是否)[\u4e00-\u9fff]$"
+)
+
+
+QUESTION_MAX_DF = 50  # 要求, 能源, 会议 look alike but the laws use them: content words
+
+
+def is_question_word(word: str) -> bool:
+    return (
+        METHODS.questions
+        and bool(_QUESTION_WORD.match(word))
+        and vocabulary().get(word, 0) < QUESTION_MAX_DF
+    )
 
 
 _HAN_WORD = re.compile(r"^[\u3400-\u9fff]{2,}$")

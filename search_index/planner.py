@@ -117,7 +117,12 @@ def other_wording_node(text: str) -> Node:
 def citizen_word_node(word: str) -> tuple[Node | None, tuple[tuple[str, str], ...]]:
     """A content word or any of its other wordings; returns the node and the wordings used."""
     node = word_node(word)
-    others = citizen_words.expansions(word) if node is not None else ()
+    if node is None:
+        return None, ()
+    place = citizen_words.region(word)
+    if place is not None:  # 台湾: documents issued there say 内政部, never 台湾
+        return _any(node, Term("region", place, citizen_words.REGION_BOOST)), ((place, "region"),)
+    others = citizen_words.expansions(word)
     if not others:
         return node, ()
     return _any(node, *(other_wording_node(o) for o, _ in others)), others
@@ -126,7 +131,8 @@ def citizen_word_node(word: str) -> tuple[Node | None, tuple[tuple[str, str], ..
 def _abbreviation_spans(norm: str) -> list[tuple[int, int, str, object]]:
     """Shipped/staff synonym spans and mined short-form spans; the longer wins an overlap."""
     cands = [(s, e, "syn", (a, t)) for s, e, a, t in find_synonyms(norm)]
-    cands += [(s, e, "mined", (a, t)) for s, e, a, t in citizen_words.find_mined(norm)]
+    cands += [(s, e, "mined", (a, t, "mined")) for s, e, a, t in citizen_words.find_mined(norm)]
+    cands += [(s, e, "mined", (a, t, "title")) for s, e, a, t in citizen_words.find_titles(norm)]
     kept: list[tuple[int, int, str, object]] = []
     for c in sorted(cands, key=lambda c: (c[0] - c[1], c[0], c[2] != "syn")):
         if not any(c[0] < k[1] and k[0] < c[1] for k in kept):
@@ -225,13 +231,13 @@ class _Builder:
                     self.docnos.append(str(payload))
                     self.highlight.append(norm[s:e])
             elif kind == "mined":
-                abbr, targets = payload  # type: ignore[misc]
+                abbr, targets, source = payload  # type: ignore[misc]
                 node = _any(word_node(abbr), *(other_wording_node(t) for t in targets))
                 if node is not None:
                     self.pool.append(node)
                     self.pool_terms.append(_terms_of(abbr, *targets))
                     self.words.append(abbr)
-                    self.expanded.extend((abbr, t, "mined") for t in targets)
+                    self.expanded.extend((abbr, t, source) for t in targets)
                     self.highlight.extend([abbr, *targets])
             else:
                 abbr, targets = payload  # type: ignore[misc]
@@ -255,12 +261,14 @@ class _Builder:
                 continue
             self.words.append(w)
             self.highlight.append(w)
-            self.highlight.extend(o for o, _ in others)
+            wordings = [o for o, src in others if src != "region"]
+            self.highlight.extend(wordings)
             self.expanded.extend((w, o, src) for o, src in others)
-            single = len(w) == 1 and is_han(w)
+            single = (len(w) == 1 and is_han(w)) or citizen_words.is_question_word(w)
             (self.weak if single else self.pool).append(node)
             if not single:
-                self.pool_terms.append(_terms_of(w, *(o for o, _ in others)))
+                places = [Term("region", o) for o, src in others if src == "region"]
+                self.pool_terms.append(_any(_terms_of(w, *wordings), *places) or _terms_of(w))
 
     def add_atom(self, atom: Atom, negated: bool) -> None:
         norm = normalize(atom.text)

@@ -6,7 +6,7 @@ picklable and free of backend state.
 
 from __future__ import annotations
 
-from analyzers.hierarchy import legal_level
+from analyzers.hierarchy import legal_level, regions
 from analyzers.bigrams import bigram_string
 from analyzers.chars import strip_skippable
 from analyzers.docno import keys_for_value, keys_in_text
@@ -52,6 +52,7 @@ def prepare(doc: Document, source: str) -> IndexedDocument:
         "category": (m.category,),
         "validity": (m.validity,),
         "level": (legal_level(agency, title),),
+        "region": regions(agency, doc.text),
         "disclosure": (m.disclosure,),
         "format": (doc.format,),
         "docno": tuple(keys_for_value(normalize(m.doc_number))),

@@ -34,3 +34,21 @@ def test_levels_and_examples():
     assert legal_level("全国人民代表大会", "政府工作报告") == "其他"
     assert {legal_level("", ""), legal_level("某公司", "通知")} == {"其他"}
     assert set(LEVELS) >= {"法律", "其他"}
+
+
+def test_regions_of_real_documents():
+    from analyzers.hierarchy import place_name, regions
+    from tests.corpus import CORPUS
+
+    def of(path: str) -> tuple[str, ...]:
+        row = manifest()[path]
+        return regions(normalize(row["agency"]), (CORPUS / path).read_text(encoding="utf-8"))
+
+    assert of("docs/mojlaw/D0030035.txt") == ("台湾",)  # 内政部: the agency never says 台湾
+    beijing = next(p for p in manifest() if "/difang_beijing/" in p)
+    assert "北京" in of(beijing)
+    national = next(p for p in manifest() if "/xingzheng_fagui/" in p)
+    assert of(national) == ("全国",)
+    assert [place_name(w) for w in ("北京市", "台湾", "广西壮族自治区", "市")] == [
+        "北京", "台湾", "广西壮族", "市",
+    ]
