@@ -53,10 +53,12 @@ def legal_level(agency: str, title: str) -> str:
 
 
 # -- jurisdiction ------------------------------------------------------------------------------
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
 _PLACE = re.compile(r"^(.{2,4}?)(省|市|自治区|特别行政区|县)")
-_TAIWAN_AGENCY = re.compile(r"^(总统|总统府|行政院|立法院|司法院|考试院|监察院|台湾|台南|台北|高雄)")
-_TAIWAN_ONLY = re.compile(r"[臺灣們為這個說國與機關員應於條]")  # common Traditional-only characters
+_TAIWAN_AGENCY = re.compile(
+    r"^(总统|总统府|行政院|立法院|司法院|考试院|监察院|台湾|台南|台北|高雄)"
+)
+# common characters that exist only in Traditional script
+_TAIWAN_ONLY = re.compile(r"[臺灣們為這個說國與機關員應於條]")
 
 
 def regions(agency: str, original_text: str) -> tuple[str, ...]:

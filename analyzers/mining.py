@@ -6,8 +6,9 @@ afterwards; citizens type the short form, other documents the long one. Mining t
 pair as provenance. The long form is the noun phrase before the parenthesis, cut back to the
 first character of the short form: every character of the short form must occur in the long
 one in order and the two must end alike, which is how Chinese abbreviations are made
-(居民委员会 → 居委会, 人力资源社会保障部门 → 人社部门). A short form that is a plain substring of its
-long form (用人单位 inside 本市用人单位) adds nothing — the engine's substring recall finds it.
+(居民委员会 → 居委会, 人力资源社会保障部门 → 人社部门). A short form that is a plain
+substring of its long form (用人单位 inside 本市用人单位) adds nothing: the engine's
+substring recall finds it.
 Works on normalised (Simplified) text.
 """
 

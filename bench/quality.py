@@ -17,12 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from search_index.tree import Bool, Plan, Term  # noqa: E402
-from search_index.request import Query  # noqa: E402
-
 from analyzers.normalize import normalize  # noqa: E402
 from analyzers.segment import query_words  # noqa: E402
 from bench.corpus_index import REPO, corpus_index  # noqa: E402
+from search_index.request import Query  # noqa: E402
+from search_index.tree import Bool, Plan, Term  # noqa: E402
 
 K = 10
 

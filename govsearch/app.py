@@ -19,9 +19,9 @@ from web.pages import install_web
 def apply(settings: Settings) -> None:
     """Configure the layers that run below the app (extraction limits, synonyms)."""
     from analyzers import lexicon
-    from search_index import citizen_words
     from ingest import files
     from ingest.formats import pdf
+    from search_index import citizen_words
 
     files.configure(max_file_bytes=settings.max_file_bytes)
     pdf.configure(engine=settings.pdf_engine, timeout=settings.pdf_timeout or 0)

@@ -46,7 +46,6 @@ from model.errors import (
 from model.fields import BY_NAME, CATALOG_COLUMNS, CATALOG_FIELDS
 from model.ids import document_id
 from model.settings import Settings
-from search_index import citizen_words
 from model.viewer import STAFF
 from pipeline.run import Job, run_ingest, run_jobs
 from search_api.deps import IndexDep, SettingsDep, require_staff
@@ -58,6 +57,7 @@ from search_api.models import (
     ReindexResponse,
     UploadResponse,
 )
+from search_index import citizen_words
 from search_index.index import SearchIndex
 
 MAX_FILES = 20  # per upload request

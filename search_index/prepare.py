@@ -6,10 +6,10 @@ picklable and free of backend state.
 
 from __future__ import annotations
 
-from analyzers.hierarchy import legal_level, regions
 from analyzers.bigrams import bigram_string
 from analyzers.chars import strip_skippable
 from analyzers.docno import keys_for_value, keys_in_text
+from analyzers.hierarchy import legal_level, regions
 from analyzers.normalize import normalize
 from analyzers.pinyin import document_tokens, key_terms
 from analyzers.segment import index_words

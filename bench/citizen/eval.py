@@ -19,7 +19,6 @@ import math
 import statistics
 import sys
 import time
-from collections import defaultdict
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -114,6 +113,11 @@ def means(items: list[dict], run: dict[str, float]) -> tuple[float, float]:
     return statistics.fmean(t), statistics.fmean(h)
 
 
+def row(name: str, t: float, h: float, ft: float, fh: float) -> str:
+    """One ablation row: nDCG on both halves, the change against all methods on, median ms."""
+    return f"| {name} | {t:.3f} | {h:.3f} | {t - ft:+.3f} | {h - fh:+.3f} | {median_ms():.1f} |"
+
+
 def old_set(index) -> float:
     """nDCG@10 on the earlier judged set bench/queries.jsonl (grades under ``relevant``)."""
     vals = []
@@ -125,7 +129,9 @@ def old_set(index) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--off", default="", help="comma-separated methods to switch off")
     ap.add_argument("--ablation", action="store_true", help="one row per method switched off")
     ap.add_argument("--half", choices=("tune", "heldout"), help="only this half")
@@ -150,18 +156,20 @@ def main() -> None:
         full = score(index, items, engine)
         ft, fh = means(items, full)
         full_ms = median_ms()
-        print("| configuration | tune nDCG@10 | held-out nDCG@10 | Δ tune | Δ held-out | median ms |")
+        print(
+            "| configuration | tune nDCG@10 | held-out nDCG@10 | Δ tune | Δ held-out | median ms |"
+        )
         print("|---|---:|---:|---:|---:|---:|")
         none = replace(base, **{n: False for n in names})
         citizen_words.use(none)
         r = score(index, items, engine)
         t, h = means(items, r)
-        print(f"| engine before issue 12 (all methods off) | {t:.3f} | {h:.3f} | {t - ft:+.3f} | {h - fh:+.3f} | {median_ms():.1f} |")
+        print(row("engine before issue 12 (all methods off)", t, h, ft, fh))
         for n in names:
             citizen_words.use(replace(base, **{n: False}))
             r = score(index, items, engine)
             t, h = means(items, r)
-            print(f"| all methods but `{n}` | {t:.3f} | {h:.3f} | {t - ft:+.3f} | {h - fh:+.3f} | {median_ms():.1f} |")
+            print(row(f"all methods but `{n}`", t, h, ft, fh))
         print(f"| **all methods on** | **{ft:.3f}** | **{fh:.3f}** | | | {full_ms:.1f} |")
         citizen_words.use(base)
         return
@@ -171,7 +179,8 @@ def main() -> None:
     took = (time.perf_counter() - t0) / len(items) * 1000
     runs = {"engine": ours, "jieba BM25": score(index, items, jieba_bm25)}
     print(table(items, runs))
-    print(f"\nmean engine time per query: {took:.1f} ms; old set bench/queries.jsonl nDCG@10: {old_set(index):.3f}")
+    print(f"\nmean engine time per query: {took:.1f} ms")
+    print(f"old set bench/queries.jsonl nDCG@10: {old_set(index):.3f}")
     if args.unjudged:
         n = 0
         for it in items:
