@@ -112,3 +112,19 @@ def test_cross_strait_wording_when_the_corpus_has_it(tmp_path):
         assert citizen_words.expansions("软件") == ()
     finally:
         citizen_words.load_lexicon(None)
+
+
+def test_understanding_lists_each_other_wording_with_its_source():
+    from search_index.request import Understanding
+    from web.views import understood_items
+
+    u = Understanding(
+        words=("爱卫会", "台湾"),
+        expansions=(("爱卫会", "爱国卫生运动委员会", "mined"), ("台湾", "台湾", "region")),
+    )
+    items = understood_items(u, "爱卫会 台湾")
+    assert ("也查文件自述简称", "爱卫会 → 爱国卫生运动委员会") in items
+    assert ("也查该地区的文件", "台湾 → 台湾") in items
+    assert u.to_dict()["expansions"][0] == {
+        "word": "爱卫会", "other": "爱国卫生运动委员会", "source": "mined",
+    }
