@@ -30,10 +30,10 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzers.chars import is_han
 from analyzers.normalize import normalize, to_simplified
 
 
@@ -80,6 +80,9 @@ def load_lexicon(data_dir: Path | None) -> None:
     _lexicon_dir = Path(data_dir) / LEXICON_DIR if data_dir is not None else None
     for f in (mined, vocabulary, regions_known, titles, expansions):
         f.cache_clear()
+    if _lexicon_dir is not None and (_lexicon_dir / VOCABULARY_FILE).is_file():
+        # the synonym groups take ~1-2 s to read: not on the first user's query
+        threading.Thread(target=thesaurus, name="thesaurus", daemon=True).start()
 
 
 def use(methods: Methods) -> None:
@@ -250,20 +253,20 @@ def _thesaurus_file() -> Path | None:
 
 
 @functools.cache
-def thesaurus() -> dict[str, frozenset[str]]:
+def thesaurus() -> dict[str, tuple[str, ...]]:
     """word → the members of every small synonym group it belongs to (Han words only)."""
     path = _thesaurus_file()
     if path is None:
         return {}
-    groups: dict[str, set[str]] = {}
+    han = re.compile(r"[\u3400-\u9fff]{2,}")
+    groups: dict[str, tuple[str, ...]] = {}
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        words = [w for w in line.split() if len(w) >= 2 and all(is_han(c) for c in w)]
-        words = list(dict.fromkeys(words))
+        words = [w for w in line.split() if han.fullmatch(w)]
         if not 2 <= len(words) <= THESAURUS_MAX_GROUP:
             continue
         for w in words:
-            groups.setdefault(w, set()).update(words)
-    return {w: frozenset(g - {w}) for w, g in groups.items()}
+            groups[w] = groups.get(w, ()) + tuple(x for x in words if x != w)
+    return groups
 
 
 @functools.cache
