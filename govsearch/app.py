@@ -23,6 +23,7 @@ def apply(settings: Settings) -> None:
     from ingest import files
     from ingest.formats import pdf
     from ingest.ocr import options as ocr
+    from search_index import citizen_words
 
     files.configure(max_file_bytes=settings.max_file_bytes)
     ocr.configure(enabled=settings.ocr, engine=settings.ocr_engine, dpi=settings.ocr_dpi,
@@ -30,6 +31,7 @@ def apply(settings: Settings) -> None:
                   cache_dir=settings.data_dir / "ocr-cache")
     pdf.configure(engine=settings.pdf_engine, timeout=settings.pdf_timeout or 0)
     lexicon.configure(synonyms_file=settings.synonyms_file)
+    citizen_words.load_lexicon(settings.data_dir)  # mined at ingest into <data_dir>/lexicon
 
 
 def create_app(settings: Settings | None = None, index: SearchIndex | None = None) -> FastAPI:

@@ -87,6 +87,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
             default_disclosure=disclosure or settings.default_disclosure,
             workers=workers or settings.ingest_workers,
             progress=not quiet and sys.stderr.isatty(),
+            lexicon_dir=settings.data_dir,
         )
     except GovSearchError as exc:
         _fail(exc)

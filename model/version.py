@@ -14,7 +14,7 @@ import hashlib
 from model.fields import FIELDS
 
 ANALYSIS = "1"
-LAYOUT = "3"  # bump when a backend lays out the same fields differently (3: copy groups)
+LAYOUT = "4"  # bump when a backend lays out the same fields differently (4: region, level)
 
 
 def _indexed_digest() -> str:

@@ -23,6 +23,7 @@ from ingest.report import IngestReport
 from model.document import Document
 from model.errors import BadRequest
 from model.fields import DISCLOSURES
+from pipeline.lexicon import LexiconBuilder
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.protocol import IndexedDocument
@@ -92,7 +93,7 @@ def plan_jobs(
 
 def run_jobs(
     index: SearchIndex, jobs: list[Job], report: IngestReport, *, workers: int = 1,
-    progress: bool = False,
+    progress: bool = False, lexicon: LexiconBuilder | None = None,
 ) -> list[str]:
     """Extract, analyse and write ``jobs``; fills ``report``; returns the paths written."""
     written: list[str] = []
@@ -102,6 +103,8 @@ def run_jobs(
         for r in map_files(work, jobs, workers=workers, progress=progress):
             if isinstance(r, IndexedDocument):
                 formats[r.doc.id] = r.doc.format
+                if lexicon is not None:
+                    lexicon.add(r)
                 yield r
             elif isinstance(r, Unchanged):
                 report.unchanged += 1
@@ -127,8 +130,12 @@ def run_ingest(
     default_disclosure: str = "public",
     workers: int = 2,
     progress: bool = False,
+    lexicon_dir: Path | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; returns the report (failures included, never raised)."""
+    """Ingest files and folders; returns the report (failures included, never raised).
+
+    With ``lexicon_dir`` (the data folder), the short forms the documents define and the
+    corpus vocabulary are merged into ``<lexicon_dir>/lexicon`` (:mod:`pipeline.lexicon`)."""
     if default_disclosure not in DISCLOSURES:
         raise BadRequest(f"disclosure must be one of {', '.join(DISCLOSURES)}")
     report = IngestReport()
@@ -137,7 +144,10 @@ def run_ingest(
         for err in cat.errors:
             report.fail(f"{cat.source.name} line {err.line}", f"catalog: {err}")
     jobs, by_source = plan_jobs(index, paths, cat, default_disclosure, report)
-    run_jobs(index, jobs, report, workers=workers, progress=progress)
+    lexicon = LexiconBuilder() if lexicon_dir is not None else None
+    run_jobs(index, jobs, report, workers=workers, progress=progress, lexicon=lexicon)
+    if lexicon is not None and lexicon_dir is not None:
+        lexicon.write(lexicon_dir)
     if prune:
         for source, seen in by_source.items():
             stale = set(index.fingerprints(source)) - seen

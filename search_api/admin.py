@@ -57,6 +57,7 @@ from search_api.models import (
     ReindexResponse,
     UploadResponse,
 )
+from search_index import citizen_words
 from search_index.index import SearchIndex
 
 MAX_FILES = 20  # per upload request
@@ -302,7 +303,9 @@ def ingest_paths(body: IngestRequest, index: IndexDep, settings: SettingsDep) ->
         prune=body.prune,
         default_disclosure=body.disclosure or settings.default_disclosure,
         workers=1,
+        lexicon_dir=settings.data_dir,
     )
+    citizen_words.load_lexicon(settings.data_dir)
     return {"report": report.to_dict()}
 
 

@@ -69,6 +69,12 @@ class FieldScope(BaseModel):
     text: str
 
 
+class Expansion(BaseModel):
+    word: str
+    other: str
+    source: str
+
+
 class Understood(BaseModel):
     normalized: str
     converted_script: bool
@@ -77,6 +83,10 @@ class Understood(BaseModel):
     phrases: list[str]
     excluded: list[str]
     synonyms: dict[str, list[str]]
+    expansions: list[Expansion] = Field(
+        default=[], description="other wordings also searched (mined from the corpus, "
+        "thesaurus, cross-strait), each weighing less than the typed word"
+    )
     doc_numbers: list[str]
     fields: list[FieldScope]
     min_should_match: int

@@ -27,6 +27,7 @@ from analyzers.normalize import _fold, normalize
 from analyzers.pinyin import KEY_MARK, as_pinyin_query
 from analyzers.pinyin_lexicon import PinyinLexicon
 from analyzers.segment import query_words
+from search_index import citizen_words
 from search_index.request import Query, Understanding
 from search_index.syntax import Atom, ParsedQuery, parse
 from search_index.tree import Bool, MatchAll, Node, Phrase, Plan, Prefix, Range, Regex, Term
@@ -106,6 +107,54 @@ def expansion_node(text: str) -> Node | None:
     return _any(_substring("body_bi", text, 0.8), _substring("title_bi", text, 2.0))
 
 
+# -- citizens' words (issue 12; search_index.citizen_words) -----------------------------------
+def other_wording_node(text: str) -> Node:
+    """Another wording of a typed word (mined, thesaurus, cross-strait): as a word or substring,
+    at :data:`~search_index.citizen_words.EXPANSION_WEIGHT` of the typed word's weight, so a
+    document with the literal word stays ahead."""
+    clauses: list[Node | None] = [
+        Term("body_w", text, 1.0),
+        Term("title_w", text, 2.0),
+        _substring("body_bi", text, 0.4),
+        _substring("title_bi", text, 0.8),
+    ]
+    kept = tuple(n for n in clauses if n is not None)
+    return Bool(should=kept, min_should=1, boost=citizen_words.EXPANSION_WEIGHT)
+
+
+def citizen_word_node(word: str) -> tuple[Node | None, tuple[tuple[str, str], ...]]:
+    """A content word or any of its other wordings; returns the node and the wordings used."""
+    node = word_node(word)
+    if node is None:
+        return None, ()
+    place = citizen_words.region(word)
+    if place is not None:  # 台湾: documents issued there say 内政部, never 台湾
+        return _any(node, Term("region", place, citizen_words.REGION_BOOST)), ((place, "region"),)
+    others = citizen_words.expansions(word)
+    if not others:
+        return node, ()
+    return _any(node, *(other_wording_node(o) for o, _ in others)), others
+
+
+def _abbreviation_spans(norm: str) -> list[tuple[int, int, str, object]]:
+    """Shipped/staff synonym spans and mined short-form spans; the longer wins an overlap."""
+    cands = [(s, e, "syn", (a, t)) for s, e, a, t in find_synonyms(norm)]
+    cands += [(s, e, "mined", (a, t, "mined")) for s, e, a, t in citizen_words.find_mined(norm)]
+    cands += [(s, e, "mined", (a, t, "title")) for s, e, a, t in citizen_words.find_titles(norm)]
+    kept: list[tuple[int, int, str, object]] = []
+    for c in sorted(cands, key=lambda c: (c[0] - c[1], c[0], c[2] != "syn")):
+        if not any(c[0] < k[1] and k[0] < c[1] for k in kept):
+            kept.append(c)
+    return kept
+
+
+def level_boosters() -> tuple[Node, ...]:
+    """Higher in the legal hierarchy ranks a little higher (a bonus, never a filter)."""
+    if not citizen_words.METHODS.level:
+        return ()
+    return tuple(Term("level", lv, b) for lv, b in citizen_words.LEVEL_BOOST.items())
+
+
 def phrase_node(text: str, field: str | None) -> Node | None:
     if field == "title":
         return _substring("title_bi", text)
@@ -179,15 +228,16 @@ class _Builder:
         self.phrases: list[str] = []
         self.excluded_text: list[str] = []
         self.synonyms: list[tuple[str, tuple[str, ...]]] = []
+        self.expanded: list[tuple[str, str, str]] = []  # (word, other wording, source)
         self.docnos: list[str] = []
         self.fields: list[tuple[str, str]] = []
 
     def add_text(self, norm: str) -> None:
         """Plain text: 文号, abbreviations, then jieba words."""
         spans = [(s, e, "docno", key) for s, e, key in find_in_query(norm)]
-        for s, e, abbr, targets in find_synonyms(norm):
+        for s, e, kind, payload in _abbreviation_spans(norm):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
-                spans.append((s, e, "syn", (abbr, targets)))
+                spans.append((s, e, kind, payload))
         spans.sort(key=lambda sp: sp[0])
         rest: list[str] = []
         pos = 0
@@ -201,6 +251,15 @@ class _Builder:
                     self.pool_terms.append(node)
                     self.docnos.append(str(payload))
                     self.highlight.append(norm[s:e])
+            elif kind == "mined":
+                abbr, targets, source = payload  # type: ignore[misc]
+                node = _any(word_node(abbr), *(other_wording_node(t) for t in targets))
+                if node is not None:
+                    self.pool.append(node)
+                    self.pool_terms.append(_terms_of(abbr, *targets))
+                    self.words.append(abbr)
+                    self.expanded.extend((abbr, t, source) for t in targets)
+                    self.highlight.extend([abbr, *targets])
             else:
                 abbr, targets = payload  # type: ignore[misc]
                 node = _any(word_node(abbr), *(expansion_node(t) for t in targets))
@@ -220,15 +279,19 @@ class _Builder:
         if not content and not self.pool and words:  # only stop words: search them anyway
             content, self.ignored = words, []
         for w in dict.fromkeys(content):
-            node = word_node(w)
+            node, others = citizen_word_node(w)
             if node is None:
                 continue
             self.words.append(w)
             self.highlight.append(w)
-            single = len(w) == 1 and is_han(w)
+            wordings = [o for o, src in others if src != "region"]
+            self.highlight.extend(wordings)
+            self.expanded.extend((w, o, src) for o, src in others)
+            single = (len(w) == 1 and is_han(w)) or citizen_words.is_question_word(w)
             (self.weak if single else self.pool).append(node)
             if not single:
-                self.pool_terms.append(_terms_of(w))
+                places = [Term("region", o) for o, src in others if src == "region"]
+                self.pool_terms.append(_any(_terms_of(w, *wordings), *places) or _terms_of(w))
 
     def _take_letters(self, chunk: str) -> str:
         """Plan the runs of letters in ``chunk`` that read as pinyin; return the rest."""
@@ -376,6 +439,8 @@ def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Unde
         content = [w for w in b.words if len(w) > 1]
         if len(content) > 1:
             b.boosters.append(Phrase("body_w", tuple(content), PROXIMITY_SLOP, PROXIMITY_BOOST))
+    if b.pool or b.weak:
+        b.boosters.extend(level_boosters())
 
     if b.readings:  # the Chinese the letters most likely stand for, ranked like typed words
         reading = strip_skippable("".join(b.reading_text))
@@ -403,6 +468,7 @@ def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Unde
         phrases=tuple(b.phrases),
         excluded=tuple(b.excluded_text),
         synonyms=tuple(b.synonyms),
+        expansions=tuple(b.expanded),
         doc_numbers=tuple(b.docnos),
         fields=tuple(b.fields),
         min_should_match=min_should_match(len(b.pool)) if b.pool else 0,

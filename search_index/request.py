@@ -48,6 +48,8 @@ class Understanding:
     phrases: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # (typed word, other wording also searched, source: mined / thesaurus / cross_strait)
+    expansions: tuple[tuple[str, str, str], ...] = ()
     doc_numbers: tuple[str, ...] = ()
     fields: tuple[tuple[str, str], ...] = ()
     min_should_match: int = 0
@@ -64,6 +66,7 @@ class Understanding:
             "phrases": list(self.phrases),
             "excluded": list(self.excluded),
             "synonyms": {k: list(v) for k, v in self.synonyms},
+            "expansions": [{"word": w, "other": o, "source": s} for w, o, s in self.expansions],
             "doc_numbers": list(self.doc_numbers),
             "fields": [{"field": f, "text": t} for f, t in self.fields],
             "min_should_match": self.min_should_match,

@@ -151,6 +151,12 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
         items.append(("识别到文号", "、".join(docno_label(k) for k in u.doc_numbers)))
     for abbr, targets in u.synonyms:
         items.append(("同义扩展", f"{abbr} → {'、'.join(targets)}"))
+    sources = {
+        "mined": "文件自述简称", "title": "法规简称", "thesaurus": "同义词",
+        "cross_strait": "两岸用语", "region": "该地区的文件",
+    }  # fmt: skip
+    for word, other, source in u.expansions:
+        items.append((f"也查{sources.get(source, source)}", f"{word} → {other}"))
     if u.phrases:
         items.append(("精确短语", "、".join(f"“{p}”" for p in u.phrases)))
     if u.excluded:

@@ -46,6 +46,9 @@ class Systems:
         from bench.citizen.bigram_bm25 import BigramBM25
 
         self.index, _ = ci.corpus_index()
+        from search_index import citizen_words
+
+        citizen_words.load_lexicon(ci.OUT / "corpus")  # the lexicon mined at ingest
         self.bigram = BigramBM25()
 
     def engine(self, q: str) -> list[str]:
