@@ -40,7 +40,8 @@ from search_index.tree import (
 
 _EAGER_DOCS = 20
 _FACET_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="facets")
-_FAST_KEYWORDS = {"category", "agency", "validity", "disclosure", "content_key"}
+# facets are counted from fast fields; content_key groups identical texts
+_FAST_KEYWORDS = (set(FACETABLE) - set(INT_FIELDS)) | {"content_key"}
 
 
 def _schema() -> tantivy.Schema:
