@@ -20,10 +20,10 @@ import pytest
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
 from model.viewer import ANONYMOUS, STAFF
+from pipeline.run import run_ingest
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.request import Query
-from pipeline.run import run_ingest
 from tests.corpus import CORPUS, corpus_document, docno_variants, manifest, sample_paths
 
 N_DOCS = 160
@@ -324,15 +324,15 @@ class BackendContract:
 
     def test_file_name_not_valid_utf8_is_ingested_readably(self, make_backend, tmp_path):
         folder = _folder(tmp_path / "archive", 1)
-        gbk = os.fsdecode("通知.txt".encode("gb18030"))
+        gbk = os.fsdecode("关于网络安全的通知.txt".encode("gbk"))
         shutil.copy(folder / "a.txt", folder / gbk)
         (folder / "a.txt").unlink()
         ix = SearchIndex(make_backend())
         report = run_ingest(ix, [folder], workers=1)
-        assert report.ok == ["通知.txt"] and not report.failed, report.summary()
-        assert "通知.txt" in report.to_json()
+        assert report.ok == ["关于网络安全的通知.txt"] and not report.failed, report.summary()
+        assert '"ok": 1' in report.to_json().encode("utf-8").decode()  # valid UTF-8
         [doc] = _stored(ix)
-        assert doc.path == "通知.txt"
+        assert doc.path == "关于网络安全的通知.txt"
         again = run_ingest(ix, [folder], workers=1)
         assert again.unchanged == 1 and not again.failed
 

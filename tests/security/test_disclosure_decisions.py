@@ -37,7 +37,8 @@ def _folder(root: Path, n: int, offset: int = 0) -> Path:
 
 
 def _levels(index: SearchIndex) -> dict[str, str]:
-    return {d.path: d.disclosure for d in index.backend.fetch(sorted(index.fingerprints())).values()}
+    docs = index.backend.fetch(sorted(index.fingerprints()))
+    return {d.path: d.disclosure for d in docs.values()}
 
 
 @pytest.fixture
@@ -134,7 +135,7 @@ def test_non_utf8_file_name_through_cli_report_and_json(tmp_path):
     assert r.status_code == 200 and r.content == (folder / gbk).read_bytes()
 
 
-# -- 12: one answer for one file ---------------------------------------------------------------------
+# -- 12: one answer for one file -----------------------------------------------------------------
 def test_markdown_draft_is_text_for_the_duplicate_check_and_the_upload(tmp_path, index):
     draft = "# 关于开展城市绿化养护检查的通知\n\n各区县：为做好城市绿化养护工作，现通知如下。\n"
     s = serve(Settings(data_dir=tmp_path / "data"), index)
