@@ -110,12 +110,23 @@ class Catalog:
     def _folded(self) -> dict[str, CatalogEntry]:
         return {path.casefold(): entry for path, entry in self.entries.items()}
 
-    def unmatched(self, matched: set[str], near: dict[str, str]) -> list[CatalogError]:
+    def unmatched(
+        self, matched: set[str], near: dict[str, str], scope: list[Path]
+    ) -> list[CatalogError]:
         """Rows whose path named no file (``matched``: the paths of rows that did), each with
-        the file it probably meant (``near``: row path → file)."""
+        the file it probably meant (``near``: row path → file). Only rows inside the ingested
+        ``scope`` (or with a near miss) count: ingesting one subfolder of a catalogued archive
+        does not report the rows of the others."""
+        roots = [p.resolve() for p in scope]
+        folder = self.folder.resolve()
+
+        def in_scope(path: str) -> bool:
+            target = folder / path
+            return any(target == r or target.is_relative_to(r) for r in roots)
+
         out = []
         for path, entry in self.entries.items():
-            if path in matched:
+            if path in matched or (path not in near and not in_scope(path)):
                 continue
             hint = (
                 f"; did you mean {near[path]!r}? (held back as not_public)" if path in near else ""

@@ -116,7 +116,7 @@ def plan_jobs(
             report.hold(task.rel_path, task.held_reason)
         jobs.append(Job(task, source, doc_id, known.get(doc_id)))
     if catalog is not None:
-        for err in catalog.unmatched(matched, near):
+        for err in catalog.unmatched(matched, near, list(paths)):
             report.fail(f"{catalog.source.name} line {err.line}", f"catalog: {err}")
     others = [j.doc_id for j in jobs if j.known_hash is not None and j.doc_id not in here[j.source]]
     if others:

@@ -144,3 +144,16 @@ def test_markdown_draft_is_text_for_the_duplicate_check_and_the_upload(tmp_path,
     upload = s.client.post("/api/documents", files=files, headers=s.staff)
     assert (check.status_code, upload.status_code) == (200, 201), (check.text, upload.text)
     assert check.json()["draft"]["format"] == "txt"
+
+
+def test_rows_outside_the_ingested_subfolder_are_not_reported(tmp_path, index):
+    folder = _folder(tmp_path / "archive" / "one", 1)
+    csv = tmp_path / "archive" / "catalog.csv"
+    csv.write_text(
+        "path,公开方式\none/a.txt,依申请公开\ntwo/x.txt,不予公开\none/gone.txt,不予公开\n",
+        encoding="utf-8",
+    )
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert _levels(index) == {"a.txt": "on_request"}
+    assert [f.path for f in report.failed] == ["catalog.csv line 4"]  # one/gone.txt only
+    assert "names no file" in report.failed[0].reason and not report.held
