@@ -24,6 +24,9 @@ Origin = Literal["catalog", "file"]
 CATEGORIES: tuple[str, ...] = ("政策法规", "业务文件", "工作动态", "年度报告", "其他")
 VALIDITIES: tuple[str, ...] = ("valid", "expired", "repealed")
 DISCLOSURES: tuple[str, ...] = ("public", "on_request", "not_public", "draft")
+# What a document gets when its level cannot be decided (a bad catalogue cell, a row that only
+# nearly names it, an unknown level): disclosure decisions fail closed, never to "public".
+MOST_RESTRICTIVE = "not_public"
 
 # Cell values (as catalogues and folder names state them) → canonical values.
 CATEGORY_VALUES: dict[str, str] = {c: c for c in CATEGORIES}
@@ -127,6 +130,9 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("ocr_confidence", "float", "识别置信度", origin="file"),
     Field("ocr_engine", "text", "识别引擎", origin="file", staff_only=True),
+    # Digest of the ingest decisions applied to the file (level, catalogue row): a change of
+    # decision makes the document's fingerprint differ, so the next ingest applies it.
+    Field("ingest_key", "text", "入库决定", origin="file", shown=False),
 )  # fmt: skip
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from model.errors import ConfigError
+from model.fields import DISCLOSURE_VALUES
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -36,6 +37,16 @@ def _timeout(value: str | None) -> float | None:
         return float(value) or None
     except ValueError:
         raise ConfigError(f"GOVSEARCH_PDF_TIMEOUT must be a number, got {value!r}") from None
+
+
+def _disclosure(value: str | None) -> str:
+    """GOVSEARCH_DEFAULT_DISCLOSURE as a level; an unknown level is refused, never guessed."""
+    raw = (value or "").strip() or "public"
+    found = DISCLOSURE_VALUES.get(raw) or DISCLOSURE_VALUES.get(raw.lower())
+    if found is None:
+        levels = "/".join(dict.fromkeys(DISCLOSURE_VALUES))
+        raise ConfigError(f"GOVSEARCH_DEFAULT_DISCLOSURE must be one of {levels}, got {raw!r}")
+    return found
 
 
 BACKENDS: tuple[str, ...] = ("embedded", "elasticsearch")  # opened by search_index.backends
@@ -113,7 +124,7 @@ class Settings:
             kiosk_idle_seconds=_int(
                 "GOVSEARCH_KIOSK_IDLE_SECONDS", e.get("GOVSEARCH_KIOSK_IDLE_SECONDS"), 120
             ),
-            default_disclosure=e.get("GOVSEARCH_DEFAULT_DISCLOSURE", "public"),
+            default_disclosure=_disclosure(e.get("GOVSEARCH_DEFAULT_DISCLOSURE")),
             max_upload_bytes=_int(
                 "GOVSEARCH_MAX_UPLOAD_BYTES", e.get("GOVSEARCH_MAX_UPLOAD_BYTES"), 20 * 1024 * 1024
             ),

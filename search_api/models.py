@@ -161,9 +161,14 @@ class IngestReportModel(BaseModel):
     failed: int
     unchanged: int
     pruned: list[str]
+    moved: list[str] = Field(
+        default_factory=list, description="'old path → new path': files moved, old copy removed"
+    )
+    held: int = Field(0, description="documents held at not_public: their level was undecided")
     formats: dict[str, int]
     skipped_files: list[IngestFailureModel]
     failed_files: list[IngestFailureModel]
+    held_files: list[IngestFailureModel] = Field(default_factory=list)
 
 
 class UploadedDocument(BaseModel):

@@ -36,6 +36,7 @@ from model.errors import (
     GovSearchError,
     NotSupported,
 )
+from model.ids import fingerprint
 from model.version import version_tag
 from search_index.elastic_dsl import (
     WORD_TERM_FIELDS,
@@ -561,11 +562,19 @@ class ElasticsearchIndex:
         query = {"term": {"source": source}} if source is not None else {"match_all": {}}
         with self._guard("list fingerprints"):
             return {
-                h["_source"]["id"]: short_hash(h["_source"]["meta"].get("content_hash", ""))
+                h["_source"]["id"]: short_hash(
+                    fingerprint(
+                        h["_source"]["meta"].get("content_hash", ""),
+                        h["_source"]["meta"].get("ingest_key", ""),
+                    )
+                )
                 for h in helpers.scan(
                     self.es,
                     index=self.alias,
-                    query={"query": query, "_source": ["id", "meta.content_hash"]},
+                    query={
+                        "query": query,
+                        "_source": ["id", "meta.content_hash", "meta.ingest_key"],
+                    },
                     size=2000,
                     scroll="2m",
                 )

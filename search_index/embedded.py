@@ -21,6 +21,7 @@ import tantivy
 
 from model.document import StoredDocument, from_stored, to_stored
 from model.errors import BackendUnavailable, Conflict, NotSupported
+from model.ids import fingerprint
 from model.version import INDEX_VERSION
 from search_index.fields import FACETABLE, INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
 from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
@@ -173,7 +174,7 @@ class EmbeddedIndex:
         d = tantivy.Document()
         d.add_text("id", doc.id)
         d.add_unsigned("id_num", id_number(doc.id))
-        d.add_unsigned("hash_num", hash_number(doc.content_hash))
+        d.add_unsigned("hash_num", hash_number(fingerprint(doc.content_hash, doc.ingest_key)))
         for name, value in item.tokens.items():
             if value:
                 d.add_text(name, value)

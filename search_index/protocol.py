@@ -87,7 +87,9 @@ class Backend(Protocol):
         ...
 
     def fingerprints(self, source: str | None = None) -> dict[str, str]:
-        """``id → content_hash`` of every document (of one source), to skip unchanged files."""
+        """``id → fingerprint`` of every document (of one source), to skip unchanged files:
+        :func:`model.ids.fingerprint` of its content hash and ingest decisions (``ingest_key``),
+        which is the content hash's first 16 digits for a document without decisions."""
         ...
 
     def catalog(self) -> Iterator[StoredDocument]:

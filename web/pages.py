@@ -24,6 +24,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import QueryParams
 
 from model.errors import BackendUnavailable, BadRequest, NotFound
+from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
 from search_index.highlight import highlight_all
@@ -191,7 +192,7 @@ def document_page(
         "original": (
             {
                 "url": f"{layout.documents}/{doc.id}/original",
-                "name": original.name,
+                "name": readable_path(original.name),
                 "size": size_label(original.stat().st_size),
                 "kind": views.FORMATS.get(original.suffix.lower().lstrip("."), "原文"),
             }
@@ -237,7 +238,8 @@ def original_download(request: Request, index: SearchIndex, viewer: Viewer, doc_
     path = original_file(request.app.state.settings.originals_dir, doc)
     if path is None:
         return _error(request, layout, 404, "这份文件没有可下载的原件。")
-    return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+    name = readable_path(path.name)  # a GBK name on disk is sent as the name people read
+    return FileResponse(path, filename=name, content_disposition_type="attachment")
 
 
 # -- wiring ------------------------------------------------------------------------------

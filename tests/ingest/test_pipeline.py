@@ -208,7 +208,8 @@ def test_catalog_overrides_and_reports_bad_rows(corpus: Path, tmp_path: Path) ->
     extracted = docs["c.txt"].meta  # same file, no catalog row
     assert a.doc_number == extracted.doc_number != ""  # empty catalog cell: extraction stays
     b = docs["public/b.txt"].meta
-    assert (b.category, b.disclosure, b.validity) == ("政策法规", "public", "valid")
+    # a bad 公开方式 cell fails closed (issue 10): not the folder's public level
+    assert (b.category, b.disclosure, b.validity) == ("政策法规", "not_public", "valid")
 
 
 def test_catalog_accepts_chinese_headers_and_gb18030(tmp_path: Path) -> None:

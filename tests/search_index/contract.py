@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import os
 import random
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,11 +22,12 @@ from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
 from model.document import CatalogMeta, Document
 from model.viewer import ANONYMOUS, STAFF
+from pipeline.run import run_ingest
 from search_index.fields import FACET_FIELDS
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.request import Query
-from tests.corpus import corpus_document, docno_variants, manifest, sample_paths
+from tests.corpus import CORPUS, corpus_document, docno_variants, manifest, sample_paths
 
 N_DOCS = 160
 CANARY = "甲乙丙丁戊己庚辛壬癸测试机密字串"
@@ -409,6 +412,97 @@ class BackendContract:
         d = documents[3]
         got = index.get(d.id, STAFF)
         assert got.text == d.text and got.title == d.meta.title and got.path == d.path
+
+
+    # -- ingest decisions (issue 10 part A): the same on every backend ----------------------
+    def test_reclassifying_applies_on_the_next_ingest(self, make_backend, tmp_path):
+        """Bytes unchanged, catalogue row changed to 不予公开: the next ingest applies it (and
+        a second run with nothing changed is a no-op again)."""
+        folder = _folder(tmp_path / "archive", 3)
+        ix = SearchIndex(make_backend())
+        csv = tmp_path / "archive" / "catalog.csv"
+        csv.write_text("path,公开方式\na.txt,主动公开\n", encoding="utf-8")
+        first = run_ingest(ix, [folder], catalog=csv, workers=1)
+        assert len(first.ok) == 3 and not first.failed
+        a = _by_path(ix, "a.txt")
+        assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 3
+        csv.write_text("path,公开方式\na.txt,不予公开\n", encoding="utf-8")
+        second = run_ingest(ix, [folder], catalog=csv, workers=1)
+        assert second.ok == ["a.txt"] and second.unchanged == 2
+        assert ix.get(a.id, STAFF).disclosure == "not_public"
+        assert a.id not in {h.doc.id for h in ix.search(Query(q="", viewer=ANONYMOUS)).hits}
+        third = run_ingest(ix, [folder], catalog=csv, workers=1)
+        assert third.ok == [] and third.unchanged == 3
+        # the default level is a decision too
+        fourth = run_ingest(
+            ix, [folder], catalog=csv, default_disclosure="on_request", workers=1
+        )
+        assert sorted(fourth.ok) == ["b.txt", "c.txt"] and fourth.unchanged == 1
+        assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 0
+
+    def test_file_moved_into_not_public_folder_is_withdrawn(self, make_backend, tmp_path):
+        folder = _folder(tmp_path / "archive", 2)
+        ix = SearchIndex(make_backend())
+        run_ingest(ix, [folder], workers=1)
+        (folder / "not_public").mkdir()
+        os.rename(folder / "a.txt", folder / "not_public" / "a.txt")
+        report = run_ingest(ix, [folder], workers=1)  # no --prune
+        assert report.ok == ["not_public/a.txt"]
+        assert [m.split(" → ")[0] for m in report.moved] == ["a.txt"]
+        assert {d.path: d.disclosure for d in _stored(ix)} == {
+            "b.txt": "public", "not_public/a.txt": "not_public",
+        }  # fmt: skip
+        assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 1
+
+    def test_two_folders_with_one_name_do_not_replace_each_other(self, make_backend, tmp_path):
+        x = _folder(tmp_path / "x" / "docs", 2)
+        y = _folder(tmp_path / "y" / "docs", 2, offset=5)
+        ix = SearchIndex(make_backend())
+        run_ingest(ix, [x], workers=1)
+        before = {d.id: (d.source, d.text) for d in _stored(ix)}
+        report = run_ingest(ix, [y], workers=1)
+        assert report.ok == [] and len(report.failed) == 2
+        assert all("another folder named 'docs'" in f.reason for f in report.failed)
+        assert {d.id: (d.source, d.text) for d in _stored(ix)} == before
+        # a moved archive (the old folder is gone) keeps its ids
+        moved = tmp_path / "z" / "docs"
+        moved.parent.mkdir()
+        shutil.move(str(x), moved)
+        again = run_ingest(ix, [moved], workers=1)
+        assert not again.failed and again.unchanged + len(again.ok) == 2
+        assert {d.id for d in _stored(ix)} == set(before)
+        assert {d.source for d in _stored(ix)} == {str(moved.resolve())}
+
+    def test_file_name_not_valid_utf8_is_ingested_readably(self, make_backend, tmp_path):
+        folder = _folder(tmp_path / "archive", 1)
+        gbk = os.fsdecode("关于网络安全的通知.txt".encode("gbk"))
+        shutil.copy(folder / "a.txt", folder / gbk)
+        (folder / "a.txt").unlink()
+        ix = SearchIndex(make_backend())
+        report = run_ingest(ix, [folder], workers=1)
+        assert report.ok == ["关于网络安全的通知.txt"] and not report.failed, report.summary()
+        assert '"ok": 1' in report.to_json().encode("utf-8").decode()  # valid UTF-8
+        [doc] = _stored(ix)
+        assert doc.path == "关于网络安全的通知.txt"
+        again = run_ingest(ix, [folder], workers=1)
+        assert again.unchanged == 1 and not again.failed
+
+
+def _folder(root: Path, n: int, offset: int = 0) -> Path:
+    """``n`` real corpus texts as a.txt, b.txt … in ``root``."""
+    root.mkdir(parents=True)
+    for i, path in enumerate(sample_paths(10, seed=3)[offset : offset + n]):
+        shutil.copy(CORPUS / path, root / f"{chr(ord('a') + i)}.txt")
+    return root
+
+
+def _stored(index: SearchIndex) -> list:
+    ids = sorted(index.fingerprints())
+    return [index.get(i, STAFF) for i in ids]
+
+
+def _by_path(index: SearchIndex, path: str):
+    return next(d for d in _stored(index) if d.path == path)
 
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
