@@ -254,7 +254,7 @@ def test_command_line_synopsis_matches_the_cli() -> None:
             cmd = main.commands[sub[0]]
             if sub[0] == "keys":
                 cmd = cmd.commands[sub[1]]
-            options = {o for p in cmd.params for o in p.opts}
+            options = {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)}
             for option in re.findall(r"--[a-z-]+", part):
                 assert option in options, (line, option)
 

@@ -75,7 +75,8 @@ def test_staff_switch_a_rule_off_and_it_stays_off(lexicon_env):
     mined = data / "lexicon" / "mined.txt"
     text = mined.read_text(encoding="utf-8")
     mined.write_text(text.replace("爱卫会 =>", "# 爱卫会 =>"), encoding="utf-8")
-    (folder / "again.txt").write_text((folder / "lrb_01474.txt").read_text(encoding="utf-8"))
+    again = (folder / "lrb_01474.txt").read_text(encoding="utf-8") + "\n（另一份）\n"
+    (folder / "again.txt").write_text(again, encoding="utf-8")  # not a copy: copies are one hit
     run_ingest(index, [folder], workers=1, lexicon_dir=data)  # mines the pair again
     after = mined.read_text(encoding="utf-8")
     assert "# 爱卫会 =>" in after
