@@ -10,6 +10,7 @@ from model.settings import Settings
 from search_api import admin, apidocs, documents, duplicates, search, system
 from search_api.errors import install_error_handlers
 from search_api.keys import KeyStore
+from search_api.limits import install_limits
 from search_api.security import install_security
 from search_index.backends import open_index
 from search_index.index import SearchIndex
@@ -19,10 +20,13 @@ from web.pages import install_web
 def apply(settings: Settings) -> None:
     """Configure the layers that run below the app (extraction limits, synonyms)."""
     from analyzers import lexicon
-    from ingest import files
+    from ingest import bounded, files
     from ingest.formats import pdf
 
     files.configure(max_file_bytes=settings.max_file_bytes)
+    bounded.configure(
+        timeout=settings.extract_timeout or 0, memory_mb=settings.extract_memory_mb or 0
+    )
     pdf.configure(engine=settings.pdf_engine, timeout=settings.pdf_timeout or 0)
     lexicon.configure(synonyms_file=settings.synonyms_file)
 
@@ -44,6 +48,7 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.state.index = index
     app.state.keys = KeyStore(settings.data_dir)
     install_error_handlers(app)
+    install_limits(app, settings)
     install_security(app)
     app.include_router(search.router)
     app.include_router(documents.router)
