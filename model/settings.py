@@ -96,7 +96,7 @@ class Settings:
     extract_memory_mb: int | None = 1024  # extra address space per file (None: no limit)
     # Anonymous expensive work (duplicate checks, uploads): this many at once, this many
     # waiting, beyond that 429 with Retry-After (search_api.limits).
-    heavy_concurrency: int = 2
+    heavy_concurrency: int = 1
     heavy_queue: int = 4
     # Per-client rate limit of the expensive endpoints, "N/second|minute|hour" ("" = none).
     rate_limit: str = "30/minute"
@@ -154,7 +154,7 @@ class Settings:
             )
             or None,
             heavy_concurrency=max(
-                1, _int("GOVSEARCH_HEAVY_CONCURRENCY", e.get("GOVSEARCH_HEAVY_CONCURRENCY"), 2)
+                1, _int("GOVSEARCH_HEAVY_CONCURRENCY", e.get("GOVSEARCH_HEAVY_CONCURRENCY"), 1)
             ),
             heavy_queue=max(0, _int("GOVSEARCH_HEAVY_QUEUE", e.get("GOVSEARCH_HEAVY_QUEUE"), 4)),
             rate_limit=e.get("GOVSEARCH_RATE_LIMIT", "30/minute"),
