@@ -56,10 +56,7 @@ def _growth(make, small: int) -> float:
     return b / max(a, 1e-3)
 
 
-@pytest.mark.parametrize(
-    "unit",
-    ["<table><tr><td>索引号</td><td>发文字号", "<strong>字", '<div class="nav">字', "<div>字"],
-)
+@pytest.mark.parametrize("unit", ["<table><tr><td>索引号</td><td>发文字号", "<strong>字"])
 def test_hostile_html_is_parsed_in_linear_time(unit: str) -> None:
     growth = _growth(lambda n: F.html_page(unit * n), 700)  # 4× stays under the open-element cap
     assert growth < 9, f"4× the nesting took {growth:.1f}× as long (quadratic)"
@@ -132,8 +129,14 @@ def test_every_format_goes_through_the_bounded_runner() -> None:
 
 
 def test_deeply_nested_html_is_refused_before_parsing() -> None:
-    with pytest.raises(UnsafeFile, match="elements open"):
-        html_format.extract(F.html_page("<div>字" * 16000), "deep.html")
+    """The parser's own scope checks are quadratic in nesting depth (16,000 nested <div>:
+    seconds in lexbor), so depth is capped before parsing; just under the cap stays quick."""
+    for unit in ("<div>字", '<div class="nav">字', "<nav>字"):
+        start = time.perf_counter()
+        with pytest.raises(UnsafeFile, match="elements open"):
+            html_format.extract(F.html_page(unit * 16000), "deep.html")
+        assert time.perf_counter() - start < 5
+        assert _seconds(html_format.extract, F.html_page(unit * 2900), "x.html") < 15
     assert html_format.open_elements("<div><p>a<p>b<br><img></div>" * 5000) == 0
 
 
