@@ -16,6 +16,7 @@ threaded process can deadlock.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import pickle
@@ -99,6 +100,7 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
     """
     global _inside
     _inside = True
+    faulthandler.disable()  # dying at the memory limit is an answer, not a crash to dump
     try:
         os.nice(_NICE)
     except OSError:

@@ -50,16 +50,16 @@ def _seconds(fn, *args) -> float:
 
 def _growth(make, small: int) -> float:
     """How much longer 4× the input takes (≈4 when linear, ≈16 when quadratic); the best of
-    two runs each, so a busy machine does not decide."""
-    a = min(_seconds(html_format.extract, make(small), "x.html") for _ in range(2))
-    b = min(_seconds(html_format.extract, make(4 * small), "x.html") for _ in range(2))
+    three runs each, so a busy machine does not decide."""
+    a = min(_seconds(html_format.extract, make(small), "x.html") for _ in range(3))
+    b = min(_seconds(html_format.extract, make(4 * small), "x.html") for _ in range(3))
     return b / max(a, 1e-3)
 
 
 @pytest.mark.parametrize("unit", ["<table><tr><td>索引号</td><td>发文字号", "<strong>字"])
 def test_hostile_html_is_parsed_in_linear_time(unit: str) -> None:
     growth = _growth(lambda n: F.html_page(unit * n), 700)  # 4× stays under the open-element cap
-    assert growth < 9, f"4× the nesting took {growth:.1f}× as long (quadratic)"
+    assert growth < 11, f"4× the nesting took {growth:.1f}× as long (quadratic)"
 
 
 def test_nested_tables_still_yield_metadata_of_a_real_table() -> None:
