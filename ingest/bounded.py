@@ -106,6 +106,7 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
     except OSError:
         pass
     _limit_memory(memory_mb)
+    conn.send(("ready", None))  # the file's time limit starts now, not at the fork
     while True:
         try:
             func, args = conn.recv()
@@ -158,6 +159,15 @@ class _Child:
             self.proc.start()
         finally:
             child.close()
+        # A fork server starting on a busy machine can take many seconds to import the
+        # parsers: that is not the file's time.
+        try:
+            ready = self.conn.poll(_START_SECONDS) and self.conn.recv()[0] == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.close()
+            raise ExtractionError("the parser process did not start")
 
     def close(self) -> None:
         self.conn.close()
@@ -169,6 +179,7 @@ class _Child:
 
 _unpicklable: dict[int, Callable[..., object]] = {}
 _MAX_USES = 200
+_START_SECONDS = 300
 _MAX_IDLE = 4
 _idle: list[_Child] = []
 _lock = threading.Lock()
