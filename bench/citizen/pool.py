@@ -102,7 +102,7 @@ def main() -> None:
             v = tuple(ndcg(runs[s], judged) for s in ("engine", "jieba", "bigram"))
             for key in ("all", it["kind"], it.get("half", "?")):
                 rows[key].append(v)
-        print("| subset | queries | engine | jieba BM25 | bigram BM25 |")
+        print(f"| subset | queries | engine | jieba BM25 | bigram BM25 |")
         print("|---|---:|---:|---:|---:|")
         for key, vals in sorted(rows.items(), key=lambda kv: (kv[0] == "all", kv[0])):
             m = [sum(v[i] for v in vals) / len(vals) for i in range(3)]

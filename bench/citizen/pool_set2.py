@@ -34,11 +34,10 @@ _systems = None
 def systems():
     global _systems
     if _systems is None:
-        from search_index.query import Query
-
         from bench.citizen._engine_set2 import open_index
         from bench.citizen.bigram_bm25_set2 import BigramBM25
         from bench.quality import baseline_plan
+        from search_index.query import Query
 
         index = open_index()
         bigram = BigramBM25()
