@@ -11,6 +11,7 @@ from reports.office import Reports, open_querylog
 from search_api import admin, apidocs, documents, duplicates, reports, search, system
 from search_api.errors import install_error_handlers
 from search_api.keys_elastic import open_keys
+from search_api.limits import install_limits
 from search_api.security import install_security
 from search_index.backends import open_index
 from search_index.index import SearchIndex
@@ -20,7 +21,7 @@ from web.pages import install_web
 def apply(settings: Settings) -> None:
     """Configure the layers that run below the app (extraction limits, synonyms)."""
     from analyzers import lexicon
-    from ingest import files
+    from ingest import bounded, files
     from ingest.formats import pdf
     from ingest.ocr import options as ocr
     from search_index import citizen_words
@@ -29,6 +30,9 @@ def apply(settings: Settings) -> None:
     ocr.configure(enabled=settings.ocr, engine=settings.ocr_engine, dpi=settings.ocr_dpi,
                   page_timeout=settings.ocr_page_timeout, memory_mb=settings.ocr_memory_mb,
                   cache_dir=settings.data_dir / "ocr-cache")
+    bounded.configure(
+        timeout=settings.extract_timeout or 0, memory_mb=settings.extract_memory_mb or 0
+    )
     pdf.configure(engine=settings.pdf_engine, timeout=settings.pdf_timeout or 0)
     lexicon.configure(synonyms_file=settings.synonyms_file)
     citizen_words.load_lexicon(settings.data_dir)  # mined at ingest into <data_dir>/lexicon
@@ -58,6 +62,7 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     )
     app.router.add_event_handler("shutdown", app.state.reports.close)
     install_error_handlers(app)
+    install_limits(app, settings)
     install_security(app)
     app.include_router(search.router)
     app.include_router(documents.router)

@@ -49,6 +49,7 @@ from model.settings import Settings
 from model.viewer import STAFF
 from pipeline.run import Job, run_ingest, run_jobs
 from search_api.deps import IndexDep, SettingsDep, require_staff
+from search_api.limits import heavy_gate
 from search_api.models import (
     DeleteResponse,
     ErrorResponse,
@@ -203,7 +204,8 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         stored.append((target, disclosure, values))
         shown[target] = (name, fmt, len(data))
     try:
-        report, written = await run_in_threadpool(ingest_stored, index, folder, stored)
+        async with heavy_gate(request).slot():
+            report, written = await run_in_threadpool(ingest_stored, index, folder, stored)
     except BaseException:  # e.g. 409 while a CLI ingest holds the writer: keep no orphans
         for target in shown:
             (folder / target).unlink(missing_ok=True)

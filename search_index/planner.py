@@ -29,7 +29,7 @@ from analyzers.pinyin_lexicon import PinyinLexicon
 from analyzers.segment import query_words
 from search_index import citizen_words
 from search_index.request import Query, Understanding
-from search_index.syntax import Atom, ParsedQuery, parse
+from search_index.syntax import Atom, Clause, ParsedQuery, parse
 from search_index.tree import Bool, MatchAll, Node, Phrase, Plan, Prefix, Range, Regex, Term
 from search_index.visibility import terms, visibility_filter
 
@@ -49,6 +49,13 @@ PINYIN_HOMOPHONE_BOOST = 0.2  # the least weight of a rarer word the same letter
 
 # a run of letters standing alone (not part of an e-mail address, a URL or PM2.5)
 _LETTERS = re.compile(r"(?<![0-9a-z.@_/:-])[a-z]+(?:'[a-z]+)*(?![0-9a-z.@_/:-])")
+
+# Quoted, fielded and excluded atoms each become a required phrase or regex clause; a quoted
+# single character is a regex over the bigram dictionary (~10 ms at 20k documents). 125 of them
+# cost 1–2 s of CPU per query, so a query keeps the first of each and the rest are ignored (and
+# shown as ignored): nobody types more to find a document.
+MAX_COSTLY_ATOMS = 12
+MAX_SINGLE_CHAR_ATOMS = 4
 
 
 def min_should_match(n: int) -> int:
@@ -414,13 +421,42 @@ class _Builder:
         return Bool(must=tuple(must), should=tuple(should)) if len(must) > 1 or should else must[0]
 
 
+def _costly(atom: Atom, negated: bool) -> bool:
+    return negated or atom.phrase or atom.field is not None
+
+
+def bounded_clauses(parsed: ParsedQuery) -> tuple[list[Clause], list[str]]:
+    """The clauses worth running (duplicates dropped, costly atoms capped) and the texts of
+    those left out, so the user sees they were ignored."""
+    kept: list[Clause] = []
+    ignored: list[str] = []
+    seen: set[Clause] = set()
+    costly = singles = 0
+    for clause in parsed.clauses:
+        if clause in seen:
+            continue
+        seen.add(clause)
+        atoms = [a for a in clause.alternatives if _costly(a, clause.negated)]
+        n_single = sum(len(strip_skippable(normalize(a.text))) == 1 for a in atoms)
+        if atoms and (
+            costly + len(atoms) > MAX_COSTLY_ATOMS or singles + n_single > MAX_SINGLE_CHAR_ATOMS
+        ):
+            ignored.extend(a.text for a in clause.alternatives)
+            continue
+        costly += len(atoms)
+        singles += n_single
+        kept.append(clause)
+    return kept, ignored
+
+
 def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Understanding]:
     """Build the plan for a :class:`Query` (text, filters, viewer); with the index's
     ``lexicon``, letters are also read as pinyin of its words (kiosks without an IME)."""
     parsed: ParsedQuery = parse(query.q[:2000])
+    clauses, dropped = bounded_clauses(parsed)
     b = _Builder(lexicon)
     plain_parts: list[str] = []
-    for clause in parsed.clauses:
+    for clause in clauses:
         if len(clause.alternatives) > 1:
             b.add_alternatives(clause.alternatives)
             continue
@@ -464,7 +500,7 @@ def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Unde
         normalized=normalize(query.q),
         converted_script=normalize(query.q) != folded,
         words=tuple(b.words),
-        ignored=tuple(b.ignored),
+        ignored=tuple(b.ignored) + tuple(dropped),
         phrases=tuple(b.phrases),
         excluded=tuple(b.excluded_text),
         synonyms=tuple(b.synonyms),
