@@ -59,4 +59,5 @@ def extract(data: bytes, filename: str) -> Extracted:
 
 
 register(Format(name="image", extensions=("tif", "tiff", "png", "jpg", "jpeg"),
-                extract=extract, sniff=sniff, priority=25))
+                extract=extract, sniff=sniff, priority=25,
+                bounds_itself=True))  # every page is recognised in the OCR runner's bounded child

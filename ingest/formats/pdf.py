@@ -231,6 +231,7 @@ def _strip_running_lines(pages: list[str]) -> list[str]:
 
 register(
     Format(
-        name="pdf", extensions=("pdf",), extract=extract, sniff=sniff, priority=20, limits=limits
+        name="pdf", extensions=("pdf",), extract=extract, sniff=sniff, priority=20, limits=limits,
+        bounds_itself=True,  # text layer in a bounded child, OCR pages in the OCR runner
     )
 )

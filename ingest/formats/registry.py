@@ -28,7 +28,10 @@ class Format:
     ``priority`` order (lower first), so exact magic numbers (ZIP, %PDF) are tried before
     heuristic text sniffing, whatever order the modules happened to be imported in.
     ``limits`` gives the format its own time/memory budget (PDF has its own time limit);
-    without it the common limits of :mod:`ingest.bounded` apply.
+    without it the common limits of :mod:`ingest.bounded` apply. ``bounds_itself`` marks an
+    extractor that runs its risky parts in bounded children of its own (PDF parsing, OCR of
+    each page with its own time and memory limits): it is not wrapped again, because a bounded
+    child may not start children of its own and OCR needs more memory than parsing.
     """
 
     name: str
@@ -37,6 +40,7 @@ class Format:
     sniff: Callable[[bytes], bool] | None = None
     priority: int = 100
     limits: Callable[[], Limits] | None = None
+    bounds_itself: bool = False
 
 
 _FORMATS: dict[str, Format] = {}
@@ -117,6 +121,8 @@ def extract(data: bytes, filename: str) -> tuple[str, Extracted]:
     the same protection from hostile files.
     """
     fmt = detect(data, filename)
+    if fmt.bounds_itself and not bounded.inside():
+        return fmt.name, fmt.extract(data, filename)
     lim = fmt.limits() if fmt.limits is not None else bounded.limits()
     return fmt.name, bounded.run_bounded(
         fmt.extract, (data, filename), lim, what=f"{fmt.name.upper()} parsing"
