@@ -130,9 +130,11 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    """A fork server, never a plain fork: the children are kept for reuse, and a plain fork
+    made while an index writer holds its lock file would keep that lock (an inherited
+    descriptor) for as long as the child lives, so the next ingest found the index "being
+    written by another process"."""
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(

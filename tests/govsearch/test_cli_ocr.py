@@ -36,7 +36,7 @@ def test_no_ocr_reports_the_scan_and_ocr_ingests_it(tmp_path: Path) -> None:
     assert on.exit_code == 0 and "1 ingested" in on.output, on.output
     assert list((data / "ocr-cache").rglob("*.json"))  # kept for the next re-ingest
     found = run(main, ["--data-dir", str(data), "search", "政府网站集约化试点"], env=env)
-    assert "1 documents" in found.output and "国办函[2018]71号" in found.output
+    assert "1 results" in found.output and "国办函[2018]71号" in found.output
     bad = run(main, ["--data-dir", str(data), "ingest", "--ocr-engine", "nope", str(archive)],
               env=env)
     assert bad.exit_code == 2 and "--ocr-engine" in bad.output
