@@ -93,6 +93,29 @@ def _limit_memory(memory_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
+def _drop_inherited_locks(keep: int) -> None:
+    """Close inherited descriptors of lock files. The child is kept for reuse, and a plain
+    fork made while an index writer held its lock file (``.tantivy-writer.lock``) would hold
+    that lock for as long as the child lives: the next ingest in the same process found the
+    index "being written by another process"."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd <= 2 or fd == keep:
+            continue
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.endswith(".lock"):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
 def _serve(conn: Connection, memory_mb: int | None) -> None:
     """The child's loop: run one call at a time until the parent hangs up.
 
@@ -101,6 +124,7 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
     global _inside
     _inside = True
     faulthandler.disable()  # dying at the memory limit is an answer, not a crash to dump
+    _drop_inherited_locks(conn.fileno())
     try:
         os.nice(_NICE)
     except OSError:
@@ -130,11 +154,9 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """A fork server, never a plain fork: the children are kept for reuse, and a plain fork
-    made while an index writer holds its lock file would keep that lock (an inherited
-    descriptor) for as long as the child lives, so the next ingest found the index "being
-    written by another process"."""
     methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(
