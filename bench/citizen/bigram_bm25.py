@@ -1,6 +1,6 @@
 """Third pooling system for the citizen set: BM25 over overlapping character bigrams.
 
-Independent of the engine: reads /work/shared/corpus/docs/**.txt directly, converts Traditional
+Independent of the engine: reads ../shared/corpus/docs/**.txt directly, converts Traditional
 to Simplified with OpenCC t2s, lowercases, splits the text into runs of CJK / letters / digits and
 indexes every overlapping 2-character gram (a run of one character is indexed as itself).
 The title (manifest.csv) is prepended to the body once. BM25 with k1=1.2, b=0.75.
@@ -28,7 +28,7 @@ from scipy import sparse
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent.parent / "shared" / "corpus"
 if not CORPUS.exists():
-    CORPUS = Path("/work/shared/corpus")
+    CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 OUT = REPO / "bench" / "out"
 NPZ = OUT / "bigram_bm25.npz"
 META = OUT / "bigram_bm25.meta.json"

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 if not (CORPUS / "docs").exists():
     CORPUS = REPO.parent / "shared" / "corpus"
 OUT = REPO / "bench" / "out"

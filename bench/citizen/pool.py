@@ -1,6 +1,6 @@
 """Pooling for the blind citizen sets: top 10 of three systems, and the pairs still to judge.
 
-Systems (all over the whole corpus, /work/shared/corpus/docs):
+Systems (all over the whole corpus, ../shared/corpus/docs):
   engine  - govsearch as bench/quality.py calls it: index.search(Query(q=q, size=10, facets=False))
   jieba   - bench/quality.py's baseline_plan(q) (plain BM25 over jieba words) on the same index
   bigram  - bench/citizen/bigram_bm25.py (character-bigram BM25, t2s, independent of the engine)
@@ -11,7 +11,7 @@ Systems (all over the whole corpus, /work/shared/corpus/docs):
 
 Each unjudged pair is printed once per query with the systems and ranks that retrieved it, so a
 later session can read the documents and add them to "judged" (and "relevant" if graded >= 2).
-Paths are relative to /work/shared/corpus and start with "docs/".
+Paths are relative to ../shared/corpus and start with "docs/".
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 K = 10
 
 
