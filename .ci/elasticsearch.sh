@@ -315,10 +315,13 @@ EOF
     exit 1
 }
 
-case "${1:-}" in
-    start)  cmd_start ;;
-    stop)   cmd_stop ;;
-    status) cmd_status || { echo "not running" >&2; exit 1; } ;;
-    url)    cmd_url ;;
-    *)      echo "usage: $0 {start|stop|status|url}" >&2; exit 2 ;;
-esac
+# Sourced (by .ci/es-cluster.sh, for the fetch/unpack/user helpers above) it runs nothing.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    case "${1:-}" in
+        start)  cmd_start ;;
+        stop)   cmd_stop ;;
+        status) cmd_status || { echo "not running" >&2; exit 1; } ;;
+        url)    cmd_url ;;
+        *)      echo "usage: $0 {start|stop|status|url}" >&2; exit 2 ;;
+    esac
+fi

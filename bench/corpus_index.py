@@ -26,7 +26,9 @@ def corpus_index(rebuild: bool = False, workers: int = 2) -> tuple[SearchIndex, 
     if marker.exists():
         return index, None
     t0 = time.perf_counter()
-    report = run_ingest(index, [CORPUS / "docs"], workers=workers, progress=True)
+    report = run_ingest(
+        index, [CORPUS / "docs"], workers=workers, progress=True, lexicon_dir=data
+    )
     took = time.perf_counter() - t0
     print(report.summary().splitlines()[0])
     marker.write_text(f"{took:.1f}\n")

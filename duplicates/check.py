@@ -11,6 +11,7 @@ can only ever meet public documents, a staff check sees every level.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,13 +29,15 @@ from analyzers.signatures import (
     overlap,
     signature,
 )
-from duplicates.textdiff import TextDiff, diff, passages
+from duplicates.textdiff import KIND_LABELS, TextDiff, diff, passages
+from ingest.metadata import guess_title
 from ingest.upload import extract_upload
 from model.document import StoredDocument
 from model.errors import BadRequest, UnprocessableContent
 from model.viewer import ANONYMOUS, Viewer
 from search_index.index import SearchIndex
 from search_index.protocol import Backend
+from search_index.request import Copy
 from search_index.tree import Bool, Plan, Term
 from search_index.visibility import visibility_filter
 
@@ -87,6 +90,7 @@ class Candidate:
     overlap: Overlap
     reasons: tuple[str, ...]
     diff: TextDiff | None
+    copies: tuple[Copy, ...] = ()  # other documents with exactly this text: one candidate
 
     @property
     def reason(self) -> str:
@@ -115,8 +119,9 @@ class Candidate:
             "reason": self.reason,
             "reasons": list(self.reasons),
             "label": REASON_LABELS[self.reason],
-            "summary": _summary(self),
+            "summary": summary(self),
             "diff": self.diff.to_dict() if self.diff is not None else None,
+            "copies": [c.to_dict() for c in self.copies],
         }
 
 
@@ -149,19 +154,32 @@ class CheckResult:
         }
 
 
-def _summary(c: Candidate) -> str:
+def summary(c: Candidate) -> str:
+    """What kind of duplicate this is, in one Chinese sentence (the API, the page and the
+    command line say the same)."""
     o = c.overlap
     head = {
-        "same_text": "the same text",
-        "near_copy": f"a near copy ({o.resemblance:.0%} similar)",
-        "contains": f"the draft contains this document ({o.reverse_containment:.0%} of it)",
-        "contained_in": f"the draft is contained in this document ({o.containment:.0%} of it)",
-        "same_docno": f"the same 文号, different text ({o.resemblance:.0%} similar)",
-        "same_title": f"the same title, different text ({o.resemblance:.0%} similar)",
+        "same_text": "与草稿全文相同",
+        "near_copy": f"与草稿高度相似（相似度 {o.resemblance:.0%}）",
+        "contains": f"草稿包含了这份文件的 {o.reverse_containment:.0%}",
+        "contained_in": f"草稿的 {o.containment:.0%} 出现在这份文件中",
+        "same_docno": f"文号相同，但正文不同（相似度 {o.resemblance:.0%}）",
+        "same_title": f"标题相同，但正文不同（相似度 {o.resemblance:.0%}）",
     }[c.reason]
-    if c.diff is None or c.reason == "same_text" and c.diff.identical:
-        return head
-    return f"{head}; {c.diff.summary()}"
+    d = c.diff
+    if d is None or d.identical:
+        return head + ("（仅排版、字体或标点不同）" if d is not None else "")
+    if d.only_facts_changed:
+        kinds = "、".join(
+            KIND_LABELS[k] for k in ("docno", "date", "amount", "number") if k in d.changed_kinds
+        )
+        return f"{head}；只有{kinds}不同，可能是新的一期或新版本，而不是照抄"
+    parts = [
+        f"{n} 段{what}"
+        for n, what in ((d.changed, "改动"), (d.added, "草稿新增"), (d.removed, "草稿删去"))
+        if n
+    ]
+    return f"{head}；" + "，".join(parts) if parts else head
 
 
 def draft_from_file(
@@ -211,7 +229,8 @@ def draft_keys(draft: Draft, normalized: str) -> DraftKeys:
             if key:
                 docnos, doc_number = [key], line
                 break
-    title = draft.title.strip() or (lines[0] if lines else "")
+    # the title as the document page would read it (gov.cn titles run over 2–3 lines)
+    title = draft.title.strip() or guess_title(lines) or (lines[0] if lines else "")
     return DraftKeys(
         titles=tuple(dict.fromkeys(t for t in titles if t)),
         docnos=tuple(docnos),
@@ -341,9 +360,9 @@ def check(
             doc_size=other.size,
         )
         if reasons:
-            found.append(Candidate(doc, o, reasons, None))
-    found.sort(key=lambda c: (REASONS.index(c.reason) > 0, -c.score, c.doc.path))
-    found = found[:limit]
+            found.append((other.content_key, Candidate(doc, o, reasons, None)))
+    found.sort(key=lambda kc: (REASONS.index(kc[1].reason) > 0, -kc[1].score, kc[1].doc.path))
+    found = _one_per_text(found)[:limit]
     if with_diff:
         mine = passages(draft.text)  # once, not once per candidate
         found = [_with_diff(c, mine) for c in found]
@@ -358,7 +377,24 @@ def check(
     )
 
 
+def _one_per_text(found: list[tuple[str, Candidate]]) -> list[Candidate]:
+    """An exact copy group (same normalised text: a TXT and an HTML posting of one notice) is
+    one candidate, the first of them, listing the others — as in search results."""
+    first: dict[str, int] = {}
+    out: list[Candidate] = []
+    for key, c in found:
+        if key and key in first:
+            head = out[first[key]]
+            copy = Copy(c.doc.id, c.doc.path, c.doc.format, c.doc.agency)
+            out[first[key]] = dataclasses.replace(head, copies=(*head.copies, copy))
+            continue
+        if key:
+            first[key] = len(out)
+        out.append(c)
+    return out
+
+
 def _with_diff(c: Candidate, draft: list[Any]) -> Candidate:
     if c.score < DIFF_MIN_SIMILARITY:
         return c
-    return Candidate(c.doc, c.overlap, c.reasons, diff(draft, c.doc.text))
+    return dataclasses.replace(c, diff=diff(draft, c.doc.text))

@@ -131,7 +131,7 @@ class Report:
             for p in c.pairs:
                 d = p.to_dict()
                 w.writerow(
-                    [
+                    csv_cell(v) for v in [
                         c.number, len(c.docs), d["reason"], " ".join(p.reasons),
                         d["similarity"], d["containment_a_in_b"], d["containment_b_in_a"],
                         p.a.id, p.a.path, p.a.title, p.a.doc_number, p.a.date,
@@ -141,6 +141,19 @@ class Report:
                     ]
                 )  # fmt: skip
         return out.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: titles and paths come from documents anyone can
+    publish, and Excel/LibreOffice run a cell starting with ``=``, ``+``, ``-`` or ``@`` as a
+    formula (``=HYPERLINK(…)`` leaks data when clicked). Such text gets a leading ``'``, the
+    OWASP advice; numbers are left as they are."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 @dataclass
@@ -293,12 +306,12 @@ def corpus_report(
         if not reasons or (not metadata and not TEXT_REASONS & set(reasons)):
             continue
         if reasons[0] == "same_text":
-            summary, facts = "same text", ()
+            summary, facts = "正文相同", ()
         elif max(o.resemblance, o.containment, o.reverse_containment) < 0.2:
-            summary, facts = "different texts", ()
+            summary, facts = "正文不同", ()
         else:
             d = diff(doc_a.text, doc_b.text)
-            summary = d.summary()
+            summary = d.summary(new="较新的一份", old="较旧的一份")  # two published texts
             facts = tuple((c.kind, c.existing, c.draft) for c in d.facts[:20])
         found.append(ReportPair(ea.doc, eb.doc, o, reasons, summary, facts))
     return Report(

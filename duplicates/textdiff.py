@@ -122,27 +122,29 @@ class TextDiff:
     def identical(self) -> bool:
         return not (self.changed or self.added or self.removed or self.moved)
 
-    def summary(self) -> str:
-        """One line a person reads: what kind of difference this is."""
+    def summary(self, new: str = "草稿", old: str = "这份文件") -> str:
+        """One Chinese line a person reads: what kind of difference this is. ``new`` and
+        ``old`` name the two sides (a draft and a published document, or two published
+        documents in the corpus report, which have no draft)."""
         if self.identical:
-            return "same text (differences only in layout, script, width or punctuation)"
+            return "正文相同（只有排版、简繁、全半角或标点不同）"
         if self.only_facts_changed:
-            kinds = ", ".join(_KIND_NAMES[k] for k in _KIND_ORDER if k in self.changed_kinds)
-            examples = "; ".join(f"{c.existing} → {c.draft}" for c in self.facts[:3])
-            return f"differs only in {kinds}: {examples}"
+            kinds = "、".join(KIND_LABELS[k] for k in _KIND_ORDER if k in self.changed_kinds)
+            examples = "；".join(f"{c.existing} → {c.draft}" for c in self.facts[:3])
+            return f"只有{kinds}不同：{examples}（{old} → {new}）"
         parts = []
         for n, what in (
-            (self.changed, "changed"),
-            (self.added, "added in the draft"),
-            (self.removed, "missing from the draft"),
-            (self.moved, "moved"),
+            (self.changed, "改动"),
+            (self.added, f"只在{new}中"),
+            (self.removed, f"只在{old}中"),
+            (self.moved, "位置不同"),
         ):
             if n:
-                parts.append(f"{n} passage{'s' if n > 1 else ''} {what}")
-        facts = [_KIND_NAMES[k] for k in _KIND_ORDER if k in self.changed_kinds and k != "text"]
+                parts.append(f"{n} 段{what}")
+        facts = [KIND_LABELS[k] for k in _KIND_ORDER if k in self.changed_kinds and k != "text"]
         if facts:
-            parts.append("changed " + ", ".join(facts))
-        return "; ".join(parts)
+            parts.append("改动了" + "、".join(facts))
+        return "，".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -163,13 +165,7 @@ class TextDiff:
 
 
 _KIND_ORDER = ("date", "docno", "amount", "number", "text")
-_KIND_NAMES = {
-    "date": "dates",
-    "docno": "文号",
-    "amount": "amounts",
-    "number": "numbers",
-    "text": "wording",
-}
+KIND_LABELS = {"docno": "文号", "date": "日期", "amount": "金额", "number": "数字", "text": "文字"}
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from model.settings import Settings
-from search_api import admin, apidocs, documents, duplicates, search, system
+from reports.office import Reports, open_querylog
+from search_api import admin, apidocs, documents, duplicates, reports, search, system
 from search_api.errors import install_error_handlers
-from search_api.keys import KeyStore
+from search_api.keys_elastic import open_keys
+from search_api.limits import install_limits
 from search_api.security import install_security
 from search_index.backends import open_index
 from search_index.index import SearchIndex
@@ -19,12 +21,21 @@ from web.pages import install_web
 def apply(settings: Settings) -> None:
     """Configure the layers that run below the app (extraction limits, synonyms)."""
     from analyzers import lexicon
-    from ingest import files
+    from ingest import bounded, files
     from ingest.formats import pdf
+    from ingest.ocr import options as ocr
+    from search_index import citizen_words
 
     files.configure(max_file_bytes=settings.max_file_bytes)
+    ocr.configure(enabled=settings.ocr, engine=settings.ocr_engine, dpi=settings.ocr_dpi,
+                  page_timeout=settings.ocr_page_timeout, memory_mb=settings.ocr_memory_mb,
+                  cache_dir=settings.data_dir / "ocr-cache")
+    bounded.configure(
+        timeout=settings.extract_timeout or 0, memory_mb=settings.extract_memory_mb or 0
+    )
     pdf.configure(engine=settings.pdf_engine, timeout=settings.pdf_timeout or 0)
     lexicon.configure(synonyms_file=settings.synonyms_file)
+    citizen_words.load_lexicon(settings.data_dir)  # mined at ingest into <data_dir>/lexicon
 
 
 def create_app(settings: Settings | None = None, index: SearchIndex | None = None) -> FastAPI:
@@ -42,8 +53,16 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     )
     app.state.settings = settings
     app.state.index = index
-    app.state.keys = KeyStore(settings.data_dir)
+    # in the cluster with Elasticsearch, so servers behind a balancer share them
+    app.state.keys = open_keys(settings, index.backend)
+    app.state.reports = Reports(
+        index,
+        open_querylog(settings, index.backend),
+        retention_days=settings.query_log_retention_days,
+    )
+    app.router.add_event_handler("shutdown", app.state.reports.close)
     install_error_handlers(app)
+    install_limits(app, settings)
     install_security(app)
     app.include_router(search.router)
     app.include_router(documents.router)
@@ -51,5 +70,6 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.include_router(admin.router)
     app.include_router(apidocs.router)
     app.include_router(duplicates.router)
+    app.include_router(reports.router)
     install_web(app)
     return app

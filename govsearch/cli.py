@@ -55,15 +55,28 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the ingest report as JSON to this file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--ocr/--no-ocr", default=None,
+              help="Recognise scans (image-only PDF pages, TIFF/PNG/JPEG); default: on when an "
+              "OCR engine is installed ($GOVSEARCH_OCR).")
+@click.option("--ocr-engine", default=None,
+              help="OCR engine (rapidocr, tesseract, …); default: the measured best installed.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, prune: bool,
            disclosure: str | None, workers: int | None, report_path: Path | None,
-           quiet: bool) -> None:
-    """Ingest files and folders (TXT, HTML, PDF, DOCX) into the index."""
+           quiet: bool, ocr: bool | None, ocr_engine: str | None) -> None:
+    """Ingest files and folders (TXT, HTML, PDF, DOCX, scans by OCR) into the index."""
+    from ingest.ocr import engines
+    from ingest.ocr import options as ocr_options
     from pipeline.run import run_ingest
     from search_index.backends import open_index
 
     settings = _settings(ctx)
+    if ocr_engine is not None and ocr_engine not in engines.names():
+        raise click.BadParameter(f"choose one of {', '.join(engines.names())}",
+                                 param_hint="--ocr-engine")
+    if ocr is not None or ocr_engine is not None:
+        ocr_options.configure(enabled=settings.ocr if ocr is None else ocr,
+                              engine=ocr_engine or settings.ocr_engine)
     try:
         index = open_index(settings)
         report = run_ingest(
@@ -74,6 +87,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
             default_disclosure=disclosure or settings.default_disclosure,
             workers=workers or settings.ingest_workers,
             progress=not quiet and sys.stderr.isatty(),
+            lexicon_dir=settings.data_dir,
         )
     except GovSearchError as exc:
         _fail(exc)
@@ -106,7 +120,7 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
     from search_index.request import Query
 
     try:
-        index = open_index(_settings(ctx))
+        index = open_index(_settings(ctx), create=False)
         res = index.search(Query(q=query, size=size, page=page, sort=sort, categories=category,
                                  agencies=agency, viewer=STAFF if staff else ANONYMOUS))
     except GovSearchError as exc:
@@ -115,7 +129,7 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
     if as_json:
         click.echo(json.dumps(res.to_dict(), ensure_ascii=False, indent=1))
         return
-    click.echo(f"{res.total} documents ({res.took_ms:.1f} ms)")
+    click.echo(f"{res.total} results ({res.took_ms:.1f} ms)")
     for i, h in enumerate(res.hits, start=(page - 1) * size + 1):
         d = h.doc
         meta = " · ".join(x for x in (d.doc_number, d.agency, d.date, d.category) if x)
@@ -135,14 +149,17 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     import uvicorn
 
     from govsearch.app import create_app
+    from govsearch.http_server import Utf8TargetH11Protocol
+    from search_index.backends import open_index
 
     try:
+        open_index(_settings(ctx), create=False).close()
         app = create_app(_settings(ctx))
     except GovSearchError as exc:
         _fail(exc)
         return
     click.echo(f"govsearch: http://{host}:{port}/  (API docs at /docs)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", http=Utf8TargetH11Protocol)
 
 
 @main.command()
@@ -153,7 +170,7 @@ def stats(ctx: click.Context) -> None:
     from search_index.backends import open_index
 
     try:
-        index = open_index(_settings(ctx))
+        index = open_index(_settings(ctx), create=False)
         click.echo(json.dumps(index.stats(STAFF), ensure_ascii=False, indent=1))
     except GovSearchError as exc:
         _fail(exc)
@@ -188,9 +205,13 @@ def keys() -> None:
 @click.pass_context
 def keys_create(ctx: click.Context, name: str) -> None:
     """Create a key; it is printed once and never stored."""
-    from search_api.keys import KeyStore
+    from search_api.keys_elastic import open_keys
 
-    info, key = KeyStore(_settings(ctx.find_root()).data_dir).create(name)
+    try:
+        info, key = open_keys(_settings(ctx.find_root())).create(name)
+    except GovSearchError as exc:
+        _fail(exc)
+        return
     click.echo(f"created key {info.key_id} for {name!r}; keep it safe, it is not shown again:")
     click.echo(key)
 
@@ -198,9 +219,14 @@ def keys_create(ctx: click.Context, name: str) -> None:
 @keys.command("list")
 @click.pass_context
 def keys_list(ctx: click.Context) -> None:
-    from search_api.keys import KeyStore
+    from search_api.keys_elastic import open_keys
 
-    for k in KeyStore(_settings(ctx.find_root()).data_dir).list():
+    try:
+        found = open_keys(_settings(ctx.find_root())).list()
+    except GovSearchError as exc:
+        _fail(exc)
+        return
+    for k in found:
         click.echo(f"{k.key_id}\t{k.name}\t{k.created}\t{'revoked' if k.revoked else 'active'}")
 
 
@@ -208,19 +234,21 @@ def keys_list(ctx: click.Context) -> None:
 @click.argument("key_id")
 @click.pass_context
 def keys_revoke(ctx: click.Context, key_id: str) -> None:
-    from search_api.keys import KeyStore
+    from search_api.keys_elastic import open_keys
 
     try:
-        KeyStore(_settings(ctx.find_root()).data_dir).revoke(key_id)
+        open_keys(_settings(ctx.find_root())).revoke(key_id)
     except GovSearchError as exc:
         _fail(exc)
     click.echo(f"revoked {key_id}")
 
 
 from govsearch.cli_dupes import dupcheck, dupes  # noqa: E402 (registered after main exists)
+from govsearch.cli_reports import report  # noqa: E402
 
 main.add_command(dupcheck)
 main.add_command(dupes)
+main.add_command(report)
 
 
 if __name__ == "__main__":  # pragma: no cover

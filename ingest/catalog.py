@@ -7,6 +7,12 @@ Archives keep their 政府信息公开目录 in spreadsheets; this lets them fee
 有效性, 公开方式, 关键词) are accepted too. ``path`` is relative to the CSV's folder. Only
 non-empty cells override. A bad cell never stops an ingest: it is reported as a
 ``CatalogError`` with its line number and ignored, and the rest of the row still applies.
+
+Disclosure fails closed: a bad 公开方式 cell does not fall back to the folder's or the default
+level, it holds the document at :data:`~model.fields.MOST_RESTRICTIVE` (``held``); a row that
+names no file is reported with the file it probably meant (``unmatched``), and that file, found
+only by a near miss (other letter case, or relative to the ingested folder instead of the
+CSV's), is held back too rather than published without its row (``near``).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata
@@ -23,7 +30,8 @@ from pathlib import Path, PurePosixPath
 from ingest.dates import parse_date
 from ingest.formats.encoding import decode
 from model.document import CatalogMeta
-from model.fields import BY_NAME, CATALOG_COLUMNS, Field
+from model.fields import BY_NAME, CATALOG_COLUMNS, MOST_RESTRICTIVE, Field
+from model.ids import readable_path
 
 # A folder named after a level (public/, 不予公开/ …) classifies the files inside it.
 DISCLOSURE_VALUES: dict[str, str] = dict(BY_NAME["disclosure"].choices or {})
@@ -51,10 +59,14 @@ class CatalogEntry:
     path: str
     line: int
     values: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    held: str = ""  # why this row's document is held at MOST_RESTRICTIVE (a bad level cell)
 
     def apply(self, meta: CatalogMeta) -> CatalogMeta:
         """``meta`` with this row's values in place of the extracted ones."""
-        return dataclasses.replace(meta, **self.values)  # type: ignore[arg-type]
+        values = dict(self.values)
+        if self.held:
+            values["disclosure"] = MOST_RESTRICTIVE
+        return dataclasses.replace(meta, **values)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -75,7 +87,54 @@ class Catalog:
             rel = file.resolve().relative_to(self.folder.resolve())
         except ValueError:
             return None
-        return self.entries.get(normalise_path(rel.as_posix()))
+        key = normalise_path(rel.as_posix())
+        return self.entries.get(key) or self.entries.get(readable_path(key))
+
+    def near(self, file: Path, rel_path: str) -> CatalogEntry | None:
+        """A row that nearly names ``file``: its path relative to the CSV's folder in another
+        letter case, or its path inside the ingested folder (``rel_path``) in any case."""
+        folded = self._folded
+        candidates = [rel_path]
+        try:
+            candidates.insert(0, file.resolve().relative_to(self.folder.resolve()).as_posix())
+        except ValueError:
+            pass
+        for rel in candidates:
+            key = normalise_path(readable_path(rel))
+            found = self.entries.get(key) or folded.get(key.casefold())
+            if found is not None:
+                return found
+        return None
+
+    @functools.cached_property
+    def _folded(self) -> dict[str, CatalogEntry]:
+        return {path.casefold(): entry for path, entry in self.entries.items()}
+
+    def unmatched(
+        self, matched: set[str], near: dict[str, str], scope: list[Path]
+    ) -> list[CatalogError]:
+        """Rows whose path named no file (``matched``: the paths of rows that did), each with
+        the file it probably meant (``near``: row path → file). Only rows inside the ingested
+        ``scope`` (or with a near miss) count: ingesting one subfolder of a catalogued archive
+        does not report the rows of the others."""
+        roots = [p.resolve() for p in scope]
+        folder = self.folder.resolve()
+
+        def in_scope(path: str) -> bool:
+            target = folder / path
+            return any(target == r or target.is_relative_to(r) for r in roots)
+
+        out = []
+        for path, entry in self.entries.items():
+            if path in matched or (path not in near and not in_scope(path)):
+                continue
+            hint = (
+                f"; did you mean {near[path]!r}? (held back as not_public)" if path in near else ""
+            )
+            out.append(
+                CatalogError(entry.line, path, f"row names no file in the catalogue's folder{hint}")
+            )
+        return out
 
 
 def normalise_path(path: str) -> str:
@@ -158,6 +217,7 @@ def load_catalog(path: Path) -> Catalog:
             continue
         values: dict[str, object] = {}
         ranks: dict[str, int] = {}
+        held = ""
         for column, name, cell in zip(raw_header, header, row, strict=False):
             f = BY_NAME.get(name)
             if f is None or f.origin != "catalog" or not cell.strip():
@@ -169,6 +229,9 @@ def load_catalog(path: Path) -> Catalog:
                 values[name] = parse_cell(f, cell)
                 ranks[name] = rank
             except ValueError as exc:
+                if name == "disclosure":
+                    held = f"{path.name} line {line}: unknown level {cell.strip()!r}"
+                    exc = ValueError(f"{exc}; the document is held as {MOST_RESTRICTIVE}")
                 errors.append(CatalogError(line, rel, f"column {column}: {exc}"))
-        entries[rel] = CatalogEntry(rel, line, values)
+        entries[rel] = CatalogEntry(rel, line, values, held)
     return Catalog(path, entries, tuple(errors))

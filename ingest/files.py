@@ -25,8 +25,8 @@ from ingest.errors import IngestError, UnsupportedFormat
 from ingest.formats import registry
 from ingest.metadata import derive_meta
 from model.document import Document
-from model.fields import DISCLOSURES
-from model.ids import document_id
+from model.fields import DISCLOSURES, MOST_RESTRICTIVE
+from model.ids import document_id, readable_path
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -34,6 +34,9 @@ R = TypeVar("R")
 # A folder is named after a level exactly as a catalog cell would state it.
 FOLDER_DISCLOSURE: dict[str, str] = DISCLOSURE_VALUES
 MAX_FILE_BYTES = 200 * 1024 * 1024  # set from Settings by the entry points (configure)
+# Part of every document's ingest_key: bump when the way decisions are applied changes, so the
+# next ingest applies the new way to documents whose bytes did not change.
+DECISIONS = "1"
 
 
 def configure(*, max_file_bytes: int) -> None:
@@ -59,8 +62,11 @@ class IngestFailure:
 class FileTask:
     """Everything needed to ingest one file, picklable for worker processes.
 
-    ``source`` is the folder the user gave (the document id is made from its name and
-    ``rel_path``, see :func:`model.ids.document_id`).
+    ``source`` is the folder the user gave (the document id is made from its name and the
+    path inside it, see :func:`model.ids.document_id`). ``rel_path`` is that path as people
+    read it (:func:`model.ids.readable_path`); ``raw_path`` is the name on disk when it is not
+    valid UTF-8, which the id keeps hashing. ``held`` says why the document is held at
+    :data:`~model.fields.MOST_RESTRICTIVE` whatever else says (empty: it is not).
     """
 
     file: Path
@@ -68,10 +74,36 @@ class FileTask:
     disclosure: str
     entry: CatalogEntry | None = None
     source: Path = Path(".")
+    raw_path: str = ""
+    held: str = ""
 
     @property
     def doc_id(self) -> str:
-        return document_id(self.source, self.rel_path)
+        return document_id(self.source, self.raw_path or self.rel_path)
+
+    @property
+    def held_reason(self) -> str:
+        return self.held or (self.entry.held if self.entry is not None else "")
+
+    @property
+    def level(self) -> str:
+        """The level the document gets: held → MOST_RESTRICTIVE, else the catalogue row's, else
+        the folder's or default (``disclosure``); a level that is not one of DISCLOSURES is
+        MOST_RESTRICTIVE too (fail closed)."""
+        if self.held_reason:
+            return MOST_RESTRICTIVE
+        row = self.entry.values.get("disclosure") if self.entry is not None else None
+        level = str(row or self.disclosure)
+        return level if level in DISCLOSURES else MOST_RESTRICTIVE
+
+    @property
+    def ingest_key(self) -> str:
+        """Digest of every decision applied to this file besides its bytes: its level and the
+        catalogue row's values. Stored with the document, so a changed decision is re-applied
+        by the next ingest although the bytes are the same."""
+        values = sorted(self.entry.values.items()) if self.entry is not None else []
+        key = repr((DECISIONS, self.level, [(k, v) for k, v in values if k != "disclosure"]))
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def folder_disclosure(rel_path: str) -> str | None:
@@ -98,9 +130,9 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
     except OSError as exc:
         return IngestFailure(task.rel_path, f"cannot read file: {exc.strerror or exc}")
     meta = derive_meta(extracted.text, extracted.properties, title=extracted.title)
-    meta = replace(meta, disclosure=task.disclosure)
     if task.entry is not None:
         meta = task.entry.apply(meta)
+    meta = replace(meta, disclosure=task.level)  # fails closed, never to "public"
     return Document(
         id=task.doc_id,
         path=task.rel_path,
@@ -108,9 +140,23 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
         meta=meta,
         format=fmt,
         content_hash=hashlib.sha256(data).hexdigest(),
+        ingest_key=task.ingest_key,
         size=len(data),
+        **ocr_fields(extracted.properties),
         extra=dict(extracted.properties),
     )
+
+
+def ocr_fields(properties: dict[str, str]) -> dict[str, object]:
+    """The document's OCR fields from what the extractor reported (``ingest.ocr.scan``)."""
+    if properties.get("text_source") != "ocr":
+        return {}
+    try:
+        confidence: float | None = round(float(properties.get("ocr_confidence", "")), 3)
+    except ValueError:
+        confidence = None
+    return {"text_source": "ocr", "ocr_confidence": confidence,
+            "ocr_engine": properties.get("ocr_engine", "")}
 
 
 def iter_files(paths: Sequence[Path], *, exclude: Path | None = None) -> Iterator[tuple[Path, str]]:
@@ -145,14 +191,41 @@ def source_folder(given: Path) -> Path:
 def tasks(
     paths: Sequence[Path], catalog: Catalog | None, default_disclosure: str
 ) -> Iterator[FileTask]:
-    """The FileTasks for an ingest: which file, its relative path, disclosure, catalog row."""
+    """The FileTasks for an ingest: which file, its relative path, disclosure, catalog row.
+
+    A file that no row names exactly but one row nearly names (:meth:`Catalog.near`) is held
+    back; a level that is not one of DISCLOSURES holds every file back."""
     exclude = catalog.source if catalog else None
+    bad_default = (
+        ""
+        if default_disclosure in DISCLOSURES
+        else (f"unknown default level {default_disclosure!r}")
+    )
     for given in paths:
         source = source_folder(given)
-        for file, rel in iter_files([given], exclude=exclude):
+        for file, raw in iter_files([given], exclude=exclude):
+            rel = readable_path(raw)
             entry = catalog.lookup(file) if catalog is not None else None
+            if entry is None and catalog is not None and _describes_catalog(file, catalog):
+                continue
+            held = bad_default
+            if entry is None and catalog is not None:
+                near = catalog.near(file, raw)
+                if near is not None:
+                    held = (
+                        f"{catalog.source.name} line {near.line} names {near.path!r}, not this "
+                        "file's path; held as not_public until a row names it exactly"
+                    )
             disclosure = folder_disclosure(rel) or default_disclosure
-            yield FileTask(file, rel, disclosure, entry, source)
+            yield FileTask(file, rel, disclosure, entry, source, raw if raw != rel else "", held)
+
+
+def _describes_catalog(file: Path, catalog: Catalog) -> bool:
+    """A README beside the catalog CSV describes the archive; it is not one of its documents
+    (``samples/README.md``: without this every demo run reported it as skipped)."""
+    return file.name.upper().startswith("README") and file.parent.resolve() == (
+        catalog.source.resolve().parent
+    )
 
 
 def map_files(

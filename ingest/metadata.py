@@ -93,6 +93,7 @@ def derive_meta(
         or _iso(history.get("date", ""))
         or header_date(header)
         or signature_date(nonempty)
+        or title_year_date(doc_title)
     )
     publish = (
         parse_date(_prop(props, "发布日期", "發布日期", "發佈日期"))
@@ -337,6 +338,27 @@ def signature_date(lines: Sequence[str]) -> dt.date | None:
             if found:
                 return found.date
     return None
+
+
+_TITLE_YEAR = re.compile(
+    r"((?:19|20)\d{2})\s*年度?[^年]{0,40}?(年度报告|年度報告|工作报告|工作報告|预算|預算|决算|決算)"
+)
+
+
+def title_year_date(title: str) -> dt.date | None:
+    """The date of a report whose only date is the year in its title (the last resort).
+
+    ``2008年常熟市政府信息公开工作年度报告`` and ``…2024年度部门决算`` report on that year:
+    31 December, so they sort after what happened in it. ``2019年…政府工作报告`` and
+    ``…2025年区级部门预算`` are given at the start of their year: 1 January. Without it these
+    documents had no date at all (no year facet, unsortable by date).
+    """
+    m = _TITLE_YEAR.search(title)
+    if not m:
+        return None
+    year = int(m.group(1))
+    looking_back = m.group(2) in ("年度报告", "年度報告", "决算", "決算")
+    return dt.date(year, 12, 31) if looking_back else dt.date(year, 1, 1)
 
 
 def signature_agency(lines: Sequence[str]) -> str:

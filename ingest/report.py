@@ -26,6 +26,9 @@ class IngestReport:
     formats: Counter[str] = field(default_factory=Counter)
     unchanged: int = 0  # files identical to what the index holds: nothing to do
     pruned: list[str] = field(default_factory=list)  # documents removed because files are gone
+    # Documents held at the most restrictive level whatever the folder or default said, and why.
+    held: list[IngestFailure] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # "old path → new path": old document removed
 
     def add(self, result: Document | IngestFailure) -> None:
         """Record one pipeline result."""
@@ -40,6 +43,10 @@ class IngestReport:
     def skip(self, path: str, reason: str) -> None:
         """Record a file skipped by a later stage (e.g. unchanged since the last ingest)."""
         self.skipped.append(IngestFailure(path, reason, skipped=True))
+
+    def hold(self, path: str, reason: str) -> None:
+        """Record a document held back (not published) because its level was not decided."""
+        self.held.append(IngestFailure(path, reason))
 
     def fail(self, path: str, reason: str) -> None:
         """Record a failure from a later stage (e.g. the index refused the document)."""
@@ -66,8 +73,16 @@ class IngestReport:
             + (f", {self.unchanged} unchanged" if self.unchanged else "")
             + f", {len(self.skipped)} skipped, {len(self.failed)} failed"
             + (f"; {len(self.pruned)} removed (files gone)" if self.pruned else "")
+            + (f"; {len(self.held)} held back as not_public" if self.held else "")
         ]
-        for title, items in (("failed", self.failed), ("skipped", self.skipped)):
+        if self.moved:
+            lines.append("moved (the old document removed):")
+            lines.extend(f"  {item}" for item in self.moved)
+        for title, items in (
+            ("held back (not published)", self.held),
+            ("failed", self.failed),
+            ("skipped", self.skipped),
+        ):
             if items:
                 lines.append(f"{title}:")
                 lines.extend(f"  {item.path}: {item.reason}" for item in items)
@@ -82,9 +97,12 @@ class IngestReport:
             "failed": len(self.failed),
             "unchanged": self.unchanged,
             "pruned": list(self.pruned),
+            "moved": list(self.moved),
+            "held": len(self.held),
             "formats": dict(self.formats),
             "skipped_files": [asdict(item) for item in self.skipped],
             "failed_files": [asdict(item) for item in self.failed],
+            "held_files": [{"path": h.path, "reason": h.reason} for h in self.held],
         }
 
     def to_json(self, indent: int | None = 2) -> str:

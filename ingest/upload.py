@@ -60,12 +60,16 @@ def extract_upload(data: bytes, filename: str, *, max_bytes: int) -> tuple[str, 
     if not data:
         raise UnprocessableContent(f"{filename or 'the file'} is empty (0 bytes)", file=filename)
     try:
-        fmt, extracted = registry.extract(data, filename)
-    except UnsupportedFormat as exc:
-        raise UnsupportedMediaType(str(exc), file=filename) from None
+        try:
+            fmt, extracted = registry.extract(data, filename)
+        except UnsupportedFormat as exc:
+            # the same rule as a staff upload (check_upload): text under any name is text
+            if not looks_like_text(data):
+                raise UnsupportedMediaType(str(exc), file=filename) from None
+            fmt, extracted = "txt", registry.get("txt").extract(data, filename)
     except NoTextLayer as exc:
         raise UnprocessableContent(
-            f"{filename}: {exc}; an image-only scan has no text to compare (OCR it first)",
+            f"{filename}: {exc}; an image-only scan has no text to compare",
             file=filename,
         ) from None
     except IngestError as exc:

@@ -24,6 +24,9 @@ Origin = Literal["catalog", "file"]
 CATEGORIES: tuple[str, ...] = ("政策法规", "业务文件", "工作动态", "年度报告", "其他")
 VALIDITIES: tuple[str, ...] = ("valid", "expired", "repealed")
 DISCLOSURES: tuple[str, ...] = ("public", "on_request", "not_public", "draft")
+# What a document gets when its level cannot be decided (a bad catalogue cell, a row that only
+# nearly names it, an unknown level): disclosure decisions fail closed, never to "public".
+MOST_RESTRICTIVE = "not_public"
 
 # Cell values (as catalogues and folder names state them) → canonical values.
 CATEGORY_VALUES: dict[str, str] = {c: c for c in CATEGORIES}
@@ -40,7 +43,10 @@ DISCLOSURE_VALUES: dict[str, str] = {
     "草稿": "draft", "draft": "draft",
 }  # fmt: skip
 
+TEXT_SOURCES: dict[str, str] = {"text": "text", "ocr": "ocr"}
+
 VALUE_LABELS: dict[str, dict[str, str]] = {
+    "text_source": {"text": "文本", "ocr": "扫描件识别"},
     "validity": {"valid": "有效", "expired": "已失效", "repealed": "已废止"},
     "disclosure": {
         "public": "主动公开",
@@ -116,6 +122,17 @@ FIELDS: tuple[Field, ...] = (
     Field("format", "text", "格式", origin="file", keyword=True, filter=True),
     Field("size", "int", "大小", origin="file"),
     Field("content_hash", "text", "内容摘要", origin="file", shown=False),
+    # OCR (ingest.ocr): whether the text was recognised from a scan, and how sure the engine
+    # was; staff can filter on text_source=ocr to find documents to proof-read.
+    Field(
+        "text_source", "choice", "文本来源", origin="file", choices=TEXT_SOURCES, default="text",
+        keyword=True, filter=True, staff_facet=True,
+    ),
+    Field("ocr_confidence", "float", "识别置信度", origin="file"),
+    Field("ocr_engine", "text", "识别引擎", origin="file", staff_only=True),
+    # Digest of the ingest decisions applied to the file (level, catalogue row): a change of
+    # decision makes the document's fingerprint differ, so the next ingest applies it.
+    Field("ingest_key", "text", "入库决定", origin="file", shown=False),
 )  # fmt: skip
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from model.errors import ConfigError
+from model.fields import DISCLOSURE_VALUES
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -29,13 +30,46 @@ def _int(name: str, value: str | None, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {value!r}") from None
 
 
-def _timeout(value: str | None) -> float | None:
+def _timeout(
+    value: str | None, name: str = "GOVSEARCH_PDF_TIMEOUT", default: float = 60.0
+) -> float | None:
     if value is None or value == "":
-        return 60.0
+        return default
     try:
         return float(value) or None
     except ValueError:
-        raise ConfigError(f"GOVSEARCH_PDF_TIMEOUT must be a number, got {value!r}") from None
+        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+
+
+RATE_PERIODS: dict[str, float] = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
+
+
+def parse_rate(value: str) -> tuple[int, float] | None:
+    """``"30/minute"`` → ``(30, 60.0)``; empty or ``0`` → None (no limit)."""
+    raw = value.strip().lower()
+    if raw in ("", "0", "off", "none"):
+        return None
+    count, _, period = raw.partition("/")
+    try:
+        n = int(count)
+    except ValueError:
+        n = -1
+    seconds = RATE_PERIODS.get(period.strip().rstrip("s") or "minute")
+    if n < 0 or seconds is None:
+        raise ConfigError(
+            f"GOVSEARCH_RATE_LIMIT must look like 30/minute (second, minute or hour), got {value!r}"
+        )
+    return (n, seconds) if n else None
+
+
+def _disclosure(value: str | None) -> str:
+    """GOVSEARCH_DEFAULT_DISCLOSURE as a level; an unknown level is refused, never guessed."""
+    raw = (value or "").strip() or "public"
+    found = DISCLOSURE_VALUES.get(raw) or DISCLOSURE_VALUES.get(raw.lower())
+    if found is None:
+        levels = "/".join(dict.fromkeys(DISCLOSURE_VALUES))
+        raise ConfigError(f"GOVSEARCH_DEFAULT_DISCLOSURE must be one of {levels}, got {raw!r}")
+    return found
 
 
 BACKENDS: tuple[str, ...] = ("embedded", "elasticsearch")  # opened by search_index.backends
@@ -64,11 +98,31 @@ class Settings:
     # os.pathsep); empty disables server-side ingest over the API, so a stolen staff key cannot
     # make the server read arbitrary files.
     ingest_roots: tuple[Path, ...] = ()
+    # The query log of anonymous searches (GOVSEARCH_QUERY_LOG=1): off unless opted in.
+    query_log: bool = False
+    query_log_retention_days: int = 90
+    query_log_max_rows: int = 200_000
     ingest_workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
     max_file_bytes: int = 200 * 1024 * 1024  # files over this are reported, not read
     pdf_engine: str = "pypdfium2"
     pdf_timeout: float | None = 60.0  # seconds per PDF (None: in-process, no guard)
+    # Every extraction of untrusted bytes runs in a child with these limits (ingest.bounded).
+    extract_timeout: float | None = 30.0  # seconds per non-PDF file (None: no time limit)
+    extract_memory_mb: int | None = 1024  # extra address space per file (None: no limit)
+    # Anonymous expensive work (duplicate checks, uploads): this many at once, this many
+    # waiting, beyond that 429 with Retry-After (search_api.limits).
+    heavy_concurrency: int = 1
+    heavy_queue: int = 4
+    # Per-client rate limit of the expensive endpoints, "N/second|minute|hour" ("" = none).
+    rate_limit: str = "30/minute"
     synonyms_file: Path | None = None  # extra abbreviation → official wording rules
+    # OCR of scans (ingest.ocr): on when an engine is installed; engine None = measured best;
+    # results are cached in <data_dir>/ocr-cache by file hash.
+    ocr: bool = True
+    ocr_engine: str | None = None
+    ocr_dpi: int = 200
+    ocr_page_timeout: float = 60.0  # CPU seconds per page
+    ocr_memory_mb: int = 1024
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -86,6 +140,7 @@ class Settings:
         originals = e.get("GOVSEARCH_ORIGINALS_DIR")
         raw_roots = e.get("GOVSEARCH_INGEST_ROOTS", "").split(os.pathsep)
         roots = tuple(Path(r.strip()) for r in raw_roots if r.strip())
+        parse_rate(e.get("GOVSEARCH_RATE_LIMIT", "30/minute"))  # a typo fails at start
         s = cls(
             data_dir=Path(e.get("GOVSEARCH_DATA_DIR", "govsearch-data")),
             backend=backend,
@@ -102,17 +157,45 @@ class Settings:
             kiosk_idle_seconds=_int(
                 "GOVSEARCH_KIOSK_IDLE_SECONDS", e.get("GOVSEARCH_KIOSK_IDLE_SECONDS"), 120
             ),
-            default_disclosure=e.get("GOVSEARCH_DEFAULT_DISCLOSURE", "public"),
+            default_disclosure=_disclosure(e.get("GOVSEARCH_DEFAULT_DISCLOSURE")),
             max_upload_bytes=_int(
                 "GOVSEARCH_MAX_UPLOAD_BYTES", e.get("GOVSEARCH_MAX_UPLOAD_BYTES"), 20 * 1024 * 1024
             ),
             originals_dir=Path(originals) if originals else None,
             ingest_roots=roots,
+            query_log=_bool(e.get("GOVSEARCH_QUERY_LOG")),
+            query_log_retention_days=_int(
+                "GOVSEARCH_QUERY_LOG_RETENTION_DAYS",
+                e.get("GOVSEARCH_QUERY_LOG_RETENTION_DAYS"),
+                90,
+            ),
+            query_log_max_rows=_int(
+                "GOVSEARCH_QUERY_LOG_MAX_ROWS", e.get("GOVSEARCH_QUERY_LOG_MAX_ROWS"), 200_000
+            ),
             max_file_bytes=_int("GOVSEARCH_MAX_FILE_MB", e.get("GOVSEARCH_MAX_FILE_MB"), 200)
             * 1024
             * 1024,
             pdf_engine=e.get("GOVSEARCH_PDF_ENGINE", "pypdfium2") or "pypdfium2",
             pdf_timeout=_timeout(e.get("GOVSEARCH_PDF_TIMEOUT")),
+            extract_timeout=_timeout(
+                e.get("GOVSEARCH_EXTRACT_TIMEOUT"), "GOVSEARCH_EXTRACT_TIMEOUT", 30.0
+            ),
+            extract_memory_mb=_int(
+                "GOVSEARCH_EXTRACT_MEMORY_MB", e.get("GOVSEARCH_EXTRACT_MEMORY_MB"), 1024
+            )
+            or None,
+            heavy_concurrency=max(
+                1, _int("GOVSEARCH_HEAVY_CONCURRENCY", e.get("GOVSEARCH_HEAVY_CONCURRENCY"), 1)
+            ),
+            heavy_queue=max(0, _int("GOVSEARCH_HEAVY_QUEUE", e.get("GOVSEARCH_HEAVY_QUEUE"), 4)),
+            rate_limit=e.get("GOVSEARCH_RATE_LIMIT", "30/minute"),
             synonyms_file=Path(e["GOVSEARCH_SYNONYMS"]) if e.get("GOVSEARCH_SYNONYMS") else None,
+            ocr=_bool(e.get("GOVSEARCH_OCR"), True),
+            ocr_engine=e.get("GOVSEARCH_OCR_ENGINE") or None,
+            ocr_dpi=_int("GOVSEARCH_OCR_DPI", e.get("GOVSEARCH_OCR_DPI"), 200),
+            ocr_page_timeout=float(
+                _int("GOVSEARCH_OCR_PAGE_TIMEOUT", e.get("GOVSEARCH_OCR_PAGE_TIMEOUT"), 60)
+            ),
+            ocr_memory_mb=_int("GOVSEARCH_OCR_MEMORY_MB", e.get("GOVSEARCH_OCR_MEMORY_MB"), 1024),
         )
         return replace(s, **overrides) if overrides else s  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ import hashlib
 from model.fields import FIELDS
 
 ANALYSIS = "1"
-LAYOUT = "1"  # bump when a backend changes how it lays out the same fields
+LAYOUT = "4"  # bump when a backend lays out the same fields differently (4: region, level)
 
 
 def _indexed_digest() -> str:

@@ -7,6 +7,14 @@ streams the results into the backend's bulk writer. A file whose bytes hash to w
 already holds is not even extracted. Nothing is lost: a failure is reported and leaves the
 previous version of that document in place; ``--prune`` removes only documents whose files are
 gone.
+
+What the index holds per document is a *fingerprint* of its bytes and of every decision applied
+to it (level, hold, catalogue row: ``FileTask.ingest_key``), so a reclassification with the
+bytes unchanged is applied by the next ingest. Such a document is extracted again (measured in
+README.md "Security": re-extracting is the simple path and costs what a first ingest costs; the
+changed documents of a reclassification are few). A file moved to another path of the same
+folder (into ``not_public/``, say) replaces its old document even without ``--prune``, and a
+folder whose name another ingested folder already uses never replaces that folder's documents.
 """
 
 from __future__ import annotations
@@ -20,9 +28,11 @@ from pathlib import Path
 from ingest.catalog import Catalog, load_catalog
 from ingest.files import FileTask, IngestFailure, ingest_file, map_files, tasks
 from ingest.report import IngestReport
-from model.document import Document
+from model.document import Document, StoredDocument
 from model.errors import BadRequest
 from model.fields import DISCLOSURES
+from model.ids import disk_names, fingerprint
+from pipeline.lexicon import LexiconBuilder
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.protocol import IndexedDocument
@@ -33,13 +43,14 @@ class Job:
     task: FileTask
     source: str  # absolute path of the folder given to ingest
     doc_id: str
-    known_hash: str | None  # 16 hex digits of the indexed version's sha256, if any
+    known_hash: str | None  # the indexed version's fingerprint (model.ids.fingerprint), if any
 
 
 @dataclass(frozen=True)
 class Unchanged:
     doc_id: str
     path: str
+    content_hash: str = ""
 
 
 def _sha256(path: Path) -> str:
@@ -54,8 +65,9 @@ def work(job: Job) -> IndexedDocument | IngestFailure | Unchanged:
     """One file, in a worker process: skip if unchanged, else extract and analyse."""
     if job.known_hash is not None:
         try:
-            if _sha256(job.task.file)[:16] == job.known_hash:
-                return Unchanged(job.doc_id, job.task.rel_path)
+            sha = _sha256(job.task.file)
+            if fingerprint(sha, job.task.ingest_key) == job.known_hash:
+                return Unchanged(job.doc_id, job.task.rel_path, sha)
         except OSError:
             pass  # ingest_file reports the read error
     result = ingest_file(job.task)
@@ -68,43 +80,110 @@ def work(job: Job) -> IndexedDocument | IngestFailure | Unchanged:
 
 
 def plan_jobs(
-    index: SearchIndex, paths: Sequence[Path], catalog: Catalog | None, default_disclosure: str,
+    index: SearchIndex,
+    paths: Sequence[Path],
+    catalog: Catalog | None,
+    default_disclosure: str,
     report: IngestReport,
 ) -> tuple[list[Job], dict[str, set[str]]]:
-    """A Job per file (with the indexed version's hash, to skip unchanged bytes), and the ids
-    seen per source folder (for ``--prune``)."""
+    """A Job per file (with the indexed version's fingerprint, to skip unchanged files), and the
+    ids seen per source folder (for ``--prune``). Reports documents held back, catalogue rows
+    that name no file, and files whose id a document of another live folder already has."""
     known = index.fingerprints()
+    here: dict[str, dict[str, str]] = {}
     jobs: list[Job] = []
     by_source: dict[str, set[str]] = {}
     owner: dict[str, str] = {}
+    matched: set[str] = set()
+    near: dict[str, str] = {}
     for task in tasks(paths, catalog, default_disclosure):
         source = str(task.source)
         seen = by_source.setdefault(source, set())
+        if source not in here:
+            here[source] = index.fingerprints(source)
         doc_id = task.doc_id
         if doc_id in owner:
             report.fail(task.rel_path, f"same path as {owner[doc_id]} given twice; ignored")
             continue
         owner[doc_id] = str(task.file)
         seen.add(doc_id)
+        if task.entry is not None:
+            matched.add(task.entry.path)
+        elif task.held and catalog is not None:
+            found = catalog.near(task.file, task.raw_path or task.rel_path)
+            if found is not None:
+                near.setdefault(found.path, task.rel_path)
+        if task.held_reason:
+            report.hold(task.rel_path, task.held_reason)
         jobs.append(Job(task, source, doc_id, known.get(doc_id)))
+    if catalog is not None:
+        for err in catalog.unmatched(matched, near, list(paths)):
+            report.fail(f"{catalog.source.name} line {err.line}", f"catalog: {err}")
+    others = [j.doc_id for j in jobs if j.known_hash is not None and j.doc_id not in here[j.source]]
+    if others:
+        jobs = _refuse_collisions(index, jobs, others, report)
     return jobs, by_source
 
 
+def _stored(index: SearchIndex, ids: Sequence[str]) -> Iterator[StoredDocument]:
+    """Stored documents by id, a batch at a time (their texts come along; callers need few)."""
+    for start in range(0, len(ids), 200):
+        yield from index.backend.fetch(list(ids[start : start + 200])).values()
+
+
+def _refuse_collisions(
+    index: SearchIndex, jobs: list[Job], others: list[str], report: IngestReport
+) -> list[Job]:
+    """Drop the jobs whose id a document ingested from another folder of the same name holds,
+    while that folder still exists; if it is gone the archive was moved and keeps its ids."""
+    live: dict[str, StoredDocument] = {}
+    for doc in _stored(index, others):
+        if doc.source and Path(doc.source).is_dir():
+            live[doc.id] = doc
+    moved = set(others) - set(live)
+    kept = []
+    for job in jobs:
+        other = live.get(job.doc_id)
+        if other is None:
+            # moved: written again (not skipped as unchanged) so it records its new folder
+            kept.append(dataclasses.replace(job, known_hash=None) if job.doc_id in moved else job)
+            continue
+        report.fail(
+            job.task.rel_path,
+            f"not ingested: {other.source} (another folder named {Path(job.source).name!r}) "
+            f"already has a document {other.path!r} with this id; ingest one of the two "
+            "folders under a different folder name",
+        )
+    return kept
+
+
 def run_jobs(
-    index: SearchIndex, jobs: list[Job], report: IngestReport, *, workers: int = 1,
+    index: SearchIndex,
+    jobs: list[Job],
+    report: IngestReport,
+    *,
+    workers: int = 1,
     progress: bool = False,
+    hashes: dict[str, str] | None = None,
+    lexicon: LexiconBuilder | None = None,
 ) -> list[str]:
-    """Extract, analyse and write ``jobs``; fills ``report``; returns the paths written."""
+    """Extract, analyse and write ``jobs``; fills ``report``; returns the paths written.
+    ``hashes`` (if given) receives ``content_hash → path`` of every file that is in the index."""
     written: list[str] = []
     formats: dict[str, str] = {}
+    found = hashes if hashes is not None else {}
 
     def to_write() -> Iterator[IndexedDocument]:
         for r in map_files(work, jobs, workers=workers, progress=progress):
             if isinstance(r, IndexedDocument):
                 formats[r.doc.id] = r.doc.format
+                if lexicon is not None:
+                    lexicon.add(r)
+                found[r.doc.content_hash] = r.doc.path
                 yield r
             elif isinstance(r, Unchanged):
                 report.unchanged += 1
+                found[r.content_hash] = r.path
             else:
                 report.add(r)
 
@@ -127,8 +206,12 @@ def run_ingest(
     default_disclosure: str = "public",
     workers: int = 2,
     progress: bool = False,
+    lexicon_dir: Path | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; returns the report (failures included, never raised)."""
+    """Ingest files and folders; returns the report (failures included, never raised).
+
+    With ``lexicon_dir`` (the data folder), the short forms the documents define and the
+    corpus vocabulary are merged into ``<lexicon_dir>/lexicon`` (:mod:`pipeline.lexicon`)."""
     if default_disclosure not in DISCLOSURES:
         raise BadRequest(f"disclosure must be one of {', '.join(DISCLOSURES)}")
     report = IngestReport()
@@ -137,11 +220,41 @@ def run_ingest(
         for err in cat.errors:
             report.fail(f"{cat.source.name} line {err.line}", f"catalog: {err}")
     jobs, by_source = plan_jobs(index, paths, cat, default_disclosure, report)
-    run_jobs(index, jobs, report, workers=workers, progress=progress)
-    if prune:
-        for source, seen in by_source.items():
-            stale = set(index.fingerprints(source)) - seen
+    lexicon = LexiconBuilder() if lexicon_dir is not None else None
+    hashes: dict[str, str] = {}
+    run_jobs(
+        index, jobs, report, workers=workers, progress=progress, hashes=hashes, lexicon=lexicon
+    )
+    if lexicon is not None and lexicon_dir is not None:
+        lexicon.write(lexicon_dir)
+    for source, seen in by_source.items():
+        stale = sorted(set(index.fingerprints(source)) - seen)
+        if prune:
             if stale:
-                index.delete(sorted(stale))
-                report.pruned.extend(sorted(stale))
+                index.delete(stale)
+                report.pruned.extend(stale)
+        elif stale and hashes:
+            _remove_moved(index, Path(source), stale, hashes, report)
     return report
+
+
+def _remove_moved(
+    index: SearchIndex,
+    source: Path,
+    stale: list[str],
+    hashes: dict[str, str],
+    report: IngestReport,
+) -> None:
+    """Remove documents whose file is gone while the same bytes were ingested at another path
+    of the same folder: the file moved (into ``not_public/``, say), and its old document, with
+    the old path's level, must not stay behind until someone remembers ``--prune``."""
+    moved = []
+    for doc in _stored(index, stale):
+        new = hashes.get(doc.content_hash)
+        gone = not any((source / name).exists() for name in disk_names(doc.path))
+        if new is None or new == doc.path or not gone:
+            continue
+        moved.append(doc.id)
+        report.moved.append(f"{doc.path} → {new}")
+    if moved:
+        index.delete(moved)

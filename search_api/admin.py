@@ -49,6 +49,7 @@ from model.settings import Settings
 from model.viewer import STAFF
 from pipeline.run import Job, run_ingest, run_jobs
 from search_api.deps import IndexDep, SettingsDep, require_staff
+from search_api.limits import heavy_gate
 from search_api.models import (
     DeleteResponse,
     ErrorResponse,
@@ -57,6 +58,7 @@ from search_api.models import (
     ReindexResponse,
     UploadResponse,
 )
+from search_index import citizen_words
 from search_index.index import SearchIndex
 
 MAX_FILES = 20  # per upload request
@@ -202,7 +204,8 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         stored.append((target, disclosure, values))
         shown[target] = (name, fmt, len(data))
     try:
-        report, written = await run_in_threadpool(ingest_stored, index, folder, stored)
+        async with heavy_gate(request).slot():
+            report, written = await run_in_threadpool(ingest_stored, index, folder, stored)
     except BaseException:  # e.g. 409 while a CLI ingest holds the writer: keep no orphans
         for target in shown:
             (folder / target).unlink(missing_ok=True)
@@ -302,7 +305,9 @@ def ingest_paths(body: IngestRequest, index: IndexDep, settings: SettingsDep) ->
         prune=body.prune,
         default_disclosure=body.disclosure or settings.default_disclosure,
         workers=1,
+        lexicon_dir=settings.data_dir,
     )
+    citizen_words.load_lexicon(settings.data_dir)
     return {"report": report.to_dict()}
 
 

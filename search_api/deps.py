@@ -9,12 +9,17 @@ from fastapi import Depends, Request
 from model.errors import Unauthorized
 from model.settings import Settings
 from model.viewer import ANONYMOUS, Viewer
-from search_api.keys import KeyStore
+from reports.office import Reports
+from search_api.keys_elastic import Keys
 from search_index.index import SearchIndex
 
 
 def get_index(request: Request) -> SearchIndex:
     return request.app.state.index
+
+
+def get_reports(request: Request) -> Reports:
+    return request.app.state.reports
 
 
 def get_settings(request: Request) -> Settings:
@@ -33,7 +38,7 @@ def get_viewer(request: Request) -> Viewer:
     presented = _presented_key(request)
     if not presented:
         return ANONYMOUS
-    keys: KeyStore = request.app.state.keys
+    keys: Keys = request.app.state.keys
     info = keys.verify(presented)
     if info is None:
         raise Unauthorized("invalid or revoked API key")
@@ -50,3 +55,4 @@ IndexDep = Annotated[SearchIndex, Depends(get_index)]
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 StaffDep = Annotated[Viewer, Depends(require_staff)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ReportsDep = Annotated[Reports, Depends(get_reports)]

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi import Path as P
 from fastapi import Query as Q
 
-from search_api.deps import IndexDep, ViewerDep
+from search_api.deps import IndexDep, ReportsDep, ViewerDep
 from search_api.models import DocumentResponse, ErrorResponse
 from search_index.highlight import highlight_all
 
@@ -23,10 +23,15 @@ router = APIRouter(prefix="/api", tags=["documents"])
 def get_document(
     index: IndexDep,
     viewer: ViewerDep,
+    reports: ReportsDep,
     doc_id: Annotated[str, P(max_length=64)],
     q: Annotated[str, Q(max_length=500, description="highlight these query terms")] = "",
+    lt: Annotated[
+        str | None, Q(max_length=32, description="the log_token of the search it was found by")
+    ] = None,
 ) -> dict:
     doc = index.get(doc_id, viewer)
+    reports.opened(lt, viewer)
     body = doc.metadata()
     body["text"] = doc.text
     if q:

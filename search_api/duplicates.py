@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncGenerator
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
@@ -30,7 +31,8 @@ from duplicates.check import (
 )
 from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
 from search_api.deps import IndexDep, SettingsDep, ViewerDep
-from search_api.models import ErrorResponse
+from search_api.limits import count_request, heavy_gate
+from search_api.models import CopyRef, ErrorResponse
 
 router = APIRouter(prefix="/api", tags=["duplicates"])
 
@@ -71,7 +73,7 @@ class PassageCounts(BaseModel):
 
 
 class DuplicateDiff(BaseModel):
-    summary: str = Field(examples=["differs only in dates: 2023年3月1日 → 2024年3月1日"])
+    summary: str = Field(examples=["只有日期不同：2023年3月1日 → 2024年3月1日（这份文件 → 草稿）"])
     only_facts_changed: bool = Field(
         description="the texts differ only in dates/numbers/amounts/文号: a new edition, "
         "not a copy"
@@ -100,6 +102,9 @@ class DuplicateCandidate(BaseModel):
     label: str
     summary: str
     diff: DuplicateDiff | None = Field(description="null when the texts are unrelated")
+    copies: list[CopyRef] = Field(
+        default_factory=list, description="other documents with exactly this text: one candidate"
+    )
 
 
 class DraftInfo(BaseModel):
@@ -136,7 +141,7 @@ _REQUEST_BODY = {
     },
 }
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (400, 401, 413, 415, 422, 503)
+    code: {"model": ErrorResponse} for code in (400, 401, 413, 415, 422, 429, 503)
 }
 
 
@@ -161,8 +166,19 @@ async def _once(data: bytes) -> AsyncGenerator[bytes, None]:
     yield data
 
 
-async def read_draft(request: Request, max_bytes: int) -> tuple[Draft, str]:
-    """The draft of a JSON or multipart request, or a 4xx error saying what is wrong."""
+@dataclass(frozen=True)
+class DraftFile:
+    """An uploaded draft not yet parsed: parsing is the expensive part, run under the gate."""
+
+    data: bytes
+    filename: str
+    title: str
+    doc_number: str
+
+
+async def read_request(request: Request, max_bytes: int) -> Draft | DraftFile:
+    """The pasted draft or the uploaded file of a JSON or multipart request (body read with a
+    hard cap), or a 4xx error saying what is wrong. Files are parsed later, by :func:`parse`."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "application/json":
         body = await _read_capped(request, max_bytes)
@@ -175,11 +191,13 @@ async def read_draft(request: Request, max_bytes: int) -> tuple[Draft, str]:
             raise BadRequest(
                 f'expected a JSON object {{"text": "…"}} (title, doc_number optional): {problems}'
             ) from None
+        except RecursionError:
+            raise BadRequest("the body is not a JSON object: nested too deeply") from None
         except ValueError as exc:
             raise BadRequest(f"the body is not valid JSON: {exc}") from None
         if not req.text.strip():
             raise UnprocessableContent("the text is empty: paste the draft's text")
-        return Draft(req.text, req.title, req.doc_number), "json"
+        return Draft(req.text, req.title, req.doc_number)
     if ctype == "multipart/form-data":
         body = await _read_capped(request, max_bytes + _MULTIPART_OVERHEAD)
         try:
@@ -194,18 +212,30 @@ async def read_draft(request: Request, max_bytes: int) -> tuple[Draft, str]:
             title, number = form.get("title", ""), form.get("doc_number", "")
         finally:
             await form.close()
-        return await run_in_threadpool(
-            draft_from_file,
+        return DraftFile(
             data,
             upload.filename or "",
-            max_bytes=max_bytes,
-            title=title if isinstance(title, str) else "",
-            doc_number=number if isinstance(number, str) else "",
+            title if isinstance(title, str) else "",
+            number if isinstance(number, str) else "",
         )
     raise UnsupportedMediaType(
         "send the draft as application/json {\"text\": …} or as multipart/form-data with a "
         f"'file' part; got {ctype or 'no content type'}",
         content_type=ctype,
+    )
+
+
+async def parse(sent: Draft | DraftFile, max_bytes: int) -> tuple[Draft, str]:
+    """``(draft, format)``: a pasted draft as it is, a file through the bounded extractors."""
+    if isinstance(sent, Draft):
+        return sent, "json"
+    return await run_in_threadpool(
+        draft_from_file,
+        sent.data,
+        sent.filename,
+        max_bytes=max_bytes,
+        title=sent.title,
+        doc_number=sent.doc_number,
     )
 
 
@@ -228,10 +258,13 @@ async def check_duplicates(
     ] = DEFAULT_THRESHOLD,
     limit: Annotated[int, Q(ge=1, le=MAX_LIMIT, description="at most this many")] = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
-    draft, fmt = await read_draft(request, settings.max_upload_bytes)
-    result = await run_in_threadpool(
-        check, index, draft, viewer=viewer, threshold=threshold, limit=limit
-    )
+    count_request(request, viewer.staff)
+    sent = await read_request(request, settings.max_upload_bytes)
+    async with heavy_gate(request).slot():
+        draft, fmt = await parse(sent, settings.max_upload_bytes)
+        result = await run_in_threadpool(
+            check, index, draft, viewer=viewer, threshold=threshold, limit=limit
+        )
     body = result.to_dict()
     body["draft"]["format"] = fmt
     return body

@@ -23,6 +23,7 @@ STATUS: dict[str, int] = {
     "payload_too_large": 413,
     "unsupported_media_type": 415,
     "unprocessable_content": 422,
+    "calendar_unknown": 422,
     "too_many_requests": 429,
     "configuration_error": 500,
     "internal_error": 500,
@@ -81,6 +82,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_json(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(_: Request, exc: RecursionError) -> JSONResponse:
+        # e.g. a JSON body of 100,000 "[" parsed by FastAPI before any route code runs
+        return error_json(400, "bad_request", "the request body is nested too deeply")
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

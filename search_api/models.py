@@ -40,10 +40,23 @@ def _document_fields() -> dict[str, Any]:
 DocumentMeta = create_model("DocumentMeta", **_document_fields())  # type: ignore[call-overload]
 
 
+class CopyRef(BaseModel):
+    """Another document with exactly the same normalised text (one result stands for all)."""
+
+    id: str
+    path: str
+    format: str
+    agency: str
+
+
 class SearchHit(DocumentMeta):
     score: float
     snippet: str = Field(description="HTML-escaped text with <mark> around matches")
     title_html: str
+    copies: list[CopyRef] = Field(
+        default_factory=list, description="other documents with the same text (other formats, "
+        "folders or agencies' postings): they are not separate results",
+    )
 
 
 class FacetCount(BaseModel):
@@ -56,6 +69,12 @@ class FieldScope(BaseModel):
     text: str
 
 
+class Expansion(BaseModel):
+    word: str
+    other: str
+    source: str
+
+
 class Understood(BaseModel):
     normalized: str
     converted_script: bool
@@ -64,11 +83,18 @@ class Understood(BaseModel):
     phrases: list[str]
     excluded: list[str]
     synonyms: dict[str, list[str]]
+    expansions: list[Expansion] = Field(
+        default=[], description="other wordings also searched (mined from the corpus, "
+        "thesaurus, cross-strait), each weighing less than the typed word"
+    )
     doc_numbers: list[str]
     fields: list[FieldScope]
     min_should_match: int
     pinyin: list[str] = Field(
         default=[], description="letters also searched as pinyin / initials of titles and key terms"
+    )
+    pinyin_words: dict[str, list[str]] = Field(
+        default={}, description="letters → the Chinese words of the index they were searched as"
     )
 
 
@@ -80,6 +106,11 @@ class SearchResponse(BaseModel):
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]]
     understood: Understood
+    log_token: str | None = Field(
+        default=None,
+        description="when the query log is on: pass it as lt= when opening a result, so the "
+        "log knows this search's results were opened (no personal data is kept)",
+    )
 
 
 class DocumentResponse(DocumentMeta):
@@ -106,6 +137,14 @@ class SuggestResponse(BaseModel):
     suggestions: list[str]
 
 
+class PinyinResponse(BaseModel):
+    q: str
+    words: list[str] = Field(
+        description="Chinese words of public documents the letters can stand for (full pinyin, "
+        "initials, the last syllable half typed), most documents first"
+    )
+
+
 # -- staff endpoints (search_api.admin) ----------------------------------------------------
 class IngestFailureModel(BaseModel):
     path: str
@@ -122,9 +161,14 @@ class IngestReportModel(BaseModel):
     failed: int
     unchanged: int
     pruned: list[str]
+    moved: list[str] = Field(
+        default_factory=list, description="'old path → new path': files moved, old copy removed"
+    )
+    held: int = Field(0, description="documents held at not_public: their level was undecided")
     formats: dict[str, int]
     skipped_files: list[IngestFailureModel]
     failed_files: list[IngestFailureModel]
+    held_files: list[IngestFailureModel] = Field(default_factory=list)
 
 
 class UploadedDocument(BaseModel):

@@ -1,4 +1,5 @@
-"""``GET /api/search`` and ``GET /api/suggest``: thin routes over :class:`SearchIndex`."""
+"""``GET /api/search``, ``GET /api/suggest`` and ``GET /api/pinyin``: thin routes over
+:class:`SearchIndex`."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from pydantic import Field
 
 from model.errors import BadRequest
 from model.viewer import Viewer
-from search_api.deps import IndexDep, ViewerDep
-from search_api.models import ErrorResponse, SearchResponse, SuggestResponse
+from search_api.deps import IndexDep, ReportsDep, ViewerDep
+from search_api.models import ErrorResponse, PinyinResponse, SearchResponse, SuggestResponse
 from search_index.request import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Query
 
 router = APIRouter(prefix="/api", tags=["search"])
@@ -70,6 +71,7 @@ def build_query(
 def search(
     index: IndexDep,
     viewer: ViewerDep,
+    reports: ReportsDep,
     q: Annotated[str, Q(max_length=MAX_QUERY_CHARS, description="query (see README)")] = "",
     page: Annotated[int, Q(ge=1, le=10_000)] = 1,
     size: Annotated[int, Q(ge=1, le=MAX_PAGE_SIZE)] = 10,
@@ -92,7 +94,12 @@ def search(
     # Serialised directly: the dict already has the SearchResponse shape (schemathesis checks it
     # against the schema in tests/security), and validating it again through pydantic cost
     # ~1 ms per request at 100k documents.
-    return JSONResponse(index.search(query).to_dict())
+    result = index.search(query)
+    body = result.to_dict()
+    token = reports.searched(query, result)
+    if token:
+        body["log_token"] = token
+    return JSONResponse(body)
 
 
 @router.get("/suggest", response_model=SuggestResponse, responses=ERRORS)
@@ -103,3 +110,14 @@ def suggest(
     limit: Annotated[int, Q(ge=1, le=20)] = 8,
 ) -> dict:
     return {"q": q, "suggestions": index.suggest(q, viewer, limit)}
+
+
+@router.get("/pinyin", response_model=PinyinResponse, responses=ERRORS)
+def pinyin(
+    index: IndexDep,
+    q: Annotated[str, Q(max_length=60)] = "",
+    limit: Annotated[int, Q(ge=1, le=30)] = 10,
+) -> dict:
+    """The kiosk's input method: candidate words for the pinyin typed so far (``shebao`` →
+    社保…, ``zwgk`` → 政务公开), drawn from the words of public documents only."""
+    return {"q": q, "words": index.pinyin(q, limit)}

@@ -13,12 +13,20 @@ router = APIRouter(prefix="/api", tags=["system"])
 
 
 @router.get("/health", response_model=HealthResponse, responses={503: {"model": HealthResponse}})
-def health(index: IndexDep):
+def health(index: IndexDep, viewer: ViewerDep):
+    """Up or down. Anonymous callers learn only that (and the backend's kind): the count of
+    all documents would tell them how many are hidden, and paths and cluster URLs are the
+    deployment's business. Staff see everything the backend reports."""
     try:
         state = index.backend.health()
+        if "documents" in state:  # what the caller may see, as /api/stats counts it
+            state["documents"] = index.count(viewer)
     except GovSearchError as exc:
-        return JSONResponse({"status": "unavailable", "backend": {"error": exc.message}}, 503)
+        detail = {"error": exc.message} if viewer.staff else {"error": "backend unavailable"}
+        return JSONResponse({"status": "unavailable", "backend": detail}, 503)
     ok = state.get("status") in ("ok", "green", "yellow")
+    if not viewer.staff:
+        state = {"backend": state.get("backend", ""), "status": state.get("status", "")}
     body = {"status": "ok" if ok else "unavailable", "backend": state}
     return body if ok else JSONResponse(body, 503)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from model.errors import ConfigError
+from model.errors import ConfigError, NotFound
 from model.settings import BACKENDS, Settings
 from search_index.index import SearchIndex
 from search_index.protocol import Backend
@@ -40,5 +40,17 @@ def open_backend(settings: Settings, *, allow_stale: bool = False) -> Backend:
     return opener(settings, allow_stale)
 
 
-def open_index(settings: Settings) -> SearchIndex:
+def open_index(settings: Settings, *, create: bool = True) -> SearchIndex:
+    """The index of ``settings``; with ``create=False`` a data folder holding no embedded index
+    is refused instead of quietly becoming an empty one (a mistyped ``--data-dir`` would
+    otherwise answer every search with "0 documents")."""
+    if not create and settings.backend == "embedded":
+        from search_index.embedded import index_exists
+
+        if not index_exists(settings.data_dir):
+            raise NotFound(
+                f"no index in {settings.data_dir}: check --data-dir / GOVSEARCH_DATA_DIR, or "
+                f"create one with `govsearch --data-dir {settings.data_dir} ingest PATH…`",
+                path=str(settings.data_dir),
+            )
     return SearchIndex(open_backend(settings))

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, TransportError, helpers
 from tqdm import tqdm
 
 from model.document import StoredDocument, document_from_stored, from_stored
@@ -36,10 +36,13 @@ from model.errors import (
     GovSearchError,
     NotSupported,
 )
+from model.ids import fingerprint
 from model.version import version_tag
 from search_index.elastic_dsl import (
+    WORD_TERM_FIELDS,
     failure_reason,
     full_query,
+    lucene_literal,
     mappings,
     schema_meta,
     short_hash,
@@ -53,6 +56,10 @@ from search_index.tree import Plan
 # Bulk items and whole requests answered with these are retried with backoff: 429 is the
 # cluster shedding load, 5xx a node or shard momentarily unavailable.
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+# Any other request (a search, a fetch) is retried by the client on the next node for these:
+# a gateway error, a node shutting down or a shard without a live copy, a dropped connection.
+CLIENT_RETRY_STATUSES = (502, 503, 504)
+_TERMS_PAGE = 10_000  # composite aggregation page (the default search.max_buckets is 65,536)
 _PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,100}")
 
 
@@ -65,6 +72,12 @@ def _redact(url: str) -> str:
             netloc += f":{parts.port}"
         return urlunsplit(parts._replace(netloc=netloc))
     return url
+
+
+def _error_type(exc: ApiError) -> str:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    err = body.get("error")
+    return str(err.get("type", "")) if isinstance(err, dict) else ""
 
 
 def _api_reason(exc: ApiError) -> str:
@@ -99,6 +112,9 @@ class ElasticsearchIndex:
         max_retries: int = 5,
         initial_backoff: float = 0.5,
         max_backoff: float = 30.0,
+        client_retries: int = 3,
+        refresh_interval: str = "1s",
+        bulk_refresh_interval: str | None = "-1",
         allow_stale: bool = False,
         client: Elasticsearch | None = None,
     ) -> None:
@@ -106,7 +122,10 @@ class ElasticsearchIndex:
 
         ``allow_stale`` opens an index built by another schema/analysis version, which is only
         useful to :meth:`reindex` it; ``client`` replaces the client built from the URLs (tests
-        inject network faults through it).
+        inject network faults through it). ``client_retries`` is how many other nodes a failed
+        search or fetch is tried on. ``bulk_refresh_interval`` is the index's refresh interval
+        while a write of more than one bulk chunk runs (``None`` leaves it alone); it is set
+        back to ``refresh_interval`` afterwards (see :meth:`write`).
         """
         self.urls = tuple(urls)
         self.shown_urls = ", ".join(_redact(u) for u in self.urls)
@@ -117,6 +136,8 @@ class ElasticsearchIndex:
             )
         self.alias = index_prefix
         self.shards, self.replicas, self.timeout = shards, replicas, timeout
+        self.refresh_interval, self.bulk_refresh_interval = refresh_interval, bulk_refresh_interval
+        self.index_shards = shards  # of the open index, read by _open
         self.chunk_docs, self.chunk_bytes = max(1, chunk_docs), chunk_bytes
         self.max_retries, self.initial_backoff, self.max_backoff = (
             max_retries,
@@ -132,8 +153,11 @@ class ElasticsearchIndex:
                     verify_certs=verify_certs,
                     ca_certs=ca_file or None,
                     request_timeout=timeout,
-                    max_retries=2,
-                    retry_on_timeout=False,  # a hung cluster costs one timeout, not three
+                    max_retries=max(0, client_retries),
+                    retry_on_status=CLIENT_RETRY_STATUSES,
+                    # with one URL a hung cluster costs one timeout, not three; with several, a
+                    # hung node is one of them and the next may answer
+                    retry_on_timeout=len(self.urls) > 1,
                 )
             except ValueError as exc:
                 raise ConfigError(f"bad Elasticsearch URL {self.shown_urls}: {exc}") from exc
@@ -203,11 +227,15 @@ class ElasticsearchIndex:
         stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
         return f"{self.alias}-{version_tag()}-{stamp}-{secrets.token_hex(3)}"
 
+    def _first_name(self) -> str:
+        """The name of the first index under the alias, the same in every process."""
+        return f"{self.alias}-{version_tag()}-first"
+
     def _index_settings(self, building: bool = False) -> dict[str, Any]:
         return {
             "number_of_shards": self.shards,
             "number_of_replicas": 0 if building else self.replicas,
-            "refresh_interval": "-1" if building else "1s",
+            "refresh_interval": "-1" if building else self.refresh_interval,
         }
 
     def _resolve(self) -> list[str]:
@@ -228,17 +256,31 @@ class ElasticsearchIndex:
         with self._guard("open the index"):
             names = self._resolve()
             if not names:
-                name = self._new_name()
-                self.es.indices.create(
-                    index=name,
-                    mappings=mappings(),
-                    settings=self._index_settings(),
-                    aliases={self.alias: {}},
-                )
+                # Every process that finds no index creates the same name: index creation is
+                # atomic, so exactly one succeeds and the others find it (two `govsearch
+                # ingest` started together on an empty cluster each made their own index and
+                # then failed with "alias points to 2 indexes" when names were random).
+                name = self._first_name()
+                try:
+                    # creation waits for the primaries, which a busy cluster can take a while
+                    # to start: a generous timeout, so the client does not retry it
+                    self.es.options(request_timeout=max(self.timeout, 60.0)).indices.create(
+                        index=name,
+                        mappings=mappings(),
+                        settings=self._index_settings(),
+                        aliases={self.alias: {}},
+                    )
+                except ApiError as exc:
+                    # another process (or our own create, retried after a timeout) made it
+                    if _error_type(exc) != "resource_already_exists_exception":
+                        raise
                 names = self._resolve()
-                if len(names) > 1 and name != names[0]:  # another process created one at once
-                    self.es.indices.delete(index=name)
-                    names = self._resolve()
+                if not names:
+                    raise Conflict(
+                        f"index '{name}' exists on Elasticsearch at {self.shown_urls} without the "
+                        f"alias '{self.alias}'; delete it or add the alias",
+                        index=name,
+                    )
             if len(names) != 1:
                 raise Conflict(
                     f"alias '{self.alias}' points to {len(names)} indexes ({', '.join(names)}); "
@@ -246,7 +288,18 @@ class ElasticsearchIndex:
                     indexes=names,
                 )
             name = names[0]
+            # A new index answers searches only once its primaries have started, which a
+            # loaded cluster may not have done when the create returns, nor when another
+            # process finds the index just made (seen: "all shards failed" listing
+            # fingerprints). Instant on a settled index; 408 after 50 s: go on, a search then
+            # says what is wrong.
+            self.es.options(
+                request_timeout=max(self.timeout, 60.0), ignore_status=408
+            ).cluster.health(index=name, wait_for_status="yellow", timeout="50s")
             found = self.es.indices.get_mapping(index=name)[name]["mappings"].get("_meta", {})
+            # searches use the layout the index has, whoever created it with what settings
+            shards = self.es.indices.get_settings(index=name, name="index.number_of_shards")
+            self.index_shards = int(shards[name]["settings"]["index"]["number_of_shards"])
         built = found.get("govsearch")
         if built != schema_meta() and not allow_stale:
             raise Conflict(
@@ -350,20 +403,47 @@ class ElasticsearchIndex:
     def write(self, docs: Iterable[IndexedDocument]) -> Iterator[WriteResult]:
         """Upsert by id in chunks, one result per document (a failed one carries the reason);
         refreshed at the end, even when the consumer stops early, so writes become visible
-        like a tantivy commit."""
-        wrote = finished = False
+        like a tantivy commit.
+
+        From the second chunk on (a bulk load, not an upload) the index stops refreshing
+        every second until the load ends: each refresh writes a new segment that merges then
+        rewrite (``bench/cluster.py`` measures the difference). It is restored to the
+        configured interval, not to what was found, so two loads running at once cannot leave
+        it switched off; the final explicit refresh makes everything visible either way.
+        """
+        wrote = finished = relaxed = False
         try:
-            for result in self._bulk(docs, self.alias):
-                wrote = wrote or result.ok
-                yield result
+            for n, chunk in enumerate(self._chunks(docs)):
+                if n == 1 and self.bulk_refresh_interval is not None:
+                    relaxed = self._set_refresh_interval(self.bulk_refresh_interval)
+                for result in self._bulk_chunk(chunk, self.alias):
+                    wrote = wrote or result.ok
+                    yield result
             finished = True
         finally:
-            if wrote:
-                try:
+            try:
+                if relaxed and not self._set_refresh_interval(self.refresh_interval) and finished:
+                    raise BackendUnavailable(
+                        f"could not restore refresh_interval={self.refresh_interval} on "
+                        f"'{self.alias}' at {self.shown_urls}; set it by hand",
+                        url=self.shown_urls,
+                    )
+                if wrote:
                     self._refresh(self.alias)
-                except BackendUnavailable:
-                    if finished:  # otherwise an error is already on its way: do not mask it
-                        raise
+            except BackendUnavailable:
+                if finished:  # otherwise an error is already on its way: do not mask it
+                    raise
+
+    def _set_refresh_interval(self, value: str) -> bool:
+        """Set the index's refresh interval; False if the cluster refused or did not answer
+        (a key without the manage privilege still loads, only slower)."""
+        try:
+            self.es.indices.put_settings(
+                index=self.alias, settings={"index": {"refresh_interval": value}}
+            )
+        except (ApiError, TransportError):
+            return False
+        return True
 
     def _stream_bulk(self, actions: Any, **options: Any) -> Iterator[tuple[bool, dict[str, Any]]]:
         """``streaming_bulk`` with this index's retry policy; a result per action, never raising
@@ -429,23 +509,37 @@ class ElasticsearchIndex:
                 track_scores=False,
                 source=False,
                 aggs=aggs or None,
-                search_type="dfs_query_then_fetch" if self.shards > 1 else None,
+                search_type="dfs_query_then_fetch" if self.index_shards > 1 else None,
+                # a shard with no live copy must fail the search (503, retried by the client),
+                # never quietly drop that shard's documents from the answer
+                allow_partial_search_results=False,
             )
         hits = tuple(
             BackendHit(h["_id"], float(h["_score"] or 0.0) if not order else 0.0)
             for h in res["hits"]["hits"]
         )
         total = int(res["hits"]["total"]["value"])
-        facet_values: dict[str, tuple[tuple[str, int], ...]] = {}
-        if total:  # like embedded: no facets at all for an empty result
-            raw = res.get("aggregations") or {}
-            for f in wanted:
-                facet_values[f] = tuple(
-                    (str(b["key"]), int(b["doc_count"]))
-                    for b in raw.get(f, {}).get("buckets", [])
-                    if b["key"] not in ("", 0)
-                )
+        # like embedded: every facet asked for is there, empty for an empty result
+        raw = (res.get("aggregations") or {}) if total else {}
+        facet_values: dict[str, tuple[tuple[str, int], ...]] = {
+            f: tuple(
+                (str(b["key"]), int(b["doc_count"]))
+                for b in raw.get(f, {}).get("buckets", [])
+                if b["key"] not in ("", 0)
+            )
+            for f in wanted
+        }
         return BackendResult(total=total, hits=hits, facets=facet_values)
+
+    def copy_groups(self, plan: Plan, limit: int = 10_000) -> dict[str, int]:
+        # shard_size covers every key of a shard, so counts stay exact with several shards
+        agg = {"terms": {"field": "content_key", "size": limit, "min_doc_count": 2,
+                         "shard_size": 1 << 20}}
+        with self._guard("search"):
+            res = self.es.search(index=self.alias, query=full_query(plan), size=0,
+                                 track_total_hits=False, aggs={"g": agg})
+        buckets = (res.get("aggregations") or {}).get("g", {}).get("buckets", [])
+        return {str(b["key"]): int(b["doc_count"]) for b in buckets if b["key"]}
 
     def _sources(self, ids: list[str], fields: list[str]) -> dict[str, dict[str, Any]]:
         ids = list(dict.fromkeys(ids))
@@ -468,15 +562,34 @@ class ElasticsearchIndex:
         query = {"term": {"source": source}} if source is not None else {"match_all": {}}
         with self._guard("list fingerprints"):
             return {
-                h["_source"]["id"]: short_hash(h["_source"]["meta"].get("content_hash", ""))
+                h["_source"]["id"]: short_hash(
+                    fingerprint(
+                        h["_source"]["meta"].get("content_hash", ""),
+                        h["_source"]["meta"].get("ingest_key", ""),
+                    )
+                )
                 for h in helpers.scan(
                     self.es,
                     index=self.alias,
-                    query={"query": query, "_source": ["id", "meta.content_hash"]},
+                    query={
+                        "query": query,
+                        "_source": ["id", "meta.content_hash", "meta.ingest_key"],
+                    },
                     size=2000,
                     scroll="2m",
                 )
             }
+
+    def catalog(self) -> Iterator[StoredDocument]:
+        with self._guard("list the catalogue"):
+            for h in helpers.scan(
+                self.es,
+                index=self.alias,
+                query={"query": {"match_all": {}}, "_source": ["meta"]},
+                size=2000,
+                scroll="2m",
+            ):
+                yield from_stored(h["_source"]["meta"], "")
 
     def count(self) -> int:
         with self._guard("count documents"):
@@ -517,8 +630,54 @@ class ElasticsearchIndex:
         except (TransportError, ApiError, GovSearchError):
             pass  # the cluster is gone; the error being raised says so
 
-    def terms(self, field: str, prefix: str, plan: Plan, limit: int = 10) -> list[tuple[str, int]]:
-        raise NotSupported("Elasticsearch suggestions are titles only (no term dictionary walk)")
+    def terms(
+        self, field: str, prefix: str, plan: Plan, limit: int | None = 10
+    ) -> list[tuple[str, int]]:
+        """Terms of a word field (``fielddata`` on: :data:`WORD_TERM_FIELDS`) in documents
+        matching ``plan``: a terms aggregation for a prefix and a limit, pages of a composite
+        aggregation for the whole dictionary (the pinyin lexicon)."""
+        if field not in WORD_TERM_FIELDS:
+            raise NotSupported(f"no term dictionary walk for {field!r} on Elasticsearch")
+        query = full_query(plan)
+        out: list[tuple[str, int]] = []
+        with self._guard("list terms"):
+            try:
+                if limit is not None:
+                    agg: dict[str, Any] = {"field": field, "size": max(1, limit)}
+                    if prefix:
+                        agg["include"] = lucene_literal(prefix) + ".*"
+                    res = self.es.search(
+                        index=self.alias, query=query, size=0, aggs={"t": {"terms": agg}}
+                    )
+                    buckets = res["aggregations"]["t"]["buckets"]
+                    return [(str(b["key"]), int(b["doc_count"])) for b in buckets]
+                after: dict[str, Any] | None = None
+                while True:
+                    comp: dict[str, Any] = {
+                        "size": _TERMS_PAGE,
+                        "sources": [{"t": {"terms": {"field": field}}}],
+                    }
+                    if after:
+                        comp["after"] = after
+                    res = self.es.search(
+                        index=self.alias, query=query, size=0, aggs={"c": {"composite": comp}}
+                    )
+                    page = res["aggregations"]["c"]
+                    out += [
+                        (str(b["key"]["t"]), int(b["doc_count"]))
+                        for b in page["buckets"]
+                        if str(b["key"]["t"]).startswith(prefix)
+                    ]
+                    after = page.get("after_key")
+                    if not page["buckets"] or not after:
+                        break
+            except BadRequestError as exc:  # an index made before fielddata was switched on
+                raise NotSupported(
+                    f"the index cannot list the terms of {field} ({_api_reason(exc)}); rebuild it "
+                    "with `govsearch reindex`"
+                ) from exc
+        out.sort(key=lambda tc: (-tc[1], tc[0]))
+        return out
 
     def reindex(self, progress: bool = False) -> dict[str, Any]:
         """Rebuild into a new physical index from the stored ``_source``, then switch the alias.
@@ -588,7 +747,7 @@ class ElasticsearchIndex:
             raise
         with self._guard("delete the old index"):
             self.es.indices.delete(index=old)
-        self.physical = new
+        self.physical, self.index_shards = new, self.shards
         return {
             "backend": self.name,
             "old_index": old,

@@ -36,6 +36,14 @@ def schema_meta() -> dict[str, str]:
     return dict(INDEX_VERSION)
 
 
+WORD_TERM_FIELDS = ("title_w", "body_w")
+
+
+def lucene_literal(text: str) -> str:
+    """``text`` as a Lucene regular expression matching exactly it."""
+    return "".join(c if c.isalnum() else "\\" + c for c in text)
+
+
 def mappings() -> dict[str, Any]:
     """Token fields analysed by ``whitespace`` (positions kept for phrases), exact keywords, int
     dates; display data only in ``_source``. Token fields are left out of ``_source``: they are
@@ -44,6 +52,8 @@ def mappings() -> dict[str, Any]:
         name: {"type": "text", "analyzer": "whitespace", "index_options": "positions"}
         for name in TOKEN_FIELDS
     }
+    for name in WORD_TERM_FIELDS:  # their term dictionary is walked (suggestions, pinyin words)
+        props[name]["fielddata"] = True
     for name in KEYWORD_FIELDS:
         props[name] = {"type": "keyword", "ignore_above": _KEYWORD_MAX_CHARS}
     for name in INT_FIELDS:

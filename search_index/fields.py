@@ -21,6 +21,8 @@ KEYWORD_FIELDS = (
     "docno_text",
     "sig_band",
     "content_key",
+    "level",  # rank in the legal hierarchy (analyzers.hierarchy), a ranking signal
+    "region",  # jurisdiction: 全国, a province/city, 台湾 (analyzers.hierarchy)
 )
 INT_FIELDS = ("date", "year")
 FACET_FIELDS = (*table.FACET_FIELDS, "year")  # shown with every search

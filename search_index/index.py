@@ -8,8 +8,10 @@ filter, and :meth:`SearchIndex.get` answers a hidden document exactly like a mis
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from analyzers.normalize import normalize
@@ -20,21 +22,26 @@ from model.ids import plausible_id
 from model.viewer import ANONYMOUS, Viewer
 from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS
 from search_index.highlight import find_spans, render, snippet
+from search_index.lexicon import LexiconCache
 from search_index.planner import plan as make_plan
-from search_index.protocol import Backend, IndexedDocument, WriteResult
+from search_index.protocol import Backend, BackendHit, IndexedDocument, WriteResult
 from search_index.request import (
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
     MAX_RESULT_WINDOW,
     SORTS,
+    Copy,
     FacetValue,
     Hit,
     Query,
     SearchResult,
 )
 from search_index.suggest import suggest
-from search_index.tree import Bool, Plan
+from search_index.tree import Bool, Plan, Range, Term
 from search_index.visibility import visibility_filter
+
+_LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+MAX_PINYIN_CHARS = 60
 
 
 def validate(query: Query) -> None:
@@ -65,41 +72,75 @@ def validate(query: Query) -> None:
 class SearchIndex:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+        self.lexicon = LexiconCache(backend)
+
+    def _plan(self, query: Query) -> tuple[Plan, Any]:
+        # the lexicon is built (once, then when stale) only for queries holding letters
+        lexicon = self.lexicon.get() if _LETTER.search(query.q) else None
+        return make_plan(query, lexicon)
 
     # -- reading -------------------------------------------------------------------------
     def search(self, query: Query) -> SearchResult:
+        """One page of results, one result per text.
+
+        Documents whose normalised text is identical (the same notice as TXT and HTML, a law
+        filed under two folders) are one result: the best-ranked copy is the hit and lists the
+        others in ``copies``. ``total`` and the facet counts count results, not files: a
+        result counts once under each facet value any of its copies has.
+        """
         validate(query)
         t0 = time.perf_counter()
-        plan, understood = make_plan(query)
-        raw = self.backend.search(
-            plan,
-            offset=(query.page - 1) * query.size,
-            limit=query.size,
-            sort=query.sort,
-            facets=FACET_FIELDS if query.facets else (),
-        )
-        docs = {h.id: h.doc for h in raw.hits if h.doc is not None}
-        missing = [h.id for h in raw.hits if h.doc is None]
+        plan, understood = self._plan(query)
+        facet_fields = FACET_FIELDS if query.facets else ()
+        offset = (query.page - 1) * query.size
+        groups = self.backend.copy_groups(plan)
+        extra = sum(n - 1 for n in groups.values())  # files that are not results
+        # with copies, every skipped copy may sit before the page: read that many more
+        start, count = (0, offset + query.size + extra) if extra else (offset, query.size)
+        count = min(count, MAX_RESULT_WINDOW)  # what an engine pages to (Elasticsearch: 10,000)
+        total, raw_hits, raw_facets = self._ranked(plan, query.sort, start, count, facet_fields)
+        members = self._members(plan, groups) if groups else {}
+        kept: list[BackendHit] = []
+        seen: set[str] = set()
+        for h in raw_hits:
+            key = members[h.id].key if h.id in members else None
+            if key is not None:
+                if key in seen:
+                    continue
+                seen.add(key)
+            kept.append(h)
+        page = kept[offset - start : offset - start + query.size]
+        docs = {h.id: h.doc for h in page if h.doc is not None}
+        missing = [h.id for h in page if h.doc is None]
         if missing:
             docs.update(self.backend.fetch(missing))
         hits = []
-        for h in raw.hits:
+        for h in page:
             doc = docs.get(h.id)
             if doc is None:  # deleted between search and fetch
                 continue
             terms = _with_pinyin(plan.highlight, understood.pinyin, doc.title)
+            copies = ()
+            if h.id in members:
+                key = members[h.id].key
+                copies = tuple(
+                    m.copy for i, m in members.items() if m.key == key and i != h.id
+                )
             hits.append(
                 Hit(
                     doc=doc,
                     score=h.score,
                     snippet=snippet(doc.text, terms, query.snippet_chars, doc.normalized),
                     title_html=render(doc.title, find_spans(doc.title, terms)),
+                    copies=copies,
                 )
             )
-        facets = {f: tuple(FacetValue(v, c) for v, c in values) for f, values in raw.facets.items()}
+        if members:
+            raw_facets = _collapse_facets(raw_facets, members)
+        facets = {f: tuple(FacetValue(v, c) for v, c in values) for f, values in raw_facets.items()}
         took = (time.perf_counter() - t0) * 1000
         return SearchResult(
-            total=raw.total,
+            total=total - extra,
             hits=tuple(hits),
             facets=facets,
             took_ms=took,
@@ -107,6 +148,54 @@ class SearchIndex:
             page=query.page,
             size=query.size,
         )
+
+    def _ranked(
+        self, plan: Plan, sort: str, start: int, count: int, facets: tuple[str, ...]
+    ) -> tuple[int, tuple[BackendHit, ...], dict[str, tuple[tuple[str, int], ...]]]:
+        """``count`` hits from rank ``start``, the total and facets; undated documents last.
+
+        Both engines sort a missing date as 0, which is last from new to old but first from
+        old to new: there the dated documents are ranked first and the undated ones after
+        them, so undated documents are last in both directions, on both backends.
+        """
+        if sort != "date_asc":
+            raw = self.backend.search(plan, offset=start, limit=count, sort=sort, facets=facets)
+            return raw.total, raw.hits, raw.facets
+        whole = self.backend.search(plan, limit=1, facets=facets)
+        dated = self.backend.search(
+            Plan(plan.query, plan.filters + (Range("date", lo=1),), plan.highlight),
+            offset=start,
+            limit=count,
+            sort=sort,
+        )
+        hits = dated.hits
+        if len(hits) < count and whole.total > dated.total:
+            undated = self.backend.search(
+                Plan(plan.query, plan.filters + (Term("date", "0"),), plan.highlight),
+                offset=max(0, start - dated.total),
+                limit=count - len(hits),
+                sort=sort,
+            )
+            hits = hits + undated.hits
+        return whole.total, hits, whole.facets
+
+    def _members(self, plan: Plan, groups: dict[str, int]) -> dict[str, _Member]:
+        """Every document matching ``plan`` in one of the copy ``groups``: id → its text's key
+        and how it is listed as a copy."""
+        in_groups = Bool(should=tuple(Term("content_key", k) for k in groups))
+        raw = self.backend.search(
+            Plan(plan.query, plan.filters + (in_groups,)), limit=sum(groups.values())
+        )
+        ids = [h.id for h in raw.hits]
+        extra = self.backend.stored_extra(ids)
+        docs = self.backend.fetch(ids)
+        out: dict[str, _Member] = {}
+        for i in ids:
+            key = (extra.get(i) or {}).get("dup", {}).get("ck", "")
+            doc = docs.get(i)
+            if key in groups and doc is not None:
+                out[i] = _Member(key, doc, Copy(doc.id, doc.path, doc.format, doc.agency))
+        return out
 
     def get(self, doc_id: str, viewer: Viewer = ANONYMOUS) -> StoredDocument:
         """A document by id; a non-public one is "not found" for anonymous viewers."""
@@ -118,13 +207,29 @@ class SearchIndex:
     def highlight_terms(self, q: str, title: str = "") -> tuple[str, ...]:
         """The terms of ``q`` to mark in a text; with ``title``, a pinyin query also marks the
         words of the title it stands for (zfxxgk → 政府信息公开)."""
-        plan, understood = make_plan(Query(q=q[:MAX_QUERY_CHARS]))
+        plan, understood = self._plan(Query(q=q[:MAX_QUERY_CHARS]))
         return _with_pinyin(plan.highlight, understood.pinyin, title)
 
     def suggest(self, prefix: str, viewer: Viewer = ANONYMOUS, limit: int = 10) -> list[str]:
         """Titles and frequent title words for what was typed (Han or pinyin letters), ranked
         prefix-first, visible to the viewer only (see :mod:`search_index.suggest`)."""
-        return suggest(self.backend, prefix, visibility_filter(viewer), limit)
+        lexicon = self.lexicon.get() if _LETTER.search(prefix) else None
+        return suggest(self.backend, prefix, visibility_filter(viewer), limit, lexicon)
+
+    def pinyin(self, typed: str, limit: int = 10) -> list[str]:
+        """Input-method candidates: the Chinese words of public documents that the letters
+        typed so far can stand for (full pinyin, initials, the last syllable half typed), most
+        documents first (see :mod:`search_index.lexicon`)."""
+        if not _LETTER.search(typed):
+            return []
+        return self.lexicon.get().candidates(typed[:MAX_PINYIN_CHARS], limit)
+
+    def catalog(self, viewer: Viewer = ANONYMOUS) -> Iterator[StoredDocument]:
+        """The metadata of every document the viewer may see (texts left out), for reports."""
+        visible = viewer.visible_disclosures
+        for doc in self.backend.catalog():
+            if visible is None or doc.disclosure in visible:
+                yield doc
 
     def count(self, viewer: Viewer = ANONYMOUS) -> int:
         plan = Plan(query=Bool(), filters=visibility_filter(viewer))
@@ -143,16 +248,58 @@ class SearchIndex:
 
     # -- writing -------------------------------------------------------------------------
     def write(self, items: Iterable[IndexedDocument]) -> Iterator[WriteResult]:
-        return self.backend.write(items)
+        try:
+            yield from self.backend.write(items)
+        finally:
+            self.lexicon.invalidate()
 
     def delete(self, ids: Iterable[str]) -> int:
-        return self.backend.delete(ids)
+        try:
+            return self.backend.delete(ids)
+        finally:
+            self.lexicon.invalidate()
 
     def fingerprints(self, source: str | None = None) -> dict[str, str]:
         return self.backend.fingerprints(source)
 
     def close(self) -> None:
         self.backend.close()
+
+
+@dataclass(frozen=True)
+class _Member:
+    key: str  # content_key of its text
+    doc: StoredDocument
+    copy: Copy
+
+
+def _facet_values(doc: StoredDocument, field: str) -> set[str]:
+    if field == "year":
+        return {doc.date[:4]} if doc.date else set()
+    value = getattr(doc, field, "")
+    return {str(v) for v in value} if isinstance(value, tuple) else ({str(value)} - {""})
+
+
+def _collapse_facets(
+    facets: dict[str, tuple[tuple[str, int], ...]], members: dict[str, _Member]
+) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Facet counts of documents → of results: a group of copies counts once per value."""
+    out = {}
+    for field, values in facets.items():
+        surplus: dict[str, int] = {}
+        by_key: dict[str, list[_Member]] = {}
+        for m in members.values():
+            by_key.setdefault(m.key, []).append(m)
+        for group in by_key.values():
+            counted: dict[str, int] = {}
+            for m in group:
+                for v in _facet_values(m.doc, field):
+                    counted[v] = counted.get(v, 0) + 1
+            for v, n in counted.items():
+                surplus[v] = surplus.get(v, 0) + n - 1
+        adjusted = [(v, c - surplus.get(v, 0)) for v, c in values]
+        out[field] = tuple(sorted((x for x in adjusted if x[1] > 0), key=lambda x: -x[1]))
+    return out
 
 
 def _with_pinyin(terms: tuple[str, ...], typed: tuple[str, ...], title: str) -> tuple[str, ...]:

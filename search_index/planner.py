@@ -9,7 +9,9 @@ backends rank alike):
   unmatched word never empties the results; documents with every word get an extra clause;
 * an exact title, a 文号, the whole query as a phrase, and the words close together score
   extra;
-* abbreviations expand to official wording from the shipped synonym file.
+* abbreviations expand to official wording from the shipped synonym file;
+* a run of letters is also read as pinyin: the words of the index it stands for (see
+  :mod:`search_index.lexicon`), searched like those words typed in Chinese.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ import re
 from analyzers.bigrams import bigram_list
 from analyzers.chars import is_han, strip_skippable
 from analyzers.docno import canonical, find_in_query
-from analyzers.lexicon import find_synonyms, stopwords
+from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
 from analyzers.pinyin import KEY_MARK, as_pinyin_query
+from analyzers.pinyin_lexicon import PinyinLexicon
 from analyzers.segment import query_words
+from search_index import citizen_words
 from search_index.request import Query, Understanding
-from search_index.syntax import Atom, ParsedQuery, parse
+from search_index.syntax import Atom, Clause, ParsedQuery, parse
 from search_index.tree import Bool, MatchAll, Node, Phrase, Plan, Prefix, Range, Regex, Term
 from search_index.visibility import terms, visibility_filter
 
@@ -40,6 +44,18 @@ PROXIMITY_SLOP = 12
 PINYIN_EXACT_BOOST = 3.0
 PINYIN_RUN_BOOST = 2.0
 PINYIN_KEY_TERM_BOOST = 0.5
+PINYIN_LITERAL_BOOST = 4.0  # letters found as written outrank what they stand for
+PINYIN_HOMOPHONE_BOOST = 0.2  # the least weight of a rarer word the same letters stand for
+
+# a run of letters standing alone (not part of an e-mail address, a URL or PM2.5)
+_LETTERS = re.compile(r"(?<![0-9a-z.@_/:-])[a-z]+(?:'[a-z]+)*(?![0-9a-z.@_/:-])")
+
+# Quoted, fielded and excluded atoms each become a required phrase or regex clause; a quoted
+# single character is a regex over the bigram dictionary (~10 ms at 20k documents). 125 of them
+# cost 1–2 s of CPU per query, so a query keeps the first of each and the rest are ignored (and
+# shown as ignored): nobody types more to find a document.
+MAX_COSTLY_ATOMS = 12
+MAX_SINGLE_CHAR_ATOMS = 4
 
 
 def min_should_match(n: int) -> int:
@@ -98,6 +114,54 @@ def expansion_node(text: str) -> Node | None:
     return _any(_substring("body_bi", text, 0.8), _substring("title_bi", text, 2.0))
 
 
+# -- citizens' words (issue 12; search_index.citizen_words) -----------------------------------
+def other_wording_node(text: str) -> Node:
+    """Another wording of a typed word (mined, thesaurus, cross-strait): as a word or substring,
+    at :data:`~search_index.citizen_words.EXPANSION_WEIGHT` of the typed word's weight, so a
+    document with the literal word stays ahead."""
+    clauses: list[Node | None] = [
+        Term("body_w", text, 1.0),
+        Term("title_w", text, 2.0),
+        _substring("body_bi", text, 0.4),
+        _substring("title_bi", text, 0.8),
+    ]
+    kept = tuple(n for n in clauses if n is not None)
+    return Bool(should=kept, min_should=1, boost=citizen_words.EXPANSION_WEIGHT)
+
+
+def citizen_word_node(word: str) -> tuple[Node | None, tuple[tuple[str, str], ...]]:
+    """A content word or any of its other wordings; returns the node and the wordings used."""
+    node = word_node(word)
+    if node is None:
+        return None, ()
+    place = citizen_words.region(word)
+    if place is not None:  # 台湾: documents issued there say 内政部, never 台湾
+        return _any(node, Term("region", place, citizen_words.REGION_BOOST)), ((place, "region"),)
+    others = citizen_words.expansions(word)
+    if not others:
+        return node, ()
+    return _any(node, *(other_wording_node(o) for o, _ in others)), others
+
+
+def _abbreviation_spans(norm: str) -> list[tuple[int, int, str, object]]:
+    """Shipped/staff synonym spans and mined short-form spans; the longer wins an overlap."""
+    cands = [(s, e, "syn", (a, t)) for s, e, a, t in find_synonyms(norm)]
+    cands += [(s, e, "mined", (a, t, "mined")) for s, e, a, t in citizen_words.find_mined(norm)]
+    cands += [(s, e, "mined", (a, t, "title")) for s, e, a, t in citizen_words.find_titles(norm)]
+    kept: list[tuple[int, int, str, object]] = []
+    for c in sorted(cands, key=lambda c: (c[0] - c[1], c[0], c[2] != "syn")):
+        if not any(c[0] < k[1] and k[0] < c[1] for k in kept):
+            kept.append(c)
+    return kept
+
+
+def level_boosters() -> tuple[Node, ...]:
+    """Higher in the legal hierarchy ranks a little higher (a bonus, never a filter)."""
+    if not citizen_words.METHODS.level:
+        return ()
+    return tuple(Term("level", lv, b) for lv, b in citizen_words.LEVEL_BOOST.items())
+
+
 def phrase_node(text: str, field: str | None) -> Node | None:
     if field == "title":
         return _substring("title_bi", text)
@@ -135,6 +199,16 @@ def pinyin_node(typed: tuple[str, ...]) -> Node:
     return Bool(should=tuple(clauses), min_should=1)
 
 
+def _word_or_synonym(word: str, boost: float = 1.0) -> Node | None:
+    """A word the letters stand for, searched as if typed in Chinese (an abbreviation of the
+    synonym file with its official wording)."""
+    targets = synonyms().get(word)
+    node = _any(word_node(word), *(expansion_node(t) for t in targets or ()))
+    if node is None or boost == 1.0:
+        return node
+    return Bool(should=(node,), min_should=1, boost=boost)
+
+
 def _terms_of(*words: str) -> Node:
     """Any of the words as a jieba token in body or title (cheap: no phrases)."""
     return Bool(
@@ -143,7 +217,10 @@ def _terms_of(*words: str) -> Node:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, lexicon: PinyinLexicon | None = None) -> None:
+        self.lexicon = lexicon
+        self.readings: list[tuple[str, tuple[str, ...]]] = []  # letters → words searched
+        self.reading_text: list[str] = []  # the most likely Chinese of the query, in order
         self.pool: list[Node] = []  # content-word clauses counted for min-should-match
         # the same words as plain terms only, for the "all words present" bonus: re-running
         # the full clauses (bigram phrases included) doubled the cost of common-word queries
@@ -158,15 +235,16 @@ class _Builder:
         self.phrases: list[str] = []
         self.excluded_text: list[str] = []
         self.synonyms: list[tuple[str, tuple[str, ...]]] = []
+        self.expanded: list[tuple[str, str, str]] = []  # (word, other wording, source)
         self.docnos: list[str] = []
         self.fields: list[tuple[str, str]] = []
 
     def add_text(self, norm: str) -> None:
         """Plain text: 文号, abbreviations, then jieba words."""
         spans = [(s, e, "docno", key) for s, e, key in find_in_query(norm)]
-        for s, e, abbr, targets in find_synonyms(norm):
+        for s, e, kind, payload in _abbreviation_spans(norm):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
-                spans.append((s, e, "syn", (abbr, targets)))
+                spans.append((s, e, kind, payload))
         spans.sort(key=lambda sp: sp[0])
         rest: list[str] = []
         pos = 0
@@ -180,6 +258,15 @@ class _Builder:
                     self.pool_terms.append(node)
                     self.docnos.append(str(payload))
                     self.highlight.append(norm[s:e])
+            elif kind == "mined":
+                abbr, targets, source = payload  # type: ignore[misc]
+                node = _any(word_node(abbr), *(other_wording_node(t) for t in targets))
+                if node is not None:
+                    self.pool.append(node)
+                    self.pool_terms.append(_terms_of(abbr, *targets))
+                    self.words.append(abbr)
+                    self.expanded.extend((abbr, t, source) for t in targets)
+                    self.highlight.extend([abbr, *targets])
             else:
                 abbr, targets = payload  # type: ignore[misc]
                 node = _any(word_node(abbr), *(expansion_node(t) for t in targets))
@@ -190,6 +277,8 @@ class _Builder:
                     self.synonyms.append((abbr, tuple(targets)))
                     self.highlight.extend([abbr, *targets])
         rest.append(norm[pos:])
+        if self.lexicon is not None:
+            rest = [self._take_letters(chunk) for chunk in rest]
         stop = stopwords()
         words = [w for chunk in rest for w in query_words(chunk)]
         content = [w for w in words if w not in stop]
@@ -197,15 +286,77 @@ class _Builder:
         if not content and not self.pool and words:  # only stop words: search them anyway
             content, self.ignored = words, []
         for w in dict.fromkeys(content):
-            node = word_node(w)
+            node, others = citizen_word_node(w)
             if node is None:
                 continue
             self.words.append(w)
             self.highlight.append(w)
-            single = len(w) == 1 and is_han(w)
+            wordings = [o for o, src in others if src != "region"]
+            self.highlight.extend(wordings)
+            self.expanded.extend((w, o, src) for o, src in others)
+            single = (len(w) == 1 and is_han(w)) or citizen_words.is_question_word(w)
             (self.weak if single else self.pool).append(node)
             if not single:
-                self.pool_terms.append(_terms_of(w))
+                places = [Term("region", o) for o, src in others if src == "region"]
+                self.pool_terms.append(_any(_terms_of(w, *wordings), *places) or _terms_of(w))
+
+    def _take_letters(self, chunk: str) -> str:
+        """Plan the runs of letters in ``chunk`` that read as pinyin; return the rest."""
+        out: list[str] = []
+        pos = 0
+        for m in _LETTERS.finditer(chunk):
+            if self.add_letters(m.group()):
+                out.append(chunk[pos : m.start()])
+                out.append(" ")
+                pos = m.end()
+        out.append(chunk[pos:])
+        return "".join(out)
+
+    def add_letters(self, run: str) -> bool:
+        """Letters typed without an IME (``zhengwu``, ``zwgk``, ``xi'an``): the words of the
+        index they stand for, searched like those words typed in Chinese, or the letters as a
+        whole word (never inside one: ``zwgk`` does not match ``hzzwgk@…``).
+
+        A run that reads as several words (``zhengwugongkai`` with no word 政务公开 in the
+        index) needs them all, like one Chinese word; each word is any of its homophones, the
+        less frequent ones scoring less. False if the letters read as no word of the index.
+        """
+        assert self.lexicon is not None
+        groups = [g for g in run.split("'") if g]
+        keys: list[str] = []
+        for g in groups:
+            cut = self.lexicon.segment(g)
+            if not cut:
+                return False
+            keys += cut
+        slots: list[Node] = []
+        top: list[str] = []
+        searched: list[str] = []
+        for key in keys:
+            words = self.lexicon.search_words(key)
+            counts = [self.lexicon.counts[w] for w in words]
+            alts = [  # a rarer homophone scores less, yet a rare word's weight shows through
+                _word_or_synonym(w, max(PINYIN_HOMOPHONE_BOOST, math.sqrt(n / counts[0])))
+                for w, n in zip(words, counts, strict=True)
+            ]
+            node = _any(*alts)
+            if node is None:
+                return False
+            slots.append(node)
+            top.append(words[0])
+            searched += words
+        literal = "".join(groups)
+        reading = slots[0] if len(slots) == 1 else Bool(must=tuple(slots))
+        # the letters as a word of their own (an abbreviation, an address) rank first
+        written = _terms_of(literal).should
+        as_written = Bool(should=written, min_should=1, boost=PINYIN_LITERAL_BOOST)
+        self.pool.append(Bool(should=(as_written, reading), min_should=1))
+        self.pool_terms.append(_terms_of(literal, *top))
+        self.words.append(literal)
+        self.highlight.extend(searched)
+        self.readings.append((run, tuple(searched)))
+        self.reading_text.append("".join(top))
+        return True
 
     def add_atom(self, atom: Atom, negated: bool) -> None:
         norm = normalize(atom.text)
@@ -240,7 +391,7 @@ class _Builder:
     def add_alternatives(self, atoms: tuple[Atom, ...]) -> None:
         alts: list[Node] = []
         for atom in atoms:
-            sub = _Builder()
+            sub = _Builder(self.lexicon)
             sub.add_atom(atom, negated=False)
             node = sub.combined()
             if node is not None:
@@ -270,12 +421,42 @@ class _Builder:
         return Bool(must=tuple(must), should=tuple(should)) if len(must) > 1 or should else must[0]
 
 
-def plan(query: Query) -> tuple[Plan, Understanding]:
-    """Build the plan for a :class:`Query` (text, filters, viewer)."""
-    parsed: ParsedQuery = parse(query.q[:2000])
-    b = _Builder()
-    plain_parts: list[str] = []
+def _costly(atom: Atom, negated: bool) -> bool:
+    return negated or atom.phrase or atom.field is not None
+
+
+def bounded_clauses(parsed: ParsedQuery) -> tuple[list[Clause], list[str]]:
+    """The clauses worth running (duplicates dropped, costly atoms capped) and the texts of
+    those left out, so the user sees they were ignored."""
+    kept: list[Clause] = []
+    ignored: list[str] = []
+    seen: set[Clause] = set()
+    costly = singles = 0
     for clause in parsed.clauses:
+        if clause in seen:
+            continue
+        seen.add(clause)
+        atoms = [a for a in clause.alternatives if _costly(a, clause.negated)]
+        n_single = sum(len(strip_skippable(normalize(a.text))) == 1 for a in atoms)
+        if atoms and (
+            costly + len(atoms) > MAX_COSTLY_ATOMS or singles + n_single > MAX_SINGLE_CHAR_ATOMS
+        ):
+            ignored.extend(a.text for a in clause.alternatives)
+            continue
+        costly += len(atoms)
+        singles += n_single
+        kept.append(clause)
+    return kept, ignored
+
+
+def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Understanding]:
+    """Build the plan for a :class:`Query` (text, filters, viewer); with the index's
+    ``lexicon``, letters are also read as pinyin of its words (kiosks without an IME)."""
+    parsed: ParsedQuery = parse(query.q[:2000])
+    clauses, dropped = bounded_clauses(parsed)
+    b = _Builder(lexicon)
+    plain_parts: list[str] = []
+    for clause in clauses:
         if len(clause.alternatives) > 1:
             b.add_alternatives(clause.alternatives)
             continue
@@ -294,6 +475,15 @@ def plan(query: Query) -> tuple[Plan, Understanding]:
         content = [w for w in b.words if len(w) > 1]
         if len(content) > 1:
             b.boosters.append(Phrase("body_w", tuple(content), PROXIMITY_SLOP, PROXIMITY_BOOST))
+    if b.pool or b.weak:
+        b.boosters.extend(level_boosters())
+
+    if b.readings:  # the Chinese the letters most likely stand for, ranked like typed words
+        reading = strip_skippable("".join(b.reading_text))
+        if len(reading) >= 2:
+            b.boosters.append(Term("title_exact", reading, TITLE_EXACT_BOOST))
+            b.boosters.append(_substring("body_bi", reading, WHOLE_PHRASE_BOOST) or MatchAll())
+            b.boosters.append(_substring("title_bi", reading, TITLE_PHRASE_BOOST) or MatchAll())
 
     node = b.combined()
     if node is None:
@@ -310,14 +500,16 @@ def plan(query: Query) -> tuple[Plan, Understanding]:
         normalized=normalize(query.q),
         converted_script=normalize(query.q) != folded,
         words=tuple(b.words),
-        ignored=tuple(b.ignored),
+        ignored=tuple(b.ignored) + tuple(dropped),
         phrases=tuple(b.phrases),
         excluded=tuple(b.excluded_text),
         synonyms=tuple(b.synonyms),
+        expansions=tuple(b.expanded),
         doc_numbers=tuple(b.docnos),
         fields=tuple(b.fields),
         min_should_match=min_should_match(len(b.pool)) if b.pool else 0,
         pinyin=typed or (),
+        pinyin_words=tuple(b.readings),
     )
     highlight = tuple(dict.fromkeys(h for h in b.highlight if strip_skippable(h)))
     return Plan(query=node, filters=filters, highlight=highlight), understood

@@ -9,6 +9,7 @@ from __future__ import annotations
 from analyzers.bigrams import bigram_string
 from analyzers.chars import strip_skippable
 from analyzers.docno import keys_for_value, keys_in_text
+from analyzers.hierarchy import legal_level, regions
 from analyzers.normalize import normalize
 from analyzers.pinyin import document_tokens, key_terms
 from analyzers.segment import index_words
@@ -50,6 +51,8 @@ def prepare(doc: Document, source: str) -> IndexedDocument:
         "agency": (m.agency,),
         "category": (m.category,),
         "validity": (m.validity,),
+        "level": (legal_level(agency, title),),
+        "region": regions(agency, doc.text),
         "disclosure": (m.disclosure,),
         "format": (doc.format,),
         "docno": tuple(keys_for_value(normalize(m.doc_number))),

@@ -76,19 +76,35 @@ class Backend(Protocol):
 
     def fetch(self, ids: list[str]) -> dict[str, StoredDocument]: ...
 
+    def copy_groups(self, plan: Plan, limit: int = 10_000) -> dict[str, int]:
+        """``content_key → n`` for every normalised text that two or more documents matching
+        ``plan`` share (exact copies: the same text as TXT and HTML, say), at most ``limit``
+        keys. Exact counts: search collapses each group into one result."""
+        ...
+
     def stored_extra(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """The ``IndexedDocument.stored`` data of documents (e.g. duplicate signatures)."""
         ...
 
     def fingerprints(self, source: str | None = None) -> dict[str, str]:
-        """``id → content_hash`` of every document (of one source), to skip unchanged files."""
+        """``id → fingerprint`` of every document (of one source), to skip unchanged files:
+        :func:`model.ids.fingerprint` of its content hash and ingest decisions (``ingest_key``),
+        which is the content hash's first 16 digits for a document without decisions."""
+        ...
+
+    def catalog(self) -> Iterator[StoredDocument]:
+        """Every document's stored metadata, without its text (``text`` is ""), in no particular
+        order: what the disclosure office's reports count. Streams, so memory stays flat."""
         ...
 
     def count(self) -> int: ...
 
-    def terms(self, field: str, prefix: str, plan: Plan, limit: int = 10) -> list[tuple[str, int]]:
+    def terms(
+        self, field: str, prefix: str, plan: Plan, limit: int | None = 10
+    ) -> list[tuple[str, int]]:
         """Indexed terms of ``field`` starting with ``prefix`` in documents matching ``plan``,
-        most documents first. A backend that cannot walk its term dictionary raises
+        most documents first (all of them with ``limit=None``: the pinyin lexicon). A backend
+        that cannot walk its term dictionary raises
         :class:`~model.errors.NotSupported` (suggestions then offer titles only)."""
         ...
 

@@ -48,10 +48,14 @@ class Understanding:
     phrases: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # (typed word, other wording also searched, source: mined / thesaurus / cross_strait)
+    expansions: tuple[tuple[str, str, str], ...] = ()
     doc_numbers: tuple[str, ...] = ()
     fields: tuple[tuple[str, str], ...] = ()
     min_should_match: int = 0
     pinyin: tuple[str, ...] = ()  # letters also searched as pinyin/initials (kiosks, no IME)
+    # letters → the words of the index they were searched as (政务, 正午 for zhengwu)
+    pinyin_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,11 +66,27 @@ class Understanding:
             "phrases": list(self.phrases),
             "excluded": list(self.excluded),
             "synonyms": {k: list(v) for k, v in self.synonyms},
+            "expansions": [{"word": w, "other": o, "source": s} for w, o, s in self.expansions],
             "doc_numbers": list(self.doc_numbers),
             "fields": [{"field": f, "text": t} for f, t in self.fields],
             "min_should_match": self.min_should_match,
             "pinyin": list(self.pinyin),
+            "pinyin_words": {k: list(v) for k, v in self.pinyin_words},
         }
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Another document with exactly the same normalised text as a hit (another format,
+    folder or agency's posting of it)."""
+
+    id: str
+    path: str
+    format: str
+    agency: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "path": self.path, "format": self.format, "agency": self.agency}
 
 
 @dataclass(frozen=True)
@@ -75,10 +95,12 @@ class Hit:
     score: float
     snippet: str  # HTML: escaped text with <mark> around matches
     title_html: str
+    copies: tuple[Copy, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = self.doc.metadata()
         d.update(score=round(self.score, 4), snippet=self.snippet, title_html=self.title_html)
+        d["copies"] = [c.to_dict() for c in self.copies]
         return d
 
 

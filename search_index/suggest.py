@@ -18,6 +18,7 @@ from __future__ import annotations
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
 from analyzers.pinyin import as_pinyin_query, match_rank
+from analyzers.pinyin_lexicon import PinyinLexicon
 from model.errors import NotSupported
 from search_index.planner import _substring, pinyin_node
 from search_index.protocol import Backend
@@ -52,8 +53,16 @@ def _frequent_words(backend: Backend, typed: str, filters: tuple[Node, ...]) -> 
     return sorted(counts, key=lambda t: -counts[t])[:TERM_SUGGESTIONS]
 
 
-def suggest(backend: Backend, text: str, filters: tuple[Node, ...], limit: int = 10) -> list[str]:
-    """Suggestions for ``text`` as typed so far, visible under ``filters`` only."""
+def suggest(
+    backend: Backend,
+    text: str,
+    filters: tuple[Node, ...],
+    limit: int = 10,
+    lexicon: PinyinLexicon | None = None,
+) -> list[str]:
+    """Suggestions for ``text`` as typed so far, visible under ``filters`` only; with the
+    index's pinyin ``lexicon`` (public words only), letters also suggest the Chinese words
+    they stand for (``zwgk`` → 政务公开) after the first few titles."""
     text = " ".join(text.split())[:MAX_TYPED]
     if not text or limit < 1:
         return []
@@ -62,7 +71,9 @@ def suggest(backend: Backend, text: str, filters: tuple[Node, ...], limit: int =
         titles = _titles(backend, pinyin_node(typed), filters)
         # prefix matches score alike, so among titles of one rank the shorter (closer) first
         ranked = sorted(titles, key=lambda t: (match_rank(normalize(t), typed), len(t)))
-        return ranked[:limit]
+        words = lexicon.candidates(text, TERM_SUGGESTIONS) if lexicon is not None else []
+        head = ranked[: max(1, limit // 3)]  # a few titles first, then the words, as for Han
+        return list(dict.fromkeys(head + words + ranked))[:limit]
     norm = strip_skippable(normalize(text))
     node = _substring("title_bi", norm)
     if node is None:

@@ -23,6 +23,7 @@ FLOORS = {
     "search_index": 3,
     "pipeline": 4,
     "duplicates": 4,
+    "reports": 4,
     "search_api": 5,
     "web": 6,
     "govsearch": 7,

@@ -21,12 +21,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
-from duplicates.check import Candidate, CheckResult, Draft, check, draft_from_file
+from duplicates.check import Candidate, CheckResult, Draft, check, summary
 from duplicates.textdiff import DiffOp
 from model.errors import BadRequest, GovSearchError, PayloadTooLarge, Unauthorized
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
+from search_api.duplicates import DraftFile, parse
 from search_api.errors import status_of
+from search_api.limits import count_request, heavy_gate
 
 FORM_OVERHEAD = 64 * 1024  # multipart framing and the small text fields
 MAX_OPS_SHOWN = 40
@@ -43,6 +45,7 @@ REASONS = {
 KINDS = {"docno": "文号", "date": "日期", "amount": "金额", "number": "数字", "text": "文字"}
 ERRORS = {  # the shared check speaks English in its messages; say it in Chinese first
     413: "文件过大",
+    429: "服务器正忙或请求过于频繁，请稍后再试",
     415: "不支持这种文件格式（可用 PDF、Word、网页或纯文本）",
     422: "文件中没有可比对的文字（空文件、损坏的文件或没有文字层的扫描件）",
 }
@@ -72,33 +75,6 @@ def mark(text: str, needles: list[str]) -> str:
         out.append(html.escape(text[pos:s]) + "<mark>" + html.escape(text[s:e]) + "</mark>")
         pos = e
     return "".join(out) + html.escape(text[pos:])
-
-
-def summary(c: Candidate) -> str:
-    """What kind of duplicate this is, in one Chinese sentence."""
-    o = c.overlap
-    head = {
-        "same_text": "与草稿全文相同",
-        "near_copy": f"与草稿高度相似（相似度 {o.resemblance:.0%}）",
-        "contains": f"草稿包含了这份文件的 {o.reverse_containment:.0%}",
-        "contained_in": f"草稿的 {o.containment:.0%} 出现在这份文件中",
-        "same_docno": f"文号相同，但正文不同（相似度 {o.resemblance:.0%}）",
-        "same_title": f"标题相同，但正文不同（相似度 {o.resemblance:.0%}）",
-    }[c.reason]
-    d = c.diff
-    if d is None or d.identical:
-        return head + ("（仅排版、字体或标点不同）" if d is not None else "")
-    if d.only_facts_changed:
-        kinds = "、".join(
-            KINDS[k] for k in ("docno", "date", "amount", "number") if k in d.changed_kinds
-        )
-        return f"{head}；只有{kinds}不同，可能是新的一期或新版本，而不是照抄"
-    parts = [
-        f"{n} 段{what}"
-        for n, what in ((d.changed, "改动"), (d.added, "草稿新增"), (d.removed, "草稿删去"))
-        if n
-    ]
-    return f"{head}；" + "，".join(parts) if parts else head
 
 
 def op_views(c: Candidate) -> tuple[list[OpView], int]:
@@ -138,11 +114,13 @@ def candidate_view(c: Candidate, doc_url: str) -> dict[str, Any]:
         "ops": ops,
         "more_ops": more,
         "only_facts": bool(c.diff and c.diff.only_facts_changed),
+        "copies": c.copies,
     }
 
 
-async def _draft(request: Request, max_bytes: int) -> tuple[Draft, str, str]:
-    """The draft from the posted form (file first, else pasted text), and the staff key."""
+async def _draft(request: Request, max_bytes: int) -> tuple[Draft | DraftFile, str]:
+    """The draft from the posted form (file first, not parsed yet, else pasted text), and the
+    staff key."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes + FORM_OVERHEAD:
         raise PayloadTooLarge(f"上传的内容过大：最多 {max_bytes // 1024 // 1024} MB。")
@@ -157,21 +135,13 @@ async def _draft(request: Request, max_bytes: int) -> tuple[Draft, str, str]:
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read(max_bytes + 1)
         await form.close()
-        draft, fmt = await run_in_threadpool(
-            draft_from_file,
-            data,
-            upload.filename,
-            max_bytes=max_bytes,
-            title=title,
-            doc_number=number,
-        )
-        return draft, fmt, key
+        return DraftFile(data, upload.filename, title, number), key
     await form.close()
     text = form.get("text")
     if not isinstance(text, str) or not text.strip():
         raise BadRequest("请粘贴草稿正文，或选择一个文件上传。")
     # browsers send a textarea with CRLF line ends; the draft is compared as typed, with LF
-    return Draft(text.replace("\r\n", "\n"), title, number), "text", key
+    return Draft(text.replace("\r\n", "\n"), title, number), key
 
 
 def _viewer(request: Request, viewer: Viewer, key: str) -> Viewer:
@@ -186,7 +156,10 @@ def _viewer(request: Request, viewer: Viewer, key: str) -> Viewer:
 router = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
+def _page(
+    request: Request, context: dict[str, Any], status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
     from web.pages import Layout, templates
 
     settings = request.app.state.settings
@@ -202,11 +175,11 @@ def _page(request: Request, context: dict[str, Any], status: int = 200) -> Respo
         **context,
     }
     return templates.TemplateResponse(
-        request, "duplicates.html", ctx, status_code=status, headers=NO_STORE
+        request, "duplicates.html", ctx, status_code=status, headers={**NO_STORE, **(headers or {})}
     )
 
 
-@router.get("/duplicates", response_class=HTMLResponse)
+@router.api_route("/duplicates", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def duplicates_form(request: Request) -> Response:
     return _page(request, {"result": None, "form": {}})
 
@@ -218,21 +191,29 @@ async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep)
         return Response(status_code=404)
     form: dict[str, str] = {}
     try:
-        draft, fmt, key = await _draft(request, settings.max_upload_bytes)
+        sent, key = await _draft(request, settings.max_upload_bytes)
         form = {
-            "text": draft.text if fmt == "text" else "",
-            "title": draft.title,
-            "doc_number": draft.doc_number,
+            "text": sent.text if isinstance(sent, Draft) else "",
+            "title": sent.title,
+            "doc_number": sent.doc_number,
         }
         who = _viewer(request, viewer, key)
-        result: CheckResult = await run_in_threadpool(check, index, draft, viewer=who)
+        count_request(request, who.staff)
+        async with heavy_gate(request).slot():
+            draft, fmt = await parse(sent, settings.max_upload_bytes)
+            if fmt == "json":
+                fmt = "text"
+            result: CheckResult = await run_in_threadpool(check, index, draft, viewer=who)
     except GovSearchError as exc:
         status = status_of(exc)
         message = ERRORS.get(status, "")
         detail = (
             f"{message}（{exc.message}）" if message and message not in exc.message else exc.message
         )
-        return _page(request, {"result": None, "form": form, "error": detail}, status)
+        headers = (
+            {"Retry-After": str(int(exc.data["retry_after"]))} if "retry_after" in exc.data else {}
+        )
+        return _page(request, {"result": None, "form": form, "error": detail}, status, headers)
     root = request.scope.get("root_path", "").rstrip("/")
     return _page(
         request,

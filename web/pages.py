@@ -24,6 +24,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import QueryParams
 
 from model.errors import BackendUnavailable, BadRequest, NotFound
+from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
 from search_index.highlight import highlight_all
@@ -31,6 +32,7 @@ from search_index.index import SearchIndex
 from search_index.request import MAX_QUERY_CHARS
 from web import views
 from web.originals import original_file, size_label
+from web.scans import MAX_PAGES_LISTED, page_count, page_png
 from web.state import SearchState
 
 HERE = Path(__file__).resolve().parent
@@ -50,8 +52,8 @@ class Layout:
     documents: str  # prefix of document pages
     root: str = ""  # the app's root_path behind a proxy
 
-    def doc_url(self, doc_id: str, q: str = "", back: str = "") -> str:
-        params = [(k, v) for k, v in (("q", q), ("back", back)) if v]
+    def doc_url(self, doc_id: str, q: str = "", back: str = "", lt: str = "") -> str:
+        params = [(k, v) for k, v in (("q", q), ("back", back), ("lt", lt)) if v]
         url = f"{self.documents}/{doc_id}"
         return f"{url}?{urlencode(params)}" if params else url
 
@@ -112,16 +114,25 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         )
         return _render(request, layout, "search.html", ctx)
     try:
-        result = index.search(state.to_query(viewer))
+        query = state.to_query(viewer)
+        result = index.search(query)
+        last = -(-result.total // result.size)
+        if result.total and state.page > last:  # ?page=5000 of 9: show the last page, say so
+            problems.append(f"只有 {last} 页结果，已显示最后一页。")
+            state = state.change(page=last)
+            ctx.update(state=state, problems=problems)
+            query = state.to_query(viewer)
+            result = index.search(query)
     except BadRequest as exc:
         ctx["problems"] = [*problems, exc.message]
         return _render(request, layout, "search.html", ctx, 400)
     except BackendUnavailable:
         return _error(request, layout, 503, "检索服务暂时不可用，请稍后再试。")
     back = state.query_string()
+    token = request.app.state.reports.searched(query, result) or ""  # the opt-in query log
     ctx.update(
         result=result,
-        hits=[(h, layout.doc_url(h.doc.id, state.q, back)) for h in result.hits],
+        hits=[(h, layout.doc_url(h.doc.id, state.q, back, token)) for h in result.hits],
         facets=views.facets(result, state, base),
         active=views.active_filters(state, base),
         understood=views.understood_items(result.understood, state.q),
@@ -130,7 +141,8 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         next_url=views.page_url(state, base, result.total, +1),
         sorts=[(k, v, state.change(sort=k).url(base)) for k, v in views.SORT_LABELS.items()],
         took=views.took(result.took_ms),
-        alternatives=(views.alternatives(index, state, viewer, base, result.understood.words)
+        alternatives=(views.alternatives(index, state, viewer, base, result.understood.words,
+                                         doc_number=bool(result.understood.doc_numbers))
             if result.total == 0 else []),
         clear_url=state.without_filters().url(base),
     )
@@ -156,6 +168,7 @@ def document_page(
         return _error(request, layout, 404, "没有这份文件，或它不向公众公开。")
     except BackendUnavailable:
         return _error(request, layout, 503, "检索服务暂时不可用，请稍后再试。")
+    request.app.state.reports.opened(request.query_params.get("lt"), viewer)
     q = " ".join(request.query_params.get("q", "").split())[:MAX_QUERY_CHARS]
     back_state = _back_state(request.query_params.get("back", "")) or (
         SearchState(q=q) if q else None
@@ -179,15 +192,41 @@ def document_page(
         "original": (
             {
                 "url": f"{layout.documents}/{doc.id}/original",
-                "name": original.name,
+                "name": readable_path(original.name),
                 "size": size_label(original.stat().st_size),
                 "kind": views.FORMATS.get(original.suffix.lower().lstrip("."), "原文"),
             }
             if original
             else None
         ),
+        "ocr_notice": OCR_NOTICE if doc.text_source == "ocr" else "",
+        "scan_pages": (
+            [f"{layout.documents}/{doc.id}/scan/{n}"
+             for n in range(1, min(page_count(original), MAX_PAGES_LISTED) + 1)]
+            if original and viewer.staff and doc.text_source == "ocr"
+            else []
+        ),
     }
     return _render(request, layout, "document.html", ctx)
+
+
+OCR_NOTICE = "本文由扫描件识别，可能有误"
+
+
+def scan_page(request: Request, index: SearchIndex, viewer: Viewer, doc_id: str, number: int):
+    """A page of a scanned original as an image: staff only (see ``web.scans``)."""
+    layout = _layout(request, False)
+    if not viewer.staff:
+        return _error(request, layout, 404, "没有这份文件的扫描页。")
+    try:
+        doc = index.get(doc_id, viewer)
+    except NotFound:
+        return _error(request, layout, 404, "没有这份文件，或它不向公众公开。")
+    path = original_file(request.app.state.settings.originals_dir, doc)
+    png = page_png(path, number) if path is not None and doc.text_source == "ocr" else None
+    if png is None:
+        return _error(request, layout, 404, "这份文件没有这一扫描页。")
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private"})
 
 
 def original_download(request: Request, index: SearchIndex, viewer: Viewer, doc_id: str):
@@ -199,34 +238,46 @@ def original_download(request: Request, index: SearchIndex, viewer: Viewer, doc_
     path = original_file(request.app.state.settings.originals_dir, doc)
     if path is None:
         return _error(request, layout, 404, "这份文件没有可下载的原件。")
-    return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+    name = readable_path(path.name)  # a GBK name on disk is sent as the name people read
+    return FileResponse(path, filename=name, content_disposition_type="attachment")
 
 
 # -- wiring ------------------------------------------------------------------------------
 router = APIRouter(include_in_schema=False)
+# HEAD as well as GET on every page (link checkers, monitoring, ``curl -I``): FastAPI adds
+# HEAD to no route by itself, so ``HEAD /kiosk`` was a 405.
+_PAGE_METHODS = ["GET", "HEAD"]
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=_PAGE_METHODS, response_class=HTMLResponse)
 def home(request: Request, index: IndexDep, viewer: ViewerDep) -> Response:
     return search_page(request, index, viewer, _layout(request, False))
 
 
-@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+@router.api_route("/documents/{doc_id}", methods=_PAGE_METHODS, response_class=HTMLResponse)
 def document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
     return document_page(request, index, viewer, _layout(request, False), doc_id)
 
 
-@router.get("/documents/{doc_id}/original")
+@router.api_route("/documents/{doc_id}/original", methods=_PAGE_METHODS)
 def original(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
     return original_download(request, index, viewer, doc_id)
 
 
-@router.get("/kiosk", response_class=HTMLResponse)
+@router.get("/documents/{doc_id}/scan/{number}")
+def scan(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId,
+         number: int) -> Response:
+    return scan_page(request, index, viewer, doc_id, number)
+
+
+@router.api_route("/kiosk", methods=_PAGE_METHODS, response_class=HTMLResponse)
 def kiosk_home(request: Request, index: IndexDep, viewer: ViewerDep) -> Response:
     return search_page(request, index, viewer, _layout(request, True))
 
 
-@router.get("/kiosk/documents/{doc_id}", response_class=HTMLResponse)
+@router.api_route(
+    "/kiosk/documents/{doc_id}", methods=_PAGE_METHODS, response_class=HTMLResponse
+)
 def kiosk_document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
     return document_page(request, index, viewer, _layout(request, True), doc_id)
 
@@ -234,7 +285,9 @@ def kiosk_document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id:
 def install_web(app: FastAPI) -> None:
     """Add the pages and ``/static`` to the app (called by ``create_app``)."""
     from web.duplicates import router as duplicates_router
+    from web.reports import router as reports_router
 
     app.include_router(router)
     app.include_router(duplicates_router)
+    app.include_router(reports_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

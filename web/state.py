@@ -49,17 +49,26 @@ class SearchState:
             problems.append(f"检索词过长，只使用了前 {MAX_QUERY_CHARS} 个字符。")
         sort = params.get("sort", "relevance")
         if sort not in SORTS:
+            problems.append(f"排序方式“{sort[:20]}”无效，已按相关度排序。")
             sort = "relevance"
+        raw_page = params.get("page", "1").strip()[:20]
         try:
-            page = max(1, int(params.get("page", "1")))
+            page = int(raw_page)
         except ValueError:
+            problems.append(f"页码“{raw_page}”不是数字，已显示第 1 页。")
             page = 1
-        page = min(page, MAX_RESULT_WINDOW // PAGE_SIZE)
+        if page < 1:
+            problems.append(f"页码“{raw_page}”无效，已显示第 1 页。")
+            page = 1
+        page = min(page, MAX_RESULT_WINDOW // PAGE_SIZE)  # past the last page: see views
         lists: dict[str, tuple[str, ...]] = {}
         for name in LIST_FIELDS:
             values = [v.strip() for v in params.getlist(name) if v.strip()]
             if name == "year":
-                values = [v for v in values if v.isdigit() and len(v) == 4]
+                bad = [v for v in values if not (v.isdigit() and len(v) == 4)]
+                if bad:
+                    problems.append(f"年份“{bad[0][:20]}”无效（格式：2019），已忽略。")
+                values = [v for v in values if v not in bad]
             lists[name] = tuple(dict.fromkeys(values))[:MAX_VALUES]
         dates = {}
         for name, label in (("date_from", "起始日期"), ("date_to", "截止日期")):

@@ -140,12 +140,23 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = []
     if u.converted_script:
         items.append(("已按简体检索", u.normalized))
-    if u.pinyin:
+    if u.pinyin_words:
+        items.append((
+            "拼音按词检索（标题和正文）",
+            "；".join(f"{k} → {'、'.join(ws)}" for k, ws in u.pinyin_words),
+        ))
+    elif u.pinyin:
         items.append(("也按拼音或首字母检索标题和主题词", " ".join(u.pinyin)))
     if u.doc_numbers:
         items.append(("识别到文号", "、".join(docno_label(k) for k in u.doc_numbers)))
     for abbr, targets in u.synonyms:
         items.append(("同义扩展", f"{abbr} → {'、'.join(targets)}"))
+    sources = {
+        "mined": "文件自述简称", "title": "法规简称", "thesaurus": "同义词",
+        "cross_strait": "两岸用语", "region": "该地区的文件",
+    }  # fmt: skip
+    for word, other, source in u.expansions:
+        items.append((f"也查{sources.get(source, source)}", f"{word} → {other}"))
     if u.phrases:
         items.append(("精确短语", "、".join(f"“{p}”" for p in u.phrases)))
     if u.excluded:
@@ -175,10 +186,13 @@ def alternatives(
     base: str,
     words: tuple[str, ...] = (),
     limit: int = 5,
+    doc_number: bool = False,
 ) -> list[Alternative]:
     """Changed searches that do find something, each with its count (zero-result page).
 
     ``words`` are the query's words as the engine understood them (never re-segmented here).
+    A query read as a 文号 is not cut into fewer words: 国办发 / 2019 / 5号 alone find documents
+    that have nothing to do with the 文号 asked for.
     """
     candidates: list[tuple[str, SearchState]] = []
     if state.has_filters:
@@ -187,7 +201,7 @@ def alternatives(
         converted = other_script(state.q)
         if converted != state.q:
             candidates.append((f"换用另一种字体：{converted}", state.change(q=converted)))
-        if len(words) > 1:
+        if len(words) > 1 and not doc_number:
             for w in words[:4]:
                 rest = " ".join(x for x in words if x != w)
                 candidates.append((f"少用一个词：去掉“{w}”，检索“{rest}”", state.change(q=rest)))

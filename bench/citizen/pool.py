@@ -46,10 +46,13 @@ class Systems:
         from bench.citizen.bigram_bm25 import BigramBM25
 
         self.index, _ = ci.corpus_index()
+        from search_index import citizen_words
+
+        citizen_words.load_lexicon(ci.OUT / "corpus")  # the lexicon mined at ingest
         self.bigram = BigramBM25()
 
     def engine(self, q: str) -> list[str]:
-        from search_index.query import Query
+        from search_index.request import Query
 
         return [_norm(h.doc.path) for h in self.index.search(Query(q=q, size=K, facets=False)).hits]
 
@@ -102,7 +105,7 @@ def main() -> None:
             v = tuple(ndcg(runs[s], judged) for s in ("engine", "jieba", "bigram"))
             for key in ("all", it["kind"], it.get("half", "?")):
                 rows[key].append(v)
-        print(f"| subset | queries | engine | jieba BM25 | bigram BM25 |")
+        print("| subset | queries | engine | jieba BM25 | bigram BM25 |")
         print("|---|---:|---:|---:|---:|")
         for key, vals in sorted(rows.items(), key=lambda kv: (kv[0] == "all", kv[0])):
             m = [sum(v[i] for v in vals) / len(vals) for i in range(3)]

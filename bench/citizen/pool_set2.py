@@ -37,7 +37,7 @@ def systems():
         from bench.citizen._engine_set2 import open_index
         from bench.citizen.bigram_bm25_set2 import BigramBM25
         from bench.quality import baseline_plan
-        from search_index.query import Query
+        from search_index.request import Query
 
         index = open_index()
         bigram = BigramBM25()

@@ -6,9 +6,11 @@ on every page and carry metadata hints (the issuing agency in the header, the �
 footer), so they go into ``properties``. A gov.cn metadata table (索引号/发文字号…) is catalog
 data and goes into ``properties`` too.
 
-A .docx is a ZIP, so before python-docx inflates anything we check the ZIP directory: total
-uncompressed size, per-member compression ratio and member count. A zip bomb is refused
-without being decompressed.
+A .docx is a ZIP, so before python-docx inflates anything we check the ZIP directory (total
+uncompressed size, per-member compression ratio, member count), then inflate every member in
+small chunks counting the bytes that actually come out: a ZIP whose directory understates its
+members (1,000 bytes claimed, gigabytes inflated) is refused at the first byte past what it
+claims, never inflated whole.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from ingest.errors import ExtractionError, UnsafeFile, UnsupportedFormat
@@ -73,7 +76,38 @@ def check_zip(data: bytes, limits: ZipLimits = LIMITS) -> zipfile.ZipFile:
             )
     if "word/document.xml" not in zf.namelist():
         raise UnsupportedFormat("ZIP archive without word/document.xml: not a Word document")
+    _inflate_counted(zf, infos, limits)
     return zf
+
+
+def _inflate_counted(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
+    """Inflate every member in 64 KB steps and check what comes out against the directory.
+
+    ``zipfile`` stops a member at the size its directory entry states and then fails the CRC,
+    but ``read()`` of the whole member hands zlib the full output size at once: 1.9 GB for a
+    member that claims 1,000 bytes. Reading in small steps bounds the memory to one step,
+    and the count bounds the time to what the directory admits.
+    """
+    total = 0
+    for info in infos:
+        if info.is_dir():
+            continue
+        try:
+            with zf.open(info) as fh:
+                while chunk := fh.read(1 << 16):
+                    total += len(chunk)
+                    if total > limits.max_total_uncompressed:
+                        raise UnsafeFile(
+                            f"refused: ZIP inflates to more than "
+                            f"{limits.max_total_uncompressed / 2**20:.0f} MB; possible zip bomb"
+                        )
+        except zipfile.BadZipFile as exc:
+            raise UnsafeFile(
+                f"refused: ZIP member {info.filename} does not inflate to what its directory "
+                f"entry states ({exc}); damaged file or zip bomb"
+            ) from None
+        except (NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:
+            raise ExtractionError(f"damaged DOCX: cannot inflate {info.filename} ({exc})") from None
 
 
 def extract(data: bytes, filename: str) -> Extracted:
@@ -87,6 +121,7 @@ def extract(data: bytes, filename: str) -> Extracted:
     except Exception as exc:  # noqa: BLE001 - any parse failure is a property of the file
         raise ExtractionError(f"damaged DOCX, cannot be parsed ({exc})") from None
     props = _core_properties(doc)
+    style_names = _style_names(doc)
     lines: list[str] = []
     heading = ""
     for block in doc.iter_inner_content():
@@ -102,7 +137,7 @@ def extract(data: bytes, filename: str) -> Extracted:
         text = block.text.strip()
         if not text:
             continue
-        style = (block.style.name if block.style is not None else "") or ""
+        style = style_names.get(block._p.style or "", "") if not heading else ""
         if not heading and (style == "Title" or style.startswith("Heading")):
             heading = text
         lines.append(text)
@@ -115,6 +150,20 @@ def extract(data: bytes, filename: str) -> Extracted:
     if not text.strip():
         raise ExtractionError("DOCX contains no text")
     return Extracted(text=text, title=props.get("title") or heading, properties=props)
+
+
+def _style_names(doc: object) -> dict[str, str]:
+    """Paragraph style id → name, read once.
+
+    ``paragraph.style`` looks the style up anew for every paragraph (and scans every style for
+    the default when the paragraph has none): ~0.75 ms each, so a DOCX of 54,000 tiny
+    paragraphs took 20 s. Reading the ``w:pStyle`` id and this table costs a dict lookup.
+    """
+    names: dict[str, str] = {}
+    for style in doc.styles:  # type: ignore[attr-defined]
+        if style.style_id and style.name:
+            names[style.style_id] = style.name
+    return names
 
 
 def _core_properties(doc: object) -> dict[str, str]:

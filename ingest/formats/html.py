@@ -14,7 +14,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ingest.errors import ExtractionError
+from ingest.errors import ExtractionError, UnsafeFile
 from ingest.formats.base import Extracted
 from ingest.formats.encoding import decode, normalise_newlines
 from ingest.formats.registry import Format, register
@@ -74,9 +74,38 @@ def declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii") if m else None
 
 
+# Elements a page must close itself (void elements and those whose end tag HTML infers, such
+# as <p>, <li>, <td>, are left out): a page that leaves thousands of them open nests thousands
+# deep, and the parser's scope checks make that quadratic (16,000 nested <div> took lexbor
+# seconds). Real pages leave a few dozen open at most.
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})")
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta source track wbr param keygen "
+    "p li td th tr dt dd option optgroup rt rp colgroup caption thead tbody tfoot "
+    "html head body".split()
+)
+MAX_OPEN_ELEMENTS = 3000
+
+
+def open_elements(text: str) -> int:
+    """Start tags minus end tags of the elements that nest (an upper bound on the depth)."""
+    opened = 0
+    for m in _TAG_RE.finditer(text):
+        if m.group(2).lower() in _NOT_NESTING:
+            continue
+        opened += -1 if m.group(1) else 1
+    return opened
+
+
 def extract(data: bytes, filename: str) -> Extracted:
     """Article text, title and catalog properties of an HTML page."""
     text, encoding = decode(data, declared_charset(data))
+    unclosed = open_elements(text)
+    if unclosed > MAX_OPEN_ELEMENTS:
+        raise UnsafeFile(
+            f"refused: the page leaves {unclosed:,} elements open (limit "
+            f"{MAX_OPEN_ELEMENTS:,}); pathological nesting"
+        )
     tree = LexborHTMLParser(text)
     props: dict[str, str] = {"encoding": encoding}
     for node in tree.css("meta[name]"):
@@ -88,9 +117,7 @@ def extract(data: bytes, filename: str) -> Extracted:
     h1 = tree.css_first("h1")
     h1_text = _clean(h1.text()) if h1 is not None else ""
     props.update(_metadata_table(tree))
-    for tag in _DROP_TAGS:
-        for node in tree.css(tag):
-            node.decompose()
+    _remove(tree.css(", ".join(_DROP_TAGS)))
     _drop_chrome(tree)
     root = _container(tree)
     if root is None:
@@ -119,36 +146,122 @@ def _site_title_part(title: str) -> str:
 
 
 def _metadata_table(tree: LexborHTMLParser) -> dict[str, str]:
-    """Read and remove a gov.cn-style metadata table (label cell, value cell pairs)."""
+    """Read and remove a gov.cn-style metadata table (label cell, value cell pairs).
+
+    Linear in the page: each cell belongs to its nearest table, a cell that holds a nested
+    table is layout (not a label or a value) and is not read, so 16,000 nested tables cost
+    16,000 short cells, not 16,000 copies of the rest of the page.
+    """
+    groups: dict[int, tuple[LexborNode, list[str]]] = {}
+    for cell in tree.css("th, td"):
+        if cell.css_first("table") is not None:
+            continue
+        table = _nearest_table(cell)
+        if table is not None:
+            groups.setdefault(table.mem_id, (table, []))[1].append(_clean(cell.text()))
     found: dict[str, str] = {}
-    for table in tree.css("table"):
-        cells = [_clean(c.text()) for c in table.css("th, td")]
+    doomed: list[LexborNode] = []
+    for table, cells in groups.values():
         labels = [re.sub(r"[\s：:]", "", c) for c in cells]
         if sum(lab in _META_LABELS for lab in labels) < 2:
             continue
         for i, lab in enumerate(labels[:-1]):
             if lab in _META_LABELS and cells[i + 1] and labels[i + 1] not in _META_LABELS:
                 found.setdefault(lab, cells[i + 1])
-        table.decompose()
+        doomed.append(table)
+    _remove(doomed)
     return found
 
 
+def _nearest_table(cell: LexborNode) -> LexborNode | None:
+    node = cell.parent
+    for _ in range(4):  # td → tr → tbody/thead/tfoot → table
+        if node is None:
+            return None
+        if node.tag == "table":
+            return node
+        node = node.parent
+    return None
+
+
+def _remove(nodes: list[LexborNode]) -> None:
+    """Decompose nodes innermost first (reverse document order), each once: a node inside an
+    already removed one is never touched again, and nested nodes cost their own size once."""
+    _remove_ordered(list(enumerate(nodes)))
+
+
+def _remove_ordered(doomed: list[tuple[int, LexborNode]]) -> None:
+    """``(document-order index, node)`` pairs: decompose each node once, deepest first."""
+    seen: set[int] = set()
+    for _, node in sorted(doomed, key=lambda item: item[0], reverse=True):
+        if node.mem_id not in seen:
+            seen.add(node.mem_id)
+            node.decompose()
+
+
+def _protected(tree: LexborHTMLParser) -> set[int]:
+    """Nodes that hold the article (its containers and their ancestors): never chrome."""
+    keep: set[int] = set()
+    for node in tree.css("#UCAP-CONTENT, .TRS_Editor, article, main"):
+        while node is not None and node.mem_id not in keep:
+            keep.add(node.mem_id)
+            node = node.parent
+    return keep
+
+
+def _head_text(node: LexborNode, chars: int = 12, nodes: int = 64) -> str:
+    """The first few characters of a heading, reading at most ``nodes`` descendants (a
+    heading's whole text may be the rest of a hostile page)."""
+    out: list[str] = []
+    got = 0
+    for i, sub in enumerate(node.traverse(include_text=True)):
+        if i >= nodes or got >= chars:
+            break
+        if sub.tag == "-text":
+            text = _clean(sub.text_content or "")
+            out.append(text)
+            got += len(text)
+    return _clean(" ".join(out))
+
+
+_HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6", "dt", "strong"))
+
+
 def _drop_chrome(tree: LexborHTMLParser) -> None:
-    """Remove blocks whose class/id or leading heading says they are site furniture."""
-    for node in tree.css("[class], [id]"):
-        if node.parent is None:
-            continue
-        ident = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
-        if node.tag not in ("html", "body") and _CHROME_RE.search(ident):
-            if not node.css_first("#UCAP-CONTENT, .TRS_Editor, article, main"):
-                node.decompose()
-    for heading in tree.css("h2, h3, h4, h5, h6, dt, strong"):
-        if heading.parent is not None and _CHROME_HEADINGS.match(_clean(heading.text())):
-            block = heading.parent
-            if block.tag in ("body", "html") or block.css_first("#UCAP-CONTENT, article, main"):
-                heading.decompose()
+    """Remove blocks whose class/id or leading heading says they are site furniture.
+
+    One walk over the tree (a removed block is not entered), then removal innermost first:
+    linear in the page however deeply hostile markup nests.
+    """
+    root = tree.root
+    if root is None:
+        return
+    keep = _protected(tree)
+    seen: dict[int, int] = {}  # mem_id → document order, for a heading's block
+    doomed: list[tuple[int, LexborNode]] = []
+    stack: list[LexborNode] = [root]
+    while stack:
+        node = stack.pop()
+        order = seen[node.mem_id] = len(seen)
+        tag = node.tag
+        if tag not in ("html", "body") and node.mem_id not in keep:
+            ident = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+            if ident.strip() and _CHROME_RE.search(ident):
+                doomed.append((order, node))
+                continue
+        if tag in _HEADINGS and _CHROME_HEADINGS.match(_head_text(node)):
+            block = node.parent
+            if block is None or block.tag in ("body", "html") or block.mem_id in keep:
+                doomed.append((order, node))
             else:
-                block.decompose()
+                doomed.append((seen.get(block.mem_id, order), block))
+            continue
+        stack.extend(reversed([c for c in node.iter() if _is_element(c)]))
+    _remove_ordered(doomed)
+
+
+def _is_element(node: LexborNode) -> bool:
+    return not node.tag.startswith("-") and node.tag != "!doctype"
 
 
 def _container(tree: LexborHTMLParser) -> LexborNode | None:

@@ -4,26 +4,26 @@ Two engines are available: ``pypdfium2`` (PDFium, C++) and ``pdfminer`` (pdfmine
 Python). The default is chosen by measurement (see bench/README.md "PDF extraction"); the other
 stays selectable through ``configure(engine=…)`` (``GOVSEARCH_PDF_ENGINE``, read by Settings).
 
-Because a malformed PDF can make any parser loop or explode, extraction runs in a child
-process with a time limit (Settings ``pdf_timeout``, default 60 s; ``0`` runs
-in-process without a guard, e.g. for benchmarks). The child is started from a fork server so
-that it is safe even when the caller has threads (a web server).
+Because a malformed PDF can make any parser loop or explode, extraction runs in a bounded child
+process (:mod:`ingest.bounded`) with the PDF time limit (Settings ``pdf_timeout``, default
+60 s) and the common memory limit; ``extract_with(…, PdfOptions(timeout=None))`` runs
+in-process without a guard, e.g. for benchmarks.
 """
 
 from __future__ import annotations
 
 import io
-import multiprocessing
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from multiprocessing.connection import Connection
 from typing import TypeVar
 
-from ingest.errors import ExtractionError, ExtractionTimeout, IngestError, NoTextLayer
+from ingest import bounded
+from ingest.bounded import Limits
+from ingest.errors import ExtractionError, IngestError, NoTextLayer
 from ingest.formats.base import Extracted
 from ingest.formats.registry import Format, register
+from ingest.ocr import scan
 
 T = TypeVar("T")
 ENGINES: tuple[str, ...] = ("pypdfium2", "pdfminer")
@@ -83,11 +83,17 @@ def extract_with(data: bytes, opts: PdfOptions) -> Extracted:
         raise ExtractionError("not a PDF (no %PDF header)")
     if b"%%EOF" not in data[-4096:]:
         raise ExtractionError("truncated or incomplete PDF (no %%EOF end marker)")
-    if opts.timeout:
+    if opts.timeout and not bounded.inside():
         pages, meta = run_with_timeout(run_engine, (opts.engine, data), opts.timeout)
-    else:
+    else:  # already in a bounded child (the registry's), or explicitly unguarded
         pages, meta = run_engine(opts.engine, data)
-    return _assemble(pages, meta, data)
+    ocr_props: dict[str, str] = {}
+    if _IMAGE_RE.search(data):  # pages without a text layer but with an image: a scan
+        pages, ocr_props = scan.fill_pdf_pages(data, pages)
+    extracted = _assemble(pages, meta, data)
+    if not ocr_props:
+        return extracted
+    return replace(extracted, properties={**extracted.properties, **ocr_props})
 
 
 def run_engine(engine: str, data: bytes) -> tuple[list[str], dict[str, str]]:
@@ -157,62 +163,16 @@ def _pdf_string(value: object) -> str:
     return str(value).strip() if isinstance(value, str | int | float) else ""
 
 
-def _child(conn: Connection, func: Callable[..., object], args: tuple[object, ...]) -> None:
-    try:
-        conn.send(("ok", func(*args)))
-    except IngestError as exc:
-        conn.send(("error", str(exc)))
-    except BaseException as exc:  # noqa: BLE001 - report, never hang the parent
-        conn.send(("error", f"damaged PDF, cannot be parsed ({exc})"))
-    finally:
-        conn.close()
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """Plain fork when we are single-threaded (cheapest, works from any ``__main__``);
-    a fork server when threads exist, because forking a threaded process can deadlock."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload([__name__])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
 def run_with_timeout(func: Callable[..., T], args: tuple[object, ...], timeout: float) -> T:
-    """``func(*args)`` in a child process, killed after ``timeout`` seconds.
+    """``func(*args)`` in a bounded child (see :mod:`ingest.bounded`), killed after ``timeout``
+    seconds, under the configured memory limit."""
+    lim = Limits(timeout=timeout, memory_mb=bounded.limits().memory_mb)
+    return bounded.run_bounded(func, args, lim, what="PDF parsing")
 
-    ``func`` must be a module-level function; an ``IngestError`` it raises is re-raised here
-    with the same message, anything else becomes an ``ExtractionError``.
-    """
-    ctx = _context()
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, func, args), daemon=True)
-    try:
-        proc.start()
-    finally:
-        child.close()
-    try:
-        if not parent.poll(timeout):
-            raise ExtractionTimeout(
-                f"PDF parsing exceeded the {timeout:g} s time limit "
-                "(malformed or pathological file)"
-            )
-        try:
-            status, payload = parent.recv()
-        except EOFError:
-            raise ExtractionError("PDF parser crashed on this file") from None
-    finally:
-        parent.close()
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        proc.close()
-    if status == "error":
-        raise ExtractionError(payload)
-    return payload  # type: ignore[no-any-return]
+
+def limits() -> Limits:
+    """The limits a PDF is extracted under: the PDF time limit and the common memory limit."""
+    return Limits(timeout=_options.timeout, memory_mb=bounded.limits().memory_mb)
 
 
 def _assemble(pages: list[str], meta: dict[str, str], data: bytes) -> Extracted:
@@ -220,7 +180,9 @@ def _assemble(pages: list[str], meta: dict[str, str], data: bytes) -> Extracted:
     chars = sum(len(re.sub(r"\s", "", p)) for p in cleaned)
     if chars < _MIN_CHARS_PER_PAGE * max(1, len(cleaned)) and chars < 50:
         if _IMAGE_RE.search(data):
-            raise NoTextLayer("no text layer (needs OCR)")
+            why = scan.unavailable_reason()
+            raise NoTextLayer(f"no text layer (needs OCR; {why})" if why else
+                              "scanned PDF: OCR found no text on its pages")
         raise ExtractionError("PDF contains no text" if pages else "PDF has no pages")
     text = "\n".join(_strip_running_lines(cleaned)).strip("\n")
     props = {
@@ -267,4 +229,9 @@ def _strip_running_lines(pages: list[str]) -> list[str]:
     return out
 
 
-register(Format(name="pdf", extensions=("pdf",), extract=extract, sniff=sniff, priority=20))
+register(
+    Format(
+        name="pdf", extensions=("pdf",), extract=extract, sniff=sniff, priority=20, limits=limits,
+        bounds_itself=True,  # text layer in a bounded child, OCR pages in the OCR runner
+    )
+)

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from ingest import bounded
+from ingest.bounded import Limits
 from ingest.errors import ExtractionError, UnsupportedFormat
 from ingest.formats.base import Extracted, Extractor
 
@@ -25,6 +27,11 @@ class Format:
     return True only when the content is unmistakably this format. Sniffers run in
     ``priority`` order (lower first), so exact magic numbers (ZIP, %PDF) are tried before
     heuristic text sniffing, whatever order the modules happened to be imported in.
+    ``limits`` gives the format its own time/memory budget (PDF has its own time limit);
+    without it the common limits of :mod:`ingest.bounded` apply. ``bounds_itself`` marks an
+    extractor that runs its risky parts in bounded children of its own (PDF parsing, OCR of
+    each page with its own time and memory limits): it is not wrapped again, because a bounded
+    child may not start children of its own and OCR needs more memory than parsing.
     """
 
     name: str
@@ -32,6 +39,8 @@ class Format:
     extract: Extractor
     sniff: Callable[[bytes], bool] | None = None
     priority: int = 100
+    limits: Callable[[], Limits] | None = None
+    bounds_itself: bool = False
 
 
 _FORMATS: dict[str, Format] = {}
@@ -105,9 +114,19 @@ def detect(data: bytes, filename: str) -> Format:
 
 
 def extract(data: bytes, filename: str) -> tuple[str, Extracted]:
-    """Detect the format and extract; returns ``(format name, Extracted)``."""
+    """Detect the format and extract; returns ``(format name, Extracted)``.
+
+    The extractor runs in a bounded child process (time and memory limit, see
+    :mod:`ingest.bounded`): every caller — ingest workers, uploads, duplicate checks — gets
+    the same protection from hostile files.
+    """
     fmt = detect(data, filename)
-    return fmt.name, fmt.extract(data, filename)
+    if fmt.bounds_itself and not bounded.inside():
+        return fmt.name, fmt.extract(data, filename)
+    lim = fmt.limits() if fmt.limits is not None else bounded.limits()
+    return fmt.name, bounded.run_bounded(
+        fmt.extract, (data, filename), lim, what=f"{fmt.name.upper()} parsing"
+    )
 
 
 _loaded = False
@@ -119,4 +138,4 @@ def _ensure_builtins() -> None:
     if _loaded:
         return
     _loaded = True
-    from ingest.formats import docx, html, pdf, txt  # noqa: F401
+    from ingest.formats import docx, html, image, pdf, txt  # noqa: F401

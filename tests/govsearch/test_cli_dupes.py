@@ -50,11 +50,25 @@ def test_dupcheck_exit_codes(data_dir, tmp_path):
     fresh.write_text("本市将继续推进老旧小区改造，计划改造小区一百个，惠及居民两万户。", "utf-8")
     res = _run(data_dir, "dupcheck", str(fresh))
     assert res.exit_code == 0 and "no duplicates" in res.output
-    empty = CORPUS / "files" / "broken" / "broken_scanned_no_text.pdf"
+    empty = CORPUS / "files" / "broken" / "broken_truncated.pdf"
     res = _run(data_dir, "dupcheck", str(fresh), str(empty))
-    assert res.exit_code == 2 and "OCR" in res.output
+    assert res.exit_code == 2 and "truncated" in res.output
     html = next((CORPUS / "files" / "html").glob("*.htm*"))
     assert _run(data_dir, "dupcheck", str(html)).exit_code in (0, 1)
+
+
+def test_dupcheck_reads_a_scan(tmp_path):
+    """An image-only PDF is checked on its recognised text: the scan of govcn_060 finds it."""
+    from ingest.ocr.options import active_engine
+
+    if active_engine() is None:
+        pytest.skip("no OCR engine installed")
+    b = EmbeddedIndex(tmp_path)
+    load(b, [corpus_document("docs/govcn_policy/govcn_060.txt")])
+    b.close()
+    scan = CORPUS / "files" / "broken" / "broken_scanned_no_text.pdf"
+    res = _run(tmp_path, "dupcheck", str(scan))
+    assert res.exit_code == 1 and "govcn_060" in res.output, res.output
 
 
 def test_dupcheck_sees_drafts_unless_public_only(data_dir, tmp_path):

@@ -180,3 +180,31 @@ def test_agreement_where_the_text_states_the_field(
     floors = {"agency": 0.93, "doc_number": 0.85, "date": 0.97}
     for key, floor in floors.items():
         assert rates[key] >= floor, (key, rates[key])
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("docs/annual_report/changshu_2008.txt", dt.date(2008, 12, 31)),  # 年度報告: that year
+        ("docs/annual_report/hongze_2023.txt", dt.date(2023, 12, 31)),  # title over two lines
+        ("docs/gov_work_report/gwr_2019.txt", dt.date(2019, 1, 1)),  # given early that year
+        ("docs/budget/putuo_b7.txt", dt.date(2024, 12, 31)),  # 2024年度部门决算
+    ],
+)
+def test_reports_dated_by_the_year_in_their_title(path: str, expected: dt.date) -> None:
+    """Issue 11, item 5: annual reports had no date although their titles carry the year."""
+    from ingest.files import iter_documents
+    from model.document import Document
+
+    got = [d for d in iter_documents([SAMPLES / path]) if isinstance(d, Document)]
+    assert got[0].meta.date == expected
+
+
+def test_a_year_in_a_title_is_only_a_last_resort() -> None:
+    meta = derive_meta("2019年政府信息公开工作年度报告\n正文。\n某某市人民政府\n2020年1月20日\n")
+    assert meta.date == dt.date(2020, 1, 20)  # the signature date wins
+    # a year inside an ordinary notice title is not the notice's date
+    assert derive_meta("国务院办公厅关于印发2019年政务公开工作要点的通知\n正文。").date is None

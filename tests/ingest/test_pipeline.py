@@ -11,20 +11,24 @@ import pytest
 
 from ingest.catalog import load_catalog
 from ingest.files import IngestFailure, folder_disclosure, iter_documents
+from ingest.ocr.options import active_engine
 from ingest.report import IngestReport
 from model.document import Document
 from model.ids import document_id
 
 from .conftest import han
 
+SCANNED = "broken/broken_scanned_no_text.pdf"
+OCR = active_engine() is not None  # with an engine the image-only PDF is a document
 BROKEN_REASONS = {
     "broken/broken_empty.pdf": "empty file",
     "broken/broken_empty.txt": "empty file",
     "broken/broken_not_a_zip.docx": "not a ZIP/OOXML container",
-    "broken/broken_scanned_no_text.pdf": "no text layer (needs OCR)",
     "broken/broken_truncated.docx": "truncated or corrupt DOCX",
     "broken/broken_truncated.pdf": "truncated or incomplete PDF",
 }
+if not OCR:
+    BROKEN_REASONS[SCANNED] = "no text layer (needs OCR"
 
 
 @pytest.fixture(scope="module")
@@ -87,9 +91,27 @@ def test_broken_files_fail_clearly_and_the_batch_continues(ingested: tuple) -> N
         assert path in failures, path
         assert reason in failures[path].reason, (path, failures[path].reason)
         assert not failures[path].skipped
-    assert len(report.failed) == 6
-    assert len(docs) == 105  # every other file came through, including those after the broken
+    assert len(report.failed) == len(BROKEN_REASONS)
+    # every other file came through, including those after the broken
+    assert len(docs) == 105 + OCR
     assert [s.path for s in report.skipped] == ["manifest.csv"]
+
+
+def test_the_image_only_pdf_is_recognised(
+    corpus: Path, files_manifest: list[dict[str, str]], ingested: tuple
+) -> None:
+    """The corpus's 110 dpi scan of pdf_01.pdf, read by OCR, against the source text."""
+    if not OCR:
+        pytest.skip("no OCR engine installed")
+    docs, _, _ = ingested
+    doc = docs[SCANNED]
+    row = next(r for r in files_manifest if r["path"] == f"files/{SCANNED}")
+    source = han((corpus / row["source_doc"]).read_text(encoding="utf-8"))
+    sm = difflib.SequenceMatcher(None, han(doc.text), source, autojunk=False)
+    recall = sum(b.size for b in sm.get_matching_blocks()) / len(source)
+    assert recall >= 0.9, recall
+    assert doc.extra["text_source"] == "ocr" and doc.extra["ocr_pages"] == "1-4"
+    assert "国办函" in doc.meta.doc_number and "71" in doc.meta.doc_number
 
 
 def test_document_fields(corpus: Path, ingested: tuple) -> None:
@@ -186,7 +208,8 @@ def test_catalog_overrides_and_reports_bad_rows(corpus: Path, tmp_path: Path) ->
     extracted = docs["c.txt"].meta  # same file, no catalog row
     assert a.doc_number == extracted.doc_number != ""  # empty catalog cell: extraction stays
     b = docs["public/b.txt"].meta
-    assert (b.category, b.disclosure, b.validity) == ("政策法规", "public", "valid")
+    # a bad 公开方式 cell fails closed (issue 10): not the folder's public level
+    assert (b.category, b.disclosure, b.validity) == ("政策法规", "not_public", "valid")
 
 
 def test_catalog_accepts_chinese_headers_and_gb18030(tmp_path: Path) -> None:
@@ -207,10 +230,11 @@ def test_catalog_accepts_chinese_headers_and_gb18030(tmp_path: Path) -> None:
 def test_report_summary_and_json(ingested: tuple) -> None:
     _, _, report = ingested
     text = report.summary()
-    assert text.startswith("112 files: 105 ingested (docx 26, html 27, pdf 32, txt 20)")
-    assert "broken/broken_scanned_no_text.pdf: no text layer (needs OCR)" in text
+    ok, pdf = 105 + OCR, 32 + OCR
+    assert text.startswith(f"112 files: {ok} ingested (docx 26, html 27, pdf {pdf}, txt 20)")
+    assert ("broken/broken_scanned_no_text.pdf: no text layer (needs OCR" in text) != OCR
     data = json.loads(report.to_json())
-    assert (data["ok"], data["failed"], data["skipped"]) == (105, 6, 1)
+    assert (data["ok"], data["failed"], data["skipped"]) == (ok, 6 - OCR, 1)
     assert {f["path"] for f in data["failed_files"]} == set(BROKEN_REASONS)
 
 

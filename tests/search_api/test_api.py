@@ -81,6 +81,22 @@ def test_health_stats_suggest(client):
     assert sug["q"] == "中华人民" and isinstance(sug["suggestions"], list)
 
 
+def test_pinyin_input_method_words(client):
+    """``/api/pinyin``: the kiosk's input method (words of public documents for letters)."""
+    r = client.get("/api/pinyin", params={"q": "zhengfu"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["q"] == "zhengfu" and body["words"][0] == "政府"
+    assert "人民政府" in client.get("/api/pinyin", params={"q": "rmzf"}).json()["words"]
+    assert client.get("/api/pinyin", params={"q": "政府"}).json()["words"] == []
+    assert client.get("/api/pinyin", params={"q": "zhengfu", "limit": 2}).json()["words"]
+    assert len(client.get("/api/pinyin", params={"q": "z", "limit": 3}).json()["words"]) == 3
+    for bad in ({"q": "a" * 61}, {"q": "zf", "limit": 0}, {"q": "zf", "limit": 31}):
+        assert client.get("/api/pinyin", params=bad).status_code in (400, 422), bad
+    searched = client.get("/api/search", params={"q": "zhengfu xinxi"}).json()
+    assert searched["understood"]["pinyin_words"]["zhengfu"][0] == "政府"
+
+
 def test_filters_by_category_and_date(client):
     r = client.get(
         "/api/search",

@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import os
 import random
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
+from model.document import CatalogMeta, Document
 from model.viewer import ANONYMOUS, STAFF
+from pipeline.run import run_ingest
+from search_index.fields import FACET_FIELDS
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.request import Query
-from tests.corpus import corpus_document, docno_variants, manifest, sample_paths
+from tests.corpus import CORPUS, corpus_document, docno_variants, manifest, sample_paths
 
 N_DOCS = 160
 CANARY = "甲乙丙丁戊己庚辛壬癸测试机密字串"
@@ -176,6 +183,64 @@ class BackendContract:
             assert any(normalize(h.doc.title) == normalize(title) for h in hits), typed
             assert all(h.doc.disclosure == "public" for h in hits)
 
+    @pytest.mark.parametrize(
+        ("typed", "chinese"),
+        [
+            ("renmin fayuan", "人民 法院"),  # full pinyin, word by word
+            ("renminfayuan", "人民法院"),  # full pinyin without spaces
+            ("rmfy", "人民法院"),  # initials
+            ("zhengfu", "政府"),
+            ("yinhang", "银行"),  # 行 read hang in 银行 (the phrase dictionary)
+            ("renmin fy", "人民 法院"),  # mixed: full pinyin and initials
+            ("tiaoli 人民法院", "条例 人民法院"),  # mixed: pinyin and Chinese
+        ],
+    )
+    def test_pinyin_finds_what_the_chinese_words_find(self, index, typed, chinese):
+        """Letters are searched as the words of the index they stand for, in titles and
+        bodies: every document the Chinese words find is found, the best one near the top."""
+        want = [h.doc.id for h in _all_hits(index, chinese)]
+        assert want, chinese
+        got_hits = _all_hits(index, typed)
+        got = [h.doc.id for h in got_hits]
+        assert set(want) <= set(got), (typed, len(want), len(got))
+        assert want[0] in got[:5], typed
+        assert all(h.doc.disclosure == "public" for h in got_hits)
+        understood = index.search(Query(q=typed, size=1)).understood
+        assert understood.pinyin_words, typed
+
+    def test_pinyin_reaches_bodies(self, index, documents):
+        """A word that is in no title is still found by its pinyin (bodies have no pinyin
+        tokens: the letters become the word)."""
+        titles = " ".join(normalize(d.meta.title) for d in documents)
+        word = next(w for w in ("审判", "银行", "合同", "公开") if w not in titles)
+        from analyzers.pinyin_lexicon import word_keys
+
+        full, initials = word_keys(word)
+        want = {h.doc.id for h in _all_hits(index, word)}
+        assert want
+        for typed in (full, initials):
+            assert want <= {h.doc.id for h in _all_hits(index, typed)}, typed
+
+    def test_input_method_words_are_public_words(self, index, documents):
+        """The kiosk's input method offers words of the index, most documents first, and never
+        a word that occurs only in non-public documents."""
+        from analyzers.pinyin_lexicon import word_keys
+        from analyzers.segment import index_words
+
+        got = index.pinyin("renmin")
+        assert got and got[0] == "人民", got
+        assert "人民法院" in index.pinyin("rmfy")
+        assert "人民法院" in index.pinyin("renminfay")  # the last syllable half typed
+        public = "".join(normalize(d.text + d.meta.title) for d in documents
+                         if d.meta.disclosure == "public")
+        secret = [w for w in index_words(normalize(CANARY)) if w not in public and word_keys(w)]
+        assert secret  # the canary has words of its own
+        for w in secret:
+            for key in word_keys(w):
+                assert w not in index.pinyin(key, limit=30), (w, key)
+                shown = index.search(Query(q=key)).understood
+                assert w not in str(shown.pinyin_words)
+
     def test_malformed_queries_are_text(self, index):
         for q in ['"', '"条例', "- OR", "title:", "((", "OR 条例 OR", "docno:", "\x00\x1f"]:
             index.search(Query(q=q))
@@ -211,7 +276,69 @@ class BackendContract:
         both = index.search(Query(q="条例", size=10))
         assert [h.doc.id for h in p1.hits + p2.hits] == [h.doc.id for h in both.hits]
 
+    # -- one document, one result (issue 11) ------------------------------------------------
+    def test_identical_texts_are_one_result_undated_last(self, make_backend):
+        """Copies of one text (another path, format, agency; one of them hidden) are one hit
+        listing the copies the viewer may see; totals and facets count results; documents
+        without a date sort last from new to old and from old to new. Samples only: this
+        runs without the shared corpus."""
+        law = "docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt"  # = xingzhengfa/lrb_02680
+        a = sample_document(law, date=dt.date(2011, 10, 29))
+        b = sample_document("docs/lawrefbook/xingzhengfa/lrb_02680.txt", fmt="html",
+                            agency="公安部", date=dt.date(2011, 10, 29))  # fmt: skip
+        hidden = dataclasses.replace(
+            sample_document(law, doc_id="c" * 16, disclosure="draft"), path="draft/copy.txt"
+        )
+        dated = sample_document("docs/govcn_policy/govcn_002.txt", date=dt.date(2019, 1, 22))
+        undated = sample_document("docs/annual_report/changshu_2008.txt", date=None)
+        backend = make_backend()
+        docs = [a, b, hidden, dated, undated]
+        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in docs))
+        ix = SearchIndex(backend)
+        assert a.text == b.text == hidden.text
+
+        res = ix.search(Query(q='"居民身份证"'))
+        assert res.total == 1 and len(res.hits) == 1
+        hit = res.hits[0]
+        others = {c.id: c for c in hit.copies}
+        assert {hit.doc.id, *others} == {a.id, b.id}  # the hidden copy is not listed
+        copy = others[b.id] if b.id in others else None
+        if copy is not None:
+            assert (copy.format, copy.path, copy.agency) == ("html", b.path, "公安部")
+        agencies = {v.value: v.count for v in res.facets["agency"]}
+        assert agencies == {"全国人民代表大会常务委员会": 1, "公安部": 1}
+        assert {v.value: v.count for v in res.facets["category"]} == {"政策法规": 1}
+        staff = ix.search(Query(q='"居民身份证"', viewer=STAFF))
+        assert staff.total == 1 and len(staff.hits[0].copies) == 2
+
+        every = ix.search(Query(q="", size=10))
+        assert every.total == 3 == len(every.hits)
+        paged = [ix.search(Query(q="", size=1, page=p)).hits[0].doc.id for p in (1, 2, 3)]
+        assert sorted(paged) == sorted(h.doc.id for h in every.hits)  # no copy twice
+        for sort in ("date_desc", "date_asc"):
+            order = [h.doc.id for h in ix.search(Query(q="", sort=sort)).hits]
+            assert len(order) == 3 and order[-1] == undated.id, sort
+            by_page = [ix.search(Query(q="", sort=sort, size=1, page=p)).hits[0].doc.id
+                       for p in (1, 2, 3)]  # fmt: skip
+            assert by_page == order, sort
+        first = ix.search(Query(q="", sort="date_asc")).hits[0]
+        assert first.doc.date == "2011-10-29" and len(first.copies) == 1
+
     # -- visibility ------------------------------------------------------------------------
+    def test_catalog_lists_every_document_without_text(self, index, documents):
+        staff = {d.id: d for d in index.catalog(STAFF)}
+        assert set(staff) == {d.id for d in documents}
+        for d in documents:
+            got = staff[d.id]
+            assert (got.path, got.title, got.agency, got.category, got.disclosure) == (
+                d.path, d.meta.title, d.meta.agency, d.meta.category, d.meta.disclosure
+            )
+            assert got.publish_date == (d.meta.publish_date.isoformat() if d.meta.publish_date
+                                        else "")
+            assert got.text == ""
+        public = {d.id for d in index.catalog(ANONYMOUS)}
+        assert public == {d.id for d in documents if d.meta.disclosure == "public"}
+
     def test_non_public_documents_are_invisible_to_anonymous(self, index, documents):
         hidden = [d for d in documents if d.meta.disclosure != "public"]
         for q in (CANARY, f'"{CANARY}"', CANARY[:4], hidden[0].meta.title):
@@ -253,10 +380,156 @@ class BackendContract:
             stripped = h.snippet.replace("<mark>", "").replace("</mark>", "")
             assert "<" not in stripped
 
+    def test_snippet_marks_a_match_deep_in_the_text(self, index, documents):
+        # A phrase first found thousands of characters in: every backend's snippet marks it
+        # (Elasticsearch keeps no normalised copy, and its snippets once looked only at the
+        # first 3,200 characters).
+        checked = 0
+        for d in documents:
+            if d.meta.disclosure != "public" or len(d.text) < 5000:
+                continue
+            norm = normalize(d.text)
+            for start in range(3600, min(len(d.text) - 4, 8000), 211):
+                phrase = norm[start : start + 4]
+                if re.fullmatch(r"[\u4e00-\u9fff]{4}", phrase) and norm.find(phrase) >= 3400:
+                    break
+            else:
+                continue
+            hits = [h for h in _all_hits(index, f'"{phrase}"') if h.doc.id == d.id]
+            assert hits, phrase
+            assert "<mark>" in hits[0].snippet, (d.path, phrase, hits[0].snippet[:80])
+            checked += 1
+            if checked == 5:
+                break
+        assert checked >= 3
+
+    def test_empty_result_has_every_facet_empty(self, index):
+        res = index.search(Query(q='"瓜达尔卡纳尔岛屿"'))
+        assert res.total == 0
+        assert res.to_dict()["facets"] == {f: [] for f in FACET_FIELDS}
+
     def test_fetch_returns_original_text(self, index, documents):
         d = documents[3]
         got = index.get(d.id, STAFF)
         assert got.text == d.text and got.title == d.meta.title and got.path == d.path
+
+
+    # -- ingest decisions (issue 10 part A): the same on every backend ----------------------
+    def test_reclassifying_applies_on_the_next_ingest(self, make_backend, tmp_path):
+        """Bytes unchanged, catalogue row changed to 不予公开: the next ingest applies it (and
+        a second run with nothing changed is a no-op again)."""
+        folder = _folder(tmp_path / "archive", 3)
+        ix = SearchIndex(make_backend())
+        csv = tmp_path / "archive" / "catalog.csv"
+        csv.write_text("path,公开方式\na.txt,主动公开\n", encoding="utf-8")
+        first = run_ingest(ix, [folder], catalog=csv, workers=1)
+        assert len(first.ok) == 3 and not first.failed
+        a = _by_path(ix, "a.txt")
+        assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 3
+        csv.write_text("path,公开方式\na.txt,不予公开\n", encoding="utf-8")
+        second = run_ingest(ix, [folder], catalog=csv, workers=1)
+        assert second.ok == ["a.txt"] and second.unchanged == 2
+        assert ix.get(a.id, STAFF).disclosure == "not_public"
+        assert a.id not in {h.doc.id for h in ix.search(Query(q="", viewer=ANONYMOUS)).hits}
+        third = run_ingest(ix, [folder], catalog=csv, workers=1)
+        assert third.ok == [] and third.unchanged == 3
+        # the default level is a decision too
+        fourth = run_ingest(
+            ix, [folder], catalog=csv, default_disclosure="on_request", workers=1
+        )
+        assert sorted(fourth.ok) == ["b.txt", "c.txt"] and fourth.unchanged == 1
+        assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 0
+
+    def test_file_moved_into_not_public_folder_is_withdrawn(self, make_backend, tmp_path):
+        folder = _folder(tmp_path / "archive", 2)
+        ix = SearchIndex(make_backend())
+        run_ingest(ix, [folder], workers=1)
+        (folder / "not_public").mkdir()
+        os.rename(folder / "a.txt", folder / "not_public" / "a.txt")
+        report = run_ingest(ix, [folder], workers=1)  # no --prune
+        assert report.ok == ["not_public/a.txt"]
+        assert [m.split(" → ")[0] for m in report.moved] == ["a.txt"]
+        assert {d.path: d.disclosure for d in _stored(ix)} == {
+            "b.txt": "public", "not_public/a.txt": "not_public",
+        }  # fmt: skip
+        assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 1
+
+    def test_two_folders_with_one_name_do_not_replace_each_other(self, make_backend, tmp_path):
+        x = _folder(tmp_path / "x" / "docs", 2)
+        y = _folder(tmp_path / "y" / "docs", 2, offset=5)
+        ix = SearchIndex(make_backend())
+        run_ingest(ix, [x], workers=1)
+        before = {d.id: (d.source, d.text) for d in _stored(ix)}
+        report = run_ingest(ix, [y], workers=1)
+        assert report.ok == [] and len(report.failed) == 2
+        assert all("another folder named 'docs'" in f.reason for f in report.failed)
+        assert {d.id: (d.source, d.text) for d in _stored(ix)} == before
+        # a moved archive (the old folder is gone) keeps its ids
+        moved = tmp_path / "z" / "docs"
+        moved.parent.mkdir()
+        shutil.move(str(x), moved)
+        again = run_ingest(ix, [moved], workers=1)
+        assert not again.failed and again.unchanged + len(again.ok) == 2
+        assert {d.id for d in _stored(ix)} == set(before)
+        assert {d.source for d in _stored(ix)} == {str(moved.resolve())}
+
+    def test_file_name_not_valid_utf8_is_ingested_readably(self, make_backend, tmp_path):
+        folder = _folder(tmp_path / "archive", 1)
+        gbk = os.fsdecode("关于网络安全的通知.txt".encode("gbk"))
+        shutil.copy(folder / "a.txt", folder / gbk)
+        (folder / "a.txt").unlink()
+        ix = SearchIndex(make_backend())
+        report = run_ingest(ix, [folder], workers=1)
+        assert report.ok == ["关于网络安全的通知.txt"] and not report.failed, report.summary()
+        assert '"ok": 1' in report.to_json().encode("utf-8").decode()  # valid UTF-8
+        [doc] = _stored(ix)
+        assert doc.path == "关于网络安全的通知.txt"
+        again = run_ingest(ix, [folder], workers=1)
+        assert again.unchanged == 1 and not again.failed
+
+
+def _folder(root: Path, n: int, offset: int = 0) -> Path:
+    """``n`` real corpus texts as a.txt, b.txt … in ``root``."""
+    root.mkdir(parents=True)
+    for i, path in enumerate(sample_paths(10, seed=3)[offset : offset + n]):
+        shutil.copy(CORPUS / path, root / f"{chr(ord('a') + i)}.txt")
+    return root
+
+
+def _stored(index: SearchIndex) -> list:
+    ids = sorted(index.fingerprints())
+    return [index.get(i, STAFF) for i in ids]
+
+
+def _by_path(index: SearchIndex, path: str):
+    return next(d for d in _stored(index) if d.path == path)
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def sample_document(
+    path: str,
+    *,
+    doc_id: str = "",
+    fmt: str = "txt",
+    agency: str = "全国人民代表大会常务委员会",
+    date: dt.date | None = None,
+    disclosure: str = "public",
+) -> Document:
+    """A Document from a text of ``samples/`` (present in every checkout)."""
+    text = (SAMPLES / path).read_text(encoding="utf-8")
+    title = text.strip().split("\n", 1)[0].strip()
+    return Document(
+        id=doc_id or hashlib.sha1(path.encode()).hexdigest()[:16],
+        path=path,
+        text=text,
+        meta=CatalogMeta(title=title, agency=agency, category="政策法规", publish_date=date,
+                         disclosure=disclosure),  # fmt: skip
+        format=fmt,
+        content_hash=hashlib.sha256((fmt + text).encode()).hexdigest(),
+        size=len(text.encode()),
+    )
 
 
 def _all_hits(index: SearchIndex, q: str):

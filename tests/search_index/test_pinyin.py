@@ -18,6 +18,7 @@ from search_index.tree import Bool, Prefix
 from tests.corpus import corpus_document, manifest, sample_paths
 
 HIDDEN_TITLE = "琥珀湾区临时管控措施内部通报"
+MAIL_TEXT = "来信请寄电子邮箱 hzzwgk@example.gov.cn 或拨打电话。"
 
 
 def test_tokens_per_word_and_runs():
@@ -101,8 +102,15 @@ def index(tmp_path_factory):
         path="secret.txt",
         meta=dataclasses.replace(docs[0].meta, title=HIDDEN_TITLE, disclosure="not_public"),
     )
+    mail = dataclasses.replace(
+        docs[1],
+        id="e" * 16,
+        path="mail.txt",
+        text=MAIL_TEXT,
+        meta=dataclasses.replace(docs[1].meta, title="联系方式", disclosure="public"),
+    )
     backend = EmbeddedIndex(tmp_path_factory.mktemp("pinyin"))
-    assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in [*docs, secret]))
+    assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in [*docs, secret, mail]))
     yield SearchIndex(backend)
     backend.close()
 
@@ -159,3 +167,50 @@ def test_suggest_only_visible(index):
 def test_suggest_handles_junk(index):
     for q in ("", "   ", '"', "((", "\x00", "a" * 200):
         assert isinstance(index.suggest(q), list)
+
+
+def test_initials_do_not_match_inside_an_address(index):
+    """``zwgk`` stands for 政务公开; it is not a piece of hzzwgk@… (issue 11)."""
+    res = index.search(Query(q="zwgk", size=50))
+    assert res.total and res.understood.pinyin_words == (("zwgk", ("政务公开",)),)
+    assert "e" * 16 not in {h.doc.id for h in res.hits}
+    chinese = {h.doc.id for h in index.search(Query(q="政务公开", size=50)).hits}
+    assert chinese <= {h.doc.id for h in res.hits}
+    whole = index.search(Query(q="hzzwgk", size=5)).hits  # the whole word is still found
+    assert "e" * 16 in {h.doc.id for h in whole} and "hzzwgk" in whole[0].doc.text
+
+
+@pytest.mark.parametrize(("typed", "chinese"), [("chongqing", "重庆"), ("yinhang", "银行")])
+def test_polyphones(index, typed, chinese):
+    words = dict(index.search(Query(q=typed, size=1)).understood.pinyin_words)[typed]
+    assert words[0] == chinese
+
+
+def test_abbreviations_of_the_synonym_file_are_words(index):
+    """低保 is searched as 最低生活保障 too, as if typed in Chinese."""
+    want = {h.doc.id for h in index.search(Query(q="低保", size=50)).hits}
+    got = index.search(Query(q="dibao", size=50))
+    assert want and want <= {h.doc.id for h in got.hits}
+    assert "低保" in dict(got.understood.pinyin_words)["dibao"]
+
+
+def test_suggest_pinyin_offers_words(index):
+    """``/api/suggest?q=zwgk`` no longer comes back empty: the word the letters stand for."""
+    assert "政务公开" in index.suggest("zwgk", limit=8)
+
+
+def test_lexicon_follows_writes(tmp_path):
+    """A write makes the next use rebuild the lexicon in the background; the old one answers
+    meanwhile."""
+    first, second = (corpus_document(p) for p in sample_paths(2, seed=3))
+    index = SearchIndex(EmbeddedIndex(tmp_path))
+    assert all(r.ok for r in index.write([prepare(first, "c")]))
+    old = index.lexicon.get()
+    assert len(old) and index.lexicon.get() is old
+    extra = dataclasses.replace(second, text=second.text + "\n琥珀蜻蜓")
+    assert all(r.ok for r in index.write([prepare(extra, "c")]))
+    assert index.lexicon.get() is old  # answered at once, by the old table
+    new = index.lexicon.wait()
+    assert new is not old and "蜻蜓" in new.counts and "蜻蜓" not in old.counts
+    assert "蜻蜓" in index.pinyin("qingting")
+

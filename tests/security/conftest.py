@@ -1,7 +1,7 @@
 """Shared by the security tests: apps over real indexes, staff keys, hostile and canary files.
 
 Everything goes through the real code paths: files are written to disk and ingested with
-:func:`govsearch.ingesting.run_ingest` (or uploaded over HTTP), the app is the one
+:func:`pipeline.run.run_ingest` (or uploaded over HTTP), the app is the one
 ``create_app`` builds, and the Elasticsearch variant runs against a real cluster.
 """
 

@@ -6,6 +6,7 @@ over a real embedded index; nothing is mocked.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -179,9 +180,11 @@ def test_unsupported_content_is_refused_by_content_not_name(served):
         r = _upload(served, [(name, data)])
         assert r.status_code in (415, 422), (name, r.text)
         _error(r, r.status_code)
-    assert _upload(served, [("photo.txt", make_png())]).status_code == 415
+    # A PNG is a scan now (OCR): a blank one is a 422; a GIF is no document format at all.
+    gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
+    assert _upload(served, [("photo.txt", gif)]).status_code == 415
     # One bad file refuses the whole request: nothing is stored or indexed.
-    r = _upload(served, [("ok.txt", TXT.encode()), ("photo.txt", make_png())])
+    r = _upload(served, [("ok.txt", TXT.encode()), ("photo.txt", gif)])
     assert _error(r, 415)["data"]["file"] == "photo.txt"
     uploads = Path(served.settings.data_dir) / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())
@@ -299,8 +302,12 @@ def test_ingest_paths_only_inside_the_roots(served, tmp_path):
     assert r.json()["report"]["ok"] == 1
     assert served.index.count(STAFF) == 1
     assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 0
-    again = ingest(str(inbox / "docs"))
+    again = ingest(str(inbox / "docs"), disclosure="on_request")
     assert again.json()["report"]["unchanged"] == 1
+    # another level is another decision: applied although the bytes are the same (issue 10)
+    public = ingest("docs")
+    assert public.json()["report"]["ok"] == 1
+    assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 1
     _error(ingest("docs/a.txt", prune=True), 400)
     assert served.index.search  # nothing outside was ever read:
     assert not served.client.get(
@@ -364,7 +371,10 @@ def test_original_download_cannot_leave_the_originals_folder(tmp_path):
     ids = {}
     for n, (name, path) in enumerate(crafted.items()):
         doc_id = f"{n:016x}"
-        doc = dataclasses.replace(base, id=doc_id, path=path)
+        # the hash of the file the path would reach, so only the path rules refuse it
+        reached = originals / "sub" / "ok.txt" if name in ("ok", "nul") else secret
+        digest = hashlib.sha256(reached.read_bytes()).hexdigest()
+        doc = dataclasses.replace(base, id=doc_id, path=path, content_hash=digest)
         assert all(r.ok for r in backend.write([prepare(doc, "crafted")]))
         ids[name] = doc_id
     s = serve(settings, SearchIndex(backend))

@@ -31,7 +31,7 @@ import httpx
 import pytest
 
 from ingest.files import FileTask, ingest_file
-from model.ids import document_id
+from model.ids import document_id, fingerprint
 from model.viewer import STAFF
 from pipeline.run import run_ingest
 from search_api.keys import KeyStore
@@ -181,7 +181,7 @@ def _check_index(
         for doc_id, doc in docs.items():
             rel = ids[doc_id]
             assert doc.path == rel
-            assert fingerprints[doc_id] == doc.content_hash[:16], rel
+            assert fingerprints[doc_id] == fingerprint(doc.content_hash, doc.ingest_key), rel
             text = known[rel].get(doc.content_hash)
             assert text is not None, f"{rel}: a hash no version of the file has"
             assert doc.text == text, f"{rel}: text of another version, or half-written"

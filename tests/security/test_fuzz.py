@@ -2,7 +2,7 @@
 
 Hypothesis throws any Unicode (lone surrogates and control characters included), unbalanced
 quotes and brackets, operators alone, field scopes, 文号 brackets and huge inputs at
-``search_index.parser.parse``, ``search_index.planner.plan`` and ``SearchIndex.search`` on a
+``search_index.syntax.parse``, ``search_index.planner.plan`` and ``SearchIndex.search`` on a
 real small embedded index. The only exception allowed is a :class:`GovSearchError` with a 4xx
 status (a clear "query too long" and the like); a tantivy syntax error, a regex error or any
 other exception is a failure. Over HTTP the limits answer 422 in the one error shape.

@@ -1,7 +1,7 @@
 """A real index of real documents for the web page tests (TestClient and browser).
 
 ``samples/`` (real documents from the shared corpus, with ``catalog.csv``) is ingested through
-the real pipeline (:func:`ingest.pipeline.iter_documents`: TXT, HTML, PDF and DOCX files,
+the real pipeline (:func:`ingest.files.iter_documents`: TXT, HTML, PDF and DOCX files,
 catalog metadata, its non-public and repealed rows) and indexed with the real ``prepare``.
 Two synthetic public documents are added with hostile markup in their title, agency and text,
 one of them with a stored path that tries to climb out of the originals folder; the non-public

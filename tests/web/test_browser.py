@@ -353,6 +353,67 @@ def test_kiosk_pinyin_on_the_on_screen_keyboard(open_page, server):
     assert all(h.startswith(server + "/kiosk") for h in hrefs), hrefs
 
 
+def _result_ids(page: Any) -> list[str]:
+    return page.eval_on_selector_all(
+        ".result__title a", "els => els.map(e => new URL(e.href).pathname.split('/').pop())"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "chinese"),
+    [
+        ("zhengwu gongkai", "政务 公开"),
+        ("zwgk", "政务公开"),
+        ("dibao", "低保"),
+        ("shbx", "社会保险"),
+    ],
+)
+def test_kiosk_pinyin_examples_find_what_chinese_finds(open_page, server, typed, chinese):
+    """The kiosk page's own examples, typed on its keyboard, find the documents the same words
+    in Chinese find (titles and bodies)."""
+    page = open_page(KIOSK)
+    page.goto(server + "/kiosk?q=" + chinese)
+    want = _result_ids(page)
+    assert want, chinese
+    page.goto(server + "/kiosk")
+    type_on_screen(page, typed)
+    with page.expect_navigation():
+        page.click(".key--search")
+    got = _result_ids(page)
+    assert got and want[0] in got[:3], (typed, got, want)
+    assert "拼音" in page.locator(".understood").inner_text()
+
+
+def test_kiosk_input_method_types_chinese(open_page, server):
+    """Pinyin on the on-screen keyboard shows candidate words of the index; a tap puts the
+    word in place of the letters, so a Chinese query is typed without a system IME."""
+    page = open_page(KIOSK)
+    page.goto(server + "/kiosk")
+    type_on_screen(page, "shebao")
+    first = page.locator("#ime-words .ime__word").first
+    first.wait_for()
+    words = page.locator("#ime-words .ime__word").all_inner_texts()
+    assert "社保" in words, words
+    box = first.bounding_box()
+    assert box and box["width"] >= 44 and box["height"] >= 44
+    shot(page, "kiosk-ime", full=False)
+    page.locator("#ime-words .ime__word", has_text=re.compile("^社保$")).click()
+    assert page.locator("#q").input_value() == "社保"
+    page.locator("#ime-words .ime__word").first.wait_for(state="detached")
+    type_on_screen(page, " zwgk")
+    page.locator("#ime-words .ime__word", has_text=re.compile("^政务公开$")).click()
+    assert page.locator("#q").input_value() == "社保 政务公开"
+    # initials of a word, then a half-typed syllable: candidates still come
+    page.click(".key[data-action=clear]")
+    type_on_screen(page, "chongq")
+    page.locator("#ime-words .ime__word", has_text=re.compile("^重庆")).first.click()
+    assert page.locator("#q").input_value().startswith("重庆")
+    with page.expect_navigation():
+        page.click(".key--search")
+    titles = page.locator(".result__title a").all_inner_texts()
+    assert titles and "重庆" in normalize(" ".join(titles[:3])), titles
+
+
 def test_kiosk_idle_reset_clears_the_previous_patron(open_page, server):
     page = open_page(KIOSK)
     page.goto(server + "/kiosk")

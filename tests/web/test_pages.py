@@ -6,6 +6,7 @@ All requests go to the real app over a real index of corpus documents (tests/web
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from html.parser import HTMLParser
@@ -182,7 +183,7 @@ def test_docno_query_finds_the_document_first(client, web_corpus):
 
 def test_pinyin_query_is_understood(client):
     text, _ = page(client, "/?q=zfxxgk")
-    assert "也按拼音或首字母检索" in text
+    assert "拼音按词检索（标题和正文）" in text and "zfxxgk →" in text
     ids = result_ids(text)
     assert ids
     titles = re.findall(r'<h2 class="result__title"><a href="[^"]+">(.*?)</a>', text)
@@ -296,7 +297,7 @@ def test_no_download_without_originals_dir(make_app, web_corpus):
     assert c.get(f"/documents/{doc.id}/original").status_code == 404
 
 
-def _doc(path: str) -> StoredDocument:
+def _doc(path: str, content_hash: str = "") -> StoredDocument:
     return StoredDocument(
         id="a" * 16,
         path=path,
@@ -314,7 +315,7 @@ def _doc(path: str) -> StoredDocument:
         validity="valid",
         disclosure="public",
         format="txt",
-        content_hash="",
+        content_hash=content_hash,
         size=0,
     )
 
@@ -325,7 +326,11 @@ def test_original_file_refuses_paths_outside(tmp_path: Path):
     (root / "sub" / "a.pdf").write_bytes(b"%PDF")
     (tmp_path / "secret.txt").write_text("secret")
     os.symlink(tmp_path / "secret.txt", root / "link.txt")
-    assert original_file(root, _doc("sub/a.pdf")) == (root / "sub" / "a.pdf").resolve()
+    pdf = hashlib.sha256(b"%PDF").hexdigest()
+    assert original_file(root, _doc("sub/a.pdf", pdf)) == (root / "sub" / "a.pdf").resolve()
+    # the file at the path is not the one the document was made from (issue 10, item 3)
+    assert original_file(root, _doc("sub/a.pdf", "0" * 64)) is None
+    assert original_file(root, _doc("sub/a.pdf")) is None  # no hash: nothing to verify
     for bad in (
         "../secret.txt",
         "sub/../../secret.txt",
@@ -337,7 +342,7 @@ def test_original_file_refuses_paths_outside(tmp_path: Path):
         "sub/missing.pdf",
         "a\x00b",
     ):
-        assert original_file(root, _doc(bad)) is None, bad
+        assert original_file(root, _doc(bad, pdf)) is None, bad
     assert original_file(None, _doc("sub/a.pdf")) is None
 
 

@@ -73,7 +73,7 @@
     keyboard.addEventListener("mousedown", function (e) { e.preventDefault(); }); // keep the caret
     keyboard.addEventListener("click", function (e) {
       var key = e.target.closest ? e.target.closest("button") : null;
-      if (!key || key.type === "submit") return;
+      if (!key || key.type === "submit" || key.classList.contains("ime__word")) return;
       var text = key.getAttribute("data-key");
       var action = key.getAttribute("data-action");
       var value = input.value;
@@ -97,6 +97,80 @@
       try { input.setSelectionRange(s, s); } catch (err) { /* type=search in old engines */ }
       input.dispatchEvent(new Event("input", { bubbles: true }));
     });
+  }
+
+  /* -- the kiosk's own pinyin input method ----------------------------------------------------
+     The letters just before the caret (zhengwu, shbx, xi'an) are looked up in the index's own
+     vocabulary (/api/pinyin: words of public documents, most documents first); a tap on a
+     candidate puts the word in place of the letters, so any Chinese query can be typed without
+     a system IME. The words come from the kiosk's own server: no network beyond it is needed. */
+  function initIme() {
+    var box = document.getElementById("ime");
+    var wordsEl = document.getElementById("ime-words");
+    var lettersEl = document.getElementById("ime-letters");
+    var hint = document.getElementById("ime-hint");
+    var input = document.getElementById("q");
+    var url = body.getAttribute("data-pinyin-url");
+    if (!box || !wordsEl || !input || !url || !window.fetch) return;
+    var pending = null;
+    var serial = 0;
+
+    function composition() {
+      var caret = input.selectionStart == null ? input.value.length : input.selectionStart;
+      if (document.activeElement !== input) caret = input.value.length;
+      var before = input.value.slice(0, caret);
+      var m = /[A-Za-z][A-Za-z']*$/.exec(before);
+      return m ? { start: caret - m[0].length, end: caret, letters: m[0] } : null;
+    }
+
+    function show(comp, words) {
+      wordsEl.textContent = "";
+      lettersEl.textContent = comp ? comp.letters : "";
+      if (hint) hint.hidden = !!(comp && words.length);
+      words.forEach(function (word) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "ime__word";
+        b.textContent = word;
+        b.setAttribute("aria-label", "输入 " + word);
+        b.addEventListener("mousedown", function (e) { e.preventDefault(); }); // keep the caret
+        b.addEventListener("click", function () { choose(word); });
+        wordsEl.appendChild(b);
+      });
+    }
+
+    function choose(word) {
+      var comp = composition();
+      if (!comp) return;
+      var v = input.value;
+      input.value = v.slice(0, comp.start) + word + v.slice(comp.end);
+      var caret = comp.start + word.length;
+      input.focus();
+      try { input.setSelectionRange(caret, caret); } catch (err) { /* old engines */ }
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+
+    function update() {
+      var comp = composition();
+      var mine = ++serial;
+      if (pending) { pending.abort(); pending = null; }
+      if (!comp || comp.letters.replace(/'/g, "").length === 0) { show(null, []); return; }
+      pending = new AbortController();
+      var q = new URL(url, window.location.href);
+      q.searchParams.set("q", comp.letters.toLowerCase());
+      q.searchParams.set("limit", "8");
+      fetch(q.href, { signal: pending.signal, headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { words: [] }; })
+        .then(function (data) {
+          if (mine !== serial) return;
+          show(comp, (data.words || []).filter(function (w) { return typeof w === "string"; }));
+        })
+        .catch(function () { /* aborted by the next key, or the server is away */ });
+    }
+
+    input.addEventListener("input", update);
+    document.addEventListener("govsearch:reset", function () { show(null, []); });
+    update();
   }
 
   /* -- idle reset --------------------------------------------------------------------------- */
@@ -167,6 +241,7 @@
   function init() {
     initNavigation();
     initKeyboard();
+    initIme();
     initIdle();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -1,0 +1,86 @@
+"""A document's rank in the legal hierarchy, from its issuing agency and its title.
+
+法律 > 行政法规 > 司法解释 > 部门规章 > 地方性法规 > 地方政府规章 > 其他: a citizen who asks what
+the rule is wants the law first, then the State Council's regulation, then local detail. The
+level is read from what every document states (who issued it, what it is called), not from a
+folder name, so uploads and other collections get it too. Taiwan's hierarchy
+(中央法规标准法: 法/律/条例/通则 passed by 立法院 and promulgated by 总统 are 法律; the
+ministries' 规程/规则/细则/办法/纲要/标准/准则 are orders) maps onto the same scale.
+Works on normalised (Simplified) text.
+"""
+
+from __future__ import annotations
+
+import re
+
+LEVELS: tuple[str, ...] = (
+    "法律", "行政法规", "司法解释", "部门规章", "地方性法规", "地方政府规章", "其他",
+)  # fmt: skip
+
+_NPC = re.compile(r"^全国人民代表大会(常务委员会)?$")
+_STATE_COUNCIL = re.compile(r"^国务院(、中央军事委员会)?$|^中央军事委员会、国务院$")
+_COURTS = re.compile(r"最高人民法院|最高人民检察院")
+_TW_LAW_AGENCY = re.compile(r"^(总统|总统府|立法院)$")
+_LAW_TITLE = re.compile(r"(法|法典|律|条例|通则)(（[^（）]*）)?$")
+_REG_TITLE = re.compile(r"(条例|规定|办法|细则|规则|规程|纲要|标准|准则|决定)(（[^（）]*）)?$")
+_LOCAL = re.compile(r"(省|市|自治区|自治州|县|区)")
+_LOCAL_CONGRESS = re.compile(r"人民代表大会(常务委员会)?$")
+_LOCAL_GOV = re.compile(r"人民政府$|市政府$|县政府$")
+_MINISTRY = re.compile(r"(部|委员会|总局|署|局|院|银行)$")
+
+
+def legal_level(agency: str, title: str) -> str:
+    """One of :data:`LEVELS` for a document issued by ``agency`` under ``title``."""
+    agency = agency.strip()
+    title = re.sub(r"\s", "", title)
+    if "报告" in title:  # work reports delivered to a congress are not its laws
+        return "其他"
+    if _NPC.match(agency) or (_TW_LAW_AGENCY.match(agency) and _LAW_TITLE.search(title)):
+        return "法律"
+    if _STATE_COUNCIL.match(agency) and _REG_TITLE.search(title):
+        return "行政法规"
+    if _COURTS.search(agency):
+        return "司法解释"
+    if _LOCAL.search(agency):
+        if _LOCAL_CONGRESS.search(agency):
+            return "地方性法规"
+        if _LOCAL_GOV.search(agency) and _REG_TITLE.search(title):
+            return "地方政府规章"
+        return "其他"
+    if _MINISTRY.search(agency) and _REG_TITLE.search(title):
+        return "部门规章"
+    return "其他"
+
+
+# -- jurisdiction ------------------------------------------------------------------------------
+_PLACE = re.compile(r"^(.{2,4}?)(省|市|自治区|特别行政区|县)")
+_TAIWAN_AGENCY = re.compile(
+    r"^(总统|总统府|行政院|立法院|司法院|考试院|监察院|台湾|台南|台北|高雄)"
+)
+# common characters that exist only in Traditional script
+_TAIWAN_ONLY = re.compile(r"[臺灣們為這個說國與機關員應於條]")
+
+
+def regions(agency: str, original_text: str) -> tuple[str, ...]:
+    """Where a document applies: 全国, a province or city (from the agency: 北京, 郑州), and
+    台湾 for documents issued there (their agencies never say so: 内政部, 总统; they are written
+    in Traditional script, which mainland documents are not). ``agency`` is normalised."""
+    out: list[str] = []
+    head = original_text[:3000]
+    taiwan = _TAIWAN_AGENCY.match(agency) or len(_TAIWAN_ONLY.findall(head)) >= 8
+    if taiwan:
+        out.append("台湾")
+    m = _PLACE.match(agency)
+    if m and m.group(1) not in out:
+        out.append(m.group(1))
+    if not out and agency and not taiwan:
+        out.append("全国")
+    return tuple(out)
+
+
+def place_name(word: str) -> str:
+    """A query word as a jurisdiction would be named in :func:`regions` (北京市 → 北京)."""
+    for suffix in ("特别行政区", "自治区", "省", "市", "县"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return word[: -len(suffix)]
+    return word

@@ -1,0 +1,192 @@
+"""Pinyin → Chinese words, from the index's own vocabulary (kiosks without an IME).
+
+Typed letters are turned into the Chinese words they can stand for, and those words are then
+searched like words typed in Chinese: bodies are reached at no indexing cost (no pinyin of body
+text is stored) and both backends match the same documents, because they are given the same
+words. The same table serves the kiosk's own input method (candidate words for the letters
+typed so far, most documents first).
+
+A word is keyed by its joined full pinyin (政务公开 → ``zhengwugongkai``) and, for words of two
+characters or more, by its initials (``zwgk``). Readings come from pypinyin's phrase dictionary
+(重庆 → chongqing, 银行 → yinhang), longest phrase first, then each character's most common
+reading; a one-character word is keyed by every reading it has (行 → xing, hang), so an IME
+offers it for either. Looked up directly in pypinyin's tables: ``lazy_pinyin`` costs ~300 µs a
+word, this ~5 µs, which is what lets the table be rebuilt from a term dictionary in seconds.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache, lru_cache
+
+MAX_WORD_CHARS = 8  # longer "words" are rare run-ons of the segmenter; nobody types them
+MAX_PHRASE = 6
+SLOT_CANDIDATES = 4  # words searched for one stretch of letters (homophones), most documents first
+MIN_SHARE = 0.02  # a homophone with under 2% of the top one's documents is noise for a search
+
+_HAN_WORD = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U000323af]+")
+
+
+@lru_cache(maxsize=4096)
+def _toneless(syllable: str) -> str:
+    from pypinyin.contrib.tone_convert import to_normal
+
+    out = to_normal(syllable)  # ü is written v, as on every pinyin keyboard
+    return out if out.isascii() and out.isalpha() else ""
+
+
+@cache
+def char_readings(ch: str) -> tuple[str, ...]:
+    """Every toneless reading of one character, the most common first."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    raw = pinyin_dict.get(ord(ch))
+    if not raw:
+        return ()
+    return tuple(dict.fromkeys(r for r in (_toneless(x) for x in raw.split(",")) if r))
+
+
+@cache
+def _phrases() -> Mapping[str, list[list[str]]]:
+    from pypinyin.phrases_dict import phrases_dict
+
+    return phrases_dict
+
+
+def word_syllables(word: str) -> tuple[str, ...] | None:
+    """One toneless syllable per character of a Han word (None if it is not all Han)."""
+    if not _HAN_WORD.fullmatch(word):
+        return None
+    phrases = _phrases()
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        for n in range(min(MAX_PHRASE, len(word) - i), 1, -1):
+            reading = phrases.get(word[i : i + n])
+            if reading and len(reading) == n:
+                out.extend(_toneless(r[0]) for r in reading)
+                i += n
+                break
+        else:
+            readings = char_readings(word[i])
+            if not readings:
+                return None
+            out.append(readings[0])
+            i += 1
+    return tuple(out) if all(out) else None
+
+
+@lru_cache(maxsize=1_000_000)  # kept across rebuilds: a rebuild reads only the new words
+def word_keys(word: str) -> tuple[str, ...]:
+    """The letters a word can be typed as: full pinyin, and initials for longer words."""
+    if len(word) == 1:
+        return char_readings(word) if _HAN_WORD.fullmatch(word) else ()
+    syl = word_syllables(word)
+    if not syl:
+        return ()
+    return ("".join(syl), "".join(s[0] for s in syl))
+
+
+class PinyinLexicon:
+    """Letters → words, built from ``(word, document count)`` pairs.
+
+    Only words made of Han characters are kept; counts rank homophones (正午 below 政务) and
+    choose how a run of letters is cut into words.
+    """
+
+    def __init__(self, counts: Iterable[tuple[str, int]]) -> None:
+        self.counts: dict[str, int] = {}
+        for word, n in counts:
+            if n > self.counts.get(word, 0) and len(word) <= MAX_WORD_CHARS:
+                self.counts[word] = n
+        by_key: dict[str, list[str]] = {}
+        for word in list(self.counts):
+            keys = word_keys(word)
+            if not keys:
+                del self.counts[word]
+                continue
+            for k in keys:
+                if k in by_key:
+                    by_key[k].append(word)
+                else:
+                    by_key[k] = [word]
+        self._by_key = by_key  # each list is ranked when first looked up (most are never)
+        self._ranked: set[str] = set()
+        self._sorted_keys = sorted(by_key)
+        self._longest = max(map(len, by_key), default=0)
+
+    def _entries(self, key: str) -> list[str]:
+        ws = self._by_key.get(key)
+        if ws is None:
+            return []
+        if key not in self._ranked:  # a sorted copy: readers in other threads never see a half
+            counts = self.counts
+            ws = sorted(ws, key=lambda w: (-counts[w], len(w), w))
+            self._by_key[key] = ws
+            self._ranked.add(key)
+        return ws
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def words(self, key: str, limit: int = SLOT_CANDIDATES) -> list[str]:
+        """Words typed exactly as ``key`` (full pinyin or initials), most documents first."""
+        return self._entries(key)[:limit]
+
+    def search_words(self, key: str) -> list[str]:
+        """The words a search for ``key`` uses: the top few, without rare homophones."""
+        found = self.words(key)
+        if not found:
+            return []
+        top = self.counts[found[0]]
+        return [w for w in found if self.counts[w] >= top * MIN_SHARE]
+
+    def segment(self, letters: str) -> list[str] | None:
+        """Cut a run of letters into keys of known words: fewest words first, then the most
+        frequent (``zhengwugongkai`` → one word 政务公开 if the index has it, else 政务 + 公开).
+        None if the letters cannot be read as words of the index."""
+        n = len(letters)
+        if n == 0:
+            return None
+        # best[i] = (words, -sum of log counts, keys) for letters[:i]
+        best: list[tuple[int, float, tuple[str, ...]] | None] = [None] * (n + 1)
+        best[0] = (0, 0.0, ())
+        for i in range(n):
+            here = best[i]
+            if here is None:
+                continue
+            for j in range(i + 1, min(n, i + self._longest) + 1):
+                key = letters[i:j]
+                ws = self._entries(key) if len(key) >= 2 else None
+                if not ws:  # a lone letter (啊 a, 饿 e) is never meant
+                    continue
+                cand = (here[0] + 1, here[1] - math.log1p(self.counts[ws[0]]), here[2] + (key,))
+                if best[j] is None or cand[:2] < best[j][:2]:  # type: ignore[index]
+                    best[j] = cand
+        end = best[n]
+        return list(end[2]) if end else None
+
+    def candidates(self, typed: str, limit: int = 10) -> list[str]:
+        """Input-method candidates for letters typed so far: words typed exactly so (full
+        pinyin or initials), then words whose pinyin starts with them (the last syllable half
+        typed), most documents first; failing both, the words the first stretch can be."""
+        letters = "".join(c for c in typed.lower() if "a" <= c <= "z")
+        if not letters or limit < 1:
+            return []
+        out = self.words(letters, limit)
+        lo = bisect.bisect_left(self._sorted_keys, letters)
+        more: set[str] = set()
+        for key in self._sorted_keys[lo : lo + 400]:
+            if not key.startswith(letters):
+                break
+            if key != letters:
+                more.update(self._entries(key)[:limit])
+        out += sorted(more - set(out), key=lambda w: (-self.counts[w], len(w), w))
+        if not out:
+            cut = self.segment(letters)
+            if cut:
+                out = self.words(cut[0], limit)
+        return list(dict.fromkeys(out))[:limit]

@@ -1,0 +1,204 @@
+"""``govsearch report timeliness|annual|queries``: the disclosure office's reports on the
+command line, as a table, CSV or JSON (the same numbers as ``GET /api/reports/…``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+import click
+
+from model.errors import GovSearchError
+from reports.timeliness import ReportFilter
+
+
+def _table(rows: list[list[Any]], header: list[str]) -> str:
+    """Columns padded by display width (a Han character is two columns)."""
+
+    def width(s: str) -> int:
+        return sum(2 if ord(c) > 0x2E7F else 1 for c in s)
+
+    cells = [[str("" if c is None else c) for c in r] for r in [header, *rows]]
+    widths = [max(width(r[i]) for r in cells) for i in range(len(header))]
+    lines = [
+        "  ".join(c + " " * (w - width(c)) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in cells
+    ]
+    return "\n".join(lines)
+
+
+def _timeliness_table(rep: Any) -> str:
+    out = [
+        f"{len(rep.documents)} documents measured, {rep.late_count} late "
+        f"(over {rep.deadline} working days); {len(rep.missing)} lack a date; "
+        f"{len(rep.uncountable)} cannot be counted"
+    ]
+    out.append(
+        _table(
+            [
+                [a.agency or "-", a.count, a.late, a.median_working_days, a.missing]
+                for a in rep.by_agency
+            ],
+            ["agency", "count", "late", "median", "missing"],
+        )
+    )
+    late = [d for d in rep.documents if d.late]
+    if late:
+        out.append("\nlate:")
+        out.append(
+            _table(
+                [
+                    [
+                        d.working_days,
+                        d.entry.written_date,
+                        d.entry.publish_date,
+                        d.entry.agency,
+                        d.entry.title[:40],
+                    ]
+                    for d in late
+                ],
+                ["days", "written", "published", "agency", "title"],
+            )
+        )
+    if rep.missing:
+        out.append("\nmissing a date:")
+        out.append(
+            _table(
+                [[m.lacks, m.entry.agency, m.entry.title[:40]] for m in rep.missing],
+                ["lacks", "agency", "title"],
+            )
+        )
+    if rep.uncountable:
+        out.append("\ncannot be counted:")
+        out.extend(f"  {u.entry.path}: {u.reason}" for u in rep.uncountable)
+    return "\n".join(out)
+
+
+def _annual_table(rep: Any) -> str:
+    out = [
+        f"{rep.year}{' ' + rep.agency if rep.agency else ''}: {rep.total} 主动公开 items"
+        f" ({rep.undated} undated items are in no year)"
+    ]
+    out.append(
+        _table(
+            [
+                [r.category, r.new, r.changed, r.repealed, r.total, r.in_force]
+                for r in rep.by_category
+            ],
+            ["分类", "新制发", "修改", "废止/失效", "合计", "现行有效"],
+        )
+    )
+    out.append(
+        "\n"
+        + _table(
+            [[f"{m}月" for m in range(1, 13)], list(rep.by_month)], ["" for _ in range(12)]
+        ).lstrip("\n")
+    )
+    out.append("\n" + _table([[a, c] for a, c in rep.by_agency], ["发布机构", "件数"]))
+    return "\n".join(out)
+
+
+def _queries_table(rep: Any) -> str:
+    if not rep.enabled:
+        return "the query log is off (set GOVSEARCH_QUERY_LOG=1 to record anonymous searches)"
+    out = [f"{rep.since} – {rep.until}"]
+    for w in rep.weeks:
+        out.append(f"\n{w.week} ({w.searches} searches)")
+        for name, stats in (
+            ("top", w.top),
+            ("zero results", w.zero_results),
+            ("results nobody opened", w.unopened),
+        ):
+            if stats:
+                out.append(f"  {name}:")
+                out.append(
+                    _table(
+                        [[s.query, s.searches, s.opened, s.understood] for s in stats],
+                        ["query", "searches", "opened", "understood as"],
+                    )
+                )
+    return "\n".join(out)
+
+
+@click.command("report")
+@click.argument("kind", type=click.Choice(["timeliness", "annual", "queries"]))
+@click.option("--year", type=int, help="Year (required for annual).")
+@click.option("--agency", help="One agency (发布机构).")
+@click.option("--category", help="One category (timeliness).")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Published from.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Published until.")
+@click.option("--weeks", type=int, default=4, show_default=True, help="Weeks (queries).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--delete", is_flag=True, help="queries: delete the log (all, or --before).")
+@click.option("--before", type=click.DateTime(["%Y-%m-%d"]), help="With --delete.")
+@click.pass_context
+def report(
+    ctx: click.Context,
+    kind: str,
+    year: int | None,
+    agency: str | None,
+    category: str | None,
+    date_from: dt.datetime | None,
+    date_to: dt.datetime | None,
+    weeks: int,
+    fmt: str,
+    delete: bool,
+    before: dt.datetime | None,
+) -> None:
+    """Reports for the disclosure office: publication timeliness (working days, official
+    calendar), the annual report's statistics, and what citizens searched for."""
+    from reports.office import Reports, open_querylog
+    from search_index.backends import open_index
+
+    settings = ctx.find_root().obj["settings"]
+    if kind == "annual" and year is None:
+        raise click.UsageError("annual needs --year")
+    try:
+        index = open_index(settings)
+        reports = Reports(
+            index,
+            open_querylog(settings, index.backend),
+            retention_days=settings.query_log_retention_days,
+        )
+        try:
+            if delete:
+                if kind != "queries":
+                    raise click.UsageError("--delete applies to the queries report")
+                n = reports.clear_queries(before.date() if before else None)
+                click.echo(f"deleted {n} logged searches")
+                return
+            if kind == "timeliness":
+                rep: Any = reports.timeliness(
+                    ReportFilter(
+                        (agency,) if agency else (),
+                        (category,) if category else (),
+                        year,
+                        date_from.date() if date_from else None,
+                        date_to.date() if date_to else None,
+                    )
+                )
+                table = _timeliness_table
+            elif kind == "annual":
+                rep, table = reports.annual(year or 0, agency), _annual_table
+            else:
+                rep, table = reports.queries(weeks), _queries_table
+        finally:
+            reports.close()
+            index.close()
+    except GovSearchError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
+    if fmt == "json":
+        click.echo(json.dumps(rep.to_dict(), ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        click.echo(rep.to_csv(), nl=False)
+    else:
+        click.echo(table(rep))

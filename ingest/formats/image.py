@@ -1,0 +1,63 @@
+"""Scanned pages delivered as image files: TIFF (multi-page too), PNG and JPEG, read by OCR.
+
+Scanners write TIFF or JPEG, one file per page or one multi-page TIFF per document. With no
+OCR engine (or ``--no-ocr``) such a file is skipped with that reason, as before; with one,
+every frame is recognised (``ingest.ocr.scan``) and the text is marked as recognised.
+"""
+
+from __future__ import annotations
+
+from ingest.errors import ExtractionError, UnsupportedFormat
+from ingest.formats.base import Extracted
+from ingest.formats.registry import Format, register
+from ingest.ocr import scan
+from ingest.ocr.runner import PageFailed
+
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+)
+
+
+def kind(data: bytes) -> str | None:
+    """``TIFF``/``PNG``/``JPEG`` from the magic number, else None."""
+    for magic, name in MAGIC:
+        if data.startswith(magic):
+            return name
+    return None
+
+
+def sniff(data: bytes) -> bool:
+    """Only claim images when OCR can read them, so that otherwise they are skipped."""
+    return kind(data) is not None and scan.unavailable_reason() is None
+
+
+def extract(data: bytes, filename: str) -> Extracted:
+    """Recognise every page (frame) of the image; failed pages are listed, not fatal."""
+    what = kind(data)
+    if what is None:
+        raise ExtractionError("not a TIFF, PNG or JPEG image")
+    why = scan.unavailable_reason()
+    if why is not None:
+        raise UnsupportedFormat(f"{what} image (needs OCR; {why})")
+    try:
+        result = scan.recognise("image", data, label=filename)
+    except PageFailed as exc:
+        raise ExtractionError(f"damaged {what} image, cannot be opened ({exc})") from None
+    count = len(result.texts) + len(result.failed)
+    text = "\n\n".join(result.texts[i] for i in sorted(result.texts) if result.texts[i].strip())
+    if not text.strip():
+        if result.failed:
+            first = result.failed[0]
+            raise ExtractionError(
+                f"{what} image: OCR failed on every page (page {first[0] + 1}: {first[1]})")
+        raise ExtractionError(f"{what} image: OCR found no text ({count} page(s))")
+    props = {"pages": str(count), "image_format": what.lower(), **result.properties()}
+    return Extracted(text=text, title="", properties=props)
+
+
+register(Format(name="image", extensions=("tif", "tiff", "png", "jpg", "jpeg"),
+                extract=extract, sniff=sniff, priority=25,
+                bounds_itself=True))  # every page is recognised in the OCR runner's bounded child

@@ -1,0 +1,72 @@
+"""What an OCR engine is to the rest of ingest: a name, a version and one call per page.
+
+An engine is a ``typing.Protocol`` so that a new one (a bigger PaddleOCR model, a cloud
+service) is a module of its own registered in ``ingest.ocr.engines``, with no change to the
+runner, the cache or the formats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+Script = Literal["auto", "simplified", "traditional"]
+SCRIPTS: tuple[str, ...] = ("auto", "simplified", "traditional")
+
+
+@dataclass(frozen=True)
+class PageText:
+    """Recognised text of one page.
+
+    ``confidence`` is the engine's own score in [0, 1], weighted by characters (0 for a page
+    with no text); ``script`` is the script the engine read it in, so that the following pages
+    of the same document need not guess again (``auto`` when the engine does not care).
+    """
+
+    text: str
+    confidence: float
+    script: str = "auto"
+
+
+class Engine(Protocol):
+    """A recogniser for page images of Chinese documents."""
+
+    name: str
+
+    def version(self) -> str:
+        """Engine and model version: part of the cache key, so an upgrade re-recognises."""
+        ...
+
+    def recognise(self, image: Image, script: str = "auto") -> PageText:
+        """Text of one page image (any mode; engines convert), Simplified or Traditional."""
+        ...
+
+
+def is_cjk(ch: str) -> bool:
+    """Han ideographs and CJK punctuation/full-width forms: joined without spaces."""
+    return (
+        "\u3000" <= ch <= "\u303f"
+        or "\u3400" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\uff00" <= ch <= "\uffef"
+    )
+
+
+def join_words(words: list[str]) -> str:
+    """Join recognised words of one line: no space between CJK neighbours, one otherwise.
+
+    Engines segment Chinese lines into arbitrary pieces; a space left between two Han
+    characters would break phrase search and 文号 matching, so it is dropped.
+    """
+    out = ""
+    for word in words:
+        word = word.strip()
+        if not word:
+            continue
+        if out and not (is_cjk(out[-1]) or is_cjk(word[0])):
+            out += " "
+        out += word
+    return out

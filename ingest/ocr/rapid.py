@@ -1,0 +1,191 @@
+"""PaddleOCR models run by ONNX Runtime, from the RapidOCR packages on PyPI.
+
+Two packages, two engines: ``rapidocr`` (3.x, PP-OCRv6 small detection and recognition) and
+``rapidocr_onnxruntime`` (1.4, PP-OCRv4 mobile). Both ship their ``.onnx`` models inside the
+wheel; we pass those files explicitly so that the package never looks for (or downloads)
+anything at run time. One recognition model reads Simplified and Traditional alike, so the
+script is not guessed. ONNX Runtime is held to one thread: ingest parallelises across files.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ingest.ocr.engine import PageText
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+V3_MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
+V1_MODELS = ("ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx")
+
+
+def _models_dir(package: str) -> Path | None:
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "models"
+
+
+def available(package: str = "rapidocr") -> bool:
+    """The package is importable and its bundled models are present (no download needed)."""
+    models = _models_dir(package)
+    if models is None or importlib.util.find_spec("onnxruntime") is None:
+        return False
+    names = V3_MODELS if package == "rapidocr" else V1_MODELS
+    return all((models / n).is_file() for n in names)
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def reading_order(boxes: list[tuple[Box, str]]) -> list[str]:
+    """Lines in reading order: columns first (left to right), rows within a column.
+
+    A column gutter is a vertical strip, at least two text heights wide, that no box
+    crosses; with more than two such columns the page is a table and is read by rows.
+    Without this, a two-column bulletin is read across both columns line by line and
+    every sentence is cut in two.
+    """
+    if len(boxes) < 4:
+        return rows(boxes)
+    height = sorted(b[3] - b[1] for b, _ in boxes)[len(boxes) // 2]
+    gutter = _gutter(boxes, 2 * height)
+    if gutter is None:
+        return rows(boxes)
+    left = [b for b in boxes if b[0][2] <= gutter]
+    right = [b for b in boxes if b[0][0] >= gutter]
+    if any(len(side) >= 4 and _gutter(side, 2 * height) is not None for side in (left, right)):
+        return rows(boxes)  # three or more columns: a table, read row by row
+    return reading_order(left) + reading_order(right)
+
+
+def _gutter(boxes: list[tuple[Box, str]], min_width: float) -> float | None:
+    """The x of a vertical gap no box crosses, with text on both sides, or None."""
+    x0 = min(b[0] for b, _ in boxes)
+    x1 = max(b[2] for b, _ in boxes)
+    spans = sorted((b[0], b[2]) for b, _ in boxes)
+    reach = spans[0][1]
+    for start, end in spans[1:]:
+        if start - reach >= min_width and x0 + 0.2 * (x1 - x0) < start < x1:
+            left = sum(1 for b, _ in boxes if b[2] <= reach)
+            if left >= 3 and len(boxes) - left >= 3:
+                return (reach + start) / 2
+        reach = max(reach, end)
+    return None
+
+
+def rows(boxes: list[tuple[Box, str]]) -> list[str]:
+    """Text boxes → lines: boxes whose vertical centres fall within half a box height of
+    each other are one row, read left to right, cells separated by a space.
+
+    The detector returns every table cell and every label/value pair as its own box; read
+    one per line, "成文日期" would be followed by a value a metadata rule cannot tie to it.
+    """
+    out: list[list[tuple[Box, str]]] = []
+    for box, text in sorted(boxes, key=lambda b: (b[0][1] + b[0][3]) / 2):
+        mid = (box[1] + box[3]) / 2
+        if out:
+            last = out[-1][-1][0]
+            height = max(1.0, min(box[3] - box[1], last[3] - last[1]))
+            if abs(mid - (last[1] + last[3]) / 2) < height / 2:
+                out[-1].append((box, text))
+                continue
+        out.append([(box, text)])
+    return [" ".join(t for _, t in sorted(row, key=lambda b: b[0][0])) for row in out]
+
+
+def _text(found: list[tuple[Any, str, float]]) -> PageText:
+    """``(polygon, text, score)`` per detected box → the page, confidence char-weighted."""
+    kept = [(p, t.strip(), s) for p, t, s in found if t.strip()]
+    chars = sum(len(t) for _, t, _ in kept)
+    conf = sum(len(t) * s for _, t, s in kept) / chars if chars else 0.0
+    boxes = []
+    for poly, text, _ in kept:
+        xs = [float(pt[0]) for pt in poly]
+        ys = [float(pt[1]) for pt in poly]
+        boxes.append(((min(xs), min(ys), max(xs), max(ys)), text))
+    return PageText(text="\n".join(reading_order(boxes)), confidence=float(conf))
+
+
+class RapidEngine:
+    """``rapidocr`` 3.x with its bundled PP-OCRv6 small models."""
+
+    name = "rapidocr"
+    package = "rapidocr"
+
+    def __init__(self) -> None:
+        if not available(self.package):
+            raise RuntimeError(f"{self.package} with its bundled models is not installed")
+        self._ocr: Any = None
+
+    def version(self) -> str:
+        return f"{self.package} {importlib.metadata.version(self.package)} " + "+".join(
+            n.removesuffix(".onnx") for n in V3_MODELS
+        )
+
+    def _load(self) -> Any:
+        if self._ocr is None:
+            from rapidocr import RapidOCR
+
+            models = _models_dir(self.package)
+            assert models is not None
+            self._ocr = RapidOCR(params={
+                "Global.log_level": "error",
+                "Global.use_cls": False,
+                "Det.model_path": str(models / V3_MODELS[0]),
+                "Rec.model_path": str(models / V3_MODELS[1]),
+                "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            })
+        return self._ocr
+
+    def recognise(self, image: Image, script: str = "auto") -> PageText:
+        import numpy as np
+
+        out = self._load()(np.asarray(image.convert("RGB")))
+        if out.boxes is None or out.txts is None or out.scores is None:
+            return PageText(text="", confidence=0.0)
+        return _text(list(zip(out.boxes, out.txts, out.scores, strict=True)))
+
+
+class RapidOrtEngine:
+    """``rapidocr_onnxruntime`` 1.4 with its bundled PP-OCRv4 mobile models."""
+
+    name = "rapidocr-v4"
+    package = "rapidocr_onnxruntime"
+
+    def __init__(self) -> None:
+        if not available(self.package):
+            raise RuntimeError(f"{self.package} with its bundled models is not installed")
+        self._ocr: Any = None
+
+    def version(self) -> str:
+        dist = self.package.replace("_", "-")
+        return f"{dist} {importlib.metadata.version(dist)} " + "+".join(
+            n.removesuffix(".onnx") for n in V1_MODELS
+        )
+
+    def _load(self) -> Any:
+        if self._ocr is None:
+            from rapidocr_onnxruntime import RapidOCR
+
+            models = _models_dir(self.package)
+            assert models is not None
+            self._ocr = RapidOCR(
+                det_model_path=str(models / V1_MODELS[0]),
+                rec_model_path=str(models / V1_MODELS[1]),
+                use_cls=False,
+                intra_op_num_threads=1,
+                inter_op_num_threads=1,
+            )
+        return self._ocr
+
+    def recognise(self, image: Image, script: str = "auto") -> PageText:
+        import numpy as np
+
+        result, _ = self._load()(np.asarray(image.convert("RGB")), use_cls=False)
+        return _text([(r[0], str(r[1]), float(r[2])) for r in result or ()])

@@ -1,0 +1,208 @@
+"""A scanned file's pages → recognised text: what the PDF and image formats call.
+
+Ties the pieces together for one file: the active engine (``options``), the cache (by the
+file's hash), the runner (limits per page) and a progress bar for long scans. A page that
+fails is listed with its reason and the others are kept, so a 300-page register with one
+damaged sheet is still found by everything else in it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from ingest.errors import ExtractionError
+from ingest.ocr import engines
+from ingest.ocr.cache import OcrCache
+from ingest.ocr.engine import PageText
+from ingest.ocr.options import active_engine, options
+from ingest.ocr.runner import PageFailed, PageRunner, Source
+
+NOTICE = "本文由扫描件识别，可能有误"
+PROGRESS_MIN_PAGES = 5
+_SPACE_RE = re.compile(r"\s")
+
+
+@dataclass(frozen=True)
+class ScanText:
+    """What OCR made of some pages of a file.
+
+    ``texts`` maps 0-based page index → text for the pages read (from the engine or the
+    cache); ``failed`` lists ``(index, reason)``; ``confidence`` is character-weighted over the
+    pages read; ``engine`` is the engine's version string.
+    """
+
+    texts: dict[int, str]
+    failed: tuple[tuple[int, str], ...]
+    confidence: float
+    engine: str
+    cached: int = 0
+
+    def properties(self) -> dict[str, str]:
+        """The file properties that mark the text as recognised (see ``PROPERTY_KEYS``)."""
+        props = {
+            "text_source": "ocr",
+            "ocr_engine": self.engine,
+            "ocr_confidence": f"{self.confidence:.3f}",
+            "ocr_pages": page_ranges(sorted(self.texts)),
+        }
+        if self.failed:
+            props["ocr_failed"] = "; ".join(f"page {i + 1}: {why}" for i, why in self.failed)
+        return props
+
+
+def page_ranges(indices: Sequence[int]) -> str:
+    """0-based indices → "1-3,7" (1-based, as people count pages)."""
+    out: list[str] = []
+    start = prev = None
+    for i in indices:
+        if start is None:
+            start = prev = i
+        elif i == prev + 1:
+            prev = i
+        else:
+            out.append(f"{start + 1}" if start == prev else f"{start + 1}-{prev + 1}")
+            start = prev = i
+    if start is not None:
+        out.append(f"{start + 1}" if start == prev else f"{start + 1}-{prev + 1}")
+    return ",".join(out)
+
+
+def unavailable_reason() -> str | None:
+    """Why OCR will not run now (off, or no engine installed), or None when it will."""
+    opts = options()
+    if not opts.enabled:
+        return "OCR is off (--no-ocr)"
+    if active_engine() is None:
+        if opts.engine:
+            return f"OCR engine {opts.engine!r} is not installed"
+        return "no OCR engine installed (see .ci/install)"
+    return None
+
+
+@cache
+def engine_version(name: str) -> str:
+    """Version string of engine ``name`` (cheap: no model is loaded)."""
+    return engines.create(name).version()
+
+
+_runner: PageRunner | None = None
+_runner_pid = 0
+
+
+def _get_runner(name: str) -> PageRunner:
+    """This process's runner; a forked worker never reuses its parent's child process."""
+    global _runner, _runner_pid
+    opts = options()
+    if _runner is not None and _runner_pid == os.getpid() and (
+        _runner.engine_name, _runner.timeout, _runner.memory_mb
+    ) == (name, opts.page_timeout, opts.memory_mb):
+        return _runner
+    if _runner is not None and _runner_pid == os.getpid():
+        _runner.close()
+    _runner = PageRunner(name, timeout=opts.page_timeout, memory_mb=opts.memory_mb)
+    _runner_pid = os.getpid()
+    return _runner
+
+
+@atexit.register
+def close() -> None:
+    """Stop this process's OCR child (also run at exit)."""
+    global _runner
+    if _runner is not None and _runner_pid == os.getpid():
+        _runner.close()
+    _runner = None
+
+
+def recognise(kind: str, data: bytes, pages: Sequence[int] | None = None,
+              label: str = "") -> ScanText:
+    """Recognise ``pages`` (0-based; None: all) of a PDF (``kind="pdf"``) or image file.
+
+    Raises ``PageFailed`` only when the file cannot be opened at all; page failures are in
+    the result. The caller checks ``unavailable_reason()`` first.
+    """
+    name = active_engine()
+    if name is None:
+        raise PageFailed(unavailable_reason() or "OCR unavailable")
+    opts = options()
+    digest = hashlib.sha256(data).hexdigest()
+    version = engine_version(name)
+    store = OcrCache(opts.cache_dir, digest, version, opts.dpi) if opts.cache_dir else None
+    source = Source(kind, data, digest)
+    runner = _get_runner(name)
+    if pages is None:
+        pages = range(runner.load(source))
+    texts: dict[int, str] = {}
+    weights = 0.0
+    chars = 0
+    failed: list[tuple[int, str]] = []
+    hits = 0
+    script = "auto"
+    bar = _bar(len(pages), label)
+    try:
+        for index in pages:
+            page: PageText | None = store.get(index) if store is not None else None
+            if page is not None:
+                hits += 1
+            else:
+                try:
+                    page = runner.page(source, index, opts.dpi, script)
+                except PageFailed as exc:
+                    failed.append((index, str(exc)))
+                    continue
+                finally:
+                    if bar is not None:
+                        bar.update()
+                if page is None:
+                    continue  # no image on this page: nothing was scanned there
+                if store is not None:
+                    store.put(index, page)
+            if page.script != "auto":
+                script = page.script
+            texts[index] = page.text
+            n = len(_SPACE_RE.sub("", page.text))
+            weights += page.confidence * n
+            chars += n
+    finally:
+        if bar is not None:
+            bar.close()
+    return ScanText(texts, tuple(failed), weights / chars if chars else 0.0, version, hits)
+
+
+def _bar(total: int, label: str):  # noqa: ANN202 - tqdm or None
+    """A progress bar for long scans when a person is watching (stderr is a terminal)."""
+    if total < PROGRESS_MIN_PAGES or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="page", desc=f"OCR {label}"[:40], leave=False)
+
+
+def fill_pdf_pages(data: bytes, pages: list[str], min_chars: int = 10
+                   ) -> tuple[list[str], dict[str, str]]:
+    """Recognise the pages of a PDF that have (almost) no text layer; others are untouched.
+
+    Returns the pages with recognised text put in, and the OCR properties (empty when
+    nothing was recognised, e.g. OCR off or no page without text).
+    """
+    blank = [i for i, p in enumerate(pages) if len(_SPACE_RE.sub("", p)) < min_chars]
+    if not blank or unavailable_reason() is not None:
+        return pages, {}
+    result = recognise("pdf", data, blank, label=f"{len(pages)} pages")
+    if not result.texts and not result.failed:
+        return pages, {}  # the blank pages show no image either: genuinely blank
+    if result.failed and not any(_SPACE_RE.sub("", t) for t in result.texts.values()):
+        if len(blank) == len(pages):
+            i, why = result.failed[0]
+            raise ExtractionError(f"scanned PDF: OCR failed on every page (page {i + 1}: {why})")
+    out = list(pages)
+    for i, text in result.texts.items():
+        if len(_SPACE_RE.sub("", text)) > len(_SPACE_RE.sub("", out[i])):
+            out[i] = text
+    return out, result.properties()

@@ -1,0 +1,165 @@
+"""The annual report's statistics (政府信息公开工作年度报告, section 二 "主动公开政府信息情况").
+
+For a year (and optionally one agency) it counts the 主动公开 items by category, agency and month,
+and splits them like the report's own table into 新制发 (new), 修改 (changed) and 废止/失效
+(repealed), with the number 现行有效 (in force) at the year's end.
+
+The index records no repeal date and no "changed" flag, so the split is derived, and the notes
+say how: an item filed under the year (publication date, else written date) is
+
+* 废止/失效 when its 有效性 is now 废止 or 失效;
+* 修改 when its title says it amends (关于修改…的决定, …修正案, （2019年修订）) or an earlier item
+  with the same title exists (the 2024 version of a 条例 whose 2020 version is in the catalogue);
+* 新制发 otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from model.fields import CATEGORIES
+from reports.csvexport import csv_text
+from reports.entry import CatalogEntry
+
+STATUSES = ("new", "changed", "repealed")
+STATUS_LABELS = {"new": "新制发", "changed": "修改", "repealed": "废止/失效"}
+NOTES = (
+    "按发布日期（无发布日期时按成文日期）归入年度和月份；仅统计主动公开的信息。",
+    "目录未记录废止日期：「废止/失效」为本年发布、现有效性为废止或失效的件数。",
+    "「修改」为标题注明修改、修正、修订，或目录中已有同名更早文件的件数。",
+    "「现行有效」为截至年末发布、现有效性为有效的件数。",
+)
+_AMENDS = re.compile(r"(关于修改|修正案|[（(]\s*\d{4}\s*年?\s*(修正|修订|修改)\s*[)）]|修订草案)")
+_BRACKETS = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
+
+
+def _title_key(title: str) -> str:
+    """A title without bracketed notes and spacing, so versions of one 条例 compare equal."""
+    return re.sub(r"\s+", "", _BRACKETS.sub("", title))
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    category: str
+    total: int
+    new: int
+    changed: int
+    repealed: int
+    in_force: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "total": self.total,
+            "new": self.new,
+            "changed": self.changed,
+            "repealed": self.repealed,
+            "in_force": self.in_force,
+        }
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    year: int
+    agency: str | None
+    total: int
+    by_category: tuple[CategoryRow, ...]
+    by_agency: tuple[tuple[str, int], ...]
+    by_month: tuple[int, ...]  # 12 counts, January first
+    status: tuple[tuple[str, int], ...]  # (new|changed|repealed, count)
+    undated: int  # 主动公开 items with no date at all: in no year
+    notes: tuple[str, ...] = NOTES
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "agency": self.agency,
+            "total": self.total,
+            "by_category": [r.to_dict() for r in self.by_category],
+            "by_agency": [{"agency": a, "count": c} for a, c in self.by_agency],
+            "by_month": [{"month": m, "count": c} for m, c in enumerate(self.by_month, 1)],
+            "status": dict(self.status),
+            "undated": self.undated,
+            "notes": list(self.notes),
+        }
+
+    def to_csv(self) -> str:
+        """Three tables in one sheet, each with a header row naming its section."""
+        rows: list[list[Any]] = []
+        for r in self.by_category:
+            rows.append(["分类", r.category, r.total, r.new, r.changed, r.repealed, r.in_force])
+        rows.append(
+            [
+                "合计",
+                "",
+                self.total,
+                *(dict(self.status)[s] for s in STATUSES),
+                sum(r.in_force for r in self.by_category),
+            ]
+        )
+        for a, c in self.by_agency:
+            rows.append(["发布机构", a, c, "", "", "", ""])
+        for m, c in enumerate(self.by_month, 1):
+            rows.append(["月份", f"{self.year}-{m:02d}", c, "", "", "", ""])
+        header = ("section", "name", "total", "new", "changed", "repealed", "in_force")
+        return csv_text(header, rows)
+
+
+def _status(e: CatalogEntry, earlier_titles: dict[str, dt.date]) -> str:
+    if e.validity in ("repealed", "expired"):
+        return "repealed"
+    if _AMENDS.search(e.title):
+        return "changed"
+    first = earlier_titles.get(_title_key(e.title))
+    if first is not None and e.date is not None and first < e.date:
+        return "changed"
+    return "new"
+
+
+def annual(entries: Iterable[CatalogEntry], year: int, agency: str | None = None) -> AnnualReport:
+    """Statistics of the 主动公开 items filed under ``year`` (of ``agency``, when given)."""
+    public = [
+        e for e in entries if e.disclosure == "public" and (agency is None or e.agency == agency)
+    ]
+    first_seen: dict[str, dt.date] = {}
+    for e in public:
+        key = _title_key(e.title)
+        if e.date is not None and key and (key not in first_seen or e.date < first_seen[key]):
+            first_seen[key] = e.date
+    end = dt.date(year, 12, 31)
+    of_year = [e for e in public if e.date is not None and e.date.year == year]
+    cats = Counter(e.category for e in of_year)
+    statuses = {e.id: _status(e, first_seen) for e in of_year}
+    in_force = Counter(
+        e.category for e in public if e.date is not None and e.date <= end and e.validity == "valid"
+    )
+    order = [c for c in CATEGORIES] + sorted((set(cats) | set(in_force)) - set(CATEGORIES))
+    rows = []
+    for c in order:
+        in_cat = [e for e in of_year if e.category == c]
+        count = Counter(statuses[e.id] for e in in_cat)
+        rows.append(
+            CategoryRow(
+                c, len(in_cat), count["new"], count["changed"], count["repealed"], in_force[c]
+            )
+        )
+    months = [0] * 12
+    for e in of_year:
+        months[e.date.month - 1] += 1  # type: ignore[union-attr]
+    agencies = Counter(e.agency or "（未注明）" for e in of_year)
+    total_status = Counter(statuses.values())
+    return AnnualReport(
+        year=year,
+        agency=agency,
+        total=len(of_year),
+        by_category=tuple(rows),
+        by_agency=tuple(sorted(agencies.items(), key=lambda kv: (-kv[1], kv[0]))),
+        by_month=tuple(months),
+        status=tuple((s, total_status[s]) for s in STATUSES),
+        undated=sum(1 for e in public if e.date is None),
+    )

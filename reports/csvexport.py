@@ -1,0 +1,39 @@
+"""CSV exports that are safe to open in a spreadsheet.
+
+A title or query typed by anyone ends up in these files; a cell starting with ``=``, ``+``, ``-``
+or ``@`` (or a tab / carriage return) would run as a formula in Excel or LibreOffice (CSV
+injection), so such text cells get a leading apostrophe. Numbers stay numbers. The text starts
+with a byte-order mark so that Excel reads the Chinese as UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` as written to a CSV cell: ``None`` empty, text neutralised, numbers as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], bom: bool = True) -> str:
+    """The whole CSV document (header first), every cell through :func:`safe_cell`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(c) for c in row])
+    return (BOM if bom else "") + out.getvalue()

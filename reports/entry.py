@@ -1,0 +1,59 @@
+"""One catalogue entry as the reports see it: the metadata of a document, without its text.
+
+The reports never reach into a backend; they take an iterable of these, built from the stored
+metadata every backend keeps (``StoredDocument.metadata()``'s shape), so the same numbers come
+out of the embedded index and Elasticsearch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+def _day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:  # a stored date that is not a date is reported as missing, not guessed
+        return None
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """The fields of a document the disclosure duties are about."""
+
+    id: str
+    path: str
+    title: str = ""
+    agency: str = ""
+    category: str = "其他"
+    written_date: dt.date | None = None  # 成文日期
+    publish_date: dt.date | None = None  # 发布日期
+    validity: str = "valid"  # 有效性: valid | expired | repealed
+    disclosure: str = "public"  # 公开方式: public | on_request | not_public | draft
+
+    @property
+    def date(self) -> dt.date | None:
+        """The date the catalogue files the entry under: publication, else the written date."""
+        return self.publish_date or self.written_date
+
+    @classmethod
+    def from_metadata(cls, meta: Mapping[str, Any]) -> CatalogEntry:
+        """From a stored metadata mapping (ISO date strings, empty meaning "not stated")."""
+        return cls(
+            id=str(meta["id"]),
+            path=str(meta.get("path", "")),
+            title=str(meta.get("title") or ""),
+            agency=str(meta.get("agency") or ""),
+            category=str(meta.get("category") or "其他"),
+            written_date=_day(meta.get("written_date")),
+            publish_date=_day(meta.get("publish_date")),
+            validity=str(meta.get("validity") or "valid"),
+            disclosure=str(meta.get("disclosure") or "public"),
+        )

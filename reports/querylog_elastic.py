@@ -1,0 +1,199 @@
+"""The query log on Elasticsearch: an index ``<prefix>-querylog`` in the cluster, so every API
+process behind a load balancer writes to, and reports from, the same log.
+
+Only what the official test distribution has is used (no painless, no ``_delete_by_query``):
+opens are partial-document updates, retention and the row cap delete by id in bulk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+
+from reports.querylog import LoggedSearch, Op, QueuedWriter
+
+MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "token": {"type": "keyword"},
+        "day": {"type": "date", "format": "strict_date"},
+        "query": {"type": "keyword", "ignore_above": 1000},
+        "total": {"type": "integer"},
+        "understood": {"type": "keyword", "index": False, "doc_values": False},
+        "opened": {"type": "boolean"},
+        "seq": {"type": "long"},
+    },
+}
+
+
+class ElasticQueryLog:
+    """``QueryLogStore`` on an index in the cluster, bounded like the SQLite one."""
+
+    def __init__(
+        self,
+        client: Elasticsearch,
+        index: str,
+        *,
+        retention_days: int = 90,
+        max_rows: int = 200_000,
+        queue_size: int = 10_000,
+        today: Any = dt.date.today,
+        prune_every: float = 60.0,
+    ) -> None:
+        self.es = client
+        self.index = index
+        self.retention_days = retention_days
+        self.max_rows = max_rows
+        self._today = today
+        self._prune_every = prune_every
+        self._last_prune = 0.0
+        es = client.options(ignore_status=400)  # already there (another process made it)
+        if not client.indices.exists(index=index):
+            es.indices.create(
+                index=index,
+                mappings=MAPPINGS,
+                settings={"number_of_shards": 1, "number_of_replicas": 0},
+            )
+        self._writer = QueuedWriter(self._sink, maxsize=queue_size)
+
+    # -- the writer thread ---------------------------------------------------------------
+    def _sink(self, ops: list[Op]) -> None:
+        actions: list[dict[str, Any]] = []
+        for kind, value in ops:
+            if kind == "search":
+                s: LoggedSearch = value
+                actions.append(
+                    {
+                        "_op_type": "create",
+                        "_index": self.index,
+                        "_id": s.token,
+                        "_source": {
+                            "token": s.token,
+                            "day": s.day.isoformat(),
+                            "query": s.query,
+                            "total": s.total,
+                            "understood": s.understood,
+                            "opened": s.opened,
+                            "seq": time.time_ns(),
+                        },
+                    }
+                )
+            else:
+                actions.append(
+                    {
+                        "_op_type": "update",
+                        "_index": self.index,
+                        "_id": value,
+                        "doc": {"opened": True},
+                    }
+                )
+        # an open of an expired (or forged) token is a 404, a repeated token a 409: both ignored
+        for _ok, _info in helpers.streaming_bulk(
+            self.es,
+            actions,
+            raise_on_error=False,
+            raise_on_exception=False,
+            max_retries=3,
+            chunk_size=500,
+            refresh=False,
+        ):
+            pass
+        if time.monotonic() - self._last_prune >= self._prune_every:
+            self._last_prune = time.monotonic()
+            self._prune()
+
+    def _delete_ids(self, ids: list[str]) -> int:
+        if not ids:
+            return 0
+        actions = ({"_op_type": "delete", "_index": self.index, "_id": i} for i in ids)
+        ok = sum(
+            1
+            for good, _ in helpers.streaming_bulk(
+                self.es, actions, raise_on_error=False, chunk_size=1000
+            )
+            if good
+        )
+        self.es.indices.refresh(index=self.index)
+        return ok
+
+    def _ids(self, query: dict[str, Any]) -> list[str]:
+        self.es.indices.refresh(index=self.index)
+        return [
+            h["_id"]
+            for h in helpers.scan(
+                self.es, index=self.index, query={"query": query, "_source": False}, size=2000
+            )
+        ]
+
+    def _prune(self) -> int:
+        cutoff = self._today() - dt.timedelta(days=self.retention_days)
+        gone = self._delete_ids(self._ids({"range": {"day": {"lt": cutoff.isoformat()}}}))
+        excess = int(self.es.count(index=self.index)["count"]) - self.max_rows
+        while excess > 0:
+            res = self.es.search(
+                index=self.index, size=min(excess, 10_000), sort=[{"seq": "asc"}], source=False
+            )
+            batch = [h["_id"] for h in res["hits"]["hits"]]
+            if not batch:
+                break
+            gone += self._delete_ids(batch)
+            excess -= len(batch)
+        return gone
+
+    # -- QueryLogStore -------------------------------------------------------------------
+    def record_search(self, search: LoggedSearch) -> None:
+        self._writer.put(("search", search))
+
+    def record_open(self, token: str) -> None:
+        self._writer.put(("open", token))
+
+    def searches(self, since: dt.date, until: dt.date) -> Iterator[LoggedSearch]:
+        self.es.indices.refresh(index=self.index)
+        query = {"range": {"day": {"gte": since.isoformat(), "lte": until.isoformat()}}}
+        for h in helpers.scan(self.es, index=self.index, query={"query": query}, size=2000):
+            s = h["_source"]
+            yield LoggedSearch(
+                s["token"],
+                dt.date.fromisoformat(s["day"]),
+                s["query"],
+                int(s["total"]),
+                s.get("understood", ""),
+                bool(s.get("opened")),
+            )
+
+    def clear(self, before: dt.date | None = None) -> int:
+        self.flush()
+        query: dict[str, Any] = (
+            {"match_all": {}} if before is None else {"range": {"day": {"lt": before.isoformat()}}}
+        )
+        return self._delete_ids(self._ids(query))
+
+    def prune(self) -> int:
+        """Apply retention and the row cap now (the writer does it at most every minute)."""
+        self.flush()
+        return self._prune()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        return self._writer.flush(timeout)
+
+    def stats(self) -> dict[str, Any]:
+        try:
+            self.es.indices.refresh(index=self.index)
+            rows: int | None = int(self.es.count(index=self.index)["count"])
+        except (ApiError, TransportError):
+            rows = None
+        return {
+            "store": "elasticsearch",
+            "index": self.index,
+            "rows": rows,
+            "max_rows": self.max_rows,
+            "retention_days": self.retention_days,
+            **self._writer.stats(),
+        }
+
+    def close(self) -> None:
+        self._writer.close()

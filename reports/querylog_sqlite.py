@@ -1,0 +1,147 @@
+"""The embedded query log: SQLite in the data folder (``querylog.sqlite``), WAL.
+
+Written only by the :class:`~reports.querylog.QueuedWriter` thread of each process (WAL lets
+several API processes write in turn and the report read meanwhile); rows are capped and older
+days dropped at every batch, so the file stays small whatever the traffic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from reports.querylog import LoggedSearch, Op, QueuedWriter
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS searches (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    token TEXT NOT NULL UNIQUE,
+    day TEXT NOT NULL,
+    query TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    understood TEXT NOT NULL DEFAULT '',
+    opened INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS searches_day ON searches(day);
+"""
+
+
+class SqliteQueryLog:
+    """``QueryLogStore`` on a SQLite file, bounded by ``max_rows`` and ``retention_days``."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        retention_days: int = 90,
+        max_rows: int = 200_000,
+        queue_size: int = 10_000,
+        today: Any = dt.date.today,
+    ) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.retention_days = retention_days
+        self.max_rows = max_rows
+        self._today = today
+        with self._session() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+        self._writer_db: sqlite3.Connection | None = None
+        self._writer = QueuedWriter(self._sink, maxsize=queue_size)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        db.execute("PRAGMA busy_timeout=30000")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    @contextmanager
+    def _session(self) -> Iterator[sqlite3.Connection]:
+        """A short-lived connection for a reader or a purge: committed, then closed."""
+        db = self._connect()
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    # -- the writer thread ---------------------------------------------------------------
+    def _sink(self, ops: list[Op]) -> None:
+        if self._writer_db is None:
+            self._writer_db = self._connect()
+        db = self._writer_db
+        rows = [
+            (s.token, s.day.isoformat(), s.query, s.total, s.understood, int(s.opened))
+            for kind, s in ops
+            if kind == "search"
+        ]
+        opens = [(token,) for kind, token in ops if kind == "open"]
+        with db:
+            db.executemany(
+                "INSERT OR IGNORE INTO searches(token, day, query, total, understood, opened) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            db.executemany("UPDATE searches SET opened = 1 WHERE token = ?", opens)
+            self._prune(db)
+
+    def _prune(self, db: sqlite3.Connection) -> None:
+        cutoff = self._today() - dt.timedelta(days=self.retention_days)
+        db.execute("DELETE FROM searches WHERE day < ?", (cutoff.isoformat(),))
+        row = db.execute(
+            "SELECT seq FROM searches ORDER BY seq DESC LIMIT 1 OFFSET ?", (self.max_rows,)
+        ).fetchone()
+        if row is not None:
+            db.execute("DELETE FROM searches WHERE seq <= ?", (row[0],))
+
+    # -- QueryLogStore -------------------------------------------------------------------
+    def record_search(self, search: LoggedSearch) -> None:
+        self._writer.put(("search", search))
+
+    def record_open(self, token: str) -> None:
+        self._writer.put(("open", token))
+
+    def searches(self, since: dt.date, until: dt.date) -> Iterator[LoggedSearch]:
+        with self._session() as db:
+            cur = db.execute(
+                "SELECT token, day, query, total, understood, opened FROM searches "
+                "WHERE day BETWEEN ? AND ? ORDER BY seq",
+                (since.isoformat(), until.isoformat()),
+            )
+            for token, day, q, total, understood, opened in cur:
+                yield LoggedSearch(
+                    token, dt.date.fromisoformat(day), q, total, understood, bool(opened)
+                )
+
+    def clear(self, before: dt.date | None = None) -> int:
+        self.flush()
+        with self._session() as db:
+            if before is None:
+                cur = db.execute("DELETE FROM searches")
+            else:
+                cur = db.execute("DELETE FROM searches WHERE day < ?", (before.isoformat(),))
+            return cur.rowcount
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        return self._writer.flush(timeout)
+
+    def stats(self) -> dict[str, Any]:
+        with self._session() as db:
+            rows = db.execute("SELECT count(*) FROM searches").fetchone()[0]
+        return {
+            "store": "sqlite",
+            "rows": rows,
+            "max_rows": self.max_rows,
+            "retention_days": self.retention_days,
+            **self._writer.stats(),
+        }
+
+    def close(self) -> None:
+        self._writer.close()
+        if self._writer_db is not None:
+            self._writer_db.close()
+            self._writer_db = None

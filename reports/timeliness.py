@@ -1,0 +1,252 @@
+"""Publication timeliness: working days from a document's formation to its publication.
+
+The 政府信息公开条例 (art. 26) asks that information be published within 20 working days of being
+made or changed. For every 主动公开 document with both a written (成文) and a publish (发布) date
+this counts the working days between them on the official calendar and flags those over 20.
+A document lacking either date is listed as lacking it, never given a guessed delay; one the
+calendar cannot count (a year outside its data, published before it was formed) is listed with
+the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reports.csvexport import csv_text
+from reports.entry import CatalogEntry
+from reports.workdays import CalendarUnknown, WorkdayCalendar, official_calendar
+
+DEADLINE_WORKING_DAYS = 20
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Which entries a report covers. Empty tuples and ``None`` mean "all"."""
+
+    agencies: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    year: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def covers_catalog(self, e: CatalogEntry) -> bool:
+        """Agency and category only (the period needs a date, which not every entry has)."""
+        if self.agencies and e.agency not in self.agencies:
+            return False
+        return not (self.categories and e.category not in self.categories)
+
+    def covers_day(self, day: dt.date) -> bool:
+        if self.year is not None and day.year != self.year:
+            return False
+        if self.date_from and day < self.date_from:
+            return False
+        return not (self.date_to and day > self.date_to)
+
+    @property
+    def has_period(self) -> bool:
+        return self.year is not None or self.date_from is not None or self.date_to is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "agency": list(self.agencies),
+            "category": list(self.categories),
+            "year": self.year,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+        }
+
+
+@dataclass(frozen=True)
+class Delay:
+    entry: CatalogEntry
+    working_days: int
+    late: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.entry
+        return {
+            "id": e.id,
+            "path": e.path,
+            "title": e.title,
+            "agency": e.agency,
+            "written_date": e.written_date.isoformat() if e.written_date else None,
+            "publish_date": e.publish_date.isoformat() if e.publish_date else None,
+            "working_days": self.working_days,
+            "late": self.late,
+        }
+
+
+@dataclass(frozen=True)
+class Unmeasured:
+    """A document whose delay is not stated: ``lacks`` names the missing date(s), or ``reason``
+    says why the dates it has cannot be counted."""
+
+    entry: CatalogEntry
+    lacks: str = ""  # "written_date" | "publish_date" | "written_date,publish_date"
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.entry
+        out: dict[str, Any] = {"id": e.id, "path": e.path, "title": e.title}
+        if self.lacks:
+            out["lacks"] = self.lacks
+        else:
+            out.update(
+                written_date=e.written_date.isoformat() if e.written_date else None,
+                publish_date=e.publish_date.isoformat() if e.publish_date else None,
+                reason=self.reason,
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class AgencyTimeliness:
+    agency: str
+    count: int
+    late: int
+    median_working_days: float | None
+    missing: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "agency": self.agency,
+            "count": self.count,
+            "late": self.late,
+            "median_working_days": self.median_working_days,
+            "missing": self.missing,
+        }
+
+
+@dataclass(frozen=True)
+class TimelinessReport:
+    documents: tuple[Delay, ...]
+    missing: tuple[Unmeasured, ...]
+    uncountable: tuple[Unmeasured, ...]
+    by_agency: tuple[AgencyTimeliness, ...]
+    filter: ReportFilter = field(default_factory=ReportFilter)
+    deadline: int = DEADLINE_WORKING_DAYS
+    calendar_years: tuple[int, int] = (0, 0)
+
+    @property
+    def late_count(self) -> int:
+        return sum(1 for d in self.documents if d.late)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": [d.to_dict() for d in self.documents],
+            "missing": [m.to_dict() for m in self.missing],
+            "uncountable": [u.to_dict() for u in self.uncountable],
+            "by_agency": [a.to_dict() for a in self.by_agency],
+            "deadline_working_days": self.deadline,
+            "calendar_years": list(self.calendar_years),
+            "filter": self.filter.to_dict(),
+        }
+
+    def to_csv(self) -> str:
+        """One row per document: measured ones first, then those without a delay (and why)."""
+        header = (
+            "id",
+            "path",
+            "title",
+            "agency",
+            "written_date",
+            "publish_date",
+            "working_days",
+            "late",
+            "note",
+        )
+        rows: list[list[Any]] = []
+        for d in self.documents:
+            x = d.to_dict()
+            rows.append([*(x[k] for k in header[:-1]), ""])
+        for m in (*self.missing, *self.uncountable):
+            e = m.entry
+            note = f"lacks {m.lacks}" if m.lacks else m.reason
+            rows.append(
+                [e.id, e.path, e.title, e.agency, e.written_date, e.publish_date, None, None, note]
+            )
+        return csv_text(header, rows)
+
+
+def _lacks(e: CatalogEntry) -> str:
+    return ",".join(
+        name
+        for name, day in (("written_date", e.written_date), ("publish_date", e.publish_date))
+        if day is None
+    )
+
+
+def timeliness(
+    entries: Iterable[CatalogEntry],
+    flt: ReportFilter = ReportFilter(),
+    *,
+    calendar: WorkdayCalendar | None = None,
+    deadline: int = DEADLINE_WORKING_DAYS,
+) -> TimelinessReport:
+    """The timeliness report over the 主动公开 entries ``flt`` covers.
+
+    The period filters by publication date, else the written date; an entry with no date at all
+    cannot be placed in a period and is listed as missing whatever the period, so it is never
+    silently dropped. Rows are sorted by delay, longest first.
+    """
+    cal = calendar or official_calendar()
+    measured: list[Delay] = []
+    missing: list[Unmeasured] = []
+    uncountable: list[Unmeasured] = []
+    for e in entries:
+        if e.disclosure != "public" or not flt.covers_catalog(e):
+            continue
+        if e.date is not None and flt.has_period and not flt.covers_day(e.date):
+            continue
+        if e.written_date is None or e.publish_date is None:
+            missing.append(Unmeasured(e, lacks=_lacks(e)))
+            continue
+        try:
+            days = cal.working_days(e.written_date, e.publish_date)
+        except CalendarUnknown as exc:
+            uncountable.append(Unmeasured(e, reason=exc.message))
+            continue
+        except ValueError:
+            uncountable.append(Unmeasured(e, reason="publish_date is before written_date"))
+            continue
+        measured.append(Delay(e, days, days > deadline))
+    measured.sort(key=lambda d: (-d.working_days, d.entry.agency, d.entry.path))
+    missing.sort(key=lambda m: (m.entry.agency, m.entry.path))
+    uncountable.sort(key=lambda m: (m.entry.agency, m.entry.path))
+    return TimelinessReport(
+        documents=tuple(measured),
+        missing=tuple(missing),
+        uncountable=tuple(uncountable),
+        by_agency=_by_agency(measured, missing + uncountable),
+        filter=flt,
+        deadline=deadline,
+        calendar_years=cal.years,
+    )
+
+
+def _by_agency(measured: list[Delay], unmeasured: list[Unmeasured]) -> tuple[AgencyTimeliness, ...]:
+    delays: dict[str, list[Delay]] = {}
+    for d in measured:
+        delays.setdefault(d.entry.agency, []).append(d)
+    lacking: dict[str, int] = {}
+    for m in unmeasured:
+        lacking[m.entry.agency] = lacking.get(m.entry.agency, 0) + 1
+    rows = []
+    for agency in sorted(set(delays) | set(lacking)):
+        ds = delays.get(agency, [])
+        median = statistics.median(d.working_days for d in ds) if ds else None
+        rows.append(
+            AgencyTimeliness(
+                agency=agency,
+                count=len(ds),
+                late=sum(1 for d in ds if d.late),
+                median_working_days=float(median) if median is not None else None,
+                missing=lacking.get(agency, 0),
+            )
+        )
+    rows.sort(key=lambda a: (-a.late, -a.count, a.agency))
+    return tuple(rows)

@@ -1,0 +1,109 @@
+"""Bounds on what anonymous callers can make the server do: a small queue for expensive work
+and a per-client rate limit.
+
+Duplicate checks and uploads parse files and compare texts: seconds of CPU each. Without a
+bound, four clients posting them in a loop take both cores and every search waits. So:
+
+* :class:`HeavyGate` lets ``concurrency`` such requests run at once and ``queue`` more wait;
+  beyond that the answer is ``429 too_many_requests`` with ``Retry-After`` at once (a caller
+  is told to come back rather than piling up sockets and memory);
+* :class:`RateLimiter` allows each client (its address, as uvicorn reports it — behind a
+  reverse proxy run uvicorn with ``--forwarded-allow-ips`` so that is the real client)
+  ``GOVSEARCH_RATE_LIMIT`` expensive requests per period (a moving window, from the ``limits``
+  package); staff with a valid key are not counted.
+
+Both live on ``app.state`` (built by ``install_limits`` from Settings), never in a module global.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from limits import RateLimitItemPerHour, RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from model.errors import TooManyRequests
+from model.settings import Settings, parse_rate
+
+_ITEMS = {1.0: RateLimitItemPerSecond, 60.0: RateLimitItemPerMinute, 3600.0: RateLimitItemPerHour}
+
+
+class HeavyGate:
+    """At most ``concurrency`` expensive requests running and ``queue`` waiting."""
+
+    def __init__(self, concurrency: int, queue: int, retry_after: int = 5) -> None:
+        self.concurrency = max(1, concurrency)
+        self.capacity = self.concurrency + max(0, queue)
+        self.retry_after = retry_after
+        self._admitted = 0
+        self._sem: asyncio.Semaphore | None = None
+
+    @property
+    def admitted(self) -> int:
+        return self._admitted
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one running slot for the block; 429 at once when the queue is full."""
+        if self._admitted >= self.capacity:
+            raise TooManyRequests(
+                f"the server is busy with {self._admitted} file and duplicate checks; "
+                f"try again in {self.retry_after} s",
+                retry_after=self.retry_after,
+            )
+        if self._sem is None:
+            self._sem = asyncio.Semaphore(self.concurrency)
+        self._admitted += 1
+        try:
+            async with self._sem:
+                yield
+        finally:
+            self._admitted -= 1
+
+
+class RateLimiter:
+    """``N`` expensive requests per client and period (moving window); None: no limit."""
+
+    def __init__(self, rate: str) -> None:
+        parsed = parse_rate(rate)
+        self.item = _ITEMS[parsed[1]](parsed[0]) if parsed else None
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def hit(self, client: str) -> None:
+        """Count one request of ``client``; 429 with Retry-After when over the limit."""
+        if self.item is None:
+            return
+        if self._limiter.hit(self.item, "heavy", client):
+            return
+        reset, _ = self._limiter.get_window_stats(self.item, "heavy", client)
+        wait = max(1, math.ceil(reset - time.time()))
+        raise TooManyRequests(
+            f"too many file and duplicate checks from this address ({self.item.amount} per "
+            f"{self.item.GRANULARITY.name}); try again in {wait} s",
+            retry_after=wait,
+        )
+
+
+def install_limits(app: FastAPI, settings: Settings) -> None:
+    app.state.heavy_gate = HeavyGate(settings.heavy_concurrency, settings.heavy_queue)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit)
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+def heavy_gate(request: Request) -> HeavyGate:
+    return request.app.state.heavy_gate
+
+
+def count_request(request: Request, staff: bool) -> None:
+    """Rate-limit an anonymous caller of an expensive endpoint (staff are not limited)."""
+    if not staff:
+        request.app.state.rate_limiter.hit(client_of(request))

@@ -1,0 +1,100 @@
+"""``GET /api/reports/{timeliness,annual,queries}`` and ``DELETE /api/reports/queries``: the
+disclosure office's reports, staff key only, as JSON or CSV (``format=csv``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+from fastapi import Query as Q
+from fastapi.responses import JSONResponse, Response
+
+from reports.timeliness import ReportFilter
+from search_api.deps import ReportsDep, StaffDep
+from search_api.models import ErrorResponse
+
+router = APIRouter(prefix="/api/reports", tags=["reports"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse},
+    401: {"model": ErrorResponse},
+    422: {"model": ErrorResponse},
+    503: {"model": ErrorResponse},
+}
+REPORT = {
+    **ERRORS,
+    200: {
+        "description": "the report as JSON, or as CSV with format=csv",
+        "content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}},
+    },
+}
+NO_STORE = {"Cache-Control": "no-store"}
+Format = Annotated[str, Q(pattern="^(json|csv)$", description="json (default) or csv")]
+Year = Annotated[int | None, Q(ge=1900, le=2100)]
+
+
+def csv_response(text: str, name: str) -> Response:
+    """A CSV download (UTF-8 with BOM, formula cells neutralised by ``reports.csvexport``)."""
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+def _answer(report: Any, name: str, fmt: str) -> Response:
+    if fmt == "csv":
+        return csv_response(report.to_csv(), name)
+    return JSONResponse(report.to_dict(), headers=NO_STORE)
+
+
+@router.get("/timeliness", responses=REPORT)
+def timeliness_report(
+    _staff: StaffDep,
+    reports: ReportsDep,
+    year: Year = None,
+    agency: Annotated[list[str] | None, Q(max_length=50)] = None,
+    category: Annotated[list[str] | None, Q(max_length=10)] = None,
+    date_from: Annotated[dt.date | None, Q(description="publish date from, YYYY-MM-DD")] = None,
+    date_to: Annotated[dt.date | None, Q(description="publish date to, YYYY-MM-DD")] = None,
+    format: Format = "json",
+) -> Response:
+    """Working days from written to publish date (official calendar), late over 20."""
+    flt = ReportFilter(tuple(agency or ()), tuple(category or ()), year, date_from, date_to)
+    return _answer(reports.timeliness(flt), "timeliness", format)
+
+
+@router.get("/annual", responses=REPORT)
+def annual_report(
+    _staff: StaffDep,
+    reports: ReportsDep,
+    year: Annotated[int, Q(ge=1900, le=2100)],
+    agency: Annotated[str | None, Q(max_length=200)] = None,
+    format: Format = "json",
+) -> Response:
+    """The annual report's statistics of 主动公开 items (by category, agency, month, status)."""
+    return _answer(reports.annual(year, agency), f"annual-{year}", format)
+
+
+@router.get("/queries", responses=REPORT)
+def queries_report(
+    _staff: StaffDep,
+    reports: ReportsDep,
+    weeks: Annotated[int, Q(ge=1, le=53)] = 4,
+    top: Annotated[int, Q(ge=1, le=200)] = 20,
+    format: Format = "json",
+) -> Response:
+    """Per week: top queries, zero-result queries, queries whose results nobody opened."""
+    return _answer(reports.queries(weeks, top), "queries", format)
+
+
+@router.delete("/queries", responses=ERRORS)
+def delete_queries(
+    _staff: StaffDep,
+    reports: ReportsDep,
+    before: Annotated[
+        dt.date | None, Q(description="delete days before this; all if absent")
+    ] = None,
+) -> JSONResponse:
+    """Delete the query log (or its days before ``before``)."""
+    return JSONResponse({"deleted": reports.clear_queries(before)}, headers=NO_STORE)

@@ -1,0 +1,338 @@
+"""Search in citizens' words (issue 12): a query word also matches the words the corpus and a
+thesaurus say mean the same, and documents higher in the legal hierarchy rank first.
+
+Every method is a switch in :data:`METHODS`, so its effect is measured on its own
+(``bench/citizen/eval.py --ablation``). Sources, all data, none written per query:
+
+* ``mined`` — short forms the documents define themselves (``（以下简称“居委会”）``), mined at
+  ingest by :mod:`analyzers.mining` and written by the pipeline to ``lexicon/mined.txt`` in the
+  data folder, one ``short => long`` rule per line with its provenance; staff edit or delete
+  lines (a line starting with ``#`` is off and stays off when the next ingest merges new pairs);
+* ``thesaurus`` — colloquial ↔ official words from the 同义词 groups of the ``cnsyn`` package
+  (Apache-2.0, data inside the wheel), gated by the corpus's own vocabulary
+  (``lexicon/vocabulary.tsv``, document frequencies counted at ingest): a word is expanded only
+  to group members the corpus uses much more often than the word itself, so 房东 finds 出租人
+  but a word the laws already use is left alone;
+* ``cross_strait`` — OpenCC's phrase tables (``s2twp``, ``tw2sp``): 信息 ↔ 資訊, 软件 ↔ 軟體,
+  beyond the character conversion every query already gets, kept only when the other side's word
+  occurs in the corpus;
+* ``level`` — a small bonus by rank in the legal hierarchy (index keyword ``level``, from
+  :mod:`analyzers.hierarchy`).
+
+The lexicon is query-side data read from the data folder: both backends get the same plan from
+the same planner, so they expand identically (the Elasticsearch cluster holds no copy). An
+expansion is matched with a lower weight than the typed word, so it never outranks a document
+that has the literal word.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzers.normalize import normalize, to_simplified
+
+
+@dataclass(frozen=True)
+class Methods:
+    mined: bool = True
+    thesaurus: bool = True
+    cross_strait: bool = True
+    level: bool = True
+    titles: bool = True
+    region: bool = True
+    questions: bool = True
+
+
+METHODS = Methods()
+
+# Level bonus (added to the score of any matching document of that level).
+# Weights chosen by a coordinate search on the tune half of the blind sets (bench/citizen).
+LEVEL_BOOST: dict[str, float] = {
+    "法律": 1.8, "行政法规": 1.5, "司法解释": 0.9, "部门规章": 0.9, "地方性法规": 0.75,
+    "地方政府规章": 0.6,
+}  # fmt: skip
+EXPANSION_WEIGHT = 0.3  # an expansion's clauses weigh this much of the typed word's
+THESAURUS_RATIO = 1.5  # the official word is used this many times more often than the typed one
+THESAURUS_MIN_DF = 5
+THESAURUS_SHARED = True  # a character in common (房子 → 房屋; not 护照 → 营业执照)
+THESAURUS_MAX_GROUP = 16  # larger cnsyn groups are topics, not synonyms
+MAX_EXPANSIONS = 3
+
+LEXICON_DIR = "lexicon"
+MINED_FILE = "mined.txt"
+VOCABULARY_FILE = "vocabulary.tsv"
+REGIONS_FILE = "regions.tsv"
+TITLES_FILE = "titles.tsv"
+TITLE_LEVELS = frozenset({"法律", "行政法规", "司法解释", "部门规章"})
+REGION_BOOST = 1.0
+
+_lexicon_dir: Path | None = None
+
+
+def load_lexicon(data_dir: Path | None) -> None:
+    """Read the mined rules and the vocabulary from ``<data_dir>/lexicon`` (None: none)."""
+    global _lexicon_dir
+    _lexicon_dir = Path(data_dir) / LEXICON_DIR if data_dir is not None else None
+    for f in (mined, vocabulary, regions_known, titles, expansions):
+        f.cache_clear()
+    if _lexicon_dir is not None and (_lexicon_dir / VOCABULARY_FILE).is_file():
+        # the synonym groups take ~1-2 s to read: not on the first user's query
+        threading.Thread(target=thesaurus, name="thesaurus", daemon=True).start()
+
+
+def use(methods: Methods) -> None:
+    """Switch methods on or off (the ablation runs)."""
+    global METHODS
+    METHODS = methods
+    expansions.cache_clear()
+
+
+def parse_rules(text: str) -> dict[str, tuple[str, ...]]:
+    """``short => long1, long2  # provenance`` lines; ``#`` lines are off."""
+    rules: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "=>" not in line:
+            continue
+        left, right = (normalize(s.strip()) for s in line.split("=>", 1))
+        targets = tuple(t.strip() for t in right.split(",") if t.strip() and t.strip() != left)
+        if left and targets:
+            rules[left] = tuple(dict.fromkeys(rules.get(left, ()) + targets))
+    return rules
+
+
+@functools.cache
+def mined() -> dict[str, tuple[str, ...]]:
+    path = _lexicon_dir / MINED_FILE if _lexicon_dir else None
+    if path is None or not path.is_file():
+        return {}
+    return parse_rules(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def vocabulary() -> dict[str, int]:
+    path = _lexicon_dir / VOCABULARY_FILE if _lexicon_dir else None
+    if path is None or not path.is_file():
+        return {}
+    out: dict[str, int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _, df = line.partition("\t")
+        if df.isdigit():
+            out[word] = int(df)
+    return out
+
+
+def find_mined(normalized_query: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """Spans of the query that are mined short forms (longest first, left to right): a short
+    form may be several jieba words (市人大常委会 → 市人大 + 常委会)."""
+    rules = mined() if METHODS.mined else {}
+    if not rules:
+        return []
+    longest = max(len(k) for k in rules)
+    spans = []
+    i, n = 0, len(normalized_query)
+    while i < n:
+        for size in range(min(longest, n - i), 1, -1):
+            piece = normalized_query[i : i + size]
+            if piece in rules:
+                spans.append((i, i + size, piece, rules[piece]))
+                i += size
+                break
+        else:
+            i += 1
+    return spans
+
+
+def _counts(name: str) -> dict[tuple[str, ...], int]:
+    path = _lexicon_dir / name if _lexicon_dir else None
+    if path is None or not path.is_file():
+        return {}
+    out: dict[tuple[str, ...], int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        *key, n = line.split("\t")
+        if n.isdigit():
+            out[tuple(key)] = int(n)
+    return out
+
+
+@functools.cache
+def regions_known() -> frozenset[str]:
+    """Jurisdictions at least a few documents apply to (``region`` keyword values)."""
+    return frozenset(k[0] for k, n in _counts(REGIONS_FILE).items() if n >= 3)
+
+
+def region(word: str) -> str | None:
+    """The ``region`` value a query word names (台湾, 北京市 → 北京), if documents carry it."""
+    from analyzers.hierarchy import place_name
+
+    if not METHODS.region:
+        return None
+    name = place_name(word)
+    return name if name in regions_known() else None
+
+
+def short_title(title: str) -> str:
+    """A law's title as people cite it: no 中华人民共和国 prefix, no trailing （…）."""
+    t = re.sub(r"[（(][^（）()]*[）)]$", "", title)
+    return t.removeprefix("中华人民共和国")
+
+
+_LEVEL_ORDER = ("法律", "行政法规", "司法解释", "部门规章")
+
+
+@functools.cache
+def titles() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(first, last character) → short titles, highest level and most documents first."""
+    rows = sorted(
+        _counts(TITLES_FILE).items(),
+        key=lambda kv: (_LEVEL_ORDER.index(kv[0][1]) if kv[0][1] in _LEVEL_ORDER else 9, -kv[1]),
+    )
+    out: dict[tuple[str, str], list[str]] = {}
+    for key, _ in rows:
+        t = key[0]
+        if len(t) >= 3 and t not in out.get((t[0], t[-1]), []):
+            out.setdefault((t[0], t[-1]), []).append(t)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def title_abbreviation(span: str) -> tuple[str, ...]:
+    """Titles ``span`` abbreviates (消法 → 消费者权益保护法): same first and last character, the
+    span's characters in order, and the span itself not a word the corpus uses."""
+    if not METHODS.titles or len(span) < 2 or vocabulary().get(span, 0) >= 3:
+        return ()
+    from analyzers.mining import is_subsequence
+
+    found = [
+        t for t in titles().get((span[0], span[-1]), ())
+        if len(t) > len(span) + 1 and span not in t and is_subsequence(span, t)
+    ]  # fmt: skip
+    return tuple(found[:2])
+
+
+def find_titles(normalized_query: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """Spans of the query that abbreviate a law's title, longest first, left to right."""
+    if not METHODS.titles or not titles():
+        return []
+    from analyzers.segment import query_words
+
+    # a span starts and ends where jieba cuts the query: 押金合法 holds no 金合法 (金融机构合并法)
+    starts, ends, pos = set(), set(), 0
+    for w in query_words(normalized_query):
+        at = normalized_query.find(w, pos)
+        if at >= 0:
+            starts.add(at)
+            ends.add(at + len(w))
+            pos = at + len(w)
+    spans = []
+    i, n = 0, len(normalized_query)
+    while i < n:
+        for size in range(min(8, n - i), 1, -1):
+            if i not in starts or i + size not in ends:
+                continue
+            found = title_abbreviation(normalized_query[i : i + size])
+            if found:
+                spans.append((i, i + size, normalized_query[i : i + size], found))
+                i += size
+                break
+        else:
+            i += 1
+    return spans
+
+
+def _thesaurus_file() -> Path | None:
+    spec = importlib.util.find_spec("cnsyn")  # located, not imported: its __init__ loads a model
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "chinese_dictionary" / "sim_words.txt"
+    return path if path.is_file() else None
+
+
+@functools.cache
+def thesaurus() -> dict[str, tuple[str, ...]]:
+    """word → the members of every small synonym group it belongs to (Han words only)."""
+    path = _thesaurus_file()
+    if path is None:
+        return {}
+    han = re.compile(r"[\u3400-\u9fff]{2,}")
+    groups: dict[str, tuple[str, ...]] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        words = [w for w in line.split() if han.fullmatch(w)]
+        if not 2 <= len(words) <= THESAURUS_MAX_GROUP:
+            continue
+        for w in words:
+            groups[w] = groups.get(w, ()) + tuple(x for x in words if x != w)
+    return groups
+
+
+@functools.cache
+def _opencc(config: str):  # noqa: ANN202 - opencc has no stubs
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def cross_strait_variants(word: str) -> tuple[str, ...]:
+    """The word as the other side of the strait says it (simplified script), if different."""
+    out = []
+    taiwan = to_simplified(_opencc("s2twp").convert(word))
+    mainland = _opencc("tw2sp").convert(_opencc("s2t").convert(word))
+    for v in (taiwan, mainland):
+        v = normalize(v)
+        if v != word and v not in out:
+            out.append(v)
+    return tuple(out)
+
+
+# Words jieba glues from a question word and one character (几天, 几分, 多少钱, 能休, 要交, 会被):
+# they carry the question, not its topic, so they score but do not count as a topic word that
+# half of must match (the decisive word is not outvoted by them).
+_QUESTION_WORD = re.compile(
+    r"^(?:几|多少|多久|多长|多大|怎么|怎样|如何|哪|啥|什么)[\u4e00-\u9fff]{0,2}$"
+    r"|^(?:能|可以|可|要|会|得|该|需|需要|还能|能不能|可不可以|是否)[\u4e00-\u9fff]$"
+)
+
+
+QUESTION_MAX_DF = 50  # 要求, 能源, 会议 look alike but the laws use them: content words
+
+
+def is_question_word(word: str) -> bool:
+    return (
+        METHODS.questions
+        and bool(_QUESTION_WORD.match(word))
+        and vocabulary().get(word, 0) < QUESTION_MAX_DF
+    )
+
+
+_HAN_WORD = re.compile(r"^[\u3400-\u9fff]{2,}$")
+
+
+@functools.lru_cache(maxsize=4096)
+def expansions(word: str) -> tuple[tuple[str, str], ...]:
+    """``(other wording, source)`` for one normalised query word, best first."""
+    if not _HAN_WORD.match(word):
+        return ()
+    out: dict[str, str] = {}
+    m = METHODS
+    vocab = vocabulary()
+    df = vocab.get(word, 0)
+    if m.mined:
+        for long in mined().get(word, ()):
+            out.setdefault(long, "mined")
+    if m.cross_strait:
+        for v in cross_strait_variants(word):
+            if vocab.get(v, 0) > 0 or not vocab:
+                out.setdefault(v, "cross_strait")
+    if m.thesaurus and vocab:
+        cands = [
+            c for c in thesaurus().get(word, ())
+            if c not in word and word not in c and (not THESAURUS_SHARED or set(c) & set(word))
+            and vocab.get(c, 0) >= max(THESAURUS_MIN_DF, THESAURUS_RATIO * df)
+        ]  # fmt: skip
+        for c in sorted(cands, key=lambda c: -vocab.get(c, 0))[:2]:
+            out.setdefault(c, "thesaurus")
+    return tuple(list(out.items())[:MAX_EXPANSIONS])

@@ -1,0 +1,54 @@
+"""Rank in the legal hierarchy, read from agency and title of real corpus documents."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from analyzers.hierarchy import LEVELS, legal_level
+from analyzers.normalize import normalize
+from tests.corpus import manifest
+
+
+def _levels(folder: str) -> Counter[str]:
+    return Counter(
+        legal_level(normalize(r["agency"]), normalize(r["title"]))
+        for p, r in manifest().items()
+        if f"/{folder}/" in p
+    )
+
+
+def test_folders_of_the_law_collection_get_their_level():
+    # the corpus folders say what each collection is; the level is derived without them
+    assert _levels("xingzheng_fagui").most_common(1)[0][0] == "行政法规"
+    assert _levels("sifa_jieshi").most_common(1)[0][0] == "司法解释"
+    assert _levels("difang_zhejiang").most_common(1)[0][0] == "地方性法规"
+    assert _levels("jingjifa").most_common(1)[0][0] == "法律"
+    assert _levels("tainan")["法律"] == 0  # city press releases are not laws
+
+
+def test_levels_and_examples():
+    assert legal_level("全国人民代表大会常务委员会", "中华人民共和国劳动合同法") == "法律"
+    assert legal_level("总统", "劳动基准法") == "法律"  # Taiwan: promulgated by the president
+    assert legal_level("国务院", "女职工劳动保护特别规定") == "行政法规"
+    assert legal_level("北京市人民代表大会常务委员会", "北京市人口与计划生育条例") == "地方性法规"
+    assert legal_level("全国人民代表大会", "政府工作报告") == "其他"
+    assert {legal_level("", ""), legal_level("某公司", "通知")} == {"其他"}
+    assert set(LEVELS) >= {"法律", "其他"}
+
+
+def test_regions_of_real_documents():
+    from analyzers.hierarchy import place_name, regions
+    from tests.corpus import CORPUS
+
+    def of(path: str) -> tuple[str, ...]:
+        row = manifest()[path]
+        return regions(normalize(row["agency"]), (CORPUS / path).read_text(encoding="utf-8"))
+
+    assert of("docs/mojlaw/D0030035.txt") == ("台湾",)  # 内政部: the agency never says 台湾
+    beijing = next(p for p in manifest() if "/difang_beijing/" in p)
+    assert "北京" in of(beijing)
+    national = next(p for p in manifest() if "/xingzheng_fagui/" in p)
+    assert of(national) == ("全国",)
+    assert [place_name(w) for w in ("北京市", "台湾", "广西壮族自治区", "市")] == [
+        "北京", "台湾", "广西壮族", "市",
+    ]

@@ -1,0 +1,61 @@
+"""Letters → words of the index: readings, cutting a run of letters, input-method candidates."""
+
+from __future__ import annotations
+
+from analyzers.pinyin_lexicon import PinyinLexicon, word_keys, word_syllables
+
+COUNTS = {
+    "政务": 50, "证物": 3, "公开": 80, "政务公开": 20, "社会保险": 30, "社会保障": 40,
+    "生活必需": 2, "社保": 12, "重庆": 9, "银行": 15, "引航": 1, "行": 70, "政府": 90,
+    "信息": 60, "hzzwgk": 5, "2016": 9,
+}
+
+
+def lexicon() -> PinyinLexicon:
+    return PinyinLexicon(COUNTS.items())
+
+
+def test_readings_of_polyphones_come_from_the_phrase_dictionary():
+    assert word_syllables("重庆") == ("chong", "qing")
+    assert word_syllables("银行") == ("yin", "hang")
+    assert word_syllables("行政") == ("xing", "zheng")
+    assert word_keys("社会保险") == ("shehuibaoxian", "shbx")
+    assert word_keys("绿化") == ("lvhua", "lh")  # ü typed as v
+    assert {"xing", "hang"} <= set(word_keys("行"))  # a lone character: every reading
+    assert word_keys("hzzwgk") == () and word_keys("2016") == ()
+
+
+def test_only_han_words_are_kept():
+    lex = lexicon()
+    assert "hzzwgk" not in lex.counts and "政务" in lex.counts
+    assert lex.words("zwgk") == ["政务公开"]
+
+
+def test_homophones_most_documents_first_rare_ones_dropped_for_search():
+    lex = lexicon()
+    assert lex.words("zhengwu") == ["政务", "证物"]
+    assert lex.search_words("zhengwu") == ["政务", "证物"]  # 3/50 is above the 2% floor
+    assert lex.search_words("yinhang") == ["银行", "引航"]
+    assert PinyinLexicon([("政务", 1000), ("证物", 3)]).search_words("zhengwu") == ["政务"]
+
+
+def test_segment_prefers_whole_words_then_frequent_ones():
+    lex = lexicon()
+    assert lex.segment("zhengwugongkai") == ["zhengwugongkai"]
+    assert lex.segment("zhengfuxinxi") == ["zhengfu", "xinxi"]
+    assert lex.segment("zfxx") == ["zf", "xx"]
+    assert lex.segment("zhengwugk") == ["zhengwu", "gk"]  # full pinyin and initials mixed
+    assert lex.segment("qqqq") is None
+    assert lex.segment("") is None
+
+
+def test_input_method_candidates():
+    lex = lexicon()
+    assert lex.candidates("shebao")[0] == "社保"
+    assert lex.candidates("shbx") == ["社会保险", "生活必需"]
+    assert lex.candidates("shehuib") == ["社会保障", "社会保险"]  # half typed, most documents first
+    assert lex.candidates("chongq") == ["重庆"]
+    assert "行" in lex.candidates("hang") and "行" in lex.candidates("xing")
+    assert lex.candidates("zhengfuxinxi") == ["政府"]  # no one word: the first word's candidates
+    assert lex.candidates("") == [] and lex.candidates("123") == []
+    assert len(lex.candidates("z", limit=2)) == 2

@@ -1,0 +1,42 @@
+"""``govsearch ingest --ocr/--no-ocr`` on the real one-page scan in samples/ (real recognition)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from govsearch.cli import main
+from ingest.ocr import engines, options
+
+SCAN = Path(__file__).resolve().parents[2] / "samples/files/scan/pdf_01_scan_p1.pdf"
+
+
+@pytest.fixture(autouse=True)
+def _restore_ocr_options():
+    saved = options.options()
+    yield
+    options._options = saved  # noqa: SLF001 - the CLI configures the module for its run
+
+
+def test_no_ocr_reports_the_scan_and_ocr_ingests_it(tmp_path: Path) -> None:
+    if engines.default() is None:
+        pytest.skip("no OCR engine installed")
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(SCAN, archive / SCAN.name)
+    data = tmp_path / "data"
+    env = {"GOVSEARCH_BACKEND": "embedded", "GOVSEARCH_DATA_DIR": str(data)}
+    run = CliRunner().invoke
+    off = run(main, ["--data-dir", str(data), "ingest", "--no-ocr", str(archive)], env=env)
+    assert off.exit_code == 1 and "needs OCR; OCR is off" in off.output, off.output
+    on = run(main, ["--data-dir", str(data), "ingest", "--ocr", str(archive)], env=env)
+    assert on.exit_code == 0 and "1 ingested" in on.output, on.output
+    assert list((data / "ocr-cache").rglob("*.json"))  # kept for the next re-ingest
+    found = run(main, ["--data-dir", str(data), "search", "政府网站集约化试点"], env=env)
+    assert "1 results" in found.output and "国办函[2018]71号" in found.output
+    bad = run(main, ["--data-dir", str(data), "ingest", "--ocr-engine", "nope", str(archive)],
+              env=env)
+    assert bad.exit_code == 2 and "--ocr-engine" in bad.output

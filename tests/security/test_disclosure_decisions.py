@@ -1,0 +1,159 @@
+"""Disclosure decisions fail closed, and the ingest says what it decided (issue 10, part A).
+
+Real corpus files are ingested through the real pipeline and CLI into a real embedded index,
+and served by the real app; the same decisions on Elasticsearch are in the backend contract
+(tests/search_index/contract.py, "ingest decisions").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from govsearch.cli import main
+from model.errors import ConfigError
+from model.settings import Settings
+from model.viewer import ANONYMOUS, STAFF
+from pipeline.run import run_ingest
+from search_index.embedded import EmbeddedIndex
+from search_index.index import SearchIndex
+from search_index.request import Query
+from tests.corpus import CORPUS, require_corpus, sample_paths
+from tests.security.conftest import serve
+
+
+def _folder(root: Path, n: int, offset: int = 0) -> Path:
+    """``n`` real corpus texts as a.txt, b.txt … in ``root``."""
+    require_corpus()
+    root.mkdir(parents=True)
+    for i, path in enumerate(sample_paths(10, seed=3)[offset : offset + n]):
+        shutil.copy(CORPUS / path, root / f"{chr(ord('a') + i)}.txt")
+    return root
+
+
+def _levels(index: SearchIndex) -> dict[str, str]:
+    docs = index.backend.fetch(sorted(index.fingerprints()))
+    return {d.path: d.disclosure for d in docs.values()}
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> SearchIndex:
+    ix = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    yield ix
+    ix.close()
+
+
+# -- 5: the catalogue fails closed --------------------------------------------------------------
+def test_catalogue_row_in_other_letter_case_holds_the_file_back(tmp_path, index):
+    folder = _folder(tmp_path / "archive", 2)
+    csv = folder / "catalog.csv"
+    csv.write_text("path,公开方式\nA.TXT,不予公开\n", encoding="utf-8")
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "public"}
+    assert [h.path for h in report.held] == ["a.txt"]
+    assert "catalog.csv line 2" in report.held[0].reason
+    [row] = [f for f in report.failed if f.path == "catalog.csv line 2"]
+    assert "names no file" in row.reason and "did you mean 'a.txt'" in row.reason
+    assert "held back" in report.summary() and report.to_dict()["held_files"]
+
+
+def test_catalogue_in_another_folder_holds_the_files_it_names(tmp_path, index):
+    folder = _folder(tmp_path / "archive", 2)
+    (tmp_path / "elsewhere").mkdir()
+    csv = tmp_path / "elsewhere" / "catalog.csv"
+    csv.write_text("path,公开方式\nb.txt,不予公开\n", encoding="utf-8")
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert _levels(index) == {"a.txt": "public", "b.txt": "not_public"}
+    assert [h.path for h in report.held] == ["b.txt"]
+    assert any("names no file" in f.reason for f in report.failed)
+
+
+def test_invalid_disclosure_cell_is_not_published(tmp_path, index):
+    folder = _folder(tmp_path / "archive", 2)
+    csv = folder / "catalog.csv"
+    csv.write_text("path,公开方式,标题\na.txt,保密,改过的标题\n", encoding="utf-8")
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "public"}
+    assert [h.path for h in report.held] == ["a.txt"]
+    assert any("保密" in f.reason and "not_public" in f.reason for f in report.failed)
+    assert index.search(Query(q="改过的标题", viewer=ANONYMOUS)).total == 0
+    assert index.search(Query(q="改过的标题", viewer=STAFF)).total == 1
+
+
+def test_unknown_default_level_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="GOVSEARCH_DEFAULT_DISCLOSURE"):
+        Settings.from_env({"GOVSEARCH_DEFAULT_DISCLOSURE": "secret"})
+    settings = Settings.from_env({"GOVSEARCH_DEFAULT_DISCLOSURE": "不予公开"})
+    assert settings.default_disclosure == "not_public"
+
+
+# -- 3: an original is the file the document was made from --------------------------------------
+def test_original_download_never_crosses_folders(tmp_path, index):
+    pub = _folder(tmp_path / "originals" / "pub", 1)
+    secret = _folder(tmp_path / "originals" / "secret", 1, offset=4)
+    run_ingest(index, [pub], workers=1)
+    run_ingest(index, [secret], default_disclosure="not_public", workers=1)
+    [public_id] = index.fingerprints(str(pub.resolve()))
+    # the originals folder is the secret folder: the public document's path resolves there
+    s = serve(Settings(data_dir=tmp_path / "data", originals_dir=secret), index)
+    r = s.client.get(f"/documents/{public_id}/original")
+    assert r.status_code == 404 and r.content != (secret / "a.txt").read_bytes()
+    assert "/original" not in s.client.get(f"/documents/{public_id}").text
+    # above both folders: each document's own file, found from its folder
+    s = serve(Settings(data_dir=tmp_path / "data2", originals_dir=tmp_path / "originals"), index)
+    r = s.client.get(f"/documents/{public_id}/original")
+    assert r.status_code == 200 and r.content == (pub / "a.txt").read_bytes()
+
+
+# -- 7: a file name that is not UTF-8 --------------------------------------------------------------
+def test_non_utf8_file_name_through_cli_report_and_json(tmp_path):
+    folder = _folder(tmp_path / "archive", 2)
+    gbk = os.fsdecode("关于网络安全的通知.txt".encode("gbk"))
+    os.rename(folder / "a.txt", folder / gbk)
+    report_file = tmp_path / "report.json"
+    env = {"GOVSEARCH_DATA_DIR": str(tmp_path / "data")}
+    r = CliRunner().invoke(
+        main, ["ingest", "--quiet", "--report", str(report_file), str(folder)], env=env
+    )
+    assert r.exit_code == 0, r.output
+    assert "2 ingested" in r.output and "0 failed" in r.output
+    body = json.loads(report_file.read_text(encoding="utf-8"))
+    assert body["ok"] == 2 and body["failed_files"] == []
+    ix = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    assert set(_levels(ix)) == {"关于网络安全的通知.txt", "b.txt"}
+    s = serve(Settings(data_dir=tmp_path / "data", originals_dir=folder), ix)
+    [doc_id] = [
+        i for i, d in ix.backend.fetch(sorted(ix.fingerprints())).items() if d.path != "b.txt"
+    ]
+    assert s.client.get(f"/api/documents/{doc_id}").json()["path"] == "关于网络安全的通知.txt"
+    r = s.client.get(f"/documents/{doc_id}/original")
+    assert r.status_code == 200 and r.content == (folder / gbk).read_bytes()
+
+
+# -- 12: one answer for one file -----------------------------------------------------------------
+def test_markdown_draft_is_text_for_the_duplicate_check_and_the_upload(tmp_path, index):
+    draft = "# 关于开展城市绿化养护检查的通知\n\n各区县：为做好城市绿化养护工作，现通知如下。\n"
+    s = serve(Settings(data_dir=tmp_path / "data"), index)
+    files = {"file": ("draft.md", draft.encode(), "text/markdown")}
+    check = s.client.post("/api/duplicates", files=files, headers=s.staff)
+    upload = s.client.post("/api/documents", files=files, headers=s.staff)
+    assert (check.status_code, upload.status_code) == (200, 201), (check.text, upload.text)
+    assert check.json()["draft"]["format"] == "txt"
+
+
+def test_rows_outside_the_ingested_subfolder_are_not_reported(tmp_path, index):
+    folder = _folder(tmp_path / "archive" / "one", 1)
+    csv = tmp_path / "archive" / "catalog.csv"
+    csv.write_text(
+        "path,公开方式\none/a.txt,依申请公开\ntwo/x.txt,不予公开\none/gone.txt,不予公开\n",
+        encoding="utf-8",
+    )
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert _levels(index) == {"a.txt": "on_request"}
+    assert [f.path for f in report.failed] == ["catalog.csv line 4"]  # one/gone.txt only
+    assert "names no file" in report.failed[0].reason and not report.held

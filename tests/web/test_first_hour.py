@@ -1,0 +1,81 @@
+"""Issue 11 ("the first hour") on the pages and the API over the samples: one document is one
+result (search, duplicate check), bad parameters get a note, HEAD works, Chinese summaries."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.conftest import SAMPLES
+
+DOCNO = "国办发〔2019〕6号"  # govcn_002.txt and its .htm rendering: one text, two files
+
+
+def test_copies_are_one_result_that_lists_them(client) -> None:
+    body = client.get("/api/search", params={"q": DOCNO}).json()
+    assert body["total"] == 1 and len(body["hits"]) == 1
+    hit = body["hits"][0]
+    formats = {hit["format"], *(c["format"] for c in hit["copies"])}
+    assert formats == {"txt", "html"} and len(hit["copies"]) == 1
+    page = client.get("/", params={"q": DOCNO}).text
+    assert len(re.findall(r'<li class="result">', page)) == 1
+    assert "同一正文另有 1 份" in page and "正文相同的只算一份" in page
+
+
+def test_duplicate_check_lists_a_copy_group_once_in_chinese(client) -> None:
+    text = (SAMPLES / "docs/govcn_policy/govcn_002.txt").read_text(encoding="utf-8")
+    got = client.post("/api/duplicates", json={"text": text}).json()
+    same = [c for c in got["candidates"] if c["reason"] == "same_text"]
+    assert len(same) == 1 and len(same[0]["copies"]) == 1, got["candidates"]
+    assert same[0]["summary"].startswith("与草稿全文相同")
+    assert not re.search(r"[A-Za-z]{4,}", " ".join(c["summary"] for c in got["candidates"]))
+    # the title over several lines, as the document itself has it, not its first line
+    head = (
+        "国务院办公厅关于有效发挥政府性融资担保基金作用\n切实支持小微企业和“三农”发展的指导意见\n"
+    )
+    draft = head + "国办发〔2019〕6号\n" + text
+    title = client.post("/api/duplicates", json={"text": draft}).json()["draft"]["title"]
+    assert title.startswith("国务院办公厅") and title.endswith("指导意见"), title
+
+
+def test_bad_parameters_get_a_note(client) -> None:
+    for params, note in (
+        ({"page": "abc"}, "页码“abc”不是数字"),
+        ({"sort": "bogus"}, "排序方式“bogus”无效"),
+        ({"year": "abcd"}, "年份“abcd”无效"),
+        ({"page": "5000"}, "已显示最后一页"),
+    ):
+        page = client.get("/", params={"q": "条例", **params})
+        assert page.status_code == 200 and note in page.text, params
+    last = client.get("/", params={"q": "条例", "page": "5000"}).text
+    shown = re.search(r"第 (\d+) 页", last).group(1)
+    assert int(shown) < 1000 and '<li class="result">' in last
+
+
+def test_undated_documents_sort_last_on_the_page(client) -> None:
+    body = client.get("/api/search", params={"q": "工作报告", "sort": "date_asc", "size": 50})
+    dates = [h["date"] for h in body.json()["hits"]]
+    assert None in dates or all(dates)
+    first_undated = dates.index(None) if None in dates else len(dates)
+    assert all(d is None for d in dates[first_undated:]), dates
+
+
+def test_head_is_answered_on_pages(client, kiosk_client) -> None:
+    pages = ((client, "/"), (client, "/kiosk"), (client, "/duplicates"), (kiosk_client, "/"))
+    for c, path in pages:
+        assert c.head(path).status_code == 200, path
+
+
+def test_health_counts_what_stats_counts(client) -> None:
+    health = client.get("/api/health").json()
+    assert health["backend"]["documents"] == client.get("/api/stats").json()["documents"]
+
+
+def test_document_page_counts_marks_not_the_words(client) -> None:
+    hit = client.get("/api/search", params={"q": "政务公开"}).json()["hits"][0]
+    page = client.get(f"/documents/{hit['id']}", params={"q": "政务公开"}).text
+    assert re.search(r"与检索词“政务公开”相符的文字（含同义词、简繁写法）有 \d+ 处", page)
+
+
+def test_a_missing_docno_is_not_cut_into_words(client) -> None:
+    page = client.get("/", params={"q": "国办发〔2019〕99号"}).text
+    assert "没有找到符合条件的文件" in page and "少用一个词" not in page

@@ -1,0 +1,186 @@
+"""The staff report pages: ``/reports`` and the three reports under it, printable HTML with CSV
+and JSON exports, plus the query log's deletion form.
+
+Like the duplicate check, these are plain forms posted to the server (no JavaScript needed):
+the staff key is typed into the form (or sent as ``Authorization``), checked on every request,
+never echoed back or stored, and every answer is ``Cache-Control: no-store``. Not offered on
+kiosks. The numbers come from the same :class:`reports.office.Reports` as the API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from model.errors import BadRequest, GovSearchError, Unauthorized
+from model.fields import CATEGORIES
+from model.viewer import Viewer
+from reports.annual import STATUSES
+from reports.office import Reports
+from reports.svg import months_chart
+from reports.timeliness import ReportFilter
+from search_api.deps import ViewerDep
+from search_api.errors import status_of
+
+NO_STORE = {"Cache-Control": "no-store"}
+KINDS = (("timeliness", "公开时限"), ("annual", "年度报告统计"), ("queries", "检索未果"))
+TITLES = {"index": "工作人员报表", **dict(KINDS)}
+LACKS = {"written_date": "成文日期", "publish_date": "发布日期"}
+SHOWN_ROWS = 500
+
+router = APIRouter(include_in_schema=False)
+
+
+def lacks_label(lacks: str) -> str:
+    return "、".join(LACKS.get(x, x) for x in lacks.split(",") if x)
+
+
+def _page(request: Request, kind: str, context: dict[str, Any], status: int = 200) -> Response:
+    from web.pages import Layout, templates
+
+    if request.app.state.settings.kiosk:  # a reading-room terminal has no staff tools
+        return Response(status_code=404)
+    root = request.scope.get("root_path", "").rstrip("/")
+    ctx = {
+        "layout": Layout(False, f"{root}/", f"{root}/documents", root),
+        "kiosk": False,
+        "root": root,
+        "kind": kind,
+        "kinds": KINDS,
+        "title": TITLES[kind],
+        "categories": CATEGORIES,
+        "lacks_label": lacks_label,
+        "statuses": STATUSES,
+        "form": {},
+        **context,
+    }
+    return templates.TemplateResponse(
+        request, "reports.html", ctx, status_code=status, headers=NO_STORE
+    )
+
+
+def _staff(request: Request, viewer: Viewer, key: str) -> Viewer:
+    if viewer.staff:
+        return viewer
+    info = request.app.state.keys.verify(key) if key else None
+    if info is None:
+        raise Unauthorized("需要有效的工作人员密钥。" if key else "请填写工作人员密钥。")
+    return Viewer(staff=True, name=info.name)
+
+
+def _int(form: dict[str, str], name: str) -> int | None:
+    value = form.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise BadRequest(f"{name} 应为整数：{value!r}") from None
+
+
+def _date(form: dict[str, str], name: str) -> dt.date | None:
+    value = form.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"日期格式应为 YYYY-MM-DD：{value!r}") from None
+
+
+def _run(reports: Reports, kind: str, form: dict[str, str]) -> Any:
+    if kind == "timeliness":
+        agency, category = form.get("agency", "").strip(), form.get("category", "").strip()
+        return reports.timeliness(
+            ReportFilter(
+                (agency,) if agency else (),
+                (category,) if category else (),
+                _int(form, "year"),
+                _date(form, "date_from"),
+                _date(form, "date_to"),
+            )
+        )
+    if kind == "annual":
+        year = _int(form, "year")
+        if year is None:
+            raise BadRequest("请填写年度。")
+        return reports.annual(year, form.get("agency", "").strip() or None)
+    return reports.queries(min(53, max(1, _int(form, "weeks") or 4)))
+
+
+def _extra(kind: str, report: Any) -> dict[str, Any]:
+    if kind == "annual":
+        status = dict(report.status)
+        return {
+            "chart": months_chart(report.year, report.by_month),
+            "status": status,
+            "in_force_total": sum(r.in_force for r in report.by_category),
+        }
+    if kind == "timeliness":
+        return {"shown": SHOWN_ROWS}
+    return {}
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_index(request: Request) -> Response:
+    return _page(request, "index", {})
+
+
+@router.get("/reports/{kind}", response_class=HTMLResponse)
+def report_form(request: Request, kind: str) -> Response:
+    if kind not in dict(KINDS):
+        return Response(status_code=404)
+    year = dt.date.today().year - 1 if kind == "annual" else None
+    return _page(request, kind, {"form": {"year": year}})
+
+
+@router.post("/reports/{kind}", response_class=HTMLResponse)
+async def report_run(request: Request, kind: str, viewer: ViewerDep) -> Response:
+    if kind not in dict(KINDS):
+        return Response(status_code=404)
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str) and k != "key"}
+    key = raw.get("key", "")
+    reports: Reports = request.app.state.reports
+    try:
+        _staff(request, viewer, key if isinstance(key, str) else "")
+        report = _run(reports, kind, form)
+    except GovSearchError as exc:
+        return _page(request, kind, {"form": form, "error": exc.message}, status_of(exc))
+    fmt = form.get("format", "html")
+    if fmt == "csv":
+        return Response(
+            report.to_csv(),
+            media_type="text/csv; charset=utf-8",
+            headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{kind}.csv"'},
+        )
+    if fmt == "json":
+        return Response(
+            json.dumps(report.to_dict(), ensure_ascii=False, indent=1),
+            media_type="application/json",
+            headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{kind}.json"'},
+        )
+    agencies = reports.agencies() if kind != "queries" else []
+    ctx = {"form": form, "report": report, "agencies": agencies, **_extra(kind, report)}
+    return _page(request, kind, ctx)
+
+
+@router.post("/reports/queries/delete", response_class=HTMLResponse)
+async def queries_delete(request: Request, viewer: ViewerDep) -> Response:
+    raw = await request.form()
+    key = raw.get("key", "")
+    reports: Reports = request.app.state.reports
+    try:
+        _staff(request, viewer, key if isinstance(key, str) else "")
+        before = _date({k: v for k, v in raw.items() if isinstance(v, str)}, "before")
+        n = reports.clear_queries(before)
+    except GovSearchError as exc:
+        return _page(request, "queries", {"error": exc.message}, status_of(exc))
+    return _page(request, "queries", {"error": f"已删除 {n} 条检索记录。"})
+
+
+
