@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
-from ingest import errors
+from ingest import errors, processes
 from ingest.errors import ExtractionError, ExtractionTimeout, IngestError, UnsafeFile
 
 T = TypeVar("T")
@@ -93,6 +93,11 @@ def _limit_memory(memory_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
+def _unlimit_memory() -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
 def _drop_inherited_locks(keep: int) -> None:
     """Close inherited descriptors of lock files. The child is kept for reuse, and a plain
     fork made while an index writer held its lock file (``.tantivy-writer.lock``) would hold
@@ -116,9 +121,21 @@ def _drop_inherited_locks(keep: int) -> None:
                 pass
 
 
-def _serve(conn: Connection, memory_mb: int | None) -> None:
-    """The child's loop: run one call at a time until the parent hangs up.
+def _load(func: Callable[..., object] | int | bytes) -> Callable[..., object]:
+    """The function to run: unpickled (which imports its module) or inherited by fork."""
+    if isinstance(func, int):  # a function that cannot be pickled, inherited by fork
+        return _unpicklable[func]
+    if isinstance(func, bytes):
+        return pickle.loads(func)  # noqa: S301 - the parent's own function reference
+    return func
 
+
+def _serve(conn: Connection, memory_mb: int | None) -> None:
+    """The child's loop: load a function, then run one call at a time until the parent hangs
+    up.
+
+    Loading a function imports its module: trusted code, so it runs outside the memory limit
+    and before the file's time starts; the limit is re-applied over what the import mapped.
     After running out of memory the child answers and exits: its heap may be in any state.
     """
     global _inside
@@ -131,15 +148,25 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
         pass
     _limit_memory(memory_mb)
     conn.send(("ready", None))  # the file's time limit starts now, not at the fork
+    funcs: dict[object, Callable[..., object]] = {}
     while True:
         try:
-            func, args = conn.recv()
+            kind, key, payload = conn.recv()
         except (EOFError, OSError):
             return
-        if isinstance(func, int):  # a function that cannot be pickled, inherited by fork
-            func = _unpicklable[func]
+        if kind == "load":
+            try:
+                _unlimit_memory()
+                funcs[key] = _load(payload)
+                reply: tuple[str, object] = ("ok", None)
+            except BaseException as exc:  # noqa: BLE001 - report, never hang the parent
+                reply = ("error", ("ExtractionError", f"the parser could not be loaded ({exc})"))
+            finally:
+                _limit_memory(memory_mb)
+            conn.send(reply)
+            continue
         try:
-            reply: tuple[str, object] = ("ok", func(*args))
+            reply = ("ok", funcs[key](*payload))
         except MemoryError:
             conn.send(("memory", ""))
             return
@@ -154,17 +181,12 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if processes.plain_fork_allowed():
         return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(
-            [__name__, "ingest.formats.registry", "ingest.formats.docx", "ingest.formats.html",
-             "ingest.formats.pdf", "ingest.formats.txt"]
-        )  # fmt: skip
-        return ctx
-    return multiprocessing.get_context("spawn")
+    return processes.fork_server(
+        [__name__, "ingest.formats.registry", "ingest.formats.docx", "ingest.formats.html",
+         "ingest.formats.pdf", "ingest.formats.txt"]
+    )  # fmt: skip
 
 
 class _Child:
@@ -177,10 +199,14 @@ class _Child:
         ctx = ctx or _context()
         self.memory_mb = memory_mb
         self.uses = 0
+        self.loaded: set[object] = set()
         self.conn, child = ctx.Pipe(duplex=True)
         self.proc = ctx.Process(target=_serve, args=(child, memory_mb), daemon=True)
         try:
             self.proc.start()
+        except OSError as exc:
+            self.conn.close()
+            raise ExtractionError(f"the parser process did not start ({exc})") from None
         finally:
             child.close()
         # A fork server starting on a busy machine can take many seconds to import the
@@ -192,6 +218,21 @@ class _Child:
         if not ready:
             self.close()
             raise ExtractionError("the parser process did not start")
+
+    def load(self, key: object, func: Callable[..., object] | int | bytes) -> None:
+        """Make ``func`` callable in the child as ``key``; its import is not the file's time."""
+        if key in self.loaded:
+            return
+        try:
+            self.conn.send(("load", key, func))
+            answer = self.conn.recv() if self.conn.poll(_START_SECONDS) else None
+        except (EOFError, OSError):
+            answer = None
+        if answer is None:
+            raise ExtractionError("the parser process did not start")
+        if answer[0] == "error":
+            _raise(*answer[1])  # type: ignore[misc]
+        self.loaded.add(key)
 
     def close(self) -> None:
         self.conn.close()
@@ -260,13 +301,13 @@ def run_bounded(
     lim = lim or _limits
     if _inside or not lim.bounded:
         return func(*args)
-    target: Callable[..., object] | int = func
+    target: bytes | int
     try:
-        pickle.dumps(func)
+        target = pickle.dumps(func)
         child = _take(lim.memory_mb)
     except (pickle.PicklingError, AttributeError, TypeError):
         # A closure (a format registered at run time): a fresh fork inherits it by its key.
-        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        if not processes.plain_fork_allowed():
             return func(*args)  # cannot isolate it safely here; extractors should be top-level
         target = id(func)
         _unpicklable[target] = func
@@ -275,8 +316,9 @@ def run_bounded(
         del _unpicklable[target]
     healthy = False
     try:
+        child.load(target, target)
         try:
-            child.conn.send((target, args))
+            child.conn.send(("call", target, args))
             if not child.conn.poll(lim.timeout):
                 raise ExtractionTimeout(
                     f"{what} exceeded the {lim.timeout:g} s time limit "

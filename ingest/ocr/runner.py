@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ingest import processes
 from ingest.ocr.engine import PageText
 
 MAX_PIXELS = 150_000_000  # a 600 dpi A0 scan; beyond that an image is refused, not decoded
@@ -198,10 +199,7 @@ def _context() -> multiprocessing.context.BaseContext:
     """A fork server: the child starts lean instead of inheriting an ingest worker's memory
     (jieba's dictionary, the index), so its RSS is the engine's alone, and forking is safe
     even from a threaded web server. Started once per process, then cheap."""
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        return multiprocessing.get_context("forkserver")
-    return multiprocessing.get_context("spawn")
+    return processes.fork_server()
 
 
 class PageRunner:
@@ -286,10 +284,11 @@ class PageRunner:
             self._conn.close()
             self._conn = None
         if self._proc is not None:
-            self._proc.join(timeout=0.5)
-            if self._proc.is_alive():
-                self._proc.kill()
-                self._proc.join()
+            if self._proc._popen is not None:  # noqa: SLF001 - start() may have failed
+                self._proc.join(timeout=0.5)
+                if self._proc.is_alive():
+                    self._proc.kill()
+                    self._proc.join()
             self._proc.close()
             self._proc = None
         self._loaded = None

@@ -30,6 +30,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from analyzers.signatures import signature_of
 from ingest.files import FileTask, ingest_file
 from model.ids import document_id, fingerprint
 from model.viewer import STAFF
@@ -191,7 +192,8 @@ def _check_index(
             missing = sorted(set(ids) - set(fingerprints))
             assert not missing, f"missing: {missing[:5]}"
             total = index.search(Query(q="", size=1, viewer=STAFF)).total
-            assert total == len(latest)
+            texts = {signature_of(e.text).content_key or rel for rel, e in latest.items()}
+            assert total == len(texts)  # files with the same text are one result
         if newest is not None:
             return sum(1 for i, d in docs.items() if d.content_hash == newest[ids[i]].sha256)
         return len(fingerprints)
