@@ -9,7 +9,7 @@ from govsearch.app import create_app
 from model.document import CatalogMeta, Document
 from model.settings import Settings
 from reports.entry import CatalogEntry
-from search_api.keys import KeyStore
+from search_api.keys_elastic import open_keys
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from tests.reports.fixtures import ANNUAL, TIMELINESS
@@ -56,5 +56,5 @@ def fill(index: SearchIndex) -> None:
 
 
 def client_for(index: SearchIndex, settings: Settings) -> tuple[TestClient, str]:
-    _, key = KeyStore(settings.data_dir).create("disclosure office")
+    _, key = open_keys(settings, index.backend).create("disclosure office")
     return TestClient(create_app(settings, index=index)), key

@@ -18,7 +18,7 @@ from fastapi import FastAPI
 
 from govsearch.app import create_app
 from model.settings import Settings
-from search_api.keys import KeyStore
+from search_api.keys_elastic import open_keys
 from search_index.index import SearchIndex
 from tests.search_index.elastic_support import reachable
 
@@ -46,7 +46,7 @@ class Served:
 
 def serve(settings: Settings, index: SearchIndex) -> Served:
     """Build the real app over ``index``; a staff key is created in ``settings.data_dir``."""
-    _, key = KeyStore(settings.data_dir).create("security-tests")
+    _, key = open_keys(settings, index.backend).create("security-tests")
     app = create_app(settings, index=index)
     client = TestClient(app, raise_server_exceptions=False)
     return Served(app, client, index, settings, key)

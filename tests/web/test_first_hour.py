@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from search_api.keys import KeyStore
 from tests.web.conftest import SAMPLES
 
 DOCNO = "国办发〔2019〕6号"  # govcn_002.txt and its .htm rendering: one text, two files
@@ -65,9 +66,14 @@ def test_head_is_answered_on_pages(client, kiosk_client) -> None:
         assert c.head(path).status_code == 200, path
 
 
-def test_health_counts_what_stats_counts(client) -> None:
-    health = client.get("/api/health").json()
-    assert health["backend"]["documents"] == client.get("/api/stats").json()["documents"]
+def test_health_counts_what_stats_counts(client, web_corpus) -> None:
+    """Staff see the count in both; anonymous health says only up or down (issue 10)."""
+    _, key = KeyStore(web_corpus.data_dir).create("first hour")
+    staff = {"Authorization": f"Bearer {key}"}
+    health = client.get("/api/health", headers=staff).json()
+    stats = client.get("/api/stats", headers=staff).json()
+    assert health["backend"]["documents"] == stats["documents"] > 0
+    assert "documents" not in client.get("/api/health").json()["backend"]
 
 
 def test_document_page_counts_marks_not_the_words(client) -> None:
