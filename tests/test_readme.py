@@ -230,9 +230,10 @@ def _check_report_curl(served: Served, command: str, comment: str) -> None:
         assert part in body, (part, sorted(body))
 
 
+REPORT_CURL = "curl -s -H \"Authorization: Bearer $KEY\" 'http://127.0.0.1:8000/api/reports"
 CHECKS: dict[str, Callable[[Served, str, str], None]] = {
     "govsearch report timeliness": _check_report,
-    "curl -s -H \"Authorization: Bearer $KEY\" 'http://127.0.0.1:8000/api/reports": _check_report_curl,
+    REPORT_CURL: _check_report_curl,
     "curl -s 'http://127.0.0.1:8000/api/search": _check_curl_search,
     "govsearch --data-dir govsearch-data search": _check_search,
     "govsearch keys create": _check_keys,
