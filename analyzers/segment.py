@@ -63,3 +63,10 @@ def index_words_with_offsets(normalized: str) -> list[tuple[str, int, int]]:
     """Search-mode tokens with character offsets (used where positions matter, e.g. tests)."""
     load_user_dictionary()
     return [t for t in rjieba.tokenize(normalized, "search", True) if not is_skippable(t[0])]
+
+
+@functools.lru_cache(maxsize=65536)
+def is_dictionary_word(text: str) -> bool:
+    """True if the segmenter's dictionary holds ``text`` as one word (no HMM guessing)."""
+    load_user_dictionary()
+    return list(rjieba.cut(text, False)) == [text]

@@ -16,6 +16,8 @@ from typing import Any
 
 from analyzers.normalize import normalize
 from analyzers.pinyin import matches_in
+from analyzers.pinyin_lexicon import corrections
+from analyzers.segment import is_dictionary_word, query_words
 from model.document import StoredDocument
 from model.errors import BadRequest, NotFound
 from model.ids import plausible_id
@@ -24,6 +26,7 @@ from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS
 from search_index.highlight import find_spans, render, snippet
 from search_index.lexicon import LexiconCache
 from search_index.planner import plan as make_plan
+from search_index.planner import written_node
 from search_index.protocol import Backend, BackendHit, IndexedDocument, WriteResult
 from search_index.request import (
     MAX_PAGE_SIZE,
@@ -41,6 +44,7 @@ from search_index.tree import Bool, Plan, Range, Term
 from search_index.visibility import visibility_filter
 
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+MAX_CORRECTED_CHARS = 60  # a longer query is a pasted passage, not typed
 MAX_PINYIN_CHARS = 60
 
 
@@ -140,6 +144,7 @@ class SearchIndex:
         facets = {f: tuple(FacetValue(v, c) for v, c in values) for f, values in raw_facets.items()}
         took = (time.perf_counter() - t0) * 1000
         return SearchResult(
+            did_you_mean=self._did_you_mean(understood.normalized),
             total=total - extra,
             hits=tuple(hits),
             facets=facets,
@@ -148,6 +153,41 @@ class SearchIndex:
             page=query.page,
             size=query.size,
         )
+
+    def _did_you_mean(self, normalized: str) -> str:
+        """The query with likely typos replaced by the index's words of the same pinyin, or
+        "" (see :func:`analyzers.pinyin_lexicon.corrections`). From the public lexicon only,
+        so a suggestion never names a word of a hidden document."""
+        if not normalized or len(normalized) > MAX_CORRECTED_CHARS:
+            return ""
+        lexicon = self.lexicon.peek()
+        if lexicon is None:
+            return ""
+        public = visibility_filter(ANONYMOUS)
+
+        def documents_with(text: str) -> int:
+            node = written_node(text)
+            if node is None:
+                return 0
+            return self.backend.search(Plan(node, public), limit=1).total
+
+        def reads_better(span: str, word: str) -> bool:
+            at = normalized.find(span)
+            left, right = normalized[max(0, at - 1) : at], normalized[at + len(span) :][:1]
+            typed, fixed = documents_with(left + span + right), documents_with(left + word + right)
+            if typed or fixed:
+                return fixed > typed
+            # neither is written with both neighbours (a small index): each side must favour it
+            return all(
+                documents_with(a + word + b) > documents_with(a + span + b)
+                for a, b in ((left, ""), ("", right))
+            )
+
+        fixed = normalized
+        found = corrections(lexicon, query_words(normalized), is_dictionary_word, reads_better)
+        for typed, word in found:
+            fixed = fixed.replace(typed, word, 1)
+        return fixed if fixed != normalized else ""
 
     def _ranked(
         self, plan: Plan, sort: str, start: int, count: int, facets: tuple[str, ...]

@@ -81,6 +81,11 @@ def _substring(field: str, text: str, boost: float = 1.0) -> Node | None:
     return Phrase(field, grams, 0, boost)
 
 
+def written_node(text: str) -> Node | None:
+    """Documents whose body or title holds ``text`` as written (a substring)."""
+    return _any(_substring("body_bi", text), _substring("title_bi", text))
+
+
 def _any(*nodes: Node | None) -> Node | None:
     """Any of the nodes (the absent ones dropped); a single node stands for itself."""
     kept = tuple(n for n in nodes if n is not None)

@@ -119,10 +119,13 @@ class SearchResult:
     understood: Understanding = Understanding()
     page: int = 1
     size: int = 10
+    # the query with likely typos replaced (公基金 → 公积金): offered, never searched instead
+    did_you_mean: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "total": self.total,
+            "did_you_mean": self.did_you_mean,
             "took_ms": round(self.took_ms, 2),
             "page": self.page,
             "size": self.size,

@@ -145,6 +145,8 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
                                          doc_number=bool(result.understood.doc_numbers))
             if result.total == 0 else []),
         clear_url=state.without_filters().url(base),
+        did_you_mean_url=(state.change(q=result.did_you_mean, page=1).url(base)
+                          if result.did_you_mean else ""),
     )
     return _render(request, layout, "search.html", ctx)
 

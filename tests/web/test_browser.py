@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from analyzers.normalize import normalize
+from search_api.keys import KeyStore
 from search_index.request import Query
 from tests.web.conftest import WebCorpus
 
@@ -497,4 +498,26 @@ def test_accessibility(open_page, server, web_corpus: WebCorpus):
     problems += axe_check(page, "kiosk suggestions")
     page.locator("#idle-warning").wait_for(state="visible", timeout=(IDLE_SECONDS + 2) * 1000)
     problems += axe_check(page, "kiosk idle warning")
+    assert problems == []
+
+
+def test_reports_pages(open_page, server, web_corpus: WebCorpus):
+    """The staff report pages, forms and filled-in reports: usable and accessible (issue 15)."""
+    _, key = KeyStore(web_corpus.data_dir).create("browser reports")
+    page = open_page(DESKTOP)
+    page.goto(server + "/reports")
+    problems = axe_check(page, "reports")
+    for kind, year in (("timeliness", "2019"), ("annual", "2019"), ("queries", "")):
+        page.goto(server + f"/reports/{kind}")
+        problems += axe_check(page, f"{kind} form")
+        if year:
+            page.fill("#r-year", year)
+        page.fill("#r-key", key)
+        with page.expect_navigation():
+            page.click(".report-form__buttons button[value=html]")
+        assert page.locator("section.report").count() == 1, kind
+        if kind != "queries":  # the query log is off here: the page says so instead
+            assert page.locator(".report-table").count() >= 1, kind
+        shot(page, f"desktop-report-{kind}")
+        problems += axe_check(page, f"{kind} report")
     assert problems == []

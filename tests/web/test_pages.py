@@ -425,3 +425,14 @@ def test_pagination_window():
 def test_docno_label():
     assert docno_label("国办发2019-5") == "国办发〔2019〕5号"
     assert docno_label("国务院令#86") == "国务院令第86号"
+
+
+def test_a_typo_is_offered_its_word_and_the_typed_words_are_searched(client, web_corpus):
+    web_corpus.index.lexicon.wait()  # a running server builds it in the background
+    page = client.get("/", params={"q": "营业执招"}).text
+    m = re.search(r'您是不是要找：<a href="([^"]+)"[^>]*>([^<]+)</a>', page)
+    assert m and m.group(2) == "营业执照", page[:2000]
+    assert "“营业执招”的检索结果" in page  # what was typed is what was searched
+    fixed = client.get(m.group(1).replace("&amp;", "&")).text
+    assert "“营业执照”的检索结果" in fixed and "您是不是要找" not in fixed
+    assert client.get("/api/search", params={"q": "营业执招"}).json()["did_you_mean"] == "营业执照"

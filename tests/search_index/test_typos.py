@@ -1,0 +1,132 @@
+"""Typos and homophones typed with a pinyin input method: offered as 您是不是要找, never applied.
+
+On real corpus documents: the words offered are the index's own (its public lexicon).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from analyzers.pinyin_lexicon import PinyinLexicon, corrections
+from search_index.prepare import prepare
+from search_index.request import Query
+from tests.corpus import CORPUS, corpus_document, manifest, sample_paths
+from tests.security.conftest import open_backend_index
+
+PUBLIC_WORD, PUBLIC_TYPO = "翡翠", "菲翠"  # one character off, the same pinyin (feicui)
+HIDDEN_WORD, HIDDEN_TYPO = "琥珀", "虎珀"  # hupo: only in documents the public may not see
+
+
+def _paths_with(word: str, n: int) -> list[str]:
+    out = []
+    for path in sorted(manifest()):
+        if path.endswith(".txt") and word in (CORPUS / path).read_text(encoding="utf-8"):
+            out.append(path)
+            if len(out) == n:
+                break
+    return out
+
+
+@pytest.fixture(scope="module", params=["embedded", "elasticsearch"])
+def index(request, tmp_path_factory):
+    """The same documents on either backend: each lists its own public words."""
+    paths = list(dict.fromkeys(
+        sample_paths(60) + _paths_with("公积金", 12) + _paths_with("住房公积金提取", 4)
+        + _paths_with("社保", 12)
+    ))  # fmt: skip
+    docs = [corpus_document(p) for p in paths]
+    assert not any(HIDDEN_WORD in d.text or PUBLIC_WORD in d.text for d in docs)
+    extra = []
+    for i in range(4):
+        for word, level, prefix in ((PUBLIC_WORD, "public", "a"), (HIDDEN_WORD, "not_public", "b")):
+            base = docs[i]
+            extra.append(dataclasses.replace(
+                base, id=prefix * 15 + str(i), path=f"{prefix}{i}.txt",
+                text=f"关于{word}市场管理的通知\n{word}交易应当明码标价。{base.text[:200]}",
+                meta=dataclasses.replace(base.meta, title=f"关于{word}市场管理的通知",
+                                         disclosure=level),
+            ))  # fmt: skip
+    gen = open_backend_index(request.param, tmp_path_factory.mktemp("typos"), "typos")
+    idx = next(gen)
+    assert all(r.ok for r in idx.write(prepare(d, "corpus") for d in [*docs, *extra]))
+    idx.lexicon.wait()
+    yield idx
+    gen.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("公基金", "公积金"), ("住房公基金提取", "住房公积金提取"), ("社报", "社保"),
+     (PUBLIC_TYPO, PUBLIC_WORD)],
+)  # fmt: skip
+def test_a_homophone_typo_is_offered_its_word(index, typed: str, meant: str) -> None:
+    result = index.search(Query(q=typed))
+    assert result.did_you_mean == meant
+    assert result.to_dict()["did_you_mean"] == meant
+    assert index.search(Query(q=meant)).total > 0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["公积金", "住房公积金怎么提取", "房东不退押金怎么办", "社保断缴了怎么办", "养老保险",
+     "政府信息公开", "国办发〔2019〕6号", "zfxxgk"],
+)  # fmt: skip
+def test_words_that_match_are_never_corrected(index, typed: str) -> None:
+    assert index.search(Query(q=typed)).did_you_mean == ""
+
+
+def test_a_word_only_hidden_documents_use_is_never_offered(index) -> None:
+    assert index.search(Query(q=HIDDEN_TYPO)).did_you_mean == ""
+
+
+def test_the_typed_query_is_what_is_searched(index) -> None:
+    """The correction is only offered: the hits are those of the words typed."""
+    typed = index.search(Query(q=PUBLIC_TYPO, size=50))
+    assert all(PUBLIC_WORD not in h.doc.title for h in typed.hits)
+
+
+def test_rules_on_a_small_lexicon() -> None:
+    lex = PinyinLexicon([("公积金", 120), ("基金", 300), ("社保", 80), ("报", 50), ("东部", 90),
+                         ("押金", 10), ("潜能", 40), ("罚单", 1), ("发单", 90)])  # fmt: skip
+    words = {"公积金", "基金", "社保", "东部", "押金", "潜能", "罚单", "发单"}.__contains__
+    def reads_better(span: str, word: str) -> bool:  # as if the documents had these
+        return word != "潜能"
+
+    def fix(tokens: list[str]) -> list[tuple[str, str]]:
+        return corrections(lex, tokens, words, reads_better)
+
+    assert fix(["公", "基金"]) == [("公基金", "公积金")]
+    assert fix(["社", "报"]) == [("社报", "社保")]
+    assert fix(["房东", "不", "退", "押金"]) == []  # 东不 is no typo of 东部
+    assert fix(["公积金"]) == []
+    assert fix(["的", "钱", "能", "退"]) == []  # 钱能 does not read worse than 潜能 here
+    assert fix(["违章", "罚单"]) == []  # a dictionary word is no typo, however rare
+    rare = PinyinLexicon([("社保", 80), ("社报", 5)])  # a word the documents use is left
+    assert corrections(rare, ["社报"], words, reads_better) == []
+
+
+def test_the_lexicon_follows_writes_by_another_process(tmp_path) -> None:
+    """Another process's ingest is seen when the count of public documents changes."""
+    from search_index.embedded import EmbeddedIndex
+    from search_index.lexicon import LexiconCache
+
+    docs = [corpus_document(p) for p in sample_paths(8)]
+    backend = EmbeddedIndex(tmp_path)
+    try:
+        assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in docs[:4]))
+        cache = LexiconCache(backend, max_age=0)
+        before = cache.get()
+        assert PUBLIC_WORD not in before.counts
+        newcomer = dataclasses.replace(
+            docs[4], id="c" * 16, path="c.txt", text=f"{PUBLIC_WORD}交易应当明码标价。",
+            meta=dataclasses.replace(docs[4].meta, title=f"{PUBLIC_WORD}市场", disclosure="public"),
+        )  # fmt: skip
+        assert all(r.ok for r in backend.write([prepare(newcomer, "corpus")]))  # not via cache
+        cache.get()  # finds the count changed: rebuilds in the background
+        assert PUBLIC_WORD in cache.wait().counts
+        rebuilt = cache.wait()
+        assert cache.get() is rebuilt  # unchanged count: the same table, no rebuild
+    finally:
+        backend.close()
