@@ -235,7 +235,9 @@ def passage_changes(draft: str, existing: str) -> tuple[Change, ...]:
         if tag == "equal":
             continue
         a_hit, b_hit = _touching(a_spans, i1, i2), _touching(b_spans, j1, j2)
-        if a_hit or b_hit:
+        # a fact changed is one value for another; cells added to a table row, or a value
+        # dropped, are text (issue 11: "4 → 0 0 0 0 0 4" named table reflow a number change)
+        if len(a_hit) == len(b_hit) == 1:
             a_lo = min([s for s, _, _ in a_hit] + [i1])
             a_hi = max([e for _, e, _ in a_hit] + [i2])
             b_lo = min([s for s, _, _ in b_hit] + [j1])
@@ -255,7 +257,9 @@ def passage_changes(draft: str, existing: str) -> tuple[Change, ...]:
         else:
             a_txt, b_txt = draft[i1:i2], existing[j1:j2]
             if strip_skippable(a_txt) or strip_skippable(b_txt):
-                changes.append(Change("text", _context(draft, i1, i2), _context(existing, j1, j2)))
+                change = Change("text", _context(draft, i1, i2), _context(existing, j1, j2))
+                if not (changes and changes[-1] == change):
+                    changes.append(change)
     return tuple(changes)
 
 

@@ -279,3 +279,14 @@ def test_report_pairs_are_textual_duplicates_by_default(report_index):
     for c in plain.clusters:
         for p in c.pairs:
             assert p.reasons[0] in ("same_text", "near_copy", "contains", "contained_in")
+
+
+def test_table_cells_added_are_text_not_a_changed_number() -> None:
+    """Issue 11: a PDF table row read with more cells was listed as ``4 → 0 0 0 0 0 4``."""
+    from duplicates.textdiff import passage_changes
+
+    changes = passage_changes("合计 4 人", "合计 0 0 0 0 0 4 人")
+    assert [c.kind for c in changes] == ["text"]
+    assert passage_changes("罚款5000元", "罚款3000元")[0].kind == "amount"  # one value for one
+    numbers = passage_changes("| 2 | 3 | 4 |", "| 1 | 3 | 5 |")
+    assert [(c.draft, c.existing) for c in numbers] == [("2", "1"), ("4", "5")]
