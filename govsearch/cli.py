@@ -158,6 +158,9 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     except GovSearchError as exc:
         _fail(exc)
         return
+    # the pinyin lexicon (kiosk input method, pinyin search, typo suggestions) is built in the
+    # background now, so the first patron does not wait the seconds it takes
+    app.state.index.lexicon.peek()
     click.echo(f"govsearch: http://{host}:{port}/  (API docs at /docs)")
     uvicorn.run(app, host=host, port=port, log_level="warning", http=Utf8TargetH11Protocol)
 
