@@ -304,7 +304,6 @@ def run_bounded(
     target: bytes | int
     try:
         target = pickle.dumps(func)
-        child = _take(lim.memory_mb)
     except (pickle.PicklingError, AttributeError, TypeError):
         # A closure (a format registered at run time): a fresh fork inherits it by its key.
         if not processes.plain_fork_allowed():
@@ -314,6 +313,8 @@ def run_bounded(
         child = _Child(lim.memory_mb, multiprocessing.get_context("fork"))
         child.uses = _MAX_USES  # never reused: the next closure may differ
         del _unpicklable[target]
+    else:  # a failure to start a child is an ExtractionError, never an unbounded parse here
+        child = _take(lim.memory_mb)
     healthy = False
     try:
         child.load(target, target)
