@@ -48,9 +48,7 @@ from bench.ocr_pages import (  # noqa: E402
 )
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent.parent / "shared" / "corpus"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus")
+CORPUS = REPO.parent / "shared" / "corpus"  # ../shared/corpus beside the checkout
 KINDS = ("skew", "blur", "noise", "all")
 
 

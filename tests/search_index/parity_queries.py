@@ -223,7 +223,8 @@ def _facets_agree(a: dict[str, dict[str, int]], b: dict[str, dict[str, int]]) ->
 def compare(a: SearchIndex, b: SearchIndex, query: Query) -> Comparison:
     ra, rb = a.search(query), b.search(query)
     ids_a, ids_b = _all_ids(a, query), _all_ids(b, query)
-    same = set(ids_a) == set(ids_b) and len(ids_a) == len(ids_b) == ra.total == rb.total
+    # every matching document on both sides; totals count results (copies of one text are one)
+    same = set(ids_a) == set(ids_b) and len(ids_a) == len(ids_b) and ra.total == rb.total
     fa, fb = _facets(ra), _facets(rb)
     top_a, top_b = [h.doc.id for h in ra.hits], [h.doc.id for h in rb.hits]
     if query.sort == "relevance":
