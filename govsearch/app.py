@@ -73,3 +73,13 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.include_router(reports.router)
     install_web(app)
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The app ``govsearch serve`` runs, in each of its worker processes: settings from the
+    environment (the CLI puts its options there first, so spawned workers see them), and the
+    pinyin lexicon (kiosk input method, pinyin search, typo suggestions) built in the background
+    at start, so the first patron does not wait the seconds it takes."""
+    app = create_app()
+    app.state.index.lexicon.peek()
+    return app

@@ -143,26 +143,34 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=int, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes; on the embedded backend they all read the one index.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Serve the search API and web pages."""
+    import os
+
     import uvicorn
 
-    from govsearch.app import create_app
+    from govsearch.app import create_served_app
     from govsearch.http_server import Utf8TargetH11Protocol
     from search_index.backends import open_index
 
+    settings = _settings(ctx)
+    if workers > 1:  # workers are started afresh and read their settings from the environment
+        os.environ["GOVSEARCH_DATA_DIR"] = str(settings.data_dir.resolve())
     try:
-        open_index(_settings(ctx), create=False).close()
-        app = create_app(_settings(ctx))
+        open_index(settings, create=False).close()
+        app = create_served_app() if workers == 1 else None
     except GovSearchError as exc:
         _fail(exc)
         return
-    # the pinyin lexicon (kiosk input method, pinyin search, typo suggestions) is built in the
-    # background now, so the first patron does not wait the seconds it takes
-    app.state.index.lexicon.peek()
-    click.echo(f"govsearch: http://{host}:{port}/  (API docs at /docs)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", http=Utf8TargetH11Protocol)
+    click.echo(f"govsearch: http://{host}:{port}/  (API docs at /docs)"
+               + (f", {workers} worker processes" if workers > 1 else ""))
+    uvicorn.run(
+        app or "govsearch.app:create_served_app", factory=app is None, workers=workers,
+        host=host, port=port, log_level="warning", http=Utf8TargetH11Protocol,
+    )  # fmt: skip
 
 
 @main.command()

@@ -1,0 +1,87 @@
+"""``govsearch serve --workers N``: several processes reading one embedded index (issue 13)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "samples" / "docs" / "govcn_policy"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, dict]:
+    with urllib.request.urlopen(url, timeout=30) as res:  # noqa: S310 - loopback only
+        return res.status, json.loads(res.read())
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "Z"
+    except OSError:
+        return False
+
+
+def test_two_workers_serve_one_index(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    cli = [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data)]
+    subprocess.run([*cli, "ingest", str(SAMPLES), "--quiet"], check=True, cwd=REPO, timeout=600)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVSEARCH_")}
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), "--workers", "2"], cwd=REPO, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if _get(f"{base}/api/health")[1]["status"] == "ok":
+                    break
+            except OSError:
+                pass
+            assert server.poll() is None, server.communicate()[0]
+            assert time.monotonic() < deadline, "the server did not become healthy"
+            time.sleep(0.5)
+        workers = [p for p in _children(server.pid)
+                   if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]  # fmt: skip
+        assert len(workers) == 2, workers
+        q = urllib.parse.quote("融资担保")
+        answers = {_get(f"{base}/api/search?q={q}")[1]["total"] for _ in range(40)}
+        assert len(answers) == 1 and answers.pop() >= 1  # every worker reads the same index
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.communicate(timeout=30)  # reads and closes its output
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.communicate()
+    assert not [p for p in workers if _running(p)]  # the workers stopped with it
