@@ -108,10 +108,14 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int] | None]:
             return simplified, None
     out: list[str] = []
     offsets: list[int] = []
+    table = _nfkc_map()
     for i, ch in enumerate(text):
-        piece = _fold(ch)
+        piece = table.get(ch, ch).lower()  # _fold of one character, without a call per char
         out.append(piece)
-        offsets.extend([i] * len(piece))
+        if len(piece) == 1:
+            offsets.append(i)
+        else:
+            offsets.extend([i] * len(piece))
     folded = "".join(out)
     simplified = to_simplified(folded)
     if len(simplified) != len(folded):  # phrase conversion changed length: go char by char

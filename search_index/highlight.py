@@ -118,7 +118,8 @@ def find_spans(
 
 
 def _first_region(
-    text: str, normalized: str | None, terms: tuple[str, ...], size: int
+    text: str, normalized: str | None, terms: tuple[str, ...], size: int,
+    mapped: tuple[str, list[int] | None] | None = None,
 ) -> tuple[int, int]:
     """Where the snippet should be looked for: around the earliest exact occurrence of a term.
 
@@ -129,8 +130,8 @@ def _first_region(
     """
     n = len(text)
     offsets: list[int] | None = None
-    if normalized is None or len(normalized) != n:
-        normalized, offsets = normalize_with_offsets(text)
+    if normalized is None or len(normalized) != n:  # ``mapped``: the caller normalised it
+        normalized, offsets = mapped or normalize_with_offsets(text)
     first = len(normalized)
     for t in _prepare_terms(tuple(terms))[0]:
         pos = normalized.find(t, 0, first)
@@ -167,11 +168,12 @@ def snippet(
     Every backend gets the same snippet: without ``normalized`` the text is normalised once
     here (an aligned copy is then reused for the region, the spans and their keys).
     """
+    mapped = None
     if normalized is None or len(normalized) != len(text):
-        norm, offsets = normalize_with_offsets(text)
-        if offsets is None:
-            normalized = norm
-    region = _first_region(text, normalized, terms, size)
+        mapped = normalize_with_offsets(text)  # once per hit: long texts cost milliseconds
+        if mapped[1] is None:
+            normalized = mapped[0]
+    region = _first_region(text, normalized, terms, size, mapped)
     spans = find_spans(text, terms, limit=200, normalized=normalized, window=region)
     if not spans:
         body = text.strip()
