@@ -126,12 +126,12 @@ def _ingest(corpus: Path, paths: list[str], env: dict[str, str], folder: Path) -
 class Server:
     """``govsearch serve`` on a free loopback port; stopped on exit."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 1) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "govsearch.cli", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port)],
+             "--port", str(self.port), "--workers", str(workers)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 60
@@ -266,6 +266,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, nargs="+", default=[8, 32])
     ap.add_argument("--seconds", type=float, default=15.0)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1],
+                    help="server processes to compare (embedded backend), e.g. 1 2")
     ap.add_argument("--write-readme", action="store_true")
     args = ap.parse_args()
     if any(not 1 <= c <= MAX_CLIENTS for c in args.clients):
@@ -293,27 +295,32 @@ def main() -> None:
                 env.update(GOVSEARCH_ES_URL=es_url, GOVSEARCH_ES_INDEX_PREFIX=prefix)
             print(f"[{backend}] ingesting {len(paths)} documents", file=sys.stderr)
             _ingest(args.corpus, paths, env, Path(tmp) / "docs")
-            server = Server(env)
-            try:
-                doc_ids = _doc_ids(server.base)
-                for clients in args.clients:
-                    runs = []
-                    for i in range(args.runs):
-                        r = asyncio.run(_run(server.base, requests, doc_ids, clients, args.seconds))
-                        print(
-                            f"  {backend} {clients} clients run {i + 1}: {len(r.latencies)} ok, "
-                            f"{r.errors} errors, p50 {r.pct(50):.1f} ms, p95 {r.pct(95):.1f} ms, "
-                            f"p99 {r.pct(99):.1f} ms, {r.throughput:.0f} req/s",
-                            file=sys.stderr,
-                        )
-                        for sample in r.error_samples:
-                            print(f"    error: {sample}", file=sys.stderr)
-                        runs.append(r)
-                    rows.append(summarise(backend, clients, runs))
-            finally:
-                server.stop()
-                if backend == "elasticsearch":
-                    _drop_es(es_url, prefix)
+            for workers in args.workers if backend == "embedded" else [1]:
+                label = backend if workers == 1 else f"{backend}, {workers} workers"
+                server = Server(env, workers)
+                try:
+                    doc_ids = _doc_ids(server.base)
+                    for clients in args.clients:
+                        runs = []
+                        for i in range(args.runs):
+                            r = asyncio.run(
+                                _run(server.base, requests, doc_ids, clients, args.seconds)
+                            )
+                            print(
+                                f"  {label} {clients} clients run {i + 1}: {len(r.latencies)} "
+                                f"ok, {r.errors} errors, p50 {r.pct(50):.1f} ms, p95 "
+                                f"{r.pct(95):.1f} ms, p99 {r.pct(99):.1f} ms, "
+                                f"{r.throughput:.0f} req/s",
+                                file=sys.stderr,
+                            )
+                            for sample in r.error_samples:
+                                print(f"    error: {sample}", file=sys.stderr)
+                            runs.append(r)
+                        rows.append(summarise(label, clients, runs))
+                finally:
+                    server.stop()
+            if backend == "elasticsearch":
+                _drop_es(es_url, prefix)
     out = table(rows, args.seconds, len(paths))
     print(out)
     if args.write_readme:
