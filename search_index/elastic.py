@@ -291,11 +291,12 @@ class ElasticsearchIndex:
             # A new index answers searches only once its primaries have started, which a
             # loaded cluster may not have done when the create returns, nor when another
             # process finds the index just made (seen: "all shards failed" listing
-            # fingerprints). Instant on a settled index; 408 after 50 s: go on, a search then
-            # says what is wrong.
+            # fingerprints). Instant on a settled index; 408 after 120 s: go on, a search then
+            # says what is wrong. (50 s was not enough for a 3-node cluster just started on a
+            # loaded 2-core CI machine while two ingests created the index together.)
             self.es.options(
-                request_timeout=max(self.timeout, 60.0), ignore_status=408
-            ).cluster.health(index=name, wait_for_status="yellow", timeout="50s")
+                request_timeout=max(self.timeout, 130.0), ignore_status=408
+            ).cluster.health(index=name, wait_for_status="yellow", timeout="120s")
             found = self.es.indices.get_mapping(index=name)[name]["mappings"].get("_meta", {})
             # searches use the layout the index has, whoever created it with what settings
             shards = self.es.indices.get_settings(index=name, name="index.number_of_shards")
