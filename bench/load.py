@@ -295,32 +295,34 @@ def main() -> None:
                 env.update(GOVSEARCH_ES_URL=es_url, GOVSEARCH_ES_INDEX_PREFIX=prefix)
             print(f"[{backend}] ingesting {len(paths)} documents", file=sys.stderr)
             _ingest(args.corpus, paths, env, Path(tmp) / "docs")
-            for workers in args.workers if backend == "embedded" else [1]:
-                label = backend if workers == 1 else f"{backend}, {workers} workers"
-                server = Server(env, workers)
-                try:
-                    doc_ids = _doc_ids(server.base)
-                    for clients in args.clients:
-                        runs = []
-                        for i in range(args.runs):
-                            r = asyncio.run(
-                                _run(server.base, requests, doc_ids, clients, args.seconds)
-                            )
-                            print(
-                                f"  {label} {clients} clients run {i + 1}: {len(r.latencies)} "
-                                f"ok, {r.errors} errors, p50 {r.pct(50):.1f} ms, p95 "
-                                f"{r.pct(95):.1f} ms, p99 {r.pct(99):.1f} ms, "
-                                f"{r.throughput:.0f} req/s",
-                                file=sys.stderr,
-                            )
-                            for sample in r.error_samples:
-                                print(f"    error: {sample}", file=sys.stderr)
-                            runs.append(r)
-                        rows.append(summarise(label, clients, runs))
-                finally:
-                    server.stop()
-            if backend == "elasticsearch":
-                _drop_es(es_url, prefix)
+            try:
+                for workers in args.workers if backend == "embedded" else [1]:
+                    label = backend if workers == 1 else f"{backend}, {workers} workers"
+                    server = Server(env, workers)
+                    try:
+                        doc_ids = _doc_ids(server.base)
+                        for clients in args.clients:
+                            runs = []
+                            for i in range(args.runs):
+                                r = asyncio.run(
+                                    _run(server.base, requests, doc_ids, clients, args.seconds)
+                                )
+                                print(
+                                    f"  {label} {clients} clients run {i + 1}: {len(r.latencies)} "
+                                    f"ok, {r.errors} errors, p50 {r.pct(50):.1f} ms, p95 "
+                                    f"{r.pct(95):.1f} ms, p99 {r.pct(99):.1f} ms, "
+                                    f"{r.throughput:.0f} req/s",
+                                    file=sys.stderr,
+                                )
+                                for sample in r.error_samples:
+                                    print(f"    error: {sample}", file=sys.stderr)
+                                runs.append(r)
+                            rows.append(summarise(label, clients, runs))
+                    finally:
+                        server.stop()
+            finally:
+                if backend == "elasticsearch":
+                    _drop_es(es_url, prefix)
     out = table(rows, args.seconds, len(paths))
     print(out)
     if args.write_readme:

@@ -12,7 +12,6 @@ revoked through one server is seen by every other one on its next request.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from typing import Any, Protocol
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from model.errors import BackendUnavailable, NotFound
-from search_api.keys import KeyInfo, KeyStore, _digest
+from search_api.keys import KeyInfo, KeyStore, _digest, check_entry
 
 _MAPPINGS = {
     "dynamic": "strict",
@@ -123,13 +122,7 @@ class ElasticKeyStore:
         with self._guard("check a key"):
             got = self.es.options(ignore_status=404).get(index=self.index, id=key_id)
         entry = got.body.get("_source") if got.meta.status == 200 else None
-        if entry is None:
-            hmac.compare_digest(_digest("x", secret), "0" * 64)
-            return None
-        ok = hmac.compare_digest(_digest(str(entry["salt"]), secret), str(entry["digest"]))
-        if not ok or entry.get("revoked"):
-            return None
-        return KeyInfo(key_id, str(entry["name"]), str(entry["created"]), False)
+        return check_entry(key_id, secret, entry)
 
 
 def open_keys(settings: Any, backend: Any = None) -> Keys:

@@ -32,8 +32,6 @@ from search_index.request import Query  # noqa: E402
 K = 10
 SETS = ("set1.jsonl", "set2.jsonl")
 KINDS = ("question", "colloquial", "cross_strait", "keyword", "staff")
-if not (ci.CORPUS / "docs").exists():  # worktrees live one level deeper than the corpus
-    ci.CORPUS = Path("/work/shared/corpus")
 
 
 def dcg(gains: list[float]) -> float:
