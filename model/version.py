@@ -13,7 +13,7 @@ import hashlib
 
 from model.fields import FIELDS
 
-ANALYSIS = "1"
+ANALYSIS = "2"  # 2: content_key is order-free for long texts (analyzers.signatures)
 LAYOUT = "4"  # bump when a backend lays out the same fields differently (4: region, level)
 
 

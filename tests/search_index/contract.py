@@ -324,6 +324,24 @@ class BackendContract:
         first = ix.search(Query(q="", sort="date_asc")).hits[0]
         assert first.doc.date == "2011-10-29" and len(first.copies) == 1
 
+    def test_a_table_read_in_another_order_is_still_one_text(self, make_backend, tmp_path):
+        """The 洪泽区 2023 annual report as its TXT and as the original published PDF: the PDF
+        reads the statistics tables cell by cell in another order (shingle resemblance 0.76),
+        yet it is one text, so one result listing the other file."""
+        folder = tmp_path / "archive"
+        folder.mkdir()
+        shutil.copy(SAMPLES / "docs/annual_report/hongze_2023.txt", folder / "report.txt")
+        shutil.copy(SAMPLES / "files/original/hongze_2023_original.pdf", folder / "report.pdf")
+        shutil.copy(SAMPLES / "docs/annual_report/hongze_2024.txt", folder / "next.txt")
+        ix = SearchIndex(make_backend())
+        assert len(run_ingest(ix, [folder], workers=1).ok) == 3
+        res = ix.search(Query(q="洪泽区 政府信息公开 年度报告", size=10))
+        assert res.total == 2, [h.doc.path for h in res.hits]
+        by_path = {h.doc.path: h for h in res.hits}
+        assert "next.txt" in by_path and not by_path["next.txt"].copies  # the next year's
+        (report,) = (h for p, h in by_path.items() if p != "next.txt")
+        assert {report.doc.path, *(c.path for c in report.copies)} == {"report.txt", "report.pdf"}
+
     # -- visibility ------------------------------------------------------------------------
     def test_catalog_lists_every_document_without_text(self, index, documents):
         staff = {d.id: d for d in index.catalog(STAFF)}

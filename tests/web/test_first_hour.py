@@ -38,6 +38,21 @@ def test_duplicate_check_lists_a_copy_group_once_in_chinese(client) -> None:
     assert title.startswith("国务院办公厅") and title.endswith("指导意见"), title
 
 
+def test_the_annual_report_as_txt_and_published_pdf_is_one_result_and_one_candidate(
+    client,
+) -> None:
+    """The PDF reads the report's tables in another order than the TXT: still one text."""
+    body = client.get("/api/search", params={"q": "洪泽区 2023年度 政府信息公开"}).json()
+    reports = [h for h in body["hits"] if "洪泽区" in h["title"] and "2023" in h["title"]]
+    assert len(reports) == 1, [(h["title"], h["path"]) for h in body["hits"]]
+    formats = {reports[0]["format"], *(c["format"] for c in reports[0]["copies"])}
+    assert formats == {"txt", "pdf"}
+    text = (SAMPLES / "docs/annual_report/hongze_2023.txt").read_text(encoding="utf-8")
+    got = client.post("/api/duplicates", json={"text": text}).json()["candidates"]
+    same = [c for c in got if c["reason"] == "same_text"]
+    assert len(same) == 1 and len(same[0]["copies"]) == 1, got
+
+
 def test_bad_parameters_get_a_note(client) -> None:
     for params, note in (
         ({"page": "abc"}, "页码“abc”不是数字"),
