@@ -62,17 +62,20 @@ def synonyms() -> dict[str, tuple[str, ...]]:
     return _parse_synonyms(lines)
 
 
-def find_synonyms(normalized_query: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
-    """Non-overlapping abbreviation spans in a query, longest match first, left to right."""
-    rules = synonyms()
+def longest_spans(
+    text: str, rules: dict[str, tuple[str, ...]]
+) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """Non-overlapping spans of ``text`` that are keys of ``rules``, the longest match first,
+    left to right: ``(start, end, key, rules[key])``. A key may be several jieba words
+    (市人大常委会), so the text is matched, not its words."""
     if not rules:
         return []
     longest = max(len(k) for k in rules)
     spans: list[tuple[int, int, str, tuple[str, ...]]] = []
-    i, n = 0, len(normalized_query)
+    i, n = 0, len(text)
     while i < n:
         for size in range(min(longest, n - i), 1, -1):
-            piece = normalized_query[i : i + size]
+            piece = text[i : i + size]
             if piece in rules:
                 spans.append((i, i + size, piece, rules[piece]))
                 i += size
@@ -80,3 +83,8 @@ def find_synonyms(normalized_query: str) -> list[tuple[int, int, str, tuple[str,
         else:
             i += 1
     return spans
+
+
+def find_synonyms(normalized_query: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """Non-overlapping abbreviation spans in a query, longest match first, left to right."""
+    return longest_spans(normalized_query, synonyms())

@@ -34,6 +34,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzers.lexicon import longest_spans
 from analyzers.normalize import normalize, to_simplified
 
 
@@ -130,22 +131,7 @@ def vocabulary() -> dict[str, int]:
 def find_mined(normalized_query: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
     """Spans of the query that are mined short forms (longest first, left to right): a short
     form may be several jieba words (市人大常委会 → 市人大 + 常委会)."""
-    rules = mined() if METHODS.mined else {}
-    if not rules:
-        return []
-    longest = max(len(k) for k in rules)
-    spans = []
-    i, n = 0, len(normalized_query)
-    while i < n:
-        for size in range(min(longest, n - i), 1, -1):
-            piece = normalized_query[i : i + size]
-            if piece in rules:
-                spans.append((i, i + size, piece, rules[piece]))
-                i += size
-                break
-        else:
-            i += 1
-    return spans
+    return longest_spans(normalized_query, mined() if METHODS.mined else {})
 
 
 def _counts(name: str) -> dict[tuple[str, ...], int]:

@@ -32,7 +32,6 @@ from search_api.limits import count_request, heavy_gate
 
 FORM_OVERHEAD = 64 * 1024  # multipart framing and the small text fields
 MAX_OPS_SHOWN = 40
-NO_STORE = {"Cache-Control": "no-store"}
 
 REASONS = {
     "same_text": "全文相同",
@@ -160,23 +159,11 @@ def _page(
     request: Request, context: dict[str, Any], status: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    from web.pages import Layout, templates
+    from web.pages import staff_page
 
     settings = request.app.state.settings
-    if settings.kiosk:  # a reading-room terminal has no staff tools
-        return Response(status_code=404)
-    root = request.scope.get("root_path", "").rstrip("/")
-    ctx = {
-        "layout": Layout(False, f"{root}/", f"{root}/documents", root),
-        "kiosk": False,
-        "root": root,
-        "title": "发布前查重",
-        "max_mb": settings.max_upload_bytes // 1024 // 1024,
-        **context,
-    }
-    return templates.TemplateResponse(
-        request, "duplicates.html", ctx, status_code=status, headers={**NO_STORE, **(headers or {})}
-    )
+    ctx = {"title": "发布前查重", "max_mb": settings.max_upload_bytes // 1024 // 1024, **context}
+    return staff_page(request, "duplicates.html", ctx, status, headers)
 
 
 @router.api_route("/duplicates", methods=["GET", "HEAD"], response_class=HTMLResponse)

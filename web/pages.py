@@ -58,6 +58,30 @@ class Layout:
         return f"{url}?{urlencode(params)}" if params else url
 
 
+def staff_page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A page of the staff tools (duplicate check, reports). A reading-room terminal has none,
+    so there it is a 404; and it is never cached, since it shows what a staff key unlocked."""
+    if request.app.state.settings.kiosk:
+        return Response(status_code=404)
+    root = request.scope.get("root_path", "").rstrip("/")
+    ctx = {
+        "layout": Layout(False, f"{root}/", f"{root}/documents", root),
+        "kiosk": False,
+        "root": root,
+        **context,
+    }
+    return templates.TemplateResponse(
+        request, template, ctx, status_code=status,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )  # fmt: skip
+
+
 def _layout(request: Request, kiosk_path: bool) -> Layout:
     root = request.scope.get("root_path", "").rstrip("/")
     settings = request.app.state.settings

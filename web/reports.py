@@ -40,15 +40,9 @@ def lacks_label(lacks: str) -> str:
 
 
 def _page(request: Request, kind: str, context: dict[str, Any], status: int = 200) -> Response:
-    from web.pages import Layout, templates
+    from web.pages import staff_page
 
-    if request.app.state.settings.kiosk:  # a reading-room terminal has no staff tools
-        return Response(status_code=404)
-    root = request.scope.get("root_path", "").rstrip("/")
     ctx = {
-        "layout": Layout(False, f"{root}/", f"{root}/documents", root),
-        "kiosk": False,
-        "root": root,
         "kind": kind,
         "kinds": KINDS,
         "title": TITLES[kind],
@@ -58,9 +52,7 @@ def _page(request: Request, kind: str, context: dict[str, Any], status: int = 20
         "form": {},
         **context,
     }
-    return templates.TemplateResponse(
-        request, "reports.html", ctx, status_code=status, headers=NO_STORE
-    )
+    return staff_page(request, "reports.html", ctx, status)
 
 
 def _staff(request: Request, viewer: Viewer, key: str) -> Viewer:
@@ -181,6 +173,3 @@ async def queries_delete(request: Request, viewer: ViewerDep) -> Response:
     except GovSearchError as exc:
         return _page(request, "queries", {"error": exc.message}, status_of(exc))
     return _page(request, "queries", {"error": f"已删除 {n} 条检索记录。"})
-
-
-
