@@ -93,7 +93,8 @@ def test_every_installed_engine_reads_a_rendered_page(engine_name: str, script: 
 
 def test_the_default_engine_reads_two_columns_column_by_column(engine_name: str) -> None:
     """A whole two-column bulletin page at 300 dpi: each column is read down before the next.
-    A detector shrunk for speed (960 px) once read this page across the gutter (accuracy 0.16)."""
+    Without the cut at the gutter, the detector shrunk for speed (960 px) read this page across
+    both columns (accuracy 0.16)."""
     page = two_column_page(_text(SIMPLIFIED), "simplified", 300)
     got = engines.create(engine_name).recognise(page.image, "auto")
     assert char_accuracy(page.truth, got.text) >= 0.95, got.text[:300]
