@@ -425,8 +425,9 @@ class EmbeddedIndex:
             out[d["id"][0]] = {f: (d[f][0] if d.get(f) else None) for f in fields}
         return out
 
-    def fetch(self, ids: list[str]) -> dict[str, StoredDocument]:
-        """Stored documents with their texts, each one whole version.
+    def fetch(self, ids: list[str], *, texts: bool = True) -> dict[str, StoredDocument]:
+        """Stored documents with their texts (``texts=False``: metadata only, no SQLite
+        read), each one whole version.
 
         A reader can look a document up in the index just before an ingest commits a new
         version and collects the old text: its text is then gone. Such ids are looked up
@@ -440,6 +441,9 @@ class EmbeddedIndex:
             superseded: list[str] = []
             for i, v in raw.items():
                 meta = json.loads(bytes(v["meta"]))
+                if not texts:
+                    out[i] = from_stored(meta, "")
+                    continue
                 got = self.texts.get(i, meta.get("content_hash", ""))
                 if got is None and attempt < 3:
                     superseded.append(i)
