@@ -550,10 +550,10 @@ class ElasticsearchIndex:
             res = self.es.mget(index=self.alias, ids=ids, source=fields)
         return {d["_id"]: d.get("_source", {}) for d in res["docs"] if d.get("found")}
 
-    def fetch(self, ids: list[str]) -> dict[str, StoredDocument]:
+    def fetch(self, ids: list[str], *, texts: bool = True) -> dict[str, StoredDocument]:
         return {
             i: from_stored(src["meta"], src.get("text", ""))
-            for i, src in self._sources(ids, ["meta", "text"]).items()
+            for i, src in self._sources(ids, ["meta", "text"] if texts else ["meta"]).items()
         }
 
     def stored_extra(self, ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -40,6 +40,7 @@ from search_index.tree import (
 )
 
 _EAGER_DOCS = 20
+_FEW_KEYS = 64  # copy keys looked up one by one rather than as a term set
 _FACET_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="facets")
 # facets are counted from fast fields; content_key groups identical texts
 _FAST_KEYWORDS = (set(FACETABLE) - set(INT_FIELDS)) | {"content_key"}
@@ -395,10 +396,20 @@ class EmbeddedIndex:
         searcher = self._searcher()
         query = tantivy.Query.boolean_query([
             (tantivy.Occur.Must, self._full_query(plan)),
-            (tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, "content_key",
-                                                              list(keys))),
+            (tantivy.Occur.Must, self._any_key(keys)),
         ])  # fmt: skip
         return self._count_keys(searcher, query, limit)
+
+    def _any_key(self, keys: tuple[str, ...]) -> tantivy.Query:
+        """Documents holding one of ``keys``. A term-set query walks the whole content_key
+        dictionary (measured: 0.3 ms of every search at 2,000 documents, with 2 keys); a
+        few keys are looked up one by one instead (15 µs)."""
+        q = tantivy.Query
+        if len(keys) > _FEW_KEYS:
+            return q.term_set_query(self.schema, "content_key", list(keys))
+        return q.boolean_query(
+            [(tantivy.Occur.Should, q.term_query(self.schema, "content_key", k)) for k in keys]
+        )
 
     def _read(
         self, searcher: tantivy.Searcher, addrs: list[Any]
@@ -425,8 +436,9 @@ class EmbeddedIndex:
             out[d["id"][0]] = {f: (d[f][0] if d.get(f) else None) for f in fields}
         return out
 
-    def fetch(self, ids: list[str]) -> dict[str, StoredDocument]:
-        """Stored documents with their texts, each one whole version.
+    def fetch(self, ids: list[str], *, texts: bool = True) -> dict[str, StoredDocument]:
+        """Stored documents with their texts (``texts=False``: metadata only, no SQLite
+        read), each one whole version.
 
         A reader can look a document up in the index just before an ingest commits a new
         version and collects the old text: its text is then gone. Such ids are looked up
@@ -440,6 +452,9 @@ class EmbeddedIndex:
             superseded: list[str] = []
             for i, v in raw.items():
                 meta = json.loads(bytes(v["meta"]))
+                if not texts:
+                    out[i] = from_stored(meta, "")
+                    continue
                 got = self.texts.get(i, meta.get("content_hash", ""))
                 if got is None and attempt < 3:
                     superseded.append(i)

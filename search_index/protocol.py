@@ -74,7 +74,10 @@ class Backend(Protocol):
         facet_size: int = 30,
     ) -> BackendResult: ...
 
-    def fetch(self, ids: list[str]) -> dict[str, StoredDocument]: ...
+    def fetch(self, ids: list[str], *, texts: bool = True) -> dict[str, StoredDocument]:
+        """Stored documents by id; with ``texts=False`` metadata only (``text`` is ""), for
+        callers that show titles or list copies and would otherwise read every full text."""
+        ...
 
     def copy_groups(self, plan: Plan, limit: int = 10_000) -> dict[str, int]:
         """``content_key → n`` for every normalised text that two or more documents matching

@@ -16,3 +16,53 @@ def test_offsets_map_expanding_characters_back():
     assert norm == "1中华fi"
     assert offsets is not None and len(offsets) == len(norm)
     assert [text[i] for i in offsets] == ["①", "中", "華", "ﬁ", "ﬁ"]
+
+
+def _per_character(text: str) -> tuple[str, list[int] | None]:
+    """The per-character reference normalize_with_offsets was written as (the fast version
+    must give exactly this)."""
+    from analyzers.normalize import _fold, _nfkc_map, to_simplified
+
+    folded = _fold(text)
+    if len(folded) == len(text):
+        simplified = to_simplified(folded)
+        if len(simplified) == len(text):
+            return simplified, None
+    out: list[str] = []
+    offsets: list[int] = []
+    table = _nfkc_map()
+    for i, ch in enumerate(text):
+        piece = table.get(ch, ch).lower()
+        out.append(piece)
+        offsets.extend([i] * len(piece))
+    folded = "".join(out)
+    simplified = to_simplified(folded)
+    if len(simplified) != len(folded):
+        simplified = "".join(to_simplified(c) if len(to_simplified(c)) == 1 else c for c in folded)
+    return simplified, offsets
+
+
+def test_offsets_same_as_per_character_reference():
+    import random
+
+    cases = [
+        "",
+        "①中華ﬁ",
+        "㈠總則㈡附則 ＡＢＣ１２３",
+        "ΣΑΣ ΟΔΟΣ İstanbul ẞ ㎏㎡ ¼",
+        "乾隆年間 乾燥 ㈠ 頭髮 髮型 ㍿",  # t2s phrases that may change length
+        "前\ud800后 ㈠",  # a lone surrogate
+        "第一章　總　則\n第一條　為了規範……① ② ③\r\n",
+    ]
+    rng = random.Random(4)
+    alphabet = "中華國務院辦公廳乾隆頭髮ΣİẞAbc１２３①㈠㍿ﬁ，。　\n"
+    cases += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(300)]
+    for text in cases:
+        assert normalize_with_offsets(text) == _per_character(text), repr(text)
+
+
+def test_replacements_do_not_chain():
+    from analyzers.normalize import _replace_each
+
+    assert _replace_each("abc", {"a": "b", "b": "c"}) == "bcc"
+    assert _replace_each("abc", {"a": "x", "c": "y"}) == "xby"

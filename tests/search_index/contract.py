@@ -431,6 +431,17 @@ class BackendContract:
         got = index.get(d.id, STAFF)
         assert got.text == d.text and got.title == d.meta.title and got.path == d.path
 
+    def test_fetch_without_texts_gives_the_same_metadata(self, index, documents):
+        ids = [d.id for d in documents[:4]]
+        whole = index.backend.fetch(ids)
+        meta_only = index.backend.fetch(ids, texts=False)
+        assert set(meta_only) == set(whole) == set(ids)
+        for i in ids:
+            assert meta_only[i].text == ""
+            restored = dataclasses.replace(
+                meta_only[i], text=whole[i].text, normalized=whole[i].normalized
+            )
+            assert restored == whole[i]
 
     # -- ingest decisions (issue 10 part A): the same on every backend ----------------------
     def test_reclassifying_applies_on_the_next_ingest(self, make_backend, tmp_path):

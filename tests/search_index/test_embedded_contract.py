@@ -20,3 +20,29 @@ class TestEmbeddedContract(BackendContract):
             return EmbeddedIndex(tmp_path_factory.mktemp(f"embedded{next(_counter)}"))
 
         return make
+
+
+def test_copy_groups_same_with_few_or_many_keys(tmp_path, monkeypatch):
+    """A few copy keys are looked up one by one, many as a term set: the same groups."""
+    import datetime as dt
+
+    from search_index import embedded
+    from search_index.index import SearchIndex
+    from search_index.prepare import prepare
+    from search_index.request import Query
+    from tests.search_index.contract import sample_document
+
+    law = "docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt"  # = xingzhengfa/lrb_02680
+    docs = [
+        sample_document(law, date=dt.date(2011, 10, 29)),
+        sample_document("docs/lawrefbook/xingzhengfa/lrb_02680.txt", fmt="html"),
+        sample_document("docs/govcn_policy/govcn_002.txt", date=dt.date(2019, 1, 22)),
+    ]
+    backend = EmbeddedIndex(tmp_path / "data")
+    assert all(r.ok for r in backend.write(prepare(d, "samples") for d in docs))
+    ix = SearchIndex(backend)
+    plans = [ix._plan(Query(q=q))[0] for q in ('"居民身份证"', "", "国务院", "瓜达尔卡纳尔")]
+    few = [backend.copy_groups(p) for p in plans]
+    monkeypatch.setattr(embedded, "_FEW_KEYS", 0)
+    assert [backend.copy_groups(p) for p in plans] == few
+    assert few[0] and len(few[0]) == 1 and next(iter(few[0].values())) == 2
