@@ -5,8 +5,10 @@ Pages are rendered from real corpus texts (``bench/ocr_pages.py``: GB/T 9704 bod
 and saved as PNG files in a folder; a background of real corpus documents goes into the same
 index (the pages' own source documents left out, so the scan is the only holder of its text).
 Both are ingested with ``govsearch ingest`` (OCR on, the default engine). Then, per page, 5
-random 6-character Han phrases of what the page shows are searched **unquoted**, as a citizen
-types them, and the page counts as found when it is in the top 3.
+random 6-character phrases of what the page shows are searched **unquoted**, as a citizen
+types them, and the page counts as found when it is in the top 3. A phrase is 6 Han characters
+printed one after another on the page (inside one run of Han characters: 月日山东省第, what is
+left of "5月1日山东省第" once its digits are dropped, is not something anyone reads or types).
 
     nice python3 bench/ocr_search.py [--pages 24] [--background 1500]
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -26,11 +29,24 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.ocr_pages import body_page, degrade, han  # noqa: E402
+from bench.ocr_pages import body_page, degrade  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus"  # ../shared/corpus beside the checkout
 PHRASES_PER_PAGE = 5
 TOP = 3
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{6,}")
+
+
+def phrases(text: str, name: str, n: int = PHRASES_PER_PAGE) -> list[str]:
+    """``n`` 6-character phrases of the page, the same for the same page name: each a window
+    of a run of Han characters as printed (line breaks of the page layout joined)."""
+    joined = "".join(text.split())
+    starts = [(m.group(), i) for m in _HAN_RUN.finditer(joined)
+              for i in range(len(m.group()) - 5)]  # fmt: skip
+    rnd = random.Random(name)
+    return [run[i : i + 6] for run, i in rnd.sample(starts, min(n, len(starts)))]
 
 
 def _rows(script: str) -> list[dict[str, str]]:
@@ -104,22 +120,19 @@ def main() -> None:
         distinctive: list[bool] = []  # phrases at most TOP documents hold verbatim
         common: list[tuple[str, int, int]] = []
         for name, (set_name, text) in sorted(truth.items()):
-            t = han(text)
-            rnd = random.Random(name)
-            for _ in range(PHRASES_PER_PAGE):
-                s = rnd.randrange(0, len(t) - 5)
-                hits = index.search(Query(q=t[s : s + 6], size=10, viewer=STAFF, facets=False))
+            for phrase in phrases(text, name):
+                hits = index.search(Query(q=phrase, size=10, viewer=STAFF, facets=False))
                 paths = [h.doc.path for h in hits.hits]
                 rank = paths.index(name) + 1 if name in paths else 99
                 ranks.append(rank)
                 found.setdefault(set_name, []).append(rank <= TOP)
                 # how many documents hold the phrase verbatim: beyond TOP, no order can win
-                holders = index.search(Query(q=f'"{t[s : s + 6]}"', size=1, viewer=STAFF,
+                holders = index.search(Query(q=f'"{phrase}"', size=1, viewer=STAFF,
                                              facets=False)).total  # fmt: skip
                 if holders <= TOP:
                     distinctive.append(rank <= TOP)
                 else:
-                    common.append((t[s : s + 6], holders, rank))
+                    common.append((phrase, holders, rank))
         index.close()
     print(f"| page set | pages | phrases | found in the top {TOP} |")
     print("|---|---:|---:|---:|")
