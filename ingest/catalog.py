@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 import functools
 import io
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -81,30 +82,41 @@ class Catalog:
     def folder(self) -> Path:
         return self.source.parent
 
-    def lookup(self, file: Path) -> CatalogEntry | None:
-        """The entry for a file on disk (matched by its path relative to the CSV's folder)."""
-        try:
-            rel = file.resolve().relative_to(self.folder.resolve())
-        except ValueError:
+    def lookup(self, file: Path, real: Path | None = None) -> CatalogEntry | None:
+        """The entry for a file on disk (matched by its path relative to the CSV's folder).
+
+        ``real``: the file's path with symlinks resolved, when the caller has it already.
+        """
+        rel = self._relative(real or file.resolve())
+        if rel is None:
             return None
-        key = normalise_path(rel.as_posix())
+        key = normalise_path(rel)
         return self.entries.get(key) or self.entries.get(readable_path(key))
 
-    def near(self, file: Path, rel_path: str) -> CatalogEntry | None:
+    def near(self, file: Path, rel_path: str, real: Path | None = None) -> CatalogEntry | None:
         """A row that nearly names ``file``: its path relative to the CSV's folder in another
         letter case, or its path inside the ingested folder (``rel_path``) in any case."""
         folded = self._folded
         candidates = [rel_path]
-        try:
-            candidates.insert(0, file.resolve().relative_to(self.folder.resolve()).as_posix())
-        except ValueError:
-            pass
+        rel = self._relative(real or file.resolve())
+        if rel is not None:
+            candidates.insert(0, rel)
         for rel in candidates:
             key = normalise_path(readable_path(rel))
             found = self.entries.get(key) or folded.get(key.casefold())
             if found is not None:
                 return found
         return None
+
+    def _relative(self, real: Path) -> str | None:
+        """``real`` relative to the CSV's folder ("/"-separated), or None when outside it."""
+        path, root = str(real), self._root
+        return path[len(root):].replace(os.sep, "/") if path.startswith(root) else None
+
+    @functools.cached_property
+    def _root(self) -> str:
+        root = str(self.folder.resolve())
+        return root if root.endswith(os.sep) else root + os.sep
 
     @functools.cached_property
     def _folded(self) -> dict[str, CatalogEntry]:

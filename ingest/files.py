@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from ingest.catalog import DISCLOSURE_VALUES, Catalog, CatalogEntry, load_catalog
 from ingest.errors import IngestError, UnsupportedFormat
@@ -159,27 +159,46 @@ def ocr_fields(properties: dict[str, str]) -> dict[str, object]:
             "ocr_engine": properties.get("ocr_engine", "")}
 
 
-def iter_files(paths: Sequence[Path], *, exclude: Path | None = None) -> Iterator[tuple[Path, str]]:
-    """``(file, path relative to the given folder)`` for files and folders, sorted, no hidden."""
-    skip = exclude.resolve() if exclude is not None else None
+class Found(NamedTuple):
+    """A file found under a folder the user named."""
+
+    file: Path  # as reached from the named folder (read from here, shown in reports)
+    rel: str  # relative to that folder, "/"-separated
+    real: Path  # symlinks resolved: what catalogue rows and the catalogue file are compared with
+
+
+def iter_files(paths: Sequence[Path], *, exclude: Path | None = None) -> Iterator[Found]:
+    """The files of the given files and folders, sorted by relative path, hidden ones left out.
+
+    Symlinks are resolved once per folder (and per file only for a file that is a link): at a
+    million files a ``resolve()`` per file was most of the time spent before the first document
+    was read (bench/README.md "A million documents").
+    """
+    skip = str(exclude.resolve()) if exclude is not None else None
     for root in paths:
         if root.is_file():
-            if skip is None or root.resolve() != skip:
-                yield root, root.name
+            real = root.resolve()
+            if str(real) != skip:
+                yield Found(root, root.name, real)
             continue
         if not root.is_dir():
             continue
-        found = []
+        found: list[tuple[str, str, str]] = []
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            real_dir = os.path.realpath(dirpath)
+            rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+            prefix = "" if rel_dir == "." else rel_dir + "/"
             for name in filenames:
                 if name.startswith("."):
                     continue
-                file = Path(dirpath) / name
-                if skip is not None and file.resolve() == skip:
-                    continue
-                found.append((file, file.relative_to(root).as_posix()))
-        yield from sorted(found, key=lambda item: item[1])
+                path = os.path.join(dirpath, name)
+                real = os.path.realpath(path) if os.path.islink(path) else os.path.join(
+                    real_dir, name)
+                if real != skip:
+                    found.append((prefix + name, path, real))
+        for rel, path, real in sorted(found):
+            yield Found(Path(path), rel, Path(real))
 
 
 def source_folder(given: Path) -> Path:
@@ -203,14 +222,14 @@ def tasks(
     )
     for given in paths:
         source = source_folder(given)
-        for file, raw in iter_files([given], exclude=exclude):
+        for file, raw, real in iter_files([given], exclude=exclude):
             rel = readable_path(raw)
-            entry = catalog.lookup(file) if catalog is not None else None
+            entry = catalog.lookup(file, real) if catalog is not None else None
             if entry is None and catalog is not None and _describes_catalog(file, catalog):
                 continue
             held = bad_default
             if entry is None and catalog is not None:
-                near = catalog.near(file, raw)
+                near = catalog.near(file, raw, real)
                 if near is not None:
                     held = (
                         f"{catalog.source.name} line {near.line} names {near.path!r}, not this "

@@ -5,12 +5,13 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from ingest.catalog import load_catalog
-from ingest.files import IngestFailure, folder_disclosure, iter_documents
+from ingest.files import IngestFailure, folder_disclosure, iter_documents, tasks
 from ingest.ocr.options import active_engine
 from ingest.report import IngestReport
 from model.document import Document
@@ -244,3 +245,29 @@ def test_parallel_workers_give_the_same_documents(corpus: Path) -> None:
     assert [(d.path, d.id, d.content_hash) for d in serial] == [
         (d.path, d.id, d.content_hash) for d in parallel
     ]
+
+
+def test_catalog_rows_match_files_reached_through_links(tmp_path: Path) -> None:
+    """Paths are resolved once per folder, not per file (a million files took minutes): a
+    folder reached through a link, and a file that is itself a link, still match their rows
+    by where they really are, and a link to the catalogue is never taken for a document."""
+    archive = tmp_path / "archive"
+    (archive / "2020").mkdir(parents=True)
+    (archive / "2020" / "a.txt").write_text("正文甲", encoding="utf-8")
+    (archive / "b.txt").write_text("正文乙", encoding="utf-8")
+    catalog = archive / "catalog.csv"
+    catalog.write_text("path,title\n2020/a.txt,标题甲\nb.txt,标题乙\n", encoding="utf-8")
+    given = tmp_path / "given"
+    given.mkdir()
+    os.symlink(archive / "2020", given / "year")  # a folder link: os.walk does not enter it
+    os.symlink(archive / "2020" / "a.txt", given / "a-link.txt")
+    os.symlink(catalog, given / "catalog-link.csv")
+    os.symlink(archive, tmp_path / "archive-link")
+    cat = load_catalog(catalog)
+    by_rel = {t.rel_path: t for t in tasks([given], cat, "public")}
+    assert set(by_rel) == {"a-link.txt"}  # the catalogue's link is left out
+    entry = by_rel["a-link.txt"].entry
+    assert entry is not None and entry.values["title"] == "标题甲"
+    via_link = {t.rel_path: t.entry for t in tasks([tmp_path / "archive-link"], cat, "public")}
+    assert set(via_link) == {"2020/a.txt", "b.txt"}
+    assert [e.values["title"] for e in via_link.values() if e] == ["标题甲", "标题乙"]
