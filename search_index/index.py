@@ -173,8 +173,10 @@ class SearchIndex:
         for h in first.hits:
             d = docs.get(h.id)
             if d is not None:
-                body = d.normalized if d.normalized is not None else normalize(d.text)
-                texts.append((normalize(d.title) + "\n" + body[: feedback.HEAD_CHARS], h.score))
+                head = d.normalized[: feedback.HEAD_CHARS] if d.normalized is not None else None
+                if head is None:  # a backend without pre-normalised text: normalise the head only
+                    head = normalize(d.text[: feedback.HEAD_CHARS])
+                texts.append((normalize(d.title) + "\n" + head, h.score))
         terms = feedback.feedback_terms(
             texts, citizen_words.vocabulary(), self._documents(), frozenset(words)
         )

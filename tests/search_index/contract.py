@@ -23,6 +23,7 @@ from analyzers.normalize import normalize
 from model.document import CatalogMeta, Document
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
+from search_index import citizen_words
 from search_index.fields import FACET_FIELDS
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
@@ -450,6 +451,19 @@ class BackendContract:
         for h in bonus.hits:
             assert h.score == pytest.approx(before[h.id] + (100.0 if h.id in kinds else 0.0))
         assert {h.id for h in bonus.hits[: len(kinds)]} == kinds
+
+    def test_feedback_and_validity_bonus_keep_the_match_set(self, index):
+        # pseudo-relevance feedback and the validity bonus only reorder, on every backend
+        before = citizen_words.METHODS
+        try:
+            for q in ("规定 工作", "人民政府 通知", "条例", "管理办法 2019"):
+                citizen_words.use(dataclasses.replace(before, prf=False, validity=False))
+                off = _all_hits(index, q)
+                citizen_words.use(dataclasses.replace(before, prf=True, validity=True))
+                on = _all_hits(index, q)
+                assert off and {h.doc.id for h in on} == {h.doc.id for h in off}
+        finally:
+            citizen_words.use(before)
 
     def test_fetch_returns_original_text(self, index, documents):
         d = documents[3]
