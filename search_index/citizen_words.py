@@ -17,7 +17,16 @@ Every method is a switch in :data:`METHODS`, so its effect is measured on its ow
   beyond the character conversion every query already gets, kept only when the other side's word
   occurs in the corpus;
 * ``level`` — a small bonus by rank in the legal hierarchy (index keyword ``level``, from
-  :mod:`analyzers.hierarchy`).
+  :mod:`analyzers.hierarchy`); with ``level_constant`` a constant score per level
+  (:class:`~search_index.tree.Constant`), otherwise a scored term whose weight depends on how
+  many documents of that level the index holds;
+* ``validity`` — a constant bonus for documents in force (现行有效) over repealed or expired
+  ones, turned round when the query asks for the old rule (废止, 失效, 历史 …). A scored term
+  cannot carry it: 98.7% of the documents are in force, so its IDF is ~0.06. Off by default:
+  it changes nothing on the tune half of the blind sets (no judged document is repealed);
+* ``prf`` — pseudo-relevance feedback (:mod:`search_index.feedback`): the words the first
+  pass's best documents share, added at a low weight (run by :class:`~search_index.index.
+  SearchIndex`, so both backends get the same second plan).
 
 The lexicon is query-side data read from the data folder: both backends get the same plan from
 the same planner, so they expand identically (the Elasticsearch cluster holds no copy). An
@@ -44,6 +53,9 @@ class Methods:
     thesaurus: bool = True
     cross_strait: bool = True
     level: bool = True
+    level_constant: bool = True
+    validity: bool = False  # no change on the tune half (no judged document is repealed)
+    prf: bool = False  # +0.009 on the tune half but 2× the time per query: over the latency target
     titles: bool = True
     region: bool = True
     questions: bool = True
@@ -57,6 +69,19 @@ LEVEL_BOOST: dict[str, float] = {
     "法律": 1.8, "行政法规": 1.5, "司法解释": 0.9, "部门规章": 0.9, "地方性法规": 0.75,
     "地方政府规章": 0.6,
 }  # fmt: skip
+# The same bonus as a constant score (Constant node), independent of the level's document count:
+# started from LEVEL_BOOST × the level's IDF in the whole corpus (the same ranking), then a
+# coordinate search on the tune half, keeping the hierarchy's order (部门规章 at 0 scored 0.001
+# more but would rank 部门规章 below 地方性法规).
+LEVEL_SCORE: dict[str, float] = {
+    "法律": 4.6, "行政法规": 3.5, "司法解释": 2.4, "部门规章": 1.7, "地方性法规": 0.95,
+    "地方政府规章": 0.6,
+}  # fmt: skip
+VALIDITY_BONUS = 1.0  # constant score added to documents in force (or, asked for, to the others)
+# A query that asks for the old rule: the bonus goes to repealed and expired documents instead.
+_ASKS_HISTORY = re.compile(
+    r"废止|失效|作废|废除|废弃|历史|旧版|老版|原来的|以前的|过去的|修订前|修改前"
+)
 EXPANSION_WEIGHT = 0.3  # an expansion's clauses weigh this much of the typed word's
 THESAURUS_RATIO = 1.5  # the official word is used this many times more often than the typed one
 THESAURUS_MIN_DF = 5
@@ -91,6 +116,11 @@ def use(methods: Methods) -> None:
     global METHODS
     METHODS = methods
     expansions.cache_clear()
+
+
+def asks_history(normalized_query: str) -> bool:
+    """Whether the query asks for a rule no longer in force (废止, 失效, 旧版 …)."""
+    return bool(_ASKS_HISTORY.search(normalized_query))
 
 
 def parse_rules(text: str) -> dict[str, tuple[str, ...]]:

@@ -16,6 +16,7 @@ from search_index.fields import INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
 from search_index.protocol import IndexedDocument
 from search_index.tree import (
     Bool,
+    Constant,
     MatchAll,
     MatchNone,
     Node,
@@ -94,6 +95,8 @@ def compile_node(node: Node) -> dict[str, Any]:
         return {"match_all": {"boost": boost}}
     if isinstance(node, MatchNone):
         return {"match_none": {}}
+    if isinstance(node, Constant):
+        return {"constant_score": {"filter": compile_node(node.node), "boost": node.score}}
     if isinstance(node, Bool):
         must = [compile_node(n) for n in node.must]
         if not node.must and not node.filter and not node.should:

@@ -28,6 +28,7 @@ from search_index.protocol import BackendHit, BackendResult, IndexedDocument, Wr
 from search_index.textstore import TextStore
 from search_index.tree import (
     Bool,
+    Constant,
     MatchAll,
     MatchNone,
     Node,
@@ -279,6 +280,8 @@ class EmbeddedIndex:
             out = q.all_query()
         elif isinstance(node, MatchNone):
             return q.empty_query()
+        elif isinstance(node, Constant):
+            return q.const_score_query(self._compile(node.node), node.score)
         elif isinstance(node, Bool):
             subs: list[tuple[tantivy.Occur, tantivy.Query]] = []
             subs += [(tantivy.Occur.Must, self._compile(n)) for n in node.must]

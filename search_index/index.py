@@ -22,6 +22,7 @@ from model.document import StoredDocument
 from model.errors import BadRequest, NotFound
 from model.ids import plausible_id
 from model.viewer import ANONYMOUS, Viewer
+from search_index import citizen_words, feedback
 from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS
 from search_index.highlight import find_spans, render, snippet
 from search_index.lexicon import LexiconCache
@@ -77,6 +78,7 @@ class SearchIndex:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self.lexicon = LexiconCache(backend)
+        self._corpus_size: tuple[float, int] | None = None  # (when counted, documents)
 
     def _plan(self, query: Query) -> tuple[Plan, Any]:
         # the lexicon is built (once, then when stale) only for queries holding letters
@@ -95,6 +97,8 @@ class SearchIndex:
         validate(query)
         t0 = time.perf_counter()
         plan, understood = self._plan(query)
+        if citizen_words.METHODS.prf and query.sort == "relevance" and understood.words:
+            plan = self._with_feedback(plan, understood.words)
         facet_fields = FACET_FIELDS if query.facets else ()
         offset = (query.page - 1) * query.size
         groups = self.backend.copy_groups(plan)
@@ -153,6 +157,37 @@ class SearchIndex:
             page=query.page,
             size=query.size,
         )
+
+    def _with_feedback(self, plan: Plan, words: tuple[str, ...]) -> Plan:
+        """The plan with the words its first pass's best documents share (pseudo-relevance
+        feedback, :mod:`search_index.feedback`); the first pass runs under the same filters,
+        so only documents the viewer may see lend their words."""
+        first = self.backend.search(plan, limit=feedback.FEEDBACK_DOCS)
+        if len(first.hits) < feedback.MIN_DOCS:
+            return plan
+        docs = {h.id: h.doc for h in first.hits if h.doc is not None}
+        missing = [h.id for h in first.hits if h.doc is None]
+        if missing:
+            docs.update(self.backend.fetch(missing))
+        texts = []
+        for h in first.hits:
+            d = docs.get(h.id)
+            if d is not None:
+                head = d.normalized[: feedback.HEAD_CHARS] if d.normalized is not None else None
+                if head is None:  # a backend without pre-normalised text: normalise the head only
+                    head = normalize(d.text[: feedback.HEAD_CHARS])
+                texts.append((normalize(d.title) + "\n" + head, h.score))
+        terms = feedback.feedback_terms(
+            texts, citizen_words.vocabulary(), self._documents(), frozenset(words)
+        )
+        return feedback.with_feedback(plan, terms, feedback.FEEDBACK_WEIGHT)
+
+    def _documents(self) -> int:
+        """The number of documents (for IDF), counted again at most once a minute."""
+        now = time.monotonic()
+        if self._corpus_size is None or now - self._corpus_size[0] > 60:
+            self._corpus_size = (now, self.backend.count())
+        return self._corpus_size[1]
 
     def _did_you_mean(self, normalized: str) -> str:
         """The query with likely typos replaced by the index's words of the same pinyin, or

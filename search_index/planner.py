@@ -30,7 +30,18 @@ from analyzers.segment import query_words
 from search_index import citizen_words
 from search_index.request import Query, Understanding
 from search_index.syntax import Atom, Clause, ParsedQuery, parse
-from search_index.tree import Bool, MatchAll, Node, Phrase, Plan, Prefix, Range, Regex, Term
+from search_index.tree import (
+    Bool,
+    Constant,
+    MatchAll,
+    Node,
+    Phrase,
+    Plan,
+    Prefix,
+    Range,
+    Regex,
+    Term,
+)
 from search_index.visibility import terms, visibility_filter
 
 TITLE_EXACT_BOOST = 40.0
@@ -162,9 +173,24 @@ def _abbreviation_spans(norm: str) -> list[tuple[int, int, str, object]]:
 
 def level_boosters() -> tuple[Node, ...]:
     """Higher in the legal hierarchy ranks a little higher (a bonus, never a filter)."""
-    if not citizen_words.METHODS.level:
+    m = citizen_words.METHODS
+    if not m.level:
         return ()
+    if m.level_constant:
+        return tuple(Constant(Term("level", lv), c) for lv, c in citizen_words.LEVEL_SCORE.items())
     return tuple(Term("level", lv, b) for lv, b in citizen_words.LEVEL_BOOST.items())
+
+
+def validity_booster(normalized_query: str) -> tuple[Node, ...]:
+    """In force (现行有效) ranks ahead of repealed/expired, unless the query asks for the old
+    rule; a constant score, since nearly every document is in force (a scored term's IDF is
+    ~0.06). A bonus, never a filter: the match set stays the same."""
+    if not citizen_words.METHODS.validity or citizen_words.VALIDITY_BONUS <= 0:
+        return ()
+    if citizen_words.asks_history(normalized_query):
+        old = Bool(should=(Term("validity", "repealed"), Term("validity", "expired")), min_should=1)
+        return (Constant(old, citizen_words.VALIDITY_BONUS),)
+    return (Constant(Term("validity", "valid"), citizen_words.VALIDITY_BONUS),)
 
 
 def phrase_node(text: str, field: str | None) -> Node | None:
@@ -482,6 +508,7 @@ def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Unde
             b.boosters.append(Phrase("body_w", tuple(content), PROXIMITY_SLOP, PROXIMITY_BOOST))
     if b.pool or b.weak:
         b.boosters.extend(level_boosters())
+        b.boosters.extend(validity_booster(normalize(query.q)))
 
     if b.readings:  # the Chinese the letters most likely stand for, ranked like typed words
         reading = strip_skippable("".join(b.reading_text))

@@ -2,7 +2,8 @@
 
     python3 bench/citizen/eval.py                      # engine vs plain jieba BM25, both sets
     python3 bench/citizen/eval.py --off level,mined    # the engine with those methods off
-    python3 bench/citizen/eval.py --ablation           # one row per method switched off
+    python3 bench/citizen/eval.py --ablation           # one row per method switched off (on)
+    python3 bench/citizen/eval.py --latency prf        # ms per query with a method on vs off
     python3 bench/citizen/eval.py --half tune -v       # per-query lines (tune half only!)
 
 The sets (``set1.jsonl``, ``set2.jsonl``) were written and judged blind; each query carries a
@@ -126,12 +127,35 @@ def old_set(index) -> float:
     return statistics.fmean(vals)
 
 
+def latency(index, items: list[dict], base, method: str, rounds: int) -> None:
+    """Median ms per query with ``method`` on and off, alternating rounds in one process (a
+    loaded machine slows both alike, so the ratio is what to compare)."""
+    if method not in {f.name for f in fields(base)}:
+        sys.exit(f"unknown method {method!r}")
+    times: dict[bool, list[float]] = {True: [], False: []}
+    score(index, items, engine)  # warm caches
+    for _ in range(rounds):
+        for on in (False, True):
+            citizen_words.use(replace(base, **{method: on}))
+            score(index, items, engine)
+            times[on].append(median_ms())
+    citizen_words.use(base)
+    off, on = statistics.median(times[False]), statistics.median(times[True])
+    print(f"| `{method}` | median ms per query | rounds: {rounds} |")
+    print("|---|---:|---|")
+    print(f"| off | {off:.2f} | {', '.join(f'{t:.1f}' for t in times[False])} |")
+    print(f"| on | {on:.2f} | {', '.join(f'{t:.1f}' for t in times[True])} |")
+    print(f"| ratio on/off | {on / off:.2f}× | added {on - off:+.2f} ms |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--off", default="", help="comma-separated methods to switch off")
     ap.add_argument("--ablation", action="store_true", help="one row per method switched off")
+    ap.add_argument("--latency", metavar="METHOD", help="median ms per query, METHOD on vs off")
+    ap.add_argument("--rounds", type=int, default=5, help="rounds of --latency")
     ap.add_argument("--half", choices=("tune", "heldout"), help="only this half")
     ap.add_argument("-v", action="store_true", help="per-query nDCG (tune half only)")
     ap.add_argument("--unjudged", action="store_true", help="count unjudged docs in the top 10")
@@ -164,12 +188,18 @@ def main() -> None:
         t, h = means(items, r)
         print(row("engine before issue 12 (all methods off)", t, h, ft, fh))
         for n in names:
-            citizen_words.use(replace(base, **{n: False}))
+            on = getattr(base, n)  # a method off by default gets the row with it switched on
+            citizen_words.use(replace(base, **{n: not on}))
             r = score(index, items, engine)
             t, h = means(items, r)
-            print(row(f"all methods but `{n}`", t, h, ft, fh))
+            label = f"all methods but `{n}`" if on else f"all methods and `{n}` (off by default)"
+            print(row(label, t, h, ft, fh))
         print(f"| **all methods on** | **{ft:.3f}** | **{fh:.3f}** | | | {full_ms:.1f} |")
         citizen_words.use(base)
+        return
+
+    if args.latency:
+        latency(index, items, base, args.latency, args.rounds)
         return
 
     t0 = time.perf_counter()

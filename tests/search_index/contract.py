@@ -23,10 +23,12 @@ from analyzers.normalize import normalize
 from model.document import CatalogMeta, Document
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
+from search_index import citizen_words
 from search_index.fields import FACET_FIELDS
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.request import Query
+from search_index.tree import Bool, Constant, Plan, Term
 from tests.corpus import CORPUS, corpus_document, docno_variants, manifest, sample_paths
 
 N_DOCS = 160
@@ -425,6 +427,43 @@ class BackendContract:
         res = index.search(Query(q='"瓜达尔卡纳尔岛屿"'))
         assert res.total == 0
         assert res.to_dict()["facets"] == {f: [] for f in FACET_FIELDS}
+
+    def test_constant_score_matches_like_its_node_and_scores_its_constant(self, index):
+        # A bonus for a property most documents share (validity) must not go through BM25's
+        # IDF; a Constant node matches exactly what its node matches and scores its constant.
+        backend = index.backend
+        word = Term("body_w", "规定")
+        plain = backend.search(Plan(query=word), limit=1000)
+        const = backend.search(Plan(query=Constant(word, 2.5)), limit=1000)
+        assert plain.total == const.total > 1
+        assert {h.id for h in const.hits} == {h.id for h in plain.hits}
+        assert all(h.score == pytest.approx(2.5) for h in const.hits)
+        # as a should clause it adds exactly its constant to the documents it matches
+        cats = index.search(Query(q="", size=1)).facets["category"]
+        category = cats[len(cats) // 2].value
+        kind = Term("category", category)
+        kinds = {h.id for h in backend.search(Plan(query=word, filters=(kind,)), limit=1000).hits}
+        assert 0 < len(kinds) < plain.total
+        boosted = Bool(must=(word,), should=(Constant(kind, 100.0),))
+        bonus = backend.search(Plan(query=boosted), limit=1000)
+        assert {h.id for h in bonus.hits} == {h.id for h in plain.hits}
+        before = {h.id: h.score for h in plain.hits}
+        for h in bonus.hits:
+            assert h.score == pytest.approx(before[h.id] + (100.0 if h.id in kinds else 0.0))
+        assert {h.id for h in bonus.hits[: len(kinds)]} == kinds
+
+    def test_feedback_and_validity_bonus_keep_the_match_set(self, index):
+        # pseudo-relevance feedback and the validity bonus only reorder, on every backend
+        before = citizen_words.METHODS
+        try:
+            for q in ("规定 工作", "人民政府 通知", "条例", "管理办法 2019"):
+                citizen_words.use(dataclasses.replace(before, prf=False, validity=False))
+                off = _all_hits(index, q)
+                citizen_words.use(dataclasses.replace(before, prf=True, validity=True))
+                on = _all_hits(index, q)
+                assert off and {h.doc.id for h in on} == {h.doc.id for h in off}
+        finally:
+            citizen_words.use(before)
 
     def test_fetch_returns_original_text(self, index, documents):
         d = documents[3]

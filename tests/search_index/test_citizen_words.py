@@ -9,13 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
 from search_index import citizen_words
 from search_index.embedded import EmbeddedIndex
+from search_index.feedback import feedback_terms
 from search_index.index import SearchIndex
 from search_index.planner import plan
+from search_index.prepare import prepare
 from search_index.request import Query
-from tests.corpus import CORPUS, require_corpus
+from search_index.tree import Constant
+from tests.corpus import CORPUS, corpus_document, require_corpus, sample_paths
 
 DEFINES = "docs/lawrefbook/difang_zhejiang/lrb_01474.txt"  # （以下简称爱卫会）
 LONG_ONLY = [  # say 爱国卫生运动委员会, never 爱卫会
@@ -129,3 +133,98 @@ def test_understanding_lists_each_other_wording_with_its_source():
     assert u.to_dict()["expansions"][0] == {
         "word": "爱卫会", "other": "爱国卫生运动委员会", "source": "mined",
     }
+
+
+# -- validity and pseudo-relevance feedback (constant scores, RM3-style feedback) ------------
+@pytest.fixture
+def small_index(tmp_path: Path):
+    require_corpus()
+    docs = [corpus_document(p) for p in sample_paths(60)]
+    index = SearchIndex(EmbeddedIndex(tmp_path / "index"))
+    assert all(r.ok for r in index.backend.write(prepare(d, "corpus") for d in docs))
+    yield index, docs
+    index.close()
+
+
+def _switched(**on: bool) -> citizen_words.Methods:
+    before = citizen_words.METHODS
+    citizen_words.use(replace(before, **on))
+    return before
+
+
+def test_in_force_ranks_ahead_of_repealed_unless_the_query_asks_for_it(small_index):
+    index, docs = small_index
+    before_methods = _switched(validity=True)
+    try:
+        before = index.search(Query(q="规定", size=5))
+        top = before.hits[0].doc.id
+        doc = next(d for d in docs if d.id == top)
+        old = replace(doc, meta=replace(doc.meta, validity="repealed"))
+        assert all(r.ok for r in index.backend.write([prepare(old, "corpus")]))
+        after = index.search(Query(q="规定", size=5))
+        assert after.total == before.total  # a bonus, never a filter
+        assert after.hits[0].doc.id != top
+        p, _ = plan(Query(q="已经废止的规定"))
+        bonus = [n for n in p.query.should if isinstance(n, Constant) and "validity" in repr(n)]
+        assert len(bonus) == 1 and "repealed" in repr(bonus[0]) and "'valid'" not in repr(bonus)
+        citizen_words.use(replace(citizen_words.METHODS, validity=False))
+        assert index.search(Query(q="规定", size=5)).hits[0].doc.id == top
+    finally:
+        citizen_words.use(before_methods)
+
+
+def test_asks_history():
+    assert citizen_words.asks_history("已经废止的规定")
+    assert citizen_words.asks_history("旧版劳动合同法")
+    assert not citizen_words.asks_history("产假能休几天")
+
+
+def test_feedback_words_are_shared_distinctive_and_not_the_typed_ones():
+    texts = [
+        ("出租人应当按照约定交付房屋。承租人规定", 10.0),
+        ("出租人不得擅自提高押金。押金规定", 8.0),
+        ("物业服务企业规定出租人", 2.0),
+    ]
+    vocab = {"出租人": 40, "出租": 300, "押金": 30, "规定": 5000, "承租人": 35, "物业": 60}
+    words = [w for w, _ in feedback_terms(texts, vocab, 6000, frozenset({"租房"}))]
+    assert words[0] == "出租人"  # in all three, rare in the corpus
+    assert "承租人" not in words and "物业" not in words  # one feedback document only
+    assert words.index("出租人") < words.index("规定")  # every law says 规定
+    typed = frozenset({"出租人", "押金"})
+    kept = feedback_terms(texts, vocab, 6000, typed)
+    assert all(w not in ("出租人", "出租", "押金") for w, _ in kept)
+
+
+def test_feedback_reorders_only_and_hidden_documents_lend_no_words(small_index, tmp_path):
+    index, docs = small_index
+    before_methods = _switched(prf=True)
+    try:
+        for q in ("规定 工作", "管理办法", "人民政府 通知", "条例"):
+            citizen_words.use(replace(citizen_words.METHODS, prf=False))
+            off = index.search(Query(q=q, size=100))
+            citizen_words.use(replace(citizen_words.METHODS, prf=True))
+            on = index.search(Query(q=q, size=100))
+            assert on.total == off.total > 0
+            assert {h.doc.id for h in on.hits} == {h.doc.id for h in off.hits}
+        title = next(d.meta.title for d in docs if "条例" in d.meta.title)
+        assert index.search(Query(q=title)).hits[0].doc.title == title
+        # non-public copies of the best document, stuffed with a secret word: the anonymous
+        # first pass must not see them, so the secret never becomes a feedback word
+        top = index.search(Query(q="管理办法")).hits[0].doc
+        doc = next(d for d in docs if d.id == top.id)
+        secret = "甲乙丙丁戊己庚辛壬癸测试机密字串"
+        stuffed = (secret + "\n") * 40 + doc.text
+        hidden = [
+            replace(doc, id=f"{i:016x}", path=f"hidden/{i}.txt", text=stuffed,
+                    meta=replace(doc.meta, disclosure="not_public"))
+            for i in range(3)
+        ]  # fmt: skip
+        assert all(r.ok for r in index.backend.write(prepare(d, "corpus") for d in hidden))
+        plan_for = {}
+        for viewer in (ANONYMOUS, STAFF):
+            p, u = index._plan(Query(q="管理办法", viewer=viewer))
+            plan_for[viewer] = repr(index._with_feedback(p, u.words).query)
+        assert not any(c in plan_for[ANONYMOUS] for c in ("甲乙", "机密", "字串", "测试"))
+        assert any(c in plan_for[STAFF] for c in ("甲乙", "机密", "字串", "测试"))
+    finally:
+        citizen_words.use(before_methods)
