@@ -25,6 +25,9 @@ BRACKET_RE = re.compile(
     rf"(?P<prefix>[\u4e00-\u9fff]{{1,8}}){_OPEN}\s*(?P<year>{_D}{{4}})\s*{_CLOSE}\s*"
     rf"第?\s*(?P<no>{_D}{{1,5}})\s*号"
 )
+# the bracketed year BRACKET_RE needs: without it the prefix part is tried at every Han
+# character for nothing (most lines hold no 文号)
+_BRACKET_ANCHOR = re.compile(rf"{_OPEN}\s*{_D}{{4}}\s*{_CLOSE}")
 # 中华人民共和国国务院令第86号 / 公安部令第１２５号 / 主席令第三十一号
 ORDER_RE = re.compile(
     rf"(?P<issuer>(?:中华人民共和国)?[\u4e00-\u9fff、]{{0,30}}?)令\s*[（(]?\s*第\s*"
@@ -58,7 +61,9 @@ def _trim_prefix(prefix: str) -> str:
 
 def bracket_numbers(text: str) -> list[str]:
     """All 〔year〕N号-style numbers in order, as written."""
-    out = []
+    out: list[str] = []
+    if not _BRACKET_ANCHOR.search(text):
+        return out
     for m in BRACKET_RE.finditer(text):
         prefix = _trim_prefix(m.group("prefix"))
         if prefix[-1] not in _WORD_END and len(prefix) > 4:
