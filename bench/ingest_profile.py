@@ -95,8 +95,10 @@ class _Sampler(threading.Thread):
         super().__init__(daemon=True, name="sampler")
         self.seen: dict[str, tuple[str, float]] = {}
         self.done = threading.Event()
+        self.tid = ""
 
     def run(self) -> None:
+        self.tid = str(threading.get_native_id())
         while not self.done.wait(0.02):
             self.seen.update(_threads())
 
@@ -202,12 +204,15 @@ def main() -> None:
         sampler.done.set()
         sampler.join()
         native: dict[str, float] = defaultdict(float)
+        sampling = 0.0
         for tid, (name, cpu) in sampler.seen.items():
-            if name != "sampler":
+            if tid == sampler.tid:
+                sampling = cpu
+            else:
                 native[name] += cpu - before.get(tid, (name, 0.0))[1]
         # what the sampler missed (threads' last moments, the sampler itself) is kept apart
-        native["(not attributed: threads' last ms, the sampler)"] = (
-            process - parent_total - sum(native.values())
+        native["(not attributed: threads' last ms)"] = max(
+            0.0, process - parent_total - sampling - sum(native.values())
         )
     finally:
         shutil.rmtree(data, ignore_errors=True)
@@ -224,7 +229,7 @@ def main() -> None:
     rows = [("worker", k, v) for k, v in sorted(CPU.items(), key=lambda x: -x[1])]
     rows.append(("worker", "rest of the worker", worker_total - sum(CPU.values())))
     rows += [("parent", k, v) for k, v in sorted(parent.items(), key=lambda x: -x[1])]
-    rows += [("native", f"tantivy thread {k}", v) for k, v in sorted(native.items()) if v > 0]
+    rows += [("native", f"thread {k}", v) for k, v in sorted(native.items()) if v > 0]
     for side, k, v in rows:
         print(f"| {side} | {k} | {v * ms:.3f} | {v / total:.1%} |")
     print(f"| all | **total** | **{total * ms:.3f}** | |")
