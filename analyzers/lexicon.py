@@ -62,6 +62,24 @@ def synonyms() -> dict[str, tuple[str, ...]]:
     return _parse_synonyms(lines)
 
 
+_LONGEST: dict[int, tuple[dict[str, tuple[str, ...]], int, int]] = {}
+
+
+def _longest_key(rules: dict[str, tuple[str, ...]]) -> int:
+    """The length of the longest key of ``rules``, worked out once per rule set: the rule
+    sets are cached dicts replaced, never edited, when their files change, and the scan over
+    every key cost ~0.8 ms per query with the mined rules of a large corpus. Kept by identity
+    (a reference is held, so an id is not reused) and size, as a guard against an edit."""
+    hit = _LONGEST.get(id(rules))
+    if hit is not None and hit[0] is rules and hit[1] == len(rules):
+        return hit[2]
+    longest = max(map(len, rules), default=0)
+    if len(_LONGEST) >= 16:
+        _LONGEST.clear()
+    _LONGEST[id(rules)] = (rules, len(rules), longest)
+    return longest
+
+
 def longest_spans(
     text: str, rules: dict[str, tuple[str, ...]]
 ) -> list[tuple[int, int, str, tuple[str, ...]]]:
@@ -70,7 +88,7 @@ def longest_spans(
     (市人大常委会), so the text is matched, not its words."""
     if not rules:
         return []
-    longest = max(len(k) for k in rules)
+    longest = _longest_key(rules)
     spans: list[tuple[int, int, str, tuple[str, ...]]] = []
     i, n = 0, len(text)
     while i < n:

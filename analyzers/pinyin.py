@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.converter import DefaultConverter
+from pypinyin.core import Pinyin
 
 from analyzers.chars import is_han
 from analyzers.lexicon import stopwords
@@ -38,6 +40,36 @@ KEY_MARK = "_"  # prefix of tokens that come from key terms rather than the titl
 _PINYIN_QUERY = re.compile(r"[a-z]+(?:[ '][a-z]+)*")
 
 
+def _no_reading(chunk: str) -> list[str]:
+    return [""] * len(chunk)
+
+
+@lru_cache(maxsize=200_000)
+def _word_readings(word: str, strict: bool) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        tuple(x)
+        for x in DefaultConverter().convert(word, Style.NORMAL, False, _no_reading, strict=strict)
+    )
+
+
+class _CachedConverter(DefaultConverter):
+    """pypinyin's converter with its result cached per segmented word.
+
+    pypinyin cuts a text into phrases first and converts each phrase on its own (a pure
+    function of the phrase), and that conversion, in Python, was most of ~0.4 ms per title:
+    the largest analysis cost of a short document. The words of titles repeat (条例, 管理,
+    办法…), so the readings are the same as uncached, computed once.
+    """
+
+    def convert(self, words, style, heteronym, errors, strict, **kwargs):  # type: ignore[no-untyped-def]
+        if style != Style.NORMAL or heteronym or errors is not _no_reading or kwargs:
+            return super().convert(words, style, heteronym, errors, strict, **kwargs)
+        return [list(x) for x in _word_readings(words, strict)]
+
+
+_PINYIN = Pinyin(_CachedConverter())
+
+
 @lru_cache(maxsize=100_000)
 def char_syllables(text: str) -> tuple[str, ...]:
     """One toneless syllable per character of ``text`` ("" for non-Han characters).
@@ -46,7 +78,7 @@ def char_syllables(text: str) -> tuple[str, ...]:
     and returns exactly one item per character when non-Han runs are padded like this. Cached:
     key terms (the frequent words of bodies) repeat from document to document.
     """
-    out = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chunk: [""] * len(chunk))
+    out = _PINYIN.lazy_pinyin(text, style=Style.NORMAL, errors=_no_reading)
     if len(out) != len(text):  # never seen on the corpus; fall back to character by character
         out = [lazy_pinyin(c, style=Style.NORMAL)[0] if is_han(c) else "" for c in text]
     return tuple(x if x.isalpha() and x.isascii() else "" for x in out)
@@ -118,8 +150,16 @@ def document_tokens(title: str, terms: Iterable[str]) -> str:
     """
     tokens = text_tokens(title)
     for term in terms:
-        tokens.extend(KEY_MARK + t for t in text_tokens(term))
+        tokens.extend(_term_tokens(term))
     return " ".join(dict.fromkeys(tokens))
+
+
+@lru_cache(maxsize=100_000)
+def _term_tokens(term: str) -> tuple[str, ...]:
+    """The marked tokens of one key term. Cached: key terms are the frequent words of bodies
+    and repeat from document to document (measured: pinyin keys were the largest analysis
+    cost per document, ~0.7 ms, most of it the same few thousand terms cut again)."""
+    return tuple(KEY_MARK + t for t in text_tokens(term))
 
 
 def as_pinyin_query(q: str) -> tuple[str, ...] | None:

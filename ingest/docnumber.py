@@ -25,11 +25,17 @@ BRACKET_RE = re.compile(
     rf"(?P<prefix>[\u4e00-\u9fff]{{1,8}}){_OPEN}\s*(?P<year>{_D}{{4}})\s*{_CLOSE}\s*"
     rf"第?\s*(?P<no>{_D}{{1,5}})\s*号"
 )
+# the bracketed year BRACKET_RE needs: without it the prefix part is tried at every Han
+# character for nothing (most lines hold no 文号)
+_BRACKET_ANCHOR = re.compile(rf"{_OPEN}\s*{_D}{{4}}\s*{_CLOSE}")
 # 中华人民共和国国务院令第86号 / 公安部令第１２５号 / 主席令第三十一号
 ORDER_RE = re.compile(
     rf"(?P<issuer>(?:中华人民共和国)?[\u4e00-\u9fff、]{{0,30}}?)令\s*[（(]?\s*第\s*"
     rf"(?P<no>(?:{_D}|[{_CN}]){{1,8}})\s*号\s*[）)]?"
 )
+# ORDER_RE without its issuer: the issuer part is tried from every character before a 令, so
+# a text whose 令 is never followed by 第 (命令, 法令, 责令) skips the full regex
+_ORDER_ANCHOR = re.compile(r"令\s*[（(]?\s*第")
 # 華總一義字第11200045431號 (digits may contain line-wrap whitespace; letters occur: 091B000023)
 TAIWAN_RE = re.compile(
     r"(?P<word>(?:[\u4e00-\u9fff0-9]|[（(][0-9一二三四五六七八九十〇]{1,4}[）)]){1,30}?)字\s*第\s*(?P<no>[0-9A-Za-z０-９][0-9A-Za-z０-９\s]{0,24}?)"
@@ -55,7 +61,9 @@ def _trim_prefix(prefix: str) -> str:
 
 def bracket_numbers(text: str) -> list[str]:
     """All 〔year〕N号-style numbers in order, as written."""
-    out = []
+    out: list[str] = []
+    if not _BRACKET_ANCHOR.search(text):
+        return out
     for m in BRACKET_RE.finditer(text):
         prefix = _trim_prefix(m.group("prefix"))
         if prefix[-1] not in _WORD_END and len(prefix) > 4:
@@ -67,8 +75,9 @@ def bracket_numbers(text: str) -> list[str]:
 def order_numbers(text: str) -> list[tuple[str, str]]:
     """All 令号 in order as ``(number, issuer)``; issuer like 国务院 / 公安部 / 主席 or ""."""
     out: list[tuple[str, str]] = []
-    if "令" not in text:  # the regex retries at every character; most texts have no 令号
-        return out
+    if "令" not in text or not _ORDER_ANCHOR.search(text):
+        return out  # the regex retries at every character; most texts have no 令号 (measured:
+        # ~0.19 ms per document on the 20k slice, a third of metadata extraction, without this)
     for m in ORDER_RE.finditer(text):
         span = m.group("issuer")
         cut = 0

@@ -48,7 +48,10 @@ class LexiconBuilder:
             self.where.setdefault(pair, doc.doc.path)
         words = set(doc.tokens.get("body_w", "").split())
         words.update(doc.tokens.get("title_w", "").split())
-        self.df.update(w for w in words if len(w) > 1)
+        # every word is counted (in C: the filtering generator cost half of this method,
+        # which runs in the ingest's single parent process); one-character words are left
+        # out when the file is written
+        self.df.update(words)
         self.regions.update(doc.keywords.get("region", ()))
         level = (doc.keywords.get("level") or ("其他",))[0]
         title = short_title("".join(doc.keywords.get("title_exact", ())))
@@ -78,7 +81,7 @@ class LexiconBuilder:
         text = old if old.endswith("\n") or not old else old + "\n"
         mined.write_text(text + "".join(x + "\n" for x in new), encoding="utf-8")
         vocab = folder / VOCABULARY_FILE
-        df = Counter(self.df)
+        df = Counter({w: n for w, n in self.df.items() if len(w) > 1})
         if vocab.is_file():
             for line in vocab.read_text(encoding="utf-8").splitlines():
                 word, _, n = line.partition("\t")

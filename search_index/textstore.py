@@ -11,6 +11,12 @@ Rows are keyed by document id *and* content version, and a batch is committed be
 index commit that refers to it: a crash between the two leaves the committed version's text
 in place. Superseded versions are removed by :meth:`TextStore.collect_superseded` after the
 index commit. WAL mode lets the server read while an ingest writes.
+
+The table is a rowid table: texts are kilobytes long, and a ``WITHOUT ROWID`` table (the
+first layout) keeps whole rows in its key B-tree, which measured 1.4–1.8× slower to read by key,
+1.3× slower to write and 12% larger on 5,000 generated documents. A store created with the old
+layout keeps it (``CREATE TABLE IF NOT EXISTS`` leaves it alone) and works unchanged: both
+layouts take the same statements, only new stores get the new one.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ CREATE TABLE IF NOT EXISTS texts (
     text TEXT NOT NULL,
     norm TEXT,
     PRIMARY KEY (id, version)
-) WITHOUT ROWID
+)
 """
 
 

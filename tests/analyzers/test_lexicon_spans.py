@@ -1,0 +1,24 @@
+"""Synonym spans: the longest key first, with the longest key length cached per rule set."""
+
+from analyzers.lexicon import longest_spans
+
+
+def test_longest_match_first_left_to_right() -> None:
+    rules = {"人大": ("人民代表大会",), "市人大常委会": ("市人民代表大会常务委员会",)}
+    spans = longest_spans("上海市人大常委会和区人大", rules)
+    assert [(s, e, k) for s, e, k, _ in spans] == [(2, 8, "市人大常委会"), (10, 12, "人大")]
+
+
+def test_each_rule_set_has_its_own_longest_key() -> None:
+    short = {"社保": ("社会保险",)}
+    long = {"社保": ("社会保险",), "社保卡服务": ("社会保障卡服务",)}
+    assert [k for _, _, k, _ in longest_spans("社保卡服务", short)] == ["社保"]
+    assert [k for _, _, k, _ in longest_spans("社保卡服务", long)] == ["社保卡服务"]
+    assert [k for _, _, k, _ in longest_spans("社保卡服务", short)] == ["社保"]
+
+
+def test_a_rule_set_grown_in_place_is_seen() -> None:
+    rules = {"低保": ("最低生活保障",)}
+    assert [k for _, _, k, _ in longest_spans("城市低保标准", rules)] == ["低保"]
+    rules["城市低保标准"] = ("城市居民最低生活保障标准",)
+    assert [k for _, _, k, _ in longest_spans("城市低保标准", rules)] == ["城市低保标准"]
