@@ -12,7 +12,6 @@ can fan it out over processes (``workers=N``) without any change here.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 from collections import deque
@@ -264,10 +263,8 @@ def map_files(
     """``fn`` over ``items`` in order, in ``workers`` processes when more than one, with a
     progress bar on request: the one loop every ingest (folders, uploads, API) runs.
 
-    Work is handed out a few chunks ahead of the results (``Executor.map`` queues every item
-    at once: 125,000 pending tasks for a million files), and the objects alive when the
-    workers are forked are frozen out of the garbage collector, so a worker does not copy the
-    parent's pages by walking them (at a million files each worker held ~0.4 GB of them).
+    Work is handed out a few chunks ahead of the results: ``Executor.map`` queues every item
+    at once (125,000 pending tasks, each with its pickled files, for a million files).
     """
     bar = None
     if progress:
@@ -276,23 +273,19 @@ def map_files(
         bar = tqdm(total=len(items), unit="file", desc="ingest")
     try:
         if workers > 1 and len(items) > 1:
-            gc.freeze()
-            try:
-                with ProcessPoolExecutor(max_workers=workers) as pool:
-                    chunks = (items[i : i + CHUNK] for i in range(0, len(items), CHUNK))
-                    pending: deque[Future[list[R]]] = deque(
-                        pool.submit(_apply, fn, c) for c in islice(chunks, workers * AHEAD)
-                    )
-                    while pending:
-                        results = pending.popleft().result()
-                        for c in islice(chunks, 1):
-                            pending.append(pool.submit(_apply, fn, c))
-                        for result in results:
-                            if bar is not None:
-                                bar.update()
-                            yield result
-            finally:
-                gc.unfreeze()
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                chunks = (items[i : i + CHUNK] for i in range(0, len(items), CHUNK))
+                pending: deque[Future[list[R]]] = deque(
+                    pool.submit(_apply, fn, c) for c in islice(chunks, workers * AHEAD)
+                )
+                while pending:
+                    results = pending.popleft().result()
+                    for c in islice(chunks, 1):
+                        pending.append(pool.submit(_apply, fn, c))
+                    for result in results:
+                        if bar is not None:
+                            bar.update()
+                        yield result
         else:
             for item in items:
                 result = fn(item)
