@@ -9,9 +9,10 @@ query, and gensim is needed only here.
 
 Only public documents are read (``SearchIndex.catalog(ANONYMOUS)``), so a neighbour shown in
 "检索词的理解" never reveals a word of a non-public document. Training is seeded and single-
-threaded, so the same documents give the same file. Run by ``govsearch learn-words``
-after an ingest (a re-run replaces the file; staff may delete lines, which the next run
-writes again — switch the method off in ``citizen_words.METHODS`` to stop it).
+threaded, so the same documents read in the same order give the same file. Run by
+``govsearch learn-words`` after an ingest (a re-run replaces the file; staff may delete lines,
+which the next run writes again — switch the method off in ``citizen_words.METHODS`` to stop
+it).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ Every method is a switch in :data:`METHODS`, so its effect is measured on its ow
 * ``learned`` — word2vec neighbours learned from the index's own public documents by
   ``govsearch learn-words`` (:mod:`pipeline.learned`, ``lexicon/learned.tsv``), added at
   :data:`LEARNED_WEIGHT`: the nearest neighbour that shares a character and is mutual (户口 →
-  户籍, 举报 → 检举). Off by default: +0.002 on the tune half, noise (bench/README.md);
+  户籍, 举报 → 检举). Off by default: +0.004 tune, −0.002 held-out (bench/README.md);
 * ``prf`` — pseudo-relevance feedback (:mod:`search_index.feedback`): the words the first
   pass's best documents share, added at a low weight (run by :class:`~search_index.index.
   SearchIndex`, so both backends get the same second plan).
