@@ -1,4 +1,4 @@
-"""The ``govsearch`` command line: ingest, search, serve, stats, keys, reindex."""
+"""The ``govsearch`` command line: ingest, search, serve, stats, keys, reindex, learn-words."""
 
 from __future__ import annotations
 
@@ -185,6 +185,24 @@ def stats(ctx: click.Context) -> None:
         click.echo(json.dumps(index.stats(STAFF), ensure_ascii=False, indent=1))
     except GovSearchError as exc:
         _fail(exc)
+
+
+@main.command("learn-words")
+@click.pass_context
+def learn_words(ctx: click.Context) -> None:
+    """Learn word associations (word vectors) from the public documents of the index into
+    <data-dir>/lexicon/learned.tsv, for the citizens'-words method ``learned``."""
+    from pipeline.learned import learn
+    from search_index.backends import open_index
+
+    settings = _settings(ctx)
+    try:
+        index = open_index(settings, create=False)
+        path, words, took = learn(index, settings.data_dir)
+    except GovSearchError as exc:
+        _fail(exc)
+        return
+    click.echo(f"{words} words with learned neighbours in {took:.0f} s: {path}")
 
 
 @main.command()

@@ -24,6 +24,10 @@ Every method is a switch in :data:`METHODS`, so its effect is measured on its ow
   ones, turned round when the query asks for the old rule (废止, 失效, 历史 …). A scored term
   cannot carry it: 98.7% of the documents are in force, so its IDF is ~0.06. Off by default:
   it changes nothing on the tune half of the blind sets (no judged document is repealed);
+* ``learned`` — word2vec neighbours learned from the index's own public documents by
+  ``govsearch learn-words`` (:mod:`pipeline.learned`, ``lexicon/learned.tsv``), added at
+  :data:`LEARNED_WEIGHT`: the nearest neighbour that shares a character and is mutual (户口 →
+  户籍, 举报 → 检举). Off by default: +0.004 tune, −0.002 held-out (bench/README.md);
 * ``prf`` — pseudo-relevance feedback (:mod:`search_index.feedback`): the words the first
   pass's best documents share, added at a low weight (run by :class:`~search_index.index.
   SearchIndex`, so both backends get the same second plan).
@@ -59,6 +63,7 @@ class Methods:
     titles: bool = True
     region: bool = True
     questions: bool = True
+    learned: bool = False
 
 
 METHODS = Methods()
@@ -88,12 +93,22 @@ THESAURUS_MIN_DF = 5
 THESAURUS_SHARED = True  # a character in common (房子 → 房屋; not 护照 → 营业执照)
 THESAURUS_MAX_GROUP = 16  # larger cnsyn groups are topics, not synonyms
 MAX_EXPANSIONS = 3
+# learned: word2vec neighbours from the indexed documents (lexicon/learned.tsv, pipeline.learned)
+# k, threshold, weight and gates chosen by a grid on the tune half (bench/README.md)
+LEARNED_K = 1  # neighbours taken per word
+LEARNED_MIN_SIM = 0.7  # cosine
+LEARNED_WEIGHT = 0.3  # of the typed word's weight
+LEARNED_MAX_DF = 10**9  # a typed word in more documents is left alone (50: +0.001, not +0.004)
+LEARNED_RATIO = 2.0  # ... unless the neighbour is used this many times more often
+LEARNED_SHARED = True  # a character in common (养老金 → 基本养老金; not 出租人 → 买受人)
+LEARNED_MUTUAL = True  # the typed word is also among the neighbour's nearest
 
 LEXICON_DIR = "lexicon"
 MINED_FILE = "mined.txt"
 VOCABULARY_FILE = "vocabulary.tsv"
 REGIONS_FILE = "regions.tsv"
 TITLES_FILE = "titles.tsv"
+LEARNED_FILE = "learned.tsv"
 TITLE_LEVELS = frozenset({"法律", "行政法规", "司法解释", "部门规章"})
 REGION_BOOST = 1.0
 
@@ -104,7 +119,7 @@ def load_lexicon(data_dir: Path | None) -> None:
     """Read the mined rules and the vocabulary from ``<data_dir>/lexicon`` (None: none)."""
     global _lexicon_dir
     _lexicon_dir = Path(data_dir) / LEXICON_DIR if data_dir is not None else None
-    for f in (mined, vocabulary, regions_known, titles, expansions):
+    for f in (mined, vocabulary, regions_known, titles, learned, expansions):
         f.cache_clear()
     if _lexicon_dir is not None and (_lexicon_dir / VOCABULARY_FILE).is_file():
         # the synonym groups take ~1-2 s to read: not on the first user's query
@@ -174,6 +189,42 @@ def _counts(name: str) -> dict[tuple[str, ...], int]:
         if n.isdigit():
             out[tuple(key)] = int(n)
     return out
+
+
+@functools.cache
+def learned() -> dict[str, tuple[tuple[str, float], ...]]:
+    """word → (neighbour, cosine), nearest first, from ``lexicon/learned.tsv``."""
+    path = _lexicon_dir / LEARNED_FILE if _lexicon_dir else None
+    if path is None or not path.is_file():
+        return {}
+    out: dict[str, list[tuple[str, float]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and not line.startswith("#"):
+            try:
+                out.setdefault(parts[0], []).append((parts[1], float(parts[2])))
+            except ValueError:
+                continue
+    return {w: tuple(ns) for w, ns in out.items()}
+
+
+def learned_neighbours(word: str) -> tuple[str, ...]:
+    """The word's learned neighbours used as expansions: the top :data:`LEARNED_K` above
+    :data:`LEARNED_MIN_SIM`, for a word few documents use (or a neighbour used far more often),
+    never a word containing the typed one or contained in it (those match already)."""
+    df = vocabulary().get(word, 0)
+    table = learned()
+    out = []
+    for n, sim in table.get(word, ())[:LEARNED_K]:
+        if sim < LEARNED_MIN_SIM or n in word or word in n:
+            continue
+        if LEARNED_SHARED and not set(n) & set(word):
+            continue
+        if LEARNED_MUTUAL and word not in (m for m, _ in table.get(n, ())):
+            continue
+        if df <= LEARNED_MAX_DF or vocabulary().get(n, 0) >= LEARNED_RATIO * df:
+            out.append(n)
+    return tuple(out)
 
 
 @functools.cache
@@ -351,4 +402,7 @@ def expansions(word: str) -> tuple[tuple[str, str], ...]:
         ]  # fmt: skip
         for c in sorted(cands, key=lambda c: -vocab.get(c, 0))[:2]:
             out.setdefault(c, "thesaurus")
+    if m.learned:
+        for n in learned_neighbours(word):
+            out.setdefault(n, "learned")
     return tuple(list(out.items())[:MAX_EXPANSIONS])

@@ -131,7 +131,7 @@ def expansion_node(text: str) -> Node | None:
 
 
 # -- citizens' words (issue 12; search_index.citizen_words) -----------------------------------
-def other_wording_node(text: str) -> Node:
+def other_wording_node(text: str, weight: float | None = None) -> Node:
     """Another wording of a typed word (mined, thesaurus, cross-strait): as a word or substring,
     at :data:`~search_index.citizen_words.EXPANSION_WEIGHT` of the typed word's weight, so a
     document with the literal word stays ahead."""
@@ -142,7 +142,8 @@ def other_wording_node(text: str) -> Node:
         _substring("title_bi", text, 0.8),
     ]
     kept = tuple(n for n in clauses if n is not None)
-    return Bool(should=kept, min_should=1, boost=citizen_words.EXPANSION_WEIGHT)
+    boost = citizen_words.EXPANSION_WEIGHT if weight is None else weight
+    return Bool(should=kept, min_should=1, boost=boost)
 
 
 def citizen_word_node(word: str) -> tuple[Node | None, tuple[tuple[str, str], ...]]:
@@ -156,7 +157,8 @@ def citizen_word_node(word: str) -> tuple[Node | None, tuple[tuple[str, str], ..
     others = citizen_words.expansions(word)
     if not others:
         return node, ()
-    return _any(node, *(other_wording_node(o) for o, _ in others)), others
+    weights = {"learned": citizen_words.LEARNED_WEIGHT}
+    return _any(node, *(other_wording_node(o, weights.get(s)) for o, s in others)), others
 
 
 def _abbreviation_spans(norm: str) -> list[tuple[int, int, str, object]]:

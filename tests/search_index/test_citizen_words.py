@@ -228,3 +228,68 @@ def test_feedback_reorders_only_and_hidden_documents_lend_no_words(small_index, 
         assert any(c in plan_for[STAFF] for c in ("甲乙", "机密", "字串", "测试"))
     finally:
         citizen_words.use(before_methods)
+
+
+# -- learned: word vectors trained on the index's own documents ------------------------------
+REPORTING = [  # 举报 in the first; 检举, never 举报, in the others
+    "docs/lawrefbook/difang_shandong/lrb_00694.txt",
+    "docs/lawrefbook/difang_shandong/lrb_00732.txt",
+    "docs/lawrefbook/difang_shandong/lrb_00514.txt",
+    "docs/lawrefbook/difang_shandong/lrb_00833.txt",
+]
+
+
+@pytest.fixture
+def reporting_env(tmp_path: Path):
+    require_corpus()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for p in REPORTING:
+        shutil.copy(CORPUS / p, folder / Path(p).name)
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data / "index"))
+    assert not run_ingest(index, [folder], workers=1, lexicon_dir=data).failed
+    yield index, data
+    citizen_words.load_lexicon(None)
+    index.close()
+
+
+def test_learn_words_writes_neighbours_from_the_indexed_words(reporting_env):
+    from analyzers.normalize import normalize
+    from pipeline.learned import MIN_SIMILARITY, learn
+
+    index, data = reporting_env
+    path, words, _ = learn(index, data)
+    assert path == data / "lexicon" / "learned.tsv" and words > 100
+    texts = "".join(normalize((CORPUS / p).read_text(encoding="utf-8")) for p in REPORTING)
+    rows = [ln.split("\t") for ln in path.read_text(encoding="utf-8").splitlines()[1:]]
+    assert len(rows) >= words
+    for word, neighbour, sim in rows:
+        assert word in texts and neighbour in texts and word != neighbour
+        assert MIN_SIMILARITY <= float(sim) <= 1.0
+    citizen_words.load_lexicon(data)
+    assert len(citizen_words.learned()) == words
+
+
+def test_learned_neighbour_finds_the_official_word_and_literal_ranks_first(reporting_env):
+    index, data = reporting_env
+    # Four documents are too few for word vectors (every cosine is ~0.99): the pair is the one
+    # `govsearch learn-words` learns from the whole corpus (举报 → 检举, cosine 0.80, mutual).
+    learned = data / "lexicon" / "learned.tsv"
+    learned.write_text("举报\t检举\t0.799\n检举\t举报\t0.799\n", "utf-8")
+    citizen_words.load_lexicon(data)
+    before = _switched(learned=False, thesaurus=False)  # cnsyn: 举报 ~ 报告, another story
+    only = citizen_words.METHODS
+    try:
+        assert _paths(index, "举报") == [Path(REPORTING[0]).name]
+        citizen_words.use(replace(only, learned=True))
+        found = _paths(index, "举报")
+        assert found[0] == Path(REPORTING[0]).name  # the literal word stays first
+        assert {Path(p).name for p in REPORTING[1:]} <= set(found)
+        _, understood = plan(Query(q="举报"))
+        assert ("举报", "检举", "learned") in understood.expansions
+        learned.write_text("举报\t检举\t0.550\n检举\t举报\t0.550\n", "utf-8")
+        citizen_words.load_lexicon(data)  # below the threshold: not used
+        assert citizen_words.expansions("举报") == ()
+    finally:
+        citizen_words.use(before)
