@@ -264,7 +264,7 @@ def map_files(
     progress bar on request: the one loop every ingest (folders, uploads, API) runs.
 
     Work is handed out a few chunks ahead of the results: ``Executor.map`` queues every item
-    at once (125,000 pending tasks, each with its pickled files, for a million files).
+    at once (125,000 pending work items for a million files).
     """
     bar = None
     if progress:

@@ -29,17 +29,23 @@ LONG_ONLY = [  # say 爱国卫生运动委员会, never 爱卫会
 ]
 
 
-@pytest.fixture
-def lexicon_env(tmp_path: Path):
+def _ingested(tmp_path: Path, paths: list[str]) -> tuple[SearchIndex, Path, Path]:
+    """Corpus files copied into one folder and ingested with their lexicon: (index, data
+    folder, documents folder)."""
     require_corpus()
     folder = tmp_path / "docs"
-    for p in [DEFINES, *LONG_ONLY]:
-        (folder / Path(p).name).parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir()
+    for p in paths:
         shutil.copy(CORPUS / p, folder / Path(p).name)
     data = tmp_path / "data"
     index = SearchIndex(EmbeddedIndex(data / "index"))
-    report = run_ingest(index, [folder], workers=1, lexicon_dir=data)
-    assert not report.failed
+    assert not run_ingest(index, [folder], workers=1, lexicon_dir=data).failed
+    return index, data, folder
+
+
+@pytest.fixture
+def lexicon_env(tmp_path: Path):
+    index, data, folder = _ingested(tmp_path, [DEFINES, *LONG_ONLY])
     citizen_words.load_lexicon(data)
     yield index, data, folder
     citizen_words.load_lexicon(None)
@@ -241,14 +247,7 @@ REPORTING = [  # 举报 in the first; 检举, never 举报, in the others
 
 @pytest.fixture
 def reporting_env(tmp_path: Path):
-    require_corpus()
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for p in REPORTING:
-        shutil.copy(CORPUS / p, folder / Path(p).name)
-    data = tmp_path / "data"
-    index = SearchIndex(EmbeddedIndex(data / "index"))
-    assert not run_ingest(index, [folder], workers=1, lexicon_dir=data).failed
+    index, data, _ = _ingested(tmp_path, REPORTING)
     yield index, data
     citizen_words.load_lexicon(None)
     index.close()
