@@ -28,6 +28,13 @@ Every method is a switch in :data:`METHODS`, so its effect is measured on its ow
   ``govsearch learn-words`` (:mod:`pipeline.learned`, ``lexicon/learned.tsv``), added at
   :data:`LEARNED_WEIGHT`: the nearest neighbour that shares a character and is mutual (户口 →
   户籍, 举报 → 检举). Off by default: +0.004 tune, −0.002 held-out (bench/README.md);
+* ``general`` — general-language word vectors from the ``simplechinese`` wheel (MIT; 435,729
+  words × 64 dimensions inside the package, installed with ``--no-deps``: its metadata names
+  the withdrawn ``sklearn``): they know the words citizens type and the index never holds (房东,
+  辞退, 驾照), which the index's own vectors cannot. A typed word gets its nearest corpus word
+  above :data:`GENERAL_MIN_SIM` that the corpus uses far more often, at
+  :data:`GENERAL_WEIGHT` (辞退 → 解雇, 驾照 → 驾驶证). Chosen on the tune half: +0.004 tune,
+  +0.010 held-out (bench/README.md). Without the package the method adds nothing;
 * ``prf`` — pseudo-relevance feedback (:mod:`search_index.feedback`): the words the first
   pass's best documents share, added at a low weight (run by :class:`~search_index.index.
   SearchIndex`, so both backends get the same second plan).
@@ -64,6 +71,7 @@ class Methods:
     region: bool = True
     questions: bool = True
     learned: bool = False
+    general: bool = True
 
 
 METHODS = Methods()
@@ -103,6 +111,14 @@ LEARNED_RATIO = 2.0  # ... unless the neighbour is used this many times more oft
 LEARNED_SHARED = True  # a character in common (养老金 → 基本养老金; not 出租人 → 买受人)
 LEARNED_MUTUAL = True  # the typed word is also among the neighbour's nearest
 
+# general: word vectors of general Chinese (simplechinese); k, threshold, ratio and weight chosen
+# by the grid of bench/citizen/general_vectors.py on the tune half
+GENERAL_K = 1
+GENERAL_MIN_SIM = 0.80  # cosine
+GENERAL_RATIO = 1.5  # the neighbour is used this many times more often than the typed word
+GENERAL_WEIGHT = 0.5  # of the typed word's weight
+GENERAL_MIN_DF = 3  # corpus words used in fewer documents are never a neighbour
+
 LEXICON_DIR = "lexicon"
 MINED_FILE = "mined.txt"
 VOCABULARY_FILE = "vocabulary.tsv"
@@ -119,7 +135,7 @@ def load_lexicon(data_dir: Path | None) -> None:
     """Read the mined rules and the vocabulary from ``<data_dir>/lexicon`` (None: none)."""
     global _lexicon_dir
     _lexicon_dir = Path(data_dir) / LEXICON_DIR if data_dir is not None else None
-    for f in (mined, vocabulary, regions_known, titles, learned, expansions):
+    for f in (mined, vocabulary, regions_known, titles, learned, general_vectors, expansions):
         f.cache_clear()
     if _lexicon_dir is not None and (_lexicon_dir / VOCABULARY_FILE).is_file():
         # the synonym groups take ~1-2 s to read: not on the first user's query
@@ -336,6 +352,105 @@ def thesaurus() -> dict[str, tuple[str, ...]]:
     return groups
 
 
+class GeneralVectors:
+    """The ``simplechinese`` vectors, looked up by word, and the corpus words they may point to.
+
+    Read from the package's data files, never imported (its ``__init__`` loads pandas and
+    scikit-learn and builds a KD-tree). Kept small (measured: +107 MB RSS when first written
+    with a dict of the words and the vectors mapped): a word is found by a 64-bit hash in a
+    sorted array (3.5 MB) and its row read from the file when asked; only the corpus words'
+    rows are held, normalised; the 435,729 unpickled words are dropped after the start, none
+    of them kept alive (the targets are the vocabulary's own strings), so their memory is freed.
+    """
+
+    def __init__(self, data: Path, vocab: dict[str, int]) -> None:
+        import pickle
+
+        import numpy as np
+
+        with (data / "all_words.pickle").open("rb") as f:
+            words: list[str] = pickle.load(f)  # noqa: S301 - the installed package's own data
+        keys = np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+        self._order = np.argsort(keys)
+        self._keys = keys[self._order]
+        own = {w: w for w, n in vocab.items() if n >= GENERAL_MIN_DF and len(w) > 1}
+        rows = {own[w]: i for i, w in enumerate(words) if w in own}
+        del words, own
+        self._path = data / "all_weights_64.npy"
+        vectors = np.load(self._path, mmap_mode="r")
+        self._offset, self._dtype, self._dims = vectors.offset, vectors.dtype, vectors.shape[1]
+        self.targets = list(rows)
+        matrix = np.asarray(vectors[sorted(rows.values())], dtype=np.float32)
+        order = np.argsort(np.argsort(list(rows.values())))  # rows back in targets' order
+        matrix = matrix[order]
+        del vectors
+        self._matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
+
+    def _vector(self, word: str):  # noqa: ANN202 - numpy array
+        import numpy as np
+
+        key = np.uint64(_word_hash(word))
+        at = int(np.searchsorted(self._keys, key))
+        if at >= len(self._keys) or self._keys[at] != key:
+            return None
+        size = self._dtype.itemsize * self._dims
+        with self._path.open("rb") as f:
+            f.seek(self._offset + int(self._order[at]) * size)
+            v = np.frombuffer(f.read(size), dtype=self._dtype).astype(np.float32)
+        norm = float(np.linalg.norm(v))
+        return v / norm if norm else None
+
+    def nearest(self, word: str, n: int) -> list[tuple[str, float]]:
+        """Up to ``n`` corpus words nearest ``word`` (cosine), nearest first."""
+        import numpy as np
+
+        v = self._vector(word)
+        if v is None or not self.targets:
+            return []
+        scores = self._matrix @ v
+        top = np.argpartition(-scores, min(n, len(scores) - 1))[:n]
+        return sorted(((self.targets[i], float(scores[i])) for i in top), key=lambda x: -x[1])
+
+
+def _word_hash(word: str) -> int:
+    import hashlib
+
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+@functools.cache
+def general_vectors() -> GeneralVectors | None:
+    """The general vectors over this corpus's vocabulary (None without the package or a
+    vocabulary)."""
+    spec = importlib.util.find_spec("simplechinese")  # located, not imported
+    vocab = vocabulary()
+    if spec is None or not spec.submodule_search_locations or not vocab:
+        return None
+    data = Path(list(spec.submodule_search_locations)[0]) / "data"
+    if not (data / "all_words.pickle").is_file() or not (data / "all_weights_64.npy").is_file():
+        return None
+    return GeneralVectors(data, vocab)
+
+
+def general_neighbours(word: str) -> tuple[str, ...]:
+    """The typed word's nearest corpus words in general Chinese, used as other wordings: above
+    :data:`GENERAL_MIN_SIM`, used :data:`GENERAL_RATIO` times more often than the typed word,
+    never a word containing it or contained in it (those match already)."""
+    table = general_vectors()
+    if table is None:
+        return ()
+    vocab = vocabulary()
+    df = max(vocab.get(word, 0), 1)
+    out: list[str] = []
+    for n, sim in table.nearest(word, GENERAL_K + 20):
+        if sim < GENERAL_MIN_SIM or len(out) >= GENERAL_K:
+            break
+        if n in word or word in n or vocab.get(n, 0) < GENERAL_RATIO * df:
+            continue
+        out.append(n)
+    return tuple(out)
+
+
 @functools.cache
 def _opencc(config: str):  # noqa: ANN202 - opencc has no stubs
     import opencc
@@ -405,4 +520,8 @@ def expansions(word: str) -> tuple[tuple[str, str], ...]:
     if m.learned:
         for n in learned_neighbours(word):
             out.setdefault(n, "learned")
-    return tuple(list(out.items())[:MAX_EXPANSIONS])
+    kept = list(out.items())[:MAX_EXPANSIONS]
+    if m.general:  # beyond the cap, as measured: the other sources fill it for common words
+        have = {o for o, _ in kept}
+        kept += [(n, "general") for n in general_neighbours(word) if n not in have]
+    return tuple(kept)

@@ -157,7 +157,7 @@ def citizen_word_node(word: str) -> tuple[Node | None, tuple[tuple[str, str], ..
     others = citizen_words.expansions(word)
     if not others:
         return node, ()
-    weights = {"learned": citizen_words.LEARNED_WEIGHT}
+    weights = {"learned": citizen_words.LEARNED_WEIGHT, "general": citizen_words.GENERAL_WEIGHT}
     return _any(node, *(other_wording_node(o, weights.get(s)) for o, s in others)), others
 
 

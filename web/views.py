@@ -153,7 +153,8 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
         items.append(("同义扩展", f"{abbr} → {'、'.join(targets)}"))
     sources = {
         "mined": "文件自述简称", "title": "法规简称", "thesaurus": "同义词",
-        "cross_strait": "两岸用语", "region": "该地区的文件",
+        "cross_strait": "两岸用语", "region": "该地区的文件", "general": "近义词",
+        "learned": "文件中的近义词",
     }  # fmt: skip
     for word, other, source in u.expansions:
         items.append((f"也查{sources.get(source, source)}", f"{word} → {other}"))
