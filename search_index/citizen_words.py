@@ -135,11 +135,19 @@ def load_lexicon(data_dir: Path | None) -> None:
     """Read the mined rules and the vocabulary from ``<data_dir>/lexicon`` (None: none)."""
     global _lexicon_dir
     _lexicon_dir = Path(data_dir) / LEXICON_DIR if data_dir is not None else None
-    for f in (mined, vocabulary, regions_known, titles, learned, general_vectors, expansions):
+    for f in (mined, vocabulary, regions_known, titles, learned, expansions):
         f.cache_clear()
+    with _general_lock:
+        _general.clear()
     if _lexicon_dir is not None and (_lexicon_dir / VOCABULARY_FILE).is_file():
-        # the synonym groups take ~1-2 s to read: not on the first user's query
-        threading.Thread(target=thesaurus, name="thesaurus", daemon=True).start()
+        # the synonym groups and the general vectors take ~1-2 s each to read: not on the
+        # first user's query (one that comes sooner waits for the load under way)
+        threading.Thread(target=_warm, name="citizen-words", daemon=True).start()
+
+
+def _warm() -> None:
+    thesaurus()
+    general_vectors()
 
 
 def use(methods: Methods) -> None:
@@ -418,10 +426,22 @@ def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-@functools.cache
+_general_lock = threading.Lock()
+_general: dict[Path | None, GeneralVectors | None] = {}  # the lexicon folder's table
+
+
 def general_vectors() -> GeneralVectors | None:
     """The general vectors over this corpus's vocabulary (None without the package or a
-    vocabulary)."""
+    vocabulary). Built once per lexicon folder; a caller arriving during the build (the first
+    query while :func:`load_lexicon`'s background load runs) waits for it instead of building
+    it again."""
+    with _general_lock:
+        if _lexicon_dir not in _general:
+            _general[_lexicon_dir] = _load_general()
+        return _general[_lexicon_dir]
+
+
+def _load_general() -> GeneralVectors | None:
     spec = importlib.util.find_spec("simplechinese")  # located, not imported
     vocab = vocabulary()
     if spec is None or not spec.submodule_search_locations or not vocab:
