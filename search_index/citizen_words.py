@@ -33,8 +33,9 @@ Every method is a switch in :data:`METHODS`, so its effect is measured on its ow
   the withdrawn ``sklearn``): they know the words citizens type and the index never holds (房东,
   辞退, 驾照), which the index's own vectors cannot. A typed word gets its nearest corpus word
   above :data:`GENERAL_MIN_SIM` that the corpus uses far more often, at
-  :data:`GENERAL_WEIGHT` (辞退 → 解雇, 驾照 → 驾驶证). Chosen on the tune half: +0.004 tune,
-  +0.010 held-out (bench/README.md). Without the package the method adds nothing;
+  :data:`GENERAL_WEIGHT` (in the whole corpus: 辞退 → 开除, 驾照 → 驾驶执照). Chosen on the
+  tune half: +0.005 tune, +0.010 held-out (bench/README.md). Without the package the method
+  adds nothing;
 * ``prf`` — pseudo-relevance feedback (:mod:`search_index.feedback`): the words the first
   pass's best documents share, added at a low weight (run by :class:`~search_index.index.
   SearchIndex`, so both backends get the same second plan).
