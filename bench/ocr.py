@@ -16,6 +16,10 @@ script (Tesseract: one model per script) guesses on the first page and keeps its
 
     nice python bench/ocr.py [--pages 2] [--runs 1] [--engines rapidocr,tesseract]
 
+``rapidocr@960`` is RapidOCR with the settings it had before the speed work: a fixed 960 px
+detector and lines recognised at full width, so that the two can be compared in one run
+(runs alternate between the engines; the ratio is taken page by page).
+
 This machine is shared and noisy: CPU seconds per page are the steadier speed figure
 (pages/s/core = 1 / CPU s); medians are over every page of every run.
 """
@@ -39,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.ocr_pages import (  # noqa: E402
     Page,
+    alnum_accuracy,
     body_page,
     char_accuracy,
     degrade,
@@ -137,7 +142,10 @@ def worker(engine_name: str, folder: Path) -> None:
 
     from ingest.ocr import engines
 
-    engine = engines.create(engine_name)
+    base, _, side = engine_name.partition("@")
+    engine = engines.create(base)
+    if side:  # the earlier fixed-size settings (see the module docstring)
+        engine.det_text_px, engine.det_side, engine.rec_squeeze = None, int(side), 1.0
     items = json.loads((folder / "pages.json").read_text(encoding="utf-8"))
     known: dict[tuple[str, str], str] = {}
     for item in items:
@@ -153,6 +161,7 @@ def worker(engine_name: str, folder: Path) -> None:
         known[key] = got.script
         print(json.dumps({"set": item["set"], "acc": char_accuracy(item["truth"], got.text),
                           "phrase": phrase_hits(item["truth"], got.text),
+                          "alnum": alnum_accuracy(item["truth"], got.text),
                           "cpu": cpu, "wall": wall, "conf": got.confidence,
                           "dpi": item.get("dpi")}, ensure_ascii=False), flush=True)
     rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -195,17 +204,15 @@ def main() -> None:
             items.append({"file": file, "set": set_name, "script": script,
                           "truth": page.truth, "dpi": dpi})
         (folder / "pages.json").write_text(json.dumps(items, ensure_ascii=False), "utf-8")
-        results: dict[str, tuple[list[dict], list[dict]]] = {}
-        for name in names:
-            pages: list[dict] = []
-            finals: list[dict] = []
-            for _ in range(args.runs):
+        results: dict[str, tuple[list[dict], list[dict]]] = {n: ([], []) for n in names}
+        for run in range(args.runs):  # engines alternate, so a busy spell hits them alike
+            for name in names:
                 p, f = run_engine(name, folder)
-                pages.extend(p)
-                finals.append(f)
-                print(f"{name}: run done ({len(p)} pages)", file=sys.stderr)
-            results[name] = (pages, finals)
+                results[name][0].extend(p)
+                results[name][1].append(f)
+                print(f"{name}: run {run + 1} done ({len(p)} pages)", file=sys.stderr)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
     print_table(results)
 
@@ -231,6 +238,17 @@ def print_table(results: dict[str, tuple[list[dict], list[dict]]]) -> None:
             phrases.append(f"{statistics.mean(p['phrase'] for p in mine):.0%}" if mine else "–")
         print(f"| {s} | {count} | " + " | ".join(cells) + " | " + " | ".join(phrases) + " |")
     print()
+    print("| digits and Latin letters (文号, dates) | " + " | ".join(names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for s in sets:
+        cells = []
+        for n in names:
+            mine = [p for p in results[n][0] if p["set"] == s]
+            vals = [p["alnum"] for p in mine if p.get("alnum") is not None]
+            cells.append(f"{statistics.mean(vals):.3f} ({len(vals)})" if vals else "–")
+        if any(c != "–" for c in cells):
+            print(f"| {s} | " + " | ".join(cells) + " |")
+    print()
     print("| engine | version | CPU s/page 300 dpi | CPU s/page 200 dpi | pages/s/core 200 dpi "
           "| wall s/page 200 dpi | peak RSS MB |")
     print("|---|---|---:|---:|---:|---:|---:|")
@@ -243,6 +261,13 @@ def print_table(results: dict[str, tuple[list[dict], list[dict]]]) -> None:
         rss = max(f["rss_mb"] for f in finals)
         print(f"| {n} | {finals[0]['version']} | {c300:.2f} | {c200:.2f} | {1 / c200:.2f} "
               f"| {w200:.2f} | {rss:.0f} |")
+    if len(names) > 1:  # page by page, same run: the steady comparison on a shared machine
+        first = results[names[0]][0]
+        for n in names[1:]:
+            ratios = [b["cpu"] / a["cpu"] for a, b in zip(first, results[n][0], strict=True)
+                      if a["cpu"] > 0]
+            print(f"\nCPU per page, {n} / {names[0]}, page by page: median "
+                  f"{statistics.median(ratios):.2f}× (range {min(ratios):.2f}–{max(ratios):.2f})")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import random
+import unicodedata
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -163,6 +164,18 @@ def edit_distance(a: str, b: str) -> int:
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
     return prev[-1]
+
+
+def alnum(text: str) -> str:
+    """Only the digits and Latin letters (full-width folded): 文号, dates, phone numbers."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in folded if c.isascii() and c.isalnum())
+
+
+def alnum_accuracy(truth: str, got: str) -> float | None:
+    """1 − CER on digits and Latin letters, or None for a page that has none."""
+    t, g = alnum(truth), alnum(got)
+    return max(0.0, 1.0 - edit_distance(t, g) / len(t)) if t else None
 
 
 def char_accuracy(truth: str, got: str) -> float:

@@ -10,7 +10,9 @@ types them, and the page counts as found when it is in the top 3. A phrase is 6 
 printed one after another on the page (inside one run of Han characters: 月日山东省第, what is
 left of "5月1日山东省第" once its digits are dropped, is not something anyone reads or types).
 
-    nice python3 bench/ocr_search.py [--pages 24] [--background 1500]
+    nice python3 bench/ocr_search.py [--pages 24] [--background 1500] [--keep DIR]
+
+``--keep DIR`` keeps the folder (pages, background, index) for a look at what outranks a page.
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=24)
     ap.add_argument("--background", type=int, default=1500)
     ap.add_argument("--seed", type=int, default=14)
+    ap.add_argument("--keep", type=Path, help="build here and keep it (must not exist)")
     args = ap.parse_args()
 
     from model.viewer import STAFF
@@ -108,6 +111,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        if args.keep:
+            args.keep.mkdir(parents=True)
+            root = args.keep
         truth = build(root, args.pages, args.background, args.seed)
         data = root / "data"
         seconds = ingest(data, root / "background")

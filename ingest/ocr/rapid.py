@@ -113,14 +113,66 @@ def _text(found: list[tuple[Any, str, float]]) -> PageText:
     return PageText(text="\n".join(reading_order(boxes)), confidence=float(conf))
 
 
-# Detection on the page scaled to at most 960 px on its long side (RapidOCR's default scales a
-# 200 dpi A4 page to 2,000 px), lines recognised 3 at a time: about half the CPU time and a
-# peak of ~0.7 GB instead of ~1 GB per page (bench/README.md "OCR"). At that size the detector
-# joins the lines of two columns across the gutter, so a page with a gutter is cut there first
+# Two settings make a page about 2× cheaper than RapidOCR's defaults with the same accuracy
+# (bench/README.md "OCR"): the detector sees the page scaled so that a line of text is
+# ``DET_TEXT_PX`` high (:func:`detector_side`), and the recogniser reads each line narrowed to
+# ``REC_SQUEEZE`` of its width. Recognition was 87% of a page's time and its cost grows with
+# the line's width; a Han character stays legible at 0.6 of its width, and 0.6 still gives
+# the recogniser's 8-pixel output steps two per half-width digit (at 0.5, digits of 文号 and
+# dates ran together). The detector, scaled to the text rather than to a fixed page size,
+# is as fast as it can be on a body page and still sees small print (a footnote, a table, a
+# 110 dpi scan) at a size it detects. At small sizes the detector joins the lines of two
+# columns across the gutter, so a page with a gutter is cut there first
 # (:func:`column_gutter`) and each column is recognised on its own.
-SPEED_PARAMS = {"Det.limit_side_len": 960, "Det.limit_type": "max", "Rec.rec_batch_num": 3}
+SPEED_PARAMS = {"Det.limit_type": "max", "Rec.rec_batch_num": 3}
+DET_TEXT_PX = 10.0  # line height the detector sees
+DET_SIDE = (512, 2000)  # the detector's long side, clamped to this range
+DET_SIDE_UNKNOWN = 960  # when no line height can be measured (a photo, a blank page)
+REC_SQUEEZE = 0.6  # line width given to the recogniser, as a share of its own
 INK = 128  # grey level below which a pixel is ink
 GUTTER_MM = 5.0  # the narrowest blank strip taken for a gutter (bulletins use 7-12 mm)
+
+
+def text_height(grey: np.ndarray, strips: int = 4) -> float | None:
+    """Median height in pixels of the page's lines of text, or None when it has none.
+
+    Lines are the runs of rows holding ink, counted in ``strips`` vertical strips so that a
+    skewed page (±2°) or two columns out of step do not run neighbouring lines together.
+    """
+    ink = grey < INK
+    cols = np.flatnonzero(ink.sum(axis=0) > 2)
+    if len(cols) < 10:
+        return None
+    edges = np.linspace(cols[0], cols[-1] + 1, strips + 1).astype(int)
+    heights: list[int] = []
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        rows = ink[:, a:b].sum(axis=1) > max(1, (b - a) // 200)
+        step = np.diff(np.concatenate(([0], rows.astype(np.int8), [0])))
+        runs = np.flatnonzero(step == -1) - np.flatnonzero(step == 1)
+        heights.extend(runs[runs >= 3].tolist())
+    return float(np.median(heights)) if len(heights) >= 3 else None
+
+
+def detector_side(grey: np.ndarray) -> int:
+    """The detector's long side for this page: lines ``DET_TEXT_PX`` high, within ``DET_SIDE``."""
+    height = text_height(grey)
+    if height is None:
+        return DET_SIDE_UNKNOWN
+    side = round(max(grey.shape) * DET_TEXT_PX / height)
+    return min(DET_SIDE[1], max(DET_SIDE[0], side))
+
+
+def squeeze(lines: list[np.ndarray], share: float) -> list[np.ndarray]:
+    """Each line image narrowed to ``share`` of its width (height kept)."""
+    if share >= 1.0:
+        return lines
+    import cv2  # rapidocr's own dependency (opencv-python)
+
+    return [
+        cv2.resize(line, (max(1, round(line.shape[1] * share)), line.shape[0]),
+                   interpolation=cv2.INTER_AREA) if line.shape[1] > 1 else line
+        for line in lines
+    ]
 
 
 def column_gutter(grey: np.ndarray, dpi: float = 200.0) -> int | None:
@@ -163,7 +215,11 @@ def column_gutter(grey: np.ndarray, dpi: float = 200.0) -> int | None:
 
 
 class RapidEngine:
-    """``rapidocr`` 3.x with its bundled PP-OCRv6 small models."""
+    """``rapidocr`` 3.x with its bundled PP-OCRv6 small models.
+
+    ``det_text_px`` and ``rec_squeeze`` are the speed settings above; ``bench/ocr.py`` sets
+    them on an instance to measure RapidOCR's own defaults (``None`` and 1.0) in the same run.
+    """
 
     name = "rapidocr"
     package = "rapidocr"
@@ -172,23 +228,45 @@ class RapidEngine:
         if not available(self.package):
             raise RuntimeError(f"{self.package} with its bundled models is not installed")
         self._ocr: Any = None
+        self.det_text_px: float | None = DET_TEXT_PX
+        self.det_side = DET_SIDE_UNKNOWN  # used when det_text_px is None
+        self.rec_squeeze = REC_SQUEEZE
+        self._side = DET_SIDE_UNKNOWN  # this page's, set by recognise()
 
     def version(self) -> str:
         return f"{self.package} {importlib.metadata.version(self.package)} " + "+".join(
             n.removesuffix(".onnx") for n in V3_MODELS
-        ) + " det960 columns"  # the cache key: results of other settings are not reused
+        ) + f" det{self.det_text_px or self.det_side} rec{self.rec_squeeze} columns"
+        # the cache key: results of other settings are not reused
 
     def _load(self) -> Any:
         if self._ocr is None:
             from rapidocr import RapidOCR
 
+            engine = self
+
+            class Narrowed(RapidOCR):  # type: ignore[misc]
+                """RapidOCR with the detector's size per page and narrowed line images.
+
+                Overrides two steps of RapidOCR's pipeline (pinned to 3.10 in pyproject.toml,
+                since the method names are not a public API; tests/ocr runs real pages).
+                """
+
+                def detect_and_crop(self, img: np.ndarray, op_record: dict) -> Any:
+                    self._load_det_model().limit_side_len = engine._side
+                    return super().detect_and_crop(img, op_record)
+
+                def recognize_txt(self, img: list[np.ndarray]) -> Any:
+                    return super().recognize_txt(squeeze(img, engine.rec_squeeze))
+
             models = _models_dir(self.package)
             assert models is not None
-            self._ocr = RapidOCR(params={
+            self._ocr = Narrowed(params={
                 "Global.log_level": "error",
                 "Global.use_cls": False,
                 "Det.model_path": str(models / V3_MODELS[0]),
                 "Rec.model_path": str(models / V3_MODELS[1]),
+                "Det.limit_side_len": DET_SIDE_UNKNOWN,
                 "EngineConfig.onnxruntime.intra_op_num_threads": 1,
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
                 **SPEED_PARAMS,
@@ -197,8 +275,13 @@ class RapidEngine:
 
     def recognise(self, image: Image, script: str = "auto") -> PageText:
         rgb = np.asarray(image.convert("RGB"))
+        grey = np.asarray(image.convert("L"))
         dpi = float((image.info.get("dpi") or (200.0,))[0]) or 200.0
-        cut = column_gutter(np.asarray(image.convert("L")), dpi)
+        if self.det_text_px is None:
+            self._side = self.det_side
+        else:
+            self._side = detector_side(grey)
+        cut = column_gutter(grey, dpi)
         if cut is None:
             return _text(self._boxes(rgb))
         # each column on its own, left first: the detector cannot join lines across the gutter

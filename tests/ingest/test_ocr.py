@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -21,7 +22,7 @@ from ingest.errors import ExtractionError, NoTextLayer, UnsupportedFormat
 from ingest.files import IngestFailure, iter_documents
 from ingest.formats import registry
 from ingest.metadata import derive_meta
-from ingest.ocr import engines, options, scan
+from ingest.ocr import engines, options, rapid, scan
 from ingest.ocr.cache import OcrCache
 
 REPO = Path(__file__).resolve().parents[2]
@@ -119,6 +120,48 @@ def test_pdf_with_a_text_layer_is_untouched(engine_name: str) -> None:
     _, ex = registry.extract(path.read_bytes(), path.name)
     assert "text_source" not in ex.properties
     assert not any((options.options().cache_dir or Path("/nonexistent")).rglob("*.json"))
+
+
+def test_the_detector_is_sized_to_the_print_not_to_the_page() -> None:
+    """A body page in 16 pt and the same page in 8 pt: the small print gets a detector twice
+    the size, so speed on the common page costs no line of the small one."""
+    text = _text(SIMPLIFIED)
+    body = body_page(text, "simplified", 200).image
+    small = body_page(text, "simplified", 200, pt=8.0, per_line=56).image
+    body_side = rapid.detector_side(np.asarray(body.convert("L")))
+    small_side = rapid.detector_side(np.asarray(small.convert("L")))
+    assert rapid.DET_SIDE[0] <= body_side < 700, body_side
+    assert 1.7 < small_side / body_side < 2.3, (body_side, small_side)
+    blank = np.full((2338, 1654), 255, dtype=np.uint8)
+    assert rapid.detector_side(blank) == rapid.DET_SIDE_UNKNOWN
+
+
+def test_rapidocr_reads_small_print_and_the_digits_of_document_numbers() -> None:
+    """The two speed settings (small detector, narrowed lines) must not cost the print they
+    could hurt: 8 pt text, and the half-width digits of 文号 and dates, which run together
+    when a line is narrowed too far (at half its width, 010-63099114 was read 010-6309914).
+    Brackets may come back half-width: 文号 parsing accepts 〔〕 and [] alike."""
+    if not rapid.available("rapidocr"):
+        if os.environ.get("CI"):
+            pytest.fail("rapidocr not installed in CI (.ci/install installs it)")
+        pytest.skip("rapidocr not installed")
+    from PIL import ImageDraw
+
+    from bench.ocr_pages import A4_IN, _font
+
+    lines = ["国务院办公厅关于印发2023年政务公开工作要点的通知", "国办发〔2023〕12号",
+             "发布日期：2023年4月11日 成文日期：2023年3月30日",
+             "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "电话：010-63099114"]
+    img = Image.new("L", (int(A4_IN[0] * 200), int(A4_IN[1] * 200)), 255)
+    draw, font = ImageDraw.Draw(img), _font("simplified", round(8 / 72 * 200))
+    for i, line in enumerate(lines):
+        draw.text((220, 290 + i * 40), line, font=font, fill=0)
+    engine = engines.create("rapidocr")
+    assert isinstance(engine, rapid.RapidEngine)
+    got = engine.recognise(img, "auto").text.replace(" ", "")
+    got = got.translate(str.maketrans("[]", "〔〕"))
+    for number in ("2023〕12号", "2023年4月11日", "2023年3月30日", "010-63099114"):
+        assert number in got, got
 
 
 @pytest.mark.parametrize("fmt", ["TIFF", "PNG", "JPEG"])
