@@ -297,6 +297,7 @@ class ElasticsearchIndex:
             self.es.options(
                 request_timeout=max(self.timeout, 130.0), ignore_status=408
             ).cluster.health(index=name, wait_for_status="yellow", timeout="120s")
+            self._searchable(name)
             found = self.es.indices.get_mapping(index=name)[name]["mappings"].get("_meta", {})
             # searches use the layout the index has, whoever created it with what settings
             shards = self.es.indices.get_settings(index=name, name="index.number_of_shards")
@@ -311,6 +312,20 @@ class ElasticsearchIndex:
                 needed=schema_meta(),
             )
         return name
+
+    def _searchable(self, name: str, wait: float = 60.0) -> None:
+        """Wait until a search of the index answers: on a 3-node cluster that two ingests had
+        just created an index on, yellow health came back and the next search still failed
+        with 503 "all shards failed" (once in a CI run). Instant on a settled index."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                self.es.count(index=name)
+                return
+            except ApiError as exc:
+                if exc.meta.status != 503 or time.monotonic() > deadline:
+                    return  # not this transient state: the caller's search says what is wrong
+                time.sleep(0.5)
 
     def close(self) -> None:
         self.es.close()
