@@ -145,7 +145,7 @@ def worker(engine_name: str, folder: Path) -> None:
     base, _, side = engine_name.partition("@")
     engine = engines.create(base)
     if side:  # the earlier fixed-size settings (see the module docstring)
-        engine.det_text_px, engine.det_side, engine.rec_squeeze = None, int(side), 1.0
+        engine.fixed_side, engine.rec_squeeze = int(side), 1.0
     items = json.loads((folder / "pages.json").read_text(encoding="utf-8"))
     known: dict[tuple[str, str], str] = {}
     for item in items:
