@@ -16,6 +16,7 @@ URL, never as a client stack trace.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 import secrets
 import time
@@ -47,11 +48,14 @@ from search_index.elastic_dsl import (
     schema_meta,
     short_hash,
     source_of,
+    terms_field,
 )
 from search_index.fields import FACETABLE, INT_FIELDS, TOKEN_FIELDS
 from search_index.prepare import prepare
 from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
 from search_index.tree import Plan
+
+log = logging.getLogger(__name__)
 
 # Bulk items and whole requests answered with these are retried with backoff: 429 is the
 # cluster shedding load, 5xx a node or shard momentarily unavailable.
@@ -138,6 +142,8 @@ class ElasticsearchIndex:
         self.shards, self.replicas, self.timeout = shards, replicas, timeout
         self.refresh_interval, self.bulk_refresh_interval = refresh_interval, bulk_refresh_interval
         self.index_shards = shards  # of the open index, read by _open
+        # where terms() reads each word field's dictionary, read by _open
+        self._term_source = {f: terms_field(f) for f in WORD_TERM_FIELDS}
         self.chunk_docs, self.chunk_bytes = max(1, chunk_docs), chunk_bytes
         self.max_retries, self.initial_backoff, self.max_backoff = (
             max_retries,
@@ -298,7 +304,13 @@ class ElasticsearchIndex:
                 request_timeout=max(self.timeout, 130.0), ignore_status=408
             ).cluster.health(index=name, wait_for_status="yellow", timeout="120s")
             self._searchable(name)
-            found = self.es.indices.get_mapping(index=name)[name]["mappings"].get("_meta", {})
+            mapping = self.es.indices.get_mapping(index=name)[name]["mappings"]
+            found = mapping.get("_meta", {})
+            # an index made before the keyword copies walks its text fields' fielddata
+            props = mapping.get("properties", {})
+            self._term_source = {
+                f: terms_field(f) if terms_field(f) in props else f for f in WORD_TERM_FIELDS
+            }
             # searches use the layout the index has, whoever created it with what settings
             shards = self.es.indices.get_settings(index=name, name="index.number_of_shards")
             self.index_shards = int(shards[name]["settings"]["index"]["number_of_shards"])
@@ -343,15 +355,19 @@ class ElasticsearchIndex:
 
     # -- writes --------------------------------------------------------------------------
     def _chunks(
-        self, docs: Iterable[IndexedDocument]
+        self, docs: Iterable[IndexedDocument], term_copies: bool | None = None
     ) -> Iterator[list[tuple[IndexedDocument, dict[str, Any]]]]:
         """Runs of documents under the count and (estimated) byte limits, ids unique in each,
-        so every bulk item maps back to exactly one input document."""
+        so every bulk item maps back to exactly one input document. ``term_copies``: whether
+        the target index maps the words' keyword copies (by default: whether the open one
+        does; an index made before them refuses unknown fields and keeps using fielddata)."""
+        if term_copies is None:
+            term_copies = self._term_source == {f: terms_field(f) for f in WORD_TERM_FIELDS}
         chunk: list[tuple[IndexedDocument, dict[str, Any]]] = []
         ids: set[str] = set()
         size = 0
         for item in docs:
-            src = source_of(item)
+            src = source_of(item, term_copies=term_copies)
             weight = 3 * (len(item.doc.text) + sum(len(v) for v in item.tokens.values())) + 2048
             if chunk and (
                 len(chunk) >= self.chunk_docs
@@ -370,7 +386,7 @@ class ElasticsearchIndex:
         return min(self.max_backoff, self.initial_backoff * 2 ** (attempt - 1))
 
     def _bulk(self, docs: Iterable[IndexedDocument], index: str) -> Iterator[WriteResult]:
-        for chunk in self._chunks(docs):
+        for chunk in self._chunks(docs, term_copies=True):  # a new index has them
             yield from self._bulk_chunk(chunk, index)
 
     def _bulk_chunk(
@@ -431,17 +447,18 @@ class ElasticsearchIndex:
         try:
             for n, chunk in enumerate(self._chunks(docs)):
                 if n == 1 and self.bulk_refresh_interval is not None:
-                    relaxed = self._set_refresh_interval(self.bulk_refresh_interval)
+                    relaxed = self._set_refresh_interval(self.bulk_refresh_interval) is None
                 for result in self._bulk_chunk(chunk, self.alias):
                     wrote = wrote or result.ok
                     yield result
             finished = True
         finally:
             try:
-                if relaxed and not self._set_refresh_interval(self.refresh_interval) and finished:
+                failed = self._restore_refresh_interval() if relaxed else None
+                if failed and finished:
                     raise BackendUnavailable(
                         f"could not restore refresh_interval={self.refresh_interval} on "
-                        f"'{self.alias}' at {self.shown_urls}; set it by hand",
+                        f"'{self.alias}' at {self.shown_urls} ({failed}); set it by hand",
                         url=self.shown_urls,
                     )
                 if wrote:
@@ -450,16 +467,32 @@ class ElasticsearchIndex:
                 if finished:  # otherwise an error is already on its way: do not mask it
                     raise
 
-    def _set_refresh_interval(self, value: str) -> bool:
-        """Set the index's refresh interval; False if the cluster refused or did not answer
-        (a key without the manage privilege still loads, only slower)."""
+    def _set_refresh_interval(self, value: str) -> str | None:
+        """Set the index's refresh interval; the reason if the cluster refused or did not
+        answer (a key without the manage privilege still loads, only slower)."""
         try:
             self.es.indices.put_settings(
                 index=self.alias, settings={"index": {"refresh_interval": value}}
             )
-        except (ApiError, TransportError):
-            return False
-        return True
+        except ApiError as exc:
+            return f"HTTP {exc.meta.status}: {_api_reason(exc)}"
+        except TransportError as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return None
+
+    def _restore_refresh_interval(self, tries: int = 4) -> str | None:
+        """Restore the configured interval after a bulk load, trying again for a few seconds:
+        a node busy merging what the load wrote once failed to answer the first request
+        (``bench/es_lexicon.py``, 20,000 documents on a loaded 2-core machine), and an index
+        left at ``-1`` never shows later writes until someone notices."""
+        failed = None
+        for n in range(tries):
+            failed = self._set_refresh_interval(self.refresh_interval)
+            if failed is None:
+                return None
+            log.warning("refresh_interval not restored (try %d of %d): %s", n + 1, tries, failed)
+            time.sleep(min(self.max_backoff, self.initial_backoff * 2**n))
+        return failed
 
     def _stream_bulk(self, actions: Any, **options: Any) -> Iterator[tuple[bool, dict[str, Any]]]:
         """``streaming_bulk`` with this index's retry policy; a result per action, never raising
@@ -649,11 +682,12 @@ class ElasticsearchIndex:
     def terms(
         self, field: str, prefix: str, plan: Plan, limit: int | None = 10
     ) -> list[tuple[str, int]]:
-        """Terms of a word field (``fielddata`` on: :data:`WORD_TERM_FIELDS`) in documents
-        matching ``plan``: a terms aggregation for a prefix and a limit, pages of a composite
-        aggregation for the whole dictionary (the pinyin lexicon)."""
+        """Terms of a word field (:data:`WORD_TERM_FIELDS`, read from its doc-values keyword copy,
+        :func:`terms_field`) in documents matching ``plan``: a terms aggregation for a prefix and
+        a limit, pages of a composite aggregation for the whole dictionary (the pinyin lexicon)."""
         if field not in WORD_TERM_FIELDS:
             raise NotSupported(f"no term dictionary walk for {field!r} on Elasticsearch")
+        field = self._term_source.get(field, field)
         query = full_query(plan)
         out: list[tuple[str, int]] = []
         with self._guard("list terms"):
@@ -687,7 +721,7 @@ class ElasticsearchIndex:
                     after = page.get("after_key")
                     if not page["buckets"] or not after:
                         break
-            except BadRequestError as exc:  # an index made before fielddata was switched on
+            except BadRequestError as exc:  # an old index with neither copy nor fielddata
                 raise NotSupported(
                     f"the index cannot list the terms of {field} ({_api_reason(exc)}); rebuild it "
                     "with `govsearch reindex`"
@@ -764,6 +798,7 @@ class ElasticsearchIndex:
         with self._guard("delete the old index"):
             self.es.indices.delete(index=old)
         self.physical, self.index_shards = new, self.shards
+        self._term_source = {f: terms_field(f) for f in WORD_TERM_FIELDS}
         return {
             "backend": self.name,
             "old_index": old,

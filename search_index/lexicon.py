@@ -31,6 +31,8 @@ from search_index.visibility import visibility_filter
 log = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 60.0
+RETRY_SECONDS, MAX_RETRY_SECONDS = 60.0, 900.0
+_EMPTY = PinyinLexicon(())
 WORD_FIELDS = ("title_w", "body_w")
 
 
@@ -74,6 +76,8 @@ class LexiconCache:
         self._stale = False
         self._building: threading.Thread | None = None
         self._count = -1  # public documents when the table was built
+        self._retry_at = 0.0  # after a failed build, no other starts before this
+        self._backoff = 0.0
 
     def _public_count(self) -> int:
         public = Plan(query=MatchAll(), filters=visibility_filter(ANONYMOUS))
@@ -85,6 +89,16 @@ class LexiconCache:
     def invalidate(self) -> None:
         """The index changed: rebuild in the background on the next use."""
         self._stale = True
+
+    def _failed(self) -> None:
+        """Back off after a failed build (60 s, doubling to 15 min): a build that failed for
+        its size (Elasticsearch refusing an aggregation with 429) fails again, and retrying it
+        on every search would load the cluster with the heaviest request it gets."""
+        self._backoff = min(max(2 * self._backoff, RETRY_SECONDS), MAX_RETRY_SECONDS)
+        self._retry_at = time.monotonic() + self._backoff
+
+    def _may_build(self) -> bool:
+        return time.monotonic() >= self._retry_at
 
     def _rebuild(self) -> None:
         try:
@@ -98,9 +112,15 @@ class LexiconCache:
                 self._lexicon = lex
                 self._built = time.monotonic()
                 self._count = count
+                self._backoff = 0.0
+            else:
+                self._failed()
             self._building = None
 
     def get(self) -> PinyinLexicon:
+        """The lexicon, built now if none is. If no table can be built (the backend failed; see
+        :meth:`_failed`) an empty one answers: pinyin then reaches titles and key terms only,
+        and the search itself goes on."""
         lex = self._lexicon
         building = self._building
         if lex is None and building is not None:  # a first build started by peek()
@@ -109,15 +129,24 @@ class LexiconCache:
         if lex is None:
             with self._lock:
                 if self._lexicon is None:
-                    self._count = self._public_count()
-                    self._lexicon = build(self.backend)
+                    if not self._may_build():
+                        return _EMPTY
+                    try:
+                        count = self._public_count()
+                        self._lexicon = build(self.backend)
+                    except Exception:  # noqa: BLE001 - logged; the search goes on without it
+                        log.exception("pinyin lexicon build failed")
+                        self._failed()
+                        return _EMPTY
+                    self._count = count
                     self._built = time.monotonic()
                     self._stale = False
+                    self._backoff = 0.0
                 return self._lexicon
         if not self._stale and time.monotonic() - self._built >= self.max_age:
             self._built = time.monotonic()  # look again in max_age seconds
             self._stale = self._public_count() != self._count
-        if self._stale:
+        if self._stale and self._may_build():
             with self._lock:
                 if self._building is None:
                     self._stale = False
@@ -133,7 +162,7 @@ class LexiconCache:
         if self._lexicon is not None:
             return self.get()
         with self._lock:
-            if self._lexicon is None and self._building is None:
+            if self._lexicon is None and self._building is None and self._may_build():
                 self._building = threading.Thread(
                     target=self._rebuild, name="pinyin-lexicon", daemon=True
                 )

@@ -267,6 +267,35 @@ def test_bulk_retries_503_429_and_dropped_connections_then_succeeds(
 
 
 @pytest.mark.elasticsearch
+def test_refresh_interval_is_restored_when_the_first_try_meets_no_answer(
+    url, prefixes, documents, monkeypatch
+):
+    """A bulk load relaxes the refresh interval; restoring it is tried again when the busy
+    node does not answer, so the index is not left at ``-1`` (never refreshing)."""
+
+    class DroppingNode(Urllib3HttpNode):
+        restores = 0
+
+        def perform_request(self, method, target, body=None, headers=None, **kw):
+            if method == "PUT" and "_settings" in target and b'"1s"' in (body or b""):
+                DroppingNode.restores += 1
+                if DroppingNode.restores == 1:
+                    raise TransportConnectionError("injected: no answer")
+            return super().perform_request(method, target, body, headers, **kw)
+
+    client = Elasticsearch(url, node_class=DroppingNode, max_retries=0)
+    backend = fresh(url, prefixes, "restore", client=client, chunk_docs=10,
+                    initial_backoff=0.01)
+    monkeypatch.setattr(time, "sleep", lambda s: None)
+    results = list(backend.write(prepare(d, "s") for d in documents[:30]))
+    assert [r.ok for r in results] == [True] * 30
+    assert DroppingNode.restores == 2
+    settings = Elasticsearch(url).indices.get_settings(index=backend.alias)
+    (found,) = (v["settings"]["index"]["refresh_interval"] for v in settings.body.values())
+    assert found == "1s" and backend.count() == 30
+
+
+@pytest.mark.elasticsearch
 def test_failed_document_is_reported_and_a_rerun_writes_it(url, prefixes, documents):
     docs = documents[:12]
     victim = docs[4]
@@ -394,4 +423,69 @@ def test_a_plain_index_named_like_the_alias_is_refused(url, prefixes):
             ElasticsearchIndex([url], index_prefix=prefix)
     finally:
         raw.indices.delete(index=prefix)
+        raw.close()
+
+
+@pytest.mark.elasticsearch
+def test_the_lexicon_needs_no_fielddata(url, prefixes, documents, tmp_path):
+    """The pinyin lexicon and term suggestions read the words' doc-values copies: with the
+    fielddata breaker at one byte (at a million documents ``body_w``'s fielddata outgrew a 2 GB
+    heap's breaker) they list exactly the words, with the counts, of the embedded backend."""
+    from search_index.embedded import EmbeddedIndex
+    from search_index.lexicon import build
+    from search_index.tree import MatchAll, Plan
+
+    mapped = mappings()["properties"]
+    assert "fielddata" not in mapped["body_w"] and "fielddata" not in mapped["title_w"]
+    items = [prepare(d, "corpus") for d in documents[:12]]
+    embedded = EmbeddedIndex(tmp_path)
+    try:
+        assert all(r.ok for r in embedded.write(items))
+        expected = build(embedded).counts
+        expected_top = embedded.terms("body_w", "", Plan(query=MatchAll()), limit=5)
+    finally:
+        embedded.close()
+    es = Elasticsearch([url])
+    backend = fresh(url, prefixes, "nofd")
+    try:
+        assert all(r.ok for r in backend.write(items))  # refreshed when the write ends
+        es.cluster.put_settings(transient={"indices.breaker.fielddata.limit": "1b"})
+        lexicon = build(backend)
+        top = backend.terms("body_w", "", Plan(query=MatchAll()), limit=5)
+    finally:
+        es.cluster.put_settings(transient={"indices.breaker.fielddata.limit": None})
+        backend.close()
+    assert len(expected) > 500 and lexicon.counts == expected
+    assert top == expected_top
+
+
+@pytest.mark.elasticsearch
+def test_an_index_made_before_the_word_copies_keeps_working(url, prefixes, documents):
+    """An index of the same version made before the keyword copies (its word fields walked
+    through fielddata) still takes writes, which must not send the copies its strict mapping
+    refuses, and still lists its words; ``reindex`` moves it to the copies, same words."""
+    from search_index.elastic_dsl import WORD_TERM_FIELDS, terms_field
+    from search_index.lexicon import build
+
+    prefix = unique_prefix("precopy")
+    prefixes.append(prefix)
+    old = mappings()
+    for name in WORD_TERM_FIELDS:
+        del old["properties"][terms_field(name)]
+        old["properties"][name]["fielddata"] = True
+    raw = Elasticsearch(url)
+    raw.indices.create(index=f"{prefix}-0-old", mappings=old, aliases={prefix: {}})
+    backend = ElasticsearchIndex([url], index_prefix=prefix)
+    try:
+        results = list(backend.write(prepare(d, "s") for d in documents[:10]))
+        assert all(r.ok for r in results), results[:1]
+        before = build(backend).counts
+        assert len(before) > 300
+        backend.reindex()
+        props = raw.indices.get_mapping(index=prefix)
+        (mapping,) = (m["mappings"]["properties"] for m in props.body.values())
+        assert terms_field("body_w") in mapping and "fielddata" not in mapping["body_w"]
+        assert build(backend).counts == before
+    finally:
+        backend.close()
         raw.close()

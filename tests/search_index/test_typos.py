@@ -130,3 +130,35 @@ def test_the_lexicon_follows_writes_by_another_process(tmp_path) -> None:
         assert cache.get() is rebuilt  # unchanged count: the same table, no rebuild
     finally:
         backend.close()
+
+
+def test_a_failed_lexicon_build_backs_off_and_searches_go_on(tmp_path) -> None:
+    """A build the backend refuses (Elasticsearch's 429 for an aggregation too large for its
+    heap, here a fault injected into ``terms``) gives an empty table at once, and is not tried
+    again on every search: the next try waits out the backoff, then succeeds."""
+    from model.errors import BackendUnavailable
+    from search_index.embedded import EmbeddedIndex
+    from search_index.lexicon import LexiconCache
+
+    docs = [corpus_document(p) for p in sample_paths(4)]
+    backend = EmbeddedIndex(tmp_path)
+    calls = []
+    real_terms = backend.terms
+
+    def refusing(*args, **kwargs):
+        calls.append(args)
+        raise BackendUnavailable("HTTP 429 circuit_breaking_exception: Data too large")
+
+    try:
+        assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in docs))
+        backend.terms = refusing
+        cache = LexiconCache(backend)
+        assert len(cache.get()) == 0 and len(calls) == 1
+        for _ in range(20):
+            assert cache.peek() is None and len(cache.get()) == 0
+        assert len(calls) == 1  # backing off: no second try
+        backend.terms = real_terms
+        cache._retry_at = 0.0  # the backoff has passed
+        assert len(cache.get()) > 100
+    finally:
+        backend.close()
