@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyzers.lexicon import longest_spans
-from analyzers.normalize import normalize, to_simplified
+from analyzers.normalize import _fold, normalize, to_simplified
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,8 @@ class Methods:
     questions: bool = True
     learned: bool = False
     general: bool = True
+    common: bool = False  # −0.005 to +0.001 on the tune half (bench/README.md)
+    script: bool = True
 
 
 METHODS = Methods()
@@ -138,6 +140,7 @@ def load_lexicon(data_dir: Path | None) -> None:
     _lexicon_dir = Path(data_dir) / LEXICON_DIR if data_dir is not None else None
     for f in (mined, vocabulary, regions_known, titles, learned, expansions):
         f.cache_clear()
+    _common_cutoff.cache_clear()
     with _general_lock:
         _general.clear()
     if _lexicon_dir is not None and (_lexicon_dir / VOCABULARY_FILE).is_file():
@@ -478,6 +481,21 @@ def _opencc(config: str):  # noqa: ANN202 - opencc has no stubs
     return opencc.OpenCC(config)
 
 
+SCRIPT_BONUS = 16.0  # constant score for a document of the side whose script the query is in
+TAIWAN = "台湾"
+
+
+def typed_script(text: str) -> str | None:
+    """``"traditional"`` or ``"simplified"`` if ``text`` holds a character written differently
+    in the two scripts (only one of them is typed), else None (工作, 法律: either side)."""
+    text = _fold(text)
+    if to_simplified(text) != text:
+        return "traditional"
+    if _opencc("s2t").convert(text) != text:
+        return "simplified"
+    return None
+
+
 def cross_strait_variants(word: str) -> tuple[str, ...]:
     """The word as the other side of the strait says it (simplified script), if different."""
     out = []
@@ -500,6 +518,24 @@ _QUESTION_WORD = re.compile(
 
 
 QUESTION_MAX_DF = 50  # 要求, 能源, 会议 look alike but the laws use them: content words
+
+
+COMMON_SHARE = 0.1  # of the most used word's documents
+
+
+@functools.lru_cache(maxsize=1)
+def _common_cutoff() -> int:
+    vocab = vocabulary()
+    return int(COMMON_SHARE * max(vocab.values())) if vocab else 0
+
+
+def is_common(word: str) -> bool:
+    """A word so widely used (重新, 办理, 申请) that a document lacking it is no worse an answer:
+    it still scores, but does not count toward the words a document must hold, so one decisive
+    rare word (护照) is not outvoted (Lucene's common-terms query). The number of documents is
+    not kept; the most used word (规定, in ~80% of the texts) stands in for it."""
+    cutoff = _common_cutoff()
+    return METHODS.common and cutoff > 0 and vocabulary().get(word, 0) >= cutoff
 
 
 def is_question_word(word: str) -> bool:

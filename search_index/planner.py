@@ -195,6 +195,24 @@ def validity_booster(normalized_query: str) -> tuple[Node, ...]:
     return (Constant(Term("validity", "valid"), citizen_words.VALIDITY_BONUS),)
 
 
+def script_booster(typed: str, regions: list[str]) -> tuple[Node, ...]:
+    """Documents of the side of the strait whose script the query is typed in rank a little
+    higher: 退休金怎么算 typed in simplified asks about the mainland's pensions, 退休金 in
+    traditional about Taiwan's. Not when the query names a place (台湾 typed in simplified:
+    the region bonus decides) or its characters are the same in both scripts. A bonus, never
+    a filter."""
+    if not citizen_words.METHODS.script or regions or citizen_words.TAIWAN in normalize(typed):
+        return ()
+    script = citizen_words.typed_script(typed)
+    taiwan = Term("region", citizen_words.TAIWAN)
+    if script == "traditional":
+        return (Constant(taiwan, citizen_words.SCRIPT_BONUS),)
+    if script == "simplified":
+        mainland = Bool(must=(MatchAll(),), must_not=(taiwan,))
+        return (Constant(mainland, citizen_words.SCRIPT_BONUS),)
+    return ()
+
+
 def phrase_node(text: str, field: str | None) -> Node | None:
     if field == "title":
         return _substring("title_bi", text)
@@ -255,6 +273,7 @@ class _Builder:
         self.readings: list[tuple[str, tuple[str, ...]]] = []  # letters → words searched
         self.reading_text: list[str] = []  # the most likely Chinese of the query, in order
         self.pool: list[Node] = []  # content-word clauses counted for min-should-match
+        self.common: list[Node] = []  # widely used content words: scored, never required
         # the same words as plain terms only, for the "all words present" bonus: re-running
         # the full clauses (bigram phrases included) doubled the cost of common-word queries
         self.pool_terms: list[Node] = []
@@ -328,7 +347,8 @@ class _Builder:
             self.highlight.extend(wordings)
             self.expanded.extend((w, o, src) for o, src in others)
             single = (len(w) == 1 and is_han(w)) or citizen_words.is_question_word(w)
-            (self.weak if single else self.pool).append(node)
+            common = not single and citizen_words.is_common(w)
+            (self.weak if single else self.common if common else self.pool).append(node)
             if not single:
                 places = [Term("region", o) for o, src in others if src == "region"]
                 self.pool_terms.append(_any(_terms_of(w, *wordings), *places) or _terms_of(w))
@@ -436,6 +456,8 @@ class _Builder:
             self.required.append(Bool(should=tuple(alts), min_should=1))
 
     def combined(self) -> Node | None:
+        if self.common and not self.pool:  # only common words: they count after all
+            self.pool, self.common = self.common, []
         must: list[Node] = list(self.required)
         if self.pool:
             k = min_should_match(len(self.pool))
@@ -447,6 +469,7 @@ class _Builder:
         if not must:
             return None
         should = list(self.boosters)
+        should.extend(self.common)
         if self.pool and self.weak:
             should.extend(self.weak)
         if len(self.pool_terms) > 1:
@@ -489,6 +512,7 @@ def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Unde
     clauses, dropped = bounded_clauses(parsed)
     b = _Builder(lexicon)
     plain_parts: list[str] = []
+    plain_parts_raw: list[str] = []
     for clause in clauses:
         if len(clause.alternatives) > 1:
             b.add_alternatives(clause.alternatives)
@@ -497,6 +521,7 @@ def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Unde
         b.add_atom(atom, clause.negated)
         if not clause.negated and not atom.field and not atom.phrase:
             plain_parts.append(normalize(atom.text))
+            plain_parts_raw.append(atom.text)
 
     plain = " ".join(plain_parts)
     compact = strip_skippable(plain)
@@ -511,6 +536,8 @@ def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Unde
     if b.pool or b.weak:
         b.boosters.extend(level_boosters())
         b.boosters.extend(validity_booster(normalize(query.q)))
+        regions = [o for _, o, src in b.expanded if src == "region"]
+        b.boosters.extend(script_booster(" ".join(plain_parts_raw), regions))
 
     if b.readings:  # the Chinese the letters most likely stand for, ranked like typed words
         reading = strip_skippable("".join(b.reading_text))

@@ -307,3 +307,50 @@ def test_learned_neighbour_finds_the_official_word_and_literal_ranks_first(repor
         assert citizen_words.expansions("举报") == ()
     finally:
         citizen_words.use(before)
+
+
+MAINLAND_PENSION = [  # simplified texts of the mainland that say 退休金
+    "docs/lawrefbook/difang_shandong/lrb_00541.txt",
+    "docs/lawrefbook/xianfa_xiangguan/lrb_02410.txt",
+    "docs/lawrefbook/sifa_jieshi/lrb_02136.txt",
+]
+TAIWAN_PENSION = [  # Taiwan's laws, traditional script, that say 退休金
+    "docs/mojlaw/A0030339.txt",
+    "docs/mojlaw/N0000030.txt",
+    "docs/mojlaw/A0000008.txt",
+]
+
+
+def test_typed_script():
+    assert citizen_words.typed_script("退休金领取") == "simplified"
+    assert citizen_words.typed_script("退休金領取") == "traditional"
+    assert citizen_words.typed_script("工作 法律") is None  # the same on both sides
+
+
+def test_the_side_of_the_strait_follows_the_script_typed(tmp_path):
+    """退休金 typed in simplified asks about the mainland's rules, in traditional about
+    Taiwan's: that side's documents come first; the match set is the same either way, and
+    the same as without the bonus."""
+    index, data, _ = _ingested(tmp_path, MAINLAND_PENSION + TAIWAN_PENSION)
+    mainland = {Path(p).name for p in MAINLAND_PENSION}
+    taiwan = {Path(p).name for p in TAIWAN_PENSION}
+    try:
+        simplified = _paths(index, "退休金领取")
+        traditional = _paths(index, "退休金領取")
+        assert set(simplified) == set(traditional) == mainland | taiwan
+        assert set(simplified[:3]) == mainland and set(traditional[:3]) == taiwan
+        off = replace(citizen_words.METHODS, script=False)
+        citizen_words.use(off)
+        try:
+            assert set(_paths(index, "退休金领取")) == mainland | taiwan
+            assert _paths(index, "退休金领取") == _paths(index, "退休金領取")  # one text
+        finally:
+            citizen_words.use(replace(off, script=True))
+        # a place named in the query decides (the region its documents apply to, which an
+        # ingest lists), not the script it is typed in
+        citizen_words.load_lexicon(data)
+        named = _paths(index, "台湾退休金领取")
+        assert named == _paths(index, "臺灣退休金領取") and named[0] in taiwan
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
