@@ -25,6 +25,7 @@ from model.ids import fingerprint
 from model.version import INDEX_VERSION
 from search_index.fields import FACETABLE, INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
 from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
+from search_index.term_walk import walk_in_child
 from search_index.textstore import TextStore
 from search_index.tree import (
     Bool,
@@ -504,6 +505,16 @@ class EmbeddedIndex:
 
     def terms(
         self, field: str, prefix: str, plan: Plan, limit: int | None = 10
+    ) -> list[tuple[str, int]]:
+        """A few terms in process (suggestions); the whole dictionary (``limit=None``, the
+        pinyin lexicon) in a child process, so its walk's index pages are not left mapped in
+        this one (:mod:`search_index.term_walk`)."""
+        if limit is None:
+            return walk_in_child(self.path.parent, field, prefix, plan)
+        return self.walk_terms(field, prefix, plan, limit)
+
+    def walk_terms(
+        self, field: str, prefix: str, plan: Plan, limit: int | None
     ) -> list[tuple[str, int]]:
         searcher = self._searcher()
         return [

@@ -7,7 +7,8 @@ member typing pinyin gets the same public words; typed in Chinese, their search 
 The abbreviations of the shipped synonym file join it (低保 is searched as 最低生活保障 even
 where no document says 低保), counted as their expansions are.
 
-Nothing is computed at ingest: the table is rebuilt in the serving process when the index has
+Nothing is computed at ingest: the table is rebuilt by the serving process (the embedded
+backend walks its terms in a child process, :mod:`search_index.term_walk`) when the index has
 changed (a write through this process, or after :data:`MAX_AGE_SECONDS` for writes by another
 process such as ``govsearch ingest``), in the background after the first. Measured on the
 shared 2-core test machine under load: 500 corpus documents (34,700 words) 9.6 s the first time,

@@ -162,3 +162,28 @@ def test_a_failed_lexicon_build_backs_off_and_searches_go_on(tmp_path) -> None:
         assert len(cache.get()) > 100
     finally:
         backend.close()
+
+
+def test_the_whole_dictionary_is_walked_in_a_child_with_the_same_answer(tmp_path) -> None:
+    """The lexicon's walk runs in a child process (its index pages are not left mapped in the
+    server: bench/README.md "The 1M table"), and lists exactly what the walk in process does;
+    a child that cannot read the index is a clear error, not a hang."""
+    from model.errors import BackendUnavailable
+    from model.viewer import ANONYMOUS
+    from search_index.embedded import EmbeddedIndex
+    from search_index.term_walk import walk_in_child
+    from search_index.tree import MatchAll, Plan
+    from search_index.visibility import visibility_filter
+
+    docs = [corpus_document(p) for p in sample_paths(6)]
+    backend = EmbeddedIndex(tmp_path / "data")
+    try:
+        assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in docs))
+        public = Plan(query=MatchAll(), filters=visibility_filter(ANONYMOUS))
+        for field in ("title_w", "body_w"):
+            here = backend.walk_terms(field, "", public, limit=None)
+            assert len(here) > 20 and backend.terms(field, "", public, limit=None) == here
+        with pytest.raises(BackendUnavailable, match="body_w"):
+            walk_in_child(tmp_path / "nothing-here", "body_w", "", public)
+    finally:
+        backend.close()
