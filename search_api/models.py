@@ -96,6 +96,10 @@ class Understood(BaseModel):
     pinyin_words: dict[str, list[str]] = Field(
         default={}, description="letters → the Chinese words of the index they were searched as"
     )
+    prefers: str = Field(
+        default="", description="mainland or taiwan: that side's documents rank a little higher, "
+        "from the script the query was typed in (simplified or traditional); empty for neither"
+    )
 
 
 class SearchResponse(BaseModel):

@@ -195,19 +195,23 @@ def validity_booster(normalized_query: str) -> tuple[Node, ...]:
     return (Constant(Term("validity", "valid"), citizen_words.VALIDITY_BONUS),)
 
 
-def script_booster(typed: str, regions: list[str]) -> tuple[Node, ...]:
-    """Documents of the side of the strait whose script the query is typed in rank a little
-    higher: 退休金怎么算 typed in simplified asks about the mainland's pensions, 退休金 in
-    traditional about Taiwan's. Not when the query names a place (台湾 typed in simplified:
-    the region bonus decides) or its characters are the same in both scripts. A bonus, never
-    a filter."""
+def script_preference(typed: str, regions: list[str]) -> str:
+    """Whose documents rank a little higher: ``"mainland"`` for a query typed in simplified
+    characters, ``"taiwan"`` in traditional (退休金怎么算 typed in simplified asks about the
+    mainland's pensions). None (``""``) when the query names a place (台湾 typed in simplified:
+    the region bonus decides) or its characters are the same in both scripts."""
     if not citizen_words.METHODS.script or regions or citizen_words.TAIWAN in normalize(typed):
-        return ()
+        return ""
     script = citizen_words.typed_script(typed)
+    return {"simplified": "mainland", "traditional": "taiwan"}.get(script or "", "")
+
+
+def script_booster(prefers: str) -> tuple[Node, ...]:
+    """The preferred side's documents get a constant bonus: never a filter."""
     taiwan = Term("region", citizen_words.TAIWAN)
-    if script == "traditional":
+    if prefers == "taiwan":
         return (Constant(taiwan, citizen_words.SCRIPT_BONUS),)
-    if script == "simplified":
+    if prefers == "mainland":
         mainland = Bool(must=(MatchAll(),), must_not=(taiwan,))
         return (Constant(mainland, citizen_words.SCRIPT_BONUS),)
     return ()
@@ -513,6 +517,7 @@ def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Unde
     b = _Builder(lexicon)
     plain_parts: list[str] = []
     plain_parts_raw: list[str] = []
+    prefers = ""
     for clause in clauses:
         if len(clause.alternatives) > 1:
             b.add_alternatives(clause.alternatives)
@@ -537,7 +542,8 @@ def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Unde
         b.boosters.extend(level_boosters())
         b.boosters.extend(validity_booster(normalize(query.q)))
         regions = [o for _, o, src in b.expanded if src == "region"]
-        b.boosters.extend(script_booster(" ".join(plain_parts_raw), regions))
+        prefers = script_preference(" ".join(plain_parts_raw), regions)
+        b.boosters.extend(script_booster(prefers))
 
     if b.readings:  # the Chinese the letters most likely stand for, ranked like typed words
         reading = strip_skippable("".join(b.reading_text))
@@ -571,6 +577,7 @@ def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Unde
         min_should_match=min_should_match(len(b.pool)) if b.pool else 0,
         pinyin=typed or (),
         pinyin_words=tuple(b.readings),
+        prefers=prefers,
     )
     highlight = tuple(dict.fromkeys(h for h in b.highlight if strip_skippable(h)))
     return Plan(query=node, filters=filters, highlight=highlight), understood

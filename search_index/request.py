@@ -56,6 +56,9 @@ class Understanding:
     pinyin: tuple[str, ...] = ()  # letters also searched as pinyin/initials (kiosks, no IME)
     # letters → the words of the index they were searched as (政务, 正午 for zhengwu)
     pinyin_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # whose documents rank a little higher for the script the query was typed in
+    # ("mainland" for simplified, "taiwan" for traditional, "" for neither: the script method)
+    prefers: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +75,7 @@ class Understanding:
             "min_should_match": self.min_should_match,
             "pinyin": list(self.pinyin),
             "pinyin_words": {k: list(v) for k, v in self.pinyin_words},
+            "prefers": self.prefers,
         }
 
 

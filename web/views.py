@@ -135,11 +135,19 @@ def docno_label(key: str) -> str:
     return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号" if m else key
 
 
+PREFERS = {
+    "mainland": ("排序", "按简体输入，大陆文件略靠前"),
+    "taiwan": ("排序", "按繁体输入，台湾地区文件略靠前"),
+}
+
+
 def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     """(what, detail) lines telling the user how the query was read."""
     items: list[tuple[str, str]] = []
     if u.converted_script:
         items.append(("已按简体检索", u.normalized))
+    if u.prefers:
+        items.append(PREFERS[u.prefers])
     if u.pinyin_words:
         items.append((
             "拼音按词检索（标题和正文）",
