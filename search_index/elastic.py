@@ -142,8 +142,8 @@ class ElasticsearchIndex:
         self.shards, self.replicas, self.timeout = shards, replicas, timeout
         self.refresh_interval, self.bulk_refresh_interval = refresh_interval, bulk_refresh_interval
         self.index_shards = shards  # of the open index, read by _open
-        # where terms() reads each word field's dictionary, read by _open
-        self._term_source = {f: terms_field(f) for f in WORD_TERM_FIELDS}
+        # whether the open index has the words' keyword copies (terms_field), read by _open
+        self._term_copies = True
         self.chunk_docs, self.chunk_bytes = max(1, chunk_docs), chunk_bytes
         self.max_retries, self.initial_backoff, self.max_backoff = (
             max_retries,
@@ -308,9 +308,7 @@ class ElasticsearchIndex:
             found = mapping.get("_meta", {})
             # an index made before the keyword copies walks its text fields' fielddata
             props = mapping.get("properties", {})
-            self._term_source = {
-                f: terms_field(f) if terms_field(f) in props else f for f in WORD_TERM_FIELDS
-            }
+            self._term_copies = all(terms_field(f) in props for f in WORD_TERM_FIELDS)
             # searches use the layout the index has, whoever created it with what settings
             shards = self.es.indices.get_settings(index=name, name="index.number_of_shards")
             self.index_shards = int(shards[name]["settings"]["index"]["number_of_shards"])
@@ -362,7 +360,7 @@ class ElasticsearchIndex:
         the target index maps the words' keyword copies (by default: whether the open one
         does; an index made before them refuses unknown fields and keeps using fielddata)."""
         if term_copies is None:
-            term_copies = self._term_source == {f: terms_field(f) for f in WORD_TERM_FIELDS}
+            term_copies = self._term_copies
         chunk: list[tuple[IndexedDocument, dict[str, Any]]] = []
         ids: set[str] = set()
         size = 0
@@ -687,7 +685,7 @@ class ElasticsearchIndex:
         a limit, pages of a composite aggregation for the whole dictionary (the pinyin lexicon)."""
         if field not in WORD_TERM_FIELDS:
             raise NotSupported(f"no term dictionary walk for {field!r} on Elasticsearch")
-        field = self._term_source.get(field, field)
+        field = terms_field(field) if self._term_copies else field
         query = full_query(plan)
         out: list[tuple[str, int]] = []
         with self._guard("list terms"):
@@ -797,8 +795,7 @@ class ElasticsearchIndex:
             raise
         with self._guard("delete the old index"):
             self.es.indices.delete(index=old)
-        self.physical, self.index_shards = new, self.shards
-        self._term_source = {f: terms_field(f) for f in WORD_TERM_FIELDS}
+        self.physical, self.index_shards, self._term_copies = new, self.shards, True
         return {
             "backend": self.name,
             "old_index": old,

@@ -516,7 +516,6 @@ def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Unde
     clauses, dropped = bounded_clauses(parsed)
     b = _Builder(lexicon)
     plain_parts: list[str] = []
-    plain_parts_raw: list[str] = []
     prefers = ""
     for clause in clauses:
         if len(clause.alternatives) > 1:
@@ -526,7 +525,6 @@ def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Unde
         b.add_atom(atom, clause.negated)
         if not clause.negated and not atom.field and not atom.phrase:
             plain_parts.append(normalize(atom.text))
-            plain_parts_raw.append(atom.text)
 
     plain = " ".join(plain_parts)
     compact = strip_skippable(plain)
@@ -542,7 +540,7 @@ def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Unde
         b.boosters.extend(level_boosters())
         b.boosters.extend(validity_booster(normalize(query.q)))
         regions = [o for _, o, src in b.expanded if src == "region"]
-        prefers = script_preference(" ".join(plain_parts_raw), regions)
+        prefers = script_preference(query.q, regions)
         b.boosters.extend(script_booster(prefers))
 
     if b.readings:  # the Chinese the letters most likely stand for, ranked like typed words
