@@ -63,7 +63,10 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 # Any other request (a search, a fetch) is retried by the client on the next node for these:
 # a gateway error, a node shutting down or a shard without a live copy, a dropped connection.
 CLIENT_RETRY_STATUSES = (502, 503, 504)
-_TERMS_PAGE = 10_000  # composite aggregation page (the default search.max_buckets is 65,536)
+# Composite aggregation page of the whole-dictionary walk (the default search.max_buckets is
+# 65,536). Each page scans every document's words again: at a million generated documents
+# (1.1 million distinct body words) a page of 10,000 took 10.5 s and one of 50,000 13.4 s.
+_TERMS_PAGE = 50_000
 _PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,100}")
 
 

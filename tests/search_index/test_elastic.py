@@ -427,7 +427,7 @@ def test_a_plain_index_named_like_the_alias_is_refused(url, prefixes):
 
 
 @pytest.mark.elasticsearch
-def test_the_lexicon_needs_no_fielddata(url, prefixes, documents, tmp_path):
+def test_the_lexicon_needs_no_fielddata(url, prefixes, documents, tmp_path, monkeypatch):
     """The pinyin lexicon and term suggestions read the words' doc-values copies: with the
     fielddata breaker at one byte (at a million documents ``body_w``'s fielddata outgrew a 2 GB
     heap's breaker) they list exactly the words, with the counts, of the embedded backend."""
@@ -450,6 +450,7 @@ def test_the_lexicon_needs_no_fielddata(url, prefixes, documents, tmp_path):
     try:
         assert all(r.ok for r in backend.write(items))  # refreshed when the write ends
         es.cluster.put_settings(transient={"indices.breaker.fielddata.limit": "1b"})
+        monkeypatch.setattr(elastic_module, "_TERMS_PAGE", 300)  # many composite pages
         lexicon = build(backend)
         top = backend.terms("body_w", "", Plan(query=MatchAll()), limit=5)
     finally:
