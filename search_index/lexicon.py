@@ -101,21 +101,29 @@ class LexiconCache:
     def _may_build(self) -> bool:
         return time.monotonic() >= self._retry_at
 
-    def _rebuild(self) -> None:
+    def _build(self) -> tuple[PinyinLexicon, int] | None:
+        """A new table and the count of public documents it was built for; None (logged) if
+        the backend failed: the caller keeps the old table and backs off."""
         try:
             count = self._public_count()
-            lex = build(self.backend)
-        except Exception:  # the backend went away: keep the old table, try again later
-            log.exception("pinyin lexicon rebuild failed")
-            lex = None
+            return build(self.backend), count
+        except Exception:  # noqa: BLE001 - the backend went away or refused; logged
+            log.exception("pinyin lexicon build failed")
+            return None
+
+    def _keep(self, built: tuple[PinyinLexicon, int] | None) -> None:
+        """Install a table :meth:`_build` made, or back off after a failure (under the lock)."""
+        if built is None:
+            self._failed()
+            return
+        self._lexicon, self._count = built
+        self._built = time.monotonic()
+        self._backoff = 0.0
+
+    def _rebuild(self) -> None:
+        built = self._build()
         with self._lock:
-            if lex is not None:
-                self._lexicon = lex
-                self._built = time.monotonic()
-                self._count = count
-                self._backoff = 0.0
-            else:
-                self._failed()
+            self._keep(built)
             self._building = None
 
     def get(self) -> PinyinLexicon:
@@ -129,21 +137,10 @@ class LexiconCache:
             lex = self._lexicon
         if lex is None:
             with self._lock:
-                if self._lexicon is None:
-                    if not self._may_build():
-                        return _EMPTY
-                    try:
-                        count = self._public_count()
-                        self._lexicon = build(self.backend)
-                    except Exception:  # noqa: BLE001 - logged; the search goes on without it
-                        log.exception("pinyin lexicon build failed")
-                        self._failed()
-                        return _EMPTY
-                    self._count = count
-                    self._built = time.monotonic()
+                if self._lexicon is None and self._may_build():
+                    self._keep(self._build())
                     self._stale = False
-                    self._backoff = 0.0
-                return self._lexicon
+                return self._lexicon if self._lexicon is not None else _EMPTY
         if not self._stale and time.monotonic() - self._built >= self.max_age:
             self._built = time.monotonic()  # look again in max_age seconds
             self._stale = self._public_count() != self._count
