@@ -39,6 +39,7 @@ from model.errors import (
 )
 from model.ids import fingerprint
 from model.version import version_tag
+from search_index.elastic_copies import MAX_KEYS, CopyList, list_name
 from search_index.elastic_dsl import (
     WORD_TERM_FIELDS,
     failure_reason,
@@ -67,6 +68,9 @@ CLIENT_RETRY_STATUSES = (502, 503, 504)
 # 65,536). Each page scans every document's words again: at a million generated documents
 # (1.1 million distinct body words) a page of 10,000 took 10.5 s and one of 50,000 13.4 s.
 _TERMS_PAGE = 50_000
+# A bulk load refreshes and updates the copy list after this many distinct content keys, so the
+# keys waiting to be checked never take more than a few megabytes.
+_LIST_EVERY = 50_000
 _PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,100}")
 
 
@@ -270,6 +274,8 @@ class ElasticsearchIndex:
                 # ingest` started together on an empty cluster each made their own index and
                 # then failed with "alias points to 2 indexes" when names were random).
                 name = self._first_name()
+                # the copy list first: whoever finds the index finds its list
+                CopyList.create(self.es, name, alias=list_name(self.alias))
                 try:
                     # creation waits for the primaries, which a busy cluster can take a while
                     # to start: a generous timeout, so the client does not retry it
@@ -315,6 +321,7 @@ class ElasticsearchIndex:
             # searches use the layout the index has, whoever created it with what settings
             shards = self.es.indices.get_settings(index=name, name="index.number_of_shards")
             self.index_shards = int(shards[name]["settings"]["index"]["number_of_shards"])
+            self.copy_list = CopyList(self.es, self.alias, list_name(self.alias))
         built = found.get("govsearch")
         if built != schema_meta() and not allow_stale:
             raise Conflict(
@@ -445,6 +452,7 @@ class ElasticsearchIndex:
         it switched off; the final explicit refresh makes everything visible either way.
         """
         wrote = finished = relaxed = False
+        keys: set[str] = set()  # content keys written since the copy list was last updated
         try:
             for n, chunk in enumerate(self._chunks(docs)):
                 if n == 1 and self.bulk_refresh_interval is not None:
@@ -452,6 +460,11 @@ class ElasticsearchIndex:
                 for result in self._bulk_chunk(chunk, self.alias):
                     wrote = wrote or result.ok
                     yield result
+                keys.update(k for item, _ in chunk for k in item.keywords.get("content_key", ()))
+                if len(keys) >= _LIST_EVERY:  # bounded memory on a million-document load
+                    self._refresh(self.alias)
+                    self._list_copies(keys)
+                    keys = set()
             finished = True
         finally:
             try:
@@ -464,9 +477,16 @@ class ElasticsearchIndex:
                     )
                 if wrote:
                     self._refresh(self.alias)
+                    self._list_copies(keys)
             except BackendUnavailable:
                 if finished:  # otherwise an error is already on its way: do not mask it
                     raise
+
+    def _list_copies(self, keys: set[str]) -> None:
+        """Add the written keys that now have copies to the open index's copy list (after the
+        refresh that made the documents visible; :mod:`search_index.elastic_copies`)."""
+        with self._guard("list the texts with copies"):
+            self.copy_list.record(keys)
 
     def _set_refresh_interval(self, value: str) -> str | None:
         """Set the index's refresh interval; the reason if the cluster refused or did not
@@ -585,8 +605,16 @@ class ElasticsearchIndex:
         # shard_size covers every key of a shard, so counts stay exact with several shards
         agg = {"terms": {"field": "content_key", "size": limit, "min_doc_count": 2,
                          "shard_size": 1 << 20}}
+        query = full_query(plan)
         with self._guard("search"):
-            res = self.es.search(index=self.alias, query=full_query(plan), size=0,
+            listed = self.copy_list.keys()
+            if listed is not None and len(listed) <= MAX_KEYS:
+                if not listed:  # no text has two documents: nothing to count
+                    return {}
+                # count only the matches holding a key known to have copies
+                query = {"bool": {"must": [query],
+                                  "filter": [{"terms": {"content_key": list(listed)}}]}}
+            res = self.es.search(index=self.alias, query=query, size=0,
                                  track_total_hits=False, aggs={"g": agg})
         buckets = (res.get("aggregations") or {}).get("g", {}).get("buckets", [])
         return {str(b["key"]): int(b["doc_count"]) for b in buckets if b["key"]}
@@ -672,11 +700,12 @@ class ElasticsearchIndex:
         es = self.es.options(ignore_status=404)
         try:
             if self._resolve() == [new]:
-                es.indices.delete(index=old)
+                es.indices.delete(index=[old, list_name(old)], ignore_unavailable=True)
                 self.physical = new
+                self.copy_list.forget()
                 return
             es.indices.put_settings(index=old, settings={"index.blocks.write": None})
-            es.indices.delete(index=new)
+            es.indices.delete(index=[new, list_name(new)], ignore_unavailable=True)
         except (TransportError, ApiError, GovSearchError):
             pass  # the cluster is gone; the error being raised says so
 
@@ -754,12 +783,20 @@ class ElasticsearchIndex:
         try:
             with self._guard("start the new index"):
                 self.es.indices.add_block(index=old, block="write")
+                CopyList.create(self.es, new)  # moved under the list alias with the index
                 self.es.indices.create(
                     index=new, mappings=mappings(), settings=self._index_settings(building=True)
                 )
             expected = self.count()
             failures: list[WriteResult] = []
             written = 0
+            keys: set[str] = set()
+
+            def rebuilt(hits: Iterable[dict[str, Any]]) -> Iterator[IndexedDocument]:
+                for item in self._rebuilt(hits):
+                    keys.update(item.keywords.get("content_key", ()))
+                    yield item
+
             with self._guard("read the stored documents"):
                 hits = helpers.scan(
                     self.es,
@@ -769,7 +806,7 @@ class ElasticsearchIndex:
                     scroll="10m",
                 )
                 with tqdm(total=expected, unit="doc", desc="reindex", disable=not progress) as bar:
-                    for result in self._bulk(self._rebuilt(hits), new):
+                    for result in self._bulk(rebuilt(hits), new):
                         if result.ok:
                             written += 1
                         else:
@@ -787,18 +824,26 @@ class ElasticsearchIndex:
                 del live["number_of_shards"]  # static: fixed at creation
                 self.es.indices.put_settings(index=new, settings=live)
                 self.es.indices.refresh(index=new)
+                CopyList(self.es, new, list_name(new)).record(keys)
+                lists = list_name(self.alias)
+                had_list = self.es.indices.exists(index=list_name(old))
                 self.es.indices.update_aliases(
                     actions=[
                         {"remove": {"index": old, "alias": self.alias, "must_exist": True}},
                         {"add": {"index": new, "alias": self.alias}},
+                        *([{"remove": {"index": list_name(old), "alias": lists}}] if had_list
+                          else []),
+                        {"add": {"index": list_name(new), "alias": lists}},
                     ]
-                )
+                )  # fmt: skip
         except BaseException:
             self._abandon(old, new)
             raise
         with self._guard("delete the old index"):
             self.es.indices.delete(index=old)
+            self.es.indices.delete(index=list_name(old), ignore_unavailable=True)
         self.physical, self.index_shards, self._term_copies = new, self.shards, True
+        self.copy_list.forget()
         return {
             "backend": self.name,
             "old_index": old,

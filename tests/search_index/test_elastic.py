@@ -490,3 +490,70 @@ def test_an_index_made_before_the_word_copies_keeps_working(url, prefixes, docum
     finally:
         backend.close()
         raw.close()
+
+
+# -- the list of texts with copies (search_index.elastic_copies) ----------------------------
+def _copy_pair():
+    from tests.search_index.contract import sample_document
+
+    law = "docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt"  # = xingzhengfa/lrb_02680
+    a = sample_document(law)
+    b = sample_document("docs/lawrefbook/xingzhengfa/lrb_02680.txt", fmt="html", agency="公安部")
+    other = sample_document("docs/govcn_policy/govcn_002.txt")
+    assert a.text == b.text
+    return a, b, other
+
+
+def test_copies_written_by_two_processes_are_one_result_on_every_server(url, prefixes):
+    """Two ingests each write one copy of a text and a third server, open before either wrote,
+    searches: the copies are one result there as soon as its list is re-read (at most
+    ``CHECK_EVERY`` later), and an index without copies counts nothing at all."""
+    from search_index.elastic_copies import CHECK_EVERY
+
+    a, b, other = _copy_pair()
+    prefix = unique_prefix("copylist")
+    prefixes.append(prefix)
+    first, second, server = (ElasticsearchIndex([url], index_prefix=prefix) for _ in range(3))
+    try:
+        assert all(r.ok for r in first.write(prepare(d, "s") for d in (a, other)))
+        assert server.copy_list.keys() == ()
+        assert server.copy_groups(SearchIndex(server)._plan(Query(q="居民身份证"))[0]) == {}
+        assert all(r.ok for r in second.write([prepare(b, "s")]))
+        key = prepare(a, "s").keywords["content_key"][0]
+        assert second.copy_list.keys() == (key,)  # the writer sees its own list at once
+        time.sleep(CHECK_EVERY + 0.1)
+        res = SearchIndex(server).search(Query(q='"居民身份证"'))
+        assert res.total == 1 and len(res.hits) == 1
+        assert {res.hits[0].doc.id, *(c.id for c in res.hits[0].copies)} == {a.id, b.id}
+    finally:
+        for backend in (first, second, server):
+            backend.close()
+
+
+def test_an_index_made_before_the_copy_list_still_groups_copies(url, prefixes):
+    """An index without a list (made by an earlier version) counts the copies among every
+    match, as before; ``reindex`` gives the new index a list holding the shared text."""
+    from search_index.elastic_copies import list_name
+
+    a, b, other = _copy_pair()
+    backend = fresh(url, prefixes, "nolist")
+    raw = Elasticsearch(url)
+    try:
+        assert all(r.ok for r in backend.write(prepare(d, "s") for d in (a, b, other)))
+        raw.indices.delete(index=list_name(backend.physical))
+        old = ElasticsearchIndex([url], index_prefix=backend.alias)
+        assert old.copy_list.keys() is None
+        res = SearchIndex(old).search(Query(q='"居民身份证"'))
+        assert res.total == 1 and len(res.hits[0].copies) == 1
+        before = old.physical
+        old.reindex()
+        assert not raw.indices.exists(index=list_name(before))
+        key = prepare(a, "s").keywords["content_key"][0]
+        assert old.copy_list.keys() == (key,)
+        assert raw.indices.exists(index=list_name(old.physical))
+        res = SearchIndex(old).search(Query(q='"居民身份证"'))
+        assert res.total == 1 and len(res.hits[0].copies) == 1
+        old.close()
+    finally:
+        backend.close()
+        raw.close()
