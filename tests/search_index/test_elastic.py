@@ -557,3 +557,22 @@ def test_an_index_made_before_the_copy_list_still_groups_copies(url, prefixes):
     finally:
         backend.close()
         raw.close()
+
+
+def test_a_bulk_load_lists_copies_as_it_goes(url, prefixes, documents, monkeypatch):
+    """A load longer than ``_LIST_EVERY`` keys refreshes and lists the copies found so far
+    on its way (memory stays bounded), copies written in chunks far apart included, and the
+    keys of the last stretch at the end."""
+    a, b, _ = _copy_pair()
+    monkeypatch.setattr(elastic_module, "_LIST_EVERY", 3)
+    backend = fresh(url, prefixes, "listing", chunk_docs=2)
+    try:
+        items = [prepare(d, "s") for d in (a, *documents[:6], b, *documents[6:9])]
+        assert all(r.ok for r in backend.write(items))
+        key = items[0].keywords["content_key"][0]
+        assert backend.copy_list.keys() == (key,)
+        res = SearchIndex(backend).search(Query(q='"居民身份证"', size=50))
+        groups = [{h.doc.id, *(c.id for c in h.copies)} for h in res.hits]
+        assert {a.id, b.id} in groups and res.total == len(res.hits)  # one result, not two
+    finally:
+        backend.close()
