@@ -39,7 +39,7 @@ CHECK_EVERY = 1.0
 # 65,536 by default, and the aggregation one bucket per key).
 CHECK_BATCH = 10_000
 # A search filters by the listed keys only up to this many: the keys travel in every search
-# request (~30 bytes each; the real corpus has 8 such keys in 6,337 documents). With more it
+# request (~23 bytes each; the real corpus has 8 such keys in 6,337 documents). With more it
 # counts every match, as an index without a list does.
 MAX_KEYS = 10_000
 
