@@ -393,10 +393,6 @@ class ElasticsearchIndex:
     def _backoff(self, attempt: int) -> float:
         return min(self.max_backoff, self.initial_backoff * 2 ** (attempt - 1))
 
-    def _bulk(self, docs: Iterable[IndexedDocument], index: str) -> Iterator[WriteResult]:
-        for chunk in self._chunks(docs, term_copies=True):  # a new index has them
-            yield from self._bulk_chunk(chunk, index)
-
     def _bulk_chunk(
         self, chunk: list[tuple[IndexedDocument, dict[str, Any]]], index: str
     ) -> Iterator[WriteResult]:
@@ -460,11 +456,7 @@ class ElasticsearchIndex:
                 for result in self._bulk_chunk(chunk, self.alias):
                     wrote = wrote or result.ok
                     yield result
-                keys.update(k for item, _ in chunk for k in item.keywords.get("content_key", ()))
-                if len(keys) >= _LIST_EVERY:  # bounded memory on a million-document load
-                    self._refresh(self.alias)
-                    self._list_copies(keys)
-                    keys = set()
+                keys = self._note_keys(keys, chunk, self.alias, self.copy_list)
             finished = True
         finally:
             try:
@@ -477,16 +469,33 @@ class ElasticsearchIndex:
                     )
                 if wrote:
                     self._refresh(self.alias)
-                    self._list_copies(keys)
+                    self._list_copies(self.copy_list, keys)
             except BackendUnavailable:
                 if finished:  # otherwise an error is already on its way: do not mask it
                     raise
 
-    def _list_copies(self, keys: set[str]) -> None:
-        """Add the written keys that now have copies to the open index's copy list (after the
-        refresh that made the documents visible; :mod:`search_index.elastic_copies`)."""
+    def _list_copies(self, copy_list: CopyList, keys: set[str]) -> None:
+        """Add the written keys that now have copies to the copy list (after the refresh that
+        made the documents visible; :mod:`search_index.elastic_copies`)."""
         with self._guard("list the texts with copies"):
-            self.copy_list.record(keys)
+            copy_list.record(keys)
+
+    def _note_keys(
+        self,
+        keys: set[str],
+        chunk: list[tuple[IndexedDocument, dict[str, Any]]],
+        index: str,
+        copy_list: CopyList,
+    ) -> set[str]:
+        """The content keys still to check after a written chunk: past ``_LIST_EVERY`` the
+        index is refreshed and the copies found so far listed, so a million-document load
+        never holds a million keys."""
+        keys.update(k for item, _ in chunk for k in item.keywords.get("content_key", ()))
+        if len(keys) < _LIST_EVERY:
+            return keys
+        self._refresh(index)
+        self._list_copies(copy_list, keys)
+        return set()
 
     def _set_refresh_interval(self, value: str) -> str | None:
         """Set the index's refresh interval; the reason if the cluster refused or did not
@@ -791,12 +800,7 @@ class ElasticsearchIndex:
             failures: list[WriteResult] = []
             written = 0
             keys: set[str] = set()
-
-            def rebuilt(hits: Iterable[dict[str, Any]]) -> Iterator[IndexedDocument]:
-                for item in self._rebuilt(hits):
-                    keys.update(item.keywords.get("content_key", ()))
-                    yield item
-
+            new_list = CopyList(self.es, new, list_name(new))
             with self._guard("read the stored documents"):
                 hits = helpers.scan(
                     self.es,
@@ -806,12 +810,15 @@ class ElasticsearchIndex:
                     scroll="10m",
                 )
                 with tqdm(total=expected, unit="doc", desc="reindex", disable=not progress) as bar:
-                    for result in self._bulk(rebuilt(hits), new):
-                        if result.ok:
-                            written += 1
-                        else:
-                            failures.append(result)
-                        bar.update(1)
+                    # a new index has the words' keyword copies
+                    for chunk in self._chunks(self._rebuilt(hits), term_copies=True):
+                        for result in self._bulk_chunk(chunk, new):
+                            if result.ok:
+                                written += 1
+                            else:
+                                failures.append(result)
+                            bar.update(1)
+                        keys = self._note_keys(keys, chunk, new, new_list)
             if failures or written != expected:
                 first = f"; first: {failures[0].path}: {failures[0].error}" if failures else ""
                 raise BackendUnavailable(
@@ -824,7 +831,7 @@ class ElasticsearchIndex:
                 del live["number_of_shards"]  # static: fixed at creation
                 self.es.indices.put_settings(index=new, settings=live)
                 self.es.indices.refresh(index=new)
-                CopyList(self.es, new, list_name(new)).record(keys)
+                new_list.record(keys)
                 lists = list_name(self.alias)
                 had_list = self.es.indices.exists(index=list_name(old))
                 self.es.indices.update_aliases(

@@ -530,12 +530,14 @@ def test_copies_written_by_two_processes_are_one_result_on_every_server(url, pre
             backend.close()
 
 
-def test_an_index_made_before_the_copy_list_still_groups_copies(url, prefixes):
+def test_an_index_made_before_the_copy_list_still_groups_copies(url, prefixes, monkeypatch):
     """An index without a list (made by an earlier version) counts the copies among every
-    match, as before; ``reindex`` gives the new index a list holding the shared text."""
+    match, as before; ``reindex`` gives the new index a list holding the shared text (listed
+    on its way: ``_LIST_EVERY`` is lowered so the rebuild refreshes and lists mid-load)."""
     from search_index.elastic_copies import list_name
 
     a, b, other = _copy_pair()
+    monkeypatch.setattr(elastic_module, "_LIST_EVERY", 2)
     backend = fresh(url, prefixes, "nolist")
     raw = Elasticsearch(url)
     try:
