@@ -171,7 +171,13 @@ def test_same_match_sets_as_one_node(loaded, indexes):
 def test_two_ingest_processes_equal_one(loaded, indexes):
     one, two = indexes["one"], indexes["two"]
     made = get_json(f"{loaded['urls'][0]}/_cat/indices/{loaded['names']['two']}-*?format=json")
-    assert len(made) == 1  # both processes raced to create the index: one index is left
+    names = sorted(m["index"] for m in made)
+    # both processes raced to create the index: one index is left, with its copy list
+    assert len(names) == 2 and names[1] == f"{names[0]}-copies", names
+    # the 洪泽区 2023 report is in both folders (TXT and the published PDF): each process wrote
+    # one copy, and the one that refreshed later listed the text
+    listed = one.backend.copy_list.keys()
+    assert listed and two.backend.copy_list.keys() == listed
     fp = one.fingerprints()
     assert two.fingerprints() == fp and len(fp) == one.count(STAFF)
     ids = sorted(fp)
