@@ -51,6 +51,10 @@ ALL_WORDS_BOOST = 2.0
 WHOLE_PHRASE_BOOST = 3.0  # a scanned page found by a phrase from it: bench/README.md "OCR"
 TITLE_PHRASE_BOOST = 3.0
 PROXIMITY_BOOST = 0.4
+# Field weights of a typed word, relative to the body's jieba word (1.0): the title's jieba word
+# weighs TITLE_WEIGHT, a bigram substring BIGRAM_WEIGHT of its field's word.
+TITLE_WEIGHT = 2.0
+BIGRAM_WEIGHT = 0.4
 PROXIMITY_SLOP = 12
 PINYIN_EXACT_BOOST = 3.0
 PINYIN_RUN_BOOST = 2.0
@@ -113,15 +117,15 @@ def word_node(word: str, title_only: bool = False) -> Node | None:
     over the bigram dictionary that a lone character needs cost more than the whole rest of
     a query at 100k documents.
     """
+    title_word = Term("title_w", word, TITLE_WEIGHT)
     if len(word) == 1:
-        return _any(Term("body_w", word, 1.0), Term("title_w", word, 2.0)) if not title_only \
-            else Term("title_w", word, 2.0)
-    title = (Term("title_w", word, 2.0), _substring("title_bi", word, 0.8))
+        return _any(Term("body_w", word, 1.0), title_word) if not title_only else title_word
+    title = (title_word, _substring("title_bi", word, BIGRAM_WEIGHT * TITLE_WEIGHT))
     if title_only:
         return _any(*title)
     body: tuple[Node | None, ...] = (Term("body_w", word, 1.0),)
     if len(word) >= 2:
-        body += (_substring("body_bi", word, 0.4),)
+        body += (_substring("body_bi", word, BIGRAM_WEIGHT),)
     return _any(*body, *title)
 
 
@@ -137,9 +141,9 @@ def other_wording_node(text: str, weight: float | None = None) -> Node:
     document with the literal word stays ahead."""
     clauses: list[Node | None] = [
         Term("body_w", text, 1.0),
-        Term("title_w", text, 2.0),
-        _substring("body_bi", text, 0.4),
-        _substring("title_bi", text, 0.8),
+        Term("title_w", text, TITLE_WEIGHT),
+        _substring("body_bi", text, BIGRAM_WEIGHT),
+        _substring("title_bi", text, BIGRAM_WEIGHT * TITLE_WEIGHT),
     ]
     kept = tuple(n for n in clauses if n is not None)
     boost = citizen_words.EXPANSION_WEIGHT if weight is None else weight
