@@ -1,0 +1,81 @@
+"""Does ingest scale with its workers? `govsearch ingest --workers 1` against `--workers 2`,
+alternated, same corpus, same run (issue 13: "measure 1 vs 2 workers as a ratio").
+
+    python bench/gen_corpus.py --n 20000 --scale 0.25 --out bench/out/gen20k
+    python bench/ingest_workers.py --corpus bench/out/gen20k --runs 3 [--workers 1 2]
+
+Each run is the real command in its own process on a fresh embedded data folder, so its wall
+time and the CPU of the command and everything it started (``RUSAGE_CHILDREN``) are one
+ingest's. Prints the median docs/s and CPU ms per document of each worker count and the speed-up
+of each against the first, pair by pair. On a shared machine compare the ratio, not the rates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.corpus_index import OUT  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def one(corpus: Path, workers: int) -> dict[str, float]:
+    data = Path(tempfile.mkdtemp(prefix="ingest-workers-", dir=OUT))
+    env = {**os.environ, "GOVSEARCH_DATA_DIR": str(data), "GOVSEARCH_BACKEND": "embedded",
+           "PYTHONPATH": str(ROOT)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "govsearch.cli", "ingest", str(corpus / "docs"), "--catalog",
+         str(corpus / "catalog.csv"), "--workers", str(workers), "--quiet", "--no-ocr"],
+        env=env, cwd=ROOT, capture_output=True, text=True,
+    )
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    shutil.rmtree(data, ignore_errors=True)
+    if done.returncode != 0:
+        sys.exit(f"ingest --workers {workers} failed: {done.stderr[-2000:]}")
+    docs = sum(1 for p in (corpus / "docs").rglob("*") if p.is_file())
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "docs_s": docs / wall, "cpu_ms": 1000 * cpu / docs, "docs": docs}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=OUT / "gen20k")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = ap.parse_args()
+    rows: dict[int, list[dict[str, float]]] = {w: [] for w in args.workers}
+    for r in range(args.runs):
+        for w in args.workers:
+            rows[w].append(one(args.corpus, w))
+            print(f"run {r + 1}, --workers {w}: {rows[w][-1]['wall']:.1f} s", file=sys.stderr,
+                  flush=True)
+    first = args.workers[0]
+    docs = int(rows[first][0]["docs"])
+    print(f"| --workers | runs (wall s) | median docs/s | median CPU ms/doc | speed-up vs "
+          f"{first} (median) | pair by pair |")
+    print("|---:|---|---:|---:|---:|---|")
+    for w in args.workers:
+        pairs = [a["wall"] / b["wall"] for a, b in zip(rows[first], rows[w], strict=True)]
+        walls = " / ".join(f"{x['wall']:.0f}" for x in rows[w])
+        print(f"| {w} | {walls} | {statistics.median(x['docs_s'] for x in rows[w]):,.0f} | "
+              f"{statistics.median(x['cpu_ms'] for x in rows[w]):.2f} | "
+              f"{statistics.median(pairs):.2f}× | {', '.join(f'{p:.2f}' for p in pairs)} |")
+    print(f"\n{docs:,} documents, {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
