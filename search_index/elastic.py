@@ -840,7 +840,8 @@ class ElasticsearchIndex:
                         {"add": {"index": new, "alias": self.alias}},
                         *([{"remove": {"index": list_name(old), "alias": lists}}] if had_list
                           else []),
-                        {"add": {"index": list_name(new), "alias": lists}},
+                        {"add": {"index": list_name(new), "alias": lists,
+                                 "is_write_index": True}},
                     ]
                 )  # fmt: skip
         except BaseException:

@@ -70,7 +70,9 @@ class CopyList:
             mappings=_MAPPINGS,
             # small and read by every server: one shard, a copy on a second node
             settings={"number_of_shards": 1, "auto_expand_replicas": "0-1"},
-            aliases={alias: {}} if alias else None,
+            # the write index: a list left behind by an index deleted by hand may still hold
+            # the alias; reading both is a superset, writes go to this one
+            aliases={alias: {"is_write_index": True}} if alias else None,
         )
 
     def keys(self) -> tuple[str, ...] | None:
