@@ -101,7 +101,9 @@ def timed_searches(index: SearchIndex, queries: list[str], rounds: int = 3) -> l
     # during that build measures the build (a 2.4x mean in the first round at 100k), not search
     wait = getattr(getattr(index, "lexicon", None), "wait", None)
     if wait is not None:
+        t0 = time.perf_counter()
         wait()
+        print(f"  lexicon ready after {time.perf_counter() - t0:.1f} s more", file=sys.stderr)
     out: list[float] = []
     for _ in range(rounds):
         for q in queries:
