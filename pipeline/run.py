@@ -22,9 +22,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest import processes
 from ingest.catalog import Catalog, load_catalog
 from ingest.files import FileTask, IngestFailure, ingest_file, map_files, tasks
 from ingest.report import IngestReport
@@ -187,13 +189,17 @@ def run_jobs(
             else:
                 report.add(r)
 
-    for w in index.write(to_write()):
-        if w.ok:
-            report.ok.append(w.path)
-            report.formats[formats.get(w.id, "?")] += 1
-            written.append(w.path)
-        else:
-            report.fail(w.path, f"not written to the index: {w.error}")
+    # files extracted in this process while it writes the index: bounded children must not be
+    # plain forks of it (see ingest.processes.lean_children)
+    in_process = workers <= 1 and len(jobs) > 1
+    with processes.lean_children() if in_process else nullcontext():
+        for w in index.write(to_write()):
+            if w.ok:
+                report.ok.append(w.path)
+                report.formats[formats.get(w.id, "?")] += 1
+                written.append(w.path)
+            else:
+                report.fail(w.path, f"not written to the index: {w.error}")
     return written
 
 
