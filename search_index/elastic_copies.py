@@ -32,7 +32,8 @@ from elasticsearch import Elasticsearch, helpers
 
 from model.errors import BackendUnavailable
 
-# A search re-reads the list at most this often (the count first, the keys only when it grew):
+# A search re-reads the list at most this often (its count first, the keys only when that or the
+# list behind the alias changed):
 # the same delay as the index's default refresh interval, after which a write is searchable.
 CHECK_EVERY = 1.0
 # Keys checked per request when recording (a terms query takes up to index.max_terms_count,
