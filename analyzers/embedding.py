@@ -1,0 +1,124 @@
+"""Sentence embeddings: a text's meaning as a vector, for the citizens'-words method
+``semantic`` (issue 12's semantic leg).
+
+Words cannot match what a citizen asks when the law says it otherwise (房东不退押金 against
+出租人应当返还押金); a sentence-embedding model places both near each other. The model is
+BAAI's bge-small-zh-v1.5 (MIT, 512 dimensions, trained for Chinese retrieval), int8-quantised
+ONNX run by onnxruntime, its WordPiece tokenizer run by ``tokenizers``. Its files come from a
+registry package (``.ci/fetch-model.sh``: a Maven Central jar that carries them) into
+``analyzers/models/``, or from ``GOVSEARCH_EMBED_MODEL``; nothing is downloaded at run time,
+and without them :func:`embedder` is None and the method is off.
+
+Why these settings: bge-small-zh ranks a query against passages only when the query carries
+the model's retrieval instruction (its model card); passages are cut at
+:data:`PASSAGE_CHARS` characters (≈ tokens for Chinese) so that each stays under the model's
+512 tokens with its title, and a document is its first :data:`PASSAGES` passages: the answer
+to a question is often an article past the first page. Chosen on the tune half of the blind
+sets (bench/README.md).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+MODEL_NAME = "bge-small-zh-v1.5-q"
+DIMENSIONS = 512
+QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
+PASSAGE_CHARS = 400
+PASSAGES = 3
+MAX_TOKENS = 512
+MODEL_ENV = "GOVSEARCH_EMBED_MODEL"
+
+
+def model_dir() -> Path:
+    """Where the model's ``model.onnx`` and ``tokenizer.json`` are looked for."""
+    env = os.environ.get(MODEL_ENV)
+    return Path(env) if env else Path(__file__).resolve().parent / "models" / MODEL_NAME
+
+
+def passages(title: str, text: str, chars: int = PASSAGE_CHARS, n: int = PASSAGES) -> list[str]:
+    """The texts a document is embedded as: its title with each of its first slices."""
+    body = " ".join(text.split())
+    out = [f"{title}\n{body[:chars]}"]
+    for start in range(chars, min(len(body), chars * n), chars):
+        out.append(f"{title}\n{body[start : start + chars]}")
+    return out
+
+
+class Embedder:
+    """The model, loaded once; ``embed`` is thread-safe (onnxruntime sessions are)."""
+
+    def __init__(self, directory: Path, threads: int = 1) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(
+            str(directory / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors (float32, one row per text): the [CLS] state, as the model is used."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        encoded = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        cls = self._session.run(None, feeds)[0][:, 0].astype(np.float32)
+        return cls / np.maximum(np.linalg.norm(cls, axis=1, keepdims=True), 1e-9)
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return self.embed([QUERY_INSTRUCTION + query])[0]
+
+    def embed_documents(
+        self,
+        docs: list[tuple[str, str]],
+        batch: int = 32,
+        chars: int = PASSAGE_CHARS,
+        n: int = PASSAGES,
+    ) -> list[np.ndarray]:
+        """Each (title, text)'s passage vectors; passages of similar length are batched
+        together, so padding costs little."""
+        texts: list[str] = []
+        owner: list[int] = []
+        for i, (title, text) in enumerate(docs):
+            for p in passages(title, text, chars, n):
+                texts.append(p)
+                owner.append(i)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), batch):
+            chunk = order[start : start + batch]
+            vectors[chunk] = self.embed([texts[i] for i in chunk])
+        out: list[list[np.ndarray]] = [[] for _ in docs]
+        for row, i in enumerate(owner):
+            out[i].append(vectors[row])
+        return [np.stack(v) for v in out]
+
+
+_lock = threading.Lock()
+_loaded: dict[tuple[Path, int], Embedder | None] = {}
+
+
+def available() -> bool:
+    d = model_dir()
+    return (d / "model.onnx").is_file() and (d / "tokenizer.json").is_file()
+
+
+def embedder(threads: int = 1) -> Embedder | None:
+    """The model (None when its files are absent), loaded once per folder and thread count."""
+    key = (model_dir(), threads)
+    with _lock:
+        if key not in _loaded:
+            _loaded[key] = Embedder(key[0], threads) if available() else None
+        return _loaded[key]
