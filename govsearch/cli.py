@@ -1,4 +1,5 @@
-"""The ``govsearch`` command line: ingest, search, serve, stats, keys, reindex, learn-words."""
+"""The ``govsearch`` command line: ingest, search, serve, stats, keys, reindex, learn-words,
+embed."""
 
 from __future__ import annotations
 
@@ -203,6 +204,41 @@ def learn_words(ctx: click.Context) -> None:
         _fail(exc)
         return
     click.echo(f"{words} words with learned neighbours in {took:.0f} s: {path}")
+
+
+@main.command()
+@click.option("--threads", type=int, default=2, show_default=True, help="model threads")
+@click.pass_context
+def embed(ctx: click.Context, threads: int) -> None:
+    """Embed new and changed documents for the semantic leg (citizens'-words method
+    ``semantic``) into <data-dir>/vectors; run after an ingest. Needs the model files
+    (bash .ci/fetch-model.sh)."""
+    from pipeline.embed import embed as run
+    from search_index.backends import open_index
+
+    settings = _settings(ctx)
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit="doc", desc="embed")
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+    try:
+        index = open_index(settings, create=False)
+        done, stored, took = run(index, settings.data_dir, threads=threads, progress=progress)
+    except GovSearchError as exc:
+        _fail(exc)
+        return
+    finally:
+        if bar is not None:
+            bar.close()
+    click.echo(f"{done} documents embedded in {took:.0f} s; {stored} documents have vectors")
 
 
 @main.command()

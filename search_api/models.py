@@ -100,6 +100,10 @@ class Understood(BaseModel):
         default="", description="mainland or taiwan: that side's documents rank a little higher, "
         "from the script the query was typed in (simplified or traditional); empty for neither"
     )
+    semantic: bool = Field(
+        default=False, description="also ranked by meaning: documents whose meaning is near "
+        "the query (a sentence-embedding model) join the word matches"
+    )
 
 
 class SearchResponse(BaseModel):

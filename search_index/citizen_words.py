@@ -36,6 +36,10 @@ Every method is a switch in :data:`METHODS`, so its effect is measured on its ow
   :data:`GENERAL_WEIGHT` (in the whole corpus: 辞退 → 开除, 驾照 → 驾驶执照). Chosen on the
   tune half: +0.005 tune, +0.010 held-out (bench/README.md). Without the package the method
   adds nothing;
+* ``semantic`` — a sentence-embedding leg (:mod:`search_index.semantic`): the documents whose
+  meaning is nearest the query, from the vectors ``govsearch embed`` wrote into the data
+  folder, fused with the word ranking (run by :class:`~search_index.index.SearchIndex`, so
+  both backends get the same plan). Without the model files or the vectors it adds nothing;
 * ``prf`` — pseudo-relevance feedback (:mod:`search_index.feedback`): the words the first
   pass's best documents share, added at a low weight (run by :class:`~search_index.index.
   SearchIndex`, so both backends get the same second plan).
@@ -75,6 +79,7 @@ class Methods:
     general: bool = True
     common: bool = False  # −0.005 to +0.001 on the tune half (bench/README.md)
     script: bool = True
+    semantic: bool = True  # a sentence-embedding leg (search_index.semantic), where embedded
 
 
 METHODS = Methods()
@@ -147,6 +152,11 @@ def load_lexicon(data_dir: Path | None) -> None:
         # the synonym groups and the general vectors take ~1-2 s each to read: not on the
         # first user's query (one that comes sooner waits for the load under way)
         threading.Thread(target=_warm, name="citizen-words", daemon=True).start()
+
+
+def data_dir() -> Path | None:
+    """The data folder :func:`load_lexicon` was given (the semantic leg's vectors live there)."""
+    return _lexicon_dir.parent if _lexicon_dir is not None else None
 
 
 def _warm() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from analyzers.normalize import normalize
@@ -22,7 +22,7 @@ from model.document import StoredDocument
 from model.errors import BadRequest, NotFound
 from model.ids import plausible_id
 from model.viewer import ANONYMOUS, Viewer
-from search_index import citizen_words, feedback
+from search_index import citizen_words, feedback, semantic
 from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS
 from search_index.highlight import find_spans, render, snippet
 from search_index.lexicon import LexiconCache
@@ -99,6 +99,10 @@ class SearchIndex:
         plan, understood = self._plan(query)
         if citizen_words.METHODS.prf and query.sort == "relevance" and understood.words:
             plan = self._with_feedback(plan, understood.words)
+        if citizen_words.METHODS.semantic and semantic.applies(query, understood):
+            fused = self._with_meaning(plan, query)
+            if fused is not None:
+                plan, understood = fused, replace(understood, semantic=True)
         facet_fields = FACET_FIELDS if query.facets else ()
         offset = (query.page - 1) * query.size
         groups = self.backend.copy_groups(plan)
@@ -157,6 +161,23 @@ class SearchIndex:
             page=query.page,
             size=query.size,
         )
+
+    def _with_meaning(self, plan: Plan, query: Query) -> Plan | None:
+        """The plan fused with the documents nearest the query's meaning (the semantic leg,
+        :mod:`search_index.semantic`), or None without a model or vectors. The word plan's
+        first pass runs under the same filters; so does the fused plan, which admits the
+        leg's documents only where the filters do."""
+        leg = semantic.nearest(query.q, citizen_words.data_dir())
+        if not leg:
+            return None
+        first = self.backend.search(plan, limit=semantic.LEG_DEPTH)
+        engine = [h.id for h in first.hits]
+        literal = None
+        if engine:
+            top = first.hits[0].doc or self.backend.fetch([engine[0]], texts=False).get(engine[0])
+            if top is not None and semantic.names_exactly(query.q, top.title):
+                literal = engine[0]
+        return semantic.fused_plan(plan, semantic.fuse(engine, leg, literal))
 
     def _with_feedback(self, plan: Plan, words: tuple[str, ...]) -> Plan:
         """The plan with the words its first pass's best documents share (pseudo-relevance

@@ -59,6 +59,8 @@ class Understanding:
     # whose documents rank a little higher for the script the query was typed in
     # ("mainland" for simplified, "taiwan" for traditional, "" for neither: the script method)
     prefers: str = ""
+    # also ranked by meaning: documents near the query's meaning join the word matches
+    semantic: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +78,7 @@ class Understanding:
             "pinyin": list(self.pinyin),
             "pinyin_words": {k: list(v) for k, v in self.pinyin_words},
             "prefers": self.prefers,
+            "semantic": self.semantic,
         }
 
 

@@ -177,6 +177,8 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
         items.append(("已忽略常用词", "、".join(dict.fromkeys(u.ignored))))
     if len(u.words) > 1 and u.min_should_match and u.min_should_match < len(u.words):
         items.append(("匹配方式", f"至少包含 {u.min_should_match} 个词，全部包含的排在前面"))
+    if u.semantic:
+        items.append(("也按语义检索", "意思相近、用词不同的文件也列出（排在字面匹配之后或之间）"))
     return items
 
 

@@ -23,12 +23,12 @@ from analyzers.normalize import normalize
 from model.document import CatalogMeta, Document
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
-from search_index import citizen_words
+from search_index import citizen_words, semantic
 from search_index.fields import FACET_FIELDS
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.request import Query
-from search_index.tree import Bool, Constant, Plan, Term
+from search_index.tree import Bool, Constant, MatchAll, Plan, Term
 from tests.corpus import CORPUS, corpus_document, docno_variants, manifest, sample_paths
 
 N_DOCS = 160
@@ -451,6 +451,39 @@ class BackendContract:
         for h in bonus.hits:
             assert h.score == pytest.approx(before[h.id] + (100.0 if h.id in kinds else 0.0))
         assert {h.id for h in bonus.hits[: len(kinds)]} == kinds
+
+    def test_fused_plan_ranks_the_candidates_then_the_word_matches_in_their_order(self, index):
+        # The semantic leg's plan (search_index.semantic): candidates by their fused constants,
+        # then the word plan's other matches in their own order, all under the plan's filters.
+        backend = index.backend
+        word = Plan(query=Term("body_w", "规定"))
+        plain = backend.search(word, limit=1000)
+        matched = [h.id for h in plain.hits]
+        everything = [h.id for h in backend.search(Plan(query=MatchAll()), limit=1000).hits]
+        others = [i for i in everything if i not in set(matched)]
+        assert len(matched) > 20 and len(others) >= 2
+        leg = [matched[3], others[0], others[1]]
+        scores = semantic.fuse(matched[:5], leg)
+        fused = backend.search(semantic.fused_plan(word, scores), limit=1000)
+        ids = [h.id for h in fused.hits]
+        assert fused.total == len(set(matched) | set(leg)) == len(ids)
+        assert ids[: len(scores)] == sorted(scores, key=lambda i: -scores[i])
+        assert ids[0] == matched[3]  # in both rankings: first
+        assert ids.index(others[0]) == 5  # the leg's alone: after the word ranking's five
+        before = {h.id: h.score for h in plain.hits}
+        tail = [before[i] for i in ids[len(scores) :]]
+        assert tail == sorted(tail, reverse=True)
+        # the filters still decide: a candidate of another category is not admitted
+        category = next(d.category for d in backend.fetch([others[0]], texts=False).values())
+        other_kind = Term("category", category)
+        kept = backend.search(
+            semantic.fused_plan(Plan(query=word.query, filters=(Bool(must_not=(other_kind,),
+                                                                     should=(MatchAll(),)),)),
+                                scores), limit=1000)  # fmt: skip
+        assert others[0] not in {h.id for h in kept.hits}
+        assert matched[0] in {h.id for h in kept.hits} or matched[0] in {
+            h.id for h in backend.search(Plan(query=other_kind), limit=1000).hits
+        }
 
     def test_feedback_and_validity_bonus_keep_the_match_set(self, index):
         # pseudo-relevance feedback and the validity bonus only reorder, on every backend
