@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing import forkserver
@@ -55,8 +56,17 @@ def fork_server(preload: list[str] | None = None) -> multiprocessing.context.Bas
     # here would start the program
     extra = [main] if main and not main.endswith("__main__") else []
     if preload or extra:
-        ctx.set_forkserver_preload([*(preload or []), *extra])
+        # this module first: its warning filter below is then inherited by every child
+        ctx.set_forkserver_preload([__name__, *(preload or []), *extra])
     return ctx
+
+
+# A child of the fork server runs the caller's main module again (runpy), which the server has
+# preloaded: runpy then warns on the user's terminal that the module is already imported. It
+# is, on purpose (see fork_server).
+warnings.filterwarnings(
+    "ignore", message=r"'.*' found in sys\.modules after import of package", category=RuntimeWarning
+)
 
 
 _lean = 0  # inside lean_children(): children come from the fork server

@@ -35,4 +35,28 @@ def test_the_fork_server_preloads_the_main_module(monkeypatch) -> None:
     fake.__spec__ = type("Spec", (), {"name": "pytest.__main__"})()
     processes.fork_server(["ingest.bounded"])
     monkeypatch.setitem(sys.modules, "__main__", main)
-    assert seen == [["ingest.bounded", "govsearch.cli"], ["ingest.bounded"]]
+    # ingest.processes first: its filter of runpy's "already imported" warning is inherited
+    assert seen == [
+        ["ingest.processes", "ingest.bounded", "govsearch.cli"],
+        ["ingest.processes", "ingest.bounded"],
+    ]
+
+
+def test_a_python_m_ingest_prints_no_runpy_warning(tmp_path) -> None:
+    """The preloaded main module made every fork-server child's runpy warn on the terminal."""
+    import subprocess
+
+    from tests.corpus import CORPUS, require_corpus
+
+    require_corpus()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("govcn_001.txt", "govcn_002.txt"):
+        (folder / name).write_bytes((CORPUS / "docs" / "govcn_policy" / name).read_bytes())
+    proc = subprocess.run(
+        [sys.executable, "-m", "govsearch.cli", "--data-dir", str(tmp_path / "data"), "ingest",
+         str(folder), "--workers", "1", "--quiet"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "RuntimeWarning" not in proc.stderr, proc.stderr
