@@ -155,6 +155,11 @@ def served(tmp_path_factory) -> Iterator[Served]:
     )  # fmt: skip
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
     assert "README.md" not in ingest.stdout, ingest.stdout  # issue 11, item 10: not "skipped"
+    embed = subprocess.run(
+        ["govsearch", "--data-dir", "govsearch-data", "embed"],
+        cwd=folder, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert embed.returncode == 0 and "documents have vectors" in embed.stdout, embed.stderr
     port = _free_port()
     server = subprocess.Popen(
         ["govsearch", "--data-dir", "govsearch-data", "serve", "--port", str(port)],
@@ -200,6 +205,14 @@ def _check_search(served: Served, command: str, comment: str) -> None:
     if "文号" in comment:
         assert DOCNO in comment and DOCNO in out.splitlines()[2], out
         assert int(m.group(1)) == 1, out  # its TXT and HTML copies are one result
+    if "by meaning" in comment:  # the semantic leg: the words alone find nothing
+        assert "道路交通安全违法行为记分管理办法" in out.splitlines()[1], out
+        served.bash("mv govsearch-data/vectors govsearch-data/vectors.off")
+        try:
+            words_only = served.bash(command).stdout
+        finally:
+            served.bash("mv govsearch-data/vectors.off govsearch-data/vectors")
+        assert words_only.startswith("0 results"), words_only
 
 
 def _check_keys(served: Served, command: str, comment: str) -> None:
@@ -266,6 +279,7 @@ def test_every_fenced_command_is_run(served: Served) -> None:
 def test_demo_runs_what_the_fixture_runs() -> None:
     demo = (REPO / ".ci" / "demo").read_text(encoding="utf-8")
     assert "ingest samples --catalog samples/catalog.csv --prune" in demo
+    assert "govsearch.cli embed" in demo
     assert re.search(r"govsearch\.cli serve --host", demo)
     assert "fonts-noto-cjk" in demo  # issue 11, item 9: no boxes for characters
 
