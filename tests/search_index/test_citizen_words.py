@@ -154,6 +154,10 @@ def test_understanding_lists_each_other_wording_with_its_source():
     assert u.to_dict()["expansions"][0] == {
         "word": "爱卫会", "other": "爱国卫生运动委员会", "source": "mined",
     }
+    assert not any(what == "也按语义检索" for what, _ in items)
+    meaning = understood_items(Understanding(words=("闯红灯",), semantic=True), "闯红灯扣几分")
+    assert any(what == "也按语义检索" for what, _ in meaning)
+    assert Understanding(semantic=True).to_dict()["semantic"] is True
 
 
 # -- validity and pseudo-relevance feedback (constant scores, RM3-style feedback) ------------
