@@ -227,3 +227,27 @@ def test_both_backends_give_the_same_matches_with_the_leg(tmp_path):
     assert hidden.id in results["embedded"][("闯红灯扣几分", STAFF.name)]
     assert hidden.id not in results["embedded"][("闯红灯扣几分", ANONYMOUS.name)]
     assert results["embedded"][("护照过期了怎么重新办", ANONYMOUS.name)]
+
+
+def test_a_large_store_answers_from_the_approximate_index(tmp_path, monkeypatch):
+    """Past EXACT_MAX_ROWS the query side loads the faiss index, not the matrix; on a store
+    this small it finds what the exact scan finds, best passage per document."""
+    rng = np.random.default_rng(3)
+    n = 400
+    matrix = rng.normal(size=(n * 3, embedding.DIMENSIONS)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    ids = tuple(f"d{i}" for i in range(n))
+    store = vectors.StoredVectors("m", ids, ("h",) * n, np.repeat(np.arange(n), 3), matrix)
+    monkeypatch.setattr(vectors, "EXACT_MAX_ROWS", 100)
+    vectors.write(tmp_path, store)
+    approximate = vectors.store(tmp_path)
+    assert approximate.ann is not None and len(approximate.matrix) == 0
+    for q in matrix[[5, 301, 1000]]:
+        exact = store.nearest(q, 20)
+        found = approximate.nearest(q, 20)
+        assert found[0][0] == exact[0][0] and found[0][1] == pytest.approx(exact[0][1], abs=0.02)
+        assert len({i for i, _ in found} & {i for i, _ in exact}) >= 18
+    # a small store again: the approximate index is removed, the exact scan answers
+    monkeypatch.setattr(vectors, "EXACT_MAX_ROWS", 50_000)
+    vectors.write(tmp_path, store)
+    assert vectors.read(tmp_path, with_matrix=False).ann is None
