@@ -60,15 +60,7 @@ def main() -> None:
         store = StoredVectors("bench", tuple(str(i) for i in range(n)), ("",) * n,
                               np.repeat(np.arange(n), PASSAGES), matrix)  # fmt: skip
         queries = rng.standard_normal((args.queries, DIMENSIONS), dtype=np.float32)
-        store.nearest(queries[0], 100)  # warm
-        medians = []
-        for _ in range(args.runs):
-            times = []
-            for q in queries:
-                t0 = time.perf_counter()
-                store.nearest(q, 100)
-                times.append(time.perf_counter() - t0)
-            medians.append(statistics.median(times) * 1000)
+        medians = _medians(store, queries, args.runs)
         shown = " / ".join(f"{m:.1f}" for m in medians)
         line = (f"| {n:,} | {rows:,} | {matrix.nbytes / 2**20:,.0f} | "
                 f"**{statistics.median(medians):.1f}** ({shown}) |")  # fmt: skip
@@ -76,6 +68,20 @@ def main() -> None:
             line += _approximate(store, queries, args.runs)
         print(line, flush=True)
         del store, matrix
+
+
+def _medians(store: StoredVectors, queries: np.ndarray, runs: int) -> list[float]:
+    """Median ms per query of each run (after one warm-up query)."""
+    store.nearest(queries[0], 100)
+    out = []
+    for _ in range(runs):
+        times = []
+        for q in queries:
+            t0 = time.perf_counter()
+            store.nearest(q, 100)
+            times.append(time.perf_counter() - t0)
+        out.append(statistics.median(times) * 1000)
+    return out
 
 
 def _approximate(store: StoredVectors, queries: np.ndarray, runs: int) -> str:
@@ -87,15 +93,7 @@ def _approximate(store: StoredVectors, queries: np.ndarray, runs: int) -> str:
         vectors.EXACT_MAX_ROWS = saved
         size = (Path(tmp) / vectors.STORE_DIR / "passages.faiss").stat().st_size
         ann = vectors.read(Path(tmp), with_matrix=False)
-    ann.nearest(queries[0], 100)
-    medians = []
-    for _ in range(runs):
-        times = []
-        for q in queries:
-            t0 = time.perf_counter()
-            ann.nearest(q, 100)
-            times.append(time.perf_counter() - t0)
-        medians.append(statistics.median(times) * 1000)
+    medians = _medians(ann, queries, runs)
     shown = " / ".join(f"{m:.2f}" for m in medians)
     return f" {build:.0f} | {size / 2**20:,.0f} | **{statistics.median(medians):.2f}** ({shown}) |"
 
