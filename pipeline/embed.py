@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.embedding import MODEL_NAME, embedder
+from analyzers.embedding import DIMENSIONS, MODEL_NAME, embedder
 from model.errors import ConfigError
 from search_index import vectors
 from search_index.index import SearchIndex
@@ -48,9 +48,11 @@ def embed(
     hashes: list[str] = []
     owner: list[np.ndarray] = []
     if old is not None:
+        # a document's rows are consecutive (vectors.StoredVectors): slice, never mask
+        bounds = np.searchsorted(old.owner, np.arange(len(old.ids) + 1))
         for n, (i, h) in enumerate(zip(old.ids, old.hashes, strict=True)):
             if current.get(i) == h:
-                rows = old.matrix[old.owner == n]
+                rows = old.matrix[bounds[n] : bounds[n + 1]]
                 owner.append(np.full(len(rows), len(ids), dtype=np.int64))
                 keep_rows.append(rows)
                 ids.append(i)
@@ -73,7 +75,7 @@ def embed(
     matrix = (
         np.concatenate(keep_rows).astype(np.float32)
         if keep_rows
-        else np.zeros((0, 512), dtype=np.float32)
+        else np.zeros((0, DIMENSIONS), dtype=np.float32)
     )
     store = vectors.StoredVectors(
         model=MODEL_NAME,

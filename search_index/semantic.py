@@ -17,9 +17,10 @@ viewer may not see.
 
 Guarantees kept: at :data:`LEG_WEIGHT` ≤ 1 a document the words do not match never ranks above
 the word ranking's first (a tie goes to the words: their plan's own score breaks it); a query
-naming a document exactly (its title) keeps that document first; quoted phrases, 文号, field searches, exclusions and letters-only queries are
-left to the words (the user asked for exactly that). Chosen on the tune half of the blind sets
-(bench/README.md, "The semantic leg").
+naming a document exactly (its title) keeps that document first; quoted phrases, 文号, field
+searches, exclusions and letters-only queries are left to the words (the user asked for
+exactly that). Chosen on the tune half of the blind sets (bench/README.md, "The semantic leg
+with a real sentence-embedding model").
 """
 
 from __future__ import annotations

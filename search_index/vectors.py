@@ -2,10 +2,11 @@
 documents nearest a query.
 
 One store for both backends, read by the query side like the lexicon: the leg's candidates
-come from the same exact scan whichever backend answers, so the two give the same matches (an
-approximate kNN inside Elasticsearch would not). The store is written by ``govsearch embed``
-(:mod:`pipeline.embed`) into ``<data_dir>/vectors/`` and read whole into memory: float16 on
-disk, float32 in memory for a BLAS product (6,337 documents: 17,860 passages, 37 MB).
+come from the same scan of the same file whichever backend answers, so the two give the same
+matches (an approximate kNN inside Elasticsearch would not). The store is written by
+``govsearch embed`` (:mod:`pipeline.embed`) into ``<data_dir>/vectors/`` and read whole into
+memory: float16 on disk, float32 in memory for a BLAS product (6,337 documents: 17,860
+passages, 37 MB).
 Past :data:`EXACT_MAX_ROWS` passages the exact scan costs too much (23 ms and 586 MB at 100k
 documents, bench/README.md), so ``govsearch embed`` also writes an approximate index (faiss
 HNSW over 8-bit scalar-quantised vectors, ``passages.faiss``) and the query side loads that
