@@ -75,11 +75,12 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     return app
 
 
-def create_served_app() -> FastAPI:
-    """The app ``govsearch serve`` runs, in each of its worker processes: settings from the
-    environment (the CLI puts its options there first, so spawned workers see them), and the
-    pinyin lexicon (kiosk input method, pinyin search, typo suggestions) built in the background
-    at start, so the first patron does not wait the seconds it takes."""
-    app = create_app()
+def create_served_app(settings: Settings | None = None) -> FastAPI:
+    """The app ``govsearch serve`` runs, in each of its worker processes: the CLI's settings in
+    its own process, else settings from the environment (the CLI puts its options there first,
+    so spawned workers see them), and the pinyin lexicon (kiosk input method, pinyin search,
+    typo suggestions) built in the background at start, so the first patron does not wait the
+    seconds it takes."""
+    app = create_app(settings)
     app.state.index.lexicon.peek()
     return app

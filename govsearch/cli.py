@@ -162,7 +162,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
         os.environ["GOVSEARCH_DATA_DIR"] = str(settings.data_dir.resolve())
     try:
         open_index(settings, create=False).close()
-        app = create_served_app() if workers == 1 else None
+        app = create_served_app(settings) if workers == 1 else None
     except GovSearchError as exc:
         _fail(exc)
         return

@@ -28,6 +28,28 @@ def _get(url: str) -> tuple[int, dict]:
         return res.status, json.loads(res.read())
 
 
+def _wait_healthy(server: subprocess.Popen, port: int) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if _get(f"http://127.0.0.1:{port}/api/health")[1]["status"] == "ok":
+                return
+        except OSError:
+            pass
+        assert server.poll() is None, server.communicate()[0]
+        assert time.monotonic() < deadline, "the server did not become healthy"
+        time.sleep(0.5)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGINT)
+    try:
+        server.communicate(timeout=30)  # reads and closes its output
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.communicate()
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -61,16 +83,7 @@ def test_two_workers_serve_one_index(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{port}"
     workers: list[int] = []
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if _get(f"{base}/api/health")[1]["status"] == "ok":
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None, server.communicate()[0]
-            assert time.monotonic() < deadline, "the server did not become healthy"
-            time.sleep(0.5)
+        _wait_healthy(server, port)
         workers = [p for p in _children(server.pid)
                    if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]  # fmt: skip
         assert len(workers) == 2, workers
@@ -78,10 +91,27 @@ def test_two_workers_serve_one_index(tmp_path: Path) -> None:
         answers = {_get(f"{base}/api/search?q={q}")[1]["total"] for _ in range(40)}
         assert len(answers) == 1 and answers.pop() >= 1  # every worker reads the same index
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.communicate(timeout=30)  # reads and closes its output
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.communicate()
+        _stop(server)
     assert not [p for p in workers if _running(p)]  # the workers stopped with it
+
+
+def test_one_worker_serves_the_data_dir_given(tmp_path: Path) -> None:
+    """``--data-dir`` with one worker: the app was built from the environment alone, so it
+    served (and created) ./govsearch-data instead of the folder given."""
+    data = tmp_path / "data"
+    cli = [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data)]
+    subprocess.run([*cli, "ingest", str(SAMPLES), "--quiet"], check=True, cwd=REPO, timeout=600)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVSEARCH_")}
+    env["PYTHONPATH"] = str(REPO)
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)], cwd=tmp_path, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        _wait_healthy(server, port)
+        q = urllib.parse.quote("融资担保")
+        assert _get(f"http://127.0.0.1:{port}/api/search?q={q}")[1]["total"] >= 1
+        assert not (tmp_path / "govsearch-data").exists()
+    finally:
+        _stop(server)
