@@ -6,8 +6,9 @@ Words cannot match what a citizen asks when the law says it otherwise (房东不
 BAAI's bge-small-zh-v1.5 (MIT, 512 dimensions, trained for Chinese retrieval), int8-quantised
 ONNX run by onnxruntime, its WordPiece tokenizer run by ``tokenizers``. Its files come from a
 registry package (``.ci/fetch-model.sh``: a Maven Central jar that carries them) into
-``analyzers/models/``, or from ``GOVSEARCH_EMBED_MODEL``; nothing is downloaded at run time,
-and without them :func:`embedder` is None and the method is off.
+``analyzers/models/``, or from the folder :func:`configure` names (``GOVSEARCH_EMBED_MODEL``);
+nothing is downloaded at run time, and without them :func:`embedder` is None and the method is
+off.
 
 Why these settings: bge-small-zh ranks a query against passages only when the query carries
 the model's retrieval instruction (its model card); passages are cut at
@@ -19,7 +20,6 @@ sets (bench/README.md).
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -31,13 +31,18 @@ QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
 PASSAGE_CHARS = 400
 PASSAGES = 3
 MAX_TOKENS = 512
-MODEL_ENV = "GOVSEARCH_EMBED_MODEL"
+_configured: Path | None = None
+
+
+def configure(directory: Path | None) -> None:
+    """Look for the model in ``directory`` (None: the default folder)."""
+    global _configured
+    _configured = Path(directory) if directory is not None else None
 
 
 def model_dir() -> Path:
     """Where the model's ``model.onnx`` and ``tokenizer.json`` are looked for."""
-    env = os.environ.get(MODEL_ENV)
-    return Path(env) if env else Path(__file__).resolve().parent / "models" / MODEL_NAME
+    return _configured or Path(__file__).resolve().parent / "models" / MODEL_NAME
 
 
 def passages(title: str, text: str, chars: int = PASSAGE_CHARS, n: int = PASSAGES) -> list[str]:

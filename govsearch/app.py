@@ -19,8 +19,9 @@ from web.pages import install_web
 
 
 def apply(settings: Settings) -> None:
-    """Configure the layers that run below the app (extraction limits, synonyms)."""
-    from analyzers import lexicon
+    """Configure the layers that run below the app (extraction limits, synonyms, the
+    embedding model's folder)."""
+    from analyzers import embedding, lexicon
     from ingest import bounded, files
     from ingest.formats import pdf
     from ingest.ocr import options as ocr
@@ -35,6 +36,7 @@ def apply(settings: Settings) -> None:
     )
     pdf.configure(engine=settings.pdf_engine, timeout=settings.pdf_timeout or 0)
     lexicon.configure(synonyms_file=settings.synonyms_file)
+    embedding.configure(settings.embed_model_dir)
     citizen_words.load_lexicon(settings.data_dir)  # mined at ingest into <data_dir>/lexicon
 
 

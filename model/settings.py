@@ -116,6 +116,9 @@ class Settings:
     # Per-client rate limit of the expensive endpoints, "N/second|minute|hour" ("" = none).
     rate_limit: str = "30/minute"
     synonyms_file: Path | None = None  # extra abbreviation → official wording rules
+    # The sentence-embedding model's folder (model.onnx, tokenizer.json) for the semantic leg;
+    # None: analyzers/models/<name>, where .ci/fetch-model.sh puts it.
+    embed_model_dir: Path | None = None
     # OCR of scans (ingest.ocr): on when an engine is installed; engine None = measured best;
     # results are cached in <data_dir>/ocr-cache by file hash.
     ocr: bool = True
@@ -190,6 +193,9 @@ class Settings:
             heavy_queue=max(0, _int("GOVSEARCH_HEAVY_QUEUE", e.get("GOVSEARCH_HEAVY_QUEUE"), 4)),
             rate_limit=e.get("GOVSEARCH_RATE_LIMIT", "30/minute"),
             synonyms_file=Path(e["GOVSEARCH_SYNONYMS"]) if e.get("GOVSEARCH_SYNONYMS") else None,
+            embed_model_dir=(
+                Path(e["GOVSEARCH_EMBED_MODEL"]) if e.get("GOVSEARCH_EMBED_MODEL") else None
+            ),
             ocr=_bool(e.get("GOVSEARCH_OCR"), True),
             ocr_engine=e.get("GOVSEARCH_OCR_ENGINE") or None,
             ocr_dpi=_int("GOVSEARCH_OCR_DPI", e.get("GOVSEARCH_OCR_DPI"), 200),
