@@ -160,8 +160,11 @@ def data_dir() -> Path | None:
 
 
 def _warm() -> None:
+    from search_index import semantic  # the query side's other data, read in the same thread
+
     thesaurus()
     general_vectors()
+    semantic.warm(data_dir())
 
 
 def use(methods: Methods) -> None:

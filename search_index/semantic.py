@@ -75,6 +75,15 @@ def nearest(text: str, data_dir: Path | None) -> list[str] | None:
     return [i for i, sim in found if sim >= MIN_SIMILARITY]
 
 
+def warm(data_dir: Path | None) -> None:
+    """Read the store and load the model before the first query needs them (~0.5 s), where
+    there are vectors."""
+    if vectors.store(data_dir) is not None:
+        from analyzers.embedding import embedder
+
+        embedder()
+
+
 def fuse(engine: list[str], leg: list[str], literal: str | None = None) -> dict[str, float]:
     """Reciprocal-rank fusion of the two rankings; ``literal`` (the document the query names
     exactly) stays first."""
