@@ -16,6 +16,7 @@ fusion (Σ weight / (60 + rank), top 100 of each). Document vectors are cached u
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import sys
 import time
@@ -74,6 +75,8 @@ def main() -> None:
     args = ap.parse_args()
     index, _ = ci.corpus_index()
     citizen_words.load_lexicon(ci.OUT / "corpus")
+    # the engine without its own semantic leg: this script fuses the leg from outside
+    citizen_words.use(dataclasses.replace(citizen_words.METHODS, semantic=False))
     model = Embedder(args.model_dir or model_dir(), threads=2)
     paths, owner, vectors = doc_matrix(index, model, args.model, args.chars, args.passages)
 
