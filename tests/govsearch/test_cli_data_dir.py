@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from analyzers import embedding
 from govsearch.cli import main
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -14,7 +15,8 @@ SAMPLE = SAMPLES / "docs" / "govcn_policy" / "govcn_002.txt"
 
 
 @pytest.mark.parametrize(
-    "args", [["search", "条例"], ["stats"], ["serve", "--port", "1"], ["learn-words"]]
+    "args",
+    [["search", "条例"], ["stats"], ["serve", "--port", "1"], ["learn-words"], ["embed"]],
 )
 def test_commands_refuse_a_folder_without_an_index(tmp_path: Path, args: list[str]) -> None:
     wrong = tmp_path / "WRONG"
@@ -43,3 +45,16 @@ def test_learn_words_writes_the_learned_lexicon_into_the_data_folder(tmp_path: P
     assert str(learned) in result.output and "words with learned neighbours" in result.output
     rows = learned.read_text(encoding="utf-8").splitlines()[1:]
     assert rows and all(len(r.split("\t")) == 3 for r in rows)
+
+
+def test_embed_without_the_model_says_how_to_get_it(tmp_path: Path, monkeypatch) -> None:
+    data = tmp_path / "data"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--data-dir", str(data), "ingest", str(SAMPLE)]).exit_code == 0
+    monkeypatch.setenv("GOVSEARCH_EMBED_MODEL", str(tmp_path / "no-model"))
+    try:
+        result = runner.invoke(main, ["--data-dir", str(data), "embed"])
+    finally:
+        embedding.configure(None)  # the CLI configured this process's model folder
+    assert result.exit_code == 2, result.output
+    assert "fetch-model.sh" in result.output and not (data / "vectors").exists()
