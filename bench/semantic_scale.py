@@ -91,7 +91,7 @@ def _approximate(store: StoredVectors, queries: np.ndarray, runs: int) -> str:
         vectors.write(Path(tmp), store)
         build = time.perf_counter() - t0
         vectors.EXACT_MAX_ROWS = saved
-        size = (Path(tmp) / vectors.STORE_DIR / "passages.faiss").stat().st_size
+        size = next((Path(tmp) / vectors.STORE_DIR).glob("passages*.faiss")).stat().st_size
         ann = vectors.read(Path(tmp), with_matrix=False)
     medians = _medians(ann, queries, runs)
     shown = " / ".join(f"{m:.2f}" for m in medians)

@@ -9,7 +9,7 @@ memory: float16 on disk, float32 in memory for a BLAS product (6,337 documents: 
 passages, 37 MB).
 Past :data:`EXACT_MAX_ROWS` passages the exact scan costs too much (23 ms and 586 MB at 100k
 documents, bench/README.md), so ``govsearch embed`` also writes an approximate index (faiss
-HNSW over 8-bit scalar-quantised vectors, ``passages.faiss``) and the query side loads that
+HNSW over 8-bit scalar-quantised vectors, ``passages-<n>.faiss``) and the query side loads that
 instead of the matrix: on the real corpus it finds 97% of the exact scan's first 100
 documents in 0.5 ms. Both backends still read the same file, so their candidates are the same.
 Stale rows (a document deleted or changed since) are harmless: the leg's candidates are
@@ -23,6 +23,7 @@ import functools
 import json
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,6 @@ import numpy as np
 
 STORE_DIR = "vectors"
 _FILE = "passages.npz"
-_ANN = "passages.faiss"
 _META = "store.json"
 EXACT_MAX_ROWS = 50_000  # ~17,000 documents: the exact scan stays under ~4 ms
 HNSW_M = 32
@@ -62,7 +62,6 @@ class StoredVectors:
         top = top[np.argsort(-best[top], kind="stable")]
         return [(self.ids[i], float(best[i])) for i in top]
 
-
     def _nearest_approximately(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
         import faiss
 
@@ -90,19 +89,18 @@ def read(data_dir: Path | None, with_matrix: bool = True) -> StoredVectors | Non
     if data_dir is None:
         return None
     folder = Path(data_dir) / STORE_DIR
-    if not (folder / _META).is_file() or not (folder / _FILE).is_file():
+    if not (folder / _FILE).is_file():
         return None
-    meta = json.loads((folder / _META).read_text(encoding="utf-8"))
     with np.load(folder / _FILE, allow_pickle=False) as z:
         owner = z["owner"].astype(np.int64)
-        ann = None if with_matrix else _read_ann(folder, len(owner))
+        ann = None if with_matrix else _read_ann(folder / str(z["ann"]), len(owner))
         matrix = (
             z["matrix"].astype(np.float32)
             if ann is None
-            else np.zeros((0, z["matrix"].shape[1]), dtype=np.float32)
+            else np.zeros((0, ann.d), dtype=np.float32)  # the matrix is not even read
         )
         return StoredVectors(
-            model=meta["model"],
+            model=str(z["model"]),
             ids=tuple(z["ids"].tolist()),
             hashes=tuple(z["hashes"].tolist()),
             owner=owner,
@@ -111,21 +109,25 @@ def read(data_dir: Path | None, with_matrix: bool = True) -> StoredVectors | Non
         )
 
 
-def _read_ann(folder: Path, rows: int) -> Any:
-    """The approximate index, if there is one for exactly these rows."""
-    if not (folder / _ANN).is_file():
+def _read_ann(path: Path, rows: int) -> Any:
+    """The approximate index the matrix names, if it is there (a reader that opened the
+    previous matrix may find its index already replaced: it then scans the matrix)."""
+    if path.suffix != ".faiss" or not path.is_file():
         return None
     import faiss
 
-    ann = faiss.read_index(str(folder / _ANN))
+    ann = faiss.read_index(str(path))
     return ann if ann.ntotal == rows else None
 
 
 def write(data_dir: Path, store: StoredVectors) -> Path:
-    """Replace the store atomically: readers see the old one or the new one, never a mix."""
+    """Replace the store atomically: readers see the old one or the new one, never a mix. An
+    approximate index gets a name of its own that the new matrix file records, so a reader
+    never pairs one generation's index with another's rows."""
     folder = Path(data_dir) / STORE_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    if len(store.matrix) > EXACT_MAX_ROWS:  # before the matrix: a reader checks its row count
+    ann_name = ""
+    if len(store.matrix) > EXACT_MAX_ROWS:
         import faiss
 
         ann = faiss.IndexHNSWSQ(
@@ -134,22 +136,27 @@ def write(data_dir: Path, store: StoredVectors) -> Path:
         )  # fmt: skip
         ann.train(store.matrix)
         ann.add(store.matrix)
-        tmp_ann = folder / f".{_ANN}.{os.getpid()}.tmp"
-        faiss.write_index(ann, str(tmp_ann))
-        os.replace(tmp_ann, folder / _ANN)
-    else:
-        (folder / _ANN).unlink(missing_ok=True)
+        ann_name = f"passages-{time.time_ns()}.faiss"
+        faiss.write_index(ann, str(folder / ann_name))
     tmp = folder / f".{_FILE}.{os.getpid()}.tmp.npz"
     np.savez(
         tmp,
+        model=np.array(store.model),
+        ann=np.array(ann_name),
         ids=np.array(store.ids, dtype=str),
         hashes=np.array(store.hashes, dtype=str),
         owner=store.owner.astype(np.int32),
         matrix=store.matrix.astype(np.float16),
     )
     os.replace(tmp, folder / _FILE)
-    meta = {"model": store.model, "documents": len(store.ids), "passages": len(store.matrix)}
-    (folder / _META).write_text(json.dumps(meta), encoding="utf-8")
+    for old in folder.glob("passages*.faiss"):
+        if old.name != ann_name:
+            old.unlink(missing_ok=True)
+    meta = {"model": store.model, "documents": len(store.ids), "passages": len(store.matrix),
+            "approximate_index": ann_name or None}  # fmt: skip
+    tmp_meta = folder / f".{_META}.{os.getpid()}.tmp"  # for people; readers use the matrix file
+    tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
+    os.replace(tmp_meta, folder / _META)
     return folder
 
 

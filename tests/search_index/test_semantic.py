@@ -251,3 +251,4 @@ def test_a_large_store_answers_from_the_approximate_index(tmp_path, monkeypatch)
     monkeypatch.setattr(vectors, "EXACT_MAX_ROWS", 50_000)
     vectors.write(tmp_path, store)
     assert vectors.read(tmp_path, with_matrix=False).ann is None
+    assert not list((tmp_path / vectors.STORE_DIR).glob("*.faiss"))  # the old one is gone
