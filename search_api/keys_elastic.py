@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch import Elasticsearch
 
-from model.errors import BackendUnavailable, NotFound
+from model.errors import NotFound
 from search_api.keys import KeyInfo, KeyStore, _digest, check_entry
+from search_index.elastic_guard import guarded
 
 _MAPPINGS = {
     "dynamic": "strict",
@@ -59,16 +59,9 @@ class ElasticKeyStore:
                 settings={"number_of_shards": 1, "auto_expand_replicas": "0-1"},
             )
 
-    @contextmanager
-    def _guard(self, doing: str) -> Iterator[None]:
+    def _guard(self, doing: str) -> AbstractContextManager[None]:
         """A cluster failure is a 503 naming the URL, as for searches."""
-        try:
-            yield
-        except (ApiError, TransportError) as exc:
-            raise BackendUnavailable(
-                f"Elasticsearch at {self.shown_url} failed to {doing} (staff keys): {exc}",
-                url=self.shown_url,
-            ) from exc
+        return guarded(self.shown_url, doing, "staff keys")
 
     def create(self, name: str) -> tuple[KeyInfo, str]:
         """Create a key; the full key is returned once and never stored."""

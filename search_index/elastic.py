@@ -51,6 +51,7 @@ from search_index.elastic_dsl import (
     source_of,
     terms_field,
 )
+from search_index.elastic_shared import ElasticFolders
 from search_index.fields import FACETABLE, INT_FIELDS, TOKEN_FIELDS
 from search_index.prepare import prepare
 from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
@@ -175,6 +176,7 @@ class ElasticsearchIndex:
             except ValueError as exc:
                 raise ConfigError(f"bad Elasticsearch URL {self.shown_urls}: {exc}") from exc
         self.es = client
+        self._shared: ElasticFolders | None = None
         # bulk requests are retried by write() itself, with backoff, item by item
         self._bulk_es = client.options(
             max_retries=0, retry_on_status=(), request_timeout=max(timeout, 120.0)
@@ -349,6 +351,13 @@ class ElasticsearchIndex:
 
     def close(self) -> None:
         self.es.close()
+
+    def shared_folders(self) -> ElasticFolders:
+        """In the cluster, beside the alias (``<prefix>-files``): API servers on other machines
+        fetch the lexicon and vectors from there (:mod:`search_index.elastic_shared`)."""
+        if self._shared is None:
+            self._shared = ElasticFolders(self.es, f"{self.alias}-files", self.shown_urls)
+        return self._shared
 
     def health(self) -> dict[str, Any]:
         out: dict[str, Any] = {"backend": self.name, "url": self.shown_urls}

@@ -25,6 +25,7 @@ from model.ids import fingerprint
 from model.version import INDEX_VERSION
 from search_index.fields import FACETABLE, INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
 from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
+from search_index.shared_folders import LocalFolders
 from search_index.term_walk import walk_in_child
 from search_index.textstore import TextStore
 from search_index.tree import (
@@ -152,6 +153,10 @@ class EmbeddedIndex:
 
     def close(self) -> None:
         pass
+
+    def shared_folders(self) -> LocalFolders:
+        """The data folder is the one copy every process of this machine reads."""
+        return LocalFolders()
 
     def health(self) -> dict[str, Any]:
         return {

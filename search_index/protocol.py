@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from model.document import Document, StoredDocument
+from search_index.shared_folders import SharedFolders
 from search_index.tree import Plan
 
 
@@ -117,5 +118,10 @@ class Backend(Protocol):
         ...
 
     def health(self) -> dict[str, Any]: ...
+
+    def shared_folders(self) -> SharedFolders:
+        """Where the query-side folders (lexicon, vectors) every server must hold alike live
+        (:mod:`search_index.shared_folders`)."""
+        ...
 
     def close(self) -> None: ...

@@ -28,6 +28,7 @@ from search_index.fields import FACET_FIELDS
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.request import Query
+from search_index.shared_folders import SharedFolders
 from search_index.tree import Bool, Constant, MatchAll, Plan, Term
 from tests.corpus import CORPUS, corpus_document, docno_variants, manifest, sample_paths
 
@@ -588,6 +589,26 @@ class BackendContract:
         assert doc.path == "关于网络安全的通知.txt"
         again = run_ingest(ix, [folder], workers=1)
         assert again.unchanged == 1 and not again.failed
+
+    def test_the_lexicon_an_ingest_writes_is_the_one_every_server_reads(
+        self, make_backend, tmp_path
+    ):
+        """Embedded: the writer's data folder is the copy. Elasticsearch: the cluster's, which
+        a server's own (empty) data folder fetches."""
+        backend = make_backend()
+        writer = tmp_path / "writer"
+        report = run_ingest(
+            SearchIndex(backend), [_folder(tmp_path / "archive", 3)], workers=1,
+            lexicon_dir=writer,
+        )
+        assert len(report.ok) == 3 and not report.failed, report.summary()
+        shared = backend.shared_folders()
+        assert isinstance(shared, SharedFolders)
+        server = tmp_path / "server" if shared.remote else writer
+        assert shared.pull(server, citizen_words.LEXICON_DIR) is shared.remote
+        written = (writer / "lexicon" / "vocabulary.tsv").read_bytes()
+        assert written and (server / "lexicon" / "vocabulary.tsv").read_bytes() == written
+        assert shared.pull(server, citizen_words.LEXICON_DIR) is False  # nothing new
 
 
 def _folder(root: Path, n: int, offset: int = 0) -> Path:
