@@ -15,6 +15,7 @@ from search_api.limits import install_limits
 from search_api.security import install_security
 from search_index.backends import open_index
 from search_index.index import SearchIndex
+from search_index.shared_folders import Follower
 from web.pages import install_web
 
 
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
         retention_days=settings.query_log_retention_days,
     )
     app.router.add_event_handler("shutdown", app.state.reports.close)
+    app.state.shared = _follow_shared_folders(settings, index)
+    app.router.add_event_handler("shutdown", app.state.shared.stop)
     install_error_handlers(app)
     install_limits(app, settings)
     install_security(app)
@@ -75,6 +78,22 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.include_router(reports.router)
     install_web(app)
     return app
+
+
+def _follow_shared_folders(settings: Settings, index: SearchIndex) -> Follower:
+    """With Elasticsearch, the lexicon and vectors this server answers with are the cluster's
+    (published there by ingests and ``govsearch embed`` on any machine): fetched now, before
+    the first search, and followed while the server runs."""
+    from search_index import citizen_words
+
+    def reload(_names: list[str]) -> None:
+        citizen_words.load_lexicon(settings.data_dir)  # re-reads the vectors too
+
+    follower = Follower(index.backend.shared_folders(), settings.data_dir, reload,
+                        interval=settings.shared_poll_seconds)
+    if follower.shared.remote:
+        follower.sync()
+    return follower.start()
 
 
 def create_served_app(settings: Settings | None = None) -> FastAPI:

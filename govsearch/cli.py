@@ -310,10 +310,12 @@ def keys_revoke(ctx: click.Context, key_id: str) -> None:
 
 from govsearch.cli_dupes import dupcheck, dupes  # noqa: E402 (registered after main exists)
 from govsearch.cli_reports import report  # noqa: E402
+from govsearch.cli_shared import shared  # noqa: E402
 
 main.add_command(dupcheck)
 main.add_command(dupes)
 main.add_command(report)
+main.add_command(shared)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -119,6 +119,9 @@ class Settings:
     # The sentence-embedding model's folder (model.onnx, tokenizer.json) for the semantic leg;
     # None: analyzers/models/<name>, where .ci/fetch-model.sh puts it.
     embed_model_dir: Path | None = None
+    # How often a server asks the backend for a newer lexicon or vectors (with Elasticsearch,
+    # published to the cluster by an ingest or ``govsearch embed`` on another machine); 0: never
+    shared_poll_seconds: int = 30
     # OCR of scans (ingest.ocr): on when an engine is installed; engine None = measured best;
     # results are cached in <data_dir>/ocr-cache by file hash.
     ocr: bool = True
@@ -195,6 +198,9 @@ class Settings:
             synonyms_file=Path(e["GOVSEARCH_SYNONYMS"]) if e.get("GOVSEARCH_SYNONYMS") else None,
             embed_model_dir=(
                 Path(e["GOVSEARCH_EMBED_MODEL"]) if e.get("GOVSEARCH_EMBED_MODEL") else None
+            ),
+            shared_poll_seconds=max(
+                0, _int("GOVSEARCH_SHARED_POLL", e.get("GOVSEARCH_SHARED_POLL"), 30)
             ),
             ocr=_bool(e.get("GOVSEARCH_OCR"), True),
             ocr_engine=e.get("GOVSEARCH_OCR_ENGINE") or None,

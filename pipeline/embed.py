@@ -17,10 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.embedding import DIMENSIONS, MODEL_NAME, embedder
+from analyzers.embedding import DIMENSIONS, MODEL_NAME, Embedder, embedder
 from model.errors import ConfigError
 from search_index import vectors
 from search_index.index import SearchIndex
+from search_index.shared_folders import update
 
 BATCH = 64  # documents embedded at a time (their passages sorted by length within)
 
@@ -39,6 +40,25 @@ def embed(
         raise ConfigError(
             "the sentence-embedding model is not installed (bash .ci/fetch-model.sh)"
         )
+    counts = [0, 0]
+
+    def write() -> None:
+        counts[:] = _embed(index, data_dir, model, progress)
+
+    # with Elasticsearch: from the cluster's copy, published for the other servers when done
+    # (a writer who published meanwhile makes this one start again from theirs, embedding
+    # only what theirs lacks)
+    update(index.backend.shared_folders(), Path(data_dir), vectors.STORE_DIR, write)
+    return counts[0], counts[1], time.perf_counter() - t0
+
+
+def _embed(
+    index: SearchIndex,
+    data_dir: Path,
+    model: Embedder,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[int, int]:
+    """Embed what the local store lacks and write it; (documents embedded, documents stored)."""
     old = vectors.read(data_dir)
     if old is not None and old.model != MODEL_NAME:
         old = None  # another model's vectors cannot be compared with this one's
@@ -86,4 +106,4 @@ def embed(
     )
     if done or old is None or len(old.ids) != len(ids):
         vectors.write(data_dir, store)
-    return done, len(ids), time.perf_counter() - t0
+    return done, len(ids)

@@ -27,6 +27,7 @@ from analyzers.segment import query_words
 from model.viewer import ANONYMOUS
 from search_index.citizen_words import LEARNED_FILE, LEXICON_DIR
 from search_index.index import SearchIndex
+from search_index.shared_folders import update
 
 VECTOR_SIZE = 100
 WINDOW = 5
@@ -95,13 +96,20 @@ def learn(index: SearchIndex, data_dir: Path) -> tuple[Path, int, float]:
     corpus = list(sentences(public_texts(index)))
     table = neighbours(corpus)
     folder = Path(data_dir) / LEXICON_DIR
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / LEARNED_FILE
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        f.write("# word<TAB>neighbour<TAB>cosine: word2vec on the public documents (govsearch)\n")
-        for w in sorted(table):
-            for n, s in table[w]:
-                f.write(f"{w}\t{n}\t{s:.3f}\n")
-    tmp.replace(path)
+
+    def write() -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{LEARNED_FILE}.tmp"  # dot files are never published
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write("# word<TAB>neighbour<TAB>cosine: word2vec on the public documents "
+                    "(govsearch)\n")
+            for w in sorted(table):
+                for n, s in table[w]:
+                    f.write(f"{w}\t{n}\t{s:.3f}\n")
+        tmp.replace(path)
+
+    # with Elasticsearch the cluster's copy of the lexicon is fetched, this file replaced in
+    # it and the whole published for the other servers (search_index.shared_folders)
+    update(index.backend.shared_folders(), Path(data_dir), LEXICON_DIR, write)
     return path, len(table), time.perf_counter() - t0

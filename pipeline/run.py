@@ -31,13 +31,15 @@ from ingest.catalog import Catalog, load_catalog
 from ingest.files import FileTask, IngestFailure, ingest_file, map_files, tasks
 from ingest.report import IngestReport
 from model.document import Document, StoredDocument
-from model.errors import BadRequest
+from model.errors import BadRequest, GovSearchError
 from model.fields import DISCLOSURES
 from model.ids import disk_names, fingerprint
 from pipeline.lexicon import LexiconBuilder
+from search_index.citizen_words import LEXICON_DIR
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.protocol import IndexedDocument
+from search_index.shared_folders import update
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,9 @@ def run_ingest(
     """Ingest files and folders; returns the report (failures included, never raised).
 
     With ``lexicon_dir`` (the data folder), the short forms the documents define and the
-    corpus vocabulary are merged into ``<lexicon_dir>/lexicon`` (:mod:`pipeline.lexicon`)."""
+    corpus vocabulary are merged into ``<lexicon_dir>/lexicon`` (:mod:`pipeline.lexicon`), and
+    into the backend's shared copy of it (with Elasticsearch, the cluster's: servers on other
+    machines read it from there; :mod:`search_index.shared_folders`)."""
     if default_disclosure not in DISCLOSURES:
         raise BadRequest(f"disclosure must be one of {', '.join(DISCLOSURES)}")
     report = IngestReport()
@@ -225,6 +229,11 @@ def run_ingest(
     if cat is not None:
         for err in cat.errors:
             report.fail(f"{cat.source.name} line {err.line}", f"catalog: {err}")
+    shared = index.backend.shared_folders()
+    if lexicon_dir is not None:
+        # before any document is written: a local edit the cluster's newer copy would
+        # overwrite is refused now, not after an hour of ingest
+        shared.pull(lexicon_dir, LEXICON_DIR)
     jobs, by_source = plan_jobs(index, paths, cat, default_disclosure, report)
     lexicon = LexiconBuilder() if lexicon_dir is not None else None
     hashes: dict[str, str] = {}
@@ -232,7 +241,11 @@ def run_ingest(
         index, jobs, report, workers=workers, progress=progress, hashes=hashes, lexicon=lexicon
     )
     if lexicon is not None and lexicon_dir is not None:
-        lexicon.write(lexicon_dir)
+        folder, builder = lexicon_dir, lexicon
+        try:
+            update(shared, folder, LEXICON_DIR, lambda: builder.write(folder))
+        except GovSearchError as exc:  # the documents are in: say what the lexicon missed
+            report.fail(str(folder / LEXICON_DIR), f"lexicon not merged: {exc}")
     for source, seen in by_source.items():
         stale = sorted(set(index.fingerprints(source)) - seen)
         if prune:

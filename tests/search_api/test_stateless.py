@@ -2,7 +2,9 @@
 
 Each server has its own (empty) data folder, as two machines behind a balancer would; the key is
 created by a third process with a third data folder. Both must accept it, give the same answers,
-and refuse it as soon as it is revoked: nothing a server needs lives on its own disk.
+and refuse it as soon as it is revoked: nothing a server needs lives on its own disk. The
+lexicon mined at ingest and the vectors of ``govsearch embed``, written on the third machine,
+reach both servers through the cluster, and so does a hand edit of the lexicon.
 """
 
 from __future__ import annotations
@@ -74,13 +76,15 @@ def servers(tmp_path_factory):
     dirs = [tmp_path_factory.mktemp(f"server{i}") for i in range(3)]
     procs: list[subprocess.Popen] = []
     try:
-        cli(env_for(url, prefix, dirs[2]), "ingest", "samples/docs/gov_work_report", "--quiet")
+        admin = env_for(url, prefix, dirs[2])
+        cli(admin, "ingest", "samples/docs/gov_work_report",
+            "samples/docs/lawrefbook/bumen_guizhang", "--quiet")
         bases = []
         for d in dirs[:2]:
             port = free_port()
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "govsearch.cli", "serve", "--port", str(port)],
-                cwd=ROOT, env=env_for(url, prefix, d),
+                cwd=ROOT, env={**env_for(url, prefix, d), "GOVSEARCH_SHARED_POLL": "1"},
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             ))
             bases.append(f"http://127.0.0.1:{port}")
@@ -95,7 +99,7 @@ def servers(tmp_path_factory):
                     pass
                 assert time.monotonic() < deadline, f"server {base} did not start"
                 time.sleep(0.5)
-        yield {"bases": bases, "admin": env_for(url, prefix, dirs[2]), "dirs": dirs}
+        yield {"bases": bases, "admin": admin, "dirs": dirs}
     finally:
         for p in procs:
             p.terminate()
@@ -129,3 +133,58 @@ def test_two_servers_share_keys_and_answers(servers):
     cli(admin, "keys", "revoke", key_id)
     for base in bases:  # revoked everywhere at once: no cache, no file to copy
         assert get(base, "/api/search?q=x", key)[0] == 401
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
+
+
+def wait_until(check, seconds: float = 30.0):
+    deadline = time.monotonic() + seconds
+    while True:
+        got = check()
+        if got or time.monotonic() > deadline:
+            return got
+        time.sleep(0.5)
+
+
+def test_the_lexicon_and_vectors_reach_every_server_through_the_cluster(servers):
+    bases, admin, dirs = servers["bases"], servers["admin"], servers["dirs"]
+    mined = files_of(dirs[2] / "lexicon")
+    assert mined["mined.txt"] and mined["vocabulary.tsv"]
+    for d in dirs[:2]:  # fetched at start, written by the ingest on another machine
+        assert files_of(d / "lexicon") == mined
+
+    # staff add a rule by hand on the third machine and publish it: both servers answer with it
+    made_up = "甲乙丙丁"
+    for base in bases:
+        assert get(base, f"/api/search?q={quote(made_up)}")[1]["total"] == 0
+    with (dirs[2] / "lexicon" / "mined.txt").open("a", encoding="utf-8") as f:
+        f.write(f"{made_up} => 政府工作报告  # staff\n")
+    assert "published generation" in cli(admin, "shared", "push", "lexicon")
+    for base in bases:
+        total = wait_until(lambda b=base: get(b, f"/api/search?q={quote(made_up)}")[1]["total"])
+        assert total > 0, f"{base} did not follow the published lexicon"
+
+    # vectors embedded on the third machine: both servers find the rule by meaning
+    from analyzers import embedding
+
+    if not embedding.available():
+        msg = f"the embedding model is not at {embedding.model_dir()} (bash .ci/fetch-model.sh)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    assert "documents embedded" in cli(admin, "embed", "--threads", "1")
+    q = quote("闯红灯扣几分")  # the rule says 不按交通信号灯指示通行 and 记分
+
+    def found_by_meaning(base: str) -> list[str]:
+        body = get(base, f"/api/search?q={q}")[1]
+        return [h["title"] for h in body["hits"]] if body["understood"]["semantic"] else []
+
+    answers = []
+    for base in bases:
+        titles = wait_until(lambda b=base: found_by_meaning(b))
+        assert any("记分管理办法" in t for t in titles[:3]), (base, titles)
+        answers.append(titles)
+    assert answers[0] == answers[1]
+    assert files_of(dirs[0] / "vectors") == files_of(dirs[2] / "vectors")

@@ -1,0 +1,87 @@
+"""``govsearch shared status|pull|push``: the query-side folders (lexicon, vectors) and the
+backend's shared copy of them (:mod:`search_index.shared_folders`).
+
+Ingests, ``embed`` and ``learn-words`` fetch and publish by themselves, and servers follow
+the shared copy; these commands are for staff who edit ``lexicon/mined.txt`` by hand with the
+Elasticsearch backend (``push`` publishes the edit to every server), and for a copy that both
+sides changed (``--force`` says which one wins).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from model.errors import GovSearchError
+from search_index.shared_folders import NAMES, SharedFolders
+
+Act = Callable[[SharedFolders, Path, str], str]
+
+_names = click.argument("names", nargs=-1, type=click.Choice(NAMES))
+
+
+def _folders(ctx: click.Context) -> tuple[SharedFolders, Path]:
+    from search_index.backends import open_backend
+
+    settings = ctx.obj["settings"]
+    return open_backend(settings).shared_folders(), settings.data_dir
+
+
+def _run(ctx: click.Context, names: tuple[str, ...], act: Act) -> None:
+    try:
+        shared, data_dir = _folders(ctx)
+        for name in names or NAMES:
+            click.echo(f"{name}: {act(shared, data_dir, name)}")
+    except GovSearchError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
+
+
+@click.group()
+def shared() -> None:
+    """The lexicon and vectors every server must hold alike (with Elasticsearch: in the
+    cluster)."""
+
+
+@shared.command("status")
+@_names
+@click.pass_context
+def shared_status(ctx: click.Context, names: tuple[str, ...]) -> None:
+    """Which generation this data folder holds, which one the backend holds, what changed here."""
+
+    def act(s: SharedFolders, d: Path, n: str) -> str:
+        if not s.remote:
+            return "the data folder is the only copy (embedded backend)"
+        st = s.status(d, n)
+        return (
+            f"here {st.local_generation or '-'}, shared {st.shared_generation or '-'}"
+            + (f"; changed here: {', '.join(st.edited)}" if st.edited else "")
+        )
+
+    _run(ctx, names, act)
+
+
+@shared.command("pull")
+@_names
+@click.option("--force", is_flag=True, help="Replace files changed here with the shared copy.")
+@click.pass_context
+def shared_pull(ctx: click.Context, names: tuple[str, ...], force: bool) -> None:
+    """Fetch the shared copy into this data folder."""
+    _run(ctx, names, lambda s, d, n: "fetched" if s.pull(d, n, force=force) else "up to date")
+
+
+@shared.command("push")
+@_names
+@click.option("--force", is_flag=True, help="Publish even if the shared copy changed since.")
+@click.pass_context
+def shared_push(ctx: click.Context, names: tuple[str, ...], force: bool) -> None:
+    """Publish this data folder's copy (hand edits included) to every server."""
+
+    def act(s: SharedFolders, d: Path, n: str) -> str:
+        gen = s.push(d, n, force=force)
+        return f"published generation {gen}" if gen else "nothing to publish"
+
+    _run(ctx, names, act)
