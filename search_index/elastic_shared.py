@@ -4,13 +4,14 @@ so that API servers on several machines answer alike from data folders of their 
 One index ``<prefix>-files``: per folder, a manifest document (``manifest:<name>``: the
 generation, and each file's path, size, SHA-256 and number of chunks) and the files' bytes in
 chunks of :data:`CHUNK` bytes (``binary``, in ``_source`` only: nothing is indexed). A
-publication writes the new generation's chunks first and then replaces the manifest with a
-compare-and-set on its sequence number, so a reader sees either the old generation or the new
-one, whole, and of two writers racing the second is told to merge again
-(:class:`~search_index.shared_folders.FolderMoved`). The chunks of the generation replaced are
-kept, so a server still fetching it when a new one lands finishes its copy; the one before it
-is deleted (a writer that dies between its chunks and its manifest leaves chunks no manifest
-names: space, never answers). Reads are real-time gets by id, so nothing waits for a refresh.
+publication writes the chunks of the files that changed first (a file unchanged since the
+generation it replaces keeps its chunks: an upload's few new vectors publish one small file)
+and then replaces the manifest with a compare-and-set on its sequence number, so a reader sees
+either the old generation or the new one, whole, and of two writers racing the second is told
+to merge again (:class:`~search_index.shared_folders.FolderMoved`). The chunks of the generation
+replaced are kept, so a server still fetching it when a new one lands finishes its copy; what
+only the one before it used is deleted. Reads are real-time gets by id, so nothing waits for a
+refresh.
 
 Why files and not documents of their own kind (a ``dense_vector`` per passage, a synonym set per
 rule): the query side reads these folders whole into memory, the same files the embedded backend
@@ -56,6 +57,8 @@ _MAPPINGS = {
         "name": {"type": "keyword"},
         "generation": {"type": "keyword"},
         "previous": {"type": "keyword"},
+        "previous_stored": {"type": "keyword"},  # "<generation>/<path>" of the replaced one
+        "path": {"type": "keyword"},
         "written": {"type": "keyword"},
         "files": {"type": "object", "enabled": False},
         "data": {"type": "binary"},
@@ -80,6 +83,16 @@ class _Manifest:
 
 def _chunk_id(name: str, generation: str, path: str, n: int) -> str:
     return f"chunk:{name}:{generation}:{n}:{path}"
+
+
+def _where(f: dict[str, Any], m: _Manifest) -> str:
+    """The generation whose chunks hold file ``f`` of ``m`` (a file unchanged since an earlier
+    generation is not stored again)."""
+    return str(f.get("stored_in") or m.generation)
+
+
+def _stored(m: _Manifest) -> set[str]:
+    return {f"{_where(f, m)}/{f['path']}" for f in m.files}
 
 
 class ElasticFolders:
@@ -145,7 +158,7 @@ class ElasticFolders:
             for f in m.files:
                 have = now.get(f["path"])
                 if have is None or have.sha256 != f["sha256"]:
-                    self._fetch_file(name, m.generation, f, staging / f["path"])
+                    self._fetch_file(name, _where(f, m), f, staging / f["path"])
                     fetched.append(f["path"])
             # the vector store's matrix file names the index beside it: it goes in last
             for rel in sorted(fetched, key=lambda p: (p.endswith(".npz"), p)):
@@ -213,26 +226,46 @@ class ElasticFolders:
             "name": name,
             "generation": generation,
             "previous": m.generation if m is not None else "",
+            # where the replaced generation's files are stored: what the next publication may
+            # delete (see _drop_unreferenced)
+            "previous_stored": sorted(_stored(m)) if m is not None else [],
             "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "files": [],
         }
+        base = {f["path"]: f for f in (m.files if m is not None else [])}
         try:
             for f in files:
+                was = base.get(f.path)
+                if was is not None and was["sha256"] == f.sha256 and was["size"] == f.size:
+                    # unchanged since the generation replaced: its chunks stay where they are
+                    # (an upload's few new vectors publish one small file, not the whole store)
+                    manifest["files"].append({**was, "stored_in": _where(was, m)})
+                    continue
                 chunks = self._store_file(name, generation, f.path, folder / f.path)
-                manifest["files"].append(
-                    {"path": f.path, "size": f.size, "sha256": f.sha256, "chunks": chunks}
-                )
+                manifest["files"].append({
+                    "path": f.path, "size": f.size, "sha256": f.sha256, "chunks": chunks,
+                    "stored_in": generation,
+                })  # fmt: skip
             self._replace_manifest(name, manifest, m)
         except BaseException:
             self._drop_generation(name, generation)
             raise
-        if m is not None and m.body.get("previous"):
-            # the generation before the one replaced: a server may still be reading the one
-            # replaced, never that one (deleting "all but ours" would delete a generation a
-            # faster writer published after ours)
-            self._drop_generation(name, str(m.body["previous"]))
+        if m is not None:
+            self._drop_unreferenced(name, m, manifest)
         write_state(folder, generation, files)
         return generation
+
+    def _drop_unreferenced(self, name: str, replaced: _Manifest, new: dict[str, Any]) -> None:
+        """Delete the chunks only the generation before the replaced one used. The replaced
+        one's stay (a server may still be fetching it), and so do the new one's; deleting "all
+        but ours" would delete what a faster writer published after ours. A writer that dies
+        between its chunks and its manifest leaves chunks no manifest names: space, never
+        answers."""
+        gone = set(replaced.body.get("previous_stored") or ())
+        gone -= _stored(replaced) | {f"{f['stored_in']}/{f['path']}" for f in new["files"]}
+        for key in sorted(gone):
+            generation, _, path = key.partition("/")
+            self._drop_generation(name, generation, path)
 
     def _replace_manifest(self, name: str, manifest: dict[str, Any], old: _Manifest | None) -> None:
         """The commit point: compare-and-set on the manifest read before the chunks were written."""
@@ -270,6 +303,7 @@ class ElasticFolders:
                             "kind": "chunk",
                             "name": name,
                             "generation": generation,
+                            "path": rel,
                             "data": base64.b64encode(data).decode("ascii"),
                         },
                     )
@@ -278,12 +312,14 @@ class ElasticFolders:
                     break  # an empty file is one empty chunk
         return n
 
-    def _drop_generation(self, name: str, generation: str) -> None:
+    def _drop_generation(self, name: str, generation: str, path: str | None = None) -> None:
+        """Delete the chunks stored by ``generation`` (of one file, with ``path``)."""
+        where = [{"term": {"name": name}}, {"term": {"kind": "chunk"}},
+                 {"term": {"generation": generation}}]  # fmt: skip
+        if path is not None:
+            where.append({"term": {"path": path}})
         try:
-            self._delete_where({"bool": {"filter": [
-                {"term": {"name": name}}, {"term": {"kind": "chunk"}},
-                {"term": {"generation": generation}},
-            ]}})
+            self._delete_where({"bool": {"filter": where}})
         except (ApiError, TransportError):
             pass  # left-over chunks cost space, not answers
 

@@ -52,10 +52,11 @@ def put(data: Path, rel: str, text: str | bytes, name: str = NAME) -> None:
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
-def chunks(es: Elasticsearch, index: str) -> set[str]:
+def stored(es: Elasticsearch, index: str) -> set[tuple[str, str]]:
+    """(generation, path) of every file's chunks in the cluster."""
     es.indices.refresh(index=index)
-    res = es.search(index=index, size=1000, query={"term": {"kind": "chunk"}}, source=False)
-    return {h["_id"] for h in res["hits"]["hits"]}
+    res = es.search(index=index, size=1000, query={"term": {"kind": "chunk"}})
+    return {(h["_source"]["generation"], h["_source"]["path"]) for h in res["hits"]["hits"]}
 
 
 def test_what_one_folder_publishes_another_fetches_byte_for_byte(folders, tmp_path, monkeypatch):
@@ -77,15 +78,26 @@ def test_what_one_folder_publishes_another_fetches_byte_for_byte(folders, tmp_pa
     st = shared.status(b, NAME)
     assert (st.local_generation, st.shared_generation, st.edited) == (generation, generation, ())
 
-    # a file removed at the source goes away at the next fetch; chunks of old generations go
+    # a file removed at the source goes away at the next fetch; unchanged files are not
+    # stored again; chunks nothing refers to any more go
     (a / NAME / "sub" / "big.bin").unlink()
-    second = shared.push(a, NAME)
-    third = shared.push(a, NAME)
+    shared.push(a, NAME)
+    assert stored(es, index) == {(generation, "mined.txt"), (generation, "sub/big.bin"),
+                                 (generation, "empty.tsv")}  # fmt: skip
+    shared.push(a, NAME)  # replaces the one that still had big.bin in it
+    assert stored(es, index) == {(generation, "mined.txt"), (generation, "empty.tsv")}
     assert shared.pull(b, NAME) is True
     assert not (b / NAME / "sub" / "big.bin").exists()
     assert files_of(b) == files_of(a)
-    kept = {cid.split(":")[2] for cid in chunks(es, index)}
-    assert kept == {second, third}  # the one before is kept for readers still fetching it
+
+    put(a, "mined.txt", "消法 => 消费者权益保护法\n")
+    changed = shared.push(a, NAME)  # only the changed file is written
+    assert stored(es, index) - {(generation, "mined.txt")} == {
+        (changed, "mined.txt"), (generation, "empty.tsv")
+    }
+    shared.push(a, NAME)  # the old mined.txt was the replaced generation's: now it goes
+    assert stored(es, index) == {(changed, "mined.txt"), (generation, "empty.tsv")}
+    assert shared.pull(b, NAME) is True and files_of(b) == files_of(a)
 
 
 def test_two_writers_racing_both_keep_their_additions(folders, tmp_path):
