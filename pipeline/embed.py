@@ -58,52 +58,64 @@ def _embed(
     model: Embedder,
     progress: Callable[[int, int], None] | None,
 ) -> tuple[int, int]:
-    """Embed what the local store lacks and write it; (documents embedded, documents stored)."""
+    """Embed what the local store lacks and write it; (documents embedded, documents stored).
+    Rows of the main file and of uploads' recent file are reused while a document's content is
+    unchanged; the recent rows folded in are then removed from the recent file."""
     old = vectors.read(data_dir)
     if old is not None and old.model != MODEL_NAME:
         old = None  # another model's vectors cannot be compared with this one's
+    recent = vectors.read_recent(data_dir)
+    if recent is not None and recent.model != MODEL_NAME:
+        recent = None
+    reusable: dict[str, tuple[str, np.ndarray]] = {}
+    for store in (old, recent):  # the newer rows win
+        if store is not None:
+            reusable.update(vectors.rows_of(store))
     current = {d.id: d.content_hash for d in index.backend.catalog()}
-    keep_rows: list[np.ndarray] = []
-    ids: list[str] = []
-    hashes: list[str] = []
-    owner: list[np.ndarray] = []
-    if old is not None:
-        # a document's rows are consecutive (vectors.StoredVectors): slice, never mask
-        bounds = np.searchsorted(old.owner, np.arange(len(old.ids) + 1))
-        for n, (i, h) in enumerate(zip(old.ids, old.hashes, strict=True)):
-            if current.get(i) == h:
-                rows = old.matrix[bounds[n] : bounds[n + 1]]
-                owner.append(np.full(len(rows), len(ids), dtype=np.int64))
-                keep_rows.append(rows)
-                ids.append(i)
-                hashes.append(h)
-    known = set(ids)
+    docs = [(i, h, rows) for i, (h, rows) in reusable.items() if current.get(i) == h]
+    known = {d[0] for d in docs}
     todo = [i for i in current if i not in known]
     done = 0
     for start in range(0, len(todo), BATCH):
-        docs = index.backend.fetch(todo[start : start + BATCH])
-        batch = [d for d in (docs.get(i) for i in todo[start : start + BATCH]) if d is not None]
+        fetched = index.backend.fetch(todo[start : start + BATCH])
+        batch = [d for d in (fetched.get(i) for i in todo[start : start + BATCH]) if d is not None]
         for d, rows in zip(batch, model.embed_documents([(d.title, d.text) for d in batch]),
                            strict=True):  # fmt: skip
-            owner.append(np.full(len(rows), len(ids), dtype=np.int64))
-            keep_rows.append(rows)
-            ids.append(d.id)
-            hashes.append(d.content_hash)
+            docs.append((d.id, d.content_hash, rows))
         done += len(batch)
         if progress is not None:
             progress(done, len(todo))
-    matrix = (
-        np.concatenate(keep_rows).astype(np.float32)
-        if keep_rows
-        else np.zeros((0, DIMENSIONS), dtype=np.float32)
-    )
-    store = vectors.StoredVectors(
-        model=MODEL_NAME,
-        ids=tuple(ids),
-        hashes=tuple(hashes),
-        owner=np.concatenate(owner) if owner else np.zeros(0, dtype=np.int64),
-        matrix=matrix,
-    )
-    if done or old is None or len(old.ids) != len(ids):
+    store = vectors.build(MODEL_NAME, docs, DIMENSIONS)
+    if done or old is None or recent is not None or len(old.ids) != len(docs):
         vectors.write(data_dir, store)
-    return done, len(ids)
+    vectors.fold_recent(data_dir, store)
+    return done, len(docs)
+
+
+def embed_uploaded(index: SearchIndex, data_dir: Path, ids: list[str]) -> int:
+    """Vectors for documents just uploaded, into the store's recent rows, so that search by
+    meaning finds them at once rather than after the next ``govsearch embed``. Nothing where
+    the leg is not in use (no model, or no store yet). Returns the documents embedded."""
+    model = embedder(1)
+    if not ids or model is None:
+        return 0
+    shared = index.backend.shared_folders()
+    shared.pull(Path(data_dir), vectors.STORE_DIR)  # the store may be newer elsewhere
+    if not vectors.exists(data_dir):
+        return 0
+    fetched = index.backend.fetch(ids)
+    docs = [fetched[i] for i in ids if i in fetched]
+    rows = model.embed_documents([(d.title, d.text) for d in docs])
+    added = vectors.build(
+        MODEL_NAME,
+        [(d.id, d.content_hash, r) for d, r in zip(docs, rows, strict=True)],
+        DIMENSIONS,
+    )
+
+    def write() -> None:
+        with vectors.locked(data_dir):
+            vectors.add_recent(data_dir, added)
+
+    # with Elasticsearch only the small recent file is published (unchanged files are reused)
+    update(shared, Path(data_dir), vectors.STORE_DIR, write)
+    return len(docs)

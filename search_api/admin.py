@@ -20,6 +20,7 @@ enforced for every request by :mod:`search_api.security`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import secrets
 import unicodedata
@@ -47,6 +48,7 @@ from model.fields import BY_NAME, CATALOG_COLUMNS, CATALOG_FIELDS
 from model.ids import document_id
 from model.settings import Settings
 from model.viewer import STAFF
+from pipeline import embed
 from pipeline.run import Job, run_ingest, run_jobs
 from search_api.deps import IndexDep, SettingsDep, require_staff
 from search_api.limits import heavy_gate
@@ -72,6 +74,8 @@ METADATA_FIELDS = tuple(n for n in CATALOG_COLUMNS if n.isascii())
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorResponse} for code in codes}
 
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api", tags=["admin"], dependencies=[Depends(require_staff)])
 
@@ -155,6 +159,17 @@ def ingest_stored(
     return report, written
 
 
+def embed_uploaded(index: SearchIndex, data_dir: Path, ids: list[str]) -> int:
+    """Vectors for the uploaded documents (search by meaning finds them at once). A failure
+    here is logged, never the upload's: the documents are in and found by their words, and the
+    next ``govsearch embed`` embeds them."""
+    try:
+        return embed.embed_uploaded(index, data_dir, ids)
+    except Exception:  # noqa: BLE001 - the upload succeeded; say so in the log
+        log.exception("uploaded documents %s not embedded", ", ".join(ids))
+        return 0
+
+
 @router.post(
     "/documents",
     status_code=201,
@@ -206,6 +221,8 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
     try:
         async with heavy_gate(request).slot():
             report, written = await run_in_threadpool(ingest_stored, index, folder, stored)
+            ids = [document_id(folder, t) for t in written]
+            embedded = await run_in_threadpool(embed_uploaded, index, settings.data_dir, ids)
     except BaseException:  # e.g. 409 while a CLI ingest holds the writer: keep no orphans
         for target in shown:
             (folder / target).unlink(missing_ok=True)
@@ -225,7 +242,7 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
     if not written:
         reasons = "; ".join(f"{i['path']}: {i['reason']}" for i in body["failed_files"])  # type: ignore[index]
         raise UnprocessableContent(f"no document was ingested ({reasons})", report=body)
-    return {"report": body, "documents": documents}
+    return {"report": body, "documents": documents, "embedded": embedded}
 
 
 # -- server-side ingest --------------------------------------------------------------------

@@ -190,6 +190,11 @@ class UploadedDocument(BaseModel):
 class UploadResponse(BaseModel):
     report: IngestReportModel
     documents: list[UploadedDocument]
+    embedded: int = Field(
+        0,
+        description="documents also embedded for search by meaning at once (0 where that "
+        "method is not in use: no model, or `govsearch embed` never ran)",
+    )
 
 
 class IngestRequest(BaseModel):

@@ -15,15 +15,26 @@ documents in 0.5 ms. Both backends still read the same file, so their candidates
 Stale rows (a document deleted or changed since) are harmless: the leg's candidates are
 admitted only through the search plan, which matches documents that exist and the viewer may
 see, and ``govsearch embed`` drops them on its next run.
+
+Documents uploaded through the web or the API are embedded as they arrive, into a small second
+file (``recent.npz``, always scanned exactly) rather than the main one: rewriting the main file
+and its approximate index for one upload would cost seconds to minutes at scale, and with
+Elasticsearch would publish the whole store to every server. A search reads both (a document in
+both answers from the newer rows); ``govsearch embed`` folds the recent rows into the main file
+and removes them from the recent one.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import fcntl
 import functools
 import json
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +43,8 @@ import numpy as np
 
 STORE_DIR = "vectors"
 _FILE = "passages.npz"
+_RECENT = "recent.npz"  # uploads embedded as they arrive, until the next ``govsearch embed``
+_LOCK = ".lock"  # one writer of recent.npz at a time, across processes
 _META = "store.json"
 EXACT_MAX_ROWS = 50_000  # ~17,000 documents: the exact scan stays under ~4 ms
 HNSW_M = 32
@@ -49,9 +62,18 @@ class StoredVectors:
     owner: np.ndarray
     matrix: np.ndarray  # empty when ``ann`` answers instead
     ann: Any = field(default=None, compare=False, repr=False)
+    recent: StoredVectors | None = field(default=None, compare=False, repr=False)
 
     def nearest(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """The ``k`` documents whose best passage is nearest ``query`` (cosine), best first."""
+        """The ``k`` documents whose best passage is nearest ``query`` (cosine), best first;
+        with :attr:`recent` rows, a document there answers from them only."""
+        if self.recent is None or not len(self.recent.ids):
+            return self._nearest(query, k)
+        newer = set(self.recent.ids)
+        old = [x for x in self._nearest(query, k + len(newer)) if x[0] not in newer]
+        return sorted(old + self.recent._nearest(query, k), key=lambda x: -x[1])[:k]
+
+    def _nearest(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
         if not len(self.ids):
             return []
         if self.ann is not None:
@@ -88,10 +110,19 @@ def read(data_dir: Path | None, with_matrix: bool = True) -> StoredVectors | Non
     is one (what searches need; ``govsearch embed`` needs the matrix)."""
     if data_dir is None:
         return None
-    folder = Path(data_dir) / STORE_DIR
-    if not (folder / _FILE).is_file():
+    return _read(Path(data_dir) / STORE_DIR / _FILE, with_matrix)
+
+
+def read_recent(data_dir: Path | None) -> StoredVectors | None:
+    """The rows of documents uploaded since the last ``govsearch embed`` (None: none)."""
+    return None if data_dir is None else _read(Path(data_dir) / STORE_DIR / _RECENT, True)
+
+
+def _read(path: Path, with_matrix: bool) -> StoredVectors | None:
+    folder = path.parent
+    if not path.is_file():
         return None
-    with np.load(folder / _FILE, allow_pickle=False) as z:
+    with np.load(path, allow_pickle=False) as z:
         owner = z["owner"].astype(np.int64)
         ann = None if with_matrix else _read_ann(folder / str(z["ann"]), len(owner))
         matrix = (
@@ -138,17 +169,7 @@ def write(data_dir: Path, store: StoredVectors) -> Path:
         ann.add(store.matrix)
         ann_name = f"passages-{time.time_ns()}.faiss"
         faiss.write_index(ann, str(folder / ann_name))
-    tmp = folder / f".{_FILE}.{os.getpid()}.tmp.npz"
-    np.savez(
-        tmp,
-        model=np.array(store.model),
-        ann=np.array(ann_name),
-        ids=np.array(store.ids, dtype=str),
-        hashes=np.array(store.hashes, dtype=str),
-        owner=store.owner.astype(np.int32),
-        matrix=store.matrix.astype(np.float16),
-    )
-    os.replace(tmp, folder / _FILE)
+    _save(folder / _FILE, store, ann_name)
     for old in folder.glob("passages*.faiss"):
         if old.name != ann_name:
             old.unlink(missing_ok=True)
@@ -160,22 +181,116 @@ def write(data_dir: Path, store: StoredVectors) -> Path:
     return folder
 
 
+def _save(path: Path, store: StoredVectors, ann_name: str = "") -> None:
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp.npz"
+    np.savez(
+        tmp,
+        model=np.array(store.model),
+        ann=np.array(ann_name),
+        ids=np.array(store.ids, dtype=str),
+        hashes=np.array(store.hashes, dtype=str),
+        owner=store.owner.astype(np.int32),
+        matrix=store.matrix.astype(np.float16),
+    )
+    os.replace(tmp, path)
+
+
+@contextmanager
+def locked(data_dir: Path) -> Iterator[None]:
+    """Hold the store's writer lock (several server processes may take uploads at once)."""
+    folder = Path(data_dir) / STORE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / _LOCK).open("a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def exists(data_dir: Path | None) -> bool:
+    """Whether ``govsearch embed`` has written a store here (the leg is in use)."""
+    return data_dir is not None and (Path(data_dir) / STORE_DIR / _FILE).is_file()
+
+
+def rows_of(store: StoredVectors) -> dict[str, tuple[str, np.ndarray]]:
+    """id → (content hash, its rows); a document's rows are consecutive (slice, never mask)."""
+    bounds = np.searchsorted(store.owner, np.arange(len(store.ids) + 1))
+    return {
+        i: (h, store.matrix[bounds[n] : bounds[n + 1]])
+        for n, (i, h) in enumerate(zip(store.ids, store.hashes, strict=True))
+    }
+
+
+def build(model: str, docs: list[tuple[str, str, np.ndarray]], width: int) -> StoredVectors:
+    """A store of (id, content hash, rows), in that order."""
+    owner = [np.full(len(rows), n, dtype=np.int64) for n, (_, _, rows) in enumerate(docs)]
+    return StoredVectors(
+        model=model,
+        ids=tuple(d[0] for d in docs),
+        hashes=tuple(d[1] for d in docs),
+        owner=np.concatenate(owner) if owner else np.zeros(0, dtype=np.int64),
+        matrix=(
+            np.concatenate([d[2] for d in docs]).astype(np.float32)
+            if docs
+            else np.zeros((0, width), dtype=np.float32)
+        ),
+    )
+
+
+def add_recent(data_dir: Path, added: StoredVectors) -> None:
+    """Put ``added`` (documents just uploaded) into the recent file, replacing their earlier
+    rows; the caller holds :func:`locked`."""
+    old, replaced = read_recent(data_dir), set(added.ids)
+    kept = [] if old is None or old.model != added.model else [
+        (i, h, rows) for i, (h, rows) in rows_of(old).items() if i not in replaced
+    ]
+    new = [(i, h, rows) for i, (h, rows) in rows_of(added).items()]
+    _save(Path(data_dir) / STORE_DIR / _RECENT,
+          build(added.model, kept + new, added.matrix.shape[1]))  # fmt: skip
+
+
+def fold_recent(data_dir: Path, main: StoredVectors) -> None:
+    """Drop from the recent file the rows the main store now holds (same id and content):
+    rows of uploads that arrived while ``govsearch embed`` ran stay."""
+    with locked(data_dir):
+        recent = read_recent(data_dir)
+        if recent is None:
+            return
+        held = set(zip(main.ids, main.hashes, strict=True))
+        rest = [(i, h, r) for i, (h, r) in rows_of(recent).items() if (i, h) not in held]
+        path = Path(data_dir) / STORE_DIR / _RECENT
+        if rest:
+            _save(path, build(recent.model, rest, recent.matrix.shape[1]))
+        else:
+            path.unlink(missing_ok=True)
+
+
 _lock = threading.Lock()
-_cache: dict[Path, tuple[float, StoredVectors | None]] = {}
+_cache: dict[Path, tuple[tuple[float, float], StoredVectors | None]] = {}
 
 
 def store(data_dir: Path | None) -> StoredVectors | None:
-    """The data folder's store, re-read when ``govsearch embed`` has replaced it."""
+    """The data folder's store with its recent rows, re-read when ``govsearch embed`` or an
+    upload has replaced either file."""
     if data_dir is None:
         return None
-    path = Path(data_dir) / STORE_DIR / _FILE
+    folder = Path(data_dir) / STORE_DIR
     try:
-        mtime = path.stat().st_mtime
+        mtime = (folder / _FILE).stat().st_mtime
     except FileNotFoundError:
         return None
+    try:
+        recent_mtime = (folder / _RECENT).stat().st_mtime
+    except FileNotFoundError:
+        recent_mtime = 0.0
     with _lock:
         hit = _cache.get(Path(data_dir))
-        if hit is None or hit[0] != mtime:
-            hit = (mtime, read(data_dir, with_matrix=False))
+        if hit is None or hit[0] != (mtime, recent_mtime):
+            main = read(data_dir, with_matrix=False)
+            recent = read_recent(data_dir) if recent_mtime else None
+            if main is not None and recent is not None and recent.model == main.model:
+                main = dataclasses.replace(main, recent=recent)
+            hit = ((mtime, recent_mtime), main)
             _cache[Path(data_dir)] = hit
         return hit[1]

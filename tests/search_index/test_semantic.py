@@ -252,3 +252,78 @@ def test_a_large_store_answers_from_the_approximate_index(tmp_path, monkeypatch)
     vectors.write(tmp_path, store)
     assert vectors.read(tmp_path, with_matrix=False).ann is None
     assert not list((tmp_path / vectors.STORE_DIR).glob("*.faiss"))  # the old one is gone
+
+
+def test_recent_rows_answer_for_uploads_until_embed_folds_them(tmp_path):
+    rng = np.random.default_rng(5)
+    m = rng.normal(size=(6, embedding.DIMENSIONS)).astype(np.float32)
+    m /= np.linalg.norm(m, axis=1, keepdims=True)
+    first = [("a", "1", m[0:2]), ("b", "2", m[2:3])]
+    vectors.write(tmp_path, vectors.build("m", first, m.shape[1]))
+    with vectors.locked(tmp_path):  # an upload of a new document c, and a changed a
+        vectors.add_recent(tmp_path, vectors.build("m", [("c", "3", m[3:4])], m.shape[1]))
+        vectors.add_recent(tmp_path, vectors.build("m", [("a", "9", m[4:5])], m.shape[1]))
+    both = vectors.store(tmp_path)
+    assert both.recent is not None and set(both.recent.ids) == {"a", "c"}
+    assert both.nearest(m[3], 1)[0][0] == "c"  # the upload is found at once
+    assert both.nearest(m[4], 1)[0][0] == "a"  # from its new rows ...
+    assert all(i != "a" for i, s in both.nearest(m[0], 3) if s > 0.99)  # ... never its old ones
+    assert both.nearest(m[2], 1)[0][0] == "b"
+
+    # govsearch embed folded c in (and a's new content): the recent file is gone
+    main = vectors.build("m", [("b", "2", m[2:3]), ("c", "3", m[3:4]), ("a", "9", m[4:5])],
+                         m.shape[1])  # fmt: skip
+    vectors.write(tmp_path, main)
+    vectors.fold_recent(tmp_path, main)
+    assert vectors.read_recent(tmp_path) is None and vectors.store(tmp_path).recent is None
+    # an upload that arrived while embed ran (not in the main store) stays
+    with vectors.locked(tmp_path):
+        vectors.add_recent(tmp_path, vectors.build("m", [("d", "4", m[5:6])], m.shape[1]))
+    vectors.fold_recent(tmp_path, main)
+    assert vectors.read_recent(tmp_path).ids == ("d",)
+
+
+def test_an_uploaded_document_is_found_by_meaning_at_once(tmp_path):
+    """Through the API, on a data folder where govsearch embed has run: the upload is embedded
+    on arrival (before: only after the next govsearch embed), and the next embed reuses it."""
+    require_corpus()
+    require_model()
+    from fastapi.testclient import TestClient
+
+    from govsearch.app import create_app
+    from model.settings import Settings
+    from search_api.keys import KeyStore
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for p in [PASSPORT, *OTHERS]:
+        shutil.copy(CORPUS / p, folder / Path(p).name)
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data))
+    assert not run_ingest(index, [folder], workers=1, lexicon_dir=data).failed
+    assert embed(index, data, threads=1)[:2] == (5, 5)
+    index.close()
+    _, key = KeyStore(data).create("upload test")
+    q = "闯红灯扣几分"
+    try:
+        with TestClient(create_app(Settings(data_dir=data))) as client:
+            r = client.post(
+                "/api/documents",
+                headers={"Authorization": f"Bearer {key}"},
+                files=[("file", ("记分.txt", (CORPUS / POINTS).read_bytes(), "text/plain"))],
+            )
+            assert r.status_code == 201, r.text
+            assert r.json()["embedded"] == 1
+            body = client.get("/api/search", params={"q": q}).json()
+            titles = [h["title"] for h in body["hits"]]
+            assert body["understood"]["semantic"]
+            assert any("记分管理办法" in t for t in titles[:3]), titles  # its words do not match
+        assert vectors.read_recent(data).ids == (r.json()["documents"][0]["id"],)
+        index = SearchIndex(EmbeddedIndex(data))
+        try:
+            assert embed(index, data, threads=1)[:2] == (0, 6)  # reused, not embedded again
+        finally:
+            index.close()
+        assert vectors.read_recent(data) is None
+    finally:
+        citizen_words.load_lexicon(None)
