@@ -91,6 +91,18 @@ def _where(f: dict[str, Any], m: _Manifest) -> str:
     return str(f.get("stored_in") or m.generation)
 
 
+def _safe(path: Any, name: str) -> str:
+    """A manifest's file path, refused unless it stays inside the folder as a published file
+    would (relative, no ``..``, no dot segment): a damaged or forged manifest must not make a
+    server write elsewhere on its disk."""
+    parts = str(path).split("/")
+    if not isinstance(path, str) or not path or "\\" in path or "\x00" in path or any(
+        not p or p.startswith(".") for p in parts
+    ):
+        raise BackendUnavailable(f"the cluster's manifest of {name} names a bad path {path!r}")
+    return path
+
+
 def _stored(m: _Manifest) -> set[str]:
     return {f"{_where(f, m)}/{f['path']}" for f in m.files}
 
@@ -140,7 +152,7 @@ class ElasticFolders:
         if state is not None and state.get("generation") == m.generation and not force:
             return False
         now = {f.path: f for f in snapshot(folder, state)}
-        wanted = {f["path"]: f for f in m.files}
+        wanted = {_safe(f["path"], name): f for f in m.files}
         if not force and edited(folder, state):
             if {p: f.sha256 for p, f in now.items()} != {
                 p: f["sha256"] for p, f in wanted.items()

@@ -255,3 +255,21 @@ def test_the_embedded_backend_has_nothing_to_follow(tmp_path):
     calls: list[int] = []
     update(local, tmp_path, NAME, lambda: calls.append(1))
     assert calls == [1]
+
+
+def test_a_forged_manifest_cannot_write_outside_the_folder(folders, tmp_path):
+    shared, es, index = folders
+    a = tmp_path / "a"
+    put(a, "mined.txt", "x\n")
+    shared.push(a, NAME)
+    for bad in ("../escaped.txt", "/tmp/escaped.txt", "sub/../../escaped.txt", ".cluster.json"):
+        es.index(index=index, id=f"manifest:{NAME}", refresh=True, document={
+            "kind": "manifest", "name": NAME, "generation": "forged", "written": "",
+            "files": [{"path": bad, "size": 2, "sha256": "0" * 64, "chunks": 1,
+                       "stored_in": "forged"}],
+        })  # fmt: skip
+        server = tmp_path / "server"
+        with pytest.raises(BackendUnavailable, match="bad path"):
+            shared.pull(server, NAME)
+        assert not (tmp_path / "escaped.txt").exists()
+        assert not Path("/tmp/escaped.txt").exists()
