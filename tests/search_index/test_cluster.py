@@ -32,6 +32,13 @@ from elasticsearch import Elasticsearch, helpers
 
 from model.document import document_from_stored
 from model.viewer import STAFF
+from search_index.citizen_words import (
+    LEXICON_DIR,
+    MINED_FILE,
+    TITLES_FILE,
+    VOCABULARY_FILE,
+    parse_rules,
+)
 from search_index.elastic import ElasticsearchIndex
 from search_index.index import SearchIndex
 from search_index.request import Query
@@ -65,11 +72,15 @@ def cluster_urls() -> list[str]:
     raise AssertionError("unreachable")  # pragma: no cover - skip raises
 
 
-def start_ingest(urls: list[str], prefix: str, folders: tuple[str, ...]) -> subprocess.Popen:
-    """``govsearch ingest`` in its own process, on this checkout's code, into ``prefix``."""
+def start_ingest(
+    urls: list[str], prefix: str, folders: tuple[str, ...], data_dir: Path
+) -> subprocess.Popen:
+    """``govsearch ingest`` in its own process, on this checkout's code, into ``prefix``, with a
+    data folder of its own (as on a loader machine of its own)."""
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
+        "GOVSEARCH_DATA_DIR": str(data_dir),
         "GOVSEARCH_BACKEND": "elasticsearch",
         "GOVSEARCH_ES_URL": ",".join(urls),
         "GOVSEARCH_ES_INDEX_PREFIX": prefix,
@@ -104,16 +115,18 @@ def get_json(url: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def loaded():
+def loaded(tmp_path_factory):
     """Three indexes of the same samples, ingested at the same time: ``one`` on the cluster by
     one process, ``two`` on the cluster by two processes (one folder each), ``single`` on the
     single node."""
     urls, single_url = cluster_urls(), cluster_url()
     names = {k: unique_prefix(f"cluster-{k}") for k in ("one", "two", "single")}
+    data = [tmp_path_factory.mktemp(f"loader{i}") for i in range(2 + len(FOLDERS))]
     procs = [
-        start_ingest(urls, names["one"], FOLDERS),
-        start_ingest([single_url], names["single"], FOLDERS),
-        *(start_ingest(urls, names["two"], (folder,)) for folder in FOLDERS),
+        start_ingest(urls, names["one"], FOLDERS, data[0]),
+        start_ingest([single_url], names["single"], FOLDERS, data[1]),
+        *(start_ingest(urls, names["two"], (folder,), data[2 + i])
+          for i, folder in enumerate(FOLDERS)),
     ]
     try:
         outputs = [finish(p) for p in procs]
@@ -171,7 +184,8 @@ def test_same_match_sets_as_one_node(loaded, indexes):
 def test_two_ingest_processes_equal_one(loaded, indexes):
     one, two = indexes["one"], indexes["two"]
     made = get_json(f"{loaded['urls'][0]}/_cat/indices/{loaded['names']['two']}-*?format=json")
-    names = sorted(m["index"] for m in made)
+    # (the lexicon both published, merged, is <prefix>-files: test below)
+    names = sorted(m["index"] for m in made if not m["index"].endswith("-files"))
     # both processes raced to create the index: one index is left, with its copy list
     assert len(names) == 2 and names[1] == f"{names[0]}-copies", names
     # the 洪泽区 2023 report is in both folders (TXT and the published PDF): each process wrote
@@ -186,6 +200,31 @@ def test_two_ingest_processes_equal_one(loaded, indexes):
     for q in ("条例", '"人民政府"', "個人資料 保護", "zfxxgk"):
         a, b = one.search(Query(q=q, size=50)), two.search(Query(q=q, size=50))
         assert a.total == b.total and {h.doc.id for h in a.hits} == {h.doc.id for h in b.hits}
+
+
+def test_two_ingest_processes_merge_their_lexicons(loaded, indexes, tmp_path):
+    """Each loader merged its short forms and titles into the cluster's lexicon, neither
+    overwriting the other's: the same rules as one process. Document frequencies merge by
+    maximum (a loader cannot tell another folder from a re-ingest of its own), so a word's
+    count is at most one process's."""
+    copies = {}
+    for k in ("one", "two"):
+        shared = indexes[k].backend.shared_folders()
+        assert shared.pull(tmp_path / k, LEXICON_DIR) is True
+        copies[k] = tmp_path / k / LEXICON_DIR
+
+    def rules(folder: Path) -> dict[str, set[str]]:
+        parsed = parse_rules((folder / MINED_FILE).read_text(encoding="utf-8"))
+        return {short: set(longs) for short, longs in parsed.items()}
+
+    def counts(folder: Path, name: str) -> dict[str, int]:
+        lines = (folder / name).read_text(encoding="utf-8").splitlines()
+        return {"\t".join(line.split("\t")[:-1]): int(line.split("\t")[-1]) for line in lines}
+
+    assert rules(copies["two"]) == rules(copies["one"]) and rules(copies["one"])
+    assert counts(copies["two"], TITLES_FILE).keys() == counts(copies["one"], TITLES_FILE).keys()
+    one, two = (counts(copies[k], VOCABULARY_FILE) for k in ("one", "two"))
+    assert two and two.keys() <= one.keys() and all(two[w] <= one[w] for w in two)
 
 
 def _master_node(url: str) -> int:
