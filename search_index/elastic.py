@@ -595,7 +595,12 @@ class ElasticsearchIndex:
                 sort=sort_by,
                 track_total_hits=True,
                 track_scores=False,
+                # ids from doc values, no stored field read: reading `_id` decompresses each
+                # hit's stored block (its whole _source, ~50 KB here), which made a search for
+                # 100 ids (the semantic leg's first pass) cost 19 ms instead of 5
                 source=False,
+                stored_fields="_none_",
+                docvalue_fields=["id"],
                 aggs=aggs or None,
                 search_type="dfs_query_then_fetch" if self.index_shards > 1 else None,
                 # a shard with no live copy must fail the search (503, retried by the client),
@@ -603,7 +608,7 @@ class ElasticsearchIndex:
                 allow_partial_search_results=False,
             )
         hits = tuple(
-            BackendHit(h["_id"], float(h["_score"] or 0.0) if not order else 0.0)
+            BackendHit(h["fields"]["id"][0], float(h["_score"] or 0.0) if not order else 0.0)
             for h in res["hits"]["hits"]
         )
         total = int(res["hits"]["total"]["value"])
