@@ -61,6 +61,7 @@ from pathlib import Path
 
 from analyzers.lexicon import longest_spans
 from analyzers.normalize import _fold, normalize, to_simplified
+from search_index import shared_folders
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ GENERAL_RATIO = 1.5  # the neighbour is used this many times more often than the
 GENERAL_WEIGHT = 0.5  # of the typed word's weight
 GENERAL_MIN_DF = 3  # corpus words used in fewer documents are never a neighbour
 
-LEXICON_DIR = "lexicon"
+LEXICON_DIR = shared_folders.LEXICON
 MINED_FILE = "mined.txt"
 VOCABULARY_FILE = "vocabulary.tsv"
 REGIONS_FILE = "regions.tsv"

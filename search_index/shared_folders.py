@@ -35,7 +35,9 @@ from model.errors import Conflict, GovSearchError
 log = logging.getLogger(__name__)
 
 STATE_FILE = ".cluster.json"  # dot files are never published (temporary files start with a dot)
-NAMES = ("lexicon", "vectors")  # citizen_words.LEXICON_DIR, vectors.STORE_DIR
+LEXICON = "lexicon"  # citizen_words.LEXICON_DIR: mined at ingest
+VECTORS = "vectors"  # vectors.STORE_DIR: written by govsearch embed and uploads
+NAMES = (LEXICON, VECTORS)
 ATTEMPTS = 5  # publications raced by another writer before an update gives up
 
 
@@ -109,7 +111,11 @@ class Follower:
     """A server's local copies kept at the shared generation: fetched once at start and then
     every ``interval`` seconds in a background thread, and ``on_change`` called with the names
     of the folders that changed (the query side reloads them). A failure is logged and tried
-    again at the next turn: a server answers from the copy it has meanwhile."""
+    again at the next turn: a server answers from the copy it has meanwhile.
+
+    "Changed" is judged by the generation this process last loaded, not by whether this
+    process fetched the files: the workers of ``govsearch serve --workers N`` share one data
+    folder, and the one that fetches a generation is not the only one that must reload it."""
 
     def __init__(
         self,
@@ -123,17 +129,26 @@ class Follower:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._told: set[str] = set()
+        # what the process loaded at start: the local copies as they are now
+        self._loaded = {name: self._generation(name) for name in NAMES}
+
+    def _generation(self, name: str) -> str:
+        return str((read_state(self.data_dir / name) or {}).get("generation", ""))
 
     def sync(self) -> list[str]:
         changed = []
         for name in NAMES:
             try:
-                if self.shared.pull(self.data_dir, name):
-                    changed.append(name)
+                fetched = self.shared.pull(self.data_dir, name)
             except GovSearchError as exc:
+                fetched = False
                 if str(exc) not in self._told:  # once per distinct failure, not every turn
                     self._told.add(str(exc))
                     log.warning("shared folder %s not fetched: %s", name, exc)
+            now = self._generation(name)
+            if fetched or now != self._loaded[name]:
+                self._loaded[name] = now
+                changed.append(name)
         if changed:
             self.on_change(changed)
         return changed

@@ -41,7 +41,9 @@ from typing import Any
 
 import numpy as np
 
-STORE_DIR = "vectors"
+from search_index import shared_folders
+
+STORE_DIR = shared_folders.VECTORS
 _FILE = "passages.npz"
 _RECENT = "recent.npz"  # uploads embedded as they arrive, until the next ``govsearch embed``
 _LOCK = ".lock"  # one writer of recent.npz at a time, across processes

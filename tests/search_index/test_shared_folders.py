@@ -246,6 +246,17 @@ def test_a_server_follows_new_generations(folders, tmp_path):
     assert seen == [[NAME]]
     assert (server / NAME / "mined.txt").read_text(encoding="utf-8").startswith("消法")
 
+    # two server processes on one data folder (serve --workers 2): the one that did not fetch
+    # the new generation must reload it too
+    first, second = [], []
+    a = Follower(shared, server, first.append, interval=0)
+    b = Follower(shared, server, second.append, interval=0)
+    put(writer, "mined.txt", "医保 => 医疗保障\n")
+    shared.push(writer, NAME)
+    assert a.sync() == [NAME] and b.sync() == [NAME]
+    assert first == second == [[NAME]]
+    assert a.sync() == b.sync() == []  # nothing new: no reload
+
 
 def test_the_embedded_backend_has_nothing_to_follow(tmp_path):
     local = LocalFolders()
