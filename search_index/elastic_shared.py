@@ -10,8 +10,9 @@ and then replaces the manifest with a compare-and-set on its sequence number, so
 either the old generation or the new one, whole, and of two writers racing the second is told
 to merge again (:class:`~search_index.shared_folders.FolderMoved`). The chunks of the generation
 replaced are kept, so a server still fetching it when a new one lands finishes its copy; what
-only the one before it used is deleted. Reads are real-time gets by id, so nothing waits for a
-refresh.
+only the one before it used is deleted, and so are chunks no manifest names hours after they
+were written (a writer that died before its manifest). Reads are real-time gets by id, so
+nothing waits for a refresh.
 
 Why files and not documents of their own kind (a ``dense_vector`` per passage, a synonym set per
 rule): the query side reads these folders whole into memory, the same files the embedded backend
@@ -49,6 +50,8 @@ from search_index.shared_folders import (
 
 CHUNK = 4 << 20  # bytes of a file per document (base64 in the request: 5.6 MB of 100 MB allowed)
 FETCH = 4  # chunks per multi-get: ~22 MB of response at most
+# chunks no manifest names this long after they were written are a dead writer's: swept
+ORPHAN_AFTER = dt.timedelta(hours=6)
 
 _MAPPINGS = {
     "dynamic": "strict",
@@ -83,6 +86,11 @@ class _Manifest:
 
 def _chunk_id(name: str, generation: str, path: str, n: int) -> str:
     return f"chunk:{name}:{generation}:{n}:{path}"
+
+
+def _now() -> str:
+    """UTC, to the second, in one fixed format (compared as strings by the sweep)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _where(f: dict[str, Any], m: _Manifest) -> str:
@@ -241,7 +249,7 @@ class ElasticFolders:
             # where the replaced generation's files are stored: what the next publication may
             # delete (see _drop_unreferenced)
             "previous_stored": sorted(_stored(m)) if m is not None else [],
-            "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "written": _now(),
             "files": [],
         }
         base = {f["path"]: f for f in (m.files if m is not None else [])}
@@ -264,15 +272,17 @@ class ElasticFolders:
             raise
         if m is not None:
             self._drop_unreferenced(name, m, manifest)
+            self._sweep(name, {f["stored_in"] for f in manifest["files"]} | {
+                k.partition("/")[0] for k in _stored(m) | set(manifest["previous_stored"])
+            })
         write_state(folder, generation, files)
         return generation
 
     def _drop_unreferenced(self, name: str, replaced: _Manifest, new: dict[str, Any]) -> None:
         """Delete the chunks only the generation before the replaced one used. The replaced
         one's stay (a server may still be fetching it), and so do the new one's; deleting "all
-        but ours" would delete what a faster writer published after ours. A writer that dies
-        between its chunks and its manifest leaves chunks no manifest names: space, never
-        answers."""
+        but ours" would delete what a faster writer published after ours. (Chunks of a writer
+        that died before its manifest are left to :meth:`_sweep`.)"""
         gone = set(replaced.body.get("previous_stored") or ())
         gone -= _stored(replaced) | {f"{f['stored_in']}/{f['path']}" for f in new["files"]}
         for key in sorted(gone):
@@ -301,7 +311,7 @@ class ElasticFolders:
             ) from exc
 
     def _store_file(self, name: str, generation: str, rel: str, path: Path) -> int:
-        n = 0
+        n, written = 0, _now()
         with path.open("rb") as f:
             while True:
                 data = f.read(CHUNK)
@@ -316,6 +326,7 @@ class ElasticFolders:
                             "name": name,
                             "generation": generation,
                             "path": rel,
+                            "written": written,
                             "data": base64.b64encode(data).decode("ascii"),
                         },
                     )
@@ -323,6 +334,20 @@ class ElasticFolders:
                 if not data:
                     break  # an empty file is one empty chunk
         return n
+
+    def _sweep(self, name: str, referenced: set[str]) -> None:
+        """Delete chunks of generations no manifest names, written more than
+        :data:`ORPHAN_AFTER` ago: a writer that died between its chunks and its manifest (a
+        writer still at work wrote its chunks minutes ago)."""
+        cutoff = (dt.datetime.now(dt.UTC) - ORPHAN_AFTER).isoformat(timespec="seconds")
+        try:
+            self._delete_where({"bool": {
+                "filter": [{"term": {"name": name}}, {"term": {"kind": "chunk"}},
+                           {"range": {"written": {"lt": cutoff}}}],
+                "must_not": [{"terms": {"generation": sorted(referenced)}}],
+            }})  # fmt: skip
+        except (ApiError, TransportError):
+            pass  # tried again at the next publication
 
     def _drop_generation(self, name: str, generation: str, path: str | None = None) -> None:
         """Delete the chunks stored by ``generation`` (of one file, with ``path``)."""

@@ -284,3 +284,19 @@ def test_a_forged_manifest_cannot_write_outside_the_folder(folders, tmp_path):
             shared.pull(server, NAME)
         assert not (tmp_path / "escaped.txt").exists()
         assert not Path("/tmp/escaped.txt").exists()
+
+
+def test_a_dead_writers_chunks_are_swept_hours_later(folders, tmp_path):
+    shared, es, index = folders
+    a = tmp_path / "a"
+    put(a, "mined.txt", "v1\n")
+    first = shared.push(a, NAME)
+    for gen, written in (("dead0000", "2020-01-01T00:00:00+00:00"),  # died long ago
+                         ("busy0000", elastic_shared._now())):  # a writer at work now
+        es.index(index=index, id=f"chunk:{NAME}:{gen}:0:mined.txt", refresh=True, document={
+            "kind": "chunk", "name": NAME, "generation": gen, "path": "mined.txt",
+            "written": written, "data": "",
+        })  # fmt: skip
+    put(a, "mined.txt", "v2\n")
+    second = shared.push(a, NAME)
+    assert {g for g, _ in stored(es, index)} == {first, second, "busy0000"}
