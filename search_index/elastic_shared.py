@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import os
 import shutil
 import uuid
@@ -159,14 +160,16 @@ class ElasticFolders:
         state = read_state(folder)
         if state is not None and state.get("generation") == m.generation and not force:
             return False
-        now = {f.path: f for f in snapshot(folder, state)}
+        here = snapshot(folder, state)
+        now = {f.path: f for f in here}
         wanted = {_safe(f["path"], name): f for f in m.files}
-        if not force and edited(folder, state):
+        changed = () if force else edited(folder, state, here)
+        if changed:
             if {p: f.sha256 for p, f in now.items()} != {
                 p: f["sha256"] for p, f in wanted.items()
             }:
                 raise Conflict(
-                    f"{folder} was changed here ({', '.join(edited(folder, state)[:5])}) and "
+                    f"{folder} was changed here ({', '.join(changed[:5])}) and "
                     f"the cluster holds another generation of it: `govsearch shared push "
                     f"--force {name}` publishes this copy, `govsearch shared pull --force "
                     f"{name}` replaces it with the cluster's",
@@ -198,8 +201,6 @@ class ElasticFolders:
         return bool(fetched) or len(now) != len(wanted)
 
     def _fetch_file(self, name: str, generation: str, f: dict[str, Any], target: Path) -> None:
-        import hashlib
-
         target.parent.mkdir(parents=True, exist_ok=True)
         h, size = hashlib.sha256(), 0
         ids = [_chunk_id(name, generation, f["path"], n) for n in range(int(f["chunks"]))]

@@ -230,11 +230,14 @@ def snapshot(folder: Path, state: dict | None = None) -> list[LocalFile]:
     return out
 
 
-def edited(folder: Path, state: dict | None) -> tuple[str, ...]:
+def edited(
+    folder: Path, state: dict | None, files: list[LocalFile] | None = None
+) -> tuple[str, ...]:
     """Files added, changed or removed here since ``state`` was recorded (with no state: every
-    file, as nobody knows where they came from)."""
+    file, as nobody knows where they came from); ``files`` is the folder's :func:`snapshot`
+    when the caller has it (the vectors are large: hash them once)."""
     known = (state or {}).get("files", {})
-    now = {f.path: f.sha256 for f in snapshot(folder, state)}
+    now = {f.path: f.sha256 for f in (snapshot(folder, state) if files is None else files)}
     changed = {p for p, sha in now.items() if p not in known or known[p][2] != sha}
     changed.update(p for p in known if p not in now)
     return tuple(sorted(changed))

@@ -16,12 +16,12 @@ Stale rows (a document deleted or changed since) are harmless: the leg's candida
 admitted only through the search plan, which matches documents that exist and the viewer may
 see, and ``govsearch embed`` drops them on its next run.
 
-Documents uploaded through the web or the API are embedded as they arrive, into a small second
-file (``recent.npz``, always scanned exactly) rather than the main one: rewriting the main file
-and its approximate index for one upload would cost seconds to minutes at scale, and with
-Elasticsearch would publish the whole store to every server. A search reads both (a document in
-both answers from the newer rows); ``govsearch embed`` folds the recent rows into the main file
-and removes them from the recent one.
+Documents uploaded through the API (``POST /api/documents``) are embedded as they arrive, into
+a small second file (``recent.npz``, always scanned exactly) rather than the main one:
+rewriting the main file and its approximate index for one upload would cost seconds to minutes
+at scale, and with Elasticsearch would publish the whole store to every server. A search reads
+both (a document in both answers from the newer rows); ``govsearch embed`` folds the recent
+rows into the main file and removes them from the recent one.
 """
 
 from __future__ import annotations
