@@ -24,6 +24,9 @@ _YEARLY = re.compile(
 )
 _YEARLY_NIAN = re.compile(_ISSUER + _YEAR + r"年第?" + _SERIAL + "号")
 _ORDER = re.compile(_ISSUER + r"第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号")
+# An order (令) is often typed without its 第: 国务院令735号 for 国务院令第735号. Only after 令, so
+# that a bare "12号" after any other word stays a plain number.
+_ORDER_LING = re.compile(r"([\u4e00-\u9fff]{0,19}令)\s*(\d{1,6}|[" + _CN_NUM + r"]{1,8})\s*号")
 _BARE = re.compile(r"^" + _ISSUER + _YEAR + r"(\d{1,6})号?$")
 _DIGIT_WRAP = re.compile(r"(?<=\d)\s+(?=\d)")
 
@@ -67,11 +70,12 @@ def canonical(text: str) -> str | None:
         m = pattern.fullmatch(s)
         if m:
             return _key(m.group(1), m.group(2), str(int(m.group(3))))
-    m = _ORDER.fullmatch(s)
-    if m:
-        serial = _serial(m.group(2))
-        if serial is not None:
-            return _key(m.group(1), None, serial)
+    for pattern in (_ORDER, _ORDER_LING):
+        m = pattern.fullmatch(s)
+        if m:
+            serial = _serial(m.group(2))
+            if serial is not None:
+                return _key(m.group(1), None, serial)
     m = _BARE.match(s)
     if m:
         return _key(m.group(1), m.group(2), str(int(m.group(3))))
@@ -98,7 +102,7 @@ _NUM_YEARLY = re.compile(
     + _SERIAL
     + "号"
 )
-_NUM_ORDER = re.compile(r"第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号")
+_NUM_ORDER = re.compile(r"第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号|令\s*(\d{1,6})\s*号")
 
 
 def _issuer_before(s: str, pos: int) -> str:
@@ -129,8 +133,10 @@ def keys_in_text(text: str) -> list[str]:
         for suffix in _issuer_suffixes(issuer):
             keys[_key(suffix, year, serial)] = None
     for m in _NUM_ORDER.finditer(s):
-        issuer = _issuer_before(s, m.start())
-        serial = _serial(m.group(1))
+        if m.group(1) is not None:
+            issuer, serial = _issuer_before(s, m.start()), _serial(m.group(1))
+        else:  # 令735号, the order without its 第
+            issuer, serial = _issuer_before(s, m.start()) + "令", _serial(m.group(2))
         if not issuer or serial is None or issuer.endswith("年"):
             continue
         for suffix in _issuer_suffixes(issuer):
@@ -159,7 +165,8 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
     """
     spans: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
-    patterns = (_YEARLY, _YEARLY_NIAN, _ORDER, re.compile(_ISSUER + _YEAR + r"(\d{1,6})号"))
+    bare = re.compile(_ISSUER + _YEAR + r"(\d{1,6})号")
+    patterns = (_YEARLY, _YEARLY_NIAN, _ORDER, _ORDER_LING, bare)
     for pattern in patterns:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):

@@ -27,6 +27,16 @@ def test_order_numbers_with_full_width_and_chinese_numerals():
     assert canonical(normalize("華總一義字第11200045431號")) == "华总一义字#11200045431"
 
 
+def test_an_order_typed_without_its_di_meets_the_printed_one():
+    printed = keys_in_text("2021年1月15日 中华人民共和国国务院令第735号公布")
+    for typed in ("国务院令735号", "国务院令 735 号", "国务院令七百三十五号"):
+        ((_, _, key),) = find_in_query(typed)
+        assert key == "国务院令#735" and key in printed
+    assert "国务院令#735" in keys_in_text("国务院令735号公布")
+    # only after 令: a plain number after another word is no 文号
+    assert find_in_query("通知12号") == [] and canonical("通知12号") is None
+
+
 def test_text_keys_cover_issuer_suffixes_and_wrapped_digits():
     keys = keys_in_text("关于印发的通知国办发〔2019〕5号，依据华总一义字第8600118\n870号")
     assert "国办发2019-5" in keys
