@@ -59,6 +59,19 @@ def query_words(normalized: str) -> list[str]:
     return _keep(rjieba.cut(normalized, True))
 
 
+def word_bounds(normalized: str) -> tuple[set[int], set[int]]:
+    """Where :func:`query_words` starts and ends its words: a span of a longer match (a
+    synonym, a short form) must start and end on these, or it cuts through a word."""
+    starts, ends, pos = set(), set(), 0
+    for w in query_words(normalized):
+        at = normalized.find(w, pos)
+        if at >= 0:
+            starts.add(at)
+            ends.add(at + len(w))
+            pos = at + len(w)
+    return starts, ends
+
+
 def index_words_with_offsets(normalized: str) -> list[tuple[str, int, int]]:
     """Search-mode tokens with character offsets (used where positions matter, e.g. tests)."""
     load_user_dictionary()

@@ -81,6 +81,7 @@ class Methods:
     common: bool = False  # −0.005 to +0.001 on the tune half (bench/README.md)
     script: bool = True
     semantic: bool = True  # a sentence-embedding leg (search_index.semantic), where embedded
+    word_bounds: bool = True  # synonym and short-form spans start and end on jieba's cuts
 
 
 METHODS = Methods()
@@ -327,16 +328,10 @@ def find_titles(normalized_query: str) -> list[tuple[int, int, str, tuple[str, .
     """Spans of the query that abbreviate a law's title, longest first, left to right."""
     if not METHODS.titles or not titles():
         return []
-    from analyzers.segment import query_words
+    from analyzers.segment import word_bounds
 
     # a span starts and ends where jieba cuts the query: 押金合法 holds no 金合法 (金融机构合并法)
-    starts, ends, pos = set(), set(), 0
-    for w in query_words(normalized_query):
-        at = normalized_query.find(w, pos)
-        if at >= 0:
-            starts.add(at)
-            ends.add(at + len(w))
-            pos = at + len(w)
+    starts, ends = word_bounds(normalized_query)
     spans = []
     i, n = 0, len(normalized_query)
     while i < n:

@@ -26,7 +26,7 @@ from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
 from analyzers.pinyin import KEY_MARK, as_pinyin_query
 from analyzers.pinyin_lexicon import PinyinLexicon
-from analyzers.segment import query_words
+from analyzers.segment import query_words, word_bounds
 from search_index import citizen_words
 from search_index.request import Query, Understanding
 from search_index.syntax import Atom, Clause, ParsedQuery, parse
@@ -170,6 +170,16 @@ def _abbreviation_spans(norm: str) -> list[tuple[int, int, str, object]]:
     cands = [(s, e, "syn", (a, t)) for s, e, a, t in find_synonyms(norm)]
     cands += [(s, e, "mined", (a, t, "mined")) for s, e, a, t in citizen_words.find_mined(norm)]
     cands += [(s, e, "mined", (a, t, "title")) for s, e, a, t in citizen_words.find_titles(norm)]
+    if citizen_words.METHODS.word_bounds:
+        # a span may lie inside one of jieba's words (工资 in 拖欠工资) or cover whole words
+        # (市人大常委会), never cut across a boundary: 汽车牌照税 holds no 车牌
+        starts, ends = word_bounds(norm)
+        cuts = starts | ends
+        cands = [
+            c
+            for c in cands
+            if (c[0] in cuts and c[1] in cuts) or not any(c[0] < b < c[1] for b in cuts)
+        ]
     kept: list[tuple[int, int, str, object]] = []
     for c in sorted(cands, key=lambda c: (c[0] - c[1], c[0], c[2] != "syn")):
         if not any(c[0] < k[1] and k[0] < c[1] for k in kept):

@@ -160,6 +160,15 @@ def test_understanding_lists_each_other_wording_with_its_source():
     assert Understanding(semantic=True).to_dict()["semantic"] is True
 
 
+def test_a_synonym_never_cuts_across_the_words_of_the_query():
+    # 车牌 (a shipped synonym) sits across 汽车|牌照税: taking it left 汽 and 照税
+    _, understood = plan(Query(q="汽车牌照税"))
+    assert "车牌" not in understood.words and "汽车" in understood.words
+    # inside one word it still applies: 工资 in 拖欠工资
+    _, understood = plan(Query(q="老板拖欠工资不给怎么办"))
+    assert ("工资", ("劳动报酬",)) in understood.synonyms
+
+
 # -- validity and pseudo-relevance feedback (constant scores, RM3-style feedback) ------------
 @pytest.fixture
 def small_index(tmp_path: Path):

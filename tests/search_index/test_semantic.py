@@ -108,6 +108,13 @@ def test_the_passport_law_answers_an_expired_passport_and_nonsense_finds_nothing
         assert index.search(Query(q=q)).total == 0, q
 
 
+def test_a_question_typed_in_traditional_means_what_it_means_in_simplified(leg_env):
+    _, data = leg_env
+    # the model reads the simplified form: one script's question, one set of neighbours
+    assert semantic.nearest("闖紅燈扣幾分", data) == semantic.nearest("闯红灯扣几分", data)
+    assert semantic.nearest("闖紅燈扣幾分", data)
+
+
 def test_exact_requests_are_left_to_the_words(leg_env):
     index, _ = leg_env
     for q in ('"交通信号灯"', "title:护照", "护照 -过期", "国务院令第596号", "huzhao"):
