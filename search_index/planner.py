@@ -157,7 +157,9 @@ def citizen_word_node(word: str) -> tuple[Node | None, tuple[tuple[str, str], ..
         return None, ()
     place = citizen_words.region(word)
     if place is not None:  # 台湾: documents issued there say 内政部, never 台湾
-        return _any(node, Term("region", place, citizen_words.REGION_BOOST)), ((place, "region"),)
+        w = citizen_words.PLACE_TEXT_WEIGHT
+        text = node if w == 1.0 else Bool(must=(node,), boost=w)
+        return _any(text, Term("region", place, citizen_words.REGION_BOOST)), ((place, "region"),)
     others = citizen_words.expansions(word)
     if not others:
         return node, ()

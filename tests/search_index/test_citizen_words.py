@@ -367,3 +367,20 @@ def test_the_side_of_the_strait_follows_the_script_typed(tmp_path):
     finally:
         citizen_words.load_lexicon(None)
         index.close()
+
+
+def test_a_place_typed_with_other_words_asks_for_that_places_rules(tmp_path):
+    """台湾 with other words asks for Taiwan's rules: the mainland's 中国公民往来台湾地区管理办法,
+    which says 台湾 in its title and nothing of pensions, no longer ranks first; asked for by
+    its own words it still does (the place in a text still counts, less)."""
+    travel = "docs/lawrefbook/xingzheng_fagui/lrb_02771.txt"
+    index, data, _ = _ingested(tmp_path, MAINLAND_PENSION + TAIWAN_PENSION + [travel])
+    try:
+        citizen_words.load_lexicon(data)
+        taiwan = {Path(p).name for p in TAIWAN_PENSION}
+        found = _paths(index, "台湾退休金领取")
+        assert found[0] in taiwan and Path(travel).name in found
+        assert _paths(index, "往来台湾 管理办法")[0] == Path(travel).name
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
