@@ -316,6 +316,9 @@ def titles() -> dict[tuple[str, str], tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+TITLE_CANDIDATES = 4  # titles an abbreviation may mean, before the index's mention counts pick
+
+
 def title_abbreviation(span: str) -> tuple[str, ...]:
     """Titles ``span`` abbreviates (消法 → 消费者权益保护法): same first and last character, the
     span's characters in order, and the span itself not a word the corpus uses."""
@@ -327,7 +330,7 @@ def title_abbreviation(span: str) -> tuple[str, ...]:
         t for t in titles().get((span[0], span[-1]), ())
         if len(t) > len(span) + 1 and span not in t and is_subsequence(span, t)
     ]  # fmt: skip
-    return tuple(found[:2])
+    return tuple(found[:TITLE_CANDIDATES])
 
 
 def find_titles(normalized_query: str) -> list[tuple[int, int, str, tuple[str, ...]]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 from analyzers.bigrams import bigram_list
 from analyzers.chars import is_han, strip_skippable
@@ -71,6 +72,9 @@ _LETTERS = re.compile(r"(?<![0-9a-z.@_/:-])[a-z]+(?:'[a-z]+)*(?![0-9a-z.@_/:-])"
 # shown as ignored): nobody types more to find a document.
 MAX_COSTLY_ATOMS = 12
 MAX_SINGLE_CHAR_ATOMS = 4
+
+
+Mentions = Callable[[str], int]  # how many documents hold a text (the index counts)
 
 
 def min_should_match(n: int) -> int:
@@ -167,11 +171,29 @@ def citizen_word_node(word: str) -> tuple[Node | None, tuple[tuple[str, str], ..
     return _any(node, *(other_wording_node(o, weights.get(s)) for o, s in others)), others
 
 
-def _abbreviation_spans(norm: str) -> list[tuple[int, int, str, object]]:
+def most_mentioned(titles: tuple[str, ...], mentions: Mentions | None) -> tuple[str, ...]:
+    """The titles an abbreviation most likely means: the most mentioned in the documents, and
+    any other mentioned at least half as often (消法 → 消费者权益保护法, not also 消防设备人员法;
+    道交法 → 道路交通安全法, in 83 documents, before 道路交通安全基本法, in 1). Without counts,
+    the first two (highest level, most documents)."""
+    if mentions is None or len(titles) < 2:
+        return titles[:2]
+    counts = {t: mentions(t) for t in titles}
+    ranked = sorted(titles, key=lambda t: -counts[t])  # stable: level order breaks ties
+    top = counts[ranked[0]]
+    return tuple(t for t in ranked[:2] if counts[t] * 2 >= top)
+
+
+def _abbreviation_spans(
+    norm: str, mentions: Mentions | None = None
+) -> list[tuple[int, int, str, object]]:
     """Shipped/staff synonym spans and mined short-form spans; the longer wins an overlap."""
     cands = [(s, e, "syn", (a, t)) for s, e, a, t in find_synonyms(norm)]
     cands += [(s, e, "mined", (a, t, "mined")) for s, e, a, t in citizen_words.find_mined(norm)]
-    cands += [(s, e, "mined", (a, t, "title")) for s, e, a, t in citizen_words.find_titles(norm)]
+    cands += [
+        (s, e, "mined", (a, most_mentioned(t, mentions), "title"))
+        for s, e, a, t in citizen_words.find_titles(norm)
+    ]
     if citizen_words.METHODS.word_bounds:
         # a span may lie inside one of jieba's words (工资 in 拖欠工资) or cover whole words
         # (市人大常委会), never cut across a boundary: 汽车牌照税 holds no 车牌
@@ -288,8 +310,11 @@ def _terms_of(*words: str) -> Node:
 
 
 class _Builder:
-    def __init__(self, lexicon: PinyinLexicon | None = None) -> None:
+    def __init__(
+        self, lexicon: PinyinLexicon | None = None, mentions: Mentions | None = None
+    ) -> None:
         self.lexicon = lexicon
+        self.mentions = mentions
         self.readings: list[tuple[str, tuple[str, ...]]] = []  # letters → words searched
         self.reading_text: list[str] = []  # the most likely Chinese of the query, in order
         self.pool: list[Node] = []  # content-word clauses counted for min-should-match
@@ -314,7 +339,7 @@ class _Builder:
     def add_text(self, norm: str) -> None:
         """Plain text: 文号, abbreviations, then jieba words."""
         spans = [(s, e, "docno", key) for s, e, key in find_in_query(norm)]
-        for s, e, kind, payload in _abbreviation_spans(norm):
+        for s, e, kind, payload in _abbreviation_spans(norm, self.mentions):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
                 spans.append((s, e, kind, payload))
         spans.sort(key=lambda sp: sp[0])
@@ -464,7 +489,7 @@ class _Builder:
     def add_alternatives(self, atoms: tuple[Atom, ...]) -> None:
         alts: list[Node] = []
         for atom in atoms:
-            sub = _Builder(self.lexicon)
+            sub = _Builder(self.lexicon, self.mentions)
             sub.add_atom(atom, negated=False)
             node = sub.combined()
             if node is not None:
@@ -525,12 +550,16 @@ def bounded_clauses(parsed: ParsedQuery) -> tuple[list[Clause], list[str]]:
     return kept, ignored
 
 
-def plan(query: Query, lexicon: PinyinLexicon | None = None) -> tuple[Plan, Understanding]:
+def plan(
+    query: Query, lexicon: PinyinLexicon | None = None, mentions: Mentions | None = None
+) -> tuple[Plan, Understanding]:
     """Build the plan for a :class:`Query` (text, filters, viewer); with the index's
-    ``lexicon``, letters are also read as pinyin of its words (kiosks without an IME)."""
+    ``lexicon``, letters are also read as pinyin of its words (kiosks without an IME); with
+    ``mentions`` (how many documents hold a text), a title abbreviation means the titles the
+    documents mention most."""
     parsed: ParsedQuery = parse(query.q[:2000])
     clauses, dropped = bounded_clauses(parsed)
-    b = _Builder(lexicon)
+    b = _Builder(lexicon, mentions)
     plain_parts: list[str] = []
     prefers = ""
     for clause in clauses:
