@@ -82,6 +82,9 @@ class Methods:
     script: bool = True
     semantic: bool = True  # a sentence-embedding leg (search_index.semantic), where embedded
     word_bounds: bool = True  # synonym and short-form spans start and end on jieba's cuts
+    place: bool = True  # a place typed with other words: its region's rules before its mentions
+    mentions: bool = True  # a title abbreviation means the titles the documents mention most
+    leg_simplified: bool = True  # the semantic leg reads the query in simplified script
 
 
 METHODS = Methods()
@@ -143,6 +146,12 @@ TITLE_LEVELS = frozenset({"法律", "行政法规", "司法解释", "部门规�
 # 0.750 at 4 × 0.2 (cross-strait 0.651 → 0.715), flat beyond.
 REGION_BOOST = 4.0
 PLACE_TEXT_WEIGHT = 0.2
+
+
+def place_weights() -> tuple[float, float]:
+    """(bonus of the region's documents, weight of the place word in a text); 1 and 1 with
+    the ``place`` method off, as before it."""
+    return (REGION_BOOST, PLACE_TEXT_WEIGHT) if METHODS.place else (1.0, 1.0)
 
 _lexicon_dir: Path | None = None
 

@@ -161,9 +161,9 @@ def citizen_word_node(word: str) -> tuple[Node | None, tuple[tuple[str, str], ..
         return None, ()
     place = citizen_words.region(word)
     if place is not None:  # 台湾: documents issued there say 内政部, never 台湾
-        w = citizen_words.PLACE_TEXT_WEIGHT
+        region_boost, w = citizen_words.place_weights()
         text = node if w == 1.0 else Bool(must=(node,), boost=w)
-        return _any(text, Term("region", place, citizen_words.REGION_BOOST)), ((place, "region"),)
+        return _any(text, Term("region", place, region_boost)), ((place, "region"),)
     others = citizen_words.expansions(word)
     if not others:
         return node, ()
@@ -176,7 +176,7 @@ def most_mentioned(titles: tuple[str, ...], mentions: Mentions | None) -> tuple[
     any other mentioned at least half as often (消法 → 消费者权益保护法, not also 消防设备人员法;
     道交法 → 道路交通安全法, in 83 documents, before 道路交通安全基本法, in 1). Without counts,
     the first two (highest level, most documents)."""
-    if mentions is None or len(titles) < 2:
+    if mentions is None or len(titles) < 2 or not citizen_words.METHODS.mentions:
         return titles[:2]
     counts = {t: mentions(t) for t in titles}
     ranked = sorted(titles, key=lambda t: -counts[t])  # stable: level order breaks ties

@@ -74,7 +74,10 @@ def nearest(text: str, data_dir: Path | None) -> list[str] | None:
     # the simplified form: the model reads the mainland's script best, and a query typed in
     # traditional then meets the mainland's rule too (汽車牌照稅 → 车船税法; tune +0.003,
     # cross-strait +0.019; the typed form, or both, scored less)
-    found = store.nearest(model.embed_query(normalize(text)), LEG_DEPTH)
+    from search_index.citizen_words import METHODS
+
+    typed = normalize(text) if METHODS.leg_simplified else text
+    found = store.nearest(model.embed_query(typed), LEG_DEPTH)
     return [i for i, sim in found if sim >= MIN_SIMILARITY]
 
 

@@ -2,6 +2,7 @@
 
     python3 bench/citizen/judge_pairs.py export RUNS.json --half tune --weights 0.2,0.5 \
         --leg-alone --out pairs.jsonl [--split 3]
+    python3 bench/citizen/judge_pairs.py engine --half heldout --out pairs.jsonl [--split 2]
     python3 bench/citizen/judge_pairs.py merge grades.jsonl [grades2.jsonl …]
 
 ``export`` reads the engine's and the leg's rankings that ``bge_leg.py --grid`` dumped, fuses
@@ -10,7 +11,8 @@ chosen half's top 10s that no set has judged yet: the query, its kind and its wr
 and the document's path, never the system or the rank that brought it (``--split N`` writes N
 files with whole queries in each, for N judges). ``merge`` adds graded pairs
 (``{"id", "path", "grade"}``) to ``judged`` and, when graded ≥ 2, to ``relevant`` of the set
-holding the query; a pair already judged keeps its first grade.
+holding the query; a pair already judged keeps its first grade. ``engine`` writes the pairs
+of the engine's own top 10s (as ``eval.py`` runs it) that no set has judged yet.
 """
 
 from __future__ import annotations
@@ -37,6 +39,21 @@ def fuse(engine: list[str], leg: list[str], weight: float) -> list[str]:
     return sorted(score, key=lambda p: -score[p])[: ev.K]
 
 
+def engine_pairs(args: argparse.Namespace) -> None:
+    import bench.corpus_index as ci
+    from search_index import citizen_words
+
+    items = {it["id"]: it for it in ev.load() if it["half"] == args.half}
+    index, _ = ci.corpus_index()
+    citizen_words.load_lexicon(ci.OUT / "corpus")
+    pairs: dict[str, list[str]] = {}
+    for qid, it in items.items():
+        for p in ev.engine(index, it["q"]):
+            if p not in it["judged"] and p not in pairs.setdefault(qid, []):
+                pairs[qid].append(p)
+    write_pairs(args, items, pairs)
+
+
 def export(args: argparse.Namespace) -> None:
     items = {it["id"]: it for it in ev.load() if it["half"] == args.half}
     weights = [float(w) for w in args.weights.split(",") if w]
@@ -53,6 +70,10 @@ def export(args: argparse.Namespace) -> None:
                 for p in ranked:
                     if p not in it["judged"] and p not in pairs.setdefault(qid, []):
                         pairs[qid].append(p)
+    write_pairs(args, items, pairs)
+
+
+def write_pairs(args: argparse.Namespace, items: dict, pairs: dict[str, list[str]]) -> None:
     qids = [q for q in items if pairs.get(q)]
     n = max(1, args.split)
     total = sum(len(pairs[q]) for q in qids)
@@ -116,10 +137,14 @@ def main() -> None:
     e.add_argument("--leg-alone", action="store_true")
     e.add_argument("--out", required=True)
     e.add_argument("--split", type=int, default=1)
+    g = sub.add_parser("engine")
+    g.add_argument("--half", choices=("tune", "heldout"), required=True)
+    g.add_argument("--out", required=True)
+    g.add_argument("--split", type=int, default=1)
     m = sub.add_parser("merge")
     m.add_argument("grades", nargs="+")
     args = ap.parse_args()
-    export(args) if args.cmd == "export" else merge(args)
+    {"export": export, "engine": engine_pairs, "merge": merge}[args.cmd](args)
 
 
 if __name__ == "__main__":
