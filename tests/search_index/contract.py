@@ -610,6 +610,33 @@ class BackendContract:
         assert written and (server / "lexicon" / "vocabulary.tsv").read_bytes() == written
         assert shared.pull(server, citizen_words.LEXICON_DIR) is False  # nothing new
 
+    def test_an_abbreviation_means_the_title_the_documents_mention(self, make_backend, tmp_path):
+        """消法: the consumer law, which the local rules implementing it mention, not Taiwan's
+        消防設備人員法 (same first and last character): the counts are the backend's own."""
+        consumer = "docs/lawrefbook/minfa_shangfa/lrb_02503.txt"
+        folder = tmp_path / "laws"
+        folder.mkdir()
+        for p in (
+            consumer,
+            "docs/mojlaw/D0120068.txt",  # 消防設備人員法
+            "docs/lawrefbook/difang_beijing/lrb_00334.txt",  # 北京市实施《…消费者权益保护法》办法
+            "docs/lawrefbook/difang_zhejiang/lrb_01644.txt",  # 浙江省实施《…》办法
+        ):
+            shutil.copy(CORPUS / p, folder / Path(p).name)
+        index = SearchIndex(make_backend())
+        data = tmp_path / "data"
+        report = run_ingest(index, [folder], workers=1, lexicon_dir=data)
+        assert len(report.ok) == 4 and not report.failed, report.summary()
+        index.backend.shared_folders().pull(data, citizen_words.LEXICON_DIR)
+        citizen_words.load_lexicon(data)
+        try:
+            result = index.search(Query(q="消法"))
+            meant = [(w, o) for w, o, _ in result.understood.expansions]
+            assert meant == [("消法", "消费者权益保护法")]
+            assert Path(result.hits[0].doc.path).name == Path(consumer).name
+        finally:
+            citizen_words.load_lexicon(None)
+
 
 def _folder(root: Path, n: int, offset: int = 0) -> Path:
     """``n`` real corpus texts as a.txt, b.txt … in ``root``."""

@@ -399,24 +399,3 @@ def test_most_mentioned_titles_decide_what_an_abbreviation_means():
     )
     assert most_mentioned(("甲法", "乙法", "丙法"), None) == ("甲法", "乙法")  # no counts
 
-
-def test_an_abbreviation_means_the_title_the_documents_mention(tmp_path):
-    """消法: the consumer law (mentioned by the local rules that implement it), not Taiwan's
-    消防設備人員法, which shares its first and last characters."""
-    consumer = "docs/lawrefbook/minfa_shangfa/lrb_02503.txt"
-    paths = [
-        consumer,
-        "docs/mojlaw/D0120068.txt",  # 消防設備人員法
-        "docs/lawrefbook/difang_beijing/lrb_00334.txt",  # 北京市实施《…消费者权益保护法》办法
-        "docs/lawrefbook/difang_zhejiang/lrb_01644.txt",  # 浙江省实施《…消费者权益保护法》办法
-    ]
-    index, data, _ = _ingested(tmp_path, paths)
-    try:
-        citizen_words.load_lexicon(data)
-        result = index.search(Query(q="消法", size=20))
-        meant = [(w, o) for w, o, _ in result.understood.expansions]
-        assert meant == [("消法", "消费者权益保护法")]
-        assert Path(result.hits[0].doc.path).name == Path(consumer).name
-    finally:
-        citizen_words.load_lexicon(None)
-        index.close()
