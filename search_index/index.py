@@ -91,9 +91,10 @@ class SearchIndex:
         return make_plan(query, lexicon, self._mentions)
 
     def _mentions(self, text: str) -> int:
-        """How many documents hold ``text`` (a law's title), for title abbreviations: a phrase
-        search (~1 ms here), cached for :data:`MENTIONS_TTL` seconds or until this process
-        writes (another process's ingest changes counts slowly; the order is what matters)."""
+        """How many public documents hold ``text`` (a law's title), for title abbreviations: a
+        phrase search (~1 ms here), cached for :data:`MENTIONS_TTL` seconds or until this
+        process writes (another process's ingest changes counts slowly; the order is what
+        matters). Public only: what a query means must not depend on what it may not show."""
         now = time.monotonic()
         if now - self._mentions_since > MENTIONS_TTL or len(self._mention_counts) >= 4096:
             self._mention_counts.clear()
@@ -101,7 +102,8 @@ class SearchIndex:
         n = self._mention_counts.get(text)
         if n is None:
             node = phrase_node(text, None)
-            n = self.backend.search(Plan(query=node), limit=0).total if node else 0
+            plan = Plan(query=node, filters=visibility_filter(ANONYMOUS)) if node else None
+            n = self.backend.search(plan, limit=0).total if plan else 0
             self._mention_counts[text] = n
         return n
 
