@@ -77,6 +77,22 @@ MAX_SINGLE_CHAR_ATOMS = 4
 Mentions = Callable[[str], int]  # how many documents hold a text (the index counts)
 
 
+MAX_MENTION_COUNTS = 16  # phrase counts one query may ask the index for (a query of many
+# abbreviation-like spans must not become hundreds of searches); past it a title counts 0
+
+
+def _budgeted(mentions: Mentions, budget: int = MAX_MENTION_COUNTS) -> Mentions:
+    left = [budget]
+
+    def count(text: str) -> int:
+        if left[0] <= 0:
+            return 0
+        left[0] -= 1
+        return mentions(text)
+
+    return count
+
+
 def min_should_match(n: int) -> int:
     """About half the words (rounded up); with two words, either one."""
     return max(1, math.ceil(n / 2)) if n > 1 else n
@@ -559,7 +575,7 @@ def plan(
     documents mention most."""
     parsed: ParsedQuery = parse(query.q[:2000])
     clauses, dropped = bounded_clauses(parsed)
-    b = _Builder(lexicon, mentions)
+    b = _Builder(lexicon, _budgeted(mentions) if mentions else None)
     plain_parts: list[str] = []
     prefers = ""
     for clause in clauses:

@@ -399,3 +399,24 @@ def test_most_mentioned_titles_decide_what_an_abbreviation_means():
     )
     assert most_mentioned(("甲法", "乙法", "丙法"), None) == ("甲法", "乙法")  # no counts
 
+
+
+def test_one_query_asks_for_a_bounded_number_of_mention_counts():
+    from search_index.planner import MAX_MENTION_COUNTS
+
+    asked: list[str] = []
+
+    def mentions(text: str) -> int:
+        asked.append(text)
+        return 1
+
+    firsts = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
+    titles = {(c, "法"): tuple(f"{c}{i}字某法" for i in range(4)) for c in firsts}
+    before = citizen_words.titles
+    citizen_words.titles = lambda: titles  # type: ignore[assignment]
+    try:
+        _, understood = plan(Query(q=" ".join(c + "法" for c in firsts)), mentions=mentions)
+    finally:
+        citizen_words.titles = before  # type: ignore[assignment]
+    assert len(understood.expansions) > MAX_MENTION_COUNTS // 4  # many abbreviations read
+    assert len(asked) == MAX_MENTION_COUNTS
