@@ -17,13 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.embedding import DIMENSIONS, MODEL_NAME, Embedder, embedder
+from analyzers.embedding import DIMENSIONS, MODEL_NAME, Embedder, embedder, passages
 from model.errors import ConfigError
 from search_index import vectors
 from search_index.index import SearchIndex
 from search_index.shared_folders import update
 
 BATCH = 64  # documents embedded at a time (their passages sorted by length within)
+# An upload is embedded inside its request: its first passages only (4,000 characters, ~0.25 s
+# of CPU), not a long law's hundred (~2.5 s each, twenty files to a request); the next
+# ``govsearch embed`` embeds it whole, because its rows carry a hash no document has.
+UPLOAD_PASSAGES = 10
 
 
 def embed(
@@ -105,10 +109,13 @@ def embed_uploaded(index: SearchIndex, data_dir: Path, ids: list[str]) -> int:
         return 0
     fetched = index.backend.fetch(ids)
     docs = [fetched[i] for i in ids if i in fetched]
-    rows = model.embed_documents([(d.title, d.text) for d in docs])
+    rows = model.embed_documents([(d.title, d.text) for d in docs], n=UPLOAD_PASSAGES)
+    whole = [len(passages(d.title, d.text, n=UPLOAD_PASSAGES + 1)) <= UPLOAD_PASSAGES for d in docs]
     added = vectors.build(
         MODEL_NAME,
-        [(d.id, d.content_hash, r) for d, r in zip(docs, rows, strict=True)],
+        # a text cut short is stored under another hash: the next run embeds it whole
+        [(d.id, d.content_hash if w else d.content_hash + vectors.PARTIAL, r)
+         for d, r, w in zip(docs, rows, whole, strict=True)],  # fmt: skip
         DIMENSIONS,
     )
 

@@ -328,6 +328,9 @@ def test_an_uploaded_document_is_found_by_meaning_at_once(tmp_path):
         assert vectors.read_recent(data).ids == (r.json()["documents"][0]["id"],)
         index = SearchIndex(EmbeddedIndex(data))
         try:
+            # its first passages only at upload (it has 17): the next embed embeds it whole
+            assert embed(index, data, threads=1)[:2] == (1, 6)
+            assert vectors.read_recent(data) is None  # folded into the main store
             assert embed(index, data, threads=1)[:2] == (0, 6)  # reused, not embedded again
         finally:
             index.close()
