@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
+from pipeline.embed import UPLOAD_PASSAGES  # noqa: E402
 from search_index import vectors  # noqa: E402
 from search_index.elastic_shared import ElasticFolders  # noqa: E402
 from search_index.shared_folders import NAMES, local_files  # noqa: E402
@@ -66,8 +67,10 @@ def main() -> None:
                     timed(name, "publish", shared.push, writer, name)
                     timed(name, "first fetch", shared.pull, server, name)
                     timed(name, "check, nothing new", shared.pull, server, name)
-                # one uploaded document: its three passages into recent.npz, published, fetched
-                rows = np.random.default_rng(run).normal(size=(3, 512)).astype(np.float32)
+                # one uploaded document: its first passages (embed.UPLOAD_PASSAGES) into
+                # recent.npz, published, fetched
+                rows = np.random.default_rng(run).normal(size=(UPLOAD_PASSAGES, 512))
+                rows = rows.astype(np.float32)
                 with vectors.locked(writer):
                     vectors.add_recent(writer, vectors.build("bench", [("u", "h", rows)], 512))
                 timed("vectors", "publish after one upload", shared.push, writer, "vectors")
