@@ -29,7 +29,7 @@ from pathlib import Path
 
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
-from search_index import vectors
+from search_index import citizen_words, vectors
 from search_index.request import Query, Understanding
 from search_index.tree import Bool, Constant, Plan, Term
 
@@ -72,11 +72,9 @@ def nearest(text: str, data_dir: Path | None) -> list[str] | None:
     if model is None:
         return None
     # the simplified form: the model reads the mainland's script best, and a query typed in
-    # traditional then meets the mainland's rule too (汽車牌照稅 → 车船税法; tune +0.003,
-    # cross-strait +0.019; the typed form, or both, scored less)
-    from search_index.citizen_words import METHODS
-
-    typed = normalize(text) if METHODS.leg_simplified else text
+    # traditional then meets the mainland's rule too (汽車牌照稅 → 车船税法; the typed form, or
+    # both, scored less on the tune half)
+    typed = normalize(text) if citizen_words.METHODS.leg_simplified else text
     found = store.nearest(model.embed_query(typed), LEG_DEPTH)
     return [i for i, sim in found if sim >= MIN_SIMILARITY]
 
