@@ -13,6 +13,7 @@ from search_api.errors import install_error_handlers
 from search_api.keys_elastic import open_keys
 from search_api.limits import install_limits
 from search_api.security import install_security
+from search_index import citizen_words
 from search_index.backends import open_index
 from search_index.index import SearchIndex
 from search_index.shared_folders import Follower
@@ -26,7 +27,6 @@ def apply(settings: Settings) -> None:
     from ingest import bounded, files
     from ingest.formats import pdf
     from ingest.ocr import options as ocr
-    from search_index import citizen_words
 
     files.configure(max_file_bytes=settings.max_file_bytes)
     ocr.configure(enabled=settings.ocr, engine=settings.ocr_engine, dpi=settings.ocr_dpi,
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     """Build the app; ``index`` may be given (tests, benchmarks), else opened from settings."""
     settings = settings or Settings.from_env()
     apply(settings)
+    citizen_words.warm_up()  # a server: its first user does not wait for the query-side data
     if index is None:
         index = open_index(settings)
     app = FastAPI(
@@ -84,10 +85,9 @@ def _follow_shared_folders(settings: Settings, index: SearchIndex) -> Follower:
     """With Elasticsearch, the lexicon and vectors this server answers with are the cluster's
     (published there by ingests and ``govsearch embed`` on any machine): fetched now, before
     the first search, and followed while the server runs."""
-    from search_index import citizen_words
 
     def reload(_names: list[str]) -> None:
-        citizen_words.load_lexicon(settings.data_dir)  # re-reads the vectors too
+        citizen_words.load_lexicon(settings.data_dir, warm=True)  # re-reads the vectors too
 
     follower = Follower(index.backend.shared_folders(), settings.data_dir, reload,
                         interval=settings.shared_poll_seconds)

@@ -324,7 +324,7 @@ def ingest_paths(body: IngestRequest, index: IndexDep, settings: SettingsDep) ->
         workers=1,
         lexicon_dir=settings.data_dir,
     )
-    citizen_words.load_lexicon(settings.data_dir)
+    citizen_words.load_lexicon(settings.data_dir, warm=True)
     return {"report": report.to_dict()}
 
 

@@ -156,8 +156,9 @@ def place_weights() -> tuple[float, float]:
 _lexicon_dir: Path | None = None
 
 
-def load_lexicon(data_dir: Path | None) -> None:
-    """Read the mined rules and the vocabulary from ``<data_dir>/lexicon`` (None: none)."""
+def load_lexicon(data_dir: Path | None, warm: bool = False) -> None:
+    """Read the mined rules and the vocabulary from ``<data_dir>/lexicon`` (None: none); with
+    ``warm`` (a server), also start reading the query side's larger data (:func:`warm_up`)."""
     global _lexicon_dir
     _lexicon_dir = Path(data_dir) / LEXICON_DIR if data_dir is not None else None
     for f in (mined, vocabulary, regions_known, titles, learned, expansions):
@@ -165,9 +166,18 @@ def load_lexicon(data_dir: Path | None) -> None:
     _common_cutoff.cache_clear()
     with _general_lock:
         _general.clear()
+    if warm:
+        warm_up()
+
+
+def warm_up() -> None:
+    """Read the synonym groups, the general vectors and the semantic leg's model and store in
+    a thread (~1-2 s each), so that a server's first user does not wait for them (one who
+    comes sooner waits for the load under way). Only for servers: a short command (``govsearch
+    keys create``) that exited while the thread was inside the model's native start-up was
+    aborted by the C++ runtime ("terminate called without an active exception"); without
+    the thread everything is read on first use."""
     if _lexicon_dir is not None and (_lexicon_dir / VOCABULARY_FILE).is_file():
-        # the synonym groups and the general vectors take ~1-2 s each to read: not on the
-        # first user's query (one that comes sooner waits for the load under way)
         threading.Thread(target=_warm, name="citizen-words", daemon=True).start()
 
 

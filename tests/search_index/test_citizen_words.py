@@ -420,3 +420,30 @@ def test_one_query_asks_for_a_bounded_number_of_mention_counts():
         citizen_words.titles = before  # type: ignore[assignment]
     assert len(understood.expansions) > MAX_MENTION_COUNTS // 4  # many abbreviations read
     assert len(asked) == MAX_MENTION_COUNTS
+
+
+def test_only_a_server_starts_the_warm_up_thread(lexicon_env, monkeypatch):
+    """A short command reads the lexicon without the thread that loads the model (its exit
+    while that thread was in the model's native start-up aborted the process)."""
+    import threading
+
+    _, data, _ = lexicon_env
+    started: list[str] = []
+    release = threading.Event()
+
+    def warm() -> None:
+        started.append(threading.current_thread().name)
+        release.wait(10)
+
+    monkeypatch.setattr(citizen_words, "_warm", warm)
+    try:
+        citizen_words.load_lexicon(data)
+        assert citizen_words.vocabulary()  # read on first use all the same
+        citizen_words.load_lexicon(data, warm=True)
+        for _ in range(100):
+            if started:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        release.set()
+    assert started == ["citizen-words"]  # once: the server's load, not the command's
