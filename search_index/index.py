@@ -39,6 +39,7 @@ from search_index.request import (
     Hit,
     Query,
     SearchResult,
+    Understanding,
 )
 from search_index.suggest import suggest
 from search_index.tree import Bool, Plan, Range, Term
@@ -122,7 +123,7 @@ class SearchIndex:
         if citizen_words.METHODS.prf and query.sort == "relevance" and understood.words:
             plan = self._with_feedback(plan, understood.words)
         if citizen_words.METHODS.semantic and semantic.applies(query, understood):
-            fused = self._with_meaning(plan, query)
+            fused = self._with_meaning(plan, query, understood)
             if fused is not None:
                 plan, understood = fused, replace(understood, semantic=True)
         facet_fields = FACET_FIELDS if query.facets else ()
@@ -184,7 +185,9 @@ class SearchIndex:
             size=query.size,
         )
 
-    def _with_meaning(self, plan: Plan, query: Query) -> Plan | None:
+    def _with_meaning(
+        self, plan: Plan, query: Query, understood: Understanding
+    ) -> Plan | None:
         """The plan fused with the documents nearest the query's meaning (the semantic leg,
         :mod:`search_index.semantic`), or None without a model or vectors. The word plan's
         first pass runs under the same filters; so does the fused plan, which admits the
@@ -199,7 +202,8 @@ class SearchIndex:
             top = first.hits[0].doc or self.backend.fetch([engine[0]], texts=False).get(engine[0])
             if top is not None and semantic.names_exactly(query.q, top.title):
                 literal = engine[0]
-        return semantic.fused_plan(plan, semantic.fuse(engine, leg, literal))
+        weight = semantic.leg_weight(understood)
+        return semantic.fused_plan(plan, semantic.fuse(engine, leg, literal, weight))
 
     def _with_feedback(self, plan: Plan, words: tuple[str, ...]) -> Plan:
         """The plan with the words its first pass's best documents share (pseudo-relevance

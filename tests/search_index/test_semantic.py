@@ -187,6 +187,26 @@ def test_fusion_keeps_the_literal_match_and_the_word_ranking_first():
     assert max(with_literal, key=with_literal.get) == "e7"
 
 
+def test_a_one_word_query_weighs_the_leg_half():
+    one = plan(Query(q="五险"))[1]
+    two = plan(Query(q="五险 缴费"))[1]
+    assert one.words == ("五险",) and len(two.words) == 2
+    assert semantic.leg_weight(one) == semantic.ONE_WORD_LEG_WEIGHT < 1
+    assert semantic.leg_weight(two) == semantic.LEG_WEIGHT
+    before = citizen_words.METHODS
+    citizen_words.use(dataclasses.replace(before, short_leg=False))
+    try:
+        assert semantic.leg_weight(one) == semantic.LEG_WEIGHT
+    finally:
+        citizen_words.use(before)
+    # at half weight the leg's first goes below the words' third (at full weight, their second)
+    engine, leg = ["e0", "e1", "e2", "e3"], ["x"]
+    half = semantic.fuse(engine, leg, weight=semantic.ONE_WORD_LEG_WEIGHT)
+    full = semantic.fuse(engine, leg)
+    assert sorted(half, key=half.get, reverse=True).index("x") == 4
+    assert sorted(full, key=full.get, reverse=True).index("x") == 1
+
+
 def test_vectors_store_round_trips_and_finds_the_nearest(tmp_path):
     rng = np.random.default_rng(1)
     matrix = rng.normal(size=(5, embedding.DIMENSIONS)).astype(np.float32)
