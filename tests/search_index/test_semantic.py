@@ -115,6 +115,22 @@ def test_a_question_typed_in_traditional_means_what_it_means_in_simplified(leg_e
     assert semantic.nearest("闖紅燈扣幾分", data)
 
 
+def test_a_query_asked_again_reuses_its_vector(monkeypatch):
+    require_model()
+    model = embedding.embedder()
+    monkeypatch.setattr(embedding, "QUERY_CACHE", 2)
+    model._queries.clear()
+    first = model.embed_query("闯红灯扣几分")
+    assert model.embed_query("闯红灯扣几分") is first and not first.flags.writeable
+    fresh = model.embed([embedding.QUERY_INSTRUCTION + "闯红灯扣几分"])[0]
+    assert np.allclose(first, fresh, atol=1e-6)  # the same vector the model gives
+    model.embed_query("护照过期了怎么重新办")
+    model.embed_query("房东不退押金怎么办")  # the cache holds two: the oldest goes
+    assert list(model._queries) == ["护照过期了怎么重新办", "房东不退押金怎么办"]
+    assert model.embed_query("闯红灯扣几分") is not first
+    model._queries.clear()
+
+
 def test_exact_requests_are_left_to_the_words(leg_env):
     index, _ = leg_env
     for q in ('"交通信号灯"', "title:护照", "护照 -过期", "国务院令第596号", "huzhao"):
