@@ -14,7 +14,8 @@ import hashlib
 from model.fields import FIELDS
 
 ANALYSIS = "2"  # 2: content_key is order-free for long texts (analyzers.signatures)
-LAYOUT = "4"  # bump when a backend lays out the same fields differently (4: region, level)
+# bump when a backend lays out the same fields differently (5: word fields without positions)
+LAYOUT = "5"
 
 
 def _indexed_digest() -> str:

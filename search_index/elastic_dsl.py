@@ -12,7 +12,7 @@ from typing import Any
 
 from model.document import to_stored
 from model.version import INDEX_VERSION
-from search_index.fields import INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
+from search_index.fields import INT_FIELDS, KEYWORD_FIELDS, POSITIONAL_FIELDS, TOKEN_FIELDS
 from search_index.protocol import IndexedDocument
 from search_index.tree import (
     Bool,
@@ -58,11 +58,16 @@ def lucene_literal(text: str) -> str:
 
 
 def mappings() -> dict[str, Any]:
-    """Token fields analysed by ``whitespace`` (positions kept for phrases), exact keywords, int
-    dates; display data only in ``_source``. Token fields are left out of ``_source``: they are
-    rebuilt from the stored text by ``reindex`` and would roughly triple its size."""
+    """Token fields analysed by ``whitespace`` (positions kept where phrases need them), exact
+    keywords, int dates; display data only in ``_source``. Token fields are left out of
+    ``_source``: they are rebuilt from the stored text by ``reindex`` and would roughly triple
+    its size."""
     props: dict[str, Any] = {
-        name: {"type": "text", "analyzer": "whitespace", "index_options": "positions"}
+        name: {
+            "type": "text",
+            "analyzer": "whitespace",
+            "index_options": "positions" if name in POSITIONAL_FIELDS else "freqs",
+        }
         for name in TOKEN_FIELDS
     }
     for name in WORD_TERM_FIELDS:  # their term dictionary is walked (suggestions, pinyin words)

@@ -23,7 +23,13 @@ from model.document import StoredDocument, from_stored, to_stored
 from model.errors import BackendUnavailable, Conflict, NotSupported
 from model.ids import fingerprint
 from model.version import INDEX_VERSION
-from search_index.fields import FACETABLE, INT_FIELDS, KEYWORD_FIELDS, TOKEN_FIELDS
+from search_index.fields import (
+    FACETABLE,
+    INT_FIELDS,
+    KEYWORD_FIELDS,
+    POSITIONAL_FIELDS,
+    TOKEN_FIELDS,
+)
 from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
 from search_index.shared_folders import LocalFolders
 from search_index.term_walk import walk_in_child
@@ -55,7 +61,8 @@ def _schema() -> tantivy.Schema:
     sb.add_unsigned_field("id_num", indexed=True, fast=True)
     sb.add_unsigned_field("hash_num", fast=True)
     for name in TOKEN_FIELDS:
-        sb.add_text_field(name, tokenizer_name="ws", index_option="position")
+        option = "position" if name in POSITIONAL_FIELDS else "freq"
+        sb.add_text_field(name, tokenizer_name="ws", index_option=option)
     for name in KEYWORD_FIELDS:
         if name == "id":
             continue

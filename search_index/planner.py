@@ -29,6 +29,7 @@ from analyzers.pinyin import KEY_MARK, as_pinyin_query
 from analyzers.pinyin_lexicon import PinyinLexicon
 from analyzers.segment import query_words, word_bounds
 from search_index import citizen_words
+from search_index.fields import POSITIONAL_FIELDS
 from search_index.request import Query, Understanding
 from search_index.syntax import Atom, Clause, ParsedQuery, parse
 from search_index.tree import (
@@ -51,12 +52,10 @@ DOCNO_TEXT_BOOST = 4.0
 ALL_WORDS_BOOST = 2.0
 WHOLE_PHRASE_BOOST = 3.0  # a scanned page found by a phrase from it: bench/README.md "OCR"
 TITLE_PHRASE_BOOST = 3.0
-PROXIMITY_BOOST = 0.4
 # Field weights of a typed word, relative to the body's jieba word (1.0): the title's jieba word
 # weighs TITLE_WEIGHT, a bigram substring BIGRAM_WEIGHT of its field's word.
 TITLE_WEIGHT = 2.0
 BIGRAM_WEIGHT = 0.4
-PROXIMITY_SLOP = 12
 PINYIN_EXACT_BOOST = 3.0
 PINYIN_RUN_BOOST = 2.0
 PINYIN_KEY_TERM_BOOST = 0.5
@@ -113,6 +112,8 @@ def _substring(field: str, text: str, boost: float = 1.0) -> Node | None:
     grams = tuple(bigram_list(compact))
     if len(grams) == 1:
         return Term(field, grams[0], boost)
+    if field not in POSITIONAL_FIELDS:  # a phrase needs positions, which only they keep
+        raise ValueError(f"no positions in {field}")
     return Phrase(field, grams, 0, boost)
 
 
@@ -594,9 +595,6 @@ def plan(
     if len(b.pool) + len(b.weak) > 1 and len(compact) >= 2:
         b.boosters.append(_substring("body_bi", compact, WHOLE_PHRASE_BOOST) or MatchAll())
         b.boosters.append(_substring("title_bi", compact, TITLE_PHRASE_BOOST) or MatchAll())
-        content = [w for w in b.words if len(w) > 1]
-        if len(content) > 1:
-            b.boosters.append(Phrase("body_w", tuple(content), PROXIMITY_SLOP, PROXIMITY_BOOST))
     if b.pool or b.weak:
         b.boosters.extend(level_boosters())
         b.boosters.extend(validity_booster(normalize(query.q)))
