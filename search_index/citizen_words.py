@@ -85,7 +85,7 @@ class Methods:
     place: bool = True  # a place typed with other words: its region's rules before its mentions
     mentions: bool = True  # a title abbreviation means the titles the documents mention most
     leg_simplified: bool = True  # the semantic leg reads the query in simplified script
-    short_leg: bool = True  # the leg weighs half for a one-word query
+    short_leg: bool = False  # half the leg for a one-word query: +0.006 tune, −0.002 held-out
 
 
 METHODS = Methods()

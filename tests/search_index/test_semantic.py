@@ -203,16 +203,17 @@ def test_fusion_keeps_the_literal_match_and_the_word_ranking_first():
     assert max(with_literal, key=with_literal.get) == "e7"
 
 
-def test_a_one_word_query_weighs_the_leg_half():
+def test_short_leg_weighs_the_leg_half_for_a_one_word_query():
     one = plan(Query(q="五险"))[1]
     two = plan(Query(q="五险 缴费"))[1]
     assert one.words == ("五险",) and len(two.words) == 2
-    assert semantic.leg_weight(one) == semantic.ONE_WORD_LEG_WEIGHT < 1
-    assert semantic.leg_weight(two) == semantic.LEG_WEIGHT
     before = citizen_words.METHODS
-    citizen_words.use(dataclasses.replace(before, short_leg=False))
+    assert not before.short_leg  # off by default: it did not gain on the held-out half
+    assert semantic.leg_weight(one) == semantic.LEG_WEIGHT
+    citizen_words.use(dataclasses.replace(before, short_leg=True))
     try:
-        assert semantic.leg_weight(one) == semantic.LEG_WEIGHT
+        assert semantic.leg_weight(one) == semantic.ONE_WORD_LEG_WEIGHT < 1
+        assert semantic.leg_weight(two) == semantic.LEG_WEIGHT
     finally:
         citizen_words.use(before)
     # at half weight the leg's first goes below the words' third (at full weight, their second)
