@@ -36,6 +36,10 @@ PASSAGE_CHARS = 400
 PASSAGES = 100  # 40,000 characters: the whole text of nearly every document
 MAX_TOKENS = 512
 QUERY_CACHE = 1024  # query vectors kept (2 KB each)
+# Passages per model call. The activations grow with it and large batches run slower on a
+# CPU (bench/embed_memory.py, 340 passages of long laws: 32 → 10.1 s and 1,109 MB peak RSS,
+# 8 → 8.3 s and 344 MB, 4 → 6.8 s and 237 MB, 2 → 6.6 s and 185 MB, 1 → 7.0 s and 156 MB).
+BATCH = 4
 _configured: Path | None = None
 
 
@@ -108,12 +112,13 @@ class Embedder:
     def embed_documents(
         self,
         docs: list[tuple[str, str]],
-        batch: int = 32,
+        batch: int | None = None,
         chars: int = PASSAGE_CHARS,
         n: int = PASSAGES,
     ) -> list[np.ndarray]:
         """Each (title, text)'s passage vectors; passages of similar length are batched
-        together, so padding costs little."""
+        together, so padding costs little; ``batch`` passages per call (default :data:`BATCH`)."""
+        batch = batch or BATCH
         texts: list[str] = []
         owner: list[int] = []
         for i, (title, text) in enumerate(docs):

@@ -131,6 +131,21 @@ def test_a_query_asked_again_reuses_its_vector(monkeypatch):
     model._queries.clear()
 
 
+def test_passages_mean_the_same_whatever_the_batch():
+    require_corpus()
+    require_model()
+    model = embedding.embedder()
+    text = (CORPUS / PASSPORT).read_text(encoding="utf-8")[:2400]
+    docs = [("中华人民共和国护照法", text), ("通知", "本办法自发布之日起施行。")]
+    one = np.concatenate(model.embed_documents(docs, batch=1))
+    default = np.concatenate(model.embed_documents(docs))
+    many = np.concatenate(model.embed_documents(docs, batch=32))
+    assert len(one) == len(default) == len(many) == 7
+    # the int8 model quantises activations per call, so batches differ a little, never in sense
+    assert (one * default).sum(axis=1).min() > 0.98
+    assert (one * many).sum(axis=1).min() > 0.98
+
+
 def test_exact_requests_are_left_to_the_words(leg_env):
     index, _ = leg_env
     for q in ('"交通信号灯"', "title:护照", "护照 -过期", "国务院令第596号", "huzhao"):
