@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,50 @@ def _bigram_cover(tokens: tuple[str, ...]) -> list[tuple[int, str]]:
     if keep[-1] != len(tokens) - 1:
         keep.append(len(tokens) - 1)
     return [(i, tokens[i]) for i in keep]
+
+
+def _left_out(node: Node) -> Term | None:
+    """The term of a bonus for "every document but these" (``Constant`` over ``MatchAll``
+    minus one term): the planner's preference for the side of the strait a query's script
+    belongs to, whose bonus goes to every document not Taiwan's."""
+    if not isinstance(node, Constant) or not isinstance(node.node, Bool):
+        return None
+    b = node.node
+    if b.must != (MatchAll(),) or b.should or b.filter or b.boost != 1.0 or len(b.must_not) != 1:
+        return None
+    out = b.must_not[0]
+    return out if isinstance(out, Term) and out.boost == 1.0 else None
+
+
+def cheaper_bonuses(query: Node, fewer: Callable[[Term], bool]) -> tuple[Node, float]:
+    """``query`` with each optional bonus for every document but those of a term turned into
+    the same bonus taken from that term's documents, when ``fewer(term)``; and the amount each
+    score then has to get back.
+
+    Among a query's matches, +c for every document but X's ranks exactly as −c for X's
+    documents (every score moves by c), but tantivy scores an optional clause over every
+    document of its posting lists near a match: the mainland's bonus visited every document not
+    Taiwan's (at a million documents, 1.18× the median search, bench/README.md), while the
+    side left out is usually the smaller, and in an index of one side's documents empty. Only
+    optional clauses of a top level that must match otherwise qualify: there every match gets
+    the same shift, which :meth:`EmbeddedIndex.search` adds back, so the scores are the plan's.
+    """
+    if not (isinstance(query, Bool) and query.must and not query.min_should and query.boost == 1.0):
+        return query, 0.0
+    should: list[Node] = []
+    shift = 0.0
+    for clause in query.should:
+        term = _left_out(clause)
+        if term is not None and fewer(term):
+            assert isinstance(clause, Constant)
+            should.append(Constant(term, -clause.score))
+            shift += clause.score
+        else:
+            should.append(clause)
+    if not shift:
+        return query, 0.0
+    return Bool(must=query.must, should=tuple(should), must_not=query.must_not,
+                filter=query.filter), shift  # fmt: skip
 
 
 def id_number(doc_id: str) -> int:
@@ -329,6 +374,15 @@ class EmbeddedIndex:
         facet_size: int = 30,
     ) -> BackendResult:
         searcher = self._searcher()
+        shift = 0.0
+        if sort == "relevance":
+            total = searcher.num_docs
+
+            def fewer(t: Term) -> bool:
+                return 2 * searcher.doc_freq(t.field, t.value) < total
+
+            node, shift = cheaper_bonuses(plan.query, fewer)
+            plan = replace(plan, query=node)
         query = self._full_query(plan)
         kwargs: dict[str, Any] = {"limit": max(limit, 1), "offset": offset, "count": True}
         if sort in ("date_desc", "date_asc"):
@@ -343,7 +397,7 @@ class EmbeddedIndex:
             pending = _FACET_POOL.submit(searcher.aggregate, query, aggs)
         result = searcher.search(query, **kwargs)
         addrs = [addr for _, addr in result.hits][:limit] if limit else []
-        scores = [float(s) if sort == "relevance" else 0.0 for s, _ in result.hits][:limit]
+        scores = [float(s) + shift if sort == "relevance" else 0.0 for s, _ in result.hits][:limit]
         if len(addrs) <= _EAGER_DOCS:  # a page of results: read the documents right here
             hits = tuple(
                 BackendHit(doc_id, sc, doc)
@@ -535,7 +589,6 @@ class EmbeddedIndex:
                 field, prefix, filter_query=self._full_query(plan), limit=limit
             )
         ]
-
 
     def reindex(self, progress: bool = False) -> dict[str, Any]:
         raise NotSupported(

@@ -1,4 +1,5 @@
-"""Search quality on the real corpus: phrases, titles in either script, 文号 variants.
+"""Search quality on the real corpus: phrases, titles in either script, 文号 variants, and
+the embedded backend's cheaper form of a bonus ranking as the plan does.
 
 One embedded index of ~1,500 real documents (both scripts, every source) is built once.
 """
@@ -12,11 +13,15 @@ import opencc
 import pytest
 
 from analyzers.chars import strip_skippable
+from analyzers.hierarchy import regions
 from analyzers.normalize import normalize
+from search_index import citizen_words, embedded
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
+from search_index.planner import plan as make_plan
 from search_index.prepare import prepare
 from search_index.request import Query
+from search_index.tree import Bool, Constant, MatchAll, Term
 from tests.corpus import corpus_document, docno_variants, manifest, sample_paths
 
 pytestmark = pytest.mark.slow
@@ -96,3 +101,70 @@ def test_doc_number_variants_find_their_document(index, docs):
             assert top.id == d.id or normalize(top.doc_number) == number, variant
         checked += 1
     assert checked >= 10
+
+
+# Queries typed in simplified characters about what both sides' documents regulate: the
+# planner gives the mainland's documents the script's bonus ("every document not Taiwan's").
+_BOTH_SIDES = ("退休金怎么算", "房屋租赁 押金", "个人所得税 扣除", "退休 年资", "劳工 保险")
+
+
+def _same_ranking(a, b) -> bool:
+    """The same scores in the same places, the same documents except within a run of equal
+    scores (tantivy orders ties as it meets them)."""
+    sa, sb = [round(h.score, 3) for h in a.hits], [round(h.score, 3) for h in b.hits]
+    if sa != sb:
+        return False
+    last = sa[-1] if sa else None
+    for level in set(sa) - {last}:  # a run cut by the page may hold other members
+        ia = {h.doc.id for h, s in zip(a.hits, sa, strict=True) if s == level}
+        ib = {h.doc.id for h, s in zip(b.hits, sb, strict=True) if s == level}
+        if ia != ib:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("q", _BOTH_SIDES)
+def test_the_mainland_bonus_is_taken_from_the_smaller_side_without_changing_the_ranking(
+    index, q, monkeypatch
+):
+    backend = index.backend
+    searcher = backend._searcher()
+    taiwan = searcher.doc_freq("region", citizen_words.TAIWAN)
+    assert 0 < 2 * taiwan < searcher.num_docs  # both sides indexed, Taiwan's the smaller
+
+    plan, understood = make_plan(Query(q=q), None)
+    assert understood.prefers == "mainland"
+    node, shift = embedded.cheaper_bonuses(
+        plan.query, lambda t: 2 * searcher.doc_freq(t.field, t.value) < searcher.num_docs
+    )
+    assert shift == citizen_words.SCRIPT_BONUS
+    assert Constant(Term("region", citizen_words.TAIWAN), -shift) in node.should
+
+    ours = index.search(Query(q=q, size=30))
+    monkeypatch.setattr(embedded, "cheaper_bonuses", lambda node, fewer: (node, 0.0))
+    plain = index.search(Query(q=q, size=30))
+    assert ours.total == plain.total >= 10 and ours.facets == plain.facets
+    assert _same_ranking(ours, plain), q
+    # Taiwan's documents are among them, scored without the bonus
+    sides = [regions(normalize(h.doc.agency), h.doc.text) for h in ours.hits]
+    assert any(citizen_words.TAIWAN in s for s in sides), q
+
+
+def test_only_an_optional_bonus_of_a_top_level_that_must_match_is_moved():
+    taiwan = Term("region", citizen_words.TAIWAN)
+    bonus = Constant(Bool(must=(MatchAll(),), must_not=(taiwan,)), 16.0)
+    words = Term("body_w", "押金")
+    always = lambda t: True  # noqa: E731
+    moved, shift = embedded.cheaper_bonuses(Bool(must=(words,), should=(bonus,)), always)
+    assert moved == Bool(must=(words,), should=(Constant(taiwan, -16.0),)) and shift == 16.0
+    # the bonus decides what matches, or is scaled, or sits deeper: the shift would not be
+    # the same for every match, so nothing moves
+    for query in (
+        Bool(should=(words, bonus), min_should=1),
+        Bool(must=(words,), should=(bonus,), boost=2.0),
+        Bool(must=(Bool(must=(words,), should=(bonus,)),)),
+    ):
+        assert embedded.cheaper_bonuses(query, always) == (query, 0.0)
+    # a bigger side left out keeps the bonus where it is
+    query = Bool(must=(words,), should=(bonus,))
+    assert embedded.cheaper_bonuses(query, lambda t: False) == (query, 0.0)
