@@ -379,7 +379,7 @@ class EmbeddedIndex:
             total = searcher.num_docs
 
             def fewer(t: Term) -> bool:
-                return 2 * searcher.doc_freq(t.field, t.value) < total
+                return t.field in KEYWORD_FIELDS and 2 * searcher.doc_freq(t.field, t.value) < total
 
             node, shift = cheaper_bonuses(plan.query, fewer)
             plan = replace(plan, query=node)
