@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.search_bench import IDX100K, pct, query_set  # noqa: E402
-from search_index.embedded import EmbeddedIndex, cheaper_bonuses  # noqa: E402
+from search_index.embedded import EmbeddedIndex, cheaper_bonuses, fewer_in  # noqa: E402
 from search_index.index import SearchIndex  # noqa: E402
 from search_index.request import Query  # noqa: E402
 from search_index.tree import Bool, Constant, Node, Phrase, Plan, Term  # noqa: E402
@@ -99,10 +99,7 @@ def main() -> None:
         wait()
     plans = [index._plan(Query(q=q, size=10))[0] for q in queries]
     searcher = backend._searcher()
-
-    def fewer(t: Term) -> bool:  # as EmbeddedIndex.search decides
-        return 2 * searcher.doc_freq(t.field, t.value) < searcher.num_docs
-
+    fewer = fewer_in(searcher)  # as EmbeddedIndex.search decides
     whole: dict[str, list[float]] = {q: [] for q in queries}
     parts: dict[str, list[float]] = {}
     for _ in range(args.rounds):

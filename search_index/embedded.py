@@ -134,6 +134,17 @@ def cheaper_bonuses(query: Node, fewer: Callable[[Term], bool]) -> tuple[Node, f
                 filter=query.filter), shift  # fmt: skip
 
 
+def fewer_in(searcher: tantivy.Searcher) -> Callable[[Term], bool]:
+    """Whether a keyword term's documents are under half of ``searcher``'s: then a bonus for
+    every document but them is cheaper taken from them (:func:`cheaper_bonuses`)."""
+    total = searcher.num_docs
+
+    def fewer(t: Term) -> bool:
+        return t.field in KEYWORD_FIELDS and 2 * searcher.doc_freq(t.field, t.value) < total
+
+    return fewer
+
+
 def id_number(doc_id: str) -> int:
     return int(doc_id[:16], 16)
 
@@ -376,12 +387,7 @@ class EmbeddedIndex:
         searcher = self._searcher()
         shift = 0.0
         if sort == "relevance":
-            total = searcher.num_docs
-
-            def fewer(t: Term) -> bool:
-                return t.field in KEYWORD_FIELDS and 2 * searcher.doc_freq(t.field, t.value) < total
-
-            node, shift = cheaper_bonuses(plan.query, fewer)
+            node, shift = cheaper_bonuses(plan.query, fewer_in(searcher))
             plan = replace(plan, query=node)
         query = self._full_query(plan)
         kwargs: dict[str, Any] = {"limit": max(limit, 1), "offset": offset, "count": True}

@@ -134,9 +134,7 @@ def test_the_mainland_bonus_is_taken_from_the_smaller_side_without_changing_the_
 
     plan, understood = make_plan(Query(q=q), None)
     assert understood.prefers == "mainland"
-    node, shift = embedded.cheaper_bonuses(
-        plan.query, lambda t: 2 * searcher.doc_freq(t.field, t.value) < searcher.num_docs
-    )
+    node, shift = embedded.cheaper_bonuses(plan.query, embedded.fewer_in(searcher))
     assert shift == citizen_words.SCRIPT_BONUS
     assert Constant(Term("region", citizen_words.TAIWAN), -shift) in node.should
 
