@@ -227,7 +227,7 @@ def test_rate_limit_answers_429_with_retry_after(app_client) -> None:
     assert [client.post("/api/duplicates", json=body).status_code for _ in range(2)] == [200, 200]
     r = client.post("/api/duplicates", json=body)
     assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_requests"
-    assert 1 <= int(r.headers["Retry-After"]) <= 60
+    assert int(r.headers["Retry-After"]) in range(1, 61)  # seconds: at most the window
     page = client.post("/duplicates", data={"text": body["text"]})
     assert page.status_code == 429 and "Retry-After" in page.headers
     assert client.post("/api/duplicates", json=body, headers=staff).status_code == 200
