@@ -99,11 +99,12 @@ class StoredVectors:
         want = k * ANN_PASSAGES_PER_DOCUMENT  # passages: a long law has many near the query
         params = faiss.SearchParametersHNSW(efSearch=max(EF_SEARCH, want))
         sims, rows = self.ann.search(query.reshape(1, -1).astype(np.float32), want, params=params)
-        out: dict[str, float] = {}
-        for sim, row in zip(sims[0], rows[0], strict=True):
-            if row >= 0:
-                out.setdefault(self.ids[self.owner[row]], float(sim))  # best passage first
-        return sorted(out.items(), key=lambda x: -x[1])[:k]
+        found = rows[0] >= 0
+        owners, sims = self.owner[rows[0][found]], sims[0][found]
+        # each document's first passage in the answer (a loop over the 1,000 took 0.6 ms)
+        first = np.sort(np.unique(owners, return_index=True)[1])
+        first = first[np.argsort(-sims[first], kind="stable")][:k]
+        return [(self.ids[owners[i]], float(sims[i])) for i in first]
 
     @functools.cached_property
     def _starts(self) -> np.ndarray:
