@@ -12,6 +12,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from analyzers.docno import find_in_query
+from analyzers.normalize import normalize_with_offsets
+
 FIELD_ALIASES: dict[str, str] = {
     "title": "title",
     "标题": "title",
@@ -64,9 +67,23 @@ def _prepare(q: str) -> str:
     return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in q)
 
 
+def _docno_spans(q: str) -> list[tuple[int, int]]:
+    """Spans of ``q`` holding a 文号 written with spaces inside (国办发 [2019] 6号, 國辦發 〔2019〕
+    6 號): each is one word, or the number would be searched as three unrelated words."""
+    norm, offsets = normalize_with_offsets(q)
+    out: list[tuple[int, int]] = []
+    for s, e, _ in find_in_query(norm):
+        if offsets is not None:
+            s, e = offsets[s], offsets[e - 1] + 1
+        if any(ch.isspace() for ch in q[s:e]):
+            out.append((s, e))
+    return out
+
+
 def _lex(q: str) -> list[tuple[str, str]]:
     """Split into ("word"|"phrase"|"or", text) items; a minus/field prefix stays on the item."""
     items: list[tuple[str, str]] = []
+    docnos = _docno_spans(q)
     i, n = 0, len(q)
     while i < n:
         ch = q[i]
@@ -91,6 +108,8 @@ def _lex(q: str) -> list[tuple[str, str]]:
         end = j
         while end < n and not q[end].isspace() and not (end > j and q[end] == '"'):
             end += 1
+            if end < n and q[end].isspace():  # a 文号 with spaces goes on to its end
+                end = max([end] + [e for s, e in docnos if start <= s < end < e])
         word = q[start:end]
         items.append(("or" if word in ("OR", "|") else "word", word))
         i = end

@@ -80,4 +80,6 @@ def docno_variants(number: str) -> list[str] | None:
         f"{issuer}〔{year}〕{serial}号".translate(_FULL_WIDTH),
         f"{issuer}{year}年{serial}号",
         f"{issuer}{year}{serial}号",
+        f"{issuer} [{year}] {serial}号",  # spaces typed between the parts
+        f"{issuer} 〔{year}〕 {serial} 号",
     ]

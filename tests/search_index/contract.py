@@ -154,6 +154,16 @@ class BackendContract:
             res = index.search(Query(q=variant))
             assert res.hits and res.hits[0].doc.id == doc.id, variant
 
+    def test_doc_number_with_spaces_is_one_number(self, index):
+        """国办发 [2019] 6号 is the 文号 typed with spaces, not three words to match anywhere."""
+        doc = corpus_document(DOCNO_PATH)
+        tight = index.search(Query(q=doc.meta.doc_number, size=50))
+        issuer, rest = re.fullmatch(r"(.+?)(〔.+)", normalize(doc.meta.doc_number)).groups()
+        spaced = index.search(Query(q=f"{issuer} {rest.replace('〕', '〕 ')}", size=50))
+        assert spaced.total == tight.total
+        assert [h.doc.id for h in spaced.hits] == [h.doc.id for h in tight.hits]
+        assert spaced.understood.doc_numbers == tight.understood.doc_numbers != ()
+
     def test_one_unmatched_word_does_not_empty_results(self, index):
         base = index.search(Query(q="条例 规定"))
         more = index.search(Query(q="条例 规定 瓜达尔卡纳尔"))
