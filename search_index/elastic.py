@@ -52,7 +52,7 @@ from search_index.elastic_dsl import (
     terms_field,
 )
 from search_index.elastic_shared import ElasticFolders
-from search_index.fields import FACETABLE, INT_FIELDS, TOKEN_FIELDS
+from search_index.fields import FACETABLE, INT_FIELDS, TOKEN_FIELDS, facet_limit
 from search_index.prepare import prepare
 from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
 from search_index.tree import Plan
@@ -585,7 +585,7 @@ class ElasticsearchIndex:
         # the id tie-break makes pages stable across shards and replicas
         sort_by = [{"date": order} if order else {"_score": "desc"}, {"id": "asc"}]
         wanted = [f for f in facets if f in FACETABLE]
-        aggs = {f: {"terms": {"field": f, "size": facet_size}} for f in wanted}
+        aggs = {f: {"terms": {"field": f, "size": facet_limit(f, facet_size)}} for f in wanted}
         with self._guard("search"):
             res = self.es.search(
                 index=self.alias,

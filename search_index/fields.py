@@ -34,3 +34,11 @@ INT_FIELDS = ("date", "year")
 FACET_FIELDS = (*table.FACET_FIELDS, "year")  # shown with every search
 STAFF_FACET_FIELDS = (*FACET_FIELDS, *table.STAFF_FACET_FIELDS)  # staff statistics
 FACETABLE = STAFF_FACET_FIELDS
+# A facet lists its most frequent values; the year facet lists every year: years are few, and
+# one left out (the newest, with a single document) reads as "nothing that year".
+FACET_SIZES = {"year": 1000}
+
+
+def facet_limit(field: str, size: int) -> int:
+    """How many values of ``field`` a search counts when ``size`` are asked for."""
+    return max(size, FACET_SIZES.get(field, 0))

@@ -276,6 +276,25 @@ class BackendContract:
         want = sum(1 for d in public if d.meta.date and lo <= d.meta.date <= hi)
         assert index.search(Query(date_from=lo, date_to=hi)).total == want
 
+    def test_year_facet_lists_every_year(self, make_backend, documents):
+        """Every year holding a document is listed with its count, however many years: cut
+        at its 30 most frequent values, the facet left out the newest year of a catalogue
+        (one document in it) while a search of that year found it."""
+        public = [d for d in documents if d.meta.disclosure == "public"][:45]
+        dated = [
+            dataclasses.replace(d, meta=dataclasses.replace(d.meta, publish_date=dt.date(y, 6, 1)))
+            for y, d in enumerate(public, start=1981)
+        ]
+        backend = make_backend()
+        try:
+            assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in dated))
+            index = SearchIndex(backend)
+            years = {v.value: v.count for v in index.search(Query(q="", size=1)).facets["year"]}
+            assert years == {str(1981 + i): 1 for i in range(len(dated))}
+            assert index.search(Query(years=(1981 + len(dated) - 1,))).total == 1
+        finally:
+            backend.close()
+
     def test_sort_by_date_and_pagination(self, index):
         res = index.search(Query(q="", sort="date_desc", size=20))
         dates = [h.doc.date for h in res.hits if h.doc.date]
