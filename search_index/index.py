@@ -195,6 +195,8 @@ class SearchIndex:
         leg = semantic.nearest(query.q, citizen_words.data_dir())
         if not leg:
             return None
+        if query.sort != "relevance":  # the same matches, sorted by date: no ranks to fuse
+            return semantic.fused_plan(plan, semantic.fuse([], leg))
         first = self.backend.search(plan, limit=semantic.LEG_DEPTH)
         engine = [h.id for h in first.hits]
         literal = None

@@ -51,11 +51,11 @@ LITERAL_BONUS = 1.0  # above any fused score (≤ 2 / 61)
 
 
 def applies(query: Query, understood: Understanding) -> bool:
-    """Whether the query is one the leg may add to: ranked by relevance, words typed, and
-    nothing asked for exactly."""
+    """Whether the query is one the leg may add to: words typed, and nothing asked for
+    exactly. Under every sort: a list sorted by date holds the same results as the ranked
+    one (it held only the word matches, 2 of 18, as if switching the order lost 16)."""
     return bool(
-        query.sort == "relevance"
-        and understood.words
+        understood.words
         and not (
             understood.phrases
             or understood.doc_numbers

@@ -93,6 +93,20 @@ def test_a_question_finds_the_rule_that_says_it_in_other_words(leg_env):
     assert set(off) <= set(on)  # the word matches stay
 
 
+def test_sorting_by_date_keeps_what_was_found_by_meaning(leg_env):
+    index, _ = leg_env
+    q = "闯红灯扣几分"
+    ranked = index.search(Query(q=q, size=20))
+    assert Path(POINTS).name in {Path(h.doc.path).name for h in ranked.hits}
+    for sort in ("date_desc", "date_asc"):
+        by_date = index.search(Query(q=q, size=20, sort=sort))
+        assert by_date.total == ranked.total and by_date.understood.semantic, sort
+        assert {h.doc.id for h in by_date.hits} == {h.doc.id for h in ranked.hits}, sort
+        assert by_date.facets == ranked.facets, sort
+        dates = [h.doc.date for h in by_date.hits if h.doc.date]
+        assert dates == sorted(dates, reverse=sort == "date_desc"), sort
+
+
 def test_the_passport_law_answers_an_expired_passport_and_nonsense_finds_nothing(leg_env):
     index, _ = leg_env
     q = "护照过期了怎么重新办"  # the law holds 护照 but neither 过期 nor 重新
