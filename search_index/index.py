@@ -20,6 +20,7 @@ from analyzers.pinyin_lexicon import corrections
 from analyzers.segment import is_dictionary_word, query_words
 from model.document import StoredDocument
 from model.errors import BadRequest, NotFound
+from model.fields import VALUE_LABELS
 from model.ids import plausible_id
 from model.viewer import ANONYMOUS, Viewer
 from search_index import citizen_words, feedback, semantic
@@ -70,6 +71,11 @@ def validate(query: Query) -> None:
         raise BadRequest(f"sort must be one of {', '.join(SORTS)}", sort=query.sort)
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise BadRequest("date_from is after date_to")
+    labels = VALUE_LABELS["validity"]
+    bad = [v for v in query.validity if v not in labels]
+    if bad:  # a value no document holds filtered everything out, silently
+        allowed = ", ".join(f"{k} ({label})" for k, label in labels.items())
+        raise BadRequest(f"validity must be one of {allowed}, got {bad[0]!r}", validity=bad[0])
     bad_years = [y for y in query.years if not 0 <= y <= 9999]
     if bad_years:  # the engines hold years as 64-bit integers: 2**70 must not reach them
         raise BadRequest(f"year must be between 0 and 9999, got {bad_years[0]}", year=bad_years[0])

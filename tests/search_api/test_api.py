@@ -47,11 +47,13 @@ def test_error_shape_is_pinned(client):
         client.get("/api/search", params={"q": "x" * 501}),
         client.get("/api/search", params={"date_from": "2020-02-30"}),
         client.get("/api/search", params={"sort": "random"}),
+        client.get("/api/search", params={"validity": "bogus"}),  # was 0 results, no word why
         client.get("/api/documents/0123456789abcdef"),
         client.get("/api/no-such-route"),
     ]
     statuses = [r.status_code for r in cases]
-    assert statuses == [422, 422, 422, 422, 404, 404]
+    assert statuses == [422, 422, 422, 422, 400, 404, 404]
+    assert "valid (有效)" in cases[4].json()["error"]["message"]
     for r in cases:
         err = r.json()["error"]
         assert set(err) == ERROR_KEYS and err["status"] == r.status_code and err["message"]

@@ -58,10 +58,14 @@ def test_bad_parameters_get_a_note(client) -> None:
         ({"page": "abc"}, "页码“abc”不是数字"),
         ({"sort": "bogus"}, "排序方式“bogus”无效"),
         ({"year": "abcd"}, "年份“abcd”无效"),
+        ({"validity": "bogus"}, "有效性“bogus”无效"),
         ({"page": "5000"}, "已显示最后一页"),
     ):
         page = client.get("/", params={"q": "条例", **params})
         assert page.status_code == 200 and note in page.text, params
+    by_label = client.get("/", params={"q": "条例", "validity": "有效"}).text
+    by_code = client.get("/", params={"q": "条例", "validity": "valid"}).text
+    assert _found(by_label) == _found(by_code) > 0  # the chip's label is the value too
     last = client.get("/", params={"q": "条例", "page": "5000"}).text
     shown = re.search(r"第 (\d+) 页", last).group(1)
     assert int(shown) < 1000 and '<li class="result">' in last
@@ -100,3 +104,7 @@ def test_document_page_counts_marks_not_the_words(client) -> None:
 def test_a_missing_docno_is_not_cut_into_words(client) -> None:
     page = client.get("/", params={"q": "国办发〔2019〕99号"}).text
     assert "没有找到符合条件的文件" in page and "少用一个词" not in page
+
+
+def _found(page: str) -> int:
+    return int(re.search(r"共找到\s*(?:<[^>]+>)?\s*([\d,]+)", page).group(1).replace(",", ""))
