@@ -50,6 +50,16 @@ def char_readings(ch: str) -> tuple[str, ...]:
 
 
 @cache
+def syllables() -> frozenset[str]:
+    """Every toneless syllable some character is read as (zheng, wu, lv …)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return frozenset(
+        r for raw in pinyin_dict.values() for r in (_toneless(x) for x in raw.split(",")) if r
+    )
+
+
+@cache
 def _phrases() -> Mapping[str, list[list[str]]]:
     from pypinyin.phrases_dict import phrases_dict
 

@@ -26,7 +26,7 @@ from analyzers.docno import canonical, find_in_query
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
 from analyzers.pinyin import KEY_MARK, as_pinyin_query
-from analyzers.pinyin_lexicon import PinyinLexicon
+from analyzers.pinyin_lexicon import PinyinLexicon, syllables
 from analyzers.segment import query_words, word_bounds
 from search_index import citizen_words
 from search_index.fields import POSITIONAL_FIELDS
@@ -543,6 +543,35 @@ def _costly(atom: Atom, negated: bool) -> bool:
     return negated or atom.phrase or atom.field is not None
 
 
+def joined_syllables(clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
+    """Pinyin typed a syllable at a time (``zheng wu gong kai``) as the one run it spells
+    (``zhengwugongkai``): read apart, each syllable stood for any character of that sound
+    (政, 物, 公 …) and ranked 民法物權編 above 政务公开."""
+    out: list[Clause] = []
+    run: list[Clause] = []
+
+    def flush() -> None:
+        if len(run) > 1:
+            out.append(Clause((Atom("".join(c.alternatives[0].text for c in run)),)))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for clause in clauses:
+        atom = clause.alternatives[0]
+        if (
+            len(clause.alternatives) == 1
+            and not (clause.negated or atom.phrase or atom.field)
+            and atom.text.lower() in syllables()
+        ):
+            run.append(clause)
+            continue
+        flush()
+        out.append(clause)
+    flush()
+    return tuple(out)
+
+
 def bounded_clauses(parsed: ParsedQuery) -> tuple[list[Clause], list[str]]:
     """The clauses worth running (duplicates dropped, costly atoms capped) and the texts of
     those left out, so the user sees they were ignored."""
@@ -574,8 +603,8 @@ def plan(
     ``lexicon``, letters are also read as pinyin of its words (kiosks without an IME); with
     ``mentions`` (how many documents hold a text), a title abbreviation means the titles the
     documents mention most."""
-    parsed: ParsedQuery = parse(query.q[:2000])
-    clauses, dropped = bounded_clauses(parsed)
+    parsed = parse(query.q[:2000])
+    clauses, dropped = bounded_clauses(ParsedQuery(joined_syllables(parsed.clauses)))
     b = _Builder(lexicon, _budgeted(mentions) if mentions else None)
     plain_parts: list[str] = []
     prefers = ""

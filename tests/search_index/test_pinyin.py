@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -10,6 +11,7 @@ from analyzers.normalize import normalize
 from analyzers.pinyin import as_pinyin_query, document_tokens, match_rank, matches_in, text_tokens
 from model.viewer import STAFF
 from search_index.embedded import EmbeddedIndex
+from search_index.highlight import find_spans
 from search_index.index import SearchIndex
 from search_index.planner import plan
 from search_index.prepare import prepare
@@ -121,6 +123,31 @@ def test_pinyin_and_initials_find_titles(index, q):
     assert res.hits and res.understood.pinyin
     for h in res.hits[:3]:
         assert "政府信息公开" in normalize(h.doc.title), (q, h.doc.title)
+
+
+def test_syllables_typed_apart_spell_one_run(index):
+    """``zheng fu xin xi gong kai`` is 政府信息公开 typed a syllable at a time, not six
+    syllables each standing for any character of its sound."""
+    apart = index.search(Query(q="zheng fu xin xi gong kai", size=10))
+    joined = index.search(Query(q="zhengfuxinxigongkai", size=10))
+    assert apart.understood.words == ("zhengfuxinxigongkai",)
+    assert apart.total == joined.total > 0
+    assert [h.doc.id for h in apart.hits] == [h.doc.id for h in joined.hits]
+    for h in apart.hits[:3]:
+        assert "政府信息公开" in normalize(h.doc.title), h.doc.title
+
+
+def test_a_letter_is_marked_only_as_a_whole_word(index):
+    """One typed letter, or initials, never mark letters inside a longer Latin word (the
+    search matched none there): not z in hzzwgk@…, not in Organization."""
+    res = index.search(Query(q="z", size=50))
+    marked = [h.snippet + h.title_html for h in res.hits]
+    latin = r"[A-Za-z0-9]<mark>[A-Za-z]|[A-Za-z]</mark>[A-Za-z0-9]"
+    inside = [m for m in marked if re.search(latin, m)]
+    assert not inside, inside[:2]
+    text = "邮箱 hzzwgk@126.com，zwgk 专栏，Organization"
+    assert find_spans(text, ("zwgk", "z")) == [(18, 22)]  # the whole word only
+    assert find_spans(text, ("hzzwgk",)) == [(3, 9)]
 
 
 def test_pinyin_ranks_titles_above_homophone_key_terms(index):
