@@ -72,6 +72,16 @@ def _skip_table() -> np.ndarray:
     return table
 
 
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _whole_word(text: str, a: int, b: int) -> bool:
+    """``text[a:b]`` is not part of a longer run of Latin letters and digits (``z`` inside
+    ``organization`` or ``hzzwgk@126.com`` is no match: the search matched neither)."""
+    return (a == 0 or not _latin(text[a - 1])) and (b == len(text) or not _latin(text[b]))
+
+
 def find_spans(
     text: str,
     terms: tuple[str, ...],
@@ -101,9 +111,12 @@ def find_spans(
     compact = codes[keep].tobytes().decode("utf-32-le")
     found: list[tuple[int, int]] = []
     for term in plain:
+        letters = term.isascii() and term.isalpha()  # pdf, zwgk: a whole word, as searched
         start = compact.find(term)
         while start != -1:
-            found.append((int(keep[start]), int(keep[start + len(term) - 1]) + 1))
+            a, b = int(keep[start]), int(keep[start + len(term) - 1]) + 1
+            if not letters or _whole_word(norm, a, b):
+                found.append((a, b))
             if limit and len(found) >= limit * 4:
                 break
             start = compact.find(term, start + len(term))
