@@ -16,13 +16,12 @@ from model.viewer import STAFF, Viewer
 from reports.annual import AnnualReport, annual
 from reports.entry import CatalogEntry
 from reports.querylog import (
-    LoggedSearch,
     QueriesReport,
     QueryLogStore,
+    filters_text,
+    logged_search,
     new_token,
     queries_report,
-    scrub,
-    understood_summary,
     valid_token,
 )
 from reports.timeliness import ReportFilter, TimelinessReport, timeliness
@@ -98,16 +97,24 @@ class Reports:
         return 0 if self.querylog is None else self.querylog.clear(before)
 
     def searched(self, query: Query, result: SearchResult) -> str | None:
-        """Log an anonymous search (first page, non-empty query); returns the token result
-        links carry, or None when nothing was logged."""
+        """Log an anonymous search (first page, non-empty query) with its filters, so that a
+        filtered search that found nothing is not taken for words that find nothing; returns
+        the token result links carry, or None when nothing was logged."""
         if self.querylog is None or query.viewer.staff or query.page != 1 or not query.q.strip():
             return None
         token = new_token()
-        text = scrub(result.understood.normalized or query.q)
+        filters = filters_text(
+            categories=query.categories,
+            agencies=query.agencies,
+            validity=query.validity,
+            disclosure=query.disclosure,
+            years=query.years,
+            date_from=query.date_from,
+            date_to=query.date_to,
+        )
         self.querylog.record_search(
-            LoggedSearch(token, self._today(), text, result.total,
-                         understood_summary(result.understood))
-        )  # fmt: skip
+            logged_search(token, self._today(), query.q, result.understood, result.total, filters)
+        )
         return token
 
     def opened(self, token: str | None, viewer: Viewer) -> None:

@@ -1,9 +1,11 @@
 """What citizens look for and do not find: the query log's records, its store seam, the
 background writer every store uses, and the weekly report.
 
-Privacy by construction: a logged search is the query text (long digit runs and e-mail
-addresses masked), the day (no time), its result count, the engine's "understood as" and an
-opaque random token; no IP address, no key, no user agent, nothing linking two searches. Only
+Privacy by construction: a logged search is the query text, the engine's "understood as" and
+the filters set, each with personal numbers (ID cards, phones with or without separators,
+account numbers) and e-mail addresses masked by the one :func:`scrub`; the day (no time), its
+result count and an opaque random token; no IP address, no key, no user agent, nothing linking
+two searches. :func:`logged_search` is the one way a search becomes a record. Only
 anonymous searches are logged (staff testing queries would drown what citizens typed). Result
 links carry the token, so opening a result marks its search as opened: the "nobody opened"
 signal, without knowing who.
@@ -28,9 +30,30 @@ from search_index.request import Understanding
 
 TOKEN_BYTES = 9
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{12}")
-_LONG_DIGITS = re.compile(r"\d{7,}")  # phone, ID card and account numbers; years and 文号 stay
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+")
+# Personal numbers, in the order they are masked (an ID card or a bank card before its digits
+# are taken for a phone); between digit groups at most one space or hyphen (whitespace is
+# collapsed first). Years, 文号 (国办发〔2019〕6号, 国务院令第735号), article and other short
+# numbers stay readable.
+_SEP = r"[ \-－–]?"
+_PERSONAL_NUMBERS = tuple(
+    re.compile(p)
+    for p in (
+        # ID card: 18 characters (last a digit or X), or the old 15 digits; 6-8-4 groups too
+        rf"(?<![\dA-Za-z])\d{{6}}{_SEP}\d{{8}}{_SEP}\d{{3}}[\dXx](?![\dA-Za-z])",
+        # bank card in groups of four (6222 0202 0000 1234 567)
+        rf"(?<!\d)\d{{4}}(?:{_SEP}\d{{4}}){{3}}(?:{_SEP}\d{{1,4}})?(?!\d)",
+        # mobile phone, optionally +86: 138 1234 5678, 138-1234-5678, +86 13812345678
+        rf"(?:\+?86{_SEP})?(?<!\d)1[3-9]\d(?:{_SEP}\d{{4}}){{2}}(?!\d)",
+        # landline with area code: 010-12345678, (0755) 8888 8888, +86 10 1234 5678
+        rf"(?:\+?86{_SEP}[(（]?0?|(?<!\d)[(（]?0)[1-9]\d{{1,2}}[)）]?{_SEP}\d{{3,4}}{_SEP}\d{{4}}(?!\d)",
+        r"\d{7,}",  # any other run of 7+ digits: account and case numbers, unbroken phones
+    )
+)
+_YEARS = re.compile(r"(?:19|20)\d\d(?:[ \-](?:19|20)\d\d)+")  # "2016 2017 2018 2019": kept
+_PIECES = (re.compile(r"[0-9A-Za-z]+"), re.compile(r"\w+"))
 MAX_QUERY_CHARS = 200
+MAX_SUMMARY_CHARS = 1000
 
 
 def new_token() -> str:
@@ -42,11 +65,51 @@ def valid_token(token: str | None) -> bool:
     return bool(token) and _TOKEN_RE.fullmatch(token or "") is not None
 
 
-def scrub(query: str) -> str:
-    """The query as it may be stored: personal numbers and addresses masked, length capped."""
-    q = " ".join(query.split())[:MAX_QUERY_CHARS]
-    q = _EMAIL.sub("［邮箱］", q)
-    return _LONG_DIGITS.sub(lambda m: "#" * len(m.group()), q)
+def _mask_number(m: re.Match[str]) -> str:
+    text = m.group()
+    if _YEARS.fullmatch(text):
+        return text
+    return "".join("#" if c.isalnum() or c == "+" else c for c in text)
+
+
+def _masked(text: str) -> tuple[str, list[str]]:
+    """``text`` with e-mail addresses and personal numbers masked, and what was masked."""
+    found: list[str] = []
+
+    def keep(m: re.Match[str], masked: str) -> str:
+        if masked != m.group():
+            found.append(m.group())
+        return masked
+
+    text = _EMAIL.sub(lambda m: keep(m, "［邮箱］"), text)
+    for pattern in _PERSONAL_NUMBERS:
+        text = pattern.sub(lambda m: keep(m, _mask_number(m)), text)
+    return text, found
+
+
+def scrub(text: str, *, context: str = "", limit: int = MAX_QUERY_CHARS) -> str:
+    """``text`` as it may be stored in the query log: e-mail addresses and personal numbers
+    masked, whitespace collapsed, at most ``limit`` characters (cut after masking, so a cut
+    cannot leave the start of a number unmasked).
+
+    ``context`` is the query ``text`` was derived from (the engine's reading of it, a filter
+    value). The engine splits what it reads, so ``zhang.san@example.com`` becomes the words
+    ``zhang.san`` / ``example.com`` and ``138 1234 5678`` three short numbers that no longer look
+    personal; every letter-or-digit piece of what the context has masked is masked in ``text``
+    wherever it stands alone.
+    """
+    out, _ = _masked(" ".join(text.split()))
+    pieces = {
+        piece
+        for found in (_masked(" ".join(context.split()))[1] if context else ())
+        for pieces in _PIECES
+        for piece in pieces.findall(found)
+    }
+    if pieces:
+        alternatives = "|".join(re.escape(p) for p in sorted(pieces, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])", re.I)
+        out = pattern.sub(lambda m: "#" * len(m.group()), out)
+    return out[:limit]
 
 
 def understood_summary(u: Understanding) -> str:
@@ -69,9 +132,38 @@ def understood_summary(u: Understanding) -> str:
     return "；".join(parts)
 
 
+def filters_text(
+    *,
+    categories: Iterable[str] = (),
+    agencies: Iterable[str] = (),
+    validity: Iterable[str] = (),
+    disclosure: Iterable[str] = (),
+    years: Iterable[int] = (),
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> str:
+    """The filters of a search in one canonical line, in the API's parameter names
+    (``category=年度报告; year=1999``); empty when the search had none."""
+    parts = [
+        f"{name}={'|'.join(str(v) for v in values)}"
+        for name, values in (
+            ("category", sorted(set(categories))),
+            ("agency", sorted(set(agencies))),
+            ("validity", sorted(set(validity))),
+            ("disclosure", sorted(set(disclosure))),
+            ("year", sorted(set(years))),
+            ("date_from", [date_from.isoformat()] if date_from else []),
+            ("date_to", [date_to.isoformat()] if date_to else []),
+        )
+        if values
+    ]
+    return "; ".join(parts)
+
+
 @dataclass(frozen=True)
 class LoggedSearch:
-    """One anonymous search, as stored."""
+    """One anonymous search, as stored. ``filters`` is :func:`filters_text` of the search
+    (empty: none, and in every record written before filters were logged)."""
 
     token: str
     day: dt.date
@@ -79,6 +171,28 @@ class LoggedSearch:
     total: int
     understood: str = ""
     opened: bool = False
+    filters: str = ""
+
+
+def logged_search(
+    token: str,
+    day: dt.date,
+    query: str,
+    understood: Understanding,
+    total: int,
+    filters: str = "",
+) -> LoggedSearch:
+    """The record of a search, every text field through :func:`scrub` with the query (as
+    typed and as the engine read it) as context: nothing personal reaches a store."""
+    context = f"{query}\n{understood.normalized}"
+    return LoggedSearch(
+        token,
+        day,
+        scrub(understood.normalized or query, context=context),
+        total,
+        scrub(understood_summary(understood), context=context, limit=MAX_SUMMARY_CHARS),
+        filters=scrub(filters, context=context, limit=MAX_SUMMARY_CHARS),
+    )
 
 
 @runtime_checkable
@@ -196,11 +310,28 @@ class QueuedWriter:
 # -- the report ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class QueryStat:
+    """One query's searches of a week.
+
+    A search that found nothing is blamed on the words only when no filter was set
+    (``zero_results``); with filters (``filtered_zero_results``) the filters may be why —
+    工伤保险 in 年度报告 of 1999 finds nothing while 工伤保险 alone finds 37 — and
+    ``zero_result_filters`` says which filters they were, most frequent first.
+    """
+
     query: str
     searches: int
-    zero_results: int  # searches that found nothing
+    zero_results: int  # searches without filters that found nothing: the words found nothing
     opened: int  # searches whose results someone opened
     understood: str
+    filtered_zero_results: int = 0  # searches with filters that found nothing
+    zero_result_filters: tuple[tuple[str, int], ...] = ()  # (filters, searches)
+
+    @property
+    def found_nothing(self) -> bool:
+        return self.zero_results + self.filtered_zero_results == self.searches
+
+    def filters_line(self) -> str:
+        return " | ".join(f"{f} ×{n}" if n > 1 else f for f, n in self.zero_result_filters)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -209,17 +340,31 @@ class QueryStat:
             "zero_results": self.zero_results,
             "opened": self.opened,
             "understood": self.understood,
+            "filtered_zero_results": self.filtered_zero_results,
+            "zero_result_filters": [
+                {"filters": f, "searches": n} for f, n in self.zero_result_filters
+            ],
         }
 
 
 @dataclass(frozen=True)
 class WeekQueries:
+    """One ISO week of the log.
+
+    ``zero_results`` are the words the catalogue lacks: every search of the query found
+    nothing, and at least one had no filter, so the words alone found nothing.
+    ``filtered_out`` are queries that found nothing only ever with filters set: the words may
+    well be in the catalogue, so they are listed apart with their filters (a year or category
+    people expect and the catalogue lacks, or a date missing from the catalogue).
+    """
+
     week: str  # ISO week, e.g. 2025-W07
     start: dt.date  # its Monday
     searches: int
     top: tuple[QueryStat, ...]
-    zero_results: tuple[QueryStat, ...]  # every search of the query found nothing
+    zero_results: tuple[QueryStat, ...]  # nothing found, also without filters
     unopened: tuple[QueryStat, ...]  # it found something, nobody opened any of it
+    filtered_out: tuple[QueryStat, ...] = ()  # nothing found, but only ever searched filtered
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -229,6 +374,7 @@ class WeekQueries:
             "top": [s.to_dict() for s in self.top],
             "zero_results": [s.to_dict() for s in self.zero_results],
             "unopened": [s.to_dict() for s in self.unopened],
+            "filtered_out": [s.to_dict() for s in self.filtered_out],
         }
 
 
@@ -250,17 +396,40 @@ class QueriesReport:
         }
 
     def to_csv(self) -> str:
-        header = ("week", "list", "query", "searches", "zero_results", "opened", "understood")
+        """One row per query and list; the filter columns come last, so spreadsheets made
+        from the earlier seven columns still read."""
+        header = (
+            "week",
+            "list",
+            "query",
+            "searches",
+            "zero_results",
+            "opened",
+            "understood",
+            "filtered_zero_results",
+            "zero_result_filters",
+        )
         rows = []
         for w in self.weeks:
             for name, stats in (
                 ("top", w.top),
                 ("zero_results", w.zero_results),
                 ("unopened", w.unopened),
+                ("filtered_out", w.filtered_out),
             ):
                 for s in stats:
                     rows.append(
-                        [w.week, name, s.query, s.searches, s.zero_results, s.opened, s.understood]
+                        [
+                            w.week,
+                            name,
+                            s.query,
+                            s.searches,
+                            s.zero_results,
+                            s.opened,
+                            s.understood,
+                            s.filtered_zero_results,
+                            s.filters_line(),
+                        ]
                     )
         return csv_text(header, rows)
 
@@ -268,6 +437,23 @@ class QueriesReport:
 def _week(day: dt.date) -> tuple[str, dt.date]:
     y, w, _ = day.isocalendar()
     return f"{y}-W{w:02d}", day - dt.timedelta(days=day.weekday())
+
+
+def _stat(query: str, group: list[LoggedSearch]) -> QueryStat:
+    latest = max(group, key=lambda s: s.day)
+    filtered: dict[str, int] = {}
+    for s in group:
+        if s.total == 0 and s.filters:
+            filtered[s.filters] = filtered.get(s.filters, 0) + 1
+    return QueryStat(
+        query=query,
+        searches=len(group),
+        zero_results=sum(1 for s in group if s.total == 0 and not s.filters),
+        opened=sum(1 for s in group if s.opened),
+        understood=latest.understood,
+        filtered_zero_results=sum(filtered.values()),
+        zero_result_filters=tuple(sorted(filtered.items(), key=lambda x: (-x[1], x[0]))),
+    )
 
 
 def queries_report(
@@ -278,8 +464,15 @@ def queries_report(
     top: int = 20,
     retention_days: int = 0,
 ) -> QueriesReport:
-    """Per ISO week: the most frequent queries, those that found nothing and those whose
-    results nobody opened, each with the engine's latest reading of it."""
+    """Per ISO week: the most frequent queries, those whose words found nothing, those whose
+    results nobody opened, and those that found nothing only with filters set, each with the
+    engine's latest reading of it.
+
+    Searches are grouped by their words, filters or not, because the report is about words:
+    a filtered search that found nothing counts apart (``filtered_zero_results``, with the
+    filters) and never puts its words on the "found nothing" list by itself, since the staff
+    reading that list add synonyms or publish documents for those words.
+    """
     weeks: dict[str, tuple[dt.date, dict[str, list[LoggedSearch]]]] = {}
     for s in searches:
         if not since <= s.day <= until:
@@ -288,18 +481,7 @@ def queries_report(
         weeks.setdefault(name, (start, {}))[1].setdefault(s.query, []).append(s)
     out = []
     for name, (start, by_query) in sorted(weeks.items(), reverse=True):
-        stats = []
-        for q, group in by_query.items():
-            latest = max(group, key=lambda s: s.day)
-            stats.append(
-                QueryStat(
-                    query=q,
-                    searches=len(group),
-                    zero_results=sum(1 for s in group if s.total == 0),
-                    opened=sum(1 for s in group if s.opened),
-                    understood=latest.understood,
-                )
-            )
+        stats = [_stat(q, group) for q, group in by_query.items()]
         stats.sort(key=lambda s: (-s.searches, s.query))
         out.append(
             WeekQueries(
@@ -307,9 +489,10 @@ def queries_report(
                 start=start,
                 searches=sum(s.searches for s in stats),
                 top=tuple(stats[:top]),
-                zero_results=tuple([s for s in stats if s.zero_results == s.searches][:top]),
-                unopened=tuple(
-                    [s for s in stats if s.zero_results < s.searches and s.opened == 0][:top]
+                zero_results=tuple([s for s in stats if s.found_nothing and s.zero_results][:top]),
+                unopened=tuple([s for s in stats if not s.found_nothing and s.opened == 0][:top]),
+                filtered_out=tuple(
+                    [s for s in stats if s.found_nothing and not s.zero_results][:top]
                 ),
             )
         )

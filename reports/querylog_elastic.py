@@ -26,8 +26,12 @@ MAPPINGS: dict[str, Any] = {
         "understood": {"type": "keyword", "index": False, "doc_values": False},
         "opened": {"type": "boolean"},
         "seq": {"type": "long"},
+        "filters": {"type": "keyword", "index": False, "doc_values": False},
     },
 }
+# Fields added since the first release: put into an older index's (strict) mapping when a
+# process opens it, so new records can be written; its documents read as having none.
+ADDED_FIELDS = ("filters",)
 
 
 class ElasticQueryLog:
@@ -58,6 +62,10 @@ class ElasticQueryLog:
                 mappings=MAPPINGS,
                 settings={"number_of_shards": 1, "number_of_replicas": 0},
             )
+        else:  # adding a field to a mapping is allowed and idempotent
+            client.indices.put_mapping(
+                index=index, properties={f: MAPPINGS["properties"][f] for f in ADDED_FIELDS}
+            )
         self._writer = QueuedWriter(self._sink, maxsize=queue_size)
 
     # -- the writer thread ---------------------------------------------------------------
@@ -78,6 +86,7 @@ class ElasticQueryLog:
                             "total": s.total,
                             "understood": s.understood,
                             "opened": s.opened,
+                            "filters": s.filters,
                             "seq": time.time_ns(),
                         },
                     }
@@ -163,6 +172,7 @@ class ElasticQueryLog:
                 int(s["total"]),
                 s.get("understood", ""),
                 bool(s.get("opened")),
+                s.get("filters", ""),
             )
 
     def clear(self, before: dt.date | None = None) -> int:

@@ -24,10 +24,14 @@ CREATE TABLE IF NOT EXISTS searches (
     query TEXT NOT NULL,
     total INTEGER NOT NULL,
     understood TEXT NOT NULL DEFAULT '',
-    opened INTEGER NOT NULL DEFAULT 0
+    opened INTEGER NOT NULL DEFAULT 0,
+    filters TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS searches_day ON searches(day);
 """
+# Columns added since the first release, added to an older file when it is opened (its rows
+# read as the default: no filters recorded).
+_ADDED_COLUMNS = (("filters", "TEXT NOT NULL DEFAULT ''"),)
 
 
 class SqliteQueryLog:
@@ -50,6 +54,14 @@ class SqliteQueryLog:
         with self._session() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            have = {row[1] for row in db.execute("PRAGMA table_info(searches)")}
+            for name, decl in _ADDED_COLUMNS:
+                if name not in have:
+                    try:
+                        db.execute(f"ALTER TABLE searches ADD COLUMN {name} {decl}")
+                    except sqlite3.OperationalError as exc:  # another process added it just now
+                        if "duplicate column" not in str(exc):
+                            raise
         self._writer_db: sqlite3.Connection | None = None
         self._writer = QueuedWriter(self._sink, maxsize=queue_size)
 
@@ -75,15 +87,16 @@ class SqliteQueryLog:
             self._writer_db = self._connect()
         db = self._writer_db
         rows = [
-            (s.token, s.day.isoformat(), s.query, s.total, s.understood, int(s.opened))
+            (s.token, s.day.isoformat(), s.query, s.total, s.understood, int(s.opened), s.filters)
             for kind, s in ops
             if kind == "search"
         ]
         opens = [(token,) for kind, token in ops if kind == "open"]
         with db:
             db.executemany(
-                "INSERT OR IGNORE INTO searches(token, day, query, total, understood, opened) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO searches"
+                "(token, day, query, total, understood, opened, filters) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             db.executemany("UPDATE searches SET opened = 1 WHERE token = ?", opens)
@@ -108,13 +121,13 @@ class SqliteQueryLog:
     def searches(self, since: dt.date, until: dt.date) -> Iterator[LoggedSearch]:
         with self._session() as db:
             cur = db.execute(
-                "SELECT token, day, query, total, understood, opened FROM searches "
+                "SELECT token, day, query, total, understood, opened, filters FROM searches "
                 "WHERE day BETWEEN ? AND ? ORDER BY seq",
                 (since.isoformat(), until.isoformat()),
             )
-            for token, day, q, total, understood, opened in cur:
+            for token, day, q, total, understood, opened, filters in cur:
                 yield LoggedSearch(
-                    token, dt.date.fromisoformat(day), q, total, understood, bool(opened)
+                    token, dt.date.fromisoformat(day), q, total, understood, bool(opened), filters
                 )
 
     def clear(self, before: dt.date | None = None) -> int:

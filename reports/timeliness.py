@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from model.errors import BadRequest
 from reports.csvexport import csv_text
 from reports.entry import CatalogEntry
 from reports.workdays import CalendarUnknown, WorkdayCalendar, official_calendar
@@ -32,6 +33,12 @@ class ReportFilter:
     year: int | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        # the same check, code and message as a search's (search_index.index): an empty
+        # report for an impossible period would read as "nothing was published"
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise BadRequest("date_from is after date_to")
 
     def covers_catalog(self, e: CatalogEntry) -> bool:
         """Agency and category only (the period needs a date, which not every entry has)."""

@@ -13,6 +13,8 @@ from reports.querylog import (
     LoggedSearch,
     QueryLogStore,
     QueuedWriter,
+    filters_text,
+    logged_search,
     new_token,
     queries_report,
     scrub,
@@ -25,8 +27,10 @@ from search_index.request import Understanding
 D = dt.date
 
 
-def s(query: str, day: dt.date, total: int = 5, opened: bool = False) -> LoggedSearch:
-    return LoggedSearch(new_token(), day, query, total, f"分词：{query}", opened)
+def s(
+    query: str, day: dt.date, total: int = 5, opened: bool = False, filters: str = ""
+) -> LoggedSearch:
+    return LoggedSearch(new_token(), day, query, total, f"分词：{query}", opened, filters)
 
 
 # Week 2025-W02 is Monday 6 – Sunday 12 January 2025; W03 starts on the 13th.
@@ -53,6 +57,77 @@ def test_tokens_and_scrubbing() -> None:
     assert scrub("国办发〔2019〕5号 2024年") == "国办发〔2019〕5号 2024年"
     assert scrub("联系 a.b@example.cn 谢谢") == "联系 ［邮箱］ 谢谢"
     assert len(scrub("字" * 1000)) == 200
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("身份证 11010519491231002X", "身份证 ##################"),
+        ("身份证11010519491231002x号", "身份证##################号"),
+        ("110105 19491231 002X", "###### ######## ####"),
+        ("电话 138 1234 5678", "电话 ### #### ####"),
+        ("138-1234-5678", "###-####-####"),
+        ("+86 138 1234 5678 投诉", "### ### #### #### 投诉"),
+        ("+86 13812345678", "### ###########"),
+        ("010-12345678", "###-########"),
+        ("（0755）8888 8888", "（####）#### ####"),
+        ("0571 8765432", "#### #######"),
+        ("卡号 6222 0202 0000 1234 567", "卡号 #### #### #### #### ###"),
+        # ordinary content stays readable: years, 文号, articles, dates, short numbers
+        ("国办发〔2019〕6号", "国办发〔2019〕6号"),
+        ("国务院令第735号 2019年", "国务院令第735号 2019年"),
+        ("2016 2017 2018 2019 年度报告", "2016 2017 2018 2019 年度报告"),
+        ("第123条 2019-01-01 12345 0571 110", "第123条 2019-01-01 12345 0571 110"),
+    ],
+)
+def test_scrub_masks_personal_numbers_however_written(typed: str, stored: str) -> None:
+    assert scrub(typed) == stored
+
+
+def test_scrub_cuts_after_masking() -> None:
+    # a cut through a number must not leave its first digits in the clear
+    assert scrub("字" * 195 + " 13812345678") == "字" * 195 + " ####"
+
+
+def test_every_text_of_a_record_is_scrubbed() -> None:
+    # what the engine made of the query: the address and the phone cut into short pieces
+    u = Understanding(
+        normalized="邮箱 zhang.san@example.com 电话 +86 138 1234 5678 身份证 11010519491231002x",
+        converted_script=True,
+        words=("邮箱", "zhang.san", "example.com", "电话", "+", "86", "138", "1234", "5678"),
+        phrases=("11010519491231002x",),
+        synonyms=(("身份证", ("居民身份证",)),),
+    )
+    rec = logged_search(
+        "t" * 12, D(2025, 1, 6), u.normalized, u, 0, "agency=13812345678; year=2019"
+    )
+    stored = f"{rec.query}|{rec.understood}|{rec.filters}"
+    for personal in ("zhang", "san", "example", "com", "@", "86", "138", "1234", "5678", "0110"):
+        assert personal not in stored.lower(), (personal, stored)
+    assert "分词：邮箱 / #####.### / #######.### / 电话 / + / ## / ###" in rec.understood
+    assert "同义：身份证→居民身份证" in rec.understood
+    assert rec.filters == "agency=###########; year=2019"
+    # nothing personal: the summary is the summary, untouched
+    plain = Understanding(normalized="国办发〔2019〕6号 2019年", words=("2019", "年"),
+                          doc_numbers=("国办发2019-6",))  # fmt: skip
+    rec = logged_search("t" * 12, D(2025, 1, 6), "国办发〔2019〕6号 2019年", plain, 1)
+    assert (rec.query, rec.understood, rec.filters) == (
+        "国办发〔2019〕6号 2019年",
+        understood_summary(plain),
+        "",
+    )
+
+
+def test_filters_text_is_canonical() -> None:
+    assert filters_text() == ""
+    assert (
+        filters_text(years=(1999,), categories=("年度报告",))
+        == filters_text(categories=("年度报告", "年度报告"), years=(1999,))
+        == "category=年度报告; year=1999"
+    )
+    assert filters_text(agencies=("乙局", "甲局"), date_to=D(2020, 1, 1)) == (
+        "agency=乙局|甲局; date_to=2020-01-01"
+    )
 
 
 def test_understood_summary() -> None:
@@ -86,7 +161,59 @@ def test_weekly_report_counted_by_hand() -> None:
     assert rep.weeks[0].searches == 1
     assert queries_report(LOG, D(2025, 1, 13), D(2025, 1, 13)).weeks[0].week == "2025-W03"
     rows = rep.to_csv().splitlines()
-    assert rows[0].lstrip("\ufeff") == "week,list,query,searches,zero_results,opened,understood"
+    # the first seven columns as before filters were logged; the new ones come after them
+    assert (
+        rows[0]
+        .lstrip("\ufeff")
+        .startswith("week,list,query,searches,zero_results,opened,understood,")
+    )
+
+
+# Week 2025-W05: 工伤保险 found nothing only with filters, and 37 documents without them;
+# 火星 found nothing with and without; 年度报告 only ever searched with a filter that emptied it.
+FILTERED = [
+    s("工伤保险", D(2025, 1, 27), total=0, filters="category=年度报告; year=1999"),
+    s("工伤保险", D(2025, 1, 28), total=0, filters="category=年度报告; year=1999"),
+    s("工伤保险", D(2025, 1, 28), total=0, filters="year=1998"),
+    s("工伤保险", D(2025, 1, 29), total=37),
+    s("火星", D(2025, 1, 27), total=0, filters="year=1999"),
+    s("火星", D(2025, 1, 28), total=0),
+    s("年度报告", D(2025, 1, 29), total=0, filters="agency=丙局"),
+]
+
+
+def check_filtered_report(searches: list[LoggedSearch]) -> None:
+    """The report over FILTERED (as stored by any store): a filtered search that found nothing
+    is counted apart, with its filters, and never blames the words."""
+    (week,) = queries_report(searches, D(2025, 1, 27), D(2025, 2, 2)).weeks
+    top = {q.query: q for q in week.top}
+    gs = top["工伤保险"]
+    assert (gs.searches, gs.zero_results, gs.filtered_zero_results) == (4, 0, 3)
+    assert gs.zero_result_filters == (("category=年度报告; year=1999", 2), ("year=1998", 1))
+    assert (top["火星"].zero_results, top["火星"].filtered_zero_results) == (1, 1)
+    assert [q.query for q in week.zero_results] == ["火星"]  # the words found nothing
+    assert [q.query for q in week.filtered_out] == ["年度报告"]
+    assert [q.query for q in week.unopened] == ["工伤保险"]
+    d = week.to_dict()
+    assert d["top"][0]["zero_result_filters"][0] == {
+        "filters": "category=年度报告; year=1999",
+        "searches": 2,
+    }
+    assert [q["query"] for q in d["filtered_out"]] == ["年度报告"]
+    rows = queries_report(searches, D(2025, 1, 27), D(2025, 2, 2)).to_csv().splitlines()
+    assert rows[0].lstrip("\ufeff").split(",") == [
+        "week", "list", "query", "searches", "zero_results", "opened", "understood",
+        "filtered_zero_results", "zero_result_filters",
+    ]  # fmt: skip
+    assert (
+        "2025-W05,top,工伤保险,4,0,0,分词：工伤保险,3,category=年度报告; year=1999 ×2 | year=1998"
+        in rows
+    )
+    assert "2025-W05,filtered_out,年度报告,1,0,0,分词：年度报告,1,agency=丙局" in rows
+
+
+def test_filtered_searches_that_found_nothing_do_not_blame_the_words() -> None:
+    check_filtered_report(FILTERED)
 
 
 @pytest.fixture
@@ -113,6 +240,49 @@ def test_sqlite_store_round_trip_with_opens(store) -> None:
     assert [x.day for x in store.searches(D(2025, 1, 13), D(2025, 1, 20))] == [D(2025, 1, 13)]
 
 
+def test_sqlite_store_keeps_the_filters(store) -> None:
+    for x in FILTERED:
+        store.record_search(x)
+    assert store.flush()
+    got = list(store.searches(D(2025, 1, 1), D(2025, 1, 31)))
+    assert sorted(got, key=lambda x: x.token) == sorted(FILTERED, key=lambda x: x.token)
+    check_filtered_report(got)
+
+
+def test_sqlite_file_of_an_earlier_version_is_read_and_written(tmp_path) -> None:
+    path = tmp_path / "querylog.sqlite"
+    db = sqlite3.connect(path)  # the schema before filters were logged, with one row in it
+    with db:
+        db.executescript(
+            """
+            CREATE TABLE searches (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                token TEXT NOT NULL UNIQUE,
+                day TEXT NOT NULL,
+                query TEXT NOT NULL,
+                total INTEGER NOT NULL,
+                understood TEXT NOT NULL DEFAULT '',
+                opened INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX searches_day ON searches(day);
+            INSERT INTO searches(token, day, query, total, understood, opened)
+            VALUES ('oldtoken0000', '2025-01-27', '火星', 0, '分词：火星', 0);
+            """
+        )
+    db.close()
+    stores = [SqliteQueryLog(path, today=lambda: D(2025, 1, 31)) for _ in range(2)]  # reopened
+    try:
+        for x in FILTERED:
+            stores[0].record_search(x)
+        assert stores[0].flush()
+        got = list(stores[1].searches(D(2025, 1, 1), D(2025, 1, 31)))
+        assert got[0] == LoggedSearch("oldtoken0000", D(2025, 1, 27), "火星", 0, "分词：火星")
+        assert got[1:] == FILTERED
+    finally:
+        for log in stores:
+            log.close()
+
+
 def test_nothing_personal_is_stored(store, tmp_path) -> None:
     store.record_search(s("养老金", D(2025, 1, 6)))
     store.flush()
@@ -121,7 +291,7 @@ def test_nothing_personal_is_stored(store, tmp_path) -> None:
         cols = [r[1] for r in db.execute("PRAGMA table_info(searches)")]
     finally:
         db.close()
-    assert cols == ["seq", "token", "day", "query", "total", "understood", "opened"]
+    assert cols == ["seq", "token", "day", "query", "total", "understood", "opened", "filters"]
 
 
 def test_retention_and_row_cap(tmp_path) -> None:

@@ -8,8 +8,8 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from reports.querylog import LoggedSearch, QueryLogStore, new_token, queries_report
-from reports.querylog_elastic import ElasticQueryLog
-from tests.reports.test_querylog import LOG, D, s
+from reports.querylog_elastic import MAPPINGS, ElasticQueryLog
+from tests.reports.test_querylog import FILTERED, LOG, D, check_filtered_report, s
 from tests.search_index.elastic_support import cluster_url, drop, unique_prefix
 
 pytestmark = pytest.mark.elasticsearch
@@ -71,5 +71,34 @@ def test_retention_and_row_cap(es_index) -> None:
         assert log.prune() == 4
         kept = sorted(x.query for x in log.searches(D(2000, 1, 1), D(2030, 1, 1)))
         assert kept == [f"新{i}" for i in range(3, 8)]
+    finally:
+        log.close()
+
+
+def test_filters_kept_and_an_index_of_an_earlier_version_reopened(es_index) -> None:
+    client, index = es_index
+    old = {**MAPPINGS, "properties": dict(MAPPINGS["properties"])}
+    del old["properties"]["filters"]  # the strict mapping before filters were logged
+    client.indices.create(index=index, mappings=old)
+    client.index(
+        index=index,
+        id="oldtoken0000",
+        document={"token": "oldtoken0000", "day": "2025-01-27", "query": "火星", "total": 0,
+                  "understood": "分词：火星", "opened": False, "seq": 1},
+        refresh=True,
+    )  # fmt: skip
+    log = ElasticQueryLog(client, index, today=lambda: D(2025, 1, 31))
+    try:
+        for x in FILTERED:
+            log.record_search(x)
+        assert log.flush() and log.stats()["failed"] == 0
+        got = {x.token: x for x in log.searches(D(2025, 1, 1), D(2025, 1, 31))}
+        assert got.pop("oldtoken0000") == LoggedSearch(
+            "oldtoken0000", D(2025, 1, 27), "火星", 0, "分词：火星"
+        )
+        assert sorted(got.values(), key=lambda x: x.token) == sorted(
+            FILTERED, key=lambda x: x.token
+        )
+        check_filtered_report(list(got.values()))
     finally:
         log.close()

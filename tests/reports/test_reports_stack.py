@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -168,6 +170,139 @@ def test_query_log_end_to_end(stack) -> None:
     r = client.delete("/api/reports/queries", headers=_auth(key))
     assert r.json() == {"deleted": 4}
     assert client.get("/api/reports/queries", headers=_auth(key)).json()["weeks"] == []
+
+
+def test_timeliness_refuses_a_period_that_ends_before_it_starts(stack) -> None:
+    client, key, settings = stack
+    dates = "date_from=2020-01-01&date_to=2019-01-01"
+    r = client.get(f"/api/reports/timeliness?{dates}", headers=_auth(key))
+    search = client.get(f"/api/search?q=养老保险&{dates}")
+    assert r.status_code == search.status_code == 400
+    assert (
+        r.json()
+        == search.json()
+        == {
+            "error": {
+                "code": "bad_request",
+                "message": "date_from is after date_to",
+                "status": 400,
+                "data": {},
+            }
+        }
+    )
+    same_day = client.get("/api/reports/timeliness?date_from=2024-06-03&date_to=2024-06-03",
+                          headers=_auth(key))  # fmt: skip
+    assert same_day.status_code == 200 and _ids(same_day.json()["documents"]) == {hex_id("d")}
+    page = client.post(
+        "/reports/timeliness",
+        data={"key": key, "date_from": "2020-01-01", "date_to": "2019-01-01"},
+    )
+    assert page.status_code == 400 and "date_from is after date_to" in page.text
+    env = {
+        "GOVSEARCH_BACKEND": settings.backend,
+        "GOVSEARCH_ES_URL": ",".join(settings.es_urls),
+        "GOVSEARCH_ES_INDEX_PREFIX": settings.es_index_prefix,
+    }
+    args = ["--data-dir", str(settings.data_dir), "report", "timeliness"]
+    out = CliRunner().invoke(main, [*args, "--from", "2020-01-01", "--to", "2019-01-01"], env=env)
+    assert out.exit_code == 2 and "date_from is after date_to" in out.output
+
+
+PERSONAL = {
+    "身份证 11010519491231002X": ("11010519491231002", "1231002x", "1231002X"),
+    "我的电话13812345678": ("13812345678",),
+    "邮箱 zhang.san@example.com 投诉": ("zhang", "example", "@"),
+    "电话 138 1234 5678": ("138", "1234", "5678"),
+    "138-1234-5678": ("138", "1234", "5678"),
+    "+86 138 1234 5678": ("86", "138", "1234", "5678"),
+    "010-12345678": ("010", "12345678"),
+}
+
+
+def _query_rows(client, key) -> tuple[list[dict], list[dict]]:
+    """Every query row of the report, as JSON and as CSV (all lists, every column)."""
+    body = client.get("/api/reports/queries?weeks=1&top=200", headers=_auth(key)).json()
+    rows = [
+        q
+        for w in body["weeks"]
+        for name in ("top", "zero_results", "unopened", "filtered_out")
+        for q in w[name]
+    ]
+    r = client.get("/api/reports/queries?weeks=1&top=200&format=csv", headers=_auth(key))
+    return rows, list(csv.DictReader(io.StringIO(r.text.lstrip("\ufeff"))))
+
+
+def test_query_log_stores_nothing_personal(stack) -> None:
+    client, key, settings = stack
+    client.delete("/api/reports/queries", headers=_auth(key))
+    for q in PERSONAL:
+        assert client.get("/api/search", params={"q": q}).status_code == 200
+    client.get("/api/search", params={"q": "养老保险", "agency": "13912345678"})
+    for q in ("国办发〔2019〕6号", "国务院令第735号 2019年"):
+        client.get("/api/search", params={"q": q})
+    rows, csv_rows = _query_rows(client, key)
+    assert {r["query"] for r in rows} == {r["query"] for r in csv_rows}
+    assert len({r["query"] for r in rows}) == len(PERSONAL) + 3
+    cells = [
+        str(v)
+        for r in (*rows, *csv_rows)
+        for k, v in r.items()
+        if k not in ("week", "searches", "zero_results", "opened", "filtered_zero_results")
+    ]
+    text = "\n".join(cells)
+    for q, pieces in PERSONAL.items():
+        for piece in pieces:
+            assert not re.search(rf"(?<![0-9a-z]){re.escape(piece)}", text, re.I), (q, piece)
+    assert "13912345678" not in text
+    assert not re.search(r"\d{7,}", text)
+    # the engine's reading of the ID (lower-cased, one word) and of the phone (three words)
+    by_query = {r["query"]: r for r in rows}
+    assert "身份证 ##################" in by_query
+    assert "### / #### / ####" in by_query["电话 ### #### ####"]["understood"]
+    # 文号 and years stay readable
+    assert "国办发〔2019〕6号" in by_query
+    assert "国务院令第735号 2019年" in by_query
+    assert "2019" in by_query["国务院令第735号 2019年"]["understood"]
+    if settings.backend == "embedded":  # and what is on disk, column by column
+        db = sqlite3.connect(settings.data_dir / "querylog.sqlite")
+        try:
+            stored = "\n".join(
+                "|".join(map(str, row))
+                for row in db.execute("SELECT query, understood, filters FROM searches")
+            )
+        finally:
+            db.close()
+        assert "##" in stored and not re.search(r"\d{7,}|@|zhang|1234", stored)
+    client.delete("/api/reports/queries", headers=_auth(key))
+
+
+def test_query_log_does_not_blame_words_for_filters(stack) -> None:
+    client, key, _ = stack
+    client.delete("/api/reports/queries", headers=_auth(key))
+    filtered = {"q": "养老保险", "category": "工作动态", "year": "1999"}
+    assert client.get("/api/search", params=filtered).json()["total"] == 0
+    assert client.get("/api/search", params={"q": "养老保险"}).json()["total"] > 0
+    assert client.get("/api/search", params={"q": "报表测试", "year": "1998"}).json()["total"] == 0
+    assert client.get("/api/search", params={"q": "火星移民局"}).json()["total"] == 0
+    client.get("/?q=火星移民局&year=1999")  # the web pages log the same way
+    body = client.get("/api/reports/queries?weeks=1", headers=_auth(key)).json()
+    week = body["weeks"][0]
+    top = {q["query"]: q for q in week["top"]}
+    assert (top["养老保险"]["zero_results"], top["养老保险"]["filtered_zero_results"]) == (0, 1)
+    assert top["养老保险"]["zero_result_filters"] == [
+        {"filters": "category=工作动态; year=1999", "searches": 1}
+    ]
+    assert (top["火星移民局"]["zero_results"], top["火星移民局"]["filtered_zero_results"]) == (1, 1)
+    assert [q["query"] for q in week["zero_results"]] == ["火星移民局"]  # the words found nothing
+    assert [q["query"] for q in week["filtered_out"]] == ["报表测试"]  # only the filters did
+    assert week["filtered_out"][0]["zero_result_filters"] == [
+        {"filters": "year=1998", "searches": 1}
+    ]
+    _, csv_rows = _query_rows(client, key)
+    row = next(r for r in csv_rows if r["list"] == "top" and r["query"] == "养老保险")
+    assert (row["zero_results"], row["filtered_zero_results"]) == ("0", "1")
+    assert row["zero_result_filters"] == "category=工作动态; year=1999"
+    client.delete("/api/reports/queries", headers=_auth(key))
 
 
 def test_pages(stack) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
+from model.errors import BadRequest
 from reports.timeliness import ReportFilter, timeliness
 from tests.reports.fixtures import TIMELINESS, D, entry
 
@@ -122,3 +125,11 @@ def test_csv_export_has_every_document_and_neutralises_formulas() -> None:
     assert z["working_days"] == "1" and z["late"] == "false"
     g = next(r for r in rows if r["id"] == "g")
     assert g["working_days"] == "" and g["note"] == "lacks written_date,publish_date"
+
+
+def test_a_period_ending_before_it_starts_is_refused() -> None:
+    # as a search refuses it (search_index.index): same error, same message
+    with pytest.raises(BadRequest, match="^date_from is after date_to$"):
+        ReportFilter(date_from=D(2020, 1, 1), date_to=D(2019, 1, 1))
+    one_day = ReportFilter(date_from=D(2024, 6, 3), date_to=D(2024, 6, 3))
+    assert [d.entry.id for d in timeliness(TIMELINESS, one_day).documents] == ["d"]
