@@ -11,6 +11,12 @@ say how: an item filed under the year (publication date, else written date) is
 * 修改 when its title says it amends (关于修改…的决定, …修正案, （2019年修订）) or an earlier item
   with the same title exists (the 2024 version of a 条例 whose 2020 version is in the catalogue);
 * 新制发 otherwise.
+
+An item is a text, not a file: the same notice as TXT and HTML, or a law filed under two folders,
+is one publication and counts once, as search shows it once (README, "One document, one result").
+Which files carry one text is the index's knowledge, not the report's
+(:meth:`search_index.index.SearchIndex.same_texts`, the groups search collapses); :func:`annual`
+counts each group once a year, under its earliest copy.
 """
 
 from __future__ import annotations
@@ -18,13 +24,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from model.fields import CATEGORIES
 from reports.csvexport import csv_text
 from reports.entry import CatalogEntry
+from search_index.index import SearchIndex
 
 STATUSES = ("new", "changed", "repealed")
 STATUS_LABELS = {"new": "新制发", "changed": "修改", "repealed": "废止/失效"}
@@ -33,6 +40,7 @@ NOTES = (
     "目录未记录废止日期：「废止/失效」为本年发布、现有效性为废止或失效的件数。",
     "「修改」为标题注明修改、修正、修订，或目录中已有同名更早文件的件数。",
     "「现行有效」为截至年末发布、现有效性为有效的件数。",
+    "正文相同的文件（同一文件的不同格式、不同栏目）只算一件，与检索结果的计数一致。",
 )
 _AMENDS = re.compile(r"(关于修改|修正案|[（(]\s*\d{4}\s*年?\s*(修正|修订|修改)\s*[)）]|修订草案)")
 _BRACKETS = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
@@ -121,11 +129,42 @@ def _status(e: CatalogEntry, earlier_titles: dict[str, dt.date]) -> str:
     return "new"
 
 
-def annual(entries: Iterable[CatalogEntry], year: int, agency: str | None = None) -> AnnualReport:
-    """Statistics of the 主动公开 items filed under ``year`` (of ``agency``, when given)."""
+def _one_per_text(
+    entries: Iterable[CatalogEntry], stands_for: Mapping[str, str]
+) -> list[CatalogEntry]:
+    """``entries`` with each text once (``stands_for``: id → its text's key), the earliest."""
+    first: dict[str, CatalogEntry] = {}
+    for e in sorted(entries, key=lambda e: (e.date or dt.date.max, e.path, e.id)):
+        key = stands_for.get(e.id, e.id)
+        if key not in first or e.id == key:
+            first[key] = e
+    return list(first.values())
+
+
+def annual(
+    entries: Iterable[CatalogEntry],
+    year: int,
+    agency: str | None = None,
+    *,
+    index: SearchIndex | None = None,
+) -> AnnualReport:
+    """Statistics of the 主动公开 items filed under ``year`` (of ``agency``, when given).
+
+    With the ``index`` the entries come from, the documents it shows as one result (one text as
+    TXT and HTML, in two folders) are one item, so the report counts what search finds.
+    Without it every entry is an item (a catalogue of files without texts).
+    """
     public = [
         e for e in entries if e.disclosure == "public" and (agency is None or e.agency == agency)
     ]
+    if index is not None:
+        # one text per year: copies dated in 2011 and in 2012 are an item of each year, as
+        # ``year=2011`` and ``year=2012`` each find the text once
+        by_year: dict[int, list[CatalogEntry]] = {}
+        for e in public:
+            by_year.setdefault(e.date.year if e.date else 0, []).append(e)
+        copies = index.same_texts()
+        public = [e for group in by_year.values() for e in _one_per_text(group, copies)]
     first_seen: dict[str, dt.date] = {}
     for e in public:
         key = _title_key(e.title)

@@ -75,7 +75,7 @@ class Reports:
         return timeliness(self.entries(), flt or ReportFilter())
 
     def annual(self, year: int, agency: str | None = None) -> AnnualReport:
-        return annual(self.entries(), year, agency or None)
+        return annual(self.entries(), year, agency or None, index=self.index)
 
     # -- the query log -------------------------------------------------------------------
     def queries(self, weeks: int = 4, top: int = 20) -> QueriesReport:

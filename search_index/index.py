@@ -366,6 +366,14 @@ class SearchIndex:
             if visible is None or doc.disclosure in visible:
                 yield doc
 
+    def same_texts(self, viewer: Viewer = ANONYMOUS) -> dict[str, str]:
+        """``id → text key`` of every document the viewer may see whose text another one of
+        them shares (the groups a search shows as one result with its copies), for reports
+        that count texts, not files. Reads only the documents in such groups."""
+        plan = Plan(query=Bool(), filters=visibility_filter(viewer))
+        groups = self.backend.copy_groups(plan)
+        return {i: m.key for i, m in self._members(plan, groups).items()} if groups else {}
+
     def count(self, viewer: Viewer = ANONYMOUS) -> int:
         plan = Plan(query=Bool(), filters=visibility_filter(viewer))
         return self.backend.search(plan, limit=1).total

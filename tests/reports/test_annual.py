@@ -1,12 +1,29 @@
-"""The annual report's statistics on hand-counted fixtures (tests/reports/fixtures.py)."""
+"""The annual report's statistics on hand-counted fixtures (tests/reports/fixtures.py), and over
+a real index of the bundled samples, where one text filed as several files is one item."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from pathlib import Path
 
+import pytest
+
+from ingest.files import iter_documents
+from model.document import Document
+from model.settings import Settings
+from model.viewer import STAFF
 from reports.annual import annual
+from reports.entry import CatalogEntry
+from search_index.embedded import EmbeddedIndex
+from search_index.index import SearchIndex
+from search_index.prepare import prepare
+from search_index.request import Query
 from tests.reports.fixtures import ANNUAL
+from tests.reports.stack import client_for
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
 def test_totals_months_and_status() -> None:
@@ -78,3 +95,71 @@ def test_json_and_csv() -> None:
     )
     months = [r for r in rows if r["section"] == "月份"]
     assert len(months) == 12 and months[2] == {**months[2], "name": "2024-03", "total": "3"}
+
+
+# -- one text, one item: the samples ----------------------------------------------------------
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory) -> tuple[SearchIndex, list[CatalogEntry], Path]:
+    if not (SAMPLES / "catalog.csv").exists():
+        pytest.skip(f"no samples at {SAMPLES}")
+    data = tmp_path_factory.mktemp("annual-samples")
+    index = SearchIndex(EmbeddedIndex(data))
+    docs = [d for d in iter_documents([SAMPLES], catalog=SAMPLES / "catalog.csv")
+            if isinstance(d, Document)]  # fmt: skip
+    assert all(r.ok for r in index.write(prepare(d, "samples") for d in docs))
+    entries = [CatalogEntry.from_metadata(d.metadata()) for d in index.catalog(STAFF)]
+    yield index, entries, data
+    index.close()
+
+
+def _found(index: SearchIndex, **filters: object) -> tuple[int, dict[str, int]]:
+    """What an anonymous search with no words finds: total and results by category."""
+    r = index.search(Query(q="", size=1, **filters))  # type: ignore[arg-type]
+    return r.total, {f.value: f.count for f in r.facets["category"]}
+
+
+def test_a_law_filed_in_two_folders_is_one_item(samples) -> None:
+    """QA report item 3: 居民身份证法 is filed twice; 2019 has a TXT/HTML and a TXT/DOCX pair."""
+    index, entries, _ = samples
+    assert annual(entries, 2011).total == 3  # files
+    for year, texts in ((2011, 2), (2019, 15)):
+        rep = annual(entries, year, index=index)
+        assert rep.total == texts == _found(index, years=(year,))[0]
+        assert sum(rep.by_month) == sum(n for _, n in rep.by_agency) == texts
+        assert sum(dict(rep.status).values()) == sum(r.total for r in rep.by_category) == texts
+    law = [e for e in entries if e.title.startswith("中华人民共和国居民身份证法")]
+    same = index.same_texts()
+    assert len(law) == 2 and same[law[0].id] == same[law[1].id]
+
+
+def test_every_year_counts_what_search_finds(samples) -> None:
+    index, entries, _ = samples
+    years = sorted({e.date.year for e in entries if e.date and e.disclosure == "public"})
+    assert len(years) > 20
+    for year in years:
+        rep = annual(entries, year, index=index)
+        total, by_category = _found(index, years=(year,))
+        assert rep.total == total, year
+        assert {r.category: r.total for r in rep.by_category if r.total} == by_category, year
+        _, in_force = _found(
+            index, validity=("valid",), date_from=dt.date(1, 1, 1), date_to=dt.date(year, 12, 31)
+        )
+        assert {r.category: r.in_force for r in rep.by_category if r.in_force} == in_force, year
+        assert rep.undated == _found(index, years=(0,))[0]
+
+
+def test_one_agency_counts_its_texts(samples) -> None:
+    index, entries, _ = samples
+    rep = annual(entries, 2019, "国务院办公厅", index=index)
+    assert rep.total == _found(index, years=(2019,), agencies=("国务院办公厅",))[0] == 3
+    assert annual(entries, 2019, "国务院办公厅").total == 5  # files
+
+
+def test_the_api_report_counts_texts(samples) -> None:
+    index, _, data = samples
+    client, key = client_for(index, Settings(data_dir=data))
+    with client:
+        body = client.get(
+            "/api/reports/annual?year=2011", headers={"Authorization": f"Bearer {key}"}
+        ).json()
+    assert body["total"] == 2
