@@ -11,6 +11,7 @@ Routes: ``/`` (search), ``/documents/{id}`` (+ ``/original``), and the kiosk lay
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +23,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import QueryParams
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from model.errors import BackendUnavailable, BadRequest, NotFound
 from model.ids import readable_path
@@ -68,7 +70,7 @@ def staff_page(
     """A page of the staff tools (duplicate check, reports). A reading-room terminal has none,
     so there it is a 404; and it is never cached, since it shows what a staff key unlocked."""
     if request.app.state.settings.kiosk:
-        return Response(status_code=404)
+        return not_found_page(request)
     root = request.scope.get("root_path", "").rstrip("/")
     ctx = {
         "layout": Layout(False, f"{root}/", f"{root}/documents", root),
@@ -82,8 +84,15 @@ def staff_page(
     )  # fmt: skip
 
 
+def _root(request: Request) -> str:
+    """The app's root_path behind a proxy; inside the ``/static`` mount, the app's own, not the
+    mount's (Starlette keeps the app's in ``app_root_path``)."""
+    scope = request.scope
+    return str(scope.get("app_root_path", scope.get("root_path", ""))).rstrip("/")
+
+
 def _layout(request: Request, kiosk_path: bool) -> Layout:
-    root = request.scope.get("root_path", "").rstrip("/")
+    root = _root(request)
     settings = request.app.state.settings
     if kiosk_path:
         return Layout(True, f"{root}/kiosk", f"{root}/kiosk/documents", root)
@@ -123,17 +132,19 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         "keyboard": True,
     }
     if not state.is_search:
+        # counted as the links will find them: results, one per text (the empty search and
+        # its facets), not files as /api/stats counts (README, "One document, one result")
         try:
-            stats = index.stats(viewer)
+            everything = index.search(state.to_query(viewer, size=1, snippet_chars=1))
         except BackendUnavailable:
             return _error(request, layout, 503, "索引暂时无法打开，请稍后再试。")
-        categories = stats["facets"].get("category", {})
+        categories = [(v.value, v.count) for v in everything.facets.get("category", ())]
         ctx.update(
             title="首页",
-            documents=stats["documents"],
+            documents=everything.total,
             categories=[
                 (c, n, SearchState(category=(c,), sort="date_desc").url(base))
-                for c, n in sorted(categories.items(), key=lambda cn: -cn[1])
+                for c, n in sorted(categories, key=lambda cn: -cn[1])
             ],
         )
         return _render(request, layout, "search.html", ctx)
@@ -308,8 +319,31 @@ def kiosk_document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id:
     return document_page(request, index, viewer, _layout(request, True), doc_id)
 
 
+API_PATHS = ("/api", "/openapi.json")  # answered in the API's JSON error shape
+
+
+def _app_path(request: Request) -> str:
+    """The request's path inside the app (without a proxy's root_path)."""
+    path, root = str(request.scope.get("path", "")), _root(request)
+    return path[len(root) :] if root and path.startswith(root + "/") else path
+
+
+def _is_api(request: Request) -> bool:
+    path = _app_path(request)
+    return any(path == p or path.startswith(p + "/") for p in API_PATHS)
+
+
+def not_found_page(request: Request) -> HTMLResponse:
+    """An unknown address outside the API: a page for people, with the way back to the start
+    (the kiosk's start page under ``/kiosk``), not the API's JSON."""
+    path = _app_path(request)
+    layout = _layout(request, path == "/kiosk" or path.startswith("/kiosk/"))
+    return _error(request, layout, 404, "没有这个页面。请检查网址，或回到检索首页重新查找。")
+
+
 def install_web(app: FastAPI) -> None:
-    """Add the pages and ``/static`` to the app (called by ``create_app``)."""
+    """Add the pages and ``/static`` to the app (called by ``create_app``), and an HTML 404 page
+    for unknown addresses outside ``/api`` (API paths keep the API's JSON error)."""
     from web.duplicates import router as duplicates_router
     from web.reports import router as reports_router
 
@@ -317,3 +351,15 @@ def install_web(app: FastAPI) -> None:
     app.include_router(duplicates_router)
     app.include_router(reports_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    api_handler = app.exception_handlers.get(StarletteHTTPException)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 500)
+        if status == 404 and not _is_api(request):
+            return not_found_page(request)
+        if api_handler is None:
+            raise exc
+        answer = api_handler(request, exc)
+        return await answer if inspect.isawaitable(answer) else answer
+
+    app.add_exception_handler(StarletteHTTPException, http_error)

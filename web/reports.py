@@ -125,7 +125,9 @@ def reports_index(request: Request) -> Response:
 @router.get("/reports/{kind}", response_class=HTMLResponse)
 def report_form(request: Request, kind: str) -> Response:
     if kind not in dict(KINDS):
-        return Response(status_code=404)
+        from web.pages import not_found_page
+
+        return not_found_page(request)
     year = dt.date.today().year - 1 if kind == "annual" else None
     return _page(request, kind, {"form": {"year": year}})
 
@@ -133,7 +135,9 @@ def report_form(request: Request, kind: str) -> Response:
 @router.post("/reports/{kind}", response_class=HTMLResponse)
 async def report_run(request: Request, kind: str, viewer: ViewerDep) -> Response:
     if kind not in dict(KINDS):
-        return Response(status_code=404)
+        from web.pages import not_found_page
+
+        return not_found_page(request)
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str) and k != "key"}
     key = raw.get("key", "")

@@ -8,9 +8,10 @@ suggest when nothing matched — live here, where they are unit-tested.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from analyzers.normalize import other_script
+from analyzers.normalize import normalize, other_script
 from model import fields
 from model.document import StoredDocument
 from model.errors import GovSearchError
@@ -18,6 +19,7 @@ from model.viewer import Viewer
 from search_index.index import SearchIndex
 from search_index.planner import similar_query
 from search_index.request import MAX_RESULT_WINDOW, Hit, SearchResult, Understanding
+from search_index.syntax import Clause, parse
 from web.state import PAGE_SIZE, SearchState
 
 # Facets in the order the page shows them; titles and value labels come from the field table.
@@ -190,6 +192,48 @@ class Alternative:
     total: int
 
 
+_FIELD_PREFIX = {"title": "标题", "docno": "文号", "agency": "机构"}  # search_index.syntax
+
+
+def _clause_text(clause: Clause) -> str:
+    """A parsed clause written back in the query syntax (``-"短语"``, ``标题:条例``, ``A OR B``)."""
+    atoms = []
+    for a in clause.alternatives:
+        text = f'"{a.text}"' if a.phrase else a.text
+        atoms.append(f"{_FIELD_PREFIX.get(a.field, a.field)}:{text}" if a.field else text)
+    return ("-" if clause.negated else "") + " OR ".join(atoms)
+
+
+def _free_words(q: str, words: tuple[str, ...]) -> tuple[list[str], Callable[[str], str]]:
+    """The ``words`` typed as plain text (not in a phrase, an exclusion, a field or an OR) that
+    can be left out — none when nothing else would be searched for — and a function writing
+    ``q`` without one of them: its phrases, exclusions, fields and ORs stay, so "fewer words"
+    never silently drops them."""
+
+    def plain_clause(c: Clause) -> bool:
+        a = c.alternatives[0]
+        return not c.negated and len(c.alternatives) == 1 and not a.phrase and a.field is None
+
+    clauses = parse(q).clauses
+    texts = [normalize(c.alternatives[0].text) for c in clauses if plain_clause(c)]
+    plain = [w for w in dict.fromkeys(words) if any(w in t for t in texts)]
+    if len(plain) == 1 and not any(not c.negated and not plain_clause(c) for c in clauses):
+        plain = []
+
+    def without(word: str) -> str:
+        parts: list[str] = []
+        placed = False
+        for c in clauses:
+            if not plain_clause(c):
+                parts.append(_clause_text(c))
+            elif not placed:  # the remaining words where the plain text began
+                parts.extend(w for w in plain if w != word)
+                placed = True
+        return " ".join(parts)
+
+    return plain, without
+
+
 def alternatives(
     index: SearchIndex,
     state: SearchState,
@@ -202,6 +246,7 @@ def alternatives(
     """Changed searches that do find something, each with its count (zero-result page).
 
     ``words`` are the query's words as the engine understood them (never re-segmented here).
+    "Fewer words" drops one plain word and keeps the query's phrases, exclusions and fields.
     A query read as a 文号 is not cut into fewer words: 国办发 / 2019 / 5号 alone find documents
     that have nothing to do with the 文号 asked for.
     """
@@ -212,9 +257,10 @@ def alternatives(
         converted = other_script(state.q)
         if converted != state.q:
             candidates.append((f"换用另一种字体：{converted}", state.change(q=converted)))
-        if len(words) > 1 and not doc_number:
-            for w in words[:4]:
-                rest = " ".join(x for x in words if x != w)
+        plain, rebuild = _free_words(state.q, words)
+        if plain and not doc_number:
+            for w in plain[:4]:
+                rest = rebuild(w)
                 candidates.append((f"少用一个词：去掉“{w}”，检索“{rest}”", state.change(q=rest)))
             if state.has_filters:
                 candidates.append((f"只检索“{words[0]}”", SearchState(q=words[0])))

@@ -108,3 +108,26 @@ def test_a_missing_docno_is_not_cut_into_words(client) -> None:
 
 def _found(page: str) -> int:
     return int(re.search(r"共找到\s*(?:<[^>]+>)?\s*([\d,]+)", page).group(1).replace(",", ""))
+
+
+def test_start_page_counts_what_its_links_find(client, kiosk_client) -> None:
+    """The start page counts results as search does (a text in two files is one), so each
+    category shows the number its link finds (QA report item 9)."""
+    everything = client.get("/api/search", params={"q": "", "size": 1}).json()
+    for c in (client, kiosk_client):
+        for start in ("/", "/kiosk"):
+            page = c.get(start).text
+            lead = re.search(r"检索 ([\d,]+) 份公开的", page)
+            assert lead and int(lead.group(1).replace(",", "")) == everything["total"]
+            links = re.findall(
+                r'<a class="browse__item" href="([^"]+)"><span class="browse__name">([^<]+)</span>'
+                r'<span class="browse__count">(\d+) 份</span>',
+                page,
+            )
+            assert len(links) >= 3, page[:2000]
+            for href, name, count in links:
+                found = c.get(href.replace("&amp;", "&")).text
+                total = re.search(r"共找到 <strong>([\d,]+)</strong>", found)
+                assert total and total.group(1).replace(",", "") == count, (start, name, count)
+    # the files behind it: /api/stats still counts every copy
+    assert client.get("/api/stats").json()["documents"] > everything["total"]

@@ -215,6 +215,37 @@ def test_zero_results_page_helps(client, web_corpus):
     assert "检查有没有错别字" in text
 
 
+def _fewer_words(text: str) -> list[tuple[str, int]]:
+    """The "少用一个词" suggestions of a zero-result page: (query of the link, its count)."""
+    out = []
+    for href, n in re.findall(
+        r'<a href="([^"]+)">少用一个词：[^<]*</a> <span[^>]*>（(\d+) 份）', text
+    ):
+        params = dict(parse_qsl(urlsplit(href.replace("&amp;", "&")).query))
+        out.append((params["q"], int(n)))
+    return out
+
+
+def test_fewer_words_keeps_the_phrase_and_the_exclusions(client):
+    """Dropping a word keeps what the query asked for besides words (QA report item 11)."""
+    text, _ = page(client, '/?q="政府性融资担保" 火星基地 宇航员')
+    assert "没有找到符合条件的文件" in text
+    fewer = _fewer_words(text)
+    assert fewer, text
+    for q, n in fewer:
+        assert '"政府性融资担保"' in q, q  # the phrase is still required
+        assert client.get("/api/search", params={"q": q}).json()["total"] == n
+    text, _ = page(client, "/?q=工伤 火星 宇航员 -条例")
+    fewer = _fewer_words(text)
+    assert fewer, text
+    for q, n in fewer:
+        assert q.endswith(" -条例") and "工伤" in q, q  # the exclusion is still there
+        assert client.get("/api/search", params={"q": q}).json()["total"] == n
+    # a phrase plus one word: leaving out the word still searches the phrase
+    text, _ = page(client, '/?q="政府性融资担保" 火星')
+    assert [q for q, _ in _fewer_words(text)] == ['"政府性融资担保"']
+
+
 def test_bad_parameters_never_break_the_page(client):
     text, _ = page(client, "/?q=条例&page=abc&sort=bogus&year=abc&date_from=2024-13-45")
     assert "不是有效日期" in text and "共找到" in text
@@ -394,6 +425,26 @@ def test_kiosk_mode_setting(kiosk_client, web_corpus):
         assert all(not link.startswith(("http", "//")) and "/api" not in link for link in p.links)
         assert "/duplicates" not in r.text
     assert kiosk_client.get("/duplicates").status_code == 404
+
+
+def test_an_unknown_address_is_a_page_for_people(client, kiosk_client):
+    """Outside /api an unknown URL is an HTML 404 page leading back to the start page; the
+    API keeps its one JSON error shape (QA report item 13)."""
+    for url in ("/no-such-page", "/documents", "/reports/no-such-report", "/static/nope.css"):
+        text, p = page(client, url, 404)
+        assert "找不到该页面或文件" in text and "/" in p.links, url
+        assert_no_inline_code(p)
+        assert_accessible_basics(p)
+    text, p = page(client, "/kiosk/no-such-page", 404)
+    assert "/kiosk" in p.links and all(link.startswith(("/kiosk", "#")) for link in p.links)
+    assert "no-store" in client.get("/kiosk/no-such-page").headers["cache-control"]
+    r = kiosk_client.get("/no-such-page")
+    assert r.status_code == 404 and 'class="kiosk"' in r.text
+    for url in ("/api/no-such-route", "/api", "/openapi.json/x"):
+        r = client.get(url)
+        assert r.status_code == 404 and r.headers["content-type"] == "application/json", url
+        assert r.json()["error"]["code"] == "not_found"
+    assert client.put("/api/search").json()["error"]["status"] == 405
 
 
 def test_static_files(client):
