@@ -8,7 +8,9 @@ Three families are recognised, each written many ways:
 * Taiwan 字號 ``華總一義字第11200045431號``, whose digits are often broken by line wraps.
 
 The number is returned as written (brackets and digit width preserved, line-wrap whitespace
-removed) because that is what users copy; matching variants is the analyzer's job.
+removed) because that is what users copy; matching variants is the analyzer's job. Only a
+closing bracket that does not pair with its opening one (``〔2018]``, an OCR misreading) is
+made its partner: no one writes a 文号 that way.
 """
 
 from __future__ import annotations
@@ -50,6 +52,19 @@ _AGENCY_END = ("委員會", "委员会", "總統", "总统", "政府", "部", "�
 _ORDER_NOISE = ("根据", "依据", "按照", "参照", "发布", "公布", "通过", "施行", "批准")
 
 
+_PAIRED = {"〔": "〕", "[": "]", "［": "］", "(": ")", "（": "）", "【": "】"}
+_YEAR_IN_BRACKETS = re.compile(rf"({_OPEN})(\s*{_D}{{4}}\s*){_CLOSE}")
+
+
+def clean(number: str) -> str:
+    """A 文号 as shown: whitespace (line wraps, letter-spacing) removed and the year's closing
+    bracket made the partner of its opening one (OCR reads 国办函〔2018]71号 off a print of
+    国办函〔2018〕71号; matching ignores the bracket kind, see ``analyzers.docno``, people do
+    not)."""
+    number = re.sub(r"\s+", "", number)
+    return _YEAR_IN_BRACKETS.sub(lambda m: m.group(1) + m.group(2) + _PAIRED[m.group(1)], number)
+
+
 def _trim_prefix(prefix: str) -> str:
     """Cut narrative text glued to the 文号 word: ``根据国发`` → ``国发``."""
     for lead in sorted(_LEAD_INS, key=len, reverse=True):
@@ -69,7 +84,7 @@ def bracket_numbers(text: str) -> list[str]:
         if prefix[-1] not in _WORD_END and len(prefix) > 4:
             prefix = prefix[-4:]
         out.append(prefix + text[m.start("prefix") + len(m.group("prefix")) : m.end()])
-    return [re.sub(r"\s+", "", n) for n in out]
+    return [clean(n) for n in out]
 
 
 def order_numbers(text: str) -> list[tuple[str, str]]:
@@ -146,7 +161,7 @@ def find_doc_number(text: str) -> str:
         line = line.strip()
         if 4 <= len(line) <= 30:
             nums = bracket_numbers(line)
-            if nums and re.sub(r"\s", "", line) == nums[0]:
+            if nums and clean(line) == nums[0]:
                 return nums[0]
     candidates: list[tuple[int, str]] = []
     for m_text in bracket_numbers(head):

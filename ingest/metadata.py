@@ -6,8 +6,10 @@ enactment/promulgation lines right under the title (the organ and the 令号 are
 gov.cn 公文 put the 文号 on its own line and the issuing organ and 成文日期 in the signature at
 the end; Taiwan regulations carry a 沿革 block whose last entry names the latest order. File
 properties (an HTML/DOCX gov.cn metadata table, HTML meta tags) state these fields explicitly
-and win over anything guessed from the text. A catalog sidecar (``ingest.catalog``) wins over
-both. Nothing is invented: a field we cannot find stays empty.
+and win over anything guessed from the text; the same table arriving as labelled lines of the
+text (a PDF, a scan, a .txt copy: ``ingest.labels``) states them as plainly and comes next. A
+catalog sidecar (``ingest.catalog``) wins over all. Nothing is invented: a field we cannot find
+stays empty.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from ingest.docnumber import (
     BRACKET_RE,
     ORDER_RE,
     TAIWAN_RE,
+    clean,
     find_doc_number,
     order_numbers,
     taiwan_numbers,
 )
+from ingest.labels import labelled_header, starts_with_label
 from model.document import CatalogMeta
 
 _TITLE_END = re.compile(
@@ -67,18 +71,20 @@ def derive_meta(
     props = dict(properties or {})
     lines = [ln.strip() for ln in text.split("\n")]
     nonempty = [ln for ln in lines if ln]
-    doc_title = _pick_title(title, props, nonempty)
+    # what the properties do not state, the text's labelled block may (``ingest.labels``)
+    labels = labelled_header(nonempty)
+    doc_title = _pick_title(title, props, nonempty, labels.get("标题", ""))
     header = header_lines(nonempty)
     history = taiwan_history(lines)
 
     doc_number = _first(
-        _prop(props, "发文字号", "發文字號"),
+        clean(_stated(props, labels, "发文字号", "發文字號")),
         history.get("doc_number", ""),
         find_doc_number(text),
         _doc_number_like(props.get("keywords", "")),
     )
     agency = _first(
-        _prop(props, "发文机关", "發文機關"),
+        _stated(props, labels, "发文机关", "發文機關"),
         history.get("agency", ""),
         enactment_agency(header),
         title_agency(doc_title),
@@ -89,18 +95,18 @@ def derive_meta(
         _agency_like(props.get("header", "").split("\n")[0]),
     )
     written = (
-        parse_date(_prop(props, "成文日期"))
+        parse_date(_stated(props, labels, "成文日期"))
         or _iso(history.get("date", ""))
         or header_date(header)
         or signature_date(nonempty)
         or title_year_date(doc_title)
     )
     publish = (
-        parse_date(_prop(props, "发布日期", "發布日期", "發佈日期"))
+        parse_date(_stated(props, labels, "发布日期", "發布日期", "發佈日期"))
         or parse_date(props.get("PubDate", ""))
         or labelled_date(nonempty)
     )
-    index_no = _prop(props, "索引号", "索引號")
+    index_no = _stated(props, labels, "索引号", "索引號")
     if not index_no:
         m = _INDEX_RE.search("\n".join(nonempty[:40]))
         index_no = m.group(1) if m else ""
@@ -116,7 +122,7 @@ def derive_meta(
         publish_date=publish,
         index_no=index_no,
         keywords=keywords,
-        validity=guess_validity(doc_title, header, history, props),
+        validity=guess_validity(doc_title, header, history, props, labels.get("有效性", "")),
     )
 
 
@@ -126,6 +132,12 @@ def _first(*values: str) -> str:
 
 def _prop(props: Mapping[str, str], *keys: str) -> str:
     return next((props[k].strip() for k in keys if props.get(k, "").strip()), "")
+
+
+def _stated(props: Mapping[str, str], labels: Mapping[str, str], key: str, *variants: str) -> str:
+    """A field the file's properties state, else the text's labelled block (keyed by ``key``,
+    the Simplified label: ``ingest.labels``)."""
+    return _prop(props, key, *variants) or labels.get(key, "")
 
 
 def _iso(value: str) -> dt.date | None:
@@ -149,8 +161,9 @@ def _agency_like(value: str) -> str:
 # -- title ---------------------------------------------------------------------------------
 
 
-def _pick_title(title: str, props: Mapping[str, str], lines: Sequence[str]) -> str:
-    for candidate in (title, _prop(props, "ArticleTitle", "标题", "標題"), guess_title(lines)):
+def _pick_title(title: str, props: Mapping[str, str], lines: Sequence[str], labelled: str) -> str:
+    stated = _prop(props, "ArticleTitle", "标题", "標題") or labelled
+    for candidate in (title, stated, guess_title(lines)):
         if re.search(r"[\u4e00-\u9fff]", candidate or ""):
             return _squash_spaced(candidate.strip())
     return guess_title(lines)
@@ -178,6 +191,7 @@ def _is_title_stop(line: str) -> bool:
         or _SENTENCE.search(line)
         or _BODY_START.match(line)
         or line in ("沿革",)
+        or starts_with_label(line)
         or len(line) > 40
     )
 
@@ -197,6 +211,12 @@ def guess_title(lines: Sequence[str]) -> str:
     if not lines:
         return ""
     first = _squash_spaced(lines[0])
+    if len(lines) > 1 and _agency_like(first):
+        # The issuing organ printed above the title (a 公文's head, its scan), and the title
+        # names the organ itself: 国务院办公厅 / 国务院办公厅关于…的通知 is one title, not two.
+        second = _squash_spaced(lines[1])
+        if len(second) > len(first) and second.startswith(first):
+            return guess_title(lines[1:])
     if _TITLE_END.search(first) or len(first) > 40:
         return first[:200]
     # A split title (gov.cn centres long titles over 2–3 lines) continues only if the joined
@@ -458,10 +478,16 @@ _VALIDITY_MARK = re.compile(r"(?:^|[（(【\[：:])\s*(已?废止|已?廢止|已
 
 
 def guess_validity(
-    title: str, header: Sequence[str], history: Mapping[str, str], props: Mapping[str, str]
+    title: str,
+    header: Sequence[str],
+    history: Mapping[str, str],
+    props: Mapping[str, str],
+    labelled: str = "",
 ) -> str:
-    """repealed / expired from explicit markers only; body mentions of 废止 do not count."""
-    stated = _prop(props, "有效性", "时效性", "時效性", "效力")
+    """repealed / expired from explicit markers only; body mentions of 废止 do not count.
+
+    ``labelled``: the 有效性/时效性 line of the text's labelled block (properties win)."""
+    stated = _prop(props, "有效性", "时效性", "時效性", "效力") or labelled
     for text in (stated, title, *header[:6]):
         marker = _VALIDITY_MARK.search(text)
         if marker or (text is stated and text):

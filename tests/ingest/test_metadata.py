@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from ingest.dates import cn_number, parse_date
-from ingest.docnumber import find_doc_number, split_taiwan_issuer
+from ingest.docnumber import clean, find_doc_number, split_taiwan_issuer
+from ingest.formats import extract
+from ingest.labels import labelled_header
 from ingest.metadata import derive_meta, guess_category, guess_title
 
 
@@ -98,6 +100,79 @@ def test_properties_win_over_text() -> None:
     assert meta.category == "业务文件"
 
 
+# The head of the sample scan's recognised text (samples/files/scan/pdf_01_scan_p1.pdf, OCR as
+# tests/ingest/test_ocr.py reads it): the organ printed above the title, the gov.cn metadata
+# block as labelled lines, and the 文号 line OCR misread with a half-width closing bracket.
+SCAN_HEAD = """国务院办公厅
+国务院办公厅关于印发《政府网站集约化试点工作方案》的通知
+索引号 000014349/2018-00204
+主题分类 综合政务\\政务公开
+发文机关 国务院办公厅
+成文日期 2018年10月27日
+发文字号 国办函〔2018〕71号
+发布日期 2018年11月09日
+国办函〔2018]71号
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+《政府网站集约化试点工作方案》已经国务院领导同志同意，现印发给你们，
+请认真贯彻执行。
+国务院办公厅
+2018年10月27日
+(此件公开发布)
+"""
+
+
+def test_labelled_header_lines_of_a_printed_notice() -> None:
+    """QA item 5: title and agency were doubled (国务院办公厅国务院办公厅…), the 文号 came from
+    the misread line (国办函〔2018]71号) and the labelled 发布日期 was not read."""
+    meta = derive_meta(SCAN_HEAD)
+    assert meta.title == "国务院办公厅关于印发《政府网站集约化试点工作方案》的通知"
+    assert meta.agency == "国务院办公厅"
+    assert meta.doc_number == "国办函〔2018〕71号"
+    assert meta.publish_date == dt.date(2018, 11, 9)
+    assert meta.written_date == dt.date(2018, 10, 27)
+    assert meta.index_no == "000014349/2018-00204"
+    # without the block, the 文号 line is still shown with brackets that pair
+    body = SCAN_HEAD.replace("发文字号 国办函〔2018〕71号\n", "")
+    assert derive_meta(body).doc_number == "国办函〔2018〕71号"
+
+
+def test_labelled_block_letter_spaced_colons_and_one_row() -> None:
+    block = labelled_header([
+        "索 引 号 000014349/2004-00207",
+        "发文机关：国务院办公厅",
+        "成文日期 2004 年 11 月 04 日",
+        "標題：某某通知\t發文字號：国办函〔2004〕80 号",  # a table row flattened to one line
+    ])  # fmt: skip
+    assert block == {"索引号": "000014349/2004-00207", "发文机关": "国务院办公厅",
+                     "成文日期": "2004 年 11 月 04 日", "标题": "某某通知",
+                     "发文字号": "国办函〔2004〕80 号"}  # fmt: skip
+    # one labelled line is no block; nor is a label in the middle of a sentence
+    assert labelled_header(["标题 一段正文", "本文的发布日期 2019年1月1日"]) == {}
+
+
+def test_text_labels_come_after_properties_and_fill_what_they_leave() -> None:
+    props = {"发文机关": "国务院", "发文字号": "国函〔2006〕132号"}
+    meta = derive_meta(SCAN_HEAD, props)
+    assert (meta.agency, meta.doc_number) == ("国务院", "国函〔2006〕132号")
+    assert meta.publish_date == dt.date(2018, 11, 9)  # the properties state none
+
+
+def test_a_pdf_rendering_of_a_gov_cn_page_gets_its_publication_date(corpus: Path) -> None:
+    """The text layer of a PDF holds the metadata table as lines: its 发布日期 is the date."""
+    _, ex = extract((corpus / "files/pdf/pdf_02.pdf").read_bytes(), "pdf_02.pdf")
+    meta = derive_meta(ex.text, ex.properties, title=ex.title)
+    assert (meta.publish_date, meta.written_date) == (dt.date(2018, 12, 24), dt.date(2004, 11, 4))
+    assert meta.doc_number == "国办函〔2004〕80号"
+
+
+def test_clean_doc_number_pairs_brackets_and_drops_spaces() -> None:
+    assert clean("国办函〔2018]71号") == "国办函〔2018〕71号"
+    assert clean("国办函〔2004〕80 号") == "国办函〔2004〕80号"
+    assert clean("苏政办发[2021）12号") == "苏政办发[2021]12号"
+    for kept in ("国办发（2019）5号", "国办发【2019】5号", "中华人民共和国国务院令第664号"):
+        assert clean(kept) == kept
+
+
 def test_taiwan_history_block_and_repeal() -> None:
     text = (
         "農藥檢驗收費標準\n沿革\n1.中華民國八十九年八月二十三日行政院農業委員會（89）農糧字第 890\n"
@@ -126,6 +201,14 @@ def test_titles() -> None:
         "永康地政攜手南大附中 地政教育向下扎根"
     )
     assert guess_title(["土 地 使 用 期 限 的 批 复"]) == "土地使用期限的批复"
+    # the organ above a title that names it is no part of the title; one that starts a split
+    # title (国务院办公厅 / 关于…的通知) is
+    notice = "国务院办公厅关于某事的通知"
+    assert guess_title(["国务院办公厅", notice]) == notice
+    assert guess_title(["国务院办公厅", "关于某事的通知"]) == notice
+    # a labelled line of the metadata block ends a split title
+    split = ["关于印发某某", "发文机关 国务院办公厅", "工作方案的通知"]
+    assert guess_title(split) == "关于印发某某"
 
 
 def test_categories() -> None:

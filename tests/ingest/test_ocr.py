@@ -109,10 +109,14 @@ def test_scanned_pdf_is_recognised_and_marked(engine_name: str) -> None:
     assert props["text_source"] == "ocr" and props["ocr_pages"] == "1"
     assert 0.5 < float(props["ocr_confidence"]) <= 1.0
     assert props["ocr_engine"].startswith(engine_name.split("-")[0])
-    # Metadata extraction works on recognised text: 文号 and 成文日期 of the real scan.
+    # Metadata extraction works on recognised text: the scan's labelled head (发文机关,
+    # 发文字号, 发布日期) is read, the organ printed above the title is not part of it, and the
+    # 文号 keeps the brackets it is printed with (OCR reads 〔2018] on the line under the title).
     meta = derive_meta(ex.text, props, title=ex.title)
-    assert "71号" in meta.doc_number and "国办函" in meta.doc_number
-    assert str(meta.written_date) == "2018-10-27"
+    assert meta.title == "国务院办公厅关于印发《政府网站集约化试点工作方案》的通知"
+    assert meta.agency == "国务院办公厅"
+    assert meta.doc_number == "国办函〔2018〕71号"
+    assert (str(meta.written_date), str(meta.publish_date)) == ("2018-10-27", "2018-11-09")
 
 
 def test_pdf_with_a_text_layer_is_untouched(engine_name: str) -> None:

@@ -1,0 +1,63 @@
+"""Labelled header lines: the gov.cn 公文 metadata block as it reaches plain text.
+
+gov.cn heads a 公文 with a table (索引号, 主题分类, 发文机关, 成文日期, 标题, 发文字号, 发布日期).
+The HTML and DOCX extractors read that table into file properties; in a PDF, a scan's
+recognised text or a ``.txt`` copy it arrives as lines, each a label and its value, the label
+often letter-spaced and the separator a space as often as a colon::
+
+    索 引 号 000014349/2018-00204
+    发文机关 国务院办公厅
+    发文字号 国办函〔2018〕71号
+
+Like the extractors, which read a table only when it holds two labels, only a block is read:
+two different labels at least, on lines near the top that start with them. One body line that
+happens to open with 标题 is no metadata block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# label as written → the property key ``derive_meta`` reads (the Simplified form)
+LABELS: dict[str, str] = {
+    "索引号": "索引号", "索引號": "索引号",
+    "主题分类": "主题分类", "主題分類": "主题分类",
+    "发文机关": "发文机关", "發文機關": "发文机关",
+    "成文日期": "成文日期",
+    "标题": "标题", "標題": "标题",
+    "发文字号": "发文字号", "發文字號": "发文字号",
+    "发布日期": "发布日期", "發布日期": "发布日期", "發佈日期": "发布日期",
+    "有效性": "有效性", "时效性": "有效性", "時效性": "有效性",
+}  # fmt: skip
+HEAD_LINES = 40  # the block sits right under the title; body lines are not read
+_LABEL = "|".join(
+    r"[ \t\u3000]*".join(map(re.escape, label)) for label in sorted(LABELS, key=len, reverse=True)
+)
+# a label at the start of a line or after a space (a table row flattened to one line), then a
+# colon or a space before its value
+_GAP = r"[ \t\u3000]"
+_PAIR = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL})(?:{_GAP}*[:：]{_GAP}*|{_GAP}+)")
+_SPACE = re.compile(r"[ \t\u3000]+")
+
+
+def labelled_header(lines: Sequence[str]) -> dict[str, str]:
+    """``{key: value}`` of the labelled block among the first lines (keys as in :data:`LABELS`'
+    values); empty when fewer than two labels are stated. The first value of a label wins."""
+    found: dict[str, str] = {}
+    for line in lines[:HEAD_LINES]:
+        line = line.strip()
+        matches = list(_PAIR.finditer(line))
+        if not matches or matches[0].start() != 0:
+            continue
+        for m, after in zip(matches, [*matches[1:], None], strict=True):
+            value = line[m.end() : after.start() if after else len(line)].strip()
+            key = LABELS[_SPACE.sub("", m.group("label"))]
+            if value and key not in found:
+                found[key] = value
+    return found if len(found) >= 2 else {}
+
+
+def starts_with_label(line: str) -> bool:
+    """The line opens with a label of the block (``发文字号 …``): it is not part of a title."""
+    return bool(_PAIR.match(line.strip()))
