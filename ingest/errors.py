@@ -17,6 +17,11 @@ class UnsupportedFormat(IngestError):
     """The content is not a format any registered extractor handles."""
 
 
+class MislabelledContent(UnsupportedFormat):
+    """The name promises text (``.txt``, ``.html``) but the bytes are a binary format (a PNG, a
+    PDF, a ZIP): refused, never read as what the bytes are nor as text."""
+
+
 class ExtractionError(IngestError):
     """The file claims a supported format but is broken, empty, encrypted or truncated."""
 

@@ -4,7 +4,8 @@ that says why not.
 Every way a file can be unusable becomes an error the API answers with a 4xx: too large
 (``PayloadTooLarge``), a format no extractor handles (``UnsupportedMediaType``), empty, broken or
 image-only without a text layer (``UnprocessableContent``). The format is decided by content,
-never by the name.
+never by the name, with one refusal: a text name on binary bytes (a PNG named ``.txt``) is a
+``UnsupportedMediaType``, not a document (``registry.detect``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 
 from analyzers.chars import strip_skippable
-from ingest.errors import IngestError, NoTextLayer, UnsupportedFormat
+from ingest.errors import IngestError, MislabelledContent, NoTextLayer, UnsupportedFormat
 from ingest.formats import registry
 from ingest.formats.base import Extracted
 from ingest.formats.encoding import decode
@@ -35,6 +36,8 @@ def check_upload(data: bytes, name: str, limit: int) -> str:
         raise PayloadTooLarge(f"{name}: file is larger than {limit} bytes", limit=limit)
     try:
         fmt = registry.detect(data, name).name
+    except MislabelledContent as exc:
+        raise UnsupportedMediaType(f"{name}: {exc}", file=name) from None
     except UnsupportedFormat as exc:
         if not looks_like_text(data):
             raise UnsupportedMediaType(f"{name}: {exc}", file=name) from None
@@ -62,6 +65,8 @@ def extract_upload(data: bytes, filename: str, *, max_bytes: int) -> tuple[str, 
     try:
         try:
             fmt, extracted = registry.extract(data, filename)
+        except MislabelledContent as exc:
+            raise UnsupportedMediaType(f"{filename}: {exc}", file=filename) from None
         except UnsupportedFormat as exc:
             # the same rule as a staff upload (check_upload): text under any name is text
             if not looks_like_text(data):

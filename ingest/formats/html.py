@@ -308,4 +308,4 @@ def _to_text(root: LexborNode) -> str:
 
 
 register(Format(name="html", extensions=("html", "htm", "xhtml", "shtml"), extract=extract,
-                sniff=sniff, priority=50))  # fmt: skip
+                sniff=sniff, priority=50, text=True))  # fmt: skip

@@ -5,6 +5,13 @@ would, so there is no special path for the built-ins. Detection looks at the *co
 (magic bytes, HTML sniffing) because real archives are full of misnamed files (a ``.doc`` that
 is really HTML, a ``.docx`` that is plain text); the extension is only a fallback, and then
 the chosen extractor validates the bytes itself and raises a clear error if they are wrong.
+
+One direction of misnaming is refused instead: a name that promises text (``.txt``, ``.html``:
+formats registered with ``text=True``) on bytes that are a binary format (a PDF, a ZIP/DOCX,
+an image). Text under a binary name is a document saved under the wrong name; a screenshot or
+a PDF under a text name is a file someone meant for something else (README: "a PNG or PDF
+named ``.txt`` or ``.html`` is a ``415``"), and reading it anyway would publish whatever OCR
+made of it. The error is an ``UnsupportedFormat``: a reported skip in ``govsearch ingest``.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from pathlib import PurePath
 
 from ingest import bounded
 from ingest.bounded import Limits
-from ingest.errors import ExtractionError, UnsupportedFormat
+from ingest.errors import ExtractionError, MislabelledContent, UnsupportedFormat
 from ingest.formats.base import Extracted, Extractor
 
 
@@ -31,7 +38,8 @@ class Format:
     without it the common limits of :mod:`ingest.bounded` apply. ``bounds_itself`` marks an
     extractor that runs its risky parts in bounded children of its own (PDF parsing, OCR of
     each page with its own time and memory limits): it is not wrapped again, because a bounded
-    child may not start children of its own and OCR needs more memory than parsing.
+    child may not start children of its own and OCR needs more memory than parsing. ``text``
+    marks a format whose files are text (TXT, HTML): a file named like one must hold text.
     """
 
     name: str
@@ -41,6 +49,7 @@ class Format:
     priority: int = 100
     limits: Callable[[], Limits] | None = None
     bounds_itself: bool = False
+    text: bool = False
 
 
 _FORMATS: dict[str, Format] = {}
@@ -57,6 +66,20 @@ _KNOWN_UNSUPPORTED: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip archive"),
     (b"Rar!", "RAR archive"),
     (b"7z\xbc\xaf", "7z archive"),
+)
+# What binary content is, for the error when a text name carries it (sniffers only say yes/no).
+_BINARY_KINDS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF"),
+    (b"PK\x03\x04", "a ZIP archive (DOCX, XLSX …)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office file (.doc/.xls/.ppt)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7z archive"),
 )
 
 
@@ -92,25 +115,39 @@ def get(name: str) -> Format:
 
 
 def detect(data: bytes, filename: str) -> Format:
-    """Pick the format for these bytes: content sniffing first, then the file extension."""
+    """Pick the format for these bytes: content sniffing first, then the file extension.
+
+    A name of a text format on binary content is refused (:class:`MislabelledContent`)."""
     _ensure_builtins()
     if not data:
         raise ExtractionError("empty file (0 bytes)")
-    for fmt in _FORMATS.values():
-        if fmt.sniff is not None and fmt.sniff(data):
-            return fmt
+    ext = PurePath(filename).suffix.lower().lstrip(".")
+    named = next((f for f in _FORMATS.values() if ext and ext in f.extensions), None)
+    sniffed = next((f for f in _FORMATS.values() if f.sniff is not None and f.sniff(data)), None)
+    if named is not None and named.text and (sniffed is None or not sniffed.text):
+        what = _binary_kind(data) or (f"{sniffed.name.upper()} content" if sniffed else "")
+        if what:
+            raise MislabelledContent(
+                f"named '.{ext}' but the content is {what}, not {named.name.upper()} text: "
+                "not read (rename the file to its real type to ingest it)"
+            )
+    if sniffed is not None:
+        return sniffed
     for magic, what in _KNOWN_UNSUPPORTED:
         if data.startswith(magic):
             raise UnsupportedFormat(f"unsupported file type: {what}")
-    ext = PurePath(filename).suffix.lower().lstrip(".")
-    for fmt in _FORMATS.values():
-        if ext and ext in fmt.extensions:
-            return fmt
+    if named is not None:
+        return named
     shown = f"'.{ext}'" if ext else "without extension"
     names = ", ".join(f.name for f in _FORMATS.values())
     raise UnsupportedFormat(
         f"unsupported file type {shown}: content not recognised as any of {names}"
     )
+
+
+def _binary_kind(data: bytes) -> str:
+    """What binary content is, from its magic number; "" when none is known."""
+    return next((what for magic, what in _BINARY_KINDS if data.startswith(magic)), "")
 
 
 def extract(data: bytes, filename: str) -> tuple[str, Extracted]:

@@ -19,4 +19,4 @@ def extract(data: bytes, filename: str) -> Extracted:
     return Extracted(text=text, properties={"encoding": encoding})
 
 
-register(Format(name="txt", extensions=("txt", "text"), extract=extract, priority=90))
+register(Format(name="txt", extensions=("txt", "text"), extract=extract, priority=90, text=True))

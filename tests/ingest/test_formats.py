@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import ExtractionError, ExtractionTimeout, UnsafeFile, UnsupportedFormat
+from ingest.errors import (
+    ExtractionError,
+    ExtractionTimeout,
+    MislabelledContent,
+    UnsafeFile,
+    UnsupportedFormat,
+)
 from ingest.formats import Extracted, Format, detect, extract, formats, register, unregister
 from ingest.formats import docx as docx_format
 from ingest.formats import pdf as pdf_format
@@ -41,10 +47,41 @@ def test_detection_is_by_content_not_extension(corpus: Path) -> None:
     pdf = (corpus / "files/pdf/pdf_01.pdf").read_bytes()
     docx = (corpus / "files/docx/doc_01.docx").read_bytes()
     html = (corpus / "files/html/page_07.html").read_bytes()
-    assert detect(pdf, "scan.txt").name == "pdf"
+    assert detect(pdf, "scan.doc").name == "pdf"
     assert detect(docx, "misnamed.pdf").name == "docx"
     assert detect(html, "page.txt").name == "html"
     assert detect("正文".encode(), "notes.txt").name == "txt"
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "NOTES.TXT", "page.html", "page.htm", "x.text"])
+@pytest.mark.parametrize(
+    ("path", "what"),
+    [
+        (REPO / "docs/screenshots/kiosk-keyboard.png", "a PNG image"),
+        (REPO / "samples/files/pdf/pdf_02.pdf", "a PDF"),
+        (REPO / "samples/files/scan/pdf_01_scan_p1.pdf", "a PDF"),
+        (REPO / "samples/files/docx/doc_17.docx", "a ZIP archive"),
+    ],
+)
+def test_a_text_name_on_binary_content_is_refused(path: Path, what: str, name: str) -> None:
+    """README: "a PNG or PDF named .txt or .html is a 415"; every ingest skips it, says why."""
+    data = path.read_bytes()
+    ext = name.rsplit(".", 1)[1].lower()
+    with pytest.raises(MislabelledContent, match=f"named '.{ext}' but the content is {what}"):
+        detect(data, name)
+    with pytest.raises(UnsupportedFormat):  # the subclass: ingest reports it as skipped
+        extract(data, name)
+    if path.suffix != ".png":  # under its own name it is read (an image only with OCR)
+        assert detect(data, path.name).name == path.suffix.lstrip(".")
+
+
+def test_a_zip_that_is_no_docx_under_a_text_name_is_refused() -> None:
+    data = _zip({"xl/workbook.xml": b"<x/>"})
+    with pytest.raises(MislabelledContent, match="ZIP archive"):
+        detect(data, "sheet.txt")
 
 
 @pytest.mark.parametrize(

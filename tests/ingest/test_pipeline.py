@@ -271,3 +271,29 @@ def test_catalog_rows_match_files_reached_through_links(tmp_path: Path) -> None:
     via_link = {t.rel_path: t.entry for t in tasks([tmp_path / "archive-link"], cat, "public")}
     assert set(via_link) == {"2020/a.txt", "b.txt"}
     assert [e.values["title"] for e in via_link.values() if e] == ["标题甲", "标题乙"]
+
+
+def test_a_text_name_on_binary_bytes_is_a_reported_skip(corpus: Path, tmp_path: Path) -> None:
+    """A screenshot renamed .txt, a PDF named .html, a DOCX named .txt: skipped with the
+    reason, never read (the upload answers 415 for the same files), and the run goes on."""
+    repo = Path(__file__).resolve().parents[2]
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a-shot.txt").write_bytes((repo / "docs/screenshots/kiosk-keyboard.png").read_bytes())
+    (folder / "b-notice.html").write_bytes((corpus / "files/pdf/pdf_01.pdf").read_bytes())
+    (folder / "c-draft.txt").write_bytes((corpus / "files/docx/doc_01.docx").read_bytes())
+    (folder / "d-ok.txt").write_bytes((corpus / "files/txt/txt_18_utf8crlf.txt").read_bytes())
+    report = IngestReport()
+    results = list(report.track(iter_documents([folder])))
+    assert [r.path for r in results if isinstance(r, Document)] == ["d-ok.txt"]
+    reasons = {f.path: f.reason for f in report.skipped}
+    assert reasons == {
+        "a-shot.txt": "named '.txt' but the content is a PNG image, not TXT text: not read "
+        "(rename the file to its real type to ingest it)",
+        "b-notice.html": "named '.html' but the content is a PDF, not HTML text: not read "
+        "(rename the file to its real type to ingest it)",
+        "c-draft.txt": "named '.txt' but the content is a ZIP archive (DOCX, XLSX …), not TXT "
+        "text: not read (rename the file to its real type to ingest it)",
+    }
+    assert report.failed == []
+    assert report.summary().startswith("4 files: 1 ingested (txt 1), 3 skipped, 0 failed")
