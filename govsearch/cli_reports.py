@@ -109,14 +109,21 @@ def _queries_table(rep: Any) -> str:
         for name, stats in (
             ("top", w.top),
             ("zero results", w.zero_results),
+            ("zero results only with filters set", w.filtered_out),
             ("results nobody opened", w.unopened),
         ):
             if stats:
                 out.append(f"  {name}:")
                 out.append(
                     _table(
-                        [[s.query, s.searches, s.opened, s.understood] for s in stats],
-                        ["query", "searches", "opened", "understood as"],
+                        [
+                            [s.query, s.searches, s.zero_results, s.filtered_zero_results,
+                             s.opened, s.understood,
+                             "; ".join(f"{f} ({n}×)" for f, n in s.zero_result_filters)]
+                            for s in stats
+                        ],  # fmt: skip
+                        ["query", "searches", "zero", "zero filtered", "opened", "understood as",
+                         "filters of the zero results"],  # fmt: skip
                     )
                 )
     return "\n".join(out)

@@ -277,7 +277,7 @@ def test_query_log_stores_nothing_personal(stack) -> None:
 
 
 def test_query_log_does_not_blame_words_for_filters(stack) -> None:
-    client, key, _ = stack
+    client, key, settings = stack
     client.delete("/api/reports/queries", headers=_auth(key))
     filtered = {"q": "养老保险", "category": "工作动态", "year": "1999"}
     assert client.get("/api/search", params=filtered).json()["total"] == 0
@@ -302,6 +302,18 @@ def test_query_log_does_not_blame_words_for_filters(stack) -> None:
     row = next(r for r in csv_rows if r["list"] == "top" and r["query"] == "养老保险")
     assert (row["zero_results"], row["filtered_zero_results"]) == ("0", "1")
     assert row["zero_result_filters"] == "category=工作动态; year=1999"
+    shown = client.post("/reports/queries", data={"key": key, "weeks": "1"}).text
+    assert "只在加了筛选条件时没有结果" in shown and "category=工作动态; year=1999（1 次）" in shown
+    env = {
+        "GOVSEARCH_BACKEND": settings.backend,
+        "GOVSEARCH_ES_URL": ",".join(settings.es_urls),
+        "GOVSEARCH_ES_INDEX_PREFIX": settings.es_index_prefix,
+        "GOVSEARCH_QUERY_LOG": "1",
+    }
+    args = ["--data-dir", str(settings.data_dir), "report", "queries", "--weeks", "1"]
+    out = CliRunner().invoke(main, args, env=env)
+    assert out.exit_code == 0, out.output
+    assert "zero results only with filters set" in out.output and "year=1998 (1×)" in out.output
     client.delete("/api/reports/queries", headers=_auth(key))
 
 
