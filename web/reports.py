@@ -87,13 +87,16 @@ def _date(form: dict[str, str], name: str) -> dt.date | None:
 def _run(reports: Reports, kind: str, form: dict[str, str]) -> Any:
     if kind == "timeliness":
         agency, category = form.get("agency", "").strip(), form.get("category", "").strip()
+        start, end = _date(form, "date_from"), _date(form, "date_to")
+        if start and end and start > end:  # the page speaks Chinese; the filter's own is English
+            raise BadRequest(f"起始日期（{start}）晚于截止日期（{end}）。")
         return reports.timeliness(
             ReportFilter(
                 (agency,) if agency else (),
                 (category,) if category else (),
                 _int(form, "year"),
-                _date(form, "date_from"),
-                _date(form, "date_to"),
+                start,
+                end,
             )
         )
     if kind == "annual":
