@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, BeforeValidator, Field, create_model
 
 from model.fields import FIELDS
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic also reads a number as Unix time (1546300800 was 2019-01-01
+    and 20190101 a confusing "datetime with a time" error)."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip()):
+        raise ValueError(f"must be a date YYYY-MM-DD, got {value[:20]!r}")
+    return value
+
+
+# A date query parameter: ``format: date`` in the OpenAPI spec, a 422 unless written YYYY-MM-DD.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class ErrorBody(BaseModel):

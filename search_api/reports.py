@@ -3,7 +3,6 @@ disclosure office's reports, staff key only, as JSON or CSV (``format=csv``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter
@@ -12,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from reports.timeliness import ReportFilter
 from search_api.deps import ReportsDep, StaffDep
-from search_api.models import ErrorResponse
+from search_api.models import ErrorResponse, IsoDate
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -55,8 +54,8 @@ def timeliness_report(
     year: Year = None,
     agency: Annotated[list[str] | None, Q(max_length=50)] = None,
     category: Annotated[list[str] | None, Q(max_length=10)] = None,
-    date_from: Annotated[dt.date | None, Q(description="publish date from, YYYY-MM-DD")] = None,
-    date_to: Annotated[dt.date | None, Q(description="publish date to, YYYY-MM-DD")] = None,
+    date_from: Annotated[IsoDate | None, Q(description="publish date from, YYYY-MM-DD")] = None,
+    date_to: Annotated[IsoDate | None, Q(description="publish date to, YYYY-MM-DD")] = None,
     format: Format = "json",
 ) -> Response:
     """Working days from written to publish date (official calendar), late over 20."""
@@ -93,7 +92,7 @@ def delete_queries(
     _staff: StaffDep,
     reports: ReportsDep,
     before: Annotated[
-        dt.date | None, Q(description="delete days before this; all if absent")
+        IsoDate | None, Q(description="delete days before this; all if absent")
     ] = None,
 ) -> JSONResponse:
     """Delete the query log (or its days before ``before``)."""

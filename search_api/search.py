@@ -14,7 +14,13 @@ from pydantic import Field
 from model.errors import BadRequest
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ReportsDep, ViewerDep
-from search_api.models import ErrorResponse, PinyinResponse, SearchResponse, SuggestResponse
+from search_api.models import (
+    ErrorResponse,
+    IsoDate,
+    PinyinResponse,
+    SearchResponse,
+    SuggestResponse,
+)
 from search_index.request import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Query
 
 router = APIRouter(prefix="/api", tags=["search"])
@@ -84,8 +90,8 @@ def search(
         list[str] | None, Q(max_length=4, description="staff only; anonymous callers see public")
     ] = None,
     # Typed as dates so the OpenAPI spec says ``format: date`` and a bad one is a 422.
-    date_from: Annotated[dt.date | None, Q(description="YYYY-MM-DD")] = None,
-    date_to: Annotated[dt.date | None, Q(description="YYYY-MM-DD")] = None,
+    date_from: Annotated[IsoDate | None, Q(description="YYYY-MM-DD")] = None,
+    date_to: Annotated[IsoDate | None, Q(description="YYYY-MM-DD")] = None,
 ) -> JSONResponse:
     query = build_query(
         viewer, q, page, size, sort, category, agency, validity, year, disclosure,

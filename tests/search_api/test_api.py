@@ -59,6 +59,14 @@ def test_error_shape_is_pinned(client):
         assert set(err) == ERROR_KEYS and err["status"] == r.status_code and err["message"]
 
 
+def test_dates_are_written_yyyy_mm_dd(client):
+    """A number is not a date: pydantic read 1546300800 as Unix time (2019-01-01, silently)."""
+    for value in ("20190101", "1546300800", "2019/01/01"):
+        r = client.get("/api/search", params={"date_from": value})
+        assert r.status_code == 422 and "YYYY-MM-DD" in r.json()["error"]["message"], value
+    assert client.get("/api/search", params={"date_from": "2019-01-01"}).status_code == 200
+
+
 def test_hidden_document_is_exactly_like_a_missing_one(client):
     hidden = [row for row in _catalog() if row.get("disclosure") not in ("", "public")]
     assert hidden
