@@ -469,6 +469,11 @@ class _Builder:
         self.pool_terms.append(_terms_of(literal, *top))
         self.words.append(literal)
         self.highlight.extend(searched)
+        for w in searched:  # a word read from the letters expands like one typed: say so, mark it
+            targets = synonyms().get(w)
+            if targets:
+                self.synonyms.append((w, tuple(targets)))
+                self.highlight.extend(targets)
         self.readings.append((run, tuple(searched)))
         self.reading_text.append("".join(top))
         return True

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from analyzers.lexicon import synonyms
 from analyzers.normalize import normalize
 from analyzers.pinyin import as_pinyin_query, document_tokens, match_rank, matches_in, text_tokens
 from model.viewer import STAFF
@@ -135,6 +136,17 @@ def test_syllables_typed_apart_spell_one_run(index):
     assert [h.doc.id for h in apart.hits] == [h.doc.id for h in joined.hits]
     for h in apart.hits[:3]:
         assert "政府信息公开" in normalize(h.doc.title), h.doc.title
+
+
+def test_a_synonym_reached_through_letters_is_said_and_marked(index):
+    """zwgk reads as 政务公开, which the synonym file expands to 政府信息公开: the page says so
+    and marks it, as for 政务公开 typed in Chinese."""
+    targets = synonyms().get("政务公开")
+    assert targets
+    res = index.search(Query(q="zwgk", size=50))
+    assert ("政务公开", tuple(targets)) in res.understood.synonyms
+    other = [h for h in res.hits if "政务公开" not in normalize(h.doc.title)]
+    assert other and all("<mark>" in h.title_html for h in other[:3])
 
 
 def test_a_letter_is_marked_only_as_a_whole_word(index):
