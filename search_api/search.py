@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from model.errors import BadRequest
+from model.fields import VALUE_LABELS
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ReportsDep, ViewerDep
 from search_api.models import (
@@ -31,6 +32,10 @@ ERRORS = {
     422: {"model": ErrorResponse},
     503: {"model": ErrorResponse},
 }
+
+
+# the schema lists the values, so a client (and schemathesis) knows them: valid|expired|repealed
+_VALIDITY = "^(" + "|".join(VALUE_LABELS["validity"]) + ")$"
 
 
 def _date(name: str, value: str | None) -> dt.date | None:
@@ -84,7 +89,9 @@ def search(
     sort: Annotated[str, Q(pattern="^(relevance|date_desc|date_asc)$")] = "relevance",
     category: Annotated[list[str] | None, Q(max_length=20)] = None,
     agency: Annotated[list[str] | None, Q(max_length=20)] = None,
-    validity: Annotated[list[str] | None, Q(max_length=5)] = None,
+    validity: Annotated[
+        list[Annotated[str, Field(pattern=_VALIDITY)]] | None, Q(max_length=5)
+    ] = None,
     year: Annotated[list[Annotated[int, Field(ge=0, le=9999)]] | None, Q(max_length=50)] = None,
     disclosure: Annotated[
         list[str] | None, Q(max_length=4, description="staff only; anonymous callers see public")
