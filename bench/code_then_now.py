@@ -4,6 +4,7 @@
     (cd ../old && python bench/search_bench.py gen100k) # its own index (schemas differ)
     python bench/code_then_now.py ../old ../old/bench/out/idx100k bench/out/idx100k \
         --rounds 3 --passes 3 [--http]
+    python bench/code_then_now.py ../old bench/out/corpus bench/out/corpus --leg  # with the leg
 
 A figure measured weeks ago on a shared machine cannot tell a slower program from a slower
 machine: the 2-core machine of these benchmarks ran the same code 2.3–3.4× slower on
@@ -31,6 +32,7 @@ sys.path.insert(0, str(REPO))
 from bench.search_bench import http_searches, pct  # noqa: E402
 
 QUERIES = HERE / "out" / "then_now_queries.json"
+LEG_QUERIES = HERE / "out" / "then_now_leg_queries.json"  # the blind sets' 175 queries
 
 # run inside a child whose sys.path starts with the checkout under test
 _CHILD = r"""
@@ -39,8 +41,11 @@ from pathlib import Path
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
 from search_index.request import Query
-data, qfile, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+data, qfile, rounds, leg = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "leg"
 index = SearchIndex(EmbeddedIndex(Path(data)))
+if leg:  # the data folder's lexicon and vectors: searches run the semantic leg
+    from search_index import citizen_words
+    citizen_words.load_lexicon(Path(data))
 queries = json.load(open(qfile, encoding="utf-8"))
 for q in queries[:20]:
     index.search(Query(q=q))
@@ -57,7 +62,14 @@ print(json.dumps(per))
 """
 
 
-def ensure_queries(new_data: Path) -> list[str]:
+def ensure_queries(new_data: Path, leg: bool = False) -> list[str]:
+    if leg:
+        from bench.citizen.eval import load
+
+        LEG_QUERIES.parent.mkdir(parents=True, exist_ok=True)
+        queries = [it["q"] for it in load()]
+        LEG_QUERIES.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
+        return queries
     if not QUERIES.exists():
         from bench.search_bench import query_set
         from search_index.embedded import EmbeddedIndex
@@ -69,11 +81,12 @@ def ensure_queries(new_data: Path) -> list[str]:
     return json.loads(QUERIES.read_text(encoding="utf-8"))
 
 
-def in_process(repo: Path, data: Path, rounds: int) -> list[list[float]]:
+def in_process(repo: Path, data: Path, rounds: int, leg: bool = False) -> list[list[float]]:
     """Per-query milliseconds (one list per query) from a child running ``repo``'s code."""
     env = dict(os.environ, PYTHONPATH=str(repo))
+    qfile, mode = (LEG_QUERIES, "leg") if leg else (QUERIES, "words")
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(data), str(QUERIES), str(rounds)],
+        [sys.executable, "-c", _CHILD, str(data), str(qfile), str(rounds), mode],
         cwd=repo, env=env, capture_output=True, text=True, check=True,
     )
     return json.loads(out.stdout)
@@ -92,15 +105,20 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="rounds over the queries per pass")
     ap.add_argument("--passes", type=int, default=3, help="alternated passes per side")
     ap.add_argument("--http", action="store_true", help="also GET /api/search and server RSS")
+    ap.add_argument(
+        "--leg", action="store_true",
+        help="in process with the data folder's semantic leg, on the blind sets' queries "
+        "(e.g. bench/out/corpus of bench/corpus_index.py)",
+    )  # fmt: skip
     args = ap.parse_args()
-    queries = ensure_queries(args.new_data)
+    queries = ensure_queries(args.new_data, args.leg)
     sides = {"then": (args.old_repo.resolve(), args.old_data.resolve()),
              "now": (REPO, args.new_data.resolve())}  # fmt: skip
     runs: dict[str, list[list[list[float]]]] = {k: [] for k in sides}
     http: dict[str, list[tuple[float, float, float]]] = {k: [] for k in sides}
     for p in range(args.passes):
         for name, (repo, data) in sides.items():
-            runs[name].append(in_process(repo, data, args.rounds))
+            runs[name].append(in_process(repo, data, args.rounds, args.leg))
             p50, p95, mean = summary(runs[name][-1])
             line = f"pass {p + 1} {name}: p50/p95/mean {p50:.1f} / {p95:.1f} / {mean:.1f} ms"
             if args.http:
