@@ -70,6 +70,8 @@ def _prepare(q: str) -> str:
 def _docno_spans(q: str) -> list[tuple[int, int]]:
     """Spans of ``q`` holding a 文号 written with spaces inside (国办发 [2019] 6号, 國辦發 〔2019〕
     6 號): each is one word, or the number would be searched as three unrelated words."""
+    if not (any(ch.isspace() for ch in q) and any(ch.isdigit() for ch in q)):
+        return []  # most queries: no number with spaces in it
     norm, offsets = normalize_with_offsets(q)
     out: list[tuple[int, int]] = []
     for s, e, _ in find_in_query(norm):

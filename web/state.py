@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
-from model.fields import VALUE_LABELS
+from model.fields import VALIDITY_VALUES
 from model.viewer import Viewer
 from search_api.search import build_query
 from search_index.request import MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SORTS, Query
@@ -25,7 +25,6 @@ from search_index.request import MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SORTS, Quer
 PAGE_SIZE = 10
 MAX_VALUES = 20  # per filter, as the API allows
 LIST_FIELDS = ("category", "agency", "validity", "year")
-_VALIDITY = VALUE_LABELS["validity"]
 
 
 @dataclass(frozen=True)
@@ -71,12 +70,11 @@ class SearchState:
                 if bad:
                     problems.append(f"年份“{bad[0][:20]}”无效（格式：2019），已忽略。")
                 values = [v for v in values if v not in bad]
-            if name == "validity":  # the code (valid) or its label as the chip shows it (有效)
-                codes = {**{v: v for v in _VALIDITY}, **{lab: v for v, lab in _VALIDITY.items()}}
-                bad = [v for v in values if v not in codes]
+            if name == "validity":  # the code (valid) or a label as the chip shows it (有效)
+                bad = [v for v in values if v not in VALIDITY_VALUES]
                 if bad:
                     problems.append(f"有效性“{bad[0][:20]}”无效，已忽略。")
-                values = [codes[v] for v in values if v in codes]
+                values = [VALIDITY_VALUES[v] for v in values if v in VALIDITY_VALUES]
             lists[name] = tuple(dict.fromkeys(values))[:MAX_VALUES]
         dates = {}
         for name, label in (("date_from", "起始日期"), ("date_to", "截止日期")):
