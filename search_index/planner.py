@@ -454,6 +454,9 @@ class _Builder:
                 _word_or_synonym(w, max(PINYIN_HOMOPHONE_BOOST, math.sqrt(n / counts[0])))
                 for w, n in zip(words, counts, strict=True)
             ]
+            if not synonyms().get(words[0]):  # the likeliest reading, with its other wordings
+                alts[0], others = citizen_word_node(words[0])  # as when typed (tiaoli: 条例, 规定)
+                self.expanded.extend((words[0], o, src) for o, src in others)
             node = _any(*alts)
             if node is None:
                 return False

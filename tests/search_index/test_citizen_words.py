@@ -80,6 +80,17 @@ def test_short_form_finds_the_long_form_and_literal_ranks_first(lexicon_env):
         citizen_words.use(replace(off, mined=True))
 
 
+def test_letters_find_what_the_word_typed_in_chinese_finds(lexicon_env):
+    """On a kiosk the letters are the only way to type: aiweihui finds what 爱卫会 finds, its
+    mined long form included (the README: searched like the words typed in Chinese)."""
+    index, _, _ = lexicon_env
+    by_letters = index.search(Query(q="aiweihui", size=20))
+    assert by_letters.understood.pinyin_words == (("aiweihui", ("爱卫会",)),)
+    assert ("爱卫会", "爱国卫生运动委员会", "mined") in by_letters.understood.expansions
+    assert set(_paths(index, "aiweihui")) == set(_paths(index, "爱卫会"))
+    assert {Path(p).name for p in LONG_ONLY} <= set(_paths(index, "aiweihui"))
+
+
 def test_staff_switch_a_rule_off_and_it_stays_off(lexicon_env):
     index, data, folder = lexicon_env
     mined = data / "lexicon" / "mined.txt"
