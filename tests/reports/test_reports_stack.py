@@ -197,7 +197,8 @@ def test_timeliness_refuses_a_period_that_ends_before_it_starts(stack) -> None:
         "/reports/timeliness",
         data={"key": key, "date_from": "2020-01-01", "date_to": "2019-01-01"},
     )
-    assert page.status_code == 400 and "起始日期（2020-01-01）晚于截止日期（2019-01-01）" in page.text
+    assert page.status_code == 400
+    assert "起始日期（2020-01-01）晚于截止日期（2019-01-01）" in page.text
     env = {
         "GOVSEARCH_BACKEND": settings.backend,
         "GOVSEARCH_ES_URL": ",".join(settings.es_urls),
