@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from govsearch.app import apply
 from model.errors import GovSearchError
 from model.settings import Settings
+
+if TYPE_CHECKING:
+    from search_api.keys_elastic import Keys
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -193,17 +199,33 @@ def stats(ctx: click.Context) -> None:
 def learn_words(ctx: click.Context) -> None:
     """Learn word associations (word vectors) from the public documents of the index into
     <data-dir>/lexicon/learned.tsv, for the citizens'-words method ``learned``."""
-    from pipeline.learned import learn
+    from model.viewer import ANONYMOUS
+    from pipeline.learned import MIN_COUNT, learn
     from search_index.backends import open_index
 
     settings = _settings(ctx)
     try:
         index = open_index(settings, create=False)
+        if not index.count(ANONYMOUS):
+            _nothing_to_learn("the index has no public documents")
+            return
         path, words, took = learn(index, settings.data_dir)
     except GovSearchError as exc:
         _fail(exc)
         return
+    except RuntimeError as exc:  # gensim: no word met min_count, so there is no vocabulary
+        if "vocabulary" not in str(exc):
+            raise
+        _nothing_to_learn(f"no word occurs {MIN_COUNT} times in the public documents")
+        return
     click.echo(f"{words} words with learned neighbours in {took:.0f} s: {path}")
+
+
+def _nothing_to_learn(why: str) -> None:
+    """Like ``embed`` with nothing new or ``shared push`` with nothing to publish: a line
+    saying so and exit code 0 (an empty archive is not an error); ``learned.tsv`` is left as
+    it was."""
+    click.echo(f"nothing to learn from: {why}; no word associations written")
 
 
 @main.command()
@@ -250,11 +272,15 @@ def reindex(ctx: click.Context) -> None:
     (the one case where opening it normally is refused). The embedded index says how it is
     rebuilt instead: by ingesting again.
     """
+    from model.errors import Conflict
+    from search_index.backends import open_backend, open_index
+
     settings = _settings(ctx)
     try:
-        from search_index.backends import open_backend
-
-        backend = open_backend(settings, allow_stale=True)
+        try:  # a data folder without an index is refused, not given an empty one
+            backend = open_index(settings, create=False).backend
+        except Conflict:  # built by another version: what reindex is for
+            backend = open_backend(settings, allow_stale=True)
         click.echo(json.dumps(backend.reindex(progress=sys.stderr.isatty()), ensure_ascii=False))
     except GovSearchError as exc:
         _fail(exc)
@@ -265,15 +291,37 @@ def keys() -> None:
     """Staff API keys (hashed at rest)."""
 
 
+@contextmanager
+def _key_store(ctx: click.Context) -> Iterator[Keys]:
+    """The key store of ``serve`` on these settings, behind the same "no index" check as
+    ``search`` (``open_index(create=False)``), for ``keys create`` as for ``list`` and ``revoke``.
+
+    With the embedded backend the keys are ``<data dir>/api_keys.json``, read only by a server
+    on that folder, and ``serve`` refuses a folder without an index: a key created or listed
+    there is a mistyped ``--data-dir`` (a key that would be refused everywhere, or "no keys"
+    where there are some), so the command says "no index in …" and exits 2; ingest first.
+    With Elasticsearch the keys live in the cluster and the data folder plays no part, so an
+    API server's new or empty folder is fine: the check only looks at embedded folders.
+    """
+    from search_api.keys_elastic import open_keys
+    from search_index.backends import open_index
+
+    settings = _settings(ctx.find_root())
+    index = open_index(settings, create=False)
+    try:
+        yield open_keys(settings, index.backend)
+    finally:
+        index.close()
+
+
 @keys.command("create")
 @click.argument("name")
 @click.pass_context
 def keys_create(ctx: click.Context, name: str) -> None:
     """Create a key; it is printed once and never stored."""
-    from search_api.keys_elastic import open_keys
-
     try:
-        info, key = open_keys(_settings(ctx.find_root())).create(name)
+        with _key_store(ctx) as store:
+            info, key = store.create(name)
     except GovSearchError as exc:
         _fail(exc)
         return
@@ -284,10 +332,10 @@ def keys_create(ctx: click.Context, name: str) -> None:
 @keys.command("list")
 @click.pass_context
 def keys_list(ctx: click.Context) -> None:
-    from search_api.keys_elastic import open_keys
-
+    """Every key: id, name, created, active or revoked."""
     try:
-        found = open_keys(_settings(ctx.find_root())).list()
+        with _key_store(ctx) as store:
+            found = store.list()
     except GovSearchError as exc:
         _fail(exc)
         return
@@ -299,10 +347,10 @@ def keys_list(ctx: click.Context) -> None:
 @click.argument("key_id")
 @click.pass_context
 def keys_revoke(ctx: click.Context, key_id: str) -> None:
-    from search_api.keys_elastic import open_keys
-
+    """Revoke a key; effective on the next request."""
     try:
-        open_keys(_settings(ctx.find_root())).revoke(key_id)
+        with _key_store(ctx) as store:
+            store.revoke(key_id)
     except GovSearchError as exc:
         _fail(exc)
     click.echo(f"revoked {key_id}")

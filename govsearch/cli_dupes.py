@@ -83,7 +83,7 @@ def dupcheck(ctx: click.Context, files: tuple[Path, ...], threshold: float, limi
 
     settings = _settings(ctx)
     try:
-        index = open_index(settings)
+        index = open_index(settings, create=False)  # a mistyped folder is no empty archive
     except GovSearchError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
@@ -137,7 +137,7 @@ def dupes(ctx: click.Context, fmt: str, output: Path | None, threshold: float, m
             click.echo(f"\rscanned {done}/{total} documents", err=True, nl=done >= total)
 
     try:
-        index = open_index(_settings(ctx))
+        index = open_index(_settings(ctx), create=False)
         report = corpus_report(
             index,
             viewer=_viewer(public_only),

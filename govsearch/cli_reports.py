@@ -169,7 +169,7 @@ def report(
     if kind == "annual" and year is None:
         raise click.UsageError("annual needs --year")
     try:
-        index = open_index(settings)
+        index = open_index(settings, create=False)
         reports = Reports(
             index,
             open_querylog(settings, index.backend),

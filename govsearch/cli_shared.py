@@ -24,10 +24,13 @@ _names = click.argument("names", nargs=-1, type=click.Choice(NAMES))
 
 
 def _folders(ctx: click.Context) -> tuple[SharedFolders, Path]:
-    from search_index.backends import open_backend
+    """The backend's shared folders; with the embedded backend a data folder holding no index
+    is refused (its lexicon and vectors come from an ingest there), with Elasticsearch a new
+    folder is fine (``pull`` fills it from the cluster)."""
+    from search_index.backends import open_index
 
     settings = ctx.obj["settings"]
-    return open_backend(settings).shared_folders(), settings.data_dir
+    return open_index(settings, create=False).backend.shared_folders(), settings.data_dir
 
 
 def _run(ctx: click.Context, names: tuple[str, ...], act: Act) -> None:

@@ -16,8 +16,16 @@ SAMPLE = SAMPLES / "docs" / "govcn_policy" / "govcn_002.txt"
 
 @pytest.mark.parametrize(
     "args",
-    [["search", "条例"], ["stats"], ["serve", "--port", "1"], ["learn-words"], ["embed"]],
-)
+    [
+        ["search", "条例"], ["stats"], ["serve", "--port", "1"], ["learn-words"], ["embed"],
+        # QA pass 2, item 3: every command that reads an index, through the same check
+        ["dupcheck", str(SAMPLE)], ["dupes"], ["reindex"],
+        ["report", "timeliness"], ["report", "queries"],
+        ["shared", "status"], ["shared", "pull"], ["shared", "push"],
+        # the embedded backend's key file serves only `serve` on that folder (see _key_store)
+        ["keys", "list"], ["keys", "create", "ops"], ["keys", "revoke", "0123456789ab"],
+    ],
+)  # fmt: skip
 def test_commands_refuse_a_folder_without_an_index(tmp_path: Path, args: list[str]) -> None:
     wrong = tmp_path / "WRONG"
     result = CliRunner().invoke(main, ["--data-dir", str(wrong), *args])
@@ -32,6 +40,51 @@ def test_only_ingest_creates_an_index(tmp_path: Path) -> None:
     assert runner.invoke(main, ["--data-dir", str(data), "ingest", str(SAMPLE)]).exit_code == 0
     found = runner.invoke(main, ["--data-dir", str(data), "search", "融资担保"])
     assert found.exit_code == 0 and found.output.startswith("1 results"), found.output
+
+
+def test_keys_work_on_a_folder_with_an_index(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--data-dir", str(data), "ingest", str(SAMPLE)]).exit_code == 0
+    created = runner.invoke(main, ["--data-dir", str(data), "keys", "create", "ops"])
+    assert created.exit_code == 0, created.output
+    key_id = created.output.strip().splitlines()[-1].split("_")[1]
+    listed = runner.invoke(main, ["--data-dir", str(data), "keys", "list"])
+    assert listed.exit_code == 0 and f"{key_id}\tops\t" in listed.output, listed.output
+    revoked = runner.invoke(main, ["--data-dir", str(data), "keys", "revoke", key_id])
+    assert revoked.exit_code == 0, revoked.output
+    listed = runner.invoke(main, ["--data-dir", str(data), "keys", "list"])
+    assert "revoked" in listed.output, listed.output
+
+
+@pytest.mark.parametrize(
+    ("files", "why"),
+    [
+        ({}, "the index has no public documents"),
+        ({"draft/a.txt": "内部草稿。不予公开的文件内容。"}, "the index has no public documents"),
+        ({"a.txt": "国务院关于印发通知的决定。"}, "no word occurs"),
+    ],
+)
+def test_learn_words_with_nothing_to_learn_from_says_so(
+    tmp_path: Path, files: dict[str, str], why: str
+) -> None:
+    """QA pass 2, item 6: an index without public documents (or too few words for a
+    vocabulary) is one line and exit 0, like ``embed`` with nothing to embed; not a gensim
+    traceback."""
+    source, data = tmp_path / "src", tmp_path / "data"
+    source.mkdir()
+    for name, text in files.items():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    ingested = runner.invoke(main, ["--data-dir", str(data), "ingest", str(source)])
+    assert ingested.exit_code == 0, ingested.output
+    result = runner.invoke(main, ["--data-dir", str(data), "learn-words"])
+    assert result.exit_code == 0, result.output
+    assert result.exception is None, result.exception
+    assert result.output.startswith("nothing to learn from: ") and why in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (data / "lexicon" / "learned.tsv").exists()
 
 
 def test_learn_words_writes_the_learned_lexicon_into_the_data_folder(tmp_path: Path) -> None:
