@@ -27,14 +27,40 @@ def get_settings(request: Request) -> Settings:
 
 
 def _presented_key(request: Request) -> str | None:
-    auth = request.headers.get("authorization", "")
-    if auth.lower().startswith("bearer "):
-        return auth[7:].strip()
-    return request.headers.get("x-api-key") or None
+    """The key a request presents, or None when it carries no key header at all.
+
+    A key header that is present but unusable is refused (401), never read as "no key": an
+    ``Authorization`` header that is not ``Bearer <key>`` (another scheme such as ``Token``,
+    ``Bearer`` with nothing after it, an empty value), an empty ``X-API-Key``, either header
+    sent twice, or the two carrying different keys. Read as anonymous, such a request would
+    answer a staff member's typo or an unset ``$KEY`` with 404 for a non-public document, as
+    if it did not exist.
+    """
+    auths = request.headers.getlist("authorization")
+    api_keys = request.headers.getlist("x-api-key")
+    if len(auths) > 1 or len(api_keys) > 1:
+        raise Unauthorized("send one API key, in one Authorization or X-API-Key header")
+    key = None
+    if auths:
+        scheme, _, token = auths[0].strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized(
+                "malformed Authorization header: send 'Authorization: Bearer gs_…' "
+                "(or no Authorization header to search as the public)"
+            )
+        key = token.strip()
+    if api_keys:
+        if not api_keys[0].strip():
+            raise Unauthorized("empty X-API-Key header: send the key, or no X-API-Key header")
+        if key is not None and key != api_keys[0].strip():
+            raise Unauthorized("the Authorization and X-API-Key headers carry different keys")
+        key = api_keys[0].strip()
+    return key
 
 
 def get_viewer(request: Request) -> Viewer:
-    """Anonymous unless a valid staff API key is presented; a wrong key is refused (401)."""
+    """Anonymous when no key header is sent; staff with a valid key; a wrong, revoked or
+    malformed key, or an empty key header, is refused (401)."""
     presented = _presented_key(request)
     if not presented:
         return ANONYMOUS

@@ -90,6 +90,44 @@ def test_revoked_key_is_refused(served):
     _error(served.client.post("/api/reindex", headers={"X-API-Key": key}), 401)
 
 
+def _malformed_key_headers(key: str) -> list[dict[str, str]]:
+    return [
+        {"Authorization": f"Token {key}"},  # another scheme
+        {"Authorization": key},  # no scheme at all
+        {"Authorization": "Bearer "},  # an unset $KEY
+        {"Authorization": "Bearer"},
+        {"Authorization": ""},
+        {"X-API-Key": ""},
+        {"X-API-Key": "  "},
+        {"Authorization": f"Bearer {key}", "X-API-Key": ""},
+        {"Authorization": f"Bearer {key}", "X-API-Key": "gs_000000000000_other"},
+    ]
+
+
+def test_malformed_or_empty_key_header_is_401_not_anonymous(served):
+    """QA pass 2, item 7: a key header that is present but malformed or empty is a 401, never
+    the anonymous answer (a 404 for a draft would tell staff the document does not exist)."""
+    r = _upload(served, [("草稿.txt", TXT.encode())], disclosure="draft")
+    assert r.status_code == 201, r.text
+    doc_id = r.json()["documents"][0]["id"]
+    paths = (f"/api/documents/{doc_id}", "/api/search?q=绿化养护", f"/documents/{doc_id}")
+    assert served.client.get(paths[0]).status_code == 404  # no key header: anonymous
+    assert served.client.get(paths[2]).status_code == 404
+    for headers in _malformed_key_headers(served.key):
+        for path in paths:
+            r = served.client.get(path, headers=headers)
+            err = _error(r, 401)
+            assert err["code"] == "unauthorized", (headers, path)
+            assert r.headers["www-authenticate"].startswith("Bearer")
+    for headers in (
+        {"Authorization": f"bearer {served.key}"},  # the scheme is case-insensitive
+        {"X-API-Key": served.key},
+        {"Authorization": f"Bearer {served.key}", "X-API-Key": served.key},
+    ):
+        for path in paths:
+            assert served.client.get(path, headers=headers).status_code == 200, (headers, path)
+
+
 def test_upload_ingests_with_metadata_and_disclosure(served):
     r = _upload(
         served,
