@@ -12,6 +12,7 @@ can only ever meet public documents, a staff check sees every level.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,10 +27,11 @@ from analyzers.signatures import (
     Signature,
     StoredSignature,
     estimate,
+    is_boilerplate_line,
     overlap,
     signature,
 )
-from duplicates.textdiff import KIND_LABELS, TextDiff, diff, passages
+from duplicates.textdiff import KIND_LABELS, TextDiff, diff, passages, same_text
 from ingest.metadata import guess_title
 from ingest.upload import extract_upload
 from model.document import StoredDocument
@@ -52,6 +54,8 @@ VERIFY_BY_RANK = 5  # and this many for their search rank (shared anchors)
 ESTIMATE_MARGIN = 0.3  # verify estimates down to threshold − margin (64 MinHash values are noisy)
 DIFF_MIN_SIMILARITY = 0.2  # below this the texts are unrelated; no passage diff is computed
 _HEAD_LINES = 15  # a draft's own 文号 stands on a line of its head
+_MAX_TITLE = 120  # characters; a longer head line is body text
+_NOT_A_TITLE = re.compile(r"[。；;]|[:：]$")  # a sentence, or a line that introduces the body
 
 REASONS = ("same_text", "near_copy", "contains", "contained_in", "same_docno", "same_title")
 REASON_LABELS = {
@@ -154,21 +158,36 @@ class CheckResult:
         }
 
 
+def percent(x: float) -> str:
+    """A share as people read it: one decimal, and never rounded to 100% or 0% unless it is
+    (a near copy of 0.9957 beside "只有日期不同" is 99.6%, not 100%: QA pass 2, item 9)."""
+    if x >= 1.0:
+        return "100%"
+    if x <= 0.0:
+        return "0%"
+    tenths = min(999, max(1, round(x * 1000)))
+    return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths / 10:.1f}%"
+
+
 def summary(c: Candidate) -> str:
     """What kind of duplicate this is, in one Chinese sentence (the API, the page and the
     command line say the same)."""
     o = c.overlap
     head = {
         "same_text": "与草稿全文相同",
-        "near_copy": f"与草稿高度相似（相似度 {o.resemblance:.0%}）",
-        "contains": f"草稿包含了这份文件的 {o.reverse_containment:.0%}",
-        "contained_in": f"草稿的 {o.containment:.0%} 出现在这份文件中",
-        "same_docno": f"文号相同，但正文不同（相似度 {o.resemblance:.0%}）",
-        "same_title": f"标题相同，但正文不同（相似度 {o.resemblance:.0%}）",
+        "near_copy": f"与草稿高度相似（相似度 {percent(o.resemblance)}）",
+        "contains": f"草稿包含了这份文件的 {percent(o.reverse_containment)}",
+        "contained_in": f"草稿的 {percent(o.containment)} 出现在这份文件中",
+        "same_docno": f"文号相同，但正文不同（相似度 {percent(o.resemblance)}）",
+        "same_title": f"标题相同，但正文不同（相似度 {percent(o.resemblance)}）",
     }[c.reason]
     d = c.diff
     if d is None or d.identical:
-        return head + ("（仅排版、字体或标点不同）" if d is not None else "")
+        if d is None:
+            return head
+        return head + (
+            "（仅段落或表格内容的先后顺序不同）" if d.reordered else "（仅排版、字体或标点不同）"
+        )
     if d.only_facts_changed:
         kinds = "、".join(
             KIND_LABELS[k] for k in ("docno", "date", "amount", "number") if k in d.changed_kinds
@@ -203,40 +222,70 @@ def draft_from_file(
 
 
 # -- the draft's keys ------------------------------------------------------------------------
-def draft_keys(draft: Draft, normalized: str) -> DraftKeys:
+def draft_keys(draft: Draft) -> DraftKeys:
     """Title forms and 文号 keys of a draft, looked up in ``title_exact`` and ``docno``.
 
-    The title is the one given, else the first line; gov.cn titles run over 2–3 lines, so the
-    first two and three lines joined are tried too. The 文号 is the one given, else the first
-    head line that *is* a 文号 (a 文号 cited inside a sentence is another document's).
+    The title is the one given, else the one ingest would read from the draft's head
+    (:func:`ingest.metadata.guess_title`, which joins a gov.cn title run over 2–3 lines),
+    shown as typed. Lines of the 版头 (``国务院办公厅文件``) are no title and are skipped first,
+    and a head without a title line (a draft that starts with its body) has none: a sentence
+    is not a title. The first one, two and three head lines joined are looked up too. The 文号
+    is the one given, else the first head line that *is* a 文号 (a 文号 cited inside a
+    sentence is another document's).
     """
-    lines = [ln.strip() for ln in normalized.split("\n") if ln.strip()][:_HEAD_LINES]
+    head = _head_lines(draft.text)
     titles: list[str] = []
     if draft.title.strip():
         titles.append(strip_skippable(normalize(draft.title)))
+        title = draft.title.strip()
     else:
+        title = _guessed_title([raw for raw, _ in head])
+        if title:
+            titles.append(strip_skippable(normalize(title)))
         for n in (1, 2, 3):
-            if len(lines) >= n and sum(len(x) for x in lines[:n]) <= 120:
-                titles.append(strip_skippable("".join(lines[:n])))
+            if len(head) >= n and sum(len(norm) for _, norm in head[:n]) <= _MAX_TITLE:
+                titles.append(strip_skippable("".join(norm for _, norm in head[:n])))
     doc_number = draft.doc_number.strip()
     docnos: list[str] = []
     if doc_number:
         key = canonical(normalize(doc_number))
         docnos = [key] if key else keys_for_value(normalize(doc_number))[:1]
     else:
-        for line in lines:
-            key = canonical(line)
+        for raw, norm in head:
+            key = canonical(norm)
             if key:
-                docnos, doc_number = [key], line
+                docnos, doc_number = [key], raw
                 break
-    # the title as the document page would read it (gov.cn titles run over 2–3 lines)
-    title = draft.title.strip() or guess_title(lines) or (lines[0] if lines else "")
     return DraftKeys(
         titles=tuple(dict.fromkeys(t for t in titles if t)),
         docnos=tuple(docnos),
         title=title,
         doc_number=doc_number,
     )
+
+
+def _head_lines(text: str) -> list[tuple[str, str]]:
+    """The first non-blank lines of a draft, as typed and normalised, without 版头 lines."""
+    head: list[tuple[str, str]] = []
+    for line in text.split("\n"):
+        raw = line.strip()
+        if not raw:
+            continue
+        norm = normalize(raw)
+        if not is_boilerplate_line(norm):
+            head.append((raw, norm))
+        if len(head) >= _HEAD_LINES:
+            break
+    return head
+
+
+def _guessed_title(lines: list[str]) -> str:
+    """Ingest's title of these head lines, unless it is a sentence of the body or a greeting
+    (``各省、自治区、直辖市人民政府：``): then the draft states no title."""
+    title = guess_title(lines)
+    if len(title) > _MAX_TITLE or _NOT_A_TITLE.search(title):
+        return ""
+    return title
 
 
 # -- the check -------------------------------------------------------------------------------
@@ -306,7 +355,7 @@ def check(
         raise UnprocessableContent(
             "the draft has no text to compare (it is empty, or only whitespace and punctuation)"
         )
-    keys = draft_keys(draft, normalized)
+    keys = draft_keys(draft)
     excluded = set(exclude)
 
     # 1. candidates: exact keys, then sketches (bands + anchors)
@@ -397,4 +446,5 @@ def _one_per_text(found: list[tuple[str, Candidate]]) -> list[Candidate]:
 def _with_diff(c: Candidate, draft: list[Any]) -> Candidate:
     if c.score < DIFF_MIN_SIMILARITY:
         return c
-    return dataclasses.replace(c, diff=diff(draft, c.doc.text))
+    d = diff(draft, c.doc.text)
+    return dataclasses.replace(c, diff=same_text(d) if "same_text" in c.reasons else d)

@@ -2,16 +2,18 @@
 
 Two notices can share 95% of their shingles and still be different documents: the 2024 edition
 of a yearly notice differs from the 2023 one only in its dates, a re-issued 通知 only in its 文号.
-Staff must see *that*, not a bare "duplicate". So the texts are cut into passages (sentences and
-lines), aligned with difflib on their normalised form (script, width, spacing and punctuation do
-not count as differences, as in the signatures), and inside every changed passage the changed
-dates, amounts, numbers and 文号 are named.
+Staff must see *that*, not a bare "duplicate". So the texts are cut into passages (sentences,
+wherever the lines happen to wrap), aligned with difflib on their normalised form (script,
+width, spacing and punctuation do not count as differences, as in the signatures), and inside
+every changed passage the changed dates, amounts, numbers and 文号 are named.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,9 +25,24 @@ from analyzers.normalize import normalize
 from analyzers.signatures import chrome_tail, is_boilerplate_line, skip_mask
 
 MAX_OPS = 200  # diff entries returned (equal runs count as one); the rest is summarised
-MAX_PASSAGES = 6000  # beyond this a text is compared paragraph by paragraph
+MAX_PASSAGES = 6000  # beyond this a text is compared in runs of sentences (:func:`_chunks`)
 _SENTENCE_RE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;]+[”’」』)）]*|[^。！？；!?;\n]+")
-_LINE_RE = re.compile(r"[^\n]+")
+# a heading is a phrase: a line holding a sentence end or a comma is body text, or a wrapped
+# piece of it
+_HEADING_BREAK_RE = re.compile(r"[。！？；!?;，,]")
+_UNIT_END = ("。", "！", "？", "；", "!", "?", ";", ":", "：", "”", "’", "」", "』", ")", "）")
+# A numbered heading at the start of a line (normalised: half-width brackets and digits). Only
+# trusted where the line before ended a unit: ``统一、规范`` wrapped before ``一、`` is no heading.
+_HEADING_RE = re.compile(
+    r"(?:[一二三四五六七八九十百]+\s*、"
+    r"|\(\s*[一二三四五六七八九十百\d]+\s*\)"
+    r"|\d{1,3}\s*[.、](?!\d)"
+    r"|第\s*[一二三四五六七八九十百千零〇\d]+\s*[编章节条](?:\s|$)"
+    r"|[①-⑳])"
+)
+_ASCII_WORD_END = re.compile(r"[A-Za-z0-9]$")
+_ASCII_WORD_START = re.compile(r"[A-Za-z0-9]")
+_HEADING_MAX = 40  # a heading standing on its own line is short; a wrapped paragraph line is not
 _DIGITS_RE = re.compile(r"[\d〇零一二三四五六七八九十百千万亿两]+")
 
 _CN_DIGIT = "〇零一二三四五六七八九十百千万亿两"
@@ -103,6 +120,7 @@ class TextDiff:
     moved: int
     changed_kinds: dict[str, int] = field(default_factory=dict)  # kind → number of changes
     truncated: bool = False
+    reordered: bool = False  # the same characters in another order (see :func:`same_text`)
 
     @property
     def facts(self) -> tuple[Change, ...]:
@@ -127,6 +145,8 @@ class TextDiff:
         ``old`` name the two sides (a draft and a published document, or two published
         documents in the corpus report, which have no draft)."""
         if self.identical:
+            if self.reordered:
+                return "正文相同（字符相同，只有段落或表格内容的先后顺序不同）"
             return "正文相同（只有排版、简繁、全半角或标点不同）"
         if self.only_facts_changed:
             kinds = "、".join(KIND_LABELS[k] for k in _KIND_ORDER if k in self.changed_kinds)
@@ -161,6 +181,7 @@ class TextDiff:
             "facts": [c.to_dict() for c in self.facts[:50]],
             "ops": [op.to_dict() for op in self.ops],
             "truncated": self.truncated,
+            "reordered": self.reordered,
         }
 
 
@@ -176,34 +197,117 @@ class _Passage:
 
 
 def passages(text: str) -> list[_Passage]:
-    """Sentences of a text (split at 。！？； and line ends), without boilerplate lines.
+    """Sentences of a text, cut at 。！？； and around headings, without boilerplate lines.
+
+    Line ends do not cut: a PDF wraps every line of a paragraph and a TXT copy of it does not,
+    a DOCX holds a title on one line that gov.cn splits over two, and the same text must give
+    the same passages either way (QA pass 2, item 2). A line end only counts where the text
+    itself says a unit ends there: after a line ending in a colon (``各省、…各直属机构：``),
+    before a numbered line that follows a numbered heading (``一、总体要求`` / ``(一)…``), and
+    around a line that is only a 文号 or a date. Where a wrap still cuts one text differently
+    (a colon inside a sentence at a line end), :func:`diff` sees that the passages around it
+    hold the same characters and counts them equal.
+    Blank and boilerplate lines (版头, 抄送, page numbers) are skipped without cutting, so a
+    page footer between two halves of a sentence does not split it either.
 
     Keys come from one vectorised pass over the whole text (a kept-character prefix count),
     not one ``strip_skippable`` call per passage: a long law has thousands of passages.
     """
     normalized = normalize(text)
-    shown = text if len(text) == len(normalized) else normalized  # offsets agree, or show norm
-    codes = np.frombuffer(normalized.encode("utf-32-le"), dtype=np.uint32)
+    joined = _join_lines(text, normalized)
+    # normalised once joined: OpenCC converts by words, and 計畫 wrapped as 計/畫 is 计画
+    # line by line but 计划 as one word
+    joined_norm = normalize(joined)
+    shown = joined if len(joined) == len(joined_norm) else joined_norm  # offsets agree
+    codes = np.frombuffer(joined_norm.encode("utf-32-le"), dtype=np.uint32)
     keep = ~skip_mask()[codes]
     compact = codes[keep].tobytes().decode("utf-32-le")
     before = np.concatenate(([0], np.cumsum(keep))).tolist()  # kept characters before i
     out: list[_Passage] = []
-    for line in _LINE_RE.finditer(normalized, 0, chrome_tail(normalized)):
-        if is_boilerplate_line(line.group()):
-            continue
-        for m in _SENTENCE_RE.finditer(normalized, line.start(), line.end()):
-            s, e = m.span()
-            key = compact[before[s] : before[e]]
-            if key:
-                out.append(_Passage(shown[s:e].strip(), normalized[s:e].strip(), key))
-    if len(out) > MAX_PASSAGES:  # keep difflib's cost bounded on huge texts: whole lines
-        out = [
-            _Passage(shown[m.start() : m.end()].strip(), m.group().strip(), k)
-            for m in _LINE_RE.finditer(normalized, 0, chrome_tail(normalized))
-            if (k := compact[before[m.start()] : before[m.end()]])
-            and not is_boilerplate_line(m.group())
-        ]
+    for m in _SENTENCE_RE.finditer(joined_norm):
+        s, e = m.span()
+        key = compact[before[s] : before[e]]
+        if key:
+            out.append(_Passage(shown[s:e].strip(), joined_norm[s:e].strip(), key))
+    if len(out) > MAX_PASSAGES:
+        out = _chunks(out)
     return out
+
+
+def _join_lines(text: str, normalized: str) -> str:
+    """The text's kept lines (not blank, not boilerplate, as written) joined into units, one
+    per line of the result: lines run on unless the text says a unit ends there (see
+    :func:`passages`). What a line is (boilerplate, a heading, a 文号) is read on its
+    normalised form."""
+    norm_lines = normalized[: chrome_tail(normalized)].split("\n")
+    raw_lines = text.split("\n")
+    if len(raw_lines) != len(normalized.split("\n")):  # normalising made or removed a line
+        raw_lines = normalized.split("\n")
+    kept = [
+        (norm, raw_lines[i].strip())
+        for i, line in enumerate(norm_lines)
+        if (norm := line.strip()) and not is_boilerplate_line(norm)
+    ]
+    lines = [norm for norm, _ in kept]
+    alone = [_stands_alone(line) for line in lines]
+    numbered = [_HEADING_RE.match(line) is not None for line in lines]
+    parts: list[str] = []
+    starts_unit, heading = True, False
+    for i, (line, raw) in enumerate(kept):
+        if i:
+            prev = lines[i - 1]
+            cut = (
+                alone[i - 1] or alone[i] or prev.endswith((":", "：")) or (numbered[i] and heading)
+            )
+            if cut:
+                parts.append("\n")
+            elif _ASCII_WORD_END.search(prev) and _ASCII_WORD_START.match(line):
+                parts.append(" ")  # wrapped Latin words or numbers keep a space between them
+            starts_unit = cut or prev.endswith(_UNIT_END)
+        # a numbered heading on a line of its own (``一、总体要求`` before ``(一)…``); not a
+        # paragraph's first line wrapped after ``一、水文与规划基本资料之测验、调查``
+        heading = starts_unit and _is_heading(line)
+        parts.append(raw)
+    return "".join(parts)
+
+
+def _is_heading(line: str) -> bool:
+    """A numbered heading on a line of its own: ``一、总体要求``, ``(三)…``, ``第二章 总则``."""
+    m = _HEADING_RE.match(line)
+    return (
+        m is not None
+        and len(line) <= _HEADING_MAX
+        and _HEADING_BREAK_RE.search(line, m.end()) is None
+    )
+
+
+def _stands_alone(line: str) -> bool:
+    """A line that is only a 文号 or a date (the head's 文号, the signature's 成文日期) is a
+    passage of its own, so that a changed one is named alone, not with the title before it."""
+    return any(_FACTS[i][1].fullmatch(line) for i in (0, 1))
+
+
+def _chunks(out: list[_Passage]) -> list[_Passage]:
+    """Runs of sentences as passages, to keep difflib's cost bounded on huge texts. A run ends
+    after a sentence whose key hashes to 0 modulo ``k``: where it ends depends only on the
+    sentences, never on line wraps, and an edit moves at most the runs around it."""
+    k = len(out) * 2 // MAX_PASSAGES + 1
+    chunks: list[_Passage] = []
+    run: list[_Passage] = []
+    for p in out:
+        run.append(p)
+        if zlib.crc32(p.key.encode("utf-8")) % k == 0:
+            chunks.append(_merge(run))
+            run = []
+    if run:
+        chunks.append(_merge(run))
+    return chunks
+
+
+def _merge(run: list[_Passage]) -> _Passage:
+    return _Passage(
+        "".join(p.text for p in run), "".join(p.norm for p in run), "".join(p.key for p in run)
+    )
 
 
 def _facts(text: str) -> list[tuple[int, int, str]]:
@@ -284,7 +388,7 @@ def _similar(a: str, b: str) -> bool:
     if _DIGITS_RE.sub("#", a) == _DIGITS_RE.sub("#", b):
         return True  # only numbers differ: a short date line is still "the same passage"
     x, y = _bigrams(a), _bigrams(b)
-    return 2 * len(x & y) >= len(x) + len(y)
+    return 4 * len(x & y) >= len(x) + len(y)  # 2|x∩y| / (|x|+|y|) ≥ 0.5
 
 
 def _pair_block(a: list[_Passage], b: list[_Passage]) -> list[tuple[int | None, int | None]]:
@@ -318,8 +422,13 @@ def diff(draft_text: str | list[_Passage], existing_text: str | list[_Passage]) 
     raw: list[DiffOp] = []
     extra: Counter[str] = Counter()  # passages counted, not detailed
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        if tag == "equal":
-            raw.append(DiffOp("equal", a[i1].text, b[j1].text, count=i2 - i1))
+        if tag == "equal" or _same_run(a[i1:i2], b[j1:j2]):
+            # a run cut into passages differently (a heading wrapped in one text only) but
+            # holding the same characters is the same text, not a change
+            if raw and raw[-1].op == "equal":
+                raw[-1] = dataclasses.replace(raw[-1], count=raw[-1].count + i2 - i1)
+            else:
+                raw.append(DiffOp("equal", a[i1].text, b[j1].text, count=i2 - i1))
             continue
         if len(raw) >= MAX_OPS:
             paired = min(i2 - i1, j2 - j1)
@@ -352,6 +461,27 @@ def diff(draft_text: str | list[_Passage], existing_text: str | list[_Passage]) 
         changed_kinds=dict(kinds),
         truncated=len(ops) > MAX_OPS or bool(extra),
     )
+
+
+def same_text(d: TextDiff) -> TextDiff:
+    """The diff of two texts that are the same text (one ``content_key``): never a list of
+    changes. Passages line up one for one unless the same characters come in another order
+    (a PDF's table read cell by cell, README "One document, one result"); that is said, and
+    no passage is listed as changed, added or removed (QA pass 2, item 2)."""
+    if d.identical:
+        return d
+    first = next((op for op in d.ops if op.draft or op.existing), None)
+    n = d.equal + d.changed + d.added + d.moved  # the draft's passages
+    ops = (
+        (DiffOp("equal", first.draft or first.existing, first.existing or first.draft, n),)
+        if first is not None
+        else ()
+    )
+    return TextDiff(ops=ops, equal=n, changed=0, added=0, removed=0, moved=0, reordered=True)
+
+
+def _same_run(a: list[_Passage], b: list[_Passage]) -> bool:
+    return bool(a) and bool(b) and "".join(p.key for p in a) == "".join(p.key for p in b)
 
 
 def _moves(ops: list[DiffOp], a: list[_Passage], b: list[_Passage]) -> list[DiffOp]:

@@ -83,6 +83,9 @@ class DuplicateDiff(BaseModel):
     facts: list[FactChange] = Field(description="every changed date, amount, number and 文号")
     ops: list[DiffEntry]
     truncated: bool
+    reordered: bool = Field(
+        False, description="the same text with its passages or table cells in another order"
+    )
 
 
 class DuplicateCandidate(BaseModel):

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
-from duplicates.check import Candidate, CheckResult, Draft, check, summary
+from duplicates.check import Candidate, CheckResult, Draft, check, percent, summary
 from duplicates.textdiff import DiffOp
 from model.errors import BadRequest, GovSearchError, PayloadTooLarge, Unauthorized
 from model.viewer import Viewer
@@ -103,9 +103,9 @@ def candidate_view(c: Candidate, doc_url: str) -> dict[str, Any]:
         "reason": REASONS.get(c.reason, c.reason),
         "reasons": [REASONS.get(r, r) for r in c.reasons],
         "summary": summary(c),
-        "similarity": f"{o.resemblance:.0%}",
-        "containment": f"{o.containment:.0%}",
-        "reverse_containment": f"{o.reverse_containment:.0%}",
+        "similarity": percent(o.resemblance),
+        "containment": percent(o.containment),
+        "reverse_containment": percent(o.reverse_containment),
         "facts": [
             (KINDS.get(f.kind, f.kind), f.existing, f.draft)
             for f in (c.diff.facts if c.diff else ())

@@ -23,6 +23,7 @@ from tests.search_index.dup_support import (
     HIDDEN,
     LAW_A,
     LAW_B,
+    TAINAN,
     VERSIONS,
     backend,
     date_changed,
@@ -290,3 +291,116 @@ def test_table_cells_added_are_text_not_a_changed_number() -> None:
     assert passage_changes("罚款5000元", "罚款3000元")[0].kind == "amount"  # one value for one
     numbers = passage_changes("| 2 | 3 | 4 |", "| 1 | 3 | 5 |")
     assert [(c.draft, c.existing) for c in numbers] == [("2", "1"), ("4", "5")]
+
+
+# -- line wraps, the same text, the draft's title (QA pass 2, items 2 and 9) ------------------
+def _hard_wrapped(text: str, width: int) -> str:
+    """The text as a PDF holds it: every paragraph cut into lines of ``width`` characters."""
+    out = []
+    for line in text.split("\n"):
+        line = line.strip()
+        out += [line[i : i + width] for i in range(0, len(line), width)]
+    return "\n".join(out)
+
+
+def test_line_wraps_are_no_differences() -> None:
+    from duplicates.textdiff import diff
+
+    require_corpus()
+    for path in (GOVCN, LAW_A, *VERSIONS, TAINAN):
+        text = text_of(path)
+        for width in (17, 23, 37, 52):
+            d = diff(_hard_wrapped(text, width), text)
+            assert d.identical, (path, width, d.summary())
+    # the QA's files: a PDF rendering (every line wrapped) and a DOCX whose title the TXT
+    # splits over two lines
+    for name, source in (
+        ("pdf/2023年中华人民共和国国务院政府工作报告.pdf", "docs/gov_work_report/gwr_2023.txt"),
+        ("docx/doc_02.docx", "docs/govcn_policy/govcn_039.txt"),
+    ):
+        data = (CORPUS / "files" / name).read_bytes()
+        draft, _ = draft_from_file(data, name.rsplit("/", 1)[-1], max_bytes=10**8)
+        d = diff(draft.text, text_of(source))
+        assert d.identical and not d.ops[1:], (name, d.summary())
+
+
+def test_real_edits_in_a_wrapped_draft_are_still_named_exactly() -> None:
+    from duplicates.textdiff import diff
+
+    require_corpus()
+    text = text_of(GOVCN)
+    for width in (17, 37):
+        d = diff(_hard_wrapped(date_changed(text), width), text)
+        assert d.only_facts_changed and d.changed == 1
+        assert [(f.kind, f.existing, f.draft) for f in d.facts] == [
+            ("date", "2019年1月22日", "2020年1月22日")
+        ]
+        d = diff(
+            _hard_wrapped(text.replace("国办发〔2019〕6号", "国办发〔2020〕16号"), width), text
+        )
+        assert [(f.kind, f.existing, f.draft) for f in d.facts] == [
+            ("docno", "国办发〔2019〕6号", "国办发〔2020〕16号")
+        ]
+        # words added inside one sentence: that sentence changed, named as text
+        edited = text.replace("“三农”发展，经国务院同意", "“三农”发展，稳定就业，经国务院同意")
+        d = diff(_hard_wrapped(edited, width), text)
+        assert (d.changed, d.added, d.removed) == (1, 0, 0), d.summary()
+        assert [c.kind for c in d.ops[1].changes] == ["text"] and "稳定就业" in d.ops[1].draft
+        # a paragraph added is the passages added, nothing else
+        paragraph = (
+            "六、新增要求。各地区要在2020年6月底前建立绩效评价制度，每年向社会公开评价结果。"
+        )
+        lines = text.split("\n")
+        d = diff(_hard_wrapped("\n".join(lines[:20] + [paragraph] + lines[20:]), width), text)
+        assert (d.changed, d.added, d.removed) == (0, 2, 0), d.summary()
+
+
+def test_same_text_never_lists_passage_changes(index):
+    """Same characters in another order (README: a PDF reading a table cell by cell) are the
+    same text; the diff says the order differs and lists no changed, added or removed passage."""
+    paragraphs = text_of(GOVCN).split("\n\n")
+    swapped = paragraphs[:8] + [paragraphs[9], paragraphs[8]] + paragraphs[10:]
+    c = _by_path(check(index, Draft("\n\n".join(swapped)), viewer=STAFF))[GOVCN]
+    assert c.reason == "same_text"
+    d = c.diff
+    assert d.identical and d.reordered and not (d.changed or d.added or d.removed or d.moved)
+    assert [op.op for op in d.ops] == ["equal"]
+    assert c.to_dict()["summary"] == "与草稿全文相同（仅段落或表格内容的先后顺序不同）"
+    # a hard-wrapped copy (a PDF draft) is the same text with nothing to list at all
+    c = _by_path(check(index, Draft(_hard_wrapped(text_of(GOVCN), 37)), viewer=STAFF))[GOVCN]
+    assert c.reason == "same_text" and c.diff.identical and not c.diff.reordered
+    assert c.to_dict()["summary"] == "与草稿全文相同（仅排版、字体或标点不同）"
+
+
+def test_the_draft_title_is_read_as_ingest_reads_it_and_shown_as_typed(index):
+    text = text_of(GOVCN)
+    title = corpus_document(GOVCN).meta.title
+    # a 版头 above the title is not the title: the same title is found
+    res = check(index, Draft("国务院办公厅文件\n\n" + text), viewer=STAFF)
+    assert res.draft.title == title
+    assert "same_title" in _by_path(res)[GOVCN].reasons
+    assert res.draft.doc_number == "国办发〔2019〕6号"
+    # a draft that starts with its body has no title, not its first 200 characters
+    body = "\n\n".join(text.split("\n\n")[5:12])
+    res = check(index, Draft(body), viewer=STAFF)
+    assert res.draft.title == "" and res.to_dict()["draft"]["title"] == ""
+    # the title as typed: Traditional script and full-width punctuation kept
+    typed = "冬季特奧代表團獲16金佳績　總統：「台灣以大家為榮」"
+    res = check(index, Draft(typed + "\n" + text_of(TAINAN)), viewer=STAFF)
+    assert res.draft.title == typed
+    trad = opencc.OpenCC("s2t").convert(text)
+    res = check(index, Draft(trad), viewer=STAFF)
+    assert res.draft.title == opencc.OpenCC("s2t").convert(title)
+    assert "same_title" in _by_path(res)[GOVCN].reasons
+
+
+def test_similarity_is_never_rounded_up_to_100_percent(index):
+    from duplicates.check import percent
+
+    assert [percent(x) for x in (0.0, 0.0004, 0.8, 0.8049, 0.9957, 0.99996, 1.0)] == [
+        "0%", "0.1%", "80%", "80.5%", "99.6%", "99.9%", "100%",
+    ]  # fmt: skip
+    c = _by_path(check(index, Draft(date_changed(text_of(GOVCN))), viewer=STAFF))[GOVCN]
+    assert 0.99 < c.overlap.resemblance < 1.0
+    summary = c.to_dict()["summary"]
+    assert summary.startswith("与草稿高度相似（相似度 99.") and "100%" not in summary, summary
