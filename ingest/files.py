@@ -61,6 +61,13 @@ class IngestFailure:
 
 
 @dataclass(frozen=True)
+class CatalogProblem(IngestFailure):
+    """A catalogue line that could not be applied (a bad cell, a row that names no file):
+    reported with its line and ignored, not a file that failed. ``path`` is
+    ``<catalog file> line N``."""
+
+
+@dataclass(frozen=True)
 class FileTask:
     """Everything needed to ingest one file, picklable for worker processes.
 
@@ -68,7 +75,9 @@ class FileTask:
     path inside it, see :func:`model.ids.document_id`). ``rel_path`` is that path as people
     read it (:func:`model.ids.readable_path`); ``raw_path`` is the name on disk when it is not
     valid UTF-8, which the id keeps hashing. ``held`` says why the document is held at
-    :data:`~model.fields.MOST_RESTRICTIVE` whatever else says (empty: it is not).
+    :data:`~model.fields.MOST_RESTRICTIVE` whatever else says (empty: it is not). ``refused``
+    says why the file must not be read at all (a symlink leading out of its folder): it is
+    reported as skipped, its bytes never opened.
     """
 
     file: Path
@@ -78,6 +87,7 @@ class FileTask:
     source: Path = Path(".")
     raw_path: str = ""
     held: str = ""
+    refused: str = ""
 
     @property
     def doc_id(self) -> str:
@@ -119,6 +129,8 @@ def folder_disclosure(rel_path: str) -> str | None:
 
 def ingest_file(task: FileTask) -> Document | IngestFailure:
     """Read, extract and describe one file; every expected failure becomes an IngestFailure."""
+    if task.refused:
+        return IngestFailure(task.rel_path, task.refused, skipped=True)
     try:
         size = task.file.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -167,10 +179,38 @@ class Found(NamedTuple):
     file: Path  # as reached from the named folder (read from here, shown in reports)
     rel: str  # relative to that folder, "/"-separated
     real: Path  # symlinks resolved: what catalogue rows and the catalogue file are compared with
+    refused: str = ""  # why it is not read at all (a symlink leading out of the folder)
+
+
+def inside(path: Path, roots: Sequence[Path]) -> bool:
+    """Whether ``path`` is one of ``roots`` or lies under one (compare real paths)."""
+    return any(path == r or path.is_relative_to(r) for r in roots)
+
+
+def leads_outside(entry: Path, roots: Sequence[Path]) -> bool:
+    """Whether ``entry`` is a symlink whose target, resolved through every link and whether or
+    not it exists, is outside all ``roots`` (real paths). The one rule for links met inside a
+    folder being ingested: such a link is never followed (``/etc/passwd`` must not become a
+    public document), one that stays inside is. A loop of links resolves to where the loop
+    closes, without raising (``Path.resolve`` raises RuntimeError for it)."""
+    return entry.is_symlink() and not inside(Path(os.path.realpath(entry)), roots)
+
+
+def outside_reason(entry: Path, kind: str) -> str:
+    """The report's reason for a link :func:`leads_outside` refused (where it leads, no content)."""
+    return (
+        f"a symlink to a {kind} outside the ingested folder ({os.readlink(entry)}): not "
+        "followed; to ingest it, copy it into the folder or name it on the command line"
+    )
 
 
 def iter_files(paths: Sequence[Path], *, exclude: Path | None = None) -> Iterator[Found]:
     """The files of the given files and folders, sorted by relative path, hidden ones left out.
+
+    A symlink inside a given folder that leads out of it (:func:`leads_outside`), to a file or
+    to a folder, is yielded with ``refused`` set and must not be read; a link that stays inside
+    is read like a file (a folder link is not entered, as ``os.walk`` does not follow links). A
+    file given by name is read wherever it is: the user named it.
 
     Symlinks are resolved once per folder (and per file only for a file that is a link): at a
     million files a ``resolve()`` per file was most of the time spent before the first document
@@ -185,22 +225,31 @@ def iter_files(paths: Sequence[Path], *, exclude: Path | None = None) -> Iterato
             continue
         if not root.is_dir():
             continue
-        found: list[tuple[str, str, str]] = []
+        roots = [root.resolve()]
+        found: list[Found] = []
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             real_dir = os.path.realpath(dirpath)
             rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
             prefix = "" if rel_dir == "." else rel_dir + "/"
+            for name in dirnames:  # os.walk lists folder links here and does not enter them
+                path = Path(dirpath, name)
+                if leads_outside(path, roots):
+                    reason = outside_reason(path, "folder")
+                    found.append(Found(path, prefix + name, Path(os.path.realpath(path)), reason))
             for name in filenames:
                 if name.startswith("."):
                     continue
                 path = os.path.join(dirpath, name)
-                real = os.path.realpath(path) if os.path.islink(path) else os.path.join(
-                    real_dir, name)
-                if real != skip:
-                    found.append((prefix + name, path, real))
-        for rel, path, real in sorted(found):
-            yield Found(Path(path), rel, Path(real))
+                if not os.path.islink(path):
+                    found.append(Found(Path(path), prefix + name, Path(real_dir, name)))
+                    continue
+                link = Path(path)
+                refused = outside_reason(link, "file") if leads_outside(link, roots) else ""
+                found.append(Found(link, prefix + name, Path(os.path.realpath(path)), refused))
+        for item in sorted(found, key=lambda f: f.rel):
+            if skip is None or str(item.real) != skip:
+                yield item
 
 
 def source_folder(given: Path) -> Path:
@@ -215,7 +264,8 @@ def tasks(
     """The FileTasks for an ingest: which file, its relative path, disclosure, catalog row.
 
     A file that no row names exactly but one row nearly names (:meth:`Catalog.near`) is held
-    back; a level that is not one of DISCLOSURES holds every file back."""
+    back; a level that is not one of DISCLOSURES holds every file back. A symlink leading out
+    of its folder becomes a task with ``refused`` set and nothing else looked up."""
     exclude = catalog.source if catalog else None
     bad_default = (
         ""
@@ -224,8 +274,12 @@ def tasks(
     )
     for given in paths:
         source = source_folder(given)
-        for file, raw, real in iter_files([given], exclude=exclude):
+        for file, raw, real, refused in iter_files([given], exclude=exclude):
             rel = readable_path(raw)
+            if refused:
+                yield FileTask(file, rel, MOST_RESTRICTIVE, None, source,
+                               raw if raw != rel else "", refused=refused)
+                continue
             entry = catalog.lookup(file, real) if catalog is not None else None
             if entry is None and catalog is not None and _describes_catalog(file, catalog):
                 continue
@@ -307,7 +361,7 @@ def iter_documents(
 ) -> Iterator[Document | IngestFailure]:
     """Documents for every file under ``paths``, in path order, with failures in line.
 
-    Catalog problems (bad cells, a missing path column) come first as IngestFailures whose
+    Catalog problems (bad cells, a missing path column) come first as CatalogProblems whose
     path is ``<catalog file> line N``. ``workers > 1`` extracts in that many processes.
     """
     if default_disclosure not in DISCLOSURES:
@@ -315,7 +369,7 @@ def iter_documents(
     cat = load_catalog(catalog) if catalog is not None else None
     if cat is not None:
         for err in cat.errors:
-            yield IngestFailure(f"{cat.source.name} line {err.line}", f"catalog: {err}")
+            yield CatalogProblem(f"{cat.source.name} line {err.line}", f"catalog: {err}")
     yield from map_files(
         ingest_file, list(tasks(paths, cat, default_disclosure)), workers=workers, progress=progress
     )

@@ -2,7 +2,8 @@
 
 Failures must be seen (a log line scrolls away): the report counts documents ingested, files
 skipped and files failed, keeps every reason, and renders as text for the terminal or JSON
-for the web UI and CI artefacts.
+for the web UI and CI artefacts. Catalogue problems (a bad cell, a row naming no file) are kept
+apart: they are lines of the CSV, not files, and the files they concern are still ingested.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
-from ingest.files import IngestFailure
+from ingest.files import CatalogProblem, IngestFailure
 from model.document import Document
 
 
@@ -22,7 +23,9 @@ class IngestReport:
 
     ok: list[str] = field(default_factory=list)
     skipped: list[IngestFailure] = field(default_factory=list)
-    failed: list[IngestFailure] = field(default_factory=list)
+    failed_files: list[IngestFailure] = field(default_factory=list)
+    # Catalogue lines that could not be applied: reported with their line and ignored.
+    catalog: list[IngestFailure] = field(default_factory=list)
     formats: Counter[str] = field(default_factory=Counter)
     unchanged: int = 0  # files identical to what the index holds: nothing to do
     pruned: list[str] = field(default_factory=list)  # documents removed because files are gone
@@ -35,10 +38,12 @@ class IngestReport:
         if isinstance(result, Document):
             self.ok.append(result.path)
             self.formats[result.format] += 1
+        elif isinstance(result, CatalogProblem):
+            self.catalog.append(result)
         elif result.skipped:
             self.skipped.append(result)
         else:
-            self.failed.append(result)
+            self.failed_files.append(result)
 
     def skip(self, path: str, reason: str) -> None:
         """Record a file skipped by a later stage (e.g. unchanged since the last ingest)."""
@@ -50,7 +55,18 @@ class IngestReport:
 
     def fail(self, path: str, reason: str) -> None:
         """Record a failure from a later stage (e.g. the index refused the document)."""
-        self.failed.append(IngestFailure(path, reason))
+        self.failed_files.append(IngestFailure(path, reason))
+
+    def catalog_problem(self, path: str, reason: str) -> None:
+        """Record a catalogue line that was ignored (``path`` is ``<catalog> line N``)."""
+        self.catalog.append(CatalogProblem(path, reason))
+
+    @property
+    def failed(self) -> list[IngestFailure]:
+        """Everything the person who ran the ingest must fix: failed files, then catalogue
+        problems. ``govsearch ingest`` exits 1 when it is not empty; the counts keep the two
+        apart (``failed_files``, ``catalog``)."""
+        return [*self.failed_files, *self.catalog]
 
     def track(
         self, results: Iterable[Document | IngestFailure]
@@ -62,7 +78,8 @@ class IngestReport:
 
     @property
     def total(self) -> int:
-        return len(self.ok) + len(self.skipped) + len(self.failed) + self.unchanged
+        """Files seen (catalogue lines are not files)."""
+        return len(self.ok) + len(self.skipped) + len(self.failed_files) + self.unchanged
 
     def summary(self) -> str:
         """A few lines for the terminal: counts, formats, then every failure with its reason."""
@@ -71,17 +88,19 @@ class IngestReport:
             f"{self.total} files: {len(self.ok)} ingested"
             + (f" ({fmt})" if fmt else "")
             + (f", {self.unchanged} unchanged" if self.unchanged else "")
-            + f", {len(self.skipped)} skipped, {len(self.failed)} failed"
+            + f", {len(self.skipped)} skipped, {len(self.failed_files)} failed"
             + (f"; {len(self.pruned)} removed (files gone)" if self.pruned else "")
             + (f"; {len(self.held)} held back as not_public" if self.held else "")
+            + (f"; catalogue: {_count(len(self.catalog), 'problem')}" if self.catalog else "")
         ]
         if self.moved:
             lines.append("moved (the old document removed):")
             lines.extend(f"  {item}" for item in self.moved)
         for title, items in (
             ("held back (not published)", self.held),
-            ("failed", self.failed),
+            ("failed", self.failed_files),
             ("skipped", self.skipped),
+            ("catalogue problems (ignored; the files are counted above)", self.catalog),
         ):
             if items:
                 lines.append(f"{title}:")
@@ -94,17 +113,22 @@ class IngestReport:
             "total": self.total,
             "ok": len(self.ok),
             "skipped": len(self.skipped),
-            "failed": len(self.failed),
+            "failed": len(self.failed_files),
             "unchanged": self.unchanged,
             "pruned": list(self.pruned),
             "moved": list(self.moved),
             "held": len(self.held),
             "formats": dict(self.formats),
             "skipped_files": [asdict(item) for item in self.skipped],
-            "failed_files": [asdict(item) for item in self.failed],
+            "failed_files": [asdict(item) for item in self.failed_files],
             "held_files": [{"path": h.path, "reason": h.reason} for h in self.held],
+            "catalog_problems": [{"path": c.path, "reason": c.reason} for c in self.catalog],
         }
 
     def to_json(self, indent: int | None = 2) -> str:
         """``to_dict()`` as JSON text (UTF-8 characters kept readable)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

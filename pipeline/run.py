@@ -89,10 +89,12 @@ def plan_jobs(
     catalog: Catalog | None,
     default_disclosure: str,
     report: IngestReport,
-) -> tuple[list[Job], dict[str, set[str]]]:
-    """A Job per file (with the indexed version's fingerprint, to skip unchanged files), and the
-    ids seen per source folder (for ``--prune``). Reports documents held back, catalogue rows
-    that name no file, and files whose id a document of another live folder already has."""
+) -> tuple[list[Job], dict[str, set[str]], list[str]]:
+    """A Job per file (with the indexed version's fingerprint, to skip unchanged files), the
+    ids seen per source folder (for ``--prune``), and the ids of documents an earlier ingest
+    made of a file that is now refused (a symlink leading out of its folder), to be removed.
+    Reports documents held back, refused files, catalogue rows that name no file, and files
+    whose id a document of another live folder already has."""
     known = index.fingerprints()
     here: dict[str, dict[str, str]] = {}
     jobs: list[Job] = []
@@ -100,12 +102,20 @@ def plan_jobs(
     owner: dict[str, str] = {}
     matched: set[str] = set()
     near: dict[str, str] = {}
+    withdrawn: list[str] = []
     for task in tasks(paths, catalog, default_disclosure):
         source = str(task.source)
         seen = by_source.setdefault(source, set())
         if source not in here:
             here[source] = index.fingerprints(source)
         doc_id = task.doc_id
+        if task.refused:  # never read, not even hashed; an older document of it is withdrawn
+            reason = task.refused
+            if doc_id in here[source]:
+                withdrawn.append(doc_id)
+                reason += "; the document an earlier ingest made of it is removed"
+            report.skip(task.rel_path, reason)
+            continue
         if doc_id in owner:
             report.fail(task.rel_path, f"same path as {owner[doc_id]} given twice; ignored")
             continue
@@ -122,11 +132,11 @@ def plan_jobs(
         jobs.append(Job(task, source, doc_id, known.get(doc_id)))
     if catalog is not None:
         for err in catalog.unmatched(matched, near, list(paths)):
-            report.fail(f"{catalog.source.name} line {err.line}", f"catalog: {err}")
+            report.catalog_problem(f"{catalog.source.name} line {err.line}", f"catalog: {err}")
     others = [j.doc_id for j in jobs if j.known_hash is not None and j.doc_id not in here[j.source]]
     if others:
         jobs = _refuse_collisions(index, jobs, others, report)
-    return jobs, by_source
+    return jobs, by_source, withdrawn
 
 
 def _stored(index: SearchIndex, ids: Sequence[str]) -> Iterator[StoredDocument]:
@@ -228,13 +238,15 @@ def run_ingest(
     cat = load_catalog(catalog) if catalog is not None else None
     if cat is not None:
         for err in cat.errors:
-            report.fail(f"{cat.source.name} line {err.line}", f"catalog: {err}")
+            report.catalog_problem(f"{cat.source.name} line {err.line}", f"catalog: {err}")
     shared = index.backend.shared_folders()
     if lexicon_dir is not None:
         # before any document is written: a local edit the cluster's newer copy would
         # overwrite is refused now, not after an hour of ingest
         shared.pull(lexicon_dir, LEXICON_DIR)
-    jobs, by_source = plan_jobs(index, paths, cat, default_disclosure, report)
+    jobs, by_source, withdrawn = plan_jobs(index, paths, cat, default_disclosure, report)
+    if withdrawn:
+        index.delete(withdrawn)
     lexicon = LexiconBuilder() if lexicon_dir is not None else None
     hashes: dict[str, str] = {}
     run_jobs(

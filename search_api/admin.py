@@ -34,7 +34,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.catalog import CatalogEntry, parse_cell
-from ingest.files import FileTask
+from ingest.files import FileTask, inside, leads_outside
 from ingest.report import IngestReport
 from ingest.upload import check_upload
 from model.errors import (
@@ -246,10 +246,6 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
 
 
 # -- server-side ingest --------------------------------------------------------------------
-def _inside(path: Path, roots: list[Path]) -> bool:
-    return any(path == r or path.is_relative_to(r) for r in roots)
-
-
 def _encodable(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -280,19 +276,19 @@ def resolve_ingest_path(raw: str, roots: tuple[Path, ...]) -> Path:
     lexical_roots = [Path(os.path.abspath(r)) for r in roots]
     real_roots = [r.resolve() for r in roots]
     candidate = Path(os.path.abspath(given if given.is_absolute() else lexical_roots[0] / given))
-    if not (_inside(candidate, lexical_roots) or _inside(candidate, real_roots)):
+    if not (inside(candidate, lexical_roots) or inside(candidate, real_roots)):
         raise Forbidden(f"{raw!r} is outside the ingest roots", path=raw)
     try:
         real = candidate.resolve(strict=True)
     except (OSError, RuntimeError):
         raise NotFound(f"{raw!r} does not exist inside the ingest roots", path=raw) from None
-    if not _inside(real, real_roots):
+    if not inside(real, real_roots):
         raise Forbidden(f"{raw!r} leads outside the ingest roots (symlink)", path=raw)
     if real.is_dir():
         for dirpath, _, filenames in os.walk(real):
             for name in filenames:
                 entry = Path(dirpath) / name
-                if entry.is_symlink() and not _inside(entry.resolve(), real_roots):
+                if leads_outside(entry, real_roots):  # the ingest walk's own rule
                     shown = entry.relative_to(real).as_posix()
                     raise Forbidden(
                         f"{raw!r} contains {shown!r}, a symlink leading outside the ingest roots",

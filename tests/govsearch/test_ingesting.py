@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -97,3 +98,50 @@ def test_cli_exit_codes(folder, tmp_path):
     assert "unchanged" in good.output
     found = runner.invoke(main, ["--data-dir", data, "search", "--json", "条例"])
     assert found.exit_code == 0 and '"total"' in found.output
+
+
+def test_catalogue_problems_are_counted_apart_from_files(tmp_path):
+    """QA pass 2, item 8: a bad date, a bad 公开方式 cell and a row naming no file are three
+    catalogue problems, not three failed files; every file is still ingested, and the run
+    exits 1 so that a nightly job sees that the catalogue needs someone."""
+    require_corpus()
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for name, src in (("pure.txt", "govcn_002.txt"), ("other.txt", "govcn_003.txt")):
+        shutil.copy(CORPUS / "docs" / "govcn_policy" / src, folder / name)
+    csv = folder / "cat.csv"
+    csv.write_text(
+        "path,title,date,disclosure\npure.txt,新标题,2019-02-30,保密\nnope.txt,x,,\n",
+        encoding="utf-8",
+    )
+    report_path = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        main,
+        ["--data-dir", str(tmp_path / "d"), "ingest", str(folder), "--catalog", str(csv),
+         "--report", str(report_path)],
+    )
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        "2 files: 2 ingested (txt 2), 0 skipped, 0 failed; 1 held back as not_public; "
+        "catalogue: 3 problems"
+    ), result.output
+    assert result.exit_code == 1
+    start = lines.index("catalogue problems (ignored; the files are counted above):")
+    listed = lines[start + 1 :]
+    assert [line.split(": ")[0].strip() for line in listed] == [
+        "cat.csv line 2", "cat.csv line 2", "cat.csv line 3",
+    ]  # fmt: skip
+    assert "not a date: '2019-02-30'" in listed[0] and "'保密'" in listed[1]
+    assert "names no file" in listed[2]
+    data = json.loads(report_path.read_text(encoding="utf-8"))
+    assert (data["total"], data["ok"], data["failed"], data["failed_files"]) == (2, 2, 0, [])
+    assert [p["path"] for p in data["catalog_problems"]] == [
+        "cat.csv line 2", "cat.csv line 2", "cat.csv line 3",
+    ]  # fmt: skip
+
+    csv.write_text("path,title\npure.txt,新标题\n", encoding="utf-8")  # fixed: exit 0
+    fixed = CliRunner().invoke(
+        main, ["--data-dir", str(tmp_path / "d"), "ingest", str(folder), "--catalog", str(csv)]
+    )
+    assert fixed.exit_code == 0, fixed.output
+    assert "catalogue" not in fixed.output

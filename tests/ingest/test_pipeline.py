@@ -250,27 +250,36 @@ def test_parallel_workers_give_the_same_documents(corpus: Path) -> None:
 def test_catalog_rows_match_files_reached_through_links(tmp_path: Path) -> None:
     """Paths are resolved once per folder, not per file (a million files took minutes): a
     folder reached through a link, and a file that is itself a link, still match their rows
-    by where they really are, and a link to the catalogue is never taken for a document."""
+    by where they really are, and a link to the catalogue is never taken for a document. A
+    link leading out of the folder given is never followed (QA pass 2, item 1)."""
     archive = tmp_path / "archive"
     (archive / "2020").mkdir(parents=True)
+    (archive / "links").mkdir()
     (archive / "2020" / "a.txt").write_text("正文甲", encoding="utf-8")
     (archive / "b.txt").write_text("正文乙", encoding="utf-8")
     catalog = archive / "catalog.csv"
     catalog.write_text("path,title\n2020/a.txt,标题甲\nb.txt,标题乙\n", encoding="utf-8")
-    given = tmp_path / "given"
-    given.mkdir()
-    os.symlink(archive / "2020", given / "year")  # a folder link: os.walk does not enter it
-    os.symlink(archive / "2020" / "a.txt", given / "a-link.txt")
-    os.symlink(catalog, given / "catalog-link.csv")
+    os.symlink(archive / "2020", archive / "links" / "year")  # os.walk does not enter it
+    os.symlink(archive / "2020" / "a.txt", archive / "links" / "a-link.txt")
+    os.symlink(catalog, archive / "links" / "catalog-link.csv")
     os.symlink(archive, tmp_path / "archive-link")
     cat = load_catalog(catalog)
-    by_rel = {t.rel_path: t for t in tasks([given], cat, "public")}
-    assert set(by_rel) == {"a-link.txt"}  # the catalogue's link is left out
-    entry = by_rel["a-link.txt"].entry
-    assert entry is not None and entry.values["title"] == "标题甲"
-    via_link = {t.rel_path: t.entry for t in tasks([tmp_path / "archive-link"], cat, "public")}
-    assert set(via_link) == {"2020/a.txt", "b.txt"}
-    assert [e.values["title"] for e in via_link.values() if e] == ["标题甲", "标题乙"]
+    for given in (archive, tmp_path / "archive-link"):
+        by_rel = {t.rel_path: t for t in tasks([given], cat, "public")}
+        assert set(by_rel) == {"2020/a.txt", "b.txt", "links/a-link.txt"}  # no catalogue link
+        titles = {rel: t.entry.values["title"] for rel, t in by_rel.items() if t.entry}
+        assert titles == {"2020/a.txt": "标题甲", "b.txt": "标题乙", "links/a-link.txt": "标题甲"}
+        assert not any(t.refused for t in by_rel.values())
+
+    given = tmp_path / "given"  # the same links from a folder outside the archive lead out
+    given.mkdir()
+    os.symlink(archive / "2020", given / "year")
+    os.symlink(archive / "2020" / "a.txt", given / "a-link.txt")
+    os.symlink(catalog, given / "catalog-link.csv")
+    refused = {t.rel_path: t for t in tasks([given], cat, "public")}
+    assert set(refused) == {"a-link.txt", "year"}  # the catalogue's link is left out
+    assert all(t.refused and t.entry is None for t in refused.values())
+    assert refused["year"].refused.startswith("a symlink to a folder outside the ingested folder")
 
 
 def test_a_text_name_on_binary_bytes_is_a_reported_skip(corpus: Path, tmp_path: Path) -> None:
