@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ingest.dates import parse_date
+from ingest.errors import ExtractionError
 from ingest.formats.encoding import decode
 from model.document import CatalogMeta
 from model.fields import BY_NAME, CATALOG_COLUMNS, MOST_RESTRICTIVE, Field
@@ -205,7 +206,10 @@ def _rank(f: Field, column: str) -> int:
 
 def load_catalog(path: Path) -> Catalog:
     """Read a catalog CSV (UTF-8 with or without BOM, or GB18030 from Excel)."""
-    text, _ = decode(path.read_bytes())
+    try:
+        text, _ = decode(path.read_bytes())
+    except ExtractionError as exc:  # no encoding reads it (a spreadsheet saved as .csv?)
+        return Catalog(path, {}, (CatalogError(1, "", f"catalog is not a text file: {exc}"),))
     rows = csv.reader(io.StringIO(text))
     raw_header = [h.strip() for h in next(rows, [])]
     columns = {**CATALOG_COLUMNS, **PATH_COLUMNS}

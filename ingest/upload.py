@@ -13,7 +13,13 @@ from __future__ import annotations
 import unicodedata
 
 from analyzers.chars import strip_skippable
-from ingest.errors import IngestError, MislabelledContent, NoTextLayer, UnsupportedFormat
+from ingest.errors import (
+    ExtractionError,
+    IngestError,
+    MislabelledContent,
+    NoTextLayer,
+    UnsupportedFormat,
+)
 from ingest.formats import registry
 from ingest.formats.base import Extracted
 from ingest.formats.encoding import decode
@@ -25,7 +31,10 @@ def looks_like_text(data: bytes) -> bool:
     head = data[:65536]
     if b"\x00" in head:
         return False
-    text, _ = decode(head)
+    try:
+        text, _ = decode(head)
+    except ExtractionError:  # no encoding reads it: not text
+        return False
     controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
     return bool(text.strip()) and controls <= len(text) // 100
 

@@ -7,15 +7,33 @@ decodes, UTF-8, then GB18030 vs Big5 judged by which one decodes strictly *and* 
 Han characters — and only fall back to charset-normalizer for anything else (Shift-JIS,
 Latin-1…). GB2312/GBK are always decoded as GB18030, their strict superset, because sites that
 declare ``gb2312`` routinely serve GBK bytes.
+
+Bytes that no encoding decodes strictly (a GB18030 file with a UTF-8 line appended, a few
+corrupt bytes) are read in the encoding that leaves the fewest characters undecodable, each line
+it cannot read taken in another encoding that reads it; a file of which even the best reading
+leaves more than ``MAX_UNDECODABLE`` undecodable is refused, never published as mojibake.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
+from collections import Counter
 
 from charset_normalizer import from_bytes
 
+from ingest.errors import ExtractionError
 from ingest.formats.common_hanzi import COMMON_HANZI
+
+# Share of a file's characters that may stay undecodable in its best reading; above it the file
+# is garbled or binary, not a document with a damaged line (a GB18030 text with one UTF-8 line
+# has under 0.5%, random bytes named .txt 10% and more).
+MAX_UNDECODABLE = 0.02
+# Encodings read leniently when none decodes the bytes strictly (see _least_damaged).
+_LENIENT = ("gb18030", "big5hkscs", "utf-8")
+# A lenient decode marks bytes it could not read with U+FFFD; GB18030 maps some invalid pairs
+# into the private use area instead, which no government text uses.
+_UNDECODABLE_RE = re.compile("[\ufffd\ue000-\uf8ff]")
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -54,9 +72,13 @@ def normalise_charset(name: str) -> str | None:
         return None
 
 
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+
+
 def common_ratio(text: str) -> float:
     """Share of Han characters in ``text`` that are frequent ones (0.0 when there are none)."""
-    han = [c for c in text if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"]
+    han = [c for c in text if _is_han(c)]
     if not han:
         return 0.0
     return sum(c in COMMON_HANZI for c in han) / len(han)
@@ -120,11 +142,69 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     if best is not None and best[0] > 0.3:
         return best[1], best[2]
     guess = from_bytes(data).best()
-    if guess is not None and guess.encoding:
+    if guess is not None and guess.encoding:  # a strict decode: nothing undecodable, it wins
         return str(guess), normalise_charset(guess.encoding) or guess.encoding
     if best is not None:
         return best[1], best[2]
-    return data.decode("utf-8", errors="replace"), "utf-8 (with replacement characters)"
+    return _least_damaged(data, [e for e in (normalise_charset(declared or ""), enc16) if e])
+
+
+def undecodable(text: str) -> int:
+    """How many characters of ``text`` stand for bytes its decoding could not read."""
+    return len(_UNDECODABLE_RE.findall(text))
+
+
+def _least_damaged(data: bytes, preferred: list[str]) -> tuple[str, str]:
+    """The best reading of ``data``: in the ``preferred`` encodings (declared, UTF-16 by its
+    NULs) as they are, and in GB18030, Big5 and UTF-8 with the lines they cannot read taken in
+    UTF-8 (for GB18030 and Big5) or in GB18030 or Big5 (for UTF-8), see :func:`_mend_lines`.
+    Raises ExtractionError when even the best leaves more than ``MAX_UNDECODABLE`` unread.
+
+    The best reading has the fewest characters that are undecodable or rare Han (the mark of
+    mojibake, as in the strict cascade: GB18030 bytes read as Big5 decode with few errors but
+    as rare characters), then the fewest lines mended (the file's own encoding, not its odd
+    line's), then comes first in the order tried.
+    """
+    attempts = [(enc, None) for enc in preferred if enc not in _LENIENT] + [
+        ("gb18030", "utf-8"), ("big5hkscs", "utf-8"), ("utf-8", "gb18030"), ("utf-8", "big5hkscs"),
+    ]  # fmt: skip
+    readings: list[tuple[bool, int, int, str, str, int]] = []
+    for enc, other in attempts:
+        text, mended, label = data.decode(enc, errors="replace"), 0, enc
+        if other is not None and _UNDECODABLE_RE.search(text):
+            text, mended, label = _mend_lines(data, enc, other)
+        bad = undecodable(text)
+        rare = sum(n for c, n in Counter(text).items() if _is_han(c) and c not in COMMON_HANZI)
+        readings.append((bad > MAX_UNDECODABLE * len(text), bad + rare, mended, text, label, bad))
+    too_bad, _, _, text, label, bad = min(readings, key=lambda r: r[:3])  # first on a tie
+    if too_bad:
+        tried = ", ".join(dict.fromkeys(enc for enc, _ in attempts))
+        raise ExtractionError(
+            f"not readable text: {bad / max(len(text), 1):.0%} of its characters decode in no "
+            f"encoding tried ({tried}): binary content, or text damaged or in mixed encodings"
+        )
+    if bad:
+        label += " (with replacement characters)"
+    return text, label
+
+
+def _mend_lines(data: bytes, enc: str, other: str) -> tuple[str, int, str]:
+    """``data`` read as ``enc``, except the lines ``enc`` cannot read that ``other`` reads
+    strictly: a UTF-8 line appended to a GB18030 file comes out as written. Both encodings keep
+    ASCII, so a line ends at the same b"\\n" in either. Returns the text, how many lines were
+    mended, and the encoding label."""
+    lines: list[str] = []
+    mended = 0
+    for raw in data.split(b"\n"):
+        line = raw.decode(enc, errors="replace")
+        if _UNDECODABLE_RE.search(line):
+            text = _strict(raw, other)
+            if text is not None:
+                line = text
+                mended += 1
+        lines.append(line)
+    label = enc + (f", {mended} line{'s' if mended > 1 else ''} {other}" if mended else "")
+    return "\n".join(lines), mended, label
 
 
 def normalise_newlines(text: str) -> str:

@@ -28,6 +28,10 @@ from ingest.ocr import scan
 T = TypeVar("T")
 ENGINES: tuple[str, ...] = ("pypdfium2", "pdfminer")
 _IMAGE_RE = re.compile(rb"/Subtype\s*/Image")
+# What follows the last %%EOF of a PDF cut short inside an incremental update or a linearized
+# file's second part: objects, streams, a cross-reference table. Padding or junk appended to a
+# whole file (NULs from a download or a copy to a block device, a mailer's footer) has none.
+_PDF_BODY_RE = re.compile(rb"obj|stream|xref|trailer")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 _PAGE_NO_RE = re.compile(
     r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/共]\s*\d{1,4}\s*页?)?[-—–－\s]*$"
@@ -81,7 +85,7 @@ def extract_with(data: bytes, opts: PdfOptions) -> Extracted:
         raise ValueError(f"unknown PDF engine {opts.engine!r}; choose one of {ENGINES}")
     if not sniff(data):
         raise ExtractionError("not a PDF (no %PDF header)")
-    if b"%%EOF" not in data[-4096:]:
+    if not ends_complete(data):
         raise ExtractionError("truncated or incomplete PDF (no %%EOF end marker)")
     if opts.timeout and not bounded.inside():
         pages, meta = run_with_timeout(run_engine, (opts.engine, data), opts.timeout)
@@ -94,6 +98,14 @@ def extract_with(data: bytes, opts: PdfOptions) -> Extracted:
     if not ocr_props:
         return extracted
     return replace(extracted, properties={**extracted.properties, **ocr_props})
+
+
+def ends_complete(data: bytes) -> bool:
+    """Whether the PDF reaches its end marker: a last ``%%EOF`` followed by nothing that is
+    PDF syntax. Padding after it (8 KB of NULs) is tolerated; a file with no ``%%EOF`` at all, or
+    one cut after an earlier revision's ``%%EOF`` (objects follow it), is truncated."""
+    end = data.rfind(b"%%EOF")
+    return end >= 0 and _PDF_BODY_RE.search(data, end + 5) is None
 
 
 def run_engine(engine: str, data: bytes) -> tuple[list[str], dict[str, str]]:

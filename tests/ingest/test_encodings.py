@@ -10,6 +10,7 @@ import pytest
 from ingest.errors import ExtractionError
 from ingest.formats import extract
 from ingest.formats.encoding import decode
+from ingest.metadata import derive_meta
 
 
 def test_every_txt_file_decodes_exactly(corpus: Path, files_manifest: list[dict[str, str]]) -> None:
@@ -61,3 +62,43 @@ def test_crlf_normalised_and_empty_refused() -> None:
         extract(b"", "a.txt")
     with pytest.raises(ExtractionError, match="whitespace"):
         extract(b"  \r\n ", "a.txt")
+
+
+# -- bytes that no encoding decodes strictly (QA pass 2, item 4) ---------------------------
+NOTE = "附注：本文件由某单位转发。\n"
+
+
+def test_gb18030_text_with_a_utf8_line_is_read_as_written(corpus: Path) -> None:
+    """govcn_048 in GB18030 with a UTF-8 line appended was read as UTF-8 with replacement
+    characters and published with a garbage title; now each part is read in its encoding."""
+    source = (corpus / "docs/govcn_policy/govcn_048.txt").read_text(encoding="utf-8")
+    data = source.encode("gb18030") + NOTE.encode("utf-8")
+    text, encoding = decode(data)
+    assert text == source + NOTE
+    assert encoding == "gb18030, 1 line utf-8"
+    fmt, ex = extract(data, "mixed.txt")
+    meta = derive_meta(ex.text, ex.properties, title=ex.title)
+    assert meta.title.startswith("国务院办公厅关于湖北省在温家宝总理考察工作时")
+    assert meta.doc_number == "国办函〔2004〕25号"
+    # the other way round: a UTF-8 file with one GB18030 line is read as UTF-8
+    text, encoding = decode(source.encode("utf-8") + NOTE.encode("gb18030"))
+    assert (text, encoding) == (source + NOTE, "utf-8, 1 line gb18030")
+
+
+def test_a_few_damaged_bytes_cost_only_their_characters(corpus: Path) -> None:
+    source = (corpus / "docs/govcn_policy/govcn_048.txt").read_text(encoding="utf-8")
+    data = source.encode("gb18030")
+    cut = data.index("温家宝总理率".encode("gb18030")) + 1  # the second byte of 温
+    text, encoding = decode(data[:cut] + b"\xff" + data[cut + 1 :])  # overwritten
+    assert encoding == "gb18030 (with replacement characters)"
+    assert text == source.replace("温家宝总理率", "\ufffd\ufffd家宝总理率")
+
+
+def test_bytes_that_are_not_text_in_any_encoding_are_refused(corpus: Path) -> None:
+    """Compressed bytes named .txt (the middle of a real DOCX, past its ZIP header) used to be
+    published as U+FFFD soup; they are refused with the share that nothing could read."""
+    data = (corpus / "files/docx/doc_01.docx").read_bytes()[2000:22000].replace(b"\x00", b" ")
+    with pytest.raises(ExtractionError, match=r"not readable text: \d+% of its characters"):
+        decode(data)
+    with pytest.raises(ExtractionError, match="not readable text"):
+        extract(data, "junk.txt")

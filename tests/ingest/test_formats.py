@@ -181,6 +181,31 @@ def test_encrypted_or_garbage_pdf_is_a_clear_error() -> None:
         extract(b"%PDF-1.7\n1 0 obj garbage\n%%EOF\n", "x.pdf")
 
 
+def test_padding_after_the_end_marker_is_not_truncation(corpus: Path) -> None:
+    """QA pass 2, item 5: pdf_02.pdf with 8 KB of NULs after %%EOF (a download or a copy padded
+    to a block) was refused as truncated; it reads like the file itself, and so does one with
+    a mailer's text after it."""
+    data = (corpus / "files/pdf/pdf_02.pdf").read_bytes()
+    _, whole = extract(data, "pdf_02.pdf")
+    for tail in (b"\x00" * 8192, b"\r\n" + "-- 本邮件已经过病毒扫描 --\r\n".encode() * 300):
+        _, padded = extract(data + tail, "padded.pdf")
+        assert padded.text == whole.text and padded.title == whole.title
+
+
+def test_a_pdf_cut_after_an_earlier_end_marker_is_truncated(corpus: Path) -> None:
+    """The end marker is looked for before any padding, not anywhere: a linearized PDF cut
+    short still has the %%EOF of its first part, with objects after it; an update cut short
+    likewise."""
+    scan = (corpus / "files/broken/broken_scanned_no_text.pdf").read_bytes()
+    assert scan.find(b"%%EOF") < 1024 < scan.rfind(b"%%EOF")  # linearized: two markers
+    whole = (corpus / "files/pdf/pdf_02.pdf").read_bytes()
+    update = whole + b"\n12 0 obj\n<< /Type /Annot /Subtype /Text /Contents (x"
+    truncated = (corpus / "files/broken/broken_truncated.pdf").read_bytes()
+    for data in (scan[: len(scan) // 2], update, update + b"\x00" * 4096, truncated):
+        with pytest.raises(ExtractionError, match="truncated or incomplete PDF"):
+            extract(data, "cut.pdf")
+
+
 def test_docx_headers_footers_and_tables(corpus: Path) -> None:
     _, ex = extract((corpus / "files/docx/doc_01.docx").read_bytes(), "doc_01.docx")
     assert ex.title == "国务院关于印发《国务院工作规则》的通知"
