@@ -192,17 +192,108 @@ def _is_title_stop(line: str) -> bool:
         or _BODY_START.match(line)
         or line in ("沿革",)
         or starts_with_label(line)
+        or _is_banner(line)
         or len(line) > 40
     )
+
+
+# A printed 公文's 版头 (GB/T 9704): the marks above the organ's (份号, 密级, 紧急程度), the
+# organ's mark itself (``国务院办公厅文件``, letter-spaced; a joint one stacks organs over one
+# 文件) and the 文号 under it. None of it is the title, which comes next.
+_BANNER = re.compile(r"(?P<organ>[\u4e00-\u9fff、（）()]{2,40})文件")
+_HEAD_MARK = re.compile(
+    r"(?:份号|份號|密级|密級|紧急程度|緊急程度|签发人|簽發人)[:：]?.{0,30}|特急|加急|平急|特提|"
+    r"(?:绝密|絕密|机密|機密|秘密)(?:★.{0,10})?"
+)
+_SIGNER_TAIL = re.compile(r"(?:签发人|簽發人)[:：]?.{1,20}")
+
+
+def _compact(line: str) -> str:
+    return re.sub(r"[\s\u3000]", "", line)
+
+
+def _is_banner(line: str) -> bool:
+    """``国务院办公厅文件``, ``国 务 院 文 件``: an organ's name followed by 文件."""
+    m = _BANNER.fullmatch(_compact(line))
+    if not m or re.search(r"关于|關於", m.group("organ")):
+        return False
+    organ = m.group("organ")
+    return bool(_agency_like(organ) or organ.endswith(("中央", "党委", "党组", "黨委", "黨組")))
+
+
+def _is_docno_line(line: str) -> bool:
+    """A line that is a 文号 (``国办发〔2019〕6号``, an upward document's ``签发人`` beside it)."""
+    compact = _compact(line)
+    m = BRACKET_RE.match(compact)
+    return bool(m) and (m.end() == len(compact) or bool(_SIGNER_TAIL.fullmatch(compact[m.end() :])))
+
+
+def _after_banner(lines: Sequence[str]) -> Sequence[str]:
+    """The lines after a 公文's 版头 and its 文号 (all of ``lines`` when it has none)."""
+    for i, line in enumerate(lines[:6]):
+        if _is_banner(line):
+            above = [_compact(ln) for ln in lines[:i]]
+            if all(_HEAD_MARK.fullmatch(a) or _agency_like(a) for a in above):
+                lines = lines[i + 1 :]
+            break
+    start = 0
+    while start < len(lines) and (
+        _is_docno_line(lines[start]) or _HEAD_MARK.fullmatch(_compact(lines[start]))
+    ):
+        start += 1
+    return lines[start:]
+
+
+_MAX_TITLE = 200  # characters: a longer line is a paragraph (the corpus's longest title has 156)
+_LONG_LINE = 120  # a line this long is a title only if it ends like one or is a 公告's
+_LONG_SENTENCE = 80  # one sentence ending in 。 this long is the body's (such titles have ≤ 59)
+_TWO_SENTENCES = re.compile(r"。[\u4e00-\u9fffA-Za-z0-9]")
+_NUMBERED = re.compile(
+    r"(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}\s*[、.．](?!\d))"
+)
+_NOTICE = re.compile(r"^【?公告|特此公告|公告[周週]知|公告\s*\d+\s*天")
+
+
+def _is_body_line(line: str) -> bool:
+    """The line opens the body: the text states no title.
+
+    A paragraph (longer than any title, or a long line that does not end like one), two
+    sentences, a sentence of clauses (``…；…。``), an article or a numbered heading
+    (``第一条 …``, ``一、总体要求``), or a line that introduces what follows
+    (``…现提出以下意见：``) or names the addressees (``各省、自治区、直辖市人民政府：``).
+    A short sentence ending in 。 is not enough: Tainan's news and 公告 and the SPC's 案例 are
+    titled with one (``血糖控制好，健康沒煩惱。``, ``…第1場公聽會，特此公告周知。``), nor is a
+    short line ending in a colon (``有關議員要求市府提供資料之澄清回應如下：`` is a news title).
+    """
+    if len(line) > _MAX_TITLE or _TWO_SENTENCES.search(line):
+        return True
+    if _BODY_START.match(line) or _NUMBERED.match(line):
+        return True
+    if line.endswith(("：", ":")):
+        return bool(re.search(r"[，,、；;]", line)) or line.startswith("各") or len(line) > 60
+    if _NOTICE.search(line):
+        return False
+    if line.endswith("。"):
+        return len(line) >= _LONG_SENTENCE or bool(re.search(r"[；;]", line))
+    return len(line) > _LONG_LINE and not _ends_like_title(line)
+
+
+def _ends_like_title(line: str) -> bool:
+    """Ends in a document type (a bracket alone does not count: an enactment line ends in ）)."""
+    if _CONTINUED_END.search(line):
+        return True
+    return bool(_TITLE_END.search(line)) and not line.endswith(("）", ")", "】", "」", "》"))
 
 
 def guess_title(lines: Sequence[str]) -> str:
     """The first meaningful line, joined with its continuation lines when the title is split.
 
     A promulgation order (``中华人民共和国国务院令`` / ``第706号`` / preamble / signature)
-    precedes the title of the regulation it promulgates: the title is then read after it.
+    precedes the title of the regulation it promulgates: the title is then read after it, as
+    it is after a 公文's 版头 and 文号. A text that opens with its body has no title: ``""``
+    (shown as 无标题; the duplicate check then looks a draft up by its text alone).
     """
-    lines = [ln for ln in lines if ln]
+    lines = _after_banner([ln for ln in lines if ln])
     if len(lines) > 3 and lines[0].endswith("令") and re.fullmatch(r"第.{1,8}号", lines[1]):
         after = next((i for i in range(2, min(12, len(lines))) if _date_line(lines[i])), None)
         if after is not None:
@@ -211,6 +302,8 @@ def guess_title(lines: Sequence[str]) -> str:
     if not lines:
         return ""
     first = _squash_spaced(lines[0])
+    if _is_body_line(first):
+        return ""
     if len(lines) > 1 and _agency_like(first):
         # The issuing organ printed above the title (a 公文's head, its scan), and the title
         # names the organ itself: 国务院办公厅 / 国务院办公厅关于…的通知 is one title, not two.
@@ -218,7 +311,7 @@ def guess_title(lines: Sequence[str]) -> str:
         if len(second) > len(first) and second.startswith(first):
             return guess_title(lines[1:])
     if _TITLE_END.search(first) or len(first) > 40:
-        return first[:200]
+        return first
     # A split title (gov.cn centres long titles over 2–3 lines) continues only if the joined
     # lines end like a document title; a subtitle or a 发稿单位 line does not.
     parts = [first]
@@ -227,8 +320,8 @@ def guess_title(lines: Sequence[str]) -> str:
             break
         parts.append(_squash_spaced(line))
         if _CONTINUED_END.search(parts[-1]):
-            return "".join(parts)[:200]
-    return first[:200]
+            return "".join(parts)
+    return first
 
 
 # -- header lines, enactment organ, dates --------------------------------------------------

@@ -211,6 +211,87 @@ def test_titles() -> None:
     assert guess_title(split) == "关于印发某某"
 
 
+# The heads of the duplicate-check QA drafts (QA pass 2): a gov.cn notice under its 版头, and
+# the same notice from its first paragraph on, without the title lines.
+BANNER_HEAD = """国务院办公厅文件
+
+国务院办公厅关于有效发挥政府性
+
+融资担保基金作用切实支持小微企业和
+
+“三农”发展的指导意见
+
+国办发〔2019〕6号
+
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+
+近年来，各地区、各部门认真贯彻落实《国务院关于促进融资担保行业加快发展的意见》。
+"""
+BODY_HEAD = (
+    "近年来，各地区、各部门认真贯彻落实《国务院关于促进融资担保行业加快发展的意见》（国发〔2015〕"
+    "43号），按照全国金融工作会议关于设立国家和地方融资担保基金、完善政府性融资担保和再担保体系等"
+    "要求，进行了积极探索，推动政府性融资担保基金（机构）不断发展壮大。但融资担保行业还存在业务聚焦"
+    "不够、担保能力不强、银担合作不畅、风险分担补偿机制有待健全等问题。为进一步发挥政府性融资担保基"
+    "金作用，引导更多金融资源支持小微企业和“三农”发展，经国务院同意，现提出以下意见：\n\n"
+    "一、总体要求\n\n"
+    "（一）指导思想。以习近平新时代中国特色社会主义思想为指导，全面贯彻党的十九大精神。\n"
+)
+GUARANTEE = "国务院办公厅关于有效发挥政府性融资担保基金作用切实支持小微企业和“三农”发展的指导意见"
+
+
+def test_a_banner_is_never_the_title() -> None:
+    """QA pass 2: ``国务院办公厅文件`` (the 版头) was taken for the title of the notice under it."""
+    assert derive_meta(BANNER_HEAD).title == GUARANTEE
+    # letter-spaced, with the marks above it and the 文号 under it; a joint 版头
+    notice = ["关于某事的通知", "各省、自治区、直辖市人民政府："]
+    assert (
+        guess_title(["国 务 院 办 公 厅 文 件", "国办发〔2019〕6号", *notice]) == "关于某事的通知"
+    )
+    assert guess_title(["特急", "国务院文件", "国发〔2019〕1号", *notice]) == "关于某事的通知"
+    assert guess_title(["财 政 部", "国家税务总局 文件", "财税〔2019〕13号", *notice]) == (
+        "关于某事的通知"
+    )
+    assert guess_title(["中共中央文件", "中发〔2019〕1号", "关于某事的意见"]) == "关于某事的意见"
+    # a title that names 文件 is a title
+    assert guess_title(["关于印发某某文件的通知", "正文。"]) == "关于印发某某文件的通知"
+
+
+def test_a_text_that_opens_with_its_body_has_no_title() -> None:
+    """QA pass 2: a draft without its title lines got its first 200 characters as its title."""
+    assert derive_meta(BODY_HEAD).title == ""
+    assert guess_title(["各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "正文。"]) == ""
+    assert guess_title(["一、总体要求", "（一）指导思想。"]) == ""
+    assert (
+        guess_title(["第一条 为了规范某某工作，根据有关法律，制定本办法。", "第二条 内容。"]) == ""
+    )
+    # one sentence ending in 。, longer than any such title (those of Tainan's news: ≤ 59)
+    opening = (
+        "为正确审理侵犯专利权纠纷案件，根据《中华人民共和国专利法》、《中华人民共和国民事诉讼法》"
+        "等有关法律规定，结合审判实际，就有关问题作出如下解释，请各级人民法院遵照执行。"
+    )
+    assert len(opening) > 80 and guess_title([opening, "第一条 内容。"]) == ""
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "血糖控制好，健康沒煩惱。",  # Tainan news titles are sentences
+        "有關議員要求市府提供資料之澄清回應如下：",
+        "「變更臺南市主要計畫(原臺南縣市都市計畫邊界調整專案通盤檢討)案」、「變更高速公路永康交流道"
+        "附近特定區計畫(原臺南縣市都市計畫邊界調整專案通盤檢討)案」、「變更臺南科學工業園區特定區計畫"
+        "（不含科學園區部分）（原臺南縣市都市計畫邊界調整專案通盤檢討）案」自民國114年10月15日零時起"
+        "發布實施生效，特此公告周知。",  # 156 characters, the corpus's longest title
+        "南市府回應議員關心仁德區清潔隊淹水、影視產業補助、巴克禮公園入口意象設置及仁東藝文廊帶、"
+        "白河區缺水農民抽水灌溉衍生電費、農業天然災害金補助情形、南41線跨曾文溪橋新建案、增設國道1號"
+        "西港交流道等議題",
+        "「變更歸仁都市計畫（公共設施用地專案通盤檢討）案」等3案自109年9月30日起依法公開展覽30天，"
+        "特此公告周知。【歸仁都市計畫區】",
+    ],
+)
+def test_sentence_like_titles_of_news_and_notices_are_kept(title: str) -> None:
+    assert guess_title([title, "臺南市政府今（25）日表示，內容。"]) == title
+
+
 def test_categories() -> None:
     assert guess_category("2019年国务院政府工作报告", "") == "年度报告"
     assert guess_category("关于政府工作报告的决议", "") == "政策法规"
