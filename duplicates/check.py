@@ -12,7 +12,6 @@ can only ever meet public documents, a staff check sees every level.
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,7 +54,6 @@ ESTIMATE_MARGIN = 0.3  # verify estimates down to threshold − margin (64 MinHa
 DIFF_MIN_SIMILARITY = 0.2  # below this the texts are unrelated; no passage diff is computed
 _HEAD_LINES = 15  # a draft's own 文号 stands on a line of its head
 _MAX_TITLE = 120  # characters; a longer head line is body text
-_NOT_A_TITLE = re.compile(r"[。；;]|[:：]$")  # a sentence, or a line that introduces the body
 
 REASONS = ("same_text", "near_copy", "contains", "contained_in", "same_docno", "same_title")
 REASON_LABELS = {
@@ -226,10 +224,9 @@ def draft_keys(draft: Draft) -> DraftKeys:
     """Title forms and 文号 keys of a draft, looked up in ``title_exact`` and ``docno``.
 
     The title is the one given, else the one ingest would read from the draft's head
-    (:func:`ingest.metadata.guess_title`, which joins a gov.cn title run over 2–3 lines),
-    shown as typed. Lines of the 版头 (``国务院办公厅文件``) are no title and are skipped first,
-    and a head without a title line (a draft that starts with its body) has none: a sentence
-    is not a title. The first one, two and three head lines joined are looked up too. The 文号
+    (:func:`ingest.metadata.guess_title`: a gov.cn title run over 2–3 lines joined, never a
+    版头 line, none for a draft that starts with its body), shown as typed. The first one, two
+    and three head lines joined (版头 lines left out) are looked up too. The 文号
     is the one given, else the first head line that *is* a 文号 (a 文号 cited inside a
     sentence is another document's).
     """
@@ -239,7 +236,7 @@ def draft_keys(draft: Draft) -> DraftKeys:
         titles.append(strip_skippable(normalize(draft.title)))
         title = draft.title.strip()
     else:
-        title = _guessed_title([raw for raw, _ in head])
+        title = guess_title([raw for raw, _ in head])
         if title:
             titles.append(strip_skippable(normalize(title)))
         for n in (1, 2, 3):
@@ -277,15 +274,6 @@ def _head_lines(text: str) -> list[tuple[str, str]]:
         if len(head) >= _HEAD_LINES:
             break
     return head
-
-
-def _guessed_title(lines: list[str]) -> str:
-    """Ingest's title of these head lines, unless it is a sentence of the body or a greeting
-    (``各省、自治区、直辖市人民政府：``): then the draft states no title."""
-    title = guess_title(lines)
-    if len(title) > _MAX_TITLE or _NOT_A_TITLE.search(title):
-        return ""
-    return title
 
 
 # -- the check -------------------------------------------------------------------------------
