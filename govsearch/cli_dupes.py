@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from duplicates.check import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, CheckResult
+from duplicates.check import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, CheckResult, percent
 from model.errors import GovSearchError
 from model.settings import Settings
 
@@ -42,8 +42,9 @@ def _print_result(path: Path, result: CheckResult) -> None:
     for c in result.candidates:
         d = c.doc
         click.echo(
-            f"  {c.reason:<12} similarity {c.overlap.resemblance:.3f}  "
-            f"containment {c.overlap.containment:.3f}/{c.overlap.reverse_containment:.3f}  "
+            f"  {c.reason:<12} similarity {percent(c.overlap.resemblance)}  "
+            f"containment {percent(c.overlap.containment)}/"
+            f"{percent(c.overlap.reverse_containment)}  "
             f"{d.title}  [{d.id}] {d.path}"
         )
         meta = " · ".join(x for x in (d.doc_number, d.agency, d.date, d.disclosure) if x)

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -69,6 +70,8 @@ def test_dupcheck_reads_a_scan(tmp_path):
     scan = CORPUS / "files" / "broken" / "broken_scanned_no_text.pdf"
     res = _run(tmp_path, "dupcheck", str(scan))
     assert res.exit_code == 1 and "govcn_060" in res.output, res.output
+    # shares as the page shows them, never rounded up to 100% (an OCR'd copy is not identical)
+    assert re.search(r"similarity \d{1,2}(\.\d)?%", res.output), res.output
 
 
 def test_dupcheck_sees_drafts_unless_public_only(data_dir, tmp_path):
