@@ -55,32 +55,26 @@ class Format:
 _FORMATS: dict[str, Format] = {}
 
 # Magic numbers of formats we do not handle, so the error says what the file is.
-_KNOWN_UNSUPPORTED: tuple[tuple[bytes, str], ...] = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy OLE2 file (.doc/.xls/.ppt); convert it to .docx"),
-    (b"{\\rtf", "RTF document; convert it to .docx"),
-    (b"\x89PNG", "PNG image (needs OCR)"),
-    (b"\xff\xd8\xff", "JPEG image (needs OCR)"),
-    (b"GIF8", "GIF image"),
-    (b"II*\x00", "TIFF image (needs OCR)"),
-    (b"MM\x00*", "TIFF image (needs OCR)"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"Rar!", "RAR archive"),
-    (b"7z\xbc\xaf", "7z archive"),
-)
+# Magic numbers, each once: (bytes, what the content is when a text name carries it — "" for a
+# text format —, why it cannot be ingested — "" for a format an extractor reads).
+_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "a PDF", ""),
+    (b"PK\x03\x04", "a ZIP archive (DOCX, XLSX …)", ""),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office file (.doc/.xls/.ppt)",
+     "legacy OLE2 file (.doc/.xls/.ppt); convert it to .docx"),
+    (b"{\\rtf", "", "RTF document; convert it to .docx"),
+    (b"\x89PNG", "a PNG image", "PNG image (needs OCR)"),
+    (b"\xff\xd8\xff", "a JPEG image", "JPEG image (needs OCR)"),
+    (b"GIF8", "a GIF image", "GIF image"),
+    (b"II*\x00", "a TIFF image", "TIFF image (needs OCR)"),
+    (b"MM\x00*", "a TIFF image", "TIFF image (needs OCR)"),
+    (b"\x1f\x8b", "a gzip archive", "gzip archive"),
+    (b"Rar!", "a RAR archive", "RAR archive"),
+    (b"7z\xbc\xaf", "a 7z archive", "7z archive"),
+)  # fmt: skip
+_KNOWN_UNSUPPORTED = tuple((magic, why) for magic, _, why in _MAGIC if why)
 # What binary content is, for the error when a text name carries it (sniffers only say yes/no).
-_BINARY_KINDS: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "a PDF"),
-    (b"PK\x03\x04", "a ZIP archive (DOCX, XLSX …)"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"GIF8", "a GIF image"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office file (.doc/.xls/.ppt)"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7z archive"),
-)
+_BINARY_KINDS = tuple((magic, what) for magic, what, _ in _MAGIC if what)
 
 
 def register(fmt: Format, *, replace: bool = False) -> None:
