@@ -22,7 +22,7 @@ from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple, TypeVar
 
-from ingest.catalog import DISCLOSURE_VALUES, Catalog, CatalogEntry, load_catalog
+from ingest.catalog import DISCLOSURE_VALUES, Catalog, CatalogEntry, CatalogError, load_catalog
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.formats import registry
 from ingest.metadata import derive_meta
@@ -65,6 +65,10 @@ class CatalogProblem(IngestFailure):
     """A catalogue line that could not be applied (a bad cell, a row that names no file):
     reported with its line and ignored, not a file that failed. ``path`` is
     ``<catalog file> line N``."""
+
+    @classmethod
+    def of(cls, catalog: Catalog, err: CatalogError) -> CatalogProblem:
+        return cls(f"{catalog.source.name} line {err.line}", f"catalog: {err}")
 
 
 @dataclass(frozen=True)
@@ -369,7 +373,7 @@ def iter_documents(
     cat = load_catalog(catalog) if catalog is not None else None
     if cat is not None:
         for err in cat.errors:
-            yield CatalogProblem(f"{cat.source.name} line {err.line}", f"catalog: {err}")
+            yield CatalogProblem.of(cat, err)
     yield from map_files(
         ingest_file, list(tasks(paths, cat, default_disclosure)), workers=workers, progress=progress
     )

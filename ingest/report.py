@@ -57,10 +57,6 @@ class IngestReport:
         """Record a failure from a later stage (e.g. the index refused the document)."""
         self.failed_files.append(IngestFailure(path, reason))
 
-    def catalog_problem(self, path: str, reason: str) -> None:
-        """Record a catalogue line that was ignored (``path`` is ``<catalog> line N``)."""
-        self.catalog.append(CatalogProblem(path, reason))
-
     @property
     def failed(self) -> list[IngestFailure]:
         """Everything the person who ran the ingest must fix: failed files, then catalogue

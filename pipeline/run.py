@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ingest import processes
 from ingest.catalog import Catalog, load_catalog
-from ingest.files import FileTask, IngestFailure, ingest_file, map_files, tasks
+from ingest.files import CatalogProblem, FileTask, IngestFailure, ingest_file, map_files, tasks
 from ingest.report import IngestReport
 from model.document import Document, StoredDocument
 from model.errors import BadRequest, GovSearchError
@@ -132,7 +132,7 @@ def plan_jobs(
         jobs.append(Job(task, source, doc_id, known.get(doc_id)))
     if catalog is not None:
         for err in catalog.unmatched(matched, near, list(paths)):
-            report.catalog_problem(f"{catalog.source.name} line {err.line}", f"catalog: {err}")
+            report.add(CatalogProblem.of(catalog, err))
     others = [j.doc_id for j in jobs if j.known_hash is not None and j.doc_id not in here[j.source]]
     if others:
         jobs = _refuse_collisions(index, jobs, others, report)
@@ -238,7 +238,7 @@ def run_ingest(
     cat = load_catalog(catalog) if catalog is not None else None
     if cat is not None:
         for err in cat.errors:
-            report.catalog_problem(f"{cat.source.name} line {err.line}", f"catalog: {err}")
+            report.add(CatalogProblem.of(cat, err))
     shared = index.backend.shared_folders()
     if lexicon_dir is not None:
         # before any document is written: a local edit the cluster's newer copy would
