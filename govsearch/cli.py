@@ -199,33 +199,20 @@ def stats(ctx: click.Context) -> None:
 def learn_words(ctx: click.Context) -> None:
     """Learn word associations (word vectors) from the public documents of the index into
     <data-dir>/lexicon/learned.tsv, for the citizens'-words method ``learned``."""
-    from model.viewer import ANONYMOUS
-    from pipeline.learned import MIN_COUNT, learn
+    from pipeline.learned import NothingToLearn, learn
     from search_index.backends import open_index
 
     settings = _settings(ctx)
     try:
         index = open_index(settings, create=False)
-        if not index.count(ANONYMOUS):
-            _nothing_to_learn("the index has no public documents")
-            return
         path, words, took = learn(index, settings.data_dir)
     except GovSearchError as exc:
         _fail(exc)
         return
-    except RuntimeError as exc:  # gensim: no word met min_count, so there is no vocabulary
-        if "vocabulary" not in str(exc):
-            raise
-        _nothing_to_learn(f"no word occurs {MIN_COUNT} times in the public documents")
+    except NothingToLearn as exc:  # like ``embed`` with nothing new: said, exit 0, file kept
+        click.echo(f"nothing to learn from: {exc}; no word associations written")
         return
     click.echo(f"{words} words with learned neighbours in {took:.0f} s: {path}")
-
-
-def _nothing_to_learn(why: str) -> None:
-    """Like ``embed`` with nothing new or ``shared push`` with nothing to publish: a line
-    saying so and exit code 0 (an empty archive is not an error); ``learned.tsv`` is left as
-    it was."""
-    click.echo(f"nothing to learn from: {why}; no word associations written")
 
 
 @main.command()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -61,12 +62,21 @@ def public_texts(index: SearchIndex) -> Iterator[str]:
             yield normalize(doc.title) + "\n" + body
 
 
+class NothingToLearn(Exception):
+    """The public documents give word2vec no vocabulary (gensim would raise RuntimeError)."""
+
+
 def neighbours(
     corpus: list[list[str]], k: int = NEIGHBOURS, min_similarity: float = MIN_SIMILARITY
 ) -> dict[str, list[tuple[str, float]]]:
     """word → up to ``k`` (neighbour, cosine ≥ ``min_similarity``), Han words of 2+ characters."""
     import numpy as np
     from gensim.models import Word2Vec
+
+    if not corpus:
+        raise NothingToLearn("the index has no public documents")
+    if max(Counter(w for sentence in corpus for w in sentence).values(), default=0) < MIN_COUNT:
+        raise NothingToLearn(f"no word occurs {MIN_COUNT} times in the public documents")
 
     model = Word2Vec(
         corpus, vector_size=VECTOR_SIZE, window=WINDOW, min_count=MIN_COUNT, sg=0,
