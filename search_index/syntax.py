@@ -29,6 +29,9 @@ FIELD_ALIASES: dict[str, str] = {
     "發布機構": "agency",
 }
 
+# how a field scope is written back into a query shown to people (any alias above parses)
+FIELD_PREFIX = {"title": "标题", "docno": "文号", "agency": "机构"}
+
 _QUOTES = {"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"', "＂": '"', "″": '"'}
 
 
@@ -45,6 +48,14 @@ class Clause:
 
     alternatives: tuple[Atom, ...]
     negated: bool = False
+
+    def text(self) -> str:
+        """The clause written back in the query syntax (``-"短语"``, ``标题:条例``, ``A OR B``)."""
+        atoms = []
+        for a in self.alternatives:
+            text = f'"{a.text}"' if a.phrase else a.text
+            atoms.append(f"{FIELD_PREFIX.get(a.field, a.field)}:{text}" if a.field else text)
+        return ("-" if self.negated else "") + " OR ".join(atoms)
 
 
 @dataclass(frozen=True)

@@ -192,18 +192,6 @@ class Alternative:
     total: int
 
 
-_FIELD_PREFIX = {"title": "标题", "docno": "文号", "agency": "机构"}  # search_index.syntax
-
-
-def _clause_text(clause: Clause) -> str:
-    """A parsed clause written back in the query syntax (``-"短语"``, ``标题:条例``, ``A OR B``)."""
-    atoms = []
-    for a in clause.alternatives:
-        text = f'"{a.text}"' if a.phrase else a.text
-        atoms.append(f"{_FIELD_PREFIX.get(a.field, a.field)}:{text}" if a.field else text)
-    return ("-" if clause.negated else "") + " OR ".join(atoms)
-
-
 def _free_words(q: str, words: tuple[str, ...]) -> tuple[list[str], Callable[[str], str]]:
     """The ``words`` typed as plain text (not in a phrase, an exclusion, a field or an OR) that
     can be left out — none when nothing else would be searched for — and a function writing
@@ -225,7 +213,7 @@ def _free_words(q: str, words: tuple[str, ...]) -> tuple[list[str], Callable[[st
         placed = False
         for c in clauses:
             if not plain_clause(c):
-                parts.append(_clause_text(c))
+                parts.append(c.text())
             elif not placed:  # the remaining words where the plain text began
                 parts.extend(w for w in plain if w != word)
                 placed = True
