@@ -264,10 +264,10 @@ def reindex(ctx: click.Context) -> None:
 
     settings = _settings(ctx)
     try:
-        try:  # a data folder without an index is refused, not given an empty one
+        try:  # a data folder or prefix without an index is refused, not given an empty one
             backend = open_index(settings, create=False).backend
         except Conflict:  # built by another version: what reindex is for
-            backend = open_backend(settings, allow_stale=True)
+            backend = open_backend(settings, allow_stale=True, create=False)
         click.echo(json.dumps(backend.reindex(progress=sys.stderr.isatty()), ensure_ascii=False))
     except GovSearchError as exc:
         _fail(exc)

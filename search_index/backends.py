@@ -12,45 +12,45 @@ from search_index.index import SearchIndex
 from search_index.protocol import Backend
 
 
-def _embedded(settings: Settings, allow_stale: bool) -> Backend:
-    from search_index.embedded import open_embedded
+def _embedded(settings: Settings, allow_stale: bool, create: bool) -> Backend:
+    from search_index.embedded import index_exists, open_embedded
 
+    if not create and not index_exists(settings.data_dir):
+        raise NotFound(
+            f"no index in {settings.data_dir}: check --data-dir / GOVSEARCH_DATA_DIR, or "
+            f"create one with `govsearch --data-dir {settings.data_dir} ingest PATH…`",
+            path=str(settings.data_dir),
+        )
     return open_embedded(settings.data_dir, allow_stale=allow_stale)
 
 
-def _elasticsearch(settings: Settings, allow_stale: bool) -> Backend:
+def _elasticsearch(settings: Settings, allow_stale: bool, create: bool) -> Backend:
     from search_index.elastic import ElasticsearchIndex
 
-    return ElasticsearchIndex.from_settings(settings, allow_stale=allow_stale)
+    return ElasticsearchIndex.from_settings(settings, allow_stale=allow_stale, create=create)
 
 
-OPENERS: dict[str, Callable[[Settings, bool], Backend]] = {
+OPENERS: dict[str, Callable[[Settings, bool, bool], Backend]] = {
     "embedded": _embedded,
     "elasticsearch": _elasticsearch,
 }
 assert tuple(OPENERS) == BACKENDS
 
 
-def open_backend(settings: Settings, *, allow_stale: bool = False) -> Backend:
+def open_backend(
+    settings: Settings, *, allow_stale: bool = False, create: bool = True
+) -> Backend:
     """The configured backend; ``allow_stale`` opens an index built by another version, which
-    is only useful to rebuild it (``govsearch reindex``)."""
+    is only useful to rebuild it (``govsearch reindex``); with ``create=False`` a data folder
+    or Elasticsearch prefix holding no index is refused instead of quietly becoming an empty
+    one (a mistyped ``--data-dir`` or ``GOVSEARCH_ES_INDEX_PREFIX`` would otherwise answer
+    every search with "0 documents")."""
     opener = OPENERS.get(settings.backend)
     if opener is None:
         raise ConfigError(f"unknown backend {settings.backend!r}; use one of {', '.join(OPENERS)}")
-    return opener(settings, allow_stale)
+    return opener(settings, allow_stale, create)
 
 
 def open_index(settings: Settings, *, create: bool = True) -> SearchIndex:
-    """The index of ``settings``; with ``create=False`` a data folder holding no embedded index
-    is refused instead of quietly becoming an empty one (a mistyped ``--data-dir`` would
-    otherwise answer every search with "0 documents")."""
-    if not create and settings.backend == "embedded":
-        from search_index.embedded import index_exists
-
-        if not index_exists(settings.data_dir):
-            raise NotFound(
-                f"no index in {settings.data_dir}: check --data-dir / GOVSEARCH_DATA_DIR, or "
-                f"create one with `govsearch --data-dir {settings.data_dir} ingest PATH…`",
-                path=str(settings.data_dir),
-            )
-    return SearchIndex(open_backend(settings))
+    """The index of ``settings`` (``create`` as for :func:`open_backend`)."""
+    return SearchIndex(open_backend(settings, create=create))

@@ -35,6 +35,7 @@ from model.errors import (
     ConfigError,
     Conflict,
     GovSearchError,
+    NotFound,
     NotSupported,
 )
 from model.ids import fingerprint
@@ -128,6 +129,7 @@ class ElasticsearchIndex:
         refresh_interval: str = "1s",
         bulk_refresh_interval: str | None = "-1",
         allow_stale: bool = False,
+        create: bool = True,
         client: Elasticsearch | None = None,
     ) -> None:
         """Connect, then open the alias (creating a first index if there is none).
@@ -137,7 +139,9 @@ class ElasticsearchIndex:
         inject network faults through it). ``client_retries`` is how many other nodes a failed
         search or fetch is tried on. ``bulk_refresh_interval`` is the index's refresh interval
         while a write of more than one bulk chunk runs (``None`` leaves it alone); it is set
-        back to ``refresh_interval`` afterwards (see :meth:`write`).
+        back to ``refresh_interval`` afterwards (see :meth:`write`). With ``create=False`` an
+        alias with no index behind it is refused (:class:`NotFound`) instead of becoming a new,
+        empty index: staff commands on a mistyped prefix must not answer "0 documents".
         """
         self.urls = tuple(urls)
         self.shown_urls = ", ".join(_redact(u) for u in self.urls)
@@ -183,7 +187,7 @@ class ElasticsearchIndex:
         )
         with self._guard("connect"):
             self.es.cluster.health()
-        self.physical = self._open(allow_stale)
+        self.physical = self._open(allow_stale, create)
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> ElasticsearchIndex:
@@ -267,9 +271,15 @@ class ElasticsearchIndex:
             return []
         return sorted(found.body)
 
-    def _open(self, allow_stale: bool) -> str:
+    def _open(self, allow_stale: bool, create: bool = True) -> str:
         with self._guard("open the index"):
             names = self._resolve()
+            if not names and not create:
+                raise NotFound(
+                    f"no index '{self.alias}' on Elasticsearch at {self.shown_urls}: check "
+                    "GOVSEARCH_ES_INDEX_PREFIX, or create it with `govsearch ingest PATH…`",
+                    index=self.alias,
+                )
             if not names:
                 # Every process that finds no index creates the same name: index creation is
                 # atomic, so exactly one succeeds and the others find it (two `govsearch

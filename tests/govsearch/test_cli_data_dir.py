@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from elasticsearch import Elasticsearch
 
 from analyzers import embedding
 from govsearch.cli import main
+from tests.search_index.elastic_support import cluster_url, drop, unique_prefix
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SAMPLE = SAMPLES / "docs" / "govcn_policy" / "govcn_002.txt"
@@ -32,6 +34,38 @@ def test_commands_refuse_a_folder_without_an_index(tmp_path: Path, args: list[st
     assert result.exit_code == 2, result.output
     assert f"no index in {wrong}" in result.output and "ingest" in result.output
     assert not wrong.exists()  # nothing was created
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["search", "条例"], ["stats"], ["dupcheck", str(SAMPLE)], ["dupes"], ["reindex"],
+     ["report", "timeliness"], ["keys", "list"]],
+)  # fmt: skip
+def test_commands_refuse_an_elasticsearch_prefix_without_an_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """The same check on Elasticsearch: a mistyped GOVSEARCH_ES_INDEX_PREFIX created an empty
+    index under that name and answered as if the archive were empty."""
+    url = cluster_url()
+    wrong = unique_prefix("wrongprefix")
+    monkeypatch.setenv("GOVSEARCH_BACKEND", "elasticsearch")
+    monkeypatch.setenv("GOVSEARCH_ES_URL", url)
+    monkeypatch.setenv("GOVSEARCH_ES_INDEX_PREFIX", wrong)
+    try:
+        result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), *args])
+        assert result.exit_code == 2, result.output
+        assert f"no index '{wrong}' on Elasticsearch" in result.output, result.output
+        assert "GOVSEARCH_ES_INDEX_PREFIX" in result.output and "ingest" in result.output
+        es = Elasticsearch(url)
+        try:  # nothing was created under that name: no alias, no index, no copy list
+            created = es.options(ignore_status=404).indices.get(
+                index=f"{wrong}*", expand_wildcards="all"
+            )
+            assert created.meta.status == 404 or not created.body, created.body
+        finally:
+            es.close()
+    finally:
+        drop(url, [wrong])
 
 
 def test_only_ingest_creates_an_index(tmp_path: Path) -> None:
