@@ -149,6 +149,7 @@ class SearchIndex:
                 if key in seen:
                     continue
                 seen.add(key)
+                h = _representative(h, members, query.sort)
             kept.append(h)
         page = kept[offset - start : offset - start + query.size]
         docs = {h.id: h.doc for h in page if h.doc is not None}
@@ -317,6 +318,7 @@ class SearchIndex:
             Plan(plan.query, plan.filters + (in_groups,)), limit=sum(groups.values())
         )
         ids = [h.id for h in raw.hits]
+        scores = {h.id: h.score for h in raw.hits}
         extra = self.backend.stored_extra(ids)
         # a member is listed by its metadata: keep what the search read, and read the rest
         # without texts (fetching every member's text again cost a third of such a search)
@@ -329,7 +331,8 @@ class SearchIndex:
             key = (extra.get(i) or {}).get("dup", {}).get("ck", "")
             doc = docs.get(i)
             if key in groups and doc is not None:
-                out[i] = _Member(key, doc, Copy(doc.id, doc.path, doc.format, doc.agency))
+                copy = Copy(doc.id, doc.path, doc.format, doc.agency)
+                out[i] = _Member(key, doc, copy, scores[i])
         return out
 
     def get(self, doc_id: str, viewer: Viewer = ANONYMOUS) -> StoredDocument:
@@ -416,6 +419,21 @@ class _Member:
     key: str  # content_key of its text
     doc: StoredDocument
     copy: Copy
+    score: float = 0.0  # under the plan searched (filters do not score)
+
+
+def _representative(first: BackendHit, members: dict[str, _Member], sort: str) -> BackendHit:
+    """The copy a group of copies is shown as: the best ranked, and among copies tied with it
+    on the sort (the same text scores the same) the smallest id. Each engine orders ties its
+    own way (tantivy by segment and write order, Elasticsearch by shard), so the best-ranked
+    copy alone showed the TXT on one backend and the PDF on the other."""
+    me = members[first.id]
+    if sort == "relevance":
+        tied = [i for i, m in members.items() if m.key == me.key and m.score == me.score]
+    else:
+        tied = [i for i, m in members.items() if m.key == me.key and m.doc.date == me.doc.date]
+    best = min(tied, default=first.id)
+    return first if best == first.id else BackendHit(best, first.score)
 
 
 def _facet_values(doc: StoredDocument, field: str) -> set[str]:
