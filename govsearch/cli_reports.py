@@ -38,10 +38,17 @@ def _timeliness_table(rep: Any) -> str:
     out.append(
         _table(
             [
-                [a.agency or "-", a.count, a.late, a.median_working_days, a.missing]
+                [
+                    a.agency or "-",
+                    a.count,
+                    a.late,
+                    a.median_working_days,
+                    a.missing,
+                    a.uncountable,
+                ]
                 for a in rep.by_agency
             ],
-            ["agency", "count", "late", "median", "missing"],
+            ["agency", "count", "late", "median", "missing", "uncountable"],
         )
     )
     late = [d for d in rep.documents if d.late]
@@ -101,9 +108,14 @@ def _annual_table(rep: Any) -> str:
 
 
 def _queries_table(rep: Any) -> str:
-    if not rep.enabled:
-        return "the query log is off (set GOVSEARCH_QUERY_LOG=1 to record anonymous searches)"
+    if not rep.recorded:
+        return (
+            "no search has ever been recorded here: there is no query log "
+            "(a server run with GOVSEARCH_QUERY_LOG=1 records anonymous searches)"
+        )
     out = [f"{rep.since} – {rep.until}"]
+    if not rep.weeks:
+        out.append("no searches recorded in these weeks")
     for w in rep.weeks:
         out.append(f"\n{w.week} ({w.searches} searches)")
         for name, stats in (
@@ -170,15 +182,19 @@ def report(
         raise click.UsageError("annual needs --year")
     try:
         index = open_index(settings, create=False)
-        reports = Reports(
+        reports = Reports(  # the server records searches; a command only reads them
             index,
-            open_querylog(settings, index.backend),
+            open_querylog(settings, index.backend, record=False),
             retention_days=settings.query_log_retention_days,
+            server=False,
         )
         try:
             if delete:
                 if kind != "queries":
                     raise click.UsageError("--delete applies to the queries report")
+                if reports.querylog is None:
+                    click.echo("no search has ever been recorded here: nothing to delete")
+                    return
                 n = reports.clear_queries(before.date() if before else None)
                 click.echo(f"deleted {n} logged searches")
                 return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from model.viewer import STAFF, Viewer
@@ -29,14 +30,20 @@ from search_index.index import SearchIndex
 from search_index.request import Query, SearchResult
 
 
-def open_querylog(settings: Any, backend: Any) -> QueryLogStore | None:
-    """The configured store, or None when the log is off (the default: it is opt-in).
+def open_querylog(
+    settings: Any, backend: Any, *, record: bool | None = None
+) -> QueryLogStore | None:
+    """The query log: to record searches to when ``record`` (default: the settings'
+    ``query_log``, opt-in), made if need be; otherwise the existing log opened to report on and
+    delete from, never made — None when there is none (no search was ever recorded there).
 
-    On Elasticsearch the log is an index beside the documents (``<prefix>-querylog``), so every
-    API process shares it; on the embedded backend it is ``querylog.sqlite`` in the data folder.
+    The variable decides whether searches are recorded, not whether a report can read them: a
+    staff shell without it (``record=False`` always: a command records nothing) and a server
+    with the log off still read what was recorded. On Elasticsearch the log is an index beside
+    the documents (``<prefix>-querylog``), so every API process shares it; on the embedded
+    backend it is ``querylog.sqlite`` in the data folder.
     """
-    if not settings.query_log:
-        return None
+    record = settings.query_log if record is None else record
     bounds = {
         "retention_days": settings.query_log_retention_days,
         "max_rows": settings.query_log_max_rows,
@@ -44,13 +51,21 @@ def open_querylog(settings: Any, backend: Any) -> QueryLogStore | None:
     if getattr(backend, "name", "") == "elasticsearch":
         from reports.querylog_elastic import ElasticQueryLog
 
-        return ElasticQueryLog(backend.es, f"{backend.alias}-querylog", **bounds)
+        name = f"{backend.alias}-querylog"
+        if record:
+            return ElasticQueryLog(backend.es, name, **bounds)
+        return ElasticQueryLog.existing(backend.es, name, **bounds)
     from reports.querylog_sqlite import SqliteQueryLog
 
-    return SqliteQueryLog(settings.data_dir / "querylog.sqlite", **bounds)
+    path = settings.data_dir / "querylog.sqlite"
+    return SqliteQueryLog(path, **bounds) if record else SqliteQueryLog.existing(path, **bounds)
 
 
 class Reports:
+    """``querylog`` is the log searches are recorded to when its ``recording`` is set, else
+    only read (None: there is none). ``server`` is False for the command line, whose own
+    settings say nothing about whether the server records searches."""
+
     def __init__(
         self,
         index: SearchIndex,
@@ -58,11 +73,18 @@ class Reports:
         *,
         retention_days: int = 90,
         today: Callable[[], dt.date] = dt.date.today,
+        server: bool = True,
     ) -> None:
         self.index = index
         self.querylog = querylog
         self.retention_days = retention_days
         self._today = today
+        self._server = server
+
+    @property
+    def recording(self) -> bool:
+        """Whether this process records anonymous searches."""
+        return self.querylog is not None and self.querylog.recording
 
     # -- the catalogue reports -----------------------------------------------------------
     def entries(self) -> list[CatalogEntry]:
@@ -82,16 +104,18 @@ class Reports:
         """The last ``weeks`` ISO weeks, this one included."""
         until = self._today()
         since = until - dt.timedelta(days=until.weekday() + 7 * (max(1, weeks) - 1))
+        recording = self.recording if self._server else None
         if self.querylog is None:
-            return QueriesReport(since, until, (), enabled=False)
+            return QueriesReport(since, until, (), recorded=False, recording=recording)
         self.querylog.flush(5)
-        return queries_report(
+        report = queries_report(
             self.querylog.searches(since, until),
             since,
             until,
             top=top,
             retention_days=self.retention_days,
         )
+        return replace(report, recording=recording)
 
     def clear_queries(self, before: dt.date | None = None) -> int:
         return 0 if self.querylog is None else self.querylog.clear(before)
@@ -100,7 +124,10 @@ class Reports:
         """Log an anonymous search (first page, non-empty query) with its filters, so that a
         filtered search that found nothing is not taken for words that find nothing; returns
         the token result links carry, or None when nothing was logged."""
-        if self.querylog is None or query.viewer.staff or query.page != 1 or not query.q.strip():
+        log = self.querylog
+        if log is None or not log.recording:
+            return None
+        if query.viewer.staff or query.page != 1 or not query.q.strip():
             return None
         token = new_token()
         filters = filters_text(
@@ -112,15 +139,16 @@ class Reports:
             date_from=query.date_from,
             date_to=query.date_to,
         )
-        self.querylog.record_search(
+        log.record_search(
             logged_search(token, self._today(), query.q, result.understood, result.total, filters)
         )
         return token
 
     def opened(self, token: str | None, viewer: Viewer) -> None:
         """A result of a logged search was opened (by anyone not using a staff key)."""
-        if self.querylog is not None and not viewer.staff and valid_token(token):
-            self.querylog.record_open(token or "")
+        log = self.querylog
+        if log is not None and log.recording and not viewer.staff and valid_token(token):
+            log.record_open(token or "")
 
     def close(self) -> None:
         if self.querylog is not None:

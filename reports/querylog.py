@@ -25,12 +25,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from model.fields import label
 from reports.csvexport import csv_text
 from search_index.request import Understanding
 
 TOKEN_BYTES = 9
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{12}")
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+")
+# An address is the run of non-space characters around an @, but never the full-width
+# punctuation that no address contains and that joins the parts of an "understood as" line
+# (分词：养老；已排除：a@b.cn), so that the line keeps its other parts.
+_EMAIL = re.compile(r"[^\s@：；、，。]+@[^\s@：；、，。]+")
 # Personal numbers, in the order they are masked (an ID card or a bank card before its digits
 # are taken for a phone); between digit groups at most one space or hyphen (whitespace is
 # collapsed first). Years, 文号 (国办发〔2019〕6号, 国务院令第735号), article and other short
@@ -54,6 +58,7 @@ _YEARS = re.compile(r"(?:19|20)\d\d(?:[ \-](?:19|20)\d\d)+")  # "2016 2017 2018 
 _PIECES = (re.compile(r"[0-9A-Za-z]+"), re.compile(r"\w+"))
 MAX_QUERY_CHARS = 200
 MAX_SUMMARY_CHARS = 1000
+_FIELD_NAMES = {"docno": "doc_number"}  # a query's field scope → the field table's name
 
 
 def new_token() -> str:
@@ -113,7 +118,9 @@ def scrub(text: str, *, context: str = "", limit: int = MAX_QUERY_CHARS) -> str:
 
 
 def understood_summary(u: Understanding) -> str:
-    """One line of how the engine read the query, kept beside it in the log."""
+    """One line of how the engine read the query, kept beside it in the log: what the results
+    page shows under "understood as" (words, phrases, exclusions, fields, 文号, synonyms, …).
+    Every part comes from the query, so :func:`logged_search` scrubs the whole line."""
     parts = []
     if u.words:
         parts.append("分词：" + " / ".join(u.words))
@@ -121,6 +128,13 @@ def understood_summary(u: Understanding) -> str:
         parts.append("已按简体：" + u.normalized)
     if u.phrases:
         parts.append("短语：" + "、".join(u.phrases))
+    if u.excluded:
+        parts.append("已排除：" + "、".join(dict.fromkeys(u.excluded)))
+    scoped: dict[str, list[str]] = {}
+    for name, text in u.fields:  # title / docno / agency, as the results page names them
+        scoped.setdefault(name, []).append(text)
+    for name, texts in scoped.items():
+        parts.append(f"限定{label(_FIELD_NAMES.get(name, name))}：" + "、".join(texts))
     if u.doc_numbers:
         parts.append("文号：" + "、".join(u.doc_numbers))
     if u.synonyms:
@@ -200,8 +214,11 @@ class QueryLogStore(Protocol):
     """Where logged searches live: SQLite in the data folder, or an index in the cluster.
 
     ``record_*`` must return at once (they queue); ``flush`` waits until what was queued is
-    stored (tests, shutdown).
+    stored (tests, shutdown). ``recording`` is False for a log opened only to report on and
+    delete from (``record_*`` then store nothing).
     """
+
+    recording: bool
 
     def record_search(self, search: LoggedSearch) -> None: ...
 
@@ -380,15 +397,22 @@ class WeekQueries:
 
 @dataclass(frozen=True)
 class QueriesReport:
+    """The log's weeks. ``recorded`` is False when there is no log at all (no search was ever
+    recorded in this data folder or cluster). ``recording`` says whether the process that made
+    the report records searches (its GOVSEARCH_QUERY_LOG); None when that says nothing about
+    the log — the command line records nothing, whatever its environment, the server does."""
+
     since: dt.date
     until: dt.date
     weeks: tuple[WeekQueries, ...]  # newest first
-    enabled: bool = True
+    recorded: bool = True
+    recording: bool | None = None
     retention_days: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "enabled": self.enabled,
+            "recorded": self.recorded,
+            "recording": self.recording,
             "since": self.since.isoformat(),
             "until": self.until.isoformat(),
             "retention_days": self.retention_days,

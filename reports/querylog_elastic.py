@@ -35,7 +35,12 @@ ADDED_FIELDS = ("filters",)
 
 
 class ElasticQueryLog:
-    """``QueryLogStore`` on an index in the cluster, bounded like the SQLite one."""
+    """``QueryLogStore`` on an index in the cluster, bounded like the SQLite one.
+
+    ``record=False`` opens an existing index to report on and delete from (a staff command, a
+    server with the log off): nothing is created or changed, no writer thread, and
+    ``record_*`` store nothing.
+    """
 
     def __init__(
         self,
@@ -47,14 +52,21 @@ class ElasticQueryLog:
         queue_size: int = 10_000,
         today: Any = dt.date.today,
         prune_every: float = 60.0,
+        record: bool = True,
     ) -> None:
         self.es = client
         self.index = index
+        self.recording = record
         self.retention_days = retention_days
         self.max_rows = max_rows
         self._today = today
         self._prune_every = prune_every
         self._last_prune = 0.0
+        self._writer: QueuedWriter | None = None
+        if not record:
+            if not client.indices.exists(index=index):
+                raise FileNotFoundError(f"no query log index {index}")
+            return  # an index of an earlier version reads as it is (its records lack filters)
         es = client.options(ignore_status=400)  # already there (another process made it)
         if not client.indices.exists(index=index):
             es.indices.create(
@@ -67,6 +79,15 @@ class ElasticQueryLog:
                 index=index, properties={f: MAPPINGS["properties"][f] for f in ADDED_FIELDS}
             )
         self._writer = QueuedWriter(self._sink, maxsize=queue_size)
+
+    @classmethod
+    def existing(cls, client: Elasticsearch, index: str, **kwargs: Any) -> ElasticQueryLog | None:
+        """The log ``index`` opened to read (``record=False``), or None when the cluster has
+        none: no search was ever recorded under this prefix."""
+        try:
+            return cls(client, index, **kwargs, record=False)
+        except FileNotFoundError:
+            return None
 
     # -- the writer thread ---------------------------------------------------------------
     def _sink(self, ops: list[Op]) -> None:
@@ -155,10 +176,12 @@ class ElasticQueryLog:
 
     # -- QueryLogStore -------------------------------------------------------------------
     def record_search(self, search: LoggedSearch) -> None:
-        self._writer.put(("search", search))
+        if self._writer is not None:
+            self._writer.put(("search", search))
 
     def record_open(self, token: str) -> None:
-        self._writer.put(("open", token))
+        if self._writer is not None:
+            self._writer.put(("open", token))
 
     def searches(self, since: dt.date, until: dt.date) -> Iterator[LoggedSearch]:
         self.es.indices.refresh(index=self.index)
@@ -188,7 +211,7 @@ class ElasticQueryLog:
         return self._prune()
 
     def flush(self, timeout: float = 10.0) -> bool:
-        return self._writer.flush(timeout)
+        return self._writer is None or self._writer.flush(timeout)
 
     def stats(self) -> dict[str, Any]:
         try:
@@ -202,8 +225,10 @@ class ElasticQueryLog:
             "rows": rows,
             "max_rows": self.max_rows,
             "retention_days": self.retention_days,
-            **self._writer.stats(),
+            "recording": self.recording,
+            **(self._writer.stats() if self._writer is not None else {}),
         }
 
     def close(self) -> None:
-        self._writer.close()
+        if self._writer is not None:
+            self._writer.close()

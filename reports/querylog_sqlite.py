@@ -35,7 +35,11 @@ _ADDED_COLUMNS = (("filters", "TEXT NOT NULL DEFAULT ''"),)
 
 
 class SqliteQueryLog:
-    """``QueryLogStore`` on a SQLite file, bounded by ``max_rows`` and ``retention_days``."""
+    """``QueryLogStore`` on a SQLite file, bounded by ``max_rows`` and ``retention_days``.
+
+    ``record=False`` opens an existing file to report on and delete from (a staff command, a
+    server with the log off): no writer thread, and ``record_*`` store nothing.
+    """
 
     def __init__(
         self,
@@ -45,9 +49,13 @@ class SqliteQueryLog:
         max_rows: int = 200_000,
         queue_size: int = 10_000,
         today: Any = dt.date.today,
+        record: bool = True,
     ) -> None:
         self.path = Path(path)
+        if not record and not self.path.is_file():
+            raise FileNotFoundError(f"no query log at {self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.recording = record
         self.retention_days = retention_days
         self.max_rows = max_rows
         self._today = today
@@ -63,7 +71,16 @@ class SqliteQueryLog:
                         if "duplicate column" not in str(exc):
                             raise
         self._writer_db: sqlite3.Connection | None = None
-        self._writer = QueuedWriter(self._sink, maxsize=queue_size)
+        self._writer = QueuedWriter(self._sink, maxsize=queue_size) if record else None
+
+    @classmethod
+    def existing(cls, path: Path | str, **kwargs: Any) -> SqliteQueryLog | None:
+        """The log at ``path`` opened to read (``record=False``), or None when there is none:
+        no search was ever recorded in this data folder."""
+        try:
+            return cls(path, **kwargs, record=False)
+        except FileNotFoundError:
+            return None
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
@@ -113,10 +130,12 @@ class SqliteQueryLog:
 
     # -- QueryLogStore -------------------------------------------------------------------
     def record_search(self, search: LoggedSearch) -> None:
-        self._writer.put(("search", search))
+        if self._writer is not None:
+            self._writer.put(("search", search))
 
     def record_open(self, token: str) -> None:
-        self._writer.put(("open", token))
+        if self._writer is not None:
+            self._writer.put(("open", token))
 
     def searches(self, since: dt.date, until: dt.date) -> Iterator[LoggedSearch]:
         with self._session() as db:
@@ -140,7 +159,7 @@ class SqliteQueryLog:
             return cur.rowcount
 
     def flush(self, timeout: float = 10.0) -> bool:
-        return self._writer.flush(timeout)
+        return self._writer is None or self._writer.flush(timeout)
 
     def stats(self) -> dict[str, Any]:
         with self._session() as db:
@@ -150,11 +169,13 @@ class SqliteQueryLog:
             "rows": rows,
             "max_rows": self.max_rows,
             "retention_days": self.retention_days,
-            **self._writer.stats(),
+            "recording": self.recording,
+            **(self._writer.stats() if self._writer is not None else {}),
         }
 
     def close(self) -> None:
-        self._writer.close()
+        if self._writer is not None:
+            self._writer.close()
         if self._writer_db is not None:
             self._writer_db.close()
             self._writer_db = None

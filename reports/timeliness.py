@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,11 +113,16 @@ class Unmeasured:
 
 @dataclass(frozen=True)
 class AgencyTimeliness:
+    """One agency's line: ``missing`` counts its documents lacking a date (the report's
+    ``missing`` list), ``uncountable`` those whose dates the calendar cannot count (its
+    ``uncountable`` list); the two are never added together."""
+
     agency: str
     count: int
     late: int
     median_working_days: float | None
     missing: int
+    uncountable: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +131,7 @@ class AgencyTimeliness:
             "late": self.late,
             "median_working_days": self.median_working_days,
             "missing": self.missing,
+            "uncountable": self.uncountable,
         }
 
 
@@ -228,22 +235,23 @@ def timeliness(
         documents=tuple(measured),
         missing=tuple(missing),
         uncountable=tuple(uncountable),
-        by_agency=_by_agency(measured, missing + uncountable),
+        by_agency=_by_agency(measured, missing, uncountable),
         filter=flt,
         deadline=deadline,
         calendar_years=cal.years,
     )
 
 
-def _by_agency(measured: list[Delay], unmeasured: list[Unmeasured]) -> tuple[AgencyTimeliness, ...]:
+def _by_agency(
+    measured: list[Delay], missing: list[Unmeasured], uncountable: list[Unmeasured]
+) -> tuple[AgencyTimeliness, ...]:
     delays: dict[str, list[Delay]] = {}
     for d in measured:
         delays.setdefault(d.entry.agency, []).append(d)
-    lacking: dict[str, int] = {}
-    for m in unmeasured:
-        lacking[m.entry.agency] = lacking.get(m.entry.agency, 0) + 1
+    lacking = Counter(m.entry.agency for m in missing)
+    uncounted = Counter(u.entry.agency for u in uncountable)
     rows = []
-    for agency in sorted(set(delays) | set(lacking)):
+    for agency in sorted(set(delays) | set(lacking) | set(uncounted)):
         ds = delays.get(agency, [])
         median = statistics.median(d.working_days for d in ds) if ds else None
         rows.append(
@@ -252,7 +260,8 @@ def _by_agency(measured: list[Delay], unmeasured: list[Unmeasured]) -> tuple[Age
                 count=len(ds),
                 late=sum(1 for d in ds if d.late),
                 median_working_days=float(median) if median is not None else None,
-                missing=lacking.get(agency, 0),
+                missing=lacking[agency],
+                uncountable=uncounted[agency],
             )
         )
     rows.sort(key=lambda a: (-a.late, -a.count, a.agency))

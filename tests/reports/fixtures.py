@@ -35,6 +35,15 @@ TIMELINESS = [
     ),  # the working Saturday: 1
 ]
 
+# One agency: a document lacking its written date, one before the calendar's first year (2004),
+# one published before it was written. One lacks a date, two cannot be counted; in 2025 one
+# of each.
+APART = [
+    entry("m1", "丁局", publish_date=D(2025, 3, 3)),
+    entry("m2", "丁局", written_date=D(2003, 1, 6), publish_date=D(2003, 1, 7)),
+    entry("m3", "丁局", written_date=D(2025, 6, 2), publish_date=D(2025, 5, 6)),
+]
+
 ANNUAL = [
     entry("p0", title="某市养犬管理条例", category="政策法规", publish_date=D(2020, 5, 1)),
     entry("p1", title="某市养犬管理条例", category="政策法规", publish_date=D(2024, 1, 10)),

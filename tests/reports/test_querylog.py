@@ -143,6 +143,46 @@ def test_understood_summary() -> None:
     )
 
 
+def test_understood_summary_says_fields_and_exclusions_as_the_results_page() -> None:
+    # title:条例 -废止 and the like: the results page says 已排除 废止 / 限定标题 条例
+    u = Understanding(
+        normalized="title:条例 -废止",
+        phrases=("养犬 管理",),
+        excluded=("废止", "失效", "废止"),
+        fields=(
+            ("title", "条例"),
+            ("agency", "国务院"),
+            ("title", "办法"),
+            ("docno", "国发〔2019〕6号"),
+        ),
+    )
+    assert understood_summary(u) == (
+        "短语：养犬 管理；已排除：废止、失效；限定标题：条例、办法；限定发布机构：国务院；"
+        "限定文号：国发〔2019〕6号"
+    )
+    rec = logged_search("t" * 12, D(2025, 1, 6), "title:条例 -废止", u, 3)
+    assert rec.understood == understood_summary(u)  # nothing personal: stored as it reads
+
+
+def test_fields_and_exclusions_are_scrubbed_too() -> None:
+    q = '-zhang.san@example.com title:13812345678 agency:"010-1234 5678" -"138 1234 5678" 身份证'
+    u = Understanding(
+        normalized=q,
+        words=("身份证",),
+        phrases=("010-1234 5678", "138 1234 5678"),
+        excluded=("zhang.san@example.com", "138 1234 5678"),
+        fields=(("title", "13812345678"), ("agency", "010-1234 5678")),
+    )
+    rec = logged_search("t" * 12, D(2025, 1, 6), q, u, 0)
+    assert rec.understood == (
+        "分词：身份证；短语：###-#### ####、### #### ####；已排除：［邮箱］、### #### ####；"
+        "限定标题：###########；限定发布机构：###-#### ####"
+    )
+    stored = f"{rec.query}|{rec.understood}"
+    for personal in ("zhang", "example", "@", "138", "1234", "5678", "010"):
+        assert personal not in stored, (personal, stored)
+
+
 def test_weekly_report_counted_by_hand() -> None:
     rep = queries_report(LOG, D(2025, 1, 1), D(2025, 1, 31), top=10)
     assert [w.week for w in rep.weeks] == ["2025-W03", "2025-W02"]  # newest first
@@ -281,6 +321,31 @@ def test_sqlite_file_of_an_earlier_version_is_read_and_written(tmp_path) -> None
     finally:
         for log in stores:
             log.close()
+
+
+def test_sqlite_log_opened_to_read_is_never_made_and_records_nothing(tmp_path) -> None:
+    # a staff command (or a server with the log off) reads what a recording server stored
+    path = tmp_path / "querylog.sqlite"
+    assert SqliteQueryLog.existing(path) is None and not path.exists()  # never recorded here
+    writer = SqliteQueryLog(path, today=lambda: D(2025, 1, 31))
+    reader = None
+    try:
+        for x in LOG:
+            writer.record_search(x)
+        assert writer.flush() and writer.recording
+        reader = SqliteQueryLog.existing(path)
+        assert reader is not None and isinstance(reader, QueryLogStore) and not reader.recording
+        reader.record_search(s("读者", D(2025, 1, 7)))  # stores nothing
+        assert reader.flush()
+        got = sorted(reader.searches(D(2025, 1, 1), D(2025, 1, 31)), key=lambda x: x.token)
+        assert got == sorted(LOG, key=lambda x: x.token)
+        assert reader.stats()["rows"] == len(LOG) and reader.stats()["recording"] is False
+        assert reader.clear(before=D(2025, 1, 10)) == 4  # it deletes, as --delete asks
+        assert len(list(writer.searches(D(2025, 1, 1), D(2025, 1, 31)))) == 5
+    finally:
+        writer.close()
+        if reader is not None:
+            reader.close()
 
 
 def test_nothing_personal_is_stored(store, tmp_path) -> None:

@@ -102,3 +102,25 @@ def test_filters_kept_and_an_index_of_an_earlier_version_reopened(es_index) -> N
         check_filtered_report(list(got.values()))
     finally:
         log.close()
+
+
+def test_an_index_opened_to_read_is_never_made_and_records_nothing(es_index) -> None:
+    client, index = es_index
+    assert ElasticQueryLog.existing(client, index) is None  # never recorded under this prefix
+    assert not client.indices.exists(index=index)
+    writer = ElasticQueryLog(client, index, today=lambda: D(2025, 1, 31))
+    try:
+        for x in LOG:
+            writer.record_search(x)
+        assert writer.flush()
+        reader = ElasticQueryLog.existing(client, index)
+        assert reader is not None and isinstance(reader, QueryLogStore) and not reader.recording
+        reader.record_search(s("读者", D(2025, 1, 7)))  # stores nothing
+        assert reader.flush()
+        got = sorted(reader.searches(D(2025, 1, 1), D(2025, 1, 31)), key=lambda x: x.token)
+        assert got == sorted(LOG, key=lambda x: x.token)
+        assert reader.stats()["rows"] == len(LOG) and reader.stats()["recording"] is False
+        assert reader.clear(before=D(2025, 1, 10)) == 4  # it deletes, as --delete asks
+        reader.close()
+    finally:
+        writer.close()

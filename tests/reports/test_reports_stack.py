@@ -4,6 +4,7 @@ hand-counted fixtures on both backends, and over the bundled samples."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -21,8 +22,9 @@ from reports.entry import CatalogEntry
 from reports.timeliness import timeliness
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
-from tests.reports.fixtures import ANNUAL, TIMELINESS
-from tests.reports.stack import client_for, fill, hex_id
+from search_index.prepare import prepare
+from tests.reports.fixtures import ANNUAL, APART, TIMELINESS
+from tests.reports.stack import as_document, client_for, fill, hex_id
 from tests.search_index.elastic_support import cluster_url, drop, unique_prefix
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -209,6 +211,61 @@ def test_timeliness_refuses_a_period_that_ends_before_it_starts(stack) -> None:
     assert out.exit_code == 2 and "date_from is after date_to" in out.output
 
 
+def _env(settings: Settings, **extra: str | None) -> dict[str, str | None]:
+    return {
+        "GOVSEARCH_BACKEND": settings.backend,
+        "GOVSEARCH_ES_URL": ",".join(settings.es_urls),
+        "GOVSEARCH_ES_INDEX_PREFIX": settings.es_index_prefix,
+        **extra,
+    }
+
+
+def test_timeliness_keeps_lacking_a_date_apart_from_uncountable(stack) -> None:
+    # 丙局: h (1999, before the calendar) and i (published before written) have both dates:
+    # none lacks a date, two cannot be counted — in the API, the CLI and the page alike
+    client, key, settings = stack
+    body = client.get("/api/reports/timeliness?agency=丙局", headers=_auth(key)).json()
+    assert (len(body["missing"]), len(body["uncountable"])) == (0, 2)
+    assert [(a["agency"], a["missing"], a["uncountable"]) for a in body["by_agency"]] == [
+        ("丙局", 0, 2)
+    ]
+    csv_text = client.get("/api/reports/timeliness?agency=丙局&format=csv", headers=_auth(key)).text
+    notes = [r["note"] for r in csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))]
+    assert len(notes) == 2 and not any(n.startswith("lacks") for n in notes)
+    args = ["--data-dir", str(settings.data_dir), "report", "timeliness", "--agency", "丙局"]
+    out = CliRunner().invoke(main, [*args, "--format", "json"], env=_env(settings))
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["by_agency"] == body["by_agency"]
+    out = CliRunner().invoke(main, args, env=_env(settings))
+    assert "0 lack a date; 2 cannot be counted" in out.output
+    header, row = out.output.splitlines()[1:3]
+    assert header.split() == ["agency", "count", "late", "median", "missing", "uncountable"]
+    assert row.split() == ["丙局", "0", "0", "0", "2"]  # no median: an empty cell
+    page = client.post("/reports/timeliness", data={"key": key, "agency": "丙局"}).text
+    assert (
+        '<th scope="col" class="num">缺少日期</th><th scope="col" class="num">无法计算</th>' in page
+    )
+    assert '<td class="num">—</td><td class="num">0</td><td class="num">2</td></tr>' in page
+
+
+def test_cli_timeliness_per_agency_as_in_its_heading(tmp_path) -> None:
+    # the QA catalogue: one agency, one document lacking a date, two that cannot be counted
+    index = _embedded(tmp_path)
+    assert all(r.ok for r in index.write(prepare(as_document(e), "t") for e in APART))
+    index.close()
+    env = _env(Settings(data_dir=tmp_path))
+    args = ["--data-dir", str(tmp_path), "report", "timeliness"]
+    for extra, lacking, uncountable in (([], 1, 2), (["--year", "2025"], 1, 1)):
+        out = CliRunner().invoke(main, [*args, *extra], env=env)
+        assert out.exit_code == 0, out.output
+        assert f"{lacking} lack a date; {uncountable} cannot be counted" in out.output
+        row = ["丁局", "0", "0", str(lacking), str(uncountable)]  # no median: an empty cell
+        assert out.output.splitlines()[2].split() == row
+        out = CliRunner().invoke(main, [*args, *extra, "--format", "json"], env=env)
+        row = json.loads(out.output)["by_agency"][0]
+        assert (row["missing"], row["uncountable"]) == (lacking, uncountable)
+
+
 PERSONAL = {
     "身份证 11010519491231002X": ("11010519491231002", "1231002x", "1231002X"),
     "我的电话13812345678": ("13812345678",),
@@ -217,6 +274,10 @@ PERSONAL = {
     "138-1234-5678": ("138", "1234", "5678"),
     "+86 138 1234 5678": ("86", "138", "1234", "5678"),
     "010-12345678": ("010", "12345678"),
+    # excluded and fielded: the "understood as" line says them, masked
+    "-li.si@example.org 养老保险": ("li", "si", "example", "org", "@"),
+    'title:13712345678 -"137 1234 5678"': ("13712345678", "137", "1234", "5678"),
+    "agency:0755-87654321 -11010519491231003X": ("0755", "87654321", "1231003x"),
 }
 
 
@@ -318,6 +379,29 @@ def test_query_log_does_not_blame_words_for_filters(stack) -> None:
     client.delete("/api/reports/queries", headers=_auth(key))
 
 
+def test_query_log_says_how_fields_and_exclusions_were_read(stack) -> None:
+    client, key, settings = stack
+    client.delete("/api/reports/queries", headers=_auth(key))
+    found = client.get("/api/search", params={"q": "title:条例 -废止"}).json()
+    assert found["understood"]["excluded"] == ["废止"]
+    assert found["understood"]["fields"] == [{"field": "title", "text": "条例"}]
+    results = client.get("/", params={"q": "title:条例 -废止"}).text  # the results page
+    assert "已排除" in results and "限定标题" in results
+    body = client.get("/api/reports/queries?weeks=1", headers=_auth(key)).json()
+    row = body["weeks"][0]["top"][0]
+    assert (row["query"], row["searches"]) == ("title:条例 -废止", 2)
+    assert row["understood"] == "已排除：废止；限定标题：条例"
+    r = client.get("/api/reports/queries?weeks=1&format=csv", headers=_auth(key))
+    csv_row = next(csv.DictReader(io.StringIO(r.text.lstrip("\ufeff"))))
+    assert csv_row["understood"] == "已排除：废止；限定标题：条例"
+    page = client.post("/reports/queries", data={"key": key, "weeks": "1"}).text
+    assert "<td>已排除：废止；限定标题：条例</td>" in page
+    args = ["--data-dir", str(settings.data_dir), "report", "queries", "--weeks", "1"]
+    out = CliRunner().invoke(main, args, env=_env(settings))
+    assert "已排除：废止；限定标题：条例" in out.output
+    client.delete("/api/reports/queries", headers=_auth(key))
+
+
 def test_pages(stack) -> None:
     client, key, _ = stack
     assert 'href="/reports"' in client.get("/duplicates").text
@@ -364,8 +448,79 @@ def test_cli(stack) -> None:
     out = run(main, [*args, "timeliness"], env=env)
     assert "1 late" in out.output
     assert run(main, [*args, "annual"], env=env).exit_code == 2  # --year is required
-    out = run(main, [*args, "queries"], env=env)  # the log is opt-in: off here
-    assert out.exit_code == 0 and "GOVSEARCH_QUERY_LOG=1" in out.output
+
+
+def test_cli_reads_the_log_the_server_records_without_the_variable(stack) -> None:
+    # the server records (GOVSEARCH_QUERY_LOG=1); a staff shell without the variable reports
+    # and deletes what it recorded — in querylog.sqlite or in the cluster's index alike
+    client, key, settings = stack
+    client.delete("/api/reports/queries", headers=_auth(key))
+    for q in ("养老保险", "养老保险", "火星移民局"):
+        assert client.get("/api/search", params={"q": q}).json()["log_token"]
+    client.app.state.reports.querylog.flush()
+    env = _env(settings, GOVSEARCH_QUERY_LOG=None)
+    args = ["--data-dir", str(settings.data_dir), "report", "queries", "--weeks", "1"]
+    out = CliRunner().invoke(main, [*args, "--format", "json"], env=env)
+    assert out.exit_code == 0, out.output
+    body = json.loads(out.output)
+    assert len(body["weeks"]) == 1, body
+    top = {q["query"]: q["searches"] for q in body["weeks"][0]["top"]}
+    assert top == {"养老保险": 2, "火星移民局": 1}
+    assert (body["recorded"], body["recording"]) == (True, None)  # a command records nothing
+    assert (
+        body["weeks"]
+        == client.get("/api/reports/queries?weeks=1", headers=_auth(key)).json()["weeks"]
+    )  # the API's numbers
+    for off in (None, "0"):
+        out = CliRunner().invoke(main, args, env=_env(settings, GOVSEARCH_QUERY_LOG=off))
+        assert out.exit_code == 0 and "(3 searches)" in out.output and "火星移民局" in out.output
+        assert "GOVSEARCH_QUERY_LOG" not in out.output  # nothing said about this shell's setting
+    out = CliRunner().invoke(main, [*args, "--format", "csv"], env=env)
+    assert "养老保险" in out.output
+    out = CliRunner().invoke(main, [*args[:4], "--delete"], env=env)
+    assert out.exit_code == 0 and "deleted 3 logged searches" in out.output
+    assert client.get("/api/reports/queries", headers=_auth(key)).json()["weeks"] == []
+    out = CliRunner().invoke(main, args, env=env)
+    assert "no searches recorded in these weeks" in out.output
+
+
+def test_cli_says_when_no_search_was_ever_recorded(tmp_path) -> None:
+    index = _embedded(tmp_path)
+    assert all(r.ok for r in index.write(prepare(as_document(e), "t") for e in APART))
+    index.close()
+    args = ["--data-dir", str(tmp_path), "report", "queries"]
+    for on in (None, "1"):  # a command never makes the log, whatever its environment
+        env = _env(Settings(data_dir=tmp_path), GOVSEARCH_QUERY_LOG=on)
+        out = CliRunner().invoke(main, args, env=env)
+        assert out.exit_code == 0, out.output
+        assert "no search has ever been recorded here" in out.output
+        body = json.loads(CliRunner().invoke(main, [*args, "--format", "json"], env=env).output)
+        assert (body["recorded"], body["recording"], body["weeks"]) == (False, None, [])
+        out = CliRunner().invoke(main, [*args, "--delete"], env=env)
+        assert out.exit_code == 0 and "nothing to delete" in out.output
+        assert not (tmp_path / "querylog.sqlite").exists()
+
+
+def test_a_server_with_the_log_off_reports_what_was_recorded(tmp_path) -> None:
+    from reports.querylog import LoggedSearch, new_token
+    from reports.querylog_sqlite import SqliteQueryLog
+
+    index = _embedded(tmp_path)
+    fill(index)
+    log = SqliteQueryLog(tmp_path / "querylog.sqlite")
+    today = dt.date.today()
+    log.record_search(LoggedSearch(new_token(), today, "养老保险", 19, "分词：养老 / 保险"))
+    log.flush()
+    log.close()
+    client, key = client_for(index, Settings(data_dir=tmp_path, query_log=False))
+    with client:
+        assert "log_token" not in client.get("/api/search?q=火星移民局").json()  # not recorded
+        body = client.get("/api/reports/queries?weeks=1", headers=_auth(key)).json()
+        assert (body["recorded"], body["recording"]) == (True, False)
+        assert [q["query"] for q in body["weeks"][0]["top"]] == ["养老保险"]
+        page = client.post("/reports/queries", data={"key": key, "weeks": "1"}).text
+        assert "检索日志现已停止记录" in page and "养老保险" in page
+    index.close()
 
 
 @pytest.mark.slow
@@ -384,5 +539,7 @@ def test_the_samples(tmp_path) -> None:
             a = client.get(f"/api/reports/annual?year={y}", headers=_auth(key)).json()
             assert sum(m["count"] for m in a["by_month"]) == a["total"]
         q = client.get("/api/reports/queries", headers=_auth(key)).json()
-        assert q["enabled"] is False
+        assert (q["recorded"], q["recording"]) == (False, False)  # the log is opt-in
+        page = client.post("/reports/queries", data={"key": key}).text
+        assert "尚未记录过任何检索" in page and "GOVSEARCH_QUERY_LOG=1" in page
     index.close()

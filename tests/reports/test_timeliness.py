@@ -9,7 +9,7 @@ import pytest
 
 from model.errors import BadRequest
 from reports.timeliness import ReportFilter, timeliness
-from tests.reports.fixtures import TIMELINESS, D, entry
+from tests.reports.fixtures import APART, TIMELINESS, D, entry
 
 
 def test_delays_late_flags_and_order() -> None:
@@ -53,6 +53,7 @@ def test_summary_per_agency() -> None:
         "late": 1,
         "median_working_days": 14.0,
         "missing": 0,
+        "uncountable": 0,
     }  # 1, 8, 20, 21 → (8 + 20) / 2
     assert rows["乙局"] == {
         "agency": "乙局",
@@ -60,10 +61,35 @@ def test_summary_per_agency() -> None:
         "late": 0,
         "median_working_days": 1.0,
         "missing": 3,
+        "uncountable": 0,
     }
     assert rows["丙局"]["count"] == 0 and rows["丙局"]["median_working_days"] is None
-    assert rows["丙局"]["missing"] == 2
+    # h (no calendar for 1999) and i (published before written) have both dates
+    assert (rows["丙局"]["missing"], rows["丙局"]["uncountable"]) == (0, 2)
     assert list(rows)[0] == "甲局"  # the agency with late documents first
+
+
+def test_per_agency_missing_is_lacking_a_date_and_uncountable_is_apart() -> None:
+    rep = timeliness(APART)
+    assert (len(rep.missing), len(rep.uncountable)) == (1, 2)
+    assert [a.to_dict() for a in rep.by_agency] == [
+        {
+            "agency": "丁局",
+            "count": 0,
+            "late": 0,
+            "median_working_days": None,
+            "missing": 1,
+            "uncountable": 2,
+        }
+    ]
+    y2025 = timeliness(APART, ReportFilter(year=2025))
+    assert (len(y2025.missing), len(y2025.uncountable)) == (1, 1)
+    row = y2025.to_dict()["by_agency"][0]
+    assert (row["missing"], row["uncountable"]) == (1, 1)
+    # every agency line adds up to the report's lists
+    for r in (rep, y2025, timeliness(TIMELINESS)):
+        assert sum(a.missing for a in r.by_agency) == len(r.missing)
+        assert sum(a.uncountable for a in r.by_agency) == len(r.uncountable)
 
 
 def test_filters_by_agency_category_and_period() -> None:
@@ -94,7 +120,14 @@ def test_json_shape_is_the_documented_interface() -> None:
         "late",
     }
     assert set(out["missing"][0]) == {"id", "path", "title", "lacks"}
-    assert set(out["by_agency"][0]) >= {"agency", "count", "late", "median_working_days"}
+    assert set(out["by_agency"][0]) == {
+        "agency",
+        "count",
+        "late",
+        "median_working_days",
+        "missing",
+        "uncountable",
+    }
     b = next(d for d in out["documents"] if d["id"] == "b")
     assert b == {
         "id": "b",
