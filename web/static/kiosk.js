@@ -65,11 +65,44 @@
   }
 
   /* -- on-screen keyboard ----------------------------------------------------------------- */
+  /* The keyboard is open on the start page. On a results page it starts closed, or the
+     results would open below it (off screen on a 768 px tall terminal); the big 打开键盘
+     button beside the box, or a tap on the box, brings it back to refine the query. */
   function initKeyboard() {
     var keyboard = document.getElementById("keyboard");
     var input = document.getElementById("q");
     if (!keyboard || !input) return;
-    keyboard.hidden = false;
+    var form = input.form;
+    var toggle = document.getElementById("keyboard-toggle");
+    var toggleText = document.getElementById("keyboard-toggle-text");
+
+    function setOpen(open) {
+      if (!open && keyboard.contains(document.activeElement) && toggle) toggle.focus();
+      keyboard.hidden = !open;
+      if (form) form.classList.toggle("search-form--keys-closed", !open);
+      if (toggle) {
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+        if (toggleText) toggleText.textContent = open ? "收起键盘" : "打开键盘";
+      }
+      document.dispatchEvent(new CustomEvent("govsearch:keyboard", { detail: { open: open } }));
+    }
+
+    setOpen(keyboard.hasAttribute("data-open"));
+    if (toggle) {
+      toggle.hidden = false;
+      toggle.addEventListener("mousedown", function (e) { e.preventDefault(); }); // keep the caret
+      toggle.addEventListener("click", function () {
+        var open = keyboard.hidden;
+        if (open && document.activeElement !== input) {
+          // type at the end of the query, as the keys do when the box has no focus
+          input.focus();
+          try { input.setSelectionRange(input.value.length, input.value.length); } catch (err) { /* old engines */ }
+        }
+        setOpen(open);
+      });
+    }
+    // a tap on the box means "I want to type": the keyboard comes back
+    input.addEventListener("click", function () { if (keyboard.hidden) setOpen(true); });
     keyboard.addEventListener("mousedown", function (e) { e.preventDefault(); }); // keep the caret
     keyboard.addEventListener("click", function (e) {
       var key = e.target.closest ? e.target.closest("button") : null;
@@ -168,9 +201,14 @@
         .catch(function () { /* aborted by the next key, or the server is away */ });
     }
 
+    var keyboard = document.getElementById("keyboard");
     input.addEventListener("input", update);
     document.addEventListener("govsearch:reset", function () { show(null, []); });
-    update();
+    // candidates only while the keyboard is open (a results page opens with it closed)
+    document.addEventListener("govsearch:keyboard", function (e) {
+      if (e.detail && e.detail.open) update(); else show(null, []);
+    });
+    if (!keyboard || !keyboard.hidden) update();
   }
 
   /* -- idle reset --------------------------------------------------------------------------- */

@@ -1,0 +1,165 @@
+"""The kiosk's layout in a real browser, driven by touch (``has_touch``, ``page.tap``), as the
+reading room's touch screens are.
+
+* After a search the results are what the patron sees: the on-screen keyboard is closed on a
+  results page (it is open on the start page), so the count and the first result are on
+  screen without scrolling on the terminals' screens, and one big button beside the box brings
+  the keyboard back to refine the query.
+* Zoomed to 200 % (WCAG 1.4.4: the 1024 × 768 screen is then 512 × 384 CSS px) and at 320 CSS
+  px (1.4.10 reflow) no page scrolls sideways, and every key stays a touch target of 44 px.
+
+Uses the server, browser and page fixtures of ``test_browser.py``; screenshots go to
+``tests/artifacts/screenshots/`` as there.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.web import test_browser as browser_tests
+from tests.web.conftest import WebCorpus
+from tests.web.test_browser import axe_check, shot
+
+pytestmark = pytest.mark.browser
+
+# the fixtures of test_browser.py, by name: Chromium, the app served by uvicorn, fresh pages
+browser = browser_tests.browser
+server = browser_tests.server
+open_page = browser_tests.open_page
+
+TERMINALS = [(1024, 768), (768, 1024), (1280, 800), (1920, 1080)]
+TARGET = 44  # px, WCAG 2.5.5; the kiosk's keys are 56-64 px where the screen has room
+
+
+def tap_keys(page: Any, text: str) -> None:
+    for ch in text:
+        page.tap(".key[data-action=space]" if ch == " " else f'.key[data-key="{ch}"]')
+
+
+def keyboard_state(page: Any) -> dict[str, Any]:
+    return page.evaluate(
+        """() => { const k = document.getElementById('keyboard');
+                   const t = document.getElementById('keyboard-toggle');
+                   return {open: !!k && !k.hidden && k.getBoundingClientRect().height > 0,
+                           expanded: t && t.getAttribute('aria-expanded'),
+                           toggle: t && !t.hidden ? t.getBoundingClientRect().toJSON() : null}; }"""
+    )
+
+
+def on_screen(page: Any) -> dict[str, float]:
+    """Where the result count and the first result are, in CSS px of the viewport."""
+    return page.evaluate(
+        """() => { const box = s => document.querySelector(s).getBoundingClientRect();
+                   return {height: innerHeight, scrollY: scrollY,
+                           count: box('.summary').bottom, first: box('.result').top,
+                           title: box('.result__title').bottom}; }"""
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), TERMINALS, ids=[f"{w}x{h}" for w, h in TERMINALS])
+def test_kiosk_results_are_on_screen_after_a_search(open_page, server, width, height):
+    page = open_page({"width": width, "height": height}, has_touch=True)
+    page.goto(server + "/kiosk")
+    assert keyboard_state(page)["open"]  # the start page keeps the keyboard open
+    page.tap("#q")
+    tap_keys(page, "shebao")
+    assert page.locator("#q").input_value() == "shebao"
+    with page.expect_navigation():
+        page.tap(".key--search")
+    where = on_screen(page)
+    shot(page, f"kiosk-after-search-{width}x{height}", full=False)
+    assert where["scrollY"] == 0, where
+    assert where["count"] <= where["height"], where  # the result count, unscrolled
+    assert where["first"] < where["height"] and where["title"] <= where["height"], where
+    state = keyboard_state(page)
+    assert not state["open"] and state["expanded"] == "false", state
+    box = state["toggle"]  # and the way back to the keyboard is in sight, big
+    assert box and box["bottom"] <= height and box["width"] >= 56 and box["height"] >= 56, box
+
+
+def test_kiosk_keyboard_comes_back_with_one_tap(open_page, server):
+    page = open_page({"width": 1024, "height": 768}, has_touch=True)
+    page.goto(server + "/kiosk?q=shebao")
+    assert not keyboard_state(page)["open"]
+    assert page.locator("#ime-words .ime__word").count() == 0  # no candidates behind it
+    page.tap("#keyboard-toggle")
+    state = keyboard_state(page)
+    assert state["open"] and state["expanded"] == "true", state
+    assert page.locator("#keyboard-toggle").inner_text().strip().endswith("收起键盘")
+    keys = page.locator("#keyboard button")
+    for box in (keys.nth(i).bounding_box() for i in range(keys.count())):
+        assert box and box["width"] >= TARGET and box["height"] >= TARGET, box
+        assert box["y"] + box["height"] <= 768, box  # the whole keyboard on screen
+    # refine the query: the candidates are the query's letters, a tap types the word
+    page.locator("#ime-words .ime__word", has_text=re.compile("^社保$")).tap()
+    assert page.locator("#q").input_value() == "社保"
+    tap_keys(page, " zwgk")
+    assert page.locator("#q").input_value() == "社保 zwgk"
+    shot(page, "kiosk-results-keyboard-open", full=False)
+    with page.expect_navigation():
+        page.tap(".key--search")
+    assert "q=%E7%A4%BE%E4%BF%9D+zwgk" in page.url
+    assert page.locator(".result").count() > 0 and not keyboard_state(page)["open"]
+    # open and close again; a tap on the box opens it too
+    page.tap("#keyboard-toggle")
+    assert keyboard_state(page)["open"]
+    page.tap("#keyboard-toggle")
+    state = keyboard_state(page)
+    assert not state["open"] and state["expanded"] == "false", state
+    assert page.locator("#keyboard-toggle").inner_text().strip().endswith("打开键盘")
+    page.tap("#q")
+    assert keyboard_state(page)["open"]
+    if browser_tests.AXE.exists():  # test_accessibility says so when it is missing
+        assert axe_check(page, "kiosk results, keyboard reopened") == []
+
+
+SMALL_KEYS = """(min) => [...document.querySelectorAll('#keyboard button, #keyboard-toggle')]
+    .map(b => [b.textContent.trim(), b.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0 && (r.width < min || r.height < min))
+    .map(([text, r]) => `${text} ${r.width}x${r.height}`)"""
+ZOOMED = [
+    pytest.param({"width": 512, "height": 384}, {"device_scale_factor": 2}, id="200%"),
+    pytest.param(
+        {"width": 512, "height": 384},
+        {"device_scale_factor": 2, "is_mobile": True},
+        id="200%-mobile",
+    ),
+    pytest.param({"width": 320, "height": 256}, {}, id="320px"),
+]
+
+
+@pytest.mark.parametrize(("viewport", "options"), ZOOMED)
+def test_kiosk_reflows_when_zoomed(open_page, server, web_corpus: WebCorpus, viewport, options):
+    """No sideways scrolling on the start page (keyboard and candidates showing), a results
+    page (keyboard closed and open) and a document page; the keys stay 44 px targets."""
+    width = viewport["width"]
+    page = open_page(viewport, has_touch=True, **options)
+    name = f"kiosk-{width}px{'-mobile' if options.get('is_mobile') else ''}"
+    widths: dict[str, int] = {}
+
+    def measure(what: str) -> None:
+        # against the viewport asked for: on a mobile browser innerWidth grows with the content
+        widths[what] = page.evaluate("() => document.documentElement.scrollWidth")
+        small = page.evaluate(SMALL_KEYS, TARGET)
+        assert small == [], (what, small)
+
+    page.goto(server + "/kiosk")
+    measure("start")
+    assert widths["start"] <= width, (width, widths)  # or keys would be out of reach
+    tap_keys(page, "shebao")
+    page.locator("#ime-words .ime__word").first.wait_for()
+    measure("start, candidates")
+    shot(page, f"{name}-start")
+    page.goto(server + "/kiosk?q=shebao")
+    measure("results")
+    shot(page, f"{name}-results", full=False)
+    page.tap("#keyboard-toggle")
+    page.locator("#ime-words .ime__word").first.wait_for()
+    measure("results, keyboard open")
+    page.goto(f"{server}/kiosk/documents/{web_corpus.docno_doc.id}?q=国务院")
+    measure("document")
+    shot(page, f"{name}-document", full=False)
+    assert all(w <= width for w in widths.values()), (width, widths)
