@@ -36,10 +36,13 @@ PASSAGE_CHARS = 400
 PASSAGES = 100  # 40,000 characters: the whole text of nearly every document
 MAX_TOKENS = 512
 QUERY_CACHE = 1024  # query vectors kept (2 KB each)
-# Passages per model call. The activations grow with it and large batches run slower on a
-# CPU (bench/embed_memory.py, 340 passages of long laws: 32 → 10.1 s and 1,109 MB peak RSS,
-# 8 → 8.3 s and 344 MB, 4 → 6.8 s and 237 MB, 2 → 6.6 s and 185 MB, 1 → 7.0 s and 156 MB).
-BATCH = 4
+# One passage per model call. The int8 model quantises its activations per call, from the
+# whole batch's range, so a passage embedded beside others got a vector that depended on them
+# (cosine 0.997 between the same passage in two batches): two servers, or the two backends,
+# embedding the same documents in another order wrote other vectors and found other documents
+# (QA pass 3). Alone, a passage's vector is its own, embedded as a query is. It also costs the
+# least memory (bench/embed_memory.py: 156 MB peak against 237 at 4 per call) and about the
+# same time (7.0 against 6.8 s for 340 passages of long laws; bench/README.md).
 _configured: Path | None = None
 
 
@@ -110,30 +113,14 @@ class Embedder:
         return vector
 
     def embed_documents(
-        self,
-        docs: list[tuple[str, str]],
-        batch: int | None = None,
-        chars: int = PASSAGE_CHARS,
-        n: int = PASSAGES,
+        self, docs: list[tuple[str, str]], chars: int = PASSAGE_CHARS, n: int = PASSAGES
     ) -> list[np.ndarray]:
-        """Each (title, text)'s passage vectors; passages of similar length are batched
-        together, so padding costs little; ``batch`` passages per call (default :data:`BATCH`)."""
-        batch = batch or BATCH
-        texts: list[str] = []
-        owner: list[int] = []
-        for i, (title, text) in enumerate(docs):
-            for p in passages(title, text, chars, n):
-                texts.append(p)
-                owner.append(i)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        for start in range(0, len(order), batch):
-            chunk = order[start : start + batch]
-            vectors[chunk] = self.embed([texts[i] for i in chunk])
-        out: list[list[np.ndarray]] = [[] for _ in docs]
-        for row, i in enumerate(owner):
-            out[i].append(vectors[row])
-        return [np.stack(v) for v in out]
+        """Each (title, text)'s passage vectors, each passage embedded alone, so that a vector
+        depends on its passage only, never on the documents embedded with it."""
+        return [
+            np.concatenate([self.embed([p]) for p in passages(title, text, chars, n)])
+            for title, text in docs
+        ]
 
 
 _lock = threading.Lock()

@@ -2,7 +2,9 @@
 
     python3 bench/embed_memory.py [--docs 40] [--runs 3] [--batches 32 16 8 4]
 
-Each run is a fresh process (peak RSS is per process) embedding the whole texts of the first
+Batch 1 is what ``govsearch embed`` does (each passage alone, so that its vector depends on
+it only); larger batches sort the passages by length and embed that many per call. Each run is
+a fresh process (peak RSS is per process) embedding the whole texts of the first
 ``--docs`` laws of the corpus's ``lawrefbook/xingzhengfa`` (long texts: ~19 passages each) with
 the model as ``govsearch embed`` loads it (2 threads); batch sizes alternate within each run, so
 a loaded machine slows them alike. Prints the median seconds and peak RSS per batch size.
@@ -28,10 +30,15 @@ model = embedding.embedder(2)
 files = sorted(Path(sys.argv[2]).glob("*.txt"))[: int(sys.argv[3])]
 docs = [(f.stem, f.read_text(encoding="utf-8")) for f in files]
 t0 = time.perf_counter()
-rows = model.embed_documents(docs, batch=int(sys.argv[4]))
+b = int(sys.argv[4])
+if b == 1:  # what govsearch embed does: each passage alone
+    n = sum(len(r) for r in model.embed_documents(docs))
+else:  # passages of similar length together, b per call (the code before 2026-12-02)
+    texts = sorted((p for t, x in docs for p in embedding.passages(t, x)), key=len)
+    n = sum(len(model.embed(texts[i : i + b])) for i in range(0, len(texts), b))
 took = time.perf_counter() - t0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(sum(len(r) for r in rows), took, peak)
+print(n, took, peak)
 """
 
 

@@ -23,7 +23,7 @@ from search_index import vectors
 from search_index.index import SearchIndex
 from search_index.shared_folders import update
 
-BATCH = 64  # documents embedded at a time (their passages sorted by length within)
+BATCH = 64  # documents fetched at a time (each passage is embedded alone)
 # An upload is embedded inside its request: its first passages only (4,000 characters, ~0.25 s
 # of CPU), not a long law's hundred (~2.5 s each, twenty files to a request); the next
 # ``govsearch embed`` embeds it whole, because its rows carry a hash no document has.
