@@ -114,6 +114,11 @@ THESAURUS_RATIO = 1.5  # the official word is used this many times more often th
 THESAURUS_MIN_DF = 5
 THESAURUS_SHARED = True  # a character in common (房子 → 房屋; not 护照 → 营业执照)
 THESAURUS_MAX_GROUP = 16  # larger cnsyn groups are topics, not synonyms
+# a group member must also be near the typed word in general Chinese (the ``general`` vectors'
+# cosine): a shared character lets loose members through (办证 → 办学 0.18, 押金 → 奖金 0.48,
+# 护照 → 营业执照 0.60), which put schools and bonuses above deposits (QA pass 3); chosen on
+# the tune half (bench/README.md). A word without a vector keeps the members the gate above lets in.
+THESAURUS_MIN_SIM = 0.6
 MAX_EXPANSIONS = 3
 # learned: word2vec neighbours from the indexed documents (lexicon/learned.tsv, pipeline.learned)
 # k, threshold, weight and gates chosen by a grid on the tune half (bench/README.md)
@@ -435,7 +440,8 @@ class GeneralVectors:
         del vectors
         self._matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
 
-    def _vector(self, word: str):  # noqa: ANN202 - numpy array
+    def vector(self, word: str):  # noqa: ANN202 - numpy array
+        """The word's unit vector, or None if the package does not know it."""
         import numpy as np
 
         key = np.uint64(_word_hash(word))
@@ -453,12 +459,21 @@ class GeneralVectors:
         """Up to ``n`` corpus words nearest ``word`` (cosine), nearest first."""
         import numpy as np
 
-        v = self._vector(word)
+        v = self.vector(word)
         if v is None or not self.targets:
             return []
         scores = self._matrix @ v
         top = np.argpartition(-scores, min(n, len(scores) - 1))[:n]
         return sorted(((self.targets[i], float(scores[i])) for i in top), key=lambda x: -x[1])
+
+
+def general_similarity(a: str, b: str) -> float:
+    """Cosine of two words in the general vectors; 1.0 when either has none (no evidence
+    against the pair) or the vectors are not installed."""
+    table = general_vectors()
+    va = table.vector(a) if table is not None else None
+    vb = table.vector(b) if table is not None and va is not None else None
+    return 1.0 if va is None or vb is None else float(va @ vb)
 
 
 def _word_hash(word: str) -> int:
@@ -608,6 +623,7 @@ def expansions(word: str) -> tuple[tuple[str, str], ...]:
             c for c in thesaurus().get(word, ())
             if c not in word and word not in c and (not THESAURUS_SHARED or set(c) & set(word))
             and vocab.get(c, 0) >= max(THESAURUS_MIN_DF, THESAURUS_RATIO * df)
+            and general_similarity(word, c) >= THESAURUS_MIN_SIM
         ]  # fmt: skip
         for c in sorted(cands, key=lambda c: -vocab.get(c, 0))[:2]:
             out.setdefault(c, "thesaurus")

@@ -125,6 +125,24 @@ def test_thesaurus_expands_only_towards_words_the_corpus_uses(tmp_path):
         citizen_words.load_lexicon(None)
 
 
+def test_thesaurus_takes_only_members_near_in_general_chinese(tmp_path):
+    """QA pass 3: a member sharing one generic character passed the gate (办证 → 办学, 押金 →
+    奖金), so 养狗要办证吗 listed school laws and 房东不退押金怎么办 bonus rules. A member must
+    also be near the word in the general vectors; close synonyms still expand."""
+    try:
+        _vocab(tmp_path, {"办证": 9, "办学": 159, "押金": 48, "奖金": 218, "驾照": 5,
+                          "驾驶证": 76, "领养": 13, "收养": 55})  # fmt: skip
+        assert ("办学", "thesaurus") not in citizen_words.expansions("办证")
+        assert ("奖金", "thesaurus") not in citizen_words.expansions("押金")
+        assert ("驾驶证", "thesaurus") in citizen_words.expansions("驾照")
+        assert ("收养", "thesaurus") in citizen_words.expansions("领养")
+        _, understood = plan(Query(q="养狗要办证吗"))
+        assert not any(other == "办学" for _, other, _ in understood.expansions)
+        assert citizen_words.general_similarity("办证", "办学") < citizen_words.THESAURUS_MIN_SIM
+    finally:
+        citizen_words.load_lexicon(None)
+
+
 def test_cross_strait_wording_when_the_corpus_has_it(tmp_path):
     try:
         _vocab(tmp_path, {"软体": 3, "计程车": 4})
