@@ -22,12 +22,21 @@ class MislabelledContent(UnsupportedFormat):
     PDF, a ZIP): refused, never read as what the bytes are nor as text."""
 
 
+class NeedsOcr(UnsupportedFormat):
+    """A scan (an image file, a PDF without a text layer) while OCR is off or no engine is
+    installed. Like a file type we do not read, it is skipped with the reason, not failed: the
+    file is not broken, and a run told ``--no-ocr`` must not end with the exit code that tells a
+    nightly job someone must look. An image-only PDF and an image file alike (the registry
+    already skips an image it finds no reader for: ``PNG image (needs OCR)``).
+    """
+
+
 class ExtractionError(IngestError):
     """The file claims a supported format but is broken, empty, encrypted or truncated."""
 
 
 class NoTextLayer(ExtractionError):
-    """A PDF whose pages are images only (a scan): there is nothing to index without OCR."""
+    """A PDF whose pages are images only (a scan) on which OCR found no text."""
 
 
 class ExtractionTimeout(ExtractionError):

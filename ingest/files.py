@@ -51,8 +51,8 @@ def configure(*, max_file_bytes: int) -> None:
 class IngestFailure:
     """A file that did not become a Document, and why (the text the user reads).
 
-    ``skipped`` marks files that are not documents we handle (an image, an unknown type) as
-    opposed to documents that are broken.
+    ``skipped`` marks files that are not documents we handle (an unknown type; a scan, image
+    or PDF, while OCR is off) as opposed to documents that are broken.
     """
 
     path: str

@@ -285,6 +285,38 @@ def _ends_like_title(line: str) -> bool:
     return bool(_TITLE_END.search(line)) and not line.endswith(("）", ")", "】", "」", "》"))
 
 
+# A title a law or regulation is given: never its organ's name and then the subject without
+# 关于 (中华人民共和国刑法, 新市鎮開發條例, 仲裁機構組織與調解程序及費用規則).
+_LAW_TITLE = re.compile(
+    r"(法|条例|條例|办法|辦法|规定|規定|细则|細則|规则|規則|标准|標準|准则|準則|章程|规程|規程)"
+    r"([（(][^（()）]{1,8}[）)])?$"
+)
+# What follows an organ's name in a title split after it: 国务院办公厅 / 关于某事的通知.
+_AFTER_ORGAN = re.compile(r"关于|關於|印发|印發|转发|轉發|批转|批轉|同意|对|對|、")
+
+
+def _organ_above_title(organ: str, line: str) -> bool:
+    """``organ`` (an agency's name on a line of its own) is printed above the title ``line``,
+    not the first part of a title split over two lines.
+
+    An organ heads every page of many printed documents (the running header of a government
+    work report or of a law, 国务院, 全国人民代表大会, 總統), and a 公文's head: a text-layer
+    PDF loses it with its running lines (``ingest.formats.pages``); a page scanned alone keeps it.
+    It is above the title when the title names the organ itself (国务院办公厅 /
+    国务院办公厅关于…的通知, 国务院 / 2013年中华人民共和国国务院政府工作报告) or is a law's
+    (总统 / 新市镇开发条例); a title that goes on from it (国务院办公厅 / 关于某事的通知,
+    洪泽区人民政府 / 2023年政府信息公开工作年度报告) is split after it.
+    """
+    organ, title = _compact(organ), _compact(_squash_spaced(line))
+    if len(title) <= len(organ):
+        return False
+    if title.startswith(organ):
+        return True
+    if _SENTENCE.search(title) or _AFTER_ORGAN.match(title):
+        return False  # a paragraph under a heading (國父紀念月會 / 李總統…，…), or a split title
+    return organ in title or bool(_LAW_TITLE.search(title))
+
+
 def guess_title(lines: Sequence[str]) -> str:
     """The first meaningful line, joined with its continuation lines when the title is split.
 
@@ -304,12 +336,8 @@ def guess_title(lines: Sequence[str]) -> str:
     first = _squash_spaced(lines[0])
     if _is_body_line(first):
         return ""
-    if len(lines) > 1 and _agency_like(first):
-        # The issuing organ printed above the title (a 公文's head, its scan), and the title
-        # names the organ itself: 国务院办公厅 / 国务院办公厅关于…的通知 is one title, not two.
-        second = _squash_spaced(lines[1])
-        if len(second) > len(first) and second.startswith(first):
-            return guess_title(lines[1:])
+    if len(lines) > 1 and _agency_like(first) and _organ_above_title(first, lines[1]):
+        return guess_title(lines[1:])
     if _TITLE_END.search(first) or len(first) > 40:
         return first
     # A split title (gov.cn centres long titles over 2–3 lines) continues only if the joined

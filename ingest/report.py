@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 
 from ingest.files import CatalogProblem, IngestFailure
@@ -32,12 +32,15 @@ class IngestReport:
     # Documents held at the most restrictive level whatever the folder or default said, and why.
     held: list[IngestFailure] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)  # "old path → new path": old document removed
+    # Documents ingested without part of their text, and what is missing: counted as ingested.
+    warned: list[IngestFailure] = field(default_factory=list)
 
     def add(self, result: Document | IngestFailure) -> None:
         """Record one pipeline result."""
         if isinstance(result, Document):
             self.ok.append(result.path)
             self.formats[result.format] += 1
+            self.warn(result.path, result.extra)
         elif isinstance(result, CatalogProblem):
             self.catalog.append(result)
         elif result.skipped:
@@ -52,6 +55,16 @@ class IngestReport:
     def hold(self, path: str, reason: str) -> None:
         """Record a document held back (not published) because its level was not decided."""
         self.held.append(IngestFailure(path, reason))
+
+    def warn(self, path: str, properties: Mapping[str, str]) -> None:
+        """Record what an ingested document lacks, from its file properties: the scanned pages
+        OCR could not read (``ocr_failed``: failed, or not legible in any orientation). A
+        scan with no page read is a failed file; one with some is a document, and this says
+        which pages its text and search leave out."""
+        missing = properties.get("ocr_failed", "")
+        if missing:
+            self.warned.append(IngestFailure(path, f"ingested without pages OCR could not "
+                                                   f"read ({missing})"))
 
     def fail(self, path: str, reason: str) -> None:
         """Record a failure from a later stage (e.g. the index refused the document)."""
@@ -87,6 +100,7 @@ class IngestReport:
             + f", {len(self.skipped)} skipped, {len(self.failed_files)} failed"
             + (f"; {len(self.pruned)} removed (files gone)" if self.pruned else "")
             + (f"; {len(self.held)} held back as not_public" if self.held else "")
+            + (f"; {_count(len(self.warned), 'warning')}" if self.warned else "")
             + (f"; catalogue: {_count(len(self.catalog), 'problem')}" if self.catalog else "")
         ]
         if self.moved:
@@ -94,6 +108,7 @@ class IngestReport:
             lines.extend(f"  {item}" for item in self.moved)
         for title, items in (
             ("held back (not published)", self.held),
+            ("ingested with a warning", self.warned),
             ("failed", self.failed_files),
             ("skipped", self.skipped),
             ("catalogue problems (ignored; the files are counted above)", self.catalog),
@@ -118,6 +133,8 @@ class IngestReport:
             "skipped_files": [asdict(item) for item in self.skipped],
             "failed_files": [asdict(item) for item in self.failed_files],
             "held_files": [{"path": h.path, "reason": h.reason} for h in self.held],
+            "warned": len(self.warned),
+            "warned_files": [{"path": w.path, "reason": w.reason} for w in self.warned],
             "catalog_problems": [{"path": c.path, "reason": c.reason} for c in self.catalog],
         }
 

@@ -2,8 +2,9 @@
 that says why not.
 
 Every way a file can be unusable becomes an error the API answers with a 4xx: too large
-(``PayloadTooLarge``), a format no extractor handles (``UnsupportedMediaType``), empty, broken or
-image-only without a text layer (``UnprocessableContent``). The format is decided by content,
+(``PayloadTooLarge``), a format no extractor handles or a scan while OCR is off
+(``UnsupportedMediaType``, an image and a scanned PDF alike: ``NeedsOcr``), empty, broken or a
+scan on which OCR found no text (``UnprocessableContent``). The format is decided by content,
 never by the name, with one refusal: a text name on binary bytes (a PNG named ``.txt``) is a
 ``UnsupportedMediaType``, not a document (``registry.detect``).
 """

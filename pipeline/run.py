@@ -185,12 +185,15 @@ def run_jobs(
     ``hashes`` (if given) receives ``content_hash → path`` of every file that is in the index."""
     written: list[str] = []
     formats: dict[str, str] = {}
+    extra: dict[str, dict[str, str]] = {}
     found = hashes if hashes is not None else {}
 
     def to_write() -> Iterator[IndexedDocument]:
         for r in map_files(work, jobs, workers=workers, progress=progress):
             if isinstance(r, IndexedDocument):
                 formats[r.doc.id] = r.doc.format
+                if r.doc.extra.get("ocr_failed"):  # kept for the report's warning
+                    extra[r.doc.id] = r.doc.extra
                 if lexicon is not None:
                     lexicon.add(r)
                 found[r.doc.content_hash] = r.doc.path
@@ -209,6 +212,7 @@ def run_jobs(
             if w.ok:
                 report.ok.append(w.path)
                 report.formats[formats.get(w.id, "?")] += 1
+                report.warn(w.path, extra.pop(w.id, {}))
                 written.append(w.path)
             else:
                 report.fail(w.path, f"not written to the index: {w.error}")

@@ -229,9 +229,10 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         raise
     for target in shown.keys() - set(written):
         (folder / target).unlink(missing_ok=True)  # failed: keep no orphan file
-    rel = {f.path: shown[f.path][0] for f in report.failed + report.skipped if f.path in shown}
+    rel = {f.path: shown[f.path][0] for f in report.failed + report.skipped + report.warned
+           if f.path in shown}
     body = report.to_dict()
-    for key in ("failed_files", "skipped_files"):
+    for key in ("failed_files", "skipped_files", "warned_files"):
         for item in body[key]:  # type: ignore[union-attr]
             item["path"] = rel.get(item["path"], item["path"])
     documents = [
@@ -240,7 +241,11 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         for t in written
     ]  # fmt: skip
     if not written:
-        reasons = "; ".join(f"{i['path']}: {i['reason']}" for i in body["failed_files"])  # type: ignore[index]
+        # a scan while OCR is off is skipped, not failed: its reason is as much the answer
+        reasons = "; ".join(
+            f"{i['path']}: {i['reason']}"
+            for i in [*body["failed_files"], *body["skipped_files"]]  # type: ignore[misc]
+        )
         raise UnprocessableContent(f"no document was ingested ({reasons})", report=body)
     return {"report": body, "documents": documents, "embedded": embedded}
 

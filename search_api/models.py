@@ -193,6 +193,9 @@ class IngestReportModel(BaseModel):
     skipped_files: list[IngestFailureModel]
     failed_files: list[IngestFailureModel]
     held_files: list[IngestFailureModel] = Field(default_factory=list)
+    warned: int = Field(0, description="documents ingested without part of their text "
+                        "(scanned pages OCR could not read)")
+    warned_files: list[IngestFailureModel] = Field(default_factory=list)
 
 
 class UploadedDocument(BaseModel):

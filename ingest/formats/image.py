@@ -7,8 +7,9 @@ every frame is recognised (``ingest.ocr.scan``) and the text is marked as recogn
 
 from __future__ import annotations
 
-from ingest.errors import ExtractionError, UnsupportedFormat
+from ingest.errors import ExtractionError, NeedsOcr
 from ingest.formats.base import Extracted
+from ingest.formats.pages import strip_running_lines
 from ingest.formats.registry import Format, register
 from ingest.ocr import scan
 from ingest.ocr.runner import PageFailed
@@ -41,13 +42,15 @@ def extract(data: bytes, filename: str) -> Extracted:
         raise ExtractionError("not a TIFF, PNG or JPEG image")
     why = scan.unavailable_reason()
     if why is not None:
-        raise UnsupportedFormat(f"{what} image (needs OCR; {why})")
+        raise NeedsOcr(f"{what} image (needs OCR; {why})")
     try:
         result = scan.recognise("image", data, label=filename)
     except PageFailed as exc:
         raise ExtractionError(f"damaged {what} image, cannot be opened ({exc})") from None
     count = len(result.texts) + len(result.failed)
-    text = "\n\n".join(result.texts[i] for i in sorted(result.texts) if result.texts[i].strip())
+    # a multi-page scan repeats its running header on every page, as a PDF does (國務院, 總統)
+    pages = strip_running_lines([result.texts[i] for i in sorted(result.texts)])
+    text = "\n\n".join(page for page in pages if page.strip())
     if not text.strip():
         if result.failed:
             first = result.failed[0]

@@ -20,8 +20,9 @@ from typing import TypeVar
 
 from ingest import bounded
 from ingest.bounded import Limits
-from ingest.errors import ExtractionError, IngestError, NoTextLayer
+from ingest.errors import ExtractionError, IngestError, NeedsOcr, NoTextLayer
 from ingest.formats.base import Extracted
+from ingest.formats.pages import strip_running_lines
 from ingest.formats.registry import Format, register
 from ingest.ocr import scan
 
@@ -33,9 +34,6 @@ _IMAGE_RE = re.compile(rb"/Subtype\s*/Image")
 # whole file (NULs from a download or a copy to a block device, a mailer's footer) has none.
 _PDF_BODY_RE = re.compile(rb"obj|stream|xref|trailer")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
-_PAGE_NO_RE = re.compile(
-    r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/共]\s*\d{1,4}\s*页?)?[-—–－\s]*$"
-)
 _MIN_CHARS_PER_PAGE = 5
 
 
@@ -193,10 +191,11 @@ def _assemble(pages: list[str], meta: dict[str, str], data: bytes) -> Extracted:
     if chars < _MIN_CHARS_PER_PAGE * max(1, len(cleaned)) and chars < 50:
         if _IMAGE_RE.search(data):
             why = scan.unavailable_reason()
-            raise NoTextLayer(f"no text layer (needs OCR; {why})" if why else
-                              "scanned PDF: OCR found no text on its pages")
+            if why:
+                raise NeedsOcr(f"scanned PDF, no text layer (needs OCR; {why})")
+            raise NoTextLayer("scanned PDF: OCR found no text on its pages")
         raise ExtractionError("PDF contains no text" if pages else "PDF has no pages")
-    text = "\n".join(_strip_running_lines(cleaned)).strip("\n")
+    text = "\n".join(strip_running_lines(cleaned)).strip("\n")
     props = {
         key.lower(): value
         for key, value in meta.items()
@@ -210,35 +209,6 @@ def _assemble(pages: list[str], meta: dict[str, str], data: bytes) -> Extracted:
     if not re.search(r"[\u4e00-\u9fff]", title):
         title = ""  # "Microsoft Word - 1.doc" and the like say nothing about the document
     return Extracted(text=text, title=title, properties=props)
-
-
-def _strip_running_lines(pages: list[str]) -> list[str]:
-    """Drop page numbers and running headers/footers repeated at the top/bottom of pages.
-
-    They are layout, not content: left in, they split sentences at every page break and make
-    the agency name in a header match every page of every document. Only lines repeated
-    *verbatim* count as running lines (numbered lines such as "第 3 條" that often open a page
-    differ from page to page and are content); page numbers are recognised by pattern.
-    """
-    split = [[ln.rstrip() for ln in p.split("\n")] for p in pages]
-    edges: dict[str, int] = {}
-    for lines in split:
-        body = [ln.strip() for ln in lines if ln.strip()]
-        for ln in set(body[:2] + body[-2:]):
-            edges[ln] = edges.get(ln, 0) + 1
-    threshold = max(3, len(pages) // 2 + 1)
-    out = []
-    for lines in split:
-        idx = [i for i, ln in enumerate(lines) if ln.strip()]
-        edge = set(idx[:2] + idx[-2:])
-        keep = []
-        for i, ln in enumerate(lines):
-            s = ln.strip()
-            if i in edge and (_PAGE_NO_RE.match(s) or edges.get(s, 0) >= threshold):
-                continue
-            keep.append(ln)
-        out.append("\n".join(keep).strip("\n"))
-    return out
 
 
 register(

@@ -3,6 +3,7 @@
 * ``engine``   — the ``Engine`` protocol and ``PageText``, what an engine returns for one page;
 * ``tesseract``, ``rapid`` — the engines, one module each;
 * ``engines``  — the registry: engines by name, which are installed, the default;
+* ``orientation`` — a page scanned sideways or upside down read the right way up;
 * ``options``  — on/off, engine, limits, cache folder (``configure`` / ``GOVSEARCH_OCR_*``);
 * ``runner``   — recognition in a child process with a time and memory limit per page;
 * ``cache``    — results by file hash + engine + version, so an unchanged scan is never redone;

@@ -24,17 +24,30 @@ class PageText:
     ``confidence`` is the engine's own score in [0, 1], weighted by characters (0 for a page
     with no text); ``script`` is the script the engine read it in, so that the following pages
     of the same document need not guess again (``auto`` when the engine does not care).
+    ``sideways`` is the share of the characters the engine found in lines running up or down
+    the page (0 when it cannot tell): RapidOCR reads such a line turned a quarter, so a page
+    scanned on its side can come back at full confidence with its lines in reverse order, and
+    only their shape gives it away (``ingest.ocr.orientation``). ``rotation`` is how far the
+    page was turned, counter-clockwise in degrees, for the reading kept (0: as scanned).
     """
 
     text: str
     confidence: float
     script: str = "auto"
+    sideways: float = 0.0
+    rotation: int = 0
 
 
 class Engine(Protocol):
     """A recogniser for page images of Chinese documents."""
 
     name: str
+    # The confidence below which this engine's reading of a page is garbage, not text: each
+    # engine scores on its own scale (RapidOCR 0.98-1.00 on every upright page measured and at
+    # most 0.64 on a page on its side, Tesseract 0.65-0.93 and 0.27; bench/README.md "OCR",
+    # "Pages scanned sideways"). Below it the page is tried in the other orientations, and a
+    # page read below it in all of them is not kept.
+    legible: float
 
     def version(self) -> str:
         """Engine and model version: part of the cache key, so an upgrade re-recognises."""

@@ -116,7 +116,7 @@ def _loop(conn: Connection, engine_name: str, memory_mb: int) -> None:
     if memory_mb:
         limit = max(4 * memory_mb, 4096) * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from ingest.ocr import engines
+    from ingest.ocr import engines, orientation
 
     engine = None
     pages: Any = None
@@ -136,8 +136,8 @@ def _loop(conn: Connection, engine_name: str, memory_mb: int) -> None:
                 image = pages.render(index, dpi)
                 if image is None:
                     conn.send(("ok", None))
-                else:
-                    conn.send(("ok", engine.recognise(image, script)))
+                else:  # turned right way up first when it lies on its side or upside down
+                    conn.send(("ok", orientation.read_upright(engine, image, script)))
         except Exception as exc:  # noqa: BLE001 - reported per page, the child lives on
             if isinstance(exc, MemoryError) or _near_limit(memory_mb):
                 # Native libraries report a failed allocation in many ways (SystemError,

@@ -14,17 +14,19 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from ingest.errors import ExtractionError
-from ingest.ocr import engines
+from ingest.ocr import engines, orientation
 from ingest.ocr.cache import OcrCache
 from ingest.ocr.engine import PageText
 from ingest.ocr.options import active_engine, options
 from ingest.ocr.runner import PageFailed, PageRunner, Source
 
 NOTICE = "本文由扫描件识别，可能有误"
+# ``PageText.rotation`` (counter-clockwise degrees) as a person turns a sheet to read it
+TURNS = {90: "90° anticlockwise", 180: "180°", 270: "90° clockwise"}
 PROGRESS_MIN_PAGES = 5
 _SPACE_RE = re.compile(r"\s")
 
@@ -34,8 +36,10 @@ class ScanText:
     """What OCR made of some pages of a file.
 
     ``texts`` maps 0-based page index → text for the pages read (from the engine or the
-    cache); ``failed`` lists ``(index, reason)``; ``confidence`` is character-weighted over the
-    pages read; ``engine`` is the engine's version string.
+    cache); ``failed`` lists ``(index, reason)``, a page read below the engine's ``legible``
+    confidence included; ``confidence`` is character-weighted over the pages read; ``engine`` is the
+    engine's version string; ``turned`` maps the pages read turned (scanned on their side or
+    upside down) to the turn, counter-clockwise degrees.
     """
 
     texts: dict[int, str]
@@ -43,9 +47,11 @@ class ScanText:
     confidence: float
     engine: str
     cached: int = 0
+    turned: dict[int, int] = field(default_factory=dict)
 
     def properties(self) -> dict[str, str]:
-        """The file properties that mark the text as recognised (see ``PROPERTY_KEYS``)."""
+        """The file properties that mark the text as recognised (``ocr_failed``: the pages
+        not read and why; ``ocr_turned``: the pages read turned, and how)."""
         props = {
             "text_source": "ocr",
             "ocr_engine": self.engine,
@@ -54,6 +60,9 @@ class ScanText:
         }
         if self.failed:
             props["ocr_failed"] = "; ".join(f"page {i + 1}: {why}" for i, why in self.failed)
+        if self.turned:
+            props["ocr_turned"] = "; ".join(f"page {i + 1}: {TURNS[turn]}"
+                                            for i, turn in sorted(self.turned.items()))
         return props
 
 
@@ -87,9 +96,16 @@ def unavailable_reason() -> str | None:
 
 
 @cache
+def engine_legible(name: str) -> float:
+    """The confidence below which engine ``name`` reads garbage (``Engine.legible``)."""
+    return engines.create(name).legible
+
+
+@cache
 def engine_version(name: str) -> str:
-    """Version string of engine ``name`` (cheap: no model is loaded)."""
-    return engines.create(name).version()
+    """Version string of engine ``name`` (cheap: no model is loaded), with the orientation
+    check's mark: part of the cache key, so pages read before it are read again."""
+    return f"{engines.create(name).version()} {orientation.MARK}"
 
 
 _runner: PageRunner | None = None
@@ -133,6 +149,7 @@ def recognise(kind: str, data: bytes, pages: Sequence[int] | None = None,
     opts = options()
     digest = hashlib.sha256(data).hexdigest()
     version = engine_version(name)
+    legible = engine_legible(name)
     store = OcrCache(opts.cache_dir, digest, version, opts.dpi) if opts.cache_dir else None
     source = Source(kind, data, digest)
     runner = _get_runner(name)
@@ -143,6 +160,7 @@ def recognise(kind: str, data: bytes, pages: Sequence[int] | None = None,
     chars = 0
     failed: list[tuple[int, str]] = []
     hits = 0
+    turned: dict[int, int] = {}
     script = "auto"
     bar = _bar(len(pages), label)
     try:
@@ -163,8 +181,16 @@ def recognise(kind: str, data: bytes, pages: Sequence[int] | None = None,
                     continue  # no image on this page: nothing was scanned there
                 if store is not None:
                     store.put(index, page)
+            if page.text.strip() and page.confidence < legible:
+                # garbage (a page too faint, too small, in no orientation readable): not kept,
+                # never a document's title or snippet; listed like a page OCR failed on
+                failed.append((index, f"not legible: read at {page.confidence:.0%} confidence "
+                                      f"in every orientation (below {legible:.0%})"))
+                continue
             if page.script != "auto":
                 script = page.script
+            if page.rotation:
+                turned[index] = page.rotation
             texts[index] = page.text
             n = len(_SPACE_RE.sub("", page.text))
             weights += page.confidence * n
@@ -172,7 +198,8 @@ def recognise(kind: str, data: bytes, pages: Sequence[int] | None = None,
     finally:
         if bar is not None:
             bar.close()
-    return ScanText(texts, tuple(failed), weights / chars if chars else 0.0, version, hits)
+    return ScanText(texts, tuple(failed), weights / chars if chars else 0.0, version, hits,
+                    turned)
 
 
 def _bar(total: int, label: str):  # noqa: ANN202 - tqdm or None

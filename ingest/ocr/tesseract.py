@@ -48,6 +48,7 @@ class TesseractEngine:
     """Tesseract LSTM, page segmentation ``psm`` (3: automatic, handles columns and tables)."""
 
     name = "tesseract"
+    legible = 0.50  # upright pages 0.65 (a ruled table)-0.93, sideways or upside down ≤ 0.27
 
     def __init__(self, psm: int = 3) -> None:
         if not available():
