@@ -368,6 +368,9 @@ def header_lines(lines: Sequence[str]) -> list[str]:
 
 
 _DATE_START = re.compile(r"^[（(]?\s*[\d０-９〇一二三四五六七八九十]{2,4}\s*年")
+# The date an enactment line opens with: the organ's place starts after it (OCR drops the space
+# in 2001年9月29日 山东省…, and the place read as 日山东省).
+_DATE_PREFIX = re.compile(r"^[（(]?\s*[\d０-９〇一二三四五六七八九十]{2,4}\s*年.{1,6}?[日号]")
 _DATE_ORGAN = re.compile(
     r"^[（(]?\s*[\d０-９〇一二三四五六七八九十]{2,4}\s*年.{1,6}?[日号]\s*(?:经|經)?"
     r"(?P<organ>[\u4e00-\u9fff、]{2,30}?)(?:发布|發布|公布|批准|通过|通過|令|$)"
@@ -384,8 +387,9 @@ def enactment_agency(header: Sequence[str]) -> str:
         for court in ("最高人民法院", "最高人民检察院"):
             if court in line:
                 return court
-        m = _PEOPLE_CONGRESS.search(line)
-        if m and "批准" not in line[m.end() : m.end() + 12]:
+        after_date = _DATE_PREFIX.sub("", line, count=1)
+        m = _PEOPLE_CONGRESS.search(after_date)
+        if m and "批准" not in after_date[m.end() : m.end() + 12]:
             place = re.sub(r"^.*?[经經]", "", m.group("place"))
             if m.group("organ").startswith(("全国", "全國")):
                 place = ""

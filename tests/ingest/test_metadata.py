@@ -173,6 +173,26 @@ def test_clean_doc_number_pairs_brackets_and_drops_spaces() -> None:
         assert clean(kept) == kept
 
 
+@pytest.mark.parametrize(
+    ("line", "agency"),
+    [
+        # OCR drops the space a text layer has after the date (QA pass 3: 日山东省…)
+        ("2001年9月29日山东省第九届人民代表大会常务委员会第二十三次会议通过",
+         "山东省人民代表大会常务委员会"),
+        ("2001年9月29日 山东省第九届人民代表大会常务委员会第二十三次会议通过",
+         "山东省人民代表大会常务委员会"),
+        ("二〇〇一年九月二十九日山东省第九届人民代表大会常务委员会第二十三次会议通过",
+         "山东省人民代表大会常务委员会"),
+        ("2010年5月27日日照市第十六届人民代表大会常务委员会第十八次会议通过",
+         "日照市人民代表大会常务委员会"),  # a place whose name starts with 日
+    ],
+)  # fmt: skip
+def test_an_enactment_lines_organ_starts_after_its_date(line: str, agency: str) -> None:
+    body = "第一条 为了保护历史文化名城，制定本条例。"
+    assert derive_meta(f"某某条例\n（{line}）\n{body}").agency == agency
+    assert derive_meta(f"某某条例\n{line}\n{body}").agency == agency
+
+
 def test_taiwan_history_block_and_repeal() -> None:
     text = (
         "農藥檢驗收費標準\n沿革\n1.中華民國八十九年八月二十三日行政院農業委員會（89）農糧字第 890\n"
