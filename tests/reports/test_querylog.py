@@ -323,29 +323,34 @@ def test_sqlite_file_of_an_earlier_version_is_read_and_written(tmp_path) -> None
             log.close()
 
 
-def test_sqlite_log_opened_to_read_is_never_made_and_records_nothing(tmp_path) -> None:
-    # a staff command (or a server with the log off) reads what a recording server stored
-    path = tmp_path / "querylog.sqlite"
-    assert SqliteQueryLog.existing(path) is None and not path.exists()  # never recorded here
-    writer = SqliteQueryLog(path, today=lambda: D(2025, 1, 31))
-    reader = None
+def check_read_only(writer: QueryLogStore, open_existing) -> None:
+    """A log opened to read (a staff command, a server with the log off) gives what a
+    recording writer stored, records nothing itself, and deletes as --delete asks; both stores."""
+    for x in LOG:
+        writer.record_search(x)
+    assert writer.flush() and writer.recording
+    reader = open_existing()
+    assert reader is not None and isinstance(reader, QueryLogStore) and not reader.recording
     try:
-        for x in LOG:
-            writer.record_search(x)
-        assert writer.flush() and writer.recording
-        reader = SqliteQueryLog.existing(path)
-        assert reader is not None and isinstance(reader, QueryLogStore) and not reader.recording
         reader.record_search(s("读者", D(2025, 1, 7)))  # stores nothing
         assert reader.flush()
         got = sorted(reader.searches(D(2025, 1, 1), D(2025, 1, 31)), key=lambda x: x.token)
         assert got == sorted(LOG, key=lambda x: x.token)
         assert reader.stats()["rows"] == len(LOG) and reader.stats()["recording"] is False
-        assert reader.clear(before=D(2025, 1, 10)) == 4  # it deletes, as --delete asks
+        assert reader.clear(before=D(2025, 1, 10)) == 4
+    finally:
+        reader.close()
+
+
+def test_sqlite_log_opened_to_read_is_never_made_and_records_nothing(tmp_path) -> None:
+    path = tmp_path / "querylog.sqlite"
+    assert SqliteQueryLog.existing(path) is None and not path.exists()  # never recorded here
+    writer = SqliteQueryLog(path, today=lambda: D(2025, 1, 31))
+    try:
+        check_read_only(writer, lambda: SqliteQueryLog.existing(path))
         assert len(list(writer.searches(D(2025, 1, 1), D(2025, 1, 31)))) == 5
     finally:
         writer.close()
-        if reader is not None:
-            reader.close()
 
 
 def test_nothing_personal_is_stored(store, tmp_path) -> None:
