@@ -344,6 +344,10 @@ class _Builder:
         self.excluded: list[Node] = []
         self.boosters: list[Node] = []
         self.highlight: list[str] = []
+        # one-character words (算 of 怎么算): matched only as a word of their own, so marking
+        # every occurrence marks them inside other words (决算, 预算); marked only when the
+        # query has nothing else to mark
+        self.highlight_single: list[str] = []
         self.words: list[str] = []
         self.ignored: list[str] = []
         self.phrases: list[str] = []
@@ -404,7 +408,7 @@ class _Builder:
             if node is None:
                 continue
             self.words.append(w)
-            self.highlight.append(w)
+            (self.highlight_single if len(w) == 1 and is_han(w) else self.highlight).append(w)
             wordings = [o for o, src in others if src != "region"]
             self.highlight.extend(wordings)
             self.expanded.extend((w, o, src) for o, src in others)
@@ -520,6 +524,7 @@ class _Builder:
             if node is not None:
                 alts.append(node)
             self.highlight.extend(sub.highlight)
+            self.highlight_single.extend(sub.highlight_single)
             self.words.extend(sub.words)
             self.phrases.extend(sub.phrases)
         if alts:
@@ -674,6 +679,7 @@ def plan(
         prefers=prefers,
     )
     highlight = tuple(dict.fromkeys(h for h in b.highlight if strip_skippable(h)))
+    highlight = highlight or tuple(dict.fromkeys(b.highlight_single))
     return Plan(query=node, filters=filters, highlight=highlight), understood
 
 

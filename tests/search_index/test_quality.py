@@ -166,3 +166,19 @@ def test_only_an_optional_bonus_of_a_top_level_that_must_match_is_moved():
     # a bigger side left out keeps the bonus where it is
     query = Bool(must=(words,), should=(bonus,))
     assert embedded.cheaper_bonuses(query, lambda t: False) == (query, 0.0)
+
+
+def test_a_one_character_word_is_marked_only_when_nothing_else_is():
+    """QA pass 3: 退休金怎么算 marked 算 inside 决算 and 预算 in a budget's snippet, though 算
+    matches only as a word of its own. A one-character word is left unmarked beside longer
+    words (their marks show why a document was found), and marked when it is all the query has."""
+    from search_index.highlight import snippet
+
+    found, _ = make_plan(Query(q="退休金怎么算"))
+    assert "退休金" in found.highlight and "算" not in found.highlight
+    text = "2024年度部门决算。退休费支出列入预算。"
+    assert "<mark>算</mark>" not in snippet(text, found.highlight, 80)
+    alone, _ = make_plan(Query(q="算"))
+    assert alone.highlight == ("算",)
+    either, _ = make_plan(Query(q="算 OR 退休金"))
+    assert "算" not in either.highlight and "退休金" in either.highlight
