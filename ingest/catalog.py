@@ -78,6 +78,9 @@ class Catalog:
     source: Path
     entries: dict[str, CatalogEntry]
     errors: tuple[CatalogError, ...] = ()
+    # why no row could be read at all (not text, no path column): an ingest must not run as if
+    # there were no catalogue, publishing at the default level what its rows hold back
+    unreadable: str = ""
 
     @property
     def folder(self) -> Path:
@@ -204,18 +207,56 @@ def _rank(f: Field, column: str) -> int:
     return f.columns.index(column) if column in f.columns else len(f.columns)
 
 
+def _level(entry: CatalogEntry) -> object:
+    """The disclosure a row gives its document (None: the ingest's default level)."""
+    return MOST_RESTRICTIVE if entry.held else entry.values.get("disclosure")
+
+
+def _entry(
+    path: Path, raw_header: list[str], header: list[str], row: list[str], rel: str, line: int
+) -> tuple[CatalogEntry, list[CatalogError]]:
+    """One row's entry and the problems of its cells."""
+    values: dict[str, object] = {}
+    ranks: dict[str, int] = {}
+    errors: list[CatalogError] = []
+    held = ""
+    for column, name, cell in zip(raw_header, header, row, strict=False):
+        f = BY_NAME.get(name)
+        if f is None or f.origin != "catalog" or not cell.strip():
+            continue
+        rank = _rank(f, column)
+        if rank > ranks.get(name, 999):
+            continue
+        try:
+            values[name] = parse_cell(f, cell)
+            ranks[name] = rank
+        except ValueError as exc:
+            if name == "disclosure":
+                held = f"{path.name} line {line}: unknown level {cell.strip()!r}"
+                exc = ValueError(f"{exc}; the document is held as {MOST_RESTRICTIVE}")
+            errors.append(CatalogError(line, rel, f"column {column}: {exc}"))
+    return CatalogEntry(rel, line, values, held), errors
+
+
 def load_catalog(path: Path) -> Catalog:
     """Read a catalog CSV (UTF-8 with or without BOM, or GB18030 from Excel)."""
     try:
         text, _ = decode(path.read_bytes())
     except ExtractionError as exc:  # no encoding reads it (a spreadsheet saved as .csv?)
-        return Catalog(path, {}, (CatalogError(1, "", f"catalog is not a text file: {exc}"),))
+        why = f"catalog is not a text file: {exc}"
+        return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
     rows = csv.reader(io.StringIO(text))
     raw_header = [h.strip() for h in next(rows, [])]
     columns = {**CATALOG_COLUMNS, **PATH_COLUMNS}
     header = [columns.get(h, h.lower()) for h in raw_header]
     if "path" not in header:
-        return Catalog(path, {}, (CatalogError(1, "", "catalog has no 'path' column"),))
+        why = "catalog has no 'path' column"
+        first = raw_header[0] if len(raw_header) == 1 else ""
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if sep in first:
+                why += f" (its columns are separated by {name}: save it as CSV with commas)"
+                break
+        return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
     path_col = header.index("path")
     entries: dict[str, CatalogEntry] = {}
     errors: list[CatalogError] = []
@@ -227,27 +268,18 @@ def load_catalog(path: Path) -> Catalog:
         if not rel:
             errors.append(CatalogError(line, "", "empty path"))
             continue
-        if rel in entries:
-            first = entries[rel].line
-            errors.append(CatalogError(line, rel, f"duplicate path (first on line {first})"))
+        entry, problems = _entry(path, raw_header, header, row, rel, line)
+        first = entries.get(rel)
+        if first is None:
+            errors.extend(problems)
+            entries[rel] = entry
             continue
-        values: dict[str, object] = {}
-        ranks: dict[str, int] = {}
-        held = ""
-        for column, name, cell in zip(raw_header, header, row, strict=False):
-            f = BY_NAME.get(name)
-            if f is None or f.origin != "catalog" or not cell.strip():
-                continue
-            rank = _rank(f, column)
-            if rank > ranks.get(name, 999):
-                continue
-            try:
-                values[name] = parse_cell(f, cell)
-                ranks[name] = rank
-            except ValueError as exc:
-                if name == "disclosure":
-                    held = f"{path.name} line {line}: unknown level {cell.strip()!r}"
-                    exc = ValueError(f"{exc}; the document is held as {MOST_RESTRICTIVE}")
-                errors.append(CatalogError(line, rel, f"column {column}: {exc}"))
-        entries[rel] = CatalogEntry(rel, line, values, held)
+        reason = f"duplicate path (first on line {first.line})"
+        if _level(entry) is not None and _level(entry) != _level(first):
+            # rows that disagree on who may see a document must not publish it by row order
+            # (a later row with no level says nothing; one that names another level disagrees)
+            held = f"{path.name} lines {first.line} and {line} give other disclosure levels"
+            entries[rel] = dataclasses.replace(first, held=first.held or held)
+            reason += f" with another disclosure level: the document is held as {MOST_RESTRICTIVE}"
+        errors.append(CatalogError(line, rel, reason))
     return Catalog(path, entries, tuple(errors))

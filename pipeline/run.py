@@ -240,6 +240,9 @@ def run_ingest(
         raise BadRequest(f"disclosure must be one of {', '.join(DISCLOSURES)}")
     report = IngestReport()
     cat = load_catalog(catalog) if catalog is not None else None
+    if cat is not None and cat.unreadable:
+        # its rows may hold documents back: ingesting without them could publish them
+        raise BadRequest(f"{catalog}: {cat.unreadable}; nothing was ingested", path=str(catalog))
     if cat is not None:
         for err in cat.errors:
             report.add(CatalogProblem.of(cat, err))

@@ -145,3 +145,57 @@ def test_catalogue_problems_are_counted_apart_from_files(tmp_path):
     )
     assert fixed.exit_code == 0, fixed.output
     assert "catalogue" not in fixed.output
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        "pure.txt,甲,public\npure.txt,乙,不予公开\n",  # the later row is the stricter
+        "pure.txt,甲,不予公开\npure.txt,乙,public\n",
+        "pure.txt,甲,\npure.txt,乙,不予公开\n",  # the first leaves it to the default level
+    ],
+)
+def test_rows_that_disagree_on_disclosure_hold_the_document(tmp_path, rows):
+    """QA pass 4: two rows for one file, the second 不予公开, published it (the first row won
+    and the second was only "duplicate path"). Disclosure fails closed: held as not_public,
+    said so, and a public search does not find it."""
+    require_corpus()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(CORPUS / "docs" / "govcn_policy" / "govcn_002.txt", folder / "pure.txt")
+    csv = folder / "cat.csv"
+    csv.write_text("path,title,disclosure\n" + rows, encoding="utf-8")
+    data = str(tmp_path / "d")
+    result = CliRunner().invoke(main, ["--data-dir", data, "ingest", str(folder),
+                                       "--catalog", str(csv)])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "1 held back as not_public" in result.output.splitlines()[0], result.output
+    assert "other disclosure levels" in result.output
+    index = SearchIndex(EmbeddedIndex(Path(data)))
+    try:
+        assert index.search(Query(q="")).total == 0
+        assert index.search(Query(q="", viewer=STAFF)).total == 1
+    finally:
+        index.close()
+
+
+def test_a_catalogue_that_cannot_be_read_stops_the_ingest(tmp_path):
+    """QA pass 4: a catalogue separated by semicolons was "no 'path' column" and the ingest
+    went on without it, publishing at the default level the files its rows hold back."""
+    require_corpus()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(CORPUS / "docs" / "govcn_policy" / "govcn_002.txt", folder / "pure.txt")
+    csv = folder / "cat.csv"
+    csv.write_text("path;title;disclosure\npure.txt;甲;不予公开\n", encoding="utf-8")
+    data = tmp_path / "d"
+    result = CliRunner().invoke(main, ["--data-dir", str(data), "ingest", str(folder),
+                                       "--catalog", str(csv)])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "no 'path' column" in result.output and "semicolons" in result.output
+    assert "nothing was ingested" in result.output
+    index = SearchIndex(EmbeddedIndex(data))
+    try:  # refused before any document was written
+        assert index.search(Query(q="", viewer=STAFF)).total == 0
+    finally:
+        index.close()
