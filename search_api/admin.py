@@ -34,13 +34,15 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.catalog import CatalogEntry, parse_cell
-from ingest.files import FileTask, inside, leads_outside
+from ingest.files import FileTask, IngestFailure, inside, leads_outside
 from ingest.report import IngestReport
 from ingest.upload import check_upload
 from model.errors import (
     BadRequest,
     Forbidden,
+    GovSearchError,
     NotFound,
+    PayloadTooLarge,
     UnprocessableContent,
     UnsupportedMediaType,
 )
@@ -201,12 +203,22 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
                 fields[key] = value
         disclosure, values = _metadata(fields, settings.default_disclosure)
         checked: list[tuple[str, bytes, str]] = []
+        # a file refused by its content (empty, a PNG named .txt) is that file's failure, not
+        # the batch's: the other files are still ingested ("one bad file never stops a run")
+        refused: list[tuple[str, GovSearchError]] = []
         for f in files:
             data = await f.read()
             name = display_name(f.filename)
-            checked.append((name, data, check_upload(data, name, settings.max_upload_bytes)))
+            try:
+                checked.append((name, data, check_upload(data, name, settings.max_upload_bytes)))
+            except PayloadTooLarge:
+                raise  # the request's size limit, whatever the other files are
+            except GovSearchError as exc:
+                refused.append((name, exc))
     finally:
         await form.close()
+    if not checked:
+        raise refused[0][1]  # every file refused: the first one's own error (415, 422)
     folder = uploads_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     stored: list[tuple[str, str, dict[str, object]]] = []
@@ -229,6 +241,8 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         raise
     for target in shown.keys() - set(written):
         (folder / target).unlink(missing_ok=True)  # failed: keep no orphan file
+    for name, exc in refused:  # the content decides: not a document we handle, or broken
+        report.add(IngestFailure(name, str(exc), skipped=isinstance(exc, UnsupportedMediaType)))
     rel = {f.path: shown[f.path][0] for f in report.failed + report.skipped + report.warned
            if f.path in shown}
     body = report.to_dict()

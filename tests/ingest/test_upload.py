@@ -64,10 +64,22 @@ def test_a_text_name_on_binary_bytes_is_a_415(served: Served, name: str, path: P
     assert served.index.count(STAFF) == 0  # … nor published
 
 
-def test_one_misnamed_file_refuses_the_request_and_real_names_still_work(served: Served):
-    r = _upload(served, ("ok.txt", TXT.read_bytes()), ("fake.txt", PNG.read_bytes()))
+def test_one_refused_file_in_a_batch_is_reported_and_the_others_ingested(served: Served):
+    """QA pass 4: one misnamed or empty file in a batch refused the whole request, and none of
+    the good files was ingested ("one bad file never stops a run"). It is listed in the
+    report; the request is refused with its status only when every file is refused."""
+    r = _upload(served, ("ok.txt", TXT.read_bytes()), ("fake.txt", PNG.read_bytes()),
+                ("empty.txt", b""))  # fmt: skip
+    assert r.status_code == 201, r.text
+    report = r.json()["report"]
+    assert [d["format"] for d in r.json()["documents"]] == ["txt"]
+    assert [f["path"] for f in report["skipped_files"]] == ["fake.txt"]
+    assert "a PNG image" in report["skipped_files"][0]["reason"]
+    assert [f["path"] for f in report["failed_files"]] == ["empty.txt"]
+    assert served.index.count(STAFF) == 1
+    r = _upload(served, ("fake.txt", PNG.read_bytes()), ("empty.txt", b""))
     assert r.status_code == 415 and r.json()["error"]["data"]["file"] == "fake.txt"
-    assert served.index.count(STAFF) == 0
+    assert served.index.count(STAFF) == 1
     r = _upload(served, ("ok.txt", TXT.read_bytes()), ("notice.pdf", PDF.read_bytes()),
                 ("draft.docx", DOCX.read_bytes()))  # fmt: skip
     assert r.status_code == 201, r.text
