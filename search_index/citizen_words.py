@@ -134,6 +134,13 @@ LEARNED_MUTUAL = True  # the typed word is also among the neighbour's nearest
 # by the grid of bench/citizen/general_vectors.py on the tune half
 GENERAL_K = 1
 GENERAL_MIN_SIM = 0.80  # cosine
+# Word vectors put a word beside its opposite and its siblings as readily as its synonyms (QA
+# pass 4: 领取 → 缴纳, 返还 → 缴纳; 七天 → 三天, 一个月 → 一年). A typed word the corpus uses
+# must be among its neighbour's GENERAL_MUTUAL nearest too (0: not asked), and two counts or
+# durations are never each other's wording. Chosen on the tune half (bench/README.md).
+GENERAL_MUTUAL = 4
+GENERAL_NO_COUNTS = True
+_COUNT = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿半几]")
 GENERAL_RATIO = 1.5  # the neighbour is used this many times more often than the typed word
 GENERAL_WEIGHT = 0.5  # of the typed word's weight
 GENERAL_MIN_DF = 3  # corpus words used in fewer documents are never a neighbour
@@ -436,6 +443,7 @@ class GeneralVectors:
         vectors = np.load(self._path, mmap_mode="r")
         self._offset, self._dtype, self._dims = vectors.offset, vectors.dtype, vectors.shape[1]
         self.targets = list(rows)  # in file order: the rows below are read front to back
+        self.targets_set = frozenset(self.targets)
         matrix = np.asarray(vectors[list(rows.values())], dtype=np.float32)
         del vectors
         self._matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
@@ -522,6 +530,12 @@ def general_neighbours(word: str) -> tuple[str, ...]:
         if sim < GENERAL_MIN_SIM or len(out) >= GENERAL_K:
             break
         if n in word or word in n or vocab.get(n, 0) < GENERAL_RATIO * df:
+            continue
+        if GENERAL_NO_COUNTS and _COUNT.search(word) and _COUNT.search(n):
+            continue
+        if GENERAL_MUTUAL and word in table.targets_set and word not in (
+            m for m, _ in table.nearest(n, int(GENERAL_MUTUAL))
+        ):
             continue
         out.append(n)
     return tuple(out)

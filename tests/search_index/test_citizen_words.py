@@ -169,6 +169,22 @@ def test_general_vectors_point_a_citizens_word_to_the_corpus_word(tmp_path):
         citizen_words.load_lexicon(None)
 
 
+def test_general_vectors_take_no_opposite_and_no_other_count(tmp_path):
+    """QA pass 4: 领取养老金 also searched 缴纳 (pay in, the opposite), 押金 返还 too; and a
+    count went to another count (七天 → 三天). A typed word the corpus uses must be among its
+    neighbour's nearest too, and counts are never another count's wording."""
+    try:
+        _vocab(tmp_path, {"领取": 40, "缴纳": 900, "返还": 60, "七天": 10, "三天": 200,
+                          "交纳": 90, "缴交": 20, "收取": 300, "缴付": 30,  # 缴纳's own nearest
+                          "辞退": 1, "解雇": 40, "其他": 50})  # fmt: skip
+        assert citizen_words.general_neighbours("辞退") == ("解雇",)  # still a synonym
+        assert "缴纳" not in citizen_words.general_neighbours("领取")
+        assert "缴纳" not in citizen_words.general_neighbours("返还")
+        assert "三天" not in citizen_words.general_neighbours("七天")
+    finally:
+        citizen_words.load_lexicon(None)
+
+
 def test_understanding_lists_each_other_wording_with_its_source():
     from search_index.request import Understanding
     from web.views import understood_items
