@@ -167,7 +167,9 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
         "learned": "文件中的近义词",
     }  # fmt: skip
     for word, other, source in u.expansions:
-        items.append((f"也查{sources.get(source, source)}", f"{word} → {other}"))
+        # a place searched as its own region reads "也查该地区的文件：台湾", not "台湾 → 台湾"
+        shown = word if other == word else f"{word} → {other}"
+        items.append((f"也查{sources.get(source, source)}", shown))
     if u.phrases:
         items.append(("精确短语", "、".join(f"“{p}”" for p in u.phrases)))
     if u.excluded:
