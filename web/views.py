@@ -300,7 +300,10 @@ def similar(index: SearchIndex, doc: StoredDocument, viewer: Viewer) -> list[Hit
         hits = index.search(query).hits
     except GovSearchError:
         return []
-    return [h for h in hits if h.doc.id != doc.id][:5]
+    # a hit standing for this document's own text (its copy shown as the group) is no other
+    return [
+        h for h in hits if h.doc.id != doc.id and doc.id not in {c.id for c in h.copies}
+    ][:5]
 
 
 def first_mark_anchor(html_text: str) -> tuple[str, int]:

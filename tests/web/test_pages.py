@@ -499,3 +499,33 @@ def test_a_typo_is_offered_its_word_and_the_typed_words_are_searched(client, web
     fixed = client.get(m.group(1).replace("&amp;", "&")).text
     assert "“营业执照”的检索结果" in fixed and "您是不是要找" not in fixed
     assert client.get("/api/search", params={"q": "营业执招"}).json()["did_you_mean"] == "营业执照"
+
+
+def test_similar_documents_never_list_a_copy_of_the_same_text(tmp_path):
+    """QA pass 4: the 相关文件 of a document listed its own byte-identical copy (another file
+    of the same text), which search shows as one result with it."""
+    import dataclasses
+    import datetime as dt
+
+    from model.viewer import ANONYMOUS
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+    from search_index.prepare import prepare
+    from tests.search_index.contract import sample_document
+    from web.views import similar
+
+    law = "docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt"  # = xingzhengfa/lrb_02680
+    a = sample_document(law, doc_id="e" * 16, date=dt.date(2011, 10, 29))
+    b = dataclasses.replace(sample_document(law, doc_id="8" * 16, fmt="pdf"),
+                            path="files/original/lrb_02404.pdf")  # fmt: skip
+    other = sample_document("docs/lawrefbook/xingzhengfa/lrb_02680.txt", doc_id="5" * 16)
+    other = dataclasses.replace(other, text=other.text.replace("居民身份证", "居民身份证件", 1))
+    backend = EmbeddedIndex(tmp_path / "data")
+    assert all(r.ok for r in backend.write(prepare(d, "samples") for d in (a, b, other)))
+    index = SearchIndex(backend)
+    try:
+        for doc, copy in ((a, b), (b, a)):
+            listed = [h.doc.id for h in similar(index, index.get(doc.id), ANONYMOUS)]
+            assert other.id in listed and copy.id not in listed and doc.id not in listed
+    finally:
+        index.close()
