@@ -416,12 +416,16 @@ def check(
 
 def _one_per_text(found: list[tuple[str, Candidate]]) -> list[Candidate]:
     """An exact copy group (same normalised text: a TXT and an HTML posting of one notice) is
-    one candidate, the first of them, listing the others — as in search results."""
+    one candidate listing the others, shown as search shows it: the best, and among copies tied
+    with it the smallest id (the group's file was an upload's random name here and the sample
+    in search)."""
     first: dict[str, int] = {}
     out: list[Candidate] = []
     for key, c in found:
         if key and key in first:
             head = out[first[key]]
+            if (c.reason, c.score) == (head.reason, head.score) and c.doc.id < head.doc.id:
+                head, c = dataclasses.replace(c, copies=head.copies), head
             copy = Copy(c.doc.id, c.doc.path, c.doc.format, c.doc.agency)
             out[first[key]] = dataclasses.replace(head, copies=(*head.copies, copy))
             continue

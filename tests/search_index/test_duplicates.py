@@ -65,6 +65,28 @@ def test_same_text_finds_both_copies(index):
     assert found[path].reason == "same_text" and found[path].overlap.resemblance == 1.0
     assert [c.path for c in found[path].copies] == [LAW_B if path == LAW_A else LAW_A]
     assert res.candidates[0].reason == "same_text"
+    # shown as search shows the group: the smallest id of the tied copies (QA pass 4)
+    assert found[path].doc.id < found[path].copies[0].id
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_a_copy_group_is_named_as_search_names_it(kind, tmp_path):
+    """QA pass 4: the duplicate check named an exact copy group by its first path (an upload's
+    random file name) where search shows the smallest id; both show the same file now."""
+    from search_index.index import SearchIndex
+    from search_index.prepare import prepare
+    from search_index.request import Query
+
+    require_corpus()
+    doc = corpus_document(LAW_A)
+    first = dataclasses.replace(doc, id="f" * 16, path="a/first.txt")  # first by path
+    second = dataclasses.replace(doc, id="1" * 16, path="z/second.txt")  # first by id
+    with backend(kind, tmp_path) as b:
+        assert all(r.ok for r in b.write(prepare(d, "corpus") for d in (first, second)))
+        (found,) = check(b, Draft(doc.text), viewer=STAFF).candidates
+        assert found.doc.id == second.id and [c.id for c in found.copies] == [first.id]
+        (hit,) = SearchIndex(b).search(Query(q=f'"{doc.meta.title}"', viewer=STAFF)).hits
+        assert hit.doc.id == found.doc.id
 
 
 def test_script_width_and_layout_are_the_same_text(index):
