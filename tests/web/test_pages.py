@@ -213,6 +213,10 @@ def test_zero_results_page_helps(client, web_corpus):
     assert "没有找到符合条件的文件" in text
     assert re.search(r"去掉全部筛选条件</a> <span[^>]*>（\d+ 份）", text)
     assert "检查有没有错别字" in text
+    # QA pass 4: where dropping the filters finds nothing either, no link says to try it
+    text, _ = page(client, '/?q="火星基地宇航员"&validity=repealed')
+    assert "没有找到符合条件的文件" in text and "去掉全部筛选条件" not in text
+    assert "去掉筛选条件</a>后再试" not in text
 
 
 def _fewer_words(text: str) -> list[tuple[str, int]]:
