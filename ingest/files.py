@@ -68,7 +68,10 @@ class CatalogProblem(IngestFailure):
 
     @classmethod
     def of(cls, catalog: Catalog, err: CatalogError) -> CatalogProblem:
-        return cls(f"{catalog.source.name} line {err.line}", f"catalog: {err}")
+        # the path says the file and line; the reason says the row's file cell and what is wrong
+        # (it read "cat.csv line 2: catalog: line 2 (a.txt): …")
+        return cls(f"{catalog.source.name} line {err.line}",
+                   f"{err.path}: {err.reason}" if err.path else err.reason)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,7 @@ def test_catalogue_problems_are_counted_apart_from_files(tmp_path):
     ]  # fmt: skip
     assert "not a date: '2019-02-30'" in listed[0] and "'保密'" in listed[1]
     assert "names no file" in listed[2]
+    assert "catalog: line" not in result.output  # the line is said once (QA pass 4)
     data = json.loads(report_path.read_text(encoding="utf-8"))
     assert (data["total"], data["ok"], data["failed"], data["failed_files"]) == (2, 2, 0, [])
     assert [p["path"] for p in data["catalog_problems"]] == [

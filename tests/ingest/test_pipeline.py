@@ -194,7 +194,7 @@ def test_catalog_overrides_and_reports_bad_rows(corpus: Path, tmp_path: Path) ->
     failures = [r for r in results if isinstance(r, IngestFailure)]
     docs = {r.path: r for r in results if isinstance(r, Document)}
     assert set(docs) == {"public/a.txt", "public/b.txt", "c.txt"}  # the CSV itself is skipped
-    reasons = " | ".join(f.reason for f in failures)
+    reasons = " | ".join(f"{f.path}: {f.reason}" for f in failures)  # as the report prints them
     for expected in ("line 3", "unknown category '新闻'", "not a date: '2020-13-01'",
                      "unknown validity '作废'", "unknown disclosure 'secret'", "empty path",
                      "duplicate path (first on line 2)", "line 5:"):  # fmt: skip
