@@ -234,6 +234,7 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         async with heavy_gate(request).slot():
             report, written = await run_in_threadpool(ingest_stored, index, folder, stored)
             ids = [document_id(folder, t) for t in written]
+            copies = await run_in_threadpool(index.copies_of, ids, STAFF)
             embedded = await run_in_threadpool(embed_uploaded, index, settings.data_dir, ids)
     except BaseException:  # e.g. 409 while a CLI ingest holds the writer: keep no orphans
         for target in shown:
@@ -243,6 +244,11 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         (folder / target).unlink(missing_ok=True)  # failed: keep no orphan file
     for name, exc in refused:  # the content decides: not a document we handle, or broken
         report.add(IngestFailure(name, str(exc), skipped=isinstance(exc, UnsupportedMediaType)))
+    for t in written:  # in, but staff should know it copies what is there (QA pass 4)
+        same = copies.get(document_id(folder, t))
+        if same:
+            report.warned.append(IngestFailure(t, f"the same text as {', '.join(same)} (search "
+                                                  "shows them as one result)"))
     rel = {f.path: shown[f.path][0] for f in report.failed + report.skipped + report.warned
            if f.path in shown}
     body = report.to_dict()
@@ -251,7 +257,7 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
             item["path"] = rel.get(item["path"], item["path"])
     documents = [
         {"id": document_id(folder, t), "path": t, "file": shown[t][0], "format": shown[t][1],
-         "size": shown[t][2]}
+         "size": shown[t][2], "same_text_as": list(copies.get(document_id(folder, t), ()))}
         for t in written
     ]  # fmt: skip
     if not written:

@@ -204,6 +204,11 @@ class UploadedDocument(BaseModel):
     file: str = Field(description="the name the client gave (display only, never a path)")
     format: str
     size: int
+    same_text_as: list[str] = Field(
+        default_factory=list,
+        description="documents already in the index with the same text (search shows them as "
+        "one result); the upload is in, and the report warns",
+    )
 
 
 class UploadResponse(BaseModel):

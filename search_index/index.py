@@ -377,6 +377,30 @@ class SearchIndex:
         groups = self.backend.copy_groups(plan)
         return {i: m.key for i, m in self._members(plan, groups).items()} if groups else {}
 
+    def copies_of(
+        self, ids: list[str], viewer: Viewer = ANONYMOUS
+    ) -> dict[str, tuple[str, ...]]:
+        """``id → the other documents with the same text`` (what search shows as one result
+        with it) that the viewer may see, for the documents of ``ids`` that have any: an upload
+        says that it copies a document already there."""
+        extra = self.backend.stored_extra(ids)
+        keys = {i: (e.get("dup") or {}).get("ck", "") for i, e in extra.items()}
+        wanted = sorted({k for k in keys.values() if k})
+        if not wanted:
+            return {}
+        plan = Plan(
+            query=Bool(should=tuple(Term("content_key", k) for k in wanted), min_should=1),
+            filters=visibility_filter(viewer),
+        )
+        groups = self.backend.copy_groups(plan)
+        members = self._members(plan, groups) if groups else {}
+        out: dict[str, tuple[str, ...]] = {}
+        for i, key in keys.items():
+            others = tuple(sorted(m for m, got in members.items() if got.key == key and m != i))
+            if key and others:
+                out[i] = others
+        return out
+
     def count(self, viewer: Viewer = ANONYMOUS) -> int:
         plan = Plan(query=Bool(), filters=visibility_filter(viewer))
         return self.backend.search(plan, limit=1).total

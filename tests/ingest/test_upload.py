@@ -106,3 +106,21 @@ def test_the_scans_text_uploaded_as_txt_gets_its_labelled_metadata(served: Serve
         "/api/search", params={"q": "", "agency": "国务院办公厅"}, headers=served.staff
     ).json()
     assert doc["id"] in {h["id"] for h in found["hits"]}
+
+
+def test_an_upload_that_copies_a_document_says_so(served: Served):
+    """QA pass 4: the same file uploaded twice (or a copy of a document already there) became
+    another document with no word; search hides the copy, so staff never learnt it. It is
+    ingested, and the response and the report name the document it copies."""
+    first = _upload(served, ("a.txt", TXT.read_bytes()))
+    assert first.status_code == 201, first.text
+    (a,) = first.json()["documents"]
+    assert a["same_text_as"] == [] and first.json()["report"]["warned_files"] == []
+    again = _upload(served, ("again.txt", TXT.read_bytes()), ("other.pdf", PDF.read_bytes()))
+    assert again.status_code == 201, again.text
+    docs = {d["file"]: d for d in again.json()["documents"]}
+    assert docs["again.txt"]["same_text_as"] == [a["id"]]
+    assert docs["other.pdf"]["same_text_as"] == []
+    (warning,) = again.json()["report"]["warned_files"]
+    assert warning["path"] == "again.txt" and a["id"] in warning["reason"]
+    assert served.index.count(STAFF) == 3  # ingested all the same
