@@ -16,10 +16,11 @@ non-public documents is never suggested to an anonymous viewer.
 from __future__ import annotations
 
 from analyzers.chars import strip_skippable
-from analyzers.normalize import normalize
+from analyzers.normalize import normalize, other_script
 from analyzers.pinyin import as_pinyin_query, match_rank
 from analyzers.pinyin_lexicon import PinyinLexicon
 from model.errors import NotSupported
+from search_index.citizen_words import typed_script
 from search_index.planner import _substring, pinyin_node
 from search_index.protocol import Backend
 from search_index.tree import MatchAll, Node, Plan
@@ -83,5 +84,10 @@ def suggest(
     starts = [t for t in titles if strip_skippable(normalize(t)).startswith(norm)]
     contains = [t for t in titles if t not in starts]
     words = _frequent_words(backend, norm, filters)
+    if typed_script(text) == "traditional":
+        # the index's words are simplified; a reader typing traditional gets them in the script
+        # typed (a tap on 劳工保险 put simplified in the box and the ranking turned to the
+        # mainland's documents: QA pass 4)
+        words = [other_script(w) for w in words]
     head = max(1, limit // 3)  # a few titles first, then the words, so both are seen
     return list(dict.fromkeys(starts[:head] + words + starts[head:] + contains))[:limit]

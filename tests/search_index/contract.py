@@ -442,6 +442,20 @@ class BackendContract:
                 d.meta.title == title and d.meta.disclosure == "public" for d in documents
             )
 
+    def test_suggested_words_are_in_the_script_typed(self, make_backend):
+        """QA pass 4: a reader typing traditional got the index's (simplified) words, and a tap
+        on one turned the ranking to the mainland's documents. Words come in the script typed;
+        titles stay as the documents write them."""
+        backend = make_backend()
+        law = sample_document("docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt")
+        assert all(r.ok for r in backend.write([prepare(law, "samples")]))
+        ix = SearchIndex(backend)
+        typed_traditional = ix.suggest("公安機", ANONYMOUS)
+        assert "公安機關" in typed_traditional and "公安机关" not in typed_traditional
+        assert "公安机关" in ix.suggest("公安机", ANONYMOUS)
+        assert "戶口簿" in ix.suggest("戶口", ANONYMOUS)
+        assert law.meta.title in ix.suggest("居民", ANONYMOUS)  # a title as written
+
     # -- display ---------------------------------------------------------------------------
     def test_snippets_are_escaped_and_marked(self, index):
         res = index.search(Query(q="人民法院"))
