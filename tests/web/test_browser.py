@@ -233,6 +233,26 @@ def test_facet_filter_and_back(open_page, server):
     assert "category=" in page.url and total(page) == count
 
 
+def test_back_shows_the_date_boxes_the_results_have(open_page, server):
+    """QA pass 4: after a date range was applied, Back showed the unfiltered results with the
+    dates still in the boxes."""
+    page = open_page()
+    page.goto(server + "/?q=条例")
+    before = total(page)
+    page.fill("#date_from", "2018-01-01")
+    page.fill("#date_to", "2019-12-31")
+    with page.expect_navigation():
+        page.click("form.date-range button[type=submit]")
+    assert "date_from=2018-01-01" in page.url and total(page) < before
+    page.go_back()
+    page.wait_for_load_state()
+    assert "date_from" not in page.url and total(page) == before
+    assert page.input_value("#date_from") == "" and page.input_value("#date_to") == ""
+    page.go_forward()
+    page.wait_for_load_state()
+    assert page.input_value("#date_from") == "2018-01-01"
+
+
 def test_traditional_query(open_page, server):
     page = open_page()
     page.goto(server + "/")

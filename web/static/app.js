@@ -123,9 +123,20 @@
     document.addEventListener("govsearch:reset", close);
   }
 
+  /* Back and Forward show a page with what was typed into its date boxes before it was left,
+     over results the URL says are unfiltered (QA pass 4). The URL is the state: the filter
+     forms go back to the values the page was rendered with. (Not the duplicate check's form,
+     whose pasted draft is worth keeping.) */
+  function initRestoredPages() {
+    window.addEventListener("pageshow", function () {
+      document.querySelectorAll("form.date-range").forEach(function (form) { form.reset(); });
+    });
+  }
+
   function init() {
     initPrint();
     initSuggest();
+    initRestoredPages();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
