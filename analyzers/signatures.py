@@ -371,6 +371,12 @@ class StoredSignature:
         return cls(str(data.get("ck", "")), int(data["n"]), int(data.get("chars", 0)), values)
 
 
+def stored_content_key(extra: dict[str, Any] | None) -> str:
+    """The ``content_key`` in a document's stored extras (``{"dup": stored()}``), "" if none:
+    what groups its copies, read where the whole signature is not needed."""
+    return str(((extra or {}).get("dup") or {}).get("ck", ""))
+
+
 # -- comparing -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Overlap:

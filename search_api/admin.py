@@ -244,8 +244,8 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         (folder / target).unlink(missing_ok=True)  # failed: keep no orphan file
     for name, exc in refused:  # the content decides: not a document we handle, or broken
         report.add(IngestFailure(name, str(exc), skipped=isinstance(exc, UnsupportedMediaType)))
-    for t in written:  # in, but staff should know it copies what is there (QA pass 4)
-        same = copies.get(document_id(folder, t))
+    same_as = {t: copies.get(i, ()) for t, i in zip(written, ids, strict=True)}
+    for t, same in same_as.items():  # in, but staff should know it copies what is there
         if same:
             report.warned.append(IngestFailure(t, f"the same text as {', '.join(same)} (search "
                                                   "shows them as one result)"))
@@ -256,9 +256,9 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         for item in body[key]:  # type: ignore[union-attr]
             item["path"] = rel.get(item["path"], item["path"])
     documents = [
-        {"id": document_id(folder, t), "path": t, "file": shown[t][0], "format": shown[t][1],
-         "size": shown[t][2], "same_text_as": list(copies.get(document_id(folder, t), ()))}
-        for t in written
+        {"id": i, "path": t, "file": shown[t][0], "format": shown[t][1], "size": shown[t][2],
+         "same_text_as": list(same_as[t])}
+        for t, i in zip(written, ids, strict=True)
     ]  # fmt: skip
     if not written:
         # a scan while OCR is off is skipped, not failed: its reason is as much the answer

@@ -18,6 +18,7 @@ from analyzers.normalize import normalize
 from analyzers.pinyin import matches_in
 from analyzers.pinyin_lexicon import corrections
 from analyzers.segment import is_dictionary_word, query_words
+from analyzers.signatures import stored_content_key
 from model.document import StoredDocument
 from model.errors import BadRequest, NotFound
 from model.fields import VALUE_LABELS
@@ -328,7 +329,7 @@ class SearchIndex:
             docs.update(self.backend.fetch(missing, texts=False))
         out: dict[str, _Member] = {}
         for i in ids:
-            key = (extra.get(i) or {}).get("dup", {}).get("ck", "")
+            key = stored_content_key(extra.get(i))
             doc = docs.get(i)
             if key in groups and doc is not None:
                 copy = Copy(doc.id, doc.path, doc.format, doc.agency)
@@ -384,7 +385,7 @@ class SearchIndex:
         with it) that the viewer may see, for the documents of ``ids`` that have any: an upload
         says that it copies a document already there."""
         extra = self.backend.stored_extra(ids)
-        keys = {i: (e.get("dup") or {}).get("ck", "") for i, e in extra.items()}
+        keys = {i: stored_content_key(e) for i, e in extra.items()}
         wanted = sorted({k for k in keys.values() if k})
         if not wanted:
             return {}
