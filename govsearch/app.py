@@ -9,11 +9,12 @@ from fastapi import FastAPI
 from model.settings import Settings
 from reports.office import Reports, open_querylog
 from search_api import admin, apidocs, documents, duplicates, reports, search, system
+from search_api import life_events as life_events_api
 from search_api.errors import install_error_handlers
 from search_api.keys_elastic import open_keys
 from search_api.limits import install_limits
 from search_api.security import install_security
-from search_index import citizen_words
+from search_index import citizen_words, life_events
 from search_index.backends import open_index
 from search_index.index import SearchIndex
 from search_index.shared_folders import Follower
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     settings = settings or Settings.from_env()
     apply(settings)
     citizen_words.warm_up()  # a server: its first user does not wait for the query-side data
+    events = life_events.load(settings.life_events_file)  # a bad table stops the start
     if index is None:
         index = open_index(settings)
     app = FastAPI(
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     )
     app.state.settings = settings
     app.state.index = index
+    app.state.life_events = events
     # in the cluster with Elasticsearch, so servers behind a balancer share them
     app.state.keys = open_keys(settings, index.backend)
     app.state.reports = Reports(
@@ -77,6 +80,7 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.include_router(apidocs.router)
     app.include_router(duplicates.router)
     app.include_router(reports.router)
+    app.include_router(life_events_api.router)
     install_web(app)
     return app
 

@@ -161,12 +161,14 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
 
     from govsearch.app import create_served_app
     from govsearch.http_server import Utf8TargetH11Protocol
+    from search_index import life_events
     from search_index.backends import open_index
 
     settings = _settings(ctx)
     if workers > 1:  # workers are started afresh and read their settings from the environment
         os.environ["GOVSEARCH_DATA_DIR"] = str(settings.data_dir.resolve())
     try:
+        life_events.load(settings.life_events_file)  # workers load it again: refuse it here
         open_index(settings, create=False).close()
         app = create_served_app(settings) if workers == 1 else None
     except GovSearchError as exc:

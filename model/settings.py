@@ -116,6 +116,7 @@ class Settings:
     # Per-client rate limit of the expensive endpoints, "N/second|minute|hour" ("" = none).
     rate_limit: str = "30/minute"
     synonyms_file: Path | None = None  # extra abbreviation → official wording rules
+    life_events_file: Path | None = None  # a portal's own life events (replaces the shipped)
     # The sentence-embedding model's folder (model.onnx, tokenizer.json) for the semantic leg;
     # None: analyzers/models/<name>, where .ci/fetch-model.sh puts it.
     embed_model_dir: Path | None = None
@@ -196,6 +197,9 @@ class Settings:
             heavy_queue=max(0, _int("GOVSEARCH_HEAVY_QUEUE", e.get("GOVSEARCH_HEAVY_QUEUE"), 4)),
             rate_limit=e.get("GOVSEARCH_RATE_LIMIT", "30/minute"),
             synonyms_file=Path(e["GOVSEARCH_SYNONYMS"]) if e.get("GOVSEARCH_SYNONYMS") else None,
+            life_events_file=(
+                Path(e["GOVSEARCH_LIFE_EVENTS"]) if e.get("GOVSEARCH_LIFE_EVENTS") else None
+            ),
             embed_model_dir=(
                 Path(e["GOVSEARCH_EMBED_MODEL"]) if e.get("GOVSEARCH_EMBED_MODEL") else None
             ),

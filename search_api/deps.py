@@ -12,6 +12,7 @@ from model.viewer import ANONYMOUS, Viewer
 from reports.office import Reports
 from search_api.keys_elastic import Keys
 from search_index.index import SearchIndex
+from search_index.life_events import LifeEvent
 
 
 def get_index(request: Request) -> SearchIndex:
@@ -20,6 +21,10 @@ def get_index(request: Request) -> SearchIndex:
 
 def get_reports(request: Request) -> Reports:
     return request.app.state.reports
+
+
+def get_life_events(request: Request) -> tuple[LifeEvent, ...]:
+    return request.app.state.life_events
 
 
 def get_settings(request: Request) -> Settings:
@@ -82,3 +87,4 @@ ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 StaffDep = Annotated[Viewer, Depends(require_staff)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ReportsDep = Annotated[Reports, Depends(get_reports)]
+LifeEventsDep = Annotated[tuple[LifeEvent, ...], Depends(get_life_events)]

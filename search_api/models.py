@@ -248,3 +248,22 @@ class DeleteResponse(BaseModel):
 class ReindexResponse(BaseModel):
     backend: str
     result: dict[str, Any]
+
+
+class LifeEventQuestion(BaseModel):
+    text: str = Field(description="the question as people ask it")
+    q: str = Field(description="the search it leads to, in the documents' words")
+    total: int | None = Field(
+        None, description="results of that search for the caller (only for one event)"
+    )
+
+
+class LifeEventModel(BaseModel):
+    id: str = Field(examples=["retirement"])
+    name: str = Field(examples=["退休养老"])
+    summary: str
+    questions: list[LifeEventQuestion]
+
+
+class LifeEventsResponse(BaseModel):
+    events: list[LifeEventModel]

@@ -434,6 +434,21 @@ def test_web_pages_table(served: Served) -> None:
     assert re.search(r'<li class="result">', body["html"]), "page 2 of the example is empty"
 
 
+def test_life_events_section(served: Served) -> None:
+    text = section("Web pages").split("### Life events", 1)[1]
+    shown = re.search(r"\((查文件里的说法：[^)]+份文件)\)", text.replace("\n", "")).group(1)
+    _, page = served.get("/events/death")
+    assert shown in page["html"], shown  # the words and the count the README shows
+    events, questions = map(int, re.search(r"\((\d+) events, (\d+) questions\)", text).groups())
+    status, listed = served.get("/api/life-events")
+    assert status == 200 and len(listed["events"]) == events
+    assert sum(len(e["questions"]) for e in listed["events"]) == questions
+    status, one = served.get("/api/life-events/retirement")
+    assert status == 200 and one["questions"] and all("total" in q for q in one["questions"])
+    rows = {codes(r[0])[0] for r in table_rows(section("HTTP API").split("Errors")[0])}
+    assert "GET /api/life-events" in rows
+
+
 def _kbd(html: str) -> list[str]:
     import html as html_lib
 

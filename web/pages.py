@@ -5,7 +5,8 @@ Pages work without JavaScript (every state is a GET URL, every control a link or
 there is no inline script or style, so a Content-Security-Policy without ``'unsafe-inline'``
 holds. Nothing is loaded from another site: reading rooms are offline.
 
-Routes: ``/`` (search), ``/documents/{id}`` (+ ``/original``), and the kiosk layout under
+Routes: ``/`` (search), ``/documents/{id}`` (+ ``/original``), ``/events/{id}`` (a life
+event's questions), and the kiosk layout under
 ``/kiosk`` — or everywhere when ``settings.kiosk`` is set (``GOVSEARCH_KIOSK=1``).
 """
 
@@ -19,6 +20,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi import Path as P
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -29,6 +31,7 @@ from model.errors import BackendUnavailable, BadRequest, NotFound
 from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
+from search_index import life_events
 from search_index.highlight import highlight_all
 from search_index.index import SearchIndex
 from search_index.request import MAX_QUERY_CHARS
@@ -43,6 +46,7 @@ templates.env.globals.update(sort_labels=views.SORT_LABELS, validity=views.VALID
 
 KIOSK_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 DocId = Annotated[str, P(max_length=64)]
+EventId = Annotated[str, P(max_length=32)]
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,11 @@ class Layout:
     search: str  # the search page (also the kiosk's start page)
     documents: str  # prefix of document pages
     root: str = ""  # the app's root_path behind a proxy
+
+    @property
+    def events(self) -> str:
+        """Prefix of the life-event pages (``/events``, ``/kiosk/events``)."""
+        return f"{self.search.rstrip('/')}/events"
 
     def doc_url(self, doc_id: str, q: str = "", back: str = "", lt: str = "") -> str:
         params = [(k, v) for k, v in (("q", q), ("back", back), ("lt", lt)) if v]
@@ -142,6 +151,7 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         ctx.update(
             title="首页",
             documents=everything.total,
+            events=request.app.state.life_events,
             categories=[
                 (c, n, SearchState(category=(c,), sort="date_desc").url(base))
                 for c, n in sorted(categories, key=lambda cn: -cn[1])
@@ -184,6 +194,34 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
                           if result.did_you_mean else ""),
     )
     return _render(request, layout, "search.html", ctx)
+
+
+# -- life events -------------------------------------------------------------------------
+def event_page(
+    request: Request, index: SearchIndex, viewer: Viewer, layout: Layout, event_id: str
+) -> HTMLResponse:
+    """One life event: its questions that find something for this viewer, each a link to its
+    search with the count it finds; the other events beside it."""
+    events = request.app.state.life_events
+    try:
+        event = life_events.find(events, event_id)
+        answered = [a for a in life_events.answered(index, event, viewer) if a.total]
+    except NotFound:
+        return _error(request, layout, 404, "没有这个事项。请回到首页，从“按人生事项查找”进入。")
+    except BackendUnavailable:
+        return _error(request, layout, 503, "检索服务暂时不可用，请稍后再试。")
+    ctx = {
+        "title": event.name,
+        "event": event,
+        "questions": [
+            (a.question.text, views.query_words(a.question.q), a.total,
+             SearchState(q=a.question.q).url(layout.search))
+            for a in answered
+        ],
+        "events": events,
+        "keyboard": True,
+    }
+    return _render(request, layout, "event.html", ctx)
 
 
 # -- documents ---------------------------------------------------------------------------
@@ -307,6 +345,18 @@ def scan(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId,
     return scan_page(request, index, viewer, doc_id, number)
 
 
+@router.api_route("/events/{event_id}", methods=_PAGE_METHODS, response_class=HTMLResponse)
+def event(request: Request, index: IndexDep, viewer: ViewerDep, event_id: EventId) -> Response:
+    return event_page(request, index, viewer, _layout(request, False), event_id)
+
+
+@router.api_route("/kiosk/events/{event_id}", methods=_PAGE_METHODS, response_class=HTMLResponse)
+def kiosk_event(
+    request: Request, index: IndexDep, viewer: ViewerDep, event_id: EventId
+) -> Response:
+    return event_page(request, index, viewer, _layout(request, True), event_id)
+
+
 @router.api_route("/kiosk", methods=_PAGE_METHODS, response_class=HTMLResponse)
 def kiosk_home(request: Request, index: IndexDep, viewer: ViewerDep) -> Response:
     return search_page(request, index, viewer, _layout(request, True))
@@ -343,7 +393,7 @@ def not_found_page(request: Request) -> HTMLResponse:
 
 def install_web(app: FastAPI) -> None:
     """Add the pages and ``/static`` to the app (called by ``create_app``), and an HTML 404 page
-    for unknown addresses outside ``/api`` (API paths keep the API's JSON error)."""
+    for unknown or malformed addresses outside ``/api`` (API paths keep the API's JSON error)."""
     from web.duplicates import router as duplicates_router
     from web.reports import router as reports_router
 
@@ -363,3 +413,14 @@ def install_web(app: FastAPI) -> None:
         return await answer if inspect.isawaitable(answer) else answer
 
     app.add_exception_handler(StarletteHTTPException, http_error)
+    validation_handler = app.exception_handlers.get(RequestValidationError)
+
+    async def invalid_address(request: Request, exc: Exception) -> Response:
+        # a page's parameters are parts of its address (an id too long, a scan page that is
+        # not a number): for people that address does not exist; the API keeps its 422
+        if not _is_api(request) or validation_handler is None:
+            return not_found_page(request)
+        answer = validation_handler(request, exc)
+        return await answer if inspect.isawaitable(answer) else answer
+
+    app.add_exception_handler(RequestValidationError, invalid_address)

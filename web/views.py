@@ -186,6 +186,11 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     return items
 
 
+def query_words(q: str) -> str:
+    """A query's words for reading (``"丧葬补助金" OR "丧葬费"`` → 丧葬补助金、丧葬费)."""
+    return "、".join(a.text for c in parse(q).clauses if not c.negated for a in c.alternatives)
+
+
 # -- zero results ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Alternative:

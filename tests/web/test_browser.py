@@ -505,6 +505,9 @@ def test_accessibility(open_page, server, web_corpus: WebCorpus):
         ("kiosk", "/kiosk", KIOSK),
         ("kiosk results", "/kiosk?q=zfxxgk", KIOSK),
         ("kiosk document", f"/kiosk/documents/{doc}?q=国务院", KIOSK),
+        ("life event", "/events/retirement", DESKTOP),
+        ("phone life event", "/events/death", PHONE),
+        ("kiosk life event", "/kiosk/events/work", KIOSK),
     ]
     problems: list[dict[str, Any]] = []
     for what, url, viewport in pages:

@@ -1,0 +1,55 @@
+"""``GET /api/life-events`` and ``GET /api/life-events/{id}``: the life-event way in
+(:mod:`search_index.life_events`) for other front ends, with the same counts the pages show."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from fastapi import Path as P
+
+from search_api.deps import IndexDep, LifeEventsDep, ViewerDep
+from search_api.models import ErrorResponse, LifeEventModel, LifeEventsResponse
+from search_index import life_events
+
+router = APIRouter(prefix="/api", tags=["life events"])
+
+
+@router.get("/life-events", response_model=LifeEventsResponse)
+def list_events(events: LifeEventsDep) -> dict:
+    """Every life event with its questions (no counts: that would be a search per question)."""
+    return {
+        "events": [
+            {
+                "id": e.id,
+                "name": e.name,
+                "summary": e.summary,
+                "questions": [{"text": q.text, "q": q.q} for q in e.questions],
+            }
+            for e in events
+        ]
+    }
+
+
+@router.get(
+    "/life-events/{event_id}",
+    response_model=LifeEventModel,
+    responses={404: {"model": ErrorResponse}},
+)
+def one_event(
+    index: IndexDep,
+    viewer: ViewerDep,
+    events: LifeEventsDep,
+    event_id: Annotated[str, P(max_length=32)],
+) -> dict:
+    """One event; each question with ``total``, the results its search gives the caller."""
+    event = life_events.find(events, event_id)
+    return {
+        "id": event.id,
+        "name": event.name,
+        "summary": event.summary,
+        "questions": [
+            {"text": a.question.text, "q": a.question.q, "total": a.total}
+            for a in life_events.answered(index, event, viewer)
+        ],
+    }

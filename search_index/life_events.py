@@ -1,0 +1,116 @@
+"""Life events (生育, 上学, 就业 …): a way in for people who do not know what the rule is called.
+
+Government portals list personal services by the events of a life, each with the questions
+people ask in their own words. Here each question leads to a search written in the documents'
+words (``"丧葬补助金" OR "丧葬费"`` for 丧葬费怎么领), so a tap — on a reading-room terminal
+without an input method too — finds the rule, and the query shown in the box teaches the
+official words. The table is data (``data/life_events.toml``, or a portal's own file named by
+``GOVSEARCH_LIFE_EVENTS``), never code, and is checked when it is loaded so a bad file stops
+the server at start-up rather than showing broken links. A question is listed only when its
+search finds a document the viewer may see: an archive without such rules shows no dead end.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from model.errors import ConfigError, GovSearchError, NotFound
+from model.viewer import ANONYMOUS, Viewer
+from search_index.index import SearchIndex
+from search_index.request import MAX_QUERY_CHARS, Query
+
+SHIPPED = Path(__file__).resolve().parent / "data" / "life_events.toml"
+_ID = re.compile(r"[a-z][a-z0-9-]{0,31}")
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # as people ask it
+    q: str  # the search, in the documents' words
+
+
+@dataclass(frozen=True)
+class LifeEvent:
+    id: str
+    name: str
+    summary: str  # the everyday words of the event
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A question with the number of results its search gives the viewer."""
+
+    question: Question
+    total: int
+
+
+def load(path: Path | None = None) -> tuple[LifeEvent, ...]:
+    """The table of life events; ``ConfigError`` naming the file and the entry that is wrong."""
+    path = path or SHIPPED
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"life events file {path}: {exc}") from exc
+    entries = raw.get("event")
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError(f"life events file {path}: no [[event]] tables")
+    events: list[LifeEvent] = []
+    for n, entry in enumerate(entries, 1):
+        where = f"life events file {path}, event {n}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: not a table")
+        ev_id, name = entry.get("id"), entry.get("name")
+        if not isinstance(ev_id, str) or not _ID.fullmatch(ev_id):
+            raise ConfigError(f"{where}: id must be lower-case letters, digits and '-' ({ev_id!r})")
+        if any(e.id == ev_id for e in events):
+            raise ConfigError(f"{where}: id {ev_id!r} is used twice")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{where} ({ev_id}): no name")
+        summary = entry.get("summary", "")
+        if not isinstance(summary, str):
+            raise ConfigError(f"{where} ({ev_id}): summary must be text")
+        questions = entry.get("questions")
+        if not isinstance(questions, list) or not questions:
+            raise ConfigError(f"{where} ({ev_id}): no questions")
+        parsed: list[Question] = []
+        for m, item in enumerate(questions, 1):
+            text = item.get("text") if isinstance(item, dict) else None
+            q = item.get("q") if isinstance(item, dict) else None
+            if not (isinstance(text, str) and text.strip() and isinstance(q, str) and q.strip()):
+                raise ConfigError(f"{where} ({ev_id}), question {m}: needs text and q")
+            if len(q) > MAX_QUERY_CHARS:
+                raise ConfigError(
+                    f"{where} ({ev_id}), question {m}: q longer than {MAX_QUERY_CHARS}"
+                )
+            parsed.append(Question(text.strip(), q.strip()))
+        events.append(LifeEvent(ev_id, name.strip(), summary.strip(), tuple(parsed)))
+    return tuple(events)
+
+
+def find(events: tuple[LifeEvent, ...], event_id: str) -> LifeEvent:
+    for e in events:
+        if e.id == event_id:
+            return e
+    raise NotFound(f"no life event {event_id!r}")
+
+
+def answered(
+    index: SearchIndex, event: LifeEvent, viewer: Viewer = ANONYMOUS
+) -> list[Answered]:
+    """Each question of ``event`` with its number of results for ``viewer`` (one per text, as the
+    results page counts them)."""
+    out = []
+    for question in event.questions:
+        try:
+            total = index.search(Query(q=question.q, size=1, viewer=viewer, facets=False)).total
+        except GovSearchError as exc:
+            if isinstance(exc, NotFound):
+                total = 0
+            else:
+                raise
+        out.append(Answered(question, total))
+    return out

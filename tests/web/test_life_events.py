@@ -1,0 +1,165 @@
+"""Life events (生育, 上学 … 身后事): the table, its pages and API, over the samples index.
+
+A question is listed only when its search finds something the viewer may see, its count is the
+count of the results page it links to, and a question answered only by hidden documents is not
+listed for anyone without a staff key (nor counted in the API).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from model.errors import ConfigError
+from search_api.keys import KeyStore
+from search_index import life_events
+from search_index.syntax import parse
+from tests.web.conftest import CANARY, TestClient, WebCorpus
+
+QUESTION_LINK = re.compile(
+    r'<a class="event__question" href="([^"]+)"><span class="event__text">([^<]+)</span>'
+    r'<span class="event__meta">[^<]*· ([\d,]+) 份文件</span>'
+)
+
+
+def _total(html: str) -> int:
+    m = re.search(r"共找到 <strong>([\d,]+)</strong>", html)
+    assert m, html[:500]
+    return int(m.group(1).replace(",", ""))
+
+
+def _questions(html: str) -> list[tuple[str, str, int]]:
+    return [(u.replace("&amp;", "&"), t, int(n.replace(",", ""))) for u, t, n in
+            QUESTION_LINK.findall(html)]
+
+
+def test_shipped_table_is_well_formed():
+    events = life_events.load()
+    assert {"birth", "school", "work", "marriage", "retirement", "death"} <= {e.id for e in events}
+    for e in events:
+        for q in e.questions:
+            # every search is written in the query syntax: phrases (literal on both backends)
+            clauses = parse(q.q).clauses
+            assert clauses and all(a.phrase for c in clauses for a in c.alternatives), q
+
+
+def test_start_page_offers_every_event(client: TestClient):
+    page = client.get("/").text
+    assert "按人生事项查找" in page
+    for e in life_events.load():
+        assert f'href="/events/{e.id}"' in page
+        assert e.name in page
+
+
+def test_event_page_counts_are_what_its_links_find(client: TestClient):
+    for e in life_events.load():
+        r = client.get(f"/events/{e.id}")
+        assert r.status_code == 200
+        listed = _questions(r.text)
+        for url, text, count in listed:
+            assert url.startswith("/?q="), url
+            assert _total(client.get(url).text) == count, (e.id, text)
+        shown = {t for _, t, _ in listed}
+        for q in e.questions:
+            found = client.get("/api/search", params={"q": q.q, "size": 1}).json()["total"]
+            assert (q.text in shown) == (found > 0), (e.id, q.text, found)
+
+
+def test_samples_answer_most_events(client: TestClient):
+    """The samples are real documents; a table whose searches found nothing in them would be a
+    wrong table (mistyped words, a syntax the engine reads otherwise)."""
+    answered = [e.id for e in life_events.load() if _questions(client.get(f"/events/{e.id}").text)]
+    assert len(answered) >= 8, answered
+
+
+def test_event_page_shows_the_official_words(client: TestClient):
+    page = client.get("/events/death").text
+    assert "家人去世，丧葬费怎么领" in page
+    assert "查文件里的说法：丧葬补助金、丧葬费" in page
+
+
+def test_kiosk_event_pages_stay_in_the_kiosk(kiosk_client: TestClient):
+    start = kiosk_client.get("/kiosk").text
+    assert 'href="/kiosk/events/retirement"' in start
+    r = kiosk_client.get("/kiosk/events/retirement")
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+    links = re.findall(r'href="([^"]+)"', r.text)
+    pages = [u for u in links if not u.startswith(("/static/", "#"))]
+    assert pages and all(u.startswith("/kiosk") for u in pages), pages
+    assert any(u.startswith("/kiosk?q=") for u in pages)
+
+
+def test_unknown_or_malformed_event_is_a_page_not_json(client: TestClient):
+    for url in ("/events/nope", "/events/" + "x" * 80, "/documents/" + "y" * 80):
+        r = client.get(url)
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), url
+        assert 'href="/"' in r.text
+    r = client.get("/api/life-events/nope")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    assert client.get("/api/documents/" + "y" * 80).status_code == 422  # the API keeps its 422
+
+
+def test_api_lists_events_and_counts_for_the_caller(client: TestClient):
+    listed = client.get("/api/life-events").json()["events"]
+    assert [e["id"] for e in listed] == [e.id for e in life_events.load()]
+    one = client.get("/api/life-events/death").json()
+    for q in one["questions"]:
+        assert q["total"] == client.get("/api/search", params={"q": q["q"]}).json()["total"]
+
+
+def test_hidden_documents_answer_no_question(make_app, web_corpus: WebCorpus, tmp_path: Path):
+    table = tmp_path / "events.toml"
+    table.write_text(
+        '[[event]]\nid = "secret"\nname = "机密事项"\nsummary = ""\n'
+        f'questions = [{{ text = "只有非公开文件里有", q = \'"{CANARY}"\' }},'
+        ' { text = "公开文件里有", q = \'"政府信息公开"\' }]\n',
+        encoding="utf-8",
+    )
+    app = make_app(life_events_file=table)
+    client = TestClient(app)
+    page = client.get("/events/secret").text
+    assert "公开文件里有" in page and "只有非公开文件里有" not in page and CANARY not in page
+    anon = client.get("/api/life-events/secret").json()["questions"]
+    assert anon[0]["total"] == 0 and anon[1]["total"] > 0
+    _, key = KeyStore(web_corpus.data_dir).create("life-events-test")
+    staff = client.get(
+        "/api/life-events/secret", headers={"Authorization": f"Bearer {key}"}
+    ).json()["questions"]
+    assert staff[0]["total"] == len(web_corpus.hidden)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("not toml [", "life events file"),
+        ('[[event]]\nid = "Bad Id"\nname = "x"\nquestions = [{ text = "a", q = "b" }]', "id must"),
+        ('[[event]]\nid = "a"\nname = "x"\nquestions = []\n', "no questions"),
+        ('[[event]]\nid = "a"\nname = "x"\nquestions = [{ text = "a" }]\n', "needs text and q"),
+        (
+            '[[event]]\nid = "a"\nname = "x"\nquestions = [{ text = "a", q = "b" }]\n' * 2,
+            "used twice",
+        ),
+    ],
+)
+def test_bad_table_is_refused_with_its_reason(tmp_path: Path, text: str, problem: str):
+    path = tmp_path / "events.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=problem):
+        life_events.load(path)
+
+
+def test_serve_refuses_a_bad_table_before_it_starts(tmp_path: Path, web_corpus: WebCorpus):
+    path = tmp_path / "events.toml"
+    path.write_text('[[event]]\nid = "a"\nname = "x"\n', encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "govsearch.cli", "--data-dir", str(web_corpus.data_dir), "serve",
+         "--port", "1"],
+        env={"GOVSEARCH_LIFE_EVENTS": str(path), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 2, (r.returncode, r.stderr[-500:])
+    assert "no questions" in r.stderr
