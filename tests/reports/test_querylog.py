@@ -56,6 +56,10 @@ def test_tokens_and_scrubbing() -> None:
     )
     assert scrub("国办发〔2019〕5号 2024年") == "国办发〔2019〕5号 2024年"
     assert scrub("联系 a.b@example.cn 谢谢") == "联系 ［邮箱］ 谢谢"
+    # the query syntax around an address stays: an exclusion is still one, a phrase still quoted
+    assert scrub("-someone@example.com 养老") == "-［邮箱］ 养老"
+    assert scrub('"zhang-san@example.cn" 低保') == '"［邮箱］" 低保'
+    assert scrub("养老 -“a@b.cn”") == "养老 -“［邮箱］”"
     assert len(scrub("字" * 1000)) == 200
 
 
