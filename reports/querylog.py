@@ -118,6 +118,9 @@ def scrub(text: str, *, context: str = "", limit: int = MAX_QUERY_CHARS) -> str:
     return out[:limit]
 
 
+_PREFERS = {"mainland": "大陆文件略靠前", "taiwan": "台湾地区文件略靠前"}
+
+
 def understood_summary(u: Understanding) -> str:
     """One line of how the engine read the query, kept beside it in the log: what the results
     page shows under "understood as" (words, phrases, exclusions, fields, 文号, synonyms, …).
@@ -140,8 +143,16 @@ def understood_summary(u: Understanding) -> str:
         parts.append("文号：" + "、".join(u.doc_numbers))
     if u.synonyms:
         parts.append("同义：" + "、".join(f"{a}→{'/'.join(t)}" for a, t in u.synonyms))
+    if u.expansions:  # a place searched as its own region reads 台湾, not 台湾→台湾
+        parts.append("也查：" + "、".join(
+            dict.fromkeys(w if o == w else f"{w}→{o}" for w, o, _ in u.expansions)
+        ))  # fmt: skip
     if u.pinyin:
         parts.append("拼音：" + " ".join(u.pinyin))
+    if u.prefers:
+        parts.append("排序：" + _PREFERS.get(u.prefers, u.prefers))
+    if u.semantic:
+        parts.append("也按语义检索")
     if u.ignored:
         parts.append("忽略：" + "、".join(dict.fromkeys(u.ignored)))
     return "；".join(parts)

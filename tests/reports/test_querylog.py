@@ -147,6 +147,20 @@ def test_understood_summary() -> None:
     )
 
 
+def test_understood_summary_says_what_else_was_searched() -> None:
+    # 房东不退押金怎么办: the results page says 也查… and 也按语义检索; staff reading the log of
+    # searches that found nothing need the same to see why
+    u = Understanding(
+        words=("房东", "押金"),
+        expansions=(("房东", "出租人", "thesaurus"), ("押金", "保证金", "general")),
+        prefers="taiwan",
+        semantic=True,
+    )
+    assert understood_summary(u) == (
+        "分词：房东 / 押金；也查：房东→出租人、押金→保证金；排序：台湾地区文件略靠前；也按语义检索"
+    )
+
+
 def test_understood_summary_says_fields_and_exclusions_as_the_results_page() -> None:
     # title:条例 -废止 and the like: the results page says 已排除 废止 / 限定标题 条例
     u = Understanding(
