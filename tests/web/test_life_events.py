@@ -85,6 +85,7 @@ def test_event_page_shows_the_official_words(client: TestClient):
 def test_kiosk_event_pages_stay_in_the_kiosk(kiosk_client: TestClient):
     start = kiosk_client.get("/kiosk").text
     assert 'href="/kiosk/events/retirement"' in start
+    assert 'href="#events-title"' in start  # below the keyboard: the hint under the box says so
     r = kiosk_client.get("/kiosk/events/retirement")
     assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
     links = re.findall(r'href="([^"]+)"', r.text)
