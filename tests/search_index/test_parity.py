@@ -71,3 +71,22 @@ def test_same_matches_and_facets_on_generated_queries(indexes, documents):
     assert not differing, f"{line}\n{differing[:5]}"
     assert s["matching_queries"] > 0.8, line
     assert s["mean_top10_overlap"] > 0.7, line
+
+
+def test_life_event_searches_match_the_same_documents(indexes):
+    """The life events' searches (search_index/data/life_events.toml), anonymous and staff: the
+    same matches on both backends, so an event page lists the same questions and counts."""
+    from model.viewer import ANONYMOUS, STAFF
+    from search_index import life_events
+    from search_index.request import Query
+
+    embedded, elastic = indexes
+    rows = [
+        compare(embedded, elastic, Query(q=q.q, viewer=viewer))
+        for event in life_events.load()
+        for q in event.questions
+        for viewer in (ANONYMOUS, STAFF)
+    ]
+    differing = [(r.query.q, r.detail) for r in rows if not (r.same_set and r.same_facets)]
+    assert not differing, differing[:5]
+    assert sum(r.total[0] > 0 for r in rows) > len(rows) // 2  # the corpus answers most
