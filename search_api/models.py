@@ -21,8 +21,16 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
-# A date query parameter: ``format: date`` in the OpenAPI spec, a 422 unless written YYYY-MM-DD.
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+def _iso_date_or_blank(value: Any) -> Any:
+    """An empty parameter (``date_from=``, a form's empty box) is no date, not a bad one."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return _iso_date(value)
+
+
+# A date query parameter: ``format: date`` in the OpenAPI spec, a 422 unless written YYYY-MM-DD
+# or left empty.
+IsoDate = Annotated[dt.date | None, BeforeValidator(_iso_date_or_blank)]
 
 
 class ErrorBody(BaseModel):

@@ -54,8 +54,8 @@ def timeliness_report(
     year: Year = None,
     agency: Annotated[list[str] | None, Q(max_length=50)] = None,
     category: Annotated[list[str] | None, Q(max_length=10)] = None,
-    date_from: Annotated[IsoDate | None, Q(description="publish date from, YYYY-MM-DD")] = None,
-    date_to: Annotated[IsoDate | None, Q(description="publish date to, YYYY-MM-DD")] = None,
+    date_from: Annotated[IsoDate, Q(description="publish date from, YYYY-MM-DD")] = None,
+    date_to: Annotated[IsoDate, Q(description="publish date to, YYYY-MM-DD")] = None,
     format: Format = "json",
 ) -> Response:
     """Working days from written to publish date (official calendar), late over 20."""
@@ -92,7 +92,7 @@ def delete_queries(
     _staff: StaffDep,
     reports: ReportsDep,
     before: Annotated[
-        IsoDate | None, Q(description="delete days before this; all if absent")
+        IsoDate, Q(description="delete days before this; all if absent")
     ] = None,
 ) -> JSONResponse:
     """Delete the query log (or its days before ``before``)."""

@@ -97,8 +97,8 @@ def search(
         list[str] | None, Q(max_length=4, description="staff only; anonymous callers see public")
     ] = None,
     # Typed as dates so the OpenAPI spec says ``format: date`` and a bad one is a 422.
-    date_from: Annotated[IsoDate | None, Q(description="YYYY-MM-DD")] = None,
-    date_to: Annotated[IsoDate | None, Q(description="YYYY-MM-DD")] = None,
+    date_from: Annotated[IsoDate, Q(description="YYYY-MM-DD")] = None,
+    date_to: Annotated[IsoDate, Q(description="YYYY-MM-DD")] = None,
 ) -> JSONResponse:
     query = build_query(
         viewer, q, page, size, sort, category, agency, validity, year, disclosure,

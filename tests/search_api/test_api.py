@@ -65,6 +65,10 @@ def test_dates_are_written_yyyy_mm_dd(client):
         r = client.get("/api/search", params={"date_from": value})
         assert r.status_code == 422 and "YYYY-MM-DD" in r.json()["error"]["message"], value
     assert client.get("/api/search", params={"date_from": "2019-01-01"}).status_code == 200
+    # an empty box of a form (date_from=&date_to=) is no date, as an empty agency= is no filter
+    everything = client.get("/api/search", params={"q": "条例"}).json()["total"]
+    r = client.get("/api/search?q=条例&date_from=&date_to=%20")
+    assert r.status_code == 200 and r.json()["total"] == everything
 
 
 def test_hidden_document_is_exactly_like_a_missing_one(client):
