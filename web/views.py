@@ -186,6 +186,12 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     return items
 
 
+def nothing_searchable(u: Understanding) -> bool:
+    """Whether a typed query held nothing to search for (punctuation, a lone ``-`` or ``OR``)."""
+    return not (u.words or u.phrases or u.excluded or u.fields or u.doc_numbers or u.pinyin
+                or u.ignored)  # fmt: skip
+
+
 def query_words(q: str) -> str:
     """A query's words for reading (``"丧葬补助金" OR "丧葬费"`` → 丧葬补助金、丧葬费)."""
     return "、".join(a.text for c in parse(q).clauses if not c.negated for a in c.alternatives)

@@ -533,3 +533,12 @@ def test_similar_documents_never_list_a_copy_of_the_same_text(tmp_path):
             assert other.id in listed and copy.id not in listed and doc.id not in listed
     finally:
         index.close()
+
+
+@pytest.mark.parametrize("q", ["？？", "---", "。。。"])
+def test_query_of_punctuation_says_it_lists_everything(client: TestClient, q: str):
+    r = client.get("/", params={"q": q})
+    assert r.status_code == 200
+    assert "没有可检索的文字" in r.text and "全部文件" in r.text
+    assert "没有可检索的文字" not in client.get("/", params={"q": "条例"}).text
+    assert "没有可检索的文字" not in client.get("/", params={"q": "怎么办"}).text
