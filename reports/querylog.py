@@ -34,8 +34,11 @@ _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{12}")
 # An address is the run of non-space characters around an @, but never the full-width
 # punctuation that no address contains and that joins the parts of an "understood as" line
 # (分词：养老；已排除：a@b.cn), so that the line keeps its other parts.
-# the query syntax around an address is not part of it: an exclusion's minus, quotes
-_EMAIL = re.compile(r"[^\s@：；、，。\"“”「」-][^\s@：；、，。\"“”「」]*@[^\s@：；、，。\"“”「」]+")
+# the local part as mail systems write it (letters, digits, . _ % + -), never beginning with the
+# query syntax's minus: the words typed against it (请联系lisi@…) and an exclusion stay
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+])[A-Za-z0-9._%+][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+)
 # Personal numbers, in the order they are masked (an ID card or a bank card before its digits
 # are taken for a phone); between digit groups at most one space or hyphen (whitespace is
 # collapsed first). Years, 文号 (国办发〔2019〕6号, 国务院令第735号), article and other short

@@ -60,6 +60,9 @@ def test_tokens_and_scrubbing() -> None:
     assert scrub("-someone@example.com 养老") == "-［邮箱］ 养老"
     assert scrub('"zhang-san@example.cn" 低保') == '"［邮箱］" 低保'
     assert scrub("养老 -“a@b.cn”") == "养老 -“［邮箱］”"
+    # written against Chinese (no space): only the address goes, not the words before it
+    assert scrub("请联系lisi@test.cn 公积金") == "请联系［邮箱］ 公积金"
+    assert scrub("邮箱ZHANG_san+1@mail.example.com.cn查询") == "邮箱［邮箱］查询"
     assert len(scrub("字" * 1000)) == 200
 
 
