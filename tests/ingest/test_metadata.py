@@ -88,6 +88,24 @@ def test_gov_cn_document() -> None:
     assert meta.category == "政策法规"
 
 
+@pytest.mark.parametrize(
+    ("path", "signed"),
+    [
+        ("govcn_021.txt", dt.date(2004, 8, 12)),
+        ("govcn_022.txt", dt.date(2004, 10, 15)),
+        ("govcn_048.txt", dt.date(2004, 3, 2)),
+    ],
+)
+def test_a_letter_is_written_when_signed_not_on_a_date_its_body_opens_with(
+    corpus: Path, path: str, signed: dt.date
+) -> None:
+    """辽宁省人民政府：/ 2004年4月16日至18日，…考察: the first paragraph after the addressee is
+    body, not an enactment line; the date under the signature is the 成文日期 (QA pass 5: the
+    timeliness report called these letters 48–81 working days late)."""
+    text = (corpus / "docs" / "govcn_policy" / path).read_text(encoding="utf-8")
+    assert derive_meta(text).written_date == signed
+
+
 def test_properties_win_over_text() -> None:
     props = {"发文机关": "国务院", "成文日期": "2006年12月30日", "发布日期": "2018年12月03日",
              "索引号": "000014349/2006-00209", "发文字号": "国函〔2006〕132号"}  # fmt: skip
