@@ -30,7 +30,7 @@ from typing import Any
 
 from model.fields import CATEGORIES
 from reports.csvexport import csv_text
-from reports.entry import CatalogEntry
+from reports.entry import CatalogEntry, agency_key
 from search_index.index import SearchIndex
 
 STATUSES = ("new", "changed", "repealed")
@@ -154,8 +154,11 @@ def annual(
     TXT and HTML, in two folders) are one item, so the report counts what search finds.
     Without it every entry is an item (a catalogue of files without texts).
     """
+    wanted = agency_key(agency) if agency is not None and agency.strip() else None
     public = [
-        e for e in entries if e.disclosure == "public" and (agency is None or e.agency == agency)
+        e
+        for e in entries
+        if e.disclosure == "public" and (wanted is None or agency_key(e.agency) == wanted)
     ]
     if index is not None:
         # one text per year: copies dated in 2011 and in 2012 are an item of each year, as

@@ -12,6 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from analyzers.normalize import normalize
+
+
+def agency_key(agency: str) -> str:
+    """An agency as the reports compare it: trimmed, in one script and width (总统府 = 總統府, a
+    name copied from a spreadsheet with a trailing space = the stored one)."""
+    return normalize(agency.strip())
+
 
 def _day(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):

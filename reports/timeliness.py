@@ -15,11 +15,12 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from model.errors import BadRequest
 from reports.csvexport import csv_text
-from reports.entry import CatalogEntry
+from reports.entry import CatalogEntry, agency_key
 from reports.workdays import CalendarUnknown, WorkdayCalendar, official_calendar
 
 DEADLINE_WORKING_DAYS = 20
@@ -41,9 +42,13 @@ class ReportFilter:
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise BadRequest("date_from is after date_to")
 
+    @cached_property
+    def _agency_keys(self) -> frozenset[str]:
+        return frozenset(agency_key(a) for a in self.agencies)
+
     def covers_catalog(self, e: CatalogEntry) -> bool:
         """Agency and category only (the period needs a date, which not every entry has)."""
-        if self.agencies and e.agency not in self.agencies:
+        if self.agencies and agency_key(e.agency) not in self._agency_keys:
             return False
         return not (self.categories and e.category not in self.categories)
 

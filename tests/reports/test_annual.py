@@ -16,6 +16,7 @@ from model.settings import Settings
 from model.viewer import STAFF
 from reports.annual import annual
 from reports.entry import CatalogEntry
+from reports.timeliness import ReportFilter, timeliness
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
@@ -71,6 +72,21 @@ def test_by_agency_and_the_agency_filter() -> None:
     only = annual(ANNUAL, 2024, agency="甲局")
     assert only.total == 2 and dict(only.status) == {"new": 0, "changed": 2, "repealed": 0}
     assert only.by_agency == (("甲局", 2),)
+
+
+def test_the_agency_filter_as_typed_or_copied() -> None:
+    """A trailing space (copied from a spreadsheet) or the other script is the same agency: the
+    CLI and the API gave 0 where the page, which trims, gave 70 (QA pass 5)."""
+    entries = [
+        CatalogEntry(id="1", path="a", agency="總統府", publish_date=dt.date(2024, 3, 1)),
+        CatalogEntry(id="2", path="b", agency="国务院", publish_date=dt.date(2024, 3, 2)),
+    ]
+    for typed in ("总统府", "總統府 ", " 总统府"):
+        assert annual(entries, 2024, agency=typed).total == 1, typed
+    assert annual(entries, 2024, agency="国务院 ").total == 1
+    assert timeliness(entries, ReportFilter(agencies=("总统府 ",))).to_dict()["by_agency"][0][
+        "agency"
+    ] == "總統府"
 
 
 def test_other_year() -> None:
