@@ -21,7 +21,12 @@ from typing import Any
 from model.errors import BadRequest
 from reports.csvexport import csv_text
 from reports.entry import CatalogEntry, agency_key
-from reports.workdays import CalendarUnknown, WorkdayCalendar, official_calendar
+from reports.workdays import (
+    CalendarUnknown,
+    WorkdayCalendar,
+    calendar_version,
+    official_calendar,
+)
 
 DEADLINE_WORKING_DAYS = 20
 
@@ -226,11 +231,12 @@ def timeliness(
             continue
         try:
             days = cal.working_days(e.written_date, e.publish_date)
-        except CalendarUnknown as exc:
-            uncountable.append(Unmeasured(e, reason=exc.message))
+        except CalendarUnknown:
+            uncountable.append(Unmeasured(e, reason=_outside_calendar(e, cal)))
             continue
         except ValueError:
-            uncountable.append(Unmeasured(e, reason="publish_date is before written_date"))
+            reason = f"发布日期（{e.publish_date}）早于成文日期（{e.written_date}）"
+            uncountable.append(Unmeasured(e, reason=reason))
             continue
         measured.append(Delay(e, days, days > deadline))
     measured.sort(key=lambda d: (-d.working_days, d.entry.agency, d.entry.path))
@@ -245,6 +251,19 @@ def timeliness(
         deadline=deadline,
         calendar_years=cal.years,
     )
+
+
+def _outside_calendar(e: CatalogEntry, cal: WorkdayCalendar) -> str:
+    """Why a document's working days cannot be counted, for the Chinese page and the CSV: its
+    own dates, the years the official calendar covers, and an upgrade only where it can help."""
+    first, last = cal.years
+    text = (
+        f"成文日期 {e.written_date}、发布日期 {e.publish_date}："
+        f"官方节假日安排（chinesecalendar {calendar_version()}）只有 {first}–{last} 年"
+    )
+    if e.publish_date is not None and e.publish_date.year > last:
+        return text + "，新年度的安排公布后升级 chinesecalendar 即可计算"
+    return text + "，更早的年份无法按工作日计算"
 
 
 def _by_agency(

@@ -35,8 +35,8 @@ def test_missing_dates_are_listed_not_guessed() -> None:
     }
     reasons = {u.entry.id: u.reason for u in rep.uncountable}
     assert set(reasons) == {"h", "i"}
-    assert "2004" in reasons["h"] and "1999-01-05" in reasons["h"]
-    assert "before" in reasons["i"]
+    assert "2004" in reasons["h"] and "1999-01-04" in reasons["h"]
+    assert "早于" in reasons["i"]
 
 
 def test_non_public_documents_are_not_in_the_report() -> None:
@@ -158,6 +158,20 @@ def test_csv_export_has_every_document_and_neutralises_formulas() -> None:
     assert z["working_days"] == "1" and z["late"] == "false"
     g = next(r for r in rows if r["id"] == "g")
     assert g["working_days"] == "" and g["note"] == "lacks written_date,publish_date"
+
+
+def test_why_a_document_cannot_be_counted_is_said_in_chinese_with_its_own_dates() -> None:
+    """The reasons are read on the Chinese page and in the CSV: they were English, quoted the
+    day after the written date, and told staff to upgrade the calendar for a 1999 document
+    (QA pass 5)."""
+    report = timeliness(TIMELINESS, ReportFilter())
+    reasons = {u.entry.id: u.reason for u in report.uncountable}
+    assert "1999-01-04" in reasons["h"] and "1999-01-05" not in reasons["h"]
+    assert "节假日" in reasons["h"] and "升级" not in reasons["h"]
+    assert reasons["i"] == "发布日期（2024-01-02）早于成文日期（2024-02-01）"
+    future = timeliness([entry("z", written_date=D(2099, 1, 5), publish_date=D(2099, 2, 1))])
+    [z] = future.uncountable
+    assert "2099-01-05" in z.reason and "升级" in z.reason
 
 
 def test_a_period_ending_before_it_starts_is_refused() -> None:
