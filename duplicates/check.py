@@ -167,13 +167,20 @@ def percent(x: float) -> str:
     return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths / 10:.1f}%"
 
 
+def near_label(resemblance: float) -> str:
+    """How alike a near copy is, in words that match its number (高度相似 was said of 49.8%)."""
+    if resemblance >= 0.8:
+        return "高度相似"
+    return "相似" if resemblance >= 0.5 else "部分相似"
+
+
 def summary(c: Candidate) -> str:
     """What kind of duplicate this is, in one Chinese sentence (the API, the page and the
     command line say the same)."""
     o = c.overlap
     head = {
         "same_text": "与草稿全文相同",
-        "near_copy": f"与草稿高度相似（相似度 {percent(o.resemblance)}）",
+        "near_copy": f"与草稿{near_label(o.resemblance)}（相似度 {percent(o.resemblance)}）",
         "contains": f"草稿包含了这份文件的 {percent(o.reverse_containment)}",
         "contained_in": f"草稿的 {percent(o.containment)} 出现在这份文件中",
         "same_docno": f"文号相同，但正文不同（相似度 {percent(o.resemblance)}）",
@@ -191,8 +198,8 @@ def summary(c: Candidate) -> str:
             KIND_LABELS[k] for k in ("docno", "date", "amount", "number") if k in d.changed_kinds
         )
         return f"{head}；只有{kinds}不同，可能是新的一期或新版本，而不是照抄"
-    parts = [
-        f"{n} 段{what}"
+    parts = [  # the diff's units are sentences and table cells: places, not 段 (paragraphs)
+        f"{n} 处{what}"
         for n, what in ((d.changed, "改动"), (d.added, "草稿新增"), (d.removed, "草稿删去"))
         if n
     ]

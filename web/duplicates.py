@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
-from duplicates.check import Candidate, CheckResult, Draft, check, percent, summary
+from duplicates.check import Candidate, CheckResult, Draft, check, near_label, percent, summary
 from duplicates.textdiff import DiffOp
 from model.errors import BadRequest, GovSearchError, PayloadTooLarge, Unauthorized
 from model.viewer import Viewer
@@ -94,14 +94,18 @@ def op_views(c: Candidate) -> tuple[list[OpView], int]:
     return views, max(0, len(ops) - MAX_OPS_SHOWN)
 
 
+def _reason(reason: str, resemblance: float) -> str:
+    return near_label(resemblance) if reason == "near_copy" else REASONS.get(reason, reason)
+
+
 def candidate_view(c: Candidate, doc_url: str) -> dict[str, Any]:
     ops, more = op_views(c)
     o = c.overlap
     return {
         "doc": c.doc,
         "url": doc_url,
-        "reason": REASONS.get(c.reason, c.reason),
-        "reasons": [REASONS.get(r, r) for r in c.reasons],
+        "reason": _reason(c.reason, o.resemblance),
+        "reasons": [_reason(r, o.resemblance) for r in c.reasons],
         "summary": summary(c),
         "similarity": percent(o.resemblance),
         "containment": percent(o.containment),

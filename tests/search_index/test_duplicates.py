@@ -416,6 +416,22 @@ def test_the_draft_title_is_read_as_ingest_reads_it_and_shown_as_typed(index):
     assert "same_title" in _by_path(res)[GOVCN].reasons
 
 
+def test_how_similar_is_said_by_how_much_and_changes_by_place():
+    """高度相似 was said of a draft at 49.8%; and the diff's units are sentences, not 段
+    (a paragraph replaced read "2 段新增，5 段删去"; QA pass 5)."""
+    from duplicates.check import near_label
+
+    assert [near_label(x) for x in (0.95, 0.8, 0.79, 0.5, 0.498, 0.3)] == [
+        "高度相似", "高度相似", "相似", "相似", "部分相似", "部分相似",
+    ]  # fmt: skip
+
+
+def test_changes_are_counted_as_places(index):
+    draft = text_of(GOVCN) + "\n本通知另行补充一条：各地应当于年底前报送落实情况。\n"
+    summary = _by_path(check(index, Draft(draft), viewer=STAFF))[GOVCN].to_dict()["summary"]
+    assert "1 处草稿新增" in summary and "段" not in summary.split("；", 1)[1], summary
+
+
 def test_similarity_is_never_rounded_up_to_100_percent(index):
     from duplicates.check import percent
 
