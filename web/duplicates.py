@@ -11,6 +11,7 @@ the answer is ``Cache-Control: no-store`` because a draft is not yet public.
 
 from __future__ import annotations
 
+import difflib
 import html
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,9 @@ from search_api.limits import count_request, heavy_gate
 
 FORM_OVERHEAD = 64 * 1024  # multipart framing and the small text fields
 MAX_OPS_SHOWN = 40
+# passages compared character by character to mark only the changed occurrence of a fact
+# (difflib is quadratic at worst: longer passages mark every occurrence, as before)
+MAX_COMPARED_CHARS = 6000
 
 REASONS = {
     "same_text": "全文相同",
@@ -59,14 +63,29 @@ class OpView:
     existing_html: str
 
 
-def mark(text: str, needles: list[str]) -> str:
-    """``text`` escaped, with every occurrence of the needles in ``<mark>``."""
+def _changed_ranges(text: str, other: str) -> list[tuple[int, int]]:
+    """Where ``text`` differs from ``other``, as character ranges of ``text``."""
+    matcher = difflib.SequenceMatcher(None, text, other, autojunk=False)
+    return [
+        (i1, max(i2, i1 + 1))  # an insertion on the other side marks the place it went
+        for tag, i1, i2, _, _ in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def mark(text: str, needles: list[str], other: str | None = None) -> str:
+    """``text`` escaped, with the occurrences of the needles in ``<mark>``: every one, or with
+    the passage ``other`` it was compared with, only those where the two differ (500万元 changed
+    to 1000万元 beside an unchanged 500万元 marks the first only)."""
+    compare = other is not None and len(text) + len(other) <= MAX_COMPARED_CHARS
+    changed = _changed_ranges(text, other) if compare else None  # type: ignore[arg-type]
     spans: list[tuple[int, int]] = []
     for n in sorted({n for n in needles if n}, key=len, reverse=True):
         start = text.find(n)
         while start != -1:
             end = start + len(n)
-            if not any(s < end and start < e for s, e in spans):
+            differs = changed is None or any(s < end and start < e for s, e in changed)
+            if differs and not any(s < end and start < e for s, e in spans):
                 spans.append((start, end))
             start = text.find(n, end)
     out, pos = [], 0
@@ -86,8 +105,8 @@ def op_views(c: Candidate) -> tuple[list[OpView], int]:
         OpView(
             op.op,
             OPS.get(op.op, op.op),
-            mark(op.draft, [ch.draft for ch in op.changes]),
-            mark(op.existing, [ch.existing for ch in op.changes]),
+            mark(op.draft, [ch.draft for ch in op.changes], op.existing),
+            mark(op.existing, [ch.existing for ch in op.changes], op.draft),
         )
         for op in ops[:MAX_OPS_SHOWN]
     ]

@@ -61,6 +61,30 @@ def test_changed_facts_are_marked(web_corpus):
     assert "只有日期不同" in summary(c) and "相似度 97%" in summary(c)
 
 
+def test_only_the_changed_occurrence_of_an_amount_is_marked(web_corpus):
+    """500万元以上 → 1000万元以上 with 500万元及以下 unchanged beside it: the page marked both
+    500万元 of the existing passage (QA pass 5)."""
+    doc = web_corpus.index.get(web_corpus.docno_doc.id)
+    change = Change("amount", "1000万元", "500万元")
+    op = DiffOp(
+        "changed",
+        "投资1000万元以上的项目报省审批，500万元及以下的由市审批。",
+        "投资500万元以上的项目报省审批，500万元及以下的由市审批。",
+        1,
+        (change,),
+    )
+    diff = TextDiff(
+        ops=(op,), equal=9, changed=1, added=0, removed=0, moved=0, changed_kinds={"amount": 1}
+    )
+    view = candidate_view(
+        Candidate(doc, Overlap(0.97, 0.98, 0.98, 500), ("near_copy",), diff), "/documents/x"
+    )
+    existing = view["ops"][0].existing_html
+    assert existing.count("<mark>") == 1, existing
+    assert existing.startswith("投资<mark>500万元</mark>以上"), existing
+    assert view["ops"][0].draft_html.count("<mark>") == 1
+
+
 def test_uploaded_file(client, web_corpus):
     if web_corpus.original_doc is None:
         pytest.skip("the corpus DOCX rendering is missing")
