@@ -147,12 +147,14 @@ def strip_boilerplate(normalized: str) -> str:
     """
     normalized = normalized[: chrome_tail(normalized)]
     drop: list[tuple[int, int]] = []
+    line_end = -1
     for m in _TRIGGER_RE.finditer(normalized):
+        if m.start() < line_end:  # a line already looked at: once per line, or a text of one
+            continue  # long line was scanned once per trigger in it (quadratic, QA pass 5)
         start = normalized.rfind("\n", 0, m.start()) + 1
-        if drop and drop[-1][0] == start:
-            continue
         end = normalized.find("\n", m.end())
         end = len(normalized) if end < 0 else end
+        line_end = end
         if end - start <= _MAX_BOILERPLATE_LINE and _LINE_RE.fullmatch(normalized, start, end):
             drop.append((start, end))
     if not drop:

@@ -34,7 +34,7 @@ from duplicates.textdiff import KIND_LABELS, TextDiff, diff, passages, same_text
 from ingest.metadata import guess_title
 from ingest.upload import extract_upload
 from model.document import StoredDocument
-from model.errors import BadRequest, UnprocessableContent
+from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent
 from model.viewer import ANONYMOUS, Viewer
 from search_index.index import SearchIndex
 from search_index.protocol import Backend
@@ -50,6 +50,10 @@ SIMILAR_CANDIDATES = 60  # hits of the sketch query looked at
 KEY_CANDIDATES = 20  # hits of the exact-key query (same text / 文号 / title)
 VERIFY = 30  # at most this many sketch hits are verified for their estimated overlap
 VERIFY_BY_RANK = 5  # and this many for their search rank (shared anchors)
+# A draft longer than this is refused (413) before any analysis: the corpus's longest text has
+# ~105,000 characters, and the check's cost grows with the draft (~2 s per million characters
+# of one line, in the serving process, holding the one slot heavy requests share).
+MAX_DRAFT_CHARS = 500_000
 ESTIMATE_MARGIN = 0.3  # verify estimates down to threshold − margin (64 MinHash values are noisy)
 DIFF_MIN_SIMILARITY = 0.2  # below this the texts are unrelated; no passage diff is computed
 _HEAD_LINES = 15  # a draft's own 文号 stands on a line of its head
@@ -342,6 +346,13 @@ def check(
         raise BadRequest("threshold must be above 0 and at most 1", threshold=threshold)
     if not 1 <= limit <= MAX_LIMIT:
         raise BadRequest(f"limit must be between 1 and {MAX_LIMIT}", limit=limit)
+    if len(draft.text) > MAX_DRAFT_CHARS:
+        raise PayloadTooLarge(
+            f"the draft has {len(draft.text):,} characters; a duplicate check takes at most "
+            f"{MAX_DRAFT_CHARS:,} (5 times the longest document of the test corpus)",
+            chars=len(draft.text),
+            limit=MAX_DRAFT_CHARS,
+        )
     t0 = time.perf_counter()
     backend = _backend(index)
     normalized = normalize(draft.text)

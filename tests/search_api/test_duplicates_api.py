@@ -156,6 +156,21 @@ def test_bad_uploads_say_why(api):
     _error(_post(client, json={"text": "正文" * MAX_UPLOAD}), 413, "payload_too_large")
 
 
+def test_a_draft_longer_than_any_document_is_refused_at_once(api):
+    """An 18 MB file of one line (6 million characters) held the only slot of the duplicate
+    check for minutes (QA pass 5): a draft is at most MAX_DRAFT_CHARS, 5× the corpus's longest
+    text, and a longer one is a 413 before any analysis."""
+    from duplicates.check import MAX_DRAFT_CHARS
+
+    client, _ = api
+    long_line = ("政务公开条例" * (MAX_DRAFT_CHARS // 6 + 1)).encode()
+    message = _error(_post(client, files={"file": ("one_line.txt", long_line)}), 413,
+                     "payload_too_large")  # fmt: skip
+    assert f"{MAX_DRAFT_CHARS:,}" in message
+    ok = _post(client, json={"text": "政务公开条例" * (MAX_DRAFT_CHARS // 6 - 1)})
+    assert ok.status_code == 200
+
+
 def test_bad_requests_say_why(api):
     client, _ = api
     _error(_post(client, content=b"plain", headers={"content-type": "text/plain"}), 415,
