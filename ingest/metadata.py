@@ -44,8 +44,9 @@ _CONTINUED_END = re.compile(
     r"[（(](试行|試行|暂行|暫行|草案|修订|修正|征求意见稿|[一二三四五六七八九十]+)[）)])$"
 )
 _SENTENCE = re.compile(r"[。；;！!？?]|[，,].{6,}")
-# The addressee of a 公文 (主送机关: 辽宁省人民政府：, 各省、自治区、直辖市人民政府，国务院各部委：):
-# the body begins after it, so a date its first paragraph opens with is no enactment date.
+# The addressee of a 公文 (主送机关: 辽宁省人民政府：, 各省、自治区、直辖市人民政府，
+# 国务院各部委：): the body begins after it, so a date its first paragraph opens with is no
+# enactment date.
 _ADDRESSEE = re.compile(r"^[^\d０-９〇。；]{2,80}[:：]$")
 _BODY_START = re.compile(
     r"^(第[一二三四五六七八九十百零〇\d\s]+[章节條条編编]|总\s*则|總\s*則|前言|序言)"

@@ -22,7 +22,7 @@ from search_api.models import (
     SearchResponse,
     SuggestResponse,
 )
-from search_index.request import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Query
+from search_index.request import MAX_FILTER_CHARS, MAX_PAGE_SIZE, MAX_QUERY_CHARS, Query
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -87,8 +87,12 @@ def search(
     page: Annotated[int, Q(ge=1, le=10_000)] = 1,
     size: Annotated[int, Q(ge=1, le=MAX_PAGE_SIZE)] = 10,
     sort: Annotated[str, Q(pattern="^(relevance|date_desc|date_asc)$")] = "relevance",
-    category: Annotated[list[str] | None, Q(max_length=20)] = None,
-    agency: Annotated[list[str] | None, Q(max_length=20)] = None,
+    category: Annotated[
+        list[Annotated[str, Field(max_length=MAX_FILTER_CHARS)]] | None, Q(max_length=20)
+    ] = None,
+    agency: Annotated[
+        list[Annotated[str, Field(max_length=MAX_FILTER_CHARS)]] | None, Q(max_length=20)
+    ] = None,
     validity: Annotated[
         list[Annotated[str, Field(pattern=_VALIDITY)]] | None, Q(max_length=5)
     ] = None,

@@ -32,6 +32,7 @@ from search_index.planner import phrase_node, written_node
 from search_index.planner import plan as make_plan
 from search_index.protocol import Backend, BackendHit, IndexedDocument, WriteResult
 from search_index.request import (
+    MAX_FILTER_CHARS,
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
     MAX_RESULT_WINDOW,
@@ -58,6 +59,13 @@ def validate(query: Query) -> None:
         raise BadRequest(
             f"query is too long ({len(query.q)} characters; at most {MAX_QUERY_CHARS})",
             limit=MAX_QUERY_CHARS,
+        )
+    long = [v for v in (*query.categories, *query.agencies) if len(v) > MAX_FILTER_CHARS]
+    if long:  # a 60,000-character agency= held a server for seconds (QA pass 5)
+        raise BadRequest(
+            f"a filter value is too long ({len(long[0])} characters; "
+            f"at most {MAX_FILTER_CHARS})",
+            limit=MAX_FILTER_CHARS,
         )
     if query.page < 1:
         raise BadRequest("page must be 1 or more", page=query.page)

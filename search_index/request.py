@@ -15,6 +15,7 @@ Sort = Literal["relevance", "date_desc", "date_asc"]
 SORTS: tuple[str, ...] = ("relevance", "date_desc", "date_asc")
 
 MAX_QUERY_CHARS = 500
+MAX_FILTER_CHARS = 200  # one category or agency value (the longest agency name is ~40)
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000
 

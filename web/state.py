@@ -20,7 +20,13 @@ from starlette.datastructures import QueryParams
 from model.fields import VALIDITY_VALUES
 from model.viewer import Viewer
 from search_api.search import build_query
-from search_index.request import MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SORTS, Query
+from search_index.request import (
+    MAX_FILTER_CHARS,
+    MAX_QUERY_CHARS,
+    MAX_RESULT_WINDOW,
+    SORTS,
+    Query,
+)
 
 PAGE_SIZE = 10
 MAX_VALUES = 20  # per filter, as the API allows
@@ -65,6 +71,10 @@ class SearchState:
         lists: dict[str, tuple[str, ...]] = {}
         for name in LIST_FIELDS:
             values = [v.strip() for v in params.getlist(name) if v.strip()]
+            long = [v for v in values if len(v) > MAX_FILTER_CHARS]
+            if long:
+                problems.append(f"筛选条件“{long[0][:20]}…”过长，已忽略。")
+                values = [v for v in values if len(v) <= MAX_FILTER_CHARS]
             if name == "year":
                 bad = [v for v in values if not (v.isdigit() and len(v) == 4)]
                 if bad:

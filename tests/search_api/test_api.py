@@ -80,6 +80,18 @@ def test_hidden_document_is_exactly_like_a_missing_one(client):
     assert missing.status_code == 404
 
 
+def test_filter_values_are_bounded(client):
+    """A 60,000-character agency= held a server for seconds while q is capped at 500 (QA pass
+    5): a filter value is at most 200 characters, a 422 on the API, a note on the page."""
+    r = client.get("/api/search", params={"q": "条例", "agency": "x" * 201})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_parameters"
+    r = client.get("/api/search", params={"q": "条例", "category": "类" * 201})
+    assert r.status_code == 422
+    assert client.get("/api/search", params={"q": "条例", "agency": "x" * 200}).status_code == 200
+    page = client.get("/", params={"q": "条例", "agency": "x" * 60_000})
+    assert page.status_code == 200 and "过长，已忽略" in page.text
+
+
 def test_paging_limits(client):
     assert client.get("/api/search", params={"page": 200, "size": 100}).status_code == 400
     assert client.get("/api/search", params={"page": 2, "size": 3}).status_code == 200
