@@ -93,6 +93,9 @@ def _docno_spans(q: str) -> list[tuple[int, int]]:
     return out
 
 
+_BARS = "|｜"  # OR between two words, with or without spaces (also full width)
+
+
 def _lex(q: str) -> list[tuple[str, str]]:
     """Split into ("word"|"phrase"|"or", text) items; a minus/field prefix stays on the item."""
     items: list[tuple[str, str]] = []
@@ -101,6 +104,10 @@ def _lex(q: str) -> list[tuple[str, str]]:
     while i < n:
         ch = q[i]
         if ch.isspace():
+            i += 1
+            continue
+        if ch in _BARS:  # 刺猬|鸸鹋 is an OR as 刺猬 | 鸸鹋 is (it was one more word)
+            items.append(("or", "|"))
             i += 1
             continue
         start = i
@@ -119,7 +126,12 @@ def _lex(q: str) -> list[tuple[str, str]]:
                 continue
             # unclosed quote: read the rest of this chunk as a word without the quote
         end = j
-        while end < n and not q[end].isspace() and not (end > j and q[end] == '"'):
+        while (
+            end < n
+            and not q[end].isspace()
+            and not (end > j and q[end] == '"')
+            and q[end] not in _BARS
+        ):
             end += 1
             if end < n and q[end].isspace():  # a 文号 with spaces goes on to its end
                 end = max([end] + [e for s, e in docnos if start <= s < end < e])

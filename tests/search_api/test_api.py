@@ -80,6 +80,17 @@ def test_hidden_document_is_exactly_like_a_missing_one(client):
     assert missing.status_code == 404
 
 
+def test_a_bar_is_or_with_or_without_spaces(client):
+    """养老|失业 was one more word to match (QA pass 5); it is 养老 OR 失业, as with spaces."""
+
+    def total(q: str) -> int:
+        return client.get("/api/search", params={"q": q}).json()["total"]
+
+    either = total("养老 OR 失业")
+    assert either > max(total("养老"), total("失业"))
+    assert total("养老|失业") == total("养老 | 失业") == total("养老｜失业") == either
+
+
 def test_filter_values_are_bounded(client):
     """A 60,000-character agency= held a server for seconds while q is capped at 500 (QA pass
     5): a filter value is at most 200 characters, a 422 on the API, a note on the page."""
