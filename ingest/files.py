@@ -95,6 +95,7 @@ class FileTask:
     raw_path: str = ""
     held: str = ""
     refused: str = ""
+    catalog: str = ""  # the catalogue file ``entry`` comes from
 
     @property
     def doc_id(self) -> str:
@@ -162,6 +163,7 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
         format=fmt,
         content_hash=hashlib.sha256(data).hexdigest(),
         ingest_key=task.ingest_key,
+        catalog=task.catalog,
         size=len(data),
         **ocr_fields(extracted.properties),
         extra=dict(extracted.properties),
@@ -299,7 +301,8 @@ def tasks(
                         "file's path; held as not_public until a row names it exactly"
                     )
             disclosure = folder_disclosure(rel) or default_disclosure
-            yield FileTask(file, rel, disclosure, entry, source, raw if raw != rel else "", held)
+            yield FileTask(file, rel, disclosure, entry, source, raw if raw != rel else "", held,
+                           catalog=str(catalog.source) if entry is not None and catalog else "")
 
 
 def _describes_catalog(file: Path, catalog: Catalog) -> bool:

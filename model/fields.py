@@ -133,6 +133,10 @@ FIELDS: tuple[Field, ...] = (
     # Digest of the ingest decisions applied to the file (level, catalogue row): a change of
     # decision makes the document's fingerprint differ, so the next ingest applies it.
     Field("ingest_key", "text", "入库决定", origin="file", shown=False),
+    # The catalogue whose row applied to the file (empty: none did). An ingest that has no row
+    # for it keeps the catalogued version rather than publish it at a folder's or the default
+    # level (pipeline.run): a forgotten --catalog must not undo 依申请公开 or 废止.
+    Field("catalog", "text", "目录文件", origin="file", shown=False),
 )  # fmt: skip
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}

@@ -171,6 +171,21 @@ def _refuse_collisions(
     return kept
 
 
+def _catalogued(index: SearchIndex, doc_id: str) -> str | None:
+    """Why the indexed version of a document must stay, when a catalogue row made it and this
+    ingest has none for its file (no --catalog, the API's ingest, a catalogue missing the row),
+    or None. Written again it would take the folder's or the default level — a forgotten
+    --catalog published 依申请公开 files and turned 废止 back into 有效 — so the catalogued
+    version stays until an ingest gives a row for it again (fail closed)."""
+    stored = index.backend.fetch([doc_id], texts=False).get(doc_id)
+    if stored is None or not stored.catalog:
+        return None
+    return (
+        f"kept as catalogued by {stored.catalog} ({stored.disclosure}): this ingest has no "
+        f"catalogue row for it; ingest again with --catalog {stored.catalog} to apply one"
+    )
+
+
 def run_jobs(
     index: SearchIndex,
     jobs: list[Job],
@@ -187,9 +202,16 @@ def run_jobs(
     formats: dict[str, str] = {}
     extra: dict[str, dict[str, str]] = {}
     found = hashes if hashes is not None else {}
+    indexed = {j.doc_id for j in jobs if j.known_hash is not None}
 
     def to_write() -> Iterator[IndexedDocument]:
         for r in map_files(work, jobs, workers=workers, progress=progress):
+            if isinstance(r, IndexedDocument) and r.doc.id in indexed and not r.doc.catalog:
+                kept = _catalogued(index, r.doc.id)
+                if kept is not None:
+                    report.skip(r.doc.path, kept)
+                    found[r.doc.content_hash] = r.doc.path
+                    continue
             if isinstance(r, IndexedDocument):
                 formats[r.doc.id] = r.doc.format
                 if r.doc.extra.get("ocr_failed"):  # kept for the report's warning

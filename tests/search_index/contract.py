@@ -607,6 +607,37 @@ class BackendContract:
         assert sorted(fourth.ok) == ["b.txt", "c.txt"] and fourth.unchanged == 1
         assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 0
 
+    def test_an_ingest_without_the_catalogue_keeps_what_it_decided(self, make_backend, tmp_path):
+        """A forgotten --catalog (or the API's ingest, which takes none) published 依申请公开
+        files at the folder's level and turned 废止 back into 有效 (QA pass 5); the catalogued
+        versions stay, each reported, until a catalogue row applies again."""
+        folder = _folder(tmp_path / "archive", 3)
+        ix = SearchIndex(make_backend())
+        csv = folder / "catalog.csv"
+        csv.write_text(
+            "path,公开方式,有效性\na.txt,依申请公开,有效\nb.txt,主动公开,废止\n", encoding="utf-8"
+        )
+        run_ingest(ix, [folder], catalog=csv, workers=1)
+        levels = {d.path: (d.disclosure, d.validity) for d in _stored(ix)}
+        assert levels == {
+            "a.txt": ("on_request", "valid"), "b.txt": ("public", "repealed"),
+            "c.txt": ("public", "valid"),
+        }  # fmt: skip
+        again = run_ingest(ix, [folder], workers=1)
+        assert {d.path: (d.disclosure, d.validity) for d in _stored(ix)} == levels
+        kept = {s.path: s.reason for s in again.skipped if "kept as catalogued" in s.reason}
+        assert set(kept) == {"a.txt", "b.txt"} and f"--catalog {csv}" in kept["a.txt"]
+        assert again.ok == [] and again.unchanged == 1  # c.txt: no row, nothing changed
+        assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 2
+        # the catalogue again: nothing to do; a row changed: applied; a row gone: kept
+        assert run_ingest(ix, [folder], catalog=csv, workers=1).unchanged == 3
+        csv.write_text("path,公开方式\na.txt,主动公开\n", encoding="utf-8")
+        changed = run_ingest(ix, [folder], catalog=csv, workers=1)
+        assert changed.ok == ["a.txt"]
+        assert [s.path for s in changed.skipped if "kept as catalogued" in s.reason] == ["b.txt"]
+        levels = {d.path: (d.disclosure, d.validity) for d in _stored(ix)}
+        assert levels["a.txt"] == ("public", "valid") and levels["b.txt"] == ("public", "repealed")
+
     def test_file_moved_into_not_public_folder_is_withdrawn(self, make_backend, tmp_path):
         folder = _folder(tmp_path / "archive", 2)
         ix = SearchIndex(make_backend())
