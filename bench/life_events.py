@@ -26,9 +26,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 K = 5
+SYSTEMS = ("link", "typed")
 
 
-def _lists() -> list[dict]:
+def _lists(systems: tuple[str, ...]) -> list[dict]:
     import bench.corpus_index as ci
     from search_index import citizen_words, life_events
     from search_index.request import Query
@@ -42,25 +43,33 @@ def _lists() -> list[dict]:
     out = []
     for event in life_events.load():
         for n, question in enumerate(event.questions, 1):
-            out.append({
-                "qid": f"{event.id}/{n}",
-                "event": event.name,
-                "question": question.text,
-                "link": top(question.q),
-                "typed": top(question.text),
-            })  # fmt: skip
+            item = {"qid": f"{event.id}/{n}", "event": event.name, "question": question.text}
+            if "link" in systems:
+                item["link"] = top(question.q)
+            if "typed" in systems:
+                item["typed"] = top(question.text)
+            out.append(item)
     return out
 
 
 def pairs(args: argparse.Namespace) -> None:
-    lists = _lists()
-    (REPO / "bench" / "out").mkdir(exist_ok=True)
-    (REPO / "bench" / "out" / "life_events_lists.json").write_text(
-        json.dumps(lists, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    """Writes the pairs no earlier ``pairs`` run wrote (a second run adds a system's lists)."""
+    systems = tuple(args.systems.split(","))
+    saved = REPO / "bench" / "out" / "life_events_lists.json"
+    lists = _lists(systems)
+    done: set[tuple[str, str]] = set()
+    if saved.exists():
+        old = {it["qid"]: it for it in json.loads(saved.read_text("utf-8"))}
+        for item in lists:
+            before = old.get(item["qid"], {})
+            done |= {(item["qid"], p) for s in SYSTEMS for p in before.get(s, [])}
+            item.update({s: before[s] for s in SYSTEMS if s in before and s not in item})
+    saved.parent.mkdir(exist_ok=True)
+    saved.write_text(json.dumps(lists, ensure_ascii=False, indent=1), encoding="utf-8")
     with open(args.out, "w", encoding="utf-8") as f:
         for item in lists:
-            for path in dict.fromkeys(item["link"] + item["typed"]):
+            listed = [p for s in SYSTEMS for p in item.get(s, [])]
+            for path in dict.fromkeys(p for p in listed if (item["qid"], p) not in done):
                 f.write(json.dumps({"qid": item["qid"], "question": item["question"],
                                     "life_event": item["event"], "path": path},
                                    ensure_ascii=False) + "\n")  # fmt: skip
@@ -81,10 +90,10 @@ def score(args: argparse.Namespace) -> None:
                 grades[(g["qid"], g["path"])] = int(g["grade"])
     rows: dict[str, dict[str, list[float]]] = {}
     for item in lists:
-        both = dict.fromkeys(item["link"] + item["typed"])
+        both = dict.fromkeys(p for s in SYSTEMS for p in item.get(s, []))
         pooled = [grades.get((item["qid"], p), 0) for p in both]
         ideal = _dcg(sorted(pooled, reverse=True)[:K])
-        for system in ("link", "typed"):
+        for system in (s for s in SYSTEMS if s in item):
             g = [grades.get((item["qid"], p), 0) for p in item[system]]
             for ev in (item["event"], "all"):
                 r = rows.setdefault(ev, {}).setdefault(system, [])
@@ -99,8 +108,11 @@ def score(args: argparse.Namespace) -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for ev, systems in sorted(rows.items(), key=lambda kv: kv[0] == "all"):
         cells = []
-        for system in ("link", "typed"):
-            vals = systems[system]
+        for system in SYSTEMS:
+            vals = systems.get(system)
+            if not vals:
+                cells += ["—"] * 4
+                continue
             means = [sum(v[i] for v in vals) / len(vals) for i in range(4)]  # type: ignore[index]
             cells += [f"{means[0]:.2f}", f"{means[1]:.2f}", f"{means[2]:.3f}",
                       f"{int(sum(v[3] for v in vals))}/{len(vals)}"]  # type: ignore[index]
@@ -113,6 +125,7 @@ def main() -> None:
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("pairs")
     p.add_argument("--out", default="bench/out/life_events_pairs.jsonl")
+    p.add_argument("--systems", default="link,typed", help="link, typed or both")
     s = sub.add_parser("score")
     s.add_argument("grades", nargs="+")
     args = ap.parse_args()
