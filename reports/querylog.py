@@ -21,6 +21,7 @@ import queue
 import re
 import secrets
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -357,6 +358,8 @@ class QueryStat:
     understood: str
     filtered_zero_results: int = 0  # searches with filters that found nothing
     zero_result_filters: tuple[tuple[str, int], ...] = ()  # (filters, searches)
+    # the other ways the same need was typed (低保 申请, 如何申请低保 beside 低保申请)
+    variants: tuple[str, ...] = ()
 
     @property
     def found_nothing(self) -> bool:
@@ -376,6 +379,7 @@ class QueryStat:
             "zero_result_filters": [
                 {"filters": f, "searches": n} for f, n in self.zero_result_filters
             ],
+            "variants": list(self.variants),
         }
 
 
@@ -447,6 +451,7 @@ class QueriesReport:
             "understood",
             "filtered_zero_results",
             "zero_result_filters",
+            "variants",
         )
         rows = []
         for w in self.weeks:
@@ -468,6 +473,7 @@ class QueriesReport:
                             s.understood,
                             s.filtered_zero_results,
                             s.filters_line(),
+                            " | ".join(s.variants),
                         ]
                     )
         return csv_text(header, rows)
@@ -478,7 +484,30 @@ def _week(day: dt.date) -> tuple[str, dt.date]:
     return f"{y}-W{w:02d}", day - dt.timedelta(days=day.weekday())
 
 
-def _stat(query: str, group: list[LoggedSearch]) -> QueryStat:
+_NOT_THE_NEED = ("忽略", "已按简体", "排序")  # what the typing changed, not what was asked
+
+
+def _need(s: LoggedSearch) -> str:
+    """What a search asked for: the engine's reading of it without the words it ignored, the
+    script it converted or the ranking that script chose, and its words in any order — so
+    低保申请, 低保 申请, 如何申请低保 and 怎么申请低保？ are one need typed four ways (they were
+    four rows of the report). A search logged without a reading is its own query."""
+    parts = []
+    for part in s.understood.split("；") if s.understood else ():
+        label, _, value = part.partition("：")
+        if label in _NOT_THE_NEED:
+            continue
+        if label == "分词":
+            value = " / ".join(sorted(set(value.split(" / "))))
+        parts.append(f"{label}：{value}")
+    return "；".join(parts) if parts else "\0" + s.query
+
+
+def _stat(group: list[LoggedSearch]) -> QueryStat:
+    forms = Counter(s.query for s in group)
+    # shown as its most frequent form (then the shortest); the others are its variants
+    ranked = sorted(forms, key=lambda q: (-forms[q], len(q), q))
+    query = ranked[0]
     latest = max(group, key=lambda s: s.day)
     filtered: dict[str, int] = {}
     for s in group:
@@ -492,6 +521,7 @@ def _stat(query: str, group: list[LoggedSearch]) -> QueryStat:
         understood=latest.understood,
         filtered_zero_results=sum(filtered.values()),
         zero_result_filters=tuple(sorted(filtered.items(), key=lambda x: (-x[1], x[0]))),
+        variants=tuple(ranked[1:6]),
     )
 
 
@@ -507,7 +537,8 @@ def queries_report(
     results nobody opened, and those that found nothing only with filters set, each with the
     engine's latest reading of it.
 
-    Searches are grouped by their words, filters or not, because the report is about words:
+    Searches are grouped by the need they express (:func:`_need`: the same words however
+    typed), filters or not, because the report is about words:
     a filtered search that found nothing counts apart (``filtered_zero_results``, with the
     filters) and never puts its words on the "found nothing" list by itself, since the staff
     reading that list add synonyms or publish documents for those words.
@@ -517,10 +548,10 @@ def queries_report(
         if not since <= s.day <= until:
             continue
         name, start = _week(s.day)
-        weeks.setdefault(name, (start, {}))[1].setdefault(s.query, []).append(s)
+        weeks.setdefault(name, (start, {}))[1].setdefault(_need(s), []).append(s)
     out = []
-    for name, (start, by_query) in sorted(weeks.items(), reverse=True):
-        stats = [_stat(q, group) for q, group in by_query.items()]
+    for name, (start, by_need) in sorted(weeks.items(), reverse=True):
+        stats = [_stat(group) for group in by_need.values()]
         stats.sort(key=lambda s: (-s.searches, s.query))
         out.append(
             WeekQueries(

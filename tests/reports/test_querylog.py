@@ -28,9 +28,16 @@ D = dt.date
 
 
 def s(
-    query: str, day: dt.date, total: int = 5, opened: bool = False, filters: str = ""
+    query: str,
+    day: dt.date,
+    total: int = 5,
+    opened: bool = False,
+    filters: str = "",
+    understood: str = "",
 ) -> LoggedSearch:
-    return LoggedSearch(new_token(), day, query, total, f"分词：{query}", opened, filters)
+    return LoggedSearch(
+        new_token(), day, query, total, understood or f"分词：{query}", opened, filters
+    )
 
 
 # Week 2025-W02 is Monday 6 – Sunday 12 January 2025; W03 starts on the 13th.
@@ -264,13 +271,38 @@ def check_filtered_report(searches: list[LoggedSearch]) -> None:
     rows = queries_report(searches, D(2025, 1, 27), D(2025, 2, 2)).to_csv().splitlines()
     assert rows[0].lstrip("\ufeff").split(",") == [
         "week", "list", "query", "searches", "zero_results", "opened", "understood",
-        "filtered_zero_results", "zero_result_filters",
+        "filtered_zero_results", "zero_result_filters", "variants",
     ]  # fmt: skip
     assert (
-        "2025-W05,top,工伤保险,4,0,0,分词：工伤保险,3,category=年度报告; year=1999 ×2 | year=1998"
+        "2025-W05,top,工伤保险,4,0,0,分词：工伤保险,3,category=年度报告; year=1999 ×2 | year=1998,"
         in rows
     )
-    assert "2025-W05,filtered_out,年度报告,1,0,0,分词：年度报告,1,agency=丙局" in rows
+    assert "2025-W05,filtered_out,年度报告,1,0,0,分词：年度报告,1,agency=丙局," in rows
+
+
+def test_one_need_typed_several_ways_is_one_row() -> None:
+    """低保申请, 低保 申请, 如何申请低保, 怎么申请低保？ read as the same words: four rows of the
+    report were one need searched four times (QA pass 5). Other words stay apart."""
+    day = D(2025, 1, 7)
+    log = [
+        s("低保申请", day, understood="分词：低保 / 申请"),
+        s("低保申请", day, understood="分词：低保 / 申请"),
+        s("低保 申请", day, understood="分词：低保 / 申请"),
+        s("如何申请低保", day, understood="分词：申请 / 低保；忽略：如何"),
+        s("怎么申请低保？", day, understood="分词：申请 / 低保；忽略：怎么"),
+        s("低保", day, understood="分词：低保"),
+        s("低保 -申请", day, understood="分词：低保；已排除：申请"),
+    ]
+    (week,) = queries_report(log, D(2025, 1, 6), D(2025, 1, 12)).weeks
+    rows = {q.query: q for q in week.top}
+    assert set(rows) == {"低保申请", "低保", "低保 -申请"}
+    need = rows["低保申请"]
+    assert need.searches == 5
+    assert need.variants == ("低保 申请", "如何申请低保", "怎么申请低保？")
+    assert week.to_dict()["top"][0]["variants"] == ["低保 申请", "如何申请低保", "怎么申请低保？"]
+    assert "低保申请,5,0,0,分词：低保 / 申请,0,,低保 申请 | 如何申请低保 | 怎么申请低保？" in (
+        queries_report(log, D(2025, 1, 6), D(2025, 1, 12)).to_csv()
+    )
 
 
 def test_filtered_searches_that_found_nothing_do_not_blame_the_words() -> None:
