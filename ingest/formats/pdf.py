@@ -35,6 +35,9 @@ _IMAGE_RE = re.compile(rb"/Subtype\s*/Image")
 _PDF_BODY_RE = re.compile(rb"obj|stream|xref|trailer")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 _MIN_CHARS_PER_PAGE = 5
+# Pages read at most: the corpus's longest PDF has dozens, a yearbook a few thousand; a page
+# tree listing one page 200,000 times ran 19 s and then reported "no text" (QA pass 5).
+MAX_PDF_PAGES = 10_000
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ def _pdfium(data: bytes) -> tuple[list[str], dict[str, str]]:
 
     doc = pdfium.PdfDocument(data)
     try:
+        _check_pages(len(doc))
         meta = {k: v for k, v in doc.get_metadata_dict().items() if v}
         pages = []
         for i in range(len(doc)):
@@ -152,10 +156,19 @@ def _pdfminer(data: bytes) -> tuple[list[str], dict[str, str]]:
             text = _pdf_string(value)
             if text:
                 meta[key] = text
-    pages = []
+    pages: list[str] = []
     for layout in extract_pages(io.BytesIO(data)):
+        _check_pages(len(pages) + 1)
         pages.append("".join(el.get_text() for el in layout if isinstance(el, LTTextContainer)))
     return pages, meta
+
+
+def _check_pages(count: int) -> None:
+    if count > MAX_PDF_PAGES:
+        raise ExtractionError(
+            f"PDF lists {count:,} pages; at most {MAX_PDF_PAGES:,} are read (a page tree "
+            "that repeats pages can hold a file's extraction for minutes)"
+        )
 
 
 def _pdf_string(value: object) -> str:

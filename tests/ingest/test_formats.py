@@ -181,6 +181,39 @@ def test_encrypted_or_garbage_pdf_is_a_clear_error() -> None:
         extract(b"%PDF-1.7\n1 0 obj garbage\n%%EOF\n", "x.pdf")
 
 
+def _pdf_of_one_page_listed(n: int) -> bytes:
+    """A valid PDF whose page tree lists one text page ``n`` times."""
+    stream = b"BT /F1 12 Tf 20 100 Td (hello page text) Tj ET"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + b" ".join([b"3 0 R"] * n) + b"] /Count %d >>" % n,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def test_a_pdf_listing_more_pages_than_the_limit_says_so_at_once() -> None:
+    """200,000 references to one page: 19 s, then "no text found" (QA pass 5). Beyond
+    MAX_PDF_PAGES the file is refused before any page is read, naming the limit."""
+    _, few = extract(_pdf_of_one_page_listed(3), "few.pdf")
+    assert few.properties["pages"] == "3"  # (a line on every page is a running header)
+    t0 = time.perf_counter()
+    with pytest.raises(ExtractionError, match=f"{pdf_format.MAX_PDF_PAGES:,}"):
+        extract(_pdf_of_one_page_listed(200_000), "many.pdf")
+    assert time.perf_counter() - t0 < 10
+
+
 def test_padding_after_the_end_marker_is_not_truncation(corpus: Path) -> None:
     """QA pass 2, item 5: pdf_02.pdf with 8 KB of NULs after %%EOF (a download or a copy padded
     to a block) was refused as truncated; it reads like the file itself, and so does one with
