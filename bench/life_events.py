@@ -1,7 +1,7 @@
 """How well the life-event way in answers its questions, judged blind, on the whole corpus.
 
     python3 bench/life_events.py pairs --out pairs.jsonl   # what a judge grades
-    python3 bench/life_events.py score grades.jsonl        # the table for bench/README.md
+    python3 bench/life_events.py score [grades.jsonl]      # the table for bench/README.md
 
 For every question of the shipped table (``search_index/data/life_events.toml``) two result
 lists are pooled: the search its link runs (the documents' words, ``"丧葬补助金" OR "丧葬费"``)
@@ -26,6 +26,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 K = 5
+JUDGED = REPO / "bench" / "life_events_judged"  # the pooled lists and their blind grades
+LISTS = JUDGED / "lists.json"
 SYSTEMS = ("link", "typed")
 
 
@@ -55,7 +57,7 @@ def _lists(systems: tuple[str, ...]) -> list[dict]:
 def pairs(args: argparse.Namespace) -> None:
     """Writes the pairs no earlier ``pairs`` run wrote (a second run adds a system's lists)."""
     systems = tuple(args.systems.split(","))
-    saved = REPO / "bench" / "out" / "life_events_lists.json"
+    saved = LISTS
     lists = _lists(systems)
     done: set[tuple[str, str]] = set()
     if saved.exists():
@@ -81,7 +83,7 @@ def _dcg(gains: list[int]) -> float:
 
 
 def score(args: argparse.Namespace) -> None:
-    lists = json.loads((REPO / "bench" / "out" / "life_events_lists.json").read_text("utf-8"))
+    lists = json.loads(LISTS.read_text("utf-8"))
     grades: dict[tuple[str, str], int] = {}
     for name in args.grades:
         for line in open(name, encoding="utf-8"):
@@ -127,7 +129,7 @@ def main() -> None:
     p.add_argument("--out", default="bench/out/life_events_pairs.jsonl")
     p.add_argument("--systems", default="link,typed", help="link, typed or both")
     s = sub.add_parser("score")
-    s.add_argument("grades", nargs="+")
+    s.add_argument("grades", nargs="*", default=[str(JUDGED / "grades.jsonl")])
     args = ap.parse_args()
     {"pairs": pairs, "score": score}[args.cmd](args)
 
