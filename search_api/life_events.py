@@ -49,7 +49,12 @@ def one_event(
         "name": event.name,
         "summary": event.summary,
         "questions": [
-            {"text": a.question.text, "q": a.question.q, "total": a.total}
+            {
+                "text": a.question.text,
+                "q": a.question.q,
+                "total": a.total,
+                "top": [{"id": i, "title": t} for i, t in a.top],
+            }
             for a in life_events.answered(index, event, viewer)
         ],
     }

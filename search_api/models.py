@@ -264,6 +264,9 @@ class LifeEventQuestion(BaseModel):
     total: int | None = Field(
         None, description="results of that search for the caller (only for one event)"
     )
+    top: list[dict[str, str]] | None = Field(
+        None, description="its first results for the caller, {id, title} (only for one event)"
+    )
 
 
 class LifeEventModel(BaseModel):

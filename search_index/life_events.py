@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.errors import ConfigError, GovSearchError, NotFound
+from model.errors import ConfigError, NotFound
 from model.viewer import ANONYMOUS, Viewer
 from search_index.index import SearchIndex
 from search_index.request import MAX_QUERY_CHARS, Query
@@ -42,10 +42,12 @@ class LifeEvent:
 
 @dataclass(frozen=True)
 class Answered:
-    """A question with the number of results its search gives the viewer."""
+    """A question with the number of results its search gives the viewer, and the first few
+    of them (id, title), so a page can lead straight to the rule."""
 
     question: Question
     total: int
+    top: tuple[tuple[str, str], ...] = ()
 
 
 def load(path: Path | None = None) -> tuple[LifeEvent, ...]:
@@ -99,18 +101,19 @@ def find(events: tuple[LifeEvent, ...], event_id: str) -> LifeEvent:
 
 
 def answered(
-    index: SearchIndex, event: LifeEvent, viewer: Viewer = ANONYMOUS
+    index: SearchIndex, event: LifeEvent, viewer: Viewer = ANONYMOUS, top: int = 3
 ) -> list[Answered]:
     """Each question of ``event`` with its number of results for ``viewer`` (one per text, as the
-    results page counts them)."""
+    results page counts them) and its first ``top`` results."""
     out = []
     for question in event.questions:
+        query = Query(q=question.q, size=max(1, top), viewer=viewer, facets=False,
+                      snippet_chars=1)  # fmt: skip
         try:
-            total = index.search(Query(q=question.q, size=1, viewer=viewer, facets=False)).total
-        except GovSearchError as exc:
-            if isinstance(exc, NotFound):
-                total = 0
-            else:
-                raise
-        out.append(Answered(question, total))
+            result = index.search(query)
+        except NotFound:
+            out.append(Answered(question, 0))
+            continue
+        first = tuple((h.doc.id, h.doc.title or h.doc.path) for h in result.hits[:top])
+        out.append(Answered(question, result.total, first))
     return out
