@@ -183,12 +183,19 @@ class PinyinLexicon:
         return list(end[2]) if end else None
 
     def candidates(self, typed: str, limit: int = 10) -> list[str]:
+        """Input-method candidates for letters typed so far (see :meth:`candidates_for`)."""
+        return self.candidates_for(typed, limit)[0]
+
+    def candidates_for(self, typed: str, limit: int = 10) -> tuple[list[str], int]:
         """Input-method candidates for letters typed so far: words typed exactly so (full
         pinyin or initials), then words whose pinyin starts with them (the last syllable half
-        typed), most documents first; failing both, the words the first stretch can be."""
+        typed), most documents first; failing both, the words the first stretch can be. With
+        them, how many of the letters they stand for: all, or the first stretch only
+        (fangdongyajin → 房东 for fangdong), so an input method replaces those letters only and
+        keeps the rest for the next choice."""
         letters = "".join(c for c in typed.lower() if "a" <= c <= "z")
         if not letters or limit < 1:
-            return []
+            return [], 0
         out = self.words(letters, limit)
         lo = bisect.bisect_left(self._sorted_keys, letters)
         more: set[str] = set()
@@ -198,11 +205,14 @@ class PinyinLexicon:
             if key != letters:
                 more.update(self._entries(key)[:limit])
         out += sorted(more - set(out), key=lambda w: (-self.counts[w], len(w), w))
+        covered = len(letters)
         if not out:
             cut = self.segment(letters)
             if cut:
                 out = self.words(cut[0], limit)
-        return list(dict.fromkeys(out))[:limit]
+                covered = len(cut[0])
+        out = list(dict.fromkeys(out))[:limit]
+        return out, covered if out else 0
 
 
 # -- typos and homophones ------------------------------------------------------------------

@@ -175,6 +175,12 @@ class PinyinResponse(BaseModel):
         description="Chinese words of public documents the letters can stand for (full pinyin, "
         "initials, the last syllable half typed), most documents first"
     )
+    letters: int = Field(
+        0,
+        description="how many of the letters typed (a–z, apostrophes not counted) the words "
+        "stand for: all of them, or only the first stretch (fangdongyajin: 房东 for fangdong), "
+        "so an input method replaces those and keeps the rest",
+    )
 
 
 # -- staff endpoints (search_api.admin) ----------------------------------------------------

@@ -137,4 +137,5 @@ def pinyin(
 ) -> dict:
     """The kiosk's input method: candidate words for the pinyin typed so far (``shebao`` →
     社保…, ``zwgk`` → 政务公开), drawn from the words of public documents only."""
-    return {"q": q, "words": index.pinyin(q, limit)}
+    words, letters = index.pinyin_for(q, limit)
+    return {"q": q, "words": words, "letters": letters}

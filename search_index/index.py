@@ -367,9 +367,13 @@ class SearchIndex:
         """Input-method candidates: the Chinese words of public documents that the letters
         typed so far can stand for (full pinyin, initials, the last syllable half typed), most
         documents first (see :mod:`search_index.lexicon`)."""
+        return self.pinyin_for(typed, limit)[0]
+
+    def pinyin_for(self, typed: str, limit: int = 10) -> tuple[list[str], int]:
+        """:meth:`pinyin` and how many of the typed letters the words stand for."""
         if not _LETTER.search(typed):
-            return []
-        return self.lexicon.get().candidates(typed[:MAX_PINYIN_CHARS], limit)
+            return [], 0
+        return self.lexicon.get().candidates_for(typed[:MAX_PINYIN_CHARS], limit)
 
     def catalog(self, viewer: Viewer = ANONYMOUS) -> Iterator[StoredDocument]:
         """The metadata of every document the viewer may see (texts left out), for reports."""

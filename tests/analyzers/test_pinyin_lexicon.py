@@ -57,5 +57,8 @@ def test_input_method_candidates():
     assert lex.candidates("chongq") == ["重庆"]
     assert "行" in lex.candidates("hang") and "行" in lex.candidates("xing")
     assert lex.candidates("zhengfuxinxi") == ["政府"]  # no one word: the first word's candidates
+    # ... and they stand for its first 7 letters only; whole matches for all the letters
+    assert lex.candidates_for("zhengfuxinxi") == (["政府"], 7)
+    assert lex.candidates_for("shbx")[1] == 4 and lex.candidates_for("qqqq") == ([], 0)
     assert lex.candidates("") == [] and lex.candidates("123") == []
     assert len(lex.candidates("z", limit=2)) == 2

@@ -437,6 +437,18 @@ def test_kiosk_input_method_types_chinese(open_page, server):
     assert titles and "重庆" in normalize(" ".join(titles[:3])), titles
 
 
+def test_kiosk_input_method_keeps_the_letters_a_word_does_not_stand_for(open_page, server):
+    """shebaozhengfu is no one word: the candidates are 社保's, and a tap on 社保 left only 社保,
+    the patron's zhengfu silently gone (QA pass 6). It stays, and its candidates come next."""
+    page = open_page(KIOSK)
+    page.goto(server + "/kiosk")
+    type_on_screen(page, "shebaozhengfu")
+    page.locator("#ime-words .ime__word", has_text=re.compile("^社保$")).click()
+    assert page.locator("#q").input_value() == "社保zhengfu"
+    page.locator("#ime-words .ime__word", has_text=re.compile("^政府$")).click()
+    assert page.locator("#q").input_value() == "社保政府"
+
+
 def test_kiosk_idle_reset_clears_the_previous_patron(open_page, server):
     page = open_page(KIOSK)
     page.goto(server + "/kiosk")

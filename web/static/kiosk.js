@@ -156,7 +156,10 @@
       return m ? { start: caret - m[0].length, end: caret, letters: m[0] } : null;
     }
 
-    function show(comp, words) {
+    var covered = 0; // letters (a–z) the shown words stand for: all, or the first stretch
+
+    function show(comp, words, letters) {
+      covered = letters || 0;
       wordsEl.textContent = "";
       lettersEl.textContent = comp ? comp.letters : "";
       if (hint) hint.hidden = !!(comp && words.length);
@@ -176,8 +179,18 @@
       var comp = composition();
       if (!comp) return;
       var v = input.value;
-      input.value = v.slice(0, comp.start) + word + v.slice(comp.end);
-      var caret = comp.start + word.length;
+      // replace only the letters the word stands for (fangdong of fangdongyajin): the rest
+      // stays to be chosen next (it was deleted)
+      var end = comp.end;
+      if (covered > 0) {
+        var seen = 0;
+        for (var i = 0; i < comp.letters.length; i++) {
+          if (/[A-Za-z]/.test(comp.letters.charAt(i))) seen++;
+          if (seen === covered) { end = comp.start + i + 1; break; }
+        }
+      }
+      input.value = v.slice(0, comp.start) + word + v.slice(end);
+      var caret = comp.start + word.length + (comp.end - end); // after the letters kept
       input.focus();
       try { input.setSelectionRange(caret, caret); } catch (err) { /* old engines */ }
       input.dispatchEvent(new Event("input", { bubbles: true }));
@@ -196,7 +209,8 @@
         .then(function (r) { return r.ok ? r.json() : { words: [] }; })
         .then(function (data) {
           if (mine !== serial) return;
-          show(comp, (data.words || []).filter(function (w) { return typeof w === "string"; }));
+          show(comp, (data.words || []).filter(function (w) { return typeof w === "string"; }),
+               typeof data.letters === "number" ? data.letters : 0);
         })
         .catch(function () { /* aborted by the next key, or the server is away */ });
     }
