@@ -271,7 +271,8 @@ class LifeEventQuestion(BaseModel):
         None, description="results of that search for the caller (only for one event)"
     )
     top: list[dict[str, str]] | None = Field(
-        None, description="its first results for the caller, {id, title} (only for one event)"
+        None,
+        description="its first results for the caller, {id, title, date} (only for one event)",
     )
 
 

@@ -47,7 +47,7 @@ class Answered:
 
     question: Question
     total: int
-    top: tuple[tuple[str, str], ...] = ()
+    top: tuple[tuple[str, str, str], ...] = ()  # (id, title, date): versions share titles
 
 
 def load(path: Path | None = None) -> tuple[LifeEvent, ...]:
@@ -114,6 +114,8 @@ def answered(
         except NotFound:
             out.append(Answered(question, 0))
             continue
-        first = tuple((h.doc.id, h.doc.title or h.doc.path) for h in result.hits[:top])
+        first = tuple(
+            (h.doc.id, h.doc.title or h.doc.path, str(h.doc.date or "")) for h in result.hits[:top]
+        )
         out.append(Answered(question, result.total, first))
     return out

@@ -221,7 +221,8 @@ def event_page(
         "questions": [
             (a.question.text, views.query_words(a.question.q), a.total,
              SearchState(q=a.question.q).url(layout.search),
-             [(title, layout.doc_url(doc_id, a.question.q)) for doc_id, title in a.top])
+             [(title, date, layout.doc_url(doc_id, a.question.q))
+              for doc_id, title, date in a.top])
             for a in answered
         ],
         "events": events,

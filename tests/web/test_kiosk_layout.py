@@ -163,3 +163,19 @@ def test_kiosk_reflows_when_zoomed(open_page, server, web_corpus: WebCorpus, vie
     measure("document")
     shot(page, f"{name}-document", full=False)
     assert all(w <= width for w in widths.values()), (width, widths)
+
+
+@pytest.mark.parametrize("url", ["/kiosk/events/death", "/kiosk/events/work", "/kiosk"])
+def test_every_link_of_the_life_event_way_in_is_a_finger_s_size(open_page, server, url):
+    """The documents under each question were 30 px, 首页 29 px, the hint's link 28 px (QA pass
+    6): on a kiosk every link of these pages is at least TARGET px high."""
+    page = open_page({"width": 1024, "height": 768}, has_touch=True)
+    page.goto(server + url)
+    small = page.evaluate(
+        """(min) => [...document.querySelectorAll(
+                 '.event a, .search-form__hint a, .browse a')]
+             .map(a => [a.textContent.trim().slice(0, 20), a.getBoundingClientRect().height])
+             .filter(([, h]) => h > 0 && h < min)""",
+        TARGET,
+    )
+    assert small == [], small
