@@ -15,7 +15,7 @@ from search_index import life_events
 router = APIRouter(prefix="/api", tags=["life events"])
 
 
-@router.get("/life-events", response_model=LifeEventsResponse)
+@router.get("/life-events", response_model=LifeEventsResponse, response_model_exclude_none=True)
 def list_events(events: LifeEventsDep) -> dict:
     """Every life event with its questions (no counts: that would be a search per question)."""
     return {

@@ -87,6 +87,8 @@ def test_event_page_shows_the_official_words_and_the_first_documents(client: Tes
     assert re.findall(r'href="/documents/([0-9a-f]{16})\?q=', block) == first
     api = client.get("/api/life-events/death").json()["questions"][0]
     assert [d["id"] for d in api["top"]] == first
+    dates = [h["date"] for h in results.json()["hits"] if h["date"]]
+    assert dates and all(f"（{d}）" in block for d in dates)  # versions of one title told apart
 
 
 def test_kiosk_event_pages_stay_in_the_kiosk(kiosk_client: TestClient):
@@ -114,6 +116,7 @@ def test_unknown_or_malformed_event_is_a_page_not_json(client: TestClient):
 def test_api_lists_events_and_counts_for_the_caller(client: TestClient):
     listed = client.get("/api/life-events").json()["events"]
     assert [e["id"] for e in listed] == [e.id for e in life_events.load()]
+    assert all(set(q) == {"text", "q"} for e in listed for q in e["questions"])  # as documented
     one = client.get("/api/life-events/death").json()
     for q in one["questions"]:
         assert q["total"] == client.get("/api/search", params={"q": q["q"]}).json()["total"]
