@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from analyzers.normalize import normalize, other_script
 from model import fields
@@ -265,6 +265,14 @@ def alternatives(
                 candidates.append((f"少用一个词：去掉“{w}”，检索“{rest}”", state.change(q=rest)))
             if state.has_filters:
                 candidates.append((f"只检索“{words[0]}”", SearchState(q=words[0])))
+        scoped = parse(state.q).clauses
+        if any(a.field for c in scoped for a in c.alternatives):  # 标题:押金 → 押金 in full text
+            unscoped = " ".join(
+                Clause(tuple(replace(a, field=None) for a in c.alternatives), c.negated).text()
+                for c in scoped
+            )
+            candidates.append((f"不限字段（标题、文号、机构），检索“{unscoped}”",
+                               state.change(q=unscoped)))  # fmt: skip
         if '"' in state.q or "“" in state.q:
             plain = re.sub(r"[\"“”]", " ", state.q)
             candidates.append(("不用引号（不要求完全一致）", state.change(q=plain)))

@@ -535,6 +535,16 @@ def test_similar_documents_never_list_a_copy_of_the_same_text(tmp_path):
         index.close()
 
 
+def test_a_field_scope_that_finds_nothing_offers_the_words_anywhere(client: TestClient):
+    """标题:押金 found nothing and the page offered nothing though 押金 finds documents (the
+    start page's tip teaches 标题:养老; QA pass 6)."""
+    anywhere = client.get("/api/search", params={"q": "失业保险金"}).json()["total"]
+    titled = client.get("/api/search", params={"q": "标题:失业保险金"}).json()["total"]
+    assert anywhere > 0 and titled == 0
+    page = client.get("/", params={"q": "标题:失业保险金"}).text
+    assert "不限字段" in page and f"（{anywhere} 份）" in page.replace(",", "")
+
+
 @pytest.mark.parametrize("q", ["？？", "---", "。。。"])
 def test_query_of_punctuation_says_it_lists_everything(client: TestClient, q: str):
     r = client.get("/", params={"q": q})
