@@ -637,11 +637,14 @@ def plan(
     if len(b.pool) + len(b.weak) > 1 and len(compact) >= 2:
         b.boosters.append(_substring("body_bi", compact, WHOLE_PHRASE_BOOST) or MatchAll())
         b.boosters.append(_substring("title_bi", compact, TITLE_PHRASE_BOOST) or MatchAll())
-    # what ranks the rule first among the documents that match: the level, validity and the
-    # script typed, for words and for quoted phrases alike (a life event's "产假" ranked a
-    # Taiwan agency's staff rules above the mainland's law: QA pass 6). Never a filter.
-    if b.pool or b.weak or b.phrases:
+    # what ranks the rule first among the documents that match (never a filter): the level
+    # for words; validity and the script typed for words and quoted phrases alike (a life
+    # event's "产假" ranked a Taiwan agency's staff rules above the mainland's law: QA pass 6).
+    # The level bonus stays off for phrases: on the life events' blind grades it put national
+    # laws that name 医疗保险 in passing above the rules that answer (bench/README.md).
+    if b.pool or b.weak:
         b.boosters.extend(level_boosters())
+    if b.pool or b.weak or b.phrases:
         b.boosters.extend(validity_booster(normalize(query.q)))
         regions = [o for _, o, src in b.expanded if src == "region"]
         prefers = script_preference(query.q, regions)
