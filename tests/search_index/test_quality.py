@@ -184,10 +184,11 @@ def test_a_one_character_word_is_marked_only_when_nothing_else_is():
     assert "算" not in either.highlight and "退休金" in either.highlight
 
 
-def test_quoted_phrases_rank_by_level_validity_and_script_too():
+def test_quoted_phrases_rank_by_validity_and_script_too():
     """A life event's "产假" (a quoted phrase, so it matches literally) ranked a Taiwan agency's
     staff leave rules above the mainland's law: phrases got none of the ranking signals words
-    get (QA pass 6). They do now; what matches is unchanged."""
+    get (QA pass 6). They get validity and the script typed now (not the level bonus: see
+    bench/README.md "Life events"); what matches is unchanged."""
     _, words = make_plan(Query(q="产假"))
     _, quoted = make_plan(Query(q='"产假"'))
     assert quoted.prefers == words.prefers == "mainland"  # the script bonus is in the plan
