@@ -9,9 +9,11 @@ typed so far, most documents first).
 A word is keyed by its joined full pinyin (政务公开 → ``zhengwugongkai``) and, for words of two
 characters or more, by its initials (``zwgk``). Readings come from pypinyin's phrase dictionary
 (重庆 → chongqing, 银行 → yinhang), longest phrase first, then each character's most common
-reading; a one-character word is keyed by every reading it has (行 → xing, hang), so an IME
-offers it for either. Looked up directly in pypinyin's tables: ``lazy_pinyin`` costs ~300 µs a
-word, this ~5 µs, which is what lets the table be rebuilt from a term dictionary in seconds.
+reading; a one-character word is keyed by its most common reading and every other reading
+the phrase dictionary uses it with (行 → xing, hang), so an IME offers it for either, never for
+a reading only the character table lists (市 fu). Looked up directly in pypinyin's tables:
+``lazy_pinyin`` costs ~300 µs a word, this ~5 µs, which is what lets the table be rebuilt from
+a term dictionary in seconds.
 """
 
 from __future__ import annotations
@@ -47,6 +49,30 @@ def char_readings(ch: str) -> tuple[str, ...]:
     if not raw:
         return ()
     return tuple(dict.fromkeys(r for r in (_toneless(x) for x in raw.split(",")) if r))
+
+
+@cache
+def _readings_in_use() -> Mapping[str, frozenset[str]]:
+    """Per character, the readings pypinyin's phrase dictionary reads it with (行: xing, hang,
+    heng), built once (~0.6 s)."""
+    used: dict[str, set[str]] = {}
+    for phrase, readings in _phrases().items():
+        if len(readings) == len(phrase):
+            for ch, r in zip(phrase, readings, strict=True):
+                used.setdefault(ch, set()).add(_toneless(r[0]))
+    return {ch: frozenset(rs) for ch, rs in used.items()}
+
+
+def typed_readings(ch: str) -> tuple[str, ...]:
+    """The readings a one-character word is offered for: its most common one, and those the
+    phrases of the language use (行 hang as in 银行). The character table also lists readings
+    nobody types for them (市 fu, 月 ru, 仅 nu), and an IME ranking by documents put 不 first
+    for fu and 需 for nuo (QA pass 6)."""
+    readings = char_readings(ch)
+    if not readings:
+        return ()
+    used = _readings_in_use().get(ch, frozenset())
+    return tuple(r for i, r in enumerate(readings) if i == 0 or r in used)
 
 
 @cache
@@ -96,11 +122,17 @@ def word_keys(word: str) -> tuple[str, ...]:
     process at 100k documents to save 1.1 CPU s of a background rebuild (measured: first
     build 4.2 → 3.1 CPU s without it, rebuilds 2.0 → 3.1)."""
     if len(word) == 1:
-        return char_readings(word) if _HAN_WORD.fullmatch(word) else ()
+        return _with_u(typed_readings(word)) if _HAN_WORD.fullmatch(word) else ()
     syl = word_syllables(word)
     if not syl:
         return ()
-    return ("".join(syl), "".join(s[0] for s in syl))
+    return (*_with_u(("".join(syl),)), "".join(s[0] for s in syl))
+
+
+def _with_u(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """ü is typed v on pinyin keyboards, and u where there is no v habit (女工 as nugong, 绿化
+    as luhua): both are keys (QA pass 6: nugong found no 女)."""
+    return tuple(dict.fromkeys([*keys, *(k.replace("v", "u") for k in keys if "v" in k)]))
 
 
 class PinyinLexicon:

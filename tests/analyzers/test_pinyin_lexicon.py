@@ -20,9 +20,21 @@ def test_readings_of_polyphones_come_from_the_phrase_dictionary():
     assert word_syllables("银行") == ("yin", "hang")
     assert word_syllables("行政") == ("xing", "zheng")
     assert word_keys("社会保险") == ("shehuibaoxian", "shbx")
-    assert word_keys("绿化") == ("lvhua", "lh")  # ü typed as v
-    assert {"xing", "hang"} <= set(word_keys("行"))  # a lone character: every reading
+    assert word_keys("绿化") == ("lvhua", "luhua", "lh")  # ü typed as v, or as u
+    assert {"xing", "hang"} <= set(word_keys("行"))  # a lone character: every reading in use
     assert word_keys("hzzwgk") == () and word_keys("2016") == ()
+
+
+def test_a_lone_character_is_offered_only_for_readings_people_type():
+    """The character table also reads 市 fu, 月 ru, 仅 nu, 需 nuo/ru/ruan: ranked by documents,
+    the kiosk offered 不 first for fu and 需 for nuo (QA pass 6)."""
+    assert word_keys("市") == ("shi",) and word_keys("月") == ("yue",)
+    assert word_keys("需") == ("xu",) and word_keys("仅") == ("jin",)
+    assert set(word_keys("不")) == {"bu", "fou"}  # 是否 … 不 fou is in use
+    assert set(word_keys("乐")) >= {"le", "yue"} and set(word_keys("重")) == {"zhong", "chong"}
+    lex = PinyinLexicon({"不": 900, "市": 500, "附": 20, "府": 30, "女": 40, "需": 300}.items())
+    assert lex.candidates("fu") == ["府", "附"]
+    assert lex.candidates("nu") == ["女"] and "需" not in lex.candidates("ru")
 
 
 def test_only_han_words_are_kept():
