@@ -171,19 +171,24 @@ def _refuse_collisions(
     return kept
 
 
-def _catalogued(index: SearchIndex, doc_id: str) -> str | None:
-    """Why the indexed version of a document must stay, when a catalogue row made it and this
-    ingest has none for its file (no --catalog, the API's ingest, a catalogue missing the row),
-    or None. Written again it would take the folder's or the default level — a forgotten
-    --catalog published 依申请公开 files and turned 废止 back into 有效 — so the catalogued
-    version stays until an ingest gives a row for it again (fail closed)."""
-    stored = index.backend.fetch([doc_id], texts=False).get(doc_id)
-    if stored is None or not stored.catalog:
-        return None
-    return (
-        f"kept as catalogued by {stored.catalog} ({stored.disclosure}): this ingest has no "
-        f"catalogue row for it; ingest again with --catalog {stored.catalog} to apply one"
-    )
+CATALOGUED_BATCH = 200  # rewritten documents whose stored catalogue is looked up at once
+
+
+def _catalogued(index: SearchIndex, ids: Sequence[str]) -> dict[str, str]:
+    """Why the indexed versions of these documents must stay, by id: those a catalogue row
+    made while this ingest has none for their files (no --catalog, the API's ingest, a
+    catalogue missing the row). Written again they would take the folder's or the default
+    level — a forgotten --catalog published 依申请公开 files and turned 废止 back into 有效 — so
+    the catalogued version stays until an ingest gives a row for it again (fail closed). One
+    metadata fetch per batch, not per document."""
+    return {
+        doc.id: (
+            f"kept as catalogued by {doc.catalog} ({doc.disclosure}): this ingest has no "
+            f"catalogue row for it; ingest again with --catalog {doc.catalog} to apply one"
+        )
+        for doc in index.backend.fetch(list(ids), texts=False).values()
+        if doc.catalog
+    }
 
 
 def run_jobs(
@@ -204,27 +209,41 @@ def run_jobs(
     found = hashes if hashes is not None else {}
     indexed = {j.doc_id for j in jobs if j.known_hash is not None}
 
+    def accepted(r: IndexedDocument | IngestFailure | Unchanged) -> Iterator[IndexedDocument]:
+        if isinstance(r, IndexedDocument):
+            formats[r.doc.id] = r.doc.format
+            if r.doc.extra.get("ocr_failed"):  # kept for the report's warning
+                extra[r.doc.id] = r.doc.extra
+            if lexicon is not None:
+                lexicon.add(r)
+            found[r.doc.content_hash] = r.doc.path
+            yield r
+        elif isinstance(r, Unchanged):
+            report.unchanged += 1
+            found[r.content_hash] = r.path
+        else:
+            report.add(r)
+
+    def checked(batch: list[IndexedDocument]) -> Iterator[IndexedDocument]:
+        kept = _catalogued(index, [r.doc.id for r in batch]) if batch else {}
+        for r in batch:
+            if r.doc.id in kept:
+                report.skip(r.doc.path, kept[r.doc.id])
+                found[r.doc.content_hash] = r.doc.path
+            else:
+                yield from accepted(r)
+
     def to_write() -> Iterator[IndexedDocument]:
+        batch: list[IndexedDocument] = []
         for r in map_files(work, jobs, workers=workers, progress=progress):
             if isinstance(r, IndexedDocument) and r.doc.id in indexed and not r.doc.catalog:
-                kept = _catalogued(index, r.doc.id)
-                if kept is not None:
-                    report.skip(r.doc.path, kept)
-                    found[r.doc.content_hash] = r.doc.path
-                    continue
-            if isinstance(r, IndexedDocument):
-                formats[r.doc.id] = r.doc.format
-                if r.doc.extra.get("ocr_failed"):  # kept for the report's warning
-                    extra[r.doc.id] = r.doc.extra
-                if lexicon is not None:
-                    lexicon.add(r)
-                found[r.doc.content_hash] = r.doc.path
-                yield r
-            elif isinstance(r, Unchanged):
-                report.unchanged += 1
-                found[r.content_hash] = r.path
-            else:
-                report.add(r)
+                batch.append(r)  # rewritten without a catalogue row: was it catalogued?
+                if len(batch) >= CATALOGUED_BATCH:
+                    yield from checked(batch)
+                    batch = []
+                continue
+            yield from accepted(r)
+        yield from checked(batch)
 
     # files extracted in this process while it writes the index: bounded children must not be
     # plain forks of it (see ingest.processes.lean_children)

@@ -109,11 +109,7 @@ def answered(
     for question in event.questions:
         query = Query(q=question.q, size=max(1, top), viewer=viewer, facets=False,
                       snippet_chars=1)  # fmt: skip
-        try:
-            result = index.search(query)
-        except NotFound:
-            out.append(Answered(question, 0))
-            continue
+        result = index.search(query)
         first = tuple(
             (h.doc.id, h.doc.title or h.doc.path, str(h.doc.date or "")) for h in result.hits[:top]
         )
