@@ -24,6 +24,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
 
+from analyzers.lexicon import stopwords
+
 MAX_WORD_CHARS = 8  # longer "words" are rare run-ons of the segmenter; nobody types them
 MAX_PHRASE = 6
 SLOT_CANDIDATES = 4  # words searched for one stretch of letters (homophones), most documents first
@@ -250,6 +252,28 @@ class PinyinLexicon:
 # -- typos and homophones ------------------------------------------------------------------
 MIN_CORRECTION_DOCS = 3  # a suggestion is a word at least this many documents use
 CORRECTION_RATIO = 30  # ... and that many times more documents than the typed form
+REAL_WORD_CANDIDATES = 3  # homophones tried for a typed word that is itself a word
+
+
+def _tokens_within(tokens: list[str], i: int, j: int, offsets: bool = False) -> list:
+    """The tokens lying wholly inside characters ``i:j`` of their concatenation (with the
+    offset of each's first character when ``offsets``)."""
+    out, at = [], 0
+    for t in tokens:
+        if at >= i and at + len(t) <= j:
+            out.append((at, t) if offsets else t)
+        at += len(t)
+    return out
+
+
+def _token_at(tokens: list[str], k: int) -> str:
+    """The token holding character ``k`` of their concatenation."""
+    at = 0
+    for t in tokens:
+        at += len(t)
+        if k < at:
+            return t
+    return ""
 
 
 def _differing(a: str, b: str) -> int:
@@ -260,55 +284,85 @@ def corrections(
     lexicon: PinyinLexicon,
     tokens: list[str],
     is_word: Callable[[str], bool],
-    reads_better: Callable[[str, str], bool],
+    reads_better: Callable[[str, str, bool], bool],
 ) -> list[tuple[str, str]]:
     """Typed forms that look like typos of a word of the index, with that word.
 
     A typo typed with a pinyin input method is a homophone: 公基金 for 公积金, 社报 for 社保.
-    The segmenter then cuts it into pieces that are each words (公 + 基金), so spans of up to
-    three adjacent tokens are tried, longest first; two whole words side by side are never
-    one typo. A span is corrected to a word read with the same pinyin, of the same length,
-    differing in at most one character in two, used by at least ``MIN_CORRECTION_DOCS``
-    documents and by ``CORRECTION_RATIO`` times more documents than the span itself.
+    The segmenter then cuts it into pieces that are each words (公 + 基金), or glues its last
+    character to the next word (医保报消要 → 报 + 消要; 取公 + 基金), so spans of two to four
+    characters are tried, longest first, that start or end where a token does (at least one
+    edge on the segmenter's cut: a span cutting through words at both ends is not a typo the
+    segmenter saw); two whole words side by side are never one typo. A span is corrected to a
+    word read with the same pinyin, of the same length, differing in at most one character in
+    two, used by at least ``MIN_CORRECTION_DOCS`` documents and by ``CORRECTION_RATIO`` times
+    more documents than the span itself.
 
     Everyday questions are full of spans that merely *sound like* a word (东西不 ~ 东西部 in
     买的东西不想要了, 职要 ~ 只要 in 入职要交押金), so, measured on the blind query sets: the
     suggestion must be a word of the segmenter's dictionary (``is_word``; the index's lexicon
-    also holds run-ons such as 作婚检), a typed one-token span must not be one (罚单, 几分 are
-    words, not typos), and the corrected text must read better than the typed one where it
-    stands (``reads_better(span, word)``: the caller checks the documents for each with a
-    character of context either side; 医保报销 is written, 东西部想 is not). Only offered, never
-    applied (see ``SearchIndex.search``).
+    also holds run-ons such as 作婚检), and the corrected text must read better than the typed
+    one where it stands (``reads_better(span, word, real)``: the caller checks the documents
+    for each with a character of context either side; 医保报销 is written, 东西部想 is not).
+    An input method mostly offers words, so the slip is often a word itself (保鲜 for 保险,
+    等级 for 登记, 工商 for 工伤): such a span (``real``) is checked against the words beside
+    it instead (养老保险 is written and 养老保鲜 is not; 罚单, 几分 typed as meant are left,
+    since 违章罚单 is written), and its few most used homophones are tried, not the ratio of
+    counts (工商 is used more than 工伤). Only offered, never applied (see
+    ``SearchIndex.search``).
     """
     out: list[tuple[str, str]] = []
     counts = lexicon.counts
+    text = "".join(tokens)
+    starts, ends, at = set(), set(), 0
+    for t in tokens:
+        starts.add(at)
+        at += len(t)
+        ends.add(at)
     i = 0
-    while i < len(tokens):
+    while i < len(text):
         step = 1
-        for j in range(min(len(tokens), i + 3), i, -1):
-            parts = tokens[i:j]
-            span = "".join(parts)
-            if not 2 <= len(span) <= 4 or (len(parts) > 1 and all(len(p) > 1 for p in parts)):
+        for j in range(min(len(text), i + 4), i + 1, -1):
+            if i not in starts and j not in ends:
                 continue
+            inside = _tokens_within(tokens, i, j)
+            whole = sum(map(len, inside)) == j - i
+            if whole and len(inside) > 1 and all(len(p) > 1 for p in inside):
+                continue
+            stops = [(a - i, t) for a, t in _tokens_within(tokens, i, j, True) if t in stopwords()]
+            cut = [_token_at(tokens, i)] if i not in starts else []
+            cut += [_token_at(tokens, j - 1)] if j not in ends else []
+            if any(is_word(t) for t in cut):
+                continue  # 试用 of 试用期, 用税 of 使用税: the segmenter read a word there
+            span = text[i:j]
             syl = word_syllables(span)
-            if not syl or (len(parts) == 1 and is_word(span)):
+            if not syl:
                 continue
+            real = whole and len(inside) == 1 and is_word(span)  # 保鲜 typed for 保险
             typed = counts.get(span, 0)
-            best = None
+            tries, found = (REAL_WORD_CANDIDATES if real else 1), None
             for word in lexicon.words("".join(syl), limit=SLOT_CANDIDATES):
                 n = counts[word]
                 if (
                     len(word) == len(span)
                     and word != span
                     and n >= MIN_CORRECTION_DOCS
-                    and n > typed * CORRECTION_RATIO
-                    and 0 < _differing(word, span) <= len(span) // 2
+                    and (real or n > typed * CORRECTION_RATIO)
+                    # an input method's word for a word may differ in every character (等级 for
+                    # 登记); a typo inside a word, in at most one character in two
+                    and 0 < _differing(word, span) <= (len(span) if real else len(span) // 2)
                     and is_word(word)
+                    # 钱能 (钱 + 能) is a word and a question word, not 潜能; 迁已 is 迁移
+                    and not any(word[a : a + len(t)] == t for a, t in stops)
                 ):
-                    best = word
-                    break  # most documents first
-            if best and reads_better(span, best):
-                out.append((span, best))
+                    if reads_better(span, word, real):
+                        found = word
+                        break
+                    tries -= 1  # most documents first
+                    if not tries:
+                        break
+            if found:
+                out.append((span, found))
                 step = j - i
                 break
         i += step

@@ -8,12 +8,14 @@ filter, and :meth:`SearchIndex.get` answers a hidden document exactly like a mis
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from analyzers.lexicon import stopwords
 from analyzers.normalize import normalize
 from analyzers.pinyin import matches_in
 from analyzers.pinyin_lexicon import corrections
@@ -50,6 +52,9 @@ from search_index.visibility import visibility_filter
 
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 MAX_CORRECTED_CHARS = 60  # a longer query is a pasted passage, not typed
+# a typed word is offered a homophone written beside its neighbour in this many documents, where
+# the typed word would be expected beside it in this many (were it as common there as anywhere)
+REAL_WORD_MIN_DOCS, REAL_WORD_EXPECTED = 3, 1.0
 MAX_PINYIN_CHARS = 60
 
 
@@ -265,23 +270,44 @@ class SearchIndex:
             return ""
         public = visibility_filter(ANONYMOUS)
 
+        @functools.cache  # the typed word beside its neighbour is asked for each homophone
         def documents_with(text: str) -> int:
             node = written_node(text)
             if node is None:
                 return 0
             return self.backend.search(Plan(node, public), limit=1).total
 
-        def reads_better(span: str, word: str) -> bool:
+        def reads_better(span: str, word: str, real: bool) -> bool:
             at = normalized.find(span)
+            beside = [_beside(normalized, at, at + len(span), s) for s in (-1, 1)]
+            if real:
+                # a typed word: the word beside it decides (养老保险 is written, 养老保鲜 is not)
+                sides = [
+                    (a, b) for a, b in ((beside[0], ""), ("", beside[1]))
+                    if (a or b) and (a or b) not in stopwords()
+                ]  # fmt: skip
+                if not sides or any(documents_with(a + span + b) for a, b in sides):
+                    return False  # the typed word is written there: left alone, one search
+                # and the typed word is used often enough that its absence there is telling: as
+                # often as the meant word is with that neighbour, 实业 would be beside 投资 in
+                # 0.1 documents (事业投资 is written, 实业投资 is not, and 实业投资 is meant)
+                best = max(documents_with(a + word + b) for a, b in sides)
+                share = documents_with(span) / max(1, documents_with(word))
+                return best >= REAL_WORD_MIN_DOCS and best * share >= REAL_WORD_EXPECTED
             left, right = normalized[max(0, at - 1) : at], normalized[at + len(span) :][:1]
             typed, fixed = documents_with(left + span + right), documents_with(left + word + right)
             if typed or fixed:
                 return fixed > typed
-            # neither is written with both neighbours (a small index): each side must favour it
-            return all(
-                documents_with(a + word + b) > documents_with(a + span + b)
+            # neither is written with both neighbours (a small index): each side must favour it,
+            # but a question word beside it says nothing either way (公基金怎么取: no document
+            # writes 公积金怎 either) as long as the other side does
+            sides = [
+                (documents_with(a + word + b), documents_with(a + span + b))
                 for a, b in ((left, ""), ("", right))
-            )
+            ]
+            favour = [f > t for f, t in sides]
+            even = [b in stopwords() and f == t for (f, t), b in zip(sides, beside, strict=True)]
+            return any(favour) and all(a or b for a, b in zip(favour, even, strict=True))
 
         fixed = normalized
         found = corrections(lexicon, query_words(normalized), is_dictionary_word, reads_better)
@@ -478,6 +504,21 @@ def _facet_values(doc: StoredDocument, field: str) -> set[str]:
         return {doc.date[:4]} if doc.date else set()
     value = getattr(doc, field, "")
     return {str(v) for v in value} if isinstance(value, tuple) else ({str(value)} - {""})
+
+
+def _beside(normalized: str, start: int, end: int, side: int) -> str:
+    """What stands just before characters ``start:end`` (``side`` -1) or just after them (+1),
+    up to the segmenter's next cut: the word beside them (怎么, 认定), or the rest of a word the
+    span cuts (the 要 of 消要 when 医保报消要 was cut 报 + 消要)."""
+    pos = 0
+    for w in query_words(normalized):
+        pos = normalized.find(w, pos)
+        if side < 0 and pos < start <= pos + len(w):
+            return normalized[pos:start]
+        if side > 0 and pos <= end < pos + len(w):
+            return normalized[end : pos + len(w)]
+        pos += len(w)
+    return ""
 
 
 def _collapse_facets(

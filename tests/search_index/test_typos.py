@@ -48,6 +48,13 @@ def index(request, tmp_path_factory):
                 meta=dataclasses.replace(base.meta, title=f"关于{word}市场管理的通知",
                                          disclosure=level),
             ))  # fmt: skip
+    for i in range(4):  # 登记 beside 结婚, for an input method's 等级 (a word, and a homophone)
+        base = docs[10 + i]
+        extra.append(dataclasses.replace(
+            base, id="d" * 15 + str(i), path=f"d{i}.txt",
+            text=f"关于结婚登记的通知\n办理结婚登记应当持本人身份证件。{base.text[:200]}",
+            meta=dataclasses.replace(base.meta, title="关于结婚登记的通知", disclosure="public"),
+        ))  # fmt: skip
     gen = open_backend_index(request.param, tmp_path_factory.mktemp("typos"), "typos")
     idx = next(gen)
     assert all(r.ok for r in idx.write(prepare(d, "corpus") for d in [*docs, *extra]))
@@ -59,7 +66,11 @@ def index(request, tmp_path_factory):
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [("公基金", "公积金"), ("住房公基金提取", "住房公积金提取"), ("社报", "社保"),
-     (PUBLIC_TYPO, PUBLIC_WORD)],
+     (PUBLIC_TYPO, PUBLIC_WORD),
+     # in a question: no document writes 公积金怎 either, and 怎么 says nothing either way
+     ("公基金怎么提取", "公积金怎么提取"), ("社报怎么交", "社保怎么交"),
+     # the slip typed as another word: 结婚登记 is written, 结婚等级 is not
+     ("在哪里办理结婚等级", "在哪里办理结婚登记")],
 )  # fmt: skip
 def test_a_homophone_typo_is_offered_its_word(index, typed: str, meant: str) -> None:
     result = index.search(Query(q=typed))
@@ -71,7 +82,7 @@ def test_a_homophone_typo_is_offered_its_word(index, typed: str, meant: str) -> 
 @pytest.mark.parametrize(
     "typed",
     ["公积金", "住房公积金怎么提取", "房东不退押金怎么办", "社保断缴了怎么办", "养老保险",
-     "政府信息公开", "国办发〔2019〕6号", "zfxxgk"],
+     "政府信息公开", "国办发〔2019〕6号", "zfxxgk", "结婚登记", "登记等级"],
 )  # fmt: skip
 def test_words_that_match_are_never_corrected(index, typed: str) -> None:
     assert index.search(Query(q=typed)).did_you_mean == ""
@@ -89,10 +100,16 @@ def test_the_typed_query_is_what_is_searched(index) -> None:
 
 def test_rules_on_a_small_lexicon() -> None:
     lex = PinyinLexicon([("公积金", 120), ("基金", 300), ("社保", 80), ("报", 50), ("东部", 90),
-                         ("押金", 10), ("潜能", 40), ("罚单", 1), ("发单", 90)])  # fmt: skip
-    words = {"公积金", "基金", "社保", "东部", "押金", "潜能", "罚单", "发单"}.__contains__
-    def reads_better(span: str, word: str) -> bool:  # as if the documents had these
-        return word != "潜能"
+                         ("押金", 10), ("潜能", 40), ("罚单", 1), ("发单", 90), ("报销", 60),
+                         ("试用期", 30), ("使用期", 20), ("登记", 200), ("等级", 90),
+                         ("迁移", 50)])  # fmt: skip
+    words = {"公积金", "基金", "社保", "东部", "押金", "潜能", "罚单", "发单", "报销", "试用期",
+             "使用期", "登记", "等级", "结婚", "迁移", "迁", "钱", "能",
+             "房东"}.__contains__  # fmt: skip
+    written_beside = {"登记"}  # as if the documents wrote 结婚登记 and not 结婚等级
+
+    def reads_better(span: str, word: str, real: bool) -> bool:  # as if the documents had these
+        return word in written_beside if real else word != "潜能"
 
     def fix(tokens: list[str]) -> list[tuple[str, str]]:
         return corrections(lex, tokens, words, reads_better)
@@ -102,9 +119,17 @@ def test_rules_on_a_small_lexicon() -> None:
     assert fix(["房东", "不", "退", "押金"]) == []  # 东不 is no typo of 东部
     assert fix(["公积金"]) == []
     assert fix(["的", "钱", "能", "退"]) == []  # 钱能 does not read worse than 潜能 here
-    assert fix(["违章", "罚单"]) == []  # a dictionary word is no typo, however rare
+    assert fix(["违章", "罚单"]) == []  # a typed word whose homophone does not read better
     rare = PinyinLexicon([("社保", 80), ("社报", 5)])  # a word the documents use is left
     assert corrections(rare, ["社报"], words, reads_better) == []
+    # the slip glued to the next character by the segmenter (报 + 消要)
+    assert fix(["医保", "报", "消要", "什么"]) == [("报消", "报销")]
+    # a span cutting into a word the segmenter read is not a typo (试用 of 试用期 is no 使用)
+    assert fix(["试用期", "工资"]) == []
+    # a typed word, every character different: offered only where it reads better
+    assert fix(["结婚", "等级"]) == [("等级", "登记")]
+    # a question word kept as typed is no slip (钱 + 能 is not 潜能), one changed may be (迁已)
+    assert fix(["户口", "迁", "已"]) == [("迁已", "迁移")]
 
 
 def test_the_lexicon_follows_writes_by_another_process(tmp_path) -> None:
