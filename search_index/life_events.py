@@ -100,6 +100,17 @@ def find(events: tuple[LifeEvent, ...], event_id: str) -> LifeEvent:
     raise NotFound(f"no life event {event_id!r}")
 
 
+def asked(events: tuple[LifeEvent, ...], q: str) -> tuple[LifeEvent, Question] | None:
+    """The event and question whose search ``q`` is, if it is one: a results page reached from
+    an event's question shows the question, not only its ``"…" OR "…"`` search, and leads back."""
+    typed = " ".join(q.split())
+    for e in events:
+        for question in e.questions:
+            if " ".join(question.q.split()) == typed:
+                return e, question
+    return None
+
+
 def answered(
     index: SearchIndex, event: LifeEvent, viewer: Viewer = ANONYMOUS, top: int = 3
 ) -> list[Answered]:

@@ -180,6 +180,10 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         ctx["problems"] = problems
     back = state.query_string()
     token = request.app.state.reports.searched(query, result) or ""  # the opt-in query log
+    asked = life_events.asked(request.app.state.life_events, state.q)
+    if asked:
+        event, question = asked
+        ctx["asked"] = (question.text, event.name, f"{layout.events}/{event.id}")
     ctx.update(
         result=result,
         hits=[(h, layout.doc_url(h.doc.id, state.q, back, token)) for h in result.hits],

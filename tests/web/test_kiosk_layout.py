@@ -165,15 +165,20 @@ def test_kiosk_reflows_when_zoomed(open_page, server, web_corpus: WebCorpus, vie
     assert all(w <= width for w in widths.values()), (width, widths)
 
 
-@pytest.mark.parametrize("url", ["/kiosk/events/death", "/kiosk/events/work", "/kiosk"])
+@pytest.mark.parametrize(
+    "url", ["/kiosk/events/death", "/kiosk/events/work", "/kiosk",
+            '/kiosk?q="丧葬补助金" OR "丧葬费"'],
+)  # fmt: skip
 def test_every_link_of_the_life_event_way_in_is_a_finger_s_size(open_page, server, url):
     """The documents under each question were 30 px, 首页 29 px, the hint's link 28 px (QA pass
     6): on a kiosk every link of these pages is at least TARGET px high."""
     page = open_page({"width": 1024, "height": 768}, has_touch=True)
     page.goto(server + url)
+    if "q=" in url:  # a question's results page: its way back to the event is there
+        assert page.locator(".asked a").count() == 1
     small = page.evaluate(
         """(min) => [...document.querySelectorAll(
-                 '.event a, .search-form__hint a, .browse a')]
+                 '.event a, .search-form__hint a, .browse a, .asked a')]
              .map(a => [a.textContent.trim().slice(0, 20), a.getBoundingClientRect().height])
              .filter(([, h]) => h > 0 && h < min)""",
         TARGET,

@@ -103,6 +103,25 @@ def test_kiosk_event_pages_stay_in_the_kiosk(kiosk_client: TestClient):
     assert any(u.startswith("/kiosk?q=") for u in pages)
 
 
+def test_a_question_s_results_page_shows_the_question_and_leads_back(
+    client: TestClient, kiosk_client: TestClient
+):
+    """The results page of a question showed only its ``"…" OR "…"`` search, and the kiosk had
+    no way back to the event (QA pass 6): it names the question and links to its event, on
+    every page of the results, and not for the same words typed otherwise."""
+    url, text, _ = next(q for q in _questions(client.get("/events/death").text)
+                        if q[1] == "家人去世，丧葬费怎么领")  # fmt: skip
+    page = client.get(url).text
+    assert "您的问题：<strong>家人去世，丧葬费怎么领</strong>" in page
+    assert '<a class="asked__back" href="/events/death">返回“身后事”</a>' in page
+    assert "您的问题" in client.get(url + "&sort=date_desc").text  # refining keeps it
+    assert "您的问题" not in client.get("/", params={"q": "丧葬费"}).text
+    kiosk_url = next(u for u, t, _ in _questions(kiosk_client.get("/kiosk/events/death").text)
+                     if t == "家人去世，丧葬费怎么领")  # fmt: skip
+    kiosk = kiosk_client.get(kiosk_url).text
+    assert '<a class="asked__back" href="/kiosk/events/death">返回“身后事”</a>' in kiosk
+
+
 def test_unknown_or_malformed_event_is_a_page_not_json(client: TestClient):
     for url in ("/events/nope", "/events/" + "x" * 80, "/documents/" + "y" * 80):
         r = client.get(url)
