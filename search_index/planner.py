@@ -181,6 +181,8 @@ def citizen_word_node(word: str) -> tuple[Node | None, tuple[tuple[str, str], ..
         region_boost, w = citizen_words.place_weights()
         text = node if w == 1.0 else Bool(must=(node,), boost=w)
         return _any(text, Term("region", place, region_boost)), ((place, "region"),)
+    if citizen_words.is_question_word(word):
+        return node, ()  # 几天 asks how long, it names no topic: no 段时间 beside it
     others = citizen_words.expansions(word)
     if not others:
         return node, ()

@@ -492,3 +492,17 @@ def test_only_a_server_starts_the_warm_up_thread(lexicon_env, monkeypatch):
     finally:
         release.set()
     assert started == ["citizen-words"]  # once: the server's load, not the command's
+
+
+def test_a_question_word_is_searched_as_typed_without_other_wordings(tmp_path):
+    """QA pass 6: 婚假有几天 also searched 段时间 (general vectors' neighbour of 几天), shown as
+    a near word. 几天 asks how long; it names no topic, so it gets no other wording."""
+    try:
+        _vocab(tmp_path, {"段时间": 40, "几天": 3, "婚假": 20, "其他": 50})
+        assert citizen_words.is_question_word("几天")
+        assert ("段时间", "general") in citizen_words.expansions("几天")  # what was searched
+        _, understood = plan(Query(q="婚假有几天"))
+        assert "几天" in understood.words
+        assert not any(typed == "几天" for typed, _, _ in understood.expansions)
+    finally:
+        citizen_words.load_lexicon(None)
