@@ -179,7 +179,8 @@ def ocr_fields(properties: dict[str, str]) -> dict[str, object]:
     except ValueError:
         confidence = None
     return {"text_source": "ocr", "ocr_confidence": confidence,
-            "ocr_engine": properties.get("ocr_engine", "")}
+            **{k: properties.get(k, "")
+               for k in ("ocr_engine", "ocr_pages", "ocr_failed", "ocr_turned")}}
 
 
 class Found(NamedTuple):

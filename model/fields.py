@@ -130,6 +130,11 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("ocr_confidence", "float", "识别置信度", origin="file"),
     Field("ocr_engine", "text", "识别引擎", origin="file", staff_only=True),
+    # which pages were recognised ("4" of a PDF whose other pages had text), which could not
+    # be and why, which were read turned: a reader must know the text lacks a page
+    Field("ocr_pages", "text", "识别的页", origin="file"),
+    Field("ocr_failed", "text", "未能识别的页", origin="file"),
+    Field("ocr_turned", "text", "转正后识别的页", origin="file"),
     # Digest of the ingest decisions applied to the file (level, catalogue row): a change of
     # decision makes the document's fingerprint differ, so the next ingest applies it.
     Field("ingest_key", "text", "入库决定", origin="file", shown=False),

@@ -285,7 +285,8 @@ def document_page(
             if original
             else None
         ),
-        "ocr_notice": OCR_NOTICE if doc.text_source == "ocr" else "",
+        "ocr_notice": views.ocr_notice(doc, OCR_NOTICE),
+        "ocr_missing": views.ocr_missing(doc),
         "scan_pages": (
             [f"{layout.documents}/{doc.id}/scan/{n}"
              for n in range(1, min(page_count(original), MAX_PAGES_LISTED) + 1)]

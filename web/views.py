@@ -290,6 +290,27 @@ def alternatives(
 
 
 # -- documents ---------------------------------------------------------------------------
+_PAGE = re.compile(r"page (\d+)")
+
+
+def ocr_notice(doc: StoredDocument, notice: str) -> str:
+    """The recognised-text notice, naming the pages when only some were scans (a PDF with one
+    scanned page appended is text but for that page: QA pass 7)."""
+    if doc.text_source != "ocr":
+        return ""
+    if doc.ocr_pages and not doc.ocr_pages.startswith("1"):
+        return f"本文第 {doc.ocr_pages} 页{notice.removeprefix('本文')}"
+    return notice
+
+
+def ocr_missing(doc: StoredDocument) -> str:
+    """The scan's pages that could not be read, said to every reader: the text lacks them."""
+    pages = _PAGE.findall(doc.ocr_failed or "") if doc.text_source == "ocr" else []
+    if not pages:
+        return ""
+    return f"扫描件第 {'、'.join(pages)} 页未能识别，本文不含其内容；需要时请查阅原件。"
+
+
 def meta_rows(doc: StoredDocument, staff: bool = False) -> list[tuple[str, str]]:
     """The catalogue table of the document page, from the field table: every shown catalogue
     field under its label; "未注明" where the source does not say."""

@@ -13,12 +13,22 @@ from pathlib import Path
 import pytest
 
 from ingest.ocr import engines
+from model.document import from_stored
 from model.settings import Settings
 from pipeline.run import run_ingest
 from search_api.keys import KeyStore
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
 from search_index.request import Query
+from tests.ingest.test_ocr import (
+    SIMPLIFIED,
+    TRADITIONAL,
+    _corrupt_second_frame,
+    _text,
+    encoded,
+    small_page,
+)
+from web import views
 
 SCAN = Path(__file__).resolve().parents[2] / "samples/files/scan/pdf_01_scan_p1.pdf"
 
@@ -36,10 +46,15 @@ def served(tmp_path_factory):
     archive = root / "archive"
     archive.mkdir()
     shutil.copy(SCAN, archive / SCAN.name)
+    # a two-page scan whose second page is damaged: ingested with its first page only
+    first, _ = small_page(_text(SIMPLIFIED), "simplified", lines=2)
+    second, _ = small_page(_text(TRADITIONAL), "traditional", lines=2)
+    (archive / "damaged.tif").write_bytes(_corrupt_second_frame(encoded([first, second], "TIFF")))
     data = root / "data"
     index = SearchIndex(EmbeddedIndex(data))
     report = run_ingest(index, [archive], workers=1)
     assert not report.failed, report.summary()
+    assert [w.path for w in report.warned] == ["damaged.tif"], report.summary()
     hits = index.search(Query(q="政府网站集约化试点", size=3)).hits
     assert hits and hits[0].doc.path == SCAN.name
     doc_id = hits[0].doc.id
@@ -69,3 +84,28 @@ def test_staff_see_the_scanned_page(served) -> None:
     assert image.status_code == 200 and image.headers["content-type"] == "image/png"
     assert image.content.startswith(b"\x89PNG")
     assert client.get(f"/documents/{doc_id}/scan/2", headers=staff).status_code == 404
+
+
+def test_every_reader_is_told_which_pages_are_missing(served) -> None:
+    """QA pass 7: a page OCR could not read was only in the ingest report; the API had no
+    ``ocr_failed`` (README: "listed in the document's ocr_failed property") and the page
+    said nothing, so a reader took the text for the whole document."""
+    client, _, _ = served
+    hits = [h for h in client.get("/api/search", params={"q": "", "size": 10}).json()["hits"]
+            if h["path"] == "damaged.tif"]
+    assert hits
+    api = client.get(f"/api/documents/{hits[0]['id']}").json()
+    assert api["ocr_pages"] == "1" and api["ocr_failed"].startswith("page 2: ")
+    page = client.get(f"/documents/{hits[0]['id']}").text
+    assert "扫描件第 2 页未能识别，本文不含其内容" in page
+
+
+def test_a_pdf_with_one_scanned_page_names_that_page() -> None:
+    """QA pass 7: a PDF of three text pages and one scanned page said its whole text was
+    recognised."""
+    stored = {"id": "a" * 16, "path": "mixed.pdf", "text_source": "ocr", "ocr_pages": "4"}
+    notice = views.ocr_notice(from_stored(stored, "正文"), "本文由扫描件识别，可能有误")
+    assert notice == "本文第 4 页由扫描件识别，可能有误"
+    whole = {**stored, "ocr_pages": "1-2"}
+    assert views.ocr_notice(from_stored(whole, "正文"), "本文由扫描件识别，可能有误") == (
+        "本文由扫描件识别，可能有误")
