@@ -470,6 +470,15 @@ def test_kiosk_idle_reset_clears_the_previous_patron(open_page, server):
     warning.wait_for(state="visible", timeout=(IDLE_SECONDS + 2) * 1000)
     assert int(page.locator("#idle-count").inner_text()) <= IDLE_SECONDS // 2
     shot(page, "kiosk-idle-warning", full=False)
+    # a modal dialog: Tab stays on its two buttons (it went on to the page behind: QA pass 7)
+    focused = "() => document.activeElement && document.activeElement.id"
+    assert page.evaluate(focused) == "idle-extend"
+    seen = []
+    for key in ("Tab", "Tab", "Tab", "Shift+Tab"):
+        page.keyboard.press(key)
+        seen.append(page.evaluate(focused))
+    assert seen == ["idle-reset", "idle-extend", "idle-reset", "idle-extend"], seen
+    assert warning.is_visible()
     page.click("#idle-extend")
     assert warning.is_hidden() and page.url == doc_url
 

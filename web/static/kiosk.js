@@ -269,6 +269,18 @@
     });
     if (extend) extend.addEventListener("click", activity);
     if (stop) stop.addEventListener("click", reset);
+    if (dialog) {
+      // a modal dialog keeps the focus: Tab cycles its two buttons (it went on to the page
+      // behind the overlay: QA pass 7), Escape means "still here"
+      dialog.addEventListener("keydown", function (e) {
+        if (e.key === "Escape") { e.preventDefault(); activity(); return; }
+        if (e.key !== "Tab") return;
+        var items = [extend, stop].filter(Boolean);
+        var at = items.indexOf(document.activeElement);
+        e.preventDefault();
+        items[e.shiftKey ? (at <= 0 ? items.length - 1 : at - 1) : (at + 1) % items.length].focus();
+      });
+    }
 
     window.setInterval(function () {
       if (pristine()) { last = Date.now(); return; } // nothing of anyone's to clear
