@@ -50,6 +50,18 @@ def to_simplified(text: str) -> str:
         return _t2s().convert(_SURROGATE.sub("\ufffd", text))
 
 
+def in_traditional(text: str, sample: int = 1000) -> bool:
+    """Whether ``text`` (its first ``sample`` characters) is written in Traditional script:
+    more of its characters change going to Simplified than going to Traditional (a mainland
+    text quoting one Traditional name is still Simplified). Pages mark such text ``zh-Hant``
+    so that a screen reader and the browser's fonts read it as written."""
+    head = _SURROGATE.sub("\ufffd", text[:sample])
+    changed = sum(a != b for a, b in zip(head, _t2s().convert(head), strict=False))
+    return changed > 0 and changed > sum(
+        a != b for a, b in zip(head, _s2t().convert(head), strict=False)
+    )
+
+
 _COMPAT_RANGES = ((0, 0x10000), (0x1D400, 0x1D800), (0x1F100, 0x1F300), (0x2F800, 0x2FA20))
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from analyzers.normalize import normalize, other_script
+from analyzers.normalize import in_traditional, normalize, other_script
 from model import fields
 from model.document import StoredDocument
 from model.errors import GovSearchError
@@ -290,6 +290,13 @@ def alternatives(
 
 
 # -- documents ---------------------------------------------------------------------------
+def written_in_traditional(*texts: object) -> bool:
+    """For templates (``{% if d.title | hant(snippet) %} lang="zh-Hant"``): whether these
+    texts, together, are written in Traditional script."""
+    joined = "".join(str(t) for t in texts if t)
+    return bool(joined) and in_traditional(joined)
+
+
 _PAGE = re.compile(r"page (\d+)")
 
 

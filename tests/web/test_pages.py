@@ -552,3 +552,22 @@ def test_query_of_punctuation_says_it_lists_everything(client: TestClient, q: st
     assert "没有可检索的文字" in r.text and "全部文件" in r.text
     assert "没有可检索的文字" not in client.get("/", params={"q": "条例"}).text
     assert "没有可检索的文字" not in client.get("/", params={"q": "怎么办"}).text
+
+
+def test_traditional_text_is_marked_as_such(client):
+    """QA pass 7: Taiwan's titles, snippets and texts sat under ``<html lang="zh-CN">`` with no
+    mark of their own, so a screen reader read them as Simplified Chinese. They are marked
+    ``zh-Hant``; the mainland's are not."""
+    found = client.get("/api/search", params={"q": "个人资料保护", "size": 50}).json()["hits"]
+    taiwan = next(h for h in found if h["path"].startswith("docs/mojlaw/"))
+    mainland = next(h for h in found if h["path"].startswith("docs/lawrefbook/"))
+    results, _ = page(client, "/?q=个人资料保护&size=50")
+    blocks = {m.group(1): m.group(0) for m in re.finditer(
+        r'<li class="result">.*?href="/documents/([0-9a-f]{16})[^"]*".*?</li>', results, re.S)}
+    assert 'lang="zh-Hant"' in blocks[taiwan["id"]]
+    assert 'lang="zh-Hant"' not in blocks[mainland["id"]]
+    doc, _ = page(client, f"/documents/{taiwan['id']}")
+    assert re.search(r'<h1 id="doc-title" class="document__title" lang="zh-Hant">', doc)
+    assert '<div class="document__text" lang="zh-Hant">' in doc
+    other, _ = page(client, f"/documents/{mainland['id']}")
+    assert 'lang="zh-Hant"' not in other
