@@ -113,6 +113,9 @@ def test_a_question_s_results_page_shows_the_question_and_leads_back(
                         if q[1] == "家人去世，丧葬费怎么领")  # fmt: skip
     page = client.get(url).text
     assert "您的问题：<strong>家人去世，丧葬费怎么领</strong>" in page
+    # the heading names the question, not the syntax of its search (QA pass 7)
+    assert '<h1 class="results-title">“家人去世，丧葬费怎么领”的检索结果</h1>' in page
+    assert "<title>家人去世，丧葬费怎么领" in page
     assert '<a class="asked__back" href="/events/death">返回“身后事”</a>' in page
     assert "您的问题" in client.get(url + "&sort=date_desc").text  # refining keeps it
     assert "您的问题" not in client.get("/", params={"q": "丧葬费"}).text
