@@ -322,6 +322,21 @@ def test_phone_layout(open_page, server, web_corpus: WebCorpus):
     shot(page, "phone-document", full=False)
 
 
+def test_phone_with_large_text_needs_no_sideways_scrolling(open_page, server, web_corpus):
+    """QA pass 7: a phone set to large text (32 px, 200 %) scrolled sideways on the start page
+    (life-event tiles), the results (the search box and button would not wrap), the duplicate
+    check and the kiosk: rem-sized minimums grew past the screen. WCAG 1.4.4 and 1.4.10."""
+    page = open_page(PHONE, is_mobile=True, has_touch=True)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})
+    wide = {}
+    for url in ("/", "/?q=条例", f"/documents/{web_corpus.docno_doc.id}?q=国务院",
+                "/duplicates", "/events/death", "/kiosk", "/kiosk?q=条例"):  # fmt: skip
+        page.goto(server + url)
+        wide[url] = page.evaluate("() => document.documentElement.scrollWidth")
+    assert all(w <= PHONE["width"] for w in wide.values()), wide
+
+
 def test_keyboard_navigation_and_visible_focus(open_page, server):
     page = open_page()
     page.goto(server + "/?q=条例")

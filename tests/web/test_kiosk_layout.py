@@ -178,7 +178,7 @@ def test_every_link_of_the_life_event_way_in_is_a_finger_s_size(open_page, serve
         assert page.locator(".asked a").count() == 1
     small = page.evaluate(
         """(min) => [...document.querySelectorAll(
-                 '.event a, .search-form__hint a, .browse a, .asked a')]
+                 '.event a, .search-form__hint a, .browse a, .asked a, .summary a')]
              .map(a => [a.textContent.trim().slice(0, 20), a.getBoundingClientRect().height])
              .filter(([, h]) => h > 0 && h < min)""",
         TARGET,
