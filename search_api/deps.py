@@ -73,6 +73,7 @@ def get_viewer(request: Request) -> Viewer:
     info = keys.verify(presented)
     if info is None:
         raise Unauthorized("invalid or revoked API key")
+    request.state.staff = True  # errors tell staff what failed (search_api.errors)
     return Viewer(staff=True, name=info.name)
 
 

@@ -32,6 +32,16 @@ STATUS: dict[str, int] = {
 }
 
 
+# What an anonymous caller is told of a server-side failure: its message names the cluster's
+# addresses and the failing call (QA pass 7), which are the operator's business, not the
+# public's; staff keys get the full message, and the log always has it.
+PUBLIC_MESSAGES: dict[str, str] = {
+    "backend_unavailable": "the search service is temporarily unavailable; try again later",
+    "configuration_error": "the server is misconfigured; its operator has been told in the log",
+    "internal_error": "internal error",
+}
+
+
 def status_of(exc: GovSearchError) -> int:
     return STATUS.get(exc.code, 500)
 
@@ -64,14 +74,18 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GovSearchError)
-    async def _govsearch(_: Request, exc: GovSearchError) -> JSONResponse:
+    async def _govsearch(request: Request, exc: GovSearchError) -> JSONResponse:
         status = status_of(exc)
         if status >= 500:
             log.error("%s: %s", exc.code, exc.message)
         headers = None
         if "retry_after" in exc.data:
             headers = {"Retry-After": str(int(exc.data["retry_after"]))}
-        return JSONResponse(error_body(exc), status_code=status, headers=headers)
+        body = error_body(exc)
+        if exc.code in PUBLIC_MESSAGES and not getattr(request.state, "staff", False):
+            kept = {k: v for k, v in exc.data.items() if k == "retry_after"}
+            body["error"].update(message=PUBLIC_MESSAGES[exc.code], data=kept)
+        return JSONResponse(body, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
