@@ -102,7 +102,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
     click.echo(report.summary())
     if report_path:
         report_path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
-    sys.exit(1 if report.failed else 0)
+    # 130: stopped by Ctrl-C (as a shell reports it), not "a file failed" (1)
+    sys.exit(130 if report.interrupted else 1 if report.failed else 0)
 
 
 @main.command()

@@ -34,6 +34,9 @@ class IngestReport:
     moved: list[str] = field(default_factory=list)  # "old path → new path": old document removed
     # Documents ingested without part of their text, and what is missing: counted as ingested.
     warned: list[IngestFailure] = field(default_factory=list)
+    # Stopped (Ctrl-C) before every file was read: what is listed is in the index, the rest is
+    # not, and running the same command again finishes the job (unchanged files are skipped).
+    interrupted: bool = False
 
     def add(self, result: Document | IngestFailure) -> None:
         """Record one pipeline result."""
@@ -103,6 +106,10 @@ class IngestReport:
             + (f"; {_count(len(self.warned), 'warning')}" if self.warned else "")
             + (f"; catalogue: {_count(len(self.catalog), 'problem')}" if self.catalog else "")
         ]
+        if self.interrupted:
+            lines.insert(0, "interrupted: the files counted as ingested are in the index, the "
+                         "others are not; run the same command again to finish (files already "
+                         "in are skipped as unchanged)")
         if self.moved:
             lines.append("moved (the old document removed):")
             lines.extend(f"  {item}" for item in self.moved)
@@ -122,6 +129,7 @@ class IngestReport:
         """JSON-ready form: counts plus the lists of skipped and failed files with reasons."""
         return {
             "total": self.total,
+            "interrupted": self.interrupted,
             "ok": len(self.ok),
             "skipped": len(self.skipped),
             "failed": len(self.failed_files),

@@ -297,15 +297,24 @@ def run_ingest(
         index.delete(withdrawn)
     lexicon = LexiconBuilder() if lexicon_dir is not None else None
     hashes: dict[str, str] = {}
-    run_jobs(
-        index, jobs, report, workers=workers, progress=progress, hashes=hashes, lexicon=lexicon
-    )
+    try:
+        run_jobs(
+            index, jobs, report, workers=workers, progress=progress, hashes=hashes,
+            lexicon=lexicon,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        # Ctrl-C: what was written stays (Elasticsearch's bulk requests, embedded commits) and
+        # the next run skips it as unchanged, so its share of the lexicon must be merged now
+        # or never (QA pass 7: a resumed load lost half the mined short forms)
+        report.interrupted = True
     if lexicon is not None and lexicon_dir is not None:
         folder, builder = lexicon_dir, lexicon
         try:
             update(shared, folder, LEXICON_DIR, lambda: builder.write(folder))
         except GovSearchError as exc:  # the documents are in: say what the lexicon missed
             report.fail(str(folder / LEXICON_DIR), f"lexicon not merged: {exc}")
+    if report.interrupted:
+        return report  # files not read yet are not gone: no pruning, no moves
     for source, seen in by_source.items():
         stale = sorted(set(index.fingerprints(source)) - seen)
         if prune:
