@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import pickle
 import resource
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -141,6 +142,9 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
     global _inside
     _inside = True
     faulthandler.disable()  # dying at the memory limit is an answer, not a crash to dump
+    # Ctrl-C is the parent's to handle (an interrupted ingest reports what it wrote); its
+    # children end when their pipe closes, without a traceback each
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _drop_inherited_locks(conn.fileno())
     try:
         os.nice(_NICE)
