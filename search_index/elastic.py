@@ -74,6 +74,9 @@ _TERMS_PAGE = 50_000
 # keys waiting to be checked never take more than a few megabytes.
 _LIST_EVERY = 50_000
 _PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,100}")
+# the indices kept beside a prefix's documents: <prefix>-copies (elastic_copies), -files (shared
+# folders), -keys (search_api.keys_elastic), -querylog (reports.office)
+MANAGED_SUFFIXES = ("-copies", "-files", "-keys", "-querylog")
 
 
 def _redact(url: str) -> str:
@@ -149,6 +152,15 @@ class ElasticsearchIndex:
             raise ConfigError(
                 f"index prefix {index_prefix!r} is not a valid Elasticsearch index name "
                 "(lowercase letters, digits, '-', '_', '.')"
+            )
+        taken = next((x for x in MANAGED_SUFFIXES if index_prefix.endswith(x)), None)
+        if taken:
+            # QA pass 7: qame-copies was taken for a prefix of its own, its "rebuild with
+            # govsearch reindex" advice followed, and the reindex replaced qame's copy index
+            raise ConfigError(
+                f"index prefix {index_prefix!r} ends with {taken!r}: govsearch keeps "
+                f"<prefix>{taken} beside the documents of a prefix, so this names another "
+                f"prefix's {taken[1:]} index; use the prefix without {taken!r}"
             )
         self.alias = index_prefix
         self.shards, self.replicas, self.timeout = shards, replicas, timeout

@@ -212,6 +212,16 @@ def test_bad_prefix_is_a_configuration_error():
         ElasticsearchIndex(["http://127.0.0.1:1"], index_prefix="Bad*Name")
 
 
+@pytest.mark.parametrize("suffix", ["-copies", "-files", "-keys", "-querylog"])
+def test_a_prefix_naming_another_prefix_s_managed_index_is_refused(suffix):
+    """QA pass 7: ``GOVSEARCH_ES_INDEX_PREFIX=qame-copies`` was told to rebuild with
+    ``govsearch reindex``, which replaced qame's copy index with an empty one. Refused before
+    any request (the URL here is closed)."""
+    with pytest.raises(ConfigError) as err:
+        ElasticsearchIndex([f"http://127.0.0.1:{closed_port()}"], index_prefix="qame" + suffix)
+    assert suffix in err.value.message and "without" in err.value.message
+
+
 @pytest.mark.elasticsearch
 def test_cluster_going_away_is_503_not_a_stack_trace(url, prefixes, documents):
     proxy = Proxy(url)
