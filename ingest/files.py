@@ -22,9 +22,11 @@ from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple, TypeVar
 
+from analyzers.normalize import normalize
 from ingest.catalog import DISCLOSURE_VALUES, Catalog, CatalogEntry, CatalogError, load_catalog
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.formats import registry
+from ingest.formats.base import Extracted
 from ingest.metadata import derive_meta
 from model.document import Document
 from model.fields import DISCLOSURES, MOST_RESTRICTIVE
@@ -135,6 +137,14 @@ def folder_disclosure(rel_path: str) -> str | None:
     return None
 
 
+def own_title(extracted: Extracted, file: Path) -> str:
+    """The title a file states for itself, unless it is only the file's name: a scanner or a
+    converter (Pillow, "Save as PDF") writes the file name into a PDF's Title, and it then
+    stood above the text's own title (臺灣法規掃描 for 新市鎮開發條例: QA pass 7)."""
+    title = extracted.title.strip()
+    return "" if title and normalize(title) == normalize(file.stem.strip()) else title
+
+
 def ingest_file(task: FileTask) -> Document | IngestFailure:
     """Read, extract and describe one file; every expected failure becomes an IngestFailure."""
     if task.refused:
@@ -151,7 +161,7 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
         return IngestFailure(task.rel_path, str(exc))
     except OSError as exc:
         return IngestFailure(task.rel_path, f"cannot read file: {exc.strerror or exc}")
-    meta = derive_meta(extracted.text, extracted.properties, title=extracted.title)
+    meta = derive_meta(extracted.text, extracted.properties, title=own_title(extracted, task.file))
     if task.entry is not None:
         meta = task.entry.apply(meta)
     meta = replace(meta, disclosure=task.level)  # fails closed, never to "public"

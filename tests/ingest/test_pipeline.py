@@ -306,3 +306,23 @@ def test_a_text_name_on_binary_bytes_is_a_reported_skip(corpus: Path, tmp_path: 
     }
     assert report.failed == []
     assert report.summary().startswith("4 files: 1 ingested (txt 1), 3 skipped, 0 failed")
+
+
+def test_a_title_that_is_only_the_file_name_is_not_the_document_s(tmp_path: Path) -> None:
+    """QA pass 7: a scanned PDF saved by Pillow carries its file name as its Title, and that
+    name (臺灣法規掃描) stood above the text's own title (新市鎮開發條例). A stated title equal to
+    the file's name is no title; one that says something else still wins."""
+    from docx import Document as Docx
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for name, stated in (("防汛通知草稿", "防汛通知草稿"), ("tongzhi", "关于防汛工作的补充通知")):
+        d = Docx()
+        d.core_properties.title = stated
+        d.add_paragraph("关于做好2024年防汛工作的通知")
+        d.add_paragraph("各区人民政府，市政府各委、办、局：")
+        d.add_paragraph("为切实做好今年防汛工作，确保人民群众生命财产安全，现就有关事项通知如下。")
+        d.save(folder / f"{name}.docx")
+    docs = {d.path: d for d in iter_documents([folder]) if isinstance(d, Document)}
+    assert docs["防汛通知草稿.docx"].meta.title == "关于做好2024年防汛工作的通知"
+    assert docs["tongzhi.docx"].meta.title == "关于防汛工作的补充通知"
