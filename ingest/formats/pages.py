@@ -16,20 +16,38 @@ PAGE_NO_RE = re.compile(
 )
 
 
+# a page number set off by dashes at either end of a running line: 国办函〔2018〕71号 — 1 —
+_NUMBER_AT_END = re.compile(r"\s*[-—–－]+\s*\d{1,4}\s*[-—–－]+\s*$")
+_NUMBER_AT_START = re.compile(r"^\s*[-—–－]+\s*\d{1,4}\s*[-—–－]+\s*")
+
+
+def _without_number(line: str) -> str | None:
+    """The line with its dashed page number replaced by ``#``, or None if it carries none."""
+    if (m := _NUMBER_AT_END.search(line)) and m.start() > 0:
+        return line[: m.start()] + "#"
+    if (m := _NUMBER_AT_START.match(line)) and m.end() < len(line):
+        return "#" + line[m.end() :]
+    return None
+
+
 def strip_running_lines(pages: Sequence[str]) -> list[str]:
     """Drop page numbers and running headers/footers repeated at the top/bottom of pages.
 
     Only lines repeated *verbatim* among the first or last two lines of more than half the
     pages (and of three at least) count as running lines: numbered lines such as "第 3 條" that
     often open a page differ from page to page and are content, and a body line that happens
-    to end two pages (合计, 刑。) is no header. Page numbers are recognised by pattern.
+    to end two pages (合计, 刑。) is no header. Page numbers are recognised by pattern, alone or
+    set off by dashes in a running line that is otherwise the same on every page (the 文号 and
+    the number of a 国务院 footer: QA pass 7).
     """
     split = [[ln.rstrip() for ln in p.split("\n")] for p in pages]
     edges: dict[str, int] = {}
     for lines in split:
         body = [ln.strip() for ln in lines if ln.strip()]
         for ln in set(body[:2] + body[-2:]):
-            edges[ln] = edges.get(ln, 0) + 1
+            for key in (ln, _without_number(ln)):
+                if key is not None:
+                    edges[key] = edges.get(key, 0) + 1
     threshold = max(3, len(pages) // 2 + 1)
     out = []
     for lines in split:
@@ -38,7 +56,12 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
         keep = []
         for i, ln in enumerate(lines):
             s = ln.strip()
-            if i in edge and (PAGE_NO_RE.match(s) or edges.get(s, 0) >= threshold):
+            numbered = _without_number(s) if i in edge else None
+            if i in edge and (
+                PAGE_NO_RE.match(s)
+                or edges.get(s, 0) >= threshold
+                or (numbered is not None and edges.get(numbered, 0) >= threshold)
+            ):
                 continue
             keep.append(ln)
         out.append("\n".join(keep).strip("\n"))

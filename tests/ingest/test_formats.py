@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -19,6 +20,7 @@ from ingest.errors import (
 from ingest.formats import Extracted, Format, detect, extract, formats, register, unregister
 from ingest.formats import docx as docx_format
 from ingest.formats import pdf as pdf_format
+from ingest.formats.pages import strip_running_lines
 
 from .conftest import han
 
@@ -152,6 +154,20 @@ def test_pdf_running_headers_and_page_numbers_are_removed(corpus: Path) -> None:
     lines = ex.text.split("\n")
     assert not any(line.strip().isdigit() for line in lines)
     assert sum("政府工作报告" == line.strip() for line in lines) <= 1
+
+
+def test_a_footer_of_文号_and_page_number_is_removed_not_its_text(corpus: Path) -> None:
+    """QA pass 7: pdf_01's footer, 国办函〔2018〕71 号　— 1 — (— 2 —, …), stayed in the text
+    at every page break (the same in a scan of it): the line differs from page to page only by
+    its number. The 文号 itself stays where the text states it."""
+    _, ex = extract((corpus / "files/pdf/pdf_01.pdf").read_bytes(), "pdf_01.pdf")
+    assert not re.search(r"71\s*号\s*[—-]+\s*\d", ex.text), ex.text
+    assert "政府网站集约化试点工作方案" in ex.text
+    # a numbered line inside the body (not a running line) is kept
+    pages = [f"第{n}条 内容{n}\n正文第{n}页\n国办函〔2018〕71号 — {n} —" for n in range(1, 5)]
+    kept = strip_running_lines(pages)
+    assert all(f"第{n}条 内容{n}" in kept[n - 1] and "71号" not in kept[n - 1]
+               for n in range(1, 5))  # fmt: skip
 
 
 def _sleep_forever(seconds: float) -> None:
