@@ -22,7 +22,7 @@ from pathlib import PurePath
 
 from ingest import bounded
 from ingest.bounded import Limits
-from ingest.errors import ExtractionError, MislabelledContent, UnsupportedFormat
+from ingest.errors import ExtractionError, MislabelledContent, NeedsOcr, UnsupportedFormat
 from ingest.formats.base import Extracted, Extractor
 
 
@@ -129,6 +129,10 @@ def detect(data: bytes, filename: str) -> Format:
         return sniffed
     for magic, what in _KNOWN_UNSUPPORTED:
         if data.startswith(magic):
+            if what.endswith("(needs OCR)"):  # an image with OCR off: said as for a scanned PDF
+                from ingest.ocr.scan import unavailable_reason
+
+                raise NeedsOcr(f"{what[:-1]}; {unavailable_reason() or 'no OCR engine'})")
             raise UnsupportedFormat(f"unsupported file type: {what}")
     if named is not None:
         return named
