@@ -14,11 +14,19 @@ from pathlib import Path
 from model.errors import ConfigError
 from model.fields import DISCLOSURE_VALUES
 
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
-def _bool(value: str | None, default: bool = False) -> bool:
-    if value is None or value == "":
+
+def _bool(env: dict[str, str], name: str, default: bool = False) -> bool:
+    """A yes/no setting; anything else is refused (``GOVSEARCH_ES_VERIFY_CERTS=maybe`` was taken
+    for "no": QA pass 7), as a mistyped number or backend is."""
+    value = env.get(name)
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
+    word = value.strip().lower()
+    if word not in _TRUE + _FALSE:
+        raise ConfigError(f"{name} must be one of {'/'.join(_TRUE + _FALSE)}, got {value!r}")
+    return word in _TRUE
 
 
 def _int(name: str, value: str | None, default: int) -> int:
@@ -144,6 +152,23 @@ class Settings:
             for u in e.get("GOVSEARCH_ES_URL", "http://127.0.0.1:9200").split(",")
             if u.strip()
         )
+        user, password = e.get("GOVSEARCH_ES_USERNAME", ""), e.get("GOVSEARCH_ES_PASSWORD", "")
+        if bool(user) != bool(password):  # one without the other was silently no credentials
+            given, missing = (
+                ("GOVSEARCH_ES_USERNAME", "GOVSEARCH_ES_PASSWORD") if user
+                else ("GOVSEARCH_ES_PASSWORD", "GOVSEARCH_ES_USERNAME")
+            )  # fmt: skip
+            raise ConfigError(f"{given} is set but {missing} is not: set both, or neither")
+        plain = [u for u in urls if u.lower().startswith("http://")]
+        if e.get("GOVSEARCH_ES_CA_FILE") and plain:
+            raise ConfigError(
+                "GOVSEARCH_ES_CA_FILE is set but GOVSEARCH_ES_URL lists an http:// node: a CA "
+                "certificate is for https:// nodes"
+            )
+        if e.get("GOVSEARCH_ES_API_KEY") and user:
+            raise ConfigError(
+                "GOVSEARCH_ES_API_KEY and GOVSEARCH_ES_USERNAME/PASSWORD are both set: use one"
+            )
         originals = e.get("GOVSEARCH_ORIGINALS_DIR")
         raw_roots = e.get("GOVSEARCH_INGEST_ROOTS", "").split(os.pathsep)
         roots = tuple(Path(r.strip()) for r in raw_roots if r.strip())
@@ -155,12 +180,12 @@ class Settings:
             es_api_key=e.get("GOVSEARCH_ES_API_KEY", ""),
             es_username=e.get("GOVSEARCH_ES_USERNAME", ""),
             es_password=e.get("GOVSEARCH_ES_PASSWORD", ""),
-            es_verify_certs=_bool(e.get("GOVSEARCH_ES_VERIFY_CERTS"), True),
+            es_verify_certs=_bool(e, "GOVSEARCH_ES_VERIFY_CERTS", True),
             es_ca_file=e.get("GOVSEARCH_ES_CA_FILE", ""),
             es_index_prefix=e.get("GOVSEARCH_ES_INDEX_PREFIX", "govsearch"),
             es_shards=_int("GOVSEARCH_ES_SHARDS", e.get("GOVSEARCH_ES_SHARDS"), 1),
             es_replicas=_int("GOVSEARCH_ES_REPLICAS", e.get("GOVSEARCH_ES_REPLICAS"), 0),
-            kiosk=_bool(e.get("GOVSEARCH_KIOSK")),
+            kiosk=_bool(e, "GOVSEARCH_KIOSK"),
             kiosk_idle_seconds=_int(
                 "GOVSEARCH_KIOSK_IDLE_SECONDS", e.get("GOVSEARCH_KIOSK_IDLE_SECONDS"), 120
             ),
@@ -170,7 +195,7 @@ class Settings:
             ),
             originals_dir=Path(originals) if originals else None,
             ingest_roots=roots,
-            query_log=_bool(e.get("GOVSEARCH_QUERY_LOG")),
+            query_log=_bool(e, "GOVSEARCH_QUERY_LOG"),
             query_log_retention_days=_int(
                 "GOVSEARCH_QUERY_LOG_RETENTION_DAYS",
                 e.get("GOVSEARCH_QUERY_LOG_RETENTION_DAYS"),
@@ -206,7 +231,7 @@ class Settings:
             shared_poll_seconds=max(
                 0, _int("GOVSEARCH_SHARED_POLL", e.get("GOVSEARCH_SHARED_POLL"), 30)
             ),
-            ocr=_bool(e.get("GOVSEARCH_OCR"), True),
+            ocr=_bool(e, "GOVSEARCH_OCR", True),
             ocr_engine=e.get("GOVSEARCH_OCR_ENGINE") or None,
             ocr_dpi=_int("GOVSEARCH_OCR_DPI", e.get("GOVSEARCH_OCR_DPI"), 200),
             ocr_page_timeout=float(
