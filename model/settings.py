@@ -29,13 +29,17 @@ def _bool(env: dict[str, str], name: str, default: bool = False) -> bool:
     return word in _TRUE
 
 
-def _int(name: str, value: str | None, default: int) -> int:
+def _int(name: str, value: str | None, default: int, lo: int | None = None) -> int:
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ConfigError(f"{name} must be an integer, got {value!r}") from None
+    if lo is not None and number < lo:
+        # GOVSEARCH_ES_REPLICAS=-1 reached the cluster, failed there and left an index behind
+        raise ConfigError(f"{name} must be at least {lo}, got {number}")
+    return number
 
 
 def _timeout(
@@ -183,8 +187,8 @@ class Settings:
             es_verify_certs=_bool(e, "GOVSEARCH_ES_VERIFY_CERTS", True),
             es_ca_file=e.get("GOVSEARCH_ES_CA_FILE", ""),
             es_index_prefix=e.get("GOVSEARCH_ES_INDEX_PREFIX", "govsearch"),
-            es_shards=_int("GOVSEARCH_ES_SHARDS", e.get("GOVSEARCH_ES_SHARDS"), 1),
-            es_replicas=_int("GOVSEARCH_ES_REPLICAS", e.get("GOVSEARCH_ES_REPLICAS"), 0),
+            es_shards=_int("GOVSEARCH_ES_SHARDS", e.get("GOVSEARCH_ES_SHARDS"), 1, lo=1),
+            es_replicas=_int("GOVSEARCH_ES_REPLICAS", e.get("GOVSEARCH_ES_REPLICAS"), 0, lo=0),
             kiosk=_bool(e, "GOVSEARCH_KIOSK"),
             kiosk_idle_seconds=_int(
                 "GOVSEARCH_KIOSK_IDLE_SECONDS", e.get("GOVSEARCH_KIOSK_IDLE_SECONDS"), 120

@@ -25,6 +25,9 @@ from model.settings import Settings
           "GOVSEARCH_ES_PASSWORD": "p"}, "GOVSEARCH_ES_API_KEY"),  # fmt: skip
         ({"GOVSEARCH_ES_CA_FILE": "/etc/ca.pem", "GOVSEARCH_ES_URL": "http://es1:9200"},
          "GOVSEARCH_ES_CA_FILE"),  # fmt: skip
+        # reached the cluster, failed there and left an index behind
+        ({"GOVSEARCH_ES_REPLICAS": "-1"}, "GOVSEARCH_ES_REPLICAS"),
+        ({"GOVSEARCH_ES_SHARDS": "0"}, "GOVSEARCH_ES_SHARDS"),
     ],
 )
 def test_a_mistyped_or_half_given_setting_is_refused_by_name(env, named) -> None:
