@@ -284,6 +284,16 @@ def phrase_node(text: str, field: str | None) -> Node | None:
     return _any(_substring("body_bi", text), _substring("title_bi", text, 2.0))
 
 
+_DOCNO_WORDING = re.compile(r"[\W_号號第字]+")
+
+
+def _names_a_docno(text: str) -> bool:
+    """Whether a ``文号:`` value says anything: a number, or an issuer of two characters or more
+    (文号:国办发 lists that issuer's documents); 〔〕号 says neither."""
+    rest = _DOCNO_WORDING.sub("", text)
+    return any(c.isdigit() for c in rest) or len(rest) >= 2
+
+
 def docno_node(text: str) -> Node | None:
     key = canonical(text)
     if key is None:
@@ -497,6 +507,10 @@ class _Builder:
             return
         if atom.field:
             self.fields.append((atom.field, norm))
+        if atom.field == "docno" and not _names_a_docno(norm):
+            # 文号:〔〕号 found every document holding 号 (QA pass 7): no number and no issuer
+            self.ignored.append(f"文号:{atom.text}")
+            return
         if atom.phrase or atom.field in ("docno", "agency"):
             node = phrase_node(norm, atom.field)
             if node is not None:

@@ -164,6 +164,18 @@ class BackendContract:
         assert [h.doc.id for h in spaced.hits] == [h.doc.id for h in tight.hits]
         assert spaced.understood.doc_numbers == tight.understood.doc_numbers != ()
 
+    def test_a_docno_scope_without_number_or_issuer_is_ignored_and_said(self, index):
+        """QA pass 7: 文号:〔〕号 found every document holding 号. It says nothing about a 文号:
+        ignored and shown as ignored; 文号:<issuer> still lists that issuer's documents."""
+        everything = index.search(Query(q="", size=1)).total
+        for q in ("docno:〔〕号", "文号:〔〕号", "文号:第号"):
+            res = index.search(Query(q=q, size=1))
+            assert res.total == everything and res.understood.ignored, q
+        doc = corpus_document(DOCNO_PATH)
+        issuer = re.fullmatch(r"(.+?)〔.+", normalize(doc.meta.doc_number)).group(1)
+        res = index.search(Query(q=f"文号:{issuer}", size=50))
+        assert 0 < res.total < everything and doc.id in {h.doc.id for h in res.hits}
+
     def test_one_unmatched_word_does_not_empty_results(self, index):
         base = index.search(Query(q="条例 规定"))
         more = index.search(Query(q="条例 规定 瓜达尔卡纳尔"))
