@@ -138,11 +138,23 @@ def folder_disclosure(rel_path: str) -> str | None:
 
 
 def own_title(extracted: Extracted, file: Path) -> str:
-    """The title a file states for itself, unless it is only the file's name: a scanner or a
-    converter (Pillow, "Save as PDF") writes the file name into a PDF's Title, and it then
-    stood above the text's own title (臺灣法規掃描 for 新市鎮開發條例: QA pass 7)."""
+    """The title a file states for itself, unless it is only the file's name on a scan whose
+    text does not bear it out: scanning software and Pillow write the file name into a PDF's
+    Title, and it then stood above the recognised text's own title (臺灣法規掃描 for
+    新市鎮開發條例: QA pass 7). A PDF written by an office program and named by its title keeps
+    it (北京市自动驾驶汽车条例.pdf, whose text says only 本条例)."""
     title = extracted.title.strip()
-    return "" if title and normalize(title) == normalize(file.stem.strip()) else title
+    if (
+        not title
+        or extracted.properties.get("text_source") != "ocr"
+        or normalize(title) != normalize(file.stem.strip())
+    ):
+        return title
+    head = "".join(normalize(extracted.text[:_TITLE_SEARCH_CHARS]).split())
+    return title if "".join(normalize(title).split()) in head else ""
+
+
+_TITLE_SEARCH_CHARS = 2000
 
 
 def ingest_file(task: FileTask) -> Document | IngestFailure:
@@ -161,7 +173,10 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
         return IngestFailure(task.rel_path, str(exc))
     except OSError as exc:
         return IngestFailure(task.rel_path, f"cannot read file: {exc.strerror or exc}")
-    meta = derive_meta(extracted.text, extracted.properties, title=own_title(extracted, task.file))
+    title = own_title(extracted, task.file)
+    meta = derive_meta(extracted.text, extracted.properties, title=title)
+    if not meta.title and title != extracted.title:  # no title in the text: the name it is
+        meta = derive_meta(extracted.text, extracted.properties, title=extracted.title)
     if task.entry is not None:
         meta = task.entry.apply(meta)
     meta = replace(meta, disclosure=task.level)  # fails closed, never to "public"

@@ -308,21 +308,36 @@ def test_a_text_name_on_binary_bytes_is_a_reported_skip(corpus: Path, tmp_path: 
     assert report.summary().startswith("4 files: 1 ingested (txt 1), 3 skipped, 0 failed")
 
 
-def test_a_title_that_is_only_the_file_name_is_not_the_document_s(tmp_path: Path) -> None:
+def test_a_scan_s_title_that_is_only_its_file_name_yields_to_its_text(tmp_path: Path) -> None:
     """QA pass 7: a scanned PDF saved by Pillow carries its file name as its Title, and that
-    name (臺灣法規掃描) stood above the text's own title (新市鎮開發條例). A stated title equal to
-    the file's name is no title; one that says something else still wins."""
+    name (臺灣法規掃描) stood above the recognised text's own title (新市鎮開發條例). On a scan, a
+    stated title equal to the file's name that the text does not bear out is no title; a file
+    an office program wrote and named by its title keeps it (北京市自动驾驶汽车条例.pdf says only
+    本条例 in its text)."""
     from docx import Document as Docx
+
+    from ingest.ocr import engines
+    from tests.ingest.test_ocr import SIMPLIFIED, _text, small_page
+
+    if engines.default() is None:
+        pytest.skip("no OCR engine installed")
+    import pypdfium2 as pdfium
 
     folder = tmp_path / "archive"
     folder.mkdir()
-    for name, stated in (("防汛通知草稿", "防汛通知草稿"), ("tongzhi", "关于防汛工作的补充通知")):
-        d = Docx()
-        d.core_properties.title = stated
-        d.add_paragraph("关于做好2024年防汛工作的通知")
-        d.add_paragraph("各区人民政府，市政府各委、办、局：")
-        d.add_paragraph("为切实做好今年防汛工作，确保人民群众生命财产安全，现就有关事项通知如下。")
-        d.save(folder / f"{name}.docx")
+    body = "关于加强住房公积金管理的通知\n" + _text(SIMPLIFIED)
+    image, _ = small_page(body, "simplified", lines=3)
+    image.save(folder / "扫描件第一批.pdf")  # Pillow writes the file name as the PDF's Title
+    untitled, _ = small_page(_text(SIMPLIFIED), "simplified", lines=2)
+    untitled.save(folder / "扫描件第二批.pdf")  # a text without a title line keeps the name
+    stated = pdfium.PdfDocument(folder / "扫描件第一批.pdf").get_metadata_dict()["Title"]
+    assert stated == "扫描件第一批"
+    d = Docx()
+    d.core_properties.title = "关于做好防汛工作的通知"
+    d.add_paragraph("各区人民政府：为切实做好今年防汛工作，现就有关事项通知如下。")
+    d.save(folder / "关于做好防汛工作的通知.docx")
     docs = {d.path: d for d in iter_documents([folder]) if isinstance(d, Document)}
-    assert docs["防汛通知草稿.docx"].meta.title == "关于做好2024年防汛工作的通知"
-    assert docs["tongzhi.docx"].meta.title == "关于防汛工作的补充通知"
+    scan = docs["扫描件第一批.pdf"]
+    assert scan.text_source == "ocr" and scan.meta.title == "关于加强住房公积金管理的通知"
+    assert docs["扫描件第二批.pdf"].meta.title == "扫描件第二批"
+    assert docs["关于做好防汛工作的通知.docx"].meta.title == "关于做好防汛工作的通知"
