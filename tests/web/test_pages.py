@@ -77,7 +77,7 @@ def page(client: TestClient, url: str, status: int = 200) -> tuple[str, Page]:
 
 
 def result_ids(html_text: str) -> list[str]:
-    return re.findall(r'<h2 class="result__title"><a href="/documents/([0-9a-f]{16})', html_text)
+    return re.findall(r'<h2 class="result__title"[^>]*><a href="/documents/([0-9a-f]{16})', html_text)
 
 
 def assert_no_inline_code(p: Page) -> None:
@@ -198,7 +198,7 @@ def test_pinyin_query_is_understood(client):
     assert "拼音按词检索（标题和正文）" in text and "zfxxgk →" in text
     ids = result_ids(text)
     assert ids
-    titles = re.findall(r'<h2 class="result__title"><a href="[^"]+">(.*?)</a>', text)
+    titles = re.findall(r'<h2 class="result__title"[^>]*><a href="[^"]+">(.*?)</a>', text)
     marked = re.search(r"<mark>(.*?)</mark>", titles[0])  # the words the letters stand for
     assert marked and normalize(marked.group(1)) == "政府信息公开"
 
