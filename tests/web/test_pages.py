@@ -77,7 +77,9 @@ def page(client: TestClient, url: str, status: int = 200) -> tuple[str, Page]:
 
 
 def result_ids(html_text: str) -> list[str]:
-    return re.findall(r'<h2 class="result__title"[^>]*><a href="/documents/([0-9a-f]{16})', html_text)
+    return re.findall(
+        r'<h2 class="result__title"[^>]*><a href="/documents/([0-9a-f]{16})', html_text
+    )
 
 
 def assert_no_inline_code(p: Page) -> None:
