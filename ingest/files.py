@@ -137,6 +137,9 @@ def folder_disclosure(rel_path: str) -> str | None:
     return None
 
 
+_TITLE_SEARCH_CHARS = 2000  # a title line stands near the top of a text
+
+
 def own_title(extracted: Extracted, file: Path) -> str:
     """The title a file states for itself, unless it is only the file's name on a scan whose
     text does not bear it out: scanning software and Pillow write the file name into a PDF's
@@ -152,9 +155,6 @@ def own_title(extracted: Extracted, file: Path) -> str:
         return title
     head = "".join(normalize(extracted.text[:_TITLE_SEARCH_CHARS]).split())
     return title if "".join(normalize(title).split()) in head else ""
-
-
-_TITLE_SEARCH_CHARS = 2000
 
 
 def ingest_file(task: FileTask) -> Document | IngestFailure:

@@ -299,9 +299,8 @@ def run_ingest(
     hashes: dict[str, str] = {}
     try:
         run_jobs(
-            index, jobs, report, workers=workers, progress=progress, hashes=hashes,
-            lexicon=lexicon,
-        )  # fmt: skip
+            index, jobs, report, workers=workers, progress=progress, hashes=hashes, lexicon=lexicon
+        )
     except KeyboardInterrupt:
         # Ctrl-C: what was written stays (Elasticsearch's bulk requests, embedded commits) and
         # the next run skips it as unchanged, so its share of the lexicon must be merged now

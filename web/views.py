@@ -305,7 +305,8 @@ def ocr_notice(doc: StoredDocument, notice: str) -> str:
     scanned page appended is text but for that page: QA pass 7)."""
     if doc.text_source != "ocr":
         return ""
-    if doc.ocr_pages and not doc.ocr_pages.startswith("1"):
+    first = re.match(r"\d+", doc.ocr_pages or "")
+    if first and int(first.group()) > 1:  # "4", "10-12": pages after text pages
         return f"本文第 {doc.ocr_pages} 页{notice.removeprefix('本文')}"
     return notice
 

@@ -24,6 +24,7 @@ from ingest import bounded
 from ingest.bounded import Limits
 from ingest.errors import ExtractionError, MislabelledContent, NeedsOcr, UnsupportedFormat
 from ingest.formats.base import Extracted, Extractor
+from ingest.ocr.scan import unavailable_reason
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,6 @@ def detect(data: bytes, filename: str) -> Format:
     for magic, what in _KNOWN_UNSUPPORTED:
         if data.startswith(magic):
             if what.endswith("(needs OCR)"):  # an image with OCR off: said as for a scanned PDF
-                from ingest.ocr.scan import unavailable_reason
-
                 raise NeedsOcr(f"{what[:-1]}; {unavailable_reason() or 'no OCR engine'})")
             raise UnsupportedFormat(f"unsupported file type: {what}")
     if named is not None:

@@ -106,6 +106,9 @@ def test_a_pdf_with_one_scanned_page_names_that_page() -> None:
     stored = {"id": "a" * 16, "path": "mixed.pdf", "text_source": "ocr", "ocr_pages": "4"}
     notice = views.ocr_notice(from_stored(stored, "正文"), "本文由扫描件识别，可能有误")
     assert notice == "本文第 4 页由扫描件识别，可能有误"
+    later = {**stored, "ocr_pages": "10-12"}  # not taken for pages from the first on
+    assert views.ocr_notice(from_stored(later, "正文"), "本文由扫描件识别，可能有误") == (
+        "本文第 10-12 页由扫描件识别，可能有误")
     whole = {**stored, "ocr_pages": "1-2"}
     assert views.ocr_notice(from_stored(whole, "正文"), "本文由扫描件识别，可能有误") == (
         "本文由扫描件识别，可能有误")
