@@ -189,6 +189,7 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
     ctx.update(
         result=result,
         hits=[(h, layout.doc_url(h.doc.id, state.q, back, token)) for h in result.hits],
+        same_title=views.repeated_titles(result.hits),
         facets=views.facets(result, state, base),
         active=views.active_filters(state, base),
         understood=views.understood_items(result.understood, state.q),

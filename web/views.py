@@ -8,7 +8,8 @@ suggest when nothing matched — live here, where they are unit-tested.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from analyzers.normalize import in_traditional, normalize, other_script
@@ -287,6 +288,14 @@ def alternatives(
         if len(out) >= limit:
             break
     return out
+
+
+def repeated_titles(hits: Iterable[Hit]) -> frozenset[str]:
+    """Titles two results of one page share (a law as text PDF, as scan, as another
+    version): their links then also say which file each is, or a screen reader's list of links
+    reads the same name three times (QA pass 7)."""
+    seen = Counter(h.doc.title for h in hits if h.doc.title)
+    return frozenset(t for t, n in seen.items() if n > 1)
 
 
 # -- documents ---------------------------------------------------------------------------

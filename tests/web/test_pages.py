@@ -573,3 +573,35 @@ def test_traditional_text_is_marked_as_such(client):
     assert '<div class="document__text" lang="zh-Hant">' in doc
     other, _ = page(client, f"/documents/{mainland['id']}")
     assert 'lang="zh-Hant"' not in other
+
+
+def test_results_sharing_a_title_say_which_file_each_is(tmp_path):
+    """QA pass 7: /?q=条例 listed three results named 世界博览会标志保护条例 (a text PDF, a PDF
+    with a scanned page, a scan): a screen reader's list of links read one name three times.
+    Results of a page sharing a title also name their format and file; others do not."""
+    import dataclasses as dc
+
+    from govsearch.app import create_app
+    from model.settings import Settings
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+    from search_index.prepare import prepare
+    from tests.corpus import corpus_document, sample_paths
+
+    base = [corpus_document(p) for p in sample_paths(4)]
+    title = "世界博览会标志保护条例"
+    same = [dc.replace(d, id=f"{i:016x}", path=f"扫描/{i}.{fmt}", format=fmt,
+                       meta=dc.replace(d.meta, title=title, disclosure="public"))
+            for i, (d, fmt) in enumerate(zip(base[:3], ("pdf", "png", "txt"), strict=True))]
+    other = dc.replace(base[3], meta=dc.replace(base[3].meta, disclosure="public"))
+    index = SearchIndex(EmbeddedIndex(tmp_path))
+    assert all(r.ok for r in index.write(prepare(d, "t") for d in [*same, other]))
+    client = TestClient(create_app(Settings(data_dir=tmp_path), index=index))
+    kinds = sorted({d.meta.category for d in [*same, other]})
+    text = client.get("/", params=[("category", c) for c in kinds]).text  # all four listed
+    names = re.findall(r'<h2 class="result__title"[^>]*><a href="[^"]+">(.*?)</a>', text, re.S)
+    assert len(names) == 4, names
+    which = [re.sub(r"<[^>]+>", "", n) for n in names if title in n]
+    assert sorted(which) == sorted(f"{title}（{d.format.upper()}，{d.path}）" for d in same)
+    assert not [n for n in names if title not in n and "result__which" in n]
+    index.close()
