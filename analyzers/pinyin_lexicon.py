@@ -255,13 +255,13 @@ CORRECTION_RATIO = 30  # ... and that many times more documents than the typed f
 REAL_WORD_CANDIDATES = 3  # homophones tried for a typed word that is itself a word
 
 
-def _tokens_within(tokens: list[str], i: int, j: int, offsets: bool = False) -> list:
-    """The tokens lying wholly inside characters ``i:j`` of their concatenation (with the
-    offset of each's first character when ``offsets``)."""
+def _tokens_within(tokens: list[str], i: int, j: int) -> list[tuple[int, str]]:
+    """The tokens lying wholly inside characters ``i:j`` of their concatenation, each with its
+    offset from ``i``."""
     out, at = [], 0
     for t in tokens:
         if at >= i and at + len(t) <= j:
-            out.append((at, t) if offsets else t)
+            out.append((at - i, t))
         at += len(t)
     return out
 
@@ -326,10 +326,10 @@ def corrections(
             if i not in starts and j not in ends:
                 continue
             inside = _tokens_within(tokens, i, j)
-            whole = sum(map(len, inside)) == j - i
-            if whole and len(inside) > 1 and all(len(p) > 1 for p in inside):
+            whole = sum(len(t) for _, t in inside) == j - i
+            if whole and len(inside) > 1 and all(len(t) > 1 for _, t in inside):
                 continue
-            stops = [(a - i, t) for a, t in _tokens_within(tokens, i, j, True) if t in stopwords()]
+            stops = [(a, t) for a, t in inside if t in stopwords()]
             cut = [_token_at(tokens, i)] if i not in starts else []
             cut += [_token_at(tokens, j - 1)] if j not in ends else []
             if any(is_word(t) for t in cut):

@@ -269,6 +269,7 @@ class SearchIndex:
         if lexicon is None:
             return ""
         public = visibility_filter(ANONYMOUS)
+        words = query_words(normalized)  # cut once: the spans and their neighbours use it
 
         @functools.cache  # the typed word beside its neighbour is asked for each homophone
         def documents_with(text: str) -> int:
@@ -279,7 +280,7 @@ class SearchIndex:
 
         def reads_better(span: str, word: str, real: bool) -> bool:
             at = normalized.find(span)
-            beside = [_beside(normalized, at, at + len(span), s) for s in (-1, 1)]
+            beside = [_beside(normalized, words, at, at + len(span), s) for s in (-1, 1)]
             if real:
                 # a typed word: the word beside it decides (养老保险 is written, 养老保鲜 is not)
                 sides = [
@@ -310,7 +311,7 @@ class SearchIndex:
             return any(favour) and all(a or b for a, b in zip(favour, even, strict=True))
 
         fixed = normalized
-        found = corrections(lexicon, query_words(normalized), is_dictionary_word, reads_better)
+        found = corrections(lexicon, words, is_dictionary_word, reads_better)
         for typed, word in found:
             fixed = fixed.replace(typed, word, 1)
         return fixed if fixed != normalized else ""
@@ -506,12 +507,12 @@ def _facet_values(doc: StoredDocument, field: str) -> set[str]:
     return {str(v) for v in value} if isinstance(value, tuple) else ({str(value)} - {""})
 
 
-def _beside(normalized: str, start: int, end: int, side: int) -> str:
+def _beside(normalized: str, words: list[str], start: int, end: int, side: int) -> str:
     """What stands just before characters ``start:end`` (``side`` -1) or just after them (+1),
     up to the segmenter's next cut: the word beside them (怎么, 认定), or the rest of a word the
     span cuts (the 要 of 消要 when 医保报消要 was cut 报 + 消要)."""
     pos = 0
-    for w in query_words(normalized):
+    for w in words:  # ``normalized`` cut by query_words
         pos = normalized.find(w, pos)
         if side < 0 and pos < start <= pos + len(w):
             return normalized[pos:start]
