@@ -316,12 +316,15 @@ def run_ingest(
         return report  # files not read yet are not gone: no pruning, no moves
     for source, seen in by_source.items():
         stale = sorted(set(index.fingerprints(source)) - seen)
-        if prune:
-            if stale:
-                index.delete(stale)
-                report.pruned.extend(stale)
-        elif stale and hashes:
-            _remove_moved(index, Path(source), stale, hashes, report)
+        # a move is reported as one, with or without --prune (QA pass 7: --prune called the
+        # old path "removed", as if the document had left the index)
+        moved = set()
+        if stale and hashes:
+            moved = _remove_moved(index, Path(source), stale, hashes, report)
+        gone = [doc_id for doc_id in stale if doc_id not in moved]
+        if prune and gone:
+            index.delete(gone)
+            report.pruned.extend(gone)
     return report
 
 
@@ -331,11 +334,12 @@ def _remove_moved(
     stale: list[str],
     hashes: dict[str, str],
     report: IngestReport,
-) -> None:
+) -> set[str]:
     """Remove documents whose file is gone while the same bytes were ingested at another path
     of the same folder: the file moved (into ``not_public/``, say), and its old document, with
-    the old path's level, must not stay behind until someone remembers ``--prune``."""
-    moved = []
+    the old path's level, must not stay behind until someone remembers ``--prune``. Returns the
+    ids removed."""
+    moved: list[str] = []
     for doc in _stored(index, stale):
         new = hashes.get(doc.content_hash)
         gone = not any((source / name).exists() for name in disk_names(doc.path))
@@ -345,3 +349,4 @@ def _remove_moved(
         report.moved.append(f"{doc.path} → {new}")
     if moved:
         index.delete(moved)
+    return set(moved)

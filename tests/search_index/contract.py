@@ -664,6 +664,20 @@ class BackendContract:
         }  # fmt: skip
         assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 1
 
+    def test_prune_reports_a_move_as_moved_and_a_deletion_as_removed(self, make_backend, tmp_path):
+        folder = _folder(tmp_path / "archive", 3)
+        ix = SearchIndex(make_backend())
+        run_ingest(ix, [folder], workers=1)
+        ids = {d.path: d.id for d in _stored(ix)}
+        (folder / "not_public").mkdir()
+        os.rename(folder / "a.txt", folder / "not_public" / "a.txt")
+        (folder / "c.txt").unlink()
+        report = run_ingest(ix, [folder], workers=1, prune=True)
+        assert report.moved == ["a.txt → not_public/a.txt"]
+        assert report.pruned == [ids["c.txt"]]  # before: both ids, the move among the removed
+        assert "moved (the old document removed):" in report.summary()
+        assert {d.path for d in _stored(ix)} == {"b.txt", "not_public/a.txt"}
+
     def test_two_folders_with_one_name_do_not_replace_each_other(self, make_backend, tmp_path):
         x = _folder(tmp_path / "x" / "docs", 2)
         y = _folder(tmp_path / "y" / "docs", 2, offset=5)
