@@ -215,7 +215,7 @@ def run_jobs(
             if r.doc.extra.get("ocr_failed"):  # kept for the report's warning
                 extra[r.doc.id] = r.doc.extra
             if lexicon is not None:
-                lexicon.add(r)
+                lexicon.add(r, rewritten=r.doc.id in indexed)
             found[r.doc.content_hash] = r.doc.path
             yield r
         elif isinstance(r, Unchanged):
@@ -308,8 +308,16 @@ def run_ingest(
         report.interrupted = True
     if lexicon is not None and lexicon_dir is not None:
         folder, builder = lexicon_dir, lexicon
+
+        def merge() -> None:
+            # every document of the index written by this run: its counts are the index's.
+            # Counted at each try: a try lost to another loader's push starts again from that
+            # loader's counts, with its documents now in the count.
+            whole = 0 < index.backend.count() <= builder.written
+            builder.write(folder, whole_index=whole)
+
         try:
-            update(shared, folder, LEXICON_DIR, lambda: builder.write(folder))
+            update(shared, folder, LEXICON_DIR, merge)
         except GovSearchError as exc:  # the documents are in: say what the lexicon missed
             report.fail(str(folder / LEXICON_DIR), f"lexicon not merged: {exc}")
     if report.interrupted:

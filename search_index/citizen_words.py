@@ -148,6 +148,9 @@ GENERAL_MIN_DF = 3  # corpus words used in fewer documents are never a neighbour
 LEXICON_DIR = shared_folders.LEXICON
 MINED_FILE = "mined.txt"
 VOCABULARY_FILE = "vocabulary.tsv"
+# words in fewer documents are in the file (so that later ingests can add to their counts) but
+# not in the vocabulary the methods read: a word one document uses tells nothing of the corpus
+VOCABULARY_MIN_DF = 2
 REGIONS_FILE = "regions.tsv"
 TITLES_FILE = "titles.tsv"
 LEARNED_FILE = "learned.tsv"
@@ -249,7 +252,7 @@ def vocabulary() -> dict[str, int]:
     out: dict[str, int] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         word, _, df = line.partition("\t")
-        if df.isdigit():
+        if df.isdigit() and int(df) >= VOCABULARY_MIN_DF:
             out[word] = int(df)
     return out
 

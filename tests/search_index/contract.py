@@ -731,6 +731,40 @@ class BackendContract:
         assert written and (server / "lexicon" / "vocabulary.tsv").read_bytes() == written
         assert shared.pull(server, citizen_words.LEXICON_DIR) is False  # nothing new
 
+    def test_the_vocabulary_counts_each_document_once_however_the_folders_arrive(
+        self, make_backend, tmp_path
+    ):
+        """Two folders ingested one after the other count what one ingest of both counts (they
+        were merged by maximum: a word in 3 + 3 documents stayed at 3); a rewritten document
+        adds nothing; a run that rewrites the whole index replaces the counts."""
+
+        def vocabulary(data: Path) -> dict[str, int]:
+            lines = (data / "lexicon" / "vocabulary.tsv").read_text(encoding="utf-8").splitlines()
+            return {w: int(n) for w, _, n in (line.partition("\t") for line in lines)}
+
+        x, y = _folder(tmp_path / "x", 5), _folder(tmp_path / "y", 5, offset=5)
+        both = tmp_path / "both"
+        shutil.copytree(x, both / "x")
+        shutil.copytree(y, both / "y")
+        once = tmp_path / "once"
+        run_ingest(SearchIndex(make_backend()), [both], workers=1, lexicon_dir=once)
+        expected = vocabulary(once)
+
+        ix = SearchIndex(make_backend())
+        data = tmp_path / "data"
+        assert len(run_ingest(ix, [x], workers=1, lexicon_dir=data).ok) == 5
+        assert len(run_ingest(ix, [y], workers=1, lexicon_dir=data).ok) == 5
+        assert vocabulary(data) == expected
+        assert max(expected.values()) >= 6  # a word of both folders, summed across the runs
+
+        (x / "a.txt").write_text((x / "a.txt").read_text(encoding="utf-8") + "\n附件。\n")
+        assert run_ingest(ix, [x], workers=1, lexicon_dir=data).ok == ["a.txt"]
+        assert vocabulary(data) == expected  # rewritten, not counted again
+
+        fresh = SearchIndex(make_backend())  # the same lexicon folder, an index built anew
+        run_ingest(fresh, [both], workers=1, lexicon_dir=data)
+        assert vocabulary(data) == expected
+
     def test_an_abbreviation_means_the_title_the_documents_mention(self, make_backend, tmp_path):
         """消法: the consumer law, which the local rules implementing it mention, not Taiwan's
         消防設備人員法 (same first and last character): the counts are the backend's own."""
