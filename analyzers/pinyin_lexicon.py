@@ -330,6 +330,10 @@ def corrections(
             if whole and len(inside) > 1 and all(len(t) > 1 for _, t in inside):
                 continue
             stops = [(a, t) for a, t in inside if t in stopwords()]
+            # a whole word followed or preceded by a stop word: the stop word was typed as
+            # meant (东西不想要 is 东西 + 不, not 东西部; QA pass 8), so only a span whose
+            # longer words are cut or changed is tried with its stop words changed
+            kept = [(a, t) for a, t in inside if len(t) > 1 and t not in stopwords()]
             cut = [_token_at(tokens, i)] if i not in starts else []
             cut += [_token_at(tokens, j - 1)] if j not in ends else []
             if any(is_word(t) for t in cut):
@@ -354,6 +358,7 @@ def corrections(
                     and is_word(word)
                     # 钱能 (钱 + 能) is a word and a question word, not 潜能; 迁已 is 迁移
                     and not any(word[a : a + len(t)] == t for a, t in stops)
+                    and not (stops and any(word[a : a + len(t)] == t for a, t in kept))
                 ):
                     if reads_better(span, word, real):
                         found = word

@@ -102,10 +102,10 @@ def test_rules_on_a_small_lexicon() -> None:
     lex = PinyinLexicon([("公积金", 120), ("基金", 300), ("社保", 80), ("报", 50), ("东部", 90),
                          ("押金", 10), ("潜能", 40), ("罚单", 1), ("发单", 90), ("报销", 60),
                          ("试用期", 30), ("使用期", 20), ("登记", 200), ("等级", 90),
-                         ("迁移", 50)])  # fmt: skip
+                         ("迁移", 50), ("东西部", 40)])  # fmt: skip
     words = {"公积金", "基金", "社保", "东部", "押金", "潜能", "罚单", "发单", "报销", "试用期",
              "使用期", "登记", "等级", "结婚", "迁移", "迁", "钱", "能",
-             "房东"}.__contains__  # fmt: skip
+             "房东", "东西", "东西部", "想要"}.__contains__  # fmt: skip
     written_beside = {"登记"}  # as if the documents wrote 结婚登记 and not 结婚等级
 
     def reads_better(span: str, word: str, real: bool) -> bool:  # as if the documents had these
@@ -130,6 +130,9 @@ def test_rules_on_a_small_lexicon() -> None:
     assert fix(["结婚", "等级"]) == [("等级", "登记")]
     # a question word kept as typed is no slip (钱 + 能 is not 潜能), one changed may be (迁已)
     assert fix(["户口", "迁", "已"]) == [("迁已", "迁移")]
+    # a whole word and a stop word after it: the stop word was meant (东西 + 不, not 东西部),
+    # even where the words beside say nothing either way (QA pass 8)
+    assert fix(["东西", "不", "想要"]) == []
 
 
 def test_the_lexicon_follows_writes_by_another_process(tmp_path) -> None:
