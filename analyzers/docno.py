@@ -58,7 +58,19 @@ def _serial(text: str) -> str | None:
     return None if value is None else str(value)
 
 
+# The state's name before an issuer (中华人民共和国国务院令第711号, as the order is printed) and the
+# short form of the State Council's orders that citations use (国令第711号): the same numbers
+_STATE = "中华人民共和国"
+_ISSUER_ALIASES = {"国令": "国务院令"}
+
+
 def _key(issuer: str, year: str | None, serial: str) -> str:
+    """One key per number: an issuer typed longer than documents index it (they index its last
+    ``_MAX_ISSUER`` characters at most) is cut to that (QA pass 8: 中华人民共和国国务院令第711号
+    found nothing while 国务院令第711号 found its regulation)."""
+    if issuer.startswith(_STATE) and len(issuer) - len(_STATE) >= _MIN_ISSUER:
+        issuer = issuer[len(_STATE) :]
+    issuer = _ISSUER_ALIASES.get(issuer, issuer)[-_MAX_ISSUER:]
     return f"{issuer}{year}-{serial}" if year else f"{issuer}#{serial}"
 
 

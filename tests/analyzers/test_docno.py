@@ -22,7 +22,7 @@ def test_all_variants_share_one_key(variant):
 
 
 def test_order_numbers_with_full_width_and_chinese_numerals():
-    assert canonical(normalize("中华人民共和国公安部令第１２５号")) == "中华人民共和国公安部令#125"
+    assert canonical(normalize("中华人民共和国公安部令第１２５号")) == "公安部令#125"
     assert canonical("主席令第三十一号") == "主席令#31"
     assert canonical(normalize("華總一義字第11200045431號")) == "华总一义字#11200045431"
 
@@ -35,6 +35,24 @@ def test_an_order_typed_without_its_di_meets_the_printed_one():
     assert "国务院令#735" in keys_in_text("国务院令735号公布")
     # only after 令: a plain number after another word is no 文号
     assert find_in_query("通知12号") == [] and canonical("通知12号") is None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["中华人民共和国国务院令第711号", "国务院令第711号", "国令第711号", "国务院令711号"],
+)
+def test_an_order_typed_as_printed_or_as_cited_meets_the_text(typed):
+    """QA pass 8: the order typed as printed (the state's name before the issuer: 11 characters,
+    more than documents index) found nothing; 国令 is how citations shorten 国务院令."""
+    ((_, _, key),) = find_in_query(typed)
+    assert key in keys_in_text("2019年4月3日 中华人民共和国国务院令第711号修订")
+    assert key in keys_in_text("依据国令第711号")
+
+
+def test_an_issuer_longer_than_documents_index_meets_its_own_number():
+    typed = canonical("国家工商行政管理总局令第73号")
+    assert typed in keys_in_text("2015年1月5日 国家工商行政管理总局令第73号公布")
+    assert typed in keys_in_text("中华人民共和国国家工商行政管理总局令第73号")
 
 
 def test_text_keys_cover_issuer_suffixes_and_wrapped_digits():
