@@ -10,7 +10,7 @@ from model.settings import Settings
 from reports.office import Reports, open_querylog
 from search_api import admin, apidocs, documents, duplicates, reports, search, system
 from search_api import life_events as life_events_api
-from search_api.errors import install_error_handlers
+from search_api.errors import install_error_handlers, install_error_schema
 from search_api.keys_elastic import open_keys
 from search_api.limits import install_limits
 from search_api.security import install_security
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.include_router(reports.router)
     app.include_router(life_events_api.router)
     install_web(app)
+    install_error_schema(app)
     return app
 
 

@@ -138,6 +138,11 @@ class SearchResponse(BaseModel):
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]]
     understood: Understood
+    did_you_mean: str = Field(
+        default="",
+        description="您是不是要找: the query with likely typos replaced, or \"\" (only offered: "
+        "the hits are those of the words typed)",
+    )
     log_token: str | None = Field(
         default=None,
         description="when the query log is on: pass it as lt= when opening a result, so the "

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from model.errors import BadRequest
-from model.fields import VALUE_LABELS
+from model.fields import DISCLOSURE_VALUES, VALIDITY_VALUES
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ReportsDep, ViewerDep
 from search_api.models import (
@@ -22,7 +22,15 @@ from search_api.models import (
     SearchResponse,
     SuggestResponse,
 )
-from search_index.request import MAX_FILTER_CHARS, MAX_PAGE_SIZE, MAX_QUERY_CHARS, Query
+from search_index.request import (
+    MAX_FILTER_CHARS,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_YEAR,
+    MIN_YEAR,
+    UNDATED_YEAR,
+    Query,
+)
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -34,8 +42,15 @@ ERRORS = {
 }
 
 
-# the schema lists the values, so a client (and schemathesis) knows them: valid|expired|repealed
-_VALIDITY = "^(" + "|".join(VALUE_LABELS["validity"]) + ")$"
+# the schema lists the values, so a client (and schemathesis) knows them: the codes and the
+# labels the page shows (valid or 有效), as the page takes them (QA pass 8: 有效 worked on the
+# page and was a 422 here; disclosure=bogus filtered everything out with a 200)
+_VALIDITY = "^(" + "|".join(VALIDITY_VALUES) + ")$"
+_DISCLOSURE = "^(" + "|".join(DISCLOSURE_VALUES) + ")$"
+# a year of four digits or 0 (no date), as two ranges the schema states (so that every value
+# the schema allows is one the search takes)
+_Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+_Undated = Annotated[int, Field(ge=UNDATED_YEAR, le=UNDATED_YEAR)]
 
 
 def _date(name: str, value: str | None) -> dt.date | None:
@@ -69,9 +84,9 @@ def build_query(
         sort=sort,
         categories=tuple(category or ()),
         agencies=tuple(agency or ()),
-        validity=tuple(validity or ()),
+        validity=tuple(VALIDITY_VALUES.get(v, v) for v in validity or ()),
         years=tuple(year or ()),
-        disclosure=tuple(disclosure or ()),
+        disclosure=tuple(DISCLOSURE_VALUES.get(v, v) for v in disclosure or ()),
         date_from=_date("date_from", date_from),
         date_to=_date("date_to", date_to),
         viewer=viewer,
@@ -84,7 +99,8 @@ def search(
     viewer: ViewerDep,
     reports: ReportsDep,
     q: Annotated[str, Q(max_length=MAX_QUERY_CHARS, description="query (see README)")] = "",
-    page: Annotated[int, Q(ge=1, le=10_000)] = 1,
+    # the page's limit is the result window (page × size ≤ 10,000): one 400 whatever the size
+    page: Annotated[int, Q(ge=1, description="page × size ≤ 10,000")] = 1,
     size: Annotated[int, Q(ge=1, le=MAX_PAGE_SIZE)] = 10,
     sort: Annotated[str, Q(pattern="^(relevance|date_desc|date_asc)$")] = "relevance",
     category: Annotated[
@@ -96,9 +112,13 @@ def search(
     validity: Annotated[
         list[Annotated[str, Field(pattern=_VALIDITY)]] | None, Q(max_length=5)
     ] = None,
-    year: Annotated[list[Annotated[int, Field(ge=0, le=9999)]] | None, Q(max_length=50)] = None,
+    year: Annotated[
+        list[_Undated | _Year] | None,
+        Q(max_length=50, description=f"{MIN_YEAR}–{MAX_YEAR}, or 0: documents with no date"),
+    ] = None,
     disclosure: Annotated[
-        list[str] | None, Q(max_length=4, description="staff only; anonymous callers see public")
+        list[Annotated[str, Field(pattern=_DISCLOSURE)]] | None,
+        Q(max_length=4, description="staff only; anonymous callers see public"),
     ] = None,
     # Typed as dates so the OpenAPI spec says ``format: date`` and a bad one is a 422.
     date_from: Annotated[IsoDate, Q(description="YYYY-MM-DD")] = None,

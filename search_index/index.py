@@ -38,13 +38,17 @@ from search_index.request import (
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
     MAX_RESULT_WINDOW,
+    MAX_YEAR,
+    MIN_YEAR,
     SORTS,
+    UNDATED_YEAR,
     Copy,
     FacetValue,
     Hit,
     Query,
     SearchResult,
     Understanding,
+    is_filter_year,
 )
 from search_index.suggest import suggest
 from search_index.tree import Bool, Plan, Range, Term
@@ -85,14 +89,19 @@ def validate(query: Query) -> None:
         raise BadRequest(f"sort must be one of {', '.join(SORTS)}", sort=query.sort)
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise BadRequest("date_from is after date_to")
-    labels = VALUE_LABELS["validity"]
-    bad = [v for v in query.validity if v not in labels]
-    if bad:  # a value no document holds filtered everything out, silently
-        allowed = ", ".join(f"{k} ({label})" for k, label in labels.items())
-        raise BadRequest(f"validity must be one of {allowed}, got {bad[0]!r}", validity=bad[0])
-    bad_years = [y for y in query.years if not 0 <= y <= 9999]
+    for name, values in (("validity", query.validity), ("disclosure", query.disclosure)):
+        labels = VALUE_LABELS[name]
+        bad = [v for v in values if v not in labels]
+        if bad:  # a value no document holds filtered everything out, silently
+            allowed = ", ".join(f"{k} ({label})" for k, label in labels.items())
+            raise BadRequest(f"{name} must be one of {allowed}, got {bad[0]!r}", **{name: bad[0]})
+    bad_years = [y for y in query.years if not is_filter_year(y)]
     if bad_years:  # the engines hold years as 64-bit integers: 2**70 must not reach them
-        raise BadRequest(f"year must be between 0 and 9999, got {bad_years[0]}", year=bad_years[0])
+        raise BadRequest(
+            f"year must be between {MIN_YEAR} and {MAX_YEAR}, or {UNDATED_YEAR} for documents "
+            f"with no date, got {bad_years[0]}",
+            year=bad_years[0],
+        )
 
 
 MENTIONS_TTL = 600.0  # seconds a title's mention count is reused

@@ -18,6 +18,13 @@ MAX_QUERY_CHARS = 500
 MAX_FILTER_CHARS = 200  # one category or agency value (the longest agency name is ~40)
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000
+# a filter year is four digits, or 0: the documents with no date at all (the annual report's
+# "undated"; QA pass 8: the API found them with year=0 and the page called 0 invalid)
+MIN_YEAR, MAX_YEAR, UNDATED_YEAR = 1000, 9999, 0
+
+
+def is_filter_year(year: int) -> bool:
+    return year == UNDATED_YEAR or MIN_YEAR <= year <= MAX_YEAR
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from search_index.request import (
     MAX_RESULT_WINDOW,
     SORTS,
     Query,
+    is_filter_year,
 )
 
 PAGE_SIZE = 10
@@ -76,7 +77,10 @@ class SearchState:
                 problems.append(f"筛选条件“{long[0][:20]}…”过长，已忽略。")
                 values = [v for v in values if len(v) <= MAX_FILTER_CHARS]
             if name == "year":
-                bad = [v for v in values if not (v.isdigit() and len(v) == 4)]
+                bad = [
+                    v for v in values
+                    if not (v.isdigit() and len(v) in (1, 4) and is_filter_year(int(v)))
+                ]  # fmt: skip
                 if bad:
                     problems.append(f"年份“{bad[0][:20]}”无效（格式：2019），已忽略。")
                 values = [v for v in values if v not in bad]

@@ -19,7 +19,13 @@ from model.errors import GovSearchError
 from model.viewer import Viewer
 from search_index.index import SearchIndex
 from search_index.planner import similar_query
-from search_index.request import MAX_RESULT_WINDOW, Hit, SearchResult, Understanding
+from search_index.request import (
+    MAX_RESULT_WINDOW,
+    UNDATED_YEAR,
+    Hit,
+    SearchResult,
+    Understanding,
+)
 from search_index.syntax import Clause, parse
 from web.state import PAGE_SIZE, SearchState
 
@@ -34,7 +40,7 @@ FACETS_SHOWN = 8  # per facet before "更多"
 def label(field: str, value: str) -> str:
     """How a filter value is shown (validity codes in Chinese; the rest as stored)."""
     if field == "year":
-        return f"{value}年"
+        return "无日期" if value == str(UNDATED_YEAR) else f"{value}年"
     return fields.value_label(field, value)
 
 

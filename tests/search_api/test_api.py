@@ -53,10 +53,32 @@ def test_error_shape_is_pinned(client):
     ]
     statuses = [r.status_code for r in cases]
     assert statuses == [422, 422, 422, 422, 422, 404, 404]
-    assert "valid|expired|repealed" in cases[4].json()["error"]["message"]
+    assert {"valid", "expired", "repealed", "有效"} <= set(
+        cases[4].json()["error"]["message"].replace("(", "|").replace(")", "|").split("|")
+    )
     for r in cases:
         err = r.json()["error"]
         assert set(err) == ERROR_KEYS and err["status"] == r.status_code and err["message"]
+
+
+def test_filter_values_mean_what_they_mean_on_the_page(client):
+    """QA pass 8: validity=有效 worked on the page and was a 422 here; disclosure=bogus gave a
+    200 with nothing found; year=0 found the undated documents here and was "invalid" on the
+    page; page=10001&size=1 was a 422 and page=5001&size=2 a 400, for one limit."""
+    search = lambda **p: client.get("/api/search", params=p)  # noqa: E731
+    valid = search(validity="valid").json()["total"]
+    assert search(validity="有效").json()["total"] == valid > 0
+    assert search(disclosure="bogus").status_code == 422
+    assert search(disclosure="主动公开").status_code == 200
+    undated = search(year=0, size=100).json()
+    assert undated["total"] > 0 and all(not h["date"] for h in undated["hits"])
+    page = client.get("/?year=0")
+    assert page.status_code == 200 and "年份：无日期" in page.text and "无效" not in page.text
+    assert f"共找到 <strong>{undated['total']}</strong>" in page.text.replace(",", "")
+    for bad in (5, 999, 10000):
+        r = search(year=bad)
+        assert r.status_code == 422 and "year" in r.json()["error"]["message"]
+    assert search(page=10001, size=1).status_code == search(page=5001, size=2).status_code == 400
 
 
 def test_dates_are_written_yyyy_mm_dd(client):
@@ -142,3 +164,21 @@ def test_filters_by_category_and_date(client):
     assert r["total"] > 0
     for h in r["hits"]:
         assert h["category"] == "政策法规" and "2010-01-01" <= h["date"] <= "2019-12-31"
+
+
+def test_the_spec_describes_what_is_sent(client):
+    """QA pass 8: every response carried did_you_mean, which the schema lacked, and a 422 was
+    documented as FastAPI's {detail: [...]} while the body is the one error shape."""
+    spec = client.get("/openapi.json").json()
+    assert "did_you_mean" in spec["components"]["schemas"]["SearchResponse"]["properties"]
+    ref = {"$ref": "#/components/schemas/ErrorResponse"}
+    unprocessable = [
+        op["responses"]["422"] for item in spec["paths"].values() for op in item.values()
+        if "422" in op.get("responses", {})
+    ]  # fmt: skip
+    assert unprocessable and all(
+        r["content"]["application/json"]["schema"] == ref for r in unprocessable
+    )
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    r = client.get("/api/documents/" + "a" * 65)
+    assert r.status_code == 422 and set(r.json()) == {"error"}
