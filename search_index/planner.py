@@ -465,11 +465,23 @@ class _Builder:
         searched: list[str] = []
         for key in keys:
             words = self.lexicon.search_words(key)
+            # an abbreviation citizens type (低保, 医保, 社保: the synonym file) is the reading,
+            # its homophones count only a little: dibao read 地保 (75 documents, which search
+            # mode cuts out of 湿地保护) before 低保 (30) and listed wetland laws first, yibao
+            # 易爆 before 医保 (QA pass 8)
+            known = next((w for w in words if synonyms().get(w)), None)
+            if known is not None:
+                words = [known, *(w for w in words if w != known)]
             counts = [self.lexicon.counts[w] for w in words]
-            alts = [  # a rarer homophone scores less, yet a rare word's weight shows through
-                _word_or_synonym(w, max(PINYIN_HOMOPHONE_BOOST, math.sqrt(n / counts[0])))
-                for w, n in zip(words, counts, strict=True)
-            ]
+            # a rarer homophone scores less, yet a rare word's weight shows through
+            alts = [
+                _word_or_synonym(
+                    w,
+                    PINYIN_HOMOPHONE_BOOST if known and i
+                    else max(PINYIN_HOMOPHONE_BOOST, math.sqrt(min(1.0, n / counts[0]))),
+                )
+                for i, (w, n) in enumerate(zip(words, counts, strict=True))
+            ]  # fmt: skip
             if not synonyms().get(words[0]):  # the likeliest reading, with its other wordings
                 alts[0], others = citizen_word_node(words[0])  # as when typed (tiaoli: 条例, 规定)
                 self.expanded.extend((words[0], o, src) for o, src in others)
@@ -682,6 +694,10 @@ def plan(
         reading = strip_skippable("".join(b.reading_text))
         if len(reading) >= 2:
             b.boosters.append(Term("title_exact", reading, TITLE_EXACT_BOOST))
+        # the whole reading as a phrase only where typed Chinese gets it, for several words: on
+        # one word it put the documents writing 社保 above those writing 社会保险 (QA pass 8:
+        # shebao ranked 社会保险法 fifth, 社保 typed ranks it first)
+        if len(reading) >= 2 and len(b.pool) + len(b.weak) > 1:
             b.boosters.append(_substring("body_bi", reading, WHOLE_PHRASE_BOOST) or MatchAll())
             b.boosters.append(_substring("title_bi", reading, TITLE_PHRASE_BOOST) or MatchAll())
 

@@ -17,7 +17,8 @@ from search_index.index import SearchIndex
 from search_index.planner import plan
 from search_index.prepare import prepare
 from search_index.request import Query
-from search_index.tree import Bool, Prefix
+from analyzers.pinyin_lexicon import PinyinLexicon
+from search_index.tree import Bool, Phrase, Prefix, Term
 from tests.corpus import corpus_document, manifest, sample_paths
 
 HIDDEN_TITLE = "琥珀湾区临时管控措施内部通报"
@@ -268,3 +269,28 @@ def test_lexicon_follows_writes(tmp_path):
     assert new is not old and "蜻蜓" in new.counts and "蜻蜓" not in old.counts
     assert "蜻蜓" in index.pinyin("qingting")
 
+
+
+def _nodes(node) -> list:
+    out = [node]
+    for child in (*getattr(node, "must", ()), *getattr(node, "should", ())):
+        out += _nodes(child)
+    if hasattr(node, "node"):
+        out += _nodes(node.node)
+    return out
+
+
+def test_an_abbreviation_citizens_type_is_the_reading_of_its_letters():
+    """QA pass 8: dibao read 地保 (more documents: search mode cuts it out of 湿地保护) before
+    低保 and listed wetland laws first; shebao ranked documents writing 社保 above those
+    writing 社会保险, which 社保 typed in Chinese does not."""
+    assert synonyms().get("低保") and synonyms().get("社保") and not synonyms().get("地保")
+    lexicon = PinyinLexicon([("地保", 75), ("低保", 30), ("社保", 47), ("涉爆", 4)])
+    _, understood = plan(Query(q="dibao"), lexicon)
+    assert understood.pinyin_words == (("dibao", ("低保", "地保")),)
+    p, _ = plan(Query(q="shebao"), lexicon)
+    chinese, _ = plan(Query(q="社保"), lexicon)
+    bonus = [n for n in _nodes(p.query) if isinstance(n, Phrase | Term) and n.boost >= 3.0]
+    assert not any(getattr(n, "field", "") == "body_bi" for n in bonus)
+    typed = [n for n in _nodes(chinese.query) if isinstance(n, Phrase | Term) and n.boost >= 3.0]
+    assert not any(getattr(n, "field", "") == "body_bi" for n in typed)
