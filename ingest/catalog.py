@@ -6,10 +6,13 @@ Archives keep their 政府信息公开目录 in spreadsheets; this lets them fee
 ``;`` or ``，``); the Chinese column names (标题, 文号, 发布机构, 分类, 成文日期, 发布日期, 索引号,
 有效性, 公开方式, 关键词) are accepted too. ``path`` is relative to the CSV's folder. Only
 non-empty cells override. A bad cell never stops an ingest: it is reported as a
-``CatalogError`` with its line number and ignored, and the rest of the row still applies.
+``CatalogError`` with its line number and ignored, and the rest of the row still applies. A
+column that is no catalogue field is reported too (a misspelt 公开方式 must not pass unseen).
 
 Disclosure fails closed: a bad 公开方式 cell does not fall back to the folder's or the default
-level, it holds the document at :data:`~model.fields.MOST_RESTRICTIVE` (``held``); a row that
+level, it holds the document at :data:`~model.fields.MOST_RESTRICTIVE` (``held``), as does a row
+whose cells may be misread (more or fewer than the columns, a level under an unknown column, a
+cell spanning lines that hold commas); a quote never closed stops the ingest; a row that
 names no file is reported with the file it probably meant (``unmatched``), and that file, found
 only by a near miss (other letter case, or relative to the ingested folder instead of the
 CSV's), is held back too rather than published without its row (``near``).
@@ -39,6 +42,9 @@ from model.ids import readable_path
 DISCLOSURE_VALUES: dict[str, str] = dict(BY_NAME["disclosure"].choices or {})
 # The file a row describes (not a document field: it names the file).
 PATH_COLUMNS: dict[str, str] = {"path": "path", "路径": "path", "文件": "path"}
+# Columns read and knowingly ignored (manifest.csv's script: the script is read from the text);
+# any other column that is no catalogue field is reported, and a level in it holds its row back
+NOTED_COLUMNS = ("script",)
 
 
 @dataclass(frozen=True)
@@ -207,6 +213,28 @@ def _rank(f: Field, column: str) -> int:
     return f.columns.index(column) if column in f.columns else len(f.columns)
 
 
+def _misread(row: list[str], columns: int, unknown: list[tuple[int, str]]) -> str:
+    """Why a row's cells may not say what its columns mean (its level then unknown), or "".
+
+    A comma missing or extra shifts every later cell: 不予公开 read as an 有效性 and the
+    document published (QA pass 8). A level in a column that is no catalogue field (公开属性
+    misspelt) is a level nobody applied. A cell spanning lines may hold later rows whose quote
+    closed further down. Trailing empty cells (spreadsheets add them) are no shift."""
+    cells = len(row)
+    while cells > columns and not row[cells - 1].strip():
+        cells -= 1
+    if cells != columns:
+        return f"the row has {cells} cells for {columns} columns (a comma missing or extra?)"
+    for i, h in unknown:
+        cell = row[i].strip()
+        level = DISCLOSURE_VALUES.get(cell) or DISCLOSURE_VALUES.get(cell.lower())
+        if level is not None and level != "public":
+            return f"column {h!r}, which is no catalogue field, says {row[i].strip()!r}"
+    if any("\n" in cell and "," in cell for cell in row):
+        return "a cell runs over several lines holding commas (a quote closed too late?)"
+    return ""
+
+
 def _level(entry: CatalogEntry) -> object:
     """The disclosure a row gives its document (None: the ingest's default level)."""
     return MOST_RESTRICTIVE if entry.held else entry.values.get("disclosure")
@@ -245,8 +273,18 @@ def load_catalog(path: Path) -> Catalog:
     except ExtractionError as exc:  # no encoding reads it (a spreadsheet saved as .csv?)
         why = f"catalog is not a text file: {exc}"
         return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
-    rows = csv.reader(io.StringIO(text))
-    raw_header = [h.strip() for h in next(rows, [])]
+    # strict: a quote never closed is an error, not a cell running to the end of the file that
+    # swallowed every later row and its level (QA pass 8: 不予公开 rows were published)
+    rows = csv.reader(io.StringIO(text), strict=True)
+    try:
+        raw_header = [h.strip() for h in next(rows, [])]
+        body = list(rows)
+    except csv.Error as exc:
+        why = (
+            f"catalog cannot be read past line {rows.line_num}: {exc} (a quote opened and "
+            "never closed?); nothing was ingested"
+        )
+        return Catalog(path, {}, (CatalogError(rows.line_num, "", why),), unreadable=why)
     columns = {**CATALOG_COLUMNS, **PATH_COLUMNS}
     header = [columns.get(h, h.lower()) for h in raw_header]
     if "path" not in header:
@@ -260,8 +298,16 @@ def load_catalog(path: Path) -> Catalog:
     path_col = header.index("path")
     entries: dict[str, CatalogEntry] = {}
     errors: list[CatalogError] = []
-    for row in rows:
-        line = rows.line_num
+    unknown = [
+        (i, h) for i, (h, name) in enumerate(zip(raw_header, header, strict=True))
+        if h and name not in ("path", *NOTED_COLUMNS)
+        and (name not in BY_NAME or BY_NAME[name].origin != "catalog")
+    ]  # fmt: skip
+    for _, h in unknown:  # said, not silently passed over (a misspelt 公开方式 published rows)
+        errors.append(CatalogError(1, "", f"column {h!r} is no catalogue field: ignored"))
+    line = 1
+    for row in body:
+        line += 1 + sum(cell.count("\n") for cell in row)
         if not any(cell.strip() for cell in row):
             continue  # spreadsheets leave empty rows behind
         rel = normalise_path(row[path_col] if path_col < len(row) else "")
@@ -269,6 +315,13 @@ def load_catalog(path: Path) -> Catalog:
             errors.append(CatalogError(line, "", "empty path"))
             continue
         entry, problems = _entry(path, raw_header, header, row, rel, line)
+        held = _misread(row, len(raw_header), unknown)
+        if held:
+            why = entry.held or f"{path.name} line {line}: {held}"
+            entry = dataclasses.replace(entry, held=why)
+            problems.append(
+                CatalogError(line, rel, f"{held}: the document is held as {MOST_RESTRICTIVE}")
+            )
         first = entries.get(rel)
         if first is None:
             errors.extend(problems)

@@ -116,7 +116,10 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("keywords", "list", "主题词", aliases=("关键词", "關鍵詞")),
     Field(
-        "disclosure", "choice", "公开方式", aliases=("公開方式",), choices=DISCLOSURE_VALUES,
+        "disclosure", "choice", "公开方式",
+        # the names catalogues give the column (公开属性 is as common as 公开方式: QA pass 8)
+        aliases=("公開方式", "公开属性", "公開屬性", "公开选项", "公开类型", "信息公开方式"),
+        choices=DISCLOSURE_VALUES,
         default="public", keyword=True, filter=True, staff_facet=True, staff_only=True,
     ),
     Field("format", "text", "格式", origin="file", keyword=True, filter=True),

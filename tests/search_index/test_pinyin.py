@@ -10,6 +10,7 @@ import pytest
 from analyzers.lexicon import synonyms
 from analyzers.normalize import normalize
 from analyzers.pinyin import as_pinyin_query, document_tokens, match_rank, matches_in, text_tokens
+from analyzers.pinyin_lexicon import PinyinLexicon
 from model.viewer import STAFF
 from search_index.embedded import EmbeddedIndex
 from search_index.highlight import find_spans
@@ -17,7 +18,6 @@ from search_index.index import SearchIndex
 from search_index.planner import plan
 from search_index.prepare import prepare
 from search_index.request import Query
-from analyzers.pinyin_lexicon import PinyinLexicon
 from search_index.tree import Bool, Phrase, Prefix, Term
 from tests.corpus import corpus_document, manifest, sample_paths
 

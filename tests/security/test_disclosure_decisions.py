@@ -85,6 +85,68 @@ def test_invalid_disclosure_cell_is_not_published(tmp_path, index):
     assert index.search(Query(q="改过的标题", viewer=STAFF)).total == 1
 
 
+def test_the_usual_names_of_the_level_column_are_read(tmp_path, index):
+    """QA pass 8: a catalogue headed 公开属性 (as common as 公开方式) published its 不予公开 row."""
+    folder = _folder(tmp_path / "archive", 2)
+    csv = folder / "catalog.csv"
+    csv.write_text("path,标题,公开属性\na.txt,内部文件甲,不予公开\n", encoding="utf-8")
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "public"}
+    assert not [f for f in report.failed if "catalog" in f.path]
+
+
+@pytest.mark.parametrize(
+    ("catalogue", "said"),
+    [
+        # a level under a column that is no catalogue field (misspelt): nobody applied it
+        ("path,title,disclosre\na.txt,内部文件甲,不予公开\nb.txt,公开文件,主动公开\n",
+         "column 'disclosre'"),
+        # a comma missing: 不予公开 lands in the 有效性 column, was reported as an unknown
+        # validity and the document published
+        ("path,title,validity,disclosure\na.txt,内部文件甲,不予公开\nb.txt,公开文件,有效,\n",
+         "3 cells for 4 columns"),
+    ],
+)  # fmt: skip
+def test_a_row_whose_cells_may_be_misread_is_held_back(tmp_path, index, catalogue, said):
+    folder = _folder(tmp_path / "archive", 2)
+    csv = folder / "catalog.csv"
+    csv.write_text(catalogue, encoding="utf-8")
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "public"}
+    assert [h.path for h in report.held] == ["a.txt"]
+    assert any(said in f.reason and "held as not_public" in f.reason for f in report.failed)
+    found = index.search(Query(q='"内部文件甲"', viewer=ANONYMOUS, size=50)).hits
+    assert "a.txt" not in {h.doc.path for h in found}
+
+
+def test_an_unknown_column_is_said(tmp_path, index):
+    folder = _folder(tmp_path / "archive", 1)
+    csv = folder / "catalog.csv"
+    csv.write_text("path,备注\na.txt,已核对\n", encoding="utf-8")
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert report.ok == ["a.txt"] and not report.held  # a note is no level: published
+    assert any("'备注' is no catalogue field" in f.reason for f in report.failed)
+
+
+def test_a_quote_never_closed_stops_the_ingest(tmp_path, index):
+    """QA pass 8: the cell ran to the end of the file, swallowing the rows that held two
+    documents back, and both were published with exit 0."""
+    folder = _folder(tmp_path / "archive", 3)
+    csv = folder / "catalog.csv"
+    csv.write_text(
+        'path,title,disclosure\na.txt,"关于印发《实施方案》的通知,主动公开\n'
+        "b.txt,内部文件乙,不予公开\nc.txt,草稿丙,草稿\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["--data-dir", str(tmp_path / "cli"), "ingest", str(folder), "--catalog", str(csv)]
+    )
+    assert result.exit_code == 2 and "never closed" in result.output, result.output
+    assert not (tmp_path / "cli" / "index").exists() or not _levels(
+        SearchIndex(EmbeddedIndex(tmp_path / "cli"))
+    )
+
+
 def test_unknown_default_level_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="GOVSEARCH_DEFAULT_DISCLOSURE"):
         Settings.from_env({"GOVSEARCH_DEFAULT_DISCLOSURE": "secret"})
