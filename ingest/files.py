@@ -331,11 +331,19 @@ def tasks(
                            catalog=str(catalog.source) if entry is not None and catalog else "")
 
 
+# The README files that describe an archive and are no format of its documents
+_README_SUFFIXES = ("", ".md", ".markdown", ".rst")
+
+
 def _describes_catalog(file: Path, catalog: Catalog) -> bool:
-    """A README beside the catalog CSV describes the archive; it is not one of its documents
-    (``samples/README.md``: without this every demo run reported it as skipped)."""
-    return file.name.upper().startswith("README") and file.parent.resolve() == (
-        catalog.source.resolve().parent
+    """A Markdown README beside the catalog CSV describes the archive; it is not one of its
+    documents (``samples/README.md``: without this every demo run reported it as skipped). A
+    README in a document format (README.txt, readme.html) may be one, and is ingested like any
+    file (QA pass 8: a notice saved as README.txt was dropped, counted nowhere)."""
+    return (
+        file.name.upper().startswith("README")
+        and file.suffix.lower() in _README_SUFFIXES
+        and file.parent.resolve() == catalog.source.resolve().parent
     )
 
 

@@ -147,6 +147,19 @@ def test_a_quote_never_closed_stops_the_ingest(tmp_path, index):
     )
 
 
+def test_a_readme_in_a_document_format_beside_the_catalogue_is_a_document(tmp_path, index):
+    """QA pass 8: a notice saved as README.txt beside catalog.csv was dropped, counted nowhere;
+    a Markdown README there describes the archive and is passed over (issue 11, item 10)."""
+    folder = _folder(tmp_path / "archive", 2)
+    (folder / "b.txt").rename(folder / "README.txt")
+    (folder / "README.md").write_text("# 本目录说明\n", encoding="utf-8")
+    csv = folder / "catalog.csv"
+    csv.write_text("path,公开方式\na.txt,主动公开\n", encoding="utf-8")
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert sorted(report.ok) == ["README.txt", "a.txt"]
+    assert "README.md" not in report.summary()
+
+
 def test_unknown_default_level_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="GOVSEARCH_DEFAULT_DISCLOSURE"):
         Settings.from_env({"GOVSEARCH_DEFAULT_DISCLOSURE": "secret"})
