@@ -87,11 +87,16 @@ def test_tokens_and_scrubbing() -> None:
         ("（0755）8888 8888", "（####）#### ####"),
         ("0571 8765432", "#### #######"),
         ("卡号 6222 0202 0000 1234 567", "卡号 #### #### #### #### ###"),
+        # dashes as input methods type them, and a hyphen with spaces (QA pass 8: kept as typed)
+        ("138—1234—5678", "###—####—####"),
+        ("010 - 1234 5678", "### - #### ####"),
+        ("电话:0512 – 5273 1234", "电话:#### – #### ####"),
         # ordinary content stays readable: years, 文号, articles, dates, short numbers
         ("国办发〔2019〕6号", "国办发〔2019〕6号"),
         ("国务院令第735号 2019年", "国务院令第735号 2019年"),
         ("2016 2017 2018 2019 年度报告", "2016 2017 2018 2019 年度报告"),
         ("第123条 2019-01-01 12345 0571 110", "第123条 2019-01-01 12345 0571 110"),
+        ("2016 - 2019年 第735号", "2016 - 2019年 第735号"),
     ],
 )
 def test_scrub_masks_personal_numbers_however_written(typed: str, stored: str) -> None:
