@@ -8,6 +8,7 @@ days dropped at every batch, so the file stays small whatever the traffic.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +56,10 @@ class SqliteQueryLog:
         if not record and not self.path.is_file():
             raise FileNotFoundError(f"no query log at {self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if record and not self.path.exists():
+            # readable by the server's user only, like the staff keys (it holds what citizens
+            # typed; SQLite gives its -wal and -shm files the same mode; QA pass 8: 0644)
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self.recording = record
         self.retention_days = retention_days
         self.max_rows = max_rows

@@ -420,6 +420,9 @@ def test_nothing_personal_is_stored(store, tmp_path) -> None:
     finally:
         db.close()
     assert cols == ["seq", "token", "day", "query", "total", "understood", "opened", "filters"]
+    # what citizens typed is readable by the server's user only (QA pass 8: it was 0644)
+    files = list(tmp_path.glob("querylog.sqlite*"))
+    assert len(files) >= 2 and all(f.stat().st_mode & 0o077 == 0 for f in files), files
 
 
 def test_retention_and_row_cap(tmp_path) -> None:
