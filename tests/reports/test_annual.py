@@ -4,6 +4,7 @@ a real index of the bundled samples, where one text filed as several files is on
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 from pathlib import Path
@@ -179,3 +180,29 @@ def test_the_api_report_counts_texts(samples) -> None:
             "/api/reports/annual?year=2011", headers={"Authorization": f"Bearer {key}"}
         ).json()
     assert body["total"] == 2
+
+
+def test_a_text_two_agencies_published_is_in_each_agency_row(samples, tmp_path) -> None:
+    """QA pass 8: one notice published by two agencies counted in the table under one of them
+    (30) while the other's own report, and the search filtered by it, said 31."""
+    index, entries, _ = samples
+    docs = [d for d in iter_documents([SAMPLES], catalog=SAMPLES / "catalog.csv")
+            if isinstance(d, Document) and d.meta.disclosure == "public" and d.meta.publish_date
+            and d.meta.publish_date.year == 2019]  # fmt: skip
+    base = docs[0]
+    other = "另一个发布机构"
+    copy = dataclasses.replace(
+        base, id="c" * 16, path="copy/" + base.path,
+        meta=dataclasses.replace(base.meta, agency=other),
+    )  # fmt: skip
+    two = SearchIndex(EmbeddedIndex(tmp_path / "two"))
+    assert all(r.ok for r in two.write(prepare(d, "samples") for d in [*docs, copy]))
+    rows = [CatalogEntry.from_metadata(d.metadata()) for d in two.catalog(STAFF)]
+    rep = annual(rows, 2019, index=two)
+    assert rep.total == two.search(Query(q="", years=(2019,), size=1)).total  # counted once
+    table = dict(rep.by_agency)
+    for agency in (base.meta.agency, other):
+        own = annual(rows, 2019, agency, index=two)
+        found = two.search(Query(q="", years=(2019,), agencies=(agency,), size=1)).total
+        assert table[agency] == own.total == found, agency
+    two.close()
