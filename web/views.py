@@ -270,8 +270,10 @@ def alternatives(
             for w in plain[:4]:
                 rest = rebuild(w)
                 candidates.append((f"少用一个词：去掉“{w}”，检索“{rest}”", state.change(q=rest)))
-            if state.has_filters:
-                candidates.append((f"只检索“{words[0]}”", SearchState(q=words[0])))
+            if state.has_filters:  # the label says the filters go too (QA pass 8: it did not)
+                candidates.append(
+                    (f"只检索“{words[0]}”，不限筛选条件", SearchState(q=words[0], sort=state.sort))
+                )
         scoped = parse(state.q).clauses
         if any(a.field for c in scoped for a in c.alternatives):  # 标题:押金 → 押金 in full text
             unscoped = " ".join(

@@ -252,6 +252,16 @@ def test_fewer_words_keeps_the_phrase_and_the_exclusions(client):
     assert [q for q, _ in _fewer_words(text)] == ['"政府性融资担保"']
 
 
+def test_a_suggestion_that_drops_the_filters_says_so(client):
+    """QA pass 8: 只检索“养犬” led to a search without the chosen category, unsaid."""
+    text, _ = page(client, '/?q="火星基地宇航员" 条例&validity=repealed')
+    assert "没有找到符合条件的文件" in text
+    links = re.findall(r'<a href="([^"]+)">只检索“([^”]+)”([^<]*)</a>', text)
+    assert links, text
+    for href, _, said in links:
+        assert "validity" not in href and "不限筛选条件" in said, (href, said)
+
+
 def test_bad_parameters_never_break_the_page(client):
     text, _ = page(client, "/?q=条例&page=abc&sort=bogus&year=abc&date_from=2024-13-45")
     assert "不是有效日期" in text and "共找到" in text
