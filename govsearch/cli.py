@@ -14,6 +14,7 @@ import click
 
 from govsearch.app import apply
 from model.errors import GovSearchError
+from model.fields import DISCLOSURE_VALUES
 from model.settings import Settings
 
 if TYPE_CHECKING:
@@ -55,9 +56,11 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @click.option("--catalog", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Catalog CSV whose values override extracted metadata.")
 @click.option("--prune", is_flag=True, help="Remove indexed documents whose files are gone.")
-@click.option("--disclosure", type=click.Choice(["public", "on_request", "not_public", "draft"]),
-              default=None, help="Disclosure of documents the catalog and folders don't classify "
-              "(default: $GOVSEARCH_DEFAULT_DISCLOSURE or public).")
+@click.option("--disclosure", type=click.Choice(list(DISCLOSURE_VALUES)),
+              callback=lambda _c, _p, v: DISCLOSURE_VALUES[v] if v else v,
+              default=None, help="Disclosure of documents the catalog and folders don't classify: "
+              "the code or its label, 依申请公开 (default: $GOVSEARCH_DEFAULT_DISCLOSURE or "
+              "public).")
 @click.option("--workers", type=int, default=None, help="Parallel worker processes.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the ingest report as JSON to this file.")
@@ -309,6 +312,9 @@ def _key_store(ctx: click.Context) -> Iterator[Keys]:
 @click.pass_context
 def keys_create(ctx: click.Context, name: str) -> None:
     """Create a key; it is printed once and never stored."""
+    name = name.strip()
+    if not name:  # the name is how a key is told apart when one is revoked (QA pass 8)
+        raise click.BadParameter("give the key a name (who or what uses it)", param_hint="NAME")
     try:
         with _key_store(ctx) as store:
             info, key = store.create(name)

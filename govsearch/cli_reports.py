@@ -148,7 +148,10 @@ def _queries_table(rep: Any) -> str:
 @click.option("--category", help="One category (timeliness).")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Published from.")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Published until.")
-@click.option("--weeks", type=int, default=4, show_default=True, help="Weeks (queries).")
+@click.option("--weeks", type=click.IntRange(1, 53), default=4, show_default=True,
+              help="Weeks (queries).")
+@click.option("--top", type=click.IntRange(1, 200), default=20, show_default=True,
+              help="Queries listed per week (queries).")
 @click.option(
     "--format",
     "fmt",
@@ -168,6 +171,7 @@ def report(
     date_from: dt.datetime | None,
     date_to: dt.datetime | None,
     weeks: int,
+    top: int,
     fmt: str,
     delete: bool,
     before: dt.datetime | None,
@@ -180,6 +184,8 @@ def report(
     settings = ctx.find_root().obj["settings"]
     if kind == "annual" and year is None:
         raise click.UsageError("annual needs --year")
+    if before is not None and not delete:  # it was ignored, and the whole report printed
+        raise click.UsageError("--before goes with --delete (delete the searches before a day)")
     try:
         index = open_index(settings, create=False)
         reports = Reports(  # the server records searches; a command only reads them
@@ -212,7 +218,7 @@ def report(
             elif kind == "annual":
                 rep, table = reports.annual(year or 0, agency), _annual_table
             else:
-                rep, table = reports.queries(weeks), _queries_table
+                rep, table = reports.queries(weeks, top), _queries_table
         finally:
             reports.close()
             index.close()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, Field, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, create_model
 
-from model.fields import FIELDS
+from model.fields import DISCLOSURE_VALUES, FIELDS
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -249,8 +249,13 @@ class IngestRequest(BaseModel):
             "taken relative to the first root)",
         )
     )
-    disclosure: Literal["public", "on_request", "not_public", "draft"] | None = Field(
-        default=None, description="for documents no catalog or folder name classifies"
+    # the code or its label (依申请公开), as uploads and GOVSEARCH_DEFAULT_DISCLOSURE take it
+    disclosure: Annotated[
+        str, Field(pattern="^(" + "|".join(DISCLOSURE_VALUES) + ")$"),
+        AfterValidator(lambda v: DISCLOSURE_VALUES[v]),
+    ] | None = Field(
+        default=None, description="for documents no catalog or folder name classifies: "
+        "public, on_request, not_public, draft or their labels (主动公开 …)",
     )
     prune: bool = Field(default=False, description="remove documents whose files are gone")
 

@@ -338,7 +338,9 @@ def test_ingest_paths_only_inside_the_roots(served, tmp_path):
     _error(ingest("out"), 403)
     (inbox / "out").unlink()
 
-    r = ingest("docs", disclosure="on_request")
+    _error(ingest("docs", disclosure="secret"), 422)
+    # the label as uploads take it (QA pass 8: 依申请公开 was refused here)
+    r = ingest("docs", disclosure="依申请公开")
     assert r.status_code == 200, r.text
     assert r.json()["report"]["ok"] == 1
     assert served.index.count(STAFF) == 1

@@ -1,0 +1,41 @@
+"""Command-line options that were accepted and then ignored or misread (QA pass 8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from govsearch.cli import main
+
+
+def _run(tmp_path: Path, *args: str):
+    return CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), *args])
+
+
+def test_a_queries_report_of_no_weeks_is_refused(tmp_path):
+    for weeks in ("0", "-5"):
+        result = _run(tmp_path, "report", "queries", "--weeks", weeks)
+        assert result.exit_code == 2 and "--weeks" in result.output, result.output
+
+
+def test_before_without_delete_is_refused(tmp_path):
+    """It was ignored, and the whole log's report printed."""
+    result = _run(tmp_path, "report", "queries", "--before", "2020-01-01")
+    assert result.exit_code == 2 and "--before goes with --delete" in result.output
+
+
+def test_a_key_needs_a_name(tmp_path):
+    for name in ("", "   "):
+        result = _run(tmp_path, "keys", "create", name)
+        assert result.exit_code == 2 and "give the key a name" in result.output, result.output
+
+
+def test_the_default_level_takes_its_label(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("关于城市绿化养护的通知\n正文。", encoding="utf-8")
+    result = _run(tmp_path, "ingest", str(folder), "--disclosure", "依申请公开", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert _run(tmp_path, "search", "绿化养护").output.startswith("0 results")  # not public
+    assert _run(tmp_path, "search", "绿化养护", "--staff").output.startswith("1 results")
