@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from ingest.formats.encoding import decode
 from model.document import StoredDocument
 from model.ids import disk_names
 
@@ -90,3 +92,22 @@ def size_label(n: int) -> str:
     if n < 1024 * 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n / 1024 / 1024:.1f} MB"
+
+
+_TEXT_TYPES = {".txt": "text/plain", ".htm": "text/html", ".html": "text/html"}
+_DECLARED = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_-]+)""")
+_SNIFF_BYTES = 2_000_000  # enough to tell an encoding; a text original is read no further
+
+
+def text_media_type(path: Path) -> str | None:
+    """The Content-Type of a text or HTML original with the charset its bytes are in, or None
+    for other formats. Sent as ``charset=utf-8`` whatever they were, a GBK page or a Big5 text
+    opened as mojibake (QA pass 8); the encoding is read as ingest reads it."""
+    kind = _TEXT_TYPES.get(path.suffix.lower())
+    if kind is None:
+        return None
+    with path.open("rb") as f:
+        data = f.read(_SNIFF_BYTES)
+    declared = _DECLARED.search(data[:4096]) if kind == "text/html" else None
+    _, encoding = decode(data, declared.group(1).decode("ascii") if declared else None)
+    return f"{kind}; charset={encoding.removesuffix('-sig')}"

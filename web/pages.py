@@ -36,7 +36,7 @@ from search_index.highlight import highlight_all
 from search_index.index import SearchIndex
 from search_index.request import MAX_QUERY_CHARS
 from web import views
-from web.originals import original_file, size_label
+from web.originals import original_file, size_label, text_media_type
 from web.scans import MAX_PAGES_LISTED, page_count, page_png
 from web.state import SearchState
 
@@ -329,7 +329,10 @@ def original_download(request: Request, index: SearchIndex, viewer: Viewer, doc_
     if path is None:
         return _error(request, layout, 404, "这份文件没有可下载的原件。")
     name = readable_path(path.name)  # a GBK name on disk is sent as the name people read
-    return FileResponse(path, filename=name, content_disposition_type="attachment")
+    return FileResponse(
+        path, filename=name, content_disposition_type="attachment",
+        media_type=text_media_type(path),
+    )  # fmt: skip
 
 
 # -- wiring ------------------------------------------------------------------------------

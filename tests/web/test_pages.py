@@ -347,6 +347,23 @@ def test_original_download(client, web_corpus):
     )  # no file
 
 
+def test_a_text_original_is_sent_in_its_own_charset(client, web_corpus):
+    """QA pass 8: a GBK text, a Big5 text and a gb2312 page were sent as charset=utf-8."""
+    docs = {Path(d.path).name: d for d in web_corpus.documents}
+    for name, charset in (("txt_04_gbk.txt", "gb18030"), ("txt_09_big5.txt", "big5hkscs"),
+                          ("城市公共交通条例.txt", "gb18030")):  # fmt: skip
+        doc = docs[name]
+        r = client.get(f"/documents/{doc.id}/original")
+        assert r.status_code == 200, name
+        assert r.headers["content-type"] == f"text/plain; charset={charset}", name
+        assert r.content.decode(charset).strip(), name
+    pages = [d for d in web_corpus.documents if d.path.endswith((".html", ".htm"))]
+    for doc in pages:
+        r = client.get(f"/documents/{doc.id}/original")
+        kind, _, charset = r.headers["content-type"].partition("; charset=")
+        assert kind == "text/html" and r.content.decode(charset), doc.path
+
+
 def test_no_download_without_originals_dir(make_app, web_corpus):
     doc = web_corpus.original_doc
     if doc is None:
