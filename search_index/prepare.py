@@ -15,6 +15,7 @@ from analyzers.pinyin import document_tokens, key_terms
 from analyzers.segment import index_words
 from analyzers.signatures import signature
 from model.document import Document
+from model.fields import KEYWORD_FIELDS
 from search_index.protocol import IndexedDocument
 
 _DOCNO_SCAN_CHARS = 4000  # 文号 of a document sit in its head (and its 沿革/history lines)
@@ -63,6 +64,12 @@ def prepare(doc: Document, source: str) -> IndexedDocument:
     sig = signature(body)
     keywords["content_key"] = (sig.content_key,)
     keywords["sig_band"] = sig.index_terms()
+    # every other keyword field of the table, as the document states it (text_source was
+    # declared a staff facet and never indexed: /api/stats listed no ocr; QA pass 8)
+    for name in KEYWORD_FIELDS:
+        if name not in keywords:
+            value = getattr(m, name, None) if hasattr(m, name) else getattr(doc, name, None)
+            keywords[name] = (str(value),) if value else ()
     d = date_int(doc)
     ints = {"date": d, "year": d // 10000 if d else 0}
     return IndexedDocument(

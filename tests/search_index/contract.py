@@ -24,7 +24,7 @@ from model.document import CatalogMeta, Document
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
 from search_index import citizen_words, semantic
-from search_index.fields import FACET_FIELDS
+from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.request import Query
@@ -421,6 +421,22 @@ class BackendContract:
             assert got.text == ""
         public = {d.id for d in index.catalog(ANONYMOUS)}
         assert public == {d.id for d in documents if d.meta.disclosure == "public"}
+
+    def test_every_staff_facet_of_the_table_is_counted(self, make_backend, documents):
+        """QA pass 8: text_source, a staff facet of the field table, was never indexed, so
+        /api/stats answered {} for it although a scan had been recognised."""
+        scan = dataclasses.replace(documents[0], id="5" * 16, path="scan.pdf", text_source="ocr")
+        backend = make_backend()
+        docs = [*documents[1:4], scan]
+        written = list(backend.write(prepare(d, "corpus") for d in docs))
+        assert all(r.ok for r in written), [r for r in written if not r.ok]
+        index = SearchIndex(backend)
+        try:
+            facets = index.stats(STAFF)["facets"]
+            assert facets["text_source"] == {"text": 3, "ocr": 1}
+            assert all(facets[f] for f in STAFF_FACET_FIELDS), facets
+        finally:
+            backend.close()
 
     def test_non_public_documents_are_invisible_to_anonymous(self, index, documents):
         hidden = [d for d in documents if d.meta.disclosure != "public"]
