@@ -337,6 +337,13 @@ def test_categories() -> None:
     assert guess_category("上海市普陀区2025年区级部门预算", "") == "业务文件"
     assert guess_category("宁某某诉某区住房和城乡建设局房屋征收补偿安置协议案", "") == "其他"
     assert guess_category("黃市長視察菜市場", "市長今（25）日表示") == "工作动态"
+    # QA pass 8: the civil code's parts (articles past a thousand, a title ending in 法典) were
+    # 工作动态 or 其他; a press release that names its issuer (發稿人) was 其他
+    code = "中华人民共和国民法典\n\n婚姻家庭编\n\n第一千零四十条 本编调整……他表示同意。"
+    assert guess_category("中华人民共和国民法典", code) == "政策法规"
+    assert guess_category("某编", "第一千零四十一条 婚姻家庭受国家保护。") == "政策法规"
+    news = "東區小東地下道每逢雨季經常因積水封閉交通。\n發稿人：工務局公園管理科"
+    assert guess_category("解決小東地下道積水問題  7月4日封閉進行植栽移植", news) == "工作动态"
 
 
 def _rates(corpus: Path, rows: list[dict[str, str]]) -> dict[str, float]:
@@ -365,8 +372,9 @@ def test_agreement_with_manifest(corpus: Path, docs_manifest: dict[str, dict[str
     rows = [docs_manifest[p] for p in sorted(docs_manifest)[::10]]
     rates = _rates(corpus, rows)
     print({k: round(v, 3) for k, v in rates.items()})
-    # measured: title 0.995, agency 0.774, doc_number 0.882, date 0.638, category 0.967
-    floors = {"title": 0.98, "agency": 0.75, "doc_number": 0.86, "date": 0.61, "category": 0.95}
+    # measured: title 0.995, agency 0.774, doc_number 0.882, date 0.638, category 0.967 (0.977
+    # on the whole corpus since 法典, 第一千…条 and 發稿 were read: 6,189 of 6,337, from 6,122)
+    floors = {"title": 0.98, "agency": 0.75, "doc_number": 0.86, "date": 0.61, "category": 0.96}
     for key, floor in floors.items():
         assert rates[key] >= floor, (key, rates[key])
 
