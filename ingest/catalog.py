@@ -186,10 +186,18 @@ def parse_validity(value: str) -> str:
     return parse_choice("validity", value)
 
 
+EARLIEST_YEAR = 1900  # before the republic's first laws (1912); the corpus's oldest is 1930
+
+
 def _parse_date_cell(value: str) -> dt.date:
     date = parse_date(value)
     if date is None:
         raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD or 2019年3月1日)")
+    # 0001-01-01 and 9999-12-31 were taken (QA pass 8): a publication "in 9999" put the
+    # timeliness report's calendar out of its range, and no document is from before 1900
+    latest = dt.date.today().year + 1
+    if not EARLIEST_YEAR <= date.year <= latest:
+        raise ValueError(f"date out of range: {value!r} (a year from {EARLIEST_YEAR} to {latest})")
     return date
 
 

@@ -341,3 +341,18 @@ def test_a_scan_s_title_that_is_only_its_file_name_yields_to_its_text(tmp_path: 
     assert scan.text_source == "ocr" and scan.meta.title == "关于加强住房公积金管理的通知"
     assert docs["扫描件第二批.pdf"].meta.title == "扫描件第二批"
     assert docs["关于做好防汛工作的通知.docx"].meta.title == "关于做好防汛工作的通知"
+
+
+def test_a_catalogue_date_out_of_any_document_s_range_is_reported(tmp_path: Path) -> None:
+    """QA pass 8: 0001-01-01 and 9999-12-31 were taken as dates (the timeliness report then
+    said to upgrade its calendar "when the new year is announced")."""
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text(
+        "path,发布日期,成文日期\na.txt,9999-12-31,0001-01-01\nb.txt,2019-03-01,1949-10-01\n",
+        encoding="utf-8",
+    )
+    cat = load_catalog(catalog)
+    assert [e.reason.split(":")[0] for e in cat.errors] == ["column 发布日期", "column 成文日期"]
+    assert all("date out of range" in e.reason for e in cat.errors)
+    assert "publish_date" not in cat.entries["a.txt"].values
+    assert cat.entries["b.txt"].values["written_date"].year == 1949
