@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -126,7 +127,10 @@ def plan_jobs(
         elif task.held and catalog is not None:
             found = catalog.near(task.file, task.raw_path or task.rel_path)
             if found is not None:
-                near.setdefault(found.path, task.rel_path)
+                # the path the row should give: relative to the catalogue's folder (QA pass 8:
+                # a catalogue in another folder was told "did you mean" its own cell)
+                meant = Path(os.path.relpath(task.file.absolute(), catalog.folder.absolute()))
+                near.setdefault(found.path, meant.as_posix())
         if task.held_reason:
             report.hold(task.rel_path, task.held_reason)
         jobs.append(Job(task, source, doc_id, known.get(doc_id)))

@@ -70,7 +70,12 @@ def test_catalogue_in_another_folder_holds_the_files_it_names(tmp_path, index):
     report = run_ingest(index, [folder], catalog=csv, workers=1)
     assert _levels(index) == {"a.txt": "public", "b.txt": "not_public"}
     assert [h.path for h in report.held] == ["b.txt"]
-    assert any("names no file" in f.reason for f in report.failed)
+    # the path the row should give, from the catalogue's folder (QA pass 8: "did you mean
+    # 'b.txt'?" repeated the row's own cell)
+    assert any(
+        "names no file" in f.reason and "did you mean '../archive/b.txt'" in f.reason
+        for f in report.failed
+    ), report.failed
 
 
 def test_invalid_disclosure_cell_is_not_published(tmp_path, index):
