@@ -27,6 +27,9 @@ def test_form_renders(client):
     assert 'enctype="multipart/form-data"' in r.text and 'method="post"' in r.text
     for field in ("dup-text", "dup-file", "dup-title", "dup-docno", "dup-key"):
         assert field in p.labels_for
+    # the picker offers what the check reads, scans included (QA pass 8: it hid TIFF/PNG/JPEG)
+    accept = re.search(r'id="dup-file"[^>]*accept="([^"]+)"', r.text).group(1).split(",")
+    assert {".pdf", ".docx", ".html", ".txt", ".tif", ".tiff", ".png", ".jpg"} <= set(accept)
 
 
 def test_pasted_draft_finds_the_original_and_shows_what_differs(client, web_corpus):
