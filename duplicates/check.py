@@ -31,7 +31,7 @@ from analyzers.signatures import (
     signature,
 )
 from duplicates.textdiff import KIND_LABELS, TextDiff, diff, passages, same_text
-from ingest.metadata import guess_title
+from ingest.metadata import derive_meta, guess_title
 from ingest.upload import extract_upload
 from model.document import StoredDocument
 from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent
@@ -219,15 +219,12 @@ def draft_from_file(
     file is unusable); the draft takes the title and 文号 the file states when none is given.
     """
     fmt, extracted = extract_upload(data, filename, max_bytes=max_bytes)
-    props = extracted.properties
-    return (
-        Draft(
-            text=extracted.text,
-            title=title or extracted.title,
-            doc_number=doc_number or props.get("发文字号", ""),
-        ),
-        fmt,
-    )
+    if not doc_number:  # as ingest reads it (QA pass 8: the raw property kept its label and
+        # spaces, 发文字号 国办函〔2018〕71 号, where the ingested file says 国办函〔2018〕71号)
+        doc_number = derive_meta(
+            extracted.text, extracted.properties, title=extracted.title
+        ).doc_number
+    return Draft(text=extracted.text, title=title or extracted.title, doc_number=doc_number), fmt
 
 
 # -- the draft's keys ------------------------------------------------------------------------

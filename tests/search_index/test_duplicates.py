@@ -230,6 +230,16 @@ def test_bad_files_are_refused_with_their_reason():
         assert words in err.value.message
 
 
+def test_a_draft_file_s_number_is_read_as_ingest_reads_it():
+    """QA pass 8: the draft's 文号 kept its label and spaces (发文字号 国办函〔2018〕71 号)."""
+    require_corpus()
+    pdf = CORPUS / "files" / "pdf" / "pdf_01.pdf"
+    draft, fmt = draft_from_file(pdf.read_bytes(), pdf.name, max_bytes=10**8)
+    assert fmt == "pdf" and draft.doc_number == "国办函〔2018〕71号"
+    given, _ = draft_from_file(pdf.read_bytes(), pdf.name, max_bytes=10**8, doc_number="X")
+    assert given.doc_number == "X"  # what staff type wins
+
+
 def test_bad_uploads_are_refused_with_their_reason():
     """Needs no corpus (issue 11, item 8: this part failed without ../shared)."""
     with pytest.raises(UnprocessableContent, match="PNG"):  # images are scans to recognise now
