@@ -116,7 +116,7 @@ def _lex(q: str) -> list[tuple[str, str]]:
         if q[j] == "-" and j + 1 < n and not q[j + 1].isspace():
             j += 1
         k = q.find(":", j)
-        if k > j and q[j:k] in FIELD_ALIASES and k + 1 < n and not q[k + 1].isspace():
+        if k > j and q[j:k].lower() in FIELD_ALIASES and k + 1 < n and not q[k + 1].isspace():
             j = k + 1
         if j < n and q[j] == '"':
             close = q.find('"', j + 1)
@@ -147,8 +147,9 @@ def _atom(kind: str, raw: str) -> tuple[Atom, bool] | None:
         negated, raw = True, raw[1:]
     field = None
     k = raw.find(":")
-    if k > 0 and raw[:k] in FIELD_ALIASES and len(raw) > k + 1:
-        field, raw = FIELD_ALIASES[raw[:k]], raw[k + 1 :]
+    # TITLE: as title: (the page showed title:条例 as understood and searched the word TITLE)
+    if k > 0 and raw[:k].lower() in FIELD_ALIASES and len(raw) > k + 1:
+        field, raw = FIELD_ALIASES[raw[:k].lower()], raw[k + 1 :]
     phrase = kind == "phrase" and raw.startswith('"') and raw.endswith('"') and len(raw) >= 2
     text = raw[1:-1] if phrase else raw.replace('"', " ")
     if not text.strip():

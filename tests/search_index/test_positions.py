@@ -44,3 +44,4 @@ def test_every_phrase_the_planner_builds_is_on_a_field_with_positions(q):
 def test_a_phrase_on_a_word_field_is_refused_before_it_reaches_a_backend():
     with pytest.raises(ValueError, match="body_w"):
         planner._substring("body_w", "护照法")
+
