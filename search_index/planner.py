@@ -537,6 +537,11 @@ class _Builder:
             return
         if atom.phrase or atom.field in ("docno", "agency"):
             node = phrase_node(norm, atom.field)
+            targets = synonyms().get(norm, ()) if atom.field == "agency" and not atom.phrase else ()
+            if node is not None and targets:
+                # 机构:卫福部 is 卫生福利部, as 卫福部 typed alone expands (QA pass 8: 0 results)
+                node = _any(node, *(phrase_node(normalize(t), "agency") for t in targets))
+                self.synonyms.append((norm, tuple(targets)))
             if node is not None:
                 self.required.append(node)
                 self.highlight.append(norm)
