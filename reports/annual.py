@@ -133,9 +133,12 @@ def _status(e: CatalogEntry, earlier_titles: dict[str, dt.date]) -> str:
 def _one_per_text(
     entries: Iterable[CatalogEntry], stands_for: Mapping[str, str]
 ) -> list[CatalogEntry]:
-    """``entries`` with each text once (``stands_for``: id → its text's key), the earliest."""
+    """``entries`` with each text once (``stands_for``: id → its text's key): a catalogued
+    copy first (QA pass 8: an upload without fields, dated from its text, moved a catalogued
+    notice from April to January), then the earliest."""
     first: dict[str, CatalogEntry] = {}
-    for e in sorted(entries, key=lambda e: (e.date or dt.date.max, e.path, e.id)):
+    order = sorted(entries, key=lambda e: (not e.catalogued, e.date or dt.date.max, e.path, e.id))
+    for e in order:
         key = stands_for.get(e.id, e.id)
         if key not in first or e.id == key:
             first[key] = e

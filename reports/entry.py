@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from analyzers.normalize import normalize
+from model.document import StoredDocument
 
 
 @lru_cache(maxsize=8192)  # a report compares every entry's agency: few distinct names
@@ -47,11 +48,17 @@ class CatalogEntry:
     publish_date: dt.date | None = None  # 发布日期
     validity: str = "valid"  # 有效性: valid | expired | repealed
     disclosure: str = "public"  # 公开方式: public | on_request | not_public | draft
+    catalogued: bool = False  # a catalogue row stated its fields (the copy a text is filed by)
 
     @property
     def date(self) -> dt.date | None:
         """The date the catalogue files the entry under: publication, else the written date."""
         return self.publish_date or self.written_date
+
+    @classmethod
+    def from_stored(cls, doc: StoredDocument) -> CatalogEntry:
+        """From a stored document: its shown fields and whether a catalogue row made it."""
+        return cls.from_metadata({**doc.metadata(), "catalog": doc.catalog})
 
     @classmethod
     def from_metadata(cls, meta: Mapping[str, Any]) -> CatalogEntry:
@@ -66,4 +73,5 @@ class CatalogEntry:
             publish_date=_day(meta.get("publish_date")),
             validity=str(meta.get("validity") or "valid"),
             disclosure=str(meta.get("disclosure") or "public"),
+            catalogued=bool(meta.get("catalog")),
         )

@@ -88,7 +88,7 @@ class Reports:
 
     # -- the catalogue reports -----------------------------------------------------------
     def entries(self) -> list[CatalogEntry]:
-        return [CatalogEntry.from_metadata(d.metadata()) for d in self.index.catalog(STAFF)]
+        return [CatalogEntry.from_stored(d) for d in self.index.catalog(STAFF)]
 
     def agencies(self) -> list[str]:
         return sorted({e.agency for e in self.entries() if e.agency})

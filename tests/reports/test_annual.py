@@ -124,7 +124,7 @@ def samples(tmp_path_factory) -> tuple[SearchIndex, list[CatalogEntry], Path]:
     docs = [d for d in iter_documents([SAMPLES], catalog=SAMPLES / "catalog.csv")
             if isinstance(d, Document)]  # fmt: skip
     assert all(r.ok for r in index.write(prepare(d, "samples") for d in docs))
-    entries = [CatalogEntry.from_metadata(d.metadata()) for d in index.catalog(STAFF)]
+    entries = [CatalogEntry.from_stored(d) for d in index.catalog(STAFF)]
     yield index, entries, data
     index.close()
 
@@ -197,7 +197,7 @@ def test_a_text_two_agencies_published_is_in_each_agency_row(samples, tmp_path) 
     )  # fmt: skip
     two = SearchIndex(EmbeddedIndex(tmp_path / "two"))
     assert all(r.ok for r in two.write(prepare(d, "samples") for d in [*docs, copy]))
-    rows = [CatalogEntry.from_metadata(d.metadata()) for d in two.catalog(STAFF)]
+    rows = [CatalogEntry.from_stored(d) for d in two.catalog(STAFF)]
     rep = annual(rows, 2019, index=two)
     assert rep.total == two.search(Query(q="", years=(2019,), size=1)).total  # counted once
     table = dict(rep.by_agency)
@@ -205,4 +205,26 @@ def test_a_text_two_agencies_published_is_in_each_agency_row(samples, tmp_path) 
         own = annual(rows, 2019, agency, index=two)
         found = two.search(Query(q="", years=(2019,), agencies=(agency,), size=1)).total
         assert table[agency] == own.total == found, agency
+    two.close()
+
+
+def test_a_catalogued_copy_files_its_text(samples, tmp_path) -> None:
+    """QA pass 8: an upload without fields (its date read from the text: January) moved a
+    catalogued notice (published in April) to January in the months chart."""
+    docs = [d for d in iter_documents([SAMPLES], catalog=SAMPLES / "catalog.csv")
+            if isinstance(d, Document) and d.catalog and d.meta.disclosure == "public"
+            and d.meta.publish_date and d.meta.publish_date.month > 1]  # fmt: skip
+    base = docs[0]
+    year = base.meta.publish_date.year
+    upload = dataclasses.replace(
+        base, id="d" * 16, path="uploads/copy.txt", catalog="",
+        meta=dataclasses.replace(base.meta, publish_date=dt.date(year, 1, 2), agency="某局"),
+    )  # fmt: skip
+    two = SearchIndex(EmbeddedIndex(tmp_path / "two"))
+    assert all(r.ok for r in two.write(prepare(d, "samples") for d in [base, upload]))
+    rows = [CatalogEntry.from_stored(d) for d in two.catalog(STAFF)]
+    assert sorted(r.catalogued for r in rows) == [False, True]
+    rep = annual(rows, year, index=two)
+    assert rep.total == 1
+    assert rep.by_month[base.meta.publish_date.month - 1] == 1 and rep.by_month[0] == 0
     two.close()
