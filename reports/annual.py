@@ -16,7 +16,7 @@ An item is a text, not a file: the same notice as TXT and HTML, or a law filed u
 is one publication and counts once, as search shows it once (README, "One document, one result").
 Which files carry one text is the index's knowledge, not the report's
 (:meth:`search_index.index.SearchIndex.same_texts`, the groups search collapses); :func:`annual`
-counts each group once a year, under its earliest copy.
+counts each group once a year, under its catalogued copy (else its earliest).
 """
 
 from __future__ import annotations
