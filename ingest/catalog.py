@@ -97,11 +97,13 @@ class Catalog:
 
         ``real``: the file's path with symlinks resolved, when the caller has it already.
         """
-        rel = self._relative(real or file.resolve())
+        real = real or file.resolve()
+        by_path = self.entries.get(real.as_posix())  # a row naming it by its absolute path
+        rel = self._relative(real)
         if rel is None:
-            return None
+            return by_path
         key = normalise_path(rel)
-        return self.entries.get(key) or self.entries.get(readable_path(key))
+        return self.entries.get(key) or self.entries.get(readable_path(key)) or by_path
 
     def near(self, file: Path, rel_path: str, real: Path | None = None) -> CatalogEntry | None:
         """A row that nearly names ``file``: its path relative to the CSV's folder in another
@@ -157,6 +159,17 @@ class Catalog:
                 CatalogError(entry.line, path, f"row names no file in the catalogue's folder{hint}")
             )
         return out
+
+
+def _relative_to(rel: str, catalog: Path) -> str:
+    """A row's path as the catalogue's folder sees it: an absolute path inside that folder made
+    relative (QA pass 8: /archive/d4.txt named no file, and its 不予公开 was not applied)."""
+    if not rel.startswith("/"):
+        return rel
+    try:
+        return Path(rel).resolve().relative_to(catalog.parent.resolve()).as_posix()
+    except (ValueError, OSError):
+        return rel  # outside the folder: Catalog.lookup finds the file by it
 
 
 def normalise_path(path: str) -> str:
@@ -221,23 +234,37 @@ def _rank(f: Field, column: str) -> int:
     return f.columns.index(column) if column in f.columns else len(f.columns)
 
 
-def _misread(row: list[str], columns: int, unknown: list[tuple[int, str]]) -> str:
+def _level_in(cell: str) -> str | None:
+    """The disclosure level a cell names, if it names one."""
+    cell = cell.strip()
+    return DISCLOSURE_VALUES.get(cell) or DISCLOSURE_VALUES.get(cell.lower())
+
+
+def _misread(row: list[str], raw_header: list[str], header: list[str]) -> str:
     """Why a row's cells may not say what its columns mean (its level then unknown), or "".
 
     A comma missing or extra shifts every later cell: 不予公开 read as an 有效性 and the
-    document published (QA pass 8). A level in a column that is no catalogue field (公开属性
-    misspelt) is a level nobody applied. A cell spanning lines may hold later rows whose quote
-    closed further down. Trailing empty cells (spreadsheets add them) are no shift."""
+    document published (QA pass 8), also where a trailing comma kept the count right, so a
+    level named in any column but a level column is a level nobody applied (a misspelt 公开方式
+    too). Two level columns that disagree decide nothing. A cell spanning lines may hold later
+    rows whose quote closed further down. Trailing empty cells (spreadsheets add them) are no
+    shift."""
+    columns = len(raw_header)
     cells = len(row)
     while cells > columns and not row[cells - 1].strip():
         cells -= 1
     if cells != columns:
         return f"the row has {cells} cells for {columns} columns (a comma missing or extra?)"
-    for i, h in unknown:
-        cell = row[i].strip()
-        level = DISCLOSURE_VALUES.get(cell) or DISCLOSURE_VALUES.get(cell.lower())
-        if level is not None and level != "public":
-            return f"column {h!r}, which is no catalogue field, says {row[i].strip()!r}"
+    levels = set()
+    for column, name, cell in zip(raw_header, header, row, strict=False):
+        level = _level_in(cell)
+        if name == "disclosure":
+            levels.add(level or cell.strip())
+        elif level is not None and level != "public":
+            return f"column {column!r}, which is not the level's column, says {cell.strip()!r}"
+    levels.discard("")
+    if len(levels) > 1:
+        return f"its level columns disagree ({' / '.join(sorted(map(str, levels)))})"
     if any("\n" in cell and "," in cell for cell in row):
         return "a cell runs over several lines holding commas (a quote closed too late?)"
     return ""
@@ -290,7 +317,7 @@ def load_catalog(path: Path) -> Catalog:
     except csv.Error as exc:
         why = (
             f"catalog cannot be read past line {rows.line_num}: {exc} (a quote opened and "
-            "never closed?); nothing was ingested"
+            "never closed, or text after a closing quote?)"
         )
         return Catalog(path, {}, (CatalogError(rows.line_num, "", why),), unreadable=why)
     columns = {**CATALOG_COLUMNS, **PATH_COLUMNS}
@@ -313,17 +340,18 @@ def load_catalog(path: Path) -> Catalog:
     ]  # fmt: skip
     for _, h in unknown:  # said, not silently passed over (a misspelt 公开方式 published rows)
         errors.append(CatalogError(1, "", f"column {h!r} is no catalogue field: ignored"))
-    line = 1
+    end = 1  # the line the previous row ended on
     for row in body:
-        line += 1 + sum(cell.count("\n") for cell in row)
+        line = end + 1  # where this row starts (a quoted cell may run over several lines)
+        end = line + sum(cell.count("\n") for cell in row)
         if not any(cell.strip() for cell in row):
             continue  # spreadsheets leave empty rows behind
-        rel = normalise_path(row[path_col] if path_col < len(row) else "")
+        rel = _relative_to(normalise_path(row[path_col] if path_col < len(row) else ""), path)
         if not rel:
             errors.append(CatalogError(line, "", "empty path"))
             continue
         entry, problems = _entry(path, raw_header, header, row, rel, line)
-        held = _misread(row, len(raw_header), unknown)
+        held = _misread(row, raw_header, header)
         if held:
             why = entry.held or f"{path.name} line {line}: {held}"
             entry = dataclasses.replace(entry, held=why)

@@ -110,6 +110,14 @@ def test_the_usual_names_of_the_level_column_are_read(tmp_path, index):
         # validity and the document published
         ("path,title,validity,disclosure\na.txt,内部文件甲,不予公开\nb.txt,公开文件,有效,\n",
          "3 cells for 4 columns"),
+        # the same with a trailing comma, so that the count is right (QA pass 8C)
+        ("path,title,validity,disclosure\na.txt,内部文件甲有效,不予公开,\nb.txt,公开文件,有效,\n",
+         "column 'validity', which is not the level's column"),
+        # two level columns that disagree (the last one won, silently)
+        ("path,title,公开方式,公开属性\na.txt,内部文件甲,主动公开,不予公开\n"
+         "b.txt,公开文件,主动公开,主动公开\n", "level columns disagree"),
+        ("path,title,disclosure,disclosure\na.txt,内部文件甲,草稿,主动公开\nb.txt,公开文件,,\n",
+         "level columns disagree"),
     ],
 )  # fmt: skip
 def test_a_row_whose_cells_may_be_misread_is_held_back(tmp_path, index, catalogue, said):
@@ -122,6 +130,22 @@ def test_a_row_whose_cells_may_be_misread_is_held_back(tmp_path, index, catalogu
     assert any(said in f.reason and "held as not_public" in f.reason for f in report.failed)
     found = index.search(Query(q='"内部文件甲"', viewer=ANONYMOUS, size=50)).hits
     assert "a.txt" not in {h.doc.path for h in found}
+
+
+def test_a_row_naming_its_file_by_absolute_path(tmp_path, index):
+    """QA pass 8C: /…/archive/a.txt named no file and its 不予公开 was not applied."""
+    folder = _folder(tmp_path / "archive", 2)
+    csv = folder / "catalog.csv"
+    csv.write_text(f"path,公开方式\n{folder / 'a.txt'},不予公开\n", encoding="utf-8")
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "public"}
+    assert not report.held and not report.failed, report.summary()
+    # a catalogue kept elsewhere naming the file by its absolute path: its row applies
+    (tmp_path / "elsewhere").mkdir()
+    other = tmp_path / "elsewhere" / "catalog.csv"
+    other.write_text(f"path,公开方式\n{folder / 'b.txt'},草稿\n", encoding="utf-8")
+    report = run_ingest(index, [folder], catalog=other, workers=1)
+    assert _levels(index)["b.txt"] == "draft", report.summary()
 
 
 def test_an_unknown_column_is_said(tmp_path, index):
