@@ -45,7 +45,7 @@ _EMAIL = re.compile(
 # either side or none (whitespace is collapsed first; an input method types — for a dash: QA
 # pass 8 found 138—1234—5678 and 010 - 1234 5678 kept as typed). Years, 文号
 # (国办发〔2019〕6号, 国务院令第735号), article and other short numbers stay readable.
-_SEP = r"(?: ?[\-－–—‐‑] ?| )?"
+_SEP = r"(?: ?[\-－–—‐‑._] ?| )?"  # 138.1234.5678, 139_1234_5678 too (QA pass 8C)
 _PERSONAL_NUMBERS = tuple(
     re.compile(p)
     for p in (
@@ -60,7 +60,7 @@ _PERSONAL_NUMBERS = tuple(
         r"\d{7,}",  # any other run of 7+ digits: account and case numbers, unbroken phones
     )
 )
-_YEARS = re.compile(r"(?:19|20)\d\d(?:[ \-](?:19|20)\d\d)+")  # "2016 2017 2018 2019": kept
+_YEARS = re.compile(r"(?:19|20)\d\d(?:[ \-._](?:19|20)\d\d)+")  # "2016 2017 2018 2019": kept
 _PIECES = (re.compile(r"[0-9A-Za-z]+"), re.compile(r"\w+"))
 MAX_QUERY_CHARS = 200
 MAX_SUMMARY_CHARS = 1000
