@@ -294,3 +294,21 @@ def test_an_abbreviation_citizens_type_is_the_reading_of_its_letters():
     assert not any(getattr(n, "field", "") == "body_bi" for n in bonus)
     typed = [n for n in _nodes(chinese.query) if isinstance(n, Phrase | Term) and n.boost >= 3.0]
     assert not any(getattr(n, "field", "") == "body_bi" for n in typed)
+
+
+
+def test_a_run_with_a_syllable_read_alone_needs_all_of_it():
+    """QA pass 8C: where the index has no 房东, fangdongyajin read 方 + 东亚 + 今 and, as
+    separate words (either of which would do), found anything holding one of them."""
+    from search_index.planner import ALL_WORDS_BOOST
+
+    def words_apart(lexicon: PinyinLexicon) -> bool:  # several words: the all-words bonus
+        p, _ = plan(Query(q="fangdongyajin"), lexicon)
+        return any(
+            isinstance(n, Bool) and n.must and n.boost == ALL_WORDS_BOOST for n in _nodes(p.query)
+        )
+
+    alone = PinyinLexicon([("方", 50), ("东亚", 8), ("今", 20), ("押金", 6)])
+    assert plan(Query(q="fangdongyajin"), alone)[1].pinyin_words[0][1][0] == "方"
+    assert not words_apart(alone)
+    assert words_apart(PinyinLexicon([("房东", 9), ("押金", 6)]))
