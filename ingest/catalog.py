@@ -11,8 +11,9 @@ column that is no catalogue field is reported too (a misspelt 公开方式 must 
 
 Disclosure fails closed: a bad 公开方式 cell does not fall back to the folder's or the default
 level, it holds the document at :data:`~model.fields.MOST_RESTRICTIVE` (``held``), as does a row
-whose cells may be misread (more or fewer than the columns, a level under an unknown column, a
-cell spanning lines that hold commas); a quote never closed stops the ingest; a row that
+whose cells may be misread (more or fewer than the columns, a level named in a column that is not
+a level column, level columns that disagree, a cell spanning lines that hold commas); a quote
+never closed stops the ingest; a row that
 names no file is reported with the file it probably meant (``unmatched``), and that file, found
 only by a near miss (other letter case, or relative to the ingested folder instead of the
 CSV's), is held back too rather than published without its row (``near``).
@@ -334,11 +335,11 @@ def load_catalog(path: Path) -> Catalog:
     entries: dict[str, CatalogEntry] = {}
     errors: list[CatalogError] = []
     unknown = [
-        (i, h) for i, (h, name) in enumerate(zip(raw_header, header, strict=True))
+        h for h, name in zip(raw_header, header, strict=True)
         if h and name not in ("path", *NOTED_COLUMNS)
         and (name not in BY_NAME or BY_NAME[name].origin != "catalog")
     ]  # fmt: skip
-    for _, h in unknown:  # said, not silently passed over (a misspelt 公开方式 published rows)
+    for h in unknown:  # said, not silently passed over (a misspelt 公开方式 published rows)
         errors.append(CatalogError(1, "", f"column {h!r} is no catalogue field: ignored"))
     end = 1  # the line the previous row ended on
     for row in body:
