@@ -500,8 +500,8 @@ class _Builder:
         spelled = all(len(k) > len(w) for k, w in zip(keys, top, strict=True))
         # a syllable read as a lone character is no word of its own (fang of fangdongyajin
         # where the index has no 房东: 方 + 东亚 + 今, either of which would do, found anything)
-        words = len(slots) > 1 and all(len(w) > 1 for w in top)
-        if words and spelled and len(query_words("".join(top))) > 1:
+        separate = len(slots) > 1 and all(len(w) > 1 for w in top)
+        if separate and spelled and len(query_words("".join(top))) > 1:
             # several words, as the same Chinese typed would be (房东押金: 房东 + 押金, either
             # of two): fangdongyajin needed them all and found nothing where 房东押金 found 53
             # (QA pass 8); a run that is one Chinese word (政务公开) still needs all of it
