@@ -236,9 +236,11 @@ def _rank(f: Field, column: str) -> int:
 
 
 def _level_in(cell: str) -> str | None:
-    """The disclosure level a cell names, if it names one."""
-    cell = cell.strip()
-    return DISCLOSURE_VALUES.get(cell) or DISCLOSURE_VALUES.get(cell.lower())
+    """The disclosure level a cell names, if it names one (read as the level column is)."""
+    try:
+        return parse_disclosure(cell)
+    except ValueError:
+        return None
 
 
 def _misread(row: list[str], raw_header: list[str], header: list[str]) -> str:
