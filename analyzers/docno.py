@@ -23,7 +23,12 @@ _YEARLY = re.compile(
     _ISSUER + r"\s*" + _OPEN + r"\s*" + _YEAR + r"\s*" + _CLOSE + r"\s*第?" + _SERIAL + r"\s*号"
 )
 _YEARLY_NIAN = re.compile(_ISSUER + _YEAR + r"年第?" + _SERIAL + "号")
-_ORDER = re.compile(_ISSUER + r"第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号")
+_ORDER = re.compile(_ISSUER + r"\s*第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号")
+# The order's number written before its 令: 国务院第56号令 for 国务院令第56号.
+_ORDER_AFTER = re.compile(_ISSUER + r"\s*第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号令")
+# Joint orders name several issuers (国务院、中央军事委员会令第759号); the number is indexed under
+# the last one, the issuer directly before it.
+_JOINT = re.compile(r"(?:[\u4e00-\u9fff]{2,20}\s*、\s*)+")
 # An order (令) is often typed without its 第: 国务院令735号 for 国务院令第735号. Only after 令, so
 # that a bare "12号" after any other word stays a plain number.
 _ORDER_LING = re.compile(r"([\u4e00-\u9fff]{0,19}令)\s*(\d{1,6}|[" + _CN_NUM + r"]{1,8})\s*号")
@@ -78,6 +83,15 @@ def canonical(text: str) -> str | None:
     """The key of a whole string that *is* a 文号 (a query or a catalog value), else None."""
     s = _DIGIT_WRAP.sub("", text.strip())
     s = re.sub(r"\s+", "", s)
+    joint = _JOINT.match(s)
+    if joint and joint.end() < len(s):
+        s = s[joint.end() :]
+    m = _ORDER_AFTER.fullmatch(s)
+    if m:
+        serial = _serial(m.group(2))
+        if serial is not None:
+            issuer = m.group(1) if m.group(1).endswith("令") else m.group(1) + "令"
+            return _key(issuer, None, serial)
     for pattern in (_YEARLY, _YEARLY_NIAN):
         m = pattern.fullmatch(s)
         if m:
@@ -147,12 +161,16 @@ def keys_in_text(text: str) -> list[str]:
     for m in _NUM_ORDER.finditer(s):
         if m.group(1) is not None:
             issuer, serial = _issuer_before(s, m.start()), _serial(m.group(1))
+            issuers = [issuer]
+            if s.startswith("令", m.end()) and issuer and not issuer.endswith("令"):
+                issuers.append(issuer + "令")  # 财政部第56号令: also the order 财政部令第56号
         else:  # 令735号, the order without its 第
-            issuer, serial = _issuer_before(s, m.start()) + "令", _serial(m.group(2))
-        if not issuer or serial is None or issuer.endswith("年"):
+            issuers, serial = [_issuer_before(s, m.start()) + "令"], _serial(m.group(2))
+        if not issuers[0] or serial is None or issuers[0].endswith("年"):
             continue
-        for suffix in _issuer_suffixes(issuer):
-            keys[_key(suffix, None, serial)] = None
+        for issuer in issuers:
+            for suffix in _issuer_suffixes(issuer):
+                keys[_key(suffix, None, serial)] = None
     return list(keys)
 
 
@@ -170,6 +188,58 @@ def keys_for_value(doc_number: str) -> list[str]:
     return keys
 
 
+def _joint_start(text: str, start: int) -> int:
+    """Where a 文号 found at ``start`` begins with the issuers joined to its own by 、: they are
+    part of the number as typed, not words to search besides it."""
+    i = start
+    while True:
+        j = i
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        if j == 0 or text[j - 1] != "、":
+            return i
+        k = j - 1
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+        h = k
+        while h > 0 and k - h < 20 and "\u4e00" <= text[h - 1] <= "\u9fff":
+            h -= 1
+        if k - h < 2:
+            return i
+        i = h
+
+
+def order_issuer(key: str) -> tuple[str, str] | None:
+    """``(issuer, serial)`` of an order's key (``国务院令#431``), else None."""
+    issuer, sep, serial = key.partition("#")
+    return (issuer, serial) if sep and issuer.endswith("令") else None
+
+
+def order_key(issuer: str, serial: str) -> str:
+    """The key of order ``serial`` of ``issuer`` (cut as documents index it)."""
+    return _key(issuer, None, serial)
+
+
+def yearly_order(key: str) -> str | None:
+    """The order's key of a yearly key whose issuer is an order (``…总局令2019-20`` →
+    ``…总局令#20``): most ministries number their orders on, not per year, so the year someone
+    types before the number is not part of what the text prints (QA pass 9: 0 results)."""
+    head, sep, serial = key.rpartition("-")
+    issuer = head[:-4]
+    if sep and "#" not in key and issuer.endswith("令") and head[-4:].isdigit():
+        return _key(issuer, None, serial)
+    return None
+
+
+def key_text(key: str) -> str:
+    """A key written back as a 文号 (``国务院令#431`` → ``国务院令第431号``), for highlighting."""
+    if "#" in key:
+        issuer, serial = key.split("#", 1)
+        return f"{issuer}第{serial}号"
+    head, serial = key.rsplit("-", 1)
+    return f"{head[:-4]}〔{head[-4:]}〕{serial}号"
+
+
 def find_in_query(text: str) -> list[tuple[int, int, str]]:
     """Spans of 文号 inside a query, with their keys: ``(start, end, key)``.
 
@@ -178,13 +248,14 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
     bare = re.compile(_ISSUER + _YEAR + r"(\d{1,6})号")
-    patterns = (_YEARLY, _YEARLY_NIAN, _ORDER, _ORDER_LING, bare)
+    patterns = (_YEARLY, _YEARLY_NIAN, _ORDER_AFTER, _ORDER, _ORDER_LING, bare)
     for pattern in patterns:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             key = canonical(m.group(0))
             if key:
-                spans.append((m.start(), m.end(), key))
-                taken.append((m.start(), m.end()))
+                start = _joint_start(text, m.start())
+                spans.append((start, m.end(), key))
+                taken.append((start, m.end()))
     return sorted(spans)

@@ -8,6 +8,9 @@ Two files in ``<data_dir>/lexicon`` (read by :mod:`search_index.citizen_words`):
 * ``regions.tsv`` — jurisdictions the documents apply to (``region`` keyword) with counts;
 * ``titles.tsv`` — short titles of laws and regulations (``中华人民共和国`` and a trailing
   parenthesis dropped) with their level, for title abbreviations (消法 → 消费者权益保护法);
+* ``issuers.tsv`` — issuers of orders (``国家市场监督管理总局令``, cut as 文号 keys are) with the
+  documents that print or cite one of their orders, so that an issuer typed short
+  (市场监管总局令第20号) finds the order printed under its full name;
 * ``vocabulary.tsv`` — ``word<TAB>documents`` for every word of two characters or more, the gate
   that keeps thesaurus expansions to words the corpus really uses (read from
   :data:`~search_index.citizen_words.VOCABULARY_MIN_DF` documents on).
@@ -32,8 +35,10 @@ from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
+from analyzers.docno import order_issuer
 from analyzers.mining import abbreviation_pairs
 from search_index.citizen_words import (
+    ISSUERS_FILE,
     LEXICON_DIR,
     MINED_FILE,
     REGIONS_FILE,
@@ -55,9 +60,10 @@ class LexiconBuilder:
         self.df: Counter[str] = Counter()
         self.regions: Counter[str] = Counter()
         self.titles: Counter[tuple[str, str]] = Counter()
+        self.issuers: Counter[str] = Counter()
         self.written = 0
-        self._again: tuple[Counter[str], Counter[str], Counter[tuple[str, str]]] = (
-            Counter(), Counter(), Counter(),
+        self._again: tuple[Counter[str], Counter[str], Counter[tuple[str, str]], Counter[str]] = (
+            Counter(), Counter(), Counter(), Counter(),
         )  # fmt: skip
 
     def add(self, doc: IndexedDocument, *, rewritten: bool = False) -> None:
@@ -71,14 +77,19 @@ class LexiconBuilder:
         level = (doc.keywords.get("level") or ("其他",))[0]
         title = short_title("".join(doc.keywords.get("title_exact", ())))
         titles = [(title, level)] if level in TITLE_LEVELS and title else []
+        issuers = _order_issuers(
+            (*doc.keywords.get("docno", ()), *doc.keywords.get("docno_text", ()))
+        )
         self.written += 1
         # every word is counted (in C: the filtering generator cost half of this method,
         # which runs in the ingest's single parent process); one-character words are left
         # out when the file is written
-        for counts in (self.df, self.regions, self.titles), *([self._again] if rewritten else []):
+        mine = (self.df, self.regions, self.titles, self.issuers)
+        for counts in mine, *([self._again] if rewritten else []):
             counts[0].update(words)
             counts[1].update(regions)
             counts[2].update(titles)
+            counts[3].update(issuers)
 
     def write(self, data_dir: Path, *, whole_index: bool = False) -> Path:
         """Merge into ``<data_dir>/lexicon``; returns that folder. ``whole_index``: this run
@@ -103,17 +114,35 @@ class LexiconBuilder:
         ]
         text = old if old.endswith("\n") or not old else old + "\n"
         mined.write_text(text + "".join(x + "\n" for x in new), encoding="utf-8")
-        df, regions, titles = self.df, self.regions, self.titles
+        df, regions, titles, issuers = self.df, self.regions, self.titles, self.issuers
         if not whole_index:  # only the documents new to the index add to what is counted
-            df, regions, titles = (
-                c - a for c, a in zip((df, regions, titles), self._again, strict=True)
+            df, regions, titles, issuers = (
+                c - a for c, a in zip((df, regions, titles, issuers), self._again, strict=True)
             )
         add = not whole_index
         words = {(w,): n for w, n in df.items() if len(w) > 1}
         _merge_counts(folder / VOCABULARY_FILE, words, add=add)
         _merge_counts(folder / REGIONS_FILE, {(r,): n for r, n in regions.items()}, add=add)
         _merge_counts(folder / TITLES_FILE, dict(titles.items()), add=add)
+        _merge_counts(folder / ISSUERS_FILE, {(i,): n for i, n in issuers.items()}, add=add)
         return folder
+
+
+def _order_issuers(keys: tuple[str, ...]) -> set[str]:
+    """The issuers of the orders a document's 文号 keys name, each at its longest: the keys hold
+    every suffix of an issuer (总局令, 管理总局令 …), and an issuer that ends another with the
+    same number is that one cut."""
+    by_number: dict[str, set[str]] = {}
+    for key in keys:
+        parts = order_issuer(key)
+        if parts:
+            by_number.setdefault(parts[1], set()).add(parts[0])
+    return {
+        i
+        for issuers in by_number.values()
+        for i in issuers
+        if not any(o != i and o.endswith(i) for o in issuers)
+    }
 
 
 def _merge_counts(path: Path, counts: Mapping[tuple[str, ...], int], *, add: bool) -> None:

@@ -153,6 +153,8 @@ VOCABULARY_FILE = "vocabulary.tsv"
 VOCABULARY_MIN_DF = 2
 REGIONS_FILE = "regions.tsv"
 TITLES_FILE = "titles.tsv"
+ISSUERS_FILE = "issuers.tsv"
+ISSUER_CANDIDATES = 3  # full names a short issuer may stand for, most documents first
 LEARNED_FILE = "learned.tsv"
 TITLE_LEVELS = frozenset({"法律", "行政法规", "司法解释", "部门规章"})
 # A place typed with other words (台湾 产检假几天) asks for that place's rules more than for texts
@@ -177,7 +179,7 @@ def load_lexicon(data_dir: Path | None, warm: bool = False) -> None:
     ``warm`` (a server), also start reading the query side's larger data (:func:`warm_up`)."""
     global _lexicon_dir
     _lexicon_dir = Path(data_dir) / LEXICON_DIR if data_dir is not None else None
-    for f in (mined, vocabulary, regions_known, titles, learned, expansions):
+    for f in (mined, vocabulary, regions_known, titles, order_issuers, learned, expansions):
         f.cache_clear()
     _common_cutoff.cache_clear()
     with _general_lock:
@@ -349,6 +351,39 @@ def titles() -> dict[tuple[str, str], tuple[str, ...]]:
         if len(t) >= 3 and t not in out.get((t[0], t[-1]), []):
             out.setdefault((t[0], t[-1]), []).append(t)
     return {k: tuple(v) for k, v in out.items()}
+
+
+@functools.cache
+def order_issuers() -> tuple[str, ...]:
+    """Issuers of orders the documents print or cite (``lexicon/issuers.tsv``), most first."""
+    counts = _counts(ISSUERS_FILE)
+    return tuple(k[0] for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _subsequence_from(short: str, name: str, start: int) -> bool:
+    it = iter(name[start:])
+    return all(c in it for c in short)
+
+
+def issuer_full_names(issuer: str) -> tuple[str, ...]:
+    """The issuers of orders a short one stands for (市场监管总局令 → 市场监督管理总局令,
+    工商总局令 → 工商行政管理总局令): a known issuer that holds its characters in order, from
+    its first on, ending as it does; none when the issuer typed is itself known (as the end of
+    a known name: 公安部令). Only names the documents print, so nothing is guessed."""
+    known = order_issuers()
+    if len(issuer) < 3 or not issuer.endswith("令") or any(k.endswith(issuer) for k in known):
+        return ()
+    out: list[str] = []
+    for name in known:
+        if not name.endswith(issuer[-2:]):
+            continue
+        for i, c in enumerate(name):
+            if c == issuer[0] and _subsequence_from(issuer, name, i):
+                out.append(name[i:])
+                break
+        if len(out) == ISSUER_CANDIDATES:
+            break
+    return tuple(out)
 
 
 TITLE_CANDIDATES = 4  # titles an abbreviation may mean, before the index's mention counts pick

@@ -22,7 +22,10 @@ from analyzers.normalize import normalize, normalize_with_offsets
 def _docno_pattern(key: str) -> str:
     if "#" in key:
         issuer, serial = key.split("#", 1)
-        return re.escape(issuer) + r"\W{0,2}第?\W{0,2}0*" + re.escape(serial) + r"\W{0,2}号"
+        number = r"\W{0,2}第?\W{0,2}0*" + re.escape(serial) + r"\W{0,2}号"
+        if issuer.endswith("令") and len(issuer) > 2:  # 国务院第431号令 is order 国务院令#431
+            return f"{re.escape(issuer)}{number}|{re.escape(issuer[:-1])}{number}令"
+        return re.escape(issuer) + number
     head, serial = key.rsplit("-", 1)
     issuer, year = head[:-4], head[-4:]
     return (

@@ -22,7 +22,14 @@ from collections.abc import Callable
 
 from analyzers.bigrams import bigram_list
 from analyzers.chars import is_han, strip_skippable
-from analyzers.docno import canonical, find_in_query
+from analyzers.docno import (
+    canonical,
+    find_in_query,
+    key_text,
+    order_issuer,
+    order_key,
+    yearly_order,
+)
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
 from analyzers.pinyin import KEY_MARK, as_pinyin_query
@@ -294,11 +301,34 @@ def _names_a_docno(text: str) -> bool:
     return any(c.isdigit() for c in rest) or len(rest) >= 2
 
 
-def docno_node(text: str) -> Node | None:
+def docno_keys(text: str) -> tuple[str, ...]:
+    """The keys a typed 文号 stands for: its own, the order's number without the year typed
+    before it (…总局令2019年第20号), and the order under the full names of a short issuer
+    (市场监管总局令第20号 → 市场监督管理总局令#20, from the issuers the documents print)."""
     key = canonical(text)
     if key is None:
+        return ()
+    keys = [key]
+    order = yearly_order(key)
+    if order:
+        keys.append(order)
+    for k in list(keys):
+        parts = order_issuer(k)
+        if parts:
+            issuer, serial = parts
+            names = citizen_words.issuer_full_names(issuer)
+            keys.extend(order_key(full, serial) for full in names)
+    return tuple(dict.fromkeys(keys))
+
+
+def docno_node(text: str) -> Node | None:
+    keys = docno_keys(text)
+    if not keys:
         return _any(_substring("body_bi", text), _substring("title_bi", text))
-    return _any(Term("docno", key, DOCNO_BOOST), Term("docno_text", key, DOCNO_TEXT_BOOST))
+    return _any(
+        *(Term("docno", k, DOCNO_BOOST) for k in keys),
+        *(Term("docno_text", k, DOCNO_TEXT_BOOST) for k in keys),
+    )
 
 
 def pinyin_node(typed: tuple[str, ...]) -> Node:
@@ -386,8 +416,10 @@ class _Builder:
                 if node is not None:
                     self.pool.append(node)
                     self.pool_terms.append(node)
-                    self.docnos.append(str(payload))
+                    keys = docno_keys(norm[s:e])
+                    self.docnos.extend(keys)
                     self.highlight.append(norm[s:e])
+                    self.highlight.extend(key_text(k) for k in keys[1:])
             elif kind == "mined":
                 abbr, targets, source = payload  # type: ignore[misc]
                 node = _any(word_node(abbr), *(other_wording_node(t) for t in targets))
@@ -550,8 +582,10 @@ class _Builder:
                 self.highlight.append(norm)
                 if atom.phrase:
                     self.phrases.append(norm)
-                if atom.field == "docno" and canonical(norm):
-                    self.docnos.append(str(canonical(norm)))
+                if atom.field == "docno":
+                    keys = docno_keys(norm)
+                    self.docnos.extend(keys)
+                    self.highlight.extend(key_text(k) for k in keys[1:])
             return
         if atom.field == "title":
             for w in query_words(norm):

@@ -73,3 +73,39 @@ def test_query_spans():
 def test_not_a_doc_number():
     assert canonical("政务公开") is None
     assert find_in_query("2019年政务公开要点") == []
+
+
+@pytest.mark.parametrize(
+    "typed", ["国务院第431号令", "國務院第431號令", "国务院令 第431号", "国务院令第四百三十一号"]
+)
+def test_an_order_with_its_number_before_its_ling_is_the_order(typed):
+    """QA pass 9: 国务院第431号令, as news and citations write it, found nothing."""
+    ((start, end, key),) = find_in_query(normalize(typed))
+    assert (start, end) == (0, len(typed)) and key == "国务院令#431"
+    assert key in keys_in_text("2005年1月10日 中华人民共和国国务院令第431号公布")
+
+
+def test_a_text_citing_an_order_number_before_its_ling_holds_the_order():
+    keys = keys_in_text("1992年10月20日北京市人民政府第15号令发布的")
+    assert "北京市人民政府令#15" in keys and "人民政府令#15" in keys
+    assert canonical("北京市人民政府令第15号") in keys
+
+
+def test_a_joint_order_is_one_number_under_its_last_issuer():
+    typed = "国务院、中央军事委员会令第759号 征兵"
+    ((start, end, key),) = find_in_query(typed)
+    assert typed[start:end] == "国务院、中央军事委员会令第759号"
+    assert key == "中央军事委员会令#759"
+    printed = "2023年4月12日 中华人民共和国国务院、中华人民共和国中央军事委员会令第759号"
+    assert key in keys_in_text(printed)
+    assert canonical("国务院、中央军事委员会令第759号") == key
+
+
+def test_the_year_typed_before_an_orders_number_and_keys_written_back():
+    from analyzers.docno import key_text, yearly_order
+
+    key = canonical("国家市场监督管理总局令2019年第20号")
+    assert yearly_order(key) == canonical("国家市场监督管理总局令第20号")
+    assert yearly_order(canonical("国办发〔2019〕6号")) is None  # not an order
+    for number in ("国务院令第431号", "国办发〔2019〕6号"):
+        assert canonical(key_text(canonical(number))) == canonical(number)

@@ -506,3 +506,58 @@ def test_a_question_word_is_searched_as_typed_without_other_wordings(tmp_path):
         assert not any(typed == "几天" for typed, _, _ in understood.expansions)
     finally:
         citizen_words.load_lexicon(None)
+
+
+ORDERS = {
+    "信访条例": "docs/lawrefbook/xingzheng_fagui/lrb_02834.txt",  # 国务院令第431号
+    "投诉举报": "docs/lawrefbook/bumen_guizhang/lrb_03467.txt",  # 国家市场监督管理总局令第20号
+    "工商": "docs/lawrefbook/bumen_guizhang/lrb_03458.txt",  # 国家工商行政管理总局令第73号
+    "征兵": "docs/lawrefbook/xingzheng_fagui/lrb_03114.txt",  # 国务院、中央军事委员会令第759号
+    "残疾人": "docs/lawrefbook/xingzheng_fagui/lrb_03183.txt",  # 海关总署第61号令发布
+}
+
+
+@pytest.mark.parametrize(
+    ("typed", "holder"),
+    [
+        ("国务院第431号令", "信访条例"),
+        ("國務院第431號令", "信访条例"),
+        ("国务院令 第431号", "信访条例"),
+        ("文号:国务院第431号令", "信访条例"),
+        ("国家市场监督管理总局第20号令", "投诉举报"),
+        ("国家市场监督管理总局令2019年第20号", "投诉举报"),
+        ("市场监管总局令第20号", "投诉举报"),
+        ("文号:市场监管总局令第20号", "投诉举报"),
+        ("工商总局令第73号", "工商"),
+        ("国务院、中央军事委员会令第759号", "征兵"),
+        ("海关总署令第61号", "残疾人"),
+    ],
+)
+def test_orders_as_people_write_them_find_the_order(tmp_path, typed, holder):
+    """QA pass 9: each of these found nothing (the number before 令, the year before the number,
+    the issuer's short name from the documents' own issuers, a joint order)."""
+    index, data, _ = _ingested(tmp_path, list(ORDERS.values()))
+    try:
+        citizen_words.load_lexicon(data)
+        result = index.search(Query(q=typed, size=10))
+        assert [Path(h.doc.path).name for h in result.hits][:1] == [Path(ORDERS[holder]).name]
+        assert any("<mark>" in (h.snippet or "") for h in result.hits[:1])
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
+
+
+def test_a_short_issuer_is_read_only_as_names_the_documents_print(tmp_path):
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "issuers.tsv").write_text(
+        "家市场监督管理总局令\t5\n家工商行政管理总局令\t3\n公安部令\t9\n", encoding="utf-8"
+    )
+    citizen_words.load_lexicon(tmp_path)
+    try:
+        assert citizen_words.issuer_full_names("市场监管总局令") == ("市场监督管理总局令",)
+        assert citizen_words.issuer_full_names("工商总局令") == ("工商行政管理总局令",)
+        assert citizen_words.issuer_full_names("公安部令") == ()  # known as typed
+        assert citizen_words.issuer_full_names("部令") == ()
+        assert citizen_words.issuer_full_names("环保总局令") == ()  # no such name printed
+    finally:
+        citizen_words.load_lexicon(None)
