@@ -99,29 +99,6 @@ def _unlimit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
-def _drop_inherited_locks(keep: int) -> None:
-    """Close inherited descriptors of lock files. The child is kept for reuse, and a plain
-    fork made while an index writer held its lock file (``.tantivy-writer.lock``) would hold
-    that lock for as long as the child lives: the next ingest in the same process found the
-    index "being written by another process"."""
-    try:
-        fds = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:
-        return
-    for fd in fds:
-        if fd <= 2 or fd == keep:
-            continue
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            continue
-        if target.endswith(".lock"):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-
-
 def _load(func: Callable[..., object] | int | bytes) -> Callable[..., object]:
     """The function to run: unpickled (which imports its module) or inherited by fork."""
     if isinstance(func, int):  # a function that cannot be pickled, inherited by fork
@@ -145,7 +122,8 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
     # Ctrl-C is the parent's to handle (an interrupted ingest reports what it wrote); its
     # children end when their pipe closes, without a traceback each
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _drop_inherited_locks(conn.fileno())
+    processes.drop_inherited_locks(keep=conn.fileno())
+    processes.exit_with_parent()
     try:
         os.nice(_NICE)
     except OSError:

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple, TypeVar
 
 from analyzers.normalize import normalize
+from ingest import processes
 from ingest.catalog import DISCLOSURE_VALUES, Catalog, CatalogEntry, CatalogError, load_catalog
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.formats import registry
@@ -371,7 +372,9 @@ def map_files(
         bar = tqdm(total=len(items), unit="file", desc="ingest")
     try:
         if workers > 1 and len(items) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with ProcessPoolExecutor(
+                max_workers=workers, initializer=processes.pool_worker_start
+            ) as pool:
                 chunks = (items[i : i + CHUNK] for i in range(0, len(items), CHUNK))
                 pending: deque[Future[list[R]]] = deque(
                     pool.submit(_apply, fn, c) for c in islice(chunks, workers * AHEAD)

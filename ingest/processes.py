@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,5 +97,66 @@ def plain_fork_allowed() -> bool:
     return (
         not _lean
         and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
+        and threading.active_count() == 1 + _watchers
     )
+
+
+def drop_inherited_locks(keep: int = -1) -> None:
+    """Close inherited descriptors of lock files. A plain fork made while an index writer held
+    its lock file (``.tantivy-writer.lock``) holds that lock for as long as the child lives: a
+    reused child made the next ingest in the same process find the index "being written by
+    another process", and an ingest worker orphaned by ``kill -9`` made every later one."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd <= 2 or fd == keep:
+            continue
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.endswith(".lock"):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+PARENT_POLL_SECONDS = 0.5
+_watchers = 0  # threads of exit_with_parent: they hold no lock a fork could copy
+
+
+def exit_with_parent() -> None:
+    """End this child when the process that started it is gone.
+
+    Killed with ``kill -9`` (or by the OOM killer), an ingest cannot tell its workers; they
+    waited for work forever, reparented to pid 1, each holding the index's files (QA pass 9).
+    A thread notices the new parent and exits; ``PR_SET_PDEATHSIG`` would be immediate but
+    follows the *thread* that forked, and pool workers are forked from whichever thread
+    submits first."""
+    global _watchers
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+    _watchers += 1
+
+
+def _forget_watchers() -> None:
+    global _watchers
+    _watchers = 0  # a fork copies only the thread that forks
+
+
+os.register_at_fork(after_in_child=_forget_watchers)
+
+
+def pool_worker_start() -> None:
+    """Initializer of the ingest's worker processes (see the two functions above)."""
+    drop_inherited_locks()
+    exit_with_parent()

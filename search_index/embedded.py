@@ -10,6 +10,7 @@ analysed and are indexed with a whitespace tokenizer.
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -242,8 +243,10 @@ class EmbeddedIndex:
         try:
             return self.index.writer(heap_size=self._writer_heap, num_threads=self._threads)
         except ValueError as exc:  # another process holds the writer lock
+            holders = _holders(self.path / WRITER_LOCK)
+            who = f" (process {', '.join(map(str, holders))})" if holders else ""
             raise Conflict(
-                "the index is being written by another process (an ingest is running); "
+                f"the index is being written by another process{who} (an ingest is running); "
                 "try again when it has finished",
                 path=str(self.path),
             ) from exc
@@ -619,6 +622,33 @@ class EmbeddedIndex:
             "the embedded backend cannot reindex from its store; re-run "
             "`govsearch ingest` on the source folders (unchanged files are skipped)"
         )
+
+
+WRITER_LOCK = ".tantivy-writer.lock"
+
+
+def _holders(lock: Path) -> list[int]:
+    """Processes of this machine with ``lock`` open: the operator's answer to "which ingest?"
+    (QA pass 9: orphaned workers held it and the message named none)."""
+    found: list[int] = []
+    try:
+        target = str(lock.resolve())
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid()]
+    except OSError:
+        return found
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
+                    found.append(pid)
+                    break
+            except OSError:
+                continue
+    return sorted(found)
 
 
 def index_exists(data_dir: Path | str) -> bool:

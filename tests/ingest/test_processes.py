@@ -60,3 +60,65 @@ def test_a_python_m_ingest_prints_no_runpy_warning(tmp_path) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "RuntimeWarning" not in proc.stderr, proc.stderr
+
+
+def _children(pid: int) -> set[int]:
+    import os
+
+    found: set[int] = set()
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == pid:
+                found.add(int(name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_workers_of_a_killed_ingest_end_and_free_the_index(tmp_path) -> None:
+    """QA pass 9: ``kill -9`` of an ingest left its workers waiting for work, reparented to pid
+    1 and holding the index writer's lock: every later ingest was refused as "being written by
+    another process", forever."""
+    import signal
+    import subprocess
+    import time
+
+    from tests.corpus import CORPUS, require_corpus
+
+    require_corpus()
+    folder = CORPUS / "docs" / "lawrefbook" / "difang_beijing"
+    data = tmp_path / "data"
+    command = [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data), "ingest"]
+    proc = subprocess.Popen([*command, str(folder), "--workers", "2", "--quiet"])
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while time.monotonic() < deadline and proc.poll() is None:
+        # the workers exist and the index (and so its writer) too
+        workers = _children(proc.pid)
+        if len(workers) >= 2 and (data / "index" / "meta.json").is_file():
+            break
+        time.sleep(0.2)
+    assert proc.poll() is None and len(workers) >= 2, "the ingest ended before it could be killed"
+    grandchildren = set().union(*(_children(w) for w in workers))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(p) for p in workers | grandchildren):
+        time.sleep(0.2)
+    assert not [p for p in workers | grandchildren if _alive(p)]
+    again = subprocess.run(
+        [*command, str(folder), "--workers", "2", "--quiet"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr

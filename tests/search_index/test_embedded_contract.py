@@ -46,3 +46,26 @@ def test_copy_groups_same_with_few_or_many_keys(tmp_path, monkeypatch):
     monkeypatch.setattr(embedded, "_FEW_KEYS", 0)
     assert [backend.copy_groups(p) for p in plans] == few
     assert few[0] and len(few[0]) == 1 and next(iter(few[0].values())) == 2
+
+
+def test_a_busy_index_names_the_process_that_writes_it(tmp_path):
+    """QA pass 9: an operator told "being written by another process" could not tell which."""
+    import subprocess
+    import sys
+
+    from model.errors import Conflict
+
+    EmbeddedIndex(tmp_path / "index").close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from search_index.embedded import EmbeddedIndex; "
+         f"w = EmbeddedIndex({str(tmp_path / 'index')!r})._writer(); print('ready', flush=True); "
+         "sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(Conflict, match=rf"process {holder.pid}\b"):
+            EmbeddedIndex(tmp_path / "index")._writer()
+    finally:
+        holder.communicate("", timeout=60)
