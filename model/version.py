@@ -14,8 +14,9 @@ import hashlib
 from model.fields import FIELDS
 
 ANALYSIS = "3"  # 3: 第56号令 in a text is also order 令#56; 2: order-free content_key
-# bump when a backend lays out the same fields differently (5: word fields without positions)
-LAYOUT = "5"
+# bump when a backend lays out the same fields differently (5: word fields without positions,
+# 6: agency_key, the agency as its filter compares it)
+LAYOUT = "6"
 
 
 def _indexed_digest() -> str:

@@ -36,7 +36,7 @@ from analyzers.pinyin import KEY_MARK, as_pinyin_query
 from analyzers.pinyin_lexicon import PinyinLexicon, syllables
 from analyzers.segment import query_words, word_bounds
 from search_index import citizen_words
-from search_index.fields import POSITIONAL_FIELDS
+from search_index.fields import POSITIONAL_FIELDS, agency_key
 from search_index.request import Query, Understanding
 from search_index.syntax import Atom, Clause, ParsedQuery, parse
 from search_index.tree import (
@@ -778,7 +778,7 @@ def plan(
 def _filters(query: Query) -> tuple[Node, ...]:
     out: list[Node | None] = [
         terms("category", query.categories),
-        terms("agency", query.agencies),
+        terms("agency_key", tuple(agency_key(a) for a in query.agencies)),
         terms("validity", query.validity),
         terms("year", query.years),
     ]

@@ -37,6 +37,13 @@ CANARY = "甲乙丙丁戊己庚辛壬癸测试机密字串"
 DOCNO_PATH = "docs/govcn_policy/govcn_001.txt"
 
 
+def converted(text: str) -> str:
+    """Simplified text as a Traditional reader types it."""
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
 class BackendContract:
     """Subclasses provide ``make_backend`` (function-scoped factory of empty backends)."""
 
@@ -287,6 +294,28 @@ class BackendContract:
         lo, hi = dt.date(2010, 1, 1), dt.date(2015, 12, 31)
         want = sum(1 for d in public if d.meta.date and lo <= d.meta.date <= hi)
         assert index.search(Query(date_from=lo, date_to=hi)).total == want
+
+    def test_agency_filter_folds_script_and_spacing(self, index, documents):
+        """QA pass 9: agency=國務院 found none of 国务院's documents, 台南市政府水利局 none of
+        臺南市政府水利局's; the facet's own value and the query's 机构: always did."""
+        agencies: dict[str, int] = {}
+        for d in documents:
+            if d.meta.disclosure == "public" and d.meta.agency:
+                agencies[d.meta.agency] = agencies.get(d.meta.agency, 0) + 1
+        def same(name: str) -> int:  # every spelling of the name counts (國務院 and 国务院)
+            key = strip_skippable(normalize(name))
+            return sum(n for a, n in agencies.items() if strip_skippable(normalize(a)) == key)
+
+        trad = [a for a in agencies if normalize(a) != a]
+        simp = [a for a in agencies if normalize(a) == a and converted(a) != a]
+        assert trad and simp, "the contract set holds agencies in both scripts"
+        for name in trad[:3]:
+            typed = normalize(name)  # a Traditional name typed in Simplified
+            assert index.search(Query(agencies=(typed,))).total == same(name) > 0
+            spaced = " ".join(name)
+            assert index.search(Query(agencies=(spaced,))).total == same(name)
+        for name in simp[:3]:
+            assert index.search(Query(agencies=(converted(name),))).total == same(name) > 0
 
     def test_year_facet_lists_every_year(self, make_backend, documents):
         """Every year holding a document is listed with its count, however many years: cut
