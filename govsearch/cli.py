@@ -52,10 +52,11 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--catalog", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Catalog CSV whose values override extracted metadata.")
-@click.option("--prune", is_flag=True, help="Remove indexed documents whose files are gone.")
+@click.option("--prune", is_flag=True, help="Remove indexed documents whose files are gone "
+              "(a folder that no longer exists: all of its documents).")
 @click.option("--disclosure", type=click.Choice(list(DISCLOSURE_VALUES)),
               callback=lambda _c, _p, v: DISCLOSURE_VALUES[v] if v else v,
               default=None, help="Disclosure of documents the catalog and folders don't classify: "
@@ -80,6 +81,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
     from pipeline.run import run_ingest
     from search_index.backends import open_index
 
+    missing = [p for p in paths if not p.exists()]
+    if missing and not prune:  # with --prune, a folder gone from disk is emptied in the index
+        raise click.BadParameter(f"Path {str(missing[0])!r} does not exist.",
+                                 param_hint="'PATHS...'")
     settings = _settings(ctx)
     if ocr_engine is not None and ocr_engine not in engines.names():
         raise click.BadParameter(f"choose one of {', '.join(engines.names())}",

@@ -34,6 +34,8 @@ class IngestReport:
     moved: list[str] = field(default_factory=list)  # "old path → new path": old document removed
     # Documents ingested without part of their text, and what is missing: counted as ingested.
     warned: list[IngestFailure] = field(default_factory=list)
+    # Indexed folders that need their keeper: gone from disk with documents still searchable.
+    folders: list[IngestFailure] = field(default_factory=list)
     # Stopped (Ctrl-C) before every file was read: what is listed is in the index, the rest is
     # not, and running the same command again finishes the job (unchanged files are skipped).
     interrupted: bool = False
@@ -119,6 +121,7 @@ class IngestReport:
             ("failed", self.failed_files),
             ("skipped", self.skipped),
             ("catalogue problems (ignored; the files are counted above)", self.catalog),
+            ("indexed folders", self.folders),
         ):
             if items:
                 lines.append(f"{title}:")
@@ -144,6 +147,7 @@ class IngestReport:
             "warned": len(self.warned),
             "warned_files": [{"path": w.path, "reason": w.reason} for w in self.warned],
             "catalog_problems": [{"path": c.path, "reason": c.reason} for c in self.catalog],
+            "folders": [{"path": f.path, "reason": f.reason} for f in self.folders],
         }
 
     def to_json(self, indent: int | None = 2) -> str:

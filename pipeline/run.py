@@ -29,7 +29,15 @@ from pathlib import Path
 
 from ingest import processes
 from ingest.catalog import Catalog, load_catalog
-from ingest.files import CatalogProblem, FileTask, IngestFailure, ingest_file, map_files, tasks
+from ingest.files import (
+    CatalogProblem,
+    FileTask,
+    IngestFailure,
+    ingest_file,
+    map_files,
+    source_folder,
+    tasks,
+)
 from ingest.report import IngestReport
 from model.document import Document, StoredDocument
 from model.errors import BadRequest, GovSearchError
@@ -296,6 +304,8 @@ def run_ingest(
         # before any document is written: a local edit the cluster's newer copy would
         # overwrite is refused now, not after an hour of ingest
         shared.pull(lexicon_dir, LEXICON_DIR)
+    indexed = index.backend.sources()
+    paths = _folders_to_read(paths, indexed, prune, index, report)
     jobs, by_source, withdrawn = plan_jobs(index, paths, cat, default_disclosure, report)
     if withdrawn:
         index.delete(withdrawn)
@@ -337,7 +347,90 @@ def run_ingest(
         if prune and gone:
             index.delete(gone)
             report.pruned.extend(gone)
+    _replace_other_folders(index, indexed, set(by_source), hashes, report)
     return report
+
+
+def _folders_to_read(
+    paths: Sequence[Path],
+    indexed: dict[str, int],
+    prune: bool,
+    index: SearchIndex,
+    report: IngestReport,
+) -> list[Path]:
+    """The paths this run reads. Documents are named by their folder: a folder read twice
+    under two names holds every document twice (QA pass 9: a subfolder of an ingested folder,
+    or a folder and its subfolder in one command, doubled them silently). Refused, with
+    the reason: a path inside another given in the same command, and one inside a folder the
+    index already holds (ingest that folder again: unchanged files are skipped). A path that no
+    longer exists but is an indexed folder is, with ``prune``, emptied: a folder renamed or
+    withdrawn can always be removed."""
+    roots = {p: source_folder(p) for p in paths if p.exists()}
+    kept: list[Path] = []
+    for p in paths:
+        if p not in roots:
+            folder = str(p.resolve())
+            if prune and folder in indexed:
+                ids = list(index.fingerprints(folder))
+                index.delete(ids)
+                report.pruned.extend(ids)
+            else:
+                report.fail(str(p), "no such file or folder" + (
+                    " (an indexed folder: --prune removes its documents)"
+                    if folder in indexed else ""))  # fmt: skip
+            continue
+        root = roots[p]
+        outer = next((q for q, r in roots.items() if r != root and root.is_relative_to(r)), None)
+        if outer is not None:
+            report.fail(str(p), f"inside {outer}, also given: its files are read with that "
+                        "folder (read twice they would be two documents each)")  # fmt: skip
+            continue
+        parent = next(
+            (s for s in indexed if Path(s) != root and root.is_relative_to(s) and Path(s).is_dir()),
+            None,
+        )
+        if parent is not None:
+            report.fail(str(p), f"part of {parent}, which is indexed as one folder: ingest "
+                        f"{parent} again (unchanged files are skipped); read apart, its files "
+                        "would be two documents each")  # fmt: skip
+            continue
+        kept.append(p)
+    return kept
+
+
+def _replace_other_folders(
+    index: SearchIndex,
+    indexed: dict[str, int],
+    read: set[str],
+    hashes: dict[str, str],
+    report: IngestReport,
+) -> None:
+    """Documents of an indexed folder that this run has read again under another name are
+    removed, as a move: the folder was renamed (it is gone), or it lies inside a folder read
+    now (it was ingested apart first). An indexed folder that is gone keeps what was not read
+    again, and the report says how to remove it (QA pass 9: a renamed archive stayed
+    searchable twice, forever, without a word)."""
+    for folder, _ in sorted(indexed.items()):
+        path = Path(folder)
+        gone = not path.is_dir()
+        inside = any(path != Path(r) and path.is_relative_to(r) for r in read)
+        if folder in read or not (gone or inside):
+            continue
+        ids = list(index.fingerprints(folder))
+        moved: list[str] = []
+        for start in range(0, len(ids), 200):
+            for doc in index.backend.fetch(ids[start : start + 200], texts=False).values():
+                new = hashes.get(doc.content_hash)
+                if new is not None:
+                    moved.append(doc.id)
+                    report.moved.append(f"{path / doc.path} → {new}")
+        if moved:
+            index.delete(moved)
+        left = len(ids) - len(moved)
+        if gone and left:
+            report.folders.append(IngestFailure(folder, (
+                f"this indexed folder no longer exists; its {left} documents stay searchable "
+                f"until `govsearch ingest --prune {folder}` removes them")))  # fmt: skip
 
 
 def _remove_moved(

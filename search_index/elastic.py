@@ -70,6 +70,7 @@ CLIENT_RETRY_STATUSES = (502, 503, 504)
 # 65,536). Each page scans every document's words again: at a million generated documents
 # (1.1 million distinct body words) a page of 10,000 took 10.5 s and one of 50,000 13.4 s.
 _TERMS_PAGE = 50_000
+MAX_SOURCES = 10_000  # ingested folders an index can list (one per ingest root: a few dozen)
 # A bulk load refreshes and updates the copy list after this many distinct content keys, so the
 # keys waiting to be checked never take more than a few megabytes.
 _LIST_EVERY = 50_000
@@ -702,6 +703,15 @@ class ElasticsearchIndex:
                     scroll="2m",
                 )
             }
+
+    def sources(self) -> dict[str, int]:
+        with self._guard("list the source folders"):
+            res = self.es.search(
+                index=self.alias,
+                size=0,
+                aggs={"s": {"terms": {"field": "source", "size": MAX_SOURCES}}},
+            )
+        return {str(b["key"]): int(b["doc_count"]) for b in res["aggregations"]["s"]["buckets"]}
 
     def catalog(self) -> Iterator[StoredDocument]:
         with self._guard("list the catalogue"):

@@ -584,6 +584,15 @@ class EmbeddedIndex:
         hashes = searcher.fast_field_values("hash_num", addrs)
         return {f"{i:016x}": f"{h:016x}" for i, h in zip(ids, hashes, strict=True)}
 
+    def sources(self) -> dict[str, int]:
+        searcher = self._searcher()
+        if searcher.num_docs == 0:
+            return {}
+        found = searcher.terms_with_prefix(
+            "source", "", filter_query=tantivy.Query.all_query(), limit=None
+        )
+        return {t: int(c) for t, c in found if c}
+
     def catalog(self) -> Iterator[StoredDocument]:
         searcher = self._searcher()
         n = searcher.num_docs

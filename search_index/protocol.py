@@ -96,6 +96,11 @@ class Backend(Protocol):
         which is the content hash's first 16 digits for a document without decisions."""
         ...
 
+    def sources(self) -> dict[str, int]:
+        """``source folder → documents`` for every folder the index holds documents of: an
+        ingest checks a folder given against them (one inside another, one renamed)."""
+        ...
+
     def catalog(self) -> Iterator[StoredDocument]:
         """Every document's stored metadata, without its text (``text`` is ""), in no particular
         order: what the disclosure office's reports count. Streams, so memory stays flat."""

@@ -200,3 +200,24 @@ def test_a_catalogue_that_cannot_be_read_stops_the_ingest(tmp_path):
         assert index.search(Query(q="", viewer=STAFF)).total == 0
     finally:
         index.close()
+
+
+def test_cli_prunes_a_folder_gone_from_disk_and_refuses_a_missing_path(folder, tmp_path):
+    """A path that does not exist is a usage error (exit 2) unless --prune asks to empty an
+    indexed folder that is gone (QA pass 9: the old name of a renamed folder)."""
+    data = tmp_path / "data"
+    runner = CliRunner()
+    first = runner.invoke(main, ["--data-dir", str(data), "ingest", str(folder), "--workers", "1"])
+    assert first.exit_code == 1  # the broken PDF
+    written = SearchIndex(EmbeddedIndex(data))
+    assert written.count(STAFF) > 0
+    written.close()
+    shutil.rmtree(folder)
+    missing = runner.invoke(main, ["--data-dir", str(data), "ingest", str(folder)])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
+    pruned = runner.invoke(main, ["--data-dir", str(data), "ingest", str(folder), "--prune"])
+    assert pruned.exit_code == 0, pruned.output
+    assert "removed (files gone)" in pruned.output
+    assert SearchIndex(EmbeddedIndex(data)).count(STAFF) == 0
+    nothing = runner.invoke(main, ["--data-dir", str(data), "ingest", str(folder), "--prune"])
+    assert nothing.exit_code == 1 and "no such file or folder" in nothing.output

@@ -742,6 +742,52 @@ class BackendContract:
         assert {d.id for d in _stored(ix)} == set(before)
         assert {d.source for d in _stored(ix)} == {str(moved.resolve())}
 
+    def test_a_renamed_folder_replaces_its_old_name_and_a_gone_one_can_be_pruned(
+        self, make_backend, tmp_path
+    ):
+        """QA pass 9: a renamed archive folder doubled every document, and the old copies
+        could never be removed (the folder was gone; --prune of the new one left them)."""
+        old = _folder(tmp_path / "2023年", 3)
+        ix = SearchIndex(make_backend())
+        run_ingest(ix, [old], workers=1)
+        assert ix.backend.sources() == {str(old.resolve()): 3}
+        new = tmp_path / "2023年度"
+        os.rename(old, new)
+        (new / "c.txt").unlink()  # withdrawn while the folder was being renamed
+        report = run_ingest(ix, [new], workers=1)
+        assert sorted(m.split(" → ")[1] for m in report.moved) == ["a.txt", "b.txt"]
+        assert ix.backend.sources() == {str(new.resolve()): 2, str(old.resolve()): 1}
+        [note] = report.folders
+        assert note.path == str(old.resolve()) and "--prune" in note.reason
+        assert "1 documents stay searchable" in note.reason and "indexed folders:" in (
+            report.summary()
+        )
+        pruned = run_ingest(ix, [old], workers=1, prune=True)  # the old name, gone from disk
+        assert len(pruned.pruned) == 1 and not pruned.failed
+        assert ix.backend.sources() == {str(new.resolve()): 2}
+        assert run_ingest(ix, [old], workers=1, prune=True).failed  # nothing of it indexed now
+
+    def test_a_folder_is_read_under_one_name_only(self, make_backend, tmp_path):
+        """QA pass 9: a subfolder ingested after its folder, or both given in one command,
+        held each of its documents twice; a folder ingested after its subfolder too."""
+        archive = _folder(tmp_path / "archive", 2)
+        sub = _folder(archive / "sub", 2, offset=3)
+        ix = SearchIndex(make_backend())
+        both = run_ingest(ix, [archive, sub], workers=1)
+        assert len(both.ok) == 4 and ix.count(STAFF) == 4
+        assert [f.path for f in both.failed] == [str(sub)]
+        assert "inside" in both.failed[0].reason
+        again = run_ingest(ix, [sub], workers=1)
+        assert again.ok == [] and ix.count(STAFF) == 4
+        assert f"ingest {archive.resolve()} again" in again.failed[0].reason
+        # the other way round: the subfolder first, then its folder: the folder's copy stays
+        other = SearchIndex(make_backend())
+        run_ingest(other, [sub], workers=1)
+        parent = run_ingest(other, [archive], workers=1)
+        assert sorted(m.split(" → ")[1] for m in parent.moved) == ["sub/a.txt", "sub/b.txt"]
+        assert other.count(STAFF) == 4
+        assert other.backend.sources() == {str(archive.resolve()): 4}
+
     def test_file_name_not_valid_utf8_is_ingested_readably(self, make_backend, tmp_path):
         folder = _folder(tmp_path / "archive", 1)
         gbk = os.fsdecode("关于网络安全的通知.txt".encode("gbk"))
