@@ -514,6 +514,7 @@ ORDERS = {
     "工商": "docs/lawrefbook/bumen_guizhang/lrb_03458.txt",  # 国家工商行政管理总局令第73号
     "征兵": "docs/lawrefbook/xingzheng_fagui/lrb_03114.txt",  # 国务院、中央军事委员会令第759号
     "残疾人": "docs/lawrefbook/xingzheng_fagui/lrb_03183.txt",  # 海关总署第61号令发布
+    "交通": "docs/lawrefbook/bumen_guizhang/lrb_03454.txt",  # repeals 公安部第69号令 at its end
 }
 
 
@@ -531,6 +532,7 @@ ORDERS = {
         ("工商总局令第73号", "工商"),
         ("国务院、中央军事委员会令第759号", "征兵"),
         ("海关总署令第61号", "残疾人"),
+        ("公安部第69号令", "交通"),
     ],
 )
 def test_orders_as_people_write_them_find_the_order(tmp_path, typed, holder):
