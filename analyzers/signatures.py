@@ -43,7 +43,7 @@ from datasketch import MinHash
 from analyzers.chars import skippable_chars, strip_skippable
 from analyzers.normalize import normalize
 
-VERSION = 2  # 2: content_key order-free from ORDER_FREE_CHARS on
+VERSION = 3  # 3: a catalogue block without colons is boilerplate; 2: order-free content_key
 ORDER_FREE_CHARS = 200  # below this, a reordering of few characters could be another text
 K = 5  # characters per shingle: Chinese packs a word in ~1.6 characters, so 5 ≈ 3 words
 NUM_PERM = 64
@@ -76,6 +76,9 @@ _LINE_PATTERNS = (
     r"主题词[:：].*",
     r"(?:关键词|关键字)[:：].{0,60}",
     r"(?:索\s*引\s*号|主\s*题\s*分\s*类)[:：].*",
+    # a page's catalogue block printed to PDF, labels without colons (发文机关 国务院办公厅)
+    r"(?:索\s*引\s*号|主\s*题\s*分\s*类|发文机关|成文日期|发文字号|发布日期)"
+    r"\s*[:：]?\s*[^\s，。；,;][^，。；,;]{0,40}",
     r".{0,40}\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发",
     r".{0,30}(?:办公厅|办公室|秘书处|秘书科|文电科)\s*印发",
     r"[(（]此件[^)）]{0,12}[)）]",
@@ -105,6 +108,7 @@ _LINE_RE = re.compile(r"\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*")
 # patterns (slow: many alternatives, each tried per line) run only on such short lines.
 _TRIGGERS = (
     "抄送 抄报 分送 发送 主题词 关键词 关键字 索 主题分类 主 印发 此件 此页无正文 公开 文件 "
+    "发文机关 成文日期 发文字号 发布日期 "
     "签发人 份号 密级 紧急程度 特急 加急 平急 特提 页 首页 位置 > » › 打印 关闭 返回 收藏 "
     "分享到 字号 字 网站 联系我们 联络我们 关于我们 声明 使用帮助 无障碍 长者模式 手机版 "
     "english 版权 承办 技术支持 运维 icp 公网安备 标识码 识别码 扫一扫 政务微 发布时间 来源 "
