@@ -496,17 +496,28 @@ class _Member:
 
 
 def _representative(first: BackendHit, members: dict[str, _Member], sort: str) -> BackendHit:
-    """The copy a group of copies is shown as: the best ranked, and among copies tied with it
-    on the sort (the same text scores the same) the smallest id. Each engine orders ties its
-    own way (tantivy by segment and write order, Elasticsearch by shard), so the best-ranked
-    copy alone showed the TXT on one backend and the PDF on the other."""
+    """The copy a group of copies is shown as. By relevance: the copy that says most about the
+    document (a catalogue row; then agency, date and 文号 known), then the best ranked, then the
+    smallest id. QA pass 9: a published PDF, titled 政府信息公开工作年度报告 without agency or
+    date, stood for the catalogued TXT of the same report. By date: a copy of the date the
+    result is sorted by, chosen the same way. Each engine orders ties its own way (tantivy by
+    segment and write order, Elasticsearch by shard), so a rank alone showed the TXT on one
+    backend and the PDF on the other."""
     me = members[first.id]
     if sort == "relevance":
-        tied = [i for i, m in members.items() if m.key == me.key and m.score == me.score]
+        group = [i for i, m in members.items() if m.key == me.key]
     else:
-        tied = [i for i, m in members.items() if m.key == me.key and m.doc.date == me.doc.date]
-    best = min(tied, default=first.id)
+        group = [i for i, m in members.items() if m.key == me.key and m.doc.date == me.doc.date]
+    best = min(group or [first.id], key=lambda i: (_says_less(members, i), -members[i].score, i))
     return first if best == first.id else BackendHit(best, first.score)
+
+
+def _says_less(members: dict[str, _Member], doc_id: str) -> tuple[int, int]:
+    doc = members[doc_id].doc if doc_id in members else None
+    if doc is None:
+        return (1, 0)
+    known = sum(1 for v in (doc.agency, doc.date, doc.doc_number) if v)
+    return (0 if doc.catalog else 1, -known)
 
 
 def _facet_values(doc: StoredDocument, field: str) -> set[str]:

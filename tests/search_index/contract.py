@@ -436,6 +436,26 @@ class BackendContract:
         (report,) = (h for p, h in by_path.items() if p != "next.txt")
         assert {report.doc.path, *(c.path for c in report.copies)} == {"report.txt", "report.pdf"}
 
+    def test_a_group_of_copies_is_shown_as_the_copy_that_says_most(self, make_backend, tmp_path):
+        """QA pass 9: the published PDF of an annual report, titled 政府信息公开工作年度报告 with
+        no agency or date, matched a query on its own title best and stood for the report's
+        catalogued TXT: the result said 未注明 and sat under year 0. The copy with a catalogue
+        row is shown, whatever copy ranks best, on both backends."""
+        folder = tmp_path / "archive"
+        folder.mkdir()
+        shutil.copy(SAMPLES / "docs/annual_report/hongze_2023.txt", folder / "report.txt")
+        shutil.copy(SAMPLES / "files/original/hongze_2023_original.pdf", folder / "report.pdf")
+        csv = folder / "catalog.csv"
+        csv.write_text("path,标题,发布机构,发布日期\nreport.txt,淮安市洪泽区2023年政府信息公开工作"
+                       "年度报告,淮安市洪泽区人民政府,2024-01-20\n", encoding="utf-8")  # fmt: skip
+        ix = SearchIndex(make_backend())
+        assert len(run_ingest(ix, [folder], catalog=csv, workers=1).ok) == 2
+        pdf = _by_path(ix, "report.pdf")
+        for q in (pdf.title, "政府信息公开工作年度报告", ""):
+            [hit] = ix.search(Query(q=q, size=10)).hits
+            assert hit.doc.path == "report.txt" and [c.path for c in hit.copies] == ["report.pdf"]
+            assert hit.doc.agency == "淮安市洪泽区人民政府"
+
     # -- visibility ------------------------------------------------------------------------
     def test_catalog_lists_every_document_without_text(self, index, documents):
         staff = {d.id: d for d in index.catalog(STAFF)}
