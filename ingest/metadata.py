@@ -172,10 +172,19 @@ def _agency_like(value: str) -> str:
 
 def _pick_title(title: str, props: Mapping[str, str], lines: Sequence[str], labelled: str) -> str:
     stated = _prop(props, "ArticleTitle", "标题", "標題") or labelled
-    for candidate in (title, stated, guess_title(lines)):
+    guessed = re.sub(r"(?<=\d)\s+(?=[年月日])", "", guess_title(lines))
+    if title and len(guessed) > len(title) and _compact(title) in _compact(guessed):
+        # the heading says more than the file's title property: 淮安市洪泽区人民政府 2024 年
+        # 政府信息公开工作年度报告 over a PDF titled 政府信息公开工作年度报告 (QA pass 9)
+        title = guessed
+    for candidate in (title, stated, guessed):
         if re.search(r"[\u4e00-\u9fff]", candidate or ""):
             return _squash_spaced(candidate.strip())
     return guess_title(lines)
+
+
+def _compact(s: str) -> str:
+    return re.sub(r"\s+", "", s)
 
 
 def _squash_spaced(s: str) -> str:

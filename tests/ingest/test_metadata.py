@@ -418,3 +418,21 @@ def test_a_year_in_a_title_is_only_a_last_resort() -> None:
     assert meta.date == dt.date(2020, 1, 20)  # the signature date wins
     # a year inside an ordinary notice title is not the notice's date
     assert derive_meta("国务院办公厅关于印发2019年政务公开工作要点的通知\n正文。").date is None
+
+
+def test_a_heading_that_says_more_than_the_files_title_property_is_the_title() -> None:
+    """QA pass 9: the published PDF of 洪泽区's 2024 report has the title property 政府信息公开
+    工作年度报告; its heading names the government and the year. The longer heading wins when it
+    holds the property's words; a property the heading does not hold still wins."""
+    from tests.corpus import CORPUS, require_corpus
+
+    require_corpus()
+    path = CORPUS / "files" / "original" / "hongze_2024_original.pdf"
+    _, extracted = extract(path.read_bytes(), path.name)
+    assert extracted.title == "政府信息公开工作年度报告"
+    meta = derive_meta(extracted.text, extracted.properties, title=extracted.title)
+    assert meta.title == "淮安市洪泽区人民政府2024年政府信息公开工作年度报告"
+    assert meta.agency == "淮安市洪泽区人民政府"
+    other = derive_meta("关于做好春节期间安全生产工作的通知\n\n各区：\n现将有关事项通知如下。",
+                        title="安全生产通知")  # fmt: skip
+    assert other.title == "安全生产通知"
