@@ -578,6 +578,12 @@ _ISSUING_ORDER = re.compile(r"號令(?!發布定|定自|發布自|發布施行)"
 
 # -- Taiwan 沿革 -----------------------------------------------------------------------------
 
+# A line that is only a heading of the body (第 一 章 總則, 第 1 條), never an entry wrapped
+# before its article numbers (…修正發布\n第 5 條條文；並刪除第 2 條條文)
+_HEADING_LINE = re.compile(
+    r"^第[\s\d一二三四五六七八九十百零〇]+[章節节編编條条](?:\s+[^\s，。；、,;]{1,20})?$"
+)
+
 
 def taiwan_history(lines: Sequence[str]) -> dict[str, str]:
     """Agency, 文号, date and repeal of the last 沿革 entry that names an issuing order."""
@@ -587,7 +593,10 @@ def taiwan_history(lines: Sequence[str]) -> dict[str, str]:
         return {}
     entries: list[str] = []
     for line in lines[start + 1 :]:
-        if not line:  # the block ends at the first blank line
+        # the block ends at the first blank line, or where the body starts: a PDF print has no
+        # blank lines, and its body ran into the last entry (QA pass 9: 撤銷或廢止其許可 in an
+        # article read as the rule's repeal)
+        if not line or _HEADING_LINE.match(line):
             break
         if re.match(r"^\d+\s*[.．、]", line) or not entries:
             entries.append(line)

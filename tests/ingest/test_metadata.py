@@ -436,3 +436,18 @@ def test_a_heading_that_says_more_than_the_files_title_property_is_the_title() -
     other = derive_meta("关于做好春节期间安全生产工作的通知\n\n各区：\n现将有关事项通知如下。",
                         title="安全生产通知")  # fmt: skip
     assert other.title == "安全生产通知"
+
+
+@pytest.mark.parametrize("name", ["pdf_22.pdf", "pdf_23.pdf"])
+def test_a_taiwan_rule_printed_to_pdf_is_not_repealed_by_its_own_articles(name: str) -> None:
+    """QA pass 9: a PDF print has no blank line after the 沿革 block, so the whole body was
+    read as its last entry, and an article's 撤銷或廢止其許可 as the rule's repeal (both rules
+    are in force)."""
+    from tests.corpus import CORPUS, require_corpus
+
+    require_corpus()
+    path = CORPUS / "files" / "pdf" / name
+    _, extracted = extract(path.read_bytes(), path.name)
+    meta = derive_meta(extracted.text, extracted.properties, title=extracted.title)
+    assert meta.validity == "valid"
+    assert meta.doc_number.endswith("號")  # the last entry's order, as before
