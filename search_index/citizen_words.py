@@ -56,6 +56,7 @@ import functools
 import importlib.util
 import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,13 +180,59 @@ def load_lexicon(data_dir: Path | None, warm: bool = False) -> None:
     ``warm`` (a server), also start reading the query side's larger data (:func:`warm_up`)."""
     global _lexicon_dir
     _lexicon_dir = Path(data_dir) / LEXICON_DIR if data_dir is not None else None
-    for f in (mined, vocabulary, regions_known, titles, order_issuers, learned, expansions):
-        f.cache_clear()
-    _common_cutoff.cache_clear()
+    _forget_lexicon()
     with _general_lock:
         _general.clear()
     if warm:
         warm_up()
+
+
+# The files :func:`refresh` watches, and how often it looks at them: a server re-reads them
+# within this many seconds of an ingest in another process or an edit of mined.txt (QA pass 9:
+# new rules, and rules switched off with #, waited for a restart).
+LEXICON_FILES = (MINED_FILE, VOCABULARY_FILE, REGIONS_FILE, TITLES_FILE, ISSUERS_FILE, LEARNED_FILE)
+RECHECK_SECONDS = 2.0
+_seen: tuple[tuple[str, int, int], ...] = ()
+_checked_at = 0.0
+_refresh_lock = threading.Lock()
+
+
+def _stamp() -> tuple[tuple[str, int, int], ...]:
+    if _lexicon_dir is None:
+        return ()
+    out = []
+    for name in LEXICON_FILES:
+        try:
+            st = (_lexicon_dir / name).stat()
+            out.append((name, st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((name, 0, 0))
+    return tuple(out)
+
+
+def _forget_lexicon() -> None:
+    global _seen, _checked_at
+    for f in (mined, vocabulary, regions_known, titles, order_issuers, learned, expansions):
+        f.cache_clear()
+    _common_cutoff.cache_clear()
+    _seen, _checked_at = _stamp(), time.monotonic()
+
+
+def refresh() -> bool:
+    """Forget what was read of the lexicon when one of its files changed on disk since (a
+    look every :data:`RECHECK_SECONDS` at most: six ``stat`` calls). True when it did."""
+    global _checked_at
+    now = time.monotonic()
+    if _lexicon_dir is None or now - _checked_at < RECHECK_SECONDS:
+        return False
+    with _refresh_lock:
+        if now - _checked_at < RECHECK_SECONDS:
+            return False
+        _checked_at = now
+        if _stamp() == _seen:
+            return False
+        _forget_lexicon()
+        return True
 
 
 def warm_up() -> None:

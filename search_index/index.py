@@ -116,6 +116,7 @@ class SearchIndex:
         self._mentions_since = time.monotonic()
 
     def _plan(self, query: Query) -> tuple[Plan, Any]:
+        citizen_words.refresh()  # an ingest elsewhere or an edit of mined.txt, within seconds
         # the lexicon is built (once, then when stale) only for queries holding letters
         lexicon = self.lexicon.get() if _LETTER.search(query.q) else None
         return make_plan(query, lexicon, self._mentions)

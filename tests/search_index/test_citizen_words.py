@@ -106,6 +106,24 @@ def test_staff_switch_a_rule_off_and_it_stays_off(lexicon_env):
     assert set(_paths(index, "爱卫会")) == {Path(DEFINES).name, "again.txt"}
 
 
+def test_a_running_server_reads_an_edited_lexicon_without_a_restart(lexicon_env, monkeypatch):
+    """QA pass 9: rules mined by an ingest in another process, and a rule switched off with #,
+    waited for the server's restart. The files are looked at again every few seconds."""
+    index, data, _ = lexicon_env
+    monkeypatch.setattr(citizen_words, "RECHECK_SECONDS", 3600.0)
+    expanded = len(_paths(index, "爱卫会"))
+    assert expanded > 1  # the short form finds the documents that only say the long one
+    mined = data / "lexicon" / "mined.txt"
+    text = mined.read_text(encoding="utf-8")
+    mined.write_text(text.replace("爱卫会 =>", "# 爱卫会 =>"), encoding="utf-8")
+    assert len(_paths(index, "爱卫会")) == expanded  # not looked at again within the hour
+    monkeypatch.setattr(citizen_words, "RECHECK_SECONDS", 0.0)
+    assert _paths(index, "爱卫会") == [Path(DEFINES).name]  # the literal only, now
+    mined.write_text(text, encoding="utf-8")
+    assert len(_paths(index, "爱卫会")) == expanded
+    assert not citizen_words.refresh()  # nothing changed since
+
+
 def _vocab(tmp_path: Path, words: dict[str, int]) -> None:
     (tmp_path / "lexicon").mkdir(exist_ok=True)
     (tmp_path / "lexicon" / "vocabulary.tsv").write_text(
