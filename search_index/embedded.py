@@ -172,6 +172,14 @@ class EmbeddedIndex:
     ):
         self.path = Path(data_dir) / "index"
         self.path.mkdir(parents=True, exist_ok=True)
+        if not os.access(self.path, os.W_OK) or not os.access(data_dir, os.W_OK):
+            # tantivy takes a lock file even to read, and the text store's log lives beside
+            # it: on read-only storage every command died in a traceback (QA pass 9)
+            raise BackendUnavailable(
+                f"the data folder {data_dir} is not writable by this user (read-only storage, "
+                "or another owner): the embedded index writes lock files even to search; "
+                "copy the folder to writable storage, or run as its owner"
+            )
         self.texts = TextStore(Path(data_dir) / "texts.sqlite")
         self.schema = _schema()
         if not allow_stale:
@@ -202,8 +210,9 @@ class EmbeddedIndex:
             if found != current:
                 raise Conflict(
                     f"index at {self.path} was built with version {found}, this version needs "
-                    f"{current}; delete the folder and ingest again (the embedded index is "
-                    "rebuilt from the files)",
+                    f"{current}; delete {self.path} (that folder only: the staff keys, query "
+                    "log, uploads and lexicon beside it stay) and ingest again (the embedded "
+                    "index is rebuilt from the files)",
                     path=str(self.path),
                 )
         else:
@@ -307,6 +316,7 @@ class EmbeddedIndex:
                 pending = []
                 self._reload(force=True)
                 self.texts.collect_superseded(written)
+                self.texts.checkpoint()
             finally:
                 if pending:  # the consumer stopped early or a commit failed: not durable
                     writer.rollback()
@@ -325,6 +335,7 @@ class EmbeddedIndex:
                     writer.delete_documents_by_term("id", i)
                 writer.commit()
                 self.texts.delete(ids)
+                self.texts.checkpoint()
             finally:
                 writer.wait_merging_threads()
         self._reload(force=True)

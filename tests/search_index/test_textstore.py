@@ -59,3 +59,59 @@ def test_store_of_the_old_layout_opens_and_keeps_working(tmp_path: Path) -> None
     _round_trip(store)
     store.close()
     assert _without_rowid(path)  # left as it was: no rebuild needed
+
+
+def test_after_an_ingest_the_text_file_alone_holds_every_text(tmp_path: Path) -> None:
+    """QA pass 9: a backup of the data folder without ``texts.sqlite-wal`` (taken while a
+    server held the store open) lost the last ingest's texts; the next ingest found the index
+    unchanged and never wrote them again. An ingest ends with the log moved into the file."""
+    import shutil
+
+    from model.viewer import STAFF
+    from pipeline.run import run_ingest
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+    from tests.corpus import CORPUS, require_corpus
+
+    require_corpus()
+    folder = tmp_path / "docs"
+    shutil.copytree(CORPUS / "docs" / "govcn_policy", folder)
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data))
+    reader = TextStore(data / "texts.sqlite")  # a server's connection, open throughout
+    assert reader.get("x", "y") is None
+    run_ingest(index, [folder], workers=1)
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    shutil.copytree(data / "index", backup / "index")
+    shutil.copy(data / "texts.sqlite", backup / "texts.sqlite")  # without -wal and -shm
+    reader.close()
+    index.close()
+    restored = SearchIndex(EmbeddedIndex(backup))
+    ids = sorted(restored.fingerprints())
+    assert len(ids) == len(list(folder.iterdir()))
+    assert all(restored.get(i, STAFF).text for i in ids)
+
+
+def test_a_data_folder_on_read_only_storage_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    """QA pass 9: every command on a read-only data folder (a backup mounted read-only) died
+    in an SQLite traceback. tantivy takes lock files even to search, so it is refused, named,
+    with what to do (the storage's answer is simulated: tests run as root, for whom no
+    permission is read-only)."""
+    import os
+
+    from click.testing import CliRunner
+
+    from govsearch.cli import main
+    from search_index import embedded
+
+    data = tmp_path / "data"
+    embedded.EmbeddedIndex(data).close()
+    real = os.access
+    monkeypatch.setattr(
+        embedded.os, "access", lambda p, mode: False if mode == os.W_OK else real(p, mode)
+    )
+    result = CliRunner().invoke(main, ["--data-dir", str(data), "search", "政府"])
+    assert result.exit_code == 2
+    assert f"the data folder {data} is not writable" in result.output
+    assert "Traceback" not in result.output
