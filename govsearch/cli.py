@@ -25,9 +25,14 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj["settings"]
 
 
+# Exit codes: 0 done, 1 a file or catalogue row failed (the rest is in), 2 the command could not
+# run (usage, settings, the index), 3 the disk is full, 130 stopped by Ctrl-C.
+EXIT_CODES = {"insufficient_storage": 3}
+
+
 def _fail(exc: GovSearchError) -> None:
     click.echo(f"error: {exc.message}", err=True)
-    sys.exit(2)
+    sys.exit(EXIT_CODES.get(exc.code, 2))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

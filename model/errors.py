@@ -70,5 +70,12 @@ class BackendUnavailable(GovSearchError):
     code = "backend_unavailable"
 
 
+class StorageFull(GovSearchError):
+    """The disk that holds the index is full: nothing more is written until space is freed;
+    what was committed before stays."""
+
+    code = "insufficient_storage"
+
+
 class ConfigError(GovSearchError):
     code = "configuration_error"

@@ -30,6 +30,7 @@ STATUS: dict[str, int] = {
     "internal_error": 500,
     "not_implemented": 501,
     "backend_unavailable": 503,
+    "insufficient_storage": 507,
 }
 
 
@@ -39,6 +40,8 @@ STATUS: dict[str, int] = {
 PUBLIC_MESSAGES: dict[str, str] = {
     "backend_unavailable": "the search service is temporarily unavailable; try again later",
     "configuration_error": "the server is misconfigured; its operator has been told in the log",
+    "insufficient_storage": "the server cannot store more documents now; its operator has been "
+    "told in the log",
     "internal_error": "internal error",
 }
 

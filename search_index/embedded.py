@@ -9,9 +9,11 @@ analysed and are indexed with a whitespace tokenizer.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +25,7 @@ from typing import Any
 import tantivy
 
 from model.document import StoredDocument, from_stored, to_stored
-from model.errors import BackendUnavailable, Conflict, NotSupported
+from model.errors import BackendUnavailable, Conflict, NotSupported, StorageFull
 from model.ids import fingerprint
 from model.version import INDEX_VERSION
 from search_index.fields import (
@@ -282,7 +284,22 @@ class EmbeddedIndex:
     def write(
         self, docs: Iterable[IndexedDocument], *, commit_every: int = 5000
     ) -> Iterator[WriteResult]:
-        """Upsert by id (delete-then-add in one commit, so a document is never there twice)."""
+        """Upsert by id (delete-then-add in one commit, so a document is never there twice).
+        A full disk raises :class:`StorageFull` (QA pass 9: a raw traceback, exit 1 as if a
+        file had failed); the commits before it stay."""
+        try:
+            yield from self._write(docs, commit_every)
+        except (sqlite3.OperationalError, OSError, ValueError) as exc:
+            if not _disk_full(exc):
+                raise
+            raise StorageFull(
+                f"the disk holding {self.path.parent} is full ({exc}): the documents committed "
+                "before stay; free space and run the same ingest again (what is in is skipped "
+                "as unchanged)",
+                path=str(self.path.parent),
+            ) from exc
+
+    def _write(self, docs: Iterable[IndexedDocument], commit_every: int) -> Iterator[WriteResult]:
         with self._lock:
             writer = self._writer()
             pending: list[WriteResult] = []
@@ -645,6 +662,14 @@ class EmbeddedIndex:
 
 
 WRITER_LOCK = ".tantivy-writer.lock"
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """SQLite's, the OS's and tantivy's ways of saying ENOSPC (or a quota)."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc).lower()
+    return "disk is full" in text or "no space left" in text or "os error 28" in text
 
 
 def _holders(lock: Path) -> list[int]:

@@ -221,3 +221,26 @@ def test_cli_prunes_a_folder_gone_from_disk_and_refuses_a_missing_path(folder, t
     assert SearchIndex(EmbeddedIndex(data)).count(STAFF) == 0
     nothing = runner.invoke(main, ["--data-dir", str(data), "ingest", str(folder), "--prune"])
     assert nothing.exit_code == 1 and "no such file or folder" in nothing.output
+
+
+def test_a_full_disk_is_a_clear_error_with_its_own_exit_code(folder, tmp_path, monkeypatch):
+    """QA pass 9: a full disk ended an ingest in a raw SQLite traceback with exit 1, the code
+    of "a file failed". It is named now, says what stays, and exits 3. (The disk's answer is
+    simulated: a full file system cannot be made in every test environment.)"""
+    import sqlite3
+
+    from search_index.textstore import TextStore
+
+    def full(self: TextStore) -> None:
+        if self._pending:
+            raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(TextStore, "flush", full)
+    data = tmp_path / "data"
+    result = CliRunner().invoke(
+        main, ["--data-dir", str(data), "ingest", str(folder), "--workers", "1", "--quiet"]
+    )
+    assert result.exit_code == 3, result.output
+    assert f"the disk holding {data} is full" in result.output
+    assert "free space and run the same ingest again" in result.output
+    assert "Traceback" not in result.output
