@@ -225,6 +225,12 @@ class EmbeddedIndex:
         try:
             mtime = meta.stat().st_mtime_ns
         except FileNotFoundError:
+            if self._meta_mtime:  # it was there: the folder was removed under a running server
+                raise BackendUnavailable(
+                    f"the index at {self.path} is gone (no meta.json): restore it from a backup "
+                    "or ingest again, then restart the server",
+                    path=str(self.path),
+                ) from None
             mtime = 0
         if force or mtime != self._meta_mtime:
             self.index.reload()

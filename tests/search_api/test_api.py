@@ -182,3 +182,25 @@ def test_the_spec_describes_what_is_sent(client):
     assert "HTTPValidationError" not in spec["components"]["schemas"]
     r = client.get("/api/documents/" + "a" * 65)
     assert r.status_code == 422 and set(r.json()) == {"error"}
+
+
+def test_an_index_removed_under_a_running_server_is_503_not_500(samples_data, tmp_path):
+    """QA pass 9: with the index folder deleted under it, /api/health answered 500 ("internal
+    error") where a monitor expects 503 "unavailable"; searches too."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from govsearch.app import create_app
+    from model.settings import Settings
+
+    data = tmp_path / "data"
+    shutil.copytree(samples_data, data)
+    with TestClient(create_app(Settings(data_dir=data)), raise_server_exceptions=False) as c:
+        assert c.get("/api/health").status_code == 200
+        shutil.rmtree(data / "index")
+        health = c.get("/api/health")
+        assert health.status_code == 503 and health.json()["status"] == "unavailable"
+        search = c.get("/api/search", params={"q": "政府"})
+        assert search.status_code == 503
+        assert search.json()["error"]["code"] == "backend_unavailable"
