@@ -12,6 +12,7 @@ from pathlib import Path
 
 from analyzers.normalize import normalize
 from analyzers.segment import _data_lines
+from model.errors import ConfigError
 
 
 @functools.cache
@@ -40,9 +41,30 @@ def _parse_synonyms(lines: list[str]) -> dict[str, tuple[str, ...]]:
 _extra_synonyms: Path | None = None
 
 
+def check_synonyms_file(path: Path) -> None:
+    """A deployment's synonyms file is read whole at start, and a line that is no rule is an
+    error naming it: a file missing or mistyped was silently no rules (QA pass 9)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"GOVSEARCH_SYNONYMS names {path}, which cannot be read: {exc}") from None
+    for n, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        left, arrow, right = line.partition("=>")
+        if not arrow or not left.strip(" ,，") or not right.strip(" ,，"):
+            raise ConfigError(
+                f"GOVSEARCH_SYNONYMS: {path} line {n} is not a rule "
+                f"(`short, … => official, …`, or # for a comment): {line[:80]!r}"
+            )
+
+
 def configure(*, synonyms_file: Path | None) -> None:
     """Add a deployment's own synonym rules (Settings ``synonyms_file``) to the shipped ones."""
     global _extra_synonyms
+    if synonyms_file is not None:
+        check_synonyms_file(synonyms_file)
     if synonyms_file != _extra_synonyms:
         _extra_synonyms = synonyms_file
         synonyms.cache_clear()

@@ -52,7 +52,11 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
         return
     if data_dir is not None:
         settings = Settings.from_env(data_dir=data_dir)
-    apply(settings)
+    try:
+        apply(settings)
+    except GovSearchError as exc:  # a file a setting names (GOVSEARCH_SYNONYMS) is unreadable
+        _fail(exc)
+        return
     ctx.obj = {"settings": settings}
 
 

@@ -45,3 +45,46 @@ def test_yes_and_no_in_their_usual_spellings() -> None:
             "GOVSEARCH_ES_CA_FILE": "/etc/ca.pem", "GOVSEARCH_ES_URL": "https://es1:9200"}
     settings = Settings.from_env(both)
     assert (settings.es_username, settings.es_password) == ("u", "p")
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        (None, "cannot be read"),
+        ("人社局 => 人力资源和社会保障局\n乱写的一行\n", "line 2 is not a rule"),
+        ("=> 没有缩写\n", "line 1 is not a rule"),
+        (b"\xff\xfe\x00garbage", "cannot be read"),
+    ],
+)
+def test_an_unreadable_synonyms_file_stops_the_command(tmp_path, monkeypatch, content, named):
+    """QA pass 9: GOVSEARCH_SYNONYMS naming a missing file, or a file of non-rules, was
+    silently no rules; the README promises exit 2 naming the variable."""
+    from click.testing import CliRunner
+
+    from analyzers import lexicon
+    from govsearch.cli import main
+
+    path = tmp_path / "syn.txt"
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    elif content is not None:
+        path.write_bytes(content)
+    monkeypatch.setenv("GOVSEARCH_SYNONYMS", str(path))
+    try:
+        result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), "search", "x"])
+    finally:
+        lexicon.configure(synonyms_file=None)
+    assert result.exit_code == 2
+    assert "GOVSEARCH_SYNONYMS" in result.output and named in result.output
+
+
+def test_a_good_synonyms_file_is_read(tmp_path) -> None:
+    from analyzers import lexicon
+
+    path = tmp_path / "syn.txt"
+    path.write_text("# ours\n残联 => 残疾人联合会\n\n", encoding="utf-8")
+    try:
+        lexicon.configure(synonyms_file=path)
+        assert lexicon.synonyms()["残联"] == ("残疾人联合会",)
+    finally:
+        lexicon.configure(synonyms_file=None)
