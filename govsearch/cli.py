@@ -3,6 +3,7 @@ embed."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ def _settings(ctx: click.Context) -> Settings:
 # Exit codes: 0 done, 1 a file or catalogue row failed (the rest is in), 2 the command could not
 # run (usage, settings, the index), 3 the disk is full, 130 stopped by Ctrl-C.
 EXIT_CODES = {"insufficient_storage": 3}
+INGEST_WRITER_WAIT = 86_400.0
 
 
 def _fail(exc: GovSearchError) -> None:
@@ -102,7 +104,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
         ocr_options.configure(enabled=settings.ocr if ocr is None else ocr,
                               engine=ocr_engine or settings.ocr_engine)
     try:
-        index = open_index(settings)
+        # a batch job: waits for another ingest to finish writing rather than fail (a day at most)
+        index = open_index(dataclasses.replace(settings, writer_wait_seconds=INGEST_WRITER_WAIT))
         report = run_ingest(
             index,
             list(paths),

@@ -142,6 +142,9 @@ class Settings:
     ocr_dpi: int = 200
     ocr_page_timeout: float = 60.0  # CPU seconds per page
     ocr_memory_mb: int = 1024
+    # how long a write waits for the embedded index's writer, held by another process (an
+    # upload during an ingest); `govsearch ingest` waits for as long as the other one runs
+    writer_wait_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -242,5 +245,8 @@ class Settings:
                 _int("GOVSEARCH_OCR_PAGE_TIMEOUT", e.get("GOVSEARCH_OCR_PAGE_TIMEOUT"), 60)
             ),
             ocr_memory_mb=_int("GOVSEARCH_OCR_MEMORY_MB", e.get("GOVSEARCH_OCR_MEMORY_MB"), 1024),
+            writer_wait_seconds=float(
+                _int("GOVSEARCH_WRITER_WAIT", e.get("GOVSEARCH_WRITER_WAIT"), 30, lo=0)
+            ),
         )
         return replace(s, **overrides) if overrides else s  # type: ignore[arg-type]

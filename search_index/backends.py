@@ -21,7 +21,9 @@ def _embedded(settings: Settings, allow_stale: bool, create: bool) -> Backend:
             f"create one with `govsearch --data-dir {settings.data_dir} ingest PATH…`",
             path=str(settings.data_dir),
         )
-    return open_embedded(settings.data_dir, allow_stale=allow_stale)
+    return open_embedded(
+        settings.data_dir, allow_stale=allow_stale, writer_wait=settings.writer_wait_seconds
+    )
 
 
 def _elasticsearch(settings: Settings, allow_stale: bool, create: bool) -> Backend:

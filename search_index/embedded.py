@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import re
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -171,8 +173,10 @@ class EmbeddedIndex:
         writer_heap: int = 256_000_000,
         threads: int = 2,
         allow_stale: bool = False,
+        writer_wait: float = 30.0,
     ):
         self.path = Path(data_dir) / "index"
+        self.writer_wait = writer_wait
         self.path.mkdir(parents=True, exist_ok=True)
         if not os.access(self.path, os.W_OK) or not os.access(data_dir, os.W_OK):
             # tantivy takes a lock file even to read, and the text store's log lives beside
@@ -257,16 +261,26 @@ class EmbeddedIndex:
 
     # -- writes --------------------------------------------------------------------------
     def _writer(self) -> tantivy.IndexWriter:
-        try:
-            return self.index.writer(heap_size=self._writer_heap, num_threads=self._threads)
-        except ValueError as exc:  # another process holds the writer lock
-            holders = _holders(self.path / WRITER_LOCK)
-            who = f" (process {', '.join(map(str, holders))})" if holders else ""
-            raise Conflict(
-                f"the index is being written by another process{who} (an ingest is running); "
-                "try again when it has finished",
-                path=str(self.path),
-            ) from exc
+        """The index's one writer, waiting up to :attr:`writer_wait` seconds while another
+        process holds it (QA pass 9: of two ingests started together, one failed at once)."""
+        deadline = time.monotonic() + self.writer_wait
+        told = False
+        while True:
+            try:
+                return self.index.writer(heap_size=self._writer_heap, num_threads=self._threads)
+            except ValueError as exc:  # another process holds the writer lock
+                holders = _holders(self.path / WRITER_LOCK)
+                who = f" (process {', '.join(map(str, holders))})" if holders else ""
+                if time.monotonic() >= deadline:
+                    raise Conflict(
+                        f"the index is being written by another process{who} (an ingest is "
+                        "running); try again when it has finished",
+                        path=str(self.path),
+                    ) from exc
+                if not told:
+                    log.warning("waiting while another process%s writes %s", who, self.path)
+                    told = True
+                time.sleep(min(WRITER_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
 
     def _tantivy_doc(self, item: IndexedDocument) -> tantivy.Document:
         doc = item.doc
@@ -668,6 +682,8 @@ class EmbeddedIndex:
 
 
 WRITER_LOCK = ".tantivy-writer.lock"
+WRITER_POLL_SECONDS = 0.5
+log = logging.getLogger("govsearch.index")
 
 
 def _disk_full(exc: BaseException) -> bool:
@@ -707,9 +723,11 @@ def index_exists(data_dir: Path | str) -> bool:
     return (Path(data_dir) / "index" / "meta.json").is_file()
 
 
-def open_embedded(data_dir: Path | str, *, allow_stale: bool = False) -> EmbeddedIndex:
+def open_embedded(
+    data_dir: Path | str, *, allow_stale: bool = False, writer_wait: float = 30.0
+) -> EmbeddedIndex:
     try:
-        return EmbeddedIndex(Path(data_dir), allow_stale=allow_stale)
+        return EmbeddedIndex(Path(data_dir), allow_stale=allow_stale, writer_wait=writer_wait)
     except OSError as exc:
         raise BackendUnavailable(f"cannot open the index in {data_dir}: {exc}") from exc
 

@@ -66,6 +66,14 @@ def test_a_busy_index_names_the_process_that_writes_it(tmp_path):
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         with pytest.raises(Conflict, match=rf"process {holder.pid}\b"):
-            EmbeddedIndex(tmp_path / "index")._writer()
+            EmbeddedIndex(tmp_path / "index", writer_wait=0.5)._writer()
+        # a writer that may wait gets the index once the other process is done (QA pass 9:
+        # of two ingests started together, one failed at once)
+        import threading
+
+        threading.Timer(1.0, lambda: holder.communicate("", timeout=60)).start()
+        EmbeddedIndex(tmp_path / "index", writer_wait=60)._writer()
+        assert holder.wait(timeout=60) == 0
     finally:
-        holder.communicate("", timeout=60)
+        if holder.poll() is None:
+            holder.kill()
