@@ -29,7 +29,7 @@ def apply(settings: Settings) -> None:
     from ingest.formats import pdf
     from ingest.ocr import options as ocr
 
-    files.configure(max_file_bytes=settings.max_file_bytes)
+    files.configure(max_file_bytes=settings.max_file_bytes, max_text_chars=settings.max_text_chars)
     ocr.configure(enabled=settings.ocr, engine=settings.ocr_engine, dpi=settings.ocr_dpi,
                   page_timeout=settings.ocr_page_timeout, memory_mb=settings.ocr_memory_mb,
                   cache_dir=settings.data_dir / "ocr-cache")

@@ -116,6 +116,7 @@ class Settings:
     query_log_max_rows: int = 200_000
     ingest_workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
     max_file_bytes: int = 200 * 1024 * 1024  # files over this are reported, not read
+    max_text_chars: int = 2_000_000  # texts over this are reported, not analysed (0: no limit)
     pdf_engine: str = "pypdfium2"
     pdf_timeout: float | None = 60.0  # seconds per PDF (None: in-process, no guard)
     # Every extraction of untrusted bytes runs in a child with these limits (ingest.bounded).
@@ -214,6 +215,9 @@ class Settings:
             max_file_bytes=_int("GOVSEARCH_MAX_FILE_MB", e.get("GOVSEARCH_MAX_FILE_MB"), 200)
             * 1024
             * 1024,
+            max_text_chars=_int(
+                "GOVSEARCH_MAX_TEXT_CHARS", e.get("GOVSEARCH_MAX_TEXT_CHARS"), 2_000_000, lo=0
+            ),
             pdf_engine=e.get("GOVSEARCH_PDF_ENGINE", "pypdfium2") or "pypdfium2",
             pdf_timeout=_timeout(e.get("GOVSEARCH_PDF_TIMEOUT")),
             extract_timeout=_timeout(

@@ -244,3 +244,31 @@ def test_a_full_disk_is_a_clear_error_with_its_own_exit_code(folder, tmp_path, m
     assert f"the disk holding {data} is full" in result.output
     assert "free space and run the same ingest again" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_text_over_the_length_limit_is_reported_not_analysed(tmp_path, monkeypatch):
+    """QA pass 9: a 60 MB TXT took 2.7 GB of memory to ingest, whatever
+    GOVSEARCH_EXTRACT_MEMORY_MB said. A text longer than GOVSEARCH_MAX_TEXT_CHARS is reported
+    as failed, never analysed; the rest of the folder is ingested."""
+    from ingest import files
+
+    require_corpus()
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    short = CORPUS / "docs" / "govcn_policy" / "govcn_001.txt"
+    shutil.copy(short, folder / "short.txt")
+    long_text = "".join(p.read_text(encoding="utf-8")
+                        for p in sorted((CORPUS / "docs" / "govcn_policy").glob("*.txt")))
+    (folder / "long.txt").write_text(long_text, encoding="utf-8")
+    limit = len(short.read_text(encoding="utf-8")) + 10
+    assert len(long_text) > limit
+    monkeypatch.setenv("GOVSEARCH_MAX_TEXT_CHARS", str(limit))
+    try:
+        result = CliRunner().invoke(
+            main, ["--data-dir", str(tmp_path / "data"), "ingest", str(folder), "--workers", "1"]
+        )
+    finally:
+        files.configure(max_file_bytes=files.MAX_FILE_BYTES, max_text_chars=2_000_000)
+    assert result.exit_code == 1, result.output  # a document is missing: someone must look
+    assert "1 ingested" in result.output and "1 failed" in result.output
+    assert f"long.txt: text too long ({len(long_text):,} characters" in result.output
