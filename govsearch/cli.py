@@ -73,7 +73,8 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
               default=None, help="Disclosure of documents the catalog and folders don't classify: "
               "the code or its label, 依申请公开 (default: $GOVSEARCH_DEFAULT_DISCLOSURE or "
               "public).")
-@click.option("--workers", type=int, default=None, help="Parallel worker processes.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Parallel worker processes.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the ingest report as JSON to this file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -168,9 +169,27 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
         click.echo(f"     {text[:120]}")
 
 
+def _cannot_listen(host: str, port: int) -> str:
+    """Why ``host:port`` cannot be listened on (in use, not this machine's address), or ""."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        return str(exc)
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return ""
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, type=int, show_default=True)
+@click.option("--port", default=8000, type=click.IntRange(1, 65535), show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Server processes; on the embedded backend they all read the one index.")
 @click.pass_context
@@ -195,6 +214,10 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     except GovSearchError as exc:
         _fail(exc)
         return
+    problem = _cannot_listen(host, port)
+    if problem:  # said before the address is printed as if it served (QA pass 9)
+        click.echo(f"error: cannot listen on {host}:{port}: {problem}", err=True)
+        sys.exit(2)
     click.echo(f"govsearch: http://{host}:{port}/  (API docs at /docs)"
                + (f", {workers} worker processes" if workers > 1 else ""))
     uvicorn.run(

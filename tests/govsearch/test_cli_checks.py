@@ -39,3 +39,35 @@ def test_the_default_level_takes_its_label(tmp_path):
     assert result.exit_code == 0, result.output
     assert _run(tmp_path, "search", "绿化养护").output.startswith("0 results")  # not public
     assert _run(tmp_path, "search", "绿化养护", "--staff").output.startswith("1 results")
+
+
+def test_out_of_range_ports_and_worker_counts_are_refused(tmp_path):
+    """QA pass 9: --port 99999 ended in an OverflowError traceback; ingest --workers 0 or -3
+    was accepted."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for args, option in ((("serve", "--port", "99999"), "--port"),
+                         (("serve", "--port", "0"), "--port"),
+                         (("ingest", str(folder), "--workers", "0"), "--workers"),
+                         (("ingest", str(folder), "--workers", "-3"), "--workers")):  # fmt: skip
+        result = _run(tmp_path, *args)
+        assert result.exit_code == 2 and option in result.output, result.output
+        assert "Traceback" not in result.output
+
+
+def test_a_port_in_use_is_said_before_any_address_is_printed(tmp_path):
+    """QA pass 9: serve printed its URL as if it served, then failed on the busy port."""
+    import socket
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("关于城市绿化养护的通知\n正文。", encoding="utf-8")
+    assert _run(tmp_path, "ingest", str(folder), "--quiet").exit_code == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = _run(tmp_path, "serve", "--port", str(port))
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "http://" not in result.output
