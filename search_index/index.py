@@ -269,6 +269,13 @@ class SearchIndex:
             self._corpus_size = (now, self.backend.count())
         return self._corpus_size[1]
 
+    def did_you_mean(self, normalized: str, wait: float = 0.0) -> str:
+        """:meth:`_did_you_mean` for a one-shot caller (the CLI), which has no lexicon yet:
+        waits up to ``wait`` seconds for it to be built."""
+        if wait and self.lexicon.ready_within(wait) is None:
+            return ""
+        return self._did_you_mean(normalized)
+
     def _did_you_mean(self, normalized: str) -> str:
         """The query with likely typos replaced by the index's words of the same pinyin, or
         "" (see :func:`analyzers.pinyin_lexicon.corrections`). From the public lexicon only,

@@ -173,3 +173,14 @@ class LexiconCache:
         if building is not None:
             building.join()
         return self.get()
+
+    def ready_within(self, seconds: float) -> PinyinLexicon | None:
+        """The lexicon if one is built within ``seconds`` (starting a build if none is under
+        way), else None: for a one-shot caller that may offer a correction but must not hang on
+        a large index's build."""
+        if self.peek() is not None:
+            return self.peek()
+        building = self._building
+        if building is not None:
+            building.join(seconds)
+        return self._lexicon

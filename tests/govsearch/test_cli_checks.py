@@ -71,3 +71,24 @@ def test_a_port_in_use_is_said_before_any_address_is_printed(tmp_path):
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
     assert "http://" not in result.output
+
+
+def test_the_command_line_offers_a_correction_as_the_pages_do(tmp_path):
+    """QA pass 9: `govsearch search 社报` never said 社保, where the API and the pages did: its
+    one search ended before the pinyin lexicon was built."""
+    import shutil
+
+    from tests.corpus import CORPUS, manifest, require_corpus
+
+    require_corpus()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with_word = [p for p in sorted(manifest()) if p.startswith("docs/")
+                 and "社保" in (CORPUS / p).read_text(encoding="utf-8")][:6]  # fmt: skip
+    assert len(with_word) >= 3
+    for i, p in enumerate(with_word):
+        shutil.copy(CORPUS / p, folder / f"{i}.txt")
+    assert _run(tmp_path, "ingest", str(folder), "--quiet").exit_code == 0
+    typo = _run(tmp_path, "search", "社报")
+    assert typo.exit_code == 0 and typo.output.rstrip().endswith("did you mean: 社保"), typo.output
+    assert "did you mean" not in _run(tmp_path, "search", "社保").output
