@@ -22,8 +22,17 @@ _CN_NUM = "〇零一二三四五六七八九十百千两"
 _YEARLY = re.compile(
     _ISSUER + r"\s*" + _OPEN + r"\s*" + _YEAR + r"\s*" + _CLOSE + r"\s*第?" + _SERIAL + r"\s*号"
 )
-_YEARLY_NIAN = re.compile(_ISSUER + _YEAR + r"年第?" + _SERIAL + "号")
+# 2021年12号, and 法释2022第9号 as people type 法释〔2022〕9号 (query side: texts print brackets)
+_YEARLY_NIAN = re.compile(_ISSUER + _YEAR + r"(?:年第?|第)" + _SERIAL + "号")
 _ORDER = re.compile(_ISSUER + r"\s*第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号")
+# The number in brackets after the issuer (国务院令（第431号）), and first (第431号国务院令), as
+# citations and people write them.
+_ORDER_BRACKETED = re.compile(
+    _ISSUER + r"\s*[(\[]\s*第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号\s*[)\]]"
+)
+_ORDER_FIRST = re.compile(
+    r"第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号\s*([\u4e00-\u9fff]{1,19}令)"
+)
 # The order's number written before its 令: 国务院第56号令 for 国务院令第56号.
 _ORDER_AFTER = re.compile(_ISSUER + r"\s*第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号令")
 # Joint orders name several issuers (国务院、中央军事委员会令第759号); the number is indexed under
@@ -96,7 +105,10 @@ def canonical(text: str) -> str | None:
         m = pattern.fullmatch(s)
         if m:
             return _key(m.group(1), m.group(2), str(int(m.group(3))))
-    for pattern in (_ORDER, _ORDER_LING):
+    m = _ORDER_FIRST.fullmatch(s)
+    if m and _serial(m.group(1)) is not None:
+        return _key(m.group(2), None, str(_serial(m.group(1))))
+    for pattern in (_ORDER, _ORDER_BRACKETED, _ORDER_LING):
         m = pattern.fullmatch(s)
         if m:
             serial = _serial(m.group(2))
@@ -247,8 +259,11 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
     """
     spans: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
-    bare = re.compile(_ISSUER + _YEAR + r"(\d{1,6})号")
-    patterns = (_YEARLY, _YEARLY_NIAN, _ORDER_AFTER, _ORDER, _ORDER_LING, bare)
+    bare = re.compile(_ISSUER + _YEAR + r"\s?(\d{1,6})号")  # 国办发2019 6号 too
+    patterns = (
+        _YEARLY, _YEARLY_NIAN, _ORDER_AFTER, _ORDER_BRACKETED, _ORDER, _ORDER_FIRST, _ORDER_LING,
+        bare,
+    )  # fmt: skip
     for pattern in patterns:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):

@@ -733,7 +733,9 @@ def plan(
     if b.pool or b.weak or b.phrases:
         b.boosters.extend(validity_booster(normalize(query.q)))
         regions = [o for _, o, src in b.expanded if src == "region"]
-        prefers = script_preference(query.q, regions)
+        # a 文号 says whose document it is; the script it was typed in does not (QA pass 9:
+        # 國辦發〔2019〕6號 was told "Taiwan's documents a little ahead")
+        prefers = "" if b.docnos else script_preference(query.q, regions)
         b.boosters.extend(script_booster(prefers))
 
     if b.readings:  # the Chinese the letters most likely stand for, ranked like typed words

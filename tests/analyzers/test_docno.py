@@ -109,3 +109,20 @@ def test_the_year_typed_before_an_orders_number_and_keys_written_back():
     assert yearly_order(canonical("国办发〔2019〕6号")) is None  # not an order
     for number in ("国务院令第431号", "国办发〔2019〕6号"):
         assert canonical(key_text(canonical(number))) == canonical(number)
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("国办发2019 6号", "国办发〔2019〕6号"),
+        ("国务院令（第431号）", "国务院令第431号"),
+        ("国务院令(第431号)", "国务院令第431号"),
+        ("第431号国务院令", "国务院令第431号"),
+        ("法释2022第9号", "法释〔2022〕9号"),
+    ],
+)
+def test_more_ways_people_type_a_number_meet_the_printed_one(typed, printed):
+    """QA pass 9: each of these was read as words, not as the 文号."""
+    ((start, end, key),) = find_in_query(normalize(typed) + " 规定")
+    assert (start, end) == (0, len(normalize(typed)))
+    assert key == canonical(printed) and key in keys_in_text(f"依据{printed}制定")

@@ -581,3 +581,10 @@ def test_a_short_issuer_is_read_only_as_names_the_documents_print(tmp_path):
         assert citizen_words.issuer_full_names("环保总局令") == ()  # no such name printed
     finally:
         citizen_words.load_lexicon(None)
+
+
+def test_a_number_typed_in_traditional_script_prefers_no_side():
+    _, understood = plan(Query(q="國辦發〔2019〕6號"))
+    assert understood.doc_numbers and understood.prefers == ""
+    _, words = plan(Query(q="退休金怎麼算"))
+    assert words.prefers == "taiwan"  # words typed in Traditional still do
