@@ -4,6 +4,8 @@ app. :func:`apply` hands each layer the settings it needs, for the server and th
 
 from __future__ import annotations
 
+import os
+
 from fastapi import FastAPI
 
 from model.settings import Settings
@@ -107,6 +109,13 @@ def create_served_app(settings: Settings | None = None) -> FastAPI:
     so spawned workers see them), and the pinyin lexicon (kiosk input method, pinyin search,
     typo suggestions) built in the background at start, so the first patron does not wait the
     seconds it takes."""
+    supervisor = os.environ.get("GOVSEARCH_SERVE_WORKER", "")
+    if supervisor.isdigit():
+        # one of `serve --workers N`: it ends when the process that started it is killed
+        # (QA pass 9: after kill -9 of serve, its workers went on serving the port)
+        from ingest.processes import exit_with_parent
+
+        exit_with_parent(int(supervisor))
     app = create_app(settings)
     app.state.index.lexicon.peek()
     return app

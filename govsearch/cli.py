@@ -30,6 +30,7 @@ def _settings(ctx: click.Context) -> Settings:
 # run (usage, settings, the index), 3 the disk is full, 130 stopped by Ctrl-C.
 EXIT_CODES = {"insufficient_storage": 3}
 INGEST_WRITER_WAIT = 86_400.0
+SERVE_WORKER_VARIABLE = "GOVSEARCH_SERVE_WORKER"
 CLI_SUGGEST_WAIT = 3.0  # seconds a search waits for the pinyin lexicon to offer a correction
 
 
@@ -216,6 +217,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     settings = _settings(ctx)
     if workers > 1:  # workers are started afresh and read their settings from the environment
         os.environ["GOVSEARCH_DATA_DIR"] = str(settings.data_dir.resolve())
+        os.environ[SERVE_WORKER_VARIABLE] = str(os.getpid())  # each ends with this process
     try:
         life_events.load(settings.life_events_file)  # workers load it again: refuse it here
         open_index(settings, create=False).close()

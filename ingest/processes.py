@@ -128,16 +128,20 @@ PARENT_POLL_SECONDS = 0.5
 _watchers = 0  # threads of exit_with_parent: they hold no lock a fork could copy
 
 
-def exit_with_parent() -> None:
+def exit_with_parent(parent: int | None = None) -> None:
     """End this child when the process that started it is gone.
 
     Killed with ``kill -9`` (or by the OOM killer), an ingest cannot tell its workers; they
     waited for work forever, reparented to pid 1, each holding the index's files (QA pass 9).
     A thread notices the new parent and exits; ``PR_SET_PDEATHSIG`` would be immediate but
     follows the *thread* that forked, and pool workers are forked from whichever thread
-    submits first."""
+    submits first. ``parent``: the process that must be alive (a child started by a pool
+    may get here after its parent is gone)."""
     global _watchers
-    parent = os.getppid()
+    if parent is None:
+        parent = os.getppid()
+    elif os.getppid() != parent:  # gone before this child got this far
+        os._exit(1)
 
     def watch() -> None:
         while os.getppid() == parent:

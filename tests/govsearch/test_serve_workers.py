@@ -115,3 +115,38 @@ def test_one_worker_serves_the_data_dir_given(tmp_path: Path) -> None:
         assert not (tmp_path / "govsearch-data").exists()
     finally:
         _stop(server)
+
+
+def test_workers_of_a_killed_server_stop_serving(tmp_path: Path) -> None:
+    """QA pass 9: after ``kill -9`` of ``serve --workers 2``, its workers went on serving the
+    port, orphaned, with nothing left to stop them."""
+    data = tmp_path / "data"
+    cli = [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data)]
+    subprocess.run([*cli, "ingest", str(SAMPLES), "--quiet"], check=True, cwd=REPO, timeout=600)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVSEARCH_")}
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), "--workers", "2"], cwd=REPO, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    workers: list[int] = []
+    try:
+        _wait_healthy(server, port)
+        workers = [p for p in _children(server.pid)
+                   if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]  # fmt: skip
+        assert len(workers) == 2, workers
+        server.kill()
+        server.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(_running(p) for p in workers):
+            time.sleep(0.2)
+        assert not [p for p in workers if _running(p)]
+        with socket.socket() as probe:  # the port is free again (for a server, as it binds)
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(("127.0.0.1", port))
+    finally:
+        for p in workers:
+            if _running(p):
+                os.kill(p, signal.SIGKILL)
+        if server.poll() is None:
+            server.kill()
