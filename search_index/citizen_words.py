@@ -601,12 +601,26 @@ def _load_general() -> GeneralVectors | None:
     return GeneralVectors(data, vocab)
 
 
+# A person's or a place's name is never another wording of a word, nor another name one
+# (QA pass 9: 李登辉 was also searched as 马英九, "也查近义词"): general Chinese puts them near
+# each other because they are used alike. Names by jieba's dictionary tag (nr…, ns).
+NAMES_ARE_NOT_WORDINGS = True
+
+
+@functools.cache
+def is_proper_name(word: str) -> bool:
+    import jieba.posseg
+
+    tag = jieba.posseg.dt.word_tag_tab.get(word, "")
+    return tag.startswith("nr") or tag == "ns"
+
+
 def general_neighbours(word: str) -> tuple[str, ...]:
     """The typed word's nearest corpus words in general Chinese, used as other wordings: above
     :data:`GENERAL_MIN_SIM`, used :data:`GENERAL_RATIO` times more often than the typed word,
     never a word containing it or contained in it (those match already)."""
     table = general_vectors()
-    if table is None:
+    if table is None or (NAMES_ARE_NOT_WORDINGS and is_proper_name(word)):
         return ()
     vocab = vocabulary()
     df = max(vocab.get(word, 0), 1)
@@ -615,6 +629,8 @@ def general_neighbours(word: str) -> tuple[str, ...]:
         if sim < GENERAL_MIN_SIM or len(out) >= GENERAL_K:
             break
         if n in word or word in n or vocab.get(n, 0) < GENERAL_RATIO * df:
+            continue
+        if NAMES_ARE_NOT_WORDINGS and is_proper_name(n):
             continue
         if GENERAL_NO_COUNTS and _COUNT.search(word) and _COUNT.search(n):
             continue

@@ -187,6 +187,21 @@ def test_general_vectors_point_a_citizens_word_to_the_corpus_word(tmp_path):
         citizen_words.load_lexicon(None)
 
 
+def test_a_name_is_never_another_wording(tmp_path, monkeypatch):
+    """QA pass 9: 李登辉 was also searched as 马英九 ("也查近义词"), 东营 as 烟台: general
+    Chinese puts names used alike side by side. People's and places' names are left as typed."""
+    try:
+        _vocab(tmp_path, {"马英九": 40, "李登辉": 2, "烟台": 40, "东营": 2, "解雇": 40, "辞退": 1})
+        monkeypatch.setattr(citizen_words, "NAMES_ARE_NOT_WORDINGS", False)
+        assert "马英九" in citizen_words.general_neighbours("李登辉")  # what the vectors say
+        monkeypatch.setattr(citizen_words, "NAMES_ARE_NOT_WORDINGS", True)
+        assert citizen_words.general_neighbours("李登辉") == ()
+        assert citizen_words.general_neighbours("东营") == ()
+        assert citizen_words.general_neighbours("辞退") == ("解雇",)  # words still have theirs
+    finally:
+        citizen_words.load_lexicon(None)
+
+
 def test_general_vectors_take_no_opposite_and_no_other_count(tmp_path):
     """QA pass 4: 领取养老金 also searched 缴纳 (pay in, the opposite), 押金 返还 too; and a
     count went to another count (七天 → 三天). A typed word the corpus uses must be among its
