@@ -282,6 +282,30 @@ def script_booster(prefers: str) -> tuple[Node, ...]:
     return ()
 
 
+def place_words(chunk: str) -> list[str]:
+    """:func:`query_words`, except that a place the documents apply to is never cut across: a
+    word that starts inside its name and ends after it, or the other way round, is cut at the
+    name (QA pass 9: 东营养狗 was 东 营养 狗, and found Taiwan's nutrition act). A word that
+    holds the whole name (上海市) is left as it is."""
+    words = query_words(chunk)
+    known = citizen_words.regions_known() if citizen_words.METHODS.region else frozenset()
+    if not known:
+        return words
+    spans, pos = [], 0
+    for w in words:
+        at = chunk.find(w, pos)
+        spans.append((at, at + len(w)))
+        pos = at + len(w)
+    for name in sorted((k for k in known if len(k) >= 2), key=len, reverse=True):
+        i = chunk.find(name)
+        if i < 0:
+            continue
+        e = i + len(name)
+        if any(s < i < t < e or i < s < e < t for s, t in spans):
+            return [*query_words(chunk[:i]), name, *place_words(chunk[e:])]
+    return words
+
+
 def phrase_node(text: str, field: str | None) -> Node | None:
     if field == "title":
         return _substring("title_bi", text)
@@ -446,7 +470,7 @@ class _Builder:
         if self.lexicon is not None:
             rest = [self._take_letters(chunk) for chunk in rest]
         stop = stopwords()
-        words = [w for chunk in rest for w in query_words(chunk)]
+        words = [w for chunk in rest for w in place_words(chunk)]
         content = [w for w in words if w not in stop]
         self.ignored.extend(w for w in words if w in stop)
         if not content and not self.pool and words:  # only stop words: search them anyway

@@ -603,3 +603,20 @@ def test_a_number_typed_in_traditional_script_prefers_no_side():
     assert understood.doc_numbers and understood.prefers == ""
     _, words = plan(Query(q="退休金怎麼算"))
     assert words.prefers == "taiwan"  # words typed in Traditional still do
+
+
+def test_a_place_name_is_never_cut_across(tmp_path):
+    """QA pass 9: 东营养狗 was cut 东 营养 狗 and found Taiwan's nutrition act first."""
+    from search_index.planner import place_words
+
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "regions.tsv").write_text("东营\t12\n上海\t145\n青岛\t9\n",
+                                                      encoding="utf-8")  # fmt: skip
+    citizen_words.load_lexicon(tmp_path)
+    try:
+        assert place_words("东营养狗")[:2] == ["东营", "养狗"]
+        assert place_words("上海市养老") == ["上海市", "养老"]  # a word holding the name stays
+        _, understood = plan(Query(q="东营养狗"))
+        assert "东营" in understood.words and "营养" not in understood.words
+    finally:
+        citizen_words.load_lexicon(None)
