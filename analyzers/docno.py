@@ -180,10 +180,42 @@ def keys_in_text(text: str) -> list[str]:
             issuers, serial = [_issuer_before(s, m.start()) + "令"], _serial(m.group(2))
         if not issuers[0] or serial is None or issuers[0].endswith("年"):
             continue
+        if issuers[0].endswith("令"):  # a joint order is each issuer's: 国务院、中央军事委员会令
+            issuers.extend(j + "令" for j in _joined_before(s, m.start(), issuers[0]))
         for issuer in issuers:
             for suffix in _issuer_suffixes(issuer):
                 keys[_key(suffix, None, serial)] = None
     return list(keys)
+
+
+def _joined_before(s: str, pos: int, issuer: str) -> list[str]:
+    """The issuers joined by 、 before the last one of an order's number at ``pos``
+    (国务院、中华人民共和国中央军事委员会令第759号 → 国务院): the order is theirs too, and people
+    name it by the first (国务院第759号令)."""
+    out: list[str] = []
+    at = pos
+    while at > 0 and s[at - 1] == " ":
+        at -= 1
+    at -= len(issuer)
+    while at > 0 and s[at - 1] == "、":
+        other = _issuer_before(s, at - 1)
+        if len(other) < _MIN_ISSUER:
+            break
+        out.append(other)
+        at -= 1 + len(other)
+    return out
+
+
+def citation_forms(key: str) -> tuple[str, ...]:
+    """How a text may print the number of ``key``, for a phrase search of texts that cite it
+    (an order: 公安部令第69号 and 公安部第69号令)."""
+    if "#" in key:
+        issuer, serial = key.split("#", 1)
+        forms = [f"{issuer}第{serial}号"]
+        if issuer.endswith("令") and len(issuer) > 2:
+            forms.append(f"{issuer[:-1]}第{serial}号令")
+        return tuple(forms)
+    return (key_text(key),)
 
 
 def keys_for_value(doc_number: str) -> list[str]:

@@ -156,6 +156,7 @@ REGIONS_FILE = "regions.tsv"
 TITLES_FILE = "titles.tsv"
 ISSUERS_FILE = "issuers.tsv"
 ISSUER_CANDIDATES = 3  # full names a short issuer may stand for, most documents first
+_NAME_CHARS = 10  # an issuer's characters that 文号 keys keep (analyzers.docno)
 LEARNED_FILE = "learned.tsv"
 TITLE_LEVELS = frozenset({"法律", "行政法规", "司法解释", "部门规章"})
 # A place typed with other words (台湾 产检假几天) asks for that place's rules more than for texts
@@ -422,15 +423,22 @@ def issuer_full_names(issuer: str) -> tuple[str, ...]:
         return ()
     out: list[str] = []
     for name in known:
-        if not name.endswith(issuer[-2:]):
-            continue
-        for i, c in enumerate(name):
-            if c == issuer[0] and _subsequence_from(issuer, name, i):
-                out.append(name[i:])
+        # names are kept to their last characters, as keys are (家市场监督管理总局令): what
+        # was typed before that (国家市场监管总局令) is not asked for
+        for j in range(len(issuer) - 2 if len(name) == _NAME_CHARS else 1):
+            typed = issuer[j:]
+            found = next(
+                (name[i:] for i, c in enumerate(name)
+                 # past a skipped start the rest begins where the name was cut
+                 if c == typed[0] and (j == 0 or i == 0) and _subsequence_from(typed, name, i)),
+                None,
+            )  # fmt: skip
+            if found:
+                out.append(found)
                 break
         if len(out) == ISSUER_CANDIDATES:
             break
-    return tuple(out)
+    return tuple(dict.fromkeys(out))
 
 
 TITLE_CANDIDATES = 4  # titles an abbreviation may mean, before the index's mention counts pick

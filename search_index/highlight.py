@@ -24,7 +24,9 @@ def _docno_pattern(key: str) -> str:
         issuer, serial = key.split("#", 1)
         number = r"\W{0,2}第?\W{0,2}0*" + re.escape(serial) + r"\W{0,2}号"
         if issuer.endswith("令") and len(issuer) > 2:  # 国务院第431号令 is order 国务院令#431
-            return f"{re.escape(issuer)}{number}|{re.escape(issuer[:-1])}{number}令"
+            head = re.escape(issuer[:-1])
+            joint = head + r"、[\u4e00-\u9fff、]{2,40}令"  # 国务院、中央军事委员会令第759号
+            return f"{re.escape(issuer)}{number}|{head}{number}令|{joint}{number}"
         return re.escape(issuer) + number
     head, serial = key.rsplit("-", 1)
     issuer, year = head[:-4], head[-4:]
@@ -149,10 +151,15 @@ def _first_region(
     if normalized is None or len(normalized) != n:  # ``mapped``: the caller normalised it
         normalized, offsets = mapped or normalize_with_offsets(text)
     first = len(normalized)
-    for t in _prepare_terms(tuple(terms))[0]:
+    plain, docno_re = _prepare_terms(tuple(terms))
+    for t in plain:
         pos = normalized.find(t, 0, first)
         if pos != -1:
             first = pos
+    if docno_re is not None:  # a 文号 printed otherwise than typed (公安部第69号令 for 令第69号)
+        m = docno_re.search(normalized, 0, first)
+        if m is not None:
+            first = m.start()
     if first == len(normalized):
         return (0, min(n, 40 * size))
     if offsets is not None:

@@ -24,6 +24,7 @@ from analyzers.bigrams import bigram_list
 from analyzers.chars import is_han, strip_skippable
 from analyzers.docno import (
     canonical,
+    citation_forms,
     find_in_query,
     key_text,
     order_issuer,
@@ -353,9 +354,11 @@ def docno_node(text: str) -> Node | None:
     return _any(
         *(Term("docno", k, DOCNO_BOOST) for k in keys),
         *(Term("docno_text", k, DOCNO_TEXT_BOOST) for k in keys),
-        # cited as typed further down a text than 文号 are read (a repeal at its end: 公安部第
-        # 69号令 found nothing while a rule's last article names it; QA pass 9)
+        # cited further down a text than 文号 are read (a repeal at its end: 公安部第69号令
+        # found nothing while a rule's last article names it; QA pass 9), as typed or in any
+        # form the number is printed
         _substring("body_bi", text, DOCNO_CITED_BOOST),
+        *(_substring("body_bi", f, DOCNO_CITED_BOOST) for k in keys for f in citation_forms(k)),
     )
 
 

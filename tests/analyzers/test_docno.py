@@ -126,3 +126,14 @@ def test_more_ways_people_type_a_number_meet_the_printed_one(typed, printed):
     ((start, end, key),) = find_in_query(normalize(typed) + " 规定")
     assert (start, end) == (0, len(normalize(typed)))
     assert key == canonical(printed) and key in keys_in_text(f"依据{printed}制定")
+
+
+def test_a_joint_order_is_each_issuers_and_citations_take_both_orders():
+    from analyzers.docno import citation_forms
+
+    printed = "2023年4月12日 中华人民共和国国务院、中华人民共和国中央军事委员会令第759号公布"
+    keys = keys_in_text(printed)
+    assert "中央军事委员会令#759" in keys and "国务院令#759" in keys
+    assert "国务院令#759" not in keys_in_text("国务院办公厅、中央军委令")  # no number: nothing
+    assert citation_forms("公安部令#69") == ("公安部令第69号", "公安部第69号令")
+    assert citation_forms("国办发2019-6") == ("国办发〔2019〕6号",)
