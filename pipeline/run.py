@@ -43,6 +43,7 @@ from model.document import Document, StoredDocument
 from model.errors import BadRequest, GovSearchError
 from model.fields import DISCLOSURES
 from model.ids import disk_names, fingerprint
+from model.viewer import STAFF
 from pipeline.lexicon import LexiconBuilder
 from search_index.citizen_words import LEXICON_DIR
 from search_index.index import SearchIndex
@@ -348,7 +349,44 @@ def run_ingest(
             index.delete(gone)
             report.pruned.extend(gone)
     _replace_other_folders(index, indexed, set(by_source), hashes, report)
+    if set(indexed) - set(by_source):  # other folders were indexed before: copies may be stale
+        new = [j.doc_id for j in jobs if j.known_hash is None]
+        _replace_stale_copies(index, new, set(by_source), report)
     return report
+
+
+STALE_BATCH = 500  # new documents whose copies elsewhere are looked up at once
+
+
+def _replace_stale_copies(
+    index: SearchIndex, new: list[str], read: set[str], report: IngestReport
+) -> None:
+    """A document new to the index whose text another folder's document has, while that
+    document's file is gone from disk, moved: the old one is removed (QA pass 10: a folder
+    renamed and its old name reused for other files kept all its documents twice, each listed
+    as the other's copy). Copies whose files are still there are left: the same text may
+    rightly be filed twice."""
+    for start in range(0, len(new), STALE_BATCH):
+        batch = new[start : start + STALE_BATCH]
+        copies = index.copies_of(batch, viewer=STAFF)
+        others = sorted({o for i in batch for o in copies.get(i, ()) if o not in batch})
+        if not others:
+            continue
+        stored = index.backend.fetch(others, texts=False)
+        by_id = index.backend.fetch([i for i in batch if i in copies], texts=False)
+        gone: list[str] = []
+        for doc in stored.values():
+            if doc.source in read or not doc.source:
+                continue
+            folder = Path(doc.source)
+            if any((folder / name).exists() for name in disk_names(doc.path)):
+                continue
+            into = next((by_id[i].path for i in batch if doc.id in copies.get(i, ())
+                         and i in by_id), "")  # fmt: skip
+            gone.append(doc.id)
+            report.moved.append(f"{folder / doc.path} → {into}")
+        if gone:
+            index.delete(gone)
 
 
 def _folders_to_read(

@@ -787,6 +787,26 @@ class BackendContract:
         assert ix.backend.sources() == {str(new.resolve()): 2}
         assert run_ingest(ix, [old], workers=1, prune=True).failed  # nothing of it indexed now
 
+    def test_a_renamed_folder_whose_old_name_is_reused_is_not_doubled(
+        self, make_backend, tmp_path
+    ):
+        """QA pass 10: archive → archive-2023 and a new archive with other files: ingesting
+        both kept the old name's documents (files gone) beside the new name's, every document
+        twice, each listed as the other's copy."""
+        old = _folder(tmp_path / "archive", 3)
+        ix = SearchIndex(make_backend())
+        run_ingest(ix, [old], workers=1)
+        os.rename(old, tmp_path / "archive-2023")
+        reused = _folder(tmp_path / "archive", 1, offset=5)
+        os.rename(reused / "a.txt", reused / "z.txt")
+        run_ingest(ix, [reused], workers=1)  # no --prune: the three stay, files gone
+        assert ix.count(STAFF) == 4
+        report = run_ingest(ix, [tmp_path / "archive-2023"], workers=1)
+        assert len(report.ok) == 3 and len(report.moved) == 3
+        assert all(m.startswith(str((tmp_path / "archive").resolve())) for m in report.moved)
+        assert ix.count(STAFF) == 4
+        assert not any(h.copies for h in ix.search(Query(q="", size=10, viewer=STAFF)).hits)
+
     def test_a_folder_is_read_under_one_name_only(self, make_backend, tmp_path):
         """QA pass 9: a subfolder ingested after its folder, or both given in one command,
         held each of its documents twice; a folder ingested after its subfolder too."""
