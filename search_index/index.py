@@ -27,7 +27,7 @@ from model.fields import VALUE_LABELS
 from model.ids import plausible_id
 from model.viewer import ANONYMOUS, Viewer
 from search_index import citizen_words, feedback, semantic
-from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS
+from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS, agency_key
 from search_index.highlight import find_spans, render, snippet
 from search_index.lexicon import LexiconCache
 from search_index.planner import phrase_node, written_node
@@ -76,6 +76,9 @@ def validate(query: Query) -> None:
             f"at most {MAX_FILTER_CHARS})",
             limit=MAX_FILTER_CHARS,
         )
+    empty = [v for v in query.agencies if not agency_key(v)]
+    if empty:  # agency=、 was dropped silently and filtered nothing: every document (QA pass 10)
+        raise BadRequest(f"agency {empty[0]!r} names no agency", agency=empty[0])
     if query.page < 1:
         raise BadRequest("page must be 1 or more", page=query.page)
     if not 1 <= query.size <= MAX_PAGE_SIZE:

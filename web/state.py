@@ -20,6 +20,7 @@ from starlette.datastructures import QueryParams
 from model.fields import VALIDITY_VALUES
 from model.viewer import Viewer
 from search_api.search import build_query
+from search_index.fields import agency_key
 from search_index.request import (
     MAX_FILTER_CHARS,
     MAX_QUERY_CHARS,
@@ -83,6 +84,11 @@ class SearchState:
                 ]  # fmt: skip
                 if bad:
                     problems.append(f"年份“{bad[0][:20]}”无效（格式：2019），已忽略。")
+                values = [v for v in values if v not in bad]
+            if name == "agency":
+                bad = [v for v in values if not agency_key(v)]
+                if bad:
+                    problems.append(f"发布机构“{bad[0][:20]}”无效，已忽略。")
                 values = [v for v in values if v not in bad]
             if name == "validity":  # the code (valid) or a label as the chip shows it (有效)
                 bad = [v for v in values if v not in VALIDITY_VALUES]

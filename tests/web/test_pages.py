@@ -632,3 +632,10 @@ def test_results_sharing_a_title_say_which_file_each_is(tmp_path):
     assert sorted(which) == sorted(f"{title}（{d.format.upper()}，{d.path}）" for d in same)
     assert not [n for n in names if title not in n and "result__which" in n]
     index.close()
+
+
+def test_an_agency_of_only_punctuation_is_said_and_ignored(client):
+    """QA pass 10 (the API refuses it; a page says so and searches without it)."""
+    page = client.get("/", params={"q": "政务公开", "agency": "、"})
+    assert page.status_code == 200
+    assert "发布机构“、”无效，已忽略。" in page.text
