@@ -311,7 +311,12 @@ def phrase_node(text: str, field: str | None) -> Node | None:
     if field == "title":
         return _substring("title_bi", text)
     if field == "agency":
-        return _substring("agency_bi", text)
+        # 国家市场监督管理总局 for the 市场监督管理总局 a catalogue names (QA pass 10: 0 results)
+        short = re.sub(r"^(?:中华人民共和国|中国|国家)", "", text)
+        full = _substring("agency_bi", text)
+        if len(short) < 2 or short == text:
+            return full
+        return _any(full, _substring("agency_bi", short))
     if field == "docno":
         return docno_node(text)
     return _any(_substring("body_bi", text), _substring("title_bi", text, 2.0))

@@ -627,3 +627,20 @@ def test_a_place_name_is_never_cut_across(tmp_path):
         assert "东营" in understood.words and "营养" not in understood.words
     finally:
         citizen_words.load_lexicon(None)
+
+
+def test_an_agency_typed_with_the_states_prefix_meets_the_catalogues_name():
+    """QA pass 10: 机构:国家市场监督管理总局 found none of the documents a catalogue files under
+    市场监督管理总局."""
+    from search_index.tree import Phrase
+
+    query, _ = plan(Query(q="机构:国家市场监督管理总局"))
+
+    def phrases(node) -> list[str]:
+        found = [" ".join(node.tokens)] if isinstance(node, Phrase) else []
+        for child in (*getattr(node, "must", ()), *getattr(node, "should", ())):
+            found += phrases(child)
+        return found
+
+    texts = phrases(query.query)
+    assert any(t.startswith("国家") for t in texts) and any(t.startswith("市场") for t in texts)
