@@ -419,8 +419,8 @@ def _folders_to_read(
             continue
         root = roots[p]
         outer = next((q for q, r in roots.items() if r != root and root.is_relative_to(r)), None)
-        if outer is not None:
-            report.fail(str(p), f"inside {outer}, also given: its files are read with that "
+        if outer is not None:  # its files are read: a skip, not a failure (QA pass 10)
+            report.skip(str(p), f"inside {outer}, also given: its files are read with that "
                         "folder (read twice they would be two documents each)")  # fmt: skip
             continue
         parent = next(
@@ -456,9 +456,12 @@ def _replace_other_folders(
             continue
         ids = list(index.fingerprints(folder))
         moved: list[str] = []
+        paths = set(hashes.values()) if gone else set()
         for start in range(0, len(ids), 200):
             for doc in index.backend.fetch(ids[start : start + 200], texts=False).values():
                 new = hashes.get(doc.content_hash)
+                if new is None and doc.path in paths:  # renamed and edited in one go
+                    new = doc.path
                 if new is not None:
                     moved.append(doc.id)
                     report.moved.append(f"{path / doc.path} → {new}")
