@@ -35,6 +35,8 @@ _ORDER_FIRST = re.compile(
 )
 # The order's number written before its 令: 国务院第56号令 for 国务院令第56号.
 _ORDER_AFTER = re.compile(_ISSUER + r"\s*第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号令")
+# 公安部69号令: without 第 only after an organ's name (关于做好69号令 names none)
+_ORDER_AFTER_BARE = re.compile(r"([\u4e00-\u9fff]{0,19}[部院局委署府会厅办])\s*(\d{1,14})\s*号令")
 # Joint orders name several issuers (国务院、中央军事委员会令第759号); the number is indexed under
 # the last one, the issuer directly before it.
 _JOINT = re.compile(r"(?:[\u4e00-\u9fff]{2,20}\s*、\s*)+")
@@ -95,7 +97,7 @@ def canonical(text: str) -> str | None:
     joint = _JOINT.match(s)
     if joint and joint.end() < len(s):
         s = s[joint.end() :]
-    m = _ORDER_AFTER.fullmatch(s)
+    m = _ORDER_AFTER.fullmatch(s) or _ORDER_AFTER_BARE.fullmatch(s)
     if m:
         serial = _serial(m.group(2))
         if serial is not None:
@@ -293,8 +295,8 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
     taken: list[tuple[int, int]] = []
     bare = re.compile(_ISSUER + _YEAR + r"\s?(\d{1,6})号")  # 国办发2019 6号 too
     patterns = (
-        _YEARLY, _YEARLY_NIAN, _ORDER_AFTER, _ORDER_BRACKETED, _ORDER, _ORDER_FIRST, _ORDER_LING,
-        bare,
+        _YEARLY, _YEARLY_NIAN, _ORDER_AFTER, _ORDER_AFTER_BARE, _ORDER_BRACKETED, _ORDER,
+        _ORDER_FIRST, _ORDER_LING, bare,
     )  # fmt: skip
     for pattern in patterns:
         for m in pattern.finditer(text):

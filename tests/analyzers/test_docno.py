@@ -119,6 +119,7 @@ def test_the_year_typed_before_an_orders_number_and_keys_written_back():
         ("国务院令(第431号)", "国务院令第431号"),
         ("第431号国务院令", "国务院令第431号"),
         ("法释2022第9号", "法释〔2022〕9号"),
+        ("公安部69号令", "公安部令第69号"),  # QA pass 10
     ],
 )
 def test_more_ways_people_type_a_number_meet_the_printed_one(typed, printed):

@@ -644,3 +644,11 @@ def test_an_agency_typed_with_the_states_prefix_meets_the_catalogues_name():
 
     texts = phrases(query.query)
     assert any(t.startswith("国家") for t in texts) and any(t.startswith("市场") for t in texts)
+
+
+def test_agency_facet_values_spelled_two_ways_are_one():
+    from search_index.index import fold_agencies
+
+    folded = fold_agencies((("國務院", 3), ("臺南市政府水利局", 2), ("国务院", 5),
+                            ("台南市政府水利局", 2), ("教育部", 1)))  # fmt: skip
+    assert folded == (("国务院", 8), ("臺南市政府水利局", 4), ("教育部", 1))
