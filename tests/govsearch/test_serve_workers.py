@@ -70,7 +70,8 @@ def _running(pid: int) -> bool:
         return False
 
 
-def test_two_workers_serve_one_index(tmp_path: Path) -> None:
+def _two_workers(tmp_path: Path) -> tuple[subprocess.Popen, int]:
+    """``serve --workers 2`` on the samples, started (not yet healthy): (server, port)."""
     data = tmp_path / "data"
     cli = [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data)]
     subprocess.run([*cli, "ingest", str(SAMPLES), "--quiet"], check=True, cwd=REPO, timeout=600)
@@ -80,13 +81,23 @@ def test_two_workers_serve_one_index(tmp_path: Path) -> None:
         [*cli, "serve", "--port", str(port), "--workers", "2"], cwd=REPO, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+    return server, port
+
+
+def _its_workers(server: subprocess.Popen, port: int) -> list[int]:
+    _wait_healthy(server, port)
+    workers = [p for p in _children(server.pid)
+               if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]  # fmt: skip
+    assert len(workers) == 2, workers
+    return workers
+
+
+def test_two_workers_serve_one_index(tmp_path: Path) -> None:
+    server, port = _two_workers(tmp_path)
     base = f"http://127.0.0.1:{port}"
     workers: list[int] = []
     try:
-        _wait_healthy(server, port)
-        workers = [p for p in _children(server.pid)
-                   if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]  # fmt: skip
-        assert len(workers) == 2, workers
+        workers = _its_workers(server, port)
         q = urllib.parse.quote("融资担保")
         answers = {_get(f"{base}/api/search?q={q}")[1]["total"] for _ in range(40)}
         assert len(answers) == 1 and answers.pop() >= 1  # every worker reads the same index
@@ -120,23 +131,12 @@ def test_one_worker_serves_the_data_dir_given(tmp_path: Path) -> None:
 def test_workers_of_a_killed_server_stop_serving(tmp_path: Path) -> None:
     """QA pass 9: after ``kill -9`` of ``serve --workers 2``, its workers went on serving the
     port, orphaned, with nothing left to stop them."""
-    data = tmp_path / "data"
-    cli = [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data)]
-    subprocess.run([*cli, "ingest", str(SAMPLES), "--quiet"], check=True, cwd=REPO, timeout=600)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVSEARCH_")}
-    server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", "2"], cwd=REPO, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    server, port = _two_workers(tmp_path)
     workers: list[int] = []
     try:
-        _wait_healthy(server, port)
-        workers = [p for p in _children(server.pid)
-                   if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]  # fmt: skip
-        assert len(workers) == 2, workers
+        workers = _its_workers(server, port)
         server.kill()
-        server.wait(timeout=30)
+        server.communicate(timeout=30)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and any(_running(p) for p in workers):
             time.sleep(0.2)
