@@ -194,29 +194,41 @@ def _joined_before(s: str, pos: int, issuer: str) -> list[str]:
     """The issuers joined by 、 before the last one of an order's number at ``pos``
     (国务院、中华人民共和国中央军事委员会令第759号 → 国务院): the order is theirs too, and people
     name it by the first (国务院第759号令)."""
-    out: list[str] = []
     at = pos
     while at > 0 and s[at - 1] == " ":
         at -= 1
-    at -= len(issuer)
-    while at > 0 and s[at - 1] == "、":
-        other = _issuer_before(s, at - 1)
-        if len(other) < _MIN_ISSUER:
-            break
-        out.append(other)
-        at -= 1 + len(other)
-    return out
+    return [name for _, name in _joined_issuers(s, at - len(issuer))]
+
+
+def _joined_issuers(text: str, start: int) -> list[tuple[int, str]]:
+    """The issuers joined by 、 (spaces allowed around it) before the one that starts at
+    ``start``, nearest first, each with where it starts."""
+    out: list[tuple[int, str]] = []
+    i = start
+    while True:
+        j = i
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        if j == 0 or text[j - 1] != "、":
+            return out
+        k = j - 1
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+        h = k
+        while h > 0 and k - h < 20 and "\u4e00" <= text[h - 1] <= "\u9fff":
+            h -= 1
+        if k - h < _MIN_ISSUER:
+            return out
+        out.append((h, text[h:k]))
+        i = h
 
 
 def citation_forms(key: str) -> tuple[str, ...]:
     """How a text may print the number of ``key``, for a phrase search of texts that cite it
     (an order: 公安部令第69号 and 公安部第69号令)."""
-    if "#" in key:
-        issuer, serial = key.split("#", 1)
-        forms = [f"{issuer}第{serial}号"]
-        if issuer.endswith("令") and len(issuer) > 2:
-            forms.append(f"{issuer[:-1]}第{serial}号令")
-        return tuple(forms)
+    issuer, _, serial = key.partition("#")
+    if serial and issuer.endswith("令") and len(issuer) > 2:
+        return (key_text(key), f"{issuer[:-1]}第{serial}号令")
     return (key_text(key),)
 
 
@@ -237,22 +249,8 @@ def keys_for_value(doc_number: str) -> list[str]:
 def _joint_start(text: str, start: int) -> int:
     """Where a 文号 found at ``start`` begins with the issuers joined to its own by 、: they are
     part of the number as typed, not words to search besides it."""
-    i = start
-    while True:
-        j = i
-        while j > 0 and text[j - 1].isspace():
-            j -= 1
-        if j == 0 or text[j - 1] != "、":
-            return i
-        k = j - 1
-        while k > 0 and text[k - 1].isspace():
-            k -= 1
-        h = k
-        while h > 0 and k - h < 20 and "\u4e00" <= text[h - 1] <= "\u9fff":
-            h -= 1
-        if k - h < 2:
-            return i
-        i = h
+    joined = _joined_issuers(text, start)
+    return joined[-1][0] if joined else start
 
 
 def order_issuer(key: str) -> tuple[str, str] | None:

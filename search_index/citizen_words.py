@@ -213,7 +213,8 @@ def _stamp() -> tuple[tuple[str, int, int], ...]:
 
 def _forget_lexicon() -> None:
     global _seen, _checked_at
-    for f in (mined, vocabulary, regions_known, titles, order_issuers, learned, expansions):
+    for f in (mined, vocabulary, regions_known, regions_longest_first, titles, order_issuers,
+              learned, expansions):  # fmt: skip
         f.cache_clear()
     _common_cutoff.cache_clear()
     _seen, _checked_at = _stamp(), time.monotonic()
@@ -365,6 +366,13 @@ def learned_neighbours(word: str) -> tuple[str, ...]:
 def regions_known() -> frozenset[str]:
     """Jurisdictions at least a few documents apply to (``region`` keyword values)."""
     return frozenset(k[0] for k, n in _counts(REGIONS_FILE).items() if n >= 3)
+
+
+@functools.cache
+def regions_longest_first() -> tuple[str, ...]:
+    """:func:`regions_known` of two characters or more, longest first (a query is cut at the
+    longest name it holds), sorted once per lexicon, not per query."""
+    return tuple(sorted((k for k in regions_known() if len(k) >= 2), key=len, reverse=True))
 
 
 def region(word: str) -> str | None:

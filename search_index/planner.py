@@ -297,7 +297,7 @@ def place_words(chunk: str) -> list[str]:
         at = chunk.find(w, pos)
         spans.append((at, at + len(w)))
         pos = at + len(w)
-    for name in sorted((k for k in known if len(k) >= 2), key=len, reverse=True):
+    for name in citizen_words.regions_longest_first():
         i = chunk.find(name)
         if i < 0:
             continue
@@ -352,8 +352,9 @@ def docno_keys(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-def docno_node(text: str) -> Node | None:
-    keys = docno_keys(text)
+def docno_node(text: str, keys: tuple[str, ...] | None = None) -> Node | None:
+    """``keys``: :func:`docno_keys` of ``text`` when the caller has them already."""
+    keys = docno_keys(text) if keys is None else keys
     if not keys:
         return _any(_substring("body_bi", text), _substring("title_bi", text))
     return _any(
@@ -448,11 +449,11 @@ class _Builder:
             rest.append(norm[pos:s])
             pos = e
             if kind == "docno":
-                node = docno_node(norm[s:e])
+                keys = docno_keys(norm[s:e])
+                node = docno_node(norm[s:e], keys)
                 if node is not None:
                     self.pool.append(node)
                     self.pool_terms.append(node)
-                    keys = docno_keys(norm[s:e])
                     self.docnos.extend(keys)
                     self.highlight.append(norm[s:e])
                     self.highlight.extend(key_text(k) for k in keys[1:])
@@ -607,7 +608,12 @@ class _Builder:
             self.ignored.append(f"文号:{atom.text}")
             return
         if atom.phrase or atom.field in ("docno", "agency"):
-            node = phrase_node(norm, atom.field)
+            keys: tuple[str, ...] = ()
+            if atom.field == "docno":  # its keys once: for the node and for the understanding
+                keys = docno_keys(norm)
+                node = docno_node(norm, keys)
+            else:
+                node = phrase_node(norm, atom.field)
             targets = synonyms().get(norm, ()) if atom.field == "agency" and not atom.phrase else ()
             if node is not None and targets:
                 # 机构:卫福部 is 卫生福利部, as 卫福部 typed alone expands (QA pass 8: 0 results)
@@ -619,7 +625,6 @@ class _Builder:
                 if atom.phrase:
                     self.phrases.append(norm)
                 if atom.field == "docno":
-                    keys = docno_keys(norm)
                     self.docnos.extend(keys)
                     self.highlight.extend(key_text(k) for k in keys[1:])
             return
