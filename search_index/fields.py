@@ -8,6 +8,8 @@ bigrams, ``pinyin``); ``date`` is an int ``YYYYMMDD`` and ``year`` its year.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
 from model import fields as table
@@ -47,6 +49,7 @@ def facet_limit(field: str, size: int) -> int:
     return max(size, FACET_SIZES.get(field, 0))
 
 
+@lru_cache(maxsize=8192)
 def agency_key(agency: str) -> str:
     """The agency as an ``agency=`` filter compares it: normalised (Simplified script, 臺 as 台,
     full-width folded) and without spaces or punctuation. The facet keeps the name as printed;
