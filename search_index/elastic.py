@@ -373,6 +373,8 @@ class ElasticsearchIndex:
                 time.sleep(0.5)
 
     def close(self) -> None:
+        if self._shared is not None:
+            self._shared.closed = True  # its follower stops instead of polling a closed client
         self.es.close()
 
     def shared_folders(self) -> ElasticFolders:

@@ -124,6 +124,7 @@ class ElasticFolders:
     def __init__(self, es: Elasticsearch, index: str, shown_url: str = "") -> None:
         self.es, self.index, self.shown_url = es, index, shown_url
         self._created = False
+        self.closed = False  # set by the backend's close(): its client no longer answers
 
     def _guard(self, doing: str) -> AbstractContextManager[None]:
         return guarded(self.shown_url, doing, "shared folders")

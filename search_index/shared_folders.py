@@ -58,6 +58,7 @@ class SharedFolders(Protocol):
     """Where the one copy of each query-side folder lives, and how a local copy follows it."""
 
     remote: bool  # False: the data folder is the copy (nothing to follow)
+    closed: bool  # True once the backend that holds it is closed: nothing to follow any more
 
     def pull(self, data_dir: Path, name: str, *, force: bool = False) -> bool:
         """Bring ``<data_dir>/<name>`` to the shared generation; True if files changed. Raises
@@ -96,6 +97,7 @@ class LocalFolders:
     """The embedded backend's: the data folder is the only copy, so nothing moves."""
 
     remote = False
+    closed = False
 
     def pull(self, data_dir: Path, name: str, *, force: bool = False) -> bool:
         return False
@@ -160,7 +162,11 @@ class Follower:
         return self
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        # a server whose index was closed without its shutdown handler running (an app made
+        # and dropped without its lifespan) must not poll a closed client for ever: CI saw 48
+        # failed retries logged from such a thread, one of them while another thread parsed
+        # Python, which CPython 3.11.7 turns into a SystemError (gh-106905)
+        while not self._stop.wait(self.interval) and not self.shared.closed:
             self.sync()
 
     def stop(self) -> None:

@@ -300,3 +300,24 @@ def test_a_dead_writers_chunks_are_swept_hours_later(folders, tmp_path):
     put(a, "mined.txt", "v2\n")
     second = shared.push(a, NAME)
     assert {g for g, _ in stored(es, index)} == {first, second, "busy0000"}
+
+
+def test_a_follower_ends_when_its_backend_is_closed(tmp_path):
+    """An app made and dropped without its lifespan (no shutdown handler) left its follower
+    polling a closed client every 30 s for the rest of the CI run, logging failed retries."""
+    from search_index.elastic import ElasticsearchIndex
+
+    url = cluster_url()
+    prefix = unique_prefix("follow")
+    backend = ElasticsearchIndex([url], index_prefix=prefix)
+    try:
+        follower = Follower(backend.shared_folders(), tmp_path, lambda _names: None, interval=0.05)
+        follower.start()
+        thread = follower._thread
+        assert thread is not None and thread.is_alive()
+        backend.close()
+        thread.join(5)
+        assert not thread.is_alive()
+    finally:
+        backend.close()
+        drop(url, [prefix])
