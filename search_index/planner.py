@@ -335,7 +335,8 @@ def _names_a_docno(text: str) -> bool:
 def docno_keys(text: str) -> tuple[str, ...]:
     """The keys a typed 文号 stands for: its own, the order's number without the year typed
     before it (…总局令2019年第20号), and the order under the full names of a short issuer
-    (市场监管总局令第20号 → 市场监督管理总局令#20, from the issuers the documents print)."""
+    (市场监管总局令第20号 → 市场监督管理总局令#20, from the issuers the documents print), and
+    each issuer of a joint order typed without its 、 (国务院中央军事委员会令第759号)."""
     key = canonical(text)
     if key is None:
         return ()
@@ -349,6 +350,8 @@ def docno_keys(text: str) -> tuple[str, ...]:
             issuer, serial = parts
             names = citizen_words.issuer_full_names(issuer)
             keys.extend(order_key(full, serial) for full in names)
+            joint = citizen_words.joint_issuers(issuer)
+            keys.extend(order_key(part, serial) for part in joint or ())
     return tuple(dict.fromkeys(keys))
 
 

@@ -576,6 +576,9 @@ ORDERS = {
         ("国务院第759号令", "征兵"),
         ("公安部令第69号", "交通"),
         ("公安部第69号令", "交通"),
+        # a joint order typed without the 、 between its issuers
+        ("国务院中央军事委员会令第759号", "征兵"),
+        ("中华人民共和国国务院中央军事委员会令第759号", "征兵"),
     ],
 )
 def test_orders_as_people_write_them_find_the_order(tmp_path, typed, holder):
@@ -604,6 +607,21 @@ def test_a_short_issuer_is_read_only_as_names_the_documents_print(tmp_path):
         assert citizen_words.issuer_full_names("公安部令") == ()  # known as typed
         assert citizen_words.issuer_full_names("部令") == ()
         assert citizen_words.issuer_full_names("环保总局令") == ()  # no such name printed
+    finally:
+        citizen_words.load_lexicon(None)
+
+
+def test_a_joint_order_typed_without_its_comma_is_each_issuers(tmp_path):
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "issuers.tsv").write_text(
+        "国务院令\t5\n和国中央军事委员会令\t3\n公安部令\t9\n", encoding="utf-8"
+    )
+    citizen_words.load_lexicon(tmp_path)
+    try:
+        assert citizen_words.joint_issuers("务院中央军事委员会令") == ("务院令", "中央军事委员会令")
+        assert citizen_words.joint_issuers("国务院公安部令") == ("国务院令", "公安部令")
+        assert citizen_words.joint_issuers("中央军事委员会令") is None  # printed whole
+        assert citizen_words.joint_issuers("国务院教育部令") is None  # 教育部令: never printed
     finally:
         citizen_words.load_lexicon(None)
 
