@@ -215,6 +215,17 @@ class BackendContract:
         res = index.search(Query(q=f"文号:{issuer}", size=50))
         assert 0 < res.total < everything and doc.id in {h.doc.id for h in res.hits}
 
+    def test_a_symbol_beside_words_is_ignored_and_said(self, index):
+        """QA pass 11: 养老～ matched 养老 OR ～ (a date range's tilde), 养老+医疗 required a +."""
+        for typed, plain in (("国务院～", "国务院"), ("国务院+通知", "国务院 通知"),
+                             ("国务院 = 通知 $", "国务院 通知")):
+            got = index.search(Query(q=typed, size=5))
+            want = index.search(Query(q=plain, size=5))
+            assert got.total == want.total > 0, typed
+            assert [h.doc.id for h in got.hits] == [h.doc.id for h in want.hits], typed
+            assert set(got.understood.ignored) <= {"~", "+", "=", "$"}, got.understood.ignored
+            assert got.understood.ignored, typed
+
     def test_one_unmatched_word_does_not_empty_results(self, index):
         base = index.search(Query(q="条例 规定"))
         more = index.search(Query(q="条例 规定 瓜达尔卡纳尔"))
