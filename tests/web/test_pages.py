@@ -639,3 +639,14 @@ def test_an_agency_of_only_punctuation_is_said_and_ignored(client):
     page = client.get("/", params={"q": "政务公开", "agency": "、"})
     assert page.status_code == 200
     assert "发布机构“、”无效，已忽略。" in page.text
+
+
+def test_the_date_form_admits_the_oldest_documents(client):
+    """QA pass 11: the inputs' min of 1949-01-01 made the browser refuse 1946–1948, and the
+    corpus holds documents of 1934 (中華民國 bonds) and 1947 (its constitution)."""
+    from tests.corpus import manifest
+
+    oldest = min(m["date"] for m in manifest().values() if m.get("date"))
+    page = client.get("/?q=宪法").text
+    mins = re.findall(r'id="date_(?:from|to)"[^>]*\smin="([\d-]+)"', page)
+    assert len(mins) == 2 and all(m <= oldest for m in mins), (mins, oldest)
