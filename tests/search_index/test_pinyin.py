@@ -312,3 +312,28 @@ def test_a_run_with_a_syllable_read_alone_needs_all_of_it():
     assert plan(Query(q="fangdongyajin"), alone)[1].pinyin_words[0][1][0] == "方"
     assert not words_apart(alone)
     assert words_apart(PinyinLexicon([("房东", 9), ("押金", 6)]))
+
+
+def test_a_word_cut_out_of_a_longer_one_does_not_outrank_a_word_of_its_own(tmp_path):
+    """QA pass 11: yibao offered 易爆 first, which jieba's search mode cuts out of 易燃易爆 in
+    every document writing that, above 医保; dibao offered 地保 (of 湿地保护) above 低保."""
+    shandong = "docs/lawrefbook/difang_shandong/lrb_00{}.txt"
+    fire = [shandong.format(n) for n in (725, 646, 867, 839, 765, 759, 772)]  # 易燃易爆
+    health = [f"docs/gov_work_report/gwr_{y}.txt" for y in (2010, 2012, 2018, 2021, 2023)]
+    docs = [corpus_document(p) for p in fire + health]
+    assert all("易燃易爆" in d.text and "医保" not in d.text for d in docs[:7])
+    assert all("医保" in d.text and "易爆" not in d.text for d in docs[7:])
+    index = SearchIndex(EmbeddedIndex(tmp_path))
+    assert all(r.ok for r in index.write([prepare(d, "c") for d in docs]))
+    lexicon = index.lexicon.get()
+    assert index.search(Query(q="易爆")).total == 7 > index.search(Query(q="医保")).total == 5
+    assert lexicon.counts["易爆"] < lexicon.counts["医保"]
+    assert lexicon.candidates("yibao")[:2] == ["医保", "易爆"]
+
+
+def test_own_counts_discount_the_longer_words_only():
+    from search_index.lexicon import _own_counts
+
+    own = _own_counts({"易燃易爆": 80, "易爆": 90, "人民": 1000, "中华人民共和国": 990, "医保": 40})
+    assert own["易爆"] == 23  # 90 - 80 = 10, but never below a quarter
+    assert own["人民"] == 250 and own["医保"] == 40 and own["易燃易爆"] == 80
