@@ -213,8 +213,8 @@ def _stamp() -> tuple[tuple[str, int, int], ...]:
 
 def _forget_lexicon() -> None:
     global _seen, _checked_at
-    for f in (mined, vocabulary, regions_known, regions_longest_first, titles, order_issuers,
-              learned, expansions):  # fmt: skip
+    for f in (mined, vocabulary, regions_known, regions_longest_first, titles, titles_text,
+              order_issuers, learned, expansions):  # fmt: skip
         f.cache_clear()
     _common_cutoff.cache_clear()
     _seen, _checked_at = _stamp(), time.monotonic()
@@ -410,6 +410,21 @@ def titles() -> dict[tuple[str, str], tuple[str, ...]]:
 
 
 @functools.cache
+def titles_text() -> str:
+    """Every short title, one per line: one substring test asks whether any title holds a text."""
+    return "\n".join(t for ts in titles().values() for t in ts)
+
+
+def _inside_a_typed_title(query: str, i: int, j: int, starts: set[int], ends: set[int]) -> bool:
+    """Whether ``query[i:j]`` is part of a longer stretch of the query that a title writes
+    (QA pass 11: 性别平等工作法, a title typed whole, read 工作法 as 工程施工查核小组作业办法)."""
+    held = titles_text()
+    return any(query[s:j] in held for s in starts if i - 8 <= s < i) or any(
+        query[i:e] in held for e in ends if j < e <= j + 8
+    )
+
+
+@functools.cache
 def order_issuers() -> tuple[str, ...]:
     """Issuers of orders the documents print or cite (``lexicon/issuers.tsv``), most first."""
     counts = _counts(ISSUERS_FILE)
@@ -498,7 +513,7 @@ def find_titles(normalized_query: str) -> list[tuple[int, int, str, tuple[str, .
             if i not in starts or i + size not in ends:
                 continue
             found = title_abbreviation(normalized_query[i : i + size])
-            if found:
+            if found and not _inside_a_typed_title(normalized_query, i, i + size, starts, ends):
                 spans.append((i, i + size, normalized_query[i : i + size], found))
                 i += size
                 break

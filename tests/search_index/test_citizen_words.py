@@ -673,3 +673,21 @@ def test_agency_facet_values_spelled_two_ways_are_one():
     folded = fold_agencies((("國務院", 3), ("臺南市政府水利局", 2), ("国务院", 5),
                             ("台南市政府水利局", 2), ("教育部", 1)))  # fmt: skip
     assert folded == (("国务院", 8), ("臺南市政府水利局", 4), ("教育部", 1))
+
+
+def test_a_title_typed_whole_is_not_read_as_an_abbreviation_inside(tmp_path):
+    """QA pass 11: 性别平等工作法 (a law's whole title) read its 工作法 as the abbreviation of
+    工程施工查核小组作业办法; typed alone, 工作法 still may be."""
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / citizen_words.TITLES_FILE).write_text(
+        "性别平等工作法\t法律\t1\n工程施工查核小组作业办法\t部门规章\t1\n消费者权益保护法\t法律\t9\n",
+        encoding="utf-8",
+    )
+    citizen_words.load_lexicon(tmp_path)
+    try:
+        meant = {q: [o for w, o, src in plan(Query(q=q))[1].expansions if src == "title"]
+                 for q in ("性别平等工作法", "工作法", "消法")}
+        assert meant == {"性别平等工作法": [], "工作法": ["工程施工查核小组作业办法"],
+                         "消法": ["消费者权益保护法"]}
+    finally:
+        citizen_words.load_lexicon(None)
