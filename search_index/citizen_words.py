@@ -295,6 +295,23 @@ def mined() -> dict[str, tuple[str, ...]]:
     return parse_rules(path.read_text(encoding="utf-8"))
 
 
+def agency_wordings(name: str, limit: int = 4) -> tuple[str, ...]:
+    """An agency's name with the short forms the documents define written out (北京市人大常委会
+    → 北京市人民代表大会常务委员会, 市场监管总局 → 市场监督管理总局; QA pass 11: 机构: with either
+    short name found nothing while the words typed alone expand). Short forms of three
+    characters or more, longest first, each replaced once; only the documents' own pairs."""
+    if not METHODS.mined:
+        return ()
+    out: list[str] = []
+    for short in sorted((k for k in mined() if len(k) >= 3 and k in name), key=len, reverse=True):
+        for long in mined()[short][:2]:
+            if short not in long:
+                out.append(name.replace(short, long, 1))
+        if len(out) >= limit:
+            break
+    return tuple(dict.fromkeys(out[:limit]))
+
+
 @functools.cache
 def vocabulary() -> dict[str, int]:
     path = _lexicon_dir / VOCABULARY_FILE if _lexicon_dir else None

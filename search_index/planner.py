@@ -639,7 +639,11 @@ class _Builder:
                 node = docno_node(norm, keys)
             else:
                 node = phrase_node(norm, atom.field)
-            targets = synonyms().get(norm, ()) if atom.field == "agency" and not atom.phrase else ()
+            targets: tuple[str, ...] = ()
+            if atom.field == "agency" and not atom.phrase:
+                targets = tuple(dict.fromkeys(
+                    synonyms().get(norm, ()) + citizen_words.agency_wordings(norm)
+                ))
             if node is not None and targets:
                 # 机构:卫福部 is 卫生福利部, as 卫福部 typed alone expands (QA pass 8: 0 results)
                 node = _any(node, *(phrase_node(normalize(t), "agency") for t in targets))

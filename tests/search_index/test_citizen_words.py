@@ -691,3 +691,24 @@ def test_a_title_typed_whole_is_not_read_as_an_abbreviation_inside(tmp_path):
                          "消法": ["消费者权益保护法"]}
     finally:
         citizen_words.load_lexicon(None)
+
+
+def test_an_agency_scope_writes_out_the_short_forms_the_documents_define(tmp_path):
+    """QA pass 11: 机构:市场监管总局 and 机构:北京市人大常委会 found nothing (11 and 174 on the
+    corpus now), while the same words typed alone expand to their long forms."""
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / citizen_words.MINED_FILE).write_text(
+        "人大常委会 => 人民代表大会常务委员会\n市场监管总局 => 市场监督管理总局\n"
+        "总局 => 海关总署\n",
+        encoding="utf-8",
+    )
+    citizen_words.load_lexicon(tmp_path)
+    try:
+        long = ("北京市人民代表大会常务委员会",)
+        assert citizen_words.agency_wordings("北京市人大常委会") == long
+        assert citizen_words.agency_wordings("市场监管总局") == ("市场监督管理总局",)  # not 总局
+        assert citizen_words.agency_wordings("国务院") == ()
+        _, understood = plan(Query(q="机构:北京市人大常委会"))
+        assert understood.synonyms == (("北京市人大常委会", ("北京市人民代表大会常务委员会",)),)
+    finally:
+        citizen_words.load_lexicon(None)
