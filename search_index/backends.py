@@ -53,6 +53,10 @@ def open_backend(
     return opener(settings, allow_stale, create)
 
 
+# the pinyin lexicon last built, kept for the next process (search_index.lexicon); deletable
+LEXICON_STORE = "cache/pinyin-lexicon.pickle"
+
+
 def open_index(settings: Settings, *, create: bool = True) -> SearchIndex:
     """The index of ``settings`` (``create`` as for :func:`open_backend`)."""
-    return SearchIndex(open_backend(settings, create=create))
+    return SearchIndex(open_backend(settings, create=create), settings.data_dir / LEXICON_STORE)

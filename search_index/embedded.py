@@ -10,6 +10,7 @@ analysed and are indexed with a whitespace tokenizer.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import logging
 import os
@@ -652,6 +653,13 @@ class EmbeddedIndex:
 
     def count(self) -> int:
         return int(self._searcher().num_docs)
+
+    def stamp(self) -> str:
+        # tantivy rewrites meta.json at every commit (its segments and opstamp)
+        try:
+            return hashlib.sha1((self.path / "meta.json").read_bytes()).hexdigest()
+        except OSError:
+            return ""
 
     def terms(
         self, field: str, prefix: str, plan: Plan, limit: int | None = 10

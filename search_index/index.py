@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from analyzers.lexicon import stopwords
@@ -111,9 +112,9 @@ MENTIONS_TTL = 600.0  # seconds a title's mention count is reused
 
 
 class SearchIndex:
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, lexicon_store: Path | None = None) -> None:
         self.backend = backend
-        self.lexicon = LexiconCache(backend)
+        self.lexicon = LexiconCache(backend, store=lexicon_store)
         self._corpus_size: tuple[float, int] | None = None  # (when counted, documents)
         self._mention_counts: dict[str, int] = {}
         self._mentions_since = time.monotonic()

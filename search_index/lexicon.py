@@ -18,8 +18,11 @@ shared 2-core test machine under load: 500 corpus documents (34,700 words) 9.6 s
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 import threading
 import time
+from pathlib import Path
 
 from analyzers.lexicon import synonyms
 from analyzers.pinyin_lexicon import PinyinLexicon
@@ -97,8 +100,11 @@ class LexiconCache:
     count changes or this process restarts.
     """
 
-    def __init__(self, backend: Backend, max_age: float = MAX_AGE_SECONDS) -> None:
+    def __init__(
+        self, backend: Backend, max_age: float = MAX_AGE_SECONDS, store: Path | None = None
+    ) -> None:
         self.backend = backend
+        self.store = store  # the last table built, kept for the next process (see _stored)
         self.max_age = max_age
         self._lock = threading.Lock()
         self._lexicon: PinyinLexicon | None = None
@@ -134,11 +140,49 @@ class LexiconCache:
         """A new table and the count of public documents it was built for; None (logged) if
         the backend failed: the caller keeps the old table and backs off."""
         try:
+            stamp = self.backend.stamp()
+            kept = self._stored(stamp)
+            if kept is not None:
+                return kept
             count = self._public_count()
-            return build(self.backend), count
+            built = build(self.backend), count
+            if stamp and self.backend.stamp() == stamp:  # nothing written while it was built
+                self._store(stamp, built)
+            return built
         except Exception:  # noqa: BLE001 - the backend went away or refused; logged
             log.exception("pinyin lexicon build failed")
             return None
+
+    def _stored(self, stamp: str) -> tuple[PinyinLexicon, int] | None:
+        """The table the last process built for these very documents, if it kept one.
+
+        Building it walks every word and computes its pinyin: 6–8 s on the corpus, so a
+        one-shot ``govsearch search`` never had it within the seconds it waits to offer "did
+        you mean" (QA pass 11), and a restarted server's kiosk waited as long. Reading the kept
+        copy takes under a second. It lives in the data folder, as trusted as the index."""
+        if not stamp or self.store is None:
+            return None
+        try:
+            with self.store.open("rb") as f:
+                kept_stamp, count, lexicon = pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+            return None  # none yet, or from another version of the code: built anew
+        if kept_stamp != stamp or not isinstance(lexicon, PinyinLexicon):
+            return None
+        return lexicon, int(count)
+
+    def _store(self, stamp: str, built: tuple[PinyinLexicon, int]) -> None:
+        if self.store is None:
+            return
+        tmp = self.store.with_name(f".{self.store.name}.{os.getpid()}.tmp")
+        try:
+            self.store.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as f:
+                pickle.dump((stamp, built[1], built[0]), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.store)
+        except OSError as exc:  # a read-only or full data folder: the table is rebuilt next time
+            log.info("pinyin lexicon not kept at %s: %s", self.store, exc)
+            tmp.unlink(missing_ok=True)
 
     def _keep(self, built: tuple[PinyinLexicon, int] | None) -> None:
         """Install a table :meth:`_build` made, or back off after a failure (under the lock)."""

@@ -108,6 +108,12 @@ class Backend(Protocol):
 
     def count(self) -> int: ...
 
+    def stamp(self) -> str:
+        """What changes whenever the documents do (a write, a delete, another process's
+        commit), or "" when the backend cannot tell cheaply: a table derived from every
+        document (the pinyin lexicon) is kept on disk and reused while the stamp is the same."""
+        ...
+
     def terms(
         self, field: str, prefix: str, plan: Plan, limit: int | None = 10
     ) -> list[tuple[str, int]]:

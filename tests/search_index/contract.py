@@ -82,6 +82,23 @@ class BackendContract:
         assert set(index.fingerprints("corpus")) == set(fp)
         assert index.fingerprints("elsewhere") == {}
 
+    def test_the_stamp_changes_with_the_documents_or_is_empty(self, make_backend, documents):
+        """A table kept on disk (the pinyin lexicon) is reused only under the same stamp."""
+        backend = make_backend()
+        try:
+            before = backend.stamp()
+            assert all(r.ok for r in backend.write([prepare(documents[3], "corpus")]))
+            written = backend.stamp()
+            assert written == backend.stamp()  # nothing changed: the same
+            backend.delete([documents[3].id])
+            deleted = backend.stamp()
+            if written:
+                assert len({before, written, deleted}) == 3
+            else:
+                assert before == written == deleted == ""
+        finally:
+            backend.close()
+
     def test_upsert_replaces_and_delete_removes(self, make_backend, documents):
         backend = make_backend()
         ix = SearchIndex(backend)

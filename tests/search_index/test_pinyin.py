@@ -337,3 +337,37 @@ def test_own_counts_discount_the_longer_words_only():
     own = _own_counts({"易燃易爆": 80, "易爆": 90, "人民": 1000, "中华人民共和国": 990, "医保": 40})
     assert own["易爆"] == 23  # 90 - 80 = 10, but never below a quarter
     assert own["人民"] == 250 and own["医保"] == 40 and own["易燃易爆"] == 80
+
+
+def test_the_lexicon_is_kept_for_the_next_process_while_the_documents_stay(tmp_path, monkeypatch):
+    """QA pass 11: a one-shot `govsearch search` never had the corpus's lexicon (6–8 s to
+    build) within the seconds it waits, so it never offered "did you mean"."""
+    from search_index import lexicon as lexicon_module
+
+    store = tmp_path / "cache" / "pinyin-lexicon.pickle"
+    first, second = (corpus_document(p) for p in sample_paths(2, seed=3))
+    index = SearchIndex(EmbeddedIndex(tmp_path), lexicon_store=store)
+    assert all(r.ok for r in index.write([prepare(first, "c")]))
+    built = index.lexicon.get()
+    assert store.is_file() and len(built)
+    index.close()
+
+    def never(_backend):
+        raise AssertionError("built again although the documents did not change")
+
+    monkeypatch.setattr(lexicon_module, "build", never)
+    again = SearchIndex(EmbeddedIndex(tmp_path), lexicon_store=store)
+    assert again.lexicon.get().counts == built.counts
+    monkeypatch.undo()
+    assert all(r.ok for r in again.write([prepare(second, "c")]))
+    fresh = SearchIndex(EmbeddedIndex(tmp_path), lexicon_store=store).lexicon.get()
+    assert set(fresh.counts) > set(built.counts)  # the new document's words: built anew
+
+
+def test_a_kept_lexicon_that_cannot_be_read_is_built_anew(tmp_path):
+    store = tmp_path / "cache" / "pinyin-lexicon.pickle"
+    store.parent.mkdir()
+    store.write_bytes(b"not a pickle")
+    index = SearchIndex(EmbeddedIndex(tmp_path), lexicon_store=store)
+    assert all(r.ok for r in index.write([prepare(corpus_document(sample_paths(1)[0]), "c")]))
+    assert len(index.lexicon.get())
