@@ -50,6 +50,7 @@ from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.protocol import IndexedDocument
 from search_index.shared_folders import update
+from search_index.tree import Bool, Plan, Prefix, Term
 
 
 @dataclass(frozen=True)
@@ -424,9 +425,10 @@ def _folders_to_read(
                         "folder (read twice they would be two documents each)")  # fmt: skip
             continue
         parent = next(
-            (s for s in indexed if Path(s) != root and root.is_relative_to(s) and Path(s).is_dir()),
+            (s for s in indexed if Path(s) != root and root.is_relative_to(s) and Path(s).is_dir()
+             and _holds_files_under(index, s, root)),
             None,
-        )
+        )  # fmt: skip
         if parent is not None:
             report.fail(str(p), f"part of {parent}, which is indexed as one folder: ingest "
                         f"{parent} again (unchanged files are skipped); read apart, its files "
@@ -434,6 +436,17 @@ def _folders_to_read(
             continue
         kept.append(p)
     return kept
+
+
+def _holds_files_under(index: SearchIndex, source: str, folder: Path) -> bool:
+    """Whether the index holds files of ``folder`` under the indexed folder ``source`` that
+    contains it: only those would be doubled by reading ``folder`` apart. A file named on the
+    command line is kept under its own folder, and that made the folder an "indexed folder"
+    whose subfolders could no longer be ingested (QA pass 11: ingest archive/note.txt, and
+    archive/2019, ingested before, was refused from then on)."""
+    rel = folder.relative_to(source).as_posix()
+    plan = Plan(query=Bool(must=(Term("source", source), Prefix("path", rel + "/"))))
+    return index.backend.search(plan, limit=1).total > 0
 
 
 def _replace_other_folders(

@@ -898,6 +898,23 @@ class BackendContract:
         assert other.count(STAFF) == 4
         assert other.backend.sources() == {str(archive.resolve()): 4}
 
+    def test_a_file_named_alone_does_not_lock_its_folders_subfolders(self, make_backend, tmp_path):
+        """QA pass 11: after ingest archive/note.txt, archive/2019 (ingested before) was refused
+        as "part of archive, which is indexed as one folder"; none of its files were there."""
+        archive = tmp_path / "archive"
+        year = _folder(archive / "2019", 2)
+        note = _folder(tmp_path / "other", 1) / "a.txt"
+        shutil.copy(note, archive / "note.txt")
+        ix = SearchIndex(make_backend())
+        assert len(run_ingest(ix, [year], workers=1).ok) == 2
+        assert len(run_ingest(ix, [archive / "note.txt"], workers=1).ok) == 1
+        again = run_ingest(ix, [year], workers=1)
+        assert not again.failed and ix.count(STAFF) == 3, again.summary()
+        # the folder itself, later: it takes its subfolder over, nothing doubled
+        whole = run_ingest(ix, [archive], workers=1)
+        assert not whole.failed and ix.count(STAFF) == 3, whole.summary()
+        assert ix.backend.sources() == {str(archive.resolve()): 3}
+
     def test_file_name_not_valid_utf8_is_ingested_readably(self, make_backend, tmp_path):
         folder = _folder(tmp_path / "archive", 1)
         gbk = os.fsdecode("关于网络安全的通知.txt".encode("gbk"))
