@@ -36,7 +36,7 @@ from ingest.upload import extract_upload
 from model.document import StoredDocument
 from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent
 from model.viewer import ANONYMOUS, Viewer
-from search_index.index import SearchIndex
+from search_index.index import SearchIndex, says_less
 from search_index.protocol import Backend
 from search_index.request import Copy
 from search_index.tree import Bool, Plan, Term
@@ -432,14 +432,15 @@ def check(
 def _one_per_text(found: list[tuple[str, Candidate]]) -> list[Candidate]:
     """An exact copy group (same normalised text: a TXT and an HTML posting of one notice) is
     one candidate listing the others, shown as search shows it: the best, and among copies tied
-    with it the smallest id (the group's file was an upload's random name here and the sample
-    in search)."""
+    with it the one that says most about the document (:func:`says_less`), then the smallest id
+    (the group's file was an upload's random name here and the sample in search)."""
     first: dict[str, int] = {}
     out: list[Candidate] = []
     for key, c in found:
         if key and key in first:
             head = out[first[key]]
-            if (c.reason, c.score) == (head.reason, head.score) and c.doc.id < head.doc.id:
+            tied = (c.reason, c.score) == (head.reason, head.score)
+            if tied and (says_less(c.doc), c.doc.id) < (says_less(head.doc), head.doc.id):
                 head, c = dataclasses.replace(c, copies=head.copies), head
             copy = Copy(c.doc.id, c.doc.path, c.doc.format, c.doc.agency)
             out[first[key]] = dataclasses.replace(head, copies=(*head.copies, copy))

@@ -530,7 +530,14 @@ def _representative(first: BackendHit, members: dict[str, _Member], sort: str) -
 
 
 def _says_less(members: dict[str, _Member], doc_id: str) -> tuple[int, int]:
-    doc = members[doc_id].doc if doc_id in members else None
+    return says_less(members[doc_id].doc if doc_id in members else None)
+
+
+def says_less(doc: StoredDocument | None) -> tuple[int, int]:
+    """How little a copy says about its document, to show a group of copies by the one that
+    says most (a catalogue row first, then agency, date and 文号 known): search and the
+    duplicate check show the same copy (QA pass 11: the check showed an uncatalogued HTML
+    copy, with another date, where search showed the catalogued text)."""
     if doc is None:
         return (1, 0)
     known = sum(1 for v in (doc.agency, doc.date, doc.doc_number) if v)

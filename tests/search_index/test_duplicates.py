@@ -89,6 +89,26 @@ def test_a_copy_group_is_named_as_search_names_it(kind, tmp_path):
         assert hit.doc.id == found.doc.id
 
 
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_a_copy_group_is_shown_by_its_catalogued_copy_as_search_shows_it(kind, tmp_path):
+    """QA pass 11: the check showed an uncatalogued HTML copy (smallest id, another date)
+    where search showed the catalogued text with the catalogue's date."""
+    from search_index.index import SearchIndex
+    from search_index.prepare import prepare
+    from search_index.request import Query
+
+    require_corpus()
+    doc = corpus_document(LAW_A)
+    page = dataclasses.replace(doc, id="1" * 16, path="html/page.html", format="html")
+    row = dataclasses.replace(doc, id="f" * 16, path="govcn/law.txt", catalog="catalog.csv")
+    with backend(kind, tmp_path) as b:
+        assert all(r.ok for r in b.write(prepare(d, "corpus") for d in (page, row)))
+        (found,) = check(b, Draft(doc.text), viewer=STAFF).candidates
+        assert found.doc.id == row.id and [c.id for c in found.copies] == [page.id]
+        (hit,) = SearchIndex(b).search(Query(q=f'"{doc.meta.title}"', viewer=STAFF)).hits
+        assert hit.doc.id == found.doc.id
+
+
 def test_script_width_and_layout_are_the_same_text(index):
     text = text_of(GOVCN)
     for variant in (
