@@ -142,10 +142,10 @@ def _symbols_only(word: str) -> bool:
 
 def _written_char(ch: str) -> Node:
     """Documents writing the character ``ch``: in the body, as the first character of a bigram
-    (a prefix walk of the term dictionary, ~0.6 ms on the corpus) or alone; in the title,
-    anywhere. The exact ``.ch`` walk of a quoted character visits the whole dictionary (~27
-    ms on the corpus, growing with it) for the one body it would add: a text whose only ``ch``
-    is its very last character, behind a title that does not hold it."""
+    (a prefix walk of the term dictionary, 0.7 ms on the corpus) or alone; in the title,
+    anywhere. The exact ``.ch`` walk of a quoted character visits the whole dictionary (21
+    ms on the corpus, growing with it; bench/single_char.py) for the one body it would add: a
+    text whose only ``ch`` is its very last character, behind a title that does not hold it."""
     esc = re.escape(ch)
     return _any(
         Bool(should=(Term("body_bi", ch), Regex("body_bi", f"{esc}.")), min_should=1),
