@@ -1,6 +1,6 @@
 """The FastAPI application, built by a factory from :class:`Settings`: the JSON API
 (``search_api``) and the web pages (``web``) mounted side by side, neither importing the other's
-app. :func:`apply` hands each layer the settings it needs, for the server and the CLI alike."""
+app. The settings reach the layers below through :func:`govsearch.configure.apply`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 
 from fastapi import FastAPI
 
+from govsearch.configure import apply
 from model.settings import Settings
 from reports.office import Reports, open_querylog
 from search_api import admin, apidocs, documents, duplicates, reports, search, system
@@ -21,27 +22,6 @@ from search_index.backends import open_index
 from search_index.index import SearchIndex
 from search_index.shared_folders import Follower
 from web.pages import install_web
-
-
-def apply(settings: Settings) -> None:
-    """Configure the layers that run below the app (extraction limits, synonyms, the
-    embedding model's folder)."""
-    from analyzers import embedding, lexicon
-    from ingest import bounded, files
-    from ingest.formats import pdf
-    from ingest.ocr import options as ocr
-
-    files.configure(max_file_bytes=settings.max_file_bytes, max_text_chars=settings.max_text_chars)
-    ocr.configure(enabled=settings.ocr, engine=settings.ocr_engine, dpi=settings.ocr_dpi,
-                  page_timeout=settings.ocr_page_timeout, memory_mb=settings.ocr_memory_mb,
-                  cache_dir=settings.data_dir / "ocr-cache")
-    bounded.configure(
-        timeout=settings.extract_timeout or 0, memory_mb=settings.extract_memory_mb or 0
-    )
-    pdf.configure(engine=settings.pdf_engine, timeout=settings.pdf_timeout or 0)
-    lexicon.configure(synonyms_file=settings.synonyms_file)
-    embedding.configure(settings.embed_model_dir)
-    citizen_words.load_lexicon(settings.data_dir)  # mined at ingest into <data_dir>/lexicon
 
 
 def create_app(settings: Settings | None = None, index: SearchIndex | None = None) -> FastAPI:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from govsearch.app import apply
+from govsearch.configure import apply
 from model.errors import GovSearchError
 from model.fields import DISCLOSURE_VALUES
 from model.settings import Settings

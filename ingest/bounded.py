@@ -47,7 +47,7 @@ class Limits:
         return bool(self.timeout) or bool(self.memory_mb)
 
 
-_limits = Limits()  # set from Settings by the entry points (govsearch.app.apply)
+_limits = Limits()  # set from Settings by the entry points (govsearch.configure.apply)
 _inside = False  # True in a bounded child: nested extractors run in-process
 
 

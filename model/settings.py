@@ -1,7 +1,7 @@
 """Settings from the environment (``GOVSEARCH_…``), read once into a frozen value.
 
 ``create_app(settings)`` and the CLI take a :class:`Settings` and hand the parts each layer needs
-to it (``govsearch.app.apply``); nothing reads the environment elsewhere, so tests build apps
+to it (``govsearch.configure.apply``); nothing reads the environment elsewhere, so tests build apps
 with explicit settings.
 """
 

@@ -48,7 +48,7 @@ class PdfOptions:
     timeout: float | None = 60.0
 
 
-_options = PdfOptions()  # set from Settings by the entry points (govsearch.app.apply)
+_options = PdfOptions()  # set from Settings by the entry points (govsearch.configure.apply)
 
 
 def configure(*, engine: str | None = None, timeout: float | None | str = "keep") -> PdfOptions:

@@ -2,7 +2,7 @@
 
 Module-level options, set once per run by the application from ``model.settings.Settings``
 (``GOVSEARCH_OCR``, ``GOVSEARCH_OCR_ENGINE``, ``GOVSEARCH_OCR_DPI``,
-``GOVSEARCH_OCR_PAGE_TIMEOUT``, ``GOVSEARCH_OCR_MEMORY_MB``; ``govsearch.app.apply``), like
+``GOVSEARCH_OCR_PAGE_TIMEOUT``, ``GOVSEARCH_OCR_MEMORY_MB``; ``govsearch.configure.apply``), like
 the PDF engine options, so that forked ingest workers inherit them.
 """
 

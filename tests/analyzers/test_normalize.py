@@ -66,3 +66,10 @@ def test_replacements_do_not_chain():
 
     assert _replace_each("abc", {"a": "b", "b": "c"}) == "bcc"
     assert _replace_each("abc", {"a": "x", "c": "y"}) == "xby"
+
+
+def test_the_walk_of_assigned_planes_finds_every_skippable_character():
+    """The skip table walks planes 0–3 and 14 only (process start); every code point agrees."""
+    from analyzers.chars import EVERY_CODE_POINT, _skip_table, _skippable_code_points
+
+    assert list(_skip_table()) == _skippable_code_points(EVERY_CODE_POINT)
