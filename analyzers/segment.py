@@ -83,3 +83,18 @@ def is_dictionary_word(text: str) -> bool:
     """True if the segmenter's dictionary holds ``text`` as one word (no HMM guessing)."""
     load_user_dictionary()
     return list(rjieba.cut(text, False)) == [text]
+
+
+@functools.cache
+def _dictionary_frequencies() -> dict[str, int]:
+    import jieba
+
+    jieba.dt.check_initialized()  # the same dict.txt rjieba compiles in; read once per process
+    return jieba.dt.FREQ
+
+
+def dictionary_frequency(word: str) -> int:
+    """How often jieba's dictionary says ``word`` occurs as a word of its own in general
+    Chinese (0 if it is not a word there): a corpus count cannot tell a word written alone
+    from one search mode cut out of a longer word (易爆 of 易燃易爆: 15 against 审判's 3,805)."""
+    return int(_dictionary_frequencies().get(word, 0) or 0)

@@ -35,6 +35,7 @@ from search_index.visibility import visibility_filter
 log = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 60.0
+RARE_ALONE = 100  # jieba's dictionary frequency below which a word is rare on its own
 RETRY_SECONDS, MAX_RETRY_SECONDS = 60.0, 900.0
 _EMPTY = PinyinLexicon(())
 WORD_FIELDS = ("title_w", "body_w")
@@ -55,10 +56,12 @@ def build(backend: Backend) -> PinyinLexicon:
     counts = _own_counts(counts)
     for abbr, targets in synonyms().items():
         # the shipped file is public; its words reveal nothing. An abbreviation counts as the
-        # most used of what it is searched as, even where documents write it too (QA pass 11:
+        # most used expansion it is made from, even where documents write it too (QA pass 11:
         # dibao offered 地保, a sub-word of 湿地保护 in 75 documents, above 低保, written in 30
-        # and searched as 最低生活保障 of 103)
-        counts[abbr] = max([1, counts.get(abbr, 0), *(counts.get(t, 0) for t in targets)])
+        # and searched as 最低生活保障 of 103); not as one it shares no character with (上牌 is
+        # searched as 登记 too, and 登记's count made sp read 上牌 before 审判)
+        made_from = [counts.get(t, 0) for t in targets if set(t) & set(abbr)]
+        counts[abbr] = max([1, counts.get(abbr, 0), *made_from])
     return PinyinLexicon(counts.items())
 
 
@@ -68,8 +71,12 @@ def _own_counts(counts: dict[str, int]) -> dict[str, int]:
     The index's words are jieba's search mode, which also emits the dictionary words inside a
     longer one: 易爆 of 易燃易爆, 地保 of 湿地保护. Their document counts then rank them above the
     words typed letters most likely mean (QA pass 11: yibao offered 易爆 first, 医保 second).
-    A word keeps its count less that of the most used longer word holding it, and never less
-    than a quarter of it (人民 inside 中华人民共和国 is still a word of its own)."""
+    A word rare on its own in general Chinese (jieba's dictionary frequency under
+    :data:`RARE_ALONE`) keeps its count less that of the most used longer word holding it,
+    never less than a quarter. A common word keeps its count: 审判 inside 审判员 is still
+    mostly written alone, and in a small index the longer word's count can equal its own."""
+    from analyzers.segment import dictionary_frequency
+
     inside: dict[str, int] = {}
     for word, n in counts.items():
         size = len(word)
@@ -83,7 +90,9 @@ def _own_counts(counts: dict[str, int]) -> dict[str, int]:
             if n > inside.get(part, 0) and part in counts:
                 inside[part] = n
     return {
-        w: max(n - inside[w], (n + 3) // 4) if w in inside else n for w, n in counts.items()
+        w: max(n - inside[w], (n + 3) // 4)
+        if w in inside and dictionary_frequency(w) < RARE_ALONE else n
+        for w, n in counts.items()
     }
 
 

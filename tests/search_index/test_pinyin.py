@@ -334,9 +334,12 @@ def test_a_word_cut_out_of_a_longer_one_does_not_outrank_a_word_of_its_own(tmp_p
 def test_own_counts_discount_the_longer_words_only():
     from search_index.lexicon import _own_counts
 
-    own = _own_counts({"易燃易爆": 80, "易爆": 90, "人民": 1000, "中华人民共和国": 990, "医保": 40})
+    own = _own_counts({"易燃易爆": 80, "易爆": 90, "人民": 1000, "中华人民共和国": 990, "医保": 40,
+                       "审判": 3, "审判员": 3})
     assert own["易爆"] == 23  # 90 - 80 = 10, but never below a quarter
-    assert own["人民"] == 250 and own["医保"] == 40 and own["易燃易爆"] == 80
+    # words common on their own keep their counts (审判 in a small index: QA of this change)
+    assert own["人民"] == 1000 and own["审判"] == 3
+    assert own["医保"] == 40 and own["易燃易爆"] == 80
 
 
 def test_the_lexicon_is_kept_for_the_next_process_while_the_documents_stay(tmp_path, monkeypatch):
