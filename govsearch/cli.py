@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from govsearch.cli_paths import writable_file
 from govsearch.configure import apply
 from model.errors import GovSearchError
 from model.fields import DISCLOSURE_VALUES
@@ -78,7 +79,7 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Parallel worker processes.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the ingest report as JSON to this file.")
+              callback=writable_file, help="Also write the ingest report as JSON to this file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--ocr/--no-ocr", default=None,
               help="Recognise scans (image-only PDF pages, TIFF/PNG/JPEG); default: on when an "

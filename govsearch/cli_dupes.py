@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from duplicates.check import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, CheckResult, percent
+from govsearch.cli_paths import writable_file
 from model.errors import GovSearchError
 from model.settings import Settings
 
@@ -120,7 +121,7 @@ def dupcheck(ctx: click.Context, files: tuple[Path, ...], threshold: float, limi
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report here instead of standard output.")
+              callback=writable_file, help="Write the report here instead of standard output.")
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True),
               default=DEFAULT_THRESHOLD, show_default=True)
 @click.option("--metadata", is_flag=True,

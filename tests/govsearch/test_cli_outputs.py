@@ -1,0 +1,59 @@
+"""Files the command line writes are checked before the work (QA pass 11)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from govsearch.cli import main
+
+
+def _run(data: Path, *args: str):
+    return CliRunner().invoke(main, ["--data-dir", str(data), *args])
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("关于城市绿化养护的通知\n正文。", encoding="utf-8")
+    return src
+
+
+def _refused(result, option: str) -> None:
+    """One line saying why, exit 2 (the command could not run), no traceback."""
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: cannot write {option} "), result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_ingest_report_that_cannot_be_written_is_refused_before_the_ingest(folder, tmp_path):
+    """It ingested the folder, then died in a FileNotFoundError traceback, exit 1."""
+    data = tmp_path / "data"
+    for target, why in ((tmp_path / "missing" / "r.json", "does not exist"),
+                        (folder / "a.txt" / "r.json", "is not a folder")):  # fmt: skip
+        result = _run(data, "ingest", str(folder), "--quiet", "--report", str(target))
+        _refused(result, "--report")
+        assert why in result.output
+        assert not data.exists()  # refused before any work: no index was made
+    kept = tmp_path / "r.json"  # the file itself need not exist
+    result = _run(data, "ingest", str(folder), "--quiet", "--report", str(kept))
+    assert result.exit_code == 0, result.output
+    assert json.loads(kept.read_text(encoding="utf-8"))["ok"] == 1
+
+
+def test_a_dupes_output_that_cannot_be_written_is_refused_before_the_report(folder, tmp_path):
+    """It computed the whole report, then died in a FileNotFoundError traceback, exit 1."""
+    data = tmp_path / "data"
+    assert _run(data, "ingest", str(folder), "--quiet").exit_code == 0
+    for option in ("-o", "--output"):
+        result = _run(data, "dupes", option, str(tmp_path / "missing" / "out.csv"))
+        _refused(result, "--output")
+        assert "documents," not in result.output  # the report's own summary line: not computed
+    out = tmp_path / "out.csv"
+    assert _run(data, "dupes", "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("cluster")
