@@ -93,7 +93,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
     """Ingest files and folders (TXT, HTML, PDF, DOCX, scans by OCR) into the index."""
     from ingest.ocr import engines
     from ingest.ocr import options as ocr_options
-    from pipeline.run import run_ingest
+    from pipeline.run import read_catalog, run_ingest
     from search_index.backends import open_index
 
     missing = [p for p in paths if not p.exists()]
@@ -108,12 +108,15 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
         ocr_options.configure(enabled=settings.ocr if ocr is None else ocr,
                               engine=ocr_engine or settings.ocr_engine)
     try:
+        # refused before the index is opened, which makes one in a new data folder: an empty
+        # index left by a refused ingest answered every later command "0 results" (QA pass 11)
+        cat = read_catalog(catalog) if catalog is not None else None
         # a batch job: waits for another ingest to finish writing rather than fail (a day at most)
         index = open_index(dataclasses.replace(settings, writer_wait_seconds=INGEST_WRITER_WAIT))
         report = run_ingest(
             index,
             list(paths),
-            catalog=catalog,
+            catalog=cat,
             prune=prune,
             default_disclosure=disclosure or settings.default_disclosure,
             workers=workers or settings.ingest_workers,

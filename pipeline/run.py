@@ -274,11 +274,25 @@ def run_jobs(
     return written
 
 
+def read_catalog(catalog: Path | Catalog) -> Catalog:
+    """The catalogue (read from its CSV's path); one no row of which can be read (not text, no
+    path column, a quote never closed) is refused: its rows may hold documents back, and
+    ingesting without them could publish them. The command line reads it before it opens the
+    index (QA pass 11: a refused ingest left an empty index in a new data folder, which every
+    later command then took for an empty archive instead of saying "no index")."""
+    cat = load_catalog(catalog) if isinstance(catalog, Path) else catalog
+    if cat.unreadable:
+        raise BadRequest(
+            f"{cat.source}: {cat.unreadable}; nothing was ingested", path=str(cat.source)
+        )
+    return cat
+
+
 def run_ingest(
     index: SearchIndex,
     paths: Sequence[Path],
     *,
-    catalog: Path | None = None,
+    catalog: Path | Catalog | None = None,
     prune: bool = False,
     default_disclosure: str = "public",
     workers: int = 2,
@@ -290,14 +304,12 @@ def run_ingest(
     With ``lexicon_dir`` (the data folder), the short forms the documents define and the
     corpus vocabulary are merged into ``<lexicon_dir>/lexicon`` (:mod:`pipeline.lexicon`), and
     into the backend's shared copy of it (with Elasticsearch, the cluster's: servers on other
-    machines read it from there; :mod:`search_index.shared_folders`)."""
+    machines read it from there; :mod:`search_index.shared_folders`). ``catalog`` is a CSV's
+    path or the catalogue :func:`read_catalog` read from it."""
     if default_disclosure not in DISCLOSURES:
         raise BadRequest(f"disclosure must be one of {', '.join(DISCLOSURES)}")
     report = IngestReport()
-    cat = load_catalog(catalog) if catalog is not None else None
-    if cat is not None and cat.unreadable:
-        # its rows may hold documents back: ingesting without them could publish them
-        raise BadRequest(f"{catalog}: {cat.unreadable}; nothing was ingested", path=str(catalog))
+    cat = read_catalog(catalog) if catalog is not None else None
     if cat is not None:
         for err in cat.errors:
             report.add(CatalogProblem.of(cat, err))

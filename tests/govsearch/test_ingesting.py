@@ -195,9 +195,42 @@ def test_a_catalogue_that_cannot_be_read_stops_the_ingest(tmp_path):
     assert result.exit_code == 2, result.output
     assert "no 'path' column" in result.output and "semicolons" in result.output
     assert "nothing was ingested" in result.output
+    assert not data.exists()  # refused before the index was opened: see the next test
+
+
+def test_a_refused_catalogue_leaves_no_index_behind(tmp_path):
+    """QA pass 11: the refusal left an empty index and texts.sqlite in the new data folder, so
+    a later `search` answered "0 results" (exit 0) and `report annual` an all-zero report,
+    where a folder with no index is "no index" (exit 2). A folder that holds an index keeps
+    it, documents and all."""
+    require_corpus()
+    folder = tmp_path / "arch"
+    (folder / "docs").mkdir(parents=True)
+    shutil.copy(CORPUS / "docs" / "govcn_policy" / "govcn_002.txt", folder / "docs" / "x.txt")
+    semi, quote = folder / "semi.csv", folder / "quote.csv"
+    semi.write_text("path;title;disclosure\ndocs/x.txt;x;public\n", encoding="utf-8")
+    quote.write_text('path,title\n"docs/x.txt,x\n', encoding="utf-8")
+    data = tmp_path / "d6"
+    runner = CliRunner()
+
+    def ingest(*args: str):
+        return runner.invoke(main, ["--data-dir", str(data), "ingest", str(folder), "--quiet",
+                                    *args])  # fmt: skip
+
+    for csv, why in ((semi, "no 'path' column"), (quote, "never closed")):
+        refused = ingest("--catalog", str(csv))
+        assert refused.exit_code == 2 and why in refused.output, refused.output
+        assert not data.exists()
+        later = runner.invoke(main, ["--data-dir", str(data), "search", "国务院"])
+        assert later.exit_code == 2 and "no index in" in later.output, later.output
+    assert ingest().exit_code == 0
+    before = sorted(p.name for p in data.iterdir())
+    for csv in (semi, quote):
+        assert ingest("--catalog", str(csv)).exit_code == 2
+    assert sorted(p.name for p in data.iterdir()) == before
     index = SearchIndex(EmbeddedIndex(data))
-    try:  # refused before any document was written
-        assert index.search(Query(q="", viewer=STAFF)).total == 0
+    try:
+        assert index.search(Query(q="", viewer=STAFF)).total == 1
     finally:
         index.close()
 
