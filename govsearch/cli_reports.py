@@ -180,6 +180,7 @@ def report(
     calendar), the annual report's statistics, and what citizens searched for."""
     from reports.office import Reports, open_querylog
     from search_index.backends import open_index
+    from search_index.index import validate_agencies
 
     settings = ctx.find_root().obj["settings"]
     if kind == "annual" and year is None:
@@ -187,6 +188,8 @@ def report(
     if before is not None and not delete:  # it was ignored, and the whole report printed
         raise click.UsageError("--before goes with --delete (delete the searches before a day)")
     try:
+        # refused as `search --agency` refuses it (QA pass 11: `--agency 、` gave a report of 0)
+        validate_agencies(() if agency is None else (agency,))
         index = open_index(settings, create=False)
         reports = Reports(  # the server records searches; a command only reads them
             index,

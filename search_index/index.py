@@ -63,6 +63,15 @@ REAL_WORD_MIN_DOCS, REAL_WORD_EXPECTED = 3, 1.0
 MAX_PINYIN_CHARS = 60
 
 
+def validate_agencies(agencies: Iterable[str]) -> None:
+    """Refuse an agency filter that names no agency once folded (``、``, spaces): it was dropped
+    silently and filtered nothing, every document (QA pass 10). Also the reports' ``--agency``
+    (QA pass 11: ``report annual --agency 、`` answered 0 items where search refused it)."""
+    empty = [v for v in agencies if not agency_key(v)]
+    if empty:
+        raise BadRequest(f"agency {empty[0]!r} names no agency", agency=empty[0])
+
+
 def validate(query: Query) -> None:
     """Reject what no search can honour, with a message saying what is allowed."""
     if len(query.q) > MAX_QUERY_CHARS:
@@ -77,9 +86,7 @@ def validate(query: Query) -> None:
             f"at most {MAX_FILTER_CHARS})",
             limit=MAX_FILTER_CHARS,
         )
-    empty = [v for v in query.agencies if not agency_key(v)]
-    if empty:  # agency=、 was dropped silently and filtered nothing: every document (QA pass 10)
-        raise BadRequest(f"agency {empty[0]!r} names no agency", agency=empty[0])
+    validate_agencies(query.agencies)
     if query.page < 1:
         raise BadRequest("page must be 1 or more", page=query.page)
     if not 1 <= query.size <= MAX_PAGE_SIZE:

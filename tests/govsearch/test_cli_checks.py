@@ -92,3 +92,20 @@ def test_the_command_line_offers_a_correction_as_the_pages_do(tmp_path):
     typo = _run(tmp_path, "search", "社报")
     assert typo.exit_code == 0 and typo.output.rstrip().endswith("did you mean: 社保"), typo.output
     assert "did you mean" not in _run(tmp_path, "search", "社保").output
+
+
+def test_every_agency_option_refuses_what_names_no_agency(tmp_path):
+    """QA pass 11: `report annual --year 2019 --agency 、` printed "0 主动公开 items", exit 0,
+    where `search --agency 、` refused it; the reports now refuse it the same way."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("关于城市绿化养护的通知\n正文。", encoding="utf-8")
+    assert _run(tmp_path, "ingest", str(folder), "--quiet").exit_code == 0
+    searched = _run(tmp_path, "search", "绿化", "--agency", "、")
+    assert searched.exit_code == 2 and "agency '、' names no agency" in searched.output
+    for kind in (("annual", "--year", "2019"), ("timeliness",)):
+        for agency in ("、", " "):
+            result = _run(tmp_path, "report", *kind, "--agency", agency)
+            assert result.exit_code == 2, result.output
+            assert result.output == f"error: agency {agency!r} names no agency\n"
+        assert _run(tmp_path, "report", *kind, "--agency", "国务院").exit_code == 0
