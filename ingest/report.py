@@ -34,6 +34,9 @@ class IngestReport:
     moved: list[str] = field(default_factory=list)  # "old path → new path": old document removed
     # Documents ingested without part of their text, and what is missing: counted as ingested.
     warned: list[IngestFailure] = field(default_factory=list)
+    # Folders given but not read on their own (inside another given): not files, so not
+    # counted among them (QA pass 11: "8 files: 6 ingested, 2 skipped" counted one folder).
+    skipped_folders: list[IngestFailure] = field(default_factory=list)
     # Indexed folders that need their keeper: gone from disk with documents still searchable.
     folders: list[IngestFailure] = field(default_factory=list)
     # Stopped (Ctrl-C) before every file was read: what is listed is in the index, the rest is
@@ -56,6 +59,10 @@ class IngestReport:
     def skip(self, path: str, reason: str) -> None:
         """Record a file skipped by a later stage (e.g. unchanged since the last ingest)."""
         self.skipped.append(IngestFailure(path, reason, skipped=True))
+
+    def skip_folder(self, path: str, reason: str) -> None:
+        """Record a folder given on the command line that is not read on its own."""
+        self.skipped_folders.append(IngestFailure(path, reason, skipped=True))
 
     def hold(self, path: str, reason: str) -> None:
         """Record a document held back (not published) because its level was not decided."""
@@ -103,6 +110,8 @@ class IngestReport:
             + (f" ({fmt})" if fmt else "")
             + (f", {self.unchanged} unchanged" if self.unchanged else "")
             + f", {len(self.skipped)} skipped, {len(self.failed_files)} failed"
+            + (f"; {_count(len(self.skipped_folders), 'folder')} skipped"
+               if self.skipped_folders else "")  # fmt: skip
             + (f"; {len(self.pruned)} removed (files gone)" if self.pruned else "")
             + (f"; {len(self.held)} held back as not_public" if self.held else "")
             + (f"; {_count(len(self.warned), 'warning')}" if self.warned else "")
@@ -120,6 +129,7 @@ class IngestReport:
             ("ingested with a warning", self.warned),
             ("failed", self.failed_files),
             ("skipped", self.skipped),
+            ("skipped folders", self.skipped_folders),
             ("catalogue problems (ignored; the files are counted above)", self.catalog),
             ("indexed folders", self.folders),
         ):
@@ -142,6 +152,7 @@ class IngestReport:
             "held": len(self.held),
             "formats": dict(self.formats),
             "skipped_files": [asdict(item) for item in self.skipped],
+            "skipped_folders": [asdict(item) for item in self.skipped_folders],
             "failed_files": [asdict(item) for item in self.failed_files],
             "held_files": [{"path": h.path, "reason": h.reason} for h in self.held],
             "warned": len(self.warned),

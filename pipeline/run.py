@@ -433,8 +433,10 @@ def _folders_to_read(
         root = roots[p]
         outer = next((q for q, r in roots.items() if r != root and root.is_relative_to(r)), None)
         if outer is not None:  # its files are read: a skip, not a failure (QA pass 10)
-            report.skip(str(p), f"inside {outer}, also given: its files are read with that "
-                        "folder (read twice they would be two documents each)")  # fmt: skip
+            # a folder is no file: reported apart, not counted among the files (QA pass 11)
+            skip = report.skip_folder if p.is_dir() else report.skip
+            skip(str(p), f"inside {outer}, also given: its files are read with that folder "
+                 "(read twice they would be two documents each)")  # fmt: skip
             continue
         parent = next(
             (s for s in indexed if Path(s) != root and root.is_relative_to(s) and Path(s).is_dir()

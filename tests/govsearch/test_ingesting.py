@@ -305,3 +305,24 @@ def test_a_text_over_the_length_limit_is_reported_not_analysed(tmp_path, monkeyp
     assert result.exit_code == 1, result.output  # a document is missing: someone must look
     assert "1 ingested" in result.output and "1 failed" in result.output
     assert f"long.txt: text too long ({len(long_text):,} characters" in result.output
+
+
+def test_a_folder_given_inside_another_is_a_skipped_folder_not_a_file(tmp_path):
+    """QA pass 11: `ingest cat5 cat5/docs` read "8 files: 6 ingested, 2 skipped", one of the
+    two "skipped files" being the folder cat5/docs."""
+    folder = tmp_path / "cat5"
+    (folder / "docs").mkdir(parents=True)
+    for i, path in enumerate(("a.txt", "docs/b.txt", "docs/c.txt")):
+        (folder / path).write_text(f"关于第{i}号绿化养护的通知\n正文。", encoding="utf-8")
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), "ingest",
+                                       str(folder), str(folder / "docs"), "--quiet",
+                                       "--report", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("3 files: 3 ingested") and "0 skipped" in first, first
+    assert first.endswith("; 1 folder skipped"), first
+    assert f"skipped folders:\n  {folder / 'docs'}: inside {folder}" in result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["total"] == 3 and report["skipped"] == 0
+    assert [f["path"] for f in report["skipped_folders"]] == [str(folder / "docs")]

@@ -885,8 +885,10 @@ class BackendContract:
         both = run_ingest(ix, [archive, sub], workers=1)
         assert len(both.ok) == 4 and ix.count(STAFF) == 4
         assert not both.failed  # its files were read: a skip, said (QA pass 10)
-        assert [f.path for f in both.skipped] == [str(sub)]
-        assert "inside" in both.skipped[0].reason
+        # a skipped folder, not a skipped file: the files are the four read (QA pass 11)
+        assert both.skipped == [] and both.total == 4
+        assert [f.path for f in both.skipped_folders] == [str(sub)]
+        assert "inside" in both.skipped_folders[0].reason
         again = run_ingest(ix, [sub], workers=1)
         assert again.ok == [] and ix.count(STAFF) == 4
         assert f"ingest {archive.resolve()} again" in again.failed[0].reason
