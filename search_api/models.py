@@ -210,6 +210,10 @@ class IngestReportModel(BaseModel):
     held: int = Field(0, description="documents held at not_public: their level was undecided")
     formats: dict[str, int]
     skipped_files: list[IngestFailureModel]
+    skipped_folders: list[IngestFailureModel] = Field(
+        default_factory=list, description="folders given inside another one given: their "
+        "files are read with that folder (not counted among the files)"
+    )
     failed_files: list[IngestFailureModel]
     held_files: list[IngestFailureModel] = Field(default_factory=list)
     warned: int = Field(0, description="documents ingested without part of their text "

@@ -358,6 +358,19 @@ def test_ingest_paths_only_inside_the_roots(served, tmp_path):
     ).json()["total"]
 
 
+def test_a_folder_inside_another_given_is_answered_as_a_skipped_folder(served):
+    """QA pass 11: the report counted it among the files; the answer keeps it apart."""
+    inbox: Path = served.extra["inbox"]
+    (inbox / "docs").mkdir()
+    (inbox / "docs" / "a.txt").write_text(TXT, encoding="utf-8")
+    r = served.client.post("/api/ingest", json={"paths": [str(inbox), "docs"]},
+                           headers=served.staff)  # fmt: skip
+    assert r.status_code == 200, r.text
+    report = r.json()["report"]
+    assert (report["total"], report["ok"], report["skipped"]) == (1, 1, 0)
+    assert [f["path"] for f in report["skipped_folders"]] == [str(inbox / "docs")]
+
+
 def test_ingest_disabled_without_roots(tmp_path):
     settings = Settings(data_dir=tmp_path / "data")
     s = serve(settings, SearchIndex(EmbeddedIndex(settings.data_dir)))
