@@ -70,3 +70,38 @@ def is_han(ch: str) -> bool:
         or 0xF900 <= cp <= 0xFAFF
         or 0x20000 <= cp <= 0x323AF
     )
+
+
+REPLACEMENT = "\ufffd"
+
+
+def visible(text: str, keep: str = "") -> str:
+    """``text`` safe to show on a terminal or in a spreadsheet: every control character
+    (category Cc: ESC, backspace, BEL, NUL, DEL, the C1 range, and the line breaks and tabs not in
+    ``keep``) becomes U+FFFD, and every format character (Cf: zero-width spaces, soft hyphens,
+    bidi overrides) is dropped.
+
+    QA pass 11: anonymous queries such as ``社保\\x1bc\\x08\\x08伪造`` reached the staff
+    terminal raw (ESC c resets it, backspaces overwrite what the operator reads) and a NUL
+    reached a CSV cell. A control character has no business in a query, so it is shown, not
+    obeyed (the operator sees that something was typed there); format characters are invisible
+    by design, the engine ignores them (:func:`strip_skippable`), and bidi overrides among them
+    reorder what is read, so they go.
+    """
+    if text.isprintable():  # the usual case: nothing to look at (spaces are printable)
+        return text
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat == "Cc" and ch not in keep:
+            out.append(REPLACEMENT)
+        elif cat != "Cf" or ch in keep:
+            out.append(ch)
+    return "".join(out)
+
+
+def has_control(text: str) -> bool:
+    """True when ``text`` holds a control or format character (Cc, Cf: line breaks and tabs
+    included) or a line or paragraph separator (Zl, Zp: ``str.splitlines`` and many tools
+    break a line there), so that a name meant for one line of a listing can be refused."""
+    return visible(text) != text or any(unicodedata.category(c) in ("Zl", "Zp") for c in text)

@@ -10,17 +10,21 @@ from typing import Any
 
 import click
 
+from analyzers.chars import visible
 from model.errors import GovSearchError
 from reports.timeliness import ReportFilter
 
 
 def _table(rows: list[list[Any]], header: list[str]) -> str:
-    """Columns padded by display width (a Han character is two columns)."""
+    """Columns padded by display width (a Han character is two columns); control characters
+    shown as U+FFFD."""
 
     def width(s: str) -> int:
         return sum(2 if ord(c) > 0x2E7F else 1 for c in s)
 
-    cells = [[str("" if c is None else c) for c in r] for r in [header, *rows]]
+    # every cell through visible(): the queries report holds what anyone typed, and an ESC or a
+    # backspace printed raw would reset or overwrite the operator's terminal (QA pass 11)
+    cells = [[visible(str("" if c is None else c)) for c in r] for r in [header, *rows]]
     widths = [max(width(r[i]) for r in cells) for i in range(len(header))]
     lines = [
         "  ".join(c + " " * (w - width(c)) for c, w in zip(r, widths, strict=True)).rstrip()

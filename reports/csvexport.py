@@ -2,7 +2,9 @@
 
 A title or query typed by anyone ends up in these files; a cell starting with ``=``, ``+``, ``-``
 or ``@`` (or a tab / carriage return) would run as a formula in Excel or LibreOffice (CSV
-injection), so such text cells get a leading apostrophe. Numbers stay numbers. The text starts
+injection), so such text cells get a leading apostrophe. Other control characters (a NUL, an
+ESC typed into a search) are written as U+FFFD and format characters dropped, so that no cell
+carries what a citizen typed to fool the reader (QA pass 11). Numbers stay numbers. The text starts
 with a byte-order mark so that Excel reads the Chinese as UTF-8.
 """
 
@@ -13,7 +15,10 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from analyzers.chars import visible
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_CELL_BREAKS = "\t\n\r"  # a quoted cell holds these as text; every other control is shown
 BOM = "\ufeff"
 
 
@@ -25,7 +30,7 @@ def safe_cell(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return value
-    text = str(value)
+    text = visible(str(value), keep=_CELL_BREAKS)  # before the check: "\u200b=1+1" is "=1+1"
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 

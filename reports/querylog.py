@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from analyzers.chars import visible
 from model.fields import label
 from reports.csvexport import csv_text
 from search_index.request import Understanding
@@ -100,8 +101,9 @@ def _masked(text: str) -> tuple[str, list[str]]:
 
 def scrub(text: str, *, context: str = "", limit: int = MAX_QUERY_CHARS) -> str:
     """``text`` as it may be stored in the query log: e-mail addresses and personal numbers
-    masked, whitespace collapsed, at most ``limit`` characters (cut after masking, so a cut
-    cannot leave the start of a number unmasked).
+    masked, whitespace collapsed, control characters shown as U+FFFD and format characters
+    dropped, at most ``limit`` characters (cut after masking, so a cut cannot leave the start of
+    a number unmasked).
 
     ``context`` is the query ``text`` was derived from (the engine's reading of it, a filter
     value). The engine splits what it reads, so ``zhang.san@example.com`` becomes the words
@@ -109,7 +111,9 @@ def scrub(text: str, *, context: str = "", limit: int = MAX_QUERY_CHARS) -> str:
     personal; every letter-or-digit piece of what the context has masked is masked in ``text``
     wherever it stands alone.
     """
-    out, _ = _masked(" ".join(text.split()))
+    # control characters shown as U+FFFD, format characters dropped (QA pass 11: ESC and
+    # backspaces typed into a search reached the staff terminal raw; see analyzers.chars.visible)
+    out, _ = _masked(visible(" ".join(text.split())))
     pieces = {
         piece
         for found in (_masked(" ".join(context.split()))[1] if context else ())
