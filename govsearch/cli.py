@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from analyzers.chars import visible
 from govsearch.cli_paths import writable_file
 from govsearch.configure import apply
 from model.errors import GovSearchError
@@ -371,9 +372,12 @@ def _key_store(ctx: click.Context) -> Iterator[Keys]:
 @click.pass_context
 def keys_create(ctx: click.Context, name: str) -> None:
     """Create a key; it is printed once and never stored."""
-    name = name.strip()
-    if not name:  # the name is how a key is told apart when one is revoked (QA pass 8)
-        raise click.BadParameter("give the key a name (who or what uses it)", param_hint="NAME")
+    from search_api.keys import key_name
+
+    try:  # the stores' one rule, checked before any store is opened (QA pass 8, 11)
+        name = key_name(name)
+    except GovSearchError as exc:
+        raise click.BadParameter(exc.message, param_hint="NAME") from None
     try:
         with _key_store(ctx) as store:
             info, key = store.create(name)
@@ -394,8 +398,9 @@ def keys_list(ctx: click.Context) -> None:
     except GovSearchError as exc:
         _fail(exc)
         return
-    for k in found:
-        click.echo(f"{k.key_id}\t{k.name}\t{k.created}\t{'revoked' if k.revoked else 'active'}")
+    for k in found:  # a name stored before names were checked still keeps to its line
+        name = visible(k.name)  # (QA pass 11)
+        click.echo(f"{k.key_id}\t{name}\t{k.created}\t{'revoked' if k.revoked else 'active'}")
 
 
 @keys.command("revoke")

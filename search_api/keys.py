@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from model.errors import NotFound
+from analyzers.chars import has_control
+from model.errors import BadRequest, NotFound
+
+MAX_NAME_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,28 @@ class KeyInfo:
     name: str
     created: str
     revoked: bool
+
+
+def key_name(name: str) -> str:
+    """``name`` as a key is stored under (trimmed), or :class:`BadRequest` saying why not.
+
+    The one rule for every store and caller. The name is how a key is told apart when one is
+    revoked (QA pass 8), and ``keys list`` prints one tab-separated line per key: QA pass 11
+    created a key named ``a<newline>b`` (and one of 5,000 characters) that broke the listing, so
+    a name is one line of printable text of at most :data:`MAX_NAME_CHARS` characters.
+    """
+    name = name.strip()
+    if not name:
+        raise BadRequest("give the key a name (who or what uses it)")
+    if has_control(name):
+        raise BadRequest(
+            "a key name is one line of text: no line breaks, tabs or other control characters"
+        )
+    if len(name) > MAX_NAME_CHARS:
+        raise BadRequest(
+            f"a key name has at most {MAX_NAME_CHARS} characters (this one has {len(name)})"
+        )
+    return name
 
 
 def _digest(salt: str, secret: str) -> str:
@@ -52,6 +77,7 @@ class KeyStore:
 
     def create(self, name: str) -> tuple[KeyInfo, str]:
         """Create a key; the full key is returned once and never stored."""
+        name = key_name(name)
         data = self._load()
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(24).replace("_", "-")

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from elasticsearch import Elasticsearch
 
 from model.errors import NotFound
-from search_api.keys import KeyInfo, KeyStore, _digest, check_entry
+from search_api.keys import KeyInfo, KeyStore, _digest, check_entry, key_name
 from search_index.elastic_guard import guarded
 
 _MAPPINGS = {
@@ -65,6 +65,7 @@ class ElasticKeyStore:
 
     def create(self, name: str) -> tuple[KeyInfo, str]:
         """Create a key; the full key is returned once and never stored."""
+        name = key_name(name)
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(24).replace("_", "-")
         salt = secrets.token_hex(8)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from govsearch.cli import main
+from model.errors import BadRequest
+from search_api.keys import KeyStore
 
 
 def _run(tmp_path: Path, *args: str):
@@ -109,3 +112,39 @@ def test_every_agency_option_refuses_what_names_no_agency(tmp_path):
             assert result.exit_code == 2, result.output
             assert result.output == f"error: agency {agency!r} names no agency\n"
         assert _run(tmp_path, "report", *kind, "--agency", "国务院").exit_code == 0
+
+
+def test_a_key_name_is_one_line_of_at_most_200_characters(tmp_path):
+    """QA pass 11: ``keys create $'a\\nb'`` and a name of 5,000 characters were accepted and
+    broke the tab-separated ``keys list``; the stores refuse them as the command does."""
+    refused = {"a\nb": "one line", "a\tb": "one line", "\x1b[2Jops": "one line",
+               "ops\u202e": "one line", "x" * 5000: "at most 200 characters"}  # fmt: skip
+    for name, why in refused.items():
+        result = _run(tmp_path, "keys", "create", name)
+        assert result.exit_code == 2 and why in result.output, result.output
+        assert "Traceback" not in result.output
+        with pytest.raises(BadRequest, match=why):
+            KeyStore(tmp_path / "store").create(name)
+    assert not (tmp_path / "store" / "api_keys.json").exists()  # nothing was stored
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("关于城市绿化养护的通知\n正文。", encoding="utf-8")
+    assert _run(tmp_path, "ingest", str(folder), "--quiet").exit_code == 0
+    longest = "运维" * 100  # 200 characters: still a name
+    assert _run(tmp_path, "keys", "create", f"  {longest} ").exit_code == 0
+    lines = _run(tmp_path, "keys", "list").output.splitlines()
+    assert len(lines) == 1 and lines[0].split("\t")[1] == longest
+
+
+def test_keys_list_keeps_a_name_stored_before_names_were_checked_on_its_line(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("关于城市绿化养护的通知\n正文。", encoding="utf-8")
+    assert _run(tmp_path, "ingest", str(folder), "--quiet").exit_code == 0
+    store = KeyStore(tmp_path / "data")
+    store.create("ops")
+    data = store._load()
+    next(iter(data.values()))["name"] = "a\nb\tc\x1b"  # as an older version stored it
+    store._save(data)
+    lines = _run(tmp_path, "keys", "list").output.splitlines()
+    assert len(lines) == 1 and lines[0].split("\t")[1] == "a\ufffdb\ufffdc\ufffd", lines
