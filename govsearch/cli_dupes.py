@@ -5,7 +5,7 @@ duplicate, 1 duplicates found, 2 a file could not be checked (unreadable, unsupp
 The operator of the CLI has the index on disk, so checks see every disclosure level by default
 (a draft must be compared with what is not public yet); ``--public-only`` shows what an
 anonymous web user's check would find. ``dupes`` writes the corpus-wide cluster report for
-cleaning an existing catalogue.
+cleaning an existing catalogue (its CSV starts with a byte-order mark, as the reports' do).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from duplicates.check import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, CheckR
 from govsearch.cli_paths import writable_file
 from model.errors import GovSearchError
 from model.settings import Settings
+from reports.csvexport import BOM
 
 _FACT_NAMES = {"date": "date", "docno": "文号", "amount": "amount", "number": "number"}
 
@@ -151,7 +152,10 @@ def dupes(ctx: click.Context, fmt: str, output: Path | None, threshold: float, m
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
     text = (
-        report.to_csv()
+        # with the BOM the report CSVs carry, so that Excel reads the Chinese as UTF-8 (QA pass
+        # 11: it read titles and paths as mojibake); added here because duplicates/ sits on the
+        # floor of reports/ and may not import it
+        BOM + report.to_csv()
         if fmt == "csv"
         else json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n"
     )

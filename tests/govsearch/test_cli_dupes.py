@@ -97,7 +97,7 @@ def test_dupes_report_csv_and_json(tmp_path):
     out = tmp_path / "dupes.csv"
     res = _run(data, "dupes", "--format", "csv", "--output", str(out))
     assert res.exit_code == 0, res.output
-    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))  # as Excel reads it
     row = next(r for r in rows if {r["a_path"], r["b_path"]} == {GOVCN, edition.path})
     assert row["reason"] == "near_copy"
     assert "date: 2019年1月22日 → 2020年1月22日" in row["changed_facts"]
@@ -107,3 +107,32 @@ def test_dupes_report_csv_and_json(tmp_path):
     assert any(
         {"kind": "date", "b": "2019年1月22日", "a": "2020年1月22日"} in p["facts"] for p in pairs
     )
+
+
+_NOTICE = (
+    "关于进一步加强城市绿化养护管理工作的通知\n各区人民政府：为进一步加强城市绿化养护管理，"
+    "现就有关事项通知如下。一、明确养护责任，各区园林部门负责辖区内公共绿地的日常养护。"
+    "二、加强资金保障，养护经费列入年度预算。三、强化监督检查，每季度开展一次检查。\n{}\n"
+)
+
+
+def test_dupes_csv_starts_with_the_bom_the_report_csvs_carry(tmp_path):
+    """QA pass 11: the report CSVs start with EF BB BF so that Excel reads the Chinese as UTF-8;
+    the dupes CSV did not, on standard output or with -o."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, day in (("a.txt", "2019年1月22日"), ("b.txt", "2020年1月22日")):
+        (folder / name).write_text(_NOTICE.format(day), encoding="utf-8")
+    data = tmp_path / "data"
+    assert _run(data, "ingest", str(folder), "--quiet").exit_code == 0
+    out = tmp_path / "dupes.csv"
+    written = _run(data, "dupes", "-o", str(out))
+    printed = _run(data, "dupes", "--format", "csv")
+    assert written.exit_code == 0 and printed.exit_code == 0, written.output + printed.output
+    for raw in (out.read_bytes(), printed.stdout_bytes):
+        assert raw.startswith(b"\xef\xbb\xbfcluster,"), raw[:20]
+        assert raw.count(b"\xef\xbb\xbf") == 1  # once, before the header only
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert len(rows) == 1 and rows[0]["a_title"] == "关于进一步加强城市绿化养护管理工作的通知"
+    json_out = _run(data, "dupes", "--format", "json").stdout_bytes
+    assert json_out.startswith(b"{")  # JSON is read by programs, not Excel: no BOM
