@@ -30,6 +30,7 @@ from analyzers.signatures import (
     overlap,
     signature,
 )
+from duplicates.defaults import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT  # noqa: F401
 from duplicates.textdiff import KIND_LABELS, TextDiff, diff, passages, same_text
 from ingest.metadata import derive_meta, guess_title
 from ingest.upload import extract_upload
@@ -42,9 +43,6 @@ from search_index.request import Copy
 from search_index.tree import Bool, Plan, Term
 from search_index.visibility import visibility_filter
 
-DEFAULT_THRESHOLD = 0.8
-DEFAULT_LIMIT = 10
-MAX_LIMIT = 50
 MIN_CONTAINED_SHINGLES = 40  # a contained text must be a passage (≈45 characters), not a phrase
 SIMILAR_CANDIDATES = 60  # hits of the sketch query looked at
 KEY_CANDIDATES = 20  # hits of the exact-key query (same text / 文号 / title)

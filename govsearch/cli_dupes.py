@@ -13,14 +13,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from duplicates.check import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, CheckResult, percent
+from duplicates.defaults import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT
 from govsearch.cli_paths import writable_file
 from model.errors import GovSearchError
 from model.settings import Settings
 from reports.csvexport import BOM
+
+if TYPE_CHECKING:
+    from duplicates.check import CheckResult
 
 _FACT_NAMES = {"date": "date", "docno": "文号", "amount": "amount", "number": "number"}
 
@@ -36,6 +40,8 @@ def _viewer(public_only: bool):  # -> Viewer
 
 
 def _print_result(path: Path, result: CheckResult) -> None:
+    from duplicates.check import percent
+
     if not result.candidates:
         click.echo(f"{path}: no duplicates")
         return
