@@ -56,4 +56,4 @@ def test_a_dupes_output_that_cannot_be_written_is_refused_before_the_report(fold
         assert "documents," not in result.output  # the report's own summary line: not computed
     out = tmp_path / "out.csv"
     assert _run(data, "dupes", "-o", str(out)).exit_code == 0
-    assert out.read_text(encoding="utf-8").startswith("cluster")
+    assert out.read_text(encoding="utf-8").startswith("\ufeffcluster")  # with its BOM
