@@ -46,7 +46,8 @@ ERRORS = {
 # labels the page shows (valid or 有效), as the page takes them (QA pass 8: 有效 worked on the
 # page and was a 422 here; disclosure=bogus filtered everything out with a 200)
 _VALIDITY = "^(" + "|".join(VALIDITY_VALUES) + ")$"
-_NAMES_SOMETHING = "[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
+# an agency names something: a letter, a digit or a Han character (the reports take it too)
+NAMES_SOMETHING = "[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
 _DISCLOSURE = "^(" + "|".join(DISCLOSURE_VALUES) + ")$"
 # a year of four digits or 0 (no date), as two ranges the schema states (so that every value
 # the schema allows is one the search takes)
@@ -110,7 +111,7 @@ def search(
     # an agency names something: a letter, a digit or a Han character (agency=、 filtered
     # nothing and answered every document; QA pass 10)
     agency: Annotated[
-        list[Annotated[str, Field(max_length=MAX_FILTER_CHARS, pattern=_NAMES_SOMETHING)]] | None,
+        list[Annotated[str, Field(max_length=MAX_FILTER_CHARS, pattern=NAMES_SOMETHING)]] | None,
         Q(max_length=20),
     ] = None,
     validity: Annotated[

@@ -146,6 +146,12 @@ def test_annual_numbers_are_the_hand_counted_ones(stack) -> None:
     only = client.get("/api/reports/annual?year=2024&agency=乙局", headers=_auth(key)).json()
     assert only["status"]["repealed"] == 2
     assert client.get("/api/reports/annual", headers=_auth(key)).status_code == 422
+    # an agency naming nothing is refused as search refuses it, not an all-zero report
+    # (QA pass 11: the command line refused --agency 、, the API answered 0 items)
+    for url in ("/api/reports/annual?year=2024&agency=、", "/api/reports/timeliness?agency=%20"):
+        refused = client.get(url, headers=_auth(key))
+        assert refused.status_code == 422, (url, refused.text)
+        assert refused.json()["error"]["code"], refused.json()
 
 
 def test_query_log_end_to_end(stack) -> None:
