@@ -75,7 +75,7 @@ def _own_counts(counts: dict[str, int]) -> dict[str, int]:
     :data:`RARE_ALONE`) keeps its count less that of the most used longer word holding it,
     never less than a quarter. A common word keeps its count: 审判 inside 审判员 is still
     mostly written alone, and in a small index the longer word's count can equal its own."""
-    from analyzers.segment import dictionary_frequency
+    from analyzers.segment import dictionary_frequencies
 
     inside: dict[str, int] = {}
     for word, n in counts.items():
@@ -89,9 +89,9 @@ def _own_counts(counts: dict[str, int]) -> dict[str, int]:
         for part in parts:
             if n > inside.get(part, 0) and part in counts:
                 inside[part] = n
+    alone = dictionary_frequencies(inside)
     return {
-        w: max(n - inside[w], (n + 3) // 4)
-        if w in inside and dictionary_frequency(w) < RARE_ALONE else n
+        w: max(n - inside[w], (n + 3) // 4) if w in inside and alone.get(w, 0) < RARE_ALONE else n
         for w, n in counts.items()
     }
 
