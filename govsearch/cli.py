@@ -22,6 +22,8 @@ from model.settings import Settings
 
 if TYPE_CHECKING:
     from search_api.keys_elastic import Keys
+    from search_index.index import SearchIndex
+    from search_index.request import SearchResult
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -163,9 +165,7 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
         _fail(exc)
         return
     if as_json:
-        if not res.did_you_mean and re.search(r"[\u4e00-\u9fff]", res.understood.normalized):
-            suggestion = index.did_you_mean(res.understood.normalized, wait=CLI_SUGGEST_WAIT)
-            res = dataclasses.replace(res, did_you_mean=suggestion)
+        res = dataclasses.replace(res, did_you_mean=_suggestion(index, res))
         click.echo(json.dumps(res.to_dict(), ensure_ascii=False, indent=1))
         return
     click.echo(f"{res.total} results ({res.took_ms:.1f} ms)")
@@ -177,15 +177,21 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
             click.echo(f"     {meta}")
         text = html.unescape(re.sub(r"</?mark>", "", h.snippet))
         click.echo(f"     {text[:120]}")
-    # offered as the API and the pages offer it (QA pass 9: the CLI never did, its one search
-    # ending before the pinyin lexicon is built): after the results, waited for once (the
-    # table is then kept in the data folder for the next command: QA pass 11 found the 6–8 s
-    # the corpus's build takes beyond the 3 s once waited, so no search ever offered one)
-    suggestion = res.did_you_mean
-    if not suggestion and re.search(r"[\u4e00-\u9fff]", res.understood.normalized):
-        suggestion = index.did_you_mean(res.understood.normalized, wait=CLI_SUGGEST_WAIT)
+    suggestion = _suggestion(index, res)  # after the results: it may wait for the lexicon
     if suggestion:
         click.echo(f"did you mean: {suggestion}")
+
+
+def _suggestion(index: SearchIndex, res: SearchResult) -> str:
+    """"did you mean", offered as the API and the pages offer it (QA pass 9: the CLI never
+    did, its one search ending before the pinyin lexicon is built). Waited for once: the table
+    is then kept in the data folder for the next command (QA pass 11 found the 6–8 s the
+    corpus's build takes beyond the 3 s once waited, so no search ever offered one)."""
+    import re
+
+    if res.did_you_mean or not re.search(r"[\u4e00-\u9fff]", res.understood.normalized):
+        return res.did_you_mean
+    return index.did_you_mean(res.understood.normalized, wait=CLI_SUGGEST_WAIT)
 
 
 def _cannot_listen(host: str, port: int) -> str:

@@ -173,12 +173,12 @@ class LexiconCache:
             return None
         try:
             with self.store.open("rb") as f:
-                kept_stamp, count, lexicon = pickle.load(f)
+                if pickle.load(f) != stamp:  # the stamp first: a stale table is never read
+                    return None
+                count, lexicon = pickle.load(f)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
             return None  # none yet, or from another version of the code: built anew
-        if kept_stamp != stamp or not isinstance(lexicon, PinyinLexicon):
-            return None
-        return lexicon, int(count)
+        return (lexicon, int(count)) if isinstance(lexicon, PinyinLexicon) else None
 
     def _store(self, stamp: str, built: tuple[PinyinLexicon, int]) -> None:
         if self.store is None:
@@ -187,7 +187,8 @@ class LexiconCache:
         try:
             self.store.parent.mkdir(parents=True, exist_ok=True)
             with tmp.open("wb") as f:
-                pickle.dump((stamp, built[1], built[0]), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(stamp, f)
+                pickle.dump((built[1], built[0]), f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.store)
         except OSError as exc:  # a read-only or full data folder: the table is rebuilt next time
             log.info("pinyin lexicon not kept at %s: %s", self.store, exc)
