@@ -76,7 +76,7 @@ def _serial(text: str) -> str | None:
 
 # The state's name before an issuer (中华人民共和国国务院令第711号, as the order is printed) and the
 # short form of the State Council's orders that citations use (国令第711号): the same numbers
-_STATE = "中华人民共和国"
+STATE = "中华人民共和国"  # the state printed before a national issuer or law (normalised)
 _ISSUER_ALIASES = {"国令": "国务院令"}
 
 
@@ -84,8 +84,8 @@ def _key(issuer: str, year: str | None, serial: str) -> str:
     """One key per number: an issuer typed longer than documents index it (they index its last
     ``_MAX_ISSUER`` characters at most) is cut to that (QA pass 8: 中华人民共和国国务院令第711号
     found nothing while 国务院令第711号 found its regulation)."""
-    if issuer.startswith(_STATE) and len(issuer) - len(_STATE) >= _MIN_ISSUER:
-        issuer = issuer[len(_STATE) :]
+    if issuer.startswith(STATE) and len(issuer) - len(STATE) >= _MIN_ISSUER:
+        issuer = issuer[len(STATE) :]
     issuer = _ISSUER_ALIASES.get(issuer, issuer)[-_MAX_ISSUER:]
     return f"{issuer}{year}-{serial}" if year else f"{issuer}#{serial}"
 

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from analyzers.bigrams import bigram_list
 from analyzers.chars import is_han, strip_skippable
 from analyzers.docno import (
+    STATE,
     canonical,
     citation_forms,
     find_in_query,
@@ -56,7 +57,6 @@ from search_index.tree import (
 from search_index.visibility import terms, visibility_filter
 
 TITLE_EXACT_BOOST = 40.0
-_STATE = "中华人民共和国"  # as titles are normalised (analyzers.normalize)
 DOCNO_BOOST = 30.0
 DOCNO_TEXT_BOOST = 4.0
 DOCNO_CITED_BOOST = 0.3
@@ -791,11 +791,11 @@ def plan(
         b.weak.append(_written_char(compact))
     if compact:
         b.boosters.append(Term("title_exact", compact, TITLE_EXACT_BOOST))
-        if not compact.startswith(_STATE):
+        if not compact.startswith(STATE):
             # a national law is cited without the state's name (劳动合同法 for 中华人民共和国劳动
             # 合同法): QA pass 9 found its 实施条例 ranked above it, the longer title holding
             # the words too, and the law its title query names second
-            b.boosters.append(Term("title_exact", _STATE + compact, TITLE_EXACT_BOOST))
+            b.boosters.append(Term("title_exact", STATE + compact, TITLE_EXACT_BOOST))
     if len(b.pool) + len(b.weak) > 1 and len(compact) >= 2:
         b.boosters.append(_substring("body_bi", compact, WHOLE_PHRASE_BOOST) or MatchAll())
         b.boosters.append(_substring("title_bi", compact, TITLE_PHRASE_BOOST) or MatchAll())
