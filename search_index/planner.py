@@ -770,6 +770,7 @@ def plan(
     documents mention most."""
     parsed = parse(query.q[:2000])
     clauses, dropped = bounded_clauses(ParsedQuery(joined_syllables(parsed.clauses)))
+    dropped = list(parsed.ignored) + dropped
     b = _Builder(lexicon, _budgeted(mentions) if mentions else None)
     plain_parts: list[str] = []
     prefers = ""

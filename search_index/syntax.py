@@ -61,6 +61,9 @@ class Clause:
 @dataclass(frozen=True)
 class ParsedQuery:
     clauses: tuple[Clause, ...]
+    # field scopes typed with nothing to scope (``title:`` at the end): shown as ignored, never
+    # searched as the word ``title`` (QA: it was, and matched nothing)
+    ignored: tuple[str, ...] = ()
 
     @property
     def positive(self) -> tuple[Clause, ...]:
@@ -116,12 +119,18 @@ def _lex(q: str) -> list[tuple[str, str]]:
         if q[j] == "-" and j + 1 < n and not q[j + 1].isspace():
             j += 1
         k = q.find(":", j)
-        if k > j and q[j:k].lower() in FIELD_ALIASES and k + 1 < n and not q[k + 1].isspace():
-            j = k + 1
+        scope = ""
+        if k > j and q[j:k].lower() in FIELD_ALIASES:
+            after = k + 1
+            while after < n and q[after].isspace():  # 标题： 条例 scopes 条例 as 标题:条例 does
+                after += 1
+            if after < n and q[after] not in _BARS:
+                scope, start = q[start : k + 1], after
+                j = after
         if j < n and q[j] == '"':
             close = q.find('"', j + 1)
             if close != -1:
-                items.append(("phrase", q[start : close + 1]))
+                items.append(("phrase", scope + q[start : close + 1]))
                 i = close + 1
                 continue
             # unclosed quote: read the rest of this chunk as a word without the quote
@@ -136,9 +145,15 @@ def _lex(q: str) -> list[tuple[str, str]]:
             if end < n and q[end].isspace():  # a 文号 with spaces goes on to its end
                 end = max([end] + [e for s, e in docnos if start <= s < end < e])
         word = q[start:end]
-        items.append(("or" if word in ("OR", "|") else "word", word))
+        items.append(("or" if word in ("OR", "|") and not scope else "word", scope + word))
         i = end
     return items
+
+
+def _bare_scope(raw: str) -> bool:
+    """``title:`` or ``-标题:`` with nothing after it."""
+    name = raw.removeprefix("-")
+    return name.endswith(":") and name[:-1].lower() in FIELD_ALIASES
 
 
 def _atom(kind: str, raw: str) -> tuple[Atom, bool] | None:
@@ -162,9 +177,13 @@ def parse(q: str) -> ParsedQuery:
     items = _lex(_prepare(q or ""))
     clauses: list[Clause] = []
     pending_or = False
+    ignored: list[str] = []
     for kind, raw in items:
         if kind == "or":
             pending_or = bool(clauses) and not clauses[-1].negated
+            continue
+        if _bare_scope(raw):
+            ignored.append(raw)
             continue
         parsed = _atom(kind, raw)
         if parsed is None:
@@ -176,4 +195,4 @@ def parse(q: str) -> ParsedQuery:
         else:
             clauses.append(Clause((atom,), negated=negated))
         pending_or = False
-    return ParsedQuery(tuple(clauses))
+    return ParsedQuery(tuple(clauses), tuple(ignored))

@@ -232,6 +232,22 @@ class BackendContract:
         res = index.search(Query(q=f"文号:{issuer}", size=50))
         assert 0 < res.total < everything and doc.id in {h.doc.id for h in res.hits}
 
+    def test_a_field_scope_with_nothing_after_it_is_ignored_and_said(self, index):
+        """QA: ``title:`` alone searched the word "title" (0 results) and 国务院 title: needed
+        "title" too; 标题： 条例 (a space after the colon, as people type it) searched 标题."""
+        everything = index.search(Query(q="", size=1)).total
+        for q in ("title:", "标题:", "-docno:"):
+            res = index.search(Query(q=q, size=1))
+            assert res.total == everything and res.understood.ignored == (q,), q
+        got = index.search(Query(q="国务院 title:", size=5))
+        want = index.search(Query(q="国务院", size=5))
+        assert got.total == want.total > 0
+        assert [h.doc.id for h in got.hits] == [h.doc.id for h in want.hits]
+        spaced = index.search(Query(q="标题： 条例", size=50))
+        tight = index.search(Query(q="标题:条例", size=50))
+        assert spaced.total == tight.total > 0
+        assert [h.doc.id for h in spaced.hits] == [h.doc.id for h in tight.hits]
+
     def test_a_symbol_beside_words_is_ignored_and_said(self, index):
         """QA pass 11: 养老～ matched 养老 OR ～ (a date range's tilde), 养老+医疗 required a +."""
         for typed, plain in (("国务院～", "国务院"), ("国务院+通知", "国务院 通知"),

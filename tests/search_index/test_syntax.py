@@ -37,3 +37,23 @@ def test_an_abbreviated_agency_in_its_field_means_the_agency() -> None:
     found = phrases(p.query)
     assert ("agency_bi", ("卫生", "生福", "福利", "利部")) in found, found
     assert ("卫福部", tuple(synonyms()["卫福部"])) in understood.synonyms
+
+
+@pytest.mark.parametrize(
+    ("typed", "scoped"),
+    [("标题： 条例", "标题:条例"), ("title:  \"养老 保险\"", 'title:"养老 保险"'),
+     ("-title: 条例", "-title:条例"),
+     ("国务院 docno: 国发〔2020〕1号", "国务院 docno:国发〔2020〕1号")],
+)  # fmt: skip
+def test_a_space_after_a_field_name_still_scopes_the_next_word(typed: str, scoped: str) -> None:
+    assert parse(typed).clauses == parse(scoped).clauses
+    assert not parse(typed).ignored
+
+
+@pytest.mark.parametrize("typed", ["title:", "-标题:", "社保 title:", "title: | 条例"])
+def test_a_field_name_with_nothing_to_scope_is_ignored_not_searched(typed: str) -> None:
+    parsed = parse(typed)
+    assert [a.text for c in parsed.clauses for a in c.alternatives] == [
+        w for w in ("社保", "条例") if w in typed
+    ]
+    assert len(parsed.ignored) == 1 and parsed.ignored[0].endswith(":")
