@@ -26,7 +26,7 @@ from reports.querylog import (
     valid_token,
 )
 from reports.timeliness import ReportFilter, TimelinessReport, timeliness
-from search_index.index import SearchIndex
+from search_index.index import SearchIndex, validate_agencies
 from search_index.request import Query, SearchResult
 
 
@@ -93,10 +93,15 @@ class Reports:
     def agencies(self) -> list[str]:
         return sorted({e.agency for e in self.entries() if e.agency})
 
+    # An agency that names nothing once folded (、, spaces) is refused here, where the CLI,
+    # the API and the web form all arrive: the form took it and answered a report of 0 items.
     def timeliness(self, flt: ReportFilter | None = None) -> TimelinessReport:
-        return timeliness(self.entries(), flt or ReportFilter())
+        flt = flt or ReportFilter()
+        validate_agencies(flt.agencies)
+        return timeliness(self.entries(), flt)
 
     def annual(self, year: int, agency: str | None = None) -> AnnualReport:
+        validate_agencies((agency,) if agency else ())
         return annual(self.entries(), year, agency or None, index=self.index)
 
     # -- the query log -------------------------------------------------------------------

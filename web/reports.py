@@ -25,6 +25,7 @@ from reports.svg import months_chart
 from reports.timeliness import ReportFilter
 from search_api.deps import ViewerDep
 from search_api.errors import status_of
+from search_index.fields import agency_key
 
 NO_STORE = {"Cache-Control": "no-store"}
 KINDS = (("timeliness", "公开时限"), ("annual", "年度报告统计"), ("queries", "检索未果"))
@@ -84,9 +85,18 @@ def _date(form: dict[str, str], name: str) -> dt.date | None:
         raise BadRequest(f"日期格式应为 YYYY-MM-DD：{value!r}") from None
 
 
+def _agency(form: dict[str, str]) -> str:
+    """The form's agency; one that names nothing (、, spaces) is refused as search refuses it
+    (the form answered a report of 0 items)."""
+    agency = form.get("agency", "").strip()
+    if agency and not agency_key(agency):
+        raise BadRequest(f"发布机构「{agency}」不是机构名称：请填写机构名称，或留空表示全部机构。")
+    return agency
+
+
 def _run(reports: Reports, kind: str, form: dict[str, str]) -> Any:
     if kind == "timeliness":
-        agency, category = form.get("agency", "").strip(), form.get("category", "").strip()
+        agency, category = _agency(form), form.get("category", "").strip()
         start, end = _date(form, "date_from"), _date(form, "date_to")
         if start and end and start > end:  # the page speaks Chinese; the filter's own is English
             raise BadRequest(f"起始日期（{start}）晚于截止日期（{end}）。")
@@ -103,7 +113,7 @@ def _run(reports: Reports, kind: str, form: dict[str, str]) -> Any:
         year = _int(form, "year")
         if year is None:
             raise BadRequest("请填写年度。")
-        return reports.annual(year, form.get("agency", "").strip() or None)
+        return reports.annual(year, _agency(form) or None)
     return reports.queries(min(53, max(1, _int(form, "weeks") or 4)))
 
 

@@ -15,12 +15,13 @@ import pytest
 from click.testing import CliRunner
 
 from govsearch.cli import main
+from model.errors import BadRequest
 from model.settings import Settings
 from pipeline.run import run_ingest
 from reports.annual import annual
 from reports.csvexport import safe_cell
 from reports.entry import CatalogEntry
-from reports.timeliness import timeliness
+from reports.timeliness import ReportFilter, timeliness
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
@@ -152,6 +153,18 @@ def test_annual_numbers_are_the_hand_counted_ones(stack) -> None:
         refused = client.get(url, headers=_auth(key))
         assert refused.status_code == 422, (url, refused.text)
         assert refused.json()["error"]["code"], refused.json()
+    # the staff pages' form too (it answered a report of 0 items), and the layer below all
+    # three front ends
+    for kind, form in (("annual", {"year": "2024", "agency": "、"}),
+                       ("timeliness", {"agency": " 、 "})):  # fmt: skip
+        page = client.post(f"/reports/{kind}", data={"key": key, **form})
+        assert page.status_code == 400, (kind, page.text[:300])
+        assert "不是机构名称" in page.text
+    reports = client.app.state.reports
+    with pytest.raises(BadRequest, match="names no agency"):
+        reports.annual(2024, "、")
+    with pytest.raises(BadRequest, match="names no agency"):
+        reports.timeliness(ReportFilter(agencies=("、",)))
 
 
 def test_query_log_end_to_end(stack) -> None:
