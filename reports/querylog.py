@@ -23,7 +23,7 @@ import secrets
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, runtime_checkable
 
 from analyzers.chars import visible
@@ -530,6 +530,17 @@ def _stat(group: list[LoggedSearch]) -> QueryStat:
     )
 
 
+def _shown(s: LoggedSearch) -> LoggedSearch:
+    """A stored search as a report may show it: records logged before :func:`scrub` showed
+    control characters (DEL, C1, ESC) still hold them raw, and a report printed them to the
+    staff terminal and into its JSON and CSV (QA pass 11)."""
+    texts = (s.query, s.understood, s.filters)
+    shown = tuple(visible(t) for t in texts)
+    if shown == texts:
+        return s
+    return replace(s, query=shown[0], understood=shown[1], filters=shown[2])
+
+
 def queries_report(
     searches: Iterable[LoggedSearch],
     since: dt.date,
@@ -549,7 +560,7 @@ def queries_report(
     reading that list add synonyms or publish documents for those words.
     """
     weeks: dict[str, tuple[dt.date, dict[str, list[LoggedSearch]]]] = {}
-    for s in searches:
+    for s in map(_shown, searches):
         if not since <= s.day <= until:
             continue
         name, start = _week(s.day)

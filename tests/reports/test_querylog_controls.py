@@ -70,8 +70,9 @@ def test_records_stored_before_are_rendered_harmless(tmp_path) -> None:
         log.record_search(LoggedSearch(new_token(), dt.date.today(), q, 0, f"分词：{q}"))
     assert log.flush()
     log.close()
-    for text in (_cli(tmp_path), _cli(tmp_path, "--format", "csv")):
-        _assert_harmless(text)
+    # JSON too: json.dumps escapes C0 controls but writes DEL and C1 (\x9b: CSI) raw
+    for fmt in ("table", "csv", "json"):
+        _assert_harmless(_cli(tmp_path, "--format", fmt))
 
 
 def test_scrub_shows_controls_and_drops_format_characters() -> None:
