@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections import Counter
 
 from charset_normalizer import from_bytes
@@ -106,6 +107,32 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+# What a Western European text holds beside ASCII: accented Latin letters and the typographic
+# marks of Windows-1252 (quotes, dashes, €, °, §…).
+_WESTERN_MARKS = frozenset("«»‘’‚“”„–—…€£¥¢°§¶·•±×÷©®™ªº¿¡\xa0")
+# Share of characters outside ASCII above which a cp1252 reading is another script's bytes
+# (Cyrillic, Greek, GBK or Shift-JIS read as cp1252 are mostly accented letters and symbols;
+# French, German or Spanish prose has a few percent).
+_MAX_WESTERN_SHARE = 0.3
+
+
+def _reads_as_western(text: str) -> bool:
+    """Whether a cp1252 reading is Western European prose.
+
+    charset-normalizer, asked about a short Latin-1 file, answered cp1257, cp1006 or even
+    UTF-16 (QA pass 11: a French notice ingested as ą l'été, oł ēa), so this common case is
+    decided before it: every character beyond ASCII a Latin letter or a Windows-1252 mark, and
+    few of them.
+    """
+    beyond = [c for c in text if ord(c) > 0x7F]
+    if not beyond or len(beyond) > _MAX_WESTERN_SHARE * len(text):
+        return False
+    return all(
+        c in _WESTERN_MARKS or (c.isalpha() and unicodedata.name(c, "").startswith("LATIN "))
+        for c in beyond
+    )
+
+
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode ``data``; returns ``(text, encoding used)``.
 
@@ -141,6 +168,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
             best = (score, text, enc)
     if best is not None and best[0] > 0.3:
         return best[1], best[2]
+    western = _strict(data, "cp1252")
+    if western is not None and _reads_as_western(western):
+        return western, "cp1252"
     guess = from_bytes(data).best()
     if guess is not None and guess.encoding:  # a strict decode: nothing undecodable, it wins
         return str(guess), normalise_charset(guess.encoding) or guess.encoding

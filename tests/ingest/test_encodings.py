@@ -55,6 +55,31 @@ def test_decode_cascade(data: bytes, expected: str) -> None:
     assert decode(data)[1] == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Politique de confidentialité. Le résumé des règles générales à l'été, où ça? Déjà vu.",
+        "Café crème",
+        "Ärger über Öl. Straße.",
+        "Informe anual de transparencia. Año 2023: información pública «gestión» — atención.",
+    ],
+)
+def test_a_latin1_text_reads_as_written(text: str) -> None:
+    """QA pass 11: charset-normalizer read short Latin-1 files as cp1257 (à l'été → ą l'été),
+    cp1006 or UTF-16, and they were ingested garbled."""
+    assert decode(text.encode("cp1252")) == (text, "cp1252")  # Latin-1, and — “ ” € too
+    _, ex = extract(text.encode("cp1252"), "notice.txt")
+    assert ex.text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [("Привет, как дела? Это тест.", "cp1251"), ("Zażółć gęślą jaźń", "cp1250")],
+)
+def test_other_single_byte_scripts_are_not_taken_for_latin1(text: str, encoding: str) -> None:
+    assert decode(text.encode(encoding)) == (text, encoding)
+
+
 def test_crlf_normalised_and_empty_refused() -> None:
     _, ex = extract("第一条\r\n第二条\r第三条".encode(), "a.txt")
     assert ex.text == "第一条\n第二条\n第三条"
