@@ -464,6 +464,9 @@ class EmbeddedIndex:
         if sort in ("date_desc", "date_asc"):
             kwargs["order_by_field"] = "date"
             kwargs["order"] = tantivy.Order.Desc if sort == "date_desc" else tantivy.Order.Asc
+        elif isinstance(plan.query, MatchAll):  # one score for all: by id, as Elasticsearch
+            kwargs["order_by_field"] = "id_num"  # (its tie-break; tantivy's was the segments'
+            kwargs["order"] = tantivy.Order.Asc  # order, so a filter's pages differed)
         wanted = [f for f in facets if f in FACETABLE]
         pending = None
         if wanted:
@@ -473,7 +476,10 @@ class EmbeddedIndex:
             pending = _FACET_POOL.submit(searcher.aggregate, query, aggs)
         result = searcher.search(query, **kwargs)
         addrs = [addr for _, addr in result.hits][:limit] if limit else []
-        scores = [float(s) + shift if sort == "relevance" else 0.0 for s, _ in result.hits][:limit]
+        if sort != "relevance" and addrs:
+            addrs = self._ties_by_id(searcher, plan, addrs, offset, sort)
+        by_score = sort == "relevance" and "order_by_field" not in kwargs
+        scores = [float(s) + shift if by_score else 0.0 for s, _ in result.hits][:limit]
         if len(addrs) <= _EAGER_DOCS:  # a page of results: read the documents right here
             hits = tuple(
                 BackendHit(doc_id, sc, doc)
@@ -496,6 +502,54 @@ class EmbeddedIndex:
                     if b.get("key") not in ("", 0, 0.0)
                 )
         return BackendResult(total=int(result.count), hits=hits, facets=facet_values)
+
+    def _ties_by_id(
+        self, searcher: tantivy.Searcher, plan: Plan, addrs: list[Any], offset: int, sort: str
+    ) -> list[Any]:
+        """A page sorted by date with the documents of one day in ascending id, as
+        Elasticsearch orders them (its sort has the id as tie-break; tantivy sorts by one field
+        and left ties in the order of the index's segments, so the two backends' pages
+        differed).
+
+        Only the page's first and last day can run past its edges; each is read again in id
+        order (``id_num`` is the id as a number, so its order is the id's). A day wholly inside
+        the page is ordered here. At most one count and two searches more, date sorts only.
+        """
+        dates = list(searcher.fast_field_values("date", addrs))
+        ids = list(searcher.fast_field_values("id_num", addrs))
+        sign = -1 if sort == "date_desc" else 1
+        page = sorted(zip(dates, ids, addrs, strict=True), key=lambda x: (sign * x[0], x[1]))
+        out = [addr for _, _, addr in page]
+        first, last = dates[0], dates[-1]
+        n_first, n_last = dates.count(first), dates.count(last)
+        if offset:  # the first day may have begun on an earlier page
+            before = self._count_ahead_of(searcher, plan, first, sort)
+            out[:n_first] = self._day_by_id(searcher, plan, first, offset - before, n_first)
+        if last != first or not offset:  # the last day may go on past the page
+            start = len(out) - n_last
+            out[start:] = self._day_by_id(searcher, plan, last, 0, n_last)  # it began here
+        return out if len(out) == len(addrs) else [addr for _, _, addr in page]
+
+    def _count_ahead_of(self, searcher: tantivy.Searcher, plan: Plan, day: int, sort: str) -> int:
+        """How many documents matching ``plan`` a date sort puts before those of ``day``."""
+        if sort == "date_desc":
+            ahead = Range("date", lo=day + 1)
+        elif day > 1:
+            ahead = Range("date", lo=1, hi=day - 1)
+        else:  # nothing is older than the undated (a date_asc search asks for them apart)
+            return 0
+        query = self._full_query(replace(plan, filters=plan.filters + (ahead,)))
+        return int(searcher.search(query, limit=1, count=True).count)
+
+    def _day_by_id(
+        self, searcher: tantivy.Searcher, plan: Plan, day: int, start: int, count: int
+    ) -> list[Any]:
+        """``count`` documents matching ``plan`` dated ``day``, from the ``start``-th in id
+        order."""
+        query = self._full_query(replace(plan, filters=plan.filters + (Term("date", str(day)),)))
+        got = searcher.search(query, limit=count, offset=max(0, start), count=False,
+                              order_by_field="id_num", order=tantivy.Order.Asc)  # fmt: skip
+        return [addr for _, addr in got.hits]
 
     # -- copies: documents with the same text -------------------------------------------
     # Counting content keys over every match is slow (measured: 1.1 s for 100k matches of a

@@ -432,6 +432,34 @@ class BackendContract:
         both = index.search(Query(q="条例", size=10))
         assert [h.doc.id for h in p1.hits + p2.hits] == [h.doc.id for h in both.hits]
 
+    def test_documents_of_one_day_are_in_id_order_on_every_page(self, make_backend):
+        """Date sorts, and a search without text, break ties by id on both backends (tantivy
+        left them in the order of its segments, Elasticsearch by id: the same page listed other
+        documents). Written in three
+        batches out of id order, so the segments' order is not the ids'. Samples only."""
+        paths = sorted(str(p.relative_to(SAMPLES)) for p in (SAMPLES / "docs").rglob("*.txt"))
+        day = dt.date(2020, 5, 12)
+        dates = [day] * 6 + [day + dt.timedelta(days=1), day - dt.timedelta(days=1)]
+        docs = [sample_document(path, date=d) for path, d in zip(paths, dates, strict=False)]
+        assert len({d.id for d in docs}) == len(dates) == len(docs)
+        backend = make_backend()
+        for batch in (docs[3::2], docs[::3], docs):  # some written twice: a rewrite moves them
+            assert all(r.ok for r in backend.write(prepare(d, "samples") for d in batch))
+        ix = SearchIndex(backend)
+        for sort, sign in (("date_desc", -1), ("date_asc", 1)):
+            ordered = sorted(docs, key=lambda d: (sign * d.meta.publish_date.toordinal(), d.id))
+            want = [d.id for d in ordered]
+            assert [h.doc.id for h in ix.search(Query(q="", sort=sort, size=20)).hits] == want
+            for size in (1, 2, 3, 5):
+                pages = [ix.search(Query(q="", sort=sort, size=size, page=p)) for p in range(1, 9)]
+                paged = [h.doc.id for page in pages for h in page.hits]
+                assert paged == want, (sort, size)
+        # no text: every document scores the same, and relevance is the id's order too
+        by_id = sorted(d.id for d in docs)
+        for size in (3, 20):
+            pages = [ix.search(Query(q="", size=size, page=p)) for p in range(1, 4)]
+            assert [h.doc.id for page in pages for h in page.hits] == by_id, size
+
     # -- one document, one result (issue 11) ------------------------------------------------
     def test_identical_texts_are_one_result_undated_last(self, make_backend):
         """Copies of one text (another path, format, agency; one of them hidden) are one hit
