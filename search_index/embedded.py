@@ -534,9 +534,9 @@ class EmbeddedIndex:
         """How many documents matching ``plan`` a date sort puts before those of ``day``."""
         if sort == "date_desc":
             ahead = Range("date", lo=day + 1)
-        elif day > 1:
-            ahead = Range("date", lo=1, hi=day - 1)
-        else:  # nothing is older than the undated (a date_asc search asks for them apart)
+        elif day > 0:  # undated documents (0) come first from old to new in the engine
+            ahead = Range("date", lo=0, hi=day - 1)  # (SearchIndex asks for them apart)
+        else:
             return 0
         query = self._full_query(replace(plan, filters=plan.filters + (ahead,)))
         return int(searcher.search(query, limit=1, count=True).count)

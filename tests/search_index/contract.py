@@ -442,22 +442,34 @@ class BackendContract:
         dates = [day] * 6 + [day + dt.timedelta(days=1), day - dt.timedelta(days=1)]
         docs = [sample_document(path, date=d) for path, d in zip(paths, dates, strict=False)]
         assert len({d.id for d in docs}) == len(dates) == len(docs)
+        undated = [sample_document(p) for p in paths[len(dates) : len(dates) + 2]]
+        assert len(undated) == 2
         backend = make_backend()
-        for batch in (docs[3::2], docs[::3], docs):  # some written twice: a rewrite moves them
+        for batch in (docs[3::2], undated, docs[::3], docs):  # a rewrite moves a document
             assert all(r.ok for r in backend.write(prepare(d, "samples") for d in batch))
+        # the backend alone: undated documents (date 0) first from old to new, paged
+        everything = sorted(undated + docs, key=lambda d: (
+            (d.meta.publish_date or dt.date.min).toordinal(), d.id))  # fmt: skip
+        plan_all = Plan(MatchAll())
+        for size in (1, 3, 4):
+            pages = [backend.search(plan_all, offset=start, limit=size, sort="date_asc")
+                     for start in range(0, len(everything), size)]  # fmt: skip
+            got = [h.id for page in pages for h in page.hits]
+            assert got == [d.id for d in everything], size
+        docs_and_undated = docs + undated
         ix = SearchIndex(backend)
         for sort, sign in (("date_desc", -1), ("date_asc", 1)):
             ordered = sorted(docs, key=lambda d: (sign * d.meta.publish_date.toordinal(), d.id))
-            want = [d.id for d in ordered]
+            want = [d.id for d in ordered] + sorted(d.id for d in undated)  # undated last
             assert [h.doc.id for h in ix.search(Query(q="", sort=sort, size=20)).hits] == want
             for size in (1, 2, 3, 5):
-                pages = [ix.search(Query(q="", sort=sort, size=size, page=p)) for p in range(1, 9)]
+                pages = [ix.search(Query(q="", sort=sort, size=size, page=p)) for p in range(1, 12)]
                 paged = [h.doc.id for page in pages for h in page.hits]
                 assert paged == want, (sort, size)
         # no text: every document scores the same, and relevance is the id's order too
-        by_id = sorted(d.id for d in docs)
+        by_id = sorted(d.id for d in docs_and_undated)
         for size in (3, 20):
-            pages = [ix.search(Query(q="", size=size, page=p)) for p in range(1, 4)]
+            pages = [ix.search(Query(q="", size=size, page=p)) for p in range(1, 5)]
             assert [h.doc.id for page in pages for h in page.hits] == by_id, size
 
     # -- one document, one result (issue 11) ------------------------------------------------
