@@ -244,6 +244,10 @@ def _abbreviation_spans(
         (s, e, "mined", (a, most_mentioned(t, mentions), "title"))
         for s, e, a, t in citizen_words.find_titles(norm)
     ]
+    cands += [
+        (s, e, "mined", (a, t, "abbreviation"))
+        for s, e, a, t in citizen_words.find_word_abbreviations(norm)
+    ]
     if citizen_words.METHODS.word_bounds:
         # a span may lie inside one of jieba's words (工资 in 拖欠工资) or cover whole words
         # (市人大常委会), never cut across a boundary: 汽车牌照税 holds no 车牌

@@ -712,3 +712,21 @@ def test_an_agency_scope_writes_out_the_short_forms_the_documents_define(tmp_pat
         assert understood.synonyms == (("北京市人大常委会", ("北京市人民代表大会常务委员会",)),)
     finally:
         citizen_words.load_lexicon(None)
+
+
+def test_a_run_jieba_cuts_into_characters_abbreviates_the_corpus_word(tmp_path):
+    """年假 is no word to jieba (年 / 假): 5,433 documents holding 年 or 假 and 职工带薪年休假条例
+    not among the first. Read as the corpus's word with its first and last character, never
+    where the run is a word the documents use, nor past a jieba word (产假 stays 产假)."""
+    try:
+        _vocab(tmp_path, {"年休假": 14, "年节假": 3, "带薪年休假": 9, "产假": 50, "几天": 30})
+        assert citizen_words.word_abbreviation("年假") == ("年休假",)  # 年节假: too few documents
+        found = citizen_words.find_word_abbreviations("年假有几天")
+        assert found == [(0, 2, "年假", ("年休假",))]
+        assert citizen_words.find_word_abbreviations("产假几天") == []
+        _, understood = plan(Query(q="请年假"))
+        assert ("年假", "年休假", "abbreviation") in understood.expansions
+        _vocab(tmp_path, {"年休假": 14, "年假": 4})  # the documents write 年假: left as typed
+        assert citizen_words.word_abbreviation("年假") == ()
+    finally:
+        citizen_words.load_lexicon(None)
