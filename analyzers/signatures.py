@@ -38,7 +38,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 from analyzers.chars import skippable_chars, strip_skippable
 from analyzers.normalize import normalize
@@ -57,8 +56,14 @@ _POLY = np.uint64(0x100000001B3)  # FNV prime: any odd 64-bit multiplier works f
 
 
 def _minhash_permutations() -> tuple[np.ndarray, np.ndarray]:
-    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    """datasketch's ``affine32`` permutations for ``NUM_PERM`` and ``SEED``, drawn as it draws
+    them (a test holds them equal to ``MinHash(...).permutations``). Importing datasketch
+    imports scipy for its LSH classes: 2–5 s at the start of every command and ingest worker,
+    for two arrays of 64 numbers."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
 _PERM_A, _PERM_B = _minhash_permutations()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import opencc
@@ -13,6 +16,7 @@ from analyzers.normalize import normalize
 from search_index.prepare import prepare
 from tests.corpus import CORPUS, corpus_document, require_corpus
 
+REPO = Path(__file__).resolve().parents[2]
 GOVCN = "docs/govcn_policy/govcn_002.txt"
 LAW = "docs/lawrefbook/shehuifa/lrb_02517.txt"
 
@@ -81,6 +85,9 @@ def test_a_changed_date_changes_the_content_key_but_keeps_most_shingles():
 
 
 def test_minhash_equals_datasketch():
+    a, b = MinHash(num_perm=S.NUM_PERM, seed=S.SEED, scheme="affine32").permutations
+    assert np.array_equal(a, S._PERM_A) and np.array_equal(b, S._PERM_B)
+    assert S._PERM_A.dtype == S._PERM_B.dtype == np.uint32
     sig = S.signature_of(_text(GOVCN))
     m = MinHash(num_perm=S.NUM_PERM, seed=S.SEED, scheme="affine32", hashfunc=lambda x: x)
     m.update_batch([int(h) & 0xFFFFFFFF for h in sig.shingles])
@@ -170,3 +177,9 @@ def test_a_page_printed_to_pdf_with_its_catalogue_block_is_the_same_text():
     # a sentence that starts with such a word stays text
     line = "发布日期应当在文件印发后二十个工作日内确定，并在政府网站上公开发布全文。"
     assert S.strip_boilerplate(normalize(line)) == normalize(line)
+
+
+def test_signatures_start_without_datasketch():
+    """datasketch imports scipy (2–5 s per process) for two arrays the module draws itself."""
+    code = "import sys, analyzers.signatures; sys.exit('datasketch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=REPO, check=False).returncode == 0
