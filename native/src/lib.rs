@@ -19,6 +19,18 @@ const KERNEL_VERSION: u32 = 1;
 const CODE_POINTS: usize = 0x11_0000;
 const POLY: u64 = 0x0000_0100_0000_01B3; // the FNV prime of the Python roll
 
+/// The UTF-8 of a Python string as a new bytes object. Not `PyString::to_str`: that keeps a
+/// UTF-8 copy inside every non-ASCII string for the rest of its life (titles held by a server,
+/// say). A lone surrogate has no UTF-8 and raises `UnicodeEncodeError`, which the Python side
+/// answers by taking its own path.
+fn utf8<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyBytes>> {
+    text.encode_utf8()
+}
+
+fn as_str<'a>(raw: &'a Bound<'_, PyBytes>) -> PyResult<&'a str> {
+    std::str::from_utf8(raw.as_bytes()).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
 /// One bit per code point: set for what `analyzers.chars.strip_skippable` removes.
 struct Bits(Vec<u64>);
 
@@ -54,7 +66,8 @@ impl SkipSet {
 
     /// `strip_skippable`: the text with every skippable character removed.
     fn strip<'py>(&self, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
-        let s = text.to_str()?;
+        let raw = utf8(text)?;
+        let s = as_str(&raw)?;
         let bits = &self.bits;
         match s.char_indices().find(|&(_, c)| bits.skip(c)) {
             None => Ok(text.clone()),
@@ -70,7 +83,8 @@ impl SkipSet {
     /// `bigram_string`: overlapping bigrams of the stripped text joined by spaces; a text of
     /// one character is itself, an empty one empty.
     fn bigrams<'py>(&self, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
-        let s = text.to_str()?;
+        let raw = utf8(text)?;
+        let s = as_str(&raw)?;
         let bits = &self.bits;
         let chars: Vec<char> = s.chars().filter(|&c| !bits.skip(c)).collect();
         let py = text.py();
@@ -95,8 +109,12 @@ impl SkipSet {
 
     /// The code points of the stripped text (`_compact_codes` without the boilerplate step),
     /// as native-endian uint32.
-    fn compact<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyByteArray>> {
-        u32_bytes(py, &compact(&self.bits, text))
+    fn compact<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyByteArray>> {
+        u32_bytes(py, &compact(&self.bits, as_str(&utf8(text)?)?))
     }
 }
 
@@ -302,7 +320,7 @@ impl Signer {
     fn signature<'py>(
         &self,
         py: Python<'py>,
-        text: &str,
+        text: &Bound<'py, PyString>,
     ) -> PyResult<(
         usize,
         Bound<'py, PyBytes>,
@@ -310,7 +328,7 @@ impl Signer {
         Bound<'py, PyByteArray>,
         Bound<'py, PyByteArray>,
     )> {
-        let codes = compact(&self.bits, text);
+        let codes = compact(&self.bits, as_str(&utf8(text)?)?);
         let ordered = shingle_hashes(&codes, self.k);
         let shingles = sorted_unique(&ordered);
         let minhash = minhash_values(&shingles, &self.perm_a, &self.perm_b);
