@@ -2,11 +2,12 @@
 //!
 //! Each function reproduces, bit for bit, the Python/numpy reference in `analyzers/chars.py`
 //! and `analyzers/signatures.py`; that code stays the definition and the fallback, and every
-//! parameter (the skippable characters, the MinHash permutations, K, the winnowing window) is
-//! passed in from Python so nothing here is a second copy of it. The numpy version spends most
-//! of its time in per-call overhead on texts of about a thousand characters; a plain loop has
-//! none. Arrays cross the boundary as native-endian bytes that Python wraps with
-//! `np.frombuffer` (a `bytearray`, so the arrays are writable like numpy's own).
+//! parameter (the skippable characters, the MinHash permutations, K, the winnowing window, the
+//! length from which the content key is order-free) is passed in from Python so nothing here is
+//! a second copy of it. The numpy version spends most of its time in per-call overhead on texts
+//! of about a thousand characters; a plain loop has none. Arrays cross the boundary as
+//! native-endian bytes that Python wraps with `np.frombuffer` (a `bytearray`, so the arrays are
+//! writable like numpy's own).
 
 use std::sync::Arc;
 
