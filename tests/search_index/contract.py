@@ -838,6 +838,31 @@ class BackendContract:
         levels = {d.path: (d.disclosure, d.validity) for d in _stored(ix)}
         assert levels["a.txt"] == ("public", "valid") and levels["b.txt"] == ("public", "repealed")
 
+    def test_a_file_the_catalogue_held_stays_held_without_the_catalogue(
+        self, make_backend, tmp_path
+    ):
+        """QA pass 12: a file held as not_public because a row nearly named it (another letter
+        case, another folder) was published by the next ingest without --catalog."""
+        folder = _folder(tmp_path / "archive", 3)
+        ix = SearchIndex(make_backend())
+        csv = tmp_path / "catalog.csv"
+        csv.write_text("path,公开方式\narchive/A.txt,不予公开\narchive/b.txt,主动公开\n",
+                       encoding="utf-8")  # fmt: skip
+        first = run_ingest(ix, [folder], catalog=csv, workers=1)
+        assert [h.path for h in first.held] == ["a.txt"], first.held
+        held = _by_path(ix, "a.txt")
+        assert ix.get(held.id, STAFF).disclosure == "not_public"
+        for default in ({}, {"default_disclosure": "public"}):
+            again = run_ingest(ix, [folder], workers=1, **default)
+            assert ix.get(held.id, STAFF).disclosure == "not_public"
+            kept = [s.path for s in again.skipped if "kept as catalogued" in s.reason]
+            assert kept == ["a.txt"] or "a.txt" not in again.ok, (again.ok, again.skipped)
+        assert held.id not in {h.doc.id for h in ix.search(Query(q="", viewer=ANONYMOUS)).hits}
+        # a row that names it exactly applies
+        csv.write_text("path,公开方式\narchive/a.txt,主动公开\n", encoding="utf-8")
+        assert "a.txt" in run_ingest(ix, [folder], catalog=csv, workers=1).ok
+        assert ix.get(held.id, STAFF).disclosure == "public"
+
     def test_file_moved_into_not_public_folder_is_withdrawn(self, make_backend, tmp_path):
         folder = _folder(tmp_path / "archive", 2)
         ix = SearchIndex(make_backend())
