@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from analyzers.lexicon import stopwords
 from analyzers.normalize import in_traditional, normalize, other_script
 from model import fields
 from model.document import StoredDocument
@@ -171,7 +172,7 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     sources = {
         "mined": "文件自述简称", "title": "法规简称", "thesaurus": "同义词",
         "cross_strait": "两岸用语", "region": "该地区的文件", "general": "近义词",
-        "learned": "文件中的近义词",
+        "learned": "文件中的近义词", "abbreviation": "简写所指的词",
     }  # fmt: skip
     for word, other, source in u.expansions:
         # a place searched as its own region reads "也查该地区的文件：台湾", not "台湾 → 台湾"
@@ -184,8 +185,18 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     for field, text in u.fields:
         name = {"title": "标题", "docno": "文号", "agency": "发布机构"}.get(field, field)
         items.append((f"限定{name}", text))
-    if u.ignored:
-        items.append(("已忽略常用词", "、".join(dict.fromkeys(u.ignored))))
+    # what was left out, by why (QA pass 12: `标题:` with nothing after it and 文号:〔〕号 were
+    # listed as ignored common words)
+    stop = stopwords()
+    ignored = list(dict.fromkeys(u.ignored))
+    for label, keep in (
+        ("已忽略常用词", lambda t: t in stop),
+        ("已忽略无内容的限定", lambda t: ":" in t),
+        ("已忽略", lambda t: t not in stop and ":" not in t),
+    ):
+        shown = [t for t in ignored if keep(t)]
+        if shown:
+            items.append((label, "、".join(shown)))
     if len(u.words) > 1 and u.min_should_match and u.min_should_match < len(u.words):
         items.append(("匹配方式", f"至少包含 {u.min_should_match} 个词，全部包含的排在前面"))
     if u.semantic:

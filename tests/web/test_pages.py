@@ -205,6 +205,19 @@ def test_pinyin_query_is_understood(client):
     assert marked and normalize(marked.group(1)) == "政府信息公开"
 
 
+def test_what_was_left_out_is_labelled_by_why(client):
+    """QA pass 12: `标题:` with nothing after it and 文号:〔〕号 were "ignored common words"."""
+    def items(url: str) -> dict[str, str]:
+        text, _ = page(client, url)
+        return dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", text))
+
+    got = items("/?q=小微企业怎样申请担保贷款 标题:")
+    assert "怎样" in got["已忽略常用词"] and "标题" not in got["已忽略常用词"], got
+    assert got["已忽略无内容的限定"] == "标题:", got
+    got = items("/?q=养老～")
+    assert got.get("已忽略") == "~" and "已忽略常用词" not in got, got  # ～ folded
+
+
 def test_zero_results_page_helps(client, web_corpus):
     text, _ = page(client, '/?q="失业保险条例居住证"')
     assert "没有找到符合条件的文件" in text
