@@ -77,7 +77,9 @@ def _trim_prefix(prefix: str) -> str:
 def bracket_numbers(text: str) -> list[str]:
     """All 〔year〕N号-style numbers in order, as written."""
     out: list[str] = []
-    if not _BRACKET_ANCHOR.search(text):
+    # every number ends in 号: most lines of a text, tested one by one by find_doc_number,
+    # lack it and skip the regex (issue 13)
+    if "号" not in text or not _BRACKET_ANCHOR.search(text):
         return out
     for m in BRACKET_RE.finditer(text):
         prefix = _trim_prefix(m.group("prefix"))
@@ -133,7 +135,9 @@ def split_taiwan_issuer(word: str) -> tuple[str, str]:
 def taiwan_numbers(text: str) -> list[tuple[str, str]]:
     """All Taiwan 字第…號 numbers in order as ``(number, issuing agency or "")``."""
     out: list[tuple[str, str]] = []
-    if not _TAIWAN_HINT.search(text):  # as above: skip the costly regex when it cannot match
+    # as above: skip the costly regex when it cannot match (a 字號 ends in 號: simplified
+    # texts, most of them, never hold one; issue 13)
+    if "號" not in text or not _TAIWAN_HINT.search(text):
         return out
     for m in TAIWAN_RE.finditer(text):
         agency, word = split_taiwan_issuer(m.group("word"))
@@ -156,7 +160,9 @@ def find_doc_number(text: str) -> str:
     promulgation order in the header lines. Numbers cited later in the body are other
     documents' numbers, so only the first ~30 lines are searched.
     """
-    head = "\n".join(text.split("\n")[:30])[:3000]
+    # the first 30 lines, at most 3,000 characters: cut to 3,000 first, the same head without
+    # splitting a whole long text into lines for thirty of them (issue 13)
+    head = "\n".join(text[:3000].split("\n")[:30])
     for line in head.split("\n"):
         line = line.strip()
         if 4 <= len(line) <= 30:

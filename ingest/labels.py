@@ -39,6 +39,9 @@ _LABEL = "|".join(
 _GAP = r"[ \t\u3000]"
 _PAIR = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL})(?:{_GAP}*[:：]{_GAP}*|{_GAP}+)")
 _SPACE = re.compile(r"[ \t\u3000]+")
+# a block's line starts with a label, so with the first character of one: a line that does
+# not is skipped before the regex looks for labels all along it (issue 13)
+_FIRST = frozenset(label[0] for label in LABELS)
 
 
 def labelled_header(lines: Sequence[str]) -> dict[str, str]:
@@ -47,6 +50,8 @@ def labelled_header(lines: Sequence[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for line in lines[:HEAD_LINES]:
         line = line.strip()
+        if line[:1] not in _FIRST:
+            continue
         matches = list(_PAIR.finditer(line))
         if not matches or matches[0].start() != 0:
             continue

@@ -232,6 +232,8 @@ def _compact(line: str) -> str:
 
 def _is_banner(line: str) -> bool:
     """``国务院办公厅文件``, ``国 务 院 文 件``: an organ's name followed by 文件."""
+    if "件" not in line:  # no 文件 once spaces are gone: skip the re.sub and the regex
+        return False
     m = _BANNER.fullmatch(_compact(line))
     if not m or re.search(r"关于|關於", m.group("organ")):
         return False
@@ -461,14 +463,14 @@ def labelled_date(lines: Sequence[str]) -> dt.date | None:
     return None
 
 
-_NUMERIC_DATE = re.compile(r"\d{4}\s*[-./]")
-
-
 def _date_line(line: str) -> dt.date | None:
     """The date if the line is nothing but a date (a signature line)."""
     # Cheap rejections first: this runs on every line of every document (measured as the
-    # largest cost of metadata extraction before these checks).
-    if len(line) > 40 or ("年" not in line and not _NUMERIC_DATE.search(line)):
+    # largest cost of metadata extraction before these checks). Only ``iter_dates`` can find
+    # the date, and every date it finds holds a 年 and a 月: a line without them is no date
+    # line (a regex for ``2019-03-01`` lines ran here on every line and never made a date;
+    # lines such as 2019年度 went through iter_dates for nothing: issue 13).
+    if len(line) > 40 or "年" not in line or "月" not in line:
         return None
     s = re.sub(r"[\s　]", "", line).strip("（）()—-。.")
     found = list(iter_dates(s))
@@ -529,7 +531,9 @@ def title_year_date(title: str) -> dt.date | None:
 def signature_agency(lines: Sequence[str]) -> str:
     """The organ in the line just above the signature date (``国务院办公厅`` / ``2019年1月1日``)."""
     for i, line in enumerate(lines[2:], start=2):
-        if _date_line(line) is not None:
+        # _date_line's own first test, here: one function call less per line of every
+        # document (the loop runs over all lines; issue 13)
+        if len(line) <= 40 and "年" in line and _date_line(line) is not None:
             above = re.sub(r"\s", "", lines[i - 1])
             if _agency_like(above):
                 return above
