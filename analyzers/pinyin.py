@@ -20,9 +20,11 @@ Readings come from pypinyin's phrase dictionary over the whole text (银行 → 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import itemgetter
 
 from pypinyin import Style, lazy_pinyin
 from pypinyin.converter import DefaultConverter
@@ -110,22 +112,21 @@ def text_tokens(text: str) -> list[str]:
     for start in sorted({s for s, _ in spans}):
         if not syl[start]:
             continue
-        full: list[str] = []
-        initials: list[str] = []
+        full = initials = ""
         pos = start
-        for end in ends:
-            if end <= start:
-                continue
+        # the ends after ``start`` found by bisection, and the run kept as two growing strings
+        # rather than lists joined again at every end (issue 13: ~13% of this function)
+        for end in ends[bisect_right(ends, start) :]:
             if end - start > MAX_RUN_CHARS:
                 break
             for x in syl[pos:end]:  # extend the run by the next word (built up once)
                 if x:
-                    full.append(x)
-                    initials.append(x[0])
+                    full += x
+                    initials += x[0]
             pos = end
-            out.append("".join(full))
+            out.append(full)
             if len(initials) > 1:
-                out.append("".join(initials))
+                out.append(initials)
     return list(dict.fromkeys(out))
 
 
@@ -134,12 +135,26 @@ def key_terms(body_words: Iterable[str], n: int = KEY_TERMS_FROM_BODY) -> list[s
     stop = stopwords()
     out: list[str] = []
     counts = Counter(body_words)  # counting every word runs in C; filtering after is cheap
-    for w, _ in counts.most_common(n * 10):
+    for w, _ in _most_common(counts, n * 10):
         if len(w) >= 2 and w not in stop and is_han(w[0]):
             out.append(w)
             if len(out) == n:
                 break
     return out
+
+
+def _most_common(counts: Counter[str], k: int) -> list[tuple[str, int]]:
+    """``counts.most_common(k)``, the same list in the same order (count descending, ties in
+    first-seen order), without ``heapq.nlargest``'s Python loop over every distinct word of a
+    body: the k-th largest count is found by a sort of the counts in C, and only the words
+    counted at least that often are ranked (issue 13: ~0.05 ms of ~0.26 per document)."""
+    if len(counts) > k:
+        floor = sorted(counts.values(), reverse=True)[k - 1]
+        ranked = [(w, c) for w, c in counts.items() if c >= floor]
+    else:
+        ranked = list(counts.items())
+    ranked.sort(key=itemgetter(1), reverse=True)  # stable: ties keep first-seen order
+    return ranked[:k]
 
 
 def document_tokens(title: str, terms: Iterable[str]) -> str:

@@ -374,3 +374,20 @@ def test_a_kept_lexicon_that_cannot_be_read_is_built_anew(tmp_path):
     index = SearchIndex(EmbeddedIndex(tmp_path), lexicon_store=store)
     assert all(r.ok for r in index.write([prepare(corpus_document(sample_paths(1)[0]), "c")]))
     assert len(index.lexicon.get())
+
+
+def test_most_common_is_counters_own():
+    """key_terms ranks words with its own ``_most_common``: the same list as
+    ``Counter.most_common``, ties in first-seen order included."""
+    import random
+    from collections import Counter
+
+    from analyzers.pinyin import _most_common
+
+    rng = random.Random(13)
+    for _ in range(300):
+        words = [rng.choice("甲乙丙丁戊己庚辛壬癸子丑") * rng.randint(1, 2)
+                 for _ in range(rng.randint(0, 80))]  # fmt: skip
+        counts = Counter(words)
+        for k in (0, 1, 3, 10, 50):
+            assert _most_common(counts, k) == counts.most_common(k)
