@@ -27,8 +27,10 @@ from functools import lru_cache
 from operator import itemgetter
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT, RE_HANS
 from pypinyin.converter import DefaultConverter
 from pypinyin.core import Pinyin
+from pypinyin.seg import mmseg
 
 from analyzers.chars import is_han
 from analyzers.lexicon import stopwords
@@ -71,6 +73,40 @@ class _CachedConverter(DefaultConverter):
 
 _PINYIN = Pinyin(_CachedConverter())
 
+# pypinyin's own test of a Han character (``^(?:[…])+$``), as runs of Han and of other
+# characters: the chunks its ``simpleseg._seg`` makes with a regex test per character
+_HAN_CLASS = RE_HANS.pattern[len("^(?:") : -len(")+$")]
+_HAN_RUNS = (
+    re.compile(f"{_HAN_CLASS}+|[^{_HAN_CLASS[1:]}+")
+    if RE_HANS.pattern.startswith("^(?:[") and RE_HANS.pattern.endswith("])+$")
+    else None
+)
+
+
+def _lazy_pinyin(text: str) -> list[str]:
+    """``_PINYIN.lazy_pinyin(text, style=Style.NORMAL, errors=_no_reading)``, the same list.
+
+    pypinyin cuts a text into runs of Han and other characters (a Python loop with a regex
+    test per character), cuts each Han run into phrases (mmseg) and reads each phrase; every
+    step is a pure function of its run, so the runs are found with one regex and each run's
+    readings are cached (titles repeat runs: 人民政府关于, 管理办法). Measured (issue 13):
+    pypinyin's steps around the cached phrase readings were most of a title's pinyin keys.
+    """
+    if _HAN_RUNS is None or not text:
+        return _PINYIN.lazy_pinyin(text, style=Style.NORMAL, errors=_no_reading)
+    out: list[str] = []
+    for run in _HAN_RUNS.findall(text):
+        out.extend(_run_readings(run))
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def _run_readings(run: str) -> tuple[str, ...]:
+    """The readings of one run of :func:`_lazy_pinyin`, as ``simpleseg.seg`` and
+    ``Pinyin.pinyin`` make them: a Han run cut into phrases, each phrase read on its own."""
+    phrases = mmseg.seg.cut(run) if PHRASES_DICT and RE_HANS.match(run) else (run,)
+    return tuple(x for phrase in phrases for item in _word_readings(phrase, True) for x in item)
+
 
 @lru_cache(maxsize=100_000)
 def char_syllables(text: str) -> tuple[str, ...]:
@@ -80,7 +116,7 @@ def char_syllables(text: str) -> tuple[str, ...]:
     and returns exactly one item per character when non-Han runs are padded like this. Cached:
     key terms (the frequent words of bodies) repeat from document to document.
     """
-    out = _PINYIN.lazy_pinyin(text, style=Style.NORMAL, errors=_no_reading)
+    out = _lazy_pinyin(text)
     if len(out) != len(text):  # never seen on the corpus; fall back to character by character
         out = [lazy_pinyin(c, style=Style.NORMAL)[0] if is_han(c) else "" for c in text]
     return tuple(x if x.isalpha() and x.isascii() else "" for x in out)

@@ -391,3 +391,22 @@ def test_most_common_is_counters_own():
         counts = Counter(words)
         for k in (0, 1, 3, 10, 50):
             assert _most_common(counts, k) == counts.most_common(k)
+
+
+def test_lazy_pinyin_is_pypinyins_own():
+    """char_syllables reads through ``_lazy_pinyin`` (runs found by one regex, each run's
+    readings cached): the same list as pypinyin's own ``lazy_pinyin`` with our converter."""
+    import random
+
+    from pypinyin import Style
+
+    from analyzers.pinyin import _PINYIN, _lazy_pinyin, _no_reading
+
+    rng = random.Random(7)
+    alphabet = "中华人民共和国银行行政重庆长沙〇𠀀㐀\ue815\ufa18abc 123（）(),.，。·"
+    texts = ["", "国务院关于印发《2024年政务公开工作要点》的通知", "重庆市(试行)第3号"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(500)]
+    for text in texts:
+        assert _lazy_pinyin(text) == _PINYIN.lazy_pinyin(
+            text, style=Style.NORMAL, errors=_no_reading
+        ), text
