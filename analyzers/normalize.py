@@ -95,9 +95,16 @@ def _fold(text: str) -> str:
     # (~5,000 entries) on every call, 36 µs even for one character, and the per-character
     # offset map of normalize_with_offsets calls this once per character (a snippet of a text
     # with one expanding character, such as ㈠, took 12 ms). Measured with bench/load.py.
-    for ch in [c for c in set(text) if c in table]:
+    # The table has no character of the CJK unified block (a test checks it), and those are
+    # most of a Chinese text: a regex drops them in C before the set of distinct characters
+    # is made, which halved this function on the corpora (issue 13: 0.23 → 0.11 ms per
+    # document).
+    for ch in [c for c in set(_CJK_UNIFIED.sub("", text)) if c in table]:
         text = text.replace(ch, table[ch])
     return text.lower()
+
+
+_CJK_UNIFIED = re.compile("[\u4e00-\u9fff]+")
 
 
 def normalize(text: str) -> str:

@@ -73,3 +73,10 @@ def test_the_walk_of_assigned_planes_finds_every_skippable_character():
     from analyzers.chars import EVERY_CODE_POINT, _skip_table, _skippable_code_points
 
     assert list(_skip_table()) == _skippable_code_points(EVERY_CODE_POINT)
+
+
+def test_fold_table_has_no_cjk_unified_character():
+    """``_fold`` drops U+4E00–U+9FFF before it looks for characters to fold: none is folded."""
+    from analyzers.normalize import _nfkc_map
+
+    assert not [c for c in _nfkc_map() if "\u4e00" <= c <= "\u9fff"]
