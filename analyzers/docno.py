@@ -44,7 +44,14 @@ _JOINT = re.compile(r"(?:[\u4e00-\u9fff]{2,20}\s*、\s*)+")
 # that a bare "12号" after any other word stays a plain number.
 _ORDER_LING = re.compile(r"([\u4e00-\u9fff]{0,19}令)\s*(\d{1,6}|[" + _CN_NUM + r"]{1,8})\s*号")
 _BARE = re.compile(r"^" + _ISSUER + _YEAR + r"(\d{1,6})号?$")
-_DIGIT_WRAP = re.compile(r"(?<=\d)\s+(?=\d)")
+# whitespace between two digits (a line wrapped inside a number), removed by _unwrap_digits.
+# The digit before it is matched rather than looked behind for: ~40% faster on document heads
+# (issue 13), the same text out.
+_DIGIT_WRAP = re.compile(r"(\d)\s+(?=\d)")
+
+
+def _unwrap_digits(text: str) -> str:
+    return _DIGIT_WRAP.sub(r"\1", text)
 
 _MIN_ISSUER, _MAX_ISSUER = 2, 10
 
@@ -92,7 +99,7 @@ def _key(issuer: str, year: str | None, serial: str) -> str:
 
 def canonical(text: str) -> str | None:
     """The key of a whole string that *is* a 文号 (a query or a catalog value), else None."""
-    s = _DIGIT_WRAP.sub("", text.strip())
+    s = _unwrap_digits(text.strip())
     s = re.sub(r"\s+", "", s)
     joint = _JOINT.match(s)
     if joint and joint.end() < len(s):
@@ -162,7 +169,9 @@ def keys_in_text(text: str) -> list[str]:
     The number part is found first and the issuer read backwards from it: a regex that starts
     with the issuer would retry at every Han character of the document.
     """
-    s = _DIGIT_WRAP.sub("", text)
+    if "号" not in text:  # every number the two regexes find ends in 号 (issue 13)
+        return []
+    s = _unwrap_digits(text)
     keys: dict[str, None] = {}
     for m in _NUM_YEARLY.finditer(s):
         issuer = _issuer_before(s, m.start())

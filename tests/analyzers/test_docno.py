@@ -138,3 +138,18 @@ def test_a_joint_order_is_each_issuers_and_citations_take_both_orders():
     assert "国务院令#759" not in keys_in_text("国务院办公厅、中央军委令")  # no number: nothing
     assert citation_forms("公安部令#69") == ("公安部令第69号", "公安部第69号令")
     assert citation_forms("国办发2019-6") == ("国办发〔2019〕6号",)
+
+
+def test_unwrap_digits_as_the_lookbehind_did():
+    """_unwrap_digits matches the digit before a wrap instead of looking behind for it: the
+    same text as removing ``(?<=\\d)\\s+(?=\\d)``, full-width digits and spaces included."""
+    import random
+    import re
+
+    from analyzers.docno import _unwrap_digits
+
+    behind = re.compile(r"(?<=\d)\s+(?=\d)")
+    rng = random.Random(5)
+    for _ in range(2000):
+        text = "".join(rng.choice("12 \n\t号a　３〔〕") for _ in range(rng.randint(0, 40)))
+        assert _unwrap_digits(text) == behind.sub("", text), text
