@@ -22,8 +22,10 @@ _DOCNO_SCAN_CHARS = 4000  # 文号 of a document sit in its head (and its 沿革
 
 
 def date_int(doc: Document) -> int:
+    """The date as YYYYMMDD. Arithmetic, not ``int(strftime("%Y%m%d"))``: the same number,
+    ~5 µs less per document (issue 13)."""
     d = doc.meta.date
-    return int(d.strftime("%Y%m%d")) if d else 0
+    return d.year * 10000 + d.month * 100 + d.day if d else 0
 
 
 def prepare(doc: Document, source: str) -> IndexedDocument:
