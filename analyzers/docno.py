@@ -51,7 +51,9 @@ _DIGIT_WRAP = re.compile(r"(\d)\s+(?=\d)")
 
 
 def _unwrap_digits(text: str) -> str:
-    return _DIGIT_WRAP.sub(r"\1", text)
+    # searched first: a replacement template costs ~2 µs a call even where nothing matches,
+    # and most texts and numbers hold no wrapped digits
+    return _DIGIT_WRAP.sub(r"\1", text) if _DIGIT_WRAP.search(text) else text
 
 _MIN_ISSUER, _MAX_ISSUER = 2, 10
 
