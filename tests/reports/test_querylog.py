@@ -4,6 +4,7 @@ embedded store's bounds (retention, row cap, deletion, a full queue, concurrent 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 import threading
 
@@ -301,17 +302,21 @@ def test_one_need_typed_several_ways_is_one_row() -> None:
         s("怎么申请低保？", day, understood="分词：申请 / 低保；忽略：怎么"),
         s("低保", day, understood="分词：低保"),
         s("低保 -申请", day, understood="分词：低保；已排除：申请"),
+        # what the engine added to the words changes as ingests change the lexicon: one need
+        s("低保申请", day,
+          understood="分词：低保 / 申请；同义：低保→最低生活保障；也查：申请→申领"),  # fmt: skip
+        s("低保申请", day, understood="分词：低保 / 申请；也按语义检索"),
     ]
     (week,) = queries_report(log, D(2025, 1, 6), D(2025, 1, 12)).weeks
     rows = {q.query: q for q in week.top}
     assert set(rows) == {"低保申请", "低保", "低保 -申请"}
     need = rows["低保申请"]
-    assert need.searches == 5
+    assert need.searches == 7
     assert need.variants == ("低保 申请", "如何申请低保", "怎么申请低保？")
     assert week.to_dict()["top"][0]["variants"] == ["低保 申请", "如何申请低保", "怎么申请低保？"]
-    assert "低保申请,5,0,0,分词：低保 / 申请,0,,低保 申请 | 如何申请低保 | 怎么申请低保？" in (
-        queries_report(log, D(2025, 1, 6), D(2025, 1, 12)).to_csv()
-    )
+    csv_text = queries_report(log, D(2025, 1, 6), D(2025, 1, 12)).to_csv()
+    row = r"低保申请,7,0,0,分词：低保 / 申请[^,]*,0,,低保 申请 \| 如何申请低保 \| 怎么申请低保？"
+    assert re.search(row, csv_text), csv_text
 
 
 def test_filtered_searches_that_found_nothing_do_not_blame_the_words() -> None:
