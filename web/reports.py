@@ -141,8 +141,15 @@ def report_form(request: Request, kind: str) -> Response:
         from web.pages import not_found_page
 
         return not_found_page(request)
-    year = dt.date.today().year - 1 if kind == "annual" else None
-    return _page(request, kind, {"form": {"year": year}})
+    # the form starts from what its address says (/reports/annual?year=2019&agency=…: a link
+    # staff share; QA pass 12: it showed last year whatever the address said); a value that
+    # is no year is left out, never an error page before the form is even shown
+    shown = ("year", "agency", "weeks", "category", "date_from", "date_to")
+    asked = {k: v for k, v in request.query_params.items() if k in shown}
+    year = asked.get("year", "").strip()
+    if not (year.isdigit() and len(year) == 4):
+        year = str(dt.date.today().year - 1) if kind == "annual" else ""
+    return _page(request, kind, {"form": {**asked, "year": year or None}})
 
 
 @router.post("/reports/{kind}", response_class=HTMLResponse)
