@@ -26,9 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pipeline.run as new_run  # noqa: E402
-from ingest.catalog import load_catalog  # noqa: E402
-from ingest.files import tasks  # noqa: E402
-from pipeline.run import Job  # noqa: E402
+from bench.prepare_parity import _jobs  # noqa: E402
 
 CHAIN = (
     "model.ids", "ingest.labels", "ingest.docnumber", "ingest.metadata", "ingest.files",
@@ -52,18 +50,6 @@ def load_older(root: Path, names: tuple[str, ...]) -> dict[str, object]:
         spec.loader.exec_module(mod)
         out[name] = mod
     sys.modules.update(saved)  # type: ignore[arg-type]
-    return out
-
-
-def _jobs(folder: Path, every: int, n: int, with_catalog: bool) -> list[Job]:
-    catalog = folder / "catalog.csv"
-    cat = load_catalog(catalog) if with_catalog and catalog.exists() else None
-    out: list[Job] = []
-    for i, task in enumerate(tasks([folder], cat, "public")):
-        if i % every == 0:
-            out.append(Job(task, str(task.source), task.doc_id, None))
-            if len(out) == n:
-                break
     return out
 
 
