@@ -1,6 +1,6 @@
 """Parity of the ingest worker's output: a digest per document of everything it produces.
 
-    python bench/prepare_parity.py OUT.tsv [--real /work/shared/corpus] [--gen bench/out/gen20k]
+    python bench/prepare_parity.py OUT.tsv [--real ../shared/corpus] [--gen bench/out/gen20k]
                                   [--n-real 1100] [--n-gen 1000]
     python bench/prepare_parity.py NEW.tsv --against OLD.tsv
 
@@ -31,6 +31,7 @@ from pipeline.lexicon import LexiconBuilder  # noqa: E402
 from pipeline.run import Job, work  # noqa: E402
 from search_index.embedded import EmbeddedIndex  # noqa: E402
 from search_index.protocol import IndexedDocument  # noqa: E402
+from tests.corpus import CORPUS  # noqa: E402
 
 
 def _sha(value: object) -> str:
@@ -77,7 +78,7 @@ def digest_lines(jobs: list[Job], label: str) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("out", type=Path)
-    ap.add_argument("--real", type=Path, default=Path("/work/shared/corpus"))
+    ap.add_argument("--real", type=Path, default=CORPUS)
     ap.add_argument("--gen", type=Path, default=Path(__file__).parent / "out" / "gen20k")
     ap.add_argument("--n-real", type=int, default=1100)
     ap.add_argument("--n-gen", type=int, default=1000)

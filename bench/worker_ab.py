@@ -2,7 +2,7 @@
 process, alternated per document (issue 13).
 
     python bench/worker_ab.py /path/to/older/checkout [--gen bench/out/gen20k]
-                              [--real /work/shared/corpus/docs] [--rounds 3]
+                              [--real ../shared/corpus/docs] [--rounds 3]
 
 Loads the older checkout's versions of the modules the worker's changes touched (``CHAIN``,
 each seeing the older versions of those loaded before it) beside this checkout's, and runs
@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pipeline.run as new_run  # noqa: E402
 from bench.prepare_parity import _jobs  # noqa: E402
+from tests.corpus import CORPUS  # noqa: E402
 
 CHAIN = (
     "model.ids", "ingest.labels", "ingest.docnumber", "ingest.metadata", "ingest.files",
@@ -57,7 +58,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("older", type=Path, help="a checkout of the code to compare with")
     ap.add_argument("--gen", type=Path, default=Path(__file__).parent / "out" / "gen20k")
-    ap.add_argument("--real", type=Path, default=Path("/work/shared/corpus/docs"))
+    ap.add_argument("--real", type=Path, default=CORPUS / "docs")
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     old_work = load_older(args.older.resolve(), CHAIN)["pipeline.run"].work  # type: ignore[attr-defined]
