@@ -135,11 +135,32 @@ def detect(data: bytes, filename: str) -> Format:
             raise UnsupportedFormat(f"unsupported file type: {what}")
     if named is not None:
         return named
+    if ext == "csv" and _is_catalogue(data):
+        raise UnsupportedFormat(
+            "a catalogue (its first line names a path column), not a document: give it with "
+            "--catalog to apply its rows"
+        )
     shown = f"'.{ext}'" if ext else "without extension"
     names = ", ".join(f.name for f in _FORMATS.values())
     raise UnsupportedFormat(
         f"unsupported file type {shown}: content not recognised as any of {names}"
     )
+
+
+def _is_catalogue(data: bytes) -> bool:
+    """A CSV whose header names a path column: a catalogue left beside the documents (QA pass
+    12: every ingest without --catalog reported it as an unsupported file, a forgotten flag
+    as noise)."""
+    from ingest.catalog import PATH_COLUMNS
+
+    head = data[:4096].split(b"\n", 1)[0]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            cells = head.decode(encoding).split(",")
+        except UnicodeDecodeError:
+            continue
+        return any(c.strip().strip('"').lower() in PATH_COLUMNS for c in cells)
+    return False
 
 
 def _binary_kind(data: bytes) -> str:
