@@ -369,9 +369,18 @@ def load_catalog(path: Path) -> Catalog:
         reason = f"duplicate path (first on line {first.line})"
         if _level(entry) is not None and _level(entry) != _level(first):
             # rows that disagree on who may see a document must not publish it by row order
-            # (a later row with no level says nothing; one that names another level disagrees)
-            held = f"{path.name} lines {first.line} and {line} give other disclosure levels"
+            # (a later row with no level says nothing; one that names another level disagrees,
+            # and one whose cells may be misread may: QA pass 12 found that one described as
+            # giving another level when neither row named any)
+            if entry.held:
+                held = f"{path.name} line {line}, a second row for it, may be misread"
+                reason += ", its cells may be misread (above)"
+            else:
+                held = f"{path.name} lines {first.line} and {line} give other disclosure levels"
+                reason += " with another disclosure level"
             entries[rel] = dataclasses.replace(first, held=first.held or held)
-            reason += f" with another disclosure level: the document is held as {MOST_RESTRICTIVE}"
+            reason += f": the document is held as {MOST_RESTRICTIVE}"
+        # its cells are reported like the first row's (QA pass 12: a bad date said nothing)
+        errors.extend(problems)
         errors.append(CatalogError(line, rel, reason))
     return Catalog(path, entries, tuple(errors))

@@ -180,6 +180,24 @@ def test_rows_that_disagree_on_disclosure_hold_the_document(tmp_path, rows):
         index.close()
 
 
+def test_a_second_row_is_described_as_it_is(tmp_path):
+    """QA pass 12: a duplicate row with an extra cell was reported as giving "other disclosure
+    levels" though neither row named a level, and a duplicate row's bad date said nothing."""
+    require_corpus()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(CORPUS / "docs" / "govcn_policy" / "govcn_002.txt", folder / "pure.txt")
+    csv = folder / "cat.csv"
+    csv.write_text("path,title,date\npure.txt,甲,2020-01-02\npure.txt,乙,2020-13-45\n"
+                   "pure.txt,丙,2020-01-02,多余\n", encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "d"), "ingest", str(folder),
+                                       "--catalog", str(csv)])  # fmt: skip
+    assert "2020-13-45" in result.output, result.output
+    assert "other disclosure levels" not in result.output
+    assert "line 4" in result.output and "may be misread" in result.output, result.output
+    assert "1 held back as not_public" in result.output.splitlines()[0], result.output
+
+
 def test_a_catalogue_that_cannot_be_read_stops_the_ingest(tmp_path):
     """QA pass 4: a catalogue separated by semicolons was "no 'path' column" and the ingest
     went on without it, publishing at the default level the files its rows hold back."""
