@@ -36,7 +36,7 @@ def main() -> None:
     for rnd in range(args.rounds):
         for name in ("without", "with") if rnd % 2 else ("with", "without"):
             embedded.EmbeddedIndex._ties_by_id = (  # type: ignore[method-assign]
-                real if name == "with" else (lambda self, s, p, addrs, o, so: addrs)
+                real if name == "with" else (lambda self, s, p, addrs, *rest: addrs)
             )
             for q in QUERIES:
                 for sort in ("date_desc", "date_asc"):

@@ -477,7 +477,8 @@ class EmbeddedIndex:
         result = searcher.search(query, **kwargs)
         addrs = [addr for _, addr in result.hits][:limit] if limit else []
         if sort != "relevance" and addrs:
-            addrs = self._ties_by_id(searcher, plan, addrs, offset, sort)
+            last_page = offset + len(addrs) >= result.count
+            addrs = self._ties_by_id(searcher, plan, addrs, offset, sort, last_page)
         by_score = sort == "relevance" and "order_by_field" not in kwargs
         scores = [float(s) + shift if by_score else 0.0 for s, _ in result.hits][:limit]
         if len(addrs) <= _EAGER_DOCS:  # a page of results: read the documents right here
@@ -504,7 +505,13 @@ class EmbeddedIndex:
         return BackendResult(total=int(result.count), hits=hits, facets=facet_values)
 
     def _ties_by_id(
-        self, searcher: tantivy.Searcher, plan: Plan, addrs: list[Any], offset: int, sort: str
+        self,
+        searcher: tantivy.Searcher,
+        plan: Plan,
+        addrs: list[Any],
+        offset: int,
+        sort: str,
+        last_page: bool = False,
     ) -> list[Any]:
         """A page sorted by date with the documents of one day in ascending id, as
         Elasticsearch orders them (its sort has the id as tie-break; tantivy sorts by one field
@@ -513,7 +520,8 @@ class EmbeddedIndex:
 
         Only the page's first and last day can run past its edges; each is read again in id
         order (``id_num`` is the id as a number, so its order is the id's). A day wholly inside
-        the page is ordered here. At most one count and two searches more, date sorts only.
+        the page is ordered here. At most one count and two searches more, date sorts only;
+        none for the last day of the results' last page (nothing runs past it).
         """
         dates = list(searcher.fast_field_values("date", addrs))
         ids = list(searcher.fast_field_values("id_num", addrs))
@@ -525,7 +533,7 @@ class EmbeddedIndex:
         if offset:  # the first day may have begun on an earlier page
             before = self._count_ahead_of(searcher, plan, first, sort)
             out[:n_first] = self._day_by_id(searcher, plan, first, offset - before, n_first)
-        if last != first or not offset:  # the last day may go on past the page
+        if (last != first or not offset) and not last_page:  # it may go on past the page
             start = len(out) - n_last
             out[start:] = self._day_by_id(searcher, plan, last, 0, n_last)  # it began here
         return out if len(out) == len(addrs) else [addr for _, _, addr in page]
