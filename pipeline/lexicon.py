@@ -13,7 +13,10 @@ Two files in ``<data_dir>/lexicon`` (read by :mod:`search_index.citizen_words`):
   (市场监管总局令第20号) finds the order printed under its full name;
 * ``vocabulary.tsv`` — ``word<TAB>documents`` for every word of two characters or more, the gate
   that keeps thesaurus expansions to words the corpus really uses (read from
-  :data:`~search_index.citizen_words.VOCABULARY_MIN_DF` documents on).
+  :data:`~search_index.citizen_words.VOCABULARY_MIN_DF` documents on);
+* ``taiwan_words.tsv`` — the same counts over the documents of Taiwan alone: a word used on one
+  side of the strait only (身分证, 机车) tells which of its general-Chinese neighbours is the
+  other side's wording (:func:`~search_index.citizen_words.cross_strait_twins`).
 
 How a run's counts meet the file's (vocabulary, regions and titles alike). A run that wrote
 every document the index holds replaces them: its counts are the index's. Otherwise the
@@ -42,6 +45,8 @@ from search_index.citizen_words import (
     LEXICON_DIR,
     MINED_FILE,
     REGIONS_FILE,
+    TAIWAN,
+    TAIWAN_WORDS_FILE,
     TITLE_LEVELS,
     TITLES_FILE,
     VOCABULARY_FILE,
@@ -61,10 +66,11 @@ class LexiconBuilder:
         self.regions: Counter[str] = Counter()
         self.titles: Counter[tuple[str, str]] = Counter()
         self.issuers: Counter[str] = Counter()
+        self.taiwan: Counter[str] = Counter()  # .df over Taiwan's documents
         self.written = 0
-        self._again: tuple[Counter[str], Counter[str], Counter[tuple[str, str]], Counter[str]] = (
-            Counter(), Counter(), Counter(), Counter(),
-        )  # fmt: skip
+        self._again: tuple[
+            Counter[str], Counter[str], Counter[tuple[str, str]], Counter[str], Counter[str]
+        ] = (Counter(), Counter(), Counter(), Counter(), Counter())
 
     def add(self, doc: IndexedDocument, *, rewritten: bool = False) -> None:
         """Count one written document; ``rewritten``: it replaced a version the index held."""
@@ -84,12 +90,15 @@ class LexiconBuilder:
         # every word is counted (in C: the filtering generator cost half of this method,
         # which runs in the ingest's single parent process); one-character words are left
         # out when the file is written
-        mine = (self.df, self.regions, self.titles, self.issuers)
+        mine = (self.df, self.regions, self.titles, self.issuers, self.taiwan)
+        taiwan = TAIWAN in regions
         for counts in mine, *([self._again] if rewritten else []):
             counts[0].update(words)
             counts[1].update(regions)
             counts[2].update(titles)
             counts[3].update(issuers)
+            if taiwan:
+                counts[4].update(words)
 
     def write(self, data_dir: Path, *, whole_index: bool = False) -> Path:
         """Merge into ``<data_dir>/lexicon``; returns that folder. ``whole_index``: this run
@@ -114,14 +123,15 @@ class LexiconBuilder:
         ]
         text = old if old.endswith("\n") or not old else old + "\n"
         mined.write_text(text + "".join(x + "\n" for x in new), encoding="utf-8")
-        df, regions, titles, issuers = self.df, self.regions, self.titles, self.issuers
+        counted = (self.df, self.regions, self.titles, self.issuers, self.taiwan)
         if not whole_index:  # only the documents new to the index add to what is counted
-            df, regions, titles, issuers = (
-                c - a for c, a in zip((df, regions, titles, issuers), self._again, strict=True)
-            )
+            counted = tuple(c - a for c, a in zip(counted, self._again, strict=True))
+        df, regions, titles, issuers, taiwan = counted
         add = not whole_index
         words = {(w,): n for w, n in df.items() if len(w) > 1}
         _merge_counts(folder / VOCABULARY_FILE, words, add=add)
+        taiwan_words = {(w,): n for w, n in taiwan.items() if len(w) > 1}
+        _merge_counts(folder / TAIWAN_WORDS_FILE, taiwan_words, add=add)
         _merge_counts(folder / REGIONS_FILE, {(r,): n for r, n in regions.items()}, add=add)
         _merge_counts(folder / TITLES_FILE, dict(titles.items()), add=add)
         _merge_counts(folder / ISSUERS_FILE, {(i,): n for i, n in issuers.items()}, add=add)

@@ -90,6 +90,9 @@ class Methods:
     # a run jieba cut into single characters, unknown to the corpus, as the corpus's word with
     # its first and last character (年假 → 年休假)
     word_abbreviations: bool = True
+    # a word one side of the strait uses, as the other side's neighbour in general Chinese
+    # (身份证 → 身分证, 出租车 → 计程车): cross_strait_twins
+    twins: bool = True
 
 
 METHODS = Methods()
@@ -156,6 +159,7 @@ VOCABULARY_FILE = "vocabulary.tsv"
 # not in the vocabulary the methods read: a word one document uses tells nothing of the corpus
 VOCABULARY_MIN_DF = 2
 REGIONS_FILE = "regions.tsv"
+TAIWAN_WORDS_FILE = "taiwan_words.tsv"
 TITLES_FILE = "titles.tsv"
 ISSUERS_FILE = "issuers.tsv"
 ISSUER_CANDIDATES = 3  # full names a short issuer may stand for, most documents first
@@ -194,7 +198,10 @@ def load_lexicon(data_dir: Path | None, warm: bool = False) -> None:
 # The files :func:`refresh` watches, and how often it looks at them: a server re-reads them
 # within this many seconds of an ingest in another process or an edit of mined.txt (QA pass 9:
 # new rules, and rules switched off with #, waited for a restart).
-LEXICON_FILES = (MINED_FILE, VOCABULARY_FILE, REGIONS_FILE, TITLES_FILE, ISSUERS_FILE, LEARNED_FILE)
+LEXICON_FILES = (
+    MINED_FILE, VOCABULARY_FILE, REGIONS_FILE, TITLES_FILE, ISSUERS_FILE, LEARNED_FILE,
+    TAIWAN_WORDS_FILE,
+)  # fmt: skip
 RECHECK_SECONDS = 2.0
 _seen: tuple[tuple[str, int, int], ...] = ()
 _checked_at = 0.0
@@ -217,7 +224,8 @@ def _stamp() -> tuple[tuple[str, int, int], ...]:
 def _forget_lexicon() -> None:
     global _seen, _checked_at
     for f in (mined, vocabulary, regions_known, regions_longest_first, titles, titles_text,
-              order_issuers, learned, expansions, _words_by_ends):  # fmt: skip
+              order_issuers, learned, expansions, _words_by_ends, taiwan_words,
+              cross_strait_twins, _general_frequencies):  # fmt: skip
         f.cache_clear()
     _common_cutoff.cache_clear()
     _seen, _checked_at = _stamp(), time.monotonic()
@@ -261,6 +269,7 @@ def _warm() -> None:
 
     thesaurus()
     general_vectors()
+    _general_frequencies()
     semantic.warm(data_dir())
 
 
@@ -380,6 +389,13 @@ def learned_neighbours(word: str) -> tuple[str, ...]:
         if df <= LEARNED_MAX_DF or vocabulary().get(n, 0) >= LEARNED_RATIO * df:
             out.append(n)
     return tuple(out)
+
+
+@functools.cache
+def taiwan_words() -> dict[str, int]:
+    """word → the Taiwan documents that use it (``lexicon/taiwan_words.tsv``)."""
+    vocab = vocabulary()
+    return {k[0]: n for k, n in _counts(TAIWAN_WORDS_FILE).items() if k[0] in vocab}
 
 
 @functools.cache
@@ -810,6 +826,67 @@ def cross_strait_variants(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# cross_strait_twins: a word's neighbours in general Chinese, taken as the other side's wording
+# when the two are used on opposite sides of the strait in this corpus. Chosen on the tune half.
+TWIN_K = 20  # neighbours looked at
+TWIN_MIN_SIM = 0.80  # cosine (身份证/身分证 0.81, 出租车/计程车 0.80, 硬件/硬体 0.84)
+TWIN_MIN_DF = 5  # documents using each word (a side is not told from fewer)
+TWIN_SHARED = True  # a character in common (塑料 → 塑胶; not 复发 → 中风, 班主任 → 老师)
+TWIN_MUTUAL = 4  # the word is among its twin's this many nearest too (0: not asked)
+# Taiwan's wording is rarer than the mainland's in general Chinese (jieba's dictionary, counted
+# from mainland text): 身分证 23 against 身份证's 708, 计程车 17 against 出租车's 395; a word of
+# its own (大雨 508 against 暴雨's 558, 县市 2,458 against 省市's 441, 上任 against 离任) is not
+TWIN_GENERAL_RATIO = 0.4
+TWIN_SIDE = 0.9  # share of a word's documents on one side that makes it that side's word
+
+
+def _side(word: str) -> str | None:
+    """``"taiwan"`` or ``"mainland"`` if (nearly) only that side's documents use the word."""
+    df = vocabulary().get(word, 0)
+    if df < TWIN_MIN_DF:
+        return None
+    share = taiwan_words().get(word, 0) / df
+    return "taiwan" if share >= TWIN_SIDE else "mainland" if share <= 1 - TWIN_SIDE else None
+
+
+@functools.cache
+def _general_frequencies() -> dict[str, int]:
+    """jieba's dictionary counts of the corpus words used on one side only (read once per
+    lexicon, ~1.5 s, in a server's warm-up thread; not jieba's whole table, 115 MB)."""
+    from analyzers.segment import dictionary_frequencies
+
+    return dictionary_frequencies(w for w in vocabulary() if _side(w) is not None)
+
+
+def _rarer_in_general_chinese(taiwan: str, mainland: str) -> bool:
+    freq = _general_frequencies()
+    return freq.get(taiwan, 0) <= TWIN_GENERAL_RATIO * max(freq.get(mainland, 0), 1)
+
+
+@functools.cache
+def cross_strait_twins(word: str) -> tuple[str, ...]:
+    """The other side's wording of a word only one side of the strait uses (身份证 → 身分证,
+    网络 → 网路, 出租车 → 计程车): its neighbours in general Chinese that only the other side's
+    documents use. OpenCC's phrase tables map script and a few hundred computing words, none of
+    these; a list written by hand holds what its writer thought of. The corpus tells the
+    sides apart (``region`` 台湾), the general vectors that two words are used alike; a word
+    both sides use (权利, 权力) is never a twin, so homophones and near-synonyms of one side
+    stay apart."""
+    side = _side(word)
+    table = general_vectors()
+    if side is None or table is None or (NAMES_ARE_NOT_WORDINGS and is_proper_name(word)):
+        return ()
+    other = "mainland" if side == "taiwan" else "taiwan"
+    return tuple(
+        n for n, sim in table.nearest(word, TWIN_K)
+        if sim >= TWIN_MIN_SIM and n not in word and word not in n and _side(n) == other
+        and not (GENERAL_NO_COUNTS and _COUNT.search(word) and _COUNT.search(n))
+        and (not TWIN_SHARED or set(n) & set(word))
+        and _rarer_in_general_chinese(*((n, word) if other == "taiwan" else (word, n)))
+        and (not TWIN_MUTUAL or word in (m for m, _ in table.nearest(n, TWIN_MUTUAL)))
+    )  # fmt: skip
+
+
 # Words jieba glues from a question word and one character (几天, 几分, 多少钱, 能休, 要交, 会被):
 # they carry the question, not its topic, so they score but do not count as a topic word that
 # half of must match (the decisive word is not outvoted by them).
@@ -867,6 +944,9 @@ def expansions(word: str) -> tuple[tuple[str, str], ...]:
         for v in cross_strait_variants(word):
             if vocab.get(v, 0) > 0 or not vocab:
                 out.setdefault(v, "cross_strait")
+    if m.twins:
+        for v in cross_strait_twins(word):
+            out.setdefault(v, "cross_strait")
     if m.thesaurus and vocab:
         cands = [
             c for c in thesaurus().get(word, ())

@@ -221,6 +221,10 @@ def citizen_word_node(word: str) -> tuple[Node | None, tuple[tuple[str, str], ..
     return _any(node, *(other_wording_node(o, weights.get(s)) for o, s in others)), others
 
 
+def _twins(word: str) -> tuple[str, ...]:
+    return citizen_words.cross_strait_twins(word) if citizen_words.METHODS.twins else ()
+
+
 def most_mentioned(titles: tuple[str, ...], mentions: Mentions | None) -> tuple[str, ...]:
     """The titles an abbreviation most likely means: the most mentioned in the documents, and
     any other mentioned at least half as often (消法 → 消费者权益保护法, not also 消防设备人员法;
@@ -497,13 +501,21 @@ class _Builder:
                     self.highlight.extend([abbr, *targets])
             else:
                 abbr, targets = payload  # type: ignore[misc]
-                node = _any(word_node(abbr), *(expansion_node(t) for t in targets))
+                # the synonym file's rule, and the other side's wording of the word it names
+                # (身份证 => 居民身份证, and Taiwan's 身分证)
+                twins = [t for t in _twins(abbr) if t not in targets]
+                node = _any(
+                    word_node(abbr),
+                    *(expansion_node(t) for t in targets),
+                    *(other_wording_node(t) for t in twins),
+                )
                 if node is not None:
                     self.pool.append(node)
-                    self.pool_terms.append(_terms_of(abbr, *targets))
+                    self.pool_terms.append(_terms_of(abbr, *targets, *twins))
                     self.words.append(abbr)
                     self.synonyms.append((abbr, tuple(targets)))
-                    self.highlight.extend([abbr, *targets])
+                    self.expanded.extend((abbr, t, "cross_strait") for t in twins)
+                    self.highlight.extend([abbr, *targets, *twins])
         rest.append(norm[pos:])
         if self.lexicon is not None:
             rest = [self._take_letters(chunk) for chunk in rest]

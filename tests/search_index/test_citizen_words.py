@@ -730,3 +730,58 @@ def test_a_run_jieba_cuts_into_characters_abbreviates_the_corpus_word(tmp_path):
         assert citizen_words.word_abbreviation("年假") == ()
     finally:
         citizen_words.load_lexicon(None)
+
+
+def _sides(tmp_path: Path, words: dict[str, tuple[int, int]]) -> None:
+    """A lexicon of ``word: (documents, of them Taiwan's)``."""
+    _vocab(tmp_path, {w: n for w, (n, _) in words.items()})
+    (tmp_path / "lexicon" / "taiwan_words.tsv").write_text(
+        "".join(f"{w}\t{t}\n" for w, (_, t) in words.items() if t), encoding="utf-8"
+    )
+    citizen_words.load_lexicon(tmp_path)
+
+
+def test_a_word_one_side_uses_finds_the_other_sides_wording(tmp_path):
+    """身份证 is Taiwan's 身分证 and 出租车 its 计程车: neighbours in general Chinese, each used
+    on one side of the strait only. OpenCC's phrase tables map neither."""
+    try:
+        _sides(tmp_path, {"身份证": (358, 6), "身分证": (206, 206), "出租车": (59, 0),
+                          "计程车": (12, 12), "暴雨": (40, 1), "大雨": (30, 29)})  # fmt: skip
+        assert citizen_words.cross_strait_variants("身份证") == ()
+        assert citizen_words.cross_strait_twins("身份证") == ("身分证",)
+        assert citizen_words.cross_strait_twins("身分证") == ("身份证",)
+        assert ("计程车", "cross_strait") in citizen_words.expansions("出租车")
+        # 大雨 is a word of its own in general Chinese, not Taiwan's way of saying 暴雨
+        assert citizen_words.cross_strait_twins("暴雨") == ()
+        _, understood = plan(Query(q="台湾身份证换新"))  # 身份证 has a synonym-file rule too
+        assert ("身份证", "身分证", "cross_strait") in understood.expansions
+        _sides(tmp_path, {"身份证": (358, 150), "身分证": (206, 206)})  # both sides use it
+        assert citizen_words.cross_strait_twins("身份证") == ()
+        _sides(tmp_path, {"身份证": (358, 6), "身分证": (206, 206)})
+        citizen_words.use(replace(citizen_words.METHODS, twins=False))
+        assert citizen_words.expansions("身份证") == ()
+        _, understood = plan(Query(q="台湾身份证换新"))
+        assert not any(src == "cross_strait" for _, _, src in understood.expansions)
+    finally:
+        citizen_words.use(citizen_words.Methods())
+        citizen_words.load_lexicon(None)
+
+
+TAIWAN_ID = "docs/mojlaw/D0030035.txt"  # 國民身分證全面換發辦法
+MAINLAND_ID = "docs/lawrefbook/xingzhengfa/lrb_02680.txt"  # 中华人民共和国居民身份证法
+
+
+def test_ingest_counts_the_words_of_taiwans_documents(tmp_path):
+    """taiwan_words.tsv: the words of the documents of region 台湾, beside the vocabulary."""
+    index, data, _ = _ingested(tmp_path, [TAIWAN_ID, MAINLAND_ID])
+    try:
+        lexicon = data / "lexicon"
+        vocab = dict(line.split("\t") for line in (lexicon / "vocabulary.tsv").read_text(
+            encoding="utf-8").splitlines())  # fmt: skip
+        taiwan = dict(line.split("\t") for line in (lexicon / "taiwan_words.tsv").read_text(
+            encoding="utf-8").splitlines())  # fmt: skip
+        assert taiwan["身分证"] == vocab["身分证"] == "1"
+        assert vocab["身份证"] == "1" and "身份证" not in taiwan
+        assert "居民身份证" in vocab and "居民身份证" not in taiwan and set(taiwan) < set(vocab)
+    finally:
+        index.close()
