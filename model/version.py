@@ -13,7 +13,9 @@ import hashlib
 
 from model.fields import FIELDS
 
-ANALYSIS = "5"  # 5: a joint order is each issuer's; 4: a PDF's catalogue block; 3: 第56号令
+# 6: a joint issue is each agency's; 5: a joint order is each issuer's; 4: a PDF's catalogue
+# block; 3: 第56号令
+ANALYSIS = "6"
 # bump when a backend lays out the same fields differently (5: word fields without positions,
 # 6: agency_key, the agency as its filter compares it)
 LAYOUT = "6"

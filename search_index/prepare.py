@@ -16,6 +16,7 @@ from analyzers.segment import index_words
 from analyzers.signatures import signature
 from model.document import Document
 from model.fields import KEYWORD_FIELDS
+from search_index.fields import agency_keys, agency_names
 from search_index.protocol import IndexedDocument
 
 _DOCNO_SCAN_CHARS = 4000  # 文号 of a document sit in its head (and its 沿革/history lines)
@@ -51,7 +52,7 @@ def prepare(doc: Document, source: str) -> IndexedDocument:
         "source": (source,),
         "path": (doc.path,),
         "title_exact": (strip_skippable(title),),
-        "agency": (m.agency,),
+        "agency": agency_names(m.agency),
         "category": (m.category,),
         "validity": (m.validity,),
         "level": (legal_level(agency, title),),
@@ -60,7 +61,7 @@ def prepare(doc: Document, source: str) -> IndexedDocument:
         "format": (doc.format,),
         "docno": tuple(keys_for_value(normalize(m.doc_number))),
         "docno_text": tuple(dict.fromkeys(text_keys)),
-        "agency_key": tuple(k for k in (strip_skippable(agency),) if k),  # = agency_key
+        "agency_key": agency_keys(m.agency),
     }
     # Duplicate signatures (search_index.signatures): ~+15% on prepare's time, measured in
     # bench/README.md "Duplicate check".

@@ -400,6 +400,32 @@ class BackendContract:
         for v in facet[:5]:
             assert index.search(Query(agencies=(v.value,), size=1)).total == v.count
 
+    def test_a_joint_issue_is_found_by_either_issuer(self, make_backend):
+        """QA pass 12: agency=中央军事委员会 found none of the documents 国务院、中央军事委员会
+        issued together. Each issuer's name finds them, the joint name too; the facet counts
+        them under each, as its links find them."""
+        joint = sample_document("docs/govcn_policy/govcn_002.txt", agency="国务院、中央军事委员会")
+        alone = sample_document("docs/lawrefbook/xingzhengfa/lrb_02680.txt", agency="国务院")
+        other = sample_document("docs/annual_report/changshu_2008.txt", agency="国务院办公厅")
+        backend = make_backend()
+        docs = (joint, alone, other)
+        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in docs))
+        ix = SearchIndex(backend)
+
+        def found(*agencies: str) -> set[str]:
+            return {h.doc.id for h in ix.search(Query(agencies=agencies, size=10)).hits}
+
+        assert found("中央军事委员会") == found("中央軍事委員會") == {joint.id}
+        assert found("国务院") == {joint.id, alone.id}
+        assert found("国务院、中央军事委员会") == found("国务院中央军事委员会") == {joint.id}
+        assert found("国务院办公厅") == {other.id}  # a part is a whole name, not a prefix
+        facet = {v.value: v.count for v in ix.search(Query(q="", size=1)).facets["agency"]}
+        assert facet == {
+            "国务院、中央军事委员会": 1, "国务院": 2, "中央军事委员会": 1, "国务院办公厅": 1,
+        }  # fmt: skip
+        for value, count in facet.items():
+            assert len(found(value)) == count
+
     def test_year_facet_lists_every_year(self, make_backend, documents):
         """Every year holding a document is listed with its count, however many years: cut
         at its 30 most frequent values, the facet left out the newest year of a catalogue
