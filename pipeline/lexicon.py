@@ -40,6 +40,7 @@ from pathlib import Path
 
 from analyzers.docno import order_issuer
 from analyzers.mining import abbreviation_pairs
+from model.viewer import ANONYMOUS
 from search_index.citizen_words import (
     ISSUERS_FILE,
     LEXICON_DIR,
@@ -73,7 +74,18 @@ class LexiconBuilder:
         ] = (Counter(), Counter(), Counter(), Counter(), Counter())
 
     def add(self, doc: IndexedDocument, *, rewritten: bool = False) -> None:
-        """Count one written document; ``rewritten``: it replaced a version the index held."""
+        """Count one written document; ``rewritten``: it replaced a version the index held.
+
+        Only what anonymous users may see is counted: the lexicon's words, short forms, titles
+        and issuers are shown to everyone as the query's understanding (QA pass 13: a short
+        form defined only in not_public documents was shown to anonymous users as 也查文件
+        自述简称, a non-public law's title as the meaning of its abbreviation). A document made
+        public by a later rewrite counts from the next run over the whole index (its earlier
+        version, counted as if it had been, is subtracted): fewer words, never a hidden one."""
+        self.written += 1
+        disclosure = (doc.keywords.get("disclosure") or ("public",))[0]
+        if not ANONYMOUS.can_see(disclosure):
+            return
         for pair in abbreviation_pairs(doc.normalized):
             self.pairs[pair] += 1
             self.where.setdefault(pair, doc.doc.path)
@@ -86,7 +98,6 @@ class LexiconBuilder:
         issuers = _order_issuers(
             (*doc.keywords.get("docno", ()), *doc.keywords.get("docno_text", ()))
         )
-        self.written += 1
         # every word is counted (in C: the filtering generator cost half of this method,
         # which runs in the ingest's single parent process); one-character words are left
         # out when the file is written

@@ -785,3 +785,33 @@ def test_ingest_counts_the_words_of_taiwans_documents(tmp_path):
         assert "居民身份证" in vocab and "居民身份证" not in taiwan and set(taiwan) < set(vocab)
     finally:
         index.close()
+
+
+def test_the_lexicon_holds_nothing_of_documents_anonymous_users_may_not_see(tmp_path):
+    """QA pass 13: a short form defined only in not_public documents was shown to anonymous
+    users as the query's understanding (也查文件自述简称), and so were a hidden law's title and
+    words. The lexicon counts what anonymous users may see, nothing else."""
+    from pipeline.lexicon import LexiconBuilder
+
+    require_corpus()
+    hidden = {p: corpus_document(p, disclosure="not_public") for p in (DEFINES, TAIWAN_ID)}
+    public = corpus_document(MAINLAND_ID)
+    builder = LexiconBuilder()
+    for d in (*hidden.values(), public):
+        builder.add(prepare(d, "corpus"))
+    assert builder.written == 3  # every written document, for the whole-index rule
+    folder = builder.write(tmp_path)
+    mined = (folder / "mined.txt").read_text(encoding="utf-8")
+    words = (folder / "vocabulary.tsv").read_text(encoding="utf-8")
+    assert "爱卫会" not in mined and "身分证" not in words and "居民身份证\t1" in words
+    assert (folder / "taiwan_words.tsv").read_text(encoding="utf-8") == ""
+    citizen_words.load_lexicon(tmp_path)
+    try:
+        _, understood = plan(Query(q="爱卫会"))
+        assert understood.expansions == ()
+    finally:
+        citizen_words.load_lexicon(None)
+    visible = LexiconBuilder()
+    defines = hidden[DEFINES]
+    visible.add(prepare(replace(defines, meta=replace(defines.meta, disclosure="public")), "c"))
+    assert any(s == "爱卫会" for s, _ in visible.pairs)  # the same document, public: mined
