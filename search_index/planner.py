@@ -674,9 +674,15 @@ class _Builder:
                     self.highlight.extend(key_text(k) for k in keys[1:])
             return
         if atom.field == "title":
-            for w in query_words(norm):
+            words = query_words(norm)
+            for w in words:
                 if w not in stopwords():
                     node = word_node(w, title_only=True)
+                    if len(words) == 1 and len(w) == 1 and is_han(w):
+                        # title:税 alone means the titles that write it, as title:"税" does and
+                        # 税 alone does in any field (QA pass 13: 4 titles against 92); a
+                        # regex over the title bigrams only, small beside the bodies'
+                        node = _any(node, _substring("title_bi", w))
                     if node is not None:
                         self.required.append(node)
                         self.highlight.append(w)
