@@ -26,7 +26,7 @@ from types import ModuleType
 log = logging.getLogger(__name__)
 
 MODULE = "govsearch_native"
-KERNEL_VERSION = 1  # native/src/lib.rs's KERNEL_VERSION: what this code expects of it
+KERNEL_VERSION = 2  # native/src/lib.rs's KERNEL_VERSION: what this code expects of it
 DISABLE_ENV = "GOVSEARCH_NO_NATIVE"
 
 

@@ -19,6 +19,7 @@ Readings come from pypinyin's phrase dictionary over the whole text (银行 → 
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -27,11 +28,12 @@ from functools import lru_cache
 from operator import itemgetter
 
 from pypinyin import Style, lazy_pinyin
-from pypinyin.constants import PHRASES_DICT, RE_HANS
+from pypinyin.constants import PHRASES_DICT, PINYIN_DICT, RE_HANS
 from pypinyin.converter import DefaultConverter
 from pypinyin.core import Pinyin
 from pypinyin.seg import mmseg
 
+from analyzers import native
 from analyzers.chars import is_han
 from analyzers.lexicon import stopwords
 from analyzers.segment import index_words_with_offsets
@@ -40,6 +42,8 @@ MAX_RUN_CHARS = 24  # a run token covers at most this many characters (most titl
 KEY_TERMS_FROM_BODY = 5  # the most frequent content words of the body also get pinyin keys
 MAX_QUERY_LETTERS = 60
 KEY_MARK = "_"  # prefix of tokens that come from key terms rather than the title
+
+log = logging.getLogger(__name__)
 
 _PINYIN_QUERY = re.compile(r"[a-z]+(?:[ '][a-z]+)*")
 
@@ -108,6 +112,10 @@ def _run_readings(run: str) -> tuple[str, ...]:
     return tuple(x for phrase in phrases for item in _word_readings(phrase, True) for x in item)
 
 
+def _plain_syllable(x: str) -> str:
+    return x if x.isalpha() and x.isascii() else ""
+
+
 @lru_cache(maxsize=100_000)
 def char_syllables(text: str) -> tuple[str, ...]:
     """One toneless syllable per character of ``text`` ("" for non-Han characters).
@@ -119,7 +127,65 @@ def char_syllables(text: str) -> tuple[str, ...]:
     out = _lazy_pinyin(text)
     if len(out) != len(text):  # never seen on the corpus; fall back to character by character
         out = [lazy_pinyin(c, style=Style.NORMAL)[0] if is_han(c) else "" for c in text]
-    return tuple(x if x.isalpha() and x.isascii() else "" for x in out)
+    return tuple(_plain_syllable(x) for x in out)
+
+
+def _readings_table() -> (
+    tuple[list[tuple[int, int]], list[tuple[str, str]], list[tuple[str, list[str]]]] | None
+):
+    """pypinyin's data as :func:`char_syllables` reads it, for the compiled path: the code
+    point ranges of pypinyin's Han class (the runs of :func:`_lazy_pinyin`), every character's
+    syllable and every phrase's (what ``_word_readings`` gives for it, filtered as
+    :func:`char_syllables` filters: "" where there is none) — the phrases are also what
+    ``mmseg`` matches prefixes of. The readings go through pypinyin's own converter
+    (``convert_style``, once per distinct reading: ~0.1 s, not the ~4 s of ``_word_readings``
+    on 89,000 entries). None if pypinyin's data is not of the shape this expects."""
+    if _HAN_RUNS is None:
+        return None
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser as parser  # type: ignore[attr-defined]
+
+    parsed = list(parser.parse(_HAN_CLASS))
+    if len(parsed) != 1 or parsed[0][0] is not sre.IN:
+        return None
+    han: list[tuple[int, int]] = []
+    for kind, value in parsed[0][1]:
+        if kind is sre.LITERAL:
+            han.append((value, value + 1))
+        elif kind is sre.RANGE:
+            han.append((value[0], value[1] + 1))
+        else:
+            return None
+    convert = DefaultConverter().convert_style
+    plain: dict[str, str] = {}
+
+    def syllable(ch: str, reading: str) -> str:
+        if reading not in plain:  # ``or ""``: ``_remove_dup_and_empty``
+            plain[reading] = _plain_syllable(convert(ch, reading, Style.NORMAL, True) or "")
+        return plain[reading]
+
+    chars = [(chr(cp), syllable(chr(cp), raw.split(",")[0])) for cp, raw in PINYIN_DICT.items()]
+    phrases: list[tuple[str, list[str]]] = []
+    for phrase, readings in PHRASES_DICT.items():
+        if len(readings) != len(phrase) or not all(readings):
+            return None
+        syls = [syllable(ch, r[0]) for ch, r in zip(phrase, readings, strict=True)]
+        phrases.append((phrase, syls))
+    return han, chars, phrases
+
+
+@lru_cache(maxsize=1)
+def native_pinyin() -> object | None:
+    """The compiled :func:`text_tokens` (``govsearch_native.PinyinKeys``) with pypinyin's
+    readings (:func:`_readings_table`), built on first use; None without the extension."""
+    ext = native.EXTENSION
+    if ext is None:
+        return None
+    table = _readings_table()
+    if table is None:
+        log.info("pinyin keys on the Python path: pypinyin's data is not of the expected shape")
+        return None
+    return ext.PinyinKeys(*table, MAX_RUN_CHARS)
 
 
 def _words(text: str) -> list[tuple[int, int]]:
@@ -140,7 +206,23 @@ def text_tokens(text: str) -> list[str]:
     Every run is its own token so that typing a whole run (zfxxgk for 政府信息公开) is an exact
     term BM25 can rank (shorter titles first), not only a prefix; a half-typed last word is
     still a prefix of some run.
+
+    In compiled code when the extension is installed (:func:`native_pinyin`): the same list
+    as :func:`text_tokens_python`, which stays the definition and the fallback.
     """
+    keys = native_pinyin() if native.active() is not None else None
+    if keys is not None:
+        try:
+            out = keys.text_tokens(text, _words(text))
+        except UnicodeEncodeError:  # a lone surrogate has no UTF-8: the Python path
+            out = None
+        if out is not None:
+            return out  # type: ignore[no-any-return]
+    return text_tokens_python(text)
+
+
+def text_tokens_python(text: str) -> list[str]:
+    """:func:`text_tokens` in Python: the reference of the compiled path."""
     syl = char_syllables(text)
     spans = _words(text)
     ends = sorted({e for _, e in spans})

@@ -9,6 +9,7 @@
 //! native-endian bytes that Python wraps with `np.frombuffer` (a `bytearray`, so the arrays are
 //! writable like numpy's own).
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use pyo3::exceptions::PyValueError;
@@ -16,7 +17,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
 /// Bumped whenever a function's meaning changes: `analyzers/native.py` refuses another value.
-const KERNEL_VERSION: u32 = 1;
+const KERNEL_VERSION: u32 = 2;
 const CODE_POINTS: usize = 0x11_0000;
 const POLY: u64 = 0x0000_0100_0000_01B3; // the FNV prime of the Python roll
 
@@ -383,11 +384,194 @@ impl Signer {
     }
 }
 
+/// What `analyzers.pinyin` reads a document's title and key terms with, given once by
+/// `analyzers.pinyin.native_pinyin`: the code point ranges of pypinyin's Han class (the
+/// runs of `_lazy_pinyin`), each character's toneless syllable and each phrase's, as
+/// pypinyin's converter gives them (already filtered as `char_syllables` filters them), and
+/// the phrases whose prefixes pypinyin's `mmseg` matches. Nothing of pypinyin is read here
+/// but what Python passes.
+#[pyclass(frozen)]
+struct PinyinKeys {
+    han: Bits,
+    chars: HashMap<char, Box<str>>,
+    phrases: HashMap<Box<str>, Vec<Box<str>>>,
+    prefixes: HashSet<Box<str>>,
+    max_run: usize,
+}
+
+impl PinyinKeys {
+    #[inline]
+    fn is_han(&self, c: char) -> bool {
+        self.han.skip(c)
+    }
+
+    /// `char_syllables`: one syllable per character ("" for none). Han runs are cut as
+    /// pypinyin's `mmseg.seg.cut` (no_non_phrases) cuts them: the longest phrase among the
+    /// prefixes that are all prefixes of phrases, else one character, and a rest whose every
+    /// prefix is a prefix but none a phrase, character by character.
+    fn syllables<'a>(&'a self, s: &str) -> Vec<&'a str> {
+        let offsets: Vec<usize> = s.char_indices().map(|(i, _)| i).chain(Some(s.len())).collect();
+        let chars: Vec<char> = s.chars().collect();
+        let n = chars.len();
+        let mut out: Vec<&'a str> = Vec::with_capacity(n);
+        let mut i = 0;
+        while i < n {
+            if !self.is_han(chars[i]) {
+                out.push("");
+                i += 1;
+                continue;
+            }
+            let mut end = i;
+            while end < n && self.is_han(chars[end]) {
+                end += 1;
+            }
+            while i < end {
+                let mut longest = 0;
+                let mut j = i;
+                while j < end {
+                    let word = &s[offsets[i]..offsets[j + 1]];
+                    if !self.prefixes.contains(word) {
+                        break;
+                    }
+                    if self.phrases.contains_key(word) {
+                        longest = j + 1 - i;
+                    }
+                    j += 1;
+                }
+                let take = if longest > 0 {
+                    let phrase = &self.phrases[&s[offsets[i]..offsets[i + longest]]];
+                    out.extend(phrase.iter().map(|x| &**x));
+                    longest
+                } else if j < end {
+                    1
+                } else {
+                    end - i
+                };
+                if longest == 0 {
+                    for c in &chars[i..i + take] {
+                        out.push(self.chars.get(c).map_or("", |x| &**x));
+                    }
+                }
+                i += take;
+            }
+        }
+        out
+    }
+}
+
+#[pymethods]
+impl PinyinKeys {
+    #[new]
+    fn new(
+        han: Vec<(u32, u32)>,
+        chars: Vec<(char, String)>,
+        phrases: Vec<(String, Vec<String>)>,
+        max_run: usize,
+    ) -> PyResult<Self> {
+        let mut bits = vec![0u64; CODE_POINTS / 64];
+        for (lo, hi) in han {
+            if lo > hi || hi as usize > CODE_POINTS {
+                return Err(PyValueError::new_err("bad code point range"));
+            }
+            for cp in lo as usize..hi as usize {
+                bits[cp >> 6] |= 1 << (cp & 63);
+            }
+        }
+        let plain = |x: &String| x.bytes().all(|b| b.is_ascii_alphabetic());
+        if !chars.iter().all(|(_, x)| plain(x))
+            || !phrases.iter().all(|(_, xs)| xs.iter().all(plain))
+        {
+            return Err(PyValueError::new_err("a syllable not of ASCII letters"));
+        }
+        let mut prefixes = HashSet::new();
+        let mut table = HashMap::with_capacity(phrases.len());
+        for (phrase, syllables) in phrases {
+            if syllables.len() != phrase.chars().count() {
+                return Err(PyValueError::new_err("a phrase without one syllable a character"));
+            }
+            for (i, _) in phrase.char_indices().skip(1) {
+                prefixes.insert(Box::from(&phrase[..i]));
+            }
+            prefixes.insert(Box::from(phrase.as_str()));
+            table.insert(phrase.into_boxed_str(), syllables.into_iter().map(Box::from).collect());
+        }
+        Ok(PinyinKeys {
+            han: Bits(bits),
+            chars: chars.into_iter().map(|(c, s)| (c, s.into_boxed_str())).collect(),
+            phrases: table,
+            prefixes,
+            max_run,
+        })
+    }
+
+    /// `char_syllables(text)`, as a list.
+    fn syllables_of(&self, text: &Bound<'_, PyString>) -> PyResult<Vec<String>> {
+        let raw = utf8(text)?;
+        Ok(self.syllables(as_str(&raw)?).into_iter().map(String::from).collect())
+    }
+
+    /// `text_tokens(text)` given its word spans (`analyzers.pinyin._words`, character
+    /// offsets); None where the Python code would raise (a word starting past the text).
+    fn text_tokens(
+        &self,
+        text: &Bound<'_, PyString>,
+        spans: Vec<(usize, usize)>,
+    ) -> PyResult<Option<Vec<String>>> {
+        let raw = utf8(text)?;
+        let syl = self.syllables(as_str(&raw)?);
+        let n = syl.len();
+        let mut starts: Vec<usize> = spans.iter().map(|&(s, _)| s).collect();
+        let mut ends: Vec<usize> = spans.iter().map(|&(_, e)| e).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        ends.sort_unstable();
+        ends.dedup();
+        if starts.last().map_or(false, |&s| s >= n) {
+            return Ok(None);
+        }
+        let mut out: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut keep = |token: &str, out: &mut Vec<String>| {
+            if !seen.contains(token) {
+                seen.insert(token.to_owned());
+                out.push(token.to_owned());
+            }
+        };
+        for &start in &starts {
+            if syl[start].is_empty() {
+                continue;
+            }
+            let mut full = String::new();
+            let mut initials = String::new();
+            let mut pos = start;
+            let first = ends.partition_point(|&e| e <= start);
+            for &end in &ends[first..] {
+                if end - start > self.max_run {
+                    break;
+                }
+                for x in &syl[pos.min(n)..end.min(n)] {
+                    if !x.is_empty() {
+                        full.push_str(x);
+                        initials.push_str(&x[..1]);
+                    }
+                }
+                pos = end;
+                keep(&full, &mut out);
+                if initials.len() > 1 {
+                    keep(&initials, &mut out);
+                }
+            }
+        }
+        Ok(Some(out))
+    }
+}
+
 #[pymodule]
 fn govsearch_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("KERNEL_VERSION", KERNEL_VERSION)?;
     m.add_class::<SkipSet>()?;
     m.add_class::<Signer>()?;
+    m.add_class::<PinyinKeys>()?;
     Ok(())
 }
 
