@@ -1,17 +1,19 @@
 """The compiled kernels (``native/``) give exactly what the Python code gives.
 
 Signatures are stored in the index and compared across documents indexed at different times,
-possibly by a process without the extension: one differing bit would make a copy invisible.
-So every kernel is compared with its Python reference, value for value, on real texts of the
-shared corpus (the whole range of lengths, the edges of K, WINDOW and ORDER_FREE_CHARS
-included) and on any Unicode hypothesis makes up. In CI the extension must be installed;
-elsewhere these tests skip without it.
+possibly by a process without the extension: one differing bit would make a copy invisible,
+one differing pinyin key a title unfindable from a kiosk. So every kernel is compared with its
+Python reference, value for value, on real texts of the shared corpus (the whole range of
+lengths, the edges of K, WINDOW and ORDER_FREE_CHARS included; every title) and on any Unicode
+hypothesis makes up. In CI the extension must be installed; elsewhere these tests skip without
+it.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,10 +22,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyzers import native, signatures
+from analyzers import native, pinyin, signatures
 from analyzers.bigrams import bigram_list, bigram_string, bigram_string_python
 from analyzers.chars import strip_skippable, strip_skippable_python
 from analyzers.normalize import normalize
+from analyzers.segment import index_words
 from tests.corpus import CORPUS, manifest, require_corpus, sample_paths
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -190,3 +193,105 @@ def test_any_arrays_give_the_same_kernel_steps(
     assert np.array_equal(
         np.frombuffer(signer.minhash_values(raw), np.uint32), signatures.minhash_values(values)
     )
+
+
+# -- pinyin keys ---------------------------------------------------------------------------
+
+
+def check_pinyin(text: str) -> None:
+    """The compiled pinyin keys of one text against the Python path: tokens, and syllables."""
+    fast = outcome(pinyin.text_tokens, text)
+    assert fast == outcome(pinyin.text_tokens_python, text), text[:80]
+    with native.python_path():
+        assert outcome(pinyin.text_tokens, text) == fast
+    keys = pinyin.native_pinyin()
+    assert keys is not None
+    syllables = outcome(lambda t: tuple(keys.syllables_of(t)), text)  # type: ignore[attr-defined]
+    if syllables[0] == "value":
+        assert syllables == outcome(pinyin.char_syllables, text), text[:80]
+
+
+def test_the_readings_table_is_what_pypinyin_reads(kernels: None) -> None:
+    """Every character and phrase of the table read as ``_word_readings`` reads it, and the
+    Han ranges are pypinyin's Han class, code point by code point."""
+    table = pinyin._readings_table()
+    assert table is not None
+    han, chars, phrases = table
+    plain = pinyin._plain_syllable
+    for ch, syl in chars:
+        if pinyin._HAN_RUNS.fullmatch(ch) and pinyin.RE_HANS.match(ch):  # type: ignore[union-attr]
+            assert (syl,) == tuple(plain(x) for (x,) in pinyin._word_readings(ch, True)), ch
+    for phrase, syls in phrases:
+        assert tuple(syls) == tuple(plain(x) for (x,) in pinyin._word_readings(phrase, True))
+    everything = "".join(map(chr, range(0x110000)))
+    runs = re.finditer(f"{pinyin._HAN_CLASS}+", everything)
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(han):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    assert merged == [m.span() for m in runs]
+
+
+@pytest.fixture(scope="module")
+def corpus_titles() -> list[str]:
+    """Real titles and key terms: every title of the corpus manifest, and the key terms of
+    the bodies of the sample (the two kinds of text whose keys a document stores)."""
+    require_corpus()
+    titles = [normalize(row["title"]) for row in manifest().values() if row["title"]]
+    terms: list[str] = []
+    for p in sample_paths(120):
+        body = normalize((CORPUS / p).read_text(encoding="utf-8"))
+        terms += pinyin.key_terms(index_words(body), 20)
+    return titles + terms
+
+
+def test_corpus_titles_give_the_same_pinyin_keys(kernels: None, corpus_titles: list[str]) -> None:
+    for text in corpus_titles:
+        check_pinyin(text)
+
+
+def test_corpus_documents_give_the_same_pinyin_field(
+    kernels: None, corpus_texts: list[str], corpus_titles: list[str]
+) -> None:
+    """``document_tokens`` as ``prepare`` calls it, and texts longer than any title (the
+    heads of bodies: runs cut at :data:`pinyin.MAX_RUN_CHARS`, every kind of character)."""
+    for text in corpus_texts:
+        check_pinyin(text[:400])
+    terms = corpus_titles[-200:]
+    for title in corpus_titles[:300]:
+        fast = pinyin.document_tokens(title, terms[: len(title) % 9])
+        with native.python_path():
+            pinyin._term_tokens.cache_clear()
+            assert pinyin.document_tokens(title, terms[: len(title) % 9]) == fast
+        pinyin._term_tokens.cache_clear()
+
+
+# Han characters: polyphonic ones (行 长 重 乐 还 银), a phrase-rich official text, the edges of
+# pypinyin's Han class (〇, CJK extension A and B, private-use characters it counts as Han with
+# no reading) and characters just outside it
+HAN_CHARS = st.one_of(
+    st.sampled_from("行长重乐还银调朝传差都将和为曾没处几"),
+    st.sampled_from(
+        "中华人民共和国国务院办公厅关于印发政府信息公开条例重庆市银行行政管理办法的通知"
+    ),
+    st.sampled_from("\u3007\u3400\u4dbf\u4e00\u9fff\ue815\ue864\uf900\ufa18\U00020000\U0002a6df"),
+    st.characters(min_codepoint=0x3400, max_codepoint=0x9FFF),
+    st.characters(min_codepoint=0x20000, max_codepoint=0x2FFFF),
+    st.sampled_from("\u3006\u33ff\u9fff\ua000\ufb00 ，。a1"),
+)
+HAN_TEXTS = st.one_of(
+    st.text(HAN_CHARS, max_size=80),
+    st.lists(
+        st.sampled_from(["政务公开", "银行", "行政", "重庆", "长江", "〔2024〕", "号", "，", " "]),
+        max_size=40,
+    ).map("".join),
+)
+
+
+@FAST
+@given(st.one_of(HAN_TEXTS, TEXTS))
+def test_any_text_gives_the_same_pinyin_keys(kernels: None, text: str) -> None:
+    check_pinyin(text)
+    check_pinyin(normalize(text))
