@@ -614,4 +614,30 @@ mod tests {
         assert_eq!(shingle_hashes(&[1, 2, 3, 4, 5, 6], 5).len(), 2);
         assert!(shingle_hashes(&[], 5).is_empty());
     }
+
+    fn keys() -> PinyinKeys {
+        let s = |x: &str| x.to_owned();
+        PinyinKeys::new(
+            vec![(0x4E00, 0xA000)],
+            vec![('银', s("yin")), ('行', s("xing")), ('政', s("zheng")), ('长', s("zhang"))],
+            vec![
+                (s("银行"), vec![s("yin"), s("hang")]),
+                (s("行政"), vec![s("xing"), s("zheng")]),
+                (s("银行行长"), vec![s("yin"), s("hang"), s("hang"), s("zhang")]),
+            ],
+            4,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn phrases_are_cut_longest_first_as_mmseg_cuts_them() {
+        let k = keys();
+        // 银行行 is a prefix of 银行行长 but not a phrase: the longest phrase, 银行, is taken
+        assert_eq!(k.syllables("银行行政"), ["yin", "hang", "xing", "zheng"]);
+        assert_eq!(k.syllables("银行行长a"), ["yin", "hang", "hang", "zhang", ""]);
+        // a Han character without a reading is "", as pypinyin's errors callback makes it
+        assert_eq!(k.syllables("丁，行"), ["", "", "xing"]);
+        assert!(k.syllables("").is_empty());
+    }
 }
