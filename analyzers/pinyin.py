@@ -281,6 +281,17 @@ def document_tokens(title: str, terms: Iterable[str]) -> str:
     Key-term tokens carry the :data:`KEY_MARK` prefix so a query can rank a title match above
     a key-term match (and a homophone in the body, 伤害 for 上海, below a title that says 上海).
     """
+    keys = native_pinyin() if native.active() is not None else None
+    if keys is not None:
+        try:
+            joined = keys.text_tokens_joined(title, _words(title))
+        except UnicodeEncodeError:
+            joined = None
+        if joined is not None:
+            # the title's tokens are distinct already, and none starts with KEY_MARK as every
+            # key-term token does: only the key terms' tokens are left to deduplicate
+            marked = " ".join(dict.fromkeys(t for term in terms for t in _term_tokens(term)))
+            return f"{joined} {marked}" if joined and marked else joined or marked
     tokens = text_tokens(title)
     for term in terms:
         tokens.extend(_term_tokens(term))

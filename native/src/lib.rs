@@ -10,6 +10,7 @@
 //! writable like numpy's own).
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use pyo3::exceptions::PyValueError;
@@ -393,9 +394,9 @@ impl Signer {
 #[pyclass(frozen)]
 struct PinyinKeys {
     han: Bits,
-    chars: HashMap<char, Box<str>>,
-    phrases: HashMap<Box<str>, Vec<Box<str>>>,
-    prefixes: HashSet<Box<str>>,
+    chars: HashMap<char, Box<str>, Fx>,
+    phrases: HashMap<Box<str>, Vec<Box<str>>, Fx>,
+    prefixes: HashSet<Box<str>, Fx>,
     max_run: usize,
 }
 
@@ -483,8 +484,8 @@ impl PinyinKeys {
         {
             return Err(PyValueError::new_err("a syllable not of ASCII letters"));
         }
-        let mut prefixes = HashSet::new();
-        let mut table = HashMap::with_capacity(phrases.len());
+        let mut prefixes: HashSet<Box<str>, Fx> = HashSet::default();
+        let mut table: HashMap<Box<str>, Vec<Box<str>>, Fx> = HashMap::default();
         for (phrase, syllables) in phrases {
             if syllables.len() != phrase.chars().count() {
                 return Err(PyValueError::new_err("a phrase without one syllable a character"));
@@ -512,13 +513,43 @@ impl PinyinKeys {
 
     /// `text_tokens(text)` given its word spans (`analyzers.pinyin._words`, character
     /// offsets); None where the Python code would raise (a word starting past the text).
-    fn text_tokens(
+    fn text_tokens<'py>(
         &self,
-        text: &Bound<'_, PyString>,
+        text: &Bound<'py, PyString>,
         spans: Vec<(usize, usize)>,
-    ) -> PyResult<Option<Vec<String>>> {
+    ) -> PyResult<Option<Vec<Bound<'py, PyString>>>> {
         let raw = utf8(text)?;
-        let syl = self.syllables(as_str(&raw)?);
+        let py = text.py();
+        Ok(self.run_tokens(as_str(&raw)?, spans, |tokens| {
+            tokens.iter().map(|t| PyString::new(py, t)).collect()
+        }))
+    }
+
+    /// The same tokens joined by spaces (`" ".join(text_tokens(text))`): one string for
+    /// `document_tokens`, not one object per token.
+    fn text_tokens_joined<'py>(
+        &self,
+        text: &Bound<'py, PyString>,
+        spans: Vec<(usize, usize)>,
+    ) -> PyResult<Option<Bound<'py, PyString>>> {
+        let raw = utf8(text)?;
+        let py = text.py();
+        Ok(self.run_tokens(as_str(&raw)?, spans, |tokens| PyString::new(py, &tokens.join(" "))))
+    }
+}
+
+impl PinyinKeys {
+    /// The tokens of `text_tokens_python`, in its order, handed to `emit`. The pinyin of a run
+    /// of characters is a slice of the whole text's joined pinyin (and its initials of the
+    /// joined initials): characters without a syllable add nothing to either, so the run
+    /// `start..end` is `full[at[start]..at[end]]`, and no token is built on its own.
+    fn run_tokens<T>(
+        &self,
+        s: &str,
+        spans: Vec<(usize, usize)>,
+        emit: impl FnOnce(&[&str]) -> T,
+    ) -> Option<T> {
+        let syl = self.syllables(s);
         let n = syl.len();
         let mut starts: Vec<usize> = spans.iter().map(|&(s, _)| s).collect();
         let mut ends: Vec<usize> = spans.iter().map(|&(_, e)| e).collect();
@@ -527,42 +558,74 @@ impl PinyinKeys {
         ends.sort_unstable();
         ends.dedup();
         if starts.last().map_or(false, |&s| s >= n) {
-            return Ok(None);
+            return None;
         }
-        let mut out: Vec<String> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut keep = |token: &str, out: &mut Vec<String>| {
-            if !seen.contains(token) {
-                seen.insert(token.to_owned());
-                out.push(token.to_owned());
-            }
-        };
+        let mut full = String::new();
+        let mut initials = String::new();
+        let mut full_at = Vec::with_capacity(n + 1);
+        let mut initials_at = Vec::with_capacity(n + 1);
+        for x in &syl {
+            full_at.push(full.len());
+            initials_at.push(initials.len());
+            full.push_str(x);
+            initials.push_str(x.get(..1).unwrap_or(""));
+        }
+        full_at.push(full.len());
+        initials_at.push(initials.len());
+        let mut out: Vec<&str> = Vec::new();
+        let mut seen: HashSet<&str, Fx> = HashSet::default();
         for &start in &starts {
             if syl[start].is_empty() {
                 continue;
             }
-            let mut full = String::new();
-            let mut initials = String::new();
-            let mut pos = start;
-            let first = ends.partition_point(|&e| e <= start);
-            for &end in &ends[first..] {
+            for &end in &ends[ends.partition_point(|&e| e <= start)..] {
                 if end - start > self.max_run {
                     break;
                 }
-                for x in &syl[pos.min(n)..end.min(n)] {
-                    if !x.is_empty() {
-                        full.push_str(x);
-                        initials.push_str(&x[..1]);
-                    }
+                let end = end.min(n);
+                let f = &full[full_at[start]..full_at[end]];
+                if seen.insert(f) {
+                    out.push(f);
                 }
-                pos = end;
-                keep(&full, &mut out);
-                if initials.len() > 1 {
-                    keep(&initials, &mut out);
+                let i = &initials[initials_at[start]..initials_at[end]];
+                if i.len() > 1 && seen.insert(i) {
+                    out.push(i);
                 }
             }
         }
-        Ok(Some(out))
+        Some(emit(&out))
+    }
+}
+
+type Fx = BuildHasherDefault<FxHasher>;
+
+/// rustc's FxHash: the tokens and phrases hashed here are short, and SipHash's start-up cost
+/// was most of a lookup.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().unwrap());
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

@@ -204,11 +204,20 @@ def check_pinyin(text: str) -> None:
     assert fast == outcome(pinyin.text_tokens_python, text), text[:80]
     with native.python_path():
         assert outcome(pinyin.text_tokens, text) == fast
-    keys = pinyin.native_pinyin()
+    keys: Any = pinyin.native_pinyin()
     assert keys is not None
-    syllables = outcome(lambda t: tuple(keys.syllables_of(t)), text)  # type: ignore[attr-defined]
+    syllables = outcome(lambda t: tuple(keys.syllables_of(t)), text)
     if syllables[0] == "value":
         assert syllables == outcome(pinyin.char_syllables, text), text[:80]
+    if fast[0] == "value":
+        joined = outcome(lambda t: keys.text_tokens_joined(t, pinyin._words(t)), text)
+        assert joined in (("value", " ".join(fast[1])), ("raised", UnicodeEncodeError))
+    terms = ["", "政务公开", text[:4], text[-3:], "银行"]
+    fast_doc = outcome(lambda t: pinyin.document_tokens(t, terms), text)
+    with native.python_path():
+        pinyin._term_tokens.cache_clear()
+        assert outcome(lambda t: pinyin.document_tokens(t, terms), text) == fast_doc
+    pinyin._term_tokens.cache_clear()
 
 
 def test_the_readings_table_is_what_pypinyin_reads(kernels: None) -> None:
