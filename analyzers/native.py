@@ -1,10 +1,11 @@
 """The compiled kernels of ingest's hot path (``native/``, Rust), when they are installed.
 
-Ingest computes a duplicate signature and a bigram field for every document, and on texts of
-about a thousand characters the numpy code spends most of its time in per-call overhead, not
-arithmetic (issue 13). ``govsearch_native`` does the same work in one pass per text, with the
-same results bit for bit; the Python/numpy code in :mod:`analyzers.chars` and
-:mod:`analyzers.signatures` stays the definition of every value and the fallback. The
+Ingest computes a duplicate signature, a bigram field and pinyin keys for every document, and
+on texts of about a thousand characters the numpy code spends most of its time in per-call
+overhead, not arithmetic (issue 13). ``govsearch_native`` does the same work in one pass per
+text, with the same results bit for bit; the Python/numpy code in :mod:`analyzers.chars`,
+:mod:`analyzers.signatures` and :mod:`analyzers.pinyin` (with pypinyin's tables, passed to the
+extension once) stays the definition of every value and the fallback. The
 extension is never required at run time: without it (not built, or built from another version
 of the kernels) the Python path runs and this module logs why. CI requires it
 (``tests/analyzers/test_native.py``), and ``GOVSEARCH_NO_NATIVE=1`` forces the Python path
@@ -45,9 +46,9 @@ def _load() -> tuple[ModuleType | None, str]:
 
 EXTENSION, WHY = _load()
 if EXTENSION is None:
-    log.info("signatures and bigrams on the Python path: %s", WHY)
+    log.info("signatures, bigrams and pinyin keys on the Python path: %s", WHY)
 else:
-    log.debug("signatures and bigrams in compiled code: %s", WHY)
+    log.debug("signatures, bigrams and pinyin keys in compiled code: %s", WHY)
 
 _on = EXTENSION is not None
 

@@ -1,9 +1,10 @@
 //! Compiled kernels of govsearch's per-document ingest hot path (issue 13).
 //!
-//! Each function reproduces, bit for bit, the Python/numpy reference in `analyzers/chars.py`
-//! and `analyzers/signatures.py`; that code stays the definition and the fallback, and every
-//! parameter (the skippable characters, the MinHash permutations, K, the winnowing window, the
-//! length from which the content key is order-free) is passed in from Python so nothing here is
+//! Each function reproduces, bit for bit, the Python/numpy reference in `analyzers/chars.py`,
+//! `analyzers/signatures.py` and `analyzers/pinyin.py`; that code stays the definition and the
+//! fallback, and every parameter (the skippable characters, the MinHash permutations, K, the
+//! winnowing window, the length from which the content key is order-free, pypinyin's readings
+//! and Han class, the longest run of a pinyin key) is passed in from Python so nothing here is
 //! a second copy of it. The numpy version spends most of its time in per-call overhead on texts
 //! of about a thousand characters; a plain loop has none. Arrays cross the boundary as
 //! native-endian bytes that Python wraps with `np.frombuffer` (a `bytearray`, so the arrays are
