@@ -46,7 +46,10 @@ _EMAIL = re.compile(
 # either side or none (whitespace is collapsed first; an input method types — for a dash: QA
 # pass 8 found 138—1234—5678 and 010 - 1234 5678 kept as typed). Years, 文号
 # (国办发〔2019〕6号, 国务院令第735号), article and other short numbers stay readable.
-_SEP = r"(?: ?[\-－–—‐‑._] ?| )?"  # 138.1234.5678, 139_1234_5678 too (QA pass 8C)
+# 138.1234.5678, 139_1234_5678 too (QA pass 8C); 一 typed for a dash between groups
+# (138一2345一5678, QA pass 13)
+_SEP_ONE = r"(?: ?[\-－–—‐‑._一] ?| )"  # one separator, not none
+_SEP = _SEP_ONE + "?"
 _PERSONAL_NUMBERS = tuple(
     re.compile(p)
     for p in (
@@ -59,6 +62,8 @@ _PERSONAL_NUMBERS = tuple(
         # landline with area code: 010-12345678, (0755) 8888 8888, +86 10 1234 5678
         rf"(?:\+?86{_SEP}[(（]?0?|(?<!\d)[(（]?0)[1-9]\d{{1,2}}[)）]?{_SEP}\d{{3,4}}{_SEP}\d{{4}}(?!\d)",
         r"\d{7,}",  # any other run of 7+ digits: account and case numbers, unbroken phones
+        # 7+ digits typed one by one with a separator between each (1 3 8 1 2 3 4 …: QA pass 13)
+        rf"(?<![\dA-Za-z])\d(?:{_SEP_ONE}\d){{6,}}(?![\dA-Za-z])",
     )
 )
 _YEARS = re.compile(r"(?:19|20)\d\d(?:[ \-._](?:19|20)\d\d)+")  # "2016 2017 2018 2019": kept
