@@ -36,6 +36,7 @@ from pypinyin.seg import mmseg
 from analyzers import native
 from analyzers.chars import is_han
 from analyzers.lexicon import stopwords
+from analyzers.pinyin_lexicon import split_run, typed_as_pinyin
 from analyzers.segment import index_words_with_offsets
 
 MAX_RUN_CHARS = 24  # a run token covers at most this many characters (most titles are shorter)
@@ -306,10 +307,20 @@ def _term_tokens(term: str) -> tuple[str, ...]:
     return tuple(KEY_MARK + t for t in text_tokens(term))
 
 
-def as_pinyin_query(q: str) -> tuple[str, ...] | None:
-    """The typed syllable groups if ``q`` is only ASCII letters (and spaces/apostrophes)."""
+def letters_only(q: str) -> bool:
+    """Whether ``q`` is only ASCII letters (and spaces/apostrophes), as a kiosk types."""
     typed = " ".join(q.split()).lower()
-    if not typed or len(typed) > MAX_QUERY_LETTERS or not _PINYIN_QUERY.fullmatch(typed):
+    return bool(typed) and len(typed) <= MAX_QUERY_LETTERS and bool(_PINYIN_QUERY.fullmatch(typed))
+
+
+def as_pinyin_query(q: str) -> tuple[str, ...] | None:
+    """The typed syllable groups if ``q`` is only ASCII letters (and spaces/apostrophes), each
+    run typed the way pinyin is (:func:`~analyzers.pinyin_lexicon.typed_as_pinyin`: not
+    ``script``)."""
+    if not letters_only(q):
+        return None
+    typed = " ".join(q.split()).lower()
+    if not all(typed_as_pinyin(*split_run(run)) for run in typed.split(" ")):
         return None
     return tuple(t for t in re.split(r"[ ']", typed) if t)
 

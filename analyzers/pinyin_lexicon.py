@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from analyzers.lexicon import stopwords
 
@@ -30,7 +31,9 @@ MAX_WORD_CHARS = 8  # longer "words" are rare run-ons of the segmenter; nobody t
 MAX_PHRASE = 6
 SLOT_CANDIDATES = 4  # words searched for one stretch of letters (homophones), most documents first
 MIN_SHARE = 0.02  # a homophone with under 2% of the top one's documents is noise for a search
+MAX_LATIN_LETTERS = 30  # longer runs of Latin letters in documents are not typed at a kiosk
 
+_LATIN_WORD = re.compile("[a-z]+")
 _HAN_WORD = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U000323af]+")
 
 
@@ -88,6 +91,54 @@ def syllables() -> frozenset[str]:
 
 
 @cache
+def initial_letters() -> frozenset[str]:
+    """The letters a syllable can begin with: every letter but i, u and v."""
+    return frozenset(s[0] for s in syllables())
+
+
+def split_run(run: str) -> tuple[str, tuple[int, ...]]:
+    """A run of letters typed with apostrophes (``xi'an``) as its letters and the offsets the
+    apostrophes stood at, where a syllable ends (``("xian", (2,))``)."""
+    groups = [g for g in run.split("'") if g]
+    ends, at = [], 0
+    for g in groups[:-1]:
+        at += len(g)
+        ends.append(at)
+    return "".join(groups), tuple(ends)
+
+
+def typed_as_pinyin(letters: str, breaks: Iterable[int] = ()) -> bool:
+    """Whether ``letters`` are typed the ways people type pinyin: whole syllables, initials,
+    or whole syllables then initials (``zhengwu``, ``zwgk``, ``zhengwugk``; a last syllable
+    half typed, ``gongjij``, is whole syllables then initials too). ``breaks`` are offsets a
+    syllable may not run across (where an apostrophe was typed: ``xi'an``).
+
+    Why: any string of letters can be cut into *some* keys of a large lexicon if initials and
+    syllables may alternate, so English read as Chinese (``script``: the initials sc, the
+    syllable ri, the initials pt; QA found 1,467 results, none about a script). A patron
+    abbreviates at the end of what they type, never back and forth; and no syllable holds the
+    letters of covid, iso or wifi (co, i…, wi).
+    """
+    n = len(letters)
+    if not n or not letters.isascii() or not letters.isalpha():
+        return False
+    stops = set(breaks)
+    whole, initials = syllables(), initial_letters()
+    longest = max(map(len, whole))
+    full = [False] * (n + 1)  # letters[:i] is whole syllables
+    abbreviated = [False] * (n + 1)  # ... then initials, at least one
+    full[0] = True
+    for i in range(n):
+        if full[i]:
+            for j in range(i + 1, min(n, i + longest) + 1):
+                if letters[i:j] in whole and not any(i < b < j for b in stops):
+                    full[j] = True
+        if (full[i] or abbreviated[i]) and letters[i] in initials:
+            abbreviated[i + 1] = True
+    return full[n] or abbreviated[n]
+
+
+@cache
 def _phrases() -> Mapping[str, list[list[str]]]:
     from pypinyin.phrases_dict import phrases_dict
 
@@ -131,23 +182,53 @@ def word_keys(word: str) -> tuple[str, ...]:
     return (*_with_u(("".join(syl),)), "".join(s[0] for s in syl))
 
 
+def _syllables_end_at(word: str, offsets: list[int]) -> bool:
+    """Whether the full pinyin of ``word`` has a syllable end at each of ``offsets``."""
+    syl = word_syllables(word) if len(word) > 1 else None
+    if not syl:
+        return False
+    ends, at = set(), 0
+    for s in syl:
+        at += len(s)
+        ends.add(at)
+    return all(o in ends for o in offsets)
+
+
 def _with_u(keys: tuple[str, ...]) -> tuple[str, ...]:
     """ü is typed v on pinyin keyboards, and u where there is no v habit (女工 as nugong, 绿化
     as luhua): both are keys (QA pass 6: nugong found no 女)."""
     return tuple(dict.fromkeys([*keys, *(k.replace("v", "u") for k in keys if "v" in k)]))
 
 
+class Slot(NamedTuple):
+    """One stretch of typed letters read as words: the key, whether it is typed as initials,
+    and the words of the index it can be, most documents first."""
+
+    key: str
+    initials: bool
+    words: tuple[str, ...]
+
+
 class PinyinLexicon:
     """Letters → words, built from ``(word, document count)`` pairs.
 
-    Only words made of Han characters are kept; counts rank homophones (正午 below 政务) and
-    choose how a run of letters is cut into words.
+    Words made of Han characters are keyed by their pinyin; counts rank homophones (正午 below
+    政务) and choose how a run of letters is cut into words. Words of Latin letters are kept
+    apart with their counts (:meth:`written`): letters the documents write as a word (pdf,
+    wto) are that word before they are pinyin.
     """
 
+    FORMAT = 2  # a table kept on disk by another version of this class is built anew
+
     def __init__(self, counts: Iterable[tuple[str, int]]) -> None:
+        self.format = self.FORMAT
         self.counts: dict[str, int] = {}
+        self.latin: dict[str, int] = {}
         for word, n in counts:
-            if n > self.counts.get(word, 0) and len(word) <= MAX_WORD_CHARS:
+            if _LATIN_WORD.fullmatch(word):
+                if n > self.latin.get(word, 0) and len(word) <= MAX_LATIN_LETTERS:
+                    self.latin[word] = n
+            elif n > self.counts.get(word, 0) and len(word) <= MAX_WORD_CHARS:
                 self.counts[word] = n
         by_key: dict[str, list[str]] = {}
         for word in list(self.counts):
@@ -162,6 +243,7 @@ class PinyinLexicon:
                     by_key[k] = [word]
         self._by_key = by_key  # each list is ranked when first looked up (most are never)
         self._ranked: set[str] = set()
+        self._typed: dict[tuple[str, bool], tuple[str, ...]] = {}
         self._sorted_keys = sorted(by_key)
         self._longest = max(map(len, by_key), default=0)
 
@@ -176,8 +258,23 @@ class PinyinLexicon:
             self._ranked.add(key)
         return ws
 
+    def _typed_so(self, key: str, initials: bool) -> tuple[str, ...]:
+        """The words ``key`` types in full pinyin, or as initials (one letter a character: a
+        full reading has more letters than characters, but for words of lone vowels)."""
+        found = self._typed.get((key, initials))
+        if found is None:
+            found = tuple(
+                w for w in self._entries(key) if (len(w) > 1 and len(w) == len(key)) == initials
+            )
+            self._typed[(key, initials)] = found
+        return found
+
     def __len__(self) -> int:
         return len(self.counts)
+
+    def written(self, letters: str) -> int:
+        """How many documents write ``letters`` as a word of their own (pdf, wto, tainan)."""
+        return self.latin.get(letters, 0)
 
     def words(self, key: str, limit: int = SLOT_CANDIDATES) -> list[str]:
         """Words typed exactly as ``key`` (full pinyin or initials), most documents first."""
@@ -185,36 +282,63 @@ class PinyinLexicon:
 
     def search_words(self, key: str) -> list[str]:
         """The words a search for ``key`` uses: the top few, without rare homophones."""
-        found = self.words(key)
+        return self.searched(self.words(key))
+
+    def searched(self, words: Iterable[str]) -> list[str]:
+        """Of words one stretch of letters can be (most documents first), those a search
+        uses: the top few, without rare homophones."""
+        found = list(words)[:SLOT_CANDIDATES]
         if not found:
             return []
         top = self.counts[found[0]]
         return [w for w in found if self.counts[w] >= top * MIN_SHARE]
 
     def segment(self, letters: str) -> list[str] | None:
-        """Cut a run of letters into keys of known words: fewest words first, then the most
-        frequent (``zhengwugongkai`` → one word 政务公开 if the index has it, else 政务 + 公开).
-        None if the letters cannot be read as words of the index."""
+        """The keys of :meth:`read` (``zhengwugongkai`` → ``["zhengwugongkai"]``)."""
+        slots = self.read(letters)
+        return [s.key for s in slots] if slots else None
+
+    def read(self, letters: str, breaks: Iterable[int] = ()) -> list[Slot] | None:
+        """Cut a run of letters into keys of known words, the way :func:`typed_as_pinyin`
+        allows (whole syllables, then initials): fewest words first, then the most frequent
+        (``zhengwugongkai`` → one word 政务公开 if the index has it, else 政务 + 公开). A key in
+        full pinyin stands only for words spelled so, never for words it is the initials of
+        (da is 大, not 档案), and a syllable never runs across one of ``breaks`` (``xi'an`` is
+        西安, not 县). None if the letters cannot be read as words of the index."""
         n = len(letters)
         if n == 0:
             return None
-        # best[i] = (words, -sum of log counts, keys) for letters[:i]
-        best: list[tuple[int, float, tuple[str, ...]] | None] = [None] * (n + 1)
-        best[0] = (0, 0.0, ())
+        stops = sorted(set(breaks))
+        # best[(i, initials begun)] = (words, -sum of log counts, slots) for letters[:i]
+        best: dict[tuple[int, bool], tuple[int, float, tuple[Slot, ...]]] = {
+            (0, False): (0, 0.0, ())
+        }
         for i in range(n):
-            here = best[i]
-            if here is None:
-                continue
-            for j in range(i + 1, min(n, i + self._longest) + 1):
-                key = letters[i:j]
-                ws = self._entries(key) if len(key) >= 2 else None
-                if not ws:  # a lone letter (啊 a, 饿 e) is never meant
+            for begun in (False, True):
+                here = best.get((i, begun))
+                if here is None:
                     continue
-                cand = (here[0] + 1, here[1] - math.log1p(self.counts[ws[0]]), here[2] + (key,))
-                if best[j] is None or cand[:2] < best[j][:2]:  # type: ignore[index]
-                    best[j] = cand
-        end = best[n]
-        return list(end[2]) if end else None
+                for j in range(i + 2, min(n, i + self._longest) + 1):  # a lone letter: never
+                    key = letters[i:j]
+                    if key not in self._by_key:
+                        continue
+                    inside = [b - i for b in stops if i < b < j]
+                    for initials in (True,) if begun else (False, True):
+                        ws = self._typed_so(key, initials)
+                        if inside and not initials:
+                            ws = tuple(w for w in ws if _syllables_end_at(w, inside))
+                        if not ws:
+                            continue
+                        cand = (
+                            here[0] + 1,
+                            here[1] - math.log1p(self.counts[ws[0]]),
+                            here[2] + (Slot(key, initials, ws),),
+                        )
+                        old = best.get((j, initials))
+                        if old is None or cand[:2] < old[:2]:
+                            best[(j, initials)] = cand
+        ends = [b for b in (best.get((n, False)), best.get((n, True))) if b is not None]
+        return list(min(ends, key=lambda b: b[:2])[2]) if ends else None
 
     def candidates(self, typed: str, limit: int = 10) -> list[str]:
         """Input-method candidates for letters typed so far (see :meth:`candidates_for`)."""

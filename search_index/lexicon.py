@@ -4,6 +4,9 @@ Built from the backend's term dictionary (title and body words with their docume
 under the *anonymous* visibility filter, so a word that occurs only in non-public documents is
 never in it: neither the kiosk's input method nor a pinyin search can reveal one (a staff
 member typing pinyin gets the same public words; typed in Chinese, their search is unchanged).
+Words of Latin letters are kept with their counts too (pdf, wto): letters the documents write
+as a word are searched as that word rather than as pinyin, and what a query means must not
+depend on documents it may not show.
 The abbreviations of the shipped synonym file join it (低保 is searched as 最低生活保障 even
 where no document says 低保), counted as their expansions are.
 
@@ -80,7 +83,7 @@ def _own_counts(counts: dict[str, int]) -> dict[str, int]:
     inside: dict[str, int] = {}
     for word, n in counts.items():
         size = len(word)
-        if size < 3:
+        if size < 3 or word.isascii():  # search mode keeps a run of Latin letters whole
             continue
         # search mode emits the two- and three-character words inside a longer one
         parts = [word[i : i + 2] for i in range(size - 1)]
@@ -178,7 +181,10 @@ class LexiconCache:
                 count, lexicon = pickle.load(f)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
             return None  # none yet, or from another version of the code: built anew
-        return (lexicon, int(count)) if isinstance(lexicon, PinyinLexicon) else None
+        current = isinstance(lexicon, PinyinLexicon) and lexicon.__dict__.get("format") == (
+            PinyinLexicon.FORMAT
+        )  # a table kept by an older version lacks what this one reads (its Latin words)
+        return (lexicon, int(count)) if current else None
 
     def _store(self, stamp: str, built: tuple[PinyinLexicon, int]) -> None:
         if self.store is None:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from analyzers.pinyin_lexicon import PinyinLexicon, word_keys, word_syllables
+from analyzers.pinyin_lexicon import (
+    PinyinLexicon,
+    split_run,
+    syllables,
+    typed_as_pinyin,
+    word_keys,
+    word_syllables,
+)
 
 COUNTS = {
     "政务": 50, "证物": 3, "公开": 80, "政务公开": 20, "社会保险": 30, "社会保障": 40,
@@ -74,3 +81,47 @@ def test_input_method_candidates():
     assert lex.candidates_for("shbx")[1] == 4 and lex.candidates_for("qqqq") == ([], 0)
     assert lex.candidates("") == [] and lex.candidates("123") == []
     assert len(lex.candidates("z", limit=2)) == 2
+
+
+def test_letters_are_pinyin_only_as_people_type_it():
+    """Whole syllables, initials, or whole syllables then initials (a half-typed last
+    syllable is one of these); never initials, a syllable and initials again (QA: script read
+    as sc + ri + pt found 1,467 documents about 生产, 日 and 平台)."""
+    for typed in ("shebao", "gongjijin", "zhufanggongjijin", "gjj", "sb", "zwgk", "zhengwugk",
+                  "gongjij", "renminfay", "lvhua"):  # fmt: skip
+        assert typed_as_pinyin(typed), typed
+    for typed in ("script", "covid", "iso", "wifi", "zwgongkai", "xyz1"):
+        assert not typed_as_pinyin(typed), typed
+    assert split_run("xi'an") == ("xian", (2,)) and typed_as_pinyin(*split_run("xi'an"))
+    assert not typed_as_pinyin("xian", [1])  # x'ian: an initial, then a syllable again
+    # every syllable typed half way is accepted; fiao (覅, Wu dialect) is the one whose
+    # beginning fi no syllable or initial spells
+    half = {s[:k] for s in syllables() if s != "fiao" for k in range(1, len(s) + 1)}
+    assert all(typed_as_pinyin(h) for h in half)
+
+
+def test_a_key_in_full_pinyin_stands_only_for_words_spelled_so():
+    """da is 大, not the initials of 档案; and letters that need initials between syllables
+    (sc + ri + pt) are no reading at all."""
+    lex = PinyinLexicon([("大", 100), ("档案", 500), ("他", 80), ("生产", 900), ("日", 700),
+                         ("平台", 300)])  # fmt: skip
+    assert [(s.key, s.initials, s.words[0]) for s in lex.read("data")] == [
+        ("da", False, "大"),
+        ("ta", False, "他"),
+    ]
+    assert lex.read("dagl") is None  # no word of the index for gl
+    assert lex.read("script") is None and lex.segment("script") is None
+    assert lex.read("scpt") == [("sc", True, ("生产",)), ("pt", True, ("平台",))]
+
+
+def test_an_apostrophe_ends_a_syllable():
+    lex = PinyinLexicon([("县", 900), ("西安", 10), ("先", 800), ("西", 50), ("安", 60)])
+    assert lex.read("xian")[0].words[0] == "县"
+    assert lex.read("xian", [2]) == [("xian", False, ("西安",))]
+
+
+def test_latin_words_are_kept_apart():
+    lex = PinyinLexicon([("pdf", 2), ("tainan", 101), ("台南", 900), ("a" * 31, 5)])
+    assert lex.written("pdf") == 2 and lex.written("tainan") == 101 and lex.written("wto") == 0
+    assert "pdf" not in lex.counts and lex.written("a" * 31) == 0  # longer runs: not typed
+    assert lex.words("tainan") == ["台南"]

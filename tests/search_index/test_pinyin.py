@@ -47,6 +47,8 @@ def test_key_terms_are_marked():
         ("xi'an", ("xi", "an")),
         ("政务公开", None),
         ("gk2016", None),
+        ("script", None),  # initials, a syllable, initials again: no pinyin anyone types
+        ("zhengwu script", None),
         ("title:zwgk", None),
         ("", None),
     ],
