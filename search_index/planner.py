@@ -11,7 +11,8 @@ backends rank alike):
   extra;
 * abbreviations expand to official wording from the shipped synonym file;
 * a run of letters is also read as pinyin: the words of the index it stands for (see
-  :mod:`search_index.lexicon`), searched like those words typed in Chinese.
+  :mod:`search_index.lexicon`), searched like those words typed in Chinese, where it is typed
+  as pinyin is and is not a Latin word of the documents (see ``_Builder.add_letters``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,14 @@ from analyzers.docno import (
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
 from analyzers.pinyin import KEY_MARK, as_pinyin_query
-from analyzers.pinyin_lexicon import PinyinLexicon, syllables
+from analyzers.pinyin_lexicon import (
+    MIN_SHARE,
+    PinyinLexicon,
+    Slot,
+    split_run,
+    syllables,
+    typed_as_pinyin,
+)
 from analyzers.segment import query_words, word_bounds
 from search_index import citizen_words
 from search_index.fields import POSITIONAL_FIELDS, agency_key
@@ -431,6 +439,35 @@ def _word_or_synonym(word: str, boost: float = 1.0) -> Node | None:
     return Bool(should=(node,), min_should=1, boost=boost)
 
 
+def _latin_word_node(word: str) -> Node:
+    """A word of Latin letters the documents write (pdf): as a word in bodies and titles,
+    never inside a longer one (app is not in apply)."""
+    return Bool(should=(Term("body_w", word), Term("title_w", word, TITLE_WEIGHT)), min_should=1)
+
+
+def pinyin_likelier(lexicon: PinyinLexicon, cut: list[Slot], written: int) -> bool:
+    """Whether letters the documents write as a word (in ``written`` documents) are read as
+    the pinyin ``cut`` too.
+
+    Any short run of letters is the initials of some Chinese words, and English is full of
+    runs that read as syllables (data: 大 + 他), so letters that the documents themselves use
+    as a word mean that word: pdf is not 配电房, wto not a 3-word abbreviation. Two readings
+    are likelier than the word, and are searched beside it (it still ranks first):
+
+    * whole syllables standing for words of two characters or more: a Chinese name written in
+      Latin letters (tainan 台南, taiwan 台湾), which a kiosk patron types for the Chinese;
+    * the initials of one word in :data:`MIN_SHARE`'s inverse (50×) more documents than the
+      Latin word, as a homophone that rare is noise beside the top one (js for 技术, in
+      2,813 documents, though five write JS: the initials of 157 of the 1,000 most used
+      words, jc, cs …, are Latin words in a few documents of the corpus, and 153 are still
+      read). Initials of several words are not: two short words' initials are in any English
+      (apec: 安排 + 二次, html).
+    """
+    if not any(slot.initials for slot in cut):
+        return all(len(slot.words[0]) > 1 for slot in cut)
+    return len(cut) == 1 and written < MIN_SHARE * lexicon.counts[cut[0].words[0]]
+
+
 def _terms_of(*words: str) -> Node:
     """Any of the words as a jieba token in body or title (cheap: no phrases)."""
     return Bool(
@@ -445,6 +482,10 @@ class _Builder:
         self.lexicon = lexicon
         self.mentions = mentions
         self.readings: list[tuple[str, tuple[str, ...]]] = []  # letters → words searched
+        self.as_written: list[str] = []  # letters the documents write as a word: searched so
+        self.written_only: list[str] = []  # ... and not read as pinyin (pdf)
+        self.not_pinyin: list[str] = []  # letters no pinyin is typed as (script)
+        self.syllable_ends = False  # letters read with an apostrophe's syllable end (xi'an)
         self.reading_text: list[str] = []  # the most likely Chinese of the query, in order
         self.pool: list[Node] = []  # content-word clauses counted for min-should-match
         self.common: list[Node] = []  # widely used content words: scored, never required
@@ -542,39 +583,60 @@ class _Builder:
                 self.pool_terms.append(_any(_terms_of(w, *wordings), *places) or _terms_of(w))
 
     def _take_letters(self, chunk: str) -> str:
-        """Plan the runs of letters in ``chunk`` that read as pinyin; return the rest."""
+        """Plan the runs of letters in ``chunk``; return the rest."""
         out: list[str] = []
         pos = 0
         for m in _LETTERS.finditer(chunk):
-            if self.add_letters(m.group()):
-                out.append(chunk[pos : m.start()])
-                out.append(" ")
-                pos = m.end()
+            self.add_letters(m.group())
+            out.append(chunk[pos : m.start()])
+            out.append(" ")
+            pos = m.end()
         out.append(chunk[pos:])
         return "".join(out)
 
-    def add_letters(self, run: str) -> bool:
+    def add_letters(self, run: str) -> None:
         """Letters typed without an IME (``zhengwu``, ``zwgk``, ``xi'an``): the words of the
         index they stand for, searched like those words typed in Chinese, or the letters as a
         whole word (never inside one: ``zwgk`` does not match ``hzzwgk@…``).
 
         A run that reads as several words (``zhengwugongkai`` with no word 政务公开 in the
         index) needs them all, like one Chinese word; each word is any of its homophones, the
-        less frequent ones scoring less. False if the letters read as no word of the index.
+        less frequent ones scoring less. Letters the documents write as a word are that word,
+        and pinyin only where :func:`pinyin_likelier` says so; letters that read as no word
+        of the index are searched as a word only (script: not inside prescription).
         """
         assert self.lexicon is not None
-        groups = [g for g in run.split("'") if g]
-        keys: list[str] = []
-        for g in groups:
-            cut = self.lexicon.segment(g)
-            if not cut:
-                return False
-            keys += cut
+        literal, breaks = split_run(run)
+        cut = self.lexicon.read(literal, breaks)
+        written = self.lexicon.written(literal)
+        if cut and written and not pinyin_likelier(self.lexicon, cut, written):
+            cut = None
+        if not cut or not self._add_reading(run, literal, cut):
+            if written:  # pdf, wto, app: the documents' own word
+                self.as_written.append(literal)
+                self.written_only.append(literal)
+            elif not typed_as_pinyin(literal, breaks):
+                self.not_pinyin.append(run)
+            self.pool.append(_latin_word_node(literal))
+            self.pool_terms.append(_terms_of(literal))
+            self.words.append(literal)
+            self.highlight.append(literal)
+            return
+        if written:  # tainan: the documents' word too, marked where they write it
+            self.as_written.append(literal)
+            self.highlight.append(literal)
+        if breaks:  # the pinyin of titles is joined: xi'an would be 县 (xian) there
+            self.syllable_ends = True
+
+    def _add_reading(self, run: str, literal: str, cut: list[Slot]) -> bool:
+        """Plan ``cut``, the words ``literal`` stands for (with the letters as a word, first);
+        False if none of its words can be searched."""
+        assert self.lexicon is not None
         slots: list[Node] = []
         top: list[str] = []
         searched: list[str] = []
-        for key in keys:
-            words = self.lexicon.search_words(key)
+        for slot in cut:
+            words = self.lexicon.searched(slot.words)
             # an abbreviation citizens type (低保, 医保, 社保: the synonym file) is the reading,
             # its homophones count only a little: dibao read 地保 (75 documents, which search
             # mode cuts out of 湿地保护) before 低保 (30) and listed wetland laws first, yibao
@@ -601,13 +663,12 @@ class _Builder:
             slots.append(node)
             top.append(words[0])
             searched += words
-        literal = "".join(groups)
         # the letters as a word of their own (an abbreviation, an address) rank first
-        written = _terms_of(literal).should
-        as_written = Bool(should=written, min_should=1, boost=PINYIN_LITERAL_BOOST)
-        # initials name one word's characters each (zfxxgk: 政府信息公开): spelled out, a key is
-        # longer than the word it reads as
-        spelled = all(len(k) > len(w) for k, w in zip(keys, top, strict=True))
+        as_written = Bool(
+            should=_terms_of(literal).should, min_should=1, boost=PINYIN_LITERAL_BOOST
+        )
+        # initials name one word's characters each (zfxxgk: 政府信息公开)
+        spelled = not any(slot.initials for slot in cut)
         # a syllable read as a lone character is no word of its own (fang of fangdongyajin
         # where the index has no 房东: 方 + 东亚 + 今, either of which would do, found anything)
         separate = len(slots) > 1 and all(len(w) > 1 for w in top)
@@ -701,6 +762,9 @@ class _Builder:
             self.highlight_single.extend(sub.highlight_single)
             self.words.extend(sub.words)
             self.phrases.extend(sub.phrases)
+            self.as_written.extend(sub.as_written)
+            self.written_only.extend(sub.written_only)
+            self.not_pinyin.extend(sub.not_pinyin)
         if alts:
             self.required.append(Bool(should=tuple(alts), min_should=1))
 
@@ -852,6 +916,8 @@ def plan(
     if node is None:
         node = MatchAll()
     typed = as_pinyin_query(query.q)
+    if b.written_only or b.not_pinyin or b.syllable_ends:  # pdf, script, xi'an: see add_letters
+        typed = None
     if typed:  # letters only: the words as written, or pinyin of titles and key terms
         node = Bool(should=(node, pinyin_node(typed)), min_should=1)
     if b.excluded:
@@ -873,6 +939,8 @@ def plan(
         min_should_match=min_should_match(len(b.pool)) if b.pool else 0,
         pinyin=typed or (),
         pinyin_words=tuple(b.readings),
+        as_written=tuple(dict.fromkeys(b.as_written)),
+        not_pinyin=tuple(dict.fromkeys(b.not_pinyin)),
         prefers=prefers,
     )
     highlight = tuple(dict.fromkeys(h for h in b.highlight if strip_skippable(h)))

@@ -64,6 +64,10 @@ class Understanding:
     pinyin: tuple[str, ...] = ()  # letters also searched as pinyin/initials (kiosks, no IME)
     # letters → the words of the index they were searched as (政务, 正午 for zhengwu)
     pinyin_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # letters the documents write as a word, searched as that word (pdf; tainan beside 台南)
+    as_written: tuple[str, ...] = ()
+    # letters no pinyin is typed as (script), searched as typed text only
+    not_pinyin: tuple[str, ...] = ()
     # whose documents rank a little higher for the script the query was typed in
     # ("mainland" for simplified, "taiwan" for traditional, "" for neither: the script method)
     prefers: str = ""
@@ -85,6 +89,8 @@ class Understanding:
             "min_should_match": self.min_should_match,
             "pinyin": list(self.pinyin),
             "pinyin_words": {k: list(v) for k, v in self.pinyin_words},
+            "as_written": list(self.as_written),
+            "not_pinyin": list(self.not_pinyin),
             "prefers": self.prefers,
             "semantic": self.semantic,
         }

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
+from analyzers.pinyin import letters_only
 from search_index import citizen_words, vectors
 from search_index.request import Query, Understanding
 from search_index.tree import Bool, Constant, Plan, Term
@@ -61,7 +62,7 @@ def applies(query: Query, understood: Understanding) -> bool:
             or understood.doc_numbers
             or understood.fields
             or understood.excluded
-            or understood.pinyin
+            or letters_only(query.q)  # pinyin, or a Latin word (pdf): no meaning to read
         )
     )
 

@@ -165,6 +165,16 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
         ))
     elif u.pinyin:
         items.append(("也按拼音或首字母检索标题和主题词", " ".join(u.pinyin)))
+    # letters searched as a word, and why: the page must not let pdf look like pinyin
+    read = {"".join(k.split("'")) for k, _ in u.pinyin_words}
+    only = [w for w in u.as_written if w not in read]
+    if only:
+        items.append(("字母按文件中的外文词检索，不作拼音", "、".join(only)))
+    if len(only) < len(u.as_written):
+        too = [w for w in u.as_written if w in read]
+        items.append(("也按文件中的外文词检索，原词排在前面", "、".join(too)))
+    if u.not_pinyin:
+        items.append(("字母拼不成拼音，按原词检索", "、".join(u.not_pinyin)))
     if u.doc_numbers:
         items.append(("识别到文号", "、".join(docno_label(k) for k in u.doc_numbers)))
     for abbr, targets in u.synonyms:

@@ -205,6 +205,29 @@ def test_pinyin_query_is_understood(client):
     assert marked and normalize(marked.group(1)) == "政府信息公开"
 
 
+def test_letters_that_are_not_pinyin_are_said_so(client, web_corpus):
+    """The page tells how letters were searched: http, which sample documents write, as that
+    word (not as the initials it could be; a hostile test document writes <script> too);
+    wifi, which no pinyin spells, as typed."""
+    def items(url: str) -> dict[str, str]:
+        text, _ = page(client, url)
+        return dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", text))
+
+    word = re.compile(r"(?<![A-Za-z])http(?![A-Za-z])")
+    writes = [d for d in web_corpus.documents if word.search(d.text)]
+    assert writes
+    got = items("/?q=http")
+    assert got.get("字母按文件中的外文词检索，不作拼音") == "http", got
+    assert not any("拼音" in k and "不作拼音" not in k for k in got), got
+    text, _ = page(client, "/?q=http")
+    assert set(result_ids(text)) >= {d.id for d in writes[:1]}
+    assert got == items("/?q=HTTP")
+    assert items("/?q=script").get("字母按文件中的外文词检索，不作拼音") == "script"
+    got = items("/?q=wifi")
+    assert got.get("字母拼不成拼音，按原词检索") == "wifi", got
+    assert "拼音按词检索（标题和正文）" not in got
+
+
 def test_what_was_left_out_is_labelled_by_why(client):
     """QA pass 12: `标题:` with nothing after it and 文号:〔〕号 were "ignored common words"."""
     def items(url: str) -> dict[str, str]:

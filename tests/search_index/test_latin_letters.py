@@ -1,0 +1,177 @@
+"""Latin letters that are not pinyin, on real corpus documents: English words and
+abbreviations the documents write (PDF, WTO, APP) are searched as those words, letters no
+pinyin is typed as (script) are not read as Chinese, and kiosk pinyin still is."""
+
+from __future__ import annotations
+
+import pickle
+import re
+
+import pytest
+
+from analyzers.normalize import normalize
+from analyzers.pinyin import as_pinyin_query
+from analyzers.pinyin_lexicon import PinyinLexicon
+from search_index.embedded import EmbeddedIndex
+from search_index.index import SearchIndex
+from search_index.lexicon import LexiconCache
+from search_index.planner import plan
+from search_index.prepare import prepare
+from search_index.request import Query
+from tests.corpus import corpus_document, sample_paths
+
+WRITTEN = {  # corpus documents writing a Latin word (found with the whole-corpus index)
+    "pdf": ["mojlaw/A0030331.txt", "mojlaw/J0070037.txt"],
+    "excel": ["mojlaw/A0030331.txt"],
+    "wto": ["president/president_10814.txt", "president/president_16900.txt"],
+    "app": ["tainan/tainan_2025-09-09_8767189.txt", "tainan/tainan_2022-04-26_7888426.txt"],
+    "email": ["tainan/tainan_2023-11-20_8602949.txt"],
+    "iso": ["mojlaw/K0060139.txt", "tainan/tainan_2024-02-21_8620068.txt"],
+    "covid": ["tainan/tainan_2022-04-02_7883229.txt", "tainan/tainan_2022-11-23_7934966.txt"],
+}
+OTHERS = [
+    "mojlaw/L0030039.txt",  # writes "Prescription": script inside a longer word
+    "lawrefbook/difang_zhejiang/lrb_01477.txt",  # 配电房 (p d f), 生产 (s c)
+    "lawrefbook/xingzheng_fagui/lrb_02819.txt",  # 住房公积金管理条例
+    "lawrefbook/difang_shanghai/lrb_00029.txt",  # 上海市住房公积金管理若干规定
+    "lawrefbook/shehuifa/lrb_02535.txt",  # 社会保险法 (社保)
+    "govcn_policy/govcn_057.txt",  # 西安
+    "tainan/tainan_2023-10-11_8595157.txt",  # Team Tainan！… 臺南
+    "tainan/tainan_2019-02-18_3740459.txt",  # Minutes of Tainan City Government
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    wanted = [f"docs/{p}" for ps in WRITTEN.values() for p in ps] + [f"docs/{p}" for p in OTHERS]
+    paths = list(dict.fromkeys(sample_paths(80) + wanted))
+    docs = [corpus_document(p) for p in paths]
+    backend = EmbeddedIndex(tmp_path_factory.mktemp("latin"))
+    assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in docs))
+    index = SearchIndex(backend)
+    index.lexicon.wait()
+    yield index
+    backend.close()
+
+
+def _writes(doc, word: str) -> bool:
+    """Whether the document writes ``word`` as a word of its own (not inside apply)."""
+    title = doc.meta.title if hasattr(doc, "meta") else doc.title
+    text = normalize(title + "\n" + doc.text).lower()
+    return re.search(rf"(?<![a-z0-9]){word}(?![a-z0-9])", text) is not None
+
+
+def _all(index: SearchIndex, q: str):
+    res = index.search(Query(q=q, size=100))
+    assert res.total <= 100
+    return res
+
+
+def test_english_letters_are_not_read_as_pinyin(index):
+    """QA: script read as the initials sc, the syllable ri and the initials pt (生产, 日, 平台…)
+    and found 1,467 documents, none about a script. It is no pinyin: searched as the word
+    (which no document here writes; Prescription holds it inside a word)."""
+    assert index.search(Query(q="生产")).total and index.search(Query(q='"script"')).total
+    res = _all(index, "script")
+    assert res.understood.pinyin_words == () and res.understood.pinyin == ()
+    assert res.understood.not_pinyin == ("script",)
+    assert res.total == 0
+    assert as_pinyin_query("script") is None
+
+
+@pytest.mark.parametrize("word", sorted(WRITTEN))
+def test_a_latin_word_of_the_documents_is_that_word(index, word):
+    """pdf is the documents' PDF, not 配电房 (p d f); app is APP, not inside APPU or apply:
+    exactly the documents that write the word, whatever the letter case."""
+    docs = {d.id: d for d in (corpus_document(f"docs/{p}") for p in WRITTEN[word])}
+    for typed in (word, word.upper()):
+        res = _all(index, typed)
+        u = res.understood
+        assert u.as_written == (word,) and u.pinyin_words == () and u.pinyin == (), typed
+        got = {h.doc.id for h in res.hits}
+        assert set(docs) <= got, typed
+        assert all(_writes(h.doc, word) for h in res.hits), typed
+        assert all(f"<mark>{word}</mark>" in (h.snippet + h.title_html).lower() for h in res.hits)
+
+
+def test_what_pdf_was_read_as_before_is_not_found(index):
+    """The document holding 配电房 (pdf's initials) writes no PDF: not a result."""
+    ningbo = corpus_document("docs/lawrefbook/difang_zhejiang/lrb_01477.txt")
+    assert "配电房" in ningbo.text and not _writes(ningbo, "pdf")
+    assert ningbo.id not in {h.doc.id for h in _all(index, "pdf").hits}
+
+
+@pytest.mark.parametrize(
+    ("typed", "chinese"),
+    [
+        ("shebao", "社保"),
+        ("gongjijin", "公积金"),
+        ("zhufanggongjijin", '"住房公积金"'),  # one word of the index: all of it
+        ("gjj", "公积金"),  # initials
+        ("xi'an", "西安"),  # an apostrophe ends a syllable: not 县 (xian)
+        ("tainan", "台南"),  # written as Tainan too: the pinyin of a name, read as well
+    ],
+)
+def test_kiosk_pinyin_is_still_read(index, typed, chinese):
+    res = _all(index, typed)
+    words = dict(res.understood.pinyin_words)[typed]
+    assert chinese.strip('"') in words, words
+    want = {h.doc.id for h in _all(index, chinese).hits}
+    assert want and want <= {h.doc.id for h in res.hits}, typed
+
+
+def test_an_apostrophe_keeps_the_syllables_typed(index):
+    res = _all(index, "xi'an")
+    assert "县" not in dict(res.understood.pinyin_words)["xi'an"]
+    assert res.understood.pinyin == ()  # the titles' joined pinyin would read xian as 县
+    assert all("西安" in normalize(h.doc.text) or "西岸" in normalize(h.doc.text)
+               for h in res.hits)  # fmt: skip
+
+
+def test_a_name_written_in_latin_letters_is_both(index):
+    """tainan: the documents' Tainan (ranked first) and 台南, as typed in Chinese."""
+    res = _all(index, "tainan")
+    assert res.understood.as_written == ("tainan",)
+    ids = [h.doc.id for h in res.hits]
+    latin = [h.doc.id for h in res.hits if _writes(h.doc, "tainan")]
+    assert latin and ids[: len(latin)] == latin
+
+
+def test_half_typed_and_initials_still_reach_titles(index):
+    """gongjij (the last syllable half typed) and sb (initials) are pinyin still."""
+    res = _all(index, "gongjij")
+    assert res.understood.pinyin == ("gongjij",) and res.understood.not_pinyin == ()
+    assert res.hits and all("公积金" in normalize(h.doc.title) for h in res.hits)
+    assert _all(index, "sb").understood.pinyin_words
+
+
+def test_initials_far_more_used_than_the_latin_word_are_read_too():
+    """js: five documents of the corpus write JS, 技术 is in 2,813: a kiosk's initials still
+    read 技术. pdf: two write PDF, 配电房 is in one: PDF only. (Counts of the whole-corpus
+    index.) Initials of two words are not read beside a Latin word (apec: 安排 + 二次)."""
+    counts = {"js": 5, "技术": 2813, "建设": 2780, "pdf": 2, "配电房": 1, "apec": 10,
+              "安排": 1523, "二次": 1086}  # fmt: skip
+    lexicon = PinyinLexicon(counts.items())
+    _, understood = plan(Query(q="js"), lexicon)
+    assert dict(understood.pinyin_words)["js"][0] == "技术"
+    assert understood.as_written == ("js",)
+    for typed in ("pdf", "apec"):
+        assert lexicon.read(typed)
+        _, understood = plan(Query(q=typed), lexicon)
+        assert understood.pinyin_words == () and understood.as_written == (typed,)
+
+
+def test_a_table_kept_by_an_older_version_is_built_anew(tmp_path):
+    """A kept table without the Latin words would read pdf as pinyin again."""
+    store = tmp_path / "cache" / "pinyin-lexicon.pickle"
+    index = SearchIndex(EmbeddedIndex(tmp_path), lexicon_store=store)
+    assert all(r.ok for r in index.write([prepare(corpus_document(sample_paths(1)[0]), "c")]))
+    built = index.lexicon.get()
+    old = PinyinLexicon(built.counts.items())
+    del old.__dict__["format"]
+    stamp = index.backend.stamp()
+    with store.open("wb") as f:
+        pickle.dump(stamp, f)
+        pickle.dump((1, old), f)
+    assert LexiconCache(index.backend, store=store)._stored(stamp) is None
+    index.close()
