@@ -209,6 +209,7 @@ def test_letters_that_are_not_pinyin_are_said_so(client, web_corpus):
     """The page tells how letters were searched: http, which sample documents write, as that
     word (not as the initials it could be; a hostile test document writes <script> too);
     wifi, which no pinyin spells, as typed."""
+
     def items(url: str) -> dict[str, str]:
         text, _ = page(client, url)
         return dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", text))
