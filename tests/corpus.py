@@ -83,3 +83,25 @@ def docno_variants(number: str) -> list[str] | None:
         f"{issuer} [{year}] {serial}号",  # spaces typed between the parts
         f"{issuer} 〔{year}〕 {serial} 号",
     ]
+
+
+def loose_docno_variants(number: str) -> list[str] | None:
+    """Forms of a normalised 〔year〕 文号 that no document prints but people type: the 号 left
+    off, the year in two digits, in Chinese numerals with 〇 or 零; None for another form."""
+    import re
+
+    m = re.fullmatch(r"(.+?)〔(\d{4})〕(\d+)号", number)
+    if not m:
+        return None
+    issuer, year, serial = m.groups()
+    ling = year.translate(str.maketrans("0123456789", "〇一二三四五六七八九"))
+    zero = ling.replace("〇", "零")
+    return [
+        f"{issuer}〔{year}〕{serial}",
+        f"{issuer}({year}){serial}",
+        f"{issuer}{year[2:]}年{serial}号",
+        f"{issuer}〔{year[2:]}〕{serial}号",
+        f"{issuer}〔{ling}〕{serial}号",
+        f"{issuer}〔{zero}〕{serial}号",
+        f"{issuer}{ling}年{serial}号",
+    ]

@@ -360,6 +360,22 @@ def test_docno_variants_match_each_other(served: Served) -> None:
         assert [h["doc_number"] for h in hits] == [DOCNO], v
 
 
+def test_docno_typed_loosely(served: Served) -> None:
+    loose = r"still meets 国办发〔2019〕6号: (.*?); (.*?) stay text\."
+    m = re.search(loose, section("Query syntax"), re.S)
+    listed = re.sub(r"\s*\(.*?\)", "", m.group(1).replace("\n", " "))
+    forms = [v.strip() for v in listed.split(" = ")]
+    assert len(forms) == 6 and forms[0] == "国办发〔2019〕6", forms
+    for v in forms:
+        body = served.search(v)
+        assert [h["doc_number"] for h in _hits(served, v)] == [DOCNO], v
+        assert body["understood"]["doc_numbers"] == ["国办发2019-6"], v
+    texts = re.split(r",| and ", m.group(2).replace("\n", " "))
+    assert len(texts) == 3
+    for q in texts:
+        assert served.search(q.strip())["understood"]["doc_numbers"] == [], q
+
+
 def test_synonym_examples(served: Served) -> None:
     pairs = re.findall(r"([\u4e00-\u9fff]+) → ([\u4e00-\u9fff]+)", section("Query syntax"))
     assert len(pairs) >= 2

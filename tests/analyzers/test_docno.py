@@ -2,6 +2,7 @@ import pytest
 
 from analyzers.docno import canonical, find_in_query, keys_for_value, keys_in_text
 from analyzers.normalize import normalize
+from tests.corpus import corpus_document, loose_docno_variants
 
 VARIANTS = [
     "苏政办发〔2021〕12号",
@@ -138,6 +139,60 @@ def test_a_joint_order_is_each_issuers_and_citations_take_both_orders():
     assert "国务院令#759" not in keys_in_text("国务院办公厅、中央军委令")  # no number: nothing
     assert citation_forms("公安部令#69") == ("公安部令第69号", "公安部第69号令")
     assert citation_forms("国办发2019-6") == ("国办发〔2019〕6号",)
+
+
+GOVCN_002 = "docs/govcn_policy/govcn_002.txt"  # 国办发〔2019〕6号, citing 国发〔2015〕43号
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "国办发〔2019〕6", "国办发(2019)6", "国办发 〔2019〕 6", "国办发19年6号", "国办发〔19〕6号",
+        "国办发〔二〇一九〕6号", "国办发〔二零一九〕6号", "國辦發〔二〇一九〕6號",
+        "国办发二〇一九年6号", "国办发二零一九年第6号", "国办发〔2019〕六号",
+    ],
+)  # fmt: skip
+def test_a_number_typed_loosely_meets_the_printed_one(typed):
+    """QA (nineteenth session): each of these was read as words and found nothing: the 号 left
+    off, the year in two digits or in Chinese numerals."""
+    text = corpus_document(GOVCN_002).text
+    ((start, end, key),) = find_in_query(normalize(typed) + " 担保")
+    assert (start, end) == (0, len(normalize(typed)))
+    assert key == canonical("国办发〔2019〕6号") == canonical(normalize(typed))
+    assert key in keys_in_text(normalize(text))
+
+
+def test_the_loose_forms_of_a_cited_number_meet_it_too():
+    """国发〔2015〕43号, cited in the body of govcn_002, typed in every loose form."""
+    keys = keys_in_text(normalize(corpus_document(GOVCN_002).text))
+    for typed in loose_docno_variants("国发〔2015〕43号"):
+        ((_, _, key),) = find_in_query(typed)
+        assert key == "国发2015-43" and key in keys, typed
+
+
+def test_a_two_digit_year_is_read_between_1950_and_2049():
+    from analyzers.docno import loose_year
+
+    assert [loose_year(y) for y in ("19", "98", "50", "49", "00", "一九", "九八")] == [
+        "2019", "1998", "1950", "2049", "2000", "2019", "1998",
+    ]  # fmt: skip
+    assert loose_year("二〇〇五") == loose_year("二零零五") == "2005"
+    assert loose_year("3019") is None and loose_year("二〇一") is None
+    assert canonical("国办发98年6号") == "国办发1998-6"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2019 6", "2019年6号", "第6条", "19年6号", "工作19年6号", "住了19年6号楼",
+        "国办发〔2019〕6条", "国办发〔2019〕6a", "财行〔2019〕6", "年鉴(2019)6", "国办发〔2019〕",
+        "国办发二〇一九年", "国办发19年",
+    ],
+)  # fmt: skip
+def test_loose_forms_need_an_issuer_and_a_whole_number(typed):
+    """Only after an issuer that ends as 文号 prefixes do (发 函 释 规 字 电 令), and without 号
+    only where the number ends: ordinary numbers stay text."""
+    assert find_in_query(normalize(typed)) == [] and canonical(normalize(typed)) is None
 
 
 def test_unwrap_digits_as_the_lookbehind_did():

@@ -30,7 +30,14 @@ from search_index.prepare import prepare
 from search_index.request import Query
 from search_index.shared_folders import SharedFolders
 from search_index.tree import Bool, Constant, MatchAll, Plan, Term
-from tests.corpus import CORPUS, corpus_document, docno_variants, manifest, sample_paths
+from tests.corpus import (
+    CORPUS,
+    corpus_document,
+    docno_variants,
+    loose_docno_variants,
+    manifest,
+    sample_paths,
+)
 
 N_DOCS = 160
 CANARY = "甲乙丙丁戊己庚辛壬癸测试机密字串"
@@ -209,6 +216,19 @@ class BackendContract:
         for variant in variants:
             res = index.search(Query(q=variant))
             assert res.hits and res.hits[0].doc.id == doc.id, variant
+
+    def test_doc_number_typed_loosely(self, index):
+        """QA (nineteenth session): the 号 left off (国发〔2019〕5), the year in two digits
+        (国发19年5号) or in Chinese numerals (国发〔二〇一九〕5号) found nothing."""
+        doc = corpus_document(DOCNO_PATH)
+        tight = index.search(Query(q=doc.meta.doc_number, size=50))
+        variants = loose_docno_variants(normalize(doc.meta.doc_number))
+        assert variants, doc.meta.doc_number
+        for variant in variants:
+            res = index.search(Query(q=variant, size=50))
+            assert res.hits and res.hits[0].doc.id == doc.id, variant
+            assert res.understood.doc_numbers == tight.understood.doc_numbers != (), variant
+            assert [h.doc.id for h in res.hits] == [h.doc.id for h in tight.hits], variant
 
     def test_doc_number_with_spaces_is_one_number(self, index):
         """国办发 [2019] 6号 is the 文号 typed with spaces, not three words to match anywhere."""
