@@ -163,7 +163,8 @@ def canonical(text: str) -> str | None:
         return _key(m.group(2), None, str(_serial(m.group(1))))
     for pattern in (_ORDER, _ORDER_BRACKETED, _ORDER_LING):
         m = pattern.fullmatch(s)
-        if m:
+        # 2019年第6号 names no issuer (documents index none there either: keys_in_text)
+        if m and not m.group(1).endswith("年"):
             serial = _serial(m.group(2))
             if serial is not None:
                 return _key(m.group(1), None, serial)
