@@ -329,6 +329,19 @@ def yearly_order(key: str) -> str | None:
     return None
 
 
+def yearly_parts(key: str) -> tuple[str, str, str] | None:
+    """``(issuer, year, serial)`` of a yearly key (``国办发2019-6``), else None."""
+    head, sep, serial = key.rpartition("-")
+    if not sep or "#" in key or not head[-4:].isdigit() or len(head) < 5:
+        return None
+    return head[:-4], head[-4:], serial
+
+
+def yearly_key(issuer: str, year: str, serial: str) -> str:
+    """The key of number ``serial`` of ``year`` of ``issuer`` (cut as documents index it)."""
+    return _key(issuer, year, serial)
+
+
 def key_text(key: str) -> str:
     """A key written back as a 文号 (``国务院令#431`` → ``国务院令第431号``), for highlighting."""
     if "#" in key:

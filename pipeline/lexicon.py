@@ -11,6 +11,9 @@ Two files in ``<data_dir>/lexicon`` (read by :mod:`search_index.citizen_words`):
 * ``issuers.tsv`` — issuers of orders (``国家市场监督管理总局令``, cut as 文号 keys are) with the
   documents that print or cite one of their orders, so that an issuer typed short
   (市场监管总局令第20号) finds the order printed under its full name;
+* ``docno_prefixes.tsv`` — ``agency<TAB>prefix<TAB>documents``: the issuing agency of each
+  document with a yearly 文号 of its own and that number's prefix (国务院办公厅 → 国办发), so
+  that a number typed with the agency's name (国务院办公厅2019年6号文) finds the prefix's;
 * ``vocabulary.tsv`` — ``word<TAB>documents`` for every word of two characters or more, the gate
   that keeps thesaurus expansions to words the corpus really uses (read from
   :data:`~search_index.citizen_words.VOCABULARY_MIN_DF` documents on);
@@ -38,10 +41,13 @@ from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
-from analyzers.docno import order_issuer
+from analyzers.chars import strip_skippable
+from analyzers.docno import canonical, order_issuer, yearly_parts
 from analyzers.mining import abbreviation_pairs
+from analyzers.normalize import normalize
 from model.viewer import ANONYMOUS
 from search_index.citizen_words import (
+    DOCNO_PREFIXES_FILE,
     ISSUERS_FILE,
     LEXICON_DIR,
     MINED_FILE,
@@ -68,10 +74,12 @@ class LexiconBuilder:
         self.titles: Counter[tuple[str, str]] = Counter()
         self.issuers: Counter[str] = Counter()
         self.taiwan: Counter[str] = Counter()  # .df over Taiwan's documents
+        self.prefixes: Counter[tuple[str, str]] = Counter()
         self.written = 0
         self._again: tuple[
-            Counter[str], Counter[str], Counter[tuple[str, str]], Counter[str], Counter[str]
-        ] = (Counter(), Counter(), Counter(), Counter(), Counter())
+            Counter[str], Counter[str], Counter[tuple[str, str]], Counter[str], Counter[str],
+            Counter[tuple[str, str]],
+        ] = (Counter(), Counter(), Counter(), Counter(), Counter(), Counter())  # fmt: skip
 
     def add(self, doc: IndexedDocument, *, rewritten: bool = False) -> None:
         """Count one written document; ``rewritten``: it replaced a version the index held.
@@ -98,10 +106,11 @@ class LexiconBuilder:
         issuers = _order_issuers(
             (*doc.keywords.get("docno", ()), *doc.keywords.get("docno_text", ()))
         )
+        prefix = _docno_prefix(doc)
         # every word is counted (in C: the filtering generator cost half of this method,
         # which runs in the ingest's single parent process); one-character words are left
         # out when the file is written
-        mine = (self.df, self.regions, self.titles, self.issuers, self.taiwan)
+        mine = (self.df, self.regions, self.titles, self.issuers, self.taiwan, self.prefixes)
         taiwan = TAIWAN in regions
         for counts in mine, *([self._again] if rewritten else []):
             counts[0].update(words)
@@ -110,6 +119,7 @@ class LexiconBuilder:
             counts[3].update(issuers)
             if taiwan:
                 counts[4].update(words)
+            counts[5].update(prefix)
 
     def write(self, data_dir: Path, *, whole_index: bool = False) -> Path:
         """Merge into ``<data_dir>/lexicon``; returns that folder. ``whole_index``: this run
@@ -134,10 +144,12 @@ class LexiconBuilder:
         ]
         text = old if old.endswith("\n") or not old else old + "\n"
         mined.write_text(text + "".join(x + "\n" for x in new), encoding="utf-8")
-        counted = (self.df, self.regions, self.titles, self.issuers, self.taiwan)
+        counted = (
+            self.df, self.regions, self.titles, self.issuers, self.taiwan, self.prefixes
+        )  # fmt: skip
         if not whole_index:  # only the documents new to the index add to what is counted
             counted = tuple(c - a for c, a in zip(counted, self._again, strict=True))
-        df, regions, titles, issuers, taiwan = counted
+        df, regions, titles, issuers, taiwan, prefixes = counted
         add = not whole_index
         words = {(w,): n for w, n in df.items() if len(w) > 1}
         _merge_counts(folder / VOCABULARY_FILE, words, add=add)
@@ -146,7 +158,22 @@ class LexiconBuilder:
         _merge_counts(folder / REGIONS_FILE, {(r,): n for r, n in regions.items()}, add=add)
         _merge_counts(folder / TITLES_FILE, dict(titles.items()), add=add)
         _merge_counts(folder / ISSUERS_FILE, {(i,): n for i, n in issuers.items()}, add=add)
+        _merge_counts(folder / DOCNO_PREFIXES_FILE, dict(prefixes.items()), add=add)
         return folder
+
+
+def _docno_prefix(doc: IndexedDocument) -> list[tuple[str, str]]:
+    """``[(agency, prefix)]`` of a document whose own 文号 is a yearly one (国办发〔2019〕6号
+    under 国务院办公厅), else ``[]``; a prefix that is the agency's name itself tells nothing."""
+    meta = doc.doc.meta
+    if not meta.doc_number or not meta.agency:
+        return []
+    key = canonical(normalize(meta.doc_number))
+    parts = yearly_parts(key) if key else None
+    agency = strip_skippable(normalize(meta.agency))
+    if not parts or len(agency) < 2 or parts[0] == agency[-len(parts[0]) :]:
+        return []
+    return [(agency, parts[0])]
 
 
 def _order_issuers(keys: tuple[str, ...]) -> set[str]:

@@ -163,6 +163,12 @@ TAIWAN_WORDS_FILE = "taiwan_words.tsv"
 TITLES_FILE = "titles.tsv"
 ISSUERS_FILE = "issuers.tsv"
 ISSUER_CANDIDATES = 3  # full names a short issuer may stand for, most documents first
+# agency<TAB>文号 prefix<TAB>documents: the prefix of each document's own yearly 文号 under its
+# issuing agency (国务院办公厅 → 国办发, 国办函), so that a number typed with the agency's name
+# (国务院办公厅2019年6号文) is read as the prefix's
+DOCNO_PREFIXES_FILE = "docno_prefixes.tsv"
+PREFIX_MIN_DOCUMENTS = 2  # one document may be a catalogue's slip (国务院 → 劳部发 once)
+PREFIX_CANDIDATES = 3  # prefixes an agency's name may stand for, most documents first
 _NAME_CHARS = 10  # an issuer's characters that 文号 keys keep (analyzers.docno)
 LEARNED_FILE = "learned.tsv"
 TITLE_LEVELS = frozenset({"法律", "行政法规", "司法解释", "部门规章"})
@@ -200,7 +206,7 @@ def load_lexicon(data_dir: Path | None, warm: bool = False) -> None:
 # new rules, and rules switched off with #, waited for a restart).
 LEXICON_FILES = (
     MINED_FILE, VOCABULARY_FILE, REGIONS_FILE, TITLES_FILE, ISSUERS_FILE, LEARNED_FILE,
-    TAIWAN_WORDS_FILE,
+    TAIWAN_WORDS_FILE, DOCNO_PREFIXES_FILE,
 )  # fmt: skip
 RECHECK_SECONDS = 2.0
 _seen: tuple[tuple[str, int, int], ...] = ()
@@ -224,7 +230,7 @@ def _stamp() -> tuple[tuple[str, int, int], ...]:
 def _forget_lexicon() -> None:
     global _seen, _checked_at
     for f in (mined, vocabulary, regions_known, regions_longest_first, titles, titles_text,
-              order_issuers, learned, expansions, _words_by_ends, taiwan_words,
+              order_issuers, docno_prefixes, learned, expansions, _words_by_ends, taiwan_words,
               cross_strait_twins, _general_frequencies):  # fmt: skip
         f.cache_clear()
     _common_cutoff.cache_clear()
@@ -498,6 +504,35 @@ def issuer_full_names(issuer: str) -> tuple[str, ...]:
         if len(out) == ISSUER_CANDIDATES:
             break
     return tuple(dict.fromkeys(out))
+
+
+@functools.cache
+def docno_prefixes() -> dict[str, tuple[str, ...]]:
+    """Agency → the 文号 prefixes of its documents (``lexicon/docno_prefixes.tsv``): those of
+    :data:`PREFIX_MIN_DOCUMENTS` documents or more, most first, at most
+    :data:`PREFIX_CANDIDATES`."""
+    by_agency: dict[str, list[tuple[int, str]]] = {}
+    for key, n in _counts(DOCNO_PREFIXES_FILE).items():
+        if len(key) == 2 and n >= PREFIX_MIN_DOCUMENTS:
+            by_agency.setdefault(key[0], []).append((-n, key[1]))
+    return {a: tuple(p for _, p in sorted(ps)[:PREFIX_CANDIDATES]) for a, ps in by_agency.items()}
+
+
+def agency_docno_prefixes(issuer: str) -> tuple[str, ...]:
+    """The 文号 prefixes an issuer typed as an agency's name stands for (国务院办公厅 → 国办发,
+    国办函), from the documents' own pairs; none for a name no document pairs with a prefix,
+    or one that is a prefix itself. The issuer is the Han run before the number, so it may
+    hold words before the name (关于国务院办公厅): the longest name it ends with. Names are
+    compared as keys keep them, to their last :data:`_NAME_CHARS` characters."""
+    known = docno_prefixes()
+    if not known:
+        return ()
+    names = sorted(known, key=len, reverse=True)
+    for name in names:
+        cut = name[-_NAME_CHARS:]
+        if issuer == cut or (len(name) <= _NAME_CHARS and issuer.endswith(name)):
+            return tuple(p for p in known[name] if p != issuer)
+    return ()
 
 
 def joint_issuers(issuer: str) -> tuple[str, str] | None:

@@ -32,7 +32,9 @@ from analyzers.docno import (
     key_text,
     order_issuer,
     order_key,
+    yearly_key,
     yearly_order,
+    yearly_parts,
 )
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
@@ -374,11 +376,18 @@ def docno_keys(text: str) -> tuple[str, ...]:
     """The keys a typed 文号 stands for: its own, the order's number without the year typed
     before it (…总局令2019年第20号), and the order under the full names of a short issuer
     (市场监管总局令第20号 → 市场监督管理总局令#20, from the issuers the documents print), and
-    each issuer of a joint order typed without its 、 (国务院中央军事委员会令第759号)."""
+    each issuer of a joint order typed without its 、 (国务院中央军事委员会令第759号), and a
+    yearly number typed with its agency's name under the prefixes of that agency's documents
+    (国务院办公厅2019年6号 → 国办发2019-6, 国办函2019-6; from the documents' own pairs)."""
     key = canonical(text)
     if key is None:
         return ()
     keys = [key]
+    yearly = yearly_parts(key)
+    if yearly:
+        issuer, year, serial = yearly
+        prefixes = citizen_words.agency_docno_prefixes(issuer)
+        keys.extend(yearly_key(prefix, year, serial) for prefix in prefixes)
     order = yearly_order(key)
     if order:
         keys.append(order)

@@ -376,6 +376,18 @@ def test_docno_typed_loosely(served: Served) -> None:
         assert served.search(q.strip())["understood"]["doc_numbers"] == [], q
 
 
+def test_docno_typed_with_its_agencys_name(served: Served) -> None:
+    m = re.search(r"typed with its agency's name, (\S+) or (\S+), is read under the\nprefixes of"
+                  r" that agency's own 文号 \((\S+), (\S+)\)", section("Query syntax"))  # fmt: skip
+    typed, prefixes = m.group(1, 2), m.group(3, 4)
+    for q in typed:
+        body = served.search(q)
+        assert [h["doc_number"] for h in _hits(served, q)][:1] == [DOCNO], q
+        assert [k for k in body["understood"]["doc_numbers"] if k[:3] in prefixes] == [
+            f"{p}2019-6" for p in prefixes
+        ], body["understood"]
+
+
 def test_synonym_examples(served: Served) -> None:
     pairs = re.findall(r"([\u4e00-\u9fff]+) → ([\u4e00-\u9fff]+)", section("Query syntax"))
     assert len(pairs) >= 2

@@ -815,3 +815,53 @@ def test_the_lexicon_holds_nothing_of_documents_anonymous_users_may_not_see(tmp_
     defines = hidden[DEFINES]
     visible.add(prepare(replace(defines, meta=replace(defines.meta, disclosure="public")), "c"))
     assert any(s == "爱卫会" for s, _ in visible.pairs)  # the same document, public: mined
+
+
+GOVCN = [f"docs/govcn_policy/govcn_{i:03d}.txt" for i in range(1, 13)]  # 国发 and 国办发 numbers
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "国务院办公厅2019年6号文",
+        "国务院办公厅〔2019〕6号",
+        "國務院辦公廳2019年6號",
+        "文号:国务院办公厅2019年6号",
+    ],
+)
+def test_a_number_typed_with_its_agencys_name_finds_its_prefixes_number(tmp_path, typed):
+    """QA (nineteenth session): 国务院办公厅2019年6号文 found nothing and offered nothing. The
+    agency's name is read as the 文号 prefixes of its documents, learnt at ingest from the
+    documents' own pairs (govcn_002: 国务院办公厅, 国办发〔2019〕6号)."""
+    index, data, _ = _ingested(tmp_path, GOVCN)
+    try:
+        pairs = (data / "lexicon" / "docno_prefixes.tsv").read_text(encoding="utf-8")
+        assert "国务院办公厅\t国办发\t8" in pairs.splitlines(), pairs
+        citizen_words.load_lexicon(data)
+        result = index.search(Query(q=typed, size=10))
+        assert [Path(h.doc.path).name for h in result.hits][:1] == ["govcn_002.txt"]
+        assert "国办发2019-6" in result.understood.doc_numbers
+        assert any("<mark>" in (h.snippet or "") for h in result.hits[:1])
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
+
+
+def test_an_agencys_prefixes_are_the_documents_pairs_only(tmp_path):
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "docno_prefixes.tsv").write_text(
+        "国务院\t人薪发\t1\n国务院\t国发\t11\n国务院\t国函\t5\n国务院办公厅\t国办发\t22\n"
+        "国务院办公厅\t国办函\t17\n国务院办公厅\t国办发明电\t1\n",
+        encoding="utf-8",
+    )
+    citizen_words.load_lexicon(tmp_path)
+    try:
+        assert citizen_words.agency_docno_prefixes("国务院办公厅") == ("国办发", "国办函")
+        assert citizen_words.agency_docno_prefixes("关于国务院办公厅") == ("国办发", "国办函")
+        assert citizen_words.agency_docno_prefixes("国务院") == ("国发", "国函")  # not 人薪发 once
+        assert citizen_words.agency_docno_prefixes("国办发") == ()  # a prefix, no agency
+        assert citizen_words.agency_docno_prefixes("教育部") == ()  # no document pairs it
+        _, understood = plan(Query(q="国务院2019年5号"))
+        assert understood.doc_numbers == ("国务院2019-5", "国发2019-5", "国函2019-5")
+    finally:
+        citizen_words.load_lexicon(None)
