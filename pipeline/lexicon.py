@@ -1,6 +1,6 @@
 """The corpus's own vocabulary, gathered while an ingest run writes documents.
 
-Two files in ``<data_dir>/lexicon`` (read by :mod:`search_index.citizen_words`):
+Files in ``<data_dir>/lexicon`` (read by :mod:`search_index.citizen_words`):
 
 * ``mined.txt`` — ``short => long  # n documents, e.g. <path>``: short forms the documents
   define (:func:`analyzers.mining.abbreviation_pairs`). A later run adds the pairs it has not
