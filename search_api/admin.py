@@ -46,7 +46,7 @@ from model.errors import (
     UnprocessableContent,
     UnsupportedMediaType,
 )
-from model.fields import BY_NAME, CATALOG_COLUMNS, CATALOG_FIELDS
+from model.fields import BY_NAME, CATALOG_COLUMNS, CATALOG_FIELDS, Field, form_field
 from model.ids import document_id
 from model.settings import Settings
 from model.viewer import STAFF
@@ -68,9 +68,19 @@ from search_index.index import SearchIndex
 MAX_FILES = 20  # per upload request
 MAX_FIELDS = 40
 MAX_FIELD_CHARS = 2000
-# The form takes every catalogue field by its name (and its catalogue aliases in ASCII).
-METADATA_FIELDS = tuple(n for n in CATALOG_COLUMNS if n.isascii())
+# The form takes every catalogue field as the catalogue CSV does: by its name, label or aliases
+# (公开方式=不予公开 as well as disclosure=not_public); anything else is refused (QA pass 13).
+FILE_PART = "file"
+ACCEPTED_FIELDS = (FILE_PART, *("/".join(f.columns) for f in CATALOG_FIELDS))
 
+
+def _field_schema(f: Field, column: str) -> dict[str, Any]:
+    """One upload form field in the OpenAPI schema: a catalogue field under one of its names."""
+    named = "" if column == f.name else f"; the same field as {f.name!r}"
+    if f.choices:
+        values = list(dict.fromkeys(f.choices))
+        return {"type": "string", "enum": values, "description": f"{f.label}{named}"}
+    return {"type": "string", "maxLength": MAX_FIELD_CHARS, "description": f"{f.label}{named}"}
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -99,15 +109,12 @@ _UPLOAD_SCHEMA: dict[str, Any] = {
                             "content, not the name",
                         },
                         **{
-                            name: {"type": "string", "maxLength": MAX_FIELD_CHARS}
-                            for name in METADATA_FIELDS
-                        },
-                        **{
-                            f.name: {"type": "string", "enum": list(dict.fromkeys(f.choices))}
-                            for f in CATALOG_FIELDS
-                            if f.choices
+                            column: _field_schema(BY_NAME[name], column)
+                            for column, name in CATALOG_COLUMNS.items()
                         },
                     },
+                    # an unknown field is refused (a misspelt disclosure published the file)
+                    "additionalProperties": False,
                 }
             }
         },
@@ -132,19 +139,67 @@ def _stored_name(fmt: str) -> str:
     return f"{dt.date.today():%Y%m%d}-{secrets.token_hex(8)}.{fmt}"
 
 
-def _metadata(fields: dict[str, str], default_disclosure: str) -> tuple[str, dict[str, object]]:
-    """Validated catalog values from the form: the catalogue sidecar's vocabulary and parsers."""
+def form_fields(
+    items: list[tuple[str, str | UploadFile]],
+) -> tuple[list[UploadFile], dict[str, object]]:
+    """The files and the catalogue cells of an upload form, read as the catalogue CSV reads its
+    columns: a field under its name, label or any alias (``model.fields.form_field``).
+
+    Refused (``BadRequest``, before anything is stored): a part that names no field (a misspelt
+    ``disclosre`` published the file as public: QA pass 13), a file under a field's name or
+    text under ``file``, and one field given twice — by one name or two of its names — with
+    values that differ once parsed (``disclosure=不予公开`` then ``disclosure=public`` published
+    it, the last one winning). An empty value states nothing, as an empty catalogue cell."""
+    files: list[UploadFile] = []
+    given: dict[str, list[tuple[str, str]]] = {}
+    for key, value in items:
+        if key == FILE_PART:
+            if not isinstance(value, UploadFile):
+                raise BadRequest(
+                    f"{FILE_PART!r} must be a file part (curl -F 'file=@path'), not text",
+                    field=key,
+                )
+            files.append(value)
+            continue
+        f = form_field(key)
+        if f is None:
+            raise BadRequest(
+                f"unknown form field {key!r}: nothing was stored; the accepted fields are "
+                + ", ".join(ACCEPTED_FIELDS)
+                + " (a catalogue field by its name, label or alias)",
+                field=key,
+                accepted=list(ACCEPTED_FIELDS),
+            )
+        if not isinstance(value, str):
+            raise BadRequest(f"{key!r} must be text, not a file", field=key)
+        if len(value) > MAX_FIELD_CHARS or "\x00" in value:
+            raise BadRequest(f"{key} is too long or contains NUL", field=key)
+        if value.strip():
+            given.setdefault(f.name, []).append((key, value))
     values: dict[str, object] = {}
-    for column, cell in fields.items():
-        f = BY_NAME[CATALOG_COLUMNS[column]]
-        if f.name in values and column != f.name:
-            continue  # publish_date wins over its alias date
-        try:
-            values[f.name] = parse_cell(f, cell)
-        except ValueError as exc:
-            raise BadRequest(f"{column}: {exc}", field=column) from None
-    disclosure = str(values.setdefault("disclosure", default_disclosure))
-    return disclosure, values
+    for name, stated in given.items():
+        f = BY_NAME[name]
+        parsed = []
+        for key, value in stated:
+            try:
+                parsed.append(parse_cell(f, value))
+            except ValueError as exc:
+                raise BadRequest(f"{key}: {exc}", field=key) from None
+        if any(p != parsed[0] for p in parsed):
+            said = "; ".join(f"{k}={v!r}" for k, v in stated)
+            raise BadRequest(
+                f"{name} is given more than once with different values ({said}): nothing was "
+                "stored; give it once",
+                field=name,
+                values=[v for _, v in stated],
+            )
+        values[name] = parsed[0]
+    return files, values
+
+
+def _disclosure(values: dict[str, object], default_disclosure: str) -> str:
+    """The level the form gives its files: its own, else the server's default."""
+    return str(values.setdefault("disclosure", default_disclosure))
 
 
 def ingest_stored(
@@ -191,17 +246,10 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
     except StarletteHTTPException as exc:
         raise BadRequest(f"unreadable multipart body: {exc.detail}") from None
     try:
-        files = [f for f in form.getlist("file") if isinstance(f, UploadFile)]
+        files, values = form_fields(form.multi_items())
         if not files:
             raise BadRequest("no file: send one or more files in multipart parts named 'file'")
-        fields: dict[str, str] = {}
-        for key in METADATA_FIELDS:
-            value = form.get(key)
-            if isinstance(value, str) and value.strip():
-                if len(value) > MAX_FIELD_CHARS or "\x00" in value:
-                    raise BadRequest(f"{key} is too long or contains NUL", field=key)
-                fields[key] = value
-        disclosure, values = _metadata(fields, settings.default_disclosure)
+        disclosure = _disclosure(values, settings.default_disclosure)
         checked: list[tuple[str, bytes, str]] = []
         # a file refused by its content (empty, a PNG named .txt) is that file's failure, not
         # the batch's: the other files are still ingested ("one bad file never stops a run")

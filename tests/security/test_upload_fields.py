@@ -1,0 +1,142 @@
+"""The upload form reads its fields as the catalogue CSV reads its columns (QA pass 13).
+
+``POST /api/documents`` published a sample as public when its level was sent under a misspelt
+field (``disclosre``), under the catalogue's own column name (公开方式), or twice with
+different values (the last one won). Now a field is accepted under its name, label or aliases
+(``model.fields``), and an unknown field or one given twice with different values is a 400
+that stores nothing. Real sample files, the real app, a real embedded index.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from model.fields import CATALOG_FIELDS
+from model.settings import Settings
+from model.viewer import STAFF
+from search_index.embedded import EmbeddedIndex
+from search_index.index import SearchIndex
+from tests.security.conftest import Served, serve
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLE = SAMPLES / "files" / "txt" / "城市公共交通条例.txt"
+QUERY = "城市公共交通"
+ERROR_KEYS = {"code", "message", "status", "data"}
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Served:
+    settings = Settings(data_dir=tmp_path / "data", max_upload_bytes=2_000_000)
+    s = serve(settings, SearchIndex(EmbeddedIndex(settings.data_dir)))
+    yield s
+    s.client.close()
+
+
+def _upload(s: Served, fields: list[tuple[str, str]]):
+    """Multipart with the sample as ``file`` and ``fields`` in order (repeats kept)."""
+    files = [("file", (SAMPLE.name, SAMPLE.read_bytes(), "text/plain"))]
+    files += [(name, (None, value)) for name, value in fields]
+    return s.client.post("/api/documents", files=files, headers=s.staff)
+
+
+def _nothing_stored(s: Served) -> None:
+    uploads = Path(s.settings.data_dir).resolve() / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())
+    assert s.index.count(STAFF) == 0
+    assert s.client.get("/api/search", params={"q": QUERY}).json()["total"] == 0
+
+
+def _refused(s: Served, fields: list[tuple[str, str]], *said: str) -> dict:
+    r = _upload(s, fields)
+    assert r.status_code == 400, r.text
+    body = r.json()
+    assert set(body) == {"error"} and set(body["error"]) == ERROR_KEYS
+    assert body["error"]["code"] == "bad_request"
+    for text in said:
+        assert text in body["error"]["message"], body
+    _nothing_stored(s)
+    return body["error"]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        [("公开方式", "不予公开")],  # the catalogue's own column name (the field's label)
+        [("公开属性", "不予公开")],  # an alias catalogues use
+        [("Disclosure", "not_public")],  # the name in another letter case, as the CSV reads it
+        [("disclosure", "不予公开"), ("disclosure", "不予公開")],  # twice, the same level
+        [("disclosure", "不予公开"), ("公开方式", "not_public")],  # two names, the same level
+        [("disclosure", "不予公开"), ("disclosure", " ")],  # an empty value states nothing
+    ],
+)
+def test_the_level_under_any_of_its_catalogue_names_is_applied(served, fields):
+    r = _upload(served, fields)
+    assert r.status_code == 201, r.text
+    (doc,) = r.json()["documents"]
+    assert served.index.get(doc["id"], STAFF).disclosure == "not_public"
+    assert served.client.get(f"/api/documents/{doc['id']}").status_code == 404
+    assert served.client.get("/api/search", params={"q": QUERY}).json()["total"] == 0
+
+
+def test_other_fields_by_label_and_alias(served):
+    r = _upload(served, [("标题", "城市公共交通条例（上传）"), ("發布機構", "某市人民政府"),
+                         ("分类", "政策法规"), ("有效性", "已废止"), ("发布日期", "2019年3月1日")])
+    assert r.status_code == 201, r.text
+    (doc,) = r.json()["documents"]
+    got = served.index.get(doc["id"], STAFF)
+    assert (got.title, got.agency, got.category, got.validity, got.date) == (
+        "城市公共交通条例（上传）", "某市人民政府", "政策法规", "repealed", "2019-03-01",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["disclosre", "公开方试", "level", "path", "script"])
+def test_an_unknown_field_is_refused_and_named(served, name):
+    err = _refused(served, [(name, "不予公开")], repr(name), "disclosure/公开方式")
+    assert err["data"]["field"] == name
+    assert "file" in err["data"]["accepted"]
+    assert {f.name for f in CATALOG_FIELDS} <= {
+        a.split("/")[0] for a in err["data"]["accepted"]
+    }
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        [("disclosure", "不予公开"), ("disclosure", "public")],  # the last one won
+        [("disclosure", "public"), ("disclosure", "不予公开")],
+        [("disclosure", "public"), ("公开方式", "不予公开")],  # under two of its names
+        [("公开属性", "依申请公开"), ("公开方式", "主动公开")],
+    ],
+)
+def test_a_level_given_twice_differently_is_refused(served, fields):
+    err = _refused(served, fields, "disclosure is given more than once with different values")
+    assert err["data"]["field"] == "disclosure"
+
+
+def test_other_fields_given_twice_differently_are_refused(served):
+    _refused(served, [("publish_date", "2019-03-01"), ("date", "2020-01-01")], "publish_date")
+    _refused(served, [("title", "甲"), ("标题", "乙")], "title")
+    _refused(served, [("category", "政策法规"), ("category", "其他")], "category")
+
+
+def test_text_under_file_or_a_file_under_a_field_is_refused(served):
+    files = [("file", (SAMPLE.name, SAMPLE.read_bytes(), "text/plain")), ("file", (None, "x"))]
+    r = served.client.post("/api/documents", files=files, headers=served.staff)
+    assert r.status_code == 400 and "file part" in r.json()["error"]["message"], r.text
+    files = [("file", (SAMPLE.name, SAMPLE.read_bytes(), "text/plain")),
+             ("disclosure", ("level.txt", b"not_public", "text/plain"))]  # fmt: skip
+    r = served.client.post("/api/documents", files=files, headers=served.staff)
+    assert r.status_code == 400 and "not a file" in r.json()["error"]["message"], r.text
+    _nothing_stored(served)
+
+
+def test_the_schema_lists_every_name_and_no_other(served):
+    spec = served.client.get("/openapi.json").json()
+    body = spec["paths"]["/api/documents"]["post"]["requestBody"]["content"]
+    schema = body["multipart/form-data"]["schema"]
+    assert schema["additionalProperties"] is False
+    names = {"file", "disclosure", "公开方式", "公开属性", "标题", "date"}
+    assert names <= set(schema["properties"])
+    assert "不予公开" in schema["properties"]["公开方式"]["enum"]
