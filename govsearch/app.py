@@ -14,6 +14,7 @@ from reports.office import Reports, open_querylog
 from search_api import admin, apidocs, documents, duplicates, reports, search, system
 from search_api import life_events as life_events_api
 from search_api.errors import install_error_handlers, install_error_schema
+from search_api.jsonbody import install_json_check
 from search_api.keys_elastic import open_keys
 from search_api.limits import install_limits
 from search_api.security import install_security
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.router.add_event_handler("shutdown", app.state.shared.stop)
     install_error_handlers(app)
     install_limits(app, settings)
+    install_json_check(app)  # inside the security middleware: its body counts to the limit
     install_security(app)
     app.include_router(search.router)
     app.include_router(documents.router)
