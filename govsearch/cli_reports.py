@@ -163,8 +163,10 @@ def _queries_table(rep: Any) -> str:
     default="table",
     show_default=True,
 )
-@click.option("--delete", is_flag=True, help="queries: delete the log (all, or --before).")
+@click.option("--delete", is_flag=True, help="queries: delete the log (--before DAY, or --all).")
 @click.option("--before", type=click.DateTime(["%Y-%m-%d"]), help="With --delete.")
+@click.option("--all", "everything", is_flag=True,
+              help="With --delete and no --before: delete the whole log.")
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -179,6 +181,7 @@ def report(
     fmt: str,
     delete: bool,
     before: dt.datetime | None,
+    everything: bool,
 ) -> None:
     """Reports for the disclosure office: publication timeliness (working days, official
     calendar), the annual report's statistics, and what citizens searched for."""
@@ -191,6 +194,13 @@ def report(
         raise click.UsageError("annual needs --year")
     if before is not None and not delete:  # it was ignored, and the whole report printed
         raise click.UsageError("--before goes with --delete (delete the searches before a day)")
+    if everything and not delete:
+        raise click.UsageError("--all goes with --delete (delete the whole query log)")
+    if delete and (before is None) == (not everything):  # QA pass 13: all was the default
+        raise click.UsageError(
+            "--delete needs --before DAY (the searches before it) or --all (the whole log), "
+            "one of them: nothing was deleted"
+        )
     try:
         # refused as `search --agency` refuses it (QA pass 11: `--agency 、` gave a report of 0)
         validate_agencies(() if agency is None else (agency,))
@@ -208,7 +218,9 @@ def report(
                 if reports.querylog is None:
                     click.echo("no search has ever been recorded here: nothing to delete")
                     return
-                n = reports.clear_queries(before.date() if before else None)
+                n = reports.clear_queries(
+                    before.date() if before else None, everything=everything
+                )
                 click.echo(f"deleted {n} logged searches")
                 return
             if kind == "timeliness":

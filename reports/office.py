@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from model.errors import BadRequest
 from model.viewer import STAFF, Viewer
 from reports.annual import AnnualReport, annual
 from reports.entry import CatalogEntry
@@ -122,7 +123,14 @@ class Reports:
         )
         return replace(report, recording=recording)
 
-    def clear_queries(self, before: dt.date | None = None) -> int:
+    def clear_queries(self, before: dt.date | None = None, *, everything: bool = False) -> int:
+        """Delete the logged searches of the days before ``before``, or the whole log when
+        ``everything`` says so: deleting all is never what a missing date means (QA pass 13:
+        a blank date field deleted the whole log)."""
+        if before is None and not everything:
+            raise BadRequest("no day given: nothing was deleted (confirm deleting all of it)")
+        if before is not None and everything:
+            raise BadRequest("a day and deleting all of it: nothing was deleted (one of them)")
         return 0 if self.querylog is None else self.querylog.clear(before)
 
     def searched(self, query: Query, result: SearchResult) -> str | None:

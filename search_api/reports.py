@@ -10,6 +10,7 @@ from fastapi import Query as Q
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 
+from model.errors import BadRequest
 from reports.timeliness import ReportFilter
 from search_api.deps import ReportsDep, StaffDep
 from search_api.models import ErrorResponse, IsoDate
@@ -98,8 +99,21 @@ def delete_queries(
     _staff: StaffDep,
     reports: ReportsDep,
     before: Annotated[
-        IsoDate, Q(description="delete days before this; all if absent")
+        IsoDate, Q(description="delete the days before this one (YYYY-MM-DD)")
     ] = None,
+    everything: Annotated[
+        bool, Q(alias="all", description="delete the whole log: required when no day is given")
+    ] = False,
 ) -> JSONResponse:
-    """Delete the query log (or its days before ``before``)."""
-    return JSONResponse({"deleted": reports.clear_queries(before)}, headers=NO_STORE)
+    """Delete the query log's days before ``before``, or all of it with ``all=true``; neither
+    (or a blank ``before``) is a 400 that deletes nothing, and so is both."""
+    if before is None and not everything:
+        raise BadRequest(
+            "no day given (before=YYYY-MM-DD): nothing was deleted; to delete the whole log "
+            "send all=true"
+        )
+    if before is not None and everything:
+        raise BadRequest("give before=YYYY-MM-DD or all=true, not both: nothing was deleted")
+    return JSONResponse(
+        {"deleted": reports.clear_queries(before, everything=everything)}, headers=NO_STORE
+    )

@@ -192,8 +192,16 @@ async def queries_delete(request: Request, viewer: ViewerDep) -> Response:
     reports: Reports = request.app.state.reports
     try:
         _staff(request, viewer, key if isinstance(key, str) else "")
-        before = _date({k: v for k, v in raw.items() if isinstance(v, str)}, "before")
-        n = reports.clear_queries(before)
+        form = {k: v for k, v in raw.items() if isinstance(v, str)}
+        before, everything = _date(form, "before"), bool(form.get("all", "").strip())
+        # deleting everything is its own choice, never what an empty date means (QA pass 13:
+        # a date of one space deleted the whole log)
+        if before is None and not everything:
+            raise BadRequest("未删除任何记录：请填写日期（删除此日期之前的记录），"
+                             "或勾选「删除全部记录」确认全部删除。")
+        if before is not None and everything:
+            raise BadRequest("未删除任何记录：填写日期与勾选「删除全部记录」只能选一项。")
+        n = reports.clear_queries(before, everything=everything)
     except GovSearchError as exc:
         return _page(request, "queries", {"error": exc.message}, status_of(exc))
     return _page(request, "queries", {"error": f"已删除 {n} 条检索记录。"})

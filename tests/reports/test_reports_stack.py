@@ -169,7 +169,7 @@ def test_annual_numbers_are_the_hand_counted_ones(stack) -> None:
 
 def test_query_log_end_to_end(stack) -> None:
     client, key, _ = stack
-    client.delete("/api/reports/queries", headers=_auth(key))
+    client.delete("/api/reports/queries?all=true", headers=_auth(key))
     found = client.get("/api/search?q=养老保险").json()
     token = found["log_token"]
     assert found["total"] > 0 and token
@@ -189,9 +189,49 @@ def test_query_log_end_to_end(stack) -> None:
     assert [q["query"] for q in week["zero_results"]] == ["火星移民局"]
     assert [q["query"] for q in week["unopened"]] == ["报表测试"]
     assert "分词" in top["火星移民局"]["understood"]
-    r = client.delete("/api/reports/queries", headers=_auth(key))
+    r = client.delete("/api/reports/queries?all=true", headers=_auth(key))
     assert r.json() == {"deleted": 4}
     assert client.get("/api/reports/queries", headers=_auth(key)).json()["weeks"] == []
+
+
+def test_deleting_the_whole_log_is_asked_for_apart(stack) -> None:
+    """QA pass 13: the form's date was empty by default ("留空则全部删除") and a date of one
+    space deleted the whole log. A blank date without the separate confirmation (all) is a 400
+    that deletes nothing — API, page and command alike; with it, the log goes."""
+    client, key, settings = stack
+    client.delete("/api/reports/queries?all=true", headers=_auth(key))
+    for q in ("养老保险", "火星移民局"):
+        assert client.get("/api/search", params={"q": q}).json()["log_token"]
+    client.app.state.reports.querylog.flush()
+
+    def logged() -> int:
+        body = client.get("/api/reports/queries?weeks=1", headers=_auth(key)).json()
+        return sum(q["searches"] for w in body["weeks"] for q in w["top"])
+
+    assert logged() == 2
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    for query in ("", "?before=%20", "?before=", "?all=false", f"?before={tomorrow}&all=true"):
+        r = client.delete(f"/api/reports/queries{query}", headers=_auth(key))
+        assert r.status_code == 400, (query, r.text)
+        assert r.json()["error"]["code"] == "bad_request"
+        assert "nothing was deleted" in r.json()["error"]["message"], query
+    assert logged() == 2
+    page = client.post("/reports/queries", data={"key": key, "weeks": "1"}).text
+    assert 'name="all"' in page and "删除全部记录" in page and "留空则全部删除" not in page
+    for form in ({"before": " "}, {"before": ""}, {}, {"before": tomorrow, "all": "1"}):
+        r = client.post("/reports/queries/delete", data={"key": key, **form})
+        assert r.status_code == 400 and "未删除任何记录" in r.text, form
+    assert logged() == 2
+    args = ["--data-dir", str(settings.data_dir), "report", "queries"]
+    for extra in (["--delete"], ["--all"], ["--delete", "--all", "--before", tomorrow]):
+        out = CliRunner().invoke(main, [*args, *extra], env=_env(settings))
+        assert out.exit_code == 2, (extra, out.output)
+    assert logged() == 2
+    r = client.delete(f"/api/reports/queries?before={tomorrow}", headers=_auth(key))
+    assert r.json() == {"deleted": 2}
+    assert client.app.state.reports.querylog is not None
+    with pytest.raises(BadRequest, match="nothing was deleted"):
+        client.app.state.reports.clear_queries(None)
 
 
 def test_timeliness_refuses_a_period_that_ends_before_it_starts(stack) -> None:
@@ -316,7 +356,7 @@ def _query_rows(client, key) -> tuple[list[dict], list[dict]]:
 
 def test_query_log_stores_nothing_personal(stack) -> None:
     client, key, settings = stack
-    client.delete("/api/reports/queries", headers=_auth(key))
+    client.delete("/api/reports/queries?all=true", headers=_auth(key))
     for q in PERSONAL:
         assert client.get("/api/search", params={"q": q}).status_code == 200
     client.get("/api/search", params={"q": "养老保险", "agency": "13912345678"})
@@ -356,12 +396,12 @@ def test_query_log_stores_nothing_personal(stack) -> None:
         finally:
             db.close()
         assert "##" in stored and not re.search(r"\d{7,}|@|zhang|1234", stored)
-    client.delete("/api/reports/queries", headers=_auth(key))
+    client.delete("/api/reports/queries?all=true", headers=_auth(key))
 
 
 def test_query_log_does_not_blame_words_for_filters(stack) -> None:
     client, key, settings = stack
-    client.delete("/api/reports/queries", headers=_auth(key))
+    client.delete("/api/reports/queries?all=true", headers=_auth(key))
     filtered = {"q": "养老保险", "category": "工作动态", "year": "1999"}
     assert client.get("/api/search", params=filtered).json()["total"] == 0
     assert client.get("/api/search", params={"q": "养老保险"}).json()["total"] > 0
@@ -397,12 +437,12 @@ def test_query_log_does_not_blame_words_for_filters(stack) -> None:
     out = CliRunner().invoke(main, args, env=env)
     assert out.exit_code == 0, out.output
     assert "zero results only with filters set" in out.output and "year=1998 (1×)" in out.output
-    client.delete("/api/reports/queries", headers=_auth(key))
+    client.delete("/api/reports/queries?all=true", headers=_auth(key))
 
 
 def test_query_log_says_how_fields_and_exclusions_were_read(stack) -> None:
     client, key, settings = stack
-    client.delete("/api/reports/queries", headers=_auth(key))
+    client.delete("/api/reports/queries?all=true", headers=_auth(key))
     found = client.get("/api/search", params={"q": "title:条例 -废止"}).json()
     assert found["understood"]["excluded"] == ["废止"]
     assert found["understood"]["fields"] == [{"field": "title", "text": "条例"}]
@@ -420,7 +460,7 @@ def test_query_log_says_how_fields_and_exclusions_were_read(stack) -> None:
     args = ["--data-dir", str(settings.data_dir), "report", "queries", "--weeks", "1"]
     out = CliRunner().invoke(main, args, env=_env(settings))
     assert "已排除：废止；限定标题：条例" in out.output
-    client.delete("/api/reports/queries", headers=_auth(key))
+    client.delete("/api/reports/queries?all=true", headers=_auth(key))
 
 
 def test_pages(stack) -> None:
@@ -447,14 +487,14 @@ def test_pages(stack) -> None:
     csv_page = client.post("/reports/timeliness", data={"key": key, "format": "csv"})
     assert csv_page.headers["content-type"].startswith("text/csv")
     # results carry the log token; opening one marks it opened
-    client.delete("/api/reports/queries", headers=_auth(key))
+    client.delete("/api/reports/queries?all=true", headers=_auth(key))
     results = client.get("/?q=养老保险").text
     link = results.split('class="result__title"')[1].split('href="')[1].split('"')[0]
     assert "lt=" in link
     assert client.get(link.replace("&amp;", "&")).status_code == 200
     shown = client.post("/reports/queries", data={"key": key, "weeks": "1"}).text
     assert "养老保险" in shown and "检索最多" in shown
-    gone = client.post("/reports/queries/delete", data={"key": key})
+    gone = client.post("/reports/queries/delete", data={"key": key, "all": "1"})
     assert "已删除 1 条" in gone.text
 
 
@@ -483,7 +523,7 @@ def test_cli_reads_the_log_the_server_records_without_the_variable(stack) -> Non
     # the server records (GOVSEARCH_QUERY_LOG=1); a staff shell without the variable reports
     # and deletes what it recorded — in querylog.sqlite or in the cluster's index alike
     client, key, settings = stack
-    client.delete("/api/reports/queries", headers=_auth(key))
+    client.delete("/api/reports/queries?all=true", headers=_auth(key))
     for q in ("养老保险", "养老保险", "火星移民局"):
         assert client.get("/api/search", params={"q": q}).json()["log_token"]
     client.app.state.reports.querylog.flush()
@@ -506,7 +546,7 @@ def test_cli_reads_the_log_the_server_records_without_the_variable(stack) -> Non
         assert "GOVSEARCH_QUERY_LOG" not in out.output  # nothing said about this shell's setting
     out = CliRunner().invoke(main, [*args, "--format", "csv"], env=env)
     assert "养老保险" in out.output
-    out = CliRunner().invoke(main, [*args[:4], "--delete"], env=env)
+    out = CliRunner().invoke(main, [*args[:4], "--delete", "--all"], env=env)
     assert out.exit_code == 0 and "deleted 3 logged searches" in out.output
     assert client.get("/api/reports/queries", headers=_auth(key)).json()["weeks"] == []
     out = CliRunner().invoke(main, args, env=env)
@@ -525,7 +565,7 @@ def test_cli_says_when_no_search_was_ever_recorded(tmp_path) -> None:
         assert "no search has ever been recorded here" in out.output
         body = json.loads(CliRunner().invoke(main, [*args, "--format", "json"], env=env).output)
         assert (body["recorded"], body["recording"], body["weeks"]) == (False, None, [])
-        out = CliRunner().invoke(main, [*args, "--delete"], env=env)
+        out = CliRunner().invoke(main, [*args, "--delete", "--all"], env=env)
         assert out.exit_code == 0 and "nothing to delete" in out.output
         assert not (tmp_path / "querylog.sqlite").exists()
 
