@@ -17,7 +17,7 @@ from analyzers.chars import visible
 from govsearch.cli_paths import writable_file
 from govsearch.configure import apply
 from model.errors import GovSearchError
-from model.fields import DISCLOSURE_VALUES
+from model.fields import CATEGORIES, DISCLOSURE_VALUES
 from model.settings import Settings
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
 @click.option("--page", type=int, default=1)
 @click.option("--sort", type=click.Choice(["relevance", "date_desc", "date_asc"]),
               default="relevance")
-@click.option("--category", multiple=True)
+@click.option("--category", multiple=True, type=click.Choice(CATEGORIES))
 @click.option("--agency", multiple=True)
 @click.option("--staff", is_flag=True, help="Include non-public documents (local operator).")
 @click.pass_context

@@ -12,6 +12,7 @@ import click
 
 from analyzers.chars import visible
 from model.errors import GovSearchError
+from model.fields import CATEGORIES
 from reports.timeliness import ReportFilter
 
 
@@ -149,7 +150,7 @@ def _queries_table(rep: Any) -> str:
 @click.argument("kind", type=click.Choice(["timeliness", "annual", "queries"]))
 @click.option("--year", type=int, help="Year (required for annual).")
 @click.option("--agency", help="One agency (发布机构).")
-@click.option("--category", help="One category (timeliness).")
+@click.option("--category", type=click.Choice(CATEGORIES), help="One category (timeliness).")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Published from.")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Published until.")
 @click.option("--weeks", type=click.IntRange(1, 53), default=4, show_default=True,

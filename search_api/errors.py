@@ -71,7 +71,10 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str
     problems = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path"))
-        problems.append({"field": loc, "problem": str(err.get("msg", ""))})
+        problem = str(err.get("msg", ""))
+        if err.get("type") == "value_error":  # our own validators' words, without pydantic's
+            problem = problem.removeprefix("Value error, ")
+        problems.append({"field": loc, "problem": problem})
     text = "; ".join(f"{p['field']}: {p['problem']}" for p in problems) or "invalid request"
     return f"invalid request parameters: {text}", problems
 

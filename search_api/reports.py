@@ -14,7 +14,7 @@ from model.errors import BadRequest
 from reports.timeliness import ReportFilter
 from search_api.deps import ReportsDep, StaffDep
 from search_api.models import ErrorResponse, IsoDate
-from search_api.search import MAX_FILTER_CHARS, NAMES_SOMETHING
+from search_api.search import MAX_FILTER_CHARS, NAMES_SOMETHING, Category
 
 Agency = Annotated[str, Field(max_length=MAX_FILTER_CHARS, pattern=NAMES_SOMETHING)]
 
@@ -60,7 +60,7 @@ def timeliness_report(
     # an agency naming nothing (、) is a 422 the schema states, as search's (QA pass 11: the
     # command line refused it and the API answered an all-zero report)
     agency: Annotated[list[Agency] | None, Q(max_length=50)] = None,
-    category: Annotated[list[str] | None, Q(max_length=10)] = None,
+    category: Annotated[list[Category] | None, Q(max_length=10)] = None,
     date_from: Annotated[IsoDate, Q(description="publish date from, YYYY-MM-DD")] = None,
     date_to: Annotated[IsoDate, Q(description="publish date to, YYYY-MM-DD")] = None,
     format: Format = "json",

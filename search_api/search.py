@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter
 from fastapi import Query as Q
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 
 from model.errors import BadRequest
-from model.fields import DISCLOSURE_VALUES, VALIDITY_VALUES
+from model.fields import CATEGORY_VALUES, DISCLOSURE_VALUES, VALIDITY_VALUES
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ReportsDep, ViewerDep
 from search_api.models import (
@@ -30,6 +30,7 @@ from search_index.request import (
     MIN_YEAR,
     UNDATED_YEAR,
     Query,
+    is_filter_year,
 )
 
 router = APIRouter(prefix="/api", tags=["search"])
@@ -49,10 +50,32 @@ _VALIDITY = "^(" + "|".join(VALIDITY_VALUES) + ")$"
 # an agency names something: a letter, a digit or a Han character (the reports take it too)
 NAMES_SOMETHING = "[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
 _DISCLOSURE = "^(" + "|".join(DISCLOSURE_VALUES) + ")$"
+# a category is one of the catalogue's (QA pass 13: category=bogus answered nothing with a 200
+# where validity=bogus was a 422)
+CATEGORY = "^(" + "|".join(CATEGORY_VALUES) + ")$"
+Category = Annotated[str, Field(max_length=MAX_FILTER_CHARS, pattern=CATEGORY)]
+
+
+def _filter_year(year: int) -> int:
+    if not is_filter_year(year):
+        raise ValueError(
+            f"a year is four digits ({MIN_YEAR}–{MAX_YEAR}), or {UNDATED_YEAR} for the documents "
+            f"with no date; got {year}"
+        )
+    return year
+
+
 # a year of four digits or 0 (no date), as two ranges the schema states (so that every value
-# the schema allows is one the search takes)
-_Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
-_Undated = Annotated[int, Field(ge=UNDATED_YEAR, le=UNDATED_YEAR)]
+# the schema allows is one the search takes), checked as one value so that a bad one gets one
+# clear message (QA pass 13: year=20190 was told "less than or equal to 0; … 9999")
+FilterYear = Annotated[
+    int,
+    AfterValidator(_filter_year),
+    WithJsonSchema({"anyOf": [
+        {"type": "integer", "minimum": UNDATED_YEAR, "maximum": UNDATED_YEAR},
+        {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+    ]}),
+]  # fmt: skip
 
 
 def _date(name: str, value: str | None) -> dt.date | None:
@@ -105,9 +128,7 @@ def search(
     page: Annotated[int, Q(ge=1, description="page × size ≤ 10,000")] = 1,
     size: Annotated[int, Q(ge=1, le=MAX_PAGE_SIZE)] = 10,
     sort: Annotated[str, Q(pattern="^(relevance|date_desc|date_asc)$")] = "relevance",
-    category: Annotated[
-        list[Annotated[str, Field(max_length=MAX_FILTER_CHARS)]] | None, Q(max_length=20)
-    ] = None,
+    category: Annotated[list[Category] | None, Q(max_length=20)] = None,
     # an agency names something: a letter, a digit or a Han character (agency=、 filtered
     # nothing and answered every document; QA pass 10)
     agency: Annotated[
@@ -118,7 +139,7 @@ def search(
         list[Annotated[str, Field(pattern=_VALIDITY)]] | None, Q(max_length=5)
     ] = None,
     year: Annotated[
-        list[_Undated | _Year] | None,
+        list[FilterYear] | None,
         Q(max_length=50, description=f"{MIN_YEAR}–{MAX_YEAR}, or 0: documents with no date"),
     ] = None,
     disclosure: Annotated[

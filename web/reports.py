@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from model.errors import BadRequest, GovSearchError, Unauthorized
-from model.fields import CATEGORIES
+from model.fields import CATEGORIES, CATEGORY_VALUES
 from model.viewer import Viewer
 from reports.annual import STATUSES
 from reports.office import Reports
@@ -97,6 +97,9 @@ def _agency(form: dict[str, str]) -> str:
 def _run(reports: Reports, kind: str, form: dict[str, str]) -> Any:
     if kind == "timeliness":
         agency, category = _agency(form), form.get("category", "").strip()
+        if category and category not in CATEGORY_VALUES:  # the API's 422; it found nothing
+            raise BadRequest(f"分类「{category[:20]}」不是已有的分类：请选择"
+                             f"{'、'.join(CATEGORIES)}之一，或留空表示全部分类。")
         start, end = _date(form, "date_from"), _date(form, "date_to")
         if start and end and start > end:  # the page speaks Chinese; the filter's own is English
             raise BadRequest(f"起始日期（{start}）晚于截止日期（{end}）。")

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
-from model.fields import VALIDITY_VALUES
+from model.fields import CATEGORY_VALUES, VALIDITY_VALUES
 from model.viewer import Viewer
 from search_api.search import build_query
 from search_index.fields import agency_key
@@ -90,6 +90,11 @@ class SearchState:
                 if bad:
                     problems.append(f"发布机构“{bad[0][:20]}”无效，已忽略。")
                 values = [v for v in values if v not in bad]
+            if name == "category":  # one of the catalogue's (the API answers 422 for others)
+                bad = [v for v in values if v not in CATEGORY_VALUES]
+                if bad:
+                    problems.append(f"分类“{bad[0][:20]}”无效，已忽略。")
+                values = [CATEGORY_VALUES[v] for v in values if v in CATEGORY_VALUES]
             if name == "validity":  # the code (valid) or a label as the chip shows it (有效)
                 bad = [v for v in values if v not in VALIDITY_VALUES]
                 if bad:

@@ -81,6 +81,46 @@ def test_filter_values_mean_what_they_mean_on_the_page(client):
     assert search(page=10001, size=1).status_code == search(page=5001, size=2).status_code == 400
 
 
+def test_an_unknown_category_is_a_422_as_an_unknown_validity_is(client, samples_data):
+    """QA pass 13: category=bogus answered 200 with nothing found (search and the timeliness
+    report) where validity=bogus is a 422; year=20190 was told "less than or equal to 0; …"."""
+    search = lambda **p: client.get("/api/search", params=p)  # noqa: E731
+    for params in ({"category": "bogus"}, {"validity": "bogus"},
+                   {"category": ["政策法规", "政策"]}):  # fmt: skip
+        r = search(q="条例", **params)
+        assert r.status_code == 422, (params, r.text)
+        err = r.json()["error"]
+        assert err["code"] == "invalid_parameters"
+        assert next(iter(params)) in err["message"], err
+    assert "政策法规" in search(category="bogus").json()["error"]["message"]  # the values
+    assert search(q="条例", category="政策法规").json()["total"] > 0
+    for bad in (20190, 5, 10000):
+        err = search(year=bad).json()["error"]
+        assert err["message"] == (
+            "invalid request parameters: year.0: a year is four digits (1000–9999), or 0 for "
+            f"the documents with no date; got {bad}"
+        ), err
+    from search_api.keys import KeyStore
+
+    _, key = KeyStore(samples_data).create("category")
+    staff = {"Authorization": f"Bearer {key}"}
+    r = client.get("/api/reports/timeliness?category=bogus", headers=staff)
+    assert r.status_code == 422 and "category" in r.json()["error"]["message"], r.text
+    assert client.get("/api/reports/timeliness?category=其他", headers=staff).status_code == 200
+    # the pages: a note on the search page, the report form says so (a 400 with the form)
+    page = client.get("/", params={"q": "条例", "category": "bogus"})
+    assert page.status_code == 200 and "分类“bogus”无效，已忽略" in page.text
+    assert "共找到" in page.text and _total(page.text) == search(q="条例").json()["total"]
+    form = client.post("/reports/timeliness", data={"key": key, "category": "bogus"})
+    assert form.status_code == 400 and "不是已有的分类" in form.text
+
+
+def _total(page: str) -> int:
+    import re
+
+    return int(re.search(r"共找到\s*(?:<[^>]+>)?\s*([\d,]+)", page).group(1).replace(",", ""))
+
+
 def test_dates_are_written_yyyy_mm_dd(client):
     """A number is not a date: pydantic read 1546300800 as Unix time (2019-01-01, silently)."""
     for value in ("20190101", "1546300800", "2019/01/01"):
