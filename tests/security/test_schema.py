@@ -55,13 +55,19 @@ def app_and_key(tmp_path_factory: pytest.TempPathFactory):
 def _beyond_window(case) -> list:
     """Documented 4xx answers to schema-valid data that no OpenAPI schema can express: a file
     whose content is no document, ``page * size`` past the result window, ``date_from``
-    after ``date_to``. Only for those requests is the positive-data check left out; every
-    other check (no 5xx, declared status codes, response schemas) still runs."""
+    after ``date_to``, a query-log deletion with neither a day nor ``all=true`` (or both:
+    deleting everything is never what a missing day means). Only for those requests is the
+    positive-data check left out; every other check (no 5xx, declared status codes, response
+    schemas) still runs."""
     if case.media_type == "multipart/form-data" or case.operation.path == "/api/duplicates":
         # The *content* of a file or a draft decides whether it is a document (a PNG is a 415,
         # a draft of punctuation a 422, however valid the body): no schema can say that.
         return [positive_data_acceptance]
     query = case.query or {}
+    if case.operation.path == "/api/reports/queries" and case.method.upper() == "DELETE":
+        day = str(query.get("before") or "").strip()
+        everything = str(query.get("all", "")).strip().lower() in ("true", "1", "yes", "on")
+        return [positive_data_acceptance] if bool(day) == everything else []
     if case.operation.path not in ("/api/search", "/api/reports/timeliness"):
         return []
     try:
