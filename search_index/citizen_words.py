@@ -792,7 +792,7 @@ def _load_general() -> GeneralVectors | None:
 NAMES_ARE_NOT_WORDINGS = True
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8192)  # keyed by typed words: bounded, as expansions' cache is
 def is_proper_name(word: str) -> bool:
     import jieba.posseg
 
@@ -898,7 +898,7 @@ def _rarer_in_general_chinese(taiwan: str, mainland: str) -> bool:
     return freq.get(taiwan, 0) <= TWIN_GENERAL_RATIO * max(freq.get(mainland, 0), 1)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8192)  # keyed by typed words: bounded, as expansions' cache is
 def cross_strait_twins(word: str) -> tuple[str, ...]:
     """The other side's wording of a word only one side of the strait uses (身份证 → 身分证,
     网络 → 网路, 出租车 → 计程车): its neighbours in general Chinese that only the other side's
