@@ -16,6 +16,7 @@ with replacement characters (``q=%ED%A0%80`` reads ``���``), never as surr
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -99,9 +100,15 @@ class JsonTextMiddleware:
         await self.app(scope, _replay([body], None, receive), send)
 
 
+# A surrogate escape (\\ud800-\\udfff) or a surrogate's UTF-8 bytes (ED A0-BF): only a body
+# holding one is parsed here. Clients that escape all non-ASCII (Python's json.dumps) send
+# \\u4e2d for every Chinese character, which is no reason to parse the body twice.
+_MAYBE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+
+
 def _surrogate_in(body: bytes) -> str | None:
-    if b"\\u" not in body and b"\xed" not in body:
-        return None  # no escape and no encoded surrogate: nothing to parse for
+    if _MAYBE_SURROGATE.search(body) is None:
+        return None  # no surrogate escape and no encoded surrogate: nothing to parse for
     try:
         return lone_surrogate_at(json.loads(body))
     except (ValueError, RecursionError):
