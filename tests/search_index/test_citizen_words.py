@@ -187,6 +187,25 @@ def test_general_vectors_point_a_citizens_word_to_the_corpus_word(tmp_path):
         citizen_words.load_lexicon(None)
 
 
+def test_the_general_words_are_hashed_alike_at_once_and_one_by_one():
+    """The table of 435,729 words is keyed by hashes computed all at once; a typed word is
+    looked up by its hash alone, so both ways must agree, and no two of the words may share one."""
+    import importlib.util
+    import pickle
+
+    spec = importlib.util.find_spec("simplechinese")
+    assert spec is not None and spec.submodule_search_locations, "installed by .ci/install"
+    data = Path(list(spec.submodule_search_locations)[0]) / "data"
+    with (data / "all_words.pickle").open("rb") as f:
+        words = pickle.load(f)  # noqa: S301 - the installed package's own data
+    keys = citizen_words._word_hashes(words)
+    assert len(set(keys.tolist())) == len(words) > 400_000
+    odd = ["", "a", "驾驶证", "𠮷野家", "中华人民共和国道路交通安全法实施条例" * 3]
+    sample = words[::997] + odd
+    for word, key in zip(sample, citizen_words._word_hashes(sample), strict=True):
+        assert int(key) == citizen_words._word_hash(word), word
+
+
 def test_a_name_is_never_another_wording(tmp_path, monkeypatch):
     """QA pass 9: 李登辉 was also searched as 马英九 ("也查近义词"), 东营 as 烟台: general
     Chinese puts names used alike side by side. People's and places' names are left as typed."""
