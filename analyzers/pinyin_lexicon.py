@@ -218,7 +218,8 @@ class PinyinLexicon:
     wto) are that word before they are pinyin.
     """
 
-    FORMAT = 2  # a table kept on disk by another version of this class is built anew
+    FORMAT = 3  # a table kept on disk by another version of this class is built anew (3: Latin
+    # words counted outside addresses, :func:`search_index.lexicon.build`)
 
     def __init__(self, counts: Iterable[tuple[str, int]]) -> None:
         self.format = self.FORMAT
