@@ -634,7 +634,9 @@ class _Builder:
         if written:  # tainan: the documents' word too, marked where they write it
             self.as_written.append(literal)
             self.highlight.append(literal)
-        if breaks:  # the pinyin of titles is joined: xi'an would be 县 (xian) there
+        if breaks and cut != self.lexicon.read(literal):
+            # the pinyin of titles is joined: xi'an would be 县 (xian) there; where the
+            # syllable ends change nothing (zheng wu gong kai), the titles' pinyin is searched
             self.syllable_ends = True
 
     def _add_reading(self, run: str, literal: str, cut: list[Slot]) -> bool:
@@ -805,14 +807,15 @@ def _costly(atom: Atom, negated: bool) -> bool:
 
 def joined_syllables(clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
     """Pinyin typed a syllable at a time (``zheng wu gong kai``) as the one run it spells
-    (``zhengwugongkai``): read apart, each syllable stood for any character of that sound
-    (政, 物, 公 …) and ranked 民法物權編 above 政务公开."""
+    (``zheng'wu'gong'kai``): read apart, each syllable stood for any character of that sound
+    (政, 物, 公 …) and ranked 民法物權編 above 政务公开. The spaces stay syllable ends, as
+    apostrophes: ``xi an`` is 西安, never 县 (xian), as ``xi'an`` is (QA)."""
     out: list[Clause] = []
     run: list[Clause] = []
 
     def flush() -> None:
         if len(run) > 1:
-            out.append(Clause((Atom("".join(c.alternatives[0].text for c in run)),)))
+            out.append(Clause((Atom("'".join(c.alternatives[0].text for c in run)),)))
         else:
             out.extend(run)
         run.clear()

@@ -216,3 +216,23 @@ def _counted(docs, word: str) -> int:
             continue
         n += re.search(rf"(?<![a-z0-9]){word}(?![a-z0-9])", text) is not None
     return n
+
+
+def test_a_space_between_syllables_ends_a_syllable(index):
+    """QA: ``xi an`` was read as xian (县, 先); the space ends a syllable as the apostrophe
+    does, so it is 西安 and finds what ``xi'an`` finds."""
+    spaced, apostrophe = _all(index, "xi an"), _all(index, "xi'an")
+    words = dict(spaced.understood.pinyin_words)["xi'an"]
+    assert "西安" in words and "县" not in words
+    assert spaced.understood.pinyin == ()  # the titles' joined pinyin would read xian as 县
+    assert [h.doc.id for h in spaced.hits] == [h.doc.id for h in apostrophe.hits]
+    assert {h.doc.id for h in _all(index, "西安").hits} <= {h.doc.id for h in spaced.hits}
+
+
+def test_pieces_typed_apart_are_each_read(index):
+    """``gongjijin gl`` (syllables, a space, initials): each piece is read on its own, as
+    公积金 + 管理, and finds what the Chinese typed with a space finds."""
+    res = _all(index, "gongjijin gl")
+    read = dict(res.understood.pinyin_words)
+    assert read["gongjijin"][0] == "公积金" and "管理" in read["gl"]
+    assert {h.doc.id for h in _all(index, "公积金 管理").hits} <= {h.doc.id for h in res.hits}
