@@ -194,6 +194,30 @@ def _syllables_end_at(word: str, offsets: list[int]) -> bool:
     return all(o in ends for o in offsets)
 
 
+@lru_cache(maxsize=4096)
+def _syllable_cuts(letters: str, limit: int = 8) -> tuple[tuple[str, ...], ...]:
+    """The ways ``letters`` are whole syllables (xian: xian, xi + an), at most ``limit``."""
+    if not letters:
+        return ((),)
+    whole = syllables()
+    out: list[tuple[str, ...]] = []
+    for k in range(min(len(letters), 6), 0, -1):
+        head = letters[:k]
+        if head in whole:
+            out.extend((head, *rest) for rest in _syllable_cuts(letters[k:], limit))
+            if len(out) >= limit:
+                break
+    return tuple(out[:limit])
+
+
+def _starts_with(word: str, syls: tuple[str, ...]) -> bool:
+    """Whether ``word`` is read with ``syls`` first (ü typed v or u)."""
+    own = word_syllables(word)
+    if not own or len(own) <= len(syls):
+        return False
+    return all(t in (o, o.replace("v", "u")) for t, o in zip(syls, own, strict=False))
+
+
 def _with_u(keys: tuple[str, ...]) -> tuple[str, ...]:
     """ü is typed v on pinyin keyboards, and u where there is no v habit (女工 as nugong, 绿化
     as luhua): both are keys (QA pass 6: nugong found no 女)."""
@@ -305,11 +329,20 @@ class PinyinLexicon:
         (``zhengwugongkai`` → one word 政务公开 if the index has it, else 政务 + 公开). A key in
         full pinyin stands only for words spelled so, never for words it is the initials of
         (da is 大, not 档案), and a syllable never runs across one of ``breaks`` (``xi'an`` is
-        西安, not 县). None if the letters cannot be read as words of the index."""
+        西安, not 县). None if the letters cannot be read as words of the index.
+
+        Letters that can be read no other way may end a word in its initials after whole
+        syllables (``gongjij``: gong ji + j of 公积金, its last syllable half typed): a lone
+        initial is never a word of its own, so this was read as nothing (QA)."""
         n = len(letters)
         if n == 0:
             return None
         stops = sorted(set(breaks))
+        return self._read(letters, stops, False) or self._read(letters, stops, True)
+
+    def _read(self, letters: str, stops: list[int], mixed: bool) -> list[Slot] | None:
+        """:meth:`read`, with words typed as syllables then initials if ``mixed``."""
+        n = len(letters)
         # best[(i, initials begun)] = (words, -sum of log counts, slots) for letters[:i]
         best: dict[tuple[int, bool], tuple[int, float, tuple[Slot, ...]]] = {
             (0, False): (0, 0.0, ())
@@ -338,8 +371,41 @@ class PinyinLexicon:
                         old = best.get((j, initials))
                         if old is None or cand[:2] < old[:2]:
                             best[(j, initials)] = cand
+                if mixed and not begun:
+                    for j, slot in self._mixed_words(letters, i, stops):
+                        cand = (
+                            here[0] + 1,
+                            here[1] - math.log1p(self.counts[slot.words[0]]),
+                            here[2] + (slot,),
+                        )
+                        old = best.get((j, True))
+                        if old is None or cand[:2] < old[:2]:
+                            best[(j, True)] = cand
         ends = [b for b in (best.get((n, False)), best.get((n, True))) if b is not None]
         return list(min(ends, key=lambda b: b[:2])[2]) if ends else None
+
+    def _mixed_words(self, letters: str, i: int, stops: list[int]) -> list[tuple[int, Slot]]:
+        """Words typed from ``letters[i]`` as whole syllables then initials, one a character
+        (公积金 as gongjij), with where each ends: the syllables (cut every way they can be,
+        never across one of ``stops``) and the initials make the word's initials, and the
+        syllables must be the word's own first ones."""
+        out: list[tuple[int, Slot]] = []
+        starts = initial_letters()
+        for j in range(i + 3, min(len(letters), i + self._longest) + 1):
+            stretch = letters[i:j]
+            for cut in range(j - 1, i, -1):  # letters[cut:j] are initials, at least one
+                if letters[cut] not in starts:
+                    break
+                if any(i < b < j for b in stops):
+                    break
+                for syls in _syllable_cuts(letters[i:cut]):
+                    key = "".join(x[0] for x in syls) + letters[cut:j]
+                    words = tuple(
+                        w for w in self._typed_so(key, True) if _starts_with(w, syls)
+                    )
+                    if words:
+                        out.append((j, Slot(stretch, True, words)))
+        return out
 
     def candidates(self, typed: str, limit: int = 10) -> list[str]:
         """Input-method candidates for letters typed so far (see :meth:`candidates_for`)."""

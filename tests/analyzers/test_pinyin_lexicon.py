@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from analyzers.pinyin_lexicon import (
     PinyinLexicon,
+    Slot,
     split_run,
     syllables,
     typed_as_pinyin,
@@ -64,6 +65,9 @@ def test_segment_prefers_whole_words_then_frequent_ones():
     assert lex.segment("zhengfuxinxi") == ["zhengfu", "xinxi"]
     assert lex.segment("zfxx") == ["zf", "xx"]
     assert lex.segment("zhengwugk") == ["zhengwu", "gk"]  # full pinyin and initials mixed
+    # ... and in one word, where the letters read no other way (the j of 金 half typed)
+    assert lex.read("shehuibx") == [Slot("shehuibx", True, ("社会保险",))]
+    assert lex.segment("zhengwugongk") == ["zhengwugongk"]
     assert lex.segment("qqqq") is None
     assert lex.segment("") is None
 
