@@ -41,6 +41,7 @@ from analyzers.normalize import _fold, normalize
 from analyzers.pinyin import KEY_MARK, as_pinyin_query
 from analyzers.pinyin_lexicon import (
     MIN_SHARE,
+    SLOT_CANDIDATES,
     PinyinLexicon,
     Slot,
     split_run,
@@ -651,10 +652,17 @@ class _Builder:
             # an abbreviation citizens type (低保, 医保, 社保: the synonym file) is the reading,
             # its homophones count only a little: dibao read 地保 (75 documents, which search
             # mode cuts out of 湿地保护) before 低保 (30) and listed wetland laws first, yibao
-            # 易爆 before 医保 (QA pass 8)
-            known = next((w for w in words if synonyms().get(w)), None)
+            # 易爆 before 医保 (QA pass 8). Looked for among every word the letters spell that
+            # is no rare homophone (the lexicon counts it as its expansions), not only the few
+            # most used: initials spell many more words, and sb searched 十八 (第十八条), 设备,
+            # 申报, 三百, never 社保 (QA)
+            floor = self.lexicon.counts[slot.words[0]] * MIN_SHARE
+            known = next(
+                (w for w in slot.words if self.lexicon.counts[w] >= floor and synonyms().get(w)),
+                None,
+            )
             if known is not None:
-                words = [known, *(w for w in words if w != known)]
+                words = [known, *(w for w in words if w != known)][:SLOT_CANDIDATES]
             counts = [self.lexicon.counts[w] for w in words]
             # a rarer homophone scores less, yet a rare word's weight shows through
             alts = [

@@ -35,6 +35,7 @@ OTHERS = [
     "lawrefbook/xingzheng_fagui/lrb_02819.txt",  # 住房公积金管理条例
     "lawrefbook/difang_shanghai/lrb_00029.txt",  # 上海市住房公积金管理若干规定
     "lawrefbook/shehuifa/lrb_02535.txt",  # 社会保险法 (社保)
+    "lawrefbook/xingzheng_fagui/lrb_03021.txt",  # 城市居民最低生活保障条例 (低保)
     "govcn_policy/govcn_057.txt",  # 西安
     "tainan/tainan_2023-10-11_8595157.txt",  # Team Tainan！… 臺南
     "tainan/tainan_2019-02-18_3740459.txt",  # Minutes of Tainan City Government
@@ -247,3 +248,14 @@ def test_pieces_typed_apart_are_each_read(index):
     read = dict(res.understood.pinyin_words)
     assert read["gongjijin"][0] == "公积金" and "管理" in read["gl"]
     assert {h.doc.id for h in _all(index, "公积金 管理").hits} <= {h.doc.id for h in res.hits}
+
+
+@pytest.mark.parametrize(("typed", "chinese"), [("sb", "社保"), ("db", "低保")])
+def test_initials_read_the_abbreviation_citizens_type(index, typed, chinese):
+    """QA: sb searched 十八 (cut out of 第十八条), 设备, 申报 and 三百, never 社保: the synonym
+    file's abbreviation was looked for among the four most used words only. It is the reading
+    when the lexicon counts it (as its expansions) among the words the initials spell."""
+    res = _all(index, typed)
+    assert dict(res.understood.pinyin_words)[typed][0] == chinese
+    want = {h.doc.id for h in _all(index, chinese).hits}
+    assert want and want <= {h.doc.id for h in res.hits}
