@@ -41,7 +41,6 @@ from analyzers.normalize import _fold, normalize
 from analyzers.pinyin import KEY_MARK, as_pinyin_query
 from analyzers.pinyin_lexicon import (
     MIN_SHARE,
-    SLOT_CANDIDATES,
     PinyinLexicon,
     Slot,
     split_run,
@@ -662,7 +661,7 @@ class _Builder:
                 None,
             )
             if known is not None:
-                words = [known, *(w for w in words if w != known)][:SLOT_CANDIDATES]
+                words = [known, *(w for w in words if w != known)]  # the others still searched
             counts = [self.lexicon.counts[w] for w in words]
             # a rarer homophone scores less, yet a rare word's weight shows through
             alts = [
