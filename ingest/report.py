@@ -39,6 +39,9 @@ class IngestReport:
     skipped_folders: list[IngestFailure] = field(default_factory=list)
     # Indexed folders that need their keeper: gone from disk with documents still searchable.
     folders: list[IngestFailure] = field(default_factory=list)
+    # Paths given with --prune that are gone from disk, and what pruning them removed (nothing
+    # is a result too: the documents were already moved or removed).
+    pruned_paths: list[IngestFailure] = field(default_factory=list)
     # Stopped (Ctrl-C) before every file was read: what is listed is in the index, the rest is
     # not, and running the same command again finishes the job (unchanged files are skipped).
     interrupted: bool = False
@@ -112,7 +115,8 @@ class IngestReport:
             + f", {len(self.skipped)} skipped, {len(self.failed_files)} failed"
             + (f"; {_count(len(self.skipped_folders), 'folder')} skipped"
                if self.skipped_folders else "")  # fmt: skip
-            + (f"; {len(self.pruned)} removed (files gone)" if self.pruned else "")
+            + (f"; {len(self.pruned)} removed (files gone)"
+               if self.pruned or self.pruned_paths else "")  # fmt: skip
             + (f"; {len(self.held)} held back as not_public" if self.held else "")
             + (f"; {_count(len(self.warned), 'warning')}" if self.warned else "")
             + (f"; catalogue: {_count(len(self.catalog), 'problem')}" if self.catalog else "")
@@ -132,6 +136,7 @@ class IngestReport:
             ("skipped folders", self.skipped_folders),
             ("catalogue problems (ignored; the files are counted above)", self.catalog),
             ("indexed folders", self.folders),
+            ("pruned", self.pruned_paths),
         ):
             if items:
                 lines.append(f"{title}:")
@@ -159,6 +164,7 @@ class IngestReport:
             "warned_files": [{"path": w.path, "reason": w.reason} for w in self.warned],
             "catalog_problems": [{"path": c.path, "reason": c.reason} for c in self.catalog],
             "folders": [{"path": f.path, "reason": f.reason} for f in self.folders],
+            "pruned_paths": [{"path": p.path, "reason": p.reason} for p in self.pruned_paths],
         }
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -418,17 +418,15 @@ def _folders_to_read(
     or a folder and its subfolder in one command, doubled them silently). Refused, with
     the reason: a path inside another given in the same command, and one inside a folder the
     index already holds (ingest that folder again: unchanged files are skipped). A path that no
-    longer exists but is an indexed folder is, with ``prune``, emptied: a folder renamed or
+    longer exists is, with ``prune``, emptied (:func:`_prune_gone`): a folder renamed or
     withdrawn can always be removed."""
     roots = {p: source_folder(p) for p in paths if p.exists()}
     kept: list[Path] = []
     for p in paths:
         if p not in roots:
             folder = str(p.resolve())
-            if prune and folder in indexed:
-                ids = list(index.fingerprints(folder))
-                index.delete(ids)
-                report.pruned.extend(ids)
+            if prune:
+                _prune_gone(index, p, indexed, report)
             else:
                 report.fail(str(p), "no such file or folder" + (
                     " (an indexed folder: --prune removes its documents)"
@@ -454,6 +452,48 @@ def _folders_to_read(
             continue
         kept.append(p)
     return kept
+
+
+def _prune_gone(
+    index: SearchIndex, given: Path, indexed: dict[str, int], report: IngestReport
+) -> None:
+    """``--prune`` of a path gone from disk: every document ingested from under it is removed
+    — an indexed folder that is it or lies inside it, and the files under it of an indexed
+    folder that holds it (a subfolder renamed, a file deleted), those whose files are gone.
+    What was removed is reported per path, and so is nothing: a path whose documents an ingest
+    of its new name already moved holds none, and that is the state prune asks for, not a
+    failure (QA pass 20: pruning a renamed folder's old name said "no such file or folder" and
+    exited 1, as if the command had failed)."""
+    gone = given.resolve()
+    ids: list[str] = []
+    for source in sorted(indexed):
+        folder = Path(source)
+        if folder == gone or folder.is_relative_to(gone):
+            ids.extend(index.fingerprints(source))
+        elif gone.is_relative_to(folder):
+            ids.extend(_gone_under(index, folder, gone.relative_to(folder).as_posix()))
+    if ids:
+        index.delete(ids)
+        report.pruned.extend(ids)
+    report.pruned_paths.append(IngestFailure(str(given), (
+        f"no longer on disk; {len(ids)} documents ingested from it removed" if ids else
+        "no longer on disk and nothing indexed from it (already removed, or moved by an "
+        "ingest of its new name)")))  # fmt: skip
+
+
+def _gone_under(index: SearchIndex, source: Path, rel: str) -> list[str]:
+    """Ids of the documents of the indexed folder ``source`` at ``rel`` (a file) or under it
+    (a folder) whose files are no longer on disk. Read by id, metadata only, a batch at a
+    time: a search would stop at Elasticsearch's 10,000-hit window."""
+    ids = list(index.fingerprints(str(source)))
+    gone: list[str] = []
+    for start in range(0, len(ids), 200):
+        for doc in index.backend.fetch(ids[start : start + 200], texts=False).values():
+            if (doc.path == rel or doc.path.startswith(rel + "/")) and not any(
+                (source / name).exists() for name in disk_names(doc.path)
+            ):
+                gone.append(doc.id)
+    return gone
 
 
 def _holds_files_under(index: SearchIndex, source: str, folder: Path) -> bool:

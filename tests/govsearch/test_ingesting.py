@@ -271,7 +271,47 @@ def test_cli_prunes_a_folder_gone_from_disk_and_refuses_a_missing_path(folder, t
     assert "removed (files gone)" in pruned.output
     assert SearchIndex(EmbeddedIndex(data)).count(STAFF) == 0
     nothing = runner.invoke(main, ["--data-dir", str(data), "ingest", str(folder), "--prune"])
-    assert nothing.exit_code == 1 and "no such file or folder" in nothing.output
+    assert nothing.exit_code == 0 and "nothing indexed from it" in nothing.output
+
+
+def test_cli_prunes_the_old_name_of_a_folder_renamed_and_ingested_again(folder, tmp_path):
+    """QA pass 20: after a renamed folder was ingested under its new name (its documents
+    moved), ``ingest --prune OLD`` said "no such file or folder" and exited 1. Pruning a gone
+    path leaves the index holding nothing from it: done, exit 0, with what it removed (here
+    nothing). A subfolder renamed inside an indexed folder, or a file deleted, is pruned by its
+    old path too, and only what is gone goes."""
+    data = tmp_path / "data"
+    runner = CliRunner()
+
+    def ingest(*args: str) -> object:
+        return runner.invoke(main, ["--data-dir", str(data), "ingest", "--workers", "1", *args])
+
+    ingest(str(folder))
+    renamed = folder.with_name("archive-2020")
+    folder.rename(renamed)
+    again = ingest(str(renamed))
+    assert "moved (the old document removed)" in again.output
+    old = ingest("--prune", str(folder))
+    assert old.exit_code == 0, old.output
+    assert "0 removed (files gone)" in old.output
+    assert f"{folder}: no longer on disk and nothing indexed from it" in old.output
+    index = SearchIndex(EmbeddedIndex(data))
+    count = index.count(STAFF)
+    index.close()
+
+    (renamed / "pdf").rename(renamed / "pdf-old")  # not ingested again yet
+    sub = ingest("--prune", str(renamed / "pdf"))
+    assert sub.exit_code == 0, sub.output
+    assert f"{renamed / 'pdf'}: no longer on disk; 2 documents ingested from it removed" in (
+        sub.output
+    )
+    deleted = sorted((renamed / "txt").iterdir())[0]
+    deleted.unlink()
+    one = ingest("--prune", str(deleted))
+    assert one.exit_code == 0 and "1 documents ingested from it removed" in one.output
+    index = SearchIndex(EmbeddedIndex(data))
+    assert index.count(STAFF) == count - 3  # the other files' documents stay
+    index.close()
 
 
 def test_a_full_disk_is_a_clear_error_with_its_own_exit_code(folder, tmp_path, monkeypatch):

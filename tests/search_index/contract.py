@@ -992,7 +992,8 @@ class BackendContract:
         pruned = run_ingest(ix, [old], workers=1, prune=True)  # the old name, gone from disk
         assert len(pruned.pruned) == 1 and not pruned.failed
         assert ix.backend.sources() == {str(new.resolve()): 2}
-        assert run_ingest(ix, [old], workers=1, prune=True).failed  # nothing of it indexed now
+        again = run_ingest(ix, [old], workers=1, prune=True)  # nothing of it indexed now
+        assert not again.failed and not again.pruned and again.pruned_paths  # said, not failed
 
     def test_a_renamed_folder_whose_old_name_is_reused_is_not_doubled(
         self, make_backend, tmp_path
