@@ -250,7 +250,7 @@ def outside_reason(entry: Path, kind: str) -> str:
     """The report's reason for a link :func:`leads_outside` refused (where it leads, no content)."""
     return (
         f"a symlink to a {kind} outside the ingested folder ({os.readlink(entry)}): not "
-        "followed; to ingest it, copy it into the folder or name it on the command line"
+        "followed; to ingest it, copy it into the folder or give it as a path of its own"
     )
 
 
