@@ -29,6 +29,9 @@ class IngestReport:
     formats: Counter[str] = field(default_factory=Counter)
     unchanged: int = 0  # files identical to what the index holds: nothing to do
     pruned: list[str] = field(default_factory=list)  # documents removed because files are gone
+    # Changed files whose new version was not written, the index keeping the earlier one, and
+    # why (catalogued before, no catalogue row now): someone must look, like a failure.
+    not_updated: list[IngestFailure] = field(default_factory=list)
     # Documents held at the most restrictive level whatever the folder or default said, and why.
     held: list[IngestFailure] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)  # "old path → new path": old document removed
@@ -67,6 +70,13 @@ class IngestReport:
         """Record a folder given on the command line that is not read on its own."""
         self.skipped_folders.append(IngestFailure(path, reason, skipped=True))
 
+    def keep_old(self, path: str, reason: str) -> None:
+        """Record a changed file whose new version was not written (the index keeps the one
+        it had): not a skip, which says nothing is missing (QA pass 20: a catalogued file
+        edited and ingested without its catalogue was "skipped", exit 0, its new text never
+        searchable)."""
+        self.not_updated.append(IngestFailure(path, reason))
+
     def hold(self, path: str, reason: str) -> None:
         """Record a document held back (not published) because its level was not decided."""
         self.held.append(IngestFailure(path, reason))
@@ -87,10 +97,10 @@ class IngestReport:
 
     @property
     def failed(self) -> list[IngestFailure]:
-        """Everything the person who ran the ingest must fix: failed files, then catalogue
-        problems. ``govsearch ingest`` exits 1 when it is not empty; the counts keep the two
-        apart (``failed_files``, ``catalog``)."""
-        return [*self.failed_files, *self.catalog]
+        """Everything the person who ran the ingest must fix: failed files, changed files not
+        updated, then catalogue problems. ``govsearch ingest`` exits 1 when it is not empty;
+        the counts keep them apart (``failed_files``, ``not_updated``, ``catalog``)."""
+        return [*self.failed_files, *self.not_updated, *self.catalog]
 
     def track(
         self, results: Iterable[Document | IngestFailure]
@@ -103,7 +113,8 @@ class IngestReport:
     @property
     def total(self) -> int:
         """Files seen (catalogue lines are not files)."""
-        return len(self.ok) + len(self.skipped) + len(self.failed_files) + self.unchanged
+        return (len(self.ok) + len(self.skipped) + len(self.failed_files) + self.unchanged
+                + len(self.not_updated))  # fmt: skip
 
     def summary(self) -> str:
         """A few lines for the terminal: counts, formats, then every failure with its reason."""
@@ -112,7 +123,9 @@ class IngestReport:
             f"{self.total} files: {len(self.ok)} ingested"
             + (f" ({fmt})" if fmt else "")
             + (f", {self.unchanged} unchanged" if self.unchanged else "")
-            + f", {len(self.skipped)} skipped, {len(self.failed_files)} failed"
+            + f", {len(self.skipped)} skipped"
+            + (f", {len(self.not_updated)} not updated" if self.not_updated else "")
+            + f", {len(self.failed_files)} failed"
             + (f"; {_count(len(self.skipped_folders), 'folder')} skipped"
                if self.skipped_folders else "")  # fmt: skip
             + (f"; {len(self.pruned)} removed (files gone)"
@@ -132,6 +145,7 @@ class IngestReport:
             ("held back (not published)", self.held),
             ("ingested with a warning", self.warned),
             ("failed", self.failed_files),
+            ("not updated (the index keeps the earlier version)", self.not_updated),
             ("skipped", self.skipped),
             ("skipped folders", self.skipped_folders),
             ("catalogue problems (ignored; the files are counted above)", self.catalog),
@@ -159,6 +173,8 @@ class IngestReport:
             "skipped_files": [asdict(item) for item in self.skipped],
             "skipped_folders": [asdict(item) for item in self.skipped_folders],
             "failed_files": [asdict(item) for item in self.failed_files],
+            "not_updated": len(self.not_updated),
+            "not_updated_files": [{"path": n.path, "reason": n.reason} for n in self.not_updated],
             "held_files": [{"path": h.path, "reason": h.reason} for h in self.held],
             "warned": len(self.warned),
             "warned_files": [{"path": w.path, "reason": w.reason} for w in self.warned],

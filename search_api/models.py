@@ -215,6 +215,9 @@ class IngestReportModel(BaseModel):
         "files are read with that folder (not counted among the files)"
     )
     failed_files: list[IngestFailureModel]
+    not_updated: int = Field(0, description="changed files whose new version was not written: "
+                             "the index keeps the catalogued version (no catalogue row now)")
+    not_updated_files: list[IngestFailureModel] = Field(default_factory=list)
     held_files: list[IngestFailureModel] = Field(default_factory=list)
     warned: int = Field(0, description="documents ingested without part of their text "
                         "(scanned pages OCR could not read)")

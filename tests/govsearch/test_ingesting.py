@@ -384,3 +384,64 @@ def test_a_folder_given_inside_another_is_a_skipped_folder_not_a_file(tmp_path):
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["total"] == 3 and report["skipped"] == 0
     assert [f["path"] for f in report["skipped_folders"]] == [str(folder / "docs")]
+
+
+def test_cli_a_catalogued_file_changed_and_ingested_without_the_catalogue_is_not_updated(
+    tmp_path,
+):
+    """QA pass 20: a file ingested with --catalog, edited, then ingested without it was kept at
+    its old version and counted as "skipped", exit 0: a nightly job saw nothing wrong while the
+    new text was never searchable. It is "not updated" now, with why and what to run, and the
+    run exits 1 (someone must look); the catalogued version (level, 有效性) stays, as README
+    says, until an ingest with the catalogue writes the new text under the row. An unchanged
+    catalogued file is still a plain skip (exit 0): the index holds exactly it."""
+    require_corpus()
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for name in ("lrb_00000.txt", "lrb_00001.txt"):
+        shutil.copy(CORPUS / "docs" / "lawrefbook" / "difang_shanghai" / name, folder / name)
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("path,公开方式,有效性\narchive/lrb_00000.txt,依申请公开,废止\n",
+                       encoding="utf-8")  # fmt: skip
+    data = tmp_path / "data"
+    runner = CliRunner()
+
+    def ingest(*args: str) -> object:
+        return runner.invoke(main, ["--data-dir", str(data), "ingest", str(folder),
+                                    "--workers", "1", *args])  # fmt: skip
+
+    assert ingest("--catalog", str(catalog)).exit_code == 0
+    unchanged = ingest()
+    assert unchanged.exit_code == 0, unchanged.output
+    assert "lrb_00000.txt: kept as catalogued by" in unchanged.output
+    with open(folder / "lrb_00000.txt", "a", encoding="utf-8") as f:
+        f.write("\n本条例第九十九条修订为：口岸服务绿色通道全年开放。\n")
+    report = tmp_path / "report.json"
+    changed = ingest("--report", str(report))
+    assert changed.exit_code == 1, changed.output
+    first = changed.output.splitlines()[0]
+    assert first.startswith("2 files: 0 ingested, 1 unchanged, 0 skipped, 1 not updated, 0 failed")
+    assert "not updated (the index keeps the earlier version):" in changed.output
+    assert f"lrb_00000.txt: the file changed since it was catalogued by {catalog}" in (
+        changed.output
+    )
+    assert f"ingest again with --catalog {catalog}" in changed.output
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert written["not_updated"] == 1 and written["skipped"] == 0
+    assert [f["path"] for f in written["not_updated_files"]] == ["lrb_00000.txt"]
+    index = SearchIndex(EmbeddedIndex(data))
+    try:
+        assert index.search(Query(q="绿色通道全年开放", viewer=STAFF)).total == 0
+        [doc] = [d for d in index.backend.catalog() if d.path == "lrb_00000.txt"]
+        assert (doc.disclosure, doc.validity) == ("on_request", "repealed")
+    finally:
+        index.close()
+    applied = ingest("--catalog", str(catalog))
+    assert applied.exit_code == 0 and "1 ingested" in applied.output, applied.output
+    index = SearchIndex(EmbeddedIndex(data))
+    try:
+        assert index.search(Query(q="绿色通道全年开放", viewer=STAFF)).total == 1
+        [doc] = [d for d in index.backend.catalog() if d.path == "lrb_00000.txt"]
+        assert (doc.disclosure, doc.validity) == ("on_request", "repealed")
+    finally:
+        index.close()
