@@ -46,6 +46,10 @@ PATH_COLUMNS: dict[str, str] = {"path": "path", "路径": "path", "文件": "pat
 # Columns read and knowingly ignored (manifest.csv's script: the script is read from the text);
 # any other column that is no catalogue field is reported, and a level in it holds its row back
 NOTED_COLUMNS = ("script",)
+# The most characters a catalogue cell may hold: the csv module's default field limit, which was
+# the limit in effect before it was checked per cell. A title, a 文号, a list of keywords is far
+# shorter; a longer cell is a document's text pasted in, or rows a quote swallowed.
+MAX_CELL_CHARS = 131_072
 
 
 @dataclass(frozen=True)
@@ -243,6 +247,18 @@ def _level_in(cell: str) -> str | None:
         return None
 
 
+def _too_long(row: list[str], raw_header: list[str]) -> str:
+    """What is wrong with a row holding a cell over :data:`MAX_CELL_CHARS`, naming the first
+    such cell's column and length, or ""."""
+    for i, cell in enumerate(row):
+        if len(cell) > MAX_CELL_CHARS:
+            column = raw_header[i] if i < len(raw_header) and raw_header[i] else f"#{i + 1}"
+            return (f"column {column!r} holds {len(cell):,} characters, over the "
+                    f"{MAX_CELL_CHARS:,} a catalogue cell may hold (a document's text pasted "
+                    "in, or rows a quote swallowed?)")  # fmt: skip
+    return ""
+
+
 def _misread(row: list[str], raw_header: list[str], header: list[str]) -> str:
     """Why a row's cells may not say what its columns mean (its level then unknown), or "".
 
@@ -314,6 +330,12 @@ def load_catalog(path: Path) -> Catalog:
     # strict: a quote never closed is an error, not a cell running to the end of the file that
     # swallowed every later row and its level (QA pass 8: 不予公开 rows were published)
     rows = csv.reader(io.StringIO(text), strict=True)
+    # no cell can be longer than the text: the csv module's own limit is lifted while it reads
+    # this one, and a cell over MAX_CELL_CHARS is reported with its line and column below (QA
+    # pass 20: the module's "field larger than field limit" was explained as a quote never
+    # closed, and the whole catalogue refused)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
     try:
         raw_header = [h.strip() for h in next(rows, [])]
         body = list(rows)
@@ -323,6 +345,8 @@ def load_catalog(path: Path) -> Catalog:
             "never closed, or text after a closing quote?)"
         )
         return Catalog(path, {}, (CatalogError(rows.line_num, "", why),), unreadable=why)
+    finally:
+        csv.field_size_limit(limit)
     columns = {**CATALOG_COLUMNS, **PATH_COLUMNS}
     header = [columns.get(h, h.lower()) for h in raw_header]
     if "path" not in header:
@@ -349,12 +373,18 @@ def load_catalog(path: Path) -> Catalog:
         end = line + sum(cell.count("\n") for cell in row)
         if not any(cell.strip() for cell in row):
             continue  # spreadsheets leave empty rows behind
+        long = _too_long(row, raw_header)
+        if long and path_col < len(row) and len(row[path_col]) > MAX_CELL_CHARS:
+            errors.append(CatalogError(line, "", f"{long}: the row names no file it can apply to"))
+            continue
+        if long:  # never applied: the row's document is held (below), its cell ignored
+            row = [cell if len(cell) <= MAX_CELL_CHARS else "" for cell in row]
         rel = _relative_to(normalise_path(row[path_col] if path_col < len(row) else ""), path)
         if not rel:
             errors.append(CatalogError(line, "", "empty path"))
             continue
         entry, problems = _entry(path, raw_header, header, row, rel, line)
-        held = _misread(row, raw_header, header)
+        held = long or _misread(row, raw_header, header)
         if held:
             why = entry.held or f"{path.name} line {line}: {held}"
             entry = dataclasses.replace(entry, held=why)

@@ -176,6 +176,40 @@ def test_a_quote_never_closed_stops_the_ingest(tmp_path, index):
     )
 
 
+def test_a_cell_too_long_is_named_with_its_line_column_and_the_limit(tmp_path, index):
+    """QA pass 20: a catalogue with a 1,000,000-character cell was refused as "a quote opened
+    and never closed?" (the csv module's field limit, misexplained). The cell is named — line,
+    column, length, limit — and ignored; its row's document is held, as for any row whose
+    cells may be misread, and the other rows apply. The message for a quote never closed stays
+    for a quote never closed (above)."""
+    from ingest.catalog import MAX_CELL_CHARS
+
+    folder = _folder(tmp_path / "archive", 3)
+    csv = folder / "catalog.csv"
+    long = "长" * 1_000_000
+    csv.write_text(
+        f"path,标题,公开方式\na.txt,{long},主动公开\nb.txt,内部文件乙,不予公开\n"
+        f'"{long}",标题丙,主动公开\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "cli"), "ingest",
+                                       str(folder), "--catalog", str(csv), "--workers", "1"])
+    assert result.exit_code == 1, result.output  # a catalogue problem: someone must look
+    assert "never closed" not in result.output
+    assert (f"catalog.csv line 2: a.txt: column '标题' holds 1,000,000 characters, over the "
+            f"{MAX_CELL_CHARS:,} a catalogue cell may hold") in result.output
+    assert ("catalog.csv line 4: column 'path' holds 1,000,000 characters, over the "
+            f"{MAX_CELL_CHARS:,}") in result.output
+    assert "3 files: 3 ingested (txt 3), 0 skipped, 0 failed; 1 held back" in result.output
+    ingested = SearchIndex(EmbeddedIndex(tmp_path / "cli"))
+    try:
+        assert _levels(ingested) == {"a.txt": "not_public", "b.txt": "not_public",
+                                     "c.txt": "public"}  # fmt: skip
+        assert all(len(d.title) < 1000 for d in ingested.backend.catalog())
+    finally:
+        ingested.close()
+
+
 def test_a_readme_in_a_document_format_beside_the_catalogue_is_a_document(tmp_path, index):
     """QA pass 8: a notice saved as README.txt beside catalog.csv was dropped, counted nowhere;
     a Markdown README there describes the archive and is passed over (issue 11, item 10)."""
