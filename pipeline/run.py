@@ -380,6 +380,8 @@ def run_ingest(
             moved = _remove_moved(index, Path(source), stale, hashes, report)
         gone = [doc_id for doc_id in stale if doc_id not in moved]
         if prune and gone:
+            gone = _files_gone(index, Path(source), gone)
+        if prune and gone:
             index.delete(gone)
             report.pruned.extend(gone)
     _replace_other_folders(index, indexed, set(by_source), hashes, report)
@@ -560,6 +562,17 @@ def _replace_other_folders(
             report.folders.append(IngestFailure(folder, (
                 f"this indexed folder no longer exists; its {left} documents stay searchable "
                 f"until `govsearch ingest --prune {folder}` removes them")))  # fmt: skip
+
+
+def _files_gone(index: SearchIndex, source: Path, ids: list[str]) -> list[str]:
+    """Of ``ids``, not read by this run, the documents whose files are gone from disk: a run
+    given one file of a folder reads none of its other files, which are still there (QA pass
+    20: ``ingest --prune folder/a.txt`` removed every other document of the folder)."""
+    return [
+        doc.id
+        for doc in _stored(index, ids)
+        if not any((source / name).exists() for name in disk_names(doc.path))
+    ]
 
 
 def _remove_moved(

@@ -314,6 +314,23 @@ def test_cli_prunes_the_old_name_of_a_folder_renamed_and_ingested_again(folder, 
     index.close()
 
 
+def test_prune_given_one_file_removes_only_what_is_gone(folder, index):
+    """QA pass 20: ``ingest --prune folder/txt/a.txt`` read that one file, took every other
+    document of the folder for gone and removed it, though their files were on disk. Only
+    documents whose files are gone go."""
+    run_ingest(index, [folder / "txt"], workers=1)
+    count = index.count(STAFF)
+    assert count >= 3
+    first, second = sorted((folder / "txt").iterdir())[:2]
+    second.unlink()
+    report = run_ingest(index, [first], workers=1, prune=True)
+    assert len(report.pruned) == 1
+    assert index.count(STAFF) == count - 1
+    assert index.search(Query(q="", viewer=STAFF, size=100)).total == count - 1
+    report = run_ingest(index, [first], workers=1, prune=True)  # again: nothing more goes
+    assert report.pruned == [] and index.count(STAFF) == count - 1
+
+
 def test_a_full_disk_is_a_clear_error_with_its_own_exit_code(folder, tmp_path, monkeypatch):
     """QA pass 9: a full disk ended an ingest in a raw SQLite traceback with exit 1, the code
     of "a file failed". It is named now, says what stays, and exits 3. (The disk's answer is
