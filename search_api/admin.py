@@ -378,8 +378,6 @@ def ingest_paths(body: IngestRequest, index: IndexDep, settings: SettingsDep) ->
     unsafe); for large archives use the CLI.
     """
     paths = [resolve_ingest_path(p, settings.ingest_roots) for p in body.paths]
-    if body.prune and any(not p.is_dir() for p in paths):
-        raise BadRequest("prune needs folders: with a single file it would empty its folder")
     report = run_ingest(
         index,
         paths,

@@ -364,7 +364,13 @@ def test_ingest_paths_only_inside_the_roots(served, tmp_path):
     public = ingest("docs")
     assert public.json()["report"]["ok"] == 1
     assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 1
-    _error(ingest("docs/a.txt", prune=True), 400)
+    # prune given one file removes only what is gone: the folder's other files stay (QA pass
+    # 20: the CLI emptied the folder, so this route refused a file with prune)
+    (inbox / "docs" / "b.txt").write_text("关于道路保洁的通知\n保洁作业规范。", encoding="utf-8")
+    assert ingest("docs").json()["report"]["ok"] == 1
+    one = ingest("docs/a.txt", prune=True)
+    assert one.status_code == 200, one.text
+    assert one.json()["report"]["pruned"] == [] and served.index.count(STAFF) == 2
     assert served.index.search  # nothing outside was ever read:
     assert not served.client.get(
         "/api/search", params={"q": "机密文件"}, headers=served.staff
