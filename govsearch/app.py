@@ -18,6 +18,7 @@ from search_api.jsonbody import install_json_check
 from search_api.keys_elastic import open_keys
 from search_api.limits import install_limits
 from search_api.security import install_security
+from search_api.staff_gate import install_staff_gate
 from search_index import citizen_words, life_events
 from search_index.backends import open_index
 from search_index.index import SearchIndex
@@ -55,16 +56,13 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.router.add_event_handler("shutdown", app.state.shared.stop)
     install_error_handlers(app)
     install_limits(app, settings)
+    routers = (search.router, documents.router, system.router, admin.router, apidocs.router,
+               duplicates.router, reports.router, life_events_api.router)
     install_json_check(app)  # inside the security middleware: its body counts to the limit
+    install_staff_gate(app, routers)  # a staff route's key is checked before its body is read
     install_security(app)
-    app.include_router(search.router)
-    app.include_router(documents.router)
-    app.include_router(system.router)
-    app.include_router(admin.router)
-    app.include_router(apidocs.router)
-    app.include_router(duplicates.router)
-    app.include_router(reports.router)
-    app.include_router(life_events_api.router)
+    for router in routers:
+        app.include_router(router)
     install_web(app)
     install_error_schema(app)
     return app

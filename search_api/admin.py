@@ -13,9 +13,10 @@
   skipped and reported, never followed, as ``govsearch ingest`` does.
 * ``DELETE /api/documents/{id}`` and ``POST /api/reindex`` (501 where the backend cannot).
 
-Authentication comes first (the router's dependency), before a byte of an upload is parsed,
-so an anonymous caller cannot make the server spool files; the body size limit itself is
-enforced for every request by :mod:`search_api.security`.
+Authentication comes first (the router's dependency, run before the body is read by
+:mod:`search_api.staff_gate`), before a byte of an upload or a JSON body is parsed, so an
+anonymous caller cannot make the server spool files and is told it needs a key whatever it
+sent; the body size limit itself is enforced for every request by :mod:`search_api.security`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,88 @@
+"""Staff routes check the key before anything reads the request's body.
+
+A staff route declares its key check as a dependency (``search_api.deps.require_staff``), but
+FastAPI solves dependencies only after it has parsed a JSON body, and the lone-surrogate check
+(:mod:`search_api.jsonbody`) runs before the app at all: an anonymous ``POST /api/ingest`` with
+a malformed body was answered ``422`` (QA pass 14), telling a caller without a key how the
+endpoint validates what it is sent instead of that it needs a key. So this middleware finds the
+route a request is for, as the router will, and when that route depends on ``require_staff``
+runs the same two dependencies (:func:`get_viewer`, :func:`require_staff`) first: a missing,
+malformed, wrong or revoked key is a ``401`` in the one error shape, whatever the body. An
+authorised request goes on unchanged, through every check of the body as before.
+
+Which routes are gated is read from the routes' own dependencies, so a staff route added later
+is gated without being listed here; the routes are those of the routers ``create_app`` includes,
+matched as the router matches them (FastAPI's own routing table is not public API, and its
+shape changed across the versions this project accepts). Web forms that carry the key in the
+body itself (the report and duplicate pages) cannot be gated before it is read and are not:
+their routes do not depend on ``require_staff``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute, Match
+
+from model.errors import GovSearchError
+from search_api.deps import get_viewer, require_staff
+from search_api.errors import error_body, status_of
+from search_api.security import ASGIApp, Receive, Scope, Send
+
+
+def _depends_on(dependant: Dependant, call: Callable[..., Any]) -> bool:
+    stack = [dependant]
+    while stack:
+        item = stack.pop()
+        if item.call is call:
+            return True
+        stack.extend(item.dependencies)
+    return False
+
+
+def needs_staff(route: BaseRoute) -> bool:
+    """Whether ``route`` refuses callers without a staff key (it depends on ``require_staff``,
+    by its router's dependencies or its own)."""
+    return isinstance(route, APIRoute) and _depends_on(route.dependant, require_staff)
+
+
+class StaffGate:
+    """Answers 401 for a staff route before its body is read, when the key does not pass."""
+
+    def __init__(self, app: ASGIApp, routers: Sequence[APIRouter] = ()) -> None:
+        self.app = app
+        self._routers = tuple(routers)
+        self._routes: list[tuple[BaseRoute, bool]] | None = None  # built at the first request
+
+    def _route_needs_staff(self, scope: Scope) -> bool:
+        if self._routes is None:
+            self._routes = [(r, needs_staff(r)) for rt in self._routers for r in rt.routes]
+        for route, staff in self._routes:
+            match, _ = route.matches(scope)
+            if match == Match.FULL:  # the first full match is the route the router will run
+                return staff
+        return False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self._route_needs_staff(scope):
+            try:
+                require_staff(get_viewer(Request(scope)))
+            except GovSearchError as exc:
+                response = JSONResponse(error_body(exc), status_code=status_of(exc))
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def install_staff_gate(app: FastAPI, routers: Sequence[APIRouter]) -> None:
+    """Wrap the app in :class:`StaffGate` over ``routers``, the routers the app includes (in
+    the order it includes them, without a prefix of its own: their routes are matched as they
+    are). Call after ``install_json_check`` (so the key is checked before the body is) and
+    before ``install_security`` (whose headers, such as ``WWW-Authenticate``, its 401 then
+    carries)."""
+    app.add_middleware(StaffGate, routers=routers)
