@@ -259,6 +259,18 @@ def _too_long(row: list[str], raw_header: list[str]) -> str:
     return ""
 
 
+def misplaced_level(name: str, value: str) -> str | None:
+    """The disclosure level written in a field that is not the level's (a restricted one:
+    ``public`` anywhere restricts nothing), or None. One rule for the catalogue CSV (such a row
+    is held back) and the upload form (such an upload is refused): a 不予公开 typed under
+    another field is a level nobody applied, and publishing at the default level would make
+    public what someone meant to hold (QA pass 8, QA pass 14)."""
+    if name == "disclosure":
+        return None
+    level = _level_in(value)
+    return level if level is not None and level != "public" else None
+
+
 def _misread(row: list[str], raw_header: list[str], header: list[str]) -> str:
     """Why a row's cells may not say what its columns mean (its level then unknown), or "".
 
@@ -276,10 +288,9 @@ def _misread(row: list[str], raw_header: list[str], header: list[str]) -> str:
         return f"the row has {cells} cells for {columns} columns (a comma missing or extra?)"
     levels = set()
     for column, name, cell in zip(raw_header, header, row, strict=False):
-        level = _level_in(cell)
         if name == "disclosure":
-            levels.add(level or cell.strip())
-        elif level is not None and level != "public":
+            levels.add(_level_in(cell) or cell.strip())
+        elif misplaced_level(name, cell) is not None:
             return f"column {column!r}, which is not the level's column, says {cell.strip()!r}"
     levels.discard("")
     if len(levels) > 1:

@@ -35,7 +35,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ingest.catalog import CatalogEntry, parse_cell
+from ingest.catalog import CatalogEntry, misplaced_level, parse_cell
 from ingest.files import FileTask, IngestFailure, inside
 from ingest.report import IngestReport
 from ingest.upload import check_upload
@@ -151,7 +151,10 @@ def form_fields(
     ``disclosre`` published the file as public: QA pass 13), a file under a field's name or
     text under ``file``, and one field given twice — by one name or two of its names — with
     values that differ once parsed (``disclosure=不予公开`` then ``disclosure=public`` published
-    it, the last one winning). An empty value states nothing, as an empty catalogue cell."""
+    it, the last one winning), and a restricted level written in another field (``title=不予公开``
+    published the file at the default level: QA pass 14), by the rule that holds such a
+    catalogue row back (``ingest.catalog.misplaced_level``). An empty value states nothing, as
+    an empty catalogue cell."""
     files: list[UploadFile] = []
     given: dict[str, list[tuple[str, str]]] = {}
     for key, value in items:
@@ -176,6 +179,15 @@ def form_fields(
             raise BadRequest(f"{key!r} must be text, not a file", field=key)
         if len(value) > MAX_FIELD_CHARS or "\x00" in value:
             raise BadRequest(f"{key} is too long or contains NUL", field=key)
+        level = misplaced_level(f.name, value)
+        if level is not None:  # the catalogue holds such a row back (ingest.catalog)
+            raise BadRequest(
+                f"{key}={value.strip()!r} names the disclosure level {level!r}: nothing was "
+                "stored; the level belongs in the disclosure field (disclosure or 公开方式), "
+                f"not in {key!r}",
+                field=key,
+                level=level,
+            )
         if value.strip():
             given.setdefault(f.name, []).append((key, value))
     values: dict[str, object] = {}

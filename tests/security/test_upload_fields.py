@@ -140,3 +140,46 @@ def test_the_schema_lists_every_name_and_no_other(served):
     names = {"file", "disclosure", "公开方式", "公开属性", "标题", "date"}
     assert names <= set(schema["properties"])
     assert "不予公开" in schema["properties"]["公开方式"]["enum"]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        [("title", "不予公开")],  # QA pass 14: published at the default level, public
+        [("标题", "不予公開")],  # a label, the level in Traditional script
+        [("keywords", "草稿")],
+        [("agency", "依申请公开")],
+        [("doc_number", "not_public")],
+        [("title", "不予公开"), ("disclosure", "不予公开")],  # the catalogue holds this row too
+    ],
+)
+def test_a_level_written_in_another_field_is_refused(served, fields):
+    """The catalogue CSV holds back a row that names a restricted level outside its level
+    column; the upload form, by the same rule (``ingest.catalog.misplaced_level``), refuses it
+    rather than publishing the file at the default level."""
+    key, value = fields[0]
+    err = _refused(served, fields, repr(key), "belongs in the disclosure field")
+    assert err["data"]["field"] == key
+    assert err["data"]["level"] in ("not_public", "draft", "on_request")
+
+
+def test_public_written_in_another_field_restricts_nothing(served):
+    """As in the catalogue, ``public`` elsewhere is no level nobody applied: the form's own
+    level (or the default) is the document's."""
+    r = _upload(served, [("title", "主动公开"), ("disclosure", "依申请公开")])
+    assert r.status_code == 201, r.text
+    (doc,) = r.json()["documents"]
+    assert served.index.get(doc["id"], STAFF).disclosure == "on_request"
+
+
+def test_the_catalogue_and_the_form_share_one_rule(tmp_path):
+    """The CSV importer holds back the row the form refuses (one function decides both)."""
+    from ingest.catalog import load_catalog, misplaced_level
+
+    csv = tmp_path / "catalog.csv"
+    csv.write_text("path,title,disclosure\na.txt,不予公开,\nb.txt,主动公开,\n", encoding="utf-8")
+    entries = load_catalog(csv).entries
+    assert entries["a.txt"].held and not entries["b.txt"].held
+    assert misplaced_level("title", "不予公开") == "not_public"
+    assert misplaced_level("title", "主动公开") is None
+    assert misplaced_level("disclosure", "不予公开") is None
