@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+import re
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi import Query as Q
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, Field, WithJsonSchema
 
+from analyzers.normalize import other_script
 from model.errors import BadRequest
-from model.fields import CATEGORY_VALUES, DISCLOSURE_VALUES, VALIDITY_VALUES
+from model.fields import BY_NAME, DISCLOSURE_VALUES, VALIDITY_VALUES
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ReportsDep, ViewerDep
 from search_api.models import (
@@ -22,6 +25,7 @@ from search_api.models import (
     SearchResponse,
     SuggestResponse,
 )
+from search_index.fields import filter_choice
 from search_index.request import (
     MAX_FILTER_CHARS,
     MAX_PAGE_SIZE,
@@ -43,17 +47,52 @@ ERRORS = {
 }
 
 
-# the schema lists the values, so a client (and schemathesis) knows them: the codes and the
-# labels the page shows (valid or 有效), as the page takes them (QA pass 8: 有效 worked on the
-# page and was a 422 here; disclosure=bogus filtered everything out with a 200)
-_VALIDITY = "^(" + "|".join(VALIDITY_VALUES) + ")$"
 # an agency names something: a letter, a digit or a Han character (the reports take it too)
 NAMES_SOMETHING = "[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
-_DISCLOSURE = "^(" + "|".join(DISCLOSURE_VALUES) + ")$"
+
+
+def _choice_reader(name: str) -> Callable[[str], str]:
+    """A query value of the enumerated filter ``name`` read by :func:`filter_choice` (its code
+    or a label, in either script), or the 422 naming the values."""
+    accepted = "/".join(dict.fromkeys(BY_NAME[name].choices or {}))
+
+    def read(value: str) -> str:
+        found = filter_choice(name, value)
+        if found is None:
+            raise ValueError(f"unknown {name} {value[:40]!r}; use one of {accepted}")
+        return found
+
+    return read
+
+
+def _choice_schema(name: str) -> dict[str, Any]:
+    """The values the schema lists, so a client (and schemathesis) knows them: the codes and
+    the labels the page shows (valid or 有效), and their Traditional forms (QA pass 8: 有效
+    worked on the page and was a 422 here; disclosure=bogus filtered everything out)."""
+    values = list(BY_NAME[name].choices or {})
+    values = list(dict.fromkeys([*values, *map(other_script, values)]))
+    return {
+        "type": "string",
+        "maxLength": MAX_FILTER_CHARS,
+        "pattern": "^(" + "|".join(map(re.escape, values)) + ")$",
+    }
+
+
+def _choice(name: str) -> Any:
+    """The type of one value of an enumerated filter: read as its canonical value."""
+    return Annotated[
+        str,
+        Field(max_length=MAX_FILTER_CHARS),
+        AfterValidator(_choice_reader(name)),
+        WithJsonSchema(_choice_schema(name)),
+    ]
+
+
 # a category is one of the catalogue's (QA pass 13: category=bogus answered nothing with a 200
-# where validity=bogus was a 422)
-CATEGORY = "^(" + "|".join(CATEGORY_VALUES) + ")$"
-Category = Annotated[str, Field(max_length=MAX_FILTER_CHARS, pattern=CATEGORY)]
+# where validity=bogus was a 422), in either script (QA pass 14: 政策法規 was a 422)
+Category = _choice("category")
+Validity = _choice("validity")
+Disclosure = _choice("disclosure")
 
 
 def _filter_year(year: int) -> int:
@@ -135,15 +174,13 @@ def search(
         list[Annotated[str, Field(max_length=MAX_FILTER_CHARS, pattern=NAMES_SOMETHING)]] | None,
         Q(max_length=20),
     ] = None,
-    validity: Annotated[
-        list[Annotated[str, Field(pattern=_VALIDITY)]] | None, Q(max_length=5)
-    ] = None,
+    validity: Annotated[list[Validity] | None, Q(max_length=5)] = None,
     year: Annotated[
         list[FilterYear] | None,
         Q(max_length=50, description=f"{MIN_YEAR}–{MAX_YEAR}, or 0: documents with no date"),
     ] = None,
     disclosure: Annotated[
-        list[Annotated[str, Field(pattern=_DISCLOSURE)]] | None,
+        list[Disclosure] | None,
         Q(max_length=4, description="staff only; anonymous callers see public"),
     ] = None,
     # Typed as dates so the OpenAPI spec says ``format: date`` and a bad one is a 422.

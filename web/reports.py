@@ -25,7 +25,7 @@ from reports.svg import months_chart
 from reports.timeliness import ReportFilter
 from search_api.deps import ViewerDep
 from search_api.errors import status_of
-from search_index.fields import agency_key
+from search_index.fields import agency_key, filter_choice
 
 NO_STORE = {"Cache-Control": "no-store"}
 KINDS = (("timeliness", "公开时限"), ("annual", "年度报告统计"), ("queries", "检索未果"))
@@ -97,6 +97,7 @@ def _agency(form: dict[str, str]) -> str:
 def _run(reports: Reports, kind: str, form: dict[str, str]) -> Any:
     if kind == "timeliness":
         agency, category = _agency(form), form.get("category", "").strip()
+        category = filter_choice("category", category) or category  # either script
         if category and category not in CATEGORY_VALUES:  # the API's 422; it found nothing
             raise BadRequest(f"分类「{category[:20]}」不是已有的分类：请选择"
                              f"{'、'.join(CATEGORIES)}之一，或留空表示全部分类。")

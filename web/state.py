@@ -17,10 +17,9 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
-from model.fields import CATEGORY_VALUES, VALIDITY_VALUES
 from model.viewer import Viewer
 from search_api.search import build_query
-from search_index.fields import agency_key
+from search_index.fields import agency_key, filter_choice
 from search_index.request import (
     MAX_FILTER_CHARS,
     MAX_QUERY_CHARS,
@@ -33,6 +32,7 @@ from search_index.request import (
 PAGE_SIZE = 10
 MAX_VALUES = 20  # per filter, as the API allows
 LIST_FIELDS = ("category", "agency", "validity", "year")
+CHOICES = {"category": "分类", "validity": "有效性"}  # the enumerated ones, as notes name them
 
 
 @dataclass(frozen=True)
@@ -90,16 +90,13 @@ class SearchState:
                 if bad:
                     problems.append(f"发布机构“{bad[0][:20]}”无效，已忽略。")
                 values = [v for v in values if v not in bad]
-            if name == "category":  # one of the catalogue's (the API answers 422 for others)
-                bad = [v for v in values if v not in CATEGORY_VALUES]
+            if name in CHOICES:  # one of the catalogue's (the API answers 422 for others):
+                # the code (valid) or a label as the chip shows it (有效), in either script
+                read = [(v, filter_choice(name, v)) for v in values]
+                bad = [v for v, found in read if found is None]
                 if bad:
-                    problems.append(f"分类“{bad[0][:20]}”无效，已忽略。")
-                values = [CATEGORY_VALUES[v] for v in values if v in CATEGORY_VALUES]
-            if name == "validity":  # the code (valid) or a label as the chip shows it (有效)
-                bad = [v for v in values if v not in VALIDITY_VALUES]
-                if bad:
-                    problems.append(f"有效性“{bad[0][:20]}”无效，已忽略。")
-                values = [VALIDITY_VALUES[v] for v in values if v in VALIDITY_VALUES]
+                    problems.append(f"{CHOICES[name]}“{bad[0][:20]}”无效，已忽略。")
+                values = [found for _, found in read if found is not None]
             lists[name] = tuple(dict.fromkeys(values))[:MAX_VALUES]
         dates = {}
         for name, label in (("date_from", "起始日期"), ("date_to", "截止日期")):
