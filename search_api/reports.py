@@ -8,15 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from fastapi import Query as Q
 from fastapi.responses import JSONResponse, Response
-from pydantic import Field
 
 from model.errors import BadRequest
 from reports.timeliness import ReportFilter
 from search_api.deps import ReportsDep, StaffDep
 from search_api.models import ErrorResponse, IsoDate
-from search_api.search import MAX_FILTER_CHARS, NAMES_SOMETHING, Category
-
-Agency = Annotated[str, Field(max_length=MAX_FILTER_CHARS, pattern=NAMES_SOMETHING)]
+from search_api.search import Agency, Category, given
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -66,7 +63,7 @@ def timeliness_report(
     format: Format = "json",
 ) -> Response:
     """Working days from written to publish date (official calendar), late over 20."""
-    flt = ReportFilter(tuple(agency or ()), tuple(category or ()), year, date_from, date_to)
+    flt = ReportFilter(tuple(given(agency)), tuple(given(category)), year, date_from, date_to)
     return _answer(reports.timeliness(flt), "timeliness", format)
 
 
@@ -75,11 +72,11 @@ def annual_report(
     _staff: StaffDep,
     reports: ReportsDep,
     year: Annotated[int, Q(ge=1900, le=2100)],
-    agency: Annotated[str | None, Q(max_length=200, pattern=NAMES_SOMETHING)] = None,
+    agency: Annotated[Agency | None, Q()] = None,
     format: Format = "json",
 ) -> Response:
     """The annual report's statistics of 主动公开 items (by category, agency, month, status)."""
-    return _answer(reports.annual(year, agency), f"annual-{year}", format)
+    return _answer(reports.annual(year, agency or None), f"annual-{year}", format)
 
 
 @router.get("/queries", responses=REPORT)

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from fastapi import Query as Q
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from analyzers.normalize import other_script
 from model.errors import BadRequest
@@ -49,17 +49,41 @@ ERRORS = {
 
 # an agency names something: a letter, a digit or a Han character (the reports take it too)
 NAMES_SOMETHING = "[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
+# what the schema allows besides a value: nothing (``validity=``, a form's empty select)
+BLANK = "\\s*"
 
 
-def _choice_reader(name: str) -> Callable[[str], str]:
+def _blank_is_none(value: Any) -> Any:
+    """An empty value (``validity=``, ``agency=``: what an HTML form sends for an empty select
+    or box) is no filter, as an empty ``date_from=`` is no date (QA pass 14: a 422)."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _filter(read: Callable[[Any], Any], schema: dict[str, Any]) -> Any:
+    """The type of one value of a filter: blank is None (dropped by :func:`given`), anything
+    else is ``read`` (its ValueError a 422 naming the parameter)."""
+    return Annotated[
+        Any,
+        BeforeValidator(_blank_is_none),
+        AfterValidator(lambda v: None if v is None else read(v)),
+        WithJsonSchema(schema),
+    ]
+
+
+def given(values: list[Any] | None) -> list[Any]:
+    """The values of a repeated filter parameter, without the blank ones."""
+    return [v for v in values or () if v is not None]
+
+
+def _choice_reader(name: str) -> Callable[[Any], str]:
     """A query value of the enumerated filter ``name`` read by :func:`filter_choice` (its code
     or a label, in either script), or the 422 naming the values."""
     accepted = "/".join(dict.fromkeys(BY_NAME[name].choices or {}))
 
-    def read(value: str) -> str:
-        found = filter_choice(name, value)
+    def read(value: Any) -> str:
+        found = filter_choice(name, str(value))
         if found is None:
-            raise ValueError(f"unknown {name} {value[:40]!r}; use one of {accepted}")
+            raise ValueError(f"unknown {name} {str(value)[:40]!r}; use one of {accepted}")
         return found
 
     return read
@@ -74,28 +98,39 @@ def _choice_schema(name: str) -> dict[str, Any]:
     return {
         "type": "string",
         "maxLength": MAX_FILTER_CHARS,
-        "pattern": "^(" + "|".join(map(re.escape, values)) + ")$",
+        "pattern": f"^({BLANK}|" + "|".join(map(re.escape, values)) + ")$",
     }
-
-
-def _choice(name: str) -> Any:
-    """The type of one value of an enumerated filter: read as its canonical value."""
-    return Annotated[
-        str,
-        Field(max_length=MAX_FILTER_CHARS),
-        AfterValidator(_choice_reader(name)),
-        WithJsonSchema(_choice_schema(name)),
-    ]
 
 
 # a category is one of the catalogue's (QA pass 13: category=bogus answered nothing with a 200
 # where validity=bogus was a 422), in either script (QA pass 14: 政策法規 was a 422)
-Category = _choice("category")
-Validity = _choice("validity")
-Disclosure = _choice("disclosure")
+Category = _filter(_choice_reader("category"), _choice_schema("category"))
+Validity = _filter(_choice_reader("validity"), _choice_schema("validity"))
+Disclosure = _filter(_choice_reader("disclosure"), _choice_schema("disclosure"))
 
 
-def _filter_year(year: int) -> int:
+def _agency(value: Any) -> str:
+    # agency=、 filtered nothing and answered every document (QA pass 10)
+    value = str(value)
+    if len(value) > MAX_FILTER_CHARS:
+        raise ValueError(f"an agency is at most {MAX_FILTER_CHARS} characters")
+    if re.search(NAMES_SOMETHING, value) is None:
+        raise ValueError(f"{value[:40]!r} names no agency (it needs a letter, digit or Han "
+                         "character)")  # fmt: skip
+    return value
+
+
+Agency = _filter(
+    _agency,
+    {"type": "string", "maxLength": MAX_FILTER_CHARS, "pattern": f"^{BLANK}$|{NAMES_SOMETHING}"},
+)
+
+
+def _filter_year(year: Any) -> int:
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValueError(f"a year is a number, got {str(year)[:20]!r}") from None
     if not is_filter_year(year):
         raise ValueError(
             f"a year is four digits ({MIN_YEAR}–{MAX_YEAR}), or {UNDATED_YEAR} for the documents "
@@ -107,14 +142,11 @@ def _filter_year(year: int) -> int:
 # a year of four digits or 0 (no date), as two ranges the schema states (so that every value
 # the schema allows is one the search takes), checked as one value so that a bad one gets one
 # clear message (QA pass 13: year=20190 was told "less than or equal to 0; … 9999")
-FilterYear = Annotated[
-    int,
-    AfterValidator(_filter_year),
-    WithJsonSchema({"anyOf": [
-        {"type": "integer", "minimum": UNDATED_YEAR, "maximum": UNDATED_YEAR},
-        {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
-    ]}),
-]  # fmt: skip
+FilterYear = _filter(_filter_year, {"anyOf": [
+    {"type": "integer", "minimum": UNDATED_YEAR, "maximum": UNDATED_YEAR},
+    {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+    {"type": "string", "pattern": f"^{BLANK}$"},
+]})  # fmt: skip
 
 
 def _date(name: str, value: str | None) -> dt.date | None:
@@ -170,10 +202,7 @@ def search(
     category: Annotated[list[Category] | None, Q(max_length=20)] = None,
     # an agency names something: a letter, a digit or a Han character (agency=、 filtered
     # nothing and answered every document; QA pass 10)
-    agency: Annotated[
-        list[Annotated[str, Field(max_length=MAX_FILTER_CHARS, pattern=NAMES_SOMETHING)]] | None,
-        Q(max_length=20),
-    ] = None,
+    agency: Annotated[list[Agency] | None, Q(max_length=20)] = None,
     validity: Annotated[list[Validity] | None, Q(max_length=5)] = None,
     year: Annotated[
         list[FilterYear] | None,
@@ -188,7 +217,8 @@ def search(
     date_to: Annotated[IsoDate, Q(description="YYYY-MM-DD")] = None,
 ) -> JSONResponse:
     query = build_query(
-        viewer, q, page, size, sort, category, agency, validity, year, disclosure,
+        viewer, q, page, size, sort, given(category), given(agency), given(validity),
+        given(year), given(disclosure),
         date_from.isoformat() if date_from else None, date_to.isoformat() if date_to else None,
     )  # fmt: skip
     # Serialised directly: the dict already has the SearchResponse shape (schemathesis checks it

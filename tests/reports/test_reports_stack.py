@@ -149,10 +149,17 @@ def test_annual_numbers_are_the_hand_counted_ones(stack) -> None:
     assert client.get("/api/reports/annual", headers=_auth(key)).status_code == 422
     # an agency naming nothing is refused as search refuses it, not an all-zero report
     # (QA pass 11: the command line refused --agency 、, the API answered 0 items)
-    for url in ("/api/reports/annual?year=2024&agency=、", "/api/reports/timeliness?agency=%20"):
+    for url in ("/api/reports/annual?year=2024&agency=、", "/api/reports/timeliness?agency=、"):
         refused = client.get(url, headers=_auth(key))
         assert refused.status_code == 422, (url, refused.text)
         assert refused.json()["error"]["code"], refused.json()
+    # an empty one (a form's empty box) is no filter, as in search (QA pass 14)
+    for url in ("/api/reports/annual?year=2024", "/api/reports/timeliness"):
+        whole = client.get(url, headers=_auth(key))
+        for blank in ("agency=", "agency=%20", "category="):
+            sep = "&" if "?" in url else "?"
+            got = client.get(f"{url}{sep}{blank}", headers=_auth(key))
+            assert got.status_code == 200 and got.json() == whole.json(), (url, blank)
     # the staff pages' form too (it answered a report of 0 items), and the layer below all
     # three front ends
     for kind, form in (("annual", {"year": "2024", "agency": "、"}),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import re
 
+import pytest
+
 from tests.search_api.conftest import SAMPLES
 
 ERROR_KEYS = {"code", "message", "status", "data"}
@@ -294,11 +296,42 @@ def test_an_index_removed_under_a_running_server_is_503_not_500(samples_data, tm
         assert search.json()["error"]["code"] == "backend_unavailable"
 
 
+@pytest.mark.parametrize("name", ["category", "agency", "validity", "year", "disclosure"])
+def test_an_empty_filter_is_no_filter(client, name):
+    """QA pass 14: ``validity=`` (an HTML form's empty select) was a 422; an empty value, or
+    one of spaces, is no filter, on the API and the search page alike, beside a real value of
+    another filter too."""
+    everything = client.get("/api/search", params={"q": "条例"}).json()
+    for value in ("", " ", "\u3000"):
+        r = client.get("/api/search", params={"q": "条例", name: value})
+        assert r.status_code == 200, (value, r.text)
+        assert r.json()["total"] == everything["total"] > 0
+    some = {"q": "条例", "category": "政策法规"}
+    narrowed = client.get("/api/search", params=some).json()["total"]
+    both = client.get("/api/search", params=[*some.items(), (name, "")])
+    assert both.status_code == 200 and both.json()["total"] == narrowed < everything["total"]
+    page = client.get("/", params={"q": "条例", name: ""})
+    assert page.status_code == 200 and "无效" not in page.text
+    assert _total(page.text) == everything["total"]
+
+
+def test_a_form_with_every_filter_empty_searches_everything(client):
+    """The search page's form and a hand-made one send every filter, empty when not chosen."""
+    empty = "&".join(f"{n}=" for n in ("category", "agency", "validity", "year", "disclosure",
+                                       "date_from", "date_to"))  # fmt: skip
+    everything = client.get("/api/search?q=条例").json()["total"]
+    r = client.get(f"/api/search?q=条例&{empty}")
+    assert r.status_code == 200 and r.json()["total"] == everything
+    page = client.get(f"/?q=条例&{empty}")
+    assert "无效" not in page.text and _total(page.text) == everything
+
+
 def test_an_agency_of_only_punctuation_is_refused_not_ignored(client):
     """QA pass 10: agency=、 (or a lone bracket, a dash) filtered nothing and answered every
     document, where a validity no document holds is refused."""
-    for value in ("、", "（", "——", ""):
+    for value in ("、", "（", "——", " 、 "):
         res = client.get("/api/search", params={"q": "", "agency": value})
         assert res.status_code == 422, res.text  # the schema says what an agency is
         assert res.json()["error"]["code"] == "invalid_parameters"
+    # an empty agency= is no filter, not one naming nothing (QA pass 14; an HTML form's box)
     assert client.get("/api/search", params={"agency": "國務院"}).status_code == 200
