@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from analyzers.normalize import other_script
-from model.errors import BadRequest
+from model.errors import BadRequest, Forbidden
 from model.fields import BY_NAME, DISCLOSURE_VALUES, VALIDITY_VALUES
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ReportsDep, ViewerDep
@@ -172,7 +172,20 @@ def build_query(
     date_from: str | None = None,
     date_to: str | None = None,
 ) -> Query:
-    """The same request → Query translation for the API and the web pages."""
+    """The same request → Query translation for the API and the web pages.
+
+    A ``disclosure`` level the viewer may not see is refused (:class:`Forbidden`), before any
+    search runs or is logged: anonymous callers see public documents only."""
+    levels = tuple(DISCLOSURE_VALUES.get(v, v) for v in disclosure or ())
+    unseen = viewer.unseen(levels)
+    if unseen:
+        raise Forbidden(
+            f"documents that are not public ({', '.join(unseen)}) are visible to staff only: "
+            "send a staff key (Authorization: Bearer gs_…), or leave out disclosure to search "
+            "the public documents",
+            field="disclosure",
+            levels=list(unseen),
+        )
     return Query(
         q=q,
         page=page,
@@ -182,14 +195,18 @@ def build_query(
         agencies=tuple(agency or ()),
         validity=tuple(VALIDITY_VALUES.get(v, v) for v in validity or ()),
         years=tuple(year or ()),
-        disclosure=tuple(DISCLOSURE_VALUES.get(v, v) for v in disclosure or ()),
+        disclosure=levels,
         date_from=_date("date_from", date_from),
         date_to=_date("date_to", date_to),
         viewer=viewer,
     )
 
 
-@router.get("/search", response_model=SearchResponse, responses=ERRORS)
+@router.get(
+    "/search",
+    response_model=SearchResponse,
+    responses={**ERRORS, 403: {"model": ErrorResponse}},
+)
 def search(
     index: IndexDep,
     viewer: ViewerDep,
@@ -210,7 +227,7 @@ def search(
     ] = None,
     disclosure: Annotated[
         list[Disclosure] | None,
-        Q(max_length=4, description="staff only; anonymous callers see public"),
+        Q(max_length=4, description="staff only: without a key, any level but public is a 403"),
     ] = None,
     # Typed as dates so the OpenAPI spec says ``format: date`` and a bad one is a 422.
     date_from: Annotated[IsoDate, Q(description="YYYY-MM-DD")] = None,

@@ -201,6 +201,34 @@ def test_query_log_end_to_end(stack) -> None:
     assert client.get("/api/reports/queries", headers=_auth(key)).json()["weeks"] == []
 
 
+def test_asking_anonymously_for_hidden_levels_is_refused_and_not_logged(stack) -> None:
+    """QA pass 14: an anonymous ``disclosure=on_request`` (or not_public) found 0 with a 200,
+    and the query report counted it as a citizen's search that found nothing. It is a 403
+    saying such documents are for staff, logged as nothing; with a key it finds them."""
+    client, key, _ = stack
+    client.delete("/api/reports/queries?all=true", headers=_auth(key))
+    for levels in (["on_request"], ["不予公开"], ["不予公開"], ["public", "draft"]):
+        r = client.get("/api/search", params={"q": "养老保险", "disclosure": levels})
+        assert r.status_code == 403, (levels, r.text)
+        err = r.json()["error"]
+        assert err["code"] == "forbidden" and err["data"]["field"] == "disclosure"
+        assert "visible to staff only" in err["message"], err
+        assert err["data"]["levels"] and "public" not in err["data"]["levels"]
+    # what an anonymous caller may see is still filtered for, and logged
+    public = client.get("/api/search", params={"q": "养老保险", "disclosure": "主动公开"})
+    assert public.status_code == 200 and public.json()["log_token"]
+    client.app.state.reports.querylog.flush()
+    week = client.get("/api/reports/queries?weeks=1", headers=_auth(key)).json()["weeks"][0]
+    assert [q["searches"] for q in week["top"]] == [1]  # the public search only
+    assert week["zero_results"] == []
+    staff = client.get(
+        "/api/search", params={"q": "养老保险", "disclosure": "on_request"}, headers=_auth(key)
+    )
+    assert staff.status_code == 200 and staff.json()["total"] >= 1, staff.text
+    assert {h["id"] for h in staff.json()["hits"]} >= {hex_id("j")}
+    client.delete("/api/reports/queries?all=true", headers=_auth(key))
+
+
 def test_deleting_the_whole_log_is_asked_for_apart(stack) -> None:
     """QA pass 13: the form's date was empty by default ("留空则全部删除") and a date of one
     space deleted the whole log. A blank date without the separate confirmation (all) is a 400
