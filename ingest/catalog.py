@@ -264,7 +264,7 @@ def misplaced_level(name: str, value: str) -> str | None:
     ``public`` anywhere restricts nothing), or None. One rule for the catalogue CSV (such a row
     is held back) and the upload form (such an upload is refused): a 不予公开 typed under
     another field is a level nobody applied, and publishing at the default level would make
-    public what someone meant to hold (QA pass 8, QA pass 14)."""
+    public what someone meant to hold (QA pass 8, QA pass 13)."""
     if name == "disclosure":
         return None
     level = _level_in(value)

@@ -72,7 +72,7 @@ class IngestReport:
 
     def keep_old(self, path: str, reason: str) -> None:
         """Record a changed file whose new version was not written (the index keeps the one
-        it had): not a skip, which says nothing is missing (QA pass 20: a catalogued file
+        it had): not a skip, which says nothing is missing (QA pass 13: a catalogued file
         edited and ingested without its catalogue was "skipped", exit 0, its new text never
         searchable)."""
         self.not_updated.append(IngestFailure(path, reason))

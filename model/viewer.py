@@ -29,7 +29,7 @@ class Viewer:
     def unseen(self, levels: Iterable[str]) -> tuple[str, ...]:
         """The levels among ``levels`` (a ``disclosure`` filter) this viewer may not see.
 
-        A filter asking for them is refused rather than answered with nothing (QA pass 14:
+        A filter asking for them is refused rather than answered with nothing (QA pass 13:
         an anonymous ``disclosure=not_public`` found 0 and was logged as a citizen's search
         that found nothing): nothing could ever match, and the caller should be told why."""
         return tuple(dict.fromkeys(d for d in levels if not self.can_see(d)))

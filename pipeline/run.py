@@ -210,7 +210,7 @@ def _kept(doc: StoredDocument, content_hash: str) -> tuple[bool, str]:
     """Whether a catalogued document kept by an ingest without its row is out of date (its file
     changed), and the report's reason. Unchanged bytes are a skip: the index holds this file
     with the catalogue's decisions. Changed bytes are not: the new text is not searchable until
-    an ingest with the catalogue writes it, which someone must run (QA pass 20: reported as
+    an ingest with the catalogue writes it, which someone must run (QA pass 13: reported as
     "skipped", exit 0). Rewriting it with the old version's metadata instead was not chosen:
     the index does not record which of its fields the row gave and which the old text did."""
     again = f"ingest again with --catalog {doc.catalog} to apply one"
@@ -481,7 +481,7 @@ def _prune_gone(
     folder that holds it (a subfolder renamed, a file deleted), those whose files are gone.
     What was removed is reported per path, and so is nothing: a path whose documents an ingest
     of its new name already moved holds none, and that is the state prune asks for, not a
-    failure (QA pass 20: pruning a renamed folder's old name said "no such file or folder" and
+    failure (QA pass 13: pruning a renamed folder's old name said "no such file or folder" and
     exited 1, as if the command had failed)."""
     gone = given.resolve()
     ids: list[str] = []

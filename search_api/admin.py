@@ -152,7 +152,7 @@ def form_fields(
     text under ``file``, and one field given twice — by one name or two of its names — with
     values that differ once parsed (``disclosure=不予公开`` then ``disclosure=public`` published
     it, the last one winning), and a restricted level written in another field (``title=不予公开``
-    published the file at the default level: QA pass 14), by the rule that holds such a
+    published the file at the default level: QA pass 13), by the rule that holds such a
     catalogue row back (``ingest.catalog.misplaced_level``). An empty value states nothing, as
     an empty catalogue cell."""
     files: list[UploadFile] = []
@@ -374,7 +374,7 @@ def resolve_ingest_path(raw: str, roots: tuple[Path, ...]) -> Path:
     # A symlink *inside* a folder given is the ingest walk's to judge, as for the CLI: one that
     # leads out of the folder (so possibly out of the roots) is never opened, and is listed as
     # skipped with where it leads (ingest.files.iter_files). Refusing the whole folder for it
-    # (QA pass 20) made one stray link block an archive the CLI ingests.
+    # (QA pass 13) made one stray link block an archive the CLI ingests.
     return real
 
 

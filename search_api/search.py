@@ -55,7 +55,7 @@ BLANK = "\\s*"
 
 def _blank_is_none(value: Any) -> Any:
     """An empty value (``validity=``, ``agency=``: what an HTML form sends for an empty select
-    or box) is no filter, as an empty ``date_from=`` is no date (QA pass 14: a 422)."""
+    or box) is no filter, as an empty ``date_from=`` is no date (QA pass 13: a 422)."""
     return None if isinstance(value, str) and not value.strip() else value
 
 
@@ -103,7 +103,7 @@ def _choice_schema(name: str) -> dict[str, Any]:
 
 
 # a category is one of the catalogue's (QA pass 13: category=bogus answered nothing with a 200
-# where validity=bogus was a 422), in either script (QA pass 14: 政策法規 was a 422)
+# where validity=bogus was a 422), in either script (QA pass 13: 政策法規 was a 422)
 Category = _filter(_choice_reader("category"), _choice_schema("category"))
 Validity = _filter(_choice_reader("validity"), _choice_schema("validity"))
 Disclosure = _filter(_choice_reader("disclosure"), _choice_schema("disclosure"))

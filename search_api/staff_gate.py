@@ -3,7 +3,7 @@
 A staff route declares its key check as a dependency (``search_api.deps.require_staff``), but
 FastAPI solves dependencies only after it has parsed a JSON body, and the lone-surrogate check
 (:mod:`search_api.jsonbody`) runs before the app at all: an anonymous ``POST /api/ingest`` with
-a malformed body was answered ``422`` (QA pass 14), telling a caller without a key how the
+a malformed body was answered ``422`` (QA pass 13), telling a caller without a key how the
 endpoint validates what it is sent instead of that it needs a key. So this middleware finds the
 route a request is for, as the router will, and when that route depends on ``require_staff``
 runs the same two dependencies (:func:`get_viewer`, :func:`require_staff`) first: a missing,

@@ -54,7 +54,7 @@ def filter_choice(name: str, value: str) -> str | None:
     """The canonical value an enumerated filter (``category``, ``validity``, ``disclosure``)
     is given as people type it — its code or a label, in either script and any letter case —
     or None when it names none. The script is folded as the text is (OpenCC t2s), so that
-    政策法規 is 政策法规 (QA pass 14: a 422 "unknown category") as 國務院 is 国务院 for
+    政策法規 is 政策法规 (QA pass 13: a 422 "unknown category") as 國務院 is 国务院 for
     ``agency=``; the one reading for the API, the search page and the report forms."""
     choices = table.BY_NAME[name].choices or {}
     key = value.strip()

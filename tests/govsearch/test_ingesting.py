@@ -275,7 +275,7 @@ def test_cli_prunes_a_folder_gone_from_disk_and_refuses_a_missing_path(folder, t
 
 
 def test_cli_prunes_the_old_name_of_a_folder_renamed_and_ingested_again(folder, tmp_path):
-    """QA pass 20: after a renamed folder was ingested under its new name (its documents
+    """QA pass 13: after a renamed folder was ingested under its new name (its documents
     moved), ``ingest --prune OLD`` said "no such file or folder" and exited 1. Pruning a gone
     path leaves the index holding nothing from it: done, exit 0, with what it removed (here
     nothing). A subfolder renamed inside an indexed folder, or a file deleted, is pruned by its
@@ -315,7 +315,7 @@ def test_cli_prunes_the_old_name_of_a_folder_renamed_and_ingested_again(folder, 
 
 
 def test_prune_given_one_file_removes_only_what_is_gone(folder, index):
-    """QA pass 20: ``ingest --prune folder/txt/a.txt`` read that one file, took every other
+    """QA pass 13: ``ingest --prune folder/txt/a.txt`` read that one file, took every other
     document of the folder for gone and removed it, though their files were on disk. Only
     documents whose files are gone go."""
     run_ingest(index, [folder / "txt"], workers=1)
@@ -406,7 +406,7 @@ def test_a_folder_given_inside_another_is_a_skipped_folder_not_a_file(tmp_path):
 def test_cli_a_catalogued_file_changed_and_ingested_without_the_catalogue_is_not_updated(
     tmp_path,
 ):
-    """QA pass 20: a file ingested with --catalog, edited, then ingested without it was kept at
+    """QA pass 13: a file ingested with --catalog, edited, then ingested without it was kept at
     its old version and counted as "skipped", exit 0: a nightly job saw nothing wrong while the
     new text was never searchable. It is "not updated" now, with why and what to run, and the
     run exits 1 (someone must look); the catalogued version (level, 有效性) stays, as README

@@ -153,7 +153,7 @@ def test_annual_numbers_are_the_hand_counted_ones(stack) -> None:
         refused = client.get(url, headers=_auth(key))
         assert refused.status_code == 422, (url, refused.text)
         assert refused.json()["error"]["code"], refused.json()
-    # an empty one (a form's empty box) is no filter, as in search (QA pass 14)
+    # an empty one (a form's empty box) is no filter, as in search (QA pass 13)
     for url in ("/api/reports/annual?year=2024", "/api/reports/timeliness"):
         whole = client.get(url, headers=_auth(key))
         for blank in ("agency=", "agency=%20", "category="):
@@ -202,7 +202,7 @@ def test_query_log_end_to_end(stack) -> None:
 
 
 def test_asking_anonymously_for_hidden_levels_is_refused_and_not_logged(stack) -> None:
-    """QA pass 14: an anonymous ``disclosure=on_request`` (or not_public) found 0 with a 200,
+    """QA pass 13: an anonymous ``disclosure=on_request`` (or not_public) found 0 with a 200,
     and the query report counted it as a citizen's search that found nothing. It is a 403
     saying such documents are for staff, logged as nothing; with a key it finds them."""
     client, key, _ = stack

@@ -119,7 +119,7 @@ def test_an_unknown_category_is_a_422_as_an_unknown_validity_is(client, samples_
 
 
 def test_a_filter_value_in_traditional_script_is_that_value(client, samples_data):
-    """QA pass 14: category=政策法規 (Traditional) was a 422 "unknown category"; the script is
+    """QA pass 13: category=政策法規 (Traditional) was a 422 "unknown category"; the script is
     folded as the text is (OpenCC) before the lookup, for every enumerated filter, on the API,
     the search page and the report form. Unknown values stay refused."""
     search = lambda **p: client.get("/api/search", params=p)  # noqa: E731
@@ -298,7 +298,7 @@ def test_an_index_removed_under_a_running_server_is_503_not_500(samples_data, tm
 
 @pytest.mark.parametrize("name", ["category", "agency", "validity", "year", "disclosure"])
 def test_an_empty_filter_is_no_filter(client, name):
-    """QA pass 14: ``validity=`` (an HTML form's empty select) was a 422; an empty value, or
+    """QA pass 13: ``validity=`` (an HTML form's empty select) was a 422; an empty value, or
     one of spaces, is no filter, on the API and the search page alike, beside a real value of
     another filter too."""
     everything = client.get("/api/search", params={"q": "条例"}).json()
@@ -333,5 +333,5 @@ def test_an_agency_of_only_punctuation_is_refused_not_ignored(client):
         res = client.get("/api/search", params={"q": "", "agency": value})
         assert res.status_code == 422, res.text  # the schema says what an agency is
         assert res.json()["error"]["code"] == "invalid_parameters"
-    # an empty agency= is no filter, not one naming nothing (QA pass 14; an HTML form's box)
+    # an empty agency= is no filter, not one naming nothing (QA pass 13; an HTML form's box)
     assert client.get("/api/search", params={"agency": "國務院"}).status_code == 200

@@ -99,7 +99,7 @@ BAD_BODIES = [
 
 @pytest.mark.parametrize(("method", "path", "kwargs"), BAD_BODIES)
 def test_key_is_checked_before_the_body(served, method, path, kwargs):
-    """QA pass 14: an anonymous request with a bad body was a 422 (FastAPI parses a JSON body,
+    """QA pass 13: an anonymous request with a bad body was a 422 (FastAPI parses a JSON body,
     and the surrogate check reads it, before the route's key dependency): the key comes first,
     whatever the body; with a valid key the same request is still refused for its body."""
     extra = kwargs.pop("headers", {})
@@ -384,7 +384,7 @@ def test_ingest_paths_only_inside_the_roots(served, tmp_path):
     _error(ingest("out"), 403)
     (inbox / "out").unlink()
     # inside a folder given, such links are skipped and reported, the rest is ingested, as
-    # the CLI does (QA pass 20: one stray link made the whole folder a 403)
+    # the CLI does (QA pass 13: one stray link made the whole folder a 403)
     os.symlink(outside, inbox / "docs" / "out-dir")
     r = ingest("docs", disclosure="依申请公开")
     assert r.status_code == 200, r.text

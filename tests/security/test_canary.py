@@ -243,7 +243,7 @@ def test_searches_never_show_canaries(world: World) -> None:
         asked = str(params["q"])
         levels = params.get("disclosure", [])
         if set([levels] if isinstance(levels, str) else levels) - {"public"}:
-            # a hidden level asked for anonymously is refused (QA pass 14), telling nothing
+            # a hidden level asked for anonymously is refused (QA pass 13), telling nothing
             assert anon.status_code == 403, (params, anon.text)
             assert not world.leaks(anon.text, asked), (params, world.leaks(anon.text, asked))
             continue

@@ -177,7 +177,7 @@ def test_a_quote_never_closed_stops_the_ingest(tmp_path, index):
 
 
 def test_a_cell_too_long_is_named_with_its_line_column_and_the_limit(tmp_path, index):
-    """QA pass 20: a catalogue with a 1,000,000-character cell was refused as "a quote opened
+    """QA pass 13: a catalogue with a 1,000,000-character cell was refused as "a quote opened
     and never closed?" (the csv module's field limit, misexplained). The cell is named — line,
     column, length, limit — and ignored; its row's document is held, as for any row whose
     cells may be misread, and the other rows apply. The message for a quote never closed stays

@@ -145,7 +145,7 @@ def test_the_schema_lists_every_name_and_no_other(served):
 @pytest.mark.parametrize(
     "fields",
     [
-        [("title", "不予公开")],  # QA pass 14: published at the default level, public
+        [("title", "不予公开")],  # QA pass 13: published at the default level, public
         [("标题", "不予公開")],  # a label, the level in Traditional script
         [("keywords", "草稿")],
         [("agency", "依申请公开")],
