@@ -42,7 +42,7 @@ from ingest.report import IngestReport
 from model.document import Document, StoredDocument
 from model.errors import BadRequest, GovSearchError
 from model.fields import DISCLOSURES
-from model.ids import disk_names, fingerprint
+from model.ids import disk_names, fingerprint, readable_path
 from model.viewer import STAFF
 from pipeline.lexicon import LexiconBuilder
 from search_index.citizen_words import LEXICON_DIR
@@ -494,7 +494,8 @@ def _prune_gone(
     if ids:
         index.delete(ids)
         report.pruned.extend(ids)
-    report.pruned_paths.append(IngestFailure(str(given), (
+    shown = given.anchor + readable_path(str(given.relative_to(given.anchor)))  # GBK bytes
+    report.pruned_paths.append(IngestFailure(shown, (
         f"no longer on disk; {len(ids)} documents ingested from it removed" if ids else
         "no longer on disk and nothing indexed from it (already removed, or moved by an "
         "ingest of its new name)")))  # fmt: skip
@@ -505,12 +506,14 @@ def _gone_under(index: SearchIndex, source: Path, rel: str) -> list[str]:
     (a folder) whose files are no longer on disk. Read by id, metadata only, a batch at a
     time: a search would stop at Elasticsearch's 10,000-hit window."""
     ids = list(index.fingerprints(str(source)))
+    # a GBK name arrives as surrogate escapes and is stored as people read it (QA pass 14:
+    # pruning 附件一.txt by its bytes found nothing of it)
+    names = {rel, readable_path(rel)}
     gone: list[str] = []
     for start in range(0, len(ids), 200):
         for doc in index.backend.fetch(ids[start : start + 200], texts=False).values():
-            if (doc.path == rel or doc.path.startswith(rel + "/")) and not any(
-                (source / name).exists() for name in disk_names(doc.path)
-            ):
+            under = any(doc.path == n or doc.path.startswith(n + "/") for n in names)
+            if under and not any((source / name).exists() for name in disk_names(doc.path)):
                 gone.append(doc.id)
     return gone
 

@@ -331,6 +331,32 @@ def test_prune_given_one_file_removes_only_what_is_gone(folder, index):
     assert report.pruned == [] and index.count(STAFF) == count - 1
 
 
+def test_prune_of_a_gone_file_with_a_gbk_name(folder, tmp_path):
+    """QA pass 14: a file named in GBK bytes (copied from Windows) is stored under its
+    readable name; ``ingest --prune`` of its old path, given in those bytes, said "nothing
+    indexed from it" and left the document."""
+    import os
+
+    data = tmp_path / "data"
+    sub = folder / "txt"
+    gbk = os.fsdecode(os.fsencode(sub) + b"/" + "附件一.txt".encode("gbk"))
+    shutil.copy(next(sub.iterdir()), gbk)
+    runner = CliRunner()
+    runner.invoke(main, ["--data-dir", str(data), "ingest", "--workers", "1", str(folder)])
+    index = SearchIndex(EmbeddedIndex(data))
+    count = index.count(STAFF)
+    index.close()
+    os.unlink(gbk)
+    pruned = runner.invoke(
+        main, ["--data-dir", str(data), "ingest", "--workers", "1", "--prune", gbk]
+    )
+    assert pruned.exit_code == 0, pruned.output
+    assert "1 documents ingested from it removed" in pruned.output
+    index = SearchIndex(EmbeddedIndex(data))
+    assert index.count(STAFF) == count - 1
+    index.close()
+
+
 def test_a_full_disk_is_a_clear_error_with_its_own_exit_code(folder, tmp_path, monkeypatch):
     """QA pass 9: a full disk ended an ingest in a raw SQLite traceback with exit 1, the code
     of "a file failed". It is named now, says what stays, and exits 3. (The disk's answer is
