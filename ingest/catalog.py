@@ -317,6 +317,8 @@ def _entry(
         f = BY_NAME.get(name)
         if f is None or f.origin != "catalog" or not cell.strip():
             continue
+        if misplaced_level(name, cell) is not None:  # the row is held for it (_misread); a
+            continue  # title "不予公开" is no title (QA pass 14): the text's own is used
         rank = _rank(f, column)
         if rank > ranks.get(name, 999):
             continue

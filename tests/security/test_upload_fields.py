@@ -180,6 +180,8 @@ def test_the_catalogue_and_the_form_share_one_rule(tmp_path):
     csv.write_text("path,title,disclosure\na.txt,不予公开,\nb.txt,主动公开,\n", encoding="utf-8")
     entries = load_catalog(csv).entries
     assert entries["a.txt"].held and not entries["b.txt"].held
+    # and the level is no title: the document keeps the one its text gives (QA pass 14)
+    assert "title" not in entries["a.txt"].values
     assert misplaced_level("title", "不予公开") == "not_public"
     assert misplaced_level("title", "主动公开") is None
     assert misplaced_level("disclosure", "不予公开") is None
