@@ -108,6 +108,11 @@ class SearchState:
         if dates["date_from"] and dates["date_to"] and dates["date_from"] > dates["date_to"]:
             dates["date_from"], dates["date_to"] = dates["date_to"], dates["date_from"]
             problems.append("起始日期晚于截止日期，已对调。")
+        if any(v.strip() for v in params.getlist("disclosure")):
+            # the pages show public documents to everyone: said, not silently dropped (QA pass
+            # 14: the API refuses an anonymous disclosure=不予公开, the page showed the public
+            # results as if filtered)
+            problems.append("网页只检索主动公开的文件，“公开方式”筛选已忽略。")
         state = cls(q=q, page=page, sort=sort, **lists, **dates)  # type: ignore[arg-type]
         return state, problems
 

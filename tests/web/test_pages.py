@@ -678,6 +678,16 @@ def test_an_agency_of_only_punctuation_is_said_and_ignored(client):
     assert "发布机构“、”无效，已忽略。" in page.text
 
 
+def test_a_disclosure_filter_is_said_to_be_ignored(client):
+    """QA pass 14: the API refuses an anonymous disclosure=不予公开 (403); the page, which
+    shows public documents to everyone, ignored it without a word."""
+    page = client.get("/", params={"q": "政务公开", "disclosure": "不予公开"})
+    assert page.status_code == 200
+    assert "“公开方式”筛选已忽略" in page.text
+    plain = client.get("/", params={"q": "政务公开"})
+    assert "“公开方式”筛选已忽略" not in plain.text
+
+
 def test_the_date_form_admits_the_oldest_documents(client):
     """QA pass 11: the inputs' min of 1949-01-01 made the browser refuse 1946–1948, and the
     corpus holds documents of 1934 (中華民國 bonds) and 1947 (its constitution)."""
