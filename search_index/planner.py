@@ -231,6 +231,13 @@ def citizen_word_node(word: str) -> tuple[Node | None, tuple[tuple[str, str], ..
     return _any(node, *(other_wording_node(o, weights.get(s)) for o, s in others)), others
 
 
+def _with_synonyms(word: str) -> tuple[str, ...]:
+    """A word read from letters and what the synonym file makes it stand for (社保: 社会保险,
+    社会保障), as the "all words" bonus counts them when the word is typed (QA pass 14:
+    shebao 缴费 left 社会保险法 out of that bonus, and ranked it below documents writing 社保)."""
+    return (word, *synonyms().get(word, ()))
+
+
 def _twins(word: str) -> tuple[str, ...]:
     return citizen_words.cross_strait_twins(word) if citizen_words.METHODS.twins else ()
 
@@ -495,7 +502,7 @@ class _Builder:
         self.written_only: list[str] = []  # ... and not read as pinyin (pdf)
         self.not_pinyin: list[str] = []  # letters no pinyin is typed as (script)
         self.syllable_ends = False  # letters read with an apostrophe's syllable end (xi'an)
-        self.reading_text: list[str] = []  # the most likely Chinese of the query, in order
+        self.reading_of: dict[str, str] = {}  # letters → the most likely Chinese they spell
         self.pool: list[Node] = []  # content-word clauses counted for min-should-match
         self.common: list[Node] = []  # widely used content words: scored, never required
         # the same words as plain terms only, for the "all words present" bonus: re-running
@@ -696,12 +703,12 @@ class _Builder:
             # (QA pass 8); a run that is one Chinese word (政务公开) still needs all of it
             self.pool.append(Bool(should=(as_written, slots[0]), min_should=1))
             self.pool.extend(slots[1:])
-            self.pool_terms.append(_terms_of(literal, top[0]))
-            self.pool_terms.extend(_terms_of(w) for w in top[1:])
+            self.pool_terms.append(_terms_of(literal, *_with_synonyms(top[0])))
+            self.pool_terms.extend(_terms_of(*_with_synonyms(w)) for w in top[1:])
         else:
             reading = slots[0] if len(slots) == 1 else Bool(must=tuple(slots))
             self.pool.append(Bool(should=(as_written, reading), min_should=1))
-            self.pool_terms.append(_terms_of(literal, *top))
+            self.pool_terms.append(_terms_of(literal, *(t for w in top for t in _with_synonyms(w))))
         self.words.append(literal)
         self.highlight.extend(searched)
         for w in searched:  # a word read from the letters expands like one typed: say so, mark it
@@ -710,7 +717,7 @@ class _Builder:
                 self.synonyms.append((w, tuple(targets)))
                 self.highlight.extend(targets)
         self.readings.append((run, tuple(searched)))
-        self.reading_text.append("".join(top))
+        self.reading_of[run] = "".join(top)
         return True
 
     def add_atom(self, atom: Atom, negated: bool) -> None:
@@ -921,7 +928,12 @@ def plan(
         b.boosters.extend(script_booster(prefers))
 
     if b.readings:  # the Chinese the letters most likely stand for, ranked like typed words
-        reading = strip_skippable("".join(b.reading_text))
+        # the whole query so read, its Chinese kept in place: shebao 缴费 ranks as 社保 缴费
+        # does (QA pass 14: the phrase bonus went to 社保 alone, and put the documents writing
+        # 社保 in passing above 社会保险法)
+        reading = strip_skippable(
+            _LETTERS.sub(lambda m: b.reading_of.get(m.group(), m.group()), plain)
+        )
         if len(reading) >= 2:
             b.boosters.append(Term("title_exact", reading, TITLE_EXACT_BOOST))
         # the whole reading as a phrase only where typed Chinese gets it, for several words: on

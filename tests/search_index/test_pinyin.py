@@ -412,3 +412,33 @@ def test_lazy_pinyin_is_pypinyins_own():
         assert _lazy_pinyin(text) == _PINYIN.lazy_pinyin(
             text, style=Style.NORMAL, errors=_no_reading
         ), text
+
+
+def test_letters_beside_chinese_rank_as_the_chinese_typed(tmp_path):
+    """QA pass 14: shebao 缴费 listed 烟台市优化营商环境条例 and a government work report (which
+    write 社保 in passing) above 社会保险法, where 社保 缴费 typed in Chinese lists the laws
+    first: the letters' reading lost its synonyms in the all-words bonus, and the phrase
+    bonus went to 社保 alone instead of the query read whole (社保缴费)."""
+    paths = [
+        "docs/lawrefbook/shehuifa/lrb_02535.txt",  # 社会保险法
+        "docs/lawrefbook/xingzheng_fagui/lrb_03295.txt",  # 社会保险经办条例
+        "docs/lawrefbook/xingzheng_fagui/lrb_03296.txt",  # 社会保险费征缴暂行条例
+        "docs/lawrefbook/difang_shanghai/lrb_00084.txt",
+        "docs/lawrefbook/difang_shandong/lrb_00778.txt",  # 烟台市优化营商环境条例 (社保)
+        "docs/gov_work_report/gwr_2019.txt",  # 社保
+        "docs/lawrefbook/difang_beijing/lrb_00353.txt",  # 北京市居家养老服务条例 (社保)
+        "docs/lawrefbook/difang_zhejiang/lrb_01484.txt",
+        "docs/lawrefbook/difang_beijing/lrb_00247.txt",
+        "docs/lawrefbook/difang_chongqing/lrb_01823.txt",
+    ]
+    index = SearchIndex(EmbeddedIndex(tmp_path))
+    assert all(r.ok for r in index.write([prepare(corpus_document(p), "c") for p in paths]))
+    index.lexicon.wait()
+
+    def ranked(q: str) -> list[str]:
+        return [h.doc.path for h in index.search(Query(q=q, size=10)).hits]
+
+    typed = ranked("社保 缴费")
+    assert typed[0].endswith("lrb_02535.txt")
+    assert ranked("shebao 缴费") == typed
+    assert ranked("shebao缴费")[:2] == typed[:2]
