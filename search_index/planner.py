@@ -708,7 +708,10 @@ class _Builder:
         else:
             reading = slots[0] if len(slots) == 1 else Bool(must=tuple(slots))
             self.pool.append(Bool(should=(as_written, reading), min_should=1))
-            self.pool_terms.append(_terms_of(literal, *(t for w in top for t in _with_synonyms(w))))
+            # initials are a guess among many words (fy: 府院, 费用, 法院): their reading's
+            # synonyms would lift what it names (总统府) over what the letters meant
+            words = (t for w in top for t in _with_synonyms(w)) if spelled else iter(top)
+            self.pool_terms.append(_terms_of(literal, *words))
         self.words.append(literal)
         self.highlight.extend(searched)
         for w in searched:  # a word read from the letters expands like one typed: say so, mark it
