@@ -341,12 +341,16 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def resolve_ingest_path(raw: str, roots: tuple[Path, ...]) -> Path:
+def resolve_ingest_path(raw: str, roots: tuple[Path, ...], *, may_be_gone: bool = False) -> Path:
     """The real path for ``raw`` if it lies inside the ingest roots, else a 4xx error.
 
     Checked twice: lexically (absolute, normalised, no ``..``) before touching the file system,
     so a path outside the roots is refused whether or not it exists; and after resolving
-    symlinks, so a link inside a root cannot lead out of it.
+    symlinks, so a link inside a root cannot lead out of it. A path that does not exist is a
+    404, unless ``may_be_gone`` (a prune: a deleted file or a renamed folder's old name is what
+    prune is for, as ``govsearch ingest --prune OLD_PATH`` takes it; QA pass 14). Where such a
+    path leads is judged by resolving the part of it that exists, so a gone path behind a link
+    out of the roots is a 403, with or without prune, as the same path existing would be.
     """
     if not roots:
         raise Forbidden(
@@ -367,10 +371,16 @@ def resolve_ingest_path(raw: str, roots: tuple[Path, ...]) -> Path:
         raise Forbidden(f"{raw!r} is outside the ingest roots", path=raw)
     try:
         real = candidate.resolve(strict=True)
+        exists = True
     except (OSError, RuntimeError):
-        raise NotFound(f"{raw!r} does not exist inside the ingest roots", path=raw) from None
+        try:  # the existing part's links followed, the rest as written (a dangling link too)
+            real, exists = candidate.resolve(), False
+        except (OSError, RuntimeError):  # a symlink loop: nothing there to read or prune
+            raise NotFound(f"{raw!r} does not exist inside the ingest roots", path=raw) from None
     if not inside(real, real_roots):
         raise Forbidden(f"{raw!r} leads outside the ingest roots (symlink)", path=raw)
+    if not exists and not may_be_gone:
+        raise NotFound(f"{raw!r} does not exist inside the ingest roots", path=raw)
     # A symlink *inside* a folder given is the ingest walk's to judge, as for the CLI: one that
     # leads out of the folder (so possibly out of the roots) is never opened, and is listed as
     # skipped with where it leads (ingest.files.iter_files). Refusing the whole folder for it
@@ -390,7 +400,9 @@ def ingest_paths(body: IngestRequest, index: IndexDep, settings: SettingsDep) ->
     Runs in this request (one process: forking worker processes from a threaded server is
     unsafe); for large archives use the CLI.
     """
-    paths = [resolve_ingest_path(p, settings.ingest_roots) for p in body.paths]
+    # with prune, a path gone from disk is pruned, as the CLI's (pipeline.run._prune_gone)
+    roots = settings.ingest_roots
+    paths = [resolve_ingest_path(p, roots, may_be_gone=body.prune) for p in body.paths]
     report = run_ingest(
         index,
         paths,

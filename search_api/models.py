@@ -222,6 +222,10 @@ class IngestReportModel(BaseModel):
     warned: int = Field(0, description="documents ingested without part of their text "
                         "(scanned pages OCR could not read)")
     warned_files: list[IngestFailureModel] = Field(default_factory=list)
+    pruned_paths: list[IngestFailureModel] = Field(
+        default_factory=list, description="paths given with prune that are gone from disk, "
+        "with how many documents ingested from each were removed"
+    )
 
 
 class UploadedDocument(BaseModel):

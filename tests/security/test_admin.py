@@ -535,3 +535,46 @@ def test_upload_while_another_ingest_writes_is_409_and_leaves_no_file(served):
     uploads = Path(served.settings.data_dir) / "uploads"
     assert not any(uploads.iterdir())
     assert _upload(served, [("a.txt", TXT.encode())]).status_code == 201
+
+
+def test_prune_takes_a_path_gone_from_disk_inside_the_roots(served, tmp_path):
+    """QA pass 14: a deleted file or a renamed folder's old name was a 404 "does not exist",
+    while ``govsearch ingest --prune OLD_PATH`` prunes it. Inside the roots (judged by the
+    path's letters and by where its existing part leads) it is pruned; without prune, still a
+    404; outside the roots or behind a link out, a 403 whether or not it exists."""
+    inbox: Path = served.extra["inbox"]
+    outside: Path = served.extra["outside"]
+    outside.mkdir()
+    (inbox / "ing" / "sub").mkdir(parents=True)
+    (inbox / "ing" / "f62.txt").write_text(TXT, encoding="utf-8")
+    (inbox / "ing" / "keep.txt").write_text("关于道路保洁的通知\n保洁作业规范。", encoding="utf-8")
+    (inbox / "ing" / "sub" / "s.txt").write_text("关于河道清淤的通知\n清淤工作安排。",
+                                                 encoding="utf-8")  # fmt: skip
+
+    def ingest(*paths: str, **extra):
+        return served.client.post(
+            "/api/ingest", json={"paths": list(paths), **extra}, headers=served.staff
+        )
+
+    assert ingest("ing").json()["report"]["ok"] == 3
+    (inbox / "ing" / "f62.txt").unlink()
+    (inbox / "ing" / "sub").rename(inbox / "ing" / "renamed")
+    _error(ingest(str(inbox / "ing" / "f62.txt")), 404)  # without prune: not there
+    r = ingest(str(inbox / "ing" / "f62.txt"), "ing/sub", prune=True)
+    assert r.status_code == 200, r.text
+    report = r.json()["report"]
+    assert len(report["pruned"]) == 2
+    assert [p["path"] for p in report["pruned_paths"]] == [
+        str(inbox / "ing" / "f62.txt"), str(inbox / "ing" / "sub")]  # fmt: skip
+    assert served.index.count(STAFF) == 1  # keep.txt stays
+    # gone and outside, or gone behind a link out of the roots: refused, as if it existed
+    for flag in (False, True):
+        a = ingest(str(outside / "nope.txt"), prune=flag)
+        assert "outside the ingest roots" in _error(a, 403)["message"]
+        assert _error(ingest("ing/../../outside/nope.txt", prune=flag), 403)
+    os.symlink(outside, inbox / "out")
+    for flag in (False, True):
+        assert "symlink" in _error(ingest("out/nope.txt", prune=flag), 403)["message"]
+    os.symlink(outside / "gone.txt", inbox / "dangling.txt")
+    assert "symlink" in _error(ingest("dangling.txt", prune=True), 403)["message"]
+    assert served.index.count(STAFF) == 1
