@@ -264,11 +264,21 @@ def misplaced_level(name: str, value: str) -> str | None:
     ``public`` anywhere restricts nothing), or None. One rule for the catalogue CSV (such a row
     is held back) and the upload form (such an upload is refused): a 不予公开 typed under
     another field is a level nobody applied, and publishing at the default level would make
-    public what someone meant to hold (QA pass 8, QA pass 13)."""
+    public what someone meant to hold (QA pass 8, QA pass 13).
+
+    A list field (主题词) is read item by item, split as its cells are (:func:`_keywords`): an
+    item that is a level is one, as the whole cell would be (QA pass 14: ``内部,草稿`` was
+    published public while ``草稿`` alone was held). Only a cell or item that *is* a level
+    counts: a title or a keyword with 草稿 among other words is text."""
     if name == "disclosure":
         return None
-    level = _level_in(value)
-    return level if level is not None and level != "public" else None
+    f = BY_NAME.get(name)
+    items = _keywords(value) if f is not None and f.kind == "list" else (value,)
+    for item in items:
+        level = _level_in(item)
+        if level is not None and level != "public":
+            return level
+    return None
 
 
 def _misread(row: list[str], raw_header: list[str], header: list[str]) -> str:

@@ -185,3 +185,29 @@ def test_the_catalogue_and_the_form_share_one_rule(tmp_path):
     assert misplaced_level("title", "不予公开") == "not_public"
     assert misplaced_level("title", "主动公开") is None
     assert misplaced_level("disclosure", "不予公开") is None
+
+
+@pytest.mark.parametrize("value", ["内部,草稿", "草稿；内部", "交通, 不予公开", "交通;依申请公开"])
+def test_a_level_as_one_item_of_a_list_field_is_refused(served, value):
+    """QA pass 14: ``keywords=草稿`` was refused but ``keywords=内部,草稿`` published the file
+    as public. A list field's items are read one by one (as the catalogue splits them), and an
+    item that is a restricted level is such a level, as the whole cell would be."""
+    err = _refused(served, [("keywords", value)], "'keywords'", "belongs in the disclosure field")
+    assert err["data"]["level"] in ("draft", "not_public", "on_request")
+
+
+def test_a_level_word_inside_free_text_or_a_list_item_is_no_level(served, tmp_path):
+    """Only a cell or an item that *is* a level is one: a title, or a keyword, that holds 草稿
+    among other words is text (the form takes it, the catalogue keeps the row)."""
+    from ingest.catalog import load_catalog, misplaced_level
+
+    fields = [("title", "关于草稿管理, 不予公开事项的通知"), ("keywords", "草稿管理,交通")]
+    r = _upload(served, fields)
+    assert r.status_code == 201, r.text
+    assert misplaced_level("keywords", "草稿管理，主动公开") is None
+    assert misplaced_level("keywords", "内部，草稿") == "draft"
+    csv = tmp_path / "catalog.csv"
+    csv.write_text('path,title,keywords\na.txt,甲,"内部,草稿"\nb.txt,乙,"草稿管理,交通"\n'
+                   "c.txt,丙,草稿；内部\n", encoding="utf-8")  # fmt: skip
+    entries = load_catalog(csv).entries
+    assert entries["a.txt"].held and entries["c.txt"].held and not entries["b.txt"].held
