@@ -32,6 +32,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from analyzers.choices import read_choice
 from ingest.dates import parse_date
 from ingest.errors import ExtractionError
 from ingest.formats.encoding import decode
@@ -184,10 +185,11 @@ def normalise_path(path: str) -> str:
 
 
 def parse_choice(name: str, value: str) -> str:
-    """A cell of a choice field (分类, 有效性, 公开方式) → its canonical value, or ValueError."""
+    """A cell of a choice field (分类, 有效性, 公开方式) → its canonical value, or ValueError.
+    Read as the search filters read it (:func:`analyzers.choices.read_choice`), in either
+    script: 政策法規 in a catalogue or an upload form was an unknown category (QA pass 14)."""
     choices = BY_NAME[name].choices or {}
-    key = value.strip()
-    found = choices.get(key) or choices.get(key.lower())
+    found = read_choice(name, value)
     if found is None:
         accepted = "/".join(dict.fromkeys(choices))
         raise ValueError(f"unknown {name} {value!r}; use one of {accepted}")

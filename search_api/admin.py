@@ -35,6 +35,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from analyzers.normalize import other_script
 from ingest.catalog import CatalogEntry, misplaced_level, parse_cell
 from ingest.files import FileTask, IngestFailure, inside
 from ingest.report import IngestReport
@@ -79,8 +80,8 @@ ACCEPTED_FIELDS = (FILE_PART, *("/".join(f.columns) for f in CATALOG_FIELDS))
 def _field_schema(f: Field, column: str) -> dict[str, Any]:
     """One upload form field in the OpenAPI schema: a catalogue field under one of its names."""
     named = "" if column == f.name else f"; the same field as {f.name!r}"
-    if f.choices:
-        values = list(dict.fromkeys(f.choices))
+    if f.choices:  # the Traditional forms too: the form reads them (QA pass 14)
+        values = list(dict.fromkeys([*f.choices, *map(other_script, f.choices)]))
         return {"type": "string", "enum": values, "description": f"{f.label}{named}"}
     return {"type": "string", "maxLength": MAX_FIELD_CHARS, "description": f"{f.label}{named}"}
 

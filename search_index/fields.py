@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 
 from analyzers.chars import strip_skippable
-from analyzers.normalize import normalize, to_simplified
+from analyzers.choices import read_choice
+from analyzers.normalize import normalize
 from model import fields as table
 
 TOKEN_FIELDS = ("title_w", "title_bi", "body_w", "body_bi", "agency_bi", "pinyin")
@@ -53,12 +54,11 @@ def facet_limit(field: str, size: int) -> int:
 def filter_choice(name: str, value: str) -> str | None:
     """The canonical value an enumerated filter (``category``, ``validity``, ``disclosure``)
     is given as people type it — its code or a label, in either script and any letter case —
-    or None when it names none. The script is folded as the text is (OpenCC t2s), so that
-    政策法規 is 政策法规 (QA pass 13: a 422 "unknown category") as 國務院 is 国务院 for
-    ``agency=``; the one reading for the API, the search page and the report forms."""
-    choices = table.BY_NAME[name].choices or {}
-    key = value.strip()
-    return choices.get(key) or choices.get(key.lower()) or choices.get(to_simplified(key))
+    or None when it names none: 政策法規 is 政策法规 (QA pass 13: a 422 "unknown category") as
+    國務院 is 国务院 for ``agency=``; the one reading for the API, the search page and the report
+    forms, and the upload form and the catalogue read values by it too
+    (:func:`analyzers.choices.read_choice`)."""
+    return read_choice(name, value)
 
 
 @lru_cache(maxsize=8192)

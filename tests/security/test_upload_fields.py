@@ -211,3 +211,26 @@ def test_a_level_word_inside_free_text_or_a_list_item_is_no_level(served, tmp_pa
                    "c.txt,丙,草稿；内部\n", encoding="utf-8")  # fmt: skip
     entries = load_catalog(csv).entries
     assert entries["a.txt"].held and entries["c.txt"].held and not entries["b.txt"].held
+
+
+def test_a_choice_in_traditional_script_is_read_as_its_simplified_self(served, tmp_path):
+    """QA pass 14: ``category=政策法規`` was a 400 "unknown category" on upload while search
+    and the reports read it as 政策法规. The form and the catalogue CSV fold the script as the
+    filters do (one function, ``analyzers.choices.read_choice``); an unknown value is still
+    refused."""
+    from ingest.catalog import load_catalog
+
+    r = _upload(served, [("category", "政策法規"), ("分類", "政策法规"), ("validity", "已廢止")])
+    assert r.status_code == 201, r.text
+    (doc,) = r.json()["documents"]
+    got = served.index.get(doc["id"], STAFF)
+    assert (got.category, got.validity) == ("政策法规", "repealed")
+    _refused_form = _upload(served, [("category", "政策法規X")])
+    assert _refused_form.status_code == 400 and "unknown category" in _refused_form.text
+    csv = tmp_path / "catalog.csv"
+    csv.write_text("path,分類,有效性\na.txt,業務文件,現行有效\nb.txt,工作動態,已廢止\n",
+                   encoding="utf-8")  # fmt: skip
+    cat = load_catalog(csv)
+    assert cat.errors == ()
+    assert cat.entries["a.txt"].values["category"] == "业务文件"
+    assert cat.entries["b.txt"].values == {"category": "工作动态", "validity": "repealed"}
