@@ -1,4 +1,4 @@
-"""Staff routes check the key before anything reads the request's body.
+"""API routes check the key before anything reads the request's body.
 
 A staff route declares its key check as a dependency (``search_api.deps.require_staff``), but
 FastAPI solves dependencies only after it has parsed a JSON body, and the lone-surrogate check
@@ -9,6 +9,13 @@ route a request is for, as the router will, and when that route depends on ``req
 runs the same two dependencies (:func:`get_viewer`, :func:`require_staff`) first: a missing,
 malformed, wrong or revoked key is a ``401`` in the one error shape, whatever the body. An
 authorised request goes on unchanged, through every check of the body as before.
+
+Every other API route (one under ``/api/``, anonymous callers allowed) is gated the same way
+for a request that carries a key header: a key that is there but wrong, revoked or malformed is
+a ``401`` before the body is read (QA pass 14: ``POST /api/duplicates`` with a wrong key and a
+lone surrogate in the body was a ``422``, with a valid body a ``401``; ``/api/pinyin``, which
+never asks who calls, answered a wrong key with a ``200``). Without a key header such a route
+runs for the public, as before.
 
 Which routes are gated is read from the routes' own dependencies, so a staff route added later
 is gated without being listed here; the routes are those of the routers ``create_app`` includes,
@@ -51,27 +58,38 @@ def needs_staff(route: BaseRoute) -> bool:
     return isinstance(route, APIRoute) and _depends_on(route.dependant, require_staff)
 
 
+def is_api(route: BaseRoute) -> bool:
+    """Whether ``route`` is one of the API's (under ``/api/``): the README's promise that a
+    wrong key is a 401 is the API's, not the reference page's at ``/docs``."""
+    return isinstance(route, APIRoute) and route.path.startswith("/api/")
+
+
 class StaffGate:
-    """Answers 401 for a staff route before its body is read, when the key does not pass."""
+    """Answers 401 before a route reads its body: for a staff route when the key does not
+    pass, for any other API route when a key is sent and does not pass."""
 
     def __init__(self, app: ASGIApp, routers: Sequence[APIRouter] = ()) -> None:
         self.app = app
         self._routers = tuple(routers)
         self._routes: list[tuple[BaseRoute, bool]] | None = None  # built at the first request
 
-    def _route_needs_staff(self, scope: Scope) -> bool:
+    def _matched(self, scope: Scope) -> tuple[BaseRoute, bool] | None:
+        """The route a request is for and whether it needs staff, or None (not one of ours)."""
         if self._routes is None:
             self._routes = [(r, needs_staff(r)) for rt in self._routers for r in rt.routes]
         for route, staff in self._routes:
             match, _ = route.matches(scope)
             if match == Match.FULL:  # the first full match is the route the router will run
-                return staff
-        return False
+                return route, staff
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self._route_needs_staff(scope):
+        matched = self._matched(scope) if scope["type"] == "http" else None
+        if matched is not None and (matched[1] or is_api(matched[0])):
             try:
-                require_staff(get_viewer(Request(scope)))
+                viewer = get_viewer(Request(scope))  # a key sent that does not pass: 401
+                if matched[1]:
+                    require_staff(viewer)
             except GovSearchError as exc:
                 response = JSONResponse(error_body(exc), status_code=status_of(exc))
                 await response(scope, receive, send)

@@ -101,3 +101,39 @@ def test_a_surrogate_in_a_query_string_or_path_is_no_500(client, path):
 def test_where_a_surrogate_is():
     assert lone_surrogate_at({"a": [1, {"b": "x\ud800"}]}) == "a.1.b"
     assert lone_surrogate_at({"a": "😀", "b": ["ok"]}) is None
+
+
+BAD_KEYS = [{"X-API-Key": "gs_nope"}, {"Authorization": "Bearer gs_nope"},
+            {"Authorization": "Token x"}, {"X-API-Key": ""}]  # fmt: skip
+
+
+@pytest.mark.parametrize("headers", BAD_KEYS)
+@pytest.mark.parametrize(
+    "body",
+    ['{"paths":["\\ud800"]}', '{"text": "\\ud800"}', '{"text": ', json.dumps({"text": DRAFT})],
+)
+def test_a_wrong_key_is_a_401_before_the_body_on_an_anonymous_route(client, headers, body):
+    """QA pass 14: ``POST /api/duplicates`` (anonymous callers allowed) with a wrong key and a
+    lone surrogate in the body was a 422, with a valid body a 401. A key that is there but does
+    not pass is a 401 whatever the body, as on the staff routes; without a key the route runs
+    for the public."""
+    r = _post(client, "/api/duplicates", body, headers)
+    assert r.status_code == 401, r.text
+    assert r.json()["error"]["code"] == "unauthorized"
+    assert r.headers["www-authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("path", ["/api/search?q=%E6%9D%A1%E4%BE%8B", "/api/pinyin?q=zhengce",
+                                  "/api/life-events", "/api/health"])  # fmt: skip
+def test_a_wrong_key_is_a_401_on_every_api_route(client, path):
+    assert client.get(path).status_code == 200
+    r = client.get(path, headers={"X-API-Key": "gs_nope"})
+    assert r.status_code == 401, (path, r.text)
+
+
+def test_without_a_key_or_with_a_valid_one_the_body_is_checked(client, samples_data):
+    _refused(_post(client, "/api/duplicates", '{"text": "\\ud800"}'), "text")
+    _, key = KeyStore(samples_data).create("json-text-dup")
+    staff = {"X-API-Key": key}
+    _refused(_post(client, "/api/duplicates", '{"text": "\\ud800"}', staff), "text")
+    assert _post(client, "/api/duplicates", json.dumps({"text": DRAFT}), staff).status_code == 200
