@@ -21,11 +21,11 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from analyzers.lexicon import stopwords
+from analyzers.lexicon import stopwords, synonyms
 
 MAX_WORD_CHARS = 8  # longer "words" are rare run-ons of the segmenter; nobody types them
 MAX_PHRASE = 6
@@ -318,6 +318,18 @@ class PinyinLexicon:
         top = self.counts[found[0]]
         return [w for w in found if self.counts[w] >= top * MIN_SHARE]
 
+    def abbreviation(self, words: Sequence[str]) -> str | None:
+        """Of the words one stretch of letters spells (most documents first), the synonym
+        file's abbreviation citizens type (低保, 医保, 社保), if it is no rare homophone (in
+        :data:`MIN_SHARE` of the top word's documents): the word both search and the kiosk's
+        candidate bar read the letters as first. Looked for among every word, not only the few
+        most used: initials spell many words, and sb read 十八 (第十八条), 设备, 申报, 三百,
+        never 社保 (QA); dibao read 地保 (cut out of 湿地保护) before 低保 (QA pass 8)."""
+        if not words:
+            return None
+        floor = self.counts[words[0]] * MIN_SHARE
+        return next((w for w in words if self.counts[w] >= floor and synonyms().get(w)), None)
+
     def segment(self, letters: str) -> list[str] | None:
         """The keys of :meth:`read` (``zhengwugongkai`` → ``["zhengwugongkai"]``)."""
         slots = self.read(letters)
@@ -413,7 +425,8 @@ class PinyinLexicon:
 
     def candidates_for(self, typed: str, limit: int = 10) -> tuple[list[str], int]:
         """Input-method candidates for letters typed so far: words typed exactly so (full
-        pinyin or initials), then words whose pinyin starts with them (the last syllable half
+        pinyin or initials), the synonym file's abbreviation first as search reads it
+        (:meth:`abbreviation`), then words whose pinyin starts with them (the last syllable half
         typed), most documents first; failing both, the words the first stretch can be. With
         them, how many of the letters they stand for: all, or the first stretch only
         (fangdongyajin → 房东 for fangdong), so an input method replaces those letters only and
@@ -422,6 +435,9 @@ class PinyinLexicon:
         if not letters or limit < 1:
             return [], 0
         out = self.words(letters, limit)
+        known = self.abbreviation(self._entries(letters))
+        if known is not None:  # read as search reads it (sb: 社保 before 十八, 设备)
+            out = [known, *(w for w in out if w != known)]
         lo = bisect.bisect_left(self._sorted_keys, letters)
         more: set[str] = set()
         for key in self._sorted_keys[lo : lo + 400]:

@@ -658,15 +658,9 @@ class _Builder:
             # an abbreviation citizens type (低保, 医保, 社保: the synonym file) is the reading,
             # its homophones count only a little: dibao read 地保 (75 documents, which search
             # mode cuts out of 湿地保护) before 低保 (30) and listed wetland laws first, yibao
-            # 易爆 before 医保 (QA pass 8). Looked for among every word the letters spell that
-            # is no rare homophone (the lexicon counts it as its expansions), not only the few
-            # most used: initials spell many more words, and sb searched 十八 (第十八条), 设备,
-            # 申报, 三百, never 社保 (QA)
-            floor = self.lexicon.counts[slot.words[0]] * MIN_SHARE
-            known = next(
-                (w for w in slot.words if self.lexicon.counts[w] >= floor and synonyms().get(w)),
-                None,
-            )
+            # 易爆 before 医保 (QA pass 8). The kiosk's candidate bar puts it first by the same
+            # rule (PinyinLexicon.abbreviation)
+            known = self.lexicon.abbreviation(slot.words)
             if known is not None:
                 words = [known, *(w for w in words if w != known)]  # the others still searched
             counts = [self.lexicon.counts[w] for w in words]

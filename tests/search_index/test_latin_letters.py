@@ -259,3 +259,14 @@ def test_initials_read_the_abbreviation_citizens_type(index, typed, chinese):
     assert dict(res.understood.pinyin_words)[typed][0] == chinese
     want = {h.doc.id for h in _all(index, chinese).hits}
     assert want and want <= {h.doc.id for h in res.hits}
+
+
+@pytest.mark.parametrize("typed", ["sb", "db", "shebao", "dibao"])
+def test_the_candidate_bar_reads_letters_as_search_does(index, typed):
+    """QA pass 14: ``/api/pinyin?q=sb`` offered 十八, 设备, 申报, 三百, 识别 and no 社保 while
+    search read sb as 社保: the candidates are ranked by the same rule
+    (``PinyinLexicon.abbreviation``), the synonym file's abbreviation first, then the rest."""
+    words, covered = index.pinyin_for(typed)
+    read = dict(_all(index, typed).understood.pinyin_words)[typed]
+    assert words[0] == read[0] and covered == len(typed)
+    assert set(read) <= set(words)  # the other words the letters spell are still offered
