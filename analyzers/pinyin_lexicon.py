@@ -430,28 +430,37 @@ class PinyinLexicon:
         typed), most documents first; failing both, the words the first stretch can be. With
         them, how many of the letters they stand for: all, or the first stretch only
         (fangdongyajin → 房东 for fangdong), so an input method replaces those letters only and
-        keeps the rest for the next choice."""
-        letters = "".join(c for c in typed.lower() if "a" <= c <= "z")
+        keeps the rest for the next choice.
+
+        An apostrophe or a space between letters ends a syllable, as in search (:meth:`read`):
+        ``xi'an`` and ``xi an`` offer 西安 and 西岸, never 县 or 先 (QA pass 14)."""
+        run = "'".join(re.findall("[a-z]+", typed.lower()))
+        letters, breaks = split_run(run)
         if not letters or limit < 1:
             return [], 0
-        out = self.words(letters, limit)
-        known = self.abbreviation(self._entries(letters))
+
+        def fits(word: str, key: str) -> bool:  # a syllable ends at every break (not initials)
+            return not breaks or (len(word) == len(key) > 1) or _syllables_end_at(word, breaks)
+
+        exact = [w for w in self._entries(letters) if fits(w, letters)]
+        known = self.abbreviation(exact)
         if known is not None:  # read as search reads it (sb: 社保 before 十八, 设备)
-            out = [known, *(w for w in out if w != known)]
+            exact = [known, *(w for w in exact if w != known)]
+        out = exact[:limit]
         lo = bisect.bisect_left(self._sorted_keys, letters)
         more: set[str] = set()
         for key in self._sorted_keys[lo : lo + 400]:
             if not key.startswith(letters):
                 break
             if key != letters:
-                more.update(self._entries(key)[:limit])
+                more.update([w for w in self._entries(key) if fits(w, key)][:limit])
         out += sorted(more - set(out), key=lambda w: (-self.counts[w], len(w), w))
         covered = len(letters)
         if not out:
-            cut = self.segment(letters)
+            cut = self.read(letters, breaks)
             if cut:
-                out = self.words(cut[0], limit)
-                covered = len(cut[0])
+                out = self.words(cut[0].key, limit)
+                covered = len(cut[0].key)
         out = list(dict.fromkeys(out))[:limit]
         return out, covered if out else 0
 

@@ -11,7 +11,7 @@ import pytest
 
 from analyzers.normalize import normalize
 from analyzers.pinyin import as_pinyin_query
-from analyzers.pinyin_lexicon import PinyinLexicon
+from analyzers.pinyin_lexicon import PinyinLexicon, word_syllables
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
 from search_index.lexicon import LexiconCache
@@ -270,3 +270,15 @@ def test_the_candidate_bar_reads_letters_as_search_does(index, typed):
     read = dict(_all(index, typed).understood.pinyin_words)[typed]
     assert words[0] == read[0] and covered == len(typed)
     assert set(read) <= set(words)  # the other words the letters spell are still offered
+
+
+@pytest.mark.parametrize("typed", ["xi'an", "xi an"])
+def test_the_candidate_bar_keeps_the_syllable_ends_typed(index, typed):
+    """QA pass 14: ``/api/pinyin?q=xi'an`` offered 县, 先, 线 (read as xian) where search reads
+    西安: an apostrophe or a space ends a syllable in the candidate bar too, so every word
+    offered is read with a syllable end there, and what search reads is offered."""
+    words, covered = index.pinyin_for(typed)
+    assert covered == 4 and "西安" in words
+    assert set(dict(_all(index, typed).understood.pinyin_words)["xi'an"]) <= set(words)
+    assert all(len(w) > 1 and word_syllables(w)[0] == "xi" for w in words), words
+    assert "县" in index.pinyin_for("xian")[0]  # typed without the end: one syllable still

@@ -442,3 +442,29 @@ def test_letters_beside_chinese_rank_as_the_chinese_typed(tmp_path):
     assert typed[0].endswith("lrb_02535.txt")
     assert ranked("shebao 缴费") == typed
     assert ranked("shebao缴费")[:2] == typed[:2]
+
+
+def test_letters_spelling_several_words_search_no_neighbour_of_one(tmp_path):
+    """QA pass 14: ``xi'an`` (西岸, 西安) ranked first a title writing neither, 安平運河沿岸:
+    the general vectors' neighbour of 西岸, 沿岸, was searched beside the two readings. Where
+    the letters spell several words those words are the readings; a word the letters alone
+    name keeps its other wordings, as when typed. Counts: the whole corpus's."""
+    from search_index import citizen_words
+
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "vocabulary.tsv").write_text(
+        "沿岸\t90\n西岸\t11\n西安\t9\n", encoding="utf-8"
+    )
+    try:
+        citizen_words.load_lexicon(tmp_path)
+        if "沿岸" not in citizen_words.general_neighbours("西岸"):
+            pytest.skip("the general vectors (simplechinese) give 西岸 no neighbour 沿岸")
+        both = PinyinLexicon([("西岸", 11), ("西安", 9)])
+        for typed in ("xi'an", "xi an"):
+            _, understood = plan(Query(q=typed), both)
+            assert set(dict(understood.pinyin_words)["xi'an"]) == {"西岸", "西安"}
+            assert understood.expansions == ()
+        _, alone = plan(Query(q="xi'an"), PinyinLexicon([("西岸", 11)]))
+        assert ("西岸", "沿岸", "general") in alone.expansions
+    finally:
+        citizen_words.load_lexicon(None)
