@@ -107,6 +107,26 @@ def split_run(run: str) -> tuple[str, tuple[int, ...]]:
     return "".join(groups), tuple(ends)
 
 
+_DOTTED_U = re.compile("([a-z])(?:ü|u:)")
+_SPACES = re.compile(r"\S+")
+
+
+def dotted_u_as_v(text: str) -> str:
+    """``text`` with ü typed as itself or as ``u:`` (``nü``, ``lu:``) written as pinyin
+    keyboards and this lexicon write it: v after l and n (女 nv, 绿 lv), u after j, q, x, y
+    (where pinyin writes no dots); ``nü`` was read as n + ü (内, 纳入) (QA pass 14). Only in
+    a piece then typed as pinyin: a foreign name (Müller) stays as written."""
+
+    def piece(m: re.Match[str]) -> str:
+        typed = m.group()
+        folded = _DOTTED_U.sub(lambda u: u[1] + ("v" if u[1] in "ln" else "u"), typed.lower())
+        if folded == typed.lower():
+            return typed
+        return folded if typed_as_pinyin(*split_run(folded)) else typed
+
+    return _SPACES.sub(piece, text)
+
+
 def typed_as_pinyin(letters: str, breaks: Iterable[int] = ()) -> bool:
     """Whether ``letters`` are typed the ways people type pinyin: whole syllables, initials,
     or whole syllables then initials (``zhengwu``, ``zwgk``, ``zhengwugk``; a last syllable
@@ -434,7 +454,7 @@ class PinyinLexicon:
 
         An apostrophe or a space between letters ends a syllable, as in search (:meth:`read`):
         ``xi'an`` and ``xi an`` offer 西安 and 西岸, never 县 or 先 (QA pass 14)."""
-        run = "'".join(re.findall("[a-z]+", typed.lower()))
+        run = "'".join(re.findall("[a-z]+", dotted_u_as_v(typed.lower())))
         letters, breaks = split_run(run)
         if not letters or limit < 1:
             return [], 0

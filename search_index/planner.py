@@ -43,6 +43,7 @@ from analyzers.pinyin_lexicon import (
     MIN_SHARE,
     PinyinLexicon,
     Slot,
+    dotted_u_as_v,
     split_run,
     syllables,
     typed_as_pinyin,
@@ -884,7 +885,8 @@ def plan(
     ``lexicon``, letters are also read as pinyin of its words (kiosks without an IME); with
     ``mentions`` (how many documents hold a text), a title abbreviation means the titles the
     documents mention most."""
-    parsed = parse(query.q[:2000])
+    typed_q = dotted_u_as_v(query.q)  # nü, lu: as nv, lv
+    parsed = parse(typed_q[:2000])
     clauses, dropped = bounded_clauses(ParsedQuery(joined_syllables(parsed.clauses)))
     dropped = list(parsed.ignored) + dropped
     b = _Builder(lexicon, _budgeted(mentions) if mentions else None)
@@ -950,7 +952,7 @@ def plan(
     node = b.combined()
     if node is None:
         node = MatchAll()
-    typed = as_pinyin_query(query.q)
+    typed = as_pinyin_query(typed_q)
     if b.written_only or b.not_pinyin or b.syllable_ends:  # pdf, script, xi'an: see add_letters
         typed = None
     if typed:  # letters only: the words as written, or pinyin of titles and key terms

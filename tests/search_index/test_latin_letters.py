@@ -282,3 +282,14 @@ def test_the_candidate_bar_keeps_the_syllable_ends_typed(index, typed):
     assert set(dict(_all(index, typed).understood.pinyin_words)["xi'an"]) <= set(words)
     assert all(len(w) > 1 and word_syllables(w)[0] == "xi" for w in words), words
     assert "县" in index.pinyin_for("xian")[0]  # typed without the end: one syllable still
+
+
+@pytest.mark.parametrize(
+    ("dotted", "v"), [("nü", "nv"), ("lü", "lv"), ("lu:", "lv"), ("lüshi", "lvshi")]
+)
+def test_a_dotted_u_is_read_as_v(index, dotted, v):
+    """QA pass 14: ``/api/pinyin?q=nü`` offered 内, 纳入 (n + ü) and ``lü`` 滥用, 劳动, where
+    ``nv`` and ``lv`` offer 女, 绿: ü, or u: as some type it, is v, in the candidate bar and
+    in search alike."""
+    assert index.pinyin_for(dotted) == index.pinyin_for(v)
+    assert [h.doc.id for h in _all(index, dotted).hits] == [h.doc.id for h in _all(index, v).hits]
