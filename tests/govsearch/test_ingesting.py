@@ -472,19 +472,18 @@ def test_cli_a_catalogued_file_changed_and_ingested_without_the_catalogue_is_not
     written = json.loads(report.read_text(encoding="utf-8"))
     assert written["not_updated"] == 1 and written["skipped"] == 0
     assert [f["path"] for f in written["not_updated_files"]] == ["lrb_00000.txt"]
-    index = SearchIndex(EmbeddedIndex(data))
-    try:
-        assert index.search(Query(q="绿色通道全年开放", viewer=STAFF)).total == 0
-        [doc] = [d for d in index.backend.catalog() if d.path == "lrb_00000.txt"]
-        assert (doc.disclosure, doc.validity) == ("on_request", "repealed")
-    finally:
-        index.close()
+
+    def stored() -> tuple[int, tuple[str, str]]:
+        """How many hold the new text, and the catalogued document's level and validity."""
+        index = SearchIndex(EmbeddedIndex(data))
+        try:
+            total = index.search(Query(q="绿色通道全年开放", viewer=STAFF)).total
+            [doc] = [d for d in index.backend.catalog() if d.path == "lrb_00000.txt"]
+            return total, (doc.disclosure, doc.validity)
+        finally:
+            index.close()
+
+    assert stored() == (0, ("on_request", "repealed"))
     applied = ingest("--catalog", str(catalog))
     assert applied.exit_code == 0 and "1 ingested" in applied.output, applied.output
-    index = SearchIndex(EmbeddedIndex(data))
-    try:
-        assert index.search(Query(q="绿色通道全年开放", viewer=STAFF)).total == 1
-        [doc] = [d for d in index.backend.catalog() if d.path == "lrb_00000.txt"]
-        assert (doc.disclosure, doc.validity) == ("on_request", "repealed")
-    finally:
-        index.close()
+    assert stored() == (1, ("on_request", "repealed"))
