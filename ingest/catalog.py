@@ -261,6 +261,15 @@ def _too_long(row: list[str], raw_header: list[str]) -> str:
     return ""
 
 
+# Characters that mark a level without changing it: zero widths, and around it brackets,
+# quotes and punctuation ([草稿], 不予公开。)
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff]")
+_AROUND = " \t\r\n\u3000[]【】()（）「」『』<>《》〈〉\"'“”‘’.,;:!?。，；：！？、·…-—_*#/|｜"
+# how a list cell's items may be written apart, beyond the catalogue's own ; and , (主题词 are
+# often written 内部、草稿 or 草稿 内部)
+_ITEMS = re.compile(r"[\s,，;；、/|｜。]+")
+
+
 def misplaced_level(name: str, value: str) -> str | None:
     """The disclosure level written in a field that is not the level's (a restricted one:
     ``public`` anywhere restricts nothing), or None. One rule for the catalogue CSV (such a row
@@ -268,16 +277,21 @@ def misplaced_level(name: str, value: str) -> str | None:
     another field is a level nobody applied, and publishing at the default level would make
     public what someone meant to hold (QA pass 8, QA pass 13).
 
-    A list field (主题词) is read item by item, split as its cells are (:func:`_keywords`): an
-    item that is a level is one, as the whole cell would be (QA pass 14: ``内部,草稿`` was
-    published public while ``草稿`` alone was held). Only a cell or item that *is* a level
-    counts: a title or a keyword with 草稿 among other words is text."""
+    A value is read as the level column would read it once zero widths, full-width letters
+    and the brackets or punctuation around it are set aside (``草稿\u200b``, ``[草稿]``,
+    ``不予公开。``, ``ｄｒａｆｔ``). A list field (主题词) is read item by item, split at any of
+    the separators people write between items (``内部,草稿``, ``内部、草稿``, ``草稿 内部``, one
+    per line: QA passes 14 and 15 found each published public). Only a value or item that
+    *is* a level counts: a title or a keyword with 草稿 among other words is text."""
     if name == "disclosure":
         return None
     f = BY_NAME.get(name)
-    items = _keywords(value) if f is not None and f.kind == "list" else (value,)
+    items = [value]
+    if f is not None and f.kind == "list":
+        items += [*_keywords(value), *_ITEMS.split(value)]
     for item in items:
-        level = _level_in(item)
+        bare = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", item)).strip(_AROUND)
+        level = _level_in(bare) if bare else None
         if level is not None and level != "public":
             return level
     return None

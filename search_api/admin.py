@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import secrets
 import unicodedata
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -142,6 +143,36 @@ def _stored_name(fmt: str) -> str:
     return f"{dt.date.today():%Y%m%d}-{secrets.token_hex(8)}.{fmt}"
 
 
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _gbk_bytes_read_as_latin1(value: str) -> str | None:
+    """What a form value says if its bytes were GBK, not UTF-8, else None.
+
+    Starlette decodes a form field whose bytes are not UTF-8 as Latin-1 rather than refusing
+    it, so ``keywords`` sent as the GBK bytes of 内部,草稿 arrived as ``ÄÚ²¿,²Ý¸å``: stored as
+    that, and a level in it escaped :func:`misplaced_level` (QA pass 15). The bytes are what
+    a Latin-1 reading of the value gives back; they are taken for GBK when they are not UTF-8
+    and read as GB18030 into two Han characters or more (a name such as Müller, whose ü and l
+    GB18030 reads as one character, is left as typed)."""
+    if value.isascii():
+        return None
+    try:
+        raw = value.encode("latin-1")
+    except UnicodeEncodeError:  # a character past U+00FF: the bytes were UTF-8
+        return None
+    try:
+        raw.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return text if len(_HAN.findall(text)) >= 2 else None
+
+
 def form_fields(
     items: list[tuple[str, str | UploadFile]],
 ) -> tuple[list[UploadFile], dict[str, object]]:
@@ -180,6 +211,13 @@ def form_fields(
             raise BadRequest(f"{key!r} must be text, not a file", field=key)
         if len(value) > MAX_FIELD_CHARS or "\x00" in value:
             raise BadRequest(f"{key} is too long or contains NUL", field=key)
+        legacy = _gbk_bytes_read_as_latin1(value)
+        if legacy is not None:
+            raise BadRequest(
+                f"{key} is not UTF-8: its bytes read as GB18030 say {legacy!r}; nothing was "
+                "stored; send the form in UTF-8",
+                field=key,
+            )
         level = misplaced_level(f.name, value)
         if level is not None:  # the catalogue holds such a row back (ingest.catalog)
             raise BadRequest(

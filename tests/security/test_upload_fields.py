@@ -187,7 +187,12 @@ def test_the_catalogue_and_the_form_share_one_rule(tmp_path):
     assert misplaced_level("disclosure", "不予公开") is None
 
 
-@pytest.mark.parametrize("value", ["内部,草稿", "草稿；内部", "交通, 不予公开", "交通;依申请公开"])
+@pytest.mark.parametrize("value", [
+    "内部,草稿", "草稿；内部", "交通, 不予公开", "交通;依申请公开",
+    # QA pass 15: items written apart otherwise, and a level marked up
+    "内部、草稿", "草稿 内部", "草稿\n内部", "不予公开\u3000内部", "草稿/内部", "草稿|内部",
+    "[草稿]", "不予公开。", "ｄｒａｆｔ",
+])  # fmt: skip
 def test_a_level_as_one_item_of_a_list_field_is_refused(served, value):
     """QA pass 14: ``keywords=草稿`` was refused but ``keywords=内部,草稿`` published the file
     as public. A list field's items are read one by one (as the catalogue splits them), and an
@@ -208,9 +213,11 @@ def test_a_level_word_inside_free_text_or_a_list_item_is_no_level(served, tmp_pa
     assert misplaced_level("keywords", "内部，草稿") == "draft"
     csv = tmp_path / "catalog.csv"
     csv.write_text('path,title,keywords\na.txt,甲,"内部,草稿"\nb.txt,乙,"草稿管理,交通"\n'
-                   "c.txt,丙,草稿；内部\n", encoding="utf-8")  # fmt: skip
+                   "c.txt,丙,草稿；内部\nd.txt,丁,内部、草稿\n"
+                   'e.txt,戊,"草稿\n内部"\n', encoding="utf-8")  # fmt: skip
     entries = load_catalog(csv).entries
     assert entries["a.txt"].held and entries["c.txt"].held and not entries["b.txt"].held
+    assert entries["d.txt"].held and entries["e.txt"].held  # QA pass 15: 、 and a line break
 
 
 def test_a_choice_in_traditional_script_is_read_as_its_simplified_self(served, tmp_path):
@@ -234,3 +241,23 @@ def test_a_choice_in_traditional_script_is_read_as_its_simplified_self(served, t
     assert cat.errors == ()
     assert cat.entries["a.txt"].values["category"] == "业务文件"
     assert cat.entries["b.txt"].values == {"category": "工作动态", "validity": "repealed"}
+
+
+def test_a_level_behind_a_zero_width_space_is_refused(served):
+    """QA pass 15: ``title=草稿`` followed by U+200B was published at the default level."""
+    _refused(served, [("title", "草稿\u200b")], "'title'", "belongs in the disclosure field")
+
+
+def test_a_field_in_gbk_bytes_is_refused_not_stored_as_latin1(served):
+    """QA pass 15: Starlette reads a form value that is not UTF-8 as Latin-1, so keywords sent
+    as the GBK bytes of 内部,草稿 were stored as ÄÚ²¿,²Ý¸å and published as public, the level
+    unseen. Such a value is a 400 that says what its bytes read as; nothing is stored."""
+    files = [("file", (SAMPLE.name, SAMPLE.read_bytes(), "text/plain"))]
+    files += [("keywords", (None, "内部,草稿".encode("gbk")))]
+    r = served.client.post("/api/documents", files=files, headers=served.staff)
+    assert r.status_code == 400, r.text
+    message = r.json()["error"]["message"]
+    assert "not UTF-8" in message and "内部,草稿" in message
+    _nothing_stored(served)
+    ok = _upload(served, [("agency", "Müller & Café")])  # Latin letters typed as UTF-8: taken
+    assert ok.status_code == 201, ok.text
