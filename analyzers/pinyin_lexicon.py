@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -108,18 +109,22 @@ def split_run(run: str) -> tuple[str, tuple[int, ...]]:
 
 
 _DOTTED_U = re.compile("([a-z])(?:ü|u:)")
+_TONES = re.compile("[\u0300\u0301\u0304\u030c]")  # grave, acute, macron, caron
 _SPACES = re.compile(r"\S+")
 
 
 def dotted_u_as_v(text: str) -> str:
-    """``text`` with ü typed as itself or as ``u:`` (``nü``, ``lu:``) written as pinyin
+    """``text`` with ü typed as itself or as ``u:`` (``nü``, ``lu:``), and tone marks
+    (``zhèngwù gōngkāi``, ``lǜ``: QA pass 15 found 0 results and 滥用) left off, written as pinyin
     keyboards and this lexicon write it: v after l and n (女 nv, 绿 lv), u after j, q, x, y
     (where pinyin writes no dots); ``nü`` was read as n + ü (内, 纳入) (QA pass 14). Only in
     a piece then typed as pinyin: a foreign name (Müller) stays as written."""
 
     def piece(m: re.Match[str]) -> str:
         typed = m.group()
-        folded = _DOTTED_U.sub(lambda u: u[1] + ("v" if u[1] in "ln" else "u"), typed.lower())
+        # tone marks typed or pasted (zhèngwù, lǜ, a decomposed ü) fold away; the dots stay
+        bare = unicodedata.normalize("NFC", _TONES.sub("", unicodedata.normalize("NFD", typed)))
+        folded = _DOTTED_U.sub(lambda u: u[1] + ("v" if u[1] in "ln" else "u"), bare.lower())
         if folded == typed.lower():
             return typed
         return folded if typed_as_pinyin(*split_run(folded)) else typed

@@ -285,8 +285,14 @@ def test_the_candidate_bar_keeps_the_syllable_ends_typed(index, typed):
 
 
 @pytest.mark.parametrize(
-    ("dotted", "v"), [("nü", "nv"), ("lü", "lv"), ("lu:", "lv"), ("lüshi", "lvshi")]
-)
+    ("dotted", "v"),
+    [
+        ("nü", "nv"), ("lü", "lv"), ("lu:", "lv"), ("lüshi", "lvshi"),
+        # QA pass 15: tone marks, and ü decomposed into u and U+0308
+        ("lǜ", "lv"), ("nǚ", "nv"), ("lu\u0308shi", "lvshi"),
+        ("zhèngwù gōngkāi", "zhengwu gongkai"),
+    ],
+)  # fmt: skip
 def test_a_dotted_u_is_read_as_v(index, dotted, v):
     """QA pass 14: ``/api/pinyin?q=nü`` offered 内, 纳入 (n + ü) and ``lü`` 滥用, 劳动, where
     ``nv`` and ``lv`` offer 女, 绿: ü, or u: as some type it, is v, in the candidate bar and
