@@ -452,6 +452,20 @@ def test_kiosk_input_method_types_chinese(open_page, server):
     assert titles and "重庆" in normalize(" ".join(titles[:3])), titles
 
 
+def test_kiosk_syllables_typed_apart_stay_one_composition(open_page, server):
+    """QA pass 15: on the kiosk, x i [space] a n offered the words of an alone, while search
+    and /api/pinyin read xi an as 西安 (the space ends a syllable, as an apostrophe does): the
+    bar asks for the whole stretch of letters and spaces before the caret."""
+    page = open_page(KIOSK)
+    page.goto(server + "/kiosk")
+    type_on_screen(page, "zhengwu gk")
+    page.locator("#ime-words .ime__word").first.wait_for()
+    assert page.locator("#ime-letters").inner_text() == "zhengwu gk"
+    asked = page.request.get(server + "/api/pinyin", params={"q": "zhengwu gk", "limit": "8"})
+    words = page.locator("#ime-words .ime__word").all_inner_texts()
+    assert words == asked.json()["words"], words
+
+
 def test_kiosk_input_method_keeps_the_letters_a_word_does_not_stand_for(open_page, server):
     """shebaozhengfu is no one word: the candidates are 社保's, and a tap on 社保 left only 社保,
     the patron's zhengfu silently gone (QA pass 6). It stays, and its candidates come next."""

@@ -152,7 +152,9 @@
       var caret = input.selectionStart == null ? input.value.length : input.selectionStart;
       if (document.activeElement !== input) caret = input.value.length;
       var before = input.value.slice(0, caret);
-      var m = /[A-Za-z][A-Za-z']*$/.exec(before);
+      // syllables typed apart with the space key stay one stretch (xi an: 西安, as search reads
+      // it; QA pass 15 found the bar offering an's words)
+      var m = /[A-Za-z][A-Za-z' ]*$/.exec(before);
       return m ? { start: caret - m[0].length, end: caret, letters: m[0] } : null;
     }
 
