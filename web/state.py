@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
+from analyzers.choices import read_choice
 from model.viewer import Viewer
 from search_api.search import build_query
 from search_index.fields import agency_key, filter_choice
@@ -108,7 +109,8 @@ class SearchState:
         if dates["date_from"] and dates["date_to"] and dates["date_from"] > dates["date_to"]:
             dates["date_from"], dates["date_to"] = dates["date_to"], dates["date_from"]
             problems.append("起始日期晚于截止日期，已对调。")
-        if any(v.strip() for v in params.getlist("disclosure")):
+        asked = [read_choice("disclosure", v) or v for v in params.getlist("disclosure")]
+        if any(v.strip() and v != "public" for v in asked):
             # the pages show public documents to everyone: said, not silently dropped (QA pass
             # 14: the API refuses an anonymous disclosure=不予公开, the page showed the public
             # results as if filtered)

@@ -686,6 +686,9 @@ def test_a_disclosure_filter_is_said_to_be_ignored(client):
     assert "“公开方式”筛选已忽略" in page.text
     plain = client.get("/", params={"q": "政务公开"})
     assert "“公开方式”筛选已忽略" not in plain.text
+    for public in ("public", "主动公开"):  # what the page shows anyway: nothing to say
+        asked = client.get("/", params={"q": "政务公开", "disclosure": public})
+        assert "“公开方式”筛选已忽略" not in asked.text
 
 
 def test_the_date_form_admits_the_oldest_documents(client):
