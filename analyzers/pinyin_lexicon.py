@@ -267,8 +267,9 @@ class PinyinLexicon:
     wto) are that word before they are pinyin.
     """
 
-    FORMAT = 3  # a table kept on disk by another version of this class is built anew (3: Latin
-    # words counted outside addresses, :func:`search_index.lexicon.build`)
+    FORMAT = 4  # a table kept on disk by another version of this class is built anew (3: Latin
+    # words counted outside addresses, :func:`search_index.lexicon.build`; 4: an abbreviation
+    # counted only as what it abbreviates)
 
     def __init__(self, counts: Iterable[tuple[str, int]]) -> None:
         self.format = self.FORMAT

@@ -64,10 +64,20 @@ def build(backend: Backend) -> PinyinLexicon:
         # most used expansion it is made from, even where documents write it too (QA pass 11:
         # dibao offered 地保, a sub-word of 湿地保护 in 75 documents, above 低保, written in 30
         # and searched as 最低生活保障 of 103); not as one it shares no character with (上牌 is
-        # searched as 登记 too, and 登记's count made sp read 上牌 before 审判)
-        made_from = [counts.get(t, 0) for t in targets if set(t) & set(abbr)]
+        # searched as 登记 too, and 登记's count made sp read 上牌 before 审判), nor as one it
+        # does not abbreviate, its characters taken in order (QA pass 15: 府院 counted as 总统府,
+        # written in hundreds of documents where 府院 is in 4, and fy read it before 费用 and
+        # 法院; 上牌 as 号牌, 数位 as 数字)
+        made_from = [counts.get(t, 0) for t in targets if _abbreviates(abbr, t)]
         counts[abbr] = max([1, counts.get(abbr, 0), *made_from])
     return PinyinLexicon(counts.items())
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """Whether ``short`` takes its characters from ``long`` in order (社保 of 社会保险, 低保 of
+    最低生活保障), as an abbreviation does, rather than naming it otherwise (府院 for 总统府)."""
+    rest = iter(long)
+    return len(short) < len(long) and all(ch in rest for ch in short)
 
 
 # a run of Latin letters, and a token the segmenter kept whole that joins such runs with dots or

@@ -468,3 +468,25 @@ def test_letters_spelling_several_words_search_no_neighbour_of_one(tmp_path):
         assert ("西岸", "沿岸", "general") in alone.expansions
     finally:
         citizen_words.load_lexicon(None)
+
+
+def test_an_abbreviation_counts_only_as_what_it_abbreviates(tmp_path):
+    """QA pass 15: 府院 (the synonym file: 总统府, 行政院) counted as 总统府's documents,
+    hundreds in the corpus against 4 writing 府院, so fy read 府院 before 费用 and 法院 (and sp
+    上牌 as 号牌, tw 团委 before 台湾). An abbreviation counts as an expansion only where it takes
+    that expansion's characters in order (社保 of 社会保险), not one it names otherwise."""
+    from search_index.lexicon import _abbreviates
+
+    assert _abbreviates("社保", "社会保险") and _abbreviates("低保", "最低生活保障")
+    assert not _abbreviates("府院", "总统府") and not _abbreviates("上牌", "号牌")
+    paths = [
+        "docs/president/president_10814.txt",  # 總統府
+        "docs/president/president_11752.txt",
+        "docs/president/president_13398.txt",
+        "docs/lawrefbook/shehuifa/lrb_02535.txt",  # 社会保险法
+    ]
+    index = SearchIndex(EmbeddedIndex(tmp_path))
+    assert all(r.ok for r in index.write([prepare(corpus_document(p), "c") for p in paths]))
+    lexicon = index.lexicon.wait()
+    assert lexicon.counts["总统府"] >= 3 and lexicon.counts["府院"] == 1
+    assert lexicon.counts["社保"] >= lexicon.counts["社会保险"] >= 1
