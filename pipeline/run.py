@@ -415,7 +415,7 @@ def _replace_stale_copies(
             if doc.source in read or not doc.source:
                 continue
             folder = Path(doc.source)
-            if any((folder / name).exists() for name in disk_names(doc.path)):
+            if _on_disk(folder, doc.path):
                 continue
             into = next((by_id[i].path for i in batch if doc.id in copies.get(i, ())
                          and i in by_id), "")  # fmt: skip
@@ -513,7 +513,7 @@ def _gone_under(index: SearchIndex, source: Path, rel: str) -> list[str]:
     for start in range(0, len(ids), 200):
         for doc in index.backend.fetch(ids[start : start + 200], texts=False).values():
             under = any(doc.path == n or doc.path.startswith(n + "/") for n in names)
-            if under and not any((source / name).exists() for name in disk_names(doc.path)):
+            if under and not _on_disk(source, doc.path):
                 gone.append(doc.id)
     return gone
 
@@ -567,15 +567,17 @@ def _replace_other_folders(
                 f"until `govsearch ingest --prune {folder}` removes them")))  # fmt: skip
 
 
+def _on_disk(folder: Path, path: str) -> bool:
+    """Whether a document's file is still in ``folder``, under any name it may have on disk
+    (a GBK name is stored as people read it)."""
+    return any((folder / name).exists() for name in disk_names(path))
+
+
 def _files_gone(index: SearchIndex, source: Path, ids: list[str]) -> list[str]:
     """Of ``ids``, not read by this run, the documents whose files are gone from disk: a run
     given one file of a folder reads none of its other files, which are still there (QA pass
-    20: ``ingest --prune folder/a.txt`` removed every other document of the folder)."""
-    return [
-        doc.id
-        for doc in _stored(index, ids)
-        if not any((source / name).exists() for name in disk_names(doc.path))
-    ]
+    13: ``ingest --prune folder/a.txt`` removed every other document of the folder)."""
+    return [doc.id for doc in _stored(index, ids) if not _on_disk(source, doc.path)]
 
 
 def _remove_moved(
@@ -592,7 +594,7 @@ def _remove_moved(
     moved: list[str] = []
     for doc in _stored(index, stale):
         new = hashes.get(doc.content_hash)
-        gone = not any((source / name).exists() for name in disk_names(doc.path))
+        gone = not _on_disk(source, doc.path)
         if new is None or new == doc.path or not gone:
             continue
         moved.append(doc.id)
