@@ -36,6 +36,7 @@ from tests.corpus import (
     docno_variants,
     loose_docno_variants,
     manifest,
+    require_corpus,
     sample_paths,
 )
 
@@ -1127,6 +1128,7 @@ class BackendContract:
     def test_an_abbreviation_means_the_title_the_documents_mention(self, make_backend, tmp_path):
         """消法: the consumer law, which the local rules implementing it mention, not Taiwan's
         消防設備人員法 (same first and last character): the counts are the backend's own."""
+        corpus = require_corpus()
         consumer = "docs/lawrefbook/minfa_shangfa/lrb_02503.txt"
         folder = tmp_path / "laws"
         folder.mkdir()
@@ -1136,7 +1138,7 @@ class BackendContract:
             "docs/lawrefbook/difang_beijing/lrb_00334.txt",  # 北京市实施《…消费者权益保护法》办法
             "docs/lawrefbook/difang_zhejiang/lrb_01644.txt",  # 浙江省实施《…》办法
         ):
-            shutil.copy(CORPUS / p, folder / Path(p).name)
+            shutil.copy(corpus / p, folder / Path(p).name)
         index = SearchIndex(make_backend())
         data = tmp_path / "data"
         report = run_ingest(index, [folder], workers=1, lexicon_dir=data)
