@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from govsearch.configure import apply
 from model.settings import Settings
@@ -17,6 +17,7 @@ from search_api.errors import install_error_handlers, install_error_schema
 from search_api.jsonbody import install_json_check
 from search_api.keys_elastic import open_keys
 from search_api.limits import install_limits
+from search_api.params import refuse_unknown_params
 from search_api.security import install_security
 from search_api.staff_gate import install_staff_gate
 from search_index import citizen_words, life_events
@@ -61,8 +62,8 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     install_json_check(app)  # inside the security middleware: its body counts to the limit
     install_staff_gate(app, routers)  # a staff route's key is checked before its body is read
     install_security(app)
-    for router in routers:
-        app.include_router(router)
+    for router in routers:  # a parameter a route does not take is a 422, not ignored
+        app.include_router(router, dependencies=[Depends(refuse_unknown_params)])
     install_web(app)
     install_error_schema(app)
     return app

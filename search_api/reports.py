@@ -8,12 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from fastapi import Query as Q
 from fastapi.responses import JSONResponse, Response
+from pydantic import AfterValidator, WithJsonSchema
 
 from model.errors import BadRequest
 from reports.timeliness import ReportFilter
 from search_api.deps import ReportsDep, StaffDep
 from search_api.models import ErrorResponse, IsoDate
-from search_api.search import Agency, Category, given
+from search_api.search import BLANK, Agency, Category, filter_param, given
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -31,7 +32,28 @@ REPORT = {
 }
 NO_STORE = {"Cache-Control": "no-store"}
 Format = Annotated[str, Q(pattern="^(json|csv)$", description="json (default) or csv")]
-Year = Annotated[int | None, Q(ge=1900, le=2100)]
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def _report_year(value: Any) -> int:
+    """A report's year, with a message a person can act on (QA pass 14: ``year=`` was told
+    "unable to parse string as an integer")."""
+    text = str(value).strip()
+    if not text:
+        raise ValueError(f"name the report's year: four digits, {FIRST_YEAR}–{LAST_YEAR}")
+    year = int(text) if text.isascii() and text.isdigit() else None
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"a year is four digits, {FIRST_YEAR}–{LAST_YEAR}; got {text[:20]!r}")
+    return year
+
+
+YEAR_SCHEMA = {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}
+# the annual report's year: required, and said so when left empty
+ReportYear = Annotated[Any, AfterValidator(_report_year), WithJsonSchema(YEAR_SCHEMA)]
+# the timeliness report's: empty is every year, as an empty filter is no filter
+Year = filter_param(
+    _report_year, {"anyOf": [YEAR_SCHEMA, {"type": "string", "pattern": f"^{BLANK}$"}]}
+)
 
 
 def csv_response(text: str, name: str) -> Response:
@@ -71,7 +93,7 @@ def timeliness_report(
 def annual_report(
     _staff: StaffDep,
     reports: ReportsDep,
-    year: Annotated[int, Q(ge=1900, le=2100)],
+    year: Annotated[ReportYear, Q()],
     agency: Annotated[Agency | None, Q()] = None,
     format: Format = "json",
 ) -> Response:

@@ -59,7 +59,7 @@ def _blank_is_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def _filter(read: Callable[[Any], Any], schema: dict[str, Any]) -> Any:
+def filter_param(read: Callable[[Any], Any], schema: dict[str, Any]) -> Any:
     """The type of one value of a filter: blank is None (dropped by :func:`given`), anything
     else is ``read`` (its ValueError a 422 naming the parameter)."""
     return Annotated[
@@ -104,9 +104,9 @@ def _choice_schema(name: str) -> dict[str, Any]:
 
 # a category is one of the catalogue's (QA pass 13: category=bogus answered nothing with a 200
 # where validity=bogus was a 422), in either script (QA pass 13: 政策法規 was a 422)
-Category = _filter(_choice_reader("category"), _choice_schema("category"))
-Validity = _filter(_choice_reader("validity"), _choice_schema("validity"))
-Disclosure = _filter(_choice_reader("disclosure"), _choice_schema("disclosure"))
+Category = filter_param(_choice_reader("category"), _choice_schema("category"))
+Validity = filter_param(_choice_reader("validity"), _choice_schema("validity"))
+Disclosure = filter_param(_choice_reader("disclosure"), _choice_schema("disclosure"))
 
 
 def _agency(value: Any) -> str:
@@ -120,7 +120,7 @@ def _agency(value: Any) -> str:
     return value
 
 
-Agency = _filter(
+Agency = filter_param(
     _agency,
     {"type": "string", "maxLength": MAX_FILTER_CHARS, "pattern": f"^{BLANK}$|{NAMES_SOMETHING}"},
 )
@@ -142,7 +142,7 @@ def _filter_year(year: Any) -> int:
 # a year of four digits or 0 (no date), as two ranges the schema states (so that every value
 # the schema allows is one the search takes), checked as one value so that a bad one gets one
 # clear message (QA pass 13: year=20190 was told "less than or equal to 0; … 9999")
-FilterYear = _filter(_filter_year, {"anyOf": [
+FilterYear = filter_param(_filter_year, {"anyOf": [
     {"type": "integer", "minimum": UNDATED_YEAR, "maximum": UNDATED_YEAR},
     {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
     {"type": "string", "pattern": f"^{BLANK}$"},
@@ -215,7 +215,11 @@ def search(
     # the page's limit is the result window (page × size ≤ 10,000): one 400 whatever the size
     page: Annotated[int, Q(ge=1, description="page × size ≤ 10,000")] = 1,
     size: Annotated[int, Q(ge=1, le=MAX_PAGE_SIZE)] = 10,
-    sort: Annotated[str, Q(pattern="^(relevance|date_desc|date_asc)$")] = "relevance",
+    # sort= left empty (a form's empty select) is the default order, as an empty filter is no
+    # filter (QA pass 14: a 422)
+    sort: Annotated[
+        str, Q(pattern=f"^(relevance|date_desc|date_asc|{BLANK})$", description="default relevance")
+    ] = "relevance",
     category: Annotated[list[Category] | None, Q(max_length=20)] = None,
     # an agency names something: a letter, a digit or a Han character (agency=、 filtered
     # nothing and answered every document; QA pass 10)
@@ -234,8 +238,8 @@ def search(
     date_to: Annotated[IsoDate, Q(description="YYYY-MM-DD")] = None,
 ) -> JSONResponse:
     query = build_query(
-        viewer, q, page, size, sort, given(category), given(agency), given(validity),
-        given(year), given(disclosure),
+        viewer, q, page, size, sort.strip() or "relevance", given(category), given(agency),
+        given(validity), given(year), given(disclosure),
         date_from.isoformat() if date_from else None, date_to.isoformat() if date_to else None,
     )  # fmt: skip
     # Serialised directly: the dict already has the SearchResponse shape (schemathesis checks it

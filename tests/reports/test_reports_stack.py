@@ -147,6 +147,13 @@ def test_annual_numbers_are_the_hand_counted_ones(stack) -> None:
     only = client.get("/api/reports/annual?year=2024&agency=乙局", headers=_auth(key)).json()
     assert only["status"]["repealed"] == 2
     assert client.get("/api/reports/annual", headers=_auth(key)).status_code == 422
+    # the year's message says what a year is (QA pass 14: year= was told "unable to parse
+    # string as an integer"); an empty one on the timeliness report is every year
+    for year, said in (("", "name the report's year"), ("20x4", "a year is four digits")):
+        bad = client.get(f"/api/reports/annual?year={year}", headers=_auth(key))
+        assert bad.status_code == 422 and said in bad.json()["error"]["message"], bad.text
+    every = client.get("/api/reports/timeliness", headers=_auth(key)).json()
+    assert client.get("/api/reports/timeliness?year=", headers=_auth(key)).json() == every
     # an agency naming nothing is refused as search refuses it, not an all-zero report
     # (QA pass 11: the command line refused --agency 、, the API answered 0 items)
     for url in ("/api/reports/annual?year=2024&agency=、", "/api/reports/timeliness?agency=、"):

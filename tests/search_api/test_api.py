@@ -335,3 +335,34 @@ def test_an_agency_of_only_punctuation_is_refused_not_ignored(client):
         assert res.json()["error"]["code"] == "invalid_parameters"
     # an empty agency= is no filter, not one naming nothing (QA pass 13; an HTML form's box)
     assert client.get("/api/search", params={"agency": "國務院"}).status_code == 200
+
+
+def test_a_parameter_the_route_does_not_take_is_refused_not_ignored(client):
+    """QA pass 15: ``catgory=政策法规`` (a typo) searched every category and ``format=csv`` on
+    search answered JSON: a parameter the route does not read was dropped without a word. It
+    is a 422 naming it and what the route takes; left empty it asks for nothing (a form's box);
+    the pages, which a link from elsewhere may reach with tracking parameters, still ignore it."""
+    r = client.get("/api/search", params={"q": "条例", "catgory": "政策法规"})
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert err["code"] == "invalid_parameters"
+    assert err["data"]["problems"][0]["field"] == "catgory"
+    assert "unknown parameter; /api/search takes " in err["message"] and "category" in err["message"]
+    assert client.get("/api/suggest", params={"q": "社", "format": "csv"}).status_code == 422
+    assert client.get("/api/health", params={"verbose": "1"}).status_code == 422
+    everything = client.get("/api/search", params={"q": "条例"}).json()["total"]
+    blank = client.get("/api/search", params={"q": "条例", "catgory": ""})
+    assert blank.status_code == 200 and blank.json()["total"] == everything
+    page = client.get("/", params={"q": "条例", "utm_source": "weixin"})
+    assert page.status_code == 200 and _total(page.text) == everything
+
+
+def test_an_empty_sort_is_the_default_order(client):
+    """QA pass 14: ``sort=`` (a form's empty select) was a 422; it is relevance, as an empty
+    filter is no filter."""
+    default = client.get("/api/search", params={"q": "条例"}).json()
+    for value in ("", " "):
+        r = client.get("/api/search", params={"q": "条例", "sort": value})
+        assert r.status_code == 200, r.text
+        assert [h["id"] for h in r.json()["hits"]] == [h["id"] for h in default["hits"]]
+    assert client.get("/api/search", params={"q": "条例", "sort": "newest"}).status_code == 422
