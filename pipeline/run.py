@@ -20,6 +20,7 @@ folder whose name another ingested folder already uses never replaces that folde
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import os
 from collections.abc import Iterator, Sequence
@@ -464,6 +465,11 @@ def _folders_to_read(
              and _holds_files_under(index, s, root)),
             None,
         )  # fmt: skip
+        if parent is not None and prune:
+            # pruning a subfolder of an indexed folder removes what is gone under it, as a
+            # gone subfolder's prune does (QA pass 14: refused, and counted as "1 failed")
+            _prune_under(index, p, Path(parent), report)
+            continue
         if parent is not None:
             report.fail(str(p), f"part of {parent}, which is indexed as one folder: ingest "
                         f"{parent} again (unchanged files are skipped); read apart, its files "
@@ -485,20 +491,59 @@ def _prune_gone(
     exited 1, as if the command had failed)."""
     gone = given.resolve()
     ids: list[str] = []
+    known = False  # whether an indexed folder is this path, lies in it or holds it
     for source in sorted(indexed):
         folder = Path(source)
         if folder == gone or folder.is_relative_to(gone):
             ids.extend(index.fingerprints(source))
+            known = True
         elif gone.is_relative_to(folder):
             ids.extend(_gone_under(index, folder, gone.relative_to(folder).as_posix()))
+            known = True
     if ids:
         index.delete(ids)
         report.pruned.extend(ids)
-    shown = given.anchor + readable_path(str(given.relative_to(given.anchor)))  # GBK bytes
-    report.pruned_paths.append(IngestFailure(shown, (
-        f"no longer on disk; {len(ids)} documents ingested from it removed" if ids else
-        "no longer on disk and nothing indexed from it (already removed, or moved by an "
-        "ingest of its new name)")))  # fmt: skip
+    reason = (f"no longer on disk; {len(ids)} documents ingested from it removed" if ids else
+              "no longer on disk and nothing indexed from it (already removed, or moved by an "
+              "ingest of its new name)")  # fmt: skip
+    if not known:
+        # a typo and an old name look alike here; the folders the index holds tell them apart
+        # (QA pass 14: a mistyped path exited 0 with nothing to say it was one)
+        near = _near(gone, indexed)
+        reason += (f"; if mistyped, the indexed folders nearest it are {', '.join(near)}"
+                   if near else "; no indexed folder is near it: check the path")  # fmt: skip
+    report.pruned_paths.append(IngestFailure(_shown(given), reason))
+
+
+def _near(path: Path, folders: dict[str, int]) -> list[str]:
+    """The indexed folders like ``path``, compared past the leading folders they share (the
+    whole paths would be alike by their common prefix alone)."""
+    scored = []
+    for folder in filter(os.path.isabs, folders):  # not the uploads' source names
+        common = len(os.path.commonpath([str(path), folder]))
+        tails = str(path)[common:], folder[common:]
+        ratio = difflib.SequenceMatcher(None, *tails).ratio()
+        if ratio >= 0.6:
+            scored.append((-ratio, folder))
+    return [f for _, f in sorted(scored)[:3]]
+
+
+def _shown(path: Path) -> str:
+    """``path`` as people read it (a GBK name's bytes arrive as surrogate escapes)."""
+    return path.anchor + readable_path(str(path.relative_to(path.anchor)))
+
+
+def _prune_under(index: SearchIndex, given: Path, parent: Path, report: IngestReport) -> None:
+    """``--prune`` of a folder on disk inside the indexed folder ``parent``: the documents
+    under it whose files are gone are removed. Its other files are not read: they are
+    ``parent``'s documents, read when ``parent`` is ingested."""
+    ids = _gone_under(index, parent, given.resolve().relative_to(parent).as_posix())
+    if ids:
+        index.delete(ids)
+        report.pruned.extend(ids)
+    report.pruned_paths.append(IngestFailure(_shown(given), (
+        f"part of {parent}: {len(ids)} documents whose files are gone removed; new and changed "
+        f"files are read by ingesting {parent}")))  # fmt: skip
 
 
 def _gone_under(index: SearchIndex, source: Path, rel: str) -> list[str]:

@@ -331,6 +331,51 @@ def test_prune_given_one_file_removes_only_what_is_gone(folder, index):
     assert report.pruned == [] and index.count(STAFF) == count - 1
 
 
+def test_prune_of_a_mistyped_path_names_the_indexed_folders_near_it(folder, tmp_path):
+    """QA pass 14: ``ingest --prune archiv`` (a typo for ``archive``) exited 0 saying only
+    "nothing indexed from it", as an old name's prune does. It still removes nothing and exits
+    0 (a typo and a folder renamed look alike on disk), but it names the indexed folders near
+    the path, or says that none is."""
+    data = tmp_path / "data"
+    runner = CliRunner()
+
+    def ingest(*args: str) -> object:
+        return runner.invoke(main, ["--data-dir", str(data), "ingest", "--workers", "1", *args])
+
+    ingest(str(folder))
+    typo = ingest("--prune", str(folder.with_name("archiv")))
+    assert typo.exit_code == 0, typo.output
+    assert "0 removed (files gone)" in typo.output
+    assert f"if mistyped, the indexed folders nearest it are {folder.resolve()}" in typo.output
+    far = ingest("--prune", str(tmp_path / "zzzz" / "qqqq"))
+    assert "no indexed folder is near it: check the path" in far.output
+
+
+def test_prune_of_a_subfolder_on_disk_removes_what_is_gone_under_it(folder, tmp_path):
+    """QA pass 14: ``ingest --prune ARCHIVE/txt/`` (a subfolder of an indexed folder, still on
+    disk) was refused as "part of ARCHIVE" and counted as 1 failed. It removes the documents
+    under it whose files are gone, and only those: the rest of the folder is untouched."""
+    data = tmp_path / "data"
+    runner = CliRunner()
+
+    def ingest(*args: str) -> object:
+        return runner.invoke(main, ["--data-dir", str(data), "ingest", "--workers", "1", *args])
+
+    ingest(str(folder))
+    index = SearchIndex(EmbeddedIndex(data))
+    count = index.count(STAFF)
+    index.close()
+    sorted((folder / "txt").iterdir())[0].unlink()
+    sorted((folder / "pdf").iterdir())[0].unlink()  # outside the subfolder pruned: stays
+    sub = ingest("--prune", str(folder / "txt") + "/")
+    assert sub.exit_code == 0, sub.output
+    assert "0 failed; 1 removed (files gone)" in sub.output
+    assert f"part of {folder.resolve()}: 1 documents whose files are gone removed" in sub.output
+    index = SearchIndex(EmbeddedIndex(data))
+    assert index.count(STAFF) == count - 1
+    index.close()
+
+
 def test_prune_of_a_gone_file_with_a_gbk_name(folder, tmp_path):
     """QA pass 14: a file named in GBK bytes (copied from Windows) is stored under its
     readable name; ``ingest --prune`` of its old path, given in those bytes, said "nothing
