@@ -598,3 +598,20 @@ def test_reports_pages(open_page, server, web_corpus: WebCorpus):
         shot(page, f"desktop-report-{kind}")
         problems += axe_check(page, f"{kind} report")
     assert problems == []
+
+
+def test_kiosk_keyboard_types_u_umlaut(open_page, server):
+    """QA pass 14: the kiosk's keyboard had no ü, so 绿 (lü) and 女 (nü) could be typed only as
+    lv and nv, which a patron does not know. Its ü key types ü; the candidate bar and the search
+    read it as an input method reads v."""
+    page = open_page(KIOSK)
+    page.goto(server + "/kiosk")
+    type_on_screen(page, "lüshi")
+    assert page.locator("#q").input_value() == "lüshi"
+    page.locator("#ime-words .ime__word").first.wait_for()
+    assert page.locator("#ime-letters").inner_text() == "lüshi"
+    words = page.locator("#ime-words .ime__word").all_inner_texts()
+    assert words == page.request.get(server + "/api/pinyin", params={"q": "lvshi"}).json()[
+        "words"
+    ][: len(words)], words
+    assert "律师" in words, words

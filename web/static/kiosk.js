@@ -154,7 +154,7 @@
       var before = input.value.slice(0, caret);
       // syllables typed apart with the space key stay one stretch (xi an: 西安, as search reads
       // it; QA pass 15 found the bar offering an's words)
-      var m = /[A-Za-z][A-Za-z' ]*$/.exec(before);
+      var m = /[A-Za-zü][A-Za-zü' ]*$/.exec(before); // ü: the keyboard's own key
       return m ? { start: caret - m[0].length, end: caret, letters: m[0] } : null;
     }
 
@@ -187,7 +187,7 @@
       if (covered > 0) {
         var seen = 0;
         for (var i = 0; i < comp.letters.length; i++) {
-          if (/[A-Za-z]/.test(comp.letters.charAt(i))) seen++;
+          if (/[A-Za-zü]/.test(comp.letters.charAt(i))) seen++;
           if (seen === covered) { end = comp.start + i + 1; break; }
         }
       }
