@@ -27,10 +27,11 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from model.errors import BackendUnavailable, BadRequest, NotFound
+from model.errors import BackendUnavailable, BadRequest, GovSearchError, NotFound
 from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
+from search_api.errors import status_of
 from search_index import life_events
 from search_index.highlight import highlight_all
 from search_index.index import SearchIndex
@@ -125,8 +126,17 @@ def _render(
     return templates.TemplateResponse(request, name, ctx, status_code=status, headers=headers)
 
 
+# what a page says of a failure the API words for machines
+PAGE_MESSAGES = {
+    "unauthorized": "这个请求带的密钥无效、已吊销或格式不对。工作人员请检查 Authorization 或 "
+    "X-API-Key 请求头；公众查询不需要密钥，去掉它即可。",
+    "backend_unavailable": "检索服务暂时不可用，请稍后再试。",
+}
+
+
 def _error(request: Request, layout: Layout, status: int, message: str) -> HTMLResponse:
-    titles = {404: "找不到该页面或文件", 503: "检索服务暂时不可用", 400: "请求有误"}
+    titles = {404: "找不到该页面或文件", 503: "检索服务暂时不可用", 400: "请求有误",
+              401: "密钥无效", 403: "无权查看", 413: "内容过大", 429: "请求过多，请稍后再试"}
     ctx = {"title": titles.get(status, "出错了"), "message": message}
     return _render(request, layout, "error.html", ctx, status)
 
@@ -442,3 +452,20 @@ def install_web(app: FastAPI) -> None:
         return await answer if inspect.isawaitable(answer) else answer
 
     app.add_exception_handler(RequestValidationError, invalid_address)
+    api_error = app.exception_handlers.get(GovSearchError)
+
+    async def page_error(request: Request, exc: Exception) -> Response:
+        # a page's failure is shown as a page (QA pass 15: a wrong key sent to / or /kiosk was
+        # answered with the API's JSON 401); the API keeps its JSON shape
+        if _is_api(request) or not isinstance(exc, GovSearchError):
+            if api_error is None:
+                raise exc
+            answer = api_error(request, exc)
+            return await answer if inspect.isawaitable(answer) else answer
+        status = status_of(exc)
+        path = _app_path(request)
+        layout = _layout(request, path == "/kiosk" or path.startswith("/kiosk/"))
+        return _error(request, layout, status, PAGE_MESSAGES.get(exc.code, (
+            exc.message if status < 500 else "服务器出错，已记入日志。请稍后再试。")))
+
+    app.add_exception_handler(GovSearchError, page_error)

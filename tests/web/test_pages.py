@@ -700,3 +700,18 @@ def test_the_date_form_admits_the_oldest_documents(client):
     page = client.get("/?q=宪法").text
     mins = re.findall(r'id="date_(?:from|to)"[^>]*\smin="([\d-]+)"', page)
     assert len(mins) == 2 and all(m <= oldest for m in mins), (mins, oldest)
+
+
+def test_a_wrong_key_on_a_page_is_a_page_not_the_apis_json(client):
+    """QA pass 15: a wrong key sent to ``/`` or ``/kiosk`` was answered with the API's JSON
+    401. A page answers with a page (401, in Chinese, saying what to do, the kiosk's in the
+    kiosk's layout); the API keeps its JSON shape."""
+    wrong = {"Authorization": "Bearer gs_not_a_key"}
+    for url in ("/?q=条例", "/kiosk?q=条例", "/documents/" + "0" * 16):
+        page = client.get(url, headers=wrong)
+        assert page.status_code == 401, (url, page.text[:200])
+        assert page.headers["content-type"].startswith("text/html")
+        assert "密钥无效" in page.text and "公众查询不需要密钥" in page.text
+    assert 'class="kiosk"' in client.get("/kiosk", headers=wrong).text  # the kiosk's layout
+    api = client.get("/api/search?q=条例", headers=wrong)
+    assert api.status_code == 401 and api.json()["error"]["code"] == "unauthorized"
