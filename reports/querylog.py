@@ -41,6 +41,10 @@ _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{12}")
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+])[A-Za-z0-9._%+][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 )
+# an address in other scripts (张三@例子.中国: an internationalised address, QA pass 16): the
+# run of word characters before the @, which may take the words typed against it too — a word
+# too many masked, never an address kept
+_WIDE_EMAIL = re.compile(r"[\w.%+][\w.%+-]*@[\w-]+(?:\.[\w-]+)+")
 # Personal numbers, in the order they are masked (an ID card or a bank card before its digits
 # are taken for a phone); between digit groups one space, or a hyphen or dash with a space
 # either side or none (whitespace is collapsed first; an input method types — for a dash: QA
@@ -61,12 +65,23 @@ _PERSONAL_NUMBERS = tuple(
         rf"(?:\+?86{_SEP})?(?<!\d)1[3-9]\d(?:{_SEP}\d{{4}}){{2}}(?!\d)",
         # landline with area code: 010-12345678, (0755) 8888 8888, +86 10 1234 5678
         rf"(?:\+?86{_SEP}[(（]?0?|(?<!\d)[(（]?0)[1-9]\d{{1,2}}[)）]?{_SEP}\d{{3,4}}{_SEP}\d{{4}}(?!\d)",
+        # an ID card and a mobile grouped any other way (110105 1949 1231 002X, 1381 2345 678,
+        # 138 1234 567 8: QA pass 16): 6 digits and 12 more, a mobile's 1[3-9] and 9 more, with
+        # a separator before any of the digits that follow
+        rf"(?<![\dA-Za-z])\d{{6}}(?:{_SEP}\d){{11}}{_SEP}[\dXx](?![\dA-Za-z])",
+        rf"(?<![\dA-Za-z])1[3-9](?:{_SEP}\d){{9}}(?![\dA-Za-z])",
+        # a landline without its area code: 6512 3456, 6512-3456, 651 2345 (QA pass 16)
+        rf"(?<![\dA-Za-z])\d{{3,4}}{_SEP_ONE}\d{{4}}(?![\dA-Za-z])",
         r"\d{7,}",  # any other run of 7+ digits: account and case numbers, unbroken phones
         # 7+ digits typed one by one with a separator between each (1 3 8 1 2 3 4 …: QA pass 13)
         rf"(?<![\dA-Za-z])\d(?:{_SEP_ONE}\d){{6,}}(?![\dA-Za-z])",
+        # 7+ digits in Chinese numerals, one by one (一三八一二三四五六七八): no word or
+        # quantity writes a run of bare digits without 十, 百, 千 or 万 (QA pass 16)
+        r"[〇零一二三四五六七八九两幺]{7,}",
     )
 )
-_YEARS = re.compile(r"(?:19|20)\d\d(?:[ \-._](?:19|20)\d\d)+")  # "2016 2017 2018 2019": kept
+# "2016 2017 2018 2019", "2016 - 2019": kept
+_YEARS = re.compile(rf"(?:19|20)\d\d(?:{_SEP_ONE}(?:19|20)\d\d)+")
 _PIECES = (re.compile(r"[0-9A-Za-z]+"), re.compile(r"\w+"))
 MAX_QUERY_CHARS = 200
 MAX_SUMMARY_CHARS = 1000
@@ -99,6 +114,7 @@ def _masked(text: str) -> tuple[str, list[str]]:
         return masked
 
     text = _EMAIL.sub(lambda m: keep(m, "［邮箱］"), text)
+    text = _WIDE_EMAIL.sub(lambda m: keep(m, "［邮箱］"), text)
     for pattern in _PERSONAL_NUMBERS:
         text = pattern.sub(lambda m: keep(m, _mask_number(m)), text)
     return text, found
