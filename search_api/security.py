@@ -24,6 +24,7 @@ headers are added at the one place every response passes through.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -71,6 +72,29 @@ def _error_body(limit: int) -> bytes:
     return json.dumps(body).encode("utf-8")
 
 
+def _is_page(scope: Scope) -> bool:
+    """Whether the request is for a page (the duplicate check's and the reports' forms), not
+    the API: a person who posts a file too large is shown a page, not JSON (QA pass 16)."""
+    path = str(scope.get("path", ""))
+    root = str(scope.get("root_path", "")).rstrip("/")
+    if root and path.startswith(root + "/"):
+        path = path[len(root) :]
+    return not any(path == p or path.startswith(p + "/") for p in ("/api", "/openapi.json"))
+
+
+def _page_body(scope: Scope, limit: int) -> bytes:
+    # written here, not by the web's templates: the body is refused before any route runs
+    back = html.escape(str(scope.get("root_path", "")).rstrip("/") + str(scope.get("path", "/")))
+    mb = max(1, (limit - BODY_OVERHEAD) // 1024 // 1024)
+    return (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>内容过大</title></head><body><main><h1>内容过大</h1>"
+        f"<p>上传的内容过大：最多 {mb} MB。没有保存任何内容。</p>"
+        f'<p><a href="{back}">返回重新选择文件</a></p></main></body></html>'
+    ).encode()
+
+
 class SecurityMiddleware:
     """Adds the security headers to every HTTP response and enforces the body size limit."""
 
@@ -102,12 +126,13 @@ class SecurityMiddleware:
         message["headers"] = headers
 
     async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
-        body = _error_body(limit)
+        page = _is_page(scope)
+        body = _page_body(scope, limit) if page else _error_body(limit)
         start: Message = {
             "type": "http.response.start",
             "status": 413,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", b"text/html; charset=utf-8" if page else b"application/json"),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
             ],

@@ -120,3 +120,16 @@ def test_hidden_documents_are_not_compared_for_the_public(client, web_corpus):
 def test_not_on_kiosks(kiosk_client):
     assert kiosk_client.get("/duplicates").status_code == 404
     assert kiosk_client.post("/duplicates", data={"text": "x"}).status_code == 404
+
+
+def test_a_file_over_the_limit_is_told_on_a_page(client):
+    """QA pass 16: a file over the upload limit posted to the duplicate check's form was
+    answered with the API's JSON 413. The form is answered with a page saying the limit and
+    leading back to it; the API keeps its JSON."""
+    big = b"x" * (21 * 1024 * 1024)
+    r = client.post("/duplicates", files={"file": ("big.txt", big)})
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    assert "上传的内容过大：最多 20 MB" in r.text and 'href="/duplicates"' in r.text
+    assert_no_inline_code(Page(r.text))
+    api = client.post("/api/duplicates", files={"file": ("big.txt", big)})
+    assert api.status_code == 413 and api.json()["error"]["code"] == "payload_too_large"
