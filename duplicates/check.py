@@ -69,6 +69,13 @@ REASON_LABELS = {
 TEXT_REASONS = frozenset(REASONS[:4])
 
 
+# the longest title and 文号 a draft may be given (the form's boxes say so too): the corpus's
+# longest title has 156 characters; a longer value is a paste gone wrong (QA pass 16: the API
+# took and echoed 100,000 characters)
+MAX_DRAFT_TITLE = 300
+MAX_DRAFT_DOCNO = 100
+
+
 @dataclass(frozen=True)
 class Draft:
     """What staff want to publish: its text, and its title and 文号 when they know them."""
@@ -76,6 +83,17 @@ class Draft:
     text: str
     title: str = ""
     doc_number: str = ""
+
+
+def draft_fields_problem(title: str, doc_number: str) -> str | None:
+    """What is wrong with a draft's given title or 文号 (too long, a NUL), or None."""
+    for name, value, limit in (("title", title, MAX_DRAFT_TITLE),
+                               ("doc_number", doc_number, MAX_DRAFT_DOCNO)):  # fmt: skip
+        if len(value) > limit:
+            return f"{name} is {len(value):,} characters; at most {limit} are read"
+        if "\x00" in value:
+            return f"{name} contains a NUL character"
+    return None
 
 
 @dataclass(frozen=True)

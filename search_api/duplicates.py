@@ -27,6 +27,7 @@ from duplicates.check import (
     MAX_LIMIT,
     Draft,
     check,
+    draft_fields_problem,
     draft_from_file,
 )
 from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
@@ -200,6 +201,7 @@ async def read_request(request: Request, max_bytes: int) -> Draft | DraftFile:
             raise BadRequest(f"the body is not valid JSON: {exc}") from None
         if not req.text.strip():
             raise UnprocessableContent("the text is empty: paste the draft's text")
+        _check_fields(req.title, req.doc_number)
         return Draft(req.text, req.title, req.doc_number)
     if ctype == "multipart/form-data":
         body = await _read_capped(request, max_bytes + _MULTIPART_OVERHEAD)
@@ -215,17 +217,21 @@ async def read_request(request: Request, max_bytes: int) -> Draft | DraftFile:
             title, number = form.get("title", ""), form.get("doc_number", "")
         finally:
             await form.close()
-        return DraftFile(
-            data,
-            upload.filename or "",
-            title if isinstance(title, str) else "",
-            number if isinstance(number, str) else "",
-        )
+        title = title if isinstance(title, str) else ""
+        number = number if isinstance(number, str) else ""
+        _check_fields(title, number)
+        return DraftFile(data, upload.filename or "", title, number)
     raise UnsupportedMediaType(
         "send the draft as application/json {\"text\": …} or as multipart/form-data with a "
         f"'file' part; got {ctype or 'no content type'}",
         content_type=ctype,
     )
+
+
+def _check_fields(title: str, doc_number: str) -> None:
+    problem = draft_fields_problem(title, doc_number)
+    if problem:
+        raise BadRequest(f"{problem}; nothing was checked", field=problem.split()[0])
 
 
 async def parse(sent: Draft | DraftFile, max_bytes: int) -> tuple[Draft, str]:

@@ -22,7 +22,17 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
-from duplicates.check import Candidate, CheckResult, Draft, check, near_label, percent, summary
+from duplicates.check import (
+    MAX_DRAFT_DOCNO,
+    MAX_DRAFT_TITLE,
+    Candidate,
+    CheckResult,
+    Draft,
+    check,
+    near_label,
+    percent,
+    summary,
+)
 from duplicates.textdiff import DiffOp
 from model.errors import BadRequest, GovSearchError, PayloadTooLarge, Unauthorized
 from model.viewer import Viewer
@@ -152,7 +162,9 @@ async def _draft(request: Request, max_bytes: int) -> tuple[Draft | DraftFile, s
         raise BadRequest(f"表单无法读取：{exc.message}") from None
     fields = {k: v.strip() if isinstance(v, str) else "" for k, v in form.items()}
     key = fields.get("key", "")
-    title, number = fields.get("title", "")[:300], fields.get("doc_number", "")[:100]
+    # the boxes' maxlength; a crafted longer value is cut to what is read, as the box would
+    title = fields.get("title", "")[:MAX_DRAFT_TITLE].replace("\x00", "")
+    number = fields.get("doc_number", "")[:MAX_DRAFT_DOCNO].replace("\x00", "")
     upload = form.get("file")
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read(max_bytes + 1)

@@ -216,3 +216,18 @@ def test_openapi_schema_is_exact(api):
 
     body = _post(client, json={"text": date_changed(text_of(GOVCN))}).json()
     DuplicateCheckResponse.model_validate(body)
+
+
+def test_a_title_or_docno_too_long_is_refused(client):
+    """QA pass 16: the API took a 100,000-character title and 文号 and echoed them back (the
+    page's boxes stop at 300 and 100). Over those, or with a NUL, it is a 400 naming the field,
+    as JSON and as a form's field; at the limit it is read."""
+    draft = {"text": "关于做好政务公开工作的通知\n各单位：请做好政务公开工作。"}
+    for field, value in (("title", "标" * 301), ("doc_number", "号" * 101), ("title", "a\x00b")):
+        message = _error(_post(client, json={**draft, field: value}), 400, "bad_request")
+        assert field in message and "nothing was checked" in message
+        form = _post(client, files={"file": ("d.txt", draft["text"].encode())},
+                     data={field: value})  # fmt: skip
+        _error(form, 400, "bad_request")
+    ok = _post(client, json={**draft, "title": "标" * 300, "doc_number": "号" * 100})
+    assert ok.status_code == 200, ok.text
