@@ -364,6 +364,16 @@ def type_on_screen(page: Any, text: str) -> None:
             page.click(f'.key[data-key="{ch}"]')
 
 
+def _wait_for_letters(page: Any, letters: str) -> None:
+    """Until the candidate bar shows words for ``letters`` (its words and letters are shown
+    together, from one answer)."""
+    page.wait_for_function(
+        """(want) => document.getElementById("ime-letters").textContent === want
+                     && document.querySelectorAll("#ime-words .ime__word").length > 0""",
+        arg=letters,
+    )
+
+
 def test_kiosk_pinyin_on_the_on_screen_keyboard(open_page, server):
     page = open_page(KIOSK)
     page.goto(server + "/kiosk")
@@ -459,8 +469,9 @@ def test_kiosk_syllables_typed_apart_stay_one_composition(open_page, server):
     page = open_page(KIOSK)
     page.goto(server + "/kiosk")
     type_on_screen(page, "zhengwu gk")
-    page.locator("#ime-words .ime__word").first.wait_for()
-    assert page.locator("#ime-letters").inner_text() == "zhengwu gk"
+    # the bar shows the answer for the letters typed so far, one key at a time: wait for the
+    # answer to the whole stretch (an earlier key's may still be on show on a busy machine)
+    _wait_for_letters(page, "zhengwu gk")
     asked = page.request.get(server + "/api/pinyin", params={"q": "zhengwu gk", "limit": "8"})
     words = page.locator("#ime-words .ime__word").all_inner_texts()
     assert words == asked.json()["words"], words
@@ -608,8 +619,7 @@ def test_kiosk_keyboard_types_u_umlaut(open_page, server):
     page.goto(server + "/kiosk")
     type_on_screen(page, "lüshi")
     assert page.locator("#q").input_value() == "lüshi"
-    page.locator("#ime-words .ime__word").first.wait_for()
-    assert page.locator("#ime-letters").inner_text() == "lüshi"
+    _wait_for_letters(page, "lüshi")
     words = page.locator("#ime-words .ime__word").all_inner_texts()
     assert words == page.request.get(server + "/api/pinyin", params={"q": "lvshi"}).json()[
         "words"
