@@ -599,6 +599,29 @@ class BackendContract:
                 assert hit.doc.id == b.id, (order.index(a), q, sort)
                 assert [c.id for c in hit.copies] == [a.id]
 
+    def test_a_joint_issuers_facet_counts_copies_once(self, make_backend):
+        """QA pass 16: two copies of a text 最高人民法院、最高人民检察院 issued together were one
+        result, but each issuer's facet value counted both (the copies were counted off the
+        joint name only), so 最高人民检察院 said 3 where its link found 2. Also with the agency
+        written in the other script on one copy."""
+        law = "docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt"
+        joint = "最高人民法院、最高人民检察院"
+        a = sample_document(law, doc_id="e" * 16, agency=joint)
+        b = dataclasses.replace(sample_document(law, doc_id="8" * 16, fmt="pdf",
+                                                agency="最高人民法院、最高人民檢察院"),
+                                path="files/original/lrb_02404.pdf")  # fmt: skip
+        own = sample_document("docs/govcn_policy/govcn_002.txt", agency="最高人民检察院")
+        backend = make_backend()
+        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in (a, b, own)))
+        ix = SearchIndex(backend)
+        res = ix.search(Query(q=""))
+        assert res.total == 2
+        facet = {v.value: v.count for v in res.facets["agency"]}
+        for issuer in ("最高人民检察院", "最高人民法院"):
+            found = ix.search(Query(q="", agencies=(issuer,))).total
+            assert facet[issuer] == found, (issuer, facet)
+        assert facet["最高人民检察院"] == 2 and facet["最高人民法院"] == 1 and facet[joint] == 1
+
     def test_a_table_read_in_another_order_is_still_one_text(self, make_backend, tmp_path):
         """The 洪泽区 2023 annual report as its TXT and as the original published PDF: the PDF
         reads the statistics tables cell by cell in another order (shingle resemblance 0.76),
