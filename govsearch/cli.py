@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 import click
 
 from analyzers.chars import visible
+from govsearch.cli_choices import FieldChoice
 from govsearch.cli_paths import writable_file
 from govsearch.configure import apply
 from model.errors import GovSearchError
-from model.fields import CATEGORIES, DISCLOSURE_VALUES
+from model.fields import DISCLOSURE_VALUES
 from model.settings import Settings
 
 if TYPE_CHECKING:
@@ -143,8 +144,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
 @click.option("--page", type=int, default=1)
 @click.option("--sort", type=click.Choice(["relevance", "date_desc", "date_asc"]),
               default="relevance")
-@click.option("--category", multiple=True, type=click.Choice(CATEGORIES))
-@click.option("--agency", multiple=True)
+@click.option("--category", multiple=True, type=FieldChoice("category"),
+              help="A category, in either script (repeat for several).")
+@click.option("--agency", multiple=True, help="An agency (repeat for several).")
 @click.option("--staff", is_flag=True, help="Include non-public documents (local operator).")
 @click.pass_context
 def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, sort: str,
@@ -159,8 +161,11 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
 
     try:
         index = open_index(_settings(ctx), create=False)
-        res = index.search(Query(q=query, size=size, page=page, sort=sort, categories=category,
-                                 agencies=agency, viewer=STAFF if staff else ANONYMOUS))
+        # an empty value is no filter, as on the API (QA pass 14: --agency " " was refused)
+        categories = tuple(c for c in category if c)
+        agencies = tuple(a for a in agency if a.strip())
+        res = index.search(Query(q=query, size=size, page=page, sort=sort, categories=categories,
+                                 agencies=agencies, viewer=STAFF if staff else ANONYMOUS))
     except GovSearchError as exc:
         _fail(exc)
         return

@@ -57,3 +57,27 @@ def test_a_dupes_output_that_cannot_be_written_is_refused_before_the_report(fold
     out = tmp_path / "out.csv"
     assert _run(data, "dupes", "-o", str(out)).exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("\ufeffcluster")  # with its BOM
+
+
+def test_search_reads_a_category_in_either_script_and_an_empty_filter_as_none(tmp_path):
+    """QA pass 14: ``search --category 政策法規`` was refused by the command's fixed list while
+    the API took it, and ``--agency " "`` was refused where the API reads it as no filter."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("关于城市绿化养护的通知\n正文。", encoding="utf-8")
+    (src / "catalog.csv").write_text("path,分类\na.txt,政策法规\n", encoding="utf-8")
+    data = tmp_path / "data"
+    assert _run(data, "ingest", str(src / "a.txt"), "--catalog", str(src / "catalog.csv"),
+                "--workers", "1").exit_code == 0  # fmt: skip
+
+    def total(*args: str) -> int:
+        result = _run(data, "search", "绿化", "--json", *args)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["total"]
+
+    assert total() == 1
+    assert total("--category", "政策法規") == total("--category", "政策法规") == 1
+    assert total("--category", "工作動態") == 0
+    assert total("--agency", " ") == total("--category", "") == 1
+    bogus = _run(data, "search", "绿化", "--category", "bogus")
+    assert bogus.exit_code == 2 and "'bogus' is not a category; use one of 政策法规" in bogus.output
