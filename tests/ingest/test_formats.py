@@ -175,6 +175,79 @@ def test_a_footer_of_文号_and_page_number_is_removed_not_its_text(corpus: Path
                for n in range(1, 5))  # fmt: skip
 
 
+def _number_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip().isdigit()]
+
+
+def test_table_cells_at_a_page_break_are_no_page_numbers(corpus: Path) -> None:
+    """QA pass 16: pdf_27 (洪泽区's 2024 report) lost 15 table cells that a page break put at
+    a page's first or last two lines, the 95 applications received among them, and the
+    duplicate check saw "95 → 0". A bare number is a page number only when the document
+    numbers its pages with it; every cell the text layer has stays."""
+    data = (corpus / "files/pdf/pdf_27.pdf").read_bytes()
+    _, ex = extract(data, "pdf_27.pdf")
+    assert "总计\n95\n0\n0\n0\n0\n0\n95\n" in ex.text
+    pages, _ = pdf_format.run_engine(pdf_format.options().engine, data)
+    assert _number_lines(ex.text) == _number_lines("\n".join(pages))
+
+
+def test_the_original_reports_lose_their_page_marks_not_their_cells(corpus: Path) -> None:
+    """The published 洪泽区 PDF read by pdfminer ends page 2 with "- 2 -" then a cell (9487)
+    and page 3 with cells then "- 3 -": the marks go, the cells stay."""
+    data = (corpus / "files/original/hongze_2024_original.pdf").read_bytes()
+    ex = pdf_format.extract_with(data, pdf_format.PdfOptions(engine="pdfminer", timeout=None))
+    assert not re.search(r"^\s*-\s*\d+\s*-\s*$", ex.text, re.MULTILINE)
+    pages, _ = pdf_format.run_engine("pdfminer", data)
+    assert _number_lines(ex.text) == _number_lines("\n".join(pages))
+    assert "\n9487\n" in ex.text
+
+
+def test_bare_page_numbers_that_follow_the_page_index_are_removed(corpus: Path) -> None:
+    """pdf_06's footers (— 1 —, — 2 —, …) written as bare numbers, as many PDFs print them,
+    and again with an unnumbered cover: the numbers go, a cell equal to one of them stays."""
+    data = (corpus / "files/pdf/pdf_06.pdf").read_bytes()
+    pages, _ = pdf_format.run_engine(pdf_format.options().engine, data)
+    bare = [re.sub(r"— (\d+) —", r"\1", page) for page in pages]
+    assert len(_number_lines("\n".join(bare))) == len(pages)
+    assert _number_lines("\n".join(strip_running_lines(bare))) == []
+    cover = ["封面\n2024"] + [f"{page}\n4" if n == 3 else page for n, page in enumerate(bare, 1)]
+    assert _number_lines("\n".join(strip_running_lines(cover))) == ["2024", "4"]
+
+
+@pytest.mark.parametrize(
+    "pages",
+    [
+        # the QA reproduction: table cells at page edges, no number sequence
+        [
+            "规章\n0\n0\n0\n行政规范性文件",
+            "表头\n合计\n95\n0\n0",
+            "95\n0\n第三页正文\n12\n7",
+            "3\n5\n第四页\n很多文字\n88",
+        ],
+        # the same cell on the edge of every page is no running footer
+        [f"正文{n}\n0" for n in range(5)],
+        # signed numbers are no page marks
+        [f"正文{n}\n-{n + 1}" for n in range(4)],
+    ],
+)
+def test_numbers_that_do_not_number_the_pages_are_kept(pages: list[str]) -> None:
+    assert strip_running_lines(pages) == pages
+
+
+@pytest.mark.parametrize(
+    "mark",
+    ["- 3 -", "— 3 —", "－3－", "第3页", "第 3 页 共 12 页", "3/12", "Page 3", "page 3 of 12"],
+)
+def test_a_page_mark_is_removed_even_on_a_single_page(mark: str) -> None:
+    assert strip_running_lines([f"正文\n{mark}"]) == ["正文"]
+    assert strip_running_lines([f"{mark}\n正文"]) == ["正文"]
+
+
+def test_numbers_at_the_top_follow_the_page_index_too() -> None:
+    pages = [f"{n + 5}\n{n + 5}\n正文{n}" for n in range(4)]  # a cell equal to the number
+    assert strip_running_lines(pages) == [f"{n + 5}\n正文{n}" for n in range(4)]
+
+
 def _sleep_forever(seconds: float) -> None:
     time.sleep(seconds)
 
