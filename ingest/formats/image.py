@@ -48,8 +48,10 @@ def extract(data: bytes, filename: str) -> Extracted:
     except PageFailed as exc:
         raise ExtractionError(f"damaged {what} image, cannot be opened ({exc})") from None
     count = len(result.texts) + len(result.failed)
-    # a multi-page scan repeats its running header on every page, as a PDF does (國務院, 總統)
-    pages = strip_running_lines([result.texts[i] for i in sorted(result.texts)])
+    # a multi-page scan repeats its running header on every page, as a PDF does (國務院, 總統);
+    # its page numbers follow the page index, which an illegible page left out does not shift
+    read = sorted(result.texts)
+    pages = strip_running_lines([result.texts[i] for i in read], read)
     text = "\n\n".join(page for page in pages if page.strip())
     if not text.strip():
         if result.failed:

@@ -69,14 +69,16 @@ def _bare_numbers(lines: Sequence[str], edge: list[int]) -> list[tuple[int, int]
     return [(i, int(lines[i].strip())) for i in edge if _BARE_NUMBER_RE.match(lines[i].strip())]
 
 
-def _numbering_offset(found: Sequence[list[tuple[int, int]]], *, at_least: int) -> int | None:
+def _numbering_offset(
+    found: Sequence[list[tuple[int, int]]], index: Sequence[int], *, at_least: int
+) -> int | None:
     """The constant c for which page i carries the bare number i + c on ``at_least`` pages.
 
     Page numbers follow the page index (a cover or contents page without one only shifts c);
     the cells of a table cut by page breaks (0, 0, 95) do not, however often they repeat.
     """
     votes: Counter[int] = Counter()
-    for page, numbers in enumerate(found):
+    for page, numbers in zip(index, found, strict=True):
         votes.update({value - page for _, value in numbers})
     if not votes:
         return None
@@ -84,22 +86,26 @@ def _numbering_offset(found: Sequence[list[tuple[int, int]]], *, at_least: int) 
     return offset if count >= at_least else None
 
 
-def page_number_lines(split: Sequence[Sequence[str]]) -> set[tuple[int, int]]:
+def page_number_lines(
+    split: Sequence[Sequence[str]], index: Sequence[int] | None = None
+) -> set[tuple[int, int]]:
     """(page, line) of the bare numbers that number the pages, at the top or the bottom.
 
     One number per page and edge, the outermost one that is i + c (a table cell equal to the
     page number stays); on a page of three lines or fewer the edges overlap, and a line counts
     at the top only. A document of one page has no sequence to tell its number from a cell.
+    ``index`` is each page's place in the document when some are missing (an illegible scan).
     """
+    index = list(range(len(split))) if index is None else index
     at_least = max(2, len(split) // 2 + 1)
     out: set[tuple[int, int]] = set()
     for side in (0, 1):  # top, bottom
         found = [_bare_numbers(lines, _side(lines, side)) for lines in split]
-        offset = _numbering_offset(found, at_least=at_least)
+        offset = _numbering_offset(found, index, at_least=at_least)
         if offset is None:
             continue
         for page, numbers in enumerate(found):
-            hit = next((i for i, value in numbers if value == page + offset), None)
+            hit = next((i for i, value in numbers if value == index[page] + offset), None)
             if hit is not None:
                 out.add((page, hit))
     return out
@@ -120,7 +126,7 @@ def _running_keys(split: Sequence[Sequence[str]]) -> Counter[str]:
     return counts
 
 
-def strip_running_lines(pages: Sequence[str]) -> list[str]:
+def strip_running_lines(pages: Sequence[str], index: Sequence[int] | None = None) -> list[str]:
     """Drop page numbers and running headers/footers repeated at the top/bottom of pages.
 
     Only lines repeated *verbatim* among the first or last two lines of more than half the
@@ -130,10 +136,11 @@ def strip_running_lines(pages: Sequence[str]) -> list[str]:
     (- 3 -, 第3页, 3/12), set off by dashes in a running line that is otherwise the same on
     every page (the 文号 and the number of a 国务院 footer: QA pass 7), or as bare numbers
     that follow the page index (QA pass 16: any bare number was dropped, table cells too).
+    ``index`` numbers the pages given when some of the document's are left out (0, 1, 3).
     """
     split = [[ln.rstrip() for ln in p.split("\n")] for p in pages]
     counts = _running_keys(split)
-    numbers = page_number_lines(split)
+    numbers = page_number_lines(split, index)
     threshold = max(3, len(pages) // 2 + 1)
     out = []
     for page, lines in enumerate(split):

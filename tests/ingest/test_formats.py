@@ -243,6 +243,14 @@ def test_a_page_mark_is_removed_even_on_a_single_page(mark: str) -> None:
     assert strip_running_lines([f"{mark}\n正文"]) == ["正文"]
 
 
+def test_a_page_left_out_does_not_shift_the_page_numbers() -> None:
+    """A scan whose third page was illegible gives pages 0, 1, 3, 4: their bare numbers are
+    1, 2, 4, 5, which follow the pages' places in the document, not their order in the list."""
+    pages = [f"正文{n}\n{n + 1}" for n in (0, 1, 3, 4)]
+    assert strip_running_lines(pages, [0, 1, 3, 4]) == [f"正文{n}" for n in (0, 1, 3, 4)]
+    assert strip_running_lines(pages) == pages  # read as pages 0-3: two sequences, neither most
+
+
 def test_numbers_at_the_top_follow_the_page_index_too() -> None:
     pages = [f"{n + 5}\n{n + 5}\n正文{n}" for n in range(4)]  # a cell equal to the number
     assert strip_running_lines(pages) == [f"{n + 5}\n正文{n}" for n in range(4)]
