@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from duplicates.textdiff import diff
 from ingest.errors import (
     ExtractionError,
     ExtractionTimeout,
@@ -189,6 +190,8 @@ def test_table_cells_at_a_page_break_are_no_page_numbers(corpus: Path) -> None:
     assert "总计\n95\n0\n0\n0\n0\n0\n95\n" in ex.text
     pages, _ = pdf_format.run_engine(pdf_format.options().engine, data)
     assert _number_lines(ex.text) == _number_lines("\n".join(pages))
+    source = (corpus / "docs/annual_report/hongze_2024.txt").read_text(encoding="utf-8")
+    assert diff(ex.text, source).identical  # it was "只有数字不同：95 → 0"
 
 
 def test_the_original_reports_lose_their_page_marks_not_their_cells(corpus: Path) -> None:
