@@ -299,3 +299,12 @@ def test_a_dotted_u_is_read_as_v(index, dotted, v):
     in search alike."""
     assert index.pinyin_for(dotted) == index.pinyin_for(v)
     assert [h.doc.id for h in _all(index, dotted).hits] == [h.doc.id for h in _all(index, v).hits]
+
+
+def test_a_places_english_abbreviation_means_the_place(index):
+    """QA pass 14: hk was read only as initials (户口, 航空), never as 香港: the synonym file
+    spells the places' English abbreviations, so hk also finds the documents naming 香港."""
+    res = _all(index, "hk")
+    assert ("hk", ("香港",)) in res.understood.synonyms
+    hong_kong = {h.doc.id for h in _all(index, "香港").hits}
+    assert hong_kong and hong_kong <= {h.doc.id for h in res.hits}
