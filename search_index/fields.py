@@ -8,13 +8,13 @@ bigrams, ``pinyin``); ``date`` is an int ``YYYYMMDD`` and ``year`` its year.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
-from analyzers.chars import strip_skippable
+from analyzers.agencies import agency_key, agency_keys, agency_names
 from analyzers.choices import read_choice
-from analyzers.normalize import normalize
 from model import fields as table
+
+# the agency's names and keys are read below search and the reports, one way for both (QA pass
+# 16): re-exported here, where the index's fields are
+__all__ = ["agency_key", "agency_keys", "agency_names"]
 
 TOKEN_FIELDS = ("title_w", "title_bi", "body_w", "body_bi", "agency_bi", "pinyin")
 # Token fields that keep positions: the bigram fields, whose phrases are what a quoted phrase,
@@ -59,31 +59,3 @@ def filter_choice(name: str, value: str) -> str | None:
     forms, and the upload form and the catalogue read values by it too
     (:func:`analyzers.choices.read_choice`)."""
     return read_choice(name, value)
-
-
-@lru_cache(maxsize=8192)
-def agency_key(agency: str) -> str:
-    """The agency as an ``agency=`` filter compares it: normalised (Simplified script, 臺 as 台,
-    full-width folded) and without spaces or punctuation. The facet keeps the name as printed;
-    QA pass 9: agency=國務院 found nothing of 国务院's 12 documents, 台南市政府水利局 nothing of
-    臺南市政府水利局's, while 机构:國務院 in the query found them."""
-    return strip_skippable(normalize(agency))
-
-
-_JOINT = re.compile(r"[、，,；;/／]")
-
-
-def agency_names(agency: str) -> tuple[str, ...]:
-    """The names a document's agency facet and ``agency=`` filter know it by: the name as
-    printed and, for a joint issue (国务院、中央军事委员会; 最高人民法院、最高人民检察院), each
-    issuer's, so that either issuer finds it and the facet counts it under each (QA pass 12:
-    agency=中央军事委员会 found none of the 27 documents the two issued together)."""
-    if not _JOINT.search(agency):
-        return (agency,)
-    parts = (p.strip() for p in _JOINT.split(agency))
-    return (agency, *dict.fromkeys(p for p in parts if agency_key(p) and p != agency))
-
-
-def agency_keys(agency: str) -> tuple[str, ...]:
-    """:func:`agency_names` as the filter compares them (:func:`agency_key`)."""
-    return tuple(dict.fromkeys(k for k in map(agency_key, agency_names(agency)) if k))

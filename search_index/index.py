@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from analyzers.agencies import agency_key, agency_keys, most_used
 from analyzers.lexicon import stopwords
 from analyzers.normalize import normalize
 from analyzers.pinyin import matches_in
@@ -28,7 +29,7 @@ from model.fields import VALUE_LABELS
 from model.ids import plausible_id
 from model.viewer import ANONYMOUS, Viewer
 from search_index import citizen_words, feedback, semantic
-from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS, agency_key, agency_keys
+from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS
 from search_index.highlight import find_spans, render, snippet
 from search_index.lexicon import LexiconCache
 from search_index.planner import phrase_node, written_node
@@ -558,10 +559,7 @@ def fold_agencies(values: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int],
     by_key: dict[str, list[tuple[str, int]]] = {}
     for value, count in values:
         by_key.setdefault(agency_key(value) or value, []).append((value, count))
-    folded = [
-        (max(forms, key=lambda vc: vc[1])[0], sum(c for _, c in forms))
-        for forms in by_key.values()
-    ]
+    folded = [(most_used(forms), sum(c for _, c in forms)) for forms in by_key.values()]
     return tuple(sorted(folded, key=lambda vc: -vc[1]))
 
 

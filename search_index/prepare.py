@@ -6,6 +6,7 @@ picklable and free of backend state.
 
 from __future__ import annotations
 
+from analyzers.agencies import agency_keys, agency_names
 from analyzers.bigrams import bigram_string
 from analyzers.chars import strip_skippable
 from analyzers.docno import keys_for_value, keys_in_text
@@ -16,7 +17,6 @@ from analyzers.segment import index_words
 from analyzers.signatures import signature
 from model.document import Document
 from model.fields import KEYWORD_FIELDS
-from search_index.fields import agency_keys, agency_names
 from search_index.protocol import IndexedDocument
 
 _DOCNO_SCAN_CHARS = 4000  # 文号 of a document sit in its head (and its 沿革/history lines)

@@ -1,0 +1,54 @@
+"""What a catalogue's agency (发布机构) string names, read one way by search and the reports.
+
+The ``agency=`` filter and facet (``search_index``) and the disclosure office's reports
+(``reports``) must agree on which agencies a document is of: it lives here, below both (the
+floors of tests/test_layers.py), as :mod:`analyzers.choices` does for the enumerated fields.
+QA pass 16: the annual and timeliness reports compared the whole string, so a text 最高人民法院
+and 最高人民检察院 issued together was in neither one's report, while search filtered by either
+found it; and they grouped 總統府 and 总统府 as two agencies where search's facet had one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from analyzers.chars import strip_skippable
+from analyzers.normalize import normalize
+
+
+@lru_cache(maxsize=8192)
+def agency_key(agency: str) -> str:
+    """The agency as an ``agency=`` filter compares it: normalised (Simplified script, 臺 as 台,
+    full-width folded) and without spaces or punctuation. The facet keeps the name as printed;
+    QA pass 9: agency=國務院 found nothing of 国务院's 12 documents, 台南市政府水利局 nothing of
+    臺南市政府水利局's, while 机构:國務院 in the query found them."""
+    return strip_skippable(normalize(agency))
+
+
+_JOINT = re.compile(r"[、，,；;/／]")
+
+
+def agency_names(agency: str) -> tuple[str, ...]:
+    """The names a document's agency facet and ``agency=`` filter know it by: the name as
+    printed and, for a joint issue (国务院、中央军事委员会; 最高人民法院、最高人民检察院), each
+    issuer's, so that either issuer finds it and the facet counts it under each (QA pass 12:
+    agency=中央军事委员会 found none of the 27 documents the two issued together)."""
+    if not _JOINT.search(agency):
+        return (agency,)
+    parts = (p.strip() for p in _JOINT.split(agency))
+    return (agency, *dict.fromkeys(p for p in parts if agency_key(p) and p != agency))
+
+
+def agency_keys(agency: str) -> tuple[str, ...]:
+    """:func:`agency_names` as the filter compares them (:func:`agency_key`): the keys an
+    ``agency=`` filter finds the document by."""
+    return tuple(dict.fromkeys(k for k in map(agency_key, agency_names(agency)) if k))
+
+
+def most_used(forms: Iterable[tuple[str, int]]) -> str:
+    """The spelling to show for one agency written several ways (總統府 4, 总统府 1): the most
+    used, the first given among equals — how the search facet labels it (given in the backend's
+    order), and the reports too (QA pass 16)."""
+    return max(forms, key=lambda fc: fc[1])[0]
