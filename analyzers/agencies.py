@@ -47,6 +47,14 @@ def agency_keys(agency: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k in map(agency_key, agency_names(agency)) if k))
 
 
+def issuers(agency: str) -> tuple[str, ...]:
+    """The agencies that issued a document, one row each in a report's agency table: each
+    issuer of a joint issue, else the name as printed (QA pass 16: the annual report's table
+    had one row for 最高人民法院、最高人民检察院, in neither issuer's)."""
+    names = agency_names(agency)
+    return names[1:] or names
+
+
 def most_used(forms: Iterable[tuple[str, int]]) -> str:
     """The spelling to show for one agency written several ways (總統府 4, 总统府 1): the most
     used, the first given among equals — how the search facet labels it (given in the backend's

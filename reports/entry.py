@@ -10,18 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from analyzers.normalize import normalize
 from model.document import StoredDocument
-
-
-@lru_cache(maxsize=8192)  # a report compares every entry's agency: few distinct names
-def agency_key(agency: str) -> str:
-    """An agency as the reports compare it: trimmed, in one script and width (总统府 = 總統府, a
-    name copied from a spreadsheet with a trailing space = the stored one)."""
-    return normalize(agency.strip())
 
 
 def _day(value: Any) -> dt.date | None:

@@ -180,3 +180,18 @@ def test_a_period_ending_before_it_starts_is_refused() -> None:
         ReportFilter(date_from=D(2020, 1, 1), date_to=D(2019, 1, 1))
     one_day = ReportFilter(date_from=D(2024, 6, 3), date_to=D(2024, 6, 3))
     assert [d.entry.id for d in timeliness(TIMELINESS, one_day).documents] == ["d"]
+
+
+def test_an_agency_finds_what_it_issued_jointly() -> None:
+    """QA pass 16: ``--agency 国务院`` left out a document 国务院 and 中央军事委员会 issued
+    together, which search filtered by either finds; it is in each issuer's line."""
+    joint = entry("x", "国务院、中央军事委员会", written_date=D(2024, 5, 31),
+                  publish_date=D(2024, 6, 3))  # fmt: skip
+    own = entry("y", "国务院", publish_date=D(2024, 6, 3))
+    for agency in ("国务院", "中央军事委员会", "國務院", "国务院、中央军事委员会"):
+        rep = timeliness([joint, own, *TIMELINESS], ReportFilter(agencies=(agency,)))
+        assert "x" in {d.entry.id for d in rep.documents}, agency
+    lines = {a.agency: a for a in timeliness([joint, own]).by_agency}
+    assert set(lines) == {"国务院", "中央军事委员会"}
+    assert (lines["国务院"].count, lines["国务院"].missing) == (1, 1)
+    assert (lines["中央军事委员会"].count, lines["中央军事委员会"].missing) == (1, 0)

@@ -1,0 +1,112 @@
+"""Items: what the catalogue reports count — a text once a year, and the agencies it is of.
+
+An item is a text, not a file: the same notice as TXT and HTML, or a law filed under two
+folders, is one publication, as search shows it once (README, "One document, one result").
+Which files carry one text is the index's knowledge (``SearchIndex.same_texts``: id → text key);
+here each group is one item a year, filed under its catalogued copy (else its earliest). Its
+agencies are the issuers every copy names, read as search reads them
+(:mod:`analyzers.agencies`), so that an agency's row in a report's table, its own report and
+the search filtered by it count the same items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from analyzers.agencies import agency_key, agency_keys, issuers, most_used
+from reports.entry import CatalogEntry
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One text of one year: ``entry`` the copy it is filed by, ``agencies`` the issuers its
+    copies name (as printed; one name per issuer of a joint issue)."""
+
+    entry: CatalogEntry
+    agencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AgencyGroup(Generic[T]):
+    """The rows of one agency, however its name is written, shown by its most used spelling."""
+
+    label: str
+    rows: tuple[T, ...]
+
+
+def agency_filter(agencies: Iterable[str]) -> frozenset[str]:
+    """The keys an agency filter looks for (empty: every agency)."""
+    return frozenset(k for k in map(agency_key, agencies) if k)
+
+
+def is_of(e: CatalogEntry, wanted: frozenset[str]) -> bool:
+    """Whether ``e`` is of one of the ``wanted`` agencies (:func:`agency_filter`) as the search
+    filter finds it: by its name or, for a joint issue, any issuer's (QA pass 16: the reports
+    compared the whole string, and 最高人民检察院's report missed the 司法解释 it issued with
+    最高人民法院)."""
+    return not wanted or not wanted.isdisjoint(agency_keys(e.agency))
+
+
+def _filed_by(group: list[CatalogEntry], key: str) -> CatalogEntry:
+    """The copy a text is filed by: the one search shows (its id is the text's key) when it is
+    in ``group``, else a catalogued copy (QA pass 8: an upload without fields, dated from its
+    text, moved a catalogued notice from April to January), then the earliest."""
+    shown = [e for e in group if e.id == key]
+    if shown:
+        return shown[0]
+    return min(group, key=lambda e: (not e.catalogued, e.date or dt.date.max, e.path, e.id))
+
+
+def _issuers(group: Iterable[CatalogEntry], unnamed: str) -> tuple[str, ...]:
+    names = (n for e in group for n in issuers(e.agency or unnamed))
+    return tuple(dict.fromkeys(names))
+
+
+def items(
+    entries: Iterable[CatalogEntry], copies: Mapping[str, str] | None, unnamed: str = ""
+) -> list[Item]:
+    """``entries`` as items: with ``copies`` (``SearchIndex.same_texts``) the copies of one
+    text dated in one year are one item (copies dated in 2011 and 2012 are one of each year, as
+    ``year=2011`` and ``year=2012`` each find the text once); without, each entry is one.
+    ``unnamed`` names the agency of an entry that states none."""
+    groups: dict[tuple[int, str], list[CatalogEntry]] = {}
+    for e in entries:
+        key = (copies or {}).get(e.id, e.id)
+        groups.setdefault((e.date.year if e.date else 0, key), []).append(e)
+    return [
+        Item(_filed_by(group, key), _issuers(group, unnamed))
+        for (_, key), group in groups.items()
+    ]
+
+
+def _facet_order(spellings: Counter[str]) -> list[tuple[str, int]]:
+    """Spellings in the order both backends give a facet's values: most used first, equal
+    counts by code point, so that a tie is labelled as the facet labels it."""
+    return sorted(spellings.items(), key=lambda sc: (-sc[1], sc[0]))
+
+
+def by_agency(rows: Iterable[tuple[T, Iterable[str]]]) -> list[AgencyGroup[T]]:
+    """``(row, agencies)`` pairs grouped by agency as search's filter compares names
+    (:func:`analyzers.agencies.agency_key`): a row is in each of its agencies' groups once, and
+    總統府 and 总统府 are one group shown as its most used spelling, as the search facet shows
+    it (QA pass 16: two rows in the reports, one in the facet)."""
+    members: dict[str, list[T]] = {}
+    spellings: dict[str, Counter[str]] = {}
+    for row, names in rows:
+        keys: dict[str, None] = {}
+        for name in names:
+            key = agency_key(name) or name
+            spellings.setdefault(key, Counter())[name] += 1
+            keys[key] = None
+        for key in keys:
+            members.setdefault(key, []).append(row)
+    return [
+        AgencyGroup(most_used(_facet_order(spellings[key])), tuple(group))
+        for key, group in members.items()
+    ]
