@@ -301,8 +301,27 @@ def test_one_agency_in_two_scripts_in_an_index_is_one_row(samples, tmp_path) -> 
     facet = two.search(Query(q="", years=(year,), size=1)).facets["agency"]
     assert [f.count for f in facet] == [of_year]  # one value: its label is a tie's first
     assert annual(rows, year, index=two).by_agency == ((facet[0].value, facet[0].count),)
-    every = timeliness(rows)
+    every = timeliness(rows, copies=two.same_texts())
     assert [a.agency for a in every.by_agency] == ["總統府"]  # 總統府 11 times, 总统府 once
     line = every.by_agency[0]
     assert line.count + line.missing + line.uncountable == len(docs)
     two.close()
+
+
+def test_timeliness_measures_each_text_once_as_the_annual_report_counts_it(samples) -> None:
+    """QA pass 16: the timeliness report measured each file of a text (a law filed under two
+    folders, a notice as TXT and HTML), the annual report counted the text once."""
+    index, entries, _ = samples
+    copies = index.same_texts()
+    for year in (2011, 2019, 2022, 2023):
+        rep = timeliness(entries, ReportFilter(year=year), copies=copies)
+        listed = [*rep.documents, *rep.uncountable, *(m for m in rep.missing if m.entry.date)]
+        assert len(listed) == annual(entries, year, index=index).total, year
+        texts = [copies.get(r.entry.id, r.entry.id) for r in listed]
+        assert len(texts) == len(set(texts)), year
+    # 2022's law filed under two folders: two files without the index's copies, one text with
+    y2022 = ReportFilter(year=2022)
+    files, texts = timeliness(entries, y2022), timeliness(entries, y2022, copies=copies)
+    assert len(files.documents) == len(texts.documents) + 1
+    [law] = [d for d in texts.documents if d.entry.id in copies]
+    assert law.agencies == ("全国人民代表大会常务委员会",)
