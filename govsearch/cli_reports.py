@@ -14,6 +14,7 @@ from analyzers.chars import visible
 from model.errors import GovSearchError
 from model.fields import CATEGORIES
 from reports.timeliness import ReportFilter
+from reports.years import FIRST_YEAR, LAST_YEAR
 
 
 def _table(rows: list[list[Any]], header: list[str]) -> str:
@@ -148,7 +149,8 @@ def _queries_table(rep: Any) -> str:
 
 @click.command("report")
 @click.argument("kind", type=click.Choice(["timeliness", "annual", "queries"]))
-@click.option("--year", type=int, help="Year (required for annual).")
+@click.option("--year", type=click.IntRange(FIRST_YEAR, LAST_YEAR),
+              help="Year (required for annual).")  # QA pass 16: --year 0 was a traceback
 @click.option("--agency", help="One agency (发布机构).")
 @click.option("--category", type=click.Choice(CATEGORIES), help="One category (timeliness).")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Published from.")

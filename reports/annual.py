@@ -32,6 +32,7 @@ from model.fields import CATEGORIES
 from reports.csvexport import csv_text
 from reports.entry import CatalogEntry
 from reports.items import Item, agency_filter, by_agency, is_of, items
+from reports.years import check_report_year
 from search_index.index import SearchIndex
 
 STATUSES = ("new", "changed", "repealed")
@@ -152,6 +153,7 @@ def annual(
     TXT and HTML, in two folders) are one item, so the report counts what search finds.
     Without it every entry is an item (a catalogue of files without texts).
     """
+    check_report_year(year)  # QA pass 16: year 0 was a 500 (datetime's ValueError)
     wanted = agency_filter([agency] if agency else [])
     public = [e for e in entries if e.disclosure == "public" and is_of(e, wanted)]
     # a text two agencies published (one notice on two sites, or issued jointly: 最高人民法院、

@@ -27,6 +27,7 @@ from reports.workdays import (
     calendar_version,
     official_calendar,
 )
+from reports.years import check_report_year
 
 DEADLINE_WORKING_DAYS = 20
 
@@ -46,6 +47,8 @@ class ReportFilter:
         # report for an impossible period would read as "nothing was published"
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise BadRequest("date_from is after date_to")
+        if self.year is not None:  # the one range every surface takes (QA pass 16)
+            check_report_year(self.year)
 
     @cached_property
     def _agency_keys(self) -> frozenset[str]:

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, WithJsonSchema
 
 from model.errors import BadRequest
 from reports.timeliness import ReportFilter
+from reports.years import FIRST_YEAR, LAST_YEAR, is_report_year
 from search_api.deps import ReportsDep, StaffDep
 from search_api.models import ErrorResponse, IsoDate
 from search_api.search import BLANK, Agency, Category, filter_param, given
@@ -32,7 +33,6 @@ REPORT = {
 }
 NO_STORE = {"Cache-Control": "no-store"}
 Format = Annotated[str, Q(pattern="^(json|csv)$", description="json (default) or csv")]
-FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 def _report_year(value: Any) -> int:
@@ -42,7 +42,7 @@ def _report_year(value: Any) -> int:
     if not text:
         raise ValueError(f"name the report's year: four digits, {FIRST_YEAR}–{LAST_YEAR}")
     year = int(text) if text.isascii() and text.isdigit() else None
-    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+    if year is None or not is_report_year(year):
         raise ValueError(f"a year is four digits, {FIRST_YEAR}–{LAST_YEAR}; got {text[:20]!r}")
     return year
 

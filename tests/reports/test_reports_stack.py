@@ -657,3 +657,33 @@ def test_the_samples(tmp_path) -> None:
         page = client.post("/reports/queries", data={"key": key}).text
         assert "尚未记录过任何检索" in page and "GOVSEARCH_QUERY_LOG=1" in page
     index.close()
+
+
+def test_a_year_no_report_is_made_for_is_refused_everywhere_alike(stack) -> None:
+    """QA pass 16: ``year=0`` on the annual report's page was a 500 and ``report annual --year
+    0`` a traceback, where the API answered 422; one range (reports.years) for all three."""
+    client, key, settings = stack
+    for year in ("0", "-5", "10000", "1899", "2101"):
+        for kind in ("annual", "timeliness"):
+            page = client.post(f"/reports/{kind}", data={"year": year, "key": key})
+            assert page.status_code == 400, (kind, year)
+            assert "年度应为 1900–2100 之间的四位数年份" in page.text
+            assert 'name="year" min="1900" max="2100"' in page.text  # the form, again
+            api = client.get(f"/api/reports/{kind}?year={year}", headers=_auth(key))
+            assert api.status_code == 422, (kind, year)
+    for year in ("1900", "2100"):  # the range's ends are years
+        assert client.post("/reports/annual", data={"year": year, "key": key}).status_code == 200
+    assert 'value="2150"' not in client.get("/reports/annual?year=2150").text
+    env = {
+        "GOVSEARCH_BACKEND": settings.backend,
+        "GOVSEARCH_ES_URL": ",".join(settings.es_urls),
+        "GOVSEARCH_ES_INDEX_PREFIX": settings.es_index_prefix,
+    }
+    args = ["--data-dir", str(settings.data_dir), "report"]
+    for kind in ("annual", "timeliness"):
+        out = CliRunner().invoke(main, [*args, kind, "--year", "0"], env=env)
+        assert out.exit_code == 2, out.output
+        assert "1900<=x<=2100" in out.output and "Traceback" not in out.output
+    for bad in (lambda: annual(ANNUAL, 0), lambda: ReportFilter(year=10000)):
+        with pytest.raises(BadRequest, match="1900–2100"):
+            bad()
