@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from analyzers.chars import visible
+from govsearch.cli_choices import FieldChoice
 from model.errors import GovSearchError
-from model.fields import CATEGORIES
 from reports.timeliness import ReportFilter
 from reports.years import FIRST_YEAR, LAST_YEAR
 
@@ -152,7 +152,8 @@ def _queries_table(rep: Any) -> str:
 @click.option("--year", type=click.IntRange(FIRST_YEAR, LAST_YEAR),
               help="Year (required for annual).")  # QA pass 16: --year 0 was a traceback
 @click.option("--agency", help="One agency (发布机构).")
-@click.option("--category", type=click.Choice(CATEGORIES), help="One category (timeliness).")
+@click.option("--category", type=FieldChoice("category"),
+              help="One category, in either script (timeliness).")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Published from.")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Published until.")
 @click.option("--weeks", type=click.IntRange(1, 53), default=4, show_default=True,

@@ -438,7 +438,7 @@ def test_error_examples(served: Served) -> None:
     text = section("HTTP API").split("Errors", 1)[1]
     assert "`422 invalid_parameters`" in text and "`400 bad_request`" in text
     for params in ({"date_from": "2019-13-01"}, {"size": "500"}, {"page": "abc"},
-                   {"sort": "bogus"}):  # fmt: skip
+                   {"sort": "bogus"}, {"catgory": "政策法规"}):  # fmt: skip
         status, body = served.get("/api/search", {"q": "条例", **params})
         assert (status, body["error"]["code"]) == (422, "invalid_parameters"), params
     for params in ({"date_from": "2020-01-01", "date_to": "2019-01-01"},
