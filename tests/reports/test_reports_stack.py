@@ -652,6 +652,11 @@ def test_the_samples(tmp_path) -> None:
         for y in years:
             a = client.get(f"/api/reports/annual?year={y}", headers=_auth(key)).json()
             assert sum(m["count"] for m in a["by_month"]) == a["total"]
+        # the form's suggestions: each issuer of a joint issue, not the joint name (QA pass 16)
+        form = client.post("/reports/annual", data={"key": key, "year": "2023"}).text
+        offered = re.findall(r'<option value="([^"]+)">', form.split('id="r-agencies"')[1])
+        assert "最高人民检察院" in offered and "最高人民法院" in offered
+        assert not any("、" in a for a in offered), offered
         q = client.get("/api/reports/queries", headers=_auth(key)).json()
         assert (q["recorded"], q["recording"]) == (False, False)  # the log is opt-in
         page = client.post("/reports/queries", data={"key": key}).text
