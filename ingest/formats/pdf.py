@@ -23,6 +23,7 @@ from ingest.bounded import Limits
 from ingest.errors import ExtractionError, IngestError, NeedsOcr, NoTextLayer
 from ingest.formats.base import Extracted
 from ingest.formats.pages import strip_running_lines
+from ingest.formats.pdf_spacing import page_text
 from ingest.formats.registry import Format, register
 from ingest.ocr import scan
 
@@ -135,7 +136,7 @@ def _pdfium(data: bytes) -> tuple[list[str], dict[str, str]]:
         for i in range(len(doc)):
             page = doc[i]
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_range())
+            pages.append(page_text(textpage))  # cells PDFium runs together kept apart
             textpage.close()
             page.close()
     finally:
