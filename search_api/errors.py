@@ -102,7 +102,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_json(exc.status_code, code, str(exc.detail))
+        answer = error_json(exc.status_code, code, str(exc.detail))
+        # the router's own headers, a 405's Allow among them (QA pass 17: it was dropped)
+        answer.headers.update(exc.headers or {})
+        allow = answer.headers.get("allow", "")
+        if "GET" in allow.split(", ") and "HEAD" not in allow:  # search_api.head answers it
+            answer.headers["allow"] = allow + ", HEAD"
+        return answer
 
     @app.exception_handler(RecursionError)
     async def _too_deep(_: Request, exc: RecursionError) -> JSONResponse:

@@ -367,3 +367,19 @@ def test_an_empty_sort_is_the_default_order(client):
         assert r.status_code == 200, r.text
         assert [h["id"] for h in r.json()["hits"]] == [h["id"] for h in default["hits"]]
     assert client.get("/api/search", params={"q": "条例", "sort": "newest"}).status_code == 422
+
+
+def test_head_is_answered_where_get_is_and_a_405_says_what_is_allowed(client):
+    """QA pass 17: ``HEAD /api/health`` (an uptime monitor's probe) was a 405 while the pages
+    answered HEAD, and the 405 carried no ``Allow`` header. HEAD is the GET's status and headers
+    without the body; a 405 says which methods the route takes."""
+    for url in ("/api/health", "/api/search?q=条例", "/api/documents/" + "0" * 16):
+        got, head = client.get(url), client.head(url)
+        assert head.status_code == got.status_code and head.content == b"", url
+        # the length the GET would send (a search's took_ms may differ by a digit)
+        assert abs(int(head.headers["content-length"]) - len(got.content)) < 8, url
+        assert head.headers["content-type"] == got.headers["content-type"], url
+    wrong = client.put("/api/search")
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, HEAD"
+    assert wrong.json()["error"]["code"] == "method_not_allowed"
+    assert client.delete("/api/health").headers["allow"] == "GET, HEAD"
