@@ -217,8 +217,46 @@ def snippet(
     if nl != -1:
         lo = nl + 1
     hi = min(len(text), lo + size)
+    lo, hi = _whole_runs(text, lo, hi, best_start)
     inner = " ".join(render(text, spans, lo, hi).split())
     return ("…" if lo > 0 else "") + inner + ("…" if hi < len(text) else "")
+
+
+# a run a snippet's edge must not cut: a number (472, 1075300071), a Latin word, a telephone
+# (06)2991111 — letters and digits, and the marks inside numbers when a letter or digit follows
+_RUN_CHAR = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]")
+_INSIDE_RUN = "-.,/:()（）．，"
+MAX_RUN = 24  # a longer run (a hash, a URL) is cut as before
+
+
+def _in_run(text: str, i: int) -> bool:
+    """Whether ``text[i]`` belongs to a run of letters and digits."""
+    if not 0 <= i < len(text):
+        return False
+    ch = text[i]
+    if _RUN_CHAR.match(ch):
+        return True
+    return ch in _INSIDE_RUN and i + 1 < len(text) and _RUN_CHAR.match(text[i + 1]) is not None
+
+
+def _whole_runs(text: str, lo: int, hi: int, first: int) -> tuple[int, int]:
+    """``lo:hi`` widened so that neither edge cuts a number or a Latin word (QA pass 17: a
+    snippet ended "吸引4" where the text says 吸引472億元, and "或洽(0" inside a telephone),
+    each edge by at most :data:`MAX_RUN` characters; a longer run is cut as it was. The start
+    never moves past ``first``, the first match shown."""
+    if 0 < lo and _in_run(text, lo - 1) and _in_run(text, lo):
+        start = lo
+        while start > 0 and lo - start < MAX_RUN and _in_run(text, start - 1):
+            start -= 1
+        if start == 0 or not _in_run(text, start - 1):
+            lo = start
+    if hi < len(text) and _in_run(text, hi - 1) and _in_run(text, hi):
+        end = hi
+        while end < len(text) and end - hi < MAX_RUN and _in_run(text, end):
+            end += 1
+        if end == len(text) or not _in_run(text, end):
+            hi = end
+    return min(lo, first), hi
 
 
 def highlight_all(text: str, terms: tuple[str, ...], normalized: str | None = None) -> str:
