@@ -375,18 +375,73 @@ def guess_title(lines: Sequence[str]) -> str:
 # -- header lines, enactment organ, dates --------------------------------------------------
 
 
+_HEADER_WINDOW = 13  # lines after the title that may hold 文号, enactment and 施行 lines
+# A law's history lists every amendment, one entry each (刑法: 17 entries, and twice as many
+# lines where a PDF wraps them): it is read past the window for as long as entries follow,
+# never further than this (a body is never scanned whole).
+_MAX_HISTORY_LINES = 80
+# An entry is complete when it ends like one (通过, 公布, 批准, a closing bracket) or in a
+# date; otherwise its next line is the rest of it, wrapped (…2021 年 2 月 26 日最 / 高人民检察院…).
+_ENTRY_END = re.compile(
+    r"(通过|通過|公布|发布|發布|批准|修正|修订|修訂|施行|生效|废止|廢止|[日号號》）)」】。；;])$"
+)
+
+# the full date an entry opens with, spaced as a PDF prints it (1979 年 7 月 1 日), or wrapped
+# inside (2014年9月26 / 日山东省…批准)
+_ENTRY_DATE = re.compile(
+    r"^[（(]?\s*[\d０-９〇一二三四五六七八九十]{2,4}\s*年\s*[\d０-９一二三四五六七八九十]{1,2}\s*月"
+    r"\s*(?:[\d０-９一二三四五六七八九十]{1,3}\s*[日号]|[\d０-９一二三四五六七八九十]{0,3}$)"
+)
+
+
 def header_lines(lines: Sequence[str]) -> list[str]:
-    """Lines between the title and the body (enactment, amendment, 文号, 施行 lines)."""
-    out = []
-    for line in lines[1:14]:
+    """Lines between the title and the body (enactment, amendment, 文号, 施行 lines).
+
+    The first ``_HEADER_WINDOW`` lines after the title are read whatever they are; a history
+    of enactment/amendment entries goes on past them to its last entry, and an entry wrapped
+    over lines (a PDF's line width) is one line again. QA pass 17: 刑法's 17 entries were cut
+    at the 13th, so its version was read as 2015 (its TXT) and 2005 (its PDF, whose entries
+    take two lines each); a joint 司法解释's enactment line wrapped inside 最高人民检察院 and
+    lost its second issuer.
+    """
+    out: list[str] = []
+    for i, line in enumerate(lines[1 : 1 + _MAX_HISTORY_LINES], start=1):
         if _BODY_START.match(line) or line == "沿革":
             break
         if _ADDRESSEE.match(line):  # 辽宁省人民政府： — what follows is the letter's body
             break
         if len(line) > 160:
             break
-        out.append(line)
+        if out and _continues_entry(out[-1], line):
+            out[-1] += line
+        elif i <= _HEADER_WINDOW or _DATE_START.match(line):
+            out.append(line)
+        else:
+            break  # past the window, only history entries (and their wrapped rest) go on
     return out
+
+
+def _continues_entry(entry: str, line: str) -> bool:
+    """``line`` is the wrapped rest of the enactment/amendment ``entry`` above it.
+
+    The entry opens with a full date and is left unfinished (an open bracket, or no closing
+    word: ``…通过的《中`` / ``华人民共和国刑法修正案（五）》``), or the line goes on with 的
+    (``…会议通过`` / ``的《…修正案（十一）》``); the line opens no entry or 文号 of its own.
+    An entry that ends in an organ's name is complete: the next line names another issuer
+    (``1984年1月7日 国务院`` / ``中央军委发布``), and joining the two would make one name.
+    """
+    if not _ENTRY_DATE.match(entry) or _DATE_START.match(line) or _date_line(entry):
+        return False
+    if BRACKET_RE.match(line) or starts_with_label(line):
+        return False
+    if line.startswith("的"):
+        return True
+    unclosed = entry.count("《") > entry.count("》") or (
+        entry.count("（") + entry.count("(") > entry.count("）") + entry.count(")")
+    )
+    if unclosed:
+        return True
+    return not _ENTRY_END.search(entry) and not _AGENCY_TAIL.search(entry)
 
 
 _DATE_START = re.compile(r"^[（(]?\s*[\d０-９〇一二三四五六七八九十]{2,4}\s*年")

@@ -20,6 +20,7 @@ from ingest.docnumber import clean, find_doc_number, split_taiwan_issuer
 from ingest.formats import extract
 from ingest.labels import labelled_header
 from ingest.metadata import derive_meta, guess_category, guess_title
+from model.document import CatalogMeta
 
 
 @pytest.mark.parametrize(
@@ -451,3 +452,42 @@ def test_a_taiwan_rule_printed_to_pdf_is_not_repealed_by_its_own_articles(name: 
     meta = derive_meta(extracted.text, extracted.properties, title=extracted.title)
     assert meta.validity == "valid"
     assert meta.doc_number.endswith("號")  # the last entry's order, as before
+
+
+def _file_meta(rel: str) -> CatalogMeta:
+    """The metadata ingest derives for one real file of the corpus (as ``ingest_file`` does)."""
+    from tests.corpus import CORPUS, require_corpus
+
+    require_corpus()
+    path = CORPUS / rel
+    if path.suffix == ".txt" and rel.startswith("docs/"):
+        return derive_meta(path.read_text(encoding="utf-8"))
+    _, extracted = extract(path.read_bytes(), path.name)
+    return derive_meta(extracted.text, extracted.properties, title=extracted.title)
+
+
+@pytest.mark.parametrize("rel", ["docs/lawrefbook/xingfa/lrb_01912.txt", "files/pdf/pdf_18.pdf"])
+def test_a_long_history_is_read_to_its_last_amendment(rel: str) -> None:
+    """QA pass 17: 刑法 lists 17 enactment/amendment entries, the last 修正案（十二） of
+    2023-12-29; only the first 13 lines after the title were read, so its TXT was dated
+    2015-08-29, and its PDF, whose entries wrap over two lines each, 2005-02-28."""
+    assert _file_meta(rel).date == dt.date(2023, 12, 29)
+
+
+def test_a_history_entry_wrapped_inside_its_date_is_one_entry() -> None:
+    """``2014年9月26`` / ``日山东省…批准``: the approval is the version's date (the manifest's)."""
+    assert _file_meta("docs/lawrefbook/difang_shandong/lrb_00665.txt").date == dt.date(2014, 9, 26)
+
+
+def test_a_joint_enactment_line_wrapped_in_a_pdf_keeps_both_issuers() -> None:
+    """QA pass 17: pdf_08's enactment line wraps inside 最高人民检察院 (``…2021 年 2 月 26 日最``
+    / ``高人民检察院…通过``), and only 最高人民法院 was read; its TXT has the joint name."""
+    for rel in ("files/pdf/pdf_08.pdf", "docs/lawrefbook/sifa_jieshi/lrb_02000.txt"):
+        assert _file_meta(rel).agency == "最高人民法院、最高人民检察院", rel
+
+
+def test_an_entry_ending_in_an_organ_is_not_joined_to_the_next_issuer() -> None:
+    """``1984年1月7日 国务院`` / ``中央军委发布`` are two issuers, not one 国务院中央军委."""
+    meta = derive_meta("军用标准化管理办法\n1984年1月7日 国务院\n中央军委发布\n第一章　总则\n")
+    assert meta.agency == "国务院"
+    assert meta.date == dt.date(1984, 1, 7)
