@@ -454,10 +454,20 @@ _DATE_ORGAN = re.compile(
 )
 
 
+# A speech or report given at a session (``1957年6月26日在第一届全国人民代表大会第四次会議上``,
+# the work report's line under its title): the session hears it, it does not enact it.
+_DELIVERED_AT = re.compile(r"在.{2,40}?(?:会|會)(?:议|議)上")
+
+
 def enactment_agency(header: Sequence[str]) -> str:
-    """The organ named in the first enactment/promulgation line (通过/公布/发布/批准)."""
+    """The organ named in the first enactment/promulgation line (通过/公布/发布/批准).
+
+    A line saying the text was delivered at a session is no enactment line (QA pass 17: the
+    1957 government work report, delivered at the NPC, was filed under 全国人民代表大会, not
+    国务院, as the corpus files its work reports).
+    """
     for line in header:
-        if not _DATE_START.match(line):
+        if not _DATE_START.match(line) or _DELIVERED_AT.search(line):
             continue
         if "最高人民法院" in line and "最高人民检察院" in line:
             return "最高人民法院、最高人民检察院"

@@ -491,3 +491,13 @@ def test_an_entry_ending_in_an_organ_is_not_joined_to_the_next_issuer() -> None:
     meta = derive_meta("军用标准化管理办法\n1984年1月7日 国务院\n中央军委发布\n第一章　总则\n")
     assert meta.agency == "国务院"
     assert meta.date == dt.date(1984, 1, 7)
+
+
+@pytest.mark.parametrize("rel", ["docs/gov_work_report/gwr_1957.txt", "files/docx/doc_19.docx"])
+def test_a_report_delivered_at_a_session_is_not_enacted_by_it(rel: str) -> None:
+    """QA pass 17: ``1957年6月26日在第一届全国人民代表大会第四次会議上`` was read as an
+    enactment line and the report filed under 全国人民代表大会; the corpus files every
+    government work report under 国务院 (its NPC resolutions under 全国人民代表大会)."""
+    meta = _file_meta(rel)
+    assert meta.agency == "国务院"
+    assert meta.date == dt.date(1957, 6, 26)  # the line still dates it
