@@ -95,6 +95,7 @@ def derive_meta(
     agency = _first(
         _stated(props, labels, "发文机关", "發文機關"),
         history.get("agency", ""),
+        order_head_agency(nonempty),
         enactment_agency(header),
         title_agency(doc_title),
         signature_agency(nonempty),
@@ -457,6 +458,26 @@ _DATE_ORGAN = re.compile(
 # A speech or report given at a session (``1957年6月26日在第一届全国人民代表大会第四次会議上``,
 # the work report's line under its title): the session hears it, it does not enact it.
 _DELIVERED_AT = re.compile(r"在.{2,40}?(?:会|會)(?:议|議)上")
+
+
+_ORDER_HEAD_NUMBER = re.compile(r"第.{1,8}[号號]")
+
+
+def order_head_agency(lines: Sequence[str]) -> str:
+    """The organ whose order (令) heads the text: ``中华人民共和国国务院令`` / ``第707号`` → 国务院.
+
+    A promulgation order opens with its organ's 令 and number, then the preamble, the
+    signature and the regulation it promulgates. QA pass 17: govcn_033 (个人所得税法实施条例)
+    had its 文号 from this head but no agency, its history line being too long to be read.
+    A 主席令 names no organ (主席 is a person's office) and gives nothing here.
+    """
+    if len(lines) < 2 or not lines[0].endswith("令"):
+        return ""
+    if not _ORDER_HEAD_NUMBER.fullmatch(_compact(lines[1])):
+        return ""
+    orders = order_numbers(_compact(lines[0] + lines[1]))
+    issuer = orders[0][1] if orders else ""
+    return issuer if _agency_like(issuer) else ""
 
 
 def enactment_agency(header: Sequence[str]) -> str:

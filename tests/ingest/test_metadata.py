@@ -501,3 +501,19 @@ def test_a_report_delivered_at_a_session_is_not_enacted_by_it(rel: str) -> None:
     meta = _file_meta(rel)
     assert meta.agency == "国务院"
     assert meta.date == dt.date(1957, 6, 26)  # the line still dates it
+
+
+@pytest.mark.parametrize(
+    "rel", ["docs/govcn_policy/govcn_033.txt", "files/txt/txt_18_utf8crlf.txt"]
+)
+def test_an_order_head_names_the_issuing_organ(rel: str) -> None:
+    """QA pass 17: govcn_033 opens with ``中华人民共和国国务院令`` / ``第707号``; its 文号 was
+    found and its agency left empty."""
+    meta = _file_meta(rel)
+    assert meta.agency == "国务院"
+    assert meta.doc_number.endswith("国务院令第707号")  # as before (the manifest: 国令第707号)
+
+
+def test_a_presidents_order_head_names_no_organ() -> None:
+    text = "中华人民共和国主席令\n第三十一号\n《某某法》已由…通过，现予公布。\n主席　某某\n"
+    assert derive_meta(text).agency == ""
