@@ -745,6 +745,23 @@ def guess_validity(
     return "valid"
 
 
+# a qualifier after a title's type: （试行）, （七）, （2019年修订）
+_TITLE_QUALIFIER = re.compile(r"[（(][^（()）]{1,8}[）)]$")
+
+
+def _is_policy_title(title: str) -> bool:
+    """The title (spaces removed) ends in a document type, or is a law's 修正案.
+
+    A bracketed qualifier after the type does not hide it. QA pass 17: 刑法修正案（七） and
+    the other 修正案 (their articles are numbered 一、二、, not 第…条) were 其他, as were
+    …的规定（试行） and …补充规定（八）.
+    """
+    base = _TITLE_QUALIFIER.sub("", title)
+    if base.endswith("修正案"):
+        return True
+    return bool(_TITLE_END.search(base)) and not re.search(r"[）)】」》]$", base)
+
+
 def guess_category(title: str, text: str, props: Mapping[str, str] | None = None) -> str:
     """政策法规/业务文件/工作动态/年度报告/其他 from the title's type and the text's shape."""
     subject = (props or {}).get("subject", "")
@@ -762,7 +779,7 @@ def guess_category(title: str, text: str, props: Mapping[str, str] | None = None
         return "业务文件"
     if re.search(r"[诉訴].{2,60}案$|一案$|案例", t):
         return "其他"
-    if _TITLE_END.search(t) and not re.search(r"[）)】」》]$", t) or _ARTICLES.search(text[:20000]):
+    if _is_policy_title(t) or _ARTICLES.search(text[:20000]):
         return "政策法规"
     if _NEWS_HINTS.search(text[:3000]):
         return "工作动态"

@@ -517,3 +517,24 @@ def test_an_order_head_names_the_issuing_organ(rel: str) -> None:
 def test_a_presidents_order_head_names_no_organ() -> None:
     text = "中华人民共和国主席令\n第三十一号\n《某某法》已由…通过，现予公布。\n主席　某某\n"
     assert derive_meta(text).agency == ""
+
+
+@pytest.mark.parametrize(
+    "rel", ["docs/lawrefbook/xingfa/lrb_01914.txt", "files/txt/txt_07_gbk.txt"]
+)
+def test_a_law_amendment_is_policy(rel: str) -> None:
+    """QA pass 17: 中华人民共和国刑法修正案（七） was 其他: its title ends in a bracket, its
+    articles are numbered 一、二、 (not 第…条)."""
+    assert _file_meta(rel).category == "政策法规"
+
+
+def test_a_qualifier_after_the_title_type_does_not_hide_it() -> None:
+    assert guess_category("中华人民共和国刑法修正案", "") == "政策法规"
+    assert (
+        guess_category("最高人民法院关于人民法院执行工作若干问题的规定（试行）", "") == "政策法规"
+    )
+    assert (
+        guess_category("关于执行《中华人民共和国刑法》确定罪名的补充规定（八）", "") == "政策法规"
+    )
+    assert guess_category("宁某某诉某区住房和城乡建设局房屋征收补偿安置协议案", "") == "其他"
+    assert guess_category("第一届全运会（二）", "") == "其他"  # a bracket alone is no type
