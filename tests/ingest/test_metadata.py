@@ -374,7 +374,8 @@ def test_agreement_with_manifest(corpus: Path, docs_manifest: dict[str, dict[str
     rates = _rates(corpus, rows)
     print({k: round(v, 3) for k, v in rates.items()})
     # measured: title 0.995, agency 0.774, doc_number 0.882, date 0.638, category 0.967 (0.977
-    # on the whole corpus since 法典, 第一千…条 and 發稿 were read: 6,189 of 6,337, from 6,122)
+    # on the whole corpus since 法典, 第一千…条 and 發稿 were read: 6,189 of 6,337, from 6,122;
+    # 6,203 since 修正案 and （试行）-qualified titles are 政策法规, QA pass 17)
     floors = {"title": 0.98, "agency": 0.75, "doc_number": 0.86, "date": 0.61, "category": 0.96}
     for key, floor in floors.items():
         assert rates[key] >= floor, (key, rates[key])
