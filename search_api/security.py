@@ -72,6 +72,9 @@ def _error_body(limit: int) -> bytes:
     return json.dumps(body).encode("utf-8")
 
 
+API_PATHS = ("/api", "/openapi.json")  # answered in the API's JSON error shape; the rest are pages
+
+
 def _is_page(scope: Scope) -> bool:
     """Whether the request is for a page (the duplicate check's and the reports' forms), not
     the API: a person who posts a file too large is shown a page, not JSON (QA pass 16)."""
@@ -79,7 +82,7 @@ def _is_page(scope: Scope) -> bool:
     root = str(scope.get("root_path", "")).rstrip("/")
     if root and path.startswith(root + "/"):
         path = path[len(root) :]
-    return not any(path == p or path.startswith(p + "/") for p in ("/api", "/openapi.json"))
+    return not any(path == p or path.startswith(p + "/") for p in API_PATHS)
 
 
 def _page_body(scope: Scope, limit: int) -> bytes:

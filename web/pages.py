@@ -32,6 +32,7 @@ from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
 from search_api.errors import status_of
+from search_api.security import API_PATHS
 from search_index import life_events
 from search_index.highlight import highlight_all
 from search_index.index import SearchIndex
@@ -397,7 +398,6 @@ def kiosk_document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id:
     return document_page(request, index, viewer, _layout(request, True), doc_id)
 
 
-API_PATHS = ("/api", "/openapi.json")  # answered in the API's JSON error shape
 
 
 def _app_path(request: Request) -> str:
