@@ -9,16 +9,16 @@ reports are for staff only.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from analyzers.agencies import agency_key, issuers, most_used
+from analyzers.agencies import issuers
 from model.errors import BadRequest
 from model.viewer import STAFF, Viewer
 from reports.annual import AnnualReport, annual
 from reports.entry import CatalogEntry
+from reports.items import by_agency
 from reports.querylog import (
     QueriesReport,
     QueryLogStore,
@@ -97,11 +97,8 @@ class Reports:
         """The report form's agency suggestions: one per agency a report has a row for, each
         issuer of a joint issue apart, one spelling per agency however written (QA pass 16:
         the list offered 最高人民法院、最高人民检察院 whole, and 總統府 beside 总统府)."""
-        spellings: dict[str, Counter[str]] = {}
-        for e in self.entries():
-            for name in issuers(e.agency) if e.agency else ():
-                spellings.setdefault(agency_key(name) or name, Counter())[name] += 1
-        return sorted(most_used(sorted(c.items())) for c in spellings.values())
+        named = ((e, issuers(e.agency)) for e in self.entries() if e.agency)
+        return sorted(group.label for group in by_agency(named))
 
     # An agency that names nothing once folded (、, spaces) is refused here, where the CLI,
     # the API and the web form all arrive: the form took it and answered a report of 0 items.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from search_api.security import ASGIApp, Message, Receive, Scope, Send
+from search_api.security import ASGIApp, Message, Receive, Scope, Send, is_api_request
 
 
 class HeadAsGet:
@@ -20,8 +20,7 @@ class HeadAsGet:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = str(scope.get("path", ""))
-        if scope["type"] != "http" or scope.get("method") != "HEAD" or "/api/" not in path:
+        if scope["type"] != "http" or scope.get("method") != "HEAD" or not is_api_request(scope):
             await self.app(scope, receive, send)
             return
 

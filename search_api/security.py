@@ -75,14 +75,24 @@ def _error_body(limit: int) -> bytes:
 API_PATHS = ("/api", "/openapi.json")  # answered in the API's JSON error shape; the rest are pages
 
 
-def _is_page(scope: Scope) -> bool:
-    """Whether the request is for a page (the duplicate check's and the reports' forms), not
-    the API: a person who posts a file too large is shown a page, not JSON (QA pass 16)."""
+def is_api_path(path: str) -> bool:
+    """Whether ``path`` (inside the app, without a proxy's root_path) is the API's."""
+    return any(path == p or path.startswith(p + "/") for p in API_PATHS)
+
+
+def is_api_request(scope: Scope) -> bool:
+    """:func:`is_api_path` of a request's path, a proxy's root_path taken off."""
     path = str(scope.get("path", ""))
     root = str(scope.get("root_path", "")).rstrip("/")
     if root and path.startswith(root + "/"):
         path = path[len(root) :]
-    return not any(path == p or path.startswith(p + "/") for p in API_PATHS)
+    return is_api_path(path)
+
+
+def _is_page(scope: Scope) -> bool:
+    """Whether the request is for a page (the duplicate check's and the reports' forms), not
+    the API: a person who posts a file too large is shown a page, not JSON (QA pass 16)."""
+    return not is_api_request(scope)
 
 
 def _page_body(scope: Scope, limit: int) -> bytes:

@@ -32,7 +32,7 @@ from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
 from search_api.errors import status_of
-from search_api.security import API_PATHS
+from search_api.security import is_api_path
 from search_index import life_events
 from search_index.highlight import highlight_all
 from search_index.index import SearchIndex
@@ -398,8 +398,6 @@ def kiosk_document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id:
     return document_page(request, index, viewer, _layout(request, True), doc_id)
 
 
-
-
 def _app_path(request: Request) -> str:
     """The request's path inside the app (without a proxy's root_path)."""
     path, root = str(request.scope.get("path", "")), _root(request)
@@ -407,8 +405,7 @@ def _app_path(request: Request) -> str:
 
 
 def _is_api(request: Request) -> bool:
-    path = _app_path(request)
-    return any(path == p or path.startswith(p + "/") for p in API_PATHS)
+    return is_api_path(_app_path(request))
 
 
 def not_found_page(request: Request) -> HTMLResponse:
