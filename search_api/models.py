@@ -114,6 +114,14 @@ class Understood(BaseModel):
     doc_numbers: list[str]
     fields: list[FieldScope]
     min_should_match: int
+    all_words: bool = Field(
+        default=False, description="sorted by date, a document must hold every word (or "
+        "another wording of it): nothing would rank those holding only some of them last"
+    )
+    partial_left_out: bool = Field(
+        default=False, description="documents holding only some of the words were left out "
+        "of this date-sorted list; sort=relevance lists them after the others"
+    )
     pinyin: list[str] = Field(
         default=[], description="letters also searched as pinyin / initials of titles and key terms"
     )

@@ -162,6 +162,8 @@ class SearchIndex:
         validate(query)
         t0 = time.perf_counter()
         plan, understood = self._plan(query)
+        if understood.all_words:
+            understood = replace(understood, partial_left_out=self._some_words_only(query, plan))
         if citizen_words.METHODS.prf and query.sort == "relevance" and understood.words:
             plan = self._with_feedback(plan, understood.words)
         if citizen_words.METHODS.semantic and semantic.applies(query, understood):
@@ -229,6 +231,14 @@ class SearchIndex:
             page=query.page,
             size=query.size,
         )
+
+    def _some_words_only(self, query: Query, strict: Plan) -> bool:
+        """Whether documents holding only some of the words (which the relevance order lists
+        after the rest) were left out of a list sorted by date: the page says so, and how to
+        see them, rather than a total that changes with the order without a word."""
+        loose, _ = self._plan(replace(query, sort="relevance"))
+        found = self.backend.search(strict, limit=0).total
+        return self.backend.search(loose, limit=0).total > found
 
     def _with_meaning(
         self, plan: Plan, query: Query, understood: Understanding

@@ -514,6 +514,7 @@ class _Builder:
         self.pool_terms: list[Node] = []
         self.weak: list[Node] = []  # single-character words: score only
         self.required: list[Node] = []
+        self.k = 0  # how many of the pool's clauses a document must match
         self.excluded: list[Node] = []
         self.boosters: list[Node] = []
         self.highlight: list[str] = []
@@ -798,12 +799,16 @@ class _Builder:
         if alts:
             self.required.append(Bool(should=tuple(alts), min_should=1))
 
-    def combined(self) -> Node | None:
-        if self.common and not self.pool:  # only common words: they count after all
-            self.pool, self.common = self.common, []
+    def combined(self, all_words: bool = False) -> Node | None:
+        """The query node; ``all_words``: every content word (or another wording of it) must
+        match, as when the results are sorted by date, where nothing ranks the documents
+        holding only some of the words after those holding all of them."""
+        if self.common and (all_words or not self.pool):  # they count after all
+            self.pool, self.common = self.pool + self.common, []
         must: list[Node] = list(self.required)
         if self.pool:
-            k = min_should_match(len(self.pool))
+            k = len(self.pool) if all_words else min_should_match(len(self.pool))
+            self.k = k
             must.append(
                 self.pool[0] if len(self.pool) == 1 else Bool(should=tuple(self.pool), min_should=k)
             )
@@ -815,7 +820,7 @@ class _Builder:
         should.extend(self.common)
         if self.pool and self.weak:
             should.extend(self.weak)
-        if len(self.pool_terms) > 1:
+        if len(self.pool_terms) > 1 and self.k < len(self.pool):
             should.append(Bool(must=tuple(self.pool_terms), boost=ALL_WORDS_BOOST))
         return Bool(must=tuple(must), should=tuple(should)) if len(must) > 1 or should else must[0]
 
@@ -949,7 +954,11 @@ def plan(
             b.boosters.append(_substring("body_bi", reading, WHOLE_PHRASE_BOOST) or MatchAll())
             b.boosters.append(_substring("title_bi", reading, TITLE_PHRASE_BOOST) or MatchAll())
 
-    node = b.combined()
+    # sorted by date, nothing ranks a document holding some of the words below those holding
+    # all of them: the list holds the latter only (QA pass 17: 住房公积金 newest first was
+    # budgets naming 住房, 18 of the first 50 holding 公积金)
+    loose_k = min_should_match(len(b.pool) or len(b.common))  # what relevance requires
+    node = b.combined(all_words=query.sort != "relevance")
     if node is None:
         node = MatchAll()
     typed = as_pinyin_query(typed_q)
@@ -973,7 +982,8 @@ def plan(
         expansions=tuple(b.expanded),
         doc_numbers=tuple(b.docnos),
         fields=tuple(b.fields),
-        min_should_match=min_should_match(len(b.pool)) if b.pool else 0,
+        min_should_match=b.k if b.pool else 0,
+        all_words=bool(b.pool) and b.k > loose_k,
         pinyin=typed or (),
         pinyin_words=tuple(b.readings),
         as_written=tuple(dict.fromkeys(b.as_written)),

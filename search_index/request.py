@@ -61,6 +61,11 @@ class Understanding:
     doc_numbers: tuple[str, ...] = ()
     fields: tuple[tuple[str, str], ...] = ()
     min_should_match: int = 0
+    # sorted by date, every word is required (see ``partial_left_out``)
+    all_words: bool = False
+    # ... and documents holding only some of the words, which the relevance order lists
+    # after those holding all, were left out of this list
+    partial_left_out: bool = False
     pinyin: tuple[str, ...] = ()  # letters also searched as pinyin/initials (kiosks, no IME)
     # letters → the words of the index they were searched as (政务, 正午 for zhengwu)
     pinyin_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -87,6 +92,8 @@ class Understanding:
             "doc_numbers": list(self.doc_numbers),
             "fields": [{"field": f, "text": t} for f, t in self.fields],
             "min_should_match": self.min_should_match,
+            "all_words": self.all_words,
+            "partial_left_out": self.partial_left_out,
             "pinyin": list(self.pinyin),
             "pinyin_words": {k: list(v) for k, v in self.pinyin_words},
             "as_written": list(self.as_written),

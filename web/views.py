@@ -207,7 +207,10 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
         shown = [t for t in ignored if keep(t)]
         if shown:
             items.append((label, "、".join(shown)))
-    if len(u.words) > 1 and u.min_should_match and u.min_should_match < len(u.words):
+    if u.partial_left_out:
+        items.append(("匹配方式", "按日期排序时只列出包含全部检索词的文件；"
+                      "只包含部分词的文件按相关度排序时列在后面"))
+    elif len(u.words) > 1 and u.min_should_match and u.min_should_match < len(u.words):
         items.append(("匹配方式", f"至少包含 {u.min_should_match} 个词，全部包含的排在前面"))
     if u.semantic:
         items.append(("也按语义检索", "意思相近、用词不同的文件也列出（排在字面匹配之后或之间）"))
@@ -280,6 +283,9 @@ def alternatives(
     that have nothing to do with the 文号 asked for.
     """
     candidates: list[tuple[str, SearchState]] = []
+    if state.sort != "relevance" and state.q:  # by date, every word was required
+        candidates.append(("按相关度排序（也列出只包含部分检索词的文件）",
+                           state.change(sort="relevance")))  # fmt: skip
     if state.has_filters:
         candidates.append(("去掉全部筛选条件", state.without_filters()))
     if state.q:

@@ -490,6 +490,27 @@ class BackendContract:
         both = index.search(Query(q="条例", size=10))
         assert [h.doc.id for h in p1.hits + p2.hits] == [h.doc.id for h in both.hits]
 
+    def test_sorted_by_date_every_word_is_required(self, index):
+        """QA pass 17: sorted by date, nothing ranks a document holding one word of 住房公积金
+        below those holding both; the list holds the latter only, and says what it left out."""
+        q = "人民法院 审判"
+        ranked = _all_hits(index, q)
+        by_date = _all_hits(index, q, sort="date_desc")
+        res = index.search(Query(q=q, sort="date_desc"))
+        words = res.understood.words
+        assert len(words) == 2 and res.understood.min_should_match == 2
+        assert not res.understood.synonyms and not res.understood.expansions
+        assert by_date and all(
+            all(w in normalize(h.doc.title + h.doc.text) for w in words) for h in by_date
+        )
+        assert {h.doc.id for h in by_date} < {h.doc.id for h in ranked}  # one word: left out
+        assert res.understood.all_words and res.understood.partial_left_out
+        assert not index.search(Query(q=q)).understood.partial_left_out
+        dates = [h.doc.date for h in by_date if h.doc.date]
+        assert dates == sorted(dates, reverse=True)
+        one = index.search(Query(q="审判", sort="date_asc"))  # one word: nothing changes
+        assert not one.understood.all_words and one.total == index.search(Query(q="审判")).total
+
     def test_documents_of_one_day_are_in_id_order_on_every_page(self, make_backend):
         """Date sorts, and a search without text, break ties by id on both backends (tantivy
         left them in the order of its segments, Elasticsearch by id: the same page listed other
@@ -1221,12 +1242,12 @@ def sample_document(
     )
 
 
-def _all_hits(index: SearchIndex, q: str):
-    res = index.search(Query(q=q, size=100))
+def _all_hits(index: SearchIndex, q: str, sort: str = "relevance"):
+    res = index.search(Query(q=q, size=100, sort=sort))
     hits = list(res.hits)
     page = 2
     while len(hits) < res.total:
-        hits += index.search(Query(q=q, size=100, page=page)).hits
+        hits += index.search(Query(q=q, size=100, page=page, sort=sort)).hits
         page += 1
     return hits
 

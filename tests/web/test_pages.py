@@ -258,6 +258,26 @@ def test_zero_results_page_helps(client, web_corpus):
     assert "去掉筛选条件</a>后再试" not in text
 
 
+def test_sorted_by_date_the_page_says_every_word_is_required(client):
+    """QA pass 17: sorted by date, documents holding one of the words came first; they are
+    left out now, and the page says so and leads back to the relevance order."""
+    api = "/api/search?q=人民法院 审判"
+    ranked = client.get(api).json()
+    dated = client.get(api + "&sort=date_desc").json()
+    assert 0 < dated["total"] < ranked["total"]
+    assert dated["understood"]["partial_left_out"] and not ranked["understood"]["all_words"]
+    text, _ = page(client, "/?q=人民法院 审判&sort=date_desc")
+    assert "按日期排序时只列出包含全部检索词的文件" in text and "至少包含" not in text
+    text, _ = page(client, "/?q=人民法院 火星基地&sort=date_desc")
+    assert "没有找到符合条件的文件" in text
+    link = re.search(r'<a href="([^"]+)">按相关度排序（也列出只包含部分检索词的文件）</a> '
+                     r"<span[^>]*>（(\d+) 份）", text)  # fmt: skip
+    assert link, text
+    params = dict(parse_qsl(urlsplit(link.group(1).replace("&amp;", "&")).query))
+    assert "sort" not in params and params["q"] == "人民法院 火星基地"
+    assert client.get("/api/search", params=params).json()["total"] == int(link.group(2))
+
+
 def _fewer_words(text: str) -> list[tuple[str, int]]:
     """The "少用一个词" suggestions of a zero-result page: (query of the link, its count)."""
     out = []
