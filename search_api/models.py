@@ -119,8 +119,9 @@ class Understood(BaseModel):
         "another wording of it): nothing would rank those holding only some of them last"
     )
     partial_left_out: bool = Field(
-        default=False, description="documents holding only some of the words were left out "
-        "of this date-sorted list; sort=relevance lists them after the others"
+        default=False, description="documents holding only some of the words, or found by "
+        "meaning alone, were left out of this date-sorted list; sort=relevance lists them "
+        "after the others"
     )
     pinyin: list[str] = Field(
         default=[], description="letters also searched as pinyin / initials of titles and key terms"

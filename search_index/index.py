@@ -162,14 +162,17 @@ class SearchIndex:
         validate(query)
         t0 = time.perf_counter()
         plan, understood = self._plan(query)
-        if understood.all_words:
-            understood = replace(understood, partial_left_out=self._some_words_only(query, plan))
-        if citizen_words.METHODS.prf and query.sort == "relevance" and understood.words:
+        ranked = query.sort == "relevance"
+        if citizen_words.METHODS.prf and ranked and understood.words:
             plan = self._with_feedback(plan, understood.words)
-        if citizen_words.METHODS.semantic and semantic.applies(query, understood):
+        meaning = citizen_words.METHODS.semantic and semantic.applies(query, understood)
+        if meaning and ranked:
             fused = self._with_meaning(plan, query, understood)
             if fused is not None:
                 plan, understood = fused, replace(understood, semantic=True)
+        elif not ranked and (understood.all_words or meaning):
+            left_out = self._left_out_by_date(query, plan, meaning)
+            understood = replace(understood, partial_left_out=left_out)
         facet_fields = FACET_FIELDS if query.facets else ()
         offset = (query.page - 1) * query.size
         groups = self.backend.copy_groups(plan)
@@ -232,13 +235,22 @@ class SearchIndex:
             size=query.size,
         )
 
-    def _some_words_only(self, query: Query, strict: Plan) -> bool:
-        """Whether documents holding only some of the words (which the relevance order lists
-        after the rest) were left out of a list sorted by date: the page says so, and how to
-        see them, rather than a total that changes with the order without a word."""
-        loose, _ = self._plan(replace(query, sort="relevance"))
+    def _left_out_by_date(self, query: Query, strict: Plan, meaning: bool) -> bool:
+        """Whether the relevance order lists documents that a list sorted by date leaves out:
+        those holding only some of the words, and those found by meaning alone. Sorted by
+        date nothing ranks them after the rest (QA pass 17: budgets naming 住房 led 住房公积金
+        newest first; QA pass 18: news found by meaning led 房东不退押金怎么办), so they are
+        left out, and the page says so and how to see them rather than a total that changes
+        with the order without a word."""
         found = self.backend.search(strict, limit=0).total
-        return self.backend.search(loose, limit=0).total > found
+        loose, _ = self._plan(replace(query, sort="relevance"))
+        if self.backend.search(loose, limit=0).total > found:
+            return True
+        leg = semantic.nearest(query.q, citizen_words.data_dir()) if meaning else None
+        if not leg:
+            return False
+        with_leg = semantic.fused_plan(loose, semantic.fuse([], leg))
+        return self.backend.search(with_leg, limit=0).total > found
 
     def _with_meaning(
         self, plan: Plan, query: Query, understood: Understanding
@@ -250,8 +262,6 @@ class SearchIndex:
         leg = semantic.nearest(query.q, citizen_words.data_dir())
         if not leg:
             return None
-        if query.sort != "relevance":  # the same matches, sorted by date: no ranks to fuse
-            return semantic.fused_plan(plan, semantic.fuse([], leg))
         first = self.backend.search(plan, limit=semantic.LEG_DEPTH)
         engine = [h.id for h in first.hits]
         literal = None

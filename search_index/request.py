@@ -63,8 +63,8 @@ class Understanding:
     min_should_match: int = 0
     # sorted by date, every word is required (see ``partial_left_out``)
     all_words: bool = False
-    # ... and documents holding only some of the words, which the relevance order lists
-    # after those holding all, were left out of this list
+    # sorted by date, documents the relevance order lists after the rest (holding only some
+    # of the words, or found by meaning alone) were left out of this list
     partial_left_out: bool = False
     pinyin: tuple[str, ...] = ()  # letters also searched as pinyin/initials (kiosks, no IME)
     # letters → the words of the index they were searched as (政务, 正午 for zhengwu)

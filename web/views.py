@@ -208,8 +208,8 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
         if shown:
             items.append((label, "、".join(shown)))
     if u.partial_left_out:
-        items.append(("匹配方式", "按日期排序时只列出包含全部检索词的文件；"
-                      "只包含部分词的文件按相关度排序时列在后面"))
+        items.append(("匹配方式", "按日期排序时只列出包含全部检索词的文件；只包含部分词"
+                      "或意思相近的文件，按相关度排序时列在后面"))
     elif len(u.words) > 1 and u.min_should_match and u.min_should_match < len(u.words):
         items.append(("匹配方式", f"至少包含 {u.min_should_match} 个词，全部包含的排在前面"))
     if u.semantic:
@@ -284,7 +284,7 @@ def alternatives(
     """
     candidates: list[tuple[str, SearchState]] = []
     if state.sort != "relevance" and state.q:  # by date, every word was required
-        candidates.append(("按相关度排序（也列出只包含部分检索词的文件）",
+        candidates.append(("按相关度排序（也列出只包含部分检索词或意思相近的文件）",
                            state.change(sort="relevance")))  # fmt: skip
     if state.has_filters:
         candidates.append(("去掉全部筛选条件", state.without_filters()))
