@@ -675,6 +675,16 @@ _HEADING_LINE = re.compile(
 )
 
 
+# the first item of a body (一、自…), not a list of articles or tables wrapped (一、二, 一、第)
+_FIRST_ITEM = re.compile(r"^一、(?![第附二三四五六七八九十0-9\s])")
+# the entry that repeals the text ends with its repeal (…號令發布廢止, 廢止本辦法, 發布廢止
+# 「…規程」及其暫行編制表); one that repeals something else in passing (廢止…號令之施行日期；並自
+# 即日生效, then a later date of entry into force) does not repeal the text
+_REPEAL_ENTRY = re.compile(
+    r"(?:廢止|废止)(?:本[^\s，。；]{1,4}|生效|令|「[^」]*」[^，。；「」]{0,12})?[。；]?$"
+)
+
+
 def taiwan_history(lines: Sequence[str]) -> dict[str, str]:
     """Agency, 文号, date and repeal of the last 沿革 entry that names an issuing order."""
     try:
@@ -686,7 +696,11 @@ def taiwan_history(lines: Sequence[str]) -> dict[str, str]:
         # the block ends at the first blank line, or where the body starts: a PDF print has no
         # blank lines, and its body ran into the last entry (QA pass 9: 撤銷或廢止其許可 in an
         # article read as the rule's repeal)
-        if not line or _HEADING_LINE.match(line):
+        # ... or where an OCR'd page, which has no blank lines either, starts it with an item
+        # 一、 (QA pass 18: a scanned 憲法實施之準備程序 read its first article's 修改或廢止 as
+        # its repeal; an article number alone on a line is no sign: wrapped entries end in
+        # article numbers too)
+        if not line or _HEADING_LINE.match(line) or _FIRST_ITEM.match(line):
             break
         if re.match(r"^\d+\s*[.．、]", line) or not entries:
             entries.append(line)
@@ -710,7 +724,7 @@ def taiwan_history(lines: Sequence[str]) -> dict[str, str]:
         found = next(iter_dates(entries[-1]), None)
         if found:
             result["date"] = found.date.isoformat()
-    if entries and _REPEALED.search(entries[-1]):
+    if entries and _REPEAL_ENTRY.search(re.sub(r"\s", "", entries[-1])):
         result["repealed"] = "1"
     return result
 

@@ -455,6 +455,32 @@ def test_a_taiwan_rule_printed_to_pdf_is_not_repealed_by_its_own_articles(name: 
     assert meta.doc_number.endswith("號")  # the last entry's order, as before
 
 
+def test_a_taiwan_rule_read_by_ocr_is_not_repealed_by_its_first_item() -> None:
+    """QA pass 18: OCR output has no blank lines either, so 憲法實施之準備程序's body ran into
+    its 沿革 entry, and item 一's 予以修改或廢止 read as its repeal (the TXT is 有效); and a
+    last entry that repeals another order's date in passing (海巡署組織法: 廢止…號令之施行日期；
+    並自即日生效, then a date of entry into force) is no repeal of the text."""
+    from tests.corpus import CORPUS, require_corpus
+
+    require_corpus()
+    txt = (CORPUS / "docs/mojlaw/A0000003.txt").read_text(encoding="utf-8")
+    assert derive_meta(txt).validity == "valid"
+    scanned = "\n".join(ln for ln in txt.splitlines() if ln.strip())  # no blank line
+    assert "修改或廢止" in scanned and derive_meta(scanned).validity == "valid"
+    assert derive_meta((CORPUS / "docs/mojlaw/D0090031.txt").read_text("utf-8")).validity == "valid"
+    for repealed in ("H0000040", "D0000083"):  # …號令發布廢止; 發布廢止「…規程」及其暫行編制表
+        meta = derive_meta((CORPUS / f"docs/mojlaw/{repealed}.txt").read_text(encoding="utf-8"))
+        assert meta.validity == "repealed", repealed
+        assert derive_meta(_as_ocr(CORPUS / f"docs/mojlaw/{repealed}.txt")).validity == (
+            "repealed"
+        ), repealed
+
+
+def _as_ocr(path: Path) -> str:
+    """The text as OCR gives it: no blank lines."""
+    return "\n".join(ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip())
+
+
 def _file_meta(rel: str) -> CatalogMeta:
     """The metadata ingest derives for one real file of the corpus (as ``ingest_file`` does)."""
     from tests.corpus import CORPUS, require_corpus
