@@ -699,15 +699,25 @@ class _Builder:
         spelled = not any(slot.initials for slot in cut)
         # a syllable read as a lone character is no word of its own (fang of fangdongyajin
         # where the index has no 房东: 方 + 东亚 + 今, either of which would do, found anything)
-        separate = len(slots) > 1 and all(len(w) > 1 for w in top)
+        # ... unless two words at least are read around it: then it is one character among
+        # words, as typed in Chinese (fangdongtuiyajin: 房东 + 退 + 押金 found nothing where
+        # 房东退押金 finds 53, QA pass 18), which only scores
+        separate = sum(len(w) > 1 for w in top) > 1
         if separate and spelled and len(query_words("".join(top))) > 1:
             # several words, as the same Chinese typed would be (房东押金: 房东 + 押金, either
             # of two): fangdongyajin needed them all and found nothing where 房东押金 found 53
             # (QA pass 8); a run that is one Chinese word (政务公开) still needs all of it
-            self.pool.append(Bool(should=(as_written, slots[0]), min_should=1))
-            self.pool.extend(slots[1:])
-            self.pool_terms.append(_terms_of(literal, *_with_synonyms(top[0])))
-            self.pool_terms.extend(_terms_of(*_with_synonyms(w)) for w in top[1:])
+            first = True
+            for slot, w in zip(slots, top, strict=True):
+                if len(w) == 1:
+                    self.weak.append(slot)
+                elif first:  # the letters as a word of their own go with the first word
+                    self.pool.append(Bool(should=(as_written, slot), min_should=1))
+                    self.pool_terms.append(_terms_of(literal, *_with_synonyms(w)))
+                    first = False
+                else:
+                    self.pool.append(slot)
+                    self.pool_terms.append(_terms_of(*_with_synonyms(w)))
         else:
             reading = slots[0] if len(slots) == 1 else Bool(must=tuple(slots))
             self.pool.append(Bool(should=(as_written, reading), min_should=1))

@@ -156,6 +156,17 @@ def test_words_typed_without_spaces_find_what_the_words_find(index):
     assert one_word.total == index.search(Query(q="政务公开", size=1)).total
 
 
+def test_a_character_read_between_words_only_scores_as_in_chinese(index):
+    """QA pass 18: fangdongtuiyajin (房东 + 退 + 押金) found nothing where 房东退押金 finds 53:
+    one character read among words made the run need every word, as one Chinese word does."""
+    joined = index.search(Query(q="zhengwutuizhengfu", size=50))
+    words = dict(joined.understood.pinyin_words)["zhengwutuizhengfu"]
+    assert words[0] == "政务" and "退" in words and "政府" in words, words
+    chinese = index.search(Query(q="政务 退 政府", size=50))
+    assert joined.total == chinese.total > 0  # the same matches; homophones rank otherwise
+    assert joined.understood.min_should_match == chinese.understood.min_should_match == 1
+
+
 def test_a_synonym_reached_through_letters_is_said_and_marked(index):
     """zwgk reads as 政务公开, which the synonym file expands to 政府信息公开: the page says so
     and marks it, as for 政务公开 typed in Chinese."""
