@@ -893,6 +893,16 @@ def bounded_clauses(parsed: ParsedQuery) -> tuple[list[Clause], list[str]]:
     return kept, ignored
 
 
+def without_format_chars(text: str) -> str:
+    """``text`` without its invisible format characters (zero-width spaces and joiners, bidi
+    marks, soft hyphens, a BOM): pasted inside a word they split it, and 婚姻\u200f登记 found
+    every document holding either word where 婚姻登记 finds 33 (QA pass 18). The documents'
+    phrases ignore them already (:func:`analyzers.chars.strip_skippable`)."""
+    if text.isprintable():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def plan(
     query: Query, lexicon: PinyinLexicon | None = None, mentions: Mentions | None = None
 ) -> tuple[Plan, Understanding]:
@@ -900,7 +910,7 @@ def plan(
     ``lexicon``, letters are also read as pinyin of its words (kiosks without an IME); with
     ``mentions`` (how many documents hold a text), a title abbreviation means the titles the
     documents mention most."""
-    typed_q = dotted_u_as_v(query.q)  # nü, lu: as nv, lv
+    typed_q = dotted_u_as_v(without_format_chars(query.q))  # nü, lu: as nv, lv
     parsed = parse(typed_q[:2000])
     clauses, dropped = bounded_clauses(ParsedQuery(joined_syllables(parsed.clauses)))
     dropped = list(parsed.ignored) + dropped

@@ -291,6 +291,15 @@ class BackendContract:
             assert set(got.understood.ignored) <= {"~", "+", "=", "$"}, got.understood.ignored
             assert got.understood.ignored, typed
 
+    def test_invisible_characters_inside_a_word_are_ignored(self, index):
+        """QA pass 18: a right-to-left mark pasted inside 婚姻登记 split it into two words, so
+        every document holding either matched; a zero-width space or a BOM did the same."""
+        want = index.search(Query(q="人民法院"))
+        for mark in ("\u200b", "\u200d", "\u200f", "\u202e", "\u2066", "\ufeff", "\xad"):
+            got = index.search(Query(q=f"人民{mark}法院"))
+            assert got.understood.words == want.understood.words, repr(mark)
+            assert got.total == want.total, repr(mark)
+
     def test_one_unmatched_word_does_not_empty_results(self, index):
         base = index.search(Query(q="条例 规定"))
         more = index.search(Query(q="条例 规定 瓜达尔卡纳尔"))
