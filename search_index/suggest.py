@@ -34,7 +34,11 @@ def _titles(backend: Backend, node: Node, filters: tuple[Node, ...]) -> list[str
     raw = backend.search(Plan(query=node, filters=filters), limit=CANDIDATES)
     # titles only: reading 40 full texts made a suggestion cost as much as a search
     docs = backend.fetch([h.id for h in raw.hits], texts=False)
-    return list(dict.fromkeys(docs[h.id].title for h in raw.hits if h.id in docs))
+    # a document without a title (a scan OCR could not name) is no suggestion: an empty line
+    # in the list ran an empty search (QA pass 18)
+    return list(dict.fromkeys(
+        docs[h.id].title for h in raw.hits if h.id in docs and docs[h.id].title.strip()
+    ))  # fmt: skip
 
 
 def _frequent_words(backend: Backend, typed: str, filters: tuple[Node, ...]) -> list[str]:

@@ -767,6 +767,19 @@ class BackendContract:
         assert "戶口簿" in ix.suggest("戶口", ANONYMOUS)
         assert law.meta.title in ix.suggest("居民", ANONYMOUS)  # a title as written
 
+    def test_a_document_without_a_title_is_no_suggestion(self, make_backend):
+        """QA pass 18: a scan OCR could not name was suggested as an empty line, whose tap ran
+        an empty search."""
+        backend = make_backend()
+        law = sample_document("docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt")
+        untitled = dataclasses.replace(law, id="f" * 16, path="scans/a.png", format="image",
+                                       meta=dataclasses.replace(law.meta, title=""))  # fmt: skip
+        assert all(r.ok for r in backend.write([prepare(untitled, "samples")]))
+        ix = SearchIndex(backend)
+        assert ix.search(Query(q="居民身份证")).total == 1
+        for typed in ("居民", "jumin", "jmsfz", "shenfenzheng"):
+            assert all(s.strip() for s in ix.suggest(typed, ANONYMOUS)), typed
+
     # -- display ---------------------------------------------------------------------------
     def test_snippets_are_escaped_and_marked(self, index):
         res = index.search(Query(q="人民法院"))
