@@ -673,6 +673,22 @@ class ElasticsearchIndex:
             return {}
         with self._guard("fetch documents"):
             res = self.es.mget(index=self.alias, ids=ids, source=fields)
+        # mget answers a missing index per document, with an error rather than a 404: read as
+        # "no such document", a document page said 404 while searches said 503 (QA pass 18)
+        failed = next((d["error"] for d in res["docs"] if d.get("error")), None)
+        if failed is not None:
+            kind = failed.get("type", "") if isinstance(failed, dict) else ""
+            why = failed.get("reason", failed) if isinstance(failed, dict) else failed
+            if kind == "index_not_found_exception":
+                raise BackendUnavailable(
+                    f"the index '{self.alias}' is missing on Elasticsearch at {self.shown_urls} "
+                    "(fetch documents); ingest documents again or restore it",
+                    url=self.shown_urls,
+                )
+            raise BackendUnavailable(
+                f"Elasticsearch at {self.shown_urls} failed to fetch documents: {why}",
+                url=self.shown_urls,
+            )
         return {d["_id"]: d.get("_source", {}) for d in res["docs"] if d.get("found")}
 
     def fetch(self, ids: list[str], *, texts: bool = True) -> dict[str, StoredDocument]:

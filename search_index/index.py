@@ -206,9 +206,11 @@ class SearchIndex:
             copies = ()
             if h.id in members:
                 key = members[h.id].key
-                copies = tuple(
-                    m.copy for i, m in members.items() if m.key == key and i != h.id
-                )
+                # by path, then id: each engine lists the group in its own order (QA pass 18)
+                copies = tuple(sorted(
+                    (m.copy for i, m in members.items() if m.key == key and i != h.id),
+                    key=lambda c: (c.path, c.id),
+                ))  # fmt: skip
             hits.append(
                 Hit(
                     doc=doc,

@@ -594,6 +594,8 @@ class BackendContract:
         assert {v.value: v.count for v in res.facets["category"]} == {"政策法规": 1}
         staff = ix.search(Query(q='"居民身份证"', viewer=STAFF))
         assert staff.total == 1 and len(staff.hits[0].copies) == 2
+        paths = [c.path for c in staff.hits[0].copies]
+        assert paths == sorted(paths)  # by path on both backends (QA pass 18: engine order)
 
         every = ix.search(Query(q="", size=10))
         assert every.total == 3 == len(every.hits)

@@ -254,6 +254,24 @@ def test_cluster_going_away_is_503_not_a_stack_trace(url, prefixes, documents):
         proxy.cut()
 
 
+def test_an_index_deleted_under_a_server_is_503_for_documents_too(url, prefixes, documents):
+    """QA pass 18: with the index deleted behind the alias, searches said 503 but a document
+    page said 404 "no document with id" (mget answers a missing index per document)."""
+    backend = fresh(url, prefixes, "gone")
+    assert all(r.ok for r in backend.write(prepare(d, "s") for d in documents[:3]))
+    assert documents[0].id in backend.fetch([documents[0].id])
+    drop(url, [backend.alias])
+    for call in (
+        lambda: backend.fetch([documents[0].id]),
+        lambda: backend.fetch([documents[0].id], texts=False),
+        lambda: SearchIndex(backend).search(Query(q="条例")),
+    ):
+        with pytest.raises(BackendUnavailable) as err:
+            call()
+        assert "missing" in err.value.message, err.value.message
+    backend.close()
+
+
 # -- retries --------------------------------------------------------------------------------
 @pytest.mark.elasticsearch
 def test_bulk_retries_503_429_and_dropped_connections_then_succeeds(
