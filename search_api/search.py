@@ -25,7 +25,7 @@ from search_api.models import (
     SearchResponse,
     SuggestResponse,
 )
-from search_index.fields import filter_choice
+from search_index.fields import NAMES_SOMETHING, filter_choice
 from search_index.request import (
     MAX_FILTER_CHARS,
     MAX_PAGE_SIZE,
@@ -47,8 +47,6 @@ ERRORS = {
 }
 
 
-# an agency names something: a letter, a digit or a Han character (the reports take it too)
-NAMES_SOMETHING = "[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
 # what the schema allows besides a value: nothing (``validity=``, a form's empty select)
 BLANK = "\\s*"
 

@@ -29,7 +29,7 @@ from model.fields import VALUE_LABELS
 from model.ids import plausible_id
 from model.viewer import ANONYMOUS, Viewer
 from search_index import citizen_words, feedback, semantic
-from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS
+from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS, names_an_agency
 from search_index.highlight import find_spans, render, snippet
 from search_index.lexicon import LexiconCache
 from search_index.planner import phrase_node, written_node
@@ -68,7 +68,7 @@ def validate_agencies(agencies: Iterable[str]) -> None:
     """Refuse an agency filter that names no agency once folded (``、``, spaces): it was dropped
     silently and filtered nothing, every document (QA pass 10). Also the reports' ``--agency``
     (QA pass 11: ``report annual --agency 、`` answered 0 items where search refused it)."""
-    empty = [v for v in agencies if not agency_key(v)]
+    empty = [v for v in agencies if not names_an_agency(v)]
     if empty:
         raise BadRequest(f"agency {empty[0]!r} names no agency", agency=empty[0])
 

@@ -20,7 +20,7 @@ from starlette.datastructures import QueryParams
 from analyzers.choices import read_choice
 from model.viewer import Viewer
 from search_api.search import build_query
-from search_index.fields import agency_key, filter_choice
+from search_index.fields import filter_choice, names_an_agency
 from search_index.request import (
     MAX_FILTER_CHARS,
     MAX_QUERY_CHARS,
@@ -87,7 +87,7 @@ class SearchState:
                     problems.append(f"年份“{bad[0][:20]}”无效（格式：2019），已忽略。")
                 values = [v for v in values if v not in bad]
             if name == "agency":
-                bad = [v for v in values if not agency_key(v)]
+                bad = [v for v in values if not names_an_agency(v)]
                 if bad:
                     problems.append(f"发布机构“{bad[0][:20]}”无效，已忽略。")
                 values = [v for v in values if v not in bad]

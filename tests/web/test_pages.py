@@ -696,6 +696,11 @@ def test_an_agency_of_only_punctuation_is_said_and_ignored(client):
     page = client.get("/", params={"q": "政务公开", "agency": "、"})
     assert page.status_code == 200
     assert "发布机构“、”无效，已忽略。" in page.text
+    # QA pass 18: an emoji names no agency either (the API's 422); it filtered everything out
+    page = client.get("/", params={"q": "政务公开", "agency": "😀"})
+    assert page.status_code == 200 and "发布机构“😀”无效，已忽略。" in page.text
+    assert "没有找到符合条件的文件" not in page.text
+    assert client.get("/api/search", params={"q": "政务公开", "agency": "😀"}).status_code == 422
 
 
 def test_a_disclosure_filter_is_said_to_be_ignored(client):
