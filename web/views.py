@@ -328,9 +328,10 @@ def alternatives(
 def repeated_titles(hits: Iterable[Hit]) -> frozenset[str]:
     """Titles two results of one page share (a law as text PDF, as scan, as another
     version): their links then also say which file each is, or a screen reader's list of links
-    reads the same name three times (QA pass 7)."""
-    seen = Counter(h.doc.title for h in hits if h.doc.title)
-    return frozenset(t for t, n in seen.items() if n > 1)
+    reads the same name three times (QA pass 7). Results without a title always say it: two
+    untitled scans read "（无标题）" alike (QA pass 18), so "" is among them whenever it is."""
+    seen = Counter(h.doc.title for h in hits)
+    return frozenset(t for t, n in seen.items() if n > 1 or not t)
 
 
 # -- documents ---------------------------------------------------------------------------

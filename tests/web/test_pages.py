@@ -672,22 +672,28 @@ def test_results_sharing_a_title_say_which_file_each_is(tmp_path):
     from search_index.prepare import prepare
     from tests.corpus import corpus_document, sample_paths
 
-    base = [corpus_document(p) for p in sample_paths(4)]
+    base = [corpus_document(p) for p in sample_paths(5)]
     title = "世界博览会标志保护条例"
     same = [dc.replace(d, id=f"{i:016x}", path=f"扫描/{i}.{fmt}", format=fmt,
                        meta=dc.replace(d.meta, title=title, disclosure="public"))
             for i, (d, fmt) in enumerate(zip(base[:3], ("pdf", "png", "txt"), strict=True))]
     other = dc.replace(base[3], meta=dc.replace(base[3].meta, disclosure="public"))
+    # QA pass 18: an untitled scan read "（无标题）" like any other untitled result
+    untitled = dc.replace(base[4], id="e" * 16, path="扫描/无名.png", format="png",
+                          meta=dc.replace(base[4].meta, title="", disclosure="public"))  # fmt: skip
     index = SearchIndex(EmbeddedIndex(tmp_path))
-    assert all(r.ok for r in index.write(prepare(d, "t") for d in [*same, other]))
+    docs = [*same, other, untitled]
+    assert all(r.ok for r in index.write(prepare(d, "t") for d in docs))
     client = TestClient(create_app(Settings(data_dir=tmp_path), index=index))
-    kinds = sorted({d.meta.category for d in [*same, other]})
-    text = client.get("/", params=[("category", c) for c in kinds]).text  # all four listed
+    kinds = sorted({d.meta.category for d in docs})
+    text = client.get("/", params=[("category", c) for c in kinds]).text  # all five listed
     names = re.findall(r'<h2 class="result__title"[^>]*><a href="[^"]+">(.*?)</a>', text, re.S)
-    assert len(names) == 4, names
+    assert len(names) == 5, names
     which = [re.sub(r"<[^>]+>", "", n) for n in names if title in n]
     assert sorted(which) == sorted(f"{title}（{d.format.upper()}，{d.path}）" for d in same)
-    assert not [n for n in names if title not in n and "result__which" in n]
+    assert "（无标题）（PNG，扫描/无名.png）" in [re.sub(r"<[^>]+>", "", n) for n in names]
+    named = [n for n in names if "无标题" not in n]
+    assert not [n for n in named if title not in n and "result__which" in n]
     index.close()
 
 

@@ -6,6 +6,8 @@ embedded index and served by the real app.
 
 from __future__ import annotations
 
+import math
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -74,6 +76,9 @@ def test_everyone_is_told_the_text_was_recognised(served) -> None:
     assert client.get(f"/documents/{doc_id}/scan/1").status_code == 404
     api = client.get(f"/api/documents/{doc_id}").json()
     assert api["text_source"] == "ocr" and 0.5 < api["ocr_confidence"] <= 1.0
+    # rounded down to a tenth of a percent: 0.995 read "100%" (QA pass 18)
+    shown = re.search(r"识别置信度 (\d+\.\d)%", page.text)
+    assert shown and float(shown.group(1)) == math.floor(api["ocr_confidence"] * 1000) / 10
 
 
 def test_staff_see_the_scanned_page(served) -> None:
