@@ -145,3 +145,20 @@ def test_embed_without_the_model_says_how_to_get_it(tmp_path: Path, monkeypatch)
         embedding.configure(None)  # the CLI configured this process's model folder
     assert result.exit_code == 2, result.output
     assert "fetch-model.sh" in result.output and not (data / "vectors").exists()
+
+
+def test_python_m_govsearch_is_the_command_line(tmp_path: Path) -> None:
+    """QA pass 18: ``python -m govsearch`` had no ``__main__``; it runs the same command line,
+    with its name and exit codes (a folder without an index is exit 2, creating nothing)."""
+    import os
+    import subprocess
+    import sys
+
+    repo = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": repo}
+    run = [sys.executable, "-m", "govsearch", "--data-dir", str(tmp_path / "none")]
+    shown = subprocess.run([*run, "--help"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert shown.returncode == 0 and shown.stdout.startswith("Usage: govsearch "), shown.stderr
+    missing = subprocess.run([*run, "stats"], capture_output=True, text=True, env=env,
+                             cwd=tmp_path)  # fmt: skip
+    assert missing.returncode == 2 and not (tmp_path / "none").exists(), missing.stderr
