@@ -981,7 +981,9 @@ def plan(
     node = b.combined(all_words=query.sort != "relevance")
     if node is None:
         node = MatchAll()
-    typed = as_pinyin_query(typed_q)
+    # letters only, read from what the parser kept: a lone OR is syntax left dangling, not
+    # the letters "or" (QA pass 18b: it answered every document as if searched as pinyin)
+    typed = as_pinyin_query(typed_q) if clauses else None
     if b.written_only or b.not_pinyin or b.syllable_ends:  # pdf, script, xi'an: see add_letters
         typed = None
     if typed:  # letters only: the words as written, or pinyin of titles and key terms

@@ -631,11 +631,13 @@ def test_a_field_scope_that_finds_nothing_offers_the_words_anywhere(client: Test
     assert "不限字段" in page and f"（{anywhere} 份）" in page.replace(",", "")
 
 
-@pytest.mark.parametrize("q", ["？？", "---", "。。。"])
+@pytest.mark.parametrize("q", ["？？", "---", "。。。", "OR", "|"])
 def test_query_of_punctuation_says_it_lists_everything(client: TestClient, q: str):
+    """QA pass 18b: a lone OR was searched as the pinyin "or" beside every document."""
     r = client.get("/", params={"q": q})
     assert r.status_code == 200
     assert "没有可检索的文字" in r.text and "全部文件" in r.text
+    assert client.get("/api/search", params={"q": q}).json()["understood"]["pinyin"] == []
     assert "没有可检索的文字" not in client.get("/", params={"q": "条例"}).text
     assert "没有可检索的文字" not in client.get("/", params={"q": "怎么办"}).text
 
