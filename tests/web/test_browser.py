@@ -625,3 +625,19 @@ def test_kiosk_keyboard_types_u_umlaut(open_page, server):
         "words"
     ][: len(words)], words
     assert "律师" in words, words
+
+
+def test_kiosk_date_field_opens_the_calendar(open_page, server):
+    """QA pass 18: a tap on a date field of the kiosk opened nothing, and the digits then tapped
+    on the on-screen keyboard went into the query box. A tap opens the browser's calendar."""
+    page = open_page(KIOSK)
+    page.add_init_script(
+        "window.__pickers = [];"
+        "HTMLInputElement.prototype.showPicker = function () { window.__pickers.push(this.id); };"
+    )
+    page.goto(server + "/kiosk?q=条例")
+    field = page.locator("#date_from")
+    field.scroll_into_view_if_needed()
+    field.click()
+    assert page.evaluate("window.__pickers") == ["date_from"]
+    assert page.locator("#q").input_value() == "条例"
