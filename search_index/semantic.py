@@ -68,6 +68,19 @@ def applies(query: Query, understood: Understanding) -> bool:
     )
 
 
+def off_reason(data_dir: Path | None) -> str:
+    """Why search by meaning is off where ``govsearch embed`` has run ('' when it is on, or
+    was never set up): a server started from a checkout without the model files served words
+    only, and said nothing (QA pass 19)."""
+    from analyzers.embedding import available, model_dir
+
+    if not citizen_words.METHODS.semantic or available() or vectors.store(data_dir) is None:
+        return ""
+    return (f"the documents were embedded for search by meaning, but the model is not at "
+            f"{model_dir()} (bash .ci/fetch-model.sh, or GOVSEARCH_EMBED_MODEL): searches "
+            "use their words only")  # fmt: skip
+
+
 def nearest(text: str, data_dir: Path | None) -> list[str] | None:
     """Ids of the documents nearest ``text`` (cosine ≥ :data:`MIN_SIMILARITY`), nearest
     first; None without a model or a store."""

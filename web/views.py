@@ -158,6 +158,10 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
         items.append(("已按简体检索", u.normalized))
     if u.prefers:
         items.append(PREFERS[u.prefers])
+    if len(u.words) > 1 and not u.pinyin:
+        # the words the text was cut into, which the lines below count and expand (QA pass 19:
+        # 公基金怎么取 was searched as 公、基金、取, and nothing on the page said so)
+        items.append(("检索词", "、".join(u.words)))
     if u.pinyin_words:
         items.append((
             "拼音按词检索（标题和正文）",

@@ -459,3 +459,19 @@ def test_an_uploaded_document_is_found_by_meaning_at_once(tmp_path):
         assert vectors.read_recent(data) is None
     finally:
         citizen_words.load_lexicon(None)
+
+
+def test_a_server_without_the_model_says_search_by_meaning_is_off(leg_env, tmp_path):
+    """QA pass 19: a data folder embedded for search by meaning, served from a checkout without
+    the model files, searched words only and said nothing."""
+    _, data = leg_env
+    assert semantic.off_reason(data) == ""  # the model is here
+    assert semantic.off_reason(tmp_path) == ""  # never embedded: nothing is off
+    before = embedding.model_dir()
+    try:
+        embedding.configure(tmp_path / "no-model")
+        said = semantic.off_reason(data)
+        assert "no-model" in said and "fetch-model" in said
+    finally:
+        embedding.configure(before)
+    assert semantic.off_reason(data) == ""

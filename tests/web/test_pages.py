@@ -240,6 +240,9 @@ def test_what_was_left_out_is_labelled_by_why(client):
     assert got["已忽略无内容的限定"] == "标题:", got
     got = items("/?q=养老～")
     assert got.get("已忽略") == "~" and "已忽略常用词" not in got, got  # ～ folded
+    # QA pass 19: the words a question was cut into are said, as the API's understood.words
+    words = client.get("/api/search", params={"q": "公基金怎么取"}).json()["understood"]["words"]
+    assert len(words) > 1 and items("/?q=公基金怎么取")["检索词"] == "、".join(words)
 
 
 def test_zero_results_page_helps(client, web_corpus):
