@@ -58,6 +58,14 @@ from search_index.tree import (
 )
 
 _EAGER_DOCS = 20
+# hits a relevance page reads at most to put a run of equal scores at its edge in id order
+TIE_WINDOW = 2000
+SCORE_NOISE = 1e-5  # relative: tantivy sums float32 scores (~7 significant digits)
+
+
+def _same_score(a: float, b: float) -> bool:
+    return abs(a - b) <= SCORE_NOISE * max(abs(a), abs(b))
+
 _COMPILED_KEPT = 4096  # Bool nodes: a few searches' worth
 _FEW_KEYS = 64  # copy keys looked up one by one rather than as a term set
 _FACET_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="facets")
@@ -474,13 +482,17 @@ class EmbeddedIndex:
             # core while the top hits are collected (measured: p95 halved at 100k documents)
             aggs = {f: {"terms": {"field": f, "size": facet_limit(f, facet_size)}} for f in wanted}
             pending = _FACET_POOL.submit(searcher.aggregate, query, aggs)
-        result = searcher.search(query, **kwargs)
-        addrs = [addr for _, addr in result.hits][:limit] if limit else []
+        by_score = sort == "relevance" and "order_by_field" not in kwargs
+        if by_score and limit:  # equal scores in id order, as Elasticsearch breaks ties
+            result, ranked = self._scores_by_id(searcher, query, offset, limit)
+        else:
+            result = searcher.search(query, **kwargs)
+            ranked = [(float(s), addr) for s, addr in result.hits][:limit] if limit else []
+        addrs = [addr for _, addr in ranked]
         if sort != "relevance" and addrs:
             last_page = offset + len(addrs) >= result.count
             addrs = self._ties_by_id(searcher, plan, addrs, offset, sort, last_page)
-        by_score = sort == "relevance" and "order_by_field" not in kwargs
-        scores = [float(s) + shift if by_score else 0.0 for s, _ in result.hits][:limit]
+        scores = [sc + shift if by_score else 0.0 for sc, _ in ranked]
         if len(addrs) <= _EAGER_DOCS:  # a page of results: read the documents right here
             hits = tuple(
                 BackendHit(doc_id, sc, doc)
@@ -503,6 +515,42 @@ class EmbeddedIndex:
                     if b.get("key") not in ("", 0, 0.0)
                 )
         return BackendResult(total=int(result.count), hits=hits, facets=facet_values)
+
+    def _scores_by_id(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, offset: int, limit: int
+    ) -> tuple[Any, list[tuple[float, Any]]]:
+        """The page ranked by score, equal scores in ascending id, as Elasticsearch orders them
+        (its sort has the id as tie-break; tantivy left ties in the order of its segments, so
+        a query every match of which scores alike, 机构:国务院, showed 5 other documents of 10
+        on page 1: QA pass 18b). Scores within float noise are equal (copies in two segments).
+
+        The ranking is read from the first hit to one past the page, so a run of equal scores
+        at either edge of the page is seen whole; a run that goes on past what was read is
+        read further, up to :data:`TIE_WINDOW` hits, beyond which tantivy's order stands."""
+        want = offset + limit + 1
+        while True:
+            result = searcher.search(query, limit=want, offset=0, count=True)
+            hits = [(float(s), addr) for s, addr in result.hits]
+            if len(hits) <= offset:
+                return result, []
+            last = hits[min(offset + limit, len(hits)) - 1][0]
+            run_goes_on = len(hits) == want and _same_score(hits[-1][0], last)
+            if not run_goes_on or want >= TIE_WINDOW:
+                break
+            want = TIE_WINDOW  # one more read at most
+        ids = list(searcher.fast_field_values("id_num", [a for _, a in hits]))
+        ordered: list[tuple[float, int, Any]] = []
+        run: list[tuple[float, int, Any]] = []
+        for (score, addr), num in zip(hits, ids, strict=True):
+            if run and not _same_score(run[0][0], score):
+                ordered.extend(sorted(run, key=lambda r: r[1]))
+                run = []
+            run.append((score, num, addr))
+        if run_goes_on:  # the last run was not read whole: its order past the window is tantivy's
+            ordered.extend(run)
+        else:
+            ordered.extend(sorted(run, key=lambda r: r[1]))
+        return result, [(score, addr) for score, _, addr in ordered[offset : offset + limit]]
 
     def _ties_by_id(
         self,
