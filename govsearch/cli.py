@@ -174,6 +174,9 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
         click.echo(json.dumps(res.to_dict(), ensure_ascii=False, indent=1))
         return
     click.echo(f"{res.total} results ({res.took_ms:.1f} ms)")
+    if res.understood.partial_left_out:  # the page says it too (see web.views)
+        click.echo("  sorted by date: only documents holding every word; --sort relevance also "
+                   "lists those holding some of them or found by meaning")  # fmt: skip
     for i, h in enumerate(res.hits, start=(page - 1) * size + 1):
         d = h.doc
         meta = " · ".join(x for x in (d.doc_number, d.agency, d.date, d.category) if x)

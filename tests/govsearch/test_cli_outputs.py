@@ -81,3 +81,18 @@ def test_search_reads_a_category_in_either_script_and_an_empty_filter_as_none(tm
     assert total("--agency", " ") == total("--category", "") == 1
     bogus = _run(data, "search", "绿化", "--category", "bogus")
     assert bogus.exit_code == 2 and "'bogus' is not a category; use one of 政策法规" in bogus.output
+
+
+def test_search_sorted_by_date_says_what_it_left_out(tmp_path):
+    """QA pass 17/18: sorted by date every word must match; the command says so when the
+    relevance order lists more, as the page does."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("关于城市绿化养护的通知\n绿化养护正文。", encoding="utf-8")
+    (src / "b.txt").write_text("关于城市道路清扫的通知\n绿化以外的正文。", encoding="utf-8")
+    data = tmp_path / "data"
+    assert _run(data, "ingest", str(src), "--workers", "1").exit_code == 0
+    ranked = _run(data, "search", "绿化 养护")
+    dated = _run(data, "search", "绿化 养护", "--sort", "date_desc")
+    assert ranked.output.startswith("2 results") and "sorted by date" not in ranked.output
+    assert dated.output.startswith("1 results") and "sorted by date: only documents" in dated.output
