@@ -351,6 +351,11 @@ def key_text(key: str) -> str:
     return f"{head[:-4]}〔{head[-4:]}〕{serial}号"
 
 
+# 国办发 2018 123号: the brackets typed as spaces (QA pass 19: three words, found anywhere).
+# Only after an issuer ending as yearly 文号 prefixes do (发, 函, 字): 通知 2018 12号 stays words.
+_SPACED = re.compile(r"([\u4e00-\u9fff]{0,19}[发函字])\s+" + _YEAR + r"\s+(\d{1,6})\s*号")
+
+
 def find_in_query(text: str) -> list[tuple[int, int, str]]:
     """Spans of 文号 inside a query, with their keys: ``(start, end, key)``.
 
@@ -361,7 +366,7 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
     bare = re.compile(_ISSUER + _YEAR + r"\s?(\d{1,6})号")  # 国办发2019 6号 too
     patterns = (
         _YEARLY, _YEARLY_NIAN, _ORDER_AFTER, _ORDER_AFTER_BARE, _ORDER_BRACKETED, _ORDER,
-        _ORDER_FIRST, _ORDER_LING, bare, _LOOSE_BRACKETED, _LOOSE_NIAN,
+        _ORDER_FIRST, _ORDER_LING, bare, _SPACED, _LOOSE_BRACKETED, _LOOSE_NIAN,
     )  # fmt: skip
     for pattern in patterns:
         for m in pattern.finditer(text):

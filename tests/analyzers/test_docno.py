@@ -38,6 +38,15 @@ def test_an_order_typed_without_its_di_meets_the_printed_one():
     assert find_in_query("通知12号") == [] and canonical("通知12号") is None
 
 
+def test_a_yearly_number_typed_with_spaces_for_its_brackets():
+    """QA pass 19: 国办发 2018 123号 was three words found anywhere."""
+    for typed in ("国办发 2018 123号", "国发 2018 39 号", "国办函  2019 6号"):
+        ((_, _, key),) = find_in_query(typed)
+        assert key == canonical(typed.replace(" ", "")) or key == canonical(typed), typed
+    assert find_in_query("国办发 2018 123号")[0][2] == "国办发2018-123"
+    assert find_in_query("通知 2018 12号") == []  # an issuer ends as a prefix does
+
+
 @pytest.mark.parametrize(
     "typed",
     ["中华人民共和国国务院令第711号", "国务院令第711号", "国令第711号", "国务院令711号"],
