@@ -360,7 +360,12 @@ class SearchIndex:
                 for a, b in ((left, ""), ("", right))
             ]
             favour = [f > t for f, t in sides]
-            even = [b in stopwords() and f == t for (f, t), b in zip(sides, beside, strict=True)]
+            # ... nor does a side on which neither is written (QA pass 19: 不交社报 — no document
+            # writes 交社保 or 交社报 — was offered nothing where 社报 alone is offered 社保)
+            even = [
+                (b in stopwords() and f == t) or f == t == 0
+                for (f, t), b in zip(sides, beside, strict=True)
+            ]
             return any(favour) and all(a or b for a, b in zip(favour, even, strict=True))
 
         fixed = normalized
