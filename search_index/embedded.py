@@ -39,7 +39,13 @@ from search_index.fields import (
     TOKEN_FIELDS,
     facet_limit,
 )
-from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
+from search_index.protocol import (
+    BackendHit,
+    BackendResult,
+    IndexedDocument,
+    WriteResult,
+    same_score,
+)
 from search_index.shared_folders import LocalFolders
 from search_index.term_walk import walk_in_child
 from search_index.textstore import TextStore
@@ -60,12 +66,6 @@ from search_index.tree import (
 _EAGER_DOCS = 20
 # hits a relevance page reads at most to put a run of equal scores at its edge in id order
 TIE_WINDOW = 2000
-SCORE_NOISE = 1e-5  # relative: tantivy sums float32 scores (~7 significant digits)
-
-
-def _same_score(a: float, b: float) -> bool:
-    return abs(a - b) <= SCORE_NOISE * max(abs(a), abs(b))
-
 _COMPILED_KEPT = 4096  # Bool nodes: a few searches' worth
 _FEW_KEYS = 64  # copy keys looked up one by one rather than as a term set
 _FACET_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="facets")
@@ -534,7 +534,7 @@ class EmbeddedIndex:
             if len(hits) <= offset:
                 return result, []
             last = hits[min(offset + limit, len(hits)) - 1][0]
-            run_goes_on = len(hits) == want and _same_score(hits[-1][0], last)
+            run_goes_on = len(hits) == want and same_score(hits[-1][0], last)
             if not run_goes_on or want >= TIE_WINDOW:
                 break
             want = TIE_WINDOW  # one more read at most
@@ -542,7 +542,7 @@ class EmbeddedIndex:
         ordered: list[tuple[float, int, Any]] = []
         run: list[tuple[float, int, Any]] = []
         for (score, addr), num in zip(hits, ids, strict=True):
-            if run and not _same_score(run[0][0], score):
+            if run and not same_score(run[0][0], score):
                 ordered.extend(sorted(run, key=lambda r: r[1]))
                 run = []
             run.append((score, num, addr))

@@ -34,7 +34,7 @@ from search_index.highlight import find_spans, render, snippet
 from search_index.lexicon import LexiconCache
 from search_index.planner import phrase_node, written_node
 from search_index.planner import plan as make_plan
-from search_index.protocol import Backend, BackendHit, IndexedDocument, WriteResult
+from search_index.protocol import Backend, BackendHit, IndexedDocument, WriteResult, same_score
 from search_index.request import (
     MAX_FILTER_CHARS,
     MAX_PAGE_SIZE,
@@ -547,9 +547,6 @@ class _Member:
     score: float = 0.0  # under the plan searched (filters do not score)
 
 
-SCORE_NOISE = 1e-5  # relative: engines sum float32 scores (~7 significant digits)
-
-
 def _representative(first: BackendHit, members: dict[str, _Member], sort: str) -> BackendHit:
     """The copy a group of copies is shown as. By relevance: the copy that says most about the
     document (a catalogue row; then agency, date and 文号 known), then the best ranked, then the
@@ -566,11 +563,10 @@ def _representative(first: BackendHit, members: dict[str, _Member], sort: str) -
     group = group or [first.id]
     says = min(_says_less(members, i) for i in group)
     group = [i for i in group if _says_less(members, i) == says]
-    # copies of one text score alike but for float noise of the engine's sums (tantivy:
-    # 250.3118 and 250.31178 in two segments), which picked a copy by segment where
-    # Elasticsearch showed the smallest id (QA pass 18b): within the noise they tie
+    # copies of one text score alike but for float noise, which picked a copy by segment
+    # where Elasticsearch showed the smallest id (QA pass 18b): within the noise they tie
     top = max(members[i].score for i in group)
-    best = min(i for i in group if members[i].score >= top - SCORE_NOISE * abs(top))
+    best = min(i for i in group if same_score(members[i].score, top))
     return first if best == first.id else BackendHit(best, first.score)
 
 

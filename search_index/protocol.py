@@ -37,6 +37,16 @@ class WriteResult:
     error: str = ""
 
 
+SCORE_NOISE = 1e-5  # relative: the engines sum float32 scores (~7 significant digits)
+
+
+def same_score(a: float, b: float) -> bool:
+    """Whether two hits' scores are equal but for float noise: tantivy summed one copy of a
+    text to 250.3118 and another, in another segment, to 250.31178 (QA pass 18b). Such hits
+    tie, and a tie goes to the smaller id, as Elasticsearch's sort breaks it."""
+    return abs(a - b) <= SCORE_NOISE * max(abs(a), abs(b))
+
+
 @dataclass(frozen=True)
 class BackendHit:
     id: str
