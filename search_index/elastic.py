@@ -222,6 +222,13 @@ class ElasticsearchIndex:
         return cls(**kwargs)
 
     # -- failures ------------------------------------------------------------------------
+    def _missing(self, doing: str) -> BackendUnavailable:
+        return BackendUnavailable(
+            f"the index '{self.alias}' is missing on Elasticsearch at {self.shown_urls} "
+            f"({doing}); ingest documents again or restore it",
+            url=self.shown_urls,
+        )
+
     @contextmanager
     def _guard(self, doing: str) -> Iterator[None]:
         """Turn client and cluster failures into the product's errors, naming the URL."""
@@ -238,11 +245,7 @@ class ElasticsearchIndex:
                     url=self.shown_urls,
                 ) from exc
             if status == 404:
-                raise BackendUnavailable(
-                    f"the index '{self.alias}' is missing on Elasticsearch at {self.shown_urls} "
-                    f"({doing}); ingest documents again or restore it",
-                    url=self.shown_urls,
-                ) from exc
+                raise self._missing(doing) from exc
             raise BackendUnavailable(
                 f"Elasticsearch at {self.shown_urls} failed to {doing}: HTTP {status} {why}",
                 url=self.shown_urls,
@@ -680,11 +683,7 @@ class ElasticsearchIndex:
             kind = failed.get("type", "") if isinstance(failed, dict) else ""
             why = failed.get("reason", failed) if isinstance(failed, dict) else failed
             if kind == "index_not_found_exception":
-                raise BackendUnavailable(
-                    f"the index '{self.alias}' is missing on Elasticsearch at {self.shown_urls} "
-                    "(fetch documents); ingest documents again or restore it",
-                    url=self.shown_urls,
-                )
+                raise self._missing("fetch documents")
             raise BackendUnavailable(
                 f"Elasticsearch at {self.shown_urls} failed to fetch documents: {why}",
                 url=self.shown_urls,

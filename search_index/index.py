@@ -170,9 +170,7 @@ class SearchIndex:
             fused = self._with_meaning(plan, query, understood)
             if fused is not None:
                 plan, understood = fused, replace(understood, semantic=True)
-        elif not ranked and (understood.all_words or meaning):
-            left_out = self._left_out_by_date(query, plan, meaning)
-            understood = replace(understood, partial_left_out=left_out)
+        left_out_asked = not ranked and (understood.all_words or meaning)
         facet_fields = FACET_FIELDS if query.facets else ()
         offset = (query.page - 1) * query.size
         groups = self.backend.copy_groups(plan)
@@ -181,6 +179,9 @@ class SearchIndex:
         start, count = (0, offset + query.size + extra) if extra else (offset, query.size)
         count = min(count, MAX_RESULT_WINDOW)  # what an engine pages to (Elasticsearch: 10,000)
         total, raw_hits, raw_facets = self._ranked(plan, query.sort, start, count, facet_fields)
+        if left_out_asked:  # the list's own matches are counted already: ``total``
+            left_out = self._left_out_by_date(query, total, meaning)
+            understood = replace(understood, partial_left_out=left_out)
         members = self._members(plan, groups) if groups else {}
         kept: list[BackendHit] = []
         seen: set[str] = set()
@@ -237,14 +238,13 @@ class SearchIndex:
             size=query.size,
         )
 
-    def _left_out_by_date(self, query: Query, strict: Plan, meaning: bool) -> bool:
+    def _left_out_by_date(self, query: Query, found: int, meaning: bool) -> bool:
         """Whether the relevance order lists documents that a list sorted by date leaves out:
         those holding only some of the words, and those found by meaning alone. Sorted by
         date nothing ranks them after the rest (QA pass 17: budgets naming 住房 led 住房公积金
         newest first; QA pass 18: news found by meaning led 房东不退押金怎么办), so they are
         left out, and the page says so and how to see them rather than a total that changes
         with the order without a word."""
-        found = self.backend.search(strict, limit=0).total
         loose, _ = self._plan(replace(query, sort="relevance"))
         if self.backend.search(loose, limit=0).total > found:
             return True
