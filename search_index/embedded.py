@@ -526,7 +526,11 @@ class EmbeddedIndex:
 
         The ranking is read from the first hit to one past the page, so a run of equal scores
         at either edge of the page is seen whole; a run that goes on past what was read is
-        read further, up to :data:`TIE_WINDOW` hits, beyond which tantivy's order stands."""
+        read further, up to :data:`TIE_WINDOW` hits. A run is put in id order when it ends
+        within the first :data:`TIE_WINDOW` hits of the whole ranking, and keeps tantivy's
+        order otherwise: a rule of the ranking alone, not of how much a page read, so pages
+        fetched one after another never repeat or skip a document (they did past 2,000 hits:
+        page 1 kept a long run in tantivy's order, page 2 read its end and sorted it)."""
         want = offset + limit + 1
         while True:
             result = searcher.search(query, limit=want, offset=0, count=True)
@@ -535,21 +539,25 @@ class EmbeddedIndex:
                 return result, []
             last = hits[min(offset + limit, len(hits)) - 1][0]
             run_goes_on = len(hits) == want and same_score(hits[-1][0], last)
-            if not run_goes_on or want >= TIE_WINDOW:
+            if not run_goes_on or want > TIE_WINDOW:
                 break
-            want = TIE_WINDOW  # one more read at most
+            want = TIE_WINDOW + 1  # one more read at most: enough to see a run end before it
         ids = list(searcher.fast_field_values("id_num", [a for _, a in hits]))
         ordered: list[tuple[float, int, Any]] = []
         run: list[tuple[float, int, Any]] = []
-        for (score, addr), num in zip(hits, ids, strict=True):
+
+        def close(run: list[tuple[float, int, Any]], end: int | None) -> None:
+            """``end``: the index of the run's last hit in the ranking, None if not seen."""
+            whole = end is not None and end < TIE_WINDOW
+            ordered.extend(sorted(run, key=lambda r: r[1]) if whole else run)
+
+        for i, ((score, addr), num) in enumerate(zip(hits, ids, strict=True)):
             if run and not same_score(run[0][0], score):
-                ordered.extend(sorted(run, key=lambda r: r[1]))
+                close(run, i - 1)
                 run = []
             run.append((score, num, addr))
-        if run_goes_on:  # the last run was not read whole: its order past the window is tantivy's
-            ordered.extend(run)
-        else:
-            ordered.extend(sorted(run, key=lambda r: r[1]))
+        # the last run read ends there only if the ranking does
+        close(run, len(hits) - 1 if len(hits) < want else None)
         return result, [(score, addr) for score, _, addr in ordered[offset : offset + limit]]
 
     def _ties_by_id(
