@@ -19,6 +19,7 @@ a term dictionary in seconds.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 import unicodedata
@@ -191,6 +192,34 @@ def word_syllables(word: str) -> tuple[str, ...] | None:
             out.append(readings[0])
             i += 1
     return tuple(out) if all(out) else None
+
+
+SPAN_READINGS = 8  # readings of a typed span tried for homophones, its usual one first
+
+
+def span_readings(span: str, limit: int = SPAN_READINGS) -> list[str]:
+    """The letters a typed span may have been typed as: its usual reading first, then the
+    other readings of its characters (长 is zhang in 赔长 but was typed as chang, for 赔偿: QA
+    pass 19), at most ``limit``. A typo's wrong character was picked from an input method's
+    list for the letters of the meant word, so any reading words give it may be the one
+    typed."""
+    usual = word_syllables(span)
+    if usual is None:
+        return []
+    out = ["".join(usual)]
+    # the readings words are read with (假: jia; not jie, xia, ge, which offered 年节 for 年假)
+    used = _readings_in_use()
+    options = [
+        (syl, *sorted(used.get(ch, frozenset()) - {syl}))
+        for ch, syl in zip(span, usual, strict=True)
+    ]
+    for combo in itertools.product(*options):
+        if len(out) >= limit:
+            break
+        key = "".join(combo)
+        if key not in out:
+            out.append(key)
+    return out
 
 
 def word_keys(word: str) -> tuple[str, ...]:
@@ -581,13 +610,18 @@ def corrections(
             if any(is_word(t) for t in cut):
                 continue  # 试用 of 试用期, 用税 of 使用税: the segmenter read a word there
             span = text[i:j]
-            syl = word_syllables(span)
-            if not syl:
-                continue
             real = whole and len(inside) == 1 and is_word(span)  # 保鲜 typed for 保险
+            # a word picked whole was typed as its own reading (年假 as nianjia, never
+            # nianjie: that offered 年节); a character picked alone, as any of its readings
+            keys = span_readings(span, limit=1 if real else SPAN_READINGS)
+            if not keys:
+                continue
             typed = counts.get(span, 0)
             tries, found = (REAL_WORD_CANDIDATES if real else 1), None
-            for word in lexicon.words("".join(syl), limit=SLOT_CANDIDATES):
+            homophones = dict.fromkeys(
+                w for key in keys for w in lexicon.words(key, limit=SLOT_CANDIDATES)
+            )
+            for word in homophones:
                 n = counts[word]
                 if (
                     len(word) == len(span)

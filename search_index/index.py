@@ -366,6 +366,11 @@ class SearchIndex:
                 (b in stopwords() and f == t) or f == t == 0
                 for (f, t), b in zip(sides, beside, strict=True)
             ]
+            # and where no side tells either way (不交社报怎么办: neither 交社保 nor 社保怎 is
+            # written), the word's own use does, as for a span typed alone (社报 → 社保) —
+            # unless it is a function word, which no one searches for (入职要交 is not 入只要交)
+            if all(even):
+                return word not in stopwords()
             return any(favour) and all(a or b for a, b in zip(favour, even, strict=True))
 
         fixed = normalized

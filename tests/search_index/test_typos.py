@@ -9,7 +9,7 @@ import dataclasses
 
 import pytest
 
-from analyzers.pinyin_lexicon import PinyinLexicon, corrections
+from analyzers.pinyin_lexicon import SPAN_READINGS, PinyinLexicon, corrections, span_readings
 from search_index.prepare import prepare
 from search_index.request import Query
 from tests.corpus import CORPUS, corpus_document, manifest, sample_paths
@@ -34,7 +34,7 @@ def index(request, tmp_path_factory):
     """The same documents on either backend: each lists its own public words."""
     paths = list(dict.fromkeys(
         sample_paths(60) + _paths_with("公积金", 12) + _paths_with("住房公积金提取", 4)
-        + _paths_with("社保", 12)
+        + _paths_with("社保", 12) + _paths_with("工伤赔偿", 6)
     ))  # fmt: skip
     docs = [corpus_document(p) for p in paths]
     assert not any(HIDDEN_WORD in d.text or PUBLIC_WORD in d.text for d in docs)
@@ -71,6 +71,10 @@ def index(request, tmp_path_factory):
      ("公基金怎么提取", "公积金怎么提取"), ("社报怎么交", "社保怎么交"),
      # a neighbour written with neither says nothing (QA pass 19: 交社保 and 交社报 are unwritten)
      ("公司不交社报", "公司不交社保"),
+     # ... nor, when no side tells, does either: 社保 is used and 社报 is not
+     ("不交社报怎么办", "不交社保怎么办"),
+     # 长 read zhang, as in 赔长 alone, but picked for the chang of 赔偿 (QA pass 19)
+     ("工伤赔长", "工伤赔偿"),
      # the slip typed as another word: 结婚登记 is written, 结婚等级 is not
      ("在哪里办理结婚等级", "在哪里办理结婚登记")],
 )  # fmt: skip
@@ -84,7 +88,9 @@ def test_a_homophone_typo_is_offered_its_word(index, typed: str, meant: str) -> 
 @pytest.mark.parametrize(
     "typed",
     ["公积金", "住房公积金怎么提取", "房东不退押金怎么办", "社保断缴了怎么办", "养老保险",
-     "政府信息公开", "国办发〔2019〕6号", "zfxxgk", "结婚登记", "登记等级"],
+     "政府信息公开", "国办发〔2019〕6号", "zfxxgk", "结婚登记", "登记等级",
+     # no side tells, but 只要 is a function word, which no one searches for
+     "入职要交押金合法吗", "一年有几天带薪年假"],
 )  # fmt: skip
 def test_words_that_match_are_never_corrected(index, typed: str) -> None:
     assert index.search(Query(q=typed)).did_you_mean == ""
@@ -98,6 +104,17 @@ def test_the_typed_query_is_what_is_searched(index) -> None:
     """The correction is only offered: the hits are those of the words typed."""
     typed = index.search(Query(q=PUBLIC_TYPO, size=50))
     assert all(PUBLIC_WORD not in h.doc.title for h in typed.hits)
+
+
+def test_a_span_is_read_every_way_words_read_its_characters() -> None:
+    """A character picked alone from an input method's list may stand for any reading words
+    give it (长: zhang and chang), and only those (假 is read jia in words, never jie: 年节
+    was offered for 年假); the usual reading comes first."""
+    assert span_readings("赔长") == ["peizhang", "peichang"]
+    assert span_readings("年假") == ["nianjia"]
+    assert span_readings("重庆", limit=1) == ["chongqing"]
+    assert len(span_readings("行长行长")) == SPAN_READINGS
+    assert span_readings("abc") == []
 
 
 def test_rules_on_a_small_lexicon() -> None:
