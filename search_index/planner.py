@@ -21,6 +21,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 from analyzers.bigrams import bigram_list
 from analyzers.chars import is_han, strip_skippable
@@ -86,6 +87,11 @@ PINYIN_HOMOPHONE_BOOST = 0.2  # the least weight of a rarer word the same letter
 
 # a run of letters standing alone (not part of an e-mail address, a URL or PM2.5)
 _LETTERS = re.compile(r"(?<![0-9a-z.@_/:-])[a-z]+(?:'[a-z]+)*(?![0-9a-z.@_/:-])")
+# a 文号 with its brackets typed as spaces and no 号 (国办发 2019 6), or its prefix in pinyin at
+# a kiosk without Chinese (guobanfa 2019 6: QA pass 18)
+_UNMARKED_DOCNO = re.compile(
+    r"(?<![0-9a-z])([a-z]+|[\u4e00-\u9fff]+)\s+((?:19|20)\d\d)\s+(\d{1,6})\s*号?(?![0-9a-z.号])"
+)
 
 # Quoted, fielded and excluded atoms each become a required phrase or regex clause; a quoted
 # single character is a regex over the bigram dictionary (~10 ms at 20k documents). 125 of them
@@ -533,7 +539,9 @@ class _Builder:
 
     def add_text(self, norm: str) -> None:
         """Plain text: 文号, abbreviations, then jieba words."""
-        spans = [(s, e, "docno", key) for s, e, key in find_in_query(norm)]
+        spans: list[tuple[int, int, str, Any]] = [
+            (s, e, "docno", norm[s:e]) for s, e, _ in find_in_query(norm)
+        ]
         for s, e, kind, payload in _abbreviation_spans(norm, self.mentions):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
                 spans.append((s, e, kind, payload))
@@ -544,13 +552,13 @@ class _Builder:
             rest.append(norm[pos:s])
             pos = e
             if kind == "docno":
-                keys = docno_keys(norm[s:e])
-                node = docno_node(norm[s:e], keys)
+                keys = docno_keys(payload)
+                node = docno_node(payload, keys)
                 if node is not None:
                     self.pool.append(node)
                     self.pool_terms.append(node)
                     self.docnos.extend(keys)
-                    self.highlight.append(norm[s:e])
+                    self.highlight.append(payload)
                     self.highlight.extend(key_text(k) for k in keys[1:])
             elif kind == "mined":
                 abbr, targets, source = payload  # type: ignore[misc]
@@ -893,6 +901,34 @@ def bounded_clauses(parsed: ParsedQuery) -> tuple[list[Clause], list[str]]:
     return kept, ignored
 
 
+def unmarked_docnos(text: str, lexicon: PinyinLexicon | None) -> str:
+    """``text`` with each 文号 typed without brackets or 号 (国办发 2019 6), or with its prefix in
+    pinyin (guobanfa 2019 6, at a kiosk without Chinese: QA pass 18), written out
+    (国办发〔2019〕6号), so that it is read as one. Only a prefix of the index's own 文号
+    (国办发 of 国务院办公厅's documents) is taken for one: 印发 2019 6 and yinfa 2019 6 stay
+    words, which as a 文号 would find nothing."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    known = {p for ps in citizen_words.docno_prefixes().values() for p in ps}
+    if not known:
+        return text
+
+    def written(m: re.Match[str]) -> str:
+        issuer = m.group(1)
+        if is_han(issuer[0]):  # the longest prefix the Han run ends with; the rest stays
+            prefix = next((issuer[i:] for i in range(len(issuer)) if issuer[i:] in known), "")
+            before = issuer[: len(issuer) - len(prefix)]
+        else:
+            cut = lexicon.read(issuer) if lexicon is not None else None
+            words = cut[0].words if cut and len(cut) == 1 else ()
+            prefix, before = next((w for w in words if w in known), ""), ""
+        if not prefix:
+            return m.group(0)
+        return f"{before}{' ' if before else ''}{prefix}〔{m.group(2)}〕{m.group(3)}号"
+
+    return _UNMARKED_DOCNO.sub(written, text)
+
+
 def without_format_chars(text: str) -> str:
     """``text`` without its invisible format characters (zero-width spaces and joiners, bidi
     marks, soft hyphens, a BOM): pasted inside a word they split it, and 婚姻\u200f登记 found
@@ -911,6 +947,7 @@ def plan(
     ``mentions`` (how many documents hold a text), a title abbreviation means the titles the
     documents mention most."""
     typed_q = dotted_u_as_v(without_format_chars(query.q))  # nü, lu: as nv, lv
+    typed_q = unmarked_docnos(typed_q, lexicon)
     parsed = parse(typed_q[:2000])
     clauses, dropped = bounded_clauses(ParsedQuery(joined_syllables(parsed.clauses)))
     dropped = list(parsed.ignored) + dropped

@@ -866,6 +866,26 @@ def test_a_number_typed_with_its_agencys_name_finds_its_prefixes_number(tmp_path
         index.close()
 
 
+def test_a_number_typed_without_brackets_or_in_pinyin_is_read_as_one(tmp_path):
+    """QA pass 18: at a kiosk without Chinese, guobanfa 2019 6 found 105 documents naming
+    2019, with 国办发〔2019〕6号 second; 国办发 2019 6 typed without 号 was four words. Only a
+    prefix of the index's own 文号 is read so: 印发 2019 6 stays words."""
+    index, _data, _ = _ingested(tmp_path, GOVCN)
+    try:
+        citizen_words.load_lexicon(_data)
+        index.lexicon.wait()
+        for typed in ("国办发 2019 6", "guobanfa 2019 6", "国办发 2019 6号", "guobanfa 2019 6号"):
+            result = index.search(Query(q=typed, size=10))
+            assert [Path(h.doc.path).name for h in result.hits] == ["govcn_002.txt"], typed
+            assert result.understood.doc_numbers[:1] == ("国办发2019-6",), typed
+        for typed in ("印发 2019 6", "yinfa 2019 6", "国办发 2019 6a"):
+            result = index.search(Query(q=typed, size=10))
+            assert not result.understood.doc_numbers and result.total > 1, typed
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
+
+
 def test_an_agencys_prefixes_are_the_documents_pairs_only(tmp_path):
     (tmp_path / "lexicon").mkdir()
     (tmp_path / "lexicon" / "docno_prefixes.tsv").write_text(
