@@ -317,6 +317,7 @@ def tasks(
     back; a level that is not one of DISCLOSURES holds every file back. A symlink leading out
     of its folder becomes a task with ``refused`` set and nothing else looked up."""
     exclude = catalog.source if catalog else None
+    unapplied = [] if catalog is not None else unapplied_catalogs(paths)
     bad_default = (
         ""
         if default_disclosure in DISCLOSURES
@@ -334,6 +335,15 @@ def tasks(
             if entry is None and catalog is not None and _describes_catalog(file, catalog):
                 continue
             held = bad_default
+            for other in unapplied:  # fail closed: its row may say 不予公开 (QA pass 20)
+                row = other.lookup(file, real)
+                if row is not None:
+                    held = (
+                        f"{other.source.name} line {row.line} names this file, but that "
+                        f"catalogue was not applied: held as not_public until an ingest gives "
+                        f"it (--catalog {other.source})"
+                    )
+                    break
             near = None
             if entry is None and catalog is not None:
                 near = catalog.near(file, raw, real)
@@ -349,6 +359,30 @@ def tasks(
             decided = catalog is not None and (entry is not None or near is not None)
             yield FileTask(file, rel, disclosure, entry, source, raw if raw != rel else "", held,
                            catalog=str(catalog.source) if decided else "")  # fmt: skip
+
+
+def unapplied_catalogs(paths: Sequence[Path]) -> list[Catalog]:
+    """The catalogues lying at the top of the folders an ingest was given without
+    ``--catalog`` (a CSV whose first line names a path column), read. The files they name are
+    held back: a row may say 不予公开, and an ingest that forgot the flag (or the API's, which
+    takes no catalogue) published them (QA pass 20). Only the folders' top level is looked at,
+    where a catalogue is kept (``samples/catalog.csv``)."""
+    found: list[Catalog] = []
+    for given in paths:
+        folder = given if given.is_dir() else given.parent
+        try:
+            csvs = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+        except OSError:
+            continue
+        for csv_path in csvs:
+            try:
+                with csv_path.open("rb") as f:
+                    head = f.read(4096)
+            except OSError:
+                continue
+            if registry.is_catalogue(head):
+                found.append(load_catalog(csv_path))
+    return found
 
 
 # The README files that describe an archive and are no format of its documents

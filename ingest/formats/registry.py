@@ -135,7 +135,7 @@ def detect(data: bytes, filename: str) -> Format:
             raise UnsupportedFormat(f"unsupported file type: {what}")
     if named is not None:
         return named
-    if ext == "csv" and _is_catalogue(data):
+    if ext == "csv" and is_catalogue(data):
         raise UnsupportedFormat(
             "a catalogue (its first line names a path column), not a document: give it with "
             "--catalog to apply its rows"
@@ -147,7 +147,7 @@ def detect(data: bytes, filename: str) -> Format:
     )
 
 
-def _is_catalogue(data: bytes) -> bool:
+def is_catalogue(data: bytes) -> bool:
     """A CSV whose header names a path column: a catalogue left beside the documents (QA pass
     12: every ingest without --catalog reported it as an unsupported file, a forgotten flag
     as noise)."""

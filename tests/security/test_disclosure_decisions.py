@@ -62,6 +62,24 @@ def test_catalogue_row_in_other_letter_case_holds_the_file_back(tmp_path, index)
     assert "held back" in report.summary() and report.to_dict()["held_files"]
 
 
+def test_a_catalogue_in_the_folder_not_applied_holds_the_files_it_names(tmp_path, index):
+    """QA pass 20: an ingest without --catalog (and the API's, which takes none) published a
+    file the folder's own catalogue marks 不予公开: the catalogue was only reported as skipped.
+    The files it names are held until an ingest applies it; the others are published."""
+    folder = _folder(tmp_path / "archive", 3)
+    csv = folder / "catalog.csv"
+    csv.write_text("path,公开方式\na.txt,不予公开\nb.txt,主动公开\n", encoding="utf-8")
+    report = run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "not_public", "c.txt": "public"}
+    assert sorted(h.path for h in report.held) == ["a.txt", "b.txt"]
+    assert "catalog.csv line 2" in report.held[0].reason and "--catalog" in report.held[0].reason
+    report = run_ingest(index, [folder], catalog=csv, workers=1)  # applied: its levels
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "public", "c.txt": "public"}
+    assert not report.held
+    report = run_ingest(index, [folder / "c.txt"], workers=1)  # a file given: its folder's too
+    assert _levels(index)["c.txt"] == "public"
+
+
 def test_catalogue_in_another_folder_holds_the_files_it_names(tmp_path, index):
     folder = _folder(tmp_path / "archive", 2)
     (tmp_path / "elsewhere").mkdir()
