@@ -24,7 +24,9 @@ class FieldChoice(click.ParamType):
         self.name = field
         self.values = tuple(dict.fromkeys((BY_NAME[field].choices or {}).values()))
 
-    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+    # click 8.2 passes ``ctx`` by keyword, 8.1 not at all (QA pass 20: ``search --help`` and
+    # ``report --help`` died in a TypeError under click 8.5)
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
         return "[" + "|".join(self.values) + "]"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
