@@ -52,6 +52,8 @@ _WIDE_EMAIL = re.compile(r"[\w.%+][\w.%+-]*@[\w-]+(?:\.[\w-]+)+")
 # (国办发〔2019〕6号, 国务院令第735号), article and other short numbers stay readable.
 # 138.1234.5678, 139_1234_5678 too (QA pass 8C); 一 typed for a dash between groups
 # (138一2345一5678, QA pass 13)
+# numerals written out, the financial ones (壹贰叁) too, and 幺 as 1 is read out in numbers
+_NUMERALS = "〇零一二三四五六七八九两幺壹贰叁肆伍陆柒捌玖貳參陸"
 _SEP_ONE = r"(?: ?[\-－–—‐‑._一] ?| )"  # one separator, not none
 _SEP = _SEP_ONE + "?"
 _PERSONAL_NUMBERS = tuple(
@@ -77,9 +79,13 @@ _PERSONAL_NUMBERS = tuple(
         rf"(?<![\dA-Za-z])\d(?:{_SEP_ONE}\d){{6,}}(?![\dA-Za-z])",
         # 7+ digits in Chinese numerals, one by one (一三八一二三四五六七八): no word or
         # quantity writes a run of bare digits without 十, 百, 千 or 万 (QA pass 16)
-        r"[〇零一二三四五六七八九两幺]{7,}",
+        rf"[{_NUMERALS}]{{7,}}",
     )
 )
+# the same typed in groups (幺三八 幺二三四 五六七八), or as the engine's reading cut it into
+# words (分词：一 / 三八 / 一二三四五 / 六 / 七八: QA pass 20 read the number back from the log's
+# "understood as"): 7+ numerals in all, the separators of a query or of a reading between them
+_SPLIT_NUMERALS = re.compile(rf"[{_NUMERALS}]+(?:(?: ?/ ?| )[{_NUMERALS}]+)+")
 # "2016 2017 2018 2019", "2016 - 2019": kept
 _YEARS = re.compile(rf"(?:19|20)\d\d(?:{_SEP_ONE}(?:19|20)\d\d)+")
 _PIECES = (re.compile(r"[0-9A-Za-z]+"), re.compile(r"\w+"))
@@ -117,6 +123,11 @@ def _masked(text: str) -> tuple[str, list[str]]:
     text = _WIDE_EMAIL.sub(lambda m: keep(m, "［邮箱］"), text)
     for pattern in _PERSONAL_NUMBERS:
         text = pattern.sub(lambda m: keep(m, _mask_number(m)), text)
+    text = _SPLIT_NUMERALS.sub(
+        lambda m: keep(m, _mask_number(m)) if sum(c in _NUMERALS for c in m.group()) >= 7
+        else m.group(),
+        text,
+    )
     return text, found
 
 

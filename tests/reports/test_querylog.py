@@ -106,6 +106,10 @@ def test_tokens_and_scrubbing() -> None:
         ("电话 6512 3456", "电话 #### ####"),
         ("6512-3456 物业", "####-#### 物业"),
         ("一三八一二三四五六七八", "###########"),
+        # in groups, in financial numerals, with 幺 for 1 (QA pass 20: kept as typed)
+        ("联系电话：幺三八 幺二三四 五六七八", "联系电话：### #### ####"),
+        ("手机号是壹叁玖壹贰叁肆伍陆柒捌", "手机号是###########"),
+        ("第一 二 三条 十一五规划", "第一 二 三条 十一五规划"),
         ("张三@例子.中国 投诉", "［邮箱］ 投诉"),
         ("2016 - 2019 2023年 预算 100 200", "2016 - 2019 2023年 预算 100 200"),
         ("第3.2条 2019.10.01 1.5万元", "第3.2条 2019.10.01 1.5万元"),
@@ -154,6 +158,21 @@ def test_every_text_of_a_record_is_scrubbed() -> None:
         understood_summary(plain),
         "",
     )
+
+
+def test_a_number_in_chinese_numerals_cut_into_words_is_masked_in_the_reading() -> None:
+    """QA pass 20: the query was masked, but the log's "understood as" kept the segmenter's
+    pieces (分词：一 / 三八 / 一二三四五 / 六 / 七八), which read back the whole number."""
+    for typed, words in (
+        ("一三八一二三四五六七八", ("一", "三八", "一二三四五", "六", "七八")),
+        ("电话一五八零零七七六六五五", ("电话", "一", "五八", "零零", "七七", "六六", "五五")),
+    ):
+        u = Understanding(normalized=typed, words=words)
+        rec = logged_search("t" * 12, D(2025, 1, 6), typed, u, 0)
+        assert not any(ch in rec.understood for ch in "一三五六七八零"), rec.understood
+        assert "#" in rec.query and "#" in rec.understood
+    few = Understanding(normalized="一 二 养老", words=("一", "二", "养老"))  # not a number
+    assert "一 / 二 / 养老" in logged_search("t" * 12, D(2025, 1, 6), "一 二 养老", few, 0).understood
 
 
 def test_filters_text_is_canonical() -> None:
