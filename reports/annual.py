@@ -122,12 +122,20 @@ class AnnualReport:
         return csv_text(header, rows)
 
 
-def _status(e: CatalogEntry, earlier_titles: dict[str, dt.date]) -> str:
+def _earliest_other(
+    titled: dict[str, dict[str, dt.date]], e: CatalogEntry, text: str
+) -> dt.date | None:
+    """The earliest date of another text bearing ``e``'s title, if any."""
+    others = [d for t, d in titled.get(_title_key(e.title), {}).items() if t != text]
+    return min(others, default=None)
+
+
+def _status(e: CatalogEntry, first: dt.date | None) -> str:
+    """``first``: the earliest date of another text with the same title."""
     if e.validity in ("repealed", "expired"):
         return "repealed"
     if _AMENDS.search(e.title):
         return "changed"
-    first = earlier_titles.get(_title_key(e.title))
     if first is not None and e.date is not None and first < e.date:
         return "changed"
     return "new"
@@ -162,18 +170,28 @@ def annual(
     # said 31; QA pass 16: a joint issue was in neither issuer's); the total counts it once
     found = items(public, index.same_texts() if index is not None else None, UNNAMED)
     public = [i.entry for i in found]
-    first_seen: dict[str, dt.date] = {}
+    text_of = {i.entry.id: i.text for i in found}
+    # per title, the earliest date of each text bearing it: a text posted again in a later year
+    # is not an amendment of itself (QA pass 20: its copy dated 2019 was counted 修改)
+    titled: dict[str, dict[str, dt.date]] = {}
     for e in public:
         key = _title_key(e.title)
-        if e.date is not None and key and (key not in first_seen or e.date < first_seen[key]):
-            first_seen[key] = e.date
+        if e.date is not None and key:
+            texts = titled.setdefault(key, {})
+            texts[text_of[e.id]] = min(e.date, texts.get(text_of[e.id], e.date))
     end = dt.date(year, 12, 31)
     of_year = [e for e in public if e.date is not None and e.date.year == year]
     cats = Counter(e.category for e in of_year)
-    statuses = {e.id: _status(e, first_seen) for e in of_year}
-    in_force = Counter(
-        e.category for e in public if e.date is not None and e.date <= end and e.validity == "valid"
-    )
+    statuses = {e.id: _status(e, _earliest_other(titled, e, text_of[e.id])) for e in of_year}
+    # in force at the year's end: each text once, as its latest copy then says (QA pass 20: a
+    # text with copies dated in two years was counted twice)
+    latest: dict[str, CatalogEntry] = {}
+    for e in public:
+        if e.date is not None and e.date <= end:
+            have = latest.get(text_of[e.id])
+            if have is None or (e.date, e.id) > (have.date, have.id):  # type: ignore[operator]
+                latest[text_of[e.id]] = e
+    in_force = Counter(e.category for e in latest.values() if e.validity == "valid")
     order = [c for c in CATEGORIES] + sorted((set(cats) | set(in_force)) - set(CATEGORIES))
     rows = []
     for c in order:

@@ -30,6 +30,7 @@ class Item:
 
     entry: CatalogEntry
     agencies: tuple[str, ...]
+    text: str = ""  # the text's key: the copies of one text share it, across years too
 
 
 @dataclass(frozen=True)
@@ -69,18 +70,25 @@ def _issuers(group: Iterable[CatalogEntry], unnamed: str) -> tuple[str, ...]:
 
 
 def items(
-    entries: Iterable[CatalogEntry], copies: Mapping[str, str] | None, unnamed: str = ""
+    entries: Iterable[CatalogEntry],
+    copies: Mapping[str, str] | None,
+    unnamed: str = "",
+    *,
+    by_year: bool = True,
 ) -> list[Item]:
     """``entries`` as items: with ``copies`` (``SearchIndex.same_texts``) the copies of one
     text dated in one year are one item (copies dated in 2011 and 2012 are one of each year, as
     ``year=2011`` and ``year=2012`` each find the text once); without, each entry is one.
-    ``unnamed`` names the agency of an entry that states none."""
+    ``by_year`` False: the copies of one text are one item whatever their years (a publication
+    measured once: QA pass 20 found a text dated in two years measured twice). ``unnamed`` names
+    the agency of an entry that states none."""
     groups: dict[tuple[int, str], list[CatalogEntry]] = {}
     for e in entries:
         key = (copies or {}).get(e.id, e.id)
-        groups.setdefault((e.date.year if e.date else 0, key), []).append(e)
+        year = (e.date.year if e.date else 0) if by_year else 0
+        groups.setdefault((year, key), []).append(e)
     return [
-        Item(_filed_by(group, key), _issuers(group, unnamed))
+        Item(_filed_by(group, key), _issuers(group, unnamed), key)
         for (_, key), group in groups.items()
     ]
 

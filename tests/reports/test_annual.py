@@ -325,3 +325,45 @@ def test_timeliness_measures_each_text_once_as_the_annual_report_counts_it(sampl
     assert len(files.documents) == len(texts.documents) + 1
     [law] = [d for d in texts.documents if d.entry.id in copies]
     assert law.agencies == ("全国人民代表大会常务委员会",)
+
+
+def test_one_text_dated_in_two_years_is_in_force_once_and_measured_once(tmp_path) -> None:
+    """QA pass 20: one notice filed in two folders, its copies published in 2018 and 2019. The
+    annual report counted it twice in 现行有效 and called the 2019 copy 修改 (an earlier item
+    had its title: itself); the timeliness report measured it twice (on time and late), but
+    once when both copies fell in one year."""
+    from pipeline.run import run_ingest
+    from tests.corpus import CORPUS, require_corpus
+
+    require_corpus()
+    head = "path,category,agency,written_date,publish_date,validity,disclosure\n"
+    for name, published in (("a", "2018-12-24"), ("b", "2019-01-25")):
+        (tmp_path / name).mkdir()
+        text = (CORPUS / "docs/govcn_policy/govcn_015.txt").read_bytes()
+        (tmp_path / name / "notice.txt").write_bytes(text)
+        (tmp_path / name / "catalog.csv").write_text(
+            head + f"notice.txt,政策法规,国务院,2018-12-21,{published},有效,主动公开\n",
+            encoding="utf-8",
+        )
+    index = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    try:
+        for name in ("a", "b"):
+            report = run_ingest(
+                index, [tmp_path / name], catalog=tmp_path / name / "catalog.csv", workers=1
+            )
+            assert report.ok, report.summary()
+        assert index.search(Query(q="农业机械化")).total == 1
+        entries = [CatalogEntry.from_stored(d) for d in index.catalog(STAFF)]
+        assert len(entries) == 2
+        for year in (2018, 2019):
+            rep = annual(entries, year, index=index)
+            [row] = [r for r in rep.by_category if r.category == "政策法规"]
+            assert (row.total, row.new, row.changed, row.in_force) == (1, 1, 0, 1), year
+        copies = index.same_texts()
+        whole = timeliness(entries, copies=copies)
+        assert len(whole.documents) == 1 and whole.documents[0].working_days == 1
+        for year, days in ((2018, 1), (2019, 24)):  # in a year: the copy of that year
+            rep = timeliness(entries, ReportFilter(year=year), copies=copies)
+            assert [d.working_days for d in rep.documents] == [days], year
+    finally:
+        index.close()
