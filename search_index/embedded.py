@@ -186,7 +186,10 @@ class EmbeddedIndex:
     ):
         self.path = Path(data_dir) / "index"
         self.writer_wait = writer_wait
-        self.path.mkdir(parents=True, exist_ok=True)
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        # the index holds every document's words and stored fields, 不予公开 ones too: a new
+        # index folder is the server's user's alone (QA pass 20: 0755 under the usual umask)
+        self.path.mkdir(mode=0o700, exist_ok=True)
         if not os.access(self.path, os.W_OK) or not os.access(data_dir, os.W_OK):
             # tantivy takes a lock file even to read, and the text store's log lives beside
             # it: on read-only storage every command died in a traceback (QA pass 9)

@@ -21,6 +21,7 @@ layouts take the same statements, only new stores get the new one.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -43,6 +44,11 @@ class TextStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            # readable by the server's user only: it holds the text of every document, 不予公开
+            # ones too (QA pass 20: 0644 under the usual umask; SQLite gives its -wal and -shm
+            # files the same mode)
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._local = threading.local()
         self._pending: list[tuple[str, str, str, str | None]] = []
         with self._conn() as conn:

@@ -313,3 +313,17 @@ def test_rows_outside_the_ingested_subfolder_are_not_reported(tmp_path, index):
     assert _levels(index) == {"a.txt": "on_request"}
     assert [f.path for f in report.failed] == ["catalog.csv line 4"]  # one/gone.txt only
     assert "names no file" in report.failed[0].reason and not report.held
+
+
+def test_the_texts_and_the_index_are_the_servers_users_alone(tmp_path, index):
+    """QA pass 20: texts.sqlite (every document's text, 不予公开 ones too) was 0644 and the index
+    folder 0755 under the usual umask, readable by any local account."""
+    folder = _folder(tmp_path / "archive", 1)
+    csv = folder / "catalog.csv"
+    csv.write_text("path,公开方式\na.txt,不予公开\n", encoding="utf-8")
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert report.ok
+    data = tmp_path / "data"
+    texts = [p for p in data.iterdir() if p.name.startswith("texts.sqlite")]
+    assert texts and all(p.stat().st_mode & 0o077 == 0 for p in texts), texts
+    assert (data / "index").stat().st_mode & 0o077 == 0
