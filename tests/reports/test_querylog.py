@@ -172,7 +172,8 @@ def test_a_number_in_chinese_numerals_cut_into_words_is_masked_in_the_reading() 
         assert not any(ch in rec.understood for ch in "一三五六七八零"), rec.understood
         assert "#" in rec.query and "#" in rec.understood
     few = Understanding(normalized="一 二 养老", words=("一", "二", "养老"))  # not a number
-    assert "一 / 二 / 养老" in logged_search("t" * 12, D(2025, 1, 6), "一 二 养老", few, 0).understood
+    rec = logged_search("t" * 12, D(2025, 1, 6), "一 二 养老", few, 0)
+    assert "一 / 二 / 养老" in rec.understood
 
 
 def test_filters_text_is_canonical() -> None:
