@@ -35,6 +35,11 @@ VALIDITY_VALUES: dict[str, str] = {
     "失效": "expired", "已失效": "expired", "expired": "expired",
     "废止": "repealed", "已废止": "repealed", "廢止": "repealed", "已廢止": "repealed",
     "repealed": "repealed",
+    # as the national and commercial law databases write it (QA pass 20: these were ignored as
+    # unknown and the document shown 有效): an amended version is no longer the text in force;
+    # a text partly repealed, or not yet in force, still holds (or will hold) the rule
+    "已修改": "expired", "已被修改": "expired", "已修正": "expired", "已修订": "expired",
+    "部分失效": "valid", "部分有效": "valid", "尚未生效": "valid", "未生效": "valid",
 }  # fmt: skip
 DISCLOSURE_VALUES: dict[str, str] = {
     "主动公开": "public", "主動公開": "public", "public": "public",

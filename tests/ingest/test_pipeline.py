@@ -356,3 +356,18 @@ def test_a_catalogue_date_out_of_any_document_s_range_is_reported(tmp_path: Path
     assert all("date out of range" in e.reason for e in cat.errors)
     assert "publish_date" not in cat.entries["a.txt"].values
     assert cat.entries["b.txt"].values["written_date"].year == 1949
+
+
+def test_validity_as_law_databases_write_it(tmp_path: Path) -> None:
+    """QA pass 20: 部分失效, 已修改 and 尚未生效 were refused as unknown and the documents shown
+    有效: an amended version is no longer the text in force; a text partly repealed, or not yet
+    in force, still holds (or will hold) the rule."""
+    catalog = tmp_path / "catalog.csv"
+    cells = {"a.txt": "部分失效", "b.txt": "已修改", "c.txt": "尚未生效", "d.txt": "已被修改"}
+    catalog.write_text(
+        "path,有效性\n" + "".join(f"{p},{v}\n" for p, v in cells.items()), encoding="utf-8"
+    )
+    cat = load_catalog(catalog)
+    assert not cat.errors, cat.errors
+    got = {p: cat.entries[p].values["validity"] for p in cells}
+    assert got == {"a.txt": "valid", "b.txt": "expired", "c.txt": "valid", "d.txt": "expired"}
