@@ -327,3 +327,20 @@ def test_the_texts_and_the_index_are_the_servers_users_alone(tmp_path, index):
     texts = [p for p in data.iterdir() if p.name.startswith("texts.sqlite")]
     assert texts and all(p.stat().st_mode & 0o077 == 0 for p in texts), texts
     assert (data / "index").stat().st_mode & 0o077 == 0
+
+
+def test_copies_of_one_text_at_two_levels_are_warned_of(tmp_path, index):
+    """QA pass 20: a 不予公开 notice was readable through its copy in another file, which no
+    catalogue row named (published at the default level), and nothing said so."""
+    folder = _folder(tmp_path / "archive", 2)
+    shutil.copy(folder / "a.txt", folder / "a-copy.txt")
+    csv = folder / "catalog.csv"
+    csv.write_text("path,公开方式\na.txt,不予公开\n", encoding="utf-8")
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "a-copy.txt": "public", "b.txt": "public"}
+    warned = {w.path: w.reason for w in report.warned}
+    assert set(warned) == {"a.txt", "a-copy.txt"}, report.warned
+    assert "a-copy.txt (主动公开)" in warned["a.txt"] and "a.txt (不予公开)" in warned["a-copy.txt"]
+    assert "warning" in report.summary()
+    report = run_ingest(index, [folder], catalog=csv, workers=1)  # nothing written: no news
+    assert not report.warned
