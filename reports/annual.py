@@ -31,7 +31,7 @@ from typing import Any
 from model.fields import CATEGORIES
 from reports.csvexport import csv_text
 from reports.entry import CatalogEntry
-from reports.items import Item, agency_filter, by_agency, is_of, items
+from reports.items import UNNAMED, Item, agency_filter, by_agency, is_of, items
 from reports.years import check_report_year
 from search_index.index import SearchIndex
 
@@ -45,7 +45,6 @@ NOTES = (
     "正文相同的文件（同一文件的不同格式、不同栏目）只算一件，与检索结果的计数一致。",
     "同一件由多个机构发布的，在「按发布机构」中计入每个发布机构，合计只算一件。",
 )
-UNNAMED = "（未注明）"  # the agency table's row of items that name no agency
 _AMENDS = re.compile(r"(关于修改|修正案|[（(]\s*\d{4}\s*年?\s*(修正|修订|修改)\s*[)）]|修订草案)")
 _BRACKETS = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
 

@@ -21,6 +21,9 @@ from analyzers.agencies import agency_key, agency_keys, issuers, most_used
 from reports.entry import CatalogEntry
 
 T = TypeVar("T")
+# the reports' row of items that name no agency: one label in the JSON, the CLI and the pages
+# (QA pass 20: the timeliness report said "", "-" and （未注明） for it)
+UNNAMED = "（未注明）"
 
 
 @dataclass(frozen=True)

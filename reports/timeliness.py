@@ -20,7 +20,7 @@ from typing import Any
 from model.errors import BadRequest
 from reports.csvexport import csv_text
 from reports.entry import CatalogEntry
-from reports.items import agency_filter, by_agency, is_of, items
+from reports.items import UNNAMED, agency_filter, by_agency, is_of, items
 from reports.workdays import (
     CalendarUnknown,
     WorkdayCalendar,
@@ -262,7 +262,8 @@ def timeliness(
     measured: list[Delay] = []
     missing: list[Unmeasured] = []
     uncountable: list[Unmeasured] = []
-    for item in items((e for e in entries if _covered(e, flt)), copies, by_year=False):
+    covered = (e for e in entries if _covered(e, flt))
+    for item in items(covered, copies, UNNAMED, by_year=False):
         row = _measure(item.entry, item.agencies, cal, deadline)
         if isinstance(row, Delay):
             measured.append(row)

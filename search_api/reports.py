@@ -86,7 +86,9 @@ def timeliness_report(
 ) -> Response:
     """Working days from written to publish date (official calendar), late over 20."""
     flt = ReportFilter(tuple(given(agency)), tuple(given(category)), year, date_from, date_to)
-    return _answer(reports.timeliness(flt), "timeliness", format)
+    # named after its period, as the annual report's file is (QA pass 20: always timeliness.csv)
+    period = [str(year)] if year else [str(d) for d in (date_from, date_to) if d]
+    return _answer(reports.timeliness(flt), "-".join(["timeliness", *period]), format)
 
 
 @router.get("/annual", responses=REPORT)

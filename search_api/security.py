@@ -66,7 +66,12 @@ def _has_credentials(scope: Scope) -> bool:
 
 
 def _error_body(limit: int) -> bytes:
-    message = f"request body is larger than {limit} bytes (GOVSEARCH_MAX_UPLOAD_BYTES)"
+    # the setting's own value, as configured (QA pass 20: the limit with the framing allowance
+    # added, 21037056, matched no setting anyone made)
+    message = (
+        f"request body is larger than GOVSEARCH_MAX_UPLOAD_BYTES ({limit - BODY_OVERHEAD} "
+        f"bytes) plus {BODY_OVERHEAD} bytes of form framing"
+    )
     body = {"error": {"code": "payload_too_large", "message": message, "status": 413,
                       "data": {"limit": limit}}}  # fmt: skip
     return json.dumps(body).encode("utf-8")

@@ -57,7 +57,7 @@ REASONS = {
 }
 KINDS = {"docno": "文号", "date": "日期", "amount": "金额", "number": "数字", "text": "文字"}
 ERRORS = {  # the shared check speaks English in its messages; say it in Chinese first
-    413: "文件过大",
+    413: "内容过大",  # a pasted text too, not only a file (QA pass 20)
     429: "服务器正忙或请求过于频繁，请稍后再试",
     415: "不支持这种文件格式（可用 PDF、Word、网页或纯文本）",
     422: "文件中没有可比对的文字（空文件、损坏的文件或没有文字层的扫描件）",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -167,6 +168,15 @@ def report_form(request: Request, kind: str) -> Response:
     return _page(request, kind, {"form": {**asked, "year": year or None}})
 
 
+def _file_name(kind: str, form: dict[str, str]) -> str:
+    """A download named after its report and period, as the API names them (annual-2019; QA
+    pass 20: every file was timeliness.csv or annual.csv, whatever the year)."""
+    period = [form.get("year", "")] if form.get("year") else [
+        form.get("date_from", ""), form.get("date_to", "")]  # fmt: skip
+    parts = [p for p in period if p and re.fullmatch(r"[0-9-]{4,10}", p)]
+    return "-".join([kind, *parts])
+
+
 @router.post("/reports/{kind}", response_class=HTMLResponse)
 async def report_run(request: Request, kind: str, viewer: ViewerDep) -> Response:
     if kind not in dict(KINDS):
@@ -183,17 +193,18 @@ async def report_run(request: Request, kind: str, viewer: ViewerDep) -> Response
     except GovSearchError as exc:
         return _page(request, kind, {"form": form, "error": exc.message}, status_of(exc))
     fmt = form.get("format", "html")
+    name = _file_name(kind, form)
     if fmt == "csv":
         return Response(
             report.to_csv(),
             media_type="text/csv; charset=utf-8",
-            headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{kind}.csv"'},
+            headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
     if fmt == "json":
         return Response(
             json.dumps(report.to_dict(), ensure_ascii=False, indent=1),
             media_type="application/json",
-            headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{kind}.json"'},
+            headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{name}.json"'},
         )
     agencies = reports.agencies() if kind != "queries" else []
     ctx = {"form": form, "report": report, "agencies": agencies, **_extra(kind, report)}

@@ -128,6 +128,15 @@ def test_timeliness_filters_and_csv(stack) -> None:
     rows = list(csv.DictReader(io.StringIO(r.text.lstrip("\ufeff"))))
     k = next(x for x in rows if x["id"] == hex_id("k"))
     assert k["working_days"] == "1"  # Fri 11 Oct 2019 → the working Saturday
+    assert 'filename="timeliness.csv"' in r.headers["content-disposition"]
+    # a period's file is named after it, on the API and the pages (QA pass 20: always
+    # timeliness.csv)
+    r = client.get("/api/reports/timeliness?year=2019&format=csv", headers=_auth(key))
+    assert 'filename="timeliness-2019.csv"' in r.headers["content-disposition"]
+    page = client.post("/reports/timeliness", data={"key": key, "year": "2019", "format": "csv"})
+    assert 'filename="timeliness-2019.csv"' in page.headers["content-disposition"]
+    page = client.post("/reports/annual", data={"key": key, "year": "2024", "format": "json"})
+    assert 'filename="annual-2024.json"' in page.headers["content-disposition"]
 
 
 def test_annual_numbers_are_the_hand_counted_ones(stack) -> None:
