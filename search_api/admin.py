@@ -318,8 +318,17 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
                 refused.append((name, exc))
     finally:
         await form.close()
-    if not checked:
-        raise refused[0][1]  # every file refused: the first one's own error (415, 422)
+    if not checked:  # every file refused: the first one's own error (415, 422), naming each
+        first = refused[0][1]
+        if len(refused) == 1:
+            raise first
+        # QA pass 20: a batch of bad files was told of the first only
+        every = "; ".join(f"{name}: {exc.message}" for name, exc in refused)
+        raise type(first)(
+            f"no file could be read ({every})",
+            **first.data,
+            refused_files=[{"path": name, "reason": exc.message} for name, exc in refused],
+        )
     folder = uploads_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     stored: list[tuple[str, str, dict[str, object]]] = []

@@ -343,6 +343,10 @@ def test_non_multipart_and_empty_uploads(served):
     r = served.client.post("/api/documents", files={"other": ("a.txt", b"x")}, headers=served.staff)
     _error(r, 400)
     _error(_upload(served, [("empty.txt", b"")]), 422)
+    # every file of a batch refused: each is named, not the first alone (QA pass 20)
+    err = _error(_upload(served, [("empty.txt", b""), ("rand.bin", bytes(range(256)) * 8)]), 422)
+    assert "empty.txt" in err["message"] and "rand.bin" in err["message"], err
+    assert [f["path"] for f in err["data"]["refused_files"]] == ["empty.txt", "rand.bin"]
     _error(_upload(served, [("a.txt", TXT.encode())], disclosure="secret"), 400)
     _error(_upload(served, [("a.txt", TXT.encode())], date="yesterday"), 400)
 
