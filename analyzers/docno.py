@@ -24,7 +24,12 @@ _YEARLY = re.compile(
 )
 # 2021年12号, and 法释2022第9号 as people type 法释〔2022〕9号 (query side: texts print brackets)
 _YEARLY_NIAN = re.compile(_ISSUER + _YEAR + r"(?:年第?|第)" + _SERIAL + "号")
-_ORDER = re.compile(_ISSUER + r"\s*第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号")
+# A Taiwan number may end in a letter (府都規字第1150142489A號): one key with it or without it,
+# so that the number typed without its letter finds the document (it found nothing, a 文号
+# matching no key, while the letter made the number plain words)
+_ORDER = re.compile(
+    _ISSUER + r"\s*第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})(?:(?<=\d)[A-Za-z])?\s*号"
+)
 # The number in brackets after the issuer (国务院令（第431号）), and first (第431号国务院令), as
 # citations and people write them.
 _ORDER_BRACKETED = re.compile(
@@ -194,7 +199,9 @@ _NUM_YEARLY = re.compile(
     + _SERIAL
     + "号"
 )
-_NUM_ORDER = re.compile(r"第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})\s*号|令\s*(\d{1,6})\s*号")
+_NUM_ORDER = re.compile(
+    r"第\s*(\d{1,14}|[" + _CN_NUM + r"]{1,8})(?:(?<=\d)[A-Za-z])?\s*号|令\s*(\d{1,6})\s*号"
+)
 
 
 def _issuer_before(s: str, pos: int) -> str:

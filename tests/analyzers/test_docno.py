@@ -38,6 +38,20 @@ def test_an_order_typed_without_its_di_meets_the_printed_one():
     assert find_in_query("通知12号") == [] and canonical("通知12号") is None
 
 
+def test_a_taiwan_number_is_one_key_with_or_without_its_letter():
+    """府都規字第1150142489A號 typed without its A found nothing (a 文号 matching no key), and
+    with it was plain words: one key either way, in documents and queries."""
+    from analyzers.normalize import normalize
+
+    printed = normalize("府都規字第1150142489A號")
+    key = "府都规字#1150142489"
+    assert key in keys_in_text(normalize("臺南市政府令\n" + printed + "\n"))
+    for typed in (printed, "府都规字第1150142489号", "府都规字第1150142489a号"):
+        assert canonical(typed) == key, typed
+        assert [k for _, _, k in find_in_query(typed)] == [key], typed
+    assert canonical("第十二A号") is None  # a letter after a number in words: no number
+
+
 def test_a_yearly_number_typed_with_spaces_for_its_brackets():
     """QA pass 19: 国办发 2018 123号 was three words found anywhere."""
     for typed in ("国办发 2018 123号", "国发 2018 39 号", "国办函  2019 6号"):
