@@ -9,6 +9,7 @@ analysed and are indexed with a whitespace tokenizer.
 
 from __future__ import annotations
 
+import bisect
 import errno
 import hashlib
 import json
@@ -66,6 +67,9 @@ from search_index.tree import (
 _EAGER_DOCS = 20
 # hits a relevance page reads at most to put a run of equal scores at its edge in id order
 TIE_WINDOW = 2000
+# hits the first read of a relevance page collects: as cheap as 11 (bench/README.md, "Ties
+# without a second search"), and most runs of equal scores at a page's edge end within it
+FIRST_READ = 256
 _COMPILED_KEPT = 4096  # Bool nodes: a few searches' worth
 _FEW_KEYS = 64  # copy keys looked up one by one rather than as a term set
 _FACET_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="facets")
@@ -92,6 +96,20 @@ def _schema() -> tantivy.Schema:
     sb.add_bytes_field("meta", stored=True)
     sb.add_bytes_field("extra", stored=True)
     return sb.build()
+
+
+def _runs(scores: list[float]) -> list[int]:
+    """Where each run of equal scores (within float noise, :func:`same_score`) starts in a
+    ranking, each compared with its run's first, then ``len(scores)``."""
+    starts = [0]
+    base = scores[0] if scores else 0.0
+    for i in range(1, len(scores)):
+        sc = scores[i]
+        if not same_score(base, sc):
+            starts.append(i)
+            base = sc
+    starts.append(len(scores))
+    return starts
 
 
 def _bigram_cover(tokens: tuple[str, ...]) -> list[tuple[int, str]]:
@@ -534,34 +552,37 @@ class EmbeddedIndex:
         order otherwise: a rule of the ranking alone, not of how much a page read, so pages
         fetched one after another never repeat or skip a document (they did past 2,000 hits:
         page 1 kept a long run in tantivy's order, page 2 read its end and sorted it)."""
-        want = offset + limit + 1
+        # a search costs about the same for 11 hits or 256 (it scores every match either way;
+        # collecting more adds little), while each read again repeats it whole: the first read
+        # goes far enough to see most runs end
+        want = max(offset + limit + 1, FIRST_READ)
         while True:
             result = searcher.search(query, limit=want, offset=0, count=True)
-            hits = [(float(s), addr) for s, addr in result.hits]
-            if len(hits) <= offset:
+            scores = [float(sc) for sc, _ in result.hits]
+            n = len(scores)
+            if n <= offset:
                 return result, []
-            last = hits[min(offset + limit, len(hits)) - 1][0]
-            run_goes_on = len(hits) == want and same_score(hits[-1][0], last)
+            starts = _runs(scores)  # where each run of equal scores starts, then n
+            end = min(offset + limit, n)  # the page is [offset, end)
+            last_run = bisect.bisect_right(starts, end - 1) - 1
+            run_goes_on = n == want and starts[last_run + 1] == n
             if not run_goes_on or want > TIE_WINDOW:
                 break
             want = TIE_WINDOW + 1  # one more read at most: enough to see a run end before it
-        ids = list(searcher.fast_field_values("id_num", [a for _, a in hits]))
-        ordered: list[tuple[float, int, Any]] = []
-        run: list[tuple[float, int, Any]] = []
-
-        def close(run: list[tuple[float, int, Any]], end: int | None) -> None:
-            """``end``: the index of the run's last hit in the ranking, None if not seen."""
-            whole = end is not None and end < TIE_WINDOW
-            ordered.extend(sorted(run, key=lambda r: r[1]) if whole else run)
-
-        for i, ((score, addr), num) in enumerate(zip(hits, ids, strict=True)):
-            if run and not same_score(run[0][0], score):
-                close(run, i - 1)
-                run = []
-            run.append((score, num, addr))
-        # the last run read ends there only if the ranking does
-        close(run, len(hits) - 1 if len(hits) < want else None)
-        return result, [(score, addr) for score, _, addr in ordered[offset : offset + limit]]
+        addrs = [addr for _, addr in result.hits]
+        first_run = bisect.bisect_right(starts, offset) - 1
+        lo, hi = starts[first_run], starts[last_run + 1]  # the runs the page overlaps
+        ids = list(searcher.fast_field_values("id_num", addrs[lo:hi]))
+        ordered: list[int] = []
+        for r in range(first_run, last_run + 1):
+            s, e = starts[r], starts[r + 1]
+            run = list(range(s, e))
+            # the run's end is seen if a hit of another score follows, or the ranking ends
+            if (e < n or n < want) and e - 1 < TIE_WINDOW:
+                run.sort(key=lambda i: ids[i - lo])
+            ordered.extend(run)
+        page = ordered[offset - lo : offset - lo + limit]
+        return result, [(scores[i], addrs[i]) for i in page]
 
     def _ties_by_id(
         self,

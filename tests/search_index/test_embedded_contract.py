@@ -79,12 +79,13 @@ def test_a_busy_index_names_the_process_that_writes_it(tmp_path):
             holder.kill()
 
 
-@pytest.mark.parametrize("window", [3, 5, 8])
-def test_pages_past_the_tie_window_repeat_and_skip_nothing(tmp_path, monkeypatch, window):
+@pytest.mark.parametrize(("window", "first"), [(3, 1), (5, 1), (8, 4), (8, 64)])
+def test_pages_past_the_tie_window_repeat_and_skip_nothing(tmp_path, monkeypatch, window, first):
     """Past :data:`~search_index.embedded.TIE_WINDOW` hits tantivy's order of a run of equal
     scores stands; page 1 kept it for a long run while page 2, reading the run's end, sorted
     it by id, so paging repeated some documents and skipped others (bench/parity.py: 108 of 700
-    queries of more than 2,000 results). The window is made small to reach its edge here."""
+    queries of more than 2,000 results). The window and the first read are made small to reach
+    their edges here."""
     from search_index import embedded
     from search_index.index import SearchIndex
     from search_index.prepare import prepare
@@ -97,6 +98,7 @@ def test_pages_past_the_tie_window_repeat_and_skip_nothing(tmp_path, monkeypatch
     for batch in (docs[1::2], docs[::2]):  # two segments, not in id order
         assert all(r.ok for r in backend.write(prepare(d, "samples") for d in batch))
     monkeypatch.setattr(embedded, "TIE_WINDOW", window)
+    monkeypatch.setattr(embedded, "FIRST_READ", first)  # small: the second read is taken too
     ix = SearchIndex(backend)
     for q in ('"的"', '"条"', "条例", ""):
         plan = ix._plan(Query(q=q))[0]
