@@ -40,7 +40,10 @@ import json, statistics, sys, time
 from pathlib import Path
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
-from search_index.request import Query
+try:
+    from search_index.request import Query
+except ImportError:  # a checkout from before the re-layering (2026-11-30)
+    from search_index.query import Query
 data, qfile, rounds, leg = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "leg"
 index = SearchIndex(EmbeddedIndex(Path(data)))
 if leg:  # the data folder's lexicon and vectors: searches run the semantic leg
