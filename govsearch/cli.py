@@ -19,7 +19,7 @@ from govsearch.cli_paths import writable_file
 from govsearch.configure import apply
 from model.errors import GovSearchError
 from model.fields import DISCLOSURE_VALUES
-from model.settings import Settings
+from model.settings import Settings, unknown_variables
 
 if TYPE_CHECKING:
     from search_api.keys_elastic import Keys
@@ -54,6 +54,9 @@ def _fail(exc: GovSearchError) -> None:
 @click.pass_context
 def main(ctx: click.Context, data_dir: Path | None) -> None:
     """govsearch: full-text search for Chinese government documents."""
+    for name, meant in unknown_variables():
+        hint = f" (did you mean {meant}?)" if meant else ""
+        click.echo(f"warning: {name} is no govsearch setting: ignored{hint}", err=True)
     try:
         settings = Settings.from_env()
     except GovSearchError as exc:

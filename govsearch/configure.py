@@ -6,6 +6,7 @@ cost a `govsearch search` ~2 s of its start (FastAPI, the reports, the admin API
 
 from __future__ import annotations
 
+from model.errors import ConfigError
 from model.settings import Settings
 from search_index import citizen_words
 
@@ -19,13 +20,19 @@ def apply(settings: Settings) -> None:
     from ingest.ocr import options as ocr
 
     files.configure(max_file_bytes=settings.max_file_bytes, max_text_chars=settings.max_text_chars)
-    ocr.configure(enabled=settings.ocr, engine=settings.ocr_engine, dpi=settings.ocr_dpi,
-                  page_timeout=settings.ocr_page_timeout, memory_mb=settings.ocr_memory_mb,
-                  cache_dir=settings.data_dir / "ocr-cache")
+    try:  # an engine's name is known below the settings: a typo is said here, named
+        ocr.configure(enabled=settings.ocr, engine=settings.ocr_engine, dpi=settings.ocr_dpi,
+                      page_timeout=settings.ocr_page_timeout, memory_mb=settings.ocr_memory_mb,
+                      cache_dir=settings.data_dir / "ocr-cache")
+    except ValueError as exc:  # QA pass 21: a traceback, exit 1, the variable never named
+        raise ConfigError(f"GOVSEARCH_OCR_ENGINE: {exc}") from None
     bounded.configure(
         timeout=settings.extract_timeout or 0, memory_mb=settings.extract_memory_mb or 0
     )
-    pdf.configure(engine=settings.pdf_engine, timeout=settings.pdf_timeout or 0)
+    try:
+        pdf.configure(engine=settings.pdf_engine, timeout=settings.pdf_timeout or 0)
+    except ValueError as exc:
+        raise ConfigError(f"GOVSEARCH_PDF_ENGINE: {exc}") from None
     lexicon.configure(synonyms_file=settings.synonyms_file)
     embedding.configure(settings.embed_model_dir)
     citizen_words.load_lexicon(settings.data_dir)  # mined at ingest into <data_dir>/lexicon

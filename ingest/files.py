@@ -172,8 +172,11 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
         return IngestFailure(task.rel_path, task.refused, skipped=True)
     try:
         size = task.file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return IngestFailure(task.rel_path, f"file too large ({size / 2**20:.0f} MB)")
+        if MAX_FILE_BYTES and size > MAX_FILE_BYTES:  # 0: no limit
+            return IngestFailure(task.rel_path, (
+                f"file too large ({size / 2**20:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB "
+                "limit of GOVSEARCH_MAX_FILE_MB)"
+            ))  # fmt: skip
         data = task.file.read_bytes()
         fmt, extracted = registry.extract(data, task.file.name)
     except UnsupportedFormat as exc:

@@ -8,6 +8,8 @@ with explicit settings.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -48,9 +50,42 @@ def _timeout(
     if value is None or value == "":
         return default
     try:
-        return float(value) or None
+        seconds = float(value)
     except ValueError:
         raise ConfigError(f"{name} must be a number, got {value!r}") from None
+    if seconds < 0:  # QA pass 21: -1 failed every file as over "the -1 s time limit"
+        raise ConfigError(f"{name} must be at least 0 (0: no limit), got {value!r}")
+    return seconds or None
+
+
+# Every GOVSEARCH_* variable something reads: the settings below, and those of the scripts and
+# tools around them (.ci, the benchmarks, the native extension's switch)
+OTHER_VARIABLES = frozenset({
+    "GOVSEARCH_NO_NATIVE", "GOVSEARCH_ES_CLUSTER_URLS", "GOVSEARCH_ES_CACHE",
+    "GOVSEARCH_ES_JAVA_HOME", "GOVSEARCH_ES_USER", "GOVSEARCH_ES_HEAP_OPTS",
+    "GOVSEARCH_ES_CLUSTER_STATE", "GOVSEARCH_ES_CLUSTER_PORT", "GOVSEARCH_ES_CLUSTER_HEAP_OPTS",
+    "GOVSEARCH_SERVE_WORKER", "GOVSEARCH_ES_VERSION", "GOVSEARCH_ES_TIMEOUT", "GOVSEARCH_ES_STATE",
+    "GOVSEARCH_ES_PORT", "GOVSEARCH_ES_CLUSTER_TIMEOUT", "GOVSEARCH_CRASH_SEED",
+})  # fmt: skip
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """``(name, the known name it most likely means or "")`` for each ``GOVSEARCH_*`` variable
+    nothing reads: a misspelt name was silently ignored (QA pass 21:
+    GOVSEARCH_DEFAULT_DISCLOSUR=draft published the files it was meant to hold back)."""
+    import difflib
+
+    e = os.environ if environ is None else environ
+    # the names this module reads: each written once, quoted, in :meth:`Settings.from_env`
+    here = Path(__file__).read_text(encoding="utf-8")
+    known = set(re.findall(r'"(GOVSEARCH_[A-Z0-9_]+)"', here)) | OTHER_VARIABLES
+    tails = {k[len("GOVSEARCH_") :]: k for k in known}  # compared without the shared prefix
+    out = []
+    for name in sorted(e):
+        if name.startswith("GOVSEARCH_") and name not in known:
+            close = difflib.get_close_matches(name[len("GOVSEARCH_") :], tails, n=1, cutoff=0.75)
+            out.append((name, tails[close[0]] if close else ""))
+    return out
 
 
 RATE_PERIODS: dict[str, float] = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
@@ -195,11 +230,12 @@ class Settings:
             es_replicas=_int("GOVSEARCH_ES_REPLICAS", e.get("GOVSEARCH_ES_REPLICAS"), 0, lo=0),
             kiosk=_bool(e, "GOVSEARCH_KIOSK"),
             kiosk_idle_seconds=_int(
-                "GOVSEARCH_KIOSK_IDLE_SECONDS", e.get("GOVSEARCH_KIOSK_IDLE_SECONDS"), 120
+                "GOVSEARCH_KIOSK_IDLE_SECONDS", e.get("GOVSEARCH_KIOSK_IDLE_SECONDS"), 120, lo=10
             ),
             default_disclosure=_disclosure(e.get("GOVSEARCH_DEFAULT_DISCLOSURE")),
             max_upload_bytes=_int(
-                "GOVSEARCH_MAX_UPLOAD_BYTES", e.get("GOVSEARCH_MAX_UPLOAD_BYTES"), 20 * 1024 * 1024
+                "GOVSEARCH_MAX_UPLOAD_BYTES", e.get("GOVSEARCH_MAX_UPLOAD_BYTES"), 20 * 1024 * 1024,
+                lo=1,
             ),
             originals_dir=Path(originals) if originals else None,
             ingest_roots=roots,
@@ -208,11 +244,13 @@ class Settings:
                 "GOVSEARCH_QUERY_LOG_RETENTION_DAYS",
                 e.get("GOVSEARCH_QUERY_LOG_RETENTION_DAYS"),
                 90,
+                lo=1,  # QA pass 21: -1 emptied the log at the first search
             ),
             query_log_max_rows=_int(
-                "GOVSEARCH_QUERY_LOG_MAX_ROWS", e.get("GOVSEARCH_QUERY_LOG_MAX_ROWS"), 200_000
+                "GOVSEARCH_QUERY_LOG_MAX_ROWS", e.get("GOVSEARCH_QUERY_LOG_MAX_ROWS"), 200_000, lo=1
             ),
-            max_file_bytes=_int("GOVSEARCH_MAX_FILE_MB", e.get("GOVSEARCH_MAX_FILE_MB"), 200)
+            # 0: no limit, as the README says (QA pass 21: every file was "too large (0 MB)")
+            max_file_bytes=_int("GOVSEARCH_MAX_FILE_MB", e.get("GOVSEARCH_MAX_FILE_MB"), 200, lo=0)
             * 1024
             * 1024,
             max_text_chars=_int(
@@ -224,13 +262,13 @@ class Settings:
                 e.get("GOVSEARCH_EXTRACT_TIMEOUT"), "GOVSEARCH_EXTRACT_TIMEOUT", 30.0
             ),
             extract_memory_mb=_int(
-                "GOVSEARCH_EXTRACT_MEMORY_MB", e.get("GOVSEARCH_EXTRACT_MEMORY_MB"), 1024
+                "GOVSEARCH_EXTRACT_MEMORY_MB", e.get("GOVSEARCH_EXTRACT_MEMORY_MB"), 1024, lo=0
             )
             or None,
-            heavy_concurrency=max(
-                1, _int("GOVSEARCH_HEAVY_CONCURRENCY", e.get("GOVSEARCH_HEAVY_CONCURRENCY"), 1)
+            heavy_concurrency=_int(
+                "GOVSEARCH_HEAVY_CONCURRENCY", e.get("GOVSEARCH_HEAVY_CONCURRENCY"), 1, lo=1
             ),
-            heavy_queue=max(0, _int("GOVSEARCH_HEAVY_QUEUE", e.get("GOVSEARCH_HEAVY_QUEUE"), 4)),
+            heavy_queue=_int("GOVSEARCH_HEAVY_QUEUE", e.get("GOVSEARCH_HEAVY_QUEUE"), 4, lo=0),
             rate_limit=e.get("GOVSEARCH_RATE_LIMIT", "30/minute"),
             synonyms_file=Path(e["GOVSEARCH_SYNONYMS"]) if e.get("GOVSEARCH_SYNONYMS") else None,
             life_events_file=(
@@ -239,16 +277,18 @@ class Settings:
             embed_model_dir=(
                 Path(e["GOVSEARCH_EMBED_MODEL"]) if e.get("GOVSEARCH_EMBED_MODEL") else None
             ),
-            shared_poll_seconds=max(
-                0, _int("GOVSEARCH_SHARED_POLL", e.get("GOVSEARCH_SHARED_POLL"), 30)
+            shared_poll_seconds=_int(
+                "GOVSEARCH_SHARED_POLL", e.get("GOVSEARCH_SHARED_POLL"), 30, lo=0
             ),
             ocr=_bool(e, "GOVSEARCH_OCR", True),
             ocr_engine=e.get("GOVSEARCH_OCR_ENGINE") or None,
-            ocr_dpi=_int("GOVSEARCH_OCR_DPI", e.get("GOVSEARCH_OCR_DPI"), 200),
+            ocr_dpi=_int("GOVSEARCH_OCR_DPI", e.get("GOVSEARCH_OCR_DPI"), 200, lo=50),
             ocr_page_timeout=float(
-                _int("GOVSEARCH_OCR_PAGE_TIMEOUT", e.get("GOVSEARCH_OCR_PAGE_TIMEOUT"), 60)
+                _int("GOVSEARCH_OCR_PAGE_TIMEOUT", e.get("GOVSEARCH_OCR_PAGE_TIMEOUT"), 60, lo=1)
             ),
-            ocr_memory_mb=_int("GOVSEARCH_OCR_MEMORY_MB", e.get("GOVSEARCH_OCR_MEMORY_MB"), 1024),
+            ocr_memory_mb=_int(
+                "GOVSEARCH_OCR_MEMORY_MB", e.get("GOVSEARCH_OCR_MEMORY_MB"), 1024, lo=0
+            ),
             writer_wait_seconds=float(
                 _int("GOVSEARCH_WRITER_WAIT", e.get("GOVSEARCH_WRITER_WAIT"), 30, lo=0)
             ),

@@ -8,6 +8,8 @@ A mistyped number or backend was already refused: these now are too, naming the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from model.errors import ConfigError
@@ -28,6 +30,14 @@ from model.settings import Settings
         # reached the cluster, failed there and left an index behind
         ({"GOVSEARCH_ES_REPLICAS": "-1"}, "GOVSEARCH_ES_REPLICAS"),
         ({"GOVSEARCH_ES_SHARDS": "0"}, "GOVSEARCH_ES_SHARDS"),
+        # QA pass 21: accepted, then the log emptied, every file failed, the kiosk reset at 3 s
+        *(({name: value}, name) for name, value in (
+            ("GOVSEARCH_QUERY_LOG_RETENTION_DAYS", "-1"), ("GOVSEARCH_QUERY_LOG_MAX_ROWS", "-1"),
+            ("GOVSEARCH_KIOSK_IDLE_SECONDS", "0"), ("GOVSEARCH_MAX_UPLOAD_BYTES", "-1"),
+            ("GOVSEARCH_MAX_FILE_MB", "-1"), ("GOVSEARCH_EXTRACT_TIMEOUT", "-1"),
+            ("GOVSEARCH_PDF_TIMEOUT", "-5"), ("GOVSEARCH_EXTRACT_MEMORY_MB", "-5"),
+            ("GOVSEARCH_OCR_DPI", "0"), ("GOVSEARCH_HEAVY_CONCURRENCY", "0"),
+        )),  # fmt: skip
     ],
 )
 def test_a_mistyped_or_half_given_setting_is_refused_by_name(env, named) -> None:
@@ -88,3 +98,28 @@ def test_a_good_synonyms_file_is_read(tmp_path) -> None:
         assert lexicon.synonyms()["残联"] == ("残疾人联合会",)
     finally:
         lexicon.configure(synonyms_file=None)
+
+
+def test_zero_means_no_limit_where_the_readme_says_so() -> None:
+    s = Settings.from_env({"GOVSEARCH_MAX_FILE_MB": "0", "GOVSEARCH_EXTRACT_TIMEOUT": "0",
+                           "GOVSEARCH_EXTRACT_MEMORY_MB": "0", "GOVSEARCH_MAX_TEXT_CHARS": "0"})
+    assert (s.max_file_bytes, s.extract_timeout, s.extract_memory_mb, s.max_text_chars) == (
+        0, None, None, 0)  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "value"), [("GOVSEARCH_PDF_ENGINE", "pdfminr"),
+                                             ("GOVSEARCH_OCR_ENGINE", "tesseact")])
+def test_an_unknown_engine_is_refused_by_name(name: str, value: str, tmp_path) -> None:
+    """QA pass 21: a traceback and exit 1, the variable never named. In a process of its own:
+    the command configures the layers below for good."""
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, name: value, "PYTHONPATH": str(repo)}
+    command = [sys.executable, "-m", "govsearch", "--data-dir", str(tmp_path), "stats"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert f"error: {name}: " in done.stderr and value in done.stderr
+    assert "Traceback" not in done.stderr
