@@ -166,7 +166,7 @@ def write(data_dir: Path, store: StoredVectors) -> Path:
     approximate index gets a name of its own that the new matrix file records, so a reader
     never pairs one generation's index with another's rows."""
     folder = Path(data_dir) / STORE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # 不予公开 passages: the user's
     ann_name = ""
     if len(store.matrix) > EXACT_MAX_ROWS:
         import faiss
@@ -209,7 +209,7 @@ def _save(path: Path, store: StoredVectors, ann_name: str = "") -> None:
 def locked(data_dir: Path) -> Iterator[None]:
     """Hold the store's writer lock (several server processes may take uploads at once)."""
     folder = Path(data_dir) / STORE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # 不予公开 passages: the user's
     with (folder / _LOCK).open("a") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:

@@ -475,3 +475,12 @@ def test_a_server_without_the_model_says_search_by_meaning_is_off(leg_env, tmp_p
     finally:
         embedding.configure(before)
     assert semantic.off_reason(data) == ""
+
+
+def test_the_vector_store_is_the_servers_users_alone(tmp_path) -> None:
+    """QA pass 21: vectors/ was 0755, its files 0644, holding the passages' embeddings and the
+    content hashes of 不予公开 documents too."""
+    m = np.eye(3, dtype=np.float32)
+    store = vectors.build("m", [("a", "h1", m[:2]), ("b", "h2", m[2:])], m.shape[1])
+    folder = vectors.write(tmp_path, store)
+    assert folder.stat().st_mode & 0o077 == 0
