@@ -8,17 +8,20 @@ with :func:`hmac.compare_digest`, so timing does not reveal how much of a guess 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import hmac
 import json
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from analyzers.chars import has_control
-from model.errors import BadRequest, NotFound
+from model.errors import BadRequest, ConfigError, NotFound
 
 MAX_NAME_CHARS = 200
 
@@ -63,14 +66,45 @@ class KeyStore:
 
     def _load(self) -> dict[str, dict[str, object]]:
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            # QA pass 21: a truncated or hand-edited file gave tracebacks and a 500 on every
+            # staff request, the file never named
+            raise ConfigError(
+                f"{self.path} is not a valid key file ({exc}): restore it from a backup, or "
+                "move it away and create the keys again"
+            ) from None
+        fields = ("name", "salt", "digest", "created")
+        if not isinstance(data, dict) or not all(
+            isinstance(v, dict) and all(f in v for f in fields) for v in data.values()
+        ):
+            raise ConfigError(
+                f"{self.path} is not a valid key file (every key needs {', '.join(fields)}): "
+                "restore it from a backup, or move it away and create the keys again"
+            )
+        return data
+
+    @contextmanager
+    def _changing(self) -> Iterator[dict[str, dict[str, object]]]:
+        """The keys, to change and save under an exclusive lock: two commands run at once lost
+        one's write (QA pass 21: a revoke lost, the key still working)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = self.path.with_name(".api_keys.lock")
+        fd = os.open(lock, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            data = self._load()
+            yield data
+            self._save(data)
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def _save(self, data: dict[str, dict[str, object]]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # a temporary name of this process's own, never shared with another writer
+        tmp = self.path.with_name(f".api_keys.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=1)
         os.replace(tmp, self.path)
@@ -78,27 +112,25 @@ class KeyStore:
     def create(self, name: str) -> tuple[KeyInfo, str]:
         """Create a key; the full key is returned once and never stored."""
         name = key_name(name)
-        data = self._load()
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(24).replace("_", "-")
         salt = secrets.token_hex(8)
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        data[key_id] = {
-            "name": name,
-            "salt": salt,
-            "digest": _digest(salt, secret),
-            "created": created,
-            "revoked": False,
-        }
-        self._save(data)
+        with self._changing() as data:
+            data[key_id] = {
+                "name": name,
+                "salt": salt,
+                "digest": _digest(salt, secret),
+                "created": created,
+                "revoked": False,
+            }
         return KeyInfo(key_id, name, created, False), f"gs_{key_id}_{secret}"
 
     def revoke(self, key_id: str) -> None:
-        data = self._load()
-        if key_id not in data:
-            raise NotFound(f"no API key with id {key_id!r}")
-        data[key_id]["revoked"] = True
-        self._save(data)
+        with self._changing() as data:
+            if key_id not in data:
+                raise NotFound(f"no API key with id {key_id!r}")
+            data[key_id]["revoked"] = True
 
     def list(self) -> list[KeyInfo]:
         return [
