@@ -314,6 +314,32 @@ def read_catalog(catalog: Path | Catalog) -> Catalog:
     return cat
 
 
+UPLOADS_DIR = "uploads"  # <data dir>/uploads: files uploaded through the API, kept as originals
+
+
+def _refuse_uploads_folder(paths: Sequence[Path], uploads: Path) -> None:
+    """The data folder's ``uploads/`` is never ingested as a folder: its files were uploaded
+    with their fields (公开方式, title, agency), which an ingest of the folder would not know,
+    so a 不予公开 upload would be published at the default level (QA pass 21, after deleting
+    ``index/`` for an upgrade, as the README then said). They are uploaded again instead."""
+    try:
+        inside = uploads.resolve()
+    except OSError:
+        return
+    for given in paths:
+        try:
+            where = Path(given).resolve()
+        except OSError:
+            continue
+        if where == inside or inside in where.parents:
+            raise BadRequest(
+                f"{given} is the data folder's uploads: its files were uploaded with their "
+                "fields (公开方式, title, agency), which an ingest of the folder would not "
+                "know (a 不予公开 upload would be published at the default level); upload "
+                "them again through POST /api/documents with their fields"
+            )
+
+
 def run_ingest(
     index: SearchIndex,
     paths: Sequence[Path],
@@ -334,6 +360,8 @@ def run_ingest(
     path or the catalogue :func:`read_catalog` read from it."""
     if default_disclosure not in DISCLOSURES:
         raise BadRequest(f"disclosure must be one of {', '.join(DISCLOSURES)}")
+    if lexicon_dir is not None:
+        _refuse_uploads_folder(paths, Path(lexicon_dir) / UPLOADS_DIR)
     report = IngestReport()
     cat = read_catalog(catalog) if catalog is not None else None
     if cat is not None:

@@ -55,7 +55,7 @@ from model.ids import document_id
 from model.settings import Settings
 from model.viewer import STAFF
 from pipeline import embed
-from pipeline.run import Job, run_ingest, run_jobs
+from pipeline.run import UPLOADS_DIR, Job, run_ingest, run_jobs
 from search_api.deps import IndexDep, SettingsDep, require_staff
 from search_api.limits import heavy_gate
 from search_api.models import (
@@ -129,7 +129,7 @@ _UPLOAD_SCHEMA: dict[str, Any] = {
 # -- upload --------------------------------------------------------------------------------
 def uploads_dir(settings: Settings) -> Path:
     """Where uploaded files are kept (they are the originals of their documents)."""
-    return Path(settings.data_dir).resolve() / "uploads"
+    return Path(settings.data_dir).resolve() / UPLOADS_DIR
 
 
 def display_name(name: str | None) -> str:

@@ -248,7 +248,8 @@ class EmbeddedIndex:
                     f"index at {self.path} was built with version {found}, this version needs "
                     f"{current}; delete {self.path} (that folder only: the staff keys, query "
                     "log, uploads and lexicon beside it stay) and ingest again (the embedded "
-                    "index is rebuilt from the files)",
+                    "index is rebuilt from the files); documents uploaded through the API "
+                    "must be uploaded again with their fields (ingesting uploads/ is refused)",
                     path=str(self.path),
                 )
         else:

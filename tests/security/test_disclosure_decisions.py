@@ -344,3 +344,20 @@ def test_copies_of_one_text_at_two_levels_are_warned_of(tmp_path, index):
     assert "warning" in report.summary()
     report = run_ingest(index, [folder], catalog=csv, workers=1)  # nothing written: no news
     assert not report.warned
+
+
+def test_the_data_folders_uploads_are_never_ingested_as_a_folder(tmp_path, index):
+    """QA pass 21: after deleting index/ for an upgrade, ingesting uploads/ brought uploaded
+    documents back at the default level, a 不予公开 upload published, its fields lost."""
+    from model.errors import BadRequest
+
+    uploads = tmp_path / "data" / "uploads"
+    uploads.mkdir(parents=True)
+    upload = uploads / "2026-12-04-abc.txt"
+    upload.write_text("内部讨论稿：关于机密测试事项的意见", encoding="utf-8")
+    for given in (uploads, upload, tmp_path / "data" / "uploads" / "."):
+        with pytest.raises(BadRequest, match="upload them again"):
+            run_ingest(index, [given], workers=1, lexicon_dir=tmp_path / "data")
+    assert _levels(index) == {}
+    done = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), "ingest", str(uploads)])
+    assert done.exit_code == 2 and "upload them again" in done.output, done.output
