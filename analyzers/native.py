@@ -46,7 +46,8 @@ def _load() -> tuple[ModuleType | None, str]:
 
 EXTENSION, WHY = _load()
 if EXTENSION is None:
-    log.info("signatures, bigrams and pinyin keys on the Python path: %s", WHY)
+    # a warning: no command configures logging, and an info line was never seen (QA pass 21)
+    log.warning("signatures, bigrams and pinyin keys on the Python path: %s", WHY)
 else:
     log.debug("signatures, bigrams and pinyin keys in compiled code: %s", WHY)
 

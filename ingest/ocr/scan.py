@@ -87,7 +87,7 @@ def unavailable_reason() -> str | None:
     """Why OCR will not run now (off, or no engine installed), or None when it will."""
     opts = options()
     if not opts.enabled:
-        return "OCR is off (--no-ocr)"
+        return "OCR is off (--no-ocr or GOVSEARCH_OCR=0)"  # QA pass 21: named the flag alone
     if active_engine() is None:
         if opts.engine:
             return f"OCR engine {opts.engine!r} is not installed"
