@@ -56,6 +56,7 @@ from model.settings import Settings
 from model.viewer import STAFF
 from pipeline import embed
 from pipeline.run import UPLOADS_DIR, Job, run_ingest, run_jobs
+from search_api import audit
 from search_api.deps import IndexDep, SettingsDep, require_staff
 from search_api.limits import heavy_gate
 from search_api.models import (
@@ -377,6 +378,8 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
             for i in [*body["failed_files"], *body["skipped_files"]]  # type: ignore[misc]
         )
         raise UnprocessableContent(f"no document was ingested ({reasons})", report=body)
+    audit.record(request, settings, "upload", disclosure=disclosure, documents=[
+        {"id": d["id"], "file": d["file"], "stored_as": d["path"]} for d in documents])  # fmt: skip
     return {"report": body, "documents": documents, "embedded": embedded}
 
 
@@ -442,7 +445,9 @@ def resolve_ingest_path(raw: str, roots: tuple[Path, ...], *, may_be_gone: bool 
     responses=_errors(400, 401, 403, 404, 409, 422, 503),
     summary="Ingest files or folders on the server (staff)",
 )
-def ingest_paths(body: IngestRequest, index: IndexDep, settings: SettingsDep) -> dict[str, Any]:
+def ingest_paths(
+    body: IngestRequest, index: IndexDep, settings: SettingsDep, request: Request
+) -> dict[str, Any]:
     """Like ``govsearch ingest PATHS``, restricted to ``GOVSEARCH_INGEST_ROOTS``.
 
     Runs in this request (one process: forking worker processes from a threaded server is
@@ -460,6 +465,8 @@ def ingest_paths(body: IngestRequest, index: IndexDep, settings: SettingsDep) ->
         lexicon_dir=settings.data_dir,
     )
     citizen_words.load_lexicon(settings.data_dir, warm=True)
+    audit.record(request, settings, "ingest", paths=[str(p) for p in paths], prune=body.prune,
+                 ingested=len(report.ok), pruned=len(report.pruned))  # fmt: skip
     return {"report": report.to_dict()}
 
 
@@ -471,7 +478,8 @@ def ingest_paths(body: IngestRequest, index: IndexDep, settings: SettingsDep) ->
     summary="Delete a document (staff)",
 )
 def delete_document(
-    doc_id: Annotated[str, P(max_length=64)], index: IndexDep, settings: SettingsDep
+    doc_id: Annotated[str, P(max_length=64)], index: IndexDep, settings: SettingsDep,
+    request: Request,
 ) -> dict[str, Any]:
     """Remove a document from the index, and its stored file if it was uploaded.
 
@@ -483,6 +491,8 @@ def delete_document(
     folder = uploads_dir(settings)
     if doc.source == str(folder) and PurePosixPath(doc.path).name == doc.path:
         (folder / doc.path).unlink(missing_ok=True)
+    audit.record(request, settings, "delete", id=doc.id, path=doc.path, title=doc.title,
+                 disclosure=doc.disclosure)  # fmt: skip
     return {"id": doc.id, "deleted": True}
 
 
@@ -492,7 +502,9 @@ def delete_document(
     responses=_errors(401, 409, 501, 503),
     summary="Rebuild the index (staff; backends that support it)",
 )
-def reindex(index: IndexDep) -> dict[str, Any]:
+def reindex(index: IndexDep, settings: SettingsDep, request: Request) -> dict[str, Any]:
     backend = index.backend
     rebuild = backend.reindex
-    return {"backend": backend.name, "result": dict(rebuild())}
+    result = dict(rebuild())
+    audit.record(request, settings, "reindex", backend=backend.name)
+    return {"backend": backend.name, "result": result}

@@ -74,6 +74,7 @@ def get_viewer(request: Request) -> Viewer:
     if info is None:
         raise Unauthorized("invalid or revoked API key")
     request.state.staff = True  # errors tell staff what failed (search_api.errors)
+    request.state.key_id, request.state.key_name = info.key_id, info.name  # the audit's who
     return Viewer(staff=True, name=info.name)
 
 

@@ -585,3 +585,25 @@ def test_prune_takes_a_path_gone_from_disk_inside_the_roots(served, tmp_path):
     os.symlink(outside / "gone.txt", inbox / "dangling.txt")
     assert "symlink" in _error(ingest("dangling.txt", prune=True), 403)["message"]
     assert served.index.count(STAFF) == 1
+
+
+def test_staff_changes_are_in_the_audit_log(served):
+    """QA pass 21: who uploaded or deleted a document was recorded nowhere (the server logs
+    warnings only). One JSON line per change, the key's id and name but never its secret."""
+    import json
+
+    r = _upload(served, [("a.txt", TXT.encode())], disclosure="不予公开", title="审计测试")
+    assert r.status_code == 201, r.text
+    doc_id = r.json()["documents"][0]["id"]
+    assert served.client.delete(f"/api/documents/{doc_id}", headers=served.staff).status_code == 200
+    served.client.delete("/api/documents/0123456789abcdef", headers=served.staff)  # 404: no line
+    _upload(served, [("b.txt", TXT.encode())], staff=False)  # 401: no line
+    path = served.settings.data_dir / "audit.log"
+    lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    assert [x["action"] for x in lines] == ["upload", "delete"]
+    key_id = served.key.split("_")[1]
+    assert all(x["key_id"] == key_id and x["key_name"] and x["time"] for x in lines)
+    assert lines[0]["disclosure"] == "not_public" and lines[0]["documents"][0]["id"] == doc_id
+    assert lines[1]["id"] == doc_id and lines[1]["title"] == "审计测试"
+    assert served.key.split("_")[2] not in path.read_text(encoding="utf-8")
+    assert path.stat().st_mode & 0o077 == 0
