@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -42,3 +43,11 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], bom: bool = T
     for row in rows:
         writer.writerow([safe_cell(c) for c in row])
     return (BOM if bom else "") + out.getvalue()
+
+
+def download_name(kind: str, *period: object) -> str:
+    """A report's file name, after its period when it has one (``timeliness-2019``,
+    ``annual-2024``): the API and the pages name downloads alike (QA pass 20: every file was
+    ``timeliness.csv``). Only a year or an ISO date goes into the name."""
+    parts = [str(p) for p in period if p and re.fullmatch(r"[0-9-]{4,10}", str(p))]
+    return "-".join([kind, *parts])

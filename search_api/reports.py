@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import AfterValidator, WithJsonSchema
 
 from model.errors import BadRequest
+from reports.csvexport import download_name
 from reports.timeliness import ReportFilter
 from reports.years import FIRST_YEAR, LAST_YEAR, is_report_year
 from search_api.deps import ReportsDep, StaffDep
@@ -87,8 +88,8 @@ def timeliness_report(
     """Working days from written to publish date (official calendar), late over 20."""
     flt = ReportFilter(tuple(given(agency)), tuple(given(category)), year, date_from, date_to)
     # named after its period, as the annual report's file is (QA pass 20: always timeliness.csv)
-    period = [str(year)] if year else [str(d) for d in (date_from, date_to) if d]
-    return _answer(reports.timeliness(flt), "-".join(["timeliness", *period]), format)
+    period = (year,) if year else (date_from, date_to)
+    return _answer(reports.timeliness(flt), download_name("timeliness", *period), format)
 
 
 @router.get("/annual", responses=REPORT)
@@ -100,7 +101,7 @@ def annual_report(
     format: Format = "json",
 ) -> Response:
     """The annual report's statistics of 主动公开 items (by category, agency, month, status)."""
-    return _answer(reports.annual(year, agency or None), f"annual-{year}", format)
+    return _answer(reports.annual(year, agency or None), download_name("annual", year), format)
 
 
 @router.get("/queries", responses=REPORT)

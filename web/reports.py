@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,6 +20,7 @@ from model.errors import BadRequest, GovSearchError, Unauthorized
 from model.fields import CATEGORIES, CATEGORY_VALUES
 from model.viewer import Viewer
 from reports.annual import STATUSES
+from reports.csvexport import download_name
 from reports.office import Reports
 from reports.svg import months_chart
 from reports.timeliness import ReportFilter
@@ -168,15 +168,6 @@ def report_form(request: Request, kind: str) -> Response:
     return _page(request, kind, {"form": {**asked, "year": year or None}})
 
 
-def _file_name(kind: str, form: dict[str, str]) -> str:
-    """A download named after its report and period, as the API names them (annual-2019; QA
-    pass 20: every file was timeliness.csv or annual.csv, whatever the year)."""
-    period = [form.get("year", "")] if form.get("year") else [
-        form.get("date_from", ""), form.get("date_to", "")]  # fmt: skip
-    parts = [p for p in period if p and re.fullmatch(r"[0-9-]{4,10}", p)]
-    return "-".join([kind, *parts])
-
-
 @router.post("/reports/{kind}", response_class=HTMLResponse)
 async def report_run(request: Request, kind: str, viewer: ViewerDep) -> Response:
     if kind not in dict(KINDS):
@@ -193,7 +184,8 @@ async def report_run(request: Request, kind: str, viewer: ViewerDep) -> Response
     except GovSearchError as exc:
         return _page(request, kind, {"form": form, "error": exc.message}, status_of(exc))
     fmt = form.get("format", "html")
-    name = _file_name(kind, form)
+    year = form.get("year")
+    name = download_name(kind, *([year] if year else [form.get("date_from"), form.get("date_to")]))
     if fmt == "csv":
         return Response(
             report.to_csv(),
