@@ -230,7 +230,8 @@ def _stamp() -> tuple[tuple[str, int, int], ...]:
 def _forget_lexicon() -> None:
     global _seen, _checked_at
     for f in (mined, vocabulary, regions_known, regions_longest_first, titles, titles_text,
-              order_issuers, docno_prefixes, learned, expansions, _words_by_ends, taiwan_words,
+              order_issuers, docno_prefixes, known_docno_prefixes, learned, expansions,
+              _words_by_ends, taiwan_words,
               cross_strait_twins, _general_frequencies):  # fmt: skip
         f.cache_clear()
     _common_cutoff.cache_clear()
@@ -516,6 +517,13 @@ def docno_prefixes() -> dict[str, tuple[str, ...]]:
         if len(key) == 2 and n >= PREFIX_MIN_DOCUMENTS:
             by_agency.setdefault(key[0], []).append((-n, key[1]))
     return {a: tuple(p for _, p in sorted(ps)[:PREFIX_CANDIDATES]) for a, ps in by_agency.items()}
+
+
+@functools.cache
+def known_docno_prefixes() -> frozenset[str]:
+    """Every prefix of :func:`docno_prefixes`, whatever its agency: what a 文号 typed without
+    brackets or in pinyin may start with (the planner asks at every query holding a digit)."""
+    return frozenset(p for ps in docno_prefixes().values() for p in ps)
 
 
 def agency_docno_prefixes(issuer: str) -> tuple[str, ...]:

@@ -909,7 +909,7 @@ def unmarked_docnos(text: str, lexicon: PinyinLexicon | None) -> str:
     words, which as a 文号 would find nothing."""
     if not any(ch.isdigit() for ch in text):
         return text
-    known = {p for ps in citizen_words.docno_prefixes().values() for p in ps}
+    known = citizen_words.known_docno_prefixes()
     if not known:
         return text
 
