@@ -47,7 +47,7 @@ def _fail(exc: GovSearchError) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file is refused by ``apply``, as for the variable
     default=None,
     help="Where the index lives (default: $GOVSEARCH_DATA_DIR or ./govsearch-data).",
 )

@@ -19,6 +19,13 @@ def apply(settings: Settings) -> None:
     from ingest.formats import pdf
     from ingest.ocr import options as ocr
 
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():
+        # one message whichever way the folder was named (QA pass 21: --data-dir was told
+        # "is a file" by click, GOVSEARCH_DATA_DIR "no index" or a bare errno 17)
+        raise ConfigError(
+            f"the data folder {settings.data_dir} is a file, not a folder: "
+            "check --data-dir / GOVSEARCH_DATA_DIR"
+        )
     files.configure(max_file_bytes=settings.max_file_bytes, max_text_chars=settings.max_text_chars)
     try:  # an engine's name is known below the settings: a typo is said here, named
         ocr.configure(enabled=settings.ocr, engine=settings.ocr_engine, dpi=settings.ocr_dpi,

@@ -36,6 +36,26 @@ def test_commands_refuse_a_folder_without_an_index(tmp_path: Path, args: list[st
     assert not wrong.exists()  # nothing was created
 
 
+@pytest.mark.parametrize("args", [["search", "条例"], ["ingest", str(SAMPLE)], ["stats"]])
+@pytest.mark.parametrize("named_by", ["option", "variable"])
+def test_a_data_folder_that_is_a_file_is_named_so_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], named_by: str
+) -> None:
+    """QA pass 21: ``--data-dir FILE`` was told "is a file" (click), the same file in
+    GOVSEARCH_DATA_DIR "no index" by `search` and a bare errno 17 by `ingest`."""
+    afile = tmp_path / "data"
+    afile.write_text("not a folder")
+    if named_by == "variable":
+        monkeypatch.setenv("GOVSEARCH_DATA_DIR", str(afile))
+        result = CliRunner().invoke(main, args)
+    else:
+        result = CliRunner().invoke(main, ["--data-dir", str(afile), *args])
+    assert result.exit_code == 2, result.output
+    assert f"the data folder {afile} is a file, not a folder" in result.output, result.output
+    assert "GOVSEARCH_DATA_DIR" in result.output and "Errno" not in result.output
+    assert afile.read_text() == "not a folder"  # left as it was
+
+
 @pytest.mark.parametrize(
     "args",
     [["search", "条例"], ["stats"], ["dupcheck", str(SAMPLE)], ["dupes"], ["reindex"],
