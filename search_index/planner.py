@@ -289,6 +289,10 @@ def _abbreviation_spans(
             for c in cands
             if (c[0] in cuts and c[1] in cuts) or not any(c[0] < b < c[1] for b in cuts)
         ]
+    places = _place_spans(norm)
+    if places:  # nor across a place's name (QA pass 22: 南市 => 台南市 out of 台南市垃圾 left
+        # 台 alone and found 济南市's rules)
+        cands = [c for c in cands if not any(_crosses(c[0], c[1], i, e) for i, e in places)]
     kept: list[tuple[int, int, str, object]] = []
     for c in sorted(cands, key=lambda c: (c[0] - c[1], c[0], c[2] != "syn")):
         if not any(c[0] < k[1] and k[0] < c[1] for k in kept):
@@ -340,6 +344,25 @@ def script_booster(prefers: str) -> tuple[Node, ...]:
     return ()
 
 
+def _crosses(s: int, t: int, i: int, e: int) -> bool:
+    """Whether the span [s, t) cuts across [i, e): it starts inside and ends after it, or
+    the other way round."""
+    return s < i < t < e or i < s < e < t
+
+
+def _place_spans(text: str) -> list[tuple[int, int]]:
+    """Where the places the documents apply to are named in ``text``."""
+    if not citizen_words.METHODS.region:
+        return []
+    out = []
+    for name in citizen_words.regions_longest_first():
+        at = text.find(name)
+        while at >= 0:
+            out.append((at, at + len(name)))
+            at = text.find(name, at + 1)
+    return out
+
+
 def place_words(chunk: str) -> list[str]:
     """:func:`query_words`, except that a place the documents apply to is never cut across: a
     word that starts inside its name and ends after it, or the other way round, is cut at the
@@ -359,7 +382,7 @@ def place_words(chunk: str) -> list[str]:
         if i < 0:
             continue
         e = i + len(name)
-        if any(s < i < t < e or i < s < e < t for s, t in spans):
+        if any(_crosses(s, t, i, e) for s, t in spans):
             return [*query_words(chunk[:i]), name, *place_words(chunk[e:])]
     return words
 

@@ -669,6 +669,24 @@ def test_a_place_name_is_never_cut_across(tmp_path):
         citizen_words.load_lexicon(None)
 
 
+def test_a_synonym_never_cuts_across_a_place_name(tmp_path):
+    """QA pass 22: the shipped rule 南市 => 台南市 was taken out of 台南市垃圾清运 (a span
+    inside one of jieba's words may be taken), which left 台 alone: 济南市's garbage rules
+    ranked first. A place's name is never cut across by a word or by a synonym's span."""
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "regions.tsv").write_text("台南\t44\n济南\t44\n", encoding="utf-8")
+    citizen_words.load_lexicon(tmp_path)
+    try:
+        for q in ("台南市垃圾清运", "台南市 垃圾"):
+            _, understood = plan(Query(q=q))
+            assert "台南市" in understood.words, understood.words
+            assert "南市" not in understood.words and "台" not in understood.words
+        _, understood = plan(Query(q="南市 垃圾"))  # the short form typed alone still means it
+        assert ("南市", ("台南市",)) in understood.synonyms, understood
+    finally:
+        citizen_words.load_lexicon(None)
+
+
 def test_an_agency_typed_with_the_states_prefix_meets_the_catalogues_name():
     """QA pass 10: 机构:国家市场监督管理总局 found none of the documents a catalogue files under
     市场监督管理总局."""
