@@ -124,7 +124,9 @@ def split_taiwan_issuer(word: str) -> tuple[str, str]:
     year = re.match(r"^(.+?)[（(][0-9一二三四五六七八九十〇]{1,4}[）)](.+)$", word)
     if year and year.group(1).endswith(_AGENCY_END):
         return year.group(1), year.group(2)
-    for cut in range(1, len(word)):
+    # no agency is named in one character: 府都規 and 院臺規 are 字 words whole (府 for 臺南市政府,
+    # 院 for 行政院), and cutting them there dropped the 府 of the document's number (QA pass 22)
+    for cut in range(2, len(word)):
         agency, rest = word[:cut], word[cut:]
         short = re.sub(r"[（(][^）)]*[）)]|\d+", "", rest)
         if len(short) <= 5 and agency.endswith(_AGENCY_END):

@@ -74,6 +74,22 @@ def test_taiwan_issuer_split() -> None:
     assert split_taiwan_issuer("行政院公共工程委員會工程管") == ("行政院公共工程委員會", "工程管")
     assert split_taiwan_issuer("行政院衛生署署授食") == ("行政院衛生署", "署授食")
     assert split_taiwan_issuer("內政部（64）台內營") == ("內政部", "台內營")
+    # no agency is one character: 府 (臺南市政府) and 院 (行政院) begin a 字 word (QA pass 22)
+    assert split_taiwan_issuer("府都規") == ("", "府都規")
+    assert split_taiwan_issuer("院臺規") == ("", "院臺規")
+
+
+def test_a_tainan_number_keeps_its_first_character(corpus: Path) -> None:
+    """QA pass 22: the README's 府都規字第1150142489號 found nothing, because the document's
+    number was read as 都規字第1150142489A號 (府 taken for an agency). The file's number, and
+    the key a query typed without the letter meets."""
+    from analyzers.docno import canonical
+    from analyzers.normalize import normalize
+
+    text = (corpus / "docs/tainan/tainan_2026-02-04_8795197.txt").read_text(encoding="utf-8")
+    number = derive_meta(text).doc_number
+    assert number == "府都規字第1150142489A號"
+    assert canonical(normalize(number)) == canonical(normalize("府都規字第1150142489號"))
 
 
 def test_gov_cn_document() -> None:
