@@ -66,6 +66,12 @@ _LOOSE_BRACKETED = re.compile(
     + _LOOSE_SERIAL + _LOOSE_END
 )  # fmt: skip
 _LOOSE_NIAN = re.compile(_LOOSE_ISSUER + _LOOSE_YEAR + r"年第?" + _LOOSE_SERIAL + r"\s*号")
+# an order's number with its 号 left off where the number ends (QA pass 22: 国务院令735 and
+# 国令735 were words, the regulation sixth): digits only, after the 令 of an organ's order (国令,
+# 主席令, 国务院令, 公安部令, 人民银行令…), not of 责令, 禁令 or 命令
+_LOOSE_ORDER = re.compile(
+    r"([\u4e00-\u9fff]{0,18}[部院局委署府会厅办行席国]令)\s*第?\s*(\d{1,6})" + _LOOSE_END
+)
 # whitespace between two digits (a line wrapped inside a number), removed by _unwrap_digits.
 # The digit before it is matched rather than looked behind for: ~40% faster on document heads
 # (issue 13), the same text out.
@@ -166,7 +172,7 @@ def canonical(text: str) -> str | None:
     m = _ORDER_FIRST.fullmatch(s)
     if m and _serial(m.group(1)) is not None:
         return _key(m.group(2), None, str(_serial(m.group(1))))
-    for pattern in (_ORDER, _ORDER_BRACKETED, _ORDER_LING):
+    for pattern in (_ORDER, _ORDER_BRACKETED, _ORDER_LING, _LOOSE_ORDER):
         m = pattern.fullmatch(s)
         # 2019年第6号 names no issuer (documents index none there either: keys_in_text)
         if m and not m.group(1).endswith("年"):
@@ -373,7 +379,7 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
     bare = re.compile(_ISSUER + _YEAR + r"\s?(\d{1,6})号")  # 国办发2019 6号 too
     patterns = (
         _YEARLY, _YEARLY_NIAN, _ORDER_AFTER, _ORDER_AFTER_BARE, _ORDER_BRACKETED, _ORDER,
-        _ORDER_FIRST, _ORDER_LING, bare, _SPACED, _LOOSE_BRACKETED, _LOOSE_NIAN,
+        _ORDER_FIRST, _ORDER_LING, bare, _SPACED, _LOOSE_BRACKETED, _LOOSE_NIAN, _LOOSE_ORDER,
     )  # fmt: skip
     for pattern in patterns:
         for m in pattern.finditer(text):

@@ -38,6 +38,19 @@ def test_an_order_typed_without_its_di_meets_the_printed_one():
     assert find_in_query("通知12号") == [] and canonical("通知12号") is None
 
 
+@pytest.mark.parametrize("typed", ["国务院令735", "国令735", "国务院令 735", "国务院令第735",
+                                   "国令第735", "国务院令735 医保"])  # fmt: skip
+def test_an_orders_number_typed_without_its_hao_is_the_order(typed):
+    """QA pass 22: 国务院令735 was two words, and the regulation ranked sixth."""
+    ((_, _, key),) = find_in_query(typed)
+    assert key == "国务院令#735"
+
+
+@pytest.mark.parametrize("typed", ["责令3日", "责令 3 日内", "禁令5", "命令 2", "法令7条"])
+def test_a_number_after_a_word_ending_in_ling_is_no_order(typed):
+    assert find_in_query(typed) == [] and canonical(typed) is None
+
+
 def test_a_taiwan_number_is_one_key_with_or_without_its_letter():
     """府都規字第1150142489A號 typed without its A found nothing (a 文号 matching no key), and
     with it was plain words: one key either way, in documents and queries."""
