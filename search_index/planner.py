@@ -84,6 +84,7 @@ PINYIN_RUN_BOOST = 2.0
 PINYIN_KEY_TERM_BOOST = 0.5
 PINYIN_LITERAL_BOOST = 4.0  # letters found as written outrank what they stand for
 PINYIN_HOMOPHONE_BOOST = 0.2  # the least weight of a rarer word the same letters stand for
+MAX_INITIAL_WORDS = 4  # initials of more words read as nothing (plausible_reading)
 
 # a run of letters standing alone (not part of an e-mail address, a URL or PM2.5)
 _LETTERS = re.compile(r"(?<![0-9a-z.@_/:-])[a-z]+(?:'[a-z]+)*(?![0-9a-z.@_/:-])")
@@ -517,6 +518,21 @@ def pinyin_likelier(lexicon: PinyinLexicon, cut: list[Slot], written: int) -> bo
     return len(cut) == 1 and written < MIN_SHARE * lexicon.counts[cut[0].words[0]]
 
 
+def plausible_reading(cut: list[Slot], han_typed: bool) -> bool:
+    """Whether letters could have been typed as pinyin for ``cut`` at all.
+
+    Any letters read as something (QA pass 22: wage was 挖 + 个; xyzqwe beside Chinese the
+    initials of 需要, 政区, 无讹; 104 a's 安安 52 times, each a page of nonsense). Initials are a
+    kiosk's shortcut for a query typed in letters alone: not beside characters someone typed
+    in Chinese, and of at most :data:`MAX_INITIAL_WORDS` words. Spelled syllables must name a
+    word of the index: two or more read as lone characters (wa + ge) name none.
+    """
+    initials = sum(slot.initials for slot in cut)
+    if initials and (han_typed or initials > MAX_INITIAL_WORDS):
+        return False
+    return len(cut) == 1 or any(len(slot.words[0]) > 1 for slot in cut)
+
+
 def _terms_of(*words: str) -> Node:
     """Any of the words as a jieba token in body or title (cheap: no phrases)."""
     return Bool(
@@ -526,10 +542,14 @@ def _terms_of(*words: str) -> Node:
 
 class _Builder:
     def __init__(
-        self, lexicon: PinyinLexicon | None = None, mentions: Mentions | None = None
+        self,
+        lexicon: PinyinLexicon | None = None,
+        mentions: Mentions | None = None,
+        han_typed: bool = False,
     ) -> None:
         self.lexicon = lexicon
         self.mentions = mentions
+        self.han_typed = han_typed  # the query holds Chinese characters: see plausible_reading
         self.readings: list[tuple[str, tuple[str, ...]]] = []  # letters → words searched
         self.as_written: list[str] = []  # letters the documents write as a word: searched so
         self.written_only: list[str] = []  # ... and not read as pinyin (pdf)
@@ -662,6 +682,8 @@ class _Builder:
         cut = self.lexicon.read(literal, breaks)
         written = self.lexicon.written(literal)
         if cut and written and not pinyin_likelier(self.lexicon, cut, written):
+            cut = None
+        if cut and not plausible_reading(cut, self.han_typed):
             cut = None
         if not cut or not self._add_reading(run, literal, cut):
             if written:  # pdf, wto, app: the documents' own word
@@ -825,7 +847,7 @@ class _Builder:
     def add_alternatives(self, atoms: tuple[Atom, ...]) -> None:
         alts: list[Node] = []
         for atom in atoms:
-            sub = _Builder(self.lexicon, self.mentions)
+            sub = _Builder(self.lexicon, self.mentions, self.han_typed)
             sub.add_atom(atom, negated=False)
             node = sub.combined()
             if node is not None:
@@ -974,7 +996,8 @@ def plan(
     parsed = parse(typed_q[:2000])
     clauses, dropped = bounded_clauses(ParsedQuery(joined_syllables(parsed.clauses)))
     dropped = list(parsed.ignored) + dropped
-    b = _Builder(lexicon, _budgeted(mentions) if mentions else None)
+    han_typed = any(is_han(c) for c in typed_q[:2000])
+    b = _Builder(lexicon, _budgeted(mentions) if mentions else None, han_typed)
     plain_parts: list[str] = []
     prefers = ""
     for clause in clauses:

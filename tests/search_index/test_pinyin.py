@@ -501,3 +501,25 @@ def test_an_abbreviation_counts_only_as_what_it_abbreviates(tmp_path):
     lexicon = index.lexicon.wait()
     assert lexicon.counts["总统府"] >= 3 and lexicon.counts["府院"] == 1
     assert lexicon.counts["社保"] >= lexicon.counts["社会保险"] >= 1
+
+
+def test_letters_that_no_one_types_as_pinyin_are_read_as_nothing():
+    """QA pass 22: wage was read 挖 + 个; xyzqwe typed beside Chinese the initials of three
+    words; 104 a's 安安 52 times: each a page of nonsense. Initials are read only in a query
+    typed in letters alone, of a few words; spelled syllables must name a word, not only
+    lone characters."""
+    lexicon = PinyinLexicon([
+        ("迷你", 9), ("牧民", 7), ("挖", 30), ("个", 900), ("需要", 500), ("政区", 40),
+        ("无讹", 1), ("安安", 2), ("公积金", 60), ("提取", 50), ("政府信息公开", 80), ("税", 99),
+        ("社保", 47), ("政务", 70), ("公开", 300),
+    ])  # fmt: skip
+    for typed in ("xyzqwe不存在的词汇", "a" * 104, "wage"):
+        _, understood = plan(Query(q=typed), lexicon)
+        assert not understood.pinyin_words, (typed, understood.pinyin_words)
+    # what kiosk patrons type is read as before
+    for typed, word in (("gjj", "公积金"), ("gjjtq", "公积金"), ("zfxxgk", "政府信息公开"),
+                        ("shui", "税"), ("shebao", "社保"), ("zhengwugk", "公开"),
+                        ("社保 gjj", None)):  # fmt: skip
+        _, understood = plan(Query(q=typed), lexicon)
+        read = [w for _, ws in understood.pinyin_words for w in ws]
+        assert (word in read) if word else not read, (typed, understood.pinyin_words)
