@@ -358,6 +358,28 @@ def test_a_parameter_the_route_does_not_take_is_refused_not_ignored(client):
     assert page.status_code == 200 and _total(page.text) == everything
 
 
+def test_a_parameter_given_two_values_or_bytes_no_utf8_are_refused_not_guessed(client):
+    """QA pass 22: ``size=3&size=5`` and ``q=养老&q=医疗`` answered for the last value without a
+    word, and ``q=%E5%85%BB%FF`` searched 养 and a replacement character; each is a 422 naming
+    what was wrong. A parameter that takes several values (category) and a repeat of the same
+    value are read as before."""
+    for query, field in (("q=养老&size=3&size=5", "size"), ("q=养老&q=医疗", "q"),
+                         ("q=养老&sort=date_desc&sort=date_asc", "sort"),
+                         ("q=%E5%85%BB%FF", "query string"), ("q=%FF%FE", "query string")):
+        r = client.get("/api/search?" + query)
+        assert r.status_code == 422, (query, r.text)
+        err = r.json()["error"]
+        assert err["code"] == "invalid_parameters"
+        assert err["data"]["problems"][0]["field"] == field, (query, err)
+    r = client.get("/api/documents/abc%FF")
+    assert r.status_code == 422 and "UTF-8" in r.json()["error"]["message"]
+    once = client.get("/api/search", params={"q": "条例"}).json()["total"]
+    assert client.get("/api/search?q=条例&q=条例").json()["total"] == once
+    both = client.get("/api/search?q=条例&category=政策法规&category=业务文件")
+    assert both.status_code == 200
+    assert client.get("/api/search?q=条例&sort=date_desc&sort=").status_code == 200
+
+
 def test_an_empty_sort_is_the_default_order(client):
     """QA pass 14: ``sort=`` (a form's empty select) was a 422; it is relevance, as an empty
     filter is no filter."""
