@@ -322,6 +322,24 @@ def test_phone_layout(open_page, server, web_corpus: WebCorpus):
     shot(page, "phone-document", full=False)
 
 
+def test_phone_touch_targets_outside_text_are_24_px(open_page, server):
+    """QA pass 22: the footer's links were 20 px high on every page, the life-event trail's
+    首页 21 px and each question's first documents 22 px (WCAG 2.5.8: 24 px)."""
+    page = open_page(PHONE, is_mobile=True, has_touch=True)
+    small = {}
+    for url, selector in (("/?q=条例", ".site-footer a"), ("/events/death", ".site-footer a"),
+                          ("/events/death", ".event__trail a"),
+                          ("/events/death", ".event__docs a")):  # fmt: skip
+        page.goto(server + url)
+        links = page.locator(selector)
+        assert links.count() > 0, (url, selector)
+        for i in range(links.count()):
+            box = links.nth(i).bounding_box()
+            if not box or box["height"] < 24 or box["width"] < 24:
+                small[f"{url} {selector} {i}"] = box
+    assert not small, small
+
+
 def test_phone_with_large_text_needs_no_sideways_scrolling(open_page, server, web_corpus):
     """QA pass 7: a phone set to large text (32 px, 200 %) scrolled sideways on the start page
     (life-event tiles), the results (the search box and button would not wrap), the duplicate
