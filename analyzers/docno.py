@@ -136,13 +136,19 @@ STATE = "中华人民共和国"  # the state printed before a national issuer or
 _ISSUER_ALIASES = {"国令": "国务院令"}
 
 
+def issuer_key(issuer: str) -> str:
+    """An issuer as keys begin with it (the state's name off, 国令 as 国务院令, at most
+    ``_MAX_ISSUER`` characters): ``文号:国令`` lists the keys :func:`_key` gives its numbers."""
+    if issuer.startswith(STATE) and len(issuer) - len(STATE) >= _MIN_ISSUER:
+        issuer = issuer[len(STATE) :]
+    return _ISSUER_ALIASES.get(issuer, issuer)[-_MAX_ISSUER:]
+
+
 def _key(issuer: str, year: str | None, serial: str) -> str:
     """One key per number: an issuer typed longer than documents index it (they index its last
     ``_MAX_ISSUER`` characters at most) is cut to that (QA pass 8: 中华人民共和国国务院令第711号
     found nothing while 国务院令第711号 found its regulation)."""
-    if issuer.startswith(STATE) and len(issuer) - len(STATE) >= _MIN_ISSUER:
-        issuer = issuer[len(STATE) :]
-    issuer = _ISSUER_ALIASES.get(issuer, issuer)[-_MAX_ISSUER:]
+    issuer = issuer_key(issuer)
     return f"{issuer}{year}-{serial}" if year else f"{issuer}#{serial}"
 
 

@@ -30,6 +30,7 @@ from analyzers.docno import (
     canonical,
     citation_forms,
     find_in_query,
+    issuer_key,
     key_text,
     order_issuer,
     order_key,
@@ -406,6 +407,15 @@ def phrase_node(text: str, field: str | None) -> Node | None:
 _DOCNO_WORDING = re.compile(r"[\W_号號第字]+")
 
 
+def _docno_issuer(text: str) -> str:
+    """The issuer a ``文号:`` value names alone (国办发, 国令, 府都规字), as keys begin with it;
+    "" when it holds a number (a number no key was read from is searched as text)."""
+    if any(c.isdigit() for c in text):
+        return ""
+    issuer = re.sub(r"[第号]+$", "", re.sub(r"[\W_]+", "", text))
+    return issuer_key(issuer) if len(issuer) >= 2 else ""
+
+
 def _names_a_docno(text: str) -> bool:
     """Whether a ``文号:`` value says anything: a number, or an issuer of two characters or more
     (文号:国办发 lists that issuer's documents); 〔〕号 says neither."""
@@ -447,6 +457,9 @@ def docno_node(text: str, keys: tuple[str, ...] | None = None) -> Node | None:
     """``keys``: :func:`docno_keys` of ``text`` when the caller has them already."""
     keys = docno_keys(text) if keys is None else keys
     if not keys:
+        issuer = _docno_issuer(text)
+        if issuer:  # 文号:国发 lists 国发's documents, not every text writing 中国发展 (QA 22b)
+            return Regex("docno", re.escape(issuer) + r"(?:[0-9]{4}-|#).*")
         return _any(_substring("body_bi", text), _substring("title_bi", text))
     return _any(
         *(Term("docno", k, DOCNO_BOOST) for k in keys),
