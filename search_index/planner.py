@@ -127,11 +127,31 @@ def min_should_match(n: int) -> int:
     return max(1, math.ceil(n / 2)) if n > 1 else n
 
 
+# a decimal point between digits, which the bigrams drop with the other punctuation
+_DECIMAL = re.compile(r"[0-9a-z%]*[0-9](?:\.[0-9]+)+[0-9a-z%]*")
+# the word field holding the same text as a bigram field: jieba keeps 1.5% and pm2.5 whole
+_WORDS_OF = {"body_bi": "body_w", "title_bi": "title_w"}
+
+
 def _substring(field: str, text: str, boost: float = 1.0) -> Node | None:
-    """Documents whose field contains ``text`` (normalised) as a substring."""
+    """Documents whose field contains ``text`` (normalised) as a substring.
+
+    Punctuation is ignored, except a decimal point: "1.5%" found 15% and 115年 (QA pass 22b:
+    2,091 results for 13 documents). The bigrams have no point, so a number written with
+    one must also be inside a word of the field's word tokens, which keep it."""
     compact = strip_skippable(text)
     if not compact:
         return None
+    decimals = _DECIMAL.findall(text) if field in _WORDS_OF else []
+    node = _substring_compact(field, compact, boost)
+    if not decimals or node is None:
+        return node
+    words = _WORDS_OF[field]
+    guards = tuple(Regex(words, ".*" + re.escape(d) + ".*") for d in dict.fromkeys(decimals))
+    return Bool(must=(node,), filter=guards)
+
+
+def _substring_compact(field: str, compact: str, boost: float) -> Node | None:
     if len(compact) == 1:
         esc = re.escape(compact)
         return Bool(
@@ -459,7 +479,8 @@ def docno_node(text: str, keys: tuple[str, ...] | None = None) -> Node | None:
     if not keys:
         issuer = _docno_issuer(text)
         if issuer:  # 文号:国发 lists 国发's documents, not every text writing 中国发展 (QA 22b)
-            return Regex("docno", re.escape(issuer) + r"(?:[0-9]{4}-|#).*")
+            # in the syntax both engines read alike (Lucene's has no (?:, and # is special)
+            return Regex("docno", re.escape(issuer) + "([0-9]{4}-|[#]).*")
         return _any(_substring("body_bi", text), _substring("title_bi", text))
     return _any(
         *(Term("docno", k, DOCNO_BOOST) for k in keys),
