@@ -893,6 +893,14 @@ class _Builder:
             self.as_written.extend(sub.as_written)
             self.written_only.extend(sub.written_only)
             self.not_pinyin.extend(sub.not_pinyin)
+            # what each alternative was read as, said as for a query of one (QA pass 22b:
+            # title:条例 OR title:办法 lost its fields, and the page said nothing was searched)
+            self.fields.extend(sub.fields)
+            self.docnos.extend(sub.docnos)
+            self.synonyms.extend(sub.synonyms)
+            self.expanded.extend(sub.expanded)
+            self.ignored.extend(sub.ignored)
+            self.readings.extend(sub.readings)
         if alts:
             self.required.append(Bool(should=tuple(alts), min_should=1))
 

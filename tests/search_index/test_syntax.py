@@ -57,3 +57,20 @@ def test_a_field_name_with_nothing_to_scope_is_ignored_not_searched(typed: str) 
         w for w in ("社保", "条例") if w in typed
     ]
     assert len(parsed.ignored) == 1 and parsed.ignored[0].endswith(":")
+
+
+def test_what_each_alternative_was_read_as_is_said() -> None:
+    """QA pass 22b: title:条例 OR title:办法 lost its fields (the page said the query held
+    nothing to search, above 3,150 right results), and 机构:卫福部 inside OR its synonym."""
+    from search_index.planner import plan
+    from search_index.request import Query
+    from web.views import nothing_searchable
+
+    _, understood = plan(Query(q="title:条例 OR title:办法"))
+    assert understood.fields == (("title", "条例"), ("title", "办法"))
+    assert not nothing_searchable(understood)
+    _, understood = plan(Query(q='title:"政务公开" OR 机构:卫福部'))
+    assert ("agency", "卫福部") in understood.fields
+    assert any(word == "卫福部" for word, _ in understood.synonyms)
+    _, understood = plan(Query(q="国办发〔2019〕6号 OR 社保"))
+    assert understood.doc_numbers == ("国办发2019-6",)
