@@ -381,8 +381,9 @@ def meta_rows(doc: StoredDocument, staff: bool = False) -> list[tuple[str, str]]
             if value:
                 rows.append((f.label, "、".join(value)))
             continue
-        if f.name == "publish_date":
-            value = value or doc.date
+        # no 发布日期 from another date: the 成文日期 beside it says when the text was signed,
+        # and a publication date shown where the source gives none was taken for one (QA pass
+        # 22b: 国办发〔2019〕6号, signed 2019-01-22, was published 2019-02-14)
         rows.append((f.label, fields.value_label(f.name, value) if value else missing))
     return rows
 

@@ -353,6 +353,9 @@ def test_document_page(client, web_corpus):
     text, p = page(client, f"/documents/{doc.id}?q=国务院&back=q%3D国务院%26category%3D政策法规")
     for label in ("索引号", "文号", "发布机构", "成文日期", "发布日期", "分类", "有效性"):
         assert f'<th scope="row">{label}</th>' in text
+    # a date the source does not give is not taken from another (QA pass 22b)
+    shown = re.search(r'<th scope="row">发布日期</th>\s*<td>([^<]*)</td>', text).group(1)
+    assert shown == (str(doc.meta.publish_date) if doc.meta.publish_date else "未注明"), shown
     assert '<mark id="match-1">' in text and 'href="#match-1"' in text
     assert "/?q=%E5%9B%BD%E5%8A%A1%E9%99%A2&amp;category=" in text  # back to the same results
     similar = re.findall(r'<section class="similar".*?</section>', text, re.S)
@@ -751,3 +754,21 @@ def test_a_wrong_key_on_a_page_is_a_page_not_the_apis_json(client):
     assert 'class="kiosk"' in client.get("/kiosk", headers=wrong).text  # the kiosk's layout
     api = client.get("/api/search?q=条例", headers=wrong)
     assert api.status_code == 401 and api.json()["error"]["code"] == "unauthorized"
+
+
+def test_a_publication_date_the_source_does_not_give_is_not_shown():
+    """QA pass 22b: 国办发〔2019〕6号, signed 2019-01-22 and published 2019-02-14, showed
+    发布日期 2019-01-22: the page took the signing date for the publication date."""
+    import dataclasses as dc
+    import datetime as dt
+
+    from model.document import CatalogMeta, Document, from_stored, to_stored
+    from web.views import meta_rows
+
+    meta = CatalogMeta(title="关于某事的通知", written_date=dt.date(2019, 1, 22))
+    doc = Document(id="a" * 16, path="a.txt", text="正文", meta=meta, format="txt")
+    rows = dict(meta_rows(from_stored(to_stored(doc, "corpus"), doc.text)))
+    assert rows["成文日期"] == "2019-01-22" and rows["发布日期"] == "未注明"
+    published = dc.replace(doc, meta=dc.replace(meta, publish_date=dt.date(2019, 2, 14)))
+    rows = dict(meta_rows(from_stored(to_stored(published, "corpus"), doc.text)))
+    assert rows["发布日期"] == "2019-02-14"
