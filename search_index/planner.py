@@ -1135,7 +1135,8 @@ def plan(
         pinyin_words=tuple(b.readings),
         as_written=tuple(dict.fromkeys(b.as_written)),
         not_pinyin=tuple(dict.fromkeys(b.not_pinyin)),
-        prefers=prefers,
+        # a bonus orders nothing sorted by date: not said there (QA pass 22b)
+        prefers=prefers if query.sort == "relevance" else "",
     )
     highlight = tuple(dict.fromkeys(h for h in b.highlight if strip_skippable(h)))
     highlight = highlight or tuple(dict.fromkeys(b.highlight_single))

@@ -155,6 +155,8 @@ def test_the_mainland_bonus_is_taken_from_the_smaller_side_without_changing_the_
 
     plan, understood = make_plan(Query(q=q), None)
     assert understood.prefers == "mainland"
+    # sorted by date no bonus orders anything: the page does not say one does (QA pass 22b)
+    assert make_plan(Query(q=q, sort="date_desc"), None)[1].prefers == ""
     node, shift = embedded.cheaper_bonuses(plan.query, embedded.fewer_in(searcher))
     assert shift == citizen_words.SCRIPT_BONUS
     assert Constant(Term("region", citizen_words.TAIWAN), -shift) in node.should
