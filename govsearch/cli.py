@@ -180,6 +180,9 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
     if res.understood.partial_left_out:  # the page says it too (see web.views)
         click.echo("  sorted by date: only documents holding every word; --sort relevance also "
                    "lists those holding some of them or found by meaning")  # fmt: skip
+    last = -(-res.total // size)
+    if res.total and not res.hits and page > last:  # the web page shows the last one, says so
+        click.echo(f"  page {page} is past the last page of results, {last}: try --page {last}")
     for i, h in enumerate(res.hits, start=(page - 1) * size + 1):
         d = h.doc
         meta = " · ".join(x for x in (d.doc_number, d.agency, d.date, d.category) if x)

@@ -76,6 +76,20 @@ def test_a_port_in_use_is_said_before_any_address_is_printed(tmp_path):
     assert "http://" not in result.output
 
 
+def test_a_page_past_the_last_is_said(tmp_path):
+    """QA pass 22b: `search … --page 99` printed "73 results" and nothing else; the web page
+    shows the last page and says so."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"{i}.txt").write_text(f"关于城市绿化养护的通知{i}\n正文。", encoding="utf-8")
+    assert _run(tmp_path, "ingest", str(folder), "--quiet").exit_code == 0
+    past = _run(tmp_path, "search", "绿化", "--size", "2", "--page", "9")
+    assert past.exit_code == 0 and past.output.startswith("3 results"), past.output
+    assert "page 9 is past the last page of results, 2: try --page 2" in past.output
+    assert "past the last" not in _run(tmp_path, "search", "绿化", "--page", "1").output
+
+
 def test_the_command_line_offers_a_correction_as_the_pages_do(tmp_path):
     """QA pass 9: `govsearch search 社报` never said 社保, where the API and the pages did: its
     one search ended before the pinyin lexicon was built."""
