@@ -263,6 +263,28 @@ def keys_in_text(text: str) -> list[str]:
     return list(keys)
 
 
+# a law's own history above its first article: 2019年4月3日 中华人民共和国国务院令第711号修订
+_FIRST_ARTICLE = re.compile(r"第\s*[一1]\s*[章条]")
+_OWN_HISTORY = ("公布", "修订", "修正", "发布")
+
+
+def own_history_keys(text: str) -> list[str]:
+    """Keys of the orders that promulgated and revised a text, from the lines of its history
+    above its first article (公布, 修订, 修正): each is the document's own number, as the one
+    its catalogue names. A law's catalogue number is its first order (国务院令第492号); the
+    text in force is the last revision's (第711号), which found the law only third, after
+    reports citing it (QA pass 22b). Lines citing another text's number say none of these."""
+    cut = _FIRST_ARTICLE.search(text)
+    if cut is None:  # no articles, no history: a notice's 依据 line cites others' numbers
+        return []
+    head = text[: cut.start()]
+    keys: dict[str, None] = {}
+    for line in head.split("\n"):
+        if any(w in line for w in _OWN_HISTORY):
+            keys.update(dict.fromkeys(keys_in_text(line)))
+    return list(keys)
+
+
 def _joined_before(s: str, pos: int, issuer: str) -> list[str]:
     """The issuers joined by 、 before the last one of an order's number at ``pos``
     (国务院、中华人民共和国中央军事委员会令第759号 → 国务院): the order is theirs too, and people

@@ -9,7 +9,7 @@ from __future__ import annotations
 from analyzers.agencies import agency_keys, agency_names
 from analyzers.bigrams import bigram_string
 from analyzers.chars import strip_skippable
-from analyzers.docno import keys_for_value, keys_in_text
+from analyzers.docno import keys_for_value, keys_in_text, own_history_keys
 from analyzers.hierarchy import legal_level, regions
 from analyzers.normalize import normalize
 from analyzers.pinyin import document_tokens, key_terms
@@ -59,7 +59,9 @@ def prepare(doc: Document, source: str) -> IndexedDocument:
         "region": regions(agency, doc.text),
         "disclosure": (m.disclosure,),
         "format": (doc.format,),
-        "docno": tuple(keys_for_value(normalize(m.doc_number))),
+        "docno": tuple(dict.fromkeys(
+            keys_for_value(normalize(m.doc_number)) + own_history_keys(head)
+        )),
         "docno_text": tuple(dict.fromkeys(text_keys)),
         "agency_key": agency_keys(m.agency),
     }

@@ -244,3 +244,21 @@ def test_unwrap_digits_as_the_lookbehind_did():
     for _ in range(2000):
         text = "".join(rng.choice("12 \n\t号a　３〔〕") for _ in range(rng.randint(0, 40)))
         assert _unwrap_digits(text) == behind.sub("", text), text
+
+
+def test_a_laws_revising_orders_are_its_own_numbers():
+    """QA pass 22b: 国务院令第711号 found 政府信息公开条例 third, after reports citing it: the
+    law's catalogue names its first order (第492号); the text in force is the 711 revision's."""
+    from analyzers.docno import own_history_keys
+
+    law = normalize(
+        "中华人民共和国政府信息公开条例\n\n2007年4月5日 中华人民共和国国务院令第492号公布\n\n"
+        "2019年4月3日 中华人民共和国国务院令第711号修订\n\n2019年5月15日 施行\n\n第一章 总则\n\n"
+        "第一条 为了……依照《行政法规制定程序条例》（国务院令第321号公布）制定本条例。"
+    )
+    keys = own_history_keys(law)
+    assert "国务院令#492" in keys and "国务院令#711" in keys
+    assert "国务院令#321" not in keys  # cited below the first article
+    # no articles, no history: a report's or a notice's lines cite other texts' numbers
+    report = normalize("根据《条例》（国令第711号）要求，现发布本机关2024年年度报告。")
+    assert own_history_keys(report) == []
