@@ -217,3 +217,29 @@ def test_quoted_phrases_rank_by_validity_and_script_too():
     assert quoted.prefers == words.prefers == "mainland"  # the script bonus is in the plan
     assert make_plan(Query(q='"產假"'))[1].prefers == "taiwan"
     assert make_plan(Query(q='"产假" OR "生育假"'))[1].prefers == "mainland"
+
+
+def test_the_version_in_force_of_a_law_is_listed_before_the_one_it_replaced(tmp_path):
+    """QA pass 22b: 中华人民共和国行政复议法 listed the 2017 text above the 2023 revision (and
+    公司法 its 2018 text above 2023's), as BM25 happened to weigh them. Versions of one title on
+    a page are in their ranks' places newest first, unless the query names a year."""
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+    from search_index.prepare import prepare
+    from tests.corpus import corpus_document, require_corpus
+
+    require_corpus()
+    old, new = (corpus_document(f"docs/lawrefbook/susong/lrb_0344{i}.txt") for i in (2, 3))
+    assert old.meta.title == new.meta.title and old.meta.date < new.meta.date
+    backend = EmbeddedIndex(tmp_path / "idx")
+    try:
+        assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in (old, new)))
+        index = SearchIndex(backend)
+        for q in ("中华人民共和国行政复议法", "行政复议法", "行政复议 申请"):
+            hits = index.search(Query(q=q)).hits
+            assert [h.doc.id for h in hits] == [new.id, old.id], q
+            assert hits[0].score >= hits[1].score  # the scores stay in order
+        named = index.search(Query(q=f"行政复议法 {old.meta.date.year}")).hits
+        assert {h.doc.id for h in named} == {old.id, new.id}  # as ranked: a year is asked
+    finally:
+        backend.close()
