@@ -368,8 +368,11 @@ def guess_title(lines: Sequence[str]) -> str:
         if _is_title_stop(line):
             break
         parts.append(_squash_spaced(line))
-        if _CONTINUED_END.search(parts[-1]):
-            return "".join(parts)
+        joined = "".join(parts)
+        # not inside a title it cites (…实施《中华人民共和国药品管理法 / 实施条例》有关规定的决定:
+        # QA pass 22b found the third line cut off, as 法 ends titles)
+        if _CONTINUED_END.search(parts[-1]) and joined.count("《") <= joined.count("》"):
+            return joined
     return first
 
 

@@ -581,3 +581,11 @@ def test_a_qualifier_after_the_title_type_does_not_hide_it() -> None:
     )
     assert guess_category("宁某某诉某区住房和城乡建设局房屋征收补偿安置协议案", "") == "其他"
     assert guess_category("第一届全运会（二）", "") == "其他"  # a bracket alone is no type
+
+
+def test_a_title_split_inside_a_cited_title_is_joined_whole() -> None:
+    """QA pass 22b: govcn_016's third title line was cut off, the second ending in 法 (inside
+    《…药品管理法 / 实施条例》), so 标题:"药品管理法实施条例" missed it."""
+    lines = ["国务院关于在海南博鳌乐城国际医疗旅游先行区", "暂时调整实施《中华人民共和国药品管理法",
+             "实施条例》有关规定的决定", "国发〔2018〕1号"]  # fmt: skip
+    assert guess_title(lines) == "".join(lines[:3])
