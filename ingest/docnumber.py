@@ -44,7 +44,8 @@ TAIWAN_RE = re.compile(
     r"\s*號"
 )
 _TAIWAN_HINT = re.compile(r"字\s*第")
-_LEAD_INS = ("根据", "依据", "依照", "按照", "参照", "执行", "印发", "转发", "见", "经", "以",
+_ARTICLE_LINE = re.compile(r"^\s*第\s*[一二三四五六七八九十百零〇0-9]+\s*条", re.M)
+_LEAD_INS = ("根据", "依据", "依照", "按照", "参照", "执行", "印发", "转发", "见", "经", "以", "按",
              "和", "及", "与", "的", "即", "文件", "通知", "批准", "同意")  # fmt: skip
 _WORD_END = "发函字办令文电通规复告呈报批示密函秘"
 _AGENCY_END = ("委員會", "委员会", "總統", "总统", "政府", "部", "署", "院", "局", "處", "处",
@@ -165,6 +166,11 @@ def find_doc_number(text: str) -> str:
     # the first 30 lines, at most 3,000 characters: cut to 3,000 first, the same head without
     # splitting a whole long text into lines for thirty of them (issue 13)
     head = "\n".join(text[:3000].split("\n")[:30])
+    # a number inside an article is another text's (第九条 …按国办发(1985)49号文件规定办理 was
+    # read as a regulation's own, with its 按: QA pass 22b); a document's own number comes first
+    article = _ARTICLE_LINE.search(head)
+    if article is not None:
+        head = head[: article.start()]
     for line in head.split("\n"):
         line = line.strip()
         if 4 <= len(line) <= 30:

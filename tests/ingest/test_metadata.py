@@ -589,3 +589,14 @@ def test_a_title_split_inside_a_cited_title_is_joined_whole() -> None:
     lines = ["国务院关于在海南博鳌乐城国际医疗旅游先行区", "暂时调整实施《中华人民共和国药品管理法",
              "实施条例》有关规定的决定", "国发〔2018〕1号"]  # fmt: skip
     assert guess_title(lines) == "".join(lines[:3])
+
+
+def test_a_number_an_article_cites_is_not_the_documents_own() -> None:
+    """QA pass 22b: a regulation without a number of its own was given 按国办发(1985)49号,
+    which its 第九条 cites, 按 and all."""
+    text = ("关于军民合用机场使用管理的若干暂行规定\n\n1985年12月30日\n\n"
+            "第一条 为加强管理，制定本规定。\n\n"
+            "第九条 凡需新辟军民合用机场，按国办发(1985)49号文件规定办理。\n")
+    assert find_doc_number(text) == ""
+    own = "关于某事的通知\n国办发〔2019〕6号\n第一条 依照国发〔2018〕1号。"
+    assert find_doc_number(own) == "国办发〔2019〕6号"
