@@ -99,6 +99,7 @@ _UNMARKED_DOCNO = re.compile(
 # single character is a regex over the bigram dictionary (~10 ms at 20k documents). 125 of them
 # cost 1–2 s of CPU per query, so a query keeps the first of each and the rest are ignored (and
 # shown as ignored): nobody types more to find a document.
+MAX_QUERY_ECHO = 100  # characters of a query said back as ignored
 MAX_COSTLY_ATOMS = 12
 MAX_SINGLE_CHAR_ATOMS = 4
 
@@ -1122,7 +1123,7 @@ def plan(
         normalized=normalize(query.q),
         converted_script=normalize(query.q) != folded,
         words=tuple(b.words),
-        ignored=tuple(b.ignored) + tuple(dropped),
+        ignored=tuple(b.ignored) + tuple(dropped) or _nothing_read(query.q, b),
         phrases=tuple(b.phrases),
         excluded=tuple(b.excluded_text),
         synonyms=tuple(b.synonyms),
@@ -1141,6 +1142,16 @@ def plan(
     highlight = tuple(dict.fromkeys(h for h in b.highlight if strip_skippable(h)))
     highlight = highlight or tuple(dict.fromkeys(b.highlight_single))
     return Plan(query=node, filters=filters, highlight=highlight), understood
+
+
+def _nothing_read(typed: str, b: _Builder) -> tuple[str, ...]:
+    """A query in which nothing was read (``-``, ``OR``, ``""``, ``)))(((``) is said to be
+    ignored, whole: the API answered every document with nothing in ``understood`` to tell a
+    client why (QA pass 22b; the pages said so already)."""
+    shown = " ".join(typed.split())
+    read = (b.words or b.phrases or b.excluded_text or b.fields or b.docnos or b.readings
+            or b.pool or b.required or b.weak or b.common)  # fmt: skip
+    return () if read or not shown else (shown[:MAX_QUERY_ECHO],)
 
 
 def _filters(query: Query) -> tuple[Node, ...]:

@@ -118,6 +118,8 @@ def _lex(q: str) -> list[tuple[str, str]]:
         j = i
         if q[j] == "-" and j + 1 < n and not q[j + 1].isspace():
             j += 1
+            while j + 1 < n and q[j] == "-" and not q[j + 1].isspace():
+                j += 1  # --"国务院" excludes as -"国务院" does (QA pass 22b: it required it)
         k = q.find(":", j)
         scope = ""
         if k > j and q[j:k].lower() in FIELD_ALIASES:
@@ -158,8 +160,8 @@ def _bare_scope(raw: str) -> bool:
 
 def _atom(kind: str, raw: str) -> tuple[Atom, bool] | None:
     negated = False
-    if raw.startswith("-") and len(raw) > 1:
-        negated, raw = True, raw[1:]
+    if raw.startswith("-") and len(raw) > 1 and raw.strip("-"):
+        negated, raw = True, raw.lstrip("-")
     field = None
     k = raw.find(":")
     # TITLE: as title: (the page showed title:条例 as understood and searched the word TITLE)

@@ -222,9 +222,11 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
 
 
 def nothing_searchable(u: Understanding) -> bool:
-    """Whether a typed query held nothing to search for (punctuation, a lone ``-`` or ``OR``)."""
-    return not (u.words or u.phrases or u.excluded or u.fields or u.doc_numbers or u.pinyin
-                or u.ignored)  # fmt: skip
+    """Whether a typed query held nothing to search for (punctuation, a lone ``-`` or ``OR``,
+    which the planner lists as ignored, whole); a field scope with nothing after it (``标题:``)
+    is said on its own line instead."""
+    read = u.words or u.phrases or u.excluded or u.fields or u.doc_numbers or u.pinyin
+    return not read and not any(":" in t for t in u.ignored)
 
 
 def query_words(q: str) -> str:

@@ -74,3 +74,22 @@ def test_what_each_alternative_was_read_as_is_said() -> None:
     assert any(word == "卫福部" for word, _ in understood.synonyms)
     _, understood = plan(Query(q="国办发〔2019〕6号 OR 社保"))
     assert understood.doc_numbers == ("国办发2019-6",)
+
+
+def test_a_run_of_minus_signs_excludes_as_one_does() -> None:
+    """QA pass 22b: --"国务院" "政务公开" required 国务院, and the page listed it as a phrase."""
+    for typed in ('--"国务院" "政务公开"', '---"国务院" "政务公开"'):
+        negated = [c for c in parse(typed).clauses if c.negated]
+        assert [a.text for c in negated for a in c.alternatives] == ["国务院"], typed
+    assert not any(c.negated for c in parse("-- 政务公开").clauses)  # a lone run excludes nothing
+
+
+@pytest.mark.parametrize("typed", ["-", "OR", '""', ")))(((", "--"])
+def test_a_query_in_which_nothing_is_read_says_so_in_the_api(typed: str) -> None:
+    """QA pass 22b: each answered every document with nothing in ``understood`` to say why."""
+    from search_index.planner import plan
+    from search_index.request import Query
+
+    _, understood = plan(Query(q=typed))
+    assert understood.ignored == (typed,)
+    assert not (understood.words or understood.phrases or understood.excluded)
