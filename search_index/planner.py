@@ -828,6 +828,11 @@ class _Builder:
         norm = normalize(atom.text)
         if negated:
             node = phrase_node(norm, atom.field)
+            if node is not None and atom.field == "agency" and not atom.phrase:
+                # -机构:卫福部 excludes 卫生福利部's documents, as 机构:卫福部 finds them (QA pass
+                # 22b: it excluded the text 卫福部, which none writes, and kept all seven)
+                targets = synonyms().get(norm, ()) + citizen_words.agency_wordings(norm)
+                node = _any(node, *(phrase_node(normalize(t), "agency") for t in targets))
             if node is not None:
                 self.excluded.append(node)
                 self.excluded_text.append(norm)

@@ -93,3 +93,23 @@ def test_a_query_in_which_nothing_is_read_says_so_in_the_api(typed: str) -> None
     _, understood = plan(Query(q=typed))
     assert understood.ignored == (typed,)
     assert not (understood.words or understood.phrases or understood.excluded)
+
+
+def test_an_excluded_agency_excludes_what_its_short_name_stands_for() -> None:
+    """QA pass 22b: -机构:卫福部 excluded the text 卫福部 (no document writes it) and kept the
+    seven documents 衛生福利部 issued, where 机构:卫福部 finds them."""
+    from search_index.planner import plan
+    from search_index.request import Query
+    from search_index.tree import Phrase
+
+    def phrases(node) -> list[str]:
+        found = ["".join(t[0] for t in node.tokens) + node.tokens[-1][-1:]] if isinstance(
+            node, Phrase) else []  # fmt: skip
+        for child in (*getattr(node, "must", ()), *getattr(node, "should", ()),
+                      *getattr(node, "must_not", ())):  # fmt: skip
+            found += phrases(child)
+        return found
+
+    p, understood = plan(Query(q='"个人资料" -机构:卫福部'))
+    assert understood.excluded == ("卫福部",)
+    assert "卫生福利部" in phrases(p.query)
