@@ -1162,7 +1162,12 @@ def _nothing_read(typed: str, b: _Builder) -> tuple[str, ...]:
 def _filters(query: Query) -> tuple[Node, ...]:
     out: list[Node | None] = [
         terms("category", query.categories),
-        terms("agency_key", tuple(agency_key(a) for a in query.agencies)),
+        # a short name is the agency it stands for, as 机构: reads it (QA pass 22b:
+        # agency=卫福部 found nothing, 机构:卫福部 62 documents)
+        terms("agency_key", tuple(dict.fromkeys(
+            agency_key(n) for a in query.agencies
+            for n in (a, *synonyms().get(normalize(a), ()))
+        ))),
         terms("validity", query.validity),
         terms("year", query.years),
     ]

@@ -113,3 +113,19 @@ def test_an_excluded_agency_excludes_what_its_short_name_stands_for() -> None:
     p, understood = plan(Query(q='"个人资料" -机构:卫福部'))
     assert understood.excluded == ("卫福部",)
     assert "卫生福利部" in phrases(p.query)
+
+
+def test_an_agency_filter_by_short_name_is_the_agency_it_stands_for() -> None:
+    """QA pass 22b: agency=卫福部 found nothing where 机构:卫福部 found 衛生福利部's 62."""
+    from search_index.planner import plan
+    from search_index.request import Query
+
+    def values(node) -> set[str]:
+        found = {node.value} if getattr(node, "field", "") == "agency_key" else set()
+        for child in (*getattr(node, "must", ()), *getattr(node, "should", ()),
+                      *getattr(node, "filter", ())):  # fmt: skip
+            found |= values(child)
+        return found
+
+    p, _ = plan(Query(q="", agencies=("衛福部",)))
+    assert {"卫福部", "卫生福利部"} <= set().union(*(values(f) for f in p.filters))
