@@ -199,7 +199,10 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         ctx["asked"] = (question.text, event.name, f"{layout.events}/{event.id}")
     ctx.update(
         result=result,
-        hits=[(h, layout.doc_url(h.doc.id, state.q, back, token)) for h in result.hits],
+        # each copy of a text is a link too (QA pass 22b: its path was plain text)
+        hits=[(h, layout.doc_url(h.doc.id, state.q, back, token),
+               [(c, layout.doc_url(c.id, state.q, back, token)) for c in h.copies])
+              for h in result.hits],  # fmt: skip
         same_title=views.repeated_titles(result.hits),
         facets=views.facets(result, state, base),
         active=views.active_filters(state, base),

@@ -20,6 +20,10 @@ def test_copies_are_one_result_that_lists_them(client) -> None:
     page = client.get("/", params={"q": DOCNO}).text
     assert len(re.findall(r'<li class="result">', page)) == 1
     assert "同一正文另有 1 份" in page and "正文相同的只算一份" in page
+    # the copy is a link to its own page (QA pass 22b: its path was plain text)
+    copy = hit["copies"][0]
+    assert re.search(rf'<a href="/documents/{copy["id"]}\?[^"]*">{copy["format"].upper()} ', page)
+    assert client.get(f"/documents/{copy['id']}").status_code == 200
 
 
 def test_duplicate_check_lists_a_copy_group_once_in_chinese(client) -> None:
