@@ -405,3 +405,15 @@ def test_head_is_answered_where_get_is_and_a_405_says_what_is_allowed(client):
     assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, HEAD"
     assert wrong.json()["error"]["code"] == "method_not_allowed"
     assert client.delete("/api/health").headers["allow"] == "GET, HEAD"
+
+
+def test_the_api_is_same_origin_as_the_readme_says(client):
+    """README (HTTP API): no CORS headers, a preflight is a 405, no cache validators (QA pass
+    22 asked; the answer is documented and held here)."""
+    r = client.get("/api/search", params={"q": "条例"}, headers={"Origin": "https://app.example"})
+    assert r.status_code == 200
+    assert "access-control-allow-origin" not in r.headers
+    assert "etag" not in r.headers and "last-modified" not in r.headers
+    pre = client.options("/api/search", headers={
+        "Origin": "https://app.example", "Access-Control-Request-Method": "GET"})  # fmt: skip
+    assert pre.status_code == 405 and "access-control-allow-origin" not in pre.headers
