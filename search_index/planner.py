@@ -575,6 +575,13 @@ def _terms_of(*words: str) -> Node:
     )
 
 
+# the lists an alternative of ``A OR B`` adds to what the whole query says it read
+_SAID_OF_ALTERNATIVES = (
+    "highlight", "highlight_single", "words", "phrases", "as_written", "written_only",
+    "not_pinyin", "fields", "docnos", "synonyms", "expanded", "ignored", "readings",
+)
+
+
 class _Builder:
     def __init__(
         self,
@@ -892,21 +899,10 @@ class _Builder:
             node = sub.combined()
             if node is not None:
                 alts.append(node)
-            self.highlight.extend(sub.highlight)
-            self.highlight_single.extend(sub.highlight_single)
-            self.words.extend(sub.words)
-            self.phrases.extend(sub.phrases)
-            self.as_written.extend(sub.as_written)
-            self.written_only.extend(sub.written_only)
-            self.not_pinyin.extend(sub.not_pinyin)
             # what each alternative was read as, said as for a query of one (QA pass 22b:
             # title:条例 OR title:办法 lost its fields, and the page said nothing was searched)
-            self.fields.extend(sub.fields)
-            self.docnos.extend(sub.docnos)
-            self.synonyms.extend(sub.synonyms)
-            self.expanded.extend(sub.expanded)
-            self.ignored.extend(sub.ignored)
-            self.readings.extend(sub.readings)
+            for name in _SAID_OF_ALTERNATIVES:
+                getattr(self, name).extend(getattr(sub, name))
         if alts:
             self.required.append(Bool(should=tuple(alts), min_should=1))
 
