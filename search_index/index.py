@@ -603,19 +603,19 @@ _YEAR_TYPED = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 def _newest_version_first(
     page: list[BackendHit], docs: dict[str, Any], normalized_query: str
 ) -> list[BackendHit]:
-    """Versions of one text on a page (the same title, different dates: a law as revised in
+    """Versions of one text on a page (one title and issuer, different dates: a law as revised in
     2017 and in 2023) in their ranks' places, newest first: the text in force is what a
     search for the law means (QA pass 22b: 行政复议法 and 公司法 listed the superseded version
-    first,民事诉讼法 the current one, as BM25 happened to weigh them). Not when the query
+    first, 民事诉讼法 the current one, as BM25 happened to weigh them). Not when the query
     asks for an old rule or names a year. Within the page only, so paging is unchanged."""
     if _YEAR_TYPED.search(normalized_query):
         return page
-    by_title: dict[str, list[int]] = {}
+    by_title: dict[tuple[str, str], list[int]] = {}
     for i, h in enumerate(page):
         doc = docs.get(h.id)
         title = normalize(doc.title) if doc is not None and doc.title else ""
-        if len(title) >= 4 and doc.date:
-            by_title.setdefault(title, []).append(i)
+        if len(title) >= 4 and doc.date:  # one issuer's: two cities' 关于做好…的通知 are two texts
+            by_title.setdefault((title, normalize(doc.agency or "")), []).append(i)
     out = list(page)
     for slots in by_title.values():
         if len(slots) < 2 or len({docs[page[i].id].date for i in slots}) < 2:
