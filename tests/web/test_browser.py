@@ -322,6 +322,23 @@ def test_phone_layout(open_page, server, web_corpus: WebCorpus):
     shot(page, "phone-document", full=False)
 
 
+def test_on_a_phone_the_first_result_is_on_the_first_screen(open_page, server):
+    """QA pass 22: "检索词的理解" and the sort bar pushed the first result to y=580 of 844, its
+    snippet below the screen. On a phone the reading is folded to its heading (a tap opens it);
+    on a desktop it stays open."""
+    page = open_page(PHONE, is_mobile=True, has_touch=True)
+    page.goto(server + "/?q=房东不退押金怎么办")
+    details = page.locator("details.understood")
+    assert details.count() == 1 and not details.evaluate("d => d.open")
+    snippet = page.locator(".result__snippet").first.bounding_box()
+    assert snippet and snippet["y"] + snippet["height"] <= PHONE["height"], snippet
+    page.locator("details.understood summary").tap()
+    assert details.evaluate("d => d.open")
+    wide = open_page()
+    wide.goto(server + "/?q=房东不退押金怎么办")
+    assert wide.locator("details.understood").evaluate("d => d.open")
+
+
 def test_phone_touch_targets_outside_text_are_24_px(open_page, server):
     """QA pass 22: the footer's links were 20 px high on every page, the life-event trail's
     首页 21 px and each question's first documents 22 px (WCAG 2.5.8: 24 px)."""

@@ -133,7 +133,15 @@
     });
   }
 
+  /* On a phone the reading of the query is folded to its heading, a tap away: open, it pushed
+     the first result below the first screen (QA pass 22). Open without script, and wider. */
+  function initUnderstood() {
+    if (!window.matchMedia || !window.matchMedia("(max-width: 48rem)").matches) return;
+    document.querySelectorAll("details.understood").forEach(function (d) { d.open = false; });
+  }
+
   function init() {
+    initUnderstood();
     initPrint();
     initSuggest();
     initRestoredPages();
