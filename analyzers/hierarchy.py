@@ -61,6 +61,21 @@ _TAIWAN_AGENCY = re.compile(
 _TAIWAN_ONLY = re.compile(r"[臺灣們為這個說國與機關員應於條]")
 
 
+_TAIWAN_CITY = re.compile(
+    "([臺台]北|新北|桃園|桃园|[臺台]中|[臺台]南|高雄|基隆|新竹|嘉義|嘉义|苗栗|彰化|南投|雲林|云林"
+    "|屏東|屏东|宜蘭|宜兰|花蓮|花莲|[臺台]東|[臺台]东|澎湖|金門|金门|連江|连江)[市縣县]"
+)
+_CITY_HEAD = 600  # characters: a title and the lines under it
+
+
+def _taiwan_city(head: str) -> str:
+    """The Taiwan city or county a text's head names most (臺南市 → 台南), or "" for none."""
+    from analyzers.normalize import normalize
+
+    names = [normalize(m.group(1)) for m in _TAIWAN_CITY.finditer(head)]
+    return max(set(names), key=names.count) if names else ""
+
+
 def regions(agency: str, original_text: str) -> tuple[str, ...]:
     """Where a document applies: 全国, a province or city (from the agency: 北京, 郑州), and
     台湾 for documents issued there (their agencies never say so: 内政部, 总统; they are written
@@ -73,6 +88,13 @@ def regions(agency: str, original_text: str) -> tuple[str, ...]:
     m = _PLACE.match(agency)
     if m and m.group(1) not in out:
         out.append(m.group(1))
+    elif taiwan and m is None:
+        # a city's bureau signs its news (衛生局, 新聞及國際關係處): the city is in its head, not
+        # its agency (QA pass 22: 1,100 Tainan documents carried 台湾 alone, so 台南市 垃圾
+        # put no Tainan document first)
+        city = _taiwan_city(original_text[:_CITY_HEAD])
+        if city:
+            out.append(city)
     if not out and agency and not taiwan:
         out.append("全国")
     return tuple(out)
