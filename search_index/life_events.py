@@ -111,6 +111,20 @@ def asked(events: tuple[LifeEvent, ...], q: str) -> tuple[LifeEvent, Question] |
     return None
 
 
+def question_id(event: LifeEvent, question: Question) -> str:
+    """``retirement/2``: a question as a form field names it."""
+    return f"{event.id}/{event.questions.index(question)}"
+
+
+def question(events: tuple[LifeEvent, ...], qid: str) -> Question | None:
+    """The question :func:`question_id` named, or None (a stale or forged ``ask``)."""
+    event_id, _, n = qid.partition("/")
+    for e in events:
+        if e.id == event_id and n.isdigit() and int(n) < len(e.questions):
+            return e.questions[int(n)]
+    return None
+
+
 def answered(
     index: SearchIndex, event: LifeEvent, viewer: Viewer = ANONYMOUS, top: int = 3
 ) -> list[Answered]:

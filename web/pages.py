@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, FastAPI, Request
 from fastapi import Path as P
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import QueryParams
@@ -146,6 +146,11 @@ def _error(request: Request, layout: Layout, status: int, message: str) -> HTMLR
 def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: Layout):
     state, problems = SearchState.from_params(request.query_params)
     base = layout.search
+    # the box of an event question's results shows the question, and the form sends it back
+    # with ``ask``: unchanged, it is that question's search again; edited, a search of its own
+    ask = life_events.question(request.app.state.life_events, request.query_params.get("ask", ""))
+    if ask is not None and " ".join(state.q.split()) == ask.text:
+        return RedirectResponse(state.change(q=ask.q).url(base), status_code=303)
     ctx: dict[str, Any] = {
         "state": state,
         "problems": problems,
@@ -193,10 +198,9 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         ctx["problems"] = problems
     back = state.query_string()
     token = request.app.state.reports.searched(query, result) or ""  # the opt-in query log
-    asked = life_events.asked(request.app.state.life_events, state.q)
+    asked = _asked(request, layout, state.q)
     if asked:
-        event, question = asked
-        ctx["asked"] = (question.text, event.name, f"{layout.events}/{event.id}")
+        ctx["asked"] = asked
     ctx.update(
         result=result,
         # each copy of a text is a link too (QA pass 22b: its path was plain text)
@@ -262,6 +266,18 @@ def _back_state(raw: str) -> SearchState | None:
     return state
 
 
+def _asked(request: Request, layout: Layout, q: str) -> tuple[str, str, str, str] | None:
+    """(question, event, event page, question id) when ``q`` is an event question's search:
+    the pages show the question, not its ``"…" OR "…"`` (QA pass 22: the box and a document's
+    match note showed the syntax to citizens)."""
+    found = life_events.asked(request.app.state.life_events, q)
+    if found is None:
+        return None
+    event, question = found
+    return (question.text, event.name, f"{layout.events}/{event.id}",
+            life_events.question_id(event, question))  # fmt: skip
+
+
 def document_page(
     request: Request, index: SearchIndex, viewer: Viewer, layout: Layout, doc_id: str
 ):
@@ -302,6 +318,7 @@ def document_page(
             if original
             else None
         ),
+        "asked": _asked(request, layout, q),
         "ocr_notice": views.ocr_notice(doc, OCR_NOTICE),
         "ocr_missing": views.ocr_missing(doc),
         "scan_pages": (

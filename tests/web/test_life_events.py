@@ -125,6 +125,29 @@ def test_a_question_s_results_page_shows_the_question_and_leads_back(
     assert '<a class="asked__back" href="/kiosk/events/death">返回“身后事”</a>' in kiosk
 
 
+def test_a_question_s_pages_show_the_question_not_its_search_syntax(client: TestClient):
+    """QA pass 22: after a question the search box, and a document's match note, showed
+    ``"丧葬补助金" OR "丧葬费"``. The box shows the question and sends it back with ``ask``:
+    unchanged it is the question's search again; edited, a search of its own."""
+    url, text, total = next(q for q in _questions(client.get("/events/death").text)
+                            if q[1] == "家人去世，丧葬费怎么领")  # fmt: skip
+    page = client.get(url).text
+    box = re.search(r'<input class="search-form__input"[^>]*value="([^"]*)"', page).group(1)
+    assert box == text
+    ask = re.search(r'<input type="hidden" name="ask" value="([^"]+)">', page).group(1)
+    again = client.get("/", params={"q": text, "ask": ask}, follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"].replace("&amp;", "&") == url
+    assert _total(client.get(again.headers["location"]).text) == total
+    edited = client.get("/", params={"q": "丧葬费", "ask": ask}, follow_redirects=False)
+    assert edited.status_code == 200 and "您的问题" not in edited.text  # a search of its own
+    forged = client.get("/", params={"q": text, "ask": "death/999"}, follow_redirects=False)
+    assert forged.status_code == 200  # a stale or forged ask is ignored
+    doc = re.search(r'<h2 class="result__title"[^>]*><a href="([^"]+)"', page).group(1)
+    note = client.get(doc.replace("&amp;", "&")).text
+    said = note.split("document__matches")[1][:300]
+    assert f"问题“{text}”的检索词" in said and " OR " not in said
+
+
 def test_unknown_or_malformed_event_is_a_page_not_json(client: TestClient):
     for url in ("/events/nope", "/events/" + "x" * 80, "/documents/" + "y" * 80):
         r = client.get(url)
