@@ -646,7 +646,7 @@ class ElasticsearchIndex:
             f: tuple(
                 (str(b["key"]), int(b["doc_count"]))
                 for b in raw.get(f, {}).get("buckets", [])
-                if b["key"] not in ("", 0)
+                if b["key"] not in ("", 0) or (f == "year" and b["key"] == 0)  # undated: 0
             )
             for f in wanted
         }

@@ -17,6 +17,7 @@ backends rank alike):
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -727,6 +728,8 @@ class _Builder:
             cut = None
         if cut and not plausible_reading(cut, self.han_typed):
             cut = None
+        if cut and not self._written_together(cut):
+            cut = None
         if not cut or not self._add_reading(run, literal, cut):
             if written:  # pdf, wto, app: the documents' own word
                 self.as_written.append(literal)
@@ -745,6 +748,18 @@ class _Builder:
             # the pinyin of titles is joined: xi'an would be 县 (xian) there; where the
             # syllable ends change nothing (zheng wu gong kai), the titles' pinyin is searched
             self.syllable_ends = True
+
+    def _written_together(self, cut: list[Slot]) -> bool:
+        """Whether the words a run is read as, whole syllables then initials, are written side
+        by side somewhere (zhengwugk: 政务公开). English reads as syllables then initials too
+        (QA pass 22c: minimum as 迷你 + the initials of 牧民), never as words that stand
+        together. Initials alone (gjjtq) are a kiosk's shortcut, each a guess among several
+        words, and stay read; so does every reading without the index's counts."""
+        initials = [slot.initials for slot in cut]
+        if all(initials) or not any(initials) or self.mentions is None:
+            return True
+        tops = [slot.words[:2] for slot in cut[:MAX_INITIAL_WORDS]]
+        return any(self.mentions("".join(words)) for words in itertools.product(*tops))
 
     def _add_reading(self, run: str, literal: str, cut: list[Slot]) -> bool:
         """Plan ``cut``, the words ``literal`` stands for (with the letters as a word, first);

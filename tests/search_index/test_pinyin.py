@@ -523,3 +523,20 @@ def test_letters_that_no_one_types_as_pinyin_are_read_as_nothing():
         _, understood = plan(Query(q=typed), lexicon)
         read = [w for _, ws in understood.pinyin_words for w in ws]
         assert (word in read) if word else not read, (typed, understood.pinyin_words)
+
+
+def test_syllables_then_initials_must_name_words_written_together():
+    """QA pass 22c: minimum was read 迷你 + the initials of 牧民, as zhengwugk is 政务 + the
+    initials of 公开. The words must stand together somewhere, as 政务公开 does; initials alone
+    (gjjtq) stay a kiosk's guess."""
+    lexicon = PinyinLexicon([("迷你", 9), ("牧民", 7), ("政务", 70), ("公开", 300),
+                             ("公积金", 60), ("提取", 50)])  # fmt: skip
+    written = {"政务公开": 40}
+
+    def mentions(text: str) -> int:
+        return written.get(text, 0)
+
+    assert not plan(Query(q="minimum"), lexicon, mentions)[1].pinyin_words
+    read = plan(Query(q="zhengwugk"), lexicon, mentions)[1].pinyin_words
+    assert read and "公开" in read[0][1]
+    assert plan(Query(q="gjjtq"), lexicon, mentions)[1].pinyin_words  # initials alone
