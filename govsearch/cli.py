@@ -167,8 +167,19 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
         # an empty value is no filter, as on the API (QA pass 14: --agency " " was refused)
         categories = tuple(c for c in category if c)
         agencies = tuple(a for a in agency if a.strip())
-        res = index.search(Query(q=query, size=size, page=page, sort=sort, categories=categories,
-                                 agencies=agencies, viewer=STAFF if staff else ANONYMOUS))
+        asked = Query(q=query, size=size, page=page, sort=sort, categories=categories,
+                      agencies=agencies, viewer=STAFF if staff else ANONYMOUS)  # fmt: skip
+        try:
+            res = index.search(asked)
+        except GovSearchError as exc:
+            if "limit" not in exc.data:  # a page past the 10,000th result
+                raise
+            # ... which may be past the last page of far fewer (QA pass 22c: page 9999 of
+            # 3,064 results was told to narrow the query)
+            res = index.search(dataclasses.replace(asked, page=1, size=1))
+            if -(-res.total // size) >= page:
+                raise
+            res = dataclasses.replace(res, hits=(), page=page, size=size)
     except GovSearchError as exc:
         _fail(exc)
         return

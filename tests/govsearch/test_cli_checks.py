@@ -87,6 +87,9 @@ def test_a_page_past_the_last_is_said(tmp_path):
     past = _run(tmp_path, "search", "绿化", "--size", "2", "--page", "9")
     assert past.exit_code == 0 and past.output.startswith("3 results"), past.output
     assert "page 9 is past the last page of results, 2: try --page 2" in past.output
+    # past the 10,000th result too: still a page past the last, not "narrow the query"
+    far = _run(tmp_path, "search", "绿化", "--size", "100", "--page", "9999")
+    assert far.exit_code == 0 and "past the last page of results, 1" in far.output, far.output
     assert "past the last" not in _run(tmp_path, "search", "绿化", "--page", "1").output
 
 
