@@ -628,6 +628,9 @@ def corrections(
                     and word != span
                     and n >= MIN_CORRECTION_DOCS
                     and (real or n > typed * CORRECTION_RATIO)
+                    # a span that documents write is a word of theirs, however much rarer than
+                    # its homophone (QA pass 22c: 提缴, Taiwan's paying in, in 8, was offered 提交)
+                    and (real or typed < MIN_CORRECTION_DOCS)
                     # an input method's word for a word may differ in every character (等级 for
                     # 登记); a typo inside a word, in at most one character in two
                     and 0 < _differing(word, span) <= (len(span) if real else len(span) // 2)

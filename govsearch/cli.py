@@ -216,8 +216,7 @@ def _suggestion(index: SearchIndex, res: SearchResult) -> str:
 
     if res.did_you_mean or not re.search(r"[\u4e00-\u9fff]", res.understood.normalized):
         return res.did_you_mean
-    u = res.understood
-    return index.did_you_mean(u.normalized, wait=CLI_SUGGEST_WAIT, traditional=u.converted_script)
+    return index.did_you_mean(res.understood.normalized, wait=CLI_SUGGEST_WAIT)
 
 
 def _cannot_listen(host: str, port: int) -> str:

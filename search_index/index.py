@@ -20,7 +20,7 @@ from analyzers.agencies import agency_key, agency_keys, most_used
 from analyzers.lexicon import stopwords
 from analyzers.normalize import normalize
 from analyzers.pinyin import matches_in
-from analyzers.pinyin_lexicon import MIN_CORRECTION_DOCS, corrections
+from analyzers.pinyin_lexicon import corrections
 from analyzers.segment import is_dictionary_word, query_words
 from analyzers.signatures import stored_content_key
 from model.document import StoredDocument
@@ -230,7 +230,7 @@ class SearchIndex:
         facets = {f: tuple(FacetValue(v, c) for v, c in values) for f, values in raw_facets.items()}
         took = (time.perf_counter() - t0) * 1000
         return SearchResult(
-            did_you_mean=self._did_you_mean(understood.normalized, understood.converted_script),
+            did_you_mean=self._did_you_mean(understood.normalized),
             total=total - extra,
             hits=tuple(hits),
             facets=facets,
@@ -307,19 +307,17 @@ class SearchIndex:
             self._corpus_size = (now, self.backend.count())
         return self._corpus_size[1]
 
-    def did_you_mean(self, normalized: str, wait: float = 0.0, traditional: bool = False) -> str:
+    def did_you_mean(self, normalized: str, wait: float = 0.0) -> str:
         """:meth:`_did_you_mean` for a one-shot caller (the CLI), which has no lexicon yet:
         waits up to ``wait`` seconds for it to be built."""
         if wait and self.lexicon.ready_within(wait) is None:
             return ""
-        return self._did_you_mean(normalized, traditional)
+        return self._did_you_mean(normalized)
 
-    def _did_you_mean(self, normalized: str, traditional: bool = False) -> str:
+    def _did_you_mean(self, normalized: str) -> str:
         """The query with likely typos replaced by the index's words of the same pinyin, or
         "" (see :func:`analyzers.pinyin_lexicon.corrections`). From the public lexicon only,
-        so a suggestion never names a word of a hidden document. A query typed in
-        ``traditional`` script keeps the words Taiwan's documents write (QA pass 22: 提繳, in
-        8 of them, was offered 提交, which the mainland's write 30× as often)."""
+        so a suggestion never names a word of a hidden document."""
         if not normalized or len(normalized) > MAX_CORRECTED_CHARS:
             return ""
         lexicon = self.lexicon.peek()
@@ -379,9 +377,6 @@ class SearchIndex:
 
         fixed = normalized
         found = corrections(lexicon, words, is_dictionary_word, reads_better)
-        if traditional:
-            taiwan = citizen_words.taiwan_words()
-            found = [(t, w) for t, w in found if taiwan.get(t, 0) < MIN_CORRECTION_DOCS]
         for typed, word in found:
             fixed = fixed.replace(typed, word, 1)
         return fixed if fixed != normalized else ""
