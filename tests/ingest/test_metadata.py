@@ -600,3 +600,11 @@ def test_a_number_an_article_cites_is_not_the_documents_own() -> None:
     assert find_doc_number(text) == ""
     own = "关于某事的通知\n国办发〔2019〕6号\n第一条 依照国发〔2018〕1号。"
     assert find_doc_number(own) == "国办发〔2019〕6号"
+
+
+def test_a_taiwan_notice_s_dispatch_date_is_its_written_date(corpus: Path) -> None:
+    """QA pass 22c: 60 Tainan notices under 發文日期：中華民國115年2月2日 were undated."""
+    text = (corpus / "docs/tainan/tainan_2026-02-04_8795197.txt").read_text(encoding="utf-8")
+    meta = derive_meta(text)
+    assert meta.written_date == dt.date(2026, 2, 2)
+    assert meta.doc_number == "府都規字第1150142489A號"
