@@ -193,8 +193,8 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         return _error(request, layout, 503, "检索服务暂时不可用，请稍后再试。")
     if state.q.strip() and views.nothing_searchable(result.understood):
         # ？？ or --- is no search: say so, or the whole catalogue looks like its answer
-        problems.append(f"“{state.q.strip()}”里没有可检索的文字（标点、符号和单独的 OR、减号不参与检索），"
-                        "下面列出的是全部文件。")  # fmt: skip
+        problems.append(f"“{state.q.strip()}”里没有可检索的文字（标点、符号和单独的 OR、"
+                        "减号不参与检索），下面列出的是全部文件。")  # fmt: skip
         ctx["problems"] = problems
     back = state.query_string()
     token = request.app.state.reports.searched(query, result) or ""  # the opt-in query log
