@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from analyzers.normalize import normalize
+
 LEVELS: tuple[str, ...] = (
     "法律", "行政法规", "司法解释", "部门规章", "地方性法规", "地方政府规章", "其他",
 )  # fmt: skip
@@ -70,8 +72,6 @@ _CITY_HEAD = 600  # characters: a title and the lines under it
 
 def _taiwan_city(head: str) -> str:
     """The Taiwan city or county a text's head names most (臺南市 → 台南), or "" for none."""
-    from analyzers.normalize import normalize
-
     names = [normalize(m.group(1)) for m in _TAIWAN_CITY.finditer(head)]
     return max(set(names), key=names.count) if names else ""
 

@@ -39,6 +39,10 @@ SERVE_WORKER_VARIABLE = "GOVSEARCH_SERVE_WORKER"
 CLI_SUGGEST_WAIT = 30.0  # seconds a search waits, the first time, for the pinyin lexicon
 
 
+def _last_page(total: int, size: int) -> int:
+    return -(-total // size)
+
+
 def _fail(exc: GovSearchError) -> None:
     click.echo(f"error: {exc.message}", err=True)
     sys.exit(EXIT_CODES.get(exc.code, 2))
@@ -177,7 +181,7 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
             # ... which may be past the last page of far fewer (QA pass 22c: page 9999 of
             # 3,064 results was told to narrow the query)
             res = index.search(dataclasses.replace(asked, page=1, size=1))
-            if -(-res.total // size) >= page:
+            if _last_page(res.total, size) >= page:
                 raise
             res = dataclasses.replace(res, hits=(), page=page, size=size)
     except GovSearchError as exc:
@@ -191,7 +195,7 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
     if res.understood.partial_left_out:  # the page says it too (see web.views)
         click.echo("  sorted by date: only documents holding every word; --sort relevance also "
                    "lists those holding some of them or found by meaning")  # fmt: skip
-    last = -(-res.total // size)
+    last = _last_page(res.total, size)
     if res.total and not res.hits and page > last:  # the web page shows the last one, says so
         click.echo(f"  page {page} is past the last page of results, {last}: try --page {last}")
     for i, h in enumerate(res.hits, start=(page - 1) * size + 1):
