@@ -60,10 +60,6 @@ def _params(route: APIRoute) -> tuple[frozenset[str], frozenset[str]]:
     return known
 
 
-def _taken(route: APIRoute) -> frozenset[str]:
-    return _params(route)[0]
-
-
 def _not_utf8(raw: bytes) -> bool:
     try:
         unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
