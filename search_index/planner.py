@@ -429,6 +429,15 @@ def phrase_node(text: str, field: str | None) -> Node | None:
 _DOCNO_WORDING = re.compile(r"[\W_号號第字]+")
 
 
+def _agency_targets(typed: str) -> tuple[str, ...]:
+    """The agencies a ``机构:`` value stands for besides itself (卫福部: 卫生福利部)."""
+    return tuple(dict.fromkeys(synonyms().get(typed, ()) + citizen_words.agency_wordings(typed)))
+
+
+def _agency_nodes(targets: tuple[str, ...]) -> tuple[Node | None, ...]:
+    return tuple(phrase_node(normalize(t), "agency") for t in targets)
+
+
 def _docno_issuer(text: str) -> str:
     """The issuer a ``文号:`` value names alone (国办发, 国令, 府都规字), as keys begin with it;
     "" when it holds a number (a number no key was read from is searched as text)."""
@@ -853,8 +862,7 @@ class _Builder:
             if node is not None and atom.field == "agency" and not atom.phrase:
                 # -机构:卫福部 excludes 卫生福利部's documents, as 机构:卫福部 finds them (QA pass
                 # 22b: it excluded the text 卫福部, which none writes, and kept all seven)
-                targets = synonyms().get(norm, ()) + citizen_words.agency_wordings(norm)
-                node = _any(node, *(phrase_node(normalize(t), "agency") for t in targets))
+                node = _any(node, *_agency_nodes(_agency_targets(norm)))
             if node is not None:
                 self.excluded.append(node)
                 self.excluded_text.append(norm)
@@ -874,13 +882,11 @@ class _Builder:
                 node = phrase_node(norm, atom.field)
             targets: tuple[str, ...] = ()
             if atom.field == "agency" and not atom.phrase:
-                targets = tuple(dict.fromkeys(
-                    synonyms().get(norm, ()) + citizen_words.agency_wordings(norm)
-                ))
+                targets = _agency_targets(norm)
             if node is not None and targets:
                 # 机构:卫福部 is 卫生福利部, as 卫福部 typed alone expands (QA pass 8: 0 results)
-                node = _any(node, *(phrase_node(normalize(t), "agency") for t in targets))
-                self.synonyms.append((norm, tuple(targets)))
+                node = _any(node, *_agency_nodes(targets))
+                self.synonyms.append((norm, targets))
             if node is not None:
                 self.required.append(node)
                 self.highlight.append(norm)
