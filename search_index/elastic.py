@@ -53,7 +53,13 @@ from search_index.elastic_dsl import (
     terms_field,
 )
 from search_index.elastic_shared import ElasticFolders
-from search_index.fields import FACETABLE, INT_FIELDS, TOKEN_FIELDS, facet_limit
+from search_index.fields import (
+    FACETABLE,
+    INT_FIELDS,
+    TOKEN_FIELDS,
+    facet_limit,
+    facet_value_kept,
+)
 from search_index.prepare import prepare
 from search_index.protocol import BackendHit, BackendResult, IndexedDocument, WriteResult
 from search_index.tree import Plan
@@ -646,7 +652,7 @@ class ElasticsearchIndex:
             f: tuple(
                 (str(b["key"]), int(b["doc_count"]))
                 for b in raw.get(f, {}).get("buckets", [])
-                if b["key"] not in ("", 0) or (f == "year" and b["key"] == 0)  # undated: 0
+                if facet_value_kept(f, b["key"])
             )
             for f in wanted
         }

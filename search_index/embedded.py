@@ -39,6 +39,7 @@ from search_index.fields import (
     POSITIONAL_FIELDS,
     TOKEN_FIELDS,
     facet_limit,
+    facet_value_kept,
 )
 from search_index.protocol import (
     BackendHit,
@@ -534,9 +535,7 @@ class EmbeddedIndex:
                         int(b["doc_count"]),
                     )
                     for b in buckets
-                    # undated documents are year 0, counted so the year facet adds up to
-                    # the total (QA pass 22: 13 of 359 were reachable only by typing year=0)
-                    if b.get("key") not in ("", 0, 0.0) or (f == "year" and b.get("key") == 0)
+                    if facet_value_kept(f, b.get("key"))
                 )
         return BackendResult(total=int(result.count), hits=hits, facets=facet_values)
 
