@@ -40,10 +40,21 @@ def _docno_pattern(key: str) -> str:
     )
 
 
+_DECIMAL = re.compile(r"\d\.\d")
+
+
 @lru_cache(maxsize=512)
-def _prepare_terms(terms: tuple[str, ...]) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
-    """Compact forms of plain terms (longest first) and one regex for 文号 terms."""
+def _prepared(
+    terms: tuple[str, ...],
+) -> tuple[tuple[str, ...], dict[str, str], re.Pattern[str] | None]:
+    """Compact terms, the written form a compact term must also have, and the 文号 regex.
+
+    Compacting drops a decimal point with the other punctuation, so ``3.5`` would mark the
+    ``35`` of ``6,435``; search matched ``3.5`` only where the point is written, so a term
+    holding one marks only a span that reads the same once whitespace is removed.
+    """
     plain: list[str] = []
+    exact: dict[str, str] = {}
     docnos: list[str] = []
     for t in terms:
         norm = normalize(t)
@@ -53,9 +64,11 @@ def _prepare_terms(terms: tuple[str, ...]) -> tuple[tuple[str, ...], re.Pattern[
         compact = strip_skippable(norm)
         if compact:
             plain.append(compact)
+            if _DECIMAL.search(norm):
+                exact[compact] = "".join(norm.split())
     plain = sorted(set(plain), key=len, reverse=True)
     pattern = re.compile("|".join(f"(?:{p})" for p in docnos)) if docnos else None
-    return tuple(plain), pattern
+    return tuple(plain), exact, pattern
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -101,7 +114,7 @@ def find_spans(
     ``normalized`` is the aligned normalised text if the caller has it; ``window`` limits the
     scan to ``text[lo:hi]`` (a snippet of a 300 KB law needs only the region of its first match).
     """
-    plain, docno_re = _prepare_terms(tuple(terms))
+    plain, exact, docno_re = _prepared(tuple(terms))
     if (not plain and docno_re is None) or not text:
         return []
     lo, hi = window or (0, len(text))
@@ -120,7 +133,10 @@ def find_spans(
         start = compact.find(term)
         while start != -1:
             a, b = int(keep[start]), int(keep[start + len(term) - 1]) + 1
-            if not letters or _whole_word(norm, a, b):
+            written = exact.get(term)
+            if written is not None and "".join(norm[a:b].split()) != written:
+                pass  # 3.5 is not the 35 of 6,435
+            elif not letters or _whole_word(norm, a, b):
                 found.append((a, b))
             if limit and len(found) >= limit * 4:
                 break
@@ -151,9 +167,9 @@ def _first_region(
     if normalized is None or len(normalized) != n:  # ``mapped``: the caller normalised it
         normalized, offsets = mapped or normalize_with_offsets(text)
     first = len(normalized)
-    plain, docno_re = _prepare_terms(tuple(terms))
+    plain, exact, docno_re = _prepared(tuple(terms))
     for t in plain:
-        pos = normalized.find(t, 0, first)
+        pos = normalized.find(exact.get(t, t), 0, first)
         if pos != -1:
             first = pos
     if docno_re is not None:  # a 文号 printed otherwise than typed (公安部第69号令 for 令第69号)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from search_index.highlight import snippet
+from search_index.highlight import find_spans, snippet
 
 
 def _plain(html_snippet: str) -> str:
@@ -33,3 +33,13 @@ def test_a_run_too_long_is_cut_as_before():
     text = "就業" + "甲" * 30 + "x" * 400
     got = _plain(snippet(text, ("就業",), 60))
     assert len(got) < 100
+
+
+def test_a_number_with_a_point_marks_only_where_the_point_is_written():
+    """QA pass 22c: ``"3.5"`` found the right documents but its snippet marked the 35 of
+    6,435 (compacting drops the point with the comma), and a match far in was not shown."""
+    text = "甲" * 50 + "共计6,435元" + "乙" * 3000 + "，增长3.5%，" + "丙" * 50
+    got = snippet(text, ("3.5",), 60)
+    assert "<mark>3.5</mark>%" in got, got
+    assert "6,4" not in got
+    assert find_spans("6,435元与3 . 5倍", ("3.5",)) == [(7, 12)]
