@@ -34,6 +34,12 @@ def get_document(
     reports.opened(lt, viewer)
     body = doc.metadata()
     body["text"] = doc.text
+    body["copies"] = [c.to_dict() for c in index.copies_of_document(doc, viewer)]
+    body["versions"] = [
+        {"id": v.id, "title": v.title, "date": v.date, "agency": v.agency,
+         "validity": v.validity}
+        for v in index.versions_of(doc, viewer)
+    ]  # fmt: skip
     if q:
         body["text_html"] = highlight_all(doc.text, index.highlight_terms(q), doc.normalized)
     return body

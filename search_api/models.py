@@ -159,8 +159,27 @@ class SearchResponse(BaseModel):
     )
 
 
+class VersionRef(BaseModel):
+    """Another dated version of a document: the same title and issuer, another date."""
+
+    id: str
+    title: str
+    date: str
+    agency: str
+    validity: str
+
+
 class DocumentResponse(DocumentMeta):
     text: str
+    copies: list[CopyRef] = Field(
+        default_factory=list, description="other documents with the same text, as a search "
+        "lists them under this one",
+    )
+    versions: list[VersionRef] = Field(
+        default_factory=list, description="other versions: the same title and issuer with "
+        "another date (a law as revised), newest first; the text does not say it was replaced, "
+        "so each keeps the validity its own text or catalogue gives",
+    )
     text_html: str | None = Field(
         default=None,
         description="the text HTML-escaped with the query terms in <mark>, when q is given",

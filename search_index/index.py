@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.agencies import agency_key, agency_keys, most_used
+from analyzers.chars import strip_skippable
 from analyzers.lexicon import stopwords
 from analyzers.normalize import normalize
 from analyzers.pinyin import matches_in
@@ -505,6 +506,50 @@ class SearchIndex:
             if key and others:
                 out[i] = others
         return out
+
+    def copies_of_document(
+        self, doc: StoredDocument, viewer: Viewer = ANONYMOUS
+    ) -> tuple[Copy, ...]:
+        """The other files with ``doc``'s text that the viewer may see, by path then id: what
+        a search lists under the one result that stands for them (QA pass 22b: the document
+        page did not say them)."""
+        ids = list(self.copies_of([doc.id], viewer).get(doc.id, ()))
+        found = self.backend.fetch(ids, texts=False).values() if ids else ()
+        copies = (Copy(d.id, d.path, d.format, d.agency) for d in found)
+        return tuple(sorted(copies, key=lambda c: (c.path, c.id)))
+
+    def versions_of(
+        self, doc: StoredDocument, viewer: Viewer = ANONYMOUS, limit: int = 20
+    ) -> tuple[StoredDocument, ...]:
+        """Other dated versions of ``doc`` the viewer may see: one title and one issuer, another
+        date (a law as revised in 2017 and in 2023), newest first, without texts.
+
+        Nothing in an older text says it was replaced, so both versions carry the validity
+        their own text or catalogue gives (QA pass 22b: both said 有效); the document page
+        names the newer one instead of letting the older pass for the rule in force.
+        """
+        title = strip_skippable(normalize(doc.title or ""))
+        if len(title) < 4 or not doc.date:  # 关于做好…的通知 of two cities are two texts
+            return ()
+        plan = Plan(query=Term("title_exact", title), filters=visibility_filter(viewer))
+        ids = [h.id for h in self.backend.search(plan, limit=limit + 10).hits if h.id != doc.id]
+        issuer = agency_key(doc.agency or "") or normalize(doc.agency or "")
+        found = sorted(
+            (d for d in self.backend.fetch(ids, texts=False).values()
+             if d.date and d.date != doc.date
+             and (agency_key(d.agency or "") or normalize(d.agency or "")) == issuer),
+            key=lambda d: (d.date, d.id),
+        )  # fmt: skip
+        keys = {i: stored_content_key(e) for i, e in self.backend.stored_extra(
+            [d.id for d in found]).items()}  # fmt: skip
+        seen: set[str] = set()
+        versions = []
+        for d in found:  # one text's copies are one version, named by the smallest id
+            key = keys.get(d.id) or d.id
+            if key not in seen:
+                seen.add(key)
+                versions.append(d)
+        return tuple(sorted(versions, key=lambda d: d.date, reverse=True)[:limit])
 
     def count(self, viewer: Viewer = ANONYMOUS) -> int:
         plan = Plan(query=Bool(), filters=visibility_filter(viewer))

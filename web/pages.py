@@ -297,7 +297,10 @@ def document_page(
     text_html, matches = views.first_mark_anchor(highlight_all(doc.text, terms, doc.normalized))
     settings = request.app.state.settings
     original = None if layout.kiosk else original_file(settings.originals_dir, doc)
-    similar = views.similar(index, doc, viewer)
+    versions = index.versions_of(doc, viewer)
+    copies = index.copies_of_document(doc, viewer)
+    listed = {v.id for v in versions} | {c.id for c in copies}
+    similar = [h for h in views.similar(index, doc, viewer) if h.doc.id not in listed]
     ctx = {
         "state": back_state,  # the header's search box continues the search it came from
         "title": doc.title or "无标题文件",
@@ -308,6 +311,9 @@ def document_page(
         "matches": matches,
         "back_url": back_state.url(layout.search) if back_state else None,
         "similar": [(h, layout.doc_url(h.doc.id, q, back)) for h in similar],
+        "versions": [(v, layout.doc_url(v.id, q, back)) for v in versions],
+        "newer": [v for v in versions if v.date > doc.date],
+        "copies": [(c, layout.doc_url(c.id, q, back)) for c in copies],
         "original": (
             {
                 "url": f"{layout.documents}/{doc.id}/original",

@@ -658,6 +658,42 @@ class BackendContract:
         first = ix.search(Query(q="", sort="date_asc")).hits[0]
         assert first.doc.date == "2011-10-29" and len(first.copies) == 1
 
+    def test_a_document_names_its_versions_and_its_copies(self, make_backend):
+        """QA pass 22b: both versions of a revised law said 有效 and the document page named
+        neither the other version nor the document's copies. Versions are one title and one
+        issuer with another date, newest first; another issuer's text of that title is not one,
+        nor is what the viewer may not see."""
+        law = "docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt"
+        old = sample_document(law, doc_id="1" * 16, date=dt.date(2011, 10, 29))
+        copy = dataclasses.replace(
+            sample_document(law, doc_id="2" * 16, fmt="html", date=dt.date(2011, 10, 29)),
+            path="other/lrb_02404.html",
+        )
+        new = dataclasses.replace(
+            sample_document(law, doc_id="3" * 16, date=dt.date(2023, 9, 1)),
+            path="new/lrb_02404.txt", text=old.text + "\n第九十九条 本法自公布之日起施行。",
+        )
+        hidden = dataclasses.replace(
+            sample_document(law, doc_id="4" * 16, date=dt.date(2025, 1, 1), disclosure="draft"),
+            path="draft/lrb_02404.txt", text=old.text + "\n草稿",
+        )
+        elsewhere = dataclasses.replace(
+            sample_document(law, doc_id="5" * 16, agency="公安部", date=dt.date(2015, 1, 1)),
+            path="mps/lrb_02404.txt", text=old.text + "\n转发",
+        )
+        backend = make_backend()
+        docs = [old, copy, new, hidden, elsewhere]
+        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in docs))
+        ix = SearchIndex(backend)
+        stored = ix.get(old.id)
+        assert [v.id for v in ix.versions_of(stored)] == [new.id]
+        assert [v.id for v in ix.versions_of(stored, STAFF)] == [hidden.id, new.id]
+        assert [v.id for v in ix.versions_of(ix.get(new.id))] == [old.id]  # a copy is no version
+        assert [(c.id, c.path, c.format) for c in ix.copies_of_document(stored)] == [
+            (copy.id, copy.path, "html")
+        ]
+        assert ix.copies_of_document(ix.get(new.id)) == ()
+
     def test_tied_copies_are_shown_as_the_same_file_whatever_the_write_order(self, make_backend):
         """QA pass 3: copies of one text tie on every sort; the engines break ties in their own
         storage order, so one backend showed the TXT and the other the PDF. Among tied copies

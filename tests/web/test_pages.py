@@ -368,6 +368,28 @@ def test_document_page(client, web_corpus):
     )
 
 
+def test_document_page_names_a_newer_version_and_the_copies(client, web_corpus):
+    """QA pass 22b: the 2018 上海市社会救助条例 said 有效 beside its 2024 revision with no
+    word of it, and a page did not list the files holding its text."""
+    by_path = {d.path: d for d in web_corpus.documents}
+    old = by_path["docs/lawrefbook/difang_shanghai/lrb_00188.txt"]
+    new = by_path["docs/lawrefbook/difang_shanghai/lrb_00189.txt"]
+    text, _ = page(client, f"/documents/{old.id}")
+    note = re.search(r'<p class="notice document__newer".*?</p>', text, re.S)
+    assert note and "2024-12-31" in note.group(0) and f"/documents/{new.id}" in note.group(0)
+    text, _ = page(client, f"/documents/{new.id}")
+    assert "document__newer" not in text and f"/documents/{old.id}" in text  # 较早
+    body = client.get(f"/api/documents/{old.id}").json()
+    assert [v["id"] for v in body["versions"]] == [new.id] and body["copies"] == []
+
+    a = by_path["docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt"]
+    b = by_path["docs/lawrefbook/xingzhengfa/lrb_02680.txt"]  # the same text
+    text, _ = page(client, f"/documents/{a.id}")
+    listed = re.search(r'aria-labelledby="versions-title".*?</section>', text, re.S).group(0)
+    assert f"/documents/{b.id}" in listed and b.path in listed
+    assert [c["id"] for c in client.get(f"/api/documents/{a.id}").json()["copies"]] == [b.id]
+
+
 def test_back_link_cannot_leave_the_site(client, web_corpus):
     doc = web_corpus.docno_doc
     text, p = page(client, f"/documents/{doc.id}?back=https://evil.example/%3Fq%3Dx")
