@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from analyzers.chars import strip_skippable
+from analyzers.lexicon import synonyms
 from analyzers.normalize import normalize
 
 
@@ -28,6 +29,15 @@ def agency_key(agency: str) -> str:
 
 
 _JOINT = re.compile(r"[、，,；;/／]")
+
+
+def filter_keys(agencies: Iterable[str]) -> tuple[str, ...]:
+    """The keys an agency filter looks for: each name's, and those of the full names a short
+    one stands for (卫福部: 卫生福利部), so that search and the reports filter alike (QA pass
+    22b: agency=卫福部 found nothing; the reports kept the narrower reading after search
+    was fixed)."""
+    names = (n for a in agencies for n in (a, *synonyms().get(normalize(a), ())))
+    return tuple(k for k in dict.fromkeys(map(agency_key, names)) if k)
 
 
 def agency_names(agency: str) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from analyzers.agencies import agency_key, agency_keys, issuers, most_used
+from analyzers.agencies import agency_key, agency_keys, filter_keys, issuers, most_used
 from reports.entry import CatalogEntry
 
 T = TypeVar("T")
@@ -45,8 +45,8 @@ class AgencyGroup(Generic[T]):
 
 
 def agency_filter(agencies: Iterable[str]) -> frozenset[str]:
-    """The keys an agency filter looks for (empty: every agency)."""
-    return frozenset(k for k in map(agency_key, agencies) if k)
+    """The keys an agency filter looks for, as search's (empty: every agency)."""
+    return frozenset(filter_keys(agencies))
 
 
 def is_of(e: CatalogEntry, wanted: frozenset[str]) -> bool:

@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from analyzers.agencies import filter_keys
 from analyzers.bigrams import bigram_list
 from analyzers.chars import is_han, strip_skippable
 from analyzers.docno import (
@@ -53,7 +54,7 @@ from analyzers.pinyin_lexicon import (
 )
 from analyzers.segment import query_words, word_bounds
 from search_index import citizen_words
-from search_index.fields import POSITIONAL_FIELDS, agency_key
+from search_index.fields import POSITIONAL_FIELDS
 from search_index.request import Query, Understanding
 from search_index.syntax import Atom, Clause, ParsedQuery, parse
 from search_index.tree import (
@@ -1181,10 +1182,7 @@ def _filters(query: Query) -> tuple[Node, ...]:
         terms("category", query.categories),
         # a short name is the agency it stands for, as 机构: reads it (QA pass 22b:
         # agency=卫福部 found nothing, 机构:卫福部 62 documents)
-        terms("agency_key", tuple(dict.fromkeys(
-            agency_key(n) for a in query.agencies
-            for n in (a, *synonyms().get(normalize(a), ()))
-        ))),
+        terms("agency_key", filter_keys(query.agencies)),
         terms("validity", query.validity),
         terms("year", query.years),
     ]

@@ -91,6 +91,17 @@ def test_the_agency_filter_as_typed_or_copied() -> None:
     ] == "總統府"
 
 
+def test_a_short_name_is_the_agency_it_stands_for_as_in_search() -> None:
+    """QA pass 22b: search read agency=卫福部 as 衛生福利部, the reports found none of it."""
+    entries = [
+        CatalogEntry(id="1", path="a", agency="衛生福利部", publish_date=dt.date(2024, 3, 1)),
+        CatalogEntry(id="2", path="b", agency="国务院", publish_date=dt.date(2024, 3, 2)),
+    ]
+    assert annual(entries, 2024, agency="卫福部").by_agency == (("衛生福利部", 1),)
+    rows = timeliness(entries, ReportFilter(agencies=("卫福部",))).to_dict()["by_agency"]
+    assert [r["agency"] for r in rows] == ["衛生福利部"]
+
+
 def test_other_year() -> None:
     rep = annual(ANNUAL, 2023)
     assert rep.total == 1 and rep.by_month[11] == 1
