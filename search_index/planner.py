@@ -82,6 +82,8 @@ TITLE_PHRASE_BOOST = 3.0
 # weighs TITLE_WEIGHT, a bigram substring BIGRAM_WEIGHT of its field's word.
 TITLE_WEIGHT = 2.0
 BIGRAM_WEIGHT = 0.4
+EXPANSION_BODY_WEIGHT = 0.8  # what the synonym file makes a word stand for, as a substring
+EXPANSION_TITLE_WEIGHT = 2.0
 PINYIN_EXACT_BOOST = 3.0
 PINYIN_RUN_BOOST = 2.0
 PINYIN_KEY_TERM_BOOST = 0.5
@@ -225,7 +227,10 @@ def word_node(word: str, title_only: bool = False) -> Node | None:
 
 def expansion_node(text: str) -> Node | None:
     """An official wording an abbreviation stands for: matched as a substring."""
-    return _any(_substring("body_bi", text, 0.8), _substring("title_bi", text, 2.0))
+    return _any(
+        _substring("body_bi", text, EXPANSION_BODY_WEIGHT),
+        _substring("title_bi", text, EXPANSION_TITLE_WEIGHT),
+    )
 
 
 # -- citizens' words (issue 12; search_index.citizen_words) -----------------------------------
