@@ -72,6 +72,10 @@ _LOOSE_NIAN = re.compile(_LOOSE_ISSUER + _LOOSE_YEAR + r"年第?" + _LOOSE_SERIA
 _LOOSE_ORDER = re.compile(
     r"([\u4e00-\u9fff]{0,18}[部院局委署府会厅办行席国]令)\s*第?\s*(\d{1,6})" + _LOOSE_END
 )
+# a Taiwan number typed without its 第 and 號 (府都規字1150142489, QA pass 22c: read as words):
+# an issuer ending in 字 and the long serial those issuers give (the year of the Republic, then
+# the office's count), so 文字123 stays words
+_LOOSE_ZI = re.compile(r"([\u4e00-\u9fff]{1,18}字)\s*第?\s*(\d{7,14})" + _LOOSE_END)
 # whitespace between two digits (a line wrapped inside a number), removed by _unwrap_digits.
 # The digit before it is matched rather than looked behind for: ~40% faster on document heads
 # (issue 13), the same text out.
@@ -178,7 +182,7 @@ def canonical(text: str) -> str | None:
     m = _ORDER_FIRST.fullmatch(s)
     if m and _serial(m.group(1)) is not None:
         return _key(m.group(2), None, str(_serial(m.group(1))))
-    for pattern in (_ORDER, _ORDER_BRACKETED, _ORDER_LING, _LOOSE_ORDER):
+    for pattern in (_ORDER, _ORDER_BRACKETED, _ORDER_LING, _LOOSE_ORDER, _LOOSE_ZI):
         m = pattern.fullmatch(s)
         # 2019年第6号 names no issuer (documents index none there either: keys_in_text)
         if m and not m.group(1).endswith("年"):
@@ -408,6 +412,7 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
     patterns = (
         _YEARLY, _YEARLY_NIAN, _ORDER_AFTER, _ORDER_AFTER_BARE, _ORDER_BRACKETED, _ORDER,
         _ORDER_FIRST, _ORDER_LING, bare, _SPACED, _LOOSE_BRACKETED, _LOOSE_NIAN, _LOOSE_ORDER,
+        _LOOSE_ZI,
     )  # fmt: skip
     for pattern in patterns:
         for m in pattern.finditer(text):

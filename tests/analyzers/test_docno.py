@@ -46,6 +46,15 @@ def test_an_orders_number_typed_without_its_hao_is_the_order(typed):
     assert key == "国务院令#735"
 
 
+@pytest.mark.parametrize("typed", ["府都規字1150142489", "府都規字 1150142489",
+                                   "府都规字第1150142489", "府都規字1150142489 公告"])  # fmt: skip
+def test_a_taiwan_number_typed_without_di_and_hao_is_the_number(typed):
+    """QA pass 22c: 府都規字1150142489 (no 第, no 號) was read as words."""
+    ((_, _, key),) = find_in_query(normalize(typed))
+    assert key == "府都规字#1150142489"
+    assert find_in_query("识字123") == [] and find_in_query("文字 2024") == []
+
+
 @pytest.mark.parametrize("typed", ["责令3日", "责令 3 日内", "禁令5", "命令 2", "法令7条"])
 def test_a_number_after_a_word_ending_in_ling_is_no_order(typed):
     assert find_in_query(typed) == [] and canonical(typed) is None
