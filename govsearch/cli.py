@@ -130,6 +130,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
             catalog=cat,
             prune=prune,
             default_disclosure=disclosure or settings.default_disclosure,
+            disclosure_given=disclosure is not None,
             workers=workers or settings.ingest_workers,
             progress=not quiet and sys.stderr.isatty(),
             lexicon_dir=settings.data_dir,

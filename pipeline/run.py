@@ -44,7 +44,7 @@ from model.document import Document, StoredDocument
 from model.errors import BadRequest, GovSearchError
 from model.fields import DISCLOSURES, value_label
 from model.ids import disk_names, fingerprint, readable_path
-from model.viewer import STAFF
+from model.viewer import ANONYMOUS, STAFF
 from pipeline.lexicon import LexiconBuilder
 from search_index.citizen_words import LEXICON_DIR
 from search_index.index import SearchIndex
@@ -193,18 +193,31 @@ def _refuse_collisions(
 CATALOGUED_BATCH = 200  # rewritten documents whose stored catalogue is looked up at once
 
 
-def _catalogued(index: SearchIndex, ids: Sequence[str]) -> dict[str, StoredDocument]:
-    """The indexed versions of these documents that must stay, by id: those a catalogue row
-    made while this ingest has none for their files (no --catalog, the API's ingest, a
-    catalogue missing the row). Written again they would take the folder's or the default
-    level — a forgotten --catalog published 依申请公开 files and turned 废止 back into 有效 — so
-    the catalogued version stays until an ingest gives a row for it again (fail closed). One
-    metadata fetch per batch, not per document."""
+def _to_keep(
+    index: SearchIndex, batch: Sequence[IndexedDocument], level_given: bool
+) -> dict[str, StoredDocument]:
+    """The indexed versions of these documents that must stay, by id (fail closed; one
+    metadata fetch per batch, not per document):
+
+    * those a catalogue row made while this ingest has none for their files (no --catalog,
+      the API's ingest, a catalogue missing the row). Written again they would take the
+      folder's or the default level — a forgotten --catalog published 依申请公开 files and
+      turned 废止 back into 有效 — so the catalogued version stays until an ingest gives a row
+      for it again;
+    * unless this ingest names a level (``level_given``: --disclosure, the API's
+      ``disclosure``), those it would publish that the index holds hidden: a forgotten
+      --disclosure published what ``--disclosure 依申请公开`` had held (QA pass 23b). The
+      default level (public, or ``GOVSEARCH_DEFAULT_DISCLOSURE``) is no decision to publish.
+    """
+    new = {r.doc.id: r.doc.meta.disclosure for r in batch}
     return {
         doc.id: doc
-        for doc in index.backend.fetch(list(ids), texts=False).values()
-        if doc.catalog
-    }
+        for doc in index.backend.fetch(list(new), texts=False).values()
+        if doc.catalog or (
+            not level_given and ANONYMOUS.can_see(new[doc.id])
+            and not ANONYMOUS.can_see(doc.disclosure)
+        )
+    }  # fmt: skip
 
 
 def _kept(doc: StoredDocument, content_hash: str) -> tuple[bool, str]:
@@ -214,6 +227,12 @@ def _kept(doc: StoredDocument, content_hash: str) -> tuple[bool, str]:
     an ingest with the catalogue writes it, which someone must run (QA pass 13: reported as
     "skipped", exit 0). Rewriting it with the old version's metadata instead was not chosen:
     the index does not record which of its fields the row gave and which the old text did."""
+    if not doc.catalog:
+        why = (f"held as {doc.disclosure}: this ingest names no level and would publish it; "
+               "ingest again with --disclosure public to publish it")  # fmt: skip
+        if doc.content_hash == content_hash:
+            return False, why
+        return True, f"the file changed; the index keeps the earlier version, {why}"
     again = f"ingest again with --catalog {doc.catalog} to apply one"
     if doc.content_hash == content_hash:
         return False, (f"kept as catalogued by {doc.catalog} ({doc.disclosure}): this ingest "
@@ -235,6 +254,7 @@ def run_jobs(
     hashes: dict[str, str] | None = None,
     lexicon: LexiconBuilder | None = None,
     written_ids: list[str] | None = None,
+    level_given: bool = False,
 ) -> list[str]:
     """Extract, analyse and write ``jobs``; fills ``report``; returns the paths written.
     ``hashes`` (if given) receives ``content_hash → path`` of every file that is in the index;
@@ -261,7 +281,7 @@ def run_jobs(
             report.add(r)
 
     def checked(batch: list[IndexedDocument]) -> Iterator[IndexedDocument]:
-        kept = _catalogued(index, [r.doc.id for r in batch]) if batch else {}
+        kept = _to_keep(index, batch, level_given) if batch else {}
         for r in batch:
             old = kept.get(r.doc.id)
             if old is None:
@@ -275,7 +295,7 @@ def run_jobs(
         batch: list[IndexedDocument] = []
         for r in map_files(work, jobs, workers=workers, progress=progress):
             if isinstance(r, IndexedDocument) and r.doc.id in indexed and not r.doc.catalog:
-                batch.append(r)  # rewritten without a catalogue row: was it catalogued?
+                batch.append(r)  # rewritten without a catalogue row: was it catalogued, held?
                 if len(batch) >= CATALOGUED_BATCH:
                     yield from checked(batch)
                     batch = []
@@ -347,6 +367,7 @@ def run_ingest(
     catalog: Path | Catalog | None = None,
     prune: bool = False,
     default_disclosure: str = "public",
+    disclosure_given: bool = False,
     workers: int = 2,
     progress: bool = False,
     lexicon_dir: Path | None = None,
@@ -357,7 +378,9 @@ def run_ingest(
     corpus vocabulary are merged into ``<lexicon_dir>/lexicon`` (:mod:`pipeline.lexicon`), and
     into the backend's shared copy of it (with Elasticsearch, the cluster's: servers on other
     machines read it from there; :mod:`search_index.shared_folders`). ``catalog`` is a CSV's
-    path or the catalogue :func:`read_catalog` read from it."""
+    path or the catalogue :func:`read_catalog` read from it. ``disclosure_given``: the caller
+    named ``default_disclosure`` for this ingest (else it is a standing default, which never
+    publishes a document the index holds hidden)."""
     if default_disclosure not in DISCLOSURES:
         raise BadRequest(f"disclosure must be one of {', '.join(DISCLOSURES)}")
     if lexicon_dir is not None:
@@ -383,7 +406,7 @@ def run_ingest(
     try:
         run_jobs(
             index, jobs, report, workers=workers, progress=progress, hashes=hashes,
-            lexicon=lexicon, written_ids=written_ids,
+            lexicon=lexicon, written_ids=written_ids, level_given=disclosure_given,
         )  # fmt: skip
     except KeyboardInterrupt:
         # Ctrl-C: what was written stays (Elasticsearch's bulk requests, embedded commits) and

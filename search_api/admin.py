@@ -461,6 +461,7 @@ def ingest_paths(
         paths,
         prune=body.prune,
         default_disclosure=body.disclosure or settings.default_disclosure,
+        disclosure_given=body.disclosure is not None,
         workers=1,
         lexicon_dir=settings.data_dir,
     )

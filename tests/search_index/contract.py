@@ -1073,6 +1073,31 @@ class BackendContract:
         levels = {d.path: (d.disclosure, d.validity) for d in _stored(ix)}
         assert levels["a.txt"] == ("public", "valid") and levels["b.txt"] == ("public", "repealed")
 
+    def test_an_ingest_that_names_no_level_publishes_nothing_held(self, make_backend, tmp_path):
+        """QA pass 23b: ``--disclosure 依申请公开``, then the same folder without the flag,
+        published the file (exit 0); so did a ``GOVSEARCH_DEFAULT_DISCLOSURE=draft`` ingest
+        followed by a plain one. A level named for the ingest applies; the default does not
+        publish what the index holds hidden, and the report says how to publish it."""
+        folder = _folder(tmp_path / "archive", 2)
+        ix = SearchIndex(make_backend())
+        run_ingest(ix, [folder], default_disclosure="on_request", disclosure_given=True,
+                   workers=1)  # fmt: skip
+        assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 0
+        for default in ("public", "draft"):  # a standing default: not a decision
+            again = run_ingest(ix, [folder], default_disclosure=default, workers=1)
+            held = {s.path for s in again.skipped if "--disclosure public" in s.reason}
+            if default == "public":
+                assert held == {"a.txt", "b.txt"} and again.ok == []
+            assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 0, default
+        (folder / "a.txt").write_text((folder / "a.txt").read_text() + "改", encoding="utf-8")
+        changed = run_ingest(ix, [folder], workers=1)
+        assert [f.path for f in changed.not_updated] == ["a.txt"] and changed.failed
+        assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 0
+        named = run_ingest(ix, [folder], default_disclosure="public", disclosure_given=True,
+                           workers=1)  # fmt: skip
+        assert sorted(named.ok) == ["a.txt", "b.txt"]
+        assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 2
+
     def test_a_file_the_catalogue_held_stays_held_without_the_catalogue(
         self, make_backend, tmp_path
     ):
