@@ -321,6 +321,7 @@ def tasks(
     of its folder becomes a task with ``refused`` set and nothing else looked up."""
     exclude = catalog.source if catalog else None
     unapplied = [] if catalog is not None else unapplied_catalogs(paths)
+    sheets = {c.source for c in unapplied}  # catalogues: skipped as such, never held
     bad_default = (
         ""
         if default_disclosure in DISCLOSURES
@@ -339,6 +340,13 @@ def tasks(
                 continue
             held = bad_default
             for other in unapplied:  # fail closed: its row may say 不予公开 (QA pass 20)
+                if other.unreadable and _under(file, other.source.parent) and file not in sheets:
+                    held = (  # which files it names cannot be told: all of its folder's
+                        f"{other.source.name} is a catalogue that cannot be read "
+                        f"({other.unreadable}): held as not_public until an ingest gives a "
+                        f"readable one (--catalog)"
+                    )
+                    break
                 row = other.lookup(file, real)
                 if row is not None:
                     held = (
@@ -386,6 +394,14 @@ def unapplied_catalogs(paths: Sequence[Path]) -> list[Catalog]:
             if registry.is_catalogue(head):
                 found.append(load_catalog(csv_path))
     return found
+
+
+def _under(file: Path, folder: Path) -> bool:
+    try:
+        file.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 # The README files that describe an archive and are no format of its documents

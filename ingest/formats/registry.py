@@ -16,6 +16,7 @@ made of it. The error is an ``UnsupportedFormat``: a reported skip in ``govsearc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -156,9 +157,13 @@ def is_catalogue(data: bytes) -> bool:
     head = data[:4096].split(b"\n", 1)[0]
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            cells = head.decode(encoding).split(",")
+            line = head.decode(encoding)
         except UnicodeDecodeError:
             continue
+        # columns separated by semicolons or tabs too (a spreadsheet's other "CSV"): such a
+        # catalogue cannot be read, but its rows may say 不予公开 (QA pass 23b: a semicolon
+        # catalogue was reported as an unsupported file and its 不予公开 file published)
+        cells = re.split(r"[,;\t|]", line)
         return any(c.strip().strip('"').lower() in PATH_COLUMNS for c in cells)
     return False
 

@@ -80,6 +80,26 @@ def test_a_catalogue_in_the_folder_not_applied_holds_the_files_it_names(tmp_path
     assert _levels(index)["c.txt"] == "public"
 
 
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_a_catalogue_that_cannot_be_read_holds_its_folder(tmp_path, index, sep):
+    """QA pass 23b: a catalogue saved with semicolons or tabs beside the files, ingested
+    without --catalog, was reported as an unsupported file and its 不予公开 file published.
+    Which files it names cannot be told, so its folder's are held; a readable catalogue
+    given applies, as ever."""
+    folder = _folder(tmp_path / "archive", 2)
+    bad = folder / "catalog.csv"
+    bad.write_bytes(f"path{sep}公开方式\na.txt{sep}不予公开\n".encode("gb18030"))
+    report = run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "not_public"}
+    assert sorted(h.path for h in report.held) == ["a.txt", "b.txt"]  # not the catalogue
+    assert "cannot be read" in report.held[0].reason and "--catalog" in report.held[0].reason
+    good = tmp_path / "fixed.csv"
+    good.write_text("path,公开方式\narchive/a.txt,不予公开\narchive/b.txt,主动公开\n",
+                    encoding="utf-8")
+    run_ingest(index, [folder], catalog=good, workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "public"}
+
+
 def test_catalogue_in_another_folder_holds_the_files_it_names(tmp_path, index):
     folder = _folder(tmp_path / "archive", 2)
     (tmp_path / "elsewhere").mkdir()
