@@ -96,8 +96,22 @@ _LETTERS = re.compile(r"(?<![0-9a-z.@_/:-])[a-z]+(?:'[a-z]+)*(?![0-9a-z.@_/:-])"
 # a 文号 with its brackets typed as spaces and no 号 (国办发 2019 6), or its prefix in pinyin at
 # a kiosk without Chinese (guobanfa 2019 6: QA pass 18)
 _UNMARKED_DOCNO = re.compile(
-    r"(?<![0-9a-z])([a-z]+|[\u4e00-\u9fff]+)\s+((?:19|20)\d\d)\s+(\d{1,6})\s*号?(?![0-9a-z.号])"
+    r"(?<![0-9a-z])([a-z]+|[\u4e00-\u9fff]+)\s+((?:19|20)\d\d)\s+(\d{1,6})\s*(?:号|hao)?"
+    r"(?![0-9a-z.号])"
 )
+# ... and in letters as a kiosk patron types it whole (QA pass 23a: guobanfa2018123 and
+# guobanfa 2018nian 123hao found nothing): the year's four digits, then the serial, with the
+# pinyin of 年, 第 and 号 allowed between
+_UNMARKED_PINYIN_DOCNO = re.compile(
+    r"(?<![0-9a-z])([a-z]+?)\s*((?:19|20)\d\d)\s*(?:nian)?\s*(?:di)?\s*(\d{1,6})\s*(?:hao)?"
+    r"(?![0-9a-z.])"
+)
+# an order in letters (guowuyuanling 735, gonganbuling di 69 hao: QA pass 23a, the order
+# seventh): the letters must read as an organ's order (国务院令, 公安部 + 令)
+_UNMARKED_PINYIN_ORDER = re.compile(
+    r"(?<![0-9a-z])([a-z]+?)\s*(?:di)?\s*(\d{1,6})\s*(?:hao)?(?![0-9a-z.])"
+)
+_ORGAN_END = tuple("部院局委署府会厅办行席")
 
 # Quoted, fielded and excluded atoms each become a required phrase or regex clause; a quoted
 # single character is a regex over the bigram dictionary (~10 ms at 20k documents). 125 of them
@@ -1042,7 +1056,42 @@ def unmarked_docnos(text: str, lexicon: PinyinLexicon | None) -> str:
             return m.group(0)
         return f"{before}{' ' if before else ''}{prefix}〔{m.group(2)}〕{m.group(3)}号"
 
-    return _UNMARKED_DOCNO.sub(written, text)
+    def spelled(m: re.Match[str]) -> str:
+        cut = lexicon.read(m.group(1)) if lexicon is not None else None
+        words = cut[0].words if cut and len(cut) == 1 else ()
+        prefix = next((w for w in words if w in known), "")
+        if not prefix:
+            return m.group(0)
+        return f" {prefix}〔{m.group(2)}〕{m.group(3)}号 "
+
+    text = _UNMARKED_DOCNO.sub(written, text)
+    if lexicon is not None:
+        text = _UNMARKED_PINYIN_DOCNO.sub(spelled, text)
+    return text
+
+
+def unmarked_orders(text: str, lexicon: PinyinLexicon | None) -> str:
+    """``text`` with an order typed in letters (guowuyuanling 735, zhuxiling di 3 hao,
+    gonganbuling 69) written out (国务院令第735号): read apart, 735 was a number among the
+    pinyin of the organ's name, and 国务院令's other wordings (主席令) outranked the order itself
+    (QA pass 23a). Only letters that read as one organ's order, as the index's words spell it."""
+    if lexicon is None or not any(ch.isdigit() for ch in text):
+        return text
+
+    def spelled(m: re.Match[str]) -> str:
+        cut = lexicon.read(m.group(1))
+        if not cut or len(cut) > 2:
+            return m.group(0)
+        first = cut[0].words[0] if cut[0].words else ""
+        if len(cut) == 1 and len(first) >= 3 and first.endswith("令") and first[-2] in _ORGAN_END:
+            issuer = first
+        elif len(cut) == 2 and "令" in cut[1].words and first.endswith(_ORGAN_END):
+            issuer = first + "令"
+        else:
+            return m.group(0)
+        return f" {issuer}第{m.group(2)}号 "
+
+    return _UNMARKED_PINYIN_ORDER.sub(spelled, text)
 
 
 def without_format_chars(text: str) -> str:
@@ -1063,7 +1112,7 @@ def plan(
     ``mentions`` (how many documents hold a text), a title abbreviation means the titles the
     documents mention most."""
     typed_q = dotted_u_as_v(without_format_chars(query.q))  # nü, lu: as nv, lv
-    typed_q = unmarked_docnos(typed_q, lexicon)
+    typed_q = unmarked_orders(unmarked_docnos(typed_q, lexicon), lexicon)
     parsed = parse(typed_q[:2000])
     clauses, dropped = bounded_clauses(ParsedQuery(joined_syllables(parsed.clauses)))
     dropped = list(parsed.ignored) + dropped

@@ -893,13 +893,40 @@ def test_a_number_typed_without_brackets_or_in_pinyin_is_read_as_one(tmp_path):
     try:
         citizen_words.load_lexicon(_data)
         index.lexicon.wait()
-        for typed in ("国办发 2019 6", "guobanfa 2019 6", "国办发 2019 6号", "guobanfa 2019 6号"):
+        for typed in ("国办发 2019 6", "guobanfa 2019 6", "国办发 2019 6号", "guobanfa 2019 6号",
+                      # typed whole at a kiosk, with the pinyin of 年, 第, 号 (QA pass 23a)
+                      "guobanfa20196", "guobanfa 2019nian 6hao", "guobanfa 2019 6 hao",
+                      "guobanfa2019di6hao"):  # fmt: skip
             result = index.search(Query(q=typed, size=10))
             assert [Path(h.doc.path).name for h in result.hits] == ["govcn_002.txt"], typed
             assert result.understood.doc_numbers[:1] == ("国办发2019-6",), typed
+        assert not index.search(Query(q="yinfa20196")).understood.doc_numbers
         for typed in ("印发 2019 6", "yinfa 2019 6", "国办发 2019 6a"):
             result = index.search(Query(q=typed, size=10))
             assert not result.understood.doc_numbers and result.total > 1, typed
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
+
+
+STATE_ORDERS = ["docs/lawrefbook/xingzheng_fagui/lrb_02819.txt",  # 国务院令第262号
+                "docs/lawrefbook/xingzheng_fagui/lrb_02834.txt"]  # 国务院令第431号
+
+
+def test_an_order_typed_in_letters_is_the_order(tmp_path):
+    """QA pass 23a: guowuyuanling 735 found 505 documents with the order seventh (735 a number
+    beside the pinyin, 国务院令 widened to 主席令). Letters that read as an organ's order, then a
+    number, are that order; letters that read otherwise stay letters."""
+    index, data, _ = _ingested(tmp_path, STATE_ORDERS + GOVCN[:2])
+    try:
+        citizen_words.load_lexicon(data)
+        index.lexicon.wait()
+        for typed in ("guowuyuanling 262", "guowuyuanling262", "guowuyuanling di 262 hao"):
+            result = index.search(Query(q=typed, size=10))
+            assert result.understood.doc_numbers[:1] == ("国务院令#262",), typed
+            assert [Path(h.doc.path).name for h in result.hits] == ["lrb_02819.txt"], typed
+        for typed in ("xinfang 431", "tiaoli 262"):  # no order read: letters and a number
+            assert not index.search(Query(q=typed)).understood.doc_numbers, typed
     finally:
         citizen_words.load_lexicon(None)
         index.close()
