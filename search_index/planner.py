@@ -89,6 +89,8 @@ PINYIN_RUN_BOOST = 2.0
 PINYIN_KEY_TERM_BOOST = 0.5
 PINYIN_LITERAL_BOOST = 4.0  # letters found as written outrank what they stand for
 PINYIN_HOMOPHONE_BOOST = 0.2  # the least weight of a rarer word the same letters stand for
+PINYIN_KNOWN_BOOST = 0.1  # titles' pinyin beside letters read as a known abbreviation
+PINYIN_ABBREVIATION_HOMOPHONE_BOOST = 0.05  # ... and the homophones of that abbreviation
 MAX_INITIAL_WORDS = 4  # initials of more words read as nothing (plausible_reading)
 
 # a run of letters standing alone (not part of an e-mail address, a URL or PM2.5)
@@ -628,6 +630,7 @@ class _Builder:
         self.not_pinyin: list[str] = []  # letters no pinyin is typed as (script)
         self.syllable_ends = False  # letters read with an apostrophe's syllable end (xi'an)
         self.reading_of: dict[str, str] = {}  # letters → the most likely Chinese they spell
+        self.abbreviated: list[bool] = []  # per word read: an abbreviation citizens type?
         self.pool: list[Node] = []  # content-word clauses counted for min-should-match
         self.common: list[Node] = []  # widely used content words: scored, never required
         # the same words as plain terms only, for the "all words present" bonus: re-running
@@ -805,6 +808,7 @@ class _Builder:
             # 易爆 before 医保 (QA pass 8). The kiosk's candidate bar puts it first by the same
             # rule (PinyinLexicon.abbreviation)
             known = self.lexicon.abbreviation(slot.words)
+            self.abbreviated.append(known is not None)
             if known is not None:
                 words = [known, *(w for w in words if w != known)]  # the others still searched
             counts = [self.lexicon.counts[w] for w in words]
@@ -812,7 +816,7 @@ class _Builder:
             alts = [
                 _word_or_synonym(
                     w,
-                    PINYIN_HOMOPHONE_BOOST if known and i
+                    PINYIN_ABBREVIATION_HOMOPHONE_BOOST if known and i
                     else max(PINYIN_HOMOPHONE_BOOST, math.sqrt(min(1.0, n / counts[0]))),
                 )
                 for i, (w, n) in enumerate(zip(words, counts, strict=True))
@@ -1159,6 +1163,11 @@ def plan(
         # a 文号 says whose document it is; the script it was typed in does not (QA pass 9:
         # 國辦發〔2019〕6號 was told "Taiwan's documents a little ahead")
         prefers = "" if b.docnos else script_preference(query.q, regions)
+        if not prefers and not han_typed and b.readings and not regions and not b.docnos:
+            # letters read as Hanyu Pinyin, the mainland's spelling, whose candidates the kiosk
+            # offers in simplified characters: ranked as the picked word would be (QA pass
+            # 23a: fuxujin listed five Taiwan 撫卹 laws first, 抚恤金 the mainland's)
+            prefers = "mainland"
         b.boosters.extend(script_booster(prefers))
 
     if b.readings:  # the Chinese the letters most likely stand for, ranked like typed words
@@ -1190,7 +1199,13 @@ def plan(
     if b.written_only or b.not_pinyin or b.syllable_ends:  # pdf, script, xi'an: see add_letters
         typed = None
     if typed:  # letters only: the words as written, or pinyin of titles and key terms
-        node = Bool(should=(node, pinyin_node(typed)), min_should=1)
+        title_pinyin = pinyin_node(typed)
+        if b.abbreviated and all(b.abbreviated):
+            # letters that spell an abbreviation citizens type (dibao: 低保) mean it: the
+            # titles' pinyin, which also holds every word search mode cuts out of a longer one
+            # (湿地保护 → 地保: di'bao), ranked 10 wetland laws above 低保's rules (QA pass 23a)
+            title_pinyin = Bool(should=(title_pinyin,), min_should=1, boost=PINYIN_KNOWN_BOOST)
+        node = Bool(should=(node, title_pinyin), min_should=1)
     if b.excluded:
         node = Bool(must=(node,), must_not=tuple(b.excluded))
 

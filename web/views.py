@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from analyzers.chars import is_han
 from analyzers.lexicon import stopwords
 from analyzers.normalize import in_traditional, normalize, other_script
 from model import fields
@@ -156,7 +157,9 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = []
     if u.converted_script:
         items.append(("已按简体检索", u.normalized))
-    if u.prefers:
+    if u.prefers == "mainland" and u.pinyin_words and not any(is_han(c) for c in q):
+        items.append(("排序", "按拼音输入，大陆文件略靠前"))
+    elif u.prefers:
         items.append(PREFERS[u.prefers])
     if len(u.words) > 1 and not u.pinyin:
         # the words the text was cut into, which the lines below count and expand (QA pass 19:

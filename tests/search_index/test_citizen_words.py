@@ -932,6 +932,42 @@ def test_an_order_typed_in_letters_is_the_order(tmp_path):
         index.close()
 
 
+DIBAO = [
+    "docs/lawrefbook/xingzheng_fagui/lrb_03021.txt",  # 城市居民最低生活保障条例
+    "docs/lawrefbook/xingzheng_fagui/lrb_03299.txt",  # 社会救助暂行办法: 最低生活保障 in its body
+    "docs/lawrefbook/difang_zhejiang/lrb_01719.txt",  # 浙江省社会救助条例: the same
+    "docs/lawrefbook/difang_beijing/lrb_00385.txt",  # 北京市湿地保护条例: 湿地保护 → 地保
+    "docs/lawrefbook/difang_guangdong/lrb_00933.txt",  # 广东省湿地保护条例
+]
+PENSIONS = [
+    "docs/lawrefbook/xingzheng_fagui/lrb_02874.txt",  # 军人抚恤优待条例
+    "docs/mojlaw/H0150049.txt",  # 公立學校教職員退休資遣撫卹條例
+    "docs/mojlaw/G0390012.txt",  # 財政部所屬金融保險事業機構人員退休撫卹及資遣辦法
+]
+
+
+def test_letters_of_an_abbreviation_mean_it_and_pinyin_prefers_the_mainland(tmp_path):
+    """QA pass 23a at a kiosk: dibao, the start page's own example, listed 8 wetland laws in
+    its first 10 (the titles' pinyin holds di'bao of 湿地保护, as search mode cuts 地保 out
+    of it), and fuxujin five Taiwan 撫卹 laws where 抚恤金 lists the mainland's. Letters read
+    as pinyin rank as the simplified word picked from the candidates would."""
+    index, data, _ = _ingested(tmp_path, DIBAO + PENSIONS)
+    try:
+        citizen_words.load_lexicon(data)
+        index.lexicon.wait()
+        result = index.search(Query(q="dibao", size=10))
+        assert [Path(h.doc.path).name for h in result.hits][:1] == ["lrb_03021.txt"]
+        names = [Path(h.doc.path).name for h in result.hits]
+        assert set(names[:3]) == {"lrb_03021.txt", "lrb_03299.txt", "lrb_01719.txt"}, names
+        for typed in ("fuxujin", "抚恤金"):
+            result = index.search(Query(q=typed, size=10))
+            assert result.understood.prefers == "mainland", typed
+            assert Path(result.hits[0].doc.path).name == "lrb_02874.txt", typed
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
+
+
 def test_an_agencys_prefixes_are_the_documents_pairs_only(tmp_path):
     (tmp_path / "lexicon").mkdir()
     (tmp_path / "lexicon" / "docno_prefixes.tsv").write_text(

@@ -173,6 +173,9 @@ def test_traditional_query_is_converted_and_said(client):
     simp, _ = page(client, "/?q=个人资料保护")
     assert "已按简体检索" in trad and "个人资料保护" in trad
     assert "台湾地区文件略靠前" in trad and "大陆文件略靠前" in simp
+    # pinyin is the mainland's spelling, its candidates simplified (QA pass 23a)
+    letters, _ = page(client, "/?q=gerenziliao")
+    assert "按拼音输入，大陆文件略靠前" in letters
     found = {
         q: client.get("/api/search", params={"q": q, "size": 100}).json()
         for q in ("個人資料保護", "个人资料保护")
