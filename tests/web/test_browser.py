@@ -214,6 +214,42 @@ def test_document_prints_on_a4(open_page, server, web_corpus: WebCorpus, tmp_pat
         doc.close()
 
 
+FIRST_MATCH = [
+    pytest.param("/kiosk/documents", {"width": 1024, "height": 768}, id="kiosk-1024x768"),
+    pytest.param("/kiosk/documents", {"width": 1280, "height": 800}, id="kiosk-1280x800"),
+    pytest.param("/kiosk/documents", {"width": 768, "height": 1024}, id="kiosk-768x1024"),
+    pytest.param("/kiosk/documents", {"width": 1080, "height": 1920}, id="kiosk-portrait"),
+    pytest.param("/documents", DESKTOP, id="desktop"),
+]
+
+
+@pytest.mark.parametrize(("path", "viewport"), FIRST_MATCH)
+def test_jump_to_the_first_match_shows_it_below_the_sticky_bar(
+    open_page, server, web_corpus: WebCorpus, path, viewport
+):
+    """QA pass 24: 跳到第一处 scrolled <mark id="match-1"> to y=0-35, under the kiosk's 87 px
+    sticky bar (返回检索结果 / 新的检索 / 打印). The mark is now below the bar, and on screen; the
+    desktop's bar does not stick, and there the mark is not glued to the window's top edge."""
+    kiosk = path.startswith("/kiosk")
+    page = open_page(viewport, has_touch=kiosk)
+    page.goto(f"{server}{path}/{web_corpus.docno_doc.id}?q=国务院")
+    link = page.locator('a[href="#match-1"]')
+    link.tap() if kiosk else link.click()
+    page.wait_for_function("() => scrollY > 0")
+    where = page.evaluate(
+        """() => ({mark: document.getElementById('match-1').getBoundingClientRect().toJSON(),
+                   bar: document.querySelector('.doc-nav').getBoundingClientRect().toJSON(),
+                   sticky: getComputedStyle(document.querySelector('.doc-nav')).position,
+                   height: innerHeight})"""
+    )
+    shot(page, f"first-match-{'kiosk' if kiosk else 'desktop'}-{viewport['width']}", full=False)
+    assert where["sticky"] == ("sticky" if kiosk else "static"), where
+    if kiosk:
+        assert where["bar"]["top"] == 0, where  # the bar is stuck at the top, over the text
+    assert where["mark"]["top"] >= max(where["bar"]["bottom"], 0) + 8, where
+    assert where["mark"]["bottom"] <= where["height"], where
+
+
 def test_facet_filter_and_back(open_page, server):
     page = open_page()
     page.goto(server + "/?q=条例")
