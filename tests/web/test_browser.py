@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -558,6 +559,43 @@ def test_kiosk_input_method_keeps_the_letters_a_word_does_not_stand_for(open_pag
     assert page.locator("#q").input_value() == "社保zhengfu"
     page.locator("#ime-words .ime__word", has_text=re.compile("^政府$")).click()
     assert page.locator("#q").input_value() == "社保政府"
+
+
+# a question typed in pinyin without a choice: 71 letters, past /api/pinyin's 60 and
+# /api/suggest's 50
+LONG_PINYIN = "fangdongbutuiyajinzenmebanwoyaoqusuonalitoushuqingjiaoyixiaxiexieshebao"
+
+
+def test_kiosk_input_method_keeps_its_candidates_past_60_letters(open_page, server):
+    """QA pass 24: past 60 letters the candidate bar went empty and the console logged errors:
+    the bar asked /api/pinyin (and the box asked /api/suggest) for all the letters, and both
+    answer 422 past their limits. The bar asks for the head of the letters, what the API
+    reads (the candidates stand for the first of them, and a tap replaces those); the box asks
+    for no suggestions past its limit. No request fails, so the console stays clean."""
+    page = open_page(KIOSK)
+    asked: list[tuple[str, int, str]] = []
+    page.on(
+        "response",
+        lambda r: asked.append((urlparse(r.url).path, r.status, parse_qs(urlparse(r.url).query)
+                                .get("q", [""])[0])) if "/api/" in r.url else None,
+    )  # fmt: skip
+    page.goto(server + "/kiosk")
+    assert len(LONG_PINYIN) > 60
+    type_on_screen(page, LONG_PINYIN)
+    assert page.locator("#q").input_value() == LONG_PINYIN
+    _wait_for_letters(page, LONG_PINYIN)
+    words = page.locator("#ime-words .ime__word").all_inner_texts()
+    assert "房东" in words, words
+    page.wait_for_load_state("networkidle")
+    assert [a for a in asked if a[1] >= 400] == [], [a for a in asked if a[1] >= 400]
+    pinyin = [q for path, _, q in asked if path == "/api/pinyin"]
+    assert pinyin and max(map(len, pinyin)) == 60, pinyin  # asked right up to the limit
+    assert all(LONG_PINYIN.startswith(q) for q in pinyin), pinyin
+    assert all(len(q) <= 50 for path, _, q in asked if path == "/api/suggest"), asked
+    # a tap puts the word in place of the letters it stands for; the rest stays to be chosen
+    page.locator("#ime-words .ime__word", has_text=re.compile("^房东$")).click()
+    assert page.locator("#q").input_value() == "房东" + LONG_PINYIN.removeprefix("fangdong")
+    _wait_for_letters(page, LONG_PINYIN.removeprefix("fangdong"))
 
 
 def test_kiosk_idle_reset_clears_the_previous_patron(open_page, server):
