@@ -219,3 +219,34 @@ def test_every_link_of_the_life_event_way_in_is_a_finger_s_size(open_page, serve
         TARGET,
     )
     assert small == [], small
+
+
+# each line's box: a link wrapped over two lines is two small targets, not one tall one
+HEIGHTS = """(sels) => sels.map(s => [s, Math.min(...[...document.querySelector(s).getClientRects()]
+                                                .map(r => r.height))])"""
+FOLD_AND_JUMP = [  # the kiosk's smallest target; WCAG 2.5.8's on the desktop
+    pytest.param("/kiosk", 56, (1280, 800), id="kiosk-1280x800"),
+    pytest.param("/kiosk", 56, (1024, 768), id="kiosk-1024x768"),
+    pytest.param("", 24, (1280, 800), id="desktop"),
+]
+
+
+@pytest.mark.parametrize(("prefix", "least", "screen"), FOLD_AND_JUMP)
+def test_the_reading_s_fold_and_the_jump_to_the_first_match_are_a_finger_s_size(
+    open_page, server, web_corpus: WebCorpus, prefix, least, screen
+):
+    """QA pass 24: on the kiosk the heading that folds "检索词的理解" was 36 px high and
+    跳到第一处 34 px, below the 56 px every other kiosk target has."""
+    kiosk = bool(prefix)
+    page = open_page({"width": screen[0], "height": screen[1]}, has_touch=kiosk)
+    page.goto(f"{server}{prefix}/?q=shebao" if not kiosk else f"{server}/kiosk?q=shebao")
+    heights = page.evaluate(HEIGHTS, [".understood__title"])
+    page.goto(f"{server}{prefix}/documents/{web_corpus.docno_doc.id}?q=国务院")
+    heights += page.evaluate(HEIGHTS, ['a[href="#match-1"]'])
+    assert all(h >= least for _, h in heights), heights
+    # the fold still folds with a tap on its heading
+    page.goto(f"{server}{prefix}/?q=shebao" if not kiosk else f"{server}/kiosk?q=shebao")
+    assert page.locator("details.understood").get_attribute("open") is not None
+    summary = page.locator(".understood__title")
+    summary.tap() if kiosk else summary.click()
+    assert page.locator("details.understood").get_attribute("open") is None
