@@ -407,8 +407,34 @@ class PinyinLexicon:
         stops = sorted(set(breaks))
         return self._read(letters, stops, False) or self._read(letters, stops, True)
 
+    def read_head(self, letters: str, breaks: Iterable[int] = ()) -> list[Slot] | None:
+        """:meth:`read` of the longest start of ``letters`` that reads as words of the index (all
+        of them if they read). An input method converts a sentence from its start: typed without
+        a choice, ``fangdongbutuiyajinzenmebanwo…`` reads as nothing past ``wo`` (no word of the
+        index), and the kiosk's candidate bar went empty instead of offering 房东 (QA pass 24)."""
+        if not letters:
+            return None
+        stops = sorted(set(breaks))
+        plain = self._reach(letters, stops, False, head=True)
+        if plain is not None and plain[0] == len(letters):
+            return plain[1]  # all of them, as read() has them (the mixed pass costs more)
+        mixed = self._reach(letters, stops, True, head=True)
+        if plain is None or mixed is None:
+            best = plain or mixed
+        else:  # the reading of more letters; of as many, the one read() gives (whole syllables)
+            best = mixed if mixed[0] > plain[0] else plain
+        return best[1] if best else None
+
     def _read(self, letters: str, stops: list[int], mixed: bool) -> list[Slot] | None:
         """:meth:`read`, with words typed as syllables then initials if ``mixed``."""
+        reached = self._reach(letters, stops, mixed)
+        return reached[1] if reached else None
+
+    def _reach(
+        self, letters: str, stops: list[int], mixed: bool, head: bool = False
+    ) -> tuple[int, list[Slot]] | None:
+        """How many letters are read, and how: all of them, or with ``head`` the longest start
+        of them that can be read."""
         n = len(letters)
         # best[(i, initials begun)] = (words, -sum of log counts, slots) for letters[:i]
         best: dict[tuple[int, bool], tuple[int, float, tuple[Slot, ...]]] = {
@@ -448,8 +474,12 @@ class PinyinLexicon:
                         old = best.get((j, True))
                         if old is None or cand[:2] < old[:2]:
                             best[(j, True)] = cand
+        if head:
+            n = max(i for i, _ in best)
+            if n == 0:
+                return None
         ends = [b for b in (best.get((n, False)), best.get((n, True))) if b is not None]
-        return list(min(ends, key=lambda b: b[:2])[2]) if ends else None
+        return (n, list(min(ends, key=lambda b: b[:2])[2])) if ends else None
 
     def _mixed_words(self, letters: str, i: int, stops: list[int]) -> list[tuple[int, Slot]]:
         """Words typed from ``letters[i]`` as whole syllables then initials, one a character
@@ -512,7 +542,7 @@ class PinyinLexicon:
         out += sorted(more - set(out), key=lambda w: (-self.counts[w], len(w), w))
         covered = len(letters)
         if not out:
-            cut = self.read(letters, breaks)
+            cut = self.read_head(letters, breaks)  # all the letters, or their first stretch
             if cut:
                 out = self.words(cut[0].key, limit)
                 covered = len(cut[0].key)

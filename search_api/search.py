@@ -26,6 +26,7 @@ from search_api.models import (
     SuggestResponse,
 )
 from search_index.fields import NAMES_SOMETHING, filter_choice
+from search_index.index import MAX_PINYIN_CHARS
 from search_index.request import (
     MAX_FILTER_CHARS,
     MAX_PAGE_SIZE,
@@ -36,6 +37,7 @@ from search_index.request import (
     Query,
     is_filter_year,
 )
+from search_index.suggest import MAX_TYPED
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -255,7 +257,7 @@ def search(
 def suggest(
     index: IndexDep,
     viewer: ViewerDep,
-    q: Annotated[str, Q(max_length=50)] = "",
+    q: Annotated[str, Q(max_length=MAX_TYPED)] = "",
     limit: Annotated[int, Q(ge=1, le=20)] = 8,
 ) -> dict:
     return {"q": q, "suggestions": index.suggest(q, viewer, limit)}
@@ -264,7 +266,7 @@ def suggest(
 @router.get("/pinyin", response_model=PinyinResponse, responses=ERRORS)
 def pinyin(
     index: IndexDep,
-    q: Annotated[str, Q(max_length=60)] = "",
+    q: Annotated[str, Q(max_length=MAX_PINYIN_CHARS)] = "",
     limit: Annotated[int, Q(ge=1, le=30)] = 10,
 ) -> dict:
     """The kiosk's input method: candidate words for the pinyin typed so far (``shebao`` →

@@ -35,8 +35,9 @@ from search_api.errors import status_of
 from search_api.security import is_api_path
 from search_index import life_events
 from search_index.highlight import highlight_all
-from search_index.index import SearchIndex
+from search_index.index import MAX_PINYIN_CHARS, SearchIndex
 from search_index.request import MAX_QUERY_CHARS
+from search_index.suggest import MAX_TYPED
 from web import views
 from web.originals import original_file, size_label, text_media_type
 from web.scans import MAX_PAGES_LISTED, page_count, page_png
@@ -121,6 +122,9 @@ def _render(
         "kiosk": layout.kiosk,
         "root": layout.root,
         "idle_seconds": max(3, int(settings.kiosk_idle_seconds)),
+        # the longest text /api/suggest and /api/pinyin take (the scripts ask for no more)
+        "suggest_max": MAX_TYPED,
+        "pinyin_max": MAX_PINYIN_CHARS,
         **context,
     }
     headers = KIOSK_HEADERS if layout.kiosk else None

@@ -87,6 +87,19 @@ def test_input_method_candidates():
     assert len(lex.candidates("z", limit=2)) == 2
 
 
+def test_candidates_of_a_sentence_whose_later_letters_read_as_nothing():
+    """QA pass 24: a question typed in pinyin without a choice (fangdongbutuiyajin…wo…) had
+    no candidates at all once a later stretch (wo) was no word of the index; as an input method
+    does, the first word of the longest start that reads is offered, for its letters only."""
+    lex = lexicon()
+    assert lex.read("zhengfuxinxiqqqq") is None  # search reads the whole run or nothing
+    assert lex.read_head("zhengfuxinxiqqqq") == lex.read("zhengfuxinxi")
+    assert lex.candidates_for("zhengfuxinxiqqqq") == (["政府"], 7)
+    assert lex.candidates_for("shbxzhengwuqq")[0][0] == "社会保险"
+    assert lex.read_head("qqqq") is None and lex.candidates_for("qqqq") == ([], 0)
+    assert lex.read_head("gongjij") == lex.read("gongjij")  # all of it, when it reads
+
+
 def test_letters_are_pinyin_only_as_people_type_it():
     """Whole syllables, initials, or whole syllables then initials (a half-typed last
     syllable is one of these); never initials, a syllable and initials again (QA: script read

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -212,6 +213,42 @@ def test_document_prints_on_a4(open_page, server, web_corpus: WebCorpus, tmp_pat
         assert "检索词" not in text and "返回检索结果" not in text and "打印" not in text
     finally:
         doc.close()
+
+
+FIRST_MATCH = [
+    pytest.param("/kiosk/documents", {"width": 1024, "height": 768}, id="kiosk-1024x768"),
+    pytest.param("/kiosk/documents", {"width": 1280, "height": 800}, id="kiosk-1280x800"),
+    pytest.param("/kiosk/documents", {"width": 768, "height": 1024}, id="kiosk-768x1024"),
+    pytest.param("/kiosk/documents", {"width": 1080, "height": 1920}, id="kiosk-portrait"),
+    pytest.param("/documents", DESKTOP, id="desktop"),
+]
+
+
+@pytest.mark.parametrize(("path", "viewport"), FIRST_MATCH)
+def test_jump_to_the_first_match_shows_it_below_the_sticky_bar(
+    open_page, server, web_corpus: WebCorpus, path, viewport
+):
+    """QA pass 24: 跳到第一处 scrolled <mark id="match-1"> to y=0-35, under the kiosk's 87 px
+    sticky bar (返回检索结果 / 新的检索 / 打印). The mark is now below the bar, and on screen; the
+    desktop's bar does not stick, and there the mark is not glued to the window's top edge."""
+    kiosk = path.startswith("/kiosk")
+    page = open_page(viewport, has_touch=kiosk)
+    page.goto(f"{server}{path}/{web_corpus.docno_doc.id}?q=国务院")
+    link = page.locator('a[href="#match-1"]')
+    link.tap() if kiosk else link.click()
+    page.wait_for_function("() => scrollY > 0")
+    where = page.evaluate(
+        """() => ({mark: document.getElementById('match-1').getBoundingClientRect().toJSON(),
+                   bar: document.querySelector('.doc-nav').getBoundingClientRect().toJSON(),
+                   sticky: getComputedStyle(document.querySelector('.doc-nav')).position,
+                   height: innerHeight})"""
+    )
+    shot(page, f"first-match-{'kiosk' if kiosk else 'desktop'}-{viewport['width']}", full=False)
+    assert where["sticky"] == ("sticky" if kiosk else "static"), where
+    if kiosk:
+        assert where["bar"]["top"] == 0, where  # the bar is stuck at the top, over the text
+    assert where["mark"]["top"] >= max(where["bar"]["bottom"], 0) + 8, where
+    assert where["mark"]["bottom"] <= where["height"], where
 
 
 def test_facet_filter_and_back(open_page, server):
@@ -522,6 +559,43 @@ def test_kiosk_input_method_keeps_the_letters_a_word_does_not_stand_for(open_pag
     assert page.locator("#q").input_value() == "社保zhengfu"
     page.locator("#ime-words .ime__word", has_text=re.compile("^政府$")).click()
     assert page.locator("#q").input_value() == "社保政府"
+
+
+# a question typed in pinyin without a choice: 71 letters, past /api/pinyin's 60 and
+# /api/suggest's 50
+LONG_PINYIN = "fangdongbutuiyajinzenmebanwoyaoqusuonalitoushuqingjiaoyixiaxiexieshebao"
+
+
+def test_kiosk_input_method_keeps_its_candidates_past_60_letters(open_page, server):
+    """QA pass 24: past 60 letters the candidate bar went empty and the console logged errors:
+    the bar asked /api/pinyin (and the box asked /api/suggest) for all the letters, and both
+    answer 422 past their limits. The bar asks for the head of the letters, what the API
+    reads (the candidates stand for the first of them, and a tap replaces those); the box asks
+    for no suggestions past its limit. No request fails, so the console stays clean."""
+    page = open_page(KIOSK)
+    asked: list[tuple[str, int, str]] = []
+    page.on(
+        "response",
+        lambda r: asked.append((urlparse(r.url).path, r.status, parse_qs(urlparse(r.url).query)
+                                .get("q", [""])[0])) if "/api/" in r.url else None,
+    )  # fmt: skip
+    page.goto(server + "/kiosk")
+    assert len(LONG_PINYIN) > 60
+    type_on_screen(page, LONG_PINYIN)
+    assert page.locator("#q").input_value() == LONG_PINYIN
+    _wait_for_letters(page, LONG_PINYIN)
+    words = page.locator("#ime-words .ime__word").all_inner_texts()
+    assert "房东" in words, words
+    page.wait_for_load_state("networkidle")
+    assert [a for a in asked if a[1] >= 400] == [], [a for a in asked if a[1] >= 400]
+    pinyin = [q for path, _, q in asked if path == "/api/pinyin"]
+    assert pinyin and max(map(len, pinyin)) == 60, pinyin  # asked right up to the limit
+    assert all(LONG_PINYIN.startswith(q) for q in pinyin), pinyin
+    assert all(len(q) <= 50 for path, _, q in asked if path == "/api/suggest"), asked
+    # a tap puts the word in place of the letters it stands for; the rest stays to be chosen
+    page.locator("#ime-words .ime__word", has_text=re.compile("^房东$")).click()
+    assert page.locator("#q").input_value() == "房东" + LONG_PINYIN.removeprefix("fangdong")
+    _wait_for_letters(page, LONG_PINYIN.removeprefix("fangdong"))
 
 
 def test_kiosk_idle_reset_clears_the_previous_patron(open_page, server):

@@ -14,6 +14,7 @@
   function initSuggest() {
     var input = document.getElementById("q");
     var url = document.body.getAttribute("data-suggest-url");
+    var max = parseInt(document.body.getAttribute("data-suggest-max"), 10) || 50;
     if (!input || !url || !window.fetch) return;
     var form = input.form;
     var row = input.parentElement;
@@ -89,9 +90,12 @@
     }
 
     function fetchSuggestions() {
-      var text = input.value.trim();
+      var text = input.value.trim().split(/\s+/).join(" "); // spaces fold, as the server's do
       var mine = ++serial;
-      if (!text) { close(); return; }
+      // Past the API's limit (characters, not UTF-16 units) nothing is asked: it answered 422,
+      // a console error on every key (QA pass 24), and the server would complete only the
+      // head of the text, not what was typed. Text that long is a query, not a beginning.
+      if (!text || Array.from(text).length > max) { close(); return; }
       fetch(url + "?limit=8&q=" + encodeURIComponent(text), {
         headers: { Accept: "application/json" },
         cache: "no-store",

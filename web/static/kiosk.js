@@ -144,6 +144,7 @@
     var hint = document.getElementById("ime-hint");
     var input = document.getElementById("q");
     var url = body.getAttribute("data-pinyin-url");
+    var max = parseInt(body.getAttribute("data-pinyin-max"), 10) || 60;
     if (!box || !wordsEl || !input || !url || !window.fetch) return;
     var pending = null;
     var serial = 0;
@@ -205,7 +206,10 @@
       if (!comp || comp.letters.replace(/'/g, "").length === 0) { show(null, []); return; }
       pending = new AbortController();
       var q = new URL(url, window.location.href);
-      q.searchParams.set("q", comp.letters.toLowerCase());
+      // At most the API's limit, from the start: the words stand for the first letters of the
+      // stretch (a tap replaces those, as choose() counts), and the server reads no more than
+      // the head. All the letters of a long sentence got a 422 and an empty bar (QA pass 24).
+      q.searchParams.set("q", comp.letters.slice(0, max).toLowerCase());
       q.searchParams.set("limit", "8");
       fetch(q.href, { signal: pending.signal, headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : { words: [] }; })
