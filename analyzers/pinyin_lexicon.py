@@ -411,7 +411,7 @@ class PinyinLexicon:
         """:meth:`read` of the longest start of ``letters`` that reads as words of the index (all
         of them if they read). An input method converts a sentence from its start: typed without
         a choice, ``fangdongbutuiyajinzenmebanwo…`` reads as nothing past ``wo`` (no word of the
-        index), and the kiosk's candidate bar went empty instead of offering 房东 (QA pass 24)."""
+        index), and the kiosk's candidate bar went empty instead of offering 房东 (QA pass 23a)."""
         if not letters:
             return None
         stops = sorted(set(breaks))

@@ -228,7 +228,7 @@ FIRST_MATCH = [
 def test_jump_to_the_first_match_shows_it_below_the_sticky_bar(
     open_page, server, web_corpus: WebCorpus, path, viewport
 ):
-    """QA pass 24: 跳到第一处 scrolled <mark id="match-1"> to y=0-35, under the kiosk's 87 px
+    """QA pass 23a: 跳到第一处 scrolled <mark id="match-1"> to y=0-35, under the kiosk's 87 px
     sticky bar (返回检索结果 / 新的检索 / 打印). The mark is now below the bar, and on screen; the
     desktop's bar does not stick, and there the mark is not glued to the window's top edge."""
     kiosk = path.startswith("/kiosk")
@@ -567,7 +567,7 @@ LONG_PINYIN = "fangdongbutuiyajinzenmebanwoyaoqusuonalitoushuqingjiaoyixiaxiexie
 
 
 def test_kiosk_input_method_keeps_its_candidates_past_60_letters(open_page, server):
-    """QA pass 24: past 60 letters the candidate bar went empty and the console logged errors:
+    """QA pass 23a: past 60 letters the candidate bar went empty and the console logged errors:
     the bar asked /api/pinyin (and the box asked /api/suggest) for all the letters, and both
     answer 422 past their limits. The bar asks for the head of the letters, what the API
     reads (the candidates stand for the first of them, and a tap replaces those); the box asks

@@ -93,7 +93,7 @@ KEYBOARD_ON_SCREEN = """() => { const box = e => e.getBoundingClientRect();
     ("width", "height"), START_SCREENS, ids=[f"{w}x{h}" for w, h in START_SCREENS]
 )
 def test_kiosk_start_page_shows_the_whole_keyboard(open_page, server, width, height):
-    """QA pass 24: at 1280x800 and 1024x768 the rows z x c v b n m u and 清空/空格/搜索 were at
+    """QA pass 23a: at 1280x800 and 1024x768 the rows z x c v b n m u and 清空/空格/搜索 were at
     y=820-959, below the fold; a patron had to discover scrolling before typing. The start page
     is compact on a short screen, so every key is on the first screen, unscrolled (an idle reset
     starts only on a scrolled or typed-in start page), and still at least 56 px high."""
@@ -235,7 +235,7 @@ FOLD_AND_JUMP = [  # the kiosk's smallest target; WCAG 2.5.8's on the desktop
 def test_the_reading_s_fold_and_the_jump_to_the_first_match_are_a_finger_s_size(
     open_page, server, web_corpus: WebCorpus, prefix, least, screen
 ):
-    """QA pass 24: on the kiosk the heading that folds "检索词的理解" was 36 px high and
+    """QA pass 23a: on the kiosk the heading that folds "检索词的理解" was 36 px high and
     跳到第一处 34 px, below the 56 px every other kiosk target has."""
     kiosk = bool(prefix)
     page = open_page({"width": screen[0], "height": screen[1]}, has_touch=kiosk)

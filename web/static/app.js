@@ -93,7 +93,7 @@
       var text = input.value.trim().split(/\s+/).join(" "); // spaces fold, as the server's do
       var mine = ++serial;
       // Past the API's limit (characters, not UTF-16 units) nothing is asked: it answered 422,
-      // a console error on every key (QA pass 24), and the server would complete only the
+      // a console error on every key (QA pass 23a), and the server would complete only the
       // head of the text, not what was typed. Text that long is a query, not a beginning.
       if (!text || Array.from(text).length > max) { close(); return; }
       fetch(url + "?limit=8&q=" + encodeURIComponent(text), {

@@ -208,7 +208,7 @@
       var q = new URL(url, window.location.href);
       // At most the API's limit, from the start: the words stand for the first letters of the
       // stretch (a tap replaces those, as choose() counts), and the server reads no more than
-      // the head. All the letters of a long sentence got a 422 and an empty bar (QA pass 24).
+      // the head. All the letters of a long sentence got a 422 and an empty bar (QA pass 23a).
       q.searchParams.set("q", comp.letters.slice(0, max).toLowerCase());
       q.searchParams.set("limit", "8");
       fetch(q.href, { signal: pending.signal, headers: { Accept: "application/json" } })
