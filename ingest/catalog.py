@@ -74,6 +74,9 @@ class CatalogEntry:
     line: int
     values: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
     held: str = ""  # why this row's document is held at MOST_RESTRICTIVE (a bad level cell)
+    # the fields its catalogue has a column for: a cell left empty there is a statement that
+    # the text's value must not stand in for where the catalogue's is counted (the timeliness)
+    columns: frozenset[str] = field(default=frozenset(), compare=False, hash=False)
 
     def apply(self, meta: CatalogMeta) -> CatalogMeta:
         """``meta`` with this row's values in place of the extracted ones."""
@@ -356,7 +359,8 @@ def _entry(
                 held = f"{path.name} line {line}: unknown level {cell.strip()!r}"
                 exc = ValueError(f"{exc}; the document is held as {MOST_RESTRICTIVE}")
             errors.append(CatalogError(line, rel, f"column {column}: {exc}"))
-    return CatalogEntry(rel, line, values, held), errors
+    columns = frozenset(n for n in header if n in BY_NAME and BY_NAME[n].origin == "catalog")
+    return CatalogEntry(rel, line, values, held, columns), errors
 
 
 def load_catalog(path: Path) -> Catalog:

@@ -195,8 +195,14 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
     meta = derive_meta(extracted.text, extracted.properties, title=title)
     if not meta.title and title != extracted.title:  # no title in the text: the name it is
         meta = derive_meta(extracted.text, extracted.properties, title=extracted.title)
+    from_text = ""
     if task.entry is not None:
         meta = task.entry.apply(meta)
+        from_text = ",".join(
+            name for name in ("written_date", "publish_date")
+            if name in task.entry.columns and name not in task.entry.values
+            and getattr(meta, name) is not None
+        )  # fmt: skip
     meta = replace(meta, disclosure=task.level)  # fails closed, never to "public"
     return Document(
         id=task.doc_id,
@@ -207,6 +213,7 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
         content_hash=hashlib.sha256(data).hexdigest(),
         ingest_key=task.ingest_key,
         catalog=task.catalog,
+        dates_from_text=from_text,
         size=len(data),
         **ocr_fields(extracted.properties),
         extra=dict(extracted.properties),

@@ -150,6 +150,11 @@ FIELDS: tuple[Field, ...] = (
     # for it keeps the catalogued version rather than publish it at a folder's or the default
     # level (pipeline.run): a forgotten --catalog must not undo 依申请公开 or 废止.
     Field("catalog", "text", "目录文件", origin="file", shown=False),
+    # The dates a catalogue's column left empty (or unreadable) in a row that the text gave
+    # instead, comma separated: shown as the document's dates, never counted as the
+    # catalogue's in the timeliness report (QA pass 23b: a blank 成文日期 took a reposted
+    # text's 2018 date, and the notice was reported six years late)
+    Field("dates_from_text", "text", "取自正文的日期", origin="file", shown=False),
 )  # fmt: skip
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}

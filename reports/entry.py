@@ -40,6 +40,8 @@ class CatalogEntry:
     validity: str = "valid"  # 有效性: valid | expired | repealed
     disclosure: str = "public"  # 公开方式: public | on_request | not_public | draft
     catalogued: bool = False  # a catalogue row stated its fields (the copy a text is filed by)
+    # the dates its catalogue row left empty that the document's text gave (shown, not counted)
+    dates_from_text: tuple[str, ...] = ()
 
     @property
     def date(self) -> dt.date | None:
@@ -49,7 +51,9 @@ class CatalogEntry:
     @classmethod
     def from_stored(cls, doc: StoredDocument) -> CatalogEntry:
         """From a stored document: its shown fields and whether a catalogue row made it."""
-        return cls.from_metadata({**doc.metadata(), "catalog": doc.catalog})
+        return cls.from_metadata(
+            {**doc.metadata(), "catalog": doc.catalog, "dates_from_text": doc.dates_from_text}
+        )
 
     @classmethod
     def from_metadata(cls, meta: Mapping[str, Any]) -> CatalogEntry:
@@ -65,4 +69,7 @@ class CatalogEntry:
             validity=str(meta.get("validity") or "valid"),
             disclosure=str(meta.get("disclosure") or "public"),
             catalogued=bool(meta.get("catalog")),
+            dates_from_text=tuple(
+                d for d in str(meta.get("dates_from_text") or "").split(",") if d
+            ),
         )

@@ -204,10 +204,12 @@ class TimelinessReport:
 
 
 def _lacks(e: CatalogEntry) -> str:
+    """The dates the entry does not state: none, or only the text's where its catalogue row
+    left the cell empty (a reposted text's own date is no 成文日期 of this posting)."""
     return ",".join(
         name
         for name, day in (("written_date", e.written_date), ("publish_date", e.publish_date))
-        if day is None
+        if day is None or name in e.dates_from_text
     )
 
 
@@ -224,7 +226,7 @@ def _measure(
 ) -> Delay | Unmeasured:
     """The entry's delay, or why it has none: a date it lacks, or dates the calendar cannot
     count."""
-    if e.written_date is None or e.publish_date is None:
+    if _lacks(e):
         return Unmeasured(e, lacks=_lacks(e), agencies=agencies)
     try:
         days = cal.working_days(e.written_date, e.publish_date)

@@ -8,6 +8,8 @@ import io
 import pytest
 
 from model.errors import BadRequest
+from model.viewer import STAFF
+from reports.entry import CatalogEntry
 from reports.timeliness import ReportFilter, timeliness
 from tests.reports.fixtures import APART, TIMELINESS, D, entry
 
@@ -195,3 +197,40 @@ def test_an_agency_finds_what_it_issued_jointly() -> None:
     assert set(lines) == {"国务院", "中央军事委员会"}
     assert (lines["国务院"].count, lines["国务院"].missing) == (1, 1)
     assert (lines["中央军事委员会"].count, lines["中央军事委员会"].missing) == (1, 0)
+
+
+def test_a_date_the_catalogue_left_empty_is_not_taken_from_the_text(tmp_path) -> None:
+    """QA pass 23b: a row with an empty 成文日期 (or one that is no date, 2024-02-30) was
+    measured with the date the text gave (a reposted State Council notice's 2018), and the
+    county's posting was reported six years late. The document still shows the text's date;
+    the report lists it as lacking the catalogue's."""
+    from pipeline.run import run_ingest
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+    from tests.corpus import CORPUS, require_corpus
+
+    require_corpus()
+    text = (CORPUS / "docs/govcn_policy/govcn_015.txt").read_bytes()  # 成文日期 2018-12-21
+    for name in ("blank.txt", "typo.txt", "stated.txt"):
+        (tmp_path / "docs").mkdir(exist_ok=True)
+        (tmp_path / "docs" / name).write_bytes(text + name.encode())
+    (tmp_path / "docs" / "catalog.csv").write_text(
+        "path,agency,written_date,publish_date\n"
+        "blank.txt,青松县人民政府办公室,,2024-08-01\n"
+        "typo.txt,青松县人民政府办公室,2024-02-30,2024-08-01\n"
+        "stated.txt,青松县人民政府办公室,2024-07-29,2024-08-01\n",
+        encoding="utf-8",
+    )
+    index = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    try:
+        run_ingest(index, [tmp_path / "docs"], catalog=tmp_path / "docs" / "catalog.csv",
+                   workers=1)  # fmt: skip
+        stored = {d.path: d for d in index.catalog(STAFF)}
+        assert stored["blank.txt"].written_date == "2018-12-21"  # shown, as the text says
+        rep = timeliness([CatalogEntry.from_stored(d) for d in stored.values()])
+        assert [d.entry.path for d in rep.documents] == ["stated.txt"]
+        assert {m.entry.path: m.lacks for m in rep.missing} == {
+            "blank.txt": "written_date", "typo.txt": "written_date",
+        }  # fmt: skip
+    finally:
+        index.close()
