@@ -72,6 +72,15 @@ def _issuers(group: Iterable[CatalogEntry], unnamed: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def row_agencies(e: CatalogEntry, unnamed: str = "") -> tuple[str, ...]:
+    """The agencies a report's row for ``e`` is counted under: the issuers its own agency cell
+    names (each issuer of a joint issue), not those of the text's other copies. A report that
+    lists one row per text counts it where the row shows it (QA 23b: a county's notice with the
+    text of a State Council one, shown as the State Council's row, still weighed in the
+    county's median and count, so the county's rows did not add up to its line)."""
+    return _issuers((e,), unnamed)
+
+
 def items(
     entries: Iterable[CatalogEntry],
     copies: Mapping[str, str] | None,
