@@ -12,6 +12,7 @@ the search filtered by it count the same items.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -55,6 +56,31 @@ def is_of(e: CatalogEntry, wanted: frozenset[str]) -> bool:
     compared the whole string, and 最高人民检察院's report missed the 司法解释 it issued with
     最高人民法院)."""
     return not wanted or not wanted.isdisjoint(agency_keys(e.agency))
+
+
+def unknown_agencies(entries: Iterable[CatalogEntry], agencies: Iterable[str]) -> list[str]:
+    """The ``agencies`` no entry is of, as :func:`is_of` finds them (each level counts: the
+    reports are for staff). An agency that has documents, none in a report's year, is known:
+    its zeros are the answer."""
+    wanted = {a: agency_filter((a,)) for a in agencies}
+    for e in entries:
+        wanted = {a: keys for a, keys in wanted.items() if not is_of(e, keys)}
+        if not wanted:
+            break
+    return list(wanted)
+
+
+def closest_agencies(typed: str, known: Iterable[str], n: int = 3) -> list[str]:
+    """The ``known`` agency names nearest ``typed``, nearest first: those holding it or held
+    in it (青松县人民政府办公 lacks its 室), else those most alike (青松县政府办公室), compared as
+    the filter compares names (script, 臺/台, spaces)."""
+    keyed = {agency_key(k) or k: k for k in known}
+    key = agency_key(typed) or typed
+    holding = sorted(
+        (k for k in keyed if key in k or k in key), key=lambda k: (abs(len(k) - len(key)), k)
+    )
+    found = holding or difflib.get_close_matches(key, list(keyed), n=n, cutoff=0.6)
+    return [keyed[k] for k in found[:n]]
 
 
 def _filed_by(group: list[CatalogEntry], key: str) -> CatalogEntry:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.run import run_ingest
+from reports.items import closest_agencies
 from reports.office import Reports
 from reports.timeliness import ReportFilter
 from search_index.embedded import EmbeddedIndex
@@ -89,3 +90,14 @@ def test_each_agencys_own_report_measures_its_own_copy(reposted) -> None:
     ]
     state = reposted.timeliness(ReportFilter(agencies=(STATE,)))
     assert [(d.entry.agency, d.working_days) for d in state.documents] == [(STATE, 0)]
+
+
+def test_the_agencies_nearest_a_mistyped_one() -> None:
+    """The names QA 23b typed for 青松县人民政府办公室; one holding the typed name wins over
+    those merely alike, and the filter's folding (script) applies."""
+    known = ["青松县人民政府办公室", "青松县民政局", "青松县财政局", "国务院办公厅"]
+    assert closest_agencies("青松县人民政府办公", known) == ["青松县人民政府办公室"]
+    assert closest_agencies("青松县政府办公室", known) == ["青松县人民政府办公室"]
+    assert closest_agencies("青鬆縣政府辦公室", known) == ["青松县人民政府办公室"]
+    assert closest_agencies("青松县政府办", known)[0] == "青松县人民政府办公室"
+    assert closest_agencies("火星移民局", known) == []
