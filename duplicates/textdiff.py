@@ -395,14 +395,23 @@ def _similar(a: str, b: str) -> bool:
     return 4 * len(x & y) >= len(x) + len(y)  # 2|x∩y| / (|x|+|y|) ≥ 0.5
 
 
+def _versions(a: _Passage, b: _Passage) -> bool:
+    """Two passages that are versions of one: alike (:func:`_similar`), or each a 文号 alone —
+    a head's number line, whatever its issuer (QA 23b: 国办发〔2018〕128号 → 青政办发〔2025〕9号
+    share too few characters to look alike, and came out as a passage removed and one added,
+    never as the 文号 changed; under one issuer it was named)."""
+    if _similar(a.key, b.key):
+        return True
+    docno = _FACTS[0][1]
+    return docno.fullmatch(a.norm) is not None and docno.fullmatch(b.norm) is not None
+
+
 def _pair_block(a: list[_Passage], b: list[_Passage]) -> list[tuple[int | None, int | None]]:
     """Pair the passages of a replaced block in order when they are versions of each other."""
     pairs: list[tuple[int | None, int | None]] = []
     j = 0
     for i, pa in enumerate(a):
-        match = next(
-            (jj for jj in range(j, min(len(b), j + 4)) if _similar(pa.key, b[jj].key)), None
-        )
+        match = next((jj for jj in range(j, min(len(b), j + 4)) if _versions(pa, b[jj])), None)
         if match is None:
             pairs.append((i, None))
             continue

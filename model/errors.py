@@ -54,6 +54,12 @@ class UnprocessableContent(GovSearchError):
     code = "unprocessable_content"
 
 
+class UnknownAgency(UnprocessableContent):
+    """A report asked for an agency no document has (a name a character short): its data
+    names the agencies nearest each (``unknown_agencies``: name → nearest names), so that the
+    pages can say it in Chinese and the API returns them."""
+
+
 class TooManyRequests(GovSearchError):
     """A bounded queue is full; ``data['retry_after']`` says when to try again (seconds)."""
 

@@ -109,8 +109,8 @@ def plan_jobs(
     """A Job per file (with the indexed version's fingerprint, to skip unchanged files), the
     ids seen per source folder (for ``--prune``), and the ids of documents an earlier ingest
     made of a file that is now refused (a symlink leading out of its folder), to be removed.
-    Reports documents held back, refused files, catalogue rows that name no file, and files
-    whose id a document of another live folder already has."""
+    Reports refused files, catalogue rows that name no file, and files whose id a document of
+    another live folder already has."""
     known = index.fingerprints()
     here: dict[str, dict[str, str]] = {}
     jobs: list[Job] = []
@@ -146,8 +146,8 @@ def plan_jobs(
                 # a catalogue in another folder was told "did you mean" its own cell)
                 meant = Path(os.path.relpath(task.file.absolute(), catalog.folder.absolute()))
                 near.setdefault(found.path, meant.as_posix())
-        if task.held_reason:
-            report.hold(task.rel_path, task.held_reason)
+        # a document held back is reported when it is written (or found unchanged) held, in
+        # run_jobs: one whose catalogued version the index keeps is not held (QA 23b)
         jobs.append(Job(task, source, doc_id, known.get(doc_id)))
     if catalog is not None:
         for err in catalog.unmatched(matched, near, list(paths)):
@@ -264,6 +264,17 @@ def run_jobs(
     extra: dict[str, dict[str, str]] = {}
     found = hashes if hashes is not None else {}
     indexed = {j.doc_id for j in jobs if j.known_hash is not None}
+    # "held back" is what the index now holds so: a held file written, or unchanged since it
+    # was written held; never one whose catalogued version is kept, at whatever level its row
+    # gave (QA 23b: public documents kept as catalogued were also listed as "held back as
+    # not_public"). An unchanged file may be a catalogued one (a row naming only 不予公开 is
+    # the same decision as a hold): which, its stored document says, looked up at the end.
+    held = {j.doc_id: (j.task.rel_path, j.task.held_reason) for j in jobs if j.task.held_reason}
+    still: list[str] = []
+
+    def hold(doc_id: str) -> None:
+        if doc_id in held:
+            report.hold(*held[doc_id])
 
     def accepted(r: IndexedDocument | IngestFailure | Unchanged) -> Iterator[IndexedDocument]:
         if isinstance(r, IndexedDocument):
@@ -277,6 +288,8 @@ def run_jobs(
         elif isinstance(r, Unchanged):
             report.unchanged += 1
             found[r.content_hash] = r.path
+            if r.doc_id in held:
+                still.append(r.doc_id)
         else:
             report.add(r)
 
@@ -309,6 +322,7 @@ def run_jobs(
     with processes.lean_children() if in_process else nullcontext():
         for w in index.write(to_write()):
             if w.ok:
+                hold(w.id)
                 report.ok.append(w.path)
                 report.formats[formats.get(w.id, "?")] += 1
                 report.warn(w.path, extra.pop(w.id, {}))
@@ -317,6 +331,11 @@ def run_jobs(
                     written_ids.append(w.id)
             else:
                 report.fail(w.path, f"not written to the index: {w.error}")
+    for start in range(0, len(still), CATALOGUED_BATCH):
+        stored = index.backend.fetch(still[start : start + CATALOGUED_BATCH], texts=False)
+        for doc_id in still[start : start + CATALOGUED_BATCH]:
+            if doc_id in stored and not stored[doc_id].catalog:
+                hold(doc_id)
     return written
 
 

@@ -12,6 +12,7 @@ the search filtered by it count the same items.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -57,6 +58,31 @@ def is_of(e: CatalogEntry, wanted: frozenset[str]) -> bool:
     return not wanted or not wanted.isdisjoint(agency_keys(e.agency))
 
 
+def unknown_agencies(entries: Iterable[CatalogEntry], agencies: Iterable[str]) -> list[str]:
+    """The ``agencies`` no entry is of, as :func:`is_of` finds them (each level counts: the
+    reports are for staff). An agency that has documents, none in a report's year, is known:
+    its zeros are the answer."""
+    wanted = {a: agency_filter((a,)) for a in agencies}
+    for e in entries:
+        wanted = {a: keys for a, keys in wanted.items() if not is_of(e, keys)}
+        if not wanted:
+            break
+    return list(wanted)
+
+
+def closest_agencies(typed: str, known: Iterable[str], n: int = 3) -> list[str]:
+    """The ``known`` agency names nearest ``typed``, nearest first: those holding it or held
+    in it (青松县人民政府办公 lacks its 室), else those most alike (青松县政府办公室), compared as
+    the filter compares names (script, 臺/台, spaces)."""
+    keyed = {agency_key(k) or k: k for k in known}
+    key = agency_key(typed) or typed
+    holding = sorted(
+        (k for k in keyed if key in k or k in key), key=lambda k: (abs(len(k) - len(key)), k)
+    )
+    found = holding or difflib.get_close_matches(key, list(keyed), n=n, cutoff=0.6)
+    return [keyed[k] for k in found[:n]]
+
+
 def _filed_by(group: list[CatalogEntry], key: str) -> CatalogEntry:
     """The copy a text is filed by: the one search shows (its id is the text's key) when it is
     in ``group``, else a catalogued copy (QA pass 8: an upload without fields, dated from its
@@ -70,6 +96,15 @@ def _filed_by(group: list[CatalogEntry], key: str) -> CatalogEntry:
 def _issuers(group: Iterable[CatalogEntry], unnamed: str) -> tuple[str, ...]:
     names = (n for e in group for n in issuers(e.agency or unnamed))
     return tuple(dict.fromkeys(names))
+
+
+def row_agencies(e: CatalogEntry, unnamed: str = "") -> tuple[str, ...]:
+    """The agencies a report's row for ``e`` is counted under: the issuers its own agency cell
+    names (each issuer of a joint issue), not those of the text's other copies. A report that
+    lists one row per text counts it where the row shows it (QA 23b: a county's notice with the
+    text of a State Council one, shown as the State Council's row, still weighed in the
+    county's median and count, so the county's rows did not add up to its line)."""
+    return _issuers((e,), unnamed)
 
 
 def items(

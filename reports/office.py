@@ -14,11 +14,11 @@ from dataclasses import replace
 from typing import Any
 
 from analyzers.agencies import issuers
-from model.errors import BadRequest
+from model.errors import BadRequest, UnknownAgency
 from model.viewer import STAFF, Viewer
 from reports.annual import AnnualReport, annual
 from reports.entry import CatalogEntry
-from reports.items import by_agency
+from reports.items import by_agency, closest_agencies, unknown_agencies
 from reports.querylog import (
     QueriesReport,
     QueryLogStore,
@@ -93,24 +93,47 @@ class Reports:
     def entries(self) -> list[CatalogEntry]:
         return [CatalogEntry.from_stored(d) for d in self.index.catalog(STAFF)]
 
-    def agencies(self) -> list[str]:
+    def agencies(self, entries: list[CatalogEntry] | None = None) -> list[str]:
         """The report form's agency suggestions: one per agency a report has a row for, each
         issuer of a joint issue apart, one spelling per agency however written (QA pass 16:
         the list offered 最高人民法院、最高人民检察院 whole, and 總統府 beside 总统府)."""
-        named = ((e, issuers(e.agency)) for e in self.entries() if e.agency)
+        rows = self.entries() if entries is None else entries
+        named = ((e, issuers(e.agency)) for e in rows if e.agency)
         return sorted(group.label for group in by_agency(named))
+
+    def _entries_of(self, agencies: tuple[str, ...]) -> list[CatalogEntry]:
+        """The catalogue, once each of ``agencies`` is known to be some document's: a report
+        for a name no document has (a character short, 青松县人民政府办公) is refused with the
+        agencies nearest it, not answered with a table of zeros that reads as "nothing was
+        published" (QA 23b). An agency with documents, none in the period, is no error."""
+        entries = self.entries()
+        unknown = unknown_agencies(entries, agencies)
+        if not unknown:
+            return entries
+        known = self.agencies(entries)
+        near = {a: closest_agencies(a, known) for a in unknown}
+        said = "; ".join(
+            f"no document of this index is of agency {a!r}"
+            + (f" (did you mean {' or '.join(near[a])}?)" if near[a] else "")
+            for a in unknown
+        )
+        raise UnknownAgency(
+            said, agency=unknown[0], did_you_mean=near[unknown[0]], unknown_agencies=near
+        )
 
     # An agency that names nothing once folded (、, spaces) is refused here, where the CLI,
     # the API and the web form all arrive: the form took it and answered a report of 0 items.
     def timeliness(self, flt: ReportFilter | None = None) -> TimelinessReport:
         flt = flt or ReportFilter()
         validate_agencies(flt.agencies)
+        entries = self._entries_of(flt.agencies)
         # one text filed as several files is measured once, as the annual report counts it
-        return timeliness(self.entries(), flt, copies=self.index.same_texts())
+        return timeliness(entries, flt, copies=self.index.same_texts())
 
     def annual(self, year: int, agency: str | None = None) -> AnnualReport:
         validate_agencies((agency,) if agency else ())
-        return annual(self.entries(), year, agency or None, index=self.index)
+        entries = self._entries_of((agency,) if agency else ())
+        return annual(entries, year, agency or None, index=self.index)
 
     # -- the query log -------------------------------------------------------------------
     def queries(self, weeks: int = 4, top: int = 20) -> QueriesReport:

@@ -20,7 +20,7 @@ from typing import Any
 from model.errors import BadRequest
 from reports.csvexport import csv_text
 from reports.entry import CatalogEntry
-from reports.items import UNNAMED, agency_filter, by_agency, is_of, items
+from reports.items import UNNAMED, agency_filter, by_agency, is_of, items, row_agencies
 from reports.workdays import (
     CalendarUnknown,
     WorkdayCalendar,
@@ -88,7 +88,7 @@ class Delay:
     entry: CatalogEntry
     working_days: int
     late: bool
-    agencies: tuple[str, ...] = ()  # the issuers the text's copies name (reports.items.Item)
+    agencies: tuple[str, ...] = ()  # the issuers the row's agency names (items.row_agencies)
 
     def to_dict(self) -> dict[str, Any]:
         e = self.entry
@@ -266,7 +266,9 @@ def timeliness(
     uncountable: list[Unmeasured] = []
     covered = (e for e in entries if _covered(e, flt))
     for item in items(covered, copies, UNNAMED, by_year=False):
-        row = _measure(item.entry, item.agencies, cal, deadline)
+        # the text's line is the agency its row shows, so that an agency's rows (JSON, CSV,
+        # page) add up to its line: a text two agencies filed is the shown copy's publication
+        row = _measure(item.entry, row_agencies(item.entry, UNNAMED), cal, deadline)
         if isinstance(row, Delay):
             measured.append(row)
         else:

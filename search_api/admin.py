@@ -50,7 +50,7 @@ from model.errors import (
     UnprocessableContent,
     UnsupportedMediaType,
 )
-from model.fields import BY_NAME, CATALOG_COLUMNS, CATALOG_FIELDS, Field, form_field
+from model.fields import BY_NAME, CATALOG_COLUMNS, CATALOG_FIELDS, Field, form_field, value_label
 from model.ids import document_id
 from model.settings import Settings
 from model.viewer import STAFF
@@ -270,6 +270,34 @@ def ingest_stored(
     return report, written
 
 
+def _levels(index: SearchIndex, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """``id → (path, 公开方式)`` of stored documents (worker thread)."""
+    return {i: (d.path, d.disclosure) for i, d in index.backend.fetch(ids, texts=False).items()}
+
+
+def _same_text_warning(
+    doc_id: str, same: tuple[str, ...], levels: dict[str, tuple[str, str]]
+) -> str:
+    """An upload's warning that documents already there have its text: each named with its path
+    and level, and said plainly when one is at another level than the upload (QA 23b: a public
+    upload of a 不予公开 notice's text was told only an id, and the text was public from then
+    on). The response is staff-only, so the other copies' levels are theirs to see."""
+
+    def level(i: str) -> str:
+        return value_label("disclosure", levels[i][1]) if i in levels else "?"
+
+    listed = ", ".join(f"{i} ({levels[i][0]}, {level(i)})" if i in levels else i for i in same)
+    said = f"the same text as {listed} (search shows them as one result)"
+    mine = levels.get(doc_id, ("", ""))[1]
+    apart = [i for i in same if i in levels and levels[i][1] != mine]
+    if mine and apart:
+        said += (
+            f"; at another level than this upload's ({level(doc_id)}): the text is as visible "
+            "as its most open copy; give the copies one level"
+        )
+    return said
+
+
 def embed_uploaded(index: SearchIndex, data_dir: Path, ids: list[str]) -> int:
     """Vectors for the uploaded documents (search by meaning finds them at once). A failure
     here is logged, never the upload's: the documents are in and found by their words, and the
@@ -356,10 +384,12 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
     for name, exc in refused:  # the content decides: not a document we handle, or broken
         report.add(IngestFailure(name, str(exc), skipped=isinstance(exc, UnsupportedMediaType)))
     same_as = {t: copies.get(i, ()) for t, i in zip(written, ids, strict=True)}
-    for t, same in same_as.items():  # in, but staff should know it copies what is there
-        if same:
-            report.warned.append(IngestFailure(t, f"the same text as {', '.join(same)} (search "
-                                                  "shows them as one result)"))
+    if copies:
+        named = sorted({*copies, *(o for same in copies.values() for o in same)})
+        levels = await run_in_threadpool(_levels, index, named)
+        for t, i in zip(written, ids, strict=True):  # in, but staff should know what it copies
+            if same_as[t]:
+                report.warned.append(IngestFailure(t, _same_text_warning(i, same_as[t], levels)))
     rel = {f.path: shown[f.path][0] for f in report.failed + report.skipped + report.warned
            if f.path in shown}
     body = report.to_dict()

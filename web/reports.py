@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from model.errors import BadRequest, GovSearchError, Unauthorized
+from model.errors import BadRequest, GovSearchError, Unauthorized, UnknownAgency
 from model.fields import CATEGORIES, CATEGORY_VALUES
 from model.viewer import Viewer
 from reports.annual import STATUSES
@@ -107,6 +107,20 @@ def _agency(form: dict[str, str]) -> str:
 
 
 def _run(reports: Reports, kind: str, form: dict[str, str]) -> Any:
+    try:
+        return _report(reports, kind, form)
+    except UnknownAgency as exc:  # the page speaks Chinese; the error's own words are English
+        near: dict[str, list[str]] = exc.data["unknown_agencies"]
+        raise BadRequest(
+            "".join(
+                f"没有发布机构为「{name}」的文件"
+                + (f"：是否要找「{'」或「'.join(names)}」？" if names else "。")
+                for name, names in near.items()
+            )
+        ) from None
+
+
+def _report(reports: Reports, kind: str, form: dict[str, str]) -> Any:
     if kind == "timeliness":
         agency, category = _agency(form), form.get("category", "").strip()
         category = filter_choice("category", category) or category  # either script

@@ -122,5 +122,30 @@ def test_an_upload_that_copies_a_document_says_so(served: Served):
     assert docs["again.txt"]["same_text_as"] == [a["id"]]
     assert docs["other.pdf"]["same_text_as"] == []
     (warning,) = again.json()["report"]["warned_files"]
-    assert warning["path"] == "again.txt" and a["id"] in warning["reason"]
+    assert warning["path"] == "again.txt"
+    assert f"{a['id']} ({a['path']}, 主动公开)" in warning["reason"]  # one level: no more said
+    assert "another level" not in warning["reason"]
     assert served.index.count(STAFF) == 3  # ingested all the same
+
+
+def test_an_upload_that_copies_a_hidden_document_names_its_level(served: Served):
+    """QA 23b: a 不予公开 notice's text uploaded as public was warned of as "the same text as
+    a2cfaba135f8f97e" only; the README says the warning names the other copies' levels, and
+    the text is public from then on (as visible as its most open copy)."""
+    secret = _upload_as(served, "不予公开", ("secret.txt", TXT.read_bytes()))
+    (hidden,) = secret.json()["documents"]
+    assert secret.json()["report"]["warned_files"] == []
+    again = _upload_as(served, "public", ("copy.txt", TXT.read_bytes()))
+    assert again.status_code == 201, again.text
+    (doc,) = again.json()["documents"]
+    assert doc["same_text_as"] == [hidden["id"]]
+    (warning,) = again.json()["report"]["warned_files"]
+    assert warning["path"] == "copy.txt"
+    reason = warning["reason"]
+    assert f"{hidden['id']} ({hidden['path']}, 不予公开)" in reason
+    assert "at another level than this upload's (主动公开)" in reason
+
+
+def _upload_as(s: Served, level: str, *files: tuple[str, bytes]):
+    parts = [("file", (name, data, "application/octet-stream")) for name, data in files]
+    return s.client.post("/api/documents", files=parts, data={"disclosure": level}, headers=s.staff)

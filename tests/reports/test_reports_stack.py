@@ -702,3 +702,39 @@ def test_a_year_no_report_is_made_for_is_refused_everywhere_alike(stack) -> None
     for bad in (lambda: annual(ANNUAL, 0), lambda: ReportFilter(year=10000)):
         with pytest.raises(BadRequest, match="1900–2100"):
             bad()
+
+
+def test_an_agency_no_document_has_is_said_with_the_nearest_ones(stack) -> None:
+    """QA 23b: ``report annual --year 2024 --agency 青松县人民政府办公`` (室 left off) answered a
+    table of zeros, which reads as "nothing was published". An agency no document has is
+    refused with the agencies nearest it, in the API, the pages and the command alike; one that
+    has documents, none in the year, is answered (its zeros are the report)."""
+    client, key, settings = stack
+    for path in ("annual?year=2024&agency=甲局办公室", "timeliness?agency=乙局&agency=甲局办公室"):
+        r = client.get(f"/api/reports/{path}", headers=_auth(key))
+        assert r.status_code == 422, path
+        error = r.json()["error"]
+        assert (error["code"], error["status"]) == ("unprocessable_content", 422)
+        assert (error["data"]["agency"], error["data"]["did_you_mean"]) == ("甲局办公室", ["甲局"])
+        assert error["data"]["unknown_agencies"] == {"甲局办公室": ["甲局"]}
+        assert "did you mean 甲局?" in error["message"]
+    far = client.get("/api/reports/annual?year=2024&agency=火星移民局", headers=_auth(key))
+    assert far.status_code == 422 and far.json()["error"]["data"]["did_you_mean"] == []
+    # known agencies, however written: no error, even with nothing in the period
+    quiet = client.get("/api/reports/annual?year=2030&agency=丙局", headers=_auth(key))
+    assert quiet.status_code == 200 and quiet.json()["total"] == 0
+    assert client.get("/api/reports/timeliness?agency=甲局 ", headers=_auth(key)).status_code == 200
+    page = client.post("/reports/annual", data={"year": "2024", "agency": "甲局办公室", "key": key})
+    assert page.status_code == 400
+    assert "没有发布机构为「甲局办公室」的文件：是否要找「甲局」？" in page.text
+    env = {
+        "GOVSEARCH_BACKEND": settings.backend,
+        "GOVSEARCH_ES_URL": ",".join(settings.es_urls),
+        "GOVSEARCH_ES_INDEX_PREFIX": settings.es_index_prefix,
+    }
+    args = ["--data-dir", str(settings.data_dir), "report"]
+    for kind in (["annual", "--year", "2024"], ["timeliness"]):
+        out = CliRunner().invoke(main, [*args, *kind, "--agency", "甲局办公室"], env=env)
+        assert out.exit_code == 2, out.output
+        said = "no document of this index is of agency '甲局办公室' (did you mean 甲局?)"
+        assert said in out.output

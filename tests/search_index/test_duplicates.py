@@ -491,3 +491,20 @@ def test_similarity_is_never_rounded_up_to_100_percent(index):
     assert 0.99 < c.overlap.resemblance < 1.0
     summary = c.to_dict()["summary"]
     assert summary.startswith("与草稿高度相似（相似度 99.") and "100%" not in summary, summary
+
+
+def test_a_draft_renumbered_under_another_issuer_names_the_changed_docno(index):
+    """QA 23b: a draft re-numbered under the county's own prefix (国办发〔2018〕128号 →
+    青政办发〔2025〕9号) was summarised as one passage added and one removed, and the 文号
+    was in no fact (the page's 不同的文号、日期、金额 table left it out); under the same issuer
+    it was named. Any change of the 文号 is a 文号 changed."""
+    text = text_of(GOVCN)
+    assert text.count("国办发〔2019〕6号") == 1
+    for new in ("青政办发〔2025〕9号", "国办发〔2020〕16号"):
+        c = _by_path(check(index, Draft(text.replace("国办发〔2019〕6号", new)), viewer=STAFF))
+        d = c[GOVCN].diff
+        assert [(f.kind, f.existing, f.draft) for f in d.facts] == [
+            ("docno", "国办发〔2019〕6号", new)
+        ], d.summary()
+        assert d.only_facts_changed and (d.changed, d.added, d.removed) == (1, 0, 0)
+        assert d.summary().startswith(f"只有文号不同：国办发〔2019〕6号 → {new}")

@@ -100,6 +100,41 @@ def test_a_catalogue_that_cannot_be_read_holds_its_folder(tmp_path, index, sep):
     assert _levels(index) == {"a.txt": "not_public", "b.txt": "public"}
 
 
+def test_a_catalogued_document_kept_by_a_plain_ingest_is_not_called_held(tmp_path, index):
+    """QA 23b: a folder ingested with its catalogue, one file changed, then ingested without
+    --catalog, said "8 held back as not_public" while its public documents stayed public (and
+    were listed as "kept as catalogued … (public)" too). Held back is what the index now holds
+    so; a document kept at its catalogued level is reported as kept, whatever that level."""
+    folder = _folder(tmp_path / "archive", 4)
+    csv = folder / "catalog.csv"
+    csv.write_text("path,公开方式\na.txt,主动公开\nb.txt,主动公开\nc.txt,不予公开\nd.txt,依申请公开\n",
+                   encoding="utf-8")  # fmt: skip
+    assert run_ingest(index, [folder], catalog=csv, workers=1).ok
+    levels = _levels(index)
+    (folder / "b.txt").write_text((folder / "b.txt").read_text() + "改", encoding="utf-8")
+    plain = run_ingest(index, [folder], workers=1)
+    assert _levels(index) == levels  # nothing published, nothing withdrawn
+    assert ix_public(index) == 2
+    assert plain.held == [] and plain.to_dict()["held_files"] == []
+    assert "held back" not in plain.summary()
+    kept = {s.path: s.reason for s in plain.skipped if "kept as catalogued" in s.reason}
+    assert set(kept) == {"a.txt", "d.txt"} and "(public)" in kept["a.txt"]
+    # c.txt's row gives only 不予公开, the decision a hold makes: unchanged, as catalogued
+    assert plain.unchanged == 1
+    assert [f.path for f in plain.not_updated] == ["b.txt"]
+    # a folder whose catalogue was never applied: held when written, and while unchanged
+    other = _folder(tmp_path / "other", 1, offset=5)
+    (other / "catalog.csv").write_text("path,公开方式\na.txt,主动公开\n", encoding="utf-8")
+    for _ in range(2):
+        again = run_ingest(index, [other], workers=1)
+        assert [h.path for h in again.held] == ["a.txt"]
+        assert "1 held back as not_public" in again.summary()
+
+
+def ix_public(index: SearchIndex) -> int:
+    return index.search(Query(q="", viewer=ANONYMOUS)).total
+
+
 def test_catalogue_in_another_folder_holds_the_files_it_names(tmp_path, index):
     folder = _folder(tmp_path / "archive", 2)
     (tmp_path / "elsewhere").mkdir()

@@ -1,0 +1,103 @@
+"""An agency's line in the timeliness report over a real index: what its rows add up to.
+
+QA 23b filed a county notice whose text is a State Council notice's (the county reposted it);
+search shows the two files as one result, so the whole-archive report lists the text once — and
+its line must count it where that one row shows it, or staff recounting the CSV by agency find a
+document more in the table than in the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from pipeline.run import run_ingest
+from reports.items import closest_agencies
+from reports.office import Reports
+from reports.timeliness import ReportFilter
+from search_index.embedded import EmbeddedIndex
+from search_index.index import SearchIndex
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+STATE, COUNTY = "国务院办公厅", "青松县人民政府办公室"
+HEAD = "path,category,agency,written_date,publish_date,validity,disclosure\n"
+
+
+def _folder(root: Path, name: str, rows: dict[str, tuple[str, str, str, str]]) -> Path:
+    """A catalogued folder: ``file name → (corpus text, agency, written, published)``."""
+    folder = root / name
+    folder.mkdir()
+    lines = [HEAD]
+    for file, (text, agency, written, published) in rows.items():
+        (folder / file).write_bytes((SAMPLES / "docs/govcn_policy" / text).read_bytes())
+        lines.append(f"{file},政策法规,{agency},{written},{published},有效,主动公开\n")
+    (folder / "catalog.csv").write_text("".join(lines), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def reposted(tmp_path):
+    """The State Council's notice (2019, 0 days), the county's copy of it (2024, 3 days: 8 Feb
+    → 19 Feb across 春节) and a notice of the county's own (2 Jan → 1 Feb 2024, 22: late)."""
+    state = _folder(
+        tmp_path, "state", {"notice.txt": ("govcn_015.txt", STATE, "2019-01-09", "2019-01-09")}
+    )
+    county = _folder(
+        tmp_path,
+        "county",
+        {
+            "d006.txt": ("govcn_015.txt", COUNTY, "2024-02-08", "2024-02-19"),
+            "d007.txt": ("govcn_008.txt", COUNTY, "2024-01-02", "2024-02-01"),
+        },
+    )
+    index = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    for folder in (state, county):
+        report = run_ingest(index, [folder], catalog=folder / "catalog.csv", workers=1)
+        assert report.ok, report.summary()
+    yield Reports(index, server=False)
+    index.close()
+
+
+def test_an_agencys_line_counts_the_rows_it_shows(reposted) -> None:
+    rep = reposted.timeliness()
+    shown = [d.to_dict() for d in rep.documents]
+    assert len(shown) == 2  # the reposted text is one row, the county's own notice the other
+    agencies = [row["agency"] for row in shown]
+    lines = {a.agency: a for a in rep.by_agency}
+    assert set(lines) == {STATE, COUNTY}
+    for agency, line in lines.items():
+        own = [d for d in shown if d["agency"] == agency]
+        assert line.count == len(own), agency
+        assert line.late == sum(1 for d in own if d["late"]), agency
+        assert line.median_working_days == statistics.median(d["working_days"] for d in own)
+    assert sum(a.count for a in rep.by_agency) == len(shown)  # no joint issue here
+    # the CSV export is the same rows
+    table = list(csv.DictReader(io.StringIO(rep.to_csv().lstrip("\ufeff"))))
+    assert Counter(r["agency"] for r in table) == Counter(agencies)
+
+
+def test_each_agencys_own_report_measures_its_own_copy(reposted) -> None:
+    """Filtered by agency, the county's report measures its copy with its own dates."""
+    county = reposted.timeliness(ReportFilter(agencies=(COUNTY,)))
+    assert sorted(d.working_days for d in county.documents) == [3, 22]
+    assert [(a.agency, a.count, a.median_working_days) for a in county.by_agency] == [
+        (COUNTY, 2, 12.5)
+    ]
+    state = reposted.timeliness(ReportFilter(agencies=(STATE,)))
+    assert [(d.entry.agency, d.working_days) for d in state.documents] == [(STATE, 0)]
+
+
+def test_the_agencies_nearest_a_mistyped_one() -> None:
+    """The names QA 23b typed for 青松县人民政府办公室; one holding the typed name wins over
+    those merely alike, and the filter's folding (script) applies."""
+    known = ["青松县人民政府办公室", "青松县民政局", "青松县财政局", "国务院办公厅"]
+    assert closest_agencies("青松县人民政府办公", known) == ["青松县人民政府办公室"]
+    assert closest_agencies("青松县政府办公室", known) == ["青松县人民政府办公室"]
+    assert closest_agencies("青鬆縣政府辦公室", known) == ["青松县人民政府办公室"]
+    assert closest_agencies("青松县政府办", known)[0] == "青松县人民政府办公室"
+    assert closest_agencies("火星移民局", known) == []
