@@ -43,7 +43,11 @@ from model.ids import readable_path
 # A folder named after a level (public/, 不予公开/ …) classifies the files inside it.
 DISCLOSURE_VALUES: dict[str, str] = dict(BY_NAME["disclosure"].choices or {})
 # The file a row describes (not a document field: it names the file).
-PATH_COLUMNS: dict[str, str] = {"path": "path", "路径": "path", "文件": "path"}
+# the names spreadsheets give a file's column (QA pass 23b: 文件路径 and 文件名 were refused)
+PATH_COLUMNS: dict[str, str] = {
+    name: "path" for name in ("path", "路径", "路徑", "文件", "文件路径", "文件路徑", "文件名",
+                              "文件名称", "文件名稱", "file", "filename")
+}  # fmt: skip
 # Columns read and knowingly ignored (manifest.csv's script: the script is read from the text);
 # any other column that is no catalogue field is reported, and a level in it holds its row back
 NOTED_COLUMNS = ("script",)
@@ -391,9 +395,9 @@ def load_catalog(path: Path) -> Catalog:
     finally:
         csv.field_size_limit(limit)
     columns = {**CATALOG_COLUMNS, **PATH_COLUMNS}
-    header = [columns.get(h, h.lower()) for h in raw_header]
+    header = [columns.get(h) or columns.get(h.lower(), h.lower()) for h in raw_header]
     if "path" not in header:
-        why = "catalog has no 'path' column"
+        why = f"catalog has no 'path' column (named {' or '.join(PATH_COLUMNS)})"
         first = raw_header[0] if len(raw_header) == 1 else ""
         for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
             if sep in first:

@@ -45,6 +45,8 @@ class IngestReport:
     # Paths given with --prune that are gone from disk, and what pruning them removed (nothing
     # is a result too: the documents were already moved or removed).
     pruned_paths: list[IngestFailure] = field(default_factory=list)
+    # Documents of a folder read whole whose files are gone, left in the index (no --prune).
+    gone: list[IngestFailure] = field(default_factory=list)
     # Stopped (Ctrl-C) before every file was read: what is listed is in the index, the rest is
     # not, and running the same command again finishes the job (unchanged files are skipped).
     interrupted: bool = False
@@ -131,6 +133,8 @@ class IngestReport:
             + (f"; {len(self.pruned)} removed (files gone)"
                if self.pruned or self.pruned_paths else "")  # fmt: skip
             + (f"; {len(self.held)} held back as not_public" if self.held else "")
+            + (f"; {len(self.gone)} gone from disk, still searchable (--prune removes them)"
+               if self.gone else "")  # fmt: skip
             + (f"; {_count(len(self.warned), 'warning')}" if self.warned else "")
             + (f"; catalogue: {_count(len(self.catalog), 'problem')}" if self.catalog else "")
         ]
@@ -151,6 +155,7 @@ class IngestReport:
             ("catalogue problems (ignored; the files are counted above)", self.catalog),
             ("indexed folders", self.folders),
             ("pruned", self.pruned_paths),
+            ("gone from disk, still in the index", self.gone),
         ):
             if items:
                 lines.append(f"{title}:")
@@ -181,6 +186,7 @@ class IngestReport:
             "catalog_problems": [{"path": c.path, "reason": c.reason} for c in self.catalog],
             "folders": [{"path": f.path, "reason": f.reason} for f in self.folders],
             "pruned_paths": [{"path": p.path, "reason": p.reason} for p in self.pruned_paths],
+            "gone_files": [{"path": g.path, "reason": g.reason} for g in self.gone],
         }
 
     def to_json(self, indent: int | None = 2) -> str:

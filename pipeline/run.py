@@ -448,6 +448,7 @@ def run_ingest(
             report.fail(str(folder / LEXICON_DIR), f"lexicon not merged: {exc}")
     if report.interrupted:
         return report  # files not read yet are not gone: no pruning, no moves
+    whole = {Path(p).resolve() for p in paths if Path(p).is_dir()}
     for source, seen in by_source.items():
         stale = sorted(set(index.fingerprints(source)) - seen)
         # a move is reported as one, with or without --prune (QA pass 7: --prune called the
@@ -461,6 +462,15 @@ def run_ingest(
         if prune and gone:
             index.delete(gone)
             report.pruned.extend(gone)
+        elif gone and Path(source) in whole:
+            # a file deleted from a folder read whole stays searchable until --prune: said, so
+            # a withdrawn notice is not thought gone (QA pass 23b: only the catalogue's "row
+            # names no file" hinted at it); a folder read in part is not looked through
+            for doc in _stored(index, gone):
+                if not _on_disk(Path(source), doc.path):
+                    report.gone.append(IngestFailure(
+                        doc.path, "the file is gone from disk; its document is still "
+                        "searchable: ingest again with --prune to remove it"))  # fmt: skip
     _replace_other_folders(index, indexed, set(by_source), hashes, report)
     if set(indexed) - set(by_source):  # other folders were indexed before: copies may be stale
         new = [j.doc_id for j in jobs if j.known_hash is None]

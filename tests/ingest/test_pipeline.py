@@ -225,7 +225,13 @@ def test_catalog_accepts_chinese_headers_and_gb18030(tmp_path: Path) -> None:
     }  # fmt: skip
     missing = tmp_path / "bad.csv"
     missing.write_text("file_name,title\n", encoding="utf-8")
-    assert "no 'path' column" in str(load_catalog(missing).errors[0])
+    assert "no 'path' column (named path or 路径" in str(load_catalog(missing).errors[0])
+    # the names spreadsheets give the column (QA pass 23b: 文件路径 and 文件名 were refused)
+    for name in ("文件路径", "文件名", "File"):
+        other = tmp_path / f"{name}.csv"
+        other.write_text(f"{name},标题\na.txt,标题乙\n", encoding="utf-8")
+        entry = load_catalog(other).lookup(tmp_path / "a.txt")
+        assert entry is not None and entry.values == {"title": "标题乙"}, name
 
 
 def test_report_summary_and_json(ingested: tuple) -> None:

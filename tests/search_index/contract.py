@@ -1151,6 +1151,25 @@ class BackendContract:
         assert "moved (the old document removed):" in report.summary()
         assert {d.path for d in _stored(ix)} == {"b.txt", "not_public/a.txt"}
 
+    def test_a_file_gone_without_prune_is_said_to_stay_searchable(self, make_backend, tmp_path):
+        """QA pass 23b: a withdrawn file, deleted from its folder, stayed published after the
+        next ingest, which said nothing of it. Without --prune it stays, and the report says
+        so; a run given one file of the folder does not look through the others."""
+        folder = _folder(tmp_path / "archive", 3)
+        ix = SearchIndex(make_backend())
+        run_ingest(ix, [folder], workers=1)
+        (folder / "c.txt").unlink()
+        one = run_ingest(ix, [folder / "a.txt"], workers=1)
+        assert one.gone == []
+        report = run_ingest(ix, [folder], workers=1)
+        assert [g.path for g in report.gone] == ["c.txt"] and "--prune" in report.gone[0].reason
+        assert "1 gone from disk, still searchable" in report.summary()
+        assert report.to_dict()["gone_files"][0]["path"] == "c.txt"
+        assert {d.path for d in _stored(ix)} == {"a.txt", "b.txt", "c.txt"}
+        pruned = run_ingest(ix, [folder], workers=1, prune=True)
+        assert len(pruned.pruned) == 1 and pruned.gone == []
+        assert {d.path for d in _stored(ix)} == {"a.txt", "b.txt"}
+
     def test_two_folders_with_one_name_do_not_replace_each_other(self, make_backend, tmp_path):
         x = _folder(tmp_path / "x" / "docs", 2)
         y = _folder(tmp_path / "y" / "docs", 2, offset=5)
