@@ -548,6 +548,17 @@ def test_kiosk_mode_setting(kiosk_client, web_corpus):
     assert kiosk_client.get("/duplicates").status_code == 404
 
 
+def test_the_kiosk_shows_no_file_paths(client, kiosk_client, web_corpus):
+    """QA pass 23a: a kiosk listed a result's copies by their paths in the archive's folders
+    (同一正文另有 1 份：TXT lawrefbook/…), which tell a patron nothing; the desktop keeps them
+    for staff."""
+    law = next(d for d in web_corpus.documents if d.path.endswith("lrb_02404.txt"))
+    for url in ('/?q="居民身份证"', f"/documents/{law.id}"):  # its copy: lrb_02680.txt
+        desk, kiosk = client.get(url).text, kiosk_client.get(url).text
+        assert "lawrefbook/" in desk, url
+        assert "lawrefbook/" not in kiosk and "lrb_0" not in kiosk, url
+
+
 def test_an_unknown_address_is_a_page_for_people(client, kiosk_client):
     """Outside /api an unknown URL is an HTML 404 page leading back to the start page; the
     API keeps its one JSON error shape (QA report item 13)."""

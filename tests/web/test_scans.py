@@ -81,6 +81,16 @@ def test_everyone_is_told_the_text_was_recognised(served) -> None:
     assert shown and float(shown.group(1)) == math.floor(api["ocr_confidence"] * 1000) / 10
 
 
+def test_a_recognised_scan_is_marked_in_the_results(served) -> None:
+    """QA pass 23a: the results list did not say which texts came from scans (the document
+    page does); a patron read OCR errors as the text."""
+    client, doc_id, _ = served
+    page = client.get("/", params={"q": "政府网站集约化试点"}).text
+    item = page[page.index(f"/documents/{doc_id}"):]
+    item = item[: item.index("</li>")]
+    assert '<span class="badge badge--ocr"' in item and "扫描件识别" in item
+
+
 def test_staff_see_the_scanned_page(served) -> None:
     client, doc_id, staff = served
     page = client.get(f"/documents/{doc_id}", headers=staff)
