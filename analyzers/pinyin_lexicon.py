@@ -28,6 +28,7 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from analyzers.lexicon import stopwords, synonyms
+from analyzers.segment import is_dictionary_word
 
 MAX_WORD_CHARS = 8  # longer "words" are rare run-ons of the segmenter; nobody types them
 MAX_PHRASE = 6
@@ -546,8 +547,17 @@ class PinyinLexicon:
             if cut:
                 out = self.words(cut[0].key, limit)
                 covered = len(cut[0].key)
-        out = list(dict.fromkeys(out))[:limit]
+        out = list(dict.fromkeys(out))
+        # a word jieba only guessed, in a document or two (率时, 绿石 for lvshi; 击车 for jiche:
+        # QA pass 23a), is offered after the words of the dictionary and of many documents
+        out = sorted(out, key=self._stray)[:limit]  # stable: the order above otherwise
         return out, covered if out else 0
+
+    def _stray(self, word: str) -> bool:
+        return self.counts.get(word, 0) < STRAY_MAX_DOCS and not is_dictionary_word(word)
+
+
+STRAY_MAX_DOCS = 5  # fewer documents than this, and not a dictionary word: a guess of jieba's
 
 
 # -- typos and homophones ------------------------------------------------------------------

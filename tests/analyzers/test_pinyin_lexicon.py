@@ -142,3 +142,13 @@ def test_latin_words_are_kept_apart():
     assert lex.written("pdf") == 2 and lex.written("tainan") == 101 and lex.written("wto") == 0
     assert "pdf" not in lex.counts and lex.written("a" * 31) == 0  # longer runs: not typed
     assert lex.words("tainan") == ["台南"]
+
+
+def test_a_word_jieba_only_guessed_is_offered_after_the_real_ones():
+    """QA pass 23a: lvshi offered 率时 and 绿石 (one document each, no dictionary word: jieba's
+    guesses) before 律师协会; jiche offered 击车 second. They come last, still offered."""
+    lex = PinyinLexicon([("律师", 262), ("率时", 1), ("绿石", 1), ("律师协会", 21),
+                         ("律师法", 16), ("机车", 61), ("击车", 2), ("继承", 323)])  # fmt: skip
+    words, _ = lex.candidates_for("lvshi", 10)
+    assert words == ["律师", "律师协会", "律师法", "率时", "绿石"]
+    assert lex.candidates_for("jiche", 10)[0] == ["机车", "继承", "击车"]
