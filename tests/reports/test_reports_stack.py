@@ -33,6 +33,15 @@ from tests.search_index.elastic_support import cluster_url, drop, unique_prefix
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
+def _cli_env(settings: Settings) -> dict[str, str]:
+    """The environment that points the command line at the backend of ``settings``."""
+    return {
+        "GOVSEARCH_BACKEND": settings.backend,
+        "GOVSEARCH_ES_URL": ",".join(settings.es_urls),
+        "GOVSEARCH_ES_INDEX_PREFIX": settings.es_index_prefix,
+    }
+
+
 def _embedded(tmp: Path) -> SearchIndex:
     return SearchIndex(EmbeddedIndex(tmp))
 
@@ -313,11 +322,7 @@ def test_timeliness_refuses_a_period_that_ends_before_it_starts(stack) -> None:
     )
     assert page.status_code == 400
     assert "起始日期（2020-01-01）晚于截止日期（2019-01-01）" in page.text
-    env = {
-        "GOVSEARCH_BACKEND": settings.backend,
-        "GOVSEARCH_ES_URL": ",".join(settings.es_urls),
-        "GOVSEARCH_ES_INDEX_PREFIX": settings.es_index_prefix,
-    }
+    env = _cli_env(settings)
     args = ["--data-dir", str(settings.data_dir), "report", "timeliness"]
     out = CliRunner().invoke(main, [*args, "--from", "2020-01-01", "--to", "2019-01-01"], env=env)
     assert out.exit_code == 2 and "date_from is after date_to" in out.output
@@ -552,11 +557,7 @@ def test_pages(stack) -> None:
 
 def test_cli(stack) -> None:
     _, _, settings = stack
-    env = {
-        "GOVSEARCH_BACKEND": settings.backend,
-        "GOVSEARCH_ES_URL": ",".join(settings.es_urls),
-        "GOVSEARCH_ES_INDEX_PREFIX": settings.es_index_prefix,
-    }
+    env = _cli_env(settings)
     run = CliRunner().invoke
     args = ["--data-dir", str(settings.data_dir), "report"]
     out = run(main, [*args, "timeliness", "--format", "json", "--year", "2024"], env=env)
@@ -689,11 +690,7 @@ def test_a_year_no_report_is_made_for_is_refused_everywhere_alike(stack) -> None
     for year in ("1900", "2100"):  # the range's ends are years
         assert client.post("/reports/annual", data={"year": year, "key": key}).status_code == 200
     assert 'value="2150"' not in client.get("/reports/annual?year=2150").text
-    env = {
-        "GOVSEARCH_BACKEND": settings.backend,
-        "GOVSEARCH_ES_URL": ",".join(settings.es_urls),
-        "GOVSEARCH_ES_INDEX_PREFIX": settings.es_index_prefix,
-    }
+    env = _cli_env(settings)
     args = ["--data-dir", str(settings.data_dir), "report"]
     for kind in ("annual", "timeliness"):
         out = CliRunner().invoke(main, [*args, kind, "--year", "0"], env=env)
@@ -727,11 +724,7 @@ def test_an_agency_no_document_has_is_said_with_the_nearest_ones(stack) -> None:
     page = client.post("/reports/annual", data={"year": "2024", "agency": "甲局办公室", "key": key})
     assert page.status_code == 400
     assert "没有发布机构为「甲局办公室」的文件：是否要找「甲局」？" in page.text
-    env = {
-        "GOVSEARCH_BACKEND": settings.backend,
-        "GOVSEARCH_ES_URL": ",".join(settings.es_urls),
-        "GOVSEARCH_ES_INDEX_PREFIX": settings.es_index_prefix,
-    }
+    env = _cli_env(settings)
     args = ["--data-dir", str(settings.data_dir), "report"]
     for kind in (["annual", "--year", "2024"], ["timeliness"]):
         out = CliRunner().invoke(main, [*args, *kind, "--agency", "甲局办公室"], env=env)
