@@ -35,6 +35,7 @@ from duplicates.check import (
 )
 from duplicates.textdiff import DiffOp
 from model.errors import BadRequest, GovSearchError, PayloadTooLarge, Unauthorized
+from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
 from search_api.duplicates import DraftFile, parse
@@ -218,6 +219,9 @@ async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep)
             "text": sent.text if isinstance(sent, Draft) else "",
             "title": sent.title,
             "doc_number": sent.doc_number,
+            # which draft a result is for: the form's file input is empty after the post (QA
+            # pass 23b: staff checking drafts one after another could not tell)
+            "filename": readable_path(sent.filename) if isinstance(sent, DraftFile) else "",
         }
         who = _viewer(request, viewer, key)
         count_request(request, who.staff)

@@ -100,6 +100,8 @@ def test_uploaded_file(client, web_corpus):
         f"DOCX {ORIGINAL_PATH}" in r.text
     )
     assert "全文相同" in r.text or "高度相似" in r.text
+    # the result names the draft it is for (QA pass 23b: the file box is empty after the post)
+    assert f'<h2 id="dup-result-title">查重结果：{name}</h2>' in r.text
 
 
 def test_problems_are_pages_not_errors(client):
