@@ -37,6 +37,12 @@ def other_script(text: str) -> str:
     return simplified if simplified != text else _s2t().convert(text)
 
 
+def to_traditional(text: str) -> str:
+    """Simplified→Traditional with OpenCC's phrase table: the index's words (kept simplified) as
+    a reader of traditional characters types them (the kiosk's candidates, 身分证 → 身分證)."""
+    return _s2t().convert(_SURROGATE.sub("\ufffd", text))
+
+
 def to_simplified(text: str) -> str:
     """Traditional→Simplified with OpenCC's phrase-aware table.
 

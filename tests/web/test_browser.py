@@ -598,6 +598,33 @@ def test_kiosk_input_method_keeps_its_candidates_past_60_letters(open_page, serv
     _wait_for_letters(page, LONG_PINYIN.removeprefix("fangdong"))
 
 
+def test_kiosk_offers_traditional_candidates_to_who_asks(open_page, server):
+    """QA pass 23a: a visitor from Taiwan typing pinyin was offered 身分证-style simplified
+    words only, and the search then preferred the mainland's documents. The 繁體 key offers
+    the words in traditional characters for this patron (until the idle reset clears the
+    session), and the search, typed in traditional, prefers Taiwan's."""
+    page = open_page(KIOSK)
+    page.goto(server + "/kiosk")
+    key = page.locator('#keyboard [data-action="script"]')
+    assert key.get_attribute("aria-pressed") == "false"
+    key.click()
+    assert key.get_attribute("aria-pressed") == "true"
+    type_on_screen(page, "gerenziliao")
+    _wait_for_letters(page, "gerenziliao")
+    words = page.locator("#ime-words .ime__word").all_inner_texts()
+    assert "個人資料" in words and "个人资料" not in words, words
+    page.locator("#ime-words .ime__word", has_text=re.compile("^個人資料$")).click()
+    assert page.locator("#q").input_value() == "個人資料"
+    with page.expect_navigation():
+        page.click(".key--search")
+    assert "台湾地区文件略靠前" in page.locator(".understood").inner_text()
+    page.goto(server + "/kiosk")  # the same patron: still traditional
+    assert page.locator('#keyboard [data-action="script"]').get_attribute("aria-pressed") == "true"
+    page.evaluate("() => sessionStorage.clear()")  # what the idle reset does
+    page.goto(server + "/kiosk")
+    assert page.locator('#keyboard [data-action="script"]').get_attribute("aria-pressed") == "false"
+
+
 def test_kiosk_idle_reset_clears_the_previous_patron(open_page, server):
     page = open_page(KIOSK)
     page.goto(server + "/kiosk")

@@ -109,6 +109,7 @@
       if (!key || key.type === "submit" || key.classList.contains("ime__word")) return;
       var text = key.getAttribute("data-key");
       var action = key.getAttribute("data-action");
+      if (action === "script") return; // the input method's own key (initIme)
       var value = input.value;
       var s = input.selectionStart == null ? value.length : input.selectionStart;
       var t = input.selectionEnd == null ? value.length : input.selectionEnd;
@@ -148,6 +149,27 @@
     if (!box || !wordsEl || !input || !url || !window.fetch) return;
     var pending = null;
     var serial = 0;
+    // 繁體: the candidates in traditional characters, for this patron only (sessionStorage is
+    // cleared by the idle reset)
+    var scriptKey = document.querySelector('#keyboard [data-action="script"]');
+    var hant = false;
+    try { hant = window.sessionStorage.getItem("govsearch.script") === "hant"; } catch (err) { /* off */ }
+    function setScript(on) {
+      hant = on;
+      if (scriptKey) scriptKey.setAttribute("aria-pressed", on ? "true" : "false");
+      try {
+        if (on) window.sessionStorage.setItem("govsearch.script", "hant");
+        else window.sessionStorage.removeItem("govsearch.script");
+      } catch (err) { /* storage disabled: this page only */ }
+    }
+    setScript(hant);
+    if (scriptKey) {
+      scriptKey.addEventListener("click", function () {
+        setScript(!hant);
+        input.focus();
+        update();
+      });
+    }
 
     function composition() {
       var caret = input.selectionStart == null ? input.value.length : input.selectionStart;
@@ -211,6 +233,7 @@
       // the head. All the letters of a long sentence got a 422 and an empty bar (QA pass 23a).
       q.searchParams.set("q", comp.letters.slice(0, max).toLowerCase());
       q.searchParams.set("limit", "8");
+      if (hant) q.searchParams.set("script", "hant");
       fetch(q.href, { signal: pending.signal, headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : { words: [] }; })
         .then(function (data) {
@@ -223,7 +246,7 @@
 
     var keyboard = document.getElementById("keyboard");
     input.addEventListener("input", update);
-    document.addEventListener("govsearch:reset", function () { show(null, []); });
+    document.addEventListener("govsearch:reset", function () { setScript(false); show(null, []); });
     // candidates only while the keyboard is open (a results page opens with it closed)
     document.addEventListener("govsearch:keyboard", function (e) {
       if (e.detail && e.detail.open) update(); else show(null, []);
