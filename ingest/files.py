@@ -128,6 +128,13 @@ class FileTask:
         return level if level in DISCLOSURES else MOST_RESTRICTIVE
 
     @property
+    def level_defaulted(self) -> bool:
+        """Whether :attr:`level` is only the ingest's default: no hold, no catalogue row's
+        level, no folder's (a default is no decision to publish; pipeline.run)."""
+        row = self.entry.values.get("disclosure") if self.entry is not None else None
+        return not self.held_reason and row is None and folder_disclosure(self.rel_path) is None
+
+    @property
     def ingest_key(self) -> str:
         """Digest of every decision applied to this file besides its bytes: its level and the
         catalogue row's values. Stored with the document, so a changed decision is re-applied

@@ -194,42 +194,47 @@ CATALOGUED_BATCH = 200  # rewritten documents whose stored catalogue is looked u
 
 
 def _to_keep(
-    index: SearchIndex, batch: Sequence[IndexedDocument], level_given: bool
-) -> dict[str, StoredDocument]:
-    """The indexed versions of these documents that must stay, by id (fail closed; one
-    metadata fetch per batch, not per document):
+    index: SearchIndex, batch: Sequence[IndexedDocument], defaulted: set[str]
+) -> dict[str, tuple[StoredDocument, str]]:
+    """The indexed versions of these documents that must stay, by id, with which rule keeps
+    them (fail closed; one metadata fetch per batch, not per document):
 
-    * those a catalogue row made while this ingest has none for their files (no --catalog,
-      the API's ingest, a catalogue missing the row). Written again they would take the
-      folder's or the default level — a forgotten --catalog published 依申请公开 files and
-      turned 废止 back into 有效 — so the catalogued version stays until an ingest gives a row
-      for it again;
-    * unless this ingest names a level (``level_given``: --disclosure, the API's
-      ``disclosure``), those it would publish that the index holds hidden: a forgotten
-      --disclosure published what ``--disclosure 依申请公开`` had held (QA pass 23b). The
-      default level (public, or ``GOVSEARCH_DEFAULT_DISCLOSURE``) is no decision to publish.
+    * ``"catalogued"``: those a catalogue row made while this ingest has none for their files
+      (no --catalog, the API's ingest, a catalogue missing the row). Written again they would
+      take the folder's or the default level — a forgotten --catalog published 依申请公开 files
+      and turned 废止 back into 有效 — so the catalogued version stays until an ingest gives a
+      row for it again;
+    * ``"hidden"``: those whose level this ingest leaves to the default (``defaulted``: no
+      --disclosure, no level in a catalogue row, no folder's) that it would publish while the
+      index holds them hidden: a forgotten --disclosure published what ``--disclosure
+      依申请公开`` had held (QA pass 23b), and so did a catalogue given to fix titles whose rows
+      name no level (QA pass 23c). The default level (public, or
+      ``GOVSEARCH_DEFAULT_DISCLOSURE``) is no decision to publish.
     """
-    new = {r.doc.id: r.doc.meta.disclosure for r in batch}
-    return {
-        doc.id: doc
-        for doc in index.backend.fetch(list(new), texts=False).values()
-        if doc.catalog or (
-            not level_given and ANONYMOUS.can_see(new[doc.id])
-            and not ANONYMOUS.can_see(doc.disclosure)
-        )
-    }  # fmt: skip
+    new = {r.doc.id: r for r in batch}
+    out: dict[str, tuple[StoredDocument, str]] = {}
+    for doc in index.backend.fetch(list(new), texts=False).values():
+        r = new[doc.id]
+        if doc.id in defaulted and ANONYMOUS.can_see(r.doc.meta.disclosure) and not (
+            ANONYMOUS.can_see(doc.disclosure)
+        ):
+            out[doc.id] = (doc, "hidden")
+        elif doc.catalog and not r.doc.catalog:
+            out[doc.id] = (doc, "catalogued")
+    return out
 
 
-def _kept(doc: StoredDocument, content_hash: str) -> tuple[bool, str]:
-    """Whether a catalogued document kept by an ingest without its row is out of date (its file
-    changed), and the report's reason. Unchanged bytes are a skip: the index holds this file
-    with the catalogue's decisions. Changed bytes are not: the new text is not searchable until
-    an ingest with the catalogue writes it, which someone must run (QA pass 13: reported as
-    "skipped", exit 0). Rewriting it with the old version's metadata instead was not chosen:
-    the index does not record which of its fields the row gave and which the old text did."""
-    if not doc.catalog:
-        why = (f"held as {doc.disclosure}: this ingest names no level and would publish it; "
-               "ingest again with --disclosure public to publish it")  # fmt: skip
+def _kept(doc: StoredDocument, rule: str, content_hash: str) -> tuple[bool, str]:
+    """Whether a document kept by :func:`_to_keep` is out of date (its file changed), and the
+    report's reason. Unchanged bytes are a skip: the index holds this file with the decisions
+    that made it. Changed bytes are not: the new text is not searchable until an ingest that
+    decides its level writes it, which someone must run (QA pass 13: reported as "skipped",
+    exit 0). Rewriting it with the old version's metadata instead was not chosen: the index
+    does not record which of its fields the row gave and which the old text did."""
+    if rule == "hidden":
+        why = (f"held as {doc.disclosure}: neither this ingest (--disclosure, the API's "
+               "disclosure) nor a catalogue row (公开方式) gives it a level, and the default "
+               "would publish it; give it one (--disclosure public publishes it)")  # fmt: skip
         if doc.content_hash == content_hash:
             return False, why
         return True, f"the file changed; the index keeps the earlier version, {why}"
@@ -264,6 +269,8 @@ def run_jobs(
     extra: dict[str, dict[str, str]] = {}
     found = hashes if hashes is not None else {}
     indexed = {j.doc_id for j in jobs if j.known_hash is not None}
+    # the documents whose level nothing of this ingest decides: the default gives it
+    defaulted = set() if level_given else {j.doc_id for j in jobs if j.task.level_defaulted}
     # "held back" is what the index now holds so: a held file written, or unchanged since it
     # was written held; never one whose catalogued version is kept, at whatever level its row
     # gave (QA 23b: public documents kept as catalogued were also listed as "held back as
@@ -294,21 +301,27 @@ def run_jobs(
             report.add(r)
 
     def checked(batch: list[IndexedDocument]) -> Iterator[IndexedDocument]:
-        kept = _to_keep(index, batch, level_given) if batch else {}
+        kept = _to_keep(index, batch, defaulted) if batch else {}
         for r in batch:
-            old = kept.get(r.doc.id)
+            old, rule = kept.get(r.doc.id, (None, ""))
             if old is None:
                 yield from accepted(r)
                 continue
-            changed, reason = _kept(old, r.doc.content_hash)
+            changed, reason = _kept(old, rule, r.doc.content_hash)
+            if rule == "hidden" and r.doc.catalog and not changed:
+                # its row's other cells are not applied either (a catalogue given to fix titles
+                # must not end "skipped", exit 0, with nothing fixed)
+                changed, reason = True, f"its catalogue row is not applied: {reason}"
             (report.keep_old if changed else report.skip)(r.doc.path, reason)
             found[old.content_hash] = r.doc.path  # what the index holds at this path
 
     def to_write() -> Iterator[IndexedDocument]:
         batch: list[IndexedDocument] = []
         for r in map_files(work, jobs, workers=workers, progress=progress):
-            if isinstance(r, IndexedDocument) and r.doc.id in indexed and not r.doc.catalog:
-                batch.append(r)  # rewritten without a catalogue row: was it catalogued, held?
+            if isinstance(r, IndexedDocument) and r.doc.id in indexed and (
+                not r.doc.catalog or r.doc.id in defaulted
+            ):
+                batch.append(r)  # rewritten without a row, or a level: catalogued, held?
                 if len(batch) >= CATALOGUED_BATCH:
                     yield from checked(batch)
                     batch = []

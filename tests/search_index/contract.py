@@ -1093,6 +1093,16 @@ class BackendContract:
         changed = run_ingest(ix, [folder], workers=1)
         assert [f.path for f in changed.not_updated] == ["a.txt"] and changed.failed
         assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 0
+        # QA pass 23c: a catalogue given to fix titles, whose rows give no level (no column, or
+        # an empty cell), is no decision to publish either; its row waits for a level
+        for head, row in (("path,title", "a.txt,某标题"), ("path,title,公开方式", "a.txt,某标题,")):
+            csv = tmp_path / "titles.csv"
+            csv.write_text(f"{head}\n{row}\n".replace("a.txt", "archive/a.txt"),
+                           encoding="utf-8")  # fmt: skip
+            fixed = run_ingest(ix, [folder], catalog=csv, workers=1)
+            assert [f.path for f in fixed.not_updated] == ["a.txt"], head
+            assert "gives it a level" in fixed.not_updated[0].reason
+            assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 0, head
         named = run_ingest(ix, [folder], default_disclosure="public", disclosure_given=True,
                            workers=1)  # fmt: skip
         assert sorted(named.ok) == ["a.txt", "b.txt"]
