@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from analyzers.chars import skippable_chars, strip_skippable
+from analyzers.chars import is_skippable, skippable_chars, strip_skippable
 from analyzers.docno import canonical
 from analyzers.normalize import normalize, normalize_with_offsets
 
@@ -43,6 +43,12 @@ def _docno_pattern(key: str) -> str:
 _DECIMAL = re.compile(r"\d\.\d")
 
 
+def _with_points(text: str) -> str:
+    """``text`` as compacted (:func:`strip_skippable`) but for its points: 3.5% and 3 . 5 read
+    3.5, the 35 of 6,435 reads 35."""
+    return "".join(ch for ch in text if ch == "." or not is_skippable(ch))
+
+
 @lru_cache(maxsize=512)
 def _prepared(
     terms: tuple[str, ...],
@@ -65,7 +71,7 @@ def _prepared(
         if compact:
             plain.append(compact)
             if _DECIMAL.search(norm):
-                exact[compact] = "".join(norm.split())
+                exact[compact] = _with_points(norm)
     plain = sorted(set(plain), key=len, reverse=True)
     pattern = re.compile("|".join(f"(?:{p})" for p in docnos)) if docnos else None
     return tuple(plain), exact, pattern
@@ -134,7 +140,7 @@ def find_spans(
         while start != -1:
             a, b = int(keep[start]), int(keep[start + len(term) - 1]) + 1
             written = exact.get(term)
-            if written is not None and "".join(norm[a:b].split()) != written:
+            if written is not None and _with_points(norm[a:b]) != written:
                 pass  # 3.5 is not the 35 of 6,435
             elif not letters or _whole_word(norm, a, b):
                 found.append((a, b))

@@ -43,3 +43,11 @@ def test_a_number_with_a_point_marks_only_where_the_point_is_written():
     assert "<mark>3.5</mark>%" in got, got
     assert "6,4" not in got
     assert find_spans("6,435元与3 . 5倍", ("3.5",)) == [(7, 12)]
+
+
+def test_a_number_with_a_point_and_a_sign_is_still_marked():
+    """QA pass 23c: after the fix above, "1.5%" (the README's example) marked nothing: the
+    sign is dropped with the punctuation, so the span read 1.5 against 1.5%."""
+    text = "甲" * 40 + "比上年增长1.5%，共计6,435元，另增3.5亿元。"
+    assert "<mark>1.5</mark>%" in snippet(text, ("1.5%",), 60)
+    assert [text[a:b] for a, b in find_spans(text, ("3.5亿",))] == ["3.5亿"]
