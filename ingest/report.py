@@ -133,7 +133,7 @@ class IngestReport:
             + (f"; {len(self.pruned)} removed (files gone)"
                if self.pruned or self.pruned_paths else "")  # fmt: skip
             + (f"; {len(self.held)} held back as not_public" if self.held else "")
-            + (f"; {len(self.gone)} gone from disk, still searchable (--prune removes them)"
+            + (f"; {len(self.gone)} gone from disk, still in the index (--prune removes them)"
                if self.gone else "")  # fmt: skip
             + (f"; {_count(len(self.warned), 'warning')}" if self.warned else "")
             + (f"; catalogue: {_count(len(self.catalog), 'problem')}" if self.catalog else "")

@@ -234,7 +234,8 @@ def _kept(doc: StoredDocument, rule: str, content_hash: str) -> tuple[bool, str]
     if rule == "hidden":
         why = (f"held as {doc.disclosure}: neither this ingest (--disclosure, the API's "
                "disclosure) nor a catalogue row (公开方式) gives it a level, and the default "
-               "would publish it; give it one (--disclosure public publishes it)")  # fmt: skip
+               'would publish it; give it one (--disclosure public, or "disclosure": "public" '
+               "in the API's ingest, publishes it)")  # fmt: skip
         if doc.content_hash == content_hash:
             return False, why
         return True, f"the file changed; the index keeps the earlier version, {why}"
@@ -482,8 +483,8 @@ def run_ingest(
             for doc in _stored(index, gone):
                 if not _on_disk(Path(source), doc.path):
                     report.gone.append(IngestFailure(
-                        doc.path, "the file is gone from disk; its document is still "
-                        "searchable: ingest again with --prune to remove it"))  # fmt: skip
+                        doc.path, "the file is gone from disk; its document is still in "
+                        "the index: ingest again with --prune (the API's prune) to remove it"))
     _replace_other_folders(index, indexed, set(by_source), hashes, report)
     if set(indexed) - set(by_source):  # other folders were indexed before: copies may be stale
         new = [j.doc_id for j in jobs if j.known_hash is None]

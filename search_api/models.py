@@ -254,6 +254,10 @@ class IngestReportModel(BaseModel):
         default_factory=list, description="paths given with prune that are gone from disk, "
         "with how many documents ingested from each were removed"
     )
+    gone_files: list[IngestFailureModel] = Field(
+        default_factory=list, description="documents of a folder read whole whose files are "
+        "gone from disk, still in the index (prune removes them)"
+    )
 
 
 class UploadedDocument(BaseModel):

@@ -1173,7 +1173,7 @@ class BackendContract:
         assert one.gone == []
         report = run_ingest(ix, [folder], workers=1)
         assert [g.path for g in report.gone] == ["c.txt"] and "--prune" in report.gone[0].reason
-        assert "1 gone from disk, still searchable" in report.summary()
+        assert "1 gone from disk, still in the index" in report.summary()
         assert report.to_dict()["gone_files"][0]["path"] == "c.txt"
         assert {d.path for d in _stored(ix)} == {"a.txt", "b.txt", "c.txt"}
         pruned = run_ingest(ix, [folder], workers=1, prune=True)

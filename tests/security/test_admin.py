@@ -565,6 +565,9 @@ def test_prune_takes_a_path_gone_from_disk_inside_the_roots(served, tmp_path):
 
     assert ingest("ing").json()["report"]["ok"] == 3
     (inbox / "ing" / "f62.txt").unlink()
+    # without prune the report says what stays searchable (QA pass 23c: the CLI did, not the API)
+    gone = ingest("ing").json()["report"]["gone_files"]
+    assert [g["path"] for g in gone] == ["f62.txt"] and "prune" in gone[0]["reason"]
     (inbox / "ing" / "sub").rename(inbox / "ing" / "renamed")
     _error(ingest(str(inbox / "ing" / "f62.txt")), 404)  # without prune: not there
     r = ingest(str(inbox / "ing" / "f62.txt"), "ing/sub", prune=True)
