@@ -415,8 +415,12 @@ def test_ingest_paths_only_inside_the_roots(served, tmp_path):
     assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 0
     again = ingest(str(inbox / "docs"), disclosure="on_request")
     assert again.json()["report"]["unchanged"] == 1
+    # no level named is no decision to publish (QA pass 23b): it stays held, and says how
+    plain = ingest("docs").json()["report"]
+    assert plain["ok"] == 0 and '"disclosure": "public"' in plain["skipped_files"][0]["reason"]
+    assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 0
     # another level is another decision: applied although the bytes are the same (issue 10)
-    public = ingest("docs")
+    public = ingest("docs", disclosure="public")
     assert public.json()["report"]["ok"] == 1
     assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 1
     # prune given one file removes only what is gone: the folder's other files stay (QA pass
