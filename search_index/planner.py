@@ -99,19 +99,21 @@ _LETTERS = re.compile(r"(?<![0-9a-z.@_/:-])[a-z]+(?:'[a-z]+)*(?![0-9a-z.@_/:-])"
 # a kiosk without Chinese (guobanfa 2019 6: QA pass 18)
 _UNMARKED_DOCNO = re.compile(
     r"(?<![0-9a-z])([a-z]+|[\u4e00-\u9fff]+)\s+((?:19|20)\d\d)\s+(\d{1,6})\s*(?:号|hao)?"
-    r"(?![0-9a-z.号])"
+    r"(?![0-9a-z.号])",
+    re.IGNORECASE,  # GUOBANFA 2018 123 as guobanfa (QA pass 23c)
 )
 # ... and in letters as a kiosk patron types it whole (QA pass 23a: guobanfa2018123 and
 # guobanfa 2018nian 123hao found nothing): the year's four digits, then the serial, with the
 # pinyin of 年, 第 and 号 allowed between
 _UNMARKED_PINYIN_DOCNO = re.compile(
     r"(?<![0-9a-z])([a-z]+?)\s*((?:19|20)\d\d)\s*(?:nian)?\s*(?:di)?\s*(\d{1,6})\s*(?:hao)?"
-    r"(?![0-9a-z.])"
+    r"(?![0-9a-z.])",
+    re.IGNORECASE,
 )
 # an order in letters (guowuyuanling 735, gonganbuling di 69 hao: QA pass 23a, the order
 # seventh): the letters must read as an organ's order (国务院令, 公安部 + 令)
 _UNMARKED_PINYIN_ORDER = re.compile(
-    r"(?<![0-9a-z])([a-z]+?)\s*(?:di)?\s*(\d{1,6})\s*(?:hao)?(?![0-9a-z.])"
+    r"(?<![0-9a-z])([a-z]+?)\s*(?:di)?\s*(\d{1,6})\s*(?:hao)?(?![0-9a-z.])", re.IGNORECASE
 )
 _ORGAN_END = tuple("部院局委署府会厅办行席")
 
@@ -1053,7 +1055,7 @@ def unmarked_docnos(text: str, lexicon: PinyinLexicon | None) -> str:
             prefix = next((issuer[i:] for i in range(len(issuer)) if issuer[i:] in known), "")
             before = issuer[: len(issuer) - len(prefix)]
         else:
-            cut = lexicon.read(issuer) if lexicon is not None else None
+            cut = lexicon.read(issuer.lower()) if lexicon is not None else None
             words = cut[0].words if cut and len(cut) == 1 else ()
             prefix, before = next((w for w in words if w in known), ""), ""
         if not prefix:
@@ -1061,7 +1063,7 @@ def unmarked_docnos(text: str, lexicon: PinyinLexicon | None) -> str:
         return f"{before}{' ' if before else ''}{prefix}〔{m.group(2)}〕{m.group(3)}号"
 
     def spelled(m: re.Match[str]) -> str:
-        cut = lexicon.read(m.group(1)) if lexicon is not None else None
+        cut = lexicon.read(m.group(1).lower()) if lexicon is not None else None
         words = cut[0].words if cut and len(cut) == 1 else ()
         prefix = next((w for w in words if w in known), "")
         if not prefix:
@@ -1083,7 +1085,7 @@ def unmarked_orders(text: str, lexicon: PinyinLexicon | None) -> str:
         return text
 
     def spelled(m: re.Match[str]) -> str:
-        cut = lexicon.read(m.group(1))
+        cut = lexicon.read(m.group(1).lower())
         if not cut or len(cut) > 2:
             return m.group(0)
         first = cut[0].words[0] if cut[0].words else ""

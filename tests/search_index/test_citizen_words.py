@@ -896,7 +896,7 @@ def test_a_number_typed_without_brackets_or_in_pinyin_is_read_as_one(tmp_path):
         for typed in ("国办发 2019 6", "guobanfa 2019 6", "国办发 2019 6号", "guobanfa 2019 6号",
                       # typed whole at a kiosk, with the pinyin of 年, 第, 号 (QA pass 23a)
                       "guobanfa20196", "guobanfa 2019nian 6hao", "guobanfa 2019 6 hao",
-                      "guobanfa2019di6hao"):  # fmt: skip
+                      "guobanfa2019di6hao", "GUOBANFA20196"):  # fmt: skip
             result = index.search(Query(q=typed, size=10))
             assert [Path(h.doc.path).name for h in result.hits] == ["govcn_002.txt"], typed
             assert result.understood.doc_numbers[:1] == ("国办发2019-6",), typed
@@ -921,7 +921,8 @@ def test_an_order_typed_in_letters_is_the_order(tmp_path):
     try:
         citizen_words.load_lexicon(data)
         index.lexicon.wait()
-        for typed in ("guowuyuanling 262", "guowuyuanling262", "guowuyuanling di 262 hao"):
+        for typed in ("guowuyuanling 262", "guowuyuanling262", "guowuyuanling di 262 hao",
+                      "GUOWUYUANLING 262"):  # fmt: skip
             result = index.search(Query(q=typed, size=10))
             assert result.understood.doc_numbers[:1] == ("国务院令#262",), typed
             assert [Path(h.doc.path).name for h in result.hits] == ["lrb_02819.txt"], typed
