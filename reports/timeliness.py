@@ -197,9 +197,11 @@ class TimelinessReport:
         for m in (*self.missing, *self.uncountable):
             e = m.entry
             note = f"lacks {m.lacks}" if m.lacks else m.reason
-            rows.append(
-                [e.id, e.path, e.title, e.agency, e.written_date, e.publish_date, None, None, note]
-            )
+            # a date the row lacks is blank, not the text's (QA pass 23c: a row said "lacks
+            # written_date" beside the date the text gave)
+            written = None if "written_date" in e.dates_from_text else e.written_date
+            published = None if "publish_date" in e.dates_from_text else e.publish_date
+            rows.append([e.id, e.path, e.title, e.agency, written, published, None, None, note])
         return csv_text(header, rows)
 
 

@@ -232,5 +232,7 @@ def test_a_date_the_catalogue_left_empty_is_not_taken_from_the_text(tmp_path) ->
         assert {m.entry.path: m.lacks for m in rep.missing} == {
             "blank.txt": "written_date", "typo.txt": "written_date",
         }  # fmt: skip
+        rows = {r["path"]: r for r in csv.DictReader(io.StringIO(rep.to_csv().lstrip("\ufeff")))}
+        assert rows["blank.txt"]["written_date"] == "" and rows["blank.txt"]["publish_date"]
     finally:
         index.close()
