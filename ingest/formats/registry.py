@@ -137,6 +137,13 @@ def detect(data: bytes, filename: str) -> Format:
     if named is not None:
         return named
     if ext == "csv" and is_catalogue(data):
+        head = data[:4096].split(b"\n", 1)[0]
+        if b"," not in head and any(sep in head for sep in (b";", b"\t", b"|")):
+            # QA pass 23c: told to give with --catalog what --catalog refuses
+            raise UnsupportedFormat(
+                "a catalogue (its first line names a path column) whose columns are not "
+                "separated by commas: save it as CSV with commas, then give it with --catalog"
+            )
         raise UnsupportedFormat(
             "a catalogue (its first line names a path column), not a document: give it with "
             "--catalog to apply its rows"

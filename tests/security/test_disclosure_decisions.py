@@ -93,6 +93,8 @@ def test_a_catalogue_that_cannot_be_read_holds_its_folder(tmp_path, index, sep):
     assert _levels(index) == {"a.txt": "not_public", "b.txt": "not_public"}
     assert sorted(h.path for h in report.held) == ["a.txt", "b.txt"]  # not the catalogue
     assert "cannot be read" in report.held[0].reason and "--catalog" in report.held[0].reason
+    [sheet] = [s.reason for s in report.skipped if s.path == "catalog.csv"]
+    assert "not separated by commas: save it as CSV with commas" in sheet  # QA pass 23c
     good = tmp_path / "fixed.csv"
     good.write_text("path,公开方式\narchive/a.txt,不予公开\narchive/b.txt,主动公开\n",
                     encoding="utf-8")
