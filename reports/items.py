@@ -75,11 +75,18 @@ def closest_agencies(typed: str, known: Iterable[str], n: int = 3) -> list[str]:
     in it (青松县人民政府办公 lacks its 室), else those most alike (青松县政府办公室), compared as
     the filter compares names (script, 臺/台, spaces)."""
     keyed = {agency_key(k) or k: k for k in known}
-    key = agency_key(typed) or typed
-    holding = sorted(
-        (k for k in keyed if key in k or k in key), key=lambda k: (abs(len(k) - len(key)), k)
-    )
-    found = holding or difflib.get_close_matches(key, list(keyed), n=n, cutoff=0.6)
+    wanted = [agency_key(typed) or typed, *(k for k in filter_keys([typed]) if k)]
+    scores: dict[str, float] = {}
+    for key in dict.fromkeys(wanted):  # the name typed, and what a short name stands for
+        holding = [k for k in keyed if key in k]  # 青松县人民政府办公 lacks its 室: that one
+        if holding:
+            return [keyed[k] for k in sorted(holding, key=lambda k: (len(k) - len(key), k))[:n]]
+        held = (k for k in keyed if k in key)
+        alike = difflib.get_close_matches(key, list(keyed), n=n, cutoff=0.6)
+        for k in (*held, *alike):  # 国务院办工厅: 国务院 is in it, 国务院办公厅 is alike
+            ratio = difflib.SequenceMatcher(None, key, k).ratio()
+            scores[k] = max(scores.get(k, 0.0), ratio)
+    found = sorted((k for k in scores if scores[k] >= 0.5), key=lambda k: (-scores[k], k))
     return [keyed[k] for k in found[:n]]
 
 

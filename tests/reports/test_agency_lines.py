@@ -101,3 +101,11 @@ def test_the_agencies_nearest_a_mistyped_one() -> None:
     assert closest_agencies("青鬆縣政府辦公室", known) == ["青松县人民政府办公室"]
     assert closest_agencies("青松县政府办", known)[0] == "青松县人民政府办公室"
     assert closest_agencies("火星移民局", known) == []
+
+
+def test_a_name_held_in_the_typed_one_does_not_hide_the_one_meant() -> None:
+    """QA pass 23c: 国务院办工厅 (one character wrong) was offered 国务院 only, which it holds;
+    人社部 nothing, though it stands for 人力资源和社会保障部 in search."""
+    known = ["国务院", "国务院办公厅", "人力资源和社会保障部", "青松县财政局"]
+    assert closest_agencies("国务院办工厅", known) == ["国务院办公厅", "国务院"]
+    assert closest_agencies("人社部", known) == ["人力资源和社会保障部"]
