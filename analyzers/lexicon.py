@@ -21,6 +21,23 @@ def stopwords() -> frozenset[str]:
     return frozenset(normalize(w) for w in _data_lines("stopwords.txt"))
 
 
+@functools.cache
+def distinct_pairs() -> frozenset[tuple[str, str]]:
+    """Pairs of words never to stand for each other (``distinct.txt``), both ways."""
+    out: set[tuple[str, str]] = set()
+    for line in _data_lines("distinct.txt"):
+        left, sep, right = line.partition("|")
+        a, b = normalize(left.strip()), normalize(right.strip())
+        if sep and a and b:
+            out |= {(a, b), (b, a)}
+    return frozenset(out)
+
+
+def distinct(word: str, other: str) -> bool:
+    """Whether ``other`` names another thing than ``word`` (中华民国, 中华人民共和国)."""
+    return (word, other) in distinct_pairs()
+
+
 def _parse_synonyms(lines: list[str]) -> dict[str, tuple[str, ...]]:
     rules: dict[str, tuple[str, ...]] = {}
     for line in lines:

@@ -60,7 +60,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzers.lexicon import longest_spans
+from analyzers.lexicon import distinct, longest_spans
 from analyzers.normalize import _fold, normalize, to_simplified
 from search_index import shared_folders
 
@@ -960,6 +960,7 @@ def cross_strait_twins(word: str) -> tuple[str, ...]:
         and (not TWIN_SHARED or set(n) & set(word))
         and _rarer_in_general_chinese(*((n, word) if other == "taiwan" else (word, n)))
         and (not TWIN_MUTUAL or word in (m for m, _ in table.nearest(n, TWIN_MUTUAL)))
+        and not distinct(word, n)
     )  # fmt: skip
 
 
@@ -1035,8 +1036,13 @@ def expansions(word: str) -> tuple[tuple[str, str], ...]:
     if m.learned:
         for n in learned_neighbours(word):
             out.setdefault(n, "learned")
+    for other in [o for o in out if distinct(word, o)]:  # 中华民国 is no 中华人民共和国
+        del out[other]
     kept = list(out.items())[:MAX_EXPANSIONS]
     if m.general:  # beyond the cap, as measured: the other sources fill it for common words
         have = {o for o, _ in kept}
-        kept += [(n, "general") for n in general_neighbours(word) if n not in have]
+        kept += [
+            (n, "general") for n in general_neighbours(word)
+            if n not in have and not distinct(word, n)
+        ]  # fmt: skip
     return tuple(kept)

@@ -987,3 +987,17 @@ def test_an_agencys_prefixes_are_the_documents_pairs_only(tmp_path):
         assert understood.doc_numbers == ("国务院2019-5", "国发2019-5", "国函2019-5")
     finally:
         citizen_words.load_lexicon(None)
+
+
+def test_two_states_or_armies_are_never_each_others_wording(monkeypatch):
+    """QA pass 23d: 中華民國 was searched also as 中华人民共和国 (thesaurus) and 國軍 as 解放军
+    (cross-strait twins), and the page said so. The pairs of distinct.txt are dropped from
+    every method's wordings, both ways; the other wordings stay."""
+    from analyzers.lexicon import distinct
+
+    assert distinct("中华民国", "中华人民共和国") and distinct("解放军", "国军")
+    assert not distinct("身份证", "身分证")
+    monkeypatch.setattr(citizen_words, "mined", lambda: {
+        "中华民国": ("中华人民共和国", "民国"), "国军": ("解放军",)})
+    assert [o for o, _ in citizen_words.expansions("中华民国")] == ["民国"]
+    assert citizen_words.expansions("国军") == ()
