@@ -215,12 +215,12 @@ def _to_keep(
     out: dict[str, tuple[StoredDocument, str]] = {}
     for doc in index.backend.fetch(list(new), texts=False).values():
         r = new[doc.id]
-        if doc.id in defaulted and ANONYMOUS.can_see(r.doc.meta.disclosure) and not (
+        if doc.catalog and not r.doc.catalog:
+            out[doc.id] = (doc, "catalogued")
+        elif doc.id in defaulted and ANONYMOUS.can_see(r.doc.meta.disclosure) and not (
             ANONYMOUS.can_see(doc.disclosure)
         ):
             out[doc.id] = (doc, "hidden")
-        elif doc.catalog and not r.doc.catalog:
-            out[doc.id] = (doc, "catalogued")
     return out
 
 

@@ -140,10 +140,15 @@ def test_catalogue_problems_are_counted_apart_from_files(tmp_path):
         "cat.csv line 2", "cat.csv line 2", "cat.csv line 3",
     ]  # fmt: skip
 
-    csv.write_text("path,title\npure.txt,新标题\n", encoding="utf-8")  # fixed: exit 0
-    fixed = CliRunner().invoke(
-        main, ["--data-dir", str(tmp_path / "d"), "ingest", str(folder), "--catalog", str(csv)]
-    )
+    # the bad cell left out: no level named, so the held file stays held (QA pass 23c: a row
+    # without a level is no decision to publish), and the run says what it needs
+    csv.write_text("path,title\npure.txt,新标题\n", encoding="utf-8")
+    args = ["--data-dir", str(tmp_path / "d"), "ingest", str(folder), "--catalog", str(csv)]
+    unnamed = CliRunner().invoke(main, args)
+    assert unnamed.exit_code == 1 and "pure.txt" in unnamed.output
+    assert "gives it a level" in unnamed.output
+    csv.write_text("path,title,公开方式\npure.txt,新标题,主动公开\n", encoding="utf-8")
+    fixed = CliRunner().invoke(main, args)  # fixed: exit 0
     assert fixed.exit_code == 0, fixed.output
     assert "catalogue" not in fixed.output
 
