@@ -412,7 +412,9 @@ def similar(index: SearchIndex, doc: StoredDocument, viewer: Viewer) -> list[Hit
 def first_mark_anchor(html_text: str) -> tuple[str, int]:
     """Give the first ``<mark>`` an id (a "jump to the first match" link); count the marks."""
     count = html_text.count("<mark>")
-    return html_text.replace("<mark>", '<mark id="match-1">', 1), count
+    # focusable, so the jump moves focus there too: it stayed on the link, hidden under the
+    # kiosk's sticky bar, and the next Tab skipped the text (QA pass 23e)
+    return html_text.replace("<mark>", '<mark id="match-1" tabindex="-1">', 1), count
 
 
 def took(ms: float) -> str:

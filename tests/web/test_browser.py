@@ -249,6 +249,8 @@ def test_jump_to_the_first_match_shows_it_below_the_sticky_bar(
         assert where["bar"]["top"] == 0, where  # the bar is stuck at the top, over the text
     assert where["mark"]["top"] >= max(where["bar"]["bottom"], 0) + 8, where
     assert where["mark"]["bottom"] <= where["height"], where
+    # focus follows (QA pass 23e: it stayed on the link, under the bar)
+    assert page.evaluate("() => document.activeElement.id") == "match-1"
 
 
 def test_facet_filter_and_back(open_page, server):
@@ -623,6 +625,38 @@ def test_kiosk_offers_traditional_candidates_to_who_asks(open_page, server):
     page.evaluate("() => sessionStorage.clear()")  # what the idle reset does
     page.goto(server + "/kiosk")
     assert page.locator('#keyboard [data-action="script"]').get_attribute("aria-pressed") == "false"
+
+
+@pytest.mark.parametrize("viewport", [{"width": 320, "height": 200}, {"width": 512, "height": 384}])
+def test_the_idle_dialog_fits_a_zoomed_screen(open_page, server, viewport):
+    """QA pass 23e: at 400 % (a 1280×800 kiosk is 320×200 CSS px) both buttons of the idle
+    warning were below a fixed overlay that nothing scrolled, and a patron could not keep the
+    session. The box fits the screen and scrolls inside itself; each button can be brought
+    into view and tapped."""
+    page = open_page(viewport, has_touch=True)
+    page.goto(server + "/kiosk?q=zwgk")  # a patron's results: the start page is never reset
+    warning = page.locator("#idle-warning")
+    warning.wait_for(state="visible", timeout=(IDLE_SECONDS + 2) * 1000)
+    box = page.locator(".idle-warning__box").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], box
+    for button in ("#idle-reset", "#idle-extend"):
+        page.locator(button).scroll_into_view_if_needed()
+        b = page.locator(button).bounding_box()
+        assert 0 <= b["y"] and b["y"] + b["height"] <= viewport["height"], (button, b)
+        assert 0 <= b["x"] and b["x"] + b["width"] <= viewport["width"], (button, b)
+    page.locator("#idle-extend").tap()
+    assert warning.is_hidden()
+
+
+def test_a_copys_path_wraps_on_a_narrow_screen(open_page, server, web_corpus: WebCorpus):
+    """QA pass 23e: the document page listed a copy by its path, one unbreakable token, and the
+    page scrolled sideways at 320 CSS px (400 % zoom)."""
+    law = next(d for d in web_corpus.documents if d.path.endswith("lrb_02404.txt"))
+    page = open_page({"width": 320, "height": 700})
+    page.goto(f"{server}/documents/{law.id}")
+    assert "lrb_02680" in page.locator("#versions-title ~ ul").inner_text()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
 
 
 def test_kiosk_idle_reset_clears_the_previous_patron(open_page, server):

@@ -359,7 +359,7 @@ def test_document_page(client, web_corpus):
     # a date the source does not give is not taken from another (QA pass 22b)
     shown = re.search(r'<th scope="row">发布日期</th>\s*<td>([^<]*)</td>', text).group(1)
     assert shown == (str(doc.meta.publish_date) if doc.meta.publish_date else "未注明"), shown
-    assert '<mark id="match-1">' in text and 'href="#match-1"' in text
+    assert '<mark id="match-1" tabindex="-1">' in text and 'href="#match-1"' in text
     assert "/?q=%E5%9B%BD%E5%8A%A1%E9%99%A2&amp;category=" in text  # back to the same results
     similar = re.findall(r'<section class="similar".*?</section>', text, re.S)
     assert similar and doc.id not in similar[0]

@@ -29,7 +29,10 @@
       if (!sameSite(url)) return; // a kiosk never leaves the site
       if (url.pathname === window.location.pathname && url.search === window.location.search && url.hash) {
         var target = document.getElementById(decodeURIComponent(url.hash.slice(1)));
-        if (target) target.scrollIntoView();
+        if (target) {
+          target.scrollIntoView();
+          if (target.hasAttribute("tabindex")) target.focus({ preventScroll: true });
+        }
         return;
       }
       window.location.replace(url.href);
@@ -194,6 +197,7 @@
         b.className = "ime__word";
         b.textContent = word;
         b.setAttribute("aria-label", "输入 " + word);
+        if (hant) b.lang = "zh-Hant"; // read as traditional (QA pass 23e)
         b.addEventListener("mousedown", function (e) { e.preventDefault(); }); // keep the caret
         b.addEventListener("click", function () { choose(word); });
         wordsEl.appendChild(b);
