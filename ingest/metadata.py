@@ -688,6 +688,12 @@ _REPEAL_ENTRY = re.compile(
 )
 
 
+# an entry's number, then its date (1.中華民國八十三年…); a wrapped list of articles starting
+# a line (45、45-4、46…) is no new entry (QA pass 23d: 消費者保護法 read the 行政院 order that
+# followed such a line as its own, and lost 總統 as its issuer)
+_ENTRY_START = re.compile(r"^\d{1,3}\s*[.．、]\s*(?:中華民國|中华民国|民國|民国|\d{2,4}\s*年)")
+
+
 def taiwan_history(lines: Sequence[str]) -> dict[str, str]:
     """Agency, 文号, date and repeal of the last 沿革 entry that names an issuing order."""
     try:
@@ -705,7 +711,7 @@ def taiwan_history(lines: Sequence[str]) -> dict[str, str]:
         # article numbers too)
         if not line or _HEADING_LINE.match(line) or _FIRST_ITEM.match(line):
             break
-        if re.match(r"^\d+\s*[.．、]", line) or not entries:
+        if _ENTRY_START.match(line) or not entries:
             entries.append(line)
         else:
             entries[-1] += line  # source line wraps, also inside numbers: 8600118\n870

@@ -242,6 +242,23 @@ def test_taiwan_history_block_and_repeal() -> None:
     assert meta.validity == "repealed"
 
 
+def test_a_wrapped_list_of_articles_is_no_history_entry() -> None:
+    """QA pass 23d: a line of 消費者保護法's 沿革 starting with the article numbers it wraps
+    (45、45-4、46…) was read as an entry, whose 行政院 order then stood for the law: 總統
+    promulgated it."""
+    text = (
+        "消費者保護法\n沿革\n"
+        "4.中華民國一百零四年六月十七日總統華總一義字第 10400070691  號令\n"
+        "修正公布第 2、8、11-1、13、17、18、19、22、29、39～41、44-1、\n"
+        "45、45-4、46、49、51、57、58、60、62、64  條條文及第三節節名；\n"
+        "施行，但第 2  條第 10、11 款之施行日期，由\n行政院定之\n"
+        "中華民國一百零四年十二月三十一日行政院院臺消保字第 1040155873\n"
+        "號令發布第 2  條第 10、11 款，定自一百零五年一月一日施行\n\n第 1 條\n為保護消費者權益。\n"
+    )
+    meta = derive_meta(text)
+    assert (meta.agency, meta.doc_number) == ("總統", "華總一義字第10400070691號")
+
+
 def test_validity_markers_only_in_title_or_header() -> None:
     assert derive_meta("某某办法（已废止）\n第一条 内容").validity == "repealed"
     assert derive_meta("某某办法\n【失效】\n第一条 内容").validity == "expired"
