@@ -191,5 +191,22 @@ def find_doc_number(text: str) -> str:
             break
     if candidates:
         return min(candidates)[1]
-    tw = taiwan_numbers(head)
+    tw = [t for t in taiwan_numbers(head) if not _cited_as_basis(head, t[0])]
     return tw[0][0] if tw else ""
+
+
+# a line that says what a notice is based on (依據：內政部…台內地字第0990257693號令…): its number
+# is that order's, not the notice's (QA pass 23d: 16 Tainan notices showed the ministry's)
+_BASIS_LINE = re.compile(r"^\s*(?:依據|依据|根據|根据|依照|參照|参照)")
+
+
+def _cited_as_basis(head: str, number: str) -> bool:
+    """Whether ``number`` is first written in ``head`` on a line that states a basis."""
+    digits = re.search(r"[0-9A-Za-z]+(?=號|号)", number)
+    if digits is None:
+        return False
+    pattern = r"\s*".join(map(re.escape, digits.group()))
+    for line in head.split("\n"):
+        if re.search(pattern, line):
+            return _BASIS_LINE.match(line) is not None
+    return False

@@ -625,3 +625,13 @@ def test_a_taiwan_notice_s_dispatch_date_is_its_written_date(corpus: Path) -> No
     meta = derive_meta(text)
     assert meta.written_date == dt.date(2026, 2, 2)
     assert meta.doc_number == "府都規字第1150142489A號"
+
+
+def test_the_order_a_notice_is_based_on_is_not_its_own_number() -> None:
+    """QA pass 23d: 16 Tainan notices showed the 內政部 order their 依據 line cites as their
+    own 文号; a number of their own, when they print one, is still read."""
+    basis = "依據：內政部99年12月29日台內地字第0990257693號令發布之「作業要點」辦理。\n"
+    notice = "主旨：公告周知公聽會會議紀錄。\n\n" + basis + "公告事項：特此公告周知。\n"
+    assert find_doc_number(notice) == ""
+    own = "臺南市政府 公告\n發文字號：府都規字第1150142489A號\n" + notice
+    assert find_doc_number(own) == "府都規字第1150142489A號"
