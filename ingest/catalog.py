@@ -116,7 +116,15 @@ class Catalog:
         if rel is None:
             return by_path
         key = normalise_path(rel)
-        return self.entries.get(key) or self.entries.get(readable_path(key)) or by_path
+        # a name in GBK bytes (copied from Windows) is read as GB18030 *before* normalising:
+        # normalising its bytes misread as UTF-8 reorders combining marks among them, and
+        # 青松县通知.txt read back as 青松县知通.txt, never matching its row (QA pass 23b)
+        return (
+            self.entries.get(key)
+            or self.entries.get(normalise_path(readable_path(rel)))
+            or self.entries.get(readable_path(key))
+            or by_path
+        )
 
     def near(self, file: Path, rel_path: str, real: Path | None = None) -> CatalogEntry | None:
         """A row that nearly names ``file``: its path relative to the CSV's folder in another
@@ -166,7 +174,8 @@ class Catalog:
             if path in matched or (path not in near and not in_scope(path)):
                 continue
             hint = (
-                f"; did you mean {near[path]!r}? (held back as not_public)" if path in near else ""
+                f"; did you mean {readable_path(near[path])!r}? (held back as not_public)"
+                if path in near else ""
             )
             out.append(
                 CatalogError(entry.line, path, f"row names no file in the catalogue's folder{hint}")

@@ -377,3 +377,17 @@ def test_validity_as_law_databases_write_it(tmp_path: Path) -> None:
     assert not cat.errors, cat.errors
     got = {p: cat.entries[p].values["validity"] for p in cells}
     assert got == {"a.txt": "valid", "b.txt": "expired", "c.txt": "valid", "d.txt": "expired"}
+
+
+def test_a_row_names_a_file_whose_name_is_in_gbk_bytes(tmp_path: Path) -> None:
+    """QA pass 23b: a file named in GBK bytes (copied from Windows) never matched its row:
+    its bytes read as UTF-8 hold combining marks (通知's cd a8 d6 aa), which normalising
+    reordered, so the name read back as 青松县知通.txt; the row was reported as naming no
+    file, with a garbled "did you mean"."""
+    name = "青松县通知.txt".encode("gbk")
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/" + name))
+    path.write_text("青松县关于做好防汛工作的通知\n正文。", encoding="utf-8")
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("path,title,公开方式\n青松县通知.txt,甲,不予公开\n", encoding="utf-8")
+    entry = load_catalog(catalog).lookup(path)
+    assert entry is not None and entry.values["disclosure"] == "not_public"
