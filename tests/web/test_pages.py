@@ -548,6 +548,18 @@ def test_kiosk_mode_setting(kiosk_client, web_corpus):
     assert kiosk_client.get("/duplicates").status_code == 404
 
 
+def test_a_results_title_names_its_filters_and_page(client):
+    """QA pass 23e: page 2 and a category filter had the first page's title, so two tabs or
+    history entries read alike to a screen reader."""
+    title = re.compile(r"<title>(.*?)</title>")
+    first = title.search(client.get("/?q=条例").text).group(1)
+    second = title.search(client.get("/?q=条例&page=2").text).group(1)
+    filtered = title.search(client.get("/?q=条例&category=政策法规").text).group(1)
+    assert first == "条例 - 检索结果 · 政府信息公开检索"
+    assert second == "条例 - 检索结果 - 第 2 页 · 政府信息公开检索"
+    assert filtered == "条例 - 检索结果（政策法规） · 政府信息公开检索"
+
+
 def test_the_kiosk_shows_no_file_paths(client, kiosk_client, web_corpus):
     """QA pass 23a: a kiosk listed a result's copies by their paths in the archive's folders
     (同一正文另有 1 份：TXT lawrefbook/…), which tell a patron nothing; the desktop keeps them
