@@ -164,6 +164,12 @@ def _stored(index: SearchIndex, ids: Sequence[str]) -> Iterator[StoredDocument]:
         yield from index.backend.fetch(list(ids[start : start + 200])).values()
 
 
+def _metadata_of(index: SearchIndex, ids: Sequence[str]) -> Iterator[StoredDocument]:
+    """Stored documents by id without their texts, a batch at a time."""
+    for start in range(0, len(ids), 500):
+        yield from index.backend.fetch(list(ids[start : start + 500]), texts=False).values()
+
+
 def _refuse_collisions(
     index: SearchIndex, jobs: list[Job], others: list[str], report: IngestReport
 ) -> list[Job]:
@@ -480,7 +486,7 @@ def run_ingest(
             # a file deleted from a folder read whole stays searchable until --prune: said, so
             # a withdrawn notice is not thought gone (QA pass 23b: only the catalogue's "row
             # names no file" hinted at it); a folder read in part is not looked through
-            for doc in _stored(index, gone):
+            for doc in _metadata_of(index, gone):
                 if not _on_disk(Path(source), doc.path):
                     report.gone.append(IngestFailure(
                         doc.path, "the file is gone from disk; its document is still in "
