@@ -221,7 +221,10 @@ def _suggestion(index: SearchIndex, res: SearchResult) -> str:
 
     if res.did_you_mean or not re.search(r"[\u4e00-\u9fff]", res.understood.normalized):
         return res.did_you_mean
-    return index.did_you_mean(res.understood.normalized, wait=CLI_SUGGEST_WAIT)
+    return index.did_you_mean(
+        res.understood.normalized, wait=CLI_SUGGEST_WAIT,
+        traditional=res.understood.converted_script,
+    )
 
 
 def _cannot_listen(host: str, port: int) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from analyzers.agencies import agency_key, agency_keys, most_used
 from analyzers.chars import strip_skippable
 from analyzers.lexicon import stopwords
-from analyzers.normalize import normalize
+from analyzers.normalize import normalize, to_traditional
 from analyzers.pinyin import matches_in
 from analyzers.pinyin_lexicon import corrections
 from analyzers.segment import is_dictionary_word, query_words
@@ -231,7 +231,9 @@ class SearchIndex:
         facets = {f: tuple(FacetValue(v, c) for v, c in values) for f, values in raw_facets.items()}
         took = (time.perf_counter() - t0) * 1000
         return SearchResult(
-            did_you_mean=self._did_you_mean(understood.normalized),
+            did_you_mean=self._in_script_typed(
+                self._did_you_mean(understood.normalized), understood.converted_script
+            ),
             total=total - extra,
             hits=tuple(hits),
             facets=facets,
@@ -308,12 +310,22 @@ class SearchIndex:
             self._corpus_size = (now, self.backend.count())
         return self._corpus_size[1]
 
-    def did_you_mean(self, normalized: str, wait: float = 0.0) -> str:
+    def did_you_mean(
+        self, normalized: str, wait: float = 0.0, traditional: bool = False
+    ) -> str:
         """:meth:`_did_you_mean` for a one-shot caller (the CLI), which has no lexicon yet:
-        waits up to ``wait`` seconds for it to be built."""
+        waits up to ``wait`` seconds for it to be built; ``traditional``: the query was typed
+        in traditional characters (``Understanding.converted_script``)."""
         if wait and self.lexicon.ready_within(wait) is None:
             return ""
-        return self._did_you_mean(normalized)
+        return self._in_script_typed(self._did_you_mean(normalized), traditional)
+
+    @staticmethod
+    def _in_script_typed(suggestion: str, traditional: bool) -> str:
+        """A suggestion in the script the query was typed in: the words are the index's,
+        kept simplified, and a query typed in traditional was offered 劳工保险 for 勞工保現
+        (QA pass 23d)."""
+        return to_traditional(suggestion) if suggestion and traditional else suggestion
 
     def _did_you_mean(self, normalized: str) -> str:
         """The query with likely typos replaced by the index's words of the same pinyin, or

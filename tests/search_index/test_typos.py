@@ -86,6 +86,14 @@ def test_a_homophone_typo_is_offered_its_word(index, typed: str, meant: str) -> 
     assert index.search(Query(q=meant)).total > 0
 
 
+def test_a_suggestion_is_in_the_script_typed(index) -> None:
+    """QA pass 23d: a slip typed in traditional (勞工保現) was offered the index's simplified
+    words (劳工保险); the reader gets them in traditional, as typed."""
+    result = index.search(Query(q="住房公基金提領"))
+    assert result.did_you_mean == "住房公積金提領", result.did_you_mean
+    assert index.did_you_mean(result.understood.normalized, traditional=True) == "住房公積金提領"
+
+
 @pytest.mark.parametrize(
     "typed",
     ["公积金", "住房公积金怎么提取", "房东不退押金怎么办", "社保断缴了怎么办", "养老保险",
