@@ -159,15 +159,10 @@ def plan_jobs(
 
 
 def _stored(index: SearchIndex, ids: Sequence[str]) -> Iterator[StoredDocument]:
-    """Stored documents by id, a batch at a time (their texts come along; callers need few)."""
-    for start in range(0, len(ids), 200):
-        yield from index.backend.fetch(list(ids[start : start + 200])).values()
-
-
-def _metadata_of(index: SearchIndex, ids: Sequence[str]) -> Iterator[StoredDocument]:
-    """Stored documents by id without their texts, a batch at a time."""
-    for start in range(0, len(ids), 500):
-        yield from index.backend.fetch(list(ids[start : start + 500]), texts=False).values()
+    """Stored documents by id without their texts (no caller reads one), a batch at a time."""
+    for start in range(0, len(ids), CATALOGUED_BATCH):
+        batch = list(ids[start : start + CATALOGUED_BATCH])
+        yield from index.backend.fetch(batch, texts=False).values()
 
 
 def _refuse_collisions(
@@ -351,11 +346,10 @@ def run_jobs(
                     written_ids.append(w.id)
             else:
                 report.fail(w.path, f"not written to the index: {w.error}")
-    for start in range(0, len(still), CATALOGUED_BATCH):
-        stored = index.backend.fetch(still[start : start + CATALOGUED_BATCH], texts=False)
-        for doc_id in still[start : start + CATALOGUED_BATCH]:
-            if doc_id in stored and not stored[doc_id].catalog:
-                hold(doc_id)
+    stored = {doc.id: doc for doc in _stored(index, still)}
+    for doc_id in still:  # in the order the files were read
+        if doc_id in stored and not stored[doc_id].catalog:
+            hold(doc_id)
     return written
 
 
@@ -486,7 +480,7 @@ def run_ingest(
             # a file deleted from a folder read whole stays searchable until --prune: said, so
             # a withdrawn notice is not thought gone (QA pass 23b: only the catalogue's "row
             # names no file" hinted at it); a folder read in part is not looked through
-            for doc in _metadata_of(index, gone):
+            for doc in _stored(index, gone):
                 if not _on_disk(Path(source), doc.path):
                     report.gone.append(IngestFailure(
                         doc.path, "the file is gone from disk; its document is still in "
