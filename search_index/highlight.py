@@ -57,10 +57,12 @@ def _prepared(
 
     Compacting drops a decimal point with the other punctuation, so ``3.5`` would mark the
     ``35`` of ``6,435``; search matched ``3.5`` only where the point is written, so a term
-    holding one marks only a span that reads the same once whitespace is removed.
+    holding one marks only a span that reads the same with its points kept
+    (:func:`_with_points`), unless another term compacts alike without one (``35``).
     """
     plain: list[str] = []
     exact: dict[str, str] = {}
+    loose: set[str] = set()
     docnos: list[str] = []
     for t in terms:
         norm = normalize(t)
@@ -72,6 +74,10 @@ def _prepared(
             plain.append(compact)
             if _DECIMAL.search(norm):
                 exact[compact] = _with_points(norm)
+            else:
+                loose.add(compact)
+    for compact in loose:
+        exact.pop(compact, None)
     plain = sorted(set(plain), key=len, reverse=True)
     pattern = re.compile("|".join(f"(?:{p})" for p in docnos)) if docnos else None
     return tuple(plain), exact, pattern
@@ -139,10 +145,9 @@ def find_spans(
         start = compact.find(term)
         while start != -1:
             a, b = int(keep[start]), int(keep[start + len(term) - 1]) + 1
-            written = exact.get(term)
-            if written is not None and _with_points(norm[a:b]) != written:
-                pass  # 3.5 is not the 35 of 6,435
-            elif not letters or _whole_word(norm, a, b):
+            written = exact.get(term)  # 3.5 is not the 35 of 6,435
+            as_written = written is None or _with_points(norm[a:b]) == written
+            if as_written and (not letters or _whole_word(norm, a, b)):
                 found.append((a, b))
             if limit and len(found) >= limit * 4:
                 break

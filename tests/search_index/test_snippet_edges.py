@@ -51,3 +51,5 @@ def test_a_number_with_a_point_and_a_sign_is_still_marked():
     text = "甲" * 40 + "比上年增长1.5%，共计6,435元，另增3.5亿元。"
     assert "<mark>1.5</mark>%" in snippet(text, ("1.5%",), 60)
     assert [text[a:b] for a, b in find_spans(text, ("3.5亿",))] == ["3.5亿"]
+    # a term typed without the point still marks its own (35 beside 3.5 in one query)
+    assert [(a, b) for a, b in find_spans("共6,435元", ("3.5", "35"))] == [(4, 6)]
