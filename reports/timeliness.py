@@ -228,8 +228,9 @@ def _measure(
 ) -> Delay | Unmeasured:
     """The entry's delay, or why it has none: a date it lacks, or dates the calendar cannot
     count."""
-    if _lacks(e):
-        return Unmeasured(e, lacks=_lacks(e), agencies=agencies)
+    lacks = _lacks(e)
+    if lacks:
+        return Unmeasured(e, lacks=lacks, agencies=agencies)
     try:
         days = cal.working_days(e.written_date, e.publish_date)
     except CalendarUnknown:

@@ -540,16 +540,14 @@ class SearchIndex:
         their own text or catalogue gives (QA pass 22b: both said 有效); the document page
         names the newer one instead of letting the older pass for the rule in force.
         """
-        title = strip_skippable(normalize(doc.title or ""))
-        if len(title) < 4 or not doc.date:  # 关于做好…的通知 of two cities are two texts
+        key = version_key(doc)
+        if key is None:
             return ()
-        plan = Plan(query=Term("title_exact", title), filters=visibility_filter(viewer))
+        plan = Plan(query=Term("title_exact", key[0]), filters=visibility_filter(viewer))
         ids = [h.id for h in self.backend.search(plan, limit=limit + 10).hits if h.id != doc.id]
-        issuer = agency_key(doc.agency or "") or normalize(doc.agency or "")
         found = sorted(
             (d for d in self.backend.fetch(ids, texts=False).values()
-             if d.date and d.date != doc.date
-             and (agency_key(d.agency or "") or normalize(d.agency or "")) == issuer),
+             if d.date != doc.date and version_key(d) == key),
             key=lambda d: (d.date, d.id),
         )  # fmt: skip
         keys = {i: stored_content_key(e) for i, e in self.backend.stored_extra(
@@ -652,6 +650,19 @@ def says_less(doc: StoredDocument | None) -> tuple[int, int]:
 _YEAR_TYPED = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 
 
+def version_key(doc: StoredDocument) -> tuple[str, str] | None:
+    """What versions of one text share — its title (compact) and its issuer (as the agency
+    filter compares it) — or None for a text that has none: undated, or a title too short to
+    name one text (two cities' 关于做好…的通知 are two texts). The one reading of a version for
+    the page's order (:func:`_newest_version_first`) and the document's list
+    (:meth:`SearchIndex.versions_of`)."""
+    title = strip_skippable(normalize(doc.title or ""))
+    if len(title) < 4 or not doc.date:
+        return None
+    agency = doc.agency or ""
+    return title, agency_key(agency) or normalize(agency)
+
+
 def _newest_version_first(
     page: list[BackendHit], docs: dict[str, Any], normalized_query: str
 ) -> list[BackendHit]:
@@ -664,10 +675,9 @@ def _newest_version_first(
         return page
     by_title: dict[tuple[str, str], list[int]] = {}
     for i, h in enumerate(page):
-        doc = docs.get(h.id)
-        title = normalize(doc.title) if doc is not None and doc.title else ""
-        if len(title) >= 4 and doc.date:  # one issuer's: two cities' 关于做好…的通知 are two texts
-            by_title.setdefault((title, normalize(doc.agency or "")), []).append(i)
+        key = version_key(docs[h.id]) if h.id in docs else None
+        if key is not None:
+            by_title.setdefault(key, []).append(i)
     out = list(page)
     for slots in by_title.values():
         if len(slots) < 2 or len({docs[page[i].id].date for i in slots}) < 2:
