@@ -17,8 +17,8 @@ from model.fields import FIELDS
 # block; 3: 第56号令
 ANALYSIS = "6"
 # bump when a backend lays out the same fields differently (5: word fields without positions,
-# 6: agency_key, the agency as its filter compares it)
-LAYOUT = "6"
+# 6: agency_key, the agency as its filter compares it; 7: index_key, the 索引号)
+LAYOUT = "7"
 
 
 def _indexed_digest() -> str:

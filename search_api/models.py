@@ -112,6 +112,10 @@ class Understood(BaseModel):
         "thesaurus, cross-strait), each weighing less than the typed word"
     )
     doc_numbers: list[str]
+    index_numbers: list[str] = Field(
+        default=[], description="索引号 (catalogue index numbers) read in the query: each finds "
+        "the document catalogued under it, and any text printing it"
+    )
     fields: list[FieldScope]
     min_should_match: int
     all_words: bool = Field(

@@ -48,6 +48,7 @@ KEYWORD_FIELDS = (
     "level",  # rank in the legal hierarchy (analyzers.hierarchy), a ranking signal
     "region",  # jurisdiction: 全国, a province/city, 台湾 (analyzers.hierarchy)
     "agency_key",  # the agency as the filter compares it (agency_key below)
+    "index_key",  # the 索引号 as a query compares it (analyzers.index_no)
 )
 INT_FIELDS = ("date", "year")
 FACET_FIELDS = (*table.FACET_FIELDS, "year")  # shown with every search

@@ -40,6 +40,8 @@ from analyzers.docno import (
     yearly_order,
     yearly_parts,
 )
+from analyzers.index_no import find_in_query as index_nos_in_query
+from analyzers.index_no import without_labels
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
 from analyzers.pinyin import KEY_MARK, as_pinyin_query
@@ -75,6 +77,7 @@ TITLE_EXACT_BOOST = 40.0
 DOCNO_BOOST = 30.0
 DOCNO_TEXT_BOOST = 4.0
 DOCNO_CITED_BOOST = 0.3
+INDEX_NO_BOOST = 30.0  # a 索引号 names one document, as a 文号 does
 ALL_WORDS_BOOST = 2.0
 WHOLE_PHRASE_BOOST = 3.0  # a scanned page found by a phrase from it: bench/README.md "OCR"
 TITLE_PHRASE_BOOST = 3.0
@@ -612,7 +615,7 @@ def _terms_of(*words: str) -> Node:
 # the lists an alternative of ``A OR B`` adds to what the whole query says it read
 _SAID_OF_ALTERNATIVES = (
     "highlight", "highlight_single", "words", "phrases", "as_written", "written_only",
-    "not_pinyin", "fields", "docnos", "synonyms", "expanded", "ignored", "readings",
+    "not_pinyin", "fields", "docnos", "index_nos", "synonyms", "expanded", "ignored", "readings",
 )
 
 
@@ -655,6 +658,7 @@ class _Builder:
         self.synonyms: list[tuple[str, tuple[str, ...]]] = []
         self.expanded: list[tuple[str, str, str]] = []  # (word, other wording, source)
         self.docnos: list[str] = []
+        self.index_nos: list[str] = []  # 索引号 typed (analyzers.index_no)
         self.fields: list[tuple[str, str]] = []
 
     def add_text(self, norm: str) -> None:
@@ -662,6 +666,9 @@ class _Builder:
         spans: list[tuple[int, int, str, Any]] = [
             (s, e, "docno", norm[s:e]) for s, e, _ in find_in_query(norm)
         ]
+        for s, e, key in index_nos_in_query(norm):
+            if not any(s < de and ds < e for ds, de, _, _ in spans):
+                spans.append((s, e, "index_no", key))
         for s, e, kind, payload in _abbreviation_spans(norm, self.mentions):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
                 spans.append((s, e, kind, payload))
@@ -680,6 +687,14 @@ class _Builder:
                     self.docnos.extend(keys)
                     self.highlight.append(payload)
                     self.highlight.extend(key_text(k) for k in keys[1:])
+            elif kind == "index_no":
+                # the catalogue's number as one exact key, or its text where a text prints it
+                node = _any(Term("index_key", payload, INDEX_NO_BOOST), phrase_node(payload, None))
+                if node is not None:
+                    self.pool.append(node)
+                    self.pool_terms.append(node)
+                    self.index_nos.append(payload)
+                    self.highlight.append(payload)
             elif kind == "mined":
                 abbr, targets, source = payload  # type: ignore[misc]
                 node = _any(word_node(abbr), *(other_wording_node(t) for t in targets))
@@ -1119,6 +1134,7 @@ def plan(
     documents mention most."""
     typed_q = dotted_u_as_v(without_format_chars(query.q))  # nü, lu: as nv, lv
     typed_q = unmarked_orders(unmarked_docnos(typed_q, lexicon), lexicon)
+    typed_q = without_labels(typed_q)
     parsed = parse(typed_q[:2000])
     clauses, dropped = bounded_clauses(ParsedQuery(joined_syllables(parsed.clauses)))
     dropped = list(parsed.ignored) + dropped
@@ -1223,6 +1239,7 @@ def plan(
         synonyms=tuple(b.synonyms),
         expansions=tuple(b.expanded),
         doc_numbers=tuple(b.docnos),
+        index_numbers=tuple(b.index_nos),
         fields=tuple(b.fields),
         min_should_match=b.k if b.pool else 0,
         all_words=bool(b.pool) and b.k > loose_k,
@@ -1243,7 +1260,8 @@ def _nothing_read(typed: str, b: _Builder) -> tuple[str, ...]:
     ignored, whole: the API answered every document with nothing in ``understood`` to tell a
     client why (QA pass 22b; the pages said so already)."""
     shown = " ".join(typed.split())
-    read = (b.words or b.phrases or b.excluded_text or b.fields or b.docnos or b.readings
+    read = (b.words or b.phrases or b.excluded_text or b.fields or b.docnos or b.index_nos
+            or b.readings
             or b.pool or b.required or b.weak or b.common)  # fmt: skip
     return () if read or not shown else (shown[:MAX_QUERY_ECHO],)
 

@@ -11,6 +11,7 @@ from analyzers.bigrams import bigram_string
 from analyzers.chars import strip_skippable
 from analyzers.docno import keys_for_value, keys_in_text, own_history_keys
 from analyzers.hierarchy import legal_level, regions
+from analyzers.index_no import index_no_key
 from analyzers.normalize import normalize
 from analyzers.pinyin import document_tokens, key_terms
 from analyzers.segment import index_words
@@ -64,6 +65,7 @@ def prepare(doc: Document, source: str) -> IndexedDocument:
         )),
         "docno_text": tuple(dict.fromkeys(text_keys)),
         "agency_key": agency_keys(m.agency),
+        "index_key": tuple(k for k in (index_no_key(normalize(m.index_no)),) if k),
     }
     # Duplicate signatures (search_index.signatures): ~+15% on prepare's time, measured in
     # bench/README.md "Duplicate check".

@@ -59,6 +59,7 @@ class Understanding:
     # (typed word, other wording also searched, source: mined / thesaurus / cross_strait)
     expansions: tuple[tuple[str, str, str], ...] = ()
     doc_numbers: tuple[str, ...] = ()
+    index_numbers: tuple[str, ...] = ()  # 索引号 read in the query, as their keys
     fields: tuple[tuple[str, str], ...] = ()
     min_should_match: int = 0
     # sorted by date, every word is required (see ``partial_left_out``)
@@ -90,6 +91,7 @@ class Understanding:
             "synonyms": {k: list(v) for k, v in self.synonyms},
             "expansions": [{"word": w, "other": o, "source": s} for w, o, s in self.expansions],
             "doc_numbers": list(self.doc_numbers),
+            "index_numbers": list(self.index_numbers),
             "fields": [{"field": f, "text": t} for f, t in self.fields],
             "min_should_match": self.min_should_match,
             "all_words": self.all_words,

@@ -61,6 +61,7 @@ def applies(query: Query, understood: Understanding) -> bool:
         and not (
             understood.phrases
             or understood.doc_numbers
+            or understood.index_numbers
             or understood.fields
             or understood.excluded
             or letters_only(query.q)  # pinyin, or a Latin word (pdf): no meaning to read

@@ -184,6 +184,8 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
         items.append(("字母拼不成拼音，按原词检索", "、".join(u.not_pinyin)))
     if u.doc_numbers:
         items.append(("识别到文号", "、".join(docno_label(k) for k in u.doc_numbers)))
+    if u.index_numbers:
+        items.append(("识别到索引号", "、".join(u.index_numbers)))
     for abbr, targets in u.synonyms:
         items.append(("同义扩展", f"{abbr} → {'、'.join(targets)}"))
     sources = {
@@ -228,7 +230,8 @@ def nothing_searchable(u: Understanding) -> bool:
     """Whether a typed query held nothing to search for (punctuation, a lone ``-`` or ``OR``,
     which the planner lists as ignored, whole); a field scope with nothing after it (``标题:``)
     is said on its own line instead."""
-    read = u.words or u.phrases or u.excluded or u.fields or u.doc_numbers or u.pinyin
+    read = (u.words or u.phrases or u.excluded or u.fields or u.doc_numbers or u.index_numbers
+            or u.pinyin)
     return not read and not any(":" in t for t in u.ignored)
 
 

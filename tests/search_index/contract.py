@@ -265,6 +265,28 @@ class BackendContract:
         assert [h.doc.id for h in spaced.hits] == [h.doc.id for h in tight.hits]
         assert spaced.understood.doc_numbers == tight.understood.doc_numbers != ()
 
+    def test_an_index_number_finds_its_document_in_every_written_form(self, make_backend):
+        """QA pass 23b: a 索引号 copied from the catalogue found nothing (QS-2024-0003), or the
+        texts holding its pieces (000014349, 2018) and not the document it names. It is one
+        exact key: full-width, lower case, another dash or a 索引号 label typed before it find
+        the document, a number one digit off finds nothing, and a date is no 索引号."""
+        paths = [p for p in manifest() if p.startswith("docs/govcn_policy/")][:3]
+        numbers = ("000014349/2019-00006", "000014349/2019-00060", "QS-2024-0003")
+        backend = make_backend()
+        docs = [corpus_document(p, index_no=n) for p, n in zip(paths, numbers, strict=True)]
+        assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in docs))
+        index = SearchIndex(backend)
+        for q, want in (
+            ("000014349/2019-00006", 0), ("索引号：０００014349／2019－00006", 0),
+            ("索引號 000014349/2019-00006", 0), ("000014349/2019-00060", 1),
+            ("qs-2024-0003", 2), ("QS–2024–0003", 2), ("索引号:QS-2024-0003", 2),
+        ):  # fmt: skip
+            res = index.search(Query(q=q, size=50))
+            assert [h.doc.id for h in res.hits] == [docs[want].id], q
+            assert res.understood.index_numbers != () and res.understood.words == (), q
+        assert index.search(Query(q="QS-2024-0004")).total == 0
+        assert index.search(Query(q="2019-01-22")).understood.index_numbers == ()
+
     def test_a_docno_scope_without_number_or_issuer_is_ignored_and_said(self, index):
         """QA pass 7: 文号:〔〕号 found every document holding 号. It says nothing about a 文号:
         ignored and shown as ignored; 文号:<issuer> still lists that issuer's documents."""

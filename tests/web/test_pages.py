@@ -198,6 +198,12 @@ def test_docno_query_finds_the_document_first(client, web_corpus):
     assert "识别到文号" in text and number in text
 
 
+def test_an_index_number_is_said_to_be_read_as_one(client):
+    """A 索引号 is one key, not the numbers 000014349 and 2019 (QA pass 23b): the page says so."""
+    text, _ = page(client, "/?q=索引号：000014349/2019-00006")
+    assert "识别到索引号" in text and "000014349/2019-00006" in text
+
+
 def test_pinyin_query_is_understood(client):
     text, _ = page(client, "/?q=zfxxgk")
     assert "拼音按词检索（标题和正文）" in text and "zfxxgk →" in text
