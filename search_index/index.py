@@ -118,6 +118,10 @@ def validate(query: Query) -> None:
 
 
 MENTIONS_TTL = 600.0  # seconds a title's mention count is reused
+# the first results in which versions of one text are listed newest first: a fixed window, so
+# that a page shows what the same ranks show on a page of another size (QA pass 24b: the 2016
+# version of a rule at #4 of a page of 10, the 2023 one there on a page of 20)
+VERSION_WINDOW = 30
 
 
 class SearchIndex:
@@ -174,10 +178,18 @@ class SearchIndex:
         left_out_asked = not ranked and (understood.all_words or meaning)
         facet_fields = FACET_FIELDS if query.facets else ()
         offset = (query.page - 1) * query.size
+        newest_first = (
+            ranked
+            and offset < VERSION_WINDOW
+            and not citizen_words.asks_history(understood.normalized)
+            and not _YEAR_TYPED.search(understood.normalized)
+        )
         groups = self.backend.copy_groups(plan)
         extra = sum(n - 1 for n in groups.values())  # files that are not results
-        # with copies, every skipped copy may sit before the page: read that many more
-        start, count = (0, offset + query.size + extra) if extra else (offset, query.size)
+        # with copies, every skipped copy may sit before the page: read that many more; the
+        # versions' window is read whole
+        end = max(offset + query.size, VERSION_WINDOW) if newest_first else offset + query.size
+        start, count = (0, end + extra) if extra or newest_first else (offset, query.size)
         count = min(count, MAX_RESULT_WINDOW)  # what an engine pages to (Elasticsearch: 10,000)
         total, raw_hits, raw_facets = self._ranked(plan, query.sort, start, count, facet_fields)
         if left_out_asked:  # the list's own matches are counted already: ``total``
@@ -194,13 +206,20 @@ class SearchIndex:
                 seen.add(key)
                 h = _representative(h, members, query.sort)
             kept.append(h)
+        docs = {h.id: h.doc for h in kept if h.doc is not None}  # whole, with their texts
+        if newest_first:
+            window = kept[:VERSION_WINDOW]
+            shown = [h.id for h in kept[offset - start : offset - start + query.size]]
+            docs.update(self.backend.fetch([i for i in shown if i not in docs]))
+            known = dict(docs)
+            unread = [h.id for h in window if h.id not in known]
+            if unread:  # what a version is needs no text
+                known.update(self.backend.fetch(unread, texts=False))
+            kept = _newest_version_first(window, known) + kept[VERSION_WINDOW:]
         page = kept[offset - start : offset - start + query.size]
-        docs = {h.id: h.doc for h in page if h.doc is not None}
-        missing = [h.id for h in page if h.doc is None]
-        if missing:
+        missing = [h.id for h in page if h.id not in docs]
+        if missing:  # (a newer version moved onto the page from further down)
             docs.update(self.backend.fetch(missing))
-        if ranked and not citizen_words.asks_history(understood.normalized):
-            page = _newest_version_first(page, docs, understood.normalized)
         hits = []
         for h in page:
             doc = docs.get(h.id)
@@ -663,16 +682,13 @@ def version_key(doc: StoredDocument) -> tuple[str, str] | None:
     return title, agency_key(agency) or normalize(agency)
 
 
-def _newest_version_first(
-    page: list[BackendHit], docs: dict[str, Any], normalized_query: str
-) -> list[BackendHit]:
-    """Versions of one text on a page (one title and issuer, different dates: a law as revised in
-    2017 and in 2023) in their ranks' places, newest first: the text in force is what a
-    search for the law means (QA pass 22b: 行政复议法 and 公司法 listed the superseded version
-    first, 民事诉讼法 the current one, as BM25 happened to weigh them). Not when the query
-    asks for an old rule or names a year. Within the page only, so paging is unchanged."""
-    if _YEAR_TYPED.search(normalized_query):
-        return page
+def _newest_version_first(page: list[BackendHit], docs: dict[str, Any]) -> list[BackendHit]:
+    """Versions of one text among the first results (one title and issuer, different dates: a
+    law as revised in 2017 and in 2023) in their ranks' places, newest first: the text in force
+    is what a search for the law means (QA pass 22b: 行政复议法 and 公司法 listed the superseded
+    version first, 民事诉讼法 the current one, as BM25 happened to weigh them). The caller
+    leaves out queries that ask for an old rule or name a year, and gives the first
+    :data:`VERSION_WINDOW` results whatever the page, so every page size shows one order."""
     by_title: dict[tuple[str, str], list[int]] = {}
     for i, h in enumerate(page):
         key = version_key(docs[h.id]) if h.id in docs else None

@@ -590,6 +590,26 @@ class BackendContract:
                 paged = [h.doc.id for page in pages for h in page]
                 assert paged == [h.doc.id for h in every[: 3 * size]], (q, size)
 
+    def test_versions_are_newest_first_whatever_the_page_size(self, make_backend):
+        """Versions of one rule (one title and issuer) among the first results are listed newest
+        first, and every page size shows one order (QA pass 24b: the older version was first
+        on a page of 1, the newer on a page of 10; a page of 10 showed the 2016 version at #4
+        where a page of 20 showed the 2023 one)."""
+        old, new = (corpus_document(f"docs/lawrefbook/xingzheng_fagui/lrb_0277{n}.txt")
+                    for n in (2, 3))  # fmt: skip
+        old = dataclasses.replace(old, text=old.text + "\n收养登记" * 8)  # BM25 ranks it first
+        others = [corpus_document(p) for p in ("docs/lawrefbook/xingzheng_fagui/lrb_03044.txt",
+                                               *sample_paths(12, seed=24))]  # fmt: skip
+        backend = make_backend()
+        assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in (old, new, *others)))
+        index = SearchIndex(backend)
+        whole = [h.doc.id for h in index.search(Query(q="收养登记", size=12)).hits]
+        assert whole.index(new.id) < whole.index(old.id), whole
+        for size in (1, 2, 5):
+            pages = [index.search(Query(q="收养登记", size=size, page=p)).hits
+                     for p in range(1, 12 // size + 1)]  # fmt: skip
+            assert [h.doc.id for page in pages for h in page] == whole, size
+
     def test_documents_of_one_day_are_in_id_order_on_every_page(self, make_backend):
         """Date sorts, and a search without text, break ties by id on both backends (tantivy
         left them in the order of its segments, Elasticsearch by id: the same page listed other
