@@ -409,6 +409,10 @@ class SearchIndex:
 
         fixed = normalized
         found = corrections(lexicon, words, is_dictionary_word, reads_better)
+        # a phrase in quotes is typed as meant: nothing in it is offered another word (QA pass
+        # 24b: "断缴", which three rules write, was offered 断交)
+        quoted = [m.group() for m in _QUOTED.finditer(normalized)]
+        found = [(typed, w) for typed, w in found if not any(typed in q for q in quoted)]
         for typed, word in found:
             fixed = fixed.replace(typed, word, 1)
         return fixed if fixed != normalized else ""
@@ -666,6 +670,7 @@ def says_less(doc: StoredDocument | None) -> tuple[int, int]:
     return (0 if doc.catalog else 1, -known)
 
 
+_QUOTED = re.compile(r'["“”「」『』＂″][^"“”「」『』＂″]*["“”「」『』＂″]')
 _YEAR_TYPED = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 
 
