@@ -44,6 +44,7 @@ from analyzers.index_no import find_in_query as index_nos_in_query
 from analyzers.index_no import without_labels
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
+from analyzers.numerals import amounts_in_query
 from analyzers.pinyin import KEY_MARK, as_pinyin_query
 from analyzers.pinyin_lexicon import (
     MIN_SHARE,
@@ -669,6 +670,9 @@ class _Builder:
         for s, e, key in index_nos_in_query(norm):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
                 spans.append((s, e, "index_no", key))
+        for s, e, wordings in amounts_in_query(norm):
+            if not any(s < de and ds < e for ds, de, _, _ in spans):
+                spans.append((s, e, "amount", wordings))
         for s, e, kind, payload in _abbreviation_spans(norm, self.mentions):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
                 spans.append((s, e, kind, payload))
@@ -695,6 +699,20 @@ class _Builder:
                     self.pool_terms.append(node)
                     self.index_nos.append(payload)
                     self.highlight.append(payload)
+            elif kind == "amount":  # 15年 as typed, or as laws print it: 十五年
+                typed = norm[s:e]
+                # as written, and the number a word of its own: 15年 is not inside 2015年
+                digits = typed.rstrip("个月周岁小时万元年日天倍分")
+                literal = written_node(typed)
+                if literal is not None:
+                    literal = Bool(must=(literal,), filter=(_terms_of(digits),))
+                node = _any(literal, *(other_wording_node(w) for w in payload))
+                if node is not None:
+                    self.pool.append(node)
+                    self.pool_terms.append(node)
+                    self.words.append(typed)
+                    self.expanded.extend((typed, w, "numeral") for w in payload)
+                    self.highlight.extend([typed, *payload])
             elif kind == "mined":
                 abbr, targets, source = payload  # type: ignore[misc]
                 node = _any(word_node(abbr), *(other_wording_node(t) for t in targets))

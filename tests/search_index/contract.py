@@ -287,6 +287,23 @@ class BackendContract:
         assert index.search(Query(q="QS-2024-0004")).total == 0
         assert index.search(Query(q="2019-01-22")).understood.index_numbers == ()
 
+    def test_an_amount_typed_in_digits_finds_the_law_printing_it_in_numerals(self, make_backend):
+        """QA pass 24b: 养老保险交满15年 listed five district budgets (their 2015年) and not the
+        社会保险法, which says 累计缴费满十五年. An amount is its number and unit as typed, a
+        word of its own (not inside 2015年), or in Chinese numerals; a year stays as typed."""
+        law = corpus_document("docs/lawrefbook/shehuifa/lrb_02535.txt")  # 社会保险法
+        budget = corpus_document(sample_paths(1, seed=3)[0])
+        budget = dataclasses.replace(budget, text=budget.text + "\n2015年养老保险缴费基数")
+        backend = make_backend()
+        assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in (law, budget)))
+        index = SearchIndex(backend)
+        res = index.search(Query(q="养老保险交满15年"))
+        assert [h.doc.id for h in res.hits][:1] == [law.id]
+        assert ("15年", "十五年", "numeral") in res.understood.expansions
+        quoted = index.search(Query(q='"15年"'))  # a quoted phrase: exactly its holders
+        assert [h.doc.id for h in quoted.hits] == [budget.id] and not quoted.understood.expansions
+        assert index.search(Query(q="养老保险 2015年")).understood.expansions == ()
+
     def test_a_docno_scope_without_number_or_issuer_is_ignored_and_said(self, index):
         """QA pass 7: 文号:〔〕号 found every document holding 号. It says nothing about a 文号:
         ignored and shown as ignored; 文号:<issuer> still lists that issuer's documents."""
