@@ -120,6 +120,10 @@ EXPANSION_WEIGHT = 0.3  # an expansion's clauses weigh this much of the typed wo
 THESAURUS_RATIO = 1.5  # the official word is used this many times more often than the typed one
 THESAURUS_MIN_DF = 5
 THESAURUS_SHARED = True  # a character in common (房子 → 房屋; not 护照 → 营业执照)
+# ... other than a place or time word's head, which any two places or spans share (QA pass
+# 24b: 楼上 → 地上 listed land expropriation for 楼上太吵怎么办, 几年 → 半年 a 1997 notice for
+# 醉驾判几年); the word before it is what the word says
+_HEADS_SHARED_BY_ANY = frozenset("上下里外内中前后旁边间年月日天周时")
 THESAURUS_MAX_GROUP = 16  # larger cnsyn groups are topics, not synonyms
 # a group member must also be near the typed word in general Chinese (the ``general`` vectors'
 # cosine): a shared character lets loose members through (办证 → 办学 0.18, 押金 → 奖金 0.48,
@@ -1027,7 +1031,8 @@ def expansions(word: str) -> tuple[tuple[str, str], ...]:
     if m.thesaurus and vocab:
         cands = [
             c for c in thesaurus().get(word, ())
-            if c not in word and word not in c and (not THESAURUS_SHARED or set(c) & set(word))
+            if c not in word and word not in c
+            and (not THESAURUS_SHARED or (set(c) & set(word)) - _HEADS_SHARED_BY_ANY)
             and vocab.get(c, 0) >= max(THESAURUS_MIN_DF, THESAURUS_RATIO * df)
             and general_similarity(word, c) >= THESAURUS_MIN_SIM
         ]  # fmt: skip

@@ -161,6 +161,19 @@ def test_thesaurus_takes_only_members_near_in_general_chinese(tmp_path):
         citizen_words.load_lexicon(None)
 
 
+def test_a_place_or_time_words_head_is_no_shared_character(tmp_path):
+    """QA pass 24b: 楼上 → 地上 (楼上太吵怎么办 listed land expropriation rules) and 几年 → 半年
+    shared only 上 and 年, which any two places or spans share; 资助 → 补助 shares a word's
+    own character and still expands."""
+    try:
+        _vocab(tmp_path, {"楼上": 3, "地上": 400, "几年": 5, "半年": 300, "资助": 20, "补助": 400})
+        assert ("地上", "thesaurus") not in citizen_words.expansions("楼上")
+        assert ("半年", "thesaurus") not in citizen_words.expansions("几年")
+        assert ("补助", "thesaurus") in citizen_words.expansions("资助")
+    finally:
+        citizen_words.load_lexicon(None)
+
+
 def test_cross_strait_wording_when_the_corpus_has_it(tmp_path):
     try:
         _vocab(tmp_path, {"软体": 3, "计程车": 4})
