@@ -334,7 +334,7 @@ def tasks(
     back; a level that is not one of DISCLOSURES holds every file back. A symlink leading out
     of its folder becomes a task with ``refused`` set and nothing else looked up."""
     exclude = catalog.source if catalog else None
-    unapplied = [] if catalog is not None else unapplied_catalogs(paths)
+    unapplied = unapplied_catalogs(paths, exclude)
     sheets = {c.source for c in unapplied}  # catalogues: skipped as such, never held
     bad_default = (
         ""
@@ -353,7 +353,8 @@ def tasks(
             if entry is None and catalog is not None and _describes_catalog(file, catalog):
                 continue
             held = bad_default
-            for other in unapplied:  # fail closed: its row may say 不予公开 (QA pass 20)
+            for other in unapplied if entry is None else ():  # fail closed: its row may say
+                # 不予公开 (QA pass 20); a row of the catalogue given decides, wherever it lies
                 if other.unreadable and _under(file, other.source.parent) and file not in sheets:
                     held = (  # which files it names cannot be told: all of its folder's
                         f"{other.source.name} is a catalogue that cannot be read "
@@ -386,28 +387,51 @@ def tasks(
                            catalog=str(catalog.source) if decided else "")  # fmt: skip
 
 
-def unapplied_catalogs(paths: Sequence[Path]) -> list[Catalog]:
-    """The catalogues lying at the top of the folders an ingest was given without
-    ``--catalog`` (a CSV whose first line names a path column), read. The files they name are
-    held back: a row may say 不予公开, and an ingest that forgot the flag (or the API's, which
-    takes no catalogue) published them (QA pass 20). Only the folders' top level is looked at,
-    where a catalogue is kept (``samples/catalog.csv``)."""
+def unapplied_catalogs(paths: Sequence[Path], given: Path | None = None) -> list[Catalog]:
+    """The catalogues lying in the folders an ingest reads, at any depth, other than the one it
+    was given (``--catalog``): CSVs whose first line names a path column, read. The files they
+    name are held back: a row may say 不予公开, and an ingest that forgot the flag (or the
+    API's, which takes no catalogue) published them (QA pass 20). A department's catalogue in
+    its own folder, below the folder ingested, is as binding as one at its top (QA pass 24a:
+    samples/ copied into an archive and ingested from the archive published its five
+    restricted files)."""
     found: list[Catalog] = []
-    for given in paths:
-        folder = given if given.is_dir() else given.parent
-        try:
-            csvs = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
-        except OSError:
-            continue
-        for csv_path in csvs:
-            try:
-                with csv_path.open("rb") as f:
-                    head = f.read(4096)
-            except OSError:
-                continue
-            if registry.is_catalogue(head):
-                found.append(load_catalog(csv_path))
+    skip = given.resolve() if given is not None else None
+    for top in paths:
+        if top.is_dir():
+            folders = ((Path(d), sorted(names)) for d, subs, names in _walk_visible(top))
+        else:  # a file given alone: the catalogue beside it
+            folder = top.parent
+            folders = iter([(folder, sorted(p.name for p in _listed(folder)))])
+        for folder, names in folders:
+            for name in names:
+                csv_path = folder / name
+                if csv_path.suffix.lower() != ".csv" or name.startswith("."):
+                    continue
+                if not csv_path.is_file() or csv_path.resolve() == skip:
+                    continue
+                try:
+                    with csv_path.open("rb") as f:
+                        head = f.read(4096)
+                except OSError:
+                    continue
+                if registry.is_catalogue(head):
+                    found.append(load_catalog(csv_path))
     return found
+
+
+def _walk_visible(top: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk`` of ``top`` without its hidden folders (the ingest's walk skips them)."""
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        yield dirpath, dirnames, filenames
+
+
+def _listed(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.is_file()]
+    except OSError:
+        return []
 
 
 def _under(file: Path, folder: Path) -> bool:

@@ -9,7 +9,8 @@ from analyzers.numerals import amounts_in_query, chinese_numeral
 
 @pytest.mark.parametrize(
     "typed, numeral",
-    [("15", "十五"), ("30", "三十"), ("105", "一百零五"), ("120", "一百二十"), ("9999", "九千九百九十九"),
+    [("15", "十五"), ("30", "三十"), ("105", "一百零五"), ("120", "一百二十"),
+     ("9999", "九千九百九十九"),
      # one numeral is in every text; years and long numbers are printed in digits; 015 is a code
      ("10", None), ("3", None), ("2019", None), ("12345", None), ("015", None), ("1.5", None),
      ("１５", None)],

@@ -80,6 +80,29 @@ def test_a_catalogue_in_the_folder_not_applied_holds_the_files_it_names(tmp_path
     assert _levels(index)["c.txt"] == "public"
 
 
+def test_a_departments_catalogue_below_the_folder_ingested_holds_its_files(tmp_path, index):
+    """QA pass 24a: a catalogue one folder down (an archive of departments, each with its own,
+    ingested from its root; samples/ copied into an archive) was recognised as a catalogue and
+    not applied, and the files it marks 不予公开 were published. It holds the files it names,
+    with or without another catalogue given; a row of the catalogue given decides."""
+    root = tmp_path / "archive"
+    dept = _folder(root / "dept1", 2)
+    _folder(root / "dept2", 1, offset=2)
+    (dept / "目录.csv").write_text("文件名,标题,公开方式\na.txt,甲,不予公开\n", encoding="utf-8")
+    report = run_ingest(index, [root], workers=1)
+    assert _levels(index) == {"dept1/a.txt": "not_public", "dept1/b.txt": "public",
+                              "dept2/a.txt": "public"}  # fmt: skip
+    [held] = report.held
+    assert held.path == "dept1/a.txt" and "目录.csv line 2" in held.reason
+    top = tmp_path / "top.csv"
+    top.write_text("path,公开方式\narchive/dept2/a.txt,主动公开\n", encoding="utf-8")
+    report = run_ingest(index, [root], catalog=top, workers=1)
+    assert _levels(index)["dept1/a.txt"] == "not_public"
+    top.write_text("path,公开方式\narchive/dept1/a.txt,主动公开\n", encoding="utf-8")
+    report = run_ingest(index, [root], catalog=top, workers=1)  # the catalogue given decides
+    assert _levels(index)["dept1/a.txt"] == "public" and not report.held
+
+
 @pytest.mark.parametrize("sep", [";", "\t"])
 def test_a_catalogue_that_cannot_be_read_holds_its_folder(tmp_path, index, sep):
     """QA pass 23b: a catalogue saved with semicolons or tabs beside the files, ingested
