@@ -28,6 +28,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzers.signatures import stored_content_key
 from ingest import processes
 from ingest.catalog import Catalog, load_catalog
 from ingest.files import (
@@ -42,7 +43,7 @@ from ingest.files import (
 from ingest.report import IngestReport
 from model.document import Document, StoredDocument
 from model.errors import BadRequest, GovSearchError
-from model.fields import DISCLOSURES, value_label
+from model.fields import DISCLOSURES, MOST_RESTRICTIVE, value_label
 from model.ids import disk_names, fingerprint, readable_path
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.lexicon import LexiconBuilder
@@ -225,6 +226,54 @@ def _to_keep(
     return out
 
 
+# the levels anonymous readers cannot see, most restrictive first: a text held at several
+# takes the first
+_HIDDEN_LEVELS = tuple(
+    sorted((d for d in DISCLOSURES if not ANONYMOUS.can_see(d)),
+           key=lambda d: (d != MOST_RESTRICTIVE, d == "on_request"))
+)  # fmt: skip
+MAX_HIDDEN_COPIES = 10_000  # hidden documents sharing the texts of one batch, looked up at once
+
+
+def _hidden_texts(
+    index: SearchIndex, batch: Sequence[IndexedDocument]
+) -> dict[str, StoredDocument]:
+    """For documents new to the index whose level this ingest leaves to the default, the
+    document the index already holds hidden with the same text, by new id: a file renamed or
+    moved (into another folder, out of a ``不予公开/`` folder, a folder renamed, a parent folder
+    ingested after its catalogued sub-folder) was written at the default level while its old
+    document, with the level an earlier ingest gave, was removed as moved (QA pass 24a). The
+    text keeps the level: held until an ingest names one."""
+    keys = {r.doc.id: (r.keywords.get("content_key") or ("",))[0] for r in batch}
+    wanted = sorted({k for k in keys.values() if k})
+    if not wanted:
+        return {}
+    plan = Plan(
+        query=Bool(should=tuple(Term("content_key", k) for k in wanted), min_should=1),
+        filters=(Bool(should=tuple(Term("disclosure", d) for d in _HIDDEN_LEVELS), min_should=1),),
+    )
+    hits = index.backend.search(plan, limit=MAX_HIDDEN_COPIES).hits
+    ids = [h.id for h in hits]
+    key_of = {i: stored_content_key(e) for i, e in index.backend.stored_extra(ids).items()}
+    rank = {d: n for n, d in enumerate(_HIDDEN_LEVELS)}
+    by_key: dict[str, StoredDocument] = {}
+    for doc in index.backend.fetch(ids, texts=False).values():
+        key = key_of.get(doc.id, "")
+        if key and (key not in by_key or rank[doc.disclosure] < rank[by_key[key].disclosure]):
+            by_key[key] = doc
+    return {i: by_key[k] for i, k in keys.items() if k in by_key}
+
+
+def _at_level(r: IndexedDocument, level: str) -> IndexedDocument:
+    """``r`` written at ``level`` instead of the one its task gave, the hold part of its
+    decisions: the next ingest that names a level (the default's, public, included) is one
+    that decides otherwise, and applies it."""
+    held = hashlib.sha256(f"{r.doc.ingest_key}\nheld as {level}".encode()).hexdigest()[:16]
+    meta = dataclasses.replace(r.doc.meta, disclosure=level)
+    doc = dataclasses.replace(r.doc, meta=meta, ingest_key=held)
+    return dataclasses.replace(r, doc=doc, keywords={**r.keywords, "disclosure": (level,)})
+
+
 def _kept(doc: StoredDocument, rule: str, content_hash: str) -> tuple[bool, str]:
     """Whether a document kept by :func:`_to_keep` is out of date (its file changed), and the
     report's reason. Unchanged bytes are a skip: the index holds this file with the decisions
@@ -303,8 +352,23 @@ def run_jobs(
             report.add(r)
 
     def checked(batch: list[IndexedDocument]) -> Iterator[IndexedDocument]:
-        kept = _to_keep(index, batch, defaulted) if batch else {}
+        rewritten = [r for r in batch if r.doc.id in indexed]
+        kept = _to_keep(index, rewritten, defaulted) if rewritten else {}
+        new = [r for r in batch if r.doc.id not in indexed]
+        hidden = _hidden_texts(index, new) if new else {}
         for r in batch:
+            same = hidden.get(r.doc.id)
+            if same is not None:
+                level = same.disclosure
+                held[r.doc.id] = (r.doc.path, (
+                    f"held as {level}: the index holds this text as {same.path} "
+                    f"({value_label('disclosure', level)}), and neither this ingest "
+                    "(--disclosure, the API's disclosure) nor a catalogue row (公开方式) gives "
+                    "it a level, so a file moved or renamed keeps its level; give it one "
+                    "(--disclosure public publishes it)"
+                ))  # fmt: skip
+                yield from accepted(_at_level(r, level))
+                continue
             old, rule = kept.get(r.doc.id, (None, ""))
             if old is None:
                 yield from accepted(r)
@@ -320,9 +384,12 @@ def run_jobs(
     def to_write() -> Iterator[IndexedDocument]:
         batch: list[IndexedDocument] = []
         for r in map_files(work, jobs, workers=workers, progress=progress):
-            if isinstance(r, IndexedDocument) and r.doc.id in indexed and (
-                not r.doc.catalog or r.doc.id in defaulted
-            ):
+            if isinstance(r, IndexedDocument) and (
+                (r.doc.id in indexed and (not r.doc.catalog or r.doc.id in defaulted))
+                # new, at the default level: its text held hidden under another path?
+                or (r.doc.id not in indexed and r.doc.id in defaulted
+                    and ANONYMOUS.can_see(r.doc.meta.disclosure))
+            ):  # fmt: skip
                 batch.append(r)  # rewritten without a row, or a level: catalogued, held?
                 if len(batch) >= CATALOGUED_BATCH:
                     yield from checked(batch)

@@ -1167,6 +1167,25 @@ class BackendContract:
         assert sorted(named.ok) == ["a.txt", "b.txt"]
         assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 2
 
+    def test_a_file_renamed_keeps_the_level_the_index_held_its_text_at(
+        self, make_backend, tmp_path
+    ):
+        """QA pass 24a: a restricted file renamed was reported as moved and written at the
+        default level, published. Its text keeps its level until an ingest names one."""
+        folder = _folder(tmp_path / "archive", 2)
+        ix = SearchIndex(make_backend())
+        run_ingest(ix, [folder], default_disclosure="on_request", disclosure_given=True,
+                   workers=1)  # fmt: skip
+        (folder / "a.txt").rename(folder / "a-final.txt")
+        moved = run_ingest(ix, [folder], workers=1)
+        assert [h.path for h in moved.held] == ["a-final.txt"] and len(moved.moved) == 1
+        assert "the index holds this text as a.txt (依申请公开)" in moved.held[0].reason
+        assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 0
+        assert {d.path: d.disclosure for d in ix.catalog(STAFF)} == {
+            "a-final.txt": "on_request", "b.txt": "on_request"}  # fmt: skip
+        run_ingest(ix, [folder], default_disclosure="public", disclosure_given=True, workers=1)
+        assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 2
+
     def test_a_file_the_catalogue_held_stays_held_without_the_catalogue(
         self, make_backend, tmp_path
     ):

@@ -409,6 +409,37 @@ def test_the_texts_and_the_index_are_the_servers_users_alone(tmp_path, index):
     assert (data / "index").stat().st_mode & 0o077 == 0
 
 
+def test_a_file_moved_or_renamed_keeps_its_level(tmp_path, index):
+    """QA pass 24a: a restricted file renamed, moved out of its 不予公开/ folder, or ingested
+    again from its parent folder was reported as moved, its old document removed, and the file
+    written at the default level: published, exit 0. Its text keeps the level the index held
+    it at, said as held, until an ingest names one."""
+    root = tmp_path / "archive"
+    _folder(root / "dept", 3)
+    (root / "dept" / "不予公开").mkdir()
+    (root / "dept" / "c.txt").rename(root / "dept" / "不予公开" / "c.txt")
+    csv = root / "dept" / "catalog.csv"
+    csv.write_text("path,公开方式\na.txt,不予公开\n", encoding="utf-8")
+    run_ingest(index, [root / "dept"], catalog=csv, default_disclosure="on_request",
+               disclosure_given=True, workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "on_request",
+                              "不予公开/c.txt": "not_public"}  # fmt: skip
+    (root / "dept" / "a.txt").rename(root / "dept" / "a-2024.txt")
+    (root / "dept" / "b.txt").rename(root / "dept" / "b-final.txt")
+    (root / "dept" / "不予公开" / "c.txt").rename(root / "dept" / "c.txt")
+    report = run_ingest(index, [root / "dept"], workers=1)
+    assert _levels(index) == {"a-2024.txt": "not_public", "b-final.txt": "on_request",
+                              "c.txt": "not_public"}  # fmt: skip
+    assert len(report.moved) == 3 and len(report.held) == 3
+    assert "the index holds this text as a.txt (不予公开)" in {h.path: h.reason
+                                                          for h in report.held}["a-2024.txt"]
+    report = run_ingest(index, [root], workers=1)  # the parent folder takes them over
+    assert set(_levels(index).values()) == {"not_public", "on_request"}, _levels(index)
+    assert index.search(Query(q="的", viewer=ANONYMOUS)).total == 0
+    run_ingest(index, [root], default_disclosure="public", disclosure_given=True, workers=1)
+    assert set(_levels(index).values()) == {"public"}
+
+
 def test_copies_of_one_text_at_two_levels_are_warned_of(tmp_path, index):
     """QA pass 20: a 不予公开 notice was readable through its copy in another file, which no
     catalogue row named (published at the default level), and nothing said so."""
