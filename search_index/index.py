@@ -285,7 +285,7 @@ class SearchIndex:
         :mod:`search_index.semantic`), or None without a model or vectors. The word plan's
         first pass runs under the same filters; so does the fused plan, which admits the
         leg's documents only where the filters do."""
-        leg = semantic.nearest(query.q, citizen_words.data_dir())
+        leg = self._visible(semantic.nearest(query.q, citizen_words.data_dir()), plan)
         if not leg:
             return None
         first = self.backend.search(plan, limit=semantic.LEG_DEPTH)
@@ -297,6 +297,18 @@ class SearchIndex:
                 literal = engine[0]
         weight = semantic.leg_weight(understood)
         return semantic.fused_plan(plan, semantic.fuse(engine, leg, literal, weight))
+
+    def _visible(self, leg: list[str] | None, plan: Plan) -> list[str]:
+        """Of the leg's documents, in its order, those the plan's filters (the viewer's
+        visibility among them) admit: ranked among all, a hidden document near the query made
+        the query "also searched by meaning" with nothing found so (QA pass 24a: 0 results and
+        也按语义检索 told of a 不予公开 notice on the topic), and moved the visible ones' ranks."""
+        if not leg:
+            return []
+        head = leg[: semantic.LEG_DEPTH]
+        ids = Bool(should=tuple(Term("id", i) for i in head), min_should=1)
+        seen = {h.id for h in self.backend.search(Plan(ids, plan.filters), limit=len(head)).hits}
+        return [i for i in head if i in seen]
 
     def _with_feedback(self, plan: Plan, words: tuple[str, ...]) -> Plan:
         """The plan with the words its first pass's best documents share (pseudo-relevance

@@ -244,6 +244,13 @@ def test_the_leg_admits_only_what_the_viewer_may_see(tmp_path):
         assert hidden.id not in {h.doc.id for h in index.search(Query(q="闯红灯扣几分")).hits}
         staff = index.search(Query(q="闯红灯扣几分", viewer=STAFF))
         assert hidden.id in {h.doc.id for h in staff.hits}
+        # QA pass 24a: nothing found, yet "also searched by meaning", told of the hidden rule
+        # near the query (its year: no other document's); staff are told, and find it
+        only_hidden = Query(q="闯红灯扣几分", years=(2021,))
+        alone = index.search(only_hidden)
+        assert alone.total == 0 and not alone.understood.semantic
+        staff = index.search(dataclasses.replace(only_hidden, viewer=STAFF))
+        assert staff.understood.semantic and hidden.id in {h.doc.id for h in staff.hits}
     finally:
         citizen_words.load_lexicon(None)
         index.close()
