@@ -187,9 +187,12 @@ def form_fields(
     it, the last one winning), and a restricted level written in another field (``title=不予公开``
     published the file at the default level: QA pass 13), by the rule that holds such a
     catalogue row back (``ingest.catalog.misplaced_level``). An empty value states nothing, as
-    an empty catalogue cell."""
+    an empty catalogue cell, except an empty level that no other field gives: a script sending
+    ``disclosure=$LEVEL`` with the variable unset published the file (QA pass 24a), where the
+    CLI and ``/api/ingest`` refuse an empty level."""
     files: list[UploadFile] = []
     given: dict[str, list[tuple[str, str]]] = {}
+    empty_level = ""
     for key, value in items:
         if key == FILE_PART:
             if not isinstance(value, UploadFile):
@@ -230,6 +233,14 @@ def form_fields(
             )
         if value.strip():
             given.setdefault(f.name, []).append((key, value))
+        elif f.name == "disclosure":
+            empty_level = empty_level or key
+    if empty_level and "disclosure" not in given:  # a level left empty is not the default's
+        raise BadRequest(
+            f"{empty_level} is empty: nothing was stored; give a level (主动公开, 依申请公开, "
+            "不予公开, 草稿) or leave the field out for the server's default",
+            field=empty_level,
+        )
     values: dict[str, object] = {}
     for name, stated in given.items():
         f = BY_NAME[name]

@@ -101,6 +101,14 @@ def test_an_unknown_field_is_refused_and_named(served, name):
     }
 
 
+@pytest.mark.parametrize("name, value", [("disclosure", ""), ("disclosure", " "), ("公开方式", "")])
+def test_an_empty_level_is_refused(served, name, value):
+    """QA pass 24a: disclosure= (a script's unset $LEVEL) published the upload at the default
+    level; the CLI and /api/ingest refuse an empty level."""
+    err = _refused(served, [(name, value)], f"{name} is empty: nothing was stored")
+    assert err["data"]["field"] == name
+
+
 @pytest.mark.parametrize(
     "fields",
     [
