@@ -127,16 +127,24 @@ class Catalog:
         )
 
     def near(self, file: Path, rel_path: str, real: Path | None = None) -> CatalogEntry | None:
-        """A row that nearly names ``file``: its path relative to the CSV's folder in another
-        letter case, or its path inside the ingested folder (``rel_path``) in any case."""
-        folded = self._folded
+        """A row that nearly names ``file``: its path inside the ingested folder
+        (``rel_path``), or, when the row's own path names no file on disk, its path relative
+        to the CSV's folder as typed loosely — another letter case, full-width characters
+        (２０１９, （）), spaces, or another extension (报告.doc for 报告.txt). Only a letter
+        case was read so, and rows typed with a Chinese input method left their 不予公开 files
+        published (QA pass 24a)."""
         candidates = [rel_path]
         rel = self._relative(real or file.resolve())
         if rel is not None:
             candidates.insert(0, rel)
         for rel in candidates:
             key = normalise_path(readable_path(rel))
-            found = self.entries.get(key) or folded.get(key.casefold())
+            found = self.entries.get(key)
+            if found is None:
+                loose = _loose_path(key)
+                found = self._loose.get(loose) or self._stems.get(_stem(loose))
+                if found is not None and (self.folder / found.path).exists():
+                    found = None  # the row names its own file
             if found is not None:
                 return found
         return None
@@ -152,8 +160,12 @@ class Catalog:
         return root if root.endswith(os.sep) else root + os.sep
 
     @functools.cached_property
-    def _folded(self) -> dict[str, CatalogEntry]:
-        return {path.casefold(): entry for path, entry in self.entries.items()}
+    def _loose(self) -> dict[str, CatalogEntry]:
+        return {_loose_path(path): entry for path, entry in self.entries.items()}
+
+    @functools.cached_property
+    def _stems(self) -> dict[str, CatalogEntry]:
+        return {_stem(loose): entry for loose, entry in self._loose.items()}
 
     def unmatched(
         self, matched: set[str], near: dict[str, str], scope: list[Path]
@@ -192,6 +204,18 @@ def _relative_to(rel: str, catalog: Path) -> str:
         return Path(rel).resolve().relative_to(catalog.parent.resolve()).as_posix()
     except (ValueError, OSError):
         return rel  # outside the folder: Catalog.lookup finds the file by it
+
+
+def _loose_path(path: str) -> str:
+    """A path as typed loosely: full-width forms folded (NFKC), letter case and spaces dropped."""
+    return "".join(unicodedata.normalize("NFKC", path).casefold().split())
+
+
+def _stem(loose: str) -> str:
+    """A loose path without its file's extension."""
+    head, _, name = loose.rpartition("/")
+    base = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return f"{head}/{base}" if head else base
 
 
 def normalise_path(path: str) -> str:

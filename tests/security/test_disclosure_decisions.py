@@ -62,6 +62,27 @@ def test_catalogue_row_in_other_letter_case_holds_the_file_back(tmp_path, index)
     assert "held back" in report.summary() and report.to_dict()["held_files"]
 
 
+def test_rows_typed_loosely_hold_their_files_back(tmp_path, index):
+    """QA pass 24a: only a letter case was a near miss; rows typed with a Chinese input method
+    (full-width digits, （） for ()), with a double space or another extension named no file,
+    and their 不予公开 files were published. Each is held until a row names it exactly; a row
+    naming its own file is no near miss for another."""
+    folder = _folder(tmp_path / "archive", 6)
+    names = ["2019年第3号请示.txt", "请示（草稿）.txt", "Notice.txt", "报告.txt", "会议 纪要.txt"]
+    for old, new in zip("abcde", names, strict=True):
+        (folder / f"{old}.txt").rename(folder / new)
+    (folder / "f.txt").rename(folder / "通知.pdf.txt")
+    rows = ["２０１９年第３号请示.txt", "请示(草稿).txt", "notice.txt", "报告.doc",
+            "会议  纪要.txt"]
+    csv = folder / "catalog.csv"
+    csv.write_text("path,公开方式\n" + "".join(f"{r},不予公开\n" for r in rows), encoding="utf-8")
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    levels = _levels(index)
+    assert all(levels[n] == "not_public" for n in names), levels
+    assert levels["通知.pdf.txt"] == "public"
+    assert sorted(h.path for h in report.held) == sorted(names)
+
+
 def test_a_catalogue_in_the_folder_not_applied_holds_the_files_it_names(tmp_path, index):
     """QA pass 20: an ingest without --catalog (and the API's, which takes none) published a
     file the folder's own catalogue marks 不予公开: the catalogue was only reported as skipped.
