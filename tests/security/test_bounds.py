@@ -136,11 +136,17 @@ def test_deeply_nested_html_is_refused_before_parsing() -> None:
     seconds in lexbor), so depth is capped before parsing; just under the cap stays quick."""
     for unit in ("<div>字", '<div class="nav">字', "<nav>字"):
         start = time.perf_counter()
-        with pytest.raises(UnsafeFile, match="elements open"):
+        with pytest.raises(UnsafeFile, match="elements open inside each other"):
             html_format.extract(F.html_page(unit * 16000), "deep.html")
         assert time.perf_counter() - start < 5
         assert _seconds(html_format.extract, F.html_page(unit * 2900), "x.html") < 15
-    assert html_format.open_elements("<div><p>a<p>b<br><img></div>" * 5000) == 0
+    # QA pass 24a: nested and closed again took 16 s for 100,000 (the depth reached counts)
+    closed = "<html><body>" + "<div>" * 100_000 + "深层" + "</div>" * 100_000 + "</body></html>"
+    with pytest.raises(UnsafeFile, match="100,000 elements open inside each other"):
+        html_format.extract(closed.encode(), "deep.html")
+    # elements side by side, and those whose end tag HTML infers, nest nothing
+    assert html_format.nesting_depth("<div><p>a<p>b<br><img></div>" * 5000) == 1
+    assert html_format.nesting_depth("</div></div><div><span>a</span></div>") == 2
 
 
 _BOMB_IN_A_FRESH_PROCESS = """
