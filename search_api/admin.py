@@ -381,7 +381,7 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         stored.append((target, disclosure, values))
         shown[target] = (name, fmt, len(data))
     try:
-        async with heavy_gate(request).slot():
+        async with heavy_gate(request, staff=True).slot():
             report, written = await run_in_threadpool(ingest_stored, index, folder, stored)
             ids = [document_id(folder, t) for t in written]
             copies = await run_in_threadpool(index.copies_of, ids, STAFF)

@@ -269,7 +269,7 @@ async def check_duplicates(
 ) -> dict[str, Any]:
     count_request(request, viewer.staff)
     sent = await read_request(request, settings.max_upload_bytes)
-    async with heavy_gate(request).slot():
+    async with heavy_gate(request, viewer.staff).slot():
         draft, fmt = await parse(sent, settings.max_upload_bytes)
         result = await run_in_threadpool(
             check, index, draft, viewer=viewer, threshold=threshold, limit=limit

@@ -92,6 +92,9 @@ class RateLimiter:
 
 def install_limits(app: FastAPI, settings: Settings) -> None:
     app.state.heavy_gate = HeavyGate(settings.heavy_concurrency, settings.heavy_queue)
+    # staff's own: a stranger's duplicate checks, each up to its time limit, filled the one slot
+    # and its queue, and a staff upload got 429 for minutes (QA pass 24a)
+    app.state.staff_gate = HeavyGate(settings.heavy_concurrency, settings.heavy_queue)
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
 
 
@@ -99,8 +102,9 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 
 
-def heavy_gate(request: Request) -> HeavyGate:
-    return request.app.state.heavy_gate
+def heavy_gate(request: Request, staff: bool) -> HeavyGate:
+    """The gate an expensive request waits at: staff's apart from everyone else's."""
+    return request.app.state.staff_gate if staff else request.app.state.heavy_gate
 
 
 def count_request(request: Request, staff: bool) -> None:

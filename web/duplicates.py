@@ -225,7 +225,7 @@ async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep)
         }
         who = _viewer(request, viewer, key)
         count_request(request, who.staff)
-        async with heavy_gate(request).slot():
+        async with heavy_gate(request, who.staff).slot():
             draft, fmt = await parse(sent, settings.max_upload_bytes)
             if fmt == "json":
                 fmt = "text"

@@ -353,3 +353,40 @@ def test_item4_health_on_both_backends(kind: str, tmp_path: Path) -> None:
         assert "documents" in full["backend"]
     finally:
         gen.close()
+
+
+def test_strangers_checks_never_fill_the_gate_staff_wait_at() -> None:
+    """QA pass 24a: six anonymous duplicate checks of a slow page filled the one slot and its
+    queue, and a staff upload with a valid key got 429 for minutes. Staff wait at their own."""
+    from types import SimpleNamespace
+
+    from fastapi import FastAPI
+
+    from model.settings import Settings
+    from search_api.limits import heavy_gate, install_limits
+
+    app = FastAPI()
+    install_limits(app, Settings(heavy_concurrency=1, heavy_queue=0))
+    request = SimpleNamespace(app=app)
+
+    async def scenario() -> list[str]:
+        out: list[str] = []
+        release = asyncio.Event()
+
+        async def stranger() -> None:
+            async with heavy_gate(request, staff=False).slot():
+                await release.wait()
+
+        busy = asyncio.create_task(stranger())
+        await asyncio.sleep(0)
+        for staff in (False, True):
+            try:
+                async with heavy_gate(request, staff=staff).slot():
+                    out.append("staff in" if staff else "stranger in")
+            except TooManyRequests:
+                out.append("staff 429" if staff else "stranger 429")
+        release.set()
+        await busy
+        return out
+
+    assert asyncio.run(scenario()) == ["stranger 429", "staff in"]
