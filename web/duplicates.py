@@ -16,7 +16,7 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -37,7 +37,7 @@ from duplicates.textdiff import DiffOp
 from model.errors import BadRequest, GovSearchError, PayloadTooLarge, Unauthorized
 from model.ids import readable_path
 from model.viewer import Viewer
-from search_api.deps import IndexDep, ViewerDep
+from search_api.deps import IndexDep, ViewerDep, get_viewer
 from search_api.duplicates import DraftFile, parse
 from search_api.errors import status_of
 from search_api.limits import count_request, heavy_gate
@@ -202,7 +202,10 @@ def _page(
     return staff_page(request, "duplicates.html", ctx, status, headers)
 
 
-@router.api_route("/duplicates", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.api_route(  # a key header there but unusable is refused, as on every page (QA 24a)
+    "/duplicates", methods=["GET", "HEAD"], response_class=HTMLResponse,
+    dependencies=[Depends(get_viewer)],
+)
 def duplicates_form(request: Request) -> Response:
     return _page(request, {"result": None, "form": {}})
 
