@@ -272,10 +272,12 @@ def other_wording_node(text: str, weight: float | None = None) -> Node:
 
 
 def citizen_word_node(
-    word: str, other_wordings: bool = True
+    word: str, other_wordings: bool = True, mentions: Mentions | None = None
 ) -> tuple[Node | None, tuple[tuple[str, str], ...]]:
     """A content word or any of its other wordings (none without ``other_wordings``; a place
-    still counts its region); returns the node and the wordings used."""
+    still counts its region); returns the node and the wordings used. With ``mentions``, a
+    short form's long form (mined) is used only where public documents write it
+    (:func:`_publicly_written`)."""
     node = word_node(word)
     if node is None:
         return None, ()
@@ -287,10 +289,19 @@ def citizen_word_node(
     if citizen_words.is_question_word(word) or not other_wordings:
         return node, ()  # 几天 asks how long, it names no topic: no 段时间 beside it
     others = citizen_words.expansions(word)
+    if mentions is not None:
+        others = tuple((o, s) for o, s in others if s != "mined" or _publicly_written(o, mentions))
     if not others:
         return node, ()
     weights = {"learned": citizen_words.LEARNED_WEIGHT, "general": citizen_words.GENERAL_WEIGHT}
     return _any(node, *(other_wording_node(o, weights.get(s)) for o, s in others)), others
+
+
+def _publicly_written(text: str, mentions: Mentions) -> bool:
+    """Whether public documents write ``text`` (``mentions`` counts what anonymous readers may
+    see): a short form mined from a document later made 不予公开 stays in the lexicon file, and
+    was still offered with its long form (QA pass 24a)."""
+    return mentions(text) > 0
 
 
 def _with_synonyms(word: str) -> tuple[str, ...]:
@@ -322,7 +333,10 @@ def _abbreviation_spans(
 ) -> list[tuple[int, int, str, object]]:
     """Shipped/staff synonym spans and mined short-form spans; the longer wins an overlap."""
     cands = [(s, e, "syn", (a, t)) for s, e, a, t in find_synonyms(norm)]
-    cands += [(s, e, "mined", (a, t, "mined")) for s, e, a, t in citizen_words.find_mined(norm)]
+    for s, e, a, t in citizen_words.find_mined(norm):
+        written = tuple(x for x in t if mentions is None or _publicly_written(x, mentions))
+        if written:
+            cands.append((s, e, "mined", (a, written, "mined")))
     cands += [
         (s, e, "mined", (a, most_mentioned(t, mentions), "title"))
         for s, e, a, t in citizen_words.find_titles(norm)
@@ -749,7 +763,7 @@ class _Builder:
         if not content and not self.pool and words:  # only stop words: search them anyway
             content, self.ignored = words, []
         for w in dict.fromkeys(content):
-            node, others = citizen_word_node(w)
+            node, others = citizen_word_node(w, mentions=self.mentions)
             if node is None:
                 continue
             self.words.append(w)

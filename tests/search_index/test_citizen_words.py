@@ -1014,3 +1014,32 @@ def test_two_states_or_armies_are_never_each_others_wording(monkeypatch):
         "中华民国": ("中华人民共和国", "民国"), "国军": ("解放军",)})
     assert [o for o, _ in citizen_words.expansions("中华民国")] == ["民国"]
     assert citizen_words.expansions("国军") == ()
+
+
+def test_a_short_form_whose_long_form_only_a_withdrawn_document_writes_is_not_offered(tmp_path):
+    """QA pass 24a: a public document defining a short form was reclassified 不予公开; the
+    rule stays in mined.txt (later ingests change no line) and the short form was still
+    offered with its long form to anonymous readers, in the API and on the page. A long form
+    no public document writes is not offered."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "关于成立鼹鼠獾猪协同治理委员会的通知\n成立鼹鼠獾猪协同治理委员会（以下简称“鼹獾委员会”）。"
+        "鼹獾委员会负责协调工作。\n", encoding="utf-8")  # fmt: skip
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data / "index"))
+    try:
+        run_ingest(index, [folder], workers=1, lexicon_dir=data)
+        citizen_words.load_lexicon(data)
+        said = index.search(Query(q="鼹獾委员会")).understood.expansions
+        assert ("鼹獾委员会", "鼹鼠獾猪协同治理委员会", "mined") in said
+        run_ingest(index, [folder], default_disclosure="not_public", disclosure_given=True,
+                   workers=1, lexicon_dir=data)  # fmt: skip
+        index = SearchIndex(index.backend)  # a server started afterwards: no counts kept
+        assert "鼹獾委员会 =>" in (data / "lexicon" / "mined.txt").read_text(encoding="utf-8")
+        for viewer in (ANONYMOUS, STAFF):
+            res = index.search(Query(q="鼹獾委员会", viewer=viewer))
+            assert not any(o == "鼹鼠獾猪协同治理委员会" for _, o, _ in res.understood.expansions)
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
