@@ -53,3 +53,19 @@ def test_a_number_with_a_point_and_a_sign_is_still_marked():
     assert [text[a:b] for a, b in find_spans(text, ("3.5亿",))] == ["3.5亿"]
     # a term typed without the point still marks its own (35 beside 3.5 in one query)
     assert [(a, b) for a, b in find_spans("共6,435元", ("3.5", "35"))] == [(4, 6)]
+
+
+def test_the_snippet_shows_where_most_of_the_words_stand_together() -> None:
+    """QA pass 24b: a law names its subject in its first article, and the snippet opened
+    there, not at the article answering the question (装修噪音几点到几点 showed 第一条 of the
+    noise rules, not 12时至14时…装修作业). The place where most of the typed words stand
+    together is shown; with one word, its first occurrence, as before; a word written in
+    every article (more than the occurrences counted) is looked for beside the rarer ones."""
+    opening = "第一条 为防治环境噪声污染，保护和改善生活环境，制定本办法。\n"
+    filler = "".join(f"第{i}条 环境噪声的监督管理，依照有关规定执行。\n" for i in range(2, 90))
+    answer = ("第九十条 工作日12时至14时、18时至次日8时，禁止在居民住宅楼内进行产生噪声的"
+              "装修作业。\n")
+    text = opening + filler + answer
+    shown = snippet(text, ("噪声", "装修"), 120)
+    assert "<mark>装修</mark>作业" in shown and "12时至14时" in shown, shown
+    assert "第一条" in snippet(text, ("噪声",), 120)
