@@ -81,6 +81,10 @@ class SearchHit(DocumentMeta):
         default_factory=list, description="other documents with the same text (other formats, "
         "folders or agencies' postings): they are not separate results",
     )
+    newer_version: str = Field(
+        default="", description="the date of a newer version of this text (the same title and "
+        "issuer) among the first 30 results, when this is an older one; empty otherwise",
+    )
 
 
 class FacetCount(BaseModel):

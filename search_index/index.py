@@ -207,6 +207,7 @@ class SearchIndex:
                 h = _representative(h, members, query.sort)
             kept.append(h)
         docs = {h.id: h.doc for h in kept if h.doc is not None}  # whole, with their texts
+        newer: dict[str, str] = {}
         if newest_first:
             window = kept[:VERSION_WINDOW]
             shown = [h.id for h in kept[offset - start : offset - start + query.size]]
@@ -215,7 +216,8 @@ class SearchIndex:
             unread = [h.id for h in window if h.id not in known]
             if unread:  # what a version is needs no text
                 known.update(self.backend.fetch(unread, texts=False))
-            kept = _newest_version_first(window, known) + kept[VERSION_WINDOW:]
+            ordered, newer = _newest_version_first(window, known)
+            kept = ordered + kept[VERSION_WINDOW:]
         page = kept[offset - start : offset - start + query.size]
         missing = [h.id for h in page if h.id not in docs]
         if missing:  # (a newer version moved onto the page from further down)
@@ -241,6 +243,7 @@ class SearchIndex:
                     snippet=snippet(doc.text, terms, query.snippet_chars, doc.normalized),
                     title_html=render(doc.title, find_spans(doc.title, terms)),
                     copies=copies,
+                    newer_version=newer.get(h.id, ""),
                 )
             )
         if "agency" in raw_facets:  # folded first: copies are then counted off by the key
@@ -699,26 +702,34 @@ def version_key(doc: StoredDocument) -> tuple[str, str] | None:
     return title, agency_key(agency) or normalize(agency)
 
 
-def _newest_version_first(page: list[BackendHit], docs: dict[str, Any]) -> list[BackendHit]:
+def _newest_version_first(
+    page: list[BackendHit], docs: dict[str, Any]
+) -> tuple[list[BackendHit], dict[str, str]]:
     """Versions of one text among the first results (one title and issuer, different dates: a
     law as revised in 2017 and in 2023) in their ranks' places, newest first: the text in force
     is what a search for the law means (QA pass 22b: 行政复议法 and 公司法 listed the superseded
     version first, 民事诉讼法 the current one, as BM25 happened to weigh them). The caller
     leaves out queries that ask for an old rule or name a year, and gives the first
-    :data:`VERSION_WINDOW` results whatever the page, so every page size shows one order."""
+    :data:`VERSION_WINDOW` results whatever the page, so every page size shows one order.
+    Returns the list and, for each older version, the newest version's date (QA pass 24b:
+    both versions of a rule were listed 有效, side by side, and only the document's page said
+    one was newer)."""
     by_title: dict[tuple[str, str], list[int]] = {}
     for i, h in enumerate(page):
         key = version_key(docs[h.id]) if h.id in docs else None
         if key is not None:
             by_title.setdefault(key, []).append(i)
     out = list(page)
+    newer: dict[str, str] = {}
     for slots in by_title.values():
         if len(slots) < 2 or len({docs[page[i].id].date for i in slots}) < 2:
             continue
         newest = sorted(slots, key=lambda i: docs[page[i].id].date, reverse=True)
         for slot, i in zip(slots, newest, strict=True):  # scores stay in order, by slot
             out[slot] = replace(page[i], score=page[slot].score)
-    return out
+        latest = docs[page[newest[0]].id].date
+        newer.update((page[i].id, latest) for i in newest if docs[page[i].id].date < latest)
+    return out, newer
 
 
 def fold_agencies(values: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:

@@ -126,11 +126,15 @@ class Hit:
     snippet: str  # HTML: escaped text with <mark> around matches
     title_html: str
     copies: tuple[Copy, ...] = ()
+    # the date of a newer version among the first results (the same title and issuer), when
+    # this is an older one: the list says so, as the document's page does
+    newer_version: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d = self.doc.metadata()
         d.update(score=round(self.score, 4), snippet=self.snippet, title_html=self.title_html)
         d["copies"] = [c.to_dict() for c in self.copies]
+        d["newer_version"] = self.newer_version
         return d
 
 

@@ -620,8 +620,12 @@ class BackendContract:
         backend = make_backend()
         assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in (old, new, *others)))
         index = SearchIndex(backend)
-        whole = [h.doc.id for h in index.search(Query(q="收养登记", size=12)).hits]
+        hits = index.search(Query(q="收养登记", size=12)).hits
+        whole = [h.doc.id for h in hits]
         assert whole.index(new.id) < whole.index(old.id), whole
+        # the older one says a newer one is there, as its page does (QA pass 24b)
+        marked = {h.doc.id: h.newer_version for h in hits if h.newer_version}
+        assert marked == {old.id: new.meta.date.isoformat()}, marked
         for size in (1, 2, 5):
             pages = [index.search(Query(q="收养登记", size=size, page=p)).hits
                      for p in range(1, 12 // size + 1)]  # fmt: skip
