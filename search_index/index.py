@@ -18,7 +18,7 @@ from typing import Any
 
 from analyzers.agencies import agency_key, agency_keys, most_used
 from analyzers.chars import strip_skippable
-from analyzers.lexicon import stopwords
+from analyzers.lexicon import stopwords, synonyms
 from analyzers.normalize import normalize, to_traditional
 from analyzers.pinyin import matches_in
 from analyzers.pinyin_lexicon import corrections
@@ -383,6 +383,10 @@ class SearchIndex:
         def reads_better(span: str, word: str, real: bool) -> bool:
             at = normalized.find(span)
             beside = [_beside(normalized, words, at, at + len(span), s) for s in (-1, 1)]
+            if real and not documents_with(span) and not _short_form(span):
+                # a word no document writes, whose homophone they do: 酒架 (a wine rack) for
+                # 酒驾 found nothing and offered nothing (QA pass 24b), alone or beside 扣几分
+                return documents_with(word) >= REAL_WORD_MIN_DOCS
             if real:
                 # a typed word: the word beside it decides (养老保险 is written, 养老保鲜 is not)
                 sides = [
@@ -683,6 +687,16 @@ def says_less(doc: StoredDocument | None) -> tuple[int, int]:
         return (1, 0)
     known = sum(1 for v in (doc.agency, doc.date, doc.doc_number) if v)
     return (0 if doc.catalog else 1, -known)
+
+
+def _short_form(word: str) -> bool:
+    """Whether the planner reads ``word`` as a short form of other words (消法: 消费者权益保护法,
+    a title no document writes short): its own spelling, never a typo of a homophone (效法)."""
+    return word in synonyms() or any(
+        (s, e) == (0, len(word))
+        for find in (citizen_words.find_titles, citizen_words.find_mined)
+        for s, e, _, _ in find(word)
+    )
 
 
 _QUOTED = re.compile(r'["“”「」『』＂″][^"“”「」『』＂″]*["“”「」『』＂″]')

@@ -75,6 +75,9 @@ def blind(index) -> None:
 
 def main() -> None:
     index, _ = ci.corpus_index()
+    from search_index import citizen_words
+
+    citizen_words.load_lexicon(ci.OUT / "corpus")  # as a server of that folder reads queries
     t0 = time.perf_counter()
     index.lexicon.wait()
     print(f"lexicon: {len(index.lexicon.get()):,} words, built in {time.perf_counter() - t0:.1f} s")

@@ -35,7 +35,7 @@ def index(request, tmp_path_factory):
     paths = list(dict.fromkeys(
         sample_paths(60) + _paths_with("公积金", 12) + _paths_with("住房公积金提取", 4)
         + _paths_with("社保", 12) + _paths_with("工伤赔偿", 6)
-        + _paths_with("提繳", 4) + _paths_with("提交", 45)
+        + _paths_with("提繳", 4) + _paths_with("提交", 45) + _paths_with("酒驾", 4)
     ))  # fmt: skip
     docs = [corpus_document(p) for p in paths]
     assert not any(HIDDEN_WORD in d.text or PUBLIC_WORD in d.text for d in docs)
@@ -77,7 +77,9 @@ def index(request, tmp_path_factory):
      # 长 read zhang, as in 赔长 alone, but picked for the chang of 赔偿 (QA pass 19)
      ("工伤赔长", "工伤赔偿"),
      # the slip typed as another word: 结婚登记 is written, 结婚等级 is not
-     ("在哪里办理结婚等级", "在哪里办理结婚登记")],
+     ("在哪里办理结婚等级", "在哪里办理结婚登记"),
+     # ... and typed alone, a word no document writes (QA pass 24b: 酒架, a wine rack)
+     ("酒架", "酒驾")],
 )  # fmt: skip
 def test_a_homophone_typo_is_offered_its_word(index, typed: str, meant: str) -> None:
     result = index.search(Query(q=typed))
@@ -264,3 +266,13 @@ def test_a_quoted_phrase_is_never_offered_another_word(index) -> None:
     for typed in ('"公基金"', "“公基金”", "「公基金」", '"公基金" 提取'):
         assert index.search(Query(q=typed)).did_you_mean == "", typed
     assert index.search(Query(q="公基金 提取")).did_you_mean == "公积金 提取"
+
+
+def test_a_short_form_is_its_own_spelling() -> None:
+    """消法 (消费者权益保护法, which no document writes short) was offered 效法 once a word no
+    document writes could be offered its homophone: a short form the planner reads (the
+    synonym file, law titles, mined forms) is never a typo."""
+    from search_index.index import _short_form
+
+    assert _short_form("社保") and _short_form("人社局")
+    assert not _short_form("酒架")
