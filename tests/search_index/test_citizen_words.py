@@ -1043,3 +1043,11 @@ def test_a_short_form_whose_long_form_only_a_withdrawn_document_writes_is_not_of
     finally:
         citizen_words.load_lexicon(None)
         index.close()
+
+
+def test_regardless_is_a_function_word() -> None:
+    """QA pass 24b: 老板不管 (the boss does not care) was searched as 不管 and expanded to 不论
+    and 无论 (regardless), conjunctions that name no topic: ignored, as other function words."""
+    _, understood = plan(Query(q="干活受伤了老板不管"))
+    assert "不管" in understood.ignored and "不管" not in understood.words
+    assert not any(word == "不管" for word, _, _ in understood.expansions)
