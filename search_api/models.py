@@ -83,7 +83,7 @@ class SearchHit(DocumentMeta):
     )
     newer_version: str = Field(
         default="", description="the date of a newer version of this text (the same title and "
-        "issuer) among the first 30 results, when this is an older one; empty otherwise",
+        "issuer) among the first 20 results, when this is an older one; empty otherwise",
     )
 
 

@@ -120,8 +120,10 @@ def validate(query: Query) -> None:
 MENTIONS_TTL = 600.0  # seconds a title's mention count is reused
 # the first results in which versions of one text are listed newest first: a fixed window, so
 # that a page shows what the same ranks show on a page of another size (QA pass 24b: the 2016
-# version of a rule at #4 of a page of 10, the 2023 one there on a page of 20)
-VERSION_WINDOW = 30
+# version of a rule at #4 of a page of 10, the 2023 one there on a page of 20). 20, as many as
+# the embedded backend reads whole while it searches: 30 cost 1.8 ms a query at 100k, 20 cost
+# 0.7 (bench/README.md, "QA pass 24's changes")
+VERSION_WINDOW = 20
 
 
 class SearchIndex:
