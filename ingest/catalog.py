@@ -113,8 +113,10 @@ class Catalog:
         real = real or file.resolve()
         by_path = self.entries.get(real.as_posix())  # a row naming it by its absolute path
         rel = self._relative(real)
-        if rel is None:
-            return by_path
+        if rel is None:  # outside the CSV's folder: a row may name it with ../ (QA pass 24c:
+            # ../arch/a.txt, the form the report's own "did you mean" gives, was not applied)
+            outside = os.path.relpath(real, self.folder.resolve()).replace(os.sep, "/")
+            return self.entries.get(normalise_path(outside)) or by_path
         key = normalise_path(rel)
         # a name in GBK bytes (copied from Windows) is read as GB18030 *before* normalising:
         # normalising its bytes misread as UTF-8 reorders combining marks among them, and
@@ -134,16 +136,18 @@ class Catalog:
         case was read so, and rows typed with a Chinese input method left their 不予公开 files
         published (QA pass 24a)."""
         candidates = [rel_path]
-        rel = self._relative(real or file.resolve())
-        if rel is not None:
-            candidates.insert(0, rel)
+        real = real or file.resolve()
+        rel = self._relative(real)
+        if rel is None:  # outside the CSV's folder, as a row names it: ../arch/a.txt
+            rel = os.path.relpath(real, self.folder.resolve()).replace(os.sep, "/")
+        candidates.insert(0, rel)
         for rel in candidates:
             key = normalise_path(readable_path(rel))
             found = self.entries.get(key)
             if found is None:
                 loose = _loose_path(key)
                 found = self._loose.get(loose) or self._stems.get(_stem(loose))
-                if found is not None and (self.folder / found.path).exists():
+                if found is not None and Path(os.path.normpath(self.folder / found.path)).exists():
                     found = None  # the row names its own file
             if found is not None:
                 return found
@@ -178,7 +182,7 @@ class Catalog:
         folder = self.folder.resolve()
 
         def in_scope(path: str) -> bool:
-            target = folder / path
+            target = Path(os.path.normpath(folder / path))  # ../arch/a.txt: inside arch
             return any(target == r or target.is_relative_to(r) for r in roots)
 
         out = []

@@ -363,11 +363,16 @@ def tasks(
                     )
                     break
                 row = other.lookup(file, real)
-                if row is not None:
+                # ... or nearly names it (QA pass 24c: 报告.doc, ２０１９ in a department's
+                # catalogue not applied published the files they meant)
+                nearly = other.near(file, raw, real) if row is None else None
+                if row is not None or nearly is not None:
+                    line = (row or nearly).line  # type: ignore[union-attr]
                     held = (
-                        f"{other.source.name} line {row.line} names this file, but that "
-                        f"catalogue was not applied: held as not_public until an ingest gives "
-                        f"it (--catalog {other.source})"
+                        f"{other.source.name} line {line} names this file"
+                        f"{' nearly' if row is None else ''}, but that catalogue was not "
+                        f"applied: held as not_public until an ingest gives it (--catalog "
+                        f"{other.source})"
                     )
                     break
             near = None

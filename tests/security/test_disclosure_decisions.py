@@ -109,19 +109,22 @@ def test_a_departments_catalogue_below_the_folder_ingested_holds_its_files(tmp_p
     root = tmp_path / "archive"
     dept = _folder(root / "dept1", 2)
     _folder(root / "dept2", 1, offset=2)
-    (dept / "目录.csv").write_text("文件名,标题,公开方式\na.txt,甲,不予公开\n", encoding="utf-8")
+    (dept / "目录.csv").write_text("文件名,标题,公开方式\na.txt,甲,不予公开\nB.doc,乙,不予公开\n",
+                                   encoding="utf-8")  # fmt: skip
     report = run_ingest(index, [root], workers=1)
-    assert _levels(index) == {"dept1/a.txt": "not_public", "dept1/b.txt": "public",
+    assert _levels(index) == {"dept1/a.txt": "not_public", "dept1/b.txt": "not_public",
                               "dept2/a.txt": "public"}  # fmt: skip
-    [held] = report.held
-    assert held.path == "dept1/a.txt" and "目录.csv line 2" in held.reason
+    held = {h.path: h.reason for h in report.held}
+    assert "目录.csv line 2 names this file," in held["dept1/a.txt"]
+    assert "目录.csv line 3 names this file nearly" in held["dept1/b.txt"]  # QA pass 24c
     top = tmp_path / "top.csv"
     top.write_text("path,公开方式\narchive/dept2/a.txt,主动公开\n", encoding="utf-8")
     report = run_ingest(index, [root], catalog=top, workers=1)
     assert _levels(index)["dept1/a.txt"] == "not_public"
     top.write_text("path,公开方式\narchive/dept1/a.txt,主动公开\n", encoding="utf-8")
     report = run_ingest(index, [root], catalog=top, workers=1)  # the catalogue given decides
-    assert _levels(index)["dept1/a.txt"] == "public" and not report.held
+    assert _levels(index)["dept1/a.txt"] == "public"
+    assert [h.path for h in report.held] == ["dept1/b.txt"]  # still nearly named there
 
 
 @pytest.mark.parametrize("sep", [";", "\t"])
@@ -195,6 +198,14 @@ def test_catalogue_in_another_folder_holds_the_files_it_names(tmp_path, index):
         "names no file" in f.reason and "did you mean '../archive/b.txt'" in f.reason
         for f in report.failed
     ), report.failed
+    # ... and that path, as the report suggests it, is applied (QA pass 24c: ../archive/b.txt
+    # was silently not applied, the file published, exit 0); nearly, it holds the file
+    csv.write_text("path,公开方式\n../archive/b.txt,不予公开\n../archive/A.txt,不予公开\n",
+                   encoding="utf-8")  # fmt: skip
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "not_public"}
+    assert [h.path for h in report.held] == ["a.txt"]
+    assert not any("../archive/b.txt" in f.path for f in report.failed), report.failed
 
 
 def test_invalid_disclosure_cell_is_not_published(tmp_path, index):
