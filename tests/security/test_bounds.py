@@ -144,6 +144,14 @@ def test_deeply_nested_html_is_refused_before_parsing() -> None:
     closed = "<html><body>" + "<div>" * 100_000 + "深层" + "</div>" * 100_000 + "</body></html>"
     with pytest.raises(UnsafeFile, match="100,000 elements open inside each other"):
         html_format.extract(closed.encode(), "deep.html")
+    # end tags that close nothing open, or sit in a comment, a script or an attribute's value,
+    # close nothing (QA pass 24c: each passed the count and took the parser 14–27 s)
+    for unit in ("<div></x>", "<div><!--</div>-->", '<div title="</div>">',
+                 "<div><script>'</div>'</script>"):  # fmt: skip
+        start = time.perf_counter()
+        with pytest.raises(UnsafeFile, match="elements open inside each other"):
+            html_format.extract(F.html_page(unit * 50_000), "deep.html")
+        assert time.perf_counter() - start < 5, unit
     # elements side by side, and those whose end tag HTML infers, nest nothing
     assert html_format.nesting_depth("<div><p>a<p>b<br><img></div>" * 5000) == 1
     assert html_format.nesting_depth("</div></div><div><span>a</span></div>") == 2
