@@ -271,6 +271,18 @@ def outside_reason(entry: Path, kind: str) -> str:
     )
 
 
+# what a govsearch data folder holds and an archive does not (QA pass 24c: `cd /archive &&
+# govsearch ingest .` read ./govsearch-data, and lexicon/mined.txt, which names hidden
+# documents' short forms and paths, became a public document; uploads were "moved" into it)
+_DATA_FOLDER_MARKS = ("texts.sqlite", "index/govsearch-schema.json", "lexicon/vocabulary.tsv",
+                      "api_keys.json")  # fmt: skip
+
+
+def is_data_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a govsearch data folder (``--data-dir``), by what only it holds."""
+    return any((folder / mark).exists() for mark in _DATA_FOLDER_MARKS)
+
+
 def iter_files(paths: Sequence[Path], *, exclude: Path | None = None) -> Iterator[Found]:
     """The files of the given files and folders, sorted by relative path, hidden ones left out.
 
@@ -299,11 +311,16 @@ def iter_files(paths: Sequence[Path], *, exclude: Path | None = None) -> Iterato
             real_dir = os.path.realpath(dirpath)
             rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
             prefix = "" if rel_dir == "." else rel_dir + "/"
-            for name in dirnames:  # os.walk lists folder links here and does not enter them
+            for name in list(dirnames):  # os.walk lists folder links here, never enters them
                 path = Path(dirpath, name)
                 if leads_outside(path, roots):
                     reason = outside_reason(path, "folder")
                     found.append(Found(path, prefix + name, Path(os.path.realpath(path)), reason))
+                elif is_data_folder(path):
+                    dirnames.remove(name)
+                    found.append(Found(path, prefix + name, Path(os.path.realpath(path)), (
+                        "a govsearch data folder (its index, texts and lexicon), not documents: "
+                        "never read as part of the archive")))  # fmt: skip
             for name in filenames:
                 if name.startswith("."):
                     continue

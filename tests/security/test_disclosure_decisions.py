@@ -504,3 +504,22 @@ def test_the_data_folders_uploads_are_never_ingested_as_a_folder(tmp_path, index
     assert _levels(index) == {}
     done = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), "ingest", str(uploads)])
     assert done.exit_code == 2 and "upload them again" in done.output, done.output
+
+
+def test_a_data_folder_inside_the_archive_is_never_read_as_documents(tmp_path):
+    """QA pass 24c: `cd /archive && govsearch ingest .` read ./govsearch-data: lexicon/mined.txt
+    (short forms and paths of hidden documents) became a public document, the lexicon's empty
+    files failed the run, and uploads were "moved" into the archive. It is skipped, and said."""
+    folder = _folder(tmp_path / "archive", 2)
+    data = folder / "govsearch-data"
+    index = SearchIndex(EmbeddedIndex(data / "index"))
+    try:
+        run_ingest(index, [folder], workers=1, lexicon_dir=data)
+        report = run_ingest(index, [folder], workers=1, lexicon_dir=data)
+        assert (data / "lexicon").is_dir() and (data / "index").is_dir()
+        assert set(_levels(index)) == {"a.txt", "b.txt"}
+        assert not report.failed
+        [skipped] = [s for s in report.skipped if s.path == "govsearch-data"]
+        assert "a govsearch data folder" in skipped.reason
+    finally:
+        index.close()
