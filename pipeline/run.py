@@ -115,7 +115,11 @@ def plan_jobs(
     known = index.fingerprints()
     here: dict[str, dict[str, str]] = {}
     jobs: list[Job] = []
-    by_source: dict[str, set[str]] = {}
+    # every folder given is read whole, even one with no file left: its documents are then all
+    # gone (QA pass 24c: --prune of a folder whose files were all deleted removed nothing)
+    by_source: dict[str, set[str]] = {
+        str(source_folder(p)): set() for p in paths if Path(p).is_dir()
+    }
     owner: dict[str, str] = {}
     matched: set[str] = set()
     near: dict[str, str] = {}

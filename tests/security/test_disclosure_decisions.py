@@ -523,3 +523,17 @@ def test_a_data_folder_inside_the_archive_is_never_read_as_documents(tmp_path):
         assert "a govsearch data folder" in skipped.reason
     finally:
         index.close()
+
+
+def test_prune_of_a_folder_emptied_removes_its_documents(tmp_path, index):
+    """QA pass 24c: every file of a folder deleted, `ingest --prune` of it removed nothing and
+    said nothing, and the withdrawn documents stayed public; without --prune they are listed
+    as gone from disk."""
+    folder = _folder(tmp_path / "archive", 2)
+    run_ingest(index, [folder], workers=1)
+    for f in folder.iterdir():
+        f.unlink()
+    report = run_ingest(index, [folder], workers=1)
+    assert sorted(g.path for g in report.gone) == ["a.txt", "b.txt"]
+    report = run_ingest(index, [folder], prune=True, workers=1)
+    assert len(report.pruned) == 2 and _levels(index) == {}
