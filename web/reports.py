@@ -162,12 +162,18 @@ def _extra(kind: str, report: Any) -> dict[str, Any]:
 
 # the forms read no key, yet a key header there but unusable is refused, as on every other page
 # (QA pass 24a: a revoked key was answered 200 here, 401 elsewhere)
-@router.get("/reports", response_class=HTMLResponse, dependencies=[Depends(get_viewer)])
+@router.api_route(  # HEAD as every page answers it (QA pass 24c: 405, its allow naming HEAD)
+    "/reports", methods=["GET", "HEAD"], response_class=HTMLResponse,
+    dependencies=[Depends(get_viewer)],
+)
 def reports_index(request: Request) -> Response:
     return _page(request, "index", {})
 
 
-@router.get("/reports/{kind}", response_class=HTMLResponse, dependencies=[Depends(get_viewer)])
+@router.api_route(
+    "/reports/{kind}", methods=["GET", "HEAD"], response_class=HTMLResponse,
+    dependencies=[Depends(get_viewer)],
+)
 def report_form(request: Request, kind: str) -> Response:
     if kind not in dict(KINDS):
         from web.pages import not_found_page

@@ -808,6 +808,8 @@ def test_a_wrong_key_on_a_page_is_a_page_not_the_apis_json(client):
         assert page.headers["content-type"].startswith("text/html")
         assert "密钥无效" in page.text and "公众查询不需要密钥" in page.text
     assert 'class="kiosk"' in client.get("/kiosk", headers=wrong).text  # the kiosk's layout
+    for url in ("/reports", "/reports/timeliness", "/duplicates"):  # HEAD, as GET (QA 24c)
+        assert client.head(url).status_code == 200, url
     api = client.get("/api/search?q=条例", headers=wrong)
     assert api.status_code == 401 and api.json()["error"]["code"] == "unauthorized"
 
