@@ -54,6 +54,7 @@ from search_index.request import (
     is_filter_year,
 )
 from search_index.suggest import suggest
+from search_index.syntax import parse
 from search_index.tree import Bool, Plan, Range, Term
 from search_index.visibility import visibility_filter
 
@@ -122,7 +123,7 @@ MENTIONS_TTL = 600.0  # seconds a title's mention count is reused
 # that a page shows what the same ranks show on a page of another size (QA pass 24b: the 2016
 # version of a rule at #4 of a page of 10, the 2023 one there on a page of 20). 20, as many as
 # the embedded backend reads whole while it searches: 30 cost 1.8 ms a query at 100k, 20 cost
-# 0.7 (bench/README.md, "QA pass 24's changes")
+# 0.6 (bench/README.md, "QA pass 24's changes")
 VERSION_WINDOW = 20
 
 
@@ -432,7 +433,7 @@ class SearchIndex:
         found = corrections(lexicon, words, is_dictionary_word, reads_better)
         # a phrase in quotes is typed as meant: nothing in it is offered another word (QA pass
         # 24b: "断缴", which three rules write, was offered 断交)
-        quoted = [m.group() for m in _QUOTED.finditer(normalized)]
+        quoted = [a.text for c in parse(normalized).clauses for a in c.alternatives if a.phrase]
         found = [(typed, w) for typed, w in found if not any(typed in q for q in quoted)]
         for typed, word in found:
             fixed = fixed.replace(typed, word, 1)
@@ -701,7 +702,6 @@ def _short_form(word: str) -> bool:
     )
 
 
-_QUOTED = re.compile(r'["“”「」『』＂″][^"“”「」『』＂″]*["“”「」『』＂″]')
 _YEAR_TYPED = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 
 
