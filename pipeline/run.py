@@ -28,7 +28,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzers.signatures import stored_content_key
+from analyzers.signatures import StoredSignature, band_keys, estimate, stored_content_key
 from ingest import processes
 from ingest.catalog import Catalog, load_catalog
 from ingest.files import (
@@ -237,35 +237,62 @@ _HIDDEN_LEVELS = tuple(
            key=lambda d: (d != MOST_RESTRICTIVE, d == "on_request"))
 )  # fmt: skip
 MAX_HIDDEN_COPIES = 10_000  # hidden documents sharing the texts of one batch, looked up at once
+HIDDEN_TERMS_PER_SEARCH = 1_000  # terms of one such lookup (Elasticsearch caps a query's clauses)
+# an edited copy of a hidden text keeps its level from this resemblance on: the duplicate
+# check's own default for "the same document, edited" (duplicates.defaults.DEFAULT_THRESHOLD)
+NEAR_HIDDEN = 0.8
 
 
 def _hidden_texts(
     index: SearchIndex, batch: Sequence[IndexedDocument]
-) -> dict[str, StoredDocument]:
+) -> dict[str, tuple[StoredDocument, float]]:
     """For documents new to the index whose level this ingest leaves to the default, the
-    document the index already holds hidden with the same text, by new id: a file renamed or
-    moved (into another folder, out of a ``不予公开/`` folder, a folder renamed, a parent folder
-    ingested after its catalogued sub-folder) was written at the default level while its old
-    document, with the level an earlier ingest gave, was removed as moved (QA pass 24a). The
-    text keeps the level: held until an ingest names one."""
+    document the index already holds hidden with the same text or a near copy of it, and their
+    resemblance (1.0: the same text), by new id: a file renamed or moved (into another folder,
+    out of a ``不予公开/`` folder, a folder renamed, a parent folder ingested after its
+    catalogued sub-folder) was written at the default level while its old document, with the
+    level an earlier ingest gave, was removed as moved (QA pass 24a); renamed *and* edited, its
+    text key changed and it was published (QA pass 24c). The text keeps the level: held until
+    an ingest names one. Among several, the most restrictive level, then the closest text."""
     keys = {r.doc.id: (r.keywords.get("content_key") or ("",))[0] for r in batch}
-    wanted = sorted({k for k in keys.values() if k})
-    if not wanted:
+    sigs = {r.doc.id: s for r in batch
+            if (s := StoredSignature.from_stored(r.stored.get("dup") or {})) and s.size}
+    bands = {i: band_keys(s.minhash) for i, s in sigs.items()}
+    wanted = [Term("content_key", k) for k in sorted({k for k in keys.values() if k})]
+    wanted += [Term("sig_band", b) for b in sorted({b for bs in bands.values() for b in bs})]
+    hidden = (Bool(should=tuple(Term("disclosure", d) for d in _HIDDEN_LEVELS), min_should=1),)
+    ids: set[str] = set()
+    for start in range(0, len(wanted), HIDDEN_TERMS_PER_SEARCH):
+        plan = Plan(query=Bool(should=tuple(wanted[start : start + HIDDEN_TERMS_PER_SEARCH]),
+                               min_should=1), filters=hidden)  # fmt: skip
+        ids.update(h.id for h in index.backend.search(plan, limit=MAX_HIDDEN_COPIES).hits)
+    if not ids:
         return {}
-    plan = Plan(
-        query=Bool(should=tuple(Term("content_key", k) for k in wanted), min_should=1),
-        filters=(Bool(should=tuple(Term("disclosure", d) for d in _HIDDEN_LEVELS), min_should=1),),
-    )
-    hits = index.backend.search(plan, limit=MAX_HIDDEN_COPIES).hits
-    ids = [h.id for h in hits]
-    key_of = {i: stored_content_key(e) for i, e in index.backend.stored_extra(ids).items()}
+    extras = index.backend.stored_extra(sorted(ids))
+    stored = {i: StoredSignature.from_stored((e or {}).get("dup") or {}) for i, e in extras.items()}
+    key_of = {i: stored_content_key(e) for i, e in extras.items()}
+    docs = index.backend.fetch(sorted(ids), texts=False)
+    by_band: dict[str, list[str]] = {}
+    for i, sig in stored.items():
+        if sig is not None and sig.size and i in docs:
+            for b in band_keys(sig.minhash):
+                by_band.setdefault(b, []).append(i)
     rank = {d: n for n, d in enumerate(_HIDDEN_LEVELS)}
-    by_key: dict[str, StoredDocument] = {}
-    for doc in index.backend.fetch(ids, texts=False).values():
-        key = key_of.get(doc.id, "")
-        if key and (key not in by_key or rank[doc.disclosure] < rank[by_key[key].disclosure]):
-            by_key[key] = doc
-    return {i: by_key[k] for i, k in keys.items() if k in by_key}
+    out: dict[str, tuple[StoredDocument, float]] = {}
+    for new_id, key in keys.items():
+        found = [(docs[i], 1.0) for i in docs if key and key_of.get(i) == key]
+        mine = sigs.get(new_id)
+        if mine is not None:
+            near = {i for b in bands[new_id] for i in by_band.get(b, ())}
+            for i in near:
+                other = stored[i]
+                assert other is not None  # by_band holds signatures only
+                j = estimate(mine.minhash, mine.size, other.minhash, other.size).resemblance
+                if j >= NEAR_HIDDEN and key_of.get(i) != key:
+                    found.append((docs[i], min(j, 0.99)))  # another text: never "100%"
+        if found:
+            out[new_id] = min(found, key=lambda f: (rank[f[0].disclosure], -f[1], f[0].path))
+    return out
 
 
 def _at_level(r: IndexedDocument, level: str) -> IndexedDocument:
@@ -361,15 +388,17 @@ def run_jobs(
         new = [r for r in batch if r.doc.id not in indexed]
         hidden = _hidden_texts(index, new) if new else {}
         for r in batch:
-            same = hidden.get(r.doc.id)
+            same, alike = hidden.get(r.doc.id, (None, 0.0))
             if same is not None:
                 level = same.disclosure
+                text = ("this text" if alike >= 1.0 else
+                        f"a near copy of this text ({alike:.0%} alike)")  # fmt: skip
                 held[r.doc.id] = (r.doc.path, (
-                    f"held as {level}: the index holds this text as {same.path} "
+                    f"held as {level}: the index holds {text} as {same.path} "
                     f"({value_label('disclosure', level)}), and neither this ingest "
                     "(--disclosure, the API's disclosure) nor a catalogue row (公开方式) gives "
-                    "it a level, so a file moved or renamed keeps its level; give it one "
-                    "(--disclosure public publishes it)"
+                    "it a level, so a file moved, renamed or edited keeps its level; give it "
+                    "one (--disclosure public publishes it)"
                 ))  # fmt: skip
                 yield from accepted(_at_level(r, level))
                 continue

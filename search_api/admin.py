@@ -263,8 +263,11 @@ def form_fields(
 
 
 def _disclosure(values: dict[str, object], default_disclosure: str) -> str:
-    """The level the form gives its files: its own, else the server's default."""
-    return str(values.setdefault("disclosure", default_disclosure))
+    """The level the form gives its files: its own, else the server's default. The default is
+    not put among the form's values: a level no one gave is no decision to publish, so an
+    upload whose text the index holds hidden keeps that level, as a file ingested with no
+    --disclosure does (QA pass 24c: the default was taken as a level, the text published)."""
+    return str(values.get("disclosure", default_disclosure))
 
 
 def ingest_stored(
@@ -401,10 +404,11 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         for t, i in zip(written, ids, strict=True):  # in, but staff should know what it copies
             if same_as[t]:
                 report.warned.append(IngestFailure(t, _same_text_warning(i, same_as[t], levels)))
-    rel = {f.path: shown[f.path][0] for f in report.failed + report.skipped + report.warned
-           if f.path in shown}
+    rel = {f.path: shown[f.path][0]
+           for f in report.failed + report.skipped + report.warned + report.held
+           if f.path in shown}  # fmt: skip
     body = report.to_dict()
-    for key in ("failed_files", "skipped_files", "warned_files"):
+    for key in ("failed_files", "skipped_files", "warned_files", "held_files"):
         for item in body[key]:  # type: ignore[union-attr]
             item["path"] = rel.get(item["path"], item["path"])
     documents = [

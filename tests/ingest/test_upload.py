@@ -146,6 +146,26 @@ def test_an_upload_that_copies_a_hidden_document_names_its_level(served: Served)
     assert "at another level than this upload's (主动公开)" in reason
 
 
+def test_an_upload_with_no_level_keeps_the_level_of_the_hidden_text_it_copies(served: Served):
+    """QA pass 24c: uploaded with no level, a 不予公开 notice's text was written at the
+    server's default (public), with a warning only: the default was taken as a level. As an
+    ingest with no --disclosure, the text keeps the level the index holds it at, said as held;
+    a level given publishes it."""
+    _upload_as(served, "不予公开", ("secret.txt", TXT.read_bytes()))
+    again = _upload(served, ("copy.txt", TXT.read_bytes()))
+    assert again.status_code == 201, again.text
+    report = again.json()["report"]
+    (held,) = report["held_files"]
+    assert held["path"] == "copy.txt" and "held as not_public" in held["reason"], held
+    assert served.client.get("/api/search", params={"q": "城市公共交通"}).json()["total"] == 0
+    other = _upload(served, ("other.docx", DOCX.read_bytes()))  # a text the index has not
+    assert other.json()["report"]["held_files"] == [], other.text
+    assert served.client.get("/api/search", params={"q": ""}).json()["total"] == 1
+    given = _upload_as(served, "public", ("public.txt", TXT.read_bytes()))
+    assert given.json()["report"]["held_files"] == [], given.text
+    assert served.client.get("/api/search", params={"q": "城市公共交通"}).json()["total"] == 1
+
+
 def _upload_as(s: Served, level: str, *files: tuple[str, bytes]):
     parts = [("file", (name, data, "application/octet-stream")) for name, data in files]
     return s.client.post("/api/documents", files=parts, data={"disclosure": level}, headers=s.staff)

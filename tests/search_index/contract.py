@@ -1190,6 +1190,34 @@ class BackendContract:
         run_ingest(ix, [folder], default_disclosure="public", disclosure_given=True, workers=1)
         assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 2
 
+    def test_a_file_renamed_and_edited_keeps_the_level_of_the_text_it_nearly_copies(
+        self, make_backend, tmp_path
+    ):
+        """QA pass 24c: a restricted file renamed *and* edited (a line added, a word changed)
+        no longer had the held text's key and was published. A near copy of a hidden text
+        keeps its level; a new text unlike any hidden one takes the default."""
+        folder = _folder(tmp_path / "archive", 1)
+        ix = SearchIndex(make_backend())
+        run_ingest(ix, [folder], default_disclosure="not_public", disclosure_given=True,
+                   workers=1)  # fmt: skip
+        text = (folder / "a.txt").read_text(encoding="utf-8")
+        (folder / "a.txt").unlink()
+        middle = len(text) // 2
+        edited = text[:middle] + "（本段已修订）" + text[middle:] + "\n附：修订说明。\n"
+        (folder / "a-修订稿.txt").write_text(edited, encoding="utf-8")
+        other = _folder(tmp_path / "other", 1, offset=4) / "a.txt"
+        shutil.copy(other, folder / "new.txt")
+        report = run_ingest(ix, [folder], workers=1)
+        assert [h.path for h in report.held] == ["a-修订稿.txt"], report.held
+        assert "a near copy of this text (" in report.held[0].reason
+        assert "as a.txt (不予公开)" in report.held[0].reason
+        levels = {d.path: d.disclosure for d in ix.catalog(STAFF)}
+        assert levels == {"a.txt": "not_public", "a-修订稿.txt": "not_public",
+                          "new.txt": "public"}, levels  # fmt: skip
+        assert [h.doc.path for h in ix.search(Query(q="", viewer=ANONYMOUS)).hits] == ["new.txt"]
+        run_ingest(ix, [folder], default_disclosure="public", disclosure_given=True, workers=1)
+        assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 2
+
     def test_a_file_the_catalogue_held_stays_held_without_the_catalogue(
         self, make_backend, tmp_path
     ):
