@@ -7,7 +7,8 @@ was applied from one that was dropped, so the API says which parameter it did no
 which ones the route takes (the 422 ``invalid_parameters`` of a bad value). The web pages
 keep ignoring what they do not read: a link from elsewhere may carry tracking parameters, and
 a person is shown the page, not a machine's contract. An unknown parameter left empty asks for
-nothing and is let through, as an empty filter is no filter: a form sends every box it has.
+nothing and is let through on a GET, as an empty filter is no filter: a form sends every box it
+has. A POST or DELETE has no such form, and is refused it.
 
 The names are the route's own (its and its dependencies' query parameters), read once per
 route, so a parameter added to a route later is accepted without being listed here.
@@ -93,9 +94,12 @@ def refuse_unknown_params(request: Request) -> None:
              "msg": f"given {len(values[name])} different values; this parameter takes one"}
             for name in twice
         ])  # fmt: skip
-    # an empty one asks for nothing, as an empty filter is no filter (a form sends its boxes)
+    # an empty one asks for nothing, as an empty filter is no filter (a form sends its boxes);
+    # only a GET form does: on a POST or DELETE it is a script's unset variable
+    # (``POST /api/documents?disclosure=$LEVEL``, QA pass 24c: ignored, the upload published)
+    lenient = request.method in ("GET", "HEAD")
     unknown = [name for name, value in request.query_params.multi_items()
-               if name not in taken and value.strip()]  # fmt: skip
+               if name not in taken and (value.strip() or not lenient)]  # fmt: skip
     unknown = list(dict.fromkeys(unknown))
     if unknown:
         takes = ", ".join(sorted(taken)) if taken else "no query parameters"

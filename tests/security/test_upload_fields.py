@@ -109,6 +109,20 @@ def test_an_empty_level_is_refused(served, name, value):
     assert err["data"]["field"] == name
 
 
+@pytest.mark.parametrize("query", ["disclosure=", "disclosure=%20", "level="])
+def test_an_empty_level_in_the_url_is_refused_too(served, query):
+    """QA pass 24c: ``POST /api/documents?disclosure=`` (the script's unset $LEVEL put in the
+    URL) was ignored and the upload published at the default level. The route reads no query
+    parameter; on a POST an empty one is refused as a filled one is."""
+    files = [("file", (SAMPLE.name, SAMPLE.read_bytes(), "text/plain"))]
+    r = served.client.post(f"/api/documents?{query}", files=files, headers=served.staff)
+    assert r.status_code == 422, r.text
+    assert "unknown parameter" in r.text and query.split("=")[0] in r.text
+    _nothing_stored(served)
+    # a GET form still sends its empty boxes unread
+    assert served.client.get("/api/search?q=a&catgory=").status_code == 200
+
+
 @pytest.mark.parametrize(
     "fields",
     [
