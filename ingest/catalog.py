@@ -51,6 +51,38 @@ PATH_COLUMNS: dict[str, str] = {
 # Columns read and knowingly ignored (manifest.csv's script: the script is read from the text);
 # any other column that is no catalogue field is reported, and a level in it holds its row back
 NOTED_COLUMNS = ("script",)
+# Where a catalogue's header may stand: spreadsheets put a title row or two above it
+# (2024年政府信息公开目录), and save "CSV" with the separator of their locale (QA pass 24c: a
+# title row, a .tsv or a .txt catalogue was not recognised, and its 不予公开 files published).
+HEADER_LINES = 5
+SEPARATORS = (",", "\t", ";", "|")
+
+
+def _bare(cell: str) -> str:
+    return cell.strip().strip('"').strip().lower()
+
+
+def header_layout(text: str, strict: bool = False) -> tuple[int, str] | None:
+    """``(lines above the header, separator)`` when ``text`` begins as a catalogue does: a
+    header naming a path column, below at most :data:`HEADER_LINES` title rows (one cell
+    each), or None. ``strict`` (a .txt file, which may be any document) also asks for a second
+    column that is a catalogue field and a separator between them: a notice whose first line
+    is 文件 is no catalogue."""
+    lines = text.lstrip("\ufeff").splitlines()[: HEADER_LINES + 1]
+    for above, line in enumerate(lines):
+        for sep in SEPARATORS:
+            cells = [_bare(c) for c in line.split(sep)]
+            if not any(c in PATH_COLUMNS for c in cells):
+                continue
+            named = [c for c in cells if c and c not in PATH_COLUMNS]
+            if strict and not any(c in CATALOG_COLUMNS for c in named):
+                continue
+            return above, sep
+        if len([c for c in re.split(r"[,\t;|]", line) if _bare(c)]) > 1:
+            return None  # a row of several cells above any header: no title, no catalogue
+    return None
+
+
 # The most characters a catalogue cell may hold: the csv module's default field limit, which was
 # the limit in effect before it was checked per cell. A title, a 文号, a list of keywords is far
 # shorter; a longer cell is a document's text pasted in, or rows a quote swallowed.
@@ -341,7 +373,7 @@ def misplaced_level(name: str, value: str) -> str | None:
     return None
 
 
-def _misread(row: list[str], raw_header: list[str], header: list[str]) -> str:
+def _misread(row: list[str], raw_header: list[str], header: list[str], sep: str = ",") -> str:
     """Why a row's cells may not say what its columns mean (its level then unknown), or "".
 
     A comma missing or extra shifts every later cell: 不予公开 read as an 有效性 and the
@@ -355,7 +387,8 @@ def _misread(row: list[str], raw_header: list[str], header: list[str]) -> str:
     while cells > columns and not row[cells - 1].strip():
         cells -= 1
     if cells != columns:
-        return f"the row has {cells} cells for {columns} columns (a comma missing or extra?)"
+        what = "a comma" if sep == "," else "a separator"
+        return f"the row has {cells} cells for {columns} columns ({what} missing or extra?)"
     levels = set()
     for column, name, cell in zip(raw_header, header, row, strict=False):
         if name == "disclosure":
@@ -365,8 +398,9 @@ def _misread(row: list[str], raw_header: list[str], header: list[str]) -> str:
     levels.discard("")
     if len(levels) > 1:
         return f"its level columns disagree ({' / '.join(sorted(map(str, levels)))})"
-    if any("\n" in cell and "," in cell for cell in row):
-        return "a cell runs over several lines holding commas (a quote closed too late?)"
+    if any("\n" in cell and sep in cell for cell in row):
+        said = "commas" if sep == "," else f"its separator {sep!r}"
+        return f"a cell runs over several lines holding {said} (a quote closed too late?)"
     return ""
 
 
@@ -405,7 +439,9 @@ def _entry(
 
 
 def load_catalog(path: Path) -> Catalog:
-    """Read a catalog CSV (UTF-8 with or without BOM, or GB18030 from Excel)."""
+    """Read a catalog CSV (UTF-8 with or without BOM, or GB18030 from Excel), its columns
+    separated by commas, tabs, semicolons or bars (the header's says which), title rows above
+    its header skipped."""
     try:
         text, _ = decode(path.read_bytes())
     except ExtractionError as exc:  # no encoding reads it (a spreadsheet saved as .csv?)
@@ -413,7 +449,11 @@ def load_catalog(path: Path) -> Catalog:
         return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
     # strict: a quote never closed is an error, not a cell running to the end of the file that
     # swallowed every later row and its level (QA pass 8: 不予公开 rows were published)
-    rows = csv.reader(io.StringIO(text), strict=True)
+    layout = header_layout(text)
+    above, sep = layout if layout is not None else (0, ",")
+    if above:  # the title rows above the header: dropped, their lines still counted
+        text = "".join(text.lstrip("\ufeff").splitlines(keepends=True)[above:])
+    rows = csv.reader(io.StringIO(text), delimiter=sep, strict=True)
     # no cell can be longer than the text: the csv module's own limit is lifted while it reads
     # this one, and a cell over MAX_CELL_CHARS is reported with its line and column below (QA
     # pass 20: the module's "field larger than field limit" was explained as a quote never
@@ -421,25 +461,20 @@ def load_catalog(path: Path) -> Catalog:
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))
     try:
-        raw_header = [h.strip() for h in next(rows, [])]
+        raw_header = [h.strip().lstrip("\ufeff").strip() for h in next(rows, [])]
         body = list(rows)
     except csv.Error as exc:
         why = (
-            f"catalog cannot be read past line {rows.line_num}: {exc} (a quote opened and "
-            "never closed, or text after a closing quote?)"
+            f"catalog cannot be read past line {rows.line_num + above}: {exc} (a quote opened "
+            "and never closed, or text after a closing quote?)"
         )
-        return Catalog(path, {}, (CatalogError(rows.line_num, "", why),), unreadable=why)
+        return Catalog(path, {}, (CatalogError(rows.line_num + above, "", why),), unreadable=why)
     finally:
         csv.field_size_limit(limit)
     columns = {**CATALOG_COLUMNS, **PATH_COLUMNS}
     header = [columns.get(h) or columns.get(h.lower(), h.lower()) for h in raw_header]
     if "path" not in header:
         why = f"catalog has no 'path' column (named {' or '.join(PATH_COLUMNS)})"
-        first = raw_header[0] if len(raw_header) == 1 else ""
-        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
-            if sep in first:
-                why += f" (its columns are separated by {name}: save it as CSV with commas)"
-                break
         return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
     path_col = header.index("path")
     entries: dict[str, CatalogEntry] = {}
@@ -451,7 +486,7 @@ def load_catalog(path: Path) -> Catalog:
     ]  # fmt: skip
     for h in unknown:  # said, not silently passed over (a misspelt 公开方式 published rows)
         errors.append(CatalogError(1, "", f"column {h!r} is no catalogue field: ignored"))
-    end = 1  # the line the previous row ended on
+    end = 1 + above  # the line the previous row ended on
     for row in body:
         line = end + 1  # where this row starts (a quoted cell may run over several lines)
         end = line + sum(cell.count("\n") for cell in row)
@@ -468,7 +503,7 @@ def load_catalog(path: Path) -> Catalog:
             errors.append(CatalogError(line, "", "empty path"))
             continue
         entry, problems = _entry(path, raw_header, header, row, rel, line)
-        held = long or _misread(row, raw_header, header)
+        held = long or _misread(row, raw_header, header, sep)
         if held:
             why = entry.held or f"{path.name} line {line}: {held}"
             entry = dataclasses.replace(entry, held=why)

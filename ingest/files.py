@@ -411,12 +411,12 @@ def tasks(
 
 def unapplied_catalogs(paths: Sequence[Path], given: Path | None = None) -> list[Catalog]:
     """The catalogues lying in the folders an ingest reads, at any depth, other than the one it
-    was given (``--catalog``): CSVs whose first line names a path column, read. The files they
-    name are held back: a row may say 不予公开, and an ingest that forgot the flag (or the
-    API's, which takes no catalogue) published them (QA pass 20). A department's catalogue in
-    its own folder, below the folder ingested, is as binding as one at its top (QA pass 24a:
-    samples/ copied into an archive and ingested from the archive published its five
-    restricted files)."""
+    was given (``--catalog``): CSVs, TSVs and texts whose header names a path column, read.
+    The files they name are held back: a row may say 不予公开, and an ingest that forgot the
+    flag (or the API's, which takes no catalogue) published them (QA pass 20). A department's
+    catalogue in its own folder, below the folder ingested, is as binding as one at its top
+    (QA pass 24a: samples/ copied into an archive and ingested from the archive published its
+    five restricted files)."""
     found: list[Catalog] = []
     skip = given.resolve() if given is not None else None
     for top in paths:
@@ -428,7 +428,8 @@ def unapplied_catalogs(paths: Sequence[Path], given: Path | None = None) -> list
         for folder, names in folders:
             for name in names:
                 csv_path = folder / name
-                if csv_path.suffix.lower() != ".csv" or name.startswith("."):
+                ext = csv_path.suffix.lower().lstrip(".")
+                if ext not in registry.CATALOGUE_EXTENSIONS or name.startswith("."):
                     continue
                 if not csv_path.is_file() or csv_path.resolve() == skip:
                     continue
@@ -437,7 +438,7 @@ def unapplied_catalogs(paths: Sequence[Path], given: Path | None = None) -> list
                         head = f.read(4096)
                 except OSError:
                     continue
-                if registry.is_catalogue(head):
+                if registry.is_catalogue(head, ext):
                     found.append(load_catalog(csv_path))
     return found
 

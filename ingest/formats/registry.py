@@ -16,7 +16,6 @@ made of it. The error is an ``UnsupportedFormat``: a reported skip in ``govsearc
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -127,6 +126,13 @@ def detect(data: bytes, filename: str) -> Format:
                 f"named '.{ext}' but the content is {what}, not {named.name.upper()} text: "
                 "not read (rename the file to its real type to ingest it)"
             )
+    if ext in CATALOGUE_EXTENSIONS and (sniffed is None or sniffed.text) and (
+        is_catalogue(data, ext)
+    ):
+        raise UnsupportedFormat(
+            "a catalogue (its header names a path column), not a document: give it with "
+            "--catalog to apply its rows"
+        )
     if sniffed is not None:
         return sniffed
     for magic, what in _KNOWN_UNSUPPORTED:
@@ -136,18 +142,6 @@ def detect(data: bytes, filename: str) -> Format:
             raise UnsupportedFormat(f"unsupported file type: {what}")
     if named is not None:
         return named
-    if ext == "csv" and is_catalogue(data):
-        head = data[:4096].split(b"\n", 1)[0]
-        if b"," not in head and any(sep in head for sep in (b";", b"\t", b"|")):
-            # QA pass 23c: told to give with --catalog what --catalog refuses
-            raise UnsupportedFormat(
-                "a catalogue (its first line names a path column) whose columns are not "
-                "separated by commas: save it as CSV with commas, then give it with --catalog"
-            )
-        raise UnsupportedFormat(
-            "a catalogue (its first line names a path column), not a document: give it with "
-            "--catalog to apply its rows"
-        )
     shown = f"'.{ext}'" if ext else "without extension"
     names = ", ".join(f.name for f in _FORMATS.values())
     raise UnsupportedFormat(
@@ -155,23 +149,30 @@ def detect(data: bytes, filename: str) -> Format:
     )
 
 
-def is_catalogue(data: bytes) -> bool:
-    """A CSV whose header names a path column: a catalogue left beside the documents (QA pass
-    12: every ingest without --catalog reported it as an unsupported file, a forgotten flag
-    as noise)."""
-    from ingest.catalog import PATH_COLUMNS
+CATALOGUE_EXTENSIONS = ("csv", "tsv", "txt")  # what a spreadsheet's catalogue is saved as
 
-    head = data[:4096].split(b"\n", 1)[0]
+
+def is_catalogue(data: bytes, ext: str = "csv") -> bool:
+    """A spreadsheet's text whose header names a path column: a catalogue left beside the
+    documents (QA pass 12: every ingest without --catalog reported it as an unsupported file,
+    a forgotten flag as noise). Its columns may be separated by commas, tabs, semicolons or
+    bars, and title rows may stand above the header (QA pass 23b: a semicolon catalogue was
+    an unsupported file; QA pass 24c: a .tsv, a .txt or a title row above the header, and
+    the 不予公开 files of each were published). A .txt must name a second catalogue column:
+    it may be any notice."""
+    from ingest.catalog import header_layout
+
+    if ext not in CATALOGUE_EXTENSIONS:
+        return False
+    head = data[:4096]
+    if len(data) >= 4096:  # a cut line is no line: the rows read are the whole ones
+        head = head[: head.rfind(b"\n") + 1] or head
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            line = head.decode(encoding)
+            text = head.decode(encoding)
         except UnicodeDecodeError:
             continue
-        # columns separated by semicolons or tabs too (a spreadsheet's other "CSV"): such a
-        # catalogue cannot be read, but its rows may say 不予公开 (QA pass 23b: a semicolon
-        # catalogue was reported as an unsupported file and its 不予公开 file published)
-        cells = re.split(r"[,;\t|]", line)
-        return any(c.strip().strip('"').lower() in PATH_COLUMNS for c in cells)
+        return header_layout(text, strict=ext == "txt") is not None
     return False
 
 

@@ -204,19 +204,20 @@ def test_a_second_row_is_described_as_it_is(tmp_path):
 
 
 def test_a_catalogue_that_cannot_be_read_stops_the_ingest(tmp_path):
-    """QA pass 4: a catalogue separated by semicolons was "no 'path' column" and the ingest
-    went on without it, publishing at the default level the files its rows hold back."""
+    """QA pass 4: a catalogue that could not be read (then: separated by semicolons, which
+    is read now) was "no 'path' column" and the ingest went on without it, publishing at the
+    default level the files its rows hold back."""
     require_corpus()
     folder = tmp_path / "docs"
     folder.mkdir()
     shutil.copy(CORPUS / "docs" / "govcn_policy" / "govcn_002.txt", folder / "pure.txt")
     csv = folder / "cat.csv"
-    csv.write_text("path;title;disclosure\npure.txt;甲;不予公开\n", encoding="utf-8")
+    csv.write_text("名称;title;disclosure\npure.txt;甲;不予公开\n", encoding="utf-8")
     data = tmp_path / "d"
     result = CliRunner().invoke(main, ["--data-dir", str(data), "ingest", str(folder),
                                        "--catalog", str(csv)])  # fmt: skip
     assert result.exit_code == 2, result.output
-    assert "no 'path' column" in result.output and "semicolons" in result.output
+    assert "no 'path' column" in result.output
     assert "nothing was ingested" in result.output
     assert not data.exists()  # refused before the index was opened: see the next test
 
@@ -231,7 +232,7 @@ def test_a_refused_catalogue_leaves_no_index_behind(tmp_path):
     (folder / "docs").mkdir(parents=True)
     shutil.copy(CORPUS / "docs" / "govcn_policy" / "govcn_002.txt", folder / "docs" / "x.txt")
     semi, quote = folder / "semi.csv", folder / "quote.csv"
-    semi.write_text("path;title;disclosure\ndocs/x.txt;x;public\n", encoding="utf-8")
+    semi.write_text("名称;title;disclosure\ndocs/x.txt;x;public\n", encoding="utf-8")
     quote.write_text('path,title\n"docs/x.txt,x\n', encoding="utf-8")
     data = tmp_path / "d6"
     runner = CliRunner()

@@ -127,26 +127,75 @@ def test_a_departments_catalogue_below_the_folder_ingested_holds_its_files(tmp_p
     assert [h.path for h in report.held] == ["dept1/b.txt"]  # still nearly named there
 
 
-@pytest.mark.parametrize("sep", [";", "\t"])
-def test_a_catalogue_that_cannot_be_read_holds_its_folder(tmp_path, index, sep):
-    """QA pass 23b: a catalogue saved with semicolons or tabs beside the files, ingested
-    without --catalog, was reported as an unsupported file and its 不予公开 file published.
-    Which files it names cannot be told, so its folder's are held; a readable catalogue
-    given applies, as ever."""
+@pytest.mark.parametrize(
+    "text",
+    ['path,公开方式\n"a.txt,不予公开\nb.txt,主动公开\n',  # a quote never closed
+     'path,公开方式\na.txt,"不予公开"x\nb.txt,主动公开\n'],  # text after a closing quote
+)  # fmt: skip
+def test_a_catalogue_that_cannot_be_read_holds_its_folder(tmp_path, index, text):
+    """QA pass 23b: a catalogue beside the files that could not be read, ingested without
+    --catalog, was reported as an unsupported file and its 不予公开 file published. Which
+    files it names cannot be told, so its folder's are held; a readable catalogue given
+    applies, as ever."""
     folder = _folder(tmp_path / "archive", 2)
     bad = folder / "catalog.csv"
-    bad.write_bytes(f"path{sep}公开方式\na.txt{sep}不予公开\n".encode("gb18030"))
+    bad.write_bytes(text.encode("gb18030"))
     report = run_ingest(index, [folder], workers=1)
     assert _levels(index) == {"a.txt": "not_public", "b.txt": "not_public"}
     assert sorted(h.path for h in report.held) == ["a.txt", "b.txt"]  # not the catalogue
     assert "cannot be read" in report.held[0].reason and "--catalog" in report.held[0].reason
     [sheet] = [s.reason for s in report.skipped if s.path == "catalog.csv"]
-    assert "not separated by commas: save it as CSV with commas" in sheet  # QA pass 23c
+    assert "a catalogue" in sheet and "--catalog" in sheet
     good = tmp_path / "fixed.csv"
     good.write_text("path,公开方式\narchive/a.txt,不予公开\narchive/b.txt,主动公开\n",
                     encoding="utf-8")
     run_ingest(index, [folder], catalog=good, workers=1)
     assert _levels(index) == {"a.txt": "not_public", "b.txt": "public"}
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("catalog.csv", "path;公开方式\na.txt;不予公开\nb.txt;主动公开\n"),  # QA pass 23b
+        ("catalog.tsv", "文件名\t公开方式\na.txt\t不予公开\nb.txt\t主动公开\n"),
+        ("目录.txt", "文件名\t标题\t公开方式\na.txt\t甲\t不予公开\nb.txt\t乙\t主动公开\n"),
+        ("catalog.csv", "2024年政府信息公开目录,,\n,,\npath,标题,公开方式\n"
+                        "a.txt,甲,不予公开\nb.txt,乙,主动公开\n"),
+        ("catalog.csv", "\ufeff某某局政府信息公开目录\npath|公开方式\na.txt|不予公开\nb.txt|主动公开\n"),
+    ],
+)  # fmt: skip
+def test_a_catalogue_in_a_spreadsheets_other_shapes_is_read(tmp_path, index, name, text):
+    """QA pass 24c: a catalogue saved as .tsv or .txt, or with a title row above its header,
+    was not recognised: its 不予公开 files were published (the .txt became a public document
+    listing them), and given with --catalog it was refused. Each is a catalogue: left beside
+    the files it holds the ones it names; given, its rows apply."""
+    folder = _folder(tmp_path / "archive", 2)
+    sheet = folder / name
+    sheet.write_bytes(text.encode("gb18030"))
+    report = run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "not_public"}, report.summary()
+    assert {h.path for h in report.held} == {"a.txt", "b.txt"}
+    assert "names this file, but that catalogue was not applied" in report.held[0].reason
+    [said] = [s.reason for s in report.skipped if s.path == name]
+    assert "a catalogue" in said and "--catalog" in said
+    given = run_ingest(index, [folder], catalog=sheet, workers=1)
+    assert not given.catalog, given.catalog
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "public"}
+
+
+def test_a_title_row_keeps_the_catalogues_line_numbers(tmp_path):
+    """The lines a catalogue's problems name are the file's own, title rows counted."""
+    from ingest.catalog import load_catalog
+
+    sheet = tmp_path / "catalog.csv"
+    sheet.write_text("政府信息公开目录\npath,发布日期\na.txt,2020-13-45\nb.txt,2020-01-02\n",
+                     encoding="utf-8")  # fmt: skip
+    catalog = load_catalog(sheet)
+    assert [(e.line, e.path) for e in catalog.errors] == [(3, "a.txt")], catalog.errors
+    assert catalog.entries["b.txt"].line == 4
+    # a row of several cells above the header is no title: no header found
+    sheet.write_text("甲,乙\npath,发布日期\na.txt,2020-01-02\n", encoding="utf-8")
+    assert "no 'path' column" in load_catalog(sheet).unreadable
 
 
 def test_a_catalogued_document_kept_by_a_plain_ingest_is_not_called_held(tmp_path, index):
