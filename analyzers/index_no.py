@@ -13,6 +13,7 @@ digits or another letter case meets the catalogue's.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from analyzers.normalize import normalize
@@ -31,7 +32,7 @@ _LABEL = re.compile(r"索引[号號]\s*[:：]?\s*")
 _NOT_CODES = (
     re.compile(r"\d{4}[-/]\d{1,2}(?:[-/]\d{1,2})?"),
     re.compile(r"\d{1,2}[-/]\d{1,2}[-/]\d{4}"),
-    re.compile(r"\d{4}-\d{4}"),
+    re.compile(r"\d{4}[-/]\d{4}"),  # 2019/2020 too (QA pass 24c: read as a 索引号)
 )
 _MIN_DIGITS = 5  # fewer are a model (gb-t 19001), a ratio or a page range, not a catalogue's code
 _MIN_LENGTH = 8
@@ -42,6 +43,29 @@ def index_no_key(value: str) -> str:
     written as ``-`` ("" for a value without a letter or digit)."""
     key = _SPACES.sub("", value.translate(_DASHES))
     return key if any(c.isalnum() for c in key) else ""
+
+
+def key_variants(key: str) -> tuple[str, ...]:
+    """``key`` and the keys of its other ways of writing its separators, each - or / as
+    either: a 索引号 is read aloud, and retyped, with a dash for its slash (QA pass 24c:
+    000014349-2019-00006 found nothing). At most 2⁵, the pieces a code may have."""
+    parts = re.split(r"([-/])", key)
+    if len(parts) == 1:
+        return (key,)
+    pieces, seps = parts[::2], len(parts) // 2
+    out = [key]
+    for chosen in itertools.product("-/", repeat=seps):
+        out.append("".join(p + s for p, s in zip(pieces, (*chosen, ""), strict=True)))
+    return tuple(dict.fromkeys(out))
+
+
+def whole_code(text: str) -> str:
+    """The key when ``text`` (normalised) is one 索引号 and nothing else, else "": a quoted
+    code names the catalogue's number, which most texts do not print (QA pass 24c: quoted,
+    it found nothing)."""
+    text = text.strip()
+    m = _IN_QUERY.fullmatch(text)
+    return index_no_key(m.group(1)) if m and _is_code(m.group(1)) else ""
 
 
 def _is_code(text: str) -> bool:

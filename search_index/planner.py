@@ -41,7 +41,7 @@ from analyzers.docno import (
     yearly_parts,
 )
 from analyzers.index_no import find_in_query as index_nos_in_query
-from analyzers.index_no import without_labels
+from analyzers.index_no import key_variants, whole_code, without_labels
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
 from analyzers.numerals import amounts_in_query
@@ -225,6 +225,11 @@ def _any(*nodes: Node | None) -> Node | None:
     if not kept:
         return None
     return kept[0] if len(kept) == 1 else Bool(should=kept, min_should=1)
+
+
+def _index_no_nodes(key: str) -> tuple[Node, ...]:
+    """A typed 索引号's exact key in each way its separators may be written (analyzers.index_no)."""
+    return tuple(Term("index_key", k, INDEX_NO_BOOST) for k in key_variants(key))
 
 
 def word_node(word: str, title_only: bool = False) -> Node | None:
@@ -707,7 +712,7 @@ class _Builder:
                     self.highlight.extend(key_text(k) for k in keys[1:])
             elif kind == "index_no":
                 # the catalogue's number as one exact key, or its text where a text prints it
-                node = _any(Term("index_key", payload, INDEX_NO_BOOST), phrase_node(payload, None))
+                node = _any(*_index_no_nodes(payload), phrase_node(payload, None))
                 if node is not None:
                     self.pool.append(node)
                     self.pool_terms.append(node)
@@ -953,6 +958,10 @@ class _Builder:
                 node = docno_node(norm, keys)
             else:
                 node = phrase_node(norm, atom.field)
+            code = whole_code(norm) if atom.phrase and not atom.field else ""
+            if code:  # "000014349/2019-00006": the number the catalogue gives it, or its text
+                node = _any(*_index_no_nodes(code), node)
+                self.index_nos.append(code)
             targets: tuple[str, ...] = ()
             if atom.field == "agency" and not atom.phrase:
                 targets = _agency_targets(norm)

@@ -280,12 +280,15 @@ class BackendContract:
             ("000014349/2019-00006", 0), ("索引号：０００014349／2019－00006", 0),
             ("索引號 000014349/2019-00006", 0), ("000014349/2019-00060", 1),
             ("qs-2024-0003", 2), ("QS–2024–0003", 2), ("索引号:QS-2024-0003", 2),
+            # QA pass 24c: a dash typed for its slash, and the number quoted, found nothing
+            ("000014349-2019-00006", 0), ('"000014349/2019-00006"', 0), ("QS/2024/0003", 2),
         ):  # fmt: skip
             res = index.search(Query(q=q, size=50))
             assert [h.doc.id for h in res.hits] == [docs[want].id], q
             assert res.understood.index_numbers != () and res.understood.words == (), q
         assert index.search(Query(q="QS-2024-0004")).total == 0
         assert index.search(Query(q="2019-01-22")).understood.index_numbers == ()
+        assert index.search(Query(q="2019/2020 预算")).understood.index_numbers == ()
 
     def test_an_amount_typed_in_digits_finds_the_law_printing_it_in_numerals(self, make_backend):
         """QA pass 24b: 养老保险交满15年 listed five district budgets (their 2015年) and not the
