@@ -181,9 +181,13 @@ class SearchIndex:
         left_out_asked = not ranked and (understood.all_words or meaning)
         facet_fields = FACET_FIELDS if query.facets else ()
         offset = (query.page - 1) * query.size
+        # versions of one text among the first results are told apart (an older one says a
+        # newer exists) on every ranked query, and put newest first unless the query asks
+        # for an old rule or names a year (QA pass 24c: 2017 公司法 listed the 2017 version
+        # with no word of the newer one)
+        versions = ranked and offset < VERSION_WINDOW
         newest_first = (
-            ranked
-            and offset < VERSION_WINDOW
+            versions
             and not citizen_words.asks_history(understood.normalized)
             and not _YEAR_TYPED.search(understood.normalized)
         )
@@ -191,8 +195,8 @@ class SearchIndex:
         extra = sum(n - 1 for n in groups.values())  # files that are not results
         # with copies, every skipped copy may sit before the page: read that many more; the
         # versions' window is read whole
-        end = max(offset + query.size, VERSION_WINDOW) if newest_first else offset + query.size
-        start, count = (0, end + extra) if extra or newest_first else (offset, query.size)
+        end = max(offset + query.size, VERSION_WINDOW) if versions else offset + query.size
+        start, count = (0, end + extra) if extra or versions else (offset, query.size)
         count = min(count, MAX_RESULT_WINDOW)  # what an engine pages to (Elasticsearch: 10,000)
         total, raw_hits, raw_facets = self._ranked(plan, query.sort, start, count, facet_fields)
         if left_out_asked:  # the list's own matches are counted already: ``total``
@@ -211,7 +215,7 @@ class SearchIndex:
             kept.append(h)
         docs = {h.id: h.doc for h in kept if h.doc is not None}  # whole, with their texts
         newer: dict[str, str] = {}
-        if newest_first:
+        if versions:
             window = kept[:VERSION_WINDOW]
             shown = [h.id for h in kept[offset - start : offset - start + query.size]]
             docs.update(self.backend.fetch([i for i in shown if i not in docs]))
@@ -220,7 +224,8 @@ class SearchIndex:
             if unread:  # what a version is needs no text
                 known.update(self.backend.fetch(unread, texts=False))
             ordered, newer = _newest_version_first(window, known)
-            kept = ordered + kept[VERSION_WINDOW:]
+            if newest_first:
+                kept = ordered + kept[VERSION_WINDOW:]
         page = kept[offset - start : offset - start + query.size]
         missing = [h.id for h in page if h.id not in docs]
         if missing:  # (a newer version moved onto the page from further down)

@@ -633,6 +633,11 @@ class BackendContract:
             pages = [index.search(Query(q="收养登记", size=size, page=p)).hits
                      for p in range(1, 12 // size + 1)]  # fmt: skip
             assert [h.doc.id for page in pages for h in page] == whole, size
+        # a year typed keeps the engine's order (it may ask for that version), and the older
+        # version still says a newer one is there (QA pass 24c: it said nothing)
+        year = old.meta.date.year
+        typed = index.search(Query(q=f"{year}年 收养登记", size=12)).hits
+        assert {h.doc.id: h.newer_version for h in typed if h.newer_version} == marked
 
     def test_documents_of_one_day_are_in_id_order_on_every_page(self, make_backend):
         """Date sorts, and a search without text, break ties by id on both backends (tantivy
