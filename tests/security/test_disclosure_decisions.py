@@ -161,7 +161,8 @@ def test_a_catalogue_that_cannot_be_read_holds_its_folder(tmp_path, index, text)
         ("目录.txt", "文件名\t标题\t公开方式\na.txt\t甲\t不予公开\nb.txt\t乙\t主动公开\n"),
         ("catalog.csv", "2024年政府信息公开目录,,\n,,\npath,标题,公开方式\n"
                         "a.txt,甲,不予公开\nb.txt,乙,主动公开\n"),
-        ("catalog.csv", "\ufeff某某局政府信息公开目录\npath|公开方式\na.txt|不予公开\nb.txt|主动公开\n"),
+        ("catalog.csv", "\ufeff某某局政府信息公开目录\npath|公开方式\n"
+                        "a.txt|不予公开\nb.txt|主动公开\n"),
     ],
 )  # fmt: skip
 def test_a_catalogue_in_a_spreadsheets_other_shapes_is_read(tmp_path, index, name, text):
