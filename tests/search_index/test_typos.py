@@ -36,6 +36,7 @@ def index(request, tmp_path_factory):
         sample_paths(60) + _paths_with("公积金", 12) + _paths_with("住房公积金提取", 4)
         + _paths_with("社保", 12) + _paths_with("工伤赔偿", 6)
         + _paths_with("提繳", 4) + _paths_with("提交", 45) + _paths_with("酒驾", 4)
+        + _paths_with("中断交通", 15)
     ))  # fmt: skip
     docs = [corpus_document(p) for p in paths]
     assert not any(HIDDEN_WORD in d.text or PUBLIC_WORD in d.text for d in docs)
@@ -55,6 +56,13 @@ def index(request, tmp_path_factory):
             base, id="d" * 15 + str(i), path=f"d{i}.txt",
             text=f"关于结婚登记的通知\n办理结婚登记应当持本人身份证件。{base.text[:200]}",
             meta=dataclasses.replace(base.meta, title="关于结婚登记的通知", disclosure="public"),
+        ))  # fmt: skip
+    for i in range(3):  # 断交 written as a word by 3, where the others hold 中断|交通
+        base = docs[20 + i]
+        extra.append(dataclasses.replace(
+            base, id="e" * 15 + str(i), path=f"e{i}.txt",
+            text=f"关于两国断交的声明\n两国断交以后，侨民事务另行安排。{base.text[:200]}",
+            meta=dataclasses.replace(base.meta, title="关于两国断交的声明", disclosure="public"),
         ))  # fmt: skip
     gen = open_backend_index(request.param, tmp_path_factory.mktemp("typos"), "typos")
     idx = next(gen)
@@ -276,3 +284,21 @@ def test_a_short_form_is_its_own_spelling() -> None:
 
     assert _short_form("社保") and _short_form("人社局")
     assert not _short_form("酒架")
+
+
+def test_a_word_written_only_where_two_words_meet_is_never_offered(index) -> None:
+    """QA pass 24c: 社保断缴 was offered 社保断交 (and 驾考 加考): the documents hold 断交 only
+    across two words (中断|交通), where no one reads it. A suggestion is a word most documents
+    holding it cut as one; 公积金 still is."""
+    from model.viewer import ANONYMOUS
+    from search_index.planner import written_node
+    from search_index.tree import Plan, Term
+    from search_index.visibility import visibility_filter
+
+    public = visibility_filter(ANONYMOUS)
+    # held by documents, as a substring, and hardly ever as a word
+    assert index.backend.search(Plan(written_node("断交"), public), limit=1).total >= 10
+    assert index.backend.search(Plan(Term("body_w", "断交"), public), limit=1).total <= 3
+    for typed in ("断缴", "社保断缴", "社保断缴怎么补"):
+        assert index.search(Query(q=typed)).did_you_mean == "", typed
+    assert index.search(Query(q="公基金")).did_you_mean == "公积金"
