@@ -14,8 +14,13 @@ from collections.abc import Callable
 
 _YEARS = range(1900, 2100)  # printed in digits (2019年), whatever else is
 # a number and the unit after it; 天 is 日 in the laws' wording (三十日内)
-_AMOUNT = re.compile(r"(?<![0-9.])([0-9]{2,4})(个月|周岁|小时|万元|年|日|天|岁|倍|元|分|周)")
+_AMOUNT = re.compile(
+    r"(?<![0-9.])([0-9]{1,4})(个月|周岁|小时|万元|年|日|天|岁|倍|元|分|周)|(?<![0-9.])(双)(倍)"
+)
 _UNIT_WORDINGS = {"天": ("天", "日")}
+# 2 is 二 and 两 as laws write it (二年以下, 两年内; 二倍的工资), and 双倍 is 二倍 (QA pass 24b:
+# 双倍工资 missed the 劳动合同法's 二倍的工资)
+_OTHER_NUMERALS = {"二": ("二", "两"), "双": ("二", "两")}
 
 
 @functools.cache
@@ -26,13 +31,14 @@ def _an2cn() -> Callable[[str], str]:
 
 
 def chinese_numeral(word: str) -> str | None:
-    """The Chinese numerals of a number typed in digits (11 to 9,999, not a year), or None: a
-    single numeral (十, 三) is any text's character, a year and a long number are printed in
-    digits, and 015 is a code, not fifteen."""
+    """The Chinese numerals of a number typed in digits (1 to 9,999, not a year), or None: a
+    year and a long number are printed in digits, and 015 is a code, not fifteen. Read with
+    its unit only (a single numeral, 三, is any text's character; 三日 is not: QA pass 24c,
+    6个月 and 3天 stayed digits)."""
     if not (word.isascii() and word.isdigit()) or word != str(int(word)):
         return None
     n = int(word)
-    if not 11 <= n <= 9999 or n in _YEARS:
+    if not 1 <= n <= 9999 or n in _YEARS:
         return None
     return _an2cn()(word)
 
@@ -42,8 +48,10 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     wordings)``, 30天 → (三十天, 三十日)."""
     out: list[tuple[int, int, tuple[str, ...]]] = []
     for m in _AMOUNT.finditer(text):
-        numeral = chinese_numeral(m.group(1))
+        number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        numeral = number if number == "双" else chinese_numeral(number)
         if numeral is not None:
-            units = _UNIT_WORDINGS.get(m.group(2), (m.group(2),))
-            out.append((m.start(), m.end(), tuple(numeral + u for u in units)))
+            units = _UNIT_WORDINGS.get(unit, (unit,))
+            numerals = _OTHER_NUMERALS.get(numeral, (numeral,))
+            out.append((m.start(), m.end(), tuple(n + u for n in numerals for u in units)))
     return out

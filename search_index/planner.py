@@ -723,7 +723,7 @@ class _Builder:
                 # as written, and the number a word of its own: 15年 is not inside 2015年
                 digits = typed.rstrip("个月周岁小时万元年日天倍分")
                 literal = written_node(typed)
-                if literal is not None:
+                if literal is not None and digits.isascii():  # (双倍 is a word of its own)
                     literal = Bool(must=(literal,), filter=(_terms_of(digits),))
                 node = _any(literal, *(other_wording_node(w) for w in payload))
                 if node is not None:

@@ -11,9 +11,10 @@ from analyzers.numerals import amounts_in_query, chinese_numeral
     "typed, numeral",
     [("15", "十五"), ("30", "三十"), ("105", "一百零五"), ("120", "一百二十"),
      ("9999", "九千九百九十九"),
-     # one numeral is in every text; years and long numbers are printed in digits; 015 is a code
-     ("10", None), ("3", None), ("2019", None), ("12345", None), ("015", None), ("1.5", None),
-     ("１５", None)],
+     # read with a unit, one numeral is no longer any text's character (QA pass 24c: 6个月)
+     ("10", "十"), ("3", "三"), ("1", "一"),
+     # years and long numbers are printed in digits; 015 is a code
+     ("0", None), ("2019", None), ("12345", None), ("015", None), ("1.5", None), ("１５", None)],
 )  # fmt: skip
 def test_numbers_and_what_is_left_as_digits(typed, numeral):
     assert chinese_numeral(typed) == numeral
@@ -25,3 +26,14 @@ def test_an_amount_is_a_number_with_its_unit():
     assert amounts_in_query("扣12分 罚200元") == [(1, 4, ("十二分",)), (6, 10, ("二百元",))]
     # a year, a bare number, a decimal: left as typed
     assert amounts_in_query("2019年 15 1.15年") == []
+
+
+def test_one_digit_two_and_double_read_as_laws_write_them():
+    """QA pass 24c: 6个月 and 3天 stayed digits; QA pass 24b: 双倍工资 missed the law's
+    二倍的工资. 2 is written 二 and 两, and 双倍 is 二倍."""
+    assert amounts_in_query("试用期6个月") == [(3, 6, ("六个月",))]
+    assert amounts_in_query("3天内") == [(0, 2, ("三天", "三日"))]
+    assert amounts_in_query("2年") == [(0, 2, ("二年", "两年"))]
+    assert amounts_in_query("双倍工资") == [(0, 2, ("二倍", "两倍"))]
+    assert amounts_in_query("双休日 双周") == []  # 双 is two only in 双倍
+    assert amounts_in_query("第3条 3") == []

@@ -306,6 +306,14 @@ class BackendContract:
         quoted = index.search(Query(q='"15年"'))  # a quoted phrase: exactly its holders
         assert [h.doc.id for h in quoted.hits] == [budget.id] and not quoted.understood.expansions
         assert index.search(Query(q="养老保险 2015年")).understood.expansions == ()
+        # one digit, and 双倍, as laws write them (QA passes 24b, 24c)
+        contract = corpus_document("docs/lawrefbook/shehuifa/lrb_02514.txt")  # 劳动合同法
+        assert all(r.ok for r in backend.write([prepare(contract, "corpus")]))
+        double = index.search(Query(q="双倍工资"))
+        assert [h.doc.id for h in double.hits][:1] == [contract.id], double.hits
+        assert ("双倍", "二倍", "numeral") in double.understood.expansions
+        month = index.search(Query(q="试用期6个月"))
+        assert ("6个月", "六个月", "numeral") in month.understood.expansions
 
     def test_a_docno_scope_without_number_or_issuer_is_ignored_and_said(self, index):
         """QA pass 7: 文号:〔〕号 found every document holding 号. It says nothing about a 文号:
