@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from analyzers.choices import read_choice
+from analyzers.normalize import to_simplified
 from ingest.dates import parse_date
 from ingest.errors import ExtractionError
 from ingest.formats.encoding import decode
@@ -243,8 +244,10 @@ def _relative_to(rel: str, catalog: Path) -> str:
 
 
 def _loose_path(path: str) -> str:
-    """A path as typed loosely: full-width forms folded (NFKC), letter case and spaces dropped."""
-    return "".join(unicodedata.normalize("NFKC", path).casefold().split())
+    """A path as typed loosely: full-width forms folded (NFKC), letter case and spaces dropped,
+    in Simplified characters (QA pass 24c: a row typed 会议纪要 did not name 會議紀要.txt, and
+    its 不予公开 file was published)."""
+    return to_simplified("".join(unicodedata.normalize("NFKC", path).casefold().split()))
 
 
 def _stem(loose: str) -> str:

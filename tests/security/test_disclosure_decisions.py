@@ -67,13 +67,14 @@ def test_rows_typed_loosely_hold_their_files_back(tmp_path, index):
     (full-width digits, （） for ()), with a double space or another extension named no file,
     and their 不予公开 files were published. Each is held until a row names it exactly; a row
     naming its own file is no near miss for another."""
-    folder = _folder(tmp_path / "archive", 6)
-    names = ["2019年第3号请示.txt", "请示（草稿）.txt", "Notice.txt", "报告.txt", "会议 纪要.txt"]
-    for old, new in zip("abcde", names, strict=True):
+    folder = _folder(tmp_path / "archive", 7)
+    names = ["2019年第3号请示.txt", "请示（草稿）.txt", "Notice.txt", "报告.txt", "会议 纪要.txt",
+             "會議紀錄.txt"]  # fmt: skip
+    for old, new in zip("abcdeg", names, strict=True):
         (folder / f"{old}.txt").rename(folder / new)
     (folder / "f.txt").rename(folder / "通知.pdf.txt")
     rows = ["２０１９年第３号请示.txt", "请示(草稿).txt", "notice.txt", "报告.doc",
-            "会议  纪要.txt"]
+            "会议  纪要.txt", "会议纪录.txt"]  # QA pass 24c: the other script
     csv = folder / "catalog.csv"
     csv.write_text("path,公开方式\n" + "".join(f"{r},不予公开\n" for r in rows), encoding="utf-8")
     report = run_ingest(index, [folder], catalog=csv, workers=1)
