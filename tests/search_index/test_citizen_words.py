@@ -1045,6 +1045,43 @@ def test_a_short_form_whose_long_form_only_a_withdrawn_document_writes_is_not_of
         index.close()
 
 
+def test_a_running_server_stops_offering_a_short_form_another_process_withdrew(
+    tmp_path, monkeypatch
+):
+    """QA pass 24c: a server kept offering the short form for up to ten minutes after a CLI
+    ingest (another process) made its defining document 不予公开: the mention counts were
+    cached whatever the index did. They are dropped when the index's stamp changes."""
+    import subprocess
+    import sys
+
+    from search_index import index as index_module
+
+    monkeypatch.setattr(index_module, "MENTIONS_RECHECK", 0.0)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "关于成立鼹鼠獾猪协同治理委员会的通知\n成立鼹鼠獾猪协同治理委员会（以下简称“鼹獾委员会”）。"
+        "鼹獾委员会负责协调工作。\n", encoding="utf-8")  # fmt: skip
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data))  # as `govsearch --data-dir data` opens it
+    try:
+        run_ingest(index, [folder], workers=1, lexicon_dir=data)
+        citizen_words.load_lexicon(data)
+        said = index.search(Query(q="鼹獾委员会")).understood.expansions
+        assert ("鼹獾委员会", "鼹鼠獾猪协同治理委员会", "mined") in said
+        done = subprocess.run(
+            [sys.executable, "-m", "govsearch", "--data-dir", str(data), "ingest", str(folder),
+             "--disclosure", "不予公开", "--quiet"],
+            capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[2],
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+        res = index.search(Query(q="鼹獾委员会"))  # the same server, its counts cached
+        assert not any(o == "鼹鼠獾猪协同治理委员会" for _, o, _ in res.understood.expansions)
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
+
+
 def test_regardless_is_a_function_word() -> None:
     """QA pass 24b: 老板不管 (the boss does not care) was searched as 不管 and expanded to 不论
     and 无论 (regardless), conjunctions that name no topic: ignored, as other function words."""
