@@ -215,6 +215,7 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         facets=views.facets(result, state, base),
         active=views.active_filters(state, base),
         understood=views.understood_items(result.understood, state.q),
+        understood_brief=views.understood_brief(result.understood),
         pages=views.pagination(result.total, state, base),
         prev_url=views.page_url(state, base, result.total, -1),
         next_url=views.page_url(state, base, result.total, +1),

@@ -227,6 +227,21 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     return items
 
 
+BRIEF_EXPANSIONS = 2  # the other wordings named on the folded heading; the rest counted
+
+
+def understood_brief(u: Understanding) -> str:
+    """The other wordings searched, in a few words, for the heading of the folded reading on
+    a phone (QA pass 24b: folded, it hid 押金 → 保证金 and 退款 → 付款, and the results read
+    as if the words typed had found them): "房东 → 出租人、退押金 → 返还押金 等 3 项"."""
+    shown = [f"{a} → {'、'.join(t)}" for a, t in u.synonyms]
+    shown += [f"{w} → {o}" for w, o, _ in u.expansions if o != w]
+    if not shown:
+        return ""
+    brief = "；".join(shown[:BRIEF_EXPANSIONS])
+    return f"也查 {brief}" + (f" 等 {len(shown)} 项" if len(shown) > BRIEF_EXPANSIONS else "")
+
+
 def nothing_searchable(u: Understanding) -> bool:
     """Whether a typed query held nothing to search for (punctuation, a lone ``-`` or ``OR``,
     which the planner lists as ignored, whole); a field scope with nothing after it (``标题:``)

@@ -369,10 +369,13 @@ def test_on_a_phone_the_first_result_is_on_the_first_screen(open_page, server):
     page.goto(server + "/?q=房东不退押金怎么办")
     details = page.locator("details.understood")
     assert details.count() == 1 and not details.evaluate("d => d.open")
+    # folded, its heading still says which other wordings were searched (QA pass 24b)
+    brief = page.locator(".understood__brief")
+    assert brief.is_visible() and "房东 → " in brief.inner_text(), brief.inner_text()
     snippet = page.locator(".result__snippet").first.bounding_box()
     assert snippet and snippet["y"] + snippet["height"] <= PHONE["height"], snippet
     page.locator("details.understood summary").tap()
-    assert details.evaluate("d => d.open")
+    assert details.evaluate("d => d.open") and not brief.is_visible()  # the list says it all
     wide = open_page()
     wide.goto(server + "/?q=房东不退押金怎么办")
     assert wide.locator("details.understood").evaluate("d => d.open")
