@@ -33,7 +33,7 @@ from search_index import citizen_words, feedback, semantic
 from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS, names_an_agency
 from search_index.highlight import find_spans, render, snippet
 from search_index.lexicon import LexiconCache
-from search_index.planner import phrase_node, written_node
+from search_index.nodes import phrase_node, written_node
 from search_index.planner import plan as make_plan
 from search_index.protocol import Backend, BackendHit, IndexedDocument, WriteResult, same_score
 from search_index.request import (

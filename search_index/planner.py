@@ -25,27 +25,18 @@ from collections.abc import Callable
 from typing import Any
 
 from analyzers.agencies import filter_keys
-from analyzers.bigrams import bigram_list
 from analyzers.chars import is_han, strip_skippable
 from analyzers.docno import (
     STATE,
-    canonical,
-    citation_forms,
     find_in_query,
-    issuer_key,
     key_text,
-    order_issuer,
-    order_key,
-    yearly_key,
-    yearly_order,
-    yearly_parts,
 )
 from analyzers.index_no import find_in_query as index_nos_in_query
-from analyzers.index_no import key_variants, whole_code, without_labels
+from analyzers.index_no import whole_code, without_labels
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
 from analyzers.numerals import amounts_in_query
-from analyzers.pinyin import KEY_MARK, as_pinyin_query
+from analyzers.pinyin import as_pinyin_query
 from analyzers.pinyin_lexicon import (
     MIN_SHARE,
     PinyinLexicon,
@@ -57,40 +48,48 @@ from analyzers.pinyin_lexicon import (
 )
 from analyzers.segment import query_words, word_bounds
 from search_index import citizen_words
-from search_index.fields import POSITIONAL_FIELDS
+from search_index.boosters import (
+    level_boosters,
+    script_booster,
+    script_preference,
+    validity_booster,
+)
+from search_index.nodes import (
+    agency_nodes,
+    agency_targets,
+    any_of,
+    docno_keys,
+    docno_node,
+    expansion_node,
+    index_no_nodes,
+    latin_word_node,
+    names_a_docno,
+    other_wording_node,
+    phrase_node,
+    pinyin_node,
+    substring,
+    terms_of,
+    word_node,
+    word_or_synonym,
+    written_char,
+    written_node,
+)
 from search_index.request import Query, Understanding
 from search_index.syntax import Atom, Clause, ParsedQuery, parse
 from search_index.tree import (
     Bool,
-    Constant,
     MatchAll,
     Node,
-    Phrase,
     Plan,
-    Prefix,
     Range,
-    Regex,
     Term,
 )
 from search_index.visibility import terms, visibility_filter
 
 TITLE_EXACT_BOOST = 40.0
-DOCNO_BOOST = 30.0
-DOCNO_TEXT_BOOST = 4.0
-DOCNO_CITED_BOOST = 0.3
-INDEX_NO_BOOST = 30.0  # a 索引号 names one document, as a 文号 does
 ALL_WORDS_BOOST = 2.0
 WHOLE_PHRASE_BOOST = 3.0  # a scanned page found by a phrase from it: bench/README.md "OCR"
 TITLE_PHRASE_BOOST = 3.0
-# Field weights of a typed word, relative to the body's jieba word (1.0): the title's jieba word
-# weighs TITLE_WEIGHT, a bigram substring BIGRAM_WEIGHT of its field's word.
-TITLE_WEIGHT = 2.0
-BIGRAM_WEIGHT = 0.4
-EXPANSION_BODY_WEIGHT = 0.8  # what the synonym file makes a word stand for, as a substring
-EXPANSION_TITLE_WEIGHT = 2.0
-PINYIN_EXACT_BOOST = 3.0
-PINYIN_RUN_BOOST = 2.0
-PINYIN_KEY_TERM_BOOST = 0.5
 PINYIN_LITERAL_BOOST = 4.0  # letters found as written outrank what they stand for
 PINYIN_HOMOPHONE_BOOST = 0.2  # the least weight of a rarer word the same letters stand for
 PINYIN_KNOWN_BOOST = 0.1  # titles' pinyin beside letters read as a known abbreviation
@@ -154,126 +153,11 @@ def min_should_match(n: int) -> int:
     return max(1, math.ceil(n / 2)) if n > 1 else n
 
 
-# a decimal point between digits, which the bigrams drop with the other punctuation
-_DECIMAL = re.compile(r"[0-9a-z%]*[0-9](?:\.[0-9]+)+[0-9a-z%]*")
-# the word field holding the same text as a bigram field: jieba keeps 1.5% and pm2.5 whole
-_WORDS_OF = {"body_bi": "body_w", "title_bi": "title_w"}
-
-
-def _substring(field: str, text: str, boost: float = 1.0) -> Node | None:
-    """Documents whose field contains ``text`` (normalised) as a substring.
-
-    Punctuation is ignored, except a decimal point: "1.5%" found 15% and 115年 (QA pass 22b:
-    2,091 results for 13 documents). The bigrams have no point, so a number written with
-    one must also be inside a word of the field's word tokens, which keep it."""
-    compact = strip_skippable(text)
-    if not compact:
-        return None
-    decimals = _DECIMAL.findall(text) if field in _WORDS_OF else []
-    node = _substring_compact(field, compact, boost)
-    if not decimals or node is None:
-        return node
-    words = _WORDS_OF[field]
-    guards = tuple(Regex(words, ".*" + re.escape(d) + ".*") for d in dict.fromkeys(decimals))
-    return Bool(must=(node,), filter=guards)
-
-
-def _substring_compact(field: str, compact: str, boost: float) -> Node | None:
-    if len(compact) == 1:
-        esc = re.escape(compact)
-        return Bool(
-            should=(Term(field, compact), Regex(field, f"{esc}.|.{esc}")),
-            min_should=1,
-            boost=boost,
-        )
-    grams = tuple(bigram_list(compact))
-    if len(grams) == 1:
-        return Term(field, grams[0], boost)
-    if field not in POSITIONAL_FIELDS:  # a phrase needs positions, which only they keep
-        raise ValueError(f"no positions in {field}")
-    return Phrase(field, grams, 0, boost)
-
-
-def written_node(text: str) -> Node | None:
-    """Documents whose body or title holds ``text`` as written (a substring)."""
-    return _any(_substring("body_bi", text), _substring("title_bi", text))
-
-
 def _symbols_only(word: str) -> bool:
     """A token of symbols (～ + = < > $ ℃): ignored beside words like a stop word, searched
     when it is all a query holds. QA pass 11: 养老～ was 养老 OR ～, and 358 of its 717
     results were documents with a date range and no 养老."""
     return all(unicodedata.category(c)[0] == "S" for c in word)
-
-
-def _written_char(ch: str) -> Node:
-    """Documents writing the character ``ch``: in the body, as the first character of a bigram
-    (a prefix walk of the term dictionary, 0.7 ms on the corpus) or alone; in the title,
-    anywhere. The exact ``.ch`` walk of a quoted character visits the whole dictionary (21
-    ms on the corpus, growing with it; bench/single_char.py) for the one body it would add: a
-    text whose only ``ch`` is its very last character, behind a title that does not hold it."""
-    esc = re.escape(ch)
-    return _any(
-        Bool(should=(Term("body_bi", ch), Regex("body_bi", f"{esc}.")), min_should=1),
-        _substring("title_bi", ch),
-    ) or MatchAll()
-
-
-def _any(*nodes: Node | None) -> Node | None:
-    """Any of the nodes (the absent ones dropped); a single node stands for itself."""
-    kept = tuple(n for n in nodes if n is not None)
-    if not kept:
-        return None
-    return kept[0] if len(kept) == 1 else Bool(should=kept, min_should=1)
-
-
-def _index_no_nodes(key: str) -> tuple[Node, ...]:
-    """A typed 索引号's exact key in each way its separators may be written (analyzers.index_no)."""
-    return tuple(Term("index_key", k, INDEX_NO_BOOST) for k in key_variants(key))
-
-
-def word_node(word: str, title_only: bool = False) -> Node | None:
-    """One content word: as a jieba word (ranking) or as a bigram substring (recall).
-
-    A one-character word is matched as a jieba token only: the recall guarantee is for two
-    characters or more (a quoted single character still finds it anywhere), and the regex
-    over the bigram dictionary that a lone character needs cost more than the whole rest of
-    a query at 100k documents.
-    """
-    title_word = Term("title_w", word, TITLE_WEIGHT)
-    if len(word) == 1:
-        return _any(Term("body_w", word, 1.0), title_word) if not title_only else title_word
-    title = (title_word, _substring("title_bi", word, BIGRAM_WEIGHT * TITLE_WEIGHT))
-    if title_only:
-        return _any(*title)
-    body: tuple[Node | None, ...] = (Term("body_w", word, 1.0),)
-    if len(word) >= 2:
-        body += (_substring("body_bi", word, BIGRAM_WEIGHT),)
-    return _any(*body, *title)
-
-
-def expansion_node(text: str) -> Node | None:
-    """An official wording an abbreviation stands for: matched as a substring."""
-    return _any(
-        _substring("body_bi", text, EXPANSION_BODY_WEIGHT),
-        _substring("title_bi", text, EXPANSION_TITLE_WEIGHT),
-    )
-
-
-# -- citizens' words (issue 12; search_index.citizen_words) -----------------------------------
-def other_wording_node(text: str, weight: float | None = None) -> Node:
-    """Another wording of a typed word (mined, thesaurus, cross-strait): as a word or substring,
-    at :data:`~search_index.citizen_words.EXPANSION_WEIGHT` of the typed word's weight, so a
-    document with the literal word stays ahead."""
-    clauses: list[Node | None] = [
-        Term("body_w", text, 1.0),
-        Term("title_w", text, TITLE_WEIGHT),
-        _substring("body_bi", text, BIGRAM_WEIGHT),
-        _substring("title_bi", text, BIGRAM_WEIGHT * TITLE_WEIGHT),
-    ]
-    kept = tuple(n for n in clauses if n is not None)
-    boost = citizen_words.EXPANSION_WEIGHT if weight is None else weight
-    return Bool(should=kept, min_should=1, boost=boost)
 
 
 def citizen_word_node(
@@ -290,7 +174,7 @@ def citizen_word_node(
     if place is not None:  # 台湾: documents issued there say 内政部, never 台湾
         region_boost, w = citizen_words.place_weights()
         text = node if w == 1.0 else Bool(must=(node,), boost=w)
-        return _any(text, Term("region", place, region_boost)), ((place, "region"),)
+        return any_of(text, Term("region", place, region_boost)), ((place, "region"),)
     if citizen_words.is_question_word(word) or not other_wordings:
         return node, ()  # 几天 asks how long, it names no topic: no 段时间 beside it
     others = citizen_words.expansions(word)
@@ -299,7 +183,7 @@ def citizen_word_node(
     if not others:
         return node, ()
     weights = {"learned": citizen_words.LEARNED_WEIGHT, "general": citizen_words.GENERAL_WEIGHT}
-    return _any(node, *(other_wording_node(o, weights.get(s)) for o, s in others)), others
+    return any_of(node, *(other_wording_node(o, weights.get(s)) for o, s in others)), others
 
 
 def _publicly_written(text: str, mentions: Mentions) -> bool:
@@ -371,50 +255,6 @@ def _abbreviation_spans(
     return kept
 
 
-def level_boosters() -> tuple[Node, ...]:
-    """Higher in the legal hierarchy ranks a little higher (a bonus, never a filter)."""
-    m = citizen_words.METHODS
-    if not m.level:
-        return ()
-    if m.level_constant:
-        return tuple(Constant(Term("level", lv), c) for lv, c in citizen_words.LEVEL_SCORE.items())
-    return tuple(Term("level", lv, b) for lv, b in citizen_words.LEVEL_BOOST.items())
-
-
-def validity_booster(normalized_query: str) -> tuple[Node, ...]:
-    """In force (现行有效) ranks ahead of repealed/expired, unless the query asks for the old
-    rule; a constant score, since nearly every document is in force (a scored term's IDF is
-    ~0.06). A bonus, never a filter: the match set stays the same."""
-    if not citizen_words.METHODS.validity or citizen_words.VALIDITY_BONUS <= 0:
-        return ()
-    if citizen_words.asks_history(normalized_query):
-        old = Bool(should=(Term("validity", "repealed"), Term("validity", "expired")), min_should=1)
-        return (Constant(old, citizen_words.VALIDITY_BONUS),)
-    return (Constant(Term("validity", "valid"), citizen_words.VALIDITY_BONUS),)
-
-
-def script_preference(typed: str, regions: list[str]) -> str:
-    """Whose documents rank a little higher: ``"mainland"`` for a query typed in simplified
-    characters, ``"taiwan"`` in traditional (退休金怎么算 typed in simplified asks about the
-    mainland's pensions). None (``""``) when the query names a place (台湾 typed in simplified:
-    the region bonus decides) or its characters are the same in both scripts."""
-    if not citizen_words.METHODS.script or regions or citizen_words.TAIWAN in normalize(typed):
-        return ""
-    script = citizen_words.typed_script(typed)
-    return {"simplified": "mainland", "traditional": "taiwan"}.get(script or "", "")
-
-
-def script_booster(prefers: str) -> tuple[Node, ...]:
-    """The preferred side's documents get a constant bonus: never a filter."""
-    taiwan = Term("region", citizen_words.TAIWAN)
-    if prefers == "taiwan":
-        return (Constant(taiwan, citizen_words.SCRIPT_BONUS),)
-    if prefers == "mainland":
-        mainland = Bool(must=(MatchAll(),), must_not=(taiwan,))
-        return (Constant(mainland, citizen_words.SCRIPT_BONUS),)
-    return ()
-
-
 def _crosses(s: int, t: int, i: int, e: int) -> bool:
     """Whether the span [s, t) cuts across [i, e): it starts inside and ends after it, or
     the other way round."""
@@ -458,135 +298,6 @@ def place_words(chunk: str) -> list[str]:
     return words
 
 
-def phrase_node(text: str, field: str | None) -> Node | None:
-    if field == "title":
-        return _substring("title_bi", text)
-    if field == "agency":
-        # 国家市场监督管理总局 for the 市场监督管理总局 a catalogue names (QA pass 10: 0 results)
-        short = re.sub(r"^(?:中华人民共和国|中国|国家)", "", text)
-        full = _substring("agency_bi", text)
-        if len(short) < 2 or short == text:
-            return full
-        return _any(full, _substring("agency_bi", short))
-    if field == "docno":
-        return docno_node(text)
-    return _any(_substring("body_bi", text), _substring("title_bi", text, 2.0))
-
-
-_DOCNO_WORDING = re.compile(r"[\W_号號第字]+")
-
-
-def _agency_targets(typed: str) -> tuple[str, ...]:
-    """The agencies a ``机构:`` value stands for besides itself (卫福部: 卫生福利部)."""
-    return tuple(dict.fromkeys(synonyms().get(typed, ()) + citizen_words.agency_wordings(typed)))
-
-
-def _agency_nodes(targets: tuple[str, ...]) -> tuple[Node | None, ...]:
-    return tuple(phrase_node(normalize(t), "agency") for t in targets)
-
-
-def _docno_issuer(text: str) -> str:
-    """The issuer a ``文号:`` value names alone (国办发, 国令, 府都规字), as keys begin with it;
-    "" when it holds a number (a number no key was read from is searched as text)."""
-    if any(c.isdigit() for c in text):
-        return ""
-    issuer = re.sub(r"[第号]+$", "", re.sub(r"[\W_]+", "", text))
-    return issuer_key(issuer) if len(issuer) >= 2 else ""
-
-
-def _names_a_docno(text: str) -> bool:
-    """Whether a ``文号:`` value says anything: a number, or an issuer of two characters or more
-    (文号:国办发 lists that issuer's documents); 〔〕号 says neither."""
-    rest = _DOCNO_WORDING.sub("", text)
-    return any(c.isdigit() for c in rest) or len(rest) >= 2
-
-
-def docno_keys(text: str) -> tuple[str, ...]:
-    """The keys a typed 文号 stands for: its own, the order's number without the year typed
-    before it (…总局令2019年第20号), and the order under the full names of a short issuer
-    (市场监管总局令第20号 → 市场监督管理总局令#20, from the issuers the documents print), and
-    each issuer of a joint order typed without its 、 (国务院中央军事委员会令第759号), and a
-    yearly number typed with its agency's name under the prefixes of that agency's documents
-    (国务院办公厅2019年6号 → 国办发2019-6, 国办函2019-6; from the documents' own pairs)."""
-    key = canonical(text)
-    if key is None:
-        return ()
-    keys = [key]
-    yearly = yearly_parts(key)
-    if yearly:
-        issuer, year, serial = yearly
-        prefixes = citizen_words.agency_docno_prefixes(issuer)
-        keys.extend(yearly_key(prefix, year, serial) for prefix in prefixes)
-    order = yearly_order(key)
-    if order:
-        keys.append(order)
-    for k in list(keys):
-        parts = order_issuer(k)
-        if parts:
-            issuer, serial = parts
-            names = citizen_words.issuer_full_names(issuer)
-            keys.extend(order_key(full, serial) for full in names)
-            joint = citizen_words.joint_issuers(issuer)
-            keys.extend(order_key(part, serial) for part in joint or ())
-    return tuple(dict.fromkeys(keys))
-
-
-def docno_node(text: str, keys: tuple[str, ...] | None = None) -> Node | None:
-    """``keys``: :func:`docno_keys` of ``text`` when the caller has them already."""
-    keys = docno_keys(text) if keys is None else keys
-    if not keys:
-        issuer = _docno_issuer(text)
-        if issuer:  # 文号:国发 lists 国发's documents, not every text writing 中国发展 (QA 22b)
-            # in the syntax both engines read alike (Lucene's has no (?:, and # is special)
-            return Regex("docno", re.escape(issuer) + "([0-9]{4}-|[#]).*")
-        return _any(_substring("body_bi", text), _substring("title_bi", text))
-    return _any(
-        *(Term("docno", k, DOCNO_BOOST) for k in keys),
-        *(Term("docno_text", k, DOCNO_TEXT_BOOST) for k in keys),
-        # cited further down a text than 文号 are read (a repeal at its end: 公安部第69号令
-        # found nothing while a rule's last article names it; QA pass 9), as typed or in any
-        # form the number is printed
-        _substring("body_bi", text, DOCNO_CITED_BOOST),
-        *(_substring("body_bi", f, DOCNO_CITED_BOOST) for k in keys for f in citation_forms(k)),
-    )
-
-
-def pinyin_node(typed: tuple[str, ...]) -> Node:
-    """Letters typed without an IME, read as pinyin of title words and key terms.
-
-    The typed groups joined are a prefix of a run token (see :mod:`analyzers.pinyin`) when
-    the title holds those words in order, the last perhaps half typed; a whole word or its
-    initials typed exactly also match the per-word token, which BM25 ranks.
-    """
-    joined = "".join(typed)
-    clauses: list[Node] = [
-        Term("pinyin", joined, PINYIN_EXACT_BOOST),
-        Prefix("pinyin", joined, PINYIN_RUN_BOOST),
-        # key terms: a constant, lower score (a rare homophone must not outrank a title)
-        Prefix("pinyin", KEY_MARK + joined, PINYIN_KEY_TERM_BOOST),
-    ]
-    if len(typed) > 1:
-        words = tuple(Term("pinyin", t) for t in typed[:-1]) + (Prefix("pinyin", typed[-1]),)
-        clauses.append(Bool(must=words))
-    return Bool(should=tuple(clauses), min_should=1)
-
-
-def _word_or_synonym(word: str, boost: float = 1.0) -> Node | None:
-    """A word the letters stand for, searched as if typed in Chinese (an abbreviation of the
-    synonym file with its official wording)."""
-    targets = synonyms().get(word)
-    node = _any(word_node(word), *(expansion_node(t) for t in targets or ()))
-    if node is None or boost == 1.0:
-        return node
-    return Bool(should=(node,), min_should=1, boost=boost)
-
-
-def _latin_word_node(word: str) -> Node:
-    """A word of Latin letters the documents write (pdf): as a word in bodies and titles,
-    never inside a longer one (app is not in apply)."""
-    return Bool(should=(Term("body_w", word), Term("title_w", word, TITLE_WEIGHT)), min_should=1)
-
-
 def pinyin_likelier(lexicon: PinyinLexicon, cut: list[Slot], written: int) -> bool:
     """Whether letters the documents write as a word (in ``written`` documents) are read as
     the pinyin ``cut`` too.
@@ -623,13 +334,6 @@ def plausible_reading(cut: list[Slot], han_typed: bool) -> bool:
     if initials and (han_typed or initials > MAX_INITIAL_WORDS):
         return False
     return len(cut) == 1 or any(len(slot.words[0]) > 1 for slot in cut)
-
-
-def _terms_of(*words: str) -> Node:
-    """Any of the words as a jieba token in body or title (cheap: no phrases)."""
-    return Bool(
-        should=tuple(Term(f, w) for w in words for f in ("body_w", "title_w")), min_should=1
-    )
 
 
 # the lists an alternative of ``A OR B`` adds to what the whole query says it read
@@ -712,7 +416,7 @@ class _Builder:
                     self.highlight.extend(key_text(k) for k in keys[1:])
             elif kind == "index_no":
                 # the catalogue's number as one exact key, or its text where a text prints it
-                node = _any(*_index_no_nodes(payload), phrase_node(payload, None))
+                node = any_of(*index_no_nodes(payload), phrase_node(payload, None))
                 if node is not None:
                     self.pool.append(node)
                     self.pool_terms.append(node)
@@ -724,8 +428,8 @@ class _Builder:
                 digits = typed.rstrip("个月周岁小时万元年日天倍分")
                 literal = written_node(typed)
                 if literal is not None and digits.isascii():  # (双倍 is a word of its own)
-                    literal = Bool(must=(literal,), filter=(_terms_of(digits),))
-                node = _any(literal, *(other_wording_node(w) for w in payload))
+                    literal = Bool(must=(literal,), filter=(terms_of(digits),))
+                node = any_of(literal, *(other_wording_node(w) for w in payload))
                 if node is not None:
                     self.pool.append(node)
                     self.pool_terms.append(node)
@@ -734,10 +438,10 @@ class _Builder:
                     self.highlight.extend([typed, *payload])
             elif kind == "mined":
                 abbr, targets, source = payload  # type: ignore[misc]
-                node = _any(word_node(abbr), *(other_wording_node(t) for t in targets))
+                node = any_of(word_node(abbr), *(other_wording_node(t) for t in targets))
                 if node is not None:
                     self.pool.append(node)
-                    self.pool_terms.append(_terms_of(abbr, *targets))
+                    self.pool_terms.append(terms_of(abbr, *targets))
                     self.words.append(abbr)
                     self.expanded.extend((abbr, t, source) for t in targets)
                     self.highlight.extend([abbr, *targets])
@@ -746,14 +450,14 @@ class _Builder:
                 # the synonym file's rule, and the other side's wording of the word it names
                 # (身份证 => 居民身份证, and Taiwan's 身分证)
                 twins = [t for t in _twins(abbr) if t not in targets]
-                node = _any(
+                node = any_of(
                     word_node(abbr),
                     *(expansion_node(t) for t in targets),
                     *(other_wording_node(t) for t in twins),
                 )
                 if node is not None:
                     self.pool.append(node)
-                    self.pool_terms.append(_terms_of(abbr, *targets, *twins))
+                    self.pool_terms.append(terms_of(abbr, *targets, *twins))
                     self.words.append(abbr)
                     self.synonyms.append((abbr, tuple(targets)))
                     self.expanded.extend((abbr, t, "cross_strait") for t in twins)
@@ -781,7 +485,7 @@ class _Builder:
             (self.weak if single else self.common if common else self.pool).append(node)
             if not single:
                 places = [Term("region", o) for o, src in others if src == "region"]
-                self.pool_terms.append(_any(_terms_of(w, *wordings), *places) or _terms_of(w))
+                self.pool_terms.append(any_of(terms_of(w, *wordings), *places) or terms_of(w))
 
     def _take_letters(self, chunk: str) -> str:
         """Plan the runs of letters in ``chunk``; return the rest."""
@@ -822,8 +526,8 @@ class _Builder:
                 self.written_only.append(literal)
             elif not typed_as_pinyin(literal, breaks):
                 self.not_pinyin.append(run)
-            self.pool.append(_latin_word_node(literal))
-            self.pool_terms.append(_terms_of(literal))
+            self.pool.append(latin_word_node(literal))
+            self.pool_terms.append(terms_of(literal))
             self.words.append(literal)
             self.highlight.append(literal)
             return
@@ -868,7 +572,7 @@ class _Builder:
             counts = [self.lexicon.counts[w] for w in words]
             # a rarer homophone scores less, yet a rare word's weight shows through
             alts = [
-                _word_or_synonym(
+                word_or_synonym(
                     w,
                     PINYIN_ABBREVIATION_HOMOPHONE_BOOST if known and i
                     else max(PINYIN_HOMOPHONE_BOOST, math.sqrt(min(1.0, n / counts[0]))),
@@ -882,7 +586,7 @@ class _Builder:
                 # nor 西安 first, QA pass 14)
                 alts[0], others = citizen_word_node(words[0], other_wordings=len(words) == 1)
                 self.expanded.extend((words[0], o, src) for o, src in others)
-            node = _any(*alts)
+            node = any_of(*alts)
             if node is None:
                 return False
             slots.append(node)
@@ -890,7 +594,7 @@ class _Builder:
             searched += words
         # the letters as a word of their own (an abbreviation, an address) rank first
         as_written = Bool(
-            should=_terms_of(literal).should, min_should=1, boost=PINYIN_LITERAL_BOOST
+            should=terms_of(literal).should, min_should=1, boost=PINYIN_LITERAL_BOOST
         )
         # initials name one word's characters each (zfxxgk: 政府信息公开)
         spelled = not any(slot.initials for slot in cut)
@@ -910,18 +614,18 @@ class _Builder:
                     self.weak.append(slot)
                 elif first:  # the letters as a word of their own go with the first word
                     self.pool.append(Bool(should=(as_written, slot), min_should=1))
-                    self.pool_terms.append(_terms_of(literal, *_with_synonyms(w)))
+                    self.pool_terms.append(terms_of(literal, *_with_synonyms(w)))
                     first = False
                 else:
                     self.pool.append(slot)
-                    self.pool_terms.append(_terms_of(*_with_synonyms(w)))
+                    self.pool_terms.append(terms_of(*_with_synonyms(w)))
         else:
             reading = slots[0] if len(slots) == 1 else Bool(must=tuple(slots))
             self.pool.append(Bool(should=(as_written, reading), min_should=1))
             # initials are a guess among many words (fy: 府院, 费用, 法院): their reading's
             # synonyms would lift what it names (总统府) over what the letters meant
             words = (t for w in top for t in _with_synonyms(w)) if spelled else iter(top)
-            self.pool_terms.append(_terms_of(literal, *words))
+            self.pool_terms.append(terms_of(literal, *words))
         self.words.append(literal)
         self.highlight.extend(searched)
         for w in searched:  # a word read from the letters expands like one typed: say so, mark it
@@ -940,14 +644,14 @@ class _Builder:
             if node is not None and atom.field == "agency" and not atom.phrase:
                 # -机构:卫福部 excludes 卫生福利部's documents, as 机构:卫福部 finds them (QA pass
                 # 22b: it excluded the text 卫福部, which none writes, and kept all seven)
-                node = _any(node, *_agency_nodes(_agency_targets(norm)))
+                node = any_of(node, *agency_nodes(agency_targets(norm)))
             if node is not None:
                 self.excluded.append(node)
                 self.excluded_text.append(norm)
             return
         if atom.field:
             self.fields.append((atom.field, norm))
-        if atom.field == "docno" and not _names_a_docno(norm):
+        if atom.field == "docno" and not names_a_docno(norm):
             # 文号:〔〕号 found every document holding 号 (QA pass 7): no number and no issuer
             self.ignored.append(f"文号:{atom.text}")
             return
@@ -960,14 +664,14 @@ class _Builder:
                 node = phrase_node(norm, atom.field)
             code = whole_code(norm) if atom.phrase and not atom.field else ""
             if code:  # "000014349/2019-00006": the number the catalogue gives it, or its text
-                node = _any(*_index_no_nodes(code), node)
+                node = any_of(*index_no_nodes(code), node)
                 self.index_nos.append(code)
             targets: tuple[str, ...] = ()
             if atom.field == "agency" and not atom.phrase:
-                targets = _agency_targets(norm)
+                targets = agency_targets(norm)
             if node is not None and targets:
                 # 机构:卫福部 is 卫生福利部, as 卫福部 typed alone expands (QA pass 8: 0 results)
-                node = _any(node, *_agency_nodes(targets))
+                node = any_of(node, *agency_nodes(targets))
                 self.synonyms.append((norm, targets))
             if node is not None:
                 self.required.append(node)
@@ -987,7 +691,7 @@ class _Builder:
                         # title:税 alone means the titles that write it, as title:"税" does and
                         # 税 alone does in any field (QA pass 13: 4 titles against 92); a
                         # regex over the title bigrams only, small beside the bodies'
-                        node = _any(node, _substring("title_bi", w))
+                        node = any_of(node, substring("title_bi", w))
                     if node is not None:
                         self.required.append(node)
                         self.highlight.append(w)
@@ -1198,7 +902,7 @@ def plan(
         # one character is the whole query (税): it means the documents that write it, as a
         # quoted one does, not only those where jieba cut it alone (QA pass 10: 90 results
         # against 1,180). Those rank first; the regex it costs is paid once, not per word.
-        b.weak.append(_written_char(compact))
+        b.weak.append(written_char(compact))
     if compact:
         b.boosters.append(Term("title_exact", compact, TITLE_EXACT_BOOST))
         if not compact.startswith(STATE):
@@ -1207,8 +911,8 @@ def plan(
             # the words too, and the law its title query names second
             b.boosters.append(Term("title_exact", STATE + compact, TITLE_EXACT_BOOST))
     if len(b.pool) + len(b.weak) > 1 and len(compact) >= 2:
-        b.boosters.append(_substring("body_bi", compact, WHOLE_PHRASE_BOOST) or MatchAll())
-        b.boosters.append(_substring("title_bi", compact, TITLE_PHRASE_BOOST) or MatchAll())
+        b.boosters.append(substring("body_bi", compact, WHOLE_PHRASE_BOOST) or MatchAll())
+        b.boosters.append(substring("title_bi", compact, TITLE_PHRASE_BOOST) or MatchAll())
     # what ranks the rule first among the documents that match (never a filter): the level
     # for words; validity and the script typed for words and quoted phrases alike (a life
     # event's "产假" ranked a Taiwan agency's staff rules above the mainland's law: QA pass 6).
@@ -1242,8 +946,8 @@ def plan(
         # one word it put the documents writing 社保 above those writing 社会保险 (QA pass 8:
         # shebao ranked 社会保险法 fifth, 社保 typed ranks it first)
         if len(reading) >= 2 and len(b.pool) + len(b.weak) > 1:
-            b.boosters.append(_substring("body_bi", reading, WHOLE_PHRASE_BOOST) or MatchAll())
-            b.boosters.append(_substring("title_bi", reading, TITLE_PHRASE_BOOST) or MatchAll())
+            b.boosters.append(substring("body_bi", reading, WHOLE_PHRASE_BOOST) or MatchAll())
+            b.boosters.append(substring("title_bi", reading, TITLE_PHRASE_BOOST) or MatchAll())
 
     # sorted by date, nothing ranks a document holding some of the words below those holding
     # all of them: the list holds the latter only (QA pass 17: 住房公积金 newest first was

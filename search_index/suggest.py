@@ -21,7 +21,7 @@ from analyzers.pinyin import as_pinyin_query, match_rank
 from analyzers.pinyin_lexicon import PinyinLexicon
 from model.errors import NotSupported
 from search_index.citizen_words import typed_script
-from search_index.planner import _substring, pinyin_node
+from search_index.nodes import pinyin_node, substring
 from search_index.protocol import Backend
 from search_index.tree import MatchAll, Node, Plan
 
@@ -81,7 +81,7 @@ def suggest(
         head = ranked[: max(1, limit // 3)]  # a few titles first, then the words, as for Han
         return list(dict.fromkeys(head + words + ranked))[:limit]
     norm = strip_skippable(normalize(text))
-    node = _substring("title_bi", norm)
+    node = substring("title_bi", norm)
     if node is None:
         return []
     titles = _titles(backend, node, filters)

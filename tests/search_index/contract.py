@@ -194,7 +194,7 @@ class BackendContract:
         """税 typed alone found the 90 documents where jieba cut it as a word of its own, not
         the 1,180 that write it (QA pass 10): alone it means what "税" means, the documents
         where it is a word ranked first. (Only a text whose one 法 is its very last character
-        would be missed: planner._written_char; none of these is one.)"""
+        would be missed: nodes.written_char; none of these is one.)"""
         from analyzers.segment import index_words
 
         public = [d for d in documents if d.meta.disclosure == "public"]

@@ -291,7 +291,7 @@ def test_a_word_written_only_where_two_words_meet_is_never_offered(index) -> Non
     across two words (中断|交通), where no one reads it. A suggestion is a word most documents
     holding it cut as one; 公积金 still is."""
     from model.viewer import ANONYMOUS
-    from search_index.planner import written_node
+    from search_index.nodes import written_node
     from search_index.tree import Plan, Term
     from search_index.visibility import visibility_filter
 
