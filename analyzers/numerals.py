@@ -18,6 +18,10 @@ _AMOUNT = re.compile(
     r"(?<![0-9.])([0-9]{1,4})(个月|周岁|小时|万元|年|日|天|岁|倍|元|分|周)|(?<![0-9.])(双)(倍)"
 )
 _UNIT_WORDINGS = {"天": ("天", "日")}
+# a number of days typed in Chinese numerals: laws write 日 (七天无理由退货 → 七日内退货; a
+# Taiwan rule's 七日內), whatever else the numeral is written beside
+_NUMERALS = "一二三四五六七八九十两百千零"
+_DAYS_IN_NUMERALS = re.compile(rf"(?<![{_NUMERALS}第])([{_NUMERALS}]{{1,5}})天")
 # 2 is 二 and 两 as laws write it (二年以下, 两年内; 二倍的工资), and 双倍 is 二倍 (QA pass 24b:
 # 双倍工资 missed the 劳动合同法's 二倍的工资)
 _OTHER_NUMERALS = {"二": ("二", "两"), "双": ("二", "两")}
@@ -54,4 +58,6 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
             units = _UNIT_WORDINGS.get(unit, (unit,))
             numerals = _OTHER_NUMERALS.get(numeral, (numeral,))
             out.append((m.start(), m.end(), tuple(n + u for n in numerals for u in units)))
-    return out
+    for m in _DAYS_IN_NUMERALS.finditer(text):
+        out.append((m.start(), m.end(), (m.group(1) + "日",)))
+    return sorted(out)

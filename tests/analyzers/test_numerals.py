@@ -37,3 +37,11 @@ def test_one_digit_two_and_double_read_as_laws_write_them():
     assert amounts_in_query("双倍工资") == [(0, 2, ("二倍", "两倍"))]
     assert amounts_in_query("双休日 双周") == []  # 双 is two only in 双倍
     assert amounts_in_query("第3条 3") == []
+
+
+def test_days_in_chinese_numerals_are_also_the_laws_days():
+    """七天无理由退货 is the 消费者权益保护法's 七日内退货 (and a Taiwan rule's 七日內): days typed
+    in Chinese numerals are also searched with 日; 今天, 每天, 半天, 第七天 are no amount."""
+    assert amounts_in_query("七天无理由退货") == [(0, 2, ("七日",))]
+    assert amounts_in_query("十五天内") == [(0, 3, ("十五日",))]
+    assert amounts_in_query("今天 每天 半天 几天 第七天") == []
