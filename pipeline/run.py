@@ -28,7 +28,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzers.signatures import StoredSignature, band_keys, estimate, stored_content_key
 from ingest import processes
 from ingest.catalog import Catalog, load_catalog
 from ingest.files import (
@@ -43,16 +42,17 @@ from ingest.files import (
 from ingest.report import IngestReport
 from model.document import Document, StoredDocument
 from model.errors import BadRequest, GovSearchError
-from model.fields import DISCLOSURES, MOST_RESTRICTIVE, value_label
+from model.fields import DISCLOSURES, value_label
 from model.ids import disk_names, fingerprint, readable_path
 from model.viewer import ANONYMOUS, STAFF
+from pipeline.hidden_copies import HiddenCopies
 from pipeline.lexicon import LexiconBuilder
 from search_index.citizen_words import LEXICON_DIR
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.protocol import IndexedDocument
 from search_index.shared_folders import update
-from search_index.tree import Bool, MatchAll, Plan, Prefix, Term
+from search_index.tree import Bool, Plan, Prefix, Term
 
 
 @dataclass(frozen=True)
@@ -230,73 +230,6 @@ def _to_keep(
     return out
 
 
-# the levels anonymous readers cannot see, most restrictive first: a text held at several
-# takes the first
-_HIDDEN_LEVELS = tuple(
-    sorted((d for d in DISCLOSURES if not ANONYMOUS.can_see(d)),
-           key=lambda d: (d != MOST_RESTRICTIVE, d == "on_request"))
-)  # fmt: skip
-MAX_HIDDEN_COPIES = 10_000  # hidden documents sharing the texts of one batch, looked up at once
-HIDDEN_TERMS_PER_SEARCH = 1_000  # terms of one such lookup (Elasticsearch caps a query's clauses)
-# an edited copy of a hidden text keeps its level from this resemblance on: the duplicate
-# check's own default for "the same document, edited" (duplicates.defaults.DEFAULT_THRESHOLD)
-NEAR_HIDDEN = 0.8
-
-
-def _hidden_texts(
-    index: SearchIndex, batch: Sequence[IndexedDocument]
-) -> dict[str, tuple[StoredDocument, float]]:
-    """For documents new to the index whose level this ingest leaves to the default, the
-    document the index already holds hidden with the same text or a near copy of it, and their
-    resemblance (1.0: the same text), by new id: a file renamed or moved (into another folder,
-    out of a ``不予公开/`` folder, a folder renamed, a parent folder ingested after its
-    catalogued sub-folder) was written at the default level while its old document, with the
-    level an earlier ingest gave, was removed as moved (QA pass 24a); renamed *and* edited, its
-    text key changed and it was published (QA pass 24c). The text keeps the level: held until
-    an ingest names one. Among several, the most restrictive level, then the closest text."""
-    hidden = (Bool(should=tuple(Term("disclosure", d) for d in _HIDDEN_LEVELS), min_should=1),)
-    if not index.backend.search(Plan(query=MatchAll(), filters=hidden), limit=0).total:
-        return {}  # nothing hidden: the copies' lookup (3% of an ingest) is not made
-    keys = {r.doc.id: (r.keywords.get("content_key") or ("",))[0] for r in batch}
-    sigs = {r.doc.id: s for r in batch
-            if (s := StoredSignature.from_stored(r.stored.get("dup") or {})) and s.size}
-    bands = {i: band_keys(s.minhash) for i, s in sigs.items()}
-    wanted = [Term("content_key", k) for k in sorted({k for k in keys.values() if k})]
-    wanted += [Term("sig_band", b) for b in sorted({b for bs in bands.values() for b in bs})]
-    ids: set[str] = set()
-    for start in range(0, len(wanted), HIDDEN_TERMS_PER_SEARCH):
-        plan = Plan(query=Bool(should=tuple(wanted[start : start + HIDDEN_TERMS_PER_SEARCH]),
-                               min_should=1), filters=hidden)  # fmt: skip
-        ids.update(h.id for h in index.backend.search(plan, limit=MAX_HIDDEN_COPIES).hits)
-    if not ids:
-        return {}
-    extras = index.backend.stored_extra(sorted(ids))
-    stored = {i: StoredSignature.from_stored((e or {}).get("dup") or {}) for i, e in extras.items()}
-    key_of = {i: stored_content_key(e) for i, e in extras.items()}
-    docs = index.backend.fetch(sorted(ids), texts=False)
-    by_band: dict[str, list[str]] = {}
-    for i, sig in stored.items():
-        if sig is not None and sig.size and i in docs:
-            for b in band_keys(sig.minhash):
-                by_band.setdefault(b, []).append(i)
-    rank = {d: n for n, d in enumerate(_HIDDEN_LEVELS)}
-    out: dict[str, tuple[StoredDocument, float]] = {}
-    for new_id, key in keys.items():
-        found = [(docs[i], 1.0) for i in docs if key and key_of.get(i) == key]
-        mine = sigs.get(new_id)
-        if mine is not None:
-            near = {i for b in bands[new_id] for i in by_band.get(b, ())}
-            for i in near:
-                other = stored[i]
-                assert other is not None  # by_band holds signatures only
-                j = estimate(mine.minhash, mine.size, other.minhash, other.size).resemblance
-                if j >= NEAR_HIDDEN and key_of.get(i) != key:
-                    found.append((docs[i], min(j, 0.99)))  # another text: never "100%"
-        if found:
-            out[new_id] = min(found, key=lambda f: (rank[f[0].disclosure], -f[1], f[0].path))
-    return out
-
-
 def _at_level(r: IndexedDocument, level: str) -> IndexedDocument:
     """``r`` written at ``level`` instead of the one its task gave, the hold part of its
     decisions: the next ingest that names a level (the default's, public, included) is one
@@ -367,8 +300,11 @@ def run_jobs(
         if doc_id in held:
             report.hold(*held[doc_id])
 
+    copies = HiddenCopies(index)  # the texts the index holds hidden (pipeline.hidden_copies)
+
     def accepted(r: IndexedDocument | IngestFailure | Unchanged) -> Iterator[IndexedDocument]:
         if isinstance(r, IndexedDocument):
+            copies.wrote(r)
             formats[r.doc.id] = r.doc.format
             if r.doc.extra.get("ocr_failed"):  # kept for the report's warning
                 extra[r.doc.id] = r.doc.extra
@@ -388,13 +324,13 @@ def run_jobs(
         rewritten = [r for r in batch if r.doc.id in indexed]
         kept = _to_keep(index, rewritten, defaulted) if rewritten else {}
         new = [r for r in batch if r.doc.id not in indexed]
-        hidden = _hidden_texts(index, new) if new else {}
+        hidden = copies.of(new) if new else {}
         for r in batch:
-            same, alike = hidden.get(r.doc.id, (None, 0.0))
+            same = hidden.get(r.doc.id)
             if same is not None:
-                level = same.disclosure
-                text = ("this text" if alike >= 1.0 else
-                        f"a near copy of this text ({alike:.0%} alike)")  # fmt: skip
+                level = same.level
+                text = ("this text" if same.alike >= 1.0 else
+                        f"a near copy of this text ({same.alike:.0%} alike)")  # fmt: skip
                 held[r.doc.id] = (r.doc.path, (
                     f"held as {level}: the index holds {text} as {same.path} "
                     f"({value_label('disclosure', level)}), and neither this ingest "

@@ -525,19 +525,48 @@ def test_a_file_moved_or_renamed_keeps_its_level(tmp_path, index):
 
 def test_copies_of_one_text_at_two_levels_are_warned_of(tmp_path, index):
     """QA pass 20: a 不予公开 notice was readable through its copy in another file, which no
-    catalogue row named (published at the default level), and nothing said so."""
+    catalogue row named (published at the default level), and nothing said so. The copy no
+    row names keeps the level this ingest gives the text (held, said), and a copy given
+    another level on purpose is warned of."""
     folder = _folder(tmp_path / "archive", 2)
     shutil.copy(folder / "a.txt", folder / "a-copy.txt")
     csv = folder / "catalog.csv"
     csv.write_text("path,公开方式\na.txt,不予公开\n", encoding="utf-8")
     report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "a-copy.txt": "not_public",
+                              "b.txt": "public"}  # fmt: skip
+    assert [h.path for h in report.held] == ["a-copy.txt"], report.held
+    assert "the index holds this text as a.txt (不予公开)" in report.held[0].reason
+    csv.write_text("path,公开方式\na.txt,不予公开\na-copy.txt,主动公开\n", encoding="utf-8")
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
     assert _levels(index) == {"a.txt": "not_public", "a-copy.txt": "public", "b.txt": "public"}
     warned = {w.path: w.reason for w in report.warned}
-    assert set(warned) == {"a.txt", "a-copy.txt"}, report.warned
-    assert "a-copy.txt (主动公开)" in warned["a.txt"] and "a.txt (不予公开)" in warned["a-copy.txt"]
+    assert set(warned) == {"a-copy.txt"}, report.warned
+    assert "a.txt (不予公开)" in warned["a-copy.txt"]
     assert "warning" in report.summary()
     report = run_ingest(index, [folder], catalog=csv, workers=1)  # nothing written: no news
     assert not report.warned
+
+
+def test_hidden_texts_are_looked_up_per_batch_past_the_ones_read_at_once(
+    tmp_path, index, monkeypatch
+):
+    """Past IN_MEMORY hidden documents, the copies are looked up per batch: the same holds."""
+    from pipeline import hidden_copies
+
+    monkeypatch.setattr(hidden_copies, "IN_MEMORY", 0)
+    folder = _folder(tmp_path / "archive", 2)
+    run_ingest(index, [folder], default_disclosure="not_public", disclosure_given=True,
+               workers=1)  # fmt: skip
+    text = (folder / "a.txt").read_text(encoding="utf-8")
+    (folder / "a.txt").rename(folder / "a-moved.txt")
+    (folder / "b.txt").write_text(text[: len(text) // 2] + "（修订）" + text[len(text) // 2 :],
+                                  encoding="utf-8")  # fmt: skip
+    shutil.copy(folder / "a-moved.txt", folder / "c.txt")
+    report = run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a-moved.txt": "not_public", "b.txt": "not_public",
+                              "c.txt": "not_public"}, report.summary()  # fmt: skip
+    assert sorted(h.path for h in report.held) == ["a-moved.txt", "c.txt"]
 
 
 def test_the_data_folders_uploads_are_never_ingested_as_a_folder(tmp_path, index):

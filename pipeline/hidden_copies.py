@@ -1,0 +1,184 @@
+"""The texts an index holds hidden, and which new document copies one of them.
+
+A file renamed or moved (into another folder, out of a ``不予公开/`` folder, a folder renamed,
+a parent folder ingested after its catalogued sub-folder) was written at the default level
+while its old document, with the level an earlier ingest gave, was removed as moved (QA pass
+24a); renamed *and* edited, its text key changed and it was published (QA pass 24c). So a new
+document whose level the ingest leaves to the default keeps the level of a hidden document
+with the same text or a near copy of it (:data:`NEAR_HIDDEN` alike or more).
+
+The hidden documents' keys are read once per ingest, when there are at most
+:data:`IN_MEMORY` of them (one lookup, then dictionaries: asking the index per batch for
+~3,400 band terms cost 4% of an ingest of the corpus with 300 hidden texts,
+``bench/hidden_copies.py``); past that they are looked up per batch. The documents this ingest
+writes hidden are added as it writes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from analyzers.signatures import BANDS, StoredSignature, band_keys, estimate, stored_content_key
+from model.fields import DISCLOSURES, MOST_RESTRICTIVE
+from model.viewer import ANONYMOUS
+from search_index.index import SearchIndex
+from search_index.protocol import IndexedDocument
+from search_index.tree import Bool, MatchAll, Plan, Term
+
+# the levels anonymous readers cannot see, most restrictive first: a text held at several
+# takes the first
+HIDDEN_LEVELS = tuple(
+    sorted((d for d in DISCLOSURES if not ANONYMOUS.can_see(d)),
+           key=lambda d: (d != MOST_RESTRICTIVE, d == "on_request"))
+)  # fmt: skip
+_RANK = {d: n for n, d in enumerate(HIDDEN_LEVELS)}
+IN_MEMORY = 50_000  # hidden documents read once per ingest (~0.5 KB each); more: per batch
+MAX_PER_BATCH = 10_000  # hidden documents sharing the texts of one batch, looked up at once
+TERMS_PER_SEARCH = 1_000  # terms of one such lookup (Elasticsearch caps a query's clauses)
+# an edited copy of a hidden text keeps its level from this resemblance on: the duplicate
+# check's own default for "the same document, edited" (duplicates.defaults.DEFAULT_THRESHOLD)
+NEAR_HIDDEN = 0.8
+
+
+@dataclass(frozen=True)
+class HiddenCopy:
+    """The hidden document a new one copies: its path, level and how alike the texts are (1.0:
+    the same text; a near copy is never said to be 100%)."""
+
+    path: str
+    level: str
+    alike: float
+
+
+@dataclass
+class _Table:
+    """Hidden documents by content key and by MinHash band."""
+
+    where: dict[str, tuple[str, str]] = field(default_factory=dict)  # id → (path, level)
+    key_of: dict[str, str] = field(default_factory=dict)
+    sigs: dict[str, StoredSignature] = field(default_factory=dict)
+    by_key: dict[str, set[str]] = field(default_factory=dict)
+    by_band: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, doc_id: str, path: str, level: str, key: str, sig: StoredSignature | None,
+            bands: Iterable[str] = ()) -> None:  # fmt: skip
+        self.where[doc_id] = (path, level)
+        if key:
+            self.key_of[doc_id] = key
+            self.by_key.setdefault(key, set()).add(doc_id)
+        if sig is not None and sig.size:
+            self.sigs[doc_id] = sig
+            for b in bands or band_keys(sig.minhash):
+                self.by_band.setdefault(b, set()).add(doc_id)
+
+    @classmethod
+    def read(cls, index: SearchIndex, ids: Sequence[str]) -> _Table:
+        table = cls()
+        ids = sorted(ids)
+        extras = index.backend.stored_extra(ids)
+        for doc in index.backend.fetch(ids, texts=False).values():
+            extra = (extras.get(doc.id) or {}).get("dup") or {}
+            table.add(doc.id, doc.path, doc.disclosure, stored_content_key(extras.get(doc.id)),
+                      StoredSignature.from_stored(extra))  # fmt: skip
+        return table
+
+    def copied(self, r: IndexedDocument) -> HiddenCopy | None:
+        """The hidden document ``r`` copies: the most restrictive level, then the closest."""
+        key = _key(r)
+        found = [(i, 1.0) for i in self.by_key.get(key, ())] if key else []
+        mine = _signature(r)
+        if mine is not None:
+            for i in {i for b in _bands(r, mine) for i in self.by_band.get(b, ())}:
+                if i in self.sigs and self.key_of.get(i) != key:
+                    other = self.sigs[i]
+                    j = estimate(mine.minhash, mine.size, other.minhash, other.size).resemblance
+                    if j >= NEAR_HIDDEN:
+                        found.append((i, min(j, 0.99)))  # another text: never "100%"
+        if not found:
+            return None
+        i, alike = min(found, key=lambda f: (_RANK[self.where[f[0]][1]], -f[1],
+                                              self.where[f[0]][0]))  # fmt: skip
+        path, level = self.where[i]
+        return HiddenCopy(path, level, alike)
+
+
+def _key(r: IndexedDocument) -> str:
+    return (r.keywords.get("content_key") or ("",))[0]
+
+
+def _signature(r: IndexedDocument) -> StoredSignature | None:
+    sig = StoredSignature.from_stored(r.stored.get("dup") or {})
+    return sig if sig is not None and sig.size else None
+
+
+def _bands(r: IndexedDocument, sig: StoredSignature) -> tuple[str, ...]:
+    """The band keys prepare indexed first in ``sig_band`` (computed again only if absent)."""
+    indexed = r.keywords.get("sig_band") or ()
+    return tuple(indexed[:BANDS]) if len(indexed) >= BANDS else band_keys(sig.minhash)
+
+
+_HIDDEN = (Bool(should=tuple(Term("disclosure", d) for d in HIDDEN_LEVELS), min_should=1),)
+
+
+class HiddenCopies:
+    """Which new documents copy a text the index holds hidden, over one ingest."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+        self._table: _Table | None = None
+        self._many = False  # more hidden documents than IN_MEMORY: looked up per batch
+        self._written: list[IndexedDocument] = []  # hidden ones this ingest wrote before
+
+    def wrote(self, r: IndexedDocument) -> None:
+        """``r`` is written: remembered when it is hidden (a later copy keeps its level)."""
+        if ANONYMOUS.can_see(r.doc.meta.disclosure):
+            return
+        if self._table is not None:
+            self._add(self._table, r)
+        else:
+            self._written.append(r)
+
+    def of(self, batch: Sequence[IndexedDocument]) -> dict[str, HiddenCopy]:
+        """The hidden copy of each document of ``batch`` that has one, by id."""
+        if self._table is None and not self._many:
+            plan = Plan(query=MatchAll(), filters=_HIDDEN)
+            ids = [h.id for h in self.index.backend.search(plan, limit=IN_MEMORY + 1).hits]
+            self._many = len(ids) > IN_MEMORY
+            if not self._many:
+                self._table = _Table.read(self.index, ids)
+                for r in self._written:
+                    self._add(self._table, r)
+                self._written = []
+        table = self._table if self._table is not None else self._looked_up(batch)
+        if not table.where:
+            return {}
+        out = {}
+        for r in batch:
+            copy = table.copied(r)
+            if copy is not None:
+                out[r.doc.id] = copy
+        return out
+
+    @staticmethod
+    def _add(table: _Table, r: IndexedDocument) -> None:
+        sig = _signature(r)
+        bands = _bands(r, sig) if sig is not None else ()
+        table.add(r.doc.id, r.doc.path, r.doc.meta.disclosure, _key(r), sig, bands)
+
+    def _looked_up(self, batch: Sequence[IndexedDocument]) -> _Table:
+        """The hidden documents sharing a content key or a band with ``batch``."""
+        wanted = sorted({Term("content_key", k) for r in batch if (k := _key(r))},
+                        key=lambda t: t.value)  # fmt: skip
+        bands = {b for r in batch if (s := _signature(r)) is not None for b in _bands(r, s)}
+        wanted += [Term("sig_band", b) for b in sorted(bands)]
+        ids: set[str] = set()
+        for start in range(0, len(wanted), TERMS_PER_SEARCH):
+            query = Bool(should=tuple(wanted[start : start + TERMS_PER_SEARCH]), min_should=1)
+            hits = self.index.backend.search(Plan(query=query, filters=_HIDDEN),
+                                             limit=MAX_PER_BATCH).hits  # fmt: skip
+            ids.update(h.id for h in hits)
+        table = _Table.read(self.index, sorted(ids))
+        for r in self._written:
+            self._add(table, r)
+        return table
