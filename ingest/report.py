@@ -132,7 +132,7 @@ class IngestReport:
                if self.skipped_folders else "")  # fmt: skip
             + (f"; {len(self.pruned)} removed (files gone)"
                if self.pruned or self.pruned_paths else "")  # fmt: skip
-            + (f"; {len(self.held)} held back as not_public" if self.held else "")
+            + (f"; {len(self.held)} held back (not published)" if self.held else "")
             + (f"; {len(self.gone)} gone from disk, still in the index (--prune removes them)"
                if self.gone else "")  # fmt: skip
             + (f"; {_count(len(self.warned), 'warning')}" if self.warned else "")

@@ -19,11 +19,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from analyzers.signatures import BANDS, StoredSignature, band_keys, estimate, stored_content_key
+import numpy as np
+
+from analyzers.normalize import normalize
+from analyzers.signatures import (
+    BANDS,
+    StoredSignature,
+    band_keys,
+    estimate,
+    overlap,
+    signature,
+    stored_content_key,
+)
 from model.fields import DISCLOSURES, MOST_RESTRICTIVE
 from model.viewer import ANONYMOUS
 from search_index.index import SearchIndex
 from search_index.protocol import IndexedDocument
+from search_index.request import MAX_RESULT_WINDOW
 from search_index.tree import Bool, MatchAll, Plan, Term
 
 # the levels anonymous readers cannot see, most restrictive first: a text held at several
@@ -33,22 +45,38 @@ HIDDEN_LEVELS = tuple(
            key=lambda d: (d != MOST_RESTRICTIVE, d == "on_request"))
 )  # fmt: skip
 _RANK = {d: n for n, d in enumerate(HIDDEN_LEVELS)}
-IN_MEMORY = 50_000  # hidden documents read once per ingest (~0.5 KB each); more: per batch
+# hidden documents read once per ingest (~0.5 KB each), as many as one search may list (an
+# Elasticsearch index's result window); more are looked up per batch
+IN_MEMORY = MAX_RESULT_WINDOW - 1
 MAX_PER_BATCH = 10_000  # hidden documents sharing the texts of one batch, looked up at once
 TERMS_PER_SEARCH = 1_000  # terms of one such lookup (Elasticsearch caps a query's clauses)
-# an edited copy of a hidden text keeps its level from this resemblance on: the duplicate
-# check's own default for "the same document, edited" (duplicates.defaults.DEFAULT_THRESHOLD)
+# an edited copy of a hidden text keeps its level from this resemblance on (the duplicate
+# check's own default for "the same document, edited": duplicates.defaults.DEFAULT_THRESHOLD),
+# and so does a text holding this much of a hidden one (the whole notice, a few lines added)
 NEAR_HIDDEN = 0.8
+# MinHash's 64 values estimate a resemblance within ~±0.1: from this estimate on, the texts
+# are compared exactly (QA pass 25a: at 0.8 on the estimate, 7 of 200 edits 82–99.9% alike
+# were published)
+NEAR_ESTIMATE = 0.5
 
 
 @dataclass(frozen=True)
 class HiddenCopy:
-    """The hidden document a new one copies: its path, level and how alike the texts are (1.0:
-    the same text; a near copy is never said to be 100%)."""
+    """The hidden document a new one copies: its path, level, how alike the texts are (1.0:
+    the same text; a near copy is never said to be 100%) and how much of the hidden text the
+    new one holds."""
 
     path: str
     level: str
     alike: float
+    holds: float = 1.0
+
+    def said(self) -> str:
+        if self.alike >= 1.0:
+            return "this text"
+        if self.alike >= NEAR_HIDDEN:
+            return f"a near copy of this text ({min(self.alike, 0.99):.0%} alike)"
+        return f"{min(self.holds, 0.99):.0%} of this text, within a longer one,"
 
 
 @dataclass
@@ -83,24 +111,26 @@ class _Table:
                       StoredSignature.from_stored(extra))  # fmt: skip
         return table
 
-    def copied(self, r: IndexedDocument) -> HiddenCopy | None:
-        """The hidden document ``r`` copies: the most restrictive level, then the closest."""
+    def candidates(self, r: IndexedDocument) -> list[tuple[str, float]]:
+        """Hidden documents ``r`` may copy, with 1.0 for the same text and the estimated
+        resemblance of the others (never ``r`` itself: a rewritten document)."""
         key = _key(r)
-        found = [(i, 1.0) for i in self.by_key.get(key, ())] if key else []
+        found = [(i, 1.0) for i in self.by_key.get(key, ()) if i != r.doc.id] if key else []
         mine = _signature(r)
         if mine is not None:
             for i in {i for b in _bands(r, mine) for i in self.by_band.get(b, ())}:
-                if i in self.sigs and self.key_of.get(i) != key:
+                if i in self.sigs and i != r.doc.id and self.key_of.get(i) != key:
                     other = self.sigs[i]
                     j = estimate(mine.minhash, mine.size, other.minhash, other.size).resemblance
-                    if j >= NEAR_HIDDEN:
-                        found.append((i, min(j, 0.99)))  # another text: never "100%"
-        if not found:
+                    if j >= NEAR_ESTIMATE:
+                        found.append((i, j))
+        return found
+
+    def first(self, copies: list[tuple[str, HiddenCopy]]) -> HiddenCopy | None:
+        """The most restrictive level, then the closest text, then the path."""
+        if not copies:
             return None
-        i, alike = min(found, key=lambda f: (_RANK[self.where[f[0]][1]], -f[1],
-                                              self.where[f[0]][0]))  # fmt: skip
-        path, level = self.where[i]
-        return HiddenCopy(path, level, alike)
+        return min(copies, key=lambda c: (_RANK[c[1].level], -c[1].alike, c[1].path))[1]
 
 
 def _key(r: IndexedDocument) -> str:
@@ -129,11 +159,15 @@ class HiddenCopies:
         self._table: _Table | None = None
         self._many = False  # more hidden documents than IN_MEMORY: looked up per batch
         self._written: list[IndexedDocument] = []  # hidden ones this ingest wrote before
+        self._texts: dict[str, str] = {}  # their normalised texts (not yet searchable)
+        self._shingles: dict[str, np.ndarray] = {}  # hidden texts compared exactly so far
 
     def wrote(self, r: IndexedDocument) -> None:
         """``r`` is written: remembered when it is hidden (a later copy keeps its level)."""
         if ANONYMOUS.can_see(r.doc.meta.disclosure):
             return
+        if r.normalized is not None:
+            self._texts[r.doc.id] = r.normalized
         if self._table is not None:
             self._add(self._table, r)
         else:
@@ -153,12 +187,51 @@ class HiddenCopies:
         table = self._table if self._table is not None else self._looked_up(batch)
         if not table.where:
             return {}
+        found = {r.doc.id: table.candidates(r) for r in batch}
+        near = sorted({i for cands in found.values() for i, j in cands if j < 1.0})
+        self._read_shingles(near)
         out = {}
         for r in batch:
-            copy = table.copied(r)
+            copies = []
+            mine: np.ndarray | None = None
+            for i, estimated in found[r.doc.id]:
+                path, level = table.where[i]
+                if estimated >= 1.0:
+                    copies.append((i, HiddenCopy(path, level, 1.0)))
+                    continue
+                if mine is None and r.normalized is not None:
+                    mine = signature(r.normalized).shingles
+                alike, holds = self._compared(mine, i, estimated)
+                if alike >= NEAR_HIDDEN or holds >= NEAR_HIDDEN:
+                    copies.append((i, HiddenCopy(path, level, alike, holds)))
+            copy = table.first(copies)
             if copy is not None:
                 out[r.doc.id] = copy
         return out
+
+    def _read_shingles(self, ids: Sequence[str]) -> None:
+        """The shingle sets of hidden texts about to be compared, read once an ingest."""
+        wanted = [i for i in ids if i not in self._shingles]
+        unread = [i for i in wanted if i not in self._texts]
+        docs = self.index.backend.fetch(unread) if unread else {}
+        for i in wanted:
+            doc = docs.get(i)
+            text = self._texts.get(i) or (
+                (doc.normalized or normalize(doc.text)) if doc is not None else None
+            )
+            if text is not None:
+                self._shingles[i] = signature(text).shingles
+
+    def _compared(
+        self, mine: np.ndarray | None, i: str, estimated: float
+    ) -> tuple[float, float]:
+        """Exact resemblance of a new text's shingles and hidden document ``i``'s, and how
+        much of ``i`` it holds; the estimate for both where a text is not at hand."""
+        theirs = self._shingles.get(i)
+        if theirs is None or mine is None:
+            return estimated, estimated
+        o = overlap(mine, theirs)
+        return o.resemblance, o.reverse_containment
 
     @staticmethod
     def _add(table: _Table, r: IndexedDocument) -> None:

@@ -323,20 +323,22 @@ def run_jobs(
     def checked(batch: list[IndexedDocument]) -> Iterator[IndexedDocument]:
         rewritten = [r for r in batch if r.doc.id in indexed]
         kept = _to_keep(index, rewritten, defaulted) if rewritten else {}
-        new = [r for r in batch if r.doc.id not in indexed]
-        hidden = copies.of(new) if new else {}
+        # new documents at the default level, and rewritten ones not kept (a public file
+        # overwritten with a hidden text's copy: QA pass 25a), keep a hidden copy's level
+        asked = [r for r in batch if r.doc.id in defaulted and r.doc.id not in kept
+                 and ANONYMOUS.can_see(r.doc.meta.disclosure)]  # fmt: skip
+        hidden = copies.of(asked) if asked else {}
         for r in batch:
             same = hidden.get(r.doc.id)
             if same is not None:
                 level = same.level
-                text = ("this text" if same.alike >= 1.0 else
-                        f"a near copy of this text ({same.alike:.0%} alike)")  # fmt: skip
                 held[r.doc.id] = (r.doc.path, (
-                    f"held as {level}: the index holds {text} as {same.path} "
+                    f"held as {level}: the index holds {same.said()} as {same.path} "
                     f"({value_label('disclosure', level)}), and neither this ingest "
                     "(--disclosure, the API's disclosure) nor a catalogue row (公开方式) gives "
                     "it a level, so a file moved, renamed or edited keeps its level; give it "
-                    "one (--disclosure public publishes it)"
+                    "one (--disclosure public, or disclosure=public in an upload or the API's "
+                    "ingest, publishes it)"
                 ))  # fmt: skip
                 yield from accepted(_at_level(r, level))
                 continue

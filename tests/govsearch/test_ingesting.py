@@ -122,7 +122,7 @@ def test_catalogue_problems_are_counted_apart_from_files(tmp_path):
     )
     lines = result.output.splitlines()
     assert lines[0] == (
-        "2 files: 2 ingested (txt 2), 0 skipped, 0 failed; 1 held back as not_public; "
+        "2 files: 2 ingested (txt 2), 0 skipped, 0 failed; 1 held back (not published); "
         "catalogue: 3 problems"
     ), result.output
     assert result.exit_code == 1
@@ -175,7 +175,7 @@ def test_rows_that_disagree_on_disclosure_hold_the_document(tmp_path, rows):
     result = CliRunner().invoke(main, ["--data-dir", data, "ingest", str(folder),
                                        "--catalog", str(csv)])  # fmt: skip
     assert result.exit_code == 1, result.output
-    assert "1 held back as not_public" in result.output.splitlines()[0], result.output
+    assert "1 held back (not published)" in result.output.splitlines()[0], result.output
     assert "other disclosure levels" in result.output
     index = SearchIndex(EmbeddedIndex(Path(data)))
     try:
@@ -200,7 +200,7 @@ def test_a_second_row_is_described_as_it_is(tmp_path):
     assert "2020-13-45" in result.output, result.output
     assert "other disclosure levels" not in result.output
     assert "line 4" in result.output and "may be misread" in result.output, result.output
-    assert "1 held back as not_public" in result.output.splitlines()[0], result.output
+    assert "1 held back (not published)" in result.output.splitlines()[0], result.output
 
 
 def test_a_catalogue_that_cannot_be_read_stops_the_ingest(tmp_path):
