@@ -46,41 +46,69 @@ DISCLOSURE_VALUES: dict[str, str] = dict(BY_NAME["disclosure"].choices or {})
 # The file a row describes (not a document field: it names the file).
 # the names spreadsheets give a file's column (QA pass 23b: 文件路径 and 文件名 were refused)
 PATH_COLUMNS: dict[str, str] = {
-    name: "path" for name in ("path", "路径", "路徑", "文件", "文件路径", "文件路徑", "文件名",
-                              "文件名称", "文件名稱", "file", "filename")
+    name: "path" for name in ("path", "路径", "文件", "文件路径", "文件名", "文件名称", "file",
+                              "filename", "档案名称", "档案", "档名", "档案路径")
 }  # fmt: skip
+# (Traditional headers — 路徑, 檔案名稱 — are read in Simplified: column_of)
 # Columns read and knowingly ignored (manifest.csv's script: the script is read from the text);
 # any other column that is no catalogue field is reported, and a level in it holds its row back
 NOTED_COLUMNS = ("script",)
-# Where a catalogue's header may stand: spreadsheets put a title row or two above it
-# (2024年政府信息公开目录), and save "CSV" with the separator of their locale (QA pass 24c: a
-# title row, a .tsv or a .txt catalogue was not recognised, and its 不予公开 files published).
-HEADER_LINES = 5
-SEPARATORS = (",", "\t", ";", "|")
+# Where a catalogue's header may stand: spreadsheets put a title row or a few above it
+# (2024年政府信息公开目录, with commas in it or not), and save "CSV" with the separator of their
+# locale (QA pass 24c: a title row, a .tsv or a .txt catalogue was not recognised, and its
+# 不予公开 files published; QA pass 25a: a title row holding a comma, six rows above the header,
+# full-width commas)
+HEADER_LINES = 20
+SEPARATORS = (",", "\t", ";", "|", "，", "；")
+_NOTE = re.compile(r"\s*[(\[（【〔][^)\]）】〕]*[)\]）】〕]\s*$")
+_FIELDS = frozenset(CATALOG_COLUMNS.values())
 
 
-def _bare(cell: str) -> str:
-    return cell.strip().strip('"').strip().lower()
+_MAX_COLUMN_CHARS = 24  # a header cell longer than this is text, not a column's name
+# what every name of the file's column holds, in either script (a cheap look before reading it)
+_PATH_HINT = re.compile(r"path|file|路|文件|档|檔", re.IGNORECASE)
+
+
+def column_of(cell: str) -> str:
+    """The field a header cell names ("path" for the file's column), or the cell as compared:
+    full-width forms folded, quotes and a closing note in brackets dropped (文件名称（含扩展名）),
+    lower case, read in Simplified (檔案名稱)."""
+    key = unicodedata.normalize("NFKC", cell).strip().strip('"').strip()
+    key = _NOTE.sub("", key).strip().lower()
+    if len(key) > _MAX_COLUMN_CHARS:
+        return key
+    for k in (key, to_simplified(key)):
+        found = PATH_COLUMNS.get(k) or CATALOG_COLUMNS.get(k)
+        if found:
+            return found
+    return key
+
+
+def _names_path(cell: str) -> bool:
+    c = cell.strip()
+    return len(c) <= _MAX_COLUMN_CHARS * 2 and bool(_PATH_HINT.search(c)) and (
+        column_of(c) == "path"
+    )
 
 
 def header_layout(text: str, strict: bool = False) -> tuple[int, str] | None:
-    """``(lines above the header, separator)`` when ``text`` begins as a catalogue does: a
-    header naming a path column, below at most :data:`HEADER_LINES` title rows (one cell
-    each), or None. ``strict`` (a .txt file, which may be any document) also asks for a second
-    column that is a catalogue field and a separator between them: a notice whose first line
-    is 文件 is no catalogue."""
+    """``(lines above the header, separator)`` when ``text`` begins as a catalogue does, or
+    None. The header names a path column; standing below title rows (at most
+    :data:`HEADER_LINES`, whatever they hold), or in a .txt (``strict``: any document may
+    be one), it also names a second catalogue column: a notice whose first line is 文件 is no
+    catalogue. Read for every text file an ingest meets, so a line is looked at closely only
+    where a cell may name the file's column."""
     lines = text.lstrip("\ufeff").splitlines()[: HEADER_LINES + 1]
     for above, line in enumerate(lines):
-        for sep in SEPARATORS:
-            cells = [_bare(c) for c in line.split(sep)]
-            if not any(c in PATH_COLUMNS for c in cells):
+        if not _PATH_HINT.search(line):
+            continue
+        for sep in [sep for sep in SEPARATORS if sep in line] or [","]:
+            cells = line.split(sep)
+            if not any(_names_path(c) for c in cells):
                 continue
-            named = [c for c in cells if c and c not in PATH_COLUMNS]
-            if strict and not any(c in CATALOG_COLUMNS for c in named):
+            if (strict or above) and not any(column_of(c) in _FIELDS - {"path"} for c in cells):
                 continue
             return above, sep
-        if len([c for c in re.split(r"[,\t;|]", line) if _bare(c)]) > 1:
-            return None  # a row of several cells above any header: no title, no catalogue
     return None
 
 
@@ -452,6 +480,7 @@ def load_catalog(path: Path) -> Catalog:
         return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
     # strict: a quote never closed is an error, not a cell running to the end of the file that
     # swallowed every later row and its level (QA pass 8: 不予公开 rows were published)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a Mac's CR-only lines too
     layout = header_layout(text)
     above, sep = layout if layout is not None else (0, ",")
     if above:  # the title rows above the header: dropped, their lines still counted
@@ -474,8 +503,7 @@ def load_catalog(path: Path) -> Catalog:
         return Catalog(path, {}, (CatalogError(rows.line_num + above, "", why),), unreadable=why)
     finally:
         csv.field_size_limit(limit)
-    columns = {**CATALOG_COLUMNS, **PATH_COLUMNS}
-    header = [columns.get(h) or columns.get(h.lower(), h.lower()) for h in raw_header]
+    header = [column_of(h) for h in raw_header]
     if "path" not in header:
         why = f"catalog has no 'path' column (named {' or '.join(PATH_COLUMNS)})"
         return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)

@@ -24,6 +24,7 @@ from ingest import bounded
 from ingest.bounded import Limits
 from ingest.errors import ExtractionError, MislabelledContent, NeedsOcr, UnsupportedFormat
 from ingest.formats.base import Extracted, Extractor
+from ingest.formats.encoding import decode
 from ingest.ocr.scan import unavailable_reason
 
 
@@ -167,13 +168,21 @@ def is_catalogue(data: bytes, ext: str = "csv") -> bool:
     head = data[:4096]
     if len(data) >= 4096:  # a cut line is no line: the rows read are the whole ones
         head = head[: head.rfind(b"\n") + 1] or head
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = head.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return header_layout(text, strict=ext == "txt") is not None
-    return False
+    strict = ext == "txt"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text" (QA pass 25a)
+        text = head.decode("utf-16", errors="replace")
+        return header_layout(text, strict) is not None
+    try:
+        return header_layout(head.decode("utf-8-sig"), strict) is not None
+    except UnicodeDecodeError:
+        pass
+    # GB18030 from Excel, Big5 from Taiwan: the encoding detector decides (QA pass 25a: a Big5
+    # catalogue read as GB18030 named no column, and its files were published)
+    try:
+        text, _ = decode(head)
+    except ExtractionError:  # no text at all
+        return False
+    return header_layout(text, strict) is not None
 
 
 def _binary_kind(data: bytes) -> str:

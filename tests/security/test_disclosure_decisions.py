@@ -164,6 +164,15 @@ def test_a_catalogue_that_cannot_be_read_holds_its_folder(tmp_path, index, text)
                         "a.txt,甲,不予公开\nb.txt,乙,主动公开\n"),
         ("catalog.csv", "\ufeff某某局政府信息公开目录\npath|公开方式\n"
                         "a.txt|不予公开\nb.txt|主动公开\n"),
+        # QA pass 25a: a title row with a comma or a semicolon, seven rows above the header,
+        # Taiwan's and annotated column names, full-width commas, a Mac's CR-only lines
+        ("catalog.csv", "某某局,2024年目录\n说明;见下\npath,公开方式\na.txt,不予公开\n"
+                        "b.txt,主动公开\n"),
+        ("catalog.csv", "目录\n" * 7 + "path,公开方式\na.txt,不予公开\nb.txt,主动公开\n"),
+        ("catalog.csv", "檔案名稱,公開方式\na.txt,不予公开\nb.txt,主动公开\n"),
+        ("catalog.csv", "文件名称（含扩展名）,公开方式\na.txt,不予公开\nb.txt,主动公开\n"),
+        ("catalog.csv", "文件名，公开方式\na.txt，不予公开\nb.txt，主动公开\n"),
+        ("catalog.csv", "path,公开方式\ra.txt,不予公开\rb.txt,主动公开\r"),
     ],
 )  # fmt: skip
 def test_a_catalogue_in_a_spreadsheets_other_shapes_is_read(tmp_path, index, name, text):
@@ -185,6 +194,19 @@ def test_a_catalogue_in_a_spreadsheets_other_shapes_is_read(tmp_path, index, nam
     assert _levels(index) == {"a.txt": "not_public", "b.txt": "public"}
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "big5"])
+def test_a_catalogue_in_excels_unicode_text_or_big5_is_read(tmp_path, index, encoding):
+    """QA pass 25a: a catalogue saved as Excel's "Unicode Text" (UTF-16, tabs) became a public
+    document itself and its 不予公开 file was published; one in Big5 was not recognised."""
+    folder = _folder(tmp_path / "archive", 2)
+    sheet = folder / "目錄.txt"
+    sheet.write_bytes("檔名\t公開方式\na.txt\t不予公開\nb.txt\t主動公開\n".encode(encoding))
+    report = run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "not_public"}, report.summary()
+    run_ingest(index, [folder], catalog=sheet, workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "public"}
+
+
 def test_a_title_row_keeps_the_catalogues_line_numbers(tmp_path):
     """The lines a catalogue's problems name are the file's own, title rows counted."""
     from ingest.catalog import load_catalog
@@ -195,9 +217,9 @@ def test_a_title_row_keeps_the_catalogues_line_numbers(tmp_path):
     catalog = load_catalog(sheet)
     assert [(e.line, e.path) for e in catalog.errors] == [(3, "a.txt")], catalog.errors
     assert catalog.entries["b.txt"].line == 4
-    # a row of several cells above the header is no title: no header found
-    sheet.write_text("甲,乙\npath,发布日期\na.txt,2020-01-02\n", encoding="utf-8")
-    assert "no 'path' column" in load_catalog(sheet).unreadable
+    # a row of several cells above the header is a title too (QA pass 25a)
+    sheet.write_text("甲,乙\npath,发布日期\na.txt,2020-13-45\n", encoding="utf-8")
+    assert [(e.line, e.path) for e in load_catalog(sheet).errors] == [(3, "a.txt")]
 
 
 def test_a_catalogued_document_kept_by_a_plain_ingest_is_not_called_held(tmp_path, index):
