@@ -14,8 +14,9 @@ from collections.abc import Callable
 
 _YEARS = range(1900, 2100)  # printed in digits (2019年), whatever else is
 # a number and the unit after it; 天 is 日 in the laws' wording (三十日内)
+# (not a date's day: 12月3日 is no three days; QA pass 25a)
 _AMOUNT = re.compile(
-    r"(?<![0-9.])([0-9]{1,4})(个月|周岁|小时|万元|年|日|天|岁|倍|元|分|周)|(?<![0-9.])(双)(倍)"
+    r"(?<![0-9.月])([0-9]{1,4})(个月|周岁|小时|万元|年|日|天|岁|倍|元|分|周)|(?<![0-9.])(双)(倍)"
 )
 _UNIT_WORDINGS = {"天": ("天", "日")}
 # a number of days typed in Chinese numerals: laws write 日 (七天无理由退货 → 七日内退货; a
@@ -35,21 +36,25 @@ def _an2cn() -> Callable[[str], str]:
 
 
 def chinese_numeral(word: str) -> str | None:
-    """The Chinese numerals of a number typed in digits (1 to 9,999, not a year), or None: a
+    """The Chinese numerals of a number typed in digits (2 to 9,999, not a year), or None: a
     year and a long number are printed in digits, and 015 is a code, not fifteen. Read with
     its unit only (a single numeral, 三, is any text's character; 三日 is not: QA pass 24c,
     6个月 and 3天 stayed digits)."""
     if not (word.isascii() and word.isdigit()) or word != str(int(word)):
         return None
     n = int(word)
-    if not 1 <= n <= 9999 or n in _YEARS:
+    if not 2 <= n <= 9999 or n in _YEARS:  # 一 (1年 → 一年) is in every 每一年, 同一日
         return None
     return _an2cn()(word)
 
 
 def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """Spans of amounts in a normalised query with how laws write them: ``(start, end,
-    wordings)``, 30天 → (三十天, 三十日)."""
+    wordings)``, 30天 → (三十天, 三十日).
+
+    A wording of one numeral (三日, 二年) is also the end of a longer number (二十三日, 十二年):
+    the planner matches such wordings as the segmenter's words, never across punctuation
+    (（三）天灾), which keeps most such meetings out but not all (:func:`one_numeral`)."""
     out: list[tuple[int, int, tuple[str, ...]]] = []
     for m in _AMOUNT.finditer(text):
         number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
@@ -61,3 +66,12 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     for m in _DAYS_IN_NUMERALS.finditer(text):
         out.append((m.start(), m.end(), (m.group(1) + "日",)))
     return sorted(out)
+
+
+def one_numeral(typed: str) -> bool:
+    """Whether an amount as typed (3天, 双倍, 七天) is written with one Chinese numeral, which
+    every larger number ends with: its wordings are matched as words only."""
+    number = typed.rstrip("个月周岁小时万元年日天倍分")
+    if number.isascii():
+        return number.isdigit() and int(number) <= 10
+    return len(number) == 1

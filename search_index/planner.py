@@ -35,7 +35,7 @@ from analyzers.index_no import find_in_query as index_nos_in_query
 from analyzers.index_no import whole_code, without_labels
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
-from analyzers.numerals import amounts_in_query
+from analyzers.numerals import amounts_in_query, one_numeral
 from analyzers.pinyin import as_pinyin_query
 from analyzers.pinyin_lexicon import (
     MIN_SHARE,
@@ -429,7 +429,11 @@ class _Builder:
                 literal = written_node(typed)
                 if literal is not None and digits.isascii():  # (双倍 is a word of its own)
                     literal = Bool(must=(literal,), filter=(terms_of(digits),))
-                node = any_of(literal, *(other_wording_node(w) for w in payload))
+                wordings = (
+                    [_words_node(w, citizen_words.EXPANSION_WEIGHT) for w in payload]
+                    if one_numeral(typed) else [other_wording_node(w) for w in payload]
+                )  # fmt: skip
+                node = any_of(literal, *wordings)
                 if node is not None:
                     self.pool.append(node)
                     self.pool_terms.append(node)
@@ -737,6 +741,11 @@ class _Builder:
         if len(self.pool_terms) > 1 and self.k < len(self.pool):
             should.append(Bool(must=tuple(self.pool_terms), boost=ALL_WORDS_BOOST))
         return Bool(must=tuple(must), should=tuple(should)) if len(must) > 1 or should else must[0]
+
+
+def _words_node(word: str, boost: float) -> Node:
+    """``word`` as the segmenter's word in body or title, never as a substring."""
+    return Bool(should=terms_of(word).should, min_should=1, boost=boost)
 
 
 def _costly(atom: Atom, negated: bool) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzers.numerals import amounts_in_query, chinese_numeral
+from analyzers.numerals import amounts_in_query, chinese_numeral, one_numeral
 
 
 @pytest.mark.parametrize(
@@ -12,7 +12,9 @@ from analyzers.numerals import amounts_in_query, chinese_numeral
     [("15", "十五"), ("30", "三十"), ("105", "一百零五"), ("120", "一百二十"),
      ("9999", "九千九百九十九"),
      # read with a unit, one numeral is no longer any text's character (QA pass 24c: 6个月)
-     ("10", "十"), ("3", "三"), ("1", "一"),
+     ("10", "十"), ("3", "三"),
+     # ... but 一 is in every 每一年 and 同一日 (QA pass 25a: 1年 met （一）年满)
+     ("1", None),
      # years and long numbers are printed in digits; 015 is a code
      ("0", None), ("2019", None), ("12345", None), ("015", None), ("1.5", None), ("１５", None)],
 )  # fmt: skip
@@ -45,3 +47,11 @@ def test_days_in_chinese_numerals_are_also_the_laws_days():
     assert amounts_in_query("七天无理由退货") == [(0, 2, ("七日",))]
     assert amounts_in_query("十五天内") == [(0, 3, ("十五日",))]
     assert amounts_in_query("今天 每天 半天 几天 第七天") == []
+
+
+def test_a_dates_day_is_no_amount_and_one_numeral_is_said():
+    """QA pass 25a: 12月3日 was read as three days (三日), and 3天 met 二十三日 and （三）天灾:
+    a wording of one numeral is matched as a word only (the planner)."""
+    assert amounts_in_query("12月3日") == []
+    assert [one_numeral(t) for t in ("3天", "10年", "双倍", "七天", "15年", "十五天")] == [
+        True, True, True, True, False, False]  # fmt: skip
