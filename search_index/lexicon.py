@@ -39,6 +39,11 @@ from search_index.visibility import visibility_filter
 log = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 60.0
+# seconds between looks at the backend's stamp (embedded: meta.json, rewritten at each
+# commit); a changed stamp has the public documents counted then, not a minute later (QA pass
+# 25a: a word found only in a document made 不予公开 by another process's ingest was still
+# offered to anonymous readers for 39–75 s)
+STAMP_CHECK_SECONDS = 2.0
 RARE_ALONE = 100  # jieba's dictionary frequency below which a word is rare on its own
 RETRY_SECONDS, MAX_RETRY_SECONDS = 60.0, 900.0
 _EMPTY = PinyinLexicon(())
@@ -153,8 +158,9 @@ class LexiconCache:
     """One lexicon per :class:`~search_index.index.SearchIndex`.
 
     Only the first build makes a query wait. Later, a stale table (after a write through this
-    process, or, for writes by another process, when every ``max_age`` seconds the count of
-    public documents is found changed) keeps answering while a background thread builds the
+    process, or, for writes by another process, when the count of public documents is found
+    changed: every ``max_age`` seconds, and within :data:`STAMP_CHECK_SECONDS` of a commit
+    where the backend has a stamp) keeps answering while a background thread builds the
     next one, so no patron waits seconds for a rebuild after an ingest. The count, not the age
     alone, decides: since every Chinese query consults the table (typo suggestions), a rebuild
     each minute cost 1.38× in median search time (``bench/citizen/typos.py``). A document
@@ -174,6 +180,8 @@ class LexiconCache:
         self._stale = False
         self._building: threading.Thread | None = None
         self._count = -1  # public documents when the table was built
+        self._stamp = ""  # the backend's stamp when the public documents were last counted
+        self._stamp_checked = 0.0
         self._retry_at = 0.0  # after a failed build, no other starts before this
         self._backoff = 0.0
 
@@ -203,6 +211,7 @@ class LexiconCache:
         the backend failed: the caller keeps the old table and backs off."""
         try:
             stamp = self.backend.stamp()
+            self._stamp = stamp
             kept = self._stored(stamp)
             if kept is not None:
                 return kept
@@ -280,9 +289,16 @@ class LexiconCache:
                     self._keep(self._build())
                     self._stale = False
                 return self._lexicon if self._lexicon is not None else _EMPTY
-        if not self._stale and time.monotonic() - self._built >= self.max_age:
-            self._built = time.monotonic()  # look again in max_age seconds
+        now = time.monotonic()
+        if not self._stale and now - self._built >= self.max_age:
+            self._built = now  # look again in max_age seconds
             self._stale = self._public_count() != self._count
+        elif not self._stale and now - self._stamp_checked >= STAMP_CHECK_SECONDS:
+            self._stamp_checked = now
+            stamp = self.backend.stamp()
+            if stamp and stamp != self._stamp:  # another process committed: count now
+                self._stamp = stamp
+                self._stale = self._public_count() != self._count
         if self._stale and self._may_build():
             with self._lock:
                 if self._building is None:

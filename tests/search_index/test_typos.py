@@ -198,6 +198,38 @@ def test_the_lexicon_follows_writes_by_another_process(tmp_path) -> None:
         backend.close()
 
 
+def test_a_commit_by_another_process_is_seen_within_seconds(tmp_path, monkeypatch) -> None:
+    """QA pass 25a: a word found only in a document another process made 不予公开 stayed in
+    the lexicon (kiosk candidates, pinyin searches) for 39–75 s, the minute between counts.
+    A changed stamp has the public documents counted at once."""
+    from search_index import lexicon as lexicon_module
+    from search_index.embedded import EmbeddedIndex
+    from search_index.lexicon import LexiconCache
+
+    monkeypatch.setattr(lexicon_module, "STAMP_CHECK_SECONDS", 0.0)
+    docs = [corpus_document(p) for p in sample_paths(4)]
+    word = dataclasses.replace(
+        docs[3], id="c" * 16, path="c.txt", text=f"{PUBLIC_WORD}交易应当明码标价。",
+        meta=dataclasses.replace(docs[3].meta, title=f"{PUBLIC_WORD}市场", disclosure="public"),
+    )  # fmt: skip
+    backend = EmbeddedIndex(tmp_path)
+    try:
+        assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in [*docs[:3], word]))
+        cache = LexiconCache(backend)  # max_age a minute, as a server has it
+        assert PUBLIC_WORD in cache.get().counts
+        withdrawn = dataclasses.replace(
+            word, meta=dataclasses.replace(word.meta, disclosure="not_public"))
+        other = EmbeddedIndex(tmp_path)  # another process's writer, as `govsearch ingest`
+        try:
+            assert all(r.ok for r in other.write([prepare(withdrawn, "corpus")]))
+        finally:
+            other.close()
+        cache.get()  # the stamp changed: the count is asked, and differs
+        assert PUBLIC_WORD not in cache.wait().counts
+    finally:
+        backend.close()
+
+
 def test_a_failed_lexicon_build_backs_off_and_searches_go_on(tmp_path) -> None:
     """A build the backend refuses (Elasticsearch's 429 for an aggregation too large for its
     heap, here a fault injected into ``terms``) gives an empty table at once, and is not tried
