@@ -296,6 +296,31 @@ def asks_history(normalized_query: str) -> bool:
     return bool(_ASKS_HISTORY.search(normalized_query))
 
 
+# words that ask which version of a rule, not what it is about (QA pass 25a: 行政复议法 历史版本
+# listed the rules on 历史文化风貌区 first, 历史 and 版本 searched as topic words)
+_VERSION_WORDS = re.compile(
+    r"(?:历史|歷史|以前的|原来的|原來的|所有|全部|各个|各個)版本|[旧舊老]版本?|历次修[订改]|歷次修[訂改]"
+    r"|修[订訂改]前的?版本|修[订訂改]前"
+)
+
+
+def is_version_words(text: str) -> bool:
+    return bool(_VERSION_WORDS.fullmatch(text))
+
+
+def without_version_words(typed: str) -> tuple[str, list[str]]:
+    """``typed`` without the words asking for a rule's versions, and those words: the rule is
+    what is searched for, and :func:`asks_history` (which reads the query as typed) keeps its
+    older versions in their place. Left alone when nothing else is typed, or in a query with
+    quotes or fields (the syntax decides there)."""
+    if any(c in typed for c in "\"“”「」:：") or not _VERSION_WORDS.search(typed):
+        return typed, []
+    rest = _VERSION_WORDS.sub(" ", typed)
+    if not rest.strip():
+        return typed, []
+    return rest, _VERSION_WORDS.findall(typed)
+
+
 def parse_rules(text: str) -> dict[str, tuple[str, ...]]:
     """``short => long1, long2  # provenance`` lines; ``#`` lines are off."""
     rules: dict[str, tuple[str, ...]] = {}

@@ -889,9 +889,10 @@ def plan(
     typed_q = dotted_u_as_v(without_format_chars(query.q))  # nü, lu: as nv, lv
     typed_q = unmarked_orders(unmarked_docnos(typed_q, lexicon), lexicon)
     typed_q = without_labels(typed_q)
+    typed_q, version_words = citizen_words.without_version_words(typed_q)
     parsed = parse(typed_q[:2000])
     clauses, dropped = bounded_clauses(ParsedQuery(joined_syllables(parsed.clauses)))
-    dropped = list(parsed.ignored) + dropped
+    dropped = version_words + list(parsed.ignored) + dropped
     han_typed = any(is_han(c) for c in typed_q[:2000])
     b = _Builder(lexicon, _budgeted(mentions) if mentions else None, han_typed)
     plain_parts: list[str] = []

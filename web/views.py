@@ -19,6 +19,7 @@ from model import fields
 from model.document import StoredDocument
 from model.errors import GovSearchError
 from model.viewer import Viewer
+from search_index import citizen_words
 from search_index.index import SearchIndex
 from search_index.planner import similar_query
 from search_index.request import (
@@ -209,10 +210,12 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     # listed as ignored common words)
     stop = stopwords()
     ignored = list(dict.fromkeys(u.ignored))
+    versions = citizen_words.is_version_words
     for label, keep in (
+        ("查找旧版本（按法规名称检索，旧版不排在新版之后）", versions),
         ("已忽略常用词", lambda t: t in stop),
         ("已忽略无内容的限定", lambda t: ":" in t),
-        ("已忽略", lambda t: t not in stop and ":" not in t),
+        ("已忽略", lambda t: t not in stop and ":" not in t and not versions(t)),
     ):
         shown = [t for t in ignored if keep(t)]
         if shown:

@@ -1088,3 +1088,19 @@ def test_regardless_is_a_function_word() -> None:
     _, understood = plan(Query(q="干活受伤了老板不管"))
     assert "不管" in understood.ignored and "不管" not in understood.words
     assert not any(word == "不管" for word, _, _ in understood.expansions)
+
+
+@pytest.mark.parametrize(
+    ("typed", "words", "said"),
+    [("行政复议法 历史版本", ("行政复议", "法"), "历史版本"), ("公司法旧版", ("公司法",), "旧版"),
+     ("行政复议法修订前", ("行政复议", "法"), "修订前")],
+)  # fmt: skip
+def test_words_asking_for_versions_are_no_topic(typed, words, said) -> None:
+    """QA pass 25a: 行政复议法 历史版本 listed the rules on 历史文化风貌区 first: 历史 and 版本
+    were searched as topic words. They ask which version: the rule is searched, its older
+    versions kept in their place (and 历史版本 alone is searched as typed)."""
+    p, understood = plan(Query(q=typed))
+    assert understood.words == words and understood.ignored[:1] == (said,), understood
+    assert citizen_words.asks_history(understood.normalized)
+    assert plan(Query(q="历史版本"))[1].words == ("历史", "版本")
+    assert plan(Query(q='"旧版" 公司法'))[1].phrases == ("旧版",)
