@@ -152,6 +152,16 @@ GENERAL_MIN_SIM = 0.80  # cosine
 GENERAL_MUTUAL = 4
 GENERAL_NO_COUNTS = True
 _COUNT = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿半几]")
+# ... nor are two words that differ in one character where the two characters are each other's
+# converse (QA pass 24b: 退款 → 付款, a refund read as a payment, brought in banking rules)
+CONVERSE_CHARS = frozenset(
+    frozenset(pair) for pair in (
+        "退付", "收付", "收支", "买卖", "购售", "出入", "进出", "借贷", "存取", "借还", "上下",
+        "增减", "升降", "开关", "正负", "男女", "前后", "内外", "左右", "多少", "长短", "高低",
+        "早晚", "得失", "盈亏", "赢输", "胜负", "公私", "主客", "奖罚", "奖惩", "加减",
+        "涨跌", "升贬", "支收", "送收", "发收", "供需", "供求", "甲乙", "老新", "旧新", "真假",
+    )
+)  # fmt: skip
 GENERAL_RATIO = 1.5  # the neighbour is used this many times more often than the typed word
 GENERAL_WEIGHT = 0.5  # of the typed word's weight
 GENERAL_MIN_DF = 3  # corpus words used in fewer documents are never a neighbour
@@ -419,6 +429,8 @@ def learned_neighbours(word: str) -> tuple[str, ...]:
         if sim < LEARNED_MIN_SIM or n in word or word in n:
             continue
         if LEARNED_SHARED and not set(n) & set(word):
+            continue
+        if converse(word, n):  # 出境/入境 share a character, and mean the opposite
             continue
         if LEARNED_MUTUAL and word not in (m for m, _ in table.get(n, ())):
             continue
@@ -870,6 +882,15 @@ def is_proper_name(word: str) -> bool:
     return tag.startswith("nr") or tag == "ns"
 
 
+def converse(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ in one character only, and those two are each other's
+    converse (退款/付款, 买方/卖方, 出境/入境): neighbours in any word vectors, opposite in law."""
+    if len(a) != len(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) == 1 and frozenset(differ[0]) in CONVERSE_CHARS
+
+
 def general_neighbours(word: str) -> tuple[str, ...]:
     """The typed word's nearest corpus words in general Chinese, used as other wordings: above
     :data:`GENERAL_MIN_SIM`, used :data:`GENERAL_RATIO` times more often than the typed word,
@@ -888,6 +909,8 @@ def general_neighbours(word: str) -> tuple[str, ...]:
         if NAMES_ARE_NOT_WORDINGS and is_proper_name(n):
             continue
         if GENERAL_NO_COUNTS and _COUNT.search(word) and _COUNT.search(n):
+            continue
+        if converse(word, n):
             continue
         if GENERAL_MUTUAL and word in table.targets_set and word not in (
             m for m, _ in table.nearest(n, int(GENERAL_MUTUAL))
