@@ -40,9 +40,10 @@ log = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 60.0
 # seconds between looks at the backend's stamp (embedded: meta.json, rewritten at each
-# commit); a changed stamp has the public documents counted then, not a minute later (QA pass
+# commit); a changed stamp has the table rebuilt then, not at the next minute's count (QA pass
 # 25a: a word found only in a document made 不予公开 by another process's ingest was still
-# offered to anonymous readers for 39–75 s)
+# offered to anonymous readers for 39–75 s; QA pass 25b: for good, where that ingest also
+# published a document, the count unchanged)
 STAMP_CHECK_SECONDS = 2.0
 RARE_ALONE = 100  # jieba's dictionary frequency below which a word is rare on its own
 RETRY_SECONDS, MAX_RETRY_SECONDS = 60.0, 900.0
@@ -158,14 +159,14 @@ class LexiconCache:
     """One lexicon per :class:`~search_index.index.SearchIndex`.
 
     Only the first build makes a query wait. Later, a stale table (after a write through this
-    process, or, for writes by another process, when the count of public documents is found
-    changed: every ``max_age`` seconds, and within :data:`STAMP_CHECK_SECONDS` of a commit
-    where the backend has a stamp) keeps answering while a background thread builds the
+    process, or, for writes by another process, within :data:`STAMP_CHECK_SECONDS` of its
+    commit where the backend has a stamp, else when every ``max_age`` seconds the count of
+    public documents is found changed) keeps answering while a background thread builds the
     next one, so no patron waits seconds for a rebuild after an ingest. The count, not the age
     alone, decides: since every Chinese query consults the table (typo suggestions), a rebuild
-    each minute cost 1.38× in median search time (``bench/citizen/typos.py``). A document
-    replaced by another process with the same count of public documents is missed until the
-    count changes or this process restarts.
+    each minute cost 1.38× in median search time (``bench/citizen/typos.py``). On a backend
+    without a stamp (Elasticsearch), a document replaced by another process with the same
+    count of public documents is missed until the count changes or this process restarts.
     """
 
     def __init__(
@@ -296,9 +297,11 @@ class LexiconCache:
         elif not self._stale and now - self._stamp_checked >= STAMP_CHECK_SECONDS:
             self._stamp_checked = now
             stamp = self.backend.stamp()
-            if stamp and stamp != self._stamp:  # another process committed: count now
+            if stamp and stamp != self._stamp:  # another process committed: rebuild
+                # (not only when the count of public documents changed: a document withdrawn
+                # while another is published, or edited, leaves it as it was; QA pass 25b)
                 self._stamp = stamp
-                self._stale = self._public_count() != self._count
+                self._stale = True
         if self._stale and self._may_build():
             with self._lock:
                 if self._building is None:

@@ -224,8 +224,29 @@ def test_a_commit_by_another_process_is_seen_within_seconds(tmp_path, monkeypatc
             assert all(r.ok for r in other.write([prepare(withdrawn, "corpus")]))
         finally:
             other.close()
-        cache.get()  # the stamp changed: the count is asked, and differs
+        cache.get()  # the stamp changed: rebuilt
         assert PUBLIC_WORD not in cache.wait().counts
+        # withdrawn and another published in one run: the count is the same (QA pass 25b)
+        again = dataclasses.replace(word, id="d" * 16, path="d.txt",
+                                    text=f"{HIDDEN_WORD}交易应当明码标价。")  # fmt: skip
+        other = EmbeddedIndex(tmp_path)
+        try:
+            assert all(r.ok for r in other.write([prepare(again, "corpus")]))
+        finally:
+            other.close()
+        cache.get()
+        assert HIDDEN_WORD in cache.wait().counts
+        hidden_again = dataclasses.replace(
+            again, meta=dataclasses.replace(again.meta, disclosure="not_public"))
+        other = EmbeddedIndex(tmp_path)
+        try:  # one hidden, one public: the same count of public documents
+            assert all(r.ok for r in other.write([prepare(hidden_again, "corpus"),
+                                                  prepare(word, "corpus")]))  # fmt: skip
+        finally:
+            other.close()
+        cache.get()
+        after = cache.wait().counts
+        assert HIDDEN_WORD not in after and PUBLIC_WORD in after
     finally:
         backend.close()
 

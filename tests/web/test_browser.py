@@ -709,6 +709,46 @@ def test_kiosk_idle_reset_clears_the_previous_patron(open_page, server):
     assert "documents" not in page.evaluate("() => location.href")
 
 
+def test_kiosk_forward_never_reaches_the_previous_patrons_page(open_page, server):
+    """QA pass 25b: a patron pressed Back from a document to the start page and walked away;
+    the start page counted as untouched, so no reset ran, and the next patron's Forward opened
+    the document, its query marked. Back onto the start page drops Forward's page, and what
+    the patron left there (繁體, a closed keyboard) is cleared by the idle reset."""
+    page = open_page(KIOSK)
+    page.goto(server + "/kiosk")
+    type_on_screen(page, "zfxxgk")
+    with page.expect_navigation():
+        page.click(".key--search")
+    with page.expect_navigation():
+        page.locator(".result__title a").first.click()
+    assert "/kiosk/documents/" in page.url
+    page.go_back()
+    page.wait_for_load_state()
+    assert re.search(r"/kiosk$", page.url), page.url
+    page.go_forward()
+    page.wait_for_load_state()
+    assert "documents" not in page.url and "zfxxgk" not in page.content(), page.url
+    # left on the start page with something of theirs: cleared after the idle time
+    page.evaluate("() => sessionStorage.setItem('govsearch.script', 'hant')")
+    page.wait_for_function("() => sessionStorage.length === 0",
+                           timeout=(IDLE_SECONDS + 6) * 1000)  # fmt: skip
+
+
+def test_kiosk_reset_hides_the_page_when_the_server_does_not_answer(open_page, server):
+    """QA pass 25b: with the server hung, the idle reset could not leave the page: the previous
+    patron's document stayed on screen behind a countdown frozen at 1. The page is hidden
+    before the start page is asked for."""
+    page = open_page(KIOSK)
+    page.goto(server + "/kiosk?q=zfxxgk")
+    with page.expect_navigation():
+        page.locator(".result__title a").first.click()
+    page.route(re.compile(r".*/kiosk$"), lambda route: None)  # never answered
+    hidden = """() => document.body.classList.contains('kiosk--resetting')
+        && getComputedStyle(document.querySelector('main')).visibility === 'hidden'
+        && !document.getElementById('kiosk-resetting').hidden"""
+    page.wait_for_function(hidden, timeout=(IDLE_SECONDS + 6) * 1000)
+
+
 # -- staff ---------------------------------------------------------------------------------------
 def test_duplicate_check_page(open_page, server, web_corpus: WebCorpus):
     page = open_page()

@@ -49,10 +49,15 @@
       url.search = params.toString();
       window.location.replace(url.href);
     });
-    // Back on the start page stays on the start page.
+    // Back on the start page stays on the start page; and Back onto it from a patron's page
+    // pushes an entry again, which drops that page from Forward (QA pass 25b: the next patron's
+    // Forward opened the previous patron's document, its query marked)
     if (isStartPage()) {
-      if (!window.history.state || !window.history.state.kiosk) {
+      var state = window.history.state;
+      if (!state || !state.kiosk) {
         window.history.replaceState({ kiosk: "base" }, "");
+        window.history.pushState({ kiosk: "top" }, "");
+      } else if (state.kiosk === "base") {
         window.history.pushState({ kiosk: "top" }, "");
       }
       window.addEventListener("popstate", function () {
@@ -267,14 +272,28 @@
     document.dispatchEvent(new Event("govsearch:reset"));
   }
 
+  /* The page is hidden before the start page is asked for: a server that hangs or is gone
+     must not leave the patron's document on screen behind a frozen countdown (QA pass 25b).
+     Asked again every few seconds until it comes. */
   function reset() {
     clearTrail();
+    body.classList.add("kiosk--resetting");
+    var note = document.getElementById("kiosk-resetting");
+    if (note) note.hidden = false;
     window.location.replace(start);
+    window.setInterval(function () { window.location.replace(start); }, 5000);
   }
 
+  /* Nothing of anyone's to clear: the start page as it loads — nothing typed, not scrolled,
+     the keyboard open, nothing stored (QA pass 25b: 繁體 and a closed keyboard were left to
+     the next patron when the last one left from the start page). */
   function pristine() {
     var input = document.getElementById("q");
-    return isStartPage() && (!input || !input.value) && window.scrollY === 0;
+    var keyboard = document.getElementById("keyboard");
+    var stored = 0;
+    try { stored = window.sessionStorage.length + window.localStorage.length; } catch (err) { /* off */ }
+    return isStartPage() && (!input || !input.value) && window.scrollY === 0 && !stored &&
+      (!keyboard || !keyboard.hidden);
   }
 
   function initIdle() {
