@@ -734,6 +734,17 @@ def test_kiosk_forward_never_reaches_the_previous_patrons_page(open_page, server
                            timeout=(IDLE_SECONDS + 6) * 1000)  # fmt: skip
 
 
+def test_kiosk_says_when_the_server_cannot_be_reached(open_page, server):
+    """QA pass 25b: with the server unreachable the candidates just disappeared, nothing said."""
+    page = open_page(KIOSK, allow=("Failed to load resource: net::ERR_FAILED",))
+    page.goto(server + "/kiosk")
+    page.route(re.compile(r".*/api/.*"), lambda route: route.abort())
+    type_on_screen(page, "zf")
+    page.wait_for_function(
+        "() => (document.getElementById('ime-words') || {}).textContent.includes('无法连接')"
+    )
+
+
 def test_kiosk_reset_hides_the_page_when_the_server_does_not_answer(open_page, server):
     """QA pass 25b: with the server hung, the idle reset could not leave the page: the previous
     patron's document stayed on screen behind a countdown frozen at 1. The page is hidden

@@ -250,7 +250,15 @@
           show(comp, (data.words || []).filter(function (w) { return typeof w === "string"; }),
                typeof data.letters === "number" ? data.letters : 0);
         })
-        .catch(function () { /* aborted by the next key, or the server is away */ });
+        .catch(function (err) {
+          // aborted by the next key: nothing to say; the server away: said where the words go
+          // (QA pass 25b: the candidates just disappeared, and the next tap showed the
+          // browser's English error page)
+          if ((err && err.name === "AbortError") || mine !== serial) return;
+          show(comp, []);
+          wordsEl.textContent = "暂时无法连接服务器，请稍后再试或联系工作人员";
+          if (hint) hint.hidden = true;
+        });
     }
 
     var keyboard = document.getElementById("keyboard");
