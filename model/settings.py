@@ -83,7 +83,10 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[tuple[st
     out = []
     for name in sorted(e):
         if name.startswith("GOVSEARCH_") and name not in known:
-            close = difflib.get_close_matches(name[len("GOVSEARCH_") :], tails, n=1, cutoff=0.75)
+            tail = name[len("GOVSEARCH_") :]
+            close = difflib.get_close_matches(tail, tails, n=1, cutoff=0.75)
+            # ... or a name cut short (QA pass 25b: GOVSEARCH_KIOSK_IDLE got no suggestion)
+            close = close or sorted((t for t in tails if t.startswith(tail + "_")), key=len)
             out.append((name, tails[close[0]] if close else ""))
     return out
 

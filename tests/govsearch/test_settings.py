@@ -123,3 +123,15 @@ def test_an_unknown_engine_is_refused_by_name(name: str, value: str, tmp_path) -
     assert done.returncode == 2, done.stderr
     assert f"error: {name}: " in done.stderr and value in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_variable_nothing_reads_is_told_the_name_it_likely_means() -> None:
+    """QA pass 21: a misspelt name was silently ignored; QA pass 25b: one cut short
+    (GOVSEARCH_KIOSK_IDLE) was warned of with no name suggested."""
+    from model.settings import unknown_variables
+
+    found = dict(unknown_variables({"GOVSEARCH_KIOSK_IDLE": "5", "GOVSEARCH_ZZZ": "1",
+                                    "GOVSEARCH_DEFAULT_DISCLOSUR": "draft", "HOME": "/"}))
+    assert found == {"GOVSEARCH_KIOSK_IDLE": "GOVSEARCH_KIOSK_IDLE_SECONDS",
+                     "GOVSEARCH_DEFAULT_DISCLOSUR": "GOVSEARCH_DEFAULT_DISCLOSURE",
+                     "GOVSEARCH_ZZZ": ""}  # fmt: skip

@@ -221,6 +221,17 @@ def test_every_link_of_the_life_event_way_in_is_a_finger_s_size(open_page, serve
     assert small == [], small
 
 
+def test_a_results_copies_are_a_fingers_size(open_page, server):
+    """QA pass 25b: 同一正文另有 1 份：TXT was a 35 × 30 px link on the kiosk."""
+    page = open_page({"width": 1024, "height": 768}, has_touch=True)
+    page.goto(server + '/kiosk?q="居民身份证"')
+    boxes = page.evaluate(
+        "() => [...document.querySelectorAll('.result__copies a')]"
+        ".map(a => [a.getBoundingClientRect().width, a.getBoundingClientRect().height])"
+    )
+    assert boxes and all(w >= TARGET and h >= TARGET for w, h in boxes), boxes
+
+
 # each line's box: a link wrapped over two lines is two small targets, not one tall one
 HEIGHTS = """(sels) => sels.map(s => [s, Math.min(...[...document.querySelector(s).getClientRects()]
                                                 .map(r => r.height))])"""

@@ -587,6 +587,7 @@ def test_an_unknown_address_is_a_page_for_people(client, kiosk_client):
         assert_accessible_basics(p)
     text, p = page(client, "/kiosk/no-such-page", 404)
     assert "/kiosk" in p.links and all(link.startswith(("/kiosk", "#")) for link in p.links)
+    assert "下方键盘" not in text  # it has no keyboard (QA pass 25b)
     assert "no-store" in client.get("/kiosk/no-such-page").headers["cache-control"]
     r = kiosk_client.get("/no-such-page")
     assert r.status_code == 404 and 'class="kiosk"' in r.text
