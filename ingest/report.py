@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 
 from ingest.files import CatalogProblem, IngestFailure
 from model.document import Document
+from model.fields import value_label
+from model.viewer import ANONYMOUS
 
 
 @dataclass
@@ -27,6 +29,9 @@ class IngestReport:
     # Catalogue lines that could not be applied: reported with their line and ignored.
     catalog: list[IngestFailure] = field(default_factory=list)
     formats: Counter[str] = field(default_factory=Counter)
+    # documents written (not held back), by disclosure level: the summary says how many a
+    # decision made non-public (QA pass 25b: an ingest with --disclosure 不予公开 said nothing)
+    levels: Counter[str] = field(default_factory=Counter)
     unchanged: int = 0  # files identical to what the index holds: nothing to do
     pruned: list[str] = field(default_factory=list)  # documents removed because files are gone
     # Changed files whose new version was not written, the index keeping the earlier one, and
@@ -133,6 +138,7 @@ class IngestReport:
             + (f"; {len(self.pruned)} removed (files gone)"
                if self.pruned or self.pruned_paths else "")  # fmt: skip
             + (f"; {len(self.held)} held back (not published)" if self.held else "")
+            + _not_published(self.levels)
             + (f"; {len(self.gone)} gone from disk, still in the index (--prune removes them)"
                if self.gone else "")  # fmt: skip
             + (f"; {_count(len(self.warned), 'warning')}" if self.warned else "")
@@ -175,6 +181,7 @@ class IngestReport:
             "moved": list(self.moved),
             "held": len(self.held),
             "formats": dict(self.formats),
+            "levels": dict(self.levels),
             "skipped_files": [asdict(item) for item in self.skipped],
             "skipped_folders": [asdict(item) for item in self.skipped_folders],
             "failed_files": [asdict(item) for item in self.failed_files],
@@ -192,6 +199,15 @@ class IngestReport:
     def to_json(self, indent: int | None = 2) -> str:
         """``to_dict()`` as JSON text (UTF-8 characters kept readable)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+def _not_published(levels: Counter[str]) -> str:
+    """``; 3 written not public (不予公开 2, 依申请公开 1)`` when any written document is."""
+    hidden = {lv: n for lv, n in levels.items() if not ANONYMOUS.can_see(lv)}
+    if not hidden:
+        return ""
+    each = ", ".join(f"{value_label('disclosure', lv)} {n}" for lv, n in sorted(hidden.items()))
+    return f"; {sum(hidden.values())} written not public ({each})"
 
 
 def _count(n: int, noun: str) -> str:

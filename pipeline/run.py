@@ -301,11 +301,13 @@ def run_jobs(
             report.hold(*held[doc_id])
 
     copies = HiddenCopies(index)  # the texts the index holds hidden (pipeline.hidden_copies)
+    levels: dict[str, str] = {}
 
     def accepted(r: IndexedDocument | IngestFailure | Unchanged) -> Iterator[IndexedDocument]:
         if isinstance(r, IndexedDocument):
             copies.wrote(r)
             formats[r.doc.id] = r.doc.format
+            levels[r.doc.id] = r.doc.meta.disclosure
             if r.doc.extra.get("ocr_failed"):  # kept for the report's warning
                 extra[r.doc.id] = r.doc.extra
             if lexicon is not None:
@@ -380,6 +382,8 @@ def run_jobs(
                 hold(w.id)
                 report.ok.append(w.path)
                 report.formats[formats.get(w.id, "?")] += 1
+                if w.id not in held:  # (those are said as held back)
+                    report.levels[levels.get(w.id, "?")] += 1
                 report.warn(w.path, extra.pop(w.id, {}))
                 written.append(w.path)
                 if written_ids is not None:

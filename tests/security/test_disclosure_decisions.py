@@ -676,3 +676,15 @@ def test_prune_of_a_folder_emptied_removes_its_documents(tmp_path, index):
     assert sorted(g.path for g in report.gone) == ["a.txt", "b.txt"]
     report = run_ingest(index, [folder], prune=True, workers=1)
     assert len(report.pruned) == 2 and _levels(index) == {}
+
+
+def test_the_summary_says_how_many_documents_are_not_published(tmp_path, index):
+    """QA pass 25b: an ingest with --disclosure 不予公开 never told the archivist that its files
+    are not published; the summary line counts them by level (a hold is said apart)."""
+    folder = _folder(tmp_path / "archive", 2)
+    report = run_ingest(index, [folder], default_disclosure="not_public", disclosure_given=True,
+                        workers=1)  # fmt: skip
+    assert "; 2 written not public (不予公开 2)" in report.summary().splitlines()[0]
+    assert report.to_dict()["levels"] == {"not_public": 2}
+    public = run_ingest(index, [_folder(tmp_path / "other", 1, offset=5)], workers=1)
+    assert "not public" not in public.summary()
