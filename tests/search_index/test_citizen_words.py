@@ -1016,16 +1016,23 @@ def test_two_states_or_armies_are_never_each_others_wording(monkeypatch):
     assert citizen_words.expansions("国军") == ()
 
 
-def test_a_short_form_whose_long_form_only_a_withdrawn_document_writes_is_not_offered(tmp_path):
-    """QA pass 24a: a public document defining a short form was reclassified 不予公开; the
-    rule stays in mined.txt (later ingests change no line) and the short form was still
-    offered with its long form to anonymous readers, in the API and on the page. A long form
-    no public document writes is not offered."""
+def _short_form_folder(tmp_path: Path) -> Path:
+    """A folder of one notice that defines a short form (鼹獾委员会) of a long one no other
+    text writes."""
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "a.txt").write_text(
         "关于成立鼹鼠獾猪协同治理委员会的通知\n成立鼹鼠獾猪协同治理委员会（以下简称“鼹獾委员会”）。"
         "鼹獾委员会负责协调工作。\n", encoding="utf-8")  # fmt: skip
+    return folder
+
+
+def test_a_short_form_whose_long_form_only_a_withdrawn_document_writes_is_not_offered(tmp_path):
+    """QA pass 24a: a public document defining a short form was reclassified 不予公开; the
+    rule stays in mined.txt (later ingests change no line) and the short form was still
+    offered with its long form to anonymous readers, in the API and on the page. A long form
+    no public document writes is not offered."""
+    folder = _short_form_folder(tmp_path)
     data = tmp_path / "data"
     index = SearchIndex(EmbeddedIndex(data / "index"))
     try:
@@ -1057,11 +1064,7 @@ def test_a_running_server_stops_offering_a_short_form_another_process_withdrew(
     from search_index import index as index_module
 
     monkeypatch.setattr(index_module, "MENTIONS_RECHECK", 0.0)
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "a.txt").write_text(
-        "关于成立鼹鼠獾猪协同治理委员会的通知\n成立鼹鼠獾猪协同治理委员会（以下简称“鼹獾委员会”）。"
-        "鼹獾委员会负责协调工作。\n", encoding="utf-8")  # fmt: skip
+    folder = _short_form_folder(tmp_path)
     data = tmp_path / "data"
     index = SearchIndex(EmbeddedIndex(data))  # as `govsearch --data-dir data` opens it
     try:

@@ -662,6 +662,17 @@ def test_a_copys_path_wraps_on_a_narrow_screen(open_page, server, web_corpus: We
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
 
 
+def open_a_document_as_a_patron(page: Any) -> None:
+    """From the kiosk's start page: zfxxgk typed on the screen's keys, searched, the first
+    result opened."""
+    type_on_screen(page, "zfxxgk")
+    with page.expect_navigation():
+        page.click(".key--search")
+    with page.expect_navigation():
+        page.locator(".result__title a").first.click()
+    assert "/kiosk/documents/" in page.url
+
+
 def test_kiosk_idle_reset_clears_the_previous_patron(open_page, server):
     page = open_page(KIOSK)
     page.goto(server + "/kiosk")
@@ -669,12 +680,7 @@ def test_kiosk_idle_reset_clears_the_previous_patron(open_page, server):
     page.evaluate(
         "() => { localStorage.setItem('patron', 'a'); sessionStorage.setItem('patron', 'a'); }"
     )
-    type_on_screen(page, "zfxxgk")
-    with page.expect_navigation():
-        page.click(".key--search")
-    with page.expect_navigation():
-        page.locator(".result__title a").first.click()
-    assert "/kiosk/documents/" in page.url
+    open_a_document_as_a_patron(page)
     doc_url = page.url
     # navigation replaced entries instead of adding them
     assert page.evaluate("() => history.length") == start_length
@@ -716,12 +722,7 @@ def test_kiosk_forward_never_reaches_the_previous_patrons_page(open_page, server
     the patron left there (繁體, a closed keyboard) is cleared by the idle reset."""
     page = open_page(KIOSK)
     page.goto(server + "/kiosk")
-    type_on_screen(page, "zfxxgk")
-    with page.expect_navigation():
-        page.click(".key--search")
-    with page.expect_navigation():
-        page.locator(".result__title a").first.click()
-    assert "/kiosk/documents/" in page.url
+    open_a_document_as_a_patron(page)
     page.go_back()
     page.wait_for_load_state()
     assert re.search(r"/kiosk$", page.url), page.url
