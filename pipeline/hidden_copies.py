@@ -158,20 +158,23 @@ class HiddenCopies:
         self.index = index
         self._table: _Table | None = None
         self._many = False  # more hidden documents than IN_MEMORY: looked up per batch
-        self._written: list[IndexedDocument] = []  # hidden ones this ingest wrote before
-        self._texts: dict[str, str] = {}  # their normalised texts (not yet searchable)
+        # hidden ones this ingest wrote before the table was read: their keys only (an ingest
+        # of 100,000 restricted files must not keep their texts)
+        self._written: list[tuple[str, str, str, str, StoredSignature | None, tuple[str, ...]]]
+        self._written = []
         self._shingles: dict[str, np.ndarray] = {}  # hidden texts compared exactly so far
 
     def wrote(self, r: IndexedDocument) -> None:
         """``r`` is written: remembered when it is hidden (a later copy keeps its level)."""
         if ANONYMOUS.can_see(r.doc.meta.disclosure):
             return
-        if r.normalized is not None:
-            self._texts[r.doc.id] = r.normalized
+        sig = _signature(r)
+        entry = (r.doc.id, r.doc.path, r.doc.meta.disclosure, _key(r), sig,
+                 _bands(r, sig) if sig is not None else ())  # fmt: skip
         if self._table is not None:
-            self._add(self._table, r)
+            self._table.add(*entry)
         else:
-            self._written.append(r)
+            self._written.append(entry)
 
     def of(self, batch: Sequence[IndexedDocument]) -> dict[str, HiddenCopy]:
         """The hidden copy of each document of ``batch`` that has one, by id."""
@@ -181,8 +184,8 @@ class HiddenCopies:
             self._many = len(ids) > IN_MEMORY
             if not self._many:
                 self._table = _Table.read(self.index, ids)
-                for r in self._written:
-                    self._add(self._table, r)
+                for entry in self._written:
+                    self._table.add(*entry)
                 self._written = []
         table = self._table if self._table is not None else self._looked_up(batch)
         if not table.where:
@@ -212,15 +215,9 @@ class HiddenCopies:
     def _read_shingles(self, ids: Sequence[str]) -> None:
         """The shingle sets of hidden texts about to be compared, read once an ingest."""
         wanted = [i for i in ids if i not in self._shingles]
-        unread = [i for i in wanted if i not in self._texts]
-        docs = self.index.backend.fetch(unread) if unread else {}
-        for i in wanted:
-            doc = docs.get(i)
-            text = self._texts.get(i) or (
-                (doc.normalized or normalize(doc.text)) if doc is not None else None
-            )
-            if text is not None:
-                self._shingles[i] = signature(text).shingles
+        # (one this ingest wrote may not be searchable yet: compared by its estimate)
+        for i, doc in (self.index.backend.fetch(wanted) if wanted else {}).items():
+            self._shingles[i] = signature(doc.normalized or normalize(doc.text)).shingles
 
     def _compared(
         self, mine: np.ndarray | None, i: str, estimated: float
@@ -232,12 +229,6 @@ class HiddenCopies:
             return estimated, estimated
         o = overlap(mine, theirs)
         return o.resemblance, o.reverse_containment
-
-    @staticmethod
-    def _add(table: _Table, r: IndexedDocument) -> None:
-        sig = _signature(r)
-        bands = _bands(r, sig) if sig is not None else ()
-        table.add(r.doc.id, r.doc.path, r.doc.meta.disclosure, _key(r), sig, bands)
 
     def _looked_up(self, batch: Sequence[IndexedDocument]) -> _Table:
         """The hidden documents sharing a content key or a band with ``batch``."""
@@ -252,6 +243,6 @@ class HiddenCopies:
                                              limit=MAX_PER_BATCH).hits  # fmt: skip
             ids.update(h.id for h in hits)
         table = _Table.read(self.index, sorted(ids))
-        for r in self._written:
-            self._add(table, r)
+        for entry in self._written:
+            table.add(*entry)
         return table

@@ -300,12 +300,15 @@ def run_jobs(
         if doc_id in held:
             report.hold(*held[doc_id])
 
-    copies = HiddenCopies(index)  # the texts the index holds hidden (pipeline.hidden_copies)
+    # the texts the index holds hidden (pipeline.hidden_copies), when a level is left to the
+    # default: with one given nothing is asked, and nothing is kept
+    copies = HiddenCopies(index) if defaulted else None
     levels: dict[str, str] = {}
 
     def accepted(r: IndexedDocument | IngestFailure | Unchanged) -> Iterator[IndexedDocument]:
         if isinstance(r, IndexedDocument):
-            copies.wrote(r)
+            if copies is not None:
+                copies.wrote(r)
             formats[r.doc.id] = r.doc.format
             levels[r.doc.id] = r.doc.meta.disclosure
             if r.doc.extra.get("ocr_failed"):  # kept for the report's warning
@@ -329,7 +332,7 @@ def run_jobs(
         # overwritten with a hidden text's copy: QA pass 25a), keep a hidden copy's level
         asked = [r for r in batch if r.doc.id in defaulted and r.doc.id not in kept
                  and ANONYMOUS.can_see(r.doc.meta.disclosure)]  # fmt: skip
-        hidden = copies.of(asked) if asked else {}
+        hidden = copies.of(asked) if asked and copies is not None else {}
         for r in batch:
             same = hidden.get(r.doc.id)
             if same is not None:
