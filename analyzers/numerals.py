@@ -68,10 +68,15 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     return sorted(out)
 
 
+def number_of(typed: str) -> str:
+    """An amount as typed without its unit (15年 → 15, 双倍 → 双)."""
+    return typed.rstrip("个月周岁小时万元年日天倍分")
+
+
 def one_numeral(typed: str) -> bool:
     """Whether an amount as typed (3天, 双倍, 七天) is written with one Chinese numeral, which
     every larger number ends with: its wordings are matched as words only."""
-    number = typed.rstrip("个月周岁小时万元年日天倍分")
+    number = number_of(typed)
     if number.isascii():
         return number.isdigit() and int(number) <= 10
     return len(number) == 1

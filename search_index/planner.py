@@ -35,7 +35,7 @@ from analyzers.index_no import find_in_query as index_nos_in_query
 from analyzers.index_no import whole_code, without_labels
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
-from analyzers.numerals import amounts_in_query, one_numeral
+from analyzers.numerals import amounts_in_query, number_of, one_numeral
 from analyzers.pinyin import as_pinyin_query
 from analyzers.pinyin_lexicon import (
     MIN_SHARE,
@@ -425,7 +425,7 @@ class _Builder:
             elif kind == "amount":  # 15年 as typed, or as laws print it: 十五年
                 typed = norm[s:e]
                 # as written, and the number a word of its own: 15年 is not inside 2015年
-                digits = typed.rstrip("个月周岁小时万元年日天倍分")
+                digits = number_of(typed)
                 literal = written_node(typed)
                 if literal is not None and digits.isascii():  # (双倍 is a word of its own)
                     literal = Bool(must=(literal,), filter=(terms_of(digits),))
