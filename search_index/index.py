@@ -53,6 +53,7 @@ from search_index.request import (
     Understanding,
     is_filter_year,
 )
+from search_index.stamp_watch import StampWatcher
 from search_index.suggest import suggest
 from search_index.syntax import parse
 from search_index.tree import Bool, Plan, Range, Term
@@ -122,7 +123,6 @@ def validate(query: Query) -> None:
 
 
 MENTIONS_TTL = 600.0  # seconds a title's mention count is reused
-MENTIONS_RECHECK = 2.0  # seconds between looks at the backend's stamp for another's writes
 # the first results in which versions of one text are listed newest first: a fixed window, so
 # that a page shows what the same ranks show on a page of another size (QA pass 24b: the 2016
 # version of a rule at #4 of a page of 10, the 2023 one there on a page of 20). 20, as many as
@@ -138,7 +138,7 @@ class SearchIndex:
         self._corpus_size: tuple[float, int] | None = None  # (when counted, documents)
         self._mention_counts: dict[str, int] = {}
         self._mentions_since = time.monotonic()
-        self._mentions_checked, self._mentions_stamp = self._mentions_since, ""
+        self._mentions_commits = StampWatcher(backend)
 
     def _plan(self, query: Query) -> tuple[Plan, Any]:
         citizen_words.refresh()  # an ingest elsewhere or an edit of mined.txt, within seconds
@@ -149,18 +149,13 @@ class SearchIndex:
     def _mentions(self, text: str) -> int:
         """How many public documents hold ``text`` (a law's title), for title abbreviations: a
         phrase search (~1 ms here), cached for :data:`MENTIONS_TTL` seconds or until the index
-        changes: this process writes, or another's commit changes the backend's stamp, looked
-        at every :data:`MENTIONS_RECHECK` seconds (QA pass 24c: a short form whose defining
-        document a CLI ingest made 不予公开 was offered by the server for ten more minutes).
-        Elasticsearch has no cheap stamp: there the TTL holds. Public only: what a query means
-        must not depend on what it may not show."""
+        changes: this process writes, or another commits (:class:`StampWatcher`; QA pass 24c: a
+        short form whose defining document a CLI ingest made 不予公开 was offered by the server
+        for ten more minutes). Elasticsearch has no cheap stamp: there the TTL holds. Public
+        only: what a query means must not depend on what it may not show."""
         now = time.monotonic()
-        if now - self._mentions_checked > MENTIONS_RECHECK:
-            self._mentions_checked = now
-            stamp = self.backend.stamp()
-            if stamp != self._mentions_stamp:
-                self._mentions_stamp = stamp
-                self._mention_counts.clear()
+        if self._mentions_commits.changed():
+            self._mention_counts.clear()
         if now - self._mentions_since > MENTIONS_TTL or len(self._mention_counts) >= 4096:
             self._mention_counts.clear()
             self._mentions_since = now

@@ -33,18 +33,13 @@ from analyzers.pinyin_lexicon import PinyinLexicon
 from model.errors import NotSupported
 from model.viewer import ANONYMOUS
 from search_index.protocol import Backend
+from search_index.stamp_watch import StampWatcher
 from search_index.tree import Bool, MatchAll, Plan, Term
 from search_index.visibility import visibility_filter
 
 log = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 60.0
-# seconds between looks at the backend's stamp (embedded: meta.json, rewritten at each
-# commit); a changed stamp has the table rebuilt then, not at the next minute's count (QA pass
-# 25a: a word found only in a document made 不予公开 by another process's ingest was still
-# offered to anonymous readers for 39–75 s; QA pass 25b: for good, where that ingest also
-# published a document, the count unchanged)
-STAMP_CHECK_SECONDS = 2.0
 RARE_ALONE = 100  # jieba's dictionary frequency below which a word is rare on its own
 RETRY_SECONDS, MAX_RETRY_SECONDS = 60.0, 900.0
 _EMPTY = PinyinLexicon(())
@@ -159,8 +154,8 @@ class LexiconCache:
     """One lexicon per :class:`~search_index.index.SearchIndex`.
 
     Only the first build makes a query wait. Later, a stale table (after a write through this
-    process, or, for writes by another process, within :data:`STAMP_CHECK_SECONDS` of its
-    commit where the backend has a stamp, else when every ``max_age`` seconds the count of
+    process, or, for writes by another process, within seconds of its commit where the
+    backend has a stamp (:class:`StampWatcher`), else when every ``max_age`` seconds the count of
     public documents is found changed) keeps answering while a background thread builds the
     next one, so no patron waits seconds for a rebuild after an ingest. The count, not the age
     alone, decides: since every Chinese query consults the table (typo suggestions), a rebuild
@@ -181,8 +176,11 @@ class LexiconCache:
         self._stale = False
         self._building: threading.Thread | None = None
         self._count = -1  # public documents when the table was built
-        self._stamp = ""  # the backend's stamp when the public documents were last counted
-        self._stamp_checked = 0.0
+        # another process's commit has the table rebuilt then, not at the next minute's count
+        # (QA pass 25a: a word found only in a document made 不予公开 by another process's
+        # ingest was still offered to anonymous readers for 39–75 s; QA pass 25b: for good,
+        # where that ingest also published a document, the count unchanged)
+        self._commits = StampWatcher(backend)
         self._retry_at = 0.0  # after a failed build, no other starts before this
         self._backoff = 0.0
 
@@ -212,7 +210,7 @@ class LexiconCache:
         the backend failed: the caller keeps the old table and backs off."""
         try:
             stamp = self.backend.stamp()
-            self._stamp = stamp
+            self._commits.saw(stamp)
             kept = self._stored(stamp)
             if kept is not None:
                 return kept
@@ -294,14 +292,11 @@ class LexiconCache:
         if not self._stale and now - self._built >= self.max_age:
             self._built = now  # look again in max_age seconds
             self._stale = self._public_count() != self._count
-        elif not self._stale and now - self._stamp_checked >= STAMP_CHECK_SECONDS:
-            self._stamp_checked = now
-            stamp = self.backend.stamp()
-            if stamp and stamp != self._stamp:  # another process committed: rebuild
-                # (not only when the count of public documents changed: a document withdrawn
-                # while another is published, or edited, leaves it as it was; QA pass 25b)
-                self._stamp = stamp
-                self._stale = True
+        elif not self._stale and self._commits.changed():
+            # another process committed: rebuild (not only when the count of public documents
+            # changed: a document withdrawn while another is published, or edited, leaves it
+            # as it was; QA pass 25b)
+            self._stale = True
         if self._stale and self._may_build():
             with self._lock:
                 if self._building is None:

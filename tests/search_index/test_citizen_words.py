@@ -1061,9 +1061,9 @@ def test_a_running_server_stops_offering_a_short_form_another_process_withdrew(
     import subprocess
     import sys
 
-    from search_index import index as index_module
+    from search_index import stamp_watch
 
-    monkeypatch.setattr(index_module, "MENTIONS_RECHECK", 0.0)
+    monkeypatch.setattr(stamp_watch, "RECHECK_SECONDS", 0.0)
     folder = _short_form_folder(tmp_path)
     data = tmp_path / "data"
     index = SearchIndex(EmbeddedIndex(data))  # as `govsearch --data-dir data` opens it

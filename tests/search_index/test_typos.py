@@ -202,11 +202,11 @@ def test_a_commit_by_another_process_is_seen_within_seconds(tmp_path, monkeypatc
     """QA pass 25a: a word found only in a document another process made 不予公开 stayed in
     the lexicon (kiosk candidates, pinyin searches) for 39–75 s, the minute between counts.
     A changed stamp has the public documents counted at once."""
-    from search_index import lexicon as lexicon_module
+    from search_index import stamp_watch
     from search_index.embedded import EmbeddedIndex
     from search_index.lexicon import LexiconCache
 
-    monkeypatch.setattr(lexicon_module, "STAMP_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(stamp_watch, "RECHECK_SECONDS", 0.0)
     docs = [corpus_document(p) for p in sample_paths(4)]
     word = dataclasses.replace(
         docs[3], id="c" * 16, path="c.txt", text=f"{PUBLIC_WORD}交易应当明码标价。",
