@@ -40,30 +40,25 @@ def index(request, tmp_path_factory):
     ))  # fmt: skip
     docs = [corpus_document(p) for p in paths]
     assert not any(HIDDEN_WORD in d.text or PUBLIC_WORD in d.text for d in docs)
-    extra = []
-    for i in range(4):
-        for word, level, prefix in ((PUBLIC_WORD, "public", "a"), (HIDDEN_WORD, "not_public", "b")):
-            base = docs[i]
-            extra.append(dataclasses.replace(
-                base, id=prefix * 15 + str(i), path=f"{prefix}{i}.txt",
-                text=f"关于{word}市场管理的通知\n{word}交易应当明码标价。{base.text[:200]}",
-                meta=dataclasses.replace(base.meta, title=f"关于{word}市场管理的通知",
-                                         disclosure=level),
-            ))  # fmt: skip
-    for i in range(4):  # 登记 beside 结婚, for an input method's 等级 (a word, and a homophone)
-        base = docs[10 + i]
-        extra.append(dataclasses.replace(
-            base, id="d" * 15 + str(i), path=f"d{i}.txt",
-            text=f"关于结婚登记的通知\n办理结婚登记应当持本人身份证件。{base.text[:200]}",
-            meta=dataclasses.replace(base.meta, title="关于结婚登记的通知", disclosure="public"),
-        ))  # fmt: skip
-    for i in range(3):  # 断交 written as a word by 3, where the others hold 中断|交通
-        base = docs[20 + i]
-        extra.append(dataclasses.replace(
-            base, id="e" * 15 + str(i), path=f"e{i}.txt",
-            text=f"关于两国断交的声明\n两国断交以后，侨民事务另行安排。{base.text[:200]}",
-            meta=dataclasses.replace(base.meta, title="关于两国断交的声明", disclosure="public"),
-        ))  # fmt: skip
+    def made(i: int, prefix: str, title: str, sentence: str, level: str = "public"):
+        base = docs[i]
+        return dataclasses.replace(
+            base, id=prefix * 15 + str(i % 10), path=f"{prefix}{i % 10}.txt",
+            text=f"{title}\n{sentence}{base.text[:200]}",
+            meta=dataclasses.replace(base.meta, title=title, disclosure=level),
+        )  # fmt: skip
+
+    extra = [
+        made(i, prefix, f"关于{word}市场管理的通知", f"{word}交易应当明码标价。", level)
+        for i in range(4)
+        for word, level, prefix in ((PUBLIC_WORD, "public", "a"), (HIDDEN_WORD, "not_public", "b"))
+    ]
+    # 登记 beside 结婚, for an input method's 等级 (a word, and a homophone)
+    extra += [made(10 + i, "d", "关于结婚登记的通知", "办理结婚登记应当持本人身份证件。")
+              for i in range(4)]  # fmt: skip
+    # 断交 written as a word by 3, where the others hold 中断|交通
+    extra += [made(20 + i, "e", "关于两国断交的声明", "两国断交以后，侨民事务另行安排。")
+              for i in range(3)]  # fmt: skip
     gen = open_backend_index(request.param, tmp_path_factory.mktemp("typos"), "typos")
     idx = next(gen)
     assert all(r.ok for r in idx.write(prepare(d, "corpus") for d in [*docs, *extra]))
