@@ -47,6 +47,7 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 # Traditional titles, snippets and texts on a zh-CN page are marked as what they are
 templates.env.filters["hant"] = views.written_in_traditional
+templates.env.filters["format_name"] = views.format_name
 templates.env.globals.update(sort_labels=views.SORT_LABELS, validity=views.VALIDITY)
 
 KIOSK_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}

@@ -37,7 +37,16 @@ FACET_TITLES = {name: fields.label(name) for name in ("category", "agency", "yea
 VALIDITY = fields.VALUE_LABELS["validity"]
 SORT_LABELS = {"relevance": "相关度", "date_desc": "日期（新→旧）", "date_asc": "日期（旧→新）"}
 FORMATS = {"pdf": "PDF", "docx": "Word", "doc": "Word", "html": "网页", "txt": "文本"}
+# a document's format where two results share a title: a patron knows 扫描图像, not IMAGE
+# (QA pass 25b: "（无标题）（IMAGE，无日期）"); an original file is named by FORMATS
+FORMAT_NAMES = {**FORMATS, "image": "扫描图像", "tif": "扫描图像", "tiff": "扫描图像",
+                "png": "图片", "jpg": "图片", "jpeg": "图片"}  # fmt: skip
 FACETS_SHOWN = 8  # per facet before "更多"
+
+
+def format_name(fmt: str) -> str:
+    """A stored format as the pages name it (pdf → PDF, image → 扫描图像)."""
+    return FORMAT_NAMES.get(fmt.lower(), fmt.upper())
 
 
 def label(field: str, value: str) -> str:

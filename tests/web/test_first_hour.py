@@ -7,6 +7,7 @@ import re
 
 from search_api.keys import KeyStore
 from tests.web.conftest import SAMPLES
+from web.views import format_name
 
 DOCNO = "国办发〔2019〕6号"  # govcn_002.txt and its .htm rendering: one text, two files
 
@@ -22,7 +23,8 @@ def test_copies_are_one_result_that_lists_them(client) -> None:
     assert "同一正文另有 1 份" in page and "正文相同的只算一份" in page
     # the copy is a link to its own page (QA pass 22b: its path was plain text)
     copy = hit["copies"][0]
-    assert re.search(rf'<a href="/documents/{copy["id"]}\?[^"]*">{copy["format"].upper()} ', page)
+    named = format_name(copy["format"])  # 文本, as the page names a format
+    assert re.search(rf'<a href="/documents/{copy["id"]}\?[^"]*">{named} ', page)
     assert client.get(f"/documents/{copy['id']}").status_code == 200
 
 

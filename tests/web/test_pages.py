@@ -753,8 +753,10 @@ def test_results_sharing_a_title_say_which_file_each_is(tmp_path):
     names = re.findall(r'<h2 class="result__title"[^>]*><a href="[^"]+">(.*?)</a>', text, re.S)
     assert len(names) == 5, names
     which = [re.sub(r"<[^>]+>", "", n) for n in names if title in n]
-    assert sorted(which) == sorted(f"{title}（{d.format.upper()}，{d.path}）" for d in same)
-    assert "（无标题）（PNG，扫描/无名.png）" in [re.sub(r"<[^>]+>", "", n) for n in names]
+    # the format as a patron names it (QA pass 25b: "（IMAGE，无日期）")
+    shown = zip(same, ("PDF", "图片", "文本"), strict=True)
+    assert sorted(which) == sorted(f"{title}（{name}，{d.path}）" for d, name in shown)
+    assert "（无标题）（图片，扫描/无名.png）" in [re.sub(r"<[^>]+>", "", n) for n in names]
     named = [n for n in names if "无标题" not in n]
     assert not [n for n in named if title not in n and "result__which" in n]
     index.close()
