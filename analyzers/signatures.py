@@ -51,6 +51,9 @@ BANDS, ROWS = 16, 4
 SEED = 1
 WINDOW = 48  # winnowing window (shingles): a shared run of ≥ 52 characters always shares an anchor
 MAX_QUERY_ANCHORS = 256  # a draft queries at most this many anchors (a consistent sample)
+# the smallest anchors of a text, kept with its signature: a text that holds this one holds
+# most of them, whatever surrounds it (a restricted notice pasted into a longer file)
+STORED_ANCHORS = 32
 
 _M64 = (1 << 64) - 1
 _POLY = np.uint64(0x100000001B3)  # FNV prime: any odd 64-bit multiplier works for the roll
@@ -333,6 +336,9 @@ class Signature:
             "n": self.size,
             "chars": self.chars,
             "mh": base64.b64encode(self.minhash.astype("<u4").tobytes()).decode("ascii"),
+            "an": base64.b64encode(
+                self.anchors[:STORED_ANCHORS].astype("<u8").tobytes()
+            ).decode("ascii"),
         }
 
 
@@ -412,6 +418,9 @@ class StoredSignature:
     size: int
     chars: int
     minhash: np.ndarray
+    # the :data:`STORED_ANCHORS` smallest anchors; None for a document indexed before they
+    # were kept (``govsearch reindex`` adds them)
+    anchors: np.ndarray | None = None
 
     @classmethod
     def from_stored(cls, data: dict[str, Any]) -> StoredSignature | None:
@@ -420,7 +429,15 @@ class StoredSignature:
         values = np.frombuffer(base64.b64decode(data["mh"]), dtype="<u4").astype(np.uint32)
         if len(values) != NUM_PERM:
             return None
-        return cls(str(data.get("ck", "")), int(data["n"]), int(data.get("chars", 0)), values)
+        anchors = None
+        if "an" in data:
+            anchors = np.frombuffer(base64.b64decode(data["an"]), dtype="<u8").astype(np.uint64)
+        size, chars = int(data["n"]), int(data.get("chars", 0))
+        return cls(str(data.get("ck", "")), size, chars, values, anchors)
+
+    def anchor_keys(self) -> tuple[str, ...]:
+        """The ``sig_band`` terms of the kept anchors (none if none were kept)."""
+        return tuple(anchor_key(int(v)) for v in self.anchors) if self.anchors is not None else ()
 
 
 def stored_content_key(extra: dict[str, Any] | None) -> str:

@@ -58,6 +58,14 @@ NEAR_HIDDEN = 0.8
 # are compared exactly (QA pass 25a: at 0.8 on the estimate, 7 of 200 edits 82–99.9% alike
 # were published)
 NEAR_ESTIMATE = 0.5
+# a hidden text inside a much longer new one (QA pass 25a: a restricted notice pasted into a
+# long public file was published: their resemblance is far below NEAR_ESTIMATE) is found by
+# its kept anchors (analyzers.signatures.STORED_ANCHORS) among the new text's: from this share
+# of them on, the two are compared exactly
+HELD_ANCHORS = 0.5
+# ... if it is long enough to be a text of its own: a hidden text of a few lines (a standard
+# sentence, a letterhead) sits inside many public ones
+MIN_CONTAINED_SHINGLES = 200
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,8 @@ class _Table:
     sigs: dict[str, StoredSignature] = field(default_factory=dict)
     by_key: dict[str, set[str]] = field(default_factory=dict)
     by_band: dict[str, set[str]] = field(default_factory=dict)
+    by_anchor: dict[str, set[str]] = field(default_factory=dict)  # kept anchors of long texts
+    anchors_of: dict[str, int] = field(default_factory=dict)
 
     def add(self, doc_id: str, path: str, level: str, key: str, sig: StoredSignature | None,
             bands: Iterable[str] = ()) -> None:  # fmt: skip
@@ -99,6 +109,11 @@ class _Table:
             self.sigs[doc_id] = sig
             for b in bands or band_keys(sig.minhash):
                 self.by_band.setdefault(b, set()).add(doc_id)
+            anchors = set(sig.anchor_keys()) if sig.size >= MIN_CONTAINED_SHINGLES else set()
+            if anchors:
+                self.anchors_of[doc_id] = len(anchors)
+                for a in anchors:
+                    self.by_anchor.setdefault(a, set()).add(doc_id)
 
     @classmethod
     def read(cls, index: SearchIndex, ids: Sequence[str]) -> _Table:
@@ -111,11 +126,12 @@ class _Table:
                       StoredSignature.from_stored(extra))  # fmt: skip
         return table
 
-    def candidates(self, r: IndexedDocument) -> list[tuple[str, float]]:
-        """Hidden documents ``r`` may copy, with 1.0 for the same text and the estimated
-        resemblance of the others (never ``r`` itself: a rewritten document)."""
+    def candidates(self, r: IndexedDocument) -> list[tuple[str, float, float]]:
+        """Hidden documents ``r`` may copy, with their estimated resemblance and share of the
+        hidden text ``r`` holds (1.0 for the same text; never ``r`` itself: a rewritten
+        document)."""
         key = _key(r)
-        found = [(i, 1.0) for i in self.by_key.get(key, ()) if i != r.doc.id] if key else []
+        found = [(i, 1.0, 1.0) for i in self.by_key.get(key, ()) if i != r.doc.id] if key else []
         mine = _signature(r)
         if mine is not None:
             for i in {i for b in _bands(r, mine) for i in self.by_band.get(b, ())}:
@@ -123,8 +139,27 @@ class _Table:
                     other = self.sigs[i]
                     j = estimate(mine.minhash, mine.size, other.minhash, other.size).resemblance
                     if j >= NEAR_ESTIMATE:
-                        found.append((i, j))
+                        found.append((i, j, j))
+        found += self._held(r, key, {c[0] for c in found})
         return found
+
+    def _held(
+        self, r: IndexedDocument, key: str, seen: set[str]
+    ) -> list[tuple[str, float, float]]:
+        """Long hidden texts most of whose kept anchors ``r`` holds, with that share (below
+        1.0: compared exactly, as for a near copy)."""
+        if not self.by_anchor:
+            return []
+        shared: dict[str, int] = {}
+        for a in r.keywords.get("sig_band") or ():
+            for i in self.by_anchor.get(a, ()):
+                shared[i] = shared.get(i, 0) + 1
+        return [
+            (i, 0.0, min(n / self.anchors_of[i], 0.999))
+            for i, n in shared.items()
+            if n >= HELD_ANCHORS * self.anchors_of[i]
+            and i not in seen and i != r.doc.id and self.key_of.get(i) != key
+        ]  # fmt: skip
 
     def first(self, copies: list[tuple[str, HiddenCopy]]) -> HiddenCopy | None:
         """The most restrictive level, then the closest text, then the path."""
@@ -191,20 +226,20 @@ class HiddenCopies:
         if not table.where:
             return {}
         found = {r.doc.id: table.candidates(r) for r in batch}
-        near = sorted({i for cands in found.values() for i, j in cands if j < 1.0})
+        near = sorted({c[0] for cands in found.values() for c in cands if c[1] < 1.0})
         self._read_shingles(near)
         out = {}
         for r in batch:
             copies = []
             mine: np.ndarray | None = None
-            for i, estimated in found[r.doc.id]:
+            for i, *estimated in found[r.doc.id]:
                 path, level = table.where[i]
-                if estimated >= 1.0:
+                if estimated[0] >= 1.0:
                     copies.append((i, HiddenCopy(path, level, 1.0)))
                     continue
                 if mine is None and r.normalized is not None:
                     mine = signature(r.normalized).shingles
-                alike, holds = self._compared(mine, i, estimated)
+                alike, holds = self._compared(mine, i, (estimated[0], estimated[1]))
                 if alike >= NEAR_HIDDEN or holds >= NEAR_HIDDEN:
                     copies.append((i, HiddenCopy(path, level, alike, holds)))
             copy = table.first(copies)
@@ -220,13 +255,13 @@ class HiddenCopies:
             self._shingles[i] = signature(doc.normalized or normalize(doc.text)).shingles
 
     def _compared(
-        self, mine: np.ndarray | None, i: str, estimated: float
+        self, mine: np.ndarray | None, i: str, estimated: tuple[float, float]
     ) -> tuple[float, float]:
         """Exact resemblance of a new text's shingles and hidden document ``i``'s, and how
-        much of ``i`` it holds; the estimate for both where a text is not at hand."""
+        much of ``i`` it holds; the estimates where a text is not at hand."""
         theirs = self._shingles.get(i)
         if theirs is None or mine is None:
-            return estimated, estimated
+            return estimated
         o = overlap(mine, theirs)
         return o.resemblance, o.reverse_containment
 

@@ -607,6 +607,41 @@ def test_copies_of_a_hidden_text_are_held_by_what_they_share_exactly(tmp_path, i
     assert "held back (not published)" in report.summary()
 
 
+def test_a_hidden_text_inside_a_much_longer_file_is_held(tmp_path, index):
+    """QA pass 25a: a restricted notice pasted into a file several times its length was
+    published (their resemblance, far below 50%, never made it a candidate). The hidden text's
+    kept anchors find it; the exact comparison then says how much of it the new file holds.
+    A hidden text of a few lines is no text of its own: one sentence of it elsewhere holds
+    nothing back."""
+    from pipeline.hidden_copies import MIN_CONTAINED_SHINGLES
+
+    folder = _folder(tmp_path / "archive", 6)
+    hidden = tmp_path / "restricted"
+    hidden.mkdir()
+    (folder / "c.txt").rename(hidden / "c.txt")
+    short = "内部讨论稿：关于测试事项的处理意见，请各处室于本周五前反馈，不得外传。"
+    (hidden / "short.txt").write_text(short, encoding="utf-8")
+    assert len(short) < MIN_CONTAINED_SHINGLES
+    run_ingest(index, [hidden], default_disclosure="not_public", disclosure_given=True,
+               workers=1)  # fmt: skip
+    secret = (hidden / "c.txt").read_text(encoding="utf-8")
+    others = [(folder / f"{n}.txt").read_text(encoding="utf-8") for n in "abdef"]
+    around = "\n".join(others)
+    assert len(around) >= 4 * len(secret), (len(around), len(secret))
+    cut = len(around) // 2
+    (folder / "compiled.txt").write_text(
+        around[:cut] + "\n" + secret + "\n" + around[cut:], encoding="utf-8"
+    )
+    (folder / "quoted.txt").write_text(others[0] + "\n" + short + "\n", encoding="utf-8")
+    report = run_ingest(index, [folder], workers=1)
+    levels = _levels(index)
+    assert levels["compiled.txt"] == "not_public", report.summary()
+    assert levels["quoted.txt"] == "public" and levels["a.txt"] == "public"
+    reasons = {h.path: h.reason for h in report.held}
+    assert set(reasons) == {"compiled.txt"}, reasons
+    assert "of this text, within a longer one, as c.txt (不予公开)" in reasons["compiled.txt"]
+
+
 def test_hidden_texts_are_looked_up_per_batch_past_the_ones_read_at_once(
     tmp_path, index, monkeypatch
 ):
