@@ -49,6 +49,13 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["hant"] = views.written_in_traditional
 templates.env.filters["format_name"] = views.format_name
 templates.env.globals.update(sort_labels=views.SORT_LABELS, validity=views.VALIDITY)
+# A running server keeps the pages it started with: compiled once, never re-read. An install
+# upgraded in place under a running server (new templates on disk, the old code in memory)
+# answered every page 500 (QA pass 26a: a template asked for a filter the old code lacked).
+templates.env.auto_reload = False
+templates.env.cache = {}  # unbounded: the few templates there are, all kept
+for _name in templates.env.list_templates():
+    templates.env.get_template(_name)
 
 KIOSK_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 DocId = Annotated[str, P(max_length=64)]
