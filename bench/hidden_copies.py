@@ -34,6 +34,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--hidden", action="store_true", help="300 texts held 不予公开 first")
     ap.add_argument("--per-batch", action="store_true", help="look them up per batch")
+    ap.add_argument("--list-held", action="store_true", help="print the first 40 held back")
     args = ap.parse_args()
     spent: list[float] = []
     original = hc.HiddenCopies.of
@@ -60,10 +61,12 @@ def main() -> None:
         index.close()
     total = sum(spent)
     median = statistics.median(spent) * 1000 if spent else 0.0
-    print("| documents written | wall s | lookups | lookup s | median ms | share |")
-    print("|---:|---:|---:|---:|---:|---:|")
-    print(f"| {len(report.ok):,} | {wall:.1f} | {len(spent)} | {total:.2f} | {median:.1f} | "
-          f"{total / wall:.1%} |")
+    print("| documents written | held back | wall s | lookups | lookup s | median ms | share |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| {len(report.ok):,} | {len(report.held):,} | {wall:.1f} | {len(spent)} | "
+          f"{total:.2f} | {median:.1f} | {total / wall:.1%} |")
+    for h in report.held[:40] if args.list_held else ():
+        print(f"  {h.path}: {h.reason}")
 
 
 if __name__ == "__main__":
