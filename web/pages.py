@@ -13,6 +13,7 @@ event's questions), and the kiosk layout under
 from __future__ import annotations
 
 import inspect
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -43,6 +44,7 @@ from web.originals import original_file, size_label, text_media_type
 from web.scans import MAX_PAGES_LISTED, page_count, page_png
 from web.state import SearchState
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 # Traditional titles, snippets and texts on a zh-CN page are marked as what they are
@@ -145,6 +147,16 @@ PAGE_MESSAGES = {
     "X-API-Key 请求头；公众查询不需要密钥，去掉它即可。",
     "backend_unavailable": "检索服务暂时不可用，请稍后再试。",
 }
+
+
+SERVER_ERROR = "服务器出错，已记入日志。请稍后再试。"
+# the page of last resort, when the templates themselves fail
+PLAIN_ERROR = (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>出错了</title></head><body style=\"font: 18px/1.6 sans-serif; margin: 2rem\">"
+    '<h1>出错了</h1><p>{message}</p><p><a href="{home}">回到检索首页</a></p></body></html>'
+)
 
 
 def _error(request: Request, layout: Layout, status: int, message: str) -> HTMLResponse:
@@ -502,6 +514,24 @@ def install_web(app: FastAPI) -> None:
         path = _app_path(request)
         layout = _layout(request, path == "/kiosk" or path.startswith("/kiosk/"))
         return _error(request, layout, status, PAGE_MESSAGES.get(exc.code, (
-            exc.message if status < 500 else "服务器出错，已记入日志。请稍后再试。")))
+            exc.message if status < 500 else SERVER_ERROR)))
 
     app.add_exception_handler(GovSearchError, page_error)
+    unexpected_api = app.exception_handlers.get(Exception)
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # a failure of a page is a page in Chinese with the way back (QA pass 26b: a phone
+        # showed the API's English JSON in small print); the API keeps its JSON shape
+        if _is_api(request) and unexpected_api is not None:
+            answer = unexpected_api(request, exc)
+            return await answer if inspect.isawaitable(answer) else answer
+        log.exception("unexpected error on a page")
+        path = _app_path(request)
+        kiosk = path == "/kiosk" or path.startswith("/kiosk/")
+        try:
+            return _error(request, _layout(request, kiosk), 500, SERVER_ERROR)
+        except Exception:  # noqa: BLE001 - the pages themselves fail: a page without them
+            home = _root(request) + ("/kiosk" if kiosk else "/")
+            return HTMLResponse(PLAIN_ERROR.format(message=SERVER_ERROR, home=home), 500)
+
+    app.add_exception_handler(Exception, unexpected)

@@ -849,3 +849,29 @@ def test_a_running_server_never_reads_its_templates_again(client, monkeypatch) -
     for url in ("/", "/?q=公积金", "/kiosk", "/duplicates", "/events/death", "/nowhere"):
         page = client.get(url)
         assert page.status_code in (200, 404) and "<html" in page.text, url
+
+
+def test_an_unexpected_failure_of_a_page_is_a_page_in_chinese(make_app, monkeypatch) -> None:
+    """QA pass 26b: while the pages failed, a phone showed the API's English JSON error in small
+    print. A page's failure is a page with the way back; the API keeps its JSON; and when the
+    pages themselves cannot be drawn, a plain page still says it in Chinese."""
+    from search_index.index import SearchIndex
+    from tests.web.conftest import TestClient
+    from web import pages
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr(SearchIndex, "search", broken)
+    client = TestClient(make_app(), raise_server_exceptions=False)
+    for url, home in (("/?q=公积金", 'href="/"'), ("/kiosk?q=公积金", 'href="/kiosk"')):
+        page = client.get(url)
+        assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+        assert "服务器出错，已记入日志。请稍后再试。" in page.text and home in page.text, url
+        assert "internal_error" not in page.text
+    api = client.get("/api/search", params={"q": "公积金"})
+    assert api.status_code == 500 and api.json()["error"]["code"] == "internal_error"
+    monkeypatch.setattr(pages, "_render", broken)
+    page = client.get("/?q=公积金")
+    assert page.status_code == 500 and '<html lang="zh-CN">' in page.text
+    assert "服务器出错" in page.text and '<a href="/">回到检索首页</a>' in page.text
