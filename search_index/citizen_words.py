@@ -160,6 +160,8 @@ CONVERSE_CHARS = frozenset(
         "增减", "升降", "开关", "正负", "男女", "前后", "内外", "左右", "多少", "长短", "高低",
         "早晚", "得失", "盈亏", "赢输", "胜负", "公私", "主客", "奖罚", "奖惩", "加减",
         "涨跌", "升贬", "支收", "送收", "发收", "供需", "供求", "甲乙", "老新", "旧新", "真假",
+        # QA pass 26b: 断交 → 建交, 父亲 → 母亲, 出租人 → 承租人 were searched as other wordings
+        "断建", "父母", "夫妻", "出承", "出受", "结离", "原被", "权务", "入离",
     )
 )  # fmt: skip
 GENERAL_RATIO = 1.5  # the neighbour is used this many times more often than the typed word
