@@ -66,6 +66,12 @@ _LOOSE_BRACKETED = re.compile(
     + _LOOSE_SERIAL + _LOOSE_END
 )  # fmt: skip
 _LOOSE_NIAN = re.compile(_LOOSE_ISSUER + _LOOSE_YEAR + r"年第?" + _LOOSE_SERIAL + r"\s*号")
+# the year first, as people cite a number in speech (QA pass 26b: 2019年国办发6号 put the
+# document sixth, 国办发6号文 2019 too): four digits, then the issuer, then 号 (文 after it)
+_YEAR_FIRST = re.compile(
+    r"(?<!\d)" + _YEAR + r"\s*年?\s*" + _LOOSE_ISSUER + r"\s*第?\s*" + _LOOSE_SERIAL
+    + r"\s*号文?"
+)  # fmt: skip
 # an order's number with its 号 left off where the number ends (QA pass 22: 国务院令735 and
 # 国令735 were words, the regulation sixth): digits only, after the 令 of an organ's order (国令,
 # 主席令, 国务院令, 公安部令, 人民银行令…), not of 责令, 禁令 or 命令
@@ -145,6 +151,9 @@ def issuer_key(issuer: str) -> str:
     ``_MAX_ISSUER`` characters): ``文号:国令`` lists the keys :func:`_key` gives its numbers."""
     if issuer.startswith(STATE) and len(issuer) - len(STATE) >= _MIN_ISSUER:
         issuer = issuer[len(STATE) :]
+    # a date's character before it is no part of an issuer (2019年国务院令735号 was read as
+    # 年国务院令's order, which no document has: QA pass 26b)
+    issuer = issuer.lstrip("年月日")
     return _ISSUER_ALIASES.get(issuer, issuer)[-_MAX_ISSUER:]
 
 
@@ -179,6 +188,9 @@ def canonical(text: str) -> str | None:
             year, serial = loose_year(m.group(2)), _serial(m.group(3))
             if year and serial is not None:
                 return _key(m.group(1), year, serial)
+    m = _YEAR_FIRST.fullmatch(s)
+    if m and _serial(m.group(3)) is not None and not m.group(2).endswith("令"):
+        return _key(m.group(2), m.group(1), str(_serial(m.group(3))))
     m = _ORDER_FIRST.fullmatch(s)
     if m and _serial(m.group(1)) is not None:
         return _key(m.group(2), None, str(_serial(m.group(1))))
@@ -412,7 +424,7 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
     patterns = (
         _YEARLY, _YEARLY_NIAN, _ORDER_AFTER, _ORDER_AFTER_BARE, _ORDER_BRACKETED, _ORDER,
         _ORDER_FIRST, _ORDER_LING, bare, _SPACED, _LOOSE_BRACKETED, _LOOSE_NIAN, _LOOSE_ORDER,
-        _LOOSE_ZI,
+        _LOOSE_ZI, _YEAR_FIRST,
     )  # fmt: skip
     for pattern in patterns:
         for m in pattern.finditer(text):
@@ -421,6 +433,8 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
             key = canonical(m.group(0))
             if key:
                 start = _joint_start(text, m.start())
+                while start < m.end() and text[start] in "年月日":  # a date's, not the issuer's
+                    start += 1
                 spans.append((start, m.end(), key))
                 taken.append((start, m.end()))
     return sorted(spans)

@@ -166,6 +166,10 @@ def test_the_year_typed_before_an_orders_number_and_keys_written_back():
         ("第431号国务院令", "国务院令第431号"),
         ("法释2022第9号", "法释〔2022〕9号"),
         ("公安部69号令", "公安部令第69号"),  # QA pass 10
+        # QA pass 26b: the year first, as a number is cited in speech; a date's 年 before an
+        # order was read as part of its issuer
+        ("2019年国办发6号", "国办发〔2019〕6号"),
+        ("2019国办发6号文", "国办发〔2019〕6号"),
     ],
 )
 def test_more_ways_people_type_a_number_meet_the_printed_one(typed, printed):
@@ -173,6 +177,13 @@ def test_more_ways_people_type_a_number_meet_the_printed_one(typed, printed):
     ((start, end, key),) = find_in_query(normalize(typed) + " 规定")
     assert (start, end) == (0, len(normalize(typed)))
     assert key == canonical(printed) and key in keys_in_text(f"依据{printed}制定")
+
+
+def test_a_dates_character_before_an_order_is_no_part_of_its_issuer():
+    """QA pass 26b: 2019年国务院令735号 was 年国务院令's order, which no document has."""
+    ((start, end, key),) = find_in_query("2019年国务院令735号")
+    assert (start, end, key) == (5, 13, canonical("国务院令第735号"))
+    assert key in keys_in_text("于2019年国务院令第735号公布")
 
 
 def test_a_joint_order_is_each_issuers_and_citations_take_both_orders():
