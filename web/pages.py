@@ -242,8 +242,10 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         sorts=[(k, v, state.change(sort=k).url(base)) for k, v in views.SORT_LABELS.items()],
         took=views.took(result.took_ms),
         alternatives=(views.alternatives(index, state, viewer, base, result.understood.words,
-                                         doc_number=bool(result.understood.doc_numbers))
+                                         doc_numbers=result.understood.doc_numbers)
             if result.total == 0 else []),
+        missing_numbers=(views.written_numbers(result.understood.doc_numbers)
+                         if result.total == 0 else []),
         clear_url=state.without_filters().url(base),
         did_you_mean_url=(state.change(q=result.did_you_mean, page=1).url(base)
                           if result.did_you_mean else ""),

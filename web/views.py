@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from analyzers import docno
 from analyzers.chars import is_han
 from analyzers.lexicon import stopwords
 from analyzers.normalize import in_traditional, normalize, other_script
@@ -313,16 +314,28 @@ def alternatives(
     base: str,
     words: tuple[str, ...] = (),
     limit: int = 5,
-    doc_number: bool = False,
+    doc_numbers: tuple[str, ...] = (),  # the keys the query was read as
 ) -> list[Alternative]:
     """Changed searches that do find something, each with its count (zero-result page).
 
     ``words`` are the query's words as the engine understood them (never re-segmented here).
     "Fewer words" drops one plain word and keeps the query's phrases, exclusions and fields.
     A query read as a 文号 is not cut into fewer words: 国办发 / 2019 / 5号 alone find documents
-    that have nothing to do with the 文号 asked for.
+    that have nothing to do with the 文号 asked for; it is offered its issuer's other numbers
+    of that year, then all of them (QA pass 26b: 国发2020 10号, not in the collection, was told
+    only to type the number alone, which it was).
     """
     candidates: list[tuple[str, SearchState]] = []
+    for key in doc_numbers[:1]:
+        parts = docno.yearly_parts(key)
+        if parts is not None:
+            issuer, year, _ = parts
+            issued = state.change(q=f"文号:{issuer}", year=(year,))
+            candidates.append((f"{issuer}〔{year}〕的其他文件（{year}年发布）", issued))
+            candidates.append((f"{issuer}的全部文件", state.change(q=f"文号:{issuer}")))
+        elif "#" in key:  # an order: 国务院令#9999
+            issuer = key.split("#", 1)[0]
+            candidates.append((f"{issuer}的全部文件", state.change(q=f"文号:{issuer}")))
     if state.sort != "relevance" and state.q:  # by date, every word was required
         candidates.append(("按相关度排序（也列出只包含部分检索词或意思相近的文件）",
                            state.change(sort="relevance")))  # fmt: skip
@@ -333,7 +346,7 @@ def alternatives(
         if converted != state.q:
             candidates.append((f"换用另一种字体：{converted}", state.change(q=converted)))
         plain, rebuild = _free_words(state.q, words)
-        if plain and not doc_number:
+        if plain and not doc_numbers:
             for w in plain[:4]:
                 rest = rebuild(w)
                 candidates.append((f"少用一个词：去掉“{w}”，检索“{rest}”", state.change(q=rest)))
@@ -363,6 +376,11 @@ def alternatives(
         if len(out) >= limit:
             break
     return out
+
+
+def written_numbers(keys: Iterable[str]) -> list[str]:
+    """文号 keys as documents print them (国发2020-10 → 国发〔2020〕10号)."""
+    return [docno.key_text(k) for k in keys]
 
 
 def repeated_titles(hits: Iterable[Hit]) -> frozenset[str]:

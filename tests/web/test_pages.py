@@ -875,3 +875,18 @@ def test_an_unexpected_failure_of_a_page_is_a_page_in_chinese(make_app, monkeypa
     page = client.get("/?q=公积金")
     assert page.status_code == 500 and '<html lang="zh-CN">' in page.text
     assert "服务器出错" in page.text and '<a href="/">回到检索首页</a>' in page.text
+
+
+def test_a_number_not_in_the_collection_says_so_and_offers_its_issuers_others(client) -> None:
+    """QA pass 26b: 国发2020 10号 (not in the collection) was told only "查文号时只输入文号本身",
+    which it was. The page says the number is not in the collection and offers the issuer's
+    other numbers of that year, then all of them."""
+    page = client.get("/", params={"q": "国办发2019 99号"}).text
+    assert "本库没有文号为 <strong>国办发〔2019〕99号</strong> 的文件" in page
+    assert "查文号时只输入文号本身" not in page
+    offered = re.findall(r'<li><a href="([^"]+)">([^<]+)</a>', page.split("alternatives", 1)[1])
+    labels = [label for _, label in offered]
+    assert labels[:2] == ["国办发〔2019〕的其他文件（2019年发布）", "国办发的全部文件"], labels
+    found = client.get(offered[0][0].replace("&amp;", "&")).text
+    assert "国办发〔2019〕6号" in found
+    assert "查文号时只输入文号本身" in client.get("/", params={"q": "\"失业保险条例居住证\""}).text
