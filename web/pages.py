@@ -231,7 +231,7 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         hits=[(h, layout.doc_url(h.doc.id, state.q, back, token),
                [(c, layout.doc_url(c.id, state.q, back, token)) for c in h.copies])
               for h in result.hits],  # fmt: skip
-        same_title=views.repeated_titles(result.hits),
+        which=views.which_files(result.hits, kiosk=layout.kiosk),
         facets=views.facets(result, state, base),
         active=views.active_filters(state, base),
         understood=views.understood_items(result.understood, state.q),

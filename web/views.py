@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from analyzers import docno
@@ -383,13 +383,24 @@ def written_numbers(keys: Iterable[str]) -> list[str]:
     return [docno.key_text(k) for k in keys]
 
 
-def repeated_titles(hits: Iterable[Hit]) -> frozenset[str]:
-    """Titles two results of one page share (a law as text PDF, as scan, as another
-    version): their links then also say which file each is, or a screen reader's list of links
-    reads the same name three times (QA pass 7). Results without a title always say it: two
-    untitled scans read "（无标题）" alike (QA pass 18), so "" is among them whenever it is."""
-    seen = Counter(h.doc.title for h in hits)
-    return frozenset(t for t, n in seen.items() if n > 1 or not t)
+def which_files(hits: Sequence[Hit], kiosk: bool = False) -> dict[str, str]:
+    """What tells apart results of one page that share a title (a law as text PDF, as scan, as
+    another version), by document id: their links then say which each is, or a screen
+    reader's list of links reads the same name three times (QA pass 7). Results without a title
+    always say it: two untitled scans read "（无标题）" alike (QA pass 18). Format and date
+    first, as a citizen tells versions apart (QA pass 26b: 军人抚恤优待条例（文本，lawrefbook/…）);
+    the file's path only where those are alike too, and never at a kiosk."""
+    titles = Counter(h.doc.title for h in hits)
+    shared = [h for h in hits if titles[h.doc.title] > 1 or not h.doc.title]
+    said = Counter((h.doc.title, h.doc.format, h.doc.date) for h in shared)
+    out = {}
+    for h in shared:
+        d = h.doc
+        parts = [format_name(d.format), d.date or "无日期"]
+        if said[(d.title, d.format, d.date)] > 1 and not kiosk:
+            parts.append(d.path)
+        out[d.id] = "，".join(parts)
+    return out
 
 
 # -- documents ---------------------------------------------------------------------------

@@ -754,9 +754,14 @@ def test_results_sharing_a_title_say_which_file_each_is(tmp_path):
     assert len(names) == 5, names
     which = [re.sub(r"<[^>]+>", "", n) for n in names if title in n]
     # the format as a patron names it (QA pass 25b: "（IMAGE，无日期）")
+    # ... and its date, as a citizen tells versions apart (QA pass 26b: the path told nothing)
     shown = zip(same, ("PDF", "图片", "文本"), strict=True)
-    assert sorted(which) == sorted(f"{title}（{name}，{d.path}）" for d, name in shown)
-    assert "（无标题）（图片，扫描/无名.png）" in [re.sub(r"<[^>]+>", "", n) for n in names]
+    assert sorted(which) == sorted(
+        f"{title}（{name}，{d.meta.date or '无日期'}）" for d, name in shown
+    )
+    assert f"（无标题）（图片，{untitled.meta.date or '无日期'}）" in [
+        re.sub(r"<[^>]+>", "", n) for n in names
+    ]
     named = [n for n in names if "无标题" not in n]
     assert not [n for n in named if title not in n and "result__which" in n]
     index.close()
@@ -890,3 +895,18 @@ def test_a_number_not_in_the_collection_says_so_and_offers_its_issuers_others(cl
     found = client.get(offered[0][0].replace("&amp;", "&")).text
     assert "国办发〔2019〕6号" in found
     assert "查文号时只输入文号本身" in client.get("/", params={"q": "\"失业保险条例居住证\""}).text
+
+
+def test_results_alike_in_format_and_date_are_told_apart_by_path_except_at_a_kiosk() -> None:
+    from types import SimpleNamespace as NS
+
+    from web.views import which_files
+
+    def hit(i: str, title: str, fmt: str, date: str) -> NS:
+        return NS(doc=NS(id=i, title=title, format=fmt, date=date, path=f"dir/{i}.{fmt}"))
+
+    hits = [hit("a", "某条例", "txt", "2011-07-29"), hit("b", "某条例", "txt", "2011-07-29"),
+            hit("c", "某条例", "pdf", "2024-08-05"), hit("d", "别的", "txt", "")]  # fmt: skip
+    assert which_files(hits) == {"a": "文本，2011-07-29，dir/a.txt",
+                                 "b": "文本，2011-07-29，dir/b.txt", "c": "PDF，2024-08-05"}
+    assert which_files(hits, kiosk=True)["a"] == "文本，2011-07-29"
