@@ -17,6 +17,7 @@ from model.settings import Settings
 from model.viewer import STAFF
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
+from search_index.request import Query
 from tests.corpus import CORPUS, require_corpus
 from tests.security.conftest import Served, serve
 from tests.security.files import make_docx, make_docx_bomb, make_pdf, make_png
@@ -614,3 +615,20 @@ def test_staff_changes_are_in_the_audit_log(served):
     assert lines[1]["id"] == doc_id and lines[1]["title"] == "审计测试"
     assert served.key.split("_")[2] not in path.read_text(encoding="utf-8")
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_an_unknown_level_or_a_day_that_is_not_says_so_in_words(served):
+    """QA pass 26a: /api/ingest answered an unknown level with its raw pattern
+    (String should match pattern '^(主动公开|…)$'), a report's 2025-02-30 with pydantic's "day
+    value is outside expected range"; an upload already said `unknown disclosure '保密'`."""
+    (served.extra["inbox"] / "a.txt").write_text(TXT, encoding="utf-8")
+    r = served.client.post("/api/ingest", json={"paths": ["a.txt"], "disclosure": "保密"},
+                           headers=served.staff)  # fmt: skip
+    message = _error(r, 422)["message"]
+    assert "unknown disclosure '保密'; use one of 主动公开/" in message, message
+    assert "pattern" not in message
+    for url in ("/api/reports/timeliness", "/api/search?q=x"):
+        r = served.client.get(url, params={"date_from": "2025-02-30"}, headers=served.staff)
+        message = _error(r, 422)["message"]
+        assert "not a date: '2025-02-30' (no such day; YYYY-MM-DD)" in message, (url, message)
+    assert served.index.search(Query(q="的", viewer=STAFF)).total == 0  # nothing ingested
