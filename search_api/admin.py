@@ -213,8 +213,12 @@ def form_fields(
             )
         if not isinstance(value, str):
             raise BadRequest(f"{key!r} must be text, not a file", field=key)
-        if len(value) > MAX_FIELD_CHARS or "\x00" in value:
-            raise BadRequest(f"{key} is too long or contains NUL", field=key)
+        if len(value) > MAX_FIELD_CHARS:  # the limit said (QA pass 26a: "too long or NUL")
+            raise BadRequest(f"{key} is {len(value):,} characters, more than the "
+                             f"{MAX_FIELD_CHARS:,} a form field may hold; nothing was stored",
+                             field=key)  # fmt: skip
+        if "\x00" in value:
+            raise BadRequest(f"{key} contains a NUL character; nothing was stored", field=key)
         legacy = _gbk_bytes_read_as_latin1(value)
         if legacy is not None:
             raise BadRequest(

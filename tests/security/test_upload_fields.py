@@ -101,6 +101,15 @@ def test_an_unknown_field_is_refused_and_named(served, name):
     }
 
 
+def test_a_field_too_long_names_the_limit(served):
+    """QA pass 26a: a 5,000-character title was "too long or contains NUL": which, and how
+    long may it be?"""
+    err = _refused(served, [("title", "标" * 5000)],
+                   "title is 5,000 characters, more than the 2,000 a form field may hold")
+    assert err["data"]["field"] == "title"
+    _refused(served, [("title", "a\x00b")], "title contains a NUL character")
+
+
 @pytest.mark.parametrize("name, value", [("disclosure", ""), ("disclosure", " "), ("公开方式", "")])
 def test_an_empty_level_is_refused(served, name, value):
     """QA pass 24a: disclosure= (a script's unset $LEVEL) published the upload at the default
