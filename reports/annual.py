@@ -33,7 +33,7 @@ from reports.csvexport import csv_text
 from reports.entry import CatalogEntry
 from reports.items import UNNAMED, Item, agency_filter, by_agency, is_of, items
 from reports.years import check_report_year
-from search_index.index import SearchIndex
+from search_index.index import SearchIndex, versions_key
 
 STATUSES = ("new", "changed", "repealed")
 STATUS_LABELS = {"new": "新制发", "changed": "修改", "repealed": "废止/失效"}
@@ -41,7 +41,8 @@ NOTES = (
     "按发布日期（无发布日期时按成文日期）归入年度和月份；仅统计主动公开的信息。",
     "目录未记录废止日期：「废止/失效」为本年发布、现有效性为废止或失效的件数。",
     "「修改」为标题注明修改、修正、修订，或目录中已有同名更早文件的件数。",
-    "「现行有效」为截至年末发布、现有效性为有效的件数。",
+    "「现行有效」为截至年末发布、现有效性为有效的件数；同一机构后来又发布同名文件的（如条例的修订版），"
+    "只计最新的版本：旧版本的正文不会写明已被取代，目录中也常仍记为有效。",
     "正文相同的文件（同一文件的不同格式、不同栏目）只算一件，与检索结果的计数一致。",
     "同一件由多个机构发布的，在「按发布机构」中计入每个发布机构，合计只算一件。",
 )
@@ -62,6 +63,7 @@ class CategoryRow:
     changed: int
     repealed: int
     in_force: int
+    superseded: int = 0  # 有效 by its own record, but its issuer published the title again
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +73,7 @@ class CategoryRow:
             "changed": self.changed,
             "repealed": self.repealed,
             "in_force": self.in_force,
+            "superseded": self.superseded,
         }
 
 
@@ -103,7 +106,8 @@ class AnnualReport:
         """Three tables in one sheet, each with a header row naming its section."""
         rows: list[list[Any]] = []
         for r in self.by_category:
-            rows.append(["分类", r.category, r.total, r.new, r.changed, r.repealed, r.in_force])
+            rows.append(["分类", r.category, r.total, r.new, r.changed, r.repealed, r.in_force,
+                         r.superseded])  # fmt: skip
         rows.append(
             [
                 "合计",
@@ -111,13 +115,15 @@ class AnnualReport:
                 self.total,
                 *(dict(self.status)[s] for s in STATUSES),
                 sum(r.in_force for r in self.by_category),
+                sum(r.superseded for r in self.by_category),
             ]
         )
         for a, c in self.by_agency:
-            rows.append(["发布机构", a, c, "", "", "", ""])
+            rows.append(["发布机构", a, c, "", "", "", "", ""])
         for m, c in enumerate(self.by_month, 1):
-            rows.append(["月份", f"{self.year}-{m:02d}", c, "", "", "", ""])
-        header = ("section", "name", "total", "new", "changed", "repealed", "in_force")
+            rows.append(["月份", f"{self.year}-{m:02d}", c, "", "", "", "", ""])
+        header = ("section", "name", "total", "new", "changed", "repealed", "in_force",
+                  "superseded")  # fmt: skip
         return csv_text(header, rows)
 
 
@@ -190,7 +196,22 @@ def annual(
             have = latest.get(text_of[e.id])
             if have is None or (e.date, e.id) > (have.date, have.id):  # type: ignore[operator]
                 latest[text_of[e.id]] = e
-    in_force = Counter(e.category for e in latest.values() if e.validity == "valid")
+    # ... and each rule once: an older version of a title its issuer published again by the
+    # year's end is not in force, whatever its own 有效性 says (QA pass 26a: both versions of
+    # 公司法 were counted, 87 older versions in the corpus)
+    newest: dict[tuple[str, str], dt.date] = {}
+    for e in latest.values():
+        key = versions_key(e.title, e.agency)
+        if key is not None and e.date is not None:
+            newest[key] = max(e.date, newest.get(key, e.date))
+    superseded = {
+        t for t, e in latest.items()
+        if (key := versions_key(e.title, e.agency)) is not None and e.date < newest[key]
+    }  # fmt: skip
+    in_force = Counter(
+        e.category for t, e in latest.items() if e.validity == "valid" and t not in superseded
+    )
+    replaced = Counter(latest[t].category for t in superseded if latest[t].validity == "valid")
     order = [c for c in CATEGORIES] + sorted((set(cats) | set(in_force)) - set(CATEGORIES))
     rows = []
     for c in order:
@@ -198,8 +219,9 @@ def annual(
         count = Counter(statuses[e.id] for e in in_cat)
         rows.append(
             CategoryRow(
-                c, len(in_cat), count["new"], count["changed"], count["repealed"], in_force[c]
-            )
+                c, len(in_cat), count["new"], count["changed"], count["repealed"], in_force[c],
+                replaced[c],
+            )  # fmt: skip
         )
     months = [0] * 12
     for e in of_year:

@@ -735,10 +735,15 @@ def version_key(doc: StoredDocument) -> tuple[str, str] | None:
     name one text (two cities' 关于做好…的通知 are two texts). The one reading of a version for
     the page's order (:func:`_newest_version_first`) and the document's list
     (:meth:`SearchIndex.versions_of`)."""
-    title = strip_skippable(normalize(doc.title or ""))
-    if len(title) < 4 or not doc.date:
+    return versions_key(doc.title or "", doc.agency or "") if doc.date else None
+
+
+def versions_key(title: str, agency: str) -> tuple[str, str] | None:
+    """:func:`version_key` of a title and an issuer (the annual report's entries hold no
+    stored document): None for a title too short to name one text."""
+    title = strip_skippable(normalize(title))
+    if len(title) < 4:
         return None
-    agency = doc.agency or ""
     return title, agency_key(agency) or normalize(agency)
 
 

@@ -154,6 +154,7 @@ def _extra(kind: str, report: Any) -> dict[str, Any]:
             "chart": months_chart(report.year, report.by_month),
             "status": status,
             "in_force_total": sum(r.in_force for r in report.by_category),
+            "superseded_total": sum(r.superseded for r in report.by_category),
         }
     if kind == "timeliness":
         return {"shown": SHOWN_ROWS}
