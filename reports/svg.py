@@ -48,10 +48,13 @@ def bar_chart(
         f"<title>{escape(title)}</title>",
         f'<text x="{left}" y="16" font-size="13" fill="#1a1a1a">{escape(title)}</text>',
     ]
-    for i in range(5):  # gridlines and axis values at 0, ¼ … top
-        v = top_value * i / 4
-        y = top + plot_h - plot_h * i / 4
-        label = f"{v:g}"
+    # gridlines at whole counts: fifths, quarters or each unit of a small top (QA pass 26a: a
+    # top of 5 was marked 1.25, 2.5, 3.75 件)
+    steps = next(k for k in (5, 4, 2, 1) if top_value % k == 0)
+    for i in range(steps + 1):
+        v = top_value * i // steps
+        y = top + plot_h - plot_h * i / steps
+        label = f"{v}"
         out.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
             f'stroke="{"#555" if i == 0 else "#ddd"}" stroke-width="1"/>'

@@ -33,3 +33,15 @@ def test_empty_and_mismatched() -> None:
     ET.fromstring(months_chart(2024, [0] * 12))
     with pytest.raises(ValueError):
         bar_chart(["a"], [1, 2], title="x")
+
+
+@pytest.mark.parametrize(
+    ("values", "axis"),
+    [([1, 5, 3], ["0", "1", "2", "3", "4", "5"]), ([2], ["0", "1", "2"]),
+     ([13], ["0", "4", "8", "12", "16", "20"]), ([300], ["0", "100", "200", "300", "400", "500"])],
+)  # fmt: skip
+def test_the_axis_marks_whole_counts(values, axis) -> None:
+    """QA pass 26a: a month chart whose top was 5 marked 1.25, 2.5 and 3.75 件."""
+    root = ET.fromstring(bar_chart([str(i) for i in range(len(values))], values, title="t"))
+    marks = [t.text for t in root.findall(f"{NS}text") if t.get("text-anchor") == "end"]
+    assert marks == axis
