@@ -321,7 +321,7 @@ def document_page(
     )
     back = back_state.query_string() if back_state else ""
     terms = index.highlight_terms(q, doc.title) if q else ()
-    text_html, matches = views.first_mark_anchor(highlight_all(doc.text, terms, doc.normalized))
+    marked = views.mark_anchors(highlight_all(doc.text, terms, doc.normalized))
     settings = request.app.state.settings
     original = None if layout.kiosk else original_file(settings.originals_dir, doc)
     versions = index.versions_of(doc, viewer)
@@ -334,8 +334,9 @@ def document_page(
         "doc": doc,
         "q": q,
         "rows": views.meta_rows(doc, viewer.staff),
-        "text_html": text_html,
-        "matches": matches,
+        "text_html": marked.html,
+        "matches": marked.count,
+        "best_match": marked.best,
         "back_url": back_state.url(layout.search) if back_state else None,
         "similar": [(h, layout.doc_url(h.doc.id, q, back)) for h in similar],
         "versions": [(v, layout.doc_url(v.id, q, back)) for v in versions],

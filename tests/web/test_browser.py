@@ -253,6 +253,38 @@ def test_jump_to_the_first_match_shows_it_below_the_sticky_bar(
     assert page.evaluate("() => document.activeElement.id") == "match-1"
 
 
+@pytest.mark.parametrize("path", ["/documents", "/kiosk/documents"])
+def test_the_match_bar_steps_through_the_marks(open_page, server, web_corpus: WebCorpus, path):
+    """QA pass 26b: on a phone a long law's page linked only to its first of 33 matches. A bar
+    held at the screen's foot steps to the next and the previous, wrapping, and says where."""
+    kiosk = path.startswith("/kiosk")
+    page = open_page(PHONE if not kiosk else {"width": 1024, "height": 768}, has_touch=True)
+    page.goto(f"{server}{path}/{web_corpus.docno_doc.id}?q=国务院")
+    marks = page.locator(".document__text mark").count()
+    assert marks >= 3, marks
+    bar = page.locator(".match-nav")
+    assert bar.is_visible() and f"/ {marks} 处" in bar.inner_text()
+    step = bar.locator("[data-match-step='1']")
+    for n in (1, 2):
+        step.tap()
+        assert bar.locator("[data-match-at]").inner_text() == str(n)
+        where = page.evaluate(
+            """() => { const now = document.querySelector('mark.is-current');
+                       return {mark: now.getBoundingClientRect().toJSON(),
+                               bar: document.querySelector('.match-nav')
+                                    .getBoundingClientRect().toJSON(),
+                               all: [...document.querySelectorAll('.document__text mark')]
+                                    .indexOf(now),
+                               focused: document.activeElement === now}; }"""
+        )
+        assert where["all"] == n - 1 and where["focused"], where
+        assert 0 <= where["mark"]["top"] and where["mark"]["bottom"] <= where["bar"]["top"], where
+    bar.locator("[data-match-step='-1']").tap()
+    bar.locator("[data-match-step='-1']").tap()  # before the first: the last
+    assert bar.locator("[data-match-at]").inner_text() == str(marks)
+    shot(page, f"match-bar-{'kiosk' if kiosk else 'phone'}", full=False)
+
+
 def test_facet_filter_and_back(open_page, server):
     page = open_page()
     page.goto(server + "/?q=条例")

@@ -910,3 +910,28 @@ def test_results_alike_in_format_and_date_are_told_apart_by_path_except_at_a_kio
     assert which_files(hits) == {"a": "文本，2011-07-29，dir/a.txt",
                                  "b": "文本，2011-07-29，dir/b.txt", "c": "PDF，2024-08-05"}
     assert which_files(hits, kiosk=True)["a"] == "文本，2011-07-29"
+
+
+def test_the_richest_passage_gets_its_own_jump() -> None:
+    """QA pass 26b: the jump went to the first match, a word of 第二条, far from the passage
+    that holds the words asked for together."""
+    from web.views import PASSAGE_CHARS, mark_anchors
+
+    gap = "。" * PASSAGE_CHARS
+    html = (f"第二条 <mark>境外</mark>{gap}"
+            "第三十条 <mark>医保</mark>，<mark>境外</mark>就医<mark>报销</mark>")  # fmt: skip
+    marked = mark_anchors(html)
+    assert marked.count == 4 and marked.best == 1
+    assert '<mark id="match-1" tabindex="-1">境外</mark>' in marked.html
+    assert '<mark id="match-best" tabindex="-1">医保</mark>' in marked.html
+    assert marked.html.count("<mark>") == 2  # the others unchanged
+    # one word only, or the richest passage the first: no second jump
+    assert mark_anchors("<mark>a</mark> <mark>a</mark>").best is None
+    assert mark_anchors(f"<mark>a</mark><mark>b</mark>{gap}<mark>a</mark>").best is None
+
+
+def test_a_document_with_matches_has_the_bar_that_steps_through_them(client, web_corpus):
+    page = client.get(f"/documents/{web_corpus.docno_doc.id}", params={"q": "国务院"}).text
+    assert 'data-match-nav hidden' in page and "下一处" in page and "上一处" in page
+    one = client.get(f"/documents/{web_corpus.docno_doc.id}", params={"q": "没有的词"}).text
+    assert "data-match-nav" not in one

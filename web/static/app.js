@@ -144,7 +144,48 @@
     document.querySelectorAll("details.understood").forEach(function (d) { d.open = false; });
   }
 
+  /* A long law holds dozens of matches and the page links only to the first (QA pass 26b: on a
+     phone, 33 marks and no way to the next but scrolling). A bar at the screen's foot steps
+     through them; a jump link or a tapped mark sets where it counts from. */
+  function initMatchNav() {
+    var nav = document.querySelector("[data-match-nav]");
+    var marks = document.querySelectorAll(".document__text mark");
+    if (!nav || marks.length < 2) return;
+    var label = nav.querySelector("[data-match-at]");
+    var at = -1;
+    function show(i, move) {
+      if (at >= 0) marks[at].classList.remove("is-current");
+      at = (i + marks.length) % marks.length;
+      var mark = marks[at];
+      mark.classList.add("is-current");
+      label.textContent = String(at + 1);
+      if (!move) return;
+      if (!mark.hasAttribute("tabindex")) mark.setAttribute("tabindex", "-1");
+      mark.scrollIntoView({ block: "center" });
+      mark.focus({ preventScroll: true });
+    }
+    nav.hidden = false;
+    nav.addEventListener("click", function (e) {
+      var button = e.target.closest ? e.target.closest("[data-match-step]") : null;
+      if (button) show(at + parseInt(button.getAttribute("data-match-step"), 10), true);
+    });
+    function fromHash() {
+      var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+      var i = Array.prototype.indexOf.call(marks, target);
+      if (i >= 0) show(i, false);
+    }
+    window.addEventListener("hashchange", fromHash);
+    document.querySelectorAll(".document__jump").forEach(function (link) {
+      link.addEventListener("click", function () {
+        var i = Array.prototype.indexOf.call(marks, document.getElementById(link.getAttribute("href").slice(1)));
+        if (i >= 0) show(i, false);
+      });
+    });
+    fromHash();
+  }
+
   function init() {
+    initMatchNav();
     initUnderstood();
     initPrint();
     initSuggest();
