@@ -56,7 +56,34 @@ def index_words(normalized: str) -> list[str]:
 def query_words(normalized: str) -> list[str]:
     """Precise-mode words of an already-normalised query, without whitespace and punctuation."""
     load_user_dictionary()
-    return _keep(rjieba.cut(normalized, True))
+    return _will_apart(_keep(rjieba.cut(normalized, True)))
+
+
+# "If I do not pay, what happens?": 没缴会怎样 was cut 没 / 缴会 / 怎样 (and 没交会怎样 into
+# 交会, to intersect), so the question searched for 缴会 (欠繳會費 of an association law first) and
+# was offered 缴回 (QA pass 26b: 罰單沒繳會怎樣). After a negation and before a question word, a
+# verb glued to the 会 (will) of the question is the verb alone.
+_NEGATIONS = frozenset(("没", "不", "未", "没有", "还没", "还没有"))
+_QUESTION_WORDS = frozenset(
+    ("怎样", "怎么样", "怎么", "怎么办", "如何", "吗", "么", "咋办", "咋样")
+)
+_VERBS_BEFORE_WILL = frozenset("缴交发给还办报退补付签做买卖租住上去来请休")
+
+
+def _will_apart(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, w in enumerate(words):
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if after in _QUESTION_WORDS and len(w) in (2, 3) and w.endswith("会"):
+            verb = w[-2]
+            negated = (w[0] in _NEGATIONS and len(w) == 3) or (
+                len(w) == 2 and bool(out) and out[-1] in _NEGATIONS
+            )
+            if negated and verb in _VERBS_BEFORE_WILL:
+                out.extend((*([w[0]] if len(w) == 3 else []), verb, "会"))
+                continue
+        out.append(w)
+    return out
 
 
 def word_bounds(normalized: str) -> tuple[set[int], set[int]]:

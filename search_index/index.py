@@ -449,8 +449,11 @@ class SearchIndex:
             # and where no side tells either way (不交社报怎么办: neither 交社保 nor 社保怎 is
             # written), the word's own use does, as for a span typed alone (社报 → 社保) —
             # unless it is a function word, which no one searches for (入职要交 is not 入只要交)
+            # ... nor a slip of a function word typed alone: 会 (will) of 没缴会怎样 is meant,
+            # whatever 缴回 is (QA pass 26b: 罰單沒繳會怎樣 was offered 罰單沒繳回怎樣)
             if all(even):
-                return word not in stopwords()
+                changed = [a for a, b in zip(span, word, strict=True) if a != b]
+                return word not in stopwords() and not any(c in stopwords() for c in changed)
             return any(favour) and all(a or b for a, b in zip(favour, even, strict=True))
 
         fixed = normalized

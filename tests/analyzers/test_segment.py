@@ -53,3 +53,17 @@ def test_question_is_several_words():
 def test_punctuation_and_spaces_are_dropped():
     words = index_words("第一条，为了（规范） 管理。")
     assert all(w.strip() and w not in "，。、（）" for w in words)
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [("没缴会怎样", ["没", "缴", "会", "怎样"]),
+     ("罚款没交会怎样", ["罚款", "没", "交", "会", "怎样"]),
+     ("工资没发会怎样", ["工资", "没", "发", "会", "怎样"]),
+     # a word ending in 会 stays one where no negation asks what will happen
+     ("学生会怎么样", ["学生会", "怎么样"]), ("没工会怎么办", ["没", "工会", "怎么办"]),
+     ("交会", ["交会"])],
+)  # fmt: skip
+def test_the_will_of_a_question_is_no_part_of_the_verb_before_it(typed, words) -> None:
+    """QA pass 26b: 罰單沒繳會怎樣 searched for 缴会 (欠繳會費) and was offered 缴回."""
+    assert query_words(typed) == words

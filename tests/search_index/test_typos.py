@@ -104,7 +104,9 @@ def test_a_suggestion_is_in_the_script_typed(index) -> None:
     ["公积金", "住房公积金怎么提取", "房东不退押金怎么办", "社保断缴了怎么办", "养老保险",
      "政府信息公开", "国办发〔2019〕6号", "zfxxgk", "结婚登记", "登记等级",
      # no side tells, but 只要 is a function word, which no one searches for
-     "入职要交押金合法吗", "一年有几天带薪年假"],
+     "入职要交押金合法吗", "一年有几天带薪年假",
+     # QA pass 26b: the 会 (will) of a question was offered 回 (没缴回怎样)
+     "社保没缴会怎样", "社保沒繳會怎樣"],
 )  # fmt: skip
 def test_words_that_match_are_never_corrected(index, typed: str) -> None:
     assert index.search(Query(q=typed)).did_you_mean == ""
