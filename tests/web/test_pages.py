@@ -935,3 +935,12 @@ def test_a_document_with_matches_has_the_bar_that_steps_through_them(client, web
     assert 'data-match-nav hidden' in page and "下一处" in page and "上一处" in page
     one = client.get(f"/documents/{web_corpus.docno_doc.id}", params={"q": "没有的词"}).text
     assert "data-match-nav" not in one
+
+
+def test_an_empty_page_offers_no_filters_unless_some_are_set(client) -> None:
+    """QA pass 26b: a page that found nothing showed an empty 日期范围 form to narrow it."""
+    empty = client.get("/", params={"q": '"失业保险条例居住证"'}).text
+    assert "没有找到符合条件的文件" in empty and 'id="filters"' not in empty
+    filtered = client.get("/", params={"q": '"失业保险条例居住证"', "year": "1999"}).text
+    assert 'id="filters"' in filtered  # the filters set can be seen and undone
+    assert 'id="filters"' in client.get("/", params={"q": "条例"}).text
