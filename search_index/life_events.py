@@ -111,6 +111,25 @@ def asked(events: tuple[LifeEvent, ...], q: str) -> tuple[LifeEvent, Question] |
     return None
 
 
+_ASIDE = re.compile(r"[\s？?！!。，,、]+")
+QUESTION_CHARS = 5
+
+
+def typed_question(events: tuple[LifeEvent, ...], q: str) -> Question | None:
+    """The question ``q`` types out word for word (spaces and punctuation aside), if any: typed
+    into the box, it meets the search its link runs (QA pass 26b: 多大年龄退休, one of the
+    退休养老 page's questions, typed listed seven Taiwan rules in its first ten; its link, the
+    社会保险法)."""
+    typed = _ASIDE.sub("", q)
+    if len(typed) < QUESTION_CHARS:  # 离婚, 抚恤金: a keyword, searched as typed
+        return None
+    for e in events:
+        for question in e.questions:
+            if _ASIDE.sub("", question.text) == typed:
+                return question
+    return None
+
+
 def question_id(event: LifeEvent, question: Question) -> str:
     """``retirement/2``: a question as a form field names it."""
     return f"{event.id}/{event.questions.index(question)}"

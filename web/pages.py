@@ -175,6 +175,9 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
     ask = life_events.question(request.app.state.life_events, request.query_params.get("ask", ""))
     if ask is not None and " ".join(state.q.split()) == ask.text:
         return RedirectResponse(state.change(q=ask.q).url(base), status_code=303)
+    typed = life_events.typed_question(request.app.state.life_events, state.q)
+    if ask is None and typed is not None and typed.q != state.q:
+        return RedirectResponse(state.change(q=typed.q, page=1).url(base), status_code=303)
     ctx: dict[str, Any] = {
         "state": state,
         "problems": problems,
