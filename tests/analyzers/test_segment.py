@@ -67,3 +67,13 @@ def test_punctuation_and_spaces_are_dropped():
 def test_the_will_of_a_question_is_no_part_of_the_verb_before_it(typed, words) -> None:
     """QA pass 26b: 罰單沒繳會怎樣 searched for 缴会 (欠繳會費) and was offered 缴回."""
     assert query_words(typed) == words
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [("房东扣押金不还", ["房东", "扣", "押金", "不", "还"]), ("扣押金额", ["扣押", "金额"]),
+     ("扣押财产", ["扣押", "财产"])],
+)  # fmt: skip
+def test_a_deposit_kept_back_is_no_seizure(typed, words) -> None:
+    """QA pass 26b: 房东扣押金不还 searched 扣押 (and its other wording 没收) and 金."""
+    assert query_words(typed) == words
