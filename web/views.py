@@ -397,10 +397,30 @@ def which_files(hits: Sequence[Hit], kiosk: bool = False) -> dict[str, str]:
     for h in shared:
         d = h.doc
         parts = [format_name(d.format), d.date or "无日期"]
-        if said[(d.title, d.format, d.date)] > 1 and not kiosk:
-            parts.append(d.path)
+        if said[(d.title, d.format, d.date)] > 1:
+            # a code filed in parts (中华人民共和国民法典 as 总则, 合同编 …): the part's name
+            part = part_name(d.title, d.text)
+            if part:
+                parts.insert(0, part)
+            elif not kiosk:
+                parts.append(d.path)
         out[d.id] = "，".join(parts)
     return out
+
+
+_PART = re.compile(
+    r"第[一二三四五六七八九十百]+[编篇卷]\s*\S{1,10}|\S{0,10}(?:编|篇|卷|总则|分则|附则|部分)"
+)
+
+
+def part_name(title: str, text: str) -> str:
+    """The name of the part of a code a text is, from its first line after the title (合同编,
+    第三编 合同), or ""."""
+    lines = [ln.strip() for ln in text[:400].splitlines() if ln.strip()]
+    if lines and lines[0].replace(" ", "") == title.replace(" ", ""):
+        lines = lines[1:]
+    first = lines[0] if lines else ""
+    return first if len(first) <= 16 and _PART.fullmatch(first) else ""
 
 
 # -- documents ---------------------------------------------------------------------------

@@ -902,14 +902,21 @@ def test_results_alike_in_format_and_date_are_told_apart_by_path_except_at_a_kio
 
     from web.views import which_files
 
-    def hit(i: str, title: str, fmt: str, date: str) -> NS:
-        return NS(doc=NS(id=i, title=title, format=fmt, date=date, path=f"dir/{i}.{fmt}"))
+    def hit(i: str, title: str, fmt: str, date: str, text: str = "正文") -> NS:
+        return NS(doc=NS(id=i, title=title, format=fmt, date=date, path=f"dir/{i}.{fmt}",
+                         text=text))  # fmt: skip
 
     hits = [hit("a", "某条例", "txt", "2011-07-29"), hit("b", "某条例", "txt", "2011-07-29"),
             hit("c", "某条例", "pdf", "2024-08-05"), hit("d", "别的", "txt", "")]  # fmt: skip
     assert which_files(hits) == {"a": "文本，2011-07-29，dir/a.txt",
                                  "b": "文本，2011-07-29，dir/b.txt", "c": "PDF，2024-08-05"}
     assert which_files(hits, kiosk=True)["a"] == "文本，2011-07-29"
+    # QA pass 26b: 民法典 filed in parts, each titled 中华人民共和国民法典: the part's name
+    code = [hit(p, "中华人民共和国民法典", "txt", "", f"中华人民共和国民法典\n\n{name}\n\n2020年")
+            for p, name in (("p", "合同编"), ("q", "总则"))]  # fmt: skip
+    for kiosk in (False, True):
+        assert which_files(code, kiosk=kiosk) == {"p": "合同编，文本，无日期",
+                                                  "q": "总则，文本，无日期"}  # fmt: skip
 
 
 def test_the_richest_passage_gets_its_own_jump() -> None:
