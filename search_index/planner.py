@@ -518,7 +518,10 @@ class _Builder:
         literal, breaks = split_run(run)
         cut = self.lexicon.read(literal, breaks)
         written = self.lexicon.written(literal)
-        if cut and written and not pinyin_likelier(self.lexicon, cut, written):
+        # whole syllables typed after others read as pinyin are pinyin too (QA pass 26c:
+        # sangzangfei zenme ling searched ling, a Latin word of a few documents, and found 0)
+        syllables = bool(cut) and bool(self.readings) and not any(s.initials for s in cut)
+        if cut and written and not syllables and not pinyin_likelier(self.lexicon, cut, written):
             cut = None
         if cut and not plausible_reading(cut, self.han_typed):
             cut = None
@@ -562,6 +565,20 @@ class _Builder:
         slots: list[Node] = []
         top: list[str] = []
         searched: list[str] = []
+        stop = stopwords()
+        if len(cut) > 1 or self.pool or self.readings:
+            # a function word read from the letters is left out, as when typed in Chinese
+            # (QA pass 26c: shebaoduanjiaolezenmeban required 了 and 怎么办: one result)
+            # (whole syllables only: an initial is a guess, g of zfxxg is 公, not 个)
+            dropped = [slot for slot in cut if not slot.initials and slot.words[0] in stop]
+            kept = [slot for slot in cut if slot not in dropped]
+            self.ignored.extend(slot.words[0] for slot in dropped)
+            if not kept:
+                self.words.append(literal)
+                self.readings.append((run, (cut[0].words[0],)))
+                self.reading_of[run] = "".join(slot.words[0] for slot in cut)
+                return True
+            cut = kept
         for slot in cut:
             words = self.lexicon.searched(slot.words)
             # an abbreviation citizens type (低保, 医保, 社保: the synonym file) is the reading,
@@ -614,7 +631,7 @@ class _Builder:
             # (QA pass 8); a run that is one Chinese word (政务公开) still needs all of it
             first = True
             for slot, w in zip(slots, top, strict=True):
-                if len(w) == 1:
+                if len(w) == 1 or citizen_words.is_question_word(w):  # as when typed
                     self.weak.append(slot)
                 elif first:  # the letters as a word of their own go with the first word
                     self.pool.append(Bool(should=(as_written, slot), min_should=1))
@@ -623,6 +640,10 @@ class _Builder:
                 else:
                     self.pool.append(slot)
                     self.pool_terms.append(terms_of(*_with_synonyms(w)))
+        elif len(top) == 1 and len(top[0]) == 1 and spelled and (self.pool or self.weak):
+            # a syllable typed alone after other words, read as one character: it only scores,
+            # as that character typed in Chinese does (ban of ... zenme ban: 办, 班, 伴 …)
+            self.weak.append(slots[0])
         else:
             reading = slots[0] if len(slots) == 1 else Bool(must=tuple(slots))
             self.pool.append(Bool(should=(as_written, reading), min_should=1))

@@ -167,6 +167,23 @@ def test_a_character_read_between_words_only_scores_as_in_chinese(index):
     assert joined.understood.min_should_match == chinese.understood.min_should_match == 1
 
 
+@pytest.mark.parametrize(
+    ("typed", "chinese"),
+    [("zhengfu xinxi gongkai zenmeban", "政府 信息 公开 怎么办"),
+     ("zhengfu xinxi gongkai le zenme ban", "政府 信息 公开 了 怎么 办")],
+)  # fmt: skip
+def test_function_words_read_from_letters_are_left_out_as_in_chinese(index, typed, chinese):
+    """QA pass 26c: shebao duanjiao le zenmeban required 了 and 怎么办 and found one unrelated
+    rule where 社保断交了怎么办 finds 708. Read from letters, a function word is left out as
+    when typed in Chinese (and said so), a question word or a lone character only scores."""
+    res = index.search(Query(q=typed, size=5))
+    typed_in_chinese = index.search(Query(q=chinese, size=5))
+    assert res.total == typed_in_chinese.total > 0, (typed, res.total, typed_in_chinese.total)
+    assert "了" in res.understood.ignored or "le" not in typed
+    for h in res.hits[:3]:
+        assert "政府信息公开" in normalize(h.doc.title), (typed, h.doc.title)
+
+
 def test_a_synonym_reached_through_letters_is_said_and_marked(index):
     """zwgk reads as 政务公开, which the synonym file expands to 政府信息公开: the page says so
     and marks it, as for 政务公开 typed in Chinese."""
