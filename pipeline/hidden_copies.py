@@ -85,12 +85,18 @@ class HiddenCopy:
     alike: float
     holds: float = 1.0
 
+    @property
+    def inside(self) -> bool:
+        """The new text holds the hidden one within a longer text, rather than copying it."""
+        return self.alike < NEAR_HIDDEN
+
     def said(self) -> str:
+        """What the index holds, as the held file's reason says it."""
         if self.alike >= 1.0:
             return "this text"
-        if self.alike >= NEAR_HIDDEN:
+        if not self.inside:
             return f"a near copy of this text ({min(self.alike, 0.99):.0%} alike)"
-        return f"{min(self.holds, 0.99):.0%} of this text, within a longer one,"
+        return f"a text that this file holds {min(self.holds, 0.99):.0%} of, within a longer one,"
 
 
 @dataclass

@@ -337,13 +337,16 @@ def run_jobs(
             same = hidden.get(r.doc.id)
             if same is not None:
                 level = same.level
+                # (QA pass 26c: a file holding a hidden text was said to be held *by* it, as
+                # "moved, renamed or edited")
+                why = ("a restricted text copied into another file keeps its level" if same.inside
+                       else "a file moved, renamed or edited keeps its level")  # fmt: skip
                 held[r.doc.id] = (r.doc.path, (
                     f"held as {level}: the index holds {same.said()} as {same.path} "
                     f"({value_label('disclosure', level)}), and neither this ingest "
                     "(--disclosure, the API's disclosure) nor a catalogue row (公开方式) gives "
-                    "it a level, so a file moved, renamed or edited keeps its level; give it "
-                    "one (--disclosure public, or disclosure=public in an upload or the API's "
-                    "ingest, publishes it)"
+                    f"it a level, so {why}; give it one (--disclosure public, or "
+                    "disclosure=public in an upload or the API's ingest, publishes it)"
                 ))  # fmt: skip
                 yield from accepted(_at_level(r, level))
                 continue

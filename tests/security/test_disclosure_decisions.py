@@ -601,7 +601,9 @@ def test_copies_of_a_hidden_text_are_held_by_what_they_share_exactly(tmp_path, i
         "a.txt": "public"}, report.summary()  # fmt: skip
     reasons = {h.path: h.reason for h in report.held}
     assert "a near copy of this text (" in reasons["edited.txt"], reasons
-    assert "of this text, within a longer one," in reasons["longer.txt"], reasons
+    longer = reasons["longer.txt"]
+    assert "the index holds a text that this file holds " in longer, reasons
+    assert "% of, within a longer one, as c.txt" in longer, reasons
     assert "as c.txt (不予公开)" in reasons["b.txt"], reasons
     assert "disclosure=public in an upload" in reasons["b.txt"]
     assert "held back (not published)" in report.summary()
@@ -639,7 +641,10 @@ def test_a_hidden_text_inside_a_much_longer_file_is_held(tmp_path, index):
     assert levels["quoted.txt"] == "public" and levels["a.txt"] == "public"
     reasons = {h.path: h.reason for h in report.held}
     assert set(reasons) == {"compiled.txt"}, reasons
-    assert "of this text, within a longer one, as c.txt (不予公开)" in reasons["compiled.txt"]
+    said = reasons["compiled.txt"]
+    assert "the index holds a text that this file holds " in said, said
+    assert "% of, within a longer one, as c.txt (不予公开)" in said, said
+    assert "a restricted text copied into another file keeps its level" in said, said
 
 
 def test_hidden_texts_are_looked_up_per_batch_past_the_ones_read_at_once(
