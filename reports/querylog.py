@@ -137,8 +137,10 @@ def _account(m: re.Match[str], found: list[str]) -> str:
     return f"{m.group('name') or ''}［账号］"
 
 
-def _masked(text: str) -> tuple[str, list[str]]:
-    """``text`` with e-mail addresses and personal numbers masked, and what was masked."""
+def _masked(text: str, named: bool = True, numbers: bool = True) -> tuple[str, list[str]]:
+    """``text`` with e-mail addresses and personal numbers masked, and what was masked: the
+    things named by a fixed token (［邮箱］, ［车牌］, ［账号］, ［门牌号］), then the numbers,
+    digit for digit (``named``, ``numbers``: which of the two)."""
     found: list[str] = []
 
     def keep(m: re.Match[str], masked: str) -> str:
@@ -146,11 +148,14 @@ def _masked(text: str) -> tuple[str, list[str]]:
             found.append(m.group())
         return masked
 
-    text = _EMAIL.sub(lambda m: keep(m, "［邮箱］"), text)
-    text = _WIDE_EMAIL.sub(lambda m: keep(m, "［邮箱］"), text)
-    text = _PLATE.sub(lambda m: keep(m, "［车牌］"), text)
-    text = _ACCOUNT.sub(lambda m: _account(m, found), text)
-    text = _HOUSE.sub(lambda m: keep(m, _mask_number(m)), text)
+    if named:
+        text = _EMAIL.sub(lambda m: keep(m, "［邮箱］"), text)
+        text = _WIDE_EMAIL.sub(lambda m: keep(m, "［邮箱］"), text)
+        text = _PLATE.sub(lambda m: keep(m, "［车牌］"), text)
+        text = _ACCOUNT.sub(lambda m: _account(m, found), text)
+        text = _HOUSE.sub(lambda m: keep(m, "［门牌号］"), text)
+    if not numbers:
+        return text, found
     for pattern in _PERSONAL_NUMBERS:
         text = pattern.sub(lambda m: keep(m, _mask_number(m)), text)
     text = _SPLIT_NUMERALS.sub(
@@ -161,7 +166,9 @@ def _masked(text: str) -> tuple[str, list[str]]:
     return text, found
 
 
-def scrub(text: str, *, context: str = "", limit: int = MAX_QUERY_CHARS) -> str:
+def scrub(
+    text: str, *, context: str = "", limit: int = MAX_QUERY_CHARS, reading: bool = False
+) -> str:
     """``text`` as it may be stored in the query log: e-mail addresses and personal numbers
     masked, whitespace collapsed, control characters shown as U+FFFD and format characters
     dropped, at most ``limit`` characters (cut after masking, so a cut cannot leave the start of
@@ -171,11 +178,13 @@ def scrub(text: str, *, context: str = "", limit: int = MAX_QUERY_CHARS) -> str:
     value). The engine splits what it reads, so ``zhang.san@example.com`` becomes the words
     ``zhang.san`` / ``example.com`` and ``138 1234 5678`` three short numbers that no longer look
     personal; every letter-or-digit piece of what the context has masked is masked in ``text``
-    wherever it stands alone.
+    wherever it stands alone. In a ``reading`` (the engine's, not the query as typed) those
+    pieces are masked before the numbers are, to ``###`` whatever their length (QA pass 26c: a
+    QQ number stored as ［账号］ beside its reading's nine #).
     """
     # control characters shown as U+FFFD, format characters dropped (QA pass 11: ESC and
     # backspaces typed into a search reached the staff terminal raw; see analyzers.chars.visible)
-    out, _ = _masked(visible(" ".join(text.split())))
+    out, _ = _masked(visible(" ".join(text.split())), numbers=not reading)
     pieces = {
         piece
         for found in (_masked(" ".join(context.split()))[1] if context else ())
@@ -186,6 +195,8 @@ def scrub(text: str, *, context: str = "", limit: int = MAX_QUERY_CHARS) -> str:
         alternatives = "|".join(re.escape(p) for p in sorted(pieces, key=len, reverse=True))
         pattern = re.compile(rf"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])", re.I)
         out = pattern.sub("###", out)  # of no length: the reading's pieces tell none
+    if reading:
+        out, _ = _masked(out, named=False)  # the rest of the numbers, digit for digit
     return out[:limit]
 
 
@@ -287,7 +298,8 @@ def logged_search(
         day,
         scrub(understood.normalized or query, context=context),
         total,
-        scrub(understood_summary(understood), context=context, limit=MAX_SUMMARY_CHARS),
+        scrub(understood_summary(understood), context=context, limit=MAX_SUMMARY_CHARS,
+              reading=True),  # fmt: skip
         filters=scrub(filters, context=context, limit=MAX_SUMMARY_CHARS),
     )
 
