@@ -263,11 +263,12 @@ def test_the_match_bar_steps_through_the_marks(open_page, server, web_corpus: We
     marks = page.locator(".document__text mark").count()
     assert marks >= 3, marks
     bar = page.locator(".match-nav")
-    assert bar.is_visible() and f"/ {marks} 处" in bar.inner_text()
+    counter = bar.locator("[data-match-where]")
+    assert bar.is_visible() and counter.inner_text() == f"共 {marks} 处"  # not 第 0 / N (26c)
     step = bar.locator("[data-match-step='1']")
     for n in (1, 2):
         step.tap()
-        assert bar.locator("[data-match-at]").inner_text() == str(n)
+        assert counter.inner_text() == f"第 {n} / {marks} 处"
         where = page.evaluate(
             """() => { const now = document.querySelector('mark.is-current');
                        return {mark: now.getBoundingClientRect().toJSON(),
@@ -281,7 +282,10 @@ def test_the_match_bar_steps_through_the_marks(open_page, server, web_corpus: We
         assert 0 <= where["mark"]["top"] and where["mark"]["bottom"] <= where["bar"]["top"], where
     bar.locator("[data-match-step='-1']").tap()
     bar.locator("[data-match-step='-1']").tap()  # before the first: the last
-    assert bar.locator("[data-match-at]").inner_text() == str(marks)
+    assert counter.inner_text() == f"第 {marks} / {marks} 处"
+    page.reload()
+    bar.locator("[data-match-step='-1']").tap()  # from none, 上一处 is the last (26c: skipped)
+    assert counter.inner_text() == f"第 {marks} / {marks} 处"
     shot(page, f"match-bar-{'kiosk' if kiosk else 'phone'}", full=False)
 
 

@@ -151,14 +151,14 @@
     var nav = document.querySelector("[data-match-nav]");
     var marks = document.querySelectorAll(".document__text mark");
     if (!nav || marks.length < 2) return;
-    var label = nav.querySelector("[data-match-at]");
-    var at = -1;
+    var label = nav.querySelector("[data-match-where]");
+    var at = -1; // none yet: the bar says 共 N 处 until a step or a jump (QA pass 26c: 第 0 / N)
     function show(i, move) {
       if (at >= 0) marks[at].classList.remove("is-current");
       at = (i + marks.length) % marks.length;
       var mark = marks[at];
       mark.classList.add("is-current");
-      label.textContent = String(at + 1);
+      label.textContent = "第 " + (at + 1) + " / " + marks.length + " 处";
       if (!move) return;
       if (!mark.hasAttribute("tabindex")) mark.setAttribute("tabindex", "-1");
       mark.scrollIntoView({ block: "center" });
@@ -167,7 +167,10 @@
     nav.hidden = false;
     nav.addEventListener("click", function (e) {
       var button = e.target.closest ? e.target.closest("[data-match-step]") : null;
-      if (button) show(at + parseInt(button.getAttribute("data-match-step"), 10), true);
+      if (!button) return;
+      var step = parseInt(button.getAttribute("data-match-step"), 10);
+      // from none: 下一处 is the first, 上一处 the last
+      show(at < 0 ? (step > 0 ? 0 : marks.length - 1) : at + step, true);
     });
     function fromHash() {
       var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
