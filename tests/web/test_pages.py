@@ -951,3 +951,11 @@ def test_an_empty_page_offers_no_filters_unless_some_are_set(client) -> None:
     filtered = client.get("/", params={"q": '"失业保险条例居住证"', "year": "1999"}).text
     assert 'id="filters"' in filtered  # the filters set can be seen and undone
     assert 'id="filters"' in client.get("/", params={"q": "条例"}).text
+
+
+def test_the_kiosks_empty_page_gives_advice_its_keyboard_can_follow(kiosk_client) -> None:
+    """QA pass 26c: the kiosk's empty page advised mixing scripts and typing 国办发〔2019〕6号,
+    which its on-screen keyboard cannot type."""
+    page = kiosk_client.get("/kiosk", params={"q": '"失业保险条例居住证"'}).text
+    assert "没有找到符合条件的文件" in page and "用完整拼音输入" in page
+    assert "简体、繁体可以混用" not in page and "国办发〔2019〕6号</kbd>" not in page
