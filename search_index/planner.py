@@ -359,6 +359,9 @@ class _Builder:
         self.not_pinyin: list[str] = []  # letters no pinyin is typed as (script)
         self.syllable_ends = False  # letters read with an apostrophe's syllable end (xi'an)
         self.reading_of: dict[str, str] = {}  # letters → the most likely Chinese they spell
+        # runs of letters read as function words only, decided when the whole query is read
+        self.pending_stops: list[tuple[str, str, list[Slot]]] = []
+        self.settling = False
         self.abbreviated: list[bool] = []  # per word read: an abbreviation citizens type?
         self.pool: list[Node] = []  # content-word clauses counted for min-should-match
         self.common: list[Node] = []  # widely used content words: scored, never required
@@ -546,6 +549,22 @@ class _Builder:
             # syllable ends change nothing (zheng wu gong kai), the titles' pinyin is searched
             self.syllable_ends = True
 
+    def settle_stops(self) -> None:
+        """Runs read as function words only: left out (and said) where the query has words of
+        its own, else searched, as a Chinese query of only such words is."""
+        pending, self.pending_stops = self.pending_stops, []
+        content = self.pool or self.weak or self.common or self.required
+        self.settling = True
+        for run, literal, cut in pending:
+            if content:
+                self.ignored.extend(slot.words[0] for slot in cut)
+                self.words.append(literal)
+                self.readings.append((run, tuple(slot.words[0] for slot in cut)))
+                self.reading_of[run] = "".join(slot.words[0] for slot in cut)
+            else:
+                self._add_reading(run, literal, cut)
+        self.settling = False
+
     def _written_together(self, cut: list[Slot]) -> bool:
         """Whether the words a run is read as, whole syllables then initials, are written side
         by side somewhere (zhengwugk: 政务公开). English reads as syllables then initials too
@@ -566,7 +585,12 @@ class _Builder:
         top: list[str] = []
         searched: list[str] = []
         stop = stopwords()
-        if len(cut) > 1 or self.pool or self.readings:
+        if not self.settling and all(not t.initials and t.words[0] in stop for t in cut):
+            # function words only, read before any other word (zenme ling sangzangfei): left
+            # out if a word follows, searched if none does, as typed in Chinese (settle_stops)
+            self.pending_stops.append((run, literal, cut))
+            return True
+        if not self.settling and (len(cut) > 1 or self.pool or self.readings):
             # a function word read from the letters is left out, as when typed in Chinese
             # (QA pass 26c: shebaoduanjiaolezenmeban required 了 and 怎么办: one result)
             # (whole syllables only: an initial is a guess, g of zfxxg is 公, not 个)
@@ -926,6 +950,7 @@ def plan(
         b.add_atom(atom, clause.negated)
         if not clause.negated and not atom.field and not atom.phrase:
             plain_parts.append(normalize(atom.text))
+    b.settle_stops()
 
     plain = " ".join(plain_parts)
     compact = strip_skippable(plain)

@@ -170,7 +170,9 @@ def test_a_character_read_between_words_only_scores_as_in_chinese(index):
 @pytest.mark.parametrize(
     ("typed", "chinese"),
     [("zhengfu xinxi gongkai zenmeban", "政府 信息 公开 怎么办"),
-     ("zhengfu xinxi gongkai le zenme ban", "政府 信息 公开 了 怎么 办")],
+     ("zhengfu xinxi gongkai le zenme ban", "政府 信息 公开 了 怎么 办"),
+     # the function words first: left out all the same, once the query's words are read
+     ("zenme zhengfu xinxi gongkai", "怎么 政府 信息 公开")],
 )  # fmt: skip
 def test_function_words_read_from_letters_are_left_out_as_in_chinese(index, typed, chinese):
     """QA pass 26c: shebao duanjiao le zenmeban required 了 and 怎么办 and found one unrelated
@@ -182,6 +184,13 @@ def test_function_words_read_from_letters_are_left_out_as_in_chinese(index, type
     assert "了" in res.understood.ignored or "le" not in typed
     for h in res.hits[:3]:
         assert "政府信息公开" in normalize(h.doc.title), (typed, h.doc.title)
+
+
+def test_letters_of_function_words_alone_are_searched(index):
+    """Only function words typed (zenme): searched, as 怎么 typed alone is."""
+    alone = index.search(Query(q="zenme", size=1))
+    assert alone.total == index.search(Query(q="怎么", size=1)).total
+    assert not alone.understood.ignored  # not left out: there is nothing else
 
 
 def test_a_synonym_reached_through_letters_is_said_and_marked(index):
