@@ -595,14 +595,9 @@ class _Builder:
             # (QA pass 26c: shebaoduanjiaolezenmeban required 了 and 怎么办: one result)
             # (whole syllables only: an initial is a guess, g of zfxxg is 公, not 个)
             dropped = [slot for slot in cut if not slot.initials and slot.words[0] in stop]
-            kept = [slot for slot in cut if slot not in dropped]
+            # (never all of them: a run of function words only waits for settle_stops)
             self.ignored.extend(slot.words[0] for slot in dropped)
-            if not kept:
-                self.words.append(literal)
-                self.readings.append((run, (cut[0].words[0],)))
-                self.reading_of[run] = "".join(slot.words[0] for slot in cut)
-                return True
-            cut = kept
+            cut = [slot for slot in cut if slot not in dropped]
         for slot in cut:
             words = self.lexicon.searched(slot.words)
             # an abbreviation citizens type (低保, 医保, 社保: the synonym file) is the reading,
