@@ -297,9 +297,9 @@ class PinyinLexicon:
     wto) are that word before they are pinyin.
     """
 
-    FORMAT = 4  # a table kept on disk by another version of this class is built anew (3: Latin
+    FORMAT = 5  # a table kept on disk by another version of this class is built anew (3: Latin
     # words counted outside addresses, :func:`search_index.lexicon.build`; 4: an abbreviation
-    # counted only as what it abbreviates)
+    # counted only as what it abbreviates; 5: public documents' 文号 prefixes)
 
     def __init__(self, counts: Iterable[tuple[str, int]]) -> None:
         self.format = self.FORMAT
@@ -549,12 +549,16 @@ class PinyinLexicon:
                 covered = len(cut[0].key)
         out = list(dict.fromkeys(out))
         # a word jieba only guessed, in a document or two (率时, 绿石 for lvshi; 击车 for jiche:
-        # QA pass 23a), is offered after the words of the dictionary and of many documents
-        out = sorted(out, key=self._stray)[:limit]  # stable: the order above otherwise
+        # QA pass 23a), is offered after the words of the dictionary and of many documents;
+        # a longer word than the letters spell passes one they spell only if many documents
+        # use it (QA pass 26c: buhuan offered 不慌不忙, of one document, before 补换)
+        spelled = set(exact)
+        out = sorted(out, key=lambda w: self._stray(w, w in spelled))[:limit]  # stable
         return out, covered if out else 0
 
-    def _stray(self, word: str) -> bool:
-        return self.counts.get(word, 0) < STRAY_MAX_DOCS and not is_dictionary_word(word)
+    def _stray(self, word: str, spelled: bool = True) -> bool:
+        rare = self.counts.get(word, 0) < STRAY_MAX_DOCS
+        return rare and (not spelled or not is_dictionary_word(word))
 
 
 STRAY_MAX_DOCS = 5  # fewer documents than this, and not a dictionary word: a guess of jieba's

@@ -32,6 +32,7 @@ from analyzers.lexicon import synonyms
 from analyzers.pinyin_lexicon import PinyinLexicon
 from model.errors import NotSupported
 from model.viewer import ANONYMOUS
+from search_index.citizen_words import known_docno_prefixes
 from search_index.protocol import Backend
 from search_index.stamp_watch import StampWatcher
 from search_index.tree import Bool, MatchAll, Plan, Term
@@ -60,6 +61,8 @@ def build(backend: Backend) -> PinyinLexicon:
         return PinyinLexicon(())
     counts = _own_counts(counts)
     counts.update(_written_outside_addresses(backend, public, counts))
+    for prefix, n in _public_docno_prefixes(backend, public).items():
+        counts[prefix] = max(n, counts.get(prefix, 0))
     for abbr, targets in synonyms().items():
         # the shipped file is public; its words reveal nothing. An abbreviation counts as the
         # most used expansion it is made from, even where documents write it too (QA pass 11:
@@ -72,6 +75,29 @@ def build(backend: Backend) -> PinyinLexicon:
         made_from = [counts.get(t, 0) for t in targets if _abbreviates(abbr, t)]
         counts[abbr] = max([1, counts.get(abbr, 0), *made_from])
     return PinyinLexicon(counts.items())
+
+
+def _public_docno_prefixes(backend: Backend, public: Plan) -> dict[str, int]:
+    """The 文号 prefixes (国发, 国办发) of public documents, each with how many there are.
+
+    A prefix is no word of the texts (jieba cuts 国发 into 国 + 发), so the kiosk's letters
+    guofa offered 国防 and 过罚 and never 国发 (QA pass 26c). The prefixes mined at ingest
+    come from every document, hidden ones too: each is counted again under the anonymous
+    filter, from the own 文号 keys (``国发2018-41``) that follow it, and one no public
+    document holds is left out."""
+    out: dict[str, int] = {}
+    try:
+        for prefix in known_docno_prefixes():
+            n = sum(
+                count
+                for term, count in backend.terms("docno", prefix, public, limit=None)
+                if len(term) > len(prefix) and term[len(prefix)].isdigit()
+            )
+            if n and len(prefix) > 1:
+                out[prefix] = n
+    except NotSupported:
+        return {}
+    return out
 
 
 def _abbreviates(short: str, long: str) -> bool:

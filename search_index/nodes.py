@@ -235,14 +235,20 @@ def docno_keys(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
+def docno_prefix_node(prefix: str, boost: float = 1.0) -> Node:
+    """The documents whose own 文号 starts with ``prefix`` (国发: 国发〔2018〕41号), in the
+    regular-expression syntax both engines read alike (Lucene's has no (?:, and # is
+    special)."""
+    return Regex("docno", re.escape(prefix) + "([0-9]{4}-|[#]).*", boost)
+
+
 def docno_node(text: str, keys: tuple[str, ...] | None = None) -> Node | None:
     """``keys``: :func:`docno_keys` of ``text`` when the caller has them already."""
     keys = docno_keys(text) if keys is None else keys
     if not keys:
         issuer = _docno_issuer(text)
         if issuer:  # 文号:国发 lists 国发's documents, not every text writing 中国发展 (QA 22b)
-            # in the syntax both engines read alike (Lucene's has no (?:, and # is special)
-            return Regex("docno", re.escape(issuer) + "([0-9]{4}-|[#]).*")
+            return docno_prefix_node(issuer)
         return any_of(substring("body_bi", text), substring("title_bi", text))
     return any_of(
         *(Term("docno", k, DOCNO_BOOST) for k in keys),

@@ -55,11 +55,13 @@ from search_index.boosters import (
     validity_booster,
 )
 from search_index.nodes import (
+    DOCNO_BOOST,
     agency_nodes,
     agency_targets,
     any_of,
     docno_keys,
     docno_node,
+    docno_prefix_node,
     expansion_node,
     index_no_nodes,
     latin_word_node,
@@ -626,6 +628,10 @@ class _Builder:
                 # nor 西安 first, QA pass 14)
                 alts[0], others = citizen_word_node(words[0], other_wordings=len(words) == 1)
                 self.expanded.extend((words[0], o, src) for o, src in others)
+            if words[0] in citizen_words.known_docno_prefixes():
+                # a 文号 prefix (the lexicon holds public ones): guofa lists 国发's documents
+                # first, not 中华人民共和国发票管理办法 (QA pass 26c)
+                alts.append(docno_prefix_node(words[0], DOCNO_BOOST))
             node = any_of(*alts)
             if node is None:
                 return False

@@ -152,3 +152,14 @@ def test_a_word_jieba_only_guessed_is_offered_after_the_real_ones():
     words, _ = lex.candidates_for("lvshi", 10)
     assert words == ["律师", "律师协会", "律师法", "率时", "绿石"]
     assert lex.candidates_for("jiche", 10)[0] == ["机车", "继承", "击车"]
+
+
+def test_a_rare_longer_word_is_not_offered_before_the_words_the_letters_spell():
+    """QA pass 26c: buhuan offered 不慌不忙 (a dictionary word of one document, whose pinyin
+    only starts with the letters) before 补换, which they spell; a longer word passes the
+    words spelled only where many documents use it (shehuib: 社会保障)."""
+    lex = PinyinLexicon([("不慌不忙", 1), ("补换", 1), ("不换", 1), ("补换领", 2)])
+    assert lex.candidates("buhuan")[:2] == ["不换", "补换"]
+    assert lex.candidates("buhuan")[-1] == "不慌不忙"
+    many = PinyinLexicon([("不慌不忙", 40), ("补换", 1), ("不换", 1)])
+    assert many.candidates("buhuan")[0] == "不慌不忙"

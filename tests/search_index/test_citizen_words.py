@@ -1117,3 +1117,47 @@ def test_a_words_converse_is_never_its_other_wording() -> None:
     assert not citizen_words.converse("雇用", "聘用")  # both hire
     assert not citizen_words.converse("买家", "卖方")  # two characters differ: not judged
     assert not citizen_words.converse("退款", "退票")
+
+
+GUOFA = [  # 国发〔2019〕4号, 国发〔2019〕3号, 国发〔2018〕44号
+    "docs/govcn_policy/govcn_003.txt",
+    "docs/govcn_policy/govcn_005.txt",
+    "docs/govcn_policy/govcn_011.txt",
+]
+GUOBANHAN = ["docs/govcn_policy/govcn_021.txt", "docs/govcn_policy/govcn_022.txt"]  # 国办函
+
+
+def test_docno_prefixes_of_public_documents_are_typed_in_pinyin(tmp_path):
+    """QA pass 26c: at the kiosk guofa offered 国防 and 过罚, never 国发 (a 文号 prefix is no
+    word of the texts), and searched guofa as 中华人民共和国发票. A prefix of public documents
+    is a candidate now and lists its documents; one whose documents were all withdrawn later
+    (it stays in the mined file, which only adds) is not."""
+    require_corpus()
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data / "index"))
+    try:
+        folders = {}
+        for name, paths in (("guofa", GUOFA), ("guobanhan", GUOBANHAN)):
+            folders[name] = tmp_path / name
+            folders[name].mkdir()
+            for p in paths:
+                shutil.copy(CORPUS / p, folders[name] / Path(p).name)
+            assert not run_ingest(index, [folders[name]], workers=1, lexicon_dir=data).failed
+        run_ingest(index, [folders["guobanhan"]], default_disclosure="not_public",
+                   disclosure_given=True, workers=1, lexicon_dir=data)  # fmt: skip
+        citizen_words.load_lexicon(data)
+        assert {"国发", "国办函"} <= citizen_words.known_docno_prefixes()
+        index = SearchIndex(index.backend)  # a server started afterwards
+        lexicon = index.lexicon.wait()
+        assert lexicon.candidates("guofa")[0] == "国发"
+        assert "国办函" not in lexicon.counts and "国办函" not in lexicon.candidates("guobanhan")
+        res = index.search(Query(q="guofa", size=20))
+        assert sorted(Path(h.doc.path).name for h in res.hits[:3]) == sorted(
+            Path(p).name for p in GUOFA
+        )
+        assert all(h.doc.doc_number.startswith("国发") for h in res.hits[:3])
+        staff = index.search(Query(q="guobanhan", viewer=STAFF))
+        assert not any(h.doc.doc_number.startswith("国办函") for h in staff.hits)
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
