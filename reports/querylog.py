@@ -18,6 +18,7 @@ Logging must never slow a search: the request thread only puts a record on a bou
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import queue
 import re
 import secrets
@@ -185,19 +186,29 @@ def scrub(
     # control characters shown as U+FFFD, format characters dropped (QA pass 11: ESC and
     # backspaces typed into a search reached the staff terminal raw; see analyzers.chars.visible)
     out, _ = _masked(visible(" ".join(text.split())), numbers=not reading)
-    pieces = {
-        piece
-        for found in (_masked(" ".join(context.split()))[1] if context else ())
-        for pieces in _PIECES
-        for piece in pieces.findall(found)
-    }
-    if pieces:
-        alternatives = "|".join(re.escape(p) for p in sorted(pieces, key=len, reverse=True))
-        pattern = re.compile(rf"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])", re.I)
+    pattern = _context_pieces(context) if context else None
+    if pattern is not None:
         out = pattern.sub("###", out)  # of no length: the reading's pieces tell none
     if reading:
         out, _ = _masked(out, named=False)  # the rest of the numbers, digit for digit
     return out[:limit]
+
+
+@functools.lru_cache(maxsize=16)
+def _context_pieces(context: str) -> re.Pattern[str] | None:
+    """The letter-or-digit pieces of what ``context`` has masked, as one pattern matching
+    each where it stands alone; cached, since a record scrubs its three fields with the same
+    context."""
+    pieces = {
+        piece
+        for found in _masked(" ".join(context.split()))[1]
+        for pieces in _PIECES
+        for piece in pieces.findall(found)
+    }
+    if not pieces:
+        return None
+    alternatives = "|".join(re.escape(p) for p in sorted(pieces, key=len, reverse=True))
+    return re.compile(rf"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])", re.I)
 
 
 _PREFERS = {"mainland": "大陆文件略靠前", "taiwan": "台湾地区文件略靠前"}
