@@ -142,3 +142,25 @@ def dictionary_frequencies(words: Iterable[str]) -> dict[str, int]:
                 freq = rest.split(" ", 1)[0].strip()
                 out[word] = int(freq) if freq.isdigit() else 0
     return out
+
+
+EVERYDAY_FREQUENCY = 20  # jieba's dictionary count from which a word is common in general use
+
+
+@functools.cache
+def everyday_words() -> frozenset[str]:
+    """The words of two characters or more that jieba's dictionary counts at least
+    :data:`EVERYDAY_FREQUENCY` times: words people use (老伴, 姥姥, 寿衣: 49), whatever the
+    documents write (酒架, a slip of 酒驾, counts 3). 72,084 words, ~10 MB, read once (0.6 s; a
+    server reads them while warming up)."""
+    import jieba
+
+    out = set()
+    with jieba.dt.get_dict_file() as f:  # the same dict.txt rjieba compiles in
+        for raw in f:
+            word, _, rest = raw.decode("utf-8").partition(" ")
+            freq = rest.split(" ", 1)[0].strip()
+            if len(word) > 1 and freq.isdigit() and int(freq) >= EVERYDAY_FREQUENCY:
+                out.add(word)
+    return frozenset(out)
+

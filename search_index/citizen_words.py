@@ -288,11 +288,13 @@ def data_dir() -> Path | None:
 
 
 def _warm() -> None:
+    from analyzers.segment import everyday_words
     from search_index import semantic  # the query side's other data, read in the same thread
 
     thesaurus()
     general_vectors()
     _general_frequencies()
+    everyday_words()  # what the typo suggestions leave alone (search_index.index)
     semantic.warm(data_dir())
 
 

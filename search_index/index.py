@@ -22,7 +22,7 @@ from analyzers.lexicon import stopwords, synonyms
 from analyzers.normalize import normalize, to_traditional
 from analyzers.pinyin import matches_in
 from analyzers.pinyin_lexicon import corrections
-from analyzers.segment import is_dictionary_word, query_words
+from analyzers.segment import everyday_words, is_dictionary_word, query_words
 from analyzers.signatures import stored_content_key
 from model.document import StoredDocument
 from model.errors import BadRequest, NotFound
@@ -412,7 +412,11 @@ class SearchIndex:
             beside = [_beside(normalized, words, at, at + len(span), s) for s in (-1, 1)]
             if real and not documents_with(span) and not _short_form(span):
                 # a word no document writes, whose homophone they do: 酒架 (a wine rack) for
-                # 酒驾 found nothing and offered nothing (QA pass 24b), alone or beside 扣几分
+                # 酒驾 found nothing and offered nothing (QA pass 24b), alone or beside 扣几分;
+                # unless the word is common in everyday Chinese, where it is meant: 老伴 (324 in
+                # jieba's dictionary) is no slip of 老板, nor 姥姥 of 牢牢, 寿衣 of 收益 (QA 27a)
+                if span in everyday_words():
+                    return False
                 return documents_with(word) >= REAL_WORD_MIN_DOCS
             if real:
                 # a typed word: the word beside it decides (养老保险 is written, 养老保鲜 is not)

@@ -59,6 +59,9 @@ def index(request, tmp_path_factory):
     # 断交 written as a word by 3, where the others hold 中断|交通
     extra += [made(20 + i, "e", "关于两国断交的声明", "两国断交以后，侨民事务另行安排。")
               for i in range(3)]  # fmt: skip
+    # 老板 written by 3 (QA pass 27a: 老伴, which none writes, was offered 老板)
+    extra += [made(30 + i, "f", "关于老板拖欠工资的通知", "老板拖欠工资的，劳动者可以投诉。")
+              for i in range(3)]  # fmt: skip
     gen = open_backend_index(request.param, tmp_path_factory.mktemp("typos"), "typos")
     idx = next(gen)
     assert all(r.ok for r in idx.write(prepare(d, "corpus") for d in [*docs, *extra]))
@@ -109,6 +112,15 @@ def test_a_suggestion_is_in_the_script_typed(index) -> None:
      "社保没缴会怎样", "社保沒繳會怎樣"],
 )  # fmt: skip
 def test_words_that_match_are_never_corrected(index, typed: str) -> None:
+    assert index.search(Query(q=typed)).did_you_mean == ""
+
+
+@pytest.mark.parametrize("typed", ["老伴", "老伴去世了能领什么钱", "老伴走了"])
+def test_an_everyday_word_no_document_writes_is_meant(index, typed: str) -> None:
+    """QA pass 27a: 老伴 (a spouse; no document writes it) was offered 老板 (boss), alone and
+    in a question; a word common in general Chinese is meant, where 酒架 (a wine rack, rare)
+    is still a slip of 酒驾 (above)."""
+    assert index.search(Query(q="老板")).total >= 3
     assert index.search(Query(q=typed)).did_you_mean == ""
 
 
