@@ -276,12 +276,20 @@ def test_the_match_bar_steps_through_the_marks(open_page, server, web_corpus: We
                                     .getBoundingClientRect().toJSON(),
                                all: [...document.querySelectorAll('.document__text mark')]
                                     .indexOf(now),
-                               focused: document.activeElement === now}; }"""
+                               focused: document.activeElement
+                                        .getAttribute('data-match-step'),
+                               said: document.querySelector('[data-match-said]')
+                                     .textContent}; }"""
         )
-        assert where["all"] == n - 1 and where["focused"], where
+        # focus stays on the button, so Enter steps again (QA pass 27a); the live region
+        # reads the match in its sentence
+        assert where["all"] == n - 1 and where["focused"] == "1", where
+        assert where["said"].startswith(f"第 {n} / {marks} 处：") and "国务院" in where["said"]
         assert 0 <= where["mark"]["top"] and where["mark"]["bottom"] <= where["bar"]["top"], where
-    bar.locator("[data-match-step='-1']").tap()
-    bar.locator("[data-match-step='-1']").tap()  # before the first: the last
+    page.keyboard.press("Enter")  # the button keeps focus: a key steps on
+    assert counter.inner_text() == f"第 3 / {marks} 处"
+    for _ in range(3):
+        bar.locator("[data-match-step='-1']").tap()  # the third: before the first, the last
     assert counter.inner_text() == f"第 {marks} / {marks} 处"
     page.reload()
     bar.locator("[data-match-step='-1']").tap()  # from none, 上一处 is the last (26c: skipped)

@@ -152,7 +152,17 @@
     var marks = document.querySelectorAll(".document__text mark");
     if (!nav || marks.length < 2) return;
     var label = nav.querySelector("[data-match-where]");
+    var said = nav.querySelector("[data-match-said]");
     var at = -1; // none yet: the bar says 共 N 处 until a step or a jump (QA pass 26c: 第 0 / N)
+    function around(mark) {
+      // the words either side of the match, for a screen reader: focus stays on the button
+      var text = mark.parentNode ? mark.parentNode.textContent : mark.textContent;
+      var range = document.createRange();
+      range.setStart(mark.parentNode, 0);
+      range.setEndBefore(mark);
+      var start = range.toString().length;
+      return text.slice(Math.max(0, start - 20), start + mark.textContent.length + 20).replace(/\s+/g, " ");
+    }
     function show(i, move) {
       if (at >= 0) marks[at].classList.remove("is-current");
       at = (i + marks.length) % marks.length;
@@ -160,9 +170,10 @@
       mark.classList.add("is-current");
       label.textContent = "第 " + (at + 1) + " / " + marks.length + " 处";
       if (!move) return;
-      if (!mark.hasAttribute("tabindex")) mark.setAttribute("tabindex", "-1");
       mark.scrollIntoView({ block: "center" });
-      mark.focus({ preventScroll: true });
+      // focus stays on the button, so Enter steps again (QA pass 27a: it went to the mark, and
+      // each further step took Tab, Tab, Enter); the live region reads the match in its words
+      if (said) said.textContent = label.textContent + "：" + around(mark);
     }
     nav.hidden = false;
     nav.addEventListener("click", function (e) {
