@@ -28,6 +28,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from analyzers.chars import visible
 from model.errors import BackendUnavailable, BadRequest, GovSearchError, NotFound
 from model.ids import readable_path
 from model.viewer import Viewer
@@ -318,7 +319,7 @@ def document_page(
     except BackendUnavailable:
         return _error(request, layout, 503, "检索服务暂时不可用，请稍后再试。")
     request.app.state.reports.opened(request.query_params.get("lt"), viewer)
-    q = " ".join(request.query_params.get("q", "").split())[:MAX_QUERY_CHARS]
+    q = visible(" ".join(request.query_params.get("q", "").split()))[:MAX_QUERY_CHARS]
     back_state = _back_state(request.query_params.get("back", "")) or (
         SearchState(q=q) if q else None
     )

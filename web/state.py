@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
+from analyzers.chars import visible
 from analyzers.choices import read_choice
 from model.viewer import Viewer
 from search_api.search import build_query
@@ -53,7 +54,10 @@ class SearchState:
     def from_params(cls, params: QueryParams) -> tuple[SearchState, list[str]]:
         """The state in ``params`` and, in Chinese, what had to be ignored."""
         problems: list[str] = []
-        q = " ".join(params.get("q", "").split())
+        # a control character is shown, never echoed raw into the page (QA pass 27a: %00 put
+        # NUL bytes into the title, the box, the heading and every link's form); the engine
+        # ignores what it becomes, as it ignored the character
+        q = visible(" ".join(params.get("q", "").split()))
         if len(q) > MAX_QUERY_CHARS:
             q = q[:MAX_QUERY_CHARS]
             problems.append(f"检索词过长，只使用了前 {MAX_QUERY_CHARS} 个字符。")

@@ -959,3 +959,19 @@ def test_the_kiosks_empty_page_gives_advice_its_keyboard_can_follow(kiosk_client
     page = kiosk_client.get("/kiosk", params={"q": '"失业保险条例居住证"'}).text
     assert "没有找到符合条件的文件" in page and "用完整拼音输入" in page
     assert "简体、繁体可以混用" not in page and "国办发〔2019〕6号</kbd>" not in page
+
+
+@pytest.mark.parametrize("path", ["/", "/kiosk"])
+def test_a_control_character_typed_is_shown_never_echoed_raw(client, web_corpus, path):
+    """QA pass 27a: ?q=%00 put NUL bytes into the title, the box, the heading and every
+    link's hidden field. A control character is shown as U+FFFD (as in the query log) and
+    the words beside it are searched as typed."""
+    r = client.get(path, params={"q": "\x00国务院\x1b"})
+    assert r.status_code == 200
+    assert not any(ord(c) < 32 and c not in "\n\r\t" for c in r.text)
+    box = next(i for i in Page(r.text).inputs if i.get("name") == "q" and i.get("id") == "q")
+    assert box["value"] == "\ufffd国务院\ufffd"
+    doc = web_corpus.docno_doc
+    r = client.get(f"{path.rstrip('/')}/documents/{doc.id}", params={"q": "国务院\x00"})
+    assert r.status_code == 200
+    assert not any(ord(c) < 32 and c not in "\n\r\t" for c in r.text)
