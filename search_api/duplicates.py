@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi import Query as Q
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
@@ -42,6 +42,8 @@ _MULTIPART_OVERHEAD = 64 * 1024  # part headers and the other form fields
 
 # -- request and response models ---------------------------------------------------------------
 class DuplicateCheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key (titel) is said, not ignored
+
     text: str = Field(description="the draft's full text")
     title: str = Field(default="", description="its title, if known (else its first line)")
     doc_number: str = Field(default="", description="its 文号, if known (else found in its head)")

@@ -6,9 +6,17 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
 
-from model.fields import DISCLOSURE_VALUES, FIELDS
+from model.fields import BY_NAME, DISCLOSURE_VALUES, FIELDS
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -306,7 +314,30 @@ def _read_disclosure(value: str) -> str:
     return found
 
 
+def _one_level(data: Any) -> Any:
+    """The level under any of the catalogue's names for it (公开方式, 公开属性 …), read as
+    ``disclosure``; a name given twice with different values, or a level written ``null``, is
+    refused. QA pass 27b: ``{"公开方式": "不予公开"}`` and ``{"disclosre": …}`` were ignored and
+    the folder published at the default level; ``"disclosure": null`` did the same."""
+    if not isinstance(data, dict):
+        return data
+    names = [n for n in BY_NAME["disclosure"].columns if n in data]
+    if any(data[n] is None for n in names):
+        raise ValueError("disclosure is null: give a level, or leave the key out for the "
+                         "server's default (GOVSEARCH_DEFAULT_DISCLOSURE)")  # fmt: skip
+    if len({str(data[n]).strip() for n in names}) > 1:
+        raise ValueError("the level is given twice with different values: "
+                         + ", ".join(f"{n}={data[n]!r}" for n in names))  # fmt: skip
+    if names and names != ["disclosure"]:
+        data = {k: v for k, v in data.items() if k not in names} | {"disclosure": data[names[0]]}
+    return data
+
+
 class IngestRequest(BaseModel):
+    """Unknown keys are refused (a misspelt level would ingest at the default)."""
+
+    model_config = ConfigDict(extra="forbid")
+    _level = model_validator(mode="before")(_one_level)
     paths: list[Annotated[str, Field(min_length=1, max_length=4096, pattern=r"^[^\x00]+$")]] = (
         Field(
             min_length=1,

@@ -73,6 +73,15 @@ def test_pasted_draft_with_a_changed_date(api):
     assert changed and changed[0]["changes"][0]["kind"] == "date"
 
 
+def test_a_misspelt_key_is_said_not_ignored(api):
+    """QA pass 27b: unknown JSON keys were accepted silently (a title sent as titel was
+    checked as no title)."""
+    client, _ = api
+    message = _error(_post(client, json={"text": "关于做好绿化工作的通知", "titel": "通知"}),
+                     400, "bad_request")  # fmt: skip
+    assert "titel" in message, message
+
+
 def test_uploaded_files_in_every_format(api):
     client, _ = api
     indexed = {d.path for d in documents()}

@@ -632,3 +632,28 @@ def test_an_unknown_level_or_a_day_that_is_not_says_so_in_words(served):
         message = _error(r, 422)["message"]
         assert "not a date: '2025-02-30' (no such day; YYYY-MM-DD)" in message, (url, message)
     assert served.index.search(Query(q="的", viewer=STAFF)).total == 0  # nothing ingested
+
+
+def test_a_level_misspelt_named_as_catalogues_do_or_null_never_publishes(served):
+    """QA pass 27b: /api/ingest ignored unknown keys, so {"disclosre": "不予公开"} and
+    {"公开方式": "不予公开"} ingested the folder at the default level (public), as did
+    "disclosure": null. An unknown key is refused and nothing is ingested; the catalogue's
+    names for the level are read as uploads read them; null is refused."""
+    (served.extra["inbox"] / "a.txt").write_text(TXT, encoding="utf-8")
+
+    def ingest(**extra):
+        return served.client.post("/api/ingest", json={"paths": ["a.txt"], **extra},
+                                   headers=served.staff)  # fmt: skip
+
+    message = _error(ingest(disclosre="不予公开"), 422)["message"]
+    assert "disclosre" in message, message
+    message = _error(ingest(disclosure=None), 422)["message"]
+    assert "disclosure is null" in message, message
+    message = _error(ingest(disclosure="public", 公开方式="不予公开"), 422)["message"]
+    assert "given twice with different values" in message, message
+    assert served.index.search(Query(q="绿化", viewer=STAFF)).total == 0  # nothing ingested
+    r = ingest(公开方式="不予公开")
+    assert r.status_code == 200, r.text
+    assert served.index.search(Query(q="绿化", viewer=STAFF)).total == 1
+    assert served.index.search(Query(q="绿化")).total == 0  # anonymous: held back
+    assert served.client.get("/api/search", params={"q": "绿化"}).json()["total"] == 0
