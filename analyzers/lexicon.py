@@ -33,9 +33,24 @@ def distinct_pairs() -> frozenset[tuple[str, str]]:
     return frozenset(out)
 
 
+@functools.cache
+def kinship() -> dict[str, frozenset[str]]:
+    """Words naming a relative → the relations each covers (``kinship.txt``)."""
+    out: dict[str, frozenset[str]] = {}
+    for line in _data_lines("kinship.txt"):
+        word, *relations = line.split()
+        if relations:
+            out[normalize(word)] = frozenset(relations)
+    return out
+
+
 def distinct(word: str, other: str) -> bool:
-    """Whether ``other`` names another thing than ``word`` (中华民国, 中华人民共和国)."""
-    return (word, other) in distinct_pairs()
+    """Whether ``other`` names another thing than ``word`` (中华民国, 中华人民共和国; 老婆,
+    丈夫: a relative that does not cover every relation the word names)."""
+    if (word, other) in distinct_pairs():
+        return True
+    kin = kinship()
+    return word in kin and other in kin and not kin[word] <= kin[other]
 
 
 def _parse_synonyms(lines: list[str]) -> dict[str, tuple[str, ...]]:

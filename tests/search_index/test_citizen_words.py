@@ -1016,6 +1016,24 @@ def test_two_states_or_armies_are_never_each_others_wording(monkeypatch):
     assert citizen_words.expansions("国军") == ()
 
 
+def test_a_relative_is_another_relative_only_where_it_covers_them(monkeypatch):
+    """QA pass 27a: word vectors put relatives side by side, and 老婆 was also searched as
+    丈夫, 丈夫 as 母亲, 前妻 as 丈夫, 爷爷 as 爸爸, 儿子 as 女儿. A word naming relatives
+    (kinship.txt) stands for another only where it covers every relation the typed one names."""
+    from analyzers.lexicon import distinct
+
+    for typed, other in (("老婆", "丈夫"), ("丈夫", "母亲"), ("前妻", "丈夫"), ("爷爷", "爸爸"),
+                         ("儿子", "女儿"), ("父母", "子女"), ("母亲", "父亲")):  # fmt: skip
+        assert distinct(typed, other), (typed, other)
+    for typed, other in (("老伴", "配偶"), ("母亲", "父母"), ("老婆", "妻子"), ("儿子", "子女"),
+                         ("姥姥", "外祖母"), ("老伴", "近亲属")):  # fmt: skip
+        assert not distinct(typed, other), (typed, other)
+    assert distinct("父母", "母亲")  # parents are more than a mother
+    assert not distinct("儿子", "养老")  # no relative: the other rules decide
+    monkeypatch.setattr(citizen_words, "mined", lambda: {"老婆": ("丈夫", "妻子")})
+    assert [o for o, _ in citizen_words.expansions("老婆")] == ["妻子"]
+
+
 def _short_form_folder(tmp_path: Path) -> Path:
     """A folder of one notice that defines a short form (鼹獾委员会) of a long one no other
     text writes."""
