@@ -26,15 +26,18 @@ from ingest.formats.base import Extracted
 from ingest.formats.encoding import decode
 from model.errors import PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
 
+_WIDE_ENCODINGS = ("utf-16", "utf_16", "utf-32", "utf_32")  # text whose bytes hold NULs
+
 
 def looks_like_text(data: bytes) -> bool:
-    """Text in some encoding: no NUL byte and (almost) no control characters once decoded."""
+    """Text in some encoding: no NUL byte but in UTF-16 or UTF-32, and (almost) no control
+    characters once decoded."""
     head = data[:65536]
-    if b"\x00" in head:
-        return False
     try:
-        text, _ = decode(head)
+        text, encoding = decode(head)
     except ExtractionError:  # no encoding reads it: not text
+        return False
+    if b"\x00" in head and not encoding.lower().startswith(_WIDE_ENCODINGS):
         return False
     controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
     return bool(text.strip()) and controls <= len(text) // 100
@@ -54,8 +57,10 @@ def check_upload(data: bytes, name: str, limit: int) -> str:
         fmt = "txt"  # plain text under an unknown name: the content decides, not the name
     except IngestError as exc:
         raise UnprocessableContent(f"{name}: {exc}", file=name) from None
-    if fmt == "txt" and b"\x00" in data[:65536]:
-        # A binary file named .txt: the text extractor would refuse it later anyway; say so now.
+    if fmt == "txt" and b"\x00" in data[:65536] and not looks_like_text(data):
+        # A binary file named .txt: the text extractor would refuse it later anyway; say so now
+        # (UTF-16 text holds NUL bytes, and is read: QA pass 27b, the corpus's txt_17_utf16.txt
+        # was refused here and read by govsearch ingest)
         raise UnsupportedMediaType(
             f"{name}: binary content is not a supported document type", file=name
         )

@@ -657,3 +657,17 @@ def test_a_level_misspelt_named_as_catalogues_do_or_null_never_publishes(served)
     assert served.index.search(Query(q="绿化", viewer=STAFF)).total == 1
     assert served.index.search(Query(q="绿化")).total == 0  # anonymous: held back
     assert served.client.get("/api/search", params={"q": "绿化"}).json()["total"] == 0
+
+
+def test_utf16_text_is_uploaded_as_ingest_reads_it(served):
+    """QA pass 27b: the corpus's UTF-16 text file was refused by uploads as binary content
+    (its bytes hold NULs), while govsearch ingest and /api/duplicates read it."""
+    require_corpus()
+    data = (CORPUS / "files/txt/txt_17_utf16.txt").read_bytes()
+    assert data.startswith(b"\xff\xfe") and b"\x00" in data
+    r = _upload(served, [("txt_17_utf16.txt", data)])
+    assert r.status_code == 201, r.text
+    res = served.index.search(Query(q="挪用公款", viewer=STAFF))
+    assert res.total == 1 and "挪用公款" in res.hits[0].doc.title
+    binary = b"\x00\x01\x02\x03" * 64  # NULs that no wide encoding reads are still refused
+    assert _error(_upload(served, [("b.txt", binary)]), 415)["code"] == "unsupported_media_type"
