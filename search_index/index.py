@@ -8,6 +8,7 @@ filter, and :meth:`SearchIndex.get` answers a hidden document exactly like a mis
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import time
@@ -18,6 +19,7 @@ from typing import Any
 
 from analyzers.agencies import agency_key, agency_keys, most_used
 from analyzers.chars import strip_skippable
+from analyzers.docno import canonical
 from analyzers.lexicon import stopwords, synonyms
 from analyzers.normalize import normalize, to_traditional
 from analyzers.pinyin import matches_in
@@ -623,7 +625,7 @@ class SearchIndex:
         ids = [h.id for h in self.backend.search(plan, limit=limit + 10).hits if h.id != doc.id]
         found = sorted(
             (d for d in self.backend.fetch(ids, texts=False).values()
-             if d.date != doc.date and version_key(d) == key),
+             if d.date != doc.date and version_key(d) == key and not same_number(d, doc)),
             key=lambda d: (d.date, d.id),
         )  # fmt: skip
         keys = {i: stored_content_key(e) for i, e in self.backend.stored_extra(
@@ -745,6 +747,27 @@ def version_key(doc: StoredDocument) -> tuple[str, str] | None:
     return versions_key(doc.title or "", doc.agency or "") if doc.date else None
 
 
+SAME_ISSUE_DAYS = 92  # one 文号 dated this close: a text's 成文 and 发布 dates, not a revision
+
+
+def same_number(a: StoredDocument, b: StoredDocument) -> bool:
+    """Whether two documents are one issue of a text, never two versions of it: one 文号, and
+    one 成文日期 or dates within :data:`SAME_ISSUE_DAYS` (QA pass 27b: a scan of 国办函〔2018〕
+    71号, dated by the 发布日期 OCR read, made the catalogued copy, dated by its 成文日期, an
+    older version). A revised rule keeps the number of the order that first issued it (民政部令
+    第14号 heads the 1999 text and its 2019 revision): years apart, those are versions."""
+    ka = canonical(normalize(a.doc_number)) if a.doc_number else None
+    if ka is None or ka != (canonical(normalize(b.doc_number)) if b.doc_number else None):
+        return False
+    if a.written_date and a.written_date == b.written_date:
+        return True
+    try:
+        days = abs((dt.date.fromisoformat(a.date) - dt.date.fromisoformat(b.date)).days)
+    except ValueError:  # undated: no version either way (version_key needs a date)
+        return True
+    return days <= SAME_ISSUE_DAYS
+
+
 def versions_key(title: str, agency: str) -> tuple[str, str] | None:
     """:func:`version_key` of a title and an issuer (the annual report's entries hold no
     stored document): None for a title too short to name one text."""
@@ -776,11 +799,17 @@ def _newest_version_first(
     for slots in by_title.values():
         if len(slots) < 2 or len({docs[page[i].id].date for i in slots}) < 2:
             continue
+        first = docs[page[slots[0]].id]
+        if all(same_number(docs[page[i].id], first) for i in slots[1:]):
+            continue  # one 文号: copies of one issue (a scan's dates read apart), no versions
         newest = sorted(slots, key=lambda i: docs[page[i].id].date, reverse=True)
         for slot, i in zip(slots, newest, strict=True):  # scores stay in order, by slot
             out[slot] = replace(page[i], score=page[slot].score)
-        latest = docs[page[newest[0]].id].date
-        newer.update((page[i].id, latest) for i in newest if docs[page[i].id].date < latest)
+        latest = docs[page[newest[0]].id]
+        newer.update(
+            (page[i].id, latest.date) for i in newest
+            if docs[page[i].id].date < latest.date and not same_number(docs[page[i].id], latest)
+        )  # fmt: skip
     return out, newer
 
 

@@ -647,6 +647,32 @@ class BackendContract:
         typed = index.search(Query(q=f"{year}年 收养登记", size=12)).hits
         assert {h.doc.id: h.newer_version for h in typed if h.newer_version} == marked
 
+    def test_two_files_of_one_number_are_copies_never_versions(self, make_backend):
+        """QA pass 27b: a scan of 国办函〔2018〕71号, dated by the 发布日期 OCR read, made the
+        catalogued copy (dated by its 成文日期) an older version: "本文可能已被修订或取代". One
+        文号 is one issue of a text, whatever dates its files give; another number, or none,
+        is still a version."""
+        law = "docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt"
+        typed, scan = (
+            dataclasses.replace(
+                sample_document(law, doc_id=i * 16, date=day), path=f"{i}/lrb_02404.txt",
+                text=sample_document(law).text + extra,
+            )
+            for i, day, extra in (("6", dt.date(2018, 10, 27), ""),
+                                  ("7", dt.date(2018, 11, 9), "\n（扫描件）"))
+        )  # fmt: skip
+        typed, scan = (
+            dataclasses.replace(d, meta=dataclasses.replace(d.meta, doc_number=n))
+            for d, n in ((typed, "国办函〔2018〕71号"), (scan, "国办函[2018]71号"))
+        )  # fmt: skip
+        backend = make_backend()
+        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in (typed, scan)))
+        ix = SearchIndex(backend)
+        assert ix.versions_of(ix.get(typed.id)) == () and ix.versions_of(ix.get(scan.id)) == ()
+        hits = ix.search(Query(q=typed.meta.title)).hits
+        assert {h.doc.id for h in hits} >= {typed.id, scan.id}
+        assert not any(h.newer_version for h in hits), [(h.doc.id, h.newer_version) for h in hits]
+
     def test_documents_of_one_day_are_in_id_order_on_every_page(self, make_backend):
         """Date sorts, and a search without text, break ties by id on both backends (tantivy
         left them in the order of its segments, Elasticsearch by id: the same page listed other
