@@ -18,6 +18,8 @@ from analyzers.chars import strip_skippable
 from analyzers.lexicon import synonyms
 from analyzers.normalize import normalize
 
+STATE = "中华人民共和国"
+
 
 @lru_cache(maxsize=8192)
 def agency_key(agency: str) -> str:
@@ -25,7 +27,10 @@ def agency_key(agency: str) -> str:
     full-width folded) and without spaces or punctuation. The facet keeps the name as printed;
     QA pass 9: agency=國務院 found nothing of 国务院's 12 documents, 台南市政府水利局 nothing of
     臺南市政府水利局's, while 机构:國務院 in the query found them."""
-    return strip_skippable(normalize(agency))
+    key = strip_skippable(normalize(agency))
+    # the state's full prefix is printed or left out (中华人民共和国国务院, 国务院): one agency
+    # (QA pass 27b: agency=国务院 left out the document of 中华人民共和国国务院)
+    return key.removeprefix(STATE) or key
 
 
 _JOINT = re.compile(r"[、，,；;/／]")
@@ -37,7 +42,10 @@ def filter_keys(agencies: Iterable[str]) -> tuple[str, ...]:
     22b: agency=卫福部 found nothing; the reports kept the narrower reading after search
     was fixed)."""
     names = (n for a in agencies for n in (a, *synonyms().get(normalize(a), ())))
-    return tuple(k for k in dict.fromkeys(map(agency_key, names)) if k)
+    keys = [k for k in dict.fromkeys(map(agency_key, names)) if k]
+    # ... and under the state's prefix, as an index written before agency_key left it out
+    # holds a document of 中华人民共和国国务院
+    return tuple(dict.fromkeys([*keys, *(STATE + k for k in keys if k != STATE)]))
 
 
 def agency_names(agency: str) -> tuple[str, ...]:

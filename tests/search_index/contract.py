@@ -550,6 +550,25 @@ class BackendContract:
         for value, count in facet.items():
             assert len(found(value)) == count
 
+    def test_the_states_prefix_may_be_left_out_of_an_agency(self, make_backend):
+        """QA pass 27b: agency=国务院 left out the document whose catalogue prints
+        中华人民共和国国务院, which the README says may be left out; the facet listed the two
+        names apart. One agency, under either name, in the filter and the facet."""
+        full = sample_document("docs/govcn_policy/govcn_002.txt", agency="中华人民共和国国务院")
+        short = sample_document("docs/lawrefbook/xingzhengfa/lrb_02680.txt", agency="国务院")
+        other = sample_document("docs/annual_report/changshu_2008.txt", agency="中华人民共和国")
+        backend = make_backend()
+        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in (full, short, other)))
+        ix = SearchIndex(backend)
+
+        def found(*agencies: str) -> set[str]:
+            return {h.doc.id for h in ix.search(Query(agencies=agencies, size=10)).hits}
+
+        assert found("国务院") == found("中华人民共和国国务院") == {full.id, short.id}
+        assert found("中华人民共和国") == {other.id}  # the prefix alone is no agency's
+        facet = {v.value: v.count for v in ix.search(Query(q="", size=1)).facets["agency"]}
+        assert sorted(facet.values()) == [1, 2] and facet.get("中华人民共和国") == 1, facet
+
     def test_year_facet_lists_every_year(self, make_backend, documents):
         """Every year holding a document is listed with its count, however many years: cut
         at its 30 most frequent values, the facet left out the newest year of a catalogue
