@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import re
 
-_OPEN = r"[〔\[(【［〈{<《]"
-_CLOSE = r"[〕\])】］〉}>》]"
+_OPEN = r"[〔\[(【［〈{<《〖]"
+_CLOSE = r"[〕\])】］〉}>》〗]"
+_YEAR_MARK = r"\s*年?"  # 国发〔2018年〕41号, as typed (QA pass 27b)
 _ISSUER = r"([\u4e00-\u9fff]{1,20})"
 _YEAR = r"((?:19|20)\d\d)"
 _SERIAL = r"(\d{1,6})"
 _CN_NUM = "〇零一二三四五六七八九十百千两"
 
 _YEARLY = re.compile(
-    _ISSUER + r"\s*" + _OPEN + r"\s*" + _YEAR + r"\s*" + _CLOSE + r"\s*第?" + _SERIAL + r"\s*号"
+    _ISSUER + r"\s*" + _OPEN + r"\s*" + _YEAR + _YEAR_MARK + r"\s*" + _CLOSE + r"\s*第?" + _SERIAL
+    + r"\s*号"
 )
 # 2021年12号, and 法释2022第9号 as people type 法释〔2022〕9号 (query side: texts print brackets)
 _YEARLY_NIAN = re.compile(_ISSUER + _YEAR + r"(?:年第?|第)" + _SERIAL + "号")
@@ -62,7 +64,7 @@ _LOOSE_SERIAL = r"(\d{1,6}|[" + _CN_NUM + r"]{1,8})"
 # the 号 may be left off only where the number ends: at the end, before a space or a mark
 _LOOSE_END = r"(?:\s*号|(?![\w]))"
 _LOOSE_BRACKETED = re.compile(
-    _LOOSE_ISSUER + r"\s*" + _OPEN + r"\s*" + _LOOSE_YEAR + r"\s*" + _CLOSE + r"\s*第?"
+    _LOOSE_ISSUER + r"\s*" + _OPEN + r"\s*" + _LOOSE_YEAR + _YEAR_MARK + r"\s*" + _CLOSE + r"\s*第?"
     + _LOOSE_SERIAL + _LOOSE_END
 )  # fmt: skip
 _LOOSE_NIAN = re.compile(_LOOSE_ISSUER + _LOOSE_YEAR + r"年第?" + _LOOSE_SERIAL + r"\s*号")
@@ -435,6 +437,45 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
                 start = _joint_start(text, m.start())
                 while start < m.end() and text[start] in "年月日":  # a date's, not the issuer's
                     start += 1
+                start, key = _bracketed_head(text, start, m.end(), key)
                 spans.append((start, m.end(), key))
                 taken.append((start, m.end()))
     return sorted(spans)
+
+
+# a group in brackets just before a number's issuer, or inside it: Taiwan's numbers print the
+# ROC year so, （82）台財字第07792號, and a part of the issuer, 華總（一）義字第8700010350號
+_HEAD_GROUP = re.compile(r"([\u4e00-\u9fff]{0,10})\(\s*([0-9" + _CN_NUM + r"]{1,4})\s*\)\s*$")
+
+
+_GROUP_FIRST = re.compile(r"([\u4e00-\u9fff]{0,10})\(\s*([0-9" + _CN_NUM + r"]{1,4})\s*\)\s*")
+
+
+def without_head_group(span: str) -> str:
+    """A span :func:`find_in_query` found, without the bracketed group it took in before the
+    issuer (the text its key was read from): 华总一义字第8700010350号 of 华总(一)义字第…,
+    台财字第07792号 of (82)台财字第…."""
+    m = _GROUP_FIRST.match(span)
+    if m is None:
+        return span
+    head, figure = m.groups()
+    rest = span[m.end() :]
+    if head and "#" in (canonical(head + figure + rest) or ""):
+        return head + figure + rest
+    return rest if canonical(rest) else span
+
+
+def _bracketed_head(text: str, start: int, end: int, key: str) -> tuple[int, str]:
+    """The span's start and key with a bracketed group before it taken in: as part of the
+    issuer where the issuer with the group's figure still reads as a 文号 (华总 + 一 + 义字…),
+    else as the number's own printed year, which the key leaves out. QA pass 27b: the pieces
+    left over (华总, 一; 82) were searched as words, and hundreds of documents came with the
+    one the number names."""
+    m = _HEAD_GROUP.search(text, 0, start)
+    if m is None:
+        return start, key
+    head, figure = m.groups()
+    if head:  # only a 字 number's issuer holds such a part (not 关于（一）国发〔2018〕41号)
+        longer = canonical(head + figure + text[start:end]) if "#" in key else None
+        return (m.start(), longer) if longer else (start, key)
+    return m.start(), key

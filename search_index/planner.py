@@ -30,6 +30,7 @@ from analyzers.docno import (
     STATE,
     find_in_query,
     key_text,
+    without_head_group,
 )
 from analyzers.index_no import find_in_query as index_nos_in_query
 from analyzers.index_no import whole_code, without_labels
@@ -411,7 +412,7 @@ class _Builder:
             rest.append(norm[pos:s])
             pos = e
             if kind == "docno":
-                keys = docno_keys(payload)
+                keys = docno_keys(without_head_group(payload))
                 node = docno_node(payload, keys)
                 if node is not None:
                     self.pool.append(node)

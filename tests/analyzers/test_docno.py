@@ -1,6 +1,12 @@
 import pytest
 
-from analyzers.docno import canonical, find_in_query, keys_for_value, keys_in_text
+from analyzers.docno import (
+    canonical,
+    find_in_query,
+    keys_for_value,
+    keys_in_text,
+    without_head_group,
+)
 from analyzers.normalize import normalize
 from tests.corpus import corpus_document, loose_docno_variants
 
@@ -282,3 +288,27 @@ def test_a_laws_revising_orders_are_its_own_numbers():
     # no articles, no history: a report's or a notice's lines cite other texts' numbers
     report = normalize("根据《条例》（国令第711号）要求，现发布本机关2024年年度报告。")
     assert own_history_keys(report) == []
+
+
+@pytest.mark.parametrize("typed", ["国发〔2018年〕41号", "国发〖2018〗41号", "国发【2018年】41号"])
+def test_a_year_with_its_nian_or_in_other_brackets_is_the_number(typed):
+    """QA pass 27b: 国发〔2018年〕41号 ranked 国发〔2018〕44号 first; 国发〖2018〗41号 was no
+    文号 at all."""
+    assert canonical(normalize(typed)) == "国发2018-41"
+    assert find_in_query(normalize(typed)) == [(0, len(typed), "国发2018-41")]
+
+
+def test_a_taiwan_numbers_bracketed_groups_are_part_of_it():
+    """QA pass 27b: 華總（一）義字第8700010350號 (the issuer holds a bracketed part) and
+    （82）台財字第07792號 (the ROC year printed first) found their law among 450 and 666
+    documents: the groups' pieces (华总, 一; 82) were searched as words beside the number."""
+    typed = normalize("華總（一）義字第8700010350號")
+    assert find_in_query(typed) == [(0, len(typed), "华总一义字#8700010350")]
+    assert without_head_group(typed) == "华总一义字第8700010350号"
+    assert "华总一义字#8700010350" in keys_for_value(normalize("華總一義字第8700010350號"))
+    typed = normalize("（82）台財字第07792號")
+    assert find_in_query(typed) == [(0, len(typed), "台财字#7792")]
+    assert without_head_group(typed) == "台财字第07792号"
+    # a list's (一) before a yearly number is no part of its issuer
+    typed = normalize("关于（一）国发〔2018〕41号")
+    assert [k for _, _, k in find_in_query(typed)] == ["国发2018-41"]

@@ -1203,3 +1203,16 @@ def test_a_word_no_document_writes_whole_is_searched_as_its_words(tmp_path):
         assert index.search(Query(q="老年人")).understood.words == ("老年人",)
     finally:
         index.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [("華總（一）義字第8700010350號", "华总一义字#8700010350"),
+     ("（82）台財字第07792號", "台财字#7792"), ("国发〔2018年〕41号", "国发2018-41")],
+)  # fmt: skip
+def test_a_number_copied_as_printed_is_that_number_only(typed, key):
+    """QA pass 27b: the bracketed pieces of a Taiwan number copied as printed (华总, 一; 82)
+    were searched as words beside the number, and 450 and 666 documents came with the one it
+    names; 国发〔2018年〕41号 was words only."""
+    _, understood = plan(Query(q=typed))
+    assert key in understood.doc_numbers and understood.words == (), understood
