@@ -510,16 +510,8 @@ class _Builder:
         short one, or one the segmenter's search mode cuts into no words."""
         if len(word) < 3 or self.mentions is None or not all(is_han(c) for c in word):
             return []
-        inside = [t for t in index_words(word) if t != word and len(t) > 1]
-        pieces: list[str] = []
-        pos = 0
-        while pos < len(word):
-            here = [t for t in inside if word.startswith(t, pos)]
-            step = max(here, key=len) if here else word[pos]
-            if len(step) > 1:
-                pieces.append(step)
-            pos += len(step)
-        if not pieces or pieces == [word] or self.mentions(word) > 0:
+        pieces = _pieces(word)
+        if not pieces or self.mentions(word) > 0:
             return []
         return pieces
 
@@ -834,6 +826,22 @@ class _Builder:
         if len(self.pool_terms) > 1 and self.k < len(self.pool):
             should.append(Bool(must=tuple(self.pool_terms), boost=ALL_WORDS_BOOST))
         return Bool(must=tuple(must), should=tuple(should)) if len(must) > 1 or should else must[0]
+
+
+def _pieces(word: str) -> list[str]:
+    """The words of two characters or more the segmenter's search mode finds in ``word``,
+    left to right, the longest at each place (赡养父母: 赡养, 父母; 办后事: 后事); [] where it
+    finds none but the word itself."""
+    inside = [t for t in index_words(word) if t != word and len(t) > 1]
+    pieces: list[str] = []
+    pos = 0
+    while pos < len(word):
+        here = [t for t in inside if word.startswith(t, pos)]
+        step = max(here, key=len) if here else word[pos]
+        if len(step) > 1:
+            pieces.append(step)
+        pos += len(step)
+    return pieces
 
 
 def _words_node(word: str, boost: float) -> Node:

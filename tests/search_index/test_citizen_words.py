@@ -1216,3 +1216,4 @@ def test_a_number_copied_as_printed_is_that_number_only(typed, key):
     names; 国发〔2018年〕41号 was words only."""
     _, understood = plan(Query(q=typed))
     assert key in understood.doc_numbers and understood.words == (), understood
+
