@@ -397,7 +397,7 @@ def original_download(request: Request, index: SearchIndex, viewer: Viewer, doc_
     path = original_file(request.app.state.settings.originals_dir, doc)
     if path is None:
         return _error(request, layout, 404, "这份文件没有可下载的原件。")
-    name = readable_path(path.name)  # a GBK name on disk is sent as the name people read
+    name = views.download_name(readable_path(path.name), doc.title)
     return FileResponse(
         path, filename=name, content_disposition_type="attachment",
         media_type=text_media_type(path),

@@ -542,3 +542,21 @@ def mark_anchors(html_text: str) -> Marked:
 
 def took(ms: float) -> str:
     return f"{ms:.1f}" if ms < 10 else f"{ms:.0f}"
+
+
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def download_name(name: str, title: str) -> str:
+    """The name an original file is saved under: its own where it says something in Chinese (a
+    GBK name on disk is decoded, by the caller), else the document's title with the file's
+    extension (QA pass 27a: 社会保险法 was saved as lrb_02535.txt), without the characters no
+    file system takes, at most 80 characters."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    title = _UNSAFE_IN_NAMES.sub("", " ".join(title.split()))[:80].strip(" .")
+    if not title or any(is_han(c) for c in stem):
+        return name
+    return f"{title}.{ext}" if ext else title
+

@@ -975,3 +975,23 @@ def test_a_control_character_typed_is_shown_never_echoed_raw(client, web_corpus,
     r = client.get(f"{path.rstrip('/')}/documents/{doc.id}", params={"q": "国务院\x00"})
     assert r.status_code == 200
     assert not any(ord(c) < 32 and c not in "\n\r\t" for c in r.text)
+
+
+def test_an_original_is_saved_under_its_title_where_its_name_says_nothing(client, web_corpus):
+    """QA pass 27a: 社会保险法 was saved as lrb_02535.txt. A file whose name holds no Chinese
+    is saved under the document's title with its extension; one whose name does keeps it."""
+    from urllib.parse import quote
+
+    from web.views import download_name
+
+    law = "中华人民共和国社会保险法"
+    assert download_name("lrb_02535.txt", law) == f"{law}.txt"
+    assert download_name("国务院办公厅关于印发.docx", law) == "国务院办公厅关于印发.docx"
+    assert download_name("a.txt", 'a/b:c*"d"\x00') == "abcd.txt"
+    assert download_name("a.txt", "") == "a.txt"
+    doc = next(d for d in web_corpus.documents
+               if d.path.startswith("docs/lawrefbook/") and d.meta.title)  # fmt: skip
+    r = client.get(f"/documents/{doc.id}/original")
+    assert r.status_code == 200, r.text
+    want = quote(f"{doc.meta.title}.txt"[:84].replace("/", ""))
+    assert f"filename*=utf-8''{want}" in r.headers["content-disposition"], r.headers
