@@ -313,6 +313,16 @@ def test_upload_size_limit(served):
         headers={**served.staff, "Content-Type": "application/json"},
     )
     _error(r, 413)
+    # ... and the key before the size: a caller without a valid key learns nothing of the
+    # limit (QA pass 27b: 413 to anonymous and wrong-key requests, where the README says 401)
+    payload = b"x" * 2_200_000
+    for headers in ({}, {"Authorization": "Bearer gs_000000000000_wrong"}):
+        for path in ("/api/documents", "/api/ingest"):
+            r = served.client.post(path, content=payload, headers=headers)
+            assert _error(r, 401)["code"] == "unauthorized", (path, headers)
+    r = served.client.post("/api/duplicates", content=payload,
+                           headers={"Content-Type": "application/json"})  # fmt: skip
+    _error(r, 413)  # open to anyone: its limit is what it answers
 
 
 def test_zip_bomb_docx_is_refused(served):
