@@ -106,11 +106,13 @@ def render(spec: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-@router.get("/docs", response_class=HTMLResponse)
+# HEAD as well as GET, as the pages answer it (QA pass 27b: HEAD /docs was a 405 whose Allow
+# header said GET, HEAD)
+@router.api_route("/docs", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def docs(request: Request) -> HTMLResponse:
     return HTMLResponse(render(request.app.openapi()))
 
 
-@router.get("/docs.css")
+@router.api_route("/docs.css", methods=["GET", "HEAD"])
 def docs_css() -> Response:
     return Response(_CSS, media_type="text/css")

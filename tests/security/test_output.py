@@ -216,5 +216,8 @@ def test_api_docs_need_no_cdn_and_no_inline_script(served: Served) -> None:
             assert not value.startswith(("http:", "https:", "//")), value
     assert served.client.get("/redoc").status_code == 404
     assert served.client.get("/docs.css").headers["content-type"].startswith("text/css")
+    for path in ("/docs", "/docs.css"):  # HEAD as GET (QA pass 27b: 405, Allow: GET, HEAD)
+        head = served.client.head(path)
+        assert head.status_code == 200 and not head.content, path
     spec = served.client.get("/openapi.json").json()
     assert "/api/documents" in spec["paths"] and "/api/ingest" in spec["paths"]
