@@ -104,3 +104,38 @@ def install_staff_gate(app: FastAPI, routers: Sequence[APIRouter]) -> None:
     before ``install_security`` (whose headers, such as ``WWW-Authenticate``, its 401 then
     carries)."""
     app.add_middleware(StaffGate, routers=routers)
+
+
+SECURITY_SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer", "description": "a staff API key"},
+    "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
+               "description": "the same key, in this header instead"},
+}  # fmt: skip
+
+
+def install_security_schema(app: FastAPI, routers: Sequence[APIRouter]) -> None:
+    """The staff key in ``/openapi.json``: the two headers it may come in as security schemes,
+    required on the staff routes and optional on the other API routes (a key there shows what
+    staff may see). QA pass 27b: the spec declared no scheme, so a client generated from it
+    knew nothing of the key. Call after the routes are added."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = build()
+        spec.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+        required = [{"bearer": []}, {"apiKey": []}]
+        for route in (r for rt in routers for r in rt.routes):  # as StaffGate matches them
+            if not is_api(route) or not isinstance(route, APIRoute):
+                continue
+            item = spec.get("paths", {}).get(route.path, {})
+            for method in route.methods or ():
+                op = item.get(method.lower())
+                if op is not None:
+                    op["security"] = required if needs_staff(route) else [{}, *required]
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+

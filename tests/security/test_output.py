@@ -221,3 +221,10 @@ def test_api_docs_need_no_cdn_and_no_inline_script(served: Served) -> None:
         assert head.status_code == 200 and not head.content, path
     spec = served.client.get("/openapi.json").json()
     assert "/api/documents" in spec["paths"] and "/api/ingest" in spec["paths"]
+    # the key as security schemes: required on staff routes, optional on the others (QA pass
+    # 27b: a client generated from the spec knew nothing of the key)
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["bearer"]["scheme"] == "bearer" and schemes["apiKey"]["name"] == "X-API-Key"
+    for path, method in (("/api/documents", "post"), ("/api/ingest", "post")):
+        assert spec["paths"][path][method]["security"] == [{"bearer": []}, {"apiKey": []}]
+    assert {} in spec["paths"]["/api/search"]["get"]["security"]
