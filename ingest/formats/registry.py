@@ -144,10 +144,25 @@ def detect(data: bytes, filename: str) -> Format:
     if named is not None:
         return named
     shown = f"'.{ext}'" if ext else "without extension"
+    if _reads_as_text(data):  # QA pass 27b: a .md file was said not to be text
+        raise UnsupportedFormat(
+            f"file type {shown} is not one govsearch reads, though its content is text: "
+            "rename it .txt to ingest it as plain text (an upload reads it as text already)"
+        )
     names = ", ".join(f.name for f in _FORMATS.values())
     raise UnsupportedFormat(
         f"unsupported file type {shown}: content not recognised as any of {names}"
     )
+
+
+def _reads_as_text(data: bytes) -> bool:
+    """Whether the head of ``data`` decodes as text, with a NUL byte only in UTF-16/32."""
+    head = data[:65536]
+    try:
+        _, encoding = decode(head)
+    except ExtractionError:
+        return False
+    return b"\x00" not in head or encoding.lower().startswith(("utf-16", "utf_16", "utf-32"))
 
 
 CATALOGUE_EXTENSIONS = ("csv", "tsv", "txt")  # what a spreadsheet's catalogue is saved as

@@ -92,12 +92,15 @@ def test_a_zip_that_is_no_docx_under_a_text_name_is_refused() -> None:
     [
         (b"GIF89a....", "scan.pdf", "GIF image"),  # PNG/JPEG/TIFF are scans: test_ocr.py
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1....", "old.doc", "legacy OLE2"),
-        (b"hello", "data.xyz", "unsupported file type '.xyz'"),
+        # text under a name no format has: said to be text (QA pass 27b: a .md "not text")
+        (b"hello", "data.xyz", "'.xyz' is not one govsearch reads, though its content is text"),
+        ("# 标题\n关于做好绿化工作的通知。\n".encode(), "a.md", "rename it .txt"),
+        (b"\x00\x01\x02\x03" * 64, "data.bin", "type '.bin': content not recognised"),
         # a catalogue left beside the documents says what it is (QA pass 12: "unsupported")
         ("path,公开方式\na.txt,主动公开\n".encode(), "catalog.csv", "give it with --catalog"),
         ("\ufeff路径,标题\n".encode(), "目录.csv", "a catalogue"),
         ("文件,标题\n".encode("gb18030"), "目录.csv", "a catalogue"),
-        (b"a,b,c\n1,2,3\n", "table.csv", "unsupported file type '.csv'"),
+        (b"a,b,c\n1,2,3\n", "table.csv", "file type '.csv' is not one govsearch reads"),
     ],
 )
 def test_unsupported_types_have_clear_errors(data: bytes, name: str, message: str) -> None:
