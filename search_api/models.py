@@ -347,12 +347,15 @@ class IngestRequest(BaseModel):
         )
     )
     # the code or its label (依申请公开), as uploads and GOVSEARCH_DEFAULT_DISCLOSURE take it
+    # a string or left out, never null (a null level is refused: _one_level); the default,
+    # None, is the server's own level
     disclosure: Annotated[
         str, Field(json_schema_extra={"enum": list(DISCLOSURE_VALUES)}),
         AfterValidator(_read_disclosure),
-    ] | None = Field(
+    ] = Field(  # type: ignore[assignment]
         default=None, description="for documents no catalog or folder name classifies: "
-        "public, on_request, not_public, draft or their labels (主动公开 …)",
+        "public, on_request, not_public, draft or their labels (主动公开 …); leave it out "
+        "for the server's default level",
     )
     prune: bool = Field(default=False, description="remove documents whose files are gone")
 

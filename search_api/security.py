@@ -114,6 +114,17 @@ def _page_body(scope: Scope, limit: int) -> bytes:
     ).encode()
 
 
+def declared_length(scope: Scope) -> int:
+    """The request's ``Content-Length`` (0 when none or unreadable)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
 class SecurityMiddleware:
     """Adds the security headers to every HTTP response and enforces the body size limit."""
 
@@ -121,7 +132,7 @@ class SecurityMiddleware:
         self.app = app
 
     @staticmethod
-    def _limit(scope: Scope) -> int:
+    def limit(scope: Scope) -> int:
         app = scope.get("app")
         settings = getattr(getattr(app, "state", None), "settings", None)
         upload = int(getattr(settings, "max_upload_bytes", DEFAULT_MAX_BODY))
@@ -164,14 +175,8 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self._limit(scope)
-        declared = 0
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    declared = 0
+        limit = self.limit(scope)
+        declared = declared_length(scope)
         state = {"received": 0, "too_large": False, "started": False}
 
         async def limited_receive() -> Message:

@@ -39,7 +39,14 @@ from starlette.routing import BaseRoute, Match
 from model.errors import GovSearchError
 from search_api.deps import get_viewer, require_staff
 from search_api.errors import error_body, status_of
-from search_api.security import ASGIApp, Receive, Scope, Send
+from search_api.security import (
+    ASGIApp,
+    Receive,
+    Scope,
+    SecurityMiddleware,
+    Send,
+    declared_length,
+)
 
 
 def _depends_on(dependant: Dependant, call: Callable[..., Any]) -> bool:
@@ -94,6 +101,11 @@ class StaffGate:
                 response = JSONResponse(error_body(exc), status_code=status_of(exc))
                 await response(scope, receive, send)
                 return
+        if matched is not None and declared_length(scope) > SecurityMiddleware.limit(scope):
+            # the key passed: a body declared over the limit is refused now, before the route
+            # answers anything else (a 415 for its type); the security middleware refuses it
+            # when it is first asked for, which is here (it reads nothing)
+            await receive()
         await self.app(scope, receive, send)
 
 
