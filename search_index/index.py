@@ -829,8 +829,8 @@ def _facet_values(doc: StoredDocument, field: str) -> set[str]:
     agency by its keys, each issuer's of a joint issue too (QA pass 16: the copies of a text
     of 最高人民法院、最高人民检察院 were counted off the joint name only, so each issuer's value
     said more results than its link found)."""
-    if field == "year":
-        return {doc.date[:4]} if doc.date else set()
+    if field == "year":  # an undated copy counts under 0, as the facet lists it (QA 27b)
+        return {doc.date[:4]} if doc.date else {str(UNDATED_YEAR)}
     if field == "agency":
         return set(agency_keys(doc.agency))
     value = getattr(doc, field, "")
