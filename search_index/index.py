@@ -19,7 +19,7 @@ from typing import Any
 
 from analyzers.agencies import agency_key, agency_keys, most_used
 from analyzers.chars import strip_skippable
-from analyzers.docno import canonical
+from analyzers.docno import canonical, keys_for_value
 from analyzers.lexicon import stopwords, synonyms
 from analyzers.normalize import normalize, to_traditional
 from analyzers.pinyin import matches_in
@@ -237,6 +237,10 @@ class SearchIndex:
             ordered, newer = _newest_version_first(window, known)
             if newest_first:
                 kept = ordered + kept[VERSION_WINDOW:]
+            if understood.doc_numbers:
+                kept = _own_number_first(kept[:VERSION_WINDOW], known, understood.doc_numbers) + (
+                    kept[VERSION_WINDOW:]
+                )
         page = kept[offset - start : offset - start + query.size]
         missing = [h.id for h in page if h.id not in docs]
         if missing:  # (a newer version moved onto the page from further down)
@@ -811,6 +815,27 @@ def _newest_version_first(
             if docs[page[i].id].date < latest.date and not same_number(docs[page[i].id], latest)
         )  # fmt: skip
     return out, newer
+
+
+def _own_number_first(
+    page: list[BackendHit], docs: dict[str, Any], typed: tuple[str, ...]
+) -> list[BackendHit]:
+    """The documents whose own 文号 is the one typed ahead of those that hold it only in their
+    history (a revised rule's head names the orders that revised it), in their ranks' places:
+    QA pass 27b, 国务院令第706号 listed a 专利代理条例 numbered 第76号, revised by 706, above
+    the one catalogued as 国令第706号."""
+    wanted = set(typed)
+
+    def own(h: BackendHit) -> bool:
+        doc = docs.get(h.id)
+        number = normalize(doc.doc_number) if doc is not None and doc.doc_number else ""
+        return bool(number) and not wanted.isdisjoint(keys_for_value(number))
+
+    first = [h for h in page if own(h)]
+    if not first or len(first) == len(page):
+        return page
+    order = first + [h for h in page if not own(h)]
+    return [replace(h, score=page[i].score) for i, h in enumerate(order)]
 
 
 def fold_agencies(values: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:

@@ -692,6 +692,20 @@ class BackendContract:
         assert {h.doc.id for h in hits} >= {typed.id, scan.id}
         assert not any(h.newer_version for h in hits), [(h.doc.id, h.newer_version) for h in hits]
 
+    def test_the_document_numbered_so_comes_before_those_its_number_revised(self, make_backend):
+        """QA pass 27b: 国务院令第706号 listed a 专利代理条例 numbered 第76号 (its head names
+        the order 706 that revised it) above the one catalogued as 国令第706号."""
+        own = corpus_document("docs/govcn_policy/govcn_058.txt")
+        revised = corpus_document("docs/lawrefbook/xingzheng_fagui/lrb_02751.txt")
+        assert "706" in own.meta.doc_number and "706" not in revised.meta.doc_number
+        backend = make_backend()
+        assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in (own, revised)))
+        ix = SearchIndex(backend)
+        for typed in ("国务院令第706号", "国令第706号", "国务院令706号"):
+            hits = ix.search(Query(q=typed)).hits
+            assert [h.doc.id for h in hits] == [own.id, revised.id], typed
+            assert hits[0].score >= hits[1].score
+
     def test_documents_of_one_day_are_in_id_order_on_every_page(self, make_backend):
         """Date sorts, and a search without text, break ties by id on both backends (tantivy
         left them in the order of its segments, Elasticsearch by id: the same page listed other
