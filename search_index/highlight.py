@@ -141,7 +141,10 @@ def find_spans(
     compact = codes[keep].tobytes().decode("utf-32-le")
     found: list[tuple[int, int]] = []
     for term in plain:
-        letters = term.isascii() and term.isalpha()  # pdf, zwgk: a whole word, as searched
+        # pdf, zwgk, a lone digit: a whole word, as searched (QA pass 27b: the 1 of 第1条 was
+        # marked inside 09100125210; a lone character is searched as a word only, while two
+        # digits or more are also found inside a longer number, as bigrams)
+        letters = term.isascii() and (term.isalpha() or (term.isdigit() and len(term) == 1))
         start = compact.find(term)
         while start != -1:
             a, b = int(keep[start]), int(keep[start + len(term) - 1]) + 1

@@ -69,3 +69,12 @@ def test_the_snippet_shows_where_most_of_the_words_stand_together() -> None:
     shown = snippet(text, ("噪声", "装修"), 120)
     assert "<mark>装修</mark>作业" in shown and "12时至14时" in shown, shown
     assert "第一条" in snippet(text, ("噪声",), 120)
+
+
+def test_a_lone_digit_is_marked_only_as_a_number_of_its_own():
+    """QA pass 27b: 第1条 marked the 1s inside 09100125210, which the search did not match (a
+    lone character is searched as a word only); two digits or more are also found inside a
+    longer number, by its bigrams, and marked there (above)."""
+    text = "编号09100125210，第1条，共1000元"
+    assert [(a, b) for a, b in find_spans(text, ("1",))] == [(15, 16)]  # the 1 of 第1条
+    assert [text[a:b] for a, b in find_spans(text, ("10",))] == ["10", "10", "10"]
