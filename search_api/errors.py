@@ -70,7 +70,9 @@ def error_json(status: int, code: str, message: str, **data: object) -> JSONResp
 def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, object]]]:
     problems = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path"))
+        where = err.get("loc", ())
+        loc = ".".join(str(p) for p in where if p not in ("query", "body", "path"))
+        loc = loc or (str(where[0]) if where else "")  # the body as a whole (a list, not {…})
         problem = str(err.get("msg", ""))
         if err.get("type") == "value_error":  # our own validators' words, without pydantic's
             problem = problem.removeprefix("Value error, ")
@@ -95,7 +97,23 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # a JSON body that is no JSON, or sent as another type, is answered as /api/duplicates
+        # answers it (QA pass 27b: /api/ingest said 422 with a field named "1", and 422 where
+        # the other said 415)
+        errors = exc.errors()
+        body = [e for e in errors if e.get("loc", ())[:1] == ("body",)]
+        if any(e.get("type") == "json_invalid" for e in body):
+            detail = next(e for e in body if e.get("type") == "json_invalid")
+            reason = (detail.get("ctx") or {}).get("error", "")
+            message = f"the body is not valid JSON: {reason}" if reason else "not valid JSON"
+            return error_json(400, "bad_request", message)
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        whole = any(tuple(e.get("loc", ())) == ("body",) for e in body)  # no object at all
+        if whole and ctype != "application/json":
+            return error_json(415, "unsupported_media_type",
+                              f"send the body as application/json; got {ctype or 'no type'}",
+                              content_type=ctype)  # fmt: skip
         message, problems = _validation_message(exc)
         return error_json(422, "invalid_parameters", message, problems=problems)
 

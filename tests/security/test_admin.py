@@ -681,3 +681,17 @@ def test_utf16_text_is_uploaded_as_ingest_reads_it(served):
     assert res.total == 1 and "挪用公款" in res.hits[0].doc.title
     binary = b"\x00\x01\x02\x03" * 64  # NULs that no wide encoding reads are still refused
     assert _error(_upload(served, [("b.txt", binary)]), 415)["code"] == "unsupported_media_type"
+
+
+def test_a_body_that_is_no_json_is_answered_as_the_duplicate_check_answers_it(served):
+    """QA pass 27b: malformed JSON was a 400 at /api/duplicates and a 422 naming a field "1"
+    at /api/ingest; JSON sent as text/plain a 415 there and a 422 here."""
+    for path, headers in (("/api/ingest", served.staff), ("/api/duplicates", {})):
+        r = served.client.post(path, content=b"{not json",
+                               headers={**headers, "Content-Type": "application/json"})  # fmt: skip
+        assert _error(r, 400)["message"].startswith("the body is not valid JSON"), path
+        r = served.client.post(path, content=b'{"paths": ["a.txt"], "text": "x"}',
+                               headers={**headers, "Content-Type": "text/plain"})  # fmt: skip
+        assert _error(r, 415)["code"] == "unsupported_media_type", path
+    r = served.client.post("/api/ingest", json=[1, 2], headers=served.staff)
+    assert _error(r, 422)["data"]["problems"][0]["field"] == "body"
