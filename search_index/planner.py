@@ -481,11 +481,9 @@ class _Builder:
         self.ignored.extend(w for w in words if w in stop or _symbols_only(w))
         if not content and not self.pool and words:  # only stop words: search them anyway
             content, self.ignored = words, []
+        # a word no public document writes whole is the words it is made of, as if typed apart
+        content = [p for w in dict.fromkeys(content) for p in (self._apart(w) or [w])]
         for w in dict.fromkeys(content):
-            pieces = self._apart(w)
-            if pieces:
-                self._add_apart(w, pieces)
-                continue
             node, others = citizen_word_node(w, mentions=self.mentions)
             if node is None:
                 continue
@@ -504,36 +502,18 @@ class _Builder:
     def _apart(self, word: str) -> list[str]:
         """The words a long word is made of, where no public document writes it whole: 赡养父母
         as 赡养 + 父母, 老年痴呆 as 老年 + 痴呆, 办后事 as 后事 (QA pass 27a: each found nothing,
-        and the zero-result page had nothing to offer). The segmenter keeps a dictionary word
-        whole, and the documents write 赡养 and 父母 apart (赡养老人, 赡养义务人 … 父母); a
-        lone character left over is left out, as typed alone. [] for a word written whole, a
-        short one, or one the segmenter's search mode cuts into no words."""
+        and the zero-result page had nothing to offer), searched as if typed apart (QA pass
+        27c: all of them required, 老年痴呆 still found nothing; 孝顺父母 found 2, 孝顺 父母
+        252). The segmenter keeps a dictionary word whole, and the documents write 赡养 and 父母
+        apart (赡养老人, 赡养义务人 … 父母); a lone character left over is left out, as typed
+        alone. [] for a word written whole, a short one, or one the segmenter's search mode
+        cuts into no words."""
         if len(word) < 3 or self.mentions is None or not all(is_han(c) for c in word):
             return []
         pieces = _pieces(word)
         if not pieces or self.mentions(word) > 0:
             return []
         return pieces
-
-    def _add_apart(self, word: str, pieces: list[str]) -> None:
-        """``word``, written by no document, as its ``pieces`` all required: one word of the
-        query still (it counts once for min-should-match), each piece with its other wordings."""
-        nodes: list[Node] = []
-        terms: list[Node] = []
-        for piece in pieces:
-            node, others = citizen_word_node(piece, mentions=self.mentions)
-            if node is None:
-                continue
-            nodes.append(node)
-            wordings = [o for o, src in others if src != "region"]
-            terms.append(terms_of(piece, *wordings))
-            self.words.append(piece)
-            self.highlight.extend([piece, *wordings])
-            self.expanded.extend((piece, o, src) for o, src in others)
-        if not nodes:
-            return
-        self.pool.append(nodes[0] if len(nodes) == 1 else Bool(must=tuple(nodes)))
-        self.pool_terms.append(terms[0] if len(terms) == 1 else Bool(must=tuple(terms)))
 
     def _take_letters(self, chunk: str) -> str:
         """Plan the runs of letters in ``chunk``; return the rest."""
