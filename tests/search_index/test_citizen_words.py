@@ -1023,7 +1023,10 @@ def test_a_relative_is_another_relative_only_where_it_covers_them(monkeypatch):
     from analyzers.lexicon import distinct
 
     for typed, other in (("老婆", "丈夫"), ("丈夫", "母亲"), ("前妻", "丈夫"), ("爷爷", "爸爸"),
-                         ("儿子", "女儿"), ("父母", "子女"), ("母亲", "父亲")):  # fmt: skip
+                         ("儿子", "女儿"), ("父母", "子女"), ("母亲", "父亲"),
+                         # QA pass 27c: the wider family
+                         ("叔叔", "父亲"), ("舅舅", "儿子"), ("姑姑", "妹妹"), ("侄子", "儿子"),
+                         ("外甥", "女婿"), ("养子", "养父"), ("曾孙", "孙子")):  # fmt: skip
         assert distinct(typed, other), (typed, other)
     for typed, other in (("老伴", "配偶"), ("母亲", "父母"), ("老婆", "妻子"), ("儿子", "子女"),
                          ("姥姥", "外祖母"), ("老伴", "近亲属")):  # fmt: skip
