@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import sys
 import unicodedata
 from typing import Any
@@ -117,16 +118,23 @@ def visible(text: str, keep: str = "") -> str:
     by design, the engine ignores them (:func:`strip_skippable`), and bidi overrides among them
     reorder what is read, so they go.
     """
-    if text.isprintable():  # the usual case: nothing to look at (spaces are printable)
+    if text.isprintable() and not _NONCHARACTER.search(text):  # the usual case
         return text
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
-        if cat == "Cc" and ch not in keep:
-            out.append(REPLACEMENT)
+        if (cat == "Cc" and ch not in keep) or cat == "Cs" or _NONCHARACTER.match(ch):
+            out.append(REPLACEMENT)  # ... and a noncharacter or a lone surrogate (QA 27c: U+FFFF)
         elif cat != "Cf" or ch in keep:
             out.append(ch)
     return "".join(out)
+
+
+# Unicode's noncharacters (U+FDD0–U+FDEF and the last two code points of every plane): never
+# text, and HTML calls them a parse error
+_NONCHARACTER = re.compile("[\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)
+) + "]")
 
 
 def has_control(text: str) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from analyzers.chars import visible
 from model.errors import BadRequest, GovSearchError, Unauthorized, UnknownAgency
 from model.fields import CATEGORIES, CATEGORY_VALUES
 from model.viewer import Viewer
@@ -184,7 +185,7 @@ def report_form(request: Request, kind: str) -> Response:
     # staff share; QA pass 12: it showed last year whatever the address said); a value that
     # is no year is left out, never an error page before the form is even shown
     shown = ("year", "agency", "weeks", "category", "date_from", "date_to")
-    asked = {k: v for k, v in request.query_params.items() if k in shown}
+    asked = {k: visible(v) for k, v in request.query_params.items() if k in shown}
     year = asked.get("year", "").strip()
     if not (year.isdigit() and len(year) == 4 and is_report_year(int(year))):
         year = str(dt.date.today().year - 1) if kind == "annual" else ""

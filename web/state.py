@@ -55,9 +55,10 @@ class SearchState:
         """The state in ``params`` and, in Chinese, what had to be ignored."""
         problems: list[str] = []
         # a control character is shown, never echoed raw into the page (QA pass 27a: %00 put
-        # NUL bytes into the title, the box, the heading and every link's form); the engine
-        # ignores what it becomes, as it ignored the character
-        q = visible(" ".join(params.get("q", "").split()))
+        # NUL bytes into the title, the box, the heading and every link's form; 27c: in the
+        # filters, dates, sort and page too); the engine ignores what it becomes
+        params = QueryParams([(k, visible(v)) for k, v in params.multi_items()])
+        q = " ".join(params.get("q", "").split())
         if len(q) > MAX_QUERY_CHARS:
             q = q[:MAX_QUERY_CHARS]
             problems.append(f"检索词过长，只使用了前 {MAX_QUERY_CHARS} 个字符。")

@@ -971,6 +971,13 @@ def test_a_control_character_typed_is_shown_never_echoed_raw(client, web_corpus,
     assert not any(ord(c) < 32 and c not in "\n\r\t" for c in r.text)
     box = next(i for i in Page(r.text).inputs if i.get("name") == "q" and i.get("id") == "q")
     assert box["value"] == "\ufffd国务院\ufffd"
+    # ... nor in any other parameter, nor a noncharacter (QA pass 27c)
+    for name in ("agency", "date_from", "date_to", "category", "validity", "year", "sort",
+                 "page"):  # fmt: skip
+        r = client.get(path, params={"q": "国务院", name: "\x00x\x1b\uffff"})
+        assert r.status_code == 200, name
+        assert not any(ord(c) < 32 and c not in "\n\r\t" for c in r.text), name
+        assert "\uffff" not in r.text, name
     doc = web_corpus.docno_doc
     r = client.get(f"{path.rstrip('/')}/documents/{doc.id}", params={"q": "国务院\x00"})
     assert r.status_code == 200
