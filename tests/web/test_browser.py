@@ -583,6 +583,28 @@ def test_kiosk_input_method_types_chinese(open_page, server):
     assert titles and "重庆" in normalize(" ".join(titles[:3])), titles
 
 
+@pytest.mark.parametrize("typed", ["guofa", "shenfenzheng", "gjj"])
+def test_kiosk_candidates_never_push_the_keys_off_the_screen(open_page, server, typed):
+    """QA pass 27c: at 1024×768 a second row of candidates (guofa, shenfenzheng, gjj) put the
+    keyboard's last row (清空, 繁體, 空格, 搜索) below the screen. The candidates keep one row
+    and slide sideways; the page itself never scrolls sideways."""
+    page = open_page({"width": 1024, "height": 768}, has_touch=True)
+    page.goto(server + "/kiosk")
+    search = page.locator(".key--search")
+    before = search.bounding_box()
+    type_on_screen(page, typed)
+    page.locator("#ime-words .ime__word").first.wait_for()
+    assert page.locator("#ime-words .ime__word").count() >= 2
+    after = search.bounding_box()
+    assert after is not None and after["y"] + after["height"] <= 768, after
+    assert before is not None and abs(after["y"] - before["y"]) < 1, (before, after)
+    row = page.locator("#ime-words").bounding_box()
+    assert row is not None and row["height"] < 90, row  # one row of 64 px keys
+    wide = page.evaluate("() => document.documentElement.scrollWidth")
+    assert wide <= 1024, wide
+    shot(page, f"kiosk-candidates-{typed}", full=False)
+
+
 def test_kiosk_syllables_typed_apart_stay_one_composition(open_page, server):
     """QA pass 15: on the kiosk, x i [space] a n offered the words of an alone, while search
     and /api/pinyin read xi an as 西安 (the space ends a syllable, as an apostrophe does): the
