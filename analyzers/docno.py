@@ -426,13 +426,13 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
     patterns = (
         _YEARLY, _YEARLY_NIAN, _ORDER_AFTER, _ORDER_AFTER_BARE, _ORDER_BRACKETED, _ORDER,
         _ORDER_FIRST, _ORDER_LING, bare, _SPACED, _LOOSE_BRACKETED, _LOOSE_NIAN, _LOOSE_ORDER,
-        _LOOSE_ZI, _YEAR_FIRST,
+        _LOOSE_ZI, _YEAR_FIRST, _PREFIX_YEAR_SERIAL,
     )  # fmt: skip
     for pattern in patterns:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            key = canonical(m.group(0))
+            key = canonical(_DASHED.sub(" ", m.group(0)))
             if key:
                 start = _joint_start(text, m.start())
                 while start < m.end() and text[start] in "年月日":  # a date's, not the issuer's
@@ -443,8 +443,17 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
     return sorted(spans)
 
 
+# an issuer, its year and its serial without brackets or 号, as a kiosk types them after tapping
+# the issuer's candidate (QA pass 27c: 国办发2019 6 was words), or as the key prints them
+# (国办发2019-6); the issuer ends as 文号 prefixes do, so 北京2019 6 is no number
+_PREFIX_YEAR_SERIAL = re.compile(
+    r"([\u4e00-\u9fff]{0,19}[发函字释])\s*" + _YEAR + r"\s*[-－—]?\s*(\d{1,6})" + _LOOSE_END
+)
+_DASHED = re.compile(r"(?<=\d)\s*[-－—]\s*(?=\d)")
+
 # a group in brackets just before a number's issuer, or inside it: Taiwan's numbers print the
 # ROC year so, （82）台財字第07792號, and a part of the issuer, 華總（一）義字第8700010350號
+_ROC_YEAR_BEFORE = re.compile(r"(?<![0-9])[0-9]{2,3}\s*$")
 _HEAD_GROUP = re.compile(r"([\u4e00-\u9fff]{0,10})\(\s*([0-9" + _CN_NUM + r"]{1,4})\s*\)\s*$")
 
 
@@ -457,7 +466,9 @@ def without_head_group(span: str) -> str:
     台财字第07792号 of (82)台财字第…."""
     m = _GROUP_FIRST.match(span)
     if m is None:
-        return span
+        year = re.match(r"[0-9]{2,3}\s*", span)  # 82台財字第07792號: the ROC year, bracketless
+        rest = span[year.end() :] if year else ""
+        return rest if rest and "#" in (canonical(rest) or "") else span
     head, figure = m.groups()
     rest = span[m.end() :]
     if head and "#" in (canonical(head + figure + rest) or ""):
@@ -473,7 +484,8 @@ def _bracketed_head(text: str, start: int, end: int, key: str) -> tuple[int, str
     one the number names."""
     m = _HEAD_GROUP.search(text, 0, start)
     if m is None:
-        return start, key
+        year = _ROC_YEAR_BEFORE.search(text, 0, start) if "#" in key else None
+        return (year.start(), key) if year else (start, key)  # 82台財字…, bracketless
     head, figure = m.groups()
     if head:  # only a 字 number's issuer holds such a part (not 关于（一）国发〔2018〕41号)
         longer = canonical(head + figure + text[start:end]) if "#" in key else None
