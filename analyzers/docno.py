@@ -426,13 +426,13 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
     patterns = (
         _YEARLY, _YEARLY_NIAN, _ORDER_AFTER, _ORDER_AFTER_BARE, _ORDER_BRACKETED, _ORDER,
         _ORDER_FIRST, _ORDER_LING, bare, _SPACED, _LOOSE_BRACKETED, _LOOSE_NIAN, _LOOSE_ORDER,
-        _LOOSE_ZI, _YEAR_FIRST, _PREFIX_YEAR_SERIAL,
+        _LOOSE_ZI, _YEAR_FIRST,
     )  # fmt: skip
     for pattern in patterns:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            key = canonical(_DASHED.sub(" ", m.group(0)))
+            key = canonical(m.group(0))
             if key:
                 start = _joint_start(text, m.start())
                 while start < m.end() and text[start] in "年月日":  # a date's, not the issuer's
@@ -442,14 +442,6 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
                 taken.append((start, m.end()))
     return sorted(spans)
 
-
-# an issuer, its year and its serial without brackets or 号, as a kiosk types them after tapping
-# the issuer's candidate (QA pass 27c: 国办发2019 6 was words), or as the key prints them
-# (国办发2019-6); the issuer ends as 文号 prefixes do, so 北京2019 6 is no number
-_PREFIX_YEAR_SERIAL = re.compile(
-    r"([\u4e00-\u9fff]{0,19}[发函字释])\s*" + _YEAR + r"\s*[-－—]?\s*(\d{1,6})" + _LOOSE_END
-)
-_DASHED = re.compile(r"(?<=\d)\s*[-－—]\s*(?=\d)")
 
 # a group in brackets just before a number's issuer, or inside it: Taiwan's numbers print the
 # ROC year so, （82）台財字第07792號, and a part of the issuer, 華總（一）義字第8700010350號

@@ -103,9 +103,11 @@ MAX_INITIAL_WORDS = 4  # initials of more words read as nothing (plausible_readi
 _LETTERS = re.compile(r"(?<![0-9a-z.@_/:-])[a-z]+(?:'[a-z]+)*(?![0-9a-z.@_/:-])")
 # a 文号 with its brackets typed as spaces and no 号 (国办发 2019 6), or its prefix in pinyin at
 # a kiosk without Chinese (guobanfa 2019 6: QA pass 18)
+# (the issuer typed against its year: a kiosk's candidate 国办发 tapped, then 2019 6 typed, QA
+# pass 27c; the year and the serial joined by a dash as the key prints them, 国办发2019-6)
 _UNMARKED_DOCNO = re.compile(
-    r"(?<![0-9a-z])([a-z]+|[\u4e00-\u9fff]+)\s+((?:19|20)\d\d)\s+(\d{1,6})\s*(?:号|hao)?"
-    r"(?![0-9a-z.号])",
+    r"(?<![0-9a-z])([a-z]+|[\u4e00-\u9fff]+)\s*((?:19|20)\d\d)(?:\s+|\s*[-－—]\s*)(\d{1,6})"
+    r"\s*(?:号|hao)?(?![0-9a-z.号])",
     re.IGNORECASE,  # GUOBANFA 2018 123 as guobanfa (QA pass 23c)
 )
 # ... and in letters as a kiosk patron types it whole (QA pass 23a: guobanfa2018123 and

@@ -314,18 +314,6 @@ def test_a_taiwan_numbers_bracketed_groups_are_part_of_it():
     assert [k for _, _, k in find_in_query(typed)] == ["国发2018-41"]
 
 
-@pytest.mark.parametrize("typed", ["国办发2019 6", "国办发 2019 6", "国办发2019-6"])
-def test_an_issuer_its_year_and_serial_without_brackets_or_hao(typed):
-    """QA pass 27c: at the kiosk, 国办发 tapped from the candidates and 2019 6 typed after it
-    was words (116 results); as the key prints it (国办发2019-6) too."""
-    assert find_in_query(normalize(typed)) == [(0, len(typed), "国办发2019-6")]
-
-
-def test_a_year_and_a_serial_after_a_word_that_is_no_issuer_are_no_number():
-    assert find_in_query(normalize("北京2019 6")) == []
-    assert find_in_query(normalize("社保 2019 6月")) == []
-
-
 def test_a_taiwan_numbers_roc_year_without_brackets_is_part_of_it():
     typed = normalize("82台財字第07792號")
     assert find_in_query(typed) == [(0, len(typed), "台财字#7792")]

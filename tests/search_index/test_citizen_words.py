@@ -909,12 +909,14 @@ def test_a_number_typed_without_brackets_or_in_pinyin_is_read_as_one(tmp_path):
         for typed in ("国办发 2019 6", "guobanfa 2019 6", "国办发 2019 6号", "guobanfa 2019 6号",
                       # typed whole at a kiosk, with the pinyin of 年, 第, 号 (QA pass 23a)
                       "guobanfa20196", "guobanfa 2019nian 6hao", "guobanfa 2019 6 hao",
-                      "guobanfa2019di6hao", "GUOBANFA20196"):  # fmt: skip
+                      "guobanfa2019di6hao", "GUOBANFA20196",
+                      # the issuer tapped at a kiosk, the rest typed (QA pass 27c); the key's form
+                      "国办发2019 6", "国办发2019-6"):  # fmt: skip
             result = index.search(Query(q=typed, size=10))
             assert [Path(h.doc.path).name for h in result.hits] == ["govcn_002.txt"], typed
             assert result.understood.doc_numbers[:1] == ("国办发2019-6",), typed
         assert not index.search(Query(q="yinfa20196")).understood.doc_numbers
-        for typed in ("印发 2019 6", "yinfa 2019 6", "国办发 2019 6a"):
+        for typed in ("印发 2019 6", "yinfa 2019 6", "国办发 2019 6a", "印发2019 6"):
             result = index.search(Query(q=typed, size=10))
             assert not result.understood.doc_numbers and result.total > 1, typed
     finally:
