@@ -555,7 +555,9 @@ def download_name(name: str, title: str) -> str:
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
-    title = _UNSAFE_IN_NAMES.sub("", " ".join(title.split()))[:80].strip(" .")
+    # a slash of a date (111/7/5) is a dash, the rest that no file system takes is left out
+    title = re.sub(r"[\\/]", "-", " ".join(title.split()))
+    title = _UNSAFE_IN_NAMES.sub("", title)[:80].strip(" .")
     if not title or any(is_han(c) for c in stem):
         return name
     return f"{title}.{ext}" if ext else title
