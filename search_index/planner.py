@@ -503,17 +503,19 @@ class _Builder:
 
     def _apart(self, word: str) -> list[str]:
         """The words a long word is made of, where no public document writes it whole: 赡养父母
-        as 赡养 + 父母, 老年痴呆 as 老年 + 痴呆, 办后事 as 后事 (QA pass 27a: each found nothing,
+        as 赡养 + 父母, 老年痴呆 as 老年 + 痴呆 (QA pass 27a: each found nothing,
         and the zero-result page had nothing to offer), searched as if typed apart (QA pass
         27c: all of them required, 老年痴呆 still found nothing; 孝顺父母 found 2, 孝顺 父母
         252). The segmenter keeps a dictionary word whole, and the documents write 赡养 and 父母
-        apart (赡养老人, 赡养义务人 … 父母); a lone character left over is left out, as typed
-        alone. [] for a word written whole, a short one, or one the segmenter's search mode
-        cuts into no words."""
+        apart (赡养老人, 赡养义务人 … 父母). [] for a word written whole, a short one, or one
+        whose every character the segmenter's search mode does not find in a word of two or
+        more (男朋友: 男 + 朋友)."""
         if len(word) < 3 or self.mentions is None or not all(is_han(c) for c in word):
             return []
         pieces = _pieces(word)
-        if not pieces or self.mentions(word) > 0:
+        if not pieces or sum(map(len, pieces)) < len(word) or self.mentions(word) > 0:
+            # a character no word holds is never left out unsaid (QA pass 27c: 男朋友 searched
+            # 朋友, 外祖母 外祖): such a word stays whole
             return []
         return pieces
 
