@@ -163,4 +163,3 @@ def everyday_words() -> frozenset[str]:
             if len(word) > 1 and freq.isdigit() and int(freq) >= EVERYDAY_FREQUENCY:
                 out.add(word)
     return frozenset(out)
-

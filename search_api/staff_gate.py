@@ -150,4 +150,3 @@ def install_security_schema(app: FastAPI, routers: Sequence[APIRouter]) -> None:
         return spec
 
     app.openapi = openapi  # type: ignore[method-assign]
-

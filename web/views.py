@@ -561,4 +561,3 @@ def download_name(name: str, title: str) -> str:
     if not title or any(is_han(c) for c in stem):
         return name
     return f"{title}.{ext}" if ext else title
-
