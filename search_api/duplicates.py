@@ -212,6 +212,10 @@ async def read_request(request: Request, max_bytes: int) -> Draft | DraftFile:
         except MultiPartException as exc:
             raise BadRequest(f"malformed multipart request: {exc.message}") from None
         try:  # the parts' temporary files are closed whatever the draft turns out to be
+            unknown = sorted(set(form.keys()) - _PARTS)
+            if unknown:  # a misspelt part is said, as a JSON key is (QA pass 27c)
+                raise BadRequest(f"unknown part {unknown[0][:40]!r}: the parts are "
+                                 + ", ".join(sorted(_PARTS)), field=unknown[0][:40])  # fmt: skip
             upload = form.get("file")
             if not isinstance(upload, UploadFile):
                 raise BadRequest("the multipart request needs a 'file' part with the draft")
@@ -228,6 +232,9 @@ async def read_request(request: Request, max_bytes: int) -> Draft | DraftFile:
         f"'file' part; got {ctype or 'no content type'}",
         content_type=ctype,
     )
+
+
+_PARTS = frozenset(("file", "title", "doc_number"))  # of a multipart request
 
 
 def _check_fields(title: str, doc_number: str) -> None:

@@ -80,6 +80,9 @@ def test_a_misspelt_key_is_said_not_ignored(api):
     message = _error(_post(client, json={"text": "关于做好绿化工作的通知", "titel": "通知"}),
                      400, "bad_request")  # fmt: skip
     assert "titel" in message, message
+    files = {"file": ("draft.txt", "关于做好绿化工作的通知".encode())}
+    message = _error(_post(client, files=files, data={"titel": "通知"}), 400, "bad_request")
+    assert "unknown part 'titel'" in message, message
 
 
 def test_uploaded_files_in_every_format(api):
