@@ -446,10 +446,9 @@ def find_in_query(text: str) -> list[tuple[int, int, str]]:
 # a group in brackets just before a number's issuer, or inside it: Taiwan's numbers print the
 # ROC year so, （82）台財字第07792號, and a part of the issuer, 華總（一）義字第8700010350號
 _ROC_YEAR_BEFORE = re.compile(r"(?<![0-9])[0-9]{2,3}\s*$")
-_HEAD_GROUP = re.compile(r"([\u4e00-\u9fff]{0,10})\(\s*([0-9" + _CN_NUM + r"]{1,4})\s*\)\s*$")
-
-
-_GROUP_FIRST = re.compile(r"([\u4e00-\u9fff]{0,10})\(\s*([0-9" + _CN_NUM + r"]{1,4})\s*\)\s*")
+_GROUP = r"([\u4e00-\u9fff]{0,10})\(\s*([0-9" + _CN_NUM + r"]{1,4})\s*\)\s*"
+_HEAD_GROUP = re.compile(_GROUP + "$")  # ending the text before a span
+_GROUP_FIRST = re.compile(_GROUP)  # opening a span (matched at its start)
 
 
 def without_head_group(span: str) -> str:

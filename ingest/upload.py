@@ -15,7 +15,6 @@ import unicodedata
 
 from analyzers.chars import strip_skippable
 from ingest.errors import (
-    ExtractionError,
     IngestError,
     MislabelledContent,
     NoTextLayer,
@@ -23,21 +22,14 @@ from ingest.errors import (
 )
 from ingest.formats import registry
 from ingest.formats.base import Extracted
-from ingest.formats.encoding import decode
 from model.errors import PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
-
-_WIDE_ENCODINGS = ("utf-16", "utf_16", "utf-32", "utf_32")  # text whose bytes hold NULs
 
 
 def looks_like_text(data: bytes) -> bool:
-    """Text in some encoding: no NUL byte but in UTF-16 or UTF-32, and (almost) no control
+    """Text in some encoding (:func:`registry.decoded_text`), with (almost) no control
     characters once decoded."""
-    head = data[:65536]
-    try:
-        text, encoding = decode(head)
-    except ExtractionError:  # no encoding reads it: not text
-        return False
-    if b"\x00" in head and not encoding.lower().startswith(_WIDE_ENCODINGS):
+    text = registry.decoded_text(data)
+    if text is None:
         return False
     controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
     return bool(text.strip()) and controls <= len(text) // 100

@@ -144,7 +144,7 @@ def detect(data: bytes, filename: str) -> Format:
     if named is not None:
         return named
     shown = f"'.{ext}'" if ext else "without extension"
-    if _reads_as_text(data):  # QA pass 27b: a .md file was said not to be text
+    if decoded_text(data) is not None:  # QA pass 27b: a .md file was said not to be text
         raise UnsupportedFormat(
             f"file type {shown} is not one govsearch reads, though its content is text: "
             "rename it .txt to ingest it as plain text (an upload reads it as text already)"
@@ -155,14 +155,20 @@ def detect(data: bytes, filename: str) -> Format:
     )
 
 
-def _reads_as_text(data: bytes) -> bool:
-    """Whether the head of ``data`` decodes as text, with a NUL byte only in UTF-16/32."""
+_WIDE_ENCODINGS = ("utf-16", "utf_16", "utf-32", "utf_32")  # text whose bytes hold NULs
+
+
+def decoded_text(data: bytes) -> str | None:
+    """The head of ``data`` decoded, where it reads as text (a NUL byte only in UTF-16 or
+    UTF-32, whose characters hold them); None for binary content."""
     head = data[:65536]
     try:
-        _, encoding = decode(head)
-    except ExtractionError:
-        return False
-    return b"\x00" not in head or encoding.lower().startswith(("utf-16", "utf_16", "utf-32"))
+        text, encoding = decode(head)
+    except ExtractionError:  # no encoding reads it
+        return None
+    if b"\x00" in head and not encoding.lower().startswith(_WIDE_ENCODINGS):
+        return None
+    return text
 
 
 CATALOGUE_EXTENSIONS = ("csv", "tsv", "txt")  # what a spreadsheet's catalogue is saved as
