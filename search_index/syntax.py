@@ -9,6 +9,7 @@ quote must not cost them their results.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -33,6 +34,11 @@ FIELD_ALIASES: dict[str, str] = {
 FIELD_PREFIX = {"title": "标题", "docno": "文号", "agency": "机构"}
 
 _QUOTES = {"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"', "＂": '"', "″": '"'}
+# 「」 and 『』 hold a 文号's year where a Taiwan or Hong Kong keyboard offers no 〔〕
+# (国发「2018」41号): a year alone between them, followed by the number and 号, is that
+# bracket, never a phrase of four digits (QA pass 27b: it was, and matched every document
+# citing 2018)
+_YEAR_IN_QUOTES = re.compile(r"[「『]\s*([0-9０-９]{4}\s*年?)\s*[」』](?=\s*[0-9０-９]+\s*[号號])")
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ class ParsedQuery:
 
 
 def _prepare(q: str) -> str:
+    q = _YEAR_IN_QUOTES.sub(r"〔\1〕", q)
     q = "".join(_QUOTES.get(ch, ch) for ch in q)
     q = unicodedata.normalize("NFKC", q)
     # Control characters are never meaningful in a query; treat them as spaces.

@@ -129,3 +129,14 @@ def test_an_agency_filter_by_short_name_is_the_agency_it_stands_for() -> None:
 
     p, _ = plan(Query(q="", agencies=("衛福部",)))
     assert {"卫福部", "卫生福利部"} <= set().union(*(values(f) for f in p.filters))
+
+
+@pytest.mark.parametrize("typed", ["国发「2018」41号", "国发『2018年』41號", "国发「 2018 」41 号"])
+def test_a_year_in_corner_brackets_before_its_number_is_a_docno_not_a_phrase(typed: str) -> None:
+    """QA pass 27b: 国发「2018」41号 (a Taiwan or Hong Kong keyboard's brackets) searched the
+    phrase "2018" beside the words 国发 and 41号: every document citing 2018."""
+    (clause,) = parse(typed).clauses
+    (atom,) = clause.alternatives
+    assert not atom.phrase and atom.text.startswith("国发〔2018")
+    # corner brackets around words are still a phrase
+    assert parse("「2018年度报告」").clauses[0].alternatives[0].phrase
