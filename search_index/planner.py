@@ -555,6 +555,8 @@ class _Builder:
             cut = None
         if cut and not self._written_together(cut):
             cut = None
+        if cut and not written and self._read_as_typed(run, cut):
+            return
         if not cut or not self._add_reading(run, literal, cut):
             if written:  # pdf, wto, app: the documents' own word
                 self.as_written.append(literal)
@@ -589,6 +591,31 @@ class _Builder:
             else:
                 self._add_reading(run, literal, cut)
         self.settling = False
+
+    def _read_as_typed(self, run: str, cut: list[Slot]) -> bool:
+        """Plan the Chinese ``cut`` spells as if it had been typed, where typing it would have
+        found a synonym or short form other than one of its words (户口 => 户籍 inside 户口迁移):
+        hukouqianyi searched the one word 户口迁移 and found 13 documents, 户口迁移 typed finds
+        720 with 户口登记条例 first (QA pass 27c, a reading-room terminal). Only where each
+        stretch of letters is one word, spelled out: homophones and initials are guesses that
+        the reading's own plan (:meth:`_add_reading`) weighs."""
+        assert self.lexicon is not None
+        if any(slot.initials or len(self.lexicon.searched(slot.words)) != 1 for slot in cut):
+            return False
+        top = [slot.words[0] for slot in cut]
+        text = "".join(top)
+        words, at = set(), 0
+        for w in top:
+            words.add((at, at + len(w)))
+            at += len(w)
+        # a span that is one of the words is the reading's own (shebao: 社保 => 社会保险)
+        spans = _abbreviation_spans(text, self.mentions)
+        if all((s, e) in words for s, e, _, _ in spans):
+            return False
+        self.add_text(text)
+        self.readings.append((run, (text,)))  # shown as what the letters spell
+        self.reading_of[run] = text
+        return True
 
     def _written_together(self, cut: list[Slot]) -> bool:
         """Whether the words a run is read as, whole syllables then initials, are written side

@@ -131,10 +131,14 @@ def test_pinyin_and_initials_find_titles(index, q):
 
 def test_syllables_typed_apart_spell_one_run(index):
     """``zheng fu xin xi gong kai`` is 政府信息公开 typed a syllable at a time, not six
-    syllables each standing for any character of its sound."""
+    syllables each standing for any character of its sound, and searched as 政府信息公开 typed
+    is."""
     apart = index.search(Query(q="zheng fu xin xi gong kai", size=10))
     joined = index.search(Query(q="zhengfuxinxigongkai", size=10))
-    assert apart.understood.words == ("zhengfuxinxigongkai",)
+    # one run, read as the Chinese typed would be (信息公开 inside it is a short form's span)
+    assert [w for _, w in apart.understood.pinyin_words] == [("政府信息公开",)]
+    typed = index.search(Query(q="政府信息公开", size=10))
+    assert apart.understood.words == typed.understood.words
     assert apart.total == joined.total > 0
     assert [h.doc.id for h in apart.hits] == [h.doc.id for h in joined.hits]
     for h in apart.hits[:3]:
