@@ -2,7 +2,9 @@
 
 import jieba
 import pytest
+import rjieba
 
+from analyzers.chars import is_skippable
 from analyzers.normalize import normalize
 from analyzers.segment import index_words, load_user_dictionary, query_words
 from tests.corpus import CORPUS, require_corpus, sample_paths
@@ -44,6 +46,41 @@ def test_search_mode_emits_sub_words():
     words = index_words("中华人民共和国国务院办公厅")
     for w in ("中华人民共和国", "人民", "共和国", "国务院", "办公厅"):
         assert w in words
+
+
+def test_search_mode_is_jiebas_but_for_words_across_a_words_parts():
+    """Each word of the precise cut, after its words of two and three characters, in the order
+    rjieba's cut_for_search emits them, except those cutting across the word's own parts."""
+    require_corpus()
+    load_user_dictionary()
+    emitted = dropped = 0
+    for p in sample_paths(20):
+        text = normalize((CORPUS / p).read_text(encoding="utf-8")[:3000])
+        ref = [w for w in rjieba.cut_for_search(text, True) if w and not is_skippable(w[0])]
+        ours = index_words(text)
+        rest = iter(ref)
+        assert all(w in rest for w in ours)  # a subsequence: nothing added, nothing moved
+        emitted += len(ref)
+        dropped += len(ref) - len(ours)
+    assert 0 < dropped < emitted * 0.1, (dropped, emitted)
+
+
+@pytest.mark.parametrize(
+    ("word", "across"),
+    [("人民法院", "民法"), ("中华人民共和国", "华人"), ("目的事业主管机关", "业主"),
+     ("国务院办公厅", "院办"), ("人民政府", "民政"), ("行政区划", "政区")],
+)  # fmt: skip
+def test_a_word_across_a_long_words_parts_is_no_word_of_it(word, across):
+    """QA pass 28b: 業主 listed every Taiwan law naming its 目的事業主管機關 before 物业管理条例;
+    民法 matched every court's documents, 民政 every 人民政府's."""
+    words = index_words(word)
+    assert across not in words and word in words
+    assert len(words) > 2  # its own parts are still words
+
+
+def test_a_three_character_word_keeps_both_of_its_words():
+    # the route cuts 中 + 医药, yet 中医 is as much a word of 中医药 as 医药
+    assert {"中医", "医药", "中医药"} <= set(index_words("中医药"))
 
 
 def test_question_is_several_words():
