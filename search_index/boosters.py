@@ -42,12 +42,22 @@ def script_preference(typed: str, regions: list[str]) -> str:
     return {"simplified": "mainland", "traditional": "taiwan"}.get(script or "", "")
 
 
-def script_booster(prefers: str) -> tuple[Node, ...]:
-    """The preferred side's documents get a constant bonus: never a filter."""
+def script_booster(prefers: str, words: Node | None = None) -> tuple[Node, ...]:
+    """The preferred side's documents get a constant bonus: never a filter. With ``words``
+    (the query's words as words, not substrings), only those of its documents that hold one:
+    業主 typed in traditional ranked every Taiwan law writing 事業主管機關 above 物业管理条例,
+    the bonus outweighing a word matched whole (QA pass 28b)."""
     taiwan = Term("region", citizen_words.TAIWAN)
     if prefers == "taiwan":
-        return (Constant(taiwan, citizen_words.SCRIPT_BONUS),)
-    if prefers == "mainland":
-        mainland = Bool(must=(MatchAll(),), must_not=(taiwan,))
-        return (Constant(mainland, citizen_words.SCRIPT_BONUS),)
-    return ()
+        side: Node = taiwan
+    elif prefers == "mainland":
+        side = Bool(must=(MatchAll(),), must_not=(taiwan,))
+    else:
+        return ()
+    if words is not None:
+        side = (
+            Bool(must=(side, words))
+            if prefers == "taiwan"
+            else Bool(must=(words,), must_not=(taiwan,))
+        )
+    return (Constant(side, citizen_words.SCRIPT_BONUS),)

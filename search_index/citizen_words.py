@@ -81,6 +81,9 @@ class Methods:
     general: bool = True
     common: bool = False  # −0.005 to +0.001 on the tune half (bench/README.md)
     script: bool = True
+    # the script's bonus only for documents holding a query word as a word (業主: not inside
+    # 事業主管機關)
+    script_words: bool = True
     semantic: bool = True  # a sentence-embedding leg (search_index.semantic), where embedded
     word_bounds: bool = True  # synonym and short-form spans start and end on jieba's cuts
     place: bool = True  # a place typed with other words: its region's rules before its mentions

@@ -1054,7 +1054,12 @@ def plan(
             # offers in simplified characters: ranked as the picked word would be (QA pass
             # 23a: fuxujin listed five Taiwan 撫卹 laws first, 抚恤金 the mainland's)
             prefers = "mainland"
-        b.boosters.extend(script_booster(prefers))
+        words = None
+        if b.pool_terms and citizen_words.METHODS.script_words:
+            words = b.pool_terms[0] if len(b.pool_terms) == 1 else Bool(
+                should=tuple(b.pool_terms), min_should=1
+            )
+        b.boosters.extend(script_booster(prefers, words))
 
     if b.readings:  # the Chinese the letters most likely stand for, ranked like typed words
         # the whole query so read, its Chinese kept in place: shebao 缴费 ranks as 社保 缴费
