@@ -1226,3 +1226,46 @@ def test_a_number_copied_as_printed_is_that_number_only(typed, key):
     _, understood = plan(Query(q=typed))
     assert key in understood.doc_numbers and understood.words == (), understood
 
+
+
+PROPERTY_RULES = ["docs/lawrefbook/xingzheng_fagui/lrb_03260.txt"]  # 物业管理条例: 业主 throughout
+# Taiwan laws that write 業主 only inside 目的事業主管機關
+OWNERLESS_TAIWAN = ["docs/mojlaw/A0020051.txt", "docs/mojlaw/A0030121.txt",
+                    "docs/mojlaw/D0050001.txt"]  # fmt: skip
+
+
+def test_a_word_typed_in_traditional_is_not_found_across_other_words(tmp_path):
+    """QA pass 28b: 業主 (an owner, in Hong Kong's and Taiwan's script) listed every Taiwan law
+    naming its 目的事業主管機關 (事業 + 主管) and no 物业管理条例 in the top 100: search mode found
+    the word 业主 inside 目的事业主管机关, and the traditional script's bonus went to Taiwan's
+    documents. Such laws still match (the characters stand there) but after the rules that
+    write the word, in either script."""
+    index, _, _ = _ingested(tmp_path, PROPERTY_RULES + OWNERLESS_TAIWAN)
+    try:
+        for typed in ("業主", "业主"):
+            found = _paths(index, typed)
+            assert found[0] == "lrb_03260.txt", (typed, found)
+            assert set(found) == {Path(p).name for p in PROPERTY_RULES + OWNERLESS_TAIWAN}
+    finally:
+        index.close()
+
+
+PRIVACY_LAW = "docs/lawrefbook/xingzhengfa/lrb_02631.txt"  # 个人信息保护法
+LABOUR_CONTRACTS = "docs/lawrefbook/shehuifa/lrb_02514.txt"  # 劳动合同法
+
+
+@pytest.mark.parametrize(
+    ("typed", "law"),
+    [("私隱", PRIVACY_LAW), ("個人資料私隱", PRIVACY_LAW), ("被炒鱿鱼了", LABOUR_CONTRACTS),
+     ("被开除了有补偿吗", LABOUR_CONTRACTS)],
+)  # fmt: skip
+def test_hong_kong_and_everyday_words_for_what_the_laws_name_otherwise(tmp_path, typed, law):
+    """QA pass 28b: 私隱 (Hong Kong's privacy) found nothing and was offered 死因 (a cause of
+    death); 被炒鱿鱼了 found nothing, and 被开除了有补偿吗 not the labour contract law."""
+    index, _, _ = _ingested(tmp_path, [PRIVACY_LAW, LABOUR_CONTRACTS, *OWNERLESS_TAIWAN])
+    try:
+        res = index.search(Query(q=typed, size=5))
+        assert Path(law).name in [Path(h.doc.path).name for h in res.hits], typed
+        assert not res.did_you_mean
+    finally:
+        index.close()
