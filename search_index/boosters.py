@@ -43,21 +43,18 @@ def script_preference(typed: str, regions: list[str]) -> str:
 
 
 def script_booster(prefers: str, words: Node | None = None) -> tuple[Node, ...]:
-    """The preferred side's documents get a constant bonus: never a filter. With ``words``
-    (the query's words as words, not substrings), only those of its documents that hold one:
-    業主 typed in traditional ranked every Taiwan law writing 事業主管機關 above 物业管理条例,
-    the bonus outweighing a word matched whole (QA pass 28b)."""
+    """The preferred side's documents get a constant bonus: never a filter. Taiwan's, with
+    ``words`` (the query's words as words, not substrings), only where they hold one: 業主 typed
+    in traditional ranked 73 Taiwan laws writing only 事業主管機關 in the top 100, and
+    物业管理条例 in none, the bonus outweighing a word matched whole (QA pass 28b). The
+    mainland's stays on every document not Taiwan's, which the embedded backend takes from
+    Taiwan's instead (``embedded.cheaper_bonuses``); its documents write a simplified query's
+    words as words in the cases measured (民法, 华人, 业主, 动车: the same top 10 either way)."""
     taiwan = Term("region", citizen_words.TAIWAN)
     if prefers == "taiwan":
-        side: Node = taiwan
-    elif prefers == "mainland":
-        side = Bool(must=(MatchAll(),), must_not=(taiwan,))
-    else:
-        return ()
-    if words is not None:
-        side = (
-            Bool(must=(side, words))
-            if prefers == "taiwan"
-            else Bool(must=(words,), must_not=(taiwan,))
-        )
-    return (Constant(side, citizen_words.SCRIPT_BONUS),)
+        side: Node = taiwan if words is None else Bool(must=(taiwan, words))
+        return (Constant(side, citizen_words.SCRIPT_BONUS),)
+    if prefers == "mainland":
+        mainland = Bool(must=(MatchAll(),), must_not=(taiwan,))
+        return (Constant(mainland, citizen_words.SCRIPT_BONUS),)
+    return ()

@@ -132,9 +132,13 @@ _BOTH_SIDES = ("退休金怎么算", "房屋租赁 押金", "个人所得税 扣
 def _same_ranking(a, b) -> bool:
     """The same scores in the same places, the same documents except within a run of equal
     scores (tantivy orders ties as it meets them)."""
-    sa, sb = [round(h.score, 3) for h in a.hits], [round(h.score, 3) for h in b.hits]
-    if sa != sb:
+    # (within float32's error: 23.6634998 and 23.6635017 are one score, which rounding to
+    # three places had told apart)
+    if len(a.hits) != len(b.hits) or any(
+        abs(x.score - y.score) > 1e-3 for x, y in zip(a.hits, b.hits, strict=True)
+    ):
         return False
+    sa = sb = [round(h.score, 2) for h in a.hits]
     last = sa[-1] if sa else None
     for level in set(sa) - {last}:  # a run cut by the page may hold other members
         ia = {h.doc.id for h, s in zip(a.hits, sa, strict=True) if s == level}
