@@ -18,8 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from analyzers.agencies import agency_key, agency_keys, filter_keys, issuers, most_used
+from analyzers.agencies import agency_key, agency_keys, issuers, most_used
 from reports.entry import CatalogEntry
+from search_index.nodes import agency_filter_keys
 
 T = TypeVar("T")
 # the reports' row of items that name no agency: one label in the JSON, the CLI and the pages
@@ -47,7 +48,7 @@ class AgencyGroup(Generic[T]):
 
 def agency_filter(agencies: Iterable[str]) -> frozenset[str]:
     """The keys an agency filter looks for, as search's (empty: every agency)."""
-    return frozenset(filter_keys(agencies))
+    return frozenset(agency_filter_keys(agencies))
 
 
 def is_of(e: CatalogEntry, wanted: frozenset[str]) -> bool:
@@ -75,7 +76,7 @@ def closest_agencies(typed: str, known: Iterable[str], n: int = 3) -> list[str]:
     in it (青松县人民政府办公 lacks its 室), else those most alike (青松县政府办公室), compared as
     the filter compares names (script, 臺/台, spaces)."""
     keyed = {agency_key(k) or k: k for k in known}
-    wanted = [agency_key(typed) or typed, *(k for k in filter_keys([typed]) if k)]
+    wanted = [agency_key(typed) or typed, *(k for k in agency_filter_keys([typed]) if k)]
     scores: dict[str, float] = {}
     for key in dict.fromkeys(wanted):  # the name typed, and what a short name stands for
         holding = [k for k in keyed if key in k]  # 青松县人民政府办公 lacks its 室: that one

@@ -9,7 +9,9 @@ one way wherever it is looked for.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+from analyzers.agencies import filter_keys
 from analyzers.bigrams import bigram_list
 from analyzers.chars import strip_skippable
 from analyzers.docno import (
@@ -183,6 +185,15 @@ _DOCNO_WORDING = re.compile(r"[\W_号號第字]+")
 def agency_targets(typed: str) -> tuple[str, ...]:
     """The agencies a ``机构:`` value stands for besides itself (卫福部: 卫生福利部)."""
     return tuple(dict.fromkeys(synonyms().get(typed, ()) + citizen_words.agency_wordings(typed)))
+
+
+def agency_filter_keys(agencies: Iterable[str]) -> tuple[str, ...]:
+    """The keys an ``agency=`` filter looks for: each name's, its synonyms' (analyzers'
+    :func:`~analyzers.agencies.filter_keys`), and the names the documents' own short forms
+    write out, as ``机构:`` reads them (QA pass 28a: agency=浙江省人大常委会 found none of the
+    documents 机构:浙江省人大常委会 found, and the reports offered 浙江省人民代表大会 instead)."""
+    names = list(agencies)
+    return filter_keys([*names, *(w for a in names for w in agency_targets(normalize(a)))])
 
 
 def agency_nodes(targets: tuple[str, ...]) -> tuple[Node | None, ...]:

@@ -24,7 +24,6 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from analyzers.agencies import filter_keys
 from analyzers.chars import is_han, strip_skippable
 from analyzers.docno import (
     STATE,
@@ -57,6 +56,7 @@ from search_index.boosters import (
 )
 from search_index.nodes import (
     DOCNO_BOOST,
+    agency_filter_keys,
     agency_nodes,
     agency_targets,
     any_of,
@@ -1144,7 +1144,7 @@ def _filters(query: Query) -> tuple[Node, ...]:
         terms("category", query.categories),
         # a short name is the agency it stands for, as 机构: reads it (QA pass 22b:
         # agency=卫福部 found nothing, 机构:卫福部 62 documents)
-        terms("agency_key", filter_keys(query.agencies)),
+        terms("agency_key", agency_filter_keys(query.agencies)),
         terms("validity", query.validity),
         terms("year", query.years),
     ]

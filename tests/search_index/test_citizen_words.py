@@ -1269,3 +1269,38 @@ def test_hong_kong_and_everyday_words_for_what_the_laws_name_otherwise(tmp_path,
         assert not res.did_you_mean
     finally:
         index.close()
+
+
+def test_an_agency_filter_reads_the_documents_short_forms_as_the_agency_scope_does(tmp_path):
+    """QA pass 28a: agency=浙江省人大常委会 found nothing where 机构:浙江省人大常委会 found the
+    常务委员会's documents, and the reports refused the name, offering 浙江省人民代表大会 (another
+    body). The short form is the documents' own (mined: 人大常委会 => 人民代表大会常务委员会)."""
+    from reports.entry import CatalogEntry
+    from reports.items import agency_filter, closest_agencies, is_of
+
+    require_corpus()
+    committee = "docs/lawrefbook/difang_beijing/lrb_00296.txt"  # 北京市人民代表大会常务委员会
+    other = "docs/lawrefbook/difang_shandong/lrb_00660.txt"  # 济南市人民代表大会常务委员会
+    index = SearchIndex(EmbeddedIndex(tmp_path / "index"))
+    written = index.backend.write(prepare(corpus_document(p), "corpus") for p in (committee, other))
+    assert all(r.ok for r in written)
+    lexicon = tmp_path / citizen_words.LEXICON_DIR
+    lexicon.mkdir()
+    (lexicon / citizen_words.MINED_FILE).write_text(
+        "人大常委会 => 人民代表大会常务委员会  # 5 篇, " + committee.removeprefix("docs/") + "\n",
+        encoding="utf-8",
+    )
+    citizen_words.load_lexicon(tmp_path)
+    try:
+        res = index.search(Query(q="", agencies=("北京市人大常委会",), size=5))
+        assert [h.doc.path for h in res.hits] == [committee]
+        scoped = index.search(Query(q="机构:北京市人大常委会", size=5))
+        assert [h.doc.path for h in scoped.hits] == [committee]
+        wanted = agency_filter(["北京市人大常委会"])
+        body, city = "北京市人民代表大会常务委员会", "济南市人民代表大会常务委员会"
+        assert is_of(CatalogEntry(id="x", path="x", agency=body), wanted)
+        assert not is_of(CatalogEntry(id="y", path="y", agency=city), wanted)
+        assert closest_agencies("北京市人大常委会", [body, "北京市人民政府"])[0] == body
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
