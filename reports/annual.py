@@ -21,6 +21,7 @@ counts each group once a year, under its catalogued copy (else its earliest).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -28,12 +29,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from analyzers.docno import canonical
+from analyzers.normalize import normalize
 from model.fields import CATEGORIES
 from reports.csvexport import csv_text
 from reports.entry import CatalogEntry
 from reports.items import UNNAMED, Item, agency_filter, by_agency, is_of, items
 from reports.years import check_report_year
-from search_index.index import SearchIndex, versions_key
+from search_index.index import SAME_ISSUE_DAYS, SearchIndex, versions_key
 
 STATUSES = ("new", "changed", "repealed")
 STATUS_LABELS = {"new": "新制发", "changed": "修改", "repealed": "废止/失效"}
@@ -43,7 +46,8 @@ NOTES = (
     "「修改」为标题注明修改、修正、修订，或目录中已有同名更早文件的件数。",
     "「现行有效」为截至年末发布、现有效性为有效的件数；同一机构后来又发布同名文件的（如条例的修订版），"
     "只计最新的版本：旧版本的正文不会写明已被取代，目录中也常仍记为有效。",
-    "正文相同的文件（同一文件的不同格式、不同栏目）只算一件，与检索结果的计数一致。",
+    "正文相同的文件（同一文件的不同格式、不同栏目）只算一件，与检索结果的计数一致；"
+    "文号相同、成文日期相同或日期相差不超过三个月的（如同一文件的扫描件），也只算一件。",
     "同一件由多个机构发布的，在「按发布机构」中计入每个发布机构，合计只算一件。",
 )
 _AMENDS = re.compile(r"(关于修改|修正案|[（(]\s*\d{4}\s*年?\s*(修正|修订|修改)\s*[)）]|修订草案)")
@@ -146,6 +150,48 @@ def _status(e: CatalogEntry, first: dt.date | None) -> str:
     return "new"
 
 
+def _one_per_issue(found: list[Item]) -> list[Item]:
+    """The items of one issue as copies of one text: texts bearing one 文号 dated on one
+    成文日期 or within :data:`~search_index.index.SAME_ISSUE_DAYS` are one publication, as
+    search's versions hold (:func:`search_index.index.same_number`), counted once a year like
+    one text's copies and filed by the catalogued one, else the earliest (QA pass 28a: a scan of
+    国办函〔2018〕71号, its OCR text 99.5% the typed copy's and dated by its 发布日期, was a second
+    item, counted 修改, and made the typed copy 已有新版本)."""
+    by_number: dict[str, list[Item]] = {}
+    for i in found:
+        number = canonical(normalize(i.entry.doc_number)) if i.entry.doc_number else None
+        if number and i.entry.date is not None:
+            by_number.setdefault(number, []).append(i)
+    text = {id(i): i.text for i in found}
+    for group in by_number.values():
+        group.sort(key=lambda i: (not i.entry.catalogued, i.entry.date, i.entry.id))
+        kept: list[Item] = []
+        for i in group:
+            same = next((k for k in kept if _one_issue(k.entry, i.entry)), None)
+            if same is None:
+                kept.append(i)
+            else:
+                text[id(i)] = text[id(same)]
+    year = {id(i): i.entry.date.year if i.entry.date else None for i in found}
+    seen = {(i.text, year[id(i)]) for i in found if text[id(i)] == i.text}
+    out: list[Item] = []
+    for i in found:
+        if text[id(i)] != i.text:
+            key = (text[id(i)], year[id(i)])
+            if key in seen:
+                continue
+            seen.add(key)
+            i = dataclasses.replace(i, text=text[id(i)])
+        out.append(i)
+    return out
+
+
+def _one_issue(a: CatalogEntry, b: CatalogEntry) -> bool:
+    if a.written_date is not None and a.written_date == b.written_date:
+        return True
+    return abs((a.date - b.date).days) <= SAME_ISSUE_DAYS  # type: ignore[operator]
+
+
 def _agency_rows(of_year: Iterable[Item]) -> tuple[tuple[str, int], ...]:
     """The agency table: items per agency (each issuer of a joint issue, one row per agency in
     either script), most first."""
@@ -173,7 +219,12 @@ def annual(
     # 最高人民检察院) is an item of each agency's row, as each agency's own report and the
     # search filtered by it count it (QA pass 8: the table said 30 where the agency's report
     # said 31; QA pass 16: a joint issue was in neither issuer's); the total counts it once
-    found = items(public, index.same_texts() if index is not None else None, UNNAMED)
+    # ... and, where the index tells texts apart, one issue's texts (a scan and its typed copy)
+    # are one text (without it every file is an item)
+    texts = index.same_texts() if index is not None else None
+    found = items(public, texts, UNNAMED)
+    if texts is not None:
+        found = _one_per_issue(found)
     public = [i.entry for i in found]
     text_of = {i.entry.id: i.text for i in found}
     # per title, the earliest date of each text bearing it: a text posted again in a later year

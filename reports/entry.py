@@ -40,6 +40,7 @@ class CatalogEntry:
     validity: str = "valid"  # 有效性: valid | expired | repealed
     disclosure: str = "public"  # 公开方式: public | on_request | not_public | draft
     catalogued: bool = False  # a catalogue row stated its fields (the copy a text is filed by)
+    doc_number: str = ""  # 文号: one number dated close together is one issue (reports.annual)
     # the dates its catalogue row left empty that the document's text gave (shown, not counted)
     dates_from_text: tuple[str, ...] = ()
 
@@ -69,6 +70,7 @@ class CatalogEntry:
             validity=str(meta.get("validity") or "valid"),
             disclosure=str(meta.get("disclosure") or "public"),
             catalogued=bool(meta.get("catalog")),
+            doc_number=str(meta.get("doc_number") or ""),
             dates_from_text=tuple(
                 d for d in str(meta.get("dates_from_text") or "").split(",") if d
             ),

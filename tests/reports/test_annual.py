@@ -384,3 +384,29 @@ def test_one_text_dated_in_two_years_is_in_force_once_and_measured_once(tmp_path
             assert [d.working_days for d in rep.documents] == [days], year
     finally:
         index.close()
+
+
+def test_a_scan_of_a_published_notice_is_the_same_item_not_a_revision(tmp_path) -> None:
+    """QA pass 28a: a scan of 国办函〔2018〕71号 (its OCR text 99.5% the typed copy's, dated by
+    its 发布日期 where the typed copy is dated by its 成文日期) was a second item, counted 修改,
+    and made the typed copy superseded (已有新版本). One 文号 dated within three months is one
+    issue; years apart, a rule revised under its first order's number is a new version."""
+    typed = CatalogEntry(
+        id="txt", path="docs/a.txt", title="国务院办公厅关于印发政府网站集约化试点工作方案的通知",
+        agency="国务院办公厅", category="政策法规", doc_number="国办函〔2018〕71号",
+        written_date=dt.date(2018, 10, 27),
+    )  # fmt: skip
+    scan = dataclasses.replace(
+        typed, id="scan", path="docs/scan.pdf", doc_number="国办函[2018]71号",
+        written_date=None, publish_date=dt.date(2018, 11, 9),
+    )  # fmt: skip
+    # an index tells the texts apart (here: no two the same), as the server's does
+    index = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    rep = annual([typed, scan], 2018, index=index)
+    assert rep.total == 1 and dict(rep.status) == {"new": 1, "changed": 0, "repealed": 0}
+    row = next(r for r in rep.by_category if r.category == "政策法规")
+    assert (row.in_force, row.superseded) == (1, 0)
+    # the same number two years on: a revision, counted as such
+    revised = dataclasses.replace(scan, written_date=None, publish_date=dt.date(2020, 11, 9))
+    later = annual([typed, revised], 2020, index=index)
+    assert later.total == 1 and dict(later.status)["changed"] == 1
