@@ -35,6 +35,7 @@ from duplicates.check import (
 )
 from duplicates.textdiff import DiffOp
 from model.errors import BadRequest, GovSearchError, PayloadTooLarge, Unauthorized
+from model.fields import VALUE_LABELS
 from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep, get_viewer
@@ -133,7 +134,13 @@ def candidate_view(c: Candidate, doc_url: str) -> dict[str, Any]:
     o = c.overlap
     return {
         "doc": c.doc,
-        "url": doc_url,
+        # a document the public may not see opens on no public page: its level is said, and
+        # its title links nowhere (QA pass 28a: staff were sent to "不向公众公开", and the
+        # card never said the match was unpublished)
+        "url": doc_url if c.doc.disclosure == "public" else "",
+        "withheld": VALUE_LABELS["disclosure"].get(c.doc.disclosure, c.doc.disclosure)
+        if c.doc.disclosure != "public"
+        else "",
         "reason": _reason(c.reason, o.resemblance),
         "reasons": [_reason(r, o.resemblance) for r in c.reasons],
         "summary": summary(c),

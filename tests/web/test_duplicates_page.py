@@ -135,3 +135,19 @@ def test_a_file_over_the_limit_is_told_on_a_page(client):
     assert_no_inline_code(Page(r.text))
     api = client.post("/api/duplicates", files={"file": ("big.txt", big)})
     assert api.status_code == 413 and api.json()["error"]["code"] == "payload_too_large"
+
+
+def test_staff_are_told_a_match_is_unpublished_and_sent_to_no_public_page(client, web_corpus):
+    """QA pass 28a: a staff check matching a 不予公开 document showed no disclosure level, and its
+    title linked to a page answering "不向公众公开": the card read as a published duplicate."""
+    from model.fields import VALUE_LABELS
+    from search_api.keys import KeyStore
+
+    hidden = web_corpus.hidden[0]
+    _, key = KeyStore(web_corpus.data_dir).create("dup-page-test")
+    r = client.post("/duplicates", data={"text": hidden.text, "key": key})
+    assert r.status_code == 200
+    card = re.search(r'<article class="dup-candidate".*?</article>', r.text, re.S).group(0)
+    assert hidden.meta.title in card
+    assert VALUE_LABELS["disclosure"][hidden.meta.disclosure] in card and "未公开" in card
+    assert f"/documents/{hidden.id}" not in card
