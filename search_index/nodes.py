@@ -253,6 +253,14 @@ def docno_prefix_node(prefix: str, boost: float = 1.0) -> Node:
     return Regex("docno", re.escape(prefix) + "([0-9]{4}-|[#]).*", boost)
 
 
+def yearless_docno_node(prefix: str, number: str) -> Node:
+    """The documents whose own 文号 is ``prefix``'s number ``number`` of any year (国发5号:
+    国发〔2019〕5号), read or cited, in the regular-expression syntax both engines read alike."""
+    pattern = re.escape(prefix) + "[0-9]{4}-" + number
+    own = Regex("docno", pattern, DOCNO_BOOST)
+    return Bool(should=(own, Regex("docno_text", pattern, DOCNO_TEXT_BOOST)), min_should=1)
+
+
 def docno_node(text: str, keys: tuple[str, ...] | None = None) -> Node | None:
     """``keys``: :func:`docno_keys` of ``text`` when the caller has them already."""
     keys = docno_keys(text) if keys is None else keys

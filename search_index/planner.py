@@ -76,6 +76,7 @@ from search_index.nodes import (
     word_or_synonym,
     written_char,
     written_node,
+    yearless_docno_node,
 )
 from search_index.request import Query, Understanding
 from search_index.syntax import Atom, Clause, ParsedQuery, parse
@@ -398,6 +399,9 @@ class _Builder:
         spans: list[tuple[int, int, str, Any]] = [
             (s, e, "docno", norm[s:e]) for s, e, _ in find_in_query(norm)
         ]
+        for s, e, payload in _yearless_docnos(norm):
+            if not any(s < de and ds < e for ds, de, _, _ in spans):
+                spans.append((s, e, "yearless", payload))
         for s, e, key in index_nos_in_query(norm):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
                 spans.append((s, e, "index_no", key))
@@ -416,12 +420,26 @@ class _Builder:
             if kind == "docno":
                 keys = docno_keys(without_head_group(payload))
                 node = docno_node(payload, keys)
+                # 国办发第128号 is read as an order's number; the index's 国办发 numbers are
+                # yearly: any year's 128 (QA pass 28b)
+                prefixes = citizen_words.known_docno_prefixes()
+                parts = (k.split("#", 1) for k in keys if "#" in k)
+                node = any_of(node, *(yearless_docno_node(p, n) for p, n in parts if p in prefixes))
                 if node is not None:
                     self.pool.append(node)
                     self.pool_terms.append(node)
                     self.docnos.extend(keys)
                     self.highlight.append(payload)
                     self.highlight.extend(key_text(k) for k in keys[1:])
+            elif kind == "yearless":
+                prefix, number = payload  # type: ignore[misc]
+                typed = norm[s:e]
+                node = any_of(yearless_docno_node(prefix, number), written_node(typed))
+                if node is not None:
+                    self.pool.append(node)
+                    self.pool_terms.append(node)
+                    self.words.append(typed)
+                    self.highlight.append(typed)
             elif kind == "index_no":
                 # the catalogue's number as one exact key, or its text where a text prints it
                 node = any_of(*index_no_nodes(payload), phrase_node(payload, None))
@@ -916,6 +934,35 @@ def bounded_clauses(parsed: ParsedQuery) -> tuple[list[Clause], list[str]]:
         singles += n_single
         kept.append(clause)
     return kept, ignored
+
+
+# a 文号 typed without its year (国发5号, 国办发128号文: as news reports cite them), after a
+# prefix of the index's own 文号
+_YEARLESS_DOCNO = re.compile(r"([\u4e00-\u9fff]{2,12}?)第?0*([1-9][0-9]{0,4})\s*号")
+
+
+def _yearless_docnos(norm: str) -> list[tuple[int, int, tuple[str, str]]]:
+    """Spans of ``norm`` holding a yearly 文号 typed without its year, with (prefix, number):
+    the prefix one the index's documents carry with a year (国发〔2019〕5号), so that the
+    number's documents of any year come first (QA pass 28b: 国发5号 listed a Taiwan budget
+    rule first, and 国发〔2019〕5号 in none of the first 100). Numbers read whole (国令第5号,
+    国发〔2019〕5号) are :func:`~analyzers.docno.find_in_query`'s."""
+    if not any(ch.isdigit() for ch in norm):
+        return []
+    known = citizen_words.known_docno_prefixes()
+    if not known:
+        return []
+    whole = [(s, e) for s, e, _ in find_in_query(norm)]
+    out: list[tuple[int, int, tuple[str, str]]] = []
+    for m in _YEARLESS_DOCNO.finditer(norm):
+        run = m.group(1)
+        prefix = next((run[i:] for i in range(len(run)) if run[i:] in known), "")
+        if not prefix:
+            continue
+        s, e = m.start(1) + len(run) - len(prefix), m.end()
+        if not any(s < we and ws < e for ws, we in whole):
+            out.append((s, e, (prefix, m.group(2))))
+    return out
 
 
 def unmarked_docnos(text: str, lexicon: PinyinLexicon | None) -> str:
