@@ -246,6 +246,7 @@ class SearchIndex:
         if missing:  # (a newer version moved onto the page from further down)
             docs.update(self.backend.fetch(missing))
         hits = []
+        groups = dict(plan.groups)
         for h in page:
             doc = docs.get(h.id)
             if doc is None:  # deleted between search and fetch
@@ -263,7 +264,9 @@ class SearchIndex:
                 Hit(
                     doc=doc,
                     score=h.score,
-                    snippet=snippet(doc.text, terms, query.snippet_chars, doc.normalized),
+                    snippet=snippet(
+                        doc.text, terms, query.snippet_chars, doc.normalized, groups
+                    ),
                     title_html=render(doc.title, find_spans(doc.title, terms)),
                     copies=copies,
                     newer_version=newer.get(h.id, ""),
@@ -546,8 +549,13 @@ class SearchIndex:
     def highlight_terms(self, q: str, title: str = "") -> tuple[str, ...]:
         """The terms of ``q`` to mark in a text; with ``title``, a pinyin query also marks the
         words of the title it stands for (zfxxgk → 政府信息公开)."""
+        return self.highlight_plan(q, title)[0]
+
+    def highlight_plan(self, q: str, title: str = "") -> tuple[tuple[str, ...], dict[str, str]]:
+        """:meth:`highlight_terms`, and each other wording's typed word (``Plan.groups``): a
+        page's richest passage counts the words asked for, not their wordings."""
         plan, understood = self._plan(Query(q=q[:MAX_QUERY_CHARS]))
-        return _with_pinyin(plan.highlight, understood.pinyin, title)
+        return _with_pinyin(plan.highlight, understood.pinyin, title), dict(plan.groups)
 
     def suggest(self, prefix: str, viewer: Viewer = ANONYMOUS, limit: int = 10) -> list[str]:
         """Titles and frequent title words for what was typed (Han or pinyin letters), ranked

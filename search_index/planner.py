@@ -21,7 +21,7 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from analyzers.chars import is_han, strip_skippable
@@ -380,6 +380,9 @@ class _Builder:
         self.excluded: list[Node] = []
         self.boosters: list[Node] = []
         self.highlight: list[str] = []
+        # an other wording marked → the typed word it stands for: a passage holding 工资 and
+        # its 劳动报酬 holds one word asked for, not two (QA pass 28b: 拖欠工资's snippet)
+        self.groups: dict[str, str] = {}
         # one-character words (算 of 怎么算): matched only as a word of their own, so marking
         # every occurrence marks them inside other words (决算, 预算); marked only when the
         # query has nothing else to mark
@@ -466,6 +469,7 @@ class _Builder:
                     self.words.append(typed)
                     self.expanded.extend((typed, w, "numeral") for w in payload)
                     self.highlight.extend([typed, *payload])
+                    self._group(typed, payload)
             elif kind == "mined":
                 abbr, targets, source = payload  # type: ignore[misc]
                 node = any_of(word_node(abbr), *(other_wording_node(t) for t in targets))
@@ -475,6 +479,7 @@ class _Builder:
                     self.words.append(abbr)
                     self.expanded.extend((abbr, t, source) for t in targets)
                     self.highlight.extend([abbr, *targets])
+                    self._group(abbr, targets)
             else:
                 abbr, targets = payload  # type: ignore[misc]
                 # the synonym file's rule, and the other side's wording of the word it names
@@ -492,6 +497,7 @@ class _Builder:
                     self.synonyms.append((abbr, tuple(targets)))
                     self.expanded.extend((abbr, t, "cross_strait") for t in twins)
                     self.highlight.extend([abbr, *targets, *twins])
+                    self._group(abbr, (*targets, *twins))
         rest.append(norm[pos:])
         if self.lexicon is not None:
             rest = [self._take_letters(chunk) for chunk in rest]
@@ -511,6 +517,7 @@ class _Builder:
             (self.highlight_single if len(w) == 1 and is_han(w) else self.highlight).append(w)
             wordings = [o for o, src in others if src != "region"]
             self.highlight.extend(wordings)
+            self._group(w, wordings)
             self.expanded.extend((w, o, src) for o, src in others)
             single = (len(w) == 1 and is_han(w)) or citizen_words.is_question_word(w)
             common = not single and citizen_words.is_common(w)
@@ -518,6 +525,11 @@ class _Builder:
             if not single:
                 places = [Term("region", o) for o, src in others if src == "region"]
                 self.pool_terms.append(any_of(terms_of(w, *wordings), *places) or terms_of(w))
+
+    def _group(self, word: str, wordings: Iterable[str]) -> None:
+        for o in wordings:
+            if o != word:
+                self.groups.setdefault(o, word)
 
     def _apart(self, word: str) -> list[str]:
         """The words a long word is made of, where no public document writes it whole: 赡养父母
@@ -751,6 +763,7 @@ class _Builder:
             if targets:
                 self.synonyms.append((w, tuple(targets)))
                 self.highlight.extend(targets)
+                self._group(w, targets)
         self.readings.append((run, tuple(searched)))
         self.reading_of[run] = "".join(top)
         return True
@@ -1172,7 +1185,8 @@ def plan(
     )
     highlight = tuple(dict.fromkeys(h for h in b.highlight if strip_skippable(h)))
     highlight = highlight or tuple(dict.fromkeys(b.highlight_single))
-    return Plan(query=node, filters=filters, highlight=highlight), understood
+    groups = tuple((t, g) for t, g in b.groups.items() if t in highlight)
+    return Plan(query=node, filters=filters, highlight=highlight, groups=groups), understood
 
 
 def _nothing_read(typed: str, b: _Builder) -> tuple[str, ...]:

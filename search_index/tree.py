@@ -98,3 +98,6 @@ class Plan:
     query: Node
     filters: tuple[Node, ...] = ()
     highlight: tuple[str, ...] = field(default=())
+    # (term, the typed word it is another wording of): a passage's words asked for are counted
+    # as the typed words, not their wordings (search_index.highlight)
+    groups: tuple[tuple[str, str], ...] = field(default=())

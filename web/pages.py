@@ -324,8 +324,8 @@ def document_page(
         SearchState(q=q) if q else None
     )
     back = back_state.query_string() if back_state else ""
-    terms = index.highlight_terms(q, doc.title) if q else ()
-    marked = views.mark_anchors(highlight_all(doc.text, terms, doc.normalized))
+    terms, groups = index.highlight_plan(q, doc.title) if q else ((), {})
+    marked = views.mark_anchors(highlight_all(doc.text, terms, doc.normalized), groups)
     settings = request.app.state.settings
     original = None if layout.kiosk else original_file(settings.originals_dir, doc)
     versions = index.versions_of(doc, viewer)

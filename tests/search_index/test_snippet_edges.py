@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from search_index.highlight import find_spans, snippet
+from search_index.highlight import find_spans, highlight_all, snippet
 
 
 def _plain(html_snippet: str) -> str:
@@ -78,3 +78,24 @@ def test_a_lone_digit_is_marked_only_as_a_number_of_its_own():
     text = "编号09100125210，第1条，共1000元"
     assert [(a, b) for a, b in find_spans(text, ("1",))] == [(15, 16)]  # the 1 of 第1条
     assert [text[a:b] for a, b in find_spans(text, ("10",))] == ["10", "10", "10"]
+
+
+def test_a_passage_counts_the_words_asked_for_not_their_other_wordings():
+    """QA pass 28b: 拖欠工资 (工资 read also as 劳动报酬) showed 劳动合同法's passage of 工资 beside
+    劳动报酬, and its page jumped there, not to 第三十条's 拖欠 … 劳动报酬: each wording counted
+    as one more word asked for."""
+    from web.views import mark_anchors
+
+    filler = "本条规定其他事项。" * 40
+    text = (
+        "第十条 试用期工资不得低于本单位相同岗位最低档工资，劳动报酬按约定支付。" + filler
+        + "第三十条 用人单位拖欠或者未足额支付劳动报酬的，劳动者可以申请支付令。" + filler
+    )  # fmt: skip
+    terms = ("拖欠", "工资", "劳动报酬")
+    groups = {"劳动报酬": "工资"}
+    assert "拖欠" not in snippet(text, terms, 80)  # wordings counted apart: the first passage
+    assert "<mark>拖欠</mark>" in snippet(text, terms, 80, groups=groups)
+    marked = highlight_all(text, terms)
+    assert mark_anchors(marked).best is None  # the first passage is (one of) the richest
+    best = mark_anchors(marked, groups)
+    assert best.best is not None and 'id="match-best" tabindex="-1">拖欠' in best.html
