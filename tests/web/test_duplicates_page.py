@@ -11,7 +11,7 @@ from duplicates.check import Candidate
 from duplicates.textdiff import Change, DiffOp, TextDiff
 from tests.web.conftest import ORIGINAL_PATH, SAMPLES
 from tests.web.test_pages import Page, assert_no_inline_code
-from web.duplicates import candidate_view, summary
+from web.duplicates import candidate_view, op_views, summary
 
 
 def _edition(text: str) -> str:
@@ -151,3 +151,25 @@ def test_staff_are_told_a_match_is_unpublished_and_sent_to_no_public_page(client
     assert hidden.meta.title in card
     assert VALUE_LABELS["disclosure"][hidden.meta.disclosure] in card and "未公开" in card
     assert f"/documents/{hidden.id}" not in card
+
+
+def test_a_changed_sentence_marks_what_was_added_in_the_draft():
+    """QA pass 28a: a sentence of 国办发〔2019〕3号 with two clauses added showed no mark in the
+    draft's column (the change's fragments were the normalised text's, ， read as ,) and marked
+    the existing text's unchanged 工作如期完成。(the fragments' context)."""
+    from duplicates.textdiff import diff
+    from tests.corpus import CORPUS, require_corpus
+
+    require_corpus()
+    existing = (CORPUS / "docs/govcn_policy/govcn_006.txt").read_text(encoding="utf-8")
+    before = "压实部门责任，完善治理举措，确保治理工作如期完成。"
+    after = "压实部门责任、乡镇属地责任，完善治理举措，确保治理工作如期完成，并向社会公开。"
+    assert before in existing
+    d = diff(existing.replace(before, after), existing)
+    [op] = [op for op in d.ops if op.op == "changed"]
+    overlap = Overlap(0.98, 0.98, 0.98, 900)
+    c = Candidate(doc=None, overlap=overlap, reasons=("near_copy",), diff=d)  # type: ignore[arg-type]
+    [view] = op_views(c)[0]
+    marked = re.findall(r"<mark>(.*?)</mark>", view.draft_html)
+    assert marked == ["、乡镇属地责任", "，并向社会公开"], marked
+    assert "工作如期完成" not in "".join(re.findall(r"<mark>(.*?)</mark>", view.existing_html))
