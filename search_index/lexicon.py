@@ -141,7 +141,7 @@ def _written_outside_addresses(
             min_should=1,
         )
         plan = Plan(query=query, filters=public.filters)
-        out[piece] = min(counts[piece], backend.search(plan, limit=1).total)
+        out[piece] = min(counts[piece], backend.search(plan, limit=0).total)
     return out
 
 
@@ -213,7 +213,7 @@ class LexiconCache:
     def _public_count(self) -> int:
         public = Plan(query=MatchAll(), filters=visibility_filter(ANONYMOUS))
         try:
-            return self.backend.search(public, limit=1).total
+            return self.backend.search(public, limit=0).total
         except Exception:  # noqa: BLE001 - the backend is down: keep the table
             return self._count
 
