@@ -389,7 +389,7 @@ def tasks(
                         f"{other.source.name} line {line} names this file"
                         f"{' nearly' if row is None else ''}, but that catalogue was not "
                         f"applied: held as not_public until an ingest gives it (--catalog "
-                        f"{other.source})"
+                        f"{other.source}, or the API's \"catalog\")"
                     )
                     break
             near = None

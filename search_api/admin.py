@@ -55,7 +55,7 @@ from model.ids import document_id
 from model.settings import Settings
 from model.viewer import STAFF
 from pipeline import embed
-from pipeline.run import UPLOADS_DIR, Job, run_ingest, run_jobs
+from pipeline.run import UPLOADS_DIR, Job, read_catalog, run_ingest, run_jobs
 from search_api import audit
 from search_api.deps import IndexDep, SettingsDep, require_staff
 from search_api.limits import heavy_gate
@@ -505,9 +505,16 @@ def ingest_paths(
     # with prune, a path gone from disk is pruned, as the CLI's (pipeline.run._prune_gone)
     roots = settings.ingest_roots
     paths = [resolve_ingest_path(p, roots, may_be_gone=body.prune) for p in body.paths]
+    catalog = None
+    if body.catalog is not None:
+        where = resolve_ingest_path(body.catalog, roots)
+        if not where.is_file():
+            raise BadRequest(f"catalog {body.catalog!r} is not a file", path=body.catalog)
+        catalog = read_catalog(where)  # a catalogue no row of which can be read: a 400
     report = run_ingest(
         index,
         paths,
+        catalog=catalog,
         prune=body.prune,
         default_disclosure=body.disclosure or settings.default_disclosure,
         disclosure_given=body.disclosure is not None,
@@ -516,6 +523,7 @@ def ingest_paths(
     )
     citizen_words.load_lexicon(settings.data_dir, warm=True)
     audit.record(request, settings, "ingest", paths=[str(p) for p in paths], prune=body.prune,
+                 catalog=str(catalog.source) if catalog is not None else None,
                  ingested=len(report.ok), pruned=len(report.pruned))  # fmt: skip
     return {"report": report.to_dict()}
 

@@ -358,6 +358,13 @@ class IngestRequest(BaseModel):
         "for the server's default level",
     )
     prune: bool = Field(default=False, description="remove documents whose files are gone")
+    # QA pass 28a: a folder's catalogue held its files back (not_public) and the only way to
+    # apply it was the command line's --catalog
+    catalog: str | None = Field(
+        default=None, min_length=1, max_length=4096, pattern=r"^[^\x00]+$",
+        description="a catalogue CSV inside GOVSEARCH_INGEST_ROOTS whose rows give the files "
+        "their fields (公开方式, dates, 文号 …), as `govsearch ingest --catalog` does",
+    )
 
 
 class IngestResponse(BaseModel):

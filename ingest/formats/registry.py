@@ -132,7 +132,7 @@ def detect(data: bytes, filename: str) -> Format:
     ):
         raise UnsupportedFormat(
             "a catalogue (its header names a path column), not a document: give it with "
-            "--catalog to apply its rows"
+            '--catalog (the API\'s "catalog") to apply its rows'
         )
     if sniffed is not None:
         return sniffed

@@ -695,3 +695,43 @@ def test_a_body_that_is_no_json_is_answered_as_the_duplicate_check_answers_it(se
         assert _error(r, 415)["code"] == "unsupported_media_type", path
     r = served.client.post("/api/ingest", json=[1, 2], headers=served.staff)
     assert _error(r, 422)["data"]["problems"][0]["field"] == "body"
+
+
+def test_ingest_applies_a_catalogue_inside_the_roots(served, tmp_path):
+    """QA pass 28a: files a folder's catalogue names were held back (not_public) when the
+    folder was ingested over the API, and the only way to apply the catalogue was the command
+    line's --catalog: its 主动公开 row could not be published, its 不予公开 row stayed hidden."""
+    inbox: Path = served.extra["inbox"]
+    folder = inbox / "catalogued"
+    folder.mkdir()
+    (folder / "public.txt").write_text(TXT, encoding="utf-8")
+    (folder / "secret.txt").write_text(TXT.replace("通知", "内部意见"), encoding="utf-8")
+    sheet = folder / "catalog.csv"
+    sheet.write_text(
+        "文件名,标题,发布机构,发布日期,公开方式\n"
+        "public.txt,青松县关于冬季森林防火的通知,青松县人民政府,2026-11-20,主动公开\n"
+        "secret.txt,青松县信访件处理意见,青松县人民政府,2026-11-21,不予公开\n",
+        encoding="utf-8",
+    )
+
+    def ingest(**body):
+        return served.client.post("/api/ingest", json=body, headers=served.staff)
+
+    held = ingest(paths=["catalogued"]).json()["report"]
+    assert held["held"] == 2 and all('"catalog"' in f["reason"] for f in held["held_files"])
+    assert served.client.get("/api/search", params={"q": "森林防火"}).json()["total"] == 0
+    r = ingest(paths=["catalogued"], catalog="catalogued/catalog.csv")
+    assert r.status_code == 200, r.text
+    assert r.json()["report"]["held"] == 0
+    by_title = {d.title: d.disclosure for d in served.index.backend.catalog()}
+    assert by_title["青松县关于冬季森林防火的通知"] == "public"
+    assert by_title["青松县信访件处理意见"] == "not_public"
+    assert served.client.get("/api/search", params={"q": "森林防火"}).json()["total"] == 1
+    # the catalogue is a path like the others: inside the roots, a file, readable
+    outside = tmp_path / "outside.csv"
+    outside.write_text(sheet.read_text(encoding="utf-8"), encoding="utf-8")
+    _error(ingest(paths=["catalogued"], catalog=str(outside)), 403)
+    _error(ingest(paths=["catalogued"], catalog="catalogued/missing.csv"), 404)
+    _error(ingest(paths=["catalogued"], catalog="catalogued"), 400)
+    (folder / "broken.csv").write_bytes(b"\\x00\\x01\\x02 not a catalogue")
+    _error(ingest(paths=["catalogued"], catalog="catalogued/broken.csv"), 400)
