@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from analyzers.agencies import agency_key, issuers, most_used
 from analyzers.docno import canonical
 from analyzers.normalize import normalize
 from model.fields import CATEGORIES
@@ -92,11 +93,15 @@ class AnnualReport:
     status: tuple[tuple[str, int], ...]  # (new|changed|repealed, count)
     undated: int  # 主动公开 items with no date at all: in no year
     notes: tuple[str, ...] = NOTES
+    # the agency as its documents name it most (国务院办 typed: 国务院办公厅), for headings
+    # (QA pass 28a: a printed report's heading repeated the abbreviation typed)
+    agency_name: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "year": self.year,
             "agency": self.agency,
+            "agency_name": self.agency_name,
             "total": self.total,
             "by_category": [r.to_dict() for r in self.by_category],
             "by_agency": [{"agency": a, "count": c} for a, c in self.by_agency],
@@ -192,6 +197,15 @@ def _one_issue(a: CatalogEntry, b: CatalogEntry) -> bool:
     return abs((a.date - b.date).days) <= SAME_ISSUE_DAYS  # type: ignore[operator]
 
 
+def _named(entries: Iterable[CatalogEntry], wanted: frozenset[str]) -> str | None:
+    """The name the ``wanted`` agency's entries give it most (each issuer of a joint issue
+    that is the agency), or None when none does."""
+    names = Counter(
+        name for e in entries for name in issuers(e.agency) if agency_key(name) in wanted
+    )
+    return most_used(names.items()) if names else None
+
+
 def _agency_rows(of_year: Iterable[Item]) -> tuple[tuple[str, int], ...]:
     """The agency table: items per agency (each issuer of a joint issue, one row per agency in
     either script), most first."""
@@ -282,6 +296,7 @@ def annual(
     return AnnualReport(
         year=year,
         agency=agency,
+        agency_name=_named(public, wanted) or agency if agency else None,
         total=len(of_year),
         by_category=tuple(rows),
         by_agency=agencies,

@@ -410,3 +410,17 @@ def test_a_scan_of_a_published_notice_is_the_same_item_not_a_revision(tmp_path) 
     revised = dataclasses.replace(scan, written_date=None, publish_date=dt.date(2020, 11, 9))
     later = annual([typed, revised], 2020, index=index)
     assert later.total == 1 and dict(later.status)["changed"] == 1
+
+
+def test_the_heading_names_the_agency_as_its_documents_do() -> None:
+    """QA pass 28a: a report asked for 国务院办 printed "（国务院办）" in its heading; the data
+    were 国务院办公厅's. The answer still says what was asked (``agency``)."""
+    office = CatalogEntry(
+        id="a", path="a.txt", title="通知", agency="国务院办公厅", category="政策法规",
+        publish_date=dt.date(2019, 3, 1),
+    )  # fmt: skip
+    joint = dataclasses.replace(office, id="b", path="b.txt", agency="国务院办公厅、中央军委办公厅")
+    rep = annual([office, joint], 2019, "国务院办")
+    assert rep.total == 2
+    assert rep.to_dict()["agency"] == "国务院办" and rep.to_dict()["agency_name"] == "国务院办公厅"
+    assert annual([office], 2019).agency_name is None
