@@ -211,7 +211,9 @@ def summary(c: Candidate) -> str:
         if d is None:
             return head
         return head + (
-            "（仅段落或表格内容的先后顺序不同）" if d.reordered else "（仅排版、字体或标点不同）"
+            "（仅段落或表格内容的先后顺序不同）"
+            if d.reordered
+            else "（仅排版、简繁、全半角或标点不同）"  # QA pass 28a: a 繁简 copy said 字体
         )
     if d.only_facts_changed:
         kinds = "、".join(

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
+from analyzers.signatures import Overlap
 from duplicates.check import (
     MAX_DRAFT_DOCNO,
     MAX_DRAFT_TITLE,
@@ -159,8 +160,16 @@ def op_views(c: Candidate) -> tuple[list[OpView], int]:
     return views, max(0, len(ops) - MAX_OPS_SHOWN)
 
 
-def _reason(reason: str, resemblance: float) -> str:
-    return near_label(resemblance) if reason == "near_copy" else REASONS.get(reason, reason)
+def _reason(reason: str, o: Overlap) -> str:
+    # with their shares, as the summary says them: "草稿包含该文件" beside "草稿是该文件的一部分"
+    # read as a contradiction where each holds nearly all of the other (QA pass 28a)
+    if reason == "near_copy":
+        return near_label(o.resemblance)
+    if reason == "contains":
+        return f"草稿包含该文件的 {percent(o.reverse_containment)}"
+    if reason == "contained_in":
+        return f"草稿的 {percent(o.containment)} 在该文件中"
+    return REASONS.get(reason, reason)
 
 
 def candidate_view(c: Candidate, doc_url: str) -> dict[str, Any]:
@@ -175,8 +184,8 @@ def candidate_view(c: Candidate, doc_url: str) -> dict[str, Any]:
         "withheld": VALUE_LABELS["disclosure"].get(c.doc.disclosure, c.doc.disclosure)
         if c.doc.disclosure != "public"
         else "",
-        "reason": _reason(c.reason, o.resemblance),
-        "reasons": [_reason(r, o.resemblance) for r in c.reasons],
+        "reason": _reason(c.reason, o),
+        "reasons": [_reason(r, o) for r in c.reasons],
         "summary": summary(c),
         "similarity": percent(o.resemblance),
         "containment": percent(o.containment),

@@ -440,7 +440,7 @@ def test_same_text_never_lists_passage_changes(index):
     # a hard-wrapped copy (a PDF draft) is the same text with nothing to list at all
     c = _by_path(check(index, Draft(_hard_wrapped(text_of(GOVCN), 37)), viewer=STAFF))[GOVCN]
     assert c.reason == "same_text" and c.diff.identical and not c.diff.reordered
-    assert c.to_dict()["summary"] == "与草稿全文相同（仅排版、字体或标点不同）"
+    assert c.to_dict()["summary"] == "与草稿全文相同（仅排版、简繁、全半角或标点不同）"
 
 
 def test_the_draft_title_is_read_as_ingest_reads_it_and_shown_as_typed(index):
