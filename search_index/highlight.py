@@ -275,8 +275,13 @@ def snippet(
     if groups:
         keys = [groups.get(k, k) for k in keys]
     best_start, best_score = spans[0][0], -1.0
+    # the window counted is the one shown: it opens a quarter of the size before its first
+    # match (QA pass 28c: 工资支付暂行规定's snippet counted a 拖欠 it then cut off)
+    reach = size - size // 4
     for i, (s, _) in enumerate(spans):
-        window = {keys[j] for j in range(i, min(i + 12, len(spans))) if spans[j][0] < s + size}
+        window = {
+            keys[j] for j in range(i, min(i + 12, len(spans))) if spans[j][1] <= s + reach
+        }
         score = len(window) * 100 - i * 0.01
         if score > best_score:
             best_start, best_score = s, score
