@@ -954,6 +954,9 @@ def bounded_clauses(parsed: ParsedQuery) -> tuple[list[Clause], list[str]]:
 _YEARLESS_DOCNO = re.compile(r"([\u4e00-\u9fff]{2,12}?)第?0*([1-9][0-9]{0,4})\s*号")
 
 
+_SPACED_YEARLESS_DOCNO = re.compile(r"([\u4e00-\u9fff]{2,12})\s+第?0*([1-9][0-9]{0,4})\s*[号號]")
+
+
 def _yearless_docnos(norm: str) -> list[tuple[int, int, tuple[str, str]]]:
     """Spans of ``norm`` holding a yearly 文号 typed without its year, with (prefix, number):
     the prefix one the index's documents carry with a year (国发〔2019〕5号), so that the
@@ -1011,7 +1014,15 @@ def unmarked_docnos(text: str, lexicon: PinyinLexicon | None) -> str:
             return m.group(0)
         return f" {prefix}〔{m.group(2)}〕{m.group(3)}号 "
 
+    def joined(m: re.Match[str]) -> str:
+        issuer = m.group(1)
+        prefix = next((issuer[i:] for i in range(len(issuer)) if issuer[i:] in known), "")
+        return f"{issuer}{m.group(2)}号" if prefix else m.group(0)
+
     text = _UNMARKED_DOCNO.sub(written, text)
+    # ... and its number without the year, typed after a space (国办发 128号: QA pass 28c), as
+    # one word, which _yearless_docnos reads
+    text = _SPACED_YEARLESS_DOCNO.sub(joined, text)
     if lexicon is not None:
         text = _UNMARKED_PINYIN_DOCNO.sub(spelled, text)
     return text

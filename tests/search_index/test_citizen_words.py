@@ -1320,6 +1320,9 @@ YEARLY_NUMBERS = {
     ("国办发128号", "docs/govcn_policy/govcn_007.txt"),
     ("国办发第128号文", "docs/govcn_policy/govcn_007.txt"),
     ("国发41号 个人所得税", "docs/govcn_policy/govcn_032.txt"),
+    # typed after a space (QA pass 28c: 108号 first, 国发〔2019〕5号 29th)
+    ("国办发 128号", "docs/govcn_policy/govcn_007.txt"),
+    ("国发 第5号", "docs/govcn_policy/govcn_001.txt"),
 ])  # fmt: skip
 def test_a_yearly_number_typed_without_its_year_finds_that_number(tmp_path, typed, path):
     """QA pass 28b: 国发5号 (as news reports cite a number) listed a Taiwan budget rule first and
