@@ -250,6 +250,12 @@ def _abbreviation_spans(
             for c in cands
             if (c[0] in cuts and c[1] in cuts) or not any(c[0] < b < c[1] for b in cuts)
         ]
+        # ... and letters only as a word of their own: hk of hkqy (a kiosk's initials of
+        # 户口迁移) is no 香港 (QA pass 28c)
+        cands = [
+            c for c in cands
+            if not norm[c[0] : c[1]].isascii() or (c[0] in starts and c[1] in ends)
+        ]  # fmt: skip
     places = _place_spans(norm)
     if places:  # nor across a place's name (QA pass 22: 南市 => 台南市 out of 台南市垃圾 left
         # 台 alone and found 济南市's rules)

@@ -570,3 +570,11 @@ def test_syllables_then_initials_must_name_words_written_together():
     read = plan(Query(q="zhengwugk"), lexicon, mentions)[1].pinyin_words
     assert read and "公开" in read[0][1]
     assert plan(Query(q="gjjtq"), lexicon, mentions)[1].pinyin_words  # initials alone
+
+
+def test_letters_inside_a_run_are_no_abbreviation_of_their_own(index):
+    """QA pass 28c: hkqy (a kiosk's initials of 户口迁移, which its candidate bar offers) read
+    its hk as 香港 and listed Hong Kong's laws; hk alone still is 香港."""
+    read = index.search(Query(q="hkqy")).understood
+    assert all(word != "hk" for word, _ in read.synonyms), read.synonyms
+    assert ("hk", ("香港",)) in index.search(Query(q="hk")).understood.synonyms
