@@ -107,16 +107,38 @@ def _inner_words(word: str) -> tuple[tuple[str, int], ...]:
         for i in range(n - k + 1)
         if rjieba.has_word(word[i : i + k])
     ]
-    if n <= MIN_PARTED or not grams:
+    crossing = _crossing(grams) if n > MIN_PARTED else set()
+    if not crossing:
+        # no two of its words cut across each other (政府信息公开: 政府, 信息, 公开; 刑事诉讼法:
+        # 刑事, 诉讼, 诉讼法): all are its words, and the route is not looked for (most long
+        # words; ingest's cost)
         return tuple(grams)
+    # of two words cutting across each other (人民 and 民法), the one across the route's parts
+    # is none of the word's; a word crossing no other stays, wherever the route cuts
     bounds = _part_bounds(word)
-    return tuple((g, i) for g, i in grams if _within_parts(i, i + len(g), bounds, word))
+    return tuple(
+        (g, i) for g, i in grams
+        if (g, i) not in crossing or _within_parts(i, i + len(g), bounds, word)
+    )  # fmt: skip
 
 
 # A word of three characters keeps both its words of two: 中医药 is 中医 and 医药 though the
 # route cuts 中 + 医药, and the route's margin cannot tell it from 机动车 (机动 + 车, whose 动车 is
 # no part of it): log-probability margins of 4.6 and 4.1
 MIN_PARTED = 3
+
+
+def _crossing(grams: list[tuple[str, int]]) -> set[tuple[str, int]]:
+    """The words that cut across another (人民 and 民法 in 人民法院; 共和 inside 共和国 does
+    not)."""
+    out: set[tuple[str, int]] = set()
+    for (g1, i1), (g2, i2) in itertools.combinations(grams, 2):
+        (a1, b1, x), (a2, b2, y) = sorted(
+            ((i1, i1 + len(g1), (g1, i1)), (i2, i2 + len(g2), (g2, i2)))
+        )
+        if a1 < a2 < b1 < b2:
+            out.update((x, y))
+    return out
 
 
 def _within_parts(start: int, end: int, bounds: tuple[int, ...], word: str) -> bool:

@@ -83,6 +83,17 @@ def test_a_three_character_word_keeps_both_of_its_words():
     assert {"中医", "医药", "中医药"} <= set(index_words("中医药"))
 
 
+@pytest.mark.parametrize(
+    ("word", "inside"),
+    [("刑事诉讼法", "诉讼法"), ("有期徒刑", "有期"), ("社会保障部", "保障部"),
+     ("百分之十五", "十五")],
+)  # fmt: skip
+def test_a_word_crossing_no_other_stays_wherever_the_route_cuts(word, inside):
+    """The route through 刑事诉讼法 without the word is 刑事诉讼 + 法, across 诉讼法; but no
+    other word of it cuts across 诉讼法, which is as much its word as 诉讼 is."""
+    assert inside in index_words(word)
+
+
 def test_question_is_several_words():
     assert len(query_words("小微企业怎样申请担保贷款")) >= 4
 
