@@ -255,7 +255,7 @@ def _kept(doc: StoredDocument, rule: str, content_hash: str) -> tuple[bool, str]
         if doc.content_hash == content_hash:
             return False, why
         return True, f"the file changed; the index keeps the earlier version, {why}"
-    again = f"ingest again with --catalog {doc.catalog} to apply one"
+    again = f"ingest again with --catalog {doc.catalog} (the API's \"catalog\") to apply one"
     if doc.content_hash == content_hash:
         return False, (f"kept as catalogued by {doc.catalog} ({doc.disclosure}): this ingest "
                        f"has no catalogue row for it; {again}")  # fmt: skip
@@ -525,8 +525,14 @@ def run_ingest(
         if prune and gone:
             gone = _files_gone(index, Path(source), gone)
         if prune and gone:
+            # each named (QA pass 29a: "1 removed (files gone)" and an id were all it said)
+            paths = {d.id: d.path for d in _stored(index, gone)}
             index.delete(gone)
             report.pruned.extend(gone)
+            report.pruned_paths.extend(
+                IngestFailure(paths.get(i, i), "gone from disk: its document removed")
+                for i in gone
+            )
         elif gone and Path(source) in whole:
             # a file deleted from a folder read whole stays searchable until --prune: said, so
             # a withdrawn notice is not thought gone (QA pass 23b: only the catalogue's "row

@@ -70,6 +70,9 @@ def test_reingest_unchanged_does_nothing_changed_replaces_prune_removes(folder, 
     assert kept.pruned == [] and index.count(STAFF) == len(before)
     pruned = run_ingest(index, [folder], workers=1, prune=True)
     assert len(pruned.pruned) == 1 and index.count(STAFF) == len(before) - 1
+    # the file is named, not only its document's id (QA pass 29a)
+    assert [p.path for p in pruned.pruned_paths] == [f"txt/{target.name}"]
+    assert f"txt/{target.name}: gone from disk" in pruned.summary()
 
 
 def test_disclosure_default_and_folder_convention(tmp_path, index):
