@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,22 @@ def test_python_m_govsearch_is_the_command_line(tmp_path: Path) -> None:
     missing = subprocess.run([*run, "stats"], capture_output=True, text=True, env=env,
                              cwd=tmp_path)  # fmt: skip
     assert missing.returncode == 2 and not (tmp_path / "none").exists(), missing.stderr
+
+
+def test_keys_work_on_a_folder_whose_index_awaits_its_re_ingest(tmp_path: Path) -> None:
+    """QA pass 29a: after an upgrade that changes the index version, `keys list` and `keys
+    create` refused the folder until the re-ingest was done, though its keys are the folder's
+    file, which the upgrade keeps; `search` still says what to do."""
+    data = tmp_path / "data"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--data-dir", str(data), "ingest", str(SAMPLE)]).exit_code == 0
+    assert runner.invoke(main, ["--data-dir", str(data), "keys", "create", "ops"]).exit_code == 0
+    [marker] = data.rglob("govsearch-schema.json")
+    old = json.loads(marker.read_text())
+    marker.write_text(json.dumps({**old, "analysis": "6"}))  # as the previous version wrote it
+    searched = runner.invoke(main, ["--data-dir", str(data), "search", "融资担保"])
+    assert searched.exit_code == 2 and "ingest again" in searched.output, searched.output
+    listed = runner.invoke(main, ["--data-dir", str(data), "keys", "list"])
+    assert listed.exit_code == 0 and "\tops\t" in listed.output, listed.output
+    created = runner.invoke(main, ["--data-dir", str(data), "keys", "create", "after"])
+    assert created.exit_code == 0, created.output
