@@ -425,7 +425,7 @@ class SearchIndex:
 
         def reads_better(span: str, word: str, real: bool) -> bool:
             # the two counts of used_as_word last, only where the rest says yes: most typed
-            # words are written beside their neighbours, and the counts were a fifth of a
+            # words are written beside their neighbours, and the counts were a quarter of a
             # search's time at 100k documents (bench/README.md)
             return reads_better_in_place(span, word, real) and used_as_word(word)
 

@@ -960,7 +960,14 @@ def bounded_clauses(parsed: ParsedQuery) -> tuple[list[Clause], list[str]]:
 _YEARLESS_DOCNO = re.compile(r"([\u4e00-\u9fff]{2,12}?)第?0*([1-9][0-9]{0,4})\s*号")
 
 
+# ... and typed with a space before the number (国办发 128号), joined by unmarked_docnos
 _SPACED_YEARLESS_DOCNO = re.compile(r"([\u4e00-\u9fff]{2,12})\s+第?0*([1-9][0-9]{0,4})\s*[号號]")
+
+
+def _ending_prefix(run: str, known: frozenset[str]) -> str:
+    """The longest of the index's 文号 prefixes that the Han ``run`` ends with ("" if none):
+    关于国办发 → 国办发."""
+    return next((run[i:] for i in range(len(run)) if run[i:] in known), "")
 
 
 def _yearless_docnos(norm: str) -> list[tuple[int, int, tuple[str, str]]]:
@@ -978,7 +985,7 @@ def _yearless_docnos(norm: str) -> list[tuple[int, int, tuple[str, str]]]:
     out: list[tuple[int, int, tuple[str, str]]] = []
     for m in _YEARLESS_DOCNO.finditer(norm):
         run = m.group(1)
-        prefix = next((run[i:] for i in range(len(run)) if run[i:] in known), "")
+        prefix = _ending_prefix(run, known)
         if not prefix:
             continue
         s, e = m.start(1) + len(run) - len(prefix), m.end()
@@ -1002,7 +1009,7 @@ def unmarked_docnos(text: str, lexicon: PinyinLexicon | None) -> str:
     def written(m: re.Match[str]) -> str:
         issuer = m.group(1)
         if is_han(issuer[0]):  # the longest prefix the Han run ends with; the rest stays
-            prefix = next((issuer[i:] for i in range(len(issuer)) if issuer[i:] in known), "")
+            prefix = _ending_prefix(issuer, known)
             before = issuer[: len(issuer) - len(prefix)]
         else:
             cut = lexicon.read(issuer.lower()) if lexicon is not None else None
@@ -1022,8 +1029,7 @@ def unmarked_docnos(text: str, lexicon: PinyinLexicon | None) -> str:
 
     def joined(m: re.Match[str]) -> str:
         issuer = m.group(1)
-        prefix = next((issuer[i:] for i in range(len(issuer)) if issuer[i:] in known), "")
-        return f"{issuer}{m.group(2)}号" if prefix else m.group(0)
+        return f"{issuer}{m.group(2)}号" if _ending_prefix(issuer, known) else m.group(0)
 
     text = _UNMARKED_DOCNO.sub(written, text)
     # ... and its number without the year, typed after a space (国办发 128号: QA pass 28c), as
