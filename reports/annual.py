@@ -37,7 +37,7 @@ from reports.csvexport import csv_text
 from reports.entry import CatalogEntry
 from reports.items import UNNAMED, Item, agency_filter, by_agency, is_of, items
 from reports.years import check_report_year
-from search_index.index import SAME_ISSUE_DAYS, SearchIndex, versions_key
+from search_index.index import SearchIndex, same_issue, versions_key
 
 STATUSES = ("new", "changed", "repealed")
 STATUS_LABELS = {"new": "新制发", "changed": "修改", "repealed": "废止/失效"}
@@ -192,9 +192,8 @@ def _one_per_issue(found: list[Item]) -> list[Item]:
 
 
 def _one_issue(a: CatalogEntry, b: CatalogEntry) -> bool:
-    if a.written_date is not None and a.written_date == b.written_date:
-        return True
-    return abs((a.date - b.date).days) <= SAME_ISSUE_DAYS  # type: ignore[operator]
+    issue = (a.doc_number, a.written_date, a.date)
+    return same_issue(issue, (b.doc_number, b.written_date, b.date))
 
 
 def _named(entries: Iterable[CatalogEntry], wanted: frozenset[str]) -> str | None:

@@ -776,21 +776,39 @@ SAME_ISSUE_DAYS = 92  # one 文号 dated this close: a text's 成文 and 发布 
 
 
 def same_number(a: StoredDocument, b: StoredDocument) -> bool:
-    """Whether two documents are one issue of a text, never two versions of it: one 文号, and
-    one 成文日期 or dates within :data:`SAME_ISSUE_DAYS` (QA pass 27b: a scan of 国办函〔2018〕
-    71号, dated by the 发布日期 OCR read, made the catalogued copy, dated by its 成文日期, an
-    older version). A revised rule keeps the number of the order that first issued it (民政部令
-    第14号 heads the 1999 text and its 2019 revision): years apart, those are versions."""
-    ka = canonical(normalize(a.doc_number)) if a.doc_number else None
-    if ka is None or ka != (canonical(normalize(b.doc_number)) if b.doc_number else None):
+    """Whether two documents are one issue of a text, never two versions of it
+    (:func:`same_issue`)."""
+    return same_issue(
+        (a.doc_number, a.written_date, _day(a.date)), (b.doc_number, b.written_date, _day(b.date))
+    )
+
+
+Issue = tuple[str, object, dt.date | None]  # 文号, 成文日期 (as stored), the date it is filed by
+
+
+def same_issue(a: Issue, b: Issue) -> bool:
+    """One 文号, and one 成文日期 or dates within :data:`SAME_ISSUE_DAYS`: one issue of a
+    text, never two versions of it, for search's versions and the annual report alike (QA pass
+    27b: a scan of 国办函〔2018〕71号, dated by the 发布日期 OCR read, made the catalogued copy,
+    dated by its 成文日期, an older version; QA pass 28a: the report counted it 修改). A revised
+    rule keeps the number of the order that first issued it (民政部令第14号 heads the 1999 text
+    and its 2019 revision): years apart, those are versions."""
+    (number_a, written_a, date_a), (number_b, written_b, date_b) = a, b
+    ka = canonical(normalize(number_a)) if number_a else None
+    if ka is None or ka != (canonical(normalize(number_b)) if number_b else None):
         return False
-    if a.written_date and a.written_date == b.written_date:
+    if written_a and written_a == written_b:
         return True
+    if date_a is None or date_b is None:  # undated: no version either way
+        return True
+    return abs((date_a - date_b).days) <= SAME_ISSUE_DAYS
+
+
+def _day(iso: str) -> dt.date | None:
     try:
-        days = abs((dt.date.fromisoformat(a.date) - dt.date.fromisoformat(b.date)).days)
-    except ValueError:  # undated: no version either way (version_key needs a date)
-        return True
-    return days <= SAME_ISSUE_DAYS
+        return dt.date.fromisoformat(iso)
+    except ValueError:
+        return None
 
 
 def versions_key(title: str, agency: str) -> tuple[str, str] | None:
