@@ -975,22 +975,17 @@ def _yearless_docnos(norm: str) -> list[tuple[int, int, tuple[str, str]]]:
     the prefix one the index's documents carry with a year (国发〔2019〕5号), so that the
     number's documents of any year come first (QA pass 28b: 国发5号 listed a Taiwan budget
     rule first, and 国发〔2019〕5号 in none of the first 100). Numbers read whole (国令第5号,
-    国发〔2019〕5号) are :func:`~analyzers.docno.find_in_query`'s."""
+    国发〔2019〕5号) are :func:`~analyzers.docno.find_in_query`'s, whose spans the caller keeps
+    first."""
     if not any(ch.isdigit() for ch in norm):
         return []
     known = citizen_words.known_docno_prefixes()
-    if not known:
-        return []
-    whole = [(s, e) for s, e, _ in find_in_query(norm)]
     out: list[tuple[int, int, tuple[str, str]]] = []
-    for m in _YEARLESS_DOCNO.finditer(norm):
+    for m in _YEARLESS_DOCNO.finditer(norm) if known else ():
         run = m.group(1)
         prefix = _ending_prefix(run, known)
-        if not prefix:
-            continue
-        s, e = m.start(1) + len(run) - len(prefix), m.end()
-        if not any(s < we and ws < e for ws, we in whole):
-            out.append((s, e, (prefix, m.group(2))))
+        if prefix:
+            out.append((m.start(1) + len(run) - len(prefix), m.end(), (prefix, m.group(2))))
     return out
 
 
