@@ -18,12 +18,17 @@ from model.document import Document
 from model.fields import value_label
 from model.viewer import ANONYMOUS
 
+INGESTED_LISTED = 10_000  # documents written that a report names (``ok`` counts them all)
+
 
 @dataclass
 class IngestReport:
     """Accumulates results; ``track()`` wraps a result stream and records it as it passes."""
 
     ok: list[str] = field(default_factory=list)
+    # (path, id) of each document written: what an API caller links to (QA pass 28a: the
+    # answer listed no document it created)
+    ingested: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[IngestFailure] = field(default_factory=list)
     failed_files: list[IngestFailure] = field(default_factory=list)
     # Catalogue lines that could not be applied: reported with their line and ignored.
@@ -194,6 +199,10 @@ class IngestReport:
             "folders": [{"path": f.path, "reason": f.reason} for f in self.folders],
             "pruned_paths": [{"path": p.path, "reason": p.reason} for p in self.pruned_paths],
             "gone_files": [{"path": g.path, "reason": g.reason} for g in self.gone],
+            # the first ones only: a million-document load's report stays a report
+            "ingested_files": [
+                {"path": p, "id": i} for p, i in self.ingested[:INGESTED_LISTED]
+            ],
         }
 
     def to_json(self, indent: int | None = 2) -> str:

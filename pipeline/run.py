@@ -387,6 +387,7 @@ def run_jobs(
             if w.ok:
                 hold(w.id)
                 report.ok.append(w.path)
+                report.ingested.append((w.path, w.id))
                 report.formats[formats.get(w.id, "?")] += 1
                 if w.id not in held:  # (those are said as held back)
                     report.levels[levels.get(w.id, "?")] += 1
@@ -570,6 +571,7 @@ def _committed_unreported(
         for j in done:
             doc = stored.get(j.doc_id)
             report.ok.append(doc.path if doc is not None else j.task.rel_path)
+            report.ingested.append((report.ok[-1], j.doc_id))
             report.formats[doc.format if doc is not None else "?"] += 1
             written_ids.append(j.doc_id)
 

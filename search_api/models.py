@@ -244,6 +244,11 @@ class IngestFailureModel(BaseModel):
     skipped: bool = False
 
 
+class IngestedFileModel(BaseModel):
+    path: str
+    id: str
+
+
 class IngestReportModel(BaseModel):
     """The same report ``govsearch ingest --report`` writes (``IngestReport.to_dict``)."""
 
@@ -274,6 +279,10 @@ class IngestReportModel(BaseModel):
     pruned_paths: list[IngestFailureModel] = Field(
         default_factory=list, description="paths given with prune that are gone from disk, "
         "with how many documents ingested from each were removed"
+    )
+    ingested_files: list[IngestedFileModel] = Field(
+        default_factory=list, description="each document written (the first 10,000): its "
+        "path and id (GET /api/documents/{id})"
     )
     gone_files: list[IngestFailureModel] = Field(
         default_factory=list, description="documents of a folder read whole whose files are "

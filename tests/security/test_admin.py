@@ -727,6 +727,12 @@ def test_ingest_applies_a_catalogue_inside_the_roots(served, tmp_path):
     assert by_title["青松县关于冬季森林防火的通知"] == "public"
     assert by_title["青松县信访件处理意见"] == "not_public"
     assert served.client.get("/api/search", params={"q": "森林防火"}).json()["total"] == 1
+    # the answer names each document it wrote, by path and id (QA pass 28a: counts only)
+    written = r.json()["report"]["ingested_files"]
+    assert sorted(f["path"] for f in written) == ["public.txt", "secret.txt"]
+    for f in written:
+        got = served.client.get(f"/api/documents/{f['id']}", headers=served.staff)
+        assert got.status_code == 200 and got.json()["path"] == f["path"]
     # the catalogue is a path like the others: inside the roots, a file, readable
     outside = tmp_path / "outside.csv"
     outside.write_text(sheet.read_text(encoding="utf-8"), encoding="utf-8")
