@@ -101,8 +101,13 @@ def mark(text: str, needles: list[str], other: str | None = None) -> str:
             if differs and not any(s < end and start < e for s, e in spans):
                 spans.append((start, end))
             start = text.find(n, end)
+    return _rendered(text, sorted(spans))
+
+
+def _rendered(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` escaped, the ``spans`` (in order, apart) in ``<mark>``."""
     out, pos = [], 0
-    for s, e in sorted(spans):
+    for s, e in spans:
         out.append(html.escape(text[pos:s]) + "<mark>" + html.escape(text[s:e]) + "</mark>")
         pos = e
     return "".join(out) + html.escape(text[pos:])
@@ -118,19 +123,13 @@ def mark_diff(text: str, other: str) -> str:
         return html.escape(text)
     merged: list[tuple[int, int]] = []
     for s, e in _changed_ranges(text, other):
+        if s >= len(text):  # an insertion at the very end of the other side
+            s, e = max(0, len(text) - 1), len(text)
         if merged and s - merged[-1][1] <= 2:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, min(e, len(text))))
-    out, pos = [], 0
-    for s, e in merged:
-        if s >= len(text):  # an insertion at the very end of the other side
-            s, e = max(0, len(text) - 1), len(text)
-        if s < pos:
-            continue
-        out.append(html.escape(text[pos:s]) + "<mark>" + html.escape(text[s:e]) + "</mark>")
-        pos = e
-    return "".join(out) + html.escape(text[pos:])
+    return _rendered(text, merged)
 
 
 def _marked(text: str, needles: list[str], other: str, kinds: set[str]) -> str:
