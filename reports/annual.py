@@ -21,11 +21,10 @@ counts each group once a year, under its catalogued copy (else its earliest).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,39 +154,36 @@ def _status(e: CatalogEntry, first: dt.date | None) -> str:
     return "new"
 
 
-def _one_per_issue(found: list[Item]) -> list[Item]:
-    """The items of one issue as copies of one text: texts bearing one 文号 dated on one
-    成文日期 or within :data:`~search_index.index.SAME_ISSUE_DAYS` are one publication, as
-    search's versions hold (:func:`search_index.index.same_number`), counted once a year like
-    one text's copies and filed by the catalogued one, else the earliest (QA pass 28a: a scan of
-    国办函〔2018〕71号, its OCR text 99.5% the typed copy's and dated by its 发布日期, was a second
-    item, counted 修改, and made the typed copy 已有新版本)."""
-    by_number: dict[str, list[Item]] = {}
-    for i in found:
-        number = canonical(normalize(i.entry.doc_number)) if i.entry.doc_number else None
-        if number and i.entry.date is not None:
-            by_number.setdefault(number, []).append(i)
-    text = {id(i): i.text for i in found}
+def _issue_texts(entries: list[CatalogEntry], texts: Mapping[str, str]) -> dict[str, str]:
+    """``texts`` (id → its text's key) with the texts of one issue as one: texts bearing one
+    文号 dated on one 成文日期 or within :data:`~search_index.index.SAME_ISSUE_DAYS` are one
+    publication, as search's versions hold (:func:`search_index.index.same_issue`), so that
+    :func:`~reports.items.items` counts them once a year like one text's copies, filed by the
+    catalogued one, else the earliest (QA pass 28a: a scan of 国办函〔2018〕71号, its OCR text
+    99.5% the typed copy's and dated by its 发布日期, was a second item, counted 修改, and made
+    the typed copy 已有新版本)."""
+    by_number: dict[str, list[CatalogEntry]] = {}
+    for e in entries:
+        if e.doc_number and e.date is not None:
+            by_number.setdefault(canonical(normalize(e.doc_number)), []).append(e)
+    into: dict[str, str] = {}  # a text's key → the key of the text its issue is filed as
     for group in by_number.values():
-        group.sort(key=lambda i: (not i.entry.catalogued, i.entry.date, i.entry.id))
-        kept: list[Item] = []
-        for i in group:
-            same = next((k for k in kept if _one_issue(k.entry, i.entry)), None)
+        group.sort(key=lambda e: (not e.catalogued, e.date, e.id))
+        kept: list[CatalogEntry] = []
+        for e in group:
+            same = next((k for k in kept if _one_issue(k, e)), None)
             if same is None:
-                kept.append(i)
-            else:
-                text[id(i)] = text[id(same)]
-    year = {id(i): i.entry.date.year if i.entry.date else None for i in found}
-    seen = {(i.text, year[id(i)]) for i in found if text[id(i)] == i.text}
-    out: list[Item] = []
-    for i in found:
-        if text[id(i)] != i.text:
-            key = (text[id(i)], year[id(i)])
-            if key in seen:
-                continue
-            seen.add(key)
-            i = dataclasses.replace(i, text=text[id(i)])
-        out.append(i)
+                kept.append(e)
+            elif texts.get(e.id, e.id) != texts.get(same.id, same.id):
+                into.setdefault(texts.get(e.id, e.id), texts.get(same.id, same.id))
+    if not into:
+        return dict(texts)
+    out: dict[str, str] = {}
+    for e in entries:
+        key = texts.get(e.id, e.id)
+        while key in into:
+            key = into[key]
+        out[e.id] = key
     return out
 
 
@@ -234,10 +230,8 @@ def annual(
     # said 31; QA pass 16: a joint issue was in neither issuer's); the total counts it once
     # ... and, where the index tells texts apart, one issue's texts (a scan and its typed copy)
     # are one text (without it every file is an item)
-    texts = index.same_texts() if index is not None else None
+    texts = _issue_texts(public, index.same_texts()) if index is not None else None
     found = items(public, texts, UNNAMED)
-    if texts is not None:
-        found = _one_per_issue(found)
     public = [i.entry for i in found]
     text_of = {i.entry.id: i.text for i in found}
     # per title, the earliest date of each text bearing it: a text posted again in a later year
