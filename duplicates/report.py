@@ -9,8 +9,6 @@ the pairs that meet in a group are verified exactly, with the same rules as the 
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import time
 from collections import Counter, OrderedDict, defaultdict
@@ -34,6 +32,7 @@ from duplicates.check import (
 from duplicates.textdiff import diff
 from model.document import StoredDocument
 from model.viewer import STAFF, Viewer
+from reports.csvexport import csv_text
 from search_index.index import SearchIndex
 from search_index.protocol import Backend
 
@@ -115,23 +114,21 @@ class Report:
         }
 
     def to_csv(self) -> str:
-        """One row per duplicate pair, with its cluster number."""
-        out = io.StringIO()
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(
-            [
-                "cluster", "cluster_size", "reason", "reasons", "similarity",
-                "containment_a_in_b", "containment_b_in_a",
-                "a_id", "a_path", "a_title", "a_doc_number", "a_date",
-                "b_id", "b_path", "b_title", "b_doc_number", "b_date",
-                "differences", "changed_facts",
-            ]
+        """One row per duplicate pair, with its cluster number (no byte-order mark: the
+        command line adds it, as the reports' exports start with one)."""
+        columns = (
+            "cluster", "cluster_size", "reason", "reasons", "similarity",
+            "containment_a_in_b", "containment_b_in_a",
+            "a_id", "a_path", "a_title", "a_doc_number", "a_date",
+            "b_id", "b_path", "b_title", "b_doc_number", "b_date",
+            "differences", "changed_facts",
         )  # fmt: skip
+        rows = []
         for c in self.clusters:
             for p in c.pairs:
                 d = p.to_dict()
-                w.writerow(
-                    csv_cell(v) for v in [
+                rows.append(
+                    [
                         c.number, len(c.docs), d["reason"], " ".join(p.reasons),
                         d["similarity"], d["containment_a_in_b"], d["containment_b_in_a"],
                         p.a.id, p.a.path, p.a.title, p.a.doc_number, p.a.date,
@@ -140,20 +137,7 @@ class Report:
                         "; ".join(f"{k}: {old} → {new}" for k, old, new in p.facts),
                     ]
                 )  # fmt: skip
-        return out.getvalue()
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-
-
-def csv_cell(value: object) -> object:
-    """A cell a spreadsheet shows as text: titles and paths come from documents anyone can
-    publish, and Excel/LibreOffice run a cell starting with ``=``, ``+``, ``-`` or ``@`` as a
-    formula (``=HYPERLINK(…)`` leaks data when clicked). Such text gets a leading ``'``, the
-    OWASP advice; numbers are left as they are."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
-        return "'" + value
-    return value
+        return csv_text(columns, rows, bom=False)
 
 
 @dataclass

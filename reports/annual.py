@@ -111,7 +111,8 @@ class AnnualReport:
         }
 
     def to_csv(self) -> str:
-        """Three tables in one sheet, each with a header row naming its section."""
+        """Three tables in one sheet, each row naming its section, then the undated count and
+        the notes that say how the figures were made."""
         rows: list[list[Any]] = []
         for r in self.by_category:
             rows.append(["分类", r.category, r.total, r.new, r.changed, r.repealed, r.in_force,
@@ -130,6 +131,9 @@ class AnnualReport:
             rows.append(["发布机构", a, c, "", "", "", "", ""])
         for m, c in enumerate(self.by_month, 1):
             rows.append(["月份", f"{self.year}-{m:02d}", c, "", "", "", "", ""])
+        # the page says how many items no year holds; the sheet said nothing (QA pass 28a)
+        rows.append(["未注明日期", "不属于任何年度", self.undated, "", "", "", "", ""])
+        rows.extend(["说明", note, "", "", "", "", "", ""] for note in self.notes)
         header = ("section", "name", "total", "new", "changed", "repealed", "in_force",
                   "superseded")  # fmt: skip
         return csv_text(header, rows)

@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from model.errors import BadRequest
+from model.fields import label
 from reports.csvexport import csv_text
 from reports.entry import CatalogEntry
 from reports.items import UNNAMED, agency_filter, by_agency, is_of, items, row_agencies
@@ -196,13 +197,19 @@ class TimelinessReport:
             rows.append([*(x[k] for k in header[:-1]), ""])
         for m in (*self.missing, *self.uncountable):
             e = m.entry
-            note = f"lacks {m.lacks}" if m.lacks else m.reason
+            note = "缺" + lacks_label(m.lacks) if m.lacks else m.reason
             # a date the row lacks is blank, not the text's (QA pass 23c: a row said "lacks
             # written_date" beside the date the text gave)
             written = None if "written_date" in e.dates_from_text else e.written_date
             published = None if "publish_date" in e.dates_from_text else e.publish_date
             rows.append([e.id, e.path, e.title, e.agency, written, published, None, None, note])
         return csv_text(header, rows)
+
+
+def lacks_label(lacks: str) -> str:
+    """The dates ``lacks`` names as staff read them (``written_date,publish_date``:
+    成文日期、发布日期)."""
+    return "、".join(label(x) for x in lacks.split(",") if x)
 
 
 def _lacks(e: CatalogEntry) -> str:

@@ -232,7 +232,7 @@ def _check_report(served: Served, command: str, comment: str) -> None:
     served.bash(command)
     target = served.folder / command.rsplit(">", 1)[1].strip()
     lines = target.read_text(encoding="utf-8-sig").splitlines()
-    assert lines and "working_days" in lines[0], lines[:2]  # a CSV with its header
+    assert lines and "相隔工作日" in lines[0], lines[:2]  # a CSV with its Chinese header
 
 
 def _check_report_curl(served: Served, command: str, comment: str) -> None:

@@ -24,7 +24,7 @@ from reports.annual import STATUSES
 from reports.csvexport import download_name
 from reports.office import Reports
 from reports.svg import months_chart
-from reports.timeliness import ReportFilter
+from reports.timeliness import ReportFilter, lacks_label
 from reports.years import FIRST_YEAR, LAST_YEAR, is_report_year
 from search_api.deps import ViewerDep, get_viewer
 from search_api.errors import status_of
@@ -33,14 +33,9 @@ from search_index.fields import agency_key, filter_choice
 NO_STORE = {"Cache-Control": "no-store"}
 KINDS = (("timeliness", "公开时限"), ("annual", "年度报告统计"), ("queries", "检索未果"))
 TITLES = {"index": "工作人员报表", **dict(KINDS)}
-LACKS = {"written_date": "成文日期", "publish_date": "发布日期"}
 SHOWN_ROWS = 500
 
 router = APIRouter(include_in_schema=False)
-
-
-def lacks_label(lacks: str) -> str:
-    return "、".join(LACKS.get(x, x) for x in lacks.split(",") if x)
 
 
 def _page(request: Request, kind: str, context: dict[str, Any], status: int = 200) -> Response:

@@ -98,9 +98,9 @@ def test_dupes_report_csv_and_json(tmp_path):
     res = _run(data, "dupes", "--format", "csv", "--output", str(out))
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))  # as Excel reads it
-    row = next(r for r in rows if {r["a_path"], r["b_path"]} == {GOVCN, edition.path})
-    assert row["reason"] == "near_copy"
-    assert "date: 2019年1月22日 → 2020年1月22日" in row["changed_facts"]
+    row = next(r for r in rows if {r["甲路径"], r["乙路径"]} == {GOVCN, edition.path})
+    assert row["判断"] == "near_copy"
+    assert "date: 2019年1月22日 → 2020年1月22日" in row["改动的事实"]
     res = _run(data, "dupes", "--format", "json")
     report = json.loads(res.stdout)
     pairs = [p for c in report["clusters"] for p in c["pairs"]]
@@ -130,9 +130,9 @@ def test_dupes_csv_starts_with_the_bom_the_report_csvs_carry(tmp_path):
     printed = _run(data, "dupes", "--format", "csv")
     assert written.exit_code == 0 and printed.exit_code == 0, written.output + printed.output
     for raw in (out.read_bytes(), printed.stdout_bytes):
-        assert raw.startswith(b"\xef\xbb\xbfcluster,"), raw[:20]
+        assert raw.startswith("\ufeff组号,".encode()), raw[:20]
         assert raw.count(b"\xef\xbb\xbf") == 1  # once, before the header only
         rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-        assert len(rows) == 1 and rows[0]["a_title"] == "关于进一步加强城市绿化养护管理工作的通知"
+        assert len(rows) == 1 and rows[0]["甲标题"] == "关于进一步加强城市绿化养护管理工作的通知"
     json_out = _run(data, "dupes", "--format", "json").stdout_bytes
     assert json_out.startswith(b"{")  # JSON is read by programs, not Excel: no BOM

@@ -56,7 +56,7 @@ def test_a_dupes_output_that_cannot_be_written_is_refused_before_the_report(fold
         assert "documents," not in result.output  # the report's own summary line: not computed
     out = tmp_path / "out.csv"
     assert _run(data, "dupes", "-o", str(out)).exit_code == 0
-    assert out.read_text(encoding="utf-8").startswith("\ufeffcluster")  # with its BOM
+    assert out.read_text(encoding="utf-8").startswith("\ufeff组号")  # with its BOM
 
 
 def test_search_reads_a_category_in_either_script_and_an_empty_filter_as_none(tmp_path):

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.run import run_ingest
+from reports.csvexport import column_label as H
 from reports.items import closest_agencies
 from reports.office import Reports
 from reports.timeliness import ReportFilter
@@ -78,7 +79,7 @@ def test_an_agencys_line_counts_the_rows_it_shows(reposted) -> None:
     assert sum(a.count for a in rep.by_agency) == len(shown)  # no joint issue here
     # the CSV export is the same rows
     table = list(csv.DictReader(io.StringIO(rep.to_csv().lstrip("\ufeff"))))
-    assert Counter(r["agency"] for r in table) == Counter(agencies)
+    assert Counter(r[H("agency")] for r in table) == Counter(agencies)
 
 
 def test_each_agencys_own_report_measures_its_own_copy(reposted) -> None:

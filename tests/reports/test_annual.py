@@ -118,15 +118,19 @@ def test_json_and_csv() -> None:
     assert out["status"] == {"new": 2, "changed": 2, "repealed": 2}
     assert out["notes"]
     rows = list(csv.DictReader(io.StringIO(rep.to_csv().lstrip("\ufeff"))))
-    total = next(r for r in rows if r["section"] == "合计")
-    assert (total["total"], total["new"], total["changed"], total["repealed"]) == (
+    total = next(r for r in rows if r["统计项"] == "合计")
+    assert (total["件数"], total["新制发"], total["修改"], total["废止/失效"]) == (
         "6",
         "2",
         "2",
         "2",
     )
-    months = [r for r in rows if r["section"] == "月份"]
-    assert len(months) == 12 and months[2] == {**months[2], "name": "2024-03", "total": "3"}
+    months = [r for r in rows if r["统计项"] == "月份"]
+    assert len(months) == 12 and months[2] == {**months[2], "名称": "2024-03", "件数": "3"}
+    # the undated count and the notes, as the page gives them (QA pass 28a)
+    undated = next(r for r in rows if r["统计项"] == "未注明日期")
+    assert undated["件数"] == str(rep.undated)
+    assert [r["名称"] for r in rows if r["统计项"] == "说明"] == list(rep.notes)
 
 
 # -- one text, one item: the samples ----------------------------------------------------------

@@ -11,7 +11,7 @@ def test_formula_cells_get_an_apostrophe() -> None:
         assert safe_cell(bad) == "'" + bad
     assert safe_cell("养老 = 退休") == "养老 = 退休"  # only a leading sign matters
     assert safe_cell(-3) == -3 and safe_cell(2.5) == 2.5  # numbers stay numbers
-    assert safe_cell(None) == "" and safe_cell(True) == "true"
+    assert safe_cell(None) == "" and safe_cell(True) == "是"
 
 
 def test_csv_round_trip() -> None:

@@ -300,7 +300,7 @@ def test_weekly_report_counted_by_hand() -> None:
     assert (
         rows[0]
         .lstrip("\ufeff")
-        .startswith("week,list,query,searches,zero_results,opened,understood,")
+        .startswith("周,列表,检索词,检索次数,无结果次数,打开结果次数,检索词的理解,")
     )
 
 
@@ -337,14 +337,13 @@ def check_filtered_report(searches: list[LoggedSearch]) -> None:
     assert [q["query"] for q in d["filtered_out"]] == ["年度报告"]
     rows = queries_report(searches, D(2025, 1, 27), D(2025, 2, 2)).to_csv().splitlines()
     assert rows[0].lstrip("\ufeff").split(",") == [
-        "week", "list", "query", "searches", "zero_results", "opened", "understood",
-        "filtered_zero_results", "zero_result_filters", "variants",
+        "周", "列表", "检索词", "检索次数", "无结果次数", "打开结果次数", "检索词的理解",
+        "筛选后无结果次数", "无结果时的筛选条件", "其他写法",
     ]  # fmt: skip
-    assert (
-        "2025-W05,top,工伤保险,4,0,0,分词：工伤保险,3,category=年度报告; year=1999 ×2 | year=1998,"
-        in rows
-    )
-    assert "2025-W05,filtered_out,年度报告,1,0,0,分词：年度报告,1,agency=丙局," in rows
+    filters = "category=年度报告; year=1999 ×2 | year=1998"
+    assert f"2025-W05,检索最多,工伤保险,4,0,0,分词：工伤保险,3,{filters}," in rows
+    filtered = "只在加了筛选条件时没有结果"
+    assert f"2025-W05,{filtered},年度报告,1,0,0,分词：年度报告,1,agency=丙局," in rows
 
 
 def test_one_need_typed_several_ways_is_one_row() -> None:

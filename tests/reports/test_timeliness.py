@@ -155,11 +155,16 @@ def test_csv_export_has_every_document_and_neutralises_formulas() -> None:
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == 5 + 1 + 3 + 2  # measured (with z), missing, uncountable
-    z = next(r for r in rows if r["id"] == "z")
-    assert z["title"] == '\'=HYPERLINK("http://x")' and z["agency"] == "'+甲"
-    assert z["working_days"] == "1" and z["late"] == "false"
-    g = next(r for r in rows if r["id"] == "g")
-    assert g["working_days"] == "" and g["note"] == "lacks written_date,publish_date"
+    # headed in Chinese, for the staff who open it (QA pass 28a: the JSON keys)
+    assert list(rows[0]) == [
+        "编号", "路径", "标题", "发布机构", "成文日期", "发布日期", "相隔工作日", "超过时限",
+        "说明",
+    ]  # fmt: skip
+    z = next(r for r in rows if r["编号"] == "z")
+    assert z["标题"] == '\'=HYPERLINK("http://x")' and z["发布机构"] == "'+甲"
+    assert z["相隔工作日"] == "1" and z["超过时限"] == "否"
+    g = next(r for r in rows if r["编号"] == "g")
+    assert g["相隔工作日"] == "" and g["说明"] == "缺成文日期、发布日期"
 
 
 def test_why_a_document_cannot_be_counted_is_said_in_chinese_with_its_own_dates() -> None:
@@ -232,7 +237,7 @@ def test_a_date_the_catalogue_left_empty_is_not_taken_from_the_text(tmp_path) ->
         assert {m.entry.path: m.lacks for m in rep.missing} == {
             "blank.txt": "written_date", "typo.txt": "written_date",
         }  # fmt: skip
-        rows = {r["path"]: r for r in csv.DictReader(io.StringIO(rep.to_csv().lstrip("\ufeff")))}
-        assert rows["blank.txt"]["written_date"] == "" and rows["blank.txt"]["publish_date"]
+        rows = {r["路径"]: r for r in csv.DictReader(io.StringIO(rep.to_csv().lstrip("\ufeff")))}
+        assert rows["blank.txt"]["成文日期"] == "" and rows["blank.txt"]["发布日期"]
     finally:
         index.close()

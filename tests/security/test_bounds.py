@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from duplicates.report import csv_cell
 from govsearch.app import create_app
 from ingest import bounded
 from ingest.errors import ExtractionTimeout, UnsafeFile
@@ -28,6 +27,7 @@ from ingest.formats import registry
 from model.errors import TooManyRequests
 from model.settings import Settings
 from model.viewer import ANONYMOUS
+from reports.csvexport import safe_cell as csv_cell
 from search_api.keys_elastic import open_keys
 from search_api.limits import HeavyGate
 from search_index.planner import MAX_COSTLY_ATOMS, MAX_SINGLE_CHAR_ATOMS, plan
