@@ -29,11 +29,13 @@ import io
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from analyzers.choices import read_choice
 from analyzers.normalize import to_simplified
+from ingest.confined import FileTooLarge, RefusedFile, read_confined
 from ingest.dates import parse_date
 from ingest.errors import ExtractionError
 from ingest.formats.encoding import decode
@@ -469,14 +471,25 @@ def _entry(
     return CatalogEntry(rel, line, values, held, columns), errors
 
 
-def load_catalog(path: Path) -> Catalog:
+def load_catalog(path: Path, within: Sequence[Path] = (), max_bytes: int = 0) -> Catalog:
     """Read a catalog CSV (UTF-8 with or without BOM, or GB18030 from Excel), its columns
     separated by commas, tabs, semicolons or bars (the header's says which), title rows above
-    its header skipped."""
+    its header skipped. Opened as :func:`ingest.confined.read_confined` opens a document:
+    inside ``within`` when it is read, at most ``max_bytes`` (0: any size); a catalogue
+    outside them is unreadable, never read."""
     try:
-        text, _ = decode(path.read_bytes())
+        text, _ = decode(read_confined(path, within, max_bytes))
     except ExtractionError as exc:  # no encoding reads it (a spreadsheet saved as .csv?)
         why = f"catalog is not a text file: {exc}"
+        return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
+    except FileTooLarge as exc:
+        why = (
+            f"catalog too large ({exc.size / 2**20:.1f} MB; this server reads catalogues of at "
+            f"most {max_bytes / 2**20:.0f} MB: ingest it with govsearch ingest --catalog)"
+        )
+        return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
+    except RefusedFile as exc:
+        why = f"catalog {exc}"
         return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
     # strict: a quote never closed is an error, not a cell running to the end of the file that
     # swallowed every later row and its level (QA pass 8: 不予公开 rows were published)

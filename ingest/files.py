@@ -25,6 +25,14 @@ from typing import NamedTuple, TypeVar
 from analyzers.normalize import normalize
 from ingest import processes
 from ingest.catalog import DISCLOSURE_VALUES, Catalog, CatalogEntry, CatalogError, load_catalog
+from ingest.confined import (
+    Confinement,
+    FileTooLarge,
+    RefusedFile,
+    inside,
+    open_confined,
+    read_confined,
+)
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.formats import registry
 from ingest.formats.base import Extracted
@@ -107,6 +115,9 @@ class FileTask:
     held: str = ""
     refused: str = ""
     catalog: str = ""  # the catalogue file ``entry`` comes from
+    # the real folders the file must lie in when it is opened (ingest.confined): the folder
+    # walked, or the server's ingest roots; empty for a file the user named on the command line
+    within: tuple[Path, ...] = ()
 
     @property
     def doc_id(self) -> str:
@@ -178,15 +189,14 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
     if task.refused:
         return IngestFailure(task.rel_path, task.refused, skipped=True)
     try:
-        size = task.file.stat().st_size
-        if MAX_FILE_BYTES and size > MAX_FILE_BYTES:  # 0: no limit
-            return IngestFailure(task.rel_path, (
-                f"file too large ({size / 2**20:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB "
-                "limit of GOVSEARCH_MAX_FILE_MB)"
-            ))  # fmt: skip
-        data = task.file.read_bytes()
+        data = read_confined(task.file, task.within, MAX_FILE_BYTES)  # MAX_FILE_BYTES 0: any
         fmt, extracted = registry.extract(data, task.file.name)
-    except UnsupportedFormat as exc:
+    except FileTooLarge as exc:
+        return IngestFailure(task.rel_path, (
+            f"file too large ({exc.size / 2**20:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB "
+            "limit of GOVSEARCH_MAX_FILE_MB)"
+        ))  # fmt: skip
+    except (UnsupportedFormat, RefusedFile) as exc:
         return IngestFailure(task.rel_path, str(exc), skipped=True)
     except IngestError as exc:
         return IngestFailure(task.rel_path, str(exc))
@@ -247,11 +257,6 @@ class Found(NamedTuple):
     rel: str  # relative to that folder, "/"-separated
     real: Path  # symlinks resolved: what catalogue rows and the catalogue file are compared with
     refused: str = ""  # why it is not read at all (a symlink leading out of the folder)
-
-
-def inside(path: Path, roots: Sequence[Path]) -> bool:
-    """Whether ``path`` is one of ``roots`` or lies under one (compare real paths)."""
-    return any(path == r or path.is_relative_to(r) for r in roots)
 
 
 def leads_outside(entry: Path, roots: Sequence[Path]) -> bool:
@@ -343,15 +348,20 @@ def source_folder(given: Path) -> Path:
 
 
 def tasks(
-    paths: Sequence[Path], catalog: Catalog | None, default_disclosure: str
+    paths: Sequence[Path],
+    catalog: Catalog | None,
+    default_disclosure: str,
+    confine: Confinement | None = None,
 ) -> Iterator[FileTask]:
     """The FileTasks for an ingest: which file, its relative path, disclosure, catalog row.
 
     A file that no row names exactly but one row nearly names (:meth:`Catalog.near`) is held
     back; a level that is not one of DISCLOSURES holds every file back. A symlink leading out
-    of its folder becomes a task with ``refused`` set and nothing else looked up."""
+    of its folder becomes a task with ``refused`` set and nothing else looked up. Each task
+    says where its file must lie when it is opened: inside ``confine``'s roots (a server), else
+    inside the folder walked."""
     exclude = catalog.source if catalog else None
-    unapplied = unapplied_catalogs(paths, exclude)
+    unapplied = unapplied_catalogs(paths, exclude, confine)
     sheets = {c.source for c in unapplied}  # catalogues: skipped as such, never held
     bad_default = (
         ""
@@ -360,6 +370,7 @@ def tasks(
     )
     for given in paths:
         source = source_folder(given)
+        within = confine.roots if confine else ((source,) if given.is_dir() else ())
         for file, raw, real, refused in iter_files([given], exclude=exclude):
             rel = readable_path(raw)
             if refused:
@@ -406,20 +417,28 @@ def tasks(
             # --catalog published a file held for a row that nearly named it)
             decided = catalog is not None and (entry is not None or near is not None)
             yield FileTask(file, rel, disclosure, entry, source, raw if raw != rel else "", held,
-                           catalog=str(catalog.source) if decided else "")  # fmt: skip
+                           catalog=str(catalog.source) if decided else "",
+                           within=within)  # fmt: skip
 
 
-def unapplied_catalogs(paths: Sequence[Path], given: Path | None = None) -> list[Catalog]:
+def unapplied_catalogs(
+    paths: Sequence[Path], given: Path | None = None, confine: Confinement | None = None
+) -> list[Catalog]:
     """The catalogues lying in the folders an ingest reads, at any depth, other than the one it
     was given (``--catalog``): CSVs, TSVs and texts whose header names a path column, read.
     The files they name are held back: a row may say 不予公开, and an ingest that forgot the
     flag (or the API's, which takes no catalogue) published them (QA pass 20). A department's
     catalogue in its own folder, below the folder ingested, is as binding as one at its top
     (QA pass 24a: samples/ copied into an archive and ingested from the archive published its
-    five restricted files)."""
+    five restricted files). A link leading out of the folder is not read, as the walk reads no
+    such link (QA pass 30b: a catalogue linked from outside decided how files were held); one
+    over ``confine``'s size is unreadable, and holds its folder's files back."""
     found: list[Catalog] = []
     skip = given.resolve() if given is not None else None
+    limit = confine.max_catalog_bytes if confine else 0
     for top in paths:
+        walked = [top.resolve() if top.is_dir() else top.resolve().parent]
+        roots = confine.roots if confine else walked
         if top.is_dir():
             folders = ((Path(d), sorted(names)) for d, subs, names in _walk_visible(top))
         else:  # a file given alone: the catalogue beside it
@@ -431,15 +450,17 @@ def unapplied_catalogs(paths: Sequence[Path], given: Path | None = None) -> list
                 ext = csv_path.suffix.lower().lstrip(".")
                 if ext not in registry.CATALOGUE_EXTENSIONS or name.startswith("."):
                     continue
-                if not csv_path.is_file() or csv_path.resolve() == skip:
+                if not csv_path.is_file() or leads_outside(csv_path, walked):
+                    continue
+                if csv_path.resolve() == skip:
                     continue
                 try:
-                    with csv_path.open("rb") as f:
+                    with open_confined(csv_path, roots) as f:
                         head = f.read(4096)
-                except OSError:
+                except (OSError, RefusedFile):
                     continue
                 if registry.is_catalogue(head, ext):
-                    found.append(load_catalog(csv_path))
+                    found.append(load_catalog(csv_path, roots, limit))
     return found
 
 

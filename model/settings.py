@@ -148,6 +148,9 @@ class Settings:
     # os.pathsep); empty disables server-side ingest over the API, so a stolen staff key cannot
     # make the server read arbitrary files.
     ingest_roots: tuple[Path, ...] = ()
+    # the largest catalogue POST /api/ingest reads (given, or lying in a folder): reading one
+    # takes ~65 times its size in memory (QA pass 30b: 13.9 MB grew the server to 1.27 GB)
+    max_catalog_bytes: int = 8 * 1024 * 1024
     # The query log of anonymous searches (GOVSEARCH_QUERY_LOG=1): off unless opted in.
     query_log: bool = False
     query_log_retention_days: int = 90
@@ -254,6 +257,11 @@ class Settings:
             ),
             # 0: no limit, as the README says (QA pass 21: every file was "too large (0 MB)")
             max_file_bytes=_int("GOVSEARCH_MAX_FILE_MB", e.get("GOVSEARCH_MAX_FILE_MB"), 200, lo=0)
+            * 1024
+            * 1024,
+            max_catalog_bytes=_int(
+                "GOVSEARCH_MAX_CATALOG_MB", e.get("GOVSEARCH_MAX_CATALOG_MB"), 8, lo=1
+            )
             * 1024
             * 1024,
             max_text_chars=_int(

@@ -30,6 +30,8 @@ from pathlib import Path
 
 from ingest import processes
 from ingest.catalog import Catalog, load_catalog
+from ingest.confined import Confinement, open_confined
+from ingest.errors import IngestError
 from ingest.files import (
     CatalogProblem,
     FileTask,
@@ -70,9 +72,9 @@ class Unchanged:
     content_hash: str = ""
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path, within: tuple[Path, ...] = ()) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_confined(path, within) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -82,11 +84,11 @@ def work(job: Job) -> IndexedDocument | IngestFailure | Unchanged:
     """One file, in a worker process: skip if unchanged, else extract and analyse."""
     if job.known_hash is not None:
         try:
-            sha = _sha256(job.task.file)
+            sha = _sha256(job.task.file, job.task.within)
             if fingerprint(sha, job.task.ingest_key) == job.known_hash:
                 return Unchanged(job.doc_id, job.task.rel_path, sha)
-        except OSError:
-            pass  # ingest_file reports the read error
+        except (OSError, IngestError):
+            pass  # ingest_file reports the read error, or the refusal
     result = ingest_file(job.task)
     if isinstance(result, IngestFailure):
         return result
@@ -106,6 +108,7 @@ def plan_jobs(
     catalog: Catalog | None,
     default_disclosure: str,
     report: IngestReport,
+    confine: Confinement | None = None,
 ) -> tuple[list[Job], dict[str, set[str]], list[str]]:
     """A Job per file (with the indexed version's fingerprint, to skip unchanged files), the
     ids seen per source folder (for ``--prune``), and the ids of documents an earlier ingest
@@ -124,7 +127,7 @@ def plan_jobs(
     matched: set[str] = set()
     near: dict[str, str] = {}
     withdrawn: list[str] = []
-    for task in tasks(paths, catalog, default_disclosure):
+    for task in tasks(paths, catalog, default_disclosure, confine):
         source = str(task.source)
         seen = by_source.setdefault(source, set())
         if source not in here:
@@ -404,13 +407,17 @@ def run_jobs(
     return written
 
 
-def read_catalog(catalog: Path | Catalog) -> Catalog:
+def read_catalog(catalog: Path | Catalog, confine: Confinement | None = None) -> Catalog:
     """The catalogue (read from its CSV's path); one no row of which can be read (not text, no
     path column, a quote never closed) is refused: its rows may hold documents back, and
     ingesting without them could publish them. The command line reads it before it opens the
     index (QA pass 11: a refused ingest left an empty index in a new data folder, which every
     later command then took for an empty archive instead of saying "no index")."""
-    cat = load_catalog(catalog) if isinstance(catalog, Path) else catalog
+    if isinstance(catalog, Path):
+        limits = (confine.roots, confine.max_catalog_bytes) if confine else ()
+        cat = load_catalog(catalog, *limits)
+    else:
+        cat = catalog
     if cat.unreadable:
         raise BadRequest(
             f"{cat.source}: {cat.unreadable}; nothing was ingested", path=str(cat.source)
@@ -455,8 +462,12 @@ def run_ingest(
     workers: int = 2,
     progress: bool = False,
     lexicon_dir: Path | None = None,
+    confine: Confinement | None = None,
 ) -> IngestReport:
     """Ingest files and folders; returns the report (failures included, never raised).
+
+    ``confine`` (a server's ingest): every file and catalogue is read only if it lies inside
+    its roots when opened, catalogues only up to its size (:mod:`ingest.confined`).
 
     With ``lexicon_dir`` (the data folder), the short forms the documents define and the
     corpus vocabulary are merged into ``<lexicon_dir>/lexicon`` (:mod:`pipeline.lexicon`), and
@@ -470,7 +481,7 @@ def run_ingest(
     if lexicon_dir is not None:
         _refuse_uploads_folder(paths, Path(lexicon_dir) / UPLOADS_DIR)
     report = IngestReport()
-    cat = read_catalog(catalog) if catalog is not None else None
+    cat = read_catalog(catalog, confine) if catalog is not None else None
     if cat is not None:
         for err in cat.errors:
             report.add(CatalogProblem.of(cat, err))
@@ -481,7 +492,7 @@ def run_ingest(
         shared.pull(lexicon_dir, LEXICON_DIR)
     indexed = index.backend.sources()
     paths = _folders_to_read(paths, indexed, prune, index, report)
-    jobs, by_source, withdrawn = plan_jobs(index, paths, cat, default_disclosure, report)
+    jobs, by_source, withdrawn = plan_jobs(index, paths, cat, default_disclosure, report, confine)
     if withdrawn:
         index.delete(withdrawn)
     lexicon = LexiconBuilder() if lexicon_dir is not None else None

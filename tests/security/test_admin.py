@@ -741,3 +741,93 @@ def test_ingest_applies_a_catalogue_inside_the_roots(served, tmp_path):
     _error(ingest(paths=["catalogued"], catalog="catalogued"), 400)
     (folder / "broken.csv").write_bytes(b"\\x00\\x01\\x02 not a catalogue")
     _error(ingest(paths=["catalogued"], catalog="catalogued/broken.csv"), 400)
+
+
+def test_a_folder_swapped_for_a_link_after_its_check_is_not_read(served, monkeypatch):
+    """QA pass 30b: the API checked each path, then read a large catalogue (seconds) before
+    walking the folder; a folder swapped for a symlink out of the roots in that gap was walked
+    and its file published. The swap is made here at that moment (a catalogue read that
+    swaps, standing in for the other process's timing); what is read is checked when opened."""
+    import search_api.admin as admin
+
+    inbox: Path = served.extra["inbox"]
+    outside: Path = served.extra["outside"]
+    (outside / "secretdir").mkdir(parents=True)
+    (outside / "secretdir" / "secret.txt").write_text(
+        "机密文件：外部目录的内容，绝不能公开", encoding="utf-8"
+    )
+    folder = inbox / "t5"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TXT, encoding="utf-8")
+    (inbox / "cat.csv").write_text("path,title\nt5/a.txt,通知\n", encoding="utf-8")
+    real_read = admin.read_catalog
+
+    def read_then_swap(*args, **kwargs):
+        cat = real_read(*args, **kwargs)
+        folder.rename(inbox / "t5.orig")
+        os.symlink(outside / "secretdir", folder)
+        return cat
+
+    monkeypatch.setattr(admin, "read_catalog", read_then_swap)
+    r = served.client.post(
+        "/api/ingest", json={"paths": ["t5"], "catalog": "cat.csv"}, headers=served.staff
+    )
+    assert r.status_code == 200, r.text
+    report = r.json()["report"]
+    assert report["ok"] == 0, report
+    skipped = {f["path"]: f["reason"] for f in report["skipped_files"]}
+    assert "leads outside" in skipped["secret.txt"] and "not read" in skipped["secret.txt"]
+    assert served.client.get("/api/search", params={"q": "机密文件"}).json()["total"] == 0
+    assert served.client.get(
+        "/api/search", params={"q": "机密文件"}, headers=served.staff
+    ).json()["total"] == 0  # not even hidden: never read
+
+
+def test_a_fifo_or_a_catalogue_linked_from_outside_is_never_read(served):
+    """A FIFO in a folder would block the reader for ever; a catalogue linked from outside the
+    folder decided how its files were held (QA pass 30b), though the walk reads no such link."""
+    inbox: Path = served.extra["inbox"]
+    outside: Path = served.extra["outside"]
+    outside.mkdir()
+    folder = inbox / "mixed"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TXT, encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    (outside / "secret.csv").write_text("path,公开方式\na.txt,不予公开\n", encoding="utf-8")
+    os.symlink(outside / "secret.csv", folder / "cat.csv")
+    r = served.client.post("/api/ingest", json={"paths": ["mixed"]}, headers=served.staff)
+    assert r.status_code == 200, r.text
+    report = r.json()["report"]
+    skipped = {f["path"]: f["reason"] for f in report["skipped_files"]}
+    assert "not a regular file" in skipped["pipe.txt"]
+    assert "outside" in skipped["cat.csv"]
+    assert report["ok"] == 1 and report["held"] == 0, report  # the outside rows: unread
+    assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 1
+
+
+def test_a_catalogue_over_the_servers_limit_is_refused_or_holds_its_folder(tmp_path):
+    """QA pass 30b: a 13.9 MB catalogue grew the server from 374 MB to 1.27 GB; the API reads
+    catalogues up to GOVSEARCH_MAX_CATALOG_MB. One given is a 413; one lying in a folder is
+    unreadable and holds the files of its folder back, as an unreadable one always did."""
+    inbox = tmp_path / "inbox"
+    folder = inbox / "big"
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_text(TXT, encoding="utf-8")
+    rows = "".join(f"x{i}.txt,通知{i},主动公开\n" for i in range(60_000))
+    (folder / "catalog.csv").write_text("path,title,公开方式\n" + rows, encoding="utf-8")
+    assert (folder / "catalog.csv").stat().st_size > 1024 * 1024
+    settings = Settings(
+        data_dir=tmp_path / "data", ingest_roots=(inbox,), max_catalog_bytes=1024 * 1024
+    )
+    s = serve(settings, SearchIndex(EmbeddedIndex(settings.data_dir)))
+    try:
+        r = s.client.post(
+            "/api/ingest", json={"paths": ["big"], "catalog": "big/catalog.csv"}, headers=s.staff
+        )
+        assert "GOVSEARCH_MAX_CATALOG_MB" in _error(r, 413)["message"]
+        r = s.client.post("/api/ingest", json={"paths": ["big"]}, headers=s.staff)
+        assert r.status_code == 200, r.text
+        report = r.json()["report"]
+        assert report["held"] == 1 and "too large" in report["held_files"][0]["reason"], report
+    finally:
+        s.client.close()
