@@ -32,7 +32,7 @@ from duplicates.check import (
 )
 from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
 from search_api.deps import IndexDep, SettingsDep, ViewerDep
-from search_api.limits import count_request, heavy_gate
+from search_api.limits import client_of, count_request, heavy_gate
 from search_api.models import CopyRef, ErrorResponse
 
 router = APIRouter(prefix="/api", tags=["duplicates"])
@@ -278,7 +278,7 @@ async def check_duplicates(
 ) -> dict[str, Any]:
     count_request(request, viewer.staff)
     sent = await read_request(request, settings.max_upload_bytes)
-    async with heavy_gate(request, viewer.staff).slot():
+    async with heavy_gate(request, viewer.staff).slot(client_of(request)):
         draft, fmt = await parse(sent, settings.max_upload_bytes)
         result = await run_in_threadpool(
             check, index, draft, viewer=viewer, threshold=threshold, limit=limit

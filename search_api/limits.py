@@ -35,13 +35,22 @@ _ITEMS = {1.0: RateLimitItemPerSecond, 60.0: RateLimitItemPerMinute, 3600.0: Rat
 
 
 class HeavyGate:
-    """At most ``concurrency`` expensive requests running and ``queue`` waiting."""
+    """At most ``concurrency`` expensive requests running and ``queue`` waiting, and at most
+    ``per_client`` of them from one client (0: any number).
 
-    def __init__(self, concurrency: int, queue: int, retry_after: int = 5) -> None:
+    The per-client bound keeps one caller from filling the queue: five crafted PDFs of 60 s of
+    parsing each, sent at once from one address, answered every other duplicate check 429 for
+    five minutes (QA pass 30b)."""
+
+    def __init__(
+        self, concurrency: int, queue: int, retry_after: int = 5, per_client: int = 0
+    ) -> None:
         self.concurrency = max(1, concurrency)
         self.capacity = self.concurrency + max(0, queue)
         self.retry_after = retry_after
+        self.per_client = per_client
         self._admitted = 0
+        self._by_client: dict[str, int] = {}
         self._sem: asyncio.Semaphore | None = None
 
     @property
@@ -49,22 +58,36 @@ class HeavyGate:
         return self._admitted
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold one running slot for the block; 429 at once when the queue is full."""
+    async def slot(self, client: str = "") -> AsyncIterator[None]:
+        """Hold one running slot for the block; 429 at once when the queue is full, or when
+        ``client`` already holds its share of it."""
         if self._admitted >= self.capacity:
             raise TooManyRequests(
                 f"the server is busy with {self._admitted} file and duplicate checks; "
                 f"try again in {self.retry_after} s",
                 retry_after=self.retry_after,
             )
+        mine = self._by_client.get(client, 0)
+        if client and self.per_client and mine >= self.per_client:
+            raise TooManyRequests(
+                f"this address already has {mine} file or duplicate check running or waiting; "
+                f"try again when it is answered (in {self.retry_after} s or more)",
+                retry_after=self.retry_after,
+            )
         if self._sem is None:
             self._sem = asyncio.Semaphore(self.concurrency)
         self._admitted += 1
+        self._by_client[client] = mine + 1
         try:
             async with self._sem:
                 yield
         finally:
             self._admitted -= 1
+            left = self._by_client[client] - 1
+            if left:
+                self._by_client[client] = left
+            else:
+                del self._by_client[client]
 
 
 class RateLimiter:
@@ -91,7 +114,7 @@ class RateLimiter:
 
 
 def install_limits(app: FastAPI, settings: Settings) -> None:
-    app.state.heavy_gate = HeavyGate(settings.heavy_concurrency, settings.heavy_queue)
+    app.state.heavy_gate = HeavyGate(settings.heavy_concurrency, settings.heavy_queue, per_client=1)
     # staff's own: a stranger's duplicate checks, each up to its time limit, filled the one slot
     # and its queue, and a staff upload got 429 for minutes (QA pass 24a)
     app.state.staff_gate = HeavyGate(settings.heavy_concurrency, settings.heavy_queue)

@@ -42,7 +42,7 @@ from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep, get_viewer
 from search_api.duplicates import DraftFile, parse
 from search_api.errors import status_of
-from search_api.limits import count_request, heavy_gate
+from search_api.limits import client_of, count_request, heavy_gate
 
 FORM_OVERHEAD = 64 * 1024  # multipart framing and the small text fields
 MAX_OPS_SHOWN = 40
@@ -277,7 +277,7 @@ async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep)
         }
         who = _viewer(request, viewer, key)
         count_request(request, who.staff)
-        async with heavy_gate(request, who.staff).slot():
+        async with heavy_gate(request, who.staff).slot(client_of(request)):
             draft, fmt = await parse(sent, settings.max_upload_bytes)
             if fmt == "json":
                 fmt = "text"

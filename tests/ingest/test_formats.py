@@ -378,6 +378,29 @@ def test_docx_zip_bomb_refused_before_inflating() -> None:
         docx_format.check_zip(big, limits)
 
 
+def test_docx_whose_large_xml_fails_to_parse_names_the_memory_limit(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA pass 30b: a DOCX whose XML inflates to 262 MB passed the ZIP checks and, out of memory
+    in lxml ("unknown error"), was called a damaged DOCX. Large XML that fails to parse is
+    reported as over the memory limit; the parser's failure stands in for the memory running
+    out, which a test cannot afford to cause."""
+    import docx
+
+    data = (corpus / "files/docx/doc_01.docx").read_bytes()
+
+    def out_of_memory(*args: object, **kwargs: object) -> None:
+        raise ValueError("unknown error (<string>, line 0)")
+
+    monkeypatch.setattr(docx, "Document", out_of_memory)
+    monkeypatch.setattr(docx_format, "LARGE_XML_BYTES", 1000)
+    with pytest.raises(UnsafeFile, match="within the memory limit"):
+        docx_format.extract(data, "big.docx")
+    monkeypatch.setattr(docx_format, "LARGE_XML_BYTES", 10**12)
+    with pytest.raises(ExtractionError, match="damaged DOCX"):
+        docx_format.extract(data, "small.docx")
+
+
 def test_docx_not_a_zip_and_zip_without_document() -> None:
     with pytest.raises(ExtractionError, match="not a ZIP"):
         docx_format.extract("纯文本".encode(), "x.docx")
