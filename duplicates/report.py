@@ -22,6 +22,7 @@ from analyzers.chars import strip_skippable
 from analyzers.docno import keys_for_value
 from analyzers.normalize import normalize
 from analyzers.signatures import Overlap, Signature, band_keys, estimate, overlap
+from analyzers.spreadsheet import csv_document
 from duplicates.check import (
     DEFAULT_THRESHOLD,
     REASON_LABELS,
@@ -32,7 +33,6 @@ from duplicates.check import (
 from duplicates.textdiff import diff
 from model.document import StoredDocument
 from model.viewer import STAFF, Viewer
-from reports.csvexport import csv_text
 from search_index.index import SearchIndex
 from search_index.protocol import Backend
 
@@ -114,14 +114,13 @@ class Report:
         }
 
     def to_csv(self) -> str:
-        """One row per duplicate pair, with its cluster number (no byte-order mark: the
-        command line adds it, as the reports' exports start with one)."""
-        columns = (
-            "cluster", "cluster_size", "reason", "reasons", "similarity",
-            "containment_a_in_b", "containment_b_in_a",
-            "a_id", "a_path", "a_title", "a_doc_number", "a_date",
-            "b_id", "b_path", "b_title", "b_doc_number", "b_date",
-            "differences", "changed_facts",
+        """One row per duplicate pair, with its cluster number, headed in Chinese (甲 and 乙
+        are the pair's two files); no byte-order mark: the command line adds it, as the
+        reports' exports start with one."""
+        pair = ("编号", "路径", "标题", "文号", "日期")
+        headings = (
+            "组号", "组内文件数", "判断", "依据", "相似度", "甲在乙中的比例", "乙在甲中的比例",
+            *("甲" + h for h in pair), *("乙" + h for h in pair), "不同之处", "改动的事实",
         )  # fmt: skip
         rows = []
         for c in self.clusters:
@@ -137,7 +136,7 @@ class Report:
                         "; ".join(f"{k}: {old} → {new}" for k, old, new in p.facts),
                     ]
                 )  # fmt: skip
-        return csv_text(columns, rows, bom=False)
+        return csv_document(headings, rows, bom=False)
 
 
 @dataclass

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from analyzers.spreadsheet import BOM
 from duplicates.defaults import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT
 from govsearch.cli_paths import writable_file
 from model.errors import GovSearchError
 from model.settings import Settings
-from reports.csvexport import BOM
 
 if TYPE_CHECKING:
     from duplicates.check import CheckResult

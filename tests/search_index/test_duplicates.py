@@ -15,7 +15,6 @@ from duplicates.check import Draft, check, draft_from_file
 from duplicates.report import corpus_report
 from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
 from model.viewer import ANONYMOUS, STAFF
-from reports.csvexport import column_label as H
 from tests.corpus import CORPUS, corpus_document, manifest, require_corpus
 from tests.search_index.dup_support import (
     BACKENDS,
@@ -315,8 +314,8 @@ def test_report_clusters_with_the_date_change_named(report_index):
     assert pairs[frozenset((LAW_A, LAW_B))].reasons[0] == "same_text"
     assert pairs[frozenset(VERSIONS)].reasons[0] == "near_copy"
     rows = list(csv.DictReader(io.StringIO(report.to_csv())))
-    row = next(r for r in rows if {r[H("a_path")], r[H("b_path")]} == {GOVCN, edition.a.path})
-    assert "date: 2019年1月22日 → 2020年1月22日" in row[H("changed_facts")]
+    row = next(r for r in rows if {r["甲路径"], r["乙路径"]} == {GOVCN, edition.a.path})
+    assert "date: 2019年1月22日 → 2020年1月22日" in row["改动的事实"]
     assert json.loads(json.dumps(report.to_dict(), ensure_ascii=False))["clusters"]
 
 
