@@ -1,4 +1,5 @@
-"""Amounts typed in digits, as laws write them: in Chinese numerals (15年 → 十五年).
+"""Amounts and article numbers typed in digits, as laws write them: in Chinese numerals
+(15年 → 十五年, 第47条 → 第四十七条).
 
 Citizens type 交满15年 and 30天内; national laws print 累计缴费满十五年 and 三十日内 (local
 rules and news print digits). A number is read with its unit only: 十五 alone is in every
@@ -66,6 +67,22 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     for m in _DAYS_IN_NUMERALS.finditer(text):
         out.append((m.start(), m.end(), (m.group(1) + "日",)))
     return sorted(out)
+
+
+# an article cited by its number in digits (民法典1077条, 第47条): laws print 第一千零七十七条
+_ARTICLE = re.compile(r"(?<![0-9.])第?([0-9]{1,4})条(?!例)")
+
+
+def articles_in_query(text: str) -> list[tuple[int, int, str]]:
+    """Spans of articles typed in digits in a normalised query, with the heading laws print:
+    ``(start, end, "第四十七条")`` for 第47条 or 47条 (1 is 第一条: with 第 or 条 beside it a
+    numeral is no other number's end)."""
+    out = []
+    for m in _ARTICLE.finditer(text):
+        n = int(m.group(1))
+        if n >= 1:
+            out.append((m.start(), m.end(), "第" + _an2cn()(str(n)) + "条"))
+    return out
 
 
 def number_of(typed: str) -> str:

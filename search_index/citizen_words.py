@@ -609,6 +609,9 @@ def joint_issuers(issuer: str) -> tuple[str, str] | None:
 
 
 TITLE_CANDIDATES = 4  # titles an abbreviation may mean, before the index's mention counts pick
+# a title at most this many times as long as the span abbreviating it: 消法 (2) for
+# 消费者权益保护法 (8), never 人定 (a slip of 认定) for a 24-character 人…规定 (QA pass 30a)
+TITLE_SPAN_RATIO = 5
 
 
 def title_abbreviation(span: str) -> tuple[str, ...]:
@@ -620,7 +623,8 @@ def title_abbreviation(span: str) -> tuple[str, ...]:
 
     found = [
         t for t in titles().get((span[0], span[-1]), ())
-        if len(t) > len(span) + 1 and span not in t and is_subsequence(span, t)
+        if len(span) + 1 < len(t) <= TITLE_SPAN_RATIO * len(span)
+        and span not in t and is_subsequence(span, t)
     ]  # fmt: skip
     return tuple(found[:TITLE_CANDIDATES])
 
@@ -882,11 +886,21 @@ NAMES_ARE_NOT_WORDINGS = True
 
 
 @functools.lru_cache(maxsize=8192)  # keyed by typed words: bounded, as expansions' cache is
-def is_proper_name(word: str) -> bool:
+def _tag(word: str) -> str:
     import jieba.posseg
 
-    tag = jieba.posseg.dt.word_tag_tab.get(word, "")
+    return jieba.posseg.dt.word_tag_tab.get(word, "")
+
+
+def is_proper_name(word: str) -> bool:
+    tag = _tag(word)
     return tag.startswith("nr") or tag == "ns"
+
+
+def is_pronoun(word: str) -> bool:
+    """A pronoun by jieba's tag (r): general Chinese puts them all side by side, and none is
+    another wording of another (QA pass 30a: 别人 was also searched as 自己)."""
+    return _tag(word) == "r"
 
 
 def converse(a: str, b: str) -> bool:
@@ -914,6 +928,8 @@ def general_neighbours(word: str) -> tuple[str, ...]:
         if n in word or word in n or vocab.get(n, 0) < GENERAL_RATIO * df:
             continue
         if NAMES_ARE_NOT_WORDINGS and is_proper_name(n):
+            continue
+        if is_pronoun(n) and is_pronoun(word):
             continue
         if GENERAL_NO_COUNTS and _COUNT.search(word) and _COUNT.search(n):
             continue

@@ -171,10 +171,27 @@ def find_spans(
 MAX_OCCURRENCES = 64
 
 
+TITLE_HELD = 0.5  # what a word the title already shows counts for in choosing a passage
+
+
+def _weights(group: list[str], needles: list[str], title: str) -> dict[str, float]:
+    """Each word asked for, by how much a passage showing it tells: a word the title holds
+    counts :data:`TITLE_HELD`, since the title shown above the snippet says it already
+    (QA pass 30a: 劳动合同法第四十七条 showed the law's heading, which holds 劳动合同法, and not
+    its 第四十七条)."""
+    held = normalize(title) if title else ""
+    out: dict[str, float] = {}
+    for needle, g in zip(needles, group, strict=True):
+        weight = TITLE_HELD if held and needle in held else 1.0
+        out[g] = min(out.get(g, 1.0), weight)  # one of its wordings shown is shown
+    return out
+
+
 def _region(
     text: str, normalized: str | None, terms: tuple[str, ...], size: int,
     mapped: tuple[str, list[int] | None] | None = None,
     groups: Mapping[str, str] | None = None,
+    title: str = "",
 ) -> tuple[int, int]:
     """Where the snippet should be looked for: around the occurrence of a term with the most
     distinct terms within ``size`` characters either side (the earliest of equals).
@@ -212,13 +229,14 @@ def _region(
             firsts.append(m.start())
     if not firsts:
         return (0, min(n, 40 * size))
-    best, best_count, last = min(firsts), 0, -size
+    weight = _weights(group, needles, title)
+    best, best_count, last = min(firsts), 0.0, -size
     for at in sorted(set(anchors or firsts)):
         if at - last < size // 4:  # its neighbour's window, nearly
             continue
         last = at
         lo, hi = max(0, at - size), at + size
-        count = len({
+        count = sum(weight[g] for g in {
             g for needle, g in zip(needles, group, strict=True)
             if normalized.find(needle, lo, hi + len(needle)) != -1
         })  # fmt: skip
@@ -247,7 +265,7 @@ def render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | N
 
 def snippet(
     text: str, terms: tuple[str, ...], size: int = 160, normalized: str | None = None,
-    groups: Mapping[str, str] | None = None,
+    groups: Mapping[str, str] | None = None, title: str = "",
 ) -> str:
     """The window of about ``size`` characters holding the most distinct matched terms, each
     other wording of a word counted as that word (``groups``: 工资 and its 劳动报酬 are one word
@@ -255,14 +273,15 @@ def snippet(
     拖欠 and 劳动报酬).
 
     Every backend gets the same snippet: without ``normalized`` the text is normalised once
-    here (an aligned copy is then reused for the region, the spans and their keys).
+    here (an aligned copy is then reused for the region, the spans and their keys). A word
+    the document's ``title`` holds counts less than one it does not (:func:`_weights`).
     """
     mapped = None
     if normalized is None or len(normalized) != len(text):
         mapped = normalize_with_offsets(text)  # once per hit: long texts cost milliseconds
         if mapped[1] is None:
             normalized = mapped[0]
-    region = _region(text, normalized, terms, size, mapped, groups)
+    region = _region(text, normalized, terms, size, mapped, groups, title)
     spans = find_spans(text, terms, limit=200, normalized=normalized, window=region)
     if not spans:
         body = text.strip()
@@ -274,6 +293,7 @@ def snippet(
         keys = [strip_skippable(normalize(text[a:b])) for a, b in spans]
     if groups:
         keys = [groups.get(k, k) for k in keys]
+    held = strip_skippable(normalize(title)) if title else ""
     best_start, best_score = spans[0][0], -1.0
     # the window counted is the one shown: it opens a quarter of the size before its first
     # match (QA pass 28c: 工资支付暂行规定's snippet counted a 拖欠 it then cut off)
@@ -282,7 +302,11 @@ def snippet(
         window = {
             keys[j] for j in range(i, min(i + 12, len(spans))) if spans[j][1] <= s + reach
         }
-        score = len(window) * 100 - i * 0.01
+        told = sum(TITLE_HELD if held and k in held else 1.0 for k in window)
+        # of equals, the passage opening on a word the title does not show: an article's
+        # heading, not the end of the one before it
+        opens = 0.0 if held and keys[i] in held else 1.0
+        score = told * 100 + opens * 10 - i * 0.01
         if score > best_score:
             best_start, best_score = s, score
     lo = max(0, best_start - size // 4)

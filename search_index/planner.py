@@ -35,7 +35,7 @@ from analyzers.index_no import find_in_query as index_nos_in_query
 from analyzers.index_no import whole_code, without_labels
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
-from analyzers.numerals import amounts_in_query, number_of, one_numeral
+from analyzers.numerals import amounts_in_query, articles_in_query, number_of, one_numeral
 from analyzers.pinyin import as_pinyin_query
 from analyzers.pinyin_lexicon import (
     MIN_SHARE,
@@ -101,6 +101,8 @@ PINYIN_ABBREVIATION_HOMOPHONE_BOOST = 0.05  # ... and the homophones of that abb
 MAX_INITIAL_WORDS = 4  # initials of more words read as nothing (plausible_reading)
 
 # a run of letters standing alone (not part of an e-mail address, a URL or PM2.5)
+_NUMERALS = "0-9零〇一二两三四五六七八九十百千"
+_CITED_ARTICLE = re.compile(rf"(.{{2,}}?)第?[{_NUMERALS}]+条(?:之[一二三四五六七八九十]+)?")
 _LETTERS = re.compile(r"(?<![0-9a-z.@_/:-])[a-z]+(?:'[a-z]+)*(?![0-9a-z.@_/:-])")
 # a 文号 with its brackets typed as spaces and no 号 (国办发 2019 6), or its prefix in pinyin at
 # a kiosk without Chinese (guobanfa 2019 6: QA pass 18)
@@ -133,6 +135,10 @@ _ORGAN_END = tuple("部院局委署府会厅办行席")
 MAX_QUERY_ECHO = 100  # characters of a query said back as ignored
 MAX_COSTLY_ATOMS = 12
 MAX_SINGLE_CHAR_ATOMS = 4
+# ... and at most this many words: 250 characters typed apart were 206 words, 1.1 s of search
+# (3.7 s with 100 snippets), and twelve clients sending them slowed everyone's search to
+# seconds (QA pass 30b); a question holds a dozen words, a pasted paragraph of 500 characters 24
+MAX_QUERY_WORDS = 32
 
 
 Mentions = Callable[[str], int]  # how many documents hold a text (the index counts)
@@ -414,6 +420,9 @@ class _Builder:
         for s, e, key in index_nos_in_query(norm):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
                 spans.append((s, e, "index_no", key))
+        for s, e, heading in articles_in_query(norm):
+            if not any(s < de and ds < e for ds, de, _, _ in spans):
+                spans.append((s, e, "article", heading))
         for s, e, wordings in amounts_in_query(norm):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
                 spans.append((s, e, "amount", wordings))
@@ -457,6 +466,16 @@ class _Builder:
                     self.pool_terms.append(node)
                     self.index_nos.append(payload)
                     self.highlight.append(payload)
+            elif kind == "article":  # 第47条 as typed, or as laws print it: 第四十七条
+                typed = norm[s:e]
+                node = any_of(written_node(typed), other_wording_node(payload, 1.0))
+                if node is not None:
+                    self.pool.append(node)
+                    self.pool_terms.append(node)
+                    self.words.append(typed)
+                    self.expanded.append((typed, payload, "numeral"))
+                    self.highlight.extend([typed, payload])
+                    self._group(typed, (payload,))
             elif kind == "amount":  # 15年 as typed, or as laws print it: 十五年
                 typed = norm[s:e]
                 # as written, and the number a word of its own: 15年 is not inside 2015年
@@ -510,12 +529,16 @@ class _Builder:
         stop = stopwords()
         words = [w for chunk in rest for w in place_words(chunk)]
         content = [w for w in words if w not in stop and not _symbols_only(w)]
-        self.ignored.extend(w for w in words if w in stop or _symbols_only(w))
+        stopped = [w for w in words if w in stop or _symbols_only(w)]
         if not content and not self.pool and words:  # only stop words: search them anyway
-            content, self.ignored = words, []
+            content, stopped = words, []  # (what earlier clauses left out stays said)
+        self.ignored.extend(stopped)
         # a word no public document writes whole is the words it is made of, as if typed apart
         content = [p for w in dict.fromkeys(content) for p in (self._apart(w) or [w])]
-        for w in dict.fromkeys(content):
+        content = list(dict.fromkeys(content))
+        room = max(0, MAX_QUERY_WORDS - len(self.words))
+        self.ignored.extend(content[room:])
+        for w in content[:room]:
             node, others = citizen_word_node(w, mentions=self.mentions)
             if node is None:
                 continue
@@ -1104,13 +1127,19 @@ def plan(
         # quoted one does, not only those where jieba cut it alone (QA pass 10: 90 results
         # against 1,180). Those rank first; the regex it costs is paid once, not per word.
         b.weak.append(written_char(compact))
-    if compact:
-        b.boosters.append(Term("title_exact", compact, TITLE_EXACT_BOOST))
-        if not compact.startswith(STATE):
+    # a title and one of its articles (劳动合同法第四十七条, 民法典1077条): the title is the
+    # document asked for (QA pass 30a: the 实施条例, which cites 劳动合同法第四十七条, ranked
+    # above the law)
+    cited = _CITED_ARTICLE.fullmatch(compact)
+    for title in (compact, cited.group(1) if cited else ""):
+        if not title:
+            continue
+        b.boosters.append(Term("title_exact", title, TITLE_EXACT_BOOST))
+        if not title.startswith(STATE):
             # a national law is cited without the state's name (劳动合同法 for 中华人民共和国劳动
             # 合同法): QA pass 9 found its 实施条例 ranked above it, the longer title holding
             # the words too, and the law its title query names second
-            b.boosters.append(Term("title_exact", STATE + compact, TITLE_EXACT_BOOST))
+            b.boosters.append(Term("title_exact", STATE + title, TITLE_EXACT_BOOST))
     if len(b.pool) + len(b.weak) > 1 and len(compact) >= 2:
         b.boosters.append(substring("body_bi", compact, WHOLE_PHRASE_BOOST) or MatchAll())
         b.boosters.append(substring("title_bi", compact, TITLE_PHRASE_BOOST) or MatchAll())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzers.numerals import amounts_in_query, chinese_numeral, one_numeral
+from analyzers.numerals import amounts_in_query, articles_in_query, chinese_numeral, one_numeral
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,14 @@ def test_a_dates_day_is_no_amount_and_one_numeral_is_said():
     assert amounts_in_query("12月3日") == []
     assert [one_numeral(t) for t in ("3天", "10年", "双倍", "七天", "15年", "十五天")] == [
         True, True, True, True, False, False]  # fmt: skip
+
+
+def test_an_article_typed_in_digits_is_read_as_laws_print_it():
+    """民法典1077条 and 第47条: the laws print 第一千零七十七条 and 第四十七条 (QA pass 30a). A
+    条例 after a number is no article (2019年3条例 is no 第三条)."""
+    assert articles_in_query("民法典第1077条") == [(3, 9, "第一千零七十七条")]
+    assert articles_in_query("劳动合同法47条") == [(5, 8, "第四十七条")]
+    assert articles_in_query("第1条") == [(0, 3, "第一条")]
+    assert articles_in_query("2019年3条例") == []
+    assert articles_in_query("工伤保险条例第十四条") == []  # printed so already: a word
+    assert articles_in_query("第0条") == []

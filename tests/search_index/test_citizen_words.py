@@ -236,6 +236,26 @@ def test_a_name_is_never_another_wording(tmp_path, monkeypatch):
         citizen_words.load_lexicon(None)
 
 
+def test_a_pronoun_is_never_another_pronouns_wording(tmp_path):
+    """QA pass 30a: 转租给别人 was also searched as 自己 (itself): general Chinese puts the
+    pronouns side by side. 别人's other wording 他人 comes from the thesaurus, not from here."""
+    try:
+        _vocab(tmp_path, {"别人": 5, "自己": 400, "他人": 300})
+        assert "自己" not in citizen_words.general_neighbours("别人")
+        assert citizen_words.is_pronoun("自己") and not citizen_words.is_pronoun("房东")
+    finally:
+        citizen_words.load_lexicon(None)
+
+
+def test_a_two_character_slip_abbreviates_no_long_title():
+    """QA pass 30a: 工伤人定 (a slip of 认定) read 人定 as a 24-character 人…规定's short title;
+    a title at most TITLE_SPAN_RATIO times the span's length is abbreviated (消法: 8 of 2)."""
+    long = "人民检察院办理行政执法机关移送涉嫌犯罪案件的规定"
+    assert len(long) > citizen_words.TITLE_SPAN_RATIO * 2
+    short = "消费者权益保护法"
+    assert len(short) <= citizen_words.TITLE_SPAN_RATIO * 2
+
+
 def test_general_vectors_take_no_opposite_and_no_other_count(tmp_path):
     """QA pass 4: 领取养老金 also searched 缴纳 (pay in, the opposite), 押金 返还 too; and a
     count went to another count (七天 → 三天). A typed word the corpus uses must be among its
@@ -1338,3 +1358,68 @@ def test_a_yearly_number_typed_without_its_year_finds_that_number(tmp_path, type
     finally:
         citizen_words.load_lexicon(None)
         index.close()
+
+
+CONSUMER_LAW = "docs/lawrefbook/minfa_shangfa/lrb_02503.txt"  # 消费者权益保护法
+CIVIL_CODE_TORTS = "docs/lawrefbook/minfadian/lrb_02479.txt"  # 民法典 侵权责任编
+CIVIL_CODE_FAMILY = "docs/lawrefbook/minfadian/lrb_02481.txt"  # 民法典 婚姻家庭编
+INJURY_INSURANCE = "docs/lawrefbook/xingzheng_fagui/lrb_03091.txt"  # 工伤保险条例
+CAR_INSURANCE = "docs/lawrefbook/xingzheng_fagui/lrb_03162.txt"  # 机动车交通事故责任强制保险条例
+DOMESTIC_VIOLENCE = "docs/lawrefbook/shehuifa/lrb_02516.txt"  # 反家庭暴力法
+LABOUR_RULES = "docs/lawrefbook/xingzheng_fagui/lrb_02899.txt"  # 劳动合同法实施条例
+LEGAL_AID = [
+    CONSUMER_LAW, CIVIL_CODE_TORTS, CIVIL_CODE_FAMILY, INJURY_INSURANCE, CAR_INSURANCE,
+    DOMESTIC_VIOLENCE, LABOUR_CONTRACTS, LABOUR_RULES, PRIVACY_LAW, *OWNERLESS_TAIWAN,
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def legal_aid(tmp_path_factory):
+    index, data, _ = _ingested(tmp_path_factory.mktemp("legal_aid"), LEGAL_AID)
+    citizen_words.load_lexicon(data)
+    yield index
+    index.close()
+    citizen_words.load_lexicon(None)
+
+
+@pytest.mark.parametrize(
+    ("typed", "law"),
+    [
+        ("交强险条例", CAR_INSURANCE),
+        ("退一赔三", CONSUMER_LAW),
+        ("上班路上出车祸算工伤吗", INJURY_INSURANCE),
+        ("老公打老婆怎么申请保护令", DOMESTIC_VIOLENCE),
+        ("老公打我", DOMESTIC_VIOLENCE),
+        ("高空抛物砸伤人谁赔", CIVIL_CODE_TORTS),
+        ("被邻居家的狗咬了谁负责", CIVIL_CODE_TORTS),
+        ("离婚冷静期多长时间", CIVIL_CODE_FAMILY),
+    ],
+)
+def test_a_legal_aid_volunteers_questions_find_the_law_that_answers(legal_aid, typed, law):
+    """QA pass 30a: the names people give rules and events that the laws describe otherwise
+    (交强险 for the insurance's full name, 上班路上 for 上下班途中, 高空抛物 for 从建筑物中抛掷物品,
+    狗咬 for 饲养的动物, 冷静期 for 撤回离婚登记申请) left the answering law out of the top 50;
+    退一赔三 was offered 退役赔三 (a soldier's retirement)."""
+    res = legal_aid.search(Query(q=typed, size=10))
+    assert [Path(h.doc.path).name for h in res.hits][:1] == [Path(law).name], typed
+    assert not res.did_you_mean, (typed, res.did_you_mean)
+
+
+@pytest.mark.parametrize(
+    ("typed", "law", "heading"),
+    [
+        ("劳动合同法第四十七条", LABOUR_CONTRACTS, "第四十七条"),
+        ("劳动合同法47条", LABOUR_CONTRACTS, "第四十七条"),
+        ("民法典第1077条", CIVIL_CODE_FAMILY, "第一千零七十七条"),
+        ("工伤保险条例第十四条", INJURY_INSURANCE, "第十四条"),
+    ],
+)
+def test_a_law_and_its_article_find_the_law_and_show_the_article(legal_aid, typed, law, heading):
+    """QA pass 30a: 劳动合同法第四十七条 ranked the 实施条例 (which cites 劳动合同法第四十七条)
+    above the law, and the law's snippet showed its heading, not 第四十七条; 民法典1077条 typed
+    in digits found nothing of 第一千零七十七条. The title before an article is the document
+    asked for; the number is read as laws print it; the passage opens on the article."""
+    res = legal_aid.search(Query(q=typed, size=5))
+    assert Path(res.hits[0].doc.path).name == Path(law).name, [h.doc.title for h in res.hits]
+    shown = res.hits[0].snippet
+    assert shown.lstrip("…").startswith(f"<mark>{heading}</mark>"), shown[:80]
