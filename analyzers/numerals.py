@@ -85,6 +85,17 @@ def articles_in_query(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+_NUMERALS = "0-9零〇一二两三四五六七八九十百千"
+_TITLE_AND_ARTICLE = re.compile(rf"(.{{2,}}?)第?[{_NUMERALS}]+条(?:之[一二三四五六七八九十]+)?")
+
+
+def cited_title(text: str) -> str:
+    """The title a query names before one of its articles (劳动合同法第四十七条, 民法典1077条:
+    劳动合同法, 民法典), or "" when the query is no title and article."""
+    m = _TITLE_AND_ARTICLE.fullmatch(text)
+    return m.group(1) if m else ""
+
+
 def number_of(typed: str) -> str:
     """An amount as typed without its unit (15年 → 15, 双倍 → 双)."""
     return typed.rstrip("个月周岁小时万元年日天倍分")

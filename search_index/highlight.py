@@ -174,12 +174,16 @@ MAX_OCCURRENCES = 64
 TITLE_HELD = 0.5  # what a word the title already shows counts for in choosing a passage
 
 
-def _weights(group: list[str], needles: list[str], title: str) -> dict[str, float]:
+def _held(title: str) -> str:
+    """The title as the words asked for are compared with it."""
+    return strip_skippable(normalize(title)) if title else ""
+
+
+def _weights(group: list[str], needles: list[str], held: str) -> dict[str, float]:
     """Each word asked for, by how much a passage showing it tells: a word the title holds
-    counts :data:`TITLE_HELD`, since the title shown above the snippet says it already
-    (QA pass 30a: 劳动合同法第四十七条 showed the law's heading, which holds 劳动合同法, and not
-    its 第四十七条)."""
-    held = normalize(title) if title else ""
+    (``held``: the title normalised, :func:`_held`) counts :data:`TITLE_HELD`, since the title
+    shown above the snippet says it already (QA pass 30a: 劳动合同法第四十七条 showed the law's
+    heading, which holds 劳动合同法, and not its 第四十七条)."""
     out: dict[str, float] = {}
     for needle, g in zip(needles, group, strict=True):
         weight = TITLE_HELD if held and needle in held else 1.0
@@ -191,7 +195,7 @@ def _region(
     text: str, normalized: str | None, terms: tuple[str, ...], size: int,
     mapped: tuple[str, list[int] | None] | None = None,
     groups: Mapping[str, str] | None = None,
-    title: str = "",
+    held: str = "",
 ) -> tuple[int, int]:
     """Where the snippet should be looked for: around the occurrence of a term with the most
     distinct terms within ``size`` characters either side (the earliest of equals).
@@ -229,7 +233,7 @@ def _region(
             firsts.append(m.start())
     if not firsts:
         return (0, min(n, 40 * size))
-    weight = _weights(group, needles, title)
+    weight = _weights(group, needles, held)
     best, best_count, last = min(firsts), 0.0, -size
     for at in sorted(set(anchors or firsts)):
         if at - last < size // 4:  # its neighbour's window, nearly
@@ -281,7 +285,8 @@ def snippet(
         mapped = normalize_with_offsets(text)  # once per hit: long texts cost milliseconds
         if mapped[1] is None:
             normalized = mapped[0]
-    region = _region(text, normalized, terms, size, mapped, groups, title)
+    held = _held(title)
+    region = _region(text, normalized, terms, size, mapped, groups, held)
     spans = find_spans(text, terms, limit=200, normalized=normalized, window=region)
     if not spans:
         body = text.strip()
@@ -293,7 +298,6 @@ def snippet(
         keys = [strip_skippable(normalize(text[a:b])) for a, b in spans]
     if groups:
         keys = [groups.get(k, k) for k in keys]
-    held = strip_skippable(normalize(title)) if title else ""
     best_start, best_score = spans[0][0], -1.0
     # the window counted is the one shown: it opens a quarter of the size before its first
     # match (QA pass 28c: 工资支付暂行规定's snippet counted a 拖欠 it then cut off)

@@ -35,7 +35,13 @@ from analyzers.index_no import find_in_query as index_nos_in_query
 from analyzers.index_no import whole_code, without_labels
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import _fold, normalize
-from analyzers.numerals import amounts_in_query, articles_in_query, number_of, one_numeral
+from analyzers.numerals import (
+    amounts_in_query,
+    articles_in_query,
+    cited_title,
+    number_of,
+    one_numeral,
+)
 from analyzers.pinyin import as_pinyin_query
 from analyzers.pinyin_lexicon import (
     MIN_SHARE,
@@ -101,8 +107,6 @@ PINYIN_ABBREVIATION_HOMOPHONE_BOOST = 0.05  # ... and the homophones of that abb
 MAX_INITIAL_WORDS = 4  # initials of more words read as nothing (plausible_reading)
 
 # a run of letters standing alone (not part of an e-mail address, a URL or PM2.5)
-_NUMERALS = "0-9零〇一二两三四五六七八九十百千"
-_CITED_ARTICLE = re.compile(rf"(.{{2,}}?)第?[{_NUMERALS}]+条(?:之[一二三四五六七八九十]+)?")
 _LETTERS = re.compile(r"(?<![0-9a-z.@_/:-])[a-z]+(?:'[a-z]+)*(?![0-9a-z.@_/:-])")
 # a 文号 with its brackets typed as spaces and no 号 (国办发 2019 6), or its prefix in pinyin at
 # a kiosk without Chinese (guobanfa 2019 6: QA pass 18)
@@ -1130,8 +1134,7 @@ def plan(
     # a title and one of its articles (劳动合同法第四十七条, 民法典1077条): the title is the
     # document asked for (QA pass 30a: the 实施条例, which cites 劳动合同法第四十七条, ranked
     # above the law)
-    cited = _CITED_ARTICLE.fullmatch(compact)
-    for title in (compact, cited.group(1) if cited else ""):
+    for title in (compact, cited_title(compact)):
         if not title:
             continue
         b.boosters.append(Term("title_exact", title, TITLE_EXACT_BOOST))

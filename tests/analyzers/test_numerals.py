@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from analyzers.numerals import amounts_in_query, articles_in_query, chinese_numeral, one_numeral
+from analyzers.numerals import (
+    amounts_in_query,
+    articles_in_query,
+    chinese_numeral,
+    cited_title,
+    one_numeral,
+)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +72,10 @@ def test_an_article_typed_in_digits_is_read_as_laws_print_it():
     assert articles_in_query("2019年3条例") == []
     assert articles_in_query("工伤保险条例第十四条") == []  # printed so already: a word
     assert articles_in_query("第0条") == []
+
+
+def test_the_title_a_query_names_before_an_article():
+    assert cited_title("劳动合同法第四十七条") == "劳动合同法"
+    assert cited_title("民法典1077条") == "民法典"
+    assert cited_title("工伤保险条例第十四条之一") == "工伤保险条例"
+    assert cited_title("劳动合同法") == "" and cited_title("第1条") == ""
