@@ -69,14 +69,16 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     return sorted(out)
 
 
-# an article cited by its number in digits (民法典1077条, 第47条): laws print 第一千零七十七条
-_ARTICLE = re.compile(r"(?<![0-9.])第?([0-9]{1,4})条(?!例)")
+# an article cited by its number in digits (民法典1077条, 第47条): laws print 第一千零七十七条;
+# without 第 only right after a law's name (…法, …条例, …规定, …细则, …典): 提出3条建议 is three
+# suggestions
+_ARTICLE = re.compile(r"(?:第|(?<=[法例定则典]))(?<![0-9.])([0-9]{1,4})条(?!例)")
 
 
 def articles_in_query(text: str) -> list[tuple[int, int, str]]:
     """Spans of articles typed in digits in a normalised query, with the heading laws print:
-    ``(start, end, "第四十七条")`` for 第47条 or 47条 (1 is 第一条: with 第 or 条 beside it a
-    numeral is no other number's end)."""
+    ``(start, end, "第四十七条")`` for 第47条, or 47条 after a law's name (1 is 第一条: with 第
+    or 条 beside it a numeral is no other number's end)."""
     out = []
     for m in _ARTICLE.finditer(text):
         n = int(m.group(1))

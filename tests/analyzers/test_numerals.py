@@ -72,6 +72,8 @@ def test_an_article_typed_in_digits_is_read_as_laws_print_it():
     assert articles_in_query("2019年3条例") == []
     assert articles_in_query("工伤保险条例第十四条") == []  # printed so already: a word
     assert articles_in_query("第0条") == []
+    assert articles_in_query("提出3条建议") == []  # three suggestions, no article
+    assert articles_in_query("工伤保险条例14条") == [(6, 9, "第十四条")]
 
 
 def test_the_title_a_query_names_before_an_article():
