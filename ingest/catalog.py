@@ -471,6 +471,12 @@ def _entry(
     return CatalogEntry(rel, line, values, held, columns), errors
 
 
+def unreadable_catalog(path: Path, why: str) -> Catalog:
+    """A catalogue none of whose rows could be read, and why: the files of its folder are held
+    back (which it names cannot be told)."""
+    return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
+
+
 def load_catalog(path: Path, within: Sequence[Path] = (), max_bytes: int = 0) -> Catalog:
     """Read a catalog CSV (UTF-8 with or without BOM, or GB18030 from Excel), its columns
     separated by commas, tabs, semicolons or bars (the header's says which), title rows above
@@ -481,16 +487,16 @@ def load_catalog(path: Path, within: Sequence[Path] = (), max_bytes: int = 0) ->
         text, _ = decode(read_confined(path, within, max_bytes))
     except ExtractionError as exc:  # no encoding reads it (a spreadsheet saved as .csv?)
         why = f"catalog is not a text file: {exc}"
-        return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
+        return unreadable_catalog(path, why)
     except FileTooLarge as exc:
         why = (
-            f"catalog too large ({exc.size / 2**20:.1f} MB; this server reads catalogues of at "
-            f"most {max_bytes / 2**20:.0f} MB: ingest it with govsearch ingest --catalog)"
+            f"catalog too large ({exc.size / 2**20:.1f} MB; this server reads at most "
+            f"{max_bytes / 2**20:.1f} MB of it: ingest it with govsearch ingest --catalog)"
         )
-        return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
+        return unreadable_catalog(path, why)
     except RefusedFile as exc:
         why = f"catalog {exc}"
-        return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
+        return unreadable_catalog(path, why)
     # strict: a quote never closed is an error, not a cell running to the end of the file that
     # swallowed every later row and its level (QA pass 8: 不予公开 rows were published)
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # a Mac's CR-only lines too
@@ -519,7 +525,7 @@ def load_catalog(path: Path, within: Sequence[Path] = (), max_bytes: int = 0) ->
     header = [column_of(h) for h in raw_header]
     if "path" not in header:
         why = f"catalog has no 'path' column (named {' or '.join(PATH_COLUMNS)})"
-        return Catalog(path, {}, (CatalogError(1, "", why),), unreadable=why)
+        return unreadable_catalog(path, why)
     path_col = header.index("path")
     entries: dict[str, CatalogEntry] = {}
     errors: list[CatalogError] = []

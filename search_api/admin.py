@@ -523,6 +523,9 @@ def ingest_paths(
                 path=body.catalog,
             )
         catalog = read_catalog(where, confine)  # a catalogue no row of which can be read: a 400
+        # the limit is the whole ingest's: what the catalogues found in the folders may still use
+        left = max(1, settings.max_catalog_bytes - where.stat().st_size)
+        confine = Confinement(confine.roots, max_catalog_bytes=left)
     report = run_ingest(
         index,
         paths,

@@ -133,7 +133,7 @@ def extract(data: bytes, filename: str) -> Extracted:
             # (QA pass 30b: XML inflating to 262 MB was called damaged)
             raise UnsafeFile(
                 f"refused: DOCX whose XML inflates to {inflated / 2**20:.0f} MB could not be "
-                f"parsed within the memory limit ({exc})"
+                f"parsed: damaged, or too large to parse within the memory limit ({exc})"
             ) from None
         raise ExtractionError(f"damaged DOCX, cannot be parsed ({exc})") from None
     props = _core_properties(doc)

@@ -829,5 +829,18 @@ def test_a_catalogue_over_the_servers_limit_is_refused_or_holds_its_folder(tmp_p
         assert r.status_code == 200, r.text
         report = r.json()["report"]
         assert report["held"] == 1 and "too large" in report["held_files"][0]["reason"], report
+        # the limit is the ingest's, not each catalogue's: QA pass 30c put six of 7.9 MB (under
+        # 8 MB each) in one folder's sub-folders and the server grew to 3.6 GB
+        rows = "".join(f"x{i}.txt,通知{i},主动公开\n" for i in range(12_000))
+        for part in ("one", "two", "three"):
+            sub = inbox / "parts" / part
+            sub.mkdir(parents=True)
+            (sub / "a.txt").write_text(TXT, encoding="utf-8")
+            (sub / "catalog.csv").write_text("path,title,公开方式\n" + rows, encoding="utf-8")
+            assert 400_000 < (sub / "catalog.csv").stat().st_size < 1024 * 1024
+        r = s.client.post("/api/ingest", json={"paths": ["parts"]}, headers=s.staff)
+        assert r.status_code == 200, r.text
+        held = r.json()["report"]["held_files"]
+        assert [h for h in held if "together" in h["reason"]], held  # the third is over
     finally:
         s.client.close()
