@@ -75,27 +75,40 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
 _ARTICLE = re.compile(r"(?:第|(?<=[法例定则典]))(?<![0-9.])([0-9]{1,4})条(?!例)")
 
 
+# an article typed as laws print it, whose heading the segmenter cuts apart, searched whole
+# (第一千零七十七条: 第 / 一千零七 / 十七条; 第一百零八条: 第 / 一百零八 / 条)
+_CN_NUMERALS = "零〇一二两三四五六七八九十百千"
+_PRINTED_ARTICLE = re.compile(rf"第[{_CN_NUMERALS}]+条(?:之[一二三四五六七八九十]+)?")
+
+
 def articles_in_query(text: str) -> list[tuple[int, int, str]]:
-    """Spans of articles typed in digits in a normalised query, with the heading laws print:
-    ``(start, end, "第四十七条")`` for 第47条, or 47条 after a law's name (1 is 第一条: with 第
-    or 条 beside it a numeral is no other number's end)."""
+    """Spans of articles in a normalised query, with the heading laws print: ``(start, end,
+    "第四十七条")`` for 第47条, or 47条 after a law's name (1 is 第一条: with 第 or 条 beside it
+    a numeral is no other number's end); and an article typed in Chinese numerals that the
+    segmenter would cut apart, as typed."""
+    from analyzers.segment import query_words
+
     out = []
     for m in _ARTICLE.finditer(text):
         n = int(m.group(1))
         if n >= 1:
             out.append((m.start(), m.end(), "第" + _an2cn()(str(n)) + "条"))
-    return out
+    for m in _PRINTED_ARTICLE.finditer(text):
+        if len(query_words(m.group())) > 1:
+            out.append((m.start(), m.end(), m.group()))
+    return sorted(out)
 
 
-_NUMERALS = "0-9零〇一二两三四五六七八九十百千"
-_TITLE_AND_ARTICLE = re.compile(rf"(.{{2,}}?)第?[{_NUMERALS}]+条(?:之[一二三四五六七八九十]+)?")
+_NUMERALS = "0-9" + _CN_NUMERALS
+_TITLE_AND_ARTICLE = re.compile(rf"(.+?[^第{_NUMERALS}])第?[{_NUMERALS}]+条")
 
 
 def cited_title(text: str) -> str:
-    """The title a query names before one of its articles (劳动合同法第四十七条, 民法典1077条:
-    劳动合同法, 民法典), or "" when the query is no title and article."""
-    m = _TITLE_AND_ARTICLE.fullmatch(text)
-    return m.group(1) if m else ""
+    """The title a query opens with before one of its articles (劳动合同法第四十七条, 民法典1077条,
+    劳动合同法第四十七条经济补偿: 劳动合同法, 民法典), or "" when it opens with no title and
+    article."""
+    m = _TITLE_AND_ARTICLE.match(text)
+    return m.group(1) if m and len(m.group(1)) >= 2 else ""
 
 
 def number_of(typed: str) -> str:

@@ -133,6 +133,9 @@ MENTIONS_TTL = 600.0  # seconds a title's mention count is reused
 VERSION_WINDOW = 20
 
 
+_NUMERAL_CHARS = frozenset("零〇一二两三四五六七八九十百千万")
+
+
 class SearchIndex:
     def __init__(self, backend: Backend, lexicon_store: Path | None = None) -> None:
         self.backend = backend
@@ -492,6 +495,12 @@ class SearchIndex:
         # was offered, and 消法 left for 公务员法)
         known = [normalized[s:e] for s, e, _, _ in find_synonyms(normalized) if e - s > 1]
         found = [(typed, w) for typed, w in found if not any(typed in k for k in known)]
+        # nor is a numeral typed another word's character: 退一赔十 is meant (QA pass 30c: 退役赔十
+        # was offered; 一 and 役 are both yi)
+        found = [
+            (typed, w) for typed, w in found
+            if not any(a != b and a in _NUMERAL_CHARS for a, b in zip(typed, w, strict=False))
+        ]  # fmt: skip
         for typed, word in found:
             fixed = fixed.replace(typed, word, 1)
         return fixed if fixed != normalized else ""

@@ -439,6 +439,9 @@ class _Builder:
         for s, e, kind, payload in spans:
             rest.append(norm[pos:s])
             pos = e
+            if len(self.words) >= MAX_QUERY_WORDS:  # 文号, articles and amounts count too
+                self.ignored.append(norm[s:e])  # (QA pass 30c: 120 articles were 120 words)
+                continue
             if kind == "docno":
                 keys = docno_keys(without_head_group(payload))
                 node = docno_node(payload, keys)
@@ -964,11 +967,20 @@ def bounded_clauses(parsed: ParsedQuery) -> tuple[list[Clause], list[str]]:
     kept: list[Clause] = []
     ignored: list[str] = []
     seen: set[Clause] = set()
-    costly = singles = 0
+    costly = singles = parts = 0
     for clause in parsed.clauses:
         if clause in seen:
             continue
         seen.add(clause)
+        # a OR b OR … counts each alternative (QA pass 30c: 100 of them were 100 words)
+        room = MAX_QUERY_WORDS - parts
+        if room <= 0:
+            ignored.extend(a.text for a in clause.alternatives)
+            continue
+        if len(clause.alternatives) > room:
+            ignored.extend(a.text for a in clause.alternatives[room:])
+            clause = Clause(clause.alternatives[:room], clause.negated)
+        parts += len(clause.alternatives)
         atoms = [a for a in clause.alternatives if _costly(a, clause.negated)]
         n_single = sum(len(strip_skippable(normalize(a.text))) == 1 for a in atoms)
         if atoms and (
@@ -1134,7 +1146,9 @@ def plan(
     # a title and one of its articles (劳动合同法第四十七条, 民法典1077条): the title is the
     # document asked for (QA pass 30a: the 实施条例, which cites 劳动合同法第四十七条, ranked
     # above the law)
-    for title in (compact, cited_title(compact)):
+    cited = cited_title(compact)
+    named = dict(b.synonyms).get(cited, ()) if cited else ()  # 劳基法第17条: 劳动基准法
+    for title in (compact, cited, *named):
         if not title:
             continue
         b.boosters.append(Term("title_exact", title, TITLE_EXACT_BOOST))

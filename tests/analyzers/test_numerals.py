@@ -81,3 +81,12 @@ def test_the_title_a_query_names_before_an_article():
     assert cited_title("民法典1077条") == "民法典"
     assert cited_title("工伤保险条例第十四条之一") == "工伤保险条例"
     assert cited_title("劳动合同法") == "" and cited_title("第1条") == ""
+    assert cited_title("第一百零八条") == ""  # no title before it
+    # ... and with words after the article (QA pass 30c)
+    assert cited_title("劳动合同法第四十七条经济补偿") == "劳动合同法"
+
+
+def test_an_article_the_segmenter_cuts_apart_is_searched_whole():
+    """QA pass 30c: 民法典第一千零七十七条 was cut 第 / 一千零七 / 十七条 (第四十七条: one word)."""
+    assert articles_in_query("民法典第一千零七十七条") == [(3, 11, "第一千零七十七条")]
+    assert articles_in_query("劳动合同法第四十七条") == []

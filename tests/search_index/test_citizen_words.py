@@ -1405,12 +1405,21 @@ def test_a_legal_aid_volunteers_questions_find_the_law_that_answers(legal_aid, t
     assert not res.did_you_mean, (typed, res.did_you_mean)
 
 
+@pytest.mark.parametrize("typed", ["退一赔十", "退一赔3", "离婚冷静期"])
+def test_a_numeral_or_a_term_the_synonyms_read_is_offered_no_other_word(legal_aid, typed):
+    """QA pass 30c: 退一赔十 was offered 退役赔十 (一 and 役 are both yi): a numeral typed is
+    meant, as a term the synonym file reads is."""
+    assert not legal_aid.search(Query(q=typed, size=3)).did_you_mean
+
+
 @pytest.mark.parametrize(
     ("typed", "law", "heading"),
     [
         ("劳动合同法第四十七条", LABOUR_CONTRACTS, "第四十七条"),
         ("劳动合同法47条", LABOUR_CONTRACTS, "第四十七条"),
         ("民法典第1077条", CIVIL_CODE_FAMILY, "第一千零七十七条"),
+        ("民法典第一千零七十七条", CIVIL_CODE_FAMILY, "第一千零七十七条"),
+        ("劳动合同法第四十七条经济补偿", LABOUR_CONTRACTS, "第四十七条"),
         ("工伤保险条例第十四条", INJURY_INSURANCE, "第十四条"),
     ],
 )
