@@ -479,6 +479,9 @@ def unapplied_catalogs(
                         "GOVSEARCH_MAX_CATALOG_MB): ingest it with govsearch ingest"
                     )))  # fmt: skip
                     continue
+                if not confine:  # the command line's: any size, any number
+                    found.append(load_catalog(csv_path, roots))
+                    continue
                 found.append(load_catalog(csv_path, roots, left))
                 left -= size
     return found

@@ -27,6 +27,7 @@ import os
 import re
 import secrets
 import unicodedata
+from dataclasses import replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any
 
@@ -525,7 +526,7 @@ def ingest_paths(
         catalog = read_catalog(where, confine)  # a catalogue no row of which can be read: a 400
         # the limit is the whole ingest's: what the catalogues found in the folders may still use
         left = max(1, settings.max_catalog_bytes - where.stat().st_size)
-        confine = Confinement(confine.roots, max_catalog_bytes=left)
+        confine = replace(confine, max_catalog_bytes=left)
     report = run_ingest(
         index,
         paths,

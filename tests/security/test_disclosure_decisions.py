@@ -128,6 +128,21 @@ def test_a_departments_catalogue_below_the_folder_ingested_holds_its_files(tmp_p
     assert [h.path for h in report.held] == ["dept1/b.txt"]  # still nearly named there
 
 
+def test_every_departments_catalogue_is_read_by_the_command_line(tmp_path, index):
+    """The command line reads any number of catalogues of any size (the API's limit is the
+    server's): a first version of that limit counted the command line's catalogues against 0
+    and called the second department's too large."""
+    root = tmp_path / "archive"
+    for n, dept in enumerate(("dept1", "dept2", "dept3")):
+        folder = _folder(root / dept, 1, offset=n)
+        (folder / "目录.csv").write_text("文件名,标题,公开方式\na.txt,甲,依申请公开\n",
+                                         encoding="utf-8")  # fmt: skip
+    report = run_ingest(index, [root], workers=1)
+    held = {h.path: h.reason for h in report.held}
+    assert sorted(held) == ["dept1/a.txt", "dept2/a.txt", "dept3/a.txt"], held
+    assert all("目录.csv line 2 names this file" in r for r in held.values()), held
+
+
 @pytest.mark.parametrize(
     "text",
     ['path,公开方式\n"a.txt,不予公开\nb.txt,主动公开\n',  # a quote never closed
