@@ -22,8 +22,8 @@ _AMOUNT = re.compile(
 _UNIT_WORDINGS = {"天": ("天", "日")}
 # a number of days typed in Chinese numerals: laws write 日 (七天无理由退货 → 七日内退货; a
 # Taiwan rule's 七日內), whatever else the numeral is written beside
-_NUMERALS = "一二三四五六七八九十两百千零"
-_DAYS_IN_NUMERALS = re.compile(rf"(?<![{_NUMERALS}第])([{_NUMERALS}]{{1,5}})天")
+NUMERALS = "零〇一二两三四五六七八九十百千万"  # the characters of a number in Chinese numerals
+_DAYS_IN_NUMERALS = re.compile(rf"(?<![{NUMERALS}第])([{NUMERALS}]{{1,5}})天")
 # 2 is 二 and 两 as laws write it (二年以下, 两年内; 二倍的工资), and 双倍 is 二倍 (QA pass 24b:
 # 双倍工资 missed the 劳动合同法's 二倍的工资)
 _OTHER_NUMERALS = {"二": ("二", "两"), "双": ("二", "两")}
@@ -77,8 +77,7 @@ _ARTICLE = re.compile(r"(?:第|(?<=[法例定则典]))(?<![0-9.])([0-9]{1,4})条
 
 # an article typed as laws print it, whose heading the segmenter cuts apart, searched whole
 # (第一千零七十七条: 第 / 一千零七 / 十七条; 第一百零八条: 第 / 一百零八 / 条)
-_CN_NUMERALS = "零〇一二两三四五六七八九十百千"
-_PRINTED_ARTICLE = re.compile(rf"第[{_CN_NUMERALS}]+条(?:之[一二三四五六七八九十]+)?")
+_PRINTED_ARTICLE = re.compile(rf"第[{NUMERALS}]+条(?:之[一二三四五六七八九十]+)?")
 
 
 def articles_in_query(text: str) -> list[tuple[int, int, str]]:
@@ -99,8 +98,7 @@ def articles_in_query(text: str) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
-_NUMERALS = "0-9" + _CN_NUMERALS
-_TITLE_AND_ARTICLE = re.compile(rf"(.+?[^第{_NUMERALS}])第?[{_NUMERALS}]+条")
+_TITLE_AND_ARTICLE = re.compile(rf"(.+?[^第0-9{NUMERALS}])第?[0-9{NUMERALS}]+条")
 
 
 def cited_title(text: str) -> str:

@@ -22,6 +22,7 @@ from analyzers.chars import strip_skippable
 from analyzers.docno import canonical, keys_for_value
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import normalize, to_traditional
+from analyzers.numerals import NUMERALS
 from analyzers.pinyin import matches_in
 from analyzers.pinyin_lexicon import corrections
 from analyzers.segment import everyday_words, is_dictionary_word, query_words
@@ -131,9 +132,6 @@ MENTIONS_TTL = 600.0  # seconds a title's mention count is reused
 # the embedded backend reads whole while it searches: 30 cost 1.8 ms a query at 100k, 20 cost
 # 0.6 (bench/README.md, "QA pass 24's changes")
 VERSION_WINDOW = 20
-
-
-_NUMERAL_CHARS = frozenset("零〇一二两三四五六七八九十百千万")
 
 
 class SearchIndex:
@@ -499,7 +497,7 @@ class SearchIndex:
         # was offered; 一 and 役 are both yi)
         found = [
             (typed, w) for typed, w in found
-            if not any(a != b and a in _NUMERAL_CHARS for a, b in zip(typed, w, strict=False))
+            if not any(a != b and a in NUMERALS for a, b in zip(typed, w, strict=False))
         ]  # fmt: skip
         for typed, word in found:
             fixed = fixed.replace(typed, word, 1)
