@@ -544,7 +544,7 @@ class _Builder:
         content = [p for w in dict.fromkeys(content) for p in (self._apart(w) or [w])]
         content = list(dict.fromkeys(content))
         room = max(0, MAX_QUERY_WORDS - len(self.words))
-        self.ignored.extend(content[room:])
+        self.ignored.extend(w for w in content[room:] if w not in self.words)
         for w in content[:room]:
             node, others = citizen_word_node(w, mentions=self.mentions)
             if node is None:
