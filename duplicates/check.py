@@ -66,6 +66,15 @@ REASON_LABELS = {
     "same_docno": "same 文号",
     "same_title": "same title",
 }
+# as staff read them: the duplicate page's labels and the dupes CSV's cells
+REASON_NAMES = {
+    "same_text": "全文相同",
+    "near_copy": "高度相似",
+    "contains": "草稿包含该文件",
+    "contained_in": "草稿是该文件的一部分",
+    "same_docno": "文号相同",
+    "same_title": "标题相同",
+}
 TEXT_REASONS = frozenset(REASONS[:4])
 
 

@@ -26,11 +26,12 @@ from analyzers.spreadsheet import csv_document
 from duplicates.check import (
     DEFAULT_THRESHOLD,
     REASON_LABELS,
+    REASON_NAMES,
     TEXT_REASONS,
     doc_signature,
     reasons_for,
 )
-from duplicates.textdiff import diff
+from duplicates.textdiff import KIND_LABELS, diff
 from model.document import StoredDocument
 from model.viewer import STAFF, Viewer
 from search_index.index import SearchIndex
@@ -114,9 +115,10 @@ class Report:
         }
 
     def to_csv(self) -> str:
-        """One row per duplicate pair, with its cluster number, headed in Chinese (甲 and 乙
-        are the pair's two files); no byte-order mark: the command line adds it, as the
-        reports' exports start with one."""
+        """One row per duplicate pair, with its cluster number, in Chinese (甲 and 乙 are the
+        pair's two files; QA pass 30c: the reasons and facts were codes under Chinese
+        headings); no byte-order mark: the command line adds it, as the reports' exports start
+        with one."""
         pair = ("编号", "路径", "标题", "文号", "日期")
         headings = (
             "组号", "组内文件数", "判断", "依据", "相似度", "甲在乙中的比例", "乙在甲中的比例",
@@ -128,12 +130,15 @@ class Report:
                 d = p.to_dict()
                 rows.append(
                     [
-                        c.number, len(c.docs), d["reason"], " ".join(p.reasons),
+                        c.number, len(c.docs), REASON_NAMES[d["reason"]],
+                        "、".join(REASON_NAMES[r] for r in p.reasons),
                         d["similarity"], d["containment_a_in_b"], d["containment_b_in_a"],
                         p.a.id, p.a.path, p.a.title, p.a.doc_number, p.a.date,
                         p.b.id, p.b.path, p.b.title, p.b.doc_number, p.b.date,
                         p.summary,
-                        "; ".join(f"{k}: {old} → {new}" for k, old, new in p.facts),
+                        "；".join(
+                            f"{KIND_LABELS.get(k, k)}：{old} → {new}" for k, old, new in p.facts
+                        ),
                     ]
                 )  # fmt: skip
         return csv_document(headings, rows, bom=False)

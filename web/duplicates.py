@@ -26,6 +26,7 @@ from analyzers.signatures import Overlap
 from duplicates.check import (
     MAX_DRAFT_DOCNO,
     MAX_DRAFT_TITLE,
+    REASON_NAMES,
     Candidate,
     CheckResult,
     Draft,
@@ -34,7 +35,7 @@ from duplicates.check import (
     percent,
     summary,
 )
-from duplicates.textdiff import DiffOp
+from duplicates.textdiff import KIND_LABELS, DiffOp
 from model.errors import BadRequest, GovSearchError, PayloadTooLarge, Unauthorized
 from model.fields import VALUE_LABELS
 from model.ids import readable_path
@@ -50,15 +51,6 @@ MAX_OPS_SHOWN = 40
 # (difflib is quadratic at worst: longer passages mark every occurrence, as before)
 MAX_COMPARED_CHARS = 6000
 
-REASONS = {
-    "same_text": "全文相同",
-    "near_copy": "高度相似",
-    "contains": "草稿包含该文件",
-    "contained_in": "草稿是该文件的一部分",
-    "same_docno": "文号相同",
-    "same_title": "标题相同",
-}
-KINDS = {"docno": "文号", "date": "日期", "amount": "金额", "number": "数字", "text": "文字"}
 ERRORS = {  # the shared check speaks English in its messages; say it in Chinese first
     413: "内容过大",  # a pasted text too, not only a file (QA pass 20)
     429: "服务器正忙或请求过于频繁，请稍后再试",
@@ -168,7 +160,7 @@ def _reason(reason: str, o: Overlap) -> str:
         return f"草稿包含该文件的 {percent(o.reverse_containment)}"
     if reason == "contained_in":
         return f"草稿的 {percent(o.containment)} 在该文件中"
-    return REASONS.get(reason, reason)
+    return REASON_NAMES.get(reason, reason)
 
 
 def candidate_view(c: Candidate, doc_url: str) -> dict[str, Any]:
@@ -190,7 +182,7 @@ def candidate_view(c: Candidate, doc_url: str) -> dict[str, Any]:
         "containment": percent(o.containment),
         "reverse_containment": percent(o.reverse_containment),
         "facts": [
-            (KINDS.get(f.kind, f.kind), f.existing, f.draft)
+            (KIND_LABELS.get(f.kind, f.kind), f.existing, f.draft)
             for f in (c.diff.facts if c.diff else ())
         ][:30],
         "ops": ops,

@@ -315,7 +315,7 @@ def test_report_clusters_with_the_date_change_named(report_index):
     assert pairs[frozenset(VERSIONS)].reasons[0] == "near_copy"
     rows = list(csv.DictReader(io.StringIO(report.to_csv())))
     row = next(r for r in rows if {r["甲路径"], r["乙路径"]} == {GOVCN, edition.a.path})
-    assert "date: 2019年1月22日 → 2020年1月22日" in row["改动的事实"]
+    assert "日期：2019年1月22日 → 2020年1月22日" in row["改动的事实"]
     assert json.loads(json.dumps(report.to_dict(), ensure_ascii=False))["clusters"]
 
 
