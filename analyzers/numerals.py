@@ -13,6 +13,8 @@ import functools
 import re
 from collections.abc import Callable
 
+from analyzers.segment import query_words
+
 _YEARS = range(1900, 2100)  # printed in digits (2019年), whatever else is
 # a number and the unit after it; 天 is 日 in the laws' wording (三十日内)
 # (not a date's day: 12月3日 is no three days; QA pass 25a)
@@ -85,8 +87,6 @@ def articles_in_query(text: str) -> list[tuple[int, int, str]]:
     "第四十七条")`` for 第47条, or 47条 after a law's name (1 is 第一条: with 第 or 条 beside it
     a numeral is no other number's end); and an article typed in Chinese numerals that the
     segmenter would cut apart, as typed."""
-    from analyzers.segment import query_words
-
     out = []
     for m in _ARTICLE.finditer(text):
         n = int(m.group(1))

@@ -470,20 +470,19 @@ def unapplied_catalogs(
                     continue
                 if not registry.is_catalogue(head, ext):
                     continue
-                size = csv_path.stat().st_size
-                if confine and size > left:
-                    cap = confine.max_catalog_bytes // 2**20
-                    found.append(unreadable_catalog(csv_path, (
-                        f"catalog too large for this ingest ({size / 2**20:.1f} MB; the catalogues "
-                        f"one ingest over the API reads are at most {cap} MB together, "
-                        "GOVSEARCH_MAX_CATALOG_MB): ingest it with govsearch ingest"
-                    )))  # fmt: skip
-                    continue
-                if not confine:  # the command line's: any size, any number
-                    found.append(load_catalog(csv_path, roots))
-                    continue
-                found.append(load_catalog(csv_path, roots, left))
-                left -= size
+                budget = 0  # the command line's: any size, any number
+                if confine:
+                    size = csv_path.stat().st_size
+                    if size > left:
+                        cap = confine.max_catalog_bytes // 2**20
+                        found.append(unreadable_catalog(csv_path, (
+                            f"catalog too large for this ingest ({size / 2**20:.1f} MB; the "
+                            f"catalogues one ingest over the API reads are at most {cap} MB "
+                            "together, GOVSEARCH_MAX_CATALOG_MB): ingest it with govsearch ingest"
+                        )))  # fmt: skip
+                        continue
+                    budget, left = left, left - size
+                found.append(load_catalog(csv_path, roots, budget))
     return found
 
 

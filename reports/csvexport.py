@@ -12,10 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from analyzers.spreadsheet import csv_document, safe_cell
+from analyzers.spreadsheet import csv_document
 from model.fields import label
-
-__all__ = ["COLUMN_LABELS", "column_label", "csv_text", "download_name", "safe_cell"]
 
 # the reports' own columns (document fields are headed by model.fields.label)
 COLUMN_LABELS = {

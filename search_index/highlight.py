@@ -179,6 +179,11 @@ def _held(title: str) -> str:
     return strip_skippable(normalize(title)) if title else ""
 
 
+def _worth(word: str, held: str) -> float:
+    """What showing ``word`` tells beside the title ``held`` (:data:`TITLE_HELD` if it holds it)."""
+    return TITLE_HELD if held and word in held else 1.0
+
+
 def _weights(group: list[str], needles: list[str], held: str) -> dict[str, float]:
     """Each word asked for, by how much a passage showing it tells: a word the title holds
     (``held``: the title normalised, :func:`_held`) counts :data:`TITLE_HELD`, since the title
@@ -186,8 +191,7 @@ def _weights(group: list[str], needles: list[str], held: str) -> dict[str, float
     heading, which holds 劳动合同法, and not its 第四十七条)."""
     out: dict[str, float] = {}
     for needle, g in zip(needles, group, strict=True):
-        weight = TITLE_HELD if held and needle in held else 1.0
-        out[g] = min(out.get(g, 1.0), weight)  # one of its wordings shown is shown
+        out[g] = min(out.get(g, 1.0), _worth(needle, held))  # one of its wordings shown is shown
     return out
 
 
@@ -306,10 +310,10 @@ def snippet(
         window = {
             keys[j] for j in range(i, min(i + 12, len(spans))) if spans[j][1] <= s + reach
         }
-        told = sum(TITLE_HELD if held and k in held else 1.0 for k in window)
+        told = sum(_worth(k, held) for k in window)
         # of equals, the passage opening on a word the title does not show: an article's
         # heading, not the end of the one before it
-        opens = 0.0 if held and keys[i] in held else 1.0
+        opens = _worth(keys[i], held) == 1.0
         score = told * 100 + opens * 10 - i * 0.01
         if score > best_score:
             best_start, best_score = s, score

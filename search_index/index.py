@@ -485,19 +485,16 @@ class SearchIndex:
 
         fixed = normalized
         found = corrections(lexicon, words, is_dictionary_word, reads_better)
-        # a phrase in quotes is typed as meant: nothing in it is offered another word (QA pass
-        # 24b: "断缴", which three rules write, was offered 断交)
-        quoted = [a.text for c in parse(normalized).clauses for a in c.alternatives if a.phrase]
-        found = [(typed, w) for typed, w in found if not any(typed in q for q in quoted)]
-        # nor is a piece of a term the synonym file reads: 退一 of 退一赔三 (QA pass 30a: 退役赔三
-        # was offered, and 消法 left for 公务员法)
-        known = [normalized[s:e] for s, e, _, _ in find_synonyms(normalized) if e - s > 1]
-        found = [(typed, w) for typed, w in found if not any(typed in k for k in known)]
-        # nor is a numeral typed another word's character: 退一赔十 is meant (QA pass 30c: 退役赔十
-        # was offered; 一 and 役 are both yi)
+        # typed as meant, never offered another word: a phrase in quotes (QA pass 24b: "断缴",
+        # which three rules write, was offered 断交) and a term the synonym file reads (QA pass
+        # 30a: 退一 of 退一赔三 was offered 退役), in whole or in part; and a numeral (QA pass
+        # 30c: 退一赔十 was offered 退役赔十, 一 and 役 both read yi)
+        meant = [a.text for c in parse(normalized).clauses for a in c.alternatives if a.phrase]
+        meant += [normalized[s:e] for s, e, _, _ in find_synonyms(normalized) if e - s > 1]
         found = [
             (typed, w) for typed, w in found
-            if not any(a != b and a in NUMERALS for a, b in zip(typed, w, strict=False))
+            if not any(typed in m for m in meant)
+            and not any(a != b and a in NUMERALS for a, b in zip(typed, w, strict=False))
         ]  # fmt: skip
         for typed, word in found:
             fixed = fixed.replace(typed, word, 1)

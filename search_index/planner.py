@@ -475,14 +475,19 @@ class _Builder:
                     self.highlight.append(payload)
             elif kind == "article":  # 第47条 as typed, or as laws print it: 第四十七条
                 typed = norm[s:e]
-                node = any_of(written_node(typed), other_wording_node(payload, 1.0))
+                printed = payload != typed  # (第一千零七十七条 typed is searched as typed)
+                node = any_of(
+                    written_node(typed), other_wording_node(payload, 1.0) if printed else None
+                )
                 if node is not None:
                     self.pool.append(node)
                     self.pool_terms.append(node)
                     self.words.append(typed)
-                    self.expanded.append((typed, payload, "numeral"))
-                    self.highlight.extend([typed, payload])
-                    self._group(typed, (payload,))
+                    self.highlight.append(typed)
+                    if printed:
+                        self.expanded.append((typed, payload, "numeral"))
+                        self.highlight.append(payload)
+                        self._group(typed, (payload,))
             elif kind == "amount":  # 15年 as typed, or as laws print it: 十五年
                 typed = norm[s:e]
                 # as written, and the number a word of its own: 15年 is not inside 2015年

@@ -23,6 +23,7 @@ from model.viewer import Viewer
 from reports.annual import STATUSES
 from reports.csvexport import download_name
 from reports.office import Reports
+from reports.querylog import LIST_LABELS
 from reports.svg import months_chart
 from reports.timeliness import ReportFilter, lacks_label
 from reports.years import FIRST_YEAR, LAST_YEAR, is_report_year
@@ -47,6 +48,7 @@ def _page(request: Request, kind: str, context: dict[str, Any], status: int = 20
         "title": TITLES[kind],
         "categories": CATEGORIES,
         "lacks_label": lacks_label,
+        "list_labels": LIST_LABELS,  # the query report's lists, named as its CSV names them
         "statuses": STATUSES,
         "form": {},
         "year_range": (FIRST_YEAR, LAST_YEAR),

@@ -3,7 +3,8 @@ from __future__ import annotations
 import csv
 import io
 
-from reports.csvexport import csv_text, safe_cell
+from analyzers.spreadsheet import safe_cell
+from reports.csvexport import csv_text
 
 
 def test_formula_cells_get_an_apostrophe() -> None:

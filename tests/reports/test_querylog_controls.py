@@ -11,9 +11,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from analyzers.chars import has_control, visible
+from analyzers.spreadsheet import safe_cell
 from govsearch.cli import main
 from model.settings import Settings
-from reports.csvexport import csv_text, safe_cell
+from reports.csvexport import csv_text
 from reports.querylog import LoggedSearch, new_token, scrub
 from reports.querylog_sqlite import SqliteQueryLog
 from search_index.embedded import EmbeddedIndex

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from analyzers.spreadsheet import safe_cell
 from govsearch.cli import main
 from model.errors import BadRequest
 from model.settings import Settings
 from pipeline.run import run_ingest
 from reports.annual import annual
 from reports.csvexport import column_label as H
-from reports.csvexport import safe_cell
 from reports.entry import CatalogEntry
 from reports.timeliness import ReportFilter, timeliness
 from search_index.embedded import EmbeddedIndex
