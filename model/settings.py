@@ -167,6 +167,10 @@ class Settings:
     # waiting, beyond that 429 with Retry-After (search_api.limits).
     heavy_concurrency: int = 1
     heavy_queue: int = 4
+    # Anonymous long searches (a query over LONG_QUERY_CHARS or a page over LONG_PAGE_SIZE):
+    # this many at once, this many waiting, one per address; short searches never wait.
+    long_search_concurrency: int = 2
+    long_search_queue: int = 4
     # Per-client rate limit of the expensive endpoints, "N/second|minute|hour" ("" = none).
     rate_limit: str = "30/minute"
     synonyms_file: Path | None = None  # extra abbreviation → official wording rules
@@ -280,6 +284,13 @@ class Settings:
                 "GOVSEARCH_HEAVY_CONCURRENCY", e.get("GOVSEARCH_HEAVY_CONCURRENCY"), 1, lo=1
             ),
             heavy_queue=_int("GOVSEARCH_HEAVY_QUEUE", e.get("GOVSEARCH_HEAVY_QUEUE"), 4, lo=0),
+            long_search_concurrency=_int(
+                "GOVSEARCH_LONG_SEARCH_CONCURRENCY",
+                e.get("GOVSEARCH_LONG_SEARCH_CONCURRENCY"), 2, lo=1,
+            ),
+            long_search_queue=_int(
+                "GOVSEARCH_LONG_SEARCH_QUEUE", e.get("GOVSEARCH_LONG_SEARCH_QUEUE"), 4, lo=0
+            ),
             rate_limit=e.get("GOVSEARCH_RATE_LIMIT", "30/minute"),
             synonyms_file=Path(e["GOVSEARCH_SYNONYMS"]) if e.get("GOVSEARCH_SYNONYMS") else None,
             life_events_file=(

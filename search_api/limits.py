@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -30,6 +30,10 @@ from limits.strategies import MovingWindowRateLimiter
 
 from model.errors import TooManyRequests
 from model.settings import Settings, parse_rate
+from search_api.deps import ViewerDep
+
+LONG_QUERY_CHARS = 64  # a question is under 40; a pasted paragraph is long
+LONG_PAGE_SIZE = 20  # the pages show 10 a page
 
 _ITEMS = {1.0: RateLimitItemPerSecond, 60.0: RateLimitItemPerMinute, 3600.0: RateLimitItemPerHour}
 
@@ -43,12 +47,18 @@ class HeavyGate:
     five minutes (QA pass 30b)."""
 
     def __init__(
-        self, concurrency: int, queue: int, retry_after: int = 5, per_client: int = 0
+        self,
+        concurrency: int,
+        queue: int,
+        retry_after: int = 5,
+        per_client: int = 0,
+        what: str = "file and duplicate checks",
     ) -> None:
         self.concurrency = max(1, concurrency)
         self.capacity = self.concurrency + max(0, queue)
         self.retry_after = retry_after
         self.per_client = per_client
+        self.what = what  # what the gate holds, for its 429's message
         self._admitted = 0
         self._by_client: dict[str, int] = {}
         self._sem: asyncio.Semaphore | None = None
@@ -63,14 +73,14 @@ class HeavyGate:
         ``client`` already holds its share of it."""
         if self._admitted >= self.capacity:
             raise TooManyRequests(
-                f"the server is busy with {self._admitted} file and duplicate checks; "
+                f"the server is busy with {self._admitted} {self.what}; "
                 f"try again in {self.retry_after} s",
                 retry_after=self.retry_after,
             )
         mine = self._by_client.get(client, 0)
         if client and self.per_client and mine >= self.per_client:
             raise TooManyRequests(
-                f"this address already has {mine} file or duplicate check running or waiting; "
+                f"this address already has {mine} of its {self.what} running or waiting; "
                 f"try again when it is answered (in {self.retry_after} s or more)",
                 retry_after=self.retry_after,
             )
@@ -119,6 +129,13 @@ def install_limits(app: FastAPI, settings: Settings) -> None:
     # and its queue, and a staff upload got 429 for minutes (QA pass 24a)
     app.state.staff_gate = HeavyGate(settings.heavy_concurrency, settings.heavy_queue)
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
+    app.state.long_search_gate = HeavyGate(
+        settings.long_search_concurrency,
+        settings.long_search_queue,
+        retry_after=2,
+        per_client=1,
+        what="long searches",
+    )
 
 
 def client_of(request: Request) -> str:
@@ -128,6 +145,29 @@ def client_of(request: Request) -> str:
 def heavy_gate(request: Request, staff: bool) -> HeavyGate:
     """The gate an expensive request waits at: staff's apart from everyone else's."""
     return request.app.state.staff_gate if staff else request.app.state.heavy_gate
+
+
+def is_long_search(params: Mapping[str, str]) -> bool:
+    """A search whose cost is the caller's choice: a query of many words (up to
+    MAX_QUERY_WORDS are planned, each a clause over every document) or a page of many
+    snippets. 250 characters typed apart from twelve addresses, a page of 100 each, made
+    ``税`` wait 4.2 s (QA pass 30b); a question of a citizen is under 40 characters."""
+    size = params.get("size", "")
+    return len(params.get("q", "")) > LONG_QUERY_CHARS or (
+        size.isdigit() and int(size) > LONG_PAGE_SIZE
+    )
+
+
+async def long_search_slot(request: Request, viewer: ViewerDep) -> AsyncIterator[None]:
+    """A dependency: an anonymous long search holds a place at the long-search gate while it
+    runs (one per address, ``GOVSEARCH_LONG_SEARCH_CONCURRENCY`` at once, a short queue,
+    then 429 at once), so short searches, never gated, keep their speed whoever sends long
+    ones. Staff keys are not gated."""
+    if viewer.staff or not is_long_search(request.query_params):
+        yield
+        return
+    async with request.app.state.long_search_gate.slot(client_of(request)):
+        yield
 
 
 def count_request(request: Request, staff: bool) -> None:

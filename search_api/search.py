@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi import Query as Q
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
@@ -18,6 +18,7 @@ from model.errors import BadRequest, Forbidden
 from model.fields import BY_NAME, DISCLOSURE_VALUES, VALIDITY_VALUES
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ReportsDep, ViewerDep
+from search_api.limits import long_search_slot
 from search_api.models import (
     ErrorResponse,
     IsoDate,
@@ -205,7 +206,8 @@ def build_query(
 @router.get(
     "/search",
     response_model=SearchResponse,
-    responses={**ERRORS, 403: {"model": ErrorResponse}},
+    responses={**ERRORS, 403: {"model": ErrorResponse}, 429: {"model": ErrorResponse}},
+    dependencies=[Depends(long_search_slot)],
 )
 def search(
     index: IndexDep,

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi import Path as P
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -34,6 +34,7 @@ from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
 from search_api.errors import status_of
+from search_api.limits import long_search_slot
 from search_api.security import is_api_path
 from search_index import life_events
 from search_index.highlight import highlight_all
@@ -147,6 +148,7 @@ PAGE_MESSAGES = {
     "unauthorized": "这个请求带的密钥无效、已吊销或格式不对。工作人员请检查 Authorization 或 "
     "X-API-Key 请求头；公众查询不需要密钥，去掉它即可。",
     "backend_unavailable": "检索服务暂时不可用，请稍后再试。",
+    "too_many_requests": "服务器正忙于很多长的检索，请几秒钟后再试；64 个字以内的检索词不必等待。",
 }
 
 
@@ -411,7 +413,12 @@ router = APIRouter(include_in_schema=False)
 _PAGE_METHODS = ["GET", "HEAD"]
 
 
-@router.api_route("/", methods=_PAGE_METHODS, response_class=HTMLResponse)
+@router.api_route(
+    "/",
+    methods=_PAGE_METHODS,
+    response_class=HTMLResponse,
+    dependencies=[Depends(long_search_slot)],
+)
 def home(request: Request, index: IndexDep, viewer: ViewerDep) -> Response:
     return search_page(request, index, viewer, _layout(request, False))
 
@@ -444,7 +451,12 @@ def kiosk_event(
     return event_page(request, index, viewer, _layout(request, True), event_id)
 
 
-@router.api_route("/kiosk", methods=_PAGE_METHODS, response_class=HTMLResponse)
+@router.api_route(
+    "/kiosk",
+    methods=_PAGE_METHODS,
+    response_class=HTMLResponse,
+    dependencies=[Depends(long_search_slot)],
+)
 def kiosk_home(request: Request, index: IndexDep, viewer: ViewerDep) -> Response:
     return search_page(request, index, viewer, _layout(request, True))
 

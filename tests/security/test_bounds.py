@@ -7,13 +7,16 @@ and go through the real extractors, the real bounded runner, the real app and re
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import io
 import resource
 import subprocess
 import sys
+import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,7 +32,7 @@ from model.errors import TooManyRequests
 from model.settings import Settings
 from model.viewer import ANONYMOUS
 from search_api.keys_elastic import open_keys
-from search_api.limits import HeavyGate
+from search_api.limits import LONG_QUERY_CHARS, HeavyGate
 from search_index.planner import MAX_COSTLY_ATOMS, MAX_QUERY_WORDS, MAX_SINGLE_CHAR_ATOMS, plan
 from search_index.request import Query
 from search_index.tree import Bool, Node, Regex
@@ -464,3 +467,54 @@ def test_strangers_checks_never_fill_the_gate_staff_wait_at() -> None:
         return out
 
     assert asyncio.run(scenario()) == ["stranger 429", "staff in"]
+
+
+# -- searches whose cost the caller chooses -----------------------------------------------------
+@contextlib.contextmanager
+def _place_held(gate: HeavyGate, client: str) -> Iterator[None]:
+    """``client`` holds a place at ``gate`` (a long search of theirs running) for the block."""
+    entered, release = threading.Event(), threading.Event()
+
+    async def hold() -> None:
+        async with gate.slot(client):
+            entered.set()
+            await asyncio.to_thread(release.wait)
+
+    thread = threading.Thread(target=asyncio.run, args=(hold(),))
+    thread.start()
+    try:
+        assert entered.wait(5)
+        yield
+    finally:
+        release.set()
+        thread.join(5)
+
+
+def test_long_searches_wait_at_a_gate_short_ones_never(app_client) -> None:
+    """QA pass 30b: twelve addresses sending 250 characters typed apart, 100 results a page,
+    made ``税`` take 4.2 s and the home page 5.6 s. A long search (a query over 64
+    characters, a page over 20) holds a place at a small gate, one per address; short searches
+    and staff never wait there."""
+    client, staff = app_client(long_search_concurrency=2, long_search_queue=0)
+    gate = client.app.state.long_search_gate
+    long_q = {"q": " ".join("税法规定条例办法" * 9)}  # 143 characters
+    assert len(long_q["q"]) > LONG_QUERY_CHARS
+    assert client.get("/api/search", params=long_q).status_code == 200  # nothing held: runs
+    with _place_held(gate, "testclient"):  # this address's own long search still runs
+        r = client.get("/api/search", params=long_q)
+        assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_requests"
+        assert "this address" in r.json()["error"]["message"] and r.headers["Retry-After"]
+        big_page = client.get("/api/search", params={"q": "税", "size": 100})
+        assert big_page.status_code == 429
+        assert client.get("/api/search", params={"q": "税", "size": 20}).status_code == 200
+        assert client.get("/api/search", params={"q": "老板拖欠工资怎么办"}).status_code == 200
+        assert client.get("/api/search", params=long_q, headers=staff).status_code == 200
+        page = client.get("/", params=long_q)
+        assert page.status_code == 429 and "请几秒钟后再试" in page.text
+        assert client.get("/kiosk", params=long_q).status_code == 429
+        assert client.get("/", params={"q": "税"}).status_code == 200
+    with _place_held(gate, "10.0.0.9"), _place_held(gate, "10.0.0.10"):  # others fill the gate
+        r = client.get("/api/search", params=long_q)
+        assert r.status_code == 429 and "busy with 2 long searches" in r.json()["error"]["message"]
+    assert client.get("/api/search", params=long_q).status_code == 200  # answered: free again
+    assert gate.admitted == 0
