@@ -253,6 +253,7 @@ class IngestReportModel(BaseModel):
     """The same report ``govsearch ingest --report`` writes (``IngestReport.to_dict``)."""
 
     total: int
+    interrupted: bool = False
     ok: int
     skipped: int
     failed: int
@@ -263,6 +264,9 @@ class IngestReportModel(BaseModel):
     )
     held: int = Field(0, description="documents held at not_public: their level was undecided")
     formats: dict[str, int]
+    levels: dict[str, int] = Field(
+        default_factory=dict, description="documents written, by disclosure level"
+    )
     skipped_files: list[IngestFailureModel]
     skipped_folders: list[IngestFailureModel] = Field(
         default_factory=list, description="folders given inside another one given: their "
@@ -287,6 +291,14 @@ class IngestReportModel(BaseModel):
     gone_files: list[IngestFailureModel] = Field(
         default_factory=list, description="documents of a folder read whole whose files are "
         "gone from disk, still in the index (prune removes them)"
+    )
+    catalog_problems: list[IngestFailureModel] = Field(
+        default_factory=list, description="catalogue lines not applied, each with its line "
+        "and what is wrong (an impossible date, an unknown column, a row naming no file): "
+        "the files are ingested without them"
+    )
+    folders: list[IngestFailureModel] = Field(
+        default_factory=list, description="indexed folders that need their keeper"
     )
 
 

@@ -460,6 +460,36 @@ def test_a_folder_inside_another_given_is_answered_as_a_skipped_folder(served):
     assert [f["path"] for f in report["skipped_folders"]] == [str(inbox / "docs")]
 
 
+def test_the_ingest_answer_names_every_catalogue_problem(served):
+    """QA pass 31a: the answer of POST /api/ingest said nothing of an impossible date, an
+    unknown column or a row naming no file (the CLI's report listed them): the response
+    model dropped ``catalog_problems``. Every key of the report is in the answer."""
+    inbox: Path = served.extra["inbox"]
+    (inbox / "batch").mkdir()
+    for name in ("r1.txt", "r2.txt"):
+        (inbox / "batch" / name).write_text(TXT + name, encoding="utf-8")
+    (inbox / "batch" / "catalog.csv").write_text(
+        "path,title,成文日期,公开方式,备注\n"
+        "r1.txt,一号,2024-03-01,主动公开,\n"
+        "r2.txt,二号,2024-13-01,主动公开,\n"
+        "missing.txt,三号,2024-03-02,主动公开,\n",
+        encoding="utf-8",
+    )
+    r = served.client.post(
+        "/api/ingest", json={"paths": ["batch"], "catalog": "batch/catalog.csv"},
+        headers=served.staff,
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    report = r.json()["report"]
+    assert report["ok"] == 2
+    problems = " | ".join(f"{p['path']}: {p['reason']}" for p in report["catalog_problems"])
+    assert "备注" in problems and "2024-13-01" in problems and "missing.txt" in problems
+    assert "line 3" in problems  # where to mend it
+    from ingest.report import IngestReport
+
+    assert set(IngestReport().to_dict()) <= set(report)  # nothing the CLI says is dropped
+
+
 def test_ingest_disabled_without_roots(tmp_path):
     settings = Settings(data_dir=tmp_path / "data")
     s = serve(settings, SearchIndex(EmbeddedIndex(settings.data_dir)))
