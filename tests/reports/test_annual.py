@@ -416,6 +416,28 @@ def test_a_scan_of_a_published_notice_is_the_same_item_not_a_revision(tmp_path) 
     assert later.total == 1 and dict(later.status)["changed"] == 1
 
 
+def test_rules_one_decree_issues_under_one_number_are_items_each(tmp_path) -> None:
+    """QA pass 31a: 法令字第1090200489B號 of 2020-07-15 issues three of 法务部's regulations,
+    different texts under different titles; the report counted them as one item (557 for 2020
+    where search found 562). A scan whose title OCR read with a slip is still one item."""
+    first = CatalogEntry(
+        id="a", path="mojlaw/I0040027.txt", title="監獄及看守所收容人金錢與物品保管及管理辦法",
+        agency="法務部", category="政策法规", doc_number="法令字第1090200489B號",
+        written_date=dt.date(2020, 7, 15),
+    )  # fmt: skip
+    second = dataclasses.replace(first, id="b", path="mojlaw/I0040014.txt", title="受刑人作業實施辦法")
+    third = dataclasses.replace(first, id="c", path="mojlaw/I0040044.txt", title="受刑人外出實施辦法")
+    slip = dataclasses.replace(
+        first, id="d", path="scan.pdf", title="監獄及看守所收容人金錢與物品保管及管埋辦法"
+    )
+    index = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    try:
+        assert annual([first, second, third], 2020, index=index).total == 3
+        assert annual([first, second, third, slip], 2020, index=index).total == 3
+    finally:
+        index.close()
+
+
 def test_the_heading_names_the_agency_as_its_documents_do() -> None:
     """QA pass 28a: a report asked for 国务院办 printed "（国务院办）" in its heading; the data
     were 国务院办公厅's. The answer still says what was asked (``agency``)."""
