@@ -425,8 +425,8 @@ def test_rules_one_decree_issues_under_one_number_are_items_each(tmp_path) -> No
         agency="法務部", category="政策法规", doc_number="法令字第1090200489B號",
         written_date=dt.date(2020, 7, 15),
     )  # fmt: skip
-    second = dataclasses.replace(first, id="b", path="mojlaw/I0040014.txt", title="受刑人作業實施辦法")
-    third = dataclasses.replace(first, id="c", path="mojlaw/I0040044.txt", title="受刑人外出實施辦法")
+    second = dataclasses.replace(first, id="b", path="b.txt", title="受刑人作業實施辦法")
+    third = dataclasses.replace(first, id="c", path="c.txt", title="受刑人外出實施辦法")
     slip = dataclasses.replace(
         first, id="d", path="scan.pdf", title="監獄及看守所收容人金錢與物品保管及管埋辦法"
     )
