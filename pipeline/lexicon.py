@@ -17,6 +17,10 @@ Files in ``<data_dir>/lexicon`` (read by :mod:`search_index.citizen_words`):
 * ``vocabulary.tsv`` — ``word<TAB>documents`` for every word of two characters or more, the gate
   that keeps thesaurus expansions to words the corpus really uses (read from
   :data:`~search_index.citizen_words.VOCABULARY_MIN_DF` documents on);
+* ``repeals.tsv`` — ``repealed title<TAB>id<TAB>title<TAB>date<TAB>statement``: the titles each
+  document says it repeals (《…》同时废止, :mod:`analyzers.repeals`), so that search marks the
+  older documents of those titles repealed whatever their catalogue says. A later run replaces
+  the lines of the documents it wrote and keeps the others';
 * ``taiwan_words.tsv`` — the same counts over the documents of Taiwan alone: a word used on one
   side of the strait only (身分证, 机车) tells which of its general-Chinese neighbours is the
   other side's wording (:func:`~search_index.citizen_words.cross_strait_twins`).
@@ -45,6 +49,7 @@ from analyzers.chars import strip_skippable
 from analyzers.docno import canonical, order_issuer, yearly_parts
 from analyzers.mining import abbreviation_pairs
 from analyzers.normalize import normalize
+from analyzers.repeals import repealed_titles, short_title, title_key
 from model.viewer import ANONYMOUS
 from search_index.citizen_words import (
     DOCNO_PREFIXES_FILE,
@@ -52,13 +57,13 @@ from search_index.citizen_words import (
     LEXICON_DIR,
     MINED_FILE,
     REGIONS_FILE,
+    REPEALS_FILE,
     TAIWAN,
     TAIWAN_WORDS_FILE,
     TITLE_LEVELS,
     TITLES_FILE,
     VOCABULARY_FILE,
     parse_rules,
-    short_title,
 )
 from search_index.protocol import IndexedDocument
 
@@ -75,6 +80,10 @@ class LexiconBuilder:
         self.issuers: Counter[str] = Counter()
         self.taiwan: Counter[str] = Counter()  # .df over Taiwan's documents
         self.prefixes: Counter[tuple[str, str]] = Counter()
+        # (repealed title key, repealing id, its title, its date, statement), and every public
+        # document written: its earlier lines in the file are replaced by these
+        self.repeals: list[tuple[str, str, str, str, str]] = []
+        self.repealers: set[str] = set()
         self.written = 0
         self._again: tuple[
             Counter[str], Counter[str], Counter[tuple[str, str]], Counter[str], Counter[str],
@@ -97,6 +106,13 @@ class LexiconBuilder:
         for pair in abbreviation_pairs(doc.normalized):
             self.pairs[pair] += 1
             self.where.setdefault(pair, doc.doc.path)
+        self.repealers.add(doc.doc.id)
+        meta = doc.doc.meta
+        when = meta.date.isoformat() if meta.date else ""
+        for cited, statement in repealed_titles(doc.doc.text):
+            self.repeals.append(
+                (title_key(cited), doc.doc.id, _one_line(meta.title), when, _one_line(statement))
+            )
         words = set(doc.tokens.get("body_w", "").split())
         words.update(doc.tokens.get("title_w", "").split())
         regions = doc.keywords.get("region", ())
@@ -144,6 +160,7 @@ class LexiconBuilder:
         ]
         text = old if old.endswith("\n") or not old else old + "\n"
         mined.write_text(text + "".join(x + "\n" for x in new), encoding="utf-8")
+        self._write_repeals(folder / REPEALS_FILE, whole_index)
         counted = (
             self.df, self.regions, self.titles, self.issuers, self.taiwan, self.prefixes
         )  # fmt: skip
@@ -160,6 +177,24 @@ class LexiconBuilder:
         _merge_counts(folder / ISSUERS_FILE, {(i,): n for i, n in issuers.items()}, add=add)
         _merge_counts(folder / DOCNO_PREFIXES_FILE, dict(prefixes.items()), add=add)
         return folder
+
+
+    def _write_repeals(self, path: Path, whole_index: bool) -> None:
+        """The file's lines of documents this run did not write, then this run's: a document
+        written again (edited, or no longer public) leaves no stale line behind."""
+        kept: list[str] = []
+        if not whole_index and path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                parts = line.split("\t")
+                if len(parts) == 5 and parts[1] not in self.repealers:
+                    kept.append(line)
+        kept.extend("\t".join(row) for row in dict.fromkeys(self.repeals))
+        if kept or path.is_file():
+            path.write_text("".join(x + "\n" for x in kept), encoding="utf-8")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _docno_prefix(doc: IndexedDocument) -> list[tuple[str, str]]:

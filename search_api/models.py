@@ -86,6 +86,17 @@ class CopyRef(BaseModel):
     agency: str
 
 
+class RepealRef(BaseModel):
+    id: str = Field(description="the document that states the repeal")
+    title: str
+    date: str
+    statement: str = Field(description="its words: the article and the clause (…同时废止)")
+    applied: str = Field(
+        default="", description="when the law this document applies is what was repealed "
+        "(an interpretation of 婚姻法, repealed by 民法典): that law's title"
+    )
+
+
 class SearchHit(DocumentMeta):
     score: float
     snippet: str = Field(description="HTML-escaped text with <mark> around matches")
@@ -97,6 +108,11 @@ class SearchHit(DocumentMeta):
     newer_version: str = Field(
         default="", description="the date of a newer version of this text (the same title and "
         "issuer) among the first 20 results, when this is an older one; empty otherwise",
+    )
+    repealed_by: RepealRef | None = Field(
+        default=None, description="a later document's statement that this one is repealed "
+        "(whatever the catalogue's validity says), or null; repealed results rank after the "
+        "document that repeals them when both are among the first 20",
     )
 
 

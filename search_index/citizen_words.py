@@ -190,6 +190,9 @@ PREFIX_MIN_DOCUMENTS = 2  # one document may be a catalogue's slip (国务院 �
 PREFIX_CANDIDATES = 3  # prefixes an agency's name may stand for, most documents first
 _NAME_CHARS = 10  # an issuer's characters that 文号 keys keep (analyzers.docno)
 LEARNED_FILE = "learned.tsv"
+# repealed title key<TAB>repealing document's id<TAB>its title<TAB>its date<TAB>the statement:
+# the repeals the documents state (analyzers.repeals), gathered at ingest
+REPEALS_FILE = "repeals.tsv"
 TITLE_LEVELS = frozenset({"法律", "行政法规", "司法解释", "部门规章"})
 # A place typed with other words (台湾 产检假几天) asks for that place's rules more than for texts
 # that mention it (the mainland's 中国公民往来台湾地区管理办法 said 台湾 in its title and ranked
@@ -225,7 +228,7 @@ def load_lexicon(data_dir: Path | None, warm: bool = False) -> None:
 # new rules, and rules switched off with #, waited for a restart).
 LEXICON_FILES = (
     MINED_FILE, VOCABULARY_FILE, REGIONS_FILE, TITLES_FILE, ISSUERS_FILE, LEARNED_FILE,
-    TAIWAN_WORDS_FILE, DOCNO_PREFIXES_FILE,
+    TAIWAN_WORDS_FILE, DOCNO_PREFIXES_FILE, REPEALS_FILE,
 )  # fmt: skip
 RECHECK_SECONDS = 2.0
 _seen: tuple[tuple[str, int, int], ...] = ()
@@ -249,7 +252,7 @@ def _stamp() -> tuple[tuple[str, int, int], ...]:
 def _forget_lexicon() -> None:
     global _seen, _checked_at
     for f in (mined, vocabulary, regions_known, regions_longest_first, titles, titles_text,
-              order_issuers, docno_prefixes, known_docno_prefixes, learned, expansions,
+              order_issuers, docno_prefixes, known_docno_prefixes, learned, expansions, repeals,
               _words_by_ends, taiwan_words,
               cross_strait_twins, _general_frequencies):  # fmt: skip
         f.cache_clear()
@@ -409,6 +412,21 @@ def _counts(name: str) -> dict[tuple[str, ...], int]:
 
 
 @functools.cache
+def repeals() -> dict[str, tuple[tuple[str, str, str, str], ...]]:
+    """Repealed title key (:func:`analyzers.repeals.title_key`) → (repealing document's id,
+    title, ISO date, statement) for each public document that states the repeal."""
+    path = _lexicon_dir / REPEALS_FILE if _lexicon_dir else None
+    if path is None or not path.is_file():
+        return {}
+    out: dict[str, list[tuple[str, str, str, str]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 5 and not line.startswith("#"):
+            out.setdefault(parts[0], []).append((parts[1], parts[2], parts[3], parts[4]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@functools.cache
 def learned() -> dict[str, tuple[tuple[str, float], ...]]:
     """word → (neighbour, cosine), nearest first, from ``lexicon/learned.tsv``."""
     path = _lexicon_dir / LEARNED_FILE if _lexicon_dir else None
@@ -474,12 +492,6 @@ def region(word: str) -> str | None:
         return None
     name = place_name(word)
     return name if name in regions_known() else None
-
-
-def short_title(title: str) -> str:
-    """A law's title as people cite it: no 中华人民共和国 prefix, no trailing （…）."""
-    t = re.sub(r"[（(][^（）()]*[）)]$", "", title)
-    return t.removeprefix("中华人民共和国")
 
 
 _LEVEL_ORDER = ("法律", "行政法规", "司法解释", "部门规章")

@@ -32,7 +32,7 @@ from model.errors import BadRequest, NotFound
 from model.fields import VALUE_LABELS
 from model.ids import plausible_id
 from model.viewer import ANONYMOUS, Viewer
-from search_index import citizen_words, feedback, semantic
+from search_index import citizen_words, feedback, repeals, semantic
 from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS, names_an_agency
 from search_index.highlight import find_spans, render, snippet
 from search_index.lexicon import LexiconCache
@@ -242,6 +242,9 @@ class SearchIndex:
                 kept = _own_number_first(kept[:VERSION_WINDOW], known, understood.doc_numbers) + (
                     kept[VERSION_WINDOW:]
                 )
+            if newest_first:  # repealed rules after those in force (search_index.repeals)
+                window, _ = repeals.in_force_first(kept[:VERSION_WINDOW], known, query.q)
+                kept = window + kept[VERSION_WINDOW:]
         page = kept[offset - start : offset - start + query.size]
         missing = [h.id for h in page if h.id not in docs]
         if missing:  # (a newer version moved onto the page from further down)
@@ -271,6 +274,7 @@ class SearchIndex:
                     title_html=render(doc.title, find_spans(doc.title, terms)),
                     copies=copies,
                     newer_version=newer.get(h.id, ""),
+                    repealed_by=repeals.repeal_of(doc),
                 )
             )
         if "agency" in raw_facets:  # folded first: copies are then counted off by the key

@@ -120,6 +120,22 @@ class Copy:
 
 
 @dataclass(frozen=True)
+class Repeal:
+    """A later document's statement that repeals a result (:mod:`search_index.repeals`);
+    ``applied``: the law the result applies, when that law is what was repealed."""
+
+    id: str
+    title: str
+    date: str
+    statement: str
+    applied: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "date": self.date,
+                "statement": self.statement, "applied": self.applied}  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Hit:
     doc: StoredDocument
     score: float
@@ -129,12 +145,15 @@ class Hit:
     # the date of a newer version among the first results (the same title and issuer), when
     # this is an older one: the list says so, as the document's page does
     newer_version: str = ""
+    # a later document says this one is repealed, whatever the catalogue's 有效性 says
+    repealed_by: Repeal | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = self.doc.metadata()
         d.update(score=round(self.score, 4), snippet=self.snippet, title_html=self.title_html)
         d["copies"] = [c.to_dict() for c in self.copies]
         d["newer_version"] = self.newer_version
+        d["repealed_by"] = self.repealed_by.to_dict() if self.repealed_by else None
         return d
 
 

@@ -36,7 +36,7 @@ from search_api.deps import IndexDep, ViewerDep
 from search_api.errors import status_of
 from search_api.limits import long_search_slot
 from search_api.security import is_api_path
-from search_index import life_events
+from search_index import life_events, repeals
 from search_index.highlight import highlight_all
 from search_index.index import MAX_PINYIN_CHARS, SearchIndex
 from search_index.request import MAX_QUERY_CHARS
@@ -235,7 +235,8 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         result=result,
         # each copy of a text is a link too (QA pass 22b: its path was plain text)
         hits=[(h, layout.doc_url(h.doc.id, state.q, back, token),
-               [(c, layout.doc_url(c.id, state.q, back, token)) for c in h.copies])
+               [(c, layout.doc_url(c.id, state.q, back, token)) for c in h.copies],
+               layout.doc_url(h.repealed_by.id, state.q, back) if h.repealed_by else "")
               for h in result.hits],  # fmt: skip
         which=views.which_files(result.hits, kiosk=layout.kiosk),
         facets=views.facets(result, state, base),
@@ -347,6 +348,8 @@ def document_page(
         "similar": [(h, layout.doc_url(h.doc.id, q, back)) for h in similar],
         "versions": [(v, layout.doc_url(v.id, q, back)) for v in versions],
         "newer": [v for v in versions if v.date > doc.date],
+        "repealed": (repealed := repeals.repeal_of(doc)),
+        "repeal_url": layout.doc_url(repealed.id, q, back) if repealed else "",
         "copies": [(c, layout.doc_url(c.id, q, back)) for c in copies],
         "original": (
             {

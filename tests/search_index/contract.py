@@ -1573,6 +1573,56 @@ class BackendContract:
             citizen_words.load_lexicon(None)
 
 
+    def test_a_rule_a_later_document_repeals_is_said_so_and_follows_it(
+        self, make_backend, tmp_path
+    ):
+        """QA passes 30a and 31b: 契税暂行条例 and the interpretations of 婚姻法, catalogued 有效,
+        were shown first and in force, though 契税法 第十六条 and 民法典 第一千二百六十条 repeal
+        them.
+        The repeal is read from the repealing text at ingest; the result says it and ranks after
+        the law that repealed it; typed by name, the old rule keeps its place."""
+        corpus = require_corpus()
+        folder = tmp_path / "laws"
+        folder.mkdir()
+        rows = {
+            "qishuifa.txt": ("docs/lawrefbook/jingjifa/lrb_02573.txt", "2020-08-11"),
+            "zanxing.txt": ("docs/lawrefbook/xingzheng_fagui/lrb_03063.txt", "2019-03-02"),
+            "jieshi.txt": ("docs/lawrefbook/sifa_jieshi/lrb_02332.txt", "2001-12-24"),
+            "minfadian.txt": ("docs/lawrefbook/minfadian/lrb_02485.txt", "2020-05-28"),
+        }
+        lines = ["path,标题,成文日期,公开方式"]
+        for name, (path, day) in rows.items():
+            shutil.copy(corpus / path, folder / name)
+            lines.append(f"laws/{name},{manifest()[path]['title']},{day},主动公开")
+        catalog = tmp_path / "catalog.csv"
+        catalog.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        index = SearchIndex(make_backend())
+        data = tmp_path / "data"
+        report = run_ingest(index, [folder], catalog=catalog, workers=1, lexicon_dir=data)
+        assert len(report.ok) == 4 and not report.failed and not report.held, report.summary()
+        index.backend.shared_folders().pull(data, citizen_words.LEXICON_DIR)
+        citizen_words.load_lexicon(data)
+        try:
+            hits = index.search(Query(q="契税 计税依据 税率")).hits
+            names = [Path(h.doc.path).name for h in hits]
+            assert names.index("qishuifa.txt") < names.index("zanxing.txt"), names
+            old = hits[names.index("zanxing.txt")]
+            assert old.doc.validity == "valid"  # the catalogue's word, kept; the repeal said
+            assert old.repealed_by is not None and old.repealed_by.title == "中华人民共和国契税法"
+            assert old.repealed_by.statement.startswith("第十六条 ")
+            assert old.to_dict()["repealed_by"]["id"] == hits[names.index("qishuifa.txt")].doc.id
+            assert hits[names.index("qishuifa.txt")].repealed_by is None
+            named = index.search(Query(q="契税暂行条例")).hits
+            assert Path(named[0].doc.path).name == "zanxing.txt" and named[0].repealed_by
+            marriage = index.search(Query(q="婚姻法 司法解释")).hits
+            jieshi = next(h for h in marriage if Path(h.doc.path).name == "jieshi.txt")
+            assert jieshi.repealed_by is not None
+            assert jieshi.repealed_by.applied == "中华人民共和国婚姻法"
+            assert jieshi.repealed_by.title == "中华人民共和国民法典"
+        finally:
+            citizen_words.load_lexicon(None)
+
+
 def _folder(root: Path, n: int, offset: int = 0) -> Path:
     """``n`` real corpus texts as a.txt, b.txt … in ``root``."""
     root.mkdir(parents=True)

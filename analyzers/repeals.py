@@ -1,0 +1,81 @@
+"""The repeals the documents state themselves: 《中华人民共和国契税暂行条例》同时废止.
+
+A catalogue's 有效性 is written when a document is published and rarely changed after: the
+corpus's 契税暂行条例 is catalogued 有效 though 契税法 第十六条 repeals it, and so are the
+interpretations of 婚姻法, which 民法典 第一千二百六十条 repeals (QA passes 30a and 31b: citizens
+were shown them first, marked in force). The texts that replace a rule say so in a closing
+article: the titles in ``《》`` of a clause ending in 同时废止 (563 of the corpus's documents),
+即行废止 or 一并废止. A clause that repeals an article only (《…》第三条同时废止) repeals no
+title. :func:`applied_title` reads the law an interpretation applies (最高人民法院关于适用
+《中华人民共和国婚姻法》若干问题的解释), which falls with it.
+
+Written by hand: no library reads Chinese legal citations; the patterns are the drafting
+conventions of closing clauses and interpretations' titles, narrow on purpose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzers.normalize import normalize
+
+# one clause (no 。；), ending where the repeal is said
+_CLAUSE = re.compile(r"[^。；;\n]*?(?:同时|同時|即行|一并|一併|同日)(?:废止|廢止)")
+_TITLE = re.compile(r"《([^《》]{2,80})》(?!\s*第[一二三四五六七八九十百千零〇0-9]+[条款项章节])")
+_ARTICLE = re.compile(r"(?m)^[ \t\u3000]*(第[一二三四五六七八九十百千零〇]+[条條])")
+PREFIX_CHARS = 60  # of the words before the first title kept in a statement (issuer, date)
+
+
+def repealed_titles(text: str) -> list[tuple[str, str]]:
+    """(title as cited, statement) for each title ``text`` says it repeals, in text order.
+    The statement is the clause as it concerns that title, after the article it stands in
+    where one heads it: ``第十六条 1997年7月7日国务院发布的《中华人民共和国契税暂行条例》同时废止``;
+    with other titles beside it, ``第一千二百六十条 《中华人民共和国婚姻法》等同时废止``."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for m in _CLAUSE.finditer(text):
+        clause = m.group().strip()
+        titles = [t.strip() for t in dict.fromkeys(_TITLE.findall(clause))]
+        if not titles:
+            continue
+        first = m.start() + m.group().index("《")
+        heads = list(_ARTICLE.finditer(text, max(0, m.start() - 2000), first))
+        article = heads[-1].group(1) if heads else ""
+        before = clause[: clause.index("《")]
+        before = before.removeprefix(article).strip()[-PREFIX_CHARS:]  # who issued it, when
+        article = f"{article} " if article else ""
+        verb = clause[clause.rindex("》") + 1 :].strip()[-PREFIX_CHARS:]  # 同时废止
+        others = "等" if len(titles) > 1 else ""
+        for t in titles:
+            if t not in seen:
+                seen.add(t)
+                out.append((t, f"{article}{before}《{t}》{others}{verb}"))
+    return out
+
+
+def short_title(title: str) -> str:
+    """A law's title as people cite it: no 中华人民共和国 prefix, no trailing （…）."""
+    t = re.sub(r"[（(][^（）()]*[）)]$", "", title)
+    return t.removeprefix("中华人民共和国")
+
+
+_EDITION = re.compile(r"[（(][^（）()]*(?:\d|修正|修订|修改)[^（）()]*[）)]$")
+
+
+def title_key(title: str) -> str:
+    """What a cited title and a document's title are compared by: normalised (script, width),
+    without spaces, the state's name or an edition's note (（2019修正）): 《中华人民共和国契税暂行
+    条例》 and a document titled 中華人民共和國契稅暫行條例（2019修正） meet. Other notes stay:
+    民事诉讼法 repeals 《中华人民共和国民事诉讼法（试行）》, not itself."""
+    t = _EDITION.sub("", re.sub(r"\s+", "", normalize(title)))
+    return t.removeprefix("中华人民共和国")
+
+
+_APPLIES = re.compile(r"关于适用《([^《》]{2,80})》")
+
+
+def applied_title(title: str) -> str:
+    """The law an interpretation's title says it applies (最高人民法院关于适用《中华人民共和国
+    婚姻法》若干问题的解释 → 中华人民共和国婚姻法), or ""."""
+    m = _APPLIES.search(title)
+    return m.group(1).strip() if m else ""

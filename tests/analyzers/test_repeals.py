@@ -1,0 +1,44 @@
+"""The repeals the documents state (analyzers.repeals), read from the corpus's own texts."""
+
+from __future__ import annotations
+
+from analyzers.repeals import applied_title, repealed_titles, title_key
+from tests.corpus import require_corpus
+
+
+def _text(path: str) -> str:
+    return (require_corpus() / path).read_text(encoding="utf-8")
+
+
+def test_a_law_that_replaces_a_regulation_says_so_in_its_closing_article() -> None:
+    found = repealed_titles(_text("docs/lawrefbook/jingjifa/lrb_02573.txt"))  # 契税法
+    assert found == [(
+        "中华人民共和国契税暂行条例",
+        "第十六条 1997年7月7日国务院发布的《中华人民共和国契税暂行条例》同时废止",
+    )]  # fmt: skip
+
+
+def test_every_title_of_one_clause_is_repealed_with_the_article_that_says_so() -> None:
+    found = dict(repealed_titles(_text("docs/lawrefbook/minfadian/lrb_02485.txt")))  # 民法典
+    assert {"中华人民共和国婚姻法", "中华人民共和国继承法", "中华人民共和国民法总则"} <= set(found)
+    assert found["中华人民共和国婚姻法"] == "第一千二百六十条 《中华人民共和国婚姻法》等同时废止"
+
+
+def test_what_is_not_a_repeal_of_a_title() -> None:
+    assert repealed_titles("《某某条例》第三条同时废止。") == []  # an article only
+    assert repealed_titles("制定机关应当及时修改或者废止。") == []  # no title
+    assert repealed_titles("《甲办法》自公布之日起施行。") == []
+    text = "第九条 本办法自2020年1月1日起施行。\n第十条 《甲办法》、《乙规定》同時廢止。"
+    assert [t for t, _ in repealed_titles(text)] == ["甲办法", "乙规定"]
+    assert repealed_titles(text)[0][1] == "第十条 《甲办法》等同時廢止"
+
+
+def test_titles_meet_whatever_their_script_prefix_or_edition() -> None:
+    traditional = "中華人民共和國契稅暫行條例（2019修正）"
+    assert title_key(traditional) == title_key("中华人民共和国契税暂行条例")
+    assert title_key("契税暂行条例") == "契税暂行条例"
+    # a trial version is another text: 民事诉讼法 repeals 民事诉讼法（试行）, not itself
+    assert title_key("中华人民共和国民事诉讼法（试行）") != title_key("中华人民共和国民事诉讼法")
+    interpretation = "最高人民法院关于适用《中华人民共和国婚姻法》若干问题的解释（一）"
+    assert applied_title(interpretation) == "中华人民共和国婚姻法"
+    assert applied_title("中华人民共和国婚姻法") == ""

@@ -1,0 +1,54 @@
+"""A repealed rule on the pages: the badge, the statement and the way to what replaced it
+(the ranking and the API's ``repealed_by`` are the backends' contract, tests/search_index)."""
+
+from __future__ import annotations
+
+import html
+import shutil
+from pathlib import Path
+
+from govsearch.app import create_app
+from model.settings import Settings
+from pipeline.run import run_ingest
+from search_index import citizen_words
+from search_index.embedded import EmbeddedIndex
+from search_index.index import SearchIndex
+from tests.corpus import manifest, require_corpus
+from tests.web.conftest import TestClient
+
+LAWS = {
+    "qishuifa.txt": ("docs/lawrefbook/jingjifa/lrb_02573.txt", "2020-08-11"),
+    "zanxing.txt": ("docs/lawrefbook/xingzheng_fagui/lrb_03063.txt", "2019-03-02"),
+}
+
+
+def test_a_repealed_rule_says_so_and_links_to_the_law_that_repealed_it(tmp_path: Path) -> None:
+    corpus = require_corpus()
+    folder = tmp_path / "laws"
+    folder.mkdir()
+    lines = ["path,标题,成文日期,有效性,公开方式"]
+    for name, (path, day) in LAWS.items():
+        shutil.copy(corpus / path, folder / name)
+        lines.append(f"laws/{name},{manifest()[path]['title']},{day},有效,主动公开")
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data))
+    report = run_ingest(index, [folder], catalog=catalog, workers=1, lexicon_dir=data)
+    assert len(report.ok) == 2 and not report.held, report.summary()
+    try:
+        client = TestClient(create_app(Settings(data_dir=data), index))
+        citizen_words.load_lexicon(data)
+        page = client.get("/", params={"q": "契税暂行条例"}).text
+        first = page[page.index('class="result"') : page.index("</li>")]
+        assert "中华人民共和国契税暂行条例" in first and "已废止" in first
+        assert "第十六条 1997年7月7日国务院发布的《中华人民共和国契税暂行条例》同时废止" in first
+        ids = {Path(d.path).name: d.id for d in index.catalog()}
+        assert f"/documents/{ids['qishuifa.txt']}" in html.unescape(first)  # the way to it
+        doc_page = client.get(f"/documents/{ids['zanxing.txt']}").text
+        assert "本文已废止" in doc_page and "请以现行文件为准" in doc_page
+        new_page = client.get(f"/documents/{ids['qishuifa.txt']}").text
+        assert "本文已废止" not in new_page
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
