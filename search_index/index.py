@@ -489,17 +489,7 @@ class SearchIndex:
 
         fixed = normalized
         found = corrections(lexicon, words, is_dictionary_word, reads_better)
-        # typed as meant, never offered another word: a phrase in quotes (QA pass 24b: "断缴",
-        # which three rules write, was offered 断交) and a term the synonym file reads (QA pass
-        # 30a: 退一 of 退一赔三 was offered 退役), in whole or in part; and a numeral (QA pass
-        # 30c: 退一赔十 was offered 退役赔十, 一 and 役 both read yi)
-        meant = [a.text for c in parse(normalized).clauses for a in c.alternatives if a.phrase]
-        meant += [normalized[s:e] for s, e, _, _ in find_synonyms(normalized) if e - s > 1]
-        found = [
-            (typed, w) for typed, w in found
-            if not any(typed in m for m in meant)
-            and not any(a != b and a in NUMERALS for a, b in zip(typed, w, strict=False))
-        ]  # fmt: skip
+        found = corrections_kept(normalized, found)
         for typed, word in found:
             fixed = fixed.replace(typed, word, 1)
         return fixed if fixed != normalized else ""
@@ -714,6 +704,30 @@ class SearchIndex:
 
     def close(self) -> None:
         self.backend.close()
+
+
+def corrections_kept(normalized: str, found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (typed, word) corrections of ``normalized`` worth offering. Typed as meant, never
+    offered another word: a phrase in quotes (QA pass 24b: "断缴", which three rules write, was
+    offered 断交) and a term the synonym file reads (QA pass 30a: 退一 of 退一赔三 was offered
+    退役), in whole or in part; a numeral (QA pass 30c: 退一赔十 was offered 退役赔十, 一 and 役
+    both read yi); and what a question asks with, wherever the segmenter glued it (QA pass 31b:
+    判给谁 was offered 判给水, 多大能结婚 多达能结婚)."""
+    meant = [a.text for c in parse(normalized).clauses for a in c.alternatives if a.phrase]
+    meant += [normalized[s:e] for s, e, _, _ in find_synonyms(normalized) if e - s > 1]
+    asking = citizen_words.asking_positions(normalized)
+
+    def asks(typed: str, word: str) -> bool:
+        at = normalized.find(typed)
+        pairs = enumerate(zip(typed, word, strict=False))
+        return any(at + i in asking for i, (a, b) in pairs if a != b)
+
+    return [
+        (typed, w) for typed, w in found
+        if not any(typed in m for m in meant)
+        and not any(a != b and a in NUMERALS for a, b in zip(typed, w, strict=False))
+        and not asks(typed, w)
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)

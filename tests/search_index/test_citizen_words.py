@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from analyzers.normalize import normalize
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
 from search_index import citizen_words
 from search_index.embedded import EmbeddedIndex
 from search_index.feedback import feedback_terms
-from search_index.index import SearchIndex
+from search_index.index import SearchIndex, corrections_kept
 from search_index.planner import plan
 from search_index.prepare import prepare
 from search_index.request import Query
@@ -1432,3 +1433,45 @@ def test_a_law_and_its_article_find_the_law_and_show_the_article(legal_aid, type
     assert Path(res.hits[0].doc.path).name == Path(law).name, [h.doc.title for h in res.hits]
     shown = res.hits[0].snippet
     assert shown.lstrip("…").startswith(f"<mark>{heading}</mark>"), shown[:80]
+
+
+
+@pytest.mark.parametrize(
+    ("typed", "found", "kept"),
+    [
+        ("离婚了孩子判给谁", [("给谁", "给水")], []),
+        ("男的多大能结婚", [("多大能", "多达能")], []),
+        ("公基金怎么取", [("公基金", "公积金")], [("公基金", "公积金")]),
+        ("退一赔十", [("退一", "退役")], []),
+        ('"断缴" 社保', [("断缴", "断交")], []),
+    ],
+)
+def test_what_a_question_asks_with_is_never_a_typo(typed, found, kept):
+    """QA pass 31b: 离婚了孩子判给谁 was offered 判给水 (给水, water supply, reads gei shui), and
+    男的多大能结婚 多达能结婚: what a question asks with is meant, wherever the segmenter glued
+    it (多大能, 判给 + 谁), as a numeral, a quoted phrase and a synonym-file term are. (The
+    corrections a whole corpus proposes are given: a handful of files proposes neither.)"""
+    assert corrections_kept(normalize(typed), found) == kept
+
+
+@pytest.fixture(scope="module")
+def wages(tmp_path_factory):
+    paths = ["docs/lawrefbook/xingzheng_fagui/lrb_02830.txt",  # 保障农民工工资支付条例
+             "docs/lawrefbook/xingzheng_fagui/lrb_03309.txt",  # 粮食流通管理条例
+             "docs/mojlaw/N0030001.txt"]  # 勞動基準法  # fmt: skip
+    index, data, _ = _ingested(tmp_path_factory.mktemp("wages"), paths)
+    citizen_words.load_lexicon(data)
+    yield index
+    index.close()
+    citizen_words.load_lexicon(None)
+
+
+def test_hong_kong_words_for_unpaid_wages_find_the_wage_rules(wages):
+    """QA pass 31b: 老細唔出糧點算 (the boss does not pay wages: Hong Kong's words) found
+    nothing, was offered 老細唔儲糧點算 and then the grain rules. 出糧 is 发放工资, 老細 the
+    employer."""
+    res = wages.search(Query(q="老細唔出糧點算", size=5))
+    first = Path(res.hits[0].doc.path).name if res.hits else ""
+    assert first in ("lrb_02830.txt", "N0030001.txt"), [h.doc.title for h in res.hits]
+    assert "lrb_03309.txt" not in [Path(h.doc.path).name for h in res.hits]
+    assert not res.did_you_mean
