@@ -228,7 +228,10 @@ def summary(c: Candidate) -> str:
         kinds = "、".join(
             KIND_LABELS[k] for k in ("docno", "date", "amount", "number") if k in d.changed_kinds
         )
-        return f"{head}；只有{kinds}不同，可能是新的一期或新版本，而不是照抄"
+        # said as the question staff must answer (QA pass 31a: "可能是新的一期…而不是照抄" of a
+        # draft that changed only its 文号 read as an all-clear, where the check exists to
+        # catch just such a re-posting)
+        return f"{head}；只有{kinds}不同：请核对是新的一期或新版本，还是改了{kinds}的重复发布"
     parts = [  # the diff's units are sentences and table cells: places, not 段 (paragraphs)
         f"{n} 处{what}"
         for n, what in ((d.changed, "改动"), (d.added, "草稿新增"), (d.removed, "草稿删去"))

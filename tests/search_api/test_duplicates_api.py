@@ -71,6 +71,8 @@ def test_pasted_draft_with_a_changed_date(api):
     assert {"kind": "date", "draft": "2020年1月22日", "existing": "2019年1月22日"} in diff["facts"]
     changed = [op for op in diff["ops"] if op["op"] == "changed"]
     assert changed and changed[0]["changes"][0]["kind"] == "date"
+    # the question staff must answer, not an all-clear (QA pass 31a)
+    assert top["summary"].endswith("只有日期不同：请核对是新的一期或新版本，还是改了日期的重复发布")
 
 
 def test_a_misspelt_key_is_said_not_ignored(api):

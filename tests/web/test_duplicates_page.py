@@ -11,7 +11,7 @@ from duplicates.check import Candidate
 from duplicates.textdiff import Change, DiffOp, TextDiff
 from tests.web.conftest import ORIGINAL_PATH, SAMPLES
 from tests.web.test_pages import Page, assert_no_inline_code
-from web.duplicates import candidate_view, op_views, summary
+from web.duplicates import candidate_view, mark_diff, op_views, summary
 
 
 def _edition(text: str) -> str:
@@ -173,3 +173,13 @@ def test_a_changed_sentence_marks_what_was_added_in_the_draft():
     marked = re.findall(r"<mark>(.*?)</mark>", view.draft_html)
     assert marked == ["、乡镇属地责任", "，并向社会公开"], marked
     assert "工作如期完成" not in "".join(re.findall(r"<mark>(.*?)</mark>", view.existing_html))
+
+
+def test_a_traditional_draft_marks_what_changed_not_its_script() -> None:
+    """QA pass 31a: a draft converted to traditional characters (s2twp) had almost every
+    character of each changed sentence marked; only the words that changed are."""
+    marked = mark_diff(
+        "我們將繼續支援資訊化建設，確保工作如期完成。",
+        "我们将继续支持信息化建设，确保工作如期完成。",
+    )
+    assert marked == "我們將繼續支<mark>援資訊</mark>化建設，確保工作如期完成。"
