@@ -59,7 +59,11 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"[\u4e00-\u9fff]{1,12}\s*[〔\[(【]\s*(?:19|20)\d\d\s*[〕\])】]\s*第?\s*\d{1,6}\s*号"
             r"|[\u4e00-\u9fff]{1,12}(?:19|20)\d\d年第?\d{1,6}号"
             r"|[\u4e00-\u9fff]{1,12}令第\s*(?:\d{1,14}|[〇零一二三四五六七八九十百千两]{1,8})\s*号"
-            r"|[\u4e00-\u9fff]{1,8}字第\s*\d{4,14}\s*号"
+            # Taiwan's 法令字第1090200489B號: the word before 字第 begins after the issuer's name
+            # (法務部 法令字) or where the Han text does (QA pass 31a: 十五日法务部法令字第 …, and
+            # the B after the digits was cut off)
+            r"|(?:(?<![\u4e00-\u9fff])|(?<=[部院会府署局处厅委统]))[\u4e00-\u9fff]{1,5}字第"
+            r"\s*\d{4,14}[A-Za-z]?\s*号"
         ),
     ),
     (

@@ -508,3 +508,18 @@ def test_a_draft_renumbered_under_another_issuer_names_the_changed_docno(index):
         ], d.summary()
         assert d.only_facts_changed and (d.changed, d.added, d.removed) == (1, 0, 0)
         assert d.summary().startswith(f"只有文号不同：国办发〔2019〕6号 → {new}")
+
+
+def test_a_taiwan_number_changed_is_the_number_as_written() -> None:
+    """QA pass 31a: 法令字第 1090200489B 號 changed to 1130200123 was told as 十五日法务部法令字第
+    1130200123 号 against 1090200489 (the date and issuer dragged in, the letter cut off)."""
+    from analyzers.normalize import normalize
+    from duplicates.textdiff import passage_changes
+
+    line = "中華民國一百零九年七月十五日法務部法令字第 {} 號令修正發布"
+    changes = passage_changes(
+        normalize(line.format("1130200123")), normalize(line.format("1090200489B"))
+    )
+    assert [(c.kind, c.draft.replace(" ", ""), c.existing.replace(" ", "")) for c in changes] == [
+        ("docno", "法令字第1130200123号", "法令字第1090200489b号")
+    ]

@@ -247,6 +247,7 @@ def test_rate_limit_answers_429_with_retry_after(app_client) -> None:
     assert int(r.headers["Retry-After"]) in range(1, 61)  # seconds: at most the window
     page = client.post("/duplicates", data={"text": body["text"]})
     assert page.status_code == 429 and "Retry-After" in page.headers
+    assert "工作人员填写密钥" in page.text and "too many" not in page.text  # Chinese, a way past
     assert client.post("/api/duplicates", json=body, headers=staff).status_code == 200
 
 
