@@ -44,7 +44,7 @@ from ingest.files import (
 from ingest.report import IngestReport
 from model.document import Document, StoredDocument
 from model.errors import BadRequest, GovSearchError
-from model.fields import DISCLOSURES, value_label
+from model.fields import DISCLOSURES, MOST_RESTRICTIVE, value_label
 from model.ids import disk_names, fingerprint, readable_path
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.hidden_copies import HiddenCopies
@@ -401,8 +401,15 @@ def run_jobs(
             else:
                 report.fail(w.path, f"not written to the index: {w.error}")
     stored = {doc.id: doc for doc in _stored(index, still)}
+    # a catalogue given now that holds a file (a row naming it otherwise, a level no catalogue
+    # knows) holds it still, unchanged as it is (QA pass 31a: the second ingest of a folder with
+    # such rows said "held 0" while both stayed hidden); without one, a catalogued level stands
+    held_now = {j.doc_id for j in jobs if j.task.catalog}
     for doc_id in still:  # in the order the files were read
-        if doc_id in stored and not stored[doc_id].catalog:
+        doc = stored.get(doc_id)
+        if doc is not None and (
+            not doc.catalog or (doc_id in held_now and doc.disclosure == MOST_RESTRICTIVE)
+        ):
             hold(doc_id)
     return written
 

@@ -743,3 +743,17 @@ def test_the_summary_says_how_many_documents_are_not_published(tmp_path, index):
     assert report.to_dict()["levels"] == {"not_public": 2}
     public = run_ingest(index, [_folder(tmp_path / "other", 1, offset=5)], workers=1)
     assert "not public" not in public.summary()
+
+
+def test_files_a_given_catalogue_holds_are_held_again_while_unchanged(tmp_path, index):
+    """QA pass 31a: a folder whose catalogue names one file otherwise (R3.TXT) and gives
+    another a level no catalogue knows (保密) was ingested twice with it; the second answer
+    said held 0 while both stayed hidden. Held they are, each time."""
+    folder = _folder(tmp_path / "batch", 3)
+    csv = tmp_path / "catalog.csv"
+    csv.write_text("path,公开方式\nbatch/a.txt,主动公开\nbatch/B.TXT,主动公开\nbatch/c.txt,保密\n",
+                   encoding="utf-8")  # fmt: skip
+    for _ in range(2):
+        again = run_ingest(index, [folder], catalog=csv, workers=1)
+        assert sorted(h.path for h in again.held) == ["b.txt", "c.txt"], again.summary()
+        assert ix_public(index) == 1
