@@ -33,6 +33,15 @@ def agency_key(agency: str) -> str:
     return key.removeprefix(STATE) or key
 
 
+def agency_group(agency: str) -> str:
+    """The agency a name stands for, as facets and reports group names: its key
+    (:func:`agency_key`), a short name by the full name the synonym file gives it (QA pass 31a:
+    中央军委 5 and 中央军事委员会 27 were two agencies in the facet and the reports, where
+    ``agency=中央军委`` finds both)."""
+    full = synonyms().get(normalize(agency), ())
+    return agency_key(full[0] if full else agency) or agency_key(agency)
+
+
 _JOINT = re.compile(r"[、，,；;/／]")
 
 
@@ -41,7 +50,14 @@ def filter_keys(agencies: Iterable[str]) -> tuple[str, ...]:
     one stands for (卫福部: 卫生福利部), so that search and the reports filter alike (QA pass
     22b: agency=卫福部 found nothing; the reports kept the narrower reading after search
     was fixed)."""
-    names = (n for a in agencies for n in (a, *synonyms().get(normalize(a), ())))
+    rules = synonyms()
+    wanted = {agency_group(a) for a in agencies}
+    # ... and the short names that stand for it (agency=中央军事委员会 finds what 中央军委 issued,
+    # as its facet value, folded by agency_group, counts it)
+    # (the short name only: 两高 => 最高人民法院, 最高人民检察院 must not make 最高人民法院's
+    # filter find 最高人民检察院's documents)
+    shorter = [s for s, longs in rules.items() if longs and agency_key(longs[0]) in wanted]
+    names = [n for a in agencies for n in (a, *rules.get(normalize(a), ()))] + shorter
     keys = [k for k in dict.fromkeys(map(agency_key, names)) if k]
     # ... and under the state's prefix, as an index written before agency_key left it out
     # holds a document of 中华人民共和国国务院

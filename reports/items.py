@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from analyzers.agencies import agency_key, agency_keys, issuers, most_used
+from analyzers.agencies import agency_group, agency_key, agency_keys, issuers, most_used
 from reports.entry import CatalogEntry
 from search_index.nodes import agency_filter_keys
 
@@ -155,7 +155,7 @@ def by_agency(rows: Iterable[tuple[T, Iterable[str]]]) -> list[AgencyGroup[T]]:
     for row, names in rows:
         keys: dict[str, None] = {}
         for name in names:
-            key = agency_key(name) or name
+            key = agency_group(name) or name
             spellings.setdefault(key, Counter())[name] += 1
             keys[key] = None
         for key in keys:

@@ -56,7 +56,10 @@ STAFF_FACET_FIELDS = (*FACET_FIELDS, *table.STAFF_FACET_FIELDS)  # staff statist
 FACETABLE = STAFF_FACET_FIELDS
 # A facet lists its most frequent values; the year facet lists every year: years are few, and
 # one left out (the newest, with a single document) reads as "nothing that year".
-FACET_SIZES = {"year": 1000}
+# An agency facet is folded (spellings, the state's prefix, short names) after counting: every
+# agency is counted, and the search shows the FACET_SHOWN most used once folded.
+FACET_SIZES = {"year": 1000, "agency": 5000}
+FACET_SHOWN = 30
 
 
 def facet_limit(field: str, size: int) -> int:

@@ -110,3 +110,13 @@ def test_a_name_held_in_the_typed_one_does_not_hide_the_one_meant() -> None:
     known = ["国务院", "国务院办公厅", "人力资源和社会保障部", "青松县财政局"]
     assert closest_agencies("国务院办工厅", known) == ["国务院办公厅", "国务院"]
     assert closest_agencies("人社部", known) == ["人力资源和社会保障部"]
+
+
+def test_a_short_name_is_the_agency_it_stands_for_in_the_reports() -> None:
+    """QA pass 31a: 中央军委 (5) and 中央军事委员会 (27) were two rows of the timeliness report,
+    where agency=中央军委 finds both."""
+    from reports.items import by_agency
+
+    names = ["中央军委", "中央军事委员会", "中央军事委员会", "国务院"]
+    groups = {g.label: len(g.rows) for g in by_agency((n, [n]) for n in names)}
+    assert groups == {"中央军事委员会": 3, "国务院": 1}

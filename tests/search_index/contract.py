@@ -24,7 +24,7 @@ from model.document import CatalogMeta, Document
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
 from search_index import citizen_words, semantic
-from search_index.fields import FACET_FIELDS, STAFF_FACET_FIELDS
+from search_index.fields import FACET_FIELDS, FACET_SHOWN, STAFF_FACET_FIELDS
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
 from search_index.request import Query
@@ -1621,6 +1621,29 @@ class BackendContract:
             assert jieshi.repealed_by.title == "中华人民共和国民法典"
         finally:
             citizen_words.load_lexicon(None)
+
+
+    def test_an_agency_facet_counts_what_its_link_finds(self, make_backend):
+        """QA pass 31a: the facet said 国务院 692 and its link found 693 (the one document of
+        中华人民共和国国务院 was past the backend's first 30 values, never folded in), and
+        中央军委 and 中央军事委员会 were two agencies. Folded after counting every value, a
+        facet value's count is what ``agency=`` finds, either name."""
+        paths = sample_paths(80, seed=11)[:69]
+        agencies = ["国务院"] * 3 + ["中华人民共和国国务院"] + ["中央军委"] + ["中央军事委员会"] * 2
+        agencies += [f"第{i}号测试机构" for i in range(31) for _ in range(2)]
+        docs = [corpus_document(p, agency=a) for p, a in zip(paths, agencies, strict=False)]
+        assert len(docs) == len(agencies) == 69
+        index = SearchIndex(make_backend())
+        assert all(r.ok for r in index.write(prepare(d, "corpus") for d in docs))
+        facet = dict(
+            (f.value, f.count) for f in index.search(Query(q="", size=1)).facets["agency"]
+        )
+        assert facet["国务院"] == 4, facet
+        assert len(facet) == FACET_SHOWN
+        for name in ("国务院", "中华人民共和国国务院"):
+            assert index.search(Query(q="", size=1, agencies=(name,))).total == 4
+        for name in ("中央军委", "中央军事委员会"):
+            assert index.search(Query(q="", size=1, agencies=(name,))).total == 3
 
 
 def _folder(root: Path, n: int, offset: int = 0) -> Path:
