@@ -9,6 +9,9 @@ the check is made on the open file itself: Linux names the file a descriptor hol
 is closed unread. Where ``/proc`` is missing the path is resolved just before opening (a gap
 of microseconds, the best such a system allows).
 
+A file with several names (hard links) is not read either: the descriptor names one of them,
+and the others may lie anywhere on the file system.
+
 It also opens nothing that is not a regular file (a FIFO would block the reader forever, a
 device would be read without end), and takes the size from the open file, so a limit is never
 checked on one file and applied to another.
@@ -84,6 +87,14 @@ def open_confined(path: Path, roots: Sequence[Path] = (), max_bytes: int = 0) ->
         if not stat.S_ISREG(info.st_mode):
             raise NotRegularFile("not a regular file (a FIFO, socket or device): not read")
         if roots:
+            if info.st_nlink > 1:
+                # one of its names is known, not the others, which may lie outside the roots
+                # (QA pass 30b: a hard link in a drop folder to the server's key file published
+                # its digests); the command line, confined to nothing, reads such files
+                raise OutsideFolders(
+                    f"has {info.st_nlink} names (hard links), which may lie outside the folders "
+                    "this ingest may read: not read; copy the file in instead"
+                )
             real = _opened(fd, path)
             if not inside(real, roots):
                 # where it led is not said: a link to a folder would list its files' names

@@ -835,6 +835,26 @@ def test_a_fifo_or_a_catalogue_linked_from_outside_is_never_read(served):
     assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 1
 
 
+def test_a_hard_link_in_a_drop_folder_is_never_read(served):
+    """QA pass 30b: a hard link in the drop folder to a file outside the roots (the server's
+    API key file) was ingested and its salts and digests searchable by anyone: only symlinks
+    were checked. A file with other names is not read by a server-side ingest."""
+    inbox: Path = served.extra["inbox"]
+    outside: Path = served.extra["outside"]
+    outside.mkdir()
+    (outside / "secret.txt").write_text("关于内部密钥的说明 盐值 摘要 机密", encoding="utf-8")
+    folder = inbox / "drop"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TXT, encoding="utf-8")
+    os.link(outside / "secret.txt", folder / "keys.txt")
+    r = served.client.post("/api/ingest", json={"paths": ["drop"]}, headers=served.staff)
+    assert r.status_code == 200, r.text
+    report = r.json()["report"]
+    skipped = {f["path"]: f["reason"] for f in report["skipped_files"]}
+    assert "hard links" in skipped["keys.txt"] and report["ok"] == 1, report
+    assert served.client.get("/api/search", params={"q": "盐值 摘要"}).json()["total"] == 0
+
+
 def test_a_catalogue_over_the_servers_limit_is_refused_or_holds_its_folder(tmp_path):
     """QA pass 30b: a 13.9 MB catalogue grew the server from 374 MB to 1.27 GB; the API reads
     catalogues up to GOVSEARCH_MAX_CATALOG_MB. One given is a 413; one lying in a folder is
