@@ -12,6 +12,7 @@ can only ever meet public documents, a staff check sees every level.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from analyzers.signatures import (
     signature,
 )
 from duplicates.defaults import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT  # noqa: F401
-from duplicates.textdiff import KIND_LABELS, TextDiff, diff, passages, same_text
+from duplicates.textdiff import KIND_LABELS, Change, DiffOp, TextDiff, diff, passages, same_text
 from ingest.metadata import derive_meta, guess_title
 from ingest.upload import extract_upload
 from model.document import StoredDocument
@@ -57,6 +58,7 @@ DIFF_MIN_SIMILARITY = 0.2  # below this the texts are unrelated; no passage diff
 _HEAD_LINES = 15  # a draft's own 文号 stands on a line of its head
 _MAX_TITLE = 120  # characters; a longer head line is body text
 
+_DOCNO_LABEL = re.compile(r"^\s*(?:发文字号|發文字號|文号|文號|字号|字號)\s*[:：]\s*")
 REASONS = ("same_text", "near_copy", "contains", "contained_in", "same_docno", "same_title")
 REASON_LABELS = {
     "same_text": "same text",
@@ -286,10 +288,11 @@ def draft_keys(draft: Draft) -> DraftKeys:
         key = canonical(normalize(doc_number))
         docnos = [key] if key else keys_for_value(normalize(doc_number))[:1]
     else:
-        for raw, norm in head:
-            key = canonical(norm)
+        for raw, norm in _head_lines(draft.text, boilerplate=True):
+            # a labelled line too: 發文字號：府都規字第1121225815A號 heads Tainan's notices
+            key = canonical(_DOCNO_LABEL.sub("", norm))
             if key:
-                docnos, doc_number = [key], raw
+                docnos, doc_number = [key], _DOCNO_LABEL.sub("", raw.strip())
                 break
     return DraftKeys(
         titles=tuple(dict.fromkeys(t for t in titles if t)),
@@ -299,15 +302,16 @@ def draft_keys(draft: Draft) -> DraftKeys:
     )
 
 
-def _head_lines(text: str) -> list[tuple[str, str]]:
-    """The first non-blank lines of a draft, as typed and normalised, without 版头 lines."""
+def _head_lines(text: str, boilerplate: bool = False) -> list[tuple[str, str]]:
+    """The first non-blank lines of a draft, as typed and normalised, without 版头 lines
+    (``boilerplate``: with them, where a labelled 文号 line stands: 發文字號：…)."""
     head: list[tuple[str, str]] = []
     for line in text.split("\n"):
         raw = line.strip()
         if not raw:
             continue
         norm = normalize(raw)
-        if not is_boilerplate_line(norm):
+        if boilerplate or not is_boilerplate_line(norm):
             head.append((raw, norm))
         if len(head) >= _HEAD_LINES:
             break
@@ -432,10 +436,14 @@ def check(
         other = doc_signature(doc)
         o = overlap(sig.shingles, other.shingles)
         doc_docnos = set(keys_for_value(normalize(doc.doc_number))) if doc.doc_number else set()
+        # one text under another 文号 is no copy to wave through: the text's key leaves the
+        # head's 文号 line out (a TXT and an HTML posting of one notice differ there), so the
+        # numbers are compared here (QA pass 31c: 府都規字第1121225815A號 changed was "全文相同")
+        renumbered = bool(doc_docnos and keys.docnos and not doc_docnos & set(keys.docnos))
         reasons = reasons_for(
             o,
             threshold,
-            same_key=other.content_key == sig.content_key,
+            same_key=other.content_key == sig.content_key and not renumbered,
             same_docno=bool(doc_docnos & set(keys.docnos)),
             same_title=strip_skippable(normalize(doc.title)) in keys.titles,
             draft_size=sig.size,
@@ -447,7 +455,7 @@ def check(
     found = _one_per_text(found)[:limit]
     if with_diff:
         mine = passages(draft.text)  # once, not once per candidate
-        found = [_with_diff(c, mine) for c in found]
+        found = [_with_diff(c, mine, keys) for c in found]
     return CheckResult(
         candidates=tuple(found),
         draft=keys,
@@ -481,8 +489,18 @@ def _one_per_text(found: list[tuple[str, Candidate]]) -> list[Candidate]:
     return out
 
 
-def _with_diff(c: Candidate, draft: list[Any]) -> Candidate:
+def _with_diff(c: Candidate, draft: list[Any], keys: DraftKeys) -> Candidate:
     if c.score < DIFF_MIN_SIMILARITY:
         return c
     d = diff(draft, c.doc.text)
-    return dataclasses.replace(c, diff=same_text(d) if "same_text" in c.reasons else d)
+    d = same_text(d) if "same_text" in c.reasons else d
+    theirs = set(keys_for_value(normalize(c.doc.doc_number))) if c.doc.doc_number else set()
+    if theirs and keys.docnos and not theirs & set(keys.docnos) and "docno" not in d.changed_kinds:
+        # the 文号 each side states, where the passages compared leave the head's line out
+        change = Change("docno", keys.doc_number, c.doc.doc_number)
+        renumbered = DiffOp("changed", keys.doc_number, c.doc.doc_number, changes=(change,))
+        d = dataclasses.replace(
+            d, ops=(renumbered, *d.ops), changed=d.changed + 1, reordered=False,
+            changed_kinds={**d.changed_kinds, "docno": d.changed_kinds.get("docno", 0) + 1},
+        )  # fmt: skip
+    return dataclasses.replace(c, diff=d)

@@ -523,3 +523,22 @@ def test_a_taiwan_number_changed_is_the_number_as_written() -> None:
     assert [(c.kind, c.draft.replace(" ", ""), c.existing.replace(" ", "")) for c in changes] == [
         ("docno", "法令字第1130200123号", "法令字第1090200489b号")
     ]
+
+
+def test_one_text_under_another_number_is_not_waved_through(index):
+    """QA pass 31c: a Tainan notice with its 發文字號 changed, and a text given another 文号 in
+    the form, were "与草稿全文相同": a text's key leaves the head's 文号 line out (postings of one
+    notice differ there), so the numbers are compared on their own."""
+    from duplicates.check import summary
+
+    text = text_of(GOVCN)  # 国办发〔2019〕6号
+    for draft in (
+        Draft(text=text, doc_number="国办发〔2019〕16号"),
+        Draft(text="发文字号：国办发〔2019〕16号\n" + text),
+    ):
+        c = _by_path(check(index, draft))[GOVCN]
+        assert "same_text" not in c.reasons and c.diff is not None, c.reasons
+        assert c.diff.only_facts_changed and [f.kind for f in c.diff.facts] == ["docno"]
+        assert "只有文号不同" in summary(c)
+    same = _by_path(check(index, Draft(text=text, doc_number="国办发〔2019〕6号")))[GOVCN]
+    assert "same_text" in same.reasons and same.diff is not None and same.diff.identical
