@@ -10,6 +10,7 @@ found it; and they grouped 總統府 and 总统府 as two agencies where search'
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -38,6 +39,9 @@ def agency_group(agency: str) -> str:
     (:func:`agency_key`), a short name by the full name the synonym file gives it (QA pass 31a:
     中央军委 5 and 中央军事委员会 27 were two agencies in the facet and the reports, where
     ``agency=中央军委`` finds both)."""
+    parts = [p for p in _JOINT.split(agency) if p.strip()]
+    if len(parts) > 1:  # a joint issue: each issuer so (国务院、中央军委 is 国务院、中央军事委员会)
+        return "".join(agency_group(p) for p in parts)
     full = synonyms().get(normalize(agency), ())
     return agency_key(full[0] if full else agency) or agency_key(agency)
 
@@ -45,19 +49,34 @@ def agency_group(agency: str) -> str:
 _JOINT = re.compile(r"[、，,；;/／]")
 
 
-def filter_keys(agencies: Iterable[str]) -> tuple[str, ...]:
-    """The keys an agency filter looks for: each name's, and those of the full names a short
-    one stands for (卫福部: 卫生福利部), so that search and the reports filter alike (QA pass
-    22b: agency=卫福部 found nothing; the reports kept the narrower reading after search
-    was fixed)."""
+def _spellings(name: str) -> list[str]:
+    """One issuer's names as a filter takes them: itself, the full names it stands for
+    (卫福部: 卫生福利部), and the short names standing for it (中央军委 for 中央军事委员会), but no
+    short name's other meanings (两高 => 最高人民法院, 最高人民检察院 does not make 最高人民法院's
+    filter find 最高人民检察院's documents)."""
     rules = synonyms()
-    wanted = {agency_group(a) for a in agencies}
-    # ... and the short names that stand for it (agency=中央军事委员会 finds what 中央军委 issued,
-    # as its facet value, folded by agency_group, counts it)
-    # (the short name only: 两高 => 最高人民法院, 最高人民检察院 must not make 最高人民法院's
-    # filter find 最高人民检察院's documents)
-    shorter = [s for s, longs in rules.items() if longs and agency_key(longs[0]) in wanted]
-    names = [n for a in agencies for n in (a, *rules.get(normalize(a), ()))] + shorter
+    group = agency_group(name)
+    shorter = [s for s, longs in rules.items() if longs and agency_key(longs[0]) == group]
+    return [name, *rules.get(normalize(name), ()), *shorter]
+
+
+MAX_JOINT_SPELLINGS = 16  # spellings of a joint issue's name a filter looks for
+
+
+def filter_keys(agencies: Iterable[str]) -> tuple[str, ...]:
+    """The keys an agency filter looks for: each name's spellings (:func:`_spellings`), so that
+    search and the reports filter alike (QA pass 22b: agency=卫福部 found nothing; the reports
+    kept the narrower reading after search was fixed), and a facet value, folded by
+    :func:`agency_group`, finds what it counts (QA pass 31c: 中央军事委员会 and 国务院、中央军委);
+    a joint issue's, each issuer spelt each way."""
+    names: list[str] = []
+    for a in agencies:
+        parts = [p.strip() for p in _JOINT.split(a) if p.strip()]
+        if len(parts) > 1:
+            ways = itertools.product(*(dict.fromkeys(_spellings(p)) for p in parts))
+            names.extend("、".join(w) for w in itertools.islice(ways, MAX_JOINT_SPELLINGS))
+        else:
+            names.extend(_spellings(a))
     keys = [k for k in dict.fromkeys(map(agency_key, names)) if k]
     # ... and under the state's prefix, as an index written before agency_key left it out
     # holds a document of 中华人民共和国国务院

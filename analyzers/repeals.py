@@ -15,23 +15,40 @@ conventions of closing clauses and interpretations' titles, narrow on purpose.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import re
+from dataclasses import dataclass
 
 from analyzers.normalize import normalize
 
 # one clause (no 。；), ending where the repeal is said
-_CLAUSE = re.compile(r"[^。；;\n]*?(?:同时|同時|即行|一并|一併|同日)(?:废止|廢止)")
+_CLAUSE = re.compile(r"[^。；;\n]*?(同时|同時|即行|一并|一併|同日)(废止|廢止)")
 _TITLE = re.compile(r"《([^《》]{2,80})》(?!\s*第[一二三四五六七八九十百千零〇0-9]+[条款项章节])")
 _ARTICLE = re.compile(r"(?m)^[ \t\u3000]*(第[一二三四五六七八九十百千零〇]+[条條])")
+# the day the repealing text takes effect, said just before (本条例自2024年5月1日起施行。)
+_EFFECTIVE = re.compile(r"自\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*起\s*施行")
+EFFECTIVE_BEFORE = 300  # characters before the clause where its text's effective day is read
 PREFIX_CHARS = 60  # of the words before the first title kept in a statement (issuer, date)
 
 
-def repealed_titles(text: str) -> list[tuple[str, str]]:
-    """(title as cited, statement) for each title ``text`` says it repeals, in text order.
-    The statement is the clause as it concerns that title, after the article it stands in
-    where one heads it: ``第十六条 1997年7月7日国务院发布的《中华人民共和国契税暂行条例》同时废止``;
-    with other titles beside it, ``第一千二百六十条 《中华人民共和国婚姻法》等同时废止``."""
-    out: list[tuple[str, str]] = []
+@dataclass(frozen=True)
+class Repealed:
+    """A title a text says it repeals: as cited, the statement (the article and the clause as
+    it concerns this title), and the day the repealing text takes effect where the clause's
+    article says it ("" otherwise; a text the catalogue leaves undated is still dated so)."""
+
+    title: str
+    statement: str
+    effective: str = ""
+
+
+def repealed_titles(text: str) -> list[Repealed]:
+    """Each title ``text`` says it repeals, in text order. The statement reads
+    ``第十六条 1997年7月7日国务院发布的《中华人民共和国契税暂行条例》同时废止``; with other titles
+    beside it, ``第一千二百六十条 《中华人民共和国婚姻法》等同时废止`` (what the clause says of
+    the others, their 文号 among it, is left out: it would be read as this title's)."""
+    out: list[Repealed] = []
     seen: set[str] = set()
     for m in _CLAUSE.finditer(text):
         clause = m.group().strip()
@@ -44,12 +61,18 @@ def repealed_titles(text: str) -> list[tuple[str, str]]:
         before = clause[: clause.index("《")]
         before = before.removeprefix(article).strip()[-PREFIX_CHARS:]  # who issued it, when
         article = f"{article} " if article else ""
-        verb = clause[clause.rindex("》") + 1 :].strip()[-PREFIX_CHARS:]  # 同时废止
+        verb = m.group(1) + m.group(2)  # 同时废止
         others = "等" if len(titles) > 1 else ""
+        days = list(_EFFECTIVE.finditer(text, max(0, m.start() - EFFECTIVE_BEFORE), m.end()))
+        effective = ""
+        if days:
+            y, mo, d = (int(g) for g in days[-1].groups())
+            with contextlib.suppress(ValueError):
+                effective = dt.date(y, mo, d).isoformat()
         for t in titles:
             if t not in seen:
                 seen.add(t)
-                out.append((t, f"{article}{before}《{t}》{others}{verb}"))
+                out.append(Repealed(t, f"{article}{before}《{t}》{others}{verb}", effective))
     return out
 
 
@@ -66,8 +89,9 @@ def title_key(title: str) -> str:
     """What a cited title and a document's title are compared by: normalised (script, width),
     without spaces, the state's name or an edition's note (（2019修正）): 《中华人民共和国契税暂行
     条例》 and a document titled 中華人民共和國契稅暫行條例（2019修正） meet. Other notes stay:
-    民事诉讼法 repeals 《中华人民共和国民事诉讼法（试行）》, not itself."""
-    t = _EDITION.sub("", re.sub(r"\s+", "", normalize(title)))
+    民事诉讼法 repeals 《中华人民共和国民事诉讼法（试行）》, not itself. Brackets go: a title
+    cited inside another's is written 〈〉 there (《北京市实施〈中华人民共和国种子法〉办法》)."""
+    t = _EDITION.sub("", re.sub(r"[\s《》〈〉<>]+", "", normalize(title)))
     return t.removeprefix("中华人民共和国")
 
 

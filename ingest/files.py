@@ -428,6 +428,12 @@ def tasks(
                            within=within)  # fmt: skip
 
 
+LINKED_CATALOGUE = (
+    "a CSV or TSV that is a link out of its folder, or has other names, is not read: if it is a "
+    "catalogue its rows cannot be known, so the folder's files are held back; copy it in"
+)
+
+
 def unapplied_catalogs(
     paths: Sequence[Path], given: Path | None = None, confine: Confinement | None = None
 ) -> list[Catalog]:
@@ -438,8 +444,9 @@ def unapplied_catalogs(
     catalogue in its own folder, below the folder ingested, is as binding as one at its top
     (QA pass 24a: samples/ copied into an archive and ingested from the archive published its
     five restricted files). A link leading out of the folder is not read, as the walk reads no
-    such link (QA pass 30b: a catalogue linked from outside decided how files were held); one
-    over ``confine``'s size is unreadable, and holds its folder's files back."""
+    such link (QA pass 30b: a catalogue linked from outside decided how files were held); such
+    a CSV or TSV, and one over ``confine``'s size, is unreadable, and holds its folder's files
+    back."""
     found: list[Catalog] = []
     skip = given.resolve() if given is not None else None
     # the limit is the whole ingest's: each catalogue read is held in memory until the ingest
@@ -459,14 +466,26 @@ def unapplied_catalogs(
                 ext = csv_path.suffix.lower().lstrip(".")
                 if ext not in registry.CATALOGUE_EXTENSIONS or name.startswith("."):
                     continue
-                if not csv_path.is_file() or leads_outside(csv_path, walked):
+                if not csv_path.is_file():
+                    continue
+                # a CSV or TSV that cannot be read safely (a link out of the folder, a hard
+                # link under a server's roots) may be a catalogue saying 不予公开: its folder is
+                # held back, as for one unreadable (QA pass 31c: skipped, its files published)
+                tabular = ext in ("csv", "tsv")
+                if leads_outside(csv_path, walked):
+                    if tabular:
+                        found.append(unreadable_catalog(csv_path, LINKED_CATALOGUE))
                     continue
                 if csv_path.resolve() == skip:
                     continue
                 try:
                     with open_confined(csv_path, roots) as f:
                         head = f.read(4096)
-                except (OSError, RefusedFile):
+                except RefusedFile:
+                    if tabular:
+                        found.append(unreadable_catalog(csv_path, LINKED_CATALOGUE))
+                    continue
+                except OSError:
                     continue
                 if not registry.is_catalogue(head, ext):
                     continue

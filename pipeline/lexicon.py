@@ -100,19 +100,21 @@ class LexiconBuilder:
         public by a later rewrite counts from the next run over the whole index (its earlier
         version, counted as if it had been, is subtracted): fewer words, never a hidden one."""
         self.written += 1
+        # its earlier repeals go whatever it is now (QA pass 31c: a repealing text made
+        # 不予公开 kept its repeal, title and words shown to everyone)
+        self.repealers.add(doc.doc.id)
         disclosure = (doc.keywords.get("disclosure") or ("public",))[0]
         if not ANONYMOUS.can_see(disclosure):
             return
         for pair in abbreviation_pairs(doc.normalized):
             self.pairs[pair] += 1
             self.where.setdefault(pair, doc.doc.path)
-        self.repealers.add(doc.doc.id)
         meta = doc.doc.meta
-        when = meta.date.isoformat() if meta.date else ""
-        for cited, statement in repealed_titles(doc.doc.text):
-            self.repeals.append(
-                (title_key(cited), doc.doc.id, _one_line(meta.title), when, _one_line(statement))
-            )
+        for r in repealed_titles(doc.doc.text):
+            # the catalogue's date, else the day its text says it takes effect
+            when = meta.date.isoformat() if meta.date else r.effective
+            row = (title_key(r.title), doc.doc.id, _one_line(meta.title), when)
+            self.repeals.append((*row, _one_line(r.statement)))
         words = set(doc.tokens.get("body_w", "").split())
         words.update(doc.tokens.get("title_w", "").split())
         regions = doc.keywords.get("region", ())

@@ -40,6 +40,8 @@ def get_document(
          "validity": v.validity}
         for v in index.versions_of(doc, viewer)
     ]  # fmt: skip
+    repeal = index.repeal_of(doc)
+    body["repealed_by"] = repeal.to_dict() if repeal else None
     if q:
         body["text_html"] = highlight_all(doc.text, index.highlight_terms(q), doc.normalized)
     return body

@@ -153,7 +153,7 @@ def is_long_search(params: Mapping[str, str]) -> bool:
     snippets. 250 characters typed apart from twelve addresses, a page of 100 each, made
     ``税`` wait 4.2 s (QA pass 30b); a question of a citizen is under 40 characters."""
     size = params.get("size", "")
-    return len(params.get("q", "")) > LONG_QUERY_CHARS or (
+    return len(params.get("q", "").strip()) > LONG_QUERY_CHARS or (
         size.isdigit() and int(size) > LONG_PAGE_SIZE
     )
 

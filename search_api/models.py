@@ -217,6 +217,10 @@ class DocumentResponse(DocumentMeta):
         "another date (a law as revised), newest first; the text does not say it was replaced, "
         "so each keeps the validity its own text or catalogue gives",
     )
+    repealed_by: RepealRef | None = Field(
+        default=None, description="a later public document's statement that this one is "
+        "repealed (as a search's hit says it), or null",
+    )
     text_html: str | None = Field(
         default=None,
         description="the text HTML-escaped with the query terms in <mark>, when q is given",

@@ -1063,7 +1063,7 @@ _QUESTION_WORD = re.compile(
 QUESTION_MAX_DF = 50  # 要求, 能源, 会议 look alike but the laws use them: content words
 
 # what a question asks with, wherever it stands (jieba glues 多大能, 判给谁): never a typo
-ASKS = re.compile(r"几|多少|多久|多长|多大|怎么|怎样|如何|哪|啥|什么|谁|吗|呢|么")
+ASKS = re.compile(r"几|多少|多久|多长|多大|怎么|怎样|如何|哪|啥|什么|谁|吗|呢|么|算")
 
 
 def asking_positions(text: str) -> frozenset[int]:

@@ -52,6 +52,7 @@ from search_index.request import (
     FacetValue,
     Hit,
     Query,
+    Repeal,
     SearchResult,
     Understanding,
     is_filter_year,
@@ -243,7 +244,9 @@ class SearchIndex:
                     kept[VERSION_WINDOW:]
                 )
             if newest_first:  # repealed rules after those in force (search_index.repeals)
-                window, _ = repeals.in_force_first(kept[:VERSION_WINDOW], known, query.q)
+                window, _ = repeals.in_force_first(
+                    kept[:VERSION_WINDOW], known, query.q, self._fetch_meta
+                )
                 kept = window + kept[VERSION_WINDOW:]
         page = kept[offset - start : offset - start + query.size]
         missing = [h.id for h in page if h.id not in docs]
@@ -251,6 +254,7 @@ class SearchIndex:
             docs.update(self.backend.fetch(missing))
         hits = []
         groups = dict(plan.groups)
+        repealed = repeals.repeals_of((docs[h.id] for h in page if h.id in docs), self._fetch_meta)
         for h in page:
             doc = docs.get(h.id)
             if doc is None:  # deleted between search and fetch
@@ -274,7 +278,7 @@ class SearchIndex:
                     title_html=render(doc.title, find_spans(doc.title, terms)),
                     copies=copies,
                     newer_version=newer.get(h.id, ""),
-                    repealed_by=repeals.repeal_of(doc),
+                    repealed_by=repealed.get(h.id),
                 )
             )
         if "agency" in raw_facets:  # folded first: copies are then counted off by the key
@@ -298,6 +302,15 @@ class SearchIndex:
             page=query.page,
             size=query.size,
         )
+
+    def _fetch_meta(self, ids: list[str]) -> dict[str, StoredDocument]:
+        """Documents by id without their texts (what a repeal needs of its repealer)."""
+        return dict(self.backend.fetch(ids, texts=False)) if ids else {}
+
+    def repeal_of(self, doc: StoredDocument) -> Repeal | None:
+        """The statement of a public document the index holds that repeals ``doc``, if any
+        (:mod:`search_index.repeals`): for its page and ``GET /api/documents/{id}``."""
+        return repeals.repeals_of([doc], self._fetch_meta).get(doc.id)
 
     def _left_out_by_date(self, query: Query, found: int, meaning: bool) -> bool:
         """Whether the relevance order lists documents that a list sorted by date leaves out:

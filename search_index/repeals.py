@@ -14,34 +14,71 @@ Done above the backends, on the first results, so both give the same answers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
+from analyzers.hierarchy import regions
 from analyzers.normalize import normalize
 from analyzers.repeals import applied_title, title_key
 from model.document import StoredDocument
+from model.viewer import ANONYMOUS
 from search_index import citizen_words
 from search_index.protocol import BackendHit
 from search_index.request import Repeal
 
+# the documents of these ids (no texts needed), as the backend holds them now
+Fetch = Callable[[list[str]], Mapping[str, StoredDocument]]
 
-def repeal_of(doc: StoredDocument) -> Repeal | None:
-    """The statement that repeals ``doc`` (or the law it applies), or None."""
+
+def _rows(doc: StoredDocument) -> list[tuple[str, tuple[str, str, str, str]]]:
+    """(the law it applies or "", row) for each repeal of ``doc``'s title or of that law."""
     table = citizen_words.repeals()
     if not table or not doc.date:
-        return None
-    own = title_key(doc.title)
+        return []
     applied = applied_title(doc.title)
-    for key, via in ((own, ""), (title_key(applied) if applied else "", applied)):
-        for by_id, by_title, by_date, statement in table.get(key, ()) if key else ():
-            if by_id != doc.id and by_date > doc.date and title_key(by_title) != own:
-                return Repeal(id=by_id, title=by_title, date=by_date, statement=statement,
-                              applied=via)  # fmt: skip
-    return None
+    keys = ((title_key(doc.title), ""), (title_key(applied) if applied else "", applied))
+    return [(via, row) for key, via in keys if key for row in table.get(key, ())]
+
+
+def _place(doc: StoredDocument) -> frozenset[str]:
+    return frozenset(regions(normalize(doc.agency), "")) if doc.agency else frozenset()
+
+
+def _may_repeal(by: StoredDocument, doc: StoredDocument) -> bool:
+    """Whether ``by``'s jurisdiction reaches ``doc``'s: a national text any, a local one only
+    its own place's (QA pass 31c: a city's 办法 citing 《社会保险费征缴暂行条例》 marked the
+    State Council's regulation repealed). Unknown places are not held against it."""
+    mine, theirs = _place(by), _place(doc)
+    return not mine or not theirs or "全国" in mine and "台湾" not in theirs or theirs <= mine
+
+
+def repeals_of(docs: Iterable[StoredDocument], fetch: Fetch) -> dict[str, Repeal]:
+    """The statement that repeals each of ``docs`` (or the law it applies), by id: one stated
+    by a public document the index holds now, dated after it, under another title, whose
+    jurisdiction reaches it. The repealers are read in one call (a document deleted or made
+    不予公开 since the ingest that read its repeals repeals nothing, and is never named)."""
+    wanted = {d.id: (d, rows) for d in docs if (rows := _rows(d))}
+    if not wanted:
+        return {}
+    ids = sorted({row[0] for _, rows in wanted.values() for _, row in rows})
+    found = fetch(ids)
+    out: dict[str, Repeal] = {}
+    for doc_id, (doc, rows) in wanted.items():
+        own = title_key(doc.title)
+        for via, (by_id, by_title, by_date, statement) in rows:
+            by = found.get(by_id)
+            if by is None or by_id == doc_id or not ANONYMOUS.can_see(by.disclosure):
+                continue
+            when = by.date or by_date
+            if when > doc.date and title_key(by.title) != own and _may_repeal(by, doc):
+                out[doc_id] = Repeal(id=by_id, title=by.title or by_title, date=when,
+                                     statement=statement, applied=via)  # fmt: skip
+                break
+    return out
 
 
 def in_force_first(
-    window: list[BackendHit], docs: Mapping[str, StoredDocument], query: str
+    window: list[BackendHit], docs: Mapping[str, StoredDocument], query: str, fetch: Fetch
 ) -> tuple[list[BackendHit], dict[str, Repeal]]:
     """The first results with each repealed one moved to just after the document that
     repeals it, where that one is among them and ranked below (契税法 ahead of the 契税暂行条例
@@ -50,12 +87,7 @@ def in_force_first(
     replaced it. A document whose title the query names, or the repealed law it applies, keeps
     its place (契税暂行条例 or 婚姻法司法解释 typed asks for those texts). Returns the list and
     the repeal of each repealed result."""
-    said: dict[str, Repeal] = {}
-    for h in window:
-        doc = docs.get(h.id)
-        found = repeal_of(doc) if doc is not None else None
-        if found is not None:
-            said[h.id] = found
+    said = repeals_of((docs[h.id] for h in window if h.id in docs), fetch)
     if not said:
         return window, said
     typed = "".join(normalize(query).split())

@@ -36,7 +36,7 @@ from search_api.deps import IndexDep, ViewerDep
 from search_api.errors import status_of
 from search_api.limits import long_search_slot
 from search_api.security import is_api_path
-from search_index import life_events, repeals
+from search_index import life_events
 from search_index.highlight import highlight_all
 from search_index.index import MAX_PINYIN_CHARS, SearchIndex
 from search_index.request import MAX_QUERY_CHARS
@@ -148,7 +148,8 @@ PAGE_MESSAGES = {
     "unauthorized": "这个请求带的密钥无效、已吊销或格式不对。工作人员请检查 Authorization 或 "
     "X-API-Key 请求头；公众查询不需要密钥，去掉它即可。",
     "backend_unavailable": "检索服务暂时不可用，请稍后再试。",
-    "too_many_requests": "服务器正忙于很多长的检索，请几秒钟后再试；64 个字以内的检索词不必等待。",
+    "too_many_requests": "服务器正忙于很多长的检索（检索词超过 64 个字，或每页超过 20 条），"
+    "请几秒钟后再试；检索词不超过 64 个字、每页不超过 20 条的检索不必等待。",
 }
 
 
@@ -162,11 +163,22 @@ PLAIN_ERROR = (
 )
 
 
-def _error(request: Request, layout: Layout, status: int, message: str) -> HTMLResponse:
+def _error(
+    request: Request,
+    layout: Layout,
+    status: int,
+    message: str,
+    state: SearchState | None = None,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """A page saying what went wrong; with ``state``, its search box keeps what was typed (QA
+    pass 31c: a kiosk patron refused a long search lost the words typed)."""
     titles = {404: "找不到该页面或文件", 503: "检索服务暂时不可用", 400: "请求有误",
               401: "密钥无效", 403: "无权查看", 413: "内容过大", 429: "请求过多，请稍后再试"}
-    ctx = {"title": titles.get(status, "出错了"), "message": message}
-    return _render(request, layout, "error.html", ctx, status)
+    ctx = {"title": titles.get(status, "出错了"), "message": message, "state": state}
+    page = _render(request, layout, "error.html", ctx, status)
+    page.headers.update(headers or {})
+    return page
 
 
 # -- search ------------------------------------------------------------------------------
@@ -348,7 +360,7 @@ def document_page(
         "similar": [(h, layout.doc_url(h.doc.id, q, back)) for h in similar],
         "versions": [(v, layout.doc_url(v.id, q, back)) for v in versions],
         "newer": [v for v in versions if v.date > doc.date],
-        "repealed": (repealed := repeals.repeal_of(doc)),
+        "repealed": (repealed := index.repeal_of(doc)),
         "repeal_url": layout.doc_url(repealed.id, q, back) if repealed else "",
         "copies": [(c, layout.doc_url(c.id, q, back)) for c in copies],
         "original": (
@@ -535,8 +547,14 @@ def install_web(app: FastAPI) -> None:
         status = status_of(exc)
         path = _app_path(request)
         layout = _layout(request, path == "/kiosk" or path.startswith("/kiosk/"))
-        return _error(request, layout, status, PAGE_MESSAGES.get(exc.code, (
-            exc.message if status < 500 else SERVER_ERROR)))
+        message = PAGE_MESSAGES.get(exc.code, exc.message if status < 500 else SERVER_ERROR)
+        if exc.code != "too_many_requests":
+            return _error(request, layout, status, message)
+        # the long-search gate: when to come back (as the API's header says), and the words
+        # typed kept in the box (QA pass 31c)
+        wait = str(int(exc.data.get("retry_after", 2) or 2))
+        state, _ = SearchState.from_params(request.query_params)
+        return _error(request, layout, status, message, state, {"Retry-After": wait})
 
     app.add_exception_handler(GovSearchError, page_error)
     unexpected_api = app.exception_handlers.get(Exception)

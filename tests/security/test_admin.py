@@ -815,7 +815,8 @@ def test_a_folder_swapped_for_a_link_after_its_check_is_not_read(served, monkeyp
 
 def test_a_fifo_or_a_catalogue_linked_from_outside_is_never_read(served):
     """A FIFO in a folder would block the reader for ever; a catalogue linked from outside the
-    folder decided how its files were held (QA pass 30b), though the walk reads no such link."""
+    folder decided how its files were held (QA pass 30b), though the walk reads no such link:
+    now it is not read, and holds its folder back as an unreadable one does."""
     inbox: Path = served.extra["inbox"]
     outside: Path = served.extra["outside"]
     outside.mkdir()
@@ -831,8 +832,11 @@ def test_a_fifo_or_a_catalogue_linked_from_outside_is_never_read(served):
     skipped = {f["path"]: f["reason"] for f in report["skipped_files"]}
     assert "not a regular file" in skipped["pipe.txt"]
     assert "outside" in skipped["cat.csv"]
-    assert report["ok"] == 1 and report["held"] == 0, report  # the outside rows: unread
-    assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 1
+    # the outside rows are unread, and what they may say is not guessed: the folder is held
+    # back as for a catalogue unreadable (QA pass 31c: published, the rows' 不予公开 unknown)
+    assert report["ok"] == 1 and report["held"] == 1, report
+    assert "cannot be known" in report["held_files"][0]["reason"] + str(report)
+    assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 0
 
 
 def test_a_hard_link_in_a_drop_folder_is_never_read(served):
@@ -847,12 +851,20 @@ def test_a_hard_link_in_a_drop_folder_is_never_read(served):
     folder.mkdir()
     (folder / "a.txt").write_text(TXT, encoding="utf-8")
     os.link(outside / "secret.txt", folder / "keys.txt")
+    (outside / "rows.csv").write_text("path,公开方式\na.txt,主动公开\n", encoding="utf-8")
     r = served.client.post("/api/ingest", json={"paths": ["drop"]}, headers=served.staff)
     assert r.status_code == 200, r.text
     report = r.json()["report"]
     skipped = {f["path"]: f["reason"] for f in report["skipped_files"]}
     assert "hard links" in skipped["keys.txt"] and report["ok"] == 1, report
     assert served.client.get("/api/search", params={"q": "盐值 摘要"}).json()["total"] == 0
+    # a catalogue so linked is not read either, and what it may say holds its folder back
+    other = inbox / "drop2"
+    other.mkdir()
+    (other / "b.txt").write_text(TXT.replace("绿化", "环卫"), encoding="utf-8")
+    os.link(outside / "rows.csv", other / "catalog.csv")
+    r = served.client.post("/api/ingest", json={"paths": ["drop2"]}, headers=served.staff)
+    assert r.status_code == 200 and r.json()["report"]["held"] == 1, r.text
 
 
 def test_a_catalogue_over_the_servers_limit_is_refused_or_holds_its_folder(tmp_path):

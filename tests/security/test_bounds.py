@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import html
 import io
 import resource
 import subprocess
@@ -512,6 +513,7 @@ def test_long_searches_wait_at_a_gate_short_ones_never(app_client) -> None:
         assert client.get("/api/search", params=long_q, headers=staff).status_code == 200
         page = client.get("/", params=long_q)
         assert page.status_code == 429 and "请几秒钟后再试" in page.text
+        assert page.headers["Retry-After"] and long_q["q"] in html.unescape(page.text)  # kept
         assert client.get("/kiosk", params=long_q).status_code == 429
         assert client.get("/", params={"q": "税"}).status_code == 200
     with _place_held(gate, "10.0.0.9"), _place_held(gate, "10.0.0.10"):  # others fill the gate
