@@ -100,7 +100,7 @@ def test_dupes_report_csv_and_json(tmp_path):
     rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))  # as Excel reads it
     row = next(r for r in rows if {r["甲路径"], r["乙路径"]} == {GOVCN, edition.path})
     assert row["判断"] == "高度相似"  # as the duplicate page names it (QA pass 30c: near_copy)
-    assert "日期：2019年1月22日 → 2020年1月22日" in row["改动的事实"]
+    assert "日期：2019年1月22日 → 2020年1月22日" in row["改动的事实（乙 → 甲）"]
     res = _run(data, "dupes", "--format", "json")
     report = json.loads(res.stdout)
     pairs = [p for c in report["clusters"] for p in c["pairs"]]

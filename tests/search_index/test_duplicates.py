@@ -315,7 +315,9 @@ def test_report_clusters_with_the_date_change_named(report_index):
     assert pairs[frozenset(VERSIONS)].reasons[0] == "near_copy"
     rows = list(csv.DictReader(io.StringIO(report.to_csv())))
     row = next(r for r in rows if {r["甲路径"], r["乙路径"]} == {GOVCN, edition.a.path})
-    assert "日期：2019年1月22日 → 2020年1月22日" in row["改动的事实"]
+    assert "日期：2019年1月22日 → 2020年1月22日" in row["改动的事实（乙 → 甲）"]
+    # two published texts: no draft in the words (QA pass 31a: 草稿包含该文件 of a pair)
+    assert not any("草稿" in r["判断"] + r["依据"] for r in rows)
     assert json.loads(json.dumps(report.to_dict(), ensure_ascii=False))["clusters"]
 
 
@@ -542,3 +544,19 @@ def test_one_text_under_another_number_is_not_waved_through(index):
         assert "只有文号不同" in summary(c)
     same = _by_path(check(index, Draft(text=text, doc_number="国办发〔2019〕6号")))[GOVCN]
     assert "same_text" in same.reasons and same.diff is not None and same.diff.identical
+
+
+def test_a_pair_of_published_texts_is_told_as_甲_and_乙_not_as_a_draft(tmp_path):
+    """QA pass 31a: 87 of 170 rows of the corpus CSV said 草稿包含该文件 of two published texts,
+    with the facts' arrows unexplained. 甲 is the newer; the facts run 乙 → 甲."""
+    require_corpus()
+    govcn = corpus_document(GOVCN)
+    part = dataclasses.replace(
+        govcn, id="d" * 16, path="drafts/excerpt.txt", content_hash="d" * 64,
+        text=govcn.text[: len(govcn.text) * 2 // 3],
+    )  # fmt: skip
+    with backend("embedded", tmp_path) as b:
+        load(b, [govcn, part])
+        rows = list(csv.DictReader(io.StringIO(corpus_report(b, viewer=STAFF).to_csv())))
+    assert rows and not any("草稿" in r["判断"] + r["依据"] for r in rows)
+    assert any("甲包含乙" in r["依据"] or "甲是乙的一部分" in r["依据"] for r in rows), rows
