@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import functools
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,30 @@ def loose_docno_variants(number: str) -> list[str] | None:
         f"{issuer}〔{zero}〕{serial}号",
         f"{issuer}{ling}年{serial}号",
     ]
+
+
+# 契税法 第十六条 repeals 契税暂行条例; 民法典 第一千二百六十条, 婚姻法 (and with it its 解释)
+REPEAL_LAWS = {
+    "qishuifa.txt": ("docs/lawrefbook/jingjifa/lrb_02573.txt", "2020-08-11"),
+    "zanxing.txt": ("docs/lawrefbook/xingzheng_fagui/lrb_03063.txt", "2019-03-02"),
+    "jieshi.txt": ("docs/lawrefbook/sifa_jieshi/lrb_02332.txt", "2001-12-24"),
+    "minfadian.txt": ("docs/lawrefbook/minfadian/lrb_02485.txt", "2020-05-28"),
+}
+
+
+def catalogued_laws(
+    tmp_path: Path, laws: dict[str, tuple[str, str]], level: dict[str, str] | None = None
+) -> tuple[Path, Path]:
+    """Corpus files copied into ``tmp_path/laws`` under the names given, and a catalogue beside
+    that folder giving each its manifest title, the date given and 主动公开 (or ``level``'s):
+    (folder, catalogue). Written again with other levels, the same call re-decides them."""
+    folder = tmp_path / "laws"
+    folder.mkdir(exist_ok=True)
+    lines = ["path,标题,成文日期,公开方式"]
+    for name, (path, day) in laws.items():
+        shutil.copy(require_corpus() / path, folder / name)
+        title = manifest()[path]["title"]
+        lines.append(f"laws/{name},{title},{day},{(level or {}).get(name, '主动公开')}")
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder, catalog

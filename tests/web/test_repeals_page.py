@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import html
-import shutil
 from pathlib import Path
 
 from govsearch.app import create_app
@@ -13,25 +12,13 @@ from pipeline.run import run_ingest
 from search_index import citizen_words
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
-from tests.corpus import manifest, require_corpus
+from tests.corpus import REPEAL_LAWS, catalogued_laws
 from tests.web.conftest import TestClient
-
-LAWS = {
-    "qishuifa.txt": ("docs/lawrefbook/jingjifa/lrb_02573.txt", "2020-08-11"),
-    "zanxing.txt": ("docs/lawrefbook/xingzheng_fagui/lrb_03063.txt", "2019-03-02"),
-}
 
 
 def test_a_repealed_rule_says_so_and_links_to_the_law_that_repealed_it(tmp_path: Path) -> None:
-    corpus = require_corpus()
-    folder = tmp_path / "laws"
-    folder.mkdir()
-    lines = ["path,标题,成文日期,有效性,公开方式"]
-    for name, (path, day) in LAWS.items():
-        shutil.copy(corpus / path, folder / name)
-        lines.append(f"laws/{name},{manifest()[path]['title']},{day},有效,主动公开")
-    catalog = tmp_path / "catalog.csv"
-    catalog.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    laws = {k: REPEAL_LAWS[k] for k in ("qishuifa.txt", "zanxing.txt")}
+    folder, catalog = catalogued_laws(tmp_path, laws)
     data = tmp_path / "data"
     index = SearchIndex(EmbeddedIndex(data))
     report = run_ingest(index, [folder], catalog=catalog, workers=1, lexicon_dir=data)
