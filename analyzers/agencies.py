@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from analyzers.chars import strip_skippable
-from analyzers.lexicon import synonyms
+from analyzers.lexicon import agency_aliases, synonyms
 from analyzers.normalize import normalize
 
 STATE = "中华人民共和国"
@@ -34,30 +34,37 @@ def agency_key(agency: str) -> str:
     return key.removeprefix(STATE) or key
 
 
+@lru_cache(maxsize=8192)
 def agency_group(agency: str) -> str:
     """The agency a name stands for, as facets and reports group names: its key
-    (:func:`agency_key`), a short name by the full name the synonym file gives it (QA pass 31a:
-    中央军委 5 and 中央军事委员会 27 were two agencies in the facet and the reports, where
-    ``agency=中央军委`` finds both)."""
-    parts = [p for p in _JOINT.split(agency) if p.strip()]
-    if len(parts) > 1:  # a joint issue: each issuer so (国务院、中央军委 is 国务院、中央军事委员会)
+    (:func:`agency_key`), a short name by the full name ``agency_aliases.txt`` gives it (QA pass
+    31a: 中央军委 5 and 中央军事委员会 27 were two agencies in the facet and the reports, where
+    ``agency=中央军委`` finds both), a joint issue's by each issuer's (国务院、中央军委).
+    Cached: every faceted search folds each agency value through it."""
+    parts = issuers(agency)
+    if len(parts) > 1:
         return "".join(agency_group(p) for p in parts)
-    full = synonyms().get(normalize(agency), ())
-    return agency_key(full[0] if full else agency) or agency_key(agency)
+    full = agency_aliases().get(normalize(agency))
+    return agency_key(full or agency) or agency_key(agency)
+
+
+@lru_cache(maxsize=1)
+def _short_names() -> dict[str, tuple[str, ...]]:
+    """Full name's group → the short names standing for it (agency_aliases.txt, reversed)."""
+    out: dict[str, list[str]] = {}
+    for short, full in agency_aliases().items():
+        out.setdefault(agency_key(full), []).append(short)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 _JOINT = re.compile(r"[、，,；;/／]")
 
 
 def _spellings(name: str) -> list[str]:
-    """One issuer's names as a filter takes them: itself, the full names it stands for
-    (卫福部: 卫生福利部), and the short names standing for it (中央军委 for 中央军事委员会), but no
-    short name's other meanings (两高 => 最高人民法院, 最高人民检察院 does not make 最高人民法院's
-    filter find 最高人民检察院's documents)."""
-    rules = synonyms()
-    group = agency_group(name)
-    shorter = [s for s, longs in rules.items() if longs and agency_key(longs[0]) == group]
-    return [name, *rules.get(normalize(name), ()), *shorter]
+    """One issuer's names as a filter takes them: itself, the full names the synonym file says
+    it stands for (卫福部: 卫生福利部), and the short names standing for it
+    (``agency_aliases.txt``: 中央军委 for 中央军事委员会)."""
+    return [name, *synonyms().get(normalize(name), ()), *_short_names().get(agency_group(name), ())]
 
 
 MAX_JOINT_SPELLINGS = 16  # spellings of a joint issue's name a filter looks for
@@ -71,7 +78,7 @@ def filter_keys(agencies: Iterable[str]) -> tuple[str, ...]:
     a joint issue's, each issuer spelt each way."""
     names: list[str] = []
     for a in agencies:
-        parts = [p.strip() for p in _JOINT.split(a) if p.strip()]
+        parts = issuers(a)
         if len(parts) > 1:
             ways = itertools.product(*(dict.fromkeys(_spellings(p)) for p in parts))
             names.extend("、".join(w) for w in itertools.islice(ways, MAX_JOINT_SPELLINGS))

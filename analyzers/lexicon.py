@@ -103,6 +103,15 @@ def configure(*, synonyms_file: Path | None) -> None:
 
 
 @functools.cache
+def agency_aliases() -> dict[str, str]:
+    """``short name → the agency's full name`` (``data/agency_aliases.txt``): what facets,
+    filters and reports fold agency names by. Apart from the synonym file, whose 交通部 =>
+    交通运输部 helps a query but would file Taiwan's 交通部 under the mainland's ministry (the
+    thirty-second session's review)."""
+    return {k: v[0] for k, v in _parse_synonyms(_data_lines("agency_aliases.txt")).items() if v}
+
+
+@functools.cache
 def synonyms() -> dict[str, tuple[str, ...]]:
     """``abbreviation → official wordings``; the shipped file plus the configured extra file."""
     lines = _data_lines("synonyms.txt")

@@ -41,6 +41,10 @@ BUCKET_CAP = 100  # a band or anchor shared by more documents is boilerplate, no
 ESTIMATE_MARGIN = 0.25  # pairs whose estimated overlap is this far below the threshold are dropped
 _FETCH_CHUNK = 256
 
+# the reasons of a pair of published documents: no draft, 甲 (the newer) stands where a check's
+# draft does (QA pass 31a: 87 of 170 rows said 草稿包含该文件 of two published texts)
+PAIR_REASON_NAMES = {**REASON_NAMES, "contains": "甲包含乙", "contained_in": "甲是乙的一部分"}
+
 
 @dataclass(frozen=True)
 class ReportDoc:
@@ -125,15 +129,14 @@ class Report:
             *("甲" + h for h in pair), *("乙" + h for h in pair),
             "不同之处（甲为较新的一份）", "改动的事实（乙 → 甲）",
         )  # fmt: skip
-        names = {**REASON_NAMES, **PAIR_REASON_NAMES}
         rows = []
         for c in self.clusters:
             for p in c.pairs:
                 d = p.to_dict()
                 rows.append(
                     [
-                        c.number, len(c.docs), names[d["reason"]],
-                        "、".join(names[r] for r in p.reasons),
+                        c.number, len(c.docs), PAIR_REASON_NAMES[d["reason"]],
+                        "、".join(PAIR_REASON_NAMES[r] for r in p.reasons),
                         d["similarity"], d["containment_a_in_b"], d["containment_b_in_a"],
                         p.a.id, p.a.path, p.a.title, p.a.doc_number, p.a.date,
                         p.b.id, p.b.path, p.b.title, p.b.doc_number, p.b.date,
@@ -144,11 +147,6 @@ class Report:
                     ]
                 )  # fmt: skip
         return csv_document(headings, rows, bom=False)
-
-
-# a pair of published documents has no draft: 甲 (the newer) stands where a check's draft does
-# (QA pass 31a: 87 of 170 rows said 草稿包含该文件 of two published texts)
-PAIR_REASON_NAMES = {"contains": "甲包含乙", "contained_in": "甲是乙的一部分"}
 
 
 @dataclass

@@ -429,8 +429,8 @@ def tasks(
 
 
 LINKED_CATALOGUE = (
-    "a CSV or TSV that is a link out of its folder, or has other names, is not read: if it is a "
-    "catalogue its rows cannot be known, so the folder's files are held back; copy it in"
+    "a link out of its folder, or a file with other names, is not read: if it is a catalogue "
+    "its rows cannot be known, so the folder's files are held back; copy it in"
 )
 
 
@@ -445,8 +445,8 @@ def unapplied_catalogs(
     (QA pass 24a: samples/ copied into an archive and ingested from the archive published its
     five restricted files). A link leading out of the folder is not read, as the walk reads no
     such link (QA pass 30b: a catalogue linked from outside decided how files were held); such
-    a CSV or TSV, and one over ``confine``'s size, is unreadable, and holds its folder's files
-    back."""
+    a file of a catalogue's kind, one that cannot be opened, and one over ``confine``'s size is
+    unreadable, and holds its folder's files back."""
     found: list[Catalog] = []
     skip = given.resolve() if given is not None else None
     # the limit is the whole ingest's: each catalogue read is held in memory until the ingest
@@ -468,24 +468,24 @@ def unapplied_catalogs(
                     continue
                 if not csv_path.is_file():
                     continue
-                # a CSV or TSV that cannot be read safely (a link out of the folder, a hard
-                # link under a server's roots) may be a catalogue saying 不予公开: its folder is
-                # held back, as for one unreadable (QA pass 31c: skipped, its files published)
-                tabular = ext in ("csv", "tsv")
+                # a file of a catalogue's kind that cannot be read safely (a link out of the
+                # folder, a hard link under a server's roots, one the server may not open) may
+                # be a catalogue saying 不予公开: its folder is held back, as for one unreadable
+                # (QA pass 31c: skipped, its files published)
                 if leads_outside(csv_path, walked):
-                    if tabular:
-                        found.append(unreadable_catalog(csv_path, LINKED_CATALOGUE))
+                    found.append(unreadable_catalog(csv_path, LINKED_CATALOGUE))
                     continue
                 if csv_path.resolve() == skip:
                     continue
                 try:
                     with open_confined(csv_path, roots) as f:
                         head = f.read(4096)
-                except RefusedFile:
-                    if tabular:
-                        found.append(unreadable_catalog(csv_path, LINKED_CATALOGUE))
-                    continue
-                except OSError:
+                except (OSError, RefusedFile) as exc:
+                    why = LINKED_CATALOGUE if isinstance(exc, RefusedFile) else (
+                        f"cannot be opened ({exc.strerror or exc}): if it is a catalogue its "
+                        "rows cannot be known, so the folder's files are held back"
+                    )  # fmt: skip
+                    found.append(unreadable_catalog(csv_path, why))
                     continue
                 if not registry.is_catalogue(head, ext):
                     continue

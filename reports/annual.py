@@ -59,7 +59,7 @@ _BRACKETS = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
 
 def _title_key(title: str) -> str:
     """A title without bracketed notes and spacing, so versions of one 条例 compare equal."""
-    return re.sub(r"\s+", "", _BRACKETS.sub("", title))
+    return re.sub(r"\s+", "", _BRACKETS.sub("", normalize(title)))
 
 
 @dataclass(frozen=True)

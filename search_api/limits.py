@@ -27,6 +27,7 @@ from fastapi import FastAPI, Request
 from limits import RateLimitItemPerHour, RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from pydantic import TypeAdapter, ValidationError
 
 from model.errors import TooManyRequests
 from model.settings import Settings, parse_rate
@@ -152,10 +153,19 @@ def is_long_search(params: Mapping[str, str]) -> bool:
     MAX_QUERY_WORDS are planned, each a clause over every document) or a page of many
     snippets. 250 characters typed apart from twelve addresses, a page of 100 each, made
     ``税`` wait 4.2 s (QA pass 30b); a question of a citizen is under 40 characters."""
-    size = params.get("size", "")
-    return len(params.get("q", "").strip()) > LONG_QUERY_CHARS or (
-        size.isdigit() and int(size) > LONG_PAGE_SIZE
-    )
+    return len(params.get("q", "").strip()) > LONG_QUERY_CHARS or _size(params) > LONG_PAGE_SIZE
+
+
+_INT = TypeAdapter(int)
+
+
+def _size(params: Mapping[str, str]) -> int:
+    """The page size as the endpoint will read it (the review: ``+100``, `` 100``, ``100.0``,
+    ``1_00`` are 100 to it, and were no long search here); 0 where it will refuse it."""
+    try:
+        return _INT.validate_python(params.get("size", "10"))
+    except ValidationError:
+        return 0
 
 
 async def long_search_slot(request: Request, viewer: ViewerDep) -> AsyncIterator[None]:

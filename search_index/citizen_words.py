@@ -1062,8 +1062,13 @@ _QUESTION_WORD = re.compile(
 
 QUESTION_MAX_DF = 50  # 要求, 能源, 会议 look alike but the laws use them: content words
 
-# what a question asks with, wherever it stands (jieba glues 多大能, 判给谁): never a typo
-ASKS = re.compile(r"几|多少|多久|多长|多大|怎么|怎样|如何|哪|啥|什么|谁|吗|呢|么|算")
+# what a question asks with, wherever the segmenter glued it (多大能, 判给谁, 多大算): never a
+# typo. A particle alone only where a clause ends: 所得谁 and 健康吗 inside a query are slips of
+# 所得税 and 健康码 (the thirty-second session's review)
+ASKS = re.compile(
+    r"多少|多久|多长|多大算?|怎么算?|怎样|如何|哪里|哪儿|哪个|啥|什么|算不算"
+    r"|几[岁天年月个次级号点分周]|[谁吗呢么](?=$|[\s，。？！,.?!、])"
+)
 
 
 def asking_positions(text: str) -> frozenset[int]:

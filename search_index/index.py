@@ -228,6 +228,8 @@ class SearchIndex:
             kept.append(h)
         docs = {h.id: h.doc for h in kept if h.doc is not None}  # whole, with their texts
         newer: dict[str, str] = {}
+        repealed: dict[str, Repeal] = {}  # (the first results' repeals, read once)
+        seen_window: set[str] = set()
         if versions:
             window = kept[:VERSION_WINDOW]
             shown = [h.id for h in kept[offset - start : offset - start + query.size]]
@@ -244,17 +246,19 @@ class SearchIndex:
                     kept[VERSION_WINDOW:]
                 )
             if newest_first:  # repealed rules after those in force (search_index.repeals)
-                window, _ = repeals.in_force_first(
+                window, repealed = repeals.in_force_first(
                     kept[:VERSION_WINDOW], known, query.q, self._fetch_meta
                 )
                 kept = window + kept[VERSION_WINDOW:]
+                seen_window = {h.id for h in window if h.id in known}
         page = kept[offset - start : offset - start + query.size]
         missing = [h.id for h in page if h.id not in docs]
         if missing:  # (a newer version moved onto the page from further down)
             docs.update(self.backend.fetch(missing))
         hits = []
         groups = dict(plan.groups)
-        repealed = repeals.repeals_of((docs[h.id] for h in page if h.id in docs), self._fetch_meta)
+        unread = [docs[h.id] for h in page if h.id in docs and h.id not in seen_window]
+        repealed.update(repeals.repeals_of(unread, self._fetch_meta))  # (the window's: read)
         for h in page:
             doc = docs.get(h.id)
             if doc is None:  # deleted between search and fetch
@@ -284,10 +288,11 @@ class SearchIndex:
         if "agency" in raw_facets:  # folded first: copies are then counted off by the key
             # every value counted, folded, then the most used (QA pass 31a: 中华人民共和国国务院,
             # one document, was past the backend's first 30 and not folded into 国务院's count)
-            folded = fold_agencies(raw_facets["agency"])[:FACET_SHOWN]
-            raw_facets = {**raw_facets, "agency": folded}
+            raw_facets = {**raw_facets, "agency": fold_agencies(raw_facets["agency"])}
         if members:
             raw_facets = _collapse_facets(raw_facets, members)
+        if "agency" in raw_facets:  # the most used once copies are counted off
+            raw_facets["agency"] = raw_facets["agency"][:FACET_SHOWN]
         facets = {f: tuple(FacetValue(v, c) for v, c in values) for f, values in raw_facets.items()}
         took = (time.perf_counter() - t0) * 1000
         return SearchResult(

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from analyzers.hierarchy import regions
-from analyzers.normalize import normalize
+from analyzers.normalize import normalize, to_simplified
 from analyzers.repeals import applied_title, title_key
 from model.document import StoredDocument
 from model.viewer import ANONYMOUS
@@ -44,10 +44,18 @@ def _place(doc: StoredDocument) -> frozenset[str]:
     return frozenset(regions(normalize(doc.agency), "")) if doc.agency else frozenset()
 
 
+def _traditional(title: str) -> bool:
+    return to_simplified(title) != title
+
+
 def _may_repeal(by: StoredDocument, doc: StoredDocument) -> bool:
     """Whether ``by``'s jurisdiction reaches ``doc``'s: a national text any, a local one only
     its own place's (QA pass 31c: a city's 办法 citing 《社会保险费征缴暂行条例》 marked the
-    State Council's regulation repealed). Unknown places are not held against it."""
+    State Council's regulation repealed), and never across the strait, which titles tell by
+    their script (an agency alone does not: 法務部 reads as a national one). Unknown places
+    are not held against it."""
+    if _traditional(by.title) != _traditional(doc.title):
+        return False
     mine, theirs = _place(by), _place(doc)
     return not mine or not theirs or "全国" in mine and "台湾" not in theirs or theirs <= mine
 

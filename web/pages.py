@@ -34,7 +34,7 @@ from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
 from search_api.errors import status_of
-from search_api.limits import long_search_slot
+from search_api.limits import LONG_PAGE_SIZE, LONG_QUERY_CHARS, long_search_slot
 from search_api.security import is_api_path
 from search_index import life_events
 from search_index.highlight import highlight_all
@@ -148,8 +148,9 @@ PAGE_MESSAGES = {
     "unauthorized": "这个请求带的密钥无效、已吊销或格式不对。工作人员请检查 Authorization 或 "
     "X-API-Key 请求头；公众查询不需要密钥，去掉它即可。",
     "backend_unavailable": "检索服务暂时不可用，请稍后再试。",
-    "too_many_requests": "服务器正忙于很多长的检索（检索词超过 64 个字，或每页超过 20 条），"
-    "请几秒钟后再试；检索词不超过 64 个字、每页不超过 20 条的检索不必等待。",
+    "too_many_requests": f"服务器正忙于很多长的检索（检索词超过 {LONG_QUERY_CHARS} 个字，或"
+    f"每页超过 {LONG_PAGE_SIZE} 条），请几秒钟后再试；检索词不超过 {LONG_QUERY_CHARS} 个字的"
+    "检索不必等待。",
 }
 
 
@@ -347,6 +348,7 @@ def document_page(
     copies = index.copies_of_document(doc, viewer)
     listed = {v.id for v in versions} | {c.id for c in copies}
     similar = [h for h in views.similar(index, doc, viewer) if h.doc.id not in listed]
+    repealed = index.repeal_of(doc)
     ctx = {
         "state": back_state,  # the header's search box continues the search it came from
         "title": doc.title or "无标题文件",
@@ -360,7 +362,7 @@ def document_page(
         "similar": [(h, layout.doc_url(h.doc.id, q, back)) for h in similar],
         "versions": [(v, layout.doc_url(v.id, q, back)) for v in versions],
         "newer": [v for v in versions if v.date > doc.date],
-        "repealed": (repealed := index.repeal_of(doc)),
+        "repealed": repealed,
         "repeal_url": layout.doc_url(repealed.id, q, back) if repealed else "",
         "copies": [(c, layout.doc_url(c.id, q, back)) for c in copies],
         "original": (

@@ -40,6 +40,17 @@ def test_what_is_not_a_repeal_of_a_title() -> None:
     assert repealed_titles(text)[0].statement == "第二十二条 《甲解释》等同时废止"
 
 
+def test_a_title_that_only_describes_what_is_repealed_is_not_repealed() -> None:
+    """The review: in 依据《行政许可法》制定的《乙办法》同时废止 the law was read as repealed
+    too, as was the decision in 根据《关于修改〈X〉的决定》修正的《Y》 (22 corpus clauses)."""
+    for text in (
+        "第九条 依据《中华人民共和国行政许可法》制定的《乙办法》同时废止。",
+        "第六十九条 根据《关于修改〈X条例〉的决定》修正的《Y条例》同时废止。",
+    ):
+        found = repealed_titles(text)
+        assert len(found) == 1 and found[0].title in ("乙办法", "Y条例"), found
+
+
 def test_an_undated_repealer_is_dated_by_the_day_it_takes_effect() -> None:
     """QA pass 31c: 人体器官捐献和移植条例, undated in the index, repealed nothing; its article
     says when it takes effect, just before the repeal."""

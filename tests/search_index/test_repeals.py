@@ -7,8 +7,8 @@ from model.document import StoredDocument
 from search_index.repeals import _may_repeal
 
 
-def _doc(agency: str) -> StoredDocument:
-    return StoredDocument(id=agency, path="a.txt", source="", text="", title="条例", agency=agency)
+def _doc(agency: str, title: str = "条例") -> StoredDocument:
+    return StoredDocument(id=agency, path="a.txt", source="", text="", title=title, agency=agency)
 
 
 def test_a_repeal_reaches_its_own_jurisdiction_and_those_below_it() -> None:
@@ -18,3 +18,6 @@ def test_a_repeal_reaches_its_own_jurisdiction_and_those_below_it() -> None:
     assert _may_repeal(state, state) and _may_repeal(state, province)
     assert _may_repeal(province, _doc("北京市人民政府")) and not _may_repeal(province, state)
     assert not _may_repeal(state, _doc("臺南市政府"))  # the mainland never repeals Taiwan's
+    # ... whose ministries' names read as national ones: the script of the titles tells
+    assert not _may_repeal(state, _doc("法務部", "監獄行刑法施行細則"))
+    assert _may_repeal(_doc("法務部", "監獄行刑法"), _doc("法務部", "羈押法施行細則"))
