@@ -435,15 +435,11 @@ def check(
             continue
         other = doc_signature(doc)
         o = overlap(sig.shingles, other.shingles)
-        doc_docnos = set(keys_for_value(normalize(doc.doc_number))) if doc.doc_number else set()
-        # one text under another 文号 is no copy to wave through: the text's key leaves the
-        # head's 文号 line out (a TXT and an HTML posting of one notice differ there), so the
-        # numbers are compared here (QA pass 31c: 府都規字第1121225815A號 changed was "全文相同")
-        renumbered = bool(doc_docnos and keys.docnos and not doc_docnos & set(keys.docnos))
+        doc_docnos = _docno_keys(doc)
         reasons = reasons_for(
             o,
             threshold,
-            same_key=other.content_key == sig.content_key and not renumbered,
+            same_key=other.content_key == sig.content_key and not _renumbered(doc, keys),
             same_docno=bool(doc_docnos & set(keys.docnos)),
             same_title=strip_skippable(normalize(doc.title)) in keys.titles,
             draft_size=sig.size,
@@ -489,13 +485,25 @@ def _one_per_text(found: list[tuple[str, Candidate]]) -> list[Candidate]:
     return out
 
 
+def _docno_keys(doc: StoredDocument) -> set[str]:
+    return set(keys_for_value(normalize(doc.doc_number))) if doc.doc_number else set()
+
+
+def _renumbered(doc: StoredDocument, keys: DraftKeys) -> bool:
+    """Whether the draft and ``doc`` state different 文号. One text under another 文号 is no copy
+    to wave through: a text's key leaves the head's 文号 line out (a TXT and an HTML posting of
+    one notice differ there), so the numbers are compared on their own (QA pass 31c:
+    府都規字第1121225815A號 changed was "全文相同")."""
+    theirs = _docno_keys(doc)
+    return bool(theirs and keys.docnos and not theirs & set(keys.docnos))
+
+
 def _with_diff(c: Candidate, draft: list[Any], keys: DraftKeys) -> Candidate:
     if c.score < DIFF_MIN_SIMILARITY:
         return c
     d = diff(draft, c.doc.text)
     d = same_text(d) if "same_text" in c.reasons else d
-    theirs = set(keys_for_value(normalize(c.doc.doc_number))) if c.doc.doc_number else set()
-    if theirs and keys.docnos and not theirs & set(keys.docnos) and "docno" not in d.changed_kinds:
+    if _renumbered(c.doc, keys) and "docno" not in d.changed_kinds:
         # the 文号 each side states, where the passages compared leave the head's line out
         change = Change("docno", keys.doc_number, c.doc.doc_number)
         renumbered = DiffOp("changed", keys.doc_number, c.doc.doc_number, changes=(change,))
