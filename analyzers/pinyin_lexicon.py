@@ -350,6 +350,10 @@ class PinyinLexicon:
             self._typed[(key, initials)] = found
         return found
 
+    def holds(self, word: str) -> bool:
+        """Whether public documents hold ``word`` as a word of their own."""
+        return word in self.counts
+
     def __len__(self) -> int:
         return len(self.counts)
 

@@ -697,8 +697,11 @@ def word_abbreviation(run: str) -> tuple[str, ...]:
     return tuple(found[:WORD_ABBREVIATION_CANDIDATES])
 
 
-def find_word_abbreviations(normalized_query: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
-    """Runs of two or more Han characters that jieba cut one by one, read as abbreviations."""
+def find_word_abbreviations(
+    normalized_query: str, words: list[str] | None = None
+) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """Runs of two or more Han characters that jieba cut one by one (or ``words``, the query
+    as the planner cut it), read as abbreviations."""
     if not METHODS.word_abbreviations or not vocabulary():
         return []
     from analyzers.chars import is_han
@@ -706,7 +709,7 @@ def find_word_abbreviations(normalized_query: str) -> list[tuple[int, int, str, 
 
     runs: list[list[int]] = []  # [start, end] of each run of adjacent single characters
     pos = 0
-    for w in query_words(normalized_query):
+    for w in query_words(normalized_query) if words is None else words:
         at = normalized_query.find(w, pos)
         if at < 0:
             continue
@@ -1066,8 +1069,8 @@ QUESTION_MAX_DF = 50  # 要求, 能源, 会议 look alike but the laws use them:
 # typo. A particle alone only where a clause ends: 所得谁 and 健康吗 inside a query are slips of
 # 所得税 and 健康码 (the thirty-second session's review)
 ASKS = re.compile(
-    r"多少|多久|多长|多大算?|怎么算?|怎样|如何|哪里|哪儿|哪个|啥|什么|算不算"
-    r"|几[岁天年月个次级号点分周]|[谁吗呢么](?=$|[\s，。？！,.?!、])"
+    r"(?:几|多少)[岁天年月个次级号点分周]|多少|多久|多长|多大算?|怎么算?|怎样|如何|哪里|哪儿"
+    r"|哪个|啥|什么|算不算|[谁吗呢么](?=$|[\s，。？！,.?!、])"
 )
 
 

@@ -146,8 +146,11 @@ class SearchIndex:
 
     def _plan(self, query: Query) -> tuple[Plan, Any]:
         citizen_words.refresh()  # an ingest elsewhere or an edit of mined.txt, within seconds
-        # the lexicon is built (once, then when stale) only for queries holding letters
-        lexicon = self.lexicon.get() if _LETTER.search(query.q) else None
+        # the lexicon is built (once, then when stale) for queries holding letters; one of
+        # Chinese characters only reads it once it is there (which words public documents
+        # hold: a word the segmenter guessed yields to a synonym or a question's edge, see
+        # planner.asked_apart), and is cut as the segmenter cuts it until then
+        lexicon = self.lexicon.get() if _LETTER.search(query.q) else self.lexicon.peek()
         return make_plan(query, lexicon, self._mentions)
 
     def _mentions(self, text: str) -> int:

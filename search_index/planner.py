@@ -234,9 +234,14 @@ def most_mentioned(titles: tuple[str, ...], mentions: Mentions | None) -> tuple[
 
 
 def _abbreviation_spans(
-    norm: str, mentions: Mentions | None = None
+    norm: str, mentions: Mentions | None = None, known: Callable[[str], bool] | None = None
 ) -> list[tuple[int, int, str, object]]:
-    """Shipped/staff synonym spans and mined short-form spans; the longer wins an overlap."""
+    """Shipped/staff synonym spans and mined short-form spans; the longer wins an overlap.
+
+    With ``known`` (whether public documents hold a word), a span may also cut across a
+    word of the segmenter's that no public document holds: that word is the segmenter's
+    guess, not the typist's (多少天年假 was cut 天年 / 假 and found nothing; 乜嘢係强积金 was
+    系强 / 积金, with no 强积金 in it)."""
     cands = [(s, e, "syn", (a, t)) for s, e, a, t in find_synonyms(norm)]
     for s, e, a, t in citizen_words.find_mined(norm):
         written = tuple(x for x in t if mentions is None or _publicly_written(x, mentions))
@@ -246,15 +251,18 @@ def _abbreviation_spans(
         (s, e, "mined", (a, most_mentioned(t, mentions), "title"))
         for s, e, a, t in citizen_words.find_titles(norm)
     ]
+    cut = None if known is None else asked_apart(norm, known)
     cands += [
         (s, e, "mined", (a, t, "abbreviation"))
-        for s, e, a, t in citizen_words.find_word_abbreviations(norm)
+        for s, e, a, t in citizen_words.find_word_abbreviations(norm, cut)
     ]
     if citizen_words.METHODS.word_bounds:
         # a span may lie inside one of jieba's words (工资 in 拖欠工资) or cover whole words
         # (市人大常委会), never cut across a boundary: 汽车牌照税 holds no 车牌
         starts, ends = word_bounds(norm)
         cuts = starts | ends
+        if known is not None:
+            cuts |= {i for s, e in _guessed_words(norm, known) for i in range(s + 1, e)}
         cands = [
             c
             for c in cands
@@ -277,6 +285,20 @@ def _abbreviation_spans(
     return kept
 
 
+def _guessed_words(norm: str, known: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Where the query's words of two or more Han characters that no public document holds
+    are: their edges do not bind a synonym's span."""
+    out, pos = [], 0
+    for w in query_words(norm):
+        at = norm.find(w, pos)
+        if at < 0:
+            continue
+        pos = at + len(w)
+        if len(w) > 1 and all(is_han(ch) for ch in w) and not known(w):
+            out.append((at, pos))
+    return out
+
+
 def _crosses(s: int, t: int, i: int, e: int) -> bool:
     """Whether the span [s, t) cuts across [i, e): it starts inside and ends after it, or
     the other way round."""
@@ -296,14 +318,15 @@ def _place_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def place_words(chunk: str) -> list[str]:
+def place_words(chunk: str, known: Callable[[str], bool] | None = None) -> list[str]:
     """:func:`query_words`, except that a place the documents apply to is never cut across: a
     word that starts inside its name and ends after it, or the other way round, is cut at the
     name (QA pass 9: 东营养狗 was 东 营养 狗, and found Taiwan's nutrition act). A word that
-    holds the whole name (上海市) is left as it is."""
-    words = query_words(chunk)
-    known = citizen_words.regions_known() if citizen_words.METHODS.region else frozenset()
-    if not known:
+    holds the whole name (上海市) is left as it is. With ``known``, the words are also cut
+    apart where a question's asking words end (:func:`asked_apart`)."""
+    words = asked_apart(chunk, known)
+    places = citizen_words.regions_known() if citizen_words.METHODS.region else frozenset()
+    if not places:
         return words
     spans, pos = [], 0
     for w in words:
@@ -316,7 +339,23 @@ def place_words(chunk: str) -> list[str]:
             continue
         e = i + len(name)
         if any(_crosses(s, t, i, e) for s, t in spans):
-            return [*query_words(chunk[:i]), name, *place_words(chunk[e:])]
+            return [*asked_apart(chunk[:i], known), name, *place_words(chunk[e:], known)]
+    return words
+
+
+def asked_apart(chunk: str, known: Callable[[str], bool] | None = None) -> list[str]:
+    """:func:`query_words`, except that a word no public document holds (``known``), glued
+    across an edge of the question's asking words, is cut at that edge: 多少天年假 was cut
+    多少 / 天年 / 假 and found nothing; it is 多少天 / 年假. A word the documents hold is the
+    typist's (几个月 stays whole), and without ``known`` nothing is cut."""
+    words = query_words(chunk)
+    if known is None:
+        return words
+    for s, e in _guessed_words(chunk, known):
+        for m in citizen_words.ASKS.finditer(chunk):
+            edge = next((x for x in (m.start(), m.end()) if s < x < e), None)
+            if edge is not None:
+                return [*asked_apart(chunk[:edge], known), *asked_apart(chunk[edge:], known)]
     return words
 
 
@@ -430,7 +469,8 @@ class _Builder:
         for s, e, wordings in amounts_in_query(norm):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
                 spans.append((s, e, "amount", wordings))
-        for s, e, kind, payload in _abbreviation_spans(norm, self.mentions):
+        known = None if self.lexicon is None else self.lexicon.holds
+        for s, e, kind, payload in _abbreviation_spans(norm, self.mentions, known):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
                 spans.append((s, e, kind, payload))
         spans.sort(key=lambda sp: sp[0])
@@ -539,7 +579,8 @@ class _Builder:
         if self.lexicon is not None:
             rest = [self._take_letters(chunk) for chunk in rest]
         stop = stopwords()
-        words = [w for chunk in rest for w in place_words(chunk)]
+        known = None if self.lexicon is None else self.lexicon.holds
+        words = [w for chunk in rest for w in place_words(chunk, known)]
         content = [w for w in words if w not in stop and not _symbols_only(w)]
         stopped = [w for w in words if w in stop or _symbols_only(w)]
         if not content and not self.pool and words:  # only stop words: search them anyway

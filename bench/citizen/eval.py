@@ -161,6 +161,7 @@ def main() -> None:
     ap.add_argument("--unjudged", action="store_true", help="count unjudged docs in the top 10")
     args = ap.parse_args()
     index, _ = ci.corpus_index()
+    index.lexicon.wait()  # every query planned with the public words' table
     citizen_words.load_lexicon(ci.OUT / "corpus")
     items = load()
     if args.half:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from analyzers.normalize import normalize
+from analyzers.pinyin_lexicon import PinyinLexicon
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
 from search_index import citizen_words
@@ -801,6 +802,31 @@ def test_a_run_jieba_cuts_into_characters_abbreviates_the_corpus_word(tmp_path):
         assert ("年假", "年休假", "abbreviation") in understood.expansions
         _vocab(tmp_path, {"年休假": 14, "年假": 4})  # the documents write 年假: left as typed
         assert citizen_words.word_abbreviation("年假") == ()
+    finally:
+        citizen_words.load_lexicon(None)
+
+
+def test_a_word_the_segmenter_guessed_yields_to_the_question_and_the_synonym(tmp_path):
+    """多少天年假 was cut 多少 / 天年 / 假 (no public document holds 天年) and found nothing;
+    乜嘢係强积金 was 乜嘢 / 系强 / 积金, with no 强积金 left to expand. A word the documents
+    hold is never cut (汽车 of 汽车牌照税 keeps 车牌 out; 几个月 stays one question)."""
+    try:
+        _vocab(tmp_path, {"年休假": 14, "带薪年休假": 9, "几天": 30})
+        public = PinyinLexicon(
+            {"年休假": 14, "汽车": 300, "牌照税": 3, "几个月": 20, "试用期": 40}.items()
+        )
+        _, understood = plan(Query(q="多少天年假"), public)
+        assert ("年假", "年休假", "abbreviation") in understood.expansions
+        assert "天年" not in understood.words and "多少" in understood.ignored
+        _, without = plan(Query(q="多少天年假"))  # no table of public words yet: as cut
+        assert "天年" in without.words
+        _, understood = plan(Query(q="乜嘢係强积金"), public)
+        assert "强积金" in understood.words and "系强" not in understood.words
+        assert {"乜嘢", "系"} <= set(understood.ignored)  # Cantonese "what", "is"
+        _, understood = plan(Query(q="汽车牌照税"), public)
+        assert "车牌" not in understood.words and "汽车" in understood.words
+        _, understood = plan(Query(q="试用期最长几个月"), public)
+        assert "试用期" in understood.words and "几个" not in understood.words
     finally:
         citizen_words.load_lexicon(None)
 
