@@ -46,7 +46,9 @@ NOTES = (
     "目录未记录废止日期：「废止/失效」为本年发布、现有效性为废止或失效的件数。",
     "「修改」为标题注明修改、修正、修订，或目录中已有同名更早文件的件数。",
     "「现行有效」为截至年末发布、现有效性为有效的件数；同一机构后来又发布同名文件的（如条例的修订版），"
-    "只计最新的版本：旧版本的正文不会写明已被取代，目录中也常仍记为有效。",
+    "只计最新的版本：旧版本的正文不会写明已被取代，目录中也常仍记为有效；"
+    "年末前发布的其他公开文件写明废止的（如《契税法》第十六条废止《契税暂行条例》），也不计入，"
+    "与检索结果中的「已废止」一致。",
     "正文相同的文件（同一文件的不同格式、不同栏目）只算一件，与检索结果的计数一致；"
     "文号和标题都相同、成文日期相同或相差不超过三个月的（如同一文件的扫描件），也只算一件；"
     "一个文号同时发布的不同标题的文件，各算一件。",
@@ -70,7 +72,8 @@ class CategoryRow:
     changed: int
     repealed: int
     in_force: int
-    superseded: int = 0  # 有效 by its own record, but its issuer published the title again
+    superseded: int = 0  # 有效 by its own record, but its issuer published the title again,
+    # or a later public document repealed it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -279,6 +282,13 @@ def annual(
     superseded = {
         t for t, e in latest.items()
         if (key := versions_key(e.title, e.agency)) is not None and e.date < newest[key]
+    }  # fmt: skip
+    # ... nor one a later public document repealed by then (契税暂行条例 after 契税法 of
+    # 2020: search marks it 已废止, its catalogue still says 有效; QA pass 31c)
+    marked = index.repealed() if index is not None else {}
+    superseded |= {
+        t for t, e in latest.items()
+        if (r := marked.get(e.id)) is not None and r.date <= end.isoformat()
     }  # fmt: skip
     in_force = Counter(
         e.category for t, e in latest.items() if e.validity == "valid" and t not in superseded

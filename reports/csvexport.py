@@ -25,7 +25,7 @@ COLUMN_LABELS = {
     "changed": "修改",
     "repealed": "废止/失效",
     "in_force": "现行有效",
-    "superseded": "已有新版本",
+    "superseded": "已有新版本或已被废止",
     # timeliness
     "working_days": "相隔工作日",
     "late": "超过时限",

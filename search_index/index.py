@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -36,7 +37,7 @@ from search_index import citizen_words, feedback, repeals, semantic
 from search_index.fields import FACET_FIELDS, FACET_SHOWN, STAFF_FACET_FIELDS, names_an_agency
 from search_index.highlight import find_spans, render, snippet
 from search_index.lexicon import LexiconCache
-from search_index.nodes import phrase_node, written_node
+from search_index.nodes import any_of, phrase_node, substring, written_node
 from search_index.planner import plan as make_plan
 from search_index.protocol import Backend, BackendHit, IndexedDocument, WriteResult, same_score
 from search_index.request import (
@@ -61,7 +62,7 @@ from search_index.stamp_watch import StampWatcher
 from search_index.suggest import suggest
 from search_index.syntax import parse
 from search_index.tree import Bool, Plan, Range, Term
-from search_index.visibility import visibility_filter
+from search_index.visibility import terms, visibility_filter
 
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 MAX_CORRECTED_CHARS = 60  # a longer query is a pasted passage, not typed
@@ -127,6 +128,7 @@ def validate(query: Query) -> None:
 
 
 MENTIONS_TTL = 600.0  # seconds a title's mention count is reused
+REPEALED_TTL = 600.0  # seconds the repealed documents' ids are reused (Elasticsearch: no stamp)
 # the first results in which versions of one text are listed newest first: a fixed window, so
 # that a page shows what the same ranks show on a page of another size (QA pass 24b: the 2016
 # version of a rule at #4 of a page of 10, the 2023 one there on a page of 20). 20, as many as
@@ -143,6 +145,9 @@ class SearchIndex:
         self._mention_counts: dict[str, int] = {}
         self._mentions_since = time.monotonic()
         self._mentions_commits = StampWatcher(backend)
+        self._repealed: tuple[float, object, dict[str, Repeal]] | None = None
+        self._repealed_commits = StampWatcher(backend)
+        self._repealed_lock = threading.Lock()
 
     def _plan(self, query: Query) -> tuple[Plan, Any]:
         citizen_words.refresh()  # an ingest elsewhere or an edit of mined.txt, within seconds
@@ -151,7 +156,66 @@ class SearchIndex:
         # hold: a word the segmenter guessed yields to a synonym or a question's edge, see
         # planner.asked_apart), and is cut as the segmenter cuts it until then
         lexicon = self.lexicon.get() if _LETTER.search(query.q) else self.lexicon.peek()
-        return make_plan(query, lexicon, self._mentions)
+        marked = frozenset(self.repealed()) if query.validity else frozenset()
+        return make_plan(query, lexicon, self._mentions, marked)
+
+    def repealed(self) -> dict[str, Repeal]:
+        """Every document a later public one repeals, by id (:mod:`search_index.repeals`):
+        the validity filter and facet count these 已废止 whatever the catalogue says. Read
+        again when the index or the repeals' table changed (a few title searches; Elasticsearch
+        has no cheap stamp: there at most :data:`REPEALED_TTL` seconds late)."""
+        table = citizen_words.repeals()
+        with self._repealed_lock:
+            kept = self._repealed
+            changed = self._repealed_commits.changed()
+            if kept is None or changed or kept[1] is not table or (
+                time.monotonic() - kept[0] > REPEALED_TTL
+            ):
+                found = repeals.repealed_in_index(self._titled, self._fetch_meta)
+                kept = self._repealed = (time.monotonic(), table, found)
+            return kept[2]
+
+    def _titled(self, keys: tuple[str, ...], limit: int) -> list[str]:
+        """Ids of documents whose titles hold one of ``keys`` (any viewer's: what a viewer
+        is shown is filtered as every search is)."""
+        node = any_of(*(substring("title_bi", k) for k in keys))
+        if node is None:
+            return []
+        return [h.id for h in self.backend.search(Plan(query=node), limit=limit).hits]
+
+    def _validity_with_repeals(
+        self,
+        plan: Plan,
+        values: tuple[tuple[str, int], ...],
+        members: dict[str, _Member] | None = None,
+    ) -> tuple[tuple[str, int], ...]:
+        """The validity facet with each result a later document repeals counted 已废止, not
+        under its catalogued 有效性 (one more search, for those results only)."""
+        marked = self.repealed()
+        if not marked:
+            return values
+        only = terms("id", tuple(sorted(marked)))
+        assert only is not None
+        found = self.backend.search(
+            replace(plan, filters=(*plan.filters, only)), limit=len(marked)
+        ).hits
+        stored = self._fetch_meta([h.id for h in found])
+        moved: dict[str, int] = {}
+        keys: set[str] = set()
+        for h in found:
+            key = members[h.id].key if members and h.id in members else h.id
+            doc = stored.get(h.id)
+            if key in keys or doc is None or doc.validity == "repealed":
+                continue
+            keys.add(key)
+            moved[doc.validity] = moved.get(doc.validity, 0) + 1
+        if not moved:
+            return values
+        counts = dict(values)
+        for v, n in moved.items():
+            counts[v] = counts.get(v, 0) - n
+            counts["repealed"] = counts.get("repealed", 0) + n
+        return tuple(sorted(((v, n) for v, n in counts.items() if n > 0), key=lambda x: -x[1]))
 
     def _mentions(self, text: str) -> int:
         """How many public documents hold ``text`` (a law's title), for title abbreviations: a
@@ -296,6 +360,10 @@ class SearchIndex:
             raw_facets = _collapse_facets(raw_facets, members)
         if "agency" in raw_facets:  # the most used once copies are counted off
             raw_facets["agency"] = raw_facets["agency"][:FACET_SHOWN]
+        if "validity" in raw_facets:
+            raw_facets["validity"] = self._validity_with_repeals(
+                plan, raw_facets["validity"], members
+            )
         facets = {f: tuple(FacetValue(v, c) for v, c in values) for f, values in raw_facets.items()}
         took = (time.perf_counter() - t0) * 1000
         return SearchResult(
@@ -702,6 +770,8 @@ class SearchIndex:
         facets = dict(raw.facets)
         if "agency" in facets:
             facets["agency"] = fold_agencies(tuple(facets["agency"]))[:FACET_SHOWN]
+        if "validity" in facets:
+            facets["validity"] = self._validity_with_repeals(plan, tuple(facets["validity"]))
         return {
             "backend": self.backend.name,
             "documents": raw.total,
@@ -715,6 +785,7 @@ class SearchIndex:
         finally:
             self.lexicon.invalidate()
             self._mention_counts.clear()
+            self._repealed = None
 
     def delete(self, ids: Iterable[str]) -> int:
         try:
@@ -722,6 +793,7 @@ class SearchIndex:
         finally:
             self.lexicon.invalidate()
             self._mention_counts.clear()
+            self._repealed = None
 
     def fingerprints(self, source: str | None = None) -> dict[str, str]:
         return self.backend.fingerprints(source)

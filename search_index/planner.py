@@ -1155,12 +1155,16 @@ def without_format_chars(text: str) -> str:
 
 
 def plan(
-    query: Query, lexicon: PinyinLexicon | None = None, mentions: Mentions | None = None
+    query: Query,
+    lexicon: PinyinLexicon | None = None,
+    mentions: Mentions | None = None,
+    repealed: frozenset[str] = frozenset(),
 ) -> tuple[Plan, Understanding]:
     """Build the plan for a :class:`Query` (text, filters, viewer); with the index's
     ``lexicon``, letters are also read as pinyin of its words (kiosks without an IME); with
     ``mentions`` (how many documents hold a text), a title abbreviation means the titles the
-    documents mention most."""
+    documents mention most; ``repealed`` are the ids of documents a later one repeals, whose
+    有效性 a validity filter reads as 已废止 (:func:`_validity`)."""
     typed_q = dotted_u_as_v(without_format_chars(query.q))  # nü, lu: as nv, lv
     typed_q = unmarked_orders(unmarked_docnos(typed_q, lexicon), lexicon)
     typed_q = without_labels(typed_q)
@@ -1270,7 +1274,7 @@ def plan(
     if b.excluded:
         node = Bool(must=(node,), must_not=tuple(b.excluded))
 
-    filters = _filters(query)
+    filters = _filters(query, repealed)
     folded = _fold(query.q)
     understood = Understanding(
         normalized=normalize(query.q),
@@ -1310,13 +1314,26 @@ def _nothing_read(typed: str, b: _Builder) -> tuple[str, ...]:
     return () if read or not shown else (shown[:MAX_QUERY_ECHO],)
 
 
-def _filters(query: Query) -> tuple[Node, ...]:
+def _validity(wanted: tuple[str, ...], repealed: frozenset[str]) -> Node | None:
+    """The validity filter, where a document a later one repeals is 已废止 whatever its
+    catalogue says (QA pass 31c: 有效 listed 契税暂行条例, which 契税法 repeals)."""
+    stored = terms("validity", wanted)
+    if stored is None or not repealed:
+        return stored
+    marked = terms("id", tuple(sorted(repealed)))
+    assert marked is not None
+    return any_of(
+        Bool(must=(stored,), must_not=(marked,)), marked if "repealed" in wanted else None
+    )
+
+
+def _filters(query: Query, repealed: frozenset[str] = frozenset()) -> tuple[Node, ...]:
     out: list[Node | None] = [
         terms("category", query.categories),
         # a short name is the agency it stands for, as 机构: reads it (QA pass 22b:
         # agency=卫福部 found nothing, 机构:卫福部 62 documents)
         terms("agency_key", agency_filter_keys(query.agencies)),
-        terms("validity", query.validity),
+        _validity(query.validity, repealed),
         terms("year", query.years),
     ]
     out.extend(visibility_filter(query.viewer, query.disclosure))

@@ -85,6 +85,28 @@ def repeals_of(docs: Iterable[StoredDocument], fetch: Fetch) -> dict[str, Repeal
     return out
 
 
+# The documents whose titles hold one of these many repealed titles, in one search each
+TITLES_PER_SEARCH = 200
+MAX_TITLED = 10_000  # documents read per search (a title key is a whole title: few match)
+
+Titled = Callable[[tuple[str, ...], int], list[str]]  # ids of documents whose title holds a key
+
+
+def repealed_in_index(titled: Titled, fetch: Fetch) -> dict[str, Repeal]:
+    """Every document the index holds that a later public one repeals (:func:`repeals_of`),
+    by id: what the validity filter and facet count as 已废止 whatever the catalogue says.
+    ``titled`` finds the documents whose titles hold a repealed title (or a law an
+    interpretation applies); :func:`repeals_of` then keeps those it names exactly."""
+    keys = tuple(sorted(citizen_words.repeals()))
+    ids: list[str] = []
+    for at in range(0, len(keys), TITLES_PER_SEARCH):
+        ids.extend(titled(keys[at : at + TITLES_PER_SEARCH], MAX_TITLED))
+    if not ids:
+        return {}
+    docs = fetch(sorted(set(ids)))
+    return repeals_of(docs.values(), fetch)
+
+
 def in_force_first(
     window: list[BackendHit], docs: Mapping[str, StoredDocument], query: str, fetch: Fetch
 ) -> tuple[list[BackendHit], dict[str, Repeal]]:

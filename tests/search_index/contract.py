@@ -23,6 +23,8 @@ from analyzers.normalize import normalize
 from model.document import CatalogMeta, Document
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
+from reports.annual import annual
+from reports.entry import CatalogEntry
 from search_index import citizen_words, semantic
 from search_index.fields import FACET_FIELDS, FACET_SHOWN, STAFF_FACET_FIELDS
 from search_index.index import SearchIndex
@@ -1601,6 +1603,21 @@ class BackendContract:
             assert hits[names.index("qishuifa.txt")].repealed_by is None
             named = index.search(Query(q="契税暂行条例")).hits
             assert Path(named[0].doc.path).name == "zanxing.txt" and named[0].repealed_by
+            # the validity filter and facet read it 已废止 too (QA pass 31c: 有效 listed it)
+            tax = index.search(Query(q="契税"))
+            in_force = index.search(Query(q="契税", validity=("valid",)))
+            gone = index.search(Query(q="契税", validity=("repealed",)))
+            assert "zanxing.txt" not in _names(in_force) and _names(gone) == ["zanxing.txt"]
+            counted = {f.value: f.count for f in tax.facets["validity"]}
+            assert counted == {"valid": in_force.total, "repealed": 1}
+            either = index.search(Query(q="契税", validity=("valid", "repealed")))
+            assert either.total == tax.total
+            assert index.stats()["facets"]["validity"]["repealed"] >= 2  # with the 婚姻法 解释
+            # ... and the annual report's 现行有效 from the year the repeal took effect
+            entries = [CatalogEntry.from_stored(d) for d in index.catalog(STAFF)]
+            for year, in_force in ((2019, 2), (2020, 2)):  # not 4: two repealed in 2020
+                rows = annual(entries, year, index=index).by_category
+                assert sum(r.in_force for r in rows) == in_force, year
             marriage = index.search(Query(q="婚姻法 司法解释")).hits
             jieshi = next(h for h in marriage if Path(h.doc.path).name == "jieshi.txt")
             assert jieshi.repealed_by is not None
@@ -1614,6 +1631,8 @@ class BackendContract:
             citizen_words.load_lexicon(data)
             again = index.search(Query(q="契税暂行条例")).hits
             assert again and all(h.repealed_by is None for h in again)
+            in_force = index.search(Query(q="契税", validity=("valid",)))
+            assert "zanxing.txt" in _names(in_force)
             assert index.backend.delete([jieshi.repealed_by.id]) == 1
             marriage = index.search(Query(q="婚姻法 司法解释")).hits
             assert all(h.repealed_by is None for h in marriage)
@@ -1701,3 +1720,8 @@ def _all_hits(index: SearchIndex, q: str, sort: str = "relevance"):
         page += 1
     return hits
 
+
+
+def _names(result) -> list[str]:
+    """The file names of a result's hits."""
+    return [Path(h.doc.path).name for h in result.hits]
