@@ -279,6 +279,11 @@ def _with_u(keys: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*keys, *(k.replace("v", "u") for k in keys if "v" in k)]))
 
 
+# a number written in words (第八十七, 一百): never what initials stand for (QA pass 32b: dbsq,
+# 低保申请 at a kiosk, read as 第八十七 and found the laws' 87th articles)
+_NUMERAL_WORD = re.compile(r"^第?[零〇一二两三四五六七八九十百千万亿]+[条章节款项号年月日个]?$")
+
+
 class Slot(NamedTuple):
     """One stretch of typed letters read as words: the key, whether it is typed as initials,
     and the words of the index it can be, most documents first."""
@@ -345,8 +350,10 @@ class PinyinLexicon:
         found = self._typed.get((key, initials))
         if found is None:
             found = tuple(
-                w for w in self._entries(key) if (len(w) > 1 and len(w) == len(key)) == initials
-            )
+                w for w in self._entries(key)
+                if (len(w) > 1 and len(w) == len(key)) == initials
+                and not (initials and _NUMERAL_WORD.match(w))
+            )  # fmt: skip
             self._typed[(key, initials)] = found
         return found
 

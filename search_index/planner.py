@@ -397,6 +397,34 @@ def plausible_reading(cut: list[Slot], han_typed: bool) -> bool:
     return len(cut) == 1 or any(len(slot.words[0]) > 1 for slot in cut)
 
 
+LONE_READINGS = 6  # characters of each syllable tried by _lone_characters_word
+RARE_JOINED = 5  # documents: syllables typed apart read as a rarer word may be apart
+
+
+def _lone_characters_word(cut: list[Slot]) -> str:
+    """The word two or three syllables read as lone characters spell, where the search reads
+    that word typed in Chinese though no document holds it: a synonym's key, a short form
+    mined, or a word the documents write longer (年假 for 年休假; QA pass 32b: nianjia at a
+    kiosk found 3 news items of 新春年假, where 年假 typed finds 职工带薪年休假条例 first).
+    Of several, the synonym's, then the one whose long form most documents hold; "" if none."""
+    if not 2 <= len(cut) <= 3 or any(s.initials or len(s.words[0]) != 1 for s in cut):
+        return ""
+    vocabulary = citizen_words.vocabulary()
+    best, best_rank = "", (0, 0)
+    for chars in itertools.product(*(s.words[:LONE_READINGS] for s in cut)):
+        text = "".join(chars)
+        whole = [
+            t for s, e, _, t in (*find_synonyms(text), *citizen_words.find_mined(text))
+            if s == 0 and e == len(text)
+        ]  # fmt: skip
+        rank = (2, 0) if whole else (1, max(
+            (vocabulary.get(w, 0) for w in citizen_words.word_abbreviation(text)), default=0
+        ))  # fmt: skip
+        if rank > best_rank and (whole or rank[1] > 0):
+            best, best_rank = text, rank
+    return best
+
+
 # the lists an alternative of ``A OR B`` adds to what the whole query says it read
 _SAID_OF_ALTERNATIVES = (
     "highlight", "highlight_single", "words", "phrases", "as_written", "written_only",
@@ -663,7 +691,17 @@ class _Builder:
         syllables = bool(cut) and bool(self.readings) and not any(s.initials for s in cut)
         if cut and written and not syllables and not pinyin_likelier(self.lexicon, cut, written):
             cut = None
+        if cut and breaks and self._function_word_first(literal, breaks, cut):
+            for a, b in itertools.pairwise((0, *breaks, len(literal))):
+                self.add_letters(literal[a:b])
+            return
         if cut and not plausible_reading(cut, self.han_typed):
+            word = _lone_characters_word(cut)
+            if word:  # nianjia: 年 + 假, which the search reads as 年假 (年休假)
+                self.add_text(word)
+                self.readings.append((run, (word,)))
+                self.reading_of[run] = word
+                return
             cut = None
         if cut and not self._written_together(cut):
             cut = None
@@ -687,6 +725,19 @@ class _Builder:
             # the pinyin of titles is joined: xi'an would be 县 (xian) there; where the
             # syllable ends change nothing (zheng wu gong kai), the titles' pinyin is searched
             self.syllable_ends = True
+
+    def _function_word_first(self, literal: str, breaks: tuple[int, ...], cut: list[Slot]) -> bool:
+        """Whether syllables typed apart, read as one rare word, are a function word and the
+        rest: ``fangdong bu tui yajin`` read bu'tui as 补退 (one document) and found 2
+        results, where 房东不退押金 typed finds 119 (QA pass 32b). A word of at least
+        :data:`RARE_JOINED` documents is the typist's (bu zhu: 补助)."""
+        assert self.lexicon is not None
+        if len(cut) != 1 or cut[0].initials:
+            return False
+        if self.lexicon.counts.get(cut[0].words[0], 0) >= RARE_JOINED:
+            return False
+        first = self.lexicon.read(literal[: breaks[0]])
+        return bool(first) and len(first) == 1 and first[0].words[0] in stopwords()
 
     def settle_stops(self) -> None:
         """Runs read as function words only: left out (and said) where the query has words of

@@ -822,7 +822,7 @@ def test_a_word_the_segmenter_guessed_yields_to_the_question_and_the_synonym(tmp
         assert "天年" in without.words
         _, understood = plan(Query(q="乜嘢係强积金"), public)
         assert "强积金" in understood.words and "系强" not in understood.words
-        assert {"乜嘢", "系"} <= set(understood.ignored)  # Cantonese "what", "is"
+        assert "乜嘢" in understood.ignored  # Cantonese "what"
         _, understood = plan(Query(q="汽车牌照税"), public)
         assert "车牌" not in understood.words and "汽车" in understood.words
         _, understood = plan(Query(q="试用期最长几个月"), public)

@@ -340,6 +340,35 @@ def test_an_abbreviation_citizens_type_is_the_reading_of_its_letters():
 
 
 
+def test_kiosk_letters_reach_what_the_words_typed_in_chinese_reach(tmp_path):
+    """QA pass 32b, a reading-room terminal: nianjia read 年 + 加 (lone characters: nothing)
+    and found news of 新春年假, where 年假 typed finds the paid-leave rules (年休假); dbsq
+    (低保申请) was 第八十七; fangdong bu tui yajin read bu'tui as 补退 (one document) and
+    found 2 results where 房东不退押金 finds 119."""
+    from search_index import citizen_words
+
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "vocabulary.tsv").write_text("年休假\t14\n", encoding="utf-8")
+    citizen_words.load_lexicon(tmp_path)
+    try:
+        lexicon = PinyinLexicon({
+            "年": 900, "加": 500, "假": 80, "年休假": 14, "第八十七": 178, "低保": 103,
+            "申请": 800, "不": 4525, "补退": 1, "退": 84, "补助": 902, "房东": 9, "押金": 6,
+        }.items())  # fmt: skip
+        _, understood = plan(Query(q="nianjia"), lexicon)
+        assert understood.pinyin_words == (("nianjia", ("年假",)),)
+        assert ("年假", "年休假", "abbreviation") in understood.expansions
+        _, understood = plan(Query(q="dbsq"), lexicon)
+        assert "第八十七" not in dict(understood.pinyin_words)["dbsq"]
+        assert dict(understood.pinyin_words)["dbsq"][:2] == ("低保", "申请")
+        _, understood = plan(Query(q="fangdong bu tui yajin"), lexicon)
+        assert "不" in understood.ignored and "补退" not in str(understood.pinyin_words)
+        _, understood = plan(Query(q="bu zhu"), lexicon)  # a word of many documents: read
+        assert understood.pinyin_words == (("bu'zhu", ("补助",)),)
+    finally:
+        citizen_words.load_lexicon(None)
+
+
 def test_a_run_with_a_syllable_read_alone_needs_all_of_it():
     """QA pass 8C: where the index has no 房东, fangdongyajin read 方 + 东亚 + 今 and, as
     separate words (either of which would do), found anything holding one of them."""
