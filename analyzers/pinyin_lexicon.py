@@ -265,6 +265,31 @@ def _syllable_cuts(letters: str, limit: int = 8) -> tuple[tuple[str, ...], ...]:
     return tuple(out[:limit])
 
 
+MISHEARD_MIN_DOCS = 10
+MISHEARD_TRIES = 64  # spellings tried per cut into syllables
+_LIKE_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+_LIKE_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+def _slips(syllable: str) -> tuple[str, ...]:
+    """``syllable`` and the syllables a southern speaker's slip makes of it or it of them."""
+    out = [syllable]
+    for hard, soft in _LIKE_INITIALS:
+        if syllable.startswith(hard):
+            out.append(soft + syllable[len(hard) :])
+        elif syllable.startswith(soft):
+            out.append(hard + syllable[len(soft) :])
+    if syllable[0] in "nl":
+        out.append(("l" if syllable[0] == "n" else "n") + syllable[1:])
+    for hard, soft in _LIKE_FINALS:
+        if syllable.endswith(hard):
+            out.extend(o[: -len(hard)] + soft for o in list(out))
+        elif syllable.endswith(soft):
+            out.extend(o + "g" for o in list(out))
+    whole = syllables()
+    return tuple(dict.fromkeys(o for o in out if o in whole))
+
+
 def _starts_with(word: str, syls: tuple[str, ...]) -> bool:
     """Whether ``word`` is read with ``syls`` first (ü typed v or u)."""
     own = word_syllables(word)
@@ -356,6 +381,26 @@ class PinyinLexicon:
             )  # fmt: skip
             self._typed[(key, initials)] = found
         return found
+
+    def misheard(self, letters: str) -> tuple[str, str] | None:
+        """The word (of at least :data:`MISHEARD_MIN_DOCS` documents; of the fewest syllables
+        changed, then most documents) that ``letters`` spell with slips of southern speech
+        undone (:func:`_slips`: sh/s, zh/z, ch/c, n/l, ang/an, eng/en, ing/in), and its
+        letters; None if there is none.
+        shangzang is 丧葬 (sangzang), lianling 年龄, sebao 社保 (QA pass 32b: a reading-room
+        terminal's elderly patrons type so, and were told nothing)."""
+        best: tuple[int, int, str, str] | None = None  # (-syllables changed, count, …)
+        for cut in _syllable_cuts(letters):
+            for combo in itertools.islice(itertools.product(*map(_slips, cut)), MISHEARD_TRIES):
+                key = "".join(combo)
+                if key == letters:
+                    continue
+                for word in self._typed_so(key, False)[:1]:
+                    n = self.counts[word]
+                    rank = (-sum(a != b for a, b in zip(cut, combo, strict=True)), n, key, word)
+                    if n >= MISHEARD_MIN_DOCS and (best is None or rank > best):
+                        best = rank
+        return None if best is None else (best[2], best[3])
 
     def holds(self, word: str) -> bool:
         """Whether public documents hold ``word`` as a word of their own."""

@@ -368,7 +368,8 @@ class SearchIndex:
         took = (time.perf_counter() - t0) * 1000
         return SearchResult(
             did_you_mean=self._in_script_typed(
-                self._did_you_mean(understood.normalized), understood.converted_script
+                self._did_you_mean(understood.normalized) or self._misheard(understood),
+                understood.converted_script,
             ),
             total=total - extra,
             hits=tuple(hits),
@@ -483,6 +484,24 @@ class SearchIndex:
         kept simplified, and a query typed in traditional was offered 劳工保险 for 勞工保現
         (QA pass 23d)."""
         return to_traditional(suggestion) if suggestion and traditional else suggestion
+
+    def _misheard(self, understood: Understanding) -> str:
+        """The query with letters that read as no word, or as a lone character beside
+        another, spelled as the word they make with a southern speaker's slip undone
+        (shangzang buzhujin → 丧葬 buzhujin; :meth:`PinyinLexicon.misheard`), or "". Only
+        offered: the letters may mean what they say."""
+        lexicon = self.lexicon.peek()
+        if lexicon is None or not understood.pinyin:
+            return ""
+        text, changed = understood.normalized, False
+        for run in understood.pinyin:
+            cut = lexicon.read(run)
+            if cut and not any(len(s.words[0]) == 1 for s in cut):
+                continue  # read as words: as typed
+            found = lexicon.misheard(run)
+            if found is not None and run in text:
+                text, changed = text.replace(run, found[1], 1), True
+        return text if changed else ""
 
     def _did_you_mean(self, normalized: str) -> str:
         """The query with likely typos replaced by the index's words of the same pinyin, or

@@ -364,3 +364,22 @@ def test_a_word_written_only_where_two_words_meet_is_never_offered(index) -> Non
     for typed in ("断缴", "社保断缴", "社保断缴怎么补"):
         assert index.search(Query(q=typed)).did_you_mean == "", typed
     assert index.search(Query(q="公基金")).did_you_mean == "公积金"
+
+
+def test_letters_of_a_southern_slip_are_offered_the_word(index) -> None:
+    """QA pass 32b, a reading-room terminal: sebao (社保 with s for sh) found nothing, and
+    said nothing; shangzang (丧葬, sangzang) was dropped unsaid. Letters that read as no word,
+    or as lone characters, are offered the word a slip of southern speech undone spells;
+    letters read as words are left alone, and nothing is searched but what was typed."""
+    result = index.search(Query(q="sebao"))
+    assert result.did_you_mean == "社保" and result.understood.words == ("sebao",)
+    assert index.search(Query(q="shebao")).did_you_mean == ""
+    assert index.search(Query(q="sebao gongjijin")).did_you_mean == "社保 gongjijin"
+
+
+def test_slips_of_southern_speech_on_a_small_lexicon() -> None:
+    lex = PinyinLexicon([("丧葬", 30), ("三章", 60), ("年龄", 50), ("社保", 40), ("色", 9)])
+    assert lex.misheard("shangzang") == ("sangzang", "丧葬")  # one syllable, not two
+    assert lex.misheard("lianling") == ("nianling", "年龄")
+    assert lex.misheard("sebao") == ("shebao", "社保")
+    assert lex.misheard("shebao") is None and lex.misheard("xyz") is None
