@@ -120,6 +120,11 @@ _UNMARKED_DOCNO = re.compile(
 # ... and in letters as a kiosk patron types it whole (QA pass 23a: guobanfa2018123 and
 # guobanfa 2018nian 123hao found nothing): the year's four digits, then the serial, with the
 # pinyin of 年, 第 and 号 allowed between
+_NUMBER_HAO = re.compile(r"(?<![0-9a-z])([0-9]{1,6})\s*hao(?![a-z])", re.IGNORECASE)
+_SPELLED_YEARLESS_DOCNO = re.compile(
+    r"(?<![0-9a-z])([a-z]+?)\s*(?:di)?\s*0*([1-9][0-9]{0,4})\s*(?:hao|号)(?![0-9a-z])",
+    re.IGNORECASE,
+)
 _UNMARKED_PINYIN_DOCNO = re.compile(
     r"(?<![0-9a-z])([a-z]+?)\s*((?:19|20)\d\d)\s*(?:nian)?\s*(?:di)?\s*(\d{1,6})\s*(?:hao)?"
     r"(?![0-9a-z.])",
@@ -1143,20 +1148,20 @@ def unmarked_docnos(text: str, lexicon: PinyinLexicon | None) -> str:
             prefix = _ending_prefix(issuer, known)
             before = issuer[: len(issuer) - len(prefix)]
         else:
-            cut = lexicon.read(issuer.lower()) if lexicon is not None else None
-            words = cut[0].words if cut and len(cut) == 1 else ()
-            prefix, before = next((w for w in words if w in known), ""), ""
+            prefix, before = _spelled_prefix(issuer, lexicon, known), ""
         if not prefix:
             return m.group(0)
         return f"{before}{' ' if before else ''}{prefix}〔{m.group(2)}〕{m.group(3)}号"
 
     def spelled(m: re.Match[str]) -> str:
-        cut = lexicon.read(m.group(1).lower()) if lexicon is not None else None
-        words = cut[0].words if cut and len(cut) == 1 else ()
-        prefix = next((w for w in words if w in known), "")
+        prefix = _spelled_prefix(m.group(1), lexicon, known)
         if not prefix:
             return m.group(0)
         return f" {prefix}〔{m.group(2)}〕{m.group(3)}号 "
+
+    def spelled_yearless(m: re.Match[str]) -> str:
+        prefix = _spelled_prefix(m.group(1), lexicon, known)
+        return f" {prefix}{m.group(2)}号 " if prefix else m.group(0)
 
     def joined(m: re.Match[str]) -> str:
         issuer = m.group(1)
@@ -1168,7 +1173,21 @@ def unmarked_docnos(text: str, lexicon: PinyinLexicon | None) -> str:
     text = _SPACED_YEARLESS_DOCNO.sub(joined, text)
     if lexicon is not None:
         text = _UNMARKED_PINYIN_DOCNO.sub(spelled, text)
-    return text
+        # guobanfa 128hao (QA pass 32b: 128hao was a Latin word, 国办发〔2018〕128号 36th)
+        text = _SPELLED_YEARLESS_DOCNO.sub(spelled_yearless, text)
+    return _NUMBER_HAO.sub(r"\1号", text)  # 128hao alone: 128号, as typed in Chinese
+
+
+def _spelled_prefix(letters: str, lexicon: PinyinLexicon | None, known: frozenset[str]) -> str:
+    """The index's 文号 prefix ``letters`` spell, as one word (guobanfa: 国办发) or as the
+    words a longer one is read as (guobanfamingdian: 国办发 + 明电), or ""."""
+    cut = lexicon.read(letters.lower()) if lexicon is not None else None
+    if not cut or len(cut) > 3:
+        return ""
+    for words in itertools.product(*(slot.words[:4] for slot in cut)):
+        if "".join(words) in known:
+            return "".join(words)
+    return ""
 
 
 def unmarked_orders(text: str, lexicon: PinyinLexicon | None) -> str:

@@ -972,6 +972,28 @@ def test_a_number_typed_without_brackets_or_in_pinyin_is_read_as_one(tmp_path):
         index.close()
 
 
+def test_a_series_prefix_and_a_number_typed_with_hao_are_read_as_the_number(tmp_path):
+    """QA pass 32b, a reading-room terminal: guobanfamingdian 2018 15 (国办发明电, a prefix of
+    one document, read as 国办发 + 明电) ranked its notice 18th, 国办发明电 2018 15 typed was
+    words; guobanfa 128hao ranked 国办发〔2018〕128号 36th (128hao a Latin word)."""
+    index, data, _ = _ingested(tmp_path, [*GOVCN, "docs/govcn_policy/govcn_038.txt"])
+    try:
+        citizen_words.load_lexicon(data)
+        index.lexicon.wait()
+        for typed in ("国办发明电 2018 15", "guobanfamingdian 2018 15",
+                      "guobanfamingdian2018 15hao"):  # fmt: skip
+            result = index.search(Query(q=typed, size=10))
+            assert result.understood.doc_numbers[:1] == ("国办发明电2018-15",), typed
+            assert [Path(h.doc.path).name for h in result.hits] == ["govcn_038.txt"], typed
+        for typed in ("guobanfa 128hao", "guobanfa di 128 hao", "国办发 128号"):
+            names = [Path(h.doc.path).name for h in index.search(Query(q=typed)).hits]
+            assert names[:1] == ["govcn_007.txt"], typed
+        assert "明电" not in citizen_words.known_docno_prefixes()  # a series of one, not alone
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
+
+
 STATE_ORDERS = ["docs/lawrefbook/xingzheng_fagui/lrb_02819.txt",  # 国务院令第262号
                 "docs/lawrefbook/xingzheng_fagui/lrb_02834.txt"]  # 国务院令第431号
 
