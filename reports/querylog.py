@@ -138,13 +138,18 @@ def _account(m: re.Match[str], found: list[str]) -> str:
     return f"{m.group('name') or ''}［账号］"
 
 
-def _masked(text: str, named: bool = True, numbers: bool = True) -> tuple[str, list[str]]:
+def _masked(
+    text: str, named: bool = True, numbers: bool = True, docnos: frozenset[str] = frozenset()
+) -> tuple[str, list[str]]:
     """``text`` with e-mail addresses and personal numbers masked, and what was masked: the
     things named by a fixed token (［邮箱］, ［车牌］, ［账号］, ［门牌号］), then the numbers,
-    digit for digit (``named``, ``numbers``: which of the two)."""
+    digit for digit (``named``, ``numbers``: which of the two). ``docnos``: runs of digits the
+    engine read as a 文号's year and number, which stay."""
     found: list[str] = []
 
     def keep(m: re.Match[str], masked: str) -> str:
+        if m.group() in docnos:
+            return m.group()
         if masked != m.group():
             found.append(m.group())
         return masked
@@ -168,7 +173,12 @@ def _masked(text: str, named: bool = True, numbers: bool = True) -> tuple[str, l
 
 
 def scrub(
-    text: str, *, context: str = "", limit: int = MAX_QUERY_CHARS, reading: bool = False
+    text: str,
+    *,
+    context: str = "",
+    limit: int = MAX_QUERY_CHARS,
+    reading: bool = False,
+    docnos: frozenset[str] = frozenset(),
 ) -> str:
     """``text`` as it may be stored in the query log: e-mail addresses and personal numbers
     masked, whitespace collapsed, control characters shown as U+FFFD and format characters
@@ -181,27 +191,43 @@ def scrub(
     personal; every letter-or-digit piece of what the context has masked is masked in ``text``
     wherever it stands alone. In a ``reading`` (the engine's, not the query as typed) those
     pieces are masked before the numbers are, to ``###`` whatever their length (QA pass 26c: a
-    QQ number stored as ［账号］ beside its reading's nine #).
+    QQ number stored as ［账号］ beside its reading's nine #). ``docnos`` (:func:`docno_digits`)
+    stay: guobanfa2018128, read as 国办发〔2018〕128号, is no account (QA pass 32b: the archivist
+    saw guobanfa#######).
     """
     # control characters shown as U+FFFD, format characters dropped (QA pass 11: ESC and
     # backspaces typed into a search reached the staff terminal raw; see analyzers.chars.visible)
-    out, _ = _masked(visible(" ".join(text.split())), numbers=not reading)
-    pattern = _context_pieces(context) if context else None
+    out, _ = _masked(visible(" ".join(text.split())), numbers=not reading, docnos=docnos)
+    pattern = _context_pieces(context, docnos) if context else None
     if pattern is not None:
         out = pattern.sub("###", out)  # of no length: the reading's pieces tell none
     if reading:
-        out, _ = _masked(out, named=False)  # the rest of the numbers, digit for digit
+        out, _ = _masked(out, named=False, docnos=docnos)  # the rest, digit for digit
     return out[:limit]
 
 
+def docno_digits(u: Understanding) -> frozenset[str]:
+    """The year and number of each 文号 the engine read, as one run of digits (国办发2018-128:
+    2018128), as a query typed without brackets holds them."""
+    out = set()
+    for key in u.doc_numbers:
+        m = _DOCNO_KEY.search(key)
+        if m is not None:
+            out.add(m.group(1) + m.group(2))
+    return frozenset(out)
+
+
+_DOCNO_KEY = re.compile(r"((?:19|20)\d\d)-(\d{1,6})$")
+
+
 @functools.lru_cache(maxsize=16)
-def _context_pieces(context: str) -> re.Pattern[str] | None:
+def _context_pieces(context: str, docnos: frozenset[str] = frozenset()) -> re.Pattern[str] | None:
     """The letter-or-digit pieces of what ``context`` has masked, as one pattern matching
     each where it stands alone; cached, since a record scrubs its three fields with the same
     context."""
     pieces = {
         piece
-        for found in _masked(" ".join(context.split()))[1]
+        for found in _masked(" ".join(context.split()), docnos=docnos)[1]
         for pieces in _PIECES
         for piece in pieces.findall(found)
     }
@@ -242,6 +268,12 @@ def understood_summary(u: Understanding) -> str:
         ))  # fmt: skip
     if u.pinyin:
         parts.append("拼音：" + " ".join(u.pinyin))
+        # what the letters were read as, or that they were read as nothing (QA pass 32b: the
+        # archivist saw dbsq and nianjia, not 第八十七 and nothing)
+        read = [f"{k}→{'/'.join(v[:3])}" for k, v in u.pinyin_words]
+        spelled = "".join(k.replace("'", "") for k, _ in u.pinyin_words)
+        unread = [p for p in u.pinyin if p.replace("'", "") not in spelled]
+        parts.append("读作：" + "、".join(read + [f"{p}（未读出词）" for p in unread]))
     if u.prefers:
         parts.append("排序：" + _PREFERS.get(u.prefers, u.prefers))
     if u.semantic:
@@ -304,13 +336,14 @@ def logged_search(
     """The record of a search, every text field through :func:`scrub` with the query (as
     typed and as the engine read it) as context: nothing personal reaches a store."""
     context = f"{query}\n{understood.normalized}"
+    docnos = docno_digits(understood)
     return LoggedSearch(
         token,
         day,
-        scrub(understood.normalized or query, context=context),
+        scrub(understood.normalized or query, context=context, docnos=docnos),
         total,
         scrub(understood_summary(understood), context=context, limit=MAX_SUMMARY_CHARS,
-              reading=True),  # fmt: skip
+              reading=True, docnos=docnos),  # fmt: skip
         filters=scrub(filters, context=context, limit=MAX_SUMMARY_CHARS),
     )
 
@@ -586,7 +619,7 @@ def _week(day: dt.date) -> tuple[str, dt.date]:
 # what the typing changed, or what the engine added to it, not what was asked: the synonyms and
 # other wordings come from the lexicon, which ingests change (QA pass 12: 条例 searched before
 # and after an ingest added 条例 → 法规 was two rows of the report)
-_NOT_THE_NEED = ("忽略", "已按简体", "排序", "同义", "也查", "也按语义检索")
+_NOT_THE_NEED = ("忽略", "已按简体", "排序", "同义", "也查", "也按语义检索", "读作")
 
 
 def _need(s: LoggedSearch) -> str:

@@ -238,6 +238,25 @@ def test_understood_summary_says_what_else_was_searched() -> None:
     )
 
 
+def test_understood_summary_says_what_letters_were_read_as_and_keeps_a_docno() -> None:
+    """QA pass 32b: the archivist saw 拼音：dbsq (read as 第八十七) and 拼音：nianjia (read as
+    nothing) and could not tell a misread search; guobanfa2018128, read as 国办发〔2018〕128号,
+    was stored guobanfa#######. A number no 文号 reading covers is masked still."""
+    u = Understanding(
+        normalized="dbsq nianjia", words=("dbsq", "nianjia"), pinyin=("dbsq", "nianjia"),
+        pinyin_words=(("dbsq", ("低保", "申请", "代表", "担保")),),
+    )  # fmt: skip
+    assert understood_summary(u).endswith(
+        "拼音：dbsq nianjia；读作：dbsq→低保/申请/代表、nianjia（未读出词）"
+    )
+    read = Understanding(normalized="guobanfa2018128", doc_numbers=("国办发2018-128",))
+    rec = logged_search("t" * 12, D(2025, 1, 6), "guobanfa2018128", read, 1)
+    assert rec.query == "guobanfa2018128" and "2018-128" in rec.understood
+    other = Understanding(normalized="guobanfa2018128 13812345678", doc_numbers=read.doc_numbers)
+    rec = logged_search("t" * 12, D(2025, 1, 6), other.normalized, other, 0)
+    assert rec.query == "guobanfa2018128 ###########"
+
+
 def test_understood_summary_says_fields_and_exclusions_as_the_results_page() -> None:
     # title:条例 -废止 and the like: the results page says 已排除 废止 / 限定标题 条例
     u = Understanding(
