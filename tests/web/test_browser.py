@@ -924,17 +924,16 @@ def test_kiosk_keyboard_types_u_umlaut(open_page, server):
     assert "律师" in words, words
 
 
-def test_kiosk_date_field_opens_the_calendar(open_page, server):
+def test_kiosk_offers_no_date_field_but_the_year_facet(open_page, server):
     """QA pass 18: a tap on a date field of the kiosk opened nothing, and the digits then tapped
-    on the on-screen keyboard went into the query box. A tap opens the browser's calendar."""
+    on the on-screen keyboard went into the query box; QA pass 32b: the browser's calendar it
+    then opened was in English with days of 25 px. The kiosk narrows by year, with its facet's
+    touch-sized links; a date range in its address still filters, and can be taken off."""
     page = open_page(KIOSK)
-    page.add_init_script(
-        "window.__pickers = [];"
-        "HTMLInputElement.prototype.showPicker = function () { window.__pickers.push(this.id); };"
-    )
     page.goto(server + "/kiosk?q=条例")
-    field = page.locator("#date_from")
-    field.scroll_into_view_if_needed()
-    field.click()
-    assert page.evaluate("window.__pickers") == ["date_from"]
-    assert page.locator("#q").input_value() == "条例"
+    assert page.locator("input[type=date]").count() == 0
+    assert page.locator(".facet a[href*='year=']").count() > 0
+    page.goto(server + "/kiosk?q=条例&date_from=2020-01-01")
+    assert page.locator("input[type=date]").count() == 0
+    remove = page.locator(".chip__remove")
+    assert remove.count() == 1 and "date_from" not in (remove.get_attribute("href") or "")

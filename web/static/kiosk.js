@@ -362,24 +362,10 @@
     if (e.persisted && !isStartPage()) window.location.replace(start);
   });
 
-  /* -- dates ---------------------------------------------------------------------------------
-     A date field has no keys of its own here: the on-screen keyboard types into the query box
-     (QA pass 18: the digits tapped for a date went there). A tap opens the browser's calendar,
-     which a finger can use. */
-  function initDates() {
-    document.querySelectorAll("input[type=date]").forEach(function (field) {
-      field.addEventListener("click", function () {
-        if (typeof field.showPicker !== "function") return;
-        try { field.showPicker(); } catch (err) { /* not from a user's tap, or unsupported */ }
-      });
-    });
-  }
-
   function init() {
     initNavigation();
     initKeyboard();
     initIme();
-    initDates();
     initIdle();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
