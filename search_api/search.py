@@ -172,6 +172,7 @@ def build_query(
     disclosure: list[str] | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    script: str = "",
 ) -> Query:
     """The same request → Query translation for the API and the web pages.
 
@@ -200,6 +201,7 @@ def build_query(
         date_from=_date("date_from", date_from),
         date_to=_date("date_to", date_to),
         viewer=viewer,
+        script=script,
     )
 
 
@@ -238,11 +240,18 @@ def search(
     # Typed as dates so the OpenAPI spec says ``format: date`` and a bad one is a 422.
     date_from: Annotated[IsoDate, Q(description="YYYY-MM-DD")] = None,
     date_to: Annotated[IsoDate, Q(description="YYYY-MM-DD")] = None,
+    script: Annotated[
+        Literal["", "hans", "hant"],
+        Q(description="the script the reader reads (hant: traditional, as a kiosk's 繁體 key "
+                      "sets it): whose documents rank a little ahead where the query's own "
+                      "characters do not say (letters, characters both scripts share)"),
+    ] = "",
 ) -> JSONResponse:
     query = build_query(
         viewer, q, page, size, sort.strip() or "relevance", given(category), given(agency),
         given(validity), given(year), given(disclosure),
         date_from.isoformat() if date_from else None, date_to.isoformat() if date_to else None,
+        script,
     )  # fmt: skip
     # Serialised directly: the dict already has the SearchResponse shape (schemathesis checks it
     # against the schema in tests/security), and validating it again through pydantic cost

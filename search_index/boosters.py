@@ -31,14 +31,17 @@ def validity_booster(normalized_query: str) -> tuple[Node, ...]:
     return (Constant(Term("validity", "valid"), citizen_words.VALIDITY_BONUS),)
 
 
-def script_preference(typed: str, regions: list[str]) -> str:
+def script_preference(typed: str, regions: list[str], reader: str = "") -> str:
     """Whose documents rank a little higher: ``"mainland"`` for a query typed in simplified
     characters, ``"taiwan"`` in traditional (退休金怎么算 typed in simplified asks about the
     mainland's pensions). None (``""``) when the query names a place (台湾 typed in simplified:
-    the region bonus decides) or its characters are the same in both scripts."""
+    the region bonus decides) or its characters are the same in both scripts. ``reader``
+    (``hans``/``hant``, :attr:`Query.script`) decides where the typed text does not."""
     if not citizen_words.METHODS.script or regions or citizen_words.TAIWAN in normalize(typed):
         return ""
-    script = citizen_words.typed_script(typed)
+    script = citizen_words.typed_script(typed) or {"hans": "simplified", "hant": "traditional"}.get(
+        reader
+    )
     return {"simplified": "mainland", "traditional": "taiwan"}.get(script or "", "")
 
 

@@ -47,6 +47,7 @@ from search_index.request import (
     MAX_RESULT_WINDOW,
     MAX_YEAR,
     MIN_YEAR,
+    SCRIPTS,
     SORTS,
     UNDATED_YEAR,
     Copy,
@@ -110,6 +111,8 @@ def validate(query: Query) -> None:
         )
     if query.sort not in SORTS:
         raise BadRequest(f"sort must be one of {', '.join(SORTS)}", sort=query.sort)
+    if query.script not in SCRIPTS:
+        raise BadRequest("script must be hans or hant", script=query.script)
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise BadRequest("date_from is after date_to")
     for name, values in (("validity", query.validity), ("disclosure", query.disclosure)):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from model.errors import ConfigError, NotFound
 from model.viewer import ANONYMOUS, Viewer
+from search_index import citizen_words
 from search_index.index import SearchIndex
 from search_index.request import MAX_QUERY_CHARS, Query
 
@@ -144,6 +145,15 @@ def question(events: tuple[LifeEvent, ...], qid: str) -> Question | None:
     return None
 
 
+def reader_script(question: Question) -> str:
+    """The script the question is written in (``hans``, ``hant`` or ""), for
+    :attr:`Query.script`: its search ranks that side's documents a little ahead, as the
+    question typed would (QA pass 32b: 遇到家暴怎么办 searches "家庭暴力", the same in both
+    scripts, and Taiwan's 家庭暴力防治法 led the mainland's 反家庭暴力法)."""
+    script = citizen_words.typed_script(question.text) or ""
+    return {"simplified": "hans", "traditional": "hant"}.get(script, "")
+
+
 def answered(
     index: SearchIndex, event: LifeEvent, viewer: Viewer = ANONYMOUS, top: int = 3
 ) -> list[Answered]:
@@ -152,7 +162,7 @@ def answered(
     out = []
     for question in event.questions:
         query = Query(q=question.q, size=max(1, top), viewer=viewer, facets=False,
-                      snippet_chars=1)  # fmt: skip
+                      snippet_chars=1, script=reader_script(question))  # fmt: skip
         result = index.search(query)
         first = tuple(
             (h.doc.id, h.doc.title or h.doc.path, str(h.doc.date or "")) for h in result.hits[:top]

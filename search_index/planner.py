@@ -1292,7 +1292,10 @@ def plan(
         regions = [o for _, o, src in b.expanded if src == "region"]
         # a 文号 says whose document it is; the script it was typed in does not (QA pass 9:
         # 國辦發〔2019〕6號 was told "Taiwan's documents a little ahead")
-        prefers = "" if b.docnos else script_preference(query.q, regions)
+        # ... and the reader's script where the typed text says none (QA pass 32b: a patron who
+        # set the kiosk's 繁體 key and typed tuixiu was ranked for the mainland; 遇到家暴怎么办,
+        # a simplified life event's "家庭暴力", put Taiwan's act first)
+        prefers = "" if b.docnos else script_preference(query.q, regions, query.script)
         if not prefers and not han_typed and b.readings and not regions and not b.docnos:
             # letters read as Hanyu Pinyin, the mainland's spelling, whose candidates the kiosk
             # offers in simplified characters: ranked as the picked word would be (QA pass

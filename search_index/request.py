@@ -13,6 +13,7 @@ from model.viewer import ANONYMOUS, Viewer
 
 Sort = Literal["relevance", "date_desc", "date_asc"]
 SORTS: tuple[str, ...] = ("relevance", "date_desc", "date_asc")
+SCRIPTS: tuple[str, ...] = ("", "hans", "hant")  # Query.script
 
 MAX_QUERY_CHARS = 500
 MAX_FILTER_CHARS = 200  # one category or agency value (the longest agency name is ~40)
@@ -43,6 +44,10 @@ class Query:
     viewer: Viewer = ANONYMOUS
     snippet_chars: int = 160
     facets: bool = True
+    # the script the reader reads in, where the page knows it (a kiosk's 繁體 key: "hant"; a
+    # life event's simplified question: "hans"): whose documents rank a little ahead when the
+    # typed text does not say (letters, characters both scripts share); "" for neither
+    script: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ event's questions), and the kiosk layout under
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 from dataclasses import dataclass
@@ -219,6 +220,10 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
             ],
         )
         return _render(request, layout, "search.html", ctx)
+    found = life_events.asked(request.app.state.life_events, state.q)
+    if found is not None and not state.script:  # ranked as the question's readers read
+        state = dataclasses.replace(state, script=life_events.reader_script(found[1]))
+        ctx["state"] = state
     try:
         query = state.to_query(viewer)
         result = index.search(query)

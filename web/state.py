@@ -26,6 +26,7 @@ from search_index.request import (
     MAX_FILTER_CHARS,
     MAX_QUERY_CHARS,
     MAX_RESULT_WINDOW,
+    SCRIPTS,
     SORTS,
     Query,
     is_filter_year,
@@ -48,6 +49,7 @@ class SearchState:
     year: tuple[str, ...] = ()
     date_from: str = ""
     date_to: str = ""
+    script: str = ""  # the reader's script (Query.script): hant from a kiosk's 繁體 key
 
     # -- reading -------------------------------------------------------------------------
     @classmethod
@@ -120,7 +122,12 @@ class SearchState:
             # 14: the API refuses an anonymous disclosure=不予公开, the page showed the public
             # results as if filtered)
             problems.append("网页只检索主动公开的文件，“公开方式”筛选已忽略。")
-        state = cls(q=q, page=page, sort=sort, **lists, **dates)  # type: ignore[arg-type]
+        script = params.get("script", "").strip()
+        if script not in SCRIPTS:  # (nothing to tell a reader: a page's own parameter)
+            script = ""
+        state = cls(  # type: ignore[arg-type]
+            q=q, page=page, sort=sort, script=script, **lists, **dates
+        )
         return state, problems
 
     # -- writing -------------------------------------------------------------------------
@@ -137,6 +144,8 @@ class SearchState:
             out.append(("date_to", self.date_to))
         if self.sort != "relevance":
             out.append(("sort", self.sort))
+        if self.script:
+            out.append(("script", self.script))
         if self.page != 1:
             out.append(("page", str(self.page)))
         return out
@@ -161,7 +170,7 @@ class SearchState:
         return self.change(**{name: (*current, value)})
 
     def without_filters(self) -> SearchState:
-        return SearchState(q=self.q, sort=self.sort)
+        return SearchState(q=self.q, sort=self.sort, script=self.script)
 
     # -- meaning -------------------------------------------------------------------------
     @property
@@ -187,6 +196,7 @@ class SearchState:
             year=[int(y) for y in self.year],
             date_from=self.date_from or None,
             date_to=self.date_to or None,
+            script=self.script,
         )
         return dataclasses.replace(query, **extra) if extra else query  # type: ignore[arg-type]
 

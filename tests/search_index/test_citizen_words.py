@@ -11,6 +11,7 @@ import pytest
 
 from analyzers.normalize import normalize
 from analyzers.pinyin_lexicon import PinyinLexicon
+from model.errors import BadRequest
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
 from search_index import citizen_words
@@ -486,6 +487,13 @@ def test_the_side_of_the_strait_follows_the_script_typed(tmp_path):
         traditional = _paths(index, "退休金領取")
         assert set(simplified) == set(traditional) == mainland | taiwan
         assert set(simplified[:3]) == mainland and set(traditional[:3]) == taiwan
+        # letters, or characters both scripts share, are ranked for the reader's script where
+        # the page knows it (a kiosk's 繁體 key, a simplified life event: QA pass 32b)
+        for reader, side in (("hans", mainland), ("hant", taiwan)):
+            hits = index.search(Query(q="tuixiujin", size=20, script=reader)).hits
+            assert {Path(h.doc.path).name for h in hits[:3]} == side, reader
+        with pytest.raises(BadRequest):
+            index.search(Query(q="退休金", script="latin"))
         off = replace(citizen_words.METHODS, script=False)
         citizen_words.use(off)
         try:

@@ -695,6 +695,13 @@ def test_kiosk_offers_traditional_candidates_to_who_asks(open_page, server):
     with page.expect_navigation():
         page.click(".key--search")
     assert "台湾地区文件略靠前" in page.locator(".understood").inner_text()
+    # letters searched as they are, no word picked: ranked for the same reader (QA pass 32b)
+    page.goto(server + "/kiosk")
+    type_on_screen(page, "tuixiu")
+    with page.expect_navigation():
+        page.click(".key--search")
+    assert "script=hant" in page.url
+    assert "台湾地区文件略靠前" in page.locator(".understood").inner_text()
     page.goto(server + "/kiosk")  # the same patron: still traditional
     assert page.locator('#keyboard [data-action="script"]').get_attribute("aria-pressed") == "true"
     page.evaluate("() => sessionStorage.clear()")  # what the idle reset does

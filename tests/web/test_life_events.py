@@ -80,9 +80,17 @@ def test_event_page_shows_the_official_words_and_the_first_documents(client: Tes
     page = client.get("/events/death").text
     assert "家人去世，丧葬费怎么领" in page
     assert "查文件里的说法：丧葬补助金、基本养老保险" in page
-    # each question's first results, as its link's results page lists them (the rule one tap on)
-    results = client.get("/api/search", params={"q": '"丧葬补助金" "基本养老保险"', "size": 3})
+    # each question's first results, as its link's results page lists them (the rule one tap on),
+    # ranked for readers of the question's script (QA pass 32b: a simplified question's
+    # "家庭暴力" put Taiwan's act first)
+    q = '"丧葬补助金" "基本养老保险"'
+    results = client.get("/api/search", params={"q": q, "size": 3, "script": "hans"})
     first = [h["id"] for h in results.json()["hits"]]
+    linked = client.get("/", params={"q": q}).text
+    assert re.findall(r'class="result__title"><a href="/documents/([0-9a-f]{16})', linked)[:3] == (
+        first
+    )
+    assert "大陆文件略靠前" in linked
     block = page.split("家人去世，丧葬费怎么领", 1)[1].split("event__item", 1)[0]
     assert re.findall(r'href="/documents/([0-9a-f]{16})\?q=', block) == first
     api = client.get("/api/life-events/death").json()["questions"][0]

@@ -169,6 +169,18 @@
         if (on) window.sessionStorage.setItem("govsearch.script", "hant");
         else window.sessionStorage.removeItem("govsearch.script");
       } catch (err) { /* storage disabled: this page only */ }
+      // ... and the search is ranked for that reader (script=hant), letters typed or words
+      // picked (QA pass 32b: tuixiu searched with 繁體 on was ranked for the mainland)
+      var form = input.form;
+      var field = form ? form.querySelector('input[name="script"]') : null;
+      if (on && form && !field) {
+        field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "script";
+        form.appendChild(field);
+      }
+      if (field && on) field.value = "hant";
+      else if (field && field.value === "hant") field.remove();
     }
     setScript(hant);
     if (scriptKey) {
