@@ -39,15 +39,16 @@ def _lists(systems: tuple[str, ...]) -> list[dict]:
     index, _ = ci.corpus_index()
     citizen_words.load_lexicon(ci.OUT / "corpus")
 
-    def top(q: str) -> list[str]:
-        return [h.doc.path for h in index.search(Query(q=q, size=K, facets=False)).hits]
+    def top(q: str, script: str = "") -> list[str]:
+        query = Query(q=q, size=K, facets=False, script=script)
+        return [h.doc.path for h in index.search(query).hits]
 
     out = []
     for event in life_events.load():
         for n, question in enumerate(event.questions, 1):
             item = {"qid": f"{event.id}/{n}", "event": event.name, "question": question.text}
             if "link" in systems:
-                item["link"] = top(question.q)
+                item["link"] = top(question.q, life_events.reader_script(question))
             if "typed" in systems:
                 item["typed"] = top(question.text)
             out.append(item)
