@@ -13,6 +13,7 @@ event's questions), and the kiosk layout under
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import inspect
 import logging
 from dataclasses import dataclass
@@ -341,9 +342,9 @@ def document_page(
         return _error(request, layout, 503, "检索服务暂时不可用，请稍后再试。")
     request.app.state.reports.opened(request.query_params.get("lt"), viewer)
     q = visible(" ".join(request.query_params.get("q", "").split()))[:MAX_QUERY_CHARS]
-    back_state = _back_state(request.query_params.get("back", "")) or (
-        SearchState(q=q) if q else None
-    )
+    came_back = _back_state(request.query_params.get("back", ""))
+    back_state = came_back or (SearchState(q=q) if q else None)
+    asked = _asked(request, layout, q)
     back = back_state.query_string() if back_state else ""
     terms, groups = index.highlight_plan(q, doc.title) if q else ((), {})
     marked = views.mark_anchors(highlight_all(doc.text, terms, doc.normalized), groups)
@@ -380,7 +381,11 @@ def document_page(
             if original
             else None
         ),
-        "asked": _asked(request, layout, q),
+        "asked": asked,
+        # opened from a life event's page (no results page in between): back to that page
+        # (QA pass 32b: 返回检索结果 led to the question's results, which the patron never saw)
+        "back_event": (asked[1], asked[2]) if asked and came_back is None else None,
+        "printed": dt.date.today().isoformat(),
         "ocr_notice": views.ocr_notice(doc, OCR_NOTICE),
         "ocr_missing": views.ocr_missing(doc),
         "scan_pages": (

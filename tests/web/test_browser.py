@@ -198,6 +198,7 @@ def test_document_prints_on_a4(open_page, server, web_corpus: WebCorpus, tmp_pat
 
     page = open_page()
     page.goto(f"{server}/documents/{web_corpus.docno_doc.id}?q=国务院")
+    assert not page.locator(".document__printed").is_visible()  # on paper only
     page.emulate_media(media="print")
     shot(page, "desktop-document-print")
     assert not page.locator(".site-header").is_visible()
@@ -211,6 +212,9 @@ def test_document_prints_on_a4(open_page, server, web_corpus: WebCorpus, tmp_pat
         text = doc[0].get_textpage().get_text_range()
         assert web_corpus.docno_doc.meta.title[:8] in text.replace("\r", "").replace("\n", "")
         assert "检索词" not in text and "返回检索结果" not in text and "打印" not in text
+        # ... and at its end, where it is from and which document (QA pass 32b)
+        last = doc[len(doc) - 1].get_textpage().get_text_range().replace("\r", "").replace("\n", "")
+        assert f"出自政府信息公开检索 · 文件编号 {web_corpus.docno_doc.id}" in last, last[-200:]
     finally:
         doc.close()
 
@@ -347,6 +351,24 @@ def test_traditional_query(open_page, server):
     search(page, "个人资料保护")
     assert "大陆文件略靠前" in page.locator(".understood").inner_text()
     assert count and total(page) == count  # the same documents, in another order
+
+
+def test_traditional_text_is_set_in_a_traditional_font(open_page, server):
+    """QA pass 32b: titles and texts marked zh-Hant were set in Noto Sans CJK SC, whose glyphs
+    follow the mainland's forms; they take the TC fonts first (serif for the text)."""
+    page = open_page()
+    page.goto(server + "/?q=個人資料保護")
+    title = page.locator('.result__title[lang="zh-Hant"]').first
+    family = title.evaluate("e => getComputedStyle(e).fontFamily")
+    assert family.startswith('"Noto Sans CJK TC"'), family
+    plain = page.locator(".result__title:not([lang])")
+    if plain.count():
+        assert plain.first.evaluate("e => getComputedStyle(e).fontFamily").startswith(
+            '"Noto Sans CJK SC"'
+        )
+    title.locator("a").click()
+    text = page.locator('.document__text[lang="zh-Hant"]')
+    assert text.evaluate("e => getComputedStyle(e).fontFamily").startswith('"Noto Serif CJK TC"')
 
 
 def test_doc_number_query(open_page, server, web_corpus: WebCorpus):

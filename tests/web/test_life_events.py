@@ -99,6 +99,23 @@ def test_event_page_shows_the_official_words_and_the_first_documents(client: Tes
     assert dates and all(f"（{d}）" in block for d in dates)  # versions of one title told apart
 
 
+def test_a_document_opened_from_an_event_page_leads_back_to_it(client: TestClient):
+    """QA pass 32b: a document opened from 身后事's page said 返回检索结果 and led to the
+    question's results, a page the patron never saw. From the event page it leads back there;
+    from the results page, to the results."""
+    page = client.get("/events/death").text
+    doc_url = re.search(r'<ul class="event__docs"[^>]*><li><a href="([^"]+)"', page)
+    assert doc_url, page[:300]
+    doc = client.get(doc_url.group(1).replace("&amp;", "&")).text
+    assert '<a class="button doc-nav__back" href="/events/death">← 返回“身后事”</a>' in doc
+    url, _, _ = _questions(page)[0]
+    results = client.get(url).text
+    from_results = re.search(r'class="result__title"><a href="([^"]+)"', results)
+    assert from_results
+    doc = client.get(from_results.group(1).replace("&amp;", "&")).text
+    assert "← 返回检索结果" in doc and "返回“身后事”" not in doc
+
+
 def test_kiosk_event_pages_stay_in_the_kiosk(kiosk_client: TestClient):
     start = kiosk_client.get("/kiosk").text
     assert 'href="/kiosk/events/retirement"' in start
