@@ -19,16 +19,16 @@ def health(index: IndexDep, viewer: ViewerDep):
     deployment's business. Staff see everything the backend reports."""
     try:
         state = index.backend.health()
-        if "documents" in state:  # what the caller may see, as /api/stats counts it
+        up = state.get("status") in ("ok", "green", "yellow")
+        if "documents" in state and up:  # what the caller may see, as /api/stats counts it
             state["documents"] = index.count(viewer)
     except GovSearchError as exc:
         detail = {"error": exc.message} if viewer.staff else {"error": "backend unavailable"}
         return JSONResponse({"status": "unavailable", "backend": detail}, 503)
-    ok = state.get("status") in ("ok", "green", "yellow")
     if not viewer.staff:
         state = {"backend": state.get("backend", ""), "status": state.get("status", "")}
-    body = {"status": "ok" if ok else "unavailable", "backend": state}
-    return body if ok else JSONResponse(body, 503)
+    body = {"status": "ok" if up else "unavailable", "backend": state}
+    return body if up else JSONResponse(body, 503)
 
 
 @router.get("/stats", response_model=StatsResponse, responses={503: {"model": ErrorResponse}})

@@ -25,7 +25,14 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from elasticsearch import ApiError, BadRequestError, Elasticsearch, TransportError, helpers
+from elasticsearch import (
+    ApiError,
+    BadRequestError,
+    ConnectionTimeout,
+    Elasticsearch,
+    TransportError,
+    helpers,
+)
 from tqdm import tqdm
 
 from model.document import StoredDocument, document_from_stored, from_stored
@@ -76,6 +83,14 @@ CLIENT_RETRY_STATUSES = (502, 503, 504)
 # 65,536). Each page scans every document's words again: at a million generated documents
 # (1.1 million distinct body words) a page of 10,000 took 10.5 s and one of 50,000 13.4 s.
 _TERMS_PAGE = 50_000
+HEALTH_SECONDS = 3.0  # /api/health's requests wait at most this (or the search timeout)
+CONNECTIONS_PER_NODE = 48
+HUNG_HOLD = 5.0  # seconds reads fail at once after one timed out (ElasticsearchIndex._guard)
+HUNG_READS = frozenset(
+    ("search", "fetch documents", "count documents", "report health", "list terms",
+     "list the texts with copies", "list the catalogue", "read the stored documents",
+     "list fingerprints", "list the source folders")
+)  # fmt: skip
 MAX_SOURCES = 10_000  # ingested folders an index can list (one per ingest root: a few dozen)
 # A bulk load refreshes and updates the copy list after this many distinct content keys, so the
 # keys waiting to be checked never take more than a few megabytes.
@@ -195,10 +210,15 @@ class ElasticsearchIndex:
                     # with one URL a hung cluster costs one timeout, not three; with several, a
                     # hung node is one of them and the next may answer
                     retry_on_timeout=len(self.urls) > 1,
+                    # one connection for each of the server's threads (anyio's 40): with the
+                    # client's 10, searches past the tenth waited for a connection through
+                    # the others' timeouts, then their own (QA pass 32a: 20 s, not 10)
+                    connections_per_node=CONNECTIONS_PER_NODE,
                 )
             except ValueError as exc:
                 raise ConfigError(f"bad Elasticsearch URL {self.shown_urls}: {exc}") from exc
         self.es = client
+        self._hung_until = 0.0  # reads fail at once until then (_guard)
         self._shared: ElasticFolders | None = None
         # bulk requests are retried by write() itself, with backoff, item by item
         self._bulk_es = client.options(
@@ -237,7 +257,18 @@ class ElasticsearchIndex:
 
     @contextmanager
     def _guard(self, doing: str) -> Iterator[None]:
-        """Turn client and cluster failures into the product's errors, naming the URL."""
+        """Turn client and cluster failures into the product's errors, naming the URL.
+
+        A read that timed out holds the reads back for :data:`HUNG_HOLD` seconds: they fail
+        at once instead of each waiting its own timeout (QA pass 32a: with the cluster hung,
+        a search that asks twice took 20 s, and /api/health 13 s, where a monitor waits 5)."""
+        read = doing in HUNG_READS
+        if read and time.monotonic() < self._hung_until:
+            raise BackendUnavailable(
+                f"Elasticsearch at {self.shown_urls} did not answer within {self.timeout:g} s "
+                f"moments ago ({doing}); tried again in a few seconds",
+                url=self.shown_urls,
+            )
         try:
             yield
         except GovSearchError:
@@ -258,6 +289,8 @@ class ElasticsearchIndex:
                 status=status,
             ) from exc
         except TransportError as exc:
+            if read and isinstance(exc, ConnectionTimeout):
+                self._hung_until = time.monotonic() + HUNG_HOLD
             raise BackendUnavailable(
                 f"Elasticsearch at {self.shown_urls} is unreachable ({doing}): {exc.message}",
                 url=self.shown_urls,
@@ -279,9 +312,9 @@ class ElasticsearchIndex:
             "refresh_interval": "-1" if building else self.refresh_interval,
         }
 
-    def _resolve(self) -> list[str]:
+    def _resolve(self, client: Elasticsearch | None = None) -> list[str]:
         """Physical indexes behind the alias (empty when there is none)."""
-        es = self.es.options(ignore_status=404)
+        es = (client or self.es).options(ignore_status=404)
         found = es.indices.get_alias(name=self.alias)
         if found.meta.status == 404:
             if es.indices.exists(index=self.alias):
@@ -395,11 +428,15 @@ class ElasticsearchIndex:
 
     def health(self) -> dict[str, Any]:
         out: dict[str, Any] = {"backend": self.name, "url": self.shown_urls}
+        # a monitor waits a few seconds: a hung cluster is said within them (QA pass 32a: two
+        # requests of the search's 10 s each answered /api/health after 20 s)
+        es = self.es.options(request_timeout=min(self.timeout, HEALTH_SECONDS))
         try:
             with self._guard("report health"):
-                names = self._resolve()
-                status = self.es.cluster.health(index=self.alias)["status"] if names else "red"
-                out.update(status=status, index=", ".join(names) or None, documents=self.count())
+                names = self._resolve(es)
+                status = es.cluster.health(index=self.alias)["status"] if names else "red"
+                count = int(es.count(index=self.alias)["count"]) if names else 0
+                out.update(status=status, index=", ".join(names) or None, documents=count)
         except GovSearchError as exc:
             out.update(status="unavailable", index=self.physical, documents=0, error=exc.message)
         return out
@@ -664,7 +701,7 @@ class ElasticsearchIndex:
                          "shard_size": 1 << 20}}
         query = full_query(plan)
         with self._guard("search"):
-            listed = self.copy_list.keys()
+            listed = self.copy_list.keys(self.timeout)
             if listed is not None and len(listed) <= MAX_KEYS:
                 if not listed:  # no text has two documents: nothing to count
                     return {}

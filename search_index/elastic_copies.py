@@ -76,11 +76,21 @@ class CopyList:
             aliases={alias: {"is_write_index": True}} if alias else None,
         )
 
-    def keys(self) -> tuple[str, ...] | None:
-        """The listed keys, or ``None`` when the index has no list (count every match)."""
+    def keys(self, wait: float = 10.0) -> tuple[str, ...] | None:
+        """The listed keys, or ``None`` when the index has no list (count every match).
+
+        One search reads the list while the others go on with the last reading; a search that
+        has none waits at most ``wait`` seconds for it (QA pass 32a: with the cluster hung, the
+        lock held through each reader's own 10 s timeout answered twenty searches one after
+        another, at 10, 20 … 110 s)."""
         if time.monotonic() - self._checked < CHECK_EVERY:
             return self._keys
-        with self._lock:
+        if not self._lock.acquire(blocking=False):
+            if self._checked != float("-inf"):
+                return self._keys  # being read again: the last reading will do
+            if not self._lock.acquire(timeout=wait):
+                raise BackendUnavailable("the copy list could not be read in time")
+        try:
             if time.monotonic() - self._checked >= CHECK_EVERY:
                 # which physical list and how many keys, in one request
                 res = self.es.options(ignore_status=404).search(
@@ -99,6 +109,8 @@ class CopyList:
                         self._keys = tuple(sorted(h["_id"] for h in hits))
                         self._seen = seen
                 self._checked = time.monotonic()
+        finally:
+            self._lock.release()
         return self._keys
 
     def forget(self) -> None:

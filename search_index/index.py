@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -150,7 +149,6 @@ class SearchIndex:
         self._mentions_commits = StampWatcher(backend)
         self._repealed: tuple[float, object, dict[str, Repeal]] | None = None
         self._repealed_commits = StampWatcher(backend)
-        self._repealed_lock = threading.Lock()
 
     def _plan(self, query: Query) -> tuple[Plan, Any]:
         citizen_words.refresh()  # an ingest elsewhere or an edit of mined.txt, within seconds
@@ -168,15 +166,15 @@ class SearchIndex:
         again when the index or the repeals' table changed (a few title searches; Elasticsearch
         has no cheap stamp: there at most :data:`REPEALED_TTL` seconds late)."""
         table = citizen_words.repeals()
-        with self._repealed_lock:
-            kept = self._repealed
-            changed = self._repealed_commits.changed()
-            if kept is None or changed or kept[1] is not table or (
-                time.monotonic() - kept[0] > REPEALED_TTL
-            ):
-                found = repeals.repealed_in_index(self._titled, self._fetch_meta)
-                kept = self._repealed = (time.monotonic(), table, found)
-            return kept[2]
+        kept = self._repealed
+        changed = self._repealed_commits.changed()
+        if kept is None or changed or kept[1] is not table or (
+            time.monotonic() - kept[0] > REPEALED_TTL
+        ):  # (read by each search that finds it stale, never behind a lock: QA pass 32a saw
+            # a lock held through a hung cluster's timeouts queue every search behind it)
+            found = repeals.repealed_in_index(self._titled, self._fetch_meta)
+            kept = self._repealed = (time.monotonic(), table, found)
+        return kept[2]
 
     def _titled(self, keys: tuple[str, ...], limit: int) -> list[str]:
         """Ids of documents whose titles hold one of ``keys`` (any viewer's: what a viewer

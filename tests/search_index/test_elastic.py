@@ -77,7 +77,14 @@ class Proxy:
         self._socks: list[socket.socket] = []
         self._lock = threading.Lock()
         self._server: socket.socket | None = None
+        self._frozen = threading.Event()  # connections accepted, nothing answered: hung
         self.restore()
+
+    def freeze(self) -> None:
+        self._frozen.set()
+
+    def thaw(self) -> None:
+        self._frozen.clear()
 
     def restore(self) -> None:
         server = socket.socket()
@@ -99,10 +106,11 @@ class Proxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
+    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
         try:
             while data := src.recv(65536):
+                while self._frozen.is_set():
+                    time.sleep(0.01)
                 dst.sendall(data)
         except OSError:
             pass
@@ -251,6 +259,52 @@ def test_cluster_going_away_is_503_not_a_stack_trace(url, prefixes, documents):
         assert ix.search(Query(q="", viewer=STAFF)).total == 5
         backend.close()
     finally:
+        proxy.cut()
+
+
+@pytest.mark.elasticsearch
+def test_a_hung_cluster_fails_each_search_on_its_own_timeout(url, prefixes, documents, monkeypatch):
+    """QA pass 32a: with the cluster hung (its JVM stopped), twenty searches were answered one
+    after another, at 10, 20 … 110 s (a lock held through each reader's timeout, a pool of 10
+    connections), and /api/health after 20 s. Now they fail together on their own timeout;
+    after one timed out, reads fail at once for a few seconds, saying so; health waits at most
+    its own few seconds; the thawed cluster answers again."""
+    monkeypatch.setattr(elastic_module, "HUNG_HOLD", 1.0)
+    proxy = Proxy(url)
+    try:
+        backend = fresh(proxy.url, prefixes, "hung", timeout=1.0)
+        assert all(r.ok for r in backend.write(prepare(d, "s") for d in documents[:5]))
+        ix = SearchIndex(backend)
+        assert ix.search(Query(q="", viewer=STAFF)).total == 5
+        proxy.freeze()
+        backend.copy_list.forget()  # due to be read again: every search wants it
+        failed: list[BackendUnavailable] = []
+
+        def one(i: int) -> None:
+            try:
+                ix.search(Query(q=f"条例 {i}"))
+            except BackendUnavailable as exc:
+                failed.append(exc)
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(16)]
+        start = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        took = time.monotonic() - start
+        assert len(failed) == 16
+        assert took < 4 * backend.timeout, took  # together: one after another took 16 s
+        with pytest.raises(BackendUnavailable) as err:  # within the hold: at once, said so
+            backend.count()
+        assert "moments ago" in err.value.message
+        assert backend.health()["status"] == "unavailable"
+        proxy.thaw()
+        time.sleep(elastic_module.HUNG_HOLD)
+        assert ix.search(Query(q="", viewer=STAFF)).total == 5
+        backend.close()
+    finally:
+        proxy.thaw()
         proxy.cut()
 
 
