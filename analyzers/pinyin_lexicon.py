@@ -327,9 +327,10 @@ class PinyinLexicon:
     wto) are that word before they are pinyin.
     """
 
-    FORMAT = 5  # a table kept on disk by another version of this class is built anew (3: Latin
+    FORMAT = 6  # a table kept on disk by another version of this class is built anew (3: Latin
     # words counted outside addresses, :func:`search_index.lexicon.build`; 4: an abbreviation
-    # counted only as what it abbreviates; 5: public documents' 文号 prefixes)
+    # counted only as what it abbreviates; 5: public documents' 文号 prefixes; 6: those counted
+    # by search, on Elasticsearch too)
 
     def __init__(self, counts: Iterable[tuple[str, int]]) -> None:
         self.format = self.FORMAT

@@ -23,6 +23,7 @@ from search_index.prepare import prepare
 from search_index.request import Query
 from search_index.tree import Constant
 from tests.corpus import CORPUS, corpus_document, require_corpus, sample_paths
+from tests.security.conftest import open_backend_index
 
 DEFINES = "docs/lawrefbook/difang_zhejiang/lrb_01474.txt"  # （以下简称爱卫会）
 LONG_ONLY = [  # say 爱国卫生运动委员会, never 爱卫会
@@ -1228,14 +1229,23 @@ GUOFA = [  # 国发〔2019〕4号, 国发〔2019〕3号, 国发〔2018〕44号
 GUOBANHAN = ["docs/govcn_policy/govcn_021.txt", "docs/govcn_policy/govcn_022.txt"]  # 国办函
 
 
-def test_docno_prefixes_of_public_documents_are_typed_in_pinyin(tmp_path):
+@pytest.mark.parametrize("kind", ["embedded", "elasticsearch"])
+def test_docno_prefixes_of_public_documents_are_typed_in_pinyin(tmp_path, kind):
     """QA pass 26c: at the kiosk guofa offered 国防 and 过罚, never 国发 (a 文号 prefix is no
     word of the texts), and searched guofa as 中华人民共和国发票. A prefix of public documents
     is a candidate now and lists its documents; one whose documents were all withdrawn later
-    (it stays in the mined file, which only adds) is not."""
+    (it stays in the mined file, which only adds) is not. On both backends (QA pass 32a:
+    Elasticsearch's lexicon had no prefix: guobanhan read 国办 + 过半)."""
     require_corpus()
     data = tmp_path / "data"
-    index = SearchIndex(EmbeddedIndex(data / "index"))
+    gen = open_backend_index(kind, data / "index", "prefixes")
+    try:
+        _docno_prefixes_typed(tmp_path, data, next(gen))
+    finally:
+        gen.close()
+
+
+def _docno_prefixes_typed(tmp_path: Path, data: Path, index: SearchIndex) -> None:
     try:
         folders = {}
         for name, paths in (("guofa", GUOFA), ("guobanhan", GUOBANHAN)):
@@ -1251,6 +1261,7 @@ def test_docno_prefixes_of_public_documents_are_typed_in_pinyin(tmp_path):
         index = SearchIndex(index.backend)  # a server started afterwards
         lexicon = index.lexicon.wait()
         assert lexicon.candidates("guofa")[0] == "国发"
+        assert lexicon.counts["国发"] == len(GUOFA)
         assert "国办函" not in lexicon.counts and "国办函" not in lexicon.candidates("guobanhan")
         res = index.search(Query(q="guofa", size=20))
         assert sorted(Path(h.doc.path).name for h in res.hits[:3]) == sorted(
@@ -1261,7 +1272,6 @@ def test_docno_prefixes_of_public_documents_are_typed_in_pinyin(tmp_path):
         assert not any(h.doc.doc_number.startswith("国办函") for h in staff.hits)
     finally:
         citizen_words.load_lexicon(None)
-        index.close()
 
 
 ELDERLY_LAW = "docs/lawrefbook/shehuifa/lrb_02537.txt"  # 老年人权益保障法: 赡养 … 父母, apart
