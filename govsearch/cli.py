@@ -76,10 +76,24 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
     ctx.obj = {"settings": settings}
 
 
+def _one_catalog(given: tuple[Path, ...]) -> Path | None:
+    """The one ``--catalog``: given twice, click kept the last and dropped the first without a
+    word, and every file the first names was held back as named by a catalogue "not applied"
+    (QA pass 32a)."""
+    if len(given) > 1:
+        raise click.BadParameter(
+            f"given {len(given)} times ({', '.join(map(str, given))}); one catalogue per run: "
+            "ingest each folder with its own catalogue, or merge them into one CSV",
+            param_hint="'--catalog'",
+        )
+    return given[0] if given else None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--catalog", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Catalog CSV whose values override extracted metadata.")
+              multiple=True, callback=lambda _c, _p, v: _one_catalog(v),
+              help="Catalog CSV whose values override extracted metadata (one per run).")
 @click.option("--prune", is_flag=True, help="Remove indexed documents whose files are gone "
               "(a folder that no longer exists: all of its documents).")
 @click.option("--disclosure", type=click.Choice(list(DISCLOSURE_VALUES)),

@@ -225,6 +225,27 @@ def test_a_catalogue_that_cannot_be_read_stops_the_ingest(tmp_path):
     assert not data.exists()  # refused before the index was opened: see the next test
 
 
+def test_a_catalogue_given_twice_is_refused_before_anything_is_read(tmp_path):
+    """QA pass 32a: --catalog given twice kept the second and dropped the first without a word;
+    every file the first names was held back, "its catalogue not applied", with the very
+    --catalog the operator had passed as the advice. Refused: one catalogue per run."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("关于测试的通知", encoding="utf-8")
+    first, second = folder / "one.csv", folder / "two.csv"
+    for csv in (first, second):
+        csv.write_text("path,title\na.txt,甲\n", encoding="utf-8")
+    data = tmp_path / "d"
+    result = CliRunner().invoke(main, ["--data-dir", str(data), "ingest", str(folder),
+                                       "--catalog", str(first), "--catalog", str(second)])
+    assert result.exit_code == 2, result.output
+    assert "given 2 times" in result.output and "one catalogue per run" in result.output
+    assert not data.exists()
+    once = CliRunner().invoke(main, ["--data-dir", str(data), "ingest", str(folder), "--quiet",
+                                     "--catalog", str(first)])  # fmt: skip
+    assert once.exit_code == 0, once.output
+
+
 def test_a_refused_catalogue_leaves_no_index_behind(tmp_path):
     """QA pass 11: the refusal left an empty index and texts.sqlite in the new data folder, so
     a later `search` answered "0 results" (exit 0) and `report annual` an all-zero report,
