@@ -24,7 +24,7 @@ from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import normalize, to_traditional
 from analyzers.numerals import NUMERALS
 from analyzers.pinyin import matches_in
-from analyzers.pinyin_lexicon import corrections
+from analyzers.pinyin_lexicon import PinyinLexicon, corrections
 from analyzers.segment import everyday_words, is_dictionary_word, query_words
 from analyzers.signatures import stored_content_key
 from model.document import StoredDocument
@@ -130,6 +130,7 @@ def validate(query: Query) -> None:
 
 
 MENTIONS_TTL = 600.0  # seconds a title's mention count is reused
+RECHECK_BELOW = 5  # documents: a lexicon word this rare is checked before it is offered
 REPEALED_TTL = 600.0  # seconds the repealed documents' ids are reused (Elasticsearch: no stamp)
 # the first results in which versions of one text are listed newest first: a fixed window, so
 # that a page shows what the same ranks show on a page of another size (QA pass 24b: the 2016
@@ -602,6 +603,10 @@ class SearchIndex:
         fixed = normalized
         found = corrections(lexicon, words, is_dictionary_word, reads_better)
         found = corrections_kept(normalized, found)
+        # ... and only a word public documents hold now: the lexicon is rebuilt a minute or
+        # so after an ingest (and later on Elasticsearch), and offered a withdrawn document's
+        # word meanwhile (QA pass 32a: 鹈鹕湾 for 40–60 s after its documents were 不予公开)
+        found = [(typed, word) for typed, word in found if documents_with(word)]
         for typed, word in found:
             fixed = fixed.replace(typed, word, 1)
         return fixed if fixed != normalized else ""
@@ -683,7 +688,8 @@ class SearchIndex:
         """Titles and frequent title words for what was typed (Han or pinyin letters), ranked
         prefix-first, visible to the viewer only (see :mod:`search_index.suggest`)."""
         lexicon = self.lexicon.get() if _LETTER.search(prefix) else None
-        return suggest(self.backend, prefix, visibility_filter(viewer), limit, lexicon)
+        found = suggest(self.backend, prefix, visibility_filter(viewer), limit, lexicon)
+        return self._held_now(found, lexicon) if lexicon is not None else found
 
     def pinyin(self, typed: str, limit: int = 10) -> list[str]:
         """Input-method candidates: the Chinese words of public documents that the letters
@@ -695,7 +701,28 @@ class SearchIndex:
         """:meth:`pinyin` and how many of the typed letters the words stand for."""
         if not _LETTER.search(typed):
             return [], 0
-        return self.lexicon.get().candidates_for(typed[:MAX_PINYIN_CHARS], limit)
+        lexicon = self.lexicon.get()
+        words, letters = lexicon.candidates_for(typed[:MAX_PINYIN_CHARS], limit)
+        return self._held_now(words, lexicon), letters
+
+    def _held_now(self, words: list[str], lexicon: PinyinLexicon) -> list[str]:
+        """``words`` without those of few documents (at most :data:`RECHECK_BELOW`) that no
+        public document holds now. The lexicon is rebuilt a while after an ingest elsewhere,
+        and meanwhile offered a withdrawn document's words (QA pass 32a: 蓝莓 for 4 minutes on
+        an Elasticsearch server): a rare word is the kind a document published by mistake
+        carries, a name, and a few counts per keystroke make it go at once. The synonym
+        file's short forms and the 文号 prefixes, which no text holds as a word, stay."""
+        public = visibility_filter(ANONYMOUS)
+        kept = []
+        for w in words:
+            n = lexicon.counts.get(w, 0)
+            known = w in synonyms() or w in citizen_words.known_docno_prefixes()
+            if 0 < n <= RECHECK_BELOW and not known:
+                held = Bool(should=(Term("body_w", w), Term("title_w", w)), min_should=1)
+                if not self.backend.search(Plan(held, public), limit=0).total:
+                    continue
+            kept.append(w)
+        return kept
 
     def catalog(self, viewer: Viewer = ANONYMOUS) -> Iterator[StoredDocument]:
         """The metadata of every document the viewer may see (texts left out), for reports."""

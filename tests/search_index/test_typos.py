@@ -383,3 +383,31 @@ def test_slips_of_southern_speech_on_a_small_lexicon() -> None:
     assert lex.misheard("lianling") == ("nianling", "年龄")
     assert lex.misheard("sebao") == ("shebao", "社保")
     assert lex.misheard("shebao") is None and lex.misheard("xyz") is None
+
+
+@pytest.mark.parametrize("kind", ["embedded", "elasticsearch"])
+def test_a_withdrawn_documents_rare_word_is_offered_no_more_at_once(tmp_path, kind) -> None:
+    """QA pass 32a: after a document was made 不予公开 by another process, a server's kiosk
+    still offered its word 蓝莓 for minutes (its lexicon is rebuilt a while later). A rare word
+    of the lexicon is offered only while a public document holds it."""
+    gen = open_backend_index(kind, tmp_path / "data", "withdrawn")
+    server = next(gen)
+    try:
+        base = [corpus_document(p) for p in sample_paths(6)]
+        title = "关于蓝莓种植补贴的通知"
+        doc = dataclasses.replace(
+            base[0], id="c" * 16, path="lanmei.txt", text=f"{title}\n蓝莓种植户可以申请补贴。",
+            meta=dataclasses.replace(base[0].meta, title=title, disclosure="public"),
+        )  # fmt: skip
+        assert all(r.ok for r in server.write(prepare(d, "s") for d in [*base[1:], doc]))
+        server.lexicon.wait()
+        assert "蓝莓" in server.pinyin("lanmei")
+        # withdrawn by another process: written past this server, whose lexicon stays as built
+        withdrawn = dataclasses.replace(doc.meta, disclosure="not_public")
+        hidden = dataclasses.replace(doc, meta=withdrawn)
+        assert all(r.ok for r in server.backend.write([prepare(hidden, "s")]))
+        assert "蓝莓" not in server.pinyin("lanmei")
+        assert "蓝莓" not in server.suggest("lanmei")
+        assert server.pinyin("shenqing")  # a word many documents hold is offered as before
+    finally:
+        gen.close()
