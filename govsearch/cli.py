@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +38,7 @@ EXIT_CODES = {"insufficient_storage": 3}
 INGEST_WRITER_WAIT = 86_400.0
 SERVE_WORKER_VARIABLE = "GOVSEARCH_SERVE_WORKER"
 CLI_SUGGEST_WAIT = 30.0  # seconds a search waits, the first time, for the pinyin lexicon
+EMBED_PROGRESS_SECONDS = 60.0  # a line of `embed` progress this often when not on a terminal
 
 
 def _last_page(total: int, size: int) -> int:
@@ -344,6 +346,7 @@ def embed(ctx: click.Context, threads: int) -> None:
     """Embed new and changed documents for the semantic leg (citizens'-words method
     ``semantic``) into <data-dir>/vectors; run after an ingest. Needs the model files
     (bash .ci/fetch-model.sh)."""
+    from pipeline.embed import EmbedInterrupted
     from pipeline.embed import embed as run
     from search_index.backends import open_index
 
@@ -353,16 +356,26 @@ def embed(ctx: click.Context, threads: int) -> None:
         from tqdm import tqdm
 
         bar = tqdm(unit="doc", desc="embed")
+    started, said = time.monotonic(), [time.monotonic()]
 
     def progress(done: int, total: int) -> None:
         if bar is not None:
             bar.total = total
             bar.n = done
             bar.refresh()
+        elif time.monotonic() - said[0] >= EMBED_PROGRESS_SECONDS or done == total:
+            # a job's log says how far it is (QA pass 32a: 35 minutes without a line)
+            said[0] = time.monotonic()
+            left = (time.monotonic() - started) / max(done, 1) * (total - done)
+            click.echo(f"embed: {done} of {total} documents, about {left / 60:.0f} min left",
+                       err=True)  # fmt: skip
 
     try:
         index = open_index(settings, create=False)
         done, stored, took = run(index, settings.data_dir, threads=threads, progress=progress)
+    except EmbedInterrupted as stop:
+        click.echo(f"{stop}; run `govsearch embed` again to embed the rest", err=True)
+        sys.exit(130)
     except GovSearchError as exc:
         _fail(exc)
         return

@@ -30,6 +30,15 @@ BATCH = 64  # documents fetched at a time (each passage is embedded alone)
 UPLOAD_PASSAGES = 10
 
 
+class EmbedInterrupted(Exception):  # noqa: N818 - a stop, not an error
+    """Ctrl-C during ``govsearch embed``: what was embedded is kept (and published), and the
+    next run embeds only the rest (QA pass 32a: 35 CPU-minutes stopped were 35 lost)."""
+
+    def __init__(self, done: int, stored: int) -> None:
+        super().__init__(f"interrupted: {done} documents embedded and kept ({stored} have vectors)")
+        self.done, self.stored = done, stored
+
+
 def embed(
     index: SearchIndex,
     data_dir: Path,
@@ -44,7 +53,7 @@ def embed(
         raise ConfigError(
             "the sentence-embedding model is not installed (bash .ci/fetch-model.sh)"
         )
-    counts = [0, 0]
+    counts = [0, 0, 0]
 
     def write() -> None:
         counts[:] = _embed(index, data_dir, model, progress)
@@ -53,6 +62,8 @@ def embed(
     # (a writer who published meanwhile makes this one start again from theirs, embedding
     # only what theirs lacks)
     update(index.backend.shared_folders(), Path(data_dir), vectors.STORE_DIR, write)
+    if counts[2]:
+        raise EmbedInterrupted(counts[0], counts[1])
     return counts[0], counts[1], time.perf_counter() - t0
 
 
@@ -61,10 +72,11 @@ def _embed(
     data_dir: Path,
     model: Embedder,
     progress: Callable[[int, int], None] | None,
-) -> tuple[int, int]:
-    """Embed what the local store lacks and write it; (documents embedded, documents stored).
-    Rows of the main file and of uploads' recent file are reused while a document's content is
-    unchanged; the recent rows folded in are then removed from the recent file."""
+) -> tuple[int, int, int]:
+    """Embed what the local store lacks and write it; (documents embedded, documents stored,
+    1 if Ctrl-C stopped it, which keeps what was done). Rows of the main file and of uploads'
+    recent file are reused while a document's content is unchanged; the recent rows folded in
+    are then removed from the recent file."""
     old = vectors.read(data_dir)
     if old is not None and old.model != MODEL_NAME:
         old = None  # another model's vectors cannot be compared with this one's
@@ -79,21 +91,25 @@ def _embed(
     docs = [(i, h, rows) for i, (h, rows) in reusable.items() if current.get(i) == h]
     known = {d[0] for d in docs}
     todo = [i for i in current if i not in known]
-    done = 0
-    for start in range(0, len(todo), BATCH):
-        fetched = index.backend.fetch(todo[start : start + BATCH])
-        batch = [d for d in (fetched.get(i) for i in todo[start : start + BATCH]) if d is not None]
-        for d, rows in zip(batch, model.embed_documents([(d.title, d.text) for d in batch]),
-                           strict=True):  # fmt: skip
-            docs.append((d.id, d.content_hash, rows))
-        done += len(batch)
-        if progress is not None:
-            progress(done, len(todo))
+    done = stopped = 0
+    try:
+        for start in range(0, len(todo), BATCH):
+            fetched = index.backend.fetch(todo[start : start + BATCH])
+            ids = todo[start : start + BATCH]
+            batch = [d for d in (fetched.get(i) for i in ids) if d is not None]
+            rows_of = model.embed_documents([(d.title, d.text) for d in batch])
+            for d, rows in zip(batch, rows_of, strict=True):
+                docs.append((d.id, d.content_hash, rows))
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(todo))
+    except KeyboardInterrupt:  # the batches embedded are written; the rest waits for a rerun
+        stopped = 1
     store = vectors.build(MODEL_NAME, docs, DIMENSIONS)
     if done or old is None or recent is not None or len(old.ids) != len(docs):
         vectors.write(data_dir, store)
     vectors.fold_recent(data_dir, store)
-    return done, len(docs)
+    return done, len(docs), stopped
 
 
 def embed_uploaded(index: SearchIndex, data_dir: Path, ids: list[str]) -> int:

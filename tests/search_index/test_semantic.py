@@ -256,6 +256,43 @@ def test_the_leg_admits_only_what_the_viewer_may_see(tmp_path):
         index.close()
 
 
+def test_embed_stopped_keeps_what_it_embedded_and_the_next_run_does_the_rest(
+    tmp_path, monkeypatch
+):
+    """QA pass 32a: Ctrl-C after 35 minutes of ``govsearch embed`` kept nothing. What was
+    embedded before the stop is written, and the next run embeds only the rest. (Ctrl-C is
+    raised where the model would embed the second batch: the signal, not what is matched.)"""
+    require_corpus()
+    require_model()
+    data = tmp_path / "data"
+    backend = EmbeddedIndex(data / "index")
+    docs = [corpus_document(p) for p in OTHERS[:5]]
+    assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in docs))
+    total = len(list(backend.catalog()))
+    assert total > 2
+    index = SearchIndex(backend)
+    monkeypatch.setattr(pipeline_embed, "BATCH", 2)
+    real = embedding.Embedder.embed_documents
+    calls = [0]
+
+    def stopped_on_the_second(self, items):
+        calls[0] += 1
+        if calls[0] == 2:
+            raise KeyboardInterrupt
+        return real(self, items)
+
+    try:
+        monkeypatch.setattr(embedding.Embedder, "embed_documents", stopped_on_the_second)
+        with pytest.raises(pipeline_embed.EmbedInterrupted) as stop:
+            embed(index, data, threads=1)
+        assert (stop.value.done, stop.value.stored) == (2, 2)
+        assert len(vectors.read(data).ids) == 2
+        monkeypatch.setattr(embedding.Embedder, "embed_documents", real)
+        assert embed(index, data, threads=1)[:2] == (total - 2, total)  # only the rest
+    finally:
+        index.close()
+
+
 def test_embed_keeps_unchanged_vectors_and_drops_deleted_documents(tmp_path):
     require_corpus()
     require_model()
