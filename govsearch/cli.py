@@ -406,6 +406,11 @@ def reindex(ctx: click.Context) -> None:
         click.echo(json.dumps(backend.reindex(progress=sys.stderr.isatty()), ensure_ascii=False))
     except GovSearchError as exc:
         _fail(exc)
+    except KeyboardInterrupt:  # QA pass 32a: only "Aborted!", exit 1
+        click.echo("interrupted: stopped before its switch, a reindex drops the index it was "
+                   "building, and the old one stays in use and takes writes again "
+                   "(`govsearch stats` names the index that serves)", err=True)  # fmt: skip
+        sys.exit(130)
 
 
 @main.group()

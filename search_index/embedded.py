@@ -829,7 +829,9 @@ class EmbeddedIndex:
     def reindex(self, progress: bool = False) -> dict[str, Any]:
         raise NotSupported(
             "the embedded backend cannot reindex from its store; re-run "
-            "`govsearch ingest` on the source folders (unchanged files are skipped)"
+            "`govsearch ingest` on the source folders (unchanged files are skipped; after an "
+            "upgrade that changed the index version, delete <data-dir>/index only, then "
+            "ingest the folders again: README, \"The data folder and backups\")"
         )
 
 
