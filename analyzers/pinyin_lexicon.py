@@ -306,7 +306,9 @@ def _with_u(keys: tuple[str, ...]) -> tuple[str, ...]:
 
 # a number written in words (第八十七, 一百): never what initials stand for (QA pass 32b: dbsq,
 # 低保申请 at a kiosk, read as 第八十七 and found the laws' 87th articles)
-_NUMERAL_WORD = re.compile(r"^第?[零〇一二两三四五六七八九十百千万亿]+[条章节款项号年月日个]?$")
+_NUMERAL_WORD = re.compile(
+    r"^第[零〇一二两三四五六七八九十百千]+[条章节款项号]?$|^[零〇一二两三四五六七八九十百千]+[条章节款项]$"
+)  # (an article's number; 十四五, 千万, 一百 are words people mean)
 
 
 class Slot(NamedTuple):
@@ -397,6 +399,8 @@ class PinyinLexicon:
                 if key == letters:
                     continue
                 for word in self._typed_so(key, False)[:1]:
+                    if len(word) < 2:  # a character: sui for shui is no slip, only a guess
+                        continue
                     n = self.counts[word]
                     rank = (-sum(a != b for a, b in zip(cut, combo, strict=True)), n, key, word)
                     if n >= MISHEARD_MIN_DOCS and (best is None or rank > best):
@@ -404,7 +408,9 @@ class PinyinLexicon:
         return None if best is None else (best[2], best[3])
 
     def holds(self, word: str) -> bool:
-        """Whether public documents hold ``word`` as a word of their own."""
+        """Whether the table holds ``word``: a word of public documents, or one the search
+        reads typed in Chinese though no text writes it (the synonym file's short forms, the
+        文号 prefixes)."""
         return word in self.counts
 
     def __len__(self) -> int:

@@ -238,6 +238,7 @@ def _context_pieces(context: str, docnos: frozenset[str] = frozenset()) -> re.Pa
 
 
 _PREFERS = {"mainland": "大陆文件略靠前", "taiwan": "台湾地区文件略靠前"}
+READ_WORDS = 6  # words of a reading the log keeps: each stretch's homophones, in turn
 
 
 def understood_summary(u: Understanding) -> str:
@@ -270,7 +271,7 @@ def understood_summary(u: Understanding) -> str:
         parts.append("拼音：" + " ".join(u.pinyin))
         # what the letters were read as, or that they were read as nothing (QA pass 32b: the
         # archivist saw dbsq and nianjia, not 第八十七 and nothing)
-        read = [f"{k}→{'/'.join(v[:3])}" for k, v in u.pinyin_words]
+        read = [f"{k}→{'/'.join(v[:READ_WORDS])}" for k, v in u.pinyin_words]
         spelled = "".join(k.replace("'", "") for k, _ in u.pinyin_words)
         unread = [p for p in u.pinyin if p.replace("'", "") not in spelled]
         parts.append("读作：" + "、".join(read + [f"{p}（未读出词）" for p in unread]))

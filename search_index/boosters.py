@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from analyzers.normalize import normalize
 from search_index import citizen_words
+from search_index.request import READERS
 from search_index.tree import Bool, Constant, MatchAll, Node, Term
 
 
@@ -39,9 +40,7 @@ def script_preference(typed: str, regions: list[str], reader: str = "") -> str:
     (``hans``/``hant``, :attr:`Query.script`) decides where the typed text does not."""
     if not citizen_words.METHODS.script or regions or citizen_words.TAIWAN in normalize(typed):
         return ""
-    script = citizen_words.typed_script(typed) or {"hans": "simplified", "hant": "traditional"}.get(
-        reader
-    )
+    script = citizen_words.typed_script(typed) or READERS.get(reader)
     return {"simplified": "mainland", "traditional": "taiwan"}.get(script or "", "")
 
 

@@ -91,6 +91,9 @@ HUNG_READS = frozenset(
      "list the texts with copies", "list the catalogue", "read the stored documents",
      "list fingerprints", "list the source folders")
 )  # fmt: skip
+# ... and the reads whose timeout says the cluster hangs: a search's own request, with the
+# search's timeout (not health's shorter one, nor a whole-dictionary walk, which may be slow)
+HUNG_TRIPS = frozenset(("search", "fetch documents", "count documents"))
 MAX_SOURCES = 10_000  # ingested folders an index can list (one per ingest root: a few dozen)
 # A bulk load refreshes and updates the copy list after this many distinct content keys, so the
 # keys waiting to be checked never take more than a few megabytes.
@@ -289,7 +292,7 @@ class ElasticsearchIndex:
                 status=status,
             ) from exc
         except TransportError as exc:
-            if read and isinstance(exc, ConnectionTimeout):
+            if doing in HUNG_TRIPS and isinstance(exc, ConnectionTimeout):
                 self._hung_until = time.monotonic() + HUNG_HOLD
             raise BackendUnavailable(
                 f"Elasticsearch at {self.shown_urls} is unreachable ({doing}): {exc.message}",
@@ -430,7 +433,11 @@ class ElasticsearchIndex:
         out: dict[str, Any] = {"backend": self.name, "url": self.shown_urls}
         # a monitor waits a few seconds: a hung cluster is said within them (QA pass 32a: two
         # requests of the search's 10 s each answered /api/health after 20 s)
-        es = self.es.options(request_timeout=min(self.timeout, HEALTH_SECONDS))
+        # (three requests, each a third of it, none retried)
+        es = self.es.options(
+            request_timeout=min(self.timeout, HEALTH_SECONDS) / 3, max_retries=0,
+            retry_on_timeout=False,
+        )  # fmt: skip
         try:
             with self._guard("report health"):
                 names = self._resolve(es)

@@ -150,6 +150,7 @@ class SearchIndex:
         self._mentions_commits = StampWatcher(backend)
         self._repealed: tuple[float, object, dict[str, Repeal]] | None = None
         self._repealed_commits = StampWatcher(backend)
+        self._repealing = False
 
     def _plan(self, query: Query) -> tuple[Plan, Any]:
         citizen_words.refresh()  # an ingest elsewhere or an edit of mined.txt, within seconds
@@ -169,13 +170,22 @@ class SearchIndex:
         table = citizen_words.repeals()
         kept = self._repealed
         changed = self._repealed_commits.changed()
-        if kept is None or changed or kept[1] is not table or (
+        stale = kept is None or changed or kept[1] is not table or (
             time.monotonic() - kept[0] > REPEALED_TTL
-        ):  # (read by each search that finds it stale, never behind a lock: QA pass 32a saw
-            # a lock held through a hung cluster's timeouts queue every search behind it)
+        )
+        if not stale:
+            return kept[2]
+        if kept is not None and self._repealing:
+            return kept[2]  # another search is reading it again: the last reading meanwhile
+        # never behind a lock (QA pass 32a: a lock held through a hung cluster's timeouts
+        # queued every search behind it); one search reads it while the others go on
+        self._repealing = True
+        try:
             found = repeals.repealed_in_index(self._titled, self._fetch_meta)
-            kept = self._repealed = (time.monotonic(), table, found)
-        return kept[2]
+        finally:
+            self._repealing = False
+        self._repealed = (time.monotonic(), table, found)
+        return found
 
     def _titled(self, keys: tuple[str, ...], limit: int) -> list[str]:
         """Ids of documents whose titles hold one of ``keys`` (any viewer's: what a viewer
@@ -198,19 +208,21 @@ class SearchIndex:
             return values
         only = terms("id", tuple(sorted(marked)))
         assert only is not None
+        # their catalogued validities, counted (no hit read: a tenth of a large index may be
+        # repealed), then a group of copies once, as _collapse_facets counts results
         found = self.backend.search(
-            replace(plan, filters=(*plan.filters, only)), limit=len(marked)
-        ).hits
-        stored = self._fetch_meta([h.id for h in found])
-        moved: dict[str, int] = {}
-        keys: set[str] = set()
-        for h in found:
-            key = members[h.id].key if members and h.id in members else h.id
-            doc = stored.get(h.id)
-            if key in keys or doc is None or doc.validity == "repealed":
-                continue
-            keys.add(key)
-            moved[doc.validity] = moved.get(doc.validity, 0) + 1
+            replace(plan, filters=(*plan.filters, only)), limit=0, facets=("validity",)
+        ).facets.get("validity", ())
+        moved = {v: n for v, n in found if v != "repealed"}
+        groups: dict[str, list[_Member]] = {}
+        for i, m in (members or {}).items():
+            if i in marked:
+                groups.setdefault(m.key, []).append(m)
+        for group in groups.values():
+            for m in group[1:]:
+                if m.doc.validity in moved:
+                    moved[m.doc.validity] -= 1
+        moved = {v: n for v, n in moved.items() if n > 0}
         if not moved:
             return values
         counts = dict(values)
@@ -495,13 +507,19 @@ class SearchIndex:
         lexicon = self.lexicon.peek()
         if lexicon is None or not understood.pinyin:
             return ""
+        read = dict(understood.pinyin_words)
         text, changed = understood.normalized, False
         for run in understood.pinyin:
+            words = read.get(run, ())
+            if len(words) == 1 and len(words[0]) > 1:
+                continue  # the planner read one word (nianjia: 年假)
             cut = lexicon.read(run)
-            if cut and not any(len(s.words[0]) == 1 for s in cut):
-                continue  # read as words: as typed
+            if cut is not None and (
+                len(cut) < 2 or not any(len(s.words[0]) == 1 for s in cut)
+            ):  # one syllable (shui, li) is a character typed; words are words
+                continue
             found = lexicon.misheard(run)
-            if found is not None and run in text:
+            if found is not None and run in text and self._publicly_held(found[1]):
                 text, changed = text.replace(run, found[1], 1), True
         return text if changed else ""
 
@@ -526,10 +544,7 @@ class SearchIndex:
             # store for every count)
             return self.backend.search(Plan(node, public), limit=0).total
 
-        @functools.cache
-        def documents_cutting(word: str) -> int:
-            node = Bool(should=(Term("body_w", word), Term("title_w", word)), min_should=1)
-            return self.backend.search(Plan(node, public), limit=0).total
+        documents_cutting = functools.cache(self._publicly_held)
 
         def used_as_word(word: str) -> bool:
             """A word the documents hold mostly where two words meet is no word they use: 断交
@@ -712,17 +727,19 @@ class SearchIndex:
         an Elasticsearch server): a rare word is the kind a document published by mistake
         carries, a name, and a few counts per keystroke make it go at once. The synonym
         file's short forms and the 文号 prefixes, which no text holds as a word, stay."""
-        public = visibility_filter(ANONYMOUS)
         kept = []
         for w in words:
             n = lexicon.counts.get(w, 0)
             known = w in synonyms() or w in citizen_words.known_docno_prefixes()
-            if 0 < n <= RECHECK_BELOW and not known:
-                held = Bool(should=(Term("body_w", w), Term("title_w", w)), min_should=1)
-                if not self.backend.search(Plan(held, public), limit=0).total:
-                    continue
+            if 0 < n <= RECHECK_BELOW and not known and not self._publicly_held(w):
+                continue
             kept.append(w)
         return kept
+
+    def _publicly_held(self, word: str) -> int:
+        """How many public documents hold ``word`` as a word (title or body), counted now."""
+        held = Bool(should=(Term("body_w", word), Term("title_w", word)), min_should=1)
+        return self.backend.search(Plan(held, visibility_filter(ANONYMOUS)), limit=0).total
 
     def catalog(self, viewer: Viewer = ANONYMOUS) -> Iterator[StoredDocument]:
         """The metadata of every document the viewer may see (texts left out), for reports."""

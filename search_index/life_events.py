@@ -21,7 +21,7 @@ from model.errors import ConfigError, NotFound
 from model.viewer import ANONYMOUS, Viewer
 from search_index import citizen_words
 from search_index.index import SearchIndex
-from search_index.request import MAX_QUERY_CHARS, Query
+from search_index.request import MAX_QUERY_CHARS, READERS, Query
 
 SHIPPED = Path(__file__).resolve().parent / "data" / "life_events.toml"
 _ID = re.compile(r"[a-z][a-z0-9-]{0,31}")
@@ -150,8 +150,8 @@ def reader_script(question: Question) -> str:
     :attr:`Query.script`: its search ranks that side's documents a little ahead, as the
     question typed would (QA pass 32b: 遇到家暴怎么办 searches "家庭暴力", the same in both
     scripts, and Taiwan's 家庭暴力防治法 led the mainland's 反家庭暴力法)."""
-    script = citizen_words.typed_script(question.text) or ""
-    return {"simplified": "hans", "traditional": "hant"}.get(script, "")
+    script = citizen_words.typed_script(question.text)
+    return next((reader for reader, typed in READERS.items() if typed == script), "")
 
 
 def answered(

@@ -411,7 +411,8 @@ def _lone_characters_word(cut: list[Slot]) -> str:
     that word typed in Chinese though no document holds it: a synonym's key, a short form
     mined, or a word the documents write longer (年假 for 年休假; QA pass 32b: nianjia at a
     kiosk found 3 news items of 新春年假, where 年假 typed finds 职工带薪年休假条例 first).
-    Of several, the synonym's, then the one whose long form most documents hold; "" if none."""
+    Of several, the first a synonym or short form spells (the syllables' likelier characters
+    first), else the one whose long form most documents hold; "" if none."""
     if not 2 <= len(cut) <= 3 or any(s.initials or len(s.words[0]) != 1 for s in cut):
         return ""
     vocabulary = citizen_words.vocabulary()

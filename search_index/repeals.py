@@ -14,6 +14,7 @@ Done above the backends, on the first results, so both give the same answers.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
@@ -85,6 +86,8 @@ def repeals_of(docs: Iterable[StoredDocument], fetch: Fetch) -> dict[str, Repeal
     return out
 
 
+log = logging.getLogger("govsearch.repeals")
+
 # The documents whose titles hold one of these many repealed titles, in one search each
 TITLES_PER_SEARCH = 200
 MAX_TITLED = 10_000  # documents read per search (a title key is a whole title: few match)
@@ -99,8 +102,18 @@ def repealed_in_index(titled: Titled, fetch: Fetch) -> dict[str, Repeal]:
     interpretation applies); :func:`repeals_of` then keeps those it names exactly."""
     keys = tuple(sorted(citizen_words.repeals()))
     ids: list[str] = []
-    for at in range(0, len(keys), TITLES_PER_SEARCH):
-        ids.extend(titled(keys[at : at + TITLES_PER_SEARCH], MAX_TITLED))
+    batches = [keys[at : at + TITLES_PER_SEARCH] for at in range(0, len(keys), TITLES_PER_SEARCH)]
+    while batches:
+        batch = batches.pop()
+        found = titled(batch, MAX_TITLED)
+        if len(found) >= MAX_TITLED and len(batch) > 1:  # more titles than one search reads:
+            half = len(batch) // 2  # the batch is read in halves, none left out
+            batches += [batch[:half], batch[half:]]
+            continue
+        if len(found) >= MAX_TITLED:
+            log.warning("repeals: more than %d titles hold %r; the first %d read",
+                        MAX_TITLED, batch[0], MAX_TITLED)  # fmt: skip
+        ids.extend(found)
     if not ids:
         return {}
     docs = fetch(sorted(set(ids)))

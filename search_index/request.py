@@ -14,6 +14,7 @@ from model.viewer import ANONYMOUS, Viewer
 Sort = Literal["relevance", "date_desc", "date_asc"]
 SORTS: tuple[str, ...] = ("relevance", "date_desc", "date_asc")
 SCRIPTS: tuple[str, ...] = ("", "hans", "hant")  # Query.script
+READERS = {"hans": "simplified", "hant": "traditional"}  # Query.script → the script typed
 
 MAX_QUERY_CHARS = 500
 MAX_FILTER_CHARS = 200  # one category or agency value (the longest agency name is ~40)

@@ -244,10 +244,10 @@ def test_understood_summary_says_what_letters_were_read_as_and_keeps_a_docno() -
     was stored guobanfa#######. A number no 文号 reading covers is masked still."""
     u = Understanding(
         normalized="dbsq nianjia", words=("dbsq", "nianjia"), pinyin=("dbsq", "nianjia"),
-        pinyin_words=(("dbsq", ("低保", "申请", "代表", "担保")),),
-    )  # fmt: skip
+        pinyin_words=(("dbsq", ("低保", "代表", "担保", "对本", "达标", "申请", "授权")),),
+    )  # fmt: skip  (as the planner lists them: the first stretch's words, then the next's)
     assert understood_summary(u).endswith(
-        "拼音：dbsq nianjia；读作：dbsq→低保/申请/代表、nianjia（未读出词）"
+        "拼音：dbsq nianjia；读作：dbsq→低保/代表/担保/对本/达标/申请、nianjia（未读出词）"
     )
     read = Understanding(normalized="guobanfa2018128", doc_numbers=("国办发2018-128",))
     rec = logged_search("t" * 12, D(2025, 1, 6), "guobanfa2018128", read, 1)

@@ -78,6 +78,7 @@ class Proxy:
         self._lock = threading.Lock()
         self._server: socket.socket | None = None
         self._frozen = threading.Event()  # connections accepted, nothing answered: hung
+        self.delay = 0.0  # seconds each piece of a request waits before it is passed on: slow
         self.restore()
 
     def freeze(self) -> None:
@@ -103,14 +104,16 @@ class Proxy:
             upstream = socket.create_connection(self.target)
             with self._lock:
                 self._socks += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+            for a, b, out in ((client, upstream, True), (upstream, client, False)):
+                threading.Thread(target=self._pipe, args=(a, b, out), daemon=True).start()
 
-    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
+    def _pipe(self, src: socket.socket, dst: socket.socket, out: bool = False) -> None:
         try:
             while data := src.recv(65536):
                 while self._frozen.is_set():
                     time.sleep(0.01)
+                if self.delay and out:  # a request waits; its answer flows
+                    time.sleep(self.delay)
                 dst.sendall(data)
         except OSError:
             pass
@@ -305,6 +308,25 @@ def test_a_hung_cluster_fails_each_search_on_its_own_timeout(url, prefixes, docu
         backend.close()
     finally:
         proxy.thaw()
+        proxy.cut()
+
+
+@pytest.mark.elasticsearch
+def test_a_slow_cluster_fails_health_in_seconds_and_holds_no_search_back(url, prefixes, documents):
+    """The review of QA pass 32a's fix: /api/health's shorter timeout (3 s) on a slow but
+    answering cluster must not hold the searches back, which still answer within theirs."""
+    proxy = Proxy(url)
+    try:
+        backend = fresh(proxy.url, prefixes, "slow", timeout=10.0)
+        assert all(r.ok for r in backend.write(prepare(d, "s") for d in documents[:3]))
+        ix = SearchIndex(backend)
+        ix.search(Query(q="", viewer=STAFF))  # the copy list read while fast
+        proxy.delay = elastic_module.HEALTH_SECONDS + 0.5
+        assert backend.health()["status"] == "unavailable"
+        assert ix.search(Query(q="", viewer=STAFF)).total == 3  # slow, answered, not held
+        backend.close()
+    finally:
+        proxy.delay = 0.0
         proxy.cut()
 
 

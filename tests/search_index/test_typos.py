@@ -375,6 +375,9 @@ def test_letters_of_a_southern_slip_are_offered_the_word(index) -> None:
     assert result.did_you_mean == "社保" and result.understood.words == ("sebao",)
     assert index.search(Query(q="shebao")).did_you_mean == ""
     assert index.search(Query(q="sebao gongjijin")).did_you_mean == "社保 gongjijin"
+    # a syllable typed alone is a character typed, whatever slip it might be (shui, sui 虽)
+    for typed in ("shui", "li hun", "yang lao", "geren suode shui"):
+        assert index.search(Query(q=typed)).did_you_mean == "", typed
 
 
 def test_slips_of_southern_speech_on_a_small_lexicon() -> None:
