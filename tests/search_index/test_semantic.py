@@ -262,12 +262,8 @@ def test_embed_stopped_keeps_what_it_embedded_and_the_next_run_does_the_rest(
     """QA pass 32a: Ctrl-C after 35 minutes of ``govsearch embed`` kept nothing. What was
     embedded before the stop is written, and the next run embeds only the rest. (Ctrl-C is
     raised where the model would embed the second batch: the signal, not what is matched.)"""
-    require_corpus()
-    require_model()
     data = tmp_path / "data"
-    backend = EmbeddedIndex(data / "index")
-    docs = [corpus_document(p) for p in OTHERS[:5]]
-    assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in docs))
+    backend, _ = _written(data, OTHERS[:5])
     total = len(list(backend.catalog()))
     assert total > 2
     index = SearchIndex(backend)
@@ -293,13 +289,19 @@ def test_embed_stopped_keeps_what_it_embedded_and_the_next_run_does_the_rest(
         index.close()
 
 
-def test_embed_keeps_unchanged_vectors_and_drops_deleted_documents(tmp_path):
+def _written(data: Path, paths: list[str]) -> tuple[EmbeddedIndex, list]:
+    """An embedded index in ``data`` holding these corpus files (with the model at hand)."""
     require_corpus()
     require_model()
-    data = tmp_path / "data"
     backend = EmbeddedIndex(data / "index")
-    docs = [corpus_document(p) for p in OTHERS[:3]]
+    docs = [corpus_document(p) for p in paths]
     assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in docs))
+    return backend, docs
+
+
+def test_embed_keeps_unchanged_vectors_and_drops_deleted_documents(tmp_path):
+    data = tmp_path / "data"
+    backend, docs = _written(data, OTHERS[:3])
     index = SearchIndex(backend)
     try:
         assert embed(index, data, threads=1)[:2] == (3, 3)
