@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol, runtime_checkable
 
 from analyzers.chars import visible
+from analyzers.docno import yearly_parts
 from model.fields import label
 from reports.csvexport import csv_text
 from search_index.request import Understanding
@@ -209,15 +210,8 @@ def scrub(
 def docno_digits(u: Understanding) -> frozenset[str]:
     """The year and number of each 文号 the engine read, as one run of digits (国办发2018-128:
     2018128), as a query typed without brackets holds them."""
-    out = set()
-    for key in u.doc_numbers:
-        m = _DOCNO_KEY.search(key)
-        if m is not None:
-            out.add(m.group(1) + m.group(2))
-    return frozenset(out)
-
-
-_DOCNO_KEY = re.compile(r"((?:19|20)\d\d)-(\d{1,6})$")
+    parts = (yearly_parts(key) for key in u.doc_numbers)
+    return frozenset(year + serial for _, year, serial in filter(None, parts))
 
 
 @functools.lru_cache(maxsize=16)

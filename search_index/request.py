@@ -13,8 +13,8 @@ from model.viewer import ANONYMOUS, Viewer
 
 Sort = Literal["relevance", "date_desc", "date_asc"]
 SORTS: tuple[str, ...] = ("relevance", "date_desc", "date_asc")
-SCRIPTS: tuple[str, ...] = ("", "hans", "hant")  # Query.script
 READERS = {"hans": "simplified", "hant": "traditional"}  # Query.script → the script typed
+SCRIPTS: tuple[str, ...] = ("", *READERS)  # Query.script's values ("": neither)
 
 MAX_QUERY_CHARS = 500
 MAX_FILTER_CHARS = 200  # one category or agency value (the longest agency name is ~40)

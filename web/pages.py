@@ -247,7 +247,7 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         ctx["problems"] = problems
     back = state.query_string()
     token = request.app.state.reports.searched(query, result) or ""  # the opt-in query log
-    asked = _asked(request, layout, state.q)
+    asked = _asked(request, layout, state.q, found)
     if asked:
         ctx["asked"] = asked
     ctx.update(
@@ -319,11 +319,14 @@ def _back_state(raw: str) -> SearchState | None:
     return state
 
 
-def _asked(request: Request, layout: Layout, q: str) -> tuple[str, str, str, str] | None:
-    """(question, event, event page, question id) when ``q`` is an event question's search:
-    the pages show the question, not its ``"…" OR "…"`` (QA pass 22: the box and a document's
-    match note showed the syntax to citizens)."""
-    found = life_events.asked(request.app.state.life_events, q)
+def _asked(
+    request: Request, layout: Layout, q: str, found: tuple | None = None
+) -> tuple[str, str, str, str] | None:
+    """(question, event, event page, question id) when ``q`` is an event question's search
+    (``found``: :func:`life_events.asked` of it, when the caller looked already): the pages show
+    the question, not its ``"…" OR "…"`` (QA pass 22: the box and a document's match note
+    showed the syntax to citizens)."""
+    found = found or life_events.asked(request.app.state.life_events, q)
     if found is None:
         return None
     event, question = found
