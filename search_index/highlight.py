@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -18,6 +19,7 @@ import numpy as np
 from analyzers.chars import is_skippable, skippable_chars, strip_skippable
 from analyzers.docno import canonical
 from analyzers.normalize import normalize, normalize_with_offsets
+from search_index.answers import compiled
 
 
 def _docno_pattern(key: str) -> str:
@@ -119,8 +121,10 @@ def find_spans(
     limit: int | None = None,
     normalized: str | None = None,
     window: tuple[int, int] | None = None,
+    answer: str = "",
 ) -> list[tuple[int, int]]:
-    """Spans of the original ``text`` that match any term (after normalisation).
+    """Spans of the original ``text`` that match any term (after normalisation), and what
+    answers the question asked (``answer``: a pattern of :mod:`search_index.answers`).
 
     Terms are matched with ``str.find`` on the text with whitespace and punctuation removed
     (so a match may span a line wrap, as phrase search does), then mapped back.
@@ -128,7 +132,8 @@ def find_spans(
     scan to ``text[lo:hi]`` (a snippet of a 300 KB law needs only the region of its first match).
     """
     plain, exact, docno_re = _prepared(tuple(terms))
-    if (not plain and docno_re is None) or not text:
+    answer_re = compiled(answer)
+    if (not plain and docno_re is None and answer_re is None) or not text:
         return []
     lo, hi = window or (0, len(text))
     if normalized is not None and len(normalized) == len(text):
@@ -158,6 +163,8 @@ def find_spans(
             start = compact.find(term, start + len(term))
     if docno_re is not None:
         found.extend((m.start(), m.end()) for m in docno_re.finditer(norm) if m.end() > m.start())
+    if answer_re is not None:
+        found.extend((m.start(), m.end()) for m in answer_re.finditer(norm) if m.end() > m.start())
     spans = _merge(found)
     if limit:
         spans = spans[:limit]
@@ -170,6 +177,19 @@ def find_spans(
 # its every article) is looked for beside the others' instead
 MAX_OCCURRENCES = 64
 
+
+@dataclass(frozen=True)
+class Marking:
+    """What a page marks for a query, and how its richest passage is found: the terms, each
+    other wording's typed word, what answers a question of measure, each typed word's weight."""
+
+    terms: tuple[str, ...] = ()
+    groups: Mapping[str, str] = field(default_factory=dict)
+    answer: str = ""
+    rarity: Mapping[str, float] = field(default_factory=dict)
+
+
+ANSWER = "\0answer"  # the key every answer's span is counted under
 
 TITLE_HELD = 0.5  # what a word the title already shows counts for in choosing a passage
 
@@ -184,15 +204,70 @@ def _worth(word: str, held: str) -> float:
     return TITLE_HELD if held and word in held else 1.0
 
 
-def _weights(group: list[str], needles: list[str], held: str) -> dict[str, float]:
+def _weights(
+    group: list[str], needles: list[str], held: str, rarity: Mapping[str, float]
+) -> dict[str, float]:
     """Each word asked for, by how much a passage showing it tells: a word the title holds
     (``held``: the title normalised, :func:`_held`) counts :data:`TITLE_HELD`, since the title
     shown above the snippet says it already (QA pass 30a: 劳动合同法第四十七条 showed the law's
-    heading, which holds 劳动合同法, and not its 第四十七条)."""
+    heading, which holds 劳动合同法, and not its 第四十七条); by its ``rarity`` (:func:`_told`)."""
     out: dict[str, float] = {}
     for needle, g in zip(needles, group, strict=True):
         out[g] = min(out.get(g, 1.0), _worth(needle, held))  # one of its wordings shown is shown
-    return out
+    least = _least(rarity)
+    return {g: w * least if w < 1.0 else rarity.get(g, 1.0) for g, w in out.items()}
+
+
+def _least(rarity: Mapping[str, float]) -> float:
+    """The weight of the most used word asked for (1 without weights)."""
+    return min((r for g, r in rarity.items() if g != ANSWER), default=1.0)
+
+
+def _told(word: str, held: str, rarity: Mapping[str, float]) -> float:
+    """What showing ``word`` tells: its rarity, or :data:`TITLE_HELD` of the most used
+    word's if the title holds it, however rare it is: the rare title word (工伤保险 of
+    工伤保险条例第十四条) is in every article of the law, and its 第十四条 is what was asked."""
+    return TITLE_HELD * _least(rarity) if held and word in held else rarity.get(word, 1.0)
+
+
+def rarities(rarity: Mapping[str, float] | None, answer: str) -> Mapping[str, float]:
+    """``rarity`` (each typed word's weight, :meth:`SearchIndex._rarity`) with the answer's:
+    what a question of measure asks for tells as much as its rarest word, where it stands
+    beside that word (:func:`decisive`)."""
+    if not answer:
+        return rarity or {}
+    return {**(rarity or {}), ANSWER: max((rarity or {}).values(), default=1.0)}
+
+
+ANSWER_REACH = 80  # characters: an answer this far from the word asked about answers it
+
+
+def decisive(rarity: Mapping[str, float] | None) -> frozenset[str] | None:
+    """The typed word a question is about: the rarest (``None``: any word asked for, when
+    there are no weights). A number of days is an answer only beside it: 产假有多少天 in a
+    police regulation marked 连续超过15天 (absence), far from its 产假, and 试用期最长多久 showed
+    a 最长…十五日 of pay periods in place of the passage of 试用期 (the thirty-fourth session's
+    blind judging of snippets)."""
+    words = {g: r for g, r in (rarity or {}).items() if g != ANSWER}
+    if not words:
+        return None
+    top = max(words.values())
+    return frozenset(g for g, r in words.items() if r == top)
+
+
+def _beside(
+    answers: list[tuple[int, int]],
+    spans: list[tuple[int, int]],
+    words: list[frozenset[str]],
+    about: frozenset[str] | None,
+) -> list[tuple[int, int]]:
+    """The ``answers`` within :data:`ANSWER_REACH` of a span of a word ``about`` (any, if
+    ``None``)."""
+    near = [s for s, w in zip(spans, words, strict=True) if about is None or w & about]
+    return [
+        (a, b) for a, b in answers
+        if any(a - ANSWER_REACH <= e and s <= b + ANSWER_REACH for s, e in near)
+    ]  # fmt: skip
 
 
 def _region(
@@ -200,6 +275,8 @@ def _region(
     mapped: tuple[str, list[int] | None] | None = None,
     groups: Mapping[str, str] | None = None,
     held: str = "",
+    answer: str = "",
+    rarity: Mapping[str, float] | None = None,
 ) -> tuple[int, int]:
     """Where the snippet should be looked for: around the occurrence of a term with the most
     distinct terms within ``size`` characters either side (the earliest of equals).
@@ -210,7 +287,8 @@ def _region(
     normalised copy (Elasticsearch stores none; NFKC may change the length) the text is
     normalised here, never guessed at: looking only at the first 3,200 characters left 5% of
     Elasticsearch snippets unmarked (28% for quoted phrases) where the embedded backend, which
-    keeps the copy, marked a match further in.
+    keeps the copy, marked a match further in. What answers a question of measure
+    (``answer``) counts as a word asked for: of two passages of 试用期, the one of 六个月.
     """
     n = len(text)
     offsets: list[int] | None = None
@@ -237,17 +315,24 @@ def _region(
             firsts.append(m.start())
     if not firsts:
         return (0, min(n, 40 * size))
-    weight = _weights(group, needles, held)
+    about = decisive(rarity)
+    rarity = rarities(rarity, answer)
+    weight = _weights(group, needles, held, rarity)
+    answer_re = compiled(answer)
     best, best_count, last = min(firsts), 0.0, -size
     for at in sorted(set(anchors or firsts)):
         if at - last < size // 4:  # its neighbour's window, nearly
             continue
         last = at
         lo, hi = max(0, at - size), at + size
-        count = sum(weight[g] for g in {
+        shown = {
             g for needle, g in zip(needles, group, strict=True)
             if normalized.find(needle, lo, hi + len(needle)) != -1
-        })  # fmt: skip
+        }  # fmt: skip
+        count = sum(weight[g] for g in shown)
+        asked_about = about is None or bool(shown & about)
+        if asked_about and answer_re is not None and answer_re.search(normalized, lo, hi):
+            count += rarity[ANSWER]
         if count > best_count:
             best, best_count = at, count
     if offsets is not None:
@@ -273,7 +358,8 @@ def render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | N
 
 def snippet(
     text: str, terms: tuple[str, ...], size: int = 160, normalized: str | None = None,
-    groups: Mapping[str, str] | None = None, title: str = "",
+    groups: Mapping[str, str] | None = None, title: str = "", answer: str = "",
+    rarity: Mapping[str, float] | None = None,
 ) -> str:
     """The window of about ``size`` characters holding the most distinct matched terms, each
     other wording of a word counted as that word (``groups``: 工资 and its 劳动报酬 are one word
@@ -282,7 +368,10 @@ def snippet(
 
     Every backend gets the same snippet: without ``normalized`` the text is normalised once
     here (an aligned copy is then reused for the region, the spans and their keys). A word
-    the document's ``title`` holds counts less than one it does not (:func:`_weights`).
+    the document's ``title`` holds counts less than one it does not (:func:`_weights`); what
+    answers a question of measure (``answer``, :mod:`search_index.answers`) is marked and
+    counts as one word asked for, whatever number it says; each word counts by its
+    ``rarity`` (a word no weight is given counts 1).
     """
     mapped = None
     if normalized is None or len(normalized) != len(text):
@@ -290,7 +379,9 @@ def snippet(
         if mapped[1] is None:
             normalized = mapped[0]
     held = _held(title)
-    region = _region(text, normalized, terms, size, mapped, groups, held)
+    region = _region(text, normalized, terms, size, mapped, groups, held, answer, rarity)
+    about = decisive(rarity)
+    rarity = rarities(rarity, answer)
     spans = find_spans(text, terms, limit=200, normalized=normalized, window=region)
     if not spans:
         body = text.strip()
@@ -300,20 +391,33 @@ def snippet(
         keys = [strip_skippable(normalized[a:b]) for a, b in spans]
     else:
         keys = [strip_skippable(normalize(text[a:b])) for a, b in spans]
-    if groups:
-        keys = [groups.get(k, k) for k in keys]
+    # the words asked for each span shows: two written together are one span (试用期最长)
+    plain = _prepared(tuple(terms))[0]
+    groups = groups or {}
+    words = [
+        frozenset(groups.get(n, n) for n in plain if n in k) or frozenset({groups.get(k, k)})
+        for k in keys
+    ]
+    # six months or three: one answer shown, never a word of its own per number
+    answers = find_spans(text, (), limit=200, normalized=normalized, window=region, answer=answer)
+    answers = _beside(answers, spans, words, about)
+    if answers:
+        shown = sorted(
+            [*zip(spans, words, strict=True), *((a, frozenset({ANSWER})) for a in answers)]
+        )
+        spans, words = [s for s, _ in shown], [w for _, w in shown]
     best_start, best_score = spans[0][0], -1.0
     # the window counted is the one shown: it opens a quarter of the size before its first
     # match (QA pass 28c: 工资支付暂行规定's snippet counted a 拖欠 it then cut off)
     reach = size - size // 4
     for i, (s, _) in enumerate(spans):
-        window = {
-            keys[j] for j in range(i, min(i + 12, len(spans))) if spans[j][1] <= s + reach
-        }
-        told = sum(_worth(k, held) for k in window)
+        window = frozenset().union(
+            *(words[j] for j in range(i, min(i + 12, len(spans))) if spans[j][1] <= s + reach)
+        )
+        told = sum(_told(k, held, rarity) for k in window)
         # of equals, the passage opening on a word the title does not show: an article's
         # heading, not the end of the one before it
-        opens = _worth(keys[i], held) == 1.0
+        opens = max(_worth(k, held) for k in words[i]) == 1.0
         score = told * 100 + opens * 10 - i * 0.01
         if score > best_score:
             best_start, best_score = s, score
@@ -323,7 +427,7 @@ def snippet(
         lo = nl + 1
     hi = min(len(text), lo + size)
     lo, hi = _whole_runs(text, lo, hi, best_start)
-    inner = " ".join(render(text, spans, lo, hi).split())
+    inner = " ".join(render(text, _merge(spans), lo, hi).split())
     return ("…" if lo > 0 else "") + inner + ("…" if hi < len(text) else "")
 
 
@@ -364,6 +468,20 @@ def _whole_runs(text: str, lo: int, hi: int, first: int) -> tuple[int, int]:
     return min(lo, first), hi
 
 
-def highlight_all(text: str, terms: tuple[str, ...], normalized: str | None = None) -> str:
-    """The whole text escaped, every match marked (for the document page)."""
-    return render(text, find_spans(text, terms, normalized=normalized))
+def highlight_all(
+    text: str, terms: tuple[str, ...], normalized: str | None = None, marking: Marking | None = None
+) -> str:
+    """The whole text escaped, every match marked (for the document page), and what answers a
+    question of measure beside the word it is about (``marking``: the query's
+    :class:`Marking`)."""
+    spans = find_spans(text, terms, normalized=normalized)
+    if marking is None or not marking.answer or not spans:
+        return render(text, spans)
+    answers = find_spans(text, (), normalized=normalized, answer=marking.answer)
+    about = decisive(marking.rarity)
+    plain = _prepared(tuple(terms))[0]
+    words = []
+    for a, b in spans:
+        key = strip_skippable(normalize(text[a:b]))
+        words.append(frozenset(marking.groups.get(n, n) for n in plain if n in key))
+    return render(text, _merge([*spans, *_beside(answers, spans, words, about)]))

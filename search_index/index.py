@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -32,9 +33,9 @@ from model.errors import BadRequest, NotFound
 from model.fields import VALUE_LABELS
 from model.ids import plausible_id
 from model.viewer import ANONYMOUS, Viewer
-from search_index import citizen_words, feedback, repeals, semantic
+from search_index import answers, citizen_words, feedback, repeals, semantic
 from search_index.fields import FACET_FIELDS, FACET_SHOWN, STAFF_FACET_FIELDS, names_an_agency
-from search_index.highlight import find_spans, render, snippet
+from search_index.highlight import Marking, find_spans, render, snippet
 from search_index.lexicon import LexiconCache
 from search_index.nodes import any_of, phrase_node, substring, written_node
 from search_index.planner import plan as make_plan
@@ -61,7 +62,7 @@ from search_index.request import (
 from search_index.stamp_watch import StampWatcher
 from search_index.suggest import suggest
 from search_index.syntax import parse
-from search_index.tree import Bool, Plan, Range, Term
+from search_index.tree import Bool, MatchAll, Plan, Range, Term
 from search_index.visibility import terms, visibility_filter
 
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
@@ -246,11 +247,25 @@ class SearchIndex:
             self._mentions_since = now
         n = self._mention_counts.get(text)
         if n is None:
-            node = phrase_node(text, None)
+            node = phrase_node(text, None) if text else MatchAll()
             plan = Plan(query=node, filters=visibility_filter(ANONYMOUS)) if node else None
             n = self.backend.search(plan, limit=0).total if plan else 0
             self._mention_counts[text] = n
         return n
+
+    def _rarity(self, words: tuple[str, ...], groups: dict[str, str]) -> dict[str, float]:
+        """How much showing each typed word in a snippet tells: ln(1 + N/n), N the public
+        documents, n those holding the word or its most used other wording. A passage of the
+        rare word asked for is the one to show (QA pass 33a: 丧葬补助金标准 showed a passage of
+        标准 alone, the law's 丧葬补助金 further on). One word asked for needs no weights."""
+        typed: dict[str, int] = {}
+        for w in words:
+            g = groups.get(w, w)
+            typed[g] = max(typed.get(g, 0), self._mentions(w))
+        if len(typed) < 2:
+            return {}
+        total = max(1, self._mentions(""))
+        return {g: math.log(1 + total / max(1, n)) for g, n in typed.items()}
 
     # -- reading -------------------------------------------------------------------------
     def search(self, query: Query) -> SearchResult:
@@ -338,6 +353,8 @@ class SearchIndex:
             docs.update(self.backend.fetch(missing))
         hits = []
         groups = dict(plan.groups)
+        answer = answers.answer_pattern(understood.normalized)
+        rarity = self._rarity(plan.highlight, groups) if page else {}
         unread = [docs[h.id] for h in page if h.id in docs and h.id not in seen_window]
         repealed.update(repeals.repeals_of(unread, self._fetch_meta))  # (the window's: read)
         for h in page:
@@ -358,7 +375,8 @@ class SearchIndex:
                     doc=doc,
                     score=h.score,
                     snippet=snippet(
-                        doc.text, terms, query.snippet_chars, doc.normalized, groups, doc.title
+                        doc.text, terms, query.snippet_chars, doc.normalized, groups, doc.title,
+                        answer, rarity,
                     ),
                     title_html=render(doc.title, find_spans(doc.title, terms)),
                     copies=copies,
@@ -691,13 +709,21 @@ class SearchIndex:
     def highlight_terms(self, q: str, title: str = "") -> tuple[str, ...]:
         """The terms of ``q`` to mark in a text; with ``title``, a pinyin query also marks the
         words of the title it stands for (zfxxgk → 政府信息公开)."""
-        return self.highlight_plan(q, title)[0]
+        return self.highlight_plan(q, title).terms
 
-    def highlight_plan(self, q: str, title: str = "") -> tuple[tuple[str, ...], dict[str, str]]:
-        """:meth:`highlight_terms`, and each other wording's typed word (``Plan.groups``): a
-        page's richest passage counts the words asked for, not their wordings."""
+    def highlight_plan(self, q: str, title: str = "") -> Marking:
+        """:meth:`highlight_terms`, each other wording's typed word (``Plan.groups``): a
+        page's richest passage counts the words asked for, not their wordings; what answers
+        a question of measure (:mod:`search_index.answers`), marked too; and each typed
+        word's weight, as the snippet's (:meth:`_rarity`)."""
         plan, understood = self._plan(Query(q=q[:MAX_QUERY_CHARS]))
-        return _with_pinyin(plan.highlight, understood.pinyin, title), dict(plan.groups)
+        groups = dict(plan.groups)
+        return Marking(
+            terms=_with_pinyin(plan.highlight, understood.pinyin, title),
+            groups=groups,
+            answer=answers.answer_pattern(understood.normalized),
+            rarity=self._rarity(plan.highlight, groups),
+        )
 
     def suggest(self, prefix: str, viewer: Viewer = ANONYMOUS, limit: int = 10) -> list[str]:
         """Titles and frequent title words for what was typed (Han or pinyin letters), ranked

@@ -39,7 +39,7 @@ from search_api.errors import status_of
 from search_api.limits import LONG_PAGE_SIZE, LONG_QUERY_CHARS, long_search_slot
 from search_api.security import is_api_path
 from search_index import life_events
-from search_index.highlight import highlight_all
+from search_index.highlight import Marking, highlight_all
 from search_index.index import MAX_PINYIN_CHARS, SearchIndex
 from search_index.request import MAX_QUERY_CHARS
 from search_index.suggest import MAX_TYPED
@@ -349,8 +349,11 @@ def document_page(
     back_state = came_back or (SearchState(q=q) if q else None)
     asked = _asked(request, layout, q)
     back = back_state.query_string() if back_state else ""
-    terms, groups = index.highlight_plan(q, doc.title) if q else ((), {})
-    marked = views.mark_anchors(highlight_all(doc.text, terms, doc.normalized), groups)
+    marking = index.highlight_plan(q, doc.title) if q else Marking()
+    marked = views.mark_anchors(
+        highlight_all(doc.text, marking.terms, doc.normalized, marking),
+        marking.groups, marking.answer, marking.rarity,
+    )
     settings = request.app.state.settings
     original = None if layout.kiosk else original_file(settings.originals_dir, doc)
     versions = index.versions_of(doc, viewer)

@@ -20,7 +20,9 @@ from model import fields
 from model.document import StoredDocument
 from model.errors import GovSearchError
 from model.viewer import Viewer
-from search_index import citizen_words
+from search_index import answers, citizen_words
+from search_index.highlight import ANSWER
+from search_index.highlight import rarities as highlight_rarities
 from search_index.index import SearchIndex
 from search_index.planner import similar_query
 from search_index.request import (
@@ -504,28 +506,38 @@ class Marked:
     best: int | None = None
 
 
-def mark_anchors(html_text: str, groups: Mapping[str, str] | None = None) -> Marked:
+def mark_anchors(
+    html_text: str, groups: Mapping[str, str] | None = None, answer: str = "",
+    rarity: Mapping[str, float] | None = None,
+) -> Marked:
     """Give the first ``<mark>`` the id ``match-1`` (a "jump to the first match" link), and
     the one that starts the richest passage ``match-best``: the first match of a long law is
     often a word of its first article, far from what was asked (QA pass 26b: 33 marks, the
     jump landed on 第二条). ``groups``: each other wording's typed word, so that a passage is
     as rich as the words asked for it holds (QA pass 28b: 拖欠工资 jumped to 工资 beside its
-    劳动报酬, not to 拖欠 beside 劳动报酬)."""
+    劳动报酬, not to 拖欠 beside 劳动报酬). What answers a question of measure (``answer``: 六个月,
+    三天) counts as one word, whatever its number; each word asked for counts by its
+    ``rarity``, as in the snippet (a word given none counts 1)."""
     marks = list(_MARK.finditer(html_text))
     if not marks:
         return Marked(html_text, 0)
     words = [normalize(m.group(1)).lower() for m in marks]
     if groups:
         words = [groups.get(strip_skippable(w), w) for w in words]
-    best, most = None, 1
+    answer_re = answers.compiled(answer)
+    if answer_re is not None:
+        words = [ANSWER if answer_re.fullmatch(strip_skippable(w)) else w for w in words]
+    rarity = highlight_rarities(rarity, answer)
+    best, most = None, 0.0
     window: Counter[str] = Counter()  # the words of marks i … j-1, a sliding window
     j = 0
     for i, m in enumerate(marks):
         while j < len(marks) and marks[j].start() - m.start() < PASSAGE_CHARS:
             window[words[j]] += 1
             j += 1
-        if len(window) > most:
-            best, most = i, len(window)
+        told = sum(rarity.get(w, 1.0) for w in window)
+        if len(window) > 1 and told > most:
+            best, most = i, told
         window[words[i]] -= 1
         if not window[words[i]]:
             del window[words[i]]

@@ -1545,3 +1545,13 @@ def test_hong_kong_words_for_unpaid_wages_find_the_wage_rules(wages):
     assert first in ("lrb_02830.txt", "N0030001.txt"), [h.doc.title for h in res.hits]
     assert "lrb_03309.txt" not in [Path(h.doc.path).name for h in res.hits]
     assert not res.did_you_mean
+
+
+def test_a_question_of_measure_shows_and_marks_the_answering_article(legal_aid):
+    """QA pass 33a: 试用期最长几个月 showed 劳动合同法's 第七十条 (part-time work may have no
+    probation), not 第十九条, which gives the months; the answer is marked too."""
+    res = legal_aid.search(Query(q="试用期最长几个月", size=10))
+    law = next(h for h in res.hits if Path(h.doc.path).name == Path(LABOUR_CONTRACTS).name)
+    assert "<mark>试用期</mark>不得超过<mark>一个月</mark>" in law.snippet, law.snippet
+    page = legal_aid.highlight_plan("试用期最长几个月", law.doc.title)
+    assert page.answer and set(page.rarity) == {"试用期", "最长"}

@@ -99,3 +99,76 @@ def test_a_passage_counts_the_words_asked_for_not_their_other_wordings():
     assert mark_anchors(marked).best is None  # the first passage is (one of) the richest
     best = mark_anchors(marked, groups)
     assert best.best is not None and 'id="match-best" tabindex="-1">拖欠' in best.html
+
+
+# -- the passage that answers (the thirty-fourth session) -------------------------------------
+_PART_TIME = (
+    "第七十条 非全日制用工双方当事人不得约定试用期。第七十二条 结算支付周期最长不得超过十五日。"
+)
+_PROBATION = "第十九条 劳动合同期限一年以上的，试用期不得超过二个月。"
+
+
+def test_a_question_of_measure_shows_the_passage_with_its_answer():
+    """试用期最长几个月: 劳动合同法's snippet was 第七十条 (试用期 and a 最长 of pay periods
+    beside it), where 第十九条 gives the months; the months are marked."""
+    from search_index.answers import answer_pattern
+
+    text = _PART_TIME + "乙" * 400 + _PROBATION + "乙" * 400
+    rarity = {"试用期": 5.3, "最长": 3.1}
+    asked = answer_pattern("试用期最长几个月")
+    got = snippet(text, ("试用期", "最长"), 60, answer=asked, rarity=rarity)
+    assert "<mark>二个月</mark>" in got and "十五日" not in got, got
+    # a question asking no measure: as before, the passage of both words
+    assert "不得约定<mark>试用期</mark>" in snippet(text, ("试用期", "最长"), 60, rarity=rarity)
+
+
+def test_an_answer_counts_and_is_marked_only_beside_the_word_asked_about():
+    """产假有多少天 marked a police rule's 连续超过15天 (absence), far from its 产假; 试用期最长
+    多久 showed a 最长…十五日 of pay periods in place of the passage of 试用期."""
+    from search_index.answers import answer_pattern
+
+    police = "女性人民警察在孕期、产假、哺乳期内的。"
+    text = "旷工连续超过15天的，予以辞退。" + "乙" * 300 + police + "乙" * 300
+    got = snippet(text, ("产假",), 60, answer=answer_pattern("产假有多少天"))
+    assert "<mark>产假</mark>" in got and "15天" not in got, got
+    text = _PART_TIME.replace("试用期。", "试用期。" + "丙" * 200)
+    got = snippet(
+        text, ("试用期", "最长"), 60, answer=answer_pattern("试用期最长多久"),
+        rarity={"试用期": 5.3, "最长": 3.1},
+    )
+    assert "<mark>试用期</mark>" in got and "<mark>十五日</mark>" not in got, got
+
+
+def test_the_rare_word_asked_for_places_the_snippet():
+    """丧葬补助金标准 showed a passage of 标准 alone (a wage standard), the law's 丧葬补助金
+    further on: the rarer word tells more."""
+    funeral = "其遗属领取的丧葬补助金和抚恤金。"
+    text = "缴费工资不得低于最低工资标准。" + "乙" * 400 + funeral + "乙" * 400
+    words = ("丧葬补助金", "标准")
+    assert "丧葬补助金" not in snippet(text, words, 60)  # without weights: the first of equals
+    got = snippet(text, words, 60, rarity={"丧葬补助金": 4.2, "标准": 0.9})
+    assert "<mark>丧葬补助金</mark>" in got, got
+    # the same on the document page: its richest passage is the rare word's
+    from web.views import mark_anchors
+
+    text = "标准，领取" + "乙" * 400 + "丧葬补助金，领取"
+    marked = highlight_all(text, ("丧葬补助金", "标准", "领取"))
+    assert mark_anchors(marked).best is None  # the first of equals
+    weighed = mark_anchors(marked, rarity={"丧葬补助金": 4.2, "标准": 0.9, "领取": 1.0})
+    assert weighed.best == 2
+
+
+def test_answers_of_each_measure_and_what_is_no_answer():
+    from search_index.answers import answer_pattern, compiled
+
+    def found(question: str, text: str) -> list[str]:
+        pattern = compiled(answer_pattern(question))
+        return [m.group() for m in pattern.finditer(text)] if pattern else []
+
+    assert found("婚假有几天", "增加婚假七天，3月15日起，十五个工作日") == ["七天", "十五个工作日"]
+    assert found("试用期几个月", "不得超过六个月；2008年1月1日；三个半月") == ["六个月", "三个半月"]
+    assert found("罚多少钱", "处二百元以上1000元以下罚款；公元") == ["二百元", "1000元"]
+    assert found("交多少年", "累计缴费满十五年；2019年；二〇一九年；年度") == ["十五年"]
+    assert found("多大年龄退休", "年满六十周岁") == ["六十周岁"]
+    assert found("探亲假能休几次", "每年一次，一次性补贴") == ["一次"]
+    assert found("怎么办", "三天") == []
