@@ -456,6 +456,14 @@ def home(request: Request, index: IndexDep, viewer: ViewerDep) -> Response:
     return search_page(request, index, viewer, _layout(request, False))
 
 
+@router.api_route("/search", methods=_PAGE_METHODS)
+def search_alias(request: Request) -> Response:
+    """``/search?q=…``, the address people guess (and other sites' search pages use), is the
+    search page's, ``/?q=…`` (QA pass 33a: a 404 page); permanently, with every parameter."""
+    query = request.url.query
+    return RedirectResponse(f"{_root(request)}/" + (f"?{query}" if query else ""), 301)
+
+
 @router.api_route("/documents/{doc_id}", methods=_PAGE_METHODS, response_class=HTMLResponse)
 def document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
     return document_page(request, index, viewer, _layout(request, False), doc_id)

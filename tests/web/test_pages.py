@@ -1003,3 +1003,16 @@ def test_an_original_is_saved_under_its_title_where_its_name_says_nothing(client
     assert r.status_code == 200, r.text
     want = quote(f"{doc.meta.title}.txt"[:84].replace("/", "-"))
     assert f"filename*=utf-8''{want}" in r.headers["content-disposition"], r.headers
+
+
+def test_search_address_people_guess_leads_to_the_search_page(client):
+    # QA pass 33a: /search?q=… was a 404 page; it is the search page's address, every
+    # parameter kept
+    r = client.get("/search?q=产假&sort=date_desc", follow_redirects=False)
+    assert r.status_code == 301
+    assert urlsplit(r.headers["location"]).path == "/"
+    params = dict(parse_qsl(urlsplit(r.headers["location"]).query))
+    assert params == {"q": "产假", "sort": "date_desc"}
+    followed = client.get("/search?q=产假")
+    assert followed.status_code == 200 and "产假" in followed.text
+    assert client.get("/search", follow_redirects=False).headers["location"] == "/"
