@@ -510,9 +510,13 @@ class _Builder:
         spans.sort(key=lambda sp: sp[0])
         rest: list[str] = []
         pos = 0
+        taken: set[str] = set()
         for s, e, kind, payload in spans:
             rest.append(norm[pos:s])
             pos = e
+            if norm[s:e] in taken:  # typed twice, one word asked for (QA pass 33a: a question
+                continue  # pasted twice asked 房东 twice, and half its words had to match)
+            taken.add(norm[s:e])
             if len(self.words) >= MAX_QUERY_WORDS:  # 文号, articles and amounts count too
                 self.ignored.append(norm[s:e])  # (QA pass 30c: 120 articles were 120 words)
                 continue

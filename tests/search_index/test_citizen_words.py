@@ -305,6 +305,17 @@ def test_a_synonym_never_cuts_across_the_words_of_the_query():
     assert ("工资", ("劳动报酬",)) in understood.synonyms
 
 
+def test_a_question_pasted_twice_asks_its_words_once():
+    # QA pass 33a: 房东 (a synonym's key) was asked twice, so two of the words had to match
+    # (69 results, not 119); pasted 30 times, the words' cap dropped 押金
+    once, understood_once = plan(Query(q="房东不退押金怎么办"))
+    _, twice = plan(Query(q="房东不退押金怎么办房东不退押金怎么办"))
+    assert twice.words == understood_once.words
+    assert twice.min_should_match == understood_once.min_should_match
+    _, many = plan(Query(q="房东不退押金怎么办" * 30))
+    assert "押金" in many.words and many.words.count("房东") == 1
+
+
 # -- validity and pseudo-relevance feedback (constant scores, RM3-style feedback) ------------
 @pytest.fixture
 def small_index(tmp_path: Path):
