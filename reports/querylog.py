@@ -144,12 +144,12 @@ def _masked(
 ) -> tuple[str, list[str]]:
     """``text`` with e-mail addresses and personal numbers masked, and what was masked: the
     things named by a fixed token (［邮箱］, ［车牌］, ［账号］, ［门牌号］), then the numbers,
-    digit for digit (``named``, ``numbers``: which of the two). ``docnos``: runs of digits the
-    engine read as a 文号's year and number, which stay."""
+    digit for digit (``named``, ``numbers``: which of the two). ``docnos``: what the engine
+    read as a document's number (:func:`document_numbers`); a number inside one stays."""
     found: list[str] = []
 
     def keep(m: re.Match[str], masked: str) -> str:
-        if m.group() in docnos:
+        if any(m.group().lower() in number for number in docnos):
             return m.group()
         if masked != m.group():
             found.append(m.group())
@@ -192,7 +192,7 @@ def scrub(
     personal; every letter-or-digit piece of what the context has masked is masked in ``text``
     wherever it stands alone. In a ``reading`` (the engine's, not the query as typed) those
     pieces are masked before the numbers are, to ``###`` whatever their length (QA pass 26c: a
-    QQ number stored as ［账号］ beside its reading's nine #). ``docnos`` (:func:`docno_digits`)
+    QQ number stored as ［账号］ beside its reading's nine #). ``docnos`` (:func:`document_numbers`)
     stay: guobanfa2018128, read as 国办发〔2018〕128号, is no account (QA pass 32b: the archivist
     saw guobanfa#######).
     """
@@ -207,11 +207,20 @@ def scrub(
     return out[:limit]
 
 
-def docno_digits(u: Understanding) -> frozenset[str]:
-    """The year and number of each 文号 the engine read, as one run of digits (国办发2018-128:
-    2018128), as a query typed without brackets holds them."""
+# an 索引号 kept in the log holds a letter or a slash (QS-2025-0034, 000014349/2019-00123):
+# digits and dashes alone read as one too, and are as often a telephone (138-1234-5678)
+_LETTERED = re.compile(r"[a-z/]", re.I)
+
+
+def document_numbers(u: Understanding) -> frozenset[str]:
+    """What the engine read as a document's number, which the log keeps: the year and number
+    of each 文号, as one run of digits (国办发2018-128: 2018128), as a query typed without
+    brackets holds them, and each 索引号 (QA pass 33b: QS-2025-0034 was logged qs-####-####,
+    its digits read as a telephone's, and staff could not tell which number found nothing)
+    that holds a letter or a slash (:data:`_LETTERED`)."""
     parts = (yearly_parts(key) for key in u.doc_numbers)
-    return frozenset(year + serial for _, year, serial in filter(None, parts))
+    digits = (year + serial for _, year, serial in filter(None, parts))
+    return frozenset((*digits, *filter(_LETTERED.search, u.index_numbers)))
 
 
 @functools.lru_cache(maxsize=16)
@@ -331,7 +340,7 @@ def logged_search(
     """The record of a search, every text field through :func:`scrub` with the query (as
     typed and as the engine read it) as context: nothing personal reaches a store."""
     context = f"{query}\n{understood.normalized}"
-    docnos = docno_digits(understood)
+    docnos = document_numbers(understood)
     return LoggedSearch(
         token,
         day,

@@ -255,6 +255,19 @@ def test_understood_summary_says_what_letters_were_read_as_and_keeps_a_docno() -
     other = Understanding(normalized="guobanfa2018128 13812345678", doc_numbers=read.doc_numbers)
     rec = logged_search("t" * 12, D(2025, 1, 6), other.normalized, other, 0)
     assert rec.query == "guobanfa2018128 ###########"
+    # QA pass 33b: an 索引号 the engine read stays too (QS-2025-0034 was qs-####-####, its
+    # digits read as a telephone's); the same digits not read as one are masked
+    index_no = Understanding(
+        normalized="qs-2025-0034 电话6512-3456", index_numbers=("qs-2025-0034",)
+    )
+    rec = logged_search("t" * 12, D(2025, 1, 6), "QS-2025-0034 电话6512-3456", index_no, 0)
+    assert rec.query == "qs-2025-0034 电话####-####"
+    rec = logged_search("t" * 12, D(2025, 1, 6), "2025-0034", Understanding(), 0)
+    assert rec.query == "####-####"
+    # a telephone read as an 索引号 (digits and dashes) is masked all the same
+    phone = Understanding(normalized="138-1234-5678", index_numbers=("138-1234-5678",))
+    rec = logged_search("t" * 12, D(2025, 1, 6), "138-1234-5678", phone, 0)
+    assert rec.query == "###-####-####"
 
 
 def test_understood_summary_says_fields_and_exclusions_as_the_results_page() -> None:
