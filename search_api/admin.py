@@ -45,6 +45,7 @@ from ingest.report import IngestReport
 from ingest.upload import check_upload
 from model.errors import (
     BadRequest,
+    Conflict,
     Forbidden,
     GovSearchError,
     NotFound,
@@ -63,6 +64,8 @@ from search_api.deps import IndexDep, SettingsDep, require_staff
 from search_api.limits import heavy_gate
 from search_api.models import (
     DeleteResponse,
+    DisclosureChange,
+    DisclosureChanged,
     ErrorResponse,
     IngestRequest,
     IngestResponse,
@@ -563,12 +566,49 @@ def delete_document(
     """
     doc = index.get(doc_id, STAFF)
     index.delete([doc.id])
-    folder = uploads_dir(settings)
-    if doc.source == str(folder) and PurePosixPath(doc.path).name == doc.path:
-        (folder / doc.path).unlink(missing_ok=True)
+    if _uploaded(doc, settings):
+        (uploads_dir(settings) / doc.path).unlink(missing_ok=True)
     audit.record(request, settings, "delete", id=doc.id, path=doc.path, title=doc.title,
                  disclosure=doc.disclosure)  # fmt: skip
     return {"id": doc.id, "deleted": True}
+
+
+@router.patch(
+    "/documents/{doc_id}",
+    response_model=DisclosureChanged,
+    responses=_errors(400, 401, 404, 409, 422, 503),
+    summary="Change an uploaded document's 公开方式 (staff)",
+)
+def change_disclosure(
+    doc_id: Annotated[str, P(max_length=64)], change: DisclosureChange, index: IndexDep,
+    settings: SettingsDep, request: Request,
+) -> dict[str, Any]:
+    """Withdraw an uploaded document from the public (``不予公开``), or publish it, keeping it
+    for staff: deleting was the only way (QA pass 33b). A document ingested from a folder
+    takes its level from its catalogue or folder at every ingest, so a change made here would
+    be undone there: it is refused (409), saying where to change it."""
+    try:
+        level = parse_cell(BY_NAME["disclosure"], change.disclosure)
+    except ValueError as exc:
+        raise BadRequest(f"disclosure: {exc}", field="disclosure") from None
+    doc = index.get(doc_id, STAFF)
+    if not _uploaded(doc, settings):
+        raise Conflict(
+            f"{doc.id} was ingested from {doc.source}/{doc.path}: its 公开方式 comes from that "
+            "folder's catalogue (or a 不予公开/ folder) at every ingest; change it there and "
+            "ingest the folder again, or DELETE it and remove the file",
+            id=doc.id, path=doc.path,
+        )
+    changed = index.set_disclosure(doc.id, str(level))
+    audit.record(request, settings, "disclosure", id=doc.id, path=doc.path, title=doc.title,
+                 before=doc.disclosure, disclosure=changed.disclosure)  # fmt: skip
+    return {"id": doc.id, "disclosure": changed.disclosure, "before": doc.disclosure}
+
+
+def _uploaded(doc: Any, settings: Settings) -> bool:
+    """Whether ``doc`` was uploaded (stored under the uploads folder by its own name)."""
+    folder = uploads_dir(settings)
+    return doc.source == str(folder) and PurePosixPath(doc.path).name == doc.path
 
 
 @router.post(

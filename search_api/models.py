@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from analyzers.normalize import other_script
 from model.fields import BY_NAME, DISCLOSURE_VALUES, FIELDS
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -410,6 +411,24 @@ class IngestRequest(BaseModel):
 
 class IngestResponse(BaseModel):
     report: IngestReportModel
+
+
+_LEVELS = list(BY_NAME["disclosure"].choices or {})
+
+
+class DisclosureChange(BaseModel):
+    disclosure: str = Field(
+        description="the new 公开方式: public/on_request/not_public/draft or "
+        "主动公开/依申请公开/不予公开/草稿 (either script)",
+        max_length=32,
+        json_schema_extra={"enum": list(dict.fromkeys([*_LEVELS, *map(other_script, _LEVELS)]))},
+    )
+
+
+class DisclosureChanged(BaseModel):
+    id: str
+    disclosure: str
+    before: str
 
 
 class DeleteResponse(BaseModel):

@@ -62,6 +62,7 @@ ADMIN_CALLS = [
     ("post", "/api/documents", {"files": [("file", ("a.txt", TXT.encode(), "text/plain"))]}),
     ("post", "/api/ingest", {"json": {"paths": ["x"]}}),
     ("delete", "/api/documents/0123456789abcdef", {}),
+    ("patch", "/api/documents/0123456789abcdef", {"json": {"disclosure": "不予公开"}}),
     ("post", "/api/reindex", {}),
 ]
 
@@ -509,6 +510,49 @@ def test_delete_removes_document_and_uploaded_file(served):
     assert served.index.count(STAFF) == 0
     _error(served.client.delete(f"/api/documents/{doc['id']}", headers=served.staff), 404)
     _error(served.client.delete("/api/documents/..%2F..%2Fetc", headers=served.staff), 404)
+
+
+def test_an_upload_is_withdrawn_and_published_again_and_staff_keep_it(served):
+    # QA pass 33b: an upload could only be deleted (staff lost it too) or uploaded again at
+    # another level (a second document, the first still public)
+    r = _upload(served, [("通知.txt", TXT.encode())], title="城市绿化养护检查通知")
+    (doc,) = r.json()["documents"]
+    public = served.client.get("/api/search", params={"q": "绿化养护"})
+    assert doc["id"] in {h["id"] for h in public.json()["hits"]}
+    url = f"/api/documents/{doc['id']}"
+    r = served.client.patch(url, json={"disclosure": "不予公开"}, headers=served.staff)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"id": doc["id"], "disclosure": "not_public", "before": "public"}
+    assert served.client.get(url).status_code == 404
+    assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 0
+    kept = served.client.get(url, headers=served.staff).json()
+    assert kept["disclosure"] == "not_public" and kept["title"] == "城市绿化养护检查通知"
+    assert "绿化" in kept["text"]  # the text, the title, the rest: as they were
+    staff = served.client.get("/api/search", params={"q": "绿化养护"}, headers=served.staff)
+    assert doc["id"] in {h["id"] for h in staff.json()["hits"]}
+    assert served.index.count(STAFF) == 1  # the same document, not a second one
+    r = served.client.patch(url, json={"disclosure": "主動公開"}, headers=served.staff)
+    assert r.json()["disclosure"] == "public" and served.client.get(url).status_code == 200
+    # a level that is none, anonymously, an unknown id: refused, nothing changed
+    err = _error(served.client.patch(url, json={"disclosure": "秘密"}, headers=served.staff), 400)
+    assert "disclosure" in err["message"]
+    assert _error(served.client.patch(url, json={"disclosure": "draft"}), 401)
+    missing = "/api/documents/0123456789abcdef"
+    _error(served.client.patch(missing, json={"disclosure": "draft"}, headers=served.staff), 404)
+    assert served.client.get(url).status_code == 200
+
+
+def test_a_folder_documents_level_is_changed_in_its_catalogue_not_here(served):
+    inbox = served.extra["inbox"]
+    (inbox / "a.txt").write_text(TXT, encoding="utf-8")
+    r = served.client.post("/api/ingest", json={"paths": [str(inbox)]}, headers=served.staff)
+    assert r.status_code == 200, r.text
+    (doc,) = list(served.index.catalog(STAFF))
+    url = f"/api/documents/{doc.id}"
+    r = served.client.patch(url, json={"disclosure": "不予公开"}, headers=served.staff)
+    err = _error(r, 409)
+    assert "catalogue" in err["message"] and "a.txt" in err["message"]
+    assert served.client.get(url).status_code == 200  # still as its folder says
 
 
 def test_reindex_without_backend_support_is_501(served):
