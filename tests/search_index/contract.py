@@ -21,6 +21,7 @@ import pytest
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
 from model.document import CatalogMeta, Document
+from model.errors import NotFound
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
 from reports.annual import annual
@@ -129,6 +130,34 @@ class BackendContract:
         assert ix.fingerprints()[doc.id] == "ab" * 8
         assert backend.delete([doc.id]) == 1
         assert ix.count(STAFF) == 0
+
+    def test_a_level_changed_keeps_the_document_for_staff(self, make_backend, documents):
+        """``SearchIndex.set_disclosure`` (PATCH /api/documents/{id}): withdrawn from the public,
+        the text and every other field as they were, searched the same by staff; published
+        again, public again (QA pass 33b)."""
+        backend = make_backend()
+        ix = SearchIndex(backend)
+        doc = documents[6]
+        try:
+            assert all(r.ok for r in backend.write([prepare(doc, "s")]))
+            title = f'title:"{ix.get(doc.id).title}"'
+            assert ix.search(Query(q=title)).total == 1
+            hidden = ix.set_disclosure(doc.id, "not_public")
+            assert hidden.disclosure == "not_public"
+            assert ix.search(Query(q=title)).total == 0
+            assert ix.search(Query(q=title, viewer=STAFF)).total == 1
+            with pytest.raises(NotFound):
+                ix.get(doc.id)
+            kept = ix.get(doc.id, STAFF)
+            assert (kept.text, kept.title, kept.doc_number, kept.date, kept.source) == (
+                doc.text, doc.meta.title, doc.meta.doc_number,
+                doc.meta.date.isoformat() if doc.meta.date else "", "s",
+            )  # fmt: skip
+            assert ix.fingerprints() == {doc.id: doc.content_hash[:16]}
+            assert ix.set_disclosure(doc.id, "public").disclosure == "public"
+            assert ix.search(Query(q=title)).total == 1
+        finally:
+            backend.close()
 
     # -- matching ------------------------------------------------------------------------
     def test_quoted_phrases_match_exactly_the_documents_containing_them(self, index, documents):
