@@ -102,6 +102,9 @@ class IngestReport:
         if missing:
             self.warned.append(IngestFailure(path, f"ingested without pages OCR could not "
                                                    f"read ({missing})"))
+        repaired = properties.get("repaired", "")
+        if repaired:  # (ingest.formats.encoding.unmangled: check the text reads right)
+            self.warned.append(IngestFailure(path, f"ingested with its text repaired: {repaired}"))
 
     def fail(self, path: str, reason: str) -> None:
         """Record a failure from a later stage (e.g. the index refused the document)."""

@@ -314,7 +314,7 @@ def run_jobs(
                 copies.wrote(r)
             formats[r.doc.id] = r.doc.format
             levels[r.doc.id] = r.doc.meta.disclosure
-            if r.doc.extra.get("ocr_failed"):  # kept for the report's warning
+            if r.doc.extra.get("ocr_failed") or r.doc.extra.get("repaired"):  # for a warning
                 extra[r.doc.id] = r.doc.extra
             if lexicon is not None:
                 lexicon.add(r, rewritten=r.doc.id in indexed)

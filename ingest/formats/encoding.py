@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections import Counter
 
+import ftfy
 from charset_normalizer import from_bytes
 
 from ingest.errors import ExtractionError
@@ -83,6 +84,31 @@ def common_ratio(text: str) -> float:
     if not han:
         return 0.0
     return sum(c in COMMON_HANZI for c in han) / len(han)
+
+
+# a text of Latin letters with accents and no Han character, that reads as Chinese once undone:
+# UTF-8 read as Latin-1 or Windows-1252 and saved again (关于 → å…³äºŽ)
+MANGLED_SHARE = 0.05  # of the first characters, at least, accented Latin letters (À-ÿ)
+REPAIRED = "repaired"  # the property an extractor sets on a text it repaired, for the report
+_ACCENTED = re.compile("[\u00c0-\u00ff]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def unmangled(text: str) -> tuple[str, bool]:
+    """``text`` with mojibake undone, and whether it was: a file whose UTF-8 bytes were once
+    read as Latin-1 or Windows-1252 and saved again decodes strictly as UTF-8, into accented
+    Latin letters (QA pass 33b: an upload's title was 关 as å…³, stored without a word). The
+    repair is ftfy's (it knows the codecs' quirks and undoes only what reads better undone);
+    it is tried only on a text that looks mangled, and kept only if it is Chinese, so a
+    French name keeps its accents."""
+    sample = text[:4000]
+    if _HAN.search(sample):  # Chinese already: nothing to undo (every text, at once)
+        return text, False
+    accented = len(_ACCENTED.findall(sample))
+    if accented < 8 or accented < MANGLED_SHARE * len("".join(sample.split())):
+        return text, False
+    fixed = ftfy.fix_encoding(text)
+    return (fixed, True) if common_ratio(fixed) > 0.3 else (text, False)
 
 
 def _strict(data: bytes, encoding: str) -> str | None:

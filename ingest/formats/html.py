@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ingest.errors import ExtractionError, UnsafeFile
 from ingest.formats.base import Extracted
-from ingest.formats.encoding import decode, normalise_newlines
+from ingest.formats.encoding import REPAIRED, decode, normalise_newlines, unmangled
 from ingest.formats.registry import Format, register
 
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -132,6 +132,7 @@ def nesting_depth(text: str) -> int:
 def extract(data: bytes, filename: str) -> Extracted:
     """Article text, title and catalog properties of an HTML page."""
     text, encoding = decode(data, declared_charset(data))
+    text, repaired = unmangled(text)
     depth = nesting_depth(text)
     if depth > MAX_OPEN_ELEMENTS:
         raise UnsafeFile(
@@ -140,6 +141,8 @@ def extract(data: bytes, filename: str) -> Extracted:
         )
     tree = LexborHTMLParser(text)
     props: dict[str, str] = {"encoding": encoding}
+    if repaired:
+        props[REPAIRED] = f"{encoding} page once read as Latin-1 (mojibake), read again"
     for node in tree.css("meta[name]"):
         key = _PROPERTY_METAS.get((node.attributes.get("name") or "").lower())
         value = (node.attributes.get("content") or "").strip()

@@ -127,3 +127,28 @@ def test_bytes_that_are_not_text_in_any_encoding_are_refused(corpus: Path) -> No
         decode(data)
     with pytest.raises(ExtractionError, match="not readable text"):
         extract(data, "junk.txt")
+
+
+@pytest.mark.parametrize("codec", ["latin-1", "sloppy-windows-1252"])
+def test_utf8_once_read_as_latin1_is_read_again_and_said(corpus: Path, codec: str) -> None:
+    """QA pass 33b: a notice saved as UTF-8 once opened as Latin-1 and saved again was
+    uploaded as 关 → å…³ (title éæ¾…), without a word; it is read again, and the report says
+    so. A real corpus text, mangled the way a text editor mangles it."""
+    import ftfy.bad_codecs  # noqa: F401  (Windows-1252 as Windows reads it: every byte)
+
+    source = (corpus / "docs/govcn_policy/govcn_002.txt").read_text(encoding="utf-8")
+    mangled = source.encode("utf-8").decode(codec).encode("utf-8")
+    fmt, ex = extract(mangled, "notice.txt")
+    assert fmt == "txt" and ex.properties["repaired"], ex.properties
+    assert ex.text.splitlines()[0] == source.splitlines()[0]
+    html = b"<html><body><h1>" + mangled + b"</h1></body></html>"
+    _, page = extract(html, "notice.html")
+    assert page.properties["repaired"] and source.splitlines()[0] in page.text
+
+
+@pytest.mark.parametrize(
+    "text", ["Café résumé naïve à la carte, élève, garçon, déjà vu, crème brûlée", "中文正文，Café"]
+)
+def test_accents_and_chinese_are_left_as_they_are(text: str) -> None:
+    _, ex = extract(text.encode("utf-8"), "a.txt")
+    assert ex.text == text and "repaired" not in ex.properties

@@ -555,6 +555,18 @@ def test_a_folder_documents_level_is_changed_in_its_catalogue_not_here(served):
     assert served.client.get(url).status_code == 200  # still as its folder says
 
 
+def test_an_upload_in_mojibake_is_read_again_and_the_report_says_so(served):
+    # QA pass 33b: UTF-8 once read as Latin-1 and saved again was a 201 with the title éæ¾…
+    mangled = TXT.encode("utf-8").decode("latin-1").encode("utf-8")
+    r = _upload(served, [("通知.txt", mangled)])
+    assert r.status_code == 201, r.text
+    (doc,) = r.json()["documents"]
+    (warned,) = r.json()["report"]["warned_files"]
+    assert warned["path"] == "通知.txt" and "repaired" in warned["reason"], warned
+    got = served.index.get(doc["id"], STAFF)
+    assert got.text.strip() == TXT.strip() and got.title == TXT.strip().splitlines()[0]
+
+
 def test_reindex_without_backend_support_is_501(served):
     err = _error(served.client.post("/api/reindex", headers=served.staff), 501)
     assert "cannot reindex" in err["message"]
