@@ -298,6 +298,26 @@ def _levels(index: SearchIndex, ids: list[str]) -> dict[str, tuple[str, str]]:
     return {i: (d.path, d.disclosure) for i, d in index.backend.fetch(ids, texts=False).items()}
 
 
+def _numbered_alike(
+    index: SearchIndex, ids: list[str], same_as: dict[str, tuple[str, ...]]
+) -> dict[str, str]:
+    """``id → warning`` for uploads whose 文号 or 索引号 another document's catalogue already
+    gives (copies of its text left out: the same-text warning names them), each named with
+    its path, title and level (worker thread)."""
+    copies = {c for same in same_as.values() for c in same}
+    out: dict[str, str] = {}
+    for doc in index.backend.fetch(ids, texts=False).values():
+        found = [(which, o) for which, o in index.numbered_alike(doc) if o.id not in copies]
+        if found:
+            listed = "; ".join(
+                f"{which} {o.index_no if which == '索引号' else o.doc_number} is also that of "
+                f"{o.id} ({o.path}, {o.title}, {value_label('disclosure', o.disclosure)})"
+                for which, o in found
+            )
+            out[doc.id] = f"the same number as documents already there: {listed}"
+    return out
+
+
 def _same_text_warning(
     doc_id: str, same: tuple[str, ...], levels: dict[str, tuple[str, str]]
 ) -> str:
@@ -407,6 +427,10 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
     for name, exc in refused:  # the content decides: not a document we handle, or broken
         report.add(IngestFailure(name, str(exc), skipped=isinstance(exc, UnsupportedMediaType)))
     same_as = {t: copies.get(i, ()) for t, i in zip(written, ids, strict=True)}
+    alike = await run_in_threadpool(_numbered_alike, index, ids, same_as)
+    for t, i in zip(written, ids, strict=True):
+        if alike.get(i):
+            report.warned.append(IngestFailure(t, alike[i]))
     if copies:
         named = sorted({*copies, *(o for same in copies.values() for o in same)})
         levels = await run_in_threadpool(_levels, index, named)

@@ -22,6 +22,7 @@ from typing import Any
 from analyzers.agencies import agency_group, agency_key, agency_names, most_used
 from analyzers.chars import strip_skippable
 from analyzers.docno import canonical, keys_for_value
+from analyzers.index_no import index_no_key
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import normalize, to_traditional
 from analyzers.numerals import NUMERALS
@@ -134,6 +135,7 @@ def validate(query: Query) -> None:
 
 MENTIONS_TTL = 600.0  # seconds a title's mention count is reused
 RECHECK_BELOW = 5  # documents: a lexicon word this rare is checked before it is offered
+MAX_ALIKE = 20  # documents an upload's warning names that share its 文号 or 索引号
 REPEALED_TTL = 600.0  # seconds the repealed documents' ids are reused (Elasticsearch: no stamp)
 # the first results in which versions of one text are listed newest first: a fixed window, so
 # that a page shows what the same ranks show on a page of another size (QA pass 24b: the 2016
@@ -812,6 +814,27 @@ class SearchIndex:
             if key and others:
                 out[i] = others
         return out
+
+    def numbered_alike(self, doc: StoredDocument) -> list[tuple[str, StoredDocument]]:
+        """The other documents (hidden ones too: staff ask) whose catalogue gives ``doc``'s
+        文号 or 索引号, each with which of the two: an upload reusing an existing number is
+        published with a warning (QA pass 33b: two documents answered QS-2025-0034, and the
+        upload said nothing), never refused, since a reissue may share its 文号."""
+        docnos = keys_for_value(normalize(doc.doc_number)) if doc.doc_number else []
+        index_key = index_no_key(normalize(doc.index_no)) if doc.index_no else ""
+        terms = [*(Term("docno", k) for k in docnos)]
+        terms += [Term("index_key", index_key)] if index_key else []
+        if not terms:
+            return []
+        plan = Plan(query=Bool(should=tuple(terms), min_should=1))
+        ids = [h.id for h in self.backend.search(plan, limit=MAX_ALIKE).hits if h.id != doc.id]
+        out = []
+        for other in self.backend.fetch(ids, texts=False).values():
+            if index_key and index_no_key(normalize(other.index_no)) == index_key:
+                out.append(("索引号", other))
+            if set(docnos) & set(keys_for_value(normalize(other.doc_number))):
+                out.append(("文号", other))
+        return sorted(out, key=lambda x: (x[0], x[1].path))
 
     def copies_of_document(
         self, doc: StoredDocument, viewer: Viewer = ANONYMOUS

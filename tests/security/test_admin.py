@@ -567,6 +567,26 @@ def test_an_upload_in_mojibake_is_read_again_and_the_report_says_so(served):
     assert got.text.strip() == TXT.strip() and got.title == TXT.strip().splitlines()[0]
 
 
+def test_an_upload_reusing_a_number_is_published_with_a_warning(served):
+    # QA pass 33b: 索引号 QS-2025-0034 and 文号 青政办发〔2025〕34号 reused, no word said, and a
+    # staff search for the 索引号 answered two documents
+    first = _upload(served, [("a.txt", TXT.encode())], index_no="QS-2025-0034",
+                    doc_number="青政办发〔2025〕34号", disclosure="not_public")  # fmt: skip
+    (one,) = first.json()["documents"]
+    assert not first.json()["report"]["warned_files"]
+    other = "关于开展道路照明设施检查的通知\n各区县：现将道路照明设施检查有关事项通知如下。\n"
+    second = _upload(served, [("b.txt", other.encode())], index_no="qs-2025-0034",
+                     doc_number="青政办发[2025]34号")  # fmt: skip
+    assert second.status_code == 201, second.text
+    (warned,) = second.json()["report"]["warned_files"]
+    assert warned["path"] == "b.txt"
+    assert "索引号 QS-2025-0034 is also that of " + one["id"] in warned["reason"]
+    assert "文号 青政办发〔2025〕34号" in warned["reason"] and "不予公开" in warned["reason"]
+    third = _upload(served, [("c.txt", "关于绿地认养的公告\n欢迎认养。\n".encode())],
+                    doc_number="青政办发〔2025〕35号")  # fmt: skip
+    assert not third.json()["report"]["warned_files"]  # another number: nothing to say
+
+
 def test_reindex_without_backend_support_is_501(served):
     err = _error(served.client.post("/api/reindex", headers=served.staff), 501)
     assert "cannot reindex" in err["message"]
