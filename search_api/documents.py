@@ -11,6 +11,7 @@ from fastapi import Query as Q
 from search_api.deps import IndexDep, ReportsDep, ViewerDep
 from search_api.models import DocumentResponse, ErrorResponse
 from search_index.highlight import highlight_all
+from search_index.request import with_repeal
 
 router = APIRouter(prefix="/api", tags=["documents"])
 
@@ -42,6 +43,7 @@ def get_document(
     ]  # fmt: skip
     repeal = index.repeal_of(doc)
     body["repealed_by"] = repeal.to_dict() if repeal else None
+    body = with_repeal(body, repeal)
     if q:
         body["text_html"] = highlight_all(doc.text, index.highlight_terms(q), doc.normalized)
     return body

@@ -98,7 +98,14 @@ class RepealRef(BaseModel):
     )
 
 
-class SearchHit(DocumentMeta):
+class Repealed(BaseModel):
+    catalogue_validity: str = Field(
+        default="", description="the catalogue's 有效性 where a later document repeals this one "
+        "(``validity`` then says repealed, as the validity filter reads it); empty otherwise",
+    )
+
+
+class SearchHit(DocumentMeta, Repealed):
     score: float
     snippet: str = Field(description="HTML-escaped text with <mark> around matches")
     title_html: str
@@ -207,7 +214,7 @@ class VersionRef(BaseModel):
     validity: str
 
 
-class DocumentResponse(DocumentMeta):
+class DocumentResponse(DocumentMeta, Repealed):
     text: str
     copies: list[CopyRef] = Field(
         default_factory=list, description="other documents with the same text, as a search "

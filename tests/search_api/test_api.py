@@ -417,3 +417,17 @@ def test_the_api_is_same_origin_as_the_readme_says(client):
     pre = client.options("/api/search", headers={
         "Origin": "https://app.example", "Access-Control-Request-Method": "GET"})  # fmt: skip
     assert pre.status_code == 405 and "access-control-allow-origin" not in pre.headers
+
+
+def test_a_repealed_hit_says_repealed_and_keeps_the_catalogues_word():
+    """QA passes 33a and 33b: validity=repealed listed hits whose ``validity`` said "valid"
+    (the catalogue's), while the pages said 已废止."""
+    from search_index.request import Repeal, with_repeal
+
+    repeal = Repeal(id="r", title="民法典", date="2020-05-28", statement="同时废止")
+    assert with_repeal({"validity": "valid"}, repeal) == {
+        "validity": "repealed", "catalogue_validity": "valid"
+    }
+    kept = {"validity": "valid", "catalogue_validity": ""}
+    assert with_repeal({"validity": "valid"}, None) == kept
+    assert with_repeal({"validity": "repealed"}, repeal)["catalogue_validity"] == ""
