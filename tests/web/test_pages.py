@@ -1016,3 +1016,29 @@ def test_search_address_people_guess_leads_to_the_search_page(client):
     followed = client.get("/search?q=产假")
     assert followed.status_code == 200 and "产假" in followed.text
     assert client.get("/search", follow_redirects=False).headers["location"] == "/"
+
+
+def test_related_parts_of_a_code_say_which_part_each_is(tmp_path):
+    """QA pass 33a: a 民法典 part's 相关文件 listed five 中华人民共和国民法典 alike; each says its
+    part (合同编 …), as the results list does."""
+    from govsearch.app import create_app
+    from model.settings import Settings
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+    from search_index.prepare import prepare
+    from tests.corpus import corpus_document, require_corpus
+
+    require_corpus()
+    docs = [corpus_document(f"docs/lawrefbook/minfadian/lrb_0{n}.txt") for n in range(2478, 2486)]
+    index = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    assert all(r.ok for r in index.backend.write(prepare(d, "corpus") for d in docs))
+    try:
+        client = TestClient(create_app(Settings(data_dir=tmp_path / "data"), index))
+        page = client.get(f"/documents/{docs[0].id}").text
+        related = page[page.index('id="similar-title"') :]
+        related = related[: related.index("</section>")]
+        names = re.findall(r'<span class="result__which">（([^）]+)）</span>', related)
+        assert len(names) >= 2 and len(set(names)) == len(names), related[:600]
+        assert any("编" in n for n in names), names
+    finally:
+        index.close()
