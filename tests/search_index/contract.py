@@ -621,6 +621,16 @@ class BackendContract:
         finally:
             backend.close()
 
+    def test_nothing_to_rank_by_lists_newest_first(self, index):
+        """QA pass 33a: only symbols typed (？？？), or filters alone, listed every document in
+        the order of ids under 相关度 (a 2001 judicial reply first); newest first, as by date."""
+        for q in ("？？？", ""):
+            got = index.search(Query(q=q, size=20))
+            by_date = index.search(Query(q=q, size=20, sort="date_desc"))
+            assert [h.doc.id for h in got.hits] == [h.doc.id for h in by_date.hits], q
+            dates = [h.doc.date for h in got.hits if h.doc.date]
+            assert dates == sorted(dates, reverse=True) and got.total == by_date.total
+
     def test_sort_by_date_and_pagination(self, index):
         res = index.search(Query(q="", sort="date_desc", size=20))
         dates = [h.doc.date for h in res.hits if h.doc.date]
@@ -773,11 +783,14 @@ class BackendContract:
                 pages = [ix.search(Query(q="", sort=sort, size=size, page=p)) for p in range(1, 12)]
                 paged = [h.doc.id for page in pages for h in page.hits]
                 assert paged == want, (sort, size)
-        # no text: every document scores the same, and relevance is the id's order too
-        by_id = sorted(d.id for d in docs_and_undated)
+        # no text: nothing to rank by, newest first (QA pass 33a: the ids' order was shown
+        # as 相关度), ties in the id's order, undated last
+        newest = sorted(docs, key=lambda d: (-d.meta.publish_date.toordinal(), d.id))
+        newest_ids = [d.id for d in newest] + sorted(d.id for d in undated)
+        assert sorted(newest_ids) == sorted(d.id for d in docs_and_undated)
         for size in (3, 20):
             pages = [ix.search(Query(q="", size=size, page=p)) for p in range(1, 5)]
-            assert [h.doc.id for page in pages for h in page.hits] == by_id, size
+            assert [h.doc.id for page in pages for h in page.hits] == newest_ids, size
 
     # -- one document, one result (issue 11) ------------------------------------------------
     def test_identical_texts_are_one_result_undated_last(self, make_backend):
