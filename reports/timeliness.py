@@ -130,6 +130,30 @@ class Unmeasured:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """A draft (草稿) with a 成文日期 and no 发布日期 yet: how many working days have passed
+    since, the last day it is on time, and whether that day has passed (QA pass 33b: a draft
+    written on 2025-09-01 and never published was in no list)."""
+
+    entry: CatalogEntry
+    working_days: int
+    due: dt.date | None
+    overdue: bool
+    reason: str = ""  # why the days cannot be counted (the calendar does not cover them)
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.entry
+        return {
+            "id": e.id, "path": e.path, "title": e.title, "agency": e.agency,
+            "written_date": e.written_date.isoformat() if e.written_date else None,
+            "working_days": self.working_days,
+            "due": self.due.isoformat() if self.due else None,
+            "overdue": self.overdue,
+            "reason": self.reason,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
 class AgencyTimeliness:
     """One agency's line: ``missing`` counts its documents lacking a date (the report's
     ``missing`` list), ``uncountable`` those whose dates the calendar cannot count (its
@@ -162,10 +186,16 @@ class TimelinessReport:
     filter: ReportFilter = field(default_factory=ReportFilter)
     deadline: int = DEADLINE_WORKING_DAYS
     calendar_years: tuple[int, int] = (0, 0)
+    pending: tuple[Pending, ...] = ()
+    today: dt.date | None = None
 
     @property
     def late_count(self) -> int:
         return sum(1 for d in self.documents if d.late)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for p in self.pending if p.overdue)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -176,6 +206,8 @@ class TimelinessReport:
             "deadline_working_days": self.deadline,
             "calendar_years": list(self.calendar_years),
             "filter": self.filter.to_dict(),
+            "pending": [p.to_dict() for p in self.pending],
+            "today": self.today.isoformat() if self.today else None,
         }
 
     def to_csv(self) -> str:
@@ -203,6 +235,13 @@ class TimelinessReport:
             written = None if "written_date" in e.dates_from_text else e.written_date
             published = None if "publish_date" in e.dates_from_text else e.publish_date
             rows.append([e.id, e.path, e.title, e.agency, written, published, None, None, note])
+        for p in self.pending:
+            e = p.entry
+            note = p.reason or (
+                f"草稿，未发布；应于 {p.due} 前发布" + ("，已逾期" if p.overdue else "")
+            )
+            rows.append([e.id, e.path, e.title, e.agency, e.written_date, None,
+                         p.working_days, p.overdue, note])  # fmt: skip
         return csv_text(header, rows)
 
 
@@ -255,12 +294,14 @@ def timeliness(
     calendar: WorkdayCalendar | None = None,
     deadline: int = DEADLINE_WORKING_DAYS,
     copies: Mapping[str, str] | None = None,
+    today: dt.date | None = None,
 ) -> TimelinessReport:
     """The timeliness report over the 主动公开 entries ``flt`` covers.
 
     The period filters by publication date, else the written date; an entry with no date at all
     cannot be placed in a period and is listed as missing whatever the period, so it is never
-    silently dropped. Rows are sorted by delay, longest first.
+    silently dropped. Rows are sorted by delay, longest first. ``pending``: the drafts
+    written and not published yet, each with its last day on time as of ``today``.
 
     With ``copies`` (``SearchIndex.same_texts`` of the index the entries come from) one text
     filed as several files is measured once, as the annual report counts it once (QA pass 16:
@@ -271,6 +312,7 @@ def timeliness(
     measured.
     """
     cal = calendar or official_calendar()
+    entries = list(entries)  # read twice: the published, then the drafts (``pending``)
     measured: list[Delay] = []
     missing: list[Unmeasured] = []
     uncountable: list[Unmeasured] = []
@@ -283,6 +325,7 @@ def timeliness(
             measured.append(row)
         else:
             (missing if row.lacks else uncountable).append(row)
+    pending = _pending(entries, flt, cal, deadline, today or dt.date.today())
     measured.sort(key=lambda d: (-d.working_days, d.entry.agency, d.entry.path))
     missing.sort(key=lambda m: (m.entry.agency, m.entry.path))
     uncountable.sort(key=lambda m: (m.entry.agency, m.entry.path))
@@ -294,7 +337,33 @@ def timeliness(
         filter=flt,
         deadline=deadline,
         calendar_years=cal.years,
+        pending=pending,
+        today=today or dt.date.today(),
     )
+
+
+def _pending(
+    entries: Iterable[CatalogEntry], flt: ReportFilter, cal: WorkdayCalendar, deadline: int,
+    today: dt.date,
+) -> tuple[Pending, ...]:
+    """The drafts the filter's agencies and categories cover that state a 成文日期 and no
+    发布日期: overdue first, the longest waiting first. A draft has no publication to place
+    in a period, so the period does not narrow them, as it does not narrow undated rows."""
+    out: list[Pending] = []
+    for e in entries:
+        if e.disclosure != "draft" or not flt.covers_catalog(e) or e.publish_date is not None:
+            continue
+        if e.written_date is None or "written_date" in e.dates_from_text:
+            continue
+        try:
+            due = cal.after(e.written_date, deadline)
+            days = cal.working_days(e.written_date, today) if today >= e.written_date else 0
+        except CalendarUnknown as exc:
+            out.append(Pending(e, 0, None, False, reason=exc.message))
+            continue
+        out.append(Pending(e, days, due, today > due))
+    out.sort(key=lambda p: (not p.overdue, -p.working_days, p.entry.agency, p.entry.path))
+    return tuple(out)
 
 
 def _outside_calendar(e: CatalogEntry, cal: WorkdayCalendar) -> str:

@@ -86,6 +86,16 @@ class WorkdayCalendar:
         return hi - lo
 
 
+    def after(self, formed: dt.date, days: int) -> dt.date:
+        """The ``days``-th working day after ``formed``: the last day a text formed then may
+        be published on time, with ``days`` the deadline."""
+        self._check(formed + dt.timedelta(days=1))
+        i = bisect.bisect_right(self._workdays, formed.toordinal()) + days - 1
+        if i >= len(self._workdays):
+            self._check(dt.date(self.last_year + 1, 1, 1))  # past the calendar: says so
+        return dt.date.fromordinal(self._workdays[i])
+
+
 @functools.cache
 def official_calendar() -> WorkdayCalendar:
     """The one calendar of the process (built once, ~8,000 days, a few milliseconds)."""

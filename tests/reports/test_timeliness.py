@@ -241,3 +241,30 @@ def test_a_date_the_catalogue_left_empty_is_not_taken_from_the_text(tmp_path) ->
         assert rows["blank.txt"]["成文日期"] == "" and rows["blank.txt"]["发布日期"]
     finally:
         index.close()
+
+
+def test_drafts_not_yet_published_are_listed_with_their_last_day_overdue_first() -> None:
+    """QA pass 33b: a draft written on 2025-09-01 and never published was in no list. Counted
+    by hand: 2025-09-01 was a Monday; the 20th working day after it is Sunday 28 September, a
+    make-up working day before 国庆 (1–8 October off, Saturday 11 October worked); by 20
+    October 31 working days had passed."""
+    drafts = [
+        entry("x", written_date=D(2025, 9, 1), disclosure="draft"),
+        entry("y", "乙局", written_date=D(2025, 10, 15), disclosure="draft"),
+        entry("w", written_date=D(2025, 9, 1), disclosure="not_public"),  # withheld: no draft
+        entry("v", disclosure="draft"),  # no 成文日期: nothing to count from
+    ]
+    rep = timeliness([*TIMELINESS, *drafts], today=D(2025, 10, 20))
+    got = [(p.entry.id, p.working_days, p.due, p.overdue) for p in rep.pending]
+    assert got == [("x", 31, D(2025, 9, 28), True), ("y", 3, D(2025, 11, 12), False)]
+    assert rep.overdue_count == 1
+    assert rep.to_dict()["pending"][0]["due"] == "2025-09-28"
+    rows = list(csv.reader(io.StringIO(rep.to_csv().lstrip("\ufeff"))))
+    assert any(r[0] == "x" and "已逾期" in r[-1] for r in rows), rows[-3:]
+    # an agency filter narrows them as it narrows the rest
+    flt = ReportFilter(agencies=("乙局",))
+    only = timeliness([*TIMELINESS, *drafts], flt, today=D(2025, 10, 20))
+    assert [p.entry.id for p in only.pending] == ["y"]
+    # published ones are not pending, and the report's own lists are as before
+    before = timeliness(TIMELINESS).documents
+    assert {d.entry.id for d in rep.documents} == {d.entry.id for d in before}
