@@ -96,3 +96,18 @@ def parse_date(value: str) -> dt.date | None:
             return None
     found = next(iter_dates(value, roc=True), None)
     return found.date if found else None
+
+
+def odd_dates(written: dt.date | None, published: dt.date | None, today: dt.date) -> str:
+    """What is wrong with a document's dates, said for the ingest report ("" if nothing): a
+    发布日期 before its 成文日期, or a date after ``today`` (QA pass 33b: both were published
+    without a word; the first showed only later, as a row the timeliness report cannot
+    count). A warning, never a refusal: the catalogue may be right about a reissue."""
+    said = []
+    if written and published and published < written:
+        said.append(f"发布日期 {published} is before 成文日期 {written}")
+    future = [f"{name} {day}" for name, day in (("成文日期", written), ("发布日期", published))
+              if day and day > today]  # fmt: skip
+    if future:
+        said.append(f"{' and '.join(future)} after today ({today})")
+    return "; ".join(said)

@@ -102,6 +102,9 @@ class IngestReport:
         if missing:
             self.warned.append(IngestFailure(path, f"ingested without pages OCR could not "
                                                    f"read ({missing})"))
+        dates = properties.get("dates", "")
+        if dates:  # (ingest.dates.odd_dates)
+            self.warned.append(IngestFailure(path, f"ingested with dates to check: {dates}"))
         repaired = properties.get("repaired", "")
         if repaired:  # (ingest.formats.encoding.unmangled: check the text reads right)
             self.warned.append(IngestFailure(path, f"ingested with its text repaired: {repaired}"))

@@ -20,6 +20,7 @@ folder whose name another ingested folder already uses never replaces that folde
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import hashlib
 import os
@@ -31,6 +32,7 @@ from pathlib import Path
 from ingest import processes
 from ingest.catalog import Catalog, load_catalog
 from ingest.confined import Confinement, open_confined
+from ingest.dates import odd_dates
 from ingest.errors import IngestError
 from ingest.files import (
     CatalogProblem,
@@ -314,8 +316,9 @@ def run_jobs(
                 copies.wrote(r)
             formats[r.doc.id] = r.doc.format
             levels[r.doc.id] = r.doc.meta.disclosure
-            if r.doc.extra.get("ocr_failed") or r.doc.extra.get("repaired"):  # for a warning
-                extra[r.doc.id] = r.doc.extra
+            odd = odd_dates(r.doc.meta.written_date, r.doc.meta.publish_date, dt.date.today())
+            if odd or r.doc.extra.get("ocr_failed") or r.doc.extra.get("repaired"):
+                extra[r.doc.id] = {**r.doc.extra, "dates": odd}  # for the report's warnings
             if lexicon is not None:
                 lexicon.add(r, rewritten=r.doc.id in indexed)
             found[r.doc.content_hash] = r.doc.path

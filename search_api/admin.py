@@ -251,6 +251,9 @@ def form_fields(
             field=empty_level,
         )
     values: dict[str, object] = {}
+    # every value that does not parse is said at once (QA pass 33b: a date and a category
+    # wrong were two round trips, the first 400 naming the date alone)
+    unread: list[tuple[str, str]] = []
     for name, stated in given.items():
         f = BY_NAME[name]
         parsed = []
@@ -258,7 +261,9 @@ def form_fields(
             try:
                 parsed.append(parse_cell(f, value))
             except ValueError as exc:
-                raise BadRequest(f"{key}: {exc}", field=key) from None
+                unread.append((key, str(exc)))
+        if len(parsed) < len(stated):
+            continue
         if any(p != parsed[0] for p in parsed):
             said = "; ".join(f"{k}={v!r}" for k, v in stated)
             raise BadRequest(
@@ -268,6 +273,12 @@ def form_fields(
                 values=[v for _, v in stated],
             )
         values[name] = parsed[0]
+    if unread:
+        raise BadRequest(
+            "; ".join(f"{key}: {why}" for key, why in unread) + ": nothing was stored",
+            field=unread[0][0],
+            fields=[key for key, _ in unread],
+        )
     return files, values
 
 

@@ -6,6 +6,7 @@ over a real embedded index; nothing is mocked.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from pathlib import Path
@@ -585,6 +586,27 @@ def test_an_upload_reusing_a_number_is_published_with_a_warning(served):
     third = _upload(served, [("c.txt", "关于绿地认养的公告\n欢迎认养。\n".encode())],
                     doc_number="青政办发〔2025〕35号")  # fmt: skip
     assert not third.json()["report"]["warned_files"]  # another number: nothing to say
+
+
+def test_an_upload_with_several_bad_fields_is_told_of_each_and_odd_dates_are_warned(served):
+    # QA pass 33b: a 400 named the first bad field only; a 发布日期 before the 成文日期, and
+    # dates to come, were published without a word
+    r = _upload(served, [("a.txt", TXT.encode())], date="2024-13-45", category="公告栏",
+                validity="maybe")  # fmt: skip
+    err = _error(r, 400)
+    assert sorted(err["data"]["fields"]) == ["category", "date", "validity"], err
+    assert all(f in err["message"] for f in ("date", "category", "validity"))
+    uploads = Path(served.settings.data_dir) / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())  # nothing stored
+    r = _upload(served, [("b.txt", TXT.encode())], written_date="2024-05-06", date="2024-05-01")
+    assert r.status_code == 201, r.text
+    (warned,) = r.json()["report"]["warned_files"]
+    assert "发布日期 2024-05-01 is before 成文日期 2024-05-06" in warned["reason"], warned
+    other = "关于道路照明检查的通知\n各区县：现将道路照明检查有关事项通知如下。\n"
+    soon = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    r = _upload(served, [("c.txt", other.encode())], date=soon)
+    (warned,) = r.json()["report"]["warned_files"]
+    assert f"发布日期 {soon} after today" in warned["reason"], warned
 
 
 def test_reindex_without_backend_support_is_501(served):
