@@ -208,8 +208,15 @@ def scrub(
 
 
 # an 索引号 kept in the log holds a letter or a slash (QS-2025-0034, 000014349/2019-00123):
-# digits and dashes alone read as one too, and are as often a telephone (138-1234-5678)
+# digits and dashes alone read as one too, and are as often a telephone (138-1234-5678) ...
 _LETTERED = re.compile(r"[a-z/]", re.I)
+# ... and holds no mobile number, ID card or bank card (Q-13812345678 reads as an 索引号 too;
+# an issuer's code is 9 to 14 digits: 000014349, 11440100007482)
+_PERSONAL_INSIDE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])|[0-9]{17}[0-9xX]|[0-9]{15,}")
+
+
+def _kept_index_number(number: str) -> bool:
+    return bool(_LETTERED.search(number)) and not _PERSONAL_INSIDE.search(number)
 
 
 def document_numbers(u: Understanding) -> frozenset[str]:
@@ -217,10 +224,10 @@ def document_numbers(u: Understanding) -> frozenset[str]:
     of each 文号, as one run of digits (国办发2018-128: 2018128), as a query typed without
     brackets holds them, and each 索引号 (QA pass 33b: QS-2025-0034 was logged qs-####-####,
     its digits read as a telephone's, and staff could not tell which number found nothing)
-    that holds a letter or a slash (:data:`_LETTERED`)."""
+    that holds a letter or a slash and no personal number (:func:`_kept_index_number`)."""
     parts = (yearly_parts(key) for key in u.doc_numbers)
     digits = (year + serial for _, year, serial in filter(None, parts))
-    return frozenset((*digits, *filter(_LETTERED.search, u.index_numbers)))
+    return frozenset((*digits, *filter(_kept_index_number, u.index_numbers)))
 
 
 @functools.lru_cache(maxsize=16)
