@@ -45,5 +45,6 @@ def get_document(
     body["repealed_by"] = repeal.to_dict() if repeal else None
     body = with_repeal(body, repeal)
     if q:
-        body["text_html"] = highlight_all(doc.text, index.highlight_terms(q), doc.normalized)
+        marking = index.highlight_plan(q, doc.title)  # as the page marks it, answers too
+        body["text_html"] = highlight_all(doc.text, marking.terms, doc.normalized, marking)
     return body
