@@ -207,16 +207,19 @@ def scrub(
     return out[:limit]
 
 
-# an 索引号 kept in the log holds a letter or a slash (QS-2025-0034, 000014349/2019-00123):
-# digits and dashes alone read as one too, and are as often a telephone (138-1234-5678) ...
-_LETTERED = re.compile(r"[a-z/]", re.I)
-# ... and holds no mobile number, ID card or bank card (Q-13812345678 reads as an 索引号 too;
-# an issuer's code is 9 to 14 digits: 000014349, 11440100007482)
-_PERSONAL_INSIDE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])|[0-9]{17}[0-9xX]|[0-9]{15,}")
+# an 索引号 kept in the log has a catalogue's shape: letters or an issuer's code of 9 to 14
+# digits, a year, a serial (QS-2025-0034, 000014349/2019-00123, 11440100007482/2023-00456).
+# Whatever else the planner reads as one is masked as before: digits and dashes alone
+# (138-1234-5678), a telephone behind letters (tel-010-62345678, QQ-123456789), an area code
+# and a number (0755/86001234), a mobile number in a code's place (13812345678/2019-00123)
+_CATALOGUE_SHAPE = re.compile(
+    r"(?:[a-z]{1,12}|[0-9]{9,14}[a-z]?)[-/](?:19|20)[0-9]{2}[-/][0-9]{1,8}"
+)
+_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
 def _kept_index_number(number: str) -> bool:
-    return bool(_LETTERED.search(number)) and not _PERSONAL_INSIDE.search(number)
+    return bool(_CATALOGUE_SHAPE.fullmatch(number)) and not _MOBILE.search(number)
 
 
 def document_numbers(u: Understanding) -> frozenset[str]:
@@ -224,7 +227,7 @@ def document_numbers(u: Understanding) -> frozenset[str]:
     of each 文号, as one run of digits (国办发2018-128: 2018128), as a query typed without
     brackets holds them, and each 索引号 (QA pass 33b: QS-2025-0034 was logged qs-####-####,
     its digits read as a telephone's, and staff could not tell which number found nothing)
-    that holds a letter or a slash and no personal number (:func:`_kept_index_number`)."""
+    of a catalogue's shape (:func:`_kept_index_number`)."""
     parts = (yearly_parts(key) for key in u.doc_numbers)
     digits = (year + serial for _, year, serial in filter(None, parts))
     return frozenset((*digits, *filter(_kept_index_number, u.index_numbers)))
