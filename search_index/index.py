@@ -22,7 +22,7 @@ from typing import Any
 from analyzers.agencies import agency_group, agency_key, agency_names, most_used
 from analyzers.chars import strip_skippable
 from analyzers.docno import canonical, keys_for_value
-from analyzers.index_no import index_no_key
+from analyzers.index_no import index_no_key, key_variants
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import normalize, to_traditional
 from analyzers.numerals import NUMERALS
@@ -39,7 +39,7 @@ from search_index import answers, citizen_words, feedback, repeals, semantic
 from search_index.fields import FACET_FIELDS, FACET_SHOWN, STAFF_FACET_FIELDS, names_an_agency
 from search_index.highlight import Marking, find_spans, render, snippet
 from search_index.lexicon import LexiconCache
-from search_index.nodes import any_of, phrase_node, substring, written_node
+from search_index.nodes import any_of, index_no_nodes, phrase_node, substring, written_node
 from search_index.planner import plan as make_plan
 from search_index.prepare import prepare
 from search_index.protocol import Backend, BackendHit, IndexedDocument, WriteResult, same_score
@@ -824,19 +824,21 @@ class SearchIndex:
         文号 or 索引号, each with which of the two: an upload reusing an existing number is
         published with a warning (QA pass 33b: two documents answered QS-2025-0034, and the
         upload said nothing), never refused, since a reissue may share its 文号."""
-        docnos = keys_for_value(normalize(doc.doc_number)) if doc.doc_number else []
+        # the whole number, issuer and all: the index also keys a 文号 by its issuer's tail
+        # (办发2025-34), which 国办发 and 青政办发 share (the review's 国办发〔2025〕34号)
+        docno = canonical(normalize(doc.doc_number)) if doc.doc_number else ""
         index_key = index_no_key(normalize(doc.index_no)) if doc.index_no else ""
-        terms = [*(Term("docno", k) for k in docnos)]
-        terms += [Term("index_key", index_key)] if index_key else []
+        terms = [Term("docno", docno)] if docno else []
+        terms += list(index_no_nodes(index_key)) if index_key else []  # QS/2025/0034 too
         if not terms:
             return []
         plan = Plan(query=Bool(should=tuple(terms), min_should=1))
         ids = [h.id for h in self.backend.search(plan, limit=MAX_ALIKE).hits if h.id != doc.id]
         out = []
         for other in self.backend.fetch(ids, texts=False).values():
-            if index_key and index_no_key(normalize(other.index_no)) == index_key:
+            if index_key and index_no_key(normalize(other.index_no)) in key_variants(index_key):
                 out.append(("索引号", other))
-            if set(docnos) & set(keys_for_value(normalize(other.doc_number))):
+            if docno and canonical(normalize(other.doc_number)) == docno:
                 out.append(("文号", other))
         return sorted(out, key=lambda x: (x[0], x[1].path))
 

@@ -576,16 +576,20 @@ def test_an_upload_reusing_a_number_is_published_with_a_warning(served):
     (one,) = first.json()["documents"]
     assert not first.json()["report"]["warned_files"]
     other = "关于开展道路照明设施检查的通知\n各区县：现将道路照明设施检查有关事项通知如下。\n"
-    second = _upload(served, [("b.txt", other.encode())], index_no="qs-2025-0034",
+    second = _upload(served, [("b.txt", other.encode())], index_no="QS/2025/0034",
                      doc_number="青政办发[2025]34号")  # fmt: skip
     assert second.status_code == 201, second.text
     (warned,) = second.json()["report"]["warned_files"]
     assert warned["path"] == "b.txt"
-    assert "索引号 QS-2025-0034 is also that of " + one["id"] in warned["reason"]
+    assert "索引号 QS-2025-0034 is also that of " + one["id"] in warned["reason"], warned
     assert "文号 青政办发〔2025〕34号" in warned["reason"] and "不予公开" in warned["reason"]
     third = _upload(served, [("c.txt", "关于绿地认养的公告\n欢迎认养。\n".encode())],
                     doc_number="青政办发〔2025〕35号")  # fmt: skip
     assert not third.json()["report"]["warned_files"]  # another number: nothing to say
+    # another issuer's 34号 of 2025 is another number (the index keys both by 办发2025-34)
+    fourth = _upload(served, [("d.txt", "关于河道保洁的通知\n请各单位落实。\n".encode())],
+                     doc_number="国办发〔2025〕34号")  # fmt: skip
+    assert not fourth.json()["report"]["warned_files"], fourth.json()["report"]
 
 
 def test_an_upload_with_several_bad_fields_is_told_of_each_and_odd_dates_are_warned(served):
