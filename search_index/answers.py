@@ -16,11 +16,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# a number as laws write it: 6, 1.5, 六, 十五, 两, 一百二十, 半, never begun inside another
-# number: 〇 and 零 write years (二〇一九年 is a date, not nine years), and a day after a month
-# is a date (3月15日, 三月十五日)
+# a number as laws write it: 6, 1.5, 2,320, 六, 十五, 两, 一百二十, 半, never begun inside
+# another number: 〇 and 零 write years (二〇一九年 is a date, not nine years), a day after a
+# month is a date (3月15日, 三月十五日), and 百日 or 千元 alone names no count (百日行动)
 _DIGITS = "0-9.〇零一二三四五六七八九十百千万两"
-_NUMBER = rf"(?<![{_DIGITS}])(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两半]+)"
+_NUMBER = (
+    rf"(?<![{_DIGITS}])(?<![0-9],)"
+    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二三四五六七八九十两半][一二三四五六七八九十百千万两半]*)"
+)
 _DAYS = rf"(?<!月){_NUMBER}个?(?:工作日|日|天)"
 _MONTHS = rf"{_NUMBER}个半?月"
 _YEARS = rf"(?<![{_DIGITS}])(?:\d{{1,2}}|[一二三四五六七八九十两半]+)个?半?年(?!度|级)"
@@ -29,8 +32,8 @@ _DURATION = rf"{_DAYS}|{_MONTHS}|{_YEARS}|{_NUMBER}个?(?:小时|周|星期)"
 # what a question asks with → what its answer looks like
 _ASKED = (
     (re.compile(r"(?:几|多少)个?(?:工作日|日|天)"), _DAYS),
-    (re.compile(r"(?:几|多少)个?月"), _MONTHS),
-    (re.compile(r"(?:几|多少)(?:年|个年头)(?!级|度)"), _YEARS),
+    (re.compile(r"(?:几|多少)个?月(?!几)"), _MONTHS),  # 几月几号 asks a date
+    (re.compile(r"(?<!近)(?:几|多少)(?:年|个年头)(?!级|度)"), _YEARS),  # 近几年: recently
     (re.compile(r"(?:几|多少)(?:周|星期)"), rf"{_NUMBER}个?(?:周|星期)"),
     (re.compile(r"多久|多长时间|多长期限|(?:期限|时限)是?多长"), _DURATION),
     (
@@ -50,7 +53,7 @@ _ASKED = (
     (re.compile(r"(?:几|多少)级"), rf"{_NUMBER}级"),
     (re.compile(r"(?:几|多少)(?:小时|钟头)"), rf"{_NUMBER}个?小时"),
     (re.compile(r"(?:几|多少)(?:平方米|平米|平方)"), rf"{_NUMBER}平方米"),
-    (re.compile(r"(?:几|多少)(?:人|名)"), rf"{_NUMBER}(?:人|名)"),
+    (re.compile(r"(?:几|多少)(?:人|名)(?!民)"), rf"{_NUMBER}(?:人|名)"),  # 多少人民币: money
 )
 
 

@@ -132,7 +132,7 @@ def nesting_depth(text: str) -> int:
 def extract(data: bytes, filename: str) -> Extracted:
     """Article text, title and catalog properties of an HTML page."""
     text, encoding = decode(data, declared_charset(data))
-    text, repaired = unmangled(text)
+    text, repaired = unmangled(text, markup=True)
     depth = nesting_depth(text)
     if depth > MAX_OPEN_ELEMENTS:
         raise UnsafeFile(

@@ -141,7 +141,8 @@ def test_utf8_once_read_as_latin1_is_read_again_and_said(corpus: Path, codec: st
     fmt, ex = extract(mangled, "notice.txt")
     assert fmt == "txt" and ex.properties["repaired"], ex.properties
     assert ex.text.splitlines()[0] == source.splitlines()[0]
-    html = b"<html><body><h1>" + mangled + b"</h1></body></html>"
+    head = b"<head><style>" + b"body { margin: 0; padding: 0 }\n" * 200 + b"</style></head>"
+    html = b"<html>" + head + b"<body><h1>" + mangled + b"</h1></body></html>"
     _, page = extract(html, "notice.html")
     assert page.properties["repaired"] and source.splitlines()[0] in page.text
 

@@ -172,3 +172,23 @@ def test_answers_of_each_measure_and_what_is_no_answer():
     assert found("多大年龄退休", "年满六十周岁") == ["六十周岁"]
     assert found("探亲假能休几次", "每年一次，一次性补贴") == ["一次"]
     assert found("怎么办", "三天") == []
+
+
+def test_the_page_jumps_to_a_word_written_with_its_answer():
+    """A word and its answer written together are one mark (年休假5天): the review found the
+    page's jump reading it as one unknown word, and staying on the first passage."""
+    from search_index.answers import answer_pattern
+    from search_index.highlight import Marking
+    from web.views import mark_anchors
+
+    asked = answer_pattern("年休假有几天")
+    rarity = {"年休假": 4.0, "职工": 1.0}
+    marking = Marking(("年休假", "职工"), {}, asked, rarity)
+    later = "职工累计工作满1年的，年休假5天。"
+    text = "职工享受年休假的办法另定。" + "乙" * 400 + later + "乙" * 100
+    marked = highlight_all(text, marking.terms, None, marking)
+    assert "<mark>年休假5天</mark>" in marked
+    page = mark_anchors(marked, {}, asked, rarity)
+    assert page.best is not None and 'id="match-best"' in page.html
+    after = page.html[page.html.index('id="match-best"') :]
+    assert "年休假5天" in after[:80], after[:80]
