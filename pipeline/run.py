@@ -316,7 +316,14 @@ def run_jobs(
                 copies.wrote(r)
             formats[r.doc.id] = r.doc.format
             levels[r.doc.id] = r.doc.meta.disclosure
-            odd = odd_dates(r.doc.meta.written_date, r.doc.meta.publish_date, dt.date.today())
+            # the dates a catalogue or a form stated, not those read from the text (a law's
+            # own dates of passing and of coming into force are no catalogue error)
+            guessed = r.doc.dates_from_text
+            odd = odd_dates(
+                None if "written_date" in guessed else r.doc.meta.written_date,
+                None if "publish_date" in guessed else r.doc.meta.publish_date,
+                dt.date.today(),
+            )
             if odd or r.doc.extra.get("ocr_failed") or r.doc.extra.get("repaired"):
                 extra[r.doc.id] = {**r.doc.extra, "dates": odd}  # for the report's warnings
             if lexicon is not None:

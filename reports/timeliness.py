@@ -240,8 +240,10 @@ class TimelinessReport:
             note = p.reason or (
                 f"草稿，未发布；应于 {p.due} 前发布" + ("，已逾期" if p.overdue else "")
             )
+            counted = not p.reason  # (a row the calendar cannot count says so, no 0 days)
             rows.append([e.id, e.path, e.title, e.agency, e.written_date, None,
-                         p.working_days, p.overdue, note])  # fmt: skip
+                         p.working_days if counted else None, p.overdue if counted else None,
+                         note])  # fmt: skip
         return csv_text(header, rows)
 
 

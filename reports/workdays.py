@@ -85,10 +85,11 @@ class WorkdayCalendar:
         hi = bisect.bisect_right(self._workdays, published.toordinal())
         return hi - lo
 
-
     def after(self, formed: dt.date, days: int) -> dt.date:
         """The ``days``-th working day after ``formed``: the last day a text formed then may
         be published on time, with ``days`` the deadline."""
+        if days < 1:
+            return formed
         self._check(formed + dt.timedelta(days=1))
         i = bisect.bisect_right(self._workdays, formed.toordinal()) + days - 1
         if i >= len(self._workdays):

@@ -634,10 +634,16 @@ def change_disclosure(
             "ingest the folder again, or DELETE it and remove the file",
             id=doc.id, path=doc.path,
         )
-    changed = index.set_disclosure(doc.id, str(level))
+    # a draft published here is published today, where it states no 发布日期 (the review: it
+    # left the timeliness report's pending drafts for its rows lacking a date)
+    today = dt.date.today() if level == "public" else None
+    changed = index.set_disclosure(doc.id, str(level), published=today)
     audit.record(request, settings, "disclosure", id=doc.id, path=doc.path, title=doc.title,
                  before=doc.disclosure, disclosure=changed.disclosure)  # fmt: skip
-    return {"id": doc.id, "disclosure": changed.disclosure, "before": doc.disclosure}
+    # the same text still public elsewhere is said: withdrawing one copy hides no text
+    public = index.public_copies(doc.id) if level != "public" else ()
+    return {"id": doc.id, "disclosure": changed.disclosure, "before": doc.disclosure,
+            "publish_date": changed.publish_date or None, "still_public_copies": list(public)}
 
 
 def _uploaded(doc: Any, settings: Settings) -> bool:

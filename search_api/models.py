@@ -16,7 +16,6 @@ from pydantic import (
     model_validator,
 )
 
-from analyzers.normalize import other_script
 from model.fields import BY_NAME, DISCLOSURE_VALUES, FIELDS
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -420,15 +419,15 @@ class IngestResponse(BaseModel):
     report: IngestReportModel
 
 
-_LEVELS = list(BY_NAME["disclosure"].choices or {})
-
-
 class DisclosureChange(BaseModel):
+    """Unknown keys are refused, as an ingest request's: a misspelt key changed nothing."""
+
+    model_config = ConfigDict(extra="forbid")
     disclosure: str = Field(
         description="the new 公开方式: public/on_request/not_public/draft or "
         "主动公开/依申请公开/不予公开/草稿 (either script)",
         max_length=32,
-        json_schema_extra={"enum": list(dict.fromkeys([*_LEVELS, *map(other_script, _LEVELS)]))},
+        json_schema_extra={"enum": list(DISCLOSURE_VALUES)},
     )
 
 
@@ -436,6 +435,14 @@ class DisclosureChanged(BaseModel):
     id: str
     disclosure: str
     before: str
+    publish_date: str | None = Field(
+        default=None, description="its 发布日期: today's where a document without one is "
+        "published",
+    )
+    still_public_copies: list[str] = Field(
+        default_factory=list, description="documents with the same text that the public "
+        "still sees (search shows the text as one result): withdraw those too to hide it",
+    )
 
 
 class DeleteResponse(BaseModel):

@@ -288,9 +288,10 @@ class SearchIndex:
         validate(query)
         t0 = time.perf_counter()
         plan, understood = self._plan(query)
-        if query.sort == "relevance" and isinstance(plan.query, MatchAll):
-            # nothing to rank by (filters only, or only symbols typed): newest first, not in
-            # the order of ids (QA pass 33a: ？？？ listed a 2001 judicial reply first)
+        if query.sort == "relevance" and _ranks_nothing(plan.query):
+            # nothing to rank by (filters only, only symbols typed, only words excluded):
+            # newest first, not in the ids' order (QA pass 33a: ？？？ listed a 2001 judicial
+            # reply first)
             query = replace(query, sort="date_desc")
         ranked = query.sort == "relevance"
         if citizen_words.METHODS.prf and ranked and understood.words:
@@ -842,6 +843,16 @@ class SearchIndex:
                 out.append(("文号", other))
         return sorted(out, key=lambda x: (x[0], x[1].path))
 
+    def public_copies(self, doc_id: str) -> tuple[str, ...]:
+        """The public documents holding ``doc_id``'s text (any level ``doc_id`` is at): the
+        text stays public as long as one of them is, which a withdrawal says."""
+        key = stored_content_key(self.backend.stored_extra([doc_id]).get(doc_id, {}))
+        if not key:
+            return ()
+        plan = Plan(query=Term("content_key", key), filters=visibility_filter(ANONYMOUS))
+        hits = self.backend.search(plan, limit=MAX_ALIKE).hits
+        return tuple(sorted(h.id for h in hits if h.id != doc_id))
+
     def copies_of_document(
         self, doc: StoredDocument, viewer: Viewer = ANONYMOUS
     ) -> tuple[Copy, ...]:
@@ -913,15 +924,23 @@ class SearchIndex:
             self._mention_counts.clear()
             self._repealed = None
 
-    def set_disclosure(self, doc_id: str, level: str) -> StoredDocument:
+    def set_disclosure(
+        self, doc_id: str, level: str, published: dt.date | None = None
+    ) -> StoredDocument:
         """The document ``doc_id`` at the 公开方式 ``level`` (a value of ``model.fields``'s
         disclosure choice), its text and every other field as they were: withdrawn from the
         public, or published, without deleting it (QA pass 33b: an upload could only be
         deleted, and staff lost it too). Analysed again from the stored form, as a rebuild
-        does, so both backends index it alike."""
+        does, so both backends index it alike. ``published``: its 发布日期, where it has none
+        (a draft published today)."""
+        if level not in VALUE_LABELS["disclosure"]:
+            raise BadRequest(f"unknown disclosure level {level!r}", field="disclosure")
         stored = self.get(doc_id, STAFF)
         doc, source = document_from_stored(dataclasses.asdict(stored), stored.text)
-        changed = replace(doc, meta=replace(doc.meta, disclosure=level))
+        meta = replace(doc.meta, disclosure=level)
+        if published is not None and meta.publish_date is None:
+            meta = replace(meta, publish_date=published)
+        changed = replace(doc, meta=meta)
         for result in self.write([prepare(changed, source)]):
             if not result.ok:
                 raise Conflict(f"{doc_id} was not rewritten: {result.error}", id=doc_id)
@@ -940,6 +959,17 @@ class SearchIndex:
 
     def close(self) -> None:
         self.backend.close()
+
+
+def _ranks_nothing(node: object) -> bool:
+    """Whether a query scores every document it matches alike: everything, or everything but
+    what it excludes (-通知)."""
+    if isinstance(node, MatchAll):
+        return True
+    return (
+        isinstance(node, Bool) and not node.should and bool(node.must)
+        and all(_ranks_nothing(m) for m in node.must)
+    )  # fmt: skip
 
 
 def corrections_kept(normalized: str, found: list[tuple[str, str]]) -> list[tuple[str, str]]:

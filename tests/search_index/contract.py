@@ -624,7 +624,7 @@ class BackendContract:
     def test_nothing_to_rank_by_lists_newest_first(self, index):
         """QA pass 33a: only symbols typed (？？？), or filters alone, listed every document in
         the order of ids under 相关度 (a 2001 judicial reply first); newest first, as by date."""
-        for q in ("？？？", ""):
+        for q in ("？？？", "", "-通知"):
             got = index.search(Query(q=q, size=20))
             by_date = index.search(Query(q=q, size=20, sort="date_desc"))
             assert [h.doc.id for h in got.hits] == [h.doc.id for h in by_date.hits], q

@@ -523,7 +523,8 @@ def test_an_upload_is_withdrawn_and_published_again_and_staff_keep_it(served):
     url = f"/api/documents/{doc['id']}"
     r = served.client.patch(url, json={"disclosure": "不予公开"}, headers=served.staff)
     assert r.status_code == 200, r.text
-    assert r.json() == {"id": doc["id"], "disclosure": "not_public", "before": "public"}
+    assert r.json() == {"id": doc["id"], "disclosure": "not_public", "before": "public",
+                        "publish_date": None, "still_public_copies": []}  # fmt: skip
     assert served.client.get(url).status_code == 404
     assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 0
     kept = served.client.get(url, headers=served.staff).json()
@@ -534,13 +535,22 @@ def test_an_upload_is_withdrawn_and_published_again_and_staff_keep_it(served):
     assert served.index.count(STAFF) == 1  # the same document, not a second one
     r = served.client.patch(url, json={"disclosure": "主動公開"}, headers=served.staff)
     assert r.json()["disclosure"] == "public" and served.client.get(url).status_code == 200
+    # published here without a 发布日期: published today (the timeliness report counts it)
+    assert r.json()["publish_date"] == dt.date.today().isoformat()
+    # a public copy of the same text stays public: withdrawing one copy is said not to hide it
+    (copy,) = _upload(served, [("again.txt", TXT.encode())]).json()["documents"]
+    r = served.client.patch(url, json={"disclosure": "草稿"}, headers=served.staff)
+    assert r.json()["still_public_copies"] == [copy["id"]], r.json()
     # a level that is none, anonymously, an unknown id: refused, nothing changed
     err = _error(served.client.patch(url, json={"disclosure": "秘密"}, headers=served.staff), 400)
     assert "disclosure" in err["message"]
     assert _error(served.client.patch(url, json={"disclosure": "draft"}), 401)
+    typo = served.client.patch(url, json={"disclosre": "主动公开"}, headers=served.staff)
+    assert typo.status_code == 422  # a misspelt key changes nothing
+    assert served.client.get(url, headers=served.staff).json()["disclosure"] == "draft"
     missing = "/api/documents/0123456789abcdef"
     _error(served.client.patch(missing, json={"disclosure": "draft"}, headers=served.staff), 404)
-    assert served.client.get(url).status_code == 200
+    assert served.client.get(url).status_code == 404  # a draft still
 
 
 def test_a_folder_documents_level_is_changed_in_its_catalogue_not_here(served):
