@@ -86,6 +86,16 @@ def _timeliness_table(rep: Any) -> str:
     if rep.uncountable:
         out.append("\ncannot be counted:")
         out.extend(f"  {u.entry.path}: {u.reason}" for u in rep.uncountable)
+    if rep.pending:
+        out.append(f"\ndrafts not published ({rep.overdue_count} overdue, as of {rep.today}):")
+        out.append(
+            _table(
+                [[p.working_days, p.entry.written_date, p.due or p.reason,
+                  "overdue" if p.overdue else "", p.entry.agency, p.entry.title[:40]]
+                 for p in rep.pending],  # fmt: skip
+                ["days", "written", "due", "", "agency", "title"],
+            )
+        )
     return "\n".join(out)
 
 

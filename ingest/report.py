@@ -94,10 +94,12 @@ class IngestReport:
         self.held.append(IngestFailure(path, reason))
 
     def warn(self, path: str, properties: Mapping[str, str]) -> None:
-        """Record what an ingested document lacks, from its file properties: the scanned pages
-        OCR could not read (``ocr_failed``: failed, or not legible in any orientation). A
-        scan with no page read is a failed file; one with some is a document, and this says
-        which pages its text and search leave out."""
+        """Record what staff should check of an ingested document, from its file properties:
+        the scanned pages OCR could not read (``ocr_failed``: failed, or not legible in any
+        orientation; a scan with no page read is a failed file, one with some is a document,
+        and this says which pages its text and search leave out), dates a catalogue or form
+        stated that cannot be right (``dates``: ingest.dates.odd_dates), and a text read again
+        from mojibake (``repaired``: ingest.formats.encoding.unmangled)."""
         missing = properties.get("ocr_failed", "")
         if missing:
             self.warned.append(IngestFailure(path, f"ingested without pages OCR could not "

@@ -268,3 +268,9 @@ def test_drafts_not_yet_published_are_listed_with_their_last_day_overdue_first()
     # published ones are not pending, and the report's own lists are as before
     before = timeliness(TIMELINESS).documents
     assert {d.entry.id for d in rep.documents} == {d.entry.id for d in before}
+    # the CLI's table says them too (the review: JSON, CSV and page did, the terminal not)
+    from govsearch.cli_reports import _timeliness_table
+
+    table = _timeliness_table(rep)
+    assert "drafts not published (1 overdue, as of 2025-10-20)" in table
+    assert "2025-09-28" in table and "overdue" in table and "文件x" in table
