@@ -90,11 +90,12 @@ def score(judged: Path) -> None:
     for r in rows:
         by[kind.get(r["q"], "sets")][r["better"]] += 1
         by["all"][r["better"]] += 1
-    print("| questions | changed snippets | after better | equal | before better |")
-    print("|---|---:|---:|---:|---:|")
+    print("| questions | changed snippets | after better | equal | before better | not judged |")
+    print("|---|---:|---:|---:|---:|---:|")
     for k in (*sorted(k for k in by if k != "all"), "all"):
         c = by[k]
-        print(f"| {k} | {sum(c.values())} | {c['after']} | {c['same']} | {c['before']} |")
+        print(f"| {k} | {sum(c.values())} | {c['after']} | {c['same']} | {c['before']} "
+              f"| {c['unjudged']} |")  # fmt: skip
 
 
 def main() -> None:
