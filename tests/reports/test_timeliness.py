@@ -274,3 +274,23 @@ def test_drafts_not_yet_published_are_listed_with_their_last_day_overdue_first()
     table = _timeliness_table(rep)
     assert "drafts not published (1 overdue, as of 2025-10-20)" in table
     assert "2025-09-28" in table and "overdue" in table and "文件x" in table
+
+
+def test_the_report_page_lists_the_drafts_not_published(tmp_path) -> None:
+    """The page says them as the JSON does (a draft written long ago is overdue today)."""
+    from model.settings import Settings
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+    from search_index.prepare import prepare
+    from tests.reports.stack import as_document, client_for
+
+    index = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    drafts = [entry("x", written_date=D(2025, 9, 1), disclosure="draft", title="迟迟未发的草稿"),
+              entry("b", written_date=D(2024, 3, 1), publish_date=D(2024, 4, 1))]  # fmt: skip
+    assert all(r.ok for r in index.write(prepare(as_document(e), "f") for e in drafts))
+    client, key = client_for(index, Settings(data_dir=tmp_path / "data"))
+    with client:
+        page = client.post("/reports/timeliness", data={"key": key}).text
+    index.close()
+    assert "未发布的草稿（1 件，已逾期 1 件" in page and "迟迟未发的草稿" in page
+    assert "2025-09-28" in page  # its last day on time
