@@ -305,6 +305,14 @@ def test_a_synonym_never_cuts_across_the_words_of_the_query():
     assert ("工资", ("劳动报酬",)) in understood.synonyms
 
 
+def test_only_then_can_of_a_question_is_no_word_a_document_must_hold():
+    # QA pass 33a: 养老金交满多少年才能领 found 10 government work reports: 才能 (only then
+    # can) was one of the two words a document had to hold, and 社会保险法 holds none
+    _, understood = plan(Query(q="养老金交满多少年才能领"))
+    assert "才能" in understood.ignored and "才能" not in understood.words
+    assert "养老金" in understood.words
+
+
 def test_a_question_pasted_twice_asks_its_words_once():
     # QA pass 33a: 房东 (a synonym's key) was asked twice, so two of the words had to match
     # (69 results, not 119); pasted 30 times, the words' cap dropped 押金
