@@ -313,6 +313,16 @@ def test_only_then_can_of_a_question_is_no_word_a_document_must_hold():
     assert "养老金" in understood.words
 
 
+@pytest.mark.parametrize(
+    ("typed", "word", "wording"),
+    [("周末加班工资是多少", "周末", "休息日"), ("社保交满15年", "交满", "累计缴费"),
+     ("网上买的东西七天能退吗", "网上买", "网络交易")],
+)  # fmt: skip
+def test_qa_33a_everyday_words_reach_the_laws_words(typed, word, wording):
+    _, understood = plan(Query(q=typed))
+    assert wording in dict(understood.synonyms).get(word, ()), understood.synonyms
+
+
 def test_a_question_pasted_twice_asks_its_words_once():
     # QA pass 33a: 房东 (a synonym's key) was asked twice, so two of the words had to match
     # (69 results, not 119); pasted 30 times, the words' cap dropped 押金
