@@ -149,16 +149,20 @@ def expansion_node(text: str) -> Node | None:
 
 
 # -- citizens' words (issue 12; search_index.citizen_words) -----------------------------------
-def other_wording_node(text: str, weight: float | None = None) -> Node:
+def other_wording_node(text: str, weight: float | None = None, whole: bool = False) -> Node:
     """Another wording of a typed word (mined, thesaurus, cross-strait): as a word or substring,
     at :data:`~search_index.citizen_words.EXPANSION_WEIGHT` of the typed word's weight, so a
-    document with the literal word stays ahead."""
+    document with the literal word stays ahead. ``whole``: as a word only, never a substring
+    (a two-character wording no one typed read across two words: 开车's 驾车 in 准驾车型)."""
     clauses: list[Node | None] = [
         Term("body_w", text, 1.0),
         Term("title_w", text, TITLE_WEIGHT),
-        substring("body_bi", text, BIGRAM_WEIGHT),
-        substring("title_bi", text, BIGRAM_WEIGHT * TITLE_WEIGHT),
     ]
+    if not whole:
+        clauses += [
+            substring("body_bi", text, BIGRAM_WEIGHT),
+            substring("title_bi", text, BIGRAM_WEIGHT * TITLE_WEIGHT),
+        ]
     kept = tuple(n for n in clauses if n is not None)
     boost = citizen_words.EXPANSION_WEIGHT if weight is None else weight
     return Bool(should=kept, min_should=1, boost=boost)

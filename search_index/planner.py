@@ -204,7 +204,13 @@ def citizen_word_node(
     if not others:
         return node, ()
     weights = {"learned": citizen_words.LEARNED_WEIGHT, "general": citizen_words.GENERAL_WEIGHT}
-    return any_of(node, *(other_wording_node(o, weights.get(s)) for o, s in others)), others
+    # a two-character wording of the thesaurus or the vectors is matched as a word only: as a
+    # substring it met the ends of two words (QA pass 33a: 开车 → 驾车 in 准驾车型)
+    loose = ("thesaurus", "general", "learned")
+    return any_of(node, *(
+        other_wording_node(o, weights.get(s), whole=s in loose and len(o) == 2)
+        for o, s in others
+    )), others  # fmt: skip
 
 
 def _publicly_written(text: str, mentions: Mentions) -> bool:
