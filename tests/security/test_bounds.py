@@ -149,6 +149,19 @@ def test_every_format_goes_through_the_bounded_runner() -> None:
         bounded.configure(timeout=before.timeout or 0, memory_mb=before.memory_mb or 0)
 
 
+@pytest.mark.parametrize("unit", ["<p", '<p "', "<div a='"])
+def test_tags_never_closed_are_counted_in_linear_time(unit: str) -> None:
+    """The depth count's pattern scanned to the page's end from every < of a tag never closed
+    (64,000 "<p" took 167 s, before any parser: the thirty-fourth session's review)."""
+
+    def took(n: int) -> float:
+        return min(_seconds(html_format.nesting_depth, unit * n) for _ in range(3))
+
+    growth = took(8000) / max(took(2000), 1e-3)
+    assert growth < 11, f"4× the tags took {growth:.1f}× as long (quadratic)"
+    assert _seconds(html_format.nesting_depth, unit * 64_000) < 5
+
+
 def test_deeply_nested_html_is_refused_before_parsing() -> None:
     """The parser's own scope checks are quadratic in nesting depth (16,000 nested <div>:
     seconds in lexbor), so depth is capped before parsing; just under the cap stays quick."""
