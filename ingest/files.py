@@ -12,6 +12,7 @@ can fan it out over processes (``workers=N``) without any change here.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from collections import deque
@@ -40,6 +41,7 @@ from ingest.confined import (
     open_confined,
     read_confined,
 )
+from ingest.dates import odd_dates
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.formats import registry
 from ingest.formats.base import Extracted
@@ -228,6 +230,17 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
             and getattr(meta, name) is not None
         )  # fmt: skip
     meta = replace(meta, disclosure=task.level)  # fails closed, never to "public"
+    extra = dict(extracted.properties)
+    # dates a catalogue row or an upload's form stated that cannot be right (a law's own dates
+    # read from its text are no catalogue error: the review found a text's 2027年1月20日 warned)
+    stated = task.entry.values if task.entry is not None else {}
+    odd = odd_dates(
+        meta.written_date if "written_date" in stated else None,
+        meta.publish_date if "publish_date" in stated else None,
+        dt.date.today(),
+    )
+    if odd:
+        extra["dates"] = odd
     return Document(
         id=task.doc_id,
         path=task.rel_path,
@@ -240,7 +253,7 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
         dates_from_text=from_text,
         size=len(data),
         **ocr_fields(extracted.properties),
-        extra=dict(extracted.properties),
+        extra=extra,
     )
 
 

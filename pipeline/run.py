@@ -20,7 +20,6 @@ folder whose name another ingested folder already uses never replaces that folde
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import difflib
 import hashlib
 import os
@@ -32,7 +31,6 @@ from pathlib import Path
 from ingest import processes
 from ingest.catalog import Catalog, load_catalog
 from ingest.confined import Confinement, open_confined
-from ingest.dates import odd_dates
 from ingest.errors import IngestError
 from ingest.files import (
     CatalogProblem,
@@ -316,16 +314,8 @@ def run_jobs(
                 copies.wrote(r)
             formats[r.doc.id] = r.doc.format
             levels[r.doc.id] = r.doc.meta.disclosure
-            # the dates a catalogue or a form stated, not those read from the text (a law's
-            # own dates of passing and of coming into force are no catalogue error)
-            guessed = r.doc.dates_from_text
-            odd = odd_dates(
-                None if "written_date" in guessed else r.doc.meta.written_date,
-                None if "publish_date" in guessed else r.doc.meta.publish_date,
-                dt.date.today(),
-            )
-            if odd or r.doc.extra.get("ocr_failed") or r.doc.extra.get("repaired"):
-                extra[r.doc.id] = {**r.doc.extra, "dates": odd}  # for the report's warnings
+            if any(r.doc.extra.get(k) for k in ("ocr_failed", "repaired", "dates")):
+                extra[r.doc.id] = r.doc.extra  # for the report's warnings (IngestReport.warn)
             if lexicon is not None:
                 lexicon.add(r, rewritten=r.doc.id in indexed)
             found[r.doc.content_hash] = r.doc.path
