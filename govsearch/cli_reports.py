@@ -90,7 +90,8 @@ def _timeliness_table(rep: Any) -> str:
         out.append(f"\ndrafts not published ({rep.overdue_count} overdue, as of {rep.today}):")
         out.append(
             _table(
-                [[p.working_days, p.entry.written_date, p.due or p.reason,
+                [["-" if p.working_days is None else p.working_days, p.entry.written_date,
+                  p.due or p.reason,
                   "overdue" if p.overdue else "", p.entry.agency, p.entry.title[:40]]
                  for p in rep.pending],  # fmt: skip
                 ["days", "written", "due", "", "agency", "title"],

@@ -136,10 +136,10 @@ class Pending:
     written on 2025-09-01 and never published was in no list)."""
 
     entry: CatalogEntry
-    working_days: int
-    due: dt.date | None
+    working_days: int | None  # None: the calendar does not reach today (``reason``)
+    due: dt.date | None  # None: the calendar does not reach the deadline (``reason``)
     overdue: bool
-    reason: str = ""  # why the days cannot be counted (the calendar does not cover them)
+    reason: str = ""  # what the calendar cannot count, and why
 
     def to_dict(self) -> dict[str, Any]:
         e = self.entry
@@ -237,13 +237,11 @@ class TimelinessReport:
             rows.append([e.id, e.path, e.title, e.agency, written, published, None, None, note])
         for p in self.pending:
             e = p.entry
-            note = p.reason or (
-                f"草稿，未发布；应于 {p.due} 前发布" + ("，已逾期" if p.overdue else "")
-            )
-            counted = not p.reason  # (a row the calendar cannot count says so, no 0 days)
+            note = (f"草稿，未发布；应于 {p.due} 前发布" if p.due else "草稿，未发布") + (
+                "，已逾期" if p.overdue else ""
+            ) + (f"（{p.reason}）" if p.reason else "")
             rows.append([e.id, e.path, e.title, e.agency, e.written_date, None,
-                         p.working_days if counted else None, p.overdue if counted else None,
-                         note])  # fmt: skip
+                         p.working_days, p.overdue, note])  # fmt: skip
         return csv_text(header, rows)
 
 
@@ -357,14 +355,25 @@ def _pending(
             continue
         if e.written_date is None or "written_date" in e.dates_from_text:
             continue
+        # the last day and the days passed apart: a calendar that ends before today still
+        # dates a deadline it covers (the review: on 1 January past its last year every
+        # draft lost its due day and its overdue flag)
+        due: dt.date | None = None
+        days: int | None = None
+        reason = ""
         try:
             due = cal.after(e.written_date, deadline)
+        except CalendarUnknown as exc:
+            reason = exc.message
+        try:
             days = cal.working_days(e.written_date, today) if today >= e.written_date else 0
         except CalendarUnknown as exc:
-            out.append(Pending(e, 0, None, False, reason=exc.message))
-            continue
-        out.append(Pending(e, days, due, today > due))
-    out.sort(key=lambda p: (not p.overdue, -p.working_days, p.entry.agency, p.entry.path))
+            reason = reason or exc.message
+        overdue = due is not None and today > due
+        out.append(Pending(e, days, due, overdue, reason=reason))
+    # overdue first, the longest waiting (the earliest deadline, where days cannot be counted)
+    out.sort(key=lambda p: (not p.overdue, -(p.working_days or 0), p.due or dt.date.max,
+                            p.entry.agency, p.entry.path))  # fmt: skip
     return tuple(out)
 
 

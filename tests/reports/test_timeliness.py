@@ -268,6 +268,13 @@ def test_drafts_not_yet_published_are_listed_with_their_last_day_overdue_first()
     # published ones are not pending, and the report's own lists are as before
     before = timeliness(TIMELINESS).documents
     assert {d.entry.id for d in rep.documents} == {d.entry.id for d in before}
+    # past the calendar's last year the days cannot be counted, the deadline still can (the
+    # review: on 1 January 2027 every draft lost its due day and its overdue flag)
+    late = timeliness(drafts, today=D(2099, 1, 4)).pending
+    assert [(p.entry.id, p.working_days, p.due, p.overdue) for p in late] == [
+        ("x", None, D(2025, 9, 28), True), ("y", None, D(2025, 11, 12), True)
+    ]
+    assert all("2099" in p.reason for p in late)
     # the CLI's table says them too (the review: JSON, CSV and page did, the terminal not)
     from govsearch.cli_reports import _timeliness_table
 
