@@ -213,13 +213,19 @@ def scrub(
 # (138-1234-5678), a telephone behind letters (tel-010-62345678, QQ-123456789), an area code
 # and a number (0755/86001234), a mobile number in a code's place (13812345678/2019-00123)
 _CATALOGUE_SHAPE = re.compile(
-    r"(?:[a-z]{1,12}|[0-9]{9,14}[a-z]?)[-/](?:19|20)[0-9]{2}[-/][0-9]{1,8}"
-)
+    r"(?:[a-z]{1,5}|[0-9]{9,14}[a-z]?|[0-9a-z]{18})[-/](?:19|20)[0-9]{2}[-/][0-9]{1,8}"
+)  # (a prefix of letters, an organisation code, a unified social credit code)
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_ID_CARD = re.compile(r"(?<![0-9a-z])[0-9]{17}[0-9x](?![0-9a-z])")
 
 
 def _kept_index_number(number: str) -> bool:
-    return bool(_CATALOGUE_SHAPE.fullmatch(number)) and not _MOBILE.search(number)
+    """An 索引号 of a catalogue's shape holding no mobile number and no ID card (a social credit
+    code, 11330000002482063K, is 18 characters too: one of 17 digits and X is an ID card)."""
+    return (
+        bool(_CATALOGUE_SHAPE.fullmatch(number))
+        and not _MOBILE.search(number) and not _ID_CARD.search(number)
+    )  # fmt: skip
 
 
 def document_numbers(u: Understanding) -> frozenset[str]:

@@ -274,6 +274,12 @@ def test_understood_summary_says_what_letters_were_read_as_and_keeps_a_docno() -
         read = Understanding(normalized=typed.lower(), index_numbers=(typed.lower(),))
         rec = logged_search("t" * 12, D(2025, 1, 6), typed, read, 0)
         assert not re.search(r"[0-9]{6,}", rec.query), rec.query
+    credit = "11330000002482063k/2020-156239"  # a unified social credit code: kept
+    read = Understanding(normalized=credit, index_numbers=(credit,))
+    assert logged_search("t" * 12, D(2025, 1, 6), credit, read, 0).query == credit
+    id_card = "11010519491231002x/2020-1"  # an ID card in its place: masked
+    read = Understanding(normalized=id_card, index_numbers=(id_card,))
+    assert "19491231" not in logged_search("t" * 12, D(2025, 1, 6), id_card, read, 0).query
     number = "000014349/2019-00123"  # an issuer's code of 9 digits: kept
     issuer = Understanding(normalized=number, index_numbers=(number,))
     assert logged_search("t" * 12, D(2025, 1, 6), number, issuer, 0).query == number
