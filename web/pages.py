@@ -352,7 +352,7 @@ def document_page(
     marking = index.highlight_plan(q, doc.title) if q else Marking()
     marked = views.mark_anchors(
         highlight_all(doc.text, marking.terms, doc.normalized, marking),
-        marking.groups, marking.answer, marking.rarity,
+        marking.groups, marking.answer, marking.rarity, marking.terms,
     )
     settings = request.app.state.settings
     original = None if layout.kiosk else original_file(settings.originals_dir, doc)

@@ -508,7 +508,7 @@ class Marked:
 
 def mark_anchors(
     html_text: str, groups: Mapping[str, str] | None = None, answer: str = "",
-    rarity: Mapping[str, float] | None = None,
+    rarity: Mapping[str, float] | None = None, terms: Iterable[str] = (),
 ) -> Marked:
     """Give the first ``<mark>`` the id ``match-1`` (a "jump to the first match" link), and
     the one that starts the richest passage ``match-best``: the first match of a long law is
@@ -524,6 +524,7 @@ def mark_anchors(
     groups = groups or {}
     answer_re = answers.compiled(answer)
     asked = {*groups, *groups.values(), *(w for w in rarity or {} if w != ANSWER)}
+    asked |= {strip_skippable(normalize(t).lower()) for t in terms}  # one word asked: no weights
     words = [_mark_words(m.group(1), groups, asked, answer_re) for m in marks]
     rarity = highlight_rarities(rarity, answer)
     best, most = None, 0.0

@@ -192,3 +192,11 @@ def test_the_page_jumps_to_a_word_written_with_its_answer():
     assert page.best is not None and 'id="match-best"' in page.html
     after = page.html[page.html.index('id="match-best"') :]
     assert "年休假5天" in after[:80], after[:80]
+    # one word asked (no weights): the terms say what a merged mark holds (the review:
+    # 产假有多少天's page stayed on the first passage, the snippet showed 98天产假)
+    one = Marking(("产假",), {}, answer_pattern("产假有多少天"), {})
+    text = "女职工享有产假。" + "乙" * 400 + "女职工生育享受98天产假，其中产前可以休假15天。"
+    marked = highlight_all(text, one.terms, None, one)
+    assert "<mark>98天产假</mark>" in marked, marked[-80:]
+    page = mark_anchors(marked, {}, one.answer, one.rarity, one.terms)
+    assert page.best is not None
