@@ -639,7 +639,8 @@ def change_disclosure(
     today = dt.date.today() if level == "public" else None
     changed = index.set_disclosure(doc.id, str(level), published=today)
     audit.record(request, settings, "disclosure", id=doc.id, path=doc.path, title=doc.title,
-                 before=doc.disclosure, disclosure=changed.disclosure)  # fmt: skip
+                 before=doc.disclosure, disclosure=changed.disclosure,
+                 publish_date=changed.publish_date)  # fmt: skip
     # the same text still public elsewhere is said: withdrawing one copy hides no text
     public = index.public_copies(doc.id) if level != "public" else ()
     return {"id": doc.id, "disclosure": changed.disclosure, "before": doc.disclosure,
