@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -191,6 +191,14 @@ class Marking:
 
 
 ANSWER = "\0answer"  # the key every answer's span is counted under
+
+
+def words_in(key: str, asked: Iterable[str], groups: Mapping[str, str]) -> frozenset[str]:
+    """The words asked for (each other wording as its typed word, ``groups``) that a span's
+    compact text ``key`` shows: two written together are one span (试用期最长, 年休假5天), and
+    a passage is as rich as the words it shows, not as its spans (the snippet, the document
+    page's marks and its jump count alike)."""
+    return frozenset(groups.get(n, n) for n in asked if n and n in key)
 
 TITLE_HELD = 0.5  # what a word the title already shows counts for in choosing a passage
 
@@ -413,10 +421,7 @@ def snippet(
     # the words asked for each span shows: two written together are one span (试用期最长)
     plain = _prepared(tuple(terms))[0]
     groups = groups or {}
-    words = [
-        frozenset(groups.get(n, n) for n in plain if n in k) or frozenset({groups.get(k, k)})
-        for k in keys
-    ]
+    words = [words_in(k, plain, groups) or frozenset({groups.get(k, k)}) for k in keys]
     # six months or three: one answer shown, never a word of its own per number
     answers = find_spans(text, (), limit=200, normalized=normalized, window=region, answer=answer)
     answers = _beside(answers, spans, words, about)
@@ -499,8 +504,6 @@ def highlight_all(
     answers = find_spans(text, (), normalized=normalized, answer=marking.answer)
     about = decisive(marking.rarity)
     plain = _prepared(tuple(terms))[0]
-    words = []
-    for a, b in spans:
-        key = strip_skippable(normalize(text[a:b]))
-        words.append(frozenset(marking.groups.get(n, n) for n in plain if n in key))
+    keys = (strip_skippable(normalize(text[a:b])) for a, b in spans)
+    words = [words_in(key, plain, marking.groups) for key in keys]
     return render(text, _merge([*spans, *_beside(answers, spans, words, about)]))

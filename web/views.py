@@ -21,7 +21,7 @@ from model.document import StoredDocument
 from model.errors import GovSearchError
 from model.viewer import Viewer
 from search_index import answers, citizen_words
-from search_index.highlight import ANSWER
+from search_index.highlight import ANSWER, words_in
 from search_index.highlight import rarities as highlight_rarities
 from search_index.index import SearchIndex
 from search_index.planner import similar_query
@@ -561,10 +561,10 @@ def _mark_words(
     word and its answer, written together (年休假5天 is 年休假 and an answer, the review's
     finding: read as one unknown word, the page's jump missed the passage the snippet showed)."""
     text = strip_skippable(normalize(marked).lower())
-    held = {groups.get(w, w) for w in asked if w and w in text}
+    held = words_in(text, asked, groups)
     if answer_re is not None and answer_re.search(text):
-        held.add(ANSWER)
-    return frozenset(held) or frozenset({groups.get(text, text)})
+        held |= {ANSWER}
+    return held or frozenset({groups.get(text, text)})
 
 
 def took(ms: float) -> str:
