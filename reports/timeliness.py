@@ -84,6 +84,15 @@ class ReportFilter:
         }
 
 
+def _shown(e: CatalogEntry, *names: str) -> dict[str, Any]:
+    """An entry's fields as the report's JSON shows them (dates as ISO text, or null)."""
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(e, name)
+        out[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return out
+
+
 @dataclass(frozen=True)
 class Delay:
     entry: CatalogEntry
@@ -92,17 +101,9 @@ class Delay:
     agencies: tuple[str, ...] = ()  # the issuers the row's agency names (items.row_agencies)
 
     def to_dict(self) -> dict[str, Any]:
-        e = self.entry
-        return {
-            "id": e.id,
-            "path": e.path,
-            "title": e.title,
-            "agency": e.agency,
-            "written_date": e.written_date.isoformat() if e.written_date else None,
-            "publish_date": e.publish_date.isoformat() if e.publish_date else None,
-            "working_days": self.working_days,
-            "late": self.late,
-        }
+        shown = _shown(self.entry, "id", "path", "title", "agency", "written_date",
+                       "publish_date")  # fmt: skip
+        return {**shown, "working_days": self.working_days, "late": self.late}
 
 
 @dataclass(frozen=True)
@@ -116,16 +117,11 @@ class Unmeasured:
     agencies: tuple[str, ...] = ()  # as a Delay's
 
     def to_dict(self) -> dict[str, Any]:
-        e = self.entry
-        out: dict[str, Any] = {"id": e.id, "path": e.path, "title": e.title}
+        out = _shown(self.entry, "id", "path", "title")
         if self.lacks:
             out["lacks"] = self.lacks
         else:
-            out.update(
-                written_date=e.written_date.isoformat() if e.written_date else None,
-                publish_date=e.publish_date.isoformat() if e.publish_date else None,
-                reason=self.reason,
-            )
+            out.update(_shown(self.entry, "written_date", "publish_date"), reason=self.reason)
         return out
 
 
@@ -142,15 +138,13 @@ class Pending:
     reason: str = ""  # what the calendar cannot count, and why
 
     def to_dict(self) -> dict[str, Any]:
-        e = self.entry
         return {
-            "id": e.id, "path": e.path, "title": e.title, "agency": e.agency,
-            "written_date": e.written_date.isoformat() if e.written_date else None,
+            **_shown(self.entry, "id", "path", "title", "agency", "written_date"),
             "working_days": self.working_days,
             "due": self.due.isoformat() if self.due else None,
             "overdue": self.overdue,
             "reason": self.reason,
-        }  # fmt: skip
+        }
 
 
 @dataclass(frozen=True)
