@@ -93,6 +93,9 @@ class IngestReport:
         """Record a document held back (not published) because its level was not decided."""
         self.held.append(IngestFailure(path, reason))
 
+    # the file properties :meth:`warn` reads: a document carrying any is kept for it
+    WARNED = ("ocr_failed", "dates", "repaired")
+
     def warn(self, path: str, properties: Mapping[str, str]) -> None:
         """Record what staff should check of an ingested document, from its file properties:
         the scanned pages OCR could not read (``ocr_failed``: failed, or not legible in any

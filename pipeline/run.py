@@ -314,7 +314,7 @@ def run_jobs(
                 copies.wrote(r)
             formats[r.doc.id] = r.doc.format
             levels[r.doc.id] = r.doc.meta.disclosure
-            if any(r.doc.extra.get(k) for k in ("ocr_failed", "repaired", "dates")):
+            if any(r.doc.extra.get(k) for k in IngestReport.WARNED):
                 extra[r.doc.id] = r.doc.extra  # for the report's warnings (IngestReport.warn)
             if lexicon is not None:
                 lexicon.add(r, rewritten=r.doc.id in indexed)
