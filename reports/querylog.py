@@ -147,10 +147,9 @@ def _masked(
     digit for digit (``named``, ``numbers``: which of the two). ``docnos``: what the engine
     read as a document's number (:func:`document_numbers`); a number inside one stays."""
     found: list[str] = []
+    text, kept = _set_apart(text, docnos)
 
     def keep(m: re.Match[str], masked: str) -> str:
-        if any(m.group().lower() in number for number in docnos):
-            return m.group()
         if masked != m.group():
             found.append(m.group())
         return masked
@@ -162,7 +161,7 @@ def _masked(
         text = _ACCOUNT.sub(lambda m: _account(m, found), text)
         text = _HOUSE.sub(lambda m: keep(m, "［门牌号］"), text)
     if not numbers:
-        return text, found
+        return kept(text), found
     for pattern in _PERSONAL_NUMBERS:
         text = pattern.sub(lambda m: keep(m, _mask_number(m)), text)
     text = _SPLIT_NUMERALS.sub(
@@ -170,7 +169,32 @@ def _masked(
         else m.group(),
         text,
     )
-    return text, found
+    return kept(text), found
+
+
+_APART = "\ue000-\ue0ff"  # private-use characters: a number set apart while the rest is masked
+
+
+def _set_apart(text: str, docnos: frozenset[str]) -> tuple[str, Callable[[str], str]]:
+    """``text`` with each of ``docnos`` standing alone replaced by one private-use character,
+    and the function that puts them back: a number the engine read is kept whatever it stands
+    beside (QS-2025-0034 13812345678 was masked as one bank card's run), never a part of a longer
+    number (an ID card holding a 文号's digits is masked whole)."""
+    numbers = sorted(docnos, key=len, reverse=True)[: 0x100]
+    if not numbers:
+        return text, lambda masked: masked
+    alternatives = "|".join(re.escape(n) for n in numbers)
+    pattern = re.compile(rf"(?<![0-9])(?:{alternatives})(?![0-9])", re.I)
+    found: list[str] = []
+
+    def apart(m: re.Match[str]) -> str:
+        found.append(m.group())
+        return chr(0xE000 + len(found) - 1)
+
+    text = pattern.sub(apart, re.sub(f"[{_APART}]", "", text))
+    return text, lambda masked: re.sub(
+        f"[{_APART}]", lambda m: found[ord(m.group()) - 0xE000], masked
+    )
 
 
 def scrub(
@@ -198,13 +222,14 @@ def scrub(
     """
     # control characters shown as U+FFFD, format characters dropped (QA pass 11: ESC and
     # backspaces typed into a search reached the staff terminal raw; see analyzers.chars.visible)
-    out, _ = _masked(visible(" ".join(text.split())), numbers=not reading, docnos=docnos)
+    out, kept = _set_apart(visible(" ".join(text.split())), docnos)
+    out, _ = _masked(out, numbers=not reading)
     pattern = _context_pieces(context, docnos) if context else None
     if pattern is not None:
         out = pattern.sub("###", out)  # of no length: the reading's pieces tell none
     if reading:
-        out, _ = _masked(out, named=False, docnos=docnos)  # the rest, digit for digit
-    return out[:limit]
+        out, _ = _masked(out, named=False)  # the rest, digit for digit
+    return kept(out)[:limit]
 
 
 # an 索引号 kept in the log has a catalogue's shape: letters or an issuer's code of 9 to 14
@@ -216,15 +241,22 @@ _CATALOGUE_SHAPE = re.compile(
     r"(?:[a-z]{1,5}|[0-9]{9,14}[a-z]?|[0-9a-z]{18})[-/](?:19|20)[0-9]{2}[-/][0-9]{1,8}"
 )  # (a prefix of letters, an organisation code, a unified social credit code)
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+# letters, a year and a month and day: a name and a date of birth (wang-1990-0307) as well as
+# a serial; masked, as the date of birth could be
+_BIRTH_DATE = re.compile(
+    r"[a-z]+[-/](?:19|20)[0-9]{2}[-/](?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+)
 _ID_CARD = re.compile(r"(?<![0-9a-z])[0-9]{17}[0-9x](?![0-9a-z])")
 
 
 def _kept_index_number(number: str) -> bool:
-    """An 索引号 of a catalogue's shape holding no mobile number and no ID card (a social credit
-    code, 11330000002482063K, is 18 characters too: one of 17 digits and X is an ID card)."""
+    """An 索引号 of a catalogue's shape holding no mobile number, no ID card (a social credit
+    code, 11330000002482063K, is 18 characters too: one of 17 digits and X is an ID card) and
+    no date of birth behind letters (a review: wang-1990-0307 was kept)."""
     return (
         bool(_CATALOGUE_SHAPE.fullmatch(number))
         and not _MOBILE.search(number) and not _ID_CARD.search(number)
+        and not _BIRTH_DATE.fullmatch(number)
     )  # fmt: skip
 
 

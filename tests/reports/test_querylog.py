@@ -264,6 +264,16 @@ def test_understood_summary_says_what_letters_were_read_as_and_keeps_a_docno() -
     assert rec.query == "qs-2025-0034 电话####-####"
     rec = logged_search("t" * 12, D(2025, 1, 6), "2025-0034", Understanding(), 0)
     assert rec.query == "####-####"
+    # ... whatever it stands beside: a mobile after it masked the two as one run of digits
+    beside = Understanding(
+        normalized="qs-2025-0034 13812345678", index_numbers=("qs-2025-0034",)
+    )
+    rec = logged_search("t" * 12, D(2025, 1, 6), beside.normalized, beside, 0)
+    assert rec.query == "qs-2025-0034 ###########"
+    # a name and a date of birth in an 索引号's shape are masked (a review: kept as typed)
+    born = Understanding(normalized="wang-1990-0307", index_numbers=("wang-1990-0307",))
+    rec = logged_search("t" * 12, D(2025, 1, 6), "wang-1990-0307", born, 0)
+    assert "0307" not in rec.query and "1990" not in rec.query, rec.query
     # a telephone read as an 索引号 (digits and dashes) is masked all the same
     phone = Understanding(normalized="138-1234-5678", index_numbers=("138-1234-5678",))
     rec = logged_search("t" * 12, D(2025, 1, 6), "138-1234-5678", phone, 0)
