@@ -33,7 +33,7 @@ from analyzers.docno import (
 )
 from analyzers.index_no import find_in_query as index_nos_in_query
 from analyzers.index_no import whole_code, without_labels
-from analyzers.lexicon import find_synonyms, stopwords, synonyms
+from analyzers.lexicon import find_synonyms, stopwords, stopwords_before_a_word, synonyms
 from analyzers.normalize import _fold, normalize
 from analyzers.numerals import (
     amounts_in_query,
@@ -622,11 +622,16 @@ class _Builder:
         rest.append(norm[pos:])
         if self.lexicon is not None:
             rest = [self._take_letters(chunk) for chunk in rest]
-        stop = stopwords()
+        stop, before_a_word = stopwords(), stopwords_before_a_word()
         known = None if self.lexicon is None else self.lexicon.holds
-        words = [w for chunk in rest for w in place_words(chunk, known)]
-        content = [w for w in words if w not in stop and not _symbols_only(w)]
-        stopped = [w for w in words if w in stop or _symbols_only(w)]
+        cut = [place_words(chunk, known) for chunk in rest]
+        words = [w for ws in cut for w in ws]
+        stops = [
+            _symbols_only(w) or (w in stop and (w not in before_a_word or i < len(ws) - 1))
+            for ws in cut for i, w in enumerate(ws)
+        ]  # fmt: skip
+        content = [w for w, s in zip(words, stops, strict=True) if not s]
+        stopped = [w for w, s in zip(words, stops, strict=True) if s]
         if not content and not self.pool and words:  # only stop words: search them anyway
             content, stopped = words, []  # (what earlier clauses left out stays said)
         self.ignored.extend(stopped)
