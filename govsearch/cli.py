@@ -275,7 +275,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
 
     from govsearch.app import create_served_app
     from govsearch.http_server import Utf8TargetH11Protocol
-    from search_index import life_events, semantic
+    from search_index import citizen_words, life_events, semantic
     from search_index.backends import open_index
 
     settings = _settings(ctx)
@@ -295,9 +295,9 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
         sys.exit(2)
     click.echo(f"govsearch: http://{host}:{port}/  (API docs at /docs)"
                + (f", {workers} worker processes" if workers > 1 else ""))
-    off = semantic.off_reason(settings.data_dir)
-    if off:
-        click.echo(f"warning: {off}", err=True)
+    for off in (semantic.off_reason(settings.data_dir), citizen_words.general_off_reason()):
+        if off:
+            click.echo(f"warning: {off}", err=True)
     uvicorn.run(
         app or "govsearch.app:create_served_app", factory=app is None, workers=workers,
         host=host, port=port, log_level="warning", http=Utf8TargetH11Protocol,

@@ -131,7 +131,8 @@ THESAURUS_MAX_GROUP = 16  # larger cnsyn groups are topics, not synonyms
 # a group member must also be near the typed word in general Chinese (the ``general`` vectors'
 # cosine): a shared character lets loose members through (办证 → 办学 0.18, 押金 → 奖金 0.48,
 # 护照 → 营业执照 0.60), which put schools and bonuses above deposits (QA pass 3); chosen on
-# the tune half (bench/README.md). A word without a vector keeps the members the gate above lets in.
+# the tune half (bench/README.md). A word without a vector keeps the members the gate above lets
+# in; without the vectors installed, no member is taken.
 THESAURUS_MIN_SIM = 0.6
 MAX_EXPANSIONS = 3
 # learned: word2vec neighbours from the indexed documents (lexicon/learned.tsv, pipeline.learned)
@@ -890,6 +891,17 @@ def general_vectors() -> GeneralVectors | None:
         return _general[_lexicon_dir]
 
 
+def general_off_reason() -> str:
+    """Why the ``general`` vectors are missing ('' when installed): without them the thesaurus
+    is off too, as its gate cannot tell 押金 from 奖金 (QA pass 34a: a server on a machine that
+    had lost the wheel searched deposits as bonuses, and said nothing)."""
+    if importlib.util.find_spec("simplechinese") is not None:
+        return ""
+    return ("the general-language word vectors are not installed (pip install --no-deps "
+            "simplechinese==0.2.15, as .ci/install does): everyday words are searched "
+            "without their general or thesaurus wordings")  # fmt: skip
+
+
 def _load_general() -> GeneralVectors | None:
     spec = importlib.util.find_spec("simplechinese")  # located, not imported
     vocab = vocabulary()
@@ -1134,7 +1146,7 @@ def expansions(word: str) -> tuple[tuple[str, str], ...]:
     if m.twins:
         for v in cross_strait_twins(word):
             out.setdefault(v, "cross_strait")
-    if m.thesaurus and vocab:
+    if m.thesaurus and vocab and general_vectors() is not None:  # its gate needs them
         cands = [
             c for c in thesaurus().get(word, ())
             if c not in word and word not in c

@@ -165,6 +165,29 @@ def test_thesaurus_takes_only_members_near_in_general_chinese(tmp_path):
         citizen_words.load_lexicon(None)
 
 
+def test_without_the_general_vectors_the_thesaurus_takes_no_member(tmp_path, monkeypatch):
+    """QA pass 34a: on a machine that had lost the simplechinese wheel, the gate above let every
+    member through (押金 → 奖金 again: bonus rules for 押金最多幾個月); the server now says the
+    vectors are missing and the thesaurus, whose gate they are, takes nothing."""
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(  # the wheel uninstalled, as on that machine
+        importlib.util, "find_spec",
+        lambda name, *a: None if name == "simplechinese" else real_find_spec(name, *a),
+    )  # fmt: skip
+    try:
+        _vocab(tmp_path, {"押金": 48, "奖金": 218, "驾照": 5, "驾驶证": 76})
+        assert citizen_words.general_vectors() is None
+        assert not [o for o, src in citizen_words.expansions("押金") if src == "thesaurus"]
+        assert not [o for o, src in citizen_words.expansions("驾照") if src == "thesaurus"]
+        assert "simplechinese" in citizen_words.general_off_reason()
+    finally:
+        citizen_words.load_lexicon(None)
+    monkeypatch.undo()
+    assert citizen_words.general_off_reason() == ""  # installed here (.ci/install)
+
+
 def test_a_place_or_time_words_head_is_no_shared_character(tmp_path):
     """QA pass 24b: 楼上 → 地上 (楼上太吵怎么办 listed land expropriation rules) and 几年 → 半年
     shared only 上 and 年, which any two places or spans share; 资助 → 补助 shares a word's
@@ -311,6 +334,9 @@ def test_only_then_can_of_a_question_is_no_word_a_document_must_hold():
     _, understood = plan(Query(q="养老金交满多少年才能领"))
     assert "才能" in understood.ignored and "才能" not in understood.words
     assert "养老金" in understood.words
+    # with no word after it, 才能 is a talent, a word the documents must hold (a review)
+    _, understood = plan(Query(q="发挥专业才能"))
+    assert "才能" in understood.words and "才能" not in understood.ignored
 
 
 @pytest.mark.parametrize(
