@@ -1591,6 +1591,14 @@ def wages(tmp_path_factory):
     citizen_words.load_lexicon(None)
 
 
+def test_an_article_asked_for_in_digits_opens_the_snippet_where_taiwan_prints_it(wages):
+    """QA pass 34a: 勞基法第38條特休 showed 第三十九條's mention of 第三十八條: Taiwan's laws print
+    第 38 條, with spaces, which the marks met and the passage looked for did not."""
+    res = wages.search(Query(q="勞基法第38條特休", size=3))
+    assert res.hits and res.hits[0].doc.title == "勞動基準法"
+    assert "<mark>第 38 條</mark> 勞工在同一雇主" in res.hits[0].snippet, res.hits[0].snippet
+
+
 def test_hong_kong_words_for_unpaid_wages_find_the_wage_rules(wages):
     """QA pass 31b: 老細唔出糧點算 (the boss does not pay wages: Hong Kong's words) found
     nothing, was offered 老細唔儲糧點算 and then the grain rules. 出糧 is 发放工资, 老細 the
