@@ -19,6 +19,7 @@ a term dictionary in seconds.
 from __future__ import annotations
 
 import bisect
+import copy
 import itertools
 import math
 import re
@@ -360,6 +361,36 @@ class PinyinLexicon:
         self._typed: dict[tuple[str, bool], tuple[str, ...]] = {}
         self._sorted_keys = sorted(by_key)
         self._longest = max(map(len, by_key), default=0)
+
+    def without(self, words: Iterable[str]) -> PinyinLexicon:
+        """A copy of the table without ``words``, the rest shared: a document withdrawn or
+        deleted takes the words only it held out of the readings at once, not when the next
+        build lands seconds (on Elasticsearch, up to a minute) later (QA pass 34b: anonymous
+        searches read chuanshanjia as the withdrawn 穿山甲 for 3 s, and the candidates'
+        letter count said a word spelled all twelve letters). Readers of this table in other
+        threads are never disturbed: the copy is another object."""
+        words = set(words)
+        gone = {w for w in words if w in self.counts}
+        latin = {w for w in words if w in self.latin}
+        if not gone and not latin:
+            return self
+        out = copy.copy(self)
+        out.latin = {w: n for w, n in self.latin.items() if w not in latin}
+        out.counts = {w: n for w, n in self.counts.items() if w not in gone}
+        by_key = dict(self._by_key)
+        for word in gone:
+            for k in word_keys(word):
+                kept = [w for w in by_key.get(k, ()) if w not in gone]
+                if kept:
+                    by_key[k] = kept
+                else:
+                    by_key.pop(k, None)
+        out._by_key = by_key
+        out._ranked = {k for k in self._ranked if k in by_key and by_key[k] is self._by_key.get(k)}
+        out._typed = {}
+        out._sorted_keys = sorted(by_key)
+        out._longest = max(map(len, by_key), default=0)
+        return out
 
     def _entries(self, key: str) -> list[str]:
         ws = self._by_key.get(key)

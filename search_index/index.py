@@ -28,7 +28,7 @@ from analyzers.normalize import normalize, to_traditional
 from analyzers.numerals import NUMERALS
 from analyzers.pinyin import matches_in
 from analyzers.pinyin_lexicon import PinyinLexicon, corrections
-from analyzers.segment import everyday_words, is_dictionary_word, query_words
+from analyzers.segment import everyday_words, index_words, is_dictionary_word, query_words
 from analyzers.signatures import stored_content_key
 from model.document import StoredDocument, document_from_stored
 from model.errors import BadRequest, Conflict, NotFound
@@ -135,6 +135,11 @@ def validate(query: Query) -> None:
 
 MENTIONS_TTL = 600.0  # seconds a title's mention count is reused
 RECHECK_BELOW = 5  # documents: a lexicon word this rare is checked before it is offered
+# a document withdrawn or deleted through this process has its words this rare checked at once,
+# and those no public document holds taken out of the lexicon (SearchIndex._forget_words_of);
+# past this many documents deleted in one call, the rebuild alone takes them out
+FORGET_BELOW = 20
+MAX_FORGET_DOCUMENTS = 100
 MAX_ALIKE = 20  # documents an upload's warning names that share its 文号 or 索引号
 REPEALED_TTL = 600.0  # seconds the repealed documents' ids are reused (Elasticsearch: no stamp)
 # the first results in which versions of one text are listed newest first: a fixed window, so
@@ -947,15 +952,41 @@ class SearchIndex:
         for result in self.write([prepare(changed, source)]):
             if not result.ok:
                 raise Conflict(f"{doc_id} was not rewritten: {result.error}", id=doc_id)
+        if stored.disclosure == "public" and level != "public":
+            self._forget_words_of([stored])
         return self.get(doc_id, STAFF)
 
     def delete(self, ids: Iterable[str]) -> int:
+        ids = list(ids)
+        gone = []
+        if len(ids) <= MAX_FORGET_DOCUMENTS and self.lexicon.current() is not None:
+            gone = [d for d in self.backend.fetch(ids).values() if d.disclosure == "public"]
         try:
             return self.backend.delete(ids)
         finally:
             self.lexicon.invalidate()
             self._mention_counts.clear()
             self._repealed = None
+            self._forget_words_of(gone)
+
+    def _forget_words_of(self, docs: list[StoredDocument]) -> None:
+        """Take the words only ``docs`` held (withdrawn or deleted, now committed) out of the
+        pinyin lexicon at once: its rebuild takes seconds (a minute on Elasticsearch), and
+        meanwhile anonymous searches read letters as a withdrawn word (QA pass 34b:
+        chuanshanjia → 穿山甲 in "understood" for 3 s; the candidates' letter count said a word
+        spelled all twelve). Suggestions and candidates recheck rare words per keystroke too
+        (:meth:`_held_now`); this covers the reading of a search and its letter count."""
+        lexicon = self.lexicon.current()
+        if lexicon is None or not docs:
+            return
+        words = {
+            w for d in docs for part in (d.title, d.text) for w in index_words(normalize(part))
+        }  # fmt: skip
+        rare = [
+            w for w in words
+            if 0 < max(lexicon.counts.get(w, 0), lexicon.latin.get(w, 0)) <= FORGET_BELOW
+        ]  # fmt: skip
+        self.lexicon.forget(w for w in rare if not self._publicly_held(w))
 
     def fingerprints(self, source: str | None = None) -> dict[str, str]:
         return self.backend.fingerprints(source)

@@ -26,6 +26,7 @@ import pickle
 import re
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from analyzers.lexicon import synonyms
@@ -207,6 +208,10 @@ class LexiconCache:
         self._commits = StampWatcher(backend)
         self._retry_at = 0.0  # after a failed build, no other starts before this
         self._backoff = 0.0
+        # words of documents withdrawn or deleted through this process, taken out of every
+        # table until one built after the last of them is installed (see forget)
+        self._forgotten: set[str] = set()
+        self._forgets = 0
 
     def _public_count(self) -> int:
         public = Plan(query=MatchAll(), filters=visibility_filter(ANONYMOUS))
@@ -218,6 +223,24 @@ class LexiconCache:
     def invalidate(self) -> None:
         """The index changed: rebuild in the background on the next use."""
         self._stale = True
+
+    def current(self) -> PinyinLexicon | None:
+        """The table in use, if one is built (no build started, none waited for)."""
+        return self._lexicon
+
+    def forget(self, words: Iterable[str]) -> None:
+        """Take ``words`` (those only a withdrawn or deleted document held) out of the table
+        now, and out of any table a build begun before this call installs later: the rebuild
+        takes seconds, a minute on Elasticsearch, and meanwhile anonymous searches read letters
+        as the withdrawn words (QA pass 34b)."""
+        words = set(words)
+        if not words:
+            return
+        with self._lock:
+            self._forgotten |= words
+            self._forgets += 1
+            if self._lexicon is not None:
+                self._lexicon = self._lexicon.without(words)
 
     def _failed(self) -> None:
         """Back off after a failed build (60 s, doubling to 15 min): a build that failed for
@@ -282,19 +305,25 @@ class LexiconCache:
             log.info("pinyin lexicon not kept at %s: %s", self.store, exc)
             tmp.unlink(missing_ok=True)
 
-    def _keep(self, built: tuple[PinyinLexicon, int] | None) -> None:
-        """Install a table :meth:`_build` made, or back off after a failure (under the lock)."""
+    def _keep(self, built: tuple[PinyinLexicon, int] | None, forgets: int) -> None:
+        """Install a table :meth:`_build` made, or back off after a failure (under the lock).
+        ``forgets``: :meth:`forget`'s calls when the build began; the words forgotten are
+        taken out of it, and no longer kept once a table built after the last call is in."""
         if built is None:
             self._failed()
             return
-        self._lexicon, self._count = built
+        lexicon, self._count = built
+        self._lexicon = lexicon.without(self._forgotten) if self._forgotten else lexicon
+        if forgets == self._forgets:
+            self._forgotten = set()
         self._built = time.monotonic()
         self._backoff = 0.0
 
     def _rebuild(self) -> None:
+        forgets = self._forgets
         built = self._build()
         with self._lock:
-            self._keep(built)
+            self._keep(built, forgets)
             self._building = None
 
     def get(self) -> PinyinLexicon:
@@ -309,7 +338,7 @@ class LexiconCache:
         if lex is None:
             with self._lock:
                 if self._lexicon is None and self._may_build():
-                    self._keep(self._build())
+                    self._keep(self._build(), self._forgets)
                     self._stale = False
                 return self._lexicon if self._lexicon is not None else _EMPTY
         now = time.monotonic()

@@ -414,3 +414,44 @@ def test_a_withdrawn_documents_rare_word_is_offered_no_more_at_once(tmp_path, ki
         assert server.pinyin("shenqing")  # a word many documents hold is offered as before
     finally:
         gen.close()
+
+
+@pytest.mark.parametrize("kind", ["embedded", "elasticsearch"])
+def test_a_word_only_a_withdrawn_or_deleted_document_held_is_read_no_more_at_once(
+    tmp_path, kind
+) -> None:
+    """QA pass 34b: right after staff withdrew an upload, anonymous searches still read
+    chuanshanjia as its 穿山甲 ("understood"), and the candidates' letter count said a word
+    spelled all twelve letters, until the lexicon's rebuild landed seconds later. The words
+    only it held leave the table at once, withdrawn (PATCH) or deleted."""
+    gen = open_backend_index(kind, tmp_path / "data", "forget")
+    server = next(gen)
+    try:
+        base = [corpus_document(p) for p in sample_paths(6)]
+        docs = []
+        animals = (("穿山甲", "chuanshanjia"), ("树袋熊", "shudaixiong"))
+        for n, (word, spelled) in enumerate(animals):
+            title = f"关于{word}保护的通知"
+            docs.append((spelled, word, dataclasses.replace(
+                base[0], id=str(n) * 16, path=f"{spelled}.txt", text=f"{title}\n{word}受保护。",
+                meta=dataclasses.replace(base[0].meta, title=title, disclosure="public"),
+            )))  # fmt: skip
+        assert all(r.ok for r in server.write(prepare(d, "s") for *_, d in docs))
+        assert all(r.ok for r in server.write(prepare(d, "s") for d in base[1:]))
+        server.lexicon.wait()
+        for spelled, word, _ in docs:
+            assert server.search(Query(q=spelled)).understood.pinyin_words == ((spelled, (word,)),)
+        (*_, withdrawn), (*_, deleted) = docs
+        server.set_disclosure(withdrawn.id, "not_public")
+        server.delete([deleted.id])
+        for letters, word, _ in docs:
+            assert not server.lexicon.current().holds(word)  # before any rebuild could land
+            read = dict(server.search(Query(q=letters)).understood.pinyin_words)
+            assert word not in read.get(letters, ()), read
+            words, covered = server.pinyin_for(letters)
+            assert word not in words and covered < len(letters), (words, covered)
+        assert server.lexicon.current().holds("通知")  # what public documents hold stays
+        rebuilt = server.lexicon.wait()
+        assert not any(rebuilt.holds(word) for _, word, _ in docs)  # and the rebuild agrees
+    finally:
+        gen.close()
