@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -148,12 +149,26 @@ def heavy_gate(request: Request, staff: bool) -> HeavyGate:
     return request.app.state.staff_gate if staff else request.app.state.heavy_gate
 
 
+# what costs a search ~0.1 s however short it is: a number with a decimal point or a percent
+# sign is matched as written (the points and signs are not indexed, so each document holding
+# its digits is read again), and a quoted single character is a phrase over most documents
+_COSTLY_PIECE = re.compile(r"\d\s*[.．]\s*\d|[%％‰]|[\"“”「」][^\"“”「」\s][\"“”「」]")
+
+
 def is_long_search(params: Mapping[str, str]) -> bool:
     """A search whose cost is the caller's choice: a query of many words (up to
-    MAX_QUERY_WORDS are planned, each a clause over every document) or a page of many
-    snippets. 250 characters typed apart from twelve addresses, a page of 100 each, made
-    ``税`` wait 4.2 s (QA pass 30b); a question of a citizen is under 40 characters."""
-    return len(params.get("q", "").strip()) > LONG_QUERY_CHARS or _size(params) > LONG_PAGE_SIZE
+    MAX_QUERY_WORDS are planned, each a clause over every document), a page of many
+    snippets, or a query holding a piece that is costly whatever its length. 250 characters
+    typed apart from twelve addresses, a page of 100 each, made ``税`` wait 4.2 s (QA pass
+    30b); ten searches of eleven quoted decimals (64 characters, 1.2 s each) from one address
+    made ``养老保险`` wait 10 s (QA pass 34b). A question of a citizen is under 40 characters,
+    and one that holds a decimal still runs at once: the gate bounds how many run together."""
+    q = params.get("q", "").strip()
+    return (
+        len(q) > LONG_QUERY_CHARS
+        or _size(params) > LONG_PAGE_SIZE
+        or _COSTLY_PIECE.search(q) is not None
+    )
 
 
 _INT = TypeAdapter(int)

@@ -150,9 +150,9 @@ PAGE_MESSAGES = {
     "unauthorized": "这个请求带的密钥无效、已吊销或格式不对。工作人员请检查 Authorization 或 "
     "X-API-Key 请求头；公众查询不需要密钥，去掉它即可。",
     "backend_unavailable": "检索服务暂时不可用，请稍后再试。",
-    "too_many_requests": f"服务器正忙于很多长的检索（检索词超过 {LONG_QUERY_CHARS} 个字，或"
-    f"每页超过 {LONG_PAGE_SIZE} 条），请几秒钟后再试；检索词不超过 {LONG_QUERY_CHARS} 个字的"
-    "检索不必等待。",
+    "too_many_requests": f"服务器正忙于很多费时的检索（检索词超过 {LONG_QUERY_CHARS} 个字，"
+    f"每页超过 {LONG_PAGE_SIZE} 条，或含小数、百分数、引号里的单个字），请几秒钟后再试；"
+    "其他检索不必等待。",
 }
 
 

@@ -549,3 +549,21 @@ def test_long_searches_wait_at_a_gate_short_ones_never(app_client) -> None:
         assert r.status_code == 429 and "busy with 2 long searches" in r.json()["error"]["message"]
     assert client.get("/api/search", params=long_q).status_code == 200  # answered: free again
     assert gate.admitted == 0
+
+
+def test_short_searches_that_cost_as_much_as_long_ones_wait_at_the_gate(app_client) -> None:
+    """QA pass 34b: eleven quoted decimals in 64 characters cost 1.2 s a search; ten at once
+    from one address made ``养老保险`` wait 10 s, and none was refused. A decimal, a percent or
+    a quoted single character makes a search costly at any length: one per address runs."""
+    client, _ = app_client(long_search_concurrency=2, long_search_queue=0)
+    gate = client.app.state.long_search_gate
+    with _place_held(gate, "testclient"):
+        for q in ('"1.5" "2.5" "3.5"', '"1.5%" "2.5%"', "利率3.5", '"的" "了"', "增长５％"):
+            r = client.get("/api/search", params={"q": q})
+            assert r.status_code == 429 and r.headers["Retry-After"], q
+        for q in ("老板拖欠工资怎么办", "国办发〔2019〕6号", "2019年 养老", '"养老保险"'):
+            assert client.get("/api/search", params={"q": q}).status_code == 200, q
+        page = client.get("/", params={"q": '"1.5" "2.5"'})
+        assert page.status_code == 429 and "小数、百分数" in page.text
+    r = client.get("/api/search", params={"q": '"1.5" "2.5" "3.5"'})
+    assert r.status_code == 200 and gate.admitted == 0  # alone, it runs at once
