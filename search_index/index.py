@@ -722,8 +722,17 @@ class SearchIndex:
         return out
 
     def get(self, doc_id: str, viewer: Viewer = ANONYMOUS) -> StoredDocument:
-        """A document by id; a non-public one is "not found" for anonymous viewers."""
-        doc = self.backend.fetch([doc_id]).get(doc_id) if plausible_id(doc_id) else None
+        """A document by id; a non-public one is "not found" for anonymous viewers, told
+        from its metadata before its text is read: reading a hidden 5.7 MB text first made
+        its 404 take 17 ms against 2 ms for an id no document has (QA pass 34b), which told
+        that it exists, and how large it is."""
+        if not plausible_id(doc_id):
+            raise NotFound(f"no document with id {doc_id!r}", id=doc_id)
+        if viewer.visible_disclosures is not None:
+            head = self.backend.fetch([doc_id], texts=False).get(doc_id)
+            if head is None or not viewer.can_see(head.disclosure):
+                raise NotFound(f"no document with id {doc_id!r}", id=doc_id)
+        doc = self.backend.fetch([doc_id]).get(doc_id)
         if doc is None or not viewer.can_see(doc.disclosure):
             raise NotFound(f"no document with id {doc_id!r}", id=doc_id)
         return doc
