@@ -61,6 +61,7 @@ from pipeline import embed
 from pipeline.run import UPLOADS_DIR, Job, read_catalog, run_ingest, run_jobs
 from search_api import audit
 from search_api.deps import IndexDep, SettingsDep, require_staff
+from search_api.json_keys import json_keys_once
 from search_api.limits import heavy_gate
 from search_api.models import (
     DeleteResponse,
@@ -99,7 +100,9 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api", tags=["admin"], dependencies=[Depends(require_staff)])
+router = APIRouter(
+    prefix="/api", tags=["admin"], dependencies=[Depends(require_staff), Depends(json_keys_once)]
+)
 
 _UPLOAD_SCHEMA: dict[str, Any] = {
     "requestBody": {

@@ -551,6 +551,19 @@ def test_an_upload_is_withdrawn_and_published_again_and_staff_keep_it(served):
     missing = "/api/documents/0123456789abcdef"
     _error(served.client.patch(missing, json={"disclosure": "draft"}, headers=served.staff), 404)
     assert served.client.get(url).status_code == 404  # a draft still
+    # a level given twice: refused, not read as its last (QA pass 34b: this one published)
+    twice = '{"disclosure": "不予公开", "disclosure": "主动公开"}'
+    json_body = {**served.staff, "Content-Type": "application/json"}
+    err = _error(served.client.patch(url, content=twice, headers=json_body), 422)
+    assert err["message"].startswith("disclosure is given more than once"), err
+    assert served.client.get(url).status_code == 404  # nothing changed
+    same = '{"disclosure": "主动公开", "disclosure": "主动公开"}'  # the same value twice is it
+    assert served.client.patch(url, content=same, headers=json_body).status_code == 200
+    inbox = served.extra["inbox"]
+    (inbox / "b.txt").write_text(TXT, encoding="utf-8")
+    body = f'{{"paths": ["{inbox}"], "disclosure": "not_public", "disclosure": "public"}}'
+    _error(served.client.post("/api/ingest", content=body, headers=json_body), 422)
+    assert served.index.count(STAFF) == 2  # the folder was not ingested
 
 
 def test_a_folder_documents_level_is_changed_in_its_catalogue_not_here(served):
