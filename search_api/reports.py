@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi import Query as Q
 from fastapi.responses import JSONResponse, Response
 from pydantic import AfterValidator, WithJsonSchema
@@ -14,7 +14,8 @@ from model.errors import BadRequest
 from reports.csvexport import download_name
 from reports.timeliness import ReportFilter
 from reports.years import FIRST_YEAR, LAST_YEAR, is_report_year
-from search_api.deps import ReportsDep, StaffDep
+from search_api import audit
+from search_api.deps import ReportsDep, SettingsDep, StaffDep
 from search_api.models import ErrorResponse, IsoDate
 from search_api.search import BLANK, Agency, Category, filter_param, given
 
@@ -120,6 +121,8 @@ def queries_report(
 def delete_queries(
     _staff: StaffDep,
     reports: ReportsDep,
+    settings: SettingsDep,
+    request: Request,
     before: Annotated[
         IsoDate, Q(description="delete the days before this one (YYYY-MM-DD)")
     ] = None,
@@ -136,6 +139,8 @@ def delete_queries(
         )
     if before is not None and everything:
         raise BadRequest("give before=YYYY-MM-DD or all=true, not both: nothing was deleted")
-    return JSONResponse(
-        {"deleted": reports.clear_queries(before, everything=everything)}, headers=NO_STORE
-    )
+    deleted = reports.clear_queries(before, everything=everything)
+    # a staff change like any other (QA pass 34b: 1,386 searches deleted left no line)
+    day = before.isoformat() if before else None
+    audit.record(request, settings, "delete_query_log", before=day, all=everything, deleted=deleted)
+    return JSONResponse({"deleted": deleted}, headers=NO_STORE)

@@ -27,6 +27,7 @@ from reports.querylog import LIST_LABELS
 from reports.svg import months_chart
 from reports.timeliness import ReportFilter, lacks_label
 from reports.years import FIRST_YEAR, LAST_YEAR, is_report_year
+from search_api import audit
 from search_api.deps import ViewerDep, get_viewer
 from search_api.errors import status_of
 from search_index.fields import agency_key, filter_choice
@@ -63,6 +64,7 @@ def _staff(request: Request, viewer: Viewer, key: str) -> Viewer:
     info = request.app.state.keys.verify(key) if key else None
     if info is None:
         raise Unauthorized("需要有效的工作人员密钥。" if key else "请填写工作人员密钥。")
+    request.state.key_id, request.state.key_name = info.key_id, info.name  # the audit's who
     return Viewer(staff=True, name=info.name)
 
 
@@ -241,6 +243,9 @@ async def queries_delete(request: Request, viewer: ViewerDep) -> Response:
         if before is not None and everything:
             raise BadRequest("未删除任何记录：填写日期与勾选「删除全部记录」只能选一项。")
         n = reports.clear_queries(before, everything=everything)
+        day = before.isoformat() if before else None
+        settings = request.app.state.settings
+        audit.record(request, settings, "delete_query_log", before=day, all=everything, deleted=n)
     except GovSearchError as exc:
         return _page(request, "queries", {"error": exc.message}, status_of(exc))
     return _page(request, "queries", {"error": f"已删除 {n} 条检索记录。"})

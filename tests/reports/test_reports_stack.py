@@ -291,6 +291,15 @@ def test_deleting_the_whole_log_is_asked_for_apart(stack) -> None:
     assert logged() == 2
     r = client.delete(f"/api/reports/queries?before={tomorrow}", headers=_auth(key))
     assert r.json() == {"deleted": 2}
+    # a staff change like any other, by the API and by the form (QA pass 34b: no line)
+    r = client.post("/reports/queries/delete", data={"key": key, "all": "1"})
+    assert r.status_code == 200 and "已删除 0 条" in r.text
+    lines = (settings.data_dir / "audit.log").read_text(encoding="utf-8").splitlines()
+    said = [json.loads(line) for line in lines[-2:]]
+    assert [(a["action"], a["before"], a["all"], a["deleted"]) for a in said] == [
+        ("delete_query_log", tomorrow, False, 2), ("delete_query_log", None, True, 0)
+    ]  # fmt: skip
+    assert all(a["key_id"] and key not in json.dumps(a) for a in said)
     assert client.app.state.reports.querylog is not None
     with pytest.raises(BadRequest, match="nothing was deleted"):
         client.app.state.reports.clear_queries(None)
