@@ -416,7 +416,9 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
             refused_files=[{"path": name, "reason": exc.message} for name, exc in refused],
         )
     folder = uploads_dir(settings)
-    folder.mkdir(parents=True, exist_ok=True)
+    # the server user's alone: the names and sizes of 不予公开 uploads were listable by any
+    # local account (QA pass 34b: 0755)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stored: list[tuple[str, str, dict[str, object]]] = []
     shown: dict[str, tuple[str, str, int]] = {}
     for name, data, fmt in checked:

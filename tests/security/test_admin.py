@@ -780,6 +780,8 @@ def test_staff_changes_are_in_the_audit_log(served):
     assert lines[1]["id"] == doc_id and lines[1]["title"] == "审计测试"
     assert served.key.split("_")[2] not in path.read_text(encoding="utf-8")
     assert path.stat().st_mode & 0o077 == 0
+    uploads = served.settings.data_dir / "uploads"  # QA pass 34b: its names were listable
+    assert uploads.is_dir() and uploads.stat().st_mode & 0o077 == 0
 
 
 def test_an_unknown_level_or_a_day_that_is_not_says_so_in_words(served):
