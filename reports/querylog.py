@@ -100,10 +100,29 @@ _ACCOUNT = re.compile(
     re.I,
 )
 _HOUSE = re.compile(
-    r"(?<=[路街道巷弄里村苑园])\d+(?:[-－]\d+)?号(?:院|楼)?"
+    r"(?<=[路街道巷弄里村苑园])\d+(?:[-－]\d+)?[号弄](?:院|楼)?"
     r"(?:\d+(?:号楼|栋|幢|座|单元|层|楼|室|号|户)?)*"
     r"|\d+(?:号楼|栋|幢|单元)(?:\d+(?:单元|层|楼|室|号|户)?)*"
 )
+
+# A date of birth, masked beside the words that say it is one (QA pass 34b: 王小明 1985-03-12
+# 出生, 生于1990.7.15, 出生于一九八五年三月十二日, 85年3月12日生 were kept as typed: dates
+# stay, a name and a date of birth are a person); the birth word stays
+_CN_DAY = "〇零○一二三四五六七八九十"
+_DATE = (
+    r"(?<![0-9])(?:(?:19|20)?[0-9]{2} ?[-/.．年] ?[0-9]{1,2} ?[-/.．月] ?[0-9]{1,2} ?[日号]?"
+    rf"|[{_CN_DAY}]{{2,4}}年[{_CN_DAY}]{{1,3}}月[{_CN_DAY}]{{1,3}}[日号])"
+)
+_BIRTH_DATE_SAID = re.compile(
+    rf"(?P<before>(?:出生(?:于|在|日期|年月日)?|生于|生日(?:是|为)?|诞生于) ?[:：]? ?){_DATE}"
+    rf"|{_DATE}(?P<after> ?(?:出生|生人|出世|生(?=[ ，,。；;]|$)))"
+)
+# the last digits of an ID card or a card said as such (身份证后六位310021, 尾号1234): masked
+_LAST_DIGITS = re.compile(
+    r"(?P<said>(?:后|末)[四五六八]位|尾号|尾数)(?P<sep>(?:是|为)?[:：]? ?)(?P<n>[0-9]{3,5}[0-9xX])"
+)
+# a staff key of this server typed into a search (gs_<id>_<secret>): masked whole
+_STAFF_KEY = re.compile(r"(?<![A-Za-z0-9])gs_[0-9a-f]{12}_[A-Za-z0-9_-]+", re.I)
 
 # the same typed in groups (幺三八 幺二三四 五六七八), or as the engine's reading cut it into
 # words (分词：一 / 三八 / 一二三四五 / 六 / 七八: QA pass 20 read the number back from the log's
@@ -111,7 +130,8 @@ _HOUSE = re.compile(
 _SPLIT_NUMERALS = re.compile(rf"[{_NUMERALS}]+(?:(?: ?/ ?| )[{_NUMERALS}]+)+")
 # "2016 2017 2018 2019", "2016 - 2019": kept
 _YEARS = re.compile(rf"(?:19|20)\d\d(?:{_SEP_ONE}(?:19|20)\d\d)+")
-_PIECES = (re.compile(r"[0-9A-Za-z]+"), re.compile(r"\w+"))
+# (and a date in numerals, 一九八五年三月十二日, which the reading cuts 一九八五年 / 三月 / 十二日)
+_PIECES = (re.compile(r"[0-9A-Za-z]+"), re.compile(r"\w+"), re.compile(f"[{_CN_DAY}]+"))
 MAX_QUERY_CHARS = 200
 MAX_SUMMARY_CHARS = 1000
 _FIELD_NAMES = {"docno": "doc_number"}  # a query's field scope → the field table's name
@@ -139,6 +159,18 @@ def _account(m: re.Match[str], found: list[str]) -> str:
     return f"{m.group('name') or ''}［账号］"
 
 
+def _said(m: re.Match[str], found: list[str], token: str) -> str:
+    """A match of words that say what a number is (出生, 后六位) and the number: the words stay,
+    the number is masked by ``token`` and only it is counted as found (the words are no
+    personal piece to mask wherever they stand)."""
+    groups = m.groupdict()
+    before = groups.get("before") or groups.get("said") or ""
+    before += groups.get("sep") or ""
+    after = groups.get("after") or ""
+    found.append(m.group()[len(before) : len(m.group()) - len(after)])
+    return f"{before}{token}{after}"
+
+
 def _masked(
     text: str, named: bool = True, numbers: bool = True, docnos: frozenset[str] = frozenset()
 ) -> tuple[str, list[str]]:
@@ -160,6 +192,9 @@ def _masked(
         text = _PLATE.sub(lambda m: keep(m, "［车牌］"), text)
         text = _ACCOUNT.sub(lambda m: _account(m, found), text)
         text = _HOUSE.sub(lambda m: keep(m, "［门牌号］"), text)
+        text = _STAFF_KEY.sub(lambda m: keep(m, "［密钥］"), text)
+        text = _BIRTH_DATE_SAID.sub(lambda m: _said(m, found, "［出生日期］"), text)
+        text = _LAST_DIGITS.sub(lambda m: _said(m, found, "［号码］"), text)
     if not numbers:
         return kept(text), found
     for pattern in _PERSONAL_NUMBERS:
