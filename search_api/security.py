@@ -14,7 +14,9 @@ headers are added at the one place every response passes through.
   other sites.
 * Every answer depends on who asks (staff see non-public documents), so responses say
   ``Vary: Authorization, X-API-Key``, and an answer to a request that carries credentials is
-  ``Cache-Control: no-store``: a shared cache must never hand a staff answer to the public.
+  ``Cache-Control: no-store``: a shared cache must never hand a staff answer to the public;
+  an anonymous answer that says nothing else is ``no-cache`` (asked for again before reuse, so a
+  document withdrawn leaves caches too); static files keep their validators.
 * A 401 names the scheme (``WWW-Authenticate: Bearer``).
 * Request bodies larger than ``settings.max_upload_bytes`` (plus a little multipart framing)
   are refused with 413 in the one JSON error shape: by ``Content-Length`` when the body is
@@ -151,6 +153,10 @@ class SecurityMiddleware:
         if _has_credentials(scope):
             headers = [(n, v) for n, v in headers if n.lower() != b"cache-control"]
             headers.append((b"cache-control", b"no-store"))
+        elif b"cache-control" not in present and not scope.get("path", "").startswith("/static/"):
+            # anonymous answers are asked for again before reuse: a document withdrawn is gone
+            # from a browser's or a proxy's copy too (QA pass 34b: no Cache-Control at all)
+            headers.append((b"cache-control", b"no-cache"))
         if message.get("status") == 401 and b"www-authenticate" not in present:
             headers.append((b"www-authenticate", b'Bearer realm="govsearch"'))
         message["headers"] = headers

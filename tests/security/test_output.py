@@ -203,6 +203,11 @@ def test_security_headers_on_every_kind_of_response(served: Served, tmp_path: Pa
     # answers to requests with credentials are never stored by a shared cache
     assert responses[6].headers["cache-control"] == "no-store"
     assert responses[7].headers["cache-control"] == "no-store"
+    # anonymous answers are asked for again before reuse, a withdrawn document's page too
+    # (QA pass 34b: no Cache-Control); a static file keeps its validators
+    for r in (responses[0], responses[2], responses[11], responses[12]):
+        assert r.headers["cache-control"] == "no-cache", r.request.url
+    assert "cache-control" not in responses[13].headers and responses[13].headers["etag"]
 
 
 def test_api_docs_need_no_cdn_and_no_inline_script(served: Served) -> None:
