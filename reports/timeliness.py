@@ -340,12 +340,14 @@ def _pending(
     entries: Iterable[CatalogEntry], flt: ReportFilter, cal: WorkdayCalendar, deadline: int,
     today: dt.date,
 ) -> tuple[Pending, ...]:
-    """The drafts the filter's agencies and categories cover that state a 成文日期 and no
-    发布日期: overdue first, the longest waiting first. A draft has no publication to place
-    in a period, so the period does not narrow them, as it does not narrow undated rows."""
+    """The drafts the filter's agencies and categories cover that state a 成文日期: overdue
+    first, the longest waiting first. A draft has no publication to place in a period, so the
+    period does not narrow them, as it does not narrow undated rows; a 发布日期 it states is no
+    publication either (QA pass 34b: a draft published and returned to draft kept the date its
+    publication set, and was in no list of the report)."""
     out: list[Pending] = []
     for e in entries:
-        if e.disclosure != "draft" or not flt.covers_catalog(e) or e.publish_date is not None:
+        if e.disclosure != "draft" or not flt.covers_catalog(e):
             continue
         if e.written_date is None or "written_date" in e.dates_from_text:
             continue

@@ -265,6 +265,12 @@ def test_drafts_not_yet_published_are_listed_with_their_last_day_overdue_first()
     flt = ReportFilter(agencies=("乙局",))
     only = timeliness([*TIMELINESS, *drafts], flt, today=D(2025, 10, 20))
     assert [p.entry.id for p in only.pending] == ["y"]
+    # a draft stating a 发布日期 (published, then returned to draft) is pending all the same
+    # (QA pass 34b: it was in no list)
+    back = entry("u", "乙局", written_date=D(2025, 10, 15), publish_date=D(2025, 10, 16),
+                 disclosure="draft")  # fmt: skip
+    again = timeliness([*TIMELINESS, *drafts, back], flt, today=D(2025, 10, 20))
+    assert [p.entry.id for p in again.pending] == ["u", "y"]  # equal days: by path
     # published ones are not pending, and the report's own lists are as before
     before = timeliness(TIMELINESS).documents
     assert {d.entry.id for d in rep.documents} == {d.entry.id for d in before}
