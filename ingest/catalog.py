@@ -248,9 +248,20 @@ class Catalog:
             target = Path(os.path.normpath(folder / path))  # ../arch/a.txt: inside arch
             return any(target == r or target.is_relative_to(r) for r in roots)
 
+        def outside(path: str) -> bool:  # ../../etc/passwd, /etc/hostname
+            target = Path(os.path.normpath(folder / path))
+            return target != folder and not target.is_relative_to(folder)
+
         out = []
         for path, entry in self.entries.items():
-            if path in matched or (path not in near and not in_scope(path)):
+            if path in matched:
+                continue
+            if path not in near and not in_scope(path):
+                if outside(path):  # said, not dropped unsaid (QA pass 34b)
+                    out.append(CatalogError(
+                        entry.line, path, "row names a file outside the catalogue's folder and "
+                        "the folders ingested: not applied",
+                    ))  # fmt: skip
                 continue
             hint = (
                 f"; did you mean {readable_path(near[path])!r}? (held back as not_public)"

@@ -515,6 +515,23 @@ def test_rows_outside_the_ingested_subfolder_are_not_reported(tmp_path, index):
     assert "names no file" in report.failed[0].reason and not report.held
 
 
+def test_rows_naming_files_outside_the_catalogues_folder_are_said(tmp_path, index):
+    """QA pass 34b: rows naming ../../../../etc/passwd, ../t1/a.txt and /etc/hostname were
+    dropped without a word (nothing outside was read): the report lists each, not applied."""
+    folder = _folder(tmp_path / "inbox" / "t2", 1)
+    csv = folder / "catalog.csv"
+    csv.write_text(
+        "path,公开方式\na.txt,依申请公开\n../../../../etc/passwd,主动公开\n../t1/a.txt,主动公开\n"
+        "/etc/hostname,主动公开\n",
+        encoding="utf-8",
+    )
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    assert _levels(index) == {"a.txt": "on_request"}
+    failed = {f.path: f.reason for f in report.failed}
+    assert set(failed) == {f"catalog.csv line {n}" for n in (3, 4, 5)}, failed
+    assert all("outside the catalogue's folder" in why for why in failed.values())
+
+
 def test_the_texts_and_the_index_are_the_servers_users_alone(tmp_path, index):
     """QA pass 20: texts.sqlite (every document's text, 不予公开 ones too) was 0644 and the index
     folder 0755 under the usual umask, readable by any local account."""
