@@ -1116,6 +1116,13 @@ def is_common(word: str) -> bool:
     return METHODS.common and cutoff > 0 and vocabulary().get(word, 0) >= cutoff
 
 
+# Hong Kong's and Macao's word for the mainland (香港人去内地工作): it says whose rules are asked
+# for, which no text needs to write; the mainland's documents rank first, as for a simplified
+# query (QA pass 34a: 內地最低工資 matched 台內地字, a Taiwan ministry's 文号, and listed Taiwan's
+# rules first). 大陆 is no such word: Taiwan's laws on 大陸地區 are what 大陸配偶 asks for.
+MAINLAND_WORDS = frozenset({"内地"})
+
+
 def is_question_word(word: str) -> bool:
     return (
         METHODS.questions

@@ -650,7 +650,10 @@ class _Builder:
             self.highlight.extend(wordings)
             self._group(w, wordings)
             self.expanded.extend((w, o, src) for o, src in others)
-            single = (len(w) == 1 and is_han(w)) or citizen_words.is_question_word(w)
+            single = (
+                (len(w) == 1 and is_han(w)) or citizen_words.is_question_word(w)
+                or w in citizen_words.MAINLAND_WORDS
+            )  # fmt: skip
             common = not single and citizen_words.is_common(w)
             (self.weak if single else self.common if common else self.pool).append(node)
             if not single:
@@ -1312,6 +1315,8 @@ def plan(
         # set the kiosk's 繁體 key and typed tuixiu was ranked for the mainland; 遇到家暴怎么办,
         # a simplified life event's "家庭暴力", put Taiwan's act first)
         prefers = "" if b.docnos else script_preference(query.q, regions, query.script)
+        if not b.docnos and citizen_words.MAINLAND_WORDS & set(b.words):
+            prefers = "mainland"  # 內地最低工資: the mainland's rules, typed in traditional
         if not prefers and not han_typed and b.readings and not regions and not b.docnos:
             # letters read as Hanyu Pinyin, the mainland's spelling, whose candidates the kiosk
             # offers in simplified characters: ranked as the picked word would be (QA pass

@@ -1623,3 +1623,15 @@ def test_a_question_of_measure_shows_and_marks_the_answering_article(legal_aid):
     assert "<mark>试用期</mark>不得超过<mark>一个月</mark>" in law.snippet, law.snippet
     page = legal_aid.highlight_plan("试用期最长几个月", law.doc.title)
     assert page.answer and set(page.rarity) == {"试用期", "最长"}
+
+
+def test_hong_kongs_word_for_the_mainland_asks_for_the_mainlands_rules():
+    """QA pass 34a: 內地最低工資 (Hong Kong's word for the mainland, typed in traditional) listed
+    Taiwan's rules first, 内地 matched in a Taiwan ministry's 文号 (台內地字). It says whose rules
+    are asked for: the mainland's rank first, and no document has to write it; 大陆 is no such
+    word (Taiwan's laws on 大陸地區 are what 大陸配偶 asks for)."""
+    _, understood = plan(Query(q="內地最低工資"))
+    assert understood.prefers == "mainland" and "最低工资" in understood.words
+    assert understood.min_should_match <= 1  # 最低工资 alone may match
+    _, taiwan = plan(Query(q="大陸配偶居留"))
+    assert taiwan.prefers == "taiwan"
