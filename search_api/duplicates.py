@@ -14,7 +14,7 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi import Query as Q
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -32,11 +32,10 @@ from duplicates.check import (
 )
 from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
 from search_api.deps import IndexDep, SettingsDep, ViewerDep
-from search_api.json_keys import json_keys_once
 from search_api.limits import client_of, count_request, heavy_gate
 from search_api.models import CopyRef, ErrorResponse
 
-router = APIRouter(prefix="/api", tags=["duplicates"], dependencies=[Depends(json_keys_once)])
+router = APIRouter(prefix="/api", tags=["duplicates"])
 
 _MULTIPART_OVERHEAD = 64 * 1024  # part headers and the other form fields
 

@@ -556,6 +556,11 @@ def test_an_upload_is_withdrawn_and_published_again_and_staff_keep_it(served):
     json_body = {**served.staff, "Content-Type": "application/json"}
     err = _error(served.client.patch(url, content=twice, headers=json_body), 422)
     assert err["message"].startswith("disclosure is given more than once"), err
+    for kind in ("application/JSON", "Application/Json; charset=utf-8", "application/x+json"):
+        sent = {**served.staff, "Content-Type": kind}  # the review: these slipped by
+        _error(served.client.patch(url, content=twice, headers=sent), 422)
+    no_type = served.client.patch(url, content=twice.encode(), headers=served.staff)
+    assert no_type.status_code == 422, no_type.text
     assert served.client.get(url).status_code == 404  # nothing changed
     same = '{"disclosure": "主动公开", "disclosure": "主动公开"}'  # the same value twice is it
     assert served.client.patch(url, content=same, headers=json_body).status_code == 200
