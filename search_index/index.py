@@ -729,8 +729,10 @@ class SearchIndex:
         if not plausible_id(doc_id):
             raise NotFound(f"no document with id {doc_id!r}", id=doc_id)
         if viewer.visible_disclosures is not None:
-            head = self.backend.fetch([doc_id], texts=False).get(doc_id)
-            if head is None or not viewer.can_see(head.disclosure):
+            # a count, which reads no stored field: Elasticsearch reads a document's whole
+            # _source to answer even for its metadata alone (the review: 20.6 ms against 0.6)
+            seen = Plan(query=Term("id", doc_id), filters=visibility_filter(viewer))
+            if not self.backend.search(seen, limit=0).total:
                 raise NotFound(f"no document with id {doc_id!r}", id=doc_id)
         doc = self.backend.fetch([doc_id]).get(doc_id)
         if doc is None or not viewer.can_see(doc.disclosure):
