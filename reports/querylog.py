@@ -57,7 +57,7 @@ _WIDE_EMAIL = re.compile(r"[\w.%+][\w.%+-]*@[\w-]+(?:\.[\w-]+)+")
 # (138一2345一5678, QA pass 13)
 # numerals written out, the financial ones (壹贰叁) too, and 幺 as 1 is read out in numbers
 _NUMERALS = "〇零一二三四五六七八九两幺壹贰叁肆伍陆柒捌玖貳參陸"
-_SEP_ONE = r"(?: ?[\-－–—‐‑._一] ?| )"  # one separator, not none
+_SEP_ONE = r"(?: ?[\-－–—‐‑._一，,/、] ?| )"  # one separator, not none (，/ too: the review)
 _SEP = _SEP_ONE + "?"
 _PERSONAL_NUMBERS = tuple(
     re.compile(p)
@@ -110,7 +110,7 @@ _HOUSE = re.compile(
 # stay, a name and a date of birth are a person); the birth word stays
 _CN_DAY = "〇零○一二三四五六七八九十"
 _DATE = (
-    r"(?<![0-9])(?:(?:19|20)?[0-9]{2} ?[-/.．年] ?[0-9]{1,2} ?[-/.．月] ?[0-9]{1,2} ?[日号]?"
+    r"(?<![0-9])(?:(?:19|20)?[0-9]{2} ?[-/.．年] ?[0-9]{1,2} ?[-/.．月] ?[0-9]{1,2}(?: ?[日号])?"
     rf"|[{_CN_DAY}]{{2,4}}年[{_CN_DAY}]{{1,3}}月[{_CN_DAY}]{{1,3}}[日号])"
 )
 _BIRTH_DATE_SAID = re.compile(
@@ -119,10 +119,16 @@ _BIRTH_DATE_SAID = re.compile(
 )
 # the last digits of an ID card or a card said as such (身份证后六位310021, 尾号1234): masked
 _LAST_DIGITS = re.compile(
-    r"(?P<said>(?:后|末)[四五六八]位|尾号|尾数)(?P<sep>(?:是|为)?[:：]? ?)(?P<n>[0-9]{3,5}[0-9xX])"
+    r"(?P<said>(?:后|末)(?:[四五六七八]|[4-8])位|尾号|尾数)(?P<sep>(?:是|为)?[:：]? ?)"
+    r"(?P<n>[0-9]{3,7}[0-9xX])(?![0-9])"
 )
-# a staff key of this server typed into a search (gs_<id>_<secret>): masked whole
+# a staff key of this server typed into a search (gs_<id>_<secret>): masked whole; and a run of
+# 24+ letters and digits mixed, a secret or token of any service (QA pass 34c: the key's secret
+# typed without its gs_ was kept), which no search word is
 _STAFF_KEY = re.compile(r"(?<![A-Za-z0-9])gs_[0-9a-f]{12}_[A-Za-z0-9_-]+", re.I)
+_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{24,}"
+)
 
 # the same typed in groups (幺三八 幺二三四 五六七八), or as the engine's reading cut it into
 # words (分词：一 / 三八 / 一二三四五 / 六 / 七八: QA pass 20 read the number back from the log's
@@ -179,9 +185,10 @@ def _masked(
     digit for digit (``named``, ``numbers``: which of the two). ``docnos``: what the engine
     read as a document's number (:func:`document_numbers`); a number inside one stays."""
     found: list[str] = []
-    text, kept = _set_apart(text, docnos)
 
     def keep(m: re.Match[str], masked: str) -> str:
+        if any(m.group().lower() in number for number in docnos):
+            return m.group()
         if masked != m.group():
             found.append(m.group())
         return masked
@@ -195,8 +202,12 @@ def _masked(
         text = _STAFF_KEY.sub(lambda m: keep(m, "［密钥］"), text)
         text = _BIRTH_DATE_SAID.sub(lambda m: _said(m, found, "［出生日期］"), text)
         text = _LAST_DIGITS.sub(lambda m: _said(m, found, "［号码］"), text)
+        text = _TOKEN.sub(lambda m: keep(m, "［密钥］"), text)
     if not numbers:
-        return kept(text), found
+        return text, found
+    # the numbers the engine read are set apart only now: an e-mail address or an account
+    # holding one is masked whole above (the review: wang-2019-1234@qq.com was kept)
+    text, kept = _set_apart(text, docnos)
     for pattern in _PERSONAL_NUMBERS:
         text = pattern.sub(lambda m: keep(m, _mask_number(m)), text)
     text = _SPLIT_NUMERALS.sub(
@@ -208,6 +219,7 @@ def _masked(
 
 
 _APART = "\ue000-\ue0ff"  # private-use characters: a number set apart while the rest is masked
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 
 
 def _set_apart(text: str, docnos: frozenset[str]) -> tuple[str, Callable[[str], str]]:
@@ -226,9 +238,11 @@ def _set_apart(text: str, docnos: frozenset[str]) -> tuple[str, Callable[[str], 
         found.append(m.group())
         return chr(0xE000 + len(found) - 1)
 
-    text = pattern.sub(apart, re.sub(f"[{_APART}]", "", text))
+    text = pattern.sub(apart, text)
     return text, lambda masked: re.sub(
-        f"[{_APART}]", lambda m: found[ord(m.group()) - 0xE000], masked
+        f"[{_APART}]",
+        lambda m: found[i] if (i := ord(m.group()) - 0xE000) < len(found) else " ",
+        masked,
     )
 
 
@@ -256,15 +270,18 @@ def scrub(
     saw guobanfa#######).
     """
     # control characters shown as U+FFFD, format characters dropped (QA pass 11: ESC and
-    # backspaces typed into a search reached the staff terminal raw; see analyzers.chars.visible)
-    out, kept = _set_apart(visible(" ".join(text.split())), docnos)
-    out, _ = _masked(out, numbers=not reading)
-    pattern = _context_pieces(context, docnos) if context else None
+    # backspaces typed into a search reached the staff terminal raw; see analyzers.chars.visible);
+    # private-use characters are spaces (PDF fonts map glyphs there; typed between digit groups
+    # they kept a telephone number: the review), and the numbers set apart use them
+    out = _PRIVATE_USE.sub(" ", visible(" ".join(text.split())))
+    out, _ = _masked(out, numbers=not reading, docnos=docnos)
+    pattern = _context_pieces(_PRIVATE_USE.sub(" ", context), docnos) if context else None
     if pattern is not None:
-        out = pattern.sub("###", out)  # of no length: the reading's pieces tell none
+        out, kept = _set_apart(out, docnos)
+        out = kept(pattern.sub("###", out))  # of no length: the reading's pieces tell none
     if reading:
-        out, _ = _masked(out, named=False)  # the rest, digit for digit
-    return kept(out)[:limit]
+        out, _ = _masked(out, named=False, docnos=docnos)  # the rest, digit for digit
+    return out[:limit]
 
 
 # an 索引号 kept in the log has a catalogue's shape: letters or an issuer's code of 9 to 14
@@ -279,7 +296,7 @@ _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 # letters, a year and a month and day: a name and a date of birth (wang-1990-0307) as well as
 # a serial; masked, as the date of birth could be
 _BIRTH_DATE = re.compile(
-    r"[a-z]+[-/](?:19|20)[0-9]{2}[-/](?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[a-z]+[-/](?P<year>(?:19|20)[0-9]{2})[-/](?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
 )
 _ID_CARD = re.compile(r"(?<![0-9a-z])[0-9]{17}[0-9x](?![0-9a-z])")
 
@@ -291,8 +308,15 @@ def _kept_index_number(number: str) -> bool:
     return (
         bool(_CATALOGUE_SHAPE.fullmatch(number))
         and not _MOBILE.search(number) and not _ID_CARD.search(number)
-        and not _BIRTH_DATE.fullmatch(number)
+        and not _born(number)
     )  # fmt: skip
+
+
+def _born(number: str) -> bool:
+    """Letters, a year at least 14 years ago and a month-day: a name and a date of birth as
+    well as a serial (an 索引号 of this year's, qs-2025-0112, is a document's: the review)."""
+    m = _BIRTH_DATE.fullmatch(number)
+    return m is not None and int(m.group("year")) <= dt.date.today().year - 14
 
 
 def document_numbers(u: Understanding) -> frozenset[str]:

@@ -119,12 +119,18 @@ def test_tokens_and_scrubbing() -> None:
         ("5号楼2单元301室", "［门牌号］"),
         # QA pass 34b: a date of birth said as one, the last digits of a card, a lane's number,
         # a staff key typed into the box; a date said otherwise stays
-        ("王小明 1985-03-12 出生", "王小明 ［出生日期］出生"),
-        ("赵六生于1990.7.15 户籍", "赵六生于［出生日期］户籍"),
+        ("王小明 1985-03-12 出生", "王小明 ［出生日期］ 出生"),
+        ("赵六生于1990.7.15 户籍", "赵六生于［出生日期］ 户籍"),
         ("周八 生日 1979年11月23日", "周八 生日 ［出生日期］"),
         ("吴九 出生于一九八五年三月十二日", "吴九 出生于［出生日期］"),
         ("孙七 85年3月12日生 低保", "孙七 ［出生日期］生 低保"),
         ("身份证号码后六位310021", "身份证号码后六位［号码］"),
+        ("身份证后6位 31002X", "身份证后6位 ［号码］"), ("后八位12345678", "后八位［号码］"),
+        # the review: a private-use character, a Chinese comma or a slash between groups
+        ("138\ue0001234\ue0005678", "### #### ####"), ("138，1234，5678", "###，####，####"),
+        ("138/1234/5678", "###/####/####"),
+        # QA pass 34c: a key's secret typed alone, a token of another service
+        ("yi0XzL-mHE1vOHwUT4Cf9guNLJB536TE", "［密钥］"),
         ("银行卡尾号是6789", "银行卡尾号是［号码］"),
         ("漕溪北路1200弄5号", "漕溪北路［门牌号］"),
         ("gs_77eef33b0ed4_yi0XzL-mHE1vOHwUT4Cf9guNLJB536TE 密钥", "［密钥］ 密钥"),
@@ -296,6 +302,16 @@ def test_understood_summary_says_what_letters_were_read_as_and_keeps_a_docno() -
         read = Understanding(normalized=typed.lower(), index_numbers=(typed.lower(),))
         rec = logged_search("t" * 12, D(2025, 1, 6), typed, read, 0)
         assert not re.search(r"[0-9]{6,}", rec.query), rec.query
+    # the review: an e-mail address or an account holding an 索引号 is masked whole, and an
+    # 索引号 of this year's whose serial reads as a month-day is kept
+    for typed, stored in (("wang-2019-1234@qq.com 投诉", "［邮箱］ 投诉"),
+                          ("微信号qs-2025-0034", "微信号［账号］")):  # fmt: skip
+        number = re.search(r"[a-z]+-20[0-9]{2}-[0-9]{4}", typed).group()
+        read = Understanding(normalized=typed, index_numbers=(number,))
+        assert logged_search("t" * 12, D(2025, 1, 6), typed, read, 0).query == stored
+    this_year = f"qs-{dt.date.today().year}-0112"
+    read = Understanding(normalized=this_year, index_numbers=(this_year,))
+    assert logged_search("t" * 12, D(2025, 1, 6), this_year, read, 0).query == this_year
     credit = "11330000002482063k/2020-156239"  # a unified social credit code: kept
     read = Understanding(normalized=credit, index_numbers=(credit,))
     assert logged_search("t" * 12, D(2025, 1, 6), credit, read, 0).query == credit
