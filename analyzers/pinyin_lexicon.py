@@ -386,7 +386,10 @@ class PinyinLexicon:
                 else:
                     by_key.pop(k, None)
         out._by_key = by_key
-        out._ranked = {k for k in self._ranked if k in by_key and by_key[k] is self._by_key.get(k)}
+        # readers add to _ranked while this runs: copied in one call before it is walked (the
+        # review: "set changed size during iteration" failed a committed withdrawal)
+        ranked = set(self._ranked)
+        out._ranked = {k for k in ranked if k in by_key and by_key[k] is self._by_key.get(k)}
         out._typed = {}
         out._sorted_keys = sorted(by_key)
         out._longest = max(map(len, by_key), default=0)

@@ -6,6 +6,7 @@ On real corpus documents: the words offered are the index's own (its public lexi
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 import pytest
 
@@ -453,5 +454,32 @@ def test_a_word_only_a_withdrawn_or_deleted_document_held_is_read_no_more_at_onc
         assert server.lexicon.current().holds("通知")  # what public documents hold stays
         rebuilt = server.lexicon.wait()
         assert not any(rebuilt.holds(word) for _, word, _ in docs)  # and the rebuild agrees
+        # withdrawn before the table held its words, while a build that reads it is under way
+        # (QA pass 34c: an upload withdrawn within a second came back for 3-5 s with that build)
+        title = "关于骆驼保护的通知"
+        camel = dataclasses.replace(
+            base[0], id="e" * 16, path="luotuo.txt", text=f"{title}\n骆驼受保护。",
+            meta=dataclasses.replace(base[0].meta, title=title, disclosure="public"),
+        )  # fmt: skip
+        built, installing = threading.Event(), threading.Event()
+        real_build = server.lexicon._build
+
+        def build_then_hold():  # a build that read the index before the withdrawal, installed after
+            table = real_build()
+            built.set()
+            installing.wait(10)
+            return table
+
+        server.lexicon._build = build_then_hold
+        assert all(r.ok for r in server.write([prepare(camel, "s")]))
+        assert not server.lexicon.get().holds("骆驼")  # the old table; the build starts
+        assert built.wait(10)
+        server.set_disclosure(camel.id, "not_public")
+        installing.set()
+        del server.lexicon._build
+        server.lexicon.wait()
+        assert not server.lexicon.current().holds("骆驼")
+        read = dict(server.search(Query(q="luotuo")).understood.pinyin_words)
+        assert "骆驼" not in read.get("luotuo", ()), read
     finally:
         gen.close()
