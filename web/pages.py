@@ -151,7 +151,7 @@ PAGE_MESSAGES = {
     "X-API-Key 请求头；公众查询不需要密钥，去掉它即可。",
     "backend_unavailable": "检索服务暂时不可用，请稍后再试。",
     "too_many_requests": f"服务器正忙于很多费时的检索（检索词超过 {LONG_QUERY_CHARS} 个字，"
-    f"每页超过 {LONG_PAGE_SIZE} 条，或含小数、百分数、引号里的单个字），请几秒钟后再试；"
+    f"每页超过 {LONG_PAGE_SIZE} 条，或含两个以上小数、百分数、引号里的单个字），请几秒钟后再试；"
     "其他检索不必等待。",
 }
 
