@@ -160,6 +160,9 @@ def plan_jobs(
     if catalog is not None:
         for err in catalog.unmatched(matched, near, list(paths)):
             report.add(CatalogProblem.of(catalog, err))
+        for err in catalog.outside(matched, list(paths)):
+            said = CatalogProblem.of(catalog, err)
+            report.warned.append(IngestFailure(said.path, said.reason))
     others = [j.doc_id for j in jobs if j.known_hash is not None and j.doc_id not in here[j.source]]
     if others:
         jobs = _refuse_collisions(index, jobs, others, report)

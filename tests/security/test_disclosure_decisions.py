@@ -527,9 +527,12 @@ def test_rows_naming_files_outside_the_catalogues_folder_are_said(tmp_path, inde
     )
     report = run_ingest(index, [folder], catalog=csv, workers=1)
     assert _levels(index) == {"a.txt": "on_request"}
-    failed = {f.path: f.reason for f in report.failed}
-    assert set(failed) == {f"catalog.csv line {n}" for n in (3, 4, 5)}, failed
-    assert all("outside the catalogue's folder" in why for why in failed.values())
+    said = {f.path: f.reason for f in report.warned}
+    assert set(said) == {f"catalog.csv line {n}" for n in (3, 4, 5)}, said
+    assert all("outside the catalogue's folder" in why for why in said.values())
+    # warnings, not failures: an archive's catalogue beside its folders names them all, and
+    # ingesting one of them exits 0 (the review: it exited 1)
+    assert not report.failed and report.ok
 
 
 def test_the_texts_and_the_index_are_the_servers_users_alone(tmp_path, index):
