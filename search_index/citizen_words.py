@@ -1121,6 +1121,13 @@ def is_common(word: str) -> bool:
 # query (QA pass 34a: 內地最低工資 matched 台內地字, a Taiwan ministry's 文号, and listed Taiwan's
 # rules first). 大陆 is no such word: Taiwan's laws on 大陸地區 are what 大陸配偶 asks for.
 MAINLAND_WORDS = frozenset({"内地"})
+# ... never inside a Taiwan ministry's 文号, 台內地字 (the review: it ranked the mainland first)
+_TAIWAN_DOCNO_AROUND = re.compile(r"台内地|内地字")
+
+
+def asks_for_mainland(word: str, text: str) -> bool:
+    """Whether ``word``, read in the normalised query ``text``, asks for the mainland's rules."""
+    return word in MAINLAND_WORDS and not _TAIWAN_DOCNO_AROUND.search(text)
 
 
 def is_question_word(word: str) -> bool:

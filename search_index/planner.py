@@ -459,6 +459,7 @@ class _Builder:
         self.written_only: list[str] = []  # ... and not read as pinyin (pdf)
         self.not_pinyin: list[str] = []  # letters no pinyin is typed as (script)
         self.syllable_ends = False  # letters read with an apostrophe's syllable end (xi'an)
+        self.asks_mainland = False  # 内地 typed as Hong Kong's word for the mainland
         self.reading_of: dict[str, str] = {}  # letters → the most likely Chinese they spell
         # runs of letters read as function words only, decided when the whole query is read
         self.pending_stops: list[tuple[str, str, list[Slot]]] = []
@@ -650,10 +651,9 @@ class _Builder:
             self.highlight.extend(wordings)
             self._group(w, wordings)
             self.expanded.extend((w, o, src) for o, src in others)
-            single = (
-                (len(w) == 1 and is_han(w)) or citizen_words.is_question_word(w)
-                or w in citizen_words.MAINLAND_WORDS
-            )  # fmt: skip
+            mainland = citizen_words.asks_for_mainland(w, norm)
+            self.asks_mainland |= mainland
+            single = (len(w) == 1 and is_han(w)) or citizen_words.is_question_word(w) or mainland
             common = not single and citizen_words.is_common(w)
             (self.weak if single else self.common if common else self.pool).append(node)
             if not single:
@@ -1315,7 +1315,7 @@ def plan(
         # set the kiosk's 繁體 key and typed tuixiu was ranked for the mainland; 遇到家暴怎么办,
         # a simplified life event's "家庭暴力", put Taiwan's act first)
         prefers = "" if b.docnos else script_preference(query.q, regions, query.script)
-        if not b.docnos and citizen_words.MAINLAND_WORDS & set(b.words):
+        if not b.docnos and b.asks_mainland:
             prefers = "mainland"  # 內地最低工資: the mainland's rules, typed in traditional
         if not prefers and not han_typed and b.readings and not regions and not b.docnos:
             # letters read as Hanyu Pinyin, the mainland's spelling, whose candidates the kiosk

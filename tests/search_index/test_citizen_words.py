@@ -1635,3 +1635,5 @@ def test_hong_kongs_word_for_the_mainland_asks_for_the_mainlands_rules():
     assert understood.min_should_match <= 1  # 最低工资 alone may match
     _, taiwan = plan(Query(q="大陸配偶居留"))
     assert taiwan.prefers == "taiwan"
+    _, docno = plan(Query(q="台內地字 土地"))  # a Taiwan ministry's 文号 (the review)
+    assert docno.prefers == "taiwan"
