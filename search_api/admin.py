@@ -419,6 +419,8 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
     # the server user's alone: the names and sizes of 不予公开 uploads were listable by any
     # local account (QA pass 34b: 0755)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if folder.stat().st_mode & 0o077:  # made 0755 by an earlier version (the review)
+        folder.chmod(0o700)
     stored: list[tuple[str, str, dict[str, object]]] = []
     shown: dict[str, tuple[str, str, int]] = {}
     for name, data, fmt in checked:

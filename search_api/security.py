@@ -88,13 +88,18 @@ def is_api_path(path: str) -> bool:
     return any(path == p or path.startswith(p + "/") for p in API_PATHS)
 
 
-def is_api_request(scope: Scope) -> bool:
-    """:func:`is_api_path` of a request's path, a proxy's root_path taken off."""
+def _own_path(scope: Scope) -> str:
+    """A request's path, a proxy's root_path taken off."""
     path = str(scope.get("path", ""))
     root = str(scope.get("root_path", "")).rstrip("/")
     if root and path.startswith(root + "/"):
         path = path[len(root) :]
-    return is_api_path(path)
+    return path
+
+
+def is_api_request(scope: Scope) -> bool:
+    """:func:`is_api_path` of a request's path, a proxy's root_path taken off."""
+    return is_api_path(_own_path(scope))
 
 
 def _is_page(scope: Scope) -> bool:
@@ -140,7 +145,9 @@ class SecurityMiddleware:
         upload = int(getattr(settings, "max_upload_bytes", DEFAULT_MAX_BODY))
         return upload + BODY_OVERHEAD
 
-    def _headers(self, scope: Scope, message: Message) -> None:
+    def _headers(self, scope: Scope, message: Message, static: bool = False) -> None:
+        """``static``: a static file's answer, decided before the app ran (a mount rewrites
+        the scope's root_path as it routes)."""
         headers: list[tuple[bytes, bytes]] = list(message.get("headers", ()))
         present = {name.lower() for name, _ in headers}
         for name, value in SECURITY_HEADERS:
@@ -153,7 +160,7 @@ class SecurityMiddleware:
         if _has_credentials(scope):
             headers = [(n, v) for n, v in headers if n.lower() != b"cache-control"]
             headers.append((b"cache-control", b"no-store"))
-        elif b"cache-control" not in present and not scope.get("path", "").startswith("/static/"):
+        elif b"cache-control" not in present and not static:
             # anonymous answers are asked for again before reuse: a document withdrawn is gone
             # from a browser's or a proxy's copy too (QA pass 34b: no Cache-Control at all)
             headers.append((b"cache-control", b"no-cache"))
@@ -183,6 +190,7 @@ class SecurityMiddleware:
             return
         limit = self.limit(scope)
         declared = declared_length(scope)
+        static = _own_path(scope).startswith("/static/")
         state = {"received": 0, "too_large": False, "started": False}
 
         async def limited_receive() -> Message:
@@ -206,7 +214,7 @@ class SecurityMiddleware:
                 return
             if message["type"] == "http.response.start":
                 state["started"] = True
-                self._headers(scope, message)
+                self._headers(scope, message, static)
             await send(message)
 
         try:

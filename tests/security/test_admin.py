@@ -787,6 +787,9 @@ def test_staff_changes_are_in_the_audit_log(served):
     assert path.stat().st_mode & 0o077 == 0
     uploads = served.settings.data_dir / "uploads"  # QA pass 34b: its names were listable
     assert uploads.is_dir() and uploads.stat().st_mode & 0o077 == 0
+    uploads.chmod(0o755)  # as an earlier version made it: tightened at the next upload
+    _upload(served, [("c.txt", TXT.encode())], title="审计测试二")
+    assert uploads.stat().st_mode & 0o077 == 0
 
 
 def test_an_unknown_level_or_a_day_that_is_not_says_so_in_words(served):
