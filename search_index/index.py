@@ -66,7 +66,7 @@ from search_index.request import (
 from search_index.stamp_watch import StampWatcher
 from search_index.suggest import suggest
 from search_index.syntax import parse
-from search_index.tree import Bool, MatchAll, Plan, Range, Term
+from search_index.tree import Bool, MatchAll, Plan, Range, Regex, Term
 from search_index.visibility import terms, visibility_filter
 
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
@@ -1013,9 +1013,27 @@ class SearchIndex:
             rare = sorted((w for w, n in counts.items() if len(docs) < n <= FORGET_BELOW),
                           key=counts.__getitem__)[:MAX_FORGET_CHECKS]  # fmt: skip
             gone += [w for w in rare if not self._publicly_held(w)]
+            gone += self._prefixes_no_public_number(docs)
             self.lexicon.forget(gone)
         except Exception:  # noqa: BLE001 - the change is committed; the rebuild takes them out
             log.exception("withdrawn words not taken out of the pinyin lexicon")
+
+    def _prefixes_no_public_number(self, docs: list[StoredDocument]) -> list[str]:
+        """The 文号 prefixes of ``docs`` (穿山办发 of 穿山办发〔2025〕1号) that no public
+        document's number starts with now: the lexicon reads letters as them too (the review:
+        chuanshanbanfa read as a withdrawn document's prefix until the rebuild)."""
+        keys = {k for d in docs for k in keys_for_value(d.doc_number)}
+        prefixes = {
+            p for p in citizen_words.known_docno_prefixes() if len(p) >= 2
+            for k in keys if k.startswith(p) and k[len(p) : len(p) + 1].isdigit()
+        }  # fmt: skip
+        public = visibility_filter(ANONYMOUS)
+        return [
+            p for p in prefixes
+            if not self.backend.search(
+                Plan(Regex("docno", re.escape(p) + "[0-9].*"), public), limit=0
+            ).total
+        ]  # fmt: skip
 
     def fingerprints(self, source: str | None = None) -> dict[str, str]:
         return self.backend.fingerprints(source)

@@ -419,12 +419,18 @@ def test_a_withdrawn_documents_rare_word_is_offered_no_more_at_once(tmp_path, ki
 
 @pytest.mark.parametrize("kind", ["embedded", "elasticsearch"])
 def test_a_word_only_a_withdrawn_or_deleted_document_held_is_read_no_more_at_once(
-    tmp_path, kind
+    tmp_path, kind, monkeypatch
 ) -> None:
     """QA pass 34b: right after staff withdrew an upload, anonymous searches still read
     chuanshanjia as its 穿山甲 ("understood"), and the candidates' letter count said a word
     spelled all twelve letters, until the lexicon's rebuild landed seconds later. The words
     only it held leave the table at once, withdrawn (PATCH) or deleted."""
+    # the 文号 prefixes an ingest would have mined from these documents
+    from search_index import citizen_words, lexicon
+
+    mined = lambda: frozenset({"穿山办发", "树袋办发"})  # noqa: E731
+    monkeypatch.setattr(citizen_words, "known_docno_prefixes", mined)
+    monkeypatch.setattr(lexicon, "known_docno_prefixes", mined)
     gen = open_backend_index(kind, tmp_path / "data", "forget")
     server = next(gen)
     try:
@@ -435,13 +441,15 @@ def test_a_word_only_a_withdrawn_or_deleted_document_held_is_read_no_more_at_onc
             title = f"关于{word}保护的通知"
             docs.append((spelled, word, dataclasses.replace(
                 base[0], id=str(n) * 16, path=f"{spelled}.txt", text=f"{title}\n{word}受保护。",
-                meta=dataclasses.replace(base[0].meta, title=title, disclosure="public"),
+                meta=dataclasses.replace(base[0].meta, title=title, disclosure="public",
+                                         doc_number=f"{word[:2]}办发〔2025〕{n + 1}号"),
             )))  # fmt: skip
         assert all(r.ok for r in server.write(prepare(d, "s") for *_, d in docs))
         assert all(r.ok for r in server.write(prepare(d, "s") for d in base[1:]))
         server.lexicon.wait()
         for spelled, word, _ in docs:
             assert server.search(Query(q=spelled)).understood.pinyin_words == ((spelled, (word,)),)
+        assert server.lexicon.current().holds("穿山办发")
         (*_, withdrawn), (*_, deleted) = docs
         server.set_disclosure(withdrawn.id, "not_public")
         server.delete([deleted.id])
@@ -452,6 +460,8 @@ def test_a_word_only_a_withdrawn_or_deleted_document_held_is_read_no_more_at_onc
             words, covered = server.pinyin_for(letters)
             assert word not in words and covered < len(letters), (words, covered)
         assert server.lexicon.current().holds("通知")  # what public documents hold stays
+        for prefix in ("穿山办发", "树袋办发"):  # their 文号's prefixes too (the review)
+            assert not server.lexicon.current().holds(prefix), prefix
         rebuilt = server.lexicon.wait()
         assert not any(rebuilt.holds(word) for _, word, _ in docs)  # and the rebuild agrees
         # withdrawn before the table held its words, while a build that reads it is under way
