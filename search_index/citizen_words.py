@@ -895,22 +895,27 @@ def general_off_reason() -> str:
     """Why the ``general`` vectors are missing ('' when installed): without them the thesaurus
     is off too, as its gate cannot tell 押金 from 奖金 (QA pass 34a: a server on a machine that
     had lost the wheel searched deposits as bonuses, and said nothing)."""
-    if importlib.util.find_spec("simplechinese") is not None:
+    if _general_data() is not None:
         return ""
     return ("the general-language word vectors are not installed (pip install --no-deps "
             "simplechinese==0.2.15, as .ci/install does): everyday words are searched "
             "without their general or thesaurus wordings")  # fmt: skip
 
 
-def _load_general() -> GeneralVectors | None:
+def _general_data() -> Path | None:
+    """The ``simplechinese`` wheel's data folder, if it holds the words and their vectors."""
     spec = importlib.util.find_spec("simplechinese")  # located, not imported
-    vocab = vocabulary()
-    if spec is None or not spec.submodule_search_locations or not vocab:
+    if spec is None or not spec.submodule_search_locations:
         return None
     data = Path(list(spec.submodule_search_locations)[0]) / "data"
     if not (data / "all_words.pickle").is_file() or not (data / "all_weights_64.npy").is_file():
         return None
-    return GeneralVectors(data, vocab)
+    return data
+
+
+def _load_general() -> GeneralVectors | None:
+    data, vocab = _general_data(), vocabulary()
+    return GeneralVectors(data, vocab) if data is not None and vocab else None
 
 
 # A person's or a place's name is never another wording of a word, nor another name one

@@ -976,9 +976,11 @@ class SearchIndex:
 
     def delete(self, ids: Iterable[str]) -> int:
         ids = list(ids)
-        gone = []
+        gone: list[StoredDocument] = []
         if len(ids) <= MAX_FORGET_DOCUMENTS and self.lexicon.current() is not None:
-            gone = [d for d in self.backend.fetch(ids).values() if d.disclosure == "public"]
+            heads = self.backend.fetch(ids, texts=False).values()  # the public ones' texts only
+            public = [d.id for d in heads if d.disclosure == "public"]
+            gone = list(self.backend.fetch(public).values()) if public else []
         try:
             return self.backend.delete(ids)
         finally:

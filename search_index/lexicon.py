@@ -313,9 +313,11 @@ class LexiconCache:
             self._failed()
             return
         lexicon, self._count = built
-        self._lexicon = lexicon.without(self._forgotten) if self._forgotten else lexicon
-        if forgets == self._forgets:
+        if forgets == self._forgets:  # begun after every withdrawal: it read none of them
             self._forgotten = set()
+        elif self._forgotten:
+            lexicon = lexicon.without(self._forgotten)
+        self._lexicon = lexicon
         self._built = time.monotonic()
         self._backoff = 0.0
 
