@@ -245,8 +245,7 @@ class Catalog:
         folder = self.folder.resolve()
 
         def in_scope(path: str) -> bool:
-            target = Path(os.path.normpath(folder / path))  # ../arch/a.txt: inside arch
-            return any(target == r or target.is_relative_to(r) for r in roots)
+            return _inside(Path(os.path.normpath(folder / path)), roots)  # ../arch/a.txt: arch
 
         out = []
         for path, entry in self.entries.items():
@@ -261,7 +260,6 @@ class Catalog:
             )
         return out
 
-
     def outside(self, matched: set[str], scope: list[Path]) -> list[CatalogError]:
         """Rows naming a file outside the catalogue's folder and outside the folders ingested
         (``../../etc/passwd``, ``/etc/hostname``, a sibling folder's ``../two/a.txt``): not
@@ -272,9 +270,7 @@ class Catalog:
         out = []
         for path, entry in self.entries.items():
             target = Path(os.path.normpath(folder / path))
-            if path in matched or target == folder or target.is_relative_to(folder):
-                continue
-            if any(target == r or target.is_relative_to(r) for r in roots):
+            if path in matched or _inside(target, [folder, *roots]):
                 continue
             out.append(CatalogError(
                 entry.line, path,
@@ -282,6 +278,11 @@ class Catalog:
                 "not applied",
             ))  # fmt: skip
         return out
+
+
+def _inside(target: Path, roots: list[Path]) -> bool:
+    """Whether ``target`` is one of ``roots`` or inside one."""
+    return any(target == r or target.is_relative_to(r) for r in roots)
 
 
 def _relative_to(rel: str, catalog: Path) -> str:
