@@ -347,7 +347,8 @@ def test_only_then_can_of_a_question_is_no_word_a_document_must_hold():
      ("駕照被吊銷", "驾照", "驾驶执照"), ("加班費怎麼算", "加班费", "延长工作时间之工资"),
      ("大陸資遣費怎麼算", "资遣费", "经济补偿"), ("健保費怎麼算", "健保费", "全民健康保险"),
      ("深圳租樓按金", "租楼", "房屋租赁"), ("房東可以隨便漲房租嗎", "房租", "租金"),
-     ("老闆拖糧點算", "拖粮", "拖欠工资"), ("差館報案", "差馆", "派出所")],
+     ("老闆拖糧點算", "拖粮", "拖欠工资"), ("差館報案", "差馆", "派出所"),
+     ("护照过期了怎么重新办", "重新办", "换发")],
 )  # fmt: skip
 def test_qa_33a_everyday_words_reach_the_laws_words(typed, word, wording):
     _, understood = plan(Query(q=typed))
