@@ -122,8 +122,9 @@ def test_sorting_by_date_leaves_out_what_was_found_by_meaning_and_says_so(leg_en
 
 
 def test_the_passport_law_answers_an_expired_passport_and_nonsense_finds_nothing(leg_env):
+    # (asked as 怎么重新办 until 重新办 => 换发, 补发 let the words find the law too)
     index, _ = leg_env
-    q = "护照过期了怎么重新办"  # the law holds 护照 but neither 过期 nor 重新
+    q = "护照过期了怎么再弄一本"  # the law holds 护照 but neither 过期 nor 再弄 nor 一本
     try:
         _switched(False)
         off = _names(index, q)
