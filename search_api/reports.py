@@ -140,7 +140,5 @@ def delete_queries(
     if before is not None and everything:
         raise BadRequest("give before=YYYY-MM-DD or all=true, not both: nothing was deleted")
     deleted = reports.clear_queries(before, everything=everything)
-    # a staff change like any other (QA pass 34b: 1,386 searches deleted left no line)
-    day = before.isoformat() if before else None
-    audit.record(request, settings, "delete_query_log", before=day, all=everything, deleted=deleted)
+    audit.query_log_deleted(request, settings, before, everything, deleted)
     return JSONResponse({"deleted": deleted}, headers=NO_STORE)

@@ -243,9 +243,7 @@ async def queries_delete(request: Request, viewer: ViewerDep) -> Response:
         if before is not None and everything:
             raise BadRequest("未删除任何记录：填写日期与勾选「删除全部记录」只能选一项。")
         n = reports.clear_queries(before, everything=everything)
-        day = before.isoformat() if before else None
-        settings = request.app.state.settings
-        audit.record(request, settings, "delete_query_log", before=day, all=everything, deleted=n)
+        audit.query_log_deleted(request, request.app.state.settings, before, everything, n)
     except GovSearchError as exc:
         return _page(request, "queries", {"error": exc.message}, status_of(exc))
     return _page(request, "queries", {"error": f"已删除 {n} 条检索记录。"})
