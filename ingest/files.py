@@ -127,6 +127,10 @@ class FileTask:
     # the real folders the file must lie in when it is opened (ingest.confined): the folder
     # walked, or the server's ingest roots; empty for a file the user named on the command line
     within: tuple[Path, ...] = ()
+    # the 发布日期 of a document this very act publishes, where its text and row state none: an
+    # upload at 主动公开 is published today, as a draft published by PATCH is (QA pass 35b: one
+    # uploaded public was undated, in the timeliness report's 缺少日期 and last newest-first)
+    published: dt.date | None = None
 
     @property
     def doc_id(self) -> str:
@@ -230,6 +234,8 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
             and getattr(meta, name) is not None
         )  # fmt: skip
     meta = replace(meta, disclosure=task.level)  # fails closed, never to "public"
+    if task.published is not None and meta.disclosure == "public" and meta.publish_date is None:
+        meta = replace(meta, publish_date=task.published)
     extra = dict(extracted.properties)
     # dates a catalogue row or an upload's form stated that cannot be right (a law's own dates
     # read from its text are no catalogue error: the review found a text's 2027年1月20日 warned)

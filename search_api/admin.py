@@ -300,8 +300,10 @@ def ingest_stored(
     loop as the CLI. Returns the report and the names that became documents (worker thread)."""
     report = IngestReport()
     jobs = []
+    today = dt.date.today()
     for name, disclosure, values in stored:
-        task = FileTask(folder / name, name, disclosure, CatalogEntry(name, 0, values), folder)
+        task = FileTask(folder / name, name, disclosure, CatalogEntry(name, 0, values), folder,
+                        published=today if disclosure == "public" else None)  # fmt: skip
         jobs.append(Job(task, str(folder), task.doc_id, None))
     written = run_jobs(index, jobs, report)
     return report, written

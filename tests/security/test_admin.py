@@ -513,6 +513,27 @@ def test_delete_removes_document_and_uploaded_file(served):
     _error(served.client.delete("/api/documents/..%2F..%2Fetc", headers=served.staff), 404)
 
 
+def test_an_upload_published_at_once_is_dated_today_as_one_published_later(served):
+    # QA pass 35b: uploaded at 主动公开 it had no 发布日期 (缺少日期 in the timeliness report,
+    # undated in the annual one, last newest-first) where PATCH dated a draft today
+    today = dt.date.today().isoformat()
+    texts = {name: TXT.replace("城市", town) for name, town in
+             (("public", "青松"), ("draft", "白石"), ("dated", "红岭"))}  # fmt: skip
+    fields = {"public": {"disclosure": "主动公开"}, "draft": {"disclosure": "draft"},
+              "dated": {"disclosure": "public", "date": "2025-01-05"}}  # fmt: skip
+    got = {}
+    for name, text in texts.items():
+        (doc,) = _upload(served, [(f"{name}.txt", text.encode())], **fields[name]).json()[
+            "documents"
+        ]
+        got[name] = served.client.get(f"/api/documents/{doc['id']}", headers=served.staff).json()
+    assert got["public"]["publish_date"] == today
+    assert got["draft"]["publish_date"] is None  # not published: no date until it is
+    assert got["dated"]["publish_date"] == "2025-01-05"  # the form's date is kept
+    year = served.client.get("/api/search", params={"q": "青松绿化", "year": today[:4]}).json()
+    assert [h["id"] for h in year["hits"]] == [got["public"]["id"]]
+
+
 def test_an_upload_is_withdrawn_and_published_again_and_staff_keep_it(served):
     # QA pass 33b: an upload could only be deleted (staff lost it too) or uploaded again at
     # another level (a second document, the first still public)
@@ -523,8 +544,9 @@ def test_an_upload_is_withdrawn_and_published_again_and_staff_keep_it(served):
     url = f"/api/documents/{doc['id']}"
     r = served.client.patch(url, json={"disclosure": "不予公开"}, headers=served.staff)
     assert r.status_code == 200, r.text
+    today = dt.date.today().isoformat()  # uploaded public: published today
     assert r.json() == {"id": doc["id"], "disclosure": "not_public", "before": "public",
-                        "publish_date": None, "still_public_copies": []}  # fmt: skip
+                        "publish_date": today, "still_public_copies": []}  # fmt: skip
     assert served.client.get(url).status_code == 404
     assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 0
     kept = served.client.get(url, headers=served.staff).json()
