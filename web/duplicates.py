@@ -208,9 +208,10 @@ def candidate_view(c: Candidate, doc_url: str) -> dict[str, Any]:
     }
 
 
-async def _draft(request: Request, max_bytes: int) -> tuple[Draft | DraftFile, str]:
-    """The draft from the posted form (file first, not parsed yet, else pasted text), and the
-    staff key."""
+async def _draft(request: Request, max_bytes: int) -> tuple[Draft | DraftFile, str, str]:
+    """The draft from the posted form (file first, not parsed yet, else pasted text), the
+    staff key, and the pasted text as sent: the form shows it again whatever the file turns
+    out to be (QA pass 35b: a damaged file's error page came back with the box emptied)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes + FORM_OVERHEAD:
         raise PayloadTooLarge(f"上传的内容过大：最多 {max_bytes // 1024 // 1024} MB。")
@@ -223,17 +224,18 @@ async def _draft(request: Request, max_bytes: int) -> tuple[Draft | DraftFile, s
     # the boxes' maxlength; a crafted longer value is cut to what is read, as the box would
     title = fields.get("title", "")[:MAX_DRAFT_TITLE].replace("\x00", "")
     number = fields.get("doc_number", "")[:MAX_DRAFT_DOCNO].replace("\x00", "")
+    # browsers send a textarea with CRLF line ends; the draft is compared as typed, with LF
+    text = form.get("text")
+    pasted = text.replace("\r\n", "\n") if isinstance(text, str) else ""
     upload = form.get("file")
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read(max_bytes + 1)
         await form.close()
-        return DraftFile(data, upload.filename, title, number), key
+        return DraftFile(data, upload.filename, title, number), key, pasted
     await form.close()
-    text = form.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if not pasted.strip():
         raise BadRequest("请粘贴草稿正文，或选择一个文件上传。")
-    # browsers send a textarea with CRLF line ends; the draft is compared as typed, with LF
-    return Draft(text.replace("\r\n", "\n"), title, number), key
+    return Draft(pasted, title, number), key, pasted
 
 
 def _viewer(request: Request, viewer: Viewer, key: str) -> Viewer:
@@ -274,9 +276,9 @@ async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep)
         return Response(status_code=404)
     form: dict[str, str] = {}
     try:
-        sent, key = await _draft(request, settings.max_upload_bytes)
+        sent, key, pasted = await _draft(request, settings.max_upload_bytes)
         form = {
-            "text": sent.text if isinstance(sent, Draft) else "",
+            "text": pasted,
             "title": sent.title,
             "doc_number": sent.doc_number,
             # which draft a result is for: the form's file input is empty after the post (QA
@@ -301,6 +303,8 @@ async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep)
             wait = int(exc.data.get("retry_after", 0) or 0)
             when = f" {wait} 秒后" if wait else "稍后"
             detail = f"{message}：请{when}再试。工作人员填写密钥检查不受此限制。"
+        elif form.get("filename") and form.get("text", "").strip():  # the file failed
+            detail += "。粘贴的正文仍在框中：取消所选文件后再检查，即与它比对。"
         headers = (
             {"Retry-After": str(int(exc.data["retry_after"]))} if "retry_after" in exc.data else {}
         )

@@ -113,6 +113,21 @@ def test_problems_are_pages_not_errors(client):
     assert r.status_code == 415 and "不支持这种文件格式" in r.text
 
 
+def test_a_file_that_cannot_be_read_keeps_the_pasted_draft_in_the_box(client):
+    # QA pass 35b: the error page came back with the pasted draft gone (only title and 文号 kept)
+    draft = "青松县关于做好冬季供暖保障工作的通知\r\n各乡镇人民政府：为保障群众温暖过冬……"
+    damaged = b"PK\x03\x04" + b"\x00" * 200  # the start of a DOCX, cut off
+    r = client.post("/duplicates", files={"file": ("草稿.docx", damaged)},
+                    data={"text": draft, "title": "冬季供暖"})  # fmt: skip
+    assert r.status_code == 422, r.text
+    box = re.search(r'<textarea id="dup-text"[^>]*>(.*?)</textarea>', r.text, re.S)
+    assert box and box.group(1) == draft.replace("\r\n", "\n")
+    assert "粘贴的正文仍在框中" in r.text and 'value="冬季供暖"' in r.text
+    # the file left out, the same form checks what was pasted
+    r = client.post("/duplicates", data={"text": draft, "title": "冬季供暖"})
+    assert r.status_code == 200 and "查重结果" in r.text
+
+
 def test_hidden_documents_are_not_compared_for_the_public(client, web_corpus):
     hidden = web_corpus.hidden[0]
     r = client.post("/duplicates", data={"text": hidden.text})
