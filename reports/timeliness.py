@@ -264,13 +264,18 @@ def _covered(e: CatalogEntry, flt: ReportFilter) -> bool:
 
 
 def _measure(
-    e: CatalogEntry, agencies: tuple[str, ...], cal: WorkdayCalendar, deadline: int
+    e: CatalogEntry, agencies: tuple[str, ...], cal: WorkdayCalendar, deadline: int,
+    today: dt.date,
 ) -> Delay | Unmeasured:
-    """The entry's delay, or why it has none: a date it lacks, or dates the calendar cannot
-    count."""
+    """The entry's delay, or why it has none: a date it lacks, a 发布日期 yet to come (a
+    typo, or a date set ahead: no publication to measure; QA pass 35b: one in next year was
+    told to wait for the next year's holiday calendar), or dates the calendar cannot count."""
     lacks = _lacks(e)
     if lacks:
         return Unmeasured(e, lacks=lacks, agencies=agencies)
+    if e.publish_date is not None and e.publish_date > today:
+        reason = f"发布日期（{e.publish_date}）晚于今天（{today}）：请核对发布日期"
+        return Unmeasured(e, reason=reason, agencies=agencies)
     try:
         days = cal.working_days(e.written_date, e.publish_date)
     except CalendarUnknown:
@@ -306,6 +311,7 @@ def timeliness(
     measured.
     """
     cal = calendar or official_calendar()
+    today = today or dt.date.today()
     entries = list(entries)  # read twice: the published, then the drafts (``pending``)
     measured: list[Delay] = []
     missing: list[Unmeasured] = []
@@ -314,12 +320,12 @@ def timeliness(
     for item in items(covered, copies, UNNAMED, by_year=False):
         # the text's line is the agency its row shows, so that an agency's rows (JSON, CSV,
         # page) add up to its line: a text two agencies filed is the shown copy's publication
-        row = _measure(item.entry, row_agencies(item.entry, UNNAMED), cal, deadline)
+        row = _measure(item.entry, row_agencies(item.entry, UNNAMED), cal, deadline, today)
         if isinstance(row, Delay):
             measured.append(row)
         else:
             (missing if row.lacks else uncountable).append(row)
-    pending = _pending(entries, flt, cal, deadline, today or dt.date.today())
+    pending = _pending(entries, flt, cal, deadline, today)
     measured.sort(key=lambda d: (-d.working_days, d.entry.agency, d.entry.path))
     missing.sort(key=lambda m: (m.entry.agency, m.entry.path))
     uncountable.sort(key=lambda m: (m.entry.agency, m.entry.path))
@@ -332,7 +338,7 @@ def timeliness(
         deadline=deadline,
         calendar_years=cal.years,
         pending=pending,
-        today=today or dt.date.today(),
+        today=today,
     )
 
 

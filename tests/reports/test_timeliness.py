@@ -176,9 +176,16 @@ def test_why_a_document_cannot_be_counted_is_said_in_chinese_with_its_own_dates(
     assert "1999-01-04" in reasons["h"] and "1999-01-05" not in reasons["h"]
     assert "节假日" in reasons["h"] and "升级" not in reasons["h"]
     assert reasons["i"] == "发布日期（2024-01-02）早于成文日期（2024-02-01）"
-    future = timeliness([entry("z", written_date=D(2099, 1, 5), publish_date=D(2099, 2, 1))])
-    [z] = future.uncountable
-    assert "2099-01-05" in z.reason and "升级" in z.reason
+    z = entry("z", written_date=D(2099, 1, 5), publish_date=D(2099, 2, 1))
+    [late] = timeliness([z], today=D(2099, 3, 1)).uncountable  # read in 2099, calendar older
+    assert "2099-01-05" in late.reason and "升级" in late.reason
+    # read today, its 发布日期 is yet to come: a date to check, not a calendar to upgrade (QA
+    # pass 35b), also within the calendar's years
+    [ahead] = timeliness([z], today=D(2026, 12, 6)).uncountable
+    assert ahead.reason == "发布日期（2099-02-01）晚于今天（2026-12-06）：请核对发布日期"
+    soon = entry("y", written_date=D(2026, 12, 1), publish_date=D(2026, 12, 20))
+    report = timeliness([soon], today=D(2026, 12, 6))
+    assert not report.documents and "晚于今天" in report.uncountable[0].reason
 
 
 def test_a_period_ending_before_it_starts_is_refused() -> None:
