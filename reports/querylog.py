@@ -85,6 +85,11 @@ _PERSONAL_NUMBERS = tuple(
         rf"[{_NUMERALS}]{{7,}}",
     )
 )
+# an extension dialled after a telephone masked above (021-6512-3456转8001, 分机 12): its
+# digits too (QA pass 35b kept 转8001)
+_EXTENSION = re.compile(
+    r"(?<=#)(?P<said> ?(?:转|轉|分机|分機|ext\.?) ?)(?P<n>[0-9]{1,6})(?![0-9])", re.I
+)
 # Other things that name a person, masked whole (QA pass 26a kept them verbatim): a car's plate
 # (京A12345, 粤B·D12345, a new-energy plate's six), an account of a chat service typed after its
 # name (微信号wxid_abc123, QQ 12345), and a house's number in an address (建国路88号3单元502:
@@ -210,6 +215,7 @@ def _masked(
     text, kept = _set_apart(text, docnos)
     for pattern in _PERSONAL_NUMBERS:
         text = pattern.sub(lambda m: keep(m, _mask_number(m)), text)
+    text = _EXTENSION.sub(lambda m: _said(m, found, "#" * len(m.group("n"))), text)
     text = _SPLIT_NUMERALS.sub(
         lambda m: keep(m, _mask_number(m)) if sum(c in _NUMERALS for c in m.group()) >= 7
         else m.group(),
