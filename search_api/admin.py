@@ -38,6 +38,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from analyzers.normalize import other_script
+from duplicates.check import MAX_DRAFT_CHARS, REASON_LABELS, TEXT_REASONS, Draft, check, percent
 from ingest.catalog import CatalogEntry, misplaced_level, parse_cell
 from ingest.confined import Confinement
 from ingest.files import FileTask, IngestFailure, inside
@@ -334,6 +335,33 @@ def _numbered_alike(
     return out
 
 
+NEAR_REASONS = TEXT_REASONS - {"same_text"}  # exact copies: ``same_text_as``, warned apart
+
+
+def _near_copies(index: SearchIndex, ids: list[str]) -> dict[str, str]:
+    """``id → warning`` for uploads whose text is alike another document's (a near copy, one
+    holding the other) by the duplicate check's own measure, each named with its path, title,
+    level and how alike (worker thread). QA pass 35b: a 94%-alike edit of a public notice was
+    uploaded with no word, where checking first is what staff do before posting; exact copies
+    are warned of apart (``same_text_as``)."""
+    out: dict[str, str] = {}
+    for doc in index.backend.fetch(ids).values():
+        if not doc.text.strip():
+            continue
+        draft = Draft(doc.text[:MAX_DRAFT_CHARS], doc.title)
+        result = check(index, draft, viewer=STAFF, with_diff=False, exclude=(doc.id,))
+        near = [c for c in result.candidates if c.reason in NEAR_REASONS]
+        if near:
+            listed = "; ".join(
+                f"{c.doc.id} ({c.doc.path}, {c.doc.title}, "
+                f"{value_label('disclosure', c.doc.disclosure)}, {REASON_LABELS[c.reason]} "
+                f"{percent(c.score)})"
+                for c in near
+            )
+            out[doc.id] = f"a text alike documents already there: {listed}"
+    return out
+
+
 def _same_text_warning(
     doc_id: str, same: tuple[str, ...], levels: dict[str, tuple[str, str]]
 ) -> str:
@@ -448,9 +476,12 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         report.add(IngestFailure(name, str(exc), skipped=isinstance(exc, UnsupportedMediaType)))
     same_as = {t: copies.get(i, ()) for t, i in zip(written, ids, strict=True)}
     alike = await run_in_threadpool(_numbered_alike, index, ids, same_as)
+    near = await run_in_threadpool(_near_copies, index, ids)
     for t, i in zip(written, ids, strict=True):
         if alike.get(i):
             report.warned.append(IngestFailure(t, alike[i]))
+        if near.get(i):
+            report.warned.append(IngestFailure(t, near[i]))
     if copies:
         named = sorted({*copies, *(o for same in copies.values() for o in same)})
         levels = await run_in_threadpool(_levels, index, named)

@@ -642,6 +642,37 @@ def test_an_upload_reusing_a_number_is_published_with_a_warning(served):
     assert not fourth.json()["report"]["warned_files"], fourth.json()["report"]
 
 
+NOTICE = (
+    "青松县人民政府办公室关于开展城镇老旧小区配套幼儿园专项整治的通知\n"
+    "各乡镇人民政府，县政府各部门：\n"
+    "为贯彻落实学前教育有关规定，切实解决城镇老旧小区配套幼儿园规划、建设、移交、使用中的"
+    "突出问题，经县政府同意，决定在全县范围内开展专项整治工作。现将有关事项通知如下。\n"
+    "一、整治范围。二〇一〇年以来建成的城镇住宅小区配套幼儿园，未按规定规划、建设、移交或"
+    "改作他用的，均纳入整治范围。\n"
+    "二、工作步骤。各乡镇于三月底前完成摸底排查，建立问题台账，逐园制定整改方案，明确责任"
+    "单位和完成时限，六月底前完成整改。\n"
+    "三、工作要求。各有关部门要加强协调配合，定期通报进展情况，确保整治工作取得实效。\n"
+)
+
+
+def test_an_upload_alike_a_document_already_there_is_in_with_a_warning(served):
+    # QA pass 35b: an edit of a public notice (94% alike) was uploaded without a word, where
+    # the duplicate check found it; the upload names what it is alike, with its level
+    (first,) = _upload(served, [("a.txt", NOTICE.encode())], disclosure="not_public").json()[
+        "documents"
+    ]
+    edited = NOTICE.replace("三月底前", "四月底前").replace("六月底前", "九月底前")
+    r = _upload(served, [("b.txt", edited.encode())])
+    assert r.status_code == 201, r.text
+    (warned,) = r.json()["report"]["warned_files"]
+    assert warned["path"] == "b.txt" and first["id"] in warned["reason"], warned
+    assert "alike" in warned["reason"] and "不予公开" in warned["reason"], warned
+    assert "near copy" in warned["reason"] and "%" in warned["reason"], warned
+    # a text of its own: nothing to say
+    own = "关于开展河道保洁志愿服务活动的倡议\n请各村居组织志愿者参加河道保洁。\n"
+    assert not _upload(served, [("c.txt", own.encode())]).json()["report"]["warned_files"]
+
+
 def test_an_upload_with_several_bad_fields_is_told_of_each_and_odd_dates_are_warned(served):
     # QA pass 33b: a 400 named the first bad field only; a 发布日期 before the 成文日期, and
     # dates to come, were published without a word
