@@ -54,7 +54,9 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 # Traditional titles, snippets and texts on a zh-CN page are marked as what they are
 templates.env.filters["hant"] = views.written_in_traditional
 templates.env.filters["format_name"] = views.format_name
-templates.env.globals.update(sort_labels=views.SORT_LABELS, validity=views.VALIDITY)
+templates.env.globals.update(
+    sort_labels=views.SORT_LABELS, validity=views.VALIDITY, disclosure=views.DISCLOSURE
+)
 # A running server keeps the pages it started with: compiled once, never re-read. An install
 # upgraded in place under a running server (new templates on disk, the old code in memory)
 # answered every page 500 (QA pass 26a: a template asked for a filter the old code lacked).

@@ -38,6 +38,7 @@ from web.state import PAGE_SIZE, SearchState
 # Facets in the order the page shows them; titles and value labels come from the field table.
 FACET_TITLES = {name: fields.label(name) for name in ("category", "agency", "year", "validity")}
 VALIDITY = fields.VALUE_LABELS["validity"]
+DISCLOSURE = fields.VALUE_LABELS["disclosure"]
 SORT_LABELS = {"relevance": "相关度", "date_desc": "日期（新→旧）", "date_asc": "日期（旧→新）"}
 FORMATS = {"pdf": "PDF", "docx": "Word", "doc": "Word", "html": "网页", "txt": "文本"}
 # a document's format where two results share a title: a patron knows 扫描图像, not IMAGE

@@ -421,6 +421,21 @@ def test_hidden_documents_never_appear(client, web_corpus):
     assert not result_ids(text)
 
 
+def test_staff_see_which_results_the_public_does_not(make_app, web_corpus):
+    # QA pass 35b: a withdrawn document in a staff search looked like any public one
+    from search_api.keys import KeyStore
+
+    _, key = KeyStore(web_corpus.data_dir).create("web-staff")
+    staff = TestClient(make_app())
+    hidden = web_corpus.hidden[0]
+    text = staff.get("/", params={"q": CANARY}, headers={"Authorization": f"Bearer {key}"}).text
+    assert hidden.id in result_ids(text)
+    label = {"not_public": "不予公开", "draft": "草稿", "on_request": "依申请公开"}
+    badges = re.findall(r'class="badge badge--unpublished"[^>]*>([^<]+)<', text)
+    assert label[hidden.meta.disclosure] in badges
+    assert len(badges) == len(result_ids(text))  # every result is a hidden one here
+
+
 def test_original_download(client, web_corpus):
     doc = web_corpus.original_doc
     if doc is None:
