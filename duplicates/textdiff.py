@@ -453,7 +453,16 @@ def diff(draft_text: str | list[_Passage], existing_text: str | list[_Passage]) 
                 {"changed": paired, "added": i2 - i1 - paired, "removed": j2 - j1 - paired}
             )
             continue
-        for ia, jb in _pair_block(a[i1:i2], b[j1:j2]):
+        pairs = _pair_block(a[i1:i2], b[j1:j2])
+        if _rewrapped(pairs, a[i1:i2], b[j1:j2]):
+            # one passage written as two (a signature's 国务院办公厅 / 2019年1月9日 run on as
+            # one line): one change, not a passage removed that the draft still holds (QA
+            # pass 35b: "草稿删去 国务院办公厅")
+            pa, pb = _merge(a[i1:i2]), _merge(b[j1:j2])
+            changes = passage_changes(pa.norm, pb.norm)
+            raw.append(DiffOp("changed", pa.text, pb.text, changes=changes))
+            continue
+        for ia, jb in pairs:
             if ia is not None and jb is not None:
                 pa, pb = a[i1 + ia], b[j1 + jb]
                 changes = passage_changes(pa.norm, pb.norm)
@@ -495,6 +504,22 @@ def same_text(d: TextDiff) -> TextDiff:
         else ()
     )
     return TextDiff(ops=ops, equal=n, changed=0, added=0, removed=0, moved=0, reordered=True)
+
+
+# the passages of a replaced block read as one when, cut apart, some are left unpaired
+MAX_REWRAPPED = 6
+
+
+def _rewrapped(
+    pairs: list[tuple[int | None, int | None]], a: list[_Passage], b: list[_Passage]
+) -> bool:
+    """Whether a replaced block is the same passages cut differently: a side has a passage
+    the other lacks, and the block's texts joined are versions of one (:func:`_similar`)."""
+    if len(a) + len(b) > MAX_REWRAPPED or not a or not b:
+        return False
+    if all(ia is not None and jb is not None for ia, jb in pairs):
+        return False
+    return _similar("".join(p.key for p in a), "".join(p.key for p in b))
 
 
 def _same_run(a: list[_Passage], b: list[_Passage]) -> bool:

@@ -560,3 +560,24 @@ def test_a_pair_of_published_texts_is_told_as_甲_and_乙_not_as_a_draft(tmp_pat
         rows = list(csv.DictReader(io.StringIO(corpus_report(b, viewer=STAFF).to_csv())))
     assert rows and not any("草稿" in r["判断"] + r["依据"] for r in rows)
     assert any("甲包含乙" in r["依据"] or "甲是乙的一部分" in r["依据"] for r in rows), rows
+
+
+def test_a_signature_run_on_into_one_line_is_one_change_not_a_passage_removed() -> None:
+    """QA pass 35b: a notice re-wrapped with its paragraph breaks gone ran its signature
+    (国务院办公厅 / 2019年1月9日) on as one line, and the diff said the draft removed
+    国务院办公厅, which it still held."""
+    from duplicates.textdiff import diff
+
+    body = (
+        "各省、自治区、直辖市人民政府：\n为做好城镇小区配套幼儿园治理工作，现就有关事项通知如下。\n"
+        "一、摸清底数。各地要对配套幼儿园进行全面摸底排查。\n"
+        "二、限期整改。对存在问题的配套幼儿园，要逐一制定整改方案。\n"
+    )
+    existing = "关于开展城镇小区配套幼儿园治理工作的通知\n" + body + "国务院办公厅\n2019年1月9日\n"
+    rewrapped = "".join(existing.split("\n"))
+    d = diff(rewrapped, existing)
+    assert d.removed == 0 and d.added == 0, [op.to_dict() for op in d.ops]
+    assert not any("国务院办公厅" == op.existing for op in d.ops if op.op == "removed")
+    # passages really removed are still said (the two sentences of 二、)
+    shorter = existing.replace("二、限期整改。对存在问题的配套幼儿园，要逐一制定整改方案。\n", "")
+    assert diff(shorter, existing).removed == 2
