@@ -25,7 +25,7 @@ _CLOSE = r"[〕\]］)）】]"
 # 国办发〔2019〕5号: a 1–8 character prefix ending like a 文号 word, a bracketed year, a number.
 BRACKET_RE = re.compile(
     rf"(?P<prefix>[\u4e00-\u9fff]{{1,8}}){_OPEN}\s*(?P<year>{_D}{{4}})\s*{_CLOSE}\s*"
-    rf"第?\s*(?P<no>{_D}{{1,5}})\s*号"
+    rf"第?\s*(?P<no>{_D}{{1,5}})\s*[号號]"
 )
 # the bracketed year BRACKET_RE needs: without it the prefix part is tried at every Han
 # character for nothing (most lines hold no 文号)
@@ -47,7 +47,7 @@ _TAIWAN_HINT = re.compile(r"字\s*第")
 _ARTICLE_LINE = re.compile(r"^\s*第\s*[一二三四五六七八九十百零〇0-9]+\s*条", re.M)
 _LEAD_INS = ("根据", "依据", "依照", "按照", "参照", "执行", "印发", "转发", "见", "经", "以", "按",
              "和", "及", "与", "的", "即", "文件", "通知", "批准", "同意")  # fmt: skip
-_WORD_END = "发函字办令文电通规复告呈报批示密函秘"
+_WORD_END = "发函字办令文电通规复告呈报批示密函秘發辦電規復報"  # 國辦發〔2019〕3號 too (QA 35b)
 _AGENCY_END = ("委員會", "委员会", "總統", "总统", "政府", "部", "署", "院", "局", "處", "处",
                "會", "会", "府", "廳", "厅", "室", "所", "館", "馆")  # fmt: skip
 _ORDER_NOISE = ("根据", "依据", "按照", "参照", "发布", "公布", "通过", "施行", "批准")
@@ -80,7 +80,7 @@ def bracket_numbers(text: str) -> list[str]:
     out: list[str] = []
     # every number ends in 号: most lines of a text, tested one by one by find_doc_number,
     # lack it and skip the regex (issue 13)
-    if "号" not in text or not _BRACKET_ANCHOR.search(text):
+    if ("号" not in text and "號" not in text) or not _BRACKET_ANCHOR.search(text):
         return out
     for m in BRACKET_RE.finditer(text):
         prefix = _trim_prefix(m.group("prefix"))
