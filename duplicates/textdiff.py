@@ -337,12 +337,29 @@ def _touching(spans: list[tuple[int, int, str]], lo: int, hi: int) -> list[tuple
     return [s for s in spans if s[0] < max(hi, lo + 1) and lo - (1 if lo == hi else 0) < s[1]]
 
 
-def passage_changes(draft: str, existing: str) -> tuple[Change, ...]:
-    """What changed between two versions of one passage (normalised), facts named by kind."""
+def passage_changes(
+    draft: str, existing: str, draft_shown: str = "", existing_shown: str = ""
+) -> tuple[Change, ...]:
+    """What changed between two versions of one passage (normalised), facts named by kind.
+    ``*_shown``: the passages as written, whose characters the fragments show where they line
+    up one for one with the normalised ones (QA pass 35b: "重要途径,是" where both texts
+    write "，"). Text changes whose fragments would overlap are one change (QA pass 35b: one
+    retitled notice was four overlapping fragments)."""
+    a_show = draft_shown if len(draft_shown) == len(draft) else draft
+    b_show = existing_shown if len(existing_shown) == len(existing) else existing
     a_spans, b_spans = _facts(draft), _facts(existing)
     sm = difflib.SequenceMatcher(None, draft, existing, autojunk=False)
     changes: list[Change] = []
     seen: set[tuple[int, int, int, int]] = set()
+    texts: list[list[int]] = []  # [i1, i2, j1, j2] of text changes, run together when near
+
+    def flush() -> None:
+        for i1, i2, j1, j2 in texts:
+            change = Change("text", _context(a_show, i1, i2), _context(b_show, j1, j2))
+            if not (changes and changes[-1] == change):
+                changes.append(change)
+        texts.clear()
+
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
             continue
@@ -350,6 +367,7 @@ def passage_changes(draft: str, existing: str) -> tuple[Change, ...]:
         # a fact changed is one value for another; cells added to a table row, or a value
         # dropped, are text (issue 11: "4 → 0 0 0 0 0 4" named table reflow a number change)
         if len(a_hit) == len(b_hit) == 1:
+            flush()
             a_lo = min([s for s, _, _ in a_hit] + [i1])
             a_hi = max([e for _, e, _ in a_hit] + [i2])
             b_lo = min([s for s, _, _ in b_hit] + [j1])
@@ -360,18 +378,23 @@ def passage_changes(draft: str, existing: str) -> tuple[Change, ...]:
             seen.add(key)
             kinds = [k for _, _, k in a_hit + b_hit]
             kind = next(k for k in ("docno", "date", "amount", "number") if k in kinds)
-            a_txt, b_txt = draft[a_lo:a_hi].strip(), existing[b_lo:b_hi].strip()
+            a_txt, b_txt = a_show[a_lo:a_hi].strip(), b_show[b_lo:b_hi].strip()
             if strip_skippable(a_txt) == strip_skippable(b_txt):
                 continue
             if changes and changes[-1].kind == kind and _overlaps_last(changes[-1], a_txt, b_txt):
                 continue
             changes.append(Change(kind, a_txt, b_txt))
-        else:
-            a_txt, b_txt = draft[i1:i2], existing[j1:j2]
-            if strip_skippable(a_txt) or strip_skippable(b_txt):
-                change = Change("text", _context(draft, i1, i2), _context(existing, j1, j2))
-                if not (changes and changes[-1] == change):
-                    changes.append(change)
+        elif strip_skippable(draft[i1:i2]) or strip_skippable(existing[j1:j2]):
+            last = texts[-1] if texts else None
+            if (
+                last is not None
+                and i1 - last[1] <= 2 * CONTEXT and j1 - last[3] <= 2 * CONTEXT
+                and max(i2 - last[0], j2 - last[2]) <= MAX_JOINED
+            ):  # fmt: skip
+                last[1], last[3] = i2, j2  # their fragments would overlap: one
+            else:
+                texts.append([i1, i2, j1, j2])
+    flush()
     return tuple(changes)
 
 
@@ -379,7 +402,11 @@ def _overlaps_last(last: Change, a: str, b: str) -> bool:
     return (a in last.draft or last.draft in a) and (b in last.existing or last.existing in b)
 
 
-def _context(text: str, lo: int, hi: int, pad: int = 6) -> str:
+CONTEXT = 6  # characters shown either side of a changed fragment
+MAX_JOINED = 40  # changes run together into one fragment up to this length, then a new one
+
+
+def _context(text: str, lo: int, hi: int, pad: int = CONTEXT) -> str:
     """The changed fragment with a few characters around it, so a reader can place it."""
     if hi - lo > 80:
         return text[lo : lo + 80] + "…"
@@ -459,13 +486,13 @@ def diff(draft_text: str | list[_Passage], existing_text: str | list[_Passage]) 
             # one line): one change, not a passage removed that the draft still holds (QA
             # pass 35b: "草稿删去 国务院办公厅")
             pa, pb = _merge(a[i1:i2]), _merge(b[j1:j2])
-            changes = passage_changes(pa.norm, pb.norm)
+            changes = passage_changes(pa.norm, pb.norm, pa.text, pb.text)
             raw.append(DiffOp("changed", pa.text, pb.text, changes=changes))
             continue
         for ia, jb in pairs:
             if ia is not None and jb is not None:
                 pa, pb = a[i1 + ia], b[j1 + jb]
-                changes = passage_changes(pa.norm, pb.norm)
+                changes = passage_changes(pa.norm, pb.norm, pa.text, pb.text)
                 raw.append(DiffOp("changed", pa.text, pb.text, changes=changes))
             elif ia is not None:
                 raw.append(DiffOp("added", a[i1 + ia].text, ""))

@@ -347,6 +347,28 @@ def test_table_cells_added_are_text_not_a_changed_number() -> None:
     assert [(c.draft, c.existing) for c in numbers] == [("2", "1"), ("4", "5")]
 
 
+def test_changes_near_each_other_are_one_fragment_shown_as_written() -> None:
+    """QA pass 35b: a retitled notice was four overlapping fragments, and fragments showed the
+    normalised "," where both texts write "，"."""
+    from duplicates.textdiff import diff
+
+    existing = "国务院办公厅关于开展城镇小区配套幼儿园治理工作的通知"
+    draft = "青松县人民政府办公室关于开展城镇老旧小区配套幼儿园专项整治的通知"
+    (op,) = [op for op in diff(draft, existing).ops if op.op == "changed"]
+    title = op.changes
+    drafts = [c.draft for c in title]
+    spans = [set(range(draft.find(d), draft.find(d) + len(d))) for d in drafts]
+    for i in range(1, len(spans)):  # no fragment repeats another's characters
+        assert not spans[i - 1] & spans[i], drafts
+    assert len(title) <= 2, drafts
+    existing = "是扩大资源的重要途径，是保障和改善民生的重要举措。"
+    draft = "是扩大资源的重要途径，是我县保障和改善民生的重要民生实事。"
+    (op,) = [op for op in diff(draft, existing).ops if op.op == "changed"]
+    sentence = op.changes
+    assert all("," not in c.draft and "," not in c.existing for c in sentence), sentence
+    assert any("，" in c.draft for c in sentence), sentence
+
+
 # -- line wraps, the same text, the draft's title (QA pass 2, items 2 and 9) ------------------
 def _hard_wrapped(text: str, width: int) -> str:
     """The text as a PDF holds it: every paragraph cut into lines of ``width`` characters."""
