@@ -99,6 +99,9 @@ MAX_SOURCES = 10_000  # ingested folders an index can list (one per ingest root:
 # keys waiting to be checked never take more than a few megabytes.
 _LIST_EVERY = 50_000
 _PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,100}")
+# seconds a generation read (stamp) answers again: the lexicon's, the mention counts' and the
+# repealed ids' watchers each ask at most every 2 s, one reading does for the three
+STAMP_REUSE = 1.0
 # the indices kept beside a prefix's documents: <prefix>-copies (elastic_copies), -files (shared
 # folders), -keys (search_api.keys_elastic), -querylog (reports.office)
 MANAGED_SUFFIXES = ("-copies", "-files", "-keys", "-querylog")
@@ -193,6 +196,7 @@ class ElasticsearchIndex:
         self.index_shards = shards  # of the open index, read by _open
         # whether the open index has the words' keyword copies (terms_field), read by _open
         self._term_copies = True
+        self._stamp, self._stamp_read = "", float("-inf")  # the last generation read (stamp)
         self.chunk_docs, self.chunk_bytes = max(1, chunk_docs), chunk_bytes
         self.max_retries, self.initial_backoff, self.max_backoff = (
             max_retries,
@@ -557,9 +561,16 @@ class ElasticsearchIndex:
                 if wrote:
                     self._refresh(self.alias)
                     self._list_copies(self.copy_list, keys)
+                    self._bump()
             except BackendUnavailable:
                 if finished:  # otherwise an error is already on its way: do not mask it
                     raise
+
+    def _bump(self) -> None:
+        """Move the documents' generation every server reads as its stamp (after a refresh)."""
+        with self._guard("count the write"):
+            self.copy_list.bump()
+        self._stamp_read = float("-inf")
 
     def _list_copies(self, copy_list: CopyList, keys: set[str]) -> None:
         """Add the written keys that now have copies to the copy list (after the refresh that
@@ -640,6 +651,8 @@ class ElasticsearchIndex:
                 if not ok and result.get("status") != 404:  # already gone is fine
                     failed.append(f"{result.get('_id')}: {failure_reason(result)}")
             self.es.indices.refresh(index=self.alias)
+            self.copy_list.bump()
+        self._stamp_read = float("-inf")
         if failed:
             raise BackendUnavailable(
                 f"{len(failed)} of {len(ids)} deletions failed on Elasticsearch at "
@@ -792,7 +805,18 @@ class ElasticsearchIndex:
                 yield from_stored(h["_source"]["meta"], "")
 
     def stamp(self) -> str:
-        return ""  # no cheap stamp of a cluster's documents: its lexicon is built each start
+        """The documents' generation, which every write through govsearch moves after its
+        refresh (:meth:`CopyList.generation`): one small search, which
+        :class:`~search_index.stamp_watch.StampWatcher` makes at most every 2 s. The last
+        reading while the cluster does not answer (the search itself says so)."""
+        if time.monotonic() - self._stamp_read < STAMP_REUSE:  # three watchers ask in turn
+            return self._stamp
+        try:
+            self._stamp = self.copy_list.generation()
+            self._stamp_read = time.monotonic()
+        except (ApiError, TransportError) as exc:
+            log.info("generation not read: %s", exc)
+        return self._stamp
 
     def count(self) -> int:
         with self._guard("count documents"):
@@ -968,6 +992,7 @@ class ElasticsearchIndex:
             self.es.indices.delete(index=list_name(old), ignore_unavailable=True)
         self.physical, self.index_shards, self._term_copies = new, self.shards, True
         self.copy_list.forget()
+        self._bump()
         return {
             "backend": self.name,
             "old_index": old,

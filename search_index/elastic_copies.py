@@ -45,6 +45,10 @@ CHECK_BATCH = 10_000
 MAX_KEYS = 10_000
 
 _MAPPINGS = {"dynamic": "strict", "properties": {}}
+# The list also holds one document that is no content key (keys are hex digests): written again
+# after every refresh that follows a write of the documents, so its sequence number is the
+# documents' generation, the same on every server (see :meth:`CopyList.generation`)
+GENERATION_ID = "~generation"
 
 
 def list_name(index: str) -> str:
@@ -106,12 +110,41 @@ class CopyList:
                         hits = helpers.scan(
                             self.es, index=self.name, query={"_source": False}, size=5000
                         )
-                        self._keys = tuple(sorted(h["_id"] for h in hits))
+                        ids = (h["_id"] for h in hits)
+                        self._keys = tuple(sorted(i for i in ids if i != GENERATION_ID))
                         self._seen = seen
                 self._checked = time.monotonic()
         finally:
             self._lock.release()
         return self._keys
+
+    def bump(self) -> None:
+        """Count a write of the documents (after the refresh that made it visible): every
+        server's :meth:`generation` moves, and with it what it built from the documents (the
+        pinyin lexicon: QA pass 35a, a word withdrawn through one server was still read from
+        letters on the other for a minute, and for good where the count of public documents
+        came out the same). An index made before lists has none: nothing to count. ``name``
+        is the list's alias, whose write index takes the count."""
+        self.es.options(ignore_status=404).index(  # never creates a list: 404 where none is
+            index=self.name, id=GENERATION_ID, document={}, refresh=True, require_alias=True
+        )
+
+    def generation(self) -> str:
+        """The documents' generation as the cluster has it (the list's physical name, the
+        counter's primary term and sequence number; ``""`` where none was counted yet). Read
+        through a search of the alias, so a reindex by another process, which moves it to a
+        new list, changes it too."""
+        res = self.es.options(ignore_status=404).search(
+            index=self.name, query={"ids": {"values": [GENERATION_ID]}}, size=1,
+            seq_no_primary_term=True, source=False,
+        )  # fmt: skip
+        if res.meta.status == 404:
+            return ""
+        hits = res["hits"]["hits"]
+        if not hits:
+            return ""
+        h = hits[0]
+        return f"{h['_index']}:{h['_primary_term']}:{h['_seq_no']}"
 
     def forget(self) -> None:
         """Read the list again on the next :meth:`keys` (it was just changed or moved)."""

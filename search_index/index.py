@@ -148,7 +148,7 @@ MAX_FORGET_CHECKS = 200
 MAX_FORGET_CHARS = 400_000
 MAX_FORGET_DOCUMENTS = 100
 MAX_ALIKE = 20  # documents an upload's warning names that share its 文号 or 索引号
-REPEALED_TTL = 600.0  # seconds the repealed documents' ids are reused (Elasticsearch: no stamp)
+REPEALED_TTL = 600.0  # seconds the repealed documents' ids are reused (an index with no stamp)
 # the first results in which versions of one text are listed newest first: a fixed window, so
 # that a page shows what the same ranks show on a page of another size (QA pass 24b: the 2016
 # version of a rule at #4 of a page of 10, the 2023 one there on a page of 20). 20, as many as
@@ -182,8 +182,9 @@ class SearchIndex:
     def repealed(self) -> dict[str, Repeal]:
         """Every document a later public one repeals, by id (:mod:`search_index.repeals`):
         the validity filter and facet count these 已废止 whatever the catalogue says. Read
-        again when the index or the repeals' table changed (a few title searches; Elasticsearch
-        has no cheap stamp: there at most :data:`REPEALED_TTL` seconds late)."""
+        again when the index or the repeals' table changed (a few title searches; an index
+        without a stamp, an Elasticsearch index older than its copy list, at most
+        :data:`REPEALED_TTL` seconds late)."""
         table = citizen_words.repeals()
         kept = self._repealed
         changed = self._repealed_commits.changed()
@@ -253,7 +254,7 @@ class SearchIndex:
         phrase search (~1 ms here), cached for :data:`MENTIONS_TTL` seconds or until the index
         changes: this process writes, or another commits (:class:`StampWatcher`; QA pass 24c: a
         short form whose defining document a CLI ingest made 不予公开 was offered by the server
-        for ten more minutes). Elasticsearch has no cheap stamp: there the TTL holds. Public
+        for ten more minutes). Where the backend has no stamp, the TTL holds. Public
         only: what a query means must not depend on what it may not show."""
         now = time.monotonic()
         if self._mentions_commits.changed():
@@ -991,7 +992,7 @@ class SearchIndex:
 
     def _forget_words_of(self, docs: list[StoredDocument]) -> None:
         """Take the words only ``docs`` held (withdrawn or deleted, now committed) out of the
-        pinyin lexicon at once: its rebuild takes seconds (a minute on Elasticsearch), and
+        pinyin lexicon at once: its rebuild takes seconds, and
         meanwhile anonymous searches read letters as a withdrawn word (QA pass 34b:
         chuanshanjia → 穿山甲 in "understood" for 3 s; the candidates' letter count said a word
         spelled all twelve). Suggestions and candidates recheck rare words per keystroke too

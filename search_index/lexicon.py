@@ -185,8 +185,9 @@ class LexiconCache:
     next one, so no patron waits seconds for a rebuild after an ingest. The count, not the age
     alone, decides: since every Chinese query consults the table (typo suggestions), a rebuild
     each minute cost 1.38× in median search time (``bench/citizen/typos.py``). On a backend
-    without a stamp (Elasticsearch), a document replaced by another process with the same
-    count of public documents is missed until the count changes or this process restarts.
+    without a stamp (an Elasticsearch index older than its copy list), a document replaced by
+    another process with the same count of public documents is missed until the count changes
+    or this process restarts.
     """
 
     def __init__(
@@ -231,7 +232,7 @@ class LexiconCache:
     def forget(self, words: Iterable[str]) -> None:
         """Take ``words`` (those only a withdrawn or deleted document held) out of the table
         now, and out of any table a build begun before this call installs later: the rebuild
-        takes seconds, a minute on Elasticsearch, and meanwhile anonymous searches read letters
+        takes seconds, and meanwhile anonymous searches read letters
         as the withdrawn words (QA pass 34b)."""
         words = set(words)
         if not words:

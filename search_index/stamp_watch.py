@@ -5,9 +5,11 @@ law titles, the pinyin lexicon); both were told of writes through this process, 
 ``govsearch ingest`` elsewhere changed nothing they looked at for up to their time-to-live (QA
 passes 24c, 25a, 25b: words of a document made 不予公开 by another process still offered). The
 embedded backend's stamp (tantivy's meta.json, rewritten at each commit) is cheap to read but
-not free, so it is looked at no more than once per :data:`RECHECK_SECONDS`. Elasticsearch has
-no cheap stamp (``""``): there a watcher never reports a change and the callers' own limits
-hold.
+not free, so it is looked at no more than once per :data:`RECHECK_SECONDS`. Elasticsearch's
+is the generation every write through govsearch moves after its refresh, kept in the copy list
+(:meth:`~search_index.elastic_copies.CopyList.generation`), one small search; an index older
+than its copy list has none (``""``): there a watcher never reports a change and the callers'
+own limits hold.
 """
 
 from __future__ import annotations

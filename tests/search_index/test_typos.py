@@ -493,3 +493,57 @@ def test_a_word_only_a_withdrawn_or_deleted_document_held_is_read_no_more_at_onc
         assert "骆驼" not in read.get("luotuo", ()), read
     finally:
         gen.close()
+
+
+@pytest.mark.parametrize("kind", ["embedded", "elasticsearch"])
+def test_a_word_withdrawn_through_one_server_is_read_no_more_on_another(tmp_path, kind) -> None:
+    """QA pass 35a: two servers behind a balancer on one cluster. A document withdrawn
+    through one left its words in the other's pinyin lexicon until the count of public
+    documents changed and a minute passed (Elasticsearch had no stamp of its documents), and
+    for good where another document was published in the same breath. Every write now moves
+    a generation every server reads within seconds."""
+    import time
+
+    from search_index.index import SearchIndex
+
+    gen = open_backend_index(kind, tmp_path / "data", "two")
+    one = next(gen)
+    if kind == "embedded":
+        from search_index.embedded import EmbeddedIndex
+
+        other = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    else:
+        from search_index.elastic import ElasticsearchIndex
+
+        other = SearchIndex(ElasticsearchIndex(one.backend.urls, index_prefix=one.backend.alias))
+    try:
+        base = [corpus_document(p) for p in sample_paths(6)]
+        animals = [("穿山甲", "chuanshanjia", "public"), ("树袋熊", "shudaixiong", "draft")]
+        docs = {}
+        for n, (word, spelled, level) in enumerate(animals):
+            title = f"关于{word}保护的通知"
+            docs[spelled] = dataclasses.replace(
+                base[0], id=str(n) * 16, path=f"{spelled}.txt", text=f"{title}\n{word}受保护。",
+                meta=dataclasses.replace(base[0].meta, title=title, disclosure=level),
+            )  # fmt: skip
+        assert all(r.ok for r in one.write(prepare(d, "s") for d in [*base[1:], *docs.values()]))
+
+        def read(letters: str) -> tuple[str, ...]:
+            return dict(other.search(Query(q=letters)).understood.pinyin_words).get(letters, ())
+
+        other.lexicon.wait()
+        assert read("chuanshanjia") == ("穿山甲",) and read("shudaixiong") == ()
+        # withdrawn through the first server while the draft is published: as many public
+        # documents as before
+        one.set_disclosure(docs["chuanshanjia"].id, "not_public")
+        one.set_disclosure(docs["shudaixiong"].id, "public")
+        deadline = time.monotonic() + 30
+        while read("chuanshanjia") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert read("chuanshanjia") == ()
+        while not read("shudaixiong") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert read("shudaixiong") == ("树袋熊",)
+    finally:
+        other.close()
+        gen.close()
