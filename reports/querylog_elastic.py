@@ -25,10 +25,10 @@ MAPPINGS: dict[str, Any] = {
         "total": {"type": "integer"},
         "understood": {"type": "keyword", "index": False, "doc_values": False},
         "opened": {"type": "boolean"},
-        "seq": {"type": "long"},
         "filters": {"type": "keyword", "index": False, "doc_values": False},
     },
 }
+PRUNE_BATCH = 2000  # records of an earlier version rewritten without their time, per prune
 # Fields added since the first release: put into an older index's (strict) mapping when a
 # process opens it, so new records can be written; its documents read as having none.
 ADDED_FIELDS = ("filters",)
@@ -108,7 +108,6 @@ class ElasticQueryLog:
                             "understood": s.understood,
                             "opened": s.opened,
                             "filters": s.filters,
-                            "seq": time.time_ns(),
                         },
                     }
                 )
@@ -162,17 +161,40 @@ class ElasticQueryLog:
     def _prune(self) -> int:
         cutoff = self._today() - dt.timedelta(days=self.retention_days)
         gone = self._delete_ids(self._ids({"range": {"day": {"lt": cutoff.isoformat()}}}))
+        gone += self._drop_times()
         excess = int(self.es.count(index=self.index)["count"]) - self.max_rows
-        while excess > 0:
+        while excess > 0:  # the oldest days first; within a day, in no order of the searches
             res = self.es.search(
-                index=self.index, size=min(excess, 10_000), sort=[{"seq": "asc"}], source=False
-            )
+                index=self.index, size=min(excess, 10_000), source=False,
+                sort=[{"day": "asc"}, {"token": "asc"}],
+            )  # fmt: skip
             batch = [h["_id"] for h in res["hits"]["hits"]]
             if not batch:
                 break
             gone += self._delete_ids(batch)
             excess -= len(batch)
         return gone
+
+    def _drop_times(self) -> int:
+        """Rewrite records an earlier version stored with ``seq``, the time of the search in
+        nanoseconds (QA pass 35a: the time of day, which the README says is never stored, and
+        each search's order), without it: a batch per prune, so an upgraded log is clean
+        within minutes. Returns 0 (nothing is deleted)."""
+        res = self.es.search(
+            index=self.index, size=PRUNE_BATCH, query={"exists": {"field": "seq"}}
+        )
+        actions = [
+            {"_op_type": "index", "_index": self.index, "_id": h["_id"],
+             "_source": {k: v for k, v in h["_source"].items() if k != "seq"}}
+            for h in res["hits"]["hits"]
+        ]  # fmt: skip
+        for _ok, _info in helpers.streaming_bulk(
+            self.es, actions, raise_on_error=False, chunk_size=500
+        ):
+            pass
+        if actions:
+            self.es.indices.refresh(index=self.index)
+        return 0
 
     # -- QueryLogStore -------------------------------------------------------------------
     def record_search(self, search: LoggedSearch) -> None:
