@@ -285,7 +285,7 @@ async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep)
             # pass 23b: staff checking drafts one after another could not tell)
             "filename": readable_path(sent.filename) if isinstance(sent, DraftFile) else "",
         }
-        who = _viewer(request, viewer, key)
+        who = await run_in_threadpool(_viewer, request, viewer, key)  # on the cluster: off the loop
         count_request(request, who.staff)
         async with heavy_gate(request, who.staff).slot(client_of(request)):
             draft, fmt = await parse(sent, settings.max_upload_bytes)

@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from analyzers.chars import visible
 from model.errors import BadRequest, GovSearchError, Unauthorized, UnknownAgency
@@ -202,7 +203,7 @@ async def report_run(request: Request, kind: str, viewer: ViewerDep) -> Response
     key = raw.get("key", "")
     reports: Reports = request.app.state.reports
     try:
-        _staff(request, viewer, key if isinstance(key, str) else "")
+        await run_in_threadpool(_staff, request, viewer, key if isinstance(key, str) else "")
         report = _run(reports, kind, form)
     except GovSearchError as exc:
         return _page(request, kind, {"form": form, "error": exc.message}, status_of(exc))
@@ -232,7 +233,7 @@ async def queries_delete(request: Request, viewer: ViewerDep) -> Response:
     key = raw.get("key", "")
     reports: Reports = request.app.state.reports
     try:
-        _staff(request, viewer, key if isinstance(key, str) else "")
+        await run_in_threadpool(_staff, request, viewer, key if isinstance(key, str) else "")
         form = {k: v for k, v in raw.items() if isinstance(v, str)}
         before, everything = _date(form, "before"), bool(form.get("all", "").strip())
         # deleting everything is its own choice, never what an empty date means (QA pass 13:

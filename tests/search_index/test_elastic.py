@@ -682,3 +682,57 @@ def test_a_bulk_load_lists_copies_as_it_goes(url, prefixes, documents, monkeypat
         assert {a.id, b.id} in groups and res.total == len(res.hits)  # one result, not two
     finally:
         backend.close()
+
+
+@pytest.mark.elasticsearch
+def test_a_hung_cluster_holds_no_request_behind_a_staff_key_check(
+    url, prefixes, documents, tmp_path
+):
+    """QA pass 35a: with the cluster hung, three staff requests answered 503 at 10, 20 and
+    30 s and /api/health at 30 s: the key check, a request to the cluster, ran on the event
+    loop (the middleware that checks keys before bodies). Now it runs off the loop: the staff
+    requests fail together on their own timeout and health answers within its own."""
+    import asyncio
+
+    import httpx
+
+    from govsearch.app import create_app
+
+    proxy = Proxy(url)
+    try:
+        backend = fresh(proxy.url, prefixes, "hungkey", timeout=2.0)
+        assert all(r.ok for r in backend.write(prepare(d, "s") for d in documents[:3]))
+        settings = Settings(data_dir=tmp_path / "data", backend="elasticsearch",
+                            es_urls=(proxy.url,), es_index_prefix=backend.alias)  # fmt: skip
+        app = create_app(settings, index=SearchIndex(backend))
+        _, key = app.state.keys.create("operator")
+        staff = {"Authorization": f"Bearer {key}"}
+        start = 0.0  # set when the load begins
+
+        async def done(client: httpx.AsyncClient, path: str, headers: dict) -> tuple[int, float]:
+            r = await client.get(path, headers=headers)
+            return r.status_code, time.monotonic() - start  # answered this long after the load
+
+        async def load() -> list[tuple[int, float]]:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                staffs = [done(client, "/api/stats", staff) for _ in range(3)]
+
+                async def health() -> tuple[int, float]:
+                    await asyncio.sleep(0.2)  # once the key checks are waiting
+                    return await done(client, "/api/health", {})
+
+                return await asyncio.gather(*staffs, health())
+
+        proxy.freeze()
+        start = time.monotonic()
+        *checks, (health_status, health_at) = asyncio.run(load())
+        assert all(status == 503 for status, _ in checks), checks
+        # together: one after another they answered at 2, 4 and 6 s
+        assert max(at for _, at in checks) < 2 * backend.timeout, checks
+        assert health_status == 503, health_status
+        assert health_at < elastic_module.HEALTH_SECONDS + 1, health_at
+        backend.close()
+    finally:
+        proxy.thaw()
+        proxy.cut()
