@@ -200,6 +200,7 @@ def report(
 ) -> None:
     """Reports for the disclosure office: publication timeliness (working days, official
     calendar), the annual report's statistics, and what citizens searched for."""
+    from govsearch.cli_shared import fetch_lexicon
     from reports.office import Reports, open_querylog
     from search_index.backends import open_index
     from search_index.index import validate_agencies
@@ -220,6 +221,7 @@ def report(
         # refused as `search --agency` refuses it (QA pass 11: `--agency 、` gave a report of 0)
         validate_agencies(() if agency is None else (agency,))
         index = open_index(settings, create=False)
+        fetch_lexicon(settings, index)  # the servers' (on Elasticsearch, the cluster's)
         reports = Reports(  # the server records searches; a command only reads them
             index,
             open_querylog(settings, index.backend, record=False),

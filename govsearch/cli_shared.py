@@ -12,11 +12,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from model.errors import GovSearchError
 from search_index.shared_folders import NAMES, SharedFolders
+
+if TYPE_CHECKING:
+    from model.settings import Settings
+    from search_index.index import SearchIndex
 
 Act = Callable[[SharedFolders, Path, str], str]
 
@@ -41,6 +46,25 @@ def _run(ctx: click.Context, names: tuple[str, ...], act: Act) -> None:
     except GovSearchError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
+
+
+def fetch_lexicon(settings: Settings, index: SearchIndex) -> None:
+    """A command that answers as the servers do reads the lexicon they read: with
+    Elasticsearch, the cluster's copy, fetched first as ``serve`` fetches it (QA pass 35a: on a
+    new data folder ``report annual`` counted 88 superseded where the servers counted 149, and
+    ``search 消法`` found nothing). A copy edited here and not pushed is kept, and said."""
+    from search_index import citizen_words
+    from search_index.shared_folders import LEXICON
+
+    shared = index.backend.shared_folders()
+    if not shared.remote:
+        return
+    try:
+        if shared.pull(settings.data_dir, LEXICON):
+            citizen_words.load_lexicon(settings.data_dir)
+    except GovSearchError as exc:
+        click.echo(f"warning: the cluster's lexicon was not fetched ({exc.message}); this "
+                   f"answers from {settings.data_dir / LEXICON}", err=True)  # fmt: skip
 
 
 @click.group()

@@ -202,3 +202,41 @@ def test_keys_work_on_a_folder_whose_index_awaits_its_re_ingest(tmp_path: Path) 
     assert listed.exit_code == 0 and "\tops\t" in listed.output, listed.output
     created = runner.invoke(main, ["--data-dir", str(data), "keys", "create", "after"])
     assert created.exit_code == 0, created.output
+
+
+@pytest.mark.elasticsearch
+def test_a_command_on_a_new_folder_reads_the_clusters_lexicon(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA pass 35a: on a new data folder, `search` and `report` answered without the lexicon
+    the cluster holds (mined short forms, the repeals), where the servers read it: `search 消法`
+    found nothing, the annual report counted other numbers. They fetch it first, as `serve`
+    does."""
+    url = cluster_url()
+    prefix = unique_prefix("clilexicon")
+    monkeypatch.setenv("GOVSEARCH_BACKEND", "elasticsearch")
+    monkeypatch.setenv("GOVSEARCH_ES_URL", url)
+    monkeypatch.setenv("GOVSEARCH_ES_INDEX_PREFIX", prefix)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "kun.txt").write_text(
+        "关于设立梼杌县鲲鹏湿地观测中心的通知\n"
+        "设立梼杌县鲲鹏湿地观测中心（以下简称“鲲观中心”）。鲲观中心负责湿地观测。\n"
+        "鲲观中心每年发布观测报告，鲲观中心的经费列入县级预算。\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    try:
+        loaded = runner.invoke(main, ["--data-dir", str(tmp_path / "one"), "ingest", str(archive)])
+        assert loaded.exit_code == 0, loaded.output
+        assert "鲲观中心" in (tmp_path / "one" / "lexicon" / "mined.txt").read_text("utf-8")
+        fresh = tmp_path / "two"
+        found = runner.invoke(main, ["--data-dir", str(fresh), "search", "鲲观中心", "--json"])
+        assert found.exit_code == 0, found.output
+        expansions = json.loads(found.output)["understood"]["expansions"]
+        assert any(e["word"] == "鲲观中心" and e["source"] == "mined" for e in expansions), (
+            expansions
+        )
+        assert (fresh / "lexicon" / "mined.txt").exists()  # fetched, as `shared pull` would
+    finally:
+        drop(url, [prefix])
