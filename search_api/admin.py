@@ -75,6 +75,7 @@ from search_api.models import (
     UploadResponse,
 )
 from search_index import citizen_words
+from search_index.elastic_dsl import WRITE_BLOCKED
 from search_index.index import SearchIndex
 
 MAX_FILES = 20  # per upload request
@@ -500,6 +501,11 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
          "same_text_as": list(same_as[t])}
         for t, i in zip(written, ids, strict=True)
     ]  # fmt: skip
+    if not written and report.failed and all(WRITE_BLOCKED in f.reason for f in report.failed):
+        # nothing wrong with the files: the index is being rebuilt (QA pass 35a: a 422 told a
+        # script its file was bad, and it did not retry)
+        raise Conflict(f"nothing was ingested: {WRITE_BLOCKED}; upload again when it ends",
+                       report=body, retry_after=60)  # fmt: skip
     if not written:
         # a scan while OCR is off is skipped, not failed: its reason is as much the answer
         reasons = "; ".join(

@@ -170,6 +170,10 @@ def short_hash(content_hash: str) -> str:
         return content_hash[:16]
 
 
+# said of a write refused while ``reindex`` holds the index read-only (an upload is then a 409)
+WRITE_BLOCKED = "the index is read-only while `govsearch reindex` runs"
+
+
 def failure_reason(info: dict[str, Any], limit: int = 300) -> str:
     """A bulk item's failure as one line a person can act on (Elasticsearch may quote the
     document's JSON in its reasons: cut to ``limit`` characters so reports stay readable)."""
@@ -181,7 +185,7 @@ def failure_reason(info: dict[str, Any], limit: int = 300) -> str:
         if isinstance(cause, dict) and cause.get("reason"):
             text += f" ({cause.get('type', '')}: {_cut(str(cause['reason']), limit // 2)})"
         if err.get("type") == "cluster_block_exception":
-            text += "; the index is read-only while `govsearch reindex` runs: try again later"
+            text += f"; {WRITE_BLOCKED}: try again later"
     else:
         text = _cut(str(err or "unknown error"), limit)
     return f"HTTP {status}: {text}" if status else text

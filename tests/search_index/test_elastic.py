@@ -736,3 +736,34 @@ def test_a_hung_cluster_holds_no_request_behind_a_staff_key_check(
     finally:
         proxy.thaw()
         proxy.cut()
+
+
+@pytest.mark.elasticsearch
+def test_an_upload_while_reindex_holds_the_index_read_only_is_a_409(
+    url, prefixes, documents, tmp_path
+):
+    """QA pass 35a: an upload during `reindex` was a 422 ("content holds nothing to work on"),
+    which a script takes for a bad file and does not retry; the file was fine. A 409 with
+    Retry-After says to upload again, as a second reindex is told."""
+    from fastapi.testclient import TestClient
+
+    from govsearch.app import create_app
+
+    backend = fresh(url, prefixes, "blocked")
+    assert all(r.ok for r in backend.write(prepare(d, "s") for d in documents[:2]))
+    settings = Settings(data_dir=tmp_path / "data", backend="elasticsearch", es_urls=(url,),
+                        es_index_prefix=backend.alias)  # fmt: skip
+    app = create_app(settings, index=SearchIndex(backend))
+    _, key = app.state.keys.create("staff")
+    client = TestClient(app)
+    backend.es.indices.add_block(index=backend.alias, block="write")  # as reindex holds it
+    try:
+        r = client.post("/api/documents", headers={"Authorization": f"Bearer {key}"},
+                        files={"file": ("a.txt", "关于绿地养护的通知\n请各单位落实。\n".encode())})
+        assert r.status_code == 409, r.text
+        assert "reindex" in r.json()["error"]["message"] and r.headers["Retry-After"] == "60"
+        assert not list((tmp_path / "data" / "uploads").iterdir())  # no orphan kept
+    finally:
+        backend.es.indices.put_settings(index=backend.alias,
+                                        settings={"index.blocks.write": None})  # fmt: skip
+        backend.close()
