@@ -461,6 +461,26 @@ def _refuse_uploads_folder(paths: Sequence[Path], uploads: Path) -> None:
             )
 
 
+def merge_lexicon(
+    index: SearchIndex, data_dir: Path, builder: LexiconBuilder, report: IngestReport
+) -> None:
+    """Merge what ``builder`` counted into ``<data_dir>/lexicon`` and publish it to the
+    backend's shared copy (:func:`~search_index.shared_folders.update`); a failure is the
+    report's (the documents are in: it says what the lexicon missed)."""
+
+    def merge() -> None:
+        # every document of the index written by this run: its counts are the index's.
+        # Counted at each try: a try lost to another loader's push starts again from that
+        # loader's counts, with its documents now in the count.
+        whole = 0 < index.backend.count() <= builder.written
+        builder.write(data_dir, whole_index=whole)
+
+    try:
+        update(index.backend.shared_folders(), data_dir, LEXICON_DIR, merge)
+    except GovSearchError as exc:
+        report.fail(str(data_dir / LEXICON_DIR), f"lexicon not merged: {exc}")
+
+
 def run_ingest(
     index: SearchIndex,
     paths: Sequence[Path],
@@ -520,19 +540,7 @@ def run_ingest(
         report.interrupted = True
         _committed_unreported(index, jobs, written_ids, report)
     if lexicon is not None and lexicon_dir is not None:
-        folder, builder = lexicon_dir, lexicon
-
-        def merge() -> None:
-            # every document of the index written by this run: its counts are the index's.
-            # Counted at each try: a try lost to another loader's push starts again from that
-            # loader's counts, with its documents now in the count.
-            whole = 0 < index.backend.count() <= builder.written
-            builder.write(folder, whole_index=whole)
-
-        try:
-            update(shared, folder, LEXICON_DIR, merge)
-        except GovSearchError as exc:  # the documents are in: say what the lexicon missed
-            report.fail(str(folder / LEXICON_DIR), f"lexicon not merged: {exc}")
+        merge_lexicon(index, Path(lexicon_dir), lexicon, report)
     if report.interrupted:
         return report  # files not read yet are not gone: no pruning, no moves
     whole = {Path(p).resolve() for p in paths if Path(p).is_dir()}

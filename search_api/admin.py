@@ -59,7 +59,8 @@ from model.ids import document_id
 from model.settings import Settings
 from model.viewer import STAFF
 from pipeline import embed
-from pipeline.run import UPLOADS_DIR, Job, read_catalog, run_ingest, run_jobs
+from pipeline.lexicon import LexiconBuilder
+from pipeline.run import UPLOADS_DIR, Job, merge_lexicon, read_catalog, run_ingest, run_jobs
 from search_api import audit
 from search_api.deps import IndexDep, SettingsDep, require_staff
 from search_api.json_keys import json_keys_once
@@ -296,10 +297,14 @@ def _disclosure(values: dict[str, object], default_disclosure: str) -> str:
 
 
 def ingest_stored(
-    index: SearchIndex, folder: Path, stored: list[tuple[str, str, dict[str, object]]]
+    index: SearchIndex, folder: Path, stored: list[tuple[str, str, dict[str, object]]],
+    data_dir: Path | None = None,
 ) -> tuple[IngestReport, list[str]]:
     """Ingest files already in ``folder`` (name, disclosure, catalog values) through the same
-    loop as the CLI. Returns the report and the names that became documents (worker thread)."""
+    loop as the CLI. Returns the report and the names that became documents (worker thread).
+    With ``data_dir``, the short forms, titles and words the public ones define are merged
+    into its lexicon and read at once, as an ingest's are (QA pass 35a: an upload defining
+    （以下简称“鲲监中心”） never made 鲲监中心 expand, the same file ingested did)."""
     report = IngestReport()
     jobs = []
     today = dt.date.today()
@@ -307,7 +312,11 @@ def ingest_stored(
         task = FileTask(folder / name, name, disclosure, CatalogEntry(name, 0, values), folder,
                         published=today if disclosure == "public" else None)  # fmt: skip
         jobs.append(Job(task, str(folder), task.doc_id, None))
-    written = run_jobs(index, jobs, report)
+    builder = LexiconBuilder() if data_dir is not None else None
+    written = run_jobs(index, jobs, report, lexicon=builder)
+    if builder is not None and data_dir is not None and builder.written:
+        merge_lexicon(index, data_dir, builder, report)
+        citizen_words.load_lexicon(data_dir, warm=True)
     return report, written
 
 
@@ -463,7 +472,9 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
         shown[target] = (name, fmt, len(data))
     try:
         async with heavy_gate(request, staff=True).slot():
-            report, written = await run_in_threadpool(ingest_stored, index, folder, stored)
+            report, written = await run_in_threadpool(
+                ingest_stored, index, folder, stored, settings.data_dir
+            )
             ids = [document_id(folder, t) for t in written]
             copies = await run_in_threadpool(index.copies_of, ids, STAFF)
             embedded = await run_in_threadpool(embed_uploaded, index, settings.data_dir, ids)

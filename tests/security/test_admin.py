@@ -673,6 +673,21 @@ def test_an_upload_alike_a_document_already_there_is_in_with_a_warning(served):
     assert not _upload(served, [("c.txt", own.encode())]).json()["report"]["warned_files"]
 
 
+def test_an_uploads_short_forms_are_mined_as_an_ingests_are(served):
+    # QA pass 35a: an upload defining （以下简称“鲲监中心”） never made 鲲监中心 expand, where
+    # the same file ingested from a folder did; one not public defines nothing for the public
+    text = ("关于设立梼杌县鲲鹏湿地监测中心的通知\n设立梼杌县鲲鹏湿地监测中心（以下简称“鲲监中心”）。"
+            "鲲监中心负责湿地监测。鲲监中心每年发布监测报告。\n")  # fmt: skip
+    hidden = text.replace("鲲鹏", "貔貅").replace("鲲监", "貔监")
+    assert _upload(served, [("h.txt", hidden.encode())], disclosure="not_public").status_code == 201
+    assert _upload(served, [("k.txt", text.encode())]).status_code == 201
+    mined = (served.settings.data_dir / "lexicon" / "mined.txt").read_text("utf-8")
+    assert "鲲监中心" in mined and "貔监中心" not in mined
+    understood = served.client.get("/api/search", params={"q": "鲲监中心"}).json()["understood"]
+    assert any(e["word"] == "鲲监中心" and e["source"] == "mined"
+               for e in understood["expansions"]), understood  # fmt: skip
+
+
 def test_an_upload_with_several_bad_fields_is_told_of_each_and_odd_dates_are_warned(served):
     # QA pass 33b: a 400 named the first bad field only; a 发布日期 before the 成文日期, and
     # dates to come, were published without a word
