@@ -89,11 +89,11 @@ HUNG_HOLD = 5.0  # seconds reads fail at once after one timed out (Elasticsearch
 HUNG_READS = frozenset(
     ("search", "fetch documents", "count documents", "report health", "list terms",
      "list the texts with copies", "list the catalogue", "read the stored documents",
-     "list fingerprints", "list the source folders")
+     "list fingerprints", "list the source folders", "read the generation")
 )  # fmt: skip
 # ... and the reads whose timeout says the cluster hangs: a search's own request, with the
 # search's timeout (not health's shorter one, nor a whole-dictionary walk, which may be slow)
-HUNG_TRIPS = frozenset(("search", "fetch documents", "count documents"))
+HUNG_TRIPS = frozenset(("search", "fetch documents", "count documents", "read the generation"))
 MAX_SOURCES = 10_000  # ingested folders an index can list (one per ingest root: a few dozen)
 # A bulk load refreshes and updates the copy list after this many distinct content keys, so the
 # keys waiting to be checked never take more than a few megabytes.
@@ -560,16 +560,24 @@ class ElasticsearchIndex:
                     )
                 if wrote:
                     self._refresh(self.alias)
-                    self._list_copies(self.copy_list, keys)
-                    self._bump()
+                    try:
+                        self._list_copies(self.copy_list, keys)
+                    finally:  # the documents are visible: say so, whatever the list did
+                        self._bump()
             except BackendUnavailable:
                 if finished:  # otherwise an error is already on its way: do not mask it
                     raise
 
     def _bump(self) -> None:
-        """Move the documents' generation every server reads as its stamp (after a refresh)."""
-        with self._guard("count the write"):
-            self.copy_list.bump()
+        """Move the documents' generation every server reads as its stamp (after a refresh).
+        A failure is logged, not raised: the write is done, and other servers learn of it at
+        the next write or their own count's check (the review: a failed bump after a reindex
+        reported the finished reindex as failed)."""
+        try:
+            with self._guard("count the write"):
+                self.copy_list.bump()
+        except GovSearchError as exc:
+            log.warning("the documents' generation was not moved: %s", exc.message)
         self._stamp_read = float("-inf")
 
     def _list_copies(self, copy_list: CopyList, keys: set[str]) -> None:
@@ -651,8 +659,7 @@ class ElasticsearchIndex:
                 if not ok and result.get("status") != 404:  # already gone is fine
                     failed.append(f"{result.get('_id')}: {failure_reason(result)}")
             self.es.indices.refresh(index=self.alias)
-            self.copy_list.bump()
-        self._stamp_read = float("-inf")
+        self._bump()
         if failed:
             raise BackendUnavailable(
                 f"{len(failed)} of {len(ids)} deletions failed on Elasticsearch at "
@@ -809,13 +816,17 @@ class ElasticsearchIndex:
         refresh (:meth:`CopyList.generation`): one small search, which
         :class:`~search_index.stamp_watch.StampWatcher` makes at most every 2 s. The last
         reading while the cluster does not answer (the search itself says so)."""
-        if time.monotonic() - self._stamp_read < STAMP_REUSE:  # three watchers ask in turn
+        now = time.monotonic()
+        if now - self._stamp_read < STAMP_REUSE:  # three watchers ask in turn
             return self._stamp
+        # a failed reading is shared too, and a hung cluster's is held back as a search's is
+        # (the review: each watcher waited its own timeout, three per search)
+        self._stamp_read = now
         try:
-            self._stamp = self.copy_list.generation()
-            self._stamp_read = time.monotonic()
-        except (ApiError, TransportError) as exc:
-            log.info("generation not read: %s", exc)
+            with self._guard("read the generation"):
+                self._stamp = self.copy_list.generation()
+        except GovSearchError as exc:
+            log.info("generation not read: %s", exc.message)
         return self._stamp
 
     def count(self) -> int:

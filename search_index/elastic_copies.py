@@ -135,16 +135,23 @@ class CopyList:
         through a search of the alias, so a reindex by another process, which moves it to a
         new list, changes it too."""
         res = self.es.options(ignore_status=404).search(
-            index=self.name, query={"ids": {"values": [GENERATION_ID]}}, size=1,
+            index=self.name, query={"ids": {"values": [GENERATION_ID]}}, size=2,
             seq_no_primary_term=True, source=False,
         )  # fmt: skip
         if res.meta.status == 404:
             return ""
-        hits = res["hits"]["hits"]
+        hits = sorted(res["hits"]["hits"], key=lambda h: h["_index"])
         if not hits:
             return ""
-        h = hits[0]
-        return f"{h['_index']}:{h['_primary_term']}:{h['_seq_no']}"
+        # the lists' uuids too: an index dropped and made again under the same name counts
+        # from 0 again, and a table kept for the old one must not pass for the new one's (the
+        # review: a pinyin lexicon of deleted documents loaded); every list the alias reaches
+        # (one left behind by an index deleted by hand may still hold it)
+        settings = self.es.indices.get_settings(index=self.name, name="index.uuid").body
+        return ",".join(
+            f"{h['_index']}:{_uuid(settings, h['_index'])}:{h['_primary_term']}:{h['_seq_no']}"
+            for h in hits
+        )
 
     def forget(self) -> None:
         """Read the list again on the next :meth:`keys` (it was just changed or moved)."""
@@ -185,3 +192,8 @@ class CopyList:
             self.es.indices.refresh(index=self.name)
             self.forget()  # this process sees its own keys at once
         return len(new)
+
+
+def _uuid(settings: dict, index: str) -> str:
+    """An index's uuid from a ``get_settings(name="index.uuid")`` answer ("" if absent)."""
+    return str(settings.get(index, {}).get("settings", {}).get("index", {}).get("uuid", ""))

@@ -301,6 +301,13 @@ def test_a_hung_cluster_fails_each_search_on_its_own_timeout(url, prefixes, docu
         with pytest.raises(BackendUnavailable) as err:  # within the hold: at once, said so
             backend.count()
         assert "moments ago" in err.value.message
+        # a search within the hold fails at once too: its stamp's reading (the documents'
+        # generation) is held back as the search is (the review: 2-3 timeouts per search)
+        time.sleep(elastic_module.HUNG_HOLD / 2)
+        began = time.monotonic()
+        with pytest.raises(BackendUnavailable):
+            SearchIndex(backend).search(Query(q="条例"))
+        assert time.monotonic() - began < backend.timeout / 2
         assert backend.health()["status"] == "unavailable"
         proxy.thaw()
         time.sleep(elastic_module.HUNG_HOLD)
@@ -767,3 +774,23 @@ def test_an_upload_while_reindex_holds_the_index_read_only_is_a_409(
         backend.es.indices.put_settings(index=backend.alias,
                                         settings={"index.blocks.write": None})  # fmt: skip
         backend.close()
+
+
+
+@pytest.mark.elasticsearch
+def test_the_stamp_of_an_index_made_again_under_its_name_is_another(url, prefixes, documents):
+    """The review: the stamp (list name, term, sequence number) of an index dropped and made
+    again under the same prefix came out the same, and a pinyin lexicon kept for the first
+    index's documents was loaded for the second's. The lists' uuids tell them apart."""
+    first = fresh(url, prefixes, "again")
+    prefix = first.alias
+    assert all(r.ok for r in first.write([prepare(documents[0], "s")]))
+    before = first.stamp()
+    first.close()
+    drop(url, [prefix])
+    second = fresh(url, prefixes, "again", index_prefix=prefix)
+    try:
+        assert all(r.ok for r in second.write([prepare(documents[1], "s")]))
+        assert before and second.stamp() and second.stamp() != before
+    finally:
+        second.close()

@@ -676,7 +676,8 @@ def test_an_upload_alike_a_document_already_there_is_in_with_a_warning(served):
 def test_an_uploads_short_forms_are_mined_as_an_ingests_are(served):
     # QA pass 35a: an upload defining （以下简称“鲲监中心”） never made 鲲监中心 expand, where
     # the same file ingested from a folder did; one not public defines nothing for the public
-    text = ("关于设立梼杌县鲲鹏湿地监测中心的通知\n设立梼杌县鲲鹏湿地监测中心（以下简称“鲲监中心”）。"
+    text = ("关于设立梼杌县鲲鹏湿地监测中心的通知\n"
+            "设立梼杌县鲲鹏湿地监测中心（以下简称“鲲监中心”）。"
             "鲲监中心负责湿地监测。鲲监中心每年发布监测报告。\n")  # fmt: skip
     hidden = text.replace("鲲鹏", "貔貅").replace("鲲监", "貔监")
     assert _upload(served, [("h.txt", hidden.encode())], disclosure="not_public").status_code == 201
