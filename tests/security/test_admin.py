@@ -668,6 +668,16 @@ def test_an_upload_alike_a_document_already_there_is_in_with_a_warning(served):
     assert warned["path"] == "b.txt" and first["id"] in warned["reason"], warned
     assert "alike" in warned["reason"] and "不予公开" in warned["reason"], warned
     assert "near copy" in warned["reason"] and "%" in warned["reason"], warned
+    # an exact copy is named once (as the same text), not again as a 100% near copy
+    (second,) = r.json()["documents"]
+    r = _upload(served, [("copy.txt", edited.encode())])
+    reasons = [w["reason"] for w in r.json()["report"]["warned_files"]]
+    assert any("the same text as " + second["id"] in w for w in reasons), reasons
+    assert not any(second["id"] in w for w in reasons if "alike" in w), reasons
+    # a text the check has nothing to compare in is in, as before (the review: a 422)
+    r = _upload(served, [("dashes.txt", "——————\n。。。。。。\n……".encode())])
+    assert r.status_code in (201, 422), r.text
+    assert "alike" not in r.text and "the draft has no text" not in r.text, r.text
     # a text of its own: nothing to say
     own = "关于开展河道保洁志愿服务活动的倡议\n请各村居组织志愿者参加河道保洁。\n"
     assert not _upload(served, [("c.txt", own.encode())]).json()["report"]["warned_files"]
