@@ -541,12 +541,18 @@ def _rewrapped(
     pairs: list[tuple[int | None, int | None]], a: list[_Passage], b: list[_Passage]
 ) -> bool:
     """Whether a replaced block is the same passages cut differently: a side has a passage
-    the other lacks, and the block's texts joined are versions of one (:func:`_similar`)."""
+    the other lacks, and every such passage is held by the other side's text joined (the
+    signature's 国务院办公厅 in 国务院办公厅2019年1月9日). A passage the other side does not
+    hold was removed or added, whatever else changed beside it (the review: a clause dropped
+    after an edited sentence was hidden in the edit's fragment)."""
     if len(a) + len(b) > MAX_REWRAPPED or not a or not b:
         return False
-    if all(ia is not None and jb is not None for ia, jb in pairs):
+    alone = [a[ia] for ia, jb in pairs if jb is None and ia is not None]
+    alone_b = [b[jb] for ia, jb in pairs if ia is None and jb is not None]
+    if not alone and not alone_b:
         return False
-    return _similar("".join(p.key for p in a), "".join(p.key for p in b))
+    joined_a, joined_b = "".join(p.key for p in a), "".join(p.key for p in b)
+    return all(p.key in joined_b for p in alone) and all(p.key in joined_a for p in alone_b)
 
 
 def _same_run(a: list[_Passage], b: list[_Passage]) -> bool:

@@ -600,6 +600,11 @@ def test_a_signature_run_on_into_one_line_is_one_change_not_a_passage_removed() 
     d = diff(rewrapped, existing)
     assert d.removed == 0 and d.added == 0, [op.to_dict() for op in d.ops]
     assert not any("国务院办公厅" == op.existing for op in d.ops if op.op == "removed")
+    # a clause dropped beside an edited sentence is a passage removed, not part of the edit
+    # (the review: hidden in the edit's fragment)
+    kept = "各地要在六月底前完成整改。对拒不整改的，依法依规严肃追究有关单位和人员的责任。"
+    edited = diff("各地要在九月底前完成整改。", kept)
+    assert (edited.changed, edited.removed) == (1, 1), [op.to_dict() for op in edited.ops]
     # passages really removed are still said (the two sentences of 二、)
     shorter = existing.replace("二、限期整改。对存在问题的配套幼儿园，要逐一制定整改方案。\n", "")
     assert diff(shorter, existing).removed == 2
