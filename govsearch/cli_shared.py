@@ -62,9 +62,10 @@ def fetch_lexicon(settings: Settings, index: SearchIndex) -> None:
     try:
         if shared.pull(settings.data_dir, LEXICON):
             citizen_words.load_lexicon(settings.data_dir)
-    except GovSearchError as exc:
-        click.echo(f"warning: the cluster's lexicon was not fetched ({exc.message}); this "
-                   f"answers from {settings.data_dir / LEXICON}", err=True)  # fmt: skip
+    except (GovSearchError, OSError) as exc:  # OSError: a read-only data folder (the review)
+        why = exc.message if isinstance(exc, GovSearchError) else str(exc)
+        click.echo(f"warning: the cluster's lexicon was not fetched ({why}); this answers "
+                   f"from {settings.data_dir / LEXICON}", err=True)  # fmt: skip
 
 
 @click.group()

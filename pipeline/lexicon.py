@@ -85,6 +85,7 @@ class LexiconBuilder:
         self.repeals: list[tuple[str, str, str, str, str]] = []
         self.repealers: set[str] = set()
         self.written = 0
+        self.public = 0  # of them, those counted (anonymous users may see them)
         self._again: tuple[
             Counter[str], Counter[str], Counter[tuple[str, str]], Counter[str], Counter[str],
             Counter[tuple[str, str]],
@@ -106,6 +107,7 @@ class LexiconBuilder:
         disclosure = (doc.keywords.get("disclosure") or ("public",))[0]
         if not ANONYMOUS.can_see(disclosure):
             return
+        self.public += 1
         for pair in abbreviation_pairs(doc.normalized):
             self.pairs[pair] += 1
             self.where.setdefault(pair, doc.doc.path)

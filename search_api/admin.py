@@ -314,9 +314,11 @@ def ingest_stored(
         jobs.append(Job(task, str(folder), task.doc_id, None))
     builder = LexiconBuilder() if data_dir is not None else None
     written = run_jobs(index, jobs, report, lexicon=builder)
-    if builder is not None and data_dir is not None and builder.written:
+    if builder is not None and data_dir is not None and builder.public:
+        # only public uploads count: a non-public one merges, publishes and reloads nothing
+        # (the review: every upload pushed a lexicon generation every server reloads)
         merge_lexicon(index, data_dir, builder, report)
-        citizen_words.load_lexicon(data_dir, warm=True)
+        citizen_words.load_lexicon(data_dir)
     return report, written
 
 

@@ -204,7 +204,9 @@ async def report_run(request: Request, kind: str, viewer: ViewerDep) -> Response
     reports: Reports = request.app.state.reports
     try:
         await run_in_threadpool(_staff, request, viewer, key if isinstance(key, str) else "")
-        report = _run(reports, kind, form)
+        # the report reads the index (on Elasticsearch, the cluster): off the event loop, so
+        # a slow cluster holds no other request of this server (the review)
+        report = await run_in_threadpool(_run, reports, kind, form)
     except GovSearchError as exc:
         return _page(request, kind, {"form": form, "error": exc.message}, status_of(exc))
     fmt = form.get("format", "html")
@@ -222,7 +224,7 @@ async def report_run(request: Request, kind: str, viewer: ViewerDep) -> Response
             media_type="application/json",
             headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{name}.json"'},
         )
-    agencies = reports.agencies() if kind != "queries" else []
+    agencies = await run_in_threadpool(reports.agencies) if kind != "queries" else []
     ctx = {"form": form, "report": report, "agencies": agencies, **_extra(kind, report)}
     return _page(request, kind, ctx)
 
@@ -243,8 +245,10 @@ async def queries_delete(request: Request, viewer: ViewerDep) -> Response:
                              "或勾选「删除全部记录」确认全部删除。")
         if before is not None and everything:
             raise BadRequest("未删除任何记录：填写日期与勾选「删除全部记录」只能选一项。")
-        n = reports.clear_queries(before, everything=everything)
-        audit.query_log_deleted(request, request.app.state.settings, before, everything, n)
+        n = await run_in_threadpool(reports.clear_queries, before, everything=everything)
+        await run_in_threadpool(
+            audit.query_log_deleted, request, request.app.state.settings, before, everything, n
+        )
     except GovSearchError as exc:
         return _page(request, "queries", {"error": exc.message}, status_of(exc))
     return _page(request, "queries", {"error": f"已删除 {n} 条检索记录。"})
