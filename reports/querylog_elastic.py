@@ -181,10 +181,14 @@ class ElasticQueryLog:
         each search's order), without it: a batch per prune, so an upgraded log is clean
         within minutes. Returns 0 (nothing is deleted)."""
         res = self.es.search(
-            index=self.index, size=PRUNE_BATCH, query={"exists": {"field": "seq"}}
-        )
+            index=self.index, size=PRUNE_BATCH, query={"exists": {"field": "seq"}},
+            seq_no_primary_term=True,
+        )  # fmt: skip
+        # written only over the version read: an open marked by another server meanwhile
+        # wins (a conflict), and the record is rewritten at the next prune (the review)
         actions = [
             {"_op_type": "index", "_index": self.index, "_id": h["_id"],
+             "if_seq_no": h["_seq_no"], "if_primary_term": h["_primary_term"],
              "_source": {k: v for k, v in h["_source"].items() if k != "seq"}}
             for h in res["hits"]["hits"]
         ]  # fmt: skip

@@ -83,6 +83,14 @@ def test_retention_and_row_cap(es_index) -> None:
         # the oldest day first; within a day no order is kept to go by (QA pass 35a: the order
         # was each search's time in nanoseconds)
         assert len(kept) == 5 and set(kept) <= {f"新{i}" for i in range(8)}
+        # the oldest day goes first: over the cap by two, the two of the earlier day go
+        for i in range(2):
+            log.record_search(s(f"早{i}", D(2025, 2, 10)))
+        log.record_search(s("晚", D(2025, 2, 25)))
+        log.flush()
+        assert log.prune() == 3
+        kept = {x.query for x in log.searches(D(2000, 1, 1), D(2030, 1, 1))}
+        assert "晚" in kept and not {"早0", "早1"} & kept, kept
     finally:
         log.close()
 
