@@ -88,7 +88,9 @@ _PERSONAL_NUMBERS = tuple(
 # an extension dialled after a telephone masked above (021-6512-3456转8001, 分机 12): its
 # digits too (QA pass 35b kept 转8001)
 _EXTENSION = re.compile(
-    r"(?<=#)(?P<said> ?(?:转|轉|分机|分機|ext\.?) ?)(?P<n>[0-9]{1,6})(?![0-9])", re.I
+    r"(?<=#)(?P<said> ?(?:转分机|轉分機|分机号|分機號|转|轉|分机|分機|ext\.?|x) ?[:：]? ?)"
+    r"(?P<n>[0-9０-９]{1,6})(?![0-9０-９])",
+    re.I,
 )
 # Other things that name a person, masked whole (QA pass 26a kept them verbatim): a car's plate
 # (京A12345, 粤B·D12345, a new-energy plate's six), an account of a chat service typed after its
@@ -182,6 +184,13 @@ def _said(m: re.Match[str], found: list[str], token: str) -> str:
     return f"{before}{token}{after}"
 
 
+def _extension(m: re.Match[str], found: list[str]) -> str:
+    """An extension's digits masked, its word kept (转####); the word and digits together are
+    what was found, so the reading's x8001 is masked as well as its 8001."""
+    found.append(m.group().strip())
+    return m.group("said") + "#" * len(m.group("n"))
+
+
 def _masked(
     text: str, named: bool = True, numbers: bool = True, docnos: frozenset[str] = frozenset()
 ) -> tuple[str, list[str]]:
@@ -215,7 +224,7 @@ def _masked(
     text, kept = _set_apart(text, docnos)
     for pattern in _PERSONAL_NUMBERS:
         text = pattern.sub(lambda m: keep(m, _mask_number(m)), text)
-    text = _EXTENSION.sub(lambda m: _said(m, found, "#" * len(m.group("n"))), text)
+    text = _EXTENSION.sub(lambda m: _extension(m, found), text)
     text = _SPLIT_NUMERALS.sub(
         lambda m: keep(m, _mask_number(m)) if sum(c in _NUMERALS for c in m.group()) >= 7
         else m.group(),

@@ -303,7 +303,8 @@ async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep)
             wait = int(exc.data.get("retry_after", 0) or 0)
             when = f" {wait} 秒后" if wait else "稍后"
             detail = f"{message}：请{when}再试。工作人员填写密钥检查不受此限制。"
-        elif form.get("filename") and form.get("text", "").strip():  # the file failed
+        elif status in (413, 415, 422) and form.get("filename") and form.get("text", "").strip():
+            # the file failed (not the key, a limit, the backend: the review)
             detail += "。粘贴的正文仍在框中：取消所选文件后再检查，即与它比对。"
         headers = (
             {"Retry-After": str(int(exc.data["retry_after"]))} if "retry_after" in exc.data else {}
