@@ -15,6 +15,7 @@ import difflib
 import re
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -465,7 +466,7 @@ def diff(draft_text: str | list[_Passage], existing_text: str | list[_Passage]) 
     sm = difflib.SequenceMatcher(None, [p.key for p in a], [p.key for p in b], autojunk=False)
     raw: list[DiffOp] = []
     extra: Counter[str] = Counter()  # passages counted, not detailed
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+    for tag, i1, i2, j1, j2 in _coalesced(sm.get_opcodes()):
         if tag == "equal" or _same_run(a[i1:i2], b[j1:j2]):
             # a run cut into passages differently (a heading wrapped in one text only) but
             # holding the same characters is the same text, not a change
@@ -533,8 +534,33 @@ def same_text(d: TextDiff) -> TextDiff:
     return TextDiff(ops=ops, equal=n, changed=0, added=0, removed=0, moved=0, reordered=True)
 
 
-# the passages of a replaced block read as one when, cut apart, some are left unpaired
-MAX_REWRAPPED = 6
+def _coalesced(
+    opcodes: list[tuple[str, int, int, int, int]],
+) -> Iterator[tuple[str, int, int, int, int]]:
+    """``difflib``'s opcodes with each run of changes (replaced, deleted, inserted passages
+    next to each other) as one replaced block: a text run on into fewer passages comes as a
+    deletion beside a replacement, and only the block as a whole shows they hold the same
+    characters (QA pass 35c: a notice with its line breaks removed listed its title, 文号 and
+    addressee as removed, all in the draft's first passage)."""
+    run: list[int] | None = None
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            if run is not None:
+                yield ("replace", *run)
+                run = None
+            yield tag, i1, i2, j1, j2
+        elif run is None:
+            run = [i1, i2, j1, j2]
+        else:
+            run[1], run[3] = i2, j2
+    if run is not None:
+        yield ("replace", *run)
+
+
+# a replaced block is read as passages cut differently up to this many passages and characters
+# (its keys' substring checks, and the one change's character diff, stay cheap)
+MAX_REWRAPPED = 60
+MAX_REWRAPPED_CHARS = 4000
 
 
 def _rewrapped(
@@ -546,6 +572,8 @@ def _rewrapped(
     hold was removed or added, whatever else changed beside it (the review: a clause dropped
     after an edited sentence was hidden in the edit's fragment)."""
     if len(a) + len(b) > MAX_REWRAPPED or not a or not b:
+        return False
+    if sum(len(p.key) for p in (*a, *b)) > MAX_REWRAPPED_CHARS:
         return False
     alone = [a[ia] for ia, jb in pairs if jb is None and ia is not None]
     alone_b = [b[jb] for ia, jb in pairs if ia is None and jb is not None]

@@ -600,6 +600,13 @@ def test_a_signature_run_on_into_one_line_is_one_change_not_a_passage_removed() 
     d = diff(rewrapped, existing)
     assert d.removed == 0 and d.added == 0, [op.to_dict() for op in d.ops]
     assert not any("国务院办公厅" == op.existing for op in d.ops if op.op == "removed")
+    # QA pass 35c: its line breaks all removed (the title, the 文号 and the addressee run on
+    # into the first sentence), or every two lines joined: nothing removed, nothing added
+    flat = "".join(existing.split())
+    assert (diff(flat, existing).removed, diff(flat, existing).added) == (0, 0)
+    lines = existing.split("\n")
+    pairs = "\n".join(x + y for x, y in zip(lines[::2], [*lines[1::2], ""], strict=False))
+    assert (diff(pairs, existing).removed, diff(pairs, existing).added) == (0, 0)
     # a clause dropped beside an edited sentence is a passage removed, not part of the edit
     # (the review: hidden in the edit's fragment)
     kept = "各地要在六月底前完成整改。对拒不整改的，依法依规严肃追究有关单位和人员的责任。"
