@@ -41,7 +41,7 @@ from analyzers.normalize import other_script
 from duplicates.check import MAX_DRAFT_CHARS, REASON_LABELS, TEXT_REASONS, Draft, check, percent
 from ingest.catalog import CatalogEntry, misplaced_level, parse_cell
 from ingest.confined import Confinement
-from ingest.files import FileTask, IngestFailure, inside
+from ingest.files import FileTask, IngestFailure, inside, is_data_folder
 from ingest.report import IngestReport
 from ingest.upload import check_upload
 from model.errors import (
@@ -153,6 +153,9 @@ def display_name(name: str | None) -> str:
 
 def _stored_name(fmt: str) -> str:
     return f"{dt.date.today():%Y%m%d}-{secrets.token_hex(8)}.{fmt}"
+
+
+_STORED_NAME = re.compile(r"[0-9]{8}-[0-9a-f]{16}\.[a-z0-9]+")  # what _stored_name gives
 
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -672,8 +675,9 @@ def delete_document(
     """
     doc = index.get(doc_id, STAFF)
     index.delete([doc.id])
-    if _uploaded(doc, settings):
-        (uploads_dir(settings) / doc.path).unlink(missing_ok=True)
+    stored = _uploaded_file(doc, settings) if _uploaded(doc, settings) else None
+    if stored is not None:
+        stored.unlink(missing_ok=True)
     audit.record(request, settings, "delete", id=doc.id, path=doc.path, title=doc.title,
                  disclosure=doc.disclosure)  # fmt: skip
     return {"id": doc.id, "deleted": True}
@@ -719,9 +723,27 @@ def change_disclosure(
 
 
 def _uploaded(doc: Any, settings: Settings) -> bool:
-    """Whether ``doc`` was uploaded (stored under the uploads folder by its own name)."""
-    folder = uploads_dir(settings)
-    return doc.source == str(folder) and PurePosixPath(doc.path).name == doc.path
+    """Whether ``doc`` was uploaded: stored under this server's uploads folder by its own
+    name, or under another's by a name an upload is given (servers behind one balancer keep
+    data folders of their own; QA pass 35c: a PATCH through B of an upload made through A
+    was refused as a folder's document, whose level its catalogue decides)."""
+    if doc.source == str(uploads_dir(settings)) and PurePosixPath(doc.path).name == doc.path:
+        return True
+    return (
+        PurePosixPath(doc.source).name == UPLOADS_DIR
+        and _STORED_NAME.fullmatch(doc.path) is not None
+    )
+
+
+def _uploaded_file(doc: Any, settings: Settings) -> Path | None:
+    """Where an upload's file is, to delete it with the document: this server's uploads
+    folder, or another server's data folder on this machine (servers side by side: QA pass
+    35c, DELETE through B left A's file); None where that folder cannot be seen here (another
+    machine keeps it) or is no data folder's (an archive may have a folder of that name)."""
+    source = Path(doc.source)
+    if source == uploads_dir(settings) or is_data_folder(source.parent):
+        return source / doc.path
+    return None
 
 
 @router.post(

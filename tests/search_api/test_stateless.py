@@ -205,3 +205,40 @@ def test_the_lexicon_and_vectors_reach_every_server_through_the_cluster(servers)
     assert answers[0] == answers[1]
     assert files_of(dirs[0] / "vectors") == files_of(dirs[1] / "vectors")
     assert "recent.npz" in files_of(dirs[1] / "vectors")  # the upload's, fetched by the other
+
+
+def test_an_upload_through_one_server_is_withdrawn_and_deleted_through_the_other(servers):
+    """QA pass 35c: behind a balancer, a PATCH through B of a document uploaded through A was
+    a 409 ("its 公开方式 comes from that folder's catalogue"), and a DELETE through B left A's
+    copy of the file on disk."""
+    bases, admin, dirs = servers["bases"], servers["admin"], servers["dirs"]
+    key = cli(admin, "keys", "create", "withdrawals").strip().splitlines()[-1]
+    boundary = "govsearch-test-boundary"
+    text = "关于开展青松县河道保洁专项行动的通知\n各乡镇：现将河道保洁专项行动有关事项通知如下。\n"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+        f"filename=\"river.txt\"\r\nContent-Type: text/plain\r\n\r\n{text}\r\n--{boundary}--\r\n"
+    ).encode()
+
+    def send(base: str, path: str, method: str, data: bytes | None, ctype: str) -> tuple[int, dict]:
+        req = urllib.request.Request(base + path, data=data, method=method, headers={
+            "Authorization": f"Bearer {key}", "Content-Type": ctype})  # fmt: skip
+        try:
+            with urllib.request.urlopen(req, timeout=120) as resp:
+                return resp.status, json.loads(resp.read())
+        except urllib.error.HTTPError as err:
+            with err:
+                return err.code, json.loads(err.read() or b"{}")
+
+    status, uploaded = send(bases[0], "/api/documents", "POST", body,
+                            f"multipart/form-data; boundary={boundary}")  # fmt: skip
+    assert status == 201, uploaded
+    (doc,) = uploaded["documents"]
+    assert (dirs[0] / "uploads" / doc["path"]).exists()
+    status, changed = send(bases[1], f"/api/documents/{doc['id']}", "PATCH",
+                           json.dumps({"disclosure": "不予公开"}).encode(), "application/json")
+    assert status == 200 and changed["disclosure"] == "not_public", changed
+    assert get(bases[0], f"/api/documents/{doc['id']}")[0] == 404  # hidden on both
+    status, gone = send(bases[1], f"/api/documents/{doc['id']}", "DELETE", None, "text/plain")
+    assert status == 200 and gone["deleted"], gone
+    assert not (dirs[0] / "uploads" / doc["path"]).exists()  # A's file, on this machine
