@@ -50,6 +50,7 @@ from model.version import version_tag
 from search_index.elastic_copies import MAX_KEYS, CopyList, list_name
 from search_index.elastic_dsl import (
     WORD_TERM_FIELDS,
+    WRITE_BLOCKED,
     failure_reason,
     full_query,
     lucene_literal,
@@ -660,6 +661,9 @@ class ElasticsearchIndex:
                     failed.append(f"{result.get('_id')}: {failure_reason(result)}")
             self.es.indices.refresh(index=self.alias)
         self._bump()
+        if failed and all(WRITE_BLOCKED in f for f in failed):  # QA pass 35c: a 503
+            raise Conflict(f"nothing was deleted: {WRITE_BLOCKED}; delete again when it ends",
+                           retry_after=60)  # fmt: skip
         if failed:
             raise BackendUnavailable(
                 f"{len(failed)} of {len(ids)} deletions failed on Elasticsearch at "

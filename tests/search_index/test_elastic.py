@@ -770,6 +770,10 @@ def test_an_upload_while_reindex_holds_the_index_read_only_is_a_409(
         assert r.status_code == 409, r.text
         assert "reindex" in r.json()["error"]["message"] and r.headers["Retry-After"] == "60"
         assert not list((tmp_path / "data" / "uploads").iterdir())  # no orphan kept
+        # a deletion meanwhile is told the same (QA pass 35c: a 503, as if the cluster were down)
+        (doc,) = list(SearchIndex(backend).catalog(STAFF))[:1]
+        r = client.delete(f"/api/documents/{doc.id}", headers={"Authorization": f"Bearer {key}"})
+        assert r.status_code == 409 and r.headers["Retry-After"] == "60", r.text
     finally:
         backend.es.indices.put_settings(index=backend.alias,
                                         settings={"index.blocks.write": None})  # fmt: skip
