@@ -87,9 +87,13 @@ _PERSONAL_NUMBERS = tuple(
 )
 # an extension dialled after a telephone masked above (021-6512-3456转8001, 分机 12): its
 # digits too (QA pass 35b kept 转8001)
+_EXT_DIGITS = r"(?P<n>[0-9０-９〇零一二三四五六七八九]{1,6})(?![0-9０-９〇零一二三四五六七八九])"
+_EXT_WORDS = r"转分机|轉分機|分机号|分機號|分机|分機|内线|內線|转|轉|ext\.?|x|-|#"
 _EXTENSION = re.compile(
-    r"(?<=#)(?P<said> ?(?:转分机|轉分機|分机号|分機號|转|轉|分机|分機|ext\.?|x) ?[:：]? ?)"
-    r"(?P<n>[0-9０-９]{1,6})(?![0-9０-９])",
+    # after a masked number, separated or not: 转8001, ，分机8001, （内线8001）, -8001, #123
+    rf"(?<=#)(?P<said>[ ,，、(（]*(?:{_EXT_WORDS}) ?[:：]? ?){_EXT_DIGITS}"
+    # and said as one wherever it stands (分机号8123 咨询, 内线 123)
+    rf"|(?P<said2>(?:分机号?|分機號?|内线|內線) ?[:：]? ?){_EXT_DIGITS.replace('?P<n>', '?P<n2>')}",
     re.I,
 )
 # Other things that name a person, masked whole (QA pass 26a kept them verbatim): a car's plate
@@ -187,8 +191,13 @@ def _said(m: re.Match[str], found: list[str], token: str) -> str:
 def _extension(m: re.Match[str], found: list[str]) -> str:
     """An extension's digits masked, its word kept (转####); the word and digits together are
     what was found, so the reading's x8001 is masked as well as its 8001."""
-    found.append(m.group().strip())
-    return m.group("said") + "#" * len(m.group("n"))
+    said, digits = (m.group("said"), m.group("n")) if m.group("n") else (
+        m.group("said2"), m.group("n2"))  # fmt: skip
+    found.append(digits)  # the digits, not the words (分机 stays wherever it stands)
+    word = said.strip(" ,，、(（:：-#")
+    if word.isascii() and word.isalpha():
+        found.append(word + digits)  # x8001, read as one piece
+    return said + "#" * len(digits)
 
 
 def _masked(
