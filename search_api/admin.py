@@ -44,6 +44,7 @@ from ingest.confined import Confinement
 from ingest.files import FileTask, IngestFailure, inside, is_data_folder
 from ingest.report import IngestReport
 from ingest.upload import check_upload
+from model.document import StoredDocument
 from model.errors import (
     BadRequest,
     Conflict,
@@ -330,15 +331,25 @@ def _levels(index: SearchIndex, ids: list[str]) -> dict[str, tuple[str, str]]:
     return {i: (d.path, d.disclosure) for i, d in index.backend.fetch(ids, texts=False).items()}
 
 
+def _alike(index: SearchIndex, ids: list[str], copies: set[str]) -> dict[str, list[str]]:
+    """``id → warnings`` for uploads alike documents already there, by number and by text
+    (``copies``: the exact copies of their texts, which the same-text warning names), the
+    uploads read once (worker thread)."""
+    docs = list(index.backend.fetch(ids).values())
+    out: dict[str, list[str]] = {}
+    for warnings in (_numbered_alike(index, docs, copies), _near_copies(index, docs, copies)):
+        for doc_id, warning in warnings.items():
+            out.setdefault(doc_id, []).append(warning)
+    return out
+
+
 def _numbered_alike(
-    index: SearchIndex, ids: list[str], same_as: dict[str, tuple[str, ...]]
+    index: SearchIndex, docs: list[StoredDocument], copies: set[str]
 ) -> dict[str, str]:
     """``id → warning`` for uploads whose 文号 or 索引号 another document's catalogue already
-    gives (copies of its text left out: the same-text warning names them), each named with
-    its path, title and level (worker thread)."""
-    copies = {c for same in same_as.values() for c in same}
+    gives (copies of its text left out), each named with its path, title and level."""
     out: dict[str, str] = {}
-    for doc in index.backend.fetch(ids, texts=False).values():
+    for doc in docs:
         found = [(which, o) for which, o in index.numbered_alike(doc) if o.id not in copies]
         if found:
             listed = "; ".join(
@@ -354,18 +365,17 @@ NEAR_REASONS = TEXT_REASONS - {"same_text"}  # exact copies: ``same_text_as``, w
 
 
 def _near_copies(
-    index: SearchIndex, ids: list[str], same_as: dict[str, tuple[str, ...]]
+    index: SearchIndex, docs: list[StoredDocument], copies: set[str]
 ) -> dict[str, str]:
     """``id → warning`` for uploads whose text is alike another document's (a near copy, one
     holding the other) by the duplicate check's own measure, each named with its path, title,
     level and how alike (worker thread). QA pass 35b: a 94%-alike edit of a public notice was
     uploaded with no word, where checking first is what staff do before posting. Exact copies
-    (``same_as``) are warned of apart. Best effort: the documents are in, so a text the check
+    (``copies``) are warned of apart. Best effort: the documents are in, so a text the check
     cannot compare, or a backend that fails it, is said in the warning, never the upload's
     failure (the review: a text of dashes alone turned a 201 into a 422)."""
     out: dict[str, str] = {}
-    copies = {c for same in same_as.values() for c in same}
-    for doc in index.backend.fetch(ids).values():
+    for doc in docs:
         if not doc.text.strip():
             continue
         draft = Draft(doc.text[:MAX_DRAFT_CHARS], doc.title)
@@ -504,13 +514,9 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
     for name, exc in refused:  # the content decides: not a document we handle, or broken
         report.add(IngestFailure(name, str(exc), skipped=isinstance(exc, UnsupportedMediaType)))
     same_as = {t: copies.get(i, ()) for t, i in zip(written, ids, strict=True)}
-    alike = await run_in_threadpool(_numbered_alike, index, ids, same_as)
-    near = await run_in_threadpool(_near_copies, index, ids, copies)
+    alike = await run_in_threadpool(_alike, index, ids, {c for s in copies.values() for c in s})
     for t, i in zip(written, ids, strict=True):
-        if alike.get(i):
-            report.warned.append(IngestFailure(t, alike[i]))
-        if near.get(i):
-            report.warned.append(IngestFailure(t, near[i]))
+        report.warned.extend(IngestFailure(t, warning) for warning in alike.get(i, ()))
     if copies:
         named = sorted({*copies, *(o for same in copies.values() for o in same)})
         levels = await run_in_threadpool(_levels, index, named)
