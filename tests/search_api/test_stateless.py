@@ -58,11 +58,21 @@ def cli(env: dict[str, str], *args: str) -> str:
 
 
 def get(base: str, path: str, key: str | None = None) -> tuple[int, dict]:
-    req = urllib.request.Request(base + path)
+    return send(base, path, key)
+
+
+def send(
+    base: str, path: str, key: str | None = None, method: str = "GET",
+    data: bytes | None = None, ctype: str = "", timeout: float = 30,
+) -> tuple[int, dict]:
+    """The status and JSON body of one request (an error status too)."""
+    req = urllib.request.Request(base + path, data=data, method=method)
     if key:
         req.add_header("Authorization", f"Bearer {key}")
+    if ctype:
+        req.add_header("Content-Type", ctype)
     try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.status, json.loads(resp.read())
     except urllib.error.HTTPError as err:
         with err:
@@ -220,25 +230,15 @@ def test_an_upload_through_one_server_is_withdrawn_and_deleted_through_the_other
         f"filename=\"river.txt\"\r\nContent-Type: text/plain\r\n\r\n{text}\r\n--{boundary}--\r\n"
     ).encode()
 
-    def send(base: str, path: str, method: str, data: bytes | None, ctype: str) -> tuple[int, dict]:
-        req = urllib.request.Request(base + path, data=data, method=method, headers={
-            "Authorization": f"Bearer {key}", "Content-Type": ctype})  # fmt: skip
-        try:
-            with urllib.request.urlopen(req, timeout=120) as resp:
-                return resp.status, json.loads(resp.read())
-        except urllib.error.HTTPError as err:
-            with err:
-                return err.code, json.loads(err.read() or b"{}")
-
-    status, uploaded = send(bases[0], "/api/documents", "POST", body,
-                            f"multipart/form-data; boundary={boundary}")  # fmt: skip
+    status, uploaded = send(bases[0], "/api/documents", key, "POST", body,
+                            f"multipart/form-data; boundary={boundary}", timeout=120)  # fmt: skip
     assert status == 201, uploaded
     (doc,) = uploaded["documents"]
     assert (dirs[0] / "uploads" / doc["path"]).exists()
-    status, changed = send(bases[1], f"/api/documents/{doc['id']}", "PATCH",
+    status, changed = send(bases[1], f"/api/documents/{doc['id']}", key, "PATCH",
                            json.dumps({"disclosure": "不予公开"}).encode(), "application/json")
     assert status == 200 and changed["disclosure"] == "not_public", changed
     assert get(bases[0], f"/api/documents/{doc['id']}")[0] == 404  # hidden on both
-    status, gone = send(bases[1], f"/api/documents/{doc['id']}", "DELETE", None, "text/plain")
+    status, gone = send(bases[1], f"/api/documents/{doc['id']}", key, "DELETE")
     assert status == 200 and gone["deleted"], gone
     assert not (dirs[0] / "uploads" / doc["path"]).exists()  # A's file, on this machine
