@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,9 @@ CREATE TABLE IF NOT EXISTS searches (
 );
 CREATE INDEX IF NOT EXISTS searches_day ON searches(day);
 """
+# Row keys from here up are random (see _sink); below, an earlier version's, in the searches'
+# order, given random ones when a recording process opens the file
+ORDERED_BELOW = 1 << 40
 # Columns added since the first release, added to an older file when it is opened (its rows
 # read as the default: no filters recorded).
 _ADDED_COLUMNS = (("filters", "TEXT NOT NULL DEFAULT ''"),)
@@ -75,6 +79,11 @@ class SqliteQueryLog:
                     except sqlite3.OperationalError as exc:  # another process added it just now
                         if "duplicate column" not in str(exc):
                             raise
+            if record:  # rows an earlier version numbered in the order of the searches
+                db.execute(
+                    "UPDATE OR IGNORE searches SET seq = (random() & 0x3fffffffffffffff) | ? "
+                    "WHERE seq < ?", (ORDERED_BELOW, ORDERED_BELOW),
+                )
         self._writer_db: sqlite3.Connection | None = None
         self._writer = QueuedWriter(self._sink, maxsize=queue_size) if record else None
 
@@ -108,17 +117,20 @@ class SqliteQueryLog:
         if self._writer_db is None:
             self._writer_db = self._connect()
         db = self._writer_db
+        # each row's key is random: the searches' order, which links one reader's searches of
+        # a day (QA pass 35a found it stored as time on Elasticsearch), is kept nowhere
         rows = [
-            (s.token, s.day.isoformat(), s.query, s.total, s.understood, int(s.opened), s.filters)
+            (secrets.randbits(62) | ORDERED_BELOW, s.token, s.day.isoformat(), s.query, s.total,
+             s.understood, int(s.opened), s.filters)
             for kind, s in ops
             if kind == "search"
-        ]
+        ]  # fmt: skip
         opens = [(token,) for kind, token in ops if kind == "open"]
         with db:
             db.executemany(
                 "INSERT OR IGNORE INTO searches"
-                "(token, day, query, total, understood, opened, filters) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "(seq, token, day, query, total, understood, opened, filters) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             db.executemany("UPDATE searches SET opened = 1 WHERE token = ?", opens)
@@ -127,11 +139,16 @@ class SqliteQueryLog:
     def _prune(self, db: sqlite3.Connection) -> None:
         cutoff = self._today() - dt.timedelta(days=self.retention_days)
         db.execute("DELETE FROM searches WHERE day < ?", (cutoff.isoformat(),))
+        # over the cap, the oldest days go first; within a day, rows in no order of the searches
         row = db.execute(
-            "SELECT seq FROM searches ORDER BY seq DESC LIMIT 1 OFFSET ?", (self.max_rows,)
+            "SELECT day, seq FROM searches ORDER BY day DESC, seq DESC LIMIT 1 OFFSET ?",
+            (self.max_rows,),
         ).fetchone()
         if row is not None:
-            db.execute("DELETE FROM searches WHERE seq <= ?", (row[0],))
+            db.execute(
+                "DELETE FROM searches WHERE day < ? OR (day = ? AND seq <= ?)",
+                (row[0], row[0], row[1]),
+            )
 
     # -- QueryLogStore -------------------------------------------------------------------
     def record_search(self, search: LoggedSearch) -> None:
@@ -146,7 +163,7 @@ class SqliteQueryLog:
         with self._session() as db:
             cur = db.execute(
                 "SELECT token, day, query, total, understood, opened, filters FROM searches "
-                "WHERE day BETWEEN ? AND ? ORDER BY seq",
+                "WHERE day BETWEEN ? AND ? ORDER BY day, seq",
                 (since.isoformat(), until.isoformat()),
             )
             for token, day, q, total, understood, opened, filters in cur:

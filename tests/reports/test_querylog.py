@@ -22,7 +22,7 @@ from reports.querylog import (
     understood_summary,
     valid_token,
 )
-from reports.querylog_sqlite import SqliteQueryLog
+from reports.querylog_sqlite import ORDERED_BELOW, SqliteQueryLog
 from search_index.request import Understanding
 
 D = dt.date
@@ -538,9 +538,17 @@ def test_sqlite_file_of_an_earlier_version_is_read_and_written(tmp_path) -> None
         for x in FILTERED:
             stores[0].record_search(x)
         assert stores[0].flush()
-        got = list(stores[1].searches(D(2025, 1, 1), D(2025, 1, 31)))
-        assert got[0] == LoggedSearch("oldtoken0000", D(2025, 1, 27), "火星", 0, "分词：火星")
-        assert got[1:] == FILTERED
+        got = {x.token: x for x in stores[1].searches(D(2025, 1, 1), D(2025, 1, 31))}
+        assert got.pop("oldtoken0000") == LoggedSearch(
+            "oldtoken0000", D(2025, 1, 27), "火星", 0, "分词：火星"
+        )
+        assert sorted(got.values(), key=lambda x: x.token) == sorted(
+            FILTERED, key=lambda x: x.token
+        )
+        # the earlier version's row, numbered in the searches' order, has a random key now
+        with sqlite3.connect(path) as db:
+            (seq,) = db.execute("SELECT seq FROM searches WHERE token = 'oldtoken0000'").fetchone()
+        assert seq >= ORDERED_BELOW
     finally:
         for log in stores:
             log.close()
@@ -600,8 +608,15 @@ def test_retention_and_row_cap(tmp_path) -> None:
             log.record_search(s(f"新{i}", D(2025, 2, 20)))
         log.flush()
         kept = [x.query for x in log.searches(D(2000, 1, 1), D(2030, 1, 1))]
-        assert kept == [f"新{i}" for i in range(3, 8)]  # the newest five
+        # five of the day's: rows keep no order of the searches to go by (QA pass 35a)
+        assert len(kept) == 5 and set(kept) <= {f"新{i}" for i in range(8)}
         assert log.stats()["rows"] == 5
+        for i in range(2):  # over the cap, the oldest day goes first
+            log.record_search(s(f"早{i}", D(2025, 2, 10)))
+        log.record_search(s("晚", D(2025, 2, 25)))
+        log.flush()
+        kept = [x.query for x in log.searches(D(2000, 1, 1), D(2030, 1, 1))]
+        assert "晚" in kept and not {"早0", "早1"} & set(kept) and len(kept) == 5, kept
     finally:
         log.close()
 
@@ -673,3 +688,21 @@ def test_concurrent_writers_lose_nothing(tmp_path) -> None:
     finally:
         for log in logs:
             log.close()
+
+
+def test_the_sqlite_log_keeps_no_order_of_the_searches(tmp_path) -> None:
+    """QA pass 35a found the searches' times in the Elasticsearch log; the SQLite one numbered
+    its rows in the order of the searches, which links one reader's searches of a day. Its
+    keys are random now."""
+    log = SqliteQueryLog(tmp_path / "q.sqlite", today=lambda: D(2025, 3, 1))
+    try:
+        for i in range(40):
+            log.record_search(s(f"检索{i}", D(2025, 2, 20)))
+            log.flush()  # one at a time, as a quiet reading room sends them
+    finally:
+        log.close()
+    with sqlite3.connect(tmp_path / "q.sqlite") as db:
+        rows = db.execute("SELECT seq, query FROM searches").fetchall()
+    by_key = [q for _, q in sorted(rows)]
+    assert len(by_key) == 40 and by_key != [f"检索{i}" for i in range(40)]
+    assert min(seq for seq, _ in rows) >= ORDERED_BELOW
