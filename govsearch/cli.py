@@ -185,8 +185,9 @@ def search(ctx: click.Context, query: str, as_json: bool, size: int, page: int, 
     from search_index.request import Query
 
     try:
-        index = open_index(_settings(ctx), create=False)
-        fetch_lexicon(_settings(ctx), index)  # the servers' (on Elasticsearch, the cluster's)
+        settings = _settings(ctx)
+        index = open_index(settings, create=False)
+        fetch_lexicon(settings, index)  # the servers' (on Elasticsearch, the cluster's)
         # an empty value is no filter, as on the API (QA pass 14: --agency " " was refused)
         categories = tuple(c for c in category if c)
         agencies = tuple(a for a in agency if a.strip())

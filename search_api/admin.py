@@ -314,7 +314,7 @@ def ingest_stored(
     today = dt.date.today()
     for name, disclosure, values in stored:
         task = FileTask(folder / name, name, disclosure, CatalogEntry(name, 0, values), folder,
-                        published=today if disclosure == "public" else None)  # fmt: skip
+                        published=today)  # dates it only where it is written public
         jobs.append(Job(task, str(folder), task.doc_id, None))
     builder = LexiconBuilder() if data_dir is not None else None
     written = run_jobs(index, jobs, report, lexicon=builder)
