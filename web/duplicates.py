@@ -257,7 +257,12 @@ def _page(
     from web.pages import staff_page
 
     settings = request.app.state.settings
-    ctx = {"title": "发布前查重", "max_mb": settings.max_upload_bytes // 1024 // 1024, **context}
+    ctx = {
+        "title": "发布前查重",
+        "max_mb": settings.max_upload_bytes // 1024 // 1024,
+        "max_bytes": settings.max_upload_bytes,
+        **context,
+    }
     return staff_page(request, "duplicates.html", ctx, status, headers)
 
 

@@ -876,6 +876,32 @@ def test_duplicate_check_page(open_page, server, web_corpus: WebCorpus):
     assert number in page.locator(".dup-ops").first.inner_text()
 
 
+def test_a_file_over_the_limit_is_refused_before_the_pasted_text_is_lost(
+    open_page, server, web_corpus: WebCorpus, tmp_path
+):
+    """The server refuses an oversized body unread, so the page checks the size first (QA 35c:
+    a 21 MB file sent with a pasted draft came back as an error page with the box emptied)."""
+    page = open_page()
+    page.goto(server + "/duplicates")
+    limit = int(page.get_attribute("#dup-file", "data-max-bytes"))
+    big = tmp_path / "scan.pdf"
+    with big.open("wb") as f:
+        f.truncate(limit + 1)
+    draft = web_corpus.docno_doc.text.replace("2019", "2024")
+    page.fill("#dup-text", draft)
+    page.set_input_files("#dup-file", str(big))
+    message = page.eval_on_selector("#dup-file", "e => e.validationMessage")
+    assert "文件过大" in message and "粘贴的正文仍在框中" in message
+    page.click(".dup-form button[type=submit]")
+    page.wait_for_timeout(300)
+    assert page.url == server + "/duplicates"  # nothing sent
+    assert page.input_value("#dup-text") == draft
+    page.set_input_files("#dup-file", [])  # the way the message gives
+    with page.expect_navigation():
+        page.click(".dup-form button[type=submit]")
+    assert page.locator(".dup-candidate").count() >= 1
+
+
 # -- accessibility -------------------------------------------------------------------------------
 def test_accessibility(open_page, server, web_corpus: WebCorpus):
     doc = web_corpus.docno_doc.id

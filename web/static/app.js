@@ -198,7 +198,22 @@
     fromHash();
   }
 
+  // A file over the server's limit is refused before it is sent: the server refuses an
+  // oversized body unread, so the pasted text in the same form would come back lost (QA 35c).
+  function initFileLimit() {
+    document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+      var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+      function check() {
+        var file = input.files && input.files[0];
+        input.setCustomValidity(file && file.size > max ? input.getAttribute("data-too-large") : "");
+      }
+      input.addEventListener("change", function () { check(); input.reportValidity(); });
+      check();
+    });
+  }
+
   function init() {
+    initFileLimit();
     initMatchNav();
     initUnderstood();
     initPrint();
