@@ -234,19 +234,26 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
             and getattr(meta, name) is not None
         )  # fmt: skip
     meta = replace(meta, disclosure=task.level)  # fails closed, never to "public"
-    if task.published is not None and meta.disclosure == "public" and meta.publish_date is None:
+    dated_today = (
+        task.published is not None and meta.disclosure == "public" and meta.publish_date is None
+    )
+    if dated_today:
         meta = replace(meta, publish_date=task.published)
     extra = dict(extracted.properties)
-    # dates a catalogue row or an upload's form stated that cannot be right (a law's own dates
-    # read from its text are no catalogue error: the review found a text's 2027年1月20日 warned)
+    # dates that cannot be right: the 成文日期 a catalogue row or an upload's form stated (a
+    # law's own dates read from its text are no catalogue error: the review found a text's
+    # 2027年1月20日 warned), and the 发布日期 from wherever it came, a labelled 发布日期 line
+    # of the text and today's given to an upload included, since it is what the pages and the
+    # timeliness report show (QA 35c: a text's 发布日期：2027年… and a stated 成文日期 after
+    # today's were published without a word)
     stated = task.entry.values if task.entry is not None else {}
     odd = odd_dates(
         meta.written_date if "written_date" in stated else None,
-        meta.publish_date if "publish_date" in stated else None,
+        meta.publish_date,
         dt.date.today(),
     )
     if odd:
-        extra["dates"] = odd
+        extra["dates"] = odd + ("; 发布日期 given as today's: none stated" if dated_today else "")
     return Document(
         id=task.doc_id,
         path=task.rel_path,

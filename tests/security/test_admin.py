@@ -718,6 +718,19 @@ def test_an_upload_with_several_bad_fields_is_told_of_each_and_odd_dates_are_war
     r = _upload(served, [("c.txt", other.encode())], date=soon)
     (warned,) = r.json()["report"]["warned_files"]
     assert f"发布日期 {soon} after today" in warned["reason"], warned
+    # QA 35c: a 发布日期 line of the text itself, and a stated 成文日期 to come on a public
+    # upload dated today, were published without a word
+    labelled = f"关于桥梁检测的通知\n发布日期：{soon}\n各区县：现将桥梁检测有关事项通知如下。\n"
+    r = _upload(served, [("d.txt", labelled.encode())])
+    (warned,) = r.json()["report"]["warned_files"]
+    assert f"发布日期 {soon} after today" in warned["reason"], warned
+    later = "关于隧道巡查的通知\n各区县：现将隧道巡查有关事项通知如下。\n"
+    r = _upload(served, [("e.txt", later.encode())], written_date=soon)
+    (warned,) = r.json()["report"]["warned_files"]
+    today = dt.date.today().isoformat()
+    assert f"发布日期 {today} is before 成文日期 {soon}" in warned["reason"], warned
+    assert f"成文日期 {soon} after today" in warned["reason"], warned
+    assert "given as today's" in warned["reason"], warned
 
 
 def test_reindex_without_backend_support_is_501(served):
