@@ -535,11 +535,8 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
          "same_text_as": list(same_as[t])}
         for t, i in zip(written, ids, strict=True)
     ]  # fmt: skip
-    if not written and report.failed and all(WRITE_BLOCKED in f.reason for f in report.failed):
-        # nothing wrong with the files: the index is being rebuilt (QA pass 35a: a 422 told a
-        # script its file was bad, and it did not retry)
-        raise Conflict(f"nothing was ingested: {WRITE_BLOCKED}; upload again when it ends",
-                       report=body, retry_after=60)  # fmt: skip
+    if not written:
+        _refuse_if_blocked(report, body, "upload")
     if not written:
         # a scan while OCR is off is skipped, not failed: its reason is as much the answer
         reasons = "; ".join(
@@ -550,6 +547,15 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
     audit.record(request, settings, "upload", disclosure=disclosure, documents=[
         {"id": d["id"], "file": d["file"], "stored_as": d["path"]} for d in documents])  # fmt: skip
     return {"report": body, "documents": documents, "embedded": embedded}
+
+
+def _refuse_if_blocked(report: IngestReport, body: dict[str, Any], what: str) -> None:
+    """A 409 with Retry-After when nothing went in only because the index is being rebuilt:
+    nothing is wrong with the files (QA pass 35a: a 422 told a script its file was bad, and it
+    did not retry; 35c: ``/api/ingest`` answered 200 with every file failed)."""
+    if report.failed and all(WRITE_BLOCKED in f.reason for f in report.failed):
+        raise Conflict(f"nothing was ingested: {WRITE_BLOCKED}; {what} again when it ends",
+                       report=body, retry_after=60)  # fmt: skip
 
 
 # -- server-side ingest --------------------------------------------------------------------
@@ -656,6 +662,8 @@ def ingest_paths(
         lexicon_dir=settings.data_dir,
         confine=confine,
     )
+    if not report.ok:
+        _refuse_if_blocked(report, report.to_dict(), "ingest")
     citizen_words.load_lexicon(settings.data_dir, warm=True)
     audit.record(request, settings, "ingest", paths=[str(p) for p in paths], prune=body.prune,
                  catalog=str(catalog.source) if catalog is not None else None,

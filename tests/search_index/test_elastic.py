@@ -758,8 +758,11 @@ def test_an_upload_while_reindex_holds_the_index_read_only_is_a_409(
 
     backend = fresh(url, prefixes, "blocked")
     assert all(r.ok for r in backend.write(prepare(d, "s") for d in documents[:2]))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "b.txt").write_text("关于路灯维护的通知\n请各单位落实。\n", encoding="utf-8")
     settings = Settings(data_dir=tmp_path / "data", backend="elasticsearch", es_urls=(url,),
-                        es_index_prefix=backend.alias)  # fmt: skip
+                        es_index_prefix=backend.alias, ingest_roots=(inbox,))  # fmt: skip
     app = create_app(settings, index=SearchIndex(backend))
     _, key = app.state.keys.create("staff")
     client = TestClient(app)
@@ -774,6 +777,11 @@ def test_an_upload_while_reindex_holds_the_index_read_only_is_a_409(
         (doc,) = list(SearchIndex(backend).catalog(STAFF))[:1]
         r = client.delete(f"/api/documents/{doc.id}", headers={"Authorization": f"Bearer {key}"})
         assert r.status_code == 409 and r.headers["Retry-After"] == "60", r.text
+        # and an ingest of a folder on the server (QA pass 35c: a 200 with every file failed)
+        r = client.post("/api/ingest", headers={"Authorization": f"Bearer {key}"},
+                        json={"paths": [str(inbox)]})  # fmt: skip
+        assert r.status_code == 409 and r.headers["Retry-After"] == "60", r.text
+        assert r.json()["error"]["data"]["report"]["failed_files"][0]["path"].endswith("b.txt")
     finally:
         backend.es.indices.put_settings(index=backend.alias,
                                         settings={"index.blocks.write": None})  # fmt: skip
