@@ -354,6 +354,9 @@ def document_numbers(u: Understanding) -> frozenset[str]:
     return frozenset((*digits, *filter(_kept_index_number, u.index_numbers)))
 
 
+_READ_APART = "(?: ?/ ?| )?"  # between the words of a reading, or nothing
+
+
 @functools.lru_cache(maxsize=16)
 def _context_pieces(context: str, docnos: frozenset[str] = frozenset()) -> re.Pattern[str] | None:
     """The letter-or-digit pieces of what ``context`` has masked, as one pattern matching
@@ -367,7 +370,16 @@ def _context_pieces(context: str, docnos: frozenset[str] = frozenset()) -> re.Pa
     }
     if not pieces:
         return None
-    alternatives = "|".join(re.escape(p) for p in sorted(pieces, key=len, reverse=True))
+    # numerals the reading cut apart, one of them joined to the word before (转八 / 〇 / 〇 / 一:
+    # QA pass 35c read an extension back): matched across the reading's separators
+    split = {
+        _READ_APART.join(re.escape(c) for c in p)
+        for p in pieces if len(p) >= 3 and all(c in _NUMERALS for c in p)
+    }  # fmt: skip
+    alternatives = "|".join(
+        [*sorted(split, key=len, reverse=True),
+         *(re.escape(p) for p in sorted(pieces, key=len, reverse=True))]
+    )  # fmt: skip
     return re.compile(rf"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])", re.I)
 
 

@@ -227,6 +227,13 @@ def test_a_number_in_chinese_numerals_cut_into_words_is_masked_in_the_reading() 
         rec = logged_search("t" * 12, D(2025, 1, 6), typed, u, 0)
         assert not any(ch in rec.understood for ch in "一三五六七八零"), rec.understood
         assert "#" in rec.query and "#" in rec.understood
+    # an extension in numerals, one of them joined to the word before (QA pass 35c: 转八 / 〇 /
+    # 〇 / 一 was kept beside the masked query's 转####)
+    typed = "咨询电话021-6512-3456转八〇〇一"
+    u = Understanding(normalized=typed,
+                      words=("咨询电话", "021", "6512", "3456", "转八", "〇", "〇", "一"))
+    rec = logged_search("t" * 12, D(2025, 1, 6), typed, u, 0)
+    assert rec.query.endswith("转####") and not any(c in rec.understood for c in "八〇一"), rec
     few = Understanding(normalized="一 二 养老", words=("一", "二", "养老"))  # not a number
     rec = logged_search("t" * 12, D(2025, 1, 6), "一 二 养老", few, 0)
     assert "一 / 二 / 养老" in rec.understood
