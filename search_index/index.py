@@ -812,7 +812,11 @@ class SearchIndex:
         and meanwhile offered a withdrawn document's words (QA pass 32a: 蓝莓 for 4 minutes on
         an Elasticsearch server): a rare word is the kind a document published by mistake
         carries, a name, and a few counts per keystroke make it go at once. The synonym
-        file's short forms and the 文号 prefixes, which no text holds as a word, stay."""
+        file's short forms and the 文号 prefixes, which no text holds as a word, stay.
+
+        Counted anew each time, not cached until the stamp moves: a cache would offer a word
+        withdrawn elsewhere for the stamp's 1-2 s more, and a count of one rare word is one
+        small search (the review asked; left uncached on purpose)."""
         kept = []
         for w in words:
             n = lexicon.counts.get(w, 0)
