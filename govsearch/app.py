@@ -19,6 +19,7 @@ from search_api.jsonbody import install_json_check
 from search_api.keys_elastic import open_keys
 from search_api.limits import install_limits
 from search_api.params import refuse_unknown_params
+from search_api.request_time import install_request_time
 from search_api.security import install_security
 from search_api.staff_gate import install_security_schema, install_staff_gate
 from search_index import citizen_words, life_events
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     install_limits(app, settings)
     routers = (search.router, documents.router, system.router, admin.router, apidocs.router,
                duplicates.router, reports.router, life_events_api.router)
+    install_request_time(app, settings.es_timeout)  # a read's calls to the cluster in all
     install_json_check(app)  # inside the security middleware: its body counts to the limit
     install_staff_gate(app, routers)  # a staff route's key is checked before its body is read
     install_security(app)

@@ -47,6 +47,7 @@ from model.errors import (
 )
 from model.ids import fingerprint
 from model.version import version_tag
+from search_index.deadline import overdue
 from search_index.elastic_copies import MAX_KEYS, CopyList, list_name
 from search_index.elastic_dsl import (
     WORD_TERM_FIELDS,
@@ -269,12 +270,19 @@ class ElasticsearchIndex:
 
         A read that timed out holds the reads back for :data:`HUNG_HOLD` seconds: they fail
         at once instead of each waiting its own timeout (QA pass 32a: with the cluster hung,
-        a search that asks twice took 20 s, and /api/health 13 s, where a monitor waits 5)."""
+        a search that asks twice took 20 s, and /api/health 13 s, where a monitor waits 5).
+        A read past its request's deadline (:mod:`search_index.deadline`) fails too."""
         read = doing in HUNG_READS
         if read and time.monotonic() < self._hung_until:
             raise BackendUnavailable(
                 f"Elasticsearch at {self.shown_urls} did not answer within {self.timeout:g} s "
                 f"moments ago ({doing}); tried again in a few seconds",
+                url=self.shown_urls,
+            )
+        if read and overdue():  # this request's calls together (search_index.deadline)
+            raise BackendUnavailable(
+                f"Elasticsearch at {self.shown_urls} answers too slowly: this request ran out "
+                f"of time before it could {doing}",
                 url=self.shown_urls,
             )
         try:

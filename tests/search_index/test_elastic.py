@@ -806,3 +806,40 @@ def test_the_stamp_of_an_index_made_again_under_its_name_is_another(url, prefixe
         assert before and second.stamp() and second.stamp() != before
     finally:
         second.close()
+
+
+@pytest.mark.elasticsearch
+def test_a_slow_cluster_costs_a_search_its_deadline_not_the_sum_of_its_calls(
+    url, prefixes, documents, tmp_path
+):
+    """QA pass 35a: a cluster slow but not hung answered each call within its timeout, and a
+    search page that asks several times took 30-50 s. A read request now gives up at the
+    first call past three per-call timeouts in all, with the 503 of a cluster that does not
+    answer; a write is never cut short by it."""
+    from fastapi.testclient import TestClient
+
+    from govsearch.app import create_app
+    from search_api.request_time import REQUEST_TIMEOUTS
+
+    proxy = Proxy(url)
+    try:
+        backend = fresh(proxy.url, prefixes, "slow", timeout=5.0)
+        assert all(r.ok for r in backend.write(prepare(d, "s") for d in documents[:3]))
+        per_call = 0.5  # the server's setting; the backend's own calls wait up to 5 s
+        settings = Settings(data_dir=tmp_path / "data", backend="elasticsearch",
+                            es_urls=(proxy.url,), es_index_prefix=backend.alias,
+                            es_timeout=per_call)  # fmt: skip
+        app = create_app(settings, index=SearchIndex(backend))
+        client = TestClient(app)
+        assert client.get("/api/search", params={"q": "通知"}).status_code == 200
+        proxy.delay = 0.6  # each call answers, after a while
+        start = time.monotonic()
+        r = client.get("/api/search", params={"q": "管理办法 通知"})
+        took = time.monotonic() - start
+        assert r.status_code == 503, (r.status_code, took)
+        assert took < REQUEST_TIMEOUTS * per_call + 2 * proxy.delay + 1, took
+        proxy.delay = 0.0
+        assert client.get("/api/search", params={"q": "管理办法 通知"}).status_code == 200
+    finally:
+        backend.close()
+        proxy.cut()
