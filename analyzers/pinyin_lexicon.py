@@ -642,7 +642,10 @@ class PinyinLexicon:
         if not out:
             cut = self.read_head(letters, breaks)  # all the letters, or their first stretch
             if cut:
-                out = self.words(cut[0].key, limit)
+                out = self._entries(cut[0].key)
+                known = self.abbreviation(out)  # as the stretch typed alone offers it (QA
+                # pass 36a: fangdong offered 房东 first, fangdongyajin 防冻)
+                out = ([known] if known else []) + [w for w in out if w != known][:limit]
                 covered = len(cut[0].key)
         out = list(dict.fromkeys(out))
         # a word jieba only guessed, in a document or two (率时, 绿石 for lvshi; 击车 for jiche:

@@ -87,6 +87,15 @@ def test_input_method_candidates():
     assert len(lex.candidates("z", limit=2)) == 2
 
 
+def test_the_first_stretchs_candidates_are_ordered_as_when_it_is_typed_alone():
+    """QA pass 36a: fangdong offered 房东 first (the synonym file's word citizens type, read
+    so by search), fangdongyajin 防冻 (most documents): a patron tapping the first candidate
+    searched 防冻押金."""
+    lex = PinyinLexicon([("防冻", 40), ("房东", 20), ("押金", 30)])
+    assert lex.candidates("fangdong")[0] == "房东"
+    assert lex.candidates_for("fangdongyajin") == (["房东", "防冻"], 8)
+
+
 def test_candidates_of_a_sentence_whose_later_letters_read_as_nothing():
     """QA pass 24: a question typed in pinyin without a choice (fangdongbutuiyajin…wo…) had
     no candidates at all once a later stretch (wo) was no word of the index; as an input method
