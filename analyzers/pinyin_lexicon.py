@@ -147,9 +147,21 @@ def typed_as_pinyin(letters: str, breaks: Iterable[int] = ()) -> bool:
     abbreviates at the end of what they type, never back and forth; and no syllable holds the
     letters of covid, iso or wifi (co, i…, wi).
     """
+    full, abbreviated = _typed_ways(letters, breaks)
+    return full or abbreviated
+
+
+def whole_syllables(run: str) -> bool:
+    """Whether a run of letters (apostrophes ending syllables) is whole syllables only
+    (``zhengwu``, ``xi'an``; not ``zwgk``, ``gongjij``)."""
+    return _typed_ways(*split_run(run))[0]
+
+
+def _typed_ways(letters: str, breaks: Iterable[int] = ()) -> tuple[bool, bool]:
+    """Whether ``letters`` are whole syllables, and whether whole syllables then initials."""
     n = len(letters)
     if not n or not letters.isascii() or not letters.isalpha():
-        return False
+        return False, False
     stops = set(breaks)
     whole, initials = syllables(), initial_letters()
     longest = max(map(len, whole))
@@ -163,7 +175,7 @@ def typed_as_pinyin(letters: str, breaks: Iterable[int] = ()) -> bool:
                     full[j] = True
         if (full[i] or abbreviated[i]) and letters[i] in initials:
             abbreviated[i + 1] = True
-    return full[n] or abbreviated[n]
+    return full[n], abbreviated[n]
 
 
 @cache
