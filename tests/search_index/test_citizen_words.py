@@ -1488,6 +1488,29 @@ def test_a_yearly_number_typed_without_its_year_finds_that_number(tmp_path, type
         index.close()
 
 
+def test_the_kind_of_document_typed_after_its_number_is_left_out(tmp_path):
+    """QA pass 36a: 国办发〔2018〕127号文件 found 2,594 documents, 国发〔2019〕5号意见 2,238 (a
+    Tainan news item second): 文件 and 意见 were words any document may hold, and one of the
+    two was enough. What the number numbers is left out, and said so, as 文 was."""
+    index, data, _ = _ingested(tmp_path, list(YEARLY_NUMBERS))
+    citizen_words.load_lexicon(data)
+    try:
+        for typed, tail, path in (
+            ("国发〔2019〕5号意见", "意见", "docs/govcn_policy/govcn_001.txt"),
+            ("国办发〔2018〕128号文件", "文件", "docs/govcn_policy/govcn_007.txt"),
+            ("国办发128号通知", "通知", "docs/govcn_policy/govcn_007.txt"),
+        ):
+            res = index.search(Query(q=typed, size=5))
+            assert [Path(h.doc.path).name for h in res.hits] == [Path(path).name], typed
+            assert tail in res.understood.ignored, res.understood
+        # a word of its own after the number is still searched
+        res = index.search(Query(q="国发〔2019〕5号 个人所得税", size=5))
+        assert "个人所得税" in res.understood.words and not res.understood.ignored
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
+
+
 CONSUMER_LAW = "docs/lawrefbook/minfa_shangfa/lrb_02503.txt"  # 消费者权益保护法
 CIVIL_CODE_TORTS = "docs/lawrefbook/minfadian/lrb_02479.txt"  # 民法典 侵权责任编
 CIVIL_CODE_FAMILY = "docs/lawrefbook/minfadian/lrb_02481.txt"  # 民法典 婚姻家庭编
