@@ -85,10 +85,15 @@ def suggest(
     if node is None:
         return []
     titles = _titles(backend, node, filters)
+    script = typed_script(text)
+    if script is not None:
+        # the typed script's titles first, as search ranks that side's documents ahead (QA
+        # pass 36a: 劳动 began with two Taiwan titles, 個人 with a mainland one)
+        titles.sort(key=lambda t: typed_script(t) not in (script, None))  # stable
     starts = [t for t in titles if strip_skippable(normalize(t)).startswith(norm)]
     contains = [t for t in titles if t not in starts]
     words = _frequent_words(backend, norm, filters)
-    if typed_script(text) == "traditional":
+    if script == "traditional":
         # the index's words are simplified; a reader typing traditional gets them in the script
         # typed (a tap on 劳工保险 put simplified in the box and the ranking turned to the
         # mainland's documents: QA pass 4)

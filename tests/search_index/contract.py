@@ -1066,6 +1066,22 @@ class BackendContract:
         assert "戶口簿" in ix.suggest("戶口", ANONYMOUS)
         assert law.meta.title in ix.suggest("居民", ANONYMOUS)  # a title as written
 
+    def test_titles_in_the_script_typed_are_suggested_first(self, make_backend):
+        """QA pass 36a: 劳动 was completed with two Taiwan titles first, 個人 with a mainland
+        one, where search ranks the typed script's side ahead."""
+        backend = make_backend()
+        law = sample_document("docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt")
+        titles = {"traditional": "勞動部勞動基金運用局組織法", "simplified": "劳动保障监察条例"}
+        docs = [
+            dataclasses.replace(law, id=f"{n:016x}", path=f"{n}.txt",
+                                meta=dataclasses.replace(law.meta, title=title))
+            for n, title in enumerate(titles.values())
+        ]  # fmt: skip
+        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in docs))
+        ix = SearchIndex(backend)
+        assert ix.suggest("劳动", ANONYMOUS)[0] == titles["simplified"]
+        assert ix.suggest("勞動", ANONYMOUS)[0] == titles["traditional"]
+
     def test_a_document_without_a_title_is_no_suggestion(self, make_backend):
         """QA pass 18: a scan OCR could not name was suggested as an empty line, whose tap ran
         an empty search."""
