@@ -188,6 +188,9 @@ class Settings:
     ocr_dpi: int = 200
     ocr_page_timeout: float = 60.0  # CPU seconds per page
     ocr_memory_mb: int = 1024
+    # seconds one file's OCR may take while a request waits: an anonymous duplicate check's;
+    # with a staff key (checks, uploads) ten times that (0: no limit; govsearch ingest has none)
+    ocr_request_seconds: int = 60
     # how long a write waits for the embedded index's writer, held by another process (an
     # upload during an ingest); `govsearch ingest` waits for as long as the other one runs
     writer_wait_seconds: float = 30.0
@@ -310,6 +313,9 @@ class Settings:
             ),
             ocr_memory_mb=_int(
                 "GOVSEARCH_OCR_MEMORY_MB", e.get("GOVSEARCH_OCR_MEMORY_MB"), 1024, lo=0
+            ),
+            ocr_request_seconds=_int(
+                "GOVSEARCH_OCR_REQUEST_SECONDS", e.get("GOVSEARCH_OCR_REQUEST_SECONDS"), 60, lo=0
             ),
             writer_wait_seconds=float(
                 _int("GOVSEARCH_WRITER_WAIT", e.get("GOVSEARCH_WRITER_WAIT"), 30, lo=0)

@@ -42,6 +42,7 @@ from duplicates.check import MAX_DRAFT_CHARS, REASON_LABELS, TEXT_REASONS, Draft
 from ingest.catalog import CatalogEntry, misplaced_level, parse_cell
 from ingest.confined import Confinement
 from ingest.files import FileTask, IngestFailure, inside, is_data_folder
+from ingest.ocr.scan import file_budget
 from ingest.report import IngestReport
 from ingest.upload import check_upload
 from model.document import StoredDocument
@@ -65,7 +66,7 @@ from pipeline.run import UPLOADS_DIR, Job, merge_lexicon, read_catalog, run_inge
 from search_api import audit
 from search_api.deps import IndexDep, SettingsDep, require_staff
 from search_api.json_keys import json_keys_once
-from search_api.limits import heavy_gate
+from search_api.limits import heavy_gate, ocr_seconds
 from search_api.models import (
     DeleteResponse,
     DisclosureChange,
@@ -302,7 +303,7 @@ def _disclosure(values: dict[str, object], default_disclosure: str) -> str:
 
 def ingest_stored(
     index: SearchIndex, folder: Path, stored: list[tuple[str, str, dict[str, object]]],
-    data_dir: Path | None = None,
+    data_dir: Path | None = None, ocr_seconds: float | None = None,
 ) -> tuple[IngestReport, list[str]]:
     """Ingest files already in ``folder`` (name, disclosure, catalog values) through the same
     loop as the CLI. Returns the report and the names that became documents (worker thread).
@@ -317,7 +318,8 @@ def ingest_stored(
                         published=today)  # dates it only where it is written public
         jobs.append(Job(task, str(folder), task.doc_id, None))
     builder = LexiconBuilder() if data_dir is not None else None
-    written = run_jobs(index, jobs, report, lexicon=builder)
+    with file_budget(ocr_seconds):  # a scan's pages, while the request waits
+        written = run_jobs(index, jobs, report, lexicon=builder)
     if builder is not None and data_dir is not None and builder.public:
         # only public uploads count: a non-public one merges, publishes and reloads nothing
         # (the review: every upload pushed a lexicon generation every server reloads)
@@ -500,7 +502,8 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
     try:
         async with heavy_gate(request, staff=True).slot():
             report, written = await run_in_threadpool(
-                ingest_stored, index, folder, stored, settings.data_dir
+                ingest_stored, index, folder, stored, settings.data_dir,
+                ocr_seconds(settings, staff=True),
             )
             ids = [document_id(folder, t) for t in written]
             copies = await run_in_threadpool(index.copies_of, ids, STAFF)

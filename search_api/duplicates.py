@@ -30,9 +30,10 @@ from duplicates.check import (
     draft_fields_problem,
     draft_from_file,
 )
+from ingest.ocr.scan import file_budget
 from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
 from search_api.deps import IndexDep, SettingsDep, ViewerDep
-from search_api.limits import client_of, count_request, heavy_gate
+from search_api.limits import client_of, count_request, heavy_gate, ocr_seconds
 from search_api.models import CopyRef, ErrorResponse
 
 router = APIRouter(prefix="/api", tags=["duplicates"])
@@ -243,18 +244,21 @@ def _check_fields(title: str, doc_number: str) -> None:
         raise BadRequest(f"{problem}; nothing was checked", field=problem.split()[0])
 
 
-async def parse(sent: Draft | DraftFile, max_bytes: int) -> tuple[Draft, str]:
-    """``(draft, format)``: a pasted draft as it is, a file through the bounded extractors."""
+async def parse(
+    sent: Draft | DraftFile, max_bytes: int, ocr_seconds: float | None = None
+) -> tuple[Draft, str]:
+    """``(draft, format)``: a pasted draft as it is, a file through the bounded extractors,
+    a scan's pages within ``ocr_seconds`` in all (:func:`search_api.limits.ocr_seconds`)."""
     if isinstance(sent, Draft):
         return sent, "json"
-    return await run_in_threadpool(
-        draft_from_file,
-        sent.data,
-        sent.filename,
-        max_bytes=max_bytes,
-        title=sent.title,
-        doc_number=sent.doc_number,
-    )
+
+    def read() -> tuple[Draft, str]:
+        with file_budget(ocr_seconds):
+            return draft_from_file(sent.data, sent.filename, max_bytes=max_bytes,
+                                   title=sent.title, doc_number=sent.doc_number)  # fmt: skip
+
+    return await run_in_threadpool(read)
+
 
 
 # -- the route ---------------------------------------------------------------------------------
@@ -279,7 +283,9 @@ async def check_duplicates(
     count_request(request, viewer.staff)
     sent = await read_request(request, settings.max_upload_bytes)
     async with heavy_gate(request, viewer.staff).slot(client_of(request)):
-        draft, fmt = await parse(sent, settings.max_upload_bytes)
+        draft, fmt = await parse(
+            sent, settings.max_upload_bytes, ocr_seconds(settings, viewer.staff)
+        )
         result = await run_in_threadpool(
             check, index, draft, viewer=viewer, threshold=threshold, limit=limit
         )

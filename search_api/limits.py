@@ -204,3 +204,12 @@ def count_request(request: Request, staff: bool) -> None:
     """Rate-limit an anonymous caller of an expensive endpoint (staff are not limited)."""
     if not staff:
         request.app.state.rate_limiter.hit(client_of(request))
+
+STAFF_OCR_FACTOR = 10  # a staff key's requests wait that many times longer for a scan
+
+
+def ocr_seconds(settings: Settings, staff: bool) -> float | None:
+    """How long one file's OCR may take in a request: ``GOVSEARCH_OCR_REQUEST_SECONDS``,
+    ten times that with a staff key (0: no limit)."""
+    seconds = settings.ocr_request_seconds
+    return None if not seconds else float(seconds * (STAFF_OCR_FACTOR if staff else 1))

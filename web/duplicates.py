@@ -45,7 +45,7 @@ from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep, get_viewer
 from search_api.duplicates import DraftFile, parse
 from search_api.errors import status_of
-from search_api.limits import client_of, count_request, heavy_gate
+from search_api.limits import client_of, count_request, heavy_gate, ocr_seconds
 
 FORM_OVERHEAD = 64 * 1024  # multipart framing and the small text fields
 MAX_OPS_SHOWN = 40
@@ -293,7 +293,9 @@ async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep)
         who = await run_in_threadpool(_viewer, request, viewer, key)  # on the cluster: off the loop
         count_request(request, who.staff)
         async with heavy_gate(request, who.staff).slot(client_of(request)):
-            draft, fmt = await parse(sent, settings.max_upload_bytes)
+            draft, fmt = await parse(
+                sent, settings.max_upload_bytes, ocr_seconds(settings, who.staff)
+            )
             if fmt == "json":
                 fmt = "text"
             result: CheckResult = await run_in_threadpool(check, index, draft, viewer=who)

@@ -267,13 +267,17 @@ class PageRunner:
         self._loaded = source.key
         return count
 
-    def page(self, source: Source, index: int, dpi: int, script: str) -> PageText | None:
+    def page(
+        self, source: Source, index: int, dpi: int, script: str, timeout: float | None = None
+    ) -> PageText | None:
         """Recognise page ``index`` (0-based); None when the page shows no image at all.
+        ``timeout``: less than the page limit, where the file's budget has less left.
 
         Raises ``PageFailed`` with the reason when the page cannot be read."""
         if self._loaded != source.key:
             self.load(source)
-        result = self._call(("page", index, dpi, script), self.timeout, f"page {index + 1}")
+        limit = self.timeout if timeout is None else min(self.timeout, timeout)
+        result = self._call(("page", index, dpi, script), limit, f"page {index + 1}")
         if result is not None and not isinstance(result, PageText):
             raise PageFailed(f"page {index + 1}: engine returned {type(result).__name__}")
         return result

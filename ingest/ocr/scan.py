@@ -13,7 +13,10 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -23,6 +26,28 @@ from ingest.ocr.cache import OcrCache
 from ingest.ocr.engine import PageText
 from ingest.ocr.options import active_engine, options
 from ingest.ocr.runner import PageFailed, PageRunner, Source
+
+# Seconds one file's pages may take in this context (None: as long as they take). A file
+# sent to the server is read while its request waits, holding a place at the gate: an 81 KB
+# PDF of 300 blank scanned pages held the one anonymous place for 488 s, each page within its
+# own limit (QA pass 36b). The API sets it (search_api); ``govsearch ingest`` reads on.
+_FILE_SECONDS: ContextVar[float | None] = ContextVar("ocr_file_seconds", default=None)
+
+
+class OcrTimeUp(ExtractionError):
+    """The file's pages took longer than the budget of :func:`file_budget`."""
+
+
+@contextmanager
+def file_budget(seconds: float | None) -> Iterator[None]:
+    """OCR of each file read in this context (and the threads it is copied to) stops after
+    ``seconds``, with :class:`OcrTimeUp`."""
+    token = _FILE_SECONDS.set(seconds)
+    try:
+        yield
+    finally:
+        _FILE_SECONDS.reset(token)
+
 
 NOTICE = "本文由扫描件识别，可能有误"
 # ``PageText.rotation`` (counter-clockwise degrees) as a person turns a sheet to read it
@@ -153,6 +178,8 @@ def recognise(kind: str, data: bytes, pages: Sequence[int] | None = None,
     store = OcrCache(opts.cache_dir, digest, version, opts.dpi) if opts.cache_dir else None
     source = Source(kind, data, digest)
     runner = _get_runner(name)
+    budget = _FILE_SECONDS.get()
+    started = time.monotonic()
     if pages is None:
         pages = range(runner.load(source))
     texts: dict[int, str] = {}
@@ -169,9 +196,14 @@ def recognise(kind: str, data: bytes, pages: Sequence[int] | None = None,
             if page is not None:
                 hits += 1
             else:
+                left = None if budget is None else budget - (time.monotonic() - started)
+                if left is not None and left < 1.0:
+                    raise _time_up(budget, len(texts), len(pages))
                 try:
-                    page = runner.page(source, index, opts.dpi, script)
+                    page = runner.page(source, index, opts.dpi, script, timeout=left)
                 except PageFailed as exc:
+                    if left is not None and time.monotonic() - started >= budget:
+                        raise _time_up(budget, len(texts), len(pages)) from None
                     failed.append((index, str(exc)))
                     continue
                 finally:
@@ -200,6 +232,14 @@ def recognise(kind: str, data: bytes, pages: Sequence[int] | None = None,
             bar.close()
     return ScanText(texts, tuple(failed), weights / chars if chars else 0.0, version, hits,
                     turned)
+
+
+def _time_up(budget: float, read: int, total: int) -> OcrTimeUp:
+    return OcrTimeUp(
+        f"scan too long to read here: OCR read {read} of {total} pages in {budget:g} s, the "
+        "limit for a file sent to the server (GOVSEARCH_OCR_REQUEST_SECONDS); send fewer "
+        "pages, or ingest it with govsearch ingest, which has no such limit"
+    )
 
 
 def _bar(total: int, label: str):  # noqa: ANN202 - tqdm or None

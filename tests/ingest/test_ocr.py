@@ -374,3 +374,44 @@ def test_pipeline_ingests_scans_beside_other_files(engine_name: str, tmp_path: P
     assert results["page.tif"].format == "image"  # type: ignore[union-attr]
     blank = results["blank.png"]
     assert isinstance(blank, IngestFailure) and "OCR found no text" in blank.reason
+
+
+def test_a_files_ocr_stops_at_its_budget(engine_name: str) -> None:
+    """QA pass 36b: an 81 KB PDF of 300 blank scanned pages held the one anonymous place at the
+    duplicate check for 488 s, each page within its own limit. Read in a request, a file's
+    pages have a budget in all: past it the file is refused, saying how far OCR got."""
+    import time
+
+    image, _ = small_page(_text(SIMPLIFIED), "simplified")
+    data = encoded([image] * 40, "TIFF")
+    start = time.monotonic()
+    with scan.file_budget(2.0), pytest.raises(scan.OcrTimeUp) as err:
+        registry.extract(data, "long.tif")
+    took = time.monotonic() - start
+    assert "of 40 pages in 2 s" in str(err.value) and "govsearch ingest" in str(err.value)
+    assert took < 2.0 + 5.0, took  # the budget, and at most the last page's share past it
+    # without a budget (govsearch ingest) pages are read as long as they take
+    _, ex = registry.extract(encoded([image], "TIFF"), "short.tif")
+    assert ex.properties["ocr_pages"] == "1"
+
+
+def test_the_duplicate_check_refuses_a_scan_past_its_budget(engine_name: str, tmp_path) -> None:
+    """The budget as the API applies it: GOVSEARCH_OCR_REQUEST_SECONDS for an anonymous check
+    (a 422 naming the limit, the place at the gate given back), ten times that with a key."""
+    from fastapi.testclient import TestClient
+
+    from govsearch.app import create_app
+    from model.settings import Settings
+    from search_api.limits import STAFF_OCR_FACTOR, ocr_seconds
+
+    settings = Settings(data_dir=tmp_path / "data", ocr_request_seconds=1)
+    assert ocr_seconds(settings, staff=True) == STAFF_OCR_FACTOR * 1.0
+    assert ocr_seconds(Settings(ocr_request_seconds=0), staff=False) is None
+    image, _ = small_page(_text(SIMPLIFIED), "simplified")
+    client = TestClient(create_app(settings))
+    r = client.post("/api/duplicates", files={"file": ("long.tif", encoded([image] * 20, "TIFF"))})
+    assert r.status_code == 422, r.text
+    assert "GOVSEARCH_OCR_REQUEST_SECONDS" in r.json()["error"]["message"]
+    pasted = "关于进一步加强政务公开工作的通知，各单位要认真落实。"
+    r = client.post("/api/duplicates", json={"text": pasted})
+    assert r.status_code == 200, r.text  # the gate's place was given back
