@@ -269,9 +269,18 @@ def _cannot_listen(host: str, port: int) -> str:
 @click.option("--port", default=8000, type=click.IntRange(1, 65535), show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Server processes; on the embedded backend they all read the one index.")
+@click.option("--forwarded-allow-ips", "forwarded", default="", metavar="ADDRESSES",
+              help="Reverse proxies (comma-separated addresses, or *) whose X-Forwarded-For "
+                   "names the client; none by default.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
-    """Serve the search API and web pages."""
+def serve(ctx: click.Context, host: str, port: int, workers: int, forwarded: str) -> None:
+    """Serve the search API and web pages.
+
+    The client is the address a request comes from, which the per-client limits count (the
+    rate limit, one place at the gate per address) and the audit log records. A proxy's
+    X-Forwarded-For is believed only from ``--forwarded-allow-ips``: uvicorn's default believed
+    it from 127.0.0.1, so any local caller, or a proxy on the host passing a client's own
+    header on, chose its address and passed every per-client limit (QA pass 36b)."""
     import os
 
     import uvicorn
@@ -304,6 +313,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     uvicorn.run(
         app or "govsearch.app:create_served_app", factory=app is None, workers=workers,
         host=host, port=port, log_level="warning", http=Utf8TargetH11Protocol,
+        proxy_headers=bool(forwarded.strip()), forwarded_allow_ips=forwarded.strip() or None,
     )  # fmt: skip
 
 

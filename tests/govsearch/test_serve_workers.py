@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -150,3 +151,54 @@ def test_workers_of_a_killed_server_stop_serving(tmp_path: Path) -> None:
                 os.kill(p, signal.SIGKILL)
         if server.poll() is None:
             server.kill()
+
+
+def _served(tmp_path: Path, *options: str, rate: str = "2/minute") -> tuple[subprocess.Popen, int]:
+    data = tmp_path / "data"
+    cli = [sys.executable, "-m", "govsearch.cli", "--data-dir", str(data)]
+    if not data.exists():
+        subprocess.run([*cli, "ingest", str(SAMPLES), "--quiet"], check=True, cwd=REPO,
+                       timeout=600)  # fmt: skip
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVSEARCH_")}
+    env["GOVSEARCH_RATE_LIMIT"] = rate
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), *options], cwd=REPO, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    _wait_healthy(server, port)
+    return server, port
+
+
+def _checks(port: int, addresses: list[str]) -> list[int]:
+    """Duplicate checks (a rate-limited request) sent as if from ``addresses``."""
+    statuses = []
+    for address in addresses:
+        body = json.dumps({"text": "关于进一步加强政务公开工作的通知，各单位要认真落实。"}).encode()
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/duplicates", data=body,
+            headers={"Content-Type": "application/json", "X-Forwarded-For": address},
+        )  # fmt: skip
+        try:
+            with urllib.request.urlopen(req, timeout=60) as res:  # noqa: S310 - loopback
+                statuses.append(res.status)
+        except urllib.error.HTTPError as err:
+            statuses.append(err.code)
+    return statuses
+
+
+def test_a_forwarded_address_is_believed_only_from_the_proxies_named(tmp_path: Path) -> None:
+    """QA pass 36b: uvicorn's default believed X-Forwarded-For from 127.0.0.1, so a local caller
+    chose its address and passed the rate limit (the 31st check from 10.5.5.5 a 429, the next
+    from 10.5.5.6 a 200). By default no proxy is believed: three checks are one client's."""
+    addresses = ["10.5.5.5", "10.5.5.6", "10.5.5.7"]
+    server, port = _served(tmp_path)
+    try:
+        assert _checks(port, addresses) == [200, 200, 429]
+    finally:
+        _stop(server)
+    server, port = _served(tmp_path, "--forwarded-allow-ips", "127.0.0.1")
+    try:  # a proxy on this host named: each address is its own client
+        assert _checks(port, addresses) == [200, 200, 200]
+    finally:
+        _stop(server)
