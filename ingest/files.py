@@ -335,7 +335,9 @@ def iter_files(paths: Sequence[Path], *, exclude: Path | None = None) -> Iterato
     """
     skip = str(exclude.resolve()) if exclude is not None else None
     for root in paths:
-        if root.is_file():
+        # a FIFO, socket or device named is read like a file, which refuses it and says so
+        # (QA pass 36b: one named directly was dropped without a word, total 0)
+        if root.is_file() or (root.exists() and not root.is_dir()):
             real = root.resolve()
             if str(real) != skip:
                 yield Found(root, root.name, real)
@@ -344,14 +346,19 @@ def iter_files(paths: Sequence[Path], *, exclude: Path | None = None) -> Iterato
             continue
         roots = [root.resolve()]
         found: list[Found] = []
-        for dirpath, dirnames, filenames in os.walk(root):
+        for dirpath, dirnames, filenames in walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             real_dir = os.path.realpath(dirpath)
             rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
             prefix = "" if rel_dir == "." else rel_dir + "/"
-            for name in list(dirnames):  # os.walk lists folder links here, never enters them
+            depth = 0 if rel_dir == "." else rel_dir.count("/") + 1
+            for name in list(dirnames):  # the walk lists folder links here, never enters them
                 path = Path(dirpath, name)
-                if leads_outside(path, roots):
+                if depth >= MAX_FOLDER_DEPTH and not os.path.islink(path):
+                    dirnames.remove(name)
+                    found.append(Found(path, prefix + name, Path(os.path.realpath(path)), (
+                        f"a folder nested deeper than {MAX_FOLDER_DEPTH} folders: not read")))
+                elif leads_outside(path, roots):
                     reason = outside_reason(path, "folder")
                     found.append(Found(path, prefix + name, Path(os.path.realpath(path)), reason))
                 elif is_data_folder(path):
@@ -531,9 +538,40 @@ def unapplied_catalogs(
     return found
 
 
+MAX_FOLDER_DEPTH = 64  # folders below a given one the walk enters; deeper ones are reported
+
+
+def walk(top: Path | str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top)`` (top-down, links to folders listed but not entered, unreadable folders
+    passed over, ``dirnames`` pruned in place by the caller) without recursion: Python 3.11's
+    walk recurses once per level, and a folder 1,800 levels deep in a drop folder ended the
+    whole ingest in a RecursionError (QA pass 36b: a traceback from the CLI, and "the request
+    body is nested too deeply" from ``POST /api/ingest``)."""
+    stack = [os.fspath(top)]
+    while stack:
+        here = stack.pop()
+        dirs: list[str] = []
+        files: list[str] = []
+        try:
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else files).append(entry.name)
+        except OSError:
+            continue
+        yield here, dirs, files
+        for name in reversed(dirs):  # as listed (and pruned) by the caller, first one first
+            path = os.path.join(here, name)
+            if not os.path.islink(path):
+                stack.append(path)
+
+
 def _walk_visible(top: Path) -> Iterator[tuple[str, list[str], list[str]]]:
-    """``os.walk`` of ``top`` without its hidden folders (the ingest's walk skips them)."""
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+    """:func:`walk` of ``top`` without its hidden folders (the ingest's walk skips them)."""
+    for dirpath, dirnames, filenames in walk(top):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         yield dirpath, dirnames, filenames
 

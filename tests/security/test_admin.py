@@ -6,9 +6,11 @@ over a real embedded index; nothing is mocked.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -1064,6 +1066,58 @@ def test_a_fifo_or_a_catalogue_linked_from_outside_is_never_read(served):
     assert report["ok"] == 1 and report["held"] == 1, report
     assert "cannot be known" in report["held_files"][0]["reason"] + str(report)
     assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 0
+
+
+@contextlib.contextmanager
+def _nested(folder: Path, depth: int) -> Iterator[None]:
+    """``folder/d/d/…/x.txt``, ``depth`` levels deep (deeper than a path can name from the
+    root: made one folder at a time), taken apart the same way afterwards, whatever happened:
+    shutil.rmtree recurses once per level, and pytest's clean-up of a tree left behind failed."""
+    start = os.getcwd()
+    try:
+        os.chdir(folder)
+        for _ in range(depth):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("x.txt").write_text("深目录测试文件\n\n很深的目录里的文件。\n", encoding="utf-8")
+        os.chdir(start)
+        yield
+    finally:
+        os.chdir(folder)
+        made = 0
+        while os.path.isdir("d"):
+            os.chdir("d")
+            made += 1
+        for name in os.listdir("."):
+            os.remove(name)
+        for _ in range(made):
+            os.chdir("..")
+            os.rmdir("d")
+        os.chdir(start)
+
+
+def test_a_folder_nested_too_deep_is_reported_and_the_rest_ingested(served):
+    """QA pass 36b: a folder 1,800 levels deep in a drop folder ended the whole ingest (a
+    RecursionError, told as "the request body is nested too deeply"); a FIFO named directly
+    was dropped without a word. Each is a reported skip, and the rest goes in."""
+    from ingest.files import MAX_FOLDER_DEPTH
+
+    inbox: Path = served.extra["inbox"]
+    folder = inbox / "deep"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TXT, encoding="utf-8")
+    with _nested(folder, 1800):
+        r = served.client.post("/api/ingest", json={"paths": ["deep"]}, headers=served.staff)
+    assert r.status_code == 200, r.text
+    report = r.json()["report"]
+    assert report["ok"] == 1, report
+    (deep,) = [f for f in report["skipped_files"] if "nested deeper" in f["reason"]]
+    assert deep["path"].count("/") == MAX_FOLDER_DEPTH, deep
+    os.mkfifo(inbox / "pipe.txt")
+    r = served.client.post("/api/ingest", json={"paths": ["pipe.txt"]}, headers=served.staff)
+    assert r.status_code == 200, r.text
+    (skipped,) = r.json()["report"]["skipped_files"]
+    assert "not a regular file" in skipped["reason"], skipped
 
 
 def test_a_hard_link_in_a_drop_folder_is_never_read(served):
