@@ -242,8 +242,11 @@ def test_pinyin_input_method_words(client):
     assert len(client.get("/api/pinyin", params={"q": "z", "limit": 3}).json()["words"]) == 3
     for bad in ({"q": "a" * 61}, {"q": "zf", "limit": 0}, {"q": "zf", "limit": 31}):
         assert client.get("/api/pinyin", params=bad).status_code in (400, 422), bad
-    searched = client.get("/api/search", params={"q": "zhengfu xinxi"}).json()
+    searched = client.get("/api/search", params={"q": "zhengfu tiaoli"}).json()
     assert searched["understood"]["pinyin_words"]["zhengfu"][0] == "政府"
+    # words typed apart that spell one word of the documents are that word (QA pass 36a)
+    joined = client.get("/api/search", params={"q": "zhengfu xinxi"}).json()
+    assert joined["understood"]["pinyin_words"]["zhengfu'xinxi"][0] == "政府信息"
 
 
 def test_filters_by_category_and_date(client):
