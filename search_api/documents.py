@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi import Path as P
 from fastapi import Query as Q
 
+from model.document import StoredDocument
+from model.viewer import Viewer
+from reports.office import Reports
 from search_api.deps import IndexDep, ReportsDep, ViewerDep
 from search_api.models import DocumentResponse, ErrorResponse
 from search_index.highlight import highlight_all
+from search_index.index import SearchIndex
 from search_index.request import with_repeal
 
 router = APIRouter(prefix="/api", tags=["documents"])
@@ -22,6 +26,7 @@ router = APIRouter(prefix="/api", tags=["documents"])
     responses={404: {"model": ErrorResponse}, 401: {"model": ErrorResponse}},
 )
 def get_document(
+    request: Request,
     index: IndexDep,
     viewer: ViewerDep,
     reports: ReportsDep,
@@ -32,6 +37,14 @@ def get_document(
     ] = None,
 ) -> dict:
     doc = index.get(doc_id, viewer)
+    with request.app.state.large_text_gate.slot(len(doc.text), viewer.staff):
+        return _document_body(index, viewer, reports, doc, q, lt)
+
+
+def _document_body(
+    index: SearchIndex, viewer: Viewer, reports: Reports, doc: StoredDocument, q: str,
+    lt: str | None,
+) -> dict:
     reports.opened(lt, viewer)
     body = doc.metadata()
     body["text"] = doc.text

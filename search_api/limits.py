@@ -20,9 +20,10 @@ from __future__ import annotations
 import asyncio
 import math
 import re
+import threading
 import time
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 
 from fastapi import FastAPI, Request
 from limits import RateLimitItemPerHour, RateLimitItemPerMinute, RateLimitItemPerSecond
@@ -102,6 +103,38 @@ class HeavyGate:
                 del self._by_client[client]
 
 
+LARGE_TEXT_CHARS = 500_000  # a text this long is a large document (the corpus's longest: ~330k)
+LARGE_TEXT_WAIT = 10.0  # seconds a view waits for a place before its 429
+
+
+class LargeTextGate:
+    """At most ``concurrency`` anonymous views of large documents rendered at once; a view
+    waits for a place up to :data:`LARGE_TEXT_WAIT` s, then is a 429. Taken by the (threaded)
+    document routes once they know the text's length: a view of a 1.99M-character upload, its
+    query's words marked throughout, took 2.7 s and sent 7 MB, and 12 at once made a plain
+    search take 8.7 s (QA pass 36b); views of ordinary documents never wait."""
+
+    def __init__(self, concurrency: int, retry_after: int = 5) -> None:
+        self._places = threading.BoundedSemaphore(max(1, concurrency))
+        self.retry_after = retry_after
+
+    @contextmanager
+    def slot(self, chars: int, staff: bool) -> Iterator[None]:
+        if staff or chars <= LARGE_TEXT_CHARS:
+            yield
+            return
+        if not self._places.acquire(timeout=LARGE_TEXT_WAIT):
+            raise TooManyRequests(
+                f"the server is busy showing other very long documents (over "
+                f"{LARGE_TEXT_CHARS:,} characters); try again in {self.retry_after} s",
+                retry_after=self.retry_after,
+            )
+        try:
+            yield
+        finally:
+            self._places.release()
+
+
 class RateLimiter:
     """``N`` expensive requests per client and period (moving window); None: no limit."""
 
@@ -138,6 +171,7 @@ def install_limits(app: FastAPI, settings: Settings) -> None:
         per_client=1,
         what="long searches",
     )
+    app.state.large_text_gate = LargeTextGate(settings.long_search_concurrency)
 
 
 def client_of(request: Request) -> str:

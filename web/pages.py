@@ -31,7 +31,14 @@ from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from analyzers.chars import visible
-from model.errors import BackendUnavailable, BadRequest, GovSearchError, NotFound
+from model.document import StoredDocument
+from model.errors import (
+    BackendUnavailable,
+    BadRequest,
+    GovSearchError,
+    NotFound,
+    TooManyRequests,
+)
 from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
@@ -345,6 +352,17 @@ def document_page(
         return _error(request, layout, 404, "没有这份文件，或它不向公众公开。")
     except BackendUnavailable:
         return _error(request, layout, 503, "检索服务暂时不可用，请稍后再试。")
+    try:
+        with request.app.state.large_text_gate.slot(len(doc.text), viewer.staff):
+            return _document_page(request, index, viewer, layout, doc)
+    except TooManyRequests as exc:
+        return _error(request, layout, 429, "服务器正忙于显示其他很长的文件，请几秒钟后再试。",
+                      headers={"Retry-After": str(exc.data.get("retry_after", 5))})
+
+
+def _document_page(
+    request: Request, index: SearchIndex, viewer: Viewer, layout: Layout, doc: StoredDocument
+):
     request.app.state.reports.opened(request.query_params.get("lt"), viewer)
     q = visible(" ".join(request.query_params.get("q", "").split()))[:MAX_QUERY_CHARS]
     came_back = _back_state(request.query_params.get("back", ""))
