@@ -85,7 +85,7 @@ def refuse_unknown_params(request: Request) -> None:
     taken, single = _params(route)
     values: dict[str, set[str]] = {}
     for name, value in request.query_params.multi_items():
-        if name in single and value.strip():
+        if name in single:  # an empty one too: q=养老&q= searched nothing (QA pass 36b)
             values.setdefault(name, set()).add(value.strip())
     twice = [name for name, seen in values.items() if len(seen) > 1]
     if twice:
