@@ -57,7 +57,9 @@ _WIDE_EMAIL = re.compile(r"[\w.%+][\w.%+-]*@[\w-]+(?:\.[\w-]+)+")
 # (138一2345一5678, QA pass 13)
 # numerals written out, the financial ones (壹贰叁) too, and 幺 as 1 is read out in numbers
 _NUMERALS = "〇零一二三四五六七八九两幺壹贰叁肆伍陆柒捌玖貳參陸"
-_SEP_ONE = r"(?: ?[\-－–—‐‑._一，,/、] ?| )"  # one separator, not none (，/ too: the review)
+# one separator, not none (，/ too: the review; x or * between the groups too: 138x1234x5678
+# was kept, QA pass 36b)
+_SEP_ONE = r"(?: ?[\-－–—‐‑._一，,/、xX×*ｘＸ＊] ?| )"
 _SEP = _SEP_ONE + "?"
 _PERSONAL_NUMBERS = tuple(
     re.compile(p)
@@ -83,6 +85,10 @@ _PERSONAL_NUMBERS = tuple(
         # 7+ digits in Chinese numerals, one by one (一三八一二三四五六七八): no word or
         # quantity writes a run of bare digits without 十, 百, 千 or 万 (QA pass 16)
         rf"[{_NUMERALS}]{{7,}}",
+        # 7+ of digits and numerals mixed (一三八1234五六七八: QA pass 36b kept it as typed)
+        # (one run, both kinds in it: a date and an amount side by side are no number)
+        rf"(?<![\dA-Za-z])(?=[\d{_NUMERALS}]*\d)(?=[\d{_NUMERALS}]*[{_NUMERALS}])"
+        rf"[\d{_NUMERALS}]{{7,}}(?![\dA-Za-z])",
     )
 )
 # an extension dialled after a telephone masked above (021-6512-3456转8001, 分机 12): its

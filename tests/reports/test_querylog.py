@@ -119,6 +119,10 @@ def test_tokens_and_scrubbing() -> None:
         ("021-6512-3456（内线8001）", "###-####-####（内线####）"),
         ("分机号8123 咨询", "分机号#### 咨询"),
         ("转八〇〇一", "转八〇〇一"),
+        # QA pass 36b: numerals and digits mixed, an x between the groups
+        ("一三八1234五六七八 yyq", "########### yyq"),
+        ("138x1234x5678 yyq", "############# yyq"),
+        ("二〇一九年1月 条例", "二〇一九年1月 条例"),
         ("转8001 转移登记", "转8001 转移登记"),
         ("一三八一二三四五六七八", "###########"),
         # in groups, in financial numerals, with 幺 for 1 (QA pass 20: kept as typed)
