@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -46,8 +47,8 @@ from ingest.errors import IngestError, UnsupportedFormat
 from ingest.formats import registry
 from ingest.formats.base import Extracted
 from ingest.metadata import derive_meta
-from model.document import Document
-from model.fields import DISCLOSURES, MOST_RESTRICTIVE
+from model.document import CatalogMeta, Document
+from model.fields import CATALOG_FIELDS, DISCLOSURES, MOST_RESTRICTIVE
 from model.ids import document_id, readable_path
 
 T = TypeVar("T")
@@ -233,6 +234,7 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
             if name in task.entry.columns and name not in task.entry.values
             and getattr(meta, name) is not None
         )  # fmt: skip
+    meta = _shown_plain(meta)
     meta = replace(meta, disclosure=task.level)  # fails closed, never to "public"
     dated_today = (
         task.published is not None and meta.disclosure == "public" and meta.publish_date is None
@@ -268,6 +270,27 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
         **ocr_fields(extracted.properties),
         extra=extra,
     )
+
+
+# control characters (ESC, BEL, backspace) and the bidi controls that reorder what is read
+_UNSHOWN = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("[\t\n\v\f\r\x85\u2028\u2029]+")
+
+
+def _shown_plain(meta: CatalogMeta) -> CatalogMeta:
+    """The catalogue's text fields without control and bidi-control characters, a line break
+    a space: an upload's form title, or an HTML ``<title>``, kept ESC, BEL and U+202E, which
+    showed a title reversed in the result lists and rang the terminal of ``govsearch search``
+    (QA pass 36b)."""
+    changes = {}
+    for name, value in ((f.name, getattr(meta, f.name)) for f in CATALOG_FIELDS):
+        if isinstance(value, str) and not value.isprintable():
+            changes[name] = " ".join(_UNSHOWN.sub("", _LINE_BREAKS.sub(" ", value)).split())
+        elif isinstance(value, tuple) and not all(str(v).isprintable() for v in value):
+            changes[name] = tuple(
+                c for v in value if (c := " ".join(_UNSHOWN.sub("", str(v)).split()))
+            )
+    return replace(meta, **changes) if changes else meta
 
 
 def ocr_fields(properties: dict[str, str]) -> dict[str, object]:

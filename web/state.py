@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -38,6 +39,9 @@ LIST_FIELDS = ("category", "agency", "validity", "year")
 CHOICES = {"category": "分类", "validity": "有效性"}  # the enumerated ones, as notes name them
 
 
+_SPACES = re.compile(r"[\t\r\n\v\f]")
+
+
 @dataclass(frozen=True)
 class SearchState:
     q: str = ""
@@ -59,7 +63,10 @@ class SearchState:
         # a control character is shown, never echoed raw into the page (QA pass 27a: %00 put
         # NUL bytes into the title, the box, the heading and every link's form; 27c: in the
         # filters, dates, sort and page too); the engine ignores what it becomes
-        params = QueryParams([(k, visible(v)) for k, v in params.multi_items()])
+        # (a tab or line break is a space, as the API reads it: QA pass 36b saw 已忽略 �)
+        params = QueryParams(
+            [(k, visible(_SPACES.sub(" ", v))) for k, v in params.multi_items()]
+        )
         q = " ".join(params.get("q", "").split())
         if len(q) > MAX_QUERY_CHARS:
             q = q[:MAX_QUERY_CHARS]

@@ -1187,3 +1187,19 @@ def test_a_catalogue_over_the_servers_limit_is_refused_or_holds_its_folder(tmp_p
         assert [h for h in held if "together" in h["reason"]], held  # the third is over
     finally:
         s.client.close()
+
+
+def test_control_and_bidi_characters_never_reach_a_title(served):
+    """QA pass 36b: an upload's form title, and an HTML <title>, kept ESC, BEL and U+202E:
+    a title shown reversed in the result lists, a terminal rung by govsearch search."""
+    r = _upload(served, [("a.txt", TXT.encode())], title="标题\x1b[2J\x07\u202e反转\t通知")
+    assert r.status_code == 201, r.text
+    doc_id = r.json()["documents"][0]["id"]
+    title = served.client.get(f"/api/documents/{doc_id}", headers=served.staff).json()["title"]
+    assert title == "标题[2J反转 通知", repr(title)
+    page = "<html><head><title>关于\u202etxt.exe\u202c的通知\x07</title></head><body><p>" \
+           "各区县：现将路灯检修有关事项通知如下。</p></body></html>"
+    r = _upload(served, [("b.html", page.encode())])
+    doc_id = r.json()["documents"][0]["id"]
+    title = served.client.get(f"/api/documents/{doc_id}", headers=served.staff).json()["title"]
+    assert title == "关于txt.exe的通知", repr(title)
