@@ -117,10 +117,20 @@ def install_error_handlers(app: FastAPI) -> None:
         message, problems = _validation_message(exc)
         return error_json(422, "invalid_parameters", message, problems=problems)
 
+    # QA pass 36b: a body 5,000 levels deep, or a 5,000-digit number, sent to /api/ingest or
+    # PATCH got this with the code http_error, which the README does not list
+    _UNPARSED = "There was an error parsing the body"
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        answer = error_json(exc.status_code, code, str(exc.detail))
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error"
+        )
+        message = str(exc.detail)
+        if message == _UNPARSED:  # FastAPI's own, when its JSON parser fails but not on syntax
+            message = ("the body could not be read as JSON: nested too deeply, or holding a "
+                       "number too long to convert (over 4,300 digits)")  # fmt: skip
+        answer = error_json(exc.status_code, code, message)
         # the router's own headers, a 405's Allow among them (QA pass 17: it was dropped)
         answer.headers.update(exc.headers or {})
         allow = answer.headers.get("allow", "")

@@ -256,6 +256,16 @@ def test_item11_deeply_nested_json_is_a_400(app_client) -> None:
         headers={"Content-Type": "application/json"},
     )
     assert r.status_code == 400 and r.json()["error"]["code"] == "bad_request"
+    # a route whose body FastAPI reads: its own "error parsing the body" was http_error, with
+    # no reason (QA pass 36b)
+    client, staff = app_client(ingest_roots=(Path("/nonexistent"),))
+    json_type = {**staff, "Content-Type": "application/json"}
+    deep = b'{"paths":' + b"[" * 5000 + b"]" * 5000 + b"}"
+    for body in (deep, b'{"paths":[' + b"9" * 5000 + b"]}"):
+        r = client.post("/api/ingest", content=body, headers=json_type)
+        err = r.json()["error"]
+        assert r.status_code == 400 and err["code"] == "bad_request", r.text
+        assert "nested too deeply" in err["message"]
 
 
 def test_item4_anonymous_health_tells_up_or_down_only(app_client) -> None:
