@@ -32,6 +32,18 @@ def within(seconds: float) -> Iterator[None]:
         _DEADLINE.reset(token)
 
 
+@contextmanager
+def lifted() -> Iterator[None]:
+    """No deadline inside: work a request does once for every later one (the pinyin lexicon's
+    first build, a walk of the whole dictionary that takes longer at a million documents than
+    a search may), which cut short would fail again for the next."""
+    token = _DEADLINE.set(None)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
 def overdue() -> bool:
     """Whether this context's deadline has passed (never, where none is set)."""
     deadline = _DEADLINE.get()

@@ -33,6 +33,7 @@ from analyzers.lexicon import synonyms
 from analyzers.pinyin_lexicon import PinyinLexicon
 from model.errors import NotSupported
 from model.viewer import ANONYMOUS
+from search_index import deadline
 from search_index.citizen_words import known_docno_prefixes
 from search_index.protocol import Backend
 from search_index.stamp_watch import StampWatcher
@@ -341,7 +342,8 @@ class LexiconCache:
         if lex is None:
             with self._lock:
                 if self._lexicon is None and self._may_build():
-                    self._keep(self._build(), self._forgets)
+                    with deadline.lifted():  # built once for every later request
+                        self._keep(self._build(), self._forgets)
                     self._stale = False
                 return self._lexicon if self._lexicon is not None else _EMPTY
         now = time.monotonic()
