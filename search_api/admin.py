@@ -303,7 +303,7 @@ def _disclosure(values: dict[str, object], default_disclosure: str) -> str:
 
 def ingest_stored(
     index: SearchIndex, folder: Path, stored: list[tuple[str, str, dict[str, object]]],
-    data_dir: Path | None = None, ocr_seconds: float | None = None,
+    data_dir: Path | None = None, ocr_budget: float | None = None,
 ) -> tuple[IngestReport, list[str]]:
     """Ingest files already in ``folder`` (name, disclosure, catalog values) through the same
     loop as the CLI. Returns the report and the names that became documents (worker thread).
@@ -318,7 +318,7 @@ def ingest_stored(
                         published=today)  # dates it only where it is written public
         jobs.append(Job(task, str(folder), task.doc_id, None))
     builder = LexiconBuilder() if data_dir is not None else None
-    with file_budget(ocr_seconds):  # a scan's pages, while the request waits
+    with file_budget(ocr_budget):  # a scan's pages, while the request waits
         written = run_jobs(index, jobs, report, lexicon=builder)
     if builder is not None and data_dir is not None and builder.public:
         # only public uploads count: a non-public one merges, publishes and reloads nothing

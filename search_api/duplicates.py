@@ -245,15 +245,15 @@ def _check_fields(title: str, doc_number: str) -> None:
 
 
 async def parse(
-    sent: Draft | DraftFile, max_bytes: int, ocr_seconds: float | None = None
+    sent: Draft | DraftFile, max_bytes: int, ocr_budget: float | None = None
 ) -> tuple[Draft, str]:
     """``(draft, format)``: a pasted draft as it is, a file through the bounded extractors,
-    a scan's pages within ``ocr_seconds`` in all (:func:`search_api.limits.ocr_seconds`)."""
+    a scan's pages within ``ocr_budget`` seconds in all (:func:`search_api.limits.ocr_seconds`)."""
     if isinstance(sent, Draft):
         return sent, "json"
 
     def read() -> tuple[Draft, str]:
-        with file_budget(ocr_seconds):
+        with file_budget(ocr_budget):
             return draft_from_file(sent.data, sent.filename, max_bytes=max_bytes,
                                    title=sent.title, doc_number=sent.doc_number)  # fmt: skip
 

@@ -109,30 +109,45 @@ LARGE_TEXT_WAIT = 10.0  # seconds a view waits for a place before its 429
 
 class LargeTextGate:
     """At most ``concurrency`` anonymous views of large documents rendered at once; a view
-    waits for a place up to :data:`LARGE_TEXT_WAIT` s, then is a 429. Taken by the (threaded)
+    waits for a place up to :data:`LARGE_TEXT_WAIT` s, ``queue`` of them at most (each holds
+    one of the server's threads), then is a 429. Taken by the (threaded)
     document routes once they know the text's length: a view of a 1.99M-character upload, its
     query's words marked throughout, took 2.7 s and sent 7 MB, and 12 at once made a plain
     search take 8.7 s (QA pass 36b); views of ordinary documents never wait."""
 
-    def __init__(self, concurrency: int, retry_after: int = 5) -> None:
+    def __init__(self, concurrency: int, queue: int, retry_after: int = 5) -> None:
         self._places = threading.BoundedSemaphore(max(1, concurrency))
+        self._capacity = max(1, concurrency) + max(0, queue)
+        self._admitted = 0
+        self._lock = threading.Lock()
         self.retry_after = retry_after
+
+    def _busy(self) -> TooManyRequests:
+        return TooManyRequests(
+            f"the server is busy showing other very long documents (over "
+            f"{LARGE_TEXT_CHARS:,} characters); try again in {self.retry_after} s",
+            retry_after=self.retry_after,
+        )
 
     @contextmanager
     def slot(self, chars: int, staff: bool) -> Iterator[None]:
         if staff or chars <= LARGE_TEXT_CHARS:
             yield
             return
-        if not self._places.acquire(timeout=LARGE_TEXT_WAIT):
-            raise TooManyRequests(
-                f"the server is busy showing other very long documents (over "
-                f"{LARGE_TEXT_CHARS:,} characters); try again in {self.retry_after} s",
-                retry_after=self.retry_after,
-            )
+        with self._lock:  # a short queue: each waiter holds one of the server's threads
+            if self._admitted >= self._capacity:
+                raise self._busy()
+            self._admitted += 1
         try:
-            yield
+            if not self._places.acquire(timeout=LARGE_TEXT_WAIT):
+                raise self._busy()
+            try:
+                yield
+            finally:
+                self._places.release()
         finally:
-            self._places.release()
+            with self._lock:
+                self._admitted -= 1
 
 
 class RateLimiter:
@@ -171,7 +186,9 @@ def install_limits(app: FastAPI, settings: Settings) -> None:
         per_client=1,
         what="long searches",
     )
-    app.state.large_text_gate = LargeTextGate(settings.long_search_concurrency)
+    app.state.large_text_gate = LargeTextGate(
+        settings.long_search_concurrency, settings.long_search_queue
+    )
 
 
 def client_of(request: Request) -> str:

@@ -612,3 +612,21 @@ def test_anonymous_views_of_very_long_documents_take_turns(app_client, monkeypat
     assert page.status_code == 429 and "很长的文件" in page.text
     assert client.get(f"/documents/{small}", params={"q": "规定"}).status_code == 200
     assert client.get(f"/api/documents/{big}", headers=staff).status_code == 200
+
+
+def test_the_long_document_gate_keeps_a_short_queue() -> None:
+    """Each view waiting at the gate holds one of the server's threads: past the queue a view
+    is refused at once, never left waiting."""
+    from search_api.limits import LARGE_TEXT_CHARS, LargeTextGate
+
+    gate = LargeTextGate(concurrency=1, queue=0)
+    long = LARGE_TEXT_CHARS + 1
+    with gate.slot(long, staff=False):
+        start = time.monotonic()
+        with pytest.raises(TooManyRequests), gate.slot(long, staff=False):
+            pass
+        assert time.monotonic() - start < 1.0  # at once, not after the wait
+        with gate.slot(long, staff=True), gate.slot(100, staff=False):
+            pass  # staff and ordinary documents never wait
+    with gate.slot(long, staff=False):  # the place was given back
+        pass
