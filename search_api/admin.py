@@ -35,7 +35,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi import Path as P
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 
 from analyzers.normalize import other_script
 from duplicates.check import MAX_DRAFT_CHARS, REASON_LABELS, TEXT_REASONS, Draft, check, percent
@@ -77,6 +77,7 @@ from search_api.models import (
     ReindexResponse,
     UploadResponse,
 )
+from search_api.multipart import read_form
 from search_index import citizen_words
 from search_index.elastic_dsl import WRITE_BLOCKED
 from search_index.index import SearchIndex
@@ -450,9 +451,10 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
     if not ctype.lower().startswith("multipart/form-data"):
         raise UnsupportedMediaType("send the files as multipart/form-data")
     try:
-        form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
-    except StarletteHTTPException as exc:
-        raise BadRequest(f"unreadable multipart body: {exc.detail}") from None
+        form = await read_form(request.headers, request.stream(), max_files=MAX_FILES,
+                               max_fields=MAX_FIELDS)  # fmt: skip
+    except MultiPartException as exc:
+        raise BadRequest(f"unreadable multipart body: {exc.message}") from None
     try:
         files, values = form_fields(form.multi_items())
         if not files:

@@ -19,7 +19,7 @@ from fastapi import Query as Q
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.formparsers import MultiPartException
 
 from duplicates.check import (
     DEFAULT_LIMIT,
@@ -35,6 +35,7 @@ from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent, Unsu
 from search_api.deps import IndexDep, SettingsDep, ViewerDep
 from search_api.limits import client_of, count_request, heavy_gate, ocr_seconds
 from search_api.models import CopyRef, ErrorResponse
+from search_api.multipart import read_form
 
 router = APIRouter(prefix="/api", tags=["duplicates"])
 
@@ -209,7 +210,7 @@ async def read_request(request: Request, max_bytes: int) -> Draft | DraftFile:
     if ctype == "multipart/form-data":
         body = await _read_capped(request, max_bytes + _MULTIPART_OVERHEAD)
         try:
-            form = await MultiPartParser(request.headers, _once(body), max_files=1).parse()
+            form = await read_form(request.headers, _once(body), max_files=1, max_fields=1000)
         except MultiPartException as exc:
             raise BadRequest(f"malformed multipart request: {exc.message}") from None
         try:  # the parts' temporary files are closed whatever the draft turns out to be

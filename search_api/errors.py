@@ -81,6 +81,16 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str
     return f"invalid request parameters: {text}", problems
 
 
+def _in_json_parser(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename.replace("\\", "/")
+        if name.endswith(("/json/decoder.py", "/json/__init__.py")):
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GovSearchError)
     async def _govsearch(request: Request, exc: GovSearchError) -> JSONResponse:
@@ -140,8 +150,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RecursionError)
     async def _too_deep(_: Request, exc: RecursionError) -> JSONResponse:
-        # e.g. a JSON body of 100,000 "[" parsed by FastAPI before any route code runs
-        return error_json(400, "bad_request", "the request body is nested too deeply")
+        # a JSON body of 100,000 "[" is the client's; any other recursion too deep is ours, and
+        # was told to the client as its body's (the closing re-read of the 37th session)
+        if _in_json_parser(exc):
+            return error_json(400, "bad_request", "the request body is nested too deeply")
+        log.error("recursion too deep", exc_info=exc)
+        return error_json(500, "internal_error", "internal error; the incident was logged")
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -75,11 +75,13 @@ def refuse_unknown_params(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or not route.path.startswith("/api/"):
         return  # the reference page at /docs is a page
-    for where, raw in (("query string", request.scope.get("query_string", b"")),
-                       ("path", request.scope.get("raw_path") or b"")):  # fmt: skip
+    # the path's own location, not under "query" (QA pass 36b: bytes in a document id were
+    # reported as the query's)
+    for loc, raw in ((("query", "query string"), request.scope.get("query_string", b"")),
+                     (("path", "URL path"), request.scope.get("raw_path") or b"")):  # fmt: skip
         if _not_utf8(raw):
             raise RequestValidationError([
-                {"loc": ("query", where), "type": "value_error",
+                {"loc": loc, "type": "value_error",
                  "msg": "holds bytes that are no UTF-8: percent-encode text as UTF-8"}
             ])  # fmt: skip
     taken, single = _params(route)

@@ -46,6 +46,7 @@ from search_api.deps import IndexDep, ViewerDep, get_viewer
 from search_api.duplicates import DraftFile, parse
 from search_api.errors import status_of
 from search_api.limits import client_of, count_request, heavy_gate, ocr_seconds
+from search_api.multipart import CUT_SHORT, HEADERS_TOO_LONG, read_form
 
 FORM_OVERHEAD = 64 * 1024  # multipart framing and the small text fields
 MAX_OPS_SHOWN = 40
@@ -208,6 +209,12 @@ def candidate_view(c: Candidate, doc_url: str) -> dict[str, Any]:
     }
 
 
+_UNREADABLE = {
+    CUT_SHORT: "上传没有传完（表单在结尾之前中断），没有比对；请重新提交。",
+    HEADERS_TOO_LONG: "文件名过长（超过约 1,400 个汉字），无法读取；请缩短文件名后重新选择。",
+}
+
+
 async def _draft(request: Request, max_bytes: int) -> tuple[Draft | DraftFile, str, str]:
     """The draft from the posted form (file first, not parsed yet, else pasted text), the
     staff key, and the pasted text as sent: the form shows it again whatever the file turns
@@ -216,9 +223,14 @@ async def _draft(request: Request, max_bytes: int) -> tuple[Draft | DraftFile, s
     if declared.isdigit() and int(declared) > max_bytes + FORM_OVERHEAD:
         raise PayloadTooLarge(f"上传的内容过大：最多 {max_bytes // 1024 // 1024} MB。")
     try:
-        form = await request.form(max_files=1, max_fields=8, max_part_size=max_bytes)
+        if request.headers.get("content-type", "").lower().startswith("multipart/"):
+            form = await read_form(request.headers, request.stream(), max_files=1, max_fields=8,
+                                   max_part_size=max_bytes)  # fmt: skip
+        else:  # the pasted text as a URL-encoded form
+            form = await request.form(max_files=1, max_fields=8, max_part_size=max_bytes)
     except MultiPartException as exc:
-        raise BadRequest(f"表单无法读取：{exc.message}") from None
+        said = _UNREADABLE.get(getattr(exc, "kind", ""), f"表单无法读取：{exc.message}")
+        raise BadRequest(said) from None
     fields = {k: v.strip() if isinstance(v, str) else "" for k, v in form.items()}
     key = fields.get("key", "")
     # the boxes' maxlength; a crafted longer value is cut to what is read, as the box would

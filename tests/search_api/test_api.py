@@ -376,6 +376,8 @@ def test_a_parameter_given_two_values_or_bytes_no_utf8_are_refused_not_guessed(c
         assert err["data"]["problems"][0]["field"] == field, (query, err)
     r = client.get("/api/documents/abc%FF")
     assert r.status_code == 422 and "UTF-8" in r.json()["error"]["message"]
+    # named as the path's, not the query's (QA pass 36b)
+    assert r.json()["error"]["data"]["problems"][0]["field"] == "URL path", r.text
     once = client.get("/api/search", params={"q": "条例"}).json()["total"]
     assert client.get("/api/search?q=条例&q=条例").json()["total"] == once
     both = client.get("/api/search?q=条例&category=政策法规&category=业务文件")

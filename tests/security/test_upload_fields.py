@@ -292,3 +292,51 @@ def test_a_field_in_gbk_bytes_is_refused_not_stored_as_latin1(served):
     _nothing_stored(served)
     ok = _upload(served, [("agency", "Müller & Café")])  # Latin letters typed as UTF-8: taken
     assert ok.status_code == 201, ok.text
+
+
+def _multipart(name: str, data: bytes, boundary: str = "b0undary") -> bytes:
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n")  # fmt: skip
+    return head.encode() + data + b"\r\n"
+
+
+def _post_raw(s: Served, path: str, body: bytes, boundary: str = "b0undary", staff: bool = True):
+    headers = {"content-type": f"multipart/form-data; boundary={boundary}"}
+    if staff:
+        headers.update(s.staff)
+    return s.client.post(path, content=body, headers=headers)
+
+
+def test_a_body_cut_short_is_said_so_not_no_file(served):
+    """QA pass 36b: an upload interrupted inside its file part was told "no file" (the parser
+    drops the unfinished part), which sends a person looking for a wrong field name."""
+    cut = _multipart(SAMPLE.name, SAMPLE.read_bytes())[:-40]
+    r = _post_raw(served, "/api/documents", cut)
+    assert r.status_code == 400, r.text
+    message = r.json()["error"]["message"]
+    assert "cut short" in message and "no file" not in message
+    _nothing_stored(served)
+    r = _post_raw(served, "/api/duplicates", cut)
+    assert r.status_code == 400 and "cut short" in r.json()["error"]["message"], r.text
+    # the same parts ended properly are stored: the cut is what was refused
+    whole = _multipart(SAMPLE.name, SAMPLE.read_bytes()) + b"--b0undary--\r\n"
+    assert _post_raw(served, "/api/documents", whole).status_code == 201
+    # and a body with no part at all is still "no file", not "cut short"
+    r = _post_raw(served, "/api/documents", b"")
+    assert r.status_code == 400 and "no file" in r.json()["error"]["message"], r.text
+
+
+def test_a_file_name_over_the_parsers_header_limit_is_named_as_the_cause(served):
+    """QA pass 36b: a ~2,000-character file name made the batch "Invalid multipart data."; the
+    parser refuses part headers over 4,224 bytes, so the answer says that and what to do."""
+    body = (_multipart("好.txt", SAMPLE.read_bytes()) + _multipart("长" * 2000 + ".txt", b"x")
+            + b"--b0undary--\r\n")  # fmt: skip
+    r = _post_raw(served, "/api/documents", body)
+    assert r.status_code == 400, r.text
+    message = r.json()["error"]["message"]
+    assert "4,224 bytes" in message and "file name" in message, message
+    _nothing_stored(served)
+    page = _post_raw(served, "/duplicates", body, staff=False)
+    assert page.status_code == 400 and "文件名过长" in page.text
+    page = _post_raw(served, "/duplicates", _multipart("a.txt", b"abc")[:-5], staff=False)
+    assert page.status_code == 400 and "上传没有传完" in page.text
