@@ -95,6 +95,11 @@ _ACCENTED = re.compile("[\u00c0-\u00ff]")
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+def already_chinese(text: str) -> bool:
+    """Han characters near the start: a text no mojibake repair would touch."""
+    return _HAN.search(text, 0, 200_000) is not None
+
+
 def unmangled(
     text: str, visible: Callable[[str], str] | None = None
 ) -> tuple[str, bool]:
@@ -107,7 +112,7 @@ def unmangled(
     judged by its text, not by a head of tags, styles and scripts longer than the sample: the
     review's finding, a 4.2 KB head went through unrepaired; a parser, not a regex, which was
     quadratic on a page of unclosed tags)."""
-    if _HAN.search(text, 0, 200_000):  # Chinese already: nothing to undo (nearly every text)
+    if already_chinese(text):  # nothing to undo (nearly every text)
         return text, False
     sample = (visible(text[:200_000]) if visible else text)[:4000]
     accented = len(_ACCENTED.findall(sample))

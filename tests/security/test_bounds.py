@@ -25,7 +25,7 @@ import pytest
 from analyzers.spreadsheet import safe_cell as csv_cell
 from govsearch.app import create_app
 from ingest import bounded
-from ingest.errors import ExtractionTimeout, UnsafeFile
+from ingest.errors import ExtractionError, ExtractionTimeout, UnsafeFile
 from ingest.formats import docx as docx_format
 from ingest.formats import html as html_format
 from ingest.formats import registry
@@ -147,6 +147,38 @@ def test_every_format_goes_through_the_bounded_runner() -> None:
     finally:
         registry.unregister("slowfmt")
         bounded.configure(timeout=before.timeout or 0, memory_mb=before.memory_mb or 0)
+
+
+def test_only_text_proven_linear_skips_the_bounded_child(monkeypatch) -> None:
+    """A UTF-8 Chinese TXT of at most 1 MB is decoded in the process (the child's pickle round
+    trip cost as much as the decoding: issue 13); any text that needs the encoding detector or
+    the mojibake repair, or is larger, still goes to the child, and the result is the same."""
+    from ingest.formats import txt
+
+    children: list[str] = []
+    real = bounded.run_bounded
+
+    def counted(func, args, lim=None, *, what="parsing"):
+        children.append(what)
+        return real(func, args, lim, what=what)
+
+    monkeypatch.setattr(bounded, "run_bounded", counted)
+    chinese = "第一条 为了规范政府信息公开工作，制定本条例。\r\n" * 20
+    for data in (chinese.encode("utf-8"), b"\xef\xbb\xbf" + chinese.encode("utf-8")):
+        name, got = registry.extract(data, "a.txt")
+        assert name == "txt" and not children
+        assert got == real(txt.extract, (data, "a.txt"))  # what the child gives
+    slow = [chinese.encode("gb18030"),  # the encoding detector's
+            "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e. ".encode() * 20,  # no Han: the repair looks
+            chinese.encode("utf-8") * (txt.QUICK_BYTES // len(chinese.encode()) + 1)]  # fmt: skip
+    for data in slow:
+        children.clear()
+        registry.extract(data, "a.txt")
+        assert children == ["TXT parsing"], data[:20]
+    children.clear()
+    with pytest.raises(ExtractionError, match="binary"):  # refused in the process as in the child
+        registry.extract("政府信息\x00公开".encode(), "a.txt")
+    assert not children
 
 
 @pytest.mark.parametrize("unit", ["<p", '<p "', "<div a='"])
