@@ -49,6 +49,12 @@ class CatalogEntry:
         """The date the catalogue files the entry under: publication, else the written date."""
         return self.publish_date or self.written_date
 
+    @property
+    def date_from_text(self) -> bool:
+        """Whether :attr:`date` is one the text gave where the catalogue row left it empty."""
+        field = "publish_date" if self.publish_date else "written_date"
+        return field in self.dates_from_text
+
     @classmethod
     def from_stored(cls, doc: StoredDocument) -> CatalogEntry:
         """From a stored document: its shown fields and whether a catalogue row made it."""

@@ -94,11 +94,16 @@ def closest_agencies(typed: str, known: Iterable[str], n: int = 3) -> list[str]:
 def _filed_by(group: list[CatalogEntry], key: str) -> CatalogEntry:
     """The copy a text is filed by: the one search shows (its id is the text's key) when it is
     in ``group``, else a catalogued copy (QA pass 8: an upload without fields, dated from its
-    text, moved a catalogued notice from April to January), then the earliest."""
+    text, moved a catalogued notice from April to January), a copy with a 发布日期 before one
+    dated only when written and one whose catalogue states its date before one dated from its
+    text (QA pass 37a: a 司法解释 whose second row left the date empty was filed in August by
+    the 成文日期 of its text, not in September by the 发布日期 its first row gave, and listed
+    as missing a 发布日期), then the earliest."""
     shown = [e for e in group if e.id == key]
     if shown:
         return shown[0]
-    return min(group, key=lambda e: (not e.catalogued, e.date or dt.date.max, e.path, e.id))
+    return min(group, key=lambda e: (not e.catalogued, e.publish_date is None, e.date_from_text,
+                                     e.date or dt.date.max, e.path, e.id))  # fmt: skip
 
 
 def _issuers(group: Iterable[CatalogEntry], unnamed: str) -> tuple[str, ...]:

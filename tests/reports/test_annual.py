@@ -34,9 +34,43 @@ def test_totals_months_and_status() -> None:
     # p1 p2 p3 p4 p5 p9 are public and filed under 2024 (p5 by its written date)
     assert rep.total == 6
     assert rep.by_month == (1, 0, 3, 0, 0, 0, 1, 0, 0, 0, 0, 1)
-    # new: p4 p5; changed: p1 (p0 has its title, earlier), p2 (关于修改); repealed: p3, p9 (失效)
-    assert dict(rep.status) == {"new": 2, "changed": 2, "repealed": 2}
+    # new: p3 p4 p5 p9; changed: p1 (p0 has its title, earlier), p2 (关于修改); p3 (废止) and
+    # p9 (失效) were published in 2024 whatever became of them: 本年制发. No document repeals
+    # them, so no year of repeal is known: counted apart (QA pass 37a)
+    assert dict(rep.status) == {"new": 4, "changed": 2, "repealed": 0}
     assert rep.undated == 1  # p8
+    assert rep.repealed_undated == 2
+
+
+def test_a_rule_is_repealed_in_the_year_of_the_document_that_repeals_it(tmp_path) -> None:
+    """QA pass 37a: 本年废止 counted the year's own items now 废止, so 2020 said 0 while 契税法
+    of 2020 repealed 契税暂行条例 (published 2019). It is the texts a document of the year
+    repeals, whenever they were published; the repealing year's 制发 is the new law."""
+    from pipeline.run import run_ingest
+    from search_index import citizen_words
+    from tests.corpus import REPEAL_LAWS, catalogued_laws
+
+    laws = {k: REPEAL_LAWS[k] for k in ("qishuifa.txt", "zanxing.txt")}
+    folder, catalog = catalogued_laws(tmp_path, laws)
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data))
+    report = run_ingest(index, [folder], catalog=catalog, workers=1, lexicon_dir=data)
+    assert len(report.ok) == 2, report.summary()
+    citizen_words.load_lexicon(data)
+    try:
+        entries = [CatalogEntry.from_stored(d) for d in index.catalog()]
+        by_year = {y: annual(entries, y, index=index) for y in (2019, 2020, 2021)}
+        assert [dict(by_year[y].status)["repealed"] for y in (2019, 2020, 2021)] == [0, 1, 0]
+        assert dict(by_year[2019].status) == {"new": 1, "changed": 0, "repealed": 0}
+        assert by_year[2020].total == 1  # 契税法: its year's 制发; the repealed rule is not
+        assert by_year[2020].repealed_undated == 0  # the date of its repeal is known
+        (row,) = [r for r in by_year[2020].by_category if r.repealed]
+        assert row.repealed == 1 and row.total == 1
+        assert by_year[2019].to_dict()["by_category"][0]["in_force"] == 1
+        assert all(r.in_force == 1 for r in by_year[2020].by_category if r.total)  # 契税法 only
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
 
 
 def test_by_category_like_the_reports_own_table() -> None:
@@ -54,9 +88,9 @@ def test_by_category_like_the_reports_own_table() -> None:
     assert rows["业务文件"] == {
         "category": "业务文件",
         "total": 2,
-        "new": 0,
+        "new": 2,
         "changed": 0,
-        "repealed": 2,
+        "repealed": 0,
         "in_force": 0,
         "superseded": 0,
     }
@@ -115,16 +149,18 @@ def test_json_and_csv() -> None:
     rep = annual(ANNUAL, 2024)
     out = rep.to_dict()
     assert out["by_month"][2] == {"month": 3, "count": 3}
-    assert out["status"] == {"new": 2, "changed": 2, "repealed": 2}
-    assert out["notes"]
+    assert out["status"] == {"new": 4, "changed": 2, "repealed": 0}
+    assert out["repealed_undated"] == 2 and out["notes"]
     rows = list(csv.DictReader(io.StringIO(rep.to_csv().lstrip("\ufeff"))))
     total = next(r for r in rows if r["统计项"] == "合计")
     assert (total["件数"], total["新制发"], total["修改"], total["废止/失效"]) == (
         "6",
+        "4",
         "2",
-        "2",
-        "2",
+        "0",
     )
+    apart = next(r for r in rows if r["统计项"] == "废止日期不详")
+    assert apart["废止/失效"] == "2"
     months = [r for r in rows if r["统计项"] == "月份"]
     assert len(months) == 12 and months[2] == {**months[2], "名称": "2024-03", "件数": "3"}
     # the undated count and the notes, as the page gives them (QA pass 28a)
@@ -450,3 +486,23 @@ def test_the_heading_names_the_agency_as_its_documents_do() -> None:
     assert rep.total == 2
     assert rep.to_dict()["agency"] == "国务院办" and rep.to_dict()["agency_name"] == "国务院办公厅"
     assert annual([office], 2019).agency_name is None
+
+
+def test_a_text_is_filed_by_its_copy_with_a_publish_date() -> None:
+    """QA pass 37a: a 司法解释 catalogued twice, once with 发布日期 2020-09-12 and once with the
+    date left empty (dated by its text's 成文日期, 2020-08-31), was filed by the second: the
+    annual report's month table said August, the timeliness report listed it as missing a
+    发布日期 and under the second row's agency."""
+    first = CatalogEntry("j1", "docs/j1.txt", "某解释", "最高人民法院、最高人民检察院",
+                         written_date=dt.date(2020, 8, 31), publish_date=dt.date(2020, 9, 12),
+                         catalogued=True)  # fmt: skip
+    second = CatalogEntry("j2", "docs/j2.txt", "某解释", "最高人民检察院",
+                          written_date=dt.date(2020, 8, 31), catalogued=True)  # fmt: skip
+    same = {"j1": "text", "j2": "text"}
+    for rows in ([first, second], [second, first]):
+        months = timeliness(rows, copies=same)
+        assert [d.entry.id for d in months.documents] == ["j1"] and not months.missing
+    from reports.items import items
+
+    (item,) = items([second, first], same)
+    assert item.entry.id == "j1" and item.entry.date == dt.date(2020, 9, 12)
