@@ -103,15 +103,16 @@ def _timeliness_table(rep: Any) -> str:
 def _annual_table(rep: Any) -> str:
     out = [
         f"{rep.year}{' ' + rep.agency if rep.agency else ''}: {rep.total} 主动公开 items"
-        f" ({rep.undated} undated items are in no year)"
+        f" ({rep.undated} undated items are in no year; {rep.repealed_undated} catalogued"
+        " 废止/失效 without a document repealing them: no year of repeal)"
     ]
     out.append(
         _table(
             [
-                [r.category, r.new, r.changed, r.repealed, r.total, r.in_force]
+                [r.category, r.new, r.changed, r.total, r.repealed, r.in_force]
                 for r in rep.by_category
             ],
-            ["分类", "新制发", "修改", "废止/失效", "合计", "现行有效"],
+            ["分类", "新制发", "修改", "制发合计", "废止/失效", "现行有效"],
         )
     )
     out.append(

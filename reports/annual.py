@@ -1,16 +1,21 @@
 """The annual report's statistics (政府信息公开工作年度报告, section 二 "主动公开政府信息情况").
 
 For a year (and optionally one agency) it counts the 主动公开 items by category, agency and month,
-and splits them like the report's own table into 新制发 (new), 修改 (changed) and 废止/失效
-(repealed), with the number 现行有效 (in force) at the year's end.
+and splits them like the report's own table into 新制发 (new) and 修改 (changed), with the texts
+废止/失效 (repealed) in the year and the number 现行有效 (in force) at the year's end.
 
-The index records no repeal date and no "changed" flag, so the split is derived, and the notes
-say how: an item filed under the year (publication date, else written date) is
+The index records no "changed" flag, so the split is derived, and the notes say how: an item
+filed under the year (publication date, else written date) is
 
-* 废止/失效 when its 有效性 is now 废止 or 失效;
 * 修改 when its title says it amends (关于修改…的决定, …修正案, （2019年修订）) or an earlier item
-  with the same title exists (the 2024 version of a 条例 whose 2020 version is in the catalogue);
+  of the same title and issuer exists (the 2024 version of a 条例 whose 2020 version is in the
+  catalogue);
 * 新制发 otherwise.
+
+废止/失效 is not a kind of the year's items but the texts repealed in the year (the report's
+本年废止件数): those a public document dated in the year repeals (:meth:`SearchIndex.repealed`,
+what search marks 已废止), whenever they were published. A text only catalogued 废止 or 失效
+has no date of repeal and is counted apart (``repealed_undated``), in no year.
 
 An item is a text, not a file: the same notice as TXT and HTML, or a law filed under two folders,
 is one publication and counts once, as search shows it once (README, "One document, one result").
@@ -43,8 +48,11 @@ STATUSES = ("new", "changed", "repealed")
 STATUS_LABELS = {"new": "新制发", "changed": "修改", "repealed": "废止/失效"}
 NOTES = (
     "按发布日期（无发布日期时按成文日期）归入年度和月份；仅统计主动公开的信息。",
-    "目录未记录废止日期：「废止/失效」为本年发布、现有效性为废止或失效的件数。",
-    "「修改」为标题注明修改、修正、修订，或目录中已有同名更早文件的件数。",
+    "「本年制发」为本年发布的件数，分为新制发和修改，不论其后是否废止。",
+    "「本年废止/失效」为本年发布的公开文件写明废止的件数，按废止它的文件的日期归入年度，不论被废止的"
+    "文件哪年发布；目录只记为废止或失效、没有文件写明废止它的，不知废止于哪年，不计入任何年度，"
+    "另列「废止日期不详」。",
+    "「修改」为标题注明修改、修正、修订，或目录中已有同一机构同名更早文件的件数。",
     "「现行有效」为截至年末发布、现有效性为有效的件数；同一机构后来又发布同名文件的（如条例的修订版），"
     "只计最新的版本：旧版本的正文不会写明已被取代，目录中也常仍记为有效；"
     "年末前发布的其他公开文件写明废止的（如《契税法》第十六条废止《契税暂行条例》），也不计入，"
@@ -97,6 +105,8 @@ class AnnualReport:
     by_month: tuple[int, ...]  # 12 counts, January first
     status: tuple[tuple[str, int], ...]  # (new|changed|repealed, count)
     undated: int  # 主动公开 items with no date at all: in no year
+    # texts catalogued 废止/失效 that no public document repeals: no year of repeal is known
+    repealed_undated: int = 0
     notes: tuple[str, ...] = NOTES
     # the agency as its documents name it most (国务院办 typed: 国务院办公厅), for headings
     # (QA pass 28a: a printed report's heading repeated the abbreviation typed)
@@ -113,6 +123,7 @@ class AnnualReport:
             "by_month": [{"month": m, "count": c} for m, c in enumerate(self.by_month, 1)],
             "status": dict(self.status),
             "undated": self.undated,
+            "repealed_undated": self.repealed_undated,
             "notes": list(self.notes),
         }
 
@@ -139,24 +150,34 @@ class AnnualReport:
             rows.append(["月份", f"{self.year}-{m:02d}", c, "", "", "", "", ""])
         # the page says how many items no year holds; the sheet said nothing (QA pass 28a)
         rows.append(["未注明日期", "不属于任何年度", self.undated, "", "", "", "", ""])
+        rows.append(["废止日期不详", "不属于任何年度", "", "", "", self.repealed_undated, "", ""])
         rows.extend(["说明", note, "", "", "", "", "", ""] for note in self.notes)
         header = ("section", "name", "total", "new", "changed", "repealed", "in_force",
                   "superseded")  # fmt: skip
         return csv_text(header, rows)
 
 
+def _version_key(e: CatalogEntry) -> tuple[str, str] | None:
+    """What the versions of one rule share: a title (without its bracketed notes) and an
+    issuer, as 已有新版本 reads them (QA pass 37a: a city's notice under the State Council's
+    title was 修改 of it in the archive's report and 新制发 in the city's own)."""
+    title = _title_key(e.title)
+    return (title, agency_key(e.agency) or normalize(e.agency)) if title else None
+
+
 def _earliest_other(
-    titled: dict[str, dict[str, dt.date]], e: CatalogEntry, text: str
+    titled: dict[tuple[str, str], dict[str, dt.date]], e: CatalogEntry, text: str
 ) -> dt.date | None:
-    """The earliest date of another text bearing ``e``'s title, if any."""
-    others = [d for t, d in titled.get(_title_key(e.title), {}).items() if t != text]
+    """The earliest date of another text of ``e``'s title and issuer, if any."""
+    key = _version_key(e)
+    others = [d for t, d in titled.get(key, {}).items() if t != text] if key else []
     return min(others, default=None)
 
 
 def _status(e: CatalogEntry, first: dt.date | None) -> str:
-    """``first``: the earliest date of another text with the same title."""
-    if e.validity in ("repealed", "expired"):
-        return "repealed"
+    """``first``: the earliest date of another text with the same title. An item published in
+    the year is 制发 in it, new or changed, whatever became of it since: its repeal is counted
+    in the year of the repeal (the report's 本年废止件数)."""
     if _AMENDS.search(e.title):
         return "changed"
     if first is not None and e.date is not None and first < e.date:
@@ -253,9 +274,9 @@ def annual(
     text_of = {i.entry.id: i.text for i in found}
     # per title, the earliest date of each text bearing it: a text posted again in a later year
     # is not an amendment of itself (QA pass 20: its copy dated 2019 was counted 修改)
-    titled: dict[str, dict[str, dt.date]] = {}
+    titled: dict[tuple[str, str], dict[str, dt.date]] = {}
     for e in public:
-        key = _title_key(e.title)
+        key = _version_key(e)
         if e.date is not None and key:
             texts = titled.setdefault(key, {})
             texts[text_of[e.id]] = min(e.date, texts.get(text_of[e.id], e.date))
@@ -294,14 +315,31 @@ def annual(
         e.category for t, e in latest.items() if e.validity == "valid" and t not in superseded
     )
     replaced = Counter(latest[t].category for t in superseded if latest[t].validity == "valid")
-    order = [c for c in CATEGORIES] + sorted((set(cats) | set(in_force)) - set(CATEGORIES))
+    # 本年废止: the texts a public document dated in the year repeals, whenever they were
+    # published (QA pass 37a: the column counted the year's own items that are now 废止, so
+    # 2020 said 0 where 17 rules, 契税暂行条例 among them, were repealed by 2020's documents);
+    # a text only catalogued 废止 or 失效 has no date of repeal: counted apart, in no year
+    repealed: dict[str, str] = {}  # text → its category
+    dated_repeal: set[str] = set()
+    for e in public:
+        r = marked.get(e.id)
+        if r is not None:
+            dated_repeal.add(text_of[e.id])
+            if r.date[:4] == str(year):
+                repealed.setdefault(text_of[e.id], e.category)
+    undated_repeals = {
+        text_of[e.id] for e in public if e.validity in ("repealed", "expired")
+    } - dated_repeal
+    repealed_in = Counter(repealed.values())
+    extra = (set(cats) | set(in_force) | set(repealed_in)) - set(CATEGORIES)
+    order = [c for c in CATEGORIES] + sorted(extra)
     rows = []
     for c in order:
         in_cat = [e for e in of_year if e.category == c]
         count = Counter(statuses[e.id] for e in in_cat)
         rows.append(
             CategoryRow(
-                c, len(in_cat), count["new"], count["changed"], count["repealed"], in_force[c],
+                c, len(in_cat), count["new"], count["changed"], repealed_in[c], in_force[c],
                 replaced[c],
             )  # fmt: skip
         )
@@ -310,6 +348,7 @@ def annual(
         months[e.date.month - 1] += 1  # type: ignore[union-attr]
     agencies = _agency_rows(i for i in found if i.entry.date and i.entry.date.year == year)
     total_status = Counter(statuses.values())
+    total_status["repealed"] = len(repealed)
     return AnnualReport(
         year=year,
         agency=agency,
@@ -320,4 +359,5 @@ def annual(
         by_month=tuple(months),
         status=tuple((s, total_status[s]) for s in STATUSES),
         undated=sum(1 for e in public if e.date is None),
+        repealed_undated=len(undated_repeals),
     )

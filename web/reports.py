@@ -21,7 +21,6 @@ from analyzers.chars import visible
 from model.errors import BadRequest, GovSearchError, Unauthorized, UnknownAgency
 from model.fields import CATEGORIES, CATEGORY_VALUES
 from model.viewer import Viewer
-from reports.annual import STATUSES
 from reports.csvexport import download_name
 from reports.office import Reports
 from reports.querylog import LIST_LABELS
@@ -51,7 +50,6 @@ def _page(request: Request, kind: str, context: dict[str, Any], status: int = 20
         "categories": CATEGORIES,
         "lacks_label": lacks_label,
         "list_labels": LIST_LABELS,  # the query report's lists, named as its CSV names them
-        "statuses": STATUSES,
         "form": {},
         "year_range": (FIRST_YEAR, LAST_YEAR),
         **context,
