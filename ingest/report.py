@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from ingest.files import CatalogProblem, IngestFailure
 from model.document import Document
-from model.fields import value_label
+from model.fields import MOST_RESTRICTIVE, value_label
 from model.viewer import ANONYMOUS
 
 INGESTED_LISTED = 10_000  # documents written that a report names (``ok`` counts them all)
@@ -34,8 +34,10 @@ class IngestReport:
     # Catalogue lines that could not be applied: reported with their line and ignored.
     catalog: list[IngestFailure] = field(default_factory=list)
     formats: Counter[str] = field(default_factory=Counter)
-    # documents written (not held back), by disclosure level: the summary says how many a
-    # decision made non-public (QA pass 25b: an ingest with --disclosure 不予公开 said nothing)
+    # documents written, held back ones too, by disclosure level, so the levels add up to the
+    # documents written (QA pass 37a: 106 held back were in no level); the summary says how
+    # many a decision made non-public (QA pass 25b: --disclosure 不予公开 said nothing), the
+    # held back apart
     levels: Counter[str] = field(default_factory=Counter)
     unchanged: int = 0  # files identical to what the index holds: nothing to do
     pruned: list[str] = field(default_factory=list)  # documents removed because files are gone
@@ -154,7 +156,7 @@ class IngestReport:
             + (f"; {len(self.pruned)} removed (files gone)"
                if self.pruned or self.pruned_paths else "")  # fmt: skip
             + (f"; {len(self.held)} held back (not published)" if self.held else "")
-            + _not_published(self.levels)
+            + _not_published(self.levels - Counter({MOST_RESTRICTIVE: len(self.held)}))
             + (f"; {len(self.gone)} gone from disk, still in the index (--prune removes them)"
                if self.gone else "")  # fmt: skip
             + (f"; {_count(len(self.warned), 'warning')}" if self.warned else "")

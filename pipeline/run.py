@@ -395,8 +395,7 @@ def run_jobs(
                 report.ok.append(w.path)
                 report.ingested.append((w.path, w.id))
                 report.formats[formats.get(w.id, "?")] += 1
-                if w.id not in held:  # (those are said as held back)
-                    report.levels[levels.get(w.id, "?")] += 1
+                report.levels[levels.get(w.id, "?")] += 1
                 report.warn(w.path, extra.pop(w.id, {}))
                 written.append(w.path)
                 if written_ids is not None:
