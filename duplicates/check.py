@@ -134,6 +134,18 @@ class Candidate:
         o = self.overlap
         return max(o.resemblance, o.containment, o.reverse_containment)
 
+    @property
+    def share(self) -> float:
+        """The figure its reason is about, the one every place that names the reason gives
+        (QA pass 37a: an upload's warning said "near copy 99.2%", the highest of the three
+        measures, where the check said 相似度 97.5% of the same pair)."""
+        o = self.overlap
+        if self.reason == "contains":
+            return o.reverse_containment
+        if self.reason == "contained_in":
+            return o.containment
+        return 1.0 if self.reason == "same_text" else o.resemblance
+
     def to_dict(self) -> dict[str, Any]:
         d = self.doc
         o = self.overlap
@@ -211,11 +223,11 @@ def summary(c: Candidate) -> str:
     o = c.overlap
     head = {
         "same_text": "与草稿全文相同",
-        "near_copy": f"与草稿{near_label(o.resemblance)}（相似度 {percent(o.resemblance)}）",
-        "contains": f"草稿包含了这份文件的 {percent(o.reverse_containment)}",
-        "contained_in": f"草稿的 {percent(o.containment)} 出现在这份文件中",
-        "same_docno": f"文号相同，但正文不同（相似度 {percent(o.resemblance)}）",
-        "same_title": f"标题相同，但正文不同（相似度 {percent(o.resemblance)}）",
+        "near_copy": f"与草稿{near_label(o.resemblance)}（相似度 {percent(c.share)}）",
+        "contains": f"草稿包含了这份文件的 {percent(c.share)}",
+        "contained_in": f"草稿的 {percent(c.share)} 出现在这份文件中",
+        "same_docno": f"文号相同，但正文不同（相似度 {percent(c.share)}）",
+        "same_title": f"标题相同，但正文不同（相似度 {percent(c.share)}）",
     }[c.reason]
     d = c.diff
     if d is None or d.identical:

@@ -395,7 +395,7 @@ def _near_copies(
             listed = "; ".join(
                 f"{c.doc.id} ({c.doc.path}, {c.doc.title}, "
                 f"{value_label('disclosure', c.doc.disclosure)}, {REASON_LABELS[c.reason]} "
-                f"{percent(c.score)})"
+                f"{percent(c.share)})"
                 for c in near
             )
             out[doc.id] = f"a text alike other documents: {listed}"
