@@ -538,6 +538,17 @@ def test_a_long_history_is_read_to_its_last_amendment(rel: str) -> None:
     assert _file_meta(rel).date == dt.date(2023, 12, 29)
 
 
+def test_a_history_written_as_one_long_line_is_read_to_its_last_amendment() -> None:
+    """QA pass 37a: 浙江省渔业管理条例's enactment and four amendments are one line of 330
+    characters, cut as a body line, so the 2020 version was dated 2005-11-18 (its enactment)
+    and reported 3,711 working days late. A body line as long is still the body's."""
+    meta = _file_meta("docs/lawrefbook/difang_zhejiang/lrb_01703.txt")
+    assert meta.written_date == dt.date(2020, 9, 24)
+    assert meta.agency == "浙江省人民代表大会常务委员会"
+    body = "某某条例\n" + "2019年1月1日起，" + "本市居民应当遵守规定。" * 20 + "\n第一条 为了\n"
+    assert derive_meta(body).written_date is None  # a long line opening with a date: the body
+
+
 def test_a_history_entry_wrapped_inside_its_date_is_one_entry() -> None:
     """``2014年9月26`` / ``日山东省…批准``: the approval is the version's date (the manifest's)."""
     assert _file_meta("docs/lawrefbook/difang_shandong/lrb_00665.txt").date == dt.date(2014, 9, 26)
