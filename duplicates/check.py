@@ -488,7 +488,7 @@ def _one_per_text(found: list[tuple[str, Candidate]]) -> list[Candidate]:
             tied = (c.reason, c.score) == (head.reason, head.score)
             if tied and (says_less(c.doc), c.doc.id) < (says_less(head.doc), head.doc.id):
                 head, c = dataclasses.replace(c, copies=head.copies), head
-            copy = Copy(c.doc.id, c.doc.path, c.doc.format, c.doc.agency)
+            copy = Copy(c.doc.id, c.doc.path, c.doc.format, c.doc.agency, c.doc.disclosure)
             out[first[key]] = dataclasses.replace(head, copies=(*head.copies, copy))
             continue
         if key:

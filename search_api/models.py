@@ -84,6 +84,9 @@ class CopyRef(BaseModel):
     path: str
     format: str
     agency: str
+    disclosure: str = Field(
+        "public", description="its 公开方式: staff see copies the public does not"
+    )
 
 
 class RepealRef(BaseModel):

@@ -744,7 +744,7 @@ class SearchIndex:
             key = stored_content_key(extra.get(i))
             doc = docs.get(i)
             if key in groups and doc is not None:
-                copy = Copy(doc.id, doc.path, doc.format, doc.agency)
+                copy = Copy(doc.id, doc.path, doc.format, doc.agency, doc.disclosure)
                 out[i] = _Member(key, doc, copy, scores[i])
         return out
 
@@ -911,7 +911,7 @@ class SearchIndex:
         page did not say them)."""
         ids = list(self.copies_of([doc.id], viewer).get(doc.id, ()))
         found = self.backend.fetch(ids, texts=False).values() if ids else ()
-        copies = (Copy(d.id, d.path, d.format, d.agency) for d in found)
+        copies = (Copy(d.id, d.path, d.format, d.agency, d.disclosure) for d in found)
         return tuple(sorted(copies, key=lambda c: (c.path, c.id)))
 
     def versions_of(

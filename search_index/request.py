@@ -114,15 +114,19 @@ class Understanding:
 @dataclass(frozen=True)
 class Copy:
     """Another document with exactly the same normalised text as a hit (another format,
-    folder or agency's posting of it)."""
+    folder or agency's posting of it). Its ``disclosure``: staff see copies the public does
+    not, and must be told which (QA pass 37a: the duplicate check listed a 不予公开 copy as
+    any other)."""
 
     id: str
     path: str
     format: str
     agency: str
+    disclosure: str = "public"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "path": self.path, "format": self.format, "agency": self.agency}
+        return {"id": self.id, "path": self.path, "format": self.format, "agency": self.agency,
+                "disclosure": self.disclosure}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -198,3 +198,39 @@ def test_a_traditional_draft_marks_what_changed_not_its_script() -> None:
         "我们将继续支持信息化建设，确保工作如期完成。",
     )
     assert marked == "我們將繼續支<mark>援資訊</mark>化建設，確保工作如期完成。"
+
+
+def test_a_hidden_copy_of_a_match_is_labelled_for_staff(tmp_path):
+    """QA pass 37a: a match's "相同正文的其他文件" line listed a 不予公开 copy as any other, so
+    staff read it as published; each copy says its level when it is not public."""
+    from govsearch.app import create_app
+    from model.settings import Settings
+    from pipeline.run import run_ingest
+    from search_api.keys import KeyStore
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+    from tests.corpus import REPEAL_LAWS, catalogued_laws
+    from tests.web.conftest import TestClient
+
+    law = REPEAL_LAWS["qishuifa.txt"]
+    # withheld.txt's id is the larger: the match is shown as open.txt, withheld.txt its copy
+    folder, catalog = catalogued_laws(tmp_path, {"open.txt": law, "withheld.txt": law},
+                                      level={"withheld.txt": "不予公开"})  # fmt: skip
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data))
+    try:
+        assert len(run_ingest(index, [folder], catalog=catalog, workers=1).ok) == 2
+        client = TestClient(create_app(Settings(data_dir=data), index))
+        _, key = KeyStore(data).create("copies")
+        text = (folder / "open.txt").read_text(encoding="utf-8")
+        page = client.post("/duplicates", data={"text": text, "key": key}).text
+        copies = re.search(r'<p class="result__copies">.*?</p>', page, re.S).group(0)
+        assert "withheld.txt" in copies and "不予公开：未公开" in copies, copies
+        api = client.post("/api/duplicates", json={"text": text},
+                          headers={"Authorization": f"Bearer {key}"}).json()  # fmt: skip
+        (copy,) = api["candidates"][0]["copies"]
+        assert copy["path"].endswith("withheld.txt") and copy["disclosure"] == "not_public"
+        public = client.post("/duplicates", data={"text": text}).text  # the public: no copy
+        assert "withheld.txt" not in public
+    finally:
+        index.close()
