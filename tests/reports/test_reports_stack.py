@@ -755,3 +755,18 @@ def test_an_agency_no_document_has_is_said_with_the_nearest_ones(stack) -> None:
         assert out.exit_code == 2, out.output
         said = "no document of this index is of agency '甲局办公室' (did you mean 甲局?)"
         assert said in out.output
+
+
+def test_every_table_of_a_report_page_has_a_name(stack) -> None:
+    """QA pass 37a: the timeliness page's tables had no caption or name (the annual report's
+    had), so a screen reader moving by table heard only "table"."""
+    client, key, _ = stack
+    for kind, data in (("timeliness", {}), ("annual", {"year": "2024"})):
+        page = client.post(f"/reports/{kind}", data={"key": key, **data})
+        assert page.status_code == 200, page.text
+        tables = re.findall(r"<table[^>]*>\s*(?:<caption)?", page.text)
+        assert tables, kind
+        for t in tables:
+            assert "aria-labelledby=" in t or t.rstrip().endswith("<caption"), (kind, t)
+        for name in re.findall(r'<table[^>]*aria-labelledby="([^"]+)"', page.text):
+            assert f'id="{name}"' in page.text, (kind, name)
