@@ -220,6 +220,23 @@ def test_deeply_nested_html_is_refused_before_parsing() -> None:
     assert html_format.nesting_depth("</div></div><div><span>a</span></div>") == 2
 
 
+def test_an_element_with_thousands_of_attributes_is_refused_before_parsing() -> None:
+    """QA pass 36b: a 4.8 MB page of 300,000 attributes on one element held its extraction to
+    the 30 s limit (lexbor compares each attribute with those before it). Over 1,000 on one
+    element, the page is refused as unsafe at once; just under, it is read; attributes in a
+    comment or a script are no element's."""
+    many = " ".join(f'a{i}="v{i}"' for i in range(300_000))
+    start = time.perf_counter()
+    with pytest.raises(UnsafeFile, match="300,000 attributes"):
+        html_format.extract(F.html_page(f"<div {many}>政府信息公开</div>"), "many.html")
+    assert time.perf_counter() - start < 10
+    under = " ".join(f'a{i}="v{i}"' for i in range(html_format.MAX_ATTRIBUTES))
+    got = html_format.extract(F.html_page(f"<div {under}>政府信息公开</div>"), "ok.html")
+    assert "政府信息公开" in got.text
+    hidden = f"<!--<div {many}>--><script>var s='<div {many}>';</script><p>政府信息公开</p>"
+    assert html_format.most_attributes(hidden) == 0
+
+
 _BOMB_IN_A_FRESH_PROCESS = """
 import sys, time
 from ingest import bounded
