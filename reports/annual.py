@@ -175,9 +175,9 @@ def _earliest_other(
 
 
 def _status(e: CatalogEntry, first: dt.date | None) -> str:
-    """``first``: the earliest date of another text with the same title. An item published in
-    the year is 制发 in it, new or changed, whatever became of it since: its repeal is counted
-    in the year of the repeal (the report's 本年废止件数)."""
+    """``first``: the earliest date of another text of the same title and issuer. An item
+    published in the year is 制发 in it, new or changed, whatever became of it since: its repeal
+    is counted in the year of the repeal (the report's 本年废止件数)."""
     if _AMENDS.search(e.title):
         return "changed"
     if first is not None and e.date is not None and first < e.date:
