@@ -1176,7 +1176,7 @@ SAME_ISSUE_DAYS = 92  # one 文号 dated this close: a text's 成文 and 发布 
 
 def same_number(a: StoredDocument, b: StoredDocument) -> bool:
     """Whether two documents are one issue of a text, never two versions of it
-    (:func:`same_issue`)."""
+    (:func:`same_issue`: one 文号 dated alike, or one 成文日期)."""
     return same_issue(
         (a.doc_number, a.written_date, _day(a.date)), (b.doc_number, b.written_date, _day(b.date))
     )
@@ -1191,13 +1191,16 @@ def same_issue(a: Issue, b: Issue) -> bool:
     27b: a scan of 国办函〔2018〕71号, dated by the 发布日期 OCR read, made the catalogued copy,
     dated by its 成文日期, an older version; QA pass 28a: the report counted it 修改). A revised
     rule keeps the number of the order that first issued it (民政部令第14号 heads the 1999 text
-    and its 2019 revision): years apart, those are versions."""
+    and its 2019 revision): years apart, those are versions. One 成文日期 is one issue whatever
+    the numbers say: a version of a rule is written on another day (QA pass 37b: OCR read a
+    scan's 国办发〔1996〕2号 as 国发, and its typed copy, re-posted in 2018, was shown to it as a
+    newer version that "may replace" it)."""
     (number_a, written_a, date_a), (number_b, written_b, date_b) = a, b
+    if written_a and written_a == written_b:
+        return True
     ka = canonical(normalize(number_a)) if number_a else None
     if ka is None or ka != (canonical(normalize(number_b)) if number_b else None):
         return False
-    if written_a and written_a == written_b:
-        return True
     if date_a is None or date_b is None:  # undated: no version either way
         return True
     return abs((date_a - date_b).days) <= SAME_ISSUE_DAYS

@@ -737,6 +737,37 @@ class BackendContract:
         assert {h.doc.id for h in hits} >= {typed.id, scan.id}
         assert not any(h.newer_version for h in hits), [(h.doc.id, h.newer_version) for h in hits]
 
+    def test_a_scan_and_its_typed_copy_of_one_written_day_are_never_versions(self, make_backend):
+        """QA pass 37b: OCR read a scan's 国办发〔1996〕2号 as 国发〔1996〕2号; its typed copy, one
+        成文日期 (1996-02-05) but re-posted in 2018, was shown to it as a newer version that
+        "may replace" it. One 成文日期 is one issue; another day is still a version."""
+        law = "docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt"
+        written = dt.date(1996, 2, 5)
+        typed, scan, revised = (
+            dataclasses.replace(
+                sample_document(law, doc_id=i * 16, date=day), path=f"{i}/lrb_02404.txt",
+                text=sample_document(law).text + extra,
+            )
+            for i, day, extra in (("6", dt.date(2018, 12, 24), ""), ("7", None, "\n（扫描件）"),
+                                  ("8", dt.date(2011, 1, 8), "\n（修订）"))
+        )  # fmt: skip
+        typed, scan, revised = (
+            dataclasses.replace(d, meta=dataclasses.replace(d.meta, doc_number=n, written_date=w))
+            for d, n, w in ((typed, "国办发〔1996〕2号", written),
+                            (scan, "国发〔1996〕2号", written), (revised, "", dt.date(2011, 1, 8)))
+        )  # fmt: skip
+        backend = make_backend()
+        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in (typed, scan)))
+        ix = SearchIndex(backend)
+        assert ix.versions_of(ix.get(typed.id)) == () and ix.versions_of(ix.get(scan.id)) == ()
+        hits = ix.search(Query(q=typed.meta.title)).hits
+        assert {h.doc.id for h in hits} >= {typed.id, scan.id}
+        assert not any(h.newer_version for h in hits), [(h.doc.id, h.newer_version) for h in hits]
+        assert all(r.ok for r in backend.write([prepare(revised, "samples")]))
+        ix = SearchIndex(backend)
+        assert [v.id for v in ix.versions_of(ix.get(scan.id))] == [revised.id]
+        assert {v.id for v in ix.versions_of(ix.get(revised.id))} == {typed.id, scan.id}
+
     def test_the_document_numbered_so_comes_before_those_its_number_revised(self, make_backend):
         """QA pass 27b: 国务院令第706号 listed a 专利代理条例 numbered 第76号 (its head names
         the order 706 that revised it) above the one catalogued as 国令第706号."""
