@@ -29,6 +29,8 @@ class PageText:
     scanned on its side can come back at full confidence with its lines in reverse order, and
     only their shape gives it away (``ingest.ocr.orientation``). ``rotation`` is how far the
     page was turned, counter-clockwise in degrees, for the reading kept (0: as scanned).
+    ``marked``: a page that gave no text has marks on it (``ingest.ocr.ink``): it was not read,
+    where a blank page has nothing to read.
     """
 
     text: str
@@ -36,6 +38,7 @@ class PageText:
     script: str = "auto"
     sideways: float = 0.0
     rotation: int = 0
+    marked: bool = False
 
 
 class Engine(Protocol):

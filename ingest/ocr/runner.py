@@ -19,7 +19,7 @@ import os
 import resource
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -116,7 +116,7 @@ def _loop(conn: Connection, engine_name: str, memory_mb: int) -> None:
     if memory_mb:
         limit = max(4 * memory_mb, 4096) * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from ingest.ocr import engines, orientation
+    from ingest.ocr import engines, ink, orientation
 
     engine = None
     pages: Any = None
@@ -137,7 +137,10 @@ def _loop(conn: Connection, engine_name: str, memory_mb: int) -> None:
                 if image is None:
                     conn.send(("ok", None))
                 else:  # turned right way up first when it lies on its side or upside down
-                    conn.send(("ok", orientation.read_upright(engine, image, script)))
+                    page = orientation.read_upright(engine, image, script)
+                    if not page.text.strip() and ink.marked(image):
+                        page = replace(page, marked=True)
+                    conn.send(("ok", page))
         except Exception as exc:  # noqa: BLE001 - reported per page, the child lives on
             if isinstance(exc, MemoryError) or _near_limit(memory_mb):
                 # Native libraries report a failed allocation in many ways (SystemError,

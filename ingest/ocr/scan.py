@@ -213,6 +213,10 @@ def recognise(kind: str, data: bytes, pages: Sequence[int] | None = None,
                     continue  # no image on this page: nothing was scanned there
                 if store is not None:
                     store.put(index, page)
+            if page.marked:  # marks and no text: a page not read, not a blank one
+                failed.append((index, "not legible: no text found on a page with marks on it "
+                                      "(too faint or blurred to read, or no text)"))
+                continue
             if page.text.strip() and page.confidence < legible:
                 # garbage (a page too faint, too small, in no orientation readable): not kept,
                 # never a document's title or snippet; listed like a page OCR failed on

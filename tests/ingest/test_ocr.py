@@ -209,6 +209,39 @@ def test_a_failed_page_is_reported_and_the_rest_kept(engine_name: str) -> None:
     assert ex.properties["ocr_failed"].startswith("page 2: ")
 
 
+def _faded(page: Image.Image) -> Image.Image:
+    """The page blurred and faded to grey, as QA pass 37b's illegible page (a person cannot
+    read it either)."""
+    from PIL import ImageFilter
+
+    blurred = page.convert("L").filter(ImageFilter.GaussianBlur(7))
+    return Image.eval(blurred, lambda v: 150 + v * 76 // 255)
+
+
+def test_a_page_with_marks_and_no_text_is_reported_not_read(engine_name: str) -> None:
+    """QA pass 37b: a blurred, faded page 2 gave no text and was counted as read: no warning,
+    and the document said 99.8% confidence as if whole. A page with marks and no text is a page
+    not read; a blank page (paper noise, a scanner's dark edge) is still blank."""
+    from ingest.ocr.ink import marked
+
+    first, t1 = small_page(_text(SIMPLIFIED), "simplified", lines=3)
+    second, _ = small_page(_text(SIMPLIFIED), "simplified", lines=3)
+    faded = _faded(second)
+    assert marked(faded) and marked(first)
+    noise = np.random.default_rng(7).normal(235, 4, (first.height, first.width))
+    blank = np.clip(noise, 0, 255).astype("uint8")
+    blank[:, : max(2, first.width // 40)] = 20  # the scanner's lid at the left edge
+    assert not marked(Image.fromarray(blank)) and not marked(Image.new("L", first.size, 255))
+    _, ex = registry.extract(encoded([first, faded.convert("RGB")], "TIFF"), "faded.tif")
+    assert char_accuracy(t1, ex.text) >= 0.9
+    assert ex.properties["ocr_pages"] == "1"
+    failed = ex.properties["ocr_failed"]
+    assert failed.startswith("page 2: not legible: no text found"), failed
+    _, ex = registry.extract(encoded([first, Image.fromarray(blank).convert("RGB")], "TIFF"),
+                             "blank.tif")  # fmt: skip
+    assert "ocr_failed" not in ex.properties, ex.properties
+
+
 def test_time_and_memory_limits_fail_the_page_not_the_run(engine_name: str) -> None:
     image, _ = small_page(_text(SIMPLIFIED), "simplified", lines=2)
     data = encoded([image], "PNG")
