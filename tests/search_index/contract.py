@@ -716,53 +716,24 @@ class BackendContract:
         catalogued copy (dated by its 成文日期) an older version: "本文可能已被修订或取代". One
         文号 is one issue of a text, whatever dates its files give; another number, or none,
         is still a version."""
-        law = "docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt"
-        typed, scan = (
-            dataclasses.replace(
-                sample_document(law, doc_id=i * 16, date=day), path=f"{i}/lrb_02404.txt",
-                text=sample_document(law).text + extra,
-            )
-            for i, day, extra in (("6", dt.date(2018, 10, 27), ""),
-                                  ("7", dt.date(2018, 11, 9), "\n（扫描件）"))
-        )  # fmt: skip
-        typed, scan = (
-            dataclasses.replace(d, meta=dataclasses.replace(d.meta, doc_number=n))
-            for d, n in ((typed, "国办函〔2018〕71号"), (scan, "国办函[2018]71号"))
-        )  # fmt: skip
-        backend = make_backend()
-        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in (typed, scan)))
-        ix = SearchIndex(backend)
-        assert ix.versions_of(ix.get(typed.id)) == () and ix.versions_of(ix.get(scan.id)) == ()
-        hits = ix.search(Query(q=typed.meta.title)).hits
-        assert {h.doc.id for h in hits} >= {typed.id, scan.id}
-        assert not any(h.newer_version for h in hits), [(h.doc.id, h.newer_version) for h in hits]
+        typed, scan = _law_files(
+            ("6", dt.date(2018, 10, 27), "", "国办函〔2018〕71号", None),
+            ("7", dt.date(2018, 11, 9), "\n（扫描件）", "国办函[2018]71号", None),
+        )
+        _assert_one_issue(make_backend(), typed, scan)
 
     def test_a_scan_and_its_typed_copy_of_one_written_day_are_never_versions(self, make_backend):
         """QA pass 37b: OCR read a scan's 国办发〔1996〕2号 as 国发〔1996〕2号; its typed copy, one
         成文日期 (1996-02-05) but re-posted in 2018, was shown to it as a newer version that
         "may replace" it. One 成文日期 is one issue; another day is still a version."""
-        law = "docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt"
-        written = dt.date(1996, 2, 5)
-        typed, scan, revised = (
-            dataclasses.replace(
-                sample_document(law, doc_id=i * 16, date=day), path=f"{i}/lrb_02404.txt",
-                text=sample_document(law).text + extra,
-            )
-            for i, day, extra in (("6", dt.date(2018, 12, 24), ""), ("7", None, "\n（扫描件）"),
-                                  ("8", dt.date(2011, 1, 8), "\n（修订）"))
-        )  # fmt: skip
-        typed, scan, revised = (
-            dataclasses.replace(d, meta=dataclasses.replace(d.meta, doc_number=n, written_date=w))
-            for d, n, w in ((typed, "国办发〔1996〕2号", written),
-                            (scan, "国发〔1996〕2号", written), (revised, "", dt.date(2011, 1, 8)))
-        )  # fmt: skip
+        written, revision = dt.date(1996, 2, 5), dt.date(2011, 1, 8)
+        typed, scan, revised = _law_files(
+            ("6", dt.date(2018, 12, 24), "", "国办发〔1996〕2号", written),
+            ("7", None, "\n（扫描件）", "国发〔1996〕2号", written),
+            ("8", revision, "\n（修订）", "", revision),
+        )
         backend = make_backend()
-        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in (typed, scan)))
-        ix = SearchIndex(backend)
-        assert ix.versions_of(ix.get(typed.id)) == () and ix.versions_of(ix.get(scan.id)) == ()
-        hits = ix.search(Query(q=typed.meta.title)).hits
-        assert {h.doc.id for h in hits} >= {typed.id, scan.id}
-        assert not any(h.newer_version for h in hits), [(h.doc.id, h.newer_version) for h in hits]
+        _assert_one_issue(backend, typed, scan)
         assert all(r.ok for r in backend.write([prepare(revised, "samples")]))
         ix = SearchIndex(backend)
         assert [v.id for v in ix.versions_of(ix.get(scan.id))] == [revised.id]
@@ -1786,6 +1757,29 @@ def _by_path(index: SearchIndex, path: str):
 
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def _law_files(*specs: tuple[str, dt.date | None, str, str, dt.date | None]) -> list[Document]:
+    """Files of one sample law, each ``(folder, 发布日期, text added, 文号, 成文日期)``."""
+    law = "docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt"
+    out = []
+    for folder, day, extra, number, written in specs:
+        d = sample_document(law, doc_id=folder * 16, date=day)
+        out.append(dataclasses.replace(
+            d, path=f"{folder}/lrb_02404.txt", text=d.text + extra,
+            meta=dataclasses.replace(d.meta, doc_number=number, written_date=written),
+        ))  # fmt: skip
+    return out
+
+
+def _assert_one_issue(backend, typed: Document, scan: Document) -> None:
+    """The two files written are copies of one issue: neither is the other's version."""
+    assert all(r.ok for r in backend.write(prepare(d, "samples") for d in (typed, scan)))
+    ix = SearchIndex(backend)
+    assert ix.versions_of(ix.get(typed.id)) == () and ix.versions_of(ix.get(scan.id)) == ()
+    hits = ix.search(Query(q=typed.meta.title)).hits
+    assert {h.doc.id for h in hits} >= {typed.id, scan.id}
+    assert not any(h.newer_version for h in hits), [(h.doc.id, h.newer_version) for h in hits]
 
 
 def sample_document(
