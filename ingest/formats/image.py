@@ -7,12 +7,12 @@ every frame is recognised (``ingest.ocr.scan``) and the text is marked as recogn
 
 from __future__ import annotations
 
-from ingest.errors import ExtractionError, NeedsOcr
+from ingest.errors import ExtractionError, NeedsOcr, UnsafeFile
 from ingest.formats.base import Extracted
 from ingest.formats.pages import strip_running_lines
 from ingest.formats.registry import Format, register
 from ingest.ocr import scan
-from ingest.ocr.runner import PageFailed
+from ingest.ocr.runner import TOO_LARGE, PageFailed
 
 MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "TIFF"),
@@ -46,6 +46,9 @@ def extract(data: bytes, filename: str) -> Extracted:
     try:
         result = scan.recognise("image", data, label=filename)
     except PageFailed as exc:
+        said = str(exc)
+        if TOO_LARGE in said:  # refused for its size, not damaged
+            raise UnsafeFile(f"{what} {said[said.index(TOO_LARGE):]}") from None
         raise ExtractionError(f"damaged {what} image, cannot be opened ({exc})") from None
     count = len(result.texts) + len(result.failed)
     # a multi-page scan repeats its running header on every page, as a PDF does (國務院, 總統);

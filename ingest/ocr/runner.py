@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import resource
 import time
 import warnings
@@ -26,7 +27,10 @@ from typing import Any
 from ingest import processes
 from ingest.ocr.engine import PageText
 
-MAX_PIXELS = 150_000_000  # a 600 dpi A0 scan; beyond that an image is refused, not decoded
+# a 600 dpi A2 or a 300 dpi A0 sheet (139 and 140 million pixels); a larger image is refused,
+# not decoded (its grey page alone would take most of the child's memory)
+MAX_PIXELS = 150_000_000
+TOO_LARGE = "image too large to read"  # the start of that refusal, which is no damaged file
 WALL_FACTOR = 10  # wall-clock limit = WALL_FACTOR × the CPU-time limit
 
 
@@ -80,9 +84,19 @@ class _ImagePages:
         from PIL import Image
 
         Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            self.img = Image.open(io.BytesIO(data))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                self.img = Image.open(io.BytesIO(data))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            # Pillow calls it a "decompression bomb DOS attack", and the page said "damaged"
+            # (QA pass 37b: a 20,000 × 20,000 scan of a map sheet)
+            found = re.search(r"\((\d+) pixels\)", str(exc))
+            size = f"{int(found.group(1)) / 1e6:,.0f} million pixels, " if found else ""
+            raise ValueError(
+                f"{TOO_LARGE}: {size}over the {MAX_PIXELS / 1e6:,.0f} million a page may have "
+                "(a 600 dpi A2 or 300 dpi A0 sheet); scan large sheets at a lower resolution"
+            ) from None
         self.count = getattr(self.img, "n_frames", 1)
 
     def __len__(self) -> int:

@@ -242,6 +242,21 @@ def test_a_page_with_marks_and_no_text_is_reported_not_read(engine_name: str) ->
     assert "ocr_failed" not in ex.properties, ex.properties
 
 
+def test_an_image_too_large_is_refused_for_its_size_not_called_damaged(engine_name: str) -> None:
+    """QA pass 37b: a 20,000 × 20,000 scan (a map sheet) was "damaged PNG image … decompression
+    bomb DOS attack". It is refused as too large, undecoded, saying by how much and what to
+    do."""
+    from ingest.errors import UnsafeFile
+    from ingest.ocr.runner import MAX_PIXELS
+
+    side = int((MAX_PIXELS * 1.1) ** 0.5)
+    buf = io.BytesIO()
+    Image.new("1", (side, side), 1).save(buf, format="PNG")
+    with pytest.raises(UnsafeFile, match=r"PNG image too large to read: 165 million pixels, "
+                                         r"over the 150 million"):  # fmt: skip
+        registry.extract(buf.getvalue(), "map.png")
+
+
 def test_time_and_memory_limits_fail_the_page_not_the_run(engine_name: str) -> None:
     image, _ = small_page(_text(SIMPLIFIED), "simplified", lines=2)
     data = encoded([image], "PNG")
