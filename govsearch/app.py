@@ -61,6 +61,9 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     install_limits(app, settings)
     routers = (search.router, documents.router, system.router, admin.router, apidocs.router,
                duplicates.router, reports.router, life_events_api.router)
+    if settings.kiosk:  # a terminal has no API reference and no duplicate check, as it has no
+        # staff pages (QA pass 37b: the pages were 404, the routes answered a typed URL)
+        routers = tuple(r for r in routers if r not in (apidocs.router, duplicates.router))
     install_request_time(app, settings.es_timeout)  # a read's calls to the cluster in all
     install_json_check(app)  # inside the security middleware: its body counts to the limit
     install_staff_gate(app, routers)  # a staff route's key is checked before its body is read

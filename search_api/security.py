@@ -16,7 +16,8 @@ headers are added at the one place every response passes through.
   ``Vary: Authorization, X-API-Key``, and an answer to a request that carries credentials is
   ``Cache-Control: no-store``: a shared cache must never hand a staff answer to the public;
   an anonymous answer that says nothing else is ``no-cache`` (asked for again before reuse, so a
-  document withdrawn leaves caches too); static files keep their validators.
+  document withdrawn leaves caches too), and ``no-store`` on a reading-room terminal (a patron's
+  suggestions are not kept on its disk for the next); static files keep their validators.
 * A 401 names the scheme (``WWW-Authenticate: Bearer``).
 * Request bodies larger than ``settings.max_upload_bytes`` (plus a little multipart framing)
   are refused with 413 in the one JSON error shape: by ``Content-Length`` when the body is
@@ -59,6 +60,12 @@ DEFAULT_MAX_BODY = 20 * 1024 * 1024
 
 class BodyTooLarge(Exception):
     """Raised from ``receive`` when a streamed body passes the limit."""
+
+
+def _kiosk(scope: Scope) -> bool:
+    """Whether the app serves a reading-room terminal (``settings.kiosk``)."""
+    settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+    return bool(getattr(settings, "kiosk", False))
 
 
 def _has_credentials(scope: Scope) -> bool:
@@ -157,7 +164,9 @@ class SecurityMiddleware:
         headers = [(n, v) for n, v in headers if n.lower() != b"vary"]
         merged = ", ".join([v.decode("latin-1") for v in vary] + ["Authorization, X-API-Key"])
         headers.append((b"vary", merged.encode("latin-1")))
-        if _has_credentials(scope):
+        if _has_credentials(scope) or (_kiosk(scope) and not static):
+            # ... and on a reading-room terminal nothing a patron asked is kept on its disk for
+            # the next (QA pass 37b: the suggestions' and pinyin's answers were no-cache)
             headers = [(n, v) for n, v in headers if n.lower() != b"cache-control"]
             headers.append((b"cache-control", b"no-store"))
         elif b"cache-control" not in present and not static:

@@ -495,6 +495,8 @@ def document(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId
 
 @router.api_route("/documents/{doc_id}/original", methods=_PAGE_METHODS)
 def original(request: Request, index: IndexDep, viewer: ViewerDep, doc_id: DocId) -> Response:
+    if request.app.state.settings.kiosk:  # a download would stay on the terminal's disk for
+        return not_found_page(request)  # the next patron; no kiosk page offers it (QA 37b)
     return original_download(request, index, viewer, doc_id)
 
 

@@ -1057,3 +1057,24 @@ def test_related_parts_of_a_code_say_which_part_each_is(tmp_path):
         assert any("编" in n for n in names), names
     finally:
         index.close()
+
+
+def test_a_terminal_answers_no_staff_route_and_keeps_nothing(kiosk_client, client, web_corpus):
+    """QA pass 37b: with GOVSEARCH_KIOSK=1 the staff pages were 404, but a typed URL still
+    reached the API reference, the duplicate check's API and the original files, and the
+    suggestions' answers were no-cache, not no-store, on the shared terminal."""
+    assert kiosk_client.get("/docs").status_code == 404
+    assert client.get("/docs").status_code == 200  # a server for desks keeps it
+    text = web_corpus.documents[0].text
+    assert client.post("/api/duplicates", json={"text": text}).status_code == 200
+    r = kiosk_client.post("/api/duplicates", json={"text": text})
+    assert r.status_code in (404, 405), r.text
+    doc = web_corpus.original_doc
+    assert doc is not None
+    assert client.get(f"/documents/{doc.id}/original").status_code == 200
+    assert kiosk_client.get(f"/documents/{doc.id}/original").status_code == 404
+    for url in ("/api/suggest?q=条例", "/api/search?q=条例", "/kiosk"):
+        r = kiosk_client.get(url)
+        assert r.status_code == 200 and r.headers["cache-control"] == "no-store", url
+        assert client.get(url).headers["cache-control"] != "no-store" or url == "/kiosk"
+    assert kiosk_client.get("/static/style.css").headers.get("cache-control") != "no-store"
