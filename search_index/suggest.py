@@ -35,10 +35,14 @@ def _titles(backend: Backend, node: Node, filters: tuple[Node, ...]) -> list[str
     # titles only: reading 40 full texts made a suggestion cost as much as a search
     docs = backend.fetch([h.id for h in raw.hits], texts=False)
     # a document without a title (a scan OCR could not name) is no suggestion: an empty line
-    # in the list ran an empty search (QA pass 18)
-    return list(dict.fromkeys(
-        docs[h.id].title for h in raw.hits if h.id in docs and docs[h.id].title.strip()
-    ))  # fmt: skip
+    # in the list ran an empty search (QA pass 18); titles spaced apart are one (QA pass 37b:
+    # a typed copy's double space and its scan's single one were offered as two, alike)
+    shown: dict[str, str] = {}
+    for h in raw.hits:
+        title = docs[h.id].title if h.id in docs else ""
+        if title.strip():
+            shown.setdefault(" ".join(title.split()), title)
+    return list(shown.values())
 
 
 def _frequent_words(backend: Backend, typed: str, filters: tuple[Node, ...]) -> list[str]:

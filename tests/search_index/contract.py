@@ -1097,6 +1097,23 @@ class BackendContract:
         for typed in ("居民", "jumin", "jmsfz", "shenfenzheng"):
             assert all(s.strip() for s in ix.suggest(typed, ANONYMOUS)), typed
 
+    def test_titles_spaced_apart_are_one_suggestion(self, make_backend):
+        """QA pass 37b: a typed copy titled with a double space and its scan with a single one
+        were offered as two suggestions that looked the same."""
+        backend = make_backend()
+        law = sample_document("docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt")
+        title = law.meta.title
+        spaced = title[:4] + "  " + title[4:]
+        scan = dataclasses.replace(law, id="f" * 16, path="scans/a.png", format="image",
+                                   text=law.text + "\n（扫描件）",
+                                   meta=dataclasses.replace(law.meta, title=title[:4] + " " +
+                                                            title[4:]))  # fmt: skip
+        typed = dataclasses.replace(law, meta=dataclasses.replace(law.meta, title=spaced))
+        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in (typed, scan)))
+        ix = SearchIndex(backend)
+        got = [t for t in ix.suggest(title[:2], ANONYMOUS) if title[4:] in t]
+        assert len(got) == 1, got
+
     # -- display ---------------------------------------------------------------------------
     def test_snippets_are_escaped_and_marked(self, index):
         res = index.search(Query(q="人民法院"))
