@@ -40,6 +40,12 @@ class IngestReport:
     # held back apart
     levels: Counter[str] = field(default_factory=Counter)
     unchanged: int = 0  # files identical to what the index holds: nothing to do
+    # what OCR read of the documents written: files, pages, pages turned upright, and the
+    # lowest confidence with its file (QA pass 37b: staff had to open each document to know)
+    ocr_files: int = 0
+    ocr_pages: int = 0
+    ocr_turned: int = 0
+    ocr_lowest: tuple[float, str] | None = None
     pruned: list[str] = field(default_factory=list)  # documents removed because files are gone
     # Changed files whose new version was not written, the index keeping the earlier one, and
     # why (catalogued before, no catalogue row now): someone must look, like a failure.
@@ -162,6 +168,8 @@ class IngestReport:
             + (f"; {_count(len(self.warned), 'warning')}" if self.warned else "")
             + (f"; catalogue: {_count(len(self.catalog), 'problem')}" if self.catalog else "")
         ]
+        if self.ocr_files:
+            lines.append(self._ocr_line())
         if self.interrupted:
             lines.insert(0, "interrupted: the files counted as ingested are in the index, the "
                          "others are not; run the same command again to finish (files already "
@@ -186,6 +194,23 @@ class IngestReport:
                 lines.extend(f"  {item.path}: {item.reason}" for item in items)
         return "\n".join(lines)
 
+    def read_by_ocr(self, path: str, pages: str, turned: str, confidence: float | None) -> None:
+        """Count a document written with a recognised text: ``pages`` as its ``ocr_pages``
+        ("1-3,7"), ``turned`` as its ``ocr_turned`` ("page 1: …; page 3: …")."""
+        self.ocr_files += 1
+        for part in filter(None, pages.split(",")):
+            first, _, last = part.partition("-")
+            self.ocr_pages += int(last or first) - int(first) + 1
+        self.ocr_turned += len([t for t in turned.split(";") if t.strip()])
+        if confidence is not None and (self.ocr_lowest is None or confidence < self.ocr_lowest[0]):
+            self.ocr_lowest = (confidence, path)
+
+    def _ocr_line(self) -> str:
+        lowest = (f", lowest confidence {self.ocr_lowest[0]:.1%} ({self.ocr_lowest[1]})"
+                  if self.ocr_lowest else "")  # fmt: skip
+        return (f"OCR: {_count(self.ocr_files, 'file')}, {_count(self.ocr_pages, 'page')} read"
+                + (f", {self.ocr_turned} turned upright" if self.ocr_turned else "") + lowest)
+
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form: counts plus the lists of skipped and failed files with reasons."""
         return {
@@ -200,6 +225,9 @@ class IngestReport:
             "held": len(self.held),
             "formats": dict(self.formats),
             "levels": dict(self.levels),
+            "ocr": {"files": self.ocr_files, "pages": self.ocr_pages, "turned": self.ocr_turned,
+                    "lowest_confidence": self.ocr_lowest[0] if self.ocr_lowest else None,
+                    "lowest_path": self.ocr_lowest[1] if self.ocr_lowest else None},
             "skipped_files": [asdict(item) for item in self.skipped],
             "skipped_folders": [asdict(item) for item in self.skipped_folders],
             "failed_files": [asdict(item) for item in self.failed_files],

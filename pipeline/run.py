@@ -310,6 +310,7 @@ def run_jobs(
     # default: with one given nothing is asked, and nothing is kept
     copies = HiddenCopies(index) if defaulted else None
     levels: dict[str, str] = {}
+    ocr: dict[str, tuple[str, str, float | None]] = {}  # what OCR read, by document
 
     def accepted(r: IndexedDocument | IngestFailure | Unchanged) -> Iterator[IndexedDocument]:
         if isinstance(r, IndexedDocument):
@@ -317,6 +318,8 @@ def run_jobs(
                 copies.wrote(r)
             formats[r.doc.id] = r.doc.format
             levels[r.doc.id] = r.doc.meta.disclosure
+            if r.doc.text_source == "ocr":
+                ocr[r.doc.id] = (r.doc.ocr_pages, r.doc.ocr_turned, r.doc.ocr_confidence)
             if any(r.doc.extra.get(k) for k in IngestReport.WARNED):
                 extra[r.doc.id] = r.doc.extra  # for the report's warnings (IngestReport.warn)
             if lexicon is not None:
@@ -396,6 +399,8 @@ def run_jobs(
                 report.ingested.append((w.path, w.id))
                 report.formats[formats.get(w.id, "?")] += 1
                 report.levels[levels.get(w.id, "?")] += 1
+                if w.id in ocr:
+                    report.read_by_ocr(w.path, *ocr.pop(w.id))
                 report.warn(w.path, extra.pop(w.id, {}))
                 written.append(w.path)
                 if written_ids is not None:

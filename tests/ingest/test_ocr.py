@@ -405,6 +405,11 @@ def test_a_page_no_turn_makes_legible_is_not_published_and_the_report_says_so(
     assert warned.path == "register.tif" and "page 2: not legible" in warned.reason, summary
     assert "1 warning" in summary and "ingested with a warning:" in summary
     assert report.to_dict()["warned_files"] == [{"path": warned.path, "reason": warned.reason}]
+    # what OCR read, in the report (QA pass 37b: nothing said it): the one file written, its
+    # one page read (the faded one is listed as not read, the faded file failed)
+    ocr = report.to_dict()["ocr"]
+    assert (ocr["files"], ocr["pages"], ocr["lowest_path"]) == (1, 1, "register.tif"), ocr
+    assert summary.splitlines()[1].startswith("OCR: 1 file, 1 page read, lowest confidence ")
     [doc] = stored
     assert doc.title == "山东省历史文化名城名镇名村保护条例"
     assert char_accuracy(text_layer(corpus, "pdf_14", range(1)), doc.text) >= 0.95
