@@ -268,6 +268,14 @@ class PinyinResponse(BaseModel):
 
 
 # -- staff endpoints (search_api.admin) ----------------------------------------------------
+class OcrReadModel(BaseModel):
+    files: int = Field(description="documents written whose text was recognised from a scan")
+    pages: int = Field(description="their pages read")
+    turned: int = Field(description="of those, pages read turned upright")
+    lowest_confidence: float | None = Field(description="the lowest document confidence")
+    lowest_path: str | None = Field(description="the file of that lowest confidence")
+
+
 class IngestFailureModel(BaseModel):
     path: str
     reason: str
@@ -296,6 +304,9 @@ class IngestReportModel(BaseModel):
     formats: dict[str, int]
     levels: dict[str, int] = Field(
         default_factory=dict, description="documents written, by disclosure level"
+    )
+    ocr: OcrReadModel | None = Field(
+        None, description="what OCR read of the documents written"
     )
     skipped_files: list[IngestFailureModel]
     skipped_folders: list[IngestFailureModel] = Field(
