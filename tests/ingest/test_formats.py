@@ -81,6 +81,17 @@ def test_a_text_name_on_binary_content_is_refused(path: Path, what: str, name: s
         assert detect(data, path.name).name == path.suffix.lstrip(".")
 
 
+@pytest.mark.parametrize("name", ["notes.jpg", "notes.pdf", "notes.docx"])
+def test_text_under_a_binary_name_is_said_to_be_text(name: str) -> None:
+    """QA pass 37b: notes saved as .jpg were "not a TIFF, PNG or JPEG image", where files are
+    identified by content: the content is said, and the way to read it."""
+    data = "关于做好政府信息公开工作的通知\n各单位：请按要求做好工作。\n".encode()
+    ext = name.rsplit(".", 1)[1]
+    with pytest.raises(MislabelledContent, match=f"named '.{ext}' but the content is text"):
+        detect(data, name)
+    assert extract(data, "notes.txt")[1].text.startswith("关于做好政府信息公开工作的通知")
+
+
 def test_a_zip_that_is_no_docx_under_a_text_name_is_refused() -> None:
     data = _zip({"xl/workbook.xml": b"<x/>"})
     with pytest.raises(MislabelledContent, match="ZIP archive"):
