@@ -202,7 +202,8 @@ class IngestReport:
             first, _, last = part.partition("-")
             self.ocr_pages += int(last or first) - int(first) + 1
         self.ocr_turned += len([t for t in turned.split(";") if t.strip()])
-        if confidence is not None and (self.ocr_lowest is None or confidence < self.ocr_lowest[0]):
+        # 0: the pages recognised held no character (blank pages of a text PDF), no reading
+        if confidence and (self.ocr_lowest is None or confidence < self.ocr_lowest[0]):
             self.ocr_lowest = (confidence, path)
 
     def _ocr_line(self) -> str:
