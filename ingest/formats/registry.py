@@ -146,13 +146,13 @@ def detect(data: bytes, filename: str) -> Format:
             if what.endswith("(needs OCR)"):  # an image with OCR off: said as for a scanned PDF
                 raise NeedsOcr(f"{what[:-1]}; {unavailable_reason() or 'no OCR engine'})")
             raise UnsupportedFormat(f"unsupported file type: {what}")
-    if named is not None and not named.text and named.sniff is not None and (
-        decoded_text(data) is not None
-    ):  # text named as a binary format that knows its content (QA pass 37b: notes saved as
-        # .jpg were "not a TIFF, PNG or JPEG image", where files are identified by content)
+    if named is not None and named.name == "image" and decoded_text(data) is not None:
+        # text under an image's name (QA pass 37b: notes saved as .jpg were "not a TIFF, PNG
+        # or JPEG image", where files are identified by content); a .docx or .pdf that is not
+        # one is told so by its own parser ("not a ZIP/OOXML container"), a failure to look at
         raise MislabelledContent(
-            f"named '.{ext}' but the content is text, not {named.name.upper()}: not read "
-            "(rename the file .txt to ingest it as text)"
+            f"named '.{ext}' but the content is text, not an image: not read (rename the file "
+            ".txt to ingest it as text)"
         )
     if named is not None:
         return named
