@@ -62,10 +62,14 @@ class BodyTooLarge(Exception):
     """Raised from ``receive`` when a streamed body passes the limit."""
 
 
+def _settings(scope: Scope) -> object:
+    """The app's settings, as the middleware sees the app (None before it has any)."""
+    return getattr(getattr(scope.get("app"), "state", None), "settings", None)
+
+
 def _kiosk(scope: Scope) -> bool:
     """Whether the app serves a reading-room terminal (``settings.kiosk``)."""
-    settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
-    return bool(getattr(settings, "kiosk", False))
+    return bool(getattr(_settings(scope), "kiosk", False))
 
 
 def _has_credentials(scope: Scope) -> bool:
@@ -147,9 +151,7 @@ class SecurityMiddleware:
 
     @staticmethod
     def limit(scope: Scope) -> int:
-        app = scope.get("app")
-        settings = getattr(getattr(app, "state", None), "settings", None)
-        upload = int(getattr(settings, "max_upload_bytes", DEFAULT_MAX_BODY))
+        upload = int(getattr(_settings(scope), "max_upload_bytes", DEFAULT_MAX_BODY))
         return upload + BODY_OVERHEAD
 
     def _headers(self, scope: Scope, message: Message, static: bool = False) -> None:
