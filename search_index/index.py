@@ -386,6 +386,7 @@ class SearchIndex:
             ordered, newer = _newest_version_first(window, known)
             if newest_first:
                 kept = ordered + kept[VERSION_WINDOW:]
+            kept = _typed_copy_first(kept[:VERSION_WINDOW], known) + kept[VERSION_WINDOW:]
             if understood.doc_numbers:
                 kept = _own_number_first(kept[:VERSION_WINDOW], known, understood.doc_numbers) + (
                     kept[VERSION_WINDOW:]
@@ -1256,6 +1257,37 @@ def _newest_version_first(
             if docs[page[i].id].date < latest.date and not same_number(docs[page[i].id], latest)
         )  # fmt: skip
     return out, newer
+
+
+def _typed_copy_first(page: list[BackendHit], docs: dict[str, Any]) -> list[BackendHit]:
+    """A typed copy of one issue of a text ahead of its scans, in their ranks' places: a scan's
+    text is what OCR read, maybe pages short, and BM25 ranks the shorter text first (QA pass
+    37b: a 2-page scan of a work report above its full typed copy for 10 of 12 of its phrases).
+    Copies share a title and issuer (:func:`version_key`) and one issue (:func:`same_number`);
+    versions keep the order :func:`_newest_version_first` gave them."""
+    by_title: dict[tuple[str, str], list[int]] = {}
+    for i, h in enumerate(page):
+        key = version_key(docs[h.id]) if h.id in docs else None
+        if key is not None:
+            by_title.setdefault(key, []).append(i)
+    out = list(page)
+    for slots in by_title.values():
+        issues: list[list[int]] = []  # the title's slots, one list per issue, in rank order
+        for i in slots:
+            doc = docs[page[i].id]
+            issue = next((s for s in issues if same_number(docs[page[s[0]].id], doc)), None)
+            if issue is None:
+                issues.append([i])
+            else:
+                issue.append(i)
+        for issue in issues:
+            scans = [i for i in issue if docs[page[i].id].text_source == "ocr"]
+            if not scans or len(scans) == len(issue):
+                continue
+            order = [i for i in issue if i not in scans] + scans
+            for slot, i in zip(issue, order, strict=True):  # scores stay in order, by slot
+                out[slot] = replace(page[i], score=page[slot].score)
+    return out
 
 
 def _own_number_first(

@@ -739,6 +739,33 @@ class BackendContract:
         assert [v.id for v in ix.versions_of(ix.get(scan.id))] == [revised.id]
         assert {v.id for v in ix.versions_of(ix.get(revised.id))} == {typed.id, scan.id}
 
+    def test_a_typed_copy_comes_before_its_shorter_scan(self, make_backend):
+        """QA pass 37b: a scan (two pages of four read) ranked above its full typed copy, the
+        shorter text by BM25, for 10 of 12 of its phrases. The typed copy takes the first of
+        their places; a scan of another issue (a revision) keeps its rank."""
+        written, revision = dt.date(2011, 10, 29), dt.date(2011, 12, 1)
+        typed, scan, revised = _law_files(
+            ("6", dt.date(2011, 10, 29), "", "主席令第51号", written),
+            ("7", dt.date(2011, 10, 29), "", "主席令第51号", written),
+            ("8", revision, "", "", revision),
+        )
+        scan = dataclasses.replace(scan, text=scan.text[:2000], text_source="ocr")
+        revised = dataclasses.replace(revised, text=revised.text[:1500], text_source="ocr")
+        backend = make_backend()
+        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in (typed, scan)))
+        ix = SearchIndex(backend)
+        q = "公民 身份 社会秩序"
+        raw = [h.id for h in backend.search(ix._plan(Query(q=q))[0], limit=10).hits]
+        assert raw.index(scan.id) < raw.index(typed.id), raw  # BM25: the scan first
+        hits = ix.search(Query(q=q)).hits
+        assert [h.doc.id for h in hits][:2] == [typed.id, scan.id]
+        assert hits[0].score >= hits[1].score
+        assert ix.search(Query(q=q, size=1, page=2)).hits[0].doc.id == scan.id
+        assert all(r.ok for r in backend.write([prepare(revised, "samples")]))
+        ix = SearchIndex(backend)
+        ids = [h.doc.id for h in ix.search(Query(q=q)).hits]
+        assert ids.index(typed.id) < ids.index(scan.id), ids
+
     def test_the_document_numbered_so_comes_before_those_its_number_revised(self, make_backend):
         """QA pass 27b: 国务院令第706号 listed a 专利代理条例 numbered 第76号 (its head names
         the order 706 that revised it) above the one catalogued as 国令第706号."""
