@@ -7,12 +7,19 @@ every frame is recognised (``ingest.ocr.scan``) and the text is marked as recogn
 
 from __future__ import annotations
 
+import re
+
 from ingest.errors import ExtractionError, NeedsOcr, UnsafeFile
 from ingest.formats.base import Extracted
 from ingest.formats.pages import strip_running_lines
 from ingest.formats.registry import Format, register
 from ingest.ocr import scan
 from ingest.ocr.runner import TOO_LARGE, PageFailed
+
+# what Pillow says, decoding a page, of a file cut short or corrupt: a damaged file, never a page
+# OCR failed on (QA pass 37b: a JPEG cut at 40% was "OCR failed on every page")
+_DAMAGED = re.compile(r"image file is truncated|broken data stream|truncated file read|corrupt",
+                      re.I)  # fmt: skip
 
 MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "TIFF"),
@@ -57,6 +64,8 @@ def extract(data: bytes, filename: str) -> Extracted:
     pages = strip_running_lines([result.texts[i] for i in read], read)
     text = "\n\n".join(page for page in pages if page.strip())
     if not text.strip():
+        if result.failed and all(_DAMAGED.search(why) for _, why in result.failed):
+            raise ExtractionError(f"damaged {what} image, cannot be read: {result.failed[0][1]}")
         if result.failed:
             first = result.failed[0]
             raise ExtractionError(

@@ -209,6 +209,16 @@ def test_a_failed_page_is_reported_and_the_rest_kept(engine_name: str) -> None:
     assert ex.properties["ocr_failed"].startswith("page 2: ")
 
 
+def test_a_scan_cut_short_is_a_damaged_file_not_a_failed_ocr(engine_name: str) -> None:
+    """QA pass 37b: a JPEG cut at 40% of its bytes was "OCR failed on every page": the file is
+    damaged, and saying so tells the archivist to fetch it again, not to rescan the page."""
+    page, _ = small_page(_text(SIMPLIFIED), "simplified", lines=3)
+    for fmt in ("JPEG", "PNG"):
+        data = encoded([page], fmt)
+        with pytest.raises(ExtractionError, match=f"^damaged {fmt} image, cannot be read: "):
+            registry.extract(data[: len(data) * 2 // 5], f"cut.{fmt.lower()}")
+
+
 def _faded(page: Image.Image) -> Image.Image:
     """The page blurred and faded to grey, as QA pass 37b's illegible page (a person cannot
     read it either)."""
