@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,6 +104,34 @@ def test_the_default_engine_reads_two_columns_column_by_column(engine_name: str)
     page = two_column_page(_text(SIMPLIFIED), "simplified", 300)
     got = engines.create(engine_name).recognise(page.image, "auto")
     assert char_accuracy(page.truth, got.text) >= 0.95, got.text[:300]
+
+
+@pytest.mark.parametrize("degrees", [-2.5, 4.0])
+def test_a_page_scanned_askew_is_read_line_by_line(engine_name: str, degrees: float) -> None:
+    """QA pass 37b: 11 pt print turned 2.5° came out with pieces of two lines interleaved (0.655
+    of its characters in order): a long line drops more than a line's pitch, and boxes were
+    put in rows upright. The boxes are levelled by the lines' own slope first."""
+    page = body_page(_text(SIMPLIFIED), "simplified", 200, lines=30, per_line=40, pt=11)
+    askew = page.image.rotate(degrees, expand=True, fillcolor=255, resample=Image.BICUBIC)
+    got = engines.create(engine_name).recognise(askew, "auto")
+    assert char_accuracy("\n".join(page.truth), got.text) >= 0.98, got.text[:300]
+
+
+def test_boxes_of_a_page_askew_are_put_in_rows_levelled() -> None:
+    """Two lines of two pieces each, sloping 3° down to the right, 40 px apart: upright, the
+    right piece of line 1 sits lower than the left piece of line 2."""
+    slope = math.tan(math.radians(3))
+
+    def piece(x: float, y: float, text: str) -> tuple[list[list[float]], str, float]:
+        w, h = 900.0, 30.0
+        pts = [[x, y], [x + w, y + w * slope], [x + w, y + w * slope + h], [x, y + h]]
+        return pts, text, 0.99
+
+    found = [piece(1000, 100 + 1000 * slope, "一右"), piece(0, 140, "二左"),
+             piece(0, 100, "一左"), piece(1000, 140 + 1000 * slope, "二右")]  # fmt: skip
+    assert rapid._text(found).text == "一左 一右\n二左 二右"
+    flat = [piece(0, 100, "甲"), piece(0, 140, "乙")]
+    assert rapid._text(flat).text == "甲\n乙"
 
 
 def test_scanned_pdf_is_recognised_and_marked(engine_name: str) -> None:
