@@ -53,7 +53,7 @@ def one_event(
                 "text": a.question.text,
                 "q": a.question.q,
                 "total": a.total,
-                "top": [{"id": i, "title": t, "date": d} for i, t, d in a.top],
+                "top": [t._asdict() for t in a.top],
             }
             for a in life_events.answered(index, event, viewer)
         ],

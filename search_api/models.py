@@ -477,7 +477,9 @@ class LifeEventQuestion(BaseModel):
     )
     top: list[dict[str, str]] | None = Field(
         None,
-        description="its first results for the caller, {id, title, date} (only for one event)",
+        description="its first results for the caller, {id, title, date, validity} (only for "
+        "one event; validity as a search's results say it: repealed when a later document "
+        "repeals it)",
     )
 
 

@@ -16,6 +16,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from model.errors import ConfigError, NotFound
 from model.viewer import ANONYMOUS, Viewer
@@ -41,14 +42,26 @@ class LifeEvent:
     questions: tuple[Question, ...]
 
 
+class Top(NamedTuple):
+    """One of a question's first results: its date tells versions apart (they share titles),
+    its validity (``repealed`` when a later document repeals it, as the API's results say it)
+    that a rule listed is no longer in force (QA pass 38a: a repealed 婚姻法 interpretation
+    was listed under 结婚登记怎么办 with nothing to say so)."""
+
+    id: str
+    title: str
+    date: str
+    validity: str
+
+
 @dataclass(frozen=True)
 class Answered:
     """A question with the number of results its search gives the viewer, and the first few
-    of them (id, title), so a page can lead straight to the rule."""
+    of them, so a page can lead straight to the rule."""
 
     question: Question
     total: int
-    top: tuple[tuple[str, str, str], ...] = ()  # (id, title, date): versions share titles
+    top: tuple[Top, ...] = ()
 
 
 def load(path: Path | None = None) -> tuple[LifeEvent, ...]:
@@ -165,7 +178,9 @@ def answered(
                       snippet_chars=1, script=reader_script(question))  # fmt: skip
         result = index.search(query)
         first = tuple(
-            (h.doc.id, h.doc.title or h.doc.path, str(h.doc.date or "")) for h in result.hits[:top]
-        )
+            Top(h.doc.id, h.doc.title or h.doc.path, str(h.doc.date or ""),
+                "repealed" if h.repealed_by is not None else h.doc.validity)
+            for h in result.hits[:top]
+        )  # fmt: skip
         out.append(Answered(question, result.total, first))
     return out

@@ -86,6 +86,14 @@ def repeals_of(docs: Iterable[StoredDocument], fetch: Fetch) -> dict[str, Repeal
     return out
 
 
+def _is_law_of(r: Repeal, doc_id: str, docs: Mapping[str, StoredDocument]) -> bool:
+    """Whether ``doc_id`` is the repealing document of ``r`` or another file of its law."""
+    if doc_id == r.id:
+        return True
+    doc = docs.get(doc_id)
+    return doc is not None and doc.date == r.date and title_key(doc.title) == title_key(r.title)
+
+
 log = logging.getLogger("govsearch.repeals")
 
 # The documents whose titles hold one of these many repealed titles, in one search each
@@ -139,7 +147,13 @@ def in_force_first(
         if title_key(r.applied or docs[i].title) in typed:
             continue
         ids = [h.id for h in order]
-        if r.id in ids and ids.index(r.id) > ids.index(i):
-            hit = order.pop(ids.index(i))
-            order.insert(ids.index(r.id), hit)  # (the repealer moved up one by the pop)
+        at = ids.index(i)
+        # the repealer, or a file of the same law (one title, one date): 民法典 is filed as
+        # its parts, each titled 中华人民共和国民法典, and the part that says 第一千二百六十条
+        # was not the one a search for 结婚登记 found (QA pass 38a: the repealed 婚姻法
+        # interpretation listed above 民法典 on the 婚姻家庭 life-event page)
+        below = [n for n, h in enumerate(order) if n > at and _is_law_of(r, h.id, docs)]
+        if below:
+            hit = order.pop(at)
+            order.insert(below[0], hit)  # (the repealer moved up one by the pop)
     return [replace(h, score=slot.score) for h, slot in zip(order, window, strict=True)], said

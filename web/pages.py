@@ -39,6 +39,7 @@ from model.errors import (
     NotFound,
     TooManyRequests,
 )
+from model.fields import VALUE_LABELS
 from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
@@ -308,8 +309,8 @@ def event_page(
         "questions": [
             (a.question.text, views.query_words(a.question.q), a.total,
              SearchState(q=a.question.q).url(layout.search),
-             [(title, date, layout.doc_url(doc_id, a.question.q))
-              for doc_id, title, date in a.top])
+             [(t.title, t.date, layout.doc_url(t.id, a.question.q), t.validity,
+               VALUE_LABELS["validity"].get(t.validity, "")) for t in a.top])
             for a in answered
         ],
         "events": events,
@@ -386,7 +387,7 @@ def _document_page(
         "title": doc.title or "无标题文件",
         "doc": doc,
         "q": q,
-        "rows": views.meta_rows(doc, viewer.staff),
+        "rows": views.meta_rows(doc, viewer.staff, repealed=repealed is not None),
         "text_html": marked.html,
         "matches": marked.count,
         "best_match": marked.best,

@@ -456,9 +456,14 @@ def ocr_missing(doc: StoredDocument) -> str:
     return f"扫描件第 {'、'.join(pages)} 页未能识别，本文不含其内容；需要时请查阅原件。"
 
 
-def meta_rows(doc: StoredDocument, staff: bool = False) -> list[tuple[str, str]]:
+def meta_rows(
+    doc: StoredDocument, staff: bool = False, repealed: bool = False
+) -> list[tuple[str, str]]:
     """The catalogue table of the document page, from the field table: every shown catalogue
-    field under its label; "未注明" where the source does not say."""
+    field under its label; "未注明" where the source does not say. ``repealed``: a later
+    document repeals it, so its 有效性 reads 已废止 with the catalogue's word beside (QA pass
+    38a: the table said 有效 and the notice under it 本文已废止, and a phone shows the table
+    first)."""
     missing = "未注明"
     rows = []
     for f in fields.CATALOG_FIELDS:
@@ -472,7 +477,10 @@ def meta_rows(doc: StoredDocument, staff: bool = False) -> list[tuple[str, str]]
         # no 发布日期 from another date: the 成文日期 beside it says when the text was signed,
         # and a publication date shown where the source gives none was taken for one (QA pass
         # 22b: 国办发〔2019〕6号, signed 2019-01-22, was published 2019-02-14)
-        rows.append((f.label, fields.value_label(f.name, value) if value else missing))
+        shown = fields.value_label(f.name, value) if value else missing
+        if f.name == "validity" and repealed and value != "repealed":
+            shown = f"{fields.value_label(f.name, 'repealed')}（目录中为“{shown}”）"
+        rows.append((f.label, shown))
     return rows
 
 

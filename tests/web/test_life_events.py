@@ -263,3 +263,54 @@ def test_a_question_typed_word_for_word_runs_its_links_search(client: TestClient
                  if len(q.text) < life_events.QUESTION_CHARS)  # fmt: skip
     r = client.get("/", params={"q": short.text}, follow_redirects=False)
     assert r.status_code == 200, (short.text, r.headers.get("location"))
+
+
+def test_a_repealed_rule_follows_its_law_and_says_so_on_the_event_page(tmp_path: Path):
+    """QA pass 38a: 结婚登记怎么办 listed the 婚姻法 interpretation that 民法典 第一千二百六十条
+    repeals second, above 民法典, with nothing to say so. 民法典 is filed as its parts, each
+    titled 中华人民共和国民法典: the part that repeals (附则) is not the part a search for
+    结婚登记 finds (婚姻家庭编); either is the law that repealed it."""
+    from govsearch.app import create_app
+    from model.settings import Settings
+    from pipeline.run import run_ingest
+    from search_index import citizen_words
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+    from tests.corpus import REPEAL_LAWS, catalogued_laws
+
+    laws = {
+        "jieshi.txt": REPEAL_LAWS["jieshi.txt"],
+        "minfadian.txt": REPEAL_LAWS["minfadian.txt"],
+        "hunyin.txt": ("docs/lawrefbook/minfadian/lrb_02481.txt", "2020-05-28"),
+        "dengji.txt": ("docs/lawrefbook/xingzheng_fagui/lrb_03067.txt", "2003-08-08"),
+    }
+    folder, catalog = catalogued_laws(tmp_path, laws)
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data))
+    report = run_ingest(index, [folder], catalog=catalog, workers=1, lexicon_dir=data)
+    assert len(report.ok) == 4, report.summary()
+    table = tmp_path / "events.toml"
+    table.write_text(
+        '[[event]]\nid = "marriage"\nname = "婚姻家庭"\nsummary = ""\n'
+        """questions = [{ text = "结婚登记怎么办", q = '"结婚登记" OR "婚姻登记"' }]\n""",
+        encoding="utf-8",
+    )
+    try:
+        client = TestClient(create_app(Settings(data_dir=data, life_events_file=table),
+                                       index=index))  # fmt: skip
+        top = client.get("/api/life-events/marriage").json()["questions"][0]["top"]
+        names = {index.get(t["id"]).path.rsplit("/", 1)[-1]: t for t in top}
+        assert set(names) == {"jieshi.txt", "hunyin.txt", "dengji.txt"}, names
+        order = list(names)
+        assert order.index("hunyin.txt") < order.index("jieshi.txt"), order
+        assert names["jieshi.txt"]["validity"] == "repealed"  # the catalogue says 有效
+        assert index.get(names["jieshi.txt"]["id"]).validity == "valid"
+        assert {names[n]["validity"] for n in ("hunyin.txt", "dengji.txt")} == {"valid"}
+        page = client.get("/events/marriage").text
+        block = page.split('class="event__docs"', 1)[1].split("</ul>", 1)[0]
+        items = block.split("<li>")[1:]
+        assert len(items) == 3
+        marked = [i for i in items if '<span class="badge badge--repealed">已废止</span>' in i]
+        assert len(marked) == 1 and names["jieshi.txt"]["id"] in marked[0], block
+    finally:
+        citizen_words.load_lexicon(None)
