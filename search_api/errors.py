@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from model.errors import GovSearchError
 
@@ -91,6 +92,24 @@ def _in_json_parser(exc: BaseException) -> bool:
     return False
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed(request: Request) -> str:
+    """What every route at the request's path takes (the 405's ``Allow``): the router names
+    only the first route the path matched, so ``PUT /api/documents/{id}`` said GET, HEAD where
+    PATCH and DELETE are routes of their own (QA pass 38b). HEAD wherever GET is
+    (``search_api.head`` answers it)."""
+    routes = request.app.router.routes
+    methods = {
+        m for m in _METHODS
+        if any(r.matches({**request.scope, "method": m})[0] == Match.FULL for r in routes)
+    }  # fmt: skip
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(m for m in _METHODS if m in methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GovSearchError)
     async def _govsearch(request: Request, exc: GovSearchError) -> JSONResponse:
@@ -132,7 +151,7 @@ def install_error_handlers(app: FastAPI) -> None:
     _UNPARSED = "There was an error parsing the body"
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(
             exc.status_code, "http_error"
         )
@@ -140,12 +159,14 @@ def install_error_handlers(app: FastAPI) -> None:
         if message == _UNPARSED:  # FastAPI's own, when its JSON parser fails but not on syntax
             message = ("the body could not be read as JSON: nested too deeply, or holding a "
                        "number too long to convert (over 4,300 digits)")  # fmt: skip
+        allow = _allowed(request) if exc.status_code == 405 else ""
+        if allow:
+            message = f"{request.method} is not allowed here; this address takes {allow}"
         answer = error_json(exc.status_code, code, message)
         # the router's own headers, a 405's Allow among them (QA pass 17: it was dropped)
         answer.headers.update(exc.headers or {})
-        allow = answer.headers.get("allow", "")
-        if "GET" in allow.split(", ") and "HEAD" not in allow:  # search_api.head answers it
-            answer.headers["allow"] = allow + ", HEAD"
+        if allow:
+            answer.headers["allow"] = allow
         return answer
 
     @app.exception_handler(RecursionError)

@@ -413,6 +413,15 @@ def test_head_is_answered_where_get_is_and_a_405_says_what_is_allowed(client):
     assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, HEAD"
     assert wrong.json()["error"]["code"] == "method_not_allowed"
     assert client.delete("/api/health").headers["allow"] == "GET, HEAD"
+    # every route at the address, not the first the router met (QA pass 38b: PUT on a
+    # document said GET, HEAD, where PATCH and DELETE are routes of their own)
+    for method, url, allow in (("PUT", "/api/documents/" + "0" * 16, "GET, HEAD, PATCH, DELETE"),
+                               ("POST", "/api/documents/" + "0" * 16, "GET, HEAD, PATCH, DELETE"),
+                               ("PUT", "/api/reports/queries", "GET, HEAD, DELETE")):  # fmt: skip
+        r = client.request(method, url)
+        assert r.status_code == 405 and r.headers["allow"] == allow, (method, url, r.headers)
+        assert r.json()["error"]["message"] == (
+            f"{method} is not allowed here; this address takes {allow}")
 
 
 def test_the_api_is_same_origin_as_the_readme_says(client):
