@@ -119,6 +119,17 @@ def test_the_will_of_a_question_is_no_part_of_the_verb_before_it(typed, words) -
 
 @pytest.mark.parametrize(
     ("typed", "words"),
+    [("2019-2020", ["2019", "2020"]), ("2019—2020", ["2019", "2020"]),
+     ("2015-2020年规划", ["2015", "2020", "年", "规划"]),
+     ("covid-19", ["covid-19"]), ("2019-123", ["2019-123"]), ("1999-3000", ["1999-3000"])],
+)  # fmt: skip
+def test_a_span_of_years_is_its_years_whatever_joins_them(typed, words) -> None:
+    """QA pass 38b: 2019-2020 was one word (0 results), 2019—2020 two years (916)."""
+    assert query_words(typed) == words
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
     [("房东扣押金不还", ["房东", "扣", "押金", "不", "还"]), ("扣押金额", ["扣押", "金额"]),
      ("扣押财产", ["扣押", "财产"])],
 )  # fmt: skip

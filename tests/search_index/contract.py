@@ -667,6 +667,16 @@ class BackendContract:
         one = index.search(Query(q="审判", sort="date_asc"))  # one word: nothing changes
         assert not one.understood.all_words and one.total == index.search(Query(q="审判")).total
 
+    def test_a_span_of_years_finds_the_same_whatever_joins_it(self, index):
+        """QA pass 38b: 2019-2020 was searched as one word (0 results, or the few texts that
+        print it so), 2019—2020 and 2019/2020 as two years (916 on the corpus)."""
+        ids = {}
+        for q in ("2018-2019", "2018—2019", "2018/2019", "2018－2019", "2018–2019"):
+            words = index.search(Query(q=q, size=1, facets=False)).understood.words
+            assert words == ("2018", "2019"), (q, words)
+            ids[q] = {h.doc.id for h in _all_hits(index, q)}
+        assert ids["2018-2019"] and all(found == ids["2018-2019"] for found in ids.values())
+
     def test_equal_scores_are_in_id_order_on_every_page(self, index):
         """QA pass 18b: ranked by relevance, documents of one score (机构:国务院, "的") were in
         id order on Elasticsearch and in segment order on the embedded backend, so page 1 held
