@@ -46,6 +46,14 @@ def _iso_date_or_blank(value: Any) -> Any:
 IsoDate = Annotated[dt.date | None, BeforeValidator(_iso_date_or_blank)]
 
 
+def blank_is(default: int) -> BeforeValidator:
+    """An empty number parameter (``page=``, a form's empty box) is its default, as an empty
+    filter is no filter (QA pass 38b: page= and size= were a 422 where sort= was ignored)."""
+    return BeforeValidator(
+        lambda value: default if isinstance(value, str) and not value.strip() else value
+    )
+
+
 class ErrorBody(BaseModel):
     code: str = Field(examples=["bad_request"])
     message: str

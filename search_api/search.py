@@ -25,6 +25,7 @@ from search_api.models import (
     PinyinResponse,
     SearchResponse,
     SuggestResponse,
+    blank_is,
 )
 from search_index.fields import NAMES_SOMETHING, filter_choice
 from search_index.index import MAX_PINYIN_CHARS
@@ -217,8 +218,8 @@ def search(
     reports: ReportsDep,
     q: Annotated[str, Q(max_length=MAX_QUERY_CHARS, description="query (see README)")] = "",
     # the page's limit is the result window (page × size ≤ 10,000): one 400 whatever the size
-    page: Annotated[int, Q(ge=1, description="page × size ≤ 10,000")] = 1,
-    size: Annotated[int, Q(ge=1, le=MAX_PAGE_SIZE)] = 10,
+    page: Annotated[int, Q(ge=1, description="page × size ≤ 10,000"), blank_is(1)] = 1,
+    size: Annotated[int, Q(ge=1, le=MAX_PAGE_SIZE), blank_is(10)] = 10,
     # sort= left empty (a form's empty select) is the default order, as an empty filter is no
     # filter (QA pass 14: a 422)
     sort: Annotated[

@@ -327,6 +327,10 @@ def test_a_form_with_every_filter_empty_searches_everything(client):
     assert r.status_code == 200 and r.json()["total"] == everything
     page = client.get(f"/?q=条例&{empty}")
     assert "无效" not in page.text and _total(page.text) == everything
+    # and the numbers: an empty page= or size= is the default (QA pass 38b: a 422)
+    r = client.get(f"/api/search?q=条例&{empty}&page=&size=&sort=")
+    assert r.status_code == 200 and (r.json()["page"], r.json()["size"]) == (1, 10)
+    assert client.get("/?q=条例&page=&size=").status_code == 200
 
 
 def test_an_agency_of_only_punctuation_is_refused_not_ignored(client):
