@@ -440,7 +440,7 @@ def embed_uploaded(index: SearchIndex, data_dir: Path, ids: list[str]) -> int:
     "/documents",
     status_code=201,
     response_model=UploadResponse,
-    responses=_errors(400, 401, 409, 413, 415, 422, 503),
+    responses=_errors(400, 401, 409, 413, 415, 422, 429, 503),
     openapi_extra=_UPLOAD_SCHEMA,
     summary="Upload and ingest documents (staff)",
 )

@@ -23,7 +23,8 @@ router = APIRouter(prefix="/api", tags=["documents"])
 @router.get(
     "/documents/{doc_id}",
     response_model=DocumentResponse,
-    responses={404: {"model": ErrorResponse}, 401: {"model": ErrorResponse}},
+    # 429: an anonymous view of a very long document waits its turn (README, "Security")
+    responses={code: {"model": ErrorResponse} for code in (401, 404, 429, 503)},
 )
 def get_document(
     request: Request,
