@@ -46,8 +46,8 @@ from ingest.dates import odd_dates
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.formats import registry
 from ingest.formats.base import Extracted
-from ingest.metadata import derive_meta
-from model.document import CatalogMeta, Document
+from ingest.metadata import derive_meta, year_only
+from model.document import TITLE_YEAR, CatalogMeta, Document
 from model.fields import CATALOG_FIELDS, DISCLOSURES, MOST_RESTRICTIVE
 from model.ids import document_id, readable_path
 
@@ -234,6 +234,13 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
             if name in task.entry.columns and name not in task.entry.values
             and getattr(meta, name) is not None
         )  # fmt: skip
+    stated = task.entry.values if task.entry is not None else {}
+    if "written_date" not in stated and year_only(meta, extracted.text):
+        # the 成文日期 is the year in the title, its day unknown: shown as the year (QA pass
+        # 38a: 2015年…政府工作报告 said 成文日期 2015-01-01), and never a stated date to the
+        # timeliness report
+        from_text = ",".join(dict.fromkeys([*filter(None, from_text.split(",")),
+                                            "written_date", TITLE_YEAR]))  # fmt: skip
     meta = _shown_plain(meta)
     meta = replace(meta, disclosure=task.level)  # fails closed, never to "public"
     dated_today = (

@@ -629,6 +629,15 @@ def title_year_date(title: str) -> dt.date | None:
     return dt.date(year, 12, 31) if looking_back else dt.date(year, 1, 1)
 
 
+def year_only(meta: CatalogMeta, text: str) -> bool:
+    """Whether ``meta``'s 成文日期 is :func:`title_year_date`'s, a year with no day: the text
+    states no such day (a report's 2019年12月31日 signature is a day)."""
+    day = meta.written_date
+    if day is None or day != title_year_date(meta.title or ""):
+        return False
+    return not any(d.date == day for d in iter_dates(text[:2000] + "\n" + text[-2000:]))
+
+
 def signature_agency(lines: Sequence[str]) -> str:
     """The organ in the line just above the signature date (``国务院办公厅`` / ``2019年1月1日``)."""
     for i, line in enumerate(lines[2:], start=2):

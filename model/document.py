@@ -209,3 +209,23 @@ def document_from_stored(stored: dict[str, Any], text: str) -> tuple[Document, s
     )
     return doc, stored.get("source", "")
 
+
+
+# in ``dates_from_text``: the 成文日期 is the year a report's title names, its day unknown
+# (ingest.metadata.title_year_date gives 1 January or 31 December, for the order of dates)
+TITLE_YEAR = "title_year"
+
+
+def year_only(doc: StoredDocument) -> bool:  # type: ignore[valid-type]
+    """Whether ``doc``'s date is the year of its title, no day (:data:`TITLE_YEAR`)."""
+    date = doc.date or ""
+    return bool(date) and date == doc.written_date and (
+        TITLE_YEAR in doc.dates_from_text.split(",")
+    )
+
+
+def shown_date(doc: StoredDocument) -> str:  # type: ignore[valid-type]
+    """The date a page shows for ``doc``: its date, or the year alone (2015年) where that
+    date is the year of its title (QA pass 38a: 2015年…政府工作报告 said 2015-01-01, a day no
+    source gives, and led a sort by date)."""
+    return f"{doc.date[:4]}年" if year_only(doc) else doc.date or ""

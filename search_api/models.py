@@ -483,11 +483,11 @@ class LifeEventQuestion(BaseModel):
     total: int | None = Field(
         None, description="results of that search for the caller (only for one event)"
     )
-    top: list[dict[str, str]] | None = Field(
+    top: list[dict[str, str | bool]] | None = Field(
         None,
-        description="its first results for the caller, {id, title, date, validity} (only for "
-        "one event; validity as a search's results say it: repealed when a later document "
-        "repeals it)",
+        description="its first results for the caller, {id, title, date, validity, year_only} "
+        "(only for one event; validity as a search's results say it: repealed when a later "
+        "document repeals it; year_only: the date is the year of the title, its day unknown)",
     )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from model.document import year_only
 from model.errors import ConfigError, NotFound
 from model.viewer import ANONYMOUS, Viewer
 from search_index import citizen_words
@@ -52,6 +53,7 @@ class Top(NamedTuple):
     title: str
     date: str
     validity: str
+    year_only: bool = False  # the date is the year of its title, no day (2015年…工作报告)
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ def answered(
         result = index.search(query)
         first = tuple(
             Top(h.doc.id, h.doc.title or h.doc.path, str(h.doc.date or ""),
-                "repealed" if h.repealed_by is not None else h.doc.validity)
+                "repealed" if h.repealed_by is not None else h.doc.validity, year_only(h.doc))
             for h in result.hits[:top]
         )  # fmt: skip
         out.append(Answered(question, result.total, first))

@@ -31,7 +31,7 @@ from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from analyzers.chars import visible
-from model.document import StoredDocument
+from model.document import StoredDocument, shown_date
 from model.errors import (
     BackendUnavailable,
     BadRequest,
@@ -62,6 +62,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 # Traditional titles, snippets and texts on a zh-CN page are marked as what they are
 templates.env.filters["hant"] = views.written_in_traditional
 templates.env.filters["format_name"] = views.format_name
+templates.env.filters["shown_date"] = shown_date
 templates.env.globals.update(
     sort_labels=views.SORT_LABELS, validity=views.VALIDITY, disclosure=views.DISCLOSURE
 )
@@ -309,7 +310,8 @@ def event_page(
         "questions": [
             (a.question.text, views.query_words(a.question.q), a.total,
              SearchState(q=a.question.q).url(layout.search),
-             [(t.title, t.date, layout.doc_url(t.id, a.question.q), t.validity,
+             [(t.title, f"{t.date[:4]}年" if t.year_only else t.date,
+               layout.doc_url(t.id, a.question.q), t.validity,
                VALUE_LABELS["validity"].get(t.validity, "")) for t in a.top])
             for a in answered
         ],
