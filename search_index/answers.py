@@ -65,6 +65,13 @@ def answer_pattern(normalized_query: str) -> str:
     return "|".join(f"(?:{a})" for a in dict.fromkeys(found))
 
 
+@lru_cache(maxsize=1024)
+def asks_measure(word: str) -> bool:
+    """Whether ``word`` is itself the question's asking (几天, 多少钱): never what a question is
+    about, though no text holds it and so it weighs as the rarest word."""
+    return any(asks.search(word) for asks, _ in _ASKED)
+
+
 @lru_cache(maxsize=256)
 def compiled(pattern: str) -> re.Pattern[str] | None:
     """``pattern`` compiled once (``None`` for no pattern)."""

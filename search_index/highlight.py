@@ -21,7 +21,7 @@ import numpy as np
 from analyzers.chars import is_skippable, skippable_chars, strip_skippable
 from analyzers.docno import canonical
 from analyzers.normalize import normalize, normalize_with_offsets
-from search_index.answers import compiled
+from search_index.answers import asks_measure, compiled
 
 
 def _docno_pattern(key: str) -> str:
@@ -259,6 +259,10 @@ def decisive(rarity: Mapping[str, float] | None) -> frozenset[str] | None:
     a 最长…十五日 of pay periods in place of the passage of 试用期 (the thirty-fourth session's
     blind judging of snippets)."""
     words = {g: r for g, r in (rarity or {}).items() if g != ANSWER}
+    # 产假几天 cut 产假 / 几天: the asking word, in no text, weighed rarest, and no answer
+    # was beside it (QA pass 38a: 98天 unmarked, where 产假多少天, cut 多少 / 天, marked it)
+    asked = {g: r for g, r in words.items() if not asks_measure(g)}
+    words = asked or words
     if not words:
         return None
     top = max(words.values())

@@ -130,6 +130,19 @@ def test_a_span_of_years_is_its_years_whatever_joins_them(typed, words) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "words"),
+    [("产假能休几天", ["产假", "能", "休", "几天"]),
+     ("残疾人能领哪些补贴", ["残疾人", "能", "领", "哪些", "补贴"]),
+     ("家里穷上大学", ["家里", "穷", "上", "大学"]),
+     # dictionary words stay whole
+     ("能源", ["能源"]), ("要求", ["要求"]), ("可以", ["可以"]), ("晚上", ["晚上"])],
+)  # fmt: skip
+def test_a_modal_glued_to_a_verb_by_guesswork_is_cut_apart(typed, words) -> None:
+    """QA pass 38a: 产假能休几天 searched 能休, a word no text writes."""
+    assert query_words(typed) == words
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
     [("房东扣押金不还", ["房东", "扣", "押金", "不", "还"]), ("扣押金额", ["扣押", "金额"]),
      ("扣押财产", ["扣押", "财产"])],
 )  # fmt: skip
