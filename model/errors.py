@@ -54,6 +54,18 @@ class UnprocessableContent(GovSearchError):
     code = "unprocessable_content"
 
 
+class InvalidParameters(GovSearchError):
+    """A field of a request (a parameter, a JSON body's field) that cannot be read: the same
+    code and ``problems`` (``[{field, problem}]``) whatever route was sent it (QA pass 38b: a
+    duplicate check's ``{"text": 5}`` was a 400 with no data, a PATCH's unknown field 422)."""
+
+    code = "invalid_parameters"
+
+    def __init__(self, problems: list[dict[str, str]]) -> None:
+        said = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
+        super().__init__(f"invalid request parameters: {said}", problems=problems)
+
+
 class UnknownAgency(UnprocessableContent):
     """A report asked for an agency no document has (a name a character short): its data
     names the agencies nearest each (``unknown_agencies``: name → nearest names), so that the

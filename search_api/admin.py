@@ -51,6 +51,7 @@ from model.errors import (
     Conflict,
     Forbidden,
     GovSearchError,
+    InvalidParameters,
     NotFound,
     PayloadTooLarge,
     UnprocessableContent,
@@ -718,8 +719,8 @@ def change_disclosure(
     be undone there: it is refused (409), saying where to change it."""
     try:
         level = parse_cell(BY_NAME["disclosure"], change.disclosure)
-    except ValueError as exc:
-        raise BadRequest(f"disclosure: {exc}", field="disclosure") from None
+    except ValueError as exc:  # a 422 naming the field, as the search's disclosure= is
+        raise InvalidParameters([{"field": "disclosure", "problem": str(exc)}]) from None
     doc = index.get(doc_id, STAFF)
     if not _uploaded(doc, settings):
         raise Conflict(

@@ -31,8 +31,15 @@ from duplicates.check import (
     draft_from_file,
 )
 from ingest.ocr.scan import file_budget
-from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
+from model.errors import (
+    BadRequest,
+    InvalidParameters,
+    PayloadTooLarge,
+    UnprocessableContent,
+    UnsupportedMediaType,
+)
 from search_api.deps import IndexDep, SettingsDep, ViewerDep
+from search_api.errors import problems_of
 from search_api.limits import client_of, count_request, heavy_gate, ocr_seconds
 from search_api.models import CopyRef, ErrorResponse
 from search_api.multipart import read_form
@@ -193,12 +200,12 @@ async def read_request(request: Request, max_bytes: int) -> Draft | DraftFile:
         try:
             req = DuplicateCheckRequest.model_validate(json.loads(body or b"null"))
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()
-            )
-            raise BadRequest(
-                f'expected a JSON object {{"text": "…"}} (title, doc_number optional): {problems}'
-            ) from None
+            # a field that cannot be read, as every route says it (QA pass 38b: a 400 here)
+            problems = [p if p["field"] != "body" else {
+                "field": "body",
+                "problem": 'expected a JSON object {"text": "…"} (title, doc_number optional)',
+            } for p in problems_of(exc.errors())]  # fmt: skip
+            raise InvalidParameters(problems) from None
         except RecursionError:
             raise BadRequest("the body is not a JSON object: nested too deeply") from None
         except ValueError as exc:
@@ -216,8 +223,9 @@ async def read_request(request: Request, max_bytes: int) -> Draft | DraftFile:
         try:  # the parts' temporary files are closed whatever the draft turns out to be
             unknown = sorted(set(form.keys()) - _PARTS)
             if unknown:  # a misspelt part is said, as a JSON key is (QA pass 27c)
-                raise BadRequest(f"unknown part {unknown[0][:40]!r}: the parts are "
-                                 + ", ".join(sorted(_PARTS)), field=unknown[0][:40])  # fmt: skip
+                raise InvalidParameters([{"field": unknown[0][:40], "problem": (
+                    f"unknown part {unknown[0][:40]!r}: the parts are " + ", ".join(sorted(_PARTS))
+                )}])  # fmt: skip
             upload = form.get("file")
             if not isinstance(upload, UploadFile):
                 raise BadRequest("the multipart request needs a 'file' part with the draft")
@@ -242,7 +250,8 @@ _PARTS = frozenset(("file", "title", "doc_number"))  # of a multipart request
 def _check_fields(title: str, doc_number: str) -> None:
     problem = draft_fields_problem(title, doc_number)
     if problem:
-        raise BadRequest(f"{problem}; nothing was checked", field=problem.split()[0])
+        raise InvalidParameters([{"field": problem.split()[0],
+                                  "problem": f"{problem}; nothing was checked"}])  # fmt: skip
 
 
 async def parse(

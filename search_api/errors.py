@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from model.errors import GovSearchError
+from model.errors import GovSearchError, InvalidParameters
 
 log = logging.getLogger("govsearch.api")
 
@@ -25,6 +26,7 @@ STATUS: dict[str, int] = {
     "payload_too_large": 413,
     "unsupported_media_type": 415,
     "unprocessable_content": 422,
+    "invalid_parameters": 422,
     "calendar_unknown": 422,
     "too_many_requests": 429,
     "configuration_error": 500,
@@ -68,18 +70,26 @@ def error_json(status: int, code: str, message: str, **data: object) -> JSONResp
     return JSONResponse(body, status_code=status)
 
 
-def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, object]]]:
+def problems_of(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """Pydantic's errors as ``[{field, problem}]``, the ``problems`` of every 422
+    ``invalid_parameters``, whether FastAPI or a route validated the request."""
     problems = []
-    for err in exc.errors():
+    for err in errors:
         where = err.get("loc", ())
         loc = ".".join(str(p) for p in where if p not in ("query", "body", "path"))
-        loc = loc or (str(where[0]) if where else "")  # the body as a whole (a list, not {…})
+        loc = loc or (str(where[0]) if where else "body")  # the body as a whole (not {…})
         problem = str(err.get("msg", ""))
         if err.get("type") == "value_error":  # our own validators' words, without pydantic's
             problem = problem.removeprefix("Value error, ")
         problems.append({"field": loc, "problem": problem})
-    text = "; ".join(f"{p['field']}: {p['problem']}" for p in problems) or "invalid request"
-    return f"invalid request parameters: {text}", problems
+    return problems
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, str]]]:
+    problems = problems_of(exc.errors())
+    if not problems:
+        return "invalid request parameters: invalid request", problems
+    return InvalidParameters(problems).message, problems
 
 
 def _in_json_parser(exc: BaseException) -> bool:
