@@ -632,6 +632,14 @@ class BackendContract:
             assert [h.doc.id for h in got.hits] == [h.doc.id for h in by_date.hits], q
             dates = [h.doc.date for h in got.hits if h.doc.date]
             assert dates == sorted(dates, reverse=True) and got.total == by_date.total
+        # punctuation alone is nothing to rank by (every document), a symbol alone is searched
+        # for as written (README, as QA pass 38b read it: +++ and ^ found none, !!! all)
+        everything = index.search(Query(q="", size=1)).total
+        for q in ("!!!", "、", "《》", "-"):
+            assert index.search(Query(q=q, size=1)).total == everything, q
+        for q in ("+++", "^"):
+            got = index.search(Query(q=q, size=1))
+            assert got.understood.words == (q,) and got.total < everything, q
 
     def test_sort_by_date_and_pagination(self, index):
         res = index.search(Query(q="", sort="date_desc", size=20))
