@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -76,7 +76,10 @@ def _document_fields() -> dict[str, Any]:
     out: dict[str, Any] = {"id": (str, ...), "path": (str, ...)}
     for f in FIELDS:
         if f.shown:
-            out[f.name] = (_API_TYPES[f.kind], Field(..., description=f.label))
+            kind: Any = _API_TYPES[f.kind]
+            if f.kind == "choice" and f.choices:  # the canonical values, an enum in the spec
+                kind = Literal[tuple(dict.fromkeys(f.choices.values()))]  # (QA pass 38b)
+            out[f.name] = (kind, Field(..., description=f.label))
         if f.name == "publish_date":
             out["date"] = (str | None, Field(..., description="发布日期, else 成文日期"))
     return out
