@@ -16,10 +16,11 @@ import dataclasses
 import datetime as dt
 import inspect
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi import Path as P
@@ -460,10 +461,19 @@ def original_download(request: Request, index: SearchIndex, viewer: Viewer, doc_
     if path is None:
         return _error(request, layout, 404, "这份文件没有可下载的原件。")
     name = views.download_name(readable_path(path.name), doc.title)
-    return FileResponse(
-        path, filename=name, content_disposition_type="attachment",
-        media_type=text_media_type(path),
-    )  # fmt: skip
+    answer = FileResponse(path, media_type=text_media_type(path), stat_result=os.stat(path))
+    # an ASCII name beside the UTF-8 one, for clients that read only filename= (QA pass 38b)
+    answer.headers["content-disposition"] = (
+        f'attachment; filename="{doc.id}{path.suffix.lower()}"; '
+        f"filename*=utf-8''{quote(name, safe='')}"
+    )
+    etag = answer.headers.get("etag")
+    if etag and etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        # the copy the client holds is this one (QA pass 38b: a 200 and the whole file again)
+        kept = ("etag", "last-modified", "cache-control", "vary")
+        return Response(status_code=304, headers={k: v for k, v in answer.headers.items()
+                                                  if k in kept})  # fmt: skip
+    return answer
 
 
 # -- wiring ------------------------------------------------------------------------------

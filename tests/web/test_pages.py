@@ -446,6 +446,16 @@ def test_original_download(client, web_corpus):
     assert r.status_code == 200
     assert r.content == (web_corpus.originals_dir / doc.path).read_bytes()
     assert r.headers["content-disposition"].startswith("attachment")
+    # an ASCII name for clients that read only filename=, and a copy held is not sent again
+    # (QA pass 38b: no fallback; If-None-Match with the ETag sent was a 200 and the file)
+    suffix = Path(doc.path).suffix.lower()
+    assert f'filename="{doc.id}{suffix}"; filename*=utf-8' in r.headers["content-disposition"]
+    again = client.get(f"/documents/{doc.id}/original",
+                       headers={"If-None-Match": r.headers["etag"]})  # fmt: skip
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == r.headers["etag"]
+    other = client.get(f"/documents/{doc.id}/original", headers={"If-None-Match": '"other"'})
+    assert other.status_code == 200 and other.content == r.content
     # a document whose stored path tries to climb out of the folder
     climber = web_corpus.hostile[1]
     text, _ = page(client, f"/documents/{climber.id}")
