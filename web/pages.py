@@ -394,7 +394,9 @@ def _document_page(
         "text_html": marked.html,
         "matches": marked.count,
         "best_match": marked.best,
-        "back_url": back_state.url(layout.search) if back_state else None,
+        # back to the result opened, not to the top of its page (QA pass 38a: a phone reader
+        # at the 7th result of page 2 came back to the page's top)
+        "back_url": back_state.url(layout.search) + f"#r-{doc.id}" if back_state else None,
         "similar": [(h, layout.doc_url(h.doc.id, q, back)) for h in similar],
         # five parts of 民法典 listed alike (QA pass 33a): each says which it is, as results do
         "similar_which": views.which_files(

@@ -193,6 +193,25 @@ def test_search_and_open_a_document(open_page, server):
     assert page.locator(".result__title a").first.inner_text() == title
 
 
+def test_back_to_the_results_is_back_to_the_result_opened(open_page, server):
+    """QA pass 38a: on a phone, 返回检索结果 from the 7th result of page 2 led to the top of
+    page 2 (the browser's Back kept the place; the page's own button, the one a phone shows,
+    did not)."""
+    page = open_page(viewport={"width": 360, "height": 740})
+    page.goto(server + "/?q=条例&page=2")
+    opened = page.locator(".result__title a").nth(6)
+    doc_id = page.locator(".result").nth(6).get_attribute("id")
+    assert doc_id and doc_id.startswith("r-")
+    with page.expect_navigation():
+        opened.click()
+    with page.expect_navigation():
+        page.locator(".doc-nav__back").click()
+    assert page.evaluate("location.hash") == f"#{doc_id}"
+    assert "page=2" in page.url
+    top = page.evaluate(f"document.getElementById('{doc_id}').getBoundingClientRect().top")
+    assert -2 <= top < 740, top  # at the top of the screen (subpixel scroll)
+
+
 def test_document_prints_on_a4(open_page, server, web_corpus: WebCorpus, tmp_path):
     import pypdfium2
 
