@@ -460,7 +460,8 @@ def test_web_pages_table(served: Served) -> None:
     example = re.search(r"a URL \(`(/\?[^`]+)`\)", section("Web pages")).group(1)
     status, body = served.get(example)
     assert status == 200 and 'aria-current="page"' in body["html"]
-    assert re.search(r'<li class="result">', body["html"]), "page 2 of the example is empty"
+    assert re.search(r'<li class="result" id="r-[0-9a-f]{16}">', body["html"]), (
+        "page 2 of the example is empty")
 
 
 def test_life_events_section(served: Served) -> None:

@@ -19,7 +19,7 @@ def test_copies_are_one_result_that_lists_them(client) -> None:
     formats = {hit["format"], *(c["format"] for c in hit["copies"])}
     assert formats == {"txt", "html"} and len(hit["copies"]) == 1
     page = client.get("/", params={"q": DOCNO}).text
-    assert len(re.findall(r'<li class="result">', page)) == 1
+    assert len(re.findall(r'<li class="result" id="r-', page)) == 1
     assert "同一正文另有 1 份" in page and "正文相同的只算一份" in page
     # the copy is a link to its own page (QA pass 22b: its path was plain text)
     copy = hit["copies"][0]
@@ -74,7 +74,7 @@ def test_bad_parameters_get_a_note(client) -> None:
     assert _found(by_label) == _found(by_code) > 0  # the chip's label is the value too
     last = client.get("/", params={"q": "条例", "page": "5000"}).text
     shown = re.search(r"第 (\d+) 页", last).group(1)
-    assert int(shown) < 1000 and '<li class="result">' in last
+    assert int(shown) < 1000 and '<li class="result" id="r-' in last
 
 
 def test_undated_documents_sort_last_on_the_page(client) -> None:

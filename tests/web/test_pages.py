@@ -737,7 +737,8 @@ def test_traditional_text_is_marked_as_such(client):
     mainland = next(h for h in found if h["path"].startswith("docs/lawrefbook/"))
     results, _ = page(client, "/?q=个人资料保护&size=50")
     blocks = {m.group(1): m.group(0) for m in re.finditer(
-        r'<li class="result">.*?href="/documents/([0-9a-f]{16})[^"]*".*?</li>', results, re.S)}
+        r'<li class="result" id="r-[0-9a-f]{16}">.*?href="/documents/([0-9a-f]{16})[^"]*".*?</li>',
+        results, re.S)}  # fmt: skip
     assert 'lang="zh-Hant"' in blocks[taiwan["id"]]
     assert 'lang="zh-Hant"' not in blocks[mainland["id"]]
     doc, _ = page(client, f"/documents/{taiwan['id']}")
