@@ -17,7 +17,7 @@ from analyzers.chars import is_han, strip_skippable
 from analyzers.lexicon import stopwords
 from analyzers.normalize import in_traditional, normalize, other_script
 from model import fields
-from model.document import TITLE_YEAR, StoredDocument
+from model.document import TITLE_YEAR, StoredDocument, shown_date
 from model.errors import GovSearchError
 from model.viewer import Viewer
 from search_index import answers, citizen_words
@@ -396,10 +396,17 @@ def which_files(hits: Sequence[Hit], kiosk: bool = False) -> dict[str, str]:
     titles = Counter(h.doc.title for h in hits)
     shared = [h for h in hits if titles[h.doc.title] > 1 or not h.doc.title]
     said = Counter((h.doc.title, h.doc.format, h.doc.date) for h in shared)
+    formats: dict[str, set[str]] = {}
+    for h in shared:
+        formats.setdefault(h.doc.title, set()).add(h.doc.format)
     out = {}
     for h in shared:
         d = h.doc
-        parts = [format_name(d.format), d.date or "无日期"]
+        # the format only where it tells them apart: two versions of a law as text were
+        # "（文本，2001-06-20）", a word that means nothing to a citizen (QA pass 38a)
+        parts = [shown_date(d) or "无日期"]
+        if len(formats[d.title]) > 1 or not d.title:
+            parts.insert(0, format_name(d.format))
         if said[(d.title, d.format, d.date)] > 1:
             # a code filed in parts (中华人民共和国民法典 as 总则, 合同编 …): the part's name
             part = part_name(d.title, d.text)

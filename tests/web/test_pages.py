@@ -930,7 +930,7 @@ def test_results_alike_in_format_and_date_are_told_apart_by_path_except_at_a_kio
 
     def hit(i: str, title: str, fmt: str, date: str, text: str = "正文") -> NS:
         return NS(doc=NS(id=i, title=title, format=fmt, date=date, path=f"dir/{i}.{fmt}",
-                         text=text))  # fmt: skip
+                         text=text, written_date="", dates_from_text=""))  # fmt: skip
 
     hits = [hit("a", "某条例", "txt", "2011-07-29"), hit("b", "某条例", "txt", "2011-07-29"),
             hit("c", "某条例", "pdf", "2024-08-05"), hit("d", "别的", "txt", "")]  # fmt: skip
@@ -941,8 +941,11 @@ def test_results_alike_in_format_and_date_are_told_apart_by_path_except_at_a_kio
     code = [hit(p, "中华人民共和国民法典", "txt", "", f"中华人民共和国民法典\n\n{name}\n\n2020年")
             for p, name in (("p", "合同编"), ("q", "总则"))]  # fmt: skip
     for kiosk in (False, True):
-        assert which_files(code, kiosk=kiosk) == {"p": "合同编，文本，无日期",
-                                                  "q": "总则，文本，无日期"}  # fmt: skip
+        assert which_files(code, kiosk=kiosk) == {"p": "合同编，无日期", "q": "总则，无日期"}
+    # versions of one format are told apart by their dates alone (QA pass 38a: "（文本，
+    # 2001-06-20）", a word that tells a citizen nothing)
+    versions = [hit("v", "某条例", "txt", "2001-06-20"), hit("w", "某条例", "txt", "2023-07-20")]
+    assert which_files(versions) == {"v": "2001-06-20", "w": "2023-07-20"}
 
 
 def test_the_richest_passage_gets_its_own_jump() -> None:
