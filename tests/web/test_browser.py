@@ -212,6 +212,26 @@ def test_back_to_the_results_is_back_to_the_result_opened(open_page, server):
     assert -2 <= top < 740, top  # at the top of the screen (subpixel scroll)
 
 
+def test_a_document_is_shared_without_the_search_it_was_opened_from(open_page, server):
+    """QA pass 38a: a link shared from a document's address bar carried the sender's search
+    (?q=家暴&back=…). The page names its own address (canonical), and its share button gives
+    that address: the phone's share sheet, or here (no share sheet) the clipboard."""
+    page = open_page(viewport={"width": 360, "height": 740},
+                     permissions=["clipboard-read", "clipboard-write"])  # fmt: skip
+    page.add_init_script("delete Navigator.prototype.share")
+    page.goto(server + "/?q=政府信息公开条例")
+    with page.expect_navigation():
+        page.locator(".result__title a").first.click()
+    assert "q=" in page.url
+    bare = page.url.split("?", 1)[0]
+    assert page.locator('link[rel="canonical"]').get_attribute("href") == bare.removeprefix(server)
+    share = page.locator("[data-share]")
+    assert share.is_visible()
+    share.click()
+    page.wait_for_function("document.querySelector('[data-share]').textContent.includes('已复制')")
+    assert page.evaluate("navigator.clipboard.readText()") == bare
+
+
 def test_document_prints_on_a4(open_page, server, web_corpus: WebCorpus, tmp_path):
     import pypdfium2
 

@@ -11,6 +11,30 @@
     });
   }
 
+  /* The document's own address (its canonical link), never the search it was opened from:
+     shared from the address bar, a link carried the sender's words (QA pass 38a). The
+     phone's share sheet where there is one, else the clipboard. */
+  function initShare() {
+    var link = document.querySelector('link[rel="canonical"]');
+    document.querySelectorAll("[data-share]").forEach(function (button) {
+      if (!link) return;
+      var url = link.href;
+      if (!navigator.share && !(navigator.clipboard && navigator.clipboard.writeText)) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        if (navigator.share) {
+          navigator.share({ title: document.title, url: url }).catch(function () {});
+          return;
+        }
+        navigator.clipboard.writeText(url).then(function () {
+          button.textContent = "已复制本文链接（不含检索词）";
+        }, function () {
+          button.textContent = "无法复制，请复制：" + url;
+        });
+      });
+    });
+  }
+
   function initSuggest() {
     var input = document.getElementById("q");
     var url = document.body.getAttribute("data-suggest-url");
@@ -217,6 +241,7 @@
     initMatchNav();
     initUnderstood();
     initPrint();
+    initShare();
     initSuggest();
     initRestoredPages();
   }
