@@ -479,8 +479,21 @@ def snippet(
         lo = nl + 1
     hi = min(len(text), lo + size)
     lo, hi = _whole_runs(text, lo, hi, best_start)
-    inner = " ".join(render(text, _merge(spans), lo, hi).split())
+    merged = _merge(spans)
+    lo, hi = _whole_marks(merged, lo, hi)
+    inner = " ".join(render(text, merged, lo, hi).split())
     return ("…" if lo > 0 else "") + inner + ("…" if hi < len(text) else "")
+
+
+def _whole_marks(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
+    """``lo:hi`` widened so that neither edge cuts a match: a snippet opened inside 居民身份证
+    and showed a lone <mark>证</mark> (QA pass 38a; 医保's 医疗保障 as <mark>保</mark>)."""
+    for a, b in spans:
+        if a < lo < b:
+            lo = a
+        if a < hi < b:
+            hi = b
+    return lo, hi
 
 
 # a run a snippet's edge must not cut: a number (472, 1075300071), a Latin word, a telephone

@@ -200,3 +200,13 @@ def test_the_page_jumps_to_a_word_written_with_its_answer():
     assert "<mark>98天产假</mark>" in marked, marked[-80:]
     page = mark_anchors(marked, {}, one.answer, one.rarity, one.terms)
     assert page.best is not None
+
+
+def test_a_snippet_never_opens_or_closes_inside_a_match():
+    """QA pass 38a: a snippet opened inside 居民身份证 and showed a lone <mark>证</mark>."""
+    for pad in range(0, 60):
+        text = "乙" * pad + "居民身份证" + "甲" * (pad % 12) + "丢失的居民身份证" + "丁" * 300
+        # the title holds 居民身份证: the passage opens on 丢失, a quarter before it
+        got = snippet(text, ("居民身份证", "丢失"), 40, title="中华人民共和国居民身份证法")
+        marked = re.findall(r"<mark>(.*?)</mark>", got)
+        assert marked and all(re.fullmatch("(?:居民身份证|丢失)+", m) for m in marked), (pad, got)
