@@ -43,6 +43,10 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
         description="Full-text search over Chinese government documents.",
         docs_url=None,  # /docs is search_api.apidocs: no CDN, no inline script (strict CSP)
         redoc_url=None,
+        # an API address with a trailing slash is a 404 saying the address without it, never
+        # a 307 to it (QA pass 38b: /api/documents/ led to a POST-only route's 405); a page's
+        # is a 301 to it (web.pages)
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.index = index

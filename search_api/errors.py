@@ -170,6 +170,9 @@ def install_error_handlers(app: FastAPI) -> None:
             message = ("the body could not be read as JSON: nested too deeply, or holding a "
                        "number too long to convert (over 4,300 digits)")  # fmt: skip
         allow = _allowed(request) if exc.status_code == 405 else ""
+        path = request.url.path
+        if exc.status_code == 404 and len(path) > 1 and path.endswith("/"):
+            message = f"no such address; without the trailing slash: {path.rstrip('/')}"
         if allow:
             message = f"{request.method} is not allowed here; this address takes {allow}"
         answer = error_json(exc.status_code, code, message)

@@ -583,6 +583,11 @@ def install_web(app: FastAPI) -> None:
     async def http_error(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)
         if status == 404 and not _is_api(request):
+            path = _app_path(request)
+            if path != "/" and path.endswith("/") and request.method in ("GET", "HEAD"):
+                query = request.url.query  # /documents/…/ as a person types it: the page
+                bare = _root(request) + path.rstrip("/") + (f"?{query}" if query else "")
+                return RedirectResponse(bare, 301)
             return not_found_page(request)
         if api_handler is None:
             raise exc
