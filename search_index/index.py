@@ -1226,6 +1226,18 @@ def versions_key(title: str, agency: str) -> tuple[str, str] | None:
     return title, agency_key(agency) or normalize(agency)
 
 
+def _slots_by_title(
+    page: list[BackendHit], docs: dict[str, Any]
+) -> dict[tuple[str, str], list[int]]:
+    """The places in ``page`` of each title and issuer (:func:`version_key`), in rank order."""
+    by_title: dict[tuple[str, str], list[int]] = {}
+    for i, h in enumerate(page):
+        key = version_key(docs[h.id]) if h.id in docs else None
+        if key is not None:
+            by_title.setdefault(key, []).append(i)
+    return by_title
+
+
 def _newest_version_first(
     page: list[BackendHit], docs: dict[str, Any]
 ) -> tuple[list[BackendHit], dict[str, str]]:
@@ -1238,11 +1250,7 @@ def _newest_version_first(
     Returns the list and, for each older version, the newest version's date (QA pass 24b:
     both versions of a rule were listed 有效, side by side, and only the document's page said
     one was newer)."""
-    by_title: dict[tuple[str, str], list[int]] = {}
-    for i, h in enumerate(page):
-        key = version_key(docs[h.id]) if h.id in docs else None
-        if key is not None:
-            by_title.setdefault(key, []).append(i)
+    by_title = _slots_by_title(page, docs)
     out = list(page)
     newer: dict[str, str] = {}
     for slots in by_title.values():
@@ -1268,11 +1276,7 @@ def _typed_copy_first(page: list[BackendHit], docs: dict[str, Any]) -> list[Back
     37b: a 2-page scan of a work report above its full typed copy for 10 of 12 of its phrases).
     Copies share a title and issuer (:func:`version_key`) and one issue (:func:`same_number`);
     versions keep the order :func:`_newest_version_first` gave them."""
-    by_title: dict[tuple[str, str], list[int]] = {}
-    for i, h in enumerate(page):
-        key = version_key(docs[h.id]) if h.id in docs else None
-        if key is not None:
-            by_title.setdefault(key, []).append(i)
+    by_title = _slots_by_title(page, docs)
     out = list(page)
     for slots in by_title.values():
         issues: list[list[int]] = []  # the title's slots, one list per issue, in rank order
