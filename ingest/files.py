@@ -46,7 +46,7 @@ from ingest.dates import odd_dates
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.formats import registry
 from ingest.formats.base import Extracted
-from ingest.metadata import derive_meta, year_only
+from ingest.metadata import dated_by_title_year, derive_meta
 from model.document import TITLE_YEAR, CatalogMeta, Document
 from model.fields import CATALOG_FIELDS, DISCLOSURES, MOST_RESTRICTIVE
 from model.ids import document_id, readable_path
@@ -236,7 +236,7 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
             and getattr(meta, name) is not None
         )  # fmt: skip
     stated = task.entry.values if task.entry is not None else {}
-    if "written_date" not in stated and year_only(meta, extracted.text):
+    if "written_date" not in stated and dated_by_title_year(meta, extracted.text):
         # the 成文日期 is the year in the title, its day unknown: shown as the year (QA pass
         # 38a: 2015年…政府工作报告 said 成文日期 2015-01-01), and never a stated date to the
         # timeliness report

@@ -629,7 +629,7 @@ def title_year_date(title: str) -> dt.date | None:
     return dt.date(year, 12, 31) if looking_back else dt.date(year, 1, 1)
 
 
-def year_only(meta: CatalogMeta, text: str) -> bool:
+def dated_by_title_year(meta: CatalogMeta, text: str) -> bool:
     """Whether ``meta``'s 成文日期 is :func:`title_year_date`'s, a year with no day: the text
     states no such day (a report's 2019年12月31日 signature is a day)."""
     day = meta.written_date

@@ -210,7 +210,6 @@ def document_from_stored(stored: dict[str, Any], text: str) -> tuple[Document, s
     return doc, stored.get("source", "")
 
 
-
 # in ``dates_from_text``: the 成文日期 is the year a report's title names, its day unknown
 # (ingest.metadata.title_year_date gives 1 January or 31 December, for the order of dates)
 TITLE_YEAR = "title_year"
