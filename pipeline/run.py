@@ -442,13 +442,16 @@ def read_catalog(catalog: Path | Catalog, confine: Confinement | None = None) ->
 UPLOADS_DIR = "uploads"  # <data dir>/uploads: files uploaded through the API, kept as originals
 
 
-def _refuse_uploads_folder(paths: Sequence[Path], uploads: Path) -> None:
+def _refuse_uploads_folder(paths: Sequence[Path], data_dir: Path) -> None:
     """The data folder's ``uploads/`` is never ingested as a folder: its files were uploaded
     with their fields (公开方式, title, agency), which an ingest of the folder would not know,
     so a 不予公开 upload would be published at the default level (QA pass 21, after deleting
-    ``index/`` for an upgrade, as the README then said). They are uploaded again instead."""
+    ``index/`` for an upgrade, as the README then said). They are uploaded again instead. Nor
+    is the data folder itself, or a folder inside it: its uploads would be ingested so too,
+    losing their titles and ids, and its index files listed as skipped (QA pass 38c:
+    ``govsearch ingest $GOVSEARCH_DATA_DIR``). A folder holding it skips it as it goes."""
     try:
-        inside = uploads.resolve()
+        uploads, data = (data_dir / UPLOADS_DIR).resolve(), data_dir.resolve()
     except OSError:
         return
     for given in paths:
@@ -456,12 +459,17 @@ def _refuse_uploads_folder(paths: Sequence[Path], uploads: Path) -> None:
             where = Path(given).resolve()
         except OSError:
             continue
-        if where == inside or inside in where.parents:
+        if where == uploads or uploads in where.parents:
             raise BadRequest(
                 f"{given} is the data folder's uploads: its files were uploaded with their "
                 "fields (公开方式, title, agency), which an ingest of the folder would not "
                 "know (a 不予公开 upload would be published at the default level); upload "
                 "them again through POST /api/documents with their fields"
+            )
+        if where == data or data in where.parents:
+            raise BadRequest(
+                f"{given} is the data folder itself (or inside it): it holds the index and the "
+                "uploads, which are documents already; name the folders of your documents"
             )
 
 
@@ -513,7 +521,7 @@ def run_ingest(
     if default_disclosure not in DISCLOSURES:
         raise BadRequest(f"disclosure must be one of {', '.join(DISCLOSURES)}")
     if lexicon_dir is not None:
-        _refuse_uploads_folder(paths, Path(lexicon_dir) / UPLOADS_DIR)
+        _refuse_uploads_folder(paths, Path(lexicon_dir))
     report = IngestReport()
     cat = read_catalog(catalog, confine) if catalog is not None else None
     if cat is not None:

@@ -249,8 +249,12 @@ class EmbeddedIndex:
                     f"index at {self.path} was built with version {found}, this version needs "
                     f"{current}; delete {self.path} (that folder only: the staff keys, query "
                     "log, uploads and lexicon beside it stay) and ingest again (the embedded "
-                    "index is rebuilt from the files); documents uploaded through the API "
-                    "must be uploaded again with their fields (ingesting uploads/ is refused)",
+                    "index is rebuilt from the files) with each folder's own --catalog and "
+                    "--disclosure, as first ingested: the new index remembers no level, and a "
+                    "folder ingested --disclosure not_public would be published at the "
+                    "default (or set GOVSEARCH_DEFAULT_DISCLOSURE=draft for the rebuild); "
+                    "documents uploaded through the API must be uploaded again with their "
+                    "fields (ingesting uploads/ is refused)",
                     path=str(self.path),
                 )
         else:

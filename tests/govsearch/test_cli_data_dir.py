@@ -198,6 +198,9 @@ def test_keys_work_on_a_folder_whose_index_awaits_its_re_ingest(tmp_path: Path) 
     marker.write_text(json.dumps({**old, "analysis": "6"}))  # as the previous version wrote it
     searched = runner.invoke(main, ["--data-dir", str(data), "search", "融资担保"])
     assert searched.exit_code == 2 and "ingest again" in searched.output, searched.output
+    # ... with each folder's own levels: the new index remembers none (QA pass 38c)
+    assert "--disclosure" in searched.output and "GOVSEARCH_DEFAULT_DISCLOSURE=draft" in (
+        searched.output)
     listed = runner.invoke(main, ["--data-dir", str(data), "keys", "list"])
     assert listed.exit_code == 0 and "\tops\t" in listed.output, listed.output
     created = runner.invoke(main, ["--data-dir", str(data), "keys", "create", "after"])

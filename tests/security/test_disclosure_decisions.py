@@ -722,6 +722,14 @@ def test_the_data_folders_uploads_are_never_ingested_as_a_folder(tmp_path, index
     assert _levels(index) == {}
     done = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), "ingest", str(uploads)])
     assert done.exit_code == 2 and "upload them again" in done.output, done.output
+    # nor the data folder itself, or a folder inside it (QA pass 38c: `ingest $DATA_DIR` read
+    # the uploads as folder documents, their titles and ids lost, and listed index files)
+    (tmp_path / "data" / "lexicon").mkdir()
+    for given in (tmp_path / "data", tmp_path / "data" / "lexicon"):
+        done = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), "ingest",
+                                         str(given)])  # fmt: skip
+        assert done.exit_code == 2 and "is the data folder itself" in done.output, done.output
+    assert _levels(index) == {}
 
 
 def test_a_data_folder_inside_the_archive_is_never_read_as_documents(tmp_path):
