@@ -566,7 +566,15 @@ def run_ingest(
         gone = [doc_id for doc_id in stale if doc_id not in moved]
         if prune and gone:
             gone = _files_gone(index, Path(source), gone)
-        if prune and gone:
+        if prune and gone and not seen and _holds_no_file(Path(source)):
+            # a share not mounted is an empty folder: a nightly --prune emptied the site and
+            # ended "0 files … 300 removed", exit 0 (QA pass 38c). A folder of documents is
+            # emptied by deleting it and pruning its path (_prune_gone), never by this.
+            report.failed_files.append(IngestFailure(_shown(Path(source)), (
+                f"holds no files now: is it mounted? --prune removed none of its {len(gone)} "
+                "documents; to remove them, delete the folder itself and ingest its path "
+                "again with --prune")))  # fmt: skip
+        elif prune and gone:
             # each named (QA pass 29a: "1 removed (files gone)" and an id were all it said)
             paths = {d.id: d.path for d in _stored(index, gone)}
             index.delete(gone)
@@ -869,6 +877,13 @@ def _on_disk(folder: Path, path: str) -> bool:
     """Whether a document's file is still in ``folder``, under any name it may have on disk
     (a GBK name is stored as people read it)."""
     return any((folder / name).exists() for name in disk_names(path))
+
+
+def _holds_no_file(folder: Path) -> bool:
+    """Whether the folder, there on disk, holds no file at any depth (an empty mount point)."""
+    if not folder.is_dir():
+        return False
+    return not any(path.is_file() for path in folder.rglob("*"))
 
 
 def _files_gone(index: SearchIndex, source: Path, ids: list[str]) -> list[str]:

@@ -304,6 +304,30 @@ def test_cli_prunes_a_folder_gone_from_disk_and_refuses_a_missing_path(folder, t
     assert nothing.exit_code == 0 and "nothing indexed from it" in nothing.output
 
 
+def test_prune_of_a_folder_holding_no_file_removes_nothing(folder, tmp_path):
+    """QA pass 38c: a share not mounted is an empty folder, and a nightly --prune emptied the
+    index ("0 files … 300 removed", exit 0). It removes nothing and fails, saying why; the
+    folder deleted and its path pruned, its documents go."""
+    data = tmp_path / "data"
+    runner = CliRunner()
+    runner.invoke(main, ["--data-dir", str(data), "ingest", str(folder), "--workers", "1"])
+    index = SearchIndex(EmbeddedIndex(data))
+    before = index.count(STAFF)
+    index.close()
+    assert before > 0
+    for sub in folder.iterdir():
+        shutil.rmtree(sub)  # the mount point stays, empty
+    empty = runner.invoke(main, ["--data-dir", str(data), "ingest", str(folder), "--prune"])
+    assert empty.exit_code == 1, empty.output
+    assert "holds no files now: is it mounted?" in empty.output
+    assert f"removed none of its {before} documents" in empty.output
+    assert SearchIndex(EmbeddedIndex(data)).count(STAFF) == before
+    folder.rmdir()
+    gone = runner.invoke(main, ["--data-dir", str(data), "ingest", str(folder), "--prune"])
+    assert gone.exit_code == 0 and "removed (files gone)" in gone.output, gone.output
+    assert SearchIndex(EmbeddedIndex(data)).count(STAFF) == 0
+
+
 def test_cli_prunes_the_old_name_of_a_folder_renamed_and_ingested_again(folder, tmp_path):
     """QA pass 13: after a renamed folder was ingested under its new name (its documents
     moved), ``ingest --prune OLD`` said "no such file or folder" and exited 1. Pruning a gone
