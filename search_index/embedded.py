@@ -189,6 +189,24 @@ def hash_number(content_hash: str) -> int:
     return int(content_hash[:16], 16) if content_hash else 0
 
 
+def _holds_documents(path: Path) -> bool:
+    """Whether the tantivy index in ``path`` lists a segment (read from its meta.json)."""
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(meta.get("segments")) if isinstance(meta, dict) else False
+
+
+def _damaged(path: Path, exc: Exception) -> Conflict:
+    """A damaged index, said with the way out (QA pass 38c: a traceback, exit 1)."""
+    return Conflict(
+        f"the index in {path} is damaged ({str(exc)[:200]}): restore the data folder from a "
+        f"backup, or delete {path} and ingest again",
+        path=str(path),
+    )
+
+
 class EmbeddedIndex:
     """A tantivy index under ``<data_dir>/index``; readers reload when a writer commits."""
 
@@ -217,11 +235,31 @@ class EmbeddedIndex:
                 "or another owner): the embedded index writes lock files even to search; "
                 "copy the folder to writable storage, or run as its owner"
             )
-        self.texts = TextStore(Path(data_dir) / "texts.sqlite")
+        texts = Path(data_dir) / "texts.sqlite"
+        if not texts.exists() and _holds_documents(self.path):
+            # created empty, it served every document without its text, and an ingest found
+            # every file unchanged (QA pass 38c: a restore that left this one file out)
+            raise Conflict(
+                f"the text store {texts} is missing, while the index in {self.path} holds "
+                "documents (every page would show them empty): restore texts.sqlite from the "
+                f"backup the index came from, or delete {self.path} and ingest again",
+                path=str(texts),
+            )
+        try:
+            self.texts = TextStore(texts)
+        except sqlite3.DatabaseError as exc:
+            raise Conflict(
+                f"the text store {texts} is damaged ({exc}): restore the data folder from a "
+                f"backup, or delete {texts} and {self.path} and ingest again",
+                path=str(texts),
+            ) from None
         self.schema = _schema()
         if not allow_stale:
             self._check_version()
-        self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        try:
+            self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        except ValueError as exc:  # tantivy's "Data corrupted", a file missing (QA pass 38c)
+            raise _damaged(self.path, exc) from None
         self.index.register_tokenizer(
             "ws", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
         )
@@ -236,7 +274,10 @@ class EmbeddedIndex:
         # plan), and compiling a plan costs ~0.6 ms of Python at 200 clauses
         self._compiled: OrderedDict[int, tuple[Bool, tantivy.Query]] = OrderedDict()
         self._compiled_lock = threading.Lock()
-        self._reload(force=True)
+        try:
+            self._reload(force=True)
+        except ValueError as exc:  # a segment's file gone or cut short
+            raise _damaged(self.path, exc) from None
 
     # -- lifecycle -----------------------------------------------------------------------
     def _check_version(self) -> None:

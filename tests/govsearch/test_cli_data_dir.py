@@ -185,6 +185,40 @@ def test_python_m_govsearch_is_the_command_line(tmp_path: Path) -> None:
     assert missing.returncode == 2 and not (tmp_path / "none").exists(), missing.stderr
 
 
+def test_a_damaged_or_partly_restored_data_folder_is_named_with_the_way_out(tmp_path: Path):
+    """QA pass 38c: texts.sqlite lost (a restore that left it out) was created again empty,
+    and every document served without its text; a damaged index or text store was a
+    traceback. Each is refused (exit 2) naming the file and what to do, and nothing is
+    created in its place."""
+    import shutil
+
+    data = tmp_path / "data"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--data-dir", str(data), "ingest", str(SAMPLE)]).exit_code == 0
+
+    def damaged(how: str) -> tuple[Path, str]:
+        copy = tmp_path / how
+        shutil.copytree(data, copy)
+        if how == "no-texts":
+            (copy / "texts.sqlite").unlink()
+        elif how == "bad-meta":
+            (copy / "index" / "meta.json").write_text("garbage\n")
+        elif how == "no-segment-file":
+            next((copy / "index").glob("*.store")).unlink()
+        else:
+            (copy / "texts.sqlite").write_bytes(b"\x00not a database" * 300)
+        got = runner.invoke(main, ["--data-dir", str(copy), "search", "融资担保"])
+        assert got.exit_code == 2, (how, got.output)
+        return copy, got.output
+
+    copy, said = damaged("no-texts")
+    assert "texts.sqlite is missing, while the index" in said and "ingest again" in said
+    assert not (copy / "texts.sqlite").exists()
+    for how in ("bad-meta", "no-segment-file"):
+        assert f"the index in {tmp_path / how / 'index'} is damaged" in damaged(how)[1]
+    assert "texts.sqlite is damaged (file is not a database)" in damaged("bad-texts")[1]
+
+
 def test_keys_work_on_a_folder_whose_index_awaits_its_re_ingest(tmp_path: Path) -> None:
     """QA pass 29a: after an upgrade that changes the index version, `keys list` and `keys
     create` refused the folder until the re-ingest was done, though its keys are the folder's

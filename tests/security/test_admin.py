@@ -566,8 +566,9 @@ def test_an_upload_is_withdrawn_and_published_again_and_staff_keep_it(served):
     r = served.client.patch(url, json={"disclosure": "草稿"}, headers=served.staff)
     assert r.json()["still_public_copies"] == [copy["id"]], r.json()
     # a level that is none, anonymously, an unknown id: refused, nothing changed
-    err = _error(served.client.patch(url, json={"disclosure": "秘密"}, headers=served.staff), 400)
-    assert "disclosure" in err["message"]
+    err = _error(served.client.patch(url, json={"disclosure": "秘密"}, headers=served.staff), 422)
+    assert "disclosure" in err["message"] and err["code"] == "invalid_parameters"  # (QA 38b)
+    assert err["data"]["problems"][0]["field"] == "disclosure"
     assert _error(served.client.patch(url, json={"disclosure": "draft"}), 401)
     typo = served.client.patch(url, json={"disclosre": "主动公开"}, headers=served.staff)
     assert typo.status_code == 422  # a misspelt key changes nothing
