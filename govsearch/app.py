@@ -16,6 +16,7 @@ from search_api import life_events as life_events_api
 from search_api.errors import install_error_handlers, install_error_schema
 from search_api.head import install_head
 from search_api.jsonbody import install_json_check
+from search_api.keys import KeyStore
 from search_api.keys_elastic import open_keys
 from search_api.limits import install_limits
 from search_api.params import refuse_unknown_params
@@ -53,6 +54,10 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.state.life_events = events
     # in the cluster with Elasticsearch, so servers behind a balancer share them
     app.state.keys = open_keys(settings, index.backend)
+    if isinstance(app.state.keys, KeyStore):
+        # a damaged key file stops the start, named, as a bad life-events table does (QA pass
+        # 38c: the server started, and every staff request was a 500 with nothing logged)
+        app.state.keys.list()
     app.state.reports = Reports(
         index,
         open_querylog(settings, index.backend),

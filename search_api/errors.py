@@ -120,20 +120,28 @@ def _allowed(request: Request) -> str:
     return ", ".join(m for m in _METHODS if m in methods)
 
 
+def govsearch_response(exc: GovSearchError, staff: bool) -> JSONResponse:
+    """The one answer to an error of the product: a server-side one logged, and told to a
+    caller who is not staff in :data:`PUBLIC_MESSAGES`' words (its message names paths and
+    addresses). The staff gate answers with it too (QA pass 38c: a damaged key file was a 500
+    on every staff request, its path told to any key sent, and nothing in the log)."""
+    status = status_of(exc)
+    if status >= 500:
+        log.error("%s: %s", exc.code, exc.message)
+    headers = None
+    if "retry_after" in exc.data:
+        headers = {"Retry-After": str(int(exc.data["retry_after"]))}
+    body = error_body(exc)
+    if exc.code in PUBLIC_MESSAGES and not staff:
+        kept = {k: v for k, v in exc.data.items() if k == "retry_after"}
+        body["error"].update(message=PUBLIC_MESSAGES[exc.code], data=kept)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GovSearchError)
     async def _govsearch(request: Request, exc: GovSearchError) -> JSONResponse:
-        status = status_of(exc)
-        if status >= 500:
-            log.error("%s: %s", exc.code, exc.message)
-        headers = None
-        if "retry_after" in exc.data:
-            headers = {"Retry-After": str(int(exc.data["retry_after"]))}
-        body = error_body(exc)
-        if exc.code in PUBLIC_MESSAGES and not getattr(request.state, "staff", False):
-            kept = {k: v for k, v in exc.data.items() if k == "retry_after"}
-            body["error"].update(message=PUBLIC_MESSAGES[exc.code], data=kept)
-        return JSONResponse(body, status_code=status, headers=headers)
+        return govsearch_response(exc, getattr(request.state, "staff", False))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

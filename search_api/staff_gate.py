@@ -32,14 +32,13 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.dependencies.models import Dependant
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute, Match
 
 from model.errors import GovSearchError
 from search_api.deps import get_viewer, require_staff
-from search_api.errors import error_body, status_of
+from search_api.errors import govsearch_response
 from search_api.security import (
     ASGIApp,
     Receive,
@@ -106,9 +105,8 @@ class StaffGate:
                 )
                 if matched[1]:
                     require_staff(viewer)
-            except GovSearchError as exc:
-                response = JSONResponse(error_body(exc), status_code=status_of(exc))
-                await response(scope, receive, send)
+            except GovSearchError as exc:  # the key not passed: not staff
+                await govsearch_response(exc, staff=False)(scope, receive, send)
                 return
         if matched is not None and declared_length(scope) > SecurityMiddleware.limit(scope):
             # the key passed: a body declared over the limit is refused now, before the route
