@@ -52,9 +52,14 @@ def configure(directory: Path | None) -> None:
     _configured = Path(directory) if directory is not None else None
 
 
+def default_model_dir() -> Path:
+    """Where ``bash .ci/fetch-model.sh`` installs the model."""
+    return Path(__file__).resolve().parent / "models" / MODEL_NAME
+
+
 def model_dir() -> Path:
     """Where the model's ``model.onnx`` and ``tokenizer.json`` are looked for."""
-    return _configured or Path(__file__).resolve().parent / "models" / MODEL_NAME
+    return _configured or default_model_dir()
 
 
 def passages(title: str, text: str, chars: int = PASSAGE_CHARS, n: int = PASSAGES) -> list[str]:

@@ -216,11 +216,15 @@ class Settings:
             )  # fmt: skip
             raise ConfigError(f"{given} is set but {missing} is not: set both, or neither")
         plain = [u for u in urls if u.lower().startswith("http://")]
-        if e.get("GOVSEARCH_ES_CA_FILE") and plain:
+        ca = e.get("GOVSEARCH_ES_CA_FILE", "")
+        if ca and plain:
             raise ConfigError(
                 "GOVSEARCH_ES_CA_FILE is set but GOVSEARCH_ES_URL lists an http:// node: a CA "
                 "certificate is for https:// nodes"
             )
+        if ca and not Path(ca).is_file():  # (QA pass 38c: "unreachable (connect): No such file")
+            raise ConfigError(f"GOVSEARCH_ES_CA_FILE={ca}: no such file (the CA certificate "
+                              "that signed the nodes' certificates, as a PEM file)")
         if e.get("GOVSEARCH_ES_API_KEY") and user:
             raise ConfigError(
                 "GOVSEARCH_ES_API_KEY and GOVSEARCH_ES_USERNAME/PASSWORD are both set: use one"

@@ -17,7 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.embedding import DIMENSIONS, MODEL_NAME, Embedder, embedder, passages
+from analyzers.embedding import (
+    DIMENSIONS,
+    MODEL_NAME,
+    Embedder,
+    default_model_dir,
+    embedder,
+    model_dir,
+    passages,
+)
 from model.errors import ConfigError
 from search_index import vectors
 from search_index.index import SearchIndex
@@ -50,6 +58,12 @@ def embed(
     t0 = time.perf_counter()
     model = embedder(threads)
     if model is None:
+        where = model_dir()
+        if where != default_model_dir():  # GOVSEARCH_EMBED_MODEL names it (QA pass 38c)
+            raise ConfigError(
+                f"no sentence-embedding model in {where} (GOVSEARCH_EMBED_MODEL): it needs "
+                "model.onnx and tokenizer.json there; unset it for the installed model"
+            )
         raise ConfigError(
             "the sentence-embedding model is not installed (bash .ci/fetch-model.sh)"
         )

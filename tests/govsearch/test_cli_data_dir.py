@@ -165,7 +165,9 @@ def test_embed_without_the_model_says_how_to_get_it(tmp_path: Path, monkeypatch)
     finally:
         embedding.configure(None)  # the CLI configured this process's model folder
     assert result.exit_code == 2, result.output
-    assert "fetch-model.sh" in result.output and not (data / "vectors").exists()
+    # the folder the setting names, not the default one's script (QA pass 38c)
+    assert f"no sentence-embedding model in {tmp_path / 'no-model'} (GOVSEARCH_EMBED_MODEL)" in (
+        result.output) and not (data / "vectors").exists()
 
 
 def test_python_m_govsearch_is_the_command_line(tmp_path: Path) -> None:
