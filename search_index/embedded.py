@@ -236,6 +236,13 @@ class EmbeddedIndex:
                 "copy the folder to writable storage, or run as its owner"
             )
         texts = Path(data_dir) / "texts.sqlite"
+        if texts.exists() and not os.access(texts, os.R_OK | os.W_OK):
+            # a restore or a `cp -a` run as another user: a traceback "attempt to write a
+            # readonly database" half-way through an ingest (QA pass 38c)
+            raise BackendUnavailable(
+                f"the text store {texts} is not writable by this user (another owner, or its "
+                "mode): give it to the user the server and ingest run as (chown, chmod u+rw)"
+            )
         if not texts.exists() and _holds_documents(self.path):
             # created empty, it served every document without its text, and an ingest found
             # every file unchanged (QA pass 38c: a restore that left this one file out)

@@ -115,3 +115,26 @@ def test_a_data_folder_on_read_only_storage_is_a_clear_error(tmp_path: Path, mon
     assert result.exit_code == 2
     assert f"the data folder {data} is not writable" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_text_store_another_user_owns_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    """QA pass 38c: texts.sqlite left read-only by a restore or a `cp -a` as another user was
+    a traceback ("attempt to write a readonly database") part-way through an ingest. It is
+    refused, named, with what to do (simulated as above: tests run as root)."""
+    import os
+
+    from click.testing import CliRunner
+
+    from govsearch.cli import main
+    from search_index import embedded
+
+    data = tmp_path / "data"
+    embedded.EmbeddedIndex(data).close()
+    texts = data / "texts.sqlite"
+    real = os.access
+    monkeypatch.setattr(embedded.os, "access", lambda p, mode: False if Path(p) == texts
+                        else real(p, mode))  # fmt: skip
+    result = CliRunner().invoke(main, ["--data-dir", str(data), "search", "政府"])
+    assert result.exit_code == 2, result.output
+    assert f"the text store {texts} is not writable by this user" in result.output
+    assert "Traceback" not in result.output
