@@ -152,6 +152,16 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
             lexicon_dir=settings.data_dir,
         )
     except GovSearchError as exc:
+        stopped = getattr(exc, "report", None)  # a full disk: what was done, said and kept
+        if stopped is not None:
+            click.echo(stopped.summary())
+            if report_path:
+                try:
+                    report_path.write_text(json.dumps(stopped.to_dict(), ensure_ascii=False,
+                                                      indent=1))  # fmt: skip
+                except OSError as err:
+                    click.echo(f"error: the report could not be written to {report_path} "
+                               f"({err.strerror})", err=True)  # fmt: skip
         _fail(exc)
         return
     click.echo(report.summary())

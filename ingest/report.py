@@ -68,6 +68,8 @@ class IngestReport:
     # Stopped (Ctrl-C) before every file was read: what is listed is in the index, the rest is
     # not, and running the same command again finishes the job (unchanged files are skipped).
     interrupted: bool = False
+    # what stopped it before its end, other than Ctrl-C (a full disk's message)
+    stopped: str = ""
 
     def add(self, result: Document | IngestFailure) -> None:
         """Record one pipeline result."""
@@ -171,9 +173,10 @@ class IngestReport:
         if self.ocr_files:
             lines.append(self._ocr_line())
         if self.interrupted:
-            lines.insert(0, "interrupted: the files counted as ingested are in the index, the "
-                         "others are not; run the same command again to finish (files already "
-                         "in are skipped as unchanged)")
+            lines.insert(0, ("stopped: " + self.stopped + "; " if self.stopped else "interrupted: ")
+                         + "the files counted as ingested are in the index, the others are not; "
+                         "run the same command again to finish (files already in are skipped as "
+                         "unchanged)")  # fmt: skip
         if self.moved:
             lines.append("moved (the old document removed):")
             lines.extend(f"  {item}" for item in self.moved)
@@ -217,6 +220,7 @@ class IngestReport:
         return {
             "total": self.total,
             "interrupted": self.interrupted,
+            "stopped": self.stopped,
             "ok": len(self.ok),
             "skipped": len(self.skipped),
             "failed": len(self.failed_files),

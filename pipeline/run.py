@@ -43,7 +43,7 @@ from ingest.files import (
 )
 from ingest.report import IngestReport
 from model.document import Document, StoredDocument
-from model.errors import BadRequest, GovSearchError
+from model.errors import BadRequest, GovSearchError, StorageFull
 from model.fields import DISCLOSURES, MOST_RESTRICTIVE, value_label
 from model.ids import disk_names, fingerprint, readable_path
 from model.viewer import ANONYMOUS, STAFF
@@ -551,6 +551,15 @@ def run_ingest(
         # or never (QA pass 7: a resumed load lost half the mined short forms)
         report.interrupted = True
         _committed_unreported(index, jobs, written_ids, report)
+    except StorageFull as exc:
+        # a full disk stops the run as Ctrl-C does: what was committed is counted, and the
+        # report goes with the error to the command line (QA pass 38c: no summary, no --report
+        # file, yesterday's left in place); the API answers its 507 as before
+        report.interrupted = True
+        report.stopped = exc.message
+        _committed_unreported(index, jobs, written_ids, report)
+        exc.report = report  # type: ignore[attr-defined]
+        raise
     if lexicon is not None and lexicon_dir is not None:
         merge_lexicon(index, Path(lexicon_dir), lexicon, report)
     if report.interrupted:

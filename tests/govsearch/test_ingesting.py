@@ -470,13 +470,19 @@ def test_a_full_disk_is_a_clear_error_with_its_own_exit_code(folder, tmp_path, m
 
     monkeypatch.setattr(TextStore, "flush", full)
     data = tmp_path / "data"
-    result = CliRunner().invoke(
-        main, ["--data-dir", str(data), "ingest", str(folder), "--workers", "1", "--quiet"]
-    )
+    report = tmp_path / "report.json"
+    report.write_text('{"yesterday": true}')
+    result = CliRunner().invoke(main, ["--data-dir", str(data), "ingest", str(folder),
+                                       "--workers", "1", "--quiet", "--report", str(report)])
     assert result.exit_code == 3, result.output
     assert f"the disk holding {data} is full" in result.output
     assert "free space and run the same ingest again" in result.output
     assert "Traceback" not in result.output
+    # and what was done, as Ctrl-C says it: the summary, and a report in place of the last
+    # run's (QA pass 38c: none written, yesterday's left)
+    assert "stopped: the disk holding" in result.output and " files: " in result.output
+    written = json.loads(report.read_text())
+    assert written["interrupted"] is True and "is full" in written["stopped"]
 
 
 def test_a_text_over_the_length_limit_is_reported_not_analysed(tmp_path, monkeypatch):
