@@ -363,7 +363,8 @@ def learn_words(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.option("--threads", type=int, default=2, show_default=True, help="model threads")
+@click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True,
+              help="model threads")  # 0 was taken, meaning nothing said (QA pass 38c)
 @click.pass_context
 def embed(ctx: click.Context, threads: int) -> None:
     """Embed new and changed documents for the semantic leg (citizens'-words method
