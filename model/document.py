@@ -215,16 +215,24 @@ def document_from_stored(stored: dict[str, Any], text: str) -> tuple[Document, s
 TITLE_YEAR = "title_year"
 
 
+def written_in_title_year(doc: StoredDocument) -> bool:  # type: ignore[valid-type]
+    """Whether ``doc``'s 成文日期 is the year of its title, no day (:data:`TITLE_YEAR`)."""
+    return TITLE_YEAR in doc.dates_from_text.split(",")
+
+
 def year_only(doc: StoredDocument) -> bool:  # type: ignore[valid-type]
-    """Whether ``doc``'s date is the year of its title, no day (:data:`TITLE_YEAR`)."""
-    date = doc.date or ""
-    return bool(date) and date == doc.written_date and (
-        TITLE_YEAR in doc.dates_from_text.split(",")
-    )
+    """Whether ``doc``'s date is the year of its title, no day: its 成文日期 so written, and no
+    发布日期 before it."""
+    return bool(doc.date) and doc.date == doc.written_date and written_in_title_year(doc)
+
+
+def as_year(date: str) -> str:
+    """An ISO date shown as its year alone (2015年)."""
+    return f"{date[:4]}年"
 
 
 def shown_date(doc: StoredDocument) -> str:  # type: ignore[valid-type]
     """The date a page shows for ``doc``: its date, or the year alone (2015年) where that
     date is the year of its title (QA pass 38a: 2015年…政府工作报告 said 2015-01-01, a day no
     source gives, and led a sort by date)."""
-    return f"{doc.date[:4]}年" if year_only(doc) else doc.date or ""
+    return as_year(doc.date) if year_only(doc) else doc.date or ""

@@ -442,7 +442,7 @@ def read_catalog(catalog: Path | Catalog, confine: Confinement | None = None) ->
 UPLOADS_DIR = "uploads"  # <data dir>/uploads: files uploaded through the API, kept as originals
 
 
-def _refuse_uploads_folder(paths: Sequence[Path], data_dir: Path) -> None:
+def _refuse_data_folder(paths: Sequence[Path], data_dir: Path) -> None:
     """The data folder's ``uploads/`` is never ingested as a folder: its files were uploaded
     with their fields (公开方式, title, agency), which an ingest of the folder would not know,
     so a 不予公开 upload would be published at the default level (QA pass 21, after deleting
@@ -521,7 +521,7 @@ def run_ingest(
     if default_disclosure not in DISCLOSURES:
         raise BadRequest(f"disclosure must be one of {', '.join(DISCLOSURES)}")
     if lexicon_dir is not None:
-        _refuse_uploads_folder(paths, Path(lexicon_dir))
+        _refuse_data_folder(paths, Path(lexicon_dir))
     report = IngestReport()
     cat = read_catalog(catalog, confine) if catalog is not None else None
     if cat is not None:

@@ -32,7 +32,7 @@ from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from analyzers.chars import visible
-from model.document import StoredDocument, shown_date
+from model.document import StoredDocument, as_year, shown_date
 from model.errors import (
     BackendUnavailable,
     BadRequest,
@@ -311,7 +311,7 @@ def event_page(
         "questions": [
             (a.question.text, views.query_words(a.question.q), a.total,
              SearchState(q=a.question.q).url(layout.search),
-             [(t.title, f"{t.date[:4]}年" if t.year_only else t.date,
+             [(t.title, as_year(t.date) if t.year_only else t.date,
                layout.doc_url(t.id, a.question.q), t.validity,
                VALUE_LABELS["validity"].get(t.validity, "")) for t in a.top])
             for a in answered

@@ -17,7 +17,7 @@ from analyzers.chars import is_han, strip_skippable
 from analyzers.lexicon import stopwords
 from analyzers.normalize import in_traditional, normalize, other_script
 from model import fields
-from model.document import TITLE_YEAR, StoredDocument, shown_date
+from model.document import StoredDocument, as_year, shown_date, written_in_title_year
 from model.errors import GovSearchError
 from model.viewer import Viewer
 from search_index import answers, citizen_words
@@ -485,8 +485,8 @@ def meta_rows(
         # and a publication date shown where the source gives none was taken for one (QA pass
         # 22b: 国办发〔2019〕6号, signed 2019-01-22, was published 2019-02-14)
         shown = fields.value_label(f.name, value) if value else missing
-        if f.name == "written_date" and value and TITLE_YEAR in doc.dates_from_text.split(","):
-            shown = f"{value[:4]}年（标题所示年份，日期未注明）"
+        if f.name == "written_date" and value and written_in_title_year(doc):
+            shown = f"{as_year(value)}（标题所示年份，日期未注明）"
         if f.name == "validity" and repealed and value != "repealed":
             shown = f"{fields.value_label(f.name, 'repealed')}（目录中为“{shown}”）"
         rows.append((f.label, shown))
