@@ -303,6 +303,7 @@ class IngestReportModel(BaseModel):
 
     total: int
     interrupted: bool = False
+    stopped: str = Field("", description="what stopped the run before its end (a full disk)")
     ok: int
     skipped: int
     failed: int

@@ -751,16 +751,23 @@ def test_a_data_folder_inside_the_archive_is_never_read_as_documents(tmp_path):
         index.close()
 
 
-def test_prune_of_a_folder_emptied_removes_its_documents(tmp_path, index):
+def test_prune_of_a_folder_emptied_says_so_and_the_folder_deleted_removes_them(tmp_path, index):
     """QA pass 24c: every file of a folder deleted, `ingest --prune` of it removed nothing and
     said nothing, and the withdrawn documents stayed public; without --prune they are listed
-    as gone from disk."""
+    as gone from disk. A folder there and holding no file is also a share not mounted (QA
+    pass 38c: a nightly prune emptied the index): its prune fails, saying why and what to do,
+    and the folder deleted, the prune of its path removes them."""
     folder = _folder(tmp_path / "archive", 2)
     run_ingest(index, [folder], workers=1)
     for f in folder.iterdir():
         f.unlink()
     report = run_ingest(index, [folder], workers=1)
     assert sorted(g.path for g in report.gone) == ["a.txt", "b.txt"]
+    report = run_ingest(index, [folder], prune=True, workers=1)
+    assert not report.pruned and len(_levels(index)) == 2
+    [said] = report.failed
+    assert "is it mounted?" in said.reason and "delete the folder itself" in said.reason
+    folder.rmdir()
     report = run_ingest(index, [folder], prune=True, workers=1)
     assert len(report.pruned) == 2 and _levels(index) == {}
 
