@@ -40,7 +40,7 @@ from model.errors import (
     NotFound,
     TooManyRequests,
 )
-from model.fields import VALUE_LABELS
+from model.fields import value_label
 from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
@@ -313,7 +313,7 @@ def event_page(
              SearchState(q=a.question.q).url(layout.search),
              [(t.title, as_year(t.date) if t.year_only else t.date,
                layout.doc_url(t.id, a.question.q), t.validity,
-               VALUE_LABELS["validity"].get(t.validity, "")) for t in a.top])
+               value_label("validity", t.validity)) for t in a.top])
             for a in answered
         ],
         "events": events,
