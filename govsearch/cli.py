@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -50,7 +51,22 @@ def _fail(exc: GovSearchError) -> None:
     sys.exit(EXIT_CODES.get(exc.code, 2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """A reader that closes the pipe early (``govsearch search … | head -1``) had what it wanted:
+    exit 0, not click's 1, which failed scripts under ``set -o pipefail`` (QA pass 38c)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            done = super().invoke(ctx)
+            sys.stdout.flush()  # the last block is written here, not at exit where it cannot fail
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # the exit flush finds nowhere to fail
+            ctx.exit(0)
+        return done
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--data-dir",
     type=click.Path(path_type=Path),  # a file is refused by ``apply``, as for the variable

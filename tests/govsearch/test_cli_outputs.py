@@ -96,3 +96,30 @@ def test_search_sorted_by_date_says_what_it_left_out(tmp_path):
     dated = _run(data, "search", "绿化 养护", "--sort", "date_desc")
     assert ranked.output.startswith("2 results") and "sorted by date" not in ranked.output
     assert dated.output.startswith("1 results") and "sorted by date: only documents" in dated.output
+
+
+def test_a_reader_that_closes_the_pipe_early_is_no_failure(tmp_path):
+    """``govsearch search … | head -1`` exited 1 (click's answer to a broken pipe), so a script
+    under ``set -o pipefail`` failed (QA pass 38c). A real pipe: the CliRunner has none."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(60):
+        (src / f"{i}.txt").write_text(f"关于城市绿化养护的通知第{i}号\n" + "绿化养护。" * 400,
+                                      encoding="utf-8")
+    data = tmp_path / "data"
+    assert _run(data, "ingest", str(src), "--quiet").exit_code == 0
+    for extra in ((), ("--json",)):
+        errors = tmp_path / "err.txt"
+        with errors.open("wb") as err_file, subprocess.Popen(
+            [sys.executable, "-m", "govsearch", "--data-dir", str(data), "search", "绿化",
+             "--size", "50", *extra],
+            stdout=subprocess.PIPE, stderr=err_file) as reader:
+            assert reader.stdout.read(5)  # the reader takes a little and goes, as head does
+            reader.stdout.close()
+            status = reader.wait(timeout=60)
+        err = errors.read_text(encoding="utf-8", errors="replace")
+        assert status == 0, err
+        assert "Traceback" not in err and "Exception ignored" not in err, err
