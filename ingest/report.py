@@ -194,7 +194,7 @@ class IngestReport:
         ):
             if items:
                 lines.append(f"{title}:")
-                lines.extend(f"  {item.path}: {item.reason}" for item in items)
+                lines.extend(_grouped(items))
         return "\n".join(lines)
 
     def read_by_ocr(self, path: str, pages: str, turned: str, confidence: float | None) -> None:
@@ -263,6 +263,26 @@ def _not_published(levels: Counter[str]) -> str:
         return ""
     each = ", ".join(f"{value_label('disclosure', lv)} {n}" for lv, n in sorted(hidden.items()))
     return f"; {sum(hidden.values())} written not public ({each})"
+
+
+SHARED_REASON_LISTED = 3  # paths a summary names of the files that share one reason
+
+
+def _grouped(items: list[IngestFailure]) -> Iterator[str]:
+    """One line per file, except a reason many files share: one line for them all, naming a
+    few (QA pass 38c: a catalogued folder ingested without its catalogue printed 199 identical
+    "kept as catalogued" lines in a cron mail). ``--report`` still lists every path."""
+    by_reason: dict[str, list[str]] = {}
+    for item in items:
+        by_reason.setdefault(item.reason, []).append(item.path)
+    for reason, paths in by_reason.items():
+        if len(paths) <= SHARED_REASON_LISTED + 1:
+            yield from (f"  {path}: {reason}" for path in paths)
+            continue
+        named = ", ".join(paths[:SHARED_REASON_LISTED])
+        more = len(paths) - SHARED_REASON_LISTED
+        yield (f"  {len(paths)} files ({named} and {more} more; --report lists them all): "
+               f"{reason}")
 
 
 def _count(n: int, noun: str) -> str:

@@ -391,3 +391,23 @@ def test_a_row_names_a_file_whose_name_is_in_gbk_bytes(tmp_path: Path) -> None:
     catalog.write_text("path,title,公开方式\n青松县通知.txt,甲,不予公开\n", encoding="utf-8")
     entry = load_catalog(catalog).lookup(path)
     assert entry is not None and entry.values["disclosure"] == "not_public"
+
+
+def test_a_reason_many_files_share_is_one_line_of_the_summary():
+    """199 identical "kept as catalogued" lines filled a cron mail (QA pass 38c); a reason a
+    few files share still names each, and every path stays in the report itself."""
+    report = IngestReport()
+    same = "kept as catalogued by c.csv (public): this ingest has no catalogue row for it"
+    for i in range(199):
+        report.skip(f"docs/{i:03}.txt", same)
+    for i in range(2):
+        report.skip(f"other/{i}.txt", "a reason of its own")
+    lines = report.summary().splitlines()
+    assert lines[1:] == [
+        "skipped:",
+        "  199 files (docs/000.txt, docs/001.txt, docs/002.txt and 196 more; --report lists them "
+        "all): " + same,
+        "  other/0.txt: a reason of its own",
+        "  other/1.txt: a reason of its own",
+    ]
+    assert len(json.loads(report.to_json())["skipped_files"]) == 201
