@@ -126,6 +126,15 @@ def _error_type(exc: ApiError) -> str:
     return str(err.get("type", "")) if isinstance(err, dict) else ""
 
 
+def _scheme_hint(message: str) -> str:
+    """What an https:// URL to a plain-http node fails with says nothing of the scheme (QA pass
+    38c: "[SSL: WRONG_VERSION_NUMBER]" sent the operator to debug the network)."""
+    if "WRONG_VERSION_NUMBER" in message or "record layer failure" in message:
+        return (" (the node answers plain http, not TLS: is it http://…? Give that scheme in "
+                "GOVSEARCH_ES_URL)")
+    return ""
+
+
 def _api_reason(exc: ApiError) -> str:
     """``type: reason`` of an error answer (the client's own message is only the type)."""
     body = exc.body if isinstance(exc.body, dict) else {}
@@ -308,7 +317,8 @@ class ElasticsearchIndex:
             if doing in HUNG_TRIPS and isinstance(exc, ConnectionTimeout):
                 self._hung_until = time.monotonic() + HUNG_HOLD
             raise BackendUnavailable(
-                f"Elasticsearch at {self.shown_urls} is unreachable ({doing}): {exc.message}",
+                f"Elasticsearch at {self.shown_urls} is unreachable ({doing}): {exc.message}"
+                + _scheme_hint(str(exc.message)),
                 url=self.shown_urls,
             ) from exc
 

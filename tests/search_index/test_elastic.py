@@ -218,6 +218,22 @@ def test_unreachable_cluster_names_the_url():
     assert err.value.code == "backend_unavailable"
 
 
+def test_https_to_a_plain_http_node_names_the_scheme():
+    """"[SSL: WRONG_VERSION_NUMBER]" alone sent an operator to debug the network (QA 38c)."""
+    import http.server
+    import threading
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(BackendUnavailable) as err:
+            ElasticsearchIndex([f"https://127.0.0.1:{server.server_port}"], timeout=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "is it http://" in err.value.message, err.value.message
+
+
 def test_bad_prefix_is_a_configuration_error():
     with pytest.raises(ConfigError):
         ElasticsearchIndex(["http://127.0.0.1:1"], index_prefix="Bad*Name")
