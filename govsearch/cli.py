@@ -459,7 +459,7 @@ def keys() -> None:
 
 
 @contextmanager
-def _key_store(ctx: click.Context) -> Iterator[Keys]:
+def _key_store(ctx: click.Context, reading: bool = False) -> Iterator[Keys]:
     """The key store of ``serve`` on these settings, behind the same "no index" check as
     ``search`` (``open_index(create=False)``), for ``keys create`` as for ``list`` and ``revoke``.
 
@@ -469,14 +469,22 @@ def _key_store(ctx: click.Context) -> Iterator[Keys]:
     where there are some), so the command says "no index in …" and exits 2; ingest first.
     With Elasticsearch the keys live in the cluster and the data folder plays no part, so an
     API server's new or empty folder is fine: the check only looks at embedded folders.
+    ``reading`` (``keys list``) accepts a read-only folder that holds an index: listing only
+    reads the key file (QA pass 38c: refused because the index "writes lock files").
     """
-    from model.errors import Conflict
+    from model.errors import BackendUnavailable, Conflict
     from search_api.keys_elastic import open_keys
     from search_index.backends import open_index
 
     settings = _settings(ctx.find_root())
     try:
         index = open_index(settings, create=False)
+    except BackendUnavailable:
+        embedded_index = Path(settings.data_dir) / "index" / "meta.json"
+        if not (reading and settings.backend != "elasticsearch" and embedded_index.exists()):
+            raise
+        yield open_keys(settings)
+        return
     except Conflict:
         if settings.backend == "elasticsearch":
             raise
@@ -517,7 +525,7 @@ def keys_create(ctx: click.Context, name: str) -> None:
 def keys_list(ctx: click.Context) -> None:
     """Every key: id, name, created, active or revoked."""
     try:
-        with _key_store(ctx) as store:
+        with _key_store(ctx, reading=True) as store:
             found = store.list()
     except GovSearchError as exc:
         _fail(exc)

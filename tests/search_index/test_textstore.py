@@ -107,6 +107,8 @@ def test_a_data_folder_on_read_only_storage_is_a_clear_error(tmp_path: Path, mon
 
     data = tmp_path / "data"
     embedded.EmbeddedIndex(data).close()
+    made = CliRunner().invoke(main, ["--data-dir", str(data), "keys", "create", "staff"])
+    assert made.exit_code == 0, made.output
     real = os.access
     monkeypatch.setattr(
         embedded.os, "access", lambda p, mode: False if mode == os.W_OK else real(p, mode)
@@ -115,6 +117,12 @@ def test_a_data_folder_on_read_only_storage_is_a_clear_error(tmp_path: Path, mon
     assert result.exit_code == 2
     assert f"the data folder {data} is not writable" in result.output
     assert "Traceback" not in result.output
+    # listing keys only reads their file: a read-only copy lists them (QA pass 38c)
+    listed = CliRunner().invoke(main, ["--data-dir", str(data), "keys", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "\tstaff\t" in listed.output and "active" in listed.output
+    refused = CliRunner().invoke(main, ["--data-dir", str(data), "keys", "create", "other"])
+    assert refused.exit_code == 2 and "not writable" in refused.output
 
 
 def test_a_text_store_another_user_owns_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
