@@ -164,7 +164,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
             default_disclosure=disclosure or settings.default_disclosure,
             disclosure_given=disclosure is not None,
             workers=workers or settings.ingest_workers,
-            progress=not quiet and sys.stderr.isatty(),
+            progress=not quiet,  # a bar on a terminal, else a line a minute
             lexicon_dir=settings.data_dir,
         )
     except GovSearchError as exc:

@@ -68,6 +68,7 @@ class IngestReport:
     # Stopped (Ctrl-C) before every file was read: what is listed is in the index, the rest is
     # not, and running the same command again finishes the job (unchanged files are skipped).
     interrupted: bool = False
+    planned: int = 0  # the files this run was to read ("0 files" interrupted: out of how many)
     # what stopped it before its end, other than Ctrl-C (a full disk's message)
     stopped: str = ""
 
@@ -152,8 +153,10 @@ class IngestReport:
     def summary(self) -> str:
         """A few lines for the terminal: counts, formats, then every failure with its reason."""
         fmt = ", ".join(f"{k} {v}" for k, v in sorted(self.formats.items()))
+        of = (f" of the {self.planned:,} to read" if self.interrupted
+              and self.planned > self.total else "")  # fmt: skip
         lines = [
-            f"{self.total} files: {len(self.ok)} ingested"
+            f"{self.total} files{of}: {len(self.ok)} ingested"
             + (f" ({fmt})" if fmt else "")
             + (f", {self.unchanged} unchanged" if self.unchanged else "")
             + f", {len(self.skipped)} skipped"
@@ -174,9 +177,11 @@ class IngestReport:
             lines.append(self._ocr_line())
         if self.interrupted:
             lines.insert(0, ("stopped: " + self.stopped + "; " if self.stopped else "interrupted: ")
-                         + "the files counted as ingested are in the index, the others are not; "
-                         "run the same command again to finish (files already in are skipped as "
-                         "unchanged)")  # fmt: skip
+                         + "the files counted as ingested are in the index, the others are not "
+                         "(the embedded index keeps what it committed, every 5,000 documents; "
+                         "Elasticsearch each batch: files read since are read again); run the "
+                         "same command "
+                         "again to finish (files already in are skipped as unchanged)")  # fmt: skip
         if self.moved:
             lines.append("moved (the old document removed):")
             lines.extend(f"  {item}" for item in self.moved)

@@ -535,6 +535,7 @@ def run_ingest(
     indexed = index.backend.sources()
     paths = _folders_to_read(paths, indexed, prune, index, report)
     jobs, by_source, withdrawn = plan_jobs(index, paths, cat, default_disclosure, report, confine)
+    report.planned = len(jobs)
     if withdrawn:
         index.delete(withdrawn)
     lexicon = LexiconBuilder() if lexicon_dir is not None else None

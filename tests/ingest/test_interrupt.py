@@ -61,10 +61,13 @@ def test_an_interrupted_ingest_keeps_what_it_wrote_and_its_lexicon(tmp_path: Pat
     first = run_ingest(index, [archive], workers=1, lexicon_dir=data)
     assert first.interrupted and len(first.ok) == 10  # two commits of 5
     assert first.summary().startswith("interrupted: ") and first.to_dict()["interrupted"]
+    # "10 files" alone hid what was read and dropped (QA pass 38c: "0 files" after minutes)
+    files = len(list(archive.rglob("*.txt")))
+    assert f"\n10 files of the {files} to read: 10 ingested" in first.summary()
+    assert "every 5,000 documents" in first.summary()
     assert index.count() == 10 and not first.pruned
     backend.write = real  # type: ignore[method-assign]
     again = run_ingest(index, [archive], workers=1, lexicon_dir=data)
-    files = len(list(archive.rglob("*.txt")))
     assert not again.interrupted and again.unchanged == 10 and index.count() == files
     assert _rules(whole, MINED_FILE), "the archive defines short forms"
     assert _rules(data, MINED_FILE) == _rules(whole, MINED_FILE)

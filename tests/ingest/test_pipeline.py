@@ -253,6 +253,23 @@ def test_parallel_workers_give_the_same_documents(corpus: Path) -> None:
     ]
 
 
+def test_progress_off_a_terminal_is_lines_a_log_can_hold(corpus: Path, monkeypatch, capsys):
+    """Under cron an ingest printed nothing until its summary, however long (QA pass 38c); a
+    bar's carriage returns would make one unreadable line of the mail. A line every
+    PROGRESS_LINE_SECONDS (every file here), plain text; ``progress=False`` prints none."""
+    from ingest import files
+
+    monkeypatch.setattr(files, "PROGRESS_LINE_SECONDS", 0.0)
+    txt = sorted((corpus / "files/txt").iterdir())[:3]
+    assert list(files.map_files(str, txt, progress=True)) == [str(p) for p in txt]
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(",")[0] for line in lines] == [
+        "ingest: 1 of 3 files read", "ingest: 2 of 3 files read", "ingest: 3 of 3 files read"]
+    assert all(line.endswith("min left") and "\r" not in line for line in lines)
+    list(files.map_files(str, txt, progress=False))
+    assert capsys.readouterr().err == ""
+
+
 def test_catalog_rows_match_files_reached_through_links(tmp_path: Path) -> None:
     """Paths are resolved once per folder, not per file (a million files took minutes): a
     folder reached through a link, and a file that is itself a link, still match their rows
