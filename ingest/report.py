@@ -153,7 +153,7 @@ class IngestReport:
     def summary(self) -> str:
         """A few lines for the terminal: counts, formats, then every failure with its reason."""
         fmt = ", ".join(f"{k} {v}" for k, v in sorted(self.formats.items()))
-        of = (f" of the {self.planned:,} to read" if self.interrupted
+        of = (f" of the {self.planned} to read" if self.interrupted
               and self.planned > self.total else "")  # fmt: skip
         lines = [
             f"{self.total} files{of}: {len(self.ok)} ingested"
