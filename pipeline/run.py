@@ -559,6 +559,13 @@ def run_ingest(
         report.interrupted = True
         report.stopped = exc.message
         _committed_unreported(index, jobs, written_ids, report)
+        if lexicon is not None and lexicon_dir is not None:
+            # as for Ctrl-C: the re-run skips these documents as unchanged, so their short
+            # forms are merged now or never (QA pass 38c); a few KB may still fit
+            try:
+                merge_lexicon(index, Path(lexicon_dir), lexicon, report)
+            except OSError as full:
+                report.fail(str(Path(lexicon_dir) / LEXICON_DIR), f"lexicon not merged: {full}")
         exc.report = report  # type: ignore[attr-defined]
         raise
     if lexicon is not None and lexicon_dir is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -480,9 +481,12 @@ def test_a_full_disk_is_a_clear_error_with_its_own_exit_code(folder, tmp_path, m
     assert "Traceback" not in result.output
     # and what was done, as Ctrl-C says it: the summary, and a report in place of the last
     # run's (QA pass 38c: none written, yesterday's left)
-    assert "stopped: the disk holding" in result.output and " files: " in result.output
+    assert "stopped: the disk holding" in result.output
+    assert re.search(r"\n\d+ files of the \d+ to read: 0 ingested", result.output), result.output
     written = json.loads(report.read_text())
     assert written["interrupted"] is True and "is full" in written["stopped"]
+    # the lexicon is merged as after Ctrl-C: the re-run skips what was written (QA pass 38c)
+    assert sorted(p.name for p in (data / "lexicon").iterdir()), "no lexicon merged"
 
 
 def test_a_text_over_the_length_limit_is_reported_not_analysed(tmp_path, monkeypatch):
