@@ -154,11 +154,13 @@ def _longest_key(rules: dict[str, tuple[str, ...]]) -> int:
 
 
 def longest_spans(
-    text: str, rules: dict[str, tuple[str, ...]]
+    text: str, rules: dict[str, tuple[str, ...]], overlapping: bool = False
 ) -> list[tuple[int, int, str, tuple[str, ...]]]:
     """Non-overlapping spans of ``text`` that are keys of ``rules``, the longest match first,
     left to right: ``(start, end, key, rules[key])``. A key may be several jieba words
-    (市人大常委会), so the text is matched, not its words."""
+    (市人大常委会), so the text is matched, not its words. ``overlapping``: the longest key at
+    every start, for a caller that chooses among them by the words (汽车牌照税: 车牌 taken
+    left to right hid 牌照税, which the words 汽车 / 牌照税 bound)."""
     if not rules:
         return []
     longest = _longest_key(rules)
@@ -169,13 +171,16 @@ def longest_spans(
             piece = text[i : i + size]
             if piece in rules:
                 spans.append((i, i + size, piece, rules[piece]))
-                i += size
+                i += 1 if overlapping else size
                 break
         else:
             i += 1
     return spans
 
 
-def find_synonyms(normalized_query: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
-    """Non-overlapping abbreviation spans in a query, longest match first, left to right."""
-    return longest_spans(normalized_query, synonyms())
+def find_synonyms(
+    normalized_query: str, overlapping: bool = False
+) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """Abbreviation spans in a query, longest match first, left to right (``overlapping``:
+    :func:`longest_spans`)."""
+    return longest_spans(normalized_query, synonyms(), overlapping)

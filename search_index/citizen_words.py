@@ -409,10 +409,13 @@ def vocabulary() -> dict[str, int]:
     return out
 
 
-def find_mined(normalized_query: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+def find_mined(
+    normalized_query: str, overlapping: bool = False
+) -> list[tuple[int, int, str, tuple[str, ...]]]:
     """Spans of the query that are mined short forms (longest first, left to right): a short
-    form may be several jieba words (市人大常委会 → 市人大 + 常委会)."""
-    return longest_spans(normalized_query, mined() if METHODS.mined else {})
+    form may be several jieba words (市人大常委会 → 市人大 + 常委会). ``overlapping``: as in
+    :func:`~analyzers.lexicon.longest_spans`."""
+    return longest_spans(normalized_query, mined() if METHODS.mined else {}, overlapping)
 
 
 def _counts(name: str) -> dict[tuple[str, ...], int]:

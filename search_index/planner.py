@@ -254,8 +254,9 @@ def _abbreviation_spans(
     word of the segmenter's that no public document holds: that word is the segmenter's
     guess, not the typist's (多少天年假 was cut 天年 / 假 and found nothing; 乜嘢係强积金 was
     系强 / 积金, with no 强积金 in it)."""
-    cands = [(s, e, "syn", (a, t)) for s, e, a, t in find_synonyms(norm)]
-    for s, e, a, t in citizen_words.find_mined(norm):
+    # every start's span, not the first taken left to right: the words decide below
+    cands = [(s, e, "syn", (a, t)) for s, e, a, t in find_synonyms(norm, overlapping=True)]
+    for s, e, a, t in citizen_words.find_mined(norm, overlapping=True):
         written = tuple(x for x in t if mentions is None or _publicly_written(x, mentions))
         if written:
             cands.append((s, e, "mined", (a, written, "mined")))
