@@ -672,6 +672,10 @@ def test_a_typo_is_offered_its_word_and_the_typed_words_are_searched(client, web
     m = re.search(r'您是不是要找：<a href="([^"]+)"[^>]*>([^<]+)</a>', page)
     assert m and m.group(2) == "营业执照", page[:2000]
     assert "“营业执招”的检索结果" in page  # what was typed is what was searched
+    # ... and the line says whose results these are, where there are some (QA pass 38a)
+    said = "下面是按您输入的“营业执招”检索的结果，可能不是您要找的。"
+    found = client.get("/api/search", params={"q": "营业执招"}).json()["total"]
+    assert (said in page) == (found > 0), (found, page[:2000])
     fixed = client.get(m.group(1).replace("&amp;", "&")).text
     assert "“营业执照”的检索结果" in fixed and "您是不是要找" not in fixed
     assert client.get("/api/search", params={"q": "营业执招"}).json()["did_you_mean"] == "营业执照"
