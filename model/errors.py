@@ -61,9 +61,9 @@ class InvalidParameters(GovSearchError):
 
     code = "invalid_parameters"
 
-    def __init__(self, problems: list[dict[str, str]]) -> None:
+    def __init__(self, problems: list[dict[str, str]], **data: object) -> None:
         said = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
-        super().__init__(f"invalid request parameters: {said}", problems=problems)
+        super().__init__(f"invalid request parameters: {said}", problems=problems, **data)
 
 
 class UnknownAgency(UnprocessableContent):

@@ -192,13 +192,21 @@ def _gbk_bytes_read_as_latin1(value: str) -> str | None:
     return text if len(_HAN.findall(text)) >= 2 else None
 
 
+def _unreadable(message: str, *, field: str, **data: object) -> InvalidParameters:
+    """A form field that cannot be read, said as any route says one (``data.problems``), and
+    under ``data.field`` as the form's 400 said it before."""
+    return InvalidParameters([{"field": field, "problem": message}], field=field, **data)
+
+
 def form_fields(
     items: list[tuple[str, str | UploadFile]],
 ) -> tuple[list[UploadFile], dict[str, object]]:
     """The files and the catalogue cells of an upload form, read as the catalogue CSV reads its
     columns: a field under its name, label or any alias (``model.fields.form_field``).
 
-    Refused (``BadRequest``, before anything is stored): a part that names no field (a misspelt
+    Refused before anything is stored (``InvalidParameters``: a 422 with ``problems``, as
+    every route says a field it cannot read; QA pass 38b found the form's 400 the exception):
+    a part that names no field (a misspelt
     ``disclosre`` published the file as public: QA pass 13), a file under a field's name or
     text under ``file``, and one field given twice — by one name or two of its names — with
     values that differ once parsed (``disclosure=不予公开`` then ``disclosure=public`` published
@@ -214,7 +222,7 @@ def form_fields(
     for key, value in items:
         if key == FILE_PART:
             if not isinstance(value, UploadFile):
-                raise BadRequest(
+                raise _unreadable(
                     f"{FILE_PART!r} must be a file part (curl -F 'file=@path'), not text",
                     field=key,
                 )
@@ -222,7 +230,7 @@ def form_fields(
             continue
         f = form_field(key)
         if f is None:
-            raise BadRequest(
+            raise _unreadable(
                 f"unknown form field {key!r}: nothing was stored; the accepted fields are "
                 + ", ".join(ACCEPTED_FIELDS)
                 + " (a catalogue field by its name, label or alias)",
@@ -230,23 +238,23 @@ def form_fields(
                 accepted=list(ACCEPTED_FIELDS),
             )
         if not isinstance(value, str):
-            raise BadRequest(f"{key!r} must be text, not a file", field=key)
+            raise _unreadable(f"{key!r} must be text, not a file", field=key)
         if len(value) > MAX_FIELD_CHARS:  # the limit said (QA pass 26a: "too long or NUL")
-            raise BadRequest(f"{key} is {len(value):,} characters, more than the "
+            raise _unreadable(f"{key} is {len(value):,} characters, more than the "
                              f"{MAX_FIELD_CHARS:,} a form field may hold; nothing was stored",
                              field=key)  # fmt: skip
         if "\x00" in value:
-            raise BadRequest(f"{key} contains a NUL character; nothing was stored", field=key)
+            raise _unreadable(f"{key} contains a NUL character; nothing was stored", field=key)
         legacy = _gbk_bytes_read_as_latin1(value)
         if legacy is not None:
-            raise BadRequest(
+            raise _unreadable(
                 f"{key} is not UTF-8: its bytes read as GB18030 say {legacy!r}; nothing was "
                 "stored; send the form in UTF-8",
                 field=key,
             )
         level = misplaced_level(f.name, value)
         if level is not None:  # the catalogue holds such a row back (ingest.catalog)
-            raise BadRequest(
+            raise _unreadable(
                 f"{key}={value.strip()!r} names the disclosure level {level!r}: nothing was "
                 "stored; the level belongs in the disclosure field (disclosure or 公开方式), "
                 f"not in {key!r}",
@@ -258,7 +266,7 @@ def form_fields(
         elif f.name == "disclosure":
             empty_level = empty_level or key
     if empty_level and "disclosure" not in given:  # a level left empty is not the default's
-        raise BadRequest(
+        raise _unreadable(
             f"{empty_level} is empty: nothing was stored; give a level (主动公开, 依申请公开, "
             "不予公开, 草稿) or leave the field out for the server's default",
             field=empty_level,
@@ -279,7 +287,7 @@ def form_fields(
             continue
         if any(p != parsed[0] for p in parsed):
             said = "; ".join(f"{k}={v!r}" for k, v in stated)
-            raise BadRequest(
+            raise _unreadable(
                 f"{name} is given more than once with different values ({said}): nothing was "
                 "stored; give it once",
                 field=name,
@@ -287,10 +295,8 @@ def form_fields(
             )
         values[name] = parsed[0]
     if unread:
-        raise BadRequest(
-            "; ".join(f"{key}: {why}" for key, why in unread) + ": nothing was stored",
-            field=unread[0][0],
-            fields=[key for key, _ in unread],
+        raise InvalidParameters(
+            [{"field": key, "problem": f"{why}: nothing was stored"} for key, why in unread]
         )
     return files, values
 

@@ -356,14 +356,14 @@ def test_non_multipart_and_empty_uploads(served):
     r = served.client.post("/api/documents", json={"file": "x"}, headers=served.staff)
     _error(r, 415)
     r = served.client.post("/api/documents", files={"other": ("a.txt", b"x")}, headers=served.staff)
-    _error(r, 400)
+    _error(r, 422)  # a field it cannot read, as every route says one (QA pass 38b)
     _error(_upload(served, [("empty.txt", b"")]), 422)
     # every file of a batch refused: each is named, not the first alone (QA pass 20)
     err = _error(_upload(served, [("empty.txt", b""), ("rand.bin", bytes(range(256)) * 8)]), 422)
     assert "empty.txt" in err["message"] and "rand.bin" in err["message"], err
     assert [f["path"] for f in err["data"]["refused_files"]] == ["empty.txt", "rand.bin"]
-    _error(_upload(served, [("a.txt", TXT.encode())], disclosure="secret"), 400)
-    _error(_upload(served, [("a.txt", TXT.encode())], date="yesterday"), 400)
+    _error(_upload(served, [("a.txt", TXT.encode())], disclosure="secret"), 422)
+    _error(_upload(served, [("a.txt", TXT.encode())], date="yesterday"), 422)
 
 
 # -- server-side ingest ----------------------------------------------------------------------
@@ -711,8 +711,9 @@ def test_an_upload_with_several_bad_fields_is_told_of_each_and_odd_dates_are_war
     # dates to come, were published without a word
     r = _upload(served, [("a.txt", TXT.encode())], date="2024-13-45", category="公告栏",
                 validity="maybe")  # fmt: skip
-    err = _error(r, 400)
-    assert sorted(err["data"]["fields"]) == ["category", "date", "validity"], err
+    err = _error(r, 422)  # invalid_parameters, each in data.problems (QA pass 38b)
+    assert err["code"] == "invalid_parameters", err
+    assert sorted(p["field"] for p in err["data"]["problems"]) == ["category", "date", "validity"]
     assert all(f in err["message"] for f in ("date", "category", "validity"))
     uploads = Path(served.settings.data_dir) / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())  # nothing stored

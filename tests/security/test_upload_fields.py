@@ -3,7 +3,7 @@
 ``POST /api/documents`` published a sample as public when its level was sent under a misspelt
 field (``disclosre``), under the catalogue's own column name (公开方式), or twice with
 different values (the last one won). Now a field is accepted under its name, label or aliases
-(``model.fields``), and an unknown field or one given twice with different values is a 400
+(``model.fields``), and an unknown field or one given twice with different values is a 422
 that stores nothing. Real sample files, the real app, a real embedded index.
 """
 
@@ -50,10 +50,11 @@ def _nothing_stored(s: Served) -> None:
 
 def _refused(s: Served, fields: list[tuple[str, str]], *said: str) -> dict:
     r = _upload(s, fields)
-    assert r.status_code == 400, r.text
+    assert r.status_code == 422, r.text  # as every route says a field it cannot read (38b)
     body = r.json()
     assert set(body) == {"error"} and set(body["error"]) == ERROR_KEYS
-    assert body["error"]["code"] == "bad_request"
+    assert body["error"]["code"] == "invalid_parameters"
+    assert [p["field"] for p in body["error"]["data"]["problems"]], body
     for text in said:
         assert text in body["error"]["message"], body
     _nothing_stored(s)
@@ -155,11 +156,11 @@ def test_other_fields_given_twice_differently_are_refused(served):
 def test_text_under_file_or_a_file_under_a_field_is_refused(served):
     files = [("file", (SAMPLE.name, SAMPLE.read_bytes(), "text/plain")), ("file", (None, "x"))]
     r = served.client.post("/api/documents", files=files, headers=served.staff)
-    assert r.status_code == 400 and "file part" in r.json()["error"]["message"], r.text
+    assert r.status_code == 422 and "file part" in r.json()["error"]["message"], r.text
     files = [("file", (SAMPLE.name, SAMPLE.read_bytes(), "text/plain")),
              ("disclosure", ("level.txt", b"not_public", "text/plain"))]  # fmt: skip
     r = served.client.post("/api/documents", files=files, headers=served.staff)
-    assert r.status_code == 400 and "not a file" in r.json()["error"]["message"], r.text
+    assert r.status_code == 422 and "not a file" in r.json()["error"]["message"], r.text
     _nothing_stored(served)
 
 
@@ -264,7 +265,7 @@ def test_a_choice_in_traditional_script_is_read_as_its_simplified_self(served, t
     got = served.index.get(doc["id"], STAFF)
     assert (got.category, got.validity) == ("政策法规", "repealed")
     _refused_form = _upload(served, [("category", "政策法規X")])
-    assert _refused_form.status_code == 400 and "unknown category" in _refused_form.text
+    assert _refused_form.status_code == 422 and "unknown category" in _refused_form.text
     csv = tmp_path / "catalog.csv"
     csv.write_text("path,分類,有效性\na.txt,業務文件,現行有效\nb.txt,工作動態,已廢止\n",
                    encoding="utf-8")  # fmt: skip
@@ -282,11 +283,11 @@ def test_a_level_behind_a_zero_width_space_is_refused(served):
 def test_a_field_in_gbk_bytes_is_refused_not_stored_as_latin1(served):
     """QA pass 15: Starlette reads a form value that is not UTF-8 as Latin-1, so keywords sent
     as the GBK bytes of 内部,草稿 were stored as ÄÚ²¿,²Ý¸å and published as public, the level
-    unseen. Such a value is a 400 that says what its bytes read as; nothing is stored."""
+    unseen. Such a value is a 422 that says what its bytes read as; nothing is stored."""
     files = [("file", (SAMPLE.name, SAMPLE.read_bytes(), "text/plain"))]
     files += [("keywords", (None, "内部,草稿".encode("gbk")))]
     r = served.client.post("/api/documents", files=files, headers=served.staff)
-    assert r.status_code == 400, r.text
+    assert r.status_code == 422, r.text
     message = r.json()["error"]["message"]
     assert "not UTF-8" in message and "内部,草稿" in message
     _nothing_stored(served)
