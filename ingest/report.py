@@ -180,8 +180,8 @@ class IngestReport:
                          + "the files counted as ingested are in the index, the others are not "
                          "(the embedded index keeps what it committed, every 5,000 documents; "
                          "Elasticsearch each batch: files read since are read again); run the "
-                         "same command "
-                         "again to finish (files already in are skipped as unchanged)")  # fmt: skip
+                         "same command again to finish (files already in are skipped as "
+                         "unchanged)")  # fmt: skip
         if self.moved:
             lines.append("moved (the old document removed):")
             lines.extend(f"  {item}" for item in self.moved)

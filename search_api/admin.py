@@ -241,8 +241,8 @@ def form_fields(
             raise _unreadable(f"{key!r} must be text, not a file", field=key)
         if len(value) > MAX_FIELD_CHARS:  # the limit said (QA pass 26a: "too long or NUL")
             raise _unreadable(f"{key} is {len(value):,} characters, more than the "
-                             f"{MAX_FIELD_CHARS:,} a form field may hold; nothing was stored",
-                             field=key)  # fmt: skip
+                              f"{MAX_FIELD_CHARS:,} a form field may hold; nothing was stored",
+                              field=key)  # fmt: skip
         if "\x00" in value:
             raise _unreadable(f"{key} contains a NUL character; nothing was stored", field=key)
         legacy = _gbk_bytes_read_as_latin1(value)

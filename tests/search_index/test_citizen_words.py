@@ -1674,3 +1674,11 @@ def test_hong_kongs_word_for_the_mainland_asks_for_the_mainlands_rules():
     assert taiwan.prefers == "taiwan"
     _, docno = plan(Query(q="台內地字 土地"))  # a Taiwan ministry's 文号 (the review)
     assert docno.prefers == "taiwan"
+
+
+def test_a_synonym_the_words_bound_is_not_hidden_by_one_they_cut_through():
+    """汽車牌照稅 (Taiwan's vehicle tax) searched 车牌 (a number plate): the synonym spans were
+    taken left to right, 车牌 first, and 牌照税 => 车船税, the mainland's name, never met."""
+    _, understood = plan(Query(q="汽車牌照稅"))
+    assert "车船税" in dict(understood.synonyms).get("牌照税", ()), understood.synonyms
+    assert "车牌" not in dict(understood.synonyms), understood.synonyms
