@@ -188,6 +188,20 @@ def test_why_a_document_cannot_be_counted_is_said_in_chinese_with_its_own_dates(
     assert not report.documents and "晚于今天" in report.uncountable[0].reason
 
 
+def test_dates_years_apart_are_two_versions_to_check_not_a_delay() -> None:
+    """QA pass 39a: a revised law's text says its first 通过 (2004), its catalogue row the
+    revision's date (2019): "3,793 working days late", and 国务院's 2019 median 763. Over a
+    year apart, a row is listed to check with both dates, out of the late count and medians."""
+    law = entry("w", written_date=D(2004, 5, 27), publish_date=D(2019, 7, 26))
+    year_late = entry("v", written_date=D(2019, 1, 2), publish_date=D(2019, 12, 31))
+    report = timeliness([law, year_late])
+    assert [(d.entry.id, d.late) for d in report.documents] == [("v", True)]  # within a year
+    [apart] = report.uncountable
+    assert apart.entry.id == "w" and report.late_count == 1
+    assert apart.reason.startswith("成文日期（2004-05-27）早于发布日期（2019-07-26）约 15 年")
+    assert "请核对成文日期" in apart.reason
+
+
 def test_a_period_ending_before_it_starts_is_refused() -> None:
     # as a search refuses it (search_index.index): same error, same message
     with pytest.raises(BadRequest, match="^date_from is after date_to$"):
