@@ -4,8 +4,9 @@ Laws define their short forms once (``本市行政区域内的居民委员会（
 afterwards; citizens type the short form, other documents the long one. Mining them at ingest
 (pure text → pairs, here) lets a query for either find both, with the document that stated the
 pair as provenance. The long form is the noun phrase before the parenthesis, cut back to the
-first character of the short form: every character of the short form must occur in the long
-one in order and the two must end alike, which is how Chinese abbreviations are made
+last character where the short form begins and still fits: every character of the short form
+must occur in the long one in order and the two must end alike, which is how Chinese
+abbreviations are made
 (居民委员会 → 居委会, 人力资源社会保障部门 → 人社部门). A short form that is a plain
 substring of its long form (用人单位 inside 本市用人单位) adds nothing: the engine's
 substring recall finds it.
@@ -41,10 +42,14 @@ def abbreviation_pairs(text: str) -> list[tuple[str, str]]:
         before = text[max(0, m.start() - 60) : m.start()]
         stop = [s.end() for s in _STOP.finditer(before)]
         chunk = before[stop[-1] if stop else 0 :]
-        start = chunk.find(short[0])
-        if start < 0:
+        # the last start the short form still fits: 成效评估委员会于每年提出前一年度之成效评估报告
+        # （以下简称年度报告） defines 年度之成效评估报告, not 年提出前一…, which every query
+        # for 年度报告 searched as well (QA pass 39a)
+        starts = [i for i, ch in enumerate(chunk) if ch == short[0]
+                  and is_subsequence(short, chunk[i:])]  # fmt: skip
+        if not starts:
             continue
-        long = chunk[start:]
+        long = chunk[starts[-1] :]
         if (
             len(long) <= len(short)
             or len(long) > MAX_LONG

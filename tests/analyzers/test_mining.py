@@ -31,3 +31,16 @@ def test_references_and_substrings_are_not_pairs():
         "对人民政府、人民法院和人民检察院（以下简称“一府两院”）"  # digits: not a word pair
     )
     assert abbreviation_pairs(text) == []
+
+
+def test_the_long_form_starts_where_the_short_form_last_fits():
+    """Cut back to the first 年 it read 年提出前一年度之成效评估报告 for 年度报告, and every
+    query for 年度报告 searched that too (QA pass 39a); 民航局 was 民用航空器的适航管理由中国民用
+    航空局. A short form that needs an earlier start (市市场监管局) keeps it."""
+    assert abbreviation_pairs(
+        "成效评估委员会于每年提出前一年度之成效评估报告（以下简称年度报告）应"
+    ) == [("年度报告", "年度之成效评估报告")]
+    assert abbreviation_pairs("民用航空器的适航管理由中国民用航空局（以下简称民航局）负责") == [
+        ("民航局", "民用航空局")]
+    assert abbreviation_pairs("北京市市场监督管理局（以下简称市市场监管局）") == [
+        ("市市场监管局", "市市场监督管理局")]
