@@ -354,7 +354,9 @@ def _parse_date_cell(value: str) -> dt.date:
 
 
 def _keywords(value: str) -> tuple[str, ...]:
-    return tuple(k.strip() for k in re.split(r"[;；，,]\s*", value) if k.strip())
+    """主题词 as people list them: 、 too, the enumeration comma (QA pass 39a: 养老、医疗 was one
+    keyword; a DOCX's own keywords property was already split at it)."""
+    return tuple(k.strip() for k in re.split(r"[;；，,、]\s*", value) if k.strip())
 
 
 def parse_cell(f: Field, value: str) -> object:

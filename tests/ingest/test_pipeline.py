@@ -428,3 +428,13 @@ def test_a_reason_many_files_share_is_one_line_of_the_summary():
         "  other/1.txt: a reason of its own",
     ]
     assert len(json.loads(report.to_json())["skipped_files"]) == 201
+
+
+def test_keywords_are_split_at_every_list_separator_people_use():
+    """QA pass 39a: 主题词 养老、医疗 was stored as one keyword (，；, ; split)."""
+    from ingest.catalog import parse_cell
+    from model.fields import BY_NAME
+
+    keywords = BY_NAME["keywords"]
+    for typed in ("养老、医疗；社保", "养老,医疗;社保", "养老， 医疗、 社保"):
+        assert parse_cell(keywords, typed) == ("养老", "医疗", "社保"), typed
