@@ -175,6 +175,28 @@ def min_should_match(n: int) -> int:
     return max(1, math.ceil(n / 2)) if n > 1 else n
 
 
+_YEAR_WORD = re.compile(r"(?:19|20)\d\d")
+PERSONAL_DIGITS = 7  # a run this long is a phone, ID or account number, no text's number
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _loose_number(word: str) -> bool:
+    """A run of digits that is no year. Where it looks personal — one of several such runs (a
+    phone number typed in groups) or one of PERSONAL_DIGITS or more — it scores and never
+    decides whether a document matches, as a single character: 张三 138 1234 5678 低保 made
+    three of five words digits no text holds, and found nothing where 低保 alone finds
+    hundreds (QA pass 39a). One short number still counts (12345热线: the hotline); so does a
+    year; a 文号's number is read as a 文号 before this."""
+    return word.isascii() and word.isdigit() and not _YEAR_WORD.fullmatch(word)
+
+
+def personal_numbers(typed: str) -> frozenset[str]:
+    """The digit runs of a query that look personal (:func:`_loose_number`), the whole query
+    read: its words are added clause by clause."""
+    numbers = [w for w in _DIGIT_RUN.findall(typed) if _loose_number(w)]
+    return frozenset(w for w in numbers if len(numbers) >= 2 or len(w) >= PERSONAL_DIGITS)
+
+
 def _symbols_only(word: str) -> bool:
     """A token of symbols (～ + = < > $ ℃): ignored beside words like a stop word, searched
     when it is all a query holds. QA pass 11: 养老～ was 养老 OR ～, and 358 of its 717
@@ -462,6 +484,7 @@ class _Builder:
         self.not_pinyin: list[str] = []  # letters no pinyin is typed as (script)
         self.syllable_ends = False  # letters read with an apostrophe's syllable end (xi'an)
         self.asks_mainland = False  # 内地 typed as Hong Kong's word for the mainland
+        self.personal: frozenset[str] = frozenset()  # digit runs that look personal (plan)
         self.reading_of: dict[str, str] = {}  # letters → the most likely Chinese they spell
         # runs of letters read as function words only, decided when the whole query is read
         self.pending_stops: list[tuple[str, str, list[Slot]]] = []
@@ -660,6 +683,7 @@ class _Builder:
             mainland = citizen_words.asks_for_mainland(w, norm)
             self.asks_mainland |= mainland
             single = (len(w) == 1 and is_han(w)) or citizen_words.is_question_word(w) or mainland
+            single = single or w in self.personal
             common = not single and citizen_words.is_common(w)
             (self.weak if single else self.common if common else self.pool).append(node)
             if not single:
@@ -996,6 +1020,7 @@ class _Builder:
         alts: list[Node] = []
         for atom in atoms:
             sub = _Builder(self.lexicon, self.mentions, self.han_typed)
+            sub.personal = self.personal
             sub.add_atom(atom, negated=False)
             node = sub.combined()
             if node is not None:
@@ -1312,6 +1337,7 @@ def plan(
     dropped = version_words + list(parsed.ignored) + dropped
     han_typed = any(is_han(c) for c in typed_q[:2000])
     b = _Builder(lexicon, _budgeted(mentions) if mentions else None, han_typed)
+    b.personal = personal_numbers(typed_q[:2000])
     plain_parts: list[str] = []
     prefers = ""
     for clause in clauses:

@@ -1682,3 +1682,19 @@ def test_a_synonym_the_words_bound_is_not_hidden_by_one_they_cut_through():
     _, understood = plan(Query(q="汽車牌照稅"))
     assert "车船税" in dict(understood.synonyms).get("牌照税", ()), understood.synonyms
     assert "车牌" not in dict(understood.synonyms), understood.synonyms
+
+
+def test_a_phone_number_typed_beside_the_topic_decides_nothing():
+    """张三 138 1234 5678 低保 found nothing: three of its five words were a phone number's
+    digits, which no text holds, and three had to match (QA pass 39a). Digit runs that look
+    personal — several, or one of seven digits or more — score only; one short number (the
+    12345 hotline) and a year still count."""
+    from search_index.planner import personal_numbers
+
+    assert personal_numbers("张三 138 1234 5678 低保") == {"138", "1234", "5678"}
+    assert personal_numbers("13812345678 低保") == {"13812345678"}
+    assert personal_numbers("12345热线") == frozenset()
+    assert personal_numbers("2019 2020 低保") == frozenset()  # years
+    _, typed = plan(Query(q="张三 138 1234 5678 低保"))
+    _, alone = plan(Query(q="张三 低保"))
+    assert typed.min_should_match == alone.min_should_match == 1, typed
