@@ -49,6 +49,23 @@ def test_pasted_draft_finds_the_original_and_shows_what_differs(client, web_corp
     assert _edition(number) in r.text.split("</textarea>")[0]  # the form keeps the draft
 
 
+def test_the_comparison_heading_says_how_many_differ_and_how_many_are_listed(
+    client, web_corpus, monkeypatch
+):
+    """"逐段对照（40 + 42 处不同）" read as two kinds of change (QA pass 39a): all of them, and
+    the first listed."""
+    from web import duplicates
+
+    doc = web_corpus.docno_doc
+    r = client.post("/duplicates", data={"text": _edition(doc.text)})
+    shown = int(re.search(r"逐段对照（(\d+) 处不同）", r.text).group(1))
+    assert shown >= 2, r.text[:3000]
+    monkeypatch.setattr(duplicates, "MAX_OPS_SHOWN", 1)
+    r = client.post("/duplicates", data={"text": _edition(doc.text)})
+    assert f"逐段对照（共 {shown} 处不同，列出前 1 处）" in r.text
+    assert f"另有 {shown - 1} 处不同未列出" in r.text
+
+
 def test_changed_facts_are_marked(web_corpus):
     doc = web_corpus.index.get(web_corpus.docno_doc.id)
     change = Change("date", "2024年1月27日", "2019年1月27日")
@@ -111,6 +128,8 @@ def test_problems_are_pages_not_errors(client):
     assert r.status_code == 401 and "密钥无效" in r.text and "gs_bad_key" not in r.text
     r = client.post("/duplicates", files={"file": ("x.xyz", b"\x00\x01")}, data={"text": ""})
     assert r.status_code == 415 and "不支持这种文件格式" in r.text
+    # ... naming the scans the form takes, and in Chinese alone (QA pass 39a)
+    assert "TIFF、PNG、JPEG" in r.text and "unsupported" not in r.text
 
 
 def test_a_file_that_cannot_be_read_keeps_the_pasted_draft_in_the_box(client):
