@@ -187,7 +187,7 @@ def report_form(request: Request, kind: str) -> Response:
     year = asked.get("year", "").strip()
     if not (year.isdigit() and len(year) == 4 and is_report_year(int(year))):
         year = str(dt.date.today().year - 1) if kind == "annual" else ""
-    return _page(request, kind, {"form": {**asked, "year": year or None}})
+    return _page(request, kind, {"form": {**asked, "year": year or None}, "from_link": bool(asked)})
 
 
 @router.post("/reports/{kind}", response_class=HTMLResponse)

@@ -558,6 +558,9 @@ def test_pages(stack) -> None:
     shared = client.get("/reports/annual?year=2019&agency=<b>乙局</b>").text
     assert 'name="year" min="1900" max="2100" value="2019"' in shared
     assert "&lt;b&gt;乙局&lt;/b&gt;" in shared and "<b>乙局" not in shared
+    # ... and says why only the form shows: the key (QA pass 39a); a bare form does not
+    note = "报告需要工作人员密钥，填写密钥后点“查看”即可显示"
+    assert note in shared and note not in client.get("/reports/annual").text
     odd = client.get("/reports/annual?year=abc").text
     assert f'value="{dt.date.today().year - 1}"' in odd
     assert 'value="2024"' in client.get("/reports/timeliness?year=2024").text
