@@ -285,7 +285,7 @@ def _measure(
             and (e.publish_date - e.written_date).days > VERSIONS_APART_DAYS):  # fmt: skip
         years = (e.publish_date - e.written_date).days / 365.25
         reason = (f"成文日期（{e.written_date}）早于发布日期（{e.publish_date}）约 {years:.0f} 年："
-                  "多半是修订、修正或转载后的文本，成文日期取了初次通过的日期；请核对成文日期")
+                  "多半是修订、修正或转载后的文本（成文日期可能是初次通过的日期）；请核对成文日期")
         return Unmeasured(e, reason=reason, agencies=agencies)
     try:
         days = cal.working_days(e.written_date, e.publish_date)
