@@ -7,7 +7,6 @@ import dataclasses
 import json
 import os
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +23,7 @@ from model.fields import DISCLOSURE_VALUES
 from model.settings import Settings, unknown_variables
 
 if TYPE_CHECKING:
+    from ingest.report import IngestReport
     from search_api.keys_elastic import Keys
     from search_index.index import SearchIndex
     from search_index.request import SearchResult
@@ -170,21 +170,24 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
     except GovSearchError as exc:
         stopped = getattr(exc, "report", None)  # a full disk: what was done, said and kept
         if stopped is not None:
-            click.echo(stopped.summary())
-            if report_path:
-                try:
-                    report_path.write_text(json.dumps(stopped.to_dict(), ensure_ascii=False,
-                                                      indent=1))  # fmt: skip
-                except OSError as err:
-                    click.echo(f"error: the report could not be written to {report_path} "
-                               f"({err.strerror})", err=True)  # fmt: skip
+            _tell(stopped, report_path)
         _fail(exc)
         return
-    click.echo(report.summary())
-    if report_path:
-        report_path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    _tell(report, report_path)
     # 130: stopped by Ctrl-C (as a shell reports it), not "a file failed" (1)
     sys.exit(130 if report.interrupted else 1 if report.failed else 0)
+
+
+def _tell(report: IngestReport, report_path: Path | None) -> None:
+    """The summary on the terminal and the ``--report`` file, for a run that ended or stopped."""
+    click.echo(report.summary())
+    if not report_path:
+        return
+    try:
+        report_path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    except OSError as err:  # checked before the run; a full disk may still refuse it
+        click.echo(f"error: the report could not be written to {report_path} ({err.strerror})",
+                   err=True)  # fmt: skip
 
 
 @main.command()
@@ -386,6 +389,7 @@ def embed(ctx: click.Context, threads: int) -> None:
     """Embed new and changed documents for the semantic leg (citizens'-words method
     ``semantic``) into <data-dir>/vectors; run after an ingest. Needs the model files
     (bash .ci/fetch-model.sh)."""
+    from ingest.progress import LogLines
     from pipeline.embed import EmbedInterrupted
     from pipeline.embed import embed as run
     from search_index.backends import open_index
@@ -396,19 +400,16 @@ def embed(ctx: click.Context, threads: int) -> None:
         from tqdm import tqdm
 
         bar = tqdm(unit="doc", desc="embed")
-    started, said = time.monotonic(), [time.monotonic()]
+    # a job's log says how far it is (QA pass 32a: 35 minutes without a line)
+    lines = LogLines("embed", "documents", EMBED_PROGRESS_SECONDS, last=True)
 
     def progress(done: int, total: int) -> None:
-        if bar is not None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
-        elif time.monotonic() - said[0] >= EMBED_PROGRESS_SECONDS or done == total:
-            # a job's log says how far it is (QA pass 32a: 35 minutes without a line)
-            said[0] = time.monotonic()
-            left = (time.monotonic() - started) / max(done, 1) * (total - done)
-            click.echo(f"embed: {done} of {total} documents, about {left / 60:.0f} min left",
-                       err=True)  # fmt: skip
+        if bar is None:
+            lines.at(done, total)
+            return
+        bar.total = total
+        bar.n = done
+        bar.refresh()
 
     try:
         index = open_index(settings, create=False)

@@ -17,7 +17,6 @@ import hashlib
 import os
 import re
 import sys
-import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -49,6 +48,7 @@ from ingest.errors import IngestError, UnsupportedFormat
 from ingest.formats import registry
 from ingest.formats.base import Extracted
 from ingest.metadata import dated_by_title_year, derive_meta
+from ingest.progress import LogLines
 from model.document import TITLE_YEAR, CatalogMeta, Document
 from model.fields import CATALOG_FIELDS, DISCLOSURES, MOST_RESTRICTIVE
 from model.ids import document_id, readable_path
@@ -651,28 +651,6 @@ def _apply(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
 PROGRESS_LINE_SECONDS = 60.0  # a line of ingest progress this often when not on a terminal
 
 
-class _Lines:
-    """Progress for a log: a bar's carriage returns make one unreadable line of a cron mail,
-    and no bar at all left an hour-long run silent until its summary (QA pass 38c)."""
-
-    def __init__(self, total: int) -> None:
-        self.total, self.done = total, 0
-        self.started = self.said = time.monotonic()
-
-    def update(self) -> None:
-        self.done += 1
-        now = time.monotonic()
-        if now - self.said < PROGRESS_LINE_SECONDS:
-            return
-        self.said = now
-        left = (now - self.started) / self.done * (self.total - self.done)
-        print(f"ingest: {self.done:,} of {self.total:,} files read, about {left / 60:.0f} min "
-              "left", file=sys.stderr, flush=True)  # fmt: skip
-
-    def close(self) -> None:
-        """Nothing to clear: the summary follows."""
-
-
 def map_files(
     fn: Callable[[T], R], items: Sequence[T], *, workers: int = 1, progress: bool = False
 ) -> Iterator[R]:
@@ -688,7 +666,7 @@ def map_files(
 
         bar = tqdm(total=len(items), unit="file", desc="ingest")
     elif progress:
-        bar = _Lines(len(items))
+        bar = LogLines("ingest", "files read", PROGRESS_LINE_SECONDS, total=len(items))
     try:
         if workers > 1 and len(items) > 1:
             with ProcessPoolExecutor(

@@ -270,6 +270,17 @@ def test_progress_off_a_terminal_is_lines_a_log_can_hold(corpus: Path, monkeypat
     assert capsys.readouterr().err == ""
 
 
+def test_a_run_that_counts_for_itself_says_its_end_once(capsys):
+    """``govsearch embed`` reports where it is (done, total) and, with ``last``, its end even
+    within the minute: the lines a job's log showed (QA pass 32a)."""
+    from ingest.progress import LogLines
+
+    lines = LogLines("embed", "documents", every=3600.0, last=True)
+    for done in (1, 2, 3):
+        lines.at(done, 3)
+    assert capsys.readouterr().err.splitlines() == ["embed: 3 of 3 documents, about 0 min left"]
+
+
 def test_catalog_rows_match_files_reached_through_links(tmp_path: Path) -> None:
     """Paths are resolved once per folder, not per file (a million files took minutes): a
     folder reached through a link, and a file that is itself a link, still match their rows
