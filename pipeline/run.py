@@ -489,7 +489,7 @@ def merge_lexicon(
 
     try:
         update(index.backend.shared_folders(), data_dir, LEXICON_DIR, merge)
-    except GovSearchError as exc:
+    except (GovSearchError, OSError) as exc:  # OSError: a full disk, after a stopped run
         report.fail(str(data_dir / LEXICON_DIR), f"lexicon not merged: {exc}")
 
 
@@ -541,35 +541,28 @@ def run_ingest(
     lexicon = LexiconBuilder() if lexicon_dir is not None else None
     hashes: dict[str, str] = {}
     written_ids: list[str] = []
+    full: StorageFull | None = None
     try:
         run_jobs(
             index, jobs, report, workers=workers, progress=progress, hashes=hashes,
             lexicon=lexicon, written_ids=written_ids, level_given=disclosure_given,
         )  # fmt: skip
-    except KeyboardInterrupt:
-        # Ctrl-C: what was written stays (Elasticsearch's bulk requests, embedded commits) and
-        # the next run skips it as unchanged, so its share of the lexicon must be merged now
-        # or never (QA pass 7: a resumed load lost half the mined short forms)
+    except (KeyboardInterrupt, StorageFull) as exc:
+        # Ctrl-C, or a full disk, which stops the run the same way (QA pass 38c: no summary,
+        # no --report file, yesterday's left in place; the API answers its 507 as before):
+        # what was written stays (Elasticsearch's bulk requests, embedded commits) and the
+        # next run skips it as unchanged, so its share of the lexicon must be merged now or
+        # never (QA pass 7: a resumed load lost half the mined short forms; a few KB may
+        # still fit on a full disk, else the report says it was not merged)
         report.interrupted = True
         _committed_unreported(index, jobs, written_ids, report)
-    except StorageFull as exc:
-        # a full disk stops the run as Ctrl-C does: what was committed is counted, and the
-        # report goes with the error to the command line (QA pass 38c: no summary, no --report
-        # file, yesterday's left in place); the API answers its 507 as before
-        report.interrupted = True
-        report.stopped = exc.message
-        _committed_unreported(index, jobs, written_ids, report)
-        if lexicon is not None and lexicon_dir is not None:
-            # as for Ctrl-C: the re-run skips these documents as unchanged, so their short
-            # forms are merged now or never (QA pass 38c); a few KB may still fit
-            try:
-                merge_lexicon(index, Path(lexicon_dir), lexicon, report)
-            except OSError as full:
-                report.fail(str(Path(lexicon_dir) / LEXICON_DIR), f"lexicon not merged: {full}")
-        exc.report = report  # type: ignore[attr-defined]
-        raise
+        if isinstance(exc, StorageFull):
+            report.stopped, full = exc.message, exc
     if lexicon is not None and lexicon_dir is not None:
         merge_lexicon(index, Path(lexicon_dir), lexicon, report)
+    if full is not None:
+        full.report = report  # type: ignore[attr-defined]  # for the command line to tell
+        raise full
     if report.interrupted:
         return report  # files not read yet are not gone: no pruning, no moves
     whole = {Path(p).resolve() for p in paths if Path(p).is_dir()}
