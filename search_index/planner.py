@@ -181,18 +181,17 @@ _DIGIT_RUN = re.compile(r"\d+")
 
 
 def _loose_number(word: str) -> bool:
-    """A run of digits that is no year. Where it looks personal — one of several such runs (a
-    phone number typed in groups) or one of PERSONAL_DIGITS or more — it scores and never
-    decides whether a document matches, as a single character: 张三 138 1234 5678 低保 made
-    three of five words digits no text holds, and found nothing where 低保 alone finds
-    hundreds (QA pass 39a). One short number still counts (12345热线: the hotline); so does a
-    year; a 文号's number is read as a 文号 before this."""
+    """A run of digits that is no year (2019 counts as a year does)."""
     return word.isascii() and word.isdigit() and not _YEAR_WORD.fullmatch(word)
 
 
 def personal_numbers(typed: str) -> frozenset[str]:
-    """The digit runs of a query that look personal (:func:`_loose_number`), the whole query
-    read: its words are added clause by clause."""
+    """The digit runs of a query that look personal — one of several (a phone number typed in
+    groups) or one of PERSONAL_DIGITS or more — read from the whole query, whose words are
+    added clause by clause. Such a word scores and never decides whether a document matches,
+    as a single character: 张三 138 1234 5678 低保 made three of five words digits no text
+    holds, and found nothing where 低保 alone finds hundreds (QA pass 39a). One short number
+    still counts (12345热线: the hotline); a 文号's number is read as a 文号 before this."""
     numbers = [w for w in _DIGIT_RUN.findall(typed) if _loose_number(w)]
     return frozenset(w for w in numbers if len(numbers) >= 2 or len(w) >= PERSONAL_DIGITS)
 
