@@ -423,8 +423,10 @@ def test_head_is_answered_where_get_is_and_a_405_says_what_is_allowed(client):
     for url in ("/api/health", "/api/search?q=条例", "/api/documents/" + "0" * 16):
         got, head = client.get(url), client.head(url)
         assert head.status_code == got.status_code and head.content == b"", url
-        # the length the GET would send (a search's took_ms may differ by a digit)
-        assert abs(int(head.headers["content-length"]) - len(got.content)) < 8, url
+        # the length and encoding the GET sends (a search's took_ms may differ by a digit)
+        sent = int(got.headers["content-length"])
+        assert abs(int(head.headers["content-length"]) - sent) < 8, url
+        assert head.headers.get("content-encoding") == got.headers.get("content-encoding"), url
         assert head.headers["content-type"] == got.headers["content-type"], url
     wrong = client.put("/api/search")
     assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, HEAD"
@@ -479,3 +481,18 @@ def test_a_repealed_hit_says_repealed_and_keeps_the_catalogues_word():
     kept = {"validity": "valid", "catalogue_validity": ""}
     assert with_repeal({"validity": "valid"}, None) == kept
     assert with_repeal({"validity": "repealed"}, repeal)["catalogue_validity"] == ""
+
+
+
+def test_answers_are_gzipped_for_clients_that_accept_it(client):
+    """QA pass 38b: 26 KB of JSON for 20 hits went uncompressed whatever the client accepted.
+    ``Content-Length`` is the size sent; the client decodes the body it read."""
+    params = {"q": "政务公开", "size": 20}
+    plain = client.get("/api/search", params=params, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    packed = client.get("/api/search", params=params, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["content-encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["vary"]
+    assert "Authorization" in packed.headers["vary"]  # the security headers' Vary is kept
+    assert packed.json()["hits"] == plain.json()["hits"]  # took_ms aside
+    assert int(packed.headers["content-length"]) < len(plain.content) / 2
