@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -88,7 +89,16 @@ def closest_agencies(typed: str, known: Iterable[str], n: int = 3) -> list[str]:
             ratio = difflib.SequenceMatcher(None, key, k).ratio()
             scores[k] = max(scores.get(k, 0.0), ratio)
     found = sorted((k for k in scores if scores[k] >= 0.5), key=lambda k: (-scores[k], k))
+    if not found:
+        # a place named at the wrong level (青松县 for 青松市人民政府办公室, QA pass 39a) is too
+        # short to be alike: the agencies of the place's name, the shortest first
+        place = _PLACE_LEVEL.sub("", agency_key(typed) or typed)
+        if len(place) >= 2 and place != (agency_key(typed) or typed):
+            found = sorted((k for k in keyed if k.startswith(place)), key=lambda k: (len(k), k))
     return [keyed[k] for k in found[:n]]
+
+
+_PLACE_LEVEL = re.compile(r"(?:自治州|自治县|自治区|特别行政区|省|市|县|区|州|盟|旗|镇|乡)$")
 
 
 def _filed_by(group: list[CatalogEntry], key: str) -> CatalogEntry:

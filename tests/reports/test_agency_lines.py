@@ -102,6 +102,10 @@ def test_the_agencies_nearest_a_mistyped_one() -> None:
     assert closest_agencies("青鬆縣政府辦公室", known) == ["青松县人民政府办公室"]
     assert closest_agencies("青松县政府办", known)[0] == "青松县人民政府办公室"
     assert closest_agencies("火星移民局", known) == []
+    # a place named at another level (QA pass 39a: 青松县 for 青松市's office got nothing)
+    city = ["青松市人民政府办公室", "青松市民政局", "国务院办公厅"]
+    assert closest_agencies("青松县", city) == ["青松市民政局", "青松市人民政府办公室"]
+    assert closest_agencies("火星县", city) == []
 
 
 def test_a_name_held_in_the_typed_one_does_not_hide_the_one_meant() -> None:
