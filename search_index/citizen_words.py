@@ -96,6 +96,9 @@ class Methods:
     # a word one side of the strait uses, as the other side's neighbour in general Chinese
     # (身份证 → 身分证, 出租车 → 计程车): cross_strait_twins
     twins: bool = True
+    # a word typed inside a compound the documents write whole (口袋公园) gets no wording of
+    # the word alone (planner._Builder._in_compounds)
+    compounds: bool = True
 
 
 METHODS = Methods()

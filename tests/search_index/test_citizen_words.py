@@ -630,6 +630,26 @@ def test_one_query_asks_for_a_bounded_number_of_mention_counts():
     assert len(asked) == MAX_MENTION_COUNTS
 
 
+def test_a_word_typed_in_a_compound_keeps_only_the_wordings_the_compound_takes(monkeypatch):
+    """QA pass 39a: 口袋公园 (cut 口袋 + 公园) also searched 袋子, the thesaurus's word for a
+    pocket; no document writes 袋子公园. 加装电梯 keeps 安装, for 安装电梯 is written; 口袋
+    typed alone keeps 袋子; a mined long form is never dropped this way."""
+    wordings = {"口袋": (("袋子", "thesaurus"),), "加装": (("安装", "general"),),
+                "公园": (("公园绿地", "mined"),)}  # fmt: skip
+    monkeypatch.setattr(citizen_words, "expansions", lambda w: wordings.get(w, ()))
+    written = {"口袋公园": 3, "加装电梯": 5, "安装电梯": 40, "公园绿地": 9}
+
+    def others(q: str) -> set[str]:
+        _, understood = plan(Query(q=q), mentions=lambda t: written.get(t, 0))
+        return {other for _, other, _ in understood.expansions}
+
+    assert others("口袋公园") == {"公园绿地"}
+    assert others("加装电梯") == {"安装"}
+    assert others("口袋") == {"袋子"}
+    written.pop("口袋公园")  # a pair no document writes whole is two words, each read alone
+    assert others("口袋公园") == {"袋子", "公园绿地"}
+
+
 def test_only_a_server_starts_the_warm_up_thread(lexicon_env, monkeypatch):
     """A short command reads the lexicon without the thread that loads the model (its exit
     while that thread was in the model's native start-up aborted the process)."""
