@@ -603,16 +603,15 @@ def docno_prefixes() -> dict[str, tuple[str, ...]]:
 
 @functools.cache
 def known_docno_prefixes() -> frozenset[str]:
-    """Every prefix of :func:`docno_prefixes`, whatever its agency: what a 文号 typed without
-    brackets or in pinyin may start with (the planner asks at every query holding a digit);
-    and a prefix of fewer documents that extends one of those, a series of the same issuer
-    (国办发明电 of 国办发: QA pass 32b, 国办发明电 2018 15 was read as words)."""
-    known = {p for ps in docno_prefixes().values() for p in ps}
-    series = {
-        key[1] for key in _counts(DOCNO_PREFIXES_FILE)
-        if len(key) == 2 and any(key[1].startswith(p) and key[1] != p for p in known)
-    }  # fmt: skip
-    return frozenset(known | series)
+    """Every 文号 prefix the documents hold, whatever its agency and however few its
+    documents: what a 文号 typed without brackets or in pinyin may start with (the planner
+    asks at every query holding a digit; the lexicon counts each again among public
+    documents). One document is enough here: a new issuer's first upload (QA pass 39a:
+    qingzhengbanfa 2025 12 was read as words after 青政办发〔2025〕12号 was uploaded), and a
+    series of the same issuer (国办发明电 of 国办发: QA pass 32b). The floor of
+    :data:`PREFIX_MIN_DOCUMENTS` is for what an agency's name stands for, where one
+    catalogue's slip would mislead."""
+    return frozenset(key[1] for key in _counts(DOCNO_PREFIXES_FILE) if len(key) == 2)
 
 
 def agency_docno_prefixes(issuer: str) -> tuple[str, ...]:

@@ -1088,6 +1088,30 @@ def test_a_series_prefix_and_a_number_typed_with_hao_are_read_as_the_number(tmp_
         index.close()
 
 
+def test_a_new_issuers_first_number_is_read_in_pinyin_at_once(tmp_path):
+    """QA pass 39a: after 青政办发〔2025〕12号 was uploaded, qingzhengbanfa 2025 12 was three
+    words and found budgets: a prefix of one document was no 文号 prefix to the planner."""
+    index, data, _ = _ingested(tmp_path, GOVCN[:2])
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "notice.txt").write_text(
+        "青松市人民政府办公室关于加强口袋公园建设管理的通知\n青政办发〔2025〕12号\n"
+        "各区县人民政府，市政府各部门：\n为加强口袋公园建设管理，现就有关事项通知如下。\n"
+        "青松市人民政府办公室\n2025年3月1日\n", encoding="utf-8")
+    try:
+        assert not run_ingest(index, [later], workers=1, lexicon_dir=data).failed
+        citizen_words.load_lexicon(data)
+        index.lexicon.wait()
+        assert "青政办发" in citizen_words.known_docno_prefixes()
+        for typed in ("qingzhengbanfa 2025 12", "青政办发 2025 12", "qzbf 2025 12"):
+            result = index.search(Query(q=typed, size=10))
+            assert result.understood.doc_numbers[:1] == ("青政办发2025-12",), typed
+            assert [Path(h.doc.path).name for h in result.hits] == ["notice.txt"], typed
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
+
+
 STATE_ORDERS = ["docs/lawrefbook/xingzheng_fagui/lrb_02819.txt",  # 国务院令第262号
                 "docs/lawrefbook/xingzheng_fagui/lrb_02834.txt"]  # 国务院令第431号
 
