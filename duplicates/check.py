@@ -164,6 +164,7 @@ class Candidate:
             "reason": self.reason,
             "reasons": list(self.reasons),
             "label": REASON_LABELS[self.reason],
+            "label_zh": REASON_NAMES[self.reason],  # as the page and the CSV name it
             "summary": summary(self),
             "diff": self.diff.to_dict() if self.diff is not None else None,
             "copies": [c.to_dict() for c in self.copies],

@@ -78,6 +78,7 @@ class ReportPair:
             "reason": self.reasons[0],
             "reasons": list(self.reasons),
             "label": REASON_LABELS[self.reasons[0]],
+            "label_zh": PAIR_REASON_NAMES[self.reasons[0]],  # as the CSV names it
             "similarity": round(o.resemblance, 4),
             "containment_a_in_b": round(o.containment, 4),
             "containment_b_in_a": round(o.reverse_containment, 4),

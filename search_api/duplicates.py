@@ -114,7 +114,8 @@ class DuplicateCandidate(BaseModel):
     reverse_containment: float = Field(description="share of this document found in the draft")
     reason: Reason = Field(description="the strongest reason")
     reasons: list[Reason]
-    label: str
+    label: str = Field(description="the reason in English words (near copy)")
+    label_zh: str = Field(description="the reason as the duplicate page names it (高度相似)")
     summary: str
     diff: DuplicateDiff | None = Field(description="null when the texts are unrelated")
     copies: list[CopyRef] = Field(

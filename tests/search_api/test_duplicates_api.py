@@ -65,6 +65,8 @@ def test_pasted_draft_with_a_changed_date(api):
     assert body["draft"]["format"] == "json" and body["draft"]["doc_number"] == "国办发〔2019〕6号"
     top = body["candidates"][0]
     assert top["path"] == GOVCN and top["reason"] == "near_copy"
+    # the reason as the page names it, beside the English label (QA pass 39a L4)
+    assert (top["label"], top["label_zh"]) == ("near copy", "高度相似")
     assert top["similarity"] > 0.99 and "same_text" not in top["reasons"]
     diff = top["diff"]
     assert diff["only_facts_changed"] is True
