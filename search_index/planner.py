@@ -1494,7 +1494,8 @@ def plan(
     if b.excluded:
         node = Bool(must=(node,), must_not=tuple(b.excluded))
 
-    filters = _filters(query, repealed)
+    chosen = facet_filters(query, repealed)
+    filters = _filters(query, chosen)
     folded = _fold(query.q)
     understood = Understanding(
         normalized=normalize(query.q),
@@ -1520,7 +1521,9 @@ def plan(
     highlight = tuple(dict.fromkeys(h for h in b.highlight if strip_skippable(h)))
     highlight = highlight or tuple(dict.fromkeys(b.highlight_single))
     groups = tuple((t, g) for t, g in b.groups.items() if t in highlight)
-    return Plan(query=node, filters=filters, highlight=highlight, groups=groups), understood
+    plan = Plan(query=node, filters=filters, highlight=highlight, groups=groups,
+                facet_filters=chosen)
+    return plan, understood
 
 
 def _nothing_read(typed: str, b: _Builder) -> tuple[str, ...]:
@@ -1547,21 +1550,29 @@ def _validity(wanted: tuple[str, ...], repealed: frozenset[str]) -> Node | None:
     )
 
 
-def _filters(query: Query, repealed: frozenset[str] = frozenset()) -> tuple[Node, ...]:
-    out: list[Node | None] = [
-        terms("category", query.categories),
+def facet_filters(
+    query: Query, repealed: frozenset[str] = frozenset()
+) -> tuple[tuple[str, Node], ...]:
+    """The filters of the values chosen in each facet, by facet field."""
+    chosen: tuple[tuple[str, Node | None], ...] = (
+        ("category", terms("category", query.categories)),
         # a short name is the agency it stands for, as 机构: reads it (QA pass 22b:
         # agency=卫福部 found nothing, 机构:卫福部 62 documents)
-        terms("agency_key", agency_filter_keys(query.agencies)),
-        _validity(query.validity, repealed),
-        terms("year", query.years),
-    ]
+        ("agency", terms("agency_key", agency_filter_keys(query.agencies))),
+        ("validity", _validity(query.validity, repealed)),
+        ("year", terms("year", query.years)),
+    )
+    return tuple((f, n) for f, n in chosen if n is not None)
+
+
+def _filters(query: Query, chosen: tuple[tuple[str, Node], ...]) -> tuple[Node, ...]:
+    out: list[Node] = [n for _, n in chosen]
     out.extend(visibility_filter(query.viewer, query.disclosure))
     if query.date_from or query.date_to:
         lo = int(query.date_from.strftime("%Y%m%d")) if query.date_from else None
         hi = int(query.date_to.strftime("%Y%m%d")) if query.date_to else None
         out.append(Range("date", lo, hi))
-    return tuple(n for n in out if n is not None)
+    return tuple(out)
 
 
 def similar_query(title: str, keywords: tuple[str, ...] = ()) -> str:

@@ -101,3 +101,6 @@ class Plan:
     # (term, the typed word it is another wording of): a passage's words asked for are counted
     # as the typed words, not their wordings (search_index.highlight)
     groups: tuple[tuple[str, str], ...] = field(default=())
+    # (facet field, the node of ``filters`` that filters on it): a facet is counted without
+    # its own filter, so a chosen value's siblings keep their counts (disjunctive facets)
+    facet_filters: tuple[tuple[str, Node], ...] = field(default=())
