@@ -18,6 +18,45 @@
 
   function sameSite(url) { return url.origin === window.location.origin; }
 
+  /* -- leaving a page only for one the server will answer ----------------------------------
+     A navigation to a server restarting or gone ends on the browser's own error page: in
+     English, with no idle reset, and the browser reloads the patron's address (their query in
+     it) once the server is back, for the next patron to see (QA pass 40b). So every move —
+     a tap on a link, a search, the idle reset — asks the server first (/api/health, any
+     answer will do); while it does not answer, the page says so, hidden if it is the reset's,
+     and asks again every few seconds; the latest move asked for is made when it answers. */
+  var PROBE = "/api/health";
+  var PROBE_MS = 4000;
+  var RETRY_MS = 3000;
+  var wanted = null;
+  var retrying = 0;
+
+  function answers() {
+    if (!window.fetch) return Promise.resolve(true);
+    var ctl = window.AbortController ? new AbortController() : null;
+    var timer = ctl ? window.setTimeout(function () { ctl.abort(); }, PROBE_MS) : 0;
+    return window.fetch(PROBE, { cache: "no-store", signal: ctl ? ctl.signal : undefined })
+      .then(function () { window.clearTimeout(timer); return true; },
+            function () { window.clearTimeout(timer); return false; });
+  }
+
+  function go(href) {
+    wanted = href;
+    answers().then(function (up) {
+      if (wanted !== href) return; // a later move was asked for meanwhile
+      if (up) { window.location.replace(href); return; }
+      var note = document.getElementById("kiosk-offline");
+      if (note) note.hidden = false;
+      if (!retrying) {
+        retrying = window.setInterval(function () {
+          answers().then(function (back) {
+            if (back && wanted) { window.clearInterval(retrying); window.location.replace(wanted); }
+          });
+        }, RETRY_MS);
+      }
+    });
+  }
+
   /* -- history: one entry per session ----------------------------------------------------- */
   function initNavigation() {
     document.addEventListener("click", function (e) {
@@ -35,7 +74,7 @@
         }
         return;
       }
-      window.location.replace(url.href);
+      go(url.href);
     });
     document.addEventListener("submit", function (e) {
       var form = e.target;
@@ -47,7 +86,7 @@
         if (typeof value === "string" && (value !== "" || name === "q")) params.append(name, value);
       });
       url.search = params.toString();
-      window.location.replace(url.href);
+      go(url.href);
     });
     // Back on the start page stays on the start page; and Back onto it from a patron's page
     // pushes an entry again, which drops that page from Forward (QA pass 25b: the next patron's
@@ -246,6 +285,12 @@
       var comp = composition();
       var mine = ++serial;
       if (pending) { pending.abort(); pending = null; }
+      if (lettersEl.textContent !== (comp ? comp.letters : "")) {
+        // the words shown stand for letters no longer typed: a tap on one before the new
+        // words come would replace those letters and leave the rest (zwg's 政务公开 tapped
+        // after zwgk gave 政务公开k), so they wait, greyed, for the answer
+        wordsEl.querySelectorAll(".ime__word").forEach(function (b) { b.disabled = true; });
+      }
       if (!comp || comp.letters.replace(/'/g, "").length === 0) { show(null, []); return; }
       pending = new AbortController();
       var q = new URL(url, window.location.href);
@@ -300,8 +345,10 @@
     body.classList.add("kiosk--resetting");
     var note = document.getElementById("kiosk-resetting");
     if (note) note.hidden = false;
-    window.location.replace(start);
-    window.setInterval(function () { window.location.replace(start); }, 5000);
+    // the address no longer holds the patron's query, should the browser reload it
+    try { window.history.replaceState(null, "", start); } catch (err) { /* old engines */ }
+    go(start);
+    window.setInterval(function () { go(start); }, 5000);
   }
 
   /* Nothing of anyone's to clear: the start page as it loads — nothing typed, not scrolled,
@@ -374,7 +421,19 @@
     if (e.persisted && !isStartPage()) window.location.replace(start);
   });
 
+  /* No long-press menu, no dragging, no selecting of page text: the menu offers to open a link
+     in a new tab, save it, or search the web for the words held (leaving the site), and what
+     is copied stays on the clipboard for the next patron (QA pass 40b). The query box keeps
+     its own selection. Zoom stays: visitors read with it, and the next navigation resets it. */
+  function initGuards() {
+    function editable(t) { return t && t.closest && t.closest("input, textarea"); }
+    ["contextmenu", "dragstart", "selectstart"].forEach(function (type) {
+      document.addEventListener(type, function (e) { if (!editable(e.target)) e.preventDefault(); });
+    });
+  }
+
   function init() {
+    initGuards();
     initNavigation();
     initKeyboard();
     initIme();
