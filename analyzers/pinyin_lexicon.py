@@ -95,6 +95,27 @@ def syllables() -> frozenset[str]:
 
 
 @cache
+def _syllable_starts() -> frozenset[str]:
+    """Every proper start of two letters or more of a syllable that is no syllable itself
+    (fe of fei, zhua of zhuang, not zhu)."""
+    whole = syllables()
+    return frozenset(
+        x[:k] for x in whole for k in range(2, len(x)) if x[:k] not in whole
+    )
+
+
+def _half_syllable_at(letters: str, stops: Iterable[int] = ()) -> int | None:
+    """Where a last syllable typed past its initial but not whole begins, after whole
+    syllables (sangzangfe: 8), or None."""
+    starts = _syllable_starts()
+    n = len(letters)
+    for k in range(max(0, n - 5), n - 1):
+        if letters[k:] in starts and _typed_ways(letters[:k], [b for b in stops if b < k])[0]:
+            return k
+    return None
+
+
+@cache
 def initial_letters() -> frozenset[str]:
     """The letters a syllable can begin with: every letter but i, u and v."""
     return frozenset(s[0] for s in syllables())
@@ -124,7 +145,7 @@ def dotted_u_as_v(text: str) -> str:
     a piece then typed as pinyin: a foreign name (Müller) stays as written."""
 
     def piece(m: re.Match[str]) -> str:
-        typed = m.group()
+        typed = _without_tone_digits(m.group())
         # tone marks typed or pasted (zhèngwù, lǜ, a decomposed ü) fold away; the dots stay
         bare = unicodedata.normalize("NFC", _TONES.sub("", unicodedata.normalize("NFD", typed)))
         folded = _DOTTED_U.sub(lambda u: u[1] + ("v" if u[1] in "ln" else "u"), bare.lower())
@@ -133,6 +154,23 @@ def dotted_u_as_v(text: str) -> str:
         return folded if typed_as_pinyin(*split_run(folded)) else typed
 
     return _SPACES.sub(piece, text)
+
+
+_TONE_DIGITS = re.compile(r"(?:[a-zü]+[1-5]){2,}[a-zü]*", re.IGNORECASE)
+
+
+def _without_tone_digits(typed: str) -> str:
+    """Pinyin with tone numbers (``sang1zang4fei4``, ``hu4kou3``: as pinyin is taught, typed on
+    the kiosk keyboard's digit row; QA pass 40b found 0 results where the input method read
+    them) as its syllables apart, ``sang'zang'fei``: two numbered syllables at least, each a
+    whole syllable, so ``a4``, ``mp3`` or ``g20`` stay as typed."""
+    if not _TONE_DIGITS.fullmatch(typed):
+        return typed
+    parts = re.findall("[a-zü]+", typed, re.IGNORECASE)
+    numbered = parts if typed[-1].isdigit() else parts[:-1]
+    if not all(whole_syllables(p.lower().replace("ü", "v")) for p in numbered):
+        return typed
+    return "'".join(parts)
 
 
 def typed_as_pinyin(letters: str, breaks: Iterable[int] = ()) -> bool:
@@ -510,12 +548,30 @@ class PinyinLexicon:
 
         Letters that can be read no other way may end a word in its initials after whole
         syllables (``gongjij``: gong ji + j of 公积金, its last syllable half typed): a lone
-        initial is never a word of its own, so this was read as nothing (QA)."""
+        initial is never a word of its own, so this was read as nothing (QA). They are also
+        read so where that takes fewer words than a reading that ends in initials of words of
+        their own: ``yanglaoj`` is 养老金, not 养 + 立案 (la) + 瓯江 (oj), which found nothing
+        (QA pass 40b: sangzangf, sangzangfe and yanglaoj found 0 while the input method
+        offered 丧葬费 and 养老金)."""
         n = len(letters)
         if n == 0:
             return None
         stops = sorted(set(breaks))
-        return self._read(letters, stops, False) or self._read(letters, stops, True)
+        plain = self._read(letters, stops, False)
+        if plain is not None and (len(plain) < 2 or not any(s.initials for s in plain)):
+            return plain
+        mixed = self._read(letters, stops, True)
+        best = mixed if plain is None or (mixed is not None and len(mixed) < len(plain)) else plain
+        if best is not None and len(best) < 2:
+            return best
+        # a last syllable typed past its initial but not whole (sangzangfe: fe of fei) is read
+        # as that initial (QA pass 40b: 0 results)
+        cut = _half_syllable_at(letters, stops)
+        if cut is not None:
+            shorter = self._read(letters[: cut + 1], stops, True)
+            if shorter is not None and (best is None or len(shorter) < len(best)):
+                return shorter
+        return best
 
     def read_head(self, letters: str, breaks: Iterable[int] = ()) -> list[Slot] | None:
         """:meth:`read` of the longest start of ``letters`` that reads as words of the index (all

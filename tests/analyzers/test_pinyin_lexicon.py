@@ -64,7 +64,14 @@ def test_segment_prefers_whole_words_then_frequent_ones():
     assert lex.segment("zhengwugongkai") == ["zhengwugongkai"]
     assert lex.segment("zhengfuxinxi") == ["zhengfu", "xinxi"]
     assert lex.segment("zfxx") == ["zf", "xx"]
-    assert lex.segment("zhengwugk") == ["zhengwu", "gk"]  # full pinyin and initials mixed
+    assert lex.segment("zhengfugk") == ["zhengfu", "gk"]  # full pinyin and initials mixed
+    # ... read as one word where it takes fewer: 政务公开, not 政务 + 公开 (QA pass 40b:
+    # yanglaoj was 养 + 立案 + 瓯江, and found nothing)
+    assert lex.segment("zhengwugk") == ["zhengwugk"]
+    pension = PinyinLexicon({**COUNTS, "养老金": 30, "养": 40, "立案": 20, "瓯江": 2}.items())
+    assert pension.read("yanglaoj") == [Slot("yanglaoj", True, ("养老金",))]
+    # a last syllable typed past its initial, not whole (zh of zhang), is read as that initial
+    assert lex.read("shehuibaozh") == [Slot("shehuibaoz", True, ("社会保障",))]
     # ... and in one word, where the letters read no other way (the j of 金 half typed)
     assert lex.read("shehuibx") == [Slot("shehuibx", True, ("社会保险",))]
     assert lex.segment("zhengwugongk") == ["zhengwugongk"]
@@ -172,3 +179,16 @@ def test_a_rare_longer_word_is_not_offered_before_the_words_the_letters_spell():
     assert lex.candidates("buhuan")[-1] == "不慌不忙"
     many = PinyinLexicon([("不慌不忙", 40), ("补换", 1), ("不换", 1)])
     assert many.candidates("buhuan")[0] == "不慌不忙"
+
+
+def test_tone_numbers_are_left_off_as_tone_marks_are():
+    """QA pass 40b: sang1zang4fei4 (pinyin as it is taught, typed on the kiosk's digit row)
+    found nothing, where the input method read it. Two numbered whole syllables at least: A4
+    paper, mp3 and g20 stay as typed."""
+    from analyzers.pinyin_lexicon import dotted_u_as_v
+
+    assert dotted_u_as_v("sang1zang4fei4") == "sang'zang'fei"
+    assert dotted_u_as_v("hu4kou3 qian1yi2") == "hu'kou qian'yi"
+    assert dotted_u_as_v("nü3er2") == "nv'er" and dotted_u_as_v("tui4xiu1jin") == "tui'xiu'jin"
+    for kept in ("a4", "mp3", "g20", "covid19", "5g", "x86", "ab1cd2"):
+        assert dotted_u_as_v(kept) == kept

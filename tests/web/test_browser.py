@@ -954,7 +954,8 @@ def test_kiosk_text_is_not_selected_copied_or_long_pressed(open_page, server):
     from. The query box keeps its own selection."""
     page = open_page(KIOSK)
     page.goto(server + "/kiosk?q=zfxxgk")
-    cancelled = """(sel) => { const e = new MouseEvent('contextmenu', {bubbles: true, cancelable: true});
+    cancelled = """(sel) => {
+        const e = new MouseEvent('contextmenu', {bubbles: true, cancelable: true});
         return !document.querySelector(sel).dispatchEvent(e); }"""
     assert page.evaluate(cancelled, ".result__title a")
     assert not page.evaluate(cancelled, "#q")
