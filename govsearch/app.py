@@ -44,6 +44,8 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
         version="0.1.0",
         description="Full-text search over Chinese government documents.",
         docs_url=None,  # /docs is search_api.apidocs: no CDN, no inline script (strict CSP)
+        # a terminal has no API reference, nor its schema of every staff route (QA pass 40b)
+        openapi_url=None if settings.kiosk else "/openapi.json",
         redoc_url=None,
         # an API address with a trailing slash is a 404 saying the address without it, never
         # a 307 to it (QA pass 38b: /api/documents/ led to a POST-only route's 405); a page's

@@ -334,7 +334,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, forwarded: str
     if problem:  # said before the address is printed as if it served (QA pass 9)
         click.echo(f"error: cannot listen on {host}:{port}: {problem}", err=True)
         sys.exit(2)
-    click.echo(f"govsearch: http://{host}:{port}/  (API docs at /docs)"
+    where = "a reading-room terminal" if settings.kiosk else "API docs at /docs"
+    click.echo(f"govsearch: http://{host}:{port}/  ({where})"
                + (f", {workers} worker processes" if workers > 1 else ""))
     for off in (semantic.off_reason(settings.data_dir), citizen_words.general_off_reason()):
         if off:

@@ -489,9 +489,10 @@ class LifeEventQuestion(BaseModel):
     )
     top: list[dict[str, str | bool]] | None = Field(
         None,
-        description="its first results for the caller, {id, title, date, validity, year_only} "
-        "(only for one event; validity as a search's results say it: repealed when a later "
-        "document repeals it; year_only: the date is the year of the title, its day unknown)",
+        description="its first results for the caller, {id, title, date, validity, year_only, "
+        "format} (only for one event; validity as a search's results say it: repealed when a "
+        "later document repeals it; year_only: the date is the year of the title, its day "
+        "unknown; title empty for a document without one, its format said instead)",
     )
 
 

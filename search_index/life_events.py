@@ -54,6 +54,7 @@ class Top(NamedTuple):
     date: str
     validity: str
     year_only: bool = False  # the date is the year of its title, no day (2015年…工作报告)
+    format: str = ""  # said beside an untitled one, whose file name is never shown
 
 
 @dataclass(frozen=True)
@@ -180,8 +181,9 @@ def answered(
                       snippet_chars=1, script=reader_script(question))  # fmt: skip
         result = index.search(query)
         first = tuple(
-            Top(h.doc.id, h.doc.title or h.doc.path, str(h.doc.date or ""),
-                "repealed" if h.repealed_by is not None else h.doc.validity, year_only(h.doc))
+            Top(h.doc.id, h.doc.title, str(h.doc.date or ""),
+                "repealed" if h.repealed_by is not None else h.doc.validity, year_only(h.doc),
+                h.doc.format)
             for h in result.hits[:top]
         )  # fmt: skip
         out.append(Answered(question, result.total, first))

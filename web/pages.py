@@ -311,15 +311,24 @@ def event_page(
         "questions": [
             (a.question.text, views.query_words(a.question.q), a.total,
              SearchState(q=a.question.q).url(layout.search),
-             [(t.title, as_year(t.date) if t.year_only else t.date,
-               layout.doc_url(t.id, a.question.q), t.validity,
-               value_label("validity", t.validity)) for t in a.top])
+             [(t.title or "（无标题）", _event_date(t), layout.doc_url(t.id, a.question.q),
+               t.validity, value_label("validity", t.validity)) for t in a.top])
             for a in answered
         ],
         "events": events,
         "keyboard": True,
     }
     return _render(request, layout, "event.html", ctx)
+
+
+def _event_date(top: life_events.Top) -> str:
+    """What follows a listed document's title: its date, and for one without a title its
+    format, as the results page says it (QA pass 40b: an untitled scan was listed by its file
+    name, blurred_faded_scan.pdf, at a kiosk)."""
+    date = as_year(top.date) if top.year_only else top.date
+    if top.title:
+        return date
+    return f"{views.format_name(top.format)}，{date or '无日期'}"
 
 
 # -- documents ---------------------------------------------------------------------------

@@ -314,3 +314,17 @@ def test_a_repealed_rule_follows_its_law_and_says_so_on_the_event_page(tmp_path:
         assert len(marked) == 1 and names["jieshi.txt"]["id"] in marked[0], block
     finally:
         citizen_words.load_lexicon(None)
+
+
+def test_an_untitled_document_is_listed_by_its_format_never_its_file_name():
+    """QA pass 40b: an untitled scan was listed on a kiosk's event page as
+    blurred_faded_scan.pdf, where results say （无标题）（PDF，无日期）."""
+    from search_index.life_events import Top
+    from web.pages import _event_date
+
+    scan = Top("a" * 16, "", "", "valid", False, "pdf")
+    assert _event_date(scan) == "PDF，无日期"
+    assert _event_date(scan._replace(date="2019-03-01")) == "PDF，2019-03-01"
+    law = Top("b" * 16, "殡葬管理条例", "2012-11-09", "valid", False, "txt")
+    assert _event_date(law) == "2012-11-09"
+    assert _event_date(law._replace(date="2015-01-01", year_only=True)) == "2015年"

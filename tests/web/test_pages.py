@@ -1086,6 +1086,9 @@ def test_a_terminal_answers_no_staff_route_and_keeps_nothing(kiosk_client, clien
     suggestions' answers were no-cache, not no-store, on the shared terminal."""
     assert kiosk_client.get("/docs").status_code == 404
     assert client.get("/docs").status_code == 200  # a server for desks keeps it
+    # ... and the schema listing every staff route (QA pass 40b: it was served at a kiosk)
+    assert kiosk_client.get("/openapi.json").status_code == 404
+    assert client.get("/openapi.json").status_code == 200
     text = web_corpus.documents[0].text
     assert client.post("/api/duplicates", json={"text": text}).status_code == 200
     r = kiosk_client.post("/api/duplicates", json={"text": text})
