@@ -31,8 +31,8 @@ from analyzers.docno import (
     key_text,
     without_head_group,
 )
+from analyzers.index_no import dashed_codes, whole_code, without_labels
 from analyzers.index_no import find_in_query as index_nos_in_query
-from analyzers.index_no import whole_code, without_labels
 from analyzers.lexicon import find_synonyms, stopwords, stopwords_before_a_word, synonyms
 from analyzers.normalize import _fold, normalize
 from analyzers.numerals import (
@@ -1381,7 +1381,7 @@ def plan(
     有效性 a validity filter reads as 已废止 (:func:`_validity`)."""
     typed_q = dotted_u_as_v(without_format_chars(query.q))  # nü, lu: as nv, lv
     typed_q = unmarked_orders(unmarked_docnos(typed_q, lexicon), lexicon)
-    typed_q = without_labels(typed_q)
+    typed_q = dashed_codes(without_labels(typed_q))  # 000014349 2019 00006 at a kiosk
     typed_q, version_words = citizen_words.without_version_words(typed_q)
     parsed = parse(typed_q[:2000])
     clauses, dropped = bounded_clauses(ParsedQuery(joined_syllables(parsed.clauses, lexicon)))

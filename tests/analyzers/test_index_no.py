@@ -41,3 +41,16 @@ def test_a_label_is_dropped_only_before_a_code():
     assert without_labels("索引號 QS-2024-0003") == "QS-2024-0003"
     assert without_labels("索引号 怎么查") == "索引号 怎么查"
     assert without_labels("索引号 2019-01-22") == "索引号 2019-01-22"
+
+
+def test_a_code_typed_with_spaces_is_written_with_dashes():
+    """QA pass 40b: a kiosk's keyboard has no / or -, and 000014349 2019 00006 found 393 other
+    documents. A word, a 文号 typed loosely and numbers beside a year are no code."""
+    from analyzers.index_no import dashed_codes
+
+    assert dashed_codes("000014349 2019 00006") == "000014349-2019-00006"
+    assert dashed_codes("11330000002482063K 2020 156239 通知") == (
+        "11330000002482063K-2020-156239 通知"
+    )
+    for kept in ("abcdef 2019 12", "国办发 2019 6", "2019 2020 1234", "养老 2019 12"):
+        assert dashed_codes(kept) == kept

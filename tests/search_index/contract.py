@@ -315,6 +315,8 @@ class BackendContract:
             ("qs-2024-0003", 2), ("QS–2024–0003", 2), ("索引号:QS-2024-0003", 2),
             # QA pass 24c: a dash typed for its slash, and the number quoted, found nothing
             ("000014349-2019-00006", 0), ('"000014349/2019-00006"', 0), ("QS/2024/0003", 2),
+            # QA pass 40b: typed with spaces, as a kiosk's keyboard types it
+            ("000014349 2019 00006", 0),
         ):  # fmt: skip
             res = index.search(Query(q=q, size=50))
             assert [h.doc.id for h in res.hits] == [docs[want].id], q
