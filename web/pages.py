@@ -593,7 +593,11 @@ def install_web(app: FastAPI) -> None:
         status = getattr(exc, "status_code", 500)
         if status == 404 and not _is_api(request):
             path = _app_path(request)
-            if path != "/" and path.endswith("/") and request.method in ("GET", "HEAD"):
+            # never an address a browser reads as another host's: //evil.example/ (or
+            # /%2fevil.example/) led to Location //evil.example (QA pass 40a: open redirect)
+            offsite = path.startswith(("//", "/\\"))
+            if (path != "/" and path.endswith("/") and not offsite
+                    and request.method in ("GET", "HEAD")):
                 query = request.url.query  # /documents/…/ as a person types it: the page
                 bare = _root(request) + path.rstrip("/") + (f"?{query}" if query else "")
                 return RedirectResponse(bare, 301)

@@ -1102,3 +1102,17 @@ def test_a_terminal_answers_no_staff_route_and_keeps_nothing(kiosk_client, clien
         assert r.status_code == 200 and r.headers["cache-control"] == "no-store", url
         assert client.get(url).headers["cache-control"] != "no-store" or url == "/kiosk"
     assert kiosk_client.get("/static/style.css").headers.get("cache-control") != "no-store"
+
+
+def test_a_trailing_slash_never_leads_off_the_site(client, kiosk_client):
+    """QA pass 40a: an address ending in / is a 301 to it without the slash, and
+    /%2fevil.example/ was sent to Location //evil.example, which a browser reads as that host.
+    Such an address is a 404 page; an ordinary one still loses its slash."""
+    for c in (client, kiosk_client):
+        for url in ("/%2fevil.example/", "/%2F%2Fevil.example%2Flogin/", "/%5Cevil.example/"):
+            r = c.get(url, follow_redirects=False)
+            location = r.headers.get("location", "")
+            assert not location.startswith(("//", "/\\", "http")), (url, location)
+            assert r.status_code in (301, 404), (url, r.status_code)
+    r = client.get("/events/", follow_redirects=False)
+    assert r.status_code == 301 and r.headers["location"] == "/events"
