@@ -145,7 +145,10 @@ class LexiconBuilder:
         """Merge into ``<data_dir>/lexicon``; returns that folder. ``whole_index``: this run
         wrote every document the index holds, so its counts replace the file's."""
         folder = Path(data_dir) / LEXICON_DIR
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # the server's user's alone, as the index is: short forms and 文号 prefixes are mined
+        # from every document, withdrawn ones too (QA pass 40a: 0755, files 0644)
+        folder.chmod(0o700)
         mined = folder / MINED_FILE
         old = mined.read_text(encoding="utf-8") if mined.is_file() else (
             "# Short forms the documents define themselves, mined at ingest (govsearch).\n"

@@ -206,13 +206,14 @@ def _symbols_only(word: str) -> bool:
 
 def citizen_word_node(
     word: str, other_wordings: bool = True, mentions: Mentions | None = None,
-    out_of_context: frozenset[str] = frozenset(),
+    out_of_context: frozenset[str] = frozenset(), public: Callable[[str], bool] | None = None,
 ) -> tuple[Node | None, tuple[tuple[str, str], ...]]:
     """A content word or any of its other wordings (none without ``other_wordings``; a place
     still counts its region); returns the node and the wordings used. With ``mentions``, a
     short form's long form (mined) is used only where public documents write it
     (:func:`_publicly_written`). ``out_of_context``: wordings left out, as the word's part of a
-    compound says (:meth:`_Builder._out_of_context`)."""
+    compound says (:meth:`_Builder._out_of_context`). ``public``: whether public documents use
+    a word, for the wordings gated by the corpus's counts (:meth:`_Builder._public_word`)."""
     node = word_node(word)
     if node is None:
         return None, ()
@@ -228,6 +229,8 @@ def citizen_word_node(
         others = tuple((o, s) for o, s in others if s != "mined" or _publicly_written(o, mentions))
     if out_of_context:
         others = tuple((o, s) for o, s in others if o not in out_of_context)
+    if public is not None:
+        others = tuple((o, s) for o, s in others if s in ("mined", "region") or public(o))
     if not others:
         return node, ()
     weights = {"learned": citizen_words.LEARNED_WEIGHT, "general": citizen_words.GENERAL_WEIGHT}
@@ -685,7 +688,8 @@ class _Builder:
         dropped = self._out_of_context(cut, stops)
         for w in content[:room]:
             node, others = citizen_word_node(w, mentions=self.mentions,
-                                             out_of_context=dropped.get(w, frozenset()))
+                                             out_of_context=dropped.get(w, frozenset()),
+                                             public=self._public_word)
             if node is None:
                 continue
             self.words.append(w)
@@ -703,6 +707,15 @@ class _Builder:
             if not single:
                 places = [Term("region", o) for o, src in others if src == "region"]
                 self.pool_terms.append(any_of(terms_of(w, *wordings), *places) or terms_of(w))
+
+    def _public_word(self, word: str) -> bool:
+        """Whether public documents use ``word`` now, as the pinyin lexicon counts them (built
+        from the index under the anonymous filter, again after every write). The corpus's
+        vocabulary file, which gates the thesaurus and the other wordings, is only ever added
+        to: a word of documents later withdrawn (不予公开) kept its count, and anonymous
+        searches were still shown it as a wording (QA pass 40a: 羊桃 → 猕猴桃, written only in
+        hidden documents). Without a lexicon (none built yet) the file's gate alone decides."""
+        return self.lexicon is None or not len(self.lexicon) or self.lexicon.holds(word)
 
     def _out_of_context(
         self, cut: list[list[str]], stops: list[bool]

@@ -650,6 +650,23 @@ def test_a_word_typed_in_a_compound_keeps_only_the_wordings_the_compound_takes(m
     assert others("口袋公园") == {"袋子", "公园绿地"}
 
 
+def test_a_wording_no_public_document_uses_now_is_never_offered(monkeypatch):
+    """QA pass 40a: after the documents writing 猕猴桃 were withdrawn (不予公开), the corpus's
+    vocabulary file, only ever added to, still counted them, and anonymous searches for 羊桃
+    were shown 羊桃 → 猕猴桃. The pinyin lexicon, built from public documents after every
+    write, decides; before one is built, the file's gate alone."""
+    wordings = {"羊桃": (("猕猴桃", "thesaurus"), ("杨桃", "general"))}
+    monkeypatch.setattr(citizen_words, "expansions", lambda w: wordings.get(w, ()))
+    public = PinyinLexicon({"羊桃": 3, "杨桃": 2, "政务": 5}.items())
+
+    def others(lexicon: PinyinLexicon | None) -> set[str]:
+        _, understood = plan(Query(q="羊桃"), lexicon=lexicon)
+        return {other for _, other, _ in understood.expansions}
+
+    assert others(public) == {"杨桃"}
+    assert others(None) == others(PinyinLexicon(())) == {"猕猴桃", "杨桃"}
+
+
 def test_only_a_server_starts_the_warm_up_thread(lexicon_env, monkeypatch):
     """A short command reads the lexicon without the thread that loads the model (its exit
     while that thread was in the model's native start-up aborted the process)."""

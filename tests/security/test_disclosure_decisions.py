@@ -539,18 +539,20 @@ def test_rows_naming_files_outside_the_catalogues_folder_are_said(tmp_path, inde
     assert not report.failed and report.ok
 
 
-def test_the_texts_and_the_index_are_the_servers_users_alone(tmp_path, index):
+def test_the_texts_the_index_and_the_lexicon_are_the_servers_users_alone(tmp_path, index):
     """QA pass 20: texts.sqlite (every document's text, 不予公开 ones too) was 0644 and the index
     folder 0755 under the usual umask, readable by any local account."""
     folder = _folder(tmp_path / "archive", 1)
     csv = folder / "catalog.csv"
     csv.write_text("path,公开方式\na.txt,不予公开\n", encoding="utf-8")
-    report = run_ingest(index, [folder], catalog=csv, workers=1)
-    assert report.ok
     data = tmp_path / "data"
+    report = run_ingest(index, [folder], catalog=csv, workers=1, lexicon_dir=data)
+    assert report.ok
     texts = [p for p in data.iterdir() if p.name.startswith("texts.sqlite")]
     assert texts and all(p.stat().st_mode & 0o077 == 0 for p in texts), texts
     assert (data / "index").stat().st_mode & 0o077 == 0
+    # ... and the lexicon, mined from every document, withdrawn ones too (QA pass 40a: 0755)
+    assert (data / "lexicon").stat().st_mode & 0o077 == 0
 
 
 def test_a_file_moved_or_renamed_keeps_its_level(tmp_path, index):
