@@ -48,7 +48,8 @@ def _read_as_json(content_type: str | None) -> bool:
 
 
 async def json_keys_once(request: Request) -> None:
-    """A dependency of the staff routes (after the key is checked): 422 when a JSON body gives
+    """A dependency of the routes that read a JSON body (the staff routes after the key is
+    checked, the duplicate check): 422 when a JSON body gives
     a key twice with different values (the same value twice is that value). A body that is no
     JSON is left to the route, which says so. Parsed in a worker thread: a body of many small
     objects takes a second to walk."""

@@ -38,7 +38,9 @@ def api(request, tmp_path_factory):
     data = tmp_path_factory.mktemp("api")
     with backend(request.param, data) as b:
         load(b, documents())
-        settings = Settings(data_dir=data, max_upload_bytes=MAX_UPLOAD)
+        # the anonymous rate limit off: this module's checks are one client's, more than 30 a
+        # minute (the limit has tests of its own)
+        settings = Settings(data_dir=data, max_upload_bytes=MAX_UPLOAD, rate_limit="0")
         _, key = KeyStore(data).create("publisher")
         app = create_app(settings, index=SearchIndex(b))
         with TestClient(app) as client:
@@ -88,6 +90,15 @@ def test_a_misspelt_key_is_said_not_ignored(api):
     message = _error(_post(client, files=files, data={"titel": "通知"}), 422,
                      "invalid_parameters")  # fmt: skip
     assert "unknown part 'titel'" in message, message
+    # a key given twice with different values is refused, as on every route (QA pass 40a:
+    # {"text": "a", "text": "b"} checked b); the same value twice is that value
+    twice = '{"text": "关于做好绿化工作的通知", "text": "关于做好林业工作的通知"}'
+    json_headers = {"Content-Type": "application/json"}
+    message = _error(_post(client, headers=json_headers, content=twice.encode()), 422,
+                     "unprocessable_content")  # fmt: skip
+    assert "text is given more than once" in message, message
+    same = '{"text": "关于做好绿化工作的通知", "text": "关于做好绿化工作的通知"}'
+    assert _post(client, headers=json_headers, content=same.encode()).status_code == 200
 
 
 def test_uploaded_files_in_every_format(api):
