@@ -147,6 +147,22 @@ def test_html_survives_a_wrong_charset_declaration() -> None:
     assert ex.properties["encoding"] == "utf-8"
 
 
+def test_a_doctype_with_entities_is_dropped_whole_never_expanded() -> None:
+    """QA pass 40a: a billion-laughs or external-entity DOCTYPE was not expanded, but its end,
+    ]>, led the title and the text (]>laughs)."""
+    laughs = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    page = (f'<!DOCTYPE html [<!ENTITY lol0 "lol">{laughs}]><html><head><title>通知</title>'
+            "</head><body><p>&lol9; 政务公开</p></body></html>")  # fmt: skip
+    _, ex = extract(page.encode("utf-8"), "laughs.html")
+    assert ex.title == "通知" and "]>" not in ex.text and "政务公开" in ex.text
+    assert "lollol" not in ex.text  # nothing expanded
+    xxe = ('<?xml version="1.0"?><!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+           '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>公告</title></head>'
+           "<body><p>&xxe; 正文</p></body></html>")  # fmt: skip
+    _, ex = extract(xxe.encode("utf-8"), "xxe.xhtml")
+    assert ex.title == "公告" and "]>" not in ex.text and "root:" not in ex.text
+
+
 def test_html_blocks_become_lines_and_cells_tabs() -> None:
     page = (
         "<html><body><div class='content'><p>甲</p><p>乙<br>丙</p>"
