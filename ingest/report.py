@@ -9,6 +9,7 @@ apart: they are lines of the CSV, not files, and the files they concern are stil
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
@@ -184,7 +185,7 @@ class IngestReport:
                          "unchanged)")  # fmt: skip
         if self.moved:
             lines.append("moved (the old document removed):")
-            lines.extend(f"  {item}" for item in self.moved)
+            lines.extend(f"  {shown(item)}" for item in self.moved)
         for title, items in (
             ("held back (not published)", self.held),
             ("ingested with a warning", self.warned),
@@ -215,7 +216,7 @@ class IngestReport:
             self.ocr_lowest = (confidence, path)
 
     def _ocr_line(self) -> str:
-        lowest = (f", lowest confidence {self.ocr_lowest[0]:.1%} ({self.ocr_lowest[1]})"
+        lowest = (f", lowest confidence {self.ocr_lowest[0]:.1%} ({shown(self.ocr_lowest[1])})"
                   if self.ocr_lowest else "")  # fmt: skip
         return (f"OCR: {_count(self.ocr_files, 'file')}, {_count(self.ocr_pages, 'page')} read"
                 + (f", {self.ocr_turned} turned upright" if self.ocr_turned else "") + lowest)
@@ -273,13 +274,25 @@ def _not_published(levels: Counter[str]) -> str:
 SHARED_REASON_LISTED = 3  # paths a summary names of the files that share one reason
 
 
+# characters a terminal acts on rather than shows: C0 and C1 controls (an OSC 52 in a file name
+# wrote the clipboard, a newline printed a forged "failed:" line: QA pass 40a) and the bidi
+# controls that reorder what is shown
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """``text`` for a terminal: each control character written as its escape (``\\x1b``);
+    ``--report``'s JSON escapes them already."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def _grouped(items: list[IngestFailure]) -> Iterator[str]:
     """One line per file, except a reason many files share: one line for them all, naming a
     few (QA pass 38c: a catalogued folder ingested without its catalogue printed 199 identical
     "kept as catalogued" lines in a cron mail). ``--report`` still lists every path."""
     by_reason: dict[str, list[str]] = {}
     for item in items:
-        by_reason.setdefault(item.reason, []).append(item.path)
+        by_reason.setdefault(shown(item.reason), []).append(shown(item.path))
     for reason, paths in by_reason.items():
         if len(paths) <= SHARED_REASON_LISTED + 1:
             yield from (f"  {path}: {reason}" for path in paths)

@@ -441,6 +441,24 @@ def test_a_reason_many_files_share_is_one_line_of_the_summary():
     assert len(json.loads(report.to_json())["skipped_files"]) == 201
 
 
+def test_a_file_name_never_acts_on_the_terminal():
+    """QA pass 40a: a file name holding OSC 52 (writes the clipboard) and OSC 0 (the window's
+    title) was printed as it was, and one holding newlines printed a forged "failed:" line.
+    Control characters are written as escapes; the JSON report has its own."""
+    report = IngestReport()
+    report.fail("osc52_\x1b]52;c;ZWNobyBwd25lZA==\x07.txt", "empty file")
+    report.fail("nl\nfailed:\n  forged.txt: this line is forged\nx.txt", "empty file")
+    report.fail("bidi_\u202etxt.exe", "empty file \x1b[2J")
+    text = report.summary()
+    assert not any(c in text for c in "\x1b\x07\u202e")
+    lines = text.splitlines()
+    assert lines.count("failed:") == 1 and not any("forged.txt:" in x and x.startswith("  forged")
+                                                   for x in lines)  # fmt: skip
+    assert "  nl\\nfailed:\\n  forged.txt: this line is forged\\nx.txt: empty file" in lines
+    assert "osc52_\\x1b]52;c;ZWNobyBwd25lZA==\\x07.txt" in text
+    assert json.loads(report.to_json())["failed_files"][0]["path"].startswith("osc52_\x1b")
+
+
 def test_keywords_are_split_at_every_list_separator_people_use():
     """QA pass 39a: 主题词 养老、医疗 was stored as one keyword (，；, ; split)."""
     from ingest.catalog import parse_cell
