@@ -8,9 +8,15 @@ ingest report, so it says what is wrong with the *file*, not which library compl
 
 from __future__ import annotations
 
+from model.errors import plain_words
+
 
 class IngestError(Exception):
-    """A file could not be ingested; ``str(err)`` is the reason shown to the user."""
+    """A file could not be ingested; ``str(err)`` is the reason shown to the user, without the
+    interpreter's internals a library's message may hold (:func:`model.errors.plain_words`)."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(plain_words(a) if isinstance(a, str) else a for a in args))
 
 
 class UnsupportedFormat(IngestError):

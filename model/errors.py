@@ -8,13 +8,30 @@ the message and exits non-zero; the web pages show it in Chinese.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+# what the interpreter says of itself inside a library's message, never the caller's business
+# (QA pass 40a: a damaged PNG's answer named <_io.BytesIO object at 0x7fa1520e2200>, a long
+# number's told the caller to use sys.set_int_max_str_digits())
+_INTERNALS = (
+    (re.compile(r" ?<[\w.]+ object at 0x[0-9a-fA-F]+>"), ""),
+    (re.compile(r";? ?use sys\.set_int_max_str_digits\(\) to increase the limit"), ""),
+)
+
+
+def plain_words(message: str) -> str:
+    """``message`` without the interpreter's internals (object addresses, its own settings)."""
+    for pattern, said in _INTERNALS:
+        message = pattern.sub(said, message)
+    return message
 
 
 class GovSearchError(Exception):
     code: str = "internal_error"
 
     def __init__(self, message: str, **data: Any) -> None:
+        message = plain_words(message)
         super().__init__(message)
         self.message = message
         self.data = data

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from model.errors import GovSearchError, InvalidParameters
+from model.errors import GovSearchError, InvalidParameters, plain_words
 
 log = logging.getLogger("govsearch.api")
 
@@ -153,7 +153,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if any(e.get("type") == "json_invalid" for e in body):
             detail = next(e for e in body if e.get("type") == "json_invalid")
             reason = (detail.get("ctx") or {}).get("error", "")
-            message = f"the body is not valid JSON: {reason}" if reason else "not valid JSON"
+            message = f"the body is not valid JSON: {plain_words(reason)}" if reason else (
+                "not valid JSON")
             return error_json(400, "bad_request", message)
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         whole = any(tuple(e.get("loc", ())) == ("body",) for e in body)  # no object at all

@@ -44,3 +44,25 @@ def test_anonymous_callers_are_not_told_where_the_cluster_is(tmp_path) -> None:
         staff = served.client.get(url, headers=served.staff)
         assert staff.status_code == 503 and CLUSTER in staff.json()["error"]["message"], url
     index.close()
+
+
+def test_no_message_names_the_interpreters_internals() -> None:
+    """QA pass 40a: a damaged PNG's 422 named <_io.BytesIO object at 0x7fa1520e2200> (a heap
+    address, to anonymous callers), a 5,001-digit number's told them to use
+    sys.set_int_max_str_digits(). Every error is made without them, whichever layer makes it."""
+    from ingest.errors import IngestError
+    from ingest.formats import extract
+    from model.errors import BadRequest
+
+    damaged = b"\x89PNG\r\n\x1a\n" + b"not an image at all " * 8
+    try:
+        extract(damaged, "scan.png")
+    except IngestError as exc:
+        said = str(exc)
+    else:
+        raise AssertionError("a damaged PNG was read")
+    assert "object at 0x" not in said and "damaged" in said, said
+    digits = BadRequest("the body is not valid JSON: Exceeds the limit (4300 digits) for "
+                        "integer string conversion: value has 5001 digits; use "
+                        "sys.set_int_max_str_digits() to increase the limit").message
+    assert "sys." not in digits and digits.endswith("value has 5001 digits"), digits
