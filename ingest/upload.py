@@ -15,9 +15,11 @@ import unicodedata
 
 from analyzers.chars import strip_skippable
 from ingest.errors import (
+    ExtractionTimeout,
     IngestError,
     MislabelledContent,
     NoTextLayer,
+    UnsafeFile,
     UnsupportedFormat,
 )
 from ingest.formats import registry
@@ -85,7 +87,12 @@ def extract_upload(data: bytes, filename: str, *, max_bytes: int) -> tuple[str, 
             file=filename,
         ) from None
     except IngestError as exc:
-        raise UnprocessableContent(f"{filename}: {exc}", file=filename) from None
+        # a limit hit (a zip bomb, the memory or time limit, nesting) is said as one: the
+        # duplicate page names it (QA pass 40a: it read "no text to compare")
+        raise UnprocessableContent(
+            f"{filename}: {exc}", file=filename,
+            limit_hit=isinstance(exc, (UnsafeFile, ExtractionTimeout)),
+        ) from None
     if not strip_skippable(extracted.text):
         raise UnprocessableContent(
             f"{filename}: no text found in the {fmt} file (image-only or blank pages?)",

@@ -63,6 +63,9 @@ ERRORS = {  # the shared check speaks English in its messages; say it in Chinese
 # said in Chinese alone: the English reason added nothing staff can act on (QA pass 39a: the
 # page read 不支持这种文件格式（…）（unsupported file type '.xlsx': …）); a size keeps its numbers
 CHINESE_ONLY = frozenset({415, 422})
+# ... but a limit hit names the limit (QA pass 40a: a zip bomb, a PDF at the memory limit and
+# 500,000 nested elements all read "no text to compare")
+LIMIT_HIT = "文件超出安全处理限制（压缩炸弹、嵌套过深、页数过多、超时或内存超限），未予比对"
 OPS = {"changed": "改动", "added": "草稿新增", "removed": "草稿删去", "moved": "位置调整"}
 
 
@@ -317,7 +320,9 @@ async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep)
     except GovSearchError as exc:
         status = status_of(exc)
         message = ERRORS.get(status, "")
-        if message and status in CHINESE_ONLY:
+        if status == 422 and exc.data.get("limit_hit"):  # which limit, in its own words
+            detail = f"{LIMIT_HIT}（{exc.message}）"
+        elif message and status in CHINESE_ONLY:
             detail = message
         elif message and message not in exc.message:
             detail = f"{message}（{exc.message}）"

@@ -171,6 +171,23 @@ def test_a_file_over_the_limit_is_told_on_a_page(client):
     assert api.status_code == 413 and api.json()["error"]["code"] == "payload_too_large"
 
 
+def test_a_limit_hit_is_named_on_the_page(client):
+    """QA pass 40a: a zip bomb (and a PDF at the memory limit, 500,000 nested elements) was
+    answered "文件中没有可比对的文字", which sends staff looking for a text layer. A limit hit
+    says so, with the limit's own words; the API marks it in its data."""
+    from tests.security.files import make_docx_bomb
+    from web.duplicates import LIMIT_HIT
+
+    bomb = make_docx_bomb(inflated_mb=16)
+    r = client.post("/duplicates", files={"file": ("bomb.docx", bomb)})
+    assert r.status_code == 422 and LIMIT_HIT in r.text and "zip bomb" in r.text
+    assert "没有可比对的文字" not in r.text
+    api = client.post("/api/duplicates", files={"file": ("bomb.docx", bomb)})
+    assert api.status_code == 422 and api.json()["error"]["data"]["limit_hit"] is True
+    empty = client.post("/api/duplicates", files={"file": ("empty.txt", b"")})
+    assert empty.status_code == 422 and not empty.json()["error"]["data"].get("limit_hit")
+
+
 def test_staff_are_told_a_match_is_unpublished_and_sent_to_no_public_page(client, web_corpus):
     """QA pass 28a: a staff check matching a 不予公开 document showed no disclosure level, and its
     title linked to a page answering "不向公众公开": the card read as a published duplicate."""
