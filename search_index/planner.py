@@ -98,6 +98,7 @@ from search_index.tree import (
 from search_index.visibility import terms, visibility_filter
 
 TITLE_EXACT_BOOST = 40.0
+_DOCUMENT_ID = re.compile(r"[0-9a-f]{16}")  # model.ids.document_id's form
 ALL_WORDS_BOOST = 2.0
 WHOLE_PHRASE_BOOST = 3.0  # a scanned page found by a phrase from it: bench/README.md "OCR"
 TITLE_PHRASE_BOOST = 3.0
@@ -1504,6 +1505,10 @@ def plan(
             # (湿地保护 → 地保: di'bao), ranked 10 wetland laws above 低保's rules (QA pass 23a)
             title_pinyin = Bool(should=(title_pinyin,), min_should=1, boost=PINYIN_KNOWN_BOOST)
         node = Bool(should=(node, title_pinyin), min_should=1)
+    own_id = _DOCUMENT_ID.fullmatch(query.q.strip().lower())
+    if own_id:  # a document's 文件编号, as its page and printout show it (QA pass 40b: a
+        # reading-room patron told to ask staff for the original had nothing to give them)
+        node = any_of(Term("id", own_id.group(), TITLE_EXACT_BOOST), node)
     if b.excluded:
         node = Bool(must=(node,), must_not=tuple(b.excluded))
 

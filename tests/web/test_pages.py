@@ -1116,3 +1116,18 @@ def test_a_trailing_slash_never_leads_off_the_site(client, kiosk_client):
             assert r.status_code in (301, 404), (url, r.status_code)
     r = client.get("/events/", follow_redirects=False)
     assert r.status_code == 301 and r.headers["location"] == "/events"
+
+
+def test_a_documents_number_is_on_its_page_and_finds_it(client, kiosk_client, web_corpus):
+    """QA pass 40b: a scan's page told the patron to ask for the original, and the only number
+    that names it, 文件编号, was on the printout alone; typed into the box it found nothing."""
+    doc = next(d for d in web_corpus.documents if d.meta.title and d.meta.disclosure == "public")
+    for c, base in ((client, "/"), (kiosk_client, "/kiosk")):
+        page_text = c.get(f"/documents/{doc.id}").text
+        assert f'文件编号 <span class="document__id">{doc.id}</span>' in page_text
+        found = c.get(base, params={"q": doc.id}).text
+        assert f"/documents/{doc.id}" in found, base
+    api = client.get("/api/search", params={"q": doc.id.upper()}).json()
+    assert api["hits"][0]["id"] == doc.id
+    hidden = web_corpus.hidden[0]
+    assert client.get("/api/search", params={"q": hidden.id}).json()["total"] == 0
