@@ -99,6 +99,8 @@ class Methods:
     # a word typed inside a compound the documents write whole (口袋公园) gets no wording of
     # the word alone (planner._Builder._in_compounds)
     compounds: bool = True
+    # a year typed (1954年政府工作报告) also matches documents of that year (planner)
+    year_typed: bool = True
 
 
 METHODS = Methods()

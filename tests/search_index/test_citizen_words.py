@@ -667,6 +667,21 @@ def test_a_wording_no_public_document_uses_now_is_never_offered(monkeypatch):
     assert others(None) == others(PinyinLexicon(())) == {"猕猴桃", "杨桃"}
 
 
+def test_a_year_typed_with_other_words_matches_that_years_documents(tmp_path):
+    """QA pass 40b: 1954年政府工作报告 put the 1956 report (which cites 1954 often) before the
+    1954 one; a year typed with other words is also met by a document of that year. (In this
+    small index, 1957年政府工作报告 listed another year's report first without it.)"""
+    years = (1956, 1957, 1958, 1959)
+    reports = [f"docs/gov_work_report/gwr_{y}.txt" for y in years]
+    index, _, _ = _ingested(tmp_path, reports + GOVCN)
+    try:
+        for y in years:
+            for typed in (f"{y}年政府工作报告", f"政府工作报告 {y}"):
+                assert _paths(index, typed)[0] == f"gwr_{y}.txt", typed
+    finally:
+        index.close()
+
+
 def test_only_a_server_starts_the_warm_up_thread(lexicon_env, monkeypatch):
     """A short command reads the lexicon without the thread that loads the model (its exit
     while that thread was in the model's native start-up aborted the process)."""
