@@ -128,6 +128,9 @@ _SPELLED_YEARLESS_DOCNO = re.compile(
     r"(?<![0-9a-z])([a-z]+?)\s*(?:di)?\s*0*([1-9][0-9]{0,4})\s*(?:hao|号)(?![0-9a-z])",
     re.IGNORECASE,
 )
+_BARE_SPELLED_YEARLESS_DOCNO = re.compile(
+    r"^\s*([a-z]+?)\s*(?:di)?\s*0*([1-9][0-9]{0,4})\s*$", re.IGNORECASE
+)
 _UNMARKED_PINYIN_DOCNO = re.compile(
     r"(?<![0-9a-z])([a-z]+?)\s*((?:19|20)\d\d)\s*(?:nian)?\s*(?:di)?\s*(\d{1,6})\s*(?:hao)?"
     r"(?![0-9a-z.])",
@@ -1338,6 +1341,9 @@ def unmarked_docnos(text: str, lexicon: PinyinLexicon | None) -> str:
         text = _UNMARKED_PINYIN_DOCNO.sub(spelled, text)
         # guobanfa 128hao (QA pass 32b: 128hao was a Latin word, 国办发〔2018〕128号 36th)
         text = _SPELLED_YEARLESS_DOCNO.sub(spelled_yearless, text)
+        # ... and without the hao when that is all the query holds (gbf 128, guofa 5: QA pass
+        # 40b, as a newspaper cites 国办发128)
+        text = _BARE_SPELLED_YEARLESS_DOCNO.sub(spelled_yearless, text)
     return _NUMBER_HAO.sub(r"\1号", text)  # 128hao alone: 128号, as typed in Chinese
 
 
