@@ -271,6 +271,14 @@ def test_a_page_with_marks_and_no_text_is_reported_not_read(engine_name: str) ->
     blank = np.clip(noise, 0, 255).astype("uint8")
     blank[:, : max(2, first.width // 40)] = 20  # the scanner's lid at the left edge
     assert not marked(Image.fromarray(blank)) and not marked(Image.new("L", first.size, 255))
+    # fainter still: ink at 215 on paper at 250, blurred, its darkest pixel 13 levels below the
+    # paper (QA pass 40b: dropped as blank), is marks; paper lit unevenly is not
+    from PIL import ImageFilter
+
+    pale = second.convert("L").filter(ImageFilter.GaussianBlur(9))
+    assert marked(Image.eval(pale, lambda v: 215 + v * 35 // 255))
+    lit = noise + np.linspace(-6, 6, first.width)[None, :]
+    assert not marked(Image.fromarray(np.clip(lit, 0, 255).astype("uint8")))
     _, ex = registry.extract(encoded([first, faded.convert("RGB")], "TIFF"), "faded.tif")
     assert char_accuracy(t1, ex.text) >= 0.9
     assert ex.properties["ocr_pages"] == "1"
