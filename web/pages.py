@@ -401,6 +401,8 @@ def _document_page(
         "q": q,
         "rows": views.meta_rows(doc, viewer.staff, repealed=repealed is not None),
         "text_html": marked.html,
+        "print_pages": views.printed_pages(doc.text),
+        "print_confirm": views.PRINT_CONFIRM_PAGES,
         "matches": marked.count,
         "best_match": marked.best,
         # back to the result opened, not to the top of its page (QA pass 38a: a phone reader

@@ -386,6 +386,21 @@ def written_numbers(keys: Iterable[str]) -> list[str]:
     return [docno.key_text(k) for k in keys]
 
 
+# A4 in print.css, as QA pass 40b's printouts measure it (社会保险法 on 16 pages, 人民检察院刑事
+# 诉讼规则 on 140; estimated 14 and 131): a line holds about 44 characters, a page about 25
+# lines, and each paragraph (an article, a line of the text) starts a line
+PRINTED_LINE_CHARS = 44
+PRINTED_PAGE_LINES = 25
+PRINT_CONFIRM_PAGES = 10  # more asks a second tap (a kiosk's browser prints with no dialog)
+
+
+def printed_pages(text: str) -> int:
+    """About how many A4 pages a document's text prints on (QA pass 40b: 打印 sent the 140
+    pages of 人民检察院刑事诉讼规则 with no word of it)."""
+    lines = sum(-(-len(line.strip()) // PRINTED_LINE_CHARS) for line in text.splitlines())
+    return max(1, round(lines / PRINTED_PAGE_LINES))
+
+
 def which_files(hits: Sequence[Hit], kiosk: bool = False) -> dict[str, str]:
     """What tells apart results of one page that share a title (a law as text PDF, as scan, as
     another version), by document id: their links then say which each is, or a screen

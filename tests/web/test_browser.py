@@ -258,6 +258,39 @@ def test_document_prints_on_a4(open_page, server, web_corpus: WebCorpus, tmp_pat
         doc.close()
 
 
+def test_a_long_document_says_its_pages_and_asks_a_second_tap(
+    open_page, server, web_corpus: WebCorpus, tmp_path
+):
+    """QA pass 40b: 打印 sent the 140 pages of 人民检察院刑事诉讼规则 at one tap, with no word
+    of how many. The button says about how many A4 pages (the estimate within a third of what
+    prints), and over ten asks a second tap."""
+    import pypdfium2
+
+    from web.views import PRINT_CONFIRM_PAGES, printed_pages
+
+    public = [d for d in web_corpus.documents if d.meta.disclosure == "public" and d.meta.title]
+    long = max(public, key=lambda d: len(d.text))
+    pages = printed_pages(long.text)
+    assert pages > PRINT_CONFIRM_PAGES, pages
+    page = open_page()
+    page.goto(f"{server}/documents/{long.id}")
+    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed++; }; }")
+    button = page.locator("[data-print]")
+    assert button.inner_text() == f"打印（约 {pages} 页）"
+    button.click()
+    assert page.evaluate("window.__printed") == 0 and "再点一次" in button.inner_text()
+    button.click()
+    assert page.evaluate("window.__printed") == 1
+    assert button.inner_text() == f"打印（约 {pages} 页）"
+    for where in ("/documents", "/kiosk/documents"):  # the kiosk's print is its own
+        page.goto(f"{server}{where}/{long.id}")
+        page.emulate_media(media="print")
+        pdf = tmp_path / "long.pdf"
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        printed = len(pypdfium2.PdfDocument(str(pdf)))
+        assert abs(printed - pages) <= max(2, printed / 3), (where, printed, pages)
+
+
 FIRST_MATCH = [
     pytest.param("/kiosk/documents", {"width": 1024, "height": 768}, id="kiosk-1024x768"),
     pytest.param("/kiosk/documents", {"width": 1280, "height": 800}, id="kiosk-1280x800"),
