@@ -150,6 +150,11 @@ _ORGAN_END = tuple("部院局委署府会厅办行席")
 MAX_QUERY_ECHO = 100  # characters of a query said back as ignored
 MAX_COSTLY_ATOMS = 12
 MAX_SINGLE_CHAR_ATOMS = 4
+# ... and a quoted decimal or percent (1.5, 30%) is a substring scan of its own, 0.1–0.5 s each
+# (QA pass 40a: eight quoted percents took 8–28 s on a loaded machine, and three clients sending
+# them raised everyone's p90 to 1.6 s): the first four are kept
+MAX_NUMBER_ATOMS = 4
+_NUMBER_ATOM = re.compile(r"\d+(?:\.\d+)?%|\d+\.\d+")
 # ... and at most this many words: 250 characters typed apart were 206 words, 1.1 s of search
 # (3.7 s with 100 snippets), and twelve clients sending them slowed everyone's search to
 # seconds (QA pass 30b); a question holds a dozen words, a pasted paragraph of 500 characters 24
@@ -1227,7 +1232,7 @@ def bounded_clauses(parsed: ParsedQuery) -> tuple[list[Clause], list[str]]:
     kept: list[Clause] = []
     ignored: list[str] = []
     seen: set[Clause] = set()
-    costly = singles = parts = 0
+    costly = singles = numbers = parts = 0
     for clause in parsed.clauses:
         if clause in seen:
             continue
@@ -1243,13 +1248,16 @@ def bounded_clauses(parsed: ParsedQuery) -> tuple[list[Clause], list[str]]:
         parts += len(clause.alternatives)
         atoms = [a for a in clause.alternatives if _costly(a, clause.negated)]
         n_single = sum(len(strip_skippable(normalize(a.text))) == 1 for a in atoms)
+        n_number = sum(bool(_NUMBER_ATOM.fullmatch(normalize(a.text).strip())) for a in atoms)
         if atoms and (
             costly + len(atoms) > MAX_COSTLY_ATOMS or singles + n_single > MAX_SINGLE_CHAR_ATOMS
+            or numbers + n_number > MAX_NUMBER_ATOMS
         ):
             ignored.extend(a.text for a in clause.alternatives)
             continue
         costly += len(atoms)
         singles += n_single
+        numbers += n_number
         kept.append(clause)
     return kept, ignored
 
