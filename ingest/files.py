@@ -245,6 +245,9 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
         from_text = ",".join(dict.fromkeys([*filter(None, from_text.split(",")),
                                             "written_date", TITLE_YEAR]))  # fmt: skip
     meta = _shown_plain(meta)
+    assumed = not meta.validity  # neither the catalogue nor the text says (guess_validity)
+    if assumed:
+        meta = replace(meta, validity="valid")
     meta = replace(meta, disclosure=task.level)  # fails closed, never to "public"
     dated_today = (
         task.published is not None and meta.disclosure == "public" and meta.publish_date is None
@@ -276,6 +279,7 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
         ingest_key=task.ingest_key,
         catalog=task.catalog,
         dates_from_text=from_text,
+        validity_assumed="1" if assumed else "",
         size=len(data),
         **ocr_fields(extracted.properties),
         extra=extra,

@@ -772,7 +772,10 @@ def guess_validity(
     props: Mapping[str, str],
     labelled: str = "",
 ) -> str:
-    """repealed / expired from explicit markers only; body mentions of 废止 do not count.
+    """repealed / expired from explicit markers only; body mentions of 废止 do not count; valid
+    where a property or the labelled block says so; "" where nothing states it (the ingest
+    then files the document valid and records it as assumed: QA pass 40b found a 1953 rule
+    badged 有效 at a reading room, its source saying nothing of it).
 
     ``labelled``: the 有效性/时效性 line of the text's labelled block (properties win)."""
     stated = _prop(props, "有效性", "时效性", "時效性", "效力") or labelled
@@ -784,9 +787,11 @@ def guess_validity(
                 return "repealed"
             if _EXPIRED.search(value):
                 return "expired"
+            if text is stated:
+                return "valid"
     if history.get("repealed"):
         return "repealed"
-    return "valid"
+    return ""
 
 
 # a qualifier after a title's type: （试行）, （七）, （2019年修订）

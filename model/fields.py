@@ -155,6 +155,11 @@ FIELDS: tuple[Field, ...] = (
     # catalogue's in the timeliness report (QA pass 23b: a blank 成文日期 took a reposted
     # text's 2018 date, and the notice was reported six years late)
     Field("dates_from_text", "text", "取自正文的日期", origin="file", shown=False),
+    # "1" where neither the catalogue nor the text states the 有效性: filed 有效 (searched and
+    # filtered as in force, as nothing says otherwise), shown as 未注明 rather than claimed (QA
+    # pass 40b: a 1953 rule and the 1954 work report were badged 有效 at a reading room).
+    # Stored only: an index written before reads "" (its documents shown as before).
+    Field("validity_assumed", "text", "有效性未注明", origin="file", shown=False),
 )  # fmt: skip
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}

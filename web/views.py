@@ -504,6 +504,8 @@ def meta_rows(
             shown = f"{as_year(value)}（标题所示年份，日期未注明）"
         if f.name == "validity" and repealed and value != "repealed":
             shown = f"{fields.value_label(f.name, 'repealed')}（目录中为“{shown}”）"
+        elif f.name == "validity" and value == "valid" and doc.validity_assumed:
+            shown = f"{missing}（未见废止或失效的记载）"
         rows.append((f.label, shown))
     return rows
 

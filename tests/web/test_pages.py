@@ -1131,3 +1131,39 @@ def test_a_documents_number_is_on_its_page_and_finds_it(client, kiosk_client, we
     assert api["hits"][0]["id"] == doc.id
     hidden = web_corpus.hidden[0]
     assert client.get("/api/search", params={"q": hidden.id}).json()["total"] == 0
+
+
+def test_a_validity_nothing_states_is_shown_as_not_stated(tmp_path):
+    """QA pass 40b: every document was badged 有效, a 1953 rule and the 1954 work report too,
+    though neither the catalogue (it had no 有效性 column) nor the text says so. Such a
+    document is still searched and filtered as in force, and shown as 未注明; one whose
+    catalogue states 有效 keeps its badge."""
+    from govsearch.app import create_app
+    from model.settings import Settings
+    from pipeline.run import run_ingest
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    body = "\n第一条 为了规范丧葬费的发放，制定本办法。\n第二条 本办法自发布之日起施行。\n"
+    (folder / "unstated.txt").write_text("丧葬费发放办法" + body, encoding="utf-8")
+    (folder / "stated.txt").write_text("丧葬补助发放办法" + body, encoding="utf-8")
+    catalog = folder / "catalog.csv"
+    catalog.write_text("path,标题,有效性\nstated.txt,丧葬补助发放办法,有效\n"
+                       "unstated.txt,丧葬费发放办法,\n", encoding="utf-8")  # fmt: skip
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data))
+    assert run_ingest(index, [folder], catalog=catalog, workers=1).ok
+    index.close()
+    with TestClient(create_app(Settings(data_dir=data))) as c:
+        hits = {h["path"]: h for h in c.get("/api/search", params={"q": "丧葬"}).json()["hits"]}
+        assert {h["validity"] for h in hits.values()} == {"valid"}  # filtered as in force
+        assert c.get("/api/search", params={"q": "丧葬", "validity": "valid"}).json()["total"] == 2
+        page = c.get("/", params={"q": "丧葬"}).text
+        assert page.count('badge--valid">有效</span>') == 1
+        unstated = next(h for p, h in hits.items() if p.endswith("unstated.txt"))
+        doc_page = c.get(f"/documents/{unstated['id']}").text
+        assert "未注明（未见废止或失效的记载）" in doc_page
+        stated = next(h for p, h in hits.items() if p.endswith("/stated.txt") or p == "stated.txt")
+        assert "未见废止或失效" not in c.get(f"/documents/{stated['id']}").text
