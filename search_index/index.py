@@ -479,7 +479,8 @@ class SearchIndex:
         values keep their counts, so a second one can be added (the page's links add a value,
         and a field's values are ORed) without a search to see it (QA pass 38b: with
         category=年度报告 the category facet listed 年度报告 alone). Two more backend calls
-        for each such facet: its counts and its copy groups."""
+        for each such facet, its counts and its copy groups, and a third where it has copies
+        (their members)."""
         alone = replace(plan, filters=tuple(n for n in plan.filters if n is not chosen))
         raw = self.backend.search(alone, limit=0, facets=(field,)).facets
         groups = self.backend.copy_groups(alone)
