@@ -503,7 +503,8 @@ def meta_rows(
         if f.name == "written_date" and value and written_in_title_year(doc):
             shown = f"{as_year(value)}（标题所示年份，日期未注明）"
         if f.name == "validity" and repealed and value != "repealed":
-            shown = f"{fields.value_label(f.name, 'repealed')}（目录中为“{shown}”）"
+            said = "" if doc.validity_assumed else f"（目录中为“{shown}”）"  # none, if assumed
+            shown = f"{fields.value_label(f.name, 'repealed')}{said}"
         elif f.name == "validity" and value == "valid" and doc.validity_assumed:
             shown = f"{missing}（未见废止或失效的记载）"
         rows.append((f.label, shown))

@@ -34,11 +34,12 @@ def test_a_repealed_rule_says_so_and_links_to_the_law_that_repealed_it(tmp_path:
         assert f"/documents/{ids['qishuifa.txt']}" in html.unescape(first)  # the way to it
         doc_page = client.get(f"/documents/{ids['zanxing.txt']}").text
         assert "本文已废止" in doc_page and "请以现行文件为准" in doc_page
-        # the table says it too, the catalogue's word beside (QA pass 38a: 有效性：有效 above)
-        assert "<th scope=\"row\">有效性</th><td>已废止（目录中为“有效”）</td>" in doc_page
+        # the table says it too (QA pass 38a: 有效性：有效 above), with the catalogue's word
+        # beside where a catalogue states one; these files state none (QA pass 40b)
+        assert "<th scope=\"row\">有效性</th><td>已废止</td>" in doc_page
         new_page = client.get(f"/documents/{ids['qishuifa.txt']}").text
         assert "本文已废止" not in new_page
-        assert "<th scope=\"row\">有效性</th><td>有效</td>" in new_page
+        assert "<th scope=\"row\">有效性</th><td>未注明（未见废止或失效的记载）</td>" in new_page
     finally:
         citizen_words.load_lexicon(None)
         index.close()
