@@ -96,10 +96,10 @@ class Methods:
     # a word one side of the strait uses, as the other side's neighbour in general Chinese
     # (身份证 → 身分证, 出租车 → 计程车): cross_strait_twins
     twins: bool = True
-    # a word typed inside a compound the documents write whole (口袋公园) gets no wording of
-    # the word alone (planner._Builder._in_compounds)
+    # a word typed inside a compound the documents write whole (口袋公园) keeps only the
+    # wordings written beside the compound's other word (planner._Builder._out_of_context)
     compounds: bool = True
-    # a year typed (1954年政府工作报告) also matches documents of that year (planner)
+    # a year typed (1954年政府工作报告) is a bonus for documents of that year, never a match
     year_typed: bool = True
 
 
