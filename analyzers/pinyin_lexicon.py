@@ -491,6 +491,33 @@ class PinyinLexicon:
                         best = rank
         return None if best is None else (best[2], best[3])
 
+    def slipped(self, letters: str) -> tuple[str, str] | None:
+        """The word (of at least :data:`MISHEARD_MIN_DOCS` documents, the most documents
+        first) that ``letters`` spell with one key slipped on a tap keyboard undone — a letter
+        left out, doubled or stray, two swapped, one for another — as whole syllables of two
+        or more characters, and its letters; None if there is none. hukuo is 户口 (hukou),
+        shebo 社保, tuixujin 退休金 (QA pass 40b: each found nothing, with no suggestion)."""
+        if not 4 <= len(letters) <= 24 or not letters.isascii() or not letters.isalpha():
+            return None
+        alphabet = "abcdefghijklmnopqrstuvwxyz"
+        n = len(letters)
+        keys = {letters[:i] + letters[i + 1 :] for i in range(n)}
+        keys |= {letters[:i] + letters[i + 1] + letters[i] + letters[i + 2 :] for i in range(n - 1)}
+        keys |= {letters[:i] + c + letters[i + 1 :] for i in range(n) for c in alphabet}
+        keys |= {letters[:i] + c + letters[i:] for i in range(n + 1) for c in alphabet}
+        keys.discard(letters)
+        best: tuple[int, str, str] | None = None
+        for key in keys:
+            if key not in self._by_key or not whole_syllables(key):
+                continue
+            for word in self._typed_so(key, False)[:1]:
+                n_docs = self.counts[word]
+                if len(word) >= 2 and n_docs >= MISHEARD_MIN_DOCS and (
+                    best is None or (n_docs, key) > best[:2]
+                ):
+                    best = (n_docs, key, word)
+        return None if best is None else (best[1], best[2])
+
     def holds(self, word: str) -> bool:
         """Whether the table holds ``word``: a word of public documents, or one the search
         reads typed in Chinese though no text writes it (the synonym file's short forms, the

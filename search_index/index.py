@@ -595,8 +595,9 @@ class SearchIndex:
     def _misheard(self, understood: Understanding) -> str:
         """The query with letters that read as no word, or as a lone character beside
         another, spelled as the word they make with a southern speaker's slip undone
-        (shangzang buzhujin → 丧葬 buzhujin; :meth:`PinyinLexicon.misheard`), or "". Only
-        offered: the letters may mean what they say."""
+        (shangzang buzhujin → 丧葬 buzhujin; :meth:`PinyinLexicon.misheard`), or with one key
+        slipped on a tap keyboard undone (hukuo → 户口; :meth:`PinyinLexicon.slipped`), or "".
+        Only offered: the letters may mean what they say."""
         lexicon = self.lexicon.peek()
         if lexicon is None or not understood.pinyin:
             return ""
@@ -611,7 +612,7 @@ class SearchIndex:
                 len(cut) < 2 or not any(len(s.words[0]) == 1 for s in cut)
             ):  # one syllable (shui, li) is a character typed; words are words
                 continue
-            found = lexicon.misheard(run)
+            found = lexicon.misheard(run) or lexicon.slipped(run)
             if found is not None and run in text and self._publicly_held(found[1]):
                 text, changed = text.replace(run, found[1], 1), True
         return text if changed else ""

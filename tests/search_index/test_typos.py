@@ -376,6 +376,9 @@ def test_letters_of_a_southern_slip_are_offered_the_word(index) -> None:
     assert result.did_you_mean == "社保" and result.understood.words == ("sebao",)
     assert index.search(Query(q="shebao")).did_you_mean == ""
     assert index.search(Query(q="sebao gongjijin")).did_you_mean == "社保 gongjijin"
+    # ... and a key slipped on a tap keyboard (QA pass 40b: shebo, hukuo found nothing, unsaid)
+    slipped = index.search(Query(q="shebo"))
+    assert slipped.did_you_mean == "社保" and slipped.understood.words == ("shebo",)
     # a syllable typed alone is a character typed, whatever slip it might be (shui, sui 虽)
     for typed in ("shui", "li hun", "yang lao", "geren suode shui"):
         assert index.search(Query(q=typed)).did_you_mean == "", typed
@@ -387,6 +390,20 @@ def test_slips_of_southern_speech_on_a_small_lexicon() -> None:
     assert lex.misheard("lianling") == ("nianling", "年龄")
     assert lex.misheard("sebao") == ("shebao", "社保")
     assert lex.misheard("shebao") is None and lex.misheard("xyz") is None
+
+
+def test_a_key_slipped_on_a_tap_keyboard_on_a_small_lexicon() -> None:
+    """QA pass 40b: hukuo, shebo, tuixujin found nothing or the wrong thing, with no
+    suggestion: one key left out, swapped, doubled or another is undone, to whole syllables of
+    a word of two characters or more, the most documents first."""
+    lex = PinyinLexicon([("户口", 30), ("社保", 40), ("退休金", 20), ("色", 90), ("设备", 9)])
+    assert lex.slipped("hukuo") == ("hukou", "户口")  # swapped
+    assert lex.slipped("shebo") == ("shebao", "社保")  # left out
+    assert lex.slipped("tuixujin") == ("tuixiujin", "退休金")
+    assert lex.slipped("shebaoo") == ("shebao", "社保")  # doubled
+    assert lex.slipped("sheba") == ("shebao", "社保")  # never 色 (se): a character
+    assert lex.slipped("shebei") is None  # 设备's 9 documents: too few to offer
+    assert lex.slipped("xyz") is None and lex.slipped("hu1kou") is None
 
 
 @pytest.mark.parametrize("kind", ["embedded", "elasticsearch"])
