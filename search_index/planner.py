@@ -697,9 +697,7 @@ class _Builder:
         self.ignored.extend(w for w in content[room:] if w not in self.words)
         dropped = self._out_of_context(cut, stops)
         for w in content[:room]:
-            node, others = citizen_word_node(w, mentions=self.mentions,
-                                             out_of_context=dropped.get(w, frozenset()),
-                                             public=self._public_word)
+            node, others = self._word_node(w, out_of_context=dropped.get(w, frozenset()))
             if node is None:
                 continue
             self.words.append(w)
@@ -723,6 +721,15 @@ class _Builder:
             if not single:
                 places = [Term("region", o) for o, src in others if src == "region"]
                 self.pool_terms.append(any_of(terms_of(w, *wordings), *places) or terms_of(w))
+
+    def _word_node(
+        self, word: str, other_wordings: bool = True, out_of_context: frozenset[str] = frozenset()
+    ) -> tuple[Node | None, tuple[tuple[str, str], ...]]:
+        """:func:`citizen_word_node` under this query's gates, typed in Chinese or read from
+        letters alike: a mined long form only where public documents write it, another
+        wording only where the public lexicon holds it (the letters' path had neither)."""
+        return citizen_word_node(word, other_wordings, self.mentions, out_of_context,
+                                 self._public_word)
 
     def _public_word(self, word: str) -> bool:
         """Whether public documents use ``word`` now, as the pinyin lexicon counts them (built
@@ -973,7 +980,7 @@ class _Builder:
                 # the other words are the readings, and a neighbour of one of them is a guess
                 # on a guess (xi'an: 西岸's neighbour 沿岸 ranked a title writing neither 西岸
                 # nor 西安 first, QA pass 14)
-                alts[0], others = citizen_word_node(words[0], other_wordings=len(words) == 1)
+                alts[0], others = self._word_node(words[0], other_wordings=len(words) == 1)
                 self.expanded.extend((words[0], o, src) for o, src in others)
             if words[0] in citizen_words.known_docno_prefixes():
                 # a 文号 prefix (the lexicon holds public ones): guofa lists 国发's documents

@@ -665,6 +665,11 @@ def test_a_wording_no_public_document_uses_now_is_never_offered(monkeypatch):
 
     assert others(public) == {"杨桃"}
     assert others(None) == others(PinyinLexicon(())) == {"猕猴桃", "杨桃"}
+    # ... and for the same word read from letters (yangtao at a kiosk)
+    lone = PinyinLexicon({"羊桃": 3, "政务": 5}.items())  # the letters spell 羊桃 alone
+    _, understood = plan(Query(q="yangtao"), lexicon=lone)
+    assert dict(understood.pinyin_words)["yangtao"] == ("羊桃",)
+    assert "猕猴桃" not in {other for _, other, _ in understood.expansions}
 
 
 def test_a_year_typed_with_other_words_matches_that_years_documents(tmp_path):
