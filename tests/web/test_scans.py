@@ -81,6 +81,20 @@ def test_everyone_is_told_the_text_was_recognised(served) -> None:
     assert shown and float(shown.group(1)) == math.floor(api["ocr_confidence"] * 1000) / 10
 
 
+def test_a_recognised_page_reads_as_paragraphs(served) -> None:
+    """QA pass 40b L15: every line of the scan was a hard break on the page ("推 / 进政府网站"),
+    ragged at the kiosk's large type; the text and its matches are unchanged."""
+    client, doc_id, _ = served
+    stored = client.get(f"/api/documents/{doc_id}").json()["text"]
+    assert "推\n进政府网站" in stored
+    page = client.get(f"/documents/{doc_id}", params={"q": "推进政府网站"}).text
+    body = page[page.index('class="document__text"'):]
+    body = body[: body.index("</div>")]
+    assert "推进政府网站" in body.replace("<mark>", "").replace("</mark>", "")
+    assert "\n一、总体要求\n" in body  # a heading keeps its line
+    assert body.count("\n") < stored.count("\n")
+
+
 def test_a_recognised_scan_is_marked_in_the_results(served) -> None:
     """QA pass 23a: the results list did not say which texts came from scans (the document
     page does); a patron read OCR errors as the text."""
