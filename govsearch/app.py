@@ -13,6 +13,7 @@ from model.settings import Settings
 from reports.office import Reports, open_querylog
 from search_api import admin, apidocs, documents, duplicates, reports, search, system
 from search_api import life_events as life_events_api
+from search_api.access_log import install_access_log
 from search_api.compression import install_compression
 from search_api.errors import install_error_handlers, install_error_schema
 from search_api.head import install_head
@@ -81,7 +82,8 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     install_staff_gate(app, routers)  # a staff route's key is checked before its body is read
     install_security(app)
     install_compression(app)  # outside security: its Vary joins theirs
-    install_head(app)  # outermost: HEAD /api/… is its GET from the first middleware on
+    install_head(app)  # HEAD /api/… is its GET from the first middleware on
+    install_access_log(app, settings.access_log)  # outermost: what the client got, and when
     for router in routers:  # a parameter a route does not take is a 422, not ignored
         app.include_router(router, dependencies=[Depends(refuse_unknown_params)])
     install_web(app)

@@ -301,8 +301,13 @@ def _cannot_listen(host: str, port: int) -> str:
 @click.option("--forwarded-allow-ips", "forwarded", default="", metavar="ADDRESSES",
               help="Reverse proxies (comma-separated addresses, or *) whose X-Forwarded-For "
                    "names the client; none by default.")
+@click.option("--access-log", "access_log", default=None, metavar="FILE",
+              help="One line a request (Common Log Format, no query strings) to FILE, or - "
+                   "for standard error; as GOVSEARCH_ACCESS_LOG.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, forwarded: str) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, workers: int, forwarded: str, access_log: str | None
+) -> None:
     """Serve the search API and web pages.
 
     The client is the address a request comes from, which the per-client limits count (the
@@ -320,6 +325,9 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, forwarded: str
     from search_index.backends import open_index
 
     settings = _settings(ctx)
+    if access_log is not None:
+        settings = dataclasses.replace(settings, access_log=access_log.strip())
+        os.environ["GOVSEARCH_ACCESS_LOG"] = settings.access_log  # for the workers, as below
     if workers > 1:  # workers are started afresh and read their settings from the environment
         os.environ["GOVSEARCH_DATA_DIR"] = str(settings.data_dir.resolve())
         os.environ[SERVE_WORKER_VARIABLE] = str(os.getpid())  # each ends with this process

@@ -151,6 +151,9 @@ class Settings:
     # the largest catalogue POST /api/ingest reads (given, or lying in a folder): reading one
     # takes ~65 times its size in memory (QA pass 30b: 13.9 MB grew the server to 1.27 GB)
     max_catalog_bytes: int = 8 * 1024 * 1024
+    # The access log (GOVSEARCH_ACCESS_LOG: a file, or - for standard error; "" none): one line
+    # a request, never its query string (search_api.access_log)
+    access_log: str = ""
     # The query log of anonymous searches (GOVSEARCH_QUERY_LOG=1): off unless opted in.
     query_log: bool = False
     query_log_retention_days: int = 90
@@ -257,6 +260,7 @@ class Settings:
             originals_dir=Path(originals) if originals else None,
             ingest_roots=roots,
             query_log=_bool(e, "GOVSEARCH_QUERY_LOG"),
+            access_log=e.get("GOVSEARCH_ACCESS_LOG", "").strip(),
             query_log_retention_days=_int(
                 "GOVSEARCH_QUERY_LOG_RETENTION_DAYS",
                 e.get("GOVSEARCH_QUERY_LOG_RETENTION_DAYS"),
