@@ -43,6 +43,12 @@ def to_traditional(text: str) -> str:
     return _s2t().convert(_SURROGATE.sub("\ufffd", text))
 
 
+# Variants OpenCC's t2s leaves as they are, each one character for one (offsets stay): Hong
+# Kong writes 衞 for 衛 (QA pass 41b: 衞生署 was cut 衞 / 生 / 署 and found other 署s). Its hk2s
+# table folds it, but also maps characters the mainland writes (a whole-table change).
+_VARIANTS = {"衞": "衛"}
+
+
 def to_simplified(text: str) -> str:
     """Traditional→Simplified with OpenCC's phrase-aware table.
 
@@ -50,6 +56,9 @@ def to_simplified(text: str) -> str:
     would crash every reader of user input; it becomes U+FFFD, one character for one, so
     offsets stay aligned. Checked only when OpenCC refuses, so valid text pays nothing.
     """
+    for variant, usual in _VARIANTS.items():
+        if variant in text:
+            text = text.replace(variant, usual)
     try:
         return _t2s().convert(text)
     except UnicodeEncodeError:

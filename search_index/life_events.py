@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from analyzers.normalize import normalize
 from model.document import year_only
 from model.errors import ConfigError, NotFound
 from model.viewer import ANONYMOUS, Viewer
@@ -137,12 +138,12 @@ def typed_question(events: tuple[LifeEvent, ...], q: str) -> Question | None:
     into the box, it meets the search its link runs (QA pass 26b: 多大年龄退休, one of the
     退休养老 page's questions, typed listed seven Taiwan rules in its first ten; its link, the
     社会保险法)."""
-    typed = _ASIDE.sub("", q)
+    typed = normalize(_ASIDE.sub("", q))  # in either script (QA pass 41b: 家人去世，喪葬費怎麼領)
     if len(typed) < QUESTION_CHARS:  # 离婚, 抚恤金: a keyword, searched as typed
         return None
     for e in events:
         for question in e.questions:
-            if _ASIDE.sub("", question.text) == typed:
+            if normalize(_ASIDE.sub("", question.text)) == typed:
                 return question
     return None
 

@@ -210,8 +210,17 @@ def personal_numbers(typed: str) -> frozenset[str]:
 def _symbols_only(word: str) -> bool:
     """A token of symbols (～ + = < > $ ℃): ignored beside words like a stop word, searched
     when it is all a query holds. QA pass 11: 养老～ was 养老 OR ～, and 358 of its 717
-    results were documents with a date range and no 养老."""
-    return all(unicodedata.category(c)[0] == "S" for c in word)
+    results were documents with a date range and no 养老. 注音 letters and tone marks count as
+    symbols: they are an input method's letters not yet made a character (QA pass 41b: 健保ㄎㄚˇ
+    required ㄎ, ㄚ and ˇ, and found nothing)."""
+    return all(unicodedata.category(c)[0] == "S" or c in _ZHUYIN for c in word)
+
+
+# Bopomofo, its extension, and the tone marks ˊ ˇ ˋ ˙ a Zhuyin keyboard types
+_ZHUYIN = frozenset(
+    [chr(c) for c in range(0x3105, 0x3130)] + [chr(c) for c in range(0x31A0, 0x31C0)]
+    + ["\u02ca", "\u02c7", "\u02cb", "\u02d9"]
+)
 
 
 def citizen_word_node(

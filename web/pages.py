@@ -32,6 +32,7 @@ from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from analyzers.chars import visible
+from analyzers.normalize import in_traditional
 from model.document import StoredDocument, as_year, shown_date
 from model.errors import (
     BackendUnavailable,
@@ -207,7 +208,11 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         return RedirectResponse(state.change(q=ask.q).url(base), status_code=303)
     typed = life_events.typed_question(request.app.state.life_events, state.q)
     if ask is None and typed is not None and typed.q != state.q:
-        return RedirectResponse(state.change(q=typed.q, page=1).url(base), status_code=303)
+        # typed in traditional characters, its search is read as a traditional reader's
+        # (QA pass 41b: 家人去世，喪葬費怎麼領 was an ordinary search of 220 results)
+        script = state.script or ("hant" if in_traditional(state.q) else "")
+        return RedirectResponse(state.change(q=typed.q, page=1, script=script).url(base),
+                                status_code=303)  # fmt: skip
     ctx: dict[str, Any] = {
         "state": state,
         "problems": problems,

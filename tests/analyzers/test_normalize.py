@@ -80,3 +80,11 @@ def test_fold_table_has_no_cjk_unified_character():
     from analyzers.normalize import _nfkc_map
 
     assert not [c for c in _nfkc_map() if "\u4e00" <= c <= "\u9fff"]
+
+
+def test_hong_kong_variants_read_as_the_usual_character() -> None:
+    """QA pass 41b: Hong Kong's 衞 (衞生署) stayed as typed, cut 衞 / 生 / 署, and met other 署s;
+    one character for one, so a highlight's offsets stay."""
+    assert normalize("衞生署") == normalize("衛生署") == "卫生署"
+    text, offsets = normalize_with_offsets("保衞　人民")
+    assert text == "保卫 人民" and offsets is None

@@ -405,6 +405,16 @@ class BackendContract:
             assert set(got.understood.ignored) <= {"~", "+", "=", "$"}, got.understood.ignored
             assert got.understood.ignored, typed
 
+    def test_uncommitted_zhuyin_beside_words_is_ignored(self, index):
+        """QA pass 41b: 健保ㄎㄚˇ (卡 not yet chosen in the input method) required ㄎ, ㄚ and ˇ
+        and found nothing."""
+        want = index.search(Query(q="国务院", size=5))
+        for typed in ("国务院ㄊㄨㄥ", "国务院ㄊㄨㄥˇ", "ㄊㄨㄥˋ国务院"):
+            got = index.search(Query(q=typed, size=5))
+            assert got.total == want.total > 0, typed
+            assert [h.doc.id for h in got.hits] == [h.doc.id for h in want.hits], typed
+            assert got.understood.ignored, typed
+
     def test_invisible_characters_inside_a_word_are_ignored(self, index):
         """QA pass 18: a right-to-left mark pasted inside 婚姻登记 split it into two words, so
         every document holding either matched; a zero-width space or a BOM did the same."""

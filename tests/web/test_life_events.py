@@ -265,6 +265,18 @@ def test_a_question_typed_word_for_word_runs_its_links_search(client: TestClient
     assert r.status_code == 200, (short.text, r.headers.get("location"))
 
 
+def test_a_question_typed_in_traditional_characters_is_that_question(client: TestClient):
+    """QA pass 41b: 家人去世，喪葬費怎麼領 was an ordinary search, with no question and no way back
+    to 身后事; typed in traditional characters its search is a traditional reader's."""
+    r = client.get("/", params={"q": "家人去世，喪葬費怎麼領？"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert "script=hant" in r.headers["location"]
+    page = client.get(r.headers["location"]).text
+    assert "您的问题：<strong>家人去世，丧葬费怎么领</strong>" in page
+    simplified = client.get("/", params={"q": "家人去世，丧葬费怎么领"}, follow_redirects=False)
+    assert simplified.status_code == 303 and "script=" not in simplified.headers["location"]
+
+
 def test_a_repealed_rule_follows_its_law_and_says_so_on_the_event_page(tmp_path: Path):
     """QA pass 38a: 结婚登记怎么办 listed the 婚姻法 interpretation that 民法典 第一千二百六十条
     repeals second, above 民法典, with nothing to say so. 民法典 is filed as its parts, each
