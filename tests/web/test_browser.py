@@ -530,7 +530,7 @@ def test_phone_touch_targets_outside_text(open_page, server, web_corpus):
     small = {}
     for url, selector, least in (
         ("/?q=条例", ".site-footer a", 44), ("/events/death", ".site-footer a", 44),
-        ("/events/death", ".event__trail a", 44), ("/events/death", ".event__docs a", 24),
+        ("/events/death", ".event__trail a", 44), ("/events/death", ".event__docs a", 44),
         (document, ".document__jump", 44), ("/?q=条例", "details.understood summary", 44),
     ):  # fmt: skip
         page.goto(server + url)
@@ -552,10 +552,41 @@ def test_phone_with_large_text_needs_no_sideways_scrolling(open_page, server, we
     cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})
     wide = {}
     for url in ("/", "/?q=条例", f"/documents/{web_corpus.docno_doc.id}?q=国务院",
-                "/duplicates", "/events/death", "/kiosk", "/kiosk?q=条例"):  # fmt: skip
+                "/duplicates", "/events/death", "/kiosk", "/kiosk?q=条例",
+                f"/kiosk/documents/{web_corpus.docno_doc.id}"):  # fmt: skip
         page.goto(server + url)
         wide[url] = page.evaluate("() => document.documentElement.scrollWidth")
     assert all(w <= PHONE["width"] for w in wide.values()), wide
+
+
+@pytest.mark.parametrize(("viewport", "font", "stuck"), [
+    ({"width": 360, "height": 740}, 32, True),  # a phone set to large text
+    ({"width": 320, "height": 256}, 16, False),  # a 1280 x 1024 terminal zoomed to 400 %
+])  # fmt: skip
+def test_the_match_bar_leaves_the_text_room_when_the_screen_is_short(
+    open_page, server, web_corpus, viewport, font, stuck
+):
+    """QA pass 41a: with large text the bar's buttons and count stacked, 41 % of a phone's
+    screen (66 % of a terminal zoomed 400 %), two lines of the law left to read. One row now,
+    and the shortest screens keep it at the text's end."""
+    page = open_page(viewport, has_touch=True)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": font, "fixed": font}})
+    page.goto(f"{server}/documents/{web_corpus.docno_doc.id}?q=国务院")
+    bar = page.locator(".match-nav")
+    assert bar.is_visible()
+    where = page.evaluate(
+        """() => { const bar = document.querySelector('.match-nav');
+                   const steps = [...bar.querySelectorAll('[data-match-step]')]
+                                 .map(b => b.getBoundingClientRect().toJSON());
+                   return {bar: bar.getBoundingClientRect().toJSON(), steps,
+                           position: getComputedStyle(bar).position}; }"""
+    )
+    assert where["position"] == ("sticky" if stuck else "static"), where
+    first, last = where["steps"]
+    assert first["top"] == last["top"] and first["height"] >= 44, where  # one row
+    if stuck:
+        assert where["bar"]["height"] <= 0.2 * viewport["height"], where
 
 
 def test_keyboard_navigation_and_visible_focus(open_page, server):
