@@ -66,7 +66,8 @@ templates.env.filters["hant"] = views.written_in_traditional
 templates.env.filters["format_name"] = views.format_name
 templates.env.filters["shown_date"] = shown_date
 templates.env.globals.update(
-    sort_labels=views.SORT_LABELS, validity=views.VALIDITY, disclosure=views.DISCLOSURE
+    sort_labels=views.SORT_LABELS, validity=views.VALIDITY, disclosure=views.DISCLOSURE,
+    results_title=views.results_title,
 )
 # A running server keeps the pages it started with: compiled once, never re-read. An install
 # upgraded in place under a running server (new templates on disk, the old code in memory)

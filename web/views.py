@@ -108,6 +108,19 @@ class ActiveFilter:
     remove_url: str
 
 
+def results_title(state: SearchState, asked: str = "", total: int | None = None) -> str:
+    """A results page's title: what was searched, its filters as the chips say them, how many
+    were found, the page. A screen reader reads the title first on every page load (QA pass
+    41a: the count was only in the page, and 年份：无日期 read 浏览文件（0）, "none found")."""
+    if not state.is_search:
+        return "首页"
+    what = f"{asked or state.q} - 检索结果" if (asked or state.q) else "浏览文件"
+    what += "".join(f"（{label(f, v)}）" for f in FACET_TITLES for v in getattr(state, f))
+    if total is not None:
+        what += f"，共 {total:,} 份" if total else "，没有找到文件"
+    return what + (f" - 第 {state.page} 页" if state.page > 1 else "")
+
+
 def active_filters(state: SearchState, base: str) -> list[ActiveFilter]:
     out = [
         ActiveFilter(f"{FACET_TITLES[f]}：{label(f, v)}", state.toggle(f, v).url(base))

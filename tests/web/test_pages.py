@@ -589,9 +589,23 @@ def test_a_results_title_names_its_filters_and_page(client):
     first = title.search(client.get("/?q=条例").text).group(1)
     second = title.search(client.get("/?q=条例&page=2").text).group(1)
     filtered = title.search(client.get("/?q=条例&category=政策法规").text).group(1)
-    assert first == "条例 - 检索结果 · 政府信息公开检索"
-    assert second == "条例 - 检索结果 - 第 2 页 · 政府信息公开检索"
-    assert filtered == "条例 - 检索结果（政策法规） · 政府信息公开检索"
+    total = client.get("/api/search", params={"q": "条例"}).json()["total"]
+    assert first == f"条例 - 检索结果，共 {total:,} 份 · 政府信息公开检索"
+    assert second == f"条例 - 检索结果，共 {total:,} 份 - 第 2 页 · 政府信息公开检索"
+    assert filtered.startswith("条例 - 检索结果（政策法规），共 ")
+
+
+def test_a_results_title_says_what_was_found_in_words(client):
+    """QA pass 41a: a screen reader hears the title first, and the count was not in it; the
+    documents with no date (year=0) were titled 浏览文件（0）, "none", and a validity filter
+    said its code (valid)."""
+    title = re.compile(r"<title>(.*?) · ")
+    nothing = title.search(client.get("/?q=瓜达尔卡纳尔岛战役").text).group(1)
+    assert nothing == "瓜达尔卡纳尔岛战役 - 检索结果，没有找到文件"
+    undated = title.search(client.get("/?year=0").text).group(1)
+    assert undated.startswith("浏览文件（无日期），共 ") and "（0）" not in undated
+    valid = title.search(client.get("/?q=条例&validity=valid").text).group(1)
+    assert valid.startswith("条例 - 检索结果（有效），共 ")
 
 
 def test_the_kiosk_shows_no_file_paths(client, kiosk_client, web_corpus):
