@@ -653,6 +653,35 @@ def test_kiosk_pinyin_on_the_on_screen_keyboard(open_page, server):
     assert all(h.startswith(server + "/kiosk") for h in hrefs), hrefs
 
 
+def test_kiosk_keys_pressed_from_a_keyboard_keep_the_focus(open_page, server):
+    """QA pass 41a: each on-screen key, pressed with Enter or a switch, sent the focus back to
+    the box: 25 Tabs to the next letter, 150 presses for shebao. A key keeps it now; a word
+    chosen the same way leaves it on 搜索; a tap still types at the box's caret."""
+    page = open_page(KIOSK)
+    page.goto(server + "/kiosk")
+    for ch in "shebao":
+        key = page.locator(f'.key[data-key="{ch}"]')
+        key.focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate("() => document.activeElement.getAttribute('data-key')") == ch
+    assert page.locator("#q").input_value() == "shebao"
+    page.locator(".key[data-action=space]").focus()
+    page.keyboard.press(" ")
+    assert page.evaluate("() => document.activeElement.getAttribute('data-action')") == "space"
+    page.locator(".key[data-action=backspace]").focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#q").input_value() == "shebao"
+    _wait_for_letters(page, "shebao")
+    word = page.locator("#ime-words .ime__word").first
+    chosen = word.inner_text()
+    word.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#q").input_value() == chosen
+    assert page.evaluate("() => document.activeElement.type") == "submit"
+    page.click('.key[data-key="a"]')  # a tap: the caret in the box, as before
+    assert page.evaluate("() => document.activeElement.id") == "q"
+
+
 def _result_ids(page: Any) -> list[str]:
     return page.eval_on_selector_all(
         ".result__title a", "els => els.map(e => new URL(e.href).pathname.split('/').pop())"

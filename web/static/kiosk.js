@@ -174,8 +174,13 @@
         input.value = "";
         s = 0;
       }
-      input.focus();
-      try { input.setSelectionRange(s, s); } catch (err) { /* type=search in old engines */ }
+      // a key pressed from the keyboard or a switch (it has the focus: a tap never gives it,
+      // mousedown is cancelled above) keeps the focus, so the next letter is a key away, not
+      // 25 Tabs (QA pass 41a); a tap puts the caret back in the box, as it was
+      if (document.activeElement !== key) {
+        input.focus();
+        try { input.setSelectionRange(s, s); } catch (err) { /* type=search in old engines */ }
+      }
       input.dispatchEvent(new Event("input", { bubbles: true }));
     });
   }
@@ -225,7 +230,7 @@
     if (scriptKey) {
       scriptKey.addEventListener("click", function () {
         setScript(!hant);
-        input.focus();
+        if (document.activeElement !== scriptKey) input.focus(); // as the other keys
         update();
       });
     }
@@ -255,12 +260,12 @@
         b.setAttribute("aria-label", "输入 " + word);
         if (hant) b.lang = "zh-Hant"; // read as traditional (QA pass 23e)
         b.addEventListener("mousedown", function (e) { e.preventDefault(); }); // keep the caret
-        b.addEventListener("click", function () { choose(word); });
+        b.addEventListener("click", function () { choose(word, document.activeElement === b); });
         wordsEl.appendChild(b);
       });
     }
 
-    function choose(word) {
+    function choose(word, focused) {
       var comp = composition();
       if (!comp) return;
       var v = input.value;
@@ -276,8 +281,15 @@
       }
       input.value = v.slice(0, comp.start) + word + v.slice(end);
       var caret = comp.start + word.length + (comp.end - end); // after the letters kept
-      input.focus();
-      try { input.setSelectionRange(caret, caret); } catch (err) { /* old engines */ }
+      if (focused) {
+        // chosen from the keyboard: the word's button goes with the bar it was in, so the
+        // focus goes to 搜索, the next step, not back to the box (QA pass 41a)
+        var submit = input.form ? input.form.querySelector('[type="submit"]') : null;
+        if (submit) submit.focus();
+      } else {
+        input.focus();
+        try { input.setSelectionRange(caret, caret); } catch (err) { /* old engines */ }
+      }
       input.dispatchEvent(new Event("input", { bubbles: true }));
     }
 
