@@ -53,7 +53,7 @@ from search_index.highlight import Marking, highlight_all
 from search_index.index import MAX_PINYIN_CHARS, SearchIndex
 from search_index.request import MAX_QUERY_CHARS, Hit
 from search_index.suggest import MAX_TYPED
-from web import reflow, views
+from web import reflow, structure, views
 from web.originals import original_file, size_label, text_media_type
 from web.scans import MAX_PAGES_LISTED, page_count, page_png
 from web.state import SearchState
@@ -406,7 +406,7 @@ def _document_page(
         "doc": doc,
         "q": q,
         "rows": views.meta_rows(doc, viewer.staff, repealed=repealed is not None),
-        "text_html": reflow.reflowed_html(marked.html, doc.text),
+        "text_html": structure.headed(reflow.reflowed_html(marked.html, doc.text)),
         "print_pages": views.printed_pages(reflow.reflowed_text(doc.text)),
         "print_confirm": views.PRINT_CONFIRM_PAGES,
         "matches": marked.count,
