@@ -277,6 +277,7 @@ def _page(
     settings = request.app.state.settings
     ctx = {
         "title": "发布前查重",
+        "failed": status >= 400,
         "max_mb": settings.max_upload_bytes // 1024 // 1024,
         "max_bytes": settings.max_upload_bytes,
         **context,
@@ -339,7 +340,13 @@ async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep)
         headers = (
             {"Retry-After": str(int(exc.data["retry_after"]))} if "retry_after" in exc.data else {}
         )
-        return _page(request, {"result": None, "form": form, "error": detail}, status, headers)
+        # the field at fault takes the focus and names the error (QA pass 41a: the page came
+        # back with focus on nothing, its title unchanged, so a screen reader heard no failure)
+        invalid = ("key" if status == 401 else "file" if form.get("filename") and status != 429
+                   else "text" if status in (400, 422) and not form.get("text", "").strip()
+                   else "")  # fmt: skip
+        return _page(request, {"result": None, "form": form, "error": detail,
+                               "invalid": invalid}, status, headers)  # fmt: skip
     root = request.scope.get("root_path", "").rstrip("/")
     return _page(
         request,

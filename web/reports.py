@@ -47,6 +47,7 @@ def _page(request: Request, kind: str, context: dict[str, Any], status: int = 20
         "kind": kind,
         "kinds": KINDS,
         "title": TITLES[kind],
+        "failed": status >= 400,
         "categories": CATEGORIES,
         "lacks_label": lacks_label,
         "list_labels": LIST_LABELS,  # the query report's lists, named as its CSV names them
@@ -206,7 +207,9 @@ async def report_run(request: Request, kind: str, viewer: ViewerDep) -> Response
         # a slow cluster holds no other request of this server (the review)
         report = await run_in_threadpool(_run, reports, kind, form)
     except GovSearchError as exc:
-        return _page(request, kind, {"form": form, "error": exc.message}, status_of(exc))
+        status = status_of(exc)  # a wrong key: its field takes the focus (QA pass 41a)
+        return _page(request, kind, {"form": form, "error": exc.message,
+                                     "invalid": "key" if status == 401 else ""}, status)
     fmt = form.get("format", "html")
     year = form.get("year")
     name = download_name(kind, *([year] if year else [form.get("date_from"), form.get("date_to")]))

@@ -132,6 +132,35 @@ def test_problems_are_pages_not_errors(client):
     assert "TIFF、PNG、JPEG" in r.text and "unsupported" not in r.text
 
 
+def test_an_error_names_its_field_and_the_page_says_it_failed(client):
+    """QA pass 41a: after a failed check the page came back with focus on nothing and the
+    same title, the field at fault unmarked: a screen reader heard no failure. The title says
+    错误, the field takes the focus and is described by the message."""
+    title = re.compile(r"<title>(.*?)</title>")
+
+    def field(page: str, name: str) -> str:
+        found = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', page)
+        assert found, name
+        return found.group(0)
+
+    empty = client.post("/duplicates", data={"text": "  "}).text
+    assert title.search(empty).group(1).startswith("错误：发布前查重")
+    assert 'id="form-error"' in empty
+    text = field(empty, "text")
+    assert 'aria-invalid="true"' in text and "autofocus" in text and "form-error" in text
+    assert "aria-invalid" not in field(empty, "key")
+    wrong = client.post("/duplicates", data={"text": "一些文字", "key": "gs_bad_key"}).text
+    key = field(wrong, "key")
+    assert 'aria-invalid="true"' in key and 'aria-describedby="form-error dup-key-hint"' in key
+    assert "aria-invalid" not in field(wrong, "text")
+    fine = client.get("/duplicates").text
+    assert "aria-invalid" not in fine and not title.search(fine).group(1).startswith("错误")
+    report = client.post("/reports/timeliness", data={"key": "gs_bad_key"})
+    assert report.status_code == 401
+    assert title.search(report.text).group(1).startswith("错误：")
+    assert 'aria-invalid="true"' in field(report.text, "key")
+
+
 def test_a_file_that_cannot_be_read_keeps_the_pasted_draft_in_the_box(client):
     # QA pass 35b: the error page came back with the pasted draft gone (only title and 文号 kept)
     draft = "青松县关于做好冬季供暖保障工作的通知\r\n各乡镇人民政府：为保障群众温暖过冬……"
