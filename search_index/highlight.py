@@ -318,8 +318,9 @@ def _region(
     group = [groups.get(t, t) if groups else t for t in plain]  # the typed word each stands for
     anchors: list[int] = []  # every occurrence of the terms seen whole; the first of the rest
     firsts: list[int] = []
+    headings: dict[int, str] = {}  # an article asked for, where its own heading opens a line
     spaced = [_spaced(needle) for needle in needles]
-    for needle, apart in zip(needles, spaced, strict=True):
+    for needle, apart, g in zip(needles, spaced, group, strict=True):
         seen: list[int] = []
         if apart is not None:
             found = apart.finditer(normalized)
@@ -334,6 +335,8 @@ def _region(
         firsts.extend(seen[:1])
         if not more:
             anchors.extend(seen)
+        if _ARTICLE_HEADING.fullmatch(needle):
+            headings.update((at, g) for at in seen if _heads_line(normalized, at, apart, needle))
     if docno_re is not None:  # a 文号 printed otherwise than typed (公安部第69号令 for 令第69号)
         m = docno_re.search(normalized)
         if m is not None:
@@ -360,6 +363,8 @@ def _region(
         count = sum(weight[g] for g in shown)
         if answer_re is not None and _answered(normalized, lo, hi, answer_re, beside):
             count += rarity[ANSWER]
+        if at in headings:  # the article itself, not a mention of it in another (QA pass
+            count += HEADING_TOLD * weight[headings[at]]  # 41b: 勞基法第17條 showed 第14條's)
         if count > best_count:
             best, best_count = at, count
     if offsets is not None:
@@ -380,6 +385,29 @@ def _spaced(needle: str) -> re.Pattern[str] | None:
     if len(parts) == 1:
         return None
     return re.compile("[ \t\u3000]*".join(re.escape(p) for p in parts))
+
+
+# an article's number as a needle (第十七条, 第17条), and what its heading adds to a passage that
+# opens there: Taiwan's laws print 第 17 條 alone on a line, and the passage of another article
+# that mentions 第十七條 held as many words asked for and came first
+_ARTICLE_HEADING = re.compile(
+    r"第[0-9一二三四五六七八九十百千零〇两]+条(?:之[0-9一二三四五六七八九十]+)?"
+)
+HEADING_TOLD = 0.5
+
+
+def _heads_line(
+    normalized: str, at: int, apart: re.Pattern[str] | None, needle: str
+) -> bool:
+    """Whether the article number at ``at`` is its line's heading: only spaces before it on
+    its line, and a space or the line's end after it (第十七條規定於本條… opening a line is a
+    mention)."""
+    start = normalized.rfind("\n", 0, at) + 1
+    if normalized[start:at].strip(" \t\u3000"):
+        return False
+    m = apart.match(normalized, at) if apart is not None else None
+    end = m.end() if m else at + len(needle)
+    return end >= len(normalized) or normalized[end] in " \t\u3000\n"
 
 
 def _answered(

@@ -1715,6 +1715,20 @@ def test_an_article_asked_for_in_digits_opens_the_snippet_where_taiwan_prints_it
     assert "<mark>第 38 條</mark> 勞工在同一雇主" in res.hits[0].snippet, res.hits[0].snippet
 
 
+@pytest.mark.parametrize(("typed", "opens"), [
+    ("勞基法第17條", "<mark>第 17 條</mark> 雇主依前條終止勞動契約"),
+    ("勞基法第50條", "<mark>第 50 條</mark> 女工分娩前後"),
+    ("勞動基準法第38條", "<mark>第 38 條</mark> 勞工在同一雇主"),
+])  # fmt: skip
+def test_an_article_asked_for_alone_opens_the_snippet_at_its_heading(wages, typed, opens):
+    """QA pass 41b: 勞基法第17條 opened on 第14條's "第十七條規定於本條終止契約準用之", 第50條 on
+    第13條's mention, 第38條 in the law's 沿革: a passage opening on the article's own heading
+    (第 17 條 alone on its line) counts for more than one mentioning it."""
+    res = wages.search(Query(q=typed, size=3))
+    assert res.hits and res.hits[0].doc.title == "勞動基準法"
+    assert opens in res.hits[0].snippet, res.hits[0].snippet
+
+
 def test_hong_kong_words_for_unpaid_wages_find_the_wage_rules(wages):
     """QA pass 31b: 老細唔出糧點算 (the boss does not pay wages: Hong Kong's words) found
     nothing, was offered 老細唔儲糧點算 and then the grain rules. 出糧 is 发放工资, 老細 the
