@@ -1463,6 +1463,19 @@ def test_a_number_copied_as_printed_is_that_number_only(typed, key):
     assert key in understood.doc_numbers and understood.words == (), understood
 
 
+def test_a_taiwan_number_cited_with_its_year_first_finds_the_order(tmp_path):
+    """QA pass 41b: (87)台內人字第8778063號, as citations write it, found nothing, and the page
+    said the library had no such number; 內政部處務規程 prints 台（87）內人字第8778063號."""
+    index, _, _ = _ingested(tmp_path, ["docs/mojlaw/D0010001.txt"])
+    try:
+        for typed in ("(87)台內人字第8778063號", "台(87)內人字第8778063號",
+                      "（87）臺內人字第8778063號"):
+            hits = index.search(Query(q=typed)).hits
+            assert [h.doc.title for h in hits] == ["內政部處務規程"], typed
+    finally:
+        index.close()
+
+
 
 PROPERTY_RULES = ["docs/lawrefbook/xingzheng_fagui/lrb_03260.txt"]  # 物业管理条例: 业主 throughout
 # Taiwan laws that write 業主 only inside 目的事業主管機關
