@@ -31,7 +31,9 @@ _DURATION = rf"{_DAYS}|{_MONTHS}|{_YEARS}|{_NUMBER}个?(?:小时|周|星期)"
 
 # what a question asks with → what its answer looks like
 _ASKED = (
-    (re.compile(r"(?:几|多少)个?(?:工作日|日|天)"), _DAYS),
+    # ... or in weeks, as Taiwan's laws give leave (QA pass 41b: 產假有幾天 marked the 三日 of
+    # 生理假 beside 產假, and left 產假八星期 unmarked); never 周岁, an age
+    (re.compile(r"(?:几|多少)个?(?:工作日|日|天)"), rf"{_DAYS}|{_NUMBER}个?(?:周|星期)(?!岁)"),
     (re.compile(r"(?:几|多少)个?月(?!几)"), _MONTHS),  # 几月几号 asks a date
     (re.compile(r"(?<!近)(?:几|多少)(?:年|个年头)(?!级|度)"), _YEARS),  # 近几年: recently
     (re.compile(r"(?:几|多少)(?:周|星期)"), rf"{_NUMBER}个?(?:周|星期)"),

@@ -269,23 +269,34 @@ def decisive(rarity: Mapping[str, float] | None) -> frozenset[str] | None:
     return frozenset(g for g, r in words.items() if r == top)
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
 def _beside(
     answers: list[tuple[int, int]],
     spans: list[tuple[int, int]],
     words: list[frozenset[str]],
     about: frozenset[str] | None,
+    text: str,
 ) -> list[tuple[int, int]]:
     """The ``answers`` within :data:`ANSWER_REACH` of a span of a word ``about`` (any, if
-    ``None``). ``spans`` are merged, so sorted by start they end in order too: the last one
-    starting before an answer's reach ends is the nearest, found by bisection (comparing each
-    answer with each word took a second on a long text: the thirty-fourth session's review)."""
+    ``None``) in the same sentence of ``text`` (QA pass 41b: 產假有幾天 marked the 三日 of the
+    生理假 sentence before 產假's). ``spans`` are merged, so sorted by start they end in order
+    too: the spans starting before an answer's reach ends are looked at from the nearest back,
+    found by bisection (comparing each answer with each word took a second on a long text: the
+    thirty-fourth session's review)."""
     near = sorted(s for s, w in zip(spans, words, strict=True) if about is None or w & about)
     starts = [s for s, _ in near]
     kept = []
     for a, b in answers:
         i = bisect.bisect_right(starts, b + ANSWER_REACH)
-        if i and near[i - 1][1] >= a - ANSWER_REACH:
-            kept.append((a, b))
+        while i and near[i - 1][1] >= a - ANSWER_REACH:
+            s, e = near[i - 1]
+            gap = text[e:a] if e <= a else text[b:s] if s >= b else ""
+            if not _SENTENCE_END.search(gap):
+                kept.append((a, b))
+                break
+            i -= 1
     return kept
 
 
@@ -480,7 +491,7 @@ def snippet(
     words = [words_in(k, plain, groups) or frozenset({groups.get(k, k)}) for k in keys]
     # six months or three: one answer shown, never a word of its own per number
     answers = find_spans(text, (), limit=200, normalized=normalized, window=region, answer=answer)
-    answers = _beside(answers, spans, words, about)
+    answers = _beside(answers, spans, words, about, text)
     if answers:
         shown = sorted(
             [*zip(spans, words, strict=True), *((a, frozenset({ANSWER})) for a in answers)]
@@ -575,4 +586,4 @@ def highlight_all(
     plain = _prepared(tuple(terms))[0]
     keys = (strip_skippable(normalize(text[a:b])) for a, b in spans)
     words = [words_in(key, plain, marking.groups) for key in keys]
-    return render(text, _merge([*spans, *_beside(answers, spans, words, about)]))
+    return render(text, _merge([*spans, *_beside(answers, spans, words, about, text)]))

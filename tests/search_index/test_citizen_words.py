@@ -1463,6 +1463,19 @@ def test_a_number_copied_as_printed_is_that_number_only(typed, key):
     assert key in understood.doc_numbers and understood.words == (), understood
 
 
+def test_leave_given_in_weeks_answers_how_many_days(tmp_path):
+    """QA pass 41b: 產假有幾天 showed 性別平等工作法's 生理假 sentence with its 三日 marked beside
+    產假 (in the next sentence) and 產假八星期 unmarked: Taiwan gives leave in weeks, and an
+    answer is the word's only in its own sentence."""
+    index, _, _ = _ingested(tmp_path, ["docs/mojlaw/N0030014.txt"])
+    try:
+        hit = index.search(Query(q="產假有幾天")).hits[0]
+        assert "<mark>產假八星期</mark>" in hit.snippet, hit.snippet
+        assert "<mark>三日</mark>" not in hit.snippet, hit.snippet
+    finally:
+        index.close()
+
+
 def test_a_taiwan_number_cited_with_its_year_first_finds_the_order(tmp_path):
     """QA pass 41b: (87)台內人字第8778063號, as citations write it, found nothing, and the page
     said the library had no such number; 內政部處務規程 prints 台（87）內人字第8778063號."""
