@@ -279,6 +279,9 @@ def test_a_long_document_says_its_pages_and_asks_a_second_tap(
     assert button.inner_text() == f"打印（约 {pages} 页）"
     button.click()
     assert page.evaluate("window.__printed") == 0 and "再点一次" in button.inner_text()
+    # ... and a screen reader hears it: a button's new name is not reliably said (QA pass 41a)
+    page.wait_for_function("() => document.querySelector('[data-said]')?.textContent"
+                           ".includes('再点一次')")  # fmt: skip
     button.click()
     assert page.evaluate("window.__printed") == 1
     assert button.inner_text() == f"打印（约 {pages} 页）"
@@ -462,6 +465,9 @@ def test_suggestions_by_keyboard(open_page, server):
     options = page.locator("#q-suggestions [role=option]")
     options.first.wait_for()
     assert page.locator("#q").get_attribute("aria-expanded") == "true"
+    # said, as the list opens (QA pass 41a: it opened in silence)
+    page.wait_for_function("() => /有 \\d+ 条建议/.test("
+                           "document.querySelector('[data-said]')?.textContent || '')")  # fmt: skip
     shot(page, "desktop-suggestions", full=False)
     page.keyboard.press("ArrowDown")
     active = page.locator("#q").get_attribute("aria-activedescendant")

@@ -4,6 +4,22 @@
 (function () {
   "use strict";
 
+  /* What a screen reader should hear that the page shows only by changing a label or opening
+     a list (QA pass 41a: a button's new name is not reliably spoken, and the suggestions
+     opened in silence): one polite live region per page, made the first time it speaks. */
+  var liveRegion = null;
+  function say(text) {
+    if (!liveRegion) {
+      liveRegion = document.createElement("div");
+      liveRegion.className = "visually-hidden";
+      liveRegion.setAttribute("aria-live", "polite");
+      liveRegion.setAttribute("data-said", "");
+      document.body.appendChild(liveRegion);
+    }
+    liveRegion.textContent = "";
+    window.setTimeout(function () { liveRegion.textContent = text; }, 50); // a repeat is said again
+  }
+
   /* A long document asks a second tap, saying how many pages it prints on: on a terminal
      whose browser prints without a dialog, one tap sent 140 pages (QA pass 40b). */
   function initPrint() {
@@ -22,6 +38,7 @@
           return;
         }
         button.textContent = "全文约 " + pages + " 页，确定打印请再点一次";
+        say(button.textContent);
         armed = window.setTimeout(function () { armed = 0; button.textContent = label; }, 6000);
       });
     });
@@ -44,8 +61,10 @@
         }
         navigator.clipboard.writeText(url).then(function () {
           button.textContent = "已复制本文链接（不含检索词）";
+          say(button.textContent);
         }, function () {
           button.textContent = "无法复制，请复制：" + url;
+          say(button.textContent);
         });
       });
     });
@@ -78,6 +97,7 @@
     input.setAttribute("aria-expanded", "false");
 
     var items = [];
+    var said = 0; // how many suggestions were last announced
     var active = -1;
     var timer = 0;
     var serial = 0;
@@ -122,9 +142,12 @@
       });
       active = -1;
       if (items.length) {
+        if (list.hidden || items.length !== said) say("有 " + items.length + " 条建议，按上下键选择");
+        said = items.length;
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
       } else {
+        said = 0;
         close();
       }
     }
