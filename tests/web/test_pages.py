@@ -1181,3 +1181,17 @@ def test_a_validity_nothing_states_is_shown_as_not_stated(tmp_path):
         assert "未注明（未见废止或失效的记载）" in doc_page
         stated = next(h for p, h in hits.items() if p.endswith("/stated.txt") or p == "stated.txt")
         assert "未见废止或失效" not in c.get(f"/documents/{stated['id']}").text
+
+
+def test_traditional_metadata_is_marked_as_such(client, web_corpus):
+    """QA pass 41a: titles, snippets and texts were marked zh-Hant, but a Taiwan result's
+    发布机构 and 文号, the document's catalogue cells and the facet values were read as
+    simplified Chinese by a screen reader."""
+    from analyzers.normalize import in_traditional
+
+    doc = next(d for d in web_corpus.documents
+               if d.meta.agency and in_traditional(d.meta.agency) and d.meta.title)  # fmt: skip
+    page = client.get("/", params={"q": doc.meta.title}).text
+    assert f'<span lang="zh-Hant">{doc.meta.agency}</span>' in page
+    shown = client.get(f"/documents/{doc.id}").text
+    assert f'<td lang="zh-Hant">{doc.meta.agency}</td>' in shown
