@@ -156,7 +156,7 @@ def test_facet_link_filters_and_removes(client):
     link = next(link for link in p.links if "category=" in link)
     category = dict(parse_qsl(urlsplit(link).query))["category"]
     count = int(
-        re.search(re.escape(category) + r' <span class="facet__count">(\d+)', text).group(1)
+        re.search(re.escape(category) + r'</span> <span class="facet__count">(\d+)', text).group(1)
     )
     filtered, fp = page(client, link)
     assert f"共找到 <strong>{count:,}</strong>" in filtered
