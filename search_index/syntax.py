@@ -28,6 +28,15 @@ FIELD_ALIASES: dict[str, str] = {
     "機構": "agency",
     "发布机构": "agency",
     "發布機構": "agency",
+    # as Taiwan's catalogues label them (QA pass 41b: 發文字號:, 字號:, 機關: were words)
+    "发文字号": "docno",
+    "發文字號": "docno",
+    "字号": "docno",
+    "字號": "docno",
+    "发文机关": "agency",
+    "發文機關": "agency",
+    "机关": "agency",
+    "機關": "agency",
 }
 
 # how a field scope is written back into a query shown to people (any alias above parses)

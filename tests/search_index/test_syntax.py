@@ -140,3 +140,16 @@ def test_a_year_in_corner_brackets_before_its_number_is_a_docno_not_a_phrase(typ
     assert not atom.phrase and atom.text.startswith("国发〔2018")
     # corner brackets around words are still a phrase
     assert parse("「2018年度报告」").clauses[0].alternatives[0].phrase
+
+
+@pytest.mark.parametrize(
+    ("typed", "same"),
+    [("發文字號:台財稅字第10004904070號", "文号:台財稅字第10004904070號"),
+     ("字號:台財稅", "文号:台財稅"), ("機關:行政院", "机构:行政院"),
+     ("發文機關:行政院", "机构:行政院")],
+)  # fmt: skip
+def test_taiwan_s_names_of_the_fields_scope_as_ours(typed: str, same: str) -> None:
+    """QA pass 41b: 發文字號:, 字號: and 機關:, as Taiwan's catalogues label the fields, were
+    searched as words."""
+    assert parse(typed).clauses == parse(same).clauses
+    assert parse(typed).clauses[0].alternatives[0].field in ("docno", "agency")
