@@ -860,6 +860,13 @@ def corrections(
             homophones = dict.fromkeys(
                 w for key in keys for w in lexicon.words(key, limit=SLOT_CANDIDATES)
             )
+            # those keeping more of the typed characters first, most documents first among
+            # equals: an input method's slip is mostly one character (QA pass 41b: 健保卡遺矢
+            # was offered 健保卡意識, the more used homophone, for 遺失, which keeps 遺)
+            homophones = dict.fromkeys(
+                sorted(homophones, key=lambda w: _differing(w, span) if len(w) == len(span)
+                       else len(span))
+            )  # fmt: skip
             for word in homophones:
                 n = counts[word]
                 if (

@@ -181,6 +181,11 @@ def test_rules_on_a_small_lexicon() -> None:
     # a whole word and a stop word after it: the stop word was meant (东西 + 不, not 东西部),
     # even where the words beside say nothing either way (QA pass 8)
     assert fix(["东西", "不", "想要"]) == []
+    # of two homophones the one keeping the typed character is offered, though used less
+    # (QA pass 41b: 健保卡遺矢 was offered 健保卡意識 for 遺失; 遗矢 is a word of the dictionary)
+    slip = PinyinLexicon([("健保卡", 30), ("意识", 400), ("遗失", 60)])
+    known = {"健保卡", "意识", "遗失", "遗矢"}.__contains__
+    assert corrections(slip, ["健保卡", "遗矢"], known, lambda s, w, r: True) == [("遗矢", "遗失")]
 
 
 def test_the_lexicon_follows_writes_by_another_process(tmp_path) -> None:
