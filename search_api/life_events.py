@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from fastapi import Path as P
+from fastapi import Query as Q
 
 from search_api.deps import IndexDep, LifeEventsDep, ViewerDep
 from search_api.models import ErrorResponse, LifeEventModel, LifeEventsResponse
@@ -41,6 +42,11 @@ def one_event(
     viewer: ViewerDep,
     events: LifeEventsDep,
     event_id: Annotated[str, P(max_length=32)],
+    script: Annotated[
+        Literal["", "hans", "hant"],
+        Q(description="the script the reader reads, as on /api/search: hant ranks Taiwan's "
+                      "documents a little ahead (default: as each question is written)"),
+    ] = "",
 ) -> dict:
     """One event; each question with ``total``, the results its search gives the caller."""
     event = life_events.find(events, event_id)
@@ -55,6 +61,6 @@ def one_event(
                 "total": a.total,
                 "top": [t._asdict() for t in a.top],
             }
-            for a in life_events.answered(index, event, viewer)
+            for a in life_events.answered(index, event, viewer, script=script)
         ],
     }

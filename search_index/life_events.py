@@ -172,14 +172,17 @@ def reader_script(question: Question) -> str:
 
 
 def answered(
-    index: SearchIndex, event: LifeEvent, viewer: Viewer = ANONYMOUS, top: int = 3
+    index: SearchIndex, event: LifeEvent, viewer: Viewer = ANONYMOUS, top: int = 3,
+    script: str = "",
 ) -> list[Answered]:
     """Each question of ``event`` with its number of results for ``viewer`` (one per text, as the
-    results page counts them) and its first ``top`` results."""
+    results page counts them) and its first ``top`` results; ranked for a reader of ``script``
+    where one is given (QA pass 41b: a Taiwan reader's 产假 put 性別平等工作法 41st), else as
+    the question is written."""
     out = []
     for question in event.questions:
         query = Query(q=question.q, size=max(1, top), viewer=viewer, facets=False,
-                      snippet_chars=1, script=reader_script(question))  # fmt: skip
+                      snippet_chars=1, script=script or reader_script(question))  # fmt: skip
         result = index.search(query)
         first = tuple(
             Top(h.doc.id, h.doc.title, str(h.doc.date or ""),

@@ -51,7 +51,7 @@ from search_api.security import is_api_path
 from search_index import life_events
 from search_index.highlight import Marking, highlight_all
 from search_index.index import MAX_PINYIN_CHARS, SearchIndex
-from search_index.request import MAX_QUERY_CHARS, Hit
+from search_index.request import MAX_QUERY_CHARS, READERS, Hit
 from search_index.suggest import MAX_TYPED
 from web import reflow, structure, views
 from web.originals import original_file, size_label, text_media_type
@@ -304,9 +304,14 @@ def event_page(
     """One life event: its questions that find something for this viewer, each a link to its
     search with the count it finds; the other events beside it."""
     events = request.app.state.life_events
+    # a reader of traditional characters (the kiosk's 繁體 key, a link carrying script=hant):
+    # the questions' searches ranked for that reader, and their links say so
+    script = request.query_params.get("script", "")
+    script = script if script in READERS else ""
     try:
         event = life_events.find(events, event_id)
-        answered = [a for a in life_events.answered(index, event, viewer) if a.total]
+        answered = [a for a in life_events.answered(index, event, viewer, script=script)
+                    if a.total]  # fmt: skip
     except NotFound:
         return _error(request, layout, 404, "没有这个事项。请回到首页，从“按人生事项查找”进入。")
     except BackendUnavailable:
@@ -316,7 +321,7 @@ def event_page(
         "event": event,
         "questions": [
             (a.question.text, views.query_words(a.question.q), a.total,
-             SearchState(q=a.question.q).url(layout.search),
+             SearchState(q=a.question.q, script=script).url(layout.search),
              [(t.title or "（无标题）", _event_date(t), layout.doc_url(t.id, a.question.q),
                t.validity, value_label("validity", t.validity)) for t in a.top])
             for a in answered

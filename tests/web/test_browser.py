@@ -883,6 +883,13 @@ def test_kiosk_offers_traditional_candidates_to_who_asks(open_page, server):
     assert "台湾地区文件略靠前" in page.locator(".understood").inner_text()
     page.goto(server + "/kiosk")  # the same patron: still traditional
     assert page.locator('#keyboard [data-action="script"]').get_attribute("aria-pressed") == "true"
+    # ... and the life events' questions are ranked for that reader (QA pass 41b)
+    events = page.eval_on_selector_all('a[href*="/events/"]', "els => els.map(e => e.href)")
+    assert events and all("script=hant" in h for h in events), events
+    page.goto(events[0])
+    asks = page.eval_on_selector_all('a[href*="q="]', "els => els.map(e => e.href)")
+    asks = [h for h in asks if "/documents/" not in h]
+    assert asks and all("script=hant" in h for h in asks), asks
     page.evaluate("() => sessionStorage.clear()")  # what the idle reset does
     page.goto(server + "/kiosk")
     assert page.locator('#keyboard [data-action="script"]').get_attribute("aria-pressed") == "false"

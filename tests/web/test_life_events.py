@@ -340,3 +340,21 @@ def test_an_untitled_document_is_listed_by_its_format_never_its_file_name():
     law = Top("b" * 16, "殡葬管理条例", "2012-11-09", "valid", False, "txt")
     assert _event_date(law) == "2012-11-09"
     assert _event_date(law._replace(date="2015-01-01", year_only=True)) == "2015年"
+
+
+def test_an_event_is_ranked_for_a_reader_of_traditional_characters(client: TestClient):
+    """QA pass 41b: /api/life-events/birth?script=hant was a 422, and the event pages had no way
+    to rank their questions for a Taiwan or Hong Kong reader (产假 put 性別平等工作法 41st): the
+    page takes script=hant, its questions' links carry it, and the API takes it too."""
+    plain = client.get("/api/life-events/retirement").json()
+    hant = client.get("/api/life-events/retirement", params={"script": "hant"})
+    assert hant.status_code == 200
+    # the same questions and counts: only the order of each question's documents may change
+    assert [(q["text"], q["total"]) for q in hant.json()["questions"]] == [
+        (q["text"], q["total"]) for q in plain["questions"]]
+    assert client.get("/api/life-events/retirement", params={"script": "x"}).status_code == 422
+    page = client.get("/events/retirement", params={"script": "hant"}).text
+    links = re.findall(r'href="(/\?q=[^"]*)"', page)
+    assert links and all("script=hant" in link for link in links)
+    assert "script=" not in "".join(re.findall(r'href="(/\?q=[^"]*)"',
+                                               client.get("/events/retirement").text))

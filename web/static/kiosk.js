@@ -225,6 +225,17 @@
       }
       if (field && on) field.value = "hant";
       else if (field && field.value === "hant") field.remove();
+      // ... and so are the life events' questions and the searches a page links to (QA pass
+      // 41b: a Taiwan reader's 产假 put 性別平等工作法 41st)
+      document.querySelectorAll("a[href]").forEach(function (a) {
+        var u;
+        try { u = new URL(a.href, window.location.href); } catch (err) { return; }
+        if (u.origin !== window.location.origin || u.pathname.indexOf("/documents/") !== -1) return;
+        if (u.pathname.indexOf("/events/") === -1 && !u.searchParams.has("q")) return;
+        if (on) u.searchParams.set("script", "hant");
+        else if (u.searchParams.get("script") === "hant") u.searchParams.delete("script");
+        a.setAttribute("href", u.pathname + u.search + u.hash);
+      });
     }
     setScript(hant);
     if (scriptKey) {
