@@ -398,6 +398,7 @@ def _document_page(
         highlight_all(doc.text, marking.terms, doc.normalized, marking),
         marking.groups, marking.answer, marking.rarity, marking.terms,
     )
+    shown_html, shown_text = reflow.reflowed(marked.html, doc.text)  # a page's lines joined
     settings = request.app.state.settings
     original = None if layout.kiosk else original_file(settings.originals_dir, doc)
     versions = index.versions_of(doc, viewer)
@@ -411,8 +412,8 @@ def _document_page(
         "doc": doc,
         "q": q,
         "rows": views.meta_rows(doc, viewer.staff, repealed=repealed is not None),
-        "text_html": structure.headed(reflow.reflowed_html(marked.html, doc.text)),
-        "print_pages": views.printed_pages(reflow.reflowed_text(doc.text)),
+        "text_html": structure.headed(shown_html),
+        "print_pages": views.printed_pages(shown_text),
         "print_confirm": views.PRINT_CONFIRM_PAGES,
         "matches": marked.count,
         "best_match": marked.best,
