@@ -399,12 +399,14 @@ def _spaced(needle: str) -> re.Pattern[str] | None:
 
 
 # an article's number as a needle (第十七条, 第17条), and what its heading adds to a passage that
-# opens there: Taiwan's laws print 第 17 條 alone on a line, and the passage of another article
-# that mentions 第十七條 held as many words asked for and came first
+# opens there, twice the number's own worth: the article asked for is the answer, however many
+# words asked for the passage of another article mentioning it holds (Taiwan's laws print 第 17
+# 條 alone on a line, and 第14條's mention of 第十七條 came first; 工伤保险条例第十四条 showed
+# 第十六条's 本条例第十四条, beside 工伤保险 and 条例, which the title shows anyway)
 _ARTICLE_HEADING = re.compile(
     r"第[0-9一二三四五六七八九十百千零〇两]+条(?:之[0-9一二三四五六七八九十]+)?"
 )
-HEADING_TOLD = 0.5
+HEADING_TOLD = 2.0
 
 
 def _heads_line(
@@ -419,6 +421,14 @@ def _heads_line(
     m = apart.match(normalized, at) if apart is not None else None
     end = m.end() if m else at + len(needle)
     return end >= len(normalized) or normalized[end] in " \t\u3000\n"
+
+
+def _heads_text_line(text: str, start: int, end: int) -> bool:
+    """:func:`_heads_line` for a match of the text as written (a snippet's spans)."""
+    line = text.rfind("\n", 0, start) + 1
+    return not text[line:start].strip(" \t\u3000") and (
+        end >= len(text) or text[end] in " \t\u3000\r\n"
+    )
 
 
 def _answered(
@@ -497,6 +507,7 @@ def snippet(
             [*zip(spans, words, strict=True), *((a, frozenset({ANSWER})) for a in answers)]
         )
         spans, words = [s for s, _ in shown], [w for _, w in shown]
+    keys_at = [strip_skippable(normalize(text[a:b])) for a, b in spans]
     best_start, best_score = spans[0][0], -1.0
     # the window counted is the one shown: it opens a quarter of the size before its first
     # match (QA pass 28c: 工资支付暂行规定's snippet counted a 拖欠 it then cut off)
@@ -506,6 +517,9 @@ def snippet(
             *(words[j] for j in range(i, min(i + 12, len(spans))) if spans[j][1] <= s + reach)
         )
         told = sum(_told(k, held, rarity) for k in window)
+        if _ARTICLE_HEADING.fullmatch(keys_at[i]) and _heads_text_line(text, s, spans[i][1]):
+            # the article asked for, at its own heading, as the region was chosen
+            told += HEADING_TOLD * max(_told(k, held, rarity) for k in words[i])
         # of equals, the passage opening on a word the title does not show: an article's
         # heading, not the end of the one before it
         opens = max(_worth(k, held) for k in words[i]) == 1.0

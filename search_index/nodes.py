@@ -231,7 +231,7 @@ def docno_keys(text: str) -> tuple[str, ...]:
     if key is None:
         return ()
     keys = [key]
-    if key.startswith("台") and key.index("#") > 2:
+    if key.startswith("台") and key.find("#") > 2:
         # Taiwan's orders print the year after 台 (台（87）內人字…), which the key leaves out with
         # the 台; a citation puts it first ((87)台內人字…: QA pass 41b, "本库没有文号为…")
         keys.append(key[1:])

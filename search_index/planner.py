@@ -384,15 +384,10 @@ def _wordings(candidate: tuple[int, int, str, object]) -> tuple[str, ...]:
 def _guessed_words(norm: str, known: Callable[[str], bool]) -> list[tuple[int, int]]:
     """Where the query's words of two or more Han characters that no public document holds
     are: their edges do not bind a synonym's span."""
-    out, pos = [], 0
-    for w in query_words(norm):
-        at = norm.find(w, pos)
-        if at < 0:
-            continue
-        pos = at + len(w)
-        if len(w) > 1 and all(is_han(ch) for ch in w) and not known(w):
-            out.append((at, pos))
-    return out
+    return [
+        (s, e) for s, e in _word_spans(norm)
+        if e - s > 1 and all(is_han(ch) for ch in norm[s:e]) and not known(norm[s:e])
+    ]  # fmt: skip
 
 
 def _crosses(s: int, t: int, i: int, e: int) -> bool:

@@ -3,7 +3,7 @@
 A PDF's text layer and a scan's recognised text break at every printed line (QA pass 40b:
 "…征缴的失业保 / 险基金总额…"), so at the kiosk's large type, at 200 % zoom or on a phone the
 text was ragged and words were split across lines. Lines are joined only where the text shows
-a measure: most of its long lines are one width (± two characters), nothing long exceeds it,
+a measure: most of its long lines are one width (± one character), nothing long exceeds it,
 and a line of that width neither ends a sentence nor is followed by an article, an item or a
 table. A text whose lines are its paragraphs (a TXT, a DOCX, an HTML page) has no such width
 and is shown as it was. The stored text, its snippets and its matches are unchanged: only the
