@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -19,6 +18,7 @@ from fastapi.testclient import TestClient
 from govsearch.app import create_app
 from model.errors import ConfigError
 from model.settings import Settings
+from tests.search_api.test_stateless import wait_until
 
 LINE = re.compile(
     r'^(?P<host>\S+) - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] '
@@ -87,23 +87,20 @@ def test_serve_writes_the_log_its_option_names(samples_data: Path, tmp_path: Pat
              "--port", str(port), "--workers", "2", "--access-log", str(log)],
             env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        assert server.poll() is None, said.read_text(encoding="utf-8", errors="replace")
+        try:
+            return httpx.get(f"{base}/api/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None, said.read_text(encoding="utf-8", errors="replace")
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.5)
+        assert wait_until(up, 120), "the server did not start"
         for _ in range(6):
             assert httpx.get(f"{base}/api/search", params={"q": "养老"}).status_code == 200
-        deadline = time.monotonic() + 10
-        while len(log.read_text(encoding="utf-8").splitlines()) < 7 and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until(lambda: len(log.read_text(encoding="utf-8").splitlines()) >= 7, 10)
     finally:
         server.terminate()
         server.wait(timeout=30)
