@@ -12,6 +12,7 @@ search finds a document the viewer may see: an archive without such rules shows 
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -138,14 +139,20 @@ def typed_question(events: tuple[LifeEvent, ...], q: str) -> Question | None:
     into the box, it meets the search its link runs (QA pass 26b: 多大年龄退休, one of the
     退休养老 page's questions, typed listed seven Taiwan rules in its first ten; its link, the
     社会保险法)."""
-    typed = normalize(_ASIDE.sub("", q))  # in either script (QA pass 41b: 家人去世，喪葬費怎麼領)
+    typed = _as_compared(q)  # in either script (QA pass 41b: 家人去世，喪葬費怎麼領)
     if len(typed) < QUESTION_CHARS:  # 离婚, 抚恤金: a keyword, searched as typed
         return None
     for e in events:
         for question in e.questions:
-            if normalize(_ASIDE.sub("", question.text)) == typed:
+            if _as_compared(question.text) == typed:
                 return question
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _as_compared(text: str) -> str:
+    """A question's text as typed questions are compared with it (every search asks of each)."""
+    return normalize(_ASIDE.sub("", text))
 
 
 def question_id(event: LifeEvent, question: Question) -> str:
@@ -167,7 +174,12 @@ def reader_script(question: Question) -> str:
     :attr:`Query.script`: its search ranks that side's documents a little ahead, as the
     question typed would (QA pass 32b: 遇到家暴怎么办 searches "家庭暴力", the same in both
     scripts, and Taiwan's 家庭暴力防治法 led the mainland's 反家庭暴力法)."""
-    script = citizen_words.typed_script(question.text)
+    return script_of(question.text)
+
+
+def script_of(text: str) -> str:
+    """The reader a text's characters say it was typed for (``hans``, ``hant`` or "")."""
+    script = citizen_words.typed_script(text)
     return next((reader for reader, typed in READERS.items() if typed == script), "")
 
 

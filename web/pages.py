@@ -32,7 +32,6 @@ from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from analyzers.chars import visible
-from analyzers.normalize import in_traditional
 from model.document import StoredDocument, as_year, shown_date
 from model.errors import (
     BackendUnavailable,
@@ -211,7 +210,8 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
     if ask is None and typed is not None and typed.q != state.q:
         # typed in traditional characters, its search is read as a traditional reader's
         # (QA pass 41b: 家人去世，喪葬費怎麼領 was an ordinary search of 220 results)
-        script = state.script or ("hant" if in_traditional(state.q) else "")
+        typed_hant = life_events.script_of(state.q) == "hant"  # (simplified: the question's own)
+        script = state.script or ("hant" if typed_hant else "")
         return RedirectResponse(state.change(q=typed.q, page=1, script=script).url(base),
                                 status_code=303)  # fmt: skip
     ctx: dict[str, Any] = {
