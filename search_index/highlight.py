@@ -347,7 +347,10 @@ def _region(
         if not more:
             anchors.extend(seen)
         if _ARTICLE_HEADING.fullmatch(needle):
-            headings.update((at, g) for at in seen if _heads_line(normalized, at, apart, needle))
+            for at in seen:
+                m = apart.match(normalized, at) if apart is not None else None
+                if _heads_line(normalized, at, m.end() if m else at + len(needle)):
+                    headings[at] = g
     if docno_re is not None:  # a 文号 printed otherwise than typed (公安部第69号令 for 令第69号)
         m = docno_re.search(normalized)
         if m is not None:
@@ -409,25 +412,21 @@ _ARTICLE_HEADING = re.compile(
 HEADING_TOLD = 2.0
 
 
-def _heads_line(
-    normalized: str, at: int, apart: re.Pattern[str] | None, needle: str
-) -> bool:
-    """Whether the article number at ``at`` is its line's heading: only spaces before it on
-    its line, and a space or the line's end after it (第十七條規定於本條… opening a line is a
-    mention)."""
-    start = normalized.rfind("\n", 0, at) + 1
-    if normalized[start:at].strip(" \t\u3000"):
-        return False
-    m = apart.match(normalized, at) if apart is not None else None
-    end = m.end() if m else at + len(needle)
-    return end >= len(normalized) or normalized[end] in " \t\u3000\n"
-
-
-def _heads_text_line(text: str, start: int, end: int) -> bool:
-    """:func:`_heads_line` for a match of the text as written (a snippet's spans)."""
+def _heads_line(text: str, start: int, end: int) -> bool:
+    """Whether the article number at ``text[start:end]`` is its line's heading: only spaces
+    before it on its line, and a space or the line's end after it (第十七條規定於本條… opening
+    a line is a mention)."""
     line = text.rfind("\n", 0, start) + 1
     return not text[line:start].strip(" \t\u3000") and (
         end >= len(text) or text[end] in " \t\u3000\r\n"
+    )
+
+
+def _is_article(written: str) -> bool:
+    """Whether a match is an article's number (第 17 條): asked only of a match that heads its
+    line, not of every span a snippet weighs."""
+    return written.startswith("第") and bool(
+        _ARTICLE_HEADING.fullmatch(strip_skippable(normalize(written)))
     )
 
 
@@ -507,7 +506,6 @@ def snippet(
             [*zip(spans, words, strict=True), *((a, frozenset({ANSWER})) for a in answers)]
         )
         spans, words = [s for s, _ in shown], [w for _, w in shown]
-    keys_at = [strip_skippable(normalize(text[a:b])) for a, b in spans]
     best_start, best_score = spans[0][0], -1.0
     # the window counted is the one shown: it opens a quarter of the size before its first
     # match (QA pass 28c: 工资支付暂行规定's snippet counted a 拖欠 it then cut off)
@@ -517,7 +515,7 @@ def snippet(
             *(words[j] for j in range(i, min(i + 12, len(spans))) if spans[j][1] <= s + reach)
         )
         told = sum(_told(k, held, rarity) for k in window)
-        if _ARTICLE_HEADING.fullmatch(keys_at[i]) and _heads_text_line(text, s, spans[i][1]):
+        if _heads_line(text, s, spans[i][1]) and _is_article(text[s : spans[i][1]]):
             # the article asked for, at its own heading, as the region was chosen
             told += HEADING_TOLD * max(_told(k, held, rarity) for k in words[i])
         # of equals, the passage opening on a word the title does not show: an article's
