@@ -125,19 +125,10 @@ def _joined(marked: str, breaks: Mapping[int, str]) -> str:
     return _BREAK.sub(one, marked)
 
 
-def reflowed_text(text: str) -> str:
-    """``text`` with its wrapped lines joined (what the page shows and prints)."""
-    return reflowed(text, text)[1]
-
-
-def reflowed_html(html_text: str, text: str) -> str:
-    """The page's marked-up ``text`` (escaped, matches marked: no line break added or taken)
-    with the wrapped lines joined; as it was if its line breaks are not the text's."""
-    return reflowed(html_text, text)[0]
-
-
 def reflowed(html_text: str, text: str) -> tuple[str, str]:
-    """Both at once, the text measured once: the marked-up text and the plain one joined."""
+    """The page's marked-up ``text`` (escaped, matches marked: no line break added or taken)
+    and ``text`` itself (what the page prints), each with the wrapped lines joined, the text
+    measured once; the marked-up text as it was if its line breaks are not the text's."""
     breaks = joins(text)
     if not breaks:
         return html_text, text

@@ -27,7 +27,7 @@ def test_a_pdf_page_reads_as_paragraphs() -> None:
     """QA pass 40b L15: every printed line was a hard break ("推 / 进政府网站")."""
     text = _extracted("files/pdf/pdf_01.pdf")
     assert "推\n进政府网站" in text
-    shown = reflow.reflowed_text(text)
+    shown = reflow.reflowed(text, text)[1]
     paragraph = "推进政府网站互联互通融合发展，现就开展政府网站集约化试点工作，制定以下方案。\n"
     assert paragraph in shown
     # headings, items and sentence ends keep their lines
@@ -40,7 +40,7 @@ def test_a_pdf_page_reads_as_paragraphs() -> None:
 
 def test_a_wrapped_taiwan_law_joins_its_lines_but_not_its_tables() -> None:
     wrapped = (require_corpus() / "docs/mojlaw/J0040017.txt").read_text(encoding="utf-8")
-    shown = reflow.reflowed_text(wrapped)
+    shown = reflow.reflowed(wrapped, wrapped)[1]
     assert "其依法律或基於法律授權所定之法規命令，須取得業務之許可者，並應於公司登記前經" in shown
     assert "\n第 2 條\n本條例所稱公司" in shown  # an article's number keeps its line
     # a list of article numbers that goes on past the line's end (…49、 / 53、56…)
@@ -49,7 +49,7 @@ def test_a_wrapped_taiwan_law_joins_its_lines_but_not_its_tables() -> None:
     table = (require_corpus() / "docs/mojlaw/J0000060.txt").read_text(encoding="utf-8")
     rows = [line for line in table.splitlines() if "│" in line or "─" in line]
     assert len(rows) > 20
-    assert all(row in reflow.reflowed_text(table).splitlines() for row in rows)
+    assert all(row in reflow.reflowed(table, table)[1].splitlines() for row in rows)
 
 
 def test_texts_whose_lines_are_paragraphs_are_shown_as_they_are() -> None:
@@ -77,14 +77,14 @@ def test_a_mark_across_a_joined_break_reads_as_one_word() -> None:
     text = _extracted("files/pdf/pdf_01.pdf")
     html = highlight_all(text, ("推进",))
     assert "<mark>推\n进</mark>" in html
-    shown = reflow.reflowed_html(html, text)
+    shown = reflow.reflowed(html, text)[0]
     assert "<mark>推进</mark>政府网站" in shown
-    assert shown.replace("<mark>", "").replace("</mark>", "") == reflow.reflowed_text(text)
+    assert shown.replace("<mark>", "").replace("</mark>", "") == reflow.reflowed(text, text)[1]
 
 
 def test_html_whose_breaks_are_not_the_texts_is_left_alone() -> None:
     text = _extracted("files/pdf/pdf_01.pdf")
-    assert reflow.reflowed_html("a\nb", text) == "a\nb"
+    assert reflow.reflowed("a\nb", text)[0] == "a\nb"
 
 
 @pytest.mark.parametrize(
@@ -96,4 +96,4 @@ def test_html_whose_breaks_are_not_the_texts_is_left_alone() -> None:
     ],
 )
 def test_what_a_joined_break_becomes(lines: list[str], joined: str) -> None:
-    assert joined in reflow.reflowed_text("\n".join(lines))
+    assert joined in reflow.reflowed("\n".join(lines), "\n".join(lines))[1]
