@@ -223,16 +223,30 @@ _ZHUYIN = frozenset(
 )
 
 
+def asked_side(typed: str, reader: str = "") -> str:
+    """``"taiwan"`` when the query names 台湾 or is typed in traditional characters (as
+    :func:`~search_index.boosters.script_preference` reads the reader), else ``""``: the side
+    in whose documents another wording of a typed word counts more (:func:`on_side`)."""
+    if not citizen_words.METHODS.side_wordings:
+        return ""
+    if citizen_words.TAIWAN in normalize(typed):
+        return "taiwan"
+    return "taiwan" if script_preference(typed, [], reader) == "taiwan" else ""
+
+
 def citizen_word_node(
     word: str, other_wordings: bool = True, mentions: Mentions | None = None,
     out_of_context: frozenset[str] = frozenset(), public: Callable[[str], bool] | None = None,
+    side: str = "",
 ) -> tuple[Node | None, tuple[tuple[str, str], ...]]:
     """A content word or any of its other wordings (none without ``other_wordings``; a place
     still counts its region); returns the node and the wordings used. With ``mentions``, a
     short form's long form (mined) is used only where public documents write it
     (:func:`_publicly_written`). ``out_of_context``: wordings left out, as the word's part of a
     compound says (:meth:`_Builder._out_of_context`). ``public``: whether public documents use
-    a word, for the wordings gated by the corpus's counts (:meth:`_Builder._public_word`)."""
+    a word, for the wordings gated by the corpus's counts (:meth:`_Builder._public_word`).
+    ``side``: the side of the strait the query asks about (:func:`asked_side`), in whose
+    documents the other wordings count more (:func:`on_side`)."""
     node = word_node(word)
     if node is None:
         return None, ()
@@ -257,9 +271,21 @@ def citizen_word_node(
     # substring it met the ends of two words (QA pass 33a: 开车 → 驾车 in 准驾车型)
     loose = LOOSE_SOURCES
     return any_of(node, *(
-        other_wording_node(o, weights.get(s), whole=s in loose and len(o) == 2)
+        on_side(other_wording_node(o, weights.get(s), whole=s in loose and len(o) == 2), side)
         for o, s in others
     )), others  # fmt: skip
+
+
+def on_side(wording: Node | None, side: str) -> Node | None:
+    """Another wording of a typed word, counted ``SIDE_WORDING_BOOST`` times in the documents
+    of the side the query asks about (``side``, :func:`asked_side`)."""
+    if wording is None or side != "taiwan" or citizen_words.SIDE_WORDING_BOOST <= 1:
+        return wording
+    there = Bool(
+        must=(wording,), filter=(Term("region", citizen_words.TAIWAN),),
+        boost=citizen_words.SIDE_WORDING_BOOST - 1,
+    )  # fmt: skip
+    return Bool(should=(wording, there), min_should=1)
 
 
 # wordings of a word read alone, by its meaning in general (a thesaurus, word vectors)
@@ -540,6 +566,7 @@ class _Builder:
         self.not_pinyin: list[str] = []  # letters no pinyin is typed as (script)
         self.syllable_ends = False  # letters read with an apostrophe's syllable end (xi'an)
         self.asks_mainland = False  # 内地 typed as Hong Kong's word for the mainland
+        self.side = ""  # the side of the strait the query asks about (asked_side)
         self.personal: frozenset[str] = frozenset()  # digit runs that look personal (plan)
         self.reading_of: dict[str, str] = {}  # letters → the most likely Chinese they spell
         # runs of letters read as function words only, decided when the whole query is read
@@ -679,7 +706,9 @@ class _Builder:
                     self._group(typed, payload)
             elif kind == "mined":
                 abbr, targets, source = payload  # type: ignore[misc]
-                node = any_of(word_node(abbr), *(other_wording_node(t) for t in targets))
+                node = any_of(
+                    word_node(abbr), *(on_side(other_wording_node(t), self.side) for t in targets)
+                )
                 if node is not None:
                     self.pool.append(node)
                     self.pool_terms.append(terms_of(abbr, *targets))
@@ -694,8 +723,8 @@ class _Builder:
                 twins = [t for t in _twins(abbr) if t not in targets]
                 node = any_of(
                     word_node(abbr),
-                    *(expansion_node(t) for t in targets),
-                    *(other_wording_node(t) for t in twins),
+                    *(on_side(expansion_node(t), self.side) for t in targets),
+                    *(on_side(other_wording_node(t), self.side) for t in twins),
                 )
                 if node is not None:
                     self.pool.append(node)
@@ -760,7 +789,7 @@ class _Builder:
         letters alike: a mined long form only where public documents write it, another
         wording only where the public lexicon holds it (the letters' path had neither)."""
         return citizen_word_node(word, other_wordings, self.mentions, out_of_context,
-                                 self._public_word)
+                                 self._public_word, self.side)
 
     def _public_word(self, word: str) -> bool:
         """Whether public documents use ``word`` now, as the pinyin lexicon counts them (built
@@ -1139,6 +1168,7 @@ class _Builder:
         for atom in atoms:
             sub = _Builder(self.lexicon, self.mentions, self.han_typed)
             sub.personal = self.personal
+            sub.side = self.side
             sub.add_atom(atom, negated=False)
             node = sub.combined()
             if node is not None:
@@ -1462,6 +1492,7 @@ def plan(
     han_typed = any(is_han(c) for c in typed_q[:2000])
     b = _Builder(lexicon, _budgeted(mentions) if mentions else None, han_typed)
     b.personal = personal_numbers(typed_q[:2000])
+    b.side = asked_side(query.q, query.script)
     plain_parts: list[str] = []
     prefers = ""
     for clause in clauses:
