@@ -308,9 +308,12 @@ def _shown_plain(meta: CatalogMeta) -> CatalogMeta:
 
 
 def ocr_fields(properties: dict[str, str]) -> dict[str, object]:
-    """The document's OCR fields from what the extractor reported (``ingest.ocr.scan``)."""
+    """The document's OCR fields from what the extractor reported (``ingest.ocr.scan``): a
+    text PDF's scanned pages OCR did not run on are listed as pages not read, its text source
+    the text layer still."""
     if properties.get("text_source") != "ocr":
-        return {}
+        unread = properties.get("ocr_failed", "")
+        return {"ocr_failed": unread} if unread else {}
     try:
         confidence: float | None = round(float(properties.get("ocr_confidence", "")), 3)
     except ValueError:

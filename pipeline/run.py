@@ -41,6 +41,7 @@ from ingest.files import (
     source_folder,
     tasks,
 )
+from ingest.ocr.scan import has_unread_pages
 from ingest.report import IngestReport
 from model.document import Document, StoredDocument
 from model.errors import BadRequest, GovSearchError, StorageFull
@@ -99,6 +100,12 @@ def work(job: Job) -> IndexedDocument | IngestFailure | Unchanged:
     doc: Document = result
     if doc.id != job.doc_id:
         doc = dataclasses.replace(result, id=job.doc_id)
+    if has_unread_pages(doc.extra.get("ocr_failed", "")):
+        # scanned pages OCR did not run on: stored under another key, so that the next ingest
+        # reads the file again, and OCR, on by then, reads them (QA pass 42a: called
+        # "unchanged", the pages were never read)
+        again = hashlib.sha256(f"{doc.ingest_key}\nunread pages".encode()).hexdigest()[:16]
+        doc = dataclasses.replace(doc, ingest_key=again)
     return prepare(doc, job.source)
 
 
@@ -292,6 +299,7 @@ def run_jobs(
     extra: dict[str, dict[str, str]] = {}
     found = hashes if hashes is not None else {}
     indexed = {j.doc_id for j in jobs if j.known_hash is not None}
+    indexed_paths = {j.task.rel_path for j in jobs if j.known_hash is not None}
     # the documents whose level nothing of this ingest decides: the default gives it
     defaulted = set() if level_given else {j.doc_id for j in jobs if j.task.level_defaulted}
     # "held back" is what the index now holds so: a held file written, or unchanged since it
@@ -331,6 +339,14 @@ def run_jobs(
             found[r.content_hash] = r.path
             if r.doc_id in held:
                 still.append(r.doc_id)
+        elif r.skipped and r.path in indexed_paths:
+            # a file the index holds, read again (its bytes or its catalogue row changed) and
+            # refused for want of OCR: the change is not applied, which is no skip (QA pass
+            # 42a: a scan's row corrected to 失效, loaded with --no-ocr, said "skipped: needs
+            # OCR", exit 0, and the public kept seeing 有效)
+            report.keep_old(r.path, f"{r.reason}; the file or its catalogue row changed, and "
+                                    "the index keeps the earlier version until an ingest with "
+                                    "OCR on reads it again")
         else:
             report.add(r)
 

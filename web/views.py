@@ -484,8 +484,9 @@ def ocr_notice(doc: StoredDocument, notice: str) -> str:
 
 
 def ocr_missing(doc: StoredDocument) -> str:
-    """The scan's pages that could not be read, said to every reader: the text lacks them."""
-    pages = _PAGE.findall(doc.ocr_failed or "") if doc.text_source == "ocr" else []
+    """The scan's pages that could not be read, said to every reader: the text lacks them (a
+    text PDF's scanned page read with OCR off, too: its text source is the text layer)."""
+    pages = _PAGE.findall(doc.ocr_failed or "")
     if not pages:
         return ""
     return f"扫描件第 {'、'.join(pages)} 页未能识别，本文不含其内容；需要时请查阅原件。"

@@ -89,17 +89,49 @@ def extract_with(data: bytes, opts: PdfOptions) -> Extracted:
         raise ExtractionError("not a PDF (no %PDF header)")
     if not ends_complete(data):
         raise ExtractionError("truncated or incomplete PDF (no %%EOF end marker)")
-    if opts.timeout and not bounded.inside():
-        pages, meta = run_with_timeout(run_engine, (opts.engine, data), opts.timeout)
-    else:  # already in a bounded child (the registry's), or explicitly unguarded
-        pages, meta = run_engine(opts.engine, data)
+    pages, meta = _bounded(run_engine, (opts.engine, data), opts)
     ocr_props: dict[str, str] = {}
     if _IMAGE_RE.search(data):  # pages without a text layer but with an image: a scan
         pages, ocr_props = scan.fill_pdf_pages(data, pages)
+        why = scan.unavailable_reason()
+        blank = scan.blank_pages(pages) if why and not ocr_props else []
+        if blank and len(blank) < len(pages):  # (all of them: a scan, refused by _assemble)
+            unread = _bounded(_image_pages, (data, blank), opts)
+            if unread:
+                ocr_props = scan.unread_pages(unread, why or "")
     extracted = _assemble(pages, meta, data)
     if not ocr_props:
         return extracted
     return replace(extracted, properties={**extracted.properties, **ocr_props})
+
+
+def _bounded(func: Callable[..., T], args: tuple[object, ...], opts: PdfOptions) -> T:
+    """``func(*args)`` on the PDF's bytes in a bounded child, or here when already in one
+    (the registry's) or explicitly unguarded (``opts.timeout`` None)."""
+    if opts.timeout and not bounded.inside():
+        return run_with_timeout(func, args, opts.timeout)
+    return func(*args)
+
+
+def _image_pages(data: bytes, indices: list[int]) -> list[int]:
+    """Those of ``indices`` whose page shows an image (a scanned page, not a blank one)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        out = []
+        for i in indices:
+            page = doc[i]
+            try:
+                kinds = (pdfium_c.FPDF_PAGEOBJ_IMAGE,)
+                if any(True for _ in page.get_objects(filter=kinds, max_depth=3)):
+                    out.append(i)
+            finally:
+                page.close()
+        return out
+    finally:
+        doc.close()
 
 
 def ends_complete(data: bytes) -> bool:

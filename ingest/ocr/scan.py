@@ -255,6 +255,29 @@ def _bar(total: int, label: str):  # noqa: ANN202 - tqdm or None
     return tqdm(total=total, unit="page", desc=f"OCR {label}"[:40], leave=False)
 
 
+def blank_pages(pages: Sequence[str], min_chars: int = 10) -> list[int]:
+    """The pages (0-based) with (almost) no text layer: a scanned page, or a blank one."""
+    return [i for i, p in enumerate(pages) if len(_SPACE_RE.sub("", p)) < min_chars]
+
+
+# How a page left unread because OCR could not run is listed in ``ocr_failed``: such a document
+# is read again by every ingest until OCR reads the page (pipeline.run.work), and the page says
+# the text lacks it, as for a page OCR failed on
+UNREAD = "not read, "
+
+
+def unread_pages(indices: Sequence[int], why: str) -> dict[str, str]:
+    """The ``ocr_failed`` property of scanned pages OCR did not run on (``why``: it is off, or
+    no engine is installed): a PDF of text pages with one scanned page appended, read with
+    OCR off, lost that page without a word (QA pass 42a)."""
+    return {"ocr_failed": "; ".join(f"page {i + 1}: {UNREAD}{why}" for i in indices)}
+
+
+def has_unread_pages(ocr_failed: str) -> bool:
+    """Whether ``ocr_failed`` lists a page OCR did not run on (:func:`unread_pages`)."""
+    return UNREAD in ocr_failed
+
+
 def fill_pdf_pages(data: bytes, pages: list[str], min_chars: int = 10
                    ) -> tuple[list[str], dict[str, str]]:
     """Recognise the pages of a PDF that have (almost) no text layer; others are untouched.
@@ -262,7 +285,7 @@ def fill_pdf_pages(data: bytes, pages: list[str], min_chars: int = 10
     Returns the pages with recognised text put in, and the OCR properties (empty when
     nothing was recognised, e.g. OCR off or no page without text).
     """
-    blank = [i for i, p in enumerate(pages) if len(_SPACE_RE.sub("", p)) < min_chars]
+    blank = blank_pages(pages, min_chars)
     if not blank or unavailable_reason() is not None:
         return pages, {}
     result = recognise("pdf", data, blank, label=f"{len(pages)} pages")

@@ -29,6 +29,7 @@ from ingest.report import IngestReport
 from pipeline.run import run_ingest
 from search_index.embedded import EmbeddedIndex
 from search_index.index import SearchIndex
+from search_index.request import Query
 
 REPO = Path(__file__).resolve().parents[2]
 SCAN_PDF = REPO / "samples/files/scan/pdf_01_scan_p1.pdf"
@@ -532,3 +533,71 @@ def test_the_duplicate_check_refuses_a_scan_past_its_budget(engine_name: str, tm
     pasted = "关于进一步加强政务公开工作的通知，各单位要认真落实。"
     r = client.post("/api/duplicates", json={"text": pasted})
     assert r.status_code == 200, r.text  # the gate's place was given back
+
+
+def _with_scanned_page(text_pdf: Path, scan_pdf: Path) -> bytes:
+    """``text_pdf``'s pages with ``scan_pdf``'s appended (an archive's print and a signed
+    page scanned into one file)."""
+    import pypdfium2 as pdfium
+
+    out = pdfium.PdfDocument(text_pdf)
+    try:
+        out.import_pages(pdfium.PdfDocument(scan_pdf))
+        buf = io.BytesIO()
+        out.save(buf)
+        return buf.getvalue()
+    finally:
+        out.close()
+
+
+def test_a_scanned_page_of_a_text_pdf_read_with_ocr_off_is_said_and_read_later(
+    engine_name: str, corpus: Path, tmp_path: Path
+) -> None:
+    """QA pass 42a: a PDF of three text pages and a scanned fourth, loaded with --no-ocr, was
+    ingested without the page and without a word; loaded again with OCR on it was
+    "unchanged", so the page was never read. The report warns of the page, and the next
+    ingest reads the file again."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "mixed.pdf").write_bytes(
+        _with_scanned_page(corpus / "files" / "pdf" / "pdf_13.pdf", SCAN_PDF))
+    index = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    options.configure(enabled=False)
+    report = run_ingest(index, [folder], workers=1)
+    assert report.ok == ["mixed.pdf"] and not report.failed, report.summary()
+    assert [w.path for w in report.warned] == ["mixed.pdf"], report.summary()
+    assert "page 4: not read, OCR is off" in report.warned[0].reason
+    assert index.search(Query(q="世界博览会标志")).total == 1
+    assert index.search(Query(q='"政府网站集约化"')).total == 0  # the scanned page's words
+    doc = index.backend.fetch(list(index.backend.fingerprints()), texts=False)
+    assert [d.ocr_failed for d in doc.values()] == ["page 4: not read, OCR is off (--no-ocr "
+                                                    "or GOVSEARCH_OCR=0)"]
+    options.configure(enabled=True)
+    again = run_ingest(index, [folder], workers=1)
+    assert again.ok == ["mixed.pdf"] and again.unchanged == 0, again.summary()
+    assert not again.warned, again.summary()
+    hits = index.search(Query(q='"政府网站集约化"')).hits
+    assert hits and hits[0].doc.ocr_pages == "4" and not hits[0].doc.ocr_failed
+    assert run_ingest(index, [folder], workers=1).unchanged == 1  # read, it stays read
+
+
+def test_a_scans_catalogue_change_met_with_ocr_off_is_not_applied_and_said_so(
+    engine_name: str, tmp_path: Path
+) -> None:
+    """QA pass 42a: a scan's catalogue row corrected to 失效 and loaded with --no-ocr said
+    "skipped: needs OCR" on a file the index holds, exit 0, and the public kept seeing 有效.
+    The change is not applied (reading the file needs OCR), and that is reported as such."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "scan.pdf").write_bytes(SCAN_PDF.read_bytes())
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("path,title,validity\narchive/scan.pdf,政府网站集约化试点工作方案,有效\n")
+    index = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    assert run_ingest(index, [folder], catalog=catalog, workers=1).ok == ["scan.pdf"]
+    catalog.write_text("path,title,validity\narchive/scan.pdf,政府网站集约化试点工作方案,失效\n")
+    options.configure(enabled=False)
+    report = run_ingest(index, [folder], catalog=catalog, workers=1)
+    assert not report.skipped, report.summary()
+    assert [f.path for f in report.not_updated] == ["scan.pdf"], report.summary()
+    assert "needs OCR" in report.not_updated[0].reason
+    assert "earlier version" in report.not_updated[0].reason and report.failed

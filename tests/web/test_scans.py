@@ -141,3 +141,12 @@ def test_a_pdf_with_one_scanned_page_names_that_page() -> None:
     whole = {**stored, "ocr_pages": "1-2"}
     assert views.ocr_notice(from_stored(whole, "正文"), "本文由扫描件识别，可能有误") == (
         "本文由扫描件识别，可能有误")
+
+
+def test_a_text_pdfs_scanned_page_not_read_is_said_to_every_reader() -> None:
+    """QA pass 42a: a text PDF's scanned page, loaded with OCR off, is missing from the text;
+    the page says so as it does for a page OCR failed on (its text source is the text)."""
+    stored = {"id": "a" * 16, "path": "mixed.pdf",
+              "ocr_failed": "page 4: not read, OCR is off (--no-ocr or GOVSEARCH_OCR=0)"}
+    assert views.ocr_missing(from_stored(stored, "正文")) == (
+        "扫描件第 4 页未能识别，本文不含其内容；需要时请查阅原件。")
