@@ -88,3 +88,14 @@ def test_hong_kong_variants_read_as_the_usual_character() -> None:
     assert normalize("衞生署") == normalize("衛生署") == "卫生署"
     text, offsets = normalize_with_offsets("保衞　人民")
     assert text == "保卫 人民" and offsets is None
+
+
+def test_a_circle_among_chinese_numerals_is_the_numeral_zero() -> None:
+    """QA pass 42a: OCR reads 〇 as ○ (U+25CB), and 58 corpus documents type 二○一九年 so:
+    "一九五〇年" quoted missed them. Folded among numerals, one character for one; circles
+    alone stand for a name left out (○○市) and stay."""
+    assert normalize("一九五○年") == normalize("一九五〇年") == "一九五〇年"
+    assert normalize("二○○八年") == "二〇〇八年"
+    assert normalize("○○市人民政府") == "○○市人民政府"
+    text, offsets = normalize_with_offsets("自一九八○年起")
+    assert text == "自一九八〇年起" and offsets is None
