@@ -163,9 +163,20 @@ def _lex(q: str) -> list[tuple[str, str]]:
             if end < n and q[end].isspace():  # a 文号 with spaces goes on to its end
                 end = max([end] + [e for s, e in docnos if start <= s < end < e])
         word = q[start:end]
-        items.append(("or" if word in ("OR", "|") and not scope else "word", scope + word))
+        kind = "word"
+        if not scope and word in ("OR", "|"):
+            kind = "or"
+        elif not scope and word in _OPERATORS:
+            kind = _OPERATORS[word]
+        items.append((kind, scope + word))
         i = end
     return items
+
+
+# Other search engines' operators, in capitals as they write them (QA pass 42b: 养老 NOT 废止
+# searched NOT and 废止 as words and listed exactly the documents writing 废止): NOT excludes
+# what follows as - does, AND is what words typed together already mean
+_OPERATORS = {"NOT": "not", "AND": "and"}
 
 
 def _bare_scope(raw: str) -> bool:
@@ -194,11 +205,15 @@ def parse(q: str) -> ParsedQuery:
     """Parse a user query; never raises."""
     items = _lex(_prepare(q or ""))
     clauses: list[Clause] = []
-    pending_or = False
+    pending_or = pending_not = False
     ignored: list[str] = []
     for kind, raw in items:
         if kind == "or":
             pending_or = bool(clauses) and not clauses[-1].negated
+            continue
+        if kind in ("not", "and"):
+            pending_not = kind == "not"
+            pending_or = False
             continue
         if _bare_scope(raw):
             ignored.append(raw)
@@ -207,10 +222,14 @@ def parse(q: str) -> ParsedQuery:
         if parsed is None:
             continue
         atom, negated = parsed
+        negated = negated or pending_not
+        pending_not = False
         if pending_or and not negated:
             last = clauses.pop()
             clauses.append(Clause(last.alternatives + (atom,), negated=False))
         else:
             clauses.append(Clause((atom,), negated=negated))
         pending_or = False
+    if pending_not:
+        ignored.append("NOT")  # nothing after it to exclude
     return ParsedQuery(tuple(clauses), tuple(ignored))

@@ -153,3 +153,17 @@ def test_taiwan_s_names_of_the_fields_scope_as_ours(typed: str, same: str) -> No
     searched as words."""
     assert parse(typed).clauses == parse(same).clauses
     assert parse(typed).clauses[0].alternatives[0].field in ("docno", "agency")
+
+
+@pytest.mark.parametrize(("typed", "same_as"), [
+    ("养老 NOT 废止", "养老 -废止"),
+    ('养老 NOT "国务院办公厅"', '养老 -"国务院办公厅"'),
+    ("养老 OR 退休 NOT 废止", "养老 OR 退休 -废止"),
+    ("养老 AND 退休", "养老 退休"),
+])  # fmt: skip
+def test_not_and_and_in_capitals_are_operators(typed: str, same_as: str) -> None:
+    """QA pass 42b: 养老 NOT 废止, as other search engines take it, searched NOT and 废止 as
+    words and listed exactly the 82 documents writing 废止, the opposite of what was asked."""
+    assert parse(typed) == parse(same_as)
+    assert parse("养老 NOT").ignored == ("NOT",)  # nothing to exclude: said, not searched
+    assert [a.text for c in parse("not bad").clauses for a in c.alternatives] == ["not", "bad"]
