@@ -261,10 +261,15 @@ class PageRunner:
             used = tree_cpu_seconds(self._proc.pid) - start_cpu
             if used > timeout or time.monotonic() >= deadline:
                 self.close()
-                raise PageFailed(f"{what} exceeded the {timeout:g} s time limit")
+                # the setting that raises it, where it is the page's own limit, not what is
+                # left of a file's budget (QA pass 42a: the archivist was told neither)
+                raises = "; GOVSEARCH_OCR_PAGE_TIMEOUT raises it" if timeout >= self.timeout else ""
+                raise PageFailed(f"{what} exceeded the {timeout:g} s time limit{raises}")
             if self.memory_mb and tree_rss_mb(self._proc.pid) > self.memory_mb:
                 self.close()
-                raise PageFailed(f"{what} exceeded the memory limit ({self.memory_mb} MB)")
+                raise PageFailed(f"{what} exceeded the memory limit ({self.memory_mb} MB; "
+                                 "GOVSEARCH_OCR_MEMORY_MB raises it, or scan at a lower "
+                                 "resolution)")
         try:
             status, payload = conn.recv()
         except EOFError:

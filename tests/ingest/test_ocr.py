@@ -326,10 +326,13 @@ def test_time_and_memory_limits_fail_the_page_not_the_run(engine_name: str) -> N
     image, _ = small_page(_text(SIMPLIFIED), "simplified", lines=2)
     data = encoded([image], "PNG")
     options.configure(page_timeout=0.05, cache_dir=None)
-    with pytest.raises(ExtractionError, match=r"OCR failed on every page .*time limit"):
+    # each says the setting that raises it (QA pass 42a)
+    with pytest.raises(ExtractionError, match=r"OCR failed on every page .*time limit; "
+                                              r"GOVSEARCH_OCR_PAGE_TIMEOUT raises it"):
         registry.extract(data, "slow.png")
     options.configure(page_timeout=60.0, memory_mb=64)
-    with pytest.raises(ExtractionError, match=r"OCR failed on every page .*memory"):
+    with pytest.raises(ExtractionError, match=r"OCR failed on every page .*memory limit "
+                                              r"\(64 MB; GOVSEARCH_OCR_MEMORY_MB raises it"):
         registry.extract(data, "big.png")
     options.configure(memory_mb=1024)
     _, ex = registry.extract(data, "fine.png")  # a fresh child after the failures
