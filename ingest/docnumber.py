@@ -48,8 +48,8 @@ _ARTICLE_LINE = re.compile(r"^\s*第\s*[一二三四五六七八九十百零〇0
 _LEAD_INS = ("根据", "依据", "依照", "按照", "参照", "执行", "印发", "转发", "见", "经", "以", "按",
              "和", "及", "与", "的", "即", "文件", "通知", "批准", "同意")  # fmt: skip
 _WORD_END = "发函字办令文电通规复告呈报批示密函秘發辦電規復報"  # 國辦發〔2019〕3號 too (QA 35b)
-_AGENCY_END = ("委員會", "委员会", "總統", "总统", "政府", "部", "署", "院", "局", "處", "处",
-               "會", "会", "府", "廳", "厅", "室", "所", "館", "馆")  # fmt: skip
+_AGENCY_END = ("委員會", "委员会", "總統", "总统", "政府", "會議", "会议", "部", "署", "院", "局",
+               "處", "处", "會", "会", "府", "廳", "厅", "室", "所", "館", "馆")  # fmt: skip
 _ORDER_NOISE = ("根据", "依据", "按照", "参照", "发布", "公布", "通过", "施行", "批准")
 
 
@@ -117,7 +117,10 @@ def split_taiwan_issuer(word: str) -> tuple[str, str]:
     """``行政院公共工程委員會工程管`` → (``行政院公共工程委員會``, ``工程管``).
 
     The agency is the shortest prefix ending in an agency suffix that leaves a 字 word of at
-    most 5 characters (字 words are short abbreviations: 台財稅, 華總一義, 署授食).
+    most 5 characters (字 words are short abbreviations: 台財稅, 華總一義, 署授食), or 6 where
+    the word opens with the agency's own last character, its short name (院台廳少家二 for 司法院;
+    checking QA pass 42b's fix on the corpus found three rules filed under 司法院院). A prefix
+    never ends inside a longer agency ending (:func:`_inside_ending`).
     """
     word = re.sub(r"^\d+", "", word)
     if "日" in word:  # a date glued in front: 中華民國九十一年八月二十一日行政院…
@@ -130,9 +133,24 @@ def split_taiwan_issuer(word: str) -> tuple[str, str]:
     for cut in range(2, len(word)):
         agency, rest = word[:cut], word[cut:]
         short = re.sub(r"[（(][^）)]*[）)]|\d+", "", rest)
-        if len(short) <= 5 and agency.endswith(_AGENCY_END):
+        longest = 6 if rest.startswith(agency[-1]) else 5
+        if len(short) <= longest and agency.endswith(_AGENCY_END) and not _inside_ending(word, cut):
             return agency, rest
     return "", word[-5:]
+
+
+def _inside_ending(word: str, cut: int) -> bool:
+    """``word[:cut]`` ends inside a longer agency ending: 國家安全會 / 議勤人 cuts 會議.
+
+    QA pass 42b: 國家安全會議勤人字 was split after 會, the shortest agency-like prefix, and the
+    document filed under 國家安全會 (a name no one searches for), its number as 議勤人字.
+    """
+    return any(
+        word[cut - k : cut - k + len(end)] == end
+        for end in _AGENCY_END
+        for k in range(1, len(end))
+        if cut - k >= 0
+    )
 
 
 def taiwan_numbers(text: str) -> list[tuple[str, str]]:
