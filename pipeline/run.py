@@ -384,7 +384,14 @@ def run_jobs(
                 # its row's other cells are not applied either (a catalogue given to fix titles
                 # must not end "skipped", exit 0, with nothing fixed)
                 changed, reason = True, f"its catalogue row is not applied: {reason}"
-            (report.keep_old if changed else report.skip)(r.doc.path, reason)
+            if changed:
+                report.keep_old(r.doc.path, reason)
+            elif rule == "hidden":
+                # in the index, held at its level as the run that wrote it said: held back, not
+                # "skipped" (QA pass 42a: a renamed scan was "skipped" on every later run)
+                report.hold(r.doc.path, reason)
+            else:
+                report.skip(r.doc.path, reason)
             found[old.content_hash] = r.doc.path  # what the index holds at this path
 
     def to_write() -> Iterator[IndexedDocument]:

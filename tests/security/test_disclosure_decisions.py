@@ -798,3 +798,21 @@ def test_files_a_given_catalogue_holds_are_held_again_while_unchanged(tmp_path, 
         again = run_ingest(index, [folder], catalog=csv, workers=1)
         assert sorted(h.path for h in again.held) == ["b.txt", "c.txt"], again.summary()
         assert ix_public(index) == 1
+
+
+def test_a_renamed_file_held_at_its_level_is_held_on_every_run_not_skipped(tmp_path, index):
+    """QA pass 42a: a scan catalogued 依申请公开, renamed, keeps its level (held back), and
+    every later ingest then called the document, which the index holds, "skipped": a nightly
+    report listed a file as not loaded that was. It is held back, as the first run said."""
+    folder = _folder(tmp_path / "archive", 2)
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("path,disclosure\narchive/a.txt,依申请公开\narchive/b.txt,主动公开\n")
+    run_ingest(index, [folder], catalog=catalog, workers=1)
+    (folder / "a.txt").rename(folder / "a2.txt")
+    first = run_ingest(index, [folder], catalog=catalog, workers=1)
+    assert [h.path for h in first.held] == ["a2.txt"], first.summary()
+    again = run_ingest(index, [folder], catalog=catalog, workers=1)
+    assert _levels(index) == {"a2.txt": "on_request", "b.txt": "public"}
+    assert not again.skipped, again.summary()
+    assert [h.path for h in again.held] == ["a2.txt"], again.summary()
+    assert again.held[0].reason.startswith("held as on_request")
