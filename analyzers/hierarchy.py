@@ -100,6 +100,14 @@ def regions(agency: str, original_text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def named_place(name: str) -> str:
+    """The province, city or county a normalised name begins with, as :func:`regions` reads an
+    agency (上海市人民代表大会常务委员会 and 上海市科学技术进步条例 → 上海), or "" for a name
+    that begins with none (国务院, 殡葬管理条例)."""
+    m = _PLACE.match(name)
+    return m.group(1) if m else ""
+
+
 def place_name(word: str) -> str:
     """A query word as a jurisdiction would be named in :func:`regions` (北京市 → 北京)."""
     for suffix in ("特别行政区", "自治区", "省", "市", "县"):

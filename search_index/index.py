@@ -36,7 +36,7 @@ from model.errors import BadRequest, Conflict, NotFound
 from model.fields import VALUE_LABELS
 from model.ids import plausible_id
 from model.viewer import ANONYMOUS, STAFF, Viewer
-from search_index import answers, citizen_words, feedback, repeals, semantic
+from search_index import answers, citizen_words, feedback, repeals, semantic, version_issuer
 from search_index.fields import FACET_FIELDS, FACET_SHOWN, STAFF_FACET_FIELDS, names_an_agency
 from search_index.highlight import Marking, find_spans, render, snippet
 from search_index.lexicon import LexiconCache
@@ -156,6 +156,9 @@ REPEALED_TTL = 600.0  # seconds the repealed documents' ids are reused (an index
 # the embedded backend reads whole while it searches: 30 cost 1.8 ms a query at 100k, 20 cost
 # 0.6 (bench/README.md, "QA pass 24's changes")
 VERSION_WINDOW = 20
+# documents of a title read to tell who issued one whose catalogue names no issuer
+# (search_index.version_issuer), as many as the document page reads for its versions
+TITLE_DOCUMENTS = 30
 
 
 class SearchIndex:
@@ -386,10 +389,12 @@ class SearchIndex:
             unread = [h.id for h in window if h.id not in known]
             if unread:  # what a version is needs no text
                 known.update(self.backend.fetch(unread, texts=False))
-            ordered, newer = _newest_version_first(window, known)
+            keys = self._version_keys([known[h.id] for h in window if h.id in known],
+                                      query.viewer)  # fmt: skip
+            ordered, newer = _newest_version_first(window, known, keys)
             if newest_first:
                 kept = ordered + kept[VERSION_WINDOW:]
-            kept = _typed_copy_first(kept[:VERSION_WINDOW], known) + kept[VERSION_WINDOW:]
+            kept = _typed_copy_first(kept[:VERSION_WINDOW], known, keys) + kept[VERSION_WINDOW:]
             if understood.doc_numbers:
                 kept = _own_number_first(kept[:VERSION_WINDOW], known, understood.doc_numbers) + (
                     kept[VERSION_WINDOW:]
@@ -945,20 +950,26 @@ class SearchIndex:
         self, doc: StoredDocument, viewer: Viewer = ANONYMOUS, limit: int = 20
     ) -> tuple[StoredDocument, ...]:
         """Other dated versions of ``doc`` the viewer may see: one title and one issuer, another
-        date (a law as revised in 2017 and in 2023), newest first, without texts.
+        date (a law as revised in 2017 and in 2023), newest first, without texts. A text whose
+        catalogue names no issuer is the one issuer's of its title's place, where there is one
+        (:mod:`search_index.version_issuer`, QA pass 42b).
 
         Nothing in an older text says it was replaced, so both versions carry the validity
         their own text or catalogue gives (QA pass 22b: both said 有效); the document page
         names the newer one instead of letting the older pass for the rule in force.
         """
-        key = version_key(doc)
-        if key is None:
+        own = version_key(doc)
+        if own is None:
             return ()
-        plan = Plan(query=Term("title_exact", key[0]), filters=visibility_filter(viewer))
-        ids = [h.id for h in self.backend.search(plan, limit=limit + 10).hits if h.id != doc.id]
+        plan = Plan(query=Term("title_exact", own[0]), filters=visibility_filter(viewer))
+        size = max(limit + 10, TITLE_DOCUMENTS)
+        ids = [h.id for h in self.backend.search(plan, limit=size).hits if h.id != doc.id]
+        titled = list(self.backend.fetch(ids, texts=False).values())
+        issued = self._version_keys([doc, *titled], viewer, titled)
+        key = issued[doc.id]
         found = sorted(
-            (d for d in self.backend.fetch(ids, texts=False).values()
-             if d.date != doc.date and version_key(d) == key and not same_number(d, doc)),
+            (d for d in titled
+             if d.date != doc.date and issued.get(d.id) == key and not same_number(d, doc)),
             key=lambda d: (d.date, d.id),
         )  # fmt: skip
         keys = {i: stored_content_key(e) for i, e in self.backend.stored_extra(
@@ -971,6 +982,28 @@ class SearchIndex:
                 seen.add(key)
                 versions.append(d)
         return tuple(sorted(versions, key=lambda d: d.date, reverse=True)[:limit])
+
+    def _version_keys(
+        self,
+        docs: list[StoredDocument],
+        viewer: Viewer,
+        titled: list[StoredDocument] | None = None,
+    ) -> dict[str, tuple[str, str]]:
+        """id → :func:`version_key` of each of ``docs`` that has one, a text without an issuer
+        given the one issuer of its title's place (:func:`version_issuer.resolve`) among the
+        documents of its title the viewer may see: ``titled``, else read here for the titles
+        that need them, so that the first results tell it as the document's page does
+        (:meth:`versions_of`): a second issuer of the place further down, dated or not, leaves
+        it unknown on both."""
+        keys = {d.id: k for d in docs if (k := version_key(d)) is not None}
+        if titled is None:
+            titled = []
+            for title in sorted(version_issuer.unresolved_titles(keys.values())):
+                plan = Plan(query=Term("title_exact", title), filters=visibility_filter(viewer))
+                ids = [h.id for h in self.backend.search(plan, limit=TITLE_DOCUMENTS).hits]
+                titled += self.backend.fetch(ids, texts=False).values()
+        context = [k for d in titled if (k := versions_key(d.title or "", d.agency or ""))]
+        return version_issuer.resolve(keys, context)
 
     def count(self, viewer: Viewer = ANONYMOUS) -> int:
         plan = Plan(query=Bool(), filters=visibility_filter(viewer))
@@ -1194,7 +1227,8 @@ def version_key(doc: StoredDocument) -> tuple[str, str] | None:
     filter compares it) — or None for a text that has none: undated, or a title too short to
     name one text (two cities' 关于做好…的通知 are two texts). The one reading of a version for
     the page's order (:func:`_newest_version_first`) and the document's list
-    (:meth:`SearchIndex.versions_of`)."""
+    (:meth:`SearchIndex.versions_of`), which both give an empty issuer the one its title's
+    place has, if only one (:meth:`SearchIndex._version_keys`, QA pass 42b)."""
     return versions_key(doc.title or "", doc.agency or "") if doc.date else None
 
 
@@ -1250,19 +1284,20 @@ def versions_key(title: str, agency: str) -> tuple[str, str] | None:
 
 
 def _slots_by_title(
-    page: list[BackendHit], docs: dict[str, Any]
+    page: list[BackendHit], keys: dict[str, tuple[str, str]]
 ) -> dict[tuple[str, str], list[int]]:
-    """The places in ``page`` of each title and issuer (:func:`version_key`), in rank order."""
+    """The places in ``page`` of each title and issuer (``keys``: id → :func:`version_key`, as
+    :meth:`SearchIndex._version_keys` tells an unknown issuer), in rank order."""
     by_title: dict[tuple[str, str], list[int]] = {}
     for i, h in enumerate(page):
-        key = version_key(docs[h.id]) if h.id in docs else None
+        key = keys.get(h.id)
         if key is not None:
             by_title.setdefault(key, []).append(i)
     return by_title
 
 
 def _newest_version_first(
-    page: list[BackendHit], docs: dict[str, Any]
+    page: list[BackendHit], docs: dict[str, Any], keys: dict[str, tuple[str, str]]
 ) -> tuple[list[BackendHit], dict[str, str]]:
     """Versions of one text among the first results (one title and issuer, different dates: a
     law as revised in 2017 and in 2023) in their ranks' places, newest first: the text in force
@@ -1272,8 +1307,8 @@ def _newest_version_first(
     :data:`VERSION_WINDOW` results whatever the page, so every page size shows one order.
     Returns the list and, for each older version, the newest version's date (QA pass 24b:
     both versions of a rule were listed 有效, side by side, and only the document's page said
-    one was newer)."""
-    by_title = _slots_by_title(page, docs)
+    one was newer). ``keys``: each document's title and issuer (:func:`_slots_by_title`)."""
+    by_title = _slots_by_title(page, keys)
     out = list(page)
     newer: dict[str, str] = {}
     for slots in by_title.values():
@@ -1293,13 +1328,15 @@ def _newest_version_first(
     return out, newer
 
 
-def _typed_copy_first(page: list[BackendHit], docs: dict[str, Any]) -> list[BackendHit]:
+def _typed_copy_first(
+    page: list[BackendHit], docs: dict[str, Any], keys: dict[str, tuple[str, str]]
+) -> list[BackendHit]:
     """A typed copy of one issue of a text ahead of its scans, in their ranks' places: a scan's
     text is what OCR read, maybe pages short, and BM25 ranks the shorter text first (QA pass
     37b: a 2-page scan of a work report above its full typed copy for 10 of 12 of its phrases).
     Copies share a title and issuer (:func:`version_key`) and one issue (:func:`same_number`);
     versions keep the order :func:`_newest_version_first` gave them."""
-    by_title = _slots_by_title(page, docs)
+    by_title = _slots_by_title(page, keys)
     out = list(page)
     for slots in by_title.values():
         issues: list[list[int]] = []  # the title's slots, one list per issue, in rank order

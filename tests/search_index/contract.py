@@ -939,6 +939,61 @@ class BackendContract:
         ]
         assert ix.copies_of_document(ix.get(new.id)) == ()
 
+    def test_a_version_whose_catalogue_names_no_issuer_is_its_places_issuers(self, make_backend):
+        """QA pass 42b: the catalogue leaves the 2010 text of 上海市科学技术进步条例 without an
+        issuer, beside the 上海市人大常委会's of 2024, and an empty issuer read as another
+        issuer: the older text said no 已有更新版本 and neither listed the other (8 Shanghai
+        regulations). An empty issuer is unknown; the title names its place, whose one issuer
+        of the title issued it: both lists name the other, newest first."""
+        shanghai = "docs/lawrefbook/difang_shanghai/"
+        old, new = (corpus_document(f"{shanghai}lrb_0019{n}.txt") for n in (3, 4))
+        assert (old.meta.agency, old.meta.date) == ("", dt.date(2010, 9, 17))
+        assert new.meta.agency == "上海市人民代表大会常务委员会"
+        assert new.meta.date == dt.date(2024, 5, 10)
+        # BM25 ranks the older text first for 科学技术进步, so that newest first shows
+        old = dataclasses.replace(old, text=old.text + "\n科学技术进步" * 8)
+        others = [corpus_document(p) for p in sample_paths(8, seed=42)]
+        backend = make_backend()
+        assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in (old, new, *others)))
+        ix = SearchIndex(backend)
+        assert [v.id for v in ix.versions_of(ix.get(old.id))] == [new.id]
+        assert [v.id for v in ix.versions_of(ix.get(new.id))] == [old.id]
+        hits = ix.search(Query(q="科学技术进步", size=5)).hits
+        ids = [h.doc.id for h in hits]
+        assert ids.index(new.id) < ids.index(old.id), ids
+        marked = {h.doc.id: h.newer_version for h in hits if h.newer_version}
+        assert marked == {old.id: "2024-05-10"}, marked
+
+    def test_same_titles_of_other_or_unknown_issuers_are_no_versions(self, make_backend):
+        """QA pass 42b's boundary: one title from two known issuers is two texts (殡葬管理条例
+        of the State Council, 2012, and 殯葬管理條例 of Taiwan's President, 2023), and a text
+        of it without an issuer joins neither, since the title names no place. A title of a
+        place two of its issuers hold leaves a text without one unknown too."""
+        sc, tw = (corpus_document(p) for p in ("docs/lawrefbook/xingzheng_fagui/lrb_03187.txt",
+                                               "docs/mojlaw/D0020040.txt"))  # fmt: skip
+        assert (sc.meta.agency, tw.meta.agency) == ("国务院", "總統")
+        shanghai = "docs/lawrefbook/difang_shanghai/"
+        unknown = corpus_document(f"{shanghai}lrb_00156.txt", title="殡葬管理条例",
+                                  publish_date=dt.date(2000, 1, 1))  # fmt: skip
+        old, new = (corpus_document(f"{shanghai}lrb_0019{n}.txt") for n in (3, 4))
+        # another issuer of Shanghai with that title (a text of its own, as a catalogue may say)
+        city = corpus_document(f"{shanghai}lrb_00033.txt", title=new.meta.title,
+                               agency="上海市人民政府",
+                               publish_date=dt.date(2015, 3, 1))  # fmt: skip
+        backend = make_backend()
+        docs = (sc, tw, unknown, old, new, city)
+        assert all(r.ok for r in backend.write(prepare(d, "corpus") for d in docs))
+        ix = SearchIndex(backend)
+        for d in docs:
+            assert ix.versions_of(ix.get(d.id)) == (), d.path
+        for q in ("殡葬管理条例", "上海市科学技术进步条例", '"基础研究"'):
+            hits = ix.search(Query(q=q, size=10)).hits
+            assert not any(h.newer_version for h in hits), [(h.doc.path, h.newer_version)
+                                                            for h in hits]  # fmt: skip
+        # ... and the first results read the place's issuers beyond themselves, as the page does:
+        # "基础研究" finds the 2010 and 2024 texts, not the city's
+        assert {h.doc.id for h in ix.search(Query(q='"基础研究"')).hits} == {old.id, new.id}
+
     def test_tied_copies_are_shown_as_the_same_file_whatever_the_write_order(self, make_backend):
         """QA pass 3: copies of one text tie on every sort; the engines break ties in their own
         storage order, so one backend showed the TXT and the other the PDF. Among tied copies

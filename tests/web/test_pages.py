@@ -399,6 +399,50 @@ def test_document_page_names_a_newer_version_and_the_copies(client, web_corpus):
     assert [c["id"] for c in client.get(f"/api/documents/{a.id}").json()["copies"]] == [b.id]
 
 
+def test_a_version_the_catalogue_names_no_issuer_of_names_the_newer(tmp_path: Path):
+    """QA pass 42b: the corpus catalogue leaves the 2010 上海市科学技术进步条例's 发布机构
+    empty, so the empty issuer read as another issuer and the old text had no note of the 2024
+    revision nor any 其他版本. Ingested with its own catalogue rows, as `govsearch ingest
+    --catalog` reads them, the old text's page and the API name the newer one."""
+    import csv
+
+    from govsearch.app import create_app
+    from model.settings import Settings
+    from pipeline.run import run_ingest
+    from search_index import citizen_words
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+    from tests.corpus import CORPUS, manifest, require_corpus
+
+    require_corpus()
+    paths = [f"docs/lawrefbook/difang_shanghai/lrb_0019{n}.txt" for n in (3, 4)]
+    columns = ("path", "title", "category", "agency", "doc_number", "date")
+    with open(tmp_path / "catalog.csv", "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(columns)
+        for p in paths:
+            (tmp_path / p).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / p).write_bytes((CORPUS / p).read_bytes())
+            out.writerow([manifest()[p][c] for c in columns])
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data / "index"))
+    report = run_ingest(index, [tmp_path / "docs"], catalog=tmp_path / "catalog.csv", workers=1)
+    assert len(report.ok) == 2 and not report.failed, report.summary()
+    by_name = {Path(d.path).name: d for d in index.catalog()}
+    old, new = by_name["lrb_00193.txt"], by_name["lrb_00194.txt"]
+    assert (old.agency, old.date, new.date) == ("", "2010-09-17", "2024-05-10")
+    try:
+        client = TestClient(create_app(Settings(data_dir=data), index=index))
+        text, _ = page(client, f"/documents/{old.id}")
+        note = re.search(r'<p class="notice document__newer".*?</p>', text, re.S)
+        assert note and "2024-05-10" in note.group(0) and f"/documents/{new.id}" in note.group(0)
+        body = client.get(f"/api/documents/{old.id}").json()
+        assert [v["id"] for v in body["versions"]] == [new.id]
+    finally:
+        citizen_words.load_lexicon(None)
+        index.close()
+
+
 def test_back_link_cannot_leave_the_site(client, web_corpus):
     doc = web_corpus.docno_doc
     text, p = page(client, f"/documents/{doc.id}?back=https://evil.example/%3Fq%3Dx")
