@@ -144,6 +144,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
         raise click.BadParameter(f"Path {str(missing[0])!r} does not exist.",
                                  param_hint="'PATHS...'")
     settings = _settings(ctx)
+    ocr_engine = ocr_engine.lower() if ocr_engine else ocr_engine  # Tesseract, as it is spelt
     if ocr_engine is not None and ocr_engine not in engines.names():
         raise click.BadParameter(f"choose one of {', '.join(engines.names())}",
                                  param_hint="--ocr-engine")

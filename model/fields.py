@@ -35,6 +35,8 @@ VALIDITY_VALUES: dict[str, str] = {
     "失效": "expired", "已失效": "expired", "expired": "expired",
     "废止": "repealed", "已废止": "repealed", "廢止": "repealed", "已廢止": "repealed",
     "repealed": "repealed",
+    # an archive's word for a document declared void (QA pass 42a: the row was refused)
+    "作废": "repealed", "已作废": "repealed", "作廢": "repealed", "已作廢": "repealed",
     # as the national and commercial law databases write it (QA pass 20: these were ignored as
     # unknown and the document shown 有效): an amended version is no longer the text in force;
     # a text partly repealed, or not yet in force, still holds (or will hold) the rule

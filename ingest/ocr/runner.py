@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import re
 import resource
+import signal
 import time
 import warnings
 from dataclasses import dataclass, replace
@@ -119,7 +120,10 @@ class _ImagePages:
 
 
 def _serve(conn: Connection, engine_name: str, memory_mb: int) -> None:
-    """The child's loop: ``load`` a document, then ``page`` requests, until the pipe closes."""
+    """The child's loop: ``load`` a document, then ``page`` requests, until the pipe closes.
+    Ctrl-C is the parent's to handle, as for the bounded children (QA pass 42a: an
+    interrupted ingest's clear summary had this child's traceback under it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _loop(conn, engine_name, memory_mb)
     except (BrokenPipeError, EOFError):

@@ -47,3 +47,7 @@ def test_no_ocr_reports_the_scan_and_ocr_ingests_it(tmp_path: Path) -> None:
     bad = run(main, ["--data-dir", str(data), "ingest", "--ocr-engine", "nope", str(archive)],
               env=env)
     assert bad.exit_code == 2 and "--ocr-engine" in bad.output
+    # an engine's name in capitals, as its makers spell it (QA pass 42a: Tesseract refused)
+    named = run(main, ["--data-dir", str(data), "ingest", "--ocr-engine",
+                       engines.names()[0].upper(), str(archive)], env=env)  # fmt: skip
+    assert named.exit_code == 0, named.output

@@ -184,7 +184,7 @@ def test_catalog_overrides_and_reports_bad_rows(corpus: Path, tmp_path: Path) ->
         "written_date,keywords\n"
         "public/a.txt,目录标题,业务文件,,,2020-05-01,,ABC-1,已废止,依申请公开,二〇一九年三月一日,"
         "养老；医保;社保\n"
-        "public/b.txt,,新闻,,,2020-13-01,,,作废,secret,,\n"
+        "public/b.txt,,新闻,,,2020-13-01,,,待定,secret,,\n"
         ",,,,,,,,,,,\n"
         ",无路径,,,,,,,,,,\n"
         "public/a.txt,重复,,,,,,,,,,\n",
@@ -196,7 +196,7 @@ def test_catalog_overrides_and_reports_bad_rows(corpus: Path, tmp_path: Path) ->
     assert set(docs) == {"public/a.txt", "public/b.txt", "c.txt"}  # the CSV itself is skipped
     reasons = " | ".join(f"{f.path}: {f.reason}" for f in failures)  # as the report prints them
     for expected in ("line 3", "unknown category '新闻'", "not a date: '2020-13-01'",
-                     "unknown validity '作废'", "unknown disclosure 'secret'", "empty path",
+                     "unknown validity '待定'", "unknown disclosure 'secret'", "empty path",
                      "duplicate path (first on line 2)", "line 5:"):  # fmt: skip
         assert expected in reasons, expected
     a = docs["public/a.txt"].meta
@@ -467,3 +467,13 @@ def test_keywords_are_split_at_every_list_separator_people_use():
     keywords = BY_NAME["keywords"]
     for typed in ("养老、医疗；社保", "养老,医疗;社保", "养老， 医疗、 社保"):
         assert parse_cell(keywords, typed) == ("养老", "医疗", "社保"), typed
+
+
+def test_an_archives_word_for_void_is_repealed(corpus: Path, tmp_path: Path) -> None:
+    """QA pass 42a: 作废, the archivist's word for a document declared void, was refused as an
+    unknown 有效性 and the row ignored: the document showed 有效."""
+    (tmp_path / "a.txt").write_bytes((corpus / "files/txt/txt_18_utf8crlf.txt").read_bytes())
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("path,validity\na.txt,已作废\n", encoding="utf-8")
+    [doc] = [r for r in iter_documents([tmp_path], catalog=catalog) if isinstance(r, Document)]
+    assert doc.meta.validity == "repealed"
