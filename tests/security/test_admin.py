@@ -432,7 +432,7 @@ def test_ingest_paths_only_inside_the_roots(served, tmp_path):
     assert again.json()["report"]["unchanged"] == 1
     # no level named is no decision to publish (QA pass 23b): it stays held, and says how
     plain = ingest("docs").json()["report"]
-    assert plain["ok"] == 0 and '"disclosure": "public"' in plain["skipped_files"][0]["reason"]
+    assert plain["ok"] == 0 and '"disclosure": "public"' in plain["held_files"][0]["reason"]
     assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 0
     # another level is another decision: applied although the bytes are the same (issue 10)
     public = ingest("docs", disclosure="public")
