@@ -39,8 +39,14 @@ _LABEL = "|".join(
 # a label at the start of a line or after a space (a table row flattened to one line), then a
 # colon or a space before its value
 _GAP = r"[ \t\u3000]"
-_PAIR = re.compile(rf"(?:^|(?<=\s))(?P<label>{_LABEL})(?:{_GAP}*[:：]{_GAP}*|{_GAP}+)")
+# ... or glued to the value before it, with its colon (QA pass 42b: 發文日期：中華民國113年3月22日
+# 發文字號：府都綜字第…號, 14 of the 60 Tainan notices that print a 發文日期, were undated)
+_PAIR = re.compile(
+    rf"(?:^|(?<=\s))(?P<label>{_LABEL})(?:{_GAP}*[:：]{_GAP}*|{_GAP}+)"
+    rf"|(?<=\S)(?P<glued>{_LABEL}){_GAP}*[:：]{_GAP}*"
+)
 _SPACE = re.compile(r"[ \t\u3000]+")
+_NUMBER_END = re.compile(r"(?<=[号號]).*$")  # what follows a 文号's 号
 # a block's line starts with a label, so with the first character of one: a line that does
 # not is skipped before the regex looks for labels all along it (issue 13)
 _FIRST = frozenset(label[0] for label in LABELS)
@@ -59,7 +65,9 @@ def labelled_header(lines: Sequence[str]) -> dict[str, str]:
             continue
         for m, after in zip(matches, [*matches[1:], None], strict=True):
             value = line[m.end() : after.start() if after else len(line)].strip()
-            key = LABELS[_SPACE.sub("", m.group("label"))]
+            key = LABELS[_SPACE.sub("", m.group("label") or m.group("glued"))]
+            if key == "发文字号":  # a 公文's 附件： or 主旨： glued after its number is not it
+                value = _NUMBER_END.sub("", value)
             if value and key not in found:
                 found[key] = value
     return found if len(found) >= 2 else {}

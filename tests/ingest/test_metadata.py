@@ -718,3 +718,20 @@ def test_a_joint_interpretation_enacted_on_two_lines_names_both_courts() -> None
         "第一条 为了正确审理案件，制定本解释。"
     )
     assert derive_meta(amended).agency == "最高人民法院"
+
+
+def test_a_label_glued_to_the_value_before_it_is_read(corpus: Path) -> None:
+    """QA pass 42b: 發文日期：中華民國113年3月22日發文字號：府都綜字第1130375220A號, one line
+    with no space between the two, left 14 of the 60 Tainan notices that print a 發文日期 undated. A
+    label glued to a value is read where its colon follows; what follows a 文号's 號 (附件：,
+    主旨：…) is no part of it."""
+    text = (corpus / "docs/tainan/tainan_2024-03-25_8625897.txt").read_text(encoding="utf-8")
+    meta = derive_meta(text)
+    assert meta.written_date == dt.date(2024, 3, 22)
+    assert meta.doc_number == "府都綜字第1130375220A號"
+    line = "發文日期：中華民國110年4月7日發文字號：府都綜字第1100404653A號附件：計畫書"
+    glued = labelled_header([line])
+    assert glued == {"成文日期": "中華民國110年4月7日", "发文字号": "府都綜字第1100404653A號"}
+    # a label's words inside a value, with no colon after them, are the value's
+    block = labelled_header(["标题：关于发布日期调整的通知", "发文字号：国发〔2019〕1号"])
+    assert block["标题"] == "关于发布日期调整的通知"
