@@ -86,7 +86,7 @@ from search_index.nodes import (
     yearless_docno_node,
 )
 from search_index.request import Query, Understanding
-from search_index.syntax import Atom, Clause, ParsedQuery, parse
+from search_index.syntax import FIELD_PREFIX, Atom, Clause, ParsedQuery, parse
 from search_index.tree import (
     Bool,
     MatchAll,
@@ -1112,7 +1112,10 @@ class _Builder:
                 node = any_of(node, *agency_nodes(agency_targets(norm)))
             if node is not None:
                 self.excluded.append(node)
-                self.excluded_text.append(norm)
+                # said with its field: -标题:条例 excludes titles holding 条例, not every text
+                # (QA pass 42b: the page said 已排除 条例)
+                field = FIELD_PREFIX.get(atom.field or "", "")
+                self.excluded_text.append(f"{field}:{norm}" if field else norm)
             return
         if atom.field:
             self.fields.append((atom.field, norm))

@@ -111,7 +111,7 @@ def test_an_excluded_agency_excludes_what_its_short_name_stands_for() -> None:
         return found
 
     p, understood = plan(Query(q='"个人资料" -机构:卫福部'))
-    assert understood.excluded == ("卫福部",)
+    assert understood.excluded == ("机构:卫福部",)  # said with its field (QA pass 42b)
     assert "卫生福利部" in phrases(p.query)
 
 
@@ -167,3 +167,13 @@ def test_not_and_and_in_capitals_are_operators(typed: str, same_as: str) -> None
     assert parse(typed) == parse(same_as)
     assert parse("养老 NOT").ignored == ("NOT",)  # nothing to exclude: said, not searched
     assert [a.text for c in parse("not bad").clauses for a in c.alternatives] == ["not", "bad"]
+
+
+def test_an_exclusion_in_a_field_is_said_with_its_field() -> None:
+    """QA pass 42b: 养老 -title:条例 excluded only titles holding 条例 (149 results), and the
+    page and ``understood.excluded`` said 已排除 条例, as if every text holding it were out."""
+    from search_index.planner import plan
+    from search_index.request import Query
+
+    assert plan(Query(q="养老 -title:条例"))[1].excluded == ("标题:条例",)
+    assert plan(Query(q="养老 -废止"))[1].excluded == ("废止",)
