@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI
 from govsearch.configure import apply
 from model.settings import Settings
 from reports.office import Reports, open_querylog
-from search_api import admin, apidocs, documents, duplicates, reports, search, system
+from search_api import admin, apidocs, documents, duplicates, export, reports, search, system
 from search_api import life_events as life_events_api
 from search_api.access_log import install_access_log
 from search_api.compression import install_compression
@@ -72,8 +72,8 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     app.router.add_event_handler("shutdown", app.state.shared.stop)
     install_error_handlers(app)
     install_limits(app, settings)
-    routers = (search.router, documents.router, system.router, admin.router, apidocs.router,
-               duplicates.router, reports.router, life_events_api.router)
+    routers = (search.router, export.router, documents.router, system.router, admin.router,
+               apidocs.router, duplicates.router, reports.router, life_events_api.router)
     if settings.kiosk:  # a terminal has no API reference and no duplicate check, as it has no
         # staff pages (QA pass 37b: the pages were 404, the routes answered a typed URL)
         routers = tuple(r for r in routers if r not in (apidocs.router, duplicates.router))

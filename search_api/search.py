@@ -206,16 +206,8 @@ def build_query(
     )
 
 
-@router.get(
-    "/search",
-    response_model=SearchResponse,
-    responses={**ERRORS, 403: {"model": ErrorResponse}, 429: {"model": ErrorResponse}},
-    dependencies=[Depends(long_search_slot)],
-)
-def search(
-    index: IndexDep,
+def search_query(
     viewer: ViewerDep,
-    reports: ReportsDep,
     q: Annotated[str, Q(max_length=MAX_QUERY_CHARS, description="query (see README)")] = "",
     # the page's limit is the result window (page × size ≤ 10,000): one 400 whatever the size
     page: Annotated[int, Q(ge=1, description="page × size ≤ 10,000"), blank_is(1)] = 1,
@@ -247,13 +239,26 @@ def search(
                       "sets it): whose documents rank a little ahead where the query's own "
                       "characters do not say (letters, characters both scripts share)"),
     ] = "",
-) -> JSONResponse:
-    query = build_query(
+) -> Query:
+    """The search's parameters as a Query: one list for ``/api/search`` and ``/api/export``."""
+    return build_query(
         viewer, q, page, size, sort.strip() or "relevance", given(category), given(agency),
         given(validity), given(year), given(disclosure),
         date_from.isoformat() if date_from else None, date_to.isoformat() if date_to else None,
         script,
     )  # fmt: skip
+
+
+SearchQuery = Annotated[Query, Depends(search_query)]
+
+
+@router.get(
+    "/search",
+    response_model=SearchResponse,
+    responses={**ERRORS, 403: {"model": ErrorResponse}, 429: {"model": ErrorResponse}},
+    dependencies=[Depends(long_search_slot)],
+)
+def search(index: IndexDep, reports: ReportsDep, query: SearchQuery) -> JSONResponse:
     # Serialised directly: the dict already has the SearchResponse shape (schemathesis checks it
     # against the schema in tests/security), and validating it again through pydantic cost
     # ~1 ms per request at 100k documents.

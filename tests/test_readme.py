@@ -412,6 +412,14 @@ def test_http_api_table(served: Served) -> None:
     assert set(body["facets"]) == {"category", "agency", "year", "validity"}
     assert all(h["category"] == "政策法规" for h in body["hits"])
 
+    exported = next(e for e in rows if e.startswith("GET /api/export"))
+    assert "its first `limit`" in rows[exported]
+    status, listed = served.get("/api/export", {"q": "条例", "category": "政策法规",
+                                                "format": "json", "limit": 5})  # fmt: skip
+    assert status == 200 and listed["total"] == body["total"] and listed["exported"] == 5
+    assert [d["id"] for d in listed["documents"]] == [h["id"] for h in body["hits"]]
+    assert listed["documents"][0]["url"].endswith(f"/documents/{body['hits'][0]['id']}")
+
     doc_id = body["hits"][0]["id"]
     status, doc = served.get(f"/api/documents/{doc_id}", {"q": "条例"})
     assert status == 200 and "<mark>" in doc["text_html"] and doc["text"]

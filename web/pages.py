@@ -45,6 +45,7 @@ from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
 from search_api.errors import status_of
+from search_api.export import EXPORT_MAX
 from search_api.limits import LONG_PAGE_SIZE, LONG_QUERY_CHARS, long_search_slot
 from search_api.security import is_api_path
 from search_index import life_events
@@ -284,6 +285,10 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         prev_url=views.page_url(state, base, result.total, -1),
         next_url=views.page_url(state, base, result.total, +1),
         sorts=[(k, v, state.change(sort=k).url(base)) for k, v in views.SORT_LABELS.items()],
+        # the list to keep, in a spreadsheet (QA pass 42b); a reading room's screen keeps none
+        export_url=("" if layout.kiosk
+                    else state.change(page=1).url(f"{layout.root}/api/export")),
+        export_max=EXPORT_MAX,
         took=views.took(result.took_ms),
         alternatives=(views.alternatives(index, state, viewer, base, result.understood.words,
                                          doc_numbers=result.understood.doc_numbers)

@@ -7,6 +7,7 @@ All requests go to the real app over a real index of corpus documents (tests/web
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 from html.parser import HTMLParser
@@ -1242,3 +1243,17 @@ def test_traditional_metadata_is_marked_as_such(client, web_corpus):
     assert f'<span lang="zh-Hant">{doc.meta.agency}</span>' in page
     shown = client.get(f"/documents/{doc.id}").text
     assert f'<td lang="zh-Hant">{doc.meta.agency}</td>' in shown
+
+
+def test_the_results_page_links_its_export_and_the_kiosk_does_not(client):
+    """QA pass 42b: the list a researcher built on the page could not be taken away. The
+    page links the export of its own search (filters and order, from the first result); a
+    reading room's shared screen keeps no files and has no such link."""
+    page = client.get("/?q=条例&category=政策法规&sort=date_desc&page=2").text
+    link = re.search(r'<a class="sort__link sort__export" href="([^"]+)" download>', page)
+    assert link, page[:2000]
+    url = html.unescape(link.group(1))
+    assert url.startswith("/api/export?") and "page=" not in url
+    exported = client.get(url)
+    assert exported.status_code == 200 and exported.text.startswith("\ufeff编号,标题")
+    assert "sort__export" not in client.get("/kiosk?q=条例").text
