@@ -551,3 +551,12 @@ def test_a_searchs_results_export_as_a_spreadsheet_in_their_order(client):
     # the viewer's documents only: a level but public is for staff, as on the search
     hidden = client.get("/api/export", params={"q": "条例", "disclosure": "不予公开"})
     assert hidden.status_code == 403
+
+
+def test_an_id_in_capitals_is_the_id(client):
+    """QA pass 42b: a document's id upper-cased (a link passed through a tool that does so)
+    was a 404."""
+    hit = client.get("/api/search", params={"q": "条例", "size": 1}).json()["hits"][0]
+    doc = client.get(f"/api/documents/{hit['id'].upper()}")
+    assert doc.status_code == 200 and doc.json()["id"] == hit["id"]
+    assert client.get("/api/documents/" + "G" * 16).status_code == 404
