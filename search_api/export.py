@@ -11,7 +11,7 @@ are not read: the file starts at the first result.
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi import Query as Q
@@ -23,7 +23,8 @@ from search_api.deps import IndexDep
 from search_api.limits import long_search_slot
 from search_api.models import ErrorResponse
 from search_api.search import ERRORS, SearchQuery
-from search_index.request import MAX_PAGE_SIZE
+from search_index.index import SearchIndex
+from search_index.request import MAX_PAGE_SIZE, Query
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -37,7 +38,9 @@ COLUMNS = (
 NO_STORE = {"Cache-Control": "no-store"}  # a staff key's export holds what others may not see
 
 
-def rows(index: Any, query: Any, limit: int, base: str) -> tuple[int, list[dict[str, str]]]:
+def rows(
+    index: SearchIndex, query: Query, limit: int, base: str
+) -> tuple[int, list[dict[str, str]]]:
     """The search's total and its first ``limit`` results as rows (``COLUMNS``), page by
     page, without snippets or facets (a file needs neither)."""
     out: list[dict[str, str]] = []
