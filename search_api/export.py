@@ -1,4 +1,5 @@
-"""``GET /api/export``: a search's results as a file to keep, CSV for a spreadsheet or JSON.
+"""``GET /api/export``: a search's results as a file to keep, CSV for a spreadsheet or JSON;
+``GET /api/feed``: its newest results as an Atom feed, to subscribe to.
 
 A researcher builds a list of documents on a topic across years and agencies and takes it
 elsewhere (QA pass 42b: the only CSVs were the staff reports, behind a key). The export runs the
@@ -11,6 +12,10 @@ are not read: the file starts at the first result.
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
+import xml.etree.ElementTree as ET  # noqa: N817 - ElementTree's usual name
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -24,7 +29,7 @@ from search_api.limits import long_search_slot
 from search_api.models import ErrorResponse
 from search_api.search import ERRORS, SearchQuery
 from search_index.index import SearchIndex
-from search_index.request import MAX_PAGE_SIZE, Query
+from search_index.request import MAX_PAGE_SIZE, Hit, Query
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -93,3 +98,69 @@ def export(
         media_type="text/csv; charset=utf-8",
         headers={**NO_STORE, "Content-Disposition": 'attachment; filename="govsearch-export.csv"'},
     )
+
+
+FEED_ENTRIES = 20  # the newest results a feed lists: what a reader polls for
+_ATOM = "http://www.w3.org/2005/Atom"
+_MARKS = re.compile(r"</?mark>")
+
+
+def _instant(day: str) -> str:
+    """An ISO date as Atom's date-time (a document's day, read as its start in UTC)."""
+    return f"{day}T00:00:00Z"
+
+
+def atom(query: Query, hits: Sequence[Hit], base: str, self_url: str) -> bytes:
+    """The Atom document of ``hits``: each entry the document's title, address, issuer, date
+    and snippet (text; its marks dropped). Built with the standard library's ElementTree,
+    which escapes every text it writes: a title is a document's, untrusted."""
+    ET.register_namespace("", _ATOM)
+    feed = ET.Element(f"{{{_ATOM}}}feed")
+
+    def add(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
+        el = ET.SubElement(parent, f"{{{_ATOM}}}{tag}", attrs)
+        if text:
+            el.text = text
+        return el
+
+    add(feed, "id", self_url)
+    add(feed, "title", f"govsearch：{query.q.strip() or '全部文件'}（最新）")
+    add(feed, "link", rel="self", href=self_url)
+    add(feed, "link", rel="alternate", type="text/html",
+        href=self_url.replace("/api/feed", "/", 1))  # fmt: skip
+    days = [h.doc.date for h in hits if h.doc.date]
+    add(feed, "updated", _instant(max(days)) if days else "1970-01-01T00:00:00Z")
+    add(add(feed, "author"), "name", "govsearch")
+    for hit in hits:
+        d = hit.doc
+        entry = add(feed, "entry")
+        url = f"{base}documents/{d.id}"
+        add(entry, "id", url)
+        add(entry, "title", d.title or "（无标题）")
+        add(entry, "link", rel="alternate", type="text/html", href=url)
+        add(entry, "updated", _instant(d.date) if d.date else "1970-01-01T00:00:00Z")
+        if d.agency:
+            add(add(entry, "author"), "name", d.agency)
+        summary = html.unescape(_MARKS.sub("", hit.snippet)).strip()
+        if summary:
+            add(entry, "summary", summary)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+
+
+@router.get(
+    "/feed",
+    responses={
+        **ERRORS, 403: {"model": ErrorResponse}, 429: {"model": ErrorResponse},
+        200: {"content": {"application/atom+xml": {}}, "description": "an Atom feed"},
+    },  # fmt: skip
+    dependencies=[Depends(long_search_slot)],
+)
+def feed(request: Request, index: IndexDep, query: SearchQuery) -> Response:
+    """The search's newest results as an Atom feed, to subscribe to: a feed reader polls it
+    and shows what is new on a topic (QA pass 42b). Newest first whatever ``sort`` says;
+    page and size are not read."""
+    newest = dataclasses.replace(query, page=1, size=FEED_ENTRIES, sort="date_desc",
+                                 facets=False)  # fmt: skip
+    result = index.search(newest)
+    body = atom(newest, result.hits, str(request.base_url), str(request.url))
+    return Response(body, media_type="application/atom+xml; charset=utf-8")

@@ -419,6 +419,13 @@ def test_http_api_table(served: Served) -> None:
     assert status == 200 and listed["total"] == body["total"] and listed["exported"] == 5
     assert [d["id"] for d in listed["documents"]] == [h["id"] for h in body["hits"]]
     assert listed["documents"][0]["url"].endswith(f"/documents/{body['hits'][0]['id']}")
+    assert any(e.startswith("GET /api/feed") for e in rows)
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=60)
+    conn.request("GET", "/api/feed?" + urllib.parse.urlencode({"q": "条例"}))
+    res = conn.getresponse()
+    assert res.status == 200 and b"<feed" in res.read()
+    assert res.getheader("Content-Type", "").startswith("application/atom+xml")
+    conn.close()
 
     doc_id = body["hits"][0]["id"]
     status, doc = served.get(f"/api/documents/{doc_id}", {"q": "条例"})

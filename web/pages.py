@@ -289,6 +289,9 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
         export_url=("" if layout.kiosk
                     else state.change(page=1).url(f"{layout.root}/api/export")),
         export_max=EXPORT_MAX,
+        # newest first whatever the page's order: what a feed reader polls for
+        feed_url=("" if layout.kiosk
+                  else state.change(page=1, sort="relevance").url(f"{layout.root}/api/feed")),
         took=views.took(result.took_ms),
         alternatives=(views.alternatives(index, state, viewer, base, result.understood.words,
                                          doc_numbers=result.understood.doc_numbers)

@@ -560,3 +560,26 @@ def test_an_id_in_capitals_is_the_id(client):
     doc = client.get(f"/api/documents/{hit['id'].upper()}")
     assert doc.status_code == 200 and doc.json()["id"] == hit["id"]
     assert client.get("/api/documents/" + "G" * 16).status_code == 404
+
+
+def test_a_searchs_newest_results_are_an_atom_feed(client):
+    """QA pass 42b: no way to follow a topic's new documents. The feed is the search's newest
+    results (newest first whatever ``sort`` says), each entry the document's title, address,
+    issuer and date, its text escaped."""
+    import xml.etree.ElementTree as ET
+
+    newest = client.get("/api/search", params={"q": "条例", "sort": "date_desc", "size": 20})
+    r = client.get("/api/feed", params={"q": "条例", "sort": "relevance", "page": 3})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/atom+xml")
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring(r.content)
+    assert feed.tag == f"{atom}feed" and "条例" in feed.findtext(f"{atom}title")
+    entries = feed.findall(f"{atom}entry")
+    hits = newest.json()["hits"]
+    assert [e.findtext(f"{atom}id").rsplit("/", 1)[1] for e in entries] == [h["id"] for h in hits]
+    first, hit = entries[0], hits[0]
+    assert first.findtext(f"{atom}title") == hit["title"]
+    assert first.findtext(f"{atom}updated") == f"{hit['date']}T00:00:00Z"
+    assert first.find(f"{atom}link").get("href").endswith(f"/documents/{hit['id']}")
+    assert "<mark>" not in (first.findtext(f"{atom}summary") or "")
+    assert feed.findtext(f"{atom}updated") == f"{hit['date']}T00:00:00Z"

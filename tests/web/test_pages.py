@@ -1256,4 +1256,11 @@ def test_the_results_page_links_its_export_and_the_kiosk_does_not(client):
     assert url.startswith("/api/export?") and "page=" not in url
     exported = client.get(url)
     assert exported.status_code == 200 and exported.text.startswith("\ufeff编号,标题")
-    assert "sort__export" not in client.get("/kiosk?q=条例").text
+    kiosk = client.get("/kiosk?q=条例").text
+    assert "sort__export" not in kiosk
+    # ... and its feed, newest first, for a feed reader to find (link rel=alternate)
+    feed = re.search(r'<link rel="alternate" type="application/atom\+xml" [^>]*href="([^"]+)"',
+                     page)  # fmt: skip
+    assert feed and html.unescape(feed.group(1)).startswith("/api/feed?q=")
+    assert client.get(html.unescape(feed.group(1))).status_code == 200
+    assert "application/atom+xml" not in kiosk
