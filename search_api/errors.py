@@ -105,15 +105,16 @@ def _in_json_parser(exc: BaseException) -> bool:
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
-def _allowed(request: Request) -> str:
-    """What every route at the request's path takes (the 405's ``Allow``): the router names
-    only the first route the path matched, so ``PUT /api/documents/{id}`` said GET, HEAD where
-    PATCH and DELETE are routes of their own (QA pass 38b). HEAD wherever GET is
-    (``search_api.head`` answers it)."""
+def _allowed(request: Request, path: str | None = None) -> str:
+    """What every route at the request's path (or ``path``) takes (the 405's ``Allow``): the
+    router names only the first route the path matched, so ``PUT /api/documents/{id}`` said
+    GET, HEAD where PATCH and DELETE are routes of their own (QA pass 38b). HEAD wherever GET
+    is (``search_api.head`` answers it)."""
     routes = request.app.router.routes
+    scope = request.scope if path is None else {**request.scope, "path": path}
     methods = {
         m for m in _METHODS
-        if any(r.matches({**request.scope, "method": m})[0] == Match.FULL for r in routes)
+        if any(r.matches({**scope, "method": m})[0] == Match.FULL for r in routes)
     }  # fmt: skip
     if "GET" in methods:
         methods.add("HEAD")
@@ -181,7 +182,14 @@ def install_error_handlers(app: FastAPI) -> None:
         allow = _allowed(request) if exc.status_code == 405 else ""
         path = request.url.path
         if exc.status_code == 404 and len(path) > 1 and path.endswith("/"):
-            message = f"no such address; without the trailing slash: {path.rstrip('/')}"
+            bare = path.rstrip("/")
+            takes = _allowed(request, bare)
+            # ... where that address takes this method (QA pass 42b: GET /api/documents/ was
+            # sent to /api/documents, which takes POST only)
+            if takes and request.method not in takes.split(", "):
+                message = f"no such address; {bare}, without the trailing slash, takes {takes}"
+            else:
+                message = f"no such address; without the trailing slash: {bare}"
         if allow:
             message = f"{request.method} is not allowed here; this address takes {allow}"
         answer = error_json(exc.status_code, code, message)

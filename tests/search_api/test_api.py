@@ -451,11 +451,16 @@ def test_a_trailing_slash_is_said_on_the_api_and_dropped_on_a_page(client):
     """QA pass 38b: /api/documents/ was a 307 to /api/documents, a POST-only route (405), and
     /api/search/ one to the search. An API address is what it is: a 404 naming the address
     without the slash. A page's is the page (a 301 keeping the query)."""
-    for url, bare in (("/api/documents/", "/api/documents"), ("/api/search/?q=条例", "/api/search"),
+    for url, bare in (("/api/search/?q=条例", "/api/search"),
                       ("/api/documents/" + "0" * 16 + "/", "/api/documents/" + "0" * 16)):
         r = client.get(url, follow_redirects=False)
         assert r.status_code == 404 and r.json()["error"]["message"] == (
             f"no such address; without the trailing slash: {bare}"), url
+    # ... and what that address takes where it is not this method (QA pass 42b: GET
+    # /api/documents/ was sent to /api/documents, which takes POST only)
+    r = client.get("/api/documents/", follow_redirects=False)
+    assert r.status_code == 404 and r.json()["error"]["message"] == (
+        "no such address; /api/documents, without the trailing slash, takes POST")
     r = client.get("/reports/?year=2019", follow_redirects=False)
     assert r.status_code == 301 and r.headers["location"] == "/reports?year=2019"
     assert client.get("/kiosk/", follow_redirects=False).headers["location"] == "/kiosk"
