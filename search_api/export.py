@@ -163,4 +163,4 @@ def feed(request: Request, index: IndexDep, query: SearchQuery) -> Response:
                                  facets=False)  # fmt: skip
     result = index.search(newest)
     body = atom(newest, result.hits, str(request.base_url), str(request.url))
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
+    return Response(body, media_type="application/atom+xml; charset=utf-8", headers=NO_STORE)
