@@ -53,6 +53,14 @@ class NotFound(GovSearchError):
     code = "not_found"
 
 
+class Moved(NotFound):
+    """A document asked for by an id it had before its file moved: ``data["moved_to"]`` is its
+    id now. A "not found" to every caller but those that can send the reader on (a GET of its
+    page or of the API), which answer with a redirect."""
+
+    code = "moved"
+
+
 class Conflict(GovSearchError):
     code = "conflict"
 

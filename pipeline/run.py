@@ -26,7 +26,8 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from ingest import processes
 from ingest.catalog import Catalog, load_catalog
@@ -71,6 +72,13 @@ class Unchanged:
     doc_id: str
     path: str
     content_hash: str = ""
+
+
+class Found(NamedTuple):
+    """Where an ingest found a text: a move's new path and the id the document has there."""
+
+    path: str
+    doc_id: str
 
 
 def _sha256(path: Path, within: tuple[Path, ...] = ()) -> str:
@@ -286,13 +294,14 @@ def run_jobs(
     *,
     workers: int = 1,
     progress: bool = False,
-    hashes: dict[str, str] | None = None,
+    hashes: dict[str, Found] | None = None,
     lexicon: LexiconBuilder | None = None,
     written_ids: list[str] | None = None,
     level_given: bool = False,
 ) -> list[str]:
     """Extract, analyse and write ``jobs``; fills ``report``; returns the paths written.
-    ``hashes`` (if given) receives ``content_hash → path`` of every file that is in the index;
+    ``hashes`` (if given) receives ``content_hash →`` :class:`Found` of every file that is in
+    the index;
     ``written_ids`` (if given), the id of every document written."""
     written: list[str] = []
     formats: dict[str, str] = {}
@@ -332,11 +341,11 @@ def run_jobs(
                 extra[r.doc.id] = r.doc.extra  # for the report's warnings (IngestReport.warn)
             if lexicon is not None:
                 lexicon.add(r, rewritten=r.doc.id in indexed)
-            found[r.doc.content_hash] = r.doc.path
+            found[r.doc.content_hash] = Found(r.doc.path, r.doc.id)
             yield r
         elif isinstance(r, Unchanged):
             report.unchanged += 1
-            found[r.content_hash] = r.path
+            found[r.content_hash] = Found(r.path, r.doc_id)
             if r.doc_id in held:
                 still.append(r.doc_id)
         elif r.skipped and r.path in indexed_paths:
@@ -392,7 +401,7 @@ def run_jobs(
                 report.hold(r.doc.path, reason)
             else:
                 report.skip(r.doc.path, reason)
-            found[old.content_hash] = r.doc.path  # what the index holds at this path
+            found[old.content_hash] = Found(r.doc.path, r.doc.id)  # what the index holds here
 
     def to_write() -> Iterator[IndexedDocument]:
         batch: list[IndexedDocument] = []
@@ -562,7 +571,7 @@ def run_ingest(
     if withdrawn:
         index.delete(withdrawn)
     lexicon = LexiconBuilder() if lexicon_dir is not None else None
-    hashes: dict[str, str] = {}
+    hashes: dict[str, Found] = {}
     written_ids: list[str] = []
     full: StorageFull | None = None
     try:
@@ -705,19 +714,22 @@ def _replace_stale_copies(
             continue
         stored = index.backend.fetch(others, texts=False)
         by_id = index.backend.fetch([i for i in batch if i in copies], texts=False)
-        gone: list[str] = []
+        moves: dict[str, str] = {}
         for doc in stored.values():
             if doc.source in read or not doc.source:
                 continue
             folder = Path(doc.source)
             if _on_disk(folder, doc.path):
                 continue
-            into = next((by_id[i].path for i in batch if doc.id in copies.get(i, ())
-                         and i in by_id), "")  # fmt: skip
-            gone.append(doc.id)
-            report.moved.append(f"{folder / doc.path} → {into}")
-        if gone:
-            index.delete(gone)
+            heirs = [i for i in batch if doc.id in copies.get(i, ()) and i in by_id]
+            # of two new copies of its text, the one with its file name (a.txt, not a-copy.txt)
+            name = PurePosixPath(doc.path).name
+            heir = next((i for i in heirs if PurePosixPath(by_id[i].path).name == name),
+                        heirs[0] if heirs else "")  # fmt: skip
+            moves[doc.id] = heir
+            report.moved.append(f"{folder / doc.path} → {by_id[heir].path if heir else ''}")
+        if moves:
+            _moved(index, moves)
 
 
 def _folders_to_read(
@@ -872,7 +884,7 @@ def _replace_other_folders(
     index: SearchIndex,
     indexed: dict[str, int],
     read: set[str],
-    hashes: dict[str, str],
+    hashes: dict[str, Found],
     report: IngestReport,
 ) -> None:
     """Documents of an indexed folder that this run has read again under another name are
@@ -887,18 +899,18 @@ def _replace_other_folders(
         if folder in read or not (gone or inside):
             continue
         ids = list(index.fingerprints(folder))
-        moved: list[str] = []
-        paths = set(hashes.values()) if gone else set()
+        moved: dict[str, str] = {}
+        paths = {f.path: f for f in hashes.values()} if gone else {}
         for start in range(0, len(ids), 200):
             for doc in index.backend.fetch(ids[start : start + 200], texts=False).values():
                 new = hashes.get(doc.content_hash)
-                if new is None and doc.path in paths:  # renamed and edited in one go
-                    new = doc.path
+                if new is None:  # renamed and edited in one go
+                    new = paths.get(doc.path)
                 if new is not None:
-                    moved.append(doc.id)
-                    report.moved.append(f"{path / doc.path} → {new}")
+                    moved[doc.id] = new.doc_id
+                    report.moved.append(f"{path / doc.path} → {new.path}")
         if moved:
-            index.delete(moved)
+            _moved(index, moved)
         left = len(ids) - len(moved)
         if gone and left:
             report.folders.append(IngestFailure(folder, (
@@ -930,21 +942,29 @@ def _remove_moved(
     index: SearchIndex,
     source: Path,
     stale: list[str],
-    hashes: dict[str, str],
+    hashes: dict[str, Found],
     report: IngestReport,
 ) -> set[str]:
     """Remove documents whose file is gone while the same bytes were ingested at another path
     of the same folder: the file moved (into ``not_public/``, say), and its old document, with
     the old path's level, must not stay behind until someone remembers ``--prune``. Returns the
     ids removed."""
-    moved: list[str] = []
+    moved: dict[str, str] = {}
     for doc in _stored(index, stale):
         new = hashes.get(doc.content_hash)
         gone = not _on_disk(source, doc.path)
-        if new is None or new == doc.path or not gone:
+        if new is None or new.path == doc.path or not gone:
             continue
-        moved.append(doc.id)
-        report.moved.append(f"{doc.path} → {new}")
+        moved[doc.id] = new.doc_id
+        report.moved.append(f"{doc.path} → {new.path}")
     if moved:
-        index.delete(moved)
+        _moved(index, moved)
     return set(moved)
+
+
+def _moved(index: SearchIndex, moves: dict[str, str]) -> None:
+    """Remove the documents of files that moved, their new ids recorded first: a link to an
+    old id finds the new one from the moment the old is gone (``SearchIndex.get``; QA pass
+    42b: a folder renamed broke every link cited to its documents)."""
+    index.backend.record_moves({old: new for old, new in moves.items() if new and new != old})
+    index.delete(list(moves))

@@ -24,7 +24,11 @@ router = APIRouter(prefix="/api", tags=["documents"])
     "/documents/{doc_id}",
     response_model=DocumentResponse,
     # 429: an anonymous view of a very long document waits its turn (README, "Security")
-    responses={code: {"model": ErrorResponse} for code in (401, 404, 429, 503)},
+    responses={
+        **{code: {"model": ErrorResponse} for code in (401, 404, 429, 503)},
+        302: {"description": "an id the document had before its file moved: `Location` is "
+              "this address with its id now (README, \"Old ids lead on\")"},
+    },
 )
 def get_document(
     request: Request,

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -22,6 +22,7 @@ STATUS: dict[str, int] = {
     "unauthorized": 401,
     "forbidden": 403,
     "not_found": 404,
+    "moved": 404,  # a GET or HEAD is sent on instead (moved_response)
     "conflict": 409,
     "payload_too_large": 413,
     "unsupported_media_type": 415,
@@ -139,9 +140,22 @@ def govsearch_response(exc: GovSearchError, staff: bool) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def moved_response(request: Request, exc: GovSearchError) -> Response:
+    """A GET of an address naming a document by the id it had before its file moved: the same
+    address with its id now, query and all. 302, not 301: a browser keeps a 301, and a folder
+    renamed back would then send the reader in a circle between the two ids."""
+    old, new = str(exc.data["id"]), str(exc.data["moved_to"])
+    parts = str(request.scope.get("path", "")).split("/")
+    path = "/" + "/".join(new if p.lower() == old else p for p in parts).lstrip("/")
+    query = request.url.query
+    return RedirectResponse(path + (f"?{query}" if query else ""), 302)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GovSearchError)
-    async def _govsearch(request: Request, exc: GovSearchError) -> JSONResponse:
+    async def _govsearch(request: Request, exc: GovSearchError) -> Response:
+        if exc.code == "moved" and request.method in ("GET", "HEAD"):
+            return moved_response(request, exc)
         return govsearch_response(exc, getattr(request.state, "staff", False))
 
     @app.exception_handler(RequestValidationError)

@@ -105,8 +105,9 @@ _PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,100}")
 # repealed ids' watchers each ask at most every 2 s, one reading does for the three
 STAMP_REUSE = 1.0
 # the indices kept beside a prefix's documents: <prefix>-copies (elastic_copies), -files (shared
-# folders), -keys (search_api.keys_elastic), -querylog (reports.office)
-MANAGED_SUFFIXES = ("-copies", "-files", "-keys", "-querylog")
+# folders), -keys (search_api.keys_elastic), -querylog (reports.office), -moves (record_moves)
+MANAGED_SUFFIXES = ("-copies", "-files", "-keys", "-querylog", "-moves")
+_MOVES_MAPPINGS = {"dynamic": "strict", "properties": {"new": {"type": "keyword"}}}
 
 
 def _redact(url: str) -> str:
@@ -781,6 +782,30 @@ class ElasticsearchIndex:
                 url=self.shown_urls,
             )
         return {d["_id"]: d.get("_source", {}) for d in res["docs"] if d.get("found")}
+
+    def record_moves(self, moves: dict[str, str]) -> None:
+        """In ``<prefix>-moves`` (one document per old id), beside the alias rather than behind
+        it: ids outlive a reindex, and every API server reads the same table."""
+        if not moves:
+            return
+        name = f"{self.alias}-moves"
+        with self._guard("record moved documents"):
+            self.es.options(ignore_status=400).indices.create(  # 400: it exists already
+                index=name, mappings=_MOVES_MAPPINGS,
+                settings={"number_of_shards": 1, "auto_expand_replicas": "0-1"},
+            )  # fmt: skip
+            actions = [{"_index": name, "_id": old, "_source": {"new": new}}
+                       for old, new in moves.items()]  # fmt: skip
+            helpers.bulk(self.es, actions, refresh="wait_for")
+
+    def moved(self, ids: list[str]) -> dict[str, str]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        with self._guard("look up moved documents"):
+            res = self.es.options(ignore_status=404).mget(index=f"{self.alias}-moves", ids=ids)
+        # no table yet (nothing ever moved): every document of the answer says so
+        return {d["_id"]: d["_source"]["new"] for d in res.get("docs", ()) if d.get("found")}
 
     def fetch(self, ids: list[str], *, texts: bool = True) -> dict[str, StoredDocument]:
         return {

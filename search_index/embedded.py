@@ -731,6 +731,12 @@ class EmbeddedIndex:
         buckets = searcher.aggregate(query, aggs).get("g", {}).get("buckets", [])
         return {str(b["key"]): int(b["doc_count"]) for b in buckets if b["key"]}
 
+    def record_moves(self, moves: dict[str, str]) -> None:
+        self.texts.record_moves(moves)
+
+    def moved(self, ids: list[str]) -> dict[str, str]:
+        return self.texts.moved(ids)
+
     def copy_groups(self, plan: Plan, limit: int = 10_000) -> dict[str, int]:
         keys = self._copy_keys()
         if not keys:

@@ -90,6 +90,18 @@ class Backend(Protocol):
         callers that show titles or list copies and would otherwise read every full text."""
         ...
 
+    def record_moves(self, moves: dict[str, str]) -> None:
+        """Remember ``old id → new id`` for documents whose file moved (a folder renamed, a
+        file moved into another folder): a link cited in an article, a bookmark, a citation
+        keeps leading to the document (QA pass 42b: ids come from the folder's name and the
+        file's path, and a rename broke every permalink). Kept apart from the documents, so
+        it survives the old document's removal."""
+        ...
+
+    def moved(self, ids: list[str]) -> dict[str, str]:
+        """``old id → new id`` as recorded, for those of ``ids`` that moved."""
+        ...
+
     def copy_groups(self, plan: Plan, limit: int = 10_000) -> dict[str, int]:
         """``content_key → n`` for every normalised text that two or more documents matching
         ``plan`` share (exact copies: the same text as TXT and HTML, say), at most ``limit``

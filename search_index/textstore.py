@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS texts (
     PRIMARY KEY (id, version)
 )
 """
+# Ids that left for another (a folder renamed, a file moved): old id → the id its text has now.
+# Kept in the same file so a backup of the store carries them (SearchIndex.get follows them).
+_MOVES = """
+CREATE TABLE IF NOT EXISTS moves (old TEXT PRIMARY KEY, new TEXT NOT NULL)
+"""
 
 
 class TextStore:
@@ -53,6 +58,7 @@ class TextStore:
         self._pending: list[tuple[str, str, str, str | None]] = []
         with self._conn() as conn:
             conn.execute(_SCHEMA)
+            conn.execute(_MOVES)
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -123,6 +129,26 @@ class TextStore:
         removed = conn.total_changes - before
         conn.execute("COMMIT")
         return removed
+
+    def record_moves(self, moves: dict[str, str]) -> None:
+        """Remember where ids went (:meth:`Backend.record_moves`)."""
+        if not moves:
+            return
+        conn = self._conn()
+        conn.execute("BEGIN")
+        conn.executemany("INSERT OR REPLACE INTO moves VALUES (?, ?)", list(moves.items()))
+        conn.execute("COMMIT")
+
+    def moved(self, ids: list[str]) -> dict[str, str]:
+        """Where each of ``ids`` that left went, as recorded."""
+        conn = self._conn()
+        out: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            rows = conn.execute(f"SELECT old, new FROM moves WHERE old IN ({marks})", batch)
+            out.update(rows.fetchall())
+        return out
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

@@ -37,6 +37,7 @@ from model.errors import (
     BackendUnavailable,
     BadRequest,
     GovSearchError,
+    Moved,
     NotFound,
     TooManyRequests,
 )
@@ -44,7 +45,7 @@ from model.fields import value_label
 from model.ids import readable_path
 from model.viewer import Viewer
 from search_api.deps import IndexDep, ViewerDep
-from search_api.errors import status_of
+from search_api.errors import moved_response, status_of
 from search_api.export import EXPORT_MAX
 from search_api.limits import LONG_PAGE_SIZE, LONG_QUERY_CHARS, long_search_slot
 from search_api.security import is_api_path
@@ -380,6 +381,8 @@ def document_page(
 ):
     try:
         doc = index.get(doc_id, viewer)
+    except Moved as exc:
+        return moved_response(request, exc)
     except NotFound:
         return _error(request, layout, 404, "没有这份文件，或它不向公众公开。")
     except BackendUnavailable:
@@ -475,6 +478,8 @@ def scan_page(request: Request, index: SearchIndex, viewer: Viewer, doc_id: str,
         return _error(request, layout, 404, "没有这份文件的扫描页。")
     try:
         doc = index.get(doc_id, viewer)
+    except Moved as exc:
+        return moved_response(request, exc)
     except NotFound:
         return _error(request, layout, 404, "没有这份文件，或它不向公众公开。")
     path = original_file(request.app.state.settings.originals_dir, doc)
@@ -488,6 +493,8 @@ def original_download(request: Request, index: SearchIndex, viewer: Viewer, doc_
     layout = _layout(request, False)
     try:
         doc = index.get(doc_id, viewer)
+    except Moved as exc:
+        return moved_response(request, exc)
     except NotFound:
         return _error(request, layout, 404, "没有这份文件，或它不向公众公开。")
     path = original_file(request.app.state.settings.originals_dir, doc)

@@ -588,3 +588,52 @@ def test_a_searchs_newest_results_are_an_atom_feed(client):
     assert first.find(f"{atom}link").get("href").endswith(f"/documents/{hit['id']}")
     assert "<mark>" not in (first.findtext(f"{atom}summary") or "")
     assert feed.findtext(f"{atom}updated") == f"{hit['date']}T00:00:00Z"
+
+
+def test_an_old_id_is_sent_to_the_documents_address_now(tmp_path):
+    """QA pass 42b: a folder renamed changed every id, and links cited in articles died. A GET
+    of any address naming the old id (the API, the page, the original, the kiosk's page) is
+    sent to the same address with the id now; a method that changes something is not sent on
+    (a DELETE must never land on another id): 404, code ``moved``, naming the id."""
+    import os
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from govsearch.app import create_app
+    from model.settings import Settings
+    from pipeline.run import run_ingest
+    from search_api.keys import KeyStore
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+
+    folder = tmp_path / "archive_2024"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "files" / "txt" / "城市公共交通条例.txt", folder / "a.txt")
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data))
+    run_ingest(index, [folder], workers=1)
+    (old,) = index.fingerprints()
+    os.rename(folder, tmp_path / "archive")
+    run_ingest(index, [tmp_path / "archive"], workers=1)
+    (new,) = index.fingerprints()
+    index.close()
+    _, key = KeyStore(data).create("moves")
+    with TestClient(create_app(Settings(data_dir=data)), follow_redirects=False) as c:
+        for old_path, new_path in (
+            (f"/api/documents/{old}?q=公交", f"/api/documents/{new}?q=公交"),
+            (f"/documents/{old.upper()}", f"/documents/{new}"),
+            (f"/documents/{old}/original", f"/documents/{new}/original"),
+            (f"/kiosk/documents/{old}", f"/kiosk/documents/{new}"),
+        ):
+            for method in (c.get, c.head):
+                got = method(old_path)
+                assert got.status_code == 302, (old_path, got.status_code)
+                assert got.headers["location"] == new_path.replace("公交", "%E5%85%AC%E4%BA%A4")
+        assert c.get(f"/api/documents/{new}").json()["id"] == new
+        gone = c.delete(f"/api/documents/{old}", headers={"Authorization": f"Bearer {key}"})
+        assert gone.status_code == 404
+        assert gone.json()["error"]["code"] == "moved"
+        assert gone.json()["error"]["data"] == {"id": old, "moved_to": new}
+        assert c.get(f"/api/documents/{new}").status_code == 200  # nothing was deleted
+        assert c.get("/api/documents/" + "0" * 16).status_code == 404

@@ -21,7 +21,7 @@ import pytest
 from analyzers.chars import strip_skippable
 from analyzers.normalize import normalize
 from model.document import CatalogMeta, Document
-from model.errors import NotFound
+from model.errors import Moved, NotFound
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
 from reports.annual import annual
@@ -1531,6 +1531,50 @@ class BackendContract:
             "b.txt": "public", "not_public/a.txt": "not_public",
         }  # fmt: skip
         assert ix.search(Query(q="", viewer=ANONYMOUS)).total == 1
+
+    def test_an_old_id_leads_to_the_document_where_its_file_went(self, make_backend, tmp_path):
+        """QA pass 42b: ids come from the folder's name and the file's path, so a folder
+        renamed broke every link cited to its documents. The old id now answers "moved", with
+        the id now, through renames of renames; a move into a 不予公开 folder says nothing
+        more to the public than an id never used."""
+        first = _folder(tmp_path / "archive_2024", 2)
+        ix = SearchIndex(make_backend())
+        run_ingest(ix, [first], workers=1)
+        old = {d.path: d.id for d in _stored(ix)}
+        second = tmp_path / "archive"
+        os.rename(first, second)
+        assert len(run_ingest(ix, [second], workers=1).moved) == 2
+        now = {d.path: d.id for d in _stored(ix)}
+        assert set(now.values()).isdisjoint(old.values())
+        for path in ("a.txt", "b.txt"):
+            with pytest.raises(Moved) as got:
+                ix.get(old[path], ANONYMOUS)
+            assert got.value.data == {"id": old[path], "moved_to": now[path]}
+            assert ix.get(now[path], ANONYMOUS).path == path  # the new id itself answers
+        third = tmp_path / "归档"
+        os.rename(second, third)
+        (third / "not_public").mkdir()
+        os.rename(third / "a.txt", third / "not_public" / "a.txt")
+        run_ingest(ix, [third], workers=1)
+        last = {d.path: d.id for d in _stored(ix)}
+        with pytest.raises(Moved) as got:
+            ix.get(old["b.txt"].upper(), ANONYMOUS)  # two moves on, the id as a tool wrote it
+        assert got.value.data["moved_to"] == last["b.txt"]
+        for viewer in (ANONYMOUS, STAFF):
+            for gone in (old["a.txt"], now["a.txt"]):
+                if viewer is STAFF:
+                    with pytest.raises(Moved) as got:
+                        ix.get(gone, viewer)
+                    assert got.value.data["moved_to"] == last["not_public/a.txt"]
+                else:
+                    with pytest.raises(NotFound) as got:
+                        ix.get(gone, viewer)
+                    assert type(got.value) is NotFound
+        ix.delete([last["b.txt"]])  # withdrawn: its old ids lead nowhere
+        with pytest.raises(NotFound) as got:
+            ix.get(old["b.txt"], STAFF)
+        assert type(got.value) is NotFound
+        assert ix.backend.moved([old["a.txt"], "0" * 16]) == {old["a.txt"]: now["a.txt"]}
 
     def test_prune_reports_a_move_as_moved_and_a_deletion_as_removed(self, make_backend, tmp_path):
         folder = _folder(tmp_path / "archive", 3)

@@ -239,7 +239,7 @@ def test_bad_prefix_is_a_configuration_error():
         ElasticsearchIndex(["http://127.0.0.1:1"], index_prefix="Bad*Name")
 
 
-@pytest.mark.parametrize("suffix", ["-copies", "-files", "-keys", "-querylog"])
+@pytest.mark.parametrize("suffix", ["-copies", "-files", "-keys", "-querylog", "-moves"])
 def test_a_prefix_naming_another_prefix_s_managed_index_is_refused(suffix):
     """QA pass 7: ``GOVSEARCH_ES_INDEX_PREFIX=qame-copies`` was told to rebuild with
     ``govsearch reindex``, which replaced qame's copy index with an empty one. Refused before
