@@ -57,7 +57,7 @@ from search_index.suggest import MAX_TYPED
 from web import reflow, structure, views
 from web.originals import original_file, size_label, text_media_type
 from web.scans import MAX_PAGES_LISTED, page_count, page_png
-from web.state import SearchState
+from web.state import SearchState, browser_script
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -245,15 +245,18 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
     if found is not None and not state.script:  # ranked as the question's readers read
         state = dataclasses.replace(state, script=life_events.reader_script(found[1]))
         ctx["state"] = state
+    # ranked for the script the browser reads where the address names none (never written
+    # into the page's links: a shared link ranks for whoever opens it)
+    reader = state.script or browser_script(request.headers.get("accept-language", ""))
     try:
-        query = state.to_query(viewer)
+        query = dataclasses.replace(state, script=reader).to_query(viewer)
         result = index.search(query)
         last = -(-result.total // result.size)
         if result.total and state.page > last:  # ?page=5000 of 9: show the last page, say so
             problems.append(f"只有 {last} 页结果，已显示最后一页。")
             state = state.change(page=last)
             ctx.update(state=state, problems=problems)
-            query = state.to_query(viewer)
+            query = dataclasses.replace(state, script=reader).to_query(viewer)
             result = index.search(query)
     except BadRequest as exc:
         ctx["problems"] = [*problems, exc.message]
@@ -317,9 +320,10 @@ def event_page(
     # the questions' searches ranked for that reader, and their links say so
     script = request.query_params.get("script", "")
     script = script if script in READERS else ""
+    reader = script or browser_script(request.headers.get("accept-language", ""))
     try:
         event = life_events.find(events, event_id)
-        answered = [a for a in life_events.answered(index, event, viewer, script=script)
+        answered = [a for a in life_events.answered(index, event, viewer, script=reader)
                     if a.total]  # fmt: skip
     except NotFound:
         return _error(request, layout, 404, "没有这个事项。请回到首页，从“按人生事项查找”进入。")

@@ -213,3 +213,30 @@ def _date(raw: str) -> dt.date | None:
         return dt.date.fromisoformat(raw)
     except ValueError:
         return None
+
+
+# the Chinese the browser asks for: its region or script subtag says which side's characters
+_HANT_TAGS = ("zh-tw", "zh-hk", "zh-mo", "zh-hant")
+_HANS_TAGS = ("zh-cn", "zh-sg", "zh-my", "zh-hans")
+
+
+def browser_script(accept_language: str) -> str:
+    """The reader's script (``hans``/``hant``, :attr:`Query.script`) from the Chinese their
+    browser asks for first in ``Accept-Language``; "" when it asks for none, or for a bare
+    ``zh``. Why: a query whose characters are the same in both scripts (退休, 找工作, 火化) says
+    nothing of its reader, and the phone and desktop pages, unlike the kiosk's 繁體 key, never
+    said anything either, so Taiwan's many 退休 rules filled a mainland reader's first page
+    (QA pass 44a). A ``script`` in the address still decides; the browser's is never written
+    into links, so a shared link ranks for whoever opens it."""
+    best, found = -1.0, ""
+    for part in accept_language[:400].split(","):
+        tag, _, params = part.strip().lower().partition(";")
+        try:
+            weight = float(params.strip().removeprefix("q=")) if params else 1.0
+        except ValueError:
+            continue
+        script = ("hant" if tag.startswith(_HANT_TAGS) else
+                  "hans" if tag.startswith(_HANS_TAGS) else "")  # fmt: skip
+        if script and weight > best:
+            best, found = weight, script
+    return found if best > 0 else ""

@@ -1264,3 +1264,24 @@ def test_the_results_page_links_its_export_and_the_kiosk_does_not(client):
     assert feed and html.unescape(feed.group(1)).startswith("/api/feed?q=")
     assert client.get(html.unescape(feed.group(1))).status_code == 200
     assert "application/atom+xml" not in kiosk
+
+
+def test_a_query_the_same_in_both_scripts_ranks_for_the_browsers_chinese(client):
+    """QA pass 44a: 退休, 找工作, 火化 are written alike on both sides, and the phone page never
+    said which side its reader is on: Taiwan's rules filled a mainland reader's first page. The
+    browser's ``Accept-Language`` says it; a ``script`` in the address still decides, and the
+    browser's is never written into the page's links."""
+
+    def first(headers: dict[str, str], extra: str = "") -> tuple[str, str]:
+        page = client.get(f"/?q=法{extra}", headers=headers)
+        assert page.status_code == 200
+        titles = re.findall(r'<h2 class="result__title"[^>]*><a href="[^"]+">(.*?)</a>', page.text)
+        return html.unescape(re.sub(r"<[^>]+>", "", titles[0])), page.text
+
+    mainland, text = first({"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
+    assert mainland.startswith("中华人民共和国"), mainland
+    assert "script=" not in text
+    taiwan, _ = first({"Accept-Language": "zh-TW,zh;q=0.9"})
+    assert normalize(taiwan) != normalize(mainland) and not taiwan.startswith("中华"), taiwan
+    assert first({"Accept-Language": "zh-TW"}, "&script=hans")[0] == mainland
+    assert first({"Accept-Language": "en-US,en;q=0.9"})[0] == taiwan  # as before: no side
