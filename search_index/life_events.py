@@ -130,6 +130,20 @@ def asked(events: tuple[LifeEvent, ...], q: str) -> tuple[LifeEvent, Question] |
     return None
 
 
+def named(events: tuple[LifeEvent, ...], q: str) -> LifeEvent | None:
+    """The event ``q`` names: its name (身后事), a part of it (退休 of 退休养老) or one of its
+    everyday words (丧葬费): the results page leads to the event's questions (QA pass 44a:
+    身后事, the start page's own tile, typed, found nothing and led nowhere)."""
+    typed = _as_compared(q)
+    if len(typed) < 2:
+        return None
+    for e in events:
+        parts = {_as_compared(w) for w in re.split(r"[、，,\s]+", e.summary) if w}
+        if typed in _as_compared(e.name) or typed in parts:
+            return e
+    return None
+
+
 _ASIDE = re.compile(r"[\s？?！!。，,、]+")
 QUESTION_CHARS = 5
 

@@ -273,6 +273,9 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
     asked = _asked(request, layout, state.q, found)
     if asked:
         ctx["asked"] = asked
+    elif (event := life_events.named(request.app.state.life_events, state.q)) is not None:
+        hant = "?script=hant" if state.script == "hant" else ""  # the kiosk's 繁體 key
+        ctx["event"] = (event.name, f"{layout.events}/{event.id}{hant}", event.summary)
     ctx.update(
         result=result,
         # each copy of a text is a link too (QA pass 22b: its path was plain text)

@@ -358,3 +358,18 @@ def test_an_event_is_ranked_for_a_reader_of_traditional_characters(client: TestC
     assert links and all("script=hant" in link for link in links)
     assert "script=" not in "".join(re.findall(r'href="(/\?q=[^"]*)"',
                                                client.get("/events/retirement").text))
+
+
+def test_a_search_naming_an_event_leads_to_it(client: TestClient, kiosk_client: TestClient):
+    """QA pass 44a: 身后事, the start page's own tile, typed into the box found nothing and led
+    nowhere. A search naming an event (its name, a part of it, one of its everyday words) leads
+    to the event's page, in the kiosk to the kiosk's, for a 繁體 reader as one."""
+    link = re.compile(r'class="asked__event" href="([^"]+)">([^<]+)</a>')
+    for q, event in (("身后事", "death"), ("退休", "retirement"), ("丧葬费", "death"),
+                     ("身後事", "death")):  # fmt: skip
+        found = link.findall(client.get("/", params={"q": q}).text)
+        assert found and found[0][0] == f"/events/{event}", (q, found)
+        assert client.get(found[0][0]).status_code == 200
+    assert link.findall(client.get("/", params={"q": "条例"}).text) == []
+    kiosk = link.findall(kiosk_client.get("/kiosk", params={"q": "身后事", "script": "hant"}).text)
+    assert kiosk == [("/kiosk/events/death?script=hant", "身后事")]
