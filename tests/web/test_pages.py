@@ -1250,7 +1250,7 @@ def test_the_results_page_links_its_export_and_the_kiosk_does_not(client):
     page links the export of its own search (filters and order, from the first result); a
     reading room's shared screen keeps no files and has no such link."""
     page = client.get("/?q=条例&category=政策法规&sort=date_desc&page=2").text
-    link = re.search(r'<a class="sort__link sort__export" href="([^"]+)" download>', page)
+    link = re.search(r'<a class="keep__link sort__export" href="([^"]+)" download>', page)
     assert link, page[:2000]
     url = html.unescape(link.group(1))
     assert url.startswith("/api/export?") and "page=" not in url
