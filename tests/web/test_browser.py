@@ -300,6 +300,7 @@ FIRST_MATCH = [
     pytest.param("/kiosk/documents", {"width": 768, "height": 1024}, id="kiosk-768x1024"),
     pytest.param("/kiosk/documents", {"width": 1080, "height": 1920}, id="kiosk-portrait"),
     pytest.param("/documents", DESKTOP, id="desktop"),
+    pytest.param("/documents", PHONE, id="phone"),
 ]
 
 
@@ -327,6 +328,8 @@ def test_jump_to_the_first_match_shows_it_below_the_sticky_bar(
     if kiosk:
         assert where["bar"]["top"] == 0, where  # the bar is stuck at the top, over the text
     assert where["mark"]["top"] >= max(where["bar"]["bottom"], 0) + 8, where
+    if not kiosk:  # lines of room above: the article's number (QA pass 44a: 第十七条 cut off)
+        assert where["mark"]["top"] >= 64, where
     assert where["mark"]["bottom"] <= where["height"], where
     # focus follows (QA pass 23e: it stayed on the link, under the bar)
     assert page.evaluate("() => document.activeElement.id") == "match-1"
