@@ -25,6 +25,7 @@ h2{margin-top:2.5rem;border-bottom:1px solid #ccc}
 code,pre{background:#f4f4f4;padding:0 .2rem}pre{padding:.5rem;overflow:auto}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.2rem .5rem;
 text-align:left;vertical-align:top}.m{font-weight:bold;text-transform:uppercase}
+table{display:block;max-width:100%;overflow-x:auto}td{overflow-wrap:anywhere}
 """
 
 
@@ -55,8 +56,10 @@ def _operation(path: str, method: str, op: dict[str, Any]) -> str:
             schema = p.get("schema", {})
             notes = [p.get("description") or schema.get("description") or ""]
             for key in ("default", "minimum", "maximum", "maxLength", "pattern", "maxItems"):
-                if key in schema:
-                    notes.append(f"{key}: {schema[key]}")
+                if key in schema:  # an empty default said as "" (QA pass 44a: "default:")
+                    value = schema[key]
+                    shown = json.dumps(value, ensure_ascii=False) if value == "" else value
+                    notes.append(f"{key}: {shown}")
             required = " (required)" if p.get("required") else ""
             out.append(
                 f"<tr><td><code>{_e(p['name'])}</code>{required}</td><td>{_e(p.get('in'))}</td>"
@@ -81,6 +84,8 @@ def render(spec: dict[str, Any]) -> str:
     info = spec.get("info", {})
     parts = [
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
+        # laid out for the phone it is read on (QA pass 44a: 980 px wide)
+        '<meta name=viewport content="width=device-width, initial-scale=1">',
         f"<title>{_e(info.get('title', 'API'))} API reference</title>",
         '<link rel=stylesheet href="docs.css"></head><body><main>',
         f"<h1>{_e(info.get('title', 'API'))} {_e(info.get('version', ''))}</h1>",
