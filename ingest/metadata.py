@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 
-from ingest.dates import iter_dates, parse_date
+from ingest.dates import FoundDate, iter_dates, parse_date
 from ingest.docnumber import (
     BRACKET_RE,
     ORDER_RE,
@@ -674,7 +674,21 @@ def dated_by_title_year(meta: CatalogMeta, text: str) -> bool:
     day = meta.written_date
     if day is None or day != title_year_date(meta.title or ""):
         return False
-    return not any(d.date == day for d in iter_dates(text[:2000] + "\n" + text[-2000:]))
+    probe = text[:2000] + "\n" + text[-2000:]
+    return not any(d.date == day and not _period_bound(probe, d) for d in iter_dates(probe))
+
+
+_PERIOD_BEFORE = re.compile(r"(?:自|从|至|到|截止|截止到)\s*$")
+_PERIOD_AFTER = re.compile(r"^\s*(?:止|为止|以前|之前|起)")
+
+
+def _period_bound(text: str, found: FoundDate) -> bool:
+    """Whether a date found in ``text`` bounds a period (数据统计期限自 2023 年 1 月 1 日起至
+    2023 年 12 月 31 日止, 截至 12 月 31 日) rather than dates the text: a report stating its
+    period's last day says nothing of the day it was written (QA pass 42b: 洪泽区's 2023 report
+    was shown written on 2023-12-31, and the timeliness report listed that day)."""
+    return bool(_PERIOD_BEFORE.search(text[max(0, found.start - 6) : found.start])
+                or _PERIOD_AFTER.match(text[found.end : found.end + 4]))  # fmt: skip
 
 
 def signature_agency(lines: Sequence[str]) -> str:

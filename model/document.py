@@ -115,6 +115,9 @@ def _metadata(self: Any) -> dict[str, Any]:
             out[f.name] = _shown_value(f, getattr(self, f.name))
         if f.name == "publish_date":
             out["date"] = self.date or None
+            # the day of that date is made up (the year of a report's title): said, so that an
+            # export records no 1 January (QA pass 42b: only the life events' API said it)
+            out["year_only"] = year_only(self)
     return out
 
 

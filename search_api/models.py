@@ -82,6 +82,10 @@ def _document_fields() -> dict[str, Any]:
             out[f.name] = (kind, Field(..., description=f.label))
         if f.name == "publish_date":
             out["date"] = (str | None, Field(..., description="发布日期, else 成文日期"))
+            out["year_only"] = (bool, Field(..., description=(
+                "the date is the year its title names, its day unknown (2015年…政府工作报告: "
+                "given as 2015-01-01, a report looking back as 12-31, so dates still sort); "
+                "show the year alone, as the pages do")))  # fmt: skip
     return out
 
 

@@ -735,3 +735,25 @@ def test_a_label_glued_to_the_value_before_it_is_read(corpus: Path) -> None:
     # a label's words inside a value, with no colon after them, are the value's
     block = labelled_header(["标题：关于发布日期调整的通知", "发文字号：国发〔2019〕1号"])
     assert block["标题"] == "关于发布日期调整的通知"
+
+
+@pytest.mark.parametrize(
+    ("path", "year_only"),
+    [
+        # the period a report's figures cover ends on the day its title's year gives it, and
+        # that says nothing of the day it was written (QA pass 42b: shown as 成文日期 2023-12-31)
+        ("docs/annual_report/hongze_2023.txt", True),
+        ("docs/budget/putuo_b7.txt", True),  # 截至2024年12月31日
+    ],
+)
+def test_a_period_s_last_day_is_not_the_day_a_report_was_written(path, year_only):
+    from ingest.metadata import dated_by_title_year
+    from tests.corpus import CORPUS, require_corpus
+
+    require_corpus()
+    text = (CORPUS / path).read_text(encoding="utf-8")
+    meta = derive_meta(text)
+    assert meta.written_date is not None and meta.written_date.month == 12
+    assert dated_by_title_year(meta, text) is year_only
+    signed = text + "\n洪泽区人民政府\n" + f"{meta.written_date.year}年12月31日\n"
+    assert dated_by_title_year(meta, signed) is False  # a signature's day is a day

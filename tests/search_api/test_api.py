@@ -637,3 +637,23 @@ def test_an_old_id_is_sent_to_the_documents_address_now(tmp_path):
         assert gone.json()["error"]["data"] == {"id": old, "moved_to": new}
         assert c.get(f"/api/documents/{new}").status_code == 200  # nothing was deleted
         assert c.get("/api/documents/" + "0" * 16).status_code == 404
+
+
+def test_a_date_whose_day_is_made_up_says_so(client):
+    """QA pass 42b: a report dated only by the year of its title was sent as 2015-01-01 by the
+    search and document API, with nothing to tell an export it is not a day; the pages showed
+    2015年. ``year_only`` says it on every hit and document."""
+    hits = client.get("/api/search", params={"q": "政府工作报告", "size": 50}).json()["hits"]
+    assert all(isinstance(h["year_only"], bool) for h in hits)
+    made_up = [h for h in hits if h["year_only"]]
+    assert made_up, [(h["title"], h["date"]) for h in hits]
+    doc = client.get(f"/api/documents/{made_up[0]['id']}").json()
+    assert doc["year_only"] is True and doc["date"][5:] in ("01-01", "12-31")
+    page = client.get(f"/documents/{made_up[0]['id']}").text
+    assert f"{doc['date'][:4]}年" in page
+    laws = client.get("/api/search", params={"q": "条例"}).json()["hits"]
+    assert any(not h["year_only"] for h in laws)
+    # ... and an export writes the year alone as its 成文日期 (ISO 8601's reduced precision)
+    exported = client.get("/api/export", params={"q": made_up[0]["title"], "format": "json"})
+    row = next(r for r in exported.json()["documents"] if r["id"] == made_up[0]["id"])
+    assert row["written_date"] == doc["date"][:4], row
