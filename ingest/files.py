@@ -624,10 +624,15 @@ def _listed(folder: Path) -> list[Path]:
 
 
 def _under(file: Path, folder: Path) -> bool:
+    """Whether ``file`` lies in ``folder``; a path that cannot be resolved (a symlink loop:
+    ``RuntimeError`` on this Python, ``OSError`` on later ones) is, which holds it closed (QA
+    pass 44b: a loop beside an unreadable catalogue stopped the whole run with a traceback)."""
     try:
         file.resolve().relative_to(folder.resolve())
     except ValueError:
         return False
+    except (RuntimeError, OSError):
+        return True
     return True
 
 

@@ -155,3 +155,27 @@ def test_a_loop_of_links_is_a_failed_file_not_a_crash(corpus: Path, tmp_path: Pa
         "a.txt": "cannot read file: Too many levels of symbolic links",
         "b.txt": "cannot read file: Too many levels of symbolic links",
     }
+
+
+@pytest.mark.parametrize("catalogue", ["link out", "unclosed quote"])
+def test_a_loop_beside_an_unreadable_catalogue_is_held_and_failed_not_a_crash(
+    corpus: Path, tmp_path: Path, catalogue: str
+) -> None:
+    """QA pass 44b: a loop of links in a folder whose catalogue cannot be read (a CSV linked
+    from outside, or one with an unclosed quote) stopped the whole run with a traceback,
+    nothing ingested; each alone was handled. The loop's two files fail, the folder's file is
+    held back as the unreadable catalogue holds it, and the run ends."""
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(corpus / TEXT, folder / "doc.txt")
+    if catalogue == "link out":
+        outside = tmp_path / "elsewhere.csv"
+        outside.write_text("path,公开方式\ndoc.txt,主动公开\n", encoding="utf-8")
+        os.symlink(outside, folder / "catalog.csv")
+    else:
+        (folder / "catalog.csv").write_text('path,公开方式\n"doc.txt,主动公开\n', encoding="utf-8")
+    os.symlink("b.txt", folder / "a.txt")
+    os.symlink("a.txt", folder / "b.txt")
+    report = run_ingest(SearchIndex(EmbeddedIndex(tmp_path / "data")), [folder], workers=1)
+    assert sorted(f.path for f in report.failed) == ["a.txt", "b.txt"]
+    assert [h.path for h in report.held] == ["doc.txt"]
