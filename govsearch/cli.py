@@ -6,8 +6,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,7 +35,7 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 # Exit codes: 0 done, 1 a file or catalogue row failed (the rest is in), 2 the command could not
-# run (usage, settings, the index), 3 the disk is full, 130 stopped by Ctrl-C.
+# run (usage, settings, the index), 3 the disk is full, 130 stopped by Ctrl-C, 143 by SIGTERM.
 EXIT_CODES = {"insufficient_storage": 3}
 INGEST_WRITER_WAIT = 86_400.0
 SERVE_WORKER_VARIABLE = "GOVSEARCH_SERVE_WORKER"
@@ -151,6 +152,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
     if ocr is not None or ocr_engine is not None:
         ocr_options.configure(enabled=settings.ocr if ocr is None else ocr,
                               engine=ocr_engine or settings.ocr_engine)
+    terminated = _terminate_as_interrupt()
     try:
         # refused before the index is opened, which makes one in a new data folder: an empty
         # index left by a refused ingest answered every later command "0 results" (QA pass 11)
@@ -175,8 +177,24 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
         _fail(exc)
         return
     _tell(report, report_path)
-    # 130: stopped by Ctrl-C (as a shell reports it), not "a file failed" (1)
-    sys.exit(130 if report.interrupted else 1 if report.failed else 0)
+    # 130: stopped by Ctrl-C (as a shell reports it), not "a file failed" (1); 143 by SIGTERM
+    stopped_code = 143 if terminated() else 130
+    sys.exit(stopped_code if report.interrupted else 1 if report.failed else 0)
+
+
+def _terminate_as_interrupt() -> Callable[[], bool]:
+    """SIGTERM stops an ingest as Ctrl-C does: what was written kept, the summary and
+    ``--report`` written. ``timeout``, ``systemctl stop``, docker and Kubernetes send SIGTERM,
+    which killed the run within 0.2 s with no word and no report, and lost what the next
+    commit would have kept (QA pass 44b). Returns whether it came."""
+    came: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        came.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    return lambda: bool(came)
 
 
 def _tell(report: IngestReport, report_path: Path | None) -> None:

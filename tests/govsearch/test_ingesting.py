@@ -596,3 +596,36 @@ def test_cli_a_catalogued_file_changed_and_ingested_without_the_catalogue_is_not
     applied = ingest("--catalog", str(catalog))
     assert applied.exit_code == 0 and "1 ingested" in applied.output, applied.output
     assert stored() == (1, ("on_request", "repealed"))
+
+
+def test_sigterm_stops_an_ingest_as_ctrl_c_does(folder, tmp_path, monkeypatch):
+    """QA pass 44b: ``timeout``, ``systemctl stop``, docker and Kubernetes send SIGTERM, which
+    killed an ingest within 0.2 s: no summary, no ``--report``. It now stops as Ctrl-C does:
+    what was written kept, the summary and the report written, exit 143. The signal is sent
+    from inside the writer, after the first documents are committed."""
+    import os
+    import signal
+
+    real = EmbeddedIndex.write
+
+    def terminated_after_3(self, docs, **kwargs):
+        def until(items):
+            for n, item in enumerate(items):
+                if n == 3:
+                    os.kill(os.getpid(), signal.SIGTERM)
+                yield item
+
+        return real(self, until(docs), commit_every=2)
+
+    monkeypatch.setattr(EmbeddedIndex, "write", terminated_after_3)
+    before = signal.getsignal(signal.SIGTERM)
+    data, report = tmp_path / "data", tmp_path / "report.json"
+    try:
+        result = CliRunner().invoke(main, ["--data-dir", str(data), "ingest", str(folder),
+                                           "--workers", "1", "--quiet", "--report", str(report)])
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert result.exit_code == 143, result.output
+    assert result.output.startswith("interrupted: ")
+    said = json.loads(report.read_text(encoding="utf-8"))
+    assert said["interrupted"] is True and said["ok"] == 2
