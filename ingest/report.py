@@ -69,6 +69,9 @@ class IngestReport:
     # Stopped (Ctrl-C) before every file was read: what is listed is in the index, the rest is
     # not, and running the same command again finishes the job (unchanged files are skipped).
     interrupted: bool = False
+    # documents an ingest killed before its lexicon merge had written, counted by this one
+    # (pipeline.lexicon_journal)
+    recounted: int = 0
     planned: int = 0  # the files this run was to read ("0 files" interrupted: out of how many)
     # what stopped it before its end, other than Ctrl-C (a full disk's message)
     stopped: str = ""
@@ -183,6 +186,9 @@ class IngestReport:
                          "Elasticsearch each batch: files read since are read again); run the "
                          "same command again to finish (files already in are skipped as "
                          "unchanged)")  # fmt: skip
+        if self.recounted:
+            lines.append(f"lexicon: {self.recounted} documents an earlier ingest wrote before "
+                         "it was killed are counted in it now")
         if self.moved:
             lines.append("moved (the old document removed):")
             lines.extend(f"  {shown(item)}" for item in self.moved)
@@ -226,6 +232,7 @@ class IngestReport:
         return {
             "total": self.total,
             "interrupted": self.interrupted,
+            "recounted": self.recounted,
             "stopped": self.stopped,
             "ok": len(self.ok),
             "skipped": len(self.skipped),

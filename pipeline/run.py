@@ -51,6 +51,7 @@ from model.ids import disk_names, fingerprint, readable_path
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.hidden_copies import HiddenCopies
 from pipeline.lexicon import LexiconBuilder
+from pipeline.lexicon_journal import Journal, count_again, left_behind
 from search_index.citizen_words import LEXICON_DIR
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
@@ -298,11 +299,13 @@ def run_jobs(
     lexicon: LexiconBuilder | None = None,
     written_ids: list[str] | None = None,
     level_given: bool = False,
+    journal: Journal | None = None,
 ) -> list[str]:
     """Extract, analyse and write ``jobs``; fills ``report``; returns the paths written.
     ``hashes`` (if given) receives ``content_hash →`` :class:`Found` of every file that is in
     the index;
-    ``written_ids`` (if given), the id of every document written."""
+    ``written_ids`` (if given), the id of every document written; ``journal`` (if given) notes
+    each document before the index may commit it (:mod:`pipeline.lexicon_journal`)."""
     written: list[str] = []
     formats: dict[str, str] = {}
     extra: dict[str, dict[str, str]] = {}
@@ -341,6 +344,8 @@ def run_jobs(
                 extra[r.doc.id] = r.doc.extra  # for the report's warnings (IngestReport.warn)
             if lexicon is not None:
                 lexicon.add(r, rewritten=r.doc.id in indexed)
+                if journal is not None:
+                    journal.wrote(r.doc.id, r.doc.content_hash, r.doc.ingest_key)
             found[r.doc.content_hash] = Found(r.doc.path, r.doc.id)
             yield r
         elif isinstance(r, Unchanged):
@@ -507,7 +512,7 @@ def _refuse_data_folder(paths: Sequence[Path], data_dir: Path) -> None:
 
 def merge_lexicon(
     index: SearchIndex, data_dir: Path, builder: LexiconBuilder, report: IngestReport
-) -> None:
+) -> bool:
     """Merge what ``builder`` counted into ``<data_dir>/lexicon`` and publish it to the
     backend's shared copy (:func:`~search_index.shared_folders.update`); a failure is the
     report's (the documents are in: it says what the lexicon missed)."""
@@ -523,6 +528,8 @@ def merge_lexicon(
         update(index.backend.shared_folders(), data_dir, LEXICON_DIR, merge)
     except (GovSearchError, OSError) as exc:  # OSError: a full disk, after a stopped run
         report.fail(str(data_dir / LEXICON_DIR), f"lexicon not merged: {exc}")
+        return False
+    return True
 
 
 def run_ingest(
@@ -571,6 +578,11 @@ def run_ingest(
     if withdrawn:
         index.delete(withdrawn)
     lexicon = LexiconBuilder() if lexicon_dir is not None else None
+    journal = Journal(Path(lexicon_dir)) if lexicon_dir is not None else None
+    orphans = left_behind(Path(lexicon_dir)) if lexicon_dir is not None else []
+    if lexicon is not None and orphans:
+        # a run killed after a commit, before its merge: its documents counted now
+        report.recounted = count_again(index, orphans, lexicon)
     hashes: dict[str, Found] = {}
     written_ids: list[str] = []
     full: StorageFull | None = None
@@ -578,6 +590,7 @@ def run_ingest(
         run_jobs(
             index, jobs, report, workers=workers, progress=progress, hashes=hashes,
             lexicon=lexicon, written_ids=written_ids, level_given=disclosure_given,
+            journal=journal,
         )  # fmt: skip
     except (KeyboardInterrupt, StorageFull) as exc:
         # Ctrl-C, or a full disk, which stops the run the same way (QA pass 38c: no summary,
@@ -590,8 +603,11 @@ def run_ingest(
         _committed_unreported(index, jobs, written_ids, report)
         if isinstance(exc, StorageFull):
             report.stopped, full = exc.message, exc
-    if lexicon is not None and lexicon_dir is not None:
-        merge_lexicon(index, Path(lexicon_dir), lexicon, report)
+    if lexicon is not None and lexicon_dir is not None and journal is not None:
+        if merge_lexicon(index, Path(lexicon_dir), lexicon, report):
+            journal.merged()
+            for path in orphans:
+                path.unlink(missing_ok=True)
     if full is not None:
         full.report = report  # type: ignore[attr-defined]  # for the command line to tell
         raise full
