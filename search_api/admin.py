@@ -22,6 +22,7 @@ sent; the body size limit itself is enforced for every request by :mod:`search_a
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import os
 import re
@@ -54,6 +55,7 @@ from model.errors import (
     InvalidParameters,
     NotFound,
     PayloadTooLarge,
+    StorageFull,
     UnprocessableContent,
     UnsupportedMediaType,
 )
@@ -503,11 +505,23 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
     shown: dict[str, tuple[str, str, int]] = {}
     for name, data, fmt in checked:
         target = _stored_name(fmt)
-        fd = os.open(folder / target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        try:
+            fd = os.open(folder / target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+            shown[target] = (name, fmt, len(data))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            # a full disk: a 507 that says so, and no file of this request left behind (QA
+            # pass 44b: a 500 internal_error and a 0-byte file in uploads/ for good)
+            for kept in shown:
+                (folder / kept).unlink(missing_ok=True)
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageFull(
+                    f"the disk holding {folder} is full: the upload was not stored; free space "
+                    "and send it again", path=str(folder),
+                ) from None
+            raise
         stored.append((target, disclosure, values))
-        shown[target] = (name, fmt, len(data))
     try:
         async with heavy_gate(request, staff=True).slot():
             report, written = await run_in_threadpool(

@@ -169,3 +169,44 @@ def test_an_upload_with_no_level_keeps_the_level_of_the_hidden_text_it_copies(se
 def _upload_as(s: Served, level: str, *files: tuple[str, bytes]):
     parts = [("file", (name, data, "application/octet-stream")) for name, data in files]
     return s.client.post("/api/documents", files=parts, data={"disclosure": level}, headers=s.staff)
+
+
+def test_an_upload_on_a_full_disk_is_a_507_and_leaves_no_file(
+    served: Served, tmp_path: Path, monkeypatch
+):
+    """QA pass 44b: an upload onto a full disk answered 500 internal_error and left a 0-byte
+    file in uploads/ for good. The disk's refusal (ENOSPC, raised here by the write of the
+    second file: a fault of the disk, not of what the files say) is a 507 naming it, and no file
+    of the request stays; after it, the same upload goes in."""
+    import errno
+    import os
+
+    real = os.fdopen
+    writes = []
+
+    class Full:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            writes.append(len(data))
+            if len(writes) == 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.fh.write(data)
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode="r", *a, **k: Full(real(fd, mode, *a, **k)))
+    text = TXT.read_bytes()
+    r = _upload(served, ("a.txt", text), ("b.txt", text.replace("公共".encode(), "城市".encode())))
+    assert r.status_code == 507, r.text
+    assert r.json()["error"]["code"] == "insufficient_storage"
+    assert "is full" in r.json()["error"]["message"]
+    uploads = tmp_path / "data" / "uploads"
+    assert list(uploads.iterdir()) == []
+    monkeypatch.setattr(os, "fdopen", real)
+    assert _upload(served, ("a.txt", text)).status_code == 201
