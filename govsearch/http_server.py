@@ -7,16 +7,25 @@ bytes unencoded. RFC 9112 allows only ASCII in a request target, so both of uvic
 percent-encode before sending; this protocol does the same for every other client: bytes ≥ 0x80
 in a request line are percent-encoded before h11 reads it, which is exactly what the client
 should have sent, so the app sees ``q=政务公开``. Headers and bodies pass untouched.
+
+It also closes a connection whose first request's headers have not all arrived within
+:data:`HEADER_SECONDS`. uvicorn times a connection out only between requests (keep-alive), so
+one that opened and never finished its headers stayed open for good: a single client holding
+20,000 such connections used up the server's file descriptors, and searches timed out until it
+let go (QA pass 44b, slowloris). A client needs far less than this to send its headers; a
+reverse proxy in front (README, "Deploying") should still limit connections per client.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 _HIGH = re.compile(rb"[\x80-\xff]")
+HEADER_SECONDS = 20.0  # from connect to the end of the first request's headers
 
 
 def escape_request_line(line: bytes) -> bytes:
@@ -33,6 +42,31 @@ class Utf8TargetH11Protocol(H11Protocol):
     """
 
     _in_request_line = False
+    _header_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._header_timer = self.loop.call_later(HEADER_SECONDS, self._headers_too_slow)
+
+    def _headers_too_slow(self) -> None:
+        """No request yet: the headers are still coming, or never will."""
+        self._header_timer = None
+        if self.cycle is None and not self.transport.is_closing():
+            self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_header_timer()
+        super().connection_lost(exc)
+
+    def _stop_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        if self.cycle is not None:  # a request's headers are in: keep-alive times the rest
+            self._stop_header_timer()
 
     def data_received(self, data: bytes) -> None:
         if (
