@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
-from ingest.errors import ExtractionError, NeedsOcr, UnsafeFile
+from ingest.errors import ExtractionError, ExtractionTimeout, NeedsOcr, UnsafeFile
 from ingest.formats.base import Extracted
 from ingest.formats.pages import strip_running_lines
 from ingest.formats.registry import Format, register
 from ingest.ocr import scan
-from ingest.ocr.runner import TOO_LARGE, PageFailed
+from ingest.ocr.runner import OVER_MEMORY, OVER_TIME, TOO_LARGE, PageFailed
 
 # what Pillow says, decoding a page, of a file cut short or corrupt: a damaged file, never a page
 # OCR failed on (QA pass 37b: a JPEG cut at 40% was "OCR failed on every page")
@@ -66,6 +66,10 @@ def extract(data: bytes, filename: str) -> Extracted:
     if not text.strip():
         if result.failed and all(_DAMAGED.search(why) for _, why in result.failed):
             raise ExtractionError(f"damaged {what} image, cannot be read: {result.failed[0][1]}")
+        if result.failed and all(OVER_MEMORY in why for _, why in result.failed):
+            raise UnsafeFile(f"{what} image: {result.failed[0][1]}")
+        if result.failed and all(OVER_TIME in why for _, why in result.failed):
+            raise ExtractionTimeout(f"{what} image: {result.failed[0][1]}")
         if result.failed:
             first = result.failed[0]
             raise ExtractionError(

@@ -35,6 +35,13 @@ TOO_LARGE = "image too large to read"  # the start of that refusal, which is no 
 WALL_FACTOR = 10  # wall-clock limit = WALL_FACTOR × the CPU-time limit
 
 
+# how a page's reason says it hit a limit, not that the file is damaged: a file whose every
+# page hit one is refused as a limit hit (ingest.formats.image; QA pass 44b: a 121-megapixel
+# PNG sent to the duplicate check said limit_hit false)
+OVER_TIME = "exceeded the time limit"
+OVER_MEMORY = "exceeded the memory limit"
+
+
 class PageFailed(Exception):
     """One page could not be recognised; ``str()`` is the reason the report shows."""
 
@@ -268,10 +275,10 @@ class PageRunner:
                 # the setting that raises it, where it is the page's own limit, not what is
                 # left of a file's budget (QA pass 42a: the archivist was told neither)
                 raises = "; GOVSEARCH_OCR_PAGE_TIMEOUT raises it" if timeout >= self.timeout else ""
-                raise PageFailed(f"{what} exceeded the {timeout:g} s time limit{raises}")
+                raise PageFailed(f"{what} {OVER_TIME} ({timeout:g} s){raises}")
             if self.memory_mb and tree_rss_mb(self._proc.pid) > self.memory_mb:
                 self.close()
-                raise PageFailed(f"{what} exceeded the memory limit ({self.memory_mb} MB; "
+                raise PageFailed(f"{what} {OVER_MEMORY} ({self.memory_mb} MB; "
                                  "GOVSEARCH_OCR_MEMORY_MB raises it, or scan at a lower "
                                  "resolution)")
         try:

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from bench.ocr_pages import body_page, char_accuracy, han, two_column_page
-from ingest.errors import ExtractionError, NeedsOcr
+from ingest.errors import ExtractionError, ExtractionTimeout, NeedsOcr, UnsafeFile
 from ingest.files import IngestFailure, iter_documents
 from ingest.formats import registry
 from ingest.metadata import derive_meta
@@ -326,13 +326,14 @@ def test_time_and_memory_limits_fail_the_page_not_the_run(engine_name: str) -> N
     image, _ = small_page(_text(SIMPLIFIED), "simplified", lines=2)
     data = encoded([image], "PNG")
     options.configure(page_timeout=0.05, cache_dir=None)
-    # each says the setting that raises it (QA pass 42a)
-    with pytest.raises(ExtractionError, match=r"OCR failed on every page .*time limit; "
-                                              r"GOVSEARCH_OCR_PAGE_TIMEOUT raises it"):
+    # each says the setting that raises it (QA pass 42a), and is a limit hit, not damage
+    # (QA pass 44b: the duplicate check's limit_hit was false)
+    with pytest.raises(ExtractionTimeout, match=r"exceeded the time limit \(0.05 s\); "
+                                                r"GOVSEARCH_OCR_PAGE_TIMEOUT raises it"):
         registry.extract(data, "slow.png")
     options.configure(page_timeout=60.0, memory_mb=64)
-    with pytest.raises(ExtractionError, match=r"OCR failed on every page .*memory limit "
-                                              r"\(64 MB; GOVSEARCH_OCR_MEMORY_MB raises it"):
+    with pytest.raises(UnsafeFile, match=r"exceeded the memory limit "
+                                         r"\(64 MB; GOVSEARCH_OCR_MEMORY_MB raises it"):
         registry.extract(data, "big.png")
     options.configure(memory_mb=1024)
     _, ex = registry.extract(data, "fine.png")  # a fresh child after the failures
