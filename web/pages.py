@@ -65,6 +65,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 # Traditional titles, snippets and texts on a zh-CN page are marked as what they are
 templates.env.filters["hant"] = views.written_in_traditional
 templates.env.filters["format_name"] = views.format_name
+templates.env.filters["taiwan"] = views.taiwan_region
 templates.env.filters["shown_date"] = shown_date
 templates.env.globals.update(
     sort_labels=views.SORT_LABELS, validity=views.VALIDITY, disclosure=views.DISCLOSURE,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from analyzers import docno
 from analyzers.chars import is_han, strip_skippable
+from analyzers.hierarchy import regions
 from analyzers.lexicon import stopwords
 from analyzers.normalize import in_traditional, normalize, other_script
 from model import fields
@@ -469,6 +470,15 @@ def written_in_traditional(*texts: object) -> bool:
     return bool(joined) and in_traditional(joined)
 
 
+def taiwan_region(doc: StoredDocument) -> bool:
+    """For templates: whether ``doc`` is one of Taiwan's (its agency, or its head written in
+    Traditional script), as the index files it (``analyzers.hierarchy.regions``). Its agency
+    never says so (總統, 勞動部, 內政部), so a mainland reader took Taiwan's 退休 rules for their
+    own (QA pass 44a): the result and the page say 台湾地区."""
+    head = doc.text[:3000] if doc.text else doc.title
+    return citizen_words.TAIWAN in regions(normalize(doc.agency), head)
+
+
 _PAGE = re.compile(r"page (\d+)")
 
 
@@ -522,6 +532,8 @@ def meta_rows(
         elif f.name == "validity" and value == "valid" and doc.validity_assumed:
             shown = f"{missing}（未见废止或失效的记载）"
         rows.append((f.label, shown))
+        if f.name == "agency" and taiwan_region(doc):  # (QA pass 44a)
+            rows.append(("适用地区", "台湾地区"))
     return rows
 
 

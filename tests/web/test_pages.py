@@ -1288,3 +1288,20 @@ def test_a_query_the_same_in_both_scripts_ranks_for_the_browsers_chinese(client)
     assert normalize(taiwan) != normalize(mainland) and not taiwan.startswith("中华"), taiwan
     assert first({"Accept-Language": "zh-TW"}, "&script=hans")[0] == mainland
     assert first({"Accept-Language": "en-US,en;q=0.9"})[0] == taiwan  # as before: no side
+
+
+def test_taiwans_documents_say_so_in_results_and_on_their_page(client, web_corpus):
+    """QA pass 44a: a Taiwan rule's agency never says where it applies (總統, 勞動部), and a
+    mainland reader took Taiwan's 退休 rules for their own. A result and the document's page
+    say 台湾地区; a mainland document says nothing of the kind."""
+    page = client.get("/?q=法", headers={"Accept-Language": "zh-TW"}).text
+    results = re.findall(r'<li class="result" .*?</li>', page, flags=re.S)
+    assert results and "台湾地区" in results[0]
+    taiwan = next(d for d in web_corpus.documents if d.path.startswith("docs/mojlaw/"))
+    assert "<th scope=\"row\">适用地区</th><td>台湾地区</td>" in client.get(
+        f"/documents/{taiwan.id}").text
+    mainland = next(d for d in web_corpus.documents if d.path.startswith("docs/lawrefbook/"))
+    assert "适用地区" not in client.get(f"/documents/{mainland.id}").text
+    plain = client.get("/?q=法", headers={"Accept-Language": "zh-CN"}).text
+    first = re.findall(r'<li class="result" .*?</li>', plain, flags=re.S)[0]
+    assert "中华人民共和国" in first and "台湾地区" not in first
