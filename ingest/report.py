@@ -182,8 +182,9 @@ class IngestReport:
         if self.interrupted:
             lines.insert(0, ("stopped: " + self.stopped + "; " if self.stopped else "interrupted: ")
                          + "the files counted as ingested are in the index, the others are not "
-                         "(the embedded index keeps what it committed, every 5,000 documents; "
-                         "Elasticsearch each batch: files read since are read again); run the "
+                         "(the embedded index keeps what it committed, every 5,000 documents "
+                         "or 5 minutes; Elasticsearch each batch: files read since are read "
+                         "again); run the "
                          "same command again to finish (files already in are skipped as "
                          "unchanged)")  # fmt: skip
         if self.recounted:

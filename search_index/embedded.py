@@ -66,6 +66,11 @@ from search_index.tree import (
 )
 
 _EAGER_DOCS = 20
+# A write commits every ``commit_every`` documents (5,000), and at the latest this long after its
+# last commit: a scanned archive read by OCR at seconds a page takes hours to reach 5,000, and a
+# crash lost all of it (QA pass 44b). A commit costs ~0.1 s and a merge later; a fast ingest
+# reaches 5,000 first.
+COMMIT_SECONDS = 300.0
 # hits a relevance page reads at most to put a run of equal scores at its edge in id order
 TIE_WINDOW = 2000
 # hits the first read of a relevance page collects: as cheap as 11 (bench/README.md, "Ties
@@ -409,6 +414,7 @@ class EmbeddedIndex:
             pending: list[WriteResult] = []
             written: dict[str, str] = {}  # id → content version, to collect superseded texts
             keys: set[str] = set()  # content keys written since the last commit
+            last_commit = time.monotonic()
             try:
                 for item in docs:
                     try:
@@ -423,9 +429,12 @@ class EmbeddedIndex:
                     except (ValueError, OverflowError) as exc:
                         yield WriteResult(item.doc.id, item.doc.path, False, str(exc))
                         continue
-                    if len(pending) >= commit_every:
+                    if len(pending) >= commit_every or (
+                        time.monotonic() - last_commit >= COMMIT_SECONDS
+                    ):
                         self.texts.flush()
                         writer.commit()
+                        last_commit = time.monotonic()
                         self._record_copies(keys)
                         keys = set()
                         yield from pending

@@ -152,3 +152,29 @@ def test_a_run_killed_after_a_commit_loses_nothing_of_the_lexicon(tmp_path: Path
     assert _rules(data, TITLES_FILE) == _rules(whole, TITLES_FILE)
     third = run_ingest(index, [archive], workers=1, lexicon_dir=data)
     assert third.recounted == 0 and "lexicon:" not in third.summary()
+
+
+def test_a_slow_ingest_commits_on_time_not_only_every_5000(tmp_path: Path, monkeypatch) -> None:
+    """QA pass 44b: a kill before the 5,000th document lost the whole run's work, hours of OCR
+    in a scanned archive. A write also commits once ``COMMIT_SECONDS`` have passed since its last
+    commit (0 here: every document), so an interrupt keeps what was read before it."""
+    from search_index import embedded
+
+    monkeypatch.setattr(embedded, "COMMIT_SECONDS", 0.0)
+    archive = _archive(tmp_path)
+    backend = EmbeddedIndex(tmp_path / "data")
+    real = backend.write
+
+    def stopped_after_3(docs, **_kwargs):
+        def until(items):
+            for n, item in enumerate(items):
+                if n == 3:
+                    raise KeyboardInterrupt
+                yield item
+
+        return real(until(docs))  # the default commit_every, 5,000
+
+    backend.write = stopped_after_3  # type: ignore[method-assign]
+    index = SearchIndex(backend)
+    report = run_ingest(index, [archive], workers=1)
+    assert report.interrupted and index.count() == 3 and len(report.ok) == 3
