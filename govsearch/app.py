@@ -122,4 +122,5 @@ def create_served_app(settings: Settings | None = None) -> FastAPI:
         exit_with_parent(int(supervisor))
     app = create_app(settings)
     app.state.index.lexicon.peek()
+    admin.sweep_orphan_uploads(app.state.index, app.state.settings)
     return app

@@ -27,6 +27,7 @@ import logging
 import os
 import re
 import secrets
+import time
 import unicodedata
 from dataclasses import replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -148,6 +149,34 @@ _UPLOAD_SCHEMA: dict[str, Any] = {
 def uploads_dir(settings: Settings) -> Path:
     """Where uploaded files are kept (they are the originals of their documents)."""
     return Path(settings.data_dir).resolve() / UPLOADS_DIR
+
+
+ORPHAN_SECONDS = 3600.0  # an upload file this old with no document is a dead request's
+
+
+def sweep_orphan_uploads(index: SearchIndex, settings: Settings) -> int:
+    """Remove upload files that became no document: a server killed (``kill -9``, the OOM
+    killer) between storing a request's files and writing them left them in ``uploads/`` for
+    good, where every backup copied them (QA pass 44b). Only files older than an hour are
+    looked at (a request in flight in another worker stores its files a moment before writing
+    them); their client never got a ``201``, so nothing acknowledged is lost. Returns how many
+    went."""
+    folder = uploads_dir(settings)
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - ORPHAN_SECONDS
+    old = {document_id(folder, p.name): p for p in folder.iterdir()
+           if p.is_file() and p.stat().st_mtime < cutoff}  # fmt: skip
+    if not old:
+        return 0
+    held = index.backend.fetch(list(old), texts=False)
+    gone = [path for doc_id, path in old.items() if doc_id not in held]
+    for path in gone:
+        path.unlink(missing_ok=True)
+    if gone:
+        log.warning("removed %d upload files that became no document (a server stopped "
+                    "while storing them): %s", len(gone), ", ".join(p.name for p in gone[:10]))
+    return len(gone)
 
 
 def display_name(name: str | None) -> str:

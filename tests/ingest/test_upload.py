@@ -210,3 +210,27 @@ def test_an_upload_on_a_full_disk_is_a_507_and_leaves_no_file(
     assert list(uploads.iterdir()) == []
     monkeypatch.setattr(os, "fdopen", real)
     assert _upload(served, ("a.txt", text)).status_code == 201
+
+
+def test_upload_files_that_became_no_document_are_swept_at_start(served: Served, tmp_path: Path):
+    """QA pass 44b: a server killed between storing an upload's files and writing them left
+    them in uploads/ for good. A starting server removes those older than an hour that no
+    document holds; a document's file, and a fresh one another worker may be writing, stay."""
+    import os
+    import time
+
+    from search_api.admin import ORPHAN_SECONDS, sweep_orphan_uploads
+
+    assert _upload(served, ("a.txt", TXT.read_bytes())).status_code == 201
+    uploads = tmp_path / "data" / "uploads"
+    (kept,) = list(uploads.iterdir())
+    orphan, fresh = uploads / "20261207-0123456789abcdef.txt", uploads / "20261207-fedcba.txt"
+    orphan.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    long_ago = time.time() - ORPHAN_SECONDS - 60
+    for path in (kept, orphan):
+        os.utime(path, (long_ago, long_ago))
+    settings = Settings(data_dir=tmp_path / "data")
+    index = served.client.app.state.index
+    assert sweep_orphan_uploads(index, settings) == 1
+    assert sorted(p.name for p in uploads.iterdir()) == sorted([kept.name, fresh.name])
