@@ -169,7 +169,10 @@ def sweep_orphan_uploads(index: SearchIndex, settings: Settings) -> int:
            if p.is_file() and p.stat().st_mtime < cutoff}  # fmt: skip
     if not old:
         return 0
-    held = index.backend.fetch(list(old), texts=False)
+    ids = list(old)
+    held: set[str] = set()
+    for start in range(0, len(ids), 500):
+        held.update(index.backend.fetch(ids[start : start + 500], texts=False))
     gone = [path for doc_id, path in old.items() if doc_id not in held]
     for path in gone:
         path.unlink(missing_ok=True)

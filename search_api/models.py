@@ -308,6 +308,9 @@ class IngestReportModel(BaseModel):
     total: int
     interrupted: bool = False
     stopped: str = Field("", description="what stopped the run before its end (a full disk)")
+    recounted: int = Field(0, description=(
+        "documents an earlier ingest killed outright had written, counted into the lexicon by "
+        "this one (README, Ingest)"))
     ok: int
     skipped: int
     failed: int

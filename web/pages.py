@@ -157,7 +157,9 @@ def _render(
         "pinyin_max": MAX_PINYIN_CHARS,
         **context,
     }
-    headers = KIOSK_HEADERS if layout.kiosk else None
+    # a page ranks for the script the browser's Accept-Language asks for (browser_script): a
+    # cache keeps one answer per language, never a mainland reader's for a Taiwan one's
+    headers = {**(KIOSK_HEADERS if layout.kiosk else {}), "Vary": "Accept-Language"}
     return templates.TemplateResponse(request, name, ctx, status_code=status, headers=headers)
 
 

@@ -1281,6 +1281,8 @@ def test_a_query_the_same_in_both_scripts_ranks_for_the_browsers_chinese(client)
         titles = re.findall(r'<h2 class="result__title"[^>]*><a href="[^"]+">(.*?)</a>', page.text)
         return html.unescape(re.sub(r"<[^>]+>", "", titles[0])), page.text
 
+    vary = client.get("/?q=法").headers["vary"]
+    assert "accept-language" in vary.lower(), vary  # a cache keeps one answer per language
     mainland, text = first({"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
     assert mainland.startswith("中华人民共和国"), mainland
     assert "script=" not in text
