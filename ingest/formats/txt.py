@@ -9,6 +9,7 @@ from ingest.formats.encoding import (
     already_chinese,
     decode,
     normalise_newlines,
+    stray_nuls,
     unmangled,
 )
 from ingest.formats.registry import Format, register
@@ -21,7 +22,7 @@ def extract(data: bytes, filename: str) -> Extracted:
     text, encoding = decode(data)
     nuls = text.count("\x00")
     if nuls:
-        if not _stray(text, nuls):
+        if not stray_nuls(text, nuls):
             raise ExtractionError(f"binary content, not text (decoded as {encoding})")
         text = text.replace("\x00", "")
     text, repaired = unmangled(normalise_newlines(text))
@@ -36,19 +37,6 @@ def extract(data: bytes, filename: str) -> Extracted:
     if fixed:
         properties[REPAIRED] = "; ".join(fixed)
     return Extracted(text=text, properties=properties)
-
-
-def _stray(text: str, nuls: int) -> bool:
-    """Whether a text's NUL characters are strays in a text (a Word or OCR export leaves one
-    now and then: QA pass 44b lost a whole notice over one) rather than the mark of binary
-    content: at most one in a thousand characters (none in a shorter text), and hardly another
-    control character. Binary bytes read as text (UTF-16 without its mark, an image) hold far
-    more."""
-    allowed = len(text) // 1000  # a short text has no room for a stray
-    if nuls > allowed:
-        return False
-    controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f\v\x00")
-    return controls <= allowed
 
 
 def quick(data: bytes, filename: str) -> Extracted | None:

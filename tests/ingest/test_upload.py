@@ -234,3 +234,15 @@ def test_upload_files_that_became_no_document_are_swept_at_start(served: Served,
     index = served.client.app.state.index
     assert sweep_orphan_uploads(index, settings) == 1
     assert sorted(p.name for p in uploads.iterdir()) == sorted([kept.name, fresh.name])
+
+
+def test_an_upload_with_a_stray_nul_is_read_as_govsearch_ingest_reads_it(served: Served):
+    """QA pass 44c: a notice with one NUL byte in its first 64 KB was a 415 "binary content"
+    as an upload, though ``govsearch ingest`` read the same file with a warning. Both read it
+    now, the report saying what was removed; a short text with a NUL is still binary."""
+    text = TXT.read_bytes()
+    one = text[:300] + b"\x00" + text[300:]
+    r = _upload(served, ("stray.txt", one))
+    assert r.status_code == 201, r.text
+    assert any("stray NUL byte removed" in w["reason"] for w in r.json()["report"]["warned_files"])
+    assert _upload(served, ("b.txt", "政府信息\x00公开".encode())).status_code == 415
