@@ -629,3 +629,19 @@ def test_sigterm_stops_an_ingest_as_ctrl_c_does(folder, tmp_path, monkeypatch):
     assert result.output.startswith("interrupted: ")
     said = json.loads(report.read_text(encoding="utf-8"))
     assert said["interrupted"] is True and said["ok"] == 2
+
+
+def test_an_ingest_with_workers_ends_without_a_traceback(folder, tmp_path):
+    """QA pass 44c: the SIGTERM handler (above) was inherited by the worker processes, which
+    the run stops with SIGTERM at its end: every ingest with workers printed two
+    KeyboardInterrupt tracebacks, mailed nightly by cron. A real process, as cron runs it."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "govsearch", "--data-dir", str(tmp_path / "data"), "ingest",
+         str(folder), "--workers", "2", "--quiet"],
+        capture_output=True, text=True, timeout=600, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert run.returncode == 1, run.stdout + run.stderr  # the fixture's one broken PDF
+    assert "Traceback" not in run.stderr and "KeyboardInterrupt" not in run.stderr, run.stderr
