@@ -1307,3 +1307,21 @@ def test_taiwans_documents_say_so_in_results_and_on_their_page(client, web_corpu
     plain = client.get("/?q=法", headers={"Accept-Language": "zh-CN"}).text
     first = re.findall(r'<li class="result" .*?</li>', plain, flags=re.S)[0]
     assert "中华人民共和国" in first and "台湾地区" not in first
+
+
+def test_a_mainland_text_set_in_traditional_is_not_marked_taiwans():
+    """QA pass 44c: 国务院's 1954 政府工作报告, typeset in traditional characters, said 台湾地区:
+    the index files a text of many traditional-only characters as Taiwan's. Its agency,
+    written in simplified and naming no Taiwan organ, says otherwise; Taiwan's own agencies,
+    written in traditional (勞動部), and a text with no agency are read from the text."""
+    from tests.corpus import CORPUS, require_corpus
+    from web.views import taiwan_region
+
+    require_corpus()
+    import dataclasses
+
+    text = (CORPUS / "docs/gov_work_report/gwr_1954.txt").read_text(encoding="utf-8")
+    doc = dataclasses.replace(_doc("docs/gov_work_report/gwr_1954.txt"), text=text)
+    assert not taiwan_region(dataclasses.replace(doc, agency="国务院"))
+    assert taiwan_region(dataclasses.replace(doc, agency="勞動部"))
+    assert taiwan_region(dataclasses.replace(doc, agency=""))
