@@ -8,9 +8,10 @@ percent-encode before sending; this protocol does the same for every other clien
 in a request line are percent-encoded before h11 reads it, which is exactly what the client
 should have sent, so the app sees ``q=政务公开``. Headers and bodies pass untouched.
 
-It also closes a connection whose first request's headers have not all arrived within
-:data:`HEADER_SECONDS`. uvicorn times a connection out only between requests (keep-alive), so
-one that opened and never finished its headers stayed open for good: a single client holding
+It also closes a connection whose request's headers have not all arrived within
+:data:`HEADER_SECONDS` of its opening or of the last answer. uvicorn times a connection out
+only between requests (keep-alive, and only until the next request's first byte), so one that
+opened and never finished its headers stayed open for good: a single client holding
 20,000 such connections used up the server's file descriptors, and searches timed out until it
 let go (QA pass 44b, slowloris). A client needs far less than this to send its headers; a
 reverse proxy in front (README, "Deploying") should still limit connections per client.
@@ -46,13 +47,26 @@ class Utf8TargetH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self._arm_header_timer()
+
+    def _arm_header_timer(self) -> None:
+        self._stop_header_timer()
         self._header_timer = self.loop.call_later(HEADER_SECONDS, self._headers_too_slow)
 
     def _headers_too_slow(self) -> None:
-        """No request yet: the headers are still coming, or never will."""
+        """No request's headers since the connection opened or the last answer went: they are
+        still coming, or never will."""
         self._header_timer = None
-        if self.cycle is None and not self.transport.is_closing():
+        if not self.transport.is_closing():
             self.transport.close()
+
+    def on_response_complete(self) -> None:
+        # the next request's headers are timed too: uvicorn's keep-alive timer stops at the
+        # first byte of them (QA pass 44c: one quick request, then a second one's headers
+        # dripped for minutes, and the descriptors ran out as before)
+        if not self.transport.is_closing():
+            self._arm_header_timer()
+        super().on_response_complete()  # (which may read a pipelined request at once)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_header_timer()
@@ -64,8 +78,9 @@ class Utf8TargetH11Protocol(H11Protocol):
             self._header_timer = None
 
     def handle_events(self) -> None:
+        before = self.cycle
         super().handle_events()
-        if self.cycle is not None:  # a request's headers are in: keep-alive times the rest
+        if self.cycle is not None and self.cycle is not before:  # a request's headers are in
             self._stop_header_timer()
 
     def data_received(self, data: bytes) -> None:
