@@ -178,6 +178,10 @@ PREFERS = {
     "mainland": ("排序", "按简体输入，大陆文件略靠前"),
     "taiwan": ("排序", "按繁体输入，台湾地区文件略靠前"),
 }
+READER_PREFERS = {
+    "mainland": ("排序", "按您使用的简体中文，大陆文件略靠前"),
+    "taiwan": ("排序", "按您使用的繁体中文，台湾地区文件略靠前"),
+}
 
 
 def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
@@ -188,7 +192,12 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     if u.prefers == "mainland" and u.pinyin_words and not any(is_han(c) for c in q):
         items.append(("排序", "按拼音输入，大陆文件略靠前"))
     elif u.prefers:
-        items.append(PREFERS[u.prefers])
+        script = {"mainland": "simplified", "taiwan": "traditional"}[u.prefers]
+        if citizen_words.typed_script(q) == script:
+            items.append(PREFERS[u.prefers])
+        else:  # the characters typed are both sides': the reader's script decided (the
+            # browser's language, the kiosk's 繁體 key; QA pass 44c: it said 按繁体输入)
+            items.append(READER_PREFERS[u.prefers])
     if len(u.words) > 1 and not u.pinyin:
         # the words the text was cut into, which the lines below count and expand (QA pass 19:
         # 公基金怎么取 was searched as 公、基金、取, and nothing on the page said so)

@@ -1285,6 +1285,8 @@ def test_a_query_the_same_in_both_scripts_ranks_for_the_browsers_chinese(client)
     assert "accept-language" in vary.lower(), vary  # a cache keeps one answer per language
     mainland, text = first({"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
     assert mainland.startswith("中华人民共和国"), mainland
+    # ... and the page says whose script decided (QA pass 44c: it said 按繁体输入, typed)
+    assert "按您使用的简体中文，大陆文件略靠前" in text and "按简体输入" not in text
     assert "script=" not in text
     taiwan, _ = first({"Accept-Language": "zh-TW,zh;q=0.9"})
     assert normalize(taiwan) != normalize(mainland) and not taiwan.startswith("中华"), taiwan
