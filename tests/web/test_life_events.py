@@ -366,7 +366,8 @@ def test_a_search_naming_an_event_leads_to_it(client: TestClient, kiosk_client: 
     to the event's page, in the kiosk to the kiosk's, for a 繁體 reader as one."""
     link = re.compile(r'class="asked__event" href="([^"]+)">([^<]+)</a>')
     for q, event in (("身后事", "death"), ("退休", "retirement"), ("丧葬费", "death"),
-                     ("身後事", "death")):  # fmt: skip
+                     ("身後事", "death"), ("丧葬费标准", "death"),
+                     ("退休手续", "retirement")):  # fmt: skip
         found = link.findall(client.get("/", params={"q": q}).text)
         assert found and found[0][0] == f"/events/{event}", (q, found)
         assert client.get(found[0][0]).status_code == 200
