@@ -7,7 +7,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import uvicorn
@@ -60,16 +60,31 @@ def _answer(sock: socket.socket) -> bytes:
     return head + b"\r\n\r\n" + body
 
 
-def test_headers_that_never_end_are_cut_off(port: int) -> None:
+@pytest.fixture
+def connect(port: int) -> Iterator[Callable[[], socket.socket]]:
+    """Connections to the server, each closed after the test whatever it found (an assertion
+    failing with one open left a ResourceWarning that failed the next test: CI run 164)."""
+    opened: list[socket.socket] = []
+
+    def new() -> socket.socket:
+        opened.append(socket.create_connection(("127.0.0.1", port)))
+        return opened[-1]
+
+    yield new
+    for sock in opened:
+        sock.close()
+
+
+def test_headers_that_never_end_are_cut_off(connect: Callable[[], socket.socket]) -> None:
     """QA pass 44b (slowloris): a connection that never finished its first request's headers
     stayed open for good (400 s and counting), and 20,000 of them from one client used up the
     server's file descriptors. It is closed after ``HEADER_SECONDS`` (2 s here); a client that
     sends its request in time is answered, and then kept alive as before; a later request's
     headers are timed from the answer before it (QA pass 44c: uvicorn's keep-alive timer stops
     at their first byte, and a second request dripped for minutes); pipelining still works."""
-    slow = socket.create_connection(("127.0.0.1", port))
+    slow = connect()
     slow.sendall(b"GET /ping HTTP/1.1\r\nHost: x\r\n")  # no blank line: headers never end
-    prompt = socket.create_connection(("127.0.0.1", port))
+    prompt = connect()
     time.sleep(0.5)
     prompt.sendall("GET /ping?q=政务 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     answer = _answer(prompt)
@@ -89,7 +104,7 @@ def test_headers_that_never_end_are_cut_off(port: int) -> None:
             break
         closed = _closed_within(prompt, 0.5)
     assert time.monotonic() - answered < 4, "a later request's headers were never timed"
-    piped = socket.create_connection(("127.0.0.1", port))
+    piped = connect()
     piped.sendall(b"GET /ping?q=1 HTTP/1.1\r\nHost: x\r\n\r\n"
                   b"GET /ping?q=2 HTTP/1.1\r\nHost: x\r\n\r\n")  # fmt: skip
     got, until = b"", time.monotonic() + 5
@@ -97,5 +112,3 @@ def test_headers_that_never_end_are_cut_off(port: int) -> None:
     while not (b'{"q":"1"}' in got and b'{"q":"2"}' in got) and time.monotonic() < until:
         got += piped.recv(4096)
     assert got.count(b"HTTP/1.1 200") == 2, got
-    for sock in (slow, prompt, piped):
-        sock.close()
