@@ -4,7 +4,9 @@ app. The settings reach the layers below through :func:`govsearch.configure.appl
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 
 from fastapi import Depends, FastAPI
 
@@ -30,6 +32,8 @@ from search_index.backends import open_index
 from search_index.index import SearchIndex
 from search_index.shared_folders import Follower
 from web.pages import install_web
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, index: SearchIndex | None = None) -> FastAPI:
@@ -122,5 +126,13 @@ def create_served_app(settings: Settings | None = None) -> FastAPI:
         exit_with_parent(int(supervisor))
     app = create_app(settings)
     app.state.index.lexicon.peek()
-    admin.sweep_orphan_uploads(app.state.index, app.state.settings)
+    # off the start-up path: it reads the metadata of every upload older than an hour
+    threading.Thread(target=_sweep_uploads, args=(app,), name="sweep-uploads", daemon=True).start()
     return app
+
+
+def _sweep_uploads(app: FastAPI) -> None:
+    try:
+        admin.sweep_orphan_uploads(app.state.index, app.state.settings)
+    except Exception:  # a sweep that fails leaves files for the next start, nothing worse
+        log.exception("sweeping the uploads folder failed")
