@@ -188,17 +188,9 @@ def _terminate_as_interrupt() -> Callable[[], bool]:
     which killed the run within 0.2 s with no word and no report, and lost what the next
     commit would have kept (QA pass 44b). Returns whether it came."""
     came: list[int] = []
-    main_pid = os.getpid()
 
-    def stop(signum: int, _frame: object) -> None:
-        if os.getpid() != main_pid:
-            # a worker process, which inherited the handler: it ends as SIGTERM ends it, the
-            # way the run stops its workers (QA pass 44c: two KeyboardInterrupt tracebacks
-            # on standard error at the end of every ingest)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGTERM)
-            return
-        came.append(signum)
+    def stop(signum: int, _frame: object) -> None:  # (workers restore the default at start:
+        came.append(signum)  # ingest.processes.pool_worker_start)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)

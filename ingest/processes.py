@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -161,6 +162,10 @@ os.register_at_fork(after_in_child=_forget_watchers)
 
 
 def pool_worker_start() -> None:
-    """Initializer of the ingest's worker processes (see the two functions above)."""
+    """Initializer of the ingest's worker processes (see the two functions above). SIGTERM
+    ends a worker as it ends any process, whatever handler the parent set: the pool stops its
+    workers with it, and one inherited from ``govsearch ingest`` (which turns it into Ctrl-C)
+    printed two KeyboardInterrupt tracebacks at the end of every ingest (QA pass 44c)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     drop_inherited_locks()
     exit_with_parent()
