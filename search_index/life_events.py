@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -130,17 +131,21 @@ def asked(events: tuple[LifeEvent, ...], q: str) -> tuple[LifeEvent, Question] |
     return None
 
 
-def named(events: tuple[LifeEvent, ...], q: str) -> LifeEvent | None:
-    """The event ``q`` names: its name (身后事), a part of it (退休 of 退休养老) or one of its
-    everyday words (丧葬费): the results page leads to the event's questions (QA pass 44a:
-    身后事, the start page's own tile, typed, found nothing and led nowhere)."""
-    typed = _as_compared(q)
-    if len(typed) < 2:
-        return None
-    for e in events:
-        parts = {_as_compared(w) for w in re.split(r"[、，,\s]+", e.summary) if w}
-        if typed in _as_compared(e.name) or typed in parts:
-            return e
+def named(
+    events: tuple[LifeEvent, ...], q: str, words: Sequence[str] = ()
+) -> LifeEvent | None:
+    """The event ``q`` names, else the first of its ``words`` that does: its name (身后事), a
+    part of it (退休 of 退休养老) or one of its everyday words (丧葬费). The results page leads to
+    the event's questions (QA pass 44a: 身后事, the start page's own tile, typed, found nothing
+    and led nowhere; 44c: 丧葬费标准 and 退休手续 did not lead there either)."""
+    for text in (q, *words):
+        typed = _as_compared(text)
+        if len(typed) < 2:
+            continue
+        for e in events:
+            parts = {_as_compared(w) for w in re.split(r"[、，,\s]+", e.summary) if w}
+            if typed in _as_compared(e.name) or typed in parts:
+                return e
     return None
 
 

@@ -276,8 +276,8 @@ def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: La
     asked = _asked(request, layout, state.q, found)
     if asked:
         ctx["asked"] = asked
-    elif (event := _event_named(request.app.state.life_events, state.q,
-                                result.understood.words)) is not None:
+    elif (event := life_events.named(request.app.state.life_events, state.q,
+                                     result.understood.words)) is not None:
         hant = "?script=hant" if state.script == "hant" else ""  # the kiosk's 繁體 key
         ctx["event"] = (event.name, f"{layout.events}/{event.id}{hant}", event.summary)
     ctx.update(
@@ -370,18 +370,6 @@ def _back_state(raw: str) -> SearchState | None:
         return None
     state, _ = SearchState.from_params(QueryParams(parse_qsl(raw[:2000])))
     return state
-
-
-def _event_named(
-    events: tuple[life_events.LifeEvent, ...], q: str, words: tuple[str, ...] | list[str]
-) -> life_events.LifeEvent | None:
-    """The life event the search names: the whole query, else the first of its words that
-    does (QA pass 44c: 丧葬费 led to 身后事, 丧葬费标准 and 退休手续 did not)."""
-    for text in (q, *words):
-        event = life_events.named(events, text)
-        if event is not None:
-            return event
-    return None
 
 
 def _asked(
