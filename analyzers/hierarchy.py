@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from analyzers.normalize import normalize
+from analyzers.normalize import in_traditional, normalize, to_traditional
 
 LEVELS: tuple[str, ...] = (
     "法律", "行政法规", "司法解释", "部门规章", "地方性法规", "地方政府规章", "其他",
@@ -76,13 +76,17 @@ def _taiwan_city(head: str) -> str:
     return max(set(names), key=names.count) if names else ""
 
 
-def regions(agency: str, original_text: str) -> tuple[str, ...]:
+def regions(written_agency: str, original_text: str) -> tuple[str, ...]:
     """Where a document applies: 全国, a province or city (from the agency: 北京, 郑州), and
     台湾 for documents issued there (their agencies never say so: 内政部, 总统; they are written
-    in Traditional script, which mainland documents are not). ``agency`` is normalised."""
+    in Traditional script, which mainland documents mostly are not). ``written_agency`` is the
+    agency as the catalogue or the file wrote it: its script is evidence too."""
+    agency = normalize(written_agency.strip())
     out: list[str] = []
     head = original_text[:3000]
-    taiwan = _TAIWAN_AGENCY.match(agency) or len(_TAIWAN_ONLY.findall(head)) >= 8
+    taiwan = bool(_TAIWAN_AGENCY.match(agency)) or (
+        len(_TAIWAN_ONLY.findall(head)) >= 8 and not _mainland_organ(written_agency.strip(), agency)
+    )
     if taiwan:
         out.append("台湾")
     m = _PLACE.match(agency)
@@ -98,6 +102,16 @@ def regions(agency: str, original_text: str) -> tuple[str, ...]:
     if not out and agency and not taiwan:
         out.append("全国")
     return tuple(out)
+
+
+def _mainland_organ(written: str, agency: str) -> bool:
+    """Whether an agency is the mainland's whatever script its text is set in: written in
+    simplified characters (国务院: Taiwan's catalogues write 內政部, 總統), or a mainland
+    province's or city's (常熟市人民政府). QA pass 44c: 国务院's 1954 and 1957 政府工作报告 and
+    常熟's annual report, typeset in traditional, were filed as 台湾's."""
+    simplified = to_traditional(written) != written and not in_traditional(written)
+    place = _PLACE.match(agency)
+    return simplified or bool(place and not _TAIWAN_CITY.match(agency))
 
 
 def named_place(name: str) -> str:

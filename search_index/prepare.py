@@ -57,7 +57,7 @@ def prepare(doc: Document, source: str) -> IndexedDocument:
         "category": (m.category,),
         "validity": (m.validity,),
         "level": (legal_level(agency, title),),
-        "region": regions(agency, doc.text),
+        "region": regions(m.agency, doc.text),
         "disclosure": (m.disclosure,),
         "format": (doc.format,),
         "docno": tuple(dict.fromkeys(

@@ -42,7 +42,7 @@ def _rows(doc: StoredDocument) -> list[tuple[str, tuple[str, str, str, str]]]:
 
 
 def _place(doc: StoredDocument) -> frozenset[str]:
-    return frozenset(regions(normalize(doc.agency), "")) if doc.agency else frozenset()
+    return frozenset(regions(doc.agency, "")) if doc.agency else frozenset()
 
 
 def _traditional(title: str) -> bool:

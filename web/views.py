@@ -16,7 +16,7 @@ from analyzers import docno
 from analyzers.chars import is_han, strip_skippable
 from analyzers.hierarchy import regions
 from analyzers.lexicon import stopwords
-from analyzers.normalize import in_traditional, normalize, other_script, to_traditional
+from analyzers.normalize import in_traditional, normalize, other_script
 from model import fields
 from model.document import StoredDocument, as_year, shown_date, written_in_title_year
 from model.errors import GovSearchError
@@ -485,14 +485,7 @@ def taiwan_region(doc: StoredDocument) -> bool:
     never says so (總統, 勞動部, 內政部), so a mainland reader took Taiwan's 退休 rules for their
     own (QA pass 44a): the result and the page say 台湾地区."""
     head = doc.text[:3000] if doc.text else doc.title
-    if citizen_words.TAIWAN not in regions(normalize(doc.agency), head):
-        return False
-    # ... but not a mainland organ's text set in traditional characters: its agency, written
-    # in simplified, names no Taiwan organ (QA pass 44c: 国务院's 1954 and 1957 政府工作报告,
-    # typeset in traditional, said 台湾地区)
-    agency = doc.agency.strip()
-    simplified = bool(agency) and to_traditional(agency) != agency and not in_traditional(agency)
-    return not (simplified and citizen_words.TAIWAN not in regions(normalize(agency), ""))
+    return citizen_words.TAIWAN in regions(doc.agency, head)
 
 
 _PAGE = re.compile(r"page (\d+)")
