@@ -13,7 +13,8 @@ import hashlib
 
 from model.fields import FIELDS
 
-# 10: a mainland organ's text set in traditional characters is not filed as 台湾's (QA pass 44c);
+# 10: a mainland organ's text set in traditional characters is not filed as 台湾's, and a text
+# naming two Taiwan cities as often is filed under the first (QA pass 44c);
 # 9: a circle among Chinese numerals read as 〇 (二○一九年, QA pass 42a);
 # 8: 衞 read as 衛, 失业给付 / 电子烟 / 失能 one word each (QA pass 41b);
 # 7: search mode's words inside a long word never cut across its parts (人民法院 holds no 民法);
