@@ -122,6 +122,25 @@ def _disclosure(value: str | None) -> str:
     return found
 
 
+def _public_url(value: str | None) -> str:
+    """The address readers reach the server at, ending in ``/``, or "" for none."""
+    from urllib.parse import urlsplit
+
+    raw = (value or "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if (
+        parts.scheme not in ("http", "https") or not parts.hostname or parts.username
+        or parts.query or parts.fragment or parts.password
+    ):
+        raise ConfigError(
+            f"GOVSEARCH_PUBLIC_URL must be an http:// or https:// address with no user, query "
+            f"or fragment (https://zwgk.example.gov.cn/search/), got {raw!r}"
+        )
+    return raw if raw.endswith("/") else raw + "/"
+
+
 BACKENDS: tuple[str, ...] = ("embedded", "elasticsearch")  # opened by search_index.backends
 
 
@@ -144,6 +163,10 @@ class Settings:
     default_disclosure: str = "public"
     max_upload_bytes: int = 20 * 1024 * 1024
     originals_dir: Path | None = None  # where original files may be downloaded from
+    # The address readers reach the server at (GOVSEARCH_PUBLIC_URL, ending in /): the links an
+    # export or a feed writes start with it. "" takes the request's own address, which its
+    # Host header names (QA pass 44c: Host: evil.example went into the feed's links).
+    public_url: str = ""
     # Folders that ``POST /api/ingest`` may read from (GOVSEARCH_INGEST_ROOTS, separated by
     # os.pathsep); empty disables server-side ingest over the API, so a stolen staff key cannot
     # make the server read arbitrary files.
@@ -258,6 +281,7 @@ class Settings:
                 lo=1,
             ),
             originals_dir=Path(originals) if originals else None,
+            public_url=_public_url(e.get("GOVSEARCH_PUBLIC_URL")),
             ingest_roots=roots,
             query_log=_bool(e, "GOVSEARCH_QUERY_LOG"),
             access_log=e.get("GOVSEARCH_ACCESS_LOG", "").strip(),

@@ -24,8 +24,9 @@ from fastapi.responses import JSONResponse, Response
 
 from model.document import written_in_title_year
 from model.fields import value_label
+from model.settings import Settings
 from reports.csvexport import csv_text
-from search_api.deps import IndexDep
+from search_api.deps import IndexDep, SettingsDep
 from search_api.limits import long_search_slot
 from search_api.models import ErrorResponse
 from search_api.search import ERRORS, SearchQuery
@@ -68,6 +69,12 @@ def rows(
     return total, out
 
 
+def public_base(request: Request, settings: Settings) -> str:
+    """Where the links a file or feed carries away start: ``GOVSEARCH_PUBLIC_URL`` when set
+    (what readers reach, whatever Host a request names), else the request's own address."""
+    return settings.public_url or str(request.base_url)
+
+
 @router.get(
     "/export",
     responses={
@@ -80,6 +87,7 @@ def rows(
 def export(
     request: Request,
     index: IndexDep,
+    settings: SettingsDep,
     query: SearchQuery,
     format: Annotated[
         Literal["csv", "json"], Q(description="csv: for a spreadsheet, headed in Chinese")
@@ -89,7 +97,7 @@ def export(
     ] = EXPORT_MAX,
 ) -> Response:
     """The search's results, from the first, as a file (page and size are not read)."""
-    total, found = rows(index, query, limit, str(request.base_url))
+    total, found = rows(index, query, limit, public_base(request, settings))
     if format == "json":
         return JSONResponse({"total": total, "exported": len(found), "documents": found},
                             headers=NO_STORE)  # fmt: skip
@@ -158,12 +166,16 @@ def atom(query: Query, hits: Sequence[Hit], base: str, self_url: str) -> bytes:
     },  # fmt: skip
     dependencies=[Depends(long_search_slot)],
 )
-def feed(request: Request, index: IndexDep, query: SearchQuery) -> Response:
+def feed(
+    request: Request, index: IndexDep, settings: SettingsDep, query: SearchQuery
+) -> Response:
     """The search's newest results as an Atom feed, to subscribe to: a feed reader polls it
     and shows what is new on a topic (QA pass 42b). Newest first whatever ``sort`` says;
     page and size are not read."""
     newest = dataclasses.replace(query, page=1, size=FEED_ENTRIES, sort="date_desc",
                                  facets=False)  # fmt: skip
     result = index.search(newest)
-    body = atom(newest, result.hits, str(request.base_url), str(request.url))
+    base = public_base(request, settings)
+    here = request.url.path.lstrip("/") + (f"?{request.url.query}" if request.url.query else "")
+    body = atom(newest, result.hits, base, base + here)
     return Response(body, media_type="application/atom+xml; charset=utf-8", headers=NO_STORE)

@@ -590,6 +590,41 @@ def test_a_searchs_newest_results_are_an_atom_feed(client):
     assert feed.findtext(f"{atom}updated") == f"{hit['date']}T00:00:00Z"
 
 
+def test_exports_and_feeds_link_to_the_public_address_not_the_hosts(samples_data):
+    """QA pass 44c: the links an export or a feed carries away were built from the request's
+    Host header (Host: evil.example → http://evil.example/documents/…). With
+    GOVSEARCH_PUBLIC_URL they start with the address readers reach, whatever Host says; a
+    value that is no such address stops the start."""
+    import xml.etree.ElementTree as ET
+
+    from fastapi.testclient import TestClient
+
+    from govsearch.app import create_app
+    from model.errors import ConfigError
+    from model.settings import Settings
+
+    public = "https://zwgk.example.gov.cn/search/"
+    env = {"GOVSEARCH_DATA_DIR": str(samples_data), "GOVSEARCH_PUBLIC_URL": public[:-1]}
+    app = create_app(Settings.from_env(env))
+    evil = {"Host": "evil.example"}
+    with TestClient(app) as c:
+        rows = c.get("/api/export", params={"q": "条例", "format": "json", "limit": 3},
+                     headers=evil).json()["documents"]  # fmt: skip
+        feed = ET.fromstring(c.get("/api/feed", params={"q": "条例"}, headers=evil).content)
+    assert rows and all(r["url"].startswith(public + "documents/") for r in rows)
+    atom = "{http://www.w3.org/2005/Atom}"
+    links = [e.get("href") for e in feed.iter(f"{atom}link")]
+    assert links and all(h.startswith(public) for h in links), links
+    assert feed.findtext(f"{atom}id").startswith(public + "api/feed?q=")
+    for bad in ("zwgk.example.gov.cn", "ftp://x/", "https://u:p@x/", "https://x/?a=1"):
+        with pytest.raises(ConfigError, match="GOVSEARCH_PUBLIC_URL"):
+            Settings.from_env({"GOVSEARCH_PUBLIC_URL": bad})
+    # unset, the request's own address, as before
+    with TestClient(create_app(Settings(data_dir=samples_data))) as c:
+        row = c.get("/api/export", params={"q": "条例", "format": "json", "limit": 1}).json()
+    assert row["documents"][0]["url"].startswith("http://testserver/documents/")
+
+
 def test_an_old_id_is_sent_to_the_documents_address_now(tmp_path):
     """QA pass 42b: a folder renamed changed every id, and links cited in articles died. A GET
     of any address naming the old id (the API, the page, the original, the kiosk's page) is
