@@ -16,7 +16,13 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ingest.errors import ExtractionError, UnsafeFile
 from ingest.formats.base import Extracted
-from ingest.formats.encoding import REPAIRED, decode, normalise_newlines, unmangled
+from ingest.formats.encoding import (
+    REPAIRED,
+    decode,
+    normalise_newlines,
+    stray_nuls,
+    unmangled,
+)
 from ingest.formats.registry import Format, register
 
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -169,6 +175,13 @@ _DOCTYPE_SUBSET = re.compile(r"<!doctype[^\[>]{0,200}\[[^\]]{0,65536}\]\s*>", re
 def extract(data: bytes, filename: str) -> Extracted:
     """Article text, title and catalog properties of an HTML page."""
     text, encoding = decode(data, declared_charset(data))
+    # NUL bytes: a stray few are removed and said so, as a text file's are (QA pass 44c: the
+    # parser dropped them without a word); many are a binary file's, not a page's
+    nuls = text.count("\x00")
+    if nuls:
+        if not stray_nuls(text, nuls):
+            raise ExtractionError(f"binary content, not an HTML page (decoded as {encoding})")
+        text = text.replace("\x00", "")
     text = _DOCTYPE_SUBSET.sub("<!DOCTYPE html>", text[:70_000], count=1) + text[70_000:]
     depth = nesting_depth(text)
     if depth > MAX_OPEN_ELEMENTS:
@@ -185,8 +198,11 @@ def extract(data: bytes, filename: str) -> Extracted:
     text, repaired = unmangled(text, _visible_text)
     tree = LexborHTMLParser(text)
     props: dict[str, str] = {"encoding": encoding}
-    if repaired:
-        props[REPAIRED] = f"{encoding} page once read as Latin-1 (mojibake), read again"
+    fixed = [f"{encoding} page once read as Latin-1 (mojibake), read again"] if repaired else []
+    if nuls:
+        fixed.append(f"{nuls} stray NUL byte{'s' if nuls > 1 else ''} removed")
+    if fixed:
+        props[REPAIRED] = "; ".join(fixed)
     for node in tree.css("meta[name]"):
         key = _PROPERTY_METAS.get((node.attributes.get("name") or "").lower())
         value = (node.attributes.get("content") or "").strip()

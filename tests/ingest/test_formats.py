@@ -451,3 +451,12 @@ def test_a_stray_nul_byte_is_removed_and_said_binary_is_still_refused(corpus: Pa
     spaced = b"\x00".join(data[i : i + 40] for i in range(0, len(data), 40))  # one per 40 bytes
     with pytest.raises(ExtractionError, match="binary content"):
         extract(spaced, "spaced.txt")
+    # a page's too (QA pass 44c: its parser dropped the NUL without a word)
+    page = (corpus / "files/html/page_09.html").read_bytes()
+    cut = page.index(b"</p>")
+    fmt, got = extract(page[:cut] + b"\x00" + page[cut:], "notice.html")
+    assert fmt == "html" and "\x00" not in got.text
+    assert got.properties[REPAIRED] == "1 stray NUL byte removed"
+    assert got.text == extract(page, "notice.html")[1].text
+    with pytest.raises(ExtractionError, match="binary content"):
+        extract(b"\x00".join(page[i : i + 40] for i in range(0, len(page), 40)), "x.html")
