@@ -558,6 +558,26 @@ def test_a_searchs_results_export_as_a_spreadsheet_in_their_order(client):
     assert hidden.status_code == 403
 
 
+def test_a_staff_export_says_each_rows_disclosure(client, samples_data):
+    """QA pass 45a: with a key the export held drafts and withheld documents among the public
+    ones, and no column told them apart. A staff export has 公开方式; the public's has not."""
+    from search_api.keys import KeyStore
+
+    _, key = KeyStore(samples_data).create("export")
+    staff = {"Authorization": f"Bearer {key}"}
+    params = {"q": "", "sort": "date_desc", "format": "json"}
+    levels = {"主动公开", "依申请公开", "不予公开", "草稿"}
+    found = client.get("/api/export", params=params, headers=staff).json()["documents"]
+    held = [r for r in found if r["disclosure"] != "public"]
+    assert held and {r["disclosure"] for r in found} > {"public"}
+    table = client.get("/api/export", params={**params, "format": "csv"}, headers=staff).text
+    rows = list(csv.reader(table.lstrip("\ufeff").splitlines()))
+    assert rows[0][-2:] == ["公开方式", "链接"]
+    assert {r[-2] for r in rows[1:]} <= levels and len({r[-2] for r in rows[1:]}) > 1
+    public = client.get("/api/export", params=params).json()["documents"]
+    assert public and all("disclosure" not in r for r in public)
+
+
 def test_an_id_in_capitals_is_the_id(client):
     """QA pass 42b: a document's id upper-cased (a link passed through a tool that does so)
     was a 404."""
