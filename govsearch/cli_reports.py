@@ -140,6 +140,7 @@ def _queries_table(rep: Any) -> str:
             ("top", w.top),
             ("zero results", w.zero_results),
             ("zero results only with filters set", w.filtered_out),
+            ("results, none holding every word (perhaps not found)", w.found_part),
             ("results nobody opened", w.unopened),
         ):
             if stats:

@@ -41,6 +41,7 @@ COLUMN_LABELS = {
     "filtered_zero_results": "筛选后无结果次数",
     "zero_result_filters": "无结果时的筛选条件",
     "variants": "其他写法",
+    "partial": "最相关结果缺词次数",
     # a search's export (search_api.export)
     "url": "链接",
 }

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from analyzers.agencies import issuers
+from analyzers.normalize import normalize
 from model.errors import BadRequest, UnknownAgency
 from model.viewer import STAFF, Viewer
 from reports.annual import AnnualReport, annual
@@ -23,6 +24,7 @@ from reports.querylog import (
     QueriesReport,
     QueryLogStore,
     filters_text,
+    held_every_word,
     logged_search,
     new_token,
     queries_report,
@@ -182,8 +184,13 @@ class Reports:
             date_from=query.date_from,
             date_to=query.date_to,
         )
+        best = result.hits[0].doc if result.hits else None
+        partial = best is not None and not held_every_word(
+            result.understood, normalize(f"{best.title}\n{best.text}")
+        )
         log.record_search(
-            logged_search(token, self._today(), query.q, result.understood, result.total, filters)
+            logged_search(token, self._today(), query.q, result.understood, result.total, filters,
+                          partial)  # fmt: skip
         )
         return token
 

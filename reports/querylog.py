@@ -476,6 +476,28 @@ class LoggedSearch:
     understood: str = ""
     opened: bool = False
     filters: str = ""
+    # its best result holds only some of the words the search read (nor another wording of
+    # each): lenient matching found *something*, so a miss was not a zero (QA pass 45a:
+    # 青松县养犬管理规定 "found" 22 documents, none of them the county's rule)
+    partial: bool = False
+
+
+def held_every_word(understood: Understanding, text: str) -> bool:
+    """Whether ``text`` (normalised: a result's title and text) holds every word and phrase
+    the engine read in the query, each as typed or in another wording it also searched. A
+    search read as letters (pinyin) or by number is not judged: True."""
+    if understood.pinyin or understood.doc_numbers or understood.index_numbers:
+        return True
+    others: dict[str, set[str]] = {}
+    for word, forms in understood.synonyms:
+        others.setdefault(word, set()).update(forms)
+    for word, other, _ in understood.expansions:
+        others.setdefault(word, set()).add(other)
+    compact = "".join(text.split())
+    wanted = [*understood.words, *understood.phrases]
+    return all(
+        any("".join(f.split()) in compact for f in (w, *others.get(w, ()))) for w in wanted
+    )
 
 
 def logged_search(
@@ -485,6 +507,7 @@ def logged_search(
     understood: Understanding,
     total: int,
     filters: str = "",
+    partial: bool = False,
 ) -> LoggedSearch:
     """The record of a search, every text field through :func:`scrub` with the query (as
     typed and as the engine read it) as context: nothing personal reaches a store."""
@@ -498,6 +521,7 @@ def logged_search(
         scrub(understood_summary(understood), context=context, limit=MAX_SUMMARY_CHARS,
               reading=True, docnos=docnos),  # fmt: skip
         filters=scrub(filters, context=context, limit=MAX_SUMMARY_CHARS),
+        partial=partial and total > 0,
     )
 
 
@@ -636,6 +660,14 @@ class QueryStat:
     zero_result_filters: tuple[tuple[str, int], ...] = ()  # (filters, searches)
     # the other ways the same need was typed (低保 申请, 如何申请低保 beside 低保申请)
     variants: tuple[str, ...] = ()
+    partial: int = 0  # searches whose best result held only some of the words
+
+    @property
+    def found_part(self) -> bool:
+        """Every search found something, and none a result holding all of its words."""
+        return not self.zero_results and not self.filtered_zero_results and (
+            self.partial == self.searches
+        )
 
     @property
     def found_nothing(self) -> bool:
@@ -656,6 +688,7 @@ class QueryStat:
                 {"filters": f, "searches": n} for f, n in self.zero_result_filters
             ],
             "variants": list(self.variants),
+            "partial": self.partial,
         }
 
 
@@ -668,6 +701,8 @@ class WeekQueries:
     ``filtered_out`` are queries that found nothing only ever with filters set: the words may
     well be in the catalogue, so they are listed apart with their filters (a year or category
     people expect and the catalogue lacks, or a date missing from the catalogue).
+    ``found_part`` are queries that found results, but never one holding all of their words:
+    most misses look so, since a search lets a word or two out (``LoggedSearch.partial``).
     """
 
     week: str  # ISO week, e.g. 2025-W07
@@ -677,6 +712,7 @@ class WeekQueries:
     zero_results: tuple[QueryStat, ...]  # nothing found, also without filters
     unopened: tuple[QueryStat, ...]  # it found something, nobody opened any of it
     filtered_out: tuple[QueryStat, ...] = ()  # nothing found, but only ever searched filtered
+    found_part: tuple[QueryStat, ...] = ()  # results, none holding all the words
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -687,6 +723,7 @@ class WeekQueries:
             "zero_results": [s.to_dict() for s in self.zero_results],
             "unopened": [s.to_dict() for s in self.unopened],
             "filtered_out": [s.to_dict() for s in self.filtered_out],
+            "found_part": [s.to_dict() for s in self.found_part],
         }
 
 
@@ -728,6 +765,7 @@ class QueriesReport:
             "filtered_zero_results",
             "zero_result_filters",
             "variants",
+            "partial",
         )
         rows = []
         for w in self.weeks:
@@ -736,6 +774,7 @@ class QueriesReport:
                 (LIST_LABELS["zero_results"], w.zero_results),
                 (LIST_LABELS["unopened"], w.unopened),
                 (LIST_LABELS["filtered_out"], w.filtered_out),
+                (LIST_LABELS["found_part"], w.found_part),
             ):
                 for s in stats:
                     rows.append(
@@ -750,6 +789,7 @@ class QueriesReport:
                             s.filtered_zero_results,
                             s.filters_line(),
                             " | ".join(s.variants),
+                            s.partial,
                         ]
                     )
         return csv_text(header, rows)
@@ -761,6 +801,7 @@ LIST_LABELS = {
     "zero_results": "没有结果",
     "unopened": "有结果但无人打开",
     "filtered_out": "只在加了筛选条件时没有结果",
+    "found_part": "结果只含部分检索词（可能未找到）",
 }
 
 
@@ -810,6 +851,7 @@ def _stat(group: list[LoggedSearch]) -> QueryStat:
         filtered_zero_results=sum(filtered.values()),
         zero_result_filters=tuple(sorted(filtered.items(), key=lambda x: (-x[1], x[0]))),
         variants=tuple(ranked[1:6]),
+        partial=sum(1 for s in group if s.partial),
     )
 
 
@@ -863,6 +905,7 @@ def queries_report(
                 filtered_out=tuple(
                     [s for s in stats if s.found_nothing and not s.zero_results][:top]
                 ),
+                found_part=tuple([s for s in stats if s.found_part][:top]),
             )
         )
     return QueriesReport(since, until, tuple(out), retention_days=retention_days)

@@ -26,12 +26,13 @@ MAPPINGS: dict[str, Any] = {
         "understood": {"type": "keyword", "index": False, "doc_values": False},
         "opened": {"type": "boolean"},
         "filters": {"type": "keyword", "index": False, "doc_values": False},
+        "partial": {"type": "boolean"},
     },
 }
 PRUNE_BATCH = 2000  # records of an earlier version rewritten without their time, per prune
 # Fields added since the first release: put into an older index's (strict) mapping when a
 # process opens it, so new records can be written; its documents read as having none.
-ADDED_FIELDS = ("filters",)
+ADDED_FIELDS = ("filters", "partial")
 
 
 class ElasticQueryLog:
@@ -108,6 +109,7 @@ class ElasticQueryLog:
                             "understood": s.understood,
                             "opened": s.opened,
                             "filters": s.filters,
+                            "partial": s.partial,
                         },
                     }
                 )
@@ -222,6 +224,7 @@ class ElasticQueryLog:
                 s.get("understood", ""),
                 bool(s.get("opened")),
                 s.get("filters", ""),
+                bool(s.get("partial")),
             )
 
     def clear(self, before: dt.date | None = None) -> int:

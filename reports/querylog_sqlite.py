@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS searches (
     total INTEGER NOT NULL,
     understood TEXT NOT NULL DEFAULT '',
     opened INTEGER NOT NULL DEFAULT 0,
-    filters TEXT NOT NULL DEFAULT ''
+    filters TEXT NOT NULL DEFAULT '',
+    partial INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS searches_day ON searches(day);
 """
@@ -36,7 +37,10 @@ CREATE INDEX IF NOT EXISTS searches_day ON searches(day);
 ORDERED_BELOW = 1 << 40
 # Columns added since the first release, added to an older file when it is opened (its rows
 # read as the default: no filters recorded).
-_ADDED_COLUMNS = (("filters", "TEXT NOT NULL DEFAULT ''"),)
+_ADDED_COLUMNS = (
+    ("filters", "TEXT NOT NULL DEFAULT ''"),
+    ("partial", "INTEGER NOT NULL DEFAULT 0"),  # read as 0: the best result held every word
+)
 
 
 class SqliteQueryLog:
@@ -121,7 +125,7 @@ class SqliteQueryLog:
         # a day (QA pass 35a found it stored as time on Elasticsearch), is kept nowhere
         rows = [
             (secrets.randbits(62) | ORDERED_BELOW, s.token, s.day.isoformat(), s.query, s.total,
-             s.understood, int(s.opened), s.filters)
+             s.understood, int(s.opened), s.filters, int(s.partial))
             for kind, s in ops
             if kind == "search"
         ]  # fmt: skip
@@ -129,8 +133,8 @@ class SqliteQueryLog:
         with db:
             db.executemany(
                 "INSERT OR IGNORE INTO searches"
-                "(seq, token, day, query, total, understood, opened, filters) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "(seq, token, day, query, total, understood, opened, filters, partial) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             db.executemany("UPDATE searches SET opened = 1 WHERE token = ?", opens)
@@ -162,13 +166,15 @@ class SqliteQueryLog:
     def searches(self, since: dt.date, until: dt.date) -> Iterator[LoggedSearch]:
         with self._session() as db:
             cur = db.execute(
-                "SELECT token, day, query, total, understood, opened, filters FROM searches "
+                "SELECT token, day, query, total, understood, opened, filters, partial "
+                "FROM searches "
                 "WHERE day BETWEEN ? AND ? ORDER BY day, seq",
                 (since.isoformat(), until.isoformat()),
             )
-            for token, day, q, total, understood, opened, filters in cur:
+            for token, day, q, total, understood, opened, filters, partial in cur:
                 yield LoggedSearch(
-                    token, dt.date.fromisoformat(day), q, total, understood, bool(opened), filters
+                    token, dt.date.fromisoformat(day), q, total, understood, bool(opened), filters,
+                    bool(partial),
                 )
 
     def clear(self, before: dt.date | None = None) -> int:

@@ -15,6 +15,7 @@ from reports.querylog import (
     QueryLogStore,
     QueuedWriter,
     filters_text,
+    held_every_word,
     logged_search,
     new_token,
     queries_report,
@@ -449,12 +450,25 @@ def check_filtered_report(searches: list[LoggedSearch]) -> None:
     rows = queries_report(searches, D(2025, 1, 27), D(2025, 2, 2)).to_csv().splitlines()
     assert rows[0].lstrip("\ufeff").split(",") == [
         "周", "列表", "检索词", "检索次数", "无结果次数", "打开结果次数", "检索词的理解",
-        "筛选后无结果次数", "无结果时的筛选条件", "其他写法",
+        "筛选后无结果次数", "无结果时的筛选条件", "其他写法", "最相关结果缺词次数",
     ]  # fmt: skip
     filters = "category=年度报告; year=1999 ×2 | year=1998"
-    assert f"2025-W05,检索最多,工伤保险,4,0,0,分词：工伤保险,3,{filters}," in rows
+    assert f"2025-W05,检索最多,工伤保险,4,0,0,分词：工伤保险,3,{filters},,0" in rows
     filtered = "只在加了筛选条件时没有结果"
-    assert f"2025-W05,{filtered},年度报告,1,0,0,分词：年度报告,1,agency=丙局," in rows
+    assert f"2025-W05,{filtered},年度报告,1,0,0,分词：年度报告,1,agency=丙局,,0" in rows
+
+
+def test_a_best_result_holds_every_word_as_typed_or_in_a_wording_searched() -> None:
+    u = Understanding(
+        words=("房东", "押金"), synonyms=(("房东", ("出租人",)),),
+        expansions=(("押金", "保证金", "thesaurus"),),
+    )  # fmt: skip
+    assert held_every_word(u, "出租人应当退还承租人的保证金")
+    assert held_every_word(u, "房东 押 金")  # spaces are no gap in a word
+    assert not held_every_word(u, "出租人应当维修房屋")
+    assert held_every_word(Understanding(words=("zhengwu",), pinyin=("zhengwu",)), "")
+    # a search never logs as partial when it found nothing (that is its own list)
+    assert not logged_search("t" * 12, D(2025, 1, 6), "x", u, 0, partial=True).partial
 
 
 def test_one_need_typed_several_ways_is_one_row() -> None:
@@ -603,7 +617,9 @@ def test_nothing_personal_is_stored(store, tmp_path) -> None:
         cols = [r[1] for r in db.execute("PRAGMA table_info(searches)")]
     finally:
         db.close()
-    assert cols == ["seq", "token", "day", "query", "total", "understood", "opened", "filters"]
+    assert cols == [
+        "seq", "token", "day", "query", "total", "understood", "opened", "filters", "partial",
+    ]  # fmt: skip
     # what citizens typed is readable by the server's user only (QA pass 8: it was 0644)
     files = list(tmp_path.glob("querylog.sqlite*"))
     assert len(files) >= 2 and all(f.stat().st_mode & 0o077 == 0 for f in files), files

@@ -773,3 +773,29 @@ def test_every_table_of_a_report_page_has_a_name(stack) -> None:
             assert "aria-labelledby=" in t or t.rstrip().endswith("<caption"), (kind, t)
         for name in re.findall(r'<table[^>]*aria-labelledby="([^"]+)"', page.text):
             assert f'id="{name}"' in page.text, (kind, name)
+
+
+def test_query_log_lists_searches_whose_best_result_lacks_a_word(stack) -> None:
+    """QA pass 45a: the "found nothing" list almost never listed a real miss: a search lets a
+    word or two out, so 青松县养犬管理规定 "found" other places' rules. A search whose best
+    result holds only some of its words is listed apart (结果只含部分检索词); one whose best
+    result holds them all, or another wording of each it searched, is not."""
+    client, key, settings = stack
+    client.delete("/api/reports/queries?all=true", headers=_auth(key))
+    part = client.get("/api/search", params={"q": "养老保险 报表测试 火星移民"}).json()
+    assert part["total"] > 0
+    whole = client.get("/api/search", params={"q": "养老保险"}).json()
+    assert whole["total"] > 0
+    client.get("/?q=养老保险 报表测试 火星移民")  # the pages log the same way
+    body = client.get("/api/reports/queries?weeks=1", headers=_auth(key)).json()
+    week = body["weeks"][0]
+    top = {q["query"]: q for q in week["top"]}
+    assert [q["query"] for q in week["found_part"]] == ["养老保险 报表测试 火星移民"]
+    assert top["养老保险 报表测试 火星移民"]["partial"] == 2 and top["养老保险"]["partial"] == 0
+    _, csv_rows = _query_rows(client, key)
+    assert any(r["list"] == "结果只含部分检索词（可能未找到）" for r in csv_rows)
+    shown = client.post("/reports/queries", data={"key": key, "weeks": "1"}).text
+    assert "结果只含部分检索词" in shown
+    args = ["--data-dir", str(settings.data_dir), "report", "queries", "--weeks", "1"]
+    out = CliRunner().invoke(main, args, env={**_cli_env(settings), "GOVSEARCH_QUERY_LOG": "1"})
+    assert out.exit_code == 0 and "none holding every word" in out.output
