@@ -23,7 +23,7 @@ from fastapi import Query as Q
 from fastapi.responses import JSONResponse, Response
 
 from model.document import written_in_title_year
-from model.fields import value_label
+from model.fields import label, value_label
 from model.settings import Settings
 from reports.csvexport import csv_text
 from search_api.deps import IndexDep, SettingsDep
@@ -128,6 +128,22 @@ def _instant(day: str) -> str:
     return f"{day}T00:00:00Z"
 
 
+def _narrowed(query: Query) -> str:
+    """The filters of a feed's search as its title says them (QA pass 45a: a feed of one
+    agency's documents was titled 全部文件), "" for none."""
+    parts = [
+        f"{label(name)}：{'、'.join(value_label(name, str(v)) for v in values)}"
+        for name, values in (
+            ("category", query.categories), ("agency", query.agencies),
+            ("validity", query.validity), ("year", query.years),
+        )
+        if values
+    ]  # fmt: skip
+    if query.date_from or query.date_to:
+        parts.append(f"日期：{query.date_from or ''}至{query.date_to or ''}")
+    return "（" + "；".join(parts) + "）" if parts else ""
+
+
 def atom(query: Query, hits: Sequence[Hit], base: str, self_url: str) -> bytes:
     """The Atom document of ``hits``: each entry the document's title, address, issuer, date
     and snippet (text; its marks dropped). Built with the standard library's ElementTree,
@@ -142,7 +158,7 @@ def atom(query: Query, hits: Sequence[Hit], base: str, self_url: str) -> bytes:
         return el
 
     add(feed, "id", self_url)
-    add(feed, "title", f"govsearch：{query.q.strip() or '全部文件'}（最新）")
+    add(feed, "title", f"govsearch：{query.q.strip() or '全部文件'}{_narrowed(query)}（最新）")
     add(feed, "link", rel="self", href=self_url)
     add(feed, "link", rel="alternate", type="text/html",
         href=self_url.replace("/api/feed", "/", 1))  # fmt: skip

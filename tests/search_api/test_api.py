@@ -608,6 +608,10 @@ def test_a_searchs_newest_results_are_an_atom_feed(client):
     assert first.find(f"{atom}link").get("href").endswith(f"/documents/{hit['id']}")
     assert "<mark>" not in (first.findtext(f"{atom}summary") or "")
     assert feed.findtext(f"{atom}updated") == f"{hit['date']}T00:00:00Z"
+    # a filtered feed's title says its filters (QA pass 45a: one agency's was 全部文件)
+    agency = hit["agency"]
+    narrowed = ET.fromstring(client.get("/api/feed", params={"agency": agency}).content)
+    assert narrowed.findtext(f"{atom}title") == f"govsearch：全部文件（发布机构：{agency}）（最新）"
 
 
 def test_exports_and_feeds_link_to_the_public_address_not_the_hosts(samples_data):
