@@ -74,8 +74,9 @@ def _int(form: dict[str, str], name: str) -> int | None:
         return None
     try:
         return int(value)
-    except ValueError:
-        raise BadRequest(f"{name} 应为整数：{value!r}") from None
+    except ValueError:  # the form's own label (QA pass 45a: "year 应为整数")
+        shown = {"year": "年份", "weeks": "周数"}.get(name, name)
+        raise BadRequest(f"{shown}应为整数，不是“{value[:20]}”。") from None
 
 
 def _year(form: dict[str, str]) -> int | None:

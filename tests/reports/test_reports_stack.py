@@ -553,6 +553,9 @@ def test_pages(stack) -> None:
     assert "<svg" in page.text and "<script" not in page.text.split("<svg")[1].split("</svg>")[0]
     assert key not in page.text
     assert "本年修改件数" in page.text
+    # a year that is no number is said in the form's words (QA pass 45a: "year 应为整数")
+    bad = client.post("/reports/annual", data={"year": "abcd", "key": key, "format": "html"})
+    assert bad.status_code == 400 and "年份应为整数" in bad.text and "year 应为" not in bad.text
     # the form starts from its address (a shared link), escaped; a value that is no year is
     # left out (QA pass 12: /reports/annual?year=2019 showed last year)
     shared = client.get("/reports/annual?year=2019&agency=<b>乙局</b>").text
