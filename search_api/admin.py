@@ -747,12 +747,19 @@ def delete_document(
     """
     doc = index.get(doc_id, STAFF)
     index.delete([doc.id])
-    stored = _uploaded_file(doc, settings) if _uploaded(doc, settings) else None
+    uploaded = _uploaded(doc, settings)
+    stored = _uploaded_file(doc, settings) if uploaded else None
     if stored is not None:
         stored.unlink(missing_ok=True)
     audit.record(request, settings, "delete", id=doc.id, path=doc.path, title=doc.title,
                  disclosure=doc.disclosure)  # fmt: skip
-    return {"id": doc.id, "deleted": True}
+    # QA pass 45a: the next routine ingest published a deleted document again, unannounced
+    warning = "" if uploaded else (
+        f"{doc.path} lies in a folder ingested from ({doc.source}): the next ingest of that "
+        "folder adds it again unless its file is removed there, or its catalogue row says "
+        "不予公开"
+    )
+    return {"id": doc.id, "deleted": True, "warning": warning}
 
 
 @router.patch(

@@ -481,6 +481,8 @@ class DisclosureChanged(BaseModel):
 class DeleteResponse(BaseModel):
     id: str
     deleted: bool
+    # a document ingested from a folder: what brings it back, and how to keep it out
+    warning: str = ""
 
 
 class ReindexResponse(BaseModel):

@@ -696,6 +696,11 @@ def test_an_old_id_is_sent_to_the_documents_address_now(tmp_path):
         assert gone.json()["error"]["data"] == {"id": old, "moved_to": new}
         assert c.get(f"/api/documents/{new}").status_code == 200  # nothing was deleted
         assert c.get("/api/documents/" + "0" * 16).status_code == 404
+        # a folder's document deleted comes back at the folder's next ingest: the answer says
+        # so, and how to keep it out (QA pass 45a: nothing warned)
+        done = c.delete(f"/api/documents/{new}", headers={"Authorization": f"Bearer {key}"})
+        assert done.status_code == 200 and done.json()["deleted"]
+        assert "next ingest" in done.json()["warning"] and "不予公开" in done.json()["warning"]
 
 
 def test_a_date_whose_day_is_made_up_says_so(client):

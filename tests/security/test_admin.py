@@ -508,7 +508,7 @@ def test_delete_removes_document_and_uploaded_file(served):
     stored = Path(served.settings.data_dir).resolve() / "uploads" / doc["path"]
     assert stored.exists()
     r = served.client.delete(f"/api/documents/{doc['id']}", headers=served.staff)
-    assert r.status_code == 200 and r.json() == {"id": doc["id"], "deleted": True}
+    assert r.status_code == 200 and r.json() == {"id": doc["id"], "deleted": True, "warning": ""}
     assert not stored.exists()
     assert served.index.count(STAFF) == 0
     _error(served.client.delete(f"/api/documents/{doc['id']}", headers=served.staff), 404)
