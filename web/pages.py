@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import inspect
 import logging
 import os
@@ -67,6 +68,7 @@ templates.env.filters["hant"] = views.written_in_traditional
 templates.env.filters["format_name"] = views.format_name
 templates.env.filters["taiwan"] = views.taiwan_region
 templates.env.filters["shown_date"] = shown_date
+templates.env.filters["disclosure_label"] = functools.partial(value_label, "disclosure")
 templates.env.globals.update(
     sort_labels=views.SORT_LABELS, validity=views.VALIDITY, disclosure=views.DISCLOSURE,
     results_title=views.results_title,

@@ -802,3 +802,25 @@ def test_query_log_lists_searches_whose_best_result_lacks_a_word(stack) -> None:
     args = ["--data-dir", str(settings.data_dir), "report", "queries", "--weeks", "1"]
     out = CliRunner().invoke(main, args, env={**_cli_env(settings), "GOVSEARCH_QUERY_LOG": "1"})
     assert out.exit_code == 0 and "none holding every word" in out.output
+
+
+def test_a_draft_in_the_timeliness_page_is_not_linked_to_the_public_page(stack) -> None:
+    """QA pass 45a: the page listed 未发布的草稿 linked to /documents/{id}, a 404 for the staff
+    who made the report (a browser sends no key there). A document the public cannot open is
+    named with its level and the API address a key reads it at."""
+    client, key, _ = stack
+    r = client.post(
+        "/api/documents", headers=_auth(key),
+        files=[("file", ("draft.txt", "关于报表草稿链接的通知\n正文。".encode(), "text/plain"))],
+        data={"disclosure": "草稿", "title": "报表草稿链接测试", "written_date": "2024-03-01"},
+    )  # fmt: skip
+    assert r.status_code == 201, r.text
+    doc_id = r.json()["documents"][0]["id"]
+    try:
+        page = client.post("/reports/timeliness", data={"key": key}).text
+        row = page.split("报表草稿链接测试")
+        assert len(row) == 2 and f'/documents/{doc_id}"' not in page
+        assert "未公开（草稿）" in row[1][:200] and f"GET /api/documents/{doc_id}" in row[1][:300]
+        assert 'href="/documents/' in page  # public documents keep their links
+    finally:
+        client.delete(f"/api/documents/{doc_id}", headers=_auth(key))
