@@ -109,7 +109,7 @@ class IngestReport:
         self.held.append(IngestFailure(path, reason))
 
     # the file properties :meth:`warn` reads: a document carrying any is kept for it
-    WARNED = ("ocr_failed", "dates", "repaired")
+    WARNED = ("ocr_failed", "dates", "repaired", "kept")
 
     def warn(self, path: str, properties: Mapping[str, str]) -> None:
         """Record what staff should check of an ingested document, from its file properties:
@@ -128,6 +128,9 @@ class IngestReport:
         repaired = properties.get("repaired", "")
         if repaired:  # (ingest.formats.encoding.unmangled: check the text reads right)
             self.warned.append(IngestFailure(path, f"ingested with its text repaired: {repaired}"))
+        kept = properties.get("kept", "")
+        if kept:  # (pipeline.earlier_cells: what an earlier catalogue gave, not lost)
+            self.warned.append(IngestFailure(path, f"ingested with cells kept: {kept}"))
 
     def fail(self, path: str, reason: str) -> None:
         """Record a failure from a later stage (e.g. the index refused the document)."""

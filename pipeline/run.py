@@ -49,6 +49,7 @@ from model.errors import BadRequest, GovSearchError, StorageFull
 from model.fields import DISCLOSURES, MOST_RESTRICTIVE, value_label
 from model.ids import disk_names, fingerprint, readable_path
 from model.viewer import ANONYMOUS, STAFF
+from pipeline.earlier_cells import absent_columns, with_earlier_cells
 from pipeline.hidden_copies import HiddenCopies
 from pipeline.lexicon import LexiconBuilder
 from pipeline.lexicon_journal import Journal, count_again, left_behind
@@ -321,6 +322,13 @@ def run_jobs(
     # the same decision as a hold): which, its stored document says, looked up at the end.
     held = {j.doc_id: (j.task.rel_path, j.task.held_reason) for j in jobs if j.task.held_reason}
     still: list[str] = []
+    # documents the index holds, written again from a catalogue lacking columns an earlier one
+    # may have filled (pipeline.earlier_cells)
+    absent = {
+        j.doc_id: gaps for j in jobs
+        if j.known_hash is not None and j.task.entry is not None
+        for gaps in [absent_columns(j.task.entry.columns)] if gaps
+    }  # fmt: skip
 
     def hold(doc_id: str) -> None:
         if doc_id in held:
@@ -364,7 +372,19 @@ def run_jobs(
         else:
             report.add(r)
 
+    def needs_check(r: IndexedDocument) -> bool:
+        """Rewritten without a row, or a level: catalogued, held? Or new, at the default
+        level: its text held hidden under another path?"""
+        return (r.doc.id in indexed and (not r.doc.catalog or r.doc.id in defaulted)) or (
+            r.doc.id not in indexed and r.doc.id in defaulted
+            and ANONYMOUS.can_see(r.doc.meta.disclosure)
+        )  # fmt: skip
+
     def checked(batch: list[IndexedDocument]) -> Iterator[IndexedDocument]:
+        if absent:
+            batch = with_earlier_cells(index, batch, absent)
+            yield from (x for r in batch if not needs_check(r) for x in accepted(r))
+            batch = [r for r in batch if needs_check(r)]
         rewritten = [r for r in batch if r.doc.id in indexed]
         kept = _to_keep(index, rewritten, defaulted) if rewritten else {}
         # new documents at the default level, and rewritten ones not kept (a public file
@@ -411,13 +431,8 @@ def run_jobs(
     def to_write() -> Iterator[IndexedDocument]:
         batch: list[IndexedDocument] = []
         for r in map_files(work, jobs, workers=workers, progress=progress):
-            if isinstance(r, IndexedDocument) and (
-                (r.doc.id in indexed and (not r.doc.catalog or r.doc.id in defaulted))
-                # new, at the default level: its text held hidden under another path?
-                or (r.doc.id not in indexed and r.doc.id in defaulted
-                    and ANONYMOUS.can_see(r.doc.meta.disclosure))
-            ):  # fmt: skip
-                batch.append(r)  # rewritten without a row, or a level: catalogued, held?
+            if isinstance(r, IndexedDocument) and (needs_check(r) or r.doc.id in absent):
+                batch.append(r)
                 if len(batch) >= CATALOGUED_BATCH:
                     yield from checked(batch)
                     batch = []

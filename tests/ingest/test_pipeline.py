@@ -477,3 +477,66 @@ def test_an_archives_word_for_void_is_repealed(corpus: Path, tmp_path: Path) -> 
     catalog.write_text("path,validity\na.txt,已作废\n", encoding="utf-8")
     [doc] = [r for r in iter_documents([tmp_path], catalog=catalog) if isinstance(r, Document)]
     assert doc.meta.validity == "repealed"
+
+
+def test_a_catalogue_without_a_column_keeps_what_an_earlier_one_gave(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """QA pass 45a: a one-row catalogue given to fix a title (``path,title,公开方式``) erased the
+    发布日期 an earlier catalogue had given, without a word; the timeliness report then listed
+    the document as lacking a date. Such a catalogue says nothing of the columns it lacks: what
+    the earlier one gave stays, and the report says so. An empty cell is a statement ("none"),
+    and a changed file is written as its new text says."""
+    from model.viewer import STAFF
+    from pipeline.run import run_ingest
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    names = ("govcn_001.txt", "govcn_002.txt")
+    for name in names:
+        (folder / name).write_bytes((corpus / "docs/govcn_policy" / name).read_bytes())
+    full = folder / "full.csv"
+    full.write_text(
+        "path,title,written_date,publish_date,有效性,公开方式\n"
+        "govcn_001.txt,甲通知,2019-01-27,2019-02-01,废止,主动公开\n"
+        "govcn_002.txt,乙通知,2019-01-20,2019-01-25,,主动公开\n",
+        encoding="utf-8",
+    )
+    index = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    first = run_ingest(index, [folder], catalog=full, workers=1)
+    ids = dict(first.ingested)
+    assert sorted(ids) == sorted(names)
+
+    def ingest(catalog: Path) -> tuple:
+        report = run_ingest(index, [folder], catalog=catalog, workers=1)
+        return report, {p: index.get(i, STAFF) for p, i in ids.items()}
+
+    fix = folder / "fix.csv"
+    fix.write_text(
+        "path,title,公开方式\ngovcn_001.txt,甲通知（改）,主动公开\n"
+        "govcn_002.txt,乙通知（改）,主动公开\n", encoding="utf-8",
+    )  # fmt: skip
+    report, docs = ingest(fix)
+    a, b = docs["govcn_001.txt"], docs["govcn_002.txt"]
+    assert a.title == "甲通知（改）" and (a.written_date, a.publish_date) == (
+        "2019-01-27", "2019-02-01"
+    )
+    assert a.validity == "repealed"  # 废止 is not undone by a catalogue without 有效性
+    assert (b.title, b.publish_date) == ("乙通知（改）", "2019-01-25")
+    warned = {w.path: w.reason for w in report.warned}
+    said = warned["govcn_001.txt"]
+    assert "发布日期 2019-02-01" in said and "full.csv" in said
+    # an empty cell in a column the catalogue has says "none"
+    blank = folder / "blank.csv"
+    blank.write_text("path,title,publish_date,公开方式\ngovcn_001.txt,甲通知,,主动公开\n",
+                     encoding="utf-8")  # fmt: skip
+    _, docs = ingest(blank)
+    assert docs["govcn_001.txt"].publish_date != "2019-02-01"
+    # a changed file is its new text and row: nothing of the earlier row is kept for it
+    ingest(full)
+    (folder / "govcn_002.txt").write_text("国务院办公厅通知\n全文改写。", encoding="utf-8")
+    _, docs = ingest(fix)
+    assert docs["govcn_002.txt"].publish_date != "2019-01-25"
+    index.close()
