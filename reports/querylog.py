@@ -816,6 +816,9 @@ def _week(day: dt.date) -> tuple[str, dt.date]:
 _NOT_THE_NEED = ("忽略", "已按简体", "排序", "同义", "也查", "也按语义检索", "读作")
 
 
+_MASKED_WORD = re.compile(r"#+|［[^］]*］")
+
+
 def _need(s: LoggedSearch) -> str:
     """What a search asked for: the engine's reading of it without the words it ignored, the
     script it converted or the ranking that script chose, and its words in any order — so
@@ -826,8 +829,10 @@ def _need(s: LoggedSearch) -> str:
         label, _, value = part.partition("：")
         if label in _NOT_THE_NEED:
             continue
-        if label == "分词":
-            value = " / ".join(sorted(set(value.split(" / "))))
+        if label == "分词":  # a masked number or address is no part of the need (QA pass
+            # 45a: 低保申请 with an ID number or an e-mail beside it was a row of its own)
+            words = {w for w in value.split(" / ") if not _MASKED_WORD.fullmatch(w)}
+            value = " / ".join(sorted(words))
         parts.append(f"{label}：{value}")
     return "；".join(parts) if parts else "\0" + s.query
 

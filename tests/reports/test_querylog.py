@@ -500,6 +500,21 @@ def test_one_need_typed_several_ways_is_one_row() -> None:
     assert re.search(row, csv_text), csv_text
 
 
+def test_a_masked_number_beside_the_words_is_the_same_need() -> None:
+    """QA pass 45a: 低保申请 typed with an ID number or an e-mail beside it was a row of its own;
+    what was masked is no part of what was asked. A word typed beside it stays (身份证号)."""
+    day = D(2025, 1, 7)
+    log = [
+        s("低保申请", day, understood="分词：低保 / 申请"),
+        s("低保申请 ###########", day, understood="分词：低保 / 申请 / ###"),
+        s("低保申请 ［邮箱］", day, understood="分词：低保 / 申请 / ［邮箱］"),
+        s("低保申请 身份证号###", day, understood="分词：低保 / 申请 / 身份证号 / ###"),
+    ]
+    (week,) = queries_report(log, D(2025, 1, 6), D(2025, 1, 12)).weeks
+    rows = {q.query: q.searches for q in week.top}
+    assert rows == {"低保申请": 3, "低保申请 身份证号###": 1}
+
+
 def test_filtered_searches_that_found_nothing_do_not_blame_the_words() -> None:
     check_filtered_report(FILTERED)
 
