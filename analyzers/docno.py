@@ -286,6 +286,13 @@ _FIRST_ARTICLE = re.compile(r"第\s*[一1]\s*[章条]")
 _OWN_HISTORY = ("公布", "修订", "修正", "发布")
 
 
+def first_article(text: str) -> int | None:
+    """Where a text's first article (or chapter) begins, or None: a law's history stands
+    above it."""
+    m = _FIRST_ARTICLE.search(text)
+    return m.start() if m else None
+
+
 def own_history_keys(text: str) -> list[str]:
     """Keys of the orders that promulgated and revised a text, from the lines of its history
     above its first article (公布, 修订, 修正): each is the document's own number, as the one

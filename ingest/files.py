@@ -25,6 +25,7 @@ from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple, TypeVar
 
+from analyzers.history import amended_year
 from analyzers.normalize import normalize
 from ingest import processes
 from ingest.catalog import (
@@ -280,6 +281,7 @@ def ingest_file(task: FileTask) -> Document | IngestFailure:
         catalog=task.catalog,
         dates_from_text=from_text,
         validity_assumed="1" if assumed else "",
+        amended=str(amended_year(extracted.text) or ""),
         size=len(data),
         **ocr_fields(extracted.properties),
         extra=extra,

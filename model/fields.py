@@ -162,6 +162,10 @@ FIELDS: tuple[Field, ...] = (
     # pass 40b: a 1953 rule and the 1954 work report were badged 有效 at a reading room).
     # Stored only: an index written before reads "" (its documents shown as before).
     Field("validity_assumed", "text", "有效性未注明", origin="file", shown=False),
+    # The year of the last amendment the text's own history states (2019年12月28日…第二次修订:
+    # "2019"; analyzers.history), "" for none: the yearly report counts a revised law
+    # published that year as 修改, not 新制发 (QA pass 45a). Stored only, as above.
+    Field("amended", "text", "最近修改年份", origin="file", shown=False),
 )  # fmt: skip
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}

@@ -7,9 +7,10 @@ and splits them like the report's own table into 新制发 (new) and 修改 (cha
 The index records no "changed" flag, so the split is derived, and the notes say how: an item
 filed under the year (publication date, else written date) is
 
-* 修改 when its title says it amends (关于修改…的决定, …修正案, （2019年修订）) or an earlier item
-  of the same title and issuer exists (the 2024 version of a 条例 whose 2020 version is in the
-  catalogue);
+* 修改 when its title says it amends (关于修改…的决定, …修正案, （2019年修订）), its own
+  history says it was revised that year (2019年12月28日…第二次修订: ``analyzers.history``), or
+  an earlier item of the same title and issuer exists (the 2024 version of a 条例 whose 2020
+  version is in the catalogue);
 * 新制发 otherwise.
 
 废止/失效 is not a kind of the year's items but the texts repealed in the year (the report's
@@ -52,7 +53,7 @@ NOTES = (
     "「本年废止/失效」为本年发布的公开文件写明废止的件数，按废止它的文件的日期归入年度，不论被废止的"
     "文件哪年发布；目录只记为废止或失效、没有文件写明废止它的，不知废止于哪年，不计入任何年度，"
     "另列「废止日期不详」。",
-    "「修改」为标题注明修改、修正、修订，或目录中已有同一机构同名更早文件的件数。",
+    "「修改」为标题注明修改、修正、修订，正文开头的沿革写明当年修订、修正，或目录中已有同一机构同名更早文件的件数。",
     "「现行有效」为截至年末发布、现有效性为有效的件数；同一机构后来又发布同名文件的（如条例的修订版），"
     "只计最新的版本：旧版本的正文不会写明已被取代，目录中也常仍记为有效；"
     "年末前发布的其他公开文件写明废止的（如《契税法》第十六条废止《契税暂行条例》），也不计入，"
@@ -180,6 +181,8 @@ def _status(e: CatalogEntry, first: dt.date | None) -> str:
     is counted in the year of the repeal (the report's 本年废止件数)."""
     if _AMENDS.search(e.title):
         return "changed"
+    if e.amended is not None and e.date is not None and e.amended == e.date.year:
+        return "changed"  # its own history: revised that year (QA pass 45a)
     if first is not None and e.date is not None and first < e.date:
         return "changed"
     return "new"

@@ -43,6 +43,7 @@ class CatalogEntry:
     doc_number: str = ""  # 文号: one number dated close together is one issue (reports.annual)
     # the dates its catalogue row left empty that the document's text gave (shown, not counted)
     dates_from_text: tuple[str, ...] = ()
+    amended: int | None = None  # the year its own history says it was last amended
 
     @property
     def date(self) -> dt.date | None:
@@ -59,7 +60,8 @@ class CatalogEntry:
     def from_stored(cls, doc: StoredDocument) -> CatalogEntry:
         """From a stored document: its shown fields and whether a catalogue row made it."""
         return cls.from_metadata(
-            {**doc.metadata(), "catalog": doc.catalog, "dates_from_text": doc.dates_from_text}
+            {**doc.metadata(), "catalog": doc.catalog, "dates_from_text": doc.dates_from_text,
+             "amended": doc.amended}  # fmt: skip
         )
 
     @classmethod
@@ -80,4 +82,5 @@ class CatalogEntry:
             dates_from_text=tuple(
                 d for d in str(meta.get("dates_from_text") or "").split(",") if d
             ),
+            amended=int(str(meta["amended"])) if str(meta.get("amended") or "").isdigit() else None,
         )

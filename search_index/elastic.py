@@ -35,6 +35,7 @@ from elasticsearch import (
 )
 from tqdm import tqdm
 
+from analyzers.history import amended_year
 from model.document import StoredDocument, document_from_stored, from_stored
 from model.errors import (
     BackendUnavailable,
@@ -891,6 +892,8 @@ class ElasticsearchIndex:
         for hit in hits:
             src = hit["_source"]
             doc, source = document_from_stored(src["meta"], src.get("text", ""))
+            if not doc.amended:  # stored before the field was (a rebuild has the text)
+                doc = dataclasses.replace(doc, amended=str(amended_year(doc.text) or ""))
             item = prepare(doc, source)
             kept = {
                 k: tuple(v) for k, v in src.items() if k not in produced and k not in item.keywords

@@ -506,3 +506,39 @@ def test_a_text_is_filed_by_its_copy_with_a_publish_date() -> None:
 
     (item,) = items([second, first], same)
     assert item.entry.id == "j1" and item.entry.date == dt.date(2020, 9, 12)
+
+
+def test_a_law_its_own_history_says_was_revised_that_year_is_counted_changed(tmp_path) -> None:
+    """QA pass 45a: the 2019 report counted 384 政策法规 新制发 and 1 修改, though 46 of them
+    (证券法, 2019年12月28日…第二次修订) say in their own history lines they were revised then.
+    A revised law is published as a whole new text; its history says what it is."""
+    from analyzers.history import amended_year
+    from pipeline.run import run_ingest
+    from tests.corpus import CORPUS, manifest
+
+    rows = manifest()
+    securities = CORPUS / "docs/lawrefbook/minfa_shangfa/lrb_02510.txt"  # 证券法, revised 2019
+    text = securities.read_text(encoding="utf-8")
+    assert amended_year(text) == 2019
+    enacted = next(  # a law passed in 2019 and never amended: new
+        p for p, r in rows.items() if r["date"].startswith("2019") and "/lawrefbook/" in p
+        and "修" not in (CORPUS / p).read_text(encoding="utf-8")[:600]
+        and "通过" in (CORPUS / p).read_text(encoding="utf-8")[:600]
+    )  # fmt: skip
+    assert amended_year((CORPUS / enacted).read_text(encoding="utf-8")) is None
+    assert amended_year("关于做好2019年工作的通知\n2019年3月1日修改的办法另行通知。") is None
+    folder = tmp_path / "laws"
+    folder.mkdir()
+    catalog = ["path,title,category,agency,publish_date,公开方式"]
+    for name, path in (("a.txt", securities), ("b.txt", CORPUS / enacted)):
+        (folder / name).write_bytes(path.read_bytes())
+        row = rows[str(path.relative_to(CORPUS))]
+        catalog.append(f"{name},{row['title']},政策法规,{row['agency']},{row['date']},主动公开")
+    (folder / "catalog.csv").write_text("\n".join(catalog) + "\n", encoding="utf-8")
+    index = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    run_ingest(index, [folder], catalog=folder / "catalog.csv", workers=1)
+    entries = [CatalogEntry.from_stored(d) for d in index.catalog(STAFF)]
+    assert {e.amended for e in entries} == {2019, None}
+    report = annual(entries, 2019, index=index)
+    assert dict(report.status) == {"new": 1, "changed": 1, "repealed": 0}
+    index.close()
