@@ -82,7 +82,9 @@ def with_earlier_cells(
         note = (f"{said} kept from {old.catalog}: this catalogue has no column for "
                 f"{'、'.join(label(n) for n in kept)}")  # fmt: skip
         doc = dataclasses.replace(
-            r.doc, meta=meta, dates_from_text=",".join(dates), extra={**r.doc.extra, KEPT: note}
+            r.doc, meta=meta, dates_from_text=",".join(dates), extra={**r.doc.extra, KEPT: note},
+            # a 有效性 the earlier catalogue stated is no assumption (shown 未注明 otherwise)
+            validity_assumed="" if "validity" in kept else r.doc.validity_assumed,
         )
         out.append(prepare(doc, r.source))
     return out

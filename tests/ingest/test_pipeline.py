@@ -523,7 +523,8 @@ def test_a_catalogue_without_a_column_keeps_what_an_earlier_one_gave(
     assert a.title == "甲通知（改）" and (a.written_date, a.publish_date) == (
         "2019-01-27", "2019-02-01"
     )
-    assert a.validity == "repealed"  # 废止 is not undone by a catalogue without 有效性
+    # 废止 is not undone by a catalogue without 有效性, and is no assumption
+    assert (a.validity, a.validity_assumed) == ("repealed", "")
     assert (b.title, b.publish_date) == ("乙通知（改）", "2019-01-25")
     warned = {w.path: w.reason for w in report.warned}
     said = warned["govcn_001.txt"]
