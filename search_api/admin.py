@@ -766,39 +766,55 @@ def delete_document(
     "/documents/{doc_id}",
     response_model=DisclosureChanged,
     responses=_errors(400, 401, 404, 409, 422, 503),
-    summary="Change an uploaded document's 公开方式 (staff)",
+    summary="Change an uploaded document's 公开方式 or catalogue fields (staff)",
 )
 def change_disclosure(
     doc_id: Annotated[str, P(max_length=64)], change: DisclosureChange, index: IndexDep,
     settings: SettingsDep, request: Request,
 ) -> dict[str, Any]:
     """Withdraw an uploaded document from the public (``不予公开``), or publish it, keeping it
-    for staff: deleting was the only way (QA pass 33b). A document ingested from a folder
-    takes its level from its catalogue or folder at every ingest, so a change made here would
-    be undone there: it is refused (409), saying where to change it."""
-    try:
-        level = parse_cell(BY_NAME["disclosure"], change.disclosure)
-    except ValueError as exc:  # a 422 naming the field, as the search's disclosure= is
-        raise InvalidParameters([{"field": "disclosure", "problem": str(exc)}]) from None
+    for staff: deleting was the only way (QA pass 33b); correct its 文号, title, dates …
+    in place, its id and links kept (QA pass 45a: only a new upload could, under a new id).
+    A document ingested from a folder takes its fields from its catalogue or folder at every
+    ingest, so a change made here would be undone there: it is refused (409), saying where to
+    change it."""
+    given = change.model_dump(exclude_none=True)
+    if not given:
+        raise InvalidParameters([{"field": "body", "problem": "no field to change was given"}])
+    values: dict[str, object] = {}
+    problems = []
+    for name, raw in given.items():
+        try:  # each read as a catalogue cell of it is; a 422 naming the field
+            values[name] = parse_cell(BY_NAME[name], raw)
+        except ValueError as exc:
+            problems.append({"field": name, "problem": str(exc)})
+    if problems:
+        raise InvalidParameters(problems)
+    if values.get("title") == "":
+        raise InvalidParameters([{"field": "title", "problem": "a title cannot be empty"}])
     doc = index.get(doc_id, STAFF)
     if not _uploaded(doc, settings):
         raise Conflict(
-            f"{doc.id} was ingested from {doc.source}/{doc.path}: its 公开方式 comes from that "
-            "folder's catalogue (or a 不予公开/ folder) at every ingest; change it there and "
-            "ingest the folder again, or DELETE it and remove the file",
+            f"{doc.id} was ingested from {doc.source}/{doc.path}: its 公开方式 and catalogue "
+            "fields come from that folder's catalogue (or a 不予公开/ folder) at every ingest; "
+            "change them there and ingest the folder again, or DELETE it and remove the file",
             id=doc.id, path=doc.path,
-        )
+        )  # fmt: skip
     # a draft published here is published today, where it states no 发布日期 (the review: it
     # left the timeliness report's pending drafts for its rows lacking a date)
-    today = dt.date.today() if level == "public" else None
-    changed = index.set_disclosure(doc.id, str(level), published=today)
-    audit.record(request, settings, "disclosure", id=doc.id, path=doc.path, title=doc.title,
-                 before=doc.disclosure, disclosure=changed.disclosure,
-                 publish_date=changed.publish_date)  # fmt: skip
+    level = values.get("disclosure", doc.disclosure)
+    today = dt.date.today() if values.get("disclosure") == "public" else None
+    changed = index.set_fields(doc.id, values, published=today)
+    now = {n: getattr(changed, n) for n in values}
+    audit.record(request, settings, "disclosure" if set(values) == {"disclosure"} else "change",
+                 id=doc.id, path=doc.path, title=doc.title, before=doc.disclosure,
+                 disclosure=changed.disclosure, publish_date=changed.publish_date,
+                 changed=now)  # fmt: skip
     # the same text still public elsewhere is said: withdrawing one copy hides no text
-    public = index.public_copies(doc.id) if level != "public" else ()
+    public = index.public_copies(doc.id) if "disclosure" in values and level != "public" else ()
     return {"id": doc.id, "disclosure": changed.disclosure, "before": doc.disclosure,
-            "publish_date": changed.publish_date or None, "still_public_copies": list(public)}
+            "changed": now, "publish_date": changed.publish_date or None,
+            "still_public_copies": list(public)}
 
 
 def _uploaded(doc: Any, settings: Settings) -> bool:

@@ -453,21 +453,36 @@ class IngestResponse(BaseModel):
 
 
 class DisclosureChange(BaseModel):
-    """Unknown keys are refused, as an ingest request's: a misspelt key changed nothing."""
+    """Unknown keys are refused, as an ingest request's: a misspelt key changed nothing. Each
+    field given is written as a catalogue cell of it is read (QA pass 45a: an upload's 文号
+    could be corrected only by uploading again, under a new id)."""
 
     model_config = ConfigDict(extra="forbid")
-    disclosure: str = Field(
+    disclosure: str | None = Field(
+        default=None,
         description="the new 公开方式: public/on_request/not_public/draft or "
         "主动公开/依申请公开/不予公开/草稿 (either script)",
         max_length=32,
         json_schema_extra={"enum": list(DISCLOSURE_VALUES)},
     )
+    title: str | None = Field(default=None, max_length=500)
+    doc_number: str | None = Field(default=None, max_length=200, description="文号")
+    index_no: str | None = Field(default=None, max_length=200, description="索引号")
+    agency: str | None = Field(default=None, max_length=200, description="发布机构")
+    category: str | None = Field(default=None, max_length=32, description="分类")
+    written_date: str | None = Field(default=None, max_length=32, description="成文日期")
+    publish_date: str | None = Field(default=None, max_length=32, description="发布日期")
+    validity: str | None = Field(default=None, max_length=32, description="有效性")
+    keywords: str | None = Field(default=None, max_length=1000, description="主题词")
 
 
 class DisclosureChanged(BaseModel):
     id: str
     disclosure: str
     before: str
+    changed: dict[str, Any] = Field(
+        default_factory=dict, description="each field the change wrote, with its value now"
+    )
     publish_date: str | None = Field(
         default=None, description="its 发布日期: today's where a document without one is "
         "published",

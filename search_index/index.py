@@ -15,7 +15,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -1072,16 +1072,29 @@ class SearchIndex:
         (a draft published today)."""
         if level not in VALUE_LABELS["disclosure"]:
             raise BadRequest(f"unknown disclosure level {level!r}", field="disclosure")
+        return self.set_fields(doc_id, {"disclosure": level}, published=published)
+
+    def set_fields(
+        self, doc_id: str, values: Mapping[str, object], published: dt.date | None = None
+    ) -> StoredDocument:
+        """The document ``doc_id`` with these catalogue fields (``CatalogMeta``'s values: dates
+        as dates), its text and every other field as they were, analysed again from the
+        stored form as :meth:`set_disclosure` does. A field given is stated, no longer a date
+        read from the text or a validity assumed."""
         stored = self.get(doc_id, STAFF)
         doc, source = document_from_stored(dataclasses.asdict(stored), stored.text)
-        meta = replace(doc.meta, disclosure=level)
+        meta = replace(doc.meta, **values)
         if published is not None and meta.publish_date is None:
             meta = replace(meta, publish_date=published)
-        changed = replace(doc, meta=meta)
+        dates = [d for d in doc.dates_from_text.split(",") if d and d not in values]
+        changed = replace(
+            doc, meta=meta, dates_from_text=",".join(dates),
+            validity_assumed="" if "validity" in values else doc.validity_assumed,
+        )  # fmt: skip
         for result in self.write([prepare(changed, source)]):
             if not result.ok:
                 raise Conflict(f"{doc_id} was not rewritten: {result.error}", id=doc_id)
-        if stored.disclosure == "public" and level != "public":
+        if stored.disclosure == "public" and meta.disclosure != "public":
             self._forget_words_of([stored])
         return self.get(doc_id, STAFF)
 

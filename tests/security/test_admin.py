@@ -548,7 +548,8 @@ def test_an_upload_is_withdrawn_and_published_again_and_staff_keep_it(served):
     assert r.status_code == 200, r.text
     today = dt.date.today().isoformat()  # uploaded public: published today
     assert r.json() == {"id": doc["id"], "disclosure": "not_public", "before": "public",
-                        "publish_date": today, "still_public_copies": []}  # fmt: skip
+                        "changed": {"disclosure": "not_public"}, "publish_date": today,
+                        "still_public_copies": []}  # fmt: skip
     assert served.client.get(url).status_code == 404
     assert served.client.get("/api/search", params={"q": "绿化养护"}).json()["total"] == 0
     kept = served.client.get(url, headers=served.staff).json()
@@ -594,6 +595,38 @@ def test_an_upload_is_withdrawn_and_published_again_and_staff_keep_it(served):
     body = f'{{"paths": ["{inbox}"], "disclosure": "not_public", "disclosure": "public"}}'
     _error(served.client.post("/api/ingest", content=body, headers=json_body), 422)
     assert served.index.count(STAFF) == 2  # the folder was not ingested
+
+
+def test_an_uploads_catalogue_fields_are_corrected_in_place(served):
+    """QA pass 45a: an upload's 文号 could be corrected only by uploading it again and deleting
+    the first, under a new id (its links dead). PATCH writes the fields given, as a catalogue
+    cell of each is read; the id, text and other fields stay; search finds the new 文号."""
+    r = _upload(served, [("通知.txt", TXT.encode())], title="城市绿化养护检查通知",
+                doc_number="青政办发〔2025〕15号")  # fmt: skip
+    (doc,) = r.json()["documents"]
+    url = f"/api/documents/{doc['id']}"
+    fix = {"doc_number": "青政办发〔2025〕16号", "written_date": "2025年3月4日", "validity": "有效"}
+    r = served.client.patch(url, json=fix, headers=served.staff)
+    assert r.status_code == 200, r.text
+    assert r.json()["changed"] == {"doc_number": "青政办发〔2025〕16号",
+                                   "written_date": "2025-03-04", "validity": "valid"}
+    assert r.json()["disclosure"] == r.json()["before"] == "public"
+    now = served.client.get(url).json()
+    assert (now["id"], now["doc_number"], now["title"]) == (
+        doc["id"], "青政办发〔2025〕16号", "城市绿化养护检查通知"
+    )
+    found = served.client.get("/api/search", params={"q": "青政办发〔2025〕16号"}).json()
+    assert found["hits"][0]["id"] == doc["id"]
+    old = served.client.get("/api/search", params={"q": "青政办发〔2025〕15号"}).json()
+    assert doc["id"] not in {h["id"] for h in old["hits"][:1]}
+    # a value no cell could hold, an empty title, nothing given: 422, nothing changed
+    err = _error(served.client.patch(url, json={"written_date": "昨天", "category": "x"},
+                                     headers=served.staff), 422)  # fmt: skip
+    assert {p["field"] for p in err["data"]["problems"]} == {"written_date", "category"}
+    _error(served.client.patch(url, json={"title": " "}, headers=served.staff), 422)
+    _error(served.client.patch(url, json={}, headers=served.staff), 422)
+    assert served.client.get(url).json()["doc_number"] == "青政办发〔2025〕16号"
+    assert served.index.count(STAFF) == 1
 
 
 def test_a_folder_documents_level_is_changed_in_its_catalogue_not_here(served):
