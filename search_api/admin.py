@@ -66,7 +66,15 @@ from model.settings import Settings
 from model.viewer import STAFF
 from pipeline import embed
 from pipeline.lexicon import LexiconBuilder
-from pipeline.run import UPLOADS_DIR, Job, merge_lexicon, read_catalog, run_ingest, run_jobs
+from pipeline.run import (
+    UPLOADS_DIR,
+    Job,
+    merge_lexicon,
+    read_catalog,
+    rebuild,
+    run_ingest,
+    run_jobs,
+)
 from search_api import audit
 from search_api.deps import IndexDep, SettingsDep, require_staff
 from search_api.json_keys import json_keys_once
@@ -849,7 +857,7 @@ def _uploaded_file(doc: Any, settings: Settings) -> Path | None:
 )
 def reindex(index: IndexDep, settings: SettingsDep, request: Request) -> dict[str, Any]:
     backend = index.backend
-    rebuild = backend.reindex
-    result = dict(rebuild())
+    result = rebuild(index, settings.data_dir)  # the lexicon counted again too (QA pass 45b)
+    citizen_words.load_lexicon(settings.data_dir, warm=True)
     audit.record(request, settings, "reindex", backend=backend.name)
     return {"backend": backend.name, "result": result}

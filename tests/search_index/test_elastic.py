@@ -541,6 +541,34 @@ def test_schema_mismatch_is_refused_until_reindexed(url, prefixes, documents):
 
 
 @pytest.mark.elasticsearch
+def test_a_rebuild_counts_the_lexicon_again(url, prefixes, documents, tmp_path):
+    """QA pass 45b: after ``govsearch reindex`` (the upgrade path of a changed analysis) the
+    lexicon stayed the old analysis's: 身份证 lost the 222 documents its expansion to Taiwan's
+    身分证 finds. A rebuild counts it again from the documents, as a fresh ingest would."""
+    from pipeline.lexicon import LexiconBuilder
+    from pipeline.run import rebuild
+    from search_index.citizen_words import LEXICON_DIR
+
+    backend = fresh(url, prefixes, "recount")
+    items = [prepare(d, "s") for d in documents]
+    assert all(r.ok for r in backend.write(items))
+    expected = LexiconBuilder()
+    for item in items:
+        expected.add(item)
+    want = tmp_path / "want"
+    expected.write(want, whole_index=True)
+    lexicon = tmp_path / "data" / LEXICON_DIR
+    lexicon.mkdir(parents=True)
+    (lexicon / "vocabulary.tsv").write_text("旧分析的词\t999\n", encoding="utf-8")
+    result = rebuild(SearchIndex(backend), tmp_path / "data")
+    assert result["documents"] == len(documents)
+    assert result["lexicon"] == {"counted": len(documents), "failed": []}
+    got = (lexicon / "vocabulary.tsv").read_text(encoding="utf-8")
+    assert "旧分析的词" not in got
+    assert got == (want / LEXICON_DIR / "vocabulary.tsv").read_text(encoding="utf-8")
+
+
+@pytest.mark.elasticsearch
 def test_a_plain_index_named_like_the_alias_is_refused(url, prefixes):
     prefix = unique_prefix("plain")
     raw = Elasticsearch(url)
