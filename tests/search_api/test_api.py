@@ -560,6 +560,35 @@ def test_a_searchs_results_export_as_a_spreadsheet_in_their_order(client):
     assert hidden.status_code == 403
 
 
+def test_an_export_says_repealed_where_search_does(tmp_path):
+    """QA pass 45b: a rule a later document repeals, catalogued 有效, was 有效 in the export
+    (66 of 146 rows of validity=repealed) where search, the filter and the document say
+    已废止."""
+    from fastapi.testclient import TestClient
+
+    from govsearch.app import create_app
+    from model.settings import Settings
+    from pipeline.run import run_ingest
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+    from tests.corpus import REPEAL_LAWS, catalogued_laws
+
+    folder, catalog = catalogued_laws(tmp_path, REPEAL_LAWS)
+    data = tmp_path / "data"
+    index = SearchIndex(EmbeddedIndex(data))
+    assert not run_ingest(index, [folder], catalog=catalog, workers=1, lexicon_dir=data).failed
+    index.close()
+    with TestClient(create_app(Settings(data_dir=data))) as c:
+        found = c.get("/api/search", params={"q": "契税", "validity": "repealed"}).json()
+        listed = c.get("/api/export", params={"q": "契税", "validity": "repealed",
+                                              "format": "json"}).json()  # fmt: skip
+        table = c.get("/api/export", params={"q": "契税", "validity": "repealed"}).text
+    hit = found["hits"][0]
+    assert (hit["validity"], hit["catalogue_validity"]) == ("repealed", "valid")
+    assert [(r["id"], r["validity"]) for r in listed["documents"]] == [(hit["id"], "repealed")]
+    assert "已废止" in table and ",有效," not in table
+
+
 def test_a_staff_export_says_each_rows_disclosure(client, samples_data):
     """QA pass 45a: with a key the export held drafts and withheld documents among the public
     ones, and no column told them apart. A staff export has 公开方式; the public's has not."""
