@@ -42,7 +42,7 @@ from search_api.deps import IndexDep, SettingsDep, ViewerDep
 from search_api.errors import problems_of
 from search_api.json_keys import json_keys_once
 from search_api.limits import client_of, count_request, heavy_gate, ocr_seconds
-from search_api.models import CopyRef, ErrorResponse
+from search_api.models import CopyRef, ErrorResponse, blank_is
 from search_api.multipart import read_form
 
 # a draft's key given twice is refused as on every route (QA pass 40a: {"text": "a", "text":
@@ -292,7 +292,9 @@ async def check_duplicates(
         float,
         Q(gt=0, le=1, description="minimum resemblance or containment (0–1) to report a copy"),
     ] = DEFAULT_THRESHOLD,
-    limit: Annotated[int, Q(ge=1, le=MAX_LIMIT, description="at most this many")] = DEFAULT_LIMIT,
+    limit: Annotated[
+        int, Q(ge=1, le=MAX_LIMIT, description="at most this many"), blank_is(DEFAULT_LIMIT)
+    ] = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     count_request(request, viewer.staff)
     sent = await read_request(request, settings.max_upload_bytes)

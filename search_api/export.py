@@ -29,7 +29,7 @@ from model.settings import Settings
 from reports.csvexport import csv_text
 from search_api.deps import IndexDep, SettingsDep
 from search_api.limits import long_search_slot
-from search_api.models import ErrorResponse
+from search_api.models import ErrorResponse, blank_is
 from search_api.search import ERRORS, SearchQuery
 from search_index.index import SearchIndex
 from search_index.request import MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Hit, Query, with_repeal
@@ -108,6 +108,7 @@ def export(
         int,
         Q(ge=1, le=STAFF_EXPORT_MAX, description=f"results listed from the first, ≤ "
           f"{EXPORT_MAX} ({STAFF_EXPORT_MAX} with a staff key)"),
+        blank_is(EXPORT_MAX),  # an empty limit= is the default, as page= is (QA pass 45b)
     ] = EXPORT_MAX,
 ) -> Response:
     """The search's results, from the first, as a file (page and size are not read). The

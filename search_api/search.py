@@ -275,7 +275,7 @@ def suggest(
     index: IndexDep,
     viewer: ViewerDep,
     q: Annotated[str, Q(max_length=MAX_TYPED)] = "",
-    limit: Annotated[int, Q(ge=1, le=20)] = 8,
+    limit: Annotated[int, Q(ge=1, le=20), blank_is(8)] = 8,
 ) -> dict:
     return {"q": q, "suggestions": index.suggest(q, viewer, limit)}
 
@@ -284,7 +284,7 @@ def suggest(
 def pinyin(
     index: IndexDep,
     q: Annotated[str, Q(max_length=MAX_PINYIN_CHARS)] = "",
-    limit: Annotated[int, Q(ge=1, le=30)] = 10,
+    limit: Annotated[int, Q(ge=1, le=30), blank_is(10)] = 10,
     script: Annotated[
         Literal["hans", "hant"],
         Q(description="hant: the words in traditional characters (a Taiwan or Hong Kong "

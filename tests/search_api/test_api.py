@@ -758,3 +758,15 @@ def test_a_date_whose_day_is_made_up_says_so(client):
     exported = client.get("/api/export", params={"q": made_up[0]["title"], "format": "json"})
     row = next(r for r in exported.json()["documents"] if r["id"] == made_up[0]["id"])
     assert row["written_date"] == doc["date"][:4], row
+
+
+def test_an_empty_limit_is_the_default_as_an_empty_page_is(client):
+    """QA pass 45b: README's limit= examples were a 422 left empty (a form's empty box), where
+    an empty page= or size= on search is the default."""
+    for path, params in (
+        ("/api/pinyin", {"q": "zhengwu"}), ("/api/suggest", {"q": "政务"}),
+        ("/api/export", {"q": "条例", "format": "json"}),
+    ):  # fmt: skip
+        blank = client.get(path, params={**params, "limit": ""})
+        assert blank.status_code == 200, (path, blank.text)
+        assert blank.json() == client.get(path, params=params).json()
