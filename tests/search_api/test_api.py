@@ -770,3 +770,10 @@ def test_an_empty_limit_is_the_default_as_an_empty_page_is(client):
         blank = client.get(path, params={**params, "limit": ""})
         assert blank.status_code == 200, (path, blank.text)
         assert blank.json() == client.get(path, params=params).json()
+
+
+def test_an_exports_date_not_stated_is_null_as_in_search(client):
+    """QA pass 45b: export JSON wrote publish_date "" where search writes null."""
+    rows = client.get("/api/export", params={"q": "", "format": "json"}).json()["documents"]
+    assert any(r["publish_date"] is None for r in rows)
+    assert "" not in {r["publish_date"] for r in rows} | {r["written_date"] for r in rows}
