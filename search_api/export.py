@@ -92,7 +92,8 @@ def public_base(request: Request, settings: Settings) -> str:
     "/export",
     responses={
         **ERRORS, 403: {"model": ErrorResponse}, 429: {"model": ErrorResponse},
-        200: {"content": {"text/csv": {}, "application/json": {}},
+        200: {"content": {"text/csv": {"schema": {"type": "string"}},
+                          "application/json": {"schema": {"type": "object"}}},
               "description": "the results as CSV (UTF-8 with BOM) or JSON"},
     },  # fmt: skip
     dependencies=[Depends(long_search_slot)],
@@ -202,9 +203,11 @@ def atom(query: Query, hits: Sequence[Hit], base: str, self_url: str) -> bytes:
 
 @router.get(
     "/feed",
+    response_class=Response,  # Atom only: no application/json beside it (QA pass 45b)
     responses={
         **ERRORS, 403: {"model": ErrorResponse}, 429: {"model": ErrorResponse},
-        200: {"content": {"application/atom+xml": {}}, "description": "an Atom feed"},
+        200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}},
+              "description": "an Atom feed"},
     },  # fmt: skip
     dependencies=[Depends(long_search_slot)],
 )

@@ -191,6 +191,14 @@ class Understood(BaseModel):
     pinyin_words: dict[str, list[str]] = Field(
         default={}, description="letters → the Chinese words of the index they were searched as"
     )
+    # (QA pass 45b: the two lists below were answered and not in the schema)
+    as_written: list[str] = Field(
+        default=[], description="letters the documents write as a word (pdf, tainan beside 台南), "
+        "searched as that word"
+    )
+    not_pinyin: list[str] = Field(
+        default=[], description="letters no pinyin is typed as, searched as typed text only"
+    )
     prefers: str = Field(
         default="", description="mainland or taiwan: that side's documents rank a little higher, "
         "from the script the query was typed in (simplified or traditional); empty for neither"
