@@ -493,11 +493,17 @@ def held_every_word(understood: Understanding, text: str) -> bool:
         others.setdefault(word, set()).update(forms)
     for word, other, _ in understood.expansions:
         others.setdefault(word, set()).add(other)
-    compact = "".join(text.split())
+    compact = ""  # the text without spaces, made once where a form is not found as it is
+
+    def holds(form: str) -> bool:
+        nonlocal compact
+        if form in text:
+            return True
+        compact = compact or "".join(text.split())
+        return "".join(form.split()) in compact
+
     wanted = [*understood.words, *understood.phrases]
-    return all(
-        any("".join(f.split()) in compact for f in (w, *others.get(w, ()))) for w in wanted
-    )
+    return all(any(holds(f) for f in (w, *others.get(w, ()))) for w in wanted)
 
 
 def logged_search(
