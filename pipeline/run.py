@@ -553,11 +553,11 @@ RECOUNT_BATCH = 200  # documents fetched with their texts at once by recount_lex
 def recount_lexicon(index: SearchIndex, data_dir: Path) -> tuple[int, IngestReport]:
     """Count the corpus lexicon again from every document the index holds, analysed from its
     stored form as a rebuild does, and replace the lexicon's counts with them (merged and
-    published as an ingest's are); returns how many were counted (the public ones), and the
-    report of the merge (its ``failed`` says why the lexicon was not written). A rebuild that
-    changes the analysis (``govsearch reindex`` on Elasticsearch) changes what the lexicon
-    counted: QA pass 45b found 身份证 no longer expanded to Taiwan's 身分证 after a reindex,
-    222 documents fewer than a fresh ingest."""
+    published as an ingest's are); returns how many documents were read (the lexicon counts
+    the public ones' words) and the report of the merge (its ``failed`` says why the lexicon
+    was not written). A rebuild that changes the analysis (``govsearch reindex`` on
+    Elasticsearch) changes what the lexicon counted: QA pass 45b found 身份证 no longer
+    expanded to Taiwan's 身分证 after a reindex, 222 documents fewer than a fresh ingest."""
     builder = LexiconBuilder()
     ids = [d.id for d in index.backend.catalog()]
     for start in range(0, len(ids), RECOUNT_BATCH):
