@@ -23,7 +23,7 @@ from fastapi import Query as Q
 from fastapi.responses import JSONResponse, Response
 
 from model.document import written_in_title_year
-from model.errors import InvalidParameters
+from model.errors import Forbidden
 from model.fields import label, value_label
 from model.settings import Settings
 from reports.csvexport import csv_text
@@ -116,9 +116,9 @@ def export(
     """The search's results, from the first, as a file (page and size are not read). The
     headers say how many the search found and how many the file lists (``X-Total-Count``,
     ``X-Exported-Count``): a file cut at its limit says so."""
-    if limit > EXPORT_MAX and not query.viewer.staff:  # the 422 of any value out of range
-        raise InvalidParameters([{"field": "limit", "problem": f"at most {EXPORT_MAX} without "
-                                  f"a staff key ({STAFF_EXPORT_MAX} with one)"}], limit=EXPORT_MAX)
+    if limit > EXPORT_MAX and not query.viewer.staff:  # staff's, as a level but public is
+        raise Forbidden(f"limit is at most {EXPORT_MAX} without a staff key "
+                        f"({STAFF_EXPORT_MAX} with one)", limit=EXPORT_MAX)  # fmt: skip
     total, found = rows(index, query, limit, public_base(request, settings))
     counts = {"X-Total-Count": str(total), "X-Exported-Count": str(len(found))}
     if format == "json":  # a date not stated is null, as search says it (QA pass 45b: "")

@@ -465,7 +465,7 @@ class DisclosureChange(BaseModel):
     field given is written as a catalogue cell of it is read (QA pass 45a: an upload's 文号
     could be corrected only by uploading again, under a new id)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
     disclosure: str | None = Field(
         default=None,
         description="the new 公开方式: public/on_request/not_public/draft or "
