@@ -290,3 +290,15 @@ def stray_nuls(text: str, nuls: int) -> bool:
         return False
     controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f\v\x00")
     return controls <= allowed
+
+
+def without_stray_nuls(text: str, encoding: str, kind: str) -> tuple[str, str]:
+    """``text`` without its stray NUL characters (:func:`stray_nuls`) and what the report
+    says of them ("" for none); a text holding more is binary content, not ``kind``
+    (a text file's and an HTML page's rule alike: QA pass 44c)."""
+    nuls = text.count("\x00")
+    if not nuls:
+        return text, ""
+    if not stray_nuls(text, nuls):
+        raise ExtractionError(f"binary content, not {kind} (decoded as {encoding})")
+    return text.replace("\x00", ""), f"{nuls} stray NUL byte{'s' if nuls > 1 else ''} removed"

@@ -20,8 +20,8 @@ from ingest.formats.encoding import (
     REPAIRED,
     decode,
     normalise_newlines,
-    stray_nuls,
     unmangled,
+    without_stray_nuls,
 )
 from ingest.formats.registry import Format, register
 
@@ -175,13 +175,8 @@ _DOCTYPE_SUBSET = re.compile(r"<!doctype[^\[>]{0,200}\[[^\]]{0,65536}\]\s*>", re
 def extract(data: bytes, filename: str) -> Extracted:
     """Article text, title and catalog properties of an HTML page."""
     text, encoding = decode(data, declared_charset(data))
-    # NUL bytes: a stray few are removed and said so, as a text file's are (QA pass 44c: the
-    # parser dropped them without a word); many are a binary file's, not a page's
-    nuls = text.count("\x00")
-    if nuls:
-        if not stray_nuls(text, nuls):
-            raise ExtractionError(f"binary content, not an HTML page (decoded as {encoding})")
-        text = text.replace("\x00", "")
+    # a stray few NULs removed and said so (QA pass 44c: the parser dropped them unsaid)
+    text, nuls = without_stray_nuls(text, encoding, "an HTML page")
     text = _DOCTYPE_SUBSET.sub("<!DOCTYPE html>", text[:70_000], count=1) + text[70_000:]
     depth = nesting_depth(text)
     if depth > MAX_OPEN_ELEMENTS:
@@ -200,7 +195,7 @@ def extract(data: bytes, filename: str) -> Extracted:
     props: dict[str, str] = {"encoding": encoding}
     fixed = [f"{encoding} page once read as Latin-1 (mojibake), read again"] if repaired else []
     if nuls:
-        fixed.append(f"{nuls} stray NUL byte{'s' if nuls > 1 else ''} removed")
+        fixed.append(nuls)
     if fixed:
         props[REPAIRED] = "; ".join(fixed)
     for node in tree.css("meta[name]"):

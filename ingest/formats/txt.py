@@ -9,8 +9,8 @@ from ingest.formats.encoding import (
     already_chinese,
     decode,
     normalise_newlines,
-    stray_nuls,
     unmangled,
+    without_stray_nuls,
 )
 from ingest.formats.registry import Format, register
 
@@ -20,11 +20,7 @@ QUICK_BYTES = 1 << 20  # a larger file is decoded in the bounded child whatever 
 def extract(data: bytes, filename: str) -> Extracted:
     """Decode a text file; refuses binary content that merely carries a .txt name."""
     text, encoding = decode(data)
-    nuls = text.count("\x00")
-    if nuls:
-        if not stray_nuls(text, nuls):
-            raise ExtractionError(f"binary content, not text (decoded as {encoding})")
-        text = text.replace("\x00", "")
+    text, nuls = without_stray_nuls(text, encoding, "text")
     text, repaired = unmangled(normalise_newlines(text))
     if not text.strip():
         raise ExtractionError("file contains only whitespace")
@@ -33,7 +29,7 @@ def extract(data: bytes, filename: str) -> Extracted:
     if repaired:
         fixed.append(f"{encoding} text once read as Latin-1 (mojibake), read again")
     if nuls:
-        fixed.append(f"{nuls} stray NUL byte{'s' if nuls > 1 else ''} removed")
+        fixed.append(nuls)
     if fixed:
         properties[REPAIRED] = "; ".join(fixed)
     return Extracted(text=text, properties=properties)
