@@ -17,7 +17,8 @@ older index read as their empty value, so a stored-only field needs no rebuild.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, make_dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, make_dataclass, replace
 from typing import Any
 
 from model.fields import (
@@ -38,6 +39,7 @@ __all__ = [
     "Document",
     "StoredDocument",
     "document_from_stored",
+    "with_stated",
     "from_stored",
     "to_stored",
 ]
@@ -196,6 +198,17 @@ def _python(f: Field, value: Any) -> Any:
     if f.kind == "date":
         return dt.date.fromisoformat(value) if value else None
     return value
+
+
+def with_stated(doc: Document, values: Mapping[str, Any]) -> Document:  # type: ignore[valid-type]
+    """``doc`` with these catalogue fields (``CatalogMeta``'s values) stated: none of them is a
+    date read from the text any longer (``dates_from_text``), nor a validity assumed — what a
+    staff correction (PATCH) and a cell kept from an earlier catalogue both are."""
+    dates = [d for d in doc.dates_from_text.split(",") if d and d not in values]
+    return replace(
+        doc, meta=replace(doc.meta, **values), dates_from_text=",".join(dates),
+        validity_assumed="" if "validity" in values else doc.validity_assumed,
+    )  # fmt: skip
 
 
 def document_from_stored(stored: dict[str, Any], text: str) -> tuple[Document, str]:  # type: ignore[valid-type]

@@ -13,10 +13,9 @@ An empty cell in a column the catalogue has is no absence: the row says "none".
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from model.document import StoredDocument
+from model.document import StoredDocument, document_from_stored, with_stated
 from model.fields import BY_NAME, CATALOG_FIELDS, label
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
@@ -35,21 +34,15 @@ def absent_columns(columns: frozenset[str]) -> frozenset[str]:
     return frozenset(f.name for f in CATALOG_FIELDS if f.name not in columns) - _NOT_KEPT
 
 
-def _value(name: str, shown: object) -> object:
-    """A stored (displayed) value as the document's metadata holds it: dates as dates."""
-    if BY_NAME[name].kind == "date":
-        return dt.date.fromisoformat(str(shown)) if shown else None
-    return tuple(shown) if isinstance(shown, list) else shown
-
-
 def _earlier(
     old: StoredDocument, new: IndexedDocument, absent: frozenset[str]
 ) -> dict[str, object]:
     """The fields of ``absent`` whose stored value the new row and text would lose."""
     from_text = set(old.dates_from_text.split(",")) if old.dates_from_text else set()
+    earlier, _ = document_from_stored(dataclasses.asdict(old), "")
     kept = {}
     for name in sorted(absent):
-        was, now = _value(name, getattr(old, name)), getattr(new.doc.meta, name)
+        was, now = getattr(earlier.meta, name), getattr(new.doc.meta, name)
         if name in from_text or was in (BY_NAME[name].empty, None, "", ()) or was == now:
             continue
         kept[name] = was
@@ -75,16 +68,11 @@ def with_earlier_cells(
         if not kept:
             out.append(r)
             continue
-        meta = dataclasses.replace(r.doc.meta, **kept)
-        dates = [d for d in r.doc.dates_from_text.split(",") if d and d not in kept]
         said = "; ".join(f"{label(n)} {v.isoformat() if hasattr(v, 'isoformat') else v}"
                          for n, v in kept.items())  # fmt: skip
         note = (f"{said} kept from {old.catalog}: this catalogue has no column for "
                 f"{'、'.join(label(n) for n in kept)}")  # fmt: skip
-        doc = dataclasses.replace(
-            r.doc, meta=meta, dates_from_text=",".join(dates), extra={**r.doc.extra, KEPT: note},
-            # a 有效性 the earlier catalogue stated is no assumption (shown 未注明 otherwise)
-            validity_assumed="" if "validity" in kept else r.doc.validity_assumed,
-        )
+        # stated by the earlier catalogue: no date from the text, no 有效性 assumed
+        doc = dataclasses.replace(with_stated(r.doc, kept), extra={**r.doc.extra, KEPT: note})
         out.append(prepare(doc, r.source))
     return out

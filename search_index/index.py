@@ -31,7 +31,7 @@ from analyzers.pinyin import matches_in
 from analyzers.pinyin_lexicon import PinyinLexicon, corrections
 from analyzers.segment import everyday_words, index_words, is_dictionary_word, query_words
 from analyzers.signatures import stored_content_key
-from model.document import StoredDocument, document_from_stored
+from model.document import StoredDocument, document_from_stored, with_stated
 from model.errors import BadRequest, Conflict, Moved, NotFound
 from model.fields import VALUE_LABELS
 from model.ids import plausible_id
@@ -1083,14 +1083,11 @@ class SearchIndex:
         read from the text or a validity assumed."""
         stored = self.get(doc_id, STAFF)
         doc, source = document_from_stored(dataclasses.asdict(stored), stored.text)
-        meta = replace(doc.meta, **values)
+        changed = with_stated(doc, values)
+        meta = changed.meta
         if published is not None and meta.publish_date is None:
             meta = replace(meta, publish_date=published)
-        dates = [d for d in doc.dates_from_text.split(",") if d and d not in values]
-        changed = replace(
-            doc, meta=meta, dates_from_text=",".join(dates),
-            validity_assumed="" if "validity" in values else doc.validity_assumed,
-        )  # fmt: skip
+            changed = replace(changed, meta=meta)
         for result in self.write([prepare(changed, source)]):
             if not result.ok:
                 raise Conflict(f"{doc_id} was not rewritten: {result.error}", id=doc_id)
