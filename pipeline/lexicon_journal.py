@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from model.document import document_from_stored
+from model.document import StoredDocument, document_from_stored
 from model.ids import fingerprint
 from pipeline.lexicon import LexiconBuilder
 from search_index.citizen_words import LEXICON_DIR
@@ -100,12 +100,27 @@ def count_again(index: SearchIndex, paths: list[Path], builder: LexiconBuilder) 
     """Count into ``builder`` the documents ``paths`` noted that the index holds as noted
     (analysed again from their stored form, as a rebuild does); returns how many."""
     noted = _noted(paths)
-    ids = list(noted)
+    # a version other than the one the dead run wrote was never committed: not counted
+    return count_stored(
+        index, list(noted), builder,
+        lambda stored: fingerprint(stored.content_hash, stored.ingest_key) == noted[stored.id],
+    )  # fmt: skip
+
+
+def count_stored(
+    index: SearchIndex,
+    ids: list[str],
+    builder: LexiconBuilder,
+    wanted: Callable[[StoredDocument], bool] = lambda stored: True,
+) -> int:
+    """Count into ``builder`` the documents ``ids`` the index holds (those ``wanted``),
+    analysed again from their stored form as a rebuild does, a batch fetched at a time;
+    returns how many."""
     counted = 0
     for batch in _batches(ids):
         for stored in index.backend.fetch(batch).values():
-            if fingerprint(stored.content_hash, stored.ingest_key) != noted[stored.id]:
-                continue  # not the version the dead run wrote: never committed
+            if not wanted(stored):
+                continue
             doc, source = document_from_stored(dataclasses.asdict(stored), stored.text)
             builder.add(prepare(doc, source))
             counted += 1

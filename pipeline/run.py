@@ -44,7 +44,7 @@ from ingest.files import (
 )
 from ingest.ocr.scan import has_unread_pages
 from ingest.report import IngestReport
-from model.document import Document, StoredDocument, document_from_stored
+from model.document import Document, StoredDocument
 from model.errors import BadRequest, GovSearchError, StorageFull
 from model.fields import DISCLOSURES, MOST_RESTRICTIVE, value_label
 from model.ids import disk_names, fingerprint, readable_path
@@ -52,7 +52,7 @@ from model.viewer import ANONYMOUS, STAFF
 from pipeline.earlier_cells import absent_columns, with_earlier_cells
 from pipeline.hidden_copies import HiddenCopies
 from pipeline.lexicon import LexiconBuilder
-from pipeline.lexicon_journal import Journal, count_again, left_behind
+from pipeline.lexicon_journal import Journal, count_again, count_stored, left_behind
 from search_index.citizen_words import LEXICON_DIR
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
@@ -547,9 +547,6 @@ def merge_lexicon(
     return True
 
 
-RECOUNT_BATCH = 200  # documents fetched with their texts at once by recount_lexicon
-
-
 def recount_lexicon(index: SearchIndex, data_dir: Path) -> tuple[int, IngestReport]:
     """Count the corpus lexicon again from every document the index holds, analysed from its
     stored form as a rebuild does, and replace the lexicon's counts with them (merged and
@@ -559,11 +556,7 @@ def recount_lexicon(index: SearchIndex, data_dir: Path) -> tuple[int, IngestRepo
     Elasticsearch) changes what the lexicon counted: QA pass 45b found 身份证 no longer
     expanded to Taiwan's 身分证 after a reindex, 222 documents fewer than a fresh ingest."""
     builder = LexiconBuilder()
-    ids = [d.id for d in index.backend.catalog()]
-    for start in range(0, len(ids), RECOUNT_BATCH):
-        for stored in index.backend.fetch(ids[start : start + RECOUNT_BATCH]).values():
-            doc, source = document_from_stored(dataclasses.asdict(stored), stored.text)
-            builder.add(prepare(doc, source))
+    count_stored(index, [d.id for d in index.backend.catalog()], builder)
     report = IngestReport()
     merge_lexicon(index, data_dir, builder, report)
     return builder.written, report
