@@ -1,4 +1,4 @@
-"""``govsearch report timeliness|annual|queries``: the disclosure office's reports on the
+"""``govsearch report timeliness|annual|queries|gaps``: the disclosure office's reports on the
 command line, as a table, CSV or JSON (the same numbers as ``GET /api/reports/…``)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import click
 from analyzers.chars import visible
 from govsearch.cli_choices import FieldChoice
 from model.errors import GovSearchError
+from reports.gaps import GAP_FIELDS, gap_label
 from reports.timeliness import ReportFilter
 from reports.years import FIRST_YEAR, LAST_YEAR
 
@@ -160,13 +161,24 @@ def _queries_table(rep: Any) -> str:
     return "\n".join(out)
 
 
+def _gaps_table(rep: Any) -> str:
+    counts = "; ".join(f"{gap_label(name)} {n}" for name, n in rep.counts)
+    out = [f"{len(rep.rows)} of {rep.covered} files lack a field ({counts})"]
+    rows = [[g.entry.path, g.entry.title[:30], g.entry.agency or "-",
+             "、".join(gap_label(n) for n in g.lacks)] for g in rep.rows]  # fmt: skip
+    out.append(_table(rows, ["path", "title", "agency", "lacks"]))
+    return "\n".join(out)
+
+
 @click.command("report")
-@click.argument("kind", type=click.Choice(["timeliness", "annual", "queries"]))
+@click.argument("kind", type=click.Choice(["timeliness", "annual", "queries", "gaps"]))
 @click.option("--year", type=click.IntRange(FIRST_YEAR, LAST_YEAR),
               help="Year (required for annual).")  # QA pass 16: --year 0 was a traceback
 @click.option("--agency", help="One agency (发布机构).")
 @click.option("--category", type=FieldChoice("category"),
-              help="One category, in either script (timeliness).")
+              help="One category, in either script (timeliness, gaps).")
+@click.option("--lacks", multiple=True, type=click.Choice(GAP_FIELDS),
+              help="gaps: only files lacking this field (repeatable; default: any field).")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Published from.")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Published until.")
 @click.option("--weeks", type=click.IntRange(1, 53), default=4, show_default=True,
@@ -191,6 +203,7 @@ def report(
     year: int | None,
     agency: str | None,
     category: str | None,
+    lacks: tuple[str, ...],
     date_from: dt.datetime | None,
     date_to: dt.datetime | None,
     weeks: int,
@@ -201,7 +214,8 @@ def report(
     everything: bool,
 ) -> None:
     """Reports for the disclosure office: publication timeliness (working days, official
-    calendar), the annual report's statistics, and what citizens searched for."""
+    calendar), the annual report's statistics, what citizens searched for, and the catalogue's
+    gaps (the files lacking a 发布机构, 文号, 索引号, date …)."""
     from govsearch.cli_shared import fetch_lexicon
     from reports.office import Reports, open_querylog
     from search_index.backends import open_index
@@ -212,6 +226,8 @@ def report(
         raise click.UsageError("annual needs --year")
     if before is not None and not delete:  # it was ignored, and the whole report printed
         raise click.UsageError("--before goes with --delete (delete the searches before a day)")
+    if lacks and kind != "gaps":
+        raise click.UsageError("--lacks goes with the gaps report (the files lacking a field)")
     if everything and not delete:
         raise click.UsageError("--all goes with --delete (delete the whole query log)")
     if delete and (before is None) == (not everything):  # QA pass 13: all was the default
@@ -242,17 +258,19 @@ def report(
                 )
                 click.echo(f"deleted {n} logged searches")
                 return
-            if kind == "timeliness":
-                rep: Any = reports.timeliness(
-                    ReportFilter(
-                        (agency,) if agency else (),
-                        (category,) if category else (),
-                        year,
-                        date_from.date() if date_from else None,
-                        date_to.date() if date_to else None,
-                    )
+            if kind in ("timeliness", "gaps"):
+                flt = ReportFilter(
+                    (agency,) if agency else (),
+                    (category,) if category else (),
+                    year,
+                    date_from.date() if date_from else None,
+                    date_to.date() if date_to else None,
                 )
-                table = _timeliness_table
+                if kind == "timeliness":
+                    rep: Any = reports.timeliness(flt)
+                    table = _timeliness_table
+                else:
+                    rep, table = reports.gaps(flt, lacks), _gaps_table
             elif kind == "annual":
                 rep, table = reports.annual(year or 0, agency), _annual_table
             else:

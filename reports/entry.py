@@ -41,14 +41,23 @@ class CatalogEntry:
     disclosure: str = "public"  # 公开方式: public | on_request | not_public | draft
     catalogued: bool = False  # a catalogue row stated its fields (the copy a text is filed by)
     doc_number: str = ""  # 文号: one number dated close together is one issue (reports.annual)
+    index_no: str = ""  # 索引号
     # the dates its catalogue row left empty that the document's text gave (shown, not counted)
     dates_from_text: tuple[str, ...] = ()
     amended: int | None = None  # the year its own history says it was last amended
+    # neither its catalogue row nor its text states the 有效性: filed 有效, shown as 未注明
+    validity_assumed: bool = False
 
     @property
     def date(self) -> dt.date | None:
         """The date the catalogue files the entry under: publication, else the written date."""
         return self.publish_date or self.written_date
+
+    def lacks_date(self, name: str) -> bool:
+        """Whether the catalogue does not state the date ``name`` (written_date or
+        publish_date): none, or only the text's where its row left the cell empty (a reposted
+        text's own date is no 成文日期 of this posting)."""
+        return getattr(self, name) is None or name in self.dates_from_text
 
     @property
     def date_from_text(self) -> bool:
@@ -61,7 +70,7 @@ class CatalogEntry:
         """From a stored document: its shown fields and whether a catalogue row made it."""
         return cls.from_metadata(
             {**doc.metadata(), "catalog": doc.catalog, "dates_from_text": doc.dates_from_text,
-             "amended": doc.amended}  # fmt: skip
+             "amended": doc.amended, "validity_assumed": doc.validity_assumed}  # fmt: skip
         )
 
     @classmethod
@@ -79,8 +88,10 @@ class CatalogEntry:
             disclosure=str(meta.get("disclosure") or "public"),
             catalogued=bool(meta.get("catalog")),
             doc_number=str(meta.get("doc_number") or ""),
+            index_no=str(meta.get("index_no") or ""),
             dates_from_text=tuple(
                 d for d in str(meta.get("dates_from_text") or "").split(",") if d
             ),
             amended=int(str(meta["amended"])) if str(meta.get("amended") or "").isdigit() else None,
+            validity_assumed=bool(meta.get("validity_assumed")),
         )

@@ -253,11 +253,7 @@ def lacks_label(lacks: str) -> str:
 def _lacks(e: CatalogEntry) -> str:
     """The dates the entry does not state: none, or only the text's where its catalogue row
     left the cell empty (a reposted text's own date is no 成文日期 of this posting)."""
-    return ",".join(
-        name
-        for name, day in (("written_date", e.written_date), ("publish_date", e.publish_date))
-        if day is None or name in e.dates_from_text
-    )
+    return ",".join(name for name in ("written_date", "publish_date") if e.lacks_date(name))
 
 
 def _covered(e: CatalogEntry, flt: ReportFilter) -> bool:

@@ -1,4 +1,4 @@
-"""``GET /api/reports/{timeliness,annual,queries}`` and ``DELETE /api/reports/queries``: the
+"""``GET /api/reports/{timeliness,annual,queries,gaps}`` and ``DELETE /api/reports/queries``: the
 disclosure office's reports, staff key only, as JSON or CSV (``format=csv``)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pydantic import AfterValidator, WithJsonSchema
 
 from model.errors import BadRequest
 from reports.csvexport import download_name
+from reports.gaps import GAP_FIELDS
 from reports.timeliness import ReportFilter
 from reports.years import FIRST_YEAR, LAST_YEAR, is_report_year
 from search_api import audit
@@ -35,6 +36,21 @@ REPORT = {
 }
 NO_STORE = {"Cache-Control": "no-store"}
 Format = Annotated[str, Q(pattern="^(json|csv)$", description="json (default) or csv")]
+
+
+def _gap_field(value: Any) -> str:
+    text = str(value).strip()
+    if text not in GAP_FIELDS:
+        raise ValueError(
+            f"unknown catalogue field {text[:40]!r}; use one of {', '.join(GAP_FIELDS)}"
+        )
+    return text
+
+
+# a field the gaps list knows; blank (a form's empty select) is none, as a blank filter is
+GapField = filter_param(
+    _gap_field, {"type": "string", "pattern": f"^({BLANK}|{'|'.join(GAP_FIELDS)})$"}
+)
 
 
 def _report_year(value: Any) -> int:
@@ -91,6 +107,26 @@ def timeliness_report(
     # named after its period, as the annual report's file is (QA pass 20: always timeliness.csv)
     period = (year,) if year else (date_from, date_to)
     return _answer(reports.timeliness(flt), download_name("timeliness", *period), format)
+
+
+@router.get("/gaps", responses=REPORT)
+def gaps_report(
+    _staff: StaffDep,
+    reports: ReportsDep,
+    lacks: Annotated[list[GapField] | None, Q(max_length=len(GAP_FIELDS))] = None,
+    year: Year = None,
+    agency: Annotated[list[Agency] | None, Q(max_length=50)] = None,
+    category: Annotated[list[Category] | None, Q(max_length=10)] = None,
+    date_from: Annotated[IsoDate, Q(description="date from, YYYY-MM-DD")] = None,
+    date_to: Annotated[IsoDate, Q(description="date to, YYYY-MM-DD")] = None,
+    format: Format = "json",
+) -> Response:
+    """The files whose catalogue entry lacks a field (any of ``lacks``; none: any field), with
+    how many lack each; an undated file is in every period."""
+    flt = ReportFilter(tuple(given(agency)), tuple(given(category)), year, date_from, date_to)
+    period = (year,) if year else (date_from, date_to)
+    fields = tuple(given(lacks))
+    return _answer(reports.gaps(flt, fields), download_name("gaps", *period), format)
 
 
 @router.get("/annual", responses=REPORT)

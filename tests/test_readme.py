@@ -14,6 +14,7 @@ it. (Issue 11: the README's curl got ``400``, its 文号 example found nothing.)
 
 from __future__ import annotations
 
+import csv
 import http.client
 import json
 import os
@@ -235,10 +236,22 @@ def _check_report(served: Served, command: str, comment: str) -> None:
     assert lines and "相隔工作日" in lines[0], lines[:2]  # a CSV with its Chinese header
 
 
+def _check_gaps(served: Served, command: str, comment: str) -> None:
+    served.bash(command)
+    target = served.folder / command.rsplit(">", 1)[1].strip()
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows and all(r["文号"] == "" and r["说明"] == "缺文号" for r in rows), rows[:2]
+
+
 def _check_report_curl(served: Served, command: str, comment: str) -> None:
     out = served.bash("govsearch --data-dir govsearch-data keys create readme").stdout
     key = re.search(r"^gs_\S+$", out, re.M).group(0)
     body = json.loads(served.bash(f"KEY={key}; {command}").stdout)
+    if "/gaps?" in command:  # what the comment shows: the samples' 200 files, two fields
+        assert body["covered"] == 200 and body["fields"] == ["agency", "written_date"], body
+        assert set(body["counts"]) == {"agency", "written_date"}
+        assert body["rows"] and all(r["lacks"] for r in body["rows"])
+        return
     for part in ("documents", "missing", "uncountable", "by_agency"):  # what the comment shows
         assert part in body, (part, sorted(body))
 
@@ -246,6 +259,7 @@ def _check_report_curl(served: Served, command: str, comment: str) -> None:
 REPORT_CURL = "curl -s -H \"Authorization: Bearer $KEY\" 'http://127.0.0.1:8000/api/reports"
 CHECKS: dict[str, Callable[[Served, str, str], None]] = {
     "govsearch report timeliness": _check_report,
+    "govsearch report gaps": _check_gaps,
     REPORT_CURL: _check_report_curl,
     "curl -s 'http://127.0.0.1:8000/api/search": _check_curl_search,
     "govsearch --data-dir govsearch-data search": _check_search,

@@ -45,6 +45,7 @@ from model.errors import (
 from model.fields import value_label
 from model.ids import readable_path
 from model.viewer import Viewer
+from reports.gaps import gap_label
 from search_api.deps import IndexDep, ViewerDep
 from search_api.errors import moved_response, status_of
 from search_api.export import EXPORT_MAX
@@ -69,6 +70,7 @@ templates.env.filters["format_name"] = views.format_name
 templates.env.filters["taiwan"] = views.taiwan_region
 templates.env.filters["shown_date"] = shown_date
 templates.env.filters["disclosure_label"] = functools.partial(value_label, "disclosure")
+templates.env.filters["gap_label"] = gap_label
 templates.env.globals.update(
     sort_labels=views.SORT_LABELS, validity=views.VALIDITY, disclosure=views.DISCLOSURE,
     results_title=views.results_title,

@@ -1,4 +1,4 @@
-"""The staff report pages: ``/reports`` and the three reports under it, printable HTML with CSV
+"""The staff report pages: ``/reports`` and the four reports under it, printable HTML with CSV
 and JSON exports, plus the query log's deletion form.
 
 Like the duplicate check, these are plain forms posted to the server (no JavaScript needed):
@@ -22,6 +22,7 @@ from model.errors import BadRequest, GovSearchError, Unauthorized, UnknownAgency
 from model.fields import CATEGORIES, CATEGORY_VALUES
 from model.viewer import Viewer
 from reports.csvexport import download_name
+from reports.gaps import GAP_FIELDS
 from reports.office import Reports
 from reports.querylog import LIST_LABELS
 from reports.svg import months_chart
@@ -33,7 +34,10 @@ from search_api.errors import status_of
 from search_index.fields import agency_key, filter_choice
 
 NO_STORE = {"Cache-Control": "no-store"}
-KINDS = (("timeliness", "公开时限"), ("annual", "年度报告统计"), ("queries", "检索未果"))
+KINDS = (
+    ("timeliness", "公开时限"), ("annual", "年度报告统计"), ("gaps", "目录缺项"),
+    ("queries", "检索未果"),
+)  # fmt: skip
 TITLES = {"index": "工作人员报表", **dict(KINDS)}
 SHOWN_ROWS = 500
 
@@ -50,6 +54,7 @@ def _page(request: Request, kind: str, context: dict[str, Any], status: int = 20
         "failed": status >= 400,
         "categories": CATEGORIES,
         "lacks_label": lacks_label,
+        "gap_fields": GAP_FIELDS,
         "list_labels": LIST_LABELS,  # the query report's lists, named as its CSV names them
         "form": {},
         "year_range": (FIRST_YEAR, LAST_YEAR),
@@ -121,25 +126,33 @@ def _run(reports: Reports, kind: str, form: dict[str, str]) -> Any:
         ) from None
 
 
+def _filter(form: dict[str, str]) -> ReportFilter:
+    """The timeliness and gaps reports' filter, each bad value said in Chinese."""
+    agency, category = _agency(form), form.get("category", "").strip()
+    category = filter_choice("category", category) or category  # either script
+    if category and category not in CATEGORY_VALUES:  # the API's 422; it found nothing
+        raise BadRequest(f"分类「{category[:20]}」不是已有的分类：请选择"
+                         f"{'、'.join(CATEGORIES)}之一，或留空表示全部分类。")  # fmt: skip
+    start, end = _date(form, "date_from"), _date(form, "date_to")
+    if start and end and start > end:  # the page speaks Chinese; the filter's own is English
+        raise BadRequest(f"起始日期（{start}）晚于截止日期（{end}）。")
+    return ReportFilter(
+        (agency,) if agency else (), (category,) if category else (), _year(form), start, end
+    )
+
+
+def _lacks(form: dict[str, str]) -> tuple[str, ...]:
+    lacks = form.get("lacks", "").strip()
+    if lacks and lacks not in GAP_FIELDS:
+        raise BadRequest(f"「{lacks[:20]}」不是目录的字段：请从列表中选择，或选“任一项”。")
+    return (lacks,) if lacks else ()
+
+
 def _report(reports: Reports, kind: str, form: dict[str, str]) -> Any:
     if kind == "timeliness":
-        agency, category = _agency(form), form.get("category", "").strip()
-        category = filter_choice("category", category) or category  # either script
-        if category and category not in CATEGORY_VALUES:  # the API's 422; it found nothing
-            raise BadRequest(f"分类「{category[:20]}」不是已有的分类：请选择"
-                             f"{'、'.join(CATEGORIES)}之一，或留空表示全部分类。")
-        start, end = _date(form, "date_from"), _date(form, "date_to")
-        if start and end and start > end:  # the page speaks Chinese; the filter's own is English
-            raise BadRequest(f"起始日期（{start}）晚于截止日期（{end}）。")
-        return reports.timeliness(
-            ReportFilter(
-                (agency,) if agency else (),
-                (category,) if category else (),
-                _year(form),
-                start,
-                end,
-            )
-        )
+        return reports.timeliness(_filter(form))
+    if kind == "gaps":
+        return reports.gaps(_filter(form), _lacks(form))
     if kind == "annual":
         year = _year(form)
         if year is None:
@@ -157,7 +170,7 @@ def _extra(kind: str, report: Any) -> dict[str, Any]:
             "in_force_total": sum(r.in_force for r in report.by_category),
             "superseded_total": sum(r.superseded for r in report.by_category),
         }
-    if kind == "timeliness":
+    if kind in ("timeliness", "gaps"):
         return {"shown": SHOWN_ROWS}
     return {}
 
@@ -184,7 +197,7 @@ def report_form(request: Request, kind: str) -> Response:
     # the form starts from what its address says (/reports/annual?year=2019&agency=…: a link
     # staff share; QA pass 12: it showed last year whatever the address said); a value that
     # is no year is left out, never an error page before the form is even shown
-    shown = ("year", "agency", "weeks", "category", "date_from", "date_to")
+    shown = ("year", "agency", "weeks", "category", "date_from", "date_to", "lacks")
     asked = {k: visible(v) for k, v in request.query_params.items() if k in shown}
     year = asked.get("year", "").strip()
     if not (year.isdigit() and len(year) == 4 and is_report_year(int(year))):

@@ -68,7 +68,8 @@ def _beyond_window(case) -> list:
         # a draft of punctuation a 422, however valid the body): no schema can say that.
         return [positive_data_acceptance]
     query = case.query or {}
-    if case.operation.path in ("/api/reports/annual", "/api/reports/timeliness") and any(
+    reports = ("/api/reports/annual", "/api/reports/timeliness", "/api/reports/gaps")
+    if case.operation.path in reports and any(
         str(a).strip() for a in _values(query.get("agency"))
     ):
         # an agency no document of the index has is a 422 naming the nearest (QA pass 23b):
@@ -83,7 +84,7 @@ def _beyond_window(case) -> list:
         day = str(query.get("before") or "").strip()
         everything = str(query.get("all", "")).strip().lower() in ("true", "1", "yes", "on")
         return [positive_data_acceptance] if bool(day) == everything else []
-    if case.operation.path not in ("/api/search", "/api/reports/timeliness"):
+    if case.operation.path not in ("/api/search", "/api/reports/timeliness", "/api/reports/gaps"):
         return []
     try:
         window = int(query.get("page", 1)) * int(query.get("size", 10))

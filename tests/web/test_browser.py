@@ -1167,7 +1167,8 @@ def test_reports_pages(open_page, server, web_corpus: WebCorpus):
     page = open_page(DESKTOP)
     page.goto(server + "/reports")
     problems = axe_check(page, "reports")
-    for kind, year in (("timeliness", "2019"), ("annual", "2019"), ("queries", "")):
+    for kind, year in (("timeliness", "2019"), ("annual", "2019"), ("gaps", "2019"),
+                       ("queries", "")):  # fmt: skip
         page.goto(server + f"/reports/{kind}")
         problems += axe_check(page, f"{kind} form")
         if year:
