@@ -138,6 +138,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
     from ingest.ocr import engines
     from ingest.ocr import options as ocr_options
     from pipeline.run import read_catalog, run_ingest
+    from search_index import citizen_words, semantic
     from search_index.backends import open_index
 
     missing = [p for p in paths if not p.exists()]
@@ -177,6 +178,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
         _fail(exc)
         return
     _tell(report, report_path)
+    if report.ok and citizen_words.METHODS.semantic:
+        click.echo(f"search by meaning: the {len(report.ok)} documents ingested now are found by "
+                   "their words only until `govsearch embed` runs (it embeds new and changed "
+                   f"documents, {semantic.EMBED_PACE})", err=True)  # fmt: skip
     # 130: stopped by Ctrl-C (as a shell reports it), not "a file failed" (1); 143 by SIGTERM
     stopped_code = 143 if terminated() else 130
     sys.exit(stopped_code if report.interrupted else 1 if report.failed else 0)
@@ -352,7 +357,9 @@ def serve(
         os.environ[SERVE_WORKER_VARIABLE] = str(os.getpid())  # each ends with this process
     try:
         life_events.load(settings.life_events_file)  # workers load it again: refuse it here
-        open_index(settings, create=False).close()
+        index = open_index(settings, create=False)
+        documents = index.count()
+        index.close()
         app = create_served_app(settings) if workers == 1 else None
     except GovSearchError as exc:
         _fail(exc)
@@ -364,7 +371,8 @@ def serve(
     where = "a reading-room terminal" if settings.kiosk else "API docs at /docs"
     click.echo(f"govsearch: http://{host}:{port}/  ({where})"
                + (f", {workers} worker processes" if workers > 1 else ""))
-    for off in (semantic.off_reason(settings.data_dir), citizen_words.general_off_reason()):
+    for off in (semantic.off_reason(settings.data_dir, documents),
+                citizen_words.general_off_reason()):  # fmt: skip
         if off:
             click.echo(f"warning: {off}", err=True)
     uvicorn.run(

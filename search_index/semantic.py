@@ -69,17 +69,36 @@ def applies(query: Query, understood: Understanding) -> bool:
     )
 
 
-def off_reason(data_dir: Path | None) -> str:
-    """Why search by meaning is off where ``govsearch embed`` has run ('' when it is on, or
-    was never set up): a server started from a checkout without the model files served words
-    only, and said nothing (QA pass 19)."""
+# what embedding costs, for the operator told to run it (bench/README.md: the corpus's 6,337
+# documents in 9 minutes on 2 quiet cores)
+EMBED_PACE = "about 1.5 minutes per 1,000 documents on two cores"
+
+
+def off_reason(data_dir: Path | None, documents: int | None = None) -> str:
+    """Why search by meaning is off, or off for some documents ('' when it is on for all, or
+    the method is): a server started from a checkout without the model files served words
+    only, and said nothing (QA pass 19); so did one whose documents were never embedded, or
+    were ingested after the last embedding (QA pass 46a: the README's own 闯红灯扣几分 found no
+    traffic rule, and nothing said why). ``documents``: how many the index holds."""
     from analyzers.embedding import available, model_dir
 
-    if not citizen_words.METHODS.semantic or available() or vectors.store(data_dir) is None:
+    if not citizen_words.METHODS.semantic:
         return ""
-    return (f"the documents were embedded for search by meaning, but the model is not at "
-            f"{model_dir()} (bash .ci/fetch-model.sh, or GOVSEARCH_EMBED_MODEL): searches "
-            "use their words only")  # fmt: skip
+    store = vectors.store(data_dir)
+    if store is not None and not available():
+        return (f"the documents were embedded for search by meaning, but the model is not at "
+                f"{model_dir()} (bash .ci/fetch-model.sh, or GOVSEARCH_EMBED_MODEL): searches "
+                "use their words only")  # fmt: skip
+    if store is None:
+        return ("search by meaning is off: no document has been embedded, so searches use "
+                f"their words only; run `govsearch embed` ({EMBED_PACE})"
+                + ("" if available() else ", after bash .ci/fetch-model.sh fetches the model"))
+    embedded = len(set(store.ids) | set(store.recent.ids if store.recent else ()))
+    if documents is not None and documents > embedded:
+        return (f"{documents - embedded} of the index's {documents} documents are not embedded "
+                "for search by meaning and are found by their words only until `govsearch "
+                f"embed` runs again (it embeds new and changed documents, {EMBED_PACE})")
+    return ""
 
 
 def nearest(text: str, data_dir: Path | None) -> list[str] | None:

@@ -513,7 +513,14 @@ def test_a_server_without_the_model_says_search_by_meaning_is_off(leg_env, tmp_p
     the model files, searched words only and said nothing."""
     _, data = leg_env
     assert semantic.off_reason(data) == ""  # the model is here
-    assert semantic.off_reason(tmp_path) == ""  # never embedded: nothing is off
+    # never embedded, or documents ingested since: said too (QA pass 46a: an ingest, then
+    # serve, answered words only, and nothing told the operator to run embed)
+    never = semantic.off_reason(tmp_path)
+    assert "no document has been embedded" in never and "`govsearch embed`" in never
+    stored = len(vectors.store(data).ids)
+    assert semantic.off_reason(data, stored) == ""
+    later = semantic.off_reason(data, stored + 3)
+    assert later.startswith(f"3 of the index's {stored + 3} documents are not embedded"), later
     before = embedding.model_dir()
     try:
         embedding.configure(tmp_path / "no-model")
