@@ -157,7 +157,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
     try:
         # refused before the index is opened, which makes one in a new data folder: an empty
         # index left by a refused ingest answered every later command "0 results" (QA pass 11)
-        cat = read_catalog(catalog) if catalog is not None else None
+        cat = read_catalog(catalog, paths=paths) if catalog is not None else None
         # a batch job: waits for another ingest to finish writing rather than fail (a day at most)
         index = open_index(dataclasses.replace(settings, writer_wait_seconds=INGEST_WRITER_WAIT))
         report = run_ingest(

@@ -216,6 +216,25 @@ class Catalog:
                 return found
         return None
 
+    @functools.cached_property
+    def states_levels(self) -> bool:
+        """Whether a row may hold its file back: the catalogue has a 公开方式 column, or a row
+        writes a level in another column. One without (a list of files and their formats)
+        cannot say 不予公开, so not applying it holds nothing back (QA pass 46b: the corpus's
+        files/manifest.csv, path,format,encoding,notes, held its 106 files, its one scan too)."""
+        return any(e.held or "disclosure" in e.columns for e in self.entries.values())
+
+    def names_a_file(self) -> bool:
+        """Whether some row's path names a file on disk (from the catalogue's folder, or
+        absolute); True for a catalogue without rows."""
+        if not self.entries:
+            return True
+        for key in self.entries:
+            target = Path(os.path.normpath(self.folder / key))  # an absolute key stays itself
+            if target.exists() or Path(unicodedata.normalize("NFD", str(target))).exists():
+                return True
+        return False
+
     def _relative(self, real: Path) -> str | None:
         """``real`` relative to the CSV's folder ("/"-separated), or None when outside it."""
         path, root = str(real), self._root

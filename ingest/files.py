@@ -465,6 +465,8 @@ def tasks(
             held = bad_default
             for other in unapplied if entry is None else ():  # fail closed: its row may say
                 # 不予公开 (QA pass 20); a row of the catalogue given decides, wherever it lies
+                if not other.unreadable and not other.states_levels:
+                    continue  # ... unless no row can say it (Catalog.states_levels)
                 if other.unreadable and _under(file, other.source.parent) and file not in sheets:
                     held = (  # which files it names cannot be told: all of its folder's
                         f"{other.source.name} is a catalogue that cannot be read "

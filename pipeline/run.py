@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from ingest import processes
-from ingest.catalog import Catalog, load_catalog
+from ingest.catalog import Catalog, CatalogEntry, load_catalog
 from ingest.confined import Confinement, open_confined
 from ingest.errors import IngestError
 from ingest.files import (
@@ -473,12 +473,17 @@ def run_jobs(
     return written
 
 
-def read_catalog(catalog: Path | Catalog, confine: Confinement | None = None) -> Catalog:
+def read_catalog(
+    catalog: Path | Catalog, confine: Confinement | None = None, paths: Sequence[Path] = ()
+) -> Catalog:
     """The catalogue (read from its CSV's path); one no row of which can be read (not text, no
     path column, a quote never closed) is refused: its rows may hold documents back, and
-    ingesting without them could publish them. The command line reads it before it opens the
-    index (QA pass 11: a refused ingest left an empty index in a new data folder, which every
-    later command then took for an empty archive instead of saying "no index")."""
+    ingesting without them could publish them. So is one none of whose rows names a file
+    from its folder while they name files from a folder ingested (``paths``): kept outside
+    the folder its paths start from, it held back all 6,443 documents of an archive, each
+    "nearly" named (QA pass 46b). The command line reads it before it opens the index
+    (QA pass 11: a refused ingest left an empty index in a new data folder, which every later
+    command then took for an empty archive instead of saying "no index")."""
     if isinstance(catalog, Path):
         limits = (confine.roots, confine.max_catalog_bytes) if confine else ()
         cat = load_catalog(catalog, *limits)
@@ -488,7 +493,28 @@ def read_catalog(catalog: Path | Catalog, confine: Confinement | None = None) ->
         raise BadRequest(
             f"{cat.source}: {cat.unreadable}; nothing was ingested", path=str(cat.source)
         )
+    starts = None if cat.names_a_file() else _paths_start(cat, paths)
+    if starts is not None:
+        row = starts[1]
+        raise BadRequest(
+            f"{cat.source}: none of its {len(cat.entries)} rows names a file from the "
+            f"catalogue's folder ({cat.folder}), where a row's path is read from; its paths "
+            f"seem to start from {starts[0]} (line {row.line} names {row.path!r}): keep the "
+            "catalogue there, or write its paths from its own folder; nothing was ingested",
+            path=str(cat.source),
+        )
     return cat
+
+
+def _paths_start(cat: Catalog, paths: Sequence[Path]) -> tuple[Path, CatalogEntry] | None:
+    """A folder ingested that the catalogue's rows name files from, with such a row, or None.
+    Rows naming nothing that name nothing from there either are near misses (A.TXT for a.txt),
+    held back and reported one by one."""
+    for folder in (p for p in paths if p.is_dir()):
+        for row in sorted(cat.entries.values(), key=lambda e: e.line):
+            if (folder / row.path).is_file():
+                return folder, row
+    return None
 
 
 UPLOADS_DIR = "uploads"  # <data dir>/uploads: files uploaded through the API, kept as originals
@@ -603,7 +629,7 @@ def run_ingest(
     if lexicon_dir is not None:
         _refuse_data_folder(paths, Path(lexicon_dir))
     report = IngestReport()
-    cat = read_catalog(catalog, confine) if catalog is not None else None
+    cat = read_catalog(catalog, confine, paths) if catalog is not None else None
     if cat is not None:
         for err in cat.errors:
             report.add(CatalogProblem.of(cat, err))

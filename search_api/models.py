@@ -227,6 +227,11 @@ class SearchResponse(BaseModel):
         description="when the query log is on: pass it as lt= when opening a result, so the "
         "log knows this search's results were opened (no personal data is kept)",
     )
+    life_event_question: LifeEventQuestion | None = Field(
+        default=None,
+        description="present when q is word for word a life event's question: the search the "
+        "web pages run for it instead, in the documents' words (the hits here are those of q)",
+    )
 
 
 class VersionRef(BaseModel):

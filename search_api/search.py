@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi import Query as Q
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
@@ -27,6 +27,7 @@ from search_api.models import (
     SuggestResponse,
     blank_is,
 )
+from search_index import life_events
 from search_index.fields import NAMES_SOMETHING, filter_choice
 from search_index.index import MAX_PINYIN_CHARS
 from search_index.request import (
@@ -258,7 +259,9 @@ SearchQuery = Annotated[Query, Depends(search_query)]
     responses={**ERRORS, 403: {"model": ErrorResponse}, 429: {"model": ErrorResponse}},
     dependencies=[Depends(long_search_slot)],
 )
-def search(index: IndexDep, reports: ReportsDep, query: SearchQuery) -> JSONResponse:
+def search(
+    request: Request, index: IndexDep, reports: ReportsDep, query: SearchQuery
+) -> JSONResponse:
     # Serialised directly: the dict already has the SearchResponse shape (schemathesis checks it
     # against the schema in tests/security), and validating it again through pydantic cost
     # ~1 ms per request at 100k documents.
@@ -267,6 +270,12 @@ def search(index: IndexDep, reports: ReportsDep, query: SearchQuery) -> JSONResp
     token = reports.searched(query, result)
     if token:
         body["log_token"] = token
+    # a life event's question typed word for word: the site searches it in the documents'
+    # words; an app is told so, rather than the question searched behind its back (QA pass
+    # 46a: 在外地看病能报销吗, 10 results on the site, 130 here, and nothing said why)
+    asked = life_events.typed_question(request.app.state.life_events, query.q)
+    if asked is not None and asked.q != query.q:
+        body["life_event_question"] = {"text": asked.text, "q": asked.q}
     return JSONResponse(body)
 
 

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from govsearch.cli import main
-from model.errors import ConfigError
+from model.errors import BadRequest, ConfigError
 from model.settings import Settings
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
@@ -104,6 +104,44 @@ def test_a_catalogue_in_the_folder_not_applied_holds_the_files_it_names(tmp_path
     assert not report.held
     report = run_ingest(index, [folder / "c.txt"], workers=1)  # a file given: its folder's too
     assert _levels(index)["c.txt"] == "public"
+
+
+def test_a_list_of_files_that_states_no_level_holds_nothing_back(tmp_path, index):
+    """QA pass 46b: the corpus's files/manifest.csv (path,format,encoding,source_doc,notes),
+    not applied, held back its 106 files, the corpus's one scan too, although none of its rows
+    can say 不予公开. A catalogue with a 公开方式 column, or a level written in another column,
+    still holds the files it names."""
+    folder = _folder(tmp_path / "archive", 3)
+    listing = folder / "files.csv"
+    listing.write_text("path,format,notes\na.txt,txt,rendered\nb.txt,txt,\n", encoding="utf-8")
+    report = run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a.txt": "public", "b.txt": "public", "c.txt": "public"}
+    assert not report.held
+    listing.write_text("path,format,notes\na.txt,txt,不予公开\n", encoding="utf-8")  # a level
+    report = run_ingest(index, [folder], workers=1)
+    assert _levels(index)["a.txt"] == "not_public" and [h.path for h in report.held] == ["a.txt"]
+
+
+def test_a_catalogue_none_of_whose_rows_names_a_file_is_refused(tmp_path):
+    """QA pass 46b: a catalogue kept outside the folder its paths start from named every file
+    "nearly", and one ingest held back the whole archive (6,443 documents). Refused, saying
+    where its paths seem to start from, before any index is made."""
+    folder = _folder(tmp_path / "archive", 2)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "catalog.csv").write_text("path,公开方式\na.txt,主动公开\nb.txt,不予公开\n",
+                                         encoding="utf-8")  # fmt: skip
+    data = tmp_path / "data"
+    result = CliRunner().invoke(main, ["--data-dir", str(data), "ingest", str(folder),
+                                       "--catalog", str(outside / "catalog.csv")])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "none of its 2 rows names a file" in result.output
+    assert f"its paths seem to start from {folder}" in result.output
+    assert "nothing was ingested" in result.output and not (data / "index").exists()
+    shutil.move(outside / "catalog.csv", folder / "catalog.csv")  # where its paths start
+    result = CliRunner().invoke(main, ["--data-dir", str(data), "ingest", str(folder),
+                                       "--catalog", str(folder / "catalog.csv")])  # fmt: skip
+    assert result.exit_code == 0, result.output
 
 
 def test_a_departments_catalogue_below_the_folder_ingested_holds_its_files(tmp_path, index):
@@ -280,12 +318,21 @@ def test_catalogue_in_another_folder_holds_the_files_it_names(tmp_path, index):
     folder = _folder(tmp_path / "archive", 2)
     (tmp_path / "elsewhere").mkdir()
     csv = tmp_path / "elsewhere" / "catalog.csv"
-    csv.write_text("path,公开方式\nb.txt,不予公开\n", encoding="utf-8")
+    csv.write_text("path,公开方式\nb.txt,不予公开\nc.txt,主动公开\n", encoding="utf-8")
+    # none of its rows names a file from its folder, and they do from the folder ingested: the
+    # run is refused, nothing written (QA pass 46b: such a catalogue held back every file of
+    # an archive, published ones too)
+    with pytest.raises(BadRequest, match="seem to start from .*archive .line 2 names 'b.txt'"):
+        run_ingest(index, [folder], catalog=csv, workers=1)
+    assert _levels(index) == {}
+    # one row naming a file from its folder: the others are near misses, held and reported
+    # with the path the row should give, from the catalogue's folder (QA pass 8: "did you
+    # mean 'b.txt'?" repeated the row's own cell)
+    (tmp_path / "elsewhere" / "own.txt").write_text("其文件夹中的文件", encoding="utf-8")
+    csv.write_text("path,公开方式\nb.txt,不予公开\nown.txt,主动公开\n", encoding="utf-8")
     report = run_ingest(index, [folder], catalog=csv, workers=1)
     assert _levels(index) == {"a.txt": "public", "b.txt": "not_public"}
     assert [h.path for h in report.held] == ["b.txt"]
-    # the path the row should give, from the catalogue's folder (QA pass 8: "did you mean
-    # 'b.txt'?" repeated the row's own cell)
     assert any(
         "names no file" in f.reason and "did you mean '../archive/b.txt'" in f.reason
         for f in report.failed

@@ -265,6 +265,20 @@ def test_a_question_typed_word_for_word_runs_its_links_search(client: TestClient
     assert r.status_code == 200, (short.text, r.headers.get("location"))
 
 
+def test_the_api_says_which_question_a_query_types(client: TestClient):
+    """QA pass 46a: the site searched 在外地看病能报销吗 as its life event's search (10
+    results), the API as its words (130), and an app built on the API could not tell. The API
+    still answers the words typed, and names the question and the search the site runs."""
+    event = next(e for e in life_events.load() if e.id == "retirement")
+    question = next(q for q in event.questions if len(q.text) >= life_events.QUESTION_CHARS)
+    typed = question.text.replace("，", " ") + "？"
+    body = client.get("/api/search", params={"q": typed}).json()
+    assert body["life_event_question"] == {"text": question.text, "q": question.q}
+    site = client.get("/api/search", params={"q": question.q}).json()
+    assert [h["id"] for h in site["hits"]] != [h["id"] for h in body["hits"]]  # q's own hits
+    assert "life_event_question" not in client.get("/api/search", params={"q": "退休"}).json()
+
+
 def test_a_question_typed_in_traditional_characters_is_that_question(client: TestClient):
     """QA pass 41b: 家人去世，喪葬費怎麼領 was an ordinary search, with no question and no way back
     to 身后事; typed in traditional characters its search is a traditional reader's."""
