@@ -79,8 +79,11 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     routers = (search.router, export.router, documents.router, system.router, admin.router,
                apidocs.router, duplicates.router, reports.router, life_events_api.router)
     if settings.kiosk:  # a terminal has no API reference and no duplicate check, as it has no
-        # staff pages (QA pass 37b: the pages were 404, the routes answered a typed URL)
-        routers = tuple(r for r in routers if r not in (apidocs.router, duplicates.router))
+        # staff pages (QA pass 37b: the pages were 404, the routes answered a typed URL), and
+        # no export or feed, downloads as an original is (QA pass 46b: a typed URL saved one
+        # on the terminal's disk for the next patron)
+        kept_off = (apidocs.router, duplicates.router, export.router)
+        routers = tuple(r for r in routers if r not in kept_off)
     install_request_time(app, settings.es_timeout)  # a read's calls to the cluster in all
     install_json_check(app)  # inside the security middleware: its body counts to the limit
     install_staff_gate(app, routers)  # a staff route's key is checked before its body is read

@@ -1166,6 +1166,9 @@ def test_a_terminal_answers_no_staff_route_and_keeps_nothing(kiosk_client, clien
     assert doc is not None
     assert client.get(f"/documents/{doc.id}/original").status_code == 200
     assert kiosk_client.get(f"/documents/{doc.id}/original").status_code == 404
+    for url in ("/api/export?q=条例", "/api/feed?q=条例"):  # downloads too (QA pass 46b)
+        assert client.get(url).status_code == 200, url
+        assert kiosk_client.get(url).status_code == 404, url
     for url in ("/api/suggest?q=条例", "/api/search?q=条例", "/kiosk"):
         r = kiosk_client.get(url)
         assert r.status_code == 200 and r.headers["cache-control"] == "no-store", url

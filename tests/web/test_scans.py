@@ -103,6 +103,8 @@ def test_a_recognised_scan_is_marked_in_the_results(served) -> None:
     item = page[page.index(f"/documents/{doc_id}"):]
     item = item[: item.index("</li>")]
     assert '<span class="badge badge--ocr"' in item and "扫描件识别" in item
+    # said on the page, not in a tooltip, which a touch screen never shows (QA pass 46b)
+    assert "扫描件识别，可能有误</span>" in item and 'title="本文由扫描件识别' not in item
 
 
 def test_staff_see_the_scanned_page(served) -> None:
