@@ -104,9 +104,6 @@ class Methods:
     # a query asking about one side (台湾 named, traditional typed): another wording of a word
     # counts SIDE_WORDING_BOOST times in that side's documents
     side_wordings: bool = True
-    # a query asking about Taiwan whose synonym key the public documents write (失業給付): the
-    # synonym file's targets weigh as other wordings (EXPANSION_WEIGHT), not nearly as the key
-    literal_side: bool = False
 
 
 METHODS = Methods()

@@ -723,7 +723,7 @@ class _Builder:
                 twins = [t for t in _twins(abbr) if t not in targets]
                 node = any_of(
                     word_node(abbr),
-                    *(on_side(self._target_node(abbr, t), self.side) for t in targets),
+                    *(on_side(expansion_node(t), self.side) for t in targets),
                     *(on_side(other_wording_node(t), self.side) for t in twins),
                 )
                 if node is not None:
@@ -781,20 +781,6 @@ class _Builder:
             if not single:
                 places = [Term("region", o) for o, src in others if src == "region"]
                 self.pool_terms.append(any_of(terms_of(w, *wordings), *places) or terms_of(w))
-
-    def _target_node(self, key: str, target: str) -> Node | None:
-        """What the synonym file makes ``key`` stand for: nearly as the key (an abbreviation
-        the documents rarely write: 社保), except in a query asking about Taiwan whose key
-        Taiwan's documents write (失業給付, 30 times in 就業保險法), where the mainland's
-        wording counts as another wording, below the literal word (QA pass 46a, M7)."""
-        if (
-            citizen_words.METHODS.literal_side
-            and self.side == "taiwan"
-            and self.mentions is not None
-            and self.mentions(key) > 0
-        ):
-            return other_wording_node(target)
-        return expansion_node(target)
 
     def _word_node(
         self, word: str, other_wordings: bool = True, out_of_context: frozenset[str] = frozenset()

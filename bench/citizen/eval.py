@@ -2,6 +2,7 @@
 
     python3 bench/citizen/eval.py                      # engine vs plain jieba BM25, both sets
     python3 bench/citizen/eval.py --off level,mined    # the engine with those methods off
+    python3 bench/citizen/eval.py --on learned         # ... or a method off by default on
     python3 bench/citizen/eval.py --ablation           # one row per method switched off (on)
     python3 bench/citizen/eval.py --latency prf        # ms per query with a method on vs off
     python3 bench/citizen/eval.py --half tune -v       # per-query lines (tune half only!)
@@ -153,6 +154,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--off", default="", help="comma-separated methods to switch off")
+    ap.add_argument("--on", default="", help="comma-separated methods to switch on")
     ap.add_argument("--ablation", action="store_true", help="one row per method switched off")
     ap.add_argument("--latency", metavar="METHOD", help="median ms per query, METHOD on vs off")
     ap.add_argument("--rounds", type=int, default=5, help="rounds of --latency")
@@ -169,10 +171,11 @@ def main() -> None:
     base = citizen_words.METHODS
     names = [f.name for f in fields(base)]
     off = [o for o in args.off.split(",") if o]
-    for o in off:
+    on = [o for o in args.on.split(",") if o]
+    for o in (*off, *on):
         if o not in names:
             sys.exit(f"unknown method {o!r}; methods: {', '.join(names)}")
-    citizen_words.use(replace(base, **{o: False for o in off}))
+    citizen_words.use(replace(base, **{o: False for o in off}, **{o: True for o in on}))
 
     if args.ablation:
         score(index, items, engine)  # warm caches (thesaurus, lexicon)
