@@ -370,6 +370,16 @@ def test_a_question_pasted_twice_asks_its_words_once():
     assert "押金" in many.words and many.words.count("房东") == 1
 
 
+def test_a_drivers_licence_is_no_business_licence():
+    # QA pass 46a: 驾驶执照过期 was read 驾驶 + 执照, and 执照 => 营业执照, 许可证 led a driver to
+    # business licences (the driving-licence rule past the 100th result)
+    _, understood = plan(Query(q="驾驶执照过期"))
+    synonyms = dict(understood.synonyms)
+    assert "驾驶证" in synonyms["驾驶执照"] and "执照" not in synonyms, understood.synonyms
+    _, business = plan(Query(q="执照过期"))
+    assert "营业执照" in dict(business.synonyms)["执照"]
+
+
 # -- validity and pseudo-relevance feedback (constant scores, RM3-style feedback) ------------
 @pytest.fixture
 def small_index(tmp_path: Path):
