@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from analyzers.chars import is_skippable, skippable_chars, strip_skippable
+from analyzers.chars import is_han, is_skippable, skippable_chars, strip_skippable
 from analyzers.docno import canonical
 from analyzers.normalize import normalize, normalize_with_offsets
 from search_index.answers import asks_measure, compiled
@@ -489,7 +489,9 @@ def snippet(
     if not spans:
         body = text.strip()
         cut = body[:size]
-        return " ".join(html.escape(cut).split()) + ("…" if len(body) > size else "")
+        return _one_line(html.escape(_unwrapped(cut, 0, len(cut)))) + (
+            "…" if len(body) > size else ""
+        )
     if normalized is not None and len(normalized) == len(text):
         keys = [strip_skippable(normalized[a:b]) for a, b in spans]
     else:
@@ -532,8 +534,45 @@ def snippet(
     lo, hi = _whole_runs(text, lo, hi, best_start)
     merged = _merge(spans)
     lo, hi = _whole_marks(merged, lo, hi)
-    inner = " ".join(render(text, merged, lo, hi).split())
+    inner = _one_line(render(_unwrapped(text, lo, hi), merged, lo, hi))
     return ("…" if lo > 0 else "") + inner + ("…" if hi < len(text) else "")
+
+
+# a printed line's end inside a sentence: a Han character before it and after it, the line
+# before long enough to be a printed line, not a heading (第一章 总则); joined with nothing
+_WRAP_LINE = 12
+# ... nor a line starting a part (第二条, 一、, （一）), nor the text's first line (its title)
+_NUMERAL = "一二三四五六七八九十百零〇"
+_HEADS = re.compile(f"第[{_NUMERAL}\\d]+[编章节条款]|[{_NUMERAL}]+、|（[{_NUMERAL}]+）")
+_WRAP_MARK = "\ue000"  # a wrap's newline while the snippet is rendered (one character, as it)
+
+
+def _unwrapped(text: str, lo: int, hi: int) -> str:
+    """``text`` with each line end of ``lo:hi`` that wraps a sentence replaced by
+    :data:`_WRAP_MARK` (same length: the spans' offsets hold)."""
+    out = None
+    at = text.find("\n", lo, hi)
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        if (
+            0 < at < len(text) - 1
+            and is_han(text[at - 1])
+            and is_han(text[at + 1])
+            and start > 0
+            and len(text[start:at].strip()) >= _WRAP_LINE
+            and not _HEADS.match(text, at + 1)
+        ):
+            out = out if out is not None else list(text)
+            out[at] = _WRAP_MARK
+        at = text.find("\n", at + 1, hi)
+    return text if out is None else "".join(out)
+
+
+def _one_line(html_text: str) -> str:
+    """A snippet's HTML on one line: a sentence's line wrap (:func:`_unwrapped`) joined with
+    nothing (QA pass 46b: a scan's 舞龙舞狮 表演 and 剪纸 艺术 read with stray spaces); any
+    other run of white space, one space."""
+    return " ".join(html_text.split()).replace(_WRAP_MARK, "")
 
 
 def _whole_marks(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:

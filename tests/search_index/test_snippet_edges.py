@@ -210,3 +210,19 @@ def test_a_snippet_never_opens_or_closes_inside_a_match():
         got = snippet(text, ("居民身份证", "丢失"), 40, title="中华人民共和国居民身份证法")
         marked = re.findall(r"<mark>(.*?)</mark>", got)
         assert marked and all(re.fullmatch("(?:居民身份证|丢失)+", m) for m in marked), (pad, got)
+
+
+def test_a_printed_lines_wrap_inside_a_sentence_is_no_space():
+    """QA pass 46b: a scan's snippet read 舞龙舞狮 表演 and 剪纸 艺术, a space where each
+    printed line wrapped. A line end between two Han characters, after a line long enough to
+    be printed text, is joined with nothing; a heading's, a title's and a part's are not."""
+    text = (
+        "关于举办端午民俗活动的通知\n第一章 总则\n"
+        "各有关单位：为弘扬传统文化，定于五月举办舞龙舞狮\n表演和龙舟赛，同时开展油纸伞、紫砂壶、剪纸\n"
+        "艺术展示。请各单位按时参加，并做好安全保障工作\n第二条 活动地点另行通知"
+    )
+    shown = snippet(text, ("舞龙舞狮",), size=120)
+    assert "<mark>舞龙舞狮</mark>表演" in shown and "剪纸艺术展示" in shown, shown
+    assert "保障工作 第二条" in shown, shown  # a part starts on its own line
+    head = snippet(text, ("没有的词",), size=40)
+    assert head.startswith("关于举办端午民俗活动的通知 第一章 总则 各有关单位"), head

@@ -1184,6 +1184,20 @@ def test_reports_pages(open_page, server, web_corpus: WebCorpus):
     assert problems == []
 
 
+def test_kiosk_keyboard_stops_at_the_boxs_length(open_page, server):
+    """QA pass 46b: the on-screen keyboard went on typing past the box's maxlength (600 taps,
+    600 characters in a box of 500); a keyboard's keys stop there, and delete still works."""
+    page = open_page(KIOSK)
+    page.goto(server + "/kiosk")
+    assert page.locator("#q").get_attribute("maxlength") == "500"
+    page.locator("#q").fill("a" * 498)
+    type_on_screen(page, "bcd e")
+    assert page.locator("#q").input_value() == "a" * 498 + "bc"
+    page.click(".key[data-action=backspace]")
+    type_on_screen(page, "x")
+    assert page.locator("#q").input_value() == "a" * 498 + "bx"
+
+
 def test_kiosk_keyboard_types_u_umlaut(open_page, server):
     """QA pass 14: the kiosk's keyboard had no ü, so 绿 (lü) and 女 (nü) could be typed only as
     lv and nv, which a patron does not know. Its ü key types ü; the candidate bar and the search
