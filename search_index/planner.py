@@ -1098,7 +1098,9 @@ class _Builder:
                 self.synonyms.append((w, tuple(targets)))
                 self.highlight.extend(targets)
                 self._group(w, targets)
-        self.readings.append((run, tuple(searched)))
+        # each word once: a run of one chunk typed over (qqqqqq) read 请求 … three times (QA
+        # pass 46b: the understanding listed the same words again and again)
+        self.readings.append((run, tuple(dict.fromkeys(searched))))
         self.reading_of[run] = "".join(top)
         return True
 

@@ -286,6 +286,13 @@ def test_suggest_handles_junk(index):
         assert isinstance(index.suggest(q), list)
 
 
+def test_initials_typed_over_and_over_list_each_word_once(index):
+    """QA pass 46b: zwgkzwgk (a chunk typed twice) listed 政务公开 twice under 读作."""
+    res = index.search(Query(q="zwgkzwgkzwgk", size=5))
+    for _, words in res.understood.pinyin_words:
+        assert len(words) == len(set(words)), res.understood.pinyin_words
+
+
 def test_initials_do_not_match_inside_an_address(index):
     """``zwgk`` stands for 政务公开; it is not a piece of hzzwgk@… (issue 11)."""
     res = index.search(Query(q="zwgk", size=50))
