@@ -8,6 +8,7 @@ With ``-`` for the method, the constant is one of the planner's (``search_index.
 the field weights) and the baseline is its current value, every method as configured:
 
     python3 bench/citizen/grid.py - TITLE_WEIGHT 1 1.5 2 3 4
+    python3 bench/citizen/grid.py - RRF_K 15 20 30 40 60 120   # the semantic leg's, likewise
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import bench.corpus_index as ci  # noqa: E402
 from bench.citizen import eval as ev  # noqa: E402
 from search_index import citizen_words as cw  # noqa: E402
-from search_index import planner  # noqa: E402
+from search_index import planner, semantic  # noqa: E402
 
 
 def run(index, items: list[dict], label: str) -> dict[str, float]:
@@ -44,6 +45,8 @@ def main() -> None:
     ap.add_argument("values", nargs="+", type=float)
     args = ap.parse_args()
     module = planner if args.method == "-" else cw
+    if module is planner and not hasattr(planner, args.constant):
+        module = semantic  # the leg's fusion (RRF_K, LEG_WEIGHT)
     if not hasattr(module, args.constant):
         sys.exit(f"{module.__name__} has no {args.constant}")
     index, _ = ci.corpus_index()
@@ -56,7 +59,7 @@ def main() -> None:
         cw.use(replace(base, **{args.method: False}))
         off = run(index, items, f"{args.method} off")
     for value in args.values:
-        setattr(module, args.constant, value)
+        setattr(module, args.constant, type(getattr(module, args.constant))(value))
         cw.load_lexicon(ci.OUT / "corpus")  # clears the caches derived from constants
         if args.method != "-":
             cw.use(replace(base, **{args.method: True}))
