@@ -358,8 +358,10 @@ def serve(
     try:
         life_events.load(settings.life_events_file)  # workers load it again: refuse it here
         index = open_index(settings, create=False)
-        documents = index.count()
-        index.close()
+        try:  # how many documents search by meaning should cover (semantic.off_reason)
+            documents = index.count()
+        finally:
+            index.close()
         app = create_served_app(settings) if workers == 1 else None
     except GovSearchError as exc:
         _fail(exc)
