@@ -25,7 +25,7 @@ from search_api.keys_elastic import open_keys
 from search_api.limits import install_limits
 from search_api.params import refuse_unknown_params
 from search_api.request_time import install_request_time
-from search_api.security import install_security
+from search_api.security import install_cors, install_security
 from search_api.staff_gate import install_security_schema, install_staff_gate
 from search_index import citizen_words, life_events
 from search_index.backends import open_index
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     install_security(app)
     install_compression(app)  # outside security: its Vary joins theirs
     install_head(app)  # HEAD /api/… is its GET from the first middleware on
+    install_cors(app, settings.cors_origins)  # a preflight answered before the gates
     install_access_log(app, settings.access_log)  # outermost: what the client got, and when
     for router in routers:  # a parameter a route does not take is a 422, not ignored
         app.include_router(router, dependencies=[Depends(refuse_unknown_params)])

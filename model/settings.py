@@ -141,6 +141,29 @@ def _public_url(value: str | None) -> str:
     return raw if raw.endswith("/") else raw + "/"
 
 
+def _origins(value: str | None) -> tuple[str, ...]:
+    """The web origins whose pages may call the API from a browser (GOVSEARCH_CORS_ORIGINS,
+    separated by commas): each ``scheme://host[:port]`` with nothing after it, or ``*``."""
+    from urllib.parse import urlsplit
+
+    out = []
+    for raw in (value or "").split(","):
+        origin = raw.strip().rstrip("/")
+        if not origin:
+            continue
+        parts = urlsplit(origin)
+        if origin != "*" and (
+            parts.scheme not in ("http", "https") or not parts.hostname or parts.path
+            or parts.query or parts.fragment or parts.username or parts.password
+        ):  # fmt: skip
+            raise ConfigError(
+                "GOVSEARCH_CORS_ORIGINS must be origins separated by commas "
+                f"(https://portal.example.gov.cn, http://127.0.0.1:3000) or *, got {raw.strip()!r}"
+            )
+        out.append(origin)
+    return tuple(dict.fromkeys(out))
+
+
 BACKENDS: tuple[str, ...] = ("embedded", "elasticsearch")  # opened by search_index.backends
 
 
@@ -167,6 +190,9 @@ class Settings:
     # export or a feed writes start with it. "" takes the request's own address, which its
     # Host header names (QA pass 44c: Host: evil.example went into the feed's links).
     public_url: str = ""
+    # The origins whose pages may call the API from a browser (GOVSEARCH_CORS_ORIGINS): a
+    # portal's own search box on another host (QA pass 45b: no setting allowed it). Empty: none.
+    cors_origins: tuple[str, ...] = ()
     # Folders that ``POST /api/ingest`` may read from (GOVSEARCH_INGEST_ROOTS, separated by
     # os.pathsep); empty disables server-side ingest over the API, so a stolen staff key cannot
     # make the server read arbitrary files.
@@ -282,6 +308,7 @@ class Settings:
             ),
             originals_dir=Path(originals) if originals else None,
             public_url=_public_url(e.get("GOVSEARCH_PUBLIC_URL")),
+            cors_origins=_origins(e.get("GOVSEARCH_CORS_ORIGINS")),
             ingest_roots=roots,
             query_log=_bool(e, "GOVSEARCH_QUERY_LOG"),
             access_log=e.get("GOVSEARCH_ACCESS_LOG", "").strip(),

@@ -239,3 +239,25 @@ class SecurityMiddleware:
 def install_security(app: FastAPI) -> None:
     """Wrap the app in :class:`SecurityMiddleware` (called once by ``create_app``)."""
     app.add_middleware(SecurityMiddleware)
+
+
+# what a page of another origin may send and read: searches and documents by GET (a staff
+# key too, as a header), and the export's counts
+CORS_METHODS = ("GET", "HEAD")
+CORS_HEADERS = ("Authorization", "X-API-Key")
+CORS_EXPOSED = ("X-Total-Count", "X-Exported-Count")
+
+
+def install_cors(app: FastAPI, origins: tuple[str, ...]) -> None:
+    """Let the pages of ``origins`` (``Settings.cors_origins``) read the API's answers from a
+    browser: Starlette's CORS middleware, GET and HEAD only, never with cookies (the API
+    keeps none; a staff key is a header the page sends). No origins: no CORS headers, as
+    before, so a browser keeps other sites' pages from reading the answers."""
+    if not origins:
+        return
+    from starlette.middleware.cors import CORSMiddleware
+
+    app.add_middleware(
+        CORSMiddleware, allow_origins=list(origins), allow_methods=list(CORS_METHODS),
+        allow_headers=list(CORS_HEADERS), expose_headers=list(CORS_EXPOSED), max_age=600,
+    )  # fmt: skip

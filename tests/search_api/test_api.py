@@ -686,6 +686,45 @@ def test_exports_and_feeds_link_to_the_public_address_not_the_hosts(samples_data
     assert row["documents"][0]["url"].startswith("http://testserver/documents/")
 
 
+def test_a_portals_page_on_another_origin_may_read_the_api(samples_data):
+    """QA pass 45b: a portal's search box on its own host could not call the API from a
+    browser (no CORS setting). GOVSEARCH_CORS_ORIGINS names the origins whose pages may: GET
+    and HEAD, a staff key as a header, the export's counts readable; other origins, and every
+    origin without the setting, get no CORS header, so the browser keeps their pages out."""
+    from fastapi.testclient import TestClient
+
+    from govsearch.app import create_app
+    from model.errors import ConfigError
+    from model.settings import Settings
+
+    portal = "https://portal.example.gov.cn"
+    env = {"GOVSEARCH_DATA_DIR": str(samples_data), "GOVSEARCH_CORS_ORIGINS": f" {portal}/ ,"}
+    with TestClient(create_app(Settings.from_env(env))) as c:
+        r = c.get("/api/search", params={"q": "条例"}, headers={"Origin": portal})
+        assert r.status_code == 200 and r.headers["access-control-allow-origin"] == portal
+        r = c.get("/api/export", params={"q": "条例", "limit": 2}, headers={"Origin": portal})
+        exposed = r.headers["access-control-expose-headers"]
+        assert "X-Total-Count" in exposed and "X-Exported-Count" in exposed
+        other = c.get("/api/search", params={"q": "条例"}, headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
+        pre = c.options("/api/search", headers={
+            "Origin": portal, "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization",
+        })  # fmt: skip
+        assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == portal
+        assert "authorization" in pre.headers["access-control-allow-headers"].lower()
+        post = c.options("/api/documents", headers={
+            "Origin": portal, "Access-Control-Request-Method": "POST",
+        })  # fmt: skip
+        assert post.status_code == 400  # no uploads from another origin's page
+    with TestClient(create_app(Settings(data_dir=samples_data))) as c:
+        r = c.get("/api/search", params={"q": "条例"}, headers={"Origin": portal})
+        assert "access-control-allow-origin" not in r.headers
+    for bad in ("portal.example.gov.cn", "https://portal.example.gov.cn/search", "ftp://x"):
+        with pytest.raises(ConfigError, match="GOVSEARCH_CORS_ORIGINS"):
+            Settings.from_env({"GOVSEARCH_CORS_ORIGINS": bad})
+
+
 def test_an_old_id_is_sent_to_the_documents_address_now(tmp_path):
     """QA pass 42b: a folder renamed changed every id, and links cited in articles died. A GET
     of any address naming the old id (the API, the page, the original, the kiosk's page) is
