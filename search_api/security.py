@@ -95,7 +95,10 @@ API_PATHS = ("/api", "/openapi.json")  # answered in the API's JSON error shape;
 
 
 def is_api_path(path: str) -> bool:
-    """Whether ``path`` (inside the app, without a proxy's root_path) is the API's."""
+    """Whether ``path`` (inside the app, without a proxy's root_path) is the API's; slashes
+    doubled at its start are one (QA pass 45b: //api/search, a client's base URL ending in /,
+    was answered with the HTML 404 page)."""
+    path = "/" + path.lstrip("/")
     return any(path == p or path.startswith(p + "/") for p in API_PATHS)
 
 
