@@ -87,6 +87,8 @@ def render(spec: dict[str, Any]) -> str:
         # laid out for the phone it is read on (QA pass 44a: 980 px wide)
         '<meta name=viewport content="width=device-width, initial-scale=1">',
         f"<title>{_e(info.get('title', 'API'))} API reference</title>",
+        # the site's icon, relative as the sheet is (QA pass 45b: a browser asked /favicon.ico)
+        '<link rel=icon href="static/favicon.svg" type="image/svg+xml">',
         '<link rel=stylesheet href="docs.css"></head><body><main>',
         f"<h1>{_e(info.get('title', 'API'))} {_e(info.get('version', ''))}</h1>",
         f"<p>{_e(info.get('description', ''))}</p>",

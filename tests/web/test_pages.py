@@ -1154,6 +1154,9 @@ def test_a_terminal_answers_no_staff_route_and_keeps_nothing(kiosk_client, clien
     assert docs.status_code == 200  # a server for desks keeps it
     # a landmark, and every code block a tab stop (QA pass 41a: 13 scrolled past a keyboard)
     assert "<main>" in docs.text and "<pre>" not in docs.text and "<pre tabindex=0>" in docs.text
+    # the site's icon (QA pass 45b: none), served where the page's relative link leads
+    assert '<link rel=icon href="static/favicon.svg"' in docs.text
+    assert client.get("/static/favicon.svg").status_code == 200
     # laid out for a phone, and an empty default said (QA pass 44a: 980 px wide, "default:")
     assert '<meta name=viewport content="width=device-width, initial-scale=1">' in docs.text
     assert "default: ;" not in docs.text and not re.search(r"default: </td>", docs.text)
