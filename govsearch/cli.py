@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -41,6 +41,9 @@ INGEST_WRITER_WAIT = 86_400.0
 SERVE_WORKER_VARIABLE = "GOVSEARCH_SERVE_WORKER"
 CLI_SUGGEST_WAIT = 30.0  # seconds a search waits, the first time, for the pinyin lexicon
 EMBED_PROGRESS_SECONDS = 60.0  # a line of `embed` progress this often when not on a terminal
+# up to this many documents `serve` reads each one's content hash at start, to say how many
+# lack vectors (semantic.off_reason); past it, only how many there are (a second or more)
+UNEMBEDDED_CHECK_MAX = 200_000
 
 
 def _last_page(total: int, size: int) -> int:
@@ -345,6 +348,7 @@ def serve(
 
     from govsearch.app import create_served_app
     from govsearch.http_server import Utf8TargetH11Protocol
+    from model.viewer import STAFF
     from search_index import citizen_words, life_events, semantic
     from search_index.backends import open_index
 
@@ -358,8 +362,11 @@ def serve(
     try:
         life_events.load(settings.life_events_file)  # workers load it again: refuse it here
         index = open_index(settings, create=False)
-        try:  # how many documents search by meaning should cover (semantic.off_reason)
-            documents = index.count()
+        try:  # the documents search by meaning should cover (semantic.off_reason): each one's
+            # content hash, or past UNEMBEDDED_CHECK_MAX only how many (not to read them all)
+            documents: Any = index.count(STAFF)
+            if documents <= UNEMBEDDED_CHECK_MAX:
+                documents = {d.id: d.content_hash for d in index.backend.catalog()}
         finally:
             index.close()
         app = create_served_app(settings) if workers == 1 else None

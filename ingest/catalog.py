@@ -214,7 +214,33 @@ class Catalog:
                     found = None  # the row names its own file
             if found is not None:
                 return found
+        return self._by_tail(real)
+
+    def _by_tail(self, real: Path) -> CatalogEntry | None:
+        """A row naming no file whose path, typed loosely, is the end of ``real``'s: a bare
+        name (n1.txt) or a path from a folder above the one the catalogue lies in
+        (dept3/docs/n1.txt). Such rows were dropped unsaid and their 不予公开 files published
+        (QA pass 46c)."""
+        rows = self._by_name.get(_loose_path(real.name))
+        if not rows:
+            return None
+        whole = "/" + _loose_path(real.as_posix()).lstrip("/")
+        for row in rows:
+            if whole.endswith("/" + _loose_path(row.path)) and not self._names_file(row):
+                return row
         return None
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, list[CatalogEntry]]:
+        out: dict[str, list[CatalogEntry]] = {}
+        for entry in sorted(self.entries.values(), key=lambda e: e.line):
+            out.setdefault(_loose_path(entry.path.rsplit("/", 1)[-1]), []).append(entry)
+        return out
+
+    def _names_file(self, row: CatalogEntry) -> bool:
+        """Whether the row's own path names a file on disk, from the catalogue's folder."""
+        target = Path(os.path.normpath(self.folder / row.path))
+        return target.exists() or Path(unicodedata.normalize("NFD", str(target))).exists()
 
     @functools.cached_property
     def states_levels(self) -> bool:
@@ -227,13 +253,7 @@ class Catalog:
     def names_a_file(self) -> bool:
         """Whether some row's path names a file on disk (from the catalogue's folder, or
         absolute); True for a catalogue without rows."""
-        if not self.entries:
-            return True
-        for key in self.entries:
-            target = Path(os.path.normpath(self.folder / key))  # an absolute key stays itself
-            if target.exists() or Path(unicodedata.normalize("NFD", str(target))).exists():
-                return True
-        return False
+        return not self.entries or any(self._names_file(e) for e in self.entries.values())
 
     def _relative(self, real: Path) -> str | None:
         """``real`` relative to the CSV's folder ("/"-separated), or None when outside it."""
@@ -421,6 +441,7 @@ _AROUND = " \t\r\n\u3000[]【】()（）「」『』<>《》〈〉\"'“”‘�
 # how a list cell's items may be written apart, beyond the catalogue's own ; and , (主题词 are
 # often written 内部、草稿 or 草稿 内部)
 _ITEMS = re.compile(r"[\s,，;；、/|｜。]+")
+_BRACKETED = re.compile(r"[(\[（【〔][^)\]）】〕]*[)\]）】〕]")
 
 
 def misplaced_level(name: str, value: str) -> str | None:
@@ -435,13 +456,19 @@ def misplaced_level(name: str, value: str) -> str | None:
     ``不予公开。``, ``ｄｒａｆｔ``). A list field (主题词) is read item by item, split at any of
     the separators people write between items (``内部,草稿``, ``内部、草稿``, ``草稿 内部``, one
     per line: QA passes 14 and 15 found each published public). Only a value or item that
-    *is* a level counts: a title or a keyword with 草稿 among other words is text."""
+    *is* a level counts: a title or a keyword with 草稿 among other words is text. A column
+    that is no catalogue field (备注, notes) is read as a list too, each item also without a
+    note in brackets (``涉密，不予公开``, ``依申请公开（个人信息）``: QA pass 46c found them
+    published): nothing in such a column is a title."""
     if name == "disclosure":
         return None
     f = BY_NAME.get(name)
     items = [value]
-    if f is not None and f.kind == "list":
+    notes = f is None and name not in ("path", *NOTED_COLUMNS)
+    if notes or (f is not None and f.kind == "list"):
         items += [*_keywords(value), *_ITEMS.split(value)]
+    if notes:
+        items += [_BRACKETED.sub("", item) for item in items]
     for item in items:
         bare = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", item)).strip(_AROUND)
         level = _level_in(bare) if bare else None

@@ -205,9 +205,14 @@ def with_stated(doc: Document, values: Mapping[str, Any]) -> Document:  # type: 
     date read from the text any longer (``dates_from_text``), nor a validity assumed — what a
     staff correction (PATCH) and a cell kept from an earlier catalogue both are."""
     dates = [d for d in doc.dates_from_text.split(",") if d and d not in values]
+    assumed = doc.validity_assumed
+    if "validity" in values:  # stated; or cleared (None): filed 有效 and shown 未注明 again
+        assumed = "1" if values["validity"] is None else ""
+        if values["validity"] is None:
+            values = {**values, "validity": "valid"}
     return replace(
         doc, meta=replace(doc.meta, **values), dates_from_text=",".join(dates),
-        validity_assumed="" if "validity" in values else doc.validity_assumed,
+        validity_assumed=assumed,
     )  # fmt: skip
 
 

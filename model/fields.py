@@ -47,6 +47,8 @@ DISCLOSURE_VALUES: dict[str, str] = {
     "主动公开": "public", "主動公開": "public", "public": "public",
     "依申请公开": "on_request", "依申請公開": "on_request", "on_request": "on_request",
     "不予公开": "not_public", "不予公開": "not_public", "not_public": "not_public",
+    # as catalogues and notes write it (QA pass 46c: 不公开 in a notes column was published)
+    "不公开": "not_public", "不公開": "not_public",
     "草稿": "draft", "draft": "draft",
 }  # fmt: skip
 

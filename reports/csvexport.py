@@ -44,6 +44,8 @@ COLUMN_LABELS = {
     "partial": "最相关结果缺词次数",
     # a search's export (search_api.export)
     "url": "链接",
+    # catalogue gaps: the folder a file was ingested from (its path is inside it)
+    "source": "所在文件夹",
 }
 
 

@@ -47,6 +47,7 @@ class CatalogEntry:
     amended: int | None = None  # the year its own history says it was last amended
     # neither its catalogue row nor its text states the 有效性: filed 有效, shown as 未注明
     validity_assumed: bool = False
+    source: str = ""  # the folder ingested it came from ("" for an upload): path is inside it
 
     @property
     def date(self) -> dt.date | None:
@@ -70,7 +71,8 @@ class CatalogEntry:
         """From a stored document: its shown fields and whether a catalogue row made it."""
         return cls.from_metadata(
             {**doc.metadata(), "catalog": doc.catalog, "dates_from_text": doc.dates_from_text,
-             "amended": doc.amended, "validity_assumed": doc.validity_assumed}  # fmt: skip
+             "amended": doc.amended, "validity_assumed": doc.validity_assumed,
+             "source": doc.source}  # fmt: skip
         )
 
     @classmethod
@@ -94,4 +96,5 @@ class CatalogEntry:
             ),
             amended=int(str(meta["amended"])) if str(meta.get("amended") or "").isdigit() else None,
             validity_assumed=bool(meta.get("validity_assumed")),
+            source=str(meta.get("source") or ""),
         )

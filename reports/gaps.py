@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from model.errors import BadRequest
-from model.fields import label
+from model.fields import label, value_label
 from reports.csvexport import csv_text
 from reports.entry import CatalogEntry
 from reports.timeliness import ReportFilter
@@ -65,7 +65,8 @@ class Gap:
     def to_dict(self) -> dict[str, Any]:
         e = self.entry
         return {
-            "id": e.id, "path": e.path, "title": e.title, "index_no": e.index_no,
+            "id": e.id, "source": e.source, "path": e.path, "title": e.title,
+            "index_no": e.index_no,
             "doc_number": e.doc_number, "agency": e.agency, "category": e.category,
             "date": e.date.isoformat() if e.date else None, "disclosure": e.disclosure,
             "lacks": list(self.lacks),
@@ -91,12 +92,14 @@ class GapsReport:
 
     def to_csv(self) -> str:
         header: Sequence[str] = (
-            "id", "path", "title", "index_no", "doc_number", "agency", "category", "date",
-            "disclosure", "note",
+            "id", "source", "path", "title", "index_no", "doc_number", "agency", "category",
+            "date", "disclosure", "note",
         )  # fmt: skip
         rows = []
         for g in self.rows:
             x = g.to_dict()
+            # the level as staff read it, as the staff export writes it (QA pass 46c: public)
+            x["disclosure"] = value_label("disclosure", x["disclosure"])
             note = "缺" + "、".join(gap_label(n) for n in g.lacks)
             rows.append([*(x[k] for k in header[:-1]), note])
         return csv_text(header, rows)
@@ -132,5 +135,5 @@ def gaps(
             counts[name] += 1
         if lacks:
             rows.append(Gap(e, lacks))
-    rows.sort(key=lambda g: (g.entry.agency, g.entry.path))
+    rows.sort(key=lambda g: (g.entry.agency, g.entry.source, g.entry.path))
     return GapsReport(tuple(rows), tuple(counts.items()), covered, asked, flt)

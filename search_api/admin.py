@@ -770,6 +770,14 @@ def delete_document(
     return {"id": doc.id, "deleted": True, "warning": warning}
 
 
+DATE_FIELDS = ("written_date", "publish_date")
+# the fields an empty value clears (a title must stay, and a 公开方式 is always one of four)
+CLEARABLE = frozenset(
+    {"doc_number", "index_no", "agency", "category", "written_date", "publish_date", "validity",
+     "keywords"}
+)  # fmt: skip
+
+
 @router.patch(
     "/documents/{doc_id}",
     response_model=DisclosureChanged,
@@ -792,6 +800,12 @@ def change_disclosure(
     values: dict[str, object] = {}
     problems = []
     for name, raw in given.items():
+        if not raw.strip() and name in CLEARABLE:
+            # an empty cell states "none", as a catalogue's does (QA pass 46c: a date or an
+            # 有效性 set by mistake could only be replaced, never removed); a 有效性 cleared is
+            # None: filed 有效, shown 未注明 (model.document.with_stated)
+            values[name] = None if name == "validity" else BY_NAME[name].empty
+            continue
         try:  # each read as a catalogue cell of it is; a 422 naming the field
             values[name] = parse_cell(BY_NAME[name], raw)
         except ValueError as exc:
@@ -813,7 +827,9 @@ def change_disclosure(
     level = values.get("disclosure", doc.disclosure)
     today = dt.date.today() if values.get("disclosure") == "public" else None
     changed = index.set_fields(doc.id, values, published=today)
+    # a date not stated is null, as search and the export say it
     now = {n: getattr(changed, n) for n in values}
+    now.update({n: None for n in DATE_FIELDS if n in now and not now[n]})
     audit.record(request, settings, "disclosure" if set(values) == {"disclosure"} else "change",
                  id=doc.id, path=doc.path, title=doc.title, before=doc.disclosure,
                  disclosure=changed.disclosure, publish_date=changed.publish_date,

@@ -25,6 +25,7 @@ with a real sentence-embedding model").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from analyzers.chars import strip_skippable
@@ -76,12 +77,16 @@ def applies(query: Query, understood: Understanding) -> bool:
 EMBED_PACE = "about 1.5 minutes per 1,000 documents on two cores"
 
 
-def off_reason(data_dir: Path | None, documents: int | None = None) -> str:
+def off_reason(
+    data_dir: Path | None, documents: Mapping[str, str] | int | None = None
+) -> str:
     """Why search by meaning is off, or off for some documents ('' when it is on for all, or
     the method is): a server started from a checkout without the model files served words
     only, and said nothing (QA pass 19); so did one whose documents were never embedded, or
     were ingested after the last embedding (QA pass 46a: the README's own 闯红灯扣几分 found no
-    traffic rule, and nothing said why). ``documents``: how many the index holds."""
+    traffic rule, and nothing said why). ``documents``: the index's, id → content hash (a
+    document lacks vectors when the store has none of that content: QA pass 46c, pruned
+    documents' vectors hid new ones from a count), or, for a large index, only how many."""
     from analyzers.embedding import available, model_dir
 
     if not citizen_words.METHODS.semantic:
@@ -95,11 +100,19 @@ def off_reason(data_dir: Path | None, documents: int | None = None) -> str:
         return ("search by meaning is off: no document has been embedded, so searches use "
                 f"their words only; run `govsearch embed` ({EMBED_PACE})"
                 + ("" if available() else ", after bash .ci/fetch-model.sh fetches the model"))
-    embedded = len(set(store.ids) | set(store.recent.ids if store.recent else ()))
-    if documents is not None and documents > embedded:
-        return (f"{documents - embedded} of the index's {documents} documents are not embedded "
-                "for search by meaning and are found by their words only until `govsearch "
-                f"embed` runs again (it embeds new and changed documents, {EMBED_PACE})")
+    held = {*zip(store.ids, store.hashes, strict=True)}
+    if store.recent is not None:
+        held.update(zip(store.recent.ids, store.recent.hashes, strict=True))
+    if isinstance(documents, Mapping):
+        total, lacking = len(documents), sum(1 for d in documents.items() if d not in held)
+    elif documents is not None:
+        total, lacking = documents, documents - len({i for i, _ in held})
+    else:
+        return ""
+    if lacking > 0:
+        return (f"{lacking} of the index's {total} documents are not embedded for search by "
+                "meaning and are found by their words only until `govsearch embed` runs "
+                f"again (it embeds new and changed documents, {EMBED_PACE})")
     return ""
 
 

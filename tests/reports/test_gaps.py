@@ -66,5 +66,16 @@ def test_a_field_it_does_not_know_is_refused() -> None:
     assert all(gap_label(f) for f in GAP_FIELDS)
     assert gap_label("validity").startswith("有效性")
     csv_text = gaps([entry("x", "")], fields=["agency"]).to_csv()
-    assert csv_text.splitlines()[0].lstrip("\ufeff").split(",")[:3] == ["编号", "路径", "标题"]
-    assert "缺发布机构" in csv_text
+    head = csv_text.splitlines()[0].lstrip("\ufeff").split(",")
+    assert head[:4] == ["编号", "所在文件夹", "路径", "标题"] and "公开方式" in head
+    # the level as staff read it, as the staff export writes it (QA pass 46c: public)
+    assert "缺发布机构" in csv_text and ",主动公开," in csv_text and ",public," not in csv_text
+
+
+def test_files_of_one_name_in_two_folders_are_told_apart():
+    """QA pass 46c: two folders' n1.txt were two rows alike; each says the folder it came from."""
+    rows = gaps([entry("x", "", source="/archive/二科"), entry("y", "", source="/archive/一科")],
+                fields=["agency"]).to_dict()["rows"]  # fmt: skip
+    assert [(r["source"], r["path"]) for r in rows] == [
+        ("/archive/一科", "docs/y.txt"), ("/archive/二科", "docs/x.txt")
+    ]

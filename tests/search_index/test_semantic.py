@@ -517,10 +517,18 @@ def test_a_server_without_the_model_says_search_by_meaning_is_off(leg_env, tmp_p
     # serve, answered words only, and nothing told the operator to run embed)
     never = semantic.off_reason(tmp_path)
     assert "no document has been embedded" in never and "`govsearch embed`" in never
-    stored = len(vectors.store(data).ids)
+    store = vectors.store(data)
+    stored = len(store.ids)
     assert semantic.off_reason(data, stored) == ""
     later = semantic.off_reason(data, stored + 3)
     assert later.startswith(f"3 of the index's {stored + 3} documents are not embedded"), later
+    # counted by content, not by number (QA pass 46c: pruned documents' vectors hid new ones)
+    now = dict(zip(store.ids, store.hashes, strict=True))
+    assert semantic.off_reason(data, now) == ""
+    gone, changed = store.ids[0], store.ids[1]
+    now = {**{i: h for i, h in now.items() if i != gone}, changed: "changed", "new": "x"}
+    said = semantic.off_reason(data, now)
+    assert said.startswith(f"2 of the index's {len(now)} documents are not embedded"), said
     before = embedding.model_dir()
     try:
         embedding.configure(tmp_path / "no-model")

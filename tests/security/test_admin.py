@@ -627,6 +627,19 @@ def test_an_uploads_catalogue_fields_are_corrected_in_place(served):
     _error(served.client.patch(url, json={}, headers=served.staff), 422)
     assert served.client.get(url).json()["doc_number"] == "青政办发〔2025〕16号"
     assert served.index.count(STAFF) == 1
+    # an empty value clears a field, as a catalogue's empty cell states none (QA pass 46c: a
+    # date or an 有效性 could only be replaced); the 有效性 is 未注明 again, filed as 有效
+    r = served.client.patch(url, json={"written_date": "", "validity": " ", "doc_number": ""},
+                            headers=served.staff)  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert r.json()["changed"] == {"written_date": None, "validity": "valid", "doc_number": ""}
+    got = served.index.get(doc["id"], STAFF)
+    assert (got.written_date, got.doc_number, got.validity, got.validity_assumed) == (
+        "", "", "valid", "1"
+    )
+    page = served.client.get(f"/documents/{doc['id']}").text
+    assert "未注明（未见废止或失效的记载）" in page
+    _error(served.client.patch(url, json={"title": ""}, headers=served.staff), 422)
 
 
 def test_a_folder_documents_level_is_changed_in_its_catalogue_not_here(served):

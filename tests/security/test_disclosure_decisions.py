@@ -144,6 +144,47 @@ def test_a_catalogue_none_of_whose_rows_names_a_file_is_refused(tmp_path):
     assert result.exit_code == 0, result.output
 
 
+def test_rows_naming_a_file_by_its_name_or_from_a_folder_above_hold_it(tmp_path, index):
+    """QA pass 46c: a catalogue whose rows gave bare names (n1.txt for docs/n1.txt) or paths
+    from the folder above the one ingested (dept3/docs/n1.txt) was dropped unsaid, exit 0,
+    and the file its row marks 不予公开 was published. A row naming no file whose path ends
+    the file's path holds it, applied or only found, and is reported with the path to give."""
+    dept = tmp_path / "roots" / "dept3"
+    _folder(dept / "docs", 2)
+    elsewhere = tmp_path / "cats"
+    elsewhere.mkdir()
+    for name, rows in (("parent.csv", "dept3/docs/a.txt"), ("bare.csv", "a.txt")):
+        csv = elsewhere / name
+        csv.write_text(f"path,公开方式\n{rows},不予公开\n", encoding="utf-8")
+        report = run_ingest(index, [dept], catalog=csv, workers=1)
+        assert _levels(index) == {"docs/a.txt": "not_public", "docs/b.txt": "public"}, name
+        assert [h.path for h in report.held] == ["docs/a.txt"], name
+        [row] = [f for f in report.failed if f.path == f"{name} line 2"]
+        assert "did you mean '../roots/dept3/docs/a.txt'" in row.reason, row.reason
+        index.delete(list(index.fingerprints()))
+    inside = dept / "catalog.csv"  # bare names inside the folder, found and not applied
+    inside.write_text("path,公开方式\na.txt,不予公开\n", encoding="utf-8")
+    report = run_ingest(index, [dept], workers=1)
+    assert _levels(index) == {"docs/a.txt": "not_public", "docs/b.txt": "public"}
+    assert "catalog.csv line 2 names this file nearly" in report.held[0].reason
+
+
+def test_a_level_in_a_notes_column_holds_the_file(tmp_path, index):
+    """QA pass 46c: 涉密，不予公开, 不公开 or 依申请公开（个人信息） written in a notes column
+    published the file; only a cell that was exactly a level held it. A title that names a
+    level among other words is still text."""
+    folder = _folder(tmp_path / "archive", 4)
+    csv = folder / "catalog.csv"
+    csv.write_text(
+        "path,title,备注\na.txt,,涉密，不予公开\nb.txt,,不公开\nc.txt,,依申请公开（个人信息）\n"
+        "d.txt,关于不予公开事项的通知,已核对\n", encoding="utf-8",
+    )  # fmt: skip
+    report = run_ingest(index, [folder], catalog=csv, workers=1)
+    levels = _levels(index)
+    assert [levels[f"{n}.txt"] for n in "abcd"] == ["not_public"] * 3 + ["public"], levels
+    assert sorted(h.path for h in report.held) == ["a.txt", "b.txt", "c.txt"]
+
+
 def test_a_departments_catalogue_below_the_folder_ingested_holds_its_files(tmp_path, index):
     """QA pass 24a: a catalogue one folder down (an archive of departments, each with its own,
     ingested from its root; samples/ copied into an archive) was recognised as a catalogue and
