@@ -101,12 +101,14 @@ def off_reason(
                 f"their words only; run `govsearch embed` ({EMBED_PACE})"
                 + ("" if available() else ", after bash .ci/fetch-model.sh fetches the model"))
     held = {*zip(store.ids, store.hashes, strict=True)}
-    if store.recent is not None:
-        held.update(zip(store.recent.ids, store.recent.hashes, strict=True))
+    # an upload's first passages, embedded as it arrived under a hash of their own (the next
+    # embed embeds it whole): found by meaning already
+    uploaded = set(store.recent.ids) if store.recent is not None else set()
     if isinstance(documents, Mapping):
-        total, lacking = len(documents), sum(1 for d in documents.items() if d not in held)
+        total = len(documents)
+        lacking = sum(1 for i, h in documents.items() if (i, h) not in held and i not in uploaded)
     elif documents is not None:
-        total, lacking = documents, documents - len({i for i, _ in held})
+        total, lacking = documents, documents - len({i for i, _ in held} | uploaded)
     else:
         return ""
     if lacking > 0:
