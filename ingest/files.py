@@ -480,10 +480,16 @@ def tasks(
                 nearly = other.near(file, raw, real) if row is None else None
                 if row is not None or nearly is not None:
                     line = (row or nearly).line  # type: ignore[union-attr]
+                    # ... saying what its rows need first where --catalog would refuse it (QA
+                    # pass 46c: the advice given led to "none of its rows names a file")
+                    fix = "" if other.names_a_file() else (
+                        f"its paths do not start from its own folder, {other.folder}: write "
+                        f"this row's as {os.path.relpath(real, other.folder.resolve())!r}, then "
+                    )  # fmt: skip
                     held = (
                         f"{other.source.name} line {line} names this file"
                         f"{' nearly' if row is None else ''}, but that catalogue was not "
-                        f"applied: held as not_public until an ingest gives it (--catalog "
+                        f"applied: held as not_public until an ingest gives it ({fix}--catalog "
                         f"{other.source}, or the API's \"catalog\")"
                     )
                     break

@@ -169,6 +169,24 @@ def test_rows_naming_a_file_by_its_name_or_from_a_folder_above_hold_it(tmp_path,
     assert "catalog.csv line 2 names this file nearly" in report.held[0].reason
 
 
+def test_a_held_files_advice_says_how_its_catalogue_can_be_applied(tmp_path, index):
+    """QA pass 46c: a catalogue in meta/ with paths from the folder above held its files and
+    advised --catalog, which was then refused (none of its rows names a file from meta/). The
+    advice says the path the row should give first; given so, the catalogue applies."""
+    dept = tmp_path / "dept4"
+    _folder(dept / "docs", 2)
+    (dept / "meta").mkdir()
+    csv = dept / "meta" / "catalog.csv"
+    csv.write_text("path,公开方式\ndocs/a.txt,不予公开\ndocs/b.txt,主动公开\n", encoding="utf-8")
+    report = run_ingest(index, [dept], workers=1)
+    reason = next(h.reason for h in report.held if h.path == "docs/a.txt")
+    assert "write this row's as '../docs/a.txt', then --catalog" in reason, reason
+    csv.write_text("path,公开方式\n../docs/a.txt,不予公开\n../docs/b.txt,主动公开\n",
+                   encoding="utf-8")  # fmt: skip
+    run_ingest(index, [dept], catalog=csv, workers=1)
+    assert _levels(index) == {"docs/a.txt": "not_public", "docs/b.txt": "public"}
+
+
 def test_a_level_in_a_notes_column_holds_the_file(tmp_path, index):
     """QA pass 46c: 涉密，不予公开, 不公开 or 依申请公开（个人信息） written in a notes column
     published the file; only a cell that was exactly a level held it. A title that names a
