@@ -43,6 +43,7 @@ from analyzers.normalize import other_script
 from duplicates.check import MAX_DRAFT_CHARS, REASON_LABELS, TEXT_REASONS, Draft, check, percent
 from ingest.catalog import CatalogEntry, misplaced_level, parse_cell
 from ingest.confined import Confinement
+from ingest.dates import odd_dates
 from ingest.files import FileTask, IngestFailure, inside, is_data_folder
 from ingest.ocr.scan import file_budget
 from ingest.report import IngestReport
@@ -830,6 +831,11 @@ def change_disclosure(
     # a date not stated is null, as search and the export say it
     now = {n: getattr(changed, n) for n in values}
     now.update({n: None for n in DATE_FIELDS if n in now and not now[n]})
+    # the dates an upload would be warned of (QA pass 46c: PATCH took them without a word)
+    day = {n: dt.date.fromisoformat(getattr(changed, n)) if getattr(changed, n) else None
+           for n in DATE_FIELDS}  # fmt: skip
+    warning = odd_dates(day["written_date"], day["publish_date"], dt.date.today())
+    warning = warning if set(values) & set(DATE_FIELDS) else ""
     audit.record(request, settings, "disclosure" if set(values) == {"disclosure"} else "change",
                  id=doc.id, path=doc.path, title=doc.title, before=doc.disclosure,
                  disclosure=changed.disclosure, publish_date=changed.publish_date,
@@ -838,7 +844,7 @@ def change_disclosure(
     public = index.public_copies(doc.id) if "disclosure" in values and level != "public" else ()
     return {"id": doc.id, "disclosure": changed.disclosure, "before": doc.disclosure,
             "changed": now, "publish_date": changed.publish_date or None,
-            "still_public_copies": list(public)}
+            "still_public_copies": list(public), "warning": warning}
 
 
 def _uploaded(doc: Any, settings: Settings) -> bool:

@@ -504,6 +504,10 @@ class DisclosureChanged(BaseModel):
         default_factory=list, description="documents with the same text that the public "
         "still sees (search shows the text as one result): withdraw those too to hide it",
     )
+    warning: str = Field(
+        default="", description="where a date was changed: a 发布日期 before the 成文日期, or a "
+        "date after today, as an upload's report says it (written all the same)",
+    )
 
 
 class DeleteResponse(BaseModel):

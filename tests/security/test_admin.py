@@ -639,6 +639,12 @@ def test_an_uploads_catalogue_fields_are_corrected_in_place(served):
     )
     page = served.client.get(f"/documents/{doc['id']}").text
     assert "未注明（未见废止或失效的记载）" in page
+    # a date an upload would be warned of is warned of here too, and written (QA pass 46c)
+    r = served.client.patch(url, json={"written_date": "2025-03-04", "publish_date": "2025-03-01"},
+                            headers=served.staff)  # fmt: skip
+    assert r.status_code == 200 and "发布日期 2025-03-01 is before 成文日期" in r.json()["warning"]
+    r = served.client.patch(url, json={"doc_number": "青政办发〔2025〕17号"}, headers=served.staff)
+    assert r.json()["warning"] == ""  # no date changed: nothing said
     _error(served.client.patch(url, json={"title": ""}, headers=served.staff), 422)
 
 
