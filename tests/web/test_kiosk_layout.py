@@ -115,6 +115,20 @@ def test_kiosk_start_page_shows_the_whole_keyboard(open_page, server, width, hei
     assert where["scrollY"] == 0 and where["last"]["bottom"] <= height, where
 
 
+def test_a_zoomed_landscape_screen_still_shows_the_whole_keyboard(open_page, server):
+    """QA pass 46b: a 1920x1080 terminal at 200 % (960x540 CSS px) showed the box and two rows
+    of keys; 搜索, 退格 and 清空 needed scrolling. A screen that short keeps every key on it,
+    each still at least 44 px (WCAG 2.5.5)."""
+    page = open_page({"width": 960, "height": 540}, has_touch=True, device_scale_factor=2)
+    page.goto(server + "/kiosk")
+    assert keyboard_state(page)["open"]
+    where = page.evaluate(KEYBOARD_ON_SCREEN)
+    shot(page, "kiosk-start-960x540-zoomed", full=False)
+    assert where["scrollY"] == 0, where
+    assert where["box"]["top"] >= 0 and where["last"]["bottom"] <= 540, where
+    assert min(where["keys"]) >= TARGET, where["keys"]
+
+
 def test_kiosk_keyboard_comes_back_with_one_tap(open_page, server):
     page = open_page({"width": 1024, "height": 768}, has_touch=True)
     page.goto(server + "/kiosk?q=shebao")
