@@ -238,9 +238,18 @@ class Catalog:
         return out
 
     def _names_file(self, row: CatalogEntry) -> bool:
-        """Whether the row's own path names a file on disk, from the catalogue's folder."""
-        target = Path(os.path.normpath(self.folder / row.path))
-        return target.exists() or Path(unicodedata.normalize("NFD", str(target))).exists()
+        """Whether the row's own path names a file on disk, from the catalogue's folder (asked
+        once a row a run: many files may share a row's name)."""
+        known = self._rows_naming_files
+        if row.path not in known:
+            target = Path(os.path.normpath(self.folder / row.path))
+            nfd = Path(unicodedata.normalize("NFD", str(target)))
+            known[row.path] = target.exists() or nfd.exists()
+        return known[row.path]
+
+    @functools.cached_property
+    def _rows_naming_files(self) -> dict[str, bool]:
+        return {}
 
     @functools.cached_property
     def states_levels(self) -> bool:
@@ -250,9 +259,11 @@ class Catalog:
         files/manifest.csv, path,format,encoding,notes, held its 106 files, its one scan too)."""
         return any(e.held or "disclosure" in e.columns for e in self.entries.values())
 
+    @functools.cached_property
     def names_a_file(self) -> bool:
         """Whether some row's path names a file on disk (from the catalogue's folder, or
-        absolute); True for a catalogue without rows."""
+        absolute); True for a catalogue without rows. Read once a run: every file a catalogue
+        holds asks it, and a catalogue naming none stats each of its rows."""
         return not self.entries or any(self._names_file(e) for e in self.entries.values())
 
     def _relative(self, real: Path) -> str | None:

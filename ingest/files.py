@@ -482,7 +482,7 @@ def tasks(
                     line = (row or nearly).line  # type: ignore[union-attr]
                     # ... saying what its rows need first where --catalog would refuse it (QA
                     # pass 46c: the advice given led to "none of its rows names a file")
-                    fix = "" if other.names_a_file() else (
+                    fix = "" if other.names_a_file else (
                         f"its paths do not start from its own folder, {other.folder}: write "
                         f"this row's as {os.path.relpath(real, other.folder.resolve())!r}, then "
                     )  # fmt: skip

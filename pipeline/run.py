@@ -493,7 +493,7 @@ def read_catalog(
         raise BadRequest(
             f"{cat.source}: {cat.unreadable}; nothing was ingested", path=str(cat.source)
         )
-    starts = None if cat.names_a_file() else _paths_start(cat, paths)
+    starts = None if cat.names_a_file else _paths_start(cat, paths)
     if starts is not None:
         row = starts[1]
         raise BadRequest(
