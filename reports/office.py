@@ -20,7 +20,7 @@ from model.errors import BadRequest, UnknownAgency
 from model.viewer import STAFF, Viewer
 from reports.annual import AnnualReport, annual
 from reports.entry import CatalogEntry
-from reports.gaps import GapsReport, gap_fields, gaps
+from reports.gaps import GapsReport, gaps
 from reports.items import by_agency, closest_agencies, unknown_agencies
 from reports.querylog import (
     QueriesReport,
@@ -153,7 +153,7 @@ class Reports:
     def gaps(self, flt: ReportFilter | None = None, fields: tuple[str, ...] = ()) -> GapsReport:
         flt = flt or ReportFilter()
         validate_agencies(flt.agencies)
-        return gaps(self._entries_of(flt.agencies), flt, gap_fields(fields))
+        return gaps(self._entries_of(flt.agencies), flt, fields)
 
     def annual(self, year: int, agency: str | None = None) -> AnnualReport:
         validate_agencies((agency,) if agency else ())

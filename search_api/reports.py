@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi import Query as Q
 from fastapi.responses import JSONResponse, Response
 from pydantic import AfterValidator, WithJsonSchema
@@ -89,44 +89,49 @@ def _answer(report: Any, name: str, fmt: str) -> Response:
     return JSONResponse(report.to_dict(), headers=NO_STORE)
 
 
-@router.get("/timeliness", responses=REPORT)
-def timeliness_report(
-    _staff: StaffDep,
-    reports: ReportsDep,
+def report_filter(
     year: Year = None,
     # an agency naming nothing (、) is a 422 the schema states, as search's (QA pass 11: the
     # command line refused it and the API answered an all-zero report)
     agency: Annotated[list[Agency] | None, Q(max_length=50)] = None,
     category: Annotated[list[Category] | None, Q(max_length=10)] = None,
-    date_from: Annotated[IsoDate, Q(description="publish date from, YYYY-MM-DD")] = None,
-    date_to: Annotated[IsoDate, Q(description="publish date to, YYYY-MM-DD")] = None,
-    format: Format = "json",
+    date_from: Annotated[
+        IsoDate, Q(description="publish date (else the written date) from, YYYY-MM-DD")
+    ] = None,
+    date_to: Annotated[IsoDate, Q(description="publish date (else the written date) to")] = None,
+) -> ReportFilter:
+    """The timeliness and gaps reports' filter: one list of parameters for both."""
+    return ReportFilter(tuple(given(agency)), tuple(given(category)), year, date_from, date_to)
+
+
+FilterDep = Annotated[ReportFilter, Depends(report_filter)]
+
+
+def _named(kind: str, flt: ReportFilter) -> str:
+    """A filtered report's file, named after its period, as the annual report's file is (QA
+    pass 20: always timeliness.csv)."""
+    return download_name(kind, *((flt.year,) if flt.year else (flt.date_from, flt.date_to)))
+
+
+@router.get("/timeliness", responses=REPORT)
+def timeliness_report(
+    _staff: StaffDep, reports: ReportsDep, flt: FilterDep, format: Format = "json"
 ) -> Response:
     """Working days from written to publish date (official calendar), late over 20."""
-    flt = ReportFilter(tuple(given(agency)), tuple(given(category)), year, date_from, date_to)
-    # named after its period, as the annual report's file is (QA pass 20: always timeliness.csv)
-    period = (year,) if year else (date_from, date_to)
-    return _answer(reports.timeliness(flt), download_name("timeliness", *period), format)
+    return _answer(reports.timeliness(flt), _named("timeliness", flt), format)
 
 
 @router.get("/gaps", responses=REPORT)
 def gaps_report(
     _staff: StaffDep,
     reports: ReportsDep,
+    flt: FilterDep,
     lacks: Annotated[list[GapField] | None, Q(max_length=len(GAP_FIELDS))] = None,
-    year: Year = None,
-    agency: Annotated[list[Agency] | None, Q(max_length=50)] = None,
-    category: Annotated[list[Category] | None, Q(max_length=10)] = None,
-    date_from: Annotated[IsoDate, Q(description="date from, YYYY-MM-DD")] = None,
-    date_to: Annotated[IsoDate, Q(description="date to, YYYY-MM-DD")] = None,
     format: Format = "json",
 ) -> Response:
     """The files whose catalogue entry lacks a field (any of ``lacks``; none: any field), with
     how many lack each; an undated file is in every period."""
-    flt = ReportFilter(tuple(given(agency)), tuple(given(category)), year, date_from, date_to)
-    period = (year,) if year else (date_from, date_to)
-    fields = tuple(given(lacks))
-    return _answer(reports.gaps(flt, fields), download_name("gaps", *period), format)
+    return _answer(reports.gaps(flt, tuple(given(lacks))), _named("gaps", flt), format)
 
 
 @router.get("/annual", responses=REPORT)
