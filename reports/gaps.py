@@ -105,15 +105,6 @@ class GapsReport:
         return csv_text(header, rows)
 
 
-def _covered(e: CatalogEntry, flt: ReportFilter) -> bool:
-    """An entry of the filter's agencies and categories, in its period; one with no date is in
-    every period, as the timeliness report lists it: it is a gap itself."""
-    if not flt.covers_catalog(e):
-        return False
-    day = e.date
-    return day is None or not flt.has_period or flt.covers_day(day)
-
-
 def gaps(
     entries: Iterable[CatalogEntry],
     flt: ReportFilter | None = None,
@@ -127,7 +118,7 @@ def gaps(
     rows: list[Gap] = []
     covered = 0
     for e in entries:
-        if not _covered(e, flt):
+        if not flt.covers(e):  # an undated file in every period: it is a gap itself
             continue
         covered += 1
         lacks = tuple(name for name in asked if _lacks(e, name))

@@ -68,6 +68,14 @@ class ReportFilter:
             return False
         return not (self.categories and e.category not in self.categories)
 
+    def covers(self, e: CatalogEntry) -> bool:
+        """An entry of the filter's agencies and categories, in its period; one with no date
+        cannot be placed in a period and is covered whatever the period, so that the reports
+        list it as lacking a date, never drop it silently."""
+        if not self.covers_catalog(e):
+            return False
+        return e.date is None or not self.has_period or self.covers_day(e.date)
+
     def covers_day(self, day: dt.date) -> bool:
         if self.year is not None and day.year != self.year:
             return False
@@ -257,11 +265,8 @@ def _lacks(e: CatalogEntry) -> str:
 
 
 def _covered(e: CatalogEntry, flt: ReportFilter) -> bool:
-    """A 主动公开 entry the filter covers; one with no date cannot be placed in a period and is
-    covered whatever the period, so that it is listed as missing, never silently dropped."""
-    if e.disclosure != "public" or not flt.covers_catalog(e):
-        return False
-    return e.date is None or not flt.has_period or flt.covers_day(e.date)
+    """A 主动公开 entry the filter covers (:meth:`ReportFilter.covers`)."""
+    return e.disclosure == "public" and flt.covers(e)
 
 
 def _measure(
