@@ -536,7 +536,8 @@ class SearchIndex:
             if top is not None and semantic.names_exactly(query.q, top.title):
                 literal = engine[0]
         weight = semantic.leg_weight(understood)
-        return semantic.fused_plan(plan, semantic.fuse(engine, leg, literal, weight))
+        unembedded = semantic.unembedded(engine, citizen_words.data_dir())
+        return semantic.fused_plan(plan, semantic.fuse(engine, leg, literal, weight, unembedded))
 
     def _visible(self, leg: list[str] | None, plan: Plan) -> list[str]:
         """Of the leg's documents, in its order, those the plan's filters (the viewer's

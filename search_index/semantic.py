@@ -25,7 +25,7 @@ with a real sentence-embedding model").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from analyzers.chars import strip_skippable
@@ -73,8 +73,10 @@ def applies(query: Query, understood: Understanding) -> bool:
 
 
 # what embedding costs, for the operator told to run it (bench/README.md: the corpus's 6,337
-# documents in 9 minutes on 2 quiet cores)
-EMBED_PACE = "about 1.5 minutes per 1,000 documents on two cores"
+# documents in 9 minutes on 2 quiet cores; 21 beside two other sessions' work, and QA pass 47b
+# saw a tenth of the quiet pace beside another embed: the idle figure alone misled its plan)
+EMBED_PACE = ("about 1.5 minutes per 1,000 documents on two idle cores, several times that on "
+              "a busy machine; its progress line says how long is left")
 
 
 def off_reason(
@@ -137,6 +139,13 @@ def nearest(text: str, data_dir: Path | None) -> list[str] | None:
     return [i for i, sim in found if sim >= MIN_SIMILARITY]
 
 
+def unembedded(ids: list[str], data_dir: Path | None) -> set[str]:
+    """Of ``ids``, those without vectors in the data folder's store (none without a store:
+    then the leg is off)."""
+    store = vectors.store(data_dir)
+    return set() if store is None else {i for i in ids if not store.holds(i)}
+
+
 def warm(data_dir: Path | None) -> None:
     """Read the store and load the model before the first query needs them (~0.5 s), where
     there are vectors."""
@@ -154,14 +163,22 @@ def leg_weight(understood: Understanding) -> float:
 
 
 def fuse(
-    engine: list[str], leg: list[str], literal: str | None = None, weight: float = LEG_WEIGHT
+    engine: list[str],
+    leg: list[str],
+    literal: str | None = None,
+    weight: float = LEG_WEIGHT,
+    unembedded: Collection[str] = (),
 ) -> dict[str, float]:
     """Reciprocal-rank fusion of the two rankings, the leg's ranks at ``weight`` (≤ 1 keeps a
     document only the leg finds below the words' first); ``literal`` (the document the query
-    names exactly) stays first."""
+    names exactly) stays first. A document of ``unembedded`` (no vectors yet: ingested since
+    the last ``govsearch embed``) cannot be in the leg, so the leg is taken to rank it where
+    the words do: QA pass 47b found a document its own title names 5th, below embedded ones
+    that do not hold the words, while an embed was unfinished."""
     score: dict[str, float] = {}
     for rank, i in enumerate(engine[:LEG_DEPTH]):
-        score[i] = score.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+        share = 1.0 + (weight if i in unembedded else 0.0)
+        score[i] = score.get(i, 0.0) + share / (RRF_K + rank + 1)
     for rank, i in enumerate(leg[:LEG_DEPTH]):
         score[i] = score.get(i, 0.0) + weight / (RRF_K + rank + 1)
     if literal is not None and literal in score:

@@ -106,6 +106,14 @@ class StoredVectors:
         first = first[np.argsort(-sims[first], kind="stable")][:k]
         return [(self.ids[owners[i]], float(sims[i])) for i in first]
 
+    def holds(self, doc_id: str) -> bool:
+        """Whether the document has vectors here (or in :attr:`recent`)."""
+        return doc_id in self._held
+
+    @functools.cached_property
+    def _held(self) -> frozenset[str]:
+        return frozenset(self.ids) | (self.recent._held if self.recent is not None else frozenset())
+
     @functools.cached_property
     def _starts(self) -> np.ndarray:
         """Each document's first row (``reduceat`` is ~10× faster than ``maximum.at``)."""

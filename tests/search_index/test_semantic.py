@@ -137,6 +137,44 @@ def test_the_passport_law_answers_an_expired_passport_and_nonsense_finds_nothing
         assert index.search(Query(q=q)).total == 0, q
 
 
+def test_a_document_not_yet_embedded_ranks_where_its_words_put_it(leg_env, tmp_path):
+    """QA pass 47b: while ``govsearch embed`` had embedded 256 of 6,443 documents, the one a
+    title search named ranked 5th, below embedded documents the leg lifted. A document without
+    vectors is taken to rank in the leg where the words rank it."""
+    _, data = leg_env
+    q = "出境证件怎么办理"
+    taiwan = Path(OTHERS[3]).name  # 中国公民往来台湾地区管理办法: the words' first
+
+    def ranked(folder: Path) -> list[str]:
+        index = SearchIndex(EmbeddedIndex(folder / "index"))
+        citizen_words.load_lexicon(folder)
+        try:
+            result = index.search(Query(q=q, size=5))
+            assert result.understood.semantic
+            return [Path(h.doc.path).name for h in result.hits]
+        finally:
+            index.close()
+
+    partial = tmp_path / "data"
+    shutil.copytree(data, partial)
+    try:
+        whole = ranked(partial)
+        assert whole[:2] == [taiwan, Path(PASSPORT).name]  # both found by words and meaning
+        store = vectors.read(partial)
+        index = SearchIndex(EmbeddedIndex(partial / "index"))
+        try:
+            first = index.search(Query(q=q, size=1)).hits[0].doc
+        finally:
+            index.close()
+        assert first is not None and Path(first.path).name == taiwan
+        kept = [(i, h, rows) for i, (h, rows) in vectors.rows_of(store).items() if i != first.id]
+        vectors.write(partial, vectors.build(store.model, kept, store.matrix.shape[1]))
+        assert not vectors.store(partial).holds(first.id)
+        assert ranked(partial)[:2] == [taiwan, Path(PASSPORT).name]
+    finally:
+        citizen_words.load_lexicon(data)
+
+
 def test_a_question_typed_in_traditional_means_what_it_means_in_simplified(leg_env):
     _, data = leg_env
     # the model reads the simplified form: one script's question, one set of neighbours
