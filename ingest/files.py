@@ -293,6 +293,14 @@ _UNSHOWN = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u20
 _LINE_BREAKS = re.compile("[\t\n\v\f\r\x85\u2028\u2029]+")
 
 
+def plain_line(value: str) -> str:
+    """A catalogue value as one line, without control and bidi-control characters: what a
+    field of one line holds, whoever sets it (a catalogue, an upload's form, a PATCH)."""
+    if value.isprintable():
+        return value
+    return " ".join(_UNSHOWN.sub("", _LINE_BREAKS.sub(" ", value)).split())
+
+
 def _shown_plain(meta: CatalogMeta) -> CatalogMeta:
     """The catalogue's text fields without control and bidi-control characters, a line break
     a space: an upload's form title, or an HTML ``<title>``, kept ESC, BEL and U+202E, which
@@ -301,7 +309,7 @@ def _shown_plain(meta: CatalogMeta) -> CatalogMeta:
     changes = {}
     for name, value in ((f.name, getattr(meta, f.name)) for f in CATALOG_FIELDS):
         if isinstance(value, str) and not value.isprintable():
-            changes[name] = " ".join(_UNSHOWN.sub("", _LINE_BREAKS.sub(" ", value)).split())
+            changes[name] = plain_line(value)
         elif isinstance(value, tuple) and not all(str(v).isprintable() for v in value):
             changes[name] = tuple(
                 c for v in value if (c := " ".join(_UNSHOWN.sub("", str(v)).split()))

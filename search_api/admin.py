@@ -44,7 +44,7 @@ from duplicates.check import MAX_DRAFT_CHARS, REASON_LABELS, TEXT_REASONS, Draft
 from ingest.catalog import CatalogEntry, misplaced_level, parse_cell
 from ingest.confined import Confinement
 from ingest.dates import odd_dates
-from ingest.files import FileTask, IngestFailure, inside, is_data_folder
+from ingest.files import FileTask, IngestFailure, inside, is_data_folder, plain_line
 from ingest.ocr.scan import file_budget
 from ingest.report import IngestReport
 from ingest.upload import check_upload
@@ -808,7 +808,9 @@ def change_disclosure(
             values[name] = None if name == "validity" else BY_NAME[name].empty
             continue
         try:  # each read as a catalogue cell of it is; a 422 naming the field
-            values[name] = parse_cell(BY_NAME[name], raw)
+            # ... and as one line without control characters, as an upload's form (QA pass
+            # 47a: a title holding \x01 and ESC was stored, and broke the Atom feed)
+            values[name] = parse_cell(BY_NAME[name], plain_line(raw))
         except ValueError as exc:
             problems.append({"field": name, "problem": str(exc)})
     if problems:

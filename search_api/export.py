@@ -22,6 +22,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi import Query as Q
 from fastapi.responses import JSONResponse, Response
 
+from analyzers.chars import visible
 from model.document import written_in_title_year
 from model.errors import Forbidden
 from model.fields import label, value_label
@@ -172,9 +173,12 @@ def atom(query: Query, hits: Sequence[Hit], base: str, self_url: str) -> bytes:
     feed = ET.Element(f"{{{_ATOM}}}feed")
 
     def add(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
-        el = ET.SubElement(parent, f"{{{_ATOM}}}{tag}", attrs)
+        # XML 1.0 has no control characters but tab and line breaks, and ElementTree writes
+        # them as they are: one BEL in a document's text (a Word table's cell mark) made the
+        # whole feed unreadable to every reader (QA pass 47a)
+        el = ET.SubElement(parent, f"{{{_ATOM}}}{tag}", {k: visible(v) for k, v in attrs.items()})
         if text:
-            el.text = text
+            el.text = visible(text, keep="\t\n")
         return el
 
     add(feed, "id", self_url)

@@ -1261,3 +1261,30 @@ def test_control_and_bidi_characters_never_reach_a_title(served):
     doc_id = r.json()["documents"][0]["id"]
     title = served.client.get(f"/api/documents/{doc_id}", headers=served.staff).json()["title"]
     assert title == "关于txt.exe的通知", repr(title)
+
+
+def test_control_characters_never_break_the_atom_feed(served):
+    """QA pass 47a: a BEL in a document's text (a Word table's cell mark), a title PATCHed
+    with \\x01 and ESC, or a query holding \\x01 went into the feed as they were, and XML 1.0
+    has no such characters: every feed reader refused the site-wide feed. PATCH reads a field
+    as one line without control characters, as the upload form does; the feed writes none."""
+    import xml.etree.ElementTree as ET
+
+    text = "关于青松县表格填报的通知\n第一条 表格单元\x07结束，按期填报表格。\n"
+    r = _upload(served, [("表格.txt", text.encode())], title="青松县表格填报通知")
+    (doc,) = r.json()["documents"]
+    r = served.client.patch(f"/api/documents/{doc['id']}",
+                            json={"title": "青松县表格\x01填报\x1b[31m通知"},
+                            headers=served.staff)  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert served.client.get(f"/api/documents/{doc['id']}").json()["title"] == (
+        "青松县表格填报[31m通知"
+    )
+    atom = "{http://www.w3.org/2005/Atom}"
+    for params in ({}, {"q": "表格"}, {"q": "表格\x01"}):
+        r = served.client.get("/api/feed", params=params)
+        assert r.status_code == 200, (params, r.text)
+        feed = ET.fromstring(r.content)  # well-formed: a reader can read it
+        (entry,) = feed.findall(f"{atom}entry")
+        assert entry.findtext(f"{atom}title") == "青松县表格填报[31m通知"
+        assert "\x07" not in ET.tostring(feed, encoding="unicode")
