@@ -35,8 +35,9 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 # Exit codes: 0 done, 1 a file or catalogue row failed (the rest is in), 2 the command could not
-# run (usage, settings, the index), 3 the disk is full, 130 stopped by Ctrl-C, 143 by SIGTERM.
-EXIT_CODES = {"insufficient_storage": 3}
+# run (usage, settings, the index), 3 the disk is full (or read-only), 130 stopped by Ctrl-C,
+# 143 by SIGTERM.
+EXIT_CODES = {"insufficient_storage": 3, "storage_read_only": 3}
 INGEST_WRITER_WAIT = 86_400.0
 SERVE_WORKER_VARIABLE = "GOVSEARCH_SERVE_WORKER"
 CLI_SUGGEST_WAIT = 30.0  # seconds a search waits, the first time, for the pinyin lexicon

@@ -120,5 +120,12 @@ class StorageFull(GovSearchError):
     code = "insufficient_storage"
 
 
+class StorageReadOnly(StorageFull):
+    """The data folder turned read-only (a remount, a permission changed) under a running
+    server: like a full disk, nothing more is written; what is there is still searched."""
+
+    code = "storage_read_only"
+
+
 class ConfigError(GovSearchError):
     code = "configuration_error"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import queue
 import re
 import secrets
@@ -564,6 +565,9 @@ class QueryLogStore(Protocol):
 Op = tuple[str, Any]  # ("search", LoggedSearch) | ("open", token)
 
 
+log = logging.getLogger("govsearch.querylog")
+
+
 class QueuedWriter:
     """A bounded queue drained by one daemon thread that hands batches to ``sink``.
 
@@ -585,6 +589,7 @@ class QueuedWriter:
         self._queue: queue.Queue[Op | None] = queue.Queue(maxsize=maxsize)
         self.dropped = 0
         self.failed = 0
+        self.failed_since = 0  # lost since the last write that succeeded
         self.written = 0
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
@@ -610,8 +615,19 @@ class QueuedWriter:
                 if work:
                     self._sink(work)
                     self.written += len(work)
-            except Exception:  # noqa: BLE001 - counted and shown in stats(), never raised
+            except Exception as exc:  # noqa: BLE001 - counted, logged, never raised
+                # said once until a write succeeds again (QA pass 47b: searches made while the
+                # data folder was read-only were lost without a line in the log)
+                if not self.failed_since:
+                    log.warning("the query log could not record %d searches (%s); it drops "
+                                "them until it can write again", len(work), exc)
                 self.failed += len(work)
+                self.failed_since += len(work)
+            else:
+                if self.failed_since:
+                    log.warning("the query log records again; %d searches were lost",
+                                self.failed_since)
+                self.failed_since = 0
             finally:
                 for _ in ops:
                     self._queue.task_done()

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from model.errors import StorageReadOnly
 from reports.querylog import LoggedSearch, Op, QueuedWriter
 
 _SCHEMA = """
@@ -113,6 +114,29 @@ class SqliteQueryLog:
         try:
             with db:
                 yield db
+        except sqlite3.OperationalError as exc:
+            if os.access(Path(self.path).parent, os.W_OK):
+                raise
+            raise StorageReadOnly(
+                f"the query log {self.path} cannot be changed: its folder is read-only now "
+                f"({exc}); make the data folder writable again", path=str(self.path),
+            ) from exc  # fmt: skip
+        finally:
+            db.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection to read, also where the folder turned read-only under the server
+        (QA pass 47b: the report was a 500). SQLite's log mode writes a shared-memory file even
+        to read; on storage nothing can change, the file is read as it is (``immutable``)."""
+        if os.access(Path(self.path).parent, os.W_OK):
+            with self._session() as db:
+                yield db
+            return
+        db = sqlite3.connect(f"{Path(self.path).absolute().as_uri()}?immutable=1", uri=True,
+                             check_same_thread=False)  # fmt: skip
+        try:
+            yield db
         finally:
             db.close()
 
@@ -164,7 +188,7 @@ class SqliteQueryLog:
             self._writer.put(("open", token))
 
     def searches(self, since: dt.date, until: dt.date) -> Iterator[LoggedSearch]:
-        with self._session() as db:
+        with self._reading() as db:
             cur = db.execute(
                 "SELECT token, day, query, total, understood, opened, filters, partial "
                 "FROM searches "
@@ -190,7 +214,7 @@ class SqliteQueryLog:
         return self._writer is None or self._writer.flush(timeout)
 
     def stats(self) -> dict[str, Any]:
-        with self._session() as db:
+        with self._reading() as db:
             rows = db.execute("SELECT count(*) FROM searches").fetchone()[0]
         return {
             "store": "sqlite",

@@ -58,6 +58,7 @@ from model.errors import (
     NotFound,
     PayloadTooLarge,
     StorageFull,
+    StorageReadOnly,
     UnprocessableContent,
     UnsupportedMediaType,
 )
@@ -539,9 +540,12 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
     folder = uploads_dir(settings)
     # the server user's alone: the names and sizes of 不予公开 uploads were listable by any
     # local account (QA pass 34b: 0755)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if folder.stat().st_mode & 0o077:  # made 0755 by an earlier version (the review)
-        folder.chmod(0o700)
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if folder.stat().st_mode & 0o077:  # made 0755 by an earlier version (the review)
+            folder.chmod(0o700)
+    except OSError as exc:
+        raise _unstored(exc, folder) from None
     stored: list[tuple[str, str, dict[str, object]]] = []
     shown: dict[str, tuple[str, str, int]] = {}
     for name, data, fmt in checked:
@@ -556,12 +560,7 @@ async def upload(request: Request, index: IndexDep, settings: SettingsDep) -> di
             # pass 44b: a 500 internal_error and a 0-byte file in uploads/ for good)
             for kept in shown:
                 (folder / kept).unlink(missing_ok=True)
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                raise StorageFull(
-                    f"the disk holding {folder} is full: the upload was not stored; free space "
-                    "and send it again", path=str(folder),
-                ) from None
-            raise
+            raise _unstored(exc, folder) from None
         stored.append((target, disclosure, values))
     try:
         async with heavy_gate(request, staff=True).slot():
@@ -847,6 +846,22 @@ def change_disclosure(
     return {"id": doc.id, "disclosure": changed.disclosure, "before": doc.disclosure,
             "changed": now, "publish_date": changed.publish_date or None,
             "still_public_copies": list(public), "warning": warning}
+
+
+def _unstored(exc: OSError, folder: Path) -> Exception:
+    """What stopped an upload being stored: a full disk (507) or a quota, storage gone
+    read-only (503; QA pass 47b: a 500 internal_error), or else the OS's own error."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return StorageFull(
+            f"the disk holding {folder} is full: the upload was not stored; free space and "
+            "send it again", path=str(folder),
+        )  # fmt: skip
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return StorageReadOnly(
+            f"{folder} cannot be written ({exc.strerror}): the upload was not stored; make the "
+            "data folder writable again and send it again", path=str(folder),
+        )  # fmt: skip
+    return exc
 
 
 def _uploaded(doc: Any, settings: Settings) -> bool:

@@ -36,6 +36,7 @@ STATUS: dict[str, int] = {
     "not_implemented": 501,
     "backend_unavailable": 503,
     "insufficient_storage": 507,
+    "storage_read_only": 503,
 }
 
 
@@ -48,6 +49,8 @@ PUBLIC_MESSAGES: dict[str, str] = {
     "insufficient_storage": "the server cannot store more documents now; its operator has been "
     "told in the log",
     "internal_error": "internal error",
+    "storage_read_only": "the server cannot store anything now; its operator has been told in "
+    "the log",
 }
 
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from model.errors import GovSearchError
-from search_api.deps import IndexDep, ViewerDep
+from search_api.deps import IndexDep, SettingsDep, ViewerDep
 from search_api.models import ErrorResponse, HealthResponse, StatsResponse
 
 router = APIRouter(prefix="/api", tags=["system"])
 
 
 @router.get("/health", response_model=HealthResponse, responses={503: {"model": HealthResponse}})
-def health(index: IndexDep, viewer: ViewerDep):
+def health(index: IndexDep, viewer: ViewerDep, settings: SettingsDep):
     """Up or down. Anonymous callers learn only that (and the backend's kind): the count of
     all documents would tell them how many are hidden, and paths and cluster URLs are the
     deployment's business. Staff see everything the backend reports."""
@@ -27,7 +29,8 @@ def health(index: IndexDep, viewer: ViewerDep):
         return JSONResponse({"status": "unavailable", "backend": detail}, 503)
     if not viewer.staff:
         state = {"backend": state.get("backend", ""), "status": state.get("status", "")}
-    body = {"status": "ok" if up else "unavailable", "backend": state}
+    body = {"status": "ok" if up else "unavailable", "backend": state,
+            "writable": os.access(settings.data_dir, os.W_OK)}  # fmt: skip
     return body if up else JSONResponse(body, 503)
 
 

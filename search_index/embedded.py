@@ -29,7 +29,7 @@ from typing import Any
 import tantivy
 
 from model.document import StoredDocument, from_stored, to_stored
-from model.errors import BackendUnavailable, Conflict, NotSupported, StorageFull
+from model.errors import BackendUnavailable, Conflict, NotSupported, StorageFull, StorageReadOnly
 from model.ids import fingerprint
 from model.version import INDEX_VERSION
 from search_index.fields import (
@@ -358,6 +358,14 @@ class EmbeddedIndex:
             try:
                 return self.index.writer(heap_size=self._writer_heap, num_threads=self._threads)
             except ValueError as exc:  # another process holds the writer lock
+                if any(s in str(exc) for s in _READ_ONLY):  # ... or none may (QA pass 47b:
+                    # a folder remounted read-only under a server waited 30 s, then blamed an
+                    # ingest that was not running)
+                    raise StorageReadOnly(
+                        f"the data folder {self.path.parent} is read-only now ({exc}): "
+                        "nothing can be written to the index; make it writable again",
+                        path=str(self.path.parent),
+                    ) from exc
                 holders = _holders(self.path / WRITER_LOCK)
                 who = f" (process {', '.join(map(str, holders))})" if holders else ""
                 if time.monotonic() >= deadline:
@@ -399,12 +407,13 @@ class EmbeddedIndex:
         try:
             yield from self._write(docs, commit_every)
         except (sqlite3.OperationalError, OSError, ValueError) as exc:
-            if not _disk_full(exc):
+            why = _unwritable(exc)
+            if not why:
                 raise
             raise StorageFull(
-                f"the disk holding {self.path.parent} is full ({exc}): the documents committed "
-                "before stay; free space and run the same ingest again (what is in is skipped "
-                "as unchanged)",
+                f"the disk holding {self.path.parent} {why} ({exc}): the documents committed "
+                "before stay; free space (or lift the limit) and run the same ingest again "
+                "(what is in is skipped as unchanged)",
                 path=str(self.path.parent),
             ) from exc
 
@@ -907,12 +916,29 @@ WRITER_POLL_SECONDS = 0.5
 log = logging.getLogger("govsearch.index")
 
 
-def _disk_full(exc: BaseException) -> bool:
-    """SQLite's, the OS's and tantivy's ways of saying ENOSPC (or a quota)."""
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return True
+def _unwritable(exc: BaseException) -> str:
+    """What SQLite, the OS or tantivy said of storage that takes no more (a full disk, a
+    quota, a file-size limit), as words after "the disk holding …"; "" for anything else.
+    QA pass 47b: under ``ulimit -f`` (EFBIG) or a quota the ingest ended in a traceback,
+    without its summary or --report, where a full disk stopped it cleanly; SQLite says only
+    "disk I/O error" of a write the OS refused."""
+    number = exc.errno if isinstance(exc, OSError) else None
     text = str(exc).lower()
-    return "disk is full" in text or "no space left" in text or "os error 28" in text
+    if number == errno.ENOSPC or any(s in text for s in _FULL):
+        return "is full"
+    if number == errno.EDQUOT or any(s in text for s in _QUOTA):
+        return "is over its quota"
+    if number == errno.EFBIG or any(s in text for s in _TOO_LARGE):
+        return "took no more: a file reached the file-size limit (ulimit -f)"
+    if isinstance(exc, sqlite3.OperationalError) and "disk i/o error" in text:
+        return "could not be written (a full disk, a quota or a file-size limit)"
+    return ""
+
+
+_READ_ONLY = ("ReadOnlyFilesystem", "PermissionDenied", "code: 30,", "code: 13,")
+_FULL = ("disk is full", "no space left", "os error 28")
+_QUOTA = ("quota exceeded", "os error 122")
+_TOO_LARGE = ("file too large", "os error 27")
 
 
 def _holders(lock: Path) -> list[int]:

@@ -481,7 +481,7 @@ def test_a_full_disk_is_a_clear_error_with_its_own_exit_code(folder, tmp_path, m
                                        "--workers", "1", "--quiet", "--report", str(report)])
     assert result.exit_code == 3, result.output
     assert f"the disk holding {data} is full" in result.output
-    assert "free space and run the same ingest again" in result.output
+    assert "free space (or lift the limit) and run the same ingest again" in result.output
     assert "Traceback" not in result.output
     # and what was done, as Ctrl-C says it: the summary, and a report in place of the last
     # run's (QA pass 38c: none written, yesterday's left)
@@ -677,3 +677,34 @@ def test_files_a_catalogue_not_applied_holds_share_one_line(tmp_path):
     listed = json.loads(report.read_text(encoding="utf-8"))["held_files"]
     assert sorted(h["reason"].split(" names")[0] for h in listed) == [
         f"catalog.csv line {n}" for n in range(2, 8)]
+
+
+def test_a_file_size_limit_stops_the_ingest_as_a_full_disk_does(tmp_path):
+    """QA pass 47b: under ``ulimit -f`` (or a quota) an ingest ended in a raw traceback
+    (SQLite's "disk I/O error"), exit 1, no --report, where a full disk stopped it cleanly.
+    A real limit here: the command runs in a process whose RLIMIT_FSIZE its texts outgrow."""
+    import resource
+    import subprocess
+    import sys
+
+    require_corpus()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for path in sorted((CORPUS / "docs" / "govcn_policy").glob("govcn_0[0-2]*.txt")):
+        shutil.copy(path, folder / path.name)
+    data, report = tmp_path / "data", tmp_path / "report.json"
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "govsearch", "--data-dir", str(data), "ingest", str(folder),
+         "--workers", "1", "--report", str(report)],
+        capture_output=True, text=True, preexec_fn=limited, timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    out = done.stdout + done.stderr
+    assert done.returncode == 3, out
+    assert "Traceback" not in out
+    assert f"the disk holding {data} " in out and "file-size limit" in out, out
+    assert json.loads(report.read_text())["interrupted"] is True

@@ -694,15 +694,29 @@ def test_full_queue_drops_instead_of_blocking() -> None:
         w.close()
 
 
-def test_failing_sink_is_counted_not_raised() -> None:
+def test_failing_sink_is_counted_not_raised(caplog) -> None:
+    """... and said in the server's log, once until a write succeeds again (QA pass 47b:
+    searches made while the data folder was read-only were lost without a line)."""
+    failing = [True]
+
     def broken(ops):
-        raise sqlite3.OperationalError("disk full")
+        if failing[0]:
+            raise sqlite3.OperationalError("attempt to write a readonly database")
 
     w = QueuedWriter(broken)
     try:
-        w.put(("open", "x"))
-        assert w.flush(5)
-        assert w.stats()["failed"] == 1
+        with caplog.at_level("WARNING", logger="govsearch.querylog"):
+            for token in ("x", "y"):
+                w.put(("open", token))
+                assert w.flush(5)
+            failing[0] = False
+            w.put(("open", "z"))
+            assert w.flush(5)
+        assert w.stats()["failed"] == 2
+        said = [r.getMessage() for r in caplog.records]
+        assert len(said) == 2, said
+        assert "could not record 1 searches (attempt to write a readonly database)" in said[0]
+        assert "records again; 2 searches were lost" in said[1]
     finally:
         w.close()
 

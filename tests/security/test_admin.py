@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -1288,3 +1289,56 @@ def test_control_characters_never_break_the_atom_feed(served):
         (entry,) = feed.findall(f"{atom}entry")
         assert entry.findtext(f"{atom}title") == "青松县表格填报[31m通知"
         assert "\x07" not in ET.tostring(feed, encoding="unicode")
+
+
+@pytest.fixture
+def read_only(tmp_path: Path):
+    """A data folder a running server used, then remounted read-only under it (a bind mount
+    as root, as an operator's storage does; skipped where mounting is not permitted)."""
+    import subprocess
+
+    data = tmp_path / "data"
+    data.mkdir()
+    probe = subprocess.run(["mount", "--bind", str(data), str(data)], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"this machine does not let the tests mount: {probe.stderr.decode()}")
+    subprocess.run(["umount", str(data)], check=True)
+    mounted: list[Path] = []
+
+    def remount() -> None:
+        subprocess.run(["mount", "--bind", str(data), str(data)], check=True)
+        mounted.append(data)
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(data)], check=True)
+
+    yield data, remount
+    for path in mounted:  # lazily: the server's files may still be open
+        subprocess.run(["umount", "-l", str(path)], check=True)
+
+
+def test_a_data_folder_gone_read_only_under_the_server_is_said_not_a_500(read_only):
+    """QA pass 47b: storage remounted read-only under a running server made an upload a 500,
+    a deletion wait 30 s and blame an ingest that was not running, the query report a 500;
+    the searches it could not log were lost without a line, and /api/health said nothing."""
+    data, remount = read_only
+    settings = Settings(data_dir=data, max_upload_bytes=2_000_000, query_log=True)
+    s = serve(settings, SearchIndex(EmbeddedIndex(data)))
+    try:
+        (doc,) = _upload(s, [("通知.txt", TXT.encode())]).json()["documents"]
+        assert s.client.get("/api/search", params={"q": "绿化"}).json()["total"] == 1
+        assert s.client.get("/api/health").json()["writable"] is True
+        remount()
+        up = _error(_upload(s, [("b.txt", TXT.replace("绿化", "养护").encode())]), 503)
+        assert up["code"] == "storage_read_only", up
+        start = time.monotonic()
+        gone = _error(s.client.delete(f"/api/documents/{doc['id']}", headers=s.staff), 503)
+        assert gone["code"] == "storage_read_only" and time.monotonic() - start < 10, gone
+        assert "read-only" in gone["message"] and "ingest" not in gone["message"]
+        # searching goes on; the health check says what a monitor must see
+        assert s.client.get("/api/search", params={"q": "绿化"}).json()["total"] == 1
+        health = s.client.get("/api/health")
+        assert health.status_code == 200 and health.json()["writable"] is False
+        report = s.client.get("/api/reports/queries", headers=s.staff)
+        assert report.status_code == 200, report.text
+    finally:
+        s.client.close()
+        s.index.close()
