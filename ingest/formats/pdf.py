@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from ingest import bounded
 from ingest.bounded import Limits
-from ingest.errors import ExtractionError, IngestError, NeedsOcr, NoTextLayer
+from ingest.errors import ExtractionError, IngestError, NeedsOcr, NoTextLayer, UnsafeFile
 from ingest.formats.base import Extracted
 from ingest.formats.pages import strip_running_lines
 from ingest.formats.pdf_spacing import page_text
@@ -198,7 +198,7 @@ def _pdfminer(data: bytes) -> tuple[list[str], dict[str, str]]:
 
 def _check_pages(count: int) -> None:
     if count > MAX_PDF_PAGES:
-        raise ExtractionError(
+        raise UnsafeFile(  # a limit hit, not a damaged file (QA pass 47a)
             f"PDF lists {count:,} pages; at most {MAX_PDF_PAGES:,} are read (a page tree "
             "that repeats pages can hold a file's extraction for minutes)"
         )

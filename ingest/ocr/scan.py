@@ -20,12 +20,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 
-from ingest.errors import ExtractionError
+from ingest.errors import ExtractionError, ExtractionTimeout, UnsafeFile
 from ingest.ocr import engines, orientation
 from ingest.ocr.cache import OcrCache
 from ingest.ocr.engine import PageText
 from ingest.ocr.options import active_engine, options
-from ingest.ocr.runner import PageFailed, PageRunner, Source
+from ingest.ocr.runner import OVER_MEMORY, OVER_TIME, PageFailed, PageRunner, Source
 
 # Seconds one file's pages may take in this context (None: as long as they take). A file
 # sent to the server is read while its request waits, holding a place at the gate: an 81 KB
@@ -34,7 +34,7 @@ from ingest.ocr.runner import PageFailed, PageRunner, Source
 _FILE_SECONDS: ContextVar[float | None] = ContextVar("ocr_file_seconds", default=None)
 
 
-class OcrTimeUp(ExtractionError):
+class OcrTimeUp(ExtractionTimeout):
     """The file's pages took longer than the budget of :func:`file_budget`."""
 
 
@@ -294,7 +294,14 @@ def fill_pdf_pages(data: bytes, pages: list[str], min_chars: int = 10
     if result.failed and not any(_SPACE_RE.sub("", t) for t in result.texts.values()):
         if len(blank) == len(pages):
             i, why = result.failed[0]
-            raise ExtractionError(f"scanned PDF: OCR failed on every page (page {i + 1}: {why})")
+            said = f"scanned PDF: OCR failed on every page (page {i + 1}: {why})"
+            # every page over a limit is a limit hit, as for an image (QA pass 47a: a PDF's
+            # page too large for the OCR's memory was "empty or damaged" on the duplicate page)
+            if all(OVER_MEMORY in w for _, w in result.failed):
+                raise UnsafeFile(said)
+            if all(OVER_TIME in w for _, w in result.failed):
+                raise ExtractionTimeout(said)
+            raise ExtractionError(said)
     out = list(pages)
     for i, text in result.texts.items():
         if len(_SPACE_RE.sub("", text)) > len(_SPACE_RE.sub("", out[i])):

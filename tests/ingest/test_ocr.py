@@ -335,7 +335,15 @@ def test_time_and_memory_limits_fail_the_page_not_the_run(engine_name: str) -> N
     with pytest.raises(UnsafeFile, match=r"exceeded the memory limit "
                                          r"\(64 MB; GOVSEARCH_OCR_MEMORY_MB raises it"):
         registry.extract(data, "big.png")
-    options.configure(memory_mb=1024)
+    # ... and so is a scanned PDF's every page over a limit (QA pass 47a: "OCR failed on every
+    # page", which the duplicate page called an empty or damaged file)
+    pdf = encoded([image], "PDF")
+    with pytest.raises(UnsafeFile, match="exceeded the memory limit"):
+        registry.extract(pdf, "big.pdf")
+    options.configure(memory_mb=1024, page_timeout=0.05)
+    with pytest.raises(ExtractionTimeout, match="exceeded the time limit"):
+        registry.extract(pdf, "slow.pdf")
+    options.configure(page_timeout=60.0)
     _, ex = registry.extract(data, "fine.png")  # a fresh child after the failures
     assert ex.text
 
@@ -534,6 +542,7 @@ def test_the_duplicate_check_refuses_a_scan_past_its_budget(engine_name: str, tm
     r = client.post("/api/duplicates", files={"file": ("long.tif", encoded([image] * 20, "TIFF"))})
     assert r.status_code == 422, r.text
     assert "GOVSEARCH_OCR_REQUEST_SECONDS" in r.json()["error"]["message"]
+    assert r.json()["error"]["data"]["limit_hit"] is True  # (QA pass 47a: false)
     pasted = "关于进一步加强政务公开工作的通知，各单位要认真落实。"
     r = client.post("/api/duplicates", json={"text": pasted})
     assert r.status_code == 200, r.text  # the gate's place was given back

@@ -215,6 +215,16 @@ def test_a_limit_hit_is_named_on_the_page(client):
     assert api.status_code == 422 and api.json()["error"]["data"]["limit_hit"] is True
     empty = client.post("/api/duplicates", files={"file": ("empty.txt", b"")})
     assert empty.status_code == 422 and not empty.json()["error"]["data"].get("limit_hit")
+    # a PDF listing more pages than are read is a limit hit too (QA pass 47a: "empty or
+    # damaged" on the page)
+    from ingest.formats.pdf import MAX_PDF_PAGES
+    from tests.security.files import make_pdf
+
+    many = make_pdf(["page"], pages=MAX_PDF_PAGES + 1)
+    r = client.post("/duplicates", files={"file": ("many.pdf", many)})
+    assert r.status_code == 422 and LIMIT_HIT in r.text and "没有可比对的文字" not in r.text
+    api = client.post("/api/duplicates", files={"file": ("many.pdf", many)})
+    assert api.status_code == 422 and api.json()["error"]["data"]["limit_hit"] is True
 
 
 def test_staff_are_told_a_match_is_unpublished_and_sent_to_no_public_page(client, web_corpus):
