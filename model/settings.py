@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
 
 from model.errors import ConfigError
 from model.fields import DISCLOSURE_VALUES
@@ -141,10 +142,20 @@ def _public_url(value: str | None) -> str:
     return raw if raw.endswith("/") else raw + "/"
 
 
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*"
+                   r"[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+
+
+def _port_ok(parts: SplitResult) -> bool:
+    try:
+        return parts.port is None or 0 < parts.port
+    except ValueError:  # past 65535
+        return False
+
+
 def _origins(value: str | None) -> tuple[str, ...]:
     """The web origins whose pages may call the API from a browser (GOVSEARCH_CORS_ORIGINS,
     separated by commas): each ``scheme://host[:port]`` with nothing after it, or ``*``."""
-    from urllib.parse import urlsplit
 
     out = []
     for raw in (value or "").split(","):
@@ -155,7 +166,12 @@ def _origins(value: str | None) -> tuple[str, ...]:
         if origin != "*" and (
             parts.scheme not in ("http", "https") or not parts.hostname or parts.path
             or parts.query or parts.fragment or parts.username or parts.password
+            or not _HOST.fullmatch(parts.netloc) or not _port_ok(parts)
+            or not origin.isprintable() or " " in origin  # urlsplit drops a line break
         ):  # fmt: skip
+            # a wildcard inside a name (https://*.example.gov.cn), a port past 65535 or a
+            # line break matched no browser's origin, and the server started all the same
+            # (QA pass 47a): the portal the operator meant was refused without a word
             raise ConfigError(
                 "GOVSEARCH_CORS_ORIGINS must be origins separated by commas "
                 f"(https://portal.example.gov.cn, http://127.0.0.1:3000) or *, got {raw.strip()!r}"

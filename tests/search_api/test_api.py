@@ -720,9 +720,15 @@ def test_a_portals_page_on_another_origin_may_read_the_api(samples_data):
     with TestClient(create_app(Settings(data_dir=samples_data))) as c:
         r = c.get("/api/search", params={"q": "条例"}, headers={"Origin": portal})
         assert "access-control-allow-origin" not in r.headers
-    for bad in ("portal.example.gov.cn", "https://portal.example.gov.cn/search", "ftp://x"):
+    # ... nor a wildcard inside a name, a port past 65535 or a line break, which no browser's
+    # origin matches: the server started and refused the portal meant (QA pass 47a)
+    for bad in ("portal.example.gov.cn", "https://portal.example.gov.cn/search", "ftp://x",
+                "https://*.example.gov.cn", "https://a.gov.cn:99999", "https://a.gov.cn\r\nx",
+                "https://a_b.gov.cn"):  # fmt: skip
         with pytest.raises(ConfigError, match="GOVSEARCH_CORS_ORIGINS"):
             Settings.from_env({"GOVSEARCH_CORS_ORIGINS": bad})
+    kept = Settings.from_env({"GOVSEARCH_CORS_ORIGINS": "https://[::1]:8443,http://127.0.0.1:3000"})
+    assert kept.cors_origins == ("https://[::1]:8443", "http://127.0.0.1:3000")
 
 
 def test_an_old_id_is_sent_to_the_documents_address_now(tmp_path):
