@@ -97,14 +97,15 @@ class IngestFailure:
 class CatalogProblem(IngestFailure):
     """A catalogue line that could not be applied (a bad cell, a row that names no file):
     reported with its line and ignored, not a file that failed. ``path`` is
-    ``<catalog file> line N``."""
+    ``<catalog file> line N``; ``skipped``: a note only (a column read as no field)."""
 
     @classmethod
     def of(cls, catalog: Catalog, err: CatalogError) -> CatalogProblem:
         # the path says the file and line; the reason says the row's file cell and what is wrong
         # (it read "cat.csv line 2: catalog: line 2 (a.txt): …")
         return cls(f"{catalog.source.name} line {err.line}",
-                   f"{err.path}: {err.reason}" if err.path else err.reason)  # fmt: skip
+                   f"{err.path}: {err.reason}" if err.path else err.reason,
+                   skipped=err.note)  # fmt: skip
 
 
 @dataclass(frozen=True)
