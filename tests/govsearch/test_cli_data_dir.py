@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -241,6 +242,19 @@ def test_keys_work_on_a_folder_whose_index_awaits_its_re_ingest(tmp_path: Path) 
     assert listed.exit_code == 0 and "\tops\t" in listed.output, listed.output
     created = runner.invoke(main, ["--data-dir", str(data), "keys", "create", "after"])
     assert created.exit_code == 0, created.output
+    # ... and with the index deleted, as the README's upgrade says to (QA pass 47b: a leaked
+    # key could not be revoked until the re-ingest was done)
+    shutil.rmtree(data / "index")
+    listed = runner.invoke(main, ["--data-dir", str(data), "keys", "list"])
+    assert listed.exit_code == 0 and "\tafter\t" in listed.output, listed.output
+    key_id = next(line.split("\t")[0] for line in listed.output.splitlines() if "\tops\t" in line)
+    revoked = runner.invoke(main, ["--data-dir", str(data), "keys", "revoke", key_id])
+    assert revoked.exit_code == 0, revoked.output
+    listed = runner.invoke(main, ["--data-dir", str(data), "keys", "list"])
+    assert f"{key_id}\tops\t" in listed.output and "revoked" in listed.output
+    # a folder that holds no keys is still a mistyped --data-dir
+    other = runner.invoke(main, ["--data-dir", str(tmp_path / "typo"), "keys", "list"])
+    assert other.exit_code == 2 and not (tmp_path / "typo").exists(), other.output
 
 
 @pytest.mark.elasticsearch
