@@ -37,6 +37,10 @@ class IngestReport:
     # what a catalogue holds that is no problem to fix, said once a run (a column read as no
     # field): never counted among the problems, never the exit code
     catalog_notes: list[IngestFailure] = field(default_factory=list)
+    # the lexicon this run counted, when it could not be merged (a full disk): no file of the
+    # archive, so not among the files (QA pass 47b: "1 files … 1 failed", the data folder's
+    # lexicon the failed "file"), but someone must look all the same
+    unmerged: list[IngestFailure] = field(default_factory=list)
     formats: Counter[str] = field(default_factory=Counter)
     # documents written, held back ones too, by disclosure level, so the levels add up to the
     # documents written (QA pass 37a: 106 held back were in no level); the summary says how
@@ -144,7 +148,7 @@ class IngestReport:
         """Everything the person who ran the ingest must fix: failed files, changed files not
         updated, then catalogue problems. ``govsearch ingest`` exits 1 when it is not empty;
         the counts keep them apart (``failed_files``, ``not_updated``, ``catalog``)."""
-        return [*self.failed_files, *self.not_updated, *self.catalog]
+        return [*self.failed_files, *self.not_updated, *self.catalog, *self.unmerged]
 
     def track(
         self, results: Iterable[Document | IngestFailure]
@@ -182,6 +186,7 @@ class IngestReport:
                if self.gone else "")  # fmt: skip
             + (f"; {_count(len(self.warned), 'warning')}" if self.warned else "")
             + (f"; catalogue: {_count(len(self.catalog), 'problem')}" if self.catalog else "")
+            + ("; lexicon not merged" if self.unmerged else "")
         ]
         if self.ocr_files:
             lines.append(self._ocr_line())
@@ -208,6 +213,8 @@ class IngestReport:
             ("skipped folders", self.skipped_folders),
             ("catalogue problems (ignored; the files are counted above)", self.catalog),
             ("catalogue notes", self.catalog_notes),
+            ("lexicon (the documents are in; the next ingest merges their counts)",
+             self.unmerged),
             ("indexed folders", self.folders),
             ("pruned", self.pruned_paths),
             ("gone from disk, still in the index", self.gone),
@@ -264,6 +271,7 @@ class IngestReport:
             "warned_files": [{"path": w.path, "reason": w.reason} for w in self.warned],
             "catalog_problems": [{"path": c.path, "reason": c.reason} for c in self.catalog],
             "catalog_notes": [{"path": c.path, "reason": c.reason} for c in self.catalog_notes],
+            "lexicon_not_merged": [{"path": u.path, "reason": u.reason} for u in self.unmerged],
             "folders": [{"path": f.path, "reason": f.reason} for f in self.folders],
             "pruned_paths": [{"path": p.path, "reason": p.reason} for p in self.pruned_paths],
             "gone_files": [{"path": g.path, "reason": g.reason} for g in self.gone],

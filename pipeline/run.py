@@ -568,7 +568,7 @@ def merge_lexicon(
     try:
         update(index.backend.shared_folders(), data_dir, LEXICON_DIR, merge)
     except (GovSearchError, OSError) as exc:  # OSError: a full disk, after a stopped run
-        report.fail(str(data_dir / LEXICON_DIR), f"lexicon not merged: {exc}")
+        report.unmerged.append(IngestFailure(str(data_dir / LEXICON_DIR), f"not merged: {exc}"))
         return False
     return True
 

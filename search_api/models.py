@@ -370,8 +370,16 @@ class IngestReportModel(BaseModel):
     )
     catalog_problems: list[IngestFailureModel] = Field(
         default_factory=list, description="catalogue lines not applied, each with its line "
-        "and what is wrong (an impossible date, an unknown column, a row naming no file): "
-        "the files are ingested without them"
+        "and what is wrong (an impossible date, a row naming no file): the files are "
+        "ingested without them"
+    )
+    catalog_notes: list[IngestFailureModel] = Field(
+        default_factory=list, description="what a catalogue holds that is no problem to fix "
+        "(a column that is no catalogue field, ignored)"
+    )
+    lexicon_not_merged: list[IngestFailureModel] = Field(
+        default_factory=list, description="the lexicon this ingest counted, when it could not "
+        "be merged (a full disk): the documents are in, the next ingest merges their counts"
     )
     folders: list[IngestFailureModel] = Field(
         default_factory=list, description="indexed folders that need their keeper"

@@ -491,6 +491,26 @@ def test_a_full_disk_is_a_clear_error_with_its_own_exit_code(folder, tmp_path, m
     assert written["interrupted"] is True and "is full" in written["stopped"]
     # the lexicon is merged as after Ctrl-C: the re-run skips what was written (QA pass 38c)
     assert sorted(p.name for p in (data / "lexicon").iterdir()), "no lexicon merged"
+    # ... or, on a disk too full for it too, said as the lexicon's, not counted as a file
+    # (QA pass 47b: "1 files of the 6451 to read: … 1 failed", the lexicon the failed "file")
+    import errno
+
+    from pipeline.lexicon import LexiconBuilder
+
+    def no_room(self, data_dir, whole_index=False):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(LexiconBuilder, "write", no_room)
+    again = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data2"), "ingest",
+                                      str(folder), "--workers", "1", "--quiet"])  # fmt: skip
+    assert again.exit_code == 3, again.output
+    lines = again.output.splitlines()
+    counts = next(line for line in lines if " to read: " in line)
+    assert counts.endswith("; lexicon not merged"), counts
+    heading = lines.index("lexicon (the documents are in; the next ingest merges their counts):")
+    assert lines[heading + 1] == (
+        f"  {tmp_path / 'data2' / 'lexicon'}: not merged: [Errno 28] No space left on device")
+    assert sum("lexicon" in line for line in lines) == 3, again.output  # no failed "file"
 
 
 def test_a_text_over_the_length_limit_is_reported_not_analysed(tmp_path, monkeypatch):
