@@ -102,15 +102,11 @@ def off_reason(
         return ("search by meaning is off: no document has been embedded, so searches use "
                 f"their words only; run `govsearch embed` ({EMBED_PACE})"
                 + ("" if available() else ", after bash .ci/fetch-model.sh fetches the model"))
-    held = {*zip(store.ids, store.hashes, strict=True)}
-    # an upload's first passages, embedded as it arrived under a hash of their own (the next
-    # embed embeds it whole): found by meaning already
-    uploaded = set(store.recent.ids) if store.recent is not None else set()
     if isinstance(documents, Mapping):
-        total = len(documents)
-        lacking = sum(1 for i, h in documents.items() if (i, h) not in held and i not in uploaded)
+        total, lacking = len(documents), unembedded_count(store, documents)
     elif documents is not None:
-        total, lacking = documents, documents - len({i for i, _ in held} | uploaded)
+        uploaded = set(store.recent.ids) if store.recent is not None else set()
+        total, lacking = documents, documents - len(set(store.ids) | uploaded)
     else:
         return ""
     if lacking > 0:
@@ -118,6 +114,15 @@ def off_reason(
                 "meaning and are found by their words only until `govsearch embed` runs "
                 f"again (it embeds new and changed documents, {EMBED_PACE})")
     return ""
+
+
+def unembedded_count(store: vectors.StoredVectors, documents: Mapping[str, str]) -> int:
+    """How many of ``documents`` (id → content hash) the store has no vectors of that content
+    for; an upload's first passages, embedded as it arrived under a hash of their own (the next
+    embed embeds it whole), count as embedded."""
+    held = {*zip(store.ids, store.hashes, strict=True)}
+    uploaded = set(store.recent.ids) if store.recent is not None else set()
+    return sum(1 for i, h in documents.items() if (i, h) not in held and i not in uploaded)
 
 
 def nearest(text: str, data_dir: Path | None) -> list[str] | None:

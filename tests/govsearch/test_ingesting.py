@@ -133,8 +133,8 @@ def test_catalogue_problems_are_counted_apart_from_files(tmp_path):
     start = lines.index("catalogue problems (ignored; the files are counted above):")
     # the last line (stderr) says what search by meaning needs now (QA pass 46a: an ingest,
     # then serve, answered words only and nothing said so)
-    assert lines[-1].startswith("search by meaning: the 2 documents ingested now are found by "
-                                "their words only until `govsearch embed` runs"), lines[-1]
+    assert lines[-1].startswith("search by meaning: 2 of the 2 documents ingested now are "
+                                "found by their words only until `govsearch embed` runs"), lines[-1]
     listed = lines[start + 1 : -1]
     assert [line.split(": ")[0].strip() for line in listed] == [
         "cat.csv line 2", "cat.csv line 2", "cat.csv line 3",
@@ -728,3 +728,31 @@ def test_a_file_size_limit_stops_the_ingest_as_a_full_disk_does(tmp_path):
     assert "Traceback" not in out
     assert f"the disk holding {data} " in out and "file-size limit" in out, out
     assert json.loads(report.read_text())["interrupted"] is True
+
+
+def test_an_archive_moved_keeps_its_vectors_and_is_not_told_to_embed_again(tmp_path):
+    """QA pass 47b: a folder moved and ingested again (its ids and texts kept, and so its
+    vectors) was told "the 6444 documents ingested now are found by their words only until
+    `govsearch embed` runs": hours of embedding for nothing. Only documents without vectors of
+    their content are counted."""
+    from tests.search_index.test_semantic import require_model
+
+    require_corpus()
+    require_model()
+    archive = tmp_path / "archive"
+    (archive / "docs").mkdir(parents=True)
+    for name in ("govcn_002.txt", "govcn_003.txt"):
+        shutil.copy(CORPUS / "docs" / "govcn_policy" / name, archive / "docs" / name)
+    data = ["--data-dir", str(tmp_path / "d")]
+    runner = CliRunner()
+    first = runner.invoke(main, [*data, "ingest", str(archive / "docs")])
+    assert "search by meaning: 2 of the 2 documents" in first.output, first.output
+    assert runner.invoke(main, [*data, "embed", "--threads", "1"]).exit_code == 0
+    moved = tmp_path / "moved"
+    archive.rename(moved)
+    (moved / "docs" / "new.txt").write_text(
+        "关于青松县开展湿地巡护工作的通知\n各乡镇：现就湿地巡护工作通知如下。\n", encoding="utf-8")
+    again = runner.invoke(main, [*data, "ingest", str(moved / "docs"), "--prune"])
+    assert again.exit_code == 0, again.output
+    assert "3 ingested" in again.output.splitlines()[0], again.output
+    assert "search by meaning: 1 of the 3 documents ingested now" in again.output, again.output
