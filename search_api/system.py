@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from model.errors import GovSearchError
 from search_api.deps import IndexDep, SettingsDep, ViewerDep
 from search_api.models import ErrorResponse, HealthResponse, StatsResponse
+from search_index import citizen_words
 
 router = APIRouter(prefix="/api", tags=["system"])
 
@@ -32,6 +33,21 @@ def health(index: IndexDep, viewer: ViewerDep, settings: SettingsDep):
     body = {"status": "ok" if up else "unavailable", "backend": state,
             "writable": os.access(settings.data_dir, os.W_OK)}  # fmt: skip
     return body if up else JSONResponse(body, 503)
+
+
+@router.get("/ready", response_model=HealthResponse, responses={503: {"model": HealthResponse}})
+def ready(index: IndexDep, viewer: ViewerDep, settings: SettingsDep):
+    """Whether a load balancer may send searches here: up (as ``/api/health``) and done with
+    its start-up reading (the synonym groups, the model, the pinyin lexicon), which made a
+    restarted server's first search take 3 s while health already said ok (QA pass 47b).
+    ``503`` with ``status: "starting"`` until then."""
+    answer = health(index, viewer, settings)
+    if isinstance(answer, JSONResponse):  # down
+        return answer
+    # (peek starts the lexicon's build in a thread if nothing has yet)
+    if index.lexicon.peek() is not None and citizen_words.warmed():
+        return answer
+    return JSONResponse({**answer, "status": "starting"}, 503)
 
 
 @router.get("/stats", response_model=StatsResponse, responses={503: {"model": ErrorResponse}})

@@ -300,7 +300,17 @@ def warm_up() -> None:
     aborted by the C++ runtime ("terminate called without an active exception"); without
     the thread everything is read on first use."""
     if _lexicon_dir is not None and (_lexicon_dir / VOCABULARY_FILE).is_file():
+        _warmed.clear()
         threading.Thread(target=_warm, name="citizen-words", daemon=True).start()
+
+
+_warmed = threading.Event()
+_warmed.set()  # nothing to read ahead until warm_up starts
+
+
+def warmed() -> bool:
+    """Whether :func:`warm_up`'s reading is done (a server's readiness: ``/api/ready``)."""
+    return _warmed.is_set()
 
 
 def data_dir() -> Path | None:
@@ -309,6 +319,13 @@ def data_dir() -> Path | None:
 
 
 def _warm() -> None:
+    try:
+        _read_ahead()
+    finally:
+        _warmed.set()
+
+
+def _read_ahead() -> None:
     from analyzers.chars import skippable_chars
     from analyzers.lexicon import synonyms
     from analyzers.normalize import normalize

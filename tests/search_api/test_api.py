@@ -230,6 +230,30 @@ def test_health_stats_suggest(client):
     assert sug["q"] == "中华人民" and isinstance(sug["suggestions"], list)
 
 
+def test_ready_says_when_a_started_server_has_read_ahead(client):
+    """QA pass 47b: /api/health said ok 4.6 s after a restart and the first search then took
+    3.1 s: a load balancer had no signal for "warmed". /api/ready is 503 ``starting`` while
+    the server reads its query-side data ahead, 200 once it is done."""
+    import time
+
+    from search_index import citizen_words
+
+    for _ in range(600):  # the client's app started reading ahead when it was made
+        r = client.get("/api/ready")
+        if r.status_code == 200:
+            break
+        assert r.json()["status"] == "starting", r.text
+        time.sleep(0.1)
+    assert r.status_code == 200 and r.json()["status"] == "ok", r.text
+    citizen_words._warmed.clear()  # as while a start's reading is under way
+    try:
+        r = client.get("/api/ready")
+        assert r.status_code == 503 and r.json()["status"] == "starting", r.text
+        assert client.get("/api/health").status_code == 200  # up all the same
+    finally:
+        citizen_words._warmed.set()
+
+
 def test_pinyin_input_method_words(client):
     """``/api/pinyin``: the kiosk's input method (words of public documents for letters)."""
     r = client.get("/api/pinyin", params={"q": "zhengfu"})

@@ -710,7 +710,7 @@ def test_only_a_server_starts_the_warm_up_thread(lexicon_env, monkeypatch):
         started.append(threading.current_thread().name)
         release.wait(10)
 
-    monkeypatch.setattr(citizen_words, "_warm", warm)
+    monkeypatch.setattr(citizen_words, "_read_ahead", warm)
     try:
         citizen_words.load_lexicon(data)
         assert citizen_words.vocabulary()  # read on first use all the same
@@ -719,9 +719,15 @@ def test_only_a_server_starts_the_warm_up_thread(lexicon_env, monkeypatch):
             if started:
                 break
             threading.Event().wait(0.05)
+        assert not citizen_words.warmed()  # a server is not ready while it reads ahead
     finally:
         release.set()
     assert started == ["citizen-words"]  # once: the server's load, not the command's
+    for _ in range(100):
+        if citizen_words.warmed():
+            break
+        threading.Event().wait(0.05)
+    assert citizen_words.warmed()
 
 
 def test_a_question_word_is_searched_as_typed_without_other_wordings(tmp_path, monkeypatch):
