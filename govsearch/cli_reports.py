@@ -103,7 +103,9 @@ def _timeliness_table(rep: Any) -> str:
 
 def _annual_table(rep: Any) -> str:
     out = [
-        f"{rep.year}{' ' + rep.agency if rep.agency else ''}: {rep.total} 主动公开 items"
+        # the agency as the documents name it, as the page's heading (QA pass 47b: 国务院办)
+        f"{rep.year}{' ' + (rep.agency_name or rep.agency) if rep.agency else ''}: "
+        f"{rep.total} 主动公开 items"
         f" ({rep.undated} undated items are in no year; {rep.repealed_undated} catalogued"
         " 废止/失效 without a document repealing them: no year of repeal)"
     ]

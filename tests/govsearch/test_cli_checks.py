@@ -167,3 +167,20 @@ def test_keys_list_keeps_a_name_stored_before_names_were_checked_on_its_line(tmp
     store._save(data)
     lines = _run(tmp_path, "keys", "list").output.splitlines()
     assert len(lines) == 1 and lines[0].split("\t")[1] == "a\ufffdb\ufffdc\ufffd", lines
+
+
+def test_the_annual_reports_heading_names_the_agency_as_its_documents_do(tmp_path):
+    """QA pass 47b: `report annual --agency 国务院办` was headed "2019 国务院办", where the
+    page and the API's ``agency_name`` say 国务院办公厅, as its documents name it."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("关于城市绿化养护的通知\n正文。", encoding="utf-8")
+    catalog = folder / "c.csv"
+    catalog.write_text("path,title,agency,date,category\n"
+                       "a.txt,关于城市绿化养护的通知,国务院办公厅,2019-03-04,政策法规\n",
+                       encoding="utf-8")  # fmt: skip
+    assert _run(tmp_path, "ingest", str(folder), "--catalog", str(catalog),
+                "--quiet").exit_code == 0  # fmt: skip
+    result = _run(tmp_path, "report", "annual", "--year", "2019", "--agency", "国务院办")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("2019 国务院办公厅: 1 主动公开 items"), result.output
