@@ -367,7 +367,7 @@ def serve(
     import uvicorn
 
     from govsearch.app import create_served_app
-    from govsearch.http_server import Utf8TargetH11Protocol
+    from govsearch.http_server import Utf8TargetH11Protocol, log_config
     from model.viewer import STAFF
     from search_index import citizen_words, life_events, semantic
     from search_index.backends import open_index
@@ -406,7 +406,8 @@ def serve(
             click.echo(f"warning: {off}", err=True)
     uvicorn.run(
         app or "govsearch.app:create_served_app", factory=app is None, workers=workers,
-        host=host, port=port, log_level="warning", http=Utf8TargetH11Protocol,
+        host=host, port=port, log_level="info", log_config=log_config(), access_log=False,
+        http=Utf8TargetH11Protocol,
         proxy_headers=bool(forwarded.strip()), forwarded_allow_ips=forwarded.strip() or None,
     )  # fmt: skip
 

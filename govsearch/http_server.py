@@ -20,7 +20,10 @@ reverse proxy in front (README, "Deploying") should still limit connections per 
 from __future__ import annotations
 
 import asyncio
+import copy
+import logging
 import re
+from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -98,3 +101,29 @@ class Utf8TargetH11Protocol(H11Protocol):
                 data = escape_request_line(data[:end]) + data[end:]
                 self._in_request_line = False
         super().data_received(data)
+
+
+# What uvicorn says of the server's life at INFO, kept when its other INFO lines are not (the
+# start banner is govsearch's own, and every request is the access log's): QA pass 47b found a
+# worker killed and replaced, and a SIGTERM shutdown, without a line in the log.
+_LIFECYCLE = re.compile(
+    r"Child process \[\d+\] died|Terminated child process|Received SIG|Shutting down"
+    r"|Finished server process|Maximum request limit"
+)
+
+
+class LifecycleOnly(logging.Filter):
+    """Warnings and errors, and uvicorn's lines on processes starting, dying and stopping."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or bool(_LIFECYCLE.search(record.getMessage()))
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's own logging set-up, its server messages through :class:`LifecycleOnly`."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"lifecycle": {"()": LifecycleOnly}}
+    config["handlers"]["default"]["filters"] = ["lifecycle"]
+    return config

@@ -107,6 +107,26 @@ def test_two_workers_serve_one_index(tmp_path: Path) -> None:
     assert not [p for p in workers if _running(p)]  # the workers stopped with it
 
 
+def test_a_worker_killed_and_the_servers_stop_are_in_its_log(tmp_path: Path) -> None:
+    """QA pass 47b: a worker killed with ``kill -9`` was replaced, and a SIGTERM stopped the
+    server, without a line in its log; uvicorn's lines on its processes are kept (its other
+    INFO lines, and one per request, are not)."""
+    server, port = _two_workers(tmp_path)
+    workers = _its_workers(server, port)
+    os.kill(workers[0], signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while len([p for p in _children(server.pid) if _running(p)
+               and b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]) < 2:  # fmt: skip
+        assert time.monotonic() < deadline, "the killed worker was not replaced"
+        time.sleep(0.5)
+    _get(f"http://127.0.0.1:{port}/api/search?q=x")
+    server.send_signal(signal.SIGTERM)
+    out = server.communicate(timeout=60)[0]
+    assert f"Child process [{workers[0]}] died" in out, out
+    assert "Received SIGTERM, exiting." in out and "Shutting down" in out, out
+    assert "GET /api/search" not in out and "Application startup complete" not in out, out
+
+
 def test_one_worker_serves_the_data_dir_given(tmp_path: Path) -> None:
     """``--data-dir`` with one worker: the app was built from the environment alone, so it
     served (and created) ./govsearch-data instead of the folder given."""
