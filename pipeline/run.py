@@ -398,8 +398,12 @@ def run_jobs(
                 level = same.level
                 # (QA pass 26c: a file holding a hidden text was said to be held *by* it, as
                 # "moved, renamed or edited")
+                # (QA pass 47b: a second copy of a law, its row's level left empty, was told
+                # it was "moved, renamed or edited": it takes the copy's level lest a withdrawn
+                # text come back public under another name)
                 why = ("a restricted text copied into another file keeps its level" if same.inside
-                       else "a file moved, renamed or edited keeps its level")  # fmt: skip
+                       else "it takes that copy's level, lest a withdrawn text come back public "
+                       "under another name (a file moved, renamed or copied)")  # fmt: skip
                 held[r.doc.id] = (r.doc.path, (
                     f"held as {level}: the index holds {same.said()} as {same.path} "
                     f"({value_label('disclosure', level)}), and neither this ingest "
