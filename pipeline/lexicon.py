@@ -31,12 +31,13 @@ documents new to the index are *added* (a folder ingested after another, or two 
 loading one cluster, count once each), and a rewritten document adds nothing: its earlier
 version was counted. (Until the fifteenth session the two were merged by maximum, so a second
 folder raised no word's count past the larger folder's: split in two halves, the corpus gave
-half its counts, and the gates that read them let common words through as rare.) Counts are not
-lowered when documents leave (``--prune``, deletions) or a rewrite drops a word: an over-count
-of the few gone; a run over the whole index sets them right again. Counting from the index's
-own term dictionary would be exact (it gives the same numbers: 62,709 of 62,710 words on the
-corpus) but walks every posting list, 1.6 s at 6,337 documents and linear beyond: too much for
-every upload of one file through the API.
+half its counts, and the gates that read them let common words through as rare.) A public
+document staff withdraw or delete through the API is taken off (``add(withdrawn=True)``:
+QA pass 47a); counts are not lowered when ``--prune`` removes documents or a rewrite drops a
+word: an over-count of the few gone; a run over the whole index sets them right again.
+Counting from the index's own term dictionary would be exact (it gives the same numbers: 62,709
+of 62,710 words on the corpus) but walks every posting list, 1.6 s at 6,337 documents and linear
+beyond: too much for every upload of one file through the API.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from analyzers.chars import strip_skippable
 from analyzers.docno import canonical, order_issuer, yearly_parts
@@ -91,8 +93,13 @@ class LexiconBuilder:
             Counter[tuple[str, str]],
         ] = (Counter(), Counter(), Counter(), Counter(), Counter(), Counter())  # fmt: skip
 
-    def add(self, doc: IndexedDocument, *, rewritten: bool = False) -> None:
-        """Count one written document; ``rewritten``: it replaced a version the index held.
+    def add(
+        self, doc: IndexedDocument, *, rewritten: bool = False, withdrawn: bool = False
+    ) -> None:
+        """Count one written document; ``rewritten``: it replaced a version the index held;
+        ``withdrawn``: it left the public (deleted, or made non-public; ``doc`` as it was),
+        so its counts are taken off the file's (QA pass 47a: a withdrawn upload's 文号 prefix
+        still read its number as a 文号 for everyone, telling that it had been published).
 
         Only what anonymous users may see is counted: the lexicon's words, short forms, titles
         and issuers are shown to everyone as the query's understanding (QA pass 13: a short
@@ -100,12 +107,15 @@ class LexiconBuilder:
         自述简称, a non-public law's title as the meaning of its abbreviation). A document made
         public by a later rewrite counts from the next run over the whole index (its earlier
         version, counted as if it had been, is subtracted): fewer words, never a hidden one."""
-        self.written += 1
+        self.written += 0 if withdrawn else 1
         # its earlier repeals go whatever it is now (QA pass 31c: a repealing text made
         # 不予公开 kept its repeal, title and words shown to everyone)
         self.repealers.add(doc.doc.id)
         disclosure = (doc.keywords.get("disclosure") or ("public",))[0]
         if not ANONYMOUS.can_see(disclosure):
+            return
+        if withdrawn:
+            self._count((self._again,), doc)
             return
         self.public += 1
         for pair in abbreviation_pairs(doc.normalized):
@@ -117,6 +127,10 @@ class LexiconBuilder:
             when = meta.date.isoformat() if meta.date else r.effective
             row = (title_key(r.title), doc.doc.id, _one_line(meta.title), when)
             self.repeals.append((*row, _one_line(r.statement)))
+        mine = (self.df, self.regions, self.titles, self.issuers, self.taiwan, self.prefixes)
+        self._count((mine, *([self._again] if rewritten else [])), doc)
+
+    def _count(self, into: tuple[tuple[Counter[Any], ...], ...], doc: IndexedDocument) -> None:
         words = set(doc.tokens.get("body_w", "").split())
         words.update(doc.tokens.get("title_w", "").split())
         regions = doc.keywords.get("region", ())
@@ -130,9 +144,8 @@ class LexiconBuilder:
         # every word is counted (in C: the filtering generator cost half of this method,
         # which runs in the ingest's single parent process); one-character words are left
         # out when the file is written
-        mine = (self.df, self.regions, self.titles, self.issuers, self.taiwan, self.prefixes)
         taiwan = TAIWAN in regions
-        for counts in mine, *([self._again] if rewritten else []):
+        for counts in into:
             counts[0].update(words)
             counts[1].update(regions)
             counts[2].update(titles)
@@ -172,7 +185,8 @@ class LexiconBuilder:
             self.df, self.regions, self.titles, self.issuers, self.taiwan, self.prefixes
         )  # fmt: skip
         if not whole_index:  # only the documents new to the index add to what is counted
-            counted = tuple(c - a for c, a in zip(counted, self._again, strict=True))
+            # (and a withdrawn one's take off: kept below zero, where ``-`` would drop them)
+            counted = tuple(_less(c, a) for c, a in zip(counted, self._again, strict=True))
         df, regions, titles, issuers, taiwan, prefixes = counted
         add = not whole_index
         words = {(w,): n for w, n in df.items() if len(w) > 1}
@@ -198,6 +212,12 @@ class LexiconBuilder:
         kept.extend("\t".join(row) for row in dict.fromkeys(self.repeals))
         if kept or path.is_file():
             path.write_text("".join(x + "\n" for x in kept), encoding="utf-8")
+
+
+def _less(counts: Counter[Any], taken: Counter[Any]) -> Counter[Any]:
+    out = counts.copy()
+    out.subtract(taken)
+    return out
 
 
 def _one_line(text: str) -> str:

@@ -44,7 +44,7 @@ from ingest.files import (
 )
 from ingest.ocr.scan import has_unread_pages
 from ingest.report import IngestReport
-from model.document import Document, StoredDocument
+from model.document import Document, StoredDocument, document_from_stored
 from model.errors import BadRequest, GovSearchError, StorageFull
 from model.fields import DISCLOSURES, MOST_RESTRICTIVE, value_label
 from model.ids import disk_names, fingerprint, readable_path
@@ -575,6 +575,21 @@ def merge_lexicon(
         report.unmerged.append(IngestFailure(str(data_dir / LEXICON_DIR), f"not merged: {exc}"))
         return False
     return True
+
+
+def uncount(index: SearchIndex, data_dir: Path, left: Sequence[StoredDocument]) -> IngestReport:
+    """Take documents that left the public (deleted, or withdrawn by a PATCH; each as it was,
+    text and all) off the lexicon's counts, merged and published as an ingest's are: counts
+    otherwise drop only at a run over the whole index, and a withdrawn upload's 文号 prefix
+    kept reading its number as a 文号 for everyone (QA pass 47a). The report says what
+    failed."""
+    builder = LexiconBuilder()
+    for stored in left:
+        doc, source = document_from_stored(dataclasses.asdict(stored), stored.text)
+        builder.add(prepare(doc, source), withdrawn=True)
+    report = IngestReport()
+    merge_lexicon(index, data_dir, builder, report)
+    return report
 
 
 def recount_lexicon(index: SearchIndex, data_dir: Path) -> tuple[int, IngestReport]:

@@ -65,7 +65,7 @@ from model.errors import (
 from model.fields import BY_NAME, CATALOG_COLUMNS, CATALOG_FIELDS, Field, form_field, value_label
 from model.ids import document_id
 from model.settings import Settings
-from model.viewer import STAFF
+from model.viewer import ANONYMOUS, STAFF
 from pipeline import embed
 from pipeline.lexicon import LexiconBuilder
 from pipeline.run import (
@@ -76,6 +76,7 @@ from pipeline.run import (
     rebuild,
     run_ingest,
     run_jobs,
+    uncount,
 )
 from search_api import audit
 from search_api.deps import IndexDep, SettingsDep, require_staff
@@ -754,7 +755,9 @@ def delete_document(
     file is removed there too.
     """
     doc = index.get(doc_id, STAFF)
+    before = _as_public(index, doc)
     index.delete([doc.id])
+    _left_public(index, settings, before)
     uploaded = _uploaded(doc, settings)
     stored = _uploaded_file(doc, settings) if uploaded else None
     if stored is not None:
@@ -828,7 +831,9 @@ def change_disclosure(
     # left the timeliness report's pending drafts for its rows lacking a date)
     level = values.get("disclosure", doc.disclosure)
     today = dt.date.today() if values.get("disclosure") == "public" else None
+    before = _as_public(index, doc) if not ANONYMOUS.can_see(str(level)) else None
     changed = index.set_fields(doc.id, values, published=today)
+    _left_public(index, settings, before)
     # a date not stated is null, as search and the export say it
     now = {n: getattr(changed, n) for n in values}
     now.update({n: None for n in DATE_FIELDS if n in now and not now[n]})
@@ -846,6 +851,26 @@ def change_disclosure(
     return {"id": doc.id, "disclosure": changed.disclosure, "before": doc.disclosure,
             "changed": now, "publish_date": changed.publish_date or None,
             "still_public_copies": list(public), "warning": warning}
+
+
+def _as_public(index: SearchIndex, doc: StoredDocument) -> StoredDocument | None:
+    """The document with its text, as it is, if the public sees it now (else None): what
+    :func:`_left_public` takes off the lexicon once it has left."""
+    if not ANONYMOUS.can_see(doc.disclosure):
+        return None
+    return index.backend.fetch([doc.id]).get(doc.id)
+
+
+def _left_public(index: SearchIndex, settings: Settings, before: StoredDocument | None) -> None:
+    """A document that left the public (deleted, withdrawn) leaves the lexicon's counts too,
+    and the lexicon is read again (QA pass 47a: its 文号 prefix still read a number as a 文号
+    for everyone). The lexicon is a statistic: a failure to merge is logged, never raised."""
+    if before is None or settings.data_dir is None:
+        return
+    report = uncount(index, settings.data_dir, [before])
+    for failure in report.failed:
+        log.warning("lexicon not lowered for %s: %s", before.id, failure.reason)
+    citizen_words.load_lexicon(settings.data_dir)
 
 
 def _unstored(exc: OSError, folder: Path) -> Exception:

@@ -1342,3 +1342,35 @@ def test_a_data_folder_gone_read_only_under_the_server_is_said_not_a_500(read_on
     finally:
         s.client.close()
         s.index.close()
+
+
+def test_a_withdrawn_or_deleted_upload_leaves_the_lexicons_counts(served):
+    """QA pass 47a: a withdrawn upload's 文号 prefix stayed in the lexicon (counts dropped
+    only at a run over the whole index), so everyone's ``青松梼发 2026 5`` was still read as a
+    文号, telling that such a number had been published. Withdrawn (PATCH) or deleted, a
+    public document's counts are taken off at once; another document's stay."""
+    prefixes = served.settings.data_dir / "lexicon" / "docno_prefixes.tsv"
+
+    def read_as_number(q: str) -> list[str]:
+        return served.client.get("/api/search", params={"q": q}).json()["understood"][
+            "doc_numbers"]
+
+    docs = {}
+    for name, agency, number in (("a", "青松县梼杌办", "青松梼发〔2026〕5号"),
+                                 ("b", "青松县饕餮办", "青松饕发〔2026〕7号")):  # fmt: skip
+        text = f"关于{agency}开展湿地巡护工作的通知\n{number}\n各乡镇：现就湿地巡护工作通知如下。\n"
+        r = _upload(served, [(f"{name}.txt", text.encode())], agency=agency, doc_number=number)
+        assert r.status_code == 201, r.text
+        docs[name] = r.json()["documents"][0]["id"]
+    assert "青松梼发" in prefixes.read_text(encoding="utf-8")
+    assert read_as_number("青松梼发 2026 5") and read_as_number("青松饕发 2026 7")
+    r = served.client.patch(f"/api/documents/{docs['a']}", json={"disclosure": "不予公开"},
+                            headers=served.staff)  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert "青松梼发" not in prefixes.read_text(encoding="utf-8")
+    assert read_as_number("青松梼发 2026 5") == []
+    assert read_as_number("青松饕发 2026 7")  # the other's stays
+    r = served.client.delete(f"/api/documents/{docs['b']}", headers=served.staff)
+    assert r.status_code == 200, r.text
+    assert "青松饕发" not in prefixes.read_text(encoding="utf-8")
+    assert read_as_number("青松饕发 2026 7") == []
