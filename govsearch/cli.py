@@ -183,8 +183,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
         _fail(exc)
         return
     _tell(report, report_path)
-    lacking = _not_embedded(index, settings.data_dir, report) if report.ok else 0
-    if lacking and citizen_words.METHODS.semantic:
+    semantic_on = report.ok and citizen_words.METHODS.semantic
+    lacking = _not_embedded(index, settings.data_dir, report) if semantic_on else 0
+    if lacking:
         click.echo(f"search by meaning: {lacking} of the {len(report.ok)} documents ingested now "
                    "are found by their words only until `govsearch embed` runs (it embeds new "
                    f"and changed documents, {semantic.EMBED_PACE})", err=True)  # fmt: skip
@@ -203,6 +204,8 @@ def _not_embedded(index: SearchIndex, data_dir: Path, report: IngestReport) -> i
     ids = [i for _, i in report.ingested]
     if store is None or len(ids) != len(report.ok):
         return len(report.ok)
+    if len(ids) > UNEMBEDDED_CHECK_MAX:  # by id only, as serve counts (not to read them all)
+        return sum(1 for i in ids if not store.holds(i))
     hashes: dict[str, str] = {}
     for start in range(0, len(ids), 1000):
         found = index.backend.fetch(ids[start : start + 1000], texts=False)

@@ -146,8 +146,9 @@ class IngestReport:
     @property
     def failed(self) -> list[IngestFailure]:
         """Everything the person who ran the ingest must fix: failed files, changed files not
-        updated, then catalogue problems. ``govsearch ingest`` exits 1 when it is not empty;
-        the counts keep them apart (``failed_files``, ``not_updated``, ``catalog``)."""
+        updated, catalogue problems, then a lexicon not merged. ``govsearch ingest`` exits 1
+        when it is not empty; the counts keep them apart (``failed_files``, ``not_updated``,
+        ``catalog``, ``unmerged``)."""
         return [*self.failed_files, *self.not_updated, *self.catalog, *self.unmerged]
 
     def track(
