@@ -736,6 +736,8 @@ def run_ingest(
                     report.gone.append(IngestFailure(
                         doc.path, "the file is gone from disk; its document is still in "
                         "the index: ingest again with --prune (the API's prune) to remove it"))
+    if cat is not None and report.moved:
+        _rows_of_moved_files(report)
     _replace_other_folders(index, indexed, set(by_source), hashes, report)
     if set(indexed) - set(by_source):  # other folders were indexed before: copies may be stale
         new = [j.doc_id for j in jobs if j.known_hash is None]
@@ -1038,6 +1040,25 @@ def _files_gone(index: SearchIndex, source: Path, ids: list[str]) -> list[str]:
     given one file of a folder reads none of its other files, which are still there (QA pass
     13: ``ingest --prune folder/a.txt`` removed every other document of the folder)."""
     return [doc.id for doc in _stored(index, ids) if not _on_disk(source, doc.path)]
+
+
+def _rows_of_moved_files(report: IngestReport) -> None:
+    """A catalogue row naming a file this run found moved says where the file is now (QA pass
+    47b: "row names no file" beside "moved: govcn_001.txt → govcn_001_v2.txt" in one report,
+    and nothing joined them). Rows name paths from the catalogue's folder, moves from the
+    folder ingested: matched by the moved path's end."""
+    moves = [m.split(" → ", 1) for m in report.moved if " → " in m]
+    for n, problem in enumerate(report.catalog):
+        row, _, reason = problem.reason.partition(": ")
+        if not reason.startswith("row names no file") or "did you mean" in reason:
+            continue
+        for old, new in moves:
+            if row == old or row.endswith("/" + old):
+                now = row[: len(row) - len(old)] + new
+                report.catalog[n] = CatalogProblem(
+                    problem.path, f"{problem.reason}; its file moved in this run to {now!r}: "
+                    "write that path in the row")  # fmt: skip
+                break
 
 
 def _remove_moved(

@@ -756,3 +756,26 @@ def test_an_archive_moved_keeps_its_vectors_and_is_not_told_to_embed_again(tmp_p
     assert again.exit_code == 0, again.output
     assert "3 ingested" in again.output.splitlines()[0], again.output
     assert "search by meaning: 1 of the 3 documents ingested now" in again.output, again.output
+
+
+def test_a_row_naming_a_file_moved_in_the_run_says_where_it_is_now(tmp_path):
+    """QA pass 47b: after `mv govcn_001.txt govcn_001_v2.txt`, one report said "moved:
+    govcn_001.txt → govcn_001_v2.txt" and "line 3: docs/govcn_001.txt: row names no file",
+    and nothing joined the two: the row says where its file is now."""
+    require_corpus()
+    folder = tmp_path / "archive"
+    (folder / "docs").mkdir(parents=True)
+    for name in ("govcn_002.txt", "govcn_003.txt"):
+        shutil.copy(CORPUS / "docs" / "govcn_policy" / name, folder / "docs" / name)
+    catalog = folder / "catalog.csv"
+    catalog.write_text("path,title\ndocs/govcn_002.txt,甲\ndocs/govcn_003.txt,乙\n",
+                       encoding="utf-8")  # fmt: skip
+    data = ["--data-dir", str(tmp_path / "d")]
+    args = ["ingest", str(folder), "--catalog", str(catalog)]
+    assert CliRunner().invoke(main, [*data, *args]).exit_code == 0
+    (folder / "docs" / "govcn_002.txt").rename(folder / "docs" / "govcn_002_v2.txt")
+    again = CliRunner().invoke(main, [*data, *args])
+    assert "docs/govcn_002.txt → docs/govcn_002_v2.txt" in again.output, again.output
+    assert ("docs/govcn_002.txt: row names no file in the catalogue's folder; its file moved in "
+            "this run to 'docs/govcn_002_v2.txt': write that path in the row") in again.output, (
+        again.output)
