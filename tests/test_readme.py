@@ -451,6 +451,15 @@ def test_http_api_table(served: Served) -> None:
     assert status == status2 == 200
     assert health["status"] == "ok" and stats["documents"] > 0
     assert "documents" not in health["backend"]  # counts are for staff (README "Security")
+    assert health["writable"] is True
+    assert any("GET /api/ready" in e for e in rows)
+    for _ in range(600):  # 503 "starting" while the server reads ahead, then as health says
+        status, ready = served.get("/api/ready")
+        if status == 200:
+            break
+        assert ready["status"] == "starting", ready
+        time.sleep(0.1)
+    assert status == 200 and ready["status"] == "ok", ready
 
     conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=60)
     draft = (SAMPLES / "docs/govcn_policy/govcn_002.txt").read_text(encoding="utf-8")
