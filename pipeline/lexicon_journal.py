@@ -56,10 +56,15 @@ class Journal:
 
     def merged(self) -> None:
         """The lexicon holds every document noted: the journal goes."""
+        self.close()
+        self.path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Stop noting, the journal kept: the lexicon could not be merged (a full disk), so
+        the next ingest counts what it lists (:func:`left_behind`)."""
         if self._file is not None:
             self._file.close()
             self._file = None
-        self.path.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:

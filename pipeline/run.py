@@ -694,6 +694,8 @@ def run_ingest(
             journal.merged()
             for path in orphans:
                 path.unlink(missing_ok=True)
+        else:  # kept for the next run, its file closed (it was left open to the collector)
+            journal.close()
     if full is not None:
         full.report = report  # type: ignore[attr-defined]  # for the command line to tell
         raise full

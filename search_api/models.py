@@ -268,9 +268,9 @@ class DocumentResponse(DocumentMeta, Repealed):
 class HealthResponse(BaseModel):
     status: str
     backend: dict[str, Any]
-    # the data folder takes writes (uploads, deletions, the query log): searches answer
-    # either way, so ``status`` stays ``ok``; a monitor alerts on this (QA pass 47b)
-    writable: bool = True
+    # (staff) the data folder takes writes (uploads, deletions, the query log): searches
+    # answer either way, so ``status`` stays ``ok``; a monitor alerts on this (QA pass 47b)
+    writable: bool | None = None
 
 
 class StatsResponse(BaseModel):

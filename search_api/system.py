@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -15,7 +16,8 @@ from search_index import citizen_words
 router = APIRouter(prefix="/api", tags=["system"])
 
 
-@router.get("/health", response_model=HealthResponse, responses={503: {"model": HealthResponse}})
+@router.get("/health", response_model=HealthResponse, response_model_exclude_unset=True,
+            responses={503: {"model": HealthResponse}})  # fmt: skip
 def health(index: IndexDep, viewer: ViewerDep, settings: SettingsDep):
     """Up or down. Anonymous callers learn only that (and the backend's kind): the count of
     all documents would tell them how many are hidden, and paths and cluster URLs are the
@@ -30,12 +32,14 @@ def health(index: IndexDep, viewer: ViewerDep, settings: SettingsDep):
         return JSONResponse({"status": "unavailable", "backend": detail}, 503)
     if not viewer.staff:
         state = {"backend": state.get("backend", ""), "status": state.get("status", "")}
-    body = {"status": "ok" if up else "unavailable", "backend": state,
-            "writable": os.access(settings.data_dir, os.W_OK)}  # fmt: skip
+    body: dict[str, Any] = {"status": "ok" if up else "unavailable", "backend": state}
+    if viewer.staff:  # the deployment's business, as the counts are
+        body["writable"] = os.access(settings.data_dir, os.W_OK)
     return body if up else JSONResponse(body, 503)
 
 
-@router.get("/ready", response_model=HealthResponse, responses={503: {"model": HealthResponse}})
+@router.get("/ready", response_model=HealthResponse, response_model_exclude_unset=True,
+            responses={503: {"model": HealthResponse}})  # fmt: skip
 def ready(index: IndexDep, viewer: ViewerDep, settings: SettingsDep):
     """Whether a load balancer may send searches here: up (as ``/api/health``) and done with
     its start-up reading (the synonym groups, the model, the pinyin lexicon), which made a

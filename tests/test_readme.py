@@ -451,7 +451,6 @@ def test_http_api_table(served: Served) -> None:
     assert status == status2 == 200
     assert health["status"] == "ok" and stats["documents"] > 0
     assert "documents" not in health["backend"]  # counts are for staff (README "Security")
-    assert health["writable"] is True
     assert "`GET /api/ready`" in section("HTTP API")
     for _ in range(600):  # 503 "starting" while the server reads ahead, then as health says
         status, ready = served.get("/api/ready")
