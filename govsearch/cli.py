@@ -186,9 +186,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
     semantic_on = report.ok and citizen_words.METHODS.semantic
     lacking = _not_embedded(index, settings.data_dir, report) if semantic_on else 0
     if lacking:
-        click.echo(f"search by meaning: {lacking} of the {len(report.ok)} documents ingested now "
-                   "are found by their words only until `govsearch embed` runs (it embeds new "
-                   f"and changed documents, {semantic.EMBED_PACE})", err=True)  # fmt: skip
+        which = (f"the {lacking}" if lacking == len(report.ok)
+                 else f"{lacking} of the {len(report.ok)}")  # fmt: skip
+        click.echo(f"search by meaning: {which} documents ingested now are found by their words "
+                   "only until `govsearch embed` runs (it embeds new and changed documents, "
+                   f"{semantic.EMBED_PACE})", err=True)  # fmt: skip
     # 130: stopped by Ctrl-C (as a shell reports it), not "a file failed" (1); 143 by SIGTERM
     stopped_code = 143 if terminated() else 130
     sys.exit(stopped_code if report.interrupted else 1 if report.failed else 0)

@@ -133,8 +133,8 @@ def test_catalogue_problems_are_counted_apart_from_files(tmp_path):
     start = lines.index("catalogue problems (ignored; the files are counted above):")
     # the last line (stderr) says what search by meaning needs now (QA pass 46a: an ingest,
     # then serve, answered words only and nothing said so)
-    assert lines[-1].startswith("search by meaning: 2 of the 2 documents ingested now are "
-                                "found by their words only until `govsearch embed` runs"), lines[-1]
+    assert lines[-1].startswith("search by meaning: the 2 documents ingested now are found by "
+                                "their words only until `govsearch embed` runs"), lines[-1]
     listed = lines[start + 1 : -1]
     assert [line.split(": ")[0].strip() for line in listed] == [
         "cat.csv line 2", "cat.csv line 2", "cat.csv line 3",
@@ -746,7 +746,7 @@ def test_an_archive_moved_keeps_its_vectors_and_is_not_told_to_embed_again(tmp_p
     data = ["--data-dir", str(tmp_path / "d")]
     runner = CliRunner()
     first = runner.invoke(main, [*data, "ingest", str(archive / "docs")])
-    assert "search by meaning: 2 of the 2 documents" in first.output, first.output
+    assert "search by meaning: the 2 documents" in first.output, first.output
     assert runner.invoke(main, [*data, "embed", "--threads", "1"]).exit_code == 0
     moved = tmp_path / "moved"
     archive.rename(moved)
