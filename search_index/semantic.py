@@ -51,6 +51,7 @@ LEG_WEIGHT = 1.0  # chosen on the tune half: 0.5 / 0.75 / 1.0 / 1.5 → 0.711 / 
 # the held-out half (colloquial 0.827 → 0.821): it did not generalise.
 ONE_WORD_LEG_WEIGHT = 0.5
 TAIL_WEIGHT = 1e-6  # the word plan's own score, under every candidate's (≥ 1 / (RRF_K + 100))
+AHEAD = 1e-7  # how far a document without vectors stands ahead of the one its words rank next
 LITERAL_BONUS = 1.0  # above any fused score (≤ 2 / (RRF_K + 1))
 
 
@@ -176,16 +177,25 @@ def fuse(
 ) -> dict[str, float]:
     """Reciprocal-rank fusion of the two rankings, the leg's ranks at ``weight`` (≤ 1 keeps a
     document only the leg finds below the words' first); ``literal`` (the document the query
-    names exactly) stays first. A document of ``unembedded`` (no vectors yet: ingested since
-    the last ``govsearch embed``) cannot be in the leg, so the leg is taken to rank it where
-    the words do: QA pass 47b found a document its own title names 5th, below embedded ones
-    that do not hold the words, while an embed was unfinished."""
+    names exactly) stays first.
+
+    A document of ``unembedded`` (no vectors yet: ingested since the last ``govsearch embed``)
+    cannot be in the leg, so it keeps its place just ahead of the document the words rank next
+    (an embedded one, placed by both rankings), or its words' own share where that is more.
+    With its words' share alone, a document its own title names ranked 5th, below embedded
+    ones the leg lifted, while an embed was unfinished (QA pass 47b); taken to rank in the leg
+    where the words do, such documents rose from the words' 12th–30th to 3rd–9th over
+    embedded ones the leg had judged too far from the query (QA pass 47c)."""
     score: dict[str, float] = {}
     for rank, i in enumerate(engine[:LEG_DEPTH]):
-        share = 1.0 + (weight if i in unembedded else 0.0)
-        score[i] = score.get(i, 0.0) + share / (RRF_K + rank + 1)
+        score[i] = score.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
     for rank, i in enumerate(leg[:LEG_DEPTH]):
         score[i] = score.get(i, 0.0) + weight / (RRF_K + rank + 1)
+    following = None  # the fused score of the document the words rank next
+    for i in reversed(engine[:LEG_DEPTH]):
+        if i in unembedded and following is not None:
+            score[i] = max(score[i], following + AHEAD)
+        following = score[i]
     if literal is not None and literal in score:
         score[literal] += LITERAL_BONUS
     return score

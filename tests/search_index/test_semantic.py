@@ -373,6 +373,28 @@ def test_fusion_keeps_the_literal_match_and_the_word_ranking_first():
     assert max(with_literal, key=with_literal.get) == "e7"
 
 
+def test_a_document_without_vectors_keeps_its_place_among_the_words():
+    """A document not yet embedded stands just ahead of the one the words rank next, however
+    the leg placed that one: not below it (QA pass 47b: a title's own document 5th), nor
+    lifted over documents the leg judged too far from the query (QA pass 47c: the words'
+    12th–30th rose to 3rd–9th when the leg was taken to agree with the words)."""
+    engine = [f"e{i}" for i in range(30)]
+    leg = ["e1", "e0", "e2", "e5"]
+
+    def ranked(unembedded: set[str]) -> list[str]:
+        scores = semantic.fuse(engine, leg, unembedded=unembedded)
+        return sorted(scores, key=lambda i: -scores[i])
+
+    whole = ranked(set())
+    late = ranked({"e20", "e21"})
+    assert late == whole  # the words' 21st and 22nd stay there, after e3, e4 …
+    first = ranked({"e0"})  # the words' first, not in the leg yet: just ahead of e1
+    assert first.index("e0") == first.index("e1") - 1 and first[0] == "e0"
+    # a run of them keeps the words' order, ahead of the one after it
+    run = ranked({"e3", "e4"})
+    assert run.index("e3") < run.index("e4") < run.index("e5")
+
+
 def test_short_leg_weighs_the_leg_half_for_a_one_word_query():
     one = plan(Query(q="五险"))[1]
     two = plan(Query(q="五险 缴费"))[1]
