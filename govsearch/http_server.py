@@ -108,7 +108,7 @@ class Utf8TargetH11Protocol(H11Protocol):
 # worker killed and replaced, and a SIGTERM shutdown, without a line in the log.
 _LIFECYCLE = re.compile(
     r"Child process \[\d+\] died|Terminated child process|Received SIG|Shutting down"
-    r"|Finished server process|Maximum request limit"
+    r"|Started server process|Finished server process|Maximum request limit"
 )
 
 

@@ -622,8 +622,9 @@ def load_catalog(path: Path, within: Sequence[Path] = (), max_bytes: int = 0) ->
     for h in unknown:  # said, not silently passed over (a misspelt 公开方式 published rows);
         # a note, not a problem: each row naming a level there is held and a problem of its
         # own (QA pass 47b: a catalogue's provenance columns made every nightly run exit 1)
-        errors.append(CatalogError(1, "", f"column {h!r} is no catalogue field: ignored",
-                                   note=True))  # fmt: skip
+        errors.append(CatalogError(
+            1, "", f"column {h!r} is no catalogue field: its cells are not applied (a level "
+            "written there still holds its row)", note=True))  # fmt: skip
     end = 1 + above  # the line the previous row ended on
     for row in body:
         line = end + 1  # where this row starts (a quoted cell may run over several lines)

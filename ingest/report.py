@@ -192,13 +192,15 @@ class IngestReport:
         if self.ocr_files:
             lines.append(self._ocr_line())
         if self.interrupted:
+            # (a stop's own message says to run it again: QA pass 47c read it twice)
+            again = "" if "run the same" in self.stopped else (
+                "; run the same command again to finish (files already in are skipped as "
+                "unchanged)")  # fmt: skip
             lines.insert(0, ("stopped: " + self.stopped + "; " if self.stopped else "interrupted: ")
                          + "the files counted as ingested are in the index, the others are not "
                          "(the embedded index keeps what it committed, every 5,000 documents "
                          "or 5 minutes; Elasticsearch each batch: files read since are read "
-                         "again); run the "
-                         "same command again to finish (files already in are skipped as "
-                         "unchanged)")  # fmt: skip
+                         "again)" + again)  # fmt: skip
         if self.recounted:
             lines.append(f"lexicon: {self.recounted} documents an earlier ingest wrote before "
                          "it was killed are counted in it now")

@@ -176,7 +176,19 @@ def _origins(value: str | None) -> tuple[str, ...]:
                 "GOVSEARCH_CORS_ORIGINS must be origins separated by commas "
                 f"(https://portal.example.gov.cn, http://127.0.0.1:3000) or *, got {raw.strip()!r}"
             )
+        # as a browser sends it: scheme and host in lower case, no default port (QA pass
+        # 47c: HTTPS://A.GOV.CN and https://a.gov.cn:443 started and matched no origin)
+        if origin != "*":
+            default = {"http": 80, "https": 443}[parts.scheme.lower()]
+            port = f":{parts.port}" if parts.port not in (None, default) else ""
+            host = parts.netloc.rsplit(":", 1)[0] if parts.port is not None else parts.netloc
+            origin = f"{parts.scheme.lower()}://{host.lower()}{port}"
         out.append(origin)
+    if "*" in out and len(out) > 1:  # (QA pass 47c: a named origin beside * opened them all)
+        raise ConfigError(
+            "GOVSEARCH_CORS_ORIGINS is * (every origin) or origins, not both: "
+            f"got {', '.join(out)}"
+        )
     return tuple(dict.fromkeys(out))
 
 

@@ -133,8 +133,21 @@ class SqliteQueryLog:
             with self._session() as db:
                 yield db
             return
-        db = sqlite3.connect(f"{Path(self.path).absolute().as_uri()}?immutable=1", uri=True,
-                             check_same_thread=False)  # fmt: skip
+        db = self._connect()
+        try:  # its shared-memory file may be there already (a server wrote the log)
+            db.execute("SELECT count(*) FROM searches").fetchone()
+        except sqlite3.OperationalError:
+            db.close()
+            wal = Path(f"{self.path}-wal")
+            if wal.is_file() and wal.stat().st_size:  # (QA pass 47c: read as it is, the file
+                # without its log's recent searches answered an empty report)
+                raise StorageReadOnly(
+                    f"the query log {self.path} cannot be read while its folder is read-only: "
+                    "its latest searches are in its write-ahead log; make the data folder "
+                    "writable again", path=str(self.path),
+                ) from None  # fmt: skip
+            db = sqlite3.connect(f"{Path(self.path).absolute().as_uri()}?immutable=1",
+                                 uri=True, check_same_thread=False)  # fmt: skip
         try:
             yield db
         finally:

@@ -361,11 +361,12 @@ class EmbeddedIndex:
                 if any(s in str(exc) for s in _READ_ONLY):  # ... or none may (QA pass 47b:
                     # a folder remounted read-only under a server waited 30 s, then blamed an
                     # ingest that was not running)
+                    folder = self.path.parent.absolute()  # (QA pass 47c: relative, and
+                    # quoting tantivy's "another IndexWriter", the wrong cause)
                     raise StorageReadOnly(
-                        f"the data folder {self.path.parent} is read-only now ({exc}): "
-                        "nothing can be written to the index; make it writable again",
-                        path=str(self.path.parent),
-                    ) from exc
+                        f"the data folder {folder} is read-only now: nothing can be written "
+                        "to the index; make it writable again", path=str(folder),
+                    ) from exc  # fmt: skip
                 holders = _holders(self.path / WRITER_LOCK)
                 who = f" (process {', '.join(map(str, holders))})" if holders else ""
                 if time.monotonic() >= deadline:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from analyzers.lexicon import synonyms
 from analyzers.pinyin_lexicon import PinyinLexicon
-from model.errors import NotSupported
+from model.errors import GovSearchError, NotSupported
 from model.viewer import ANONYMOUS
 from search_index import deadline
 from search_index.citizen_words import known_docno_prefixes
@@ -268,6 +268,11 @@ class LexiconCache:
             if stamp and self.backend.stamp() == stamp:  # nothing written while it was built
                 self._store(stamp, built)
             return built
+        except GovSearchError as exc:  # said in a line: the backend down, storage read-only
+            # (QA pass 47c: a traceback in the server's log for a folder gone read-only)
+            log.warning("pinyin lexicon not built now (searches go on without its readings "
+                        "of new words): %s", exc.message)
+            return None
         except Exception:  # noqa: BLE001 - the backend went away or refused; logged
             log.exception("pinyin lexicon build failed")
             return None

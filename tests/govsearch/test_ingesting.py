@@ -727,6 +727,8 @@ def test_a_file_size_limit_stops_the_ingest_as_a_full_disk_does(tmp_path):
     assert done.returncode == 3, out
     assert "Traceback" not in out
     assert f"the disk holding {data} " in out and "file-size limit" in out, out
+    stopped = next(line for line in out.splitlines() if line.startswith("stopped: "))
+    assert stopped.count("run the same") == 1, stopped  # said once (QA pass 47c: twice)
     assert json.loads(report.read_text())["interrupted"] is True
 
 

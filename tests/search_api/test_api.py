@@ -748,11 +748,14 @@ def test_a_portals_page_on_another_origin_may_read_the_api(samples_data):
     # origin matches: the server started and refused the portal meant (QA pass 47a)
     for bad in ("portal.example.gov.cn", "https://portal.example.gov.cn/search", "ftp://x",
                 "https://*.example.gov.cn", "https://a.gov.cn:99999", "https://a.gov.cn\r\nx",
-                "https://a_b.gov.cn"):  # fmt: skip
+                "https://a_b.gov.cn", "https://a.gov.cn,*"):  # fmt: skip
         with pytest.raises(ConfigError, match="GOVSEARCH_CORS_ORIGINS"):
             Settings.from_env({"GOVSEARCH_CORS_ORIGINS": bad})
     kept = Settings.from_env({"GOVSEARCH_CORS_ORIGINS": "https://[::1]:8443,http://127.0.0.1:3000"})
     assert kept.cors_origins == ("https://[::1]:8443", "http://127.0.0.1:3000")
+    # as a browser sends an origin: lower case, no default port (QA pass 47c: these matched none)
+    loud = Settings.from_env({"GOVSEARCH_CORS_ORIGINS": "HTTPS://Portal.Example.GOV.cn:443"})
+    assert loud.cors_origins == ("https://portal.example.gov.cn",)
 
 
 def test_an_old_id_is_sent_to_the_documents_address_now(tmp_path):

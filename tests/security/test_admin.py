@@ -1343,6 +1343,9 @@ def test_a_data_folder_gone_read_only_under_the_server_is_said_not_a_500(read_on
         assert "writable" not in s.client.get("/api/health").json()  # (staff's business)
         report = s.client.get("/api/reports/queries", headers=s.staff)
         assert report.status_code == 200, report.text
+        # ... with the searches made before (QA pass 47c: read without its write-ahead log,
+        # the report was empty)
+        assert "绿化" in report.text, report.text
     finally:
         s.client.close()
         s.index.close()
