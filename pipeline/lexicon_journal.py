@@ -33,6 +33,7 @@ from pipeline.lexicon import LexiconBuilder
 from search_index.citizen_words import LEXICON_DIR
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
+from search_index.protocol import IndexedDocument
 
 PREFIX = ".unmerged-"
 BATCH = 200  # documents fetched from the index at a time when counting again
@@ -126,10 +127,15 @@ def count_stored(
         for stored in index.backend.fetch(batch).values():
             if not wanted(stored):
                 continue
-            doc, source = document_from_stored(dataclasses.asdict(stored), stored.text)
-            builder.add(prepare(doc, source))
+            builder.add(analysed(stored))
             counted += 1
     return counted
+
+
+def analysed(stored: StoredDocument) -> IndexedDocument:
+    """A stored document analysed again from its stored form, as a rebuild does."""
+    doc, source = document_from_stored(dataclasses.asdict(stored), stored.text)
+    return prepare(doc, source)
 
 
 def _batches(ids: list[str]) -> Iterator[list[str]]:

@@ -44,7 +44,7 @@ from ingest.files import (
 )
 from ingest.ocr.scan import has_unread_pages
 from ingest.report import IngestReport
-from model.document import Document, StoredDocument, document_from_stored
+from model.document import Document, StoredDocument
 from model.errors import BadRequest, GovSearchError, StorageFull
 from model.fields import DISCLOSURES, MOST_RESTRICTIVE, value_label
 from model.ids import disk_names, fingerprint, readable_path
@@ -52,7 +52,7 @@ from model.viewer import ANONYMOUS, STAFF
 from pipeline.earlier_cells import absent_columns, with_earlier_cells
 from pipeline.hidden_copies import HiddenCopies
 from pipeline.lexicon import LexiconBuilder
-from pipeline.lexicon_journal import Journal, count_again, count_stored, left_behind
+from pipeline.lexicon_journal import Journal, analysed, count_again, count_stored, left_behind
 from search_index.citizen_words import LEXICON_DIR
 from search_index.index import SearchIndex
 from search_index.prepare import prepare
@@ -585,8 +585,7 @@ def uncount(index: SearchIndex, data_dir: Path, left: Sequence[StoredDocument]) 
     failed."""
     builder = LexiconBuilder()
     for stored in left:
-        doc, source = document_from_stored(dataclasses.asdict(stored), stored.text)
-        builder.add(prepare(doc, source), withdrawn=True)
+        builder.add(analysed(stored), withdrawn=True)
     report = IngestReport()
     merge_lexicon(index, data_dir, builder, report)
     return report

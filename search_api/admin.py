@@ -754,8 +754,8 @@ def delete_document(
     A document ingested from a folder comes back at the next ingest of that folder unless its
     file is removed there too.
     """
-    doc = index.get(doc_id, STAFF)
-    before = _as_public(index, doc)
+    doc = index.get(doc_id, STAFF)  # (its text too: what leaves the lexicon's counts)
+    before = doc if ANONYMOUS.can_see(doc.disclosure) else None
     index.delete([doc.id])
     _left_public(index, settings, before)
     uploaded = _uploaded(doc, settings)
@@ -831,7 +831,8 @@ def change_disclosure(
     # left the timeliness report's pending drafts for its rows lacking a date)
     level = values.get("disclosure", doc.disclosure)
     today = dt.date.today() if values.get("disclosure") == "public" else None
-    before = _as_public(index, doc) if not ANONYMOUS.can_see(str(level)) else None
+    public_before = ANONYMOUS.can_see(doc.disclosure) and not ANONYMOUS.can_see(str(level))
+    before = doc if public_before else None
     changed = index.set_fields(doc.id, values, published=today)
     _left_public(index, settings, before)
     # a date not stated is null, as search and the export say it
@@ -851,14 +852,6 @@ def change_disclosure(
     return {"id": doc.id, "disclosure": changed.disclosure, "before": doc.disclosure,
             "changed": now, "publish_date": changed.publish_date or None,
             "still_public_copies": list(public), "warning": warning}
-
-
-def _as_public(index: SearchIndex, doc: StoredDocument) -> StoredDocument | None:
-    """The document with its text, as it is, if the public sees it now (else None): what
-    :func:`_left_public` takes off the lexicon once it has left."""
-    if not ANONYMOUS.can_see(doc.disclosure):
-        return None
-    return index.backend.fetch([doc.id]).get(doc.id)
 
 
 def _left_public(index: SearchIndex, settings: Settings, before: StoredDocument | None) -> None:
