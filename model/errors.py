@@ -8,6 +8,7 @@ the message and exits non-zero; the web pages show it in Chinese.
 
 from __future__ import annotations
 
+import errno
 import re
 from typing import Any
 
@@ -125,6 +126,29 @@ class StorageReadOnly(StorageFull):
     server: like a full disk, nothing more is written; what is there is still searched."""
 
     code = "storage_read_only"
+
+
+def storage_fault(exc: BaseException) -> str:
+    """What an OS error says of storage that takes no more writes, or a library's message
+    quoting one (tantivy's "os error 28", SQLite's "database or disk is full"): ``full``,
+    ``quota``, ``too_large`` (a file-size limit, ``ulimit -f``), ``read_only`` (a read-only
+    mount, or permission taken away), else "". One reading for the index and the uploads
+    (QA pass 47b: each had its own errno list)."""
+    number = exc.errno if isinstance(exc, OSError) else None
+    text = str(exc).lower()
+    for fault, numbers, said in _STORAGE_FAULTS:
+        if number in numbers or any(s in text for s in said):
+            return fault
+    return ""
+
+
+_STORAGE_FAULTS = (
+    ("full", (errno.ENOSPC,), ("disk is full", "no space left", "os error 28")),
+    ("quota", (errno.EDQUOT,), ("quota exceeded", "os error 122")),
+    ("too_large", (errno.EFBIG,), ("file too large", "os error 27")),
+    ("read_only", (errno.EROFS, errno.EACCES, errno.EPERM),
+     ("readonlyfilesystem", "permissiondenied", "code: 30,", "code: 13,")),
+)  # fmt: skip
 
 
 class ConfigError(GovSearchError):

@@ -22,7 +22,6 @@ sent; the body size limit itself is enforced for every request by :mod:`search_a
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import logging
 import os
 import re
@@ -61,6 +60,7 @@ from model.errors import (
     StorageReadOnly,
     UnprocessableContent,
     UnsupportedMediaType,
+    storage_fault,
 )
 from model.fields import BY_NAME, CATALOG_COLUMNS, CATALOG_FIELDS, Field, form_field, value_label
 from model.ids import document_id
@@ -869,12 +869,13 @@ def _left_public(index: SearchIndex, settings: Settings, before: StoredDocument 
 def _unstored(exc: OSError, folder: Path) -> Exception:
     """What stopped an upload being stored: a full disk (507) or a quota, storage gone
     read-only (503; QA pass 47b: a 500 internal_error), or else the OS's own error."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+    fault = storage_fault(exc)
+    if fault in ("full", "quota", "too_large"):
         return StorageFull(
             f"the disk holding {folder} is full: the upload was not stored; free space and "
             "send it again", path=str(folder),
         )  # fmt: skip
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+    if fault == "read_only":
         return StorageReadOnly(
             f"{folder} cannot be written ({exc.strerror}): the upload was not stored; make the "
             "data folder writable again and send it again", path=str(folder),

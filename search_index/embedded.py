@@ -10,7 +10,6 @@ analysed and are indexed with a whitespace tokenizer.
 from __future__ import annotations
 
 import bisect
-import errno
 import hashlib
 import json
 import logging
@@ -29,7 +28,14 @@ from typing import Any
 import tantivy
 
 from model.document import StoredDocument, from_stored, to_stored
-from model.errors import BackendUnavailable, Conflict, NotSupported, StorageFull, StorageReadOnly
+from model.errors import (
+    BackendUnavailable,
+    Conflict,
+    NotSupported,
+    StorageFull,
+    StorageReadOnly,
+    storage_fault,
+)
 from model.ids import fingerprint
 from model.version import INDEX_VERSION
 from search_index.fields import (
@@ -358,7 +364,7 @@ class EmbeddedIndex:
             try:
                 return self.index.writer(heap_size=self._writer_heap, num_threads=self._threads)
             except ValueError as exc:  # another process holds the writer lock
-                if any(s in str(exc) for s in _READ_ONLY):  # ... or none may (QA pass 47b:
+                if storage_fault(exc) == "read_only":  # ... or none may (QA pass 47b:
                     # a folder remounted read-only under a server waited 30 s, then blamed an
                     # ingest that was not running)
                     folder = self.path.parent.absolute()  # (QA pass 47c: relative, and
@@ -923,23 +929,19 @@ def _unwritable(exc: BaseException) -> str:
     QA pass 47b: under ``ulimit -f`` (EFBIG) or a quota the ingest ended in a traceback,
     without its summary or --report, where a full disk stopped it cleanly; SQLite says only
     "disk I/O error" of a write the OS refused."""
-    number = exc.errno if isinstance(exc, OSError) else None
-    text = str(exc).lower()
-    if number == errno.ENOSPC or any(s in text for s in _FULL):
-        return "is full"
-    if number == errno.EDQUOT or any(s in text for s in _QUOTA):
-        return "is over its quota"
-    if number == errno.EFBIG or any(s in text for s in _TOO_LARGE):
-        return "took no more: a file reached the file-size limit (ulimit -f)"
-    if isinstance(exc, sqlite3.OperationalError) and "disk i/o error" in text:
+    said = _SAID.get(storage_fault(exc), "")
+    if not said and isinstance(exc, sqlite3.OperationalError) and "disk i/o error" in str(
+        exc
+    ).lower():
         return "could not be written (a full disk, a quota or a file-size limit)"
-    return ""
+    return said
 
 
-_READ_ONLY = ("ReadOnlyFilesystem", "PermissionDenied", "code: 30,", "code: 13,")
-_FULL = ("disk is full", "no space left", "os error 28")
-_QUOTA = ("quota exceeded", "os error 122")
-_TOO_LARGE = ("file too large", "os error 27")
+_SAID = {
+    "full": "is full",
+    "quota": "is over its quota",
+    "too_large": "took no more: a file reached the file-size limit (ulimit -f)",
+}
 
 
 def _holders(lock: Path) -> list[int]:
