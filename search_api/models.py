@@ -54,6 +54,11 @@ def blank_is(default: int) -> BeforeValidator:
     )
 
 
+def listed(description: str) -> Any:
+    """A list field, empty unless given, with what it lists said in the API's schema."""
+    return Field(default_factory=list, description=description)
+
+
 class ErrorBody(BaseModel):
     code: str = Field(examples=["bad_request"])
     message: str
@@ -126,8 +131,8 @@ class SearchHit(DocumentMeta, Repealed):
     score: float
     snippet: str = Field(description="HTML-escaped text with <mark> around matches")
     title_html: str
-    copies: list[CopyRef] = Field(
-        default_factory=list, description="other documents with the same text (other formats, "
+    copies: list[CopyRef] = listed(
+        "other documents with the same text (other formats, "
         "folders or agencies' postings): they are not separate results",
     )
     newer_version: str = Field(
@@ -246,12 +251,12 @@ class VersionRef(BaseModel):
 
 class DocumentResponse(DocumentMeta, Repealed):
     text: str
-    copies: list[CopyRef] = Field(
-        default_factory=list, description="other documents with the same text, as a search "
+    copies: list[CopyRef] = listed(
+        "other documents with the same text, as a search "
         "lists them under this one",
     )
-    versions: list[VersionRef] = Field(
-        default_factory=list, description="other versions: the same title and issuer with "
+    versions: list[VersionRef] = listed(
+        "other versions: the same title and issuer with "
         "another date (a law as revised), newest first; the text does not say it was replaced, "
         "so each keeps the validity its own text or catalogue gives",
     )
@@ -332,8 +337,8 @@ class IngestReportModel(BaseModel):
     failed: int
     unchanged: int
     pruned: list[str]
-    moved: list[str] = Field(
-        default_factory=list, description="'old path → new path': files moved, old copy removed"
+    moved: list[str] = listed(
+        "'old path → new path': files moved, old copy removed"
     )
     held: int = Field(0, description="documents held at not_public: their level was undecided")
     formats: dict[str, int]
@@ -344,8 +349,8 @@ class IngestReportModel(BaseModel):
         None, description="what OCR read of the documents written"
     )
     skipped_files: list[IngestFailureModel]
-    skipped_folders: list[IngestFailureModel] = Field(
-        default_factory=list, description="folders given inside another one given: their "
+    skipped_folders: list[IngestFailureModel] = listed(
+        "folders given inside another one given: their "
         "files are read with that folder (not counted among the files)"
     )
     failed_files: list[IngestFailureModel]
@@ -356,33 +361,33 @@ class IngestReportModel(BaseModel):
     warned: int = Field(0, description="documents ingested without part of their text "
                         "(scanned pages OCR could not read)")
     warned_files: list[IngestFailureModel] = Field(default_factory=list)
-    pruned_paths: list[IngestFailureModel] = Field(
-        default_factory=list, description="paths given with prune that are gone from disk, "
+    pruned_paths: list[IngestFailureModel] = listed(
+        "paths given with prune that are gone from disk, "
         "with how many documents ingested from each were removed"
     )
-    ingested_files: list[IngestedFileModel] = Field(
-        default_factory=list, description="each document written (the first 10,000): its "
+    ingested_files: list[IngestedFileModel] = listed(
+        "each document written (the first 10,000): its "
         "path and id (GET /api/documents/{id})"
     )
-    gone_files: list[IngestFailureModel] = Field(
-        default_factory=list, description="documents of a folder read whole whose files are "
+    gone_files: list[IngestFailureModel] = listed(
+        "documents of a folder read whole whose files are "
         "gone from disk, still in the index (prune removes them)"
     )
-    catalog_problems: list[IngestFailureModel] = Field(
-        default_factory=list, description="catalogue lines not applied, each with its line "
+    catalog_problems: list[IngestFailureModel] = listed(
+        "catalogue lines not applied, each with its line "
         "and what is wrong (an impossible date, a row naming no file): the files are "
         "ingested without them"
     )
-    catalog_notes: list[IngestFailureModel] = Field(
-        default_factory=list, description="what a catalogue holds that is no problem to fix "
+    catalog_notes: list[IngestFailureModel] = listed(
+        "what a catalogue holds that is no problem to fix "
         "(a column that is no catalogue field, ignored)"
     )
-    lexicon_not_merged: list[IngestFailureModel] = Field(
-        default_factory=list, description="the lexicon this ingest counted, when it could not "
+    lexicon_not_merged: list[IngestFailureModel] = listed(
+        "the lexicon this ingest counted, when it could not "
         "be merged (a full disk): the documents are in, the next ingest merges their counts"
     )
-    folders: list[IngestFailureModel] = Field(
-        default_factory=list, description="indexed folders that need their keeper"
+    folders: list[IngestFailureModel] = listed(
+        "indexed folders that need their keeper"
     )
 
 
@@ -511,8 +516,8 @@ class DisclosureChanged(BaseModel):
         default=None, description="its 发布日期: today's where a document without one is "
         "published",
     )
-    still_public_copies: list[str] = Field(
-        default_factory=list, description="documents with the same text that the public "
+    still_public_copies: list[str] = listed(
+        "documents with the same text that the public "
         "still sees (search shows the text as one result): withdraw those too to hide it",
     )
     warning: str = Field(
