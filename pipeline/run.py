@@ -83,6 +83,39 @@ class Found(NamedTuple):
     doc_id: str
 
 
+class FoundFiles:
+    """Every file an ingest found in the index, by its bytes' hash: a moved file is known by
+    its bytes, and among identical copies by its path, so the old id of each copy leads to
+    its own file (QA pass 47c: a 不予公开 copy's old id was recorded as moved to the public
+    copy of the same text, since one file was kept per hash)."""
+
+    def __init__(self) -> None:
+        self._by_hash: dict[str, list[Found]] = {}
+
+    def add(self, content_hash: str, found: Found) -> None:
+        self._by_hash.setdefault(content_hash, []).append(found)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_hash)
+
+    def paths(self) -> dict[str, Found]:
+        return {f.path: f for same in self._by_hash.values() for f in same}
+
+    def match(self, content_hash: str, path: str, taken: set[str]) -> Found | None:
+        """The file holding these bytes: the one at ``path`` if any, else one whose document
+        no other old document moved to (``taken``), else any."""
+        same = self._by_hash.get(content_hash, [])
+        for pick in (
+            (f for f in same if f.path == path),
+            (f for f in same if f.doc_id not in taken),
+            iter(same),
+        ):
+            found = next(pick, None)
+            if found is not None:
+                return found
+        return None
+
+
 def _sha256(path: Path, within: tuple[Path, ...] = ()) -> str:
     h = hashlib.sha256()
     with open_confined(path, within) as fh:
@@ -296,21 +329,20 @@ def run_jobs(
     *,
     workers: int = 1,
     progress: bool = False,
-    hashes: dict[str, Found] | None = None,
+    hashes: FoundFiles | None = None,
     lexicon: LexiconBuilder | None = None,
     written_ids: list[str] | None = None,
     level_given: bool = False,
     journal: Journal | None = None,
 ) -> list[str]:
     """Extract, analyse and write ``jobs``; fills ``report``; returns the paths written.
-    ``hashes`` (if given) receives ``content_hash →`` :class:`Found` of every file that is in
-    the index;
+    ``hashes`` (if given) receives every file that is in the index;
     ``written_ids`` (if given), the id of every document written; ``journal`` (if given) notes
     each document before the index may commit it (:mod:`pipeline.lexicon_journal`)."""
     written: list[str] = []
     formats: dict[str, str] = {}
     extra: dict[str, dict[str, str]] = {}
-    found = hashes if hashes is not None else {}
+    found = hashes if hashes is not None else FoundFiles()
     indexed = {j.doc_id for j in jobs if j.known_hash is not None}
     indexed_paths = {j.task.rel_path for j in jobs if j.known_hash is not None}
     # the documents whose level nothing of this ingest decides: the default gives it
@@ -354,11 +386,11 @@ def run_jobs(
                 lexicon.add(r, rewritten=r.doc.id in indexed)
                 if journal is not None:
                     journal.wrote(r.doc.id, r.doc.content_hash, r.doc.ingest_key)
-            found[r.doc.content_hash] = Found(r.doc.path, r.doc.id)
+            found.add(r.doc.content_hash, Found(r.doc.path, r.doc.id))
             yield r
         elif isinstance(r, Unchanged):
             report.unchanged += 1
-            found[r.content_hash] = Found(r.path, r.doc_id)
+            found.add(r.content_hash, Found(r.path, r.doc_id))
             if r.doc_id in held:
                 still.append(r.doc_id)
         elif r.skipped and r.path in indexed_paths:
@@ -430,7 +462,7 @@ def run_jobs(
                 report.hold(r.doc.path, reason)
             else:
                 report.skip(r.doc.path, reason)
-            found[old.content_hash] = Found(r.doc.path, r.doc.id)  # what the index holds here
+            found.add(old.content_hash, Found(r.doc.path, r.doc.id))  # what the index holds
 
     def to_write() -> Iterator[IndexedDocument]:
         batch: list[IndexedDocument] = []
@@ -668,7 +700,7 @@ def run_ingest(
     if lexicon is not None and orphans:
         # a run killed after a commit, before its merge: its documents counted now
         report.recounted = count_again(index, orphans, lexicon)
-    hashes: dict[str, Found] = {}
+    hashes = FoundFiles()
     written_ids: list[str] = []
     full: StorageFull | None = None
     try:
@@ -989,7 +1021,7 @@ def _replace_other_folders(
     index: SearchIndex,
     indexed: dict[str, int],
     read: set[str],
-    hashes: dict[str, Found],
+    hashes: FoundFiles,
     report: IngestReport,
 ) -> None:
     """Documents of an indexed folder that this run has read again under another name are
@@ -1000,19 +1032,24 @@ def _replace_other_folders(
     for folder, _ in sorted(indexed.items()):
         path = Path(folder)
         gone = not path.is_dir()
-        inside = any(path != Path(r) and path.is_relative_to(r) for r in read)
-        if folder in read or not (gone or inside):
+        # the folder's place in a folder read now: its files' paths there
+        inside = next((path.relative_to(r) for r in read
+                       if path != Path(r) and path.is_relative_to(r)), None)  # fmt: skip
+        if folder in read or not (gone or inside is not None):
             continue
         ids = list(index.fingerprints(folder))
         moved: dict[str, str] = {}
-        paths = {f.path: f for f in hashes.values()} if gone else {}
+        taken: set[str] = set()
+        paths = hashes.paths() if gone else {}
         for start in range(0, len(ids), 200):
             for doc in index.backend.fetch(ids[start : start + 200], texts=False).values():
-                new = hashes.get(doc.content_hash)
+                now = (inside / doc.path).as_posix() if inside is not None else doc.path
+                new = hashes.match(doc.content_hash, now, taken)
                 if new is None:  # renamed and edited in one go
                     new = paths.get(doc.path)
                 if new is not None:
                     moved[doc.id] = new.doc_id
+                    taken.add(new.doc_id)
                     report.moved.append(f"{path / doc.path} → {new.path}")
         if moved:
             _moved(index, moved)
@@ -1066,7 +1103,7 @@ def _remove_moved(
     index: SearchIndex,
     source: Path,
     stale: list[str],
-    hashes: dict[str, Found],
+    hashes: FoundFiles,
     report: IngestReport,
 ) -> set[str]:
     """Remove documents whose file is gone while the same bytes were ingested at another path
@@ -1074,12 +1111,14 @@ def _remove_moved(
     the old path's level, must not stay behind until someone remembers ``--prune``. Returns the
     ids removed."""
     moved: dict[str, str] = {}
+    taken: set[str] = set()
     for doc in _stored(index, stale):
-        new = hashes.get(doc.content_hash)
+        new = hashes.match(doc.content_hash, doc.path, taken)
         gone = not _on_disk(source, doc.path)
         if new is None or new.path == doc.path or not gone:
             continue
         moved[doc.id] = new.doc_id
+        taken.add(new.doc_id)
         report.moved.append(f"{doc.path} → {new.path}")
     if moved:
         _moved(index, moved)

@@ -781,3 +781,45 @@ def test_a_row_naming_a_file_moved_in_the_run_says_where_it_is_now(tmp_path):
     assert ("docs/govcn_002.txt: row names no file in the catalogue's folder; its file moved in "
             "this run to 'docs/govcn_002_v2.txt': write that path in the row") in again.output, (
         again.output)
+
+
+def test_each_identical_copy_of_a_renamed_folder_moves_to_its_own_file(tmp_path):
+    """QA pass 47c: a folder holding one text twice (a public copy, and one its row holds
+    不予公开) was renamed; the held copy's old id was recorded as moved to the public copy,
+    since the run kept one file per text. Each old id leads to its own file."""
+    require_corpus()
+    old = tmp_path / "mv1"
+    (old / "docs").mkdir(parents=True)
+    text = CORPUS / "docs" / "govcn_policy" / "govcn_002.txt"
+    shutil.copy(text, old / "docs" / "a.txt")
+    shutil.copy(text, old / "docs" / "copy_of_a.txt")
+    (old / "catalog.csv").write_text(
+        "path,公开方式\ndocs/a.txt,主动公开\ndocs/copy_of_a.txt,不予公开\n", encoding="utf-8")
+    data = ["--data-dir", str(tmp_path / "d")]
+    first = CliRunner().invoke(main, [*data, "ingest", str(old), "--catalog",
+                                      str(old / "catalog.csv")])  # fmt: skip
+    assert first.exit_code == 0, first.output
+    new = tmp_path / "mv2"
+    old.rename(new)
+    again = CliRunner().invoke(main, [*data, "ingest", str(new), "--catalog",
+                                      str(new / "catalog.csv")])  # fmt: skip
+    assert f"{old / 'docs' / 'a.txt'} → docs/a.txt" in again.output, again.output
+    assert f"{old / 'docs' / 'copy_of_a.txt'} → docs/copy_of_a.txt" in again.output, (
+        again.output)
+
+
+def test_each_identical_copy_of_a_folder_read_again_inside_another_moves_to_its_own_file(
+    tmp_path,
+):
+    """The same as a folder ingested apart, then read again as part of its parent."""
+    require_corpus()
+    sub = tmp_path / "top" / "sub"
+    sub.mkdir(parents=True)
+    text = CORPUS / "docs" / "govcn_policy" / "govcn_002.txt"
+    shutil.copy(text, sub / "b_copy.txt")
+    shutil.copy(text, sub / "a.txt")
+    data = ["--data-dir", str(tmp_path / "d")]
+    assert CliRunner().invoke(main, [*data, "ingest", str(sub)]).exit_code == 0
+    again = CliRunner().invoke(main, [*data, "ingest", str(tmp_path / "top")])
+    assert f"{sub / 'a.txt'} → sub/a.txt" in again.output, again.output
+    assert f"{sub / 'b_copy.txt'} → sub/b_copy.txt" in again.output, again.output
