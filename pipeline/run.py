@@ -609,15 +609,23 @@ def merge_lexicon(
     return True
 
 
-def uncount(index: SearchIndex, data_dir: Path, left: Sequence[StoredDocument]) -> IngestReport:
+def recount(
+    index: SearchIndex,
+    data_dir: Path,
+    left: Sequence[StoredDocument],
+    came: Sequence[StoredDocument] = (),
+) -> IngestReport:
     """Take documents that left the public (deleted, or withdrawn by a PATCH; each as it was,
-    text and all) off the lexicon's counts, merged and published as an ingest's are: counts
-    otherwise drop only at a run over the whole index, and a withdrawn upload's 文号 prefix
-    kept reading its number as a 文号 for everyone (QA pass 47a). The report says what
-    failed."""
+    text and all) off the lexicon's counts, and count those that came to it (published by a
+    PATCH, each as it is now), merged and published as an ingest's are: counts otherwise
+    change only at a run over the whole index. A withdrawn upload's 文号 prefix kept reading
+    its number as a 文号 for everyone (QA pass 47a); published again, its prefix's pinyin
+    reading came back only at such a run (QA pass 47c). The report says what failed."""
     builder = LexiconBuilder()
     for stored in left:
         builder.add(analysed(stored), withdrawn=True)
+    for stored in came:
+        builder.add(analysed(stored))
     report = IngestReport()
     merge_lexicon(index, data_dir, builder, report)
     return report

@@ -74,9 +74,9 @@ from pipeline.run import (
     merge_lexicon,
     read_catalog,
     rebuild,
+    recount,
     run_ingest,
     run_jobs,
-    uncount,
 )
 from search_api import audit
 from search_api.deps import IndexDep, SettingsDep, require_staff
@@ -757,7 +757,7 @@ def delete_document(
     doc = index.get(doc_id, STAFF)  # (its text too: what leaves the lexicon's counts)
     before = doc if ANONYMOUS.can_see(doc.disclosure) else None
     index.delete([doc.id])
-    _left_public(index, settings, before)
+    _recount(index, settings, before)
     uploaded = _uploaded(doc, settings)
     stored = _uploaded_file(doc, settings) if uploaded else None
     if stored is not None:
@@ -831,10 +831,12 @@ def change_disclosure(
     # left the timeliness report's pending drafts for its rows lacking a date)
     level = values.get("disclosure", doc.disclosure)
     today = dt.date.today() if values.get("disclosure") == "public" else None
-    public_before = ANONYMOUS.can_see(doc.disclosure) and not ANONYMOUS.can_see(str(level))
-    before = doc if public_before else None
     changed = index.set_fields(doc.id, values, published=today)
-    _left_public(index, settings, before)
+    # the lexicon counts what anonymous readers see: the document as it was, if public, and
+    # as it is now, if public (its 文号 or title may be what changed)
+    before = doc if ANONYMOUS.can_see(doc.disclosure) else None
+    after = changed if ANONYMOUS.can_see(changed.disclosure) else None
+    _recount(index, settings, before, after)
     # a date not stated is null, as search and the export say it
     now = {n: getattr(changed, n) for n in values}
     now.update({n: None for n in DATE_FIELDS if n in now and not now[n]})
@@ -854,15 +856,24 @@ def change_disclosure(
             "still_public_copies": list(public), "warning": warning}
 
 
-def _left_public(index: SearchIndex, settings: Settings, before: StoredDocument | None) -> None:
+def _recount(
+    index: SearchIndex,
+    settings: Settings,
+    before: StoredDocument | None,
+    after: StoredDocument | None = None,
+) -> None:
     """A document that left the public (deleted, withdrawn) leaves the lexicon's counts too,
-    and the lexicon is read again (QA pass 47a: its 文号 prefix still read a number as a 文号
-    for everyone). The lexicon is a statistic: a failure to merge is logged, never raised."""
-    if before is None or settings.data_dir is None:
+    one that came to it (published) enters them, and the lexicon is read again (QA pass 47a:
+    a withdrawn document's 文号 prefix still read a number as a 文号 for everyone; 47c: a
+    re-published one's came back only at a run over the whole index). The lexicon is a
+    statistic: a failure to merge is logged, never raised."""
+    if (before is None and after is None) or settings.data_dir is None:
         return
-    report = uncount(index, settings.data_dir, [before])
+    report = recount(index, settings.data_dir, [before] if before else [],
+                     [after] if after else [])  # fmt: skip
     for failure in report.failed:
-        log.warning("lexicon not lowered for %s: %s", before.id, failure.reason)
+        log.warning("lexicon not counted again for %s: %s", (before or after).id,
+                    failure.reason)  # fmt: skip
     citizen_words.load_lexicon(settings.data_dir)
 
 

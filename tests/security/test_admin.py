@@ -1381,3 +1381,36 @@ def test_a_withdrawn_or_deleted_upload_leaves_the_lexicons_counts(served):
     assert r.status_code == 200, r.text
     assert "青松饕发" not in prefixes.read_text(encoding="utf-8")
     assert read_as_number("青松饕发 2026 7") == []
+
+
+def test_an_upload_published_again_or_renumbered_is_counted_again(served):
+    """QA pass 47c: an upload withdrawn, then published again, got its words back at once but
+    its 文号 prefix only at a run over the whole index (``qiongce`` no longer read as 琼测).
+    Published by a PATCH, a document enters the lexicon's counts at once; renumbered while
+    public, its old prefix leaves them and its new one enters."""
+    prefixes = served.settings.data_dir / "lexicon" / "docno_prefixes.tsv"
+
+    def read_as_number(q: str) -> list[str]:
+        return served.client.get("/api/search", params={"q": q}).json()["understood"][
+            "doc_numbers"]
+
+    text = ("关于青松县梼杌办开展湿地巡护工作的通知\n青松梼发〔2026〕5号\n"
+            "各乡镇：现就湿地巡护工作通知如下。\n")
+    r = _upload(served, [("a.txt", text.encode())], agency="青松县梼杌办",
+                doc_number="青松梼发〔2026〕5号")  # fmt: skip
+    assert r.status_code == 201, r.text
+    doc = r.json()["documents"][0]["id"]
+
+    def patch(**change: str) -> None:
+        r = served.client.patch(f"/api/documents/{doc}", json=change, headers=served.staff)
+        assert r.status_code == 200, r.text
+
+    patch(disclosure="不予公开")
+    assert read_as_number("青松梼发 2026 5") == []
+    patch(disclosure="主动公开")
+    assert "青松梼发" in prefixes.read_text(encoding="utf-8")
+    assert read_as_number("青松梼发 2026 5")
+    patch(doc_number="青松杌发〔2026〕6号")
+    assert "青松梼发" not in prefixes.read_text(encoding="utf-8")
+    assert "青松杌发" in prefixes.read_text(encoding="utf-8")
+    assert read_as_number("青松杌发 2026 6")
