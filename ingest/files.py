@@ -368,8 +368,32 @@ _DATA_FOLDER_MARKS = ("texts.sqlite", "index/govsearch-schema.json", "lexicon/vo
 
 
 def is_data_folder(folder: Path) -> bool:
-    """Whether ``folder`` is a govsearch data folder (``--data-dir``), by what only it holds."""
-    return any((folder / mark).exists() for mark in _DATA_FOLDER_MARKS)
+    """Whether ``folder`` is a govsearch data folder (``--data-dir``), by what only it holds.
+    A folder that cannot be looked into is not (its walk reports it; QA pass 48a: a subfolder
+    without search permission stopped the whole ingest with a traceback here)."""
+    for mark in _DATA_FOLDER_MARKS:
+        try:
+            if (folder / mark).exists():
+                return True
+        except OSError:
+            return False
+    return False
+
+
+def _unreadable(root: Path, found: list[Found]) -> Callable[[str, OSError], None]:
+    """What a walk of ``root`` does with a folder it cannot list: a skipped entry in
+    ``found``, never a folder passed over without a word (QA pass 48a: neither counted nor
+    reported, the documents of its files kept unsaid)."""
+
+    def note(folder: str, exc: OSError) -> None:
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        found.append(Found(Path(folder), root.name if rel == "." else rel,
+                           Path(os.path.realpath(folder)), (
+            f"a folder that cannot be read ({exc.strerror or exc}): none of its files was "
+            "read, and the documents the index holds from it are kept; give the ingest's "
+            "user read and search permission on it")))  # fmt: skip
+
+    return note
 
 
 def iter_files(paths: Sequence[Path], *, exclude: Path | None = None) -> Iterator[Found]:
@@ -397,7 +421,7 @@ def iter_files(paths: Sequence[Path], *, exclude: Path | None = None) -> Iterato
             continue
         roots = [root.resolve()]
         found: list[Found] = []
-        for dirpath, dirnames, filenames in walk(root):
+        for dirpath, dirnames, filenames in walk(root, _unreadable(root, found)):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             real_dir = os.path.realpath(dirpath)
             rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
@@ -600,9 +624,12 @@ def unapplied_catalogs(
 MAX_FOLDER_DEPTH = 64  # folders below a given one the walk enters; deeper ones are reported
 
 
-def walk(top: Path | str) -> Iterator[tuple[str, list[str], list[str]]]:
-    """``os.walk(top)`` (top-down, links to folders listed but not entered, unreadable folders
-    passed over, ``dirnames`` pruned in place by the caller) without recursion: Python 3.11's
+def walk(
+    top: Path | str, unreadable: Callable[[str, OSError], None] | None = None
+) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top)`` (top-down, links to folders listed but not entered, ``dirnames`` pruned
+    in place by the caller; a folder that cannot be listed is passed to ``unreadable``, as
+    ``os.walk``'s ``onerror``, and passed over) without recursion: Python 3.11's
     walk recurses once per level, and a folder 1,800 levels deep in a drop folder ended the
     whole ingest in a RecursionError (QA pass 36b: a traceback from the CLI, and "the request
     body is nested too deeply" from ``POST /api/ingest``)."""
@@ -619,7 +646,9 @@ def walk(top: Path | str) -> Iterator[tuple[str, list[str], list[str]]]:
                     except OSError:
                         is_dir = False
                     (dirs if is_dir else files).append(entry.name)
-        except OSError:
+        except OSError as exc:
+            if unreadable is not None:
+                unreadable(here, exc)
             continue
         yield here, dirs, files
         for name in reversed(dirs):  # as listed (and pruned) by the caller, first one first

@@ -1070,8 +1070,16 @@ def _replace_other_folders(
 
 def _on_disk(folder: Path, path: str) -> bool:
     """Whether a document's file is still in ``folder``, under any name it may have on disk
-    (a GBK name is stored as people read it)."""
-    return any((folder / name).exists() for name in disk_names(path))
+    (a GBK name is stored as people read it). One that cannot be looked for (its folder
+    unreadable) is: a document is never removed as gone for a folder it cannot see into (QA
+    pass 48a: a traceback stopped the run)."""
+    for name in disk_names(path):
+        try:
+            if (folder / name).exists():
+                return True
+        except OSError:
+            return True
+    return False
 
 
 def _holds_no_file(folder: Path) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -823,3 +824,49 @@ def test_each_identical_copy_of_a_folder_read_again_inside_another_moves_to_its_
     again = CliRunner().invoke(main, [*data, "ingest", str(tmp_path / "top")])
     assert f"{sub / 'a.txt'} → sub/a.txt" in again.output, again.output
     assert f"{sub / 'b_copy.txt'} → sub/b_copy.txt" in again.output, again.output
+
+
+def test_a_folder_that_cannot_be_read_is_reported_and_stops_nothing(tmp_path):
+    """QA pass 48a: a subfolder without search permission (``chmod 000``, or ``644``) stopped
+    the whole ingest with a traceback (no summary, no report, nothing else ingested), and one
+    that could not be listed (``311``) was passed over without a word. Each is a skipped
+    entry saying why; the rest is ingested; ``--prune`` removes none of their documents. Run as
+    a user without root's permission bypass (root's capabilities dropped, if root)."""
+    import shutil as sh
+    import subprocess
+    import sys
+
+    require_corpus()
+    arch = tmp_path / "arch"
+    for sub, name in (("a", "govcn_002.txt"), ("b", "govcn_003.txt"), ("c", "govcn_004.txt")):
+        (arch / sub).mkdir(parents=True)
+        sh.copy(CORPUS / "docs" / "govcn_policy" / name, arch / sub / name)
+    data = tmp_path / "data"
+    assert CliRunner().invoke(main, ["--data-dir", str(data), "ingest", str(arch)]).exit_code == 0
+    sh.copy(CORPUS / "docs" / "govcn_policy" / "govcn_005.txt", arch / "a" / "new.txt")
+    (arch / "b").chmod(0o000)
+    (arch / "c").chmod(0o311)
+    report = tmp_path / "report.json"
+    drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+            "--inh-caps=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []  # fmt: skip
+    try:
+        run = subprocess.run(
+            [*drop, sys.executable, "-m", "govsearch", "--data-dir", str(data), "ingest",
+             str(arch), "--prune", "--report", str(report)],
+            capture_output=True, text=True, timeout=600, cwd=Path(__file__).resolve().parents[2],
+        )  # fmt: skip
+    finally:
+        (arch / "b").chmod(0o755)
+        (arch / "c").chmod(0o755)
+    assert "Traceback" not in run.stderr, run.stderr
+    said = json.loads(report.read_text(encoding="utf-8"))
+    skipped = {s["path"]: s["reason"] for s in said["skipped_files"]}
+    for sub in ("b", "c"):
+        assert "a folder that cannot be read (Permission denied)" in skipped[sub], said
+    assert [d["path"] for d in said["ingested_files"]] == ["a/new.txt"], said
+    assert not said.get("pruned"), said
+    index = SearchIndex(EmbeddedIndex(data))
+    try:
+        assert len(list(index.backend.catalog())) == 4
+    finally:
+        index.close()
