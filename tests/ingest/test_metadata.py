@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from analyzers.docno import keys_for_value
+from analyzers.normalize import normalize
 from ingest.dates import cn_number, parse_date
 from ingest.docnumber import clean, find_doc_number, split_taiwan_issuer
 from ingest.formats import extract
@@ -757,3 +759,19 @@ def test_a_period_s_last_day_is_not_the_day_a_report_was_written(path, year_only
     assert dated_by_title_year(meta, text) is year_only
     signed = text + "\n洪泽区人民政府\n" + f"{meta.written_date.year}年12月31日\n"
     assert dated_by_title_year(meta, signed) is False  # a signature's day is a day
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["粤府发﹝2019﹞17号", "粤府发〔2019年〕17号", "粤府发〈2019〉17号", "粤府发〔二〇一九〕17号",
+     "粤府发〖2019〗17号", "粤府发〔2019〕17号", "粤府发[2019]17号", "粤府发（2019）17号"],
+)  # fmt: skip
+def test_a_文号_in_any_bracket_a_query_may_use_is_the_documents_文号(number: str) -> None:
+    """QA pass 48a: ingest read a 文号 in six kinds of brackets and a 4-digit year, the query
+    side in more (﹝﹞, common on local sites, 〈〉, 〖〗, 〔2019年〕, 〔二〇一九〕): such a
+    document was found by its text but stored with no 文号 (none shown, "lacks a 文号" in the gaps
+    report, no duplicate check by number). Every form the query side reads is found as
+    written, and gives the key of the number in 〔〕."""
+    text = f"关于进一步做好政务公开工作的通知\n{number}\n各市人民政府：现就有关事项通知如下。\n"
+    assert find_doc_number(text) == number
+    assert "粤府发2019-17" in keys_for_value(normalize(number))
