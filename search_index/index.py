@@ -1146,7 +1146,8 @@ class SearchIndex:
         """The 文号 prefixes of ``docs`` (穿山办发 of 穿山办发〔2025〕1号) that no public
         document's number starts with now: the lexicon reads letters as them too (the review:
         chuanshanbanfa read as a withdrawn document's prefix until the rebuild)."""
-        keys = {k for d in docs for k in keys_for_value(d.doc_number)}
+        # normalised, as every 文号 keys_for_value reads (QA pass 48a: 國辦發〔2019〕6號 gave none)
+        keys = {k for d in docs for k in keys_for_value(normalize(d.doc_number))}
         prefixes = {
             p for p in citizen_words.known_docno_prefixes() if len(p) >= 2
             for k in keys if k.startswith(p) and k[len(p) : len(p) + 1].isdigit()

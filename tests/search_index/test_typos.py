@@ -459,12 +459,15 @@ def test_a_word_only_a_withdrawn_or_deleted_document_held_is_read_no_more_at_onc
         base = [corpus_document(p) for p in sample_paths(6)]
         docs = []
         animals = (("穿山甲", "chuanshanjia"), ("树袋熊", "shudaixiong"))
+        # the second in traditional characters and full-width digits, as a Taiwan or Hong Kong
+        # copy prints it (QA pass 48a: its prefix stayed, read from the number unnormalised)
+        numbers = ("穿山办发〔2025〕1号", "樹袋辦發〔２０２５〕２號")
         for n, (word, spelled) in enumerate(animals):
             title = f"关于{word}保护的通知"
             docs.append((spelled, word, dataclasses.replace(
                 base[0], id=str(n) * 16, path=f"{spelled}.txt", text=f"{title}\n{word}受保护。",
                 meta=dataclasses.replace(base[0].meta, title=title, disclosure="public",
-                                         doc_number=f"{word[:2]}办发〔2025〕{n + 1}号"),
+                                         doc_number=numbers[n]),
             )))  # fmt: skip
         assert all(r.ok for r in server.write(prepare(d, "s") for *_, d in docs))
         assert all(r.ok for r in server.write(prepare(d, "s") for d in base[1:]))
