@@ -24,11 +24,8 @@ from dataclasses import dataclass
 from ingest.errors import ExtractionError, UnsafeFile, UnsupportedFormat
 from ingest.formats.base import Extracted
 from ingest.formats.registry import Format, register
+from ingest.labels import LABELS
 
-_META_LABELS = frozenset(
-    "索引号 主题分类 发文机关 成文日期 标题 发文字号 发布日期 "
-    "索引號 主題分類 發文機關 發文字號 發布日期".split()
-)
 _SPACES = re.compile(r"[ \t\xa0]+")
 
 
@@ -212,13 +209,15 @@ def _table_rows(table: object) -> list[list[str]]:
 
 
 def _metadata_table(rows: list[list[str]]) -> dict[str, str]:
-    """gov.cn metadata table → {label: value}; empty if the table is not one."""
+    """gov.cn metadata table → {key: value}, keyed as :data:`ingest.labels.LABELS` keys the
+    labels of either script (the one table of them: QA pass 48a found this reader's own copy
+    lacking 發佈日期, which the HTML reader's had); empty if the table is not one."""
     found: dict[str, str] = {}
     for cells in rows:
         for i in range(0, len(cells) - 1, 2):
-            label = re.sub(r"[\s：:]", "", cells[i])
-            if label in _META_LABELS and cells[i + 1]:
-                found[label] = cells[i + 1]
+            key = LABELS.get(re.sub(r"[\s：:]", "", cells[i]))
+            if key is not None and cells[i + 1]:
+                found[key] = cells[i + 1]
     return found if len(found) >= 2 else {}
 
 

@@ -24,6 +24,7 @@ from ingest.formats.encoding import (
     without_stray_nuls,
 )
 from ingest.formats.registry import Format, register
+from ingest.labels import LABELS
 
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _SNIFF_RE = re.compile(
@@ -54,8 +55,6 @@ _BLOCK_TAGS = frozenset(
     "blockquote pre dd dt dl hr address center figure figcaption caption main".split()
 )
 _CELL_TAGS = frozenset(("td", "th"))
-_META_LABELS = ("索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "发布日期",
-                "索引號", "主題分類", "發文機關", "發文字號", "發佈日期", "發布日期")  # fmt: skip
 _PROPERTY_METAS = {
     "articletitle": "ArticleTitle",
     "pubdate": "PubDate",
@@ -252,12 +251,14 @@ def _metadata_table(tree: LexborHTMLParser) -> dict[str, str]:
     found: dict[str, str] = {}
     doomed: list[LexborNode] = []
     for table, cells in groups.values():
-        labels = [re.sub(r"[\s：:]", "", c) for c in cells]
-        if sum(lab in _META_LABELS for lab in labels) < 2:
+        # keyed as ingest.labels keys either script's labels (QA pass 48a: each table reader
+        # kept its own list, and they had drifted)
+        keys = [LABELS.get(re.sub(r"[\s：:]", "", c)) for c in cells]
+        if sum(key is not None for key in keys) < 2:
             continue
-        for i, lab in enumerate(labels[:-1]):
-            if lab in _META_LABELS and cells[i + 1] and labels[i + 1] not in _META_LABELS:
-                found.setdefault(lab, cells[i + 1])
+        for i, key in enumerate(keys[:-1]):
+            if key is not None and cells[i + 1] and keys[i + 1] is None:
+                found.setdefault(key, cells[i + 1])
         doomed.append(table)
     _remove(doomed)
     return found

@@ -460,3 +460,33 @@ def test_a_stray_nul_byte_is_removed_and_said_binary_is_still_refused(corpus: Pa
     assert got.text == extract(page, "notice.html")[1].text
     with pytest.raises(ExtractionError, match="binary content"):
         extract(b"\x00".join(page[i : i + 40] for i in range(0, len(page), 40)), "x.html")
+
+
+def test_one_metadata_table_reads_alike_in_docx_and_html() -> None:
+    """QA pass 48a: the DOCX and HTML readers kept their own lists of the gov.cn metadata
+    table's labels, and they had drifted: the same table gave a 發佈日期 from HTML and none
+    from DOCX (an undated document in the timeliness report). Both key the labels of either
+    script as ``ingest.labels`` does, 發文日期 and 時效性 too."""
+    import docx
+
+    rows = [("索引號", "000014349/2020-00001", "發文機關", "某某市人民政府"),
+            ("發文日期", "2020-03-01", "發佈日期", "2020-03-05"),
+            ("標題", "關於做好政務公開工作的通知", "時效性", "有效")]  # fmt: skip
+    body = "各區人民政府：現就政務公開工作通知如下。" * 5
+    document = docx.Document()
+    table = document.add_table(rows=len(rows), cols=4)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.add_paragraph(body)
+    buf = io.BytesIO()
+    document.save(buf)
+    cells = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>" for row in rows)
+    page = (f"<html><head><title>通知</title></head><body><table>{cells}</table>"
+            f"<p>{body}</p></body></html>").encode()  # fmt: skip
+    expected = {"索引号": "000014349/2020-00001", "发文机关": "某某市人民政府",
+                "成文日期": "2020-03-01", "发布日期": "2020-03-05",
+                "标题": "關於做好政務公開工作的通知", "有效性": "有效"}  # fmt: skip
+    for data, name in ((buf.getvalue(), "a.docx"), (page, "a.html")):
+        _, ex = extract(data, name)
+        assert {k: ex.properties.get(k) for k in expected} == expected, name
