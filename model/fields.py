@@ -184,14 +184,6 @@ CATALOG_COLUMNS: dict[str, str] = {
 }
 
 
-def form_field(column: str) -> Field | None:
-    """The catalogue field a column or form field names — its name (in any letter case),
-    label or an alias, as in :data:`CATALOG_COLUMNS` — or None when it names none."""
-    column = column.strip()
-    name = CATALOG_COLUMNS.get(column) or CATALOG_COLUMNS.get(column.lower())
-    return BY_NAME[name] if name else None
-
-
 def label(name: str) -> str:
     """The Chinese label of a field (or of ``date``/``year``, which are derived)."""
     derived = {"date": "日期", "year": "年份", "path": "路径", "id": "编号"}

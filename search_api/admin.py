@@ -40,7 +40,7 @@ from starlette.formparsers import MultiPartException
 
 from analyzers.normalize import other_script
 from duplicates.check import MAX_DRAFT_CHARS, REASON_LABELS, TEXT_REASONS, Draft, check, percent
-from ingest.catalog import CatalogEntry, misplaced_level, parse_cell
+from ingest.catalog import CatalogEntry, column_of, misplaced_level, parse_cell
 from ingest.confined import Confinement
 from ingest.dates import odd_dates
 from ingest.files import FileTask, IngestFailure, inside, is_data_folder, plain_line
@@ -62,7 +62,7 @@ from model.errors import (
     UnsupportedMediaType,
     storage_fault,
 )
-from model.fields import BY_NAME, CATALOG_COLUMNS, CATALOG_FIELDS, Field, form_field, value_label
+from model.fields import BY_NAME, CATALOG_COLUMNS, CATALOG_FIELDS, Field, value_label
 from model.ids import document_id
 from model.settings import Settings
 from model.viewer import ANONYMOUS, STAFF
@@ -243,11 +243,16 @@ def _unreadable(message: str, *, field: str, **data: object) -> InvalidParameter
     return InvalidParameters([{"field": field, "problem": message}], field=field, **data)
 
 
+_FORM_FIELDS = frozenset(f.name for f in CATALOG_FIELDS)
+
+
 def form_fields(
     items: list[tuple[str, str | UploadFile]],
 ) -> tuple[list[UploadFile], dict[str, object]]:
     """The files and the catalogue cells of an upload form, read as the catalogue CSV reads its
-    columns: a field under its name, label or any alias (``model.fields.form_field``).
+    columns (``ingest.catalog.column_of``): a field under its name, label or any alias, in either
+    script, full-width forms folded, a closing note in brackets dropped (QA pass 48a: a form
+    naming 發文字號 or 文号（必填）, which a catalogue's header may, was refused).
 
     Refused before anything is stored (``InvalidParameters``: a 422 with ``problems``, as
     every route says a field it cannot read; QA pass 38b found the form's 400 the exception):
@@ -273,7 +278,8 @@ def form_fields(
                 )
             files.append(value)
             continue
-        f = form_field(key)
+        name = column_of(key)
+        f = BY_NAME[name] if name in _FORM_FIELDS else None
         if f is None:
             raise _unreadable(
                 f"unknown form field {key!r}: nothing was stored; the accepted fields are "

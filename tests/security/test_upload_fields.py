@@ -92,6 +92,22 @@ def test_other_fields_by_label_and_alias(served):
     )  # fmt: skip
 
 
+def test_fields_named_as_a_catalogue_header_may_name_them(served):
+    """QA pass 48a: the form read a field's name with ``strip().lower()``, a catalogue's header
+    in either script, full-width forms folded and a closing note dropped: Taiwan staff sending
+    發文字號 or 主題詞, and a form copying a header's 文号（必填）, were refused (422)."""
+    r = _upload(served, [("ＴＩＴＬＥ", "城市公共交通条例（上传）"),
+                         ("發文字號", "某府发〔2019〕3号"), ("主題詞", "交通"),
+                         ("發文機關（全称）", "某市人民政府"),
+                         ("文号（必填）", "某府发〔2019〕3号")])  # fmt: skip
+    assert r.status_code == 201, r.text
+    (doc,) = r.json()["documents"]
+    got = served.index.get(doc["id"], STAFF)
+    assert (got.title, got.doc_number, got.keywords, got.agency) == (
+        "城市公共交通条例（上传）", "某府发〔2019〕3号", ("交通",), "某市人民政府",
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize("name", ["disclosre", "公开方试", "level", "path", "script"])
 def test_an_unknown_field_is_refused_and_named(served, name):
     err = _refused(served, [(name, "不予公开")], repr(name), "disclosure/公开方式")
