@@ -781,10 +781,7 @@ def delete_document(
 
 DATE_FIELDS = ("written_date", "publish_date")
 # the fields an empty value clears (a title must stay, and a 公开方式 is always one of four)
-CLEARABLE = frozenset(
-    {"doc_number", "index_no", "agency", "category", "written_date", "publish_date", "validity",
-     "keywords"}
-)  # fmt: skip
+CLEARABLE = frozenset(f.name for f in CATALOG_FIELDS) - {"title", "disclosure"}
 
 
 @router.patch(

@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from model.fields import BY_NAME, DISCLOSURE_VALUES, FIELDS
+from model.fields import BY_NAME, CATALOG_FIELDS, DISCLOSURE_VALUES, FIELDS
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -481,28 +481,34 @@ class IngestResponse(BaseModel):
     report: IngestReportModel
 
 
-class DisclosureChange(BaseModel):
-    """Unknown keys are refused, as an ingest request's: a misspelt key changed nothing. Each
-    field given is written as a catalogue cell of it is read (QA pass 45a: an upload's 文号
-    could be corrected only by uploading again, under a new id)."""
+# the longest value a PATCH may write, by the field's kind
+_CHANGE_CHARS = {"text": 500, "choice": 32, "date": 32, "list": 1000}
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
-    disclosure: str | None = Field(
-        default=None,
-        description="the new 公开方式: public/on_request/not_public/draft or "
-        "主动公开/依申请公开/不予公开/草稿 (either script)",
-        max_length=32,
-        json_schema_extra={"enum": list(DISCLOSURE_VALUES)},
-    )
-    title: str | None = Field(default=None, max_length=500)
-    doc_number: str | None = Field(default=None, max_length=200, description="文号")
-    index_no: str | None = Field(default=None, max_length=200, description="索引号")
-    agency: str | None = Field(default=None, max_length=200, description="发布机构")
-    category: str | None = Field(default=None, max_length=32, description="分类")
-    written_date: str | None = Field(default=None, max_length=32, description="成文日期")
-    publish_date: str | None = Field(default=None, max_length=32, description="发布日期")
-    validity: str | None = Field(default=None, max_length=32, description="有效性")
-    keywords: str | None = Field(default=None, max_length=1000, description="主题词")
+
+def _change_fields() -> dict[str, Any]:
+    """Every catalogue field of the field table, optional: a field added there is one a PATCH
+    writes (QA pass 48a: the fields were listed here by hand, and a new one was refused as an
+    extra input)."""
+    out: dict[str, Any] = {}
+    for f in CATALOG_FIELDS:
+        described: dict[str, Any] = {"description": f.label}
+        if f.name == "disclosure":
+            described = {"description": "the new 公开方式: public/on_request/not_public/draft or "
+                         "主动公开/依申请公开/不予公开/草稿 (either script)",
+                         "json_schema_extra": {"enum": list(DISCLOSURE_VALUES)}}  # fmt: skip
+        out[f.name] = (str | None, Field(default=None, max_length=_CHANGE_CHARS[f.kind],
+                                         **described))  # fmt: skip
+    return out
+
+
+DisclosureChange = create_model(  # type: ignore[call-overload]
+    "DisclosureChange",
+    __config__=ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1}),
+    __doc__="""Unknown keys are refused, as an ingest request's: a misspelt key changed
+    nothing. Each field given is written as a catalogue cell of it is read (QA pass 45a: an
+    upload's 文号 could be corrected only by uploading again, under a new id).""",
+    **_change_fields(),
+)
 
 
 class DisclosureChanged(BaseModel):

@@ -72,13 +72,17 @@ stored = from_stored(to_stored(doc, "src"), "x")
 assert stored.signer == "张三" and stored.metadata()["signer"] == "张三"
 assert "signer" in DocumentMeta.model_fields
 assert ("签发人", "张三") in meta_rows(stored)
+# a PATCH writes it, and clears it with an empty value (QA pass 48a: refused as an extra input)
+from search_api.admin import CLEARABLE
+from search_api.models import DisclosureChange
+assert DisclosureChange(signer="李四").signer == "李四" and "signer" in CLEARABLE
 print("ok")
 """
 
 
 def test_a_new_stored_and_shown_field_needs_only_its_row(tmp_path: Path) -> None:
     """A row added to the table (in a copy of ``model/``, nothing else changed) reaches the
-    catalogue columns, the stored round trip, the API schema and the document page."""
+    catalogue columns, the stored round trip, the API schema, the document page and PATCH."""
     shutil.copytree(ROOT / "model", tmp_path / "model")
     table = tmp_path / "model" / "fields.py"
     source = table.read_text(encoding="utf-8")
