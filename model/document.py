@@ -142,7 +142,8 @@ StoredDocument = make_dataclass(
     ]
     + [
         ("date", str, field(default="")),
-        # The normalised text when it is aligned with ``text`` (same length), for fast snippets.
+        # The normalised text when it is aligned with ``text`` (same length), for fast snippets;
+        # None where the backend keeps none (Elasticsearch): readers normalise ``text`` then.
         ("normalized", "str | None", field(default=None, compare=False, repr=False)),
     ],
     bases=(_StoredBase,),

@@ -9,8 +9,8 @@ close but not identical.
 The physical index is versioned (``<prefix>-<schema>-<timestamp>``) behind the alias ``<prefix>``:
 :meth:`ElasticsearchIndex.reindex` rebuilds a new one from the stored ``_source`` while searches
 keep using the old one, then moves the alias in one atomic ``update_aliases`` call. Any network or
-cluster failure surfaces as :class:`~govsearch.errors.BackendUnavailable` (HTTP 503) naming the
-URL, never as a client stack trace.
+cluster failure surfaces as :class:`~model.errors.BackendUnavailable` naming the URL, never as a
+client stack trace.
 """
 
 from __future__ import annotations

@@ -471,7 +471,7 @@ class EmbeddedIndex:
         self._reload(force=True)
 
     def delete(self, ids: Iterable[str]) -> int:
-        ids = list(ids)
+        ids = list(dict.fromkeys(ids))  # an id given twice is one document (as Elasticsearch's)
         if not ids:
             return 0
         with self._lock:

@@ -71,7 +71,7 @@ class Backend(Protocol):
         ...
 
     def delete(self, ids: Iterable[str]) -> int:
-        """Remove documents by id; returns how many ids were given."""
+        """Remove documents by id; returns how many distinct ids were given (held or not)."""
         ...
 
     def search(
