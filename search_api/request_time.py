@@ -8,6 +8,7 @@ are left without one, bounded by each call's own timeout.
 
 from __future__ import annotations
 
+from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from search_index.deadline import within
@@ -33,5 +34,5 @@ class RequestTime:
             await self.app(scope, receive, send)
 
 
-def install_request_time(app, per_call_seconds: float) -> None:  # noqa: ANN001 - a FastAPI app
+def install_request_time(app: FastAPI, per_call_seconds: float) -> None:
     app.add_middleware(RequestTime, seconds=REQUEST_TIMEOUTS * per_call_seconds)

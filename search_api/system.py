@@ -18,7 +18,9 @@ router = APIRouter(prefix="/api", tags=["system"])
 
 @router.get("/health", response_model=HealthResponse, response_model_exclude_unset=True,
             responses={503: {"model": HealthResponse}})  # fmt: skip
-def health(index: IndexDep, viewer: ViewerDep, settings: SettingsDep):
+def health(
+    index: IndexDep, viewer: ViewerDep, settings: SettingsDep
+) -> dict[str, Any] | JSONResponse:
     """Up or down. Anonymous callers learn only that (and the backend's kind): the count of
     all documents would tell them how many are hidden, and paths and cluster URLs are the
     deployment's business. Staff see everything the backend reports."""
@@ -40,7 +42,9 @@ def health(index: IndexDep, viewer: ViewerDep, settings: SettingsDep):
 
 @router.get("/ready", response_model=HealthResponse, response_model_exclude_unset=True,
             responses={503: {"model": HealthResponse}})  # fmt: skip
-def ready(index: IndexDep, viewer: ViewerDep, settings: SettingsDep):
+def ready(
+    index: IndexDep, viewer: ViewerDep, settings: SettingsDep
+) -> dict[str, Any] | JSONResponse:
     """Whether a load balancer may send searches here: up (as ``/api/health``) and done with
     its start-up reading (the synonym groups, the model, the pinyin lexicon), which made a
     restarted server's first search take 3 s while health already said ok (QA pass 47b).

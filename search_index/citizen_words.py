@@ -59,10 +59,14 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analyzers.lexicon import distinct, longest_spans
 from analyzers.normalize import _fold, normalize, to_simplified
 from search_index import shared_folders
+
+if TYPE_CHECKING:  # numpy is imported where vectors are read, not with this module
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -851,7 +855,7 @@ class GeneralVectors:
         del vectors
         self._matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
 
-    def vector(self, word: str):  # noqa: ANN202 - numpy array
+    def vector(self, word: str) -> np.ndarray | None:
         """The word's unit vector, or None if the package does not know it."""
         import numpy as np
 

@@ -207,7 +207,9 @@ def _error(
 
 
 # -- search ------------------------------------------------------------------------------
-def search_page(request: Request, index: SearchIndex, viewer: Viewer, layout: Layout):
+def search_page(
+    request: Request, index: SearchIndex, viewer: Viewer, layout: Layout
+) -> Response:
     state, problems = SearchState.from_params(request.query_params)
     base = layout.search
     # the box of an event question's results shows the question, and the form sends it back
@@ -393,7 +395,7 @@ def _asked(
 
 def document_page(
     request: Request, index: SearchIndex, viewer: Viewer, layout: Layout, doc_id: str
-):
+) -> Response:
     try:
         doc = index.get(doc_id, viewer)
     except Moved as exc:
@@ -486,7 +488,9 @@ def _document_page(
 OCR_NOTICE = "本文由扫描件识别，可能有误"
 
 
-def scan_page(request: Request, index: SearchIndex, viewer: Viewer, doc_id: str, number: int):
+def scan_page(
+    request: Request, index: SearchIndex, viewer: Viewer, doc_id: str, number: int
+) -> Response:
     """A page of a scanned original as an image: staff only (see ``web.scans``)."""
     layout = _layout(request, False)
     if not viewer.staff:
@@ -504,7 +508,9 @@ def scan_page(request: Request, index: SearchIndex, viewer: Viewer, doc_id: str,
     return Response(png, media_type="image/png", headers={"Cache-Control": "private"})
 
 
-def original_download(request: Request, index: SearchIndex, viewer: Viewer, doc_id: str):
+def original_download(
+    request: Request, index: SearchIndex, viewer: Viewer, doc_id: str
+) -> Response:
     layout = _layout(request, False)
     try:
         doc = index.get(doc_id, viewer)
