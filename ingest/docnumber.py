@@ -213,22 +213,41 @@ def find_doc_number(text: str) -> str:
             break
     if candidates:
         return min(candidates)[1]
-    tw = [t for t in taiwan_numbers(head) if not _cited_as_basis(head, t[0])]
+    tw = [t for t in taiwan_numbers(head) if not _cited_in_clause(head, t[0])]
     return tw[0][0] if tw else ""
 
 
-# a line that says what a notice is based on (依據：內政部…台內地字第0990257693號令…): its number
-# is that order's, not the notice's (QA pass 23d: 16 Tainan notices showed the ministry's)
-_BASIS_LINE = re.compile(r"^\s*(?:依據|依据|根據|根据|依照|參照|参照)")
+# what makes a Taiwan number written in a notice's running text another act's (QA pass 23d:
+# 16 Tainan notices showed the ministry's order their 依據 line cites; QA pass 48c: 10 more,
+# where 依據 followed 主旨 on one line, or the list under it went on to the next line):
+# a basis stated before it in its clause (依據：內政部…台內地字第0990257693號令…) …
+_BASIS = re.compile(r"依據|依据|根據|根据|依照|參照|参照|因應|因应")
+# … a date in Arabic figures before it there (內政部114年6月25日台內園字第…號公告「…」，本府
+# 協助…): a notice dates its own number in the 發文日期 line; a law's 沿革 in Chinese figures …
+_DATED = re.compile(r"\d{2,3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+# … or a letter acted on: no document calls its own number a 函 (…林造字第1091636458號函辦理),
+# though a regulation's 沿革 says it was issued by one (院臺人字第 05038 號函修正發布)
+_LETTER = re.compile(r"\s*函(?!\s*(?:訂|修|發|公布|廢|增|刪|停|核定|頒|订|发|废|删))")
+_OWN_LABEL = re.compile(r"發文字號|发文字号")
+_CLAUSE_END = "。；;！!？?\n"
 
 
-def _cited_as_basis(head: str, number: str) -> bool:
-    """Whether ``number`` is first written in ``head`` on a line that states a basis."""
+def _cited_in_clause(head: str, number: str) -> bool:
+    """Whether ``number``, where ``head`` first writes it, is another act's: a Judicial Yuan
+    interpretation (釋字第785號: no 文号 at all), or cited in its clause (:data:`_BASIS`,
+    :data:`_DATED`, :data:`_LETTER`) unless the clause labels it the document's own."""
+    if number.startswith(("釋字", "释字")):
+        return True
     digits = re.search(r"[0-9A-Za-z]+(?=號|号)", number)
     if digits is None:
         return False
-    pattern = r"\s*".join(map(re.escape, digits.group()))
-    for line in head.split("\n"):
-        if re.search(pattern, line):
-            return _BASIS_LINE.match(line) is not None
-    return False
+    found = re.search(r"\s*".join(map(re.escape, digits.group())) + r"\s*[號号]", head)
+    if found is None:
+        return False
+    start = max(head.rfind(ch, 0, found.start()) for ch in _CLAUSE_END) + 1
+    before = head[start : found.start()]
+    if _OWN_LABEL.search(before[-40:]):
+        return False
+    return bool(
+        _BASIS.search(before) or _DATED.search(before) or _LETTER.match(head, found.end())
+    )

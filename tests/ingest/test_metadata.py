@@ -775,3 +775,40 @@ def test_a_文号_in_any_bracket_a_query_may_use_is_the_documents_文号(number:
     text = f"关于进一步做好政务公开工作的通知\n{number}\n各市人民政府：现就有关事项通知如下。\n"
     assert find_doc_number(text) == number
     assert "粤府发2019-17" in keys_for_value(normalize(number))
+
+
+@pytest.mark.parametrize(
+    ("name", "own"),
+    [
+        ("tainan_2023-05-10_8546355.txt", ""),  # 主旨…。依據：內政部99年…台內地字第…號令發布之
+        ("tainan_2020-03-27_7652995.txt", ""),  # 依據：依據內政部…
+        ("tainan_2022-05-04_7890920.txt", ""),  # 依據：土地徵收條例第10條暨內政部…號令辦理
+        ("tainan_2020-10-14_7716909.txt", ""),  # 一、依據…林務局109年10月12日林造字第…號函辦理
+        ("tainan_2020-11-12_7727886.txt", ""),  # (依據:) ⏎內政部109年11月6日台內地字第…號函。
+        ("tainan_2025-07-09_8753667.txt", ""),  # 內政部114年6月25日台內園字第…號公告「…」，本府
+        ("tainan_2025-05-16_8743069.txt", ""),  # 本府…府地徵字第…號函會議紀錄
+        ("tainan_2023-06-06_8552396.txt", ""),  # 因應司法院釋字第785號解釋
+        ("tainan_2022-02-14_7876048.txt", "府都規字第1110285885A號"),  # 更正本府…號公告: its own
+        ("tainan_2019-01-02_2965229.txt", "府都管字第1071459970A號"),  # 發文字號：, glued
+    ],
+)
+def test_a_taiwan_number_a_notice_cites_is_not_its_own(corpus: Path, name: str, own: str) -> None:
+    """QA pass 48c: ten Tainan notices showed as their own 文号 a number their text cites — the
+    內政部 order their 依據 states (on the 主旨 line, or the next line of its list), a letter
+    acted on (…號函辦理), another agency's 公告 relayed (內政部114年6月25日台內園字…號公告),
+    a Judicial Yuan interpretation (釋字第785號)."""
+    text = (corpus / "docs" / "tainan" / name).read_text(encoding="utf-8")
+    assert find_doc_number(text) == own
+
+
+@pytest.mark.parametrize(
+    ("name", "own"),
+    [("A0020153.txt", "院臺人字第05038號"), ("A0030006.txt", "台內民字第0940076028號")],
+)
+def test_a_regulation_issued_by_a_letter_keeps_its_number(
+    corpus: Path, name: str, own: str
+) -> None:
+    """A regulation's 沿革 says it was issued by a letter (司法院（74）院臺人字第 05038 號函修正
+    發布): that number is its own, not a letter cited."""
+    text = (corpus / "docs" / "mojlaw" / name).read_text(encoding="utf-8")
+    assert find_doc_number(text) == own
