@@ -620,6 +620,16 @@ def _date_line(line: str) -> dt.date | None:
 
 
 _SIGNER = re.compile(r"^(总理|總理|主席|院長|院长|部長|部长|市長|市长)")
+# what a page's conversion leaves beside a signature's organ: an HTML entity, whole or broken
+# (QA pass 48c: "国务院办公厅 &sp;" was no organ, and the 成文日期 was taken from the signature
+# of the request the notice forwards, two months earlier)
+_ENTITY = re.compile(r"&#?[A-Za-z0-9]{1,8};")
+
+
+def _signer_line(line: str) -> str:
+    """The line above a signature's date, as an organ's name is compared: without spaces or
+    an entity left by a page's conversion."""
+    return _ENTITY.sub("", re.sub(r"\s", "", line))
 
 
 def signature_date(lines: Sequence[str]) -> dt.date | None:
@@ -633,7 +643,7 @@ def signature_date(lines: Sequence[str]) -> dt.date | None:
         date = _date_line(line)
         if date is None:
             continue
-        above = re.sub(r"\s", "", lines[i - 1])
+        above = _signer_line(lines[i - 1])
         if _agency_like(above) or _SIGNER.match(above):
             return date
         first = first or date
@@ -697,7 +707,7 @@ def signature_agency(lines: Sequence[str]) -> str:
         # _date_line's own first test, here: one function call less per line of every
         # document (the loop runs over all lines; issue 13)
         if len(line) <= 40 and "年" in line and _date_line(line) is not None:
-            above = re.sub(r"\s", "", lines[i - 1])
+            above = _signer_line(lines[i - 1])
             if _agency_like(above):
                 return above
     return ""

@@ -812,3 +812,12 @@ def test_a_regulation_issued_by_a_letter_keeps_its_number(
     發布): that number is its own, not a letter cited."""
     text = (corpus / "docs" / "mojlaw" / name).read_text(encoding="utf-8")
     assert find_doc_number(text) == own
+
+
+def test_a_signature_beside_an_entity_left_by_a_page_is_the_signature(corpus: Path) -> None:
+    """QA pass 48c: govcn_052 signs "国务院办公厅 &sp;" over 一九九六年七月十七日; the entity
+    made the line no organ's, and the 成文日期 was taken from the forwarded request's signature
+    (国家教委, 一九九六年五月十三日), two months earlier."""
+    text = (corpus / "docs" / "govcn_policy" / "govcn_052.txt").read_text(encoding="utf-8")
+    meta = derive_meta(text)
+    assert (meta.written_date, meta.agency) == (dt.date(1996, 7, 17), "国务院办公厅")
