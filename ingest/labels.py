@@ -52,6 +52,13 @@ _NUMBER_END = re.compile(r"(?<=[号號]).*$")  # what follows a 文号's 号
 _FIRST = frozenset(label[0] for label in LABELS)
 
 
+# a notice's head, its organ then 公告, where a page's conversion glued the labelled block to it
+# (QA pass 48c: 臺南市政府　公告發文日期：中華民國109年3月10日發文字號：… lost its date); the
+# organ is group 1
+NOTICE_HEAD = re.compile(r"^([\u4e00-\u9fff（）()]{2,30}?)[ \t\u3000]*公[ \t\u3000]*告[ \t\u3000]*"
+                         r"(?=$|[發发]文)")
+
+
 def labelled_header(lines: Sequence[str]) -> dict[str, str]:
     """``{key: value}`` of the labelled block among the first lines (keys as in :data:`LABELS`'
     values); empty when fewer than two labels are stated. The first value of a label wins."""
@@ -59,7 +66,11 @@ def labelled_header(lines: Sequence[str]) -> dict[str, str]:
     for line in lines[:HEAD_LINES]:
         line = line.strip()
         if line[:1] not in _FIRST:
-            continue
+            if "公告" not in line:
+                continue
+            line = NOTICE_HEAD.sub("", line, count=1)  # 臺南市政府　公告發文日期：…
+            if line[:1] not in _FIRST:
+                continue
         matches = list(_PAIR.finditer(line))
         if not matches or matches[0].start() != 0:
             continue

@@ -28,7 +28,7 @@ from ingest.docnumber import (
     order_numbers,
     taiwan_numbers,
 )
-from ingest.labels import labelled_header, starts_with_label
+from ingest.labels import NOTICE_HEAD, labelled_header, starts_with_label
 from model.document import CatalogMeta
 
 _TITLE_END = re.compile(
@@ -96,6 +96,7 @@ def derive_meta(
         _stated(props, labels, "发文机关", "發文機關"),
         history.get("agency", ""),
         order_head_agency(nonempty),
+        notice_agency(nonempty),
         enactment_agency(header, doc_title),
         title_agency(doc_title),
         signature_agency(nonempty),
@@ -699,6 +700,17 @@ def _period_bound(text: str, found: FoundDate) -> bool:
     was shown written on 2023-12-31, and the timeliness report listed that day)."""
     return bool(_PERIOD_BEFORE.search(text[max(0, found.start - 6) : found.start])
                 or _PERIOD_AFTER.match(text[found.end : found.end + 4]))  # fmt: skip
+
+
+def notice_agency(lines: Sequence[str]) -> str:
+    """The organ of a notice's head (臺南市政府　公告, alone on its line or glued to the labelled
+    block): QA pass 48c found 51 Tainan 公告 with no 发布机构, never in an agency filter."""
+    for line in lines[:12]:
+        if "公" in line:
+            m = NOTICE_HEAD.match(line.strip())
+            if m and _agency_like(m.group(1)):
+                return m.group(1)
+    return ""
 
 
 def signature_agency(lines: Sequence[str]) -> str:

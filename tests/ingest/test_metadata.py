@@ -821,3 +821,21 @@ def test_a_signature_beside_an_entity_left_by_a_page_is_the_signature(corpus: Pa
     text = (corpus / "docs" / "govcn_policy" / "govcn_052.txt").read_text(encoding="utf-8")
     meta = derive_meta(text)
     assert (meta.written_date, meta.agency) == (dt.date(1996, 7, 17), "国务院办公厅")
+
+
+@pytest.mark.parametrize(
+    ("name", "agency", "written"),
+    [
+        ("tainan_2024-09-26_8694452.txt", "臺南市政府", dt.date(2024, 9, 24)),  # head alone
+        ("tainan_2020-03-10_7648883.txt", "臺南市政府", dt.date(2020, 3, 10)),  # labels glued
+        ("tainan_2023-08-20_8582538.txt", "臺南市政府都市發展局", dt.date(2023, 8, 16)),
+    ],
+)
+def test_a_notices_head_names_its_organ(
+    corpus: Path, name: str, agency: str, written: dt.date
+) -> None:
+    """QA pass 48c: the 51 Tainan notices headed 臺南市政府　公告 had no 发布机构 (never in an
+    agency filter), and three whose head was glued to their labelled block (臺南市政府　公告發文
+    日期：中華民國109年3月10日發文字號：…) had no date either."""
+    meta = derive_meta((corpus / "docs" / "tainan" / name).read_text(encoding="utf-8"))
+    assert (meta.agency, meta.written_date) == (agency, written)
