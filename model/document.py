@@ -120,6 +120,11 @@ def _metadata(self: Any) -> dict[str, Any]:
             # the day of that date is made up (the year of a report's title): said, so that an
             # export records no 1 January (QA pass 42b: only the life events' API said it)
             out["year_only"] = year_only(self)
+        if f.name == "validity":
+            # filed 有效 where nothing states it, as search and the filter take it; said, so
+            # that an export or an app shows 未注明 as the page does (QA pass 48c: the export
+            # wrote 有效 for every text saying nothing of it, the page 未注明)
+            out["validity_stated"] = not self.validity_assumed
     return out
 
 

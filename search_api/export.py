@@ -51,6 +51,7 @@ COLUMNS = (
 # a staff key's export may hold drafts and withheld documents: each row then says its level
 # (QA pass 45a: 1,416 rows against the public's 1,413, the three others not told apart)
 STAFF_COLUMNS = (*COLUMNS[:-1], "disclosure", COLUMNS[-1])
+UNSTATED = "未注明"  # a 有效性 neither the catalogue nor the text states, as the page says it
 NO_STORE = {"Cache-Control": "no-store"}  # a staff key's export holds what others may not see
 
 
@@ -74,9 +75,11 @@ def rows(
             # a later document repeals it: 已废止, as search and the filter say (QA pass 45b:
             # 66 of 146 rows of validity=repealed said 有效, the catalogue's word)
             row["validity"] = with_repeal(dict(row), hit.repealed_by)["validity"]
+            # nothing states it: 未注明 in a spreadsheet, as the page says (QA pass 48c)
+            unstated = row["validity"] == "valid" and d.validity_assumed
             if written_in_title_year(d):  # the year its title names, no day (ISO 8601's
                 row["written_date"] = row["written_date"][:4]  # reduced precision: 2015)
-            out.append({**row, "url": f"{base}documents/{d.id}"})
+            out.append({**row, "url": f"{base}documents/{d.id}", "validity_stated": not unstated})
         if not result.hits or page * MAX_PAGE_SIZE >= min(total, limit):
             break
         page += 1
@@ -128,9 +131,11 @@ def export(
                             headers={**NO_STORE, **counts})  # fmt: skip
     columns = STAFF_COLUMNS if query.viewer.staff else COLUMNS
     table = [
-        [value_label(c, r[c]) if c in ("validity", "disclosure") else r[c] for c in columns]
+        [UNSTATED if c == "validity" and not r["validity_stated"]
+         else value_label(c, r[c]) if c in ("validity", "disclosure") else r[c]
+         for c in columns]
         for r in found
-    ]
+    ]  # fmt: skip
     return Response(
         csv_text(columns, table),
         media_type="text/csv; charset=utf-8",

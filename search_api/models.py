@@ -85,6 +85,11 @@ def _document_fields() -> dict[str, Any]:
             if f.kind == "choice" and f.choices:  # the canonical values, an enum in the spec
                 kind = Literal[tuple(dict.fromkeys(f.choices.values()))]  # (QA pass 38b)
             out[f.name] = (kind, Field(..., description=f.label))
+        if f.name == "validity":
+            out["validity_stated"] = (bool, Field(..., description=(
+                "false where neither the catalogue nor the text states the 有效性: the "
+                "document is filed valid (searched and filtered as in force) and the pages "
+                "show 未注明")))  # fmt: skip
         if f.name == "publish_date":
             out["date"] = (str | None, Field(..., description="发布日期, else 成文日期"))
             out["year_only"] = (bool, Field(..., description=(

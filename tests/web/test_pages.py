@@ -1244,6 +1244,15 @@ def test_a_validity_nothing_states_is_shown_as_not_stated(tmp_path):
         assert "未注明（未见废止或失效的记载）" in doc_page
         stated = next(h for p, h in hits.items() if p.endswith("/stated.txt") or p == "stated.txt")
         assert "未见废止或失效" not in c.get(f"/documents/{stated['id']}").text
+        # ... and the API and the export say it as the page does (QA pass 48c: the export
+        # wrote 有效 for every text saying nothing of it)
+        assert (unstated["validity_stated"], stated["validity_stated"]) == (False, True)
+        lines = c.get("/api/export", params={"q": "丧葬"}).text.lstrip("\ufeff").splitlines()
+        cells = {row.split(",")[1]: row.split(",")[7] for row in lines[1:]}
+        assert cells == {"丧葬费发放办法": "未注明", "丧葬补助发放办法": "有效"}, lines
+        rows = c.get("/api/export", params={"q": "丧葬", "format": "json"}).json()["documents"]
+        assert {r["title"]: r["validity_stated"] for r in rows} == {
+            "丧葬费发放办法": False, "丧葬补助发放办法": True}
 
 
 def test_traditional_metadata_is_marked_as_such(client, web_corpus):
