@@ -43,9 +43,10 @@ def one_event(
     events: LifeEventsDep,
     event_id: Annotated[str, P(max_length=32)],
     script: Annotated[
-        Literal["", "hans", "hant"],
+        Literal["", "hans", "hant", "hant-hk"],
         Q(description="the script the reader reads, as on /api/search: hant ranks Taiwan's "
-                      "documents a little ahead (default: as each question is written)"),
+                      "documents a little ahead, hant-hk neither side's (default: as each "
+                      "question is written)"),
     ] = "",
 ) -> dict:
     """One event; each question with ``total``, the results its search gives the caller."""

@@ -235,10 +235,12 @@ def search_query(
     date_from: Annotated[IsoDate, Q(description="YYYY-MM-DD")] = None,
     date_to: Annotated[IsoDate, Q(description="YYYY-MM-DD")] = None,
     script: Annotated[
-        Literal["", "hans", "hant"],
+        Literal["", "hans", "hant", "hant-hk"],
         Q(description="the script the reader reads (hant: traditional, as a kiosk's 繁體 key "
                       "sets it): whose documents rank a little ahead where the query's own "
-                      "characters do not say (letters, characters both scripts share)"),
+                      "characters do not say (letters, characters both scripts share); "
+                      "hant-hk: a Hong Kong or Macau reader, for whom neither side's rank "
+                      "ahead, whatever the script typed"),
     ] = "",
 ) -> Query:
     """The search's parameters as a Query: one list for ``/api/search`` and ``/api/export``."""
@@ -295,14 +297,15 @@ def pinyin(
     q: Annotated[str, Q(max_length=MAX_PINYIN_CHARS)] = "",
     limit: Annotated[int, Q(ge=1, le=30), blank_is(10)] = 10,
     script: Annotated[
-        Literal["hans", "hant"],
-        Q(description="hant: the words in traditional characters (a Taiwan or Hong Kong "
-                      "reader's; the search then ranks their documents a little ahead)"),
+        Literal["hans", "hant", "hant-hk"],
+        Q(description="hant: the words in traditional characters (a Taiwan reader's; the "
+                      "search then ranks Taiwan's documents a little ahead); hant-hk: in "
+                      "traditional characters for a Hong Kong or Macau reader"),
     ] = "hans",
 ) -> dict:
     """The kiosk's input method: candidate words for the pinyin typed so far (``shebao`` →
     社保…, ``zwgk`` → 政务公开), drawn from the words of public documents only."""
     words, letters = index.pinyin_for(q, limit)
-    if script == "hant":  # QA pass 23a: a Taiwan visitor was offered 身分证, never 身分證
+    if script != "hans":  # QA pass 23a: a Taiwan visitor was offered 身分证, never 身分證
         words = list(dict.fromkeys(to_traditional(w) for w in words))
     return {"q": q, "words": words, "letters": letters}

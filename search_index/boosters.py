@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from analyzers.normalize import normalize
 from search_index import citizen_words
-from search_index.request import READERS
+from search_index.request import NEUTRAL_READERS, READERS
 from search_index.tree import Bool, Constant, MatchAll, Node, Term
 
 
@@ -39,6 +39,8 @@ def script_preference(typed: str, regions: list[str], reader: str = "") -> str:
     the region bonus decides) or its characters are the same in both scripts. ``reader``
     (``hans``/``hant``, :attr:`Query.script`) decides where the typed text does not."""
     if not citizen_words.METHODS.script or regions or citizen_words.TAIWAN in normalize(typed):
+        return ""
+    if reader in NEUTRAL_READERS:  # Hong Kong, Macau: traditional, and neither side's reader
         return ""
     script = citizen_words.typed_script(typed) or READERS.get(reader)
     return {"simplified": "mainland", "traditional": "taiwan"}.get(script or "", "")

@@ -13,7 +13,11 @@ from model.viewer import ANONYMOUS, Viewer
 
 Sort = Literal["relevance", "date_desc", "date_asc"]
 SORTS: tuple[str, ...] = ("relevance", "date_desc", "date_asc")
-READERS = {"hans": "simplified", "hant": "traditional"}  # Query.script → the script typed
+# Query.script → the script typed; hant-hk: a Hong Kong or Macau reader, who reads traditional
+# characters and is no more Taiwan's reader than the mainland's (QA pass 48b: zh-HK browsers
+# and every query they typed put Taiwan's rules first)
+READERS = {"hans": "simplified", "hant": "traditional", "hant-hk": "traditional"}
+NEUTRAL_READERS = frozenset({"hant-hk"})  # readers for whom neither side ranks ahead
 SCRIPTS: tuple[str, ...] = ("", *READERS)  # Query.script's values ("": neither)
 
 MAX_QUERY_CHARS = 500
@@ -47,7 +51,8 @@ class Query:
     facets: bool = True
     # the script the reader reads in, where the page knows it (a kiosk's 繁體 key: "hant"; a
     # life event's simplified question: "hans"): whose documents rank a little ahead when the
-    # typed text does not say (letters, characters both scripts share); "" for neither
+    # typed text does not say (letters, characters both scripts share); "" for neither;
+    # "hant-hk" (a Hong Kong or Macau browser): neither side's, whatever the script typed
     script: str = ""
 
 

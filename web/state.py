@@ -215,8 +215,10 @@ def _date(raw: str) -> dt.date | None:
         return None
 
 
-# the Chinese the browser asks for: its region or script subtag says which side's characters
-_HANT_TAGS = ("zh-tw", "zh-hk", "zh-mo", "zh-hant")
+# the Chinese the browser asks for: its region or script subtag says which side's characters;
+# Hong Kong's and Macau's read traditional and are neither side's (QA pass 48b)
+_HK_TAGS = ("zh-hk", "zh-mo", "zh-hant-hk", "zh-hant-mo", "yue")
+_HANT_TAGS = ("zh-tw", "zh-hant")
 _HANS_TAGS = ("zh-cn", "zh-sg", "zh-my", "zh-hans")
 
 
@@ -235,7 +237,8 @@ def browser_script(accept_language: str) -> str:
             weight = float(params.strip().removeprefix("q=")) if params else 1.0
         except ValueError:
             continue
-        script = ("hant" if tag.startswith(_HANT_TAGS) else
+        script = ("hant-hk" if tag.startswith(_HK_TAGS) else
+                  "hant" if tag.startswith(_HANT_TAGS) else
                   "hans" if tag.startswith(_HANS_TAGS) else "")  # fmt: skip
         if script and weight > best:
             best, found = weight, script

@@ -1315,6 +1315,21 @@ def test_a_query_the_same_in_both_scripts_ranks_for_the_browsers_chinese(client)
     assert first({"Accept-Language": "en-US,en;q=0.9"})[0] == taiwan  # as before: no side
 
 
+def test_a_hong_kong_reader_is_neither_sides(client):
+    """QA pass 48b: a zh-HK or zh-MO browser was taken for Taiwan's reader, and so was every
+    query it typed in traditional characters: 產假 put Taiwan's rules first, with the note
+    "按您使用的繁体中文，台湾地区文件略靠前". A Hong Kong or Macau reader reads traditional and
+    gets neither side's bonus, whatever the script typed; the API's script=hant-hk says it."""
+    for lang in ("zh-HK,zh;q=0.9", "zh-MO", "zh-Hant-HK"):
+        page = client.get("/?q=條例", headers={"Accept-Language": lang}).text
+        assert "台湾地区文件略靠前" not in page and "大陆文件略靠前" not in page, lang
+    taiwan = client.get("/?q=條例", headers={"Accept-Language": "zh-TW"}).text
+    assert "台湾地区文件略靠前" in taiwan
+    for script, prefers in (("hant-hk", ""), ("hant", "taiwan"), ("", "taiwan")):
+        body = client.get("/api/search", params={"q": "條例", "script": script}).json()
+        assert body["understood"]["prefers"] == prefers, (script, body["understood"])
+
+
 def test_taiwans_documents_say_so_in_results_and_on_their_page(client, web_corpus):
     """QA pass 44a: a Taiwan rule's agency never says where it applies (總統, 勞動部), and a
     mainland reader took Taiwan's 退休 rules for their own. A result and the document's page
