@@ -723,6 +723,10 @@ class SearchIndex:
         # so after an ingest (and later on Elasticsearch), and offered a withdrawn document's
         # word meanwhile (QA pass 32a: 鹈鹕湾 for 40–60 s after its documents were 不予公开)
         found = [(typed, word) for typed, word in found if documents_with(word)]
+        # ... and never a word this engine reads as typed: a stop or question word, or one the
+        # synonym file names (QA pass 48b: Cantonese 屋企 was offered 武器, 點計 點擊, 幾錢 幾千)
+        stop, rules = stopwords(), synonyms()
+        found = [(typed, word) for typed, word in found if typed not in stop and typed not in rules]
         for typed, word in found:
             fixed = fixed.replace(typed, word, 1)
         return fixed if fixed != normalized else ""

@@ -571,6 +571,7 @@ class _Builder:
         self.reading_of: dict[str, str] = {}  # letters → the most likely Chinese they spell
         # runs of letters read as function words only, decided when the whole query is read
         self.pending_stops: list[tuple[str, str, list[Slot]]] = []
+        self.pending_text: list[str] = []  # clauses of stop words only, before any content
         self.settling = False
         self.abbreviated: list[bool] = []  # per word read: an abbreviation citizens type?
         self.pool: list[Node] = []  # content-word clauses counted for min-should-match
@@ -718,6 +719,13 @@ class _Builder:
                     self._group(abbr, targets)
             else:
                 abbr, targets = payload  # type: ignore[misc]
+                if abbr.isascii():
+                    # letters the file names (hk: 香港) mean its first wording, as if typed,
+                    # not the letters' pinyin (QA pass 48b: hk read as 航空's initials first)
+                    self.add_text(targets[0])
+                    self.readings.append((abbr, (targets[0],)))
+                    self.reading_of[abbr] = targets[0]
+                    continue
                 # the synonym file's rule, and the other side's wording of the word it names
                 # (身份证 => 居民身份证, and Taiwan's 身分证)
                 twins = [t for t in _twins(abbr) if t not in targets]
@@ -747,7 +755,13 @@ class _Builder:
         ]  # fmt: skip
         content = [w for w, s in zip(words, stops, strict=True) if not s]
         stopped = [w for w, s in zip(words, stops, strict=True) if s]
-        if not content and not self.pool and words:  # only stop words: search them anyway
+        if not content and not self.pool and words:
+            if not self.settling:
+                # only stop words so far (點解 of 點解 要交社保: it was searched, as the first
+                # clause, QA pass 48b): left out if a later clause has words of its own, else
+                # searched, as a query of only such words is (settle_stops)
+                self.pending_text.append(norm)
+                return
             content, stopped = words, []  # (what earlier clauses left out stays said)
         self.ignored.extend(stopped)
         # a word no public document writes whole is the words it is made of, as if typed apart
@@ -885,6 +899,15 @@ class _Builder:
         """
         assert self.lexicon is not None
         literal, breaks = split_run(run)
+        meant = synonyms().get(literal)
+        if meant and literal.isascii():
+            # letters the synonym file names (hk, hongkong, mpf) mean its first wording, as if
+            # typed, never their pinyin (QA pass 48b: hk was read as the initials of 航空,
+            # hong kong as 宏控, mpf as 毛坯房)
+            self.add_text(meant[0])
+            self.readings.append((run, (meant[0],)))
+            self.reading_of[run] = meant[0]
+            return
         cut = self.lexicon.read(literal, breaks)
         written = self.lexicon.written(literal)
         # whole syllables typed after others read as pinyin are pinyin too (QA pass 26c:
@@ -941,11 +964,15 @@ class _Builder:
         return bool(first) and len(first) == 1 and first[0].words[0] in stopwords()
 
     def settle_stops(self) -> None:
-        """Runs read as function words only: left out (and said) where the query has words of
-        its own, else searched, as a Chinese query of only such words is."""
+        """Runs read as function words only, and clauses of stop words only: left out (and
+        said) where the query has words of its own, else searched, as a query of only such
+        words is."""
         pending, self.pending_stops = self.pending_stops, []
+        texts, self.pending_text = self.pending_text, []
         content = self.pool or self.weak or self.common or self.required
         self.settling = True
+        for norm in texts:  # left out where words came after them, else searched
+            self.add_text(norm)
         for run, literal, cut in pending:
             if content:
                 self.ignored.extend(slot.words[0] for slot in cut)
@@ -1265,6 +1292,32 @@ def joined_syllables(
     return tuple(out)
 
 
+def joined_names(clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
+    """Words of letters the synonym file names together (``id card``: 身份证) as one clause,
+    where each word was a clause of its own and read apart (QA pass 48b: id and card were
+    searched as two words, card as 草案's initials)."""
+    out: list[Clause] = []
+    for clause in clauses:
+        last = out[-1] if out else None
+        if last is not None and _plain_letters(last) and _plain_letters(clause):
+            joined = f"{last.alternatives[0].text} {clause.alternatives[0].text}"
+            if normalize(joined) in synonyms():
+                out[-1] = Clause((Atom(joined),))
+                continue
+        out.append(clause)
+    return tuple(out)
+
+
+def _plain_letters(clause: Clause) -> bool:
+    """A clause of one plain atom (no field, quotes or minus) that is letters only."""
+    atom = clause.alternatives[0]
+    return (
+        len(clause.alternatives) == 1
+        and not (clause.negated or atom.phrase or atom.field)
+        and atom.text.isascii() and atom.text.isalpha()
+    )
+
+
 def _plain_syllables(clause: Clause) -> bool:
     """A clause of one plain atom (no field, quotes or minus) that is whole syllables."""
     atom = clause.alternatives[0]
@@ -1492,7 +1545,9 @@ def plan(
     typed_q = dashed_codes(without_labels(typed_q))  # 000014349 2019 00006 at a kiosk
     typed_q, version_words = citizen_words.without_version_words(typed_q)
     parsed = parse(typed_q[:2000])
-    clauses, dropped = bounded_clauses(ParsedQuery(joined_syllables(parsed.clauses, lexicon)))
+    clauses, dropped = bounded_clauses(
+        ParsedQuery(joined_syllables(joined_names(parsed.clauses), lexicon))
+    )
     dropped = version_words + list(parsed.ignored) + dropped
     han_typed = any(is_han(c) for c in typed_q[:2000])
     b = _Builder(lexicon, _budgeted(mentions) if mentions else None, han_typed)

@@ -631,7 +631,34 @@ def test_syllables_then_initials_must_name_words_written_together():
 
 def test_letters_inside_a_run_are_no_abbreviation_of_their_own(index):
     """QA pass 28c: hkqy (a kiosk's initials of 户口迁移, which its candidate bar offers) read
-    its hk as 香港 and listed Hong Kong's laws; hk alone still is 香港."""
+    its hk as 香港 and listed Hong Kong's laws; hk alone still is 香港, read as if typed (QA
+    pass 48b: as an expansion beside the letters' pinyin, it listed 航空's laws first)."""
     read = index.search(Query(q="hkqy")).understood
     assert all(word != "hk" for word, _ in read.synonyms), read.synonyms
-    assert ("hk", ("香港",)) in index.search(Query(q="hk")).understood.synonyms
+    assert all(letters != "hk" for letters, _ in read.pinyin_words), read.pinyin_words
+    alone = index.search(Query(q="hk")).understood
+    assert ("hk", ("香港",)) in alone.pinyin_words and alone.words == ("香港",), alone
+
+
+@pytest.mark.parametrize(
+    ("typed", "letters", "meant"),
+    [("Hong Kong", "hong kong", "香港"), ("HK", "hk", "香港"), ("MPF", "mpf", "强积金"),
+     ("ID card 補領", "id card", "身份证")],
+)  # fmt: skip
+def test_letters_the_synonym_file_names_mean_their_word(index, typed, letters, meant):
+    """QA pass 48b: what a Hong Kong reader types in English was read as pinyin: Hong Kong as
+    宏控 (0 results), HK as 航空's initials (aviation laws first), MPF as 毛坯房, ID card as id
+    and card (草案's initials). Letters the synonym file names, one word or two, mean its first
+    wording, searched as if typed."""
+    read = index.search(Query(q=typed)).understood
+    assert (letters, (meant,)) in read.pinyin_words, read.pinyin_words
+    assert meant in read.words and not {"宏控", "id", "card"} & set(read.words), read.words
+
+
+def test_a_clause_of_question_words_before_the_words_is_left_out(index):
+    """QA pass 48b: 點解 要交社保 (why must I pay social insurance) searched 点解 as a word: a
+    first clause of stop words only was searched, as a query of only such words is. It waits
+    for the clauses after it, as letters read as function words do."""
+    read = index.search(Query(q="點解 要交社保")).understood
+    assert "点解" in read.ignored and "点解" not in read.words, read
+    assert index.search(Query(q="点解")).understood.words == ("点解",)  # alone: searched

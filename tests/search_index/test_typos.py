@@ -63,6 +63,9 @@ def index(request, tmp_path_factory):
     # 老板 written by 3 (QA pass 27a: 老伴, which none writes, was offered 老板)
     extra += [made(30 + i, "f", "关于老板拖欠工资的通知", "老板拖欠工资的，劳动者可以投诉。")
               for i in range(3)]  # fmt: skip
+    # 武器 and 点击, homophones of Cantonese 屋企 (home) and 點計 (how is it counted)
+    extra += [made(40 + i, "c", "关于武器管理的通知", "武器应当登记，点击网页可以查询。")
+              for i in range(3)]  # fmt: skip
     gen = open_backend_index(request.param, tmp_path_factory.mktemp("typos"), "typos")
     idx = next(gen)
     assert all(r.ok for r in idx.write(prepare(d, "corpus") for d in [*docs, *extra]))
@@ -122,6 +125,15 @@ def test_an_everyday_word_no_document_writes_is_meant(index, typed: str) -> None
     in a question; a word common in general Chinese is meant, where 酒架 (a wine rack, rare)
     is still a slip of 酒驾 (above)."""
     assert index.search(Query(q="老板")).total >= 3
+    assert index.search(Query(q=typed)).did_you_mean == ""
+
+
+@pytest.mark.parametrize("typed", ["屋企人過身 殮葬費", "屋企", "病假 人工點計", "牌費 幾錢"])
+def test_a_word_the_engine_reads_is_never_corrected(index, typed: str) -> None:
+    """QA pass 48b: Cantonese a Hong Kong reader types was offered homophones as typos (屋企,
+    home: 武器, weapons; 點計, how is it counted: 點擊, click; 幾錢, how much: 幾千). A word the
+    synonym file names, or a stop or question word, is read as typed, never corrected."""
+    assert index.search(Query(q="武器")).total >= 3 and index.search(Query(q="点击")).total
     assert index.search(Query(q=typed)).did_you_mean == ""
 
 
