@@ -40,7 +40,7 @@ _TITLE_END = re.compile(
 _CONTINUED_END = re.compile(
     r"(通知|意见|意見|决定|決定|办法|辦法|条例|條例|规定|規定|批复|批覆|复函|覆函|函|报告|報告|方案|"
     r"规划|規劃|细则|細則|纲要|綱要|公告|通报|通報|决议|決議|法|规则|規則|解释|解釋|答复|答覆|"
-    r"标准|標準|准则|準則|措施|规程|規程|章程|规范|規範|要点|要點|安排|预算|預算|决算|決算|"
+    r"标准|標準|准则|準則|措施|规程|規程|章程|规范|規範|要点|要點|安排|预算|預算|决算|決算|纠纷一?案|糾紛一?案|"
     r"[（(](试行|試行|暂行|暫行|草案|修订|修正|征求意见稿|[一二三四五六七八九十]+)[）)])$"
 )
 _SENTENCE = re.compile(r"[。；;！!？?]|[，,].{6,}")
@@ -202,6 +202,13 @@ def _squash_spaced(s: str) -> str:
     return s
 
 
+# a court case's first section (QA pass 48c: six guiding cases were titled …纠纷案裁判要点)
+_CASE_HEADING = re.compile(
+    r"^(?:裁判要点|裁判要旨|基本案情|裁判结果|裁判理由|相关法条|关键词|典型意义|案情简介|"
+    r"裁判要點|裁判結果|相關法條|關鍵詞)$"
+)
+
+
 def _is_title_stop(line: str) -> bool:
     """Lines that end a multi-line title: 文号, dates, addressees, sentences, body headings."""
     return bool(
@@ -211,6 +218,7 @@ def _is_title_stop(line: str) -> bool:
         or _SENTENCE.search(line)
         or _BODY_START.match(line)
         or line in ("沿革",)
+        or _CASE_HEADING.match(line)
         or starts_with_label(line)
         or _is_banner(line)
         or len(line) > 40

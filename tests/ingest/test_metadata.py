@@ -839,3 +839,19 @@ def test_a_notices_head_names_its_organ(
     日期：中華民國109年3月10日發文字號：…) had no date either."""
     meta = derive_meta((corpus / "docs" / "tainan" / name).read_text(encoding="utf-8"))
     assert (meta.agency, meta.written_date) == (agency, written)
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [("lrb_02450.txt", "市场支配者捆绑销售服务，侵害了消费者的消费选择权"
+                       "吴小秦诉陕西广电网络传媒（集团）股份有限公司捆绑交易纠纷案"),
+     ("lrb_02460.txt", "经营者不能仅以进口食品已经过出入境检验检疫为由主张免责"
+                       "江某诉某信息技术有限公司网络购物合同纠纷一案")],
+)  # fmt: skip
+def test_a_cases_title_ends_with_its_case_not_its_first_section(
+    corpus: Path, name: str, title: str
+) -> None:
+    """QA pass 48c: six guiding cases were titled …纠纷案裁判要点, their first section heading
+    read as the title's last line."""
+    text = (corpus / "docs" / "lawrefbook" / "anli" / name).read_text(encoding="utf-8")
+    assert derive_meta(text).title == title
