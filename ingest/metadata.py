@@ -765,7 +765,17 @@ def title_agency(title: str) -> str:
     m = re.match(r"^(.{2,20}?(?:人民政府|政府))\s*\d{4}\s*年", title)
     if m:
         return m.group(1)
+    # the year first: 2008年常熟市政府信息公開工作年度報告 (QA pass 48c: no 发布机构)
+    m = _REPORT_AFTER_YEAR.match(title)
+    if m and _agency_like(m.group(1)):
+        return m.group(1)
     return ""
+
+
+_REPORT_AFTER_YEAR = re.compile(
+    r"^\d{4}\s*年度?\s*(.{2,30}?(?:政府|局|委员会|委員會|办公室|辦公室|厅|廳|院|部))"
+    r"(?:政府)?信息公[开開]工作年度[报報]告$"
+)
 
 
 # An entry that issues the text (令 制定/修正/廢止…), not one that only sets a date

@@ -22,7 +22,7 @@ from ingest.dates import cn_number, parse_date
 from ingest.docnumber import clean, find_doc_number, split_taiwan_issuer
 from ingest.formats import extract
 from ingest.labels import labelled_header
-from ingest.metadata import derive_meta, guess_category, guess_title
+from ingest.metadata import derive_meta, guess_category, guess_title, title_agency
 from model.document import CatalogMeta
 
 
@@ -855,3 +855,12 @@ def test_a_cases_title_ends_with_its_case_not_its_first_section(
     read as the title's last line."""
     text = (corpus / "docs" / "lawrefbook" / "anli" / name).read_text(encoding="utf-8")
     assert derive_meta(text).title == title
+
+
+def test_a_yearly_reports_title_naming_its_year_first_names_its_organ(corpus: Path) -> None:
+    """QA pass 48c: 2008年常熟市政府信息公開工作年度報告 had no 发布机构 (the year before the
+    organ; an organ before the year was read)."""
+    text = (corpus / "docs" / "annual_report" / "changshu_2008.txt").read_text(encoding="utf-8")
+    assert derive_meta(text).agency == "常熟市政府"
+    title = "2019年北京市东城区人民政府政府信息公开工作年度报告"
+    assert title_agency(title) == "北京市东城区人民政府"
