@@ -1254,6 +1254,7 @@ def test_two_states_or_armies_are_never_each_others_wording(monkeypatch):
     from analyzers.lexicon import distinct
 
     assert distinct("中华民国", "中华人民共和国") and distinct("解放军", "国军")
+    assert distinct("电线", "水管")  # QA pass 48b: a general neighbour, shown under 同义扩展
     assert not distinct("身份证", "身分证")
     monkeypatch.setattr(citizen_words, "mined", lambda: {
         "中华民国": ("中华人民共和国", "民国"), "国军": ("解放军",)})
