@@ -81,6 +81,7 @@ class Found(NamedTuple):
 
     path: str
     doc_id: str
+    new: bool = False  # a document this run added: a file that was not in the index before
 
 
 class FoundFiles:
@@ -102,11 +103,13 @@ class FoundFiles:
         return {f.path: f for same in self._by_hash.values() for f in same}
 
     def match(self, content_hash: str, path: str, taken: set[str]) -> Found | None:
-        """The file holding these bytes: the one at ``path`` if any, else one whose document
-        no other old document moved to (``taken``), else any."""
+        """The file holding these bytes: the one at ``path`` if any, else one new to the index
+        (a file already there is itself, not where another moved) whose document no other
+        old document moved to (``taken``), else any not taken, else any."""
         same = self._by_hash.get(content_hash, [])
         for pick in (
             (f for f in same if f.path == path),
+            (f for f in same if f.new and f.doc_id not in taken),
             (f for f in same if f.doc_id not in taken),
             iter(same),
         ):
@@ -386,7 +389,7 @@ def run_jobs(
                 lexicon.add(r, rewritten=r.doc.id in indexed)
                 if journal is not None:
                     journal.wrote(r.doc.id, r.doc.content_hash, r.doc.ingest_key)
-            found.add(r.doc.content_hash, Found(r.doc.path, r.doc.id))
+            found.add(r.doc.content_hash, Found(r.doc.path, r.doc.id, r.doc.id not in indexed))
             yield r
         elif isinstance(r, Unchanged):
             report.unchanged += 1

@@ -870,3 +870,19 @@ def test_a_folder_that_cannot_be_read_is_reported_and_stops_nothing(tmp_path):
         assert len(list(index.backend.catalog())) == 4
     finally:
         index.close()
+
+
+def test_a_copy_renamed_beside_an_unchanged_copy_moves_to_its_new_name(tmp_path):
+    """A folder holds one text twice; one copy is renamed. Its old id leads to the renamed
+    file, not to the copy that stayed where it was (a file already in the index is itself)."""
+    require_corpus()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = CORPUS / "docs" / "govcn_policy" / "govcn_002.txt"
+    shutil.copy(text, folder / "a.txt")
+    shutil.copy(text, folder / "b.txt")
+    data = ["--data-dir", str(tmp_path / "d")]
+    assert CliRunner().invoke(main, [*data, "ingest", str(folder)]).exit_code == 0
+    (folder / "b.txt").rename(folder / "c.txt")
+    again = CliRunner().invoke(main, [*data, "ingest", str(folder)])
+    assert "b.txt → c.txt" in again.output and "b.txt → a.txt" not in again.output, again.output
