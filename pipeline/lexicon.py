@@ -69,6 +69,11 @@ from search_index.citizen_words import (
 )
 from search_index.protocol import IndexedDocument
 
+# the catalogue fields whose values the builder counts (titles, issuers, 文号 prefixes, and the
+# date a repeal is filed under), beside the text: a change of another (索引号, 分类, 有效性)
+# changes no count
+COUNTED_FIELDS = frozenset({"title", "agency", "doc_number", "written_date", "publish_date"})
+
 
 class LexiconBuilder:
     def __init__(self) -> None:

@@ -67,7 +67,7 @@ from model.ids import document_id
 from model.settings import Settings
 from model.viewer import ANONYMOUS, STAFF
 from pipeline import embed
-from pipeline.lexicon import LexiconBuilder
+from pipeline.lexicon import COUNTED_FIELDS, LexiconBuilder
 from pipeline.run import (
     UPLOADS_DIR,
     Job,
@@ -836,10 +836,11 @@ def change_disclosure(
     today = dt.date.today() if values.get("disclosure") == "public" else None
     changed = index.set_fields(doc.id, values, published=today)
     # the lexicon counts what anonymous readers see: the document as it was, if public, and
-    # as it is now, if public (its 文号 or title may be what changed)
+    # as it is now, if public, where its level or a field it counts changed (its 文号, title)
     before = doc if ANONYMOUS.can_see(doc.disclosure) else None
     after = changed if ANONYMOUS.can_see(changed.disclosure) else None
-    _recount(index, settings, before, after)
+    if (before is None) != (after is None) or COUNTED_FIELDS & set(values):
+        _recount(index, settings, before, after)
     # a date not stated is null, as search and the export say it
     now = {n: getattr(changed, n) for n in values}
     now.update({n: None for n in DATE_FIELDS if n in now and not now[n]})

@@ -501,7 +501,7 @@ def _change_fields() -> dict[str, Any]:
             described = {"description": "the new 公开方式: public/on_request/not_public/draft or "
                          "主动公开/依申请公开/不予公开/草稿 (either script)",
                          "json_schema_extra": {"enum": list(DISCLOSURE_VALUES)}}  # fmt: skip
-        out[f.name] = (str | None, Field(default=None, max_length=_CHANGE_CHARS[f.kind],
+        out[f.name] = (str | None, Field(default=None, max_length=_CHANGE_CHARS.get(f.kind, 500),
                                          **described))  # fmt: skip
     return out
 

@@ -719,12 +719,8 @@ class _Builder:
                     self._group(abbr, targets)
             else:
                 abbr, targets = payload  # type: ignore[misc]
-                if abbr.isascii():
-                    # letters the file names (hk: 香港) mean its first wording, as if typed,
-                    # not the letters' pinyin (QA pass 48b: hk read as 航空's initials first)
-                    self.add_text(targets[0])
-                    self.readings.append((abbr, (targets[0],)))
-                    self.reading_of[abbr] = targets[0]
+                if abbr.isascii():  # (hk: 香港; QA pass 48b: read as 航空's initials first)
+                    self._read_as_meant(abbr, targets[0])
                     continue
                 # the synonym file's rule, and the other side's wording of the word it names
                 # (身份证 => 居民身份证, and Taiwan's 身分证)
@@ -900,13 +896,8 @@ class _Builder:
         assert self.lexicon is not None
         literal, breaks = split_run(run)
         meant = synonyms().get(literal)
-        if meant and literal.isascii():
-            # letters the synonym file names (hk, hongkong, mpf) mean its first wording, as if
-            # typed, never their pinyin (QA pass 48b: hk was read as the initials of 航空,
-            # hong kong as 宏控, mpf as 毛坯房)
-            self.add_text(meant[0])
-            self.readings.append((run, (meant[0],)))
-            self.reading_of[run] = meant[0]
+        if meant and literal.isascii():  # (hong kong: 宏控, mpf: 毛坯房, QA pass 48b)
+            self._read_as_meant(run, meant[0])
             return
         cut = self.lexicon.read(literal, breaks)
         written = self.lexicon.written(literal)
@@ -949,6 +940,19 @@ class _Builder:
             # the pinyin of titles is joined: xi'an would be 县 (xian) there; where the
             # syllable ends change nothing (zheng wu gong kai), the titles' pinyin is searched
             self.syllable_ends = True
+
+    def _read_as_meant(self, letters: str, meant: str) -> None:
+        """Letters the synonym file names (hk, hong kong, mpf): its first wording, searched as
+        if typed, never the letters' pinyin (QA pass 48b: hk was read as the initials of 航空,
+        hong kong as 宏控, mpf as 毛坯房); a document writing the letters as a word (ppp) ranks
+        a little ahead, as their wording typed does not require them."""
+        self.add_text(meant)
+        self.readings.append((letters, (meant,)))
+        self.reading_of[letters] = meant
+        word = letters.replace("'", "")
+        if word.isalpha():  # (one word: id card is none the documents write)
+            self.weak.append(latin_word_node(word))
+            self.highlight.append(word)
 
     def _function_word_first(self, literal: str, breaks: tuple[int, ...], cut: list[Slot]) -> bool:
         """Whether syllables typed apart, read as one rare word, are a function word and the
