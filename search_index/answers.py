@@ -29,33 +29,34 @@ _MONTHS = rf"{_NUMBER}个半?月"
 _YEARS = rf"(?<![{_DIGITS}])(?:\d{{1,2}}|[一二三四五六七八九十两半]+)个?半?年(?!度|级)"
 _DURATION = rf"{_DAYS}|{_MONTHS}|{_YEARS}|{_NUMBER}个?(?:小时|周|星期)"
 
-# what a question asks with → what its answer looks like
+# what a question asks with → what its answer looks like; Cantonese asks 几多 where Mandarin
+# asks 多少, 几耐 for 多久 and 几钱 for 多少钱 (QA pass 48b: 產假有幾多日 marked no 98天)
 _ASKED = (
     # ... or in weeks, as Taiwan's laws give leave (QA pass 41b: 產假有幾天 marked the 三日 of
     # 生理假 beside 產假, and left 產假八星期 unmarked); never 周岁, an age
-    (re.compile(r"(?:几|多少)个?(?:工作日|日|天)"), rf"{_DAYS}|{_NUMBER}个?(?:周|星期)(?!岁)"),
-    (re.compile(r"(?:几|多少)个?月(?!几)"), _MONTHS),  # 几月几号 asks a date
-    (re.compile(r"(?<!近)(?:几|多少)(?:年|个年头)(?!级|度)"), _YEARS),  # 近几年: recently
-    (re.compile(r"(?:几|多少)(?:周|星期)"), rf"{_NUMBER}个?(?:周|星期)"),
-    (re.compile(r"多久|多长时间|多长期限|(?:期限|时限)是?多长"), _DURATION),
+    (re.compile(r"(?:几多|几|多少)个?(?:工作日|日|天)"), rf"{_DAYS}|{_NUMBER}个?(?:周|星期)(?!岁)"),
+    (re.compile(r"(?:几多|几|多少)个?月(?!几)"), _MONTHS),  # 几月几号 asks a date
+    (re.compile(r"(?<!近)(?:几多|几|多少)(?:年|个年头)(?!级|度)"), _YEARS),  # 近几年: recently
+    (re.compile(r"(?:几多|几|多少)(?:周|星期)"), rf"{_NUMBER}个?(?:周|星期)"),
+    (re.compile(r"多久|多长时间|多长期限|(?:期限|时限)是?多长|几耐"), _DURATION),
     (
         re.compile(
-            r"(?:几|多少)(?:周)?岁|多大(?:年龄|年纪|岁数)?(?:退休|可以|能|才|算)|年龄多大|多少年龄"
+            r"(?:几多|几|多少)(?:周)?岁|多大(?:年龄|年纪|岁数)?(?:退休|可以|能|才|算)|年龄多大|多少年龄"
         ),
         rf"{_NUMBER}周?岁",
     ),
     # 交多少 asks a sum, 交多少年 a span of years
     (
         re.compile(
-            r"多少钱|多少元|多少块|(?:罚|赔|补|给|发|交|缴|报销|补贴)多少(?![岁天年月个次级周人名小])"
+            r"多少钱|多少元|多少块|几多钱|几钱|(?:罚|赔|补|给|发|交|缴|报销|补贴)多少(?![岁天年月个次级周人名小])"
         ),
         rf"{_NUMBER}(?:万|千|百)?元",
     ),
-    (re.compile(r"(?:几|多少)次"), rf"{_NUMBER}次(?!性)"),  # 一次性 is no count
-    (re.compile(r"(?:几|多少)级"), rf"{_NUMBER}级"),
-    (re.compile(r"(?:几|多少)(?:小时|钟头)"), rf"{_NUMBER}个?小时"),
-    (re.compile(r"(?:几|多少)(?:平方米|平米|平方)"), rf"{_NUMBER}平方米"),
-    (re.compile(r"(?:几|多少)(?:人|名)(?!民)"), rf"{_NUMBER}(?:人|名)"),  # 多少人民币: money
+    (re.compile(r"(?:几多|几|多少)次"), rf"{_NUMBER}次(?!性)"),  # 一次性 is no count
+    (re.compile(r"(?:几多|几|多少)级"), rf"{_NUMBER}级"),
+    (re.compile(r"(?:几多|几|多少)(?:小时|钟头)"), rf"{_NUMBER}个?小时"),
+    (re.compile(r"(?:几多|几|多少)(?:平方米|平米|平方)"), rf"{_NUMBER}平方米"),
+    (re.compile(r"(?:几多|几|多少)(?:人|名)(?!民)"), rf"{_NUMBER}(?:人|名)"),  # 多少人民币: money
 )
 
 

@@ -226,3 +226,16 @@ def test_a_printed_lines_wrap_inside_a_sentence_is_no_space():
     assert "保障工作 第二条" in shown, shown  # a part starts on its own line
     head = snippet(text, ("没有的词",), size=40)
     assert head.startswith("关于举办端午民俗活动的通知 第一章 总则 各有关单位"), head
+
+
+def test_a_cantonese_question_of_measure_is_one():
+    """QA pass 48b: 產假有幾多日 (how many days) marked only 产假, where 产假有多少天 marked the
+    98天: Cantonese asks 几多 for 多少, 几耐 for 多久, 几钱 for 多少钱."""
+    from search_index.answers import answer_pattern
+
+    for cantonese, mandarin in (("产假有几多日", "产假有多少天"), ("试用期几耐", "试用期多久"),
+                                ("牌费几钱", "牌费多少钱")):  # fmt: skip
+        assert answer_pattern(cantonese) == answer_pattern(mandarin) != "", cantonese
+    text = "女职工生育享受98天产假，其中产前可以休假15天。"
+    got = snippet(text, ("产假",), 60, answer=answer_pattern("产假有几多日"))
+    assert "<mark>98天产假</mark>" in got, got  # the answer beside the word, one mark
