@@ -1576,6 +1576,15 @@ def plan(
         # quoted one does, not only those where jieba cut it alone (QA pass 10: 90 results
         # against 1,180). Those rank first; the regex it costs is paid once, not per word.
         b.weak.append(written_char(compact))
+    elif (
+        len(clauses) == 1 and 2 <= len(compact) <= 3 and all(map(is_han, compact))
+        and b.weak and not b.pool and not b.expanded and not b.synonyms
+        and b.mentions is not None and b.mentions(compact) > 0
+    ):
+        # a name the segmenter cuts into single characters (前海: 前 / 海), which documents
+        # write as typed: it means them, not every text holding 前 or 海 (QA pass 48b: 3,047
+        # results, a Taiwan ocean-day speech first, for the 3 documents naming 前海)
+        b.required.append(written_node(compact) or MatchAll())
     # a title and one of its articles (劳动合同法第四十七条, 民法典1077条): the title is the
     # document asked for (QA pass 30a: the 实施条例, which cites 劳动合同法第四十七条, ranked
     # above the law)

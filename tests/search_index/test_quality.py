@@ -247,3 +247,30 @@ def test_the_version_in_force_of_a_law_is_listed_before_the_one_it_replaced(tmp_
         assert {h.doc.id for h in named} == {old.id, new.id}  # as ranked: a year is asked
     finally:
         backend.close()
+
+
+@pytest.mark.parametrize("kind", ["embedded", "elasticsearch"])
+def test_a_name_cut_into_single_characters_means_the_documents_writing_it(tmp_path, kind):
+    """QA pass 48b: 前海 (Shenzhen's zone) is cut 前 / 海, and found 3,047 documents holding
+    either character, a Taiwan ocean-day speech first, for the 3 that name it. A query of one
+    clause cut into single characters only, which documents write as typed, means them."""
+    import dataclasses
+
+    from search_index.prepare import prepare
+    from tests.corpus import corpus_document, sample_paths
+    from tests.security.conftest import open_backend_index
+
+    base = corpus_document(sample_paths(1)[0])
+    texts = {"a": "关于支持前海深港现代服务业合作区建设的意见\n支持前海合作区建设。",
+             "b": "关于沿海防护林建设的通知\n前一阶段沿海地区植树造林成效明显。"}  # fmt: skip
+    docs = [dataclasses.replace(base, id=k * 16, path=f"{k}.txt", text=t,
+                                meta=dataclasses.replace(base.meta, title=t.split("\n")[0]))
+            for k, t in texts.items()]  # fmt: skip
+    gen = open_backend_index(kind, tmp_path / "data", "qianhai")
+    index = next(gen)
+    try:
+        assert all(r.ok for r in index.write(prepare(d, "s") for d in docs))
+        assert [h.doc.id for h in index.search(Query(q="前海")).hits] == ["a" * 16]
+        assert index.search(Query(q="前")).total == 2  # one character: as before
+    finally:
+        gen.close()
