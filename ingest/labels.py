@@ -66,7 +66,7 @@ def labelled_header(lines: Sequence[str]) -> dict[str, str]:
     for line in lines[:HEAD_LINES]:
         line = line.strip()
         if line[:1] not in _FIRST:
-            if "公告" not in line:
+            if "公" not in line:  # (公 告 is spaced out in some heads)
                 continue
             line = NOTICE_HEAD.sub("", line, count=1)  # 臺南市政府　公告發文日期：…
             if line[:1] not in _FIRST:

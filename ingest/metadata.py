@@ -205,7 +205,7 @@ def _squash_spaced(s: str) -> str:
 # a court case's first section (QA pass 48c: six guiding cases were titled …纠纷案裁判要点)
 _CASE_HEADING = re.compile(
     r"^(?:裁判要点|裁判要旨|基本案情|裁判结果|裁判理由|相关法条|关键词|典型意义|案情简介|"
-    r"裁判要點|裁判結果|相關法條|關鍵詞)$"
+    r"裁判要點|裁判結果|相關法條|關鍵詞|典型意義|案情簡介)$"
 )
 
 
