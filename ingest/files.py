@@ -650,11 +650,31 @@ def walk(
             if unreadable is not None:
                 unreadable(here, exc)
             continue
+        blocked = _unsearchable(here, dirs or files)
+        if blocked is not None:  # listed, but nothing in it can be opened (chmod 644)
+            if unreadable is not None:
+                unreadable(here, blocked)
+            continue
         yield here, dirs, files
         for name in reversed(dirs):  # as listed (and pruned) by the caller, first one first
             path = os.path.join(here, name)
             if not os.path.islink(path):
                 stack.append(path)
+
+
+def _unsearchable(folder: str, names: list[str]) -> OSError | None:
+    """The error that opening anything in ``folder`` meets, where the folder can be listed
+    but not searched (``chmod 644``: QA pass 48d found it still stopped the ingest, at the
+    first file looked at as a catalogue); one ``lstat`` of its first entry tells."""
+    if not names:
+        return None
+    try:
+        os.lstat(os.path.join(folder, names[0]))
+    except PermissionError as exc:
+        return exc
+    except OSError:  # gone meanwhile, a name too long: the entry's own problem
+        return None
+    return None
 
 
 def _walk_visible(top: Path) -> Iterator[tuple[str, list[str], list[str]]]:

@@ -17,6 +17,7 @@ backends rank alike):
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -85,7 +86,7 @@ from search_index.nodes import (
     written_node,
     yearless_docno_node,
 )
-from search_index.request import Query, Understanding
+from search_index.request import NEUTRAL_READERS, Query, Understanding
 from search_index.syntax import FIELD_PREFIX, Atom, Clause, ParsedQuery, parse
 from search_index.tree import (
     Bool,
@@ -572,6 +573,10 @@ class _Builder:
         # runs of letters read as function words only, decided when the whole query is read
         self.pending_stops: list[tuple[str, str, list[Slot]]] = []
         self.pending_text: list[str] = []  # clauses of stop words only, before any content
+        # every run of letters typed is a synonym key (hk, hong kong, mpf): each means its
+        # word (_read_as_meant); beside other letters (hk dengji) they are pinyin like them
+        self.letters_meant = False
+        self.meant: list[str] = []  # the letters so read
         self.settling = False
         self.abbreviated: list[bool] = []  # per word read: an abbreviation citizens type?
         self.pool: list[Node] = []  # content-word clauses counted for min-should-match
@@ -719,7 +724,7 @@ class _Builder:
                     self._group(abbr, targets)
             else:
                 abbr, targets = payload  # type: ignore[misc]
-                if abbr.isascii():  # (hk: 香港; QA pass 48b: read as 航空's initials first)
+                if abbr.isascii() and self.letters_meant:  # (hk: 香港; QA pass 48b)
                     self._read_as_meant(abbr, targets[0])
                     continue
                 # the synonym file's rule, and the other side's wording of the word it names
@@ -896,7 +901,7 @@ class _Builder:
         assert self.lexicon is not None
         literal, breaks = split_run(run)
         meant = synonyms().get(literal)
-        if meant and literal.isascii():  # (hong kong: 宏控, mpf: 毛坯房, QA pass 48b)
+        if meant and literal.isascii() and self.letters_meant:  # (hong kong: 宏控, QA pass 48b)
             self._read_as_meant(run, meant[0])
             return
         cut = self.lexicon.read(literal, breaks)
@@ -949,6 +954,7 @@ class _Builder:
         self.add_text(meant)
         self.readings.append((letters, (meant,)))
         self.reading_of[letters] = meant
+        self.meant.append(letters)
         word = letters.replace("'", "")
         if word.isalpha():  # (one word: id card is none the documents write)
             self.weak.append(latin_word_node(word))
@@ -1296,6 +1302,27 @@ def joined_syllables(
     return tuple(out)
 
 
+@functools.cache
+def _letter_keys(rules: int) -> tuple[re.Pattern[str], ...]:
+    """The synonym file's keys of letters, longest first, as whole words (``rules``: the id
+    of the rule set, cached while it is the one in use)."""
+    keys = sorted((k for k in synonyms() if k.isascii()), key=len, reverse=True)
+    return tuple(re.compile(rf"(?<![a-z]){re.escape(k)}(?![a-z])") for k in keys)
+
+
+def letters_all_named(text: str) -> bool:
+    """Whether the query types letters and every run of them is a synonym key (hk, hong
+    kong, id card): they then mean the key's word, never their pinyin (QA pass 48b). Beside
+    other letters they are typed as pinyin like them: a kiosk's ``hk dengji`` is 户口登记,
+    as its candidate bar offers, not 香港."""
+    rest = normalize(text)
+    if not _LETTERS.search(rest):
+        return False
+    for key in _letter_keys(id(synonyms())):
+        rest = key.sub(" ", rest)
+    return not _LETTERS.search(rest)
+
+
 def joined_names(clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
     """Words of letters the synonym file names together (``id card``: 身份证) as one clause,
     where each word was a clause of its own and read apart (QA pass 48b: id and card were
@@ -1555,6 +1582,7 @@ def plan(
     dropped = version_words + list(parsed.ignored) + dropped
     han_typed = any(is_han(c) for c in typed_q[:2000])
     b = _Builder(lexicon, _budgeted(mentions) if mentions else None, han_typed)
+    b.letters_meant = letters_all_named(typed_q[:2000])
     b.personal = personal_numbers(typed_q[:2000])
     b.side = asked_side(query.q, query.script)
     plain_parts: list[str] = []
@@ -1620,7 +1648,8 @@ def plan(
         prefers = "" if b.docnos else script_preference(query.q, regions, query.script)
         if not b.docnos and b.asks_mainland:
             prefers = "mainland"  # 內地最低工資: the mainland's rules, typed in traditional
-        if not prefers and not han_typed and b.readings and not regions and not b.docnos:
+        if (not prefers and not han_typed and b.readings and not b.meant and not regions
+                and not b.docnos and query.script not in NEUTRAL_READERS):  # fmt: skip
             # letters read as Hanyu Pinyin, the mainland's spelling, whose candidates the kiosk
             # offers in simplified characters: ranked as the picked word would be (QA pass
             # 23a: fuxujin listed five Taiwan 撫卹 laws first, 抚恤金 the mainland's)
@@ -1658,7 +1687,7 @@ def plan(
     # letters only, read from what the parser kept: a lone OR is syntax left dangling, not
     # the letters "or" (QA pass 18b: it answered every document as if searched as pinyin)
     typed = as_pinyin_query(typed_q) if clauses else None
-    if b.written_only or b.not_pinyin or b.syllable_ends:  # pdf, script, xi'an: see add_letters
+    if b.written_only or b.not_pinyin or b.syllable_ends or b.meant:  # pdf, script, xi'an, hk
         typed = None
     if typed:  # letters only: the words as written, or pinyin of titles and key terms
         title_pinyin = pinyin_node(typed)

@@ -829,7 +829,8 @@ def test_each_identical_copy_of_a_folder_read_again_inside_another_moves_to_its_
 def test_a_folder_that_cannot_be_read_is_reported_and_stops_nothing(tmp_path):
     """QA pass 48a: a subfolder without search permission (``chmod 000``, or ``644``) stopped
     the whole ingest with a traceback (no summary, no report, nothing else ingested), and one
-    that could not be listed (``311``) was passed over without a word. Each is a skipped
+    that could not be listed (``311``) was passed over without a word; 48d: one that can be
+    listed but not searched (``644``) holding a .txt still did. Each is a skipped
     entry saying why; the rest is ingested; ``--prune`` removes none of their documents. Run as
     a user without root's permission bypass (root's capabilities dropped, if root)."""
     import shutil as sh
@@ -846,6 +847,9 @@ def test_a_folder_that_cannot_be_read_is_reported_and_stops_nothing(tmp_path):
     sh.copy(CORPUS / "docs" / "govcn_policy" / "govcn_005.txt", arch / "a" / "new.txt")
     (arch / "b").chmod(0o000)
     (arch / "c").chmod(0o311)
+    (arch / "d").mkdir()  # listed, not searched (QA pass 48d: its .txt, looked at as a
+    sh.copy(CORPUS / "docs" / "govcn_policy" / "govcn_006.txt", arch / "d" / "x.txt")
+    (arch / "d").chmod(0o644)  # catalogue, still stopped the run)
     report = tmp_path / "report.json"
     drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
             "--inh-caps=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []  # fmt: skip
@@ -856,12 +860,12 @@ def test_a_folder_that_cannot_be_read_is_reported_and_stops_nothing(tmp_path):
             capture_output=True, text=True, timeout=600, cwd=Path(__file__).resolve().parents[2],
         )  # fmt: skip
     finally:
-        (arch / "b").chmod(0o755)
-        (arch / "c").chmod(0o755)
+        for sub in ("b", "c", "d"):
+            (arch / sub).chmod(0o755)
     assert "Traceback" not in run.stderr, run.stderr
     said = json.loads(report.read_text(encoding="utf-8"))
     skipped = {s["path"]: s["reason"] for s in said["skipped_files"]}
-    for sub in ("b", "c"):
+    for sub in ("b", "c", "d"):
         assert "a folder that cannot be read (Permission denied)" in skipped[sub], said
     assert [d["path"] for d in said["ingested_files"]] == ["a/new.txt"], said
     assert not said.get("pruned"), said

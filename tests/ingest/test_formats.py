@@ -490,3 +490,17 @@ def test_one_metadata_table_reads_alike_in_docx_and_html() -> None:
     for data, name in ((buf.getvalue(), "a.docx"), (page, "a.html")):
         _, ex = extract(data, name)
         assert {k: ex.properties.get(k) for k in expected} == expected, name
+
+
+@pytest.mark.parametrize("label", ["文　　号", "文號", "字号", "文件编号", "發文字號"])
+def test_a_metadata_tables_short_name_for_the_文号_keeps_it(label: str) -> None:
+    """QA pass 48d: a table naming the number 文　　号 (as local sites do), 字号 or 文件编号 lost
+    it: the table is taken out of the text, and only 发文字号 was read from it."""
+    rows = [("索引号", "000014349/2021-00033", "发布机构", "某市交通局"),
+            (label, "某交发〔2021〕33号", "发布日期", "2021-03-05")]  # fmt: skip
+    cells = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>" for row in rows)
+    body = "各区交通部门：现就有关事项通知如下。" * 5
+    page = (f"<html><head><title>通知</title></head><body><table>{cells}</table>"
+            f"<p>{body}</p></body></html>").encode()  # fmt: skip
+    _, ex = extract(page, "a.html")
+    assert ex.properties.get("发文字号") == "某交发〔2021〕33号", ex.properties

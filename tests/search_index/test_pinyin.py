@@ -662,3 +662,17 @@ def test_a_clause_of_question_words_before_the_words_is_left_out(index):
     read = index.search(Query(q="點解 要交社保")).understood
     assert "点解" in read.ignored and "点解" not in read.words, read
     assert index.search(Query(q="点解")).understood.words == ("点解",)  # alone: searched
+
+
+def test_letters_meant_are_no_pinyin_and_beside_pinyin_are_pinyin(index):
+    """QA pass 48d: hk, read as 香港, still matched titles by their pinyin initials (航空: 339
+    results against 香港's 278) and ranked as pinyin, the mainland's spelling, even for a Hong
+    Kong reader; and a kiosk's hk dengji (户口登记) was read as 香港 登记. Letters that are all
+    synonym keys mean their words only; beside other letters they are pinyin like them."""
+    hk, hongkong = index.search(Query(q="hk")), index.search(Query(q="香港"))
+    assert hk.total == hongkong.total and hk.understood.pinyin == (), hk.understood
+    assert hk.understood.prefers == "" and index.search(
+        Query(q="shebao", script="hant-hk")).understood.prefers == ""  # fmt: skip
+    assert index.search(Query(q="shebao")).understood.prefers == "mainland"  # as before
+    kiosk = index.search(Query(q="hk dengji")).understood
+    assert all(letters != "hk" or words != ("香港",) for letters, words in kiosk.pinyin_words)
