@@ -176,11 +176,16 @@ def with_repeal(shown: dict[str, Any], repeal: Repeal | None) -> dict[str, Any]:
     """A document's shown fields where a later document repeals it: ``validity`` is
     ``repealed``, as the validity filter and facet read it and the pages say it (QA passes
     33a and 33b: 56 of 118 hits of ``validity=repealed`` said "valid"), and the catalogue's
-    own value is kept in ``catalogue_validity`` ("" where the two agree)."""
+    own value is kept in ``catalogue_validity`` ("" where the two agree, or where nothing
+    stated one: QA pass 48d found "valid" there, filed so, for texts no catalogue described),
+    and the repeal states the validity (``validity_stated``)."""
     shown["catalogue_validity"] = ""
     if repeal is not None and shown.get("validity") != "repealed":
-        shown["catalogue_validity"] = shown.get("validity", "")
+        if shown.get("validity_stated", True):
+            shown["catalogue_validity"] = shown.get("validity", "")
         shown["validity"] = "repealed"
+        if "validity_stated" in shown:
+            shown["validity_stated"] = True
     return shown
 
 

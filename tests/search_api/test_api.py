@@ -514,6 +514,9 @@ def test_a_repealed_hit_says_repealed_and_keeps_the_catalogues_word():
     kept = {"validity": "valid", "catalogue_validity": ""}
     assert with_repeal({"validity": "valid"}, None) == kept
     assert with_repeal({"validity": "repealed"}, repeal)["catalogue_validity"] == ""
+    # a validity nothing stated is no word of the catalogue's to keep (QA pass 48d)
+    assert with_repeal({"validity": "valid", "validity_stated": False}, repeal) == {
+        "validity": "repealed", "catalogue_validity": "", "validity_stated": True}
 
 
 
@@ -607,8 +610,13 @@ def test_an_export_says_repealed_where_search_does(tmp_path):
         listed = c.get("/api/export", params={"q": "契税", "validity": "repealed",
                                               "format": "json"}).json()  # fmt: skip
         table = c.get("/api/export", params={"q": "契税", "validity": "repealed"}).text
+        page = c.get(f"/documents/{found['hits'][0]['id']}").text
+    assert "本文已废止" in page and "目录中的有效性未随之更改" not in page  # no catalogue said one
     hit = found["hits"][0]
-    assert (hit["validity"], hit["catalogue_validity"]) == ("repealed", "valid")
+    # the catalogue has no 有效性 column: no word of its own to keep (QA pass 48d: "valid",
+    # the value a text nothing describes is filed under), and the repeal states it
+    assert (hit["validity"], hit["catalogue_validity"], hit["validity_stated"]) == (
+        "repealed", "", True)
     assert [(r["id"], r["validity"]) for r in listed["documents"]] == [(hit["id"], "repealed")]
     assert "已废止" in table and ",有效," not in table
 
