@@ -186,10 +186,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], catalog: Path | None, pr
     semantic_on = report.ok and citizen_words.METHODS.semantic
     lacking = _not_embedded(index, settings.data_dir, report) if semantic_on else 0
     if lacking:
-        which = ("the document ingested now is" if len(report.ok) == 1
-                 else f"the {lacking} documents ingested now are" if lacking == len(report.ok)
-                 else f"{lacking} of the {len(report.ok)} documents ingested now are")
-        click.echo(f"search by meaning: {which} found by their words "
+        which = ("the document ingested now is found by its" if len(report.ok) == 1 else
+                 f"the {lacking} documents ingested now are" if lacking == len(report.ok) else
+                 f"{lacking} of the {len(report.ok)} documents ingested now are")
+        which += "" if len(report.ok) == 1 else " found by their"
+        click.echo(f"search by meaning: {which} words "
                    "only until `govsearch embed` runs (it embeds new and changed documents, "
                    f"{semantic.EMBED_PACE})", err=True)  # fmt: skip
     # 130: stopped by Ctrl-C (as a shell reports it), not "a file failed" (1); 143 by SIGTERM

@@ -171,7 +171,7 @@ class IngestReport:
         of = (f" of the {self.planned} to read" if self.interrupted
               and self.planned > self.total else "")  # fmt: skip
         lines = [
-            f"{self.total} files{of}: {len(self.ok)} ingested"
+            f"{self.total} {'file' if self.total == 1 else 'files'}{of}: {len(self.ok)} ingested"
             + (f" ({fmt})" if fmt else "")
             + (f", {self.unchanged} unchanged" if self.unchanged else "")
             + f", {len(self.skipped)} skipped"

@@ -487,7 +487,7 @@ def test_a_full_disk_is_a_clear_error_with_its_own_exit_code(folder, tmp_path, m
     # and what was done, as Ctrl-C says it: the summary, and a report in place of the last
     # run's (QA pass 38c: none written, yesterday's left)
     assert "stopped: the disk holding" in result.output
-    assert re.search(r"\n\d+ files of the \d+ to read: 0 ingested", result.output), result.output
+    assert re.search(r"\n\d+ files? of the \d+ to read: 0 ingested", result.output), result.output
     written = json.loads(report.read_text())
     assert written["interrupted"] is True and "is full" in written["stopped"]
     # the lexicon is merged as after Ctrl-C: the re-run skips what was written (QA pass 38c)
@@ -890,3 +890,15 @@ def test_a_copy_renamed_beside_an_unchanged_copy_moves_to_its_new_name(tmp_path)
     (folder / "b.txt").rename(folder / "c.txt")
     again = CliRunner().invoke(main, [*data, "ingest", str(folder)])
     assert "b.txt → c.txt" in again.output and "b.txt → a.txt" not in again.output, again.output
+
+
+def test_one_file_is_said_in_the_singular(tmp_path):
+    """QA pass 48d: "1 files: 1 ingested", and "the document ingested now is found by their
+    words"."""
+    require_corpus()
+    one = tmp_path / "one.txt"
+    shutil.copy(CORPUS / "docs" / "govcn_policy" / "govcn_002.txt", one)
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "d"), "ingest", str(one)])
+    assert result.output.startswith("1 file: 1 ingested"), result.output
+    if "search by meaning" in result.output:  # (with the embedding model installed)
+        assert "the document ingested now is found by its words only" in result.output
