@@ -1302,11 +1302,10 @@ def joined_syllables(
     return tuple(out)
 
 
-@functools.cache
-def _letter_keys(rules: int) -> tuple[re.Pattern[str], ...]:
-    """The synonym file's keys of letters, longest first, as whole words (``rules``: the id
-    of the rule set, cached while it is the one in use)."""
-    keys = sorted((k for k in synonyms() if k.isascii()), key=len, reverse=True)
+@functools.lru_cache(maxsize=4)
+def _letter_keys(keys: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The synonym file's keys of letters (``keys``, longest first) as whole words, compiled
+    once per rule set."""
     return tuple(re.compile(rf"(?<![a-z]){re.escape(k)}(?![a-z])") for k in keys)
 
 
@@ -1318,7 +1317,8 @@ def letters_all_named(text: str) -> bool:
     rest = normalize(text)
     if not _LETTERS.search(rest):
         return False
-    for key in _letter_keys(id(synonyms())):
+    keys = sorted((k for k in synonyms() if k.isascii()), key=len, reverse=True)
+    for key in _letter_keys(tuple(keys)):
         rest = key.sub(" ", rest)
     return not _LETTERS.search(rest)
 
