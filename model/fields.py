@@ -184,6 +184,10 @@ CATALOG_COLUMNS: dict[str, str] = {
 }
 
 
+# how a value no source states is shown (the pages, the CSV export): never a value made up
+UNSTATED = "未注明"
+
+
 def label(name: str) -> str:
     """The Chinese label of a field (or of ``date``/``year``, which are derived)."""
     derived = {"date": "日期", "year": "年份", "path": "路径", "id": "编号"}

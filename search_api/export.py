@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse, Response
 from analyzers.chars import visible
 from model.document import written_in_title_year
 from model.errors import Forbidden
-from model.fields import label, value_label
+from model.fields import UNSTATED, label, value_label
 from model.settings import Settings
 from reports.csvexport import csv_text
 from search_api.deps import IndexDep, SettingsDep
@@ -51,7 +51,6 @@ COLUMNS = (
 # a staff key's export may hold drafts and withheld documents: each row then says its level
 # (QA pass 45a: 1,416 rows against the public's 1,413, the three others not told apart)
 STAFF_COLUMNS = (*COLUMNS[:-1], "disclosure", COLUMNS[-1])
-UNSTATED = "未注明"  # a 有效性 neither the catalogue nor the text states, as the page says it
 NO_STORE = {"Cache-Control": "no-store"}  # a staff key's export holds what others may not see
 
 

@@ -106,8 +106,7 @@ def off_reason(
     if isinstance(documents, Mapping):
         total, lacking = len(documents), unembedded_count(store, documents)
     elif documents is not None:
-        uploaded = set(store.recent.ids) if store.recent is not None else set()
-        total, lacking = documents, documents - len(set(store.ids) | uploaded)
+        total, lacking = documents, documents - len(set(store.ids) | _uploaded(store))
     else:
         return ""
     if lacking > 0:
@@ -122,8 +121,13 @@ def unembedded_count(store: vectors.StoredVectors, documents: Mapping[str, str])
     for; an upload's first passages, embedded as it arrived under a hash of their own (the next
     embed embeds it whole), count as embedded."""
     held = {*zip(store.ids, store.hashes, strict=True)}
-    uploaded = set(store.recent.ids) if store.recent is not None else set()
+    uploaded = _uploaded(store)
     return sum(1 for i, h in documents.items() if (i, h) not in held and i not in uploaded)
+
+
+def _uploaded(store: vectors.StoredVectors) -> set[str]:
+    """The uploads whose first passages were embedded as they arrived."""
+    return set(store.recent.ids) if store.recent is not None else set()
 
 
 def nearest(text: str, data_dir: Path | None) -> list[str] | None:

@@ -519,7 +519,7 @@ def meta_rows(
     document repeals it, so its 有效性 reads 已废止 with the catalogue's word beside (QA pass
     38a: the table said 有效 and the notice under it 本文已废止, and a phone shows the table
     first)."""
-    missing = "未注明"
+    missing = fields.UNSTATED
     rows = []
     for f in fields.CATALOG_FIELDS:
         if not f.shown or f.name == "title" or (f.staff_only and not staff):
