@@ -64,6 +64,13 @@ MAX_FILE_BYTES = 200 * 1024 * 1024  # set from Settings by the entry points (con
 # next ingest applies the new way to documents whose bytes did not change. 2: a 成文日期 that is
 # the year of a report's title is marked so (model.document.TITLE_YEAR; QA pass 38a).
 DECISIONS = "2"
+# How the ingest_key of a document held for want of another file's word begins (a catalogue
+# that cannot be read, or not applied, may say 不予公开: FileTask.held): its level is no one's
+# decision, so the next ingest that lifts the hold applies the default, as to a new file (QA
+# pass 48d: one unreadable .txt held its folder's public files, and they stayed withdrawn once
+# it was readable, taken for files an ingest had decided to hide; pipeline.run._to_keep). A
+# hold for the file's own row (a level cell no one can read: 保密) is a decision, and stays.
+HELD_KEY = "held:"
 
 
 # A text longer than this is a reported skip: analysing it takes ~55 bytes of memory per byte
@@ -171,7 +178,8 @@ class FileTask:
         by the next ingest although the bytes are the same."""
         values = sorted(self.entry.values.items()) if self.entry is not None else []
         key = repr((DECISIONS, self.level, [(k, v) for k, v in values if k != "disclosure"]))
-        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        return HELD_KEY + digest if self.held else digest
 
 
 def folder_disclosure(rel_path: str) -> str | None:

@@ -34,6 +34,7 @@ from ingest.catalog import Catalog, CatalogEntry, load_catalog
 from ingest.confined import Confinement, open_confined
 from ingest.errors import IngestError
 from ingest.files import (
+    HELD_KEY,
     CatalogProblem,
     FileTask,
     IngestFailure,
@@ -274,7 +275,11 @@ def _to_keep(
       index holds them hidden: a forgotten --disclosure published what ``--disclosure
       依申请公开`` had held (QA pass 23b), and so did a catalogue given to fix titles whose rows
       name no level (QA pass 23c). The default level (public, or
-      ``GOVSEARCH_DEFAULT_DISCLOSURE``) is no decision to publish.
+      ``GOVSEARCH_DEFAULT_DISCLOSURE``) is no decision to publish. Nor is a hold
+      (:data:`ingest.files.HELD_KEY`): a document hidden only by one takes the default once
+      the hold is lifted, as a new file would;
+    * ``"held"``: those this ingest holds back while the index holds them hidden by a decision:
+      hidden already, they keep that decision, which a hold written over them would lose.
     """
     new = {r.doc.id: r for r in batch}
     out: dict[str, tuple[StoredDocument, str]] = {}
@@ -282,10 +287,12 @@ def _to_keep(
         r = new[doc.id]
         if doc.catalog and not r.doc.catalog:
             out[doc.id] = (doc, "catalogued")
-        elif doc.id in defaulted and ANONYMOUS.can_see(r.doc.meta.disclosure) and not (
-            ANONYMOUS.can_see(doc.disclosure)
-        ):
+        elif ANONYMOUS.can_see(doc.disclosure) or doc.ingest_key.startswith(HELD_KEY):
+            continue
+        elif doc.id in defaulted and ANONYMOUS.can_see(r.doc.meta.disclosure):
             out[doc.id] = (doc, "hidden")
+        elif r.doc.ingest_key.startswith(HELD_KEY):
+            out[doc.id] = (doc, "held")
     return out
 
 
@@ -299,13 +306,21 @@ def _at_level(r: IndexedDocument, level: str) -> IndexedDocument:
     return dataclasses.replace(r, doc=doc, keywords={**r.keywords, "disclosure": (level,)})
 
 
-def _kept(doc: StoredDocument, rule: str, content_hash: str) -> tuple[bool, str]:
+def _kept(
+    doc: StoredDocument, rule: str, content_hash: str, hold: str = ""
+) -> tuple[bool, str]:
     """Whether a document kept by :func:`_to_keep` is out of date (its file changed), and the
     report's reason. Unchanged bytes are a skip: the index holds this file with the decisions
     that made it. Changed bytes are not: the new text is not searchable until an ingest that
     decides its level writes it, which someone must run (QA pass 13: reported as "skipped",
     exit 0). Rewriting it with the old version's metadata instead was not chosen: the index
     does not record which of its fields the row gave and which the old text did."""
+    if rule == "held":
+        level = f"{doc.disclosure} ({value_label('disclosure', doc.disclosure)})"
+        why = f"{hold}; the index keeps it as {level}, the level an earlier ingest gave it"
+        if doc.content_hash == content_hash:
+            return False, why
+        return True, f"the file changed; the index keeps the earlier version: {why}"
     if rule == "hidden":
         why = (f"held as {doc.disclosure}: neither this ingest (--disclosure, the API's "
                "disclosure) nor a catalogue row (公开方式) gives it a level, and the default "
@@ -452,16 +467,19 @@ def run_jobs(
             if old is None:
                 yield from accepted(r)
                 continue
-            changed, reason = _kept(old, rule, r.doc.content_hash)
+            hold_reason = held.get(r.doc.id, ("", ""))[1]
+            changed, reason = _kept(old, rule, r.doc.content_hash, hold_reason)
             if rule == "hidden" and r.doc.catalog and not changed:
                 # its row's other cells are not applied either (a catalogue given to fix titles
                 # must not end "skipped", exit 0, with nothing fixed)
                 changed, reason = True, f"its catalogue row is not applied: {reason}"
             if changed:
                 report.keep_old(r.doc.path, reason)
-            elif rule == "hidden":
+            elif rule in ("hidden", "held"):
                 # in the index, held at its level as the run that wrote it said: held back, not
-                # "skipped" (QA pass 42a: a renamed scan was "skipped" on every later run)
+                # "skipped" (QA pass 42a: a renamed scan was "skipped" on every later run), and
+                # unchanged (QA pass 48d: the summary's count of files left it out)
+                report.unchanged += 1
                 report.hold(r.doc.path, reason)
             else:
                 report.skip(r.doc.path, reason)

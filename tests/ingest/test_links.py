@@ -34,6 +34,10 @@ def index(tmp_path: Path) -> SearchIndex:
     ix.close()
 
 
+def _levels(index: SearchIndex) -> dict[str, str]:
+    return {d.path: d.disclosure for d in index.backend.fetch(list(index.fingerprints())).values()}
+
+
 @pytest.fixture
 def layout(corpus: Path, tmp_path: Path) -> tuple[Path, Path]:
     """``inbox/`` with a real text, links inside it and links leading out to ``outside/``."""
@@ -111,15 +115,21 @@ def test_ingest_never_publishes_a_link_out_and_withdraws_one_published_before(
     # own then): the next ingest of the folder removes that document
     (inbox / "out.txt").unlink()
     shutil.copy(secret, inbox / "out.txt")
-    assert run_ingest(index, [inbox], workers=1).ok == ["out.txt"]
+    # (the link, which may have been a catalogue, held the folder's files; a file now, and
+    # none, it holds them no longer: the default publishes them, QA pass 48d)
+    assert run_ingest(index, [inbox], workers=1).ok == ["doc.txt", "out.txt", "sub/in.txt"]
     assert index.search(Query(q="机密绝密口令", viewer=STAFF)).total == 1
+    levels = _levels(index)
+    assert levels == {"doc.txt": "public", "out.txt": "public", "sub/in.txt": "public"}
     (inbox / "out.txt").unlink()
     os.symlink(secret, inbox / "out.txt")
     again = run_ingest(index, [inbox], workers=1)
     assert index.search(Query(q="机密绝密口令", viewer=STAFF)).total == 0
     [withdrawn] = [f for f in again.skipped if f.path == "out.txt"]
     assert withdrawn.reason.endswith("; the document an earlier ingest made of it is removed")
-    assert again.unchanged == 2 and not again.failed
+    assert sorted(h.path for h in again.held) == ["doc.txt", "sub/in.txt"] and not again.failed
+    levels = _levels(index)
+    assert levels == {"doc.txt": "not_public", "sub/in.txt": "not_public"}
 
 
 def test_cli_reports_the_skip_and_exits_0(layout, tmp_path: Path) -> None:

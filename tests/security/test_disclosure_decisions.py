@@ -270,6 +270,36 @@ def test_a_catalogue_that_cannot_be_read_holds_its_folder(tmp_path, index, text)
     assert _levels(index) == {"a.txt": "not_public", "b.txt": "public"}
 
 
+def test_a_hold_lifted_gives_the_default_and_keeps_a_decided_level(tmp_path, index):
+    """QA pass 48d: an unreadable catalogue-kind file held its folder's public files back, and
+    once it could be read they stayed withdrawn for good, taken for files an ingest had
+    decided to hide (every later ingest "held as not_public … give it one"), and left out of
+    the summary's count of files. A hold is no decision: lifted, the default applies, as to a
+    new file. A level an ingest did decide (依申请公开) is kept through the hold and after."""
+    folder = _folder(tmp_path / "archive", 2)
+    run_ingest(index, [folder], workers=1)
+    (folder / "catalog.csv").write_bytes('path,公开方式\n"a.txt,不予公开\n'.encode())
+    report = run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a.txt": "not_public", "b.txt": "not_public"}
+    assert sorted(h.path for h in report.held) == ["a.txt", "b.txt"]
+    (folder / "catalog.csv").unlink()
+    report = run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a.txt": "public", "b.txt": "public"}
+    assert not report.held and report.total == 2, report.summary()
+
+    run_ingest(index, [folder / "a.txt"], default_disclosure="on_request", workers=1)
+    (folder / "catalog.csv").write_bytes('path,公开方式\n"a.txt,不予公开\n'.encode())
+    report = run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a.txt": "on_request", "b.txt": "not_public"}
+    held = {h.path: h.reason for h in report.held}
+    assert "cannot be read" in held["a.txt"] and "on_request" in held["a.txt"], held
+    assert report.total == 3 and report.unchanged == 1, report.summary()  # the sheet skipped
+    (folder / "catalog.csv").unlink()
+    report = run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a.txt": "on_request", "b.txt": "public"}
+    assert [h.path for h in report.held] == ["a.txt"] and report.total == 2, report.summary()
+
+
 @pytest.mark.parametrize(
     ("name", "text"),
     [
@@ -356,9 +386,10 @@ def test_a_catalogued_document_kept_by_a_plain_ingest_is_not_called_held(tmp_pat
     assert plain.held == [] and plain.to_dict()["held_files"] == []
     assert "held back" not in plain.summary()
     kept = {s.path: s.reason for s in plain.skipped if "kept as catalogued" in s.reason}
-    assert set(kept) == {"a.txt", "d.txt"} and "(public)" in kept["a.txt"]
-    # c.txt's row gives only 不予公开, the decision a hold makes: unchanged, as catalogued
-    assert plain.unchanged == 1
+    # c.txt's row gives only 不予公开, the level a hold gives, but a hold is no decision: it
+    # too is kept as catalogued
+    assert set(kept) == {"a.txt", "c.txt", "d.txt"} and "(public)" in kept["a.txt"]
+    assert "(not_public)" in kept["c.txt"] and plain.unchanged == 0
     assert [f.path for f in plain.not_updated] == ["b.txt"]
     # a folder whose catalogue was never applied: held when written, and while unchanged
     other = _folder(tmp_path / "other", 1, offset=5)
