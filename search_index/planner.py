@@ -87,7 +87,7 @@ from search_index.nodes import (
     yearless_docno_node,
 )
 from search_index.request import NEUTRAL_READERS, Query, Understanding
-from search_index.syntax import FIELD_PREFIX, Atom, Clause, ParsedQuery, parse
+from search_index.syntax import FIELD_PREFIX, Atom, Clause, ParsedQuery, parse, without_links
 from search_index.tree import (
     Bool,
     MatchAll,
@@ -213,8 +213,10 @@ def _symbols_only(word: str) -> bool:
     when it is all a query holds. QA pass 11: 养老～ was 养老 OR ～, and 358 of its 717
     results were documents with a date range and no 养老. 注音 letters and tone marks count as
     symbols: they are an input method's letters not yet made a character (QA pass 41b: 健保ㄎㄚˇ
-    required ㄎ, ㄚ and ˇ, and found nothing)."""
-    return all(unicodedata.category(c)[0] == "S" or c in _ZHUYIN for c in word)
+    required ㄎ, ㄚ and ˇ, and found nothing). So do marks left alone: an emoji's variation
+    selector (✔️ is ✔ and U+FE0F), an accent typed apart (QA pass 49b: 医保报销✔️ had to hold
+    U+FE0F as a word, and found 27 documents of 266)."""
+    return all(unicodedata.category(c)[0] in "SM" or c in _ZHUYIN for c in word)
 
 
 # Bopomofo, its extension, and the tone marks ˊ ˇ ˋ ˙ a Zhuyin keyboard types
@@ -1360,12 +1362,28 @@ def _plain_syllables(clause: Clause) -> bool:
 
 
 def _joined_single_syllables(clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
+    return _joined_runs(clauses, lambda text: text.lower() in syllables(), "'")
+
+
+def joined_characters(clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
+    """Chinese typed a character at a time (``户 口 迁 移``, a phone's handwriting pad adds a
+    space after each) as the word they spell: read apart, each character was a word of its
+    own, and 户口登记条例 came nowhere (QA pass 49b), where pinyin typed so is joined
+    (:func:`joined_syllables`)."""
+    return _joined_runs(clauses, lambda text: len(text) == 1 and is_han(text), "")
+
+
+def _joined_runs(
+    clauses: tuple[Clause, ...], fits: Callable[[str], bool], sep: str
+) -> tuple[Clause, ...]:
+    """Runs of two or more plain one-atom clauses whose text ``fits``, each joined by ``sep``
+    into one clause."""
     out: list[Clause] = []
     run: list[Clause] = []
 
     def flush() -> None:
         if len(run) > 1:
-            out.append(Clause((Atom("'".join(c.alternatives[0].text for c in run)),)))
+            out.append(Clause((Atom(sep.join(c.alternatives[0].text for c in run)),)))
         else:
             out.extend(run)
         run.clear()
@@ -1375,7 +1393,7 @@ def _joined_single_syllables(clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
         if (
             len(clause.alternatives) == 1
             and not (clause.negated or atom.phrase or atom.field)
-            and atom.text.lower() in syllables()
+            and fits(atom.text)
         ):
             run.append(clause)
             continue
@@ -1571,15 +1589,16 @@ def plan(
     ``mentions`` (how many documents hold a text), a title abbreviation means the titles the
     documents mention most; ``repealed`` are the ids of documents a later one repeals, whose
     有效性 a validity filter reads as 已废止 (:func:`_validity`)."""
-    typed_q = dotted_u_as_v(without_format_chars(query.q))  # nü, lu: as nv, lv
+    typed_q, links = without_links(query.q)
+    typed_q = dotted_u_as_v(without_format_chars(typed_q))  # nü, lu: as nv, lv
     typed_q = unmarked_orders(unmarked_docnos(typed_q, lexicon), lexicon)
     typed_q = dashed_codes(without_labels(typed_q))  # 000014349 2019 00006 at a kiosk
     typed_q, version_words = citizen_words.without_version_words(typed_q)
     parsed = parse(typed_q[:2000])
     clauses, dropped = bounded_clauses(
-        ParsedQuery(joined_syllables(joined_names(parsed.clauses), lexicon))
+        ParsedQuery(joined_syllables(joined_characters(joined_names(parsed.clauses)), lexicon))
     )
-    dropped = version_words + list(parsed.ignored) + dropped
+    dropped = [*links, *version_words, *parsed.ignored, *dropped]
     han_typed = any(is_han(c) for c in typed_q[:2000])
     b = _Builder(lexicon, _budgeted(mentions) if mentions else None, han_typed)
     b.letters_meant = letters_all_named(typed_q[:2000])

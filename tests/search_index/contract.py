@@ -416,6 +416,43 @@ class BackendContract:
             assert [h.doc.id for h in got.hits] == [h.doc.id for h in want.hits], typed
             assert got.understood.ignored, typed
 
+    def test_a_variation_selector_beside_words_is_ignored(self, index):
+        """QA pass 49b: 医保报销✔️ dropped the ✔ but required its variation selector U+FE0F as a
+        word, and found a tenth of what 医保报销 finds; so did an accent typed apart."""
+        want = index.search(Query(q="国务院", size=5))
+        for typed in ("国务院✔️", "国务院\ufe0f", "国务院 \u0301"):
+            got = index.search(Query(q=typed, size=5))
+            assert got.understood.words == want.understood.words, repr(typed)
+            assert got.total == want.total > 0, repr(typed)
+            assert [h.doc.id for h in got.hits] == [h.doc.id for h in want.hits], repr(typed)
+
+    def test_a_link_pasted_beside_words_is_ignored_and_said(self, index):
+        """QA pass 49b: a WeChat article's title shared with its link found nothing: https,
+        mp.weixin.qq.com, s and the article's id were words half of which had to match."""
+        link = "https://mp.weixin.qq.com/s/AbCdEf123?from=timeline&isappinstalled=0"
+        want = index.search(Query(q="国务院 办公厅", size=5))
+        for typed in (f"国务院 办公厅 {link}", f"【转发】国务院 办公厅！！{link} 大家看"):
+            got = index.search(Query(q=typed, size=5))
+            assert link in got.understood.ignored, got.understood.ignored
+            assert {"国务院", "办公厅"} <= set(got.understood.words), got.understood.words
+            assert not any("weixin" in w or "https" in w for w in got.understood.words)
+            assert got.total > 0, typed
+        plain = index.search(Query(q=f"国务院 办公厅 {link}", size=5))
+        assert plain.total == want.total and plain.hits == want.hits
+        alone = index.search(Query(q="www.gov.cn"))  # an address typed alone: as typed
+        assert alone.understood.words and not alone.understood.ignored
+
+    def test_characters_typed_apart_are_the_word_they_spell(self, index):
+        """QA pass 49b: 户 口 迁 移 (a handwriting pad's space after each character) searched
+        four words of one character, and the 户口 law came nowhere; pinyin typed so is
+        joined already."""
+        want = index.search(Query(q="人民法院", size=5))
+        got = index.search(Query(q="人 民 法 院", size=5))
+        assert got.understood.words == want.understood.words
+        assert [h.doc.id for h in got.hits] == [h.doc.id for h in want.hits]
+        apart = index.search(Query(q="人民 法院", size=5))  # words typed apart stay words
+        assert apart.understood.words == ("人民", "法院"), apart.understood.words
+
     def test_invisible_characters_inside_a_word_are_ignored(self, index):
         """QA pass 18: a right-to-left mark pasted inside 婚姻登记 split it into two words, so
         every document holding either matched; a zero-width space or a BOM did the same."""
