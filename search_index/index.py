@@ -688,6 +688,14 @@ class SearchIndex:
                 best = max(documents_with(a + word + b) for a, b in sides)
                 share = documents_with(span) / max(1, documents_with(word))
                 return best >= REAL_WORD_MIN_DOCS and best * share >= REAL_WORD_EXPECTED
+            # a span ending inside a word the segmenter read leaves the rest of it beside the
+            # word it becomes, which must be written so (经济不偿金 is 经济 + 不偿 + 金: 经济部
+            # + 偿 is written nowhere, and 经济部偿金 was offered for 经济补偿金: QA pass 49b).
+            # Spans are tried from the left: one ending so takes characters from the next span
+            # (不偿金 → 补偿金), where one starting inside a word (高岭 of 领高岭) takes none
+            end = at + len(span)
+            if _cuts(normalized, words, end) and not documents_with(word + beside[1]):
+                return False
             left, right = normalized[max(0, at - 1) : at], normalized[at + len(span) :][:1]
             typed, fixed = documents_with(left + span + right), documents_with(left + word + right)
             if typed or fixed:
@@ -1462,6 +1470,17 @@ def _beside(normalized: str, words: list[str], start: int, end: int, side: int) 
             return normalized[end : pos + len(w)]
         pos += len(w)
     return ""
+
+
+def _cuts(normalized: str, words: list[str], at: int) -> bool:
+    """Whether character offset ``at`` of ``normalized`` falls inside one of its ``words``."""
+    pos = 0
+    for w in words:
+        pos = normalized.find(w, pos)
+        if pos < at < pos + len(w):
+            return True
+        pos += len(w)
+    return False
 
 
 def _collapse_facets(

@@ -38,6 +38,7 @@ def index(request, tmp_path_factory):
         + _paths_with("社保", 12) + _paths_with("工伤赔偿", 6)
         + _paths_with("提繳", 4) + _paths_with("提交", 45) + _paths_with("酒驾", 4)
         + _paths_with("中断交通", 15)
+        + _paths_with("经济补偿金", 6) + _paths_with("个人所得税", 6)
     ))  # fmt: skip
     docs = [corpus_document(p) for p in paths]
     assert not any(HIDDEN_WORD in d.text or PUBLIC_WORD in d.text for d in docs)
@@ -66,9 +67,13 @@ def index(request, tmp_path_factory):
     # 武器 and 点击, homophones of Cantonese 屋企 (home) and 點計 (how is it counted)
     extra += [made(40 + i, "c", "关于武器管理的通知", "武器应当登记，点击网页可以查询。")
               for i in range(3)]  # fmt: skip
+    # 经济部 (Taiwan's ministry), a homophone of 经济不 of 经济不偿金 (QA pass 49b)
+    extra += [made(50 + i, "9", "经济部组织法", "经济部掌理全国经济行政及经济建设业务。")
+              for i in range(12)]  # fmt: skip
     gen = open_backend_index(request.param, tmp_path_factory.mktemp("typos"), "typos")
     idx = next(gen)
-    assert all(r.ok for r in idx.write(prepare(d, "corpus") for d in [*docs, *extra]))
+    written = list(idx.write(prepare(d, "corpus") for d in [*docs, *extra]))
+    assert all(r.ok for r in written), [r.error for r in written if not r.ok]
     idx.lexicon.wait()
     yield idx
     gen.close()
@@ -89,7 +94,12 @@ def index(request, tmp_path_factory):
      # the slip typed as another word: 结婚登记 is written, 结婚等级 is not
      ("在哪里办理结婚等级", "在哪里办理结婚登记"),
      # ... and typed alone, a word no document writes (QA pass 24b: 酒架, a wine rack)
-     ("酒架", "酒驾")],
+     ("酒架", "酒驾"),
+     # a span ending inside a word (经济 + 不偿 + 金) leaves its rest beside the word it
+     # becomes, unwritten there: 经济部 + 偿 (QA pass 49b: 经济部偿金 was offered)
+     ("经济不偿金", "经济补偿金"),
+     # a slip onto a stop word's character, the commonest of written Chinese (QA pass 49b)
+     ("个人所的税", "个人所得税")],
 )  # fmt: skip
 def test_a_homophone_typo_is_offered_its_word(index, typed: str, meant: str) -> None:
     result = index.search(Query(q=typed))
