@@ -23,6 +23,12 @@ class UnsupportedFormat(IngestError):
     """The content is not a format any registered extractor handles."""
 
 
+class KnownFormat(UnsupportedFormat):
+    """Content recognised as a format no extractor reads (RTF, an e-mail message): refused
+    under any name, never read as the text its bytes also are (QA pass 49a: an RTF draft was
+    compared as its markup, and the duplicate check answered "no duplicates")."""
+
+
 class MislabelledContent(UnsupportedFormat):
     """The name promises text (``.txt``, ``.html``) but the bytes are a binary format (a PNG, a
     PDF, a ZIP): refused, never read as what the bytes are nor as text."""

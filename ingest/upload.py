@@ -17,6 +17,7 @@ from analyzers.chars import strip_skippable
 from ingest.errors import (
     ExtractionTimeout,
     IngestError,
+    KnownFormat,
     MislabelledContent,
     NoTextLayer,
     UnsafeFile,
@@ -43,7 +44,7 @@ def check_upload(data: bytes, name: str, limit: int) -> str:
         raise PayloadTooLarge(f"{name}: file is larger than {limit} bytes", limit=limit)
     try:
         fmt = registry.detect(data, name).name
-    except MislabelledContent as exc:
+    except (MislabelledContent, KnownFormat) as exc:
         raise UnsupportedMediaType(f"{name}: {exc}", file=name) from None
     except UnsupportedFormat as exc:
         if not looks_like_text(data):
@@ -74,7 +75,7 @@ def extract_upload(data: bytes, filename: str, *, max_bytes: int) -> tuple[str, 
     try:
         try:
             fmt, extracted = registry.extract(data, filename)
-        except MislabelledContent as exc:
+        except (MislabelledContent, KnownFormat) as exc:
             raise UnsupportedMediaType(f"{filename}: {exc}", file=filename) from None
         except UnsupportedFormat as exc:
             # the same rule as a staff upload (check_upload): text under any name is text

@@ -16,13 +16,20 @@ made of it. The error is an ``UnsupportedFormat``: a reported skip in ``govsearc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from ingest import bounded
 from ingest.bounded import Limits
-from ingest.errors import ExtractionError, MislabelledContent, NeedsOcr, UnsupportedFormat
+from ingest.errors import (
+    ExtractionError,
+    KnownFormat,
+    MislabelledContent,
+    NeedsOcr,
+    UnsupportedFormat,
+)
 from ingest.formats.base import Extracted, Extractor
 from ingest.formats.encoding import decode, stray_nuls
 from ingest.ocr.scan import unavailable_reason
@@ -80,6 +87,13 @@ _MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"7z\xbc\xaf", "a 7z archive", "7z archive"),
 )  # fmt: skip
 _KNOWN_UNSUPPORTED = tuple((magic, why) for magic, _, why in _MAGIC if why)
+# an e-mail message saved as a file (.eml): header lines, a mail's own among them; its body is
+# often base64, and read as text it compared nothing (QA pass 49a)
+_MAIL_HEAD = re.compile(rb"(?:[A-Za-z][A-Za-z0-9-]*:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*){2}")
+_MIME_VERSION = re.compile(
+    rb"(?im)^(?:mime-version|content-type|content-transfer-encoding|received|message-id"
+    rb"|return-path|dkim-signature):"
+)
 # What binary content is, for the error when a text name carries it (sniffers only say yes/no).
 _BINARY_KINDS = tuple((magic, what) for magic, what, _ in _MAGIC if what)
 
@@ -145,7 +159,12 @@ def detect(data: bytes, filename: str) -> Format:
         if data.startswith(magic):
             if what.endswith("(needs OCR)"):  # an image with OCR off: said as for a scanned PDF
                 raise NeedsOcr(f"{what[:-1]}; {unavailable_reason() or 'no OCR engine'})")
-            raise UnsupportedFormat(f"unsupported file type: {what}")
+            raise KnownFormat(f"unsupported file type: {what}")
+    if _MAIL_HEAD.match(data) and _MIME_VERSION.search(data[:8192].split(b"\n\n")[0]):
+        raise KnownFormat(
+            "unsupported file type: an e-mail message (MIME); save the document it carries "
+            "(its attachment, or its text as .txt)"
+        )
     if named is not None and named.name == "image" and decoded_text(data) is not None:
         # text under an image's name (QA pass 37b: notes saved as .jpg were "not a TIFF, PNG
         # or JPEG image", where files are identified by content); a .docx or .pdf that is not

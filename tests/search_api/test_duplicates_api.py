@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import warnings
 
@@ -185,6 +186,29 @@ def test_bad_uploads_say_why(api):
     assert said.startswith(f"request body is larger than GOVSEARCH_MAX_UPLOAD_BYTES ({MAX_UPLOAD} "
                            "bytes) plus 65536 bytes of form framing"), said  # fmt: skip
     _error(_post(client, json={"text": "正文" * MAX_UPLOAD}), 413, "payload_too_large")
+
+
+def _rtf(text: str) -> bytes:
+    """``text`` as Word and WordPad save RTF: GBK bytes written as \\'xx escapes."""
+    body = "".join(f"\\'{b:02x}" for b in text.encode("gbk")).replace("\\'0a", "\\par\n")
+    return ("{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0 SimSun;}}\\f0 " + body + "}").encode()
+
+
+def test_a_draft_in_a_format_not_read_is_refused_never_compared_as_its_markup(api):
+    """QA pass 49a: an RTF draft (as Word saves one) of a published notice, and an e-mail
+    message carrying one, were compared as their markup: "no duplicates", where ingest and
+    upload refuse both. The check answers 415 with what the file is, and never an all-clear."""
+    client, _ = api
+    text = text_of(GOVCN)
+    assert _post(client, json={"text": text}).json()["candidates"]  # published: found
+    said = _error(_post(client, files={"file": ("draft.rtf", _rtf(text))}), 415,
+                  "unsupported_media_type")  # fmt: skip
+    assert "RTF" in said and ".docx" in said, said
+    mail = (b"From: a@b.c\nSubject: x\nContent-Type: text/plain; charset=utf-8\n"
+            b"Content-Transfer-Encoding: base64\n\n" + base64.encodebytes(text.encode()))
+    for name in ("draft.eml", "draft.txt"):
+        said = _error(_post(client, files={"file": (name, mail)}), 415, "unsupported_media_type")
+        assert "e-mail" in said, said
 
 
 def test_a_draft_longer_than_any_document_is_refused_at_once(api):
