@@ -132,6 +132,26 @@ def test_problems_are_pages_not_errors(client):
     assert "TIFF、PNG、JPEG" in r.text and "unsupported" not in r.text
 
 
+def test_a_files_own_fault_is_said_in_chinese_naming_it(client):
+    """QA pass 49a: the page called an encrypted PDF empty or damaged, and a PDF named .txt
+    a format it does not read (naming PDF among those it does), where the API said what was
+    wrong; staff looked for the wrong fix."""
+    from tests.corpus import CORPUS, require_corpus
+
+    require_corpus()
+    pdf = (CORPUS / "files" / "broken" / "broken_truncated.pdf").read_bytes()
+    cases = (
+        ("报告.txt", pdf, 415, "「报告.txt」的文件名是 .txt，内容却是PDF：请把扩展名改成"),
+        ("坏.pdf", pdf, 422, "「坏.pdf」是不完整的 PDF"),
+        ("草稿.rtf", b"{\\rtf1\\ansi \\'b2\\'dd\\'b8\\'e5}", 415, "「草稿.rtf」是 RTF 文件"),
+        ("空.txt", b"", 422, "「空.txt」是空文件"),
+    )
+    for name, data, status, said in cases:
+        r = client.post("/duplicates", files={"file": (name, data)}, data={"text": ""})
+        assert r.status_code == status and said in r.text, (name, r.status_code)
+        assert "没有可比对的文字" not in r.text and "不支持这种文件格式" not in r.text, name
+
+
 def test_an_error_names_its_field_and_the_page_says_it_failed(client):
     """QA pass 41a: after a failed check the page came back with focus on nothing and the
     same title, the field at fault unmarked: a screen reader heard no failure. The title says
