@@ -19,6 +19,7 @@ import click
 
 from analyzers.spreadsheet import BOM
 from duplicates.defaults import DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT
+from duplicates.textdiff import KIND_LABELS
 from govsearch.cli_paths import writable_file
 from model.errors import GovSearchError
 from model.settings import Settings
@@ -26,7 +27,6 @@ from model.settings import Settings
 if TYPE_CHECKING:
     from duplicates.check import CheckResult
 
-_FACT_NAMES = {"date": "date", "docno": "文号", "amount": "amount", "number": "number"}
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -61,7 +61,7 @@ def _print_result(path: Path, result: CheckResult) -> None:
         if c.diff is not None and not c.diff.identical:
             click.echo(f"               {c.diff.summary()}")
             for f in c.diff.facts[:10]:
-                name = _FACT_NAMES.get(f.kind, f.kind)
+                name = KIND_LABELS.get(f.kind, f.kind)
                 click.echo(
                     "               "
                     + click.style(f"{name}: {f.existing} → {f.draft}", fg="yellow", bold=True)

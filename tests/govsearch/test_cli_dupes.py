@@ -38,7 +38,7 @@ def test_dupcheck_reports_the_date_change_and_exits_1(data_dir, tmp_path):
     res = _run(data_dir, "dupcheck", str(draft))
     assert res.exit_code == 1, res.output
     assert GOVCN in res.output and "near_copy" in res.output
-    assert "date: 2019年1月22日 → 2020年1月22日" in res.output
+    assert "日期: 2019年1月22日 → 2020年1月22日" in res.output  # (QA pass 49a: in Chinese)
     res = _run(data_dir, "dupcheck", "--json", str(draft))
     body = json.loads(res.output.splitlines()[0])
     assert body["candidates"][0]["diff"]["facts"] == [
