@@ -22,6 +22,19 @@ from analyzers.normalize import normalize
 STATE = "中华人民共和国"
 
 
+# what an agency must hold to name one: a letter, digit or Han character (the API's schema
+# pattern too)
+NAMES_SOMETHING = "[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
+
+
+def names_an_agency(value: str) -> bool:
+    """Whether a value names an agency: ``、`` or an emoji names none. A filter of one
+    filtered every document out on the page where the API refused it (QA pass 18: agency=😀);
+    a catalogue cell, an upload's form or a PATCH of one stored it, and the annual report
+    listed a row no filter could open (QA pass 49a)."""
+    return bool(agency_key(value)) and re.search(NAMES_SOMETHING, value) is not None
+
+
 @lru_cache(maxsize=8192)
 def agency_key(agency: str) -> str:
     """The agency as an ``agency=`` filter compares it: normalised (Simplified script, 臺 as 台,

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from analyzers.agencies import names_an_agency
 from analyzers.choices import read_choice
 from analyzers.normalize import to_simplified
 from ingest.confined import FileTooLarge, RefusedFile, read_confined
@@ -420,6 +421,9 @@ def parse_cell(f: Field, value: str) -> object:
         return _keywords(value)
     if f.kind == "choice":
         return parse_choice(f.name, value)
+    if f.name == "agency" and value.strip() and not names_an_agency(value):
+        raise ValueError(f"{value.strip()[:40]!r} names no agency (it needs a letter, digit or "
+                         "Han character)")  # fmt: skip
     return value.strip()
 
 

@@ -8,9 +8,13 @@ bigrams, ``pinyin``); ``date`` is an int ``YYYYMMDD`` and ``year`` its year.
 
 from __future__ import annotations
 
-import re
-
-from analyzers.agencies import agency_key, agency_keys, agency_names
+from analyzers.agencies import (
+    NAMES_SOMETHING,
+    agency_key,
+    agency_keys,
+    agency_names,
+    names_an_agency,
+)
 from analyzers.choices import read_choice
 from model import fields as table
 
@@ -18,15 +22,6 @@ from model import fields as table
 # 16): re-exported here, where the index's fields are
 __all__ = ["agency_key", "agency_keys", "agency_names", "names_an_agency", "NAMES_SOMETHING"]
 
-# what an agency filter must hold to name one: a letter, digit or Han character (the API's
-# schema pattern too)
-NAMES_SOMETHING = "[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
-
-
-def names_an_agency(value: str) -> bool:
-    """Whether an agency filter names an agency: ``、`` or an emoji names none, and filtered
-    every document out on the page where the API refused it (QA pass 18: agency=😀)."""
-    return bool(agency_key(value)) and re.search(NAMES_SOMETHING, value) is not None
 
 TOKEN_FIELDS = ("title_w", "title_bi", "body_w", "body_bi", "agency_bi", "pinyin")
 # Token fields that keep positions: the bigram fields, whose phrases are what a quoted phrase,

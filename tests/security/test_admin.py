@@ -624,9 +624,9 @@ def test_an_uploads_catalogue_fields_are_corrected_in_place(served):
     old = served.client.get("/api/search", params={"q": "青政办发〔2025〕15号"}).json()
     assert doc["id"] not in {h["id"] for h in old["hits"][:1]}
     # a value no cell could hold, an empty title, nothing given: 422, nothing changed
-    err = _error(served.client.patch(url, json={"written_date": "昨天", "category": "x"},
-                                     headers=served.staff), 422)  # fmt: skip
-    assert {p["field"] for p in err["data"]["problems"]} == {"written_date", "category"}
+    err = _error(served.client.patch(url, json={"written_date": "昨天", "category": "x",
+                                                "agency": "、"}, headers=served.staff), 422)
+    assert {p["field"] for p in err["data"]["problems"]} == {"written_date", "category", "agency"}
     _error(served.client.patch(url, json={"title": " "}, headers=served.staff), 422)
     _error(served.client.patch(url, json={}, headers=served.staff), 422)
     assert served.client.get(url).json()["doc_number"] == "青政办发〔2025〕16号"
@@ -765,12 +765,16 @@ def test_an_uploads_short_forms_are_mined_as_an_ingests_are(served):
 def test_an_upload_with_several_bad_fields_is_told_of_each_and_odd_dates_are_warned(served):
     # QA pass 33b: a 400 named the first bad field only; a 发布日期 before the 成文日期, and
     # dates to come, were published without a word
+    # (QA pass 49a: an agency of punctuation alone was stored, and the annual report listed a
+    # row no filter could open)
     r = _upload(served, [("a.txt", TXT.encode())], date="2024-13-45", category="公告栏",
-                validity="maybe")  # fmt: skip
+                validity="maybe", agency="、")  # fmt: skip
     err = _error(r, 422)  # invalid_parameters, each in data.problems (QA pass 38b)
     assert err["code"] == "invalid_parameters", err
-    assert sorted(p["field"] for p in err["data"]["problems"]) == ["category", "date", "validity"]
-    assert all(f in err["message"] for f in ("date", "category", "validity"))
+    assert sorted(p["field"] for p in err["data"]["problems"]) == [
+        "agency", "category", "date", "validity"
+    ]  # fmt: skip
+    assert all(f in err["message"] for f in ("date", "category", "validity", "names no agency"))
     uploads = Path(served.settings.data_dir) / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())  # nothing stored
     r = _upload(served, [("b.txt", TXT.encode())], written_date="2024-05-06", date="2024-05-01")
