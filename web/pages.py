@@ -277,6 +277,11 @@ def search_page(
         problems.append(f"“{state.q.strip()}”里没有可检索的文字（标点、符号和单独的 OR、"
                         "减号不参与检索），下面列出的是全部文件。")  # fmt: skip
         ctx["problems"] = problems
+    elif views.only_function_words(result.understood):
+        problems.append(f"“{state.q.strip()}”只有虚词和问句用语（{'、'.join(result.understood.words)}），"
+                        "下面的结果只是碰巧含有这些字，多半不是您要找的：请写出要办的事，"
+                        "例如“低保怎么申请”“身份证丢了怎么补办”。")  # fmt: skip
+        ctx["problems"] = problems
     back = state.query_string()
     token = request.app.state.reports.searched(query, result) or ""  # the opt-in query log
     asked = _asked(request, layout, state.q, found)

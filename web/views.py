@@ -290,6 +290,15 @@ def nothing_searchable(u: Understanding) -> bool:
     return not read and not any(":" in t for t in u.ignored)
 
 
+def only_function_words(u: Understanding) -> bool:
+    """Whether a query's words are all stop or question words (的了吗, 请问, 我想问一下怎么办):
+    searched, as nothing else was typed, but what they find is chance (QA pass 49b: the page
+    listed speeches and old 政府工作报告 as if they answered)."""
+    read = u.phrases or u.excluded or u.fields or u.doc_numbers or u.index_numbers or u.pinyin
+    stop = stopwords()
+    return bool(u.words) and not read and all(w in stop for w in u.words)
+
+
 def query_words(q: str) -> str:
     """A query's words for reading (``"丧葬补助金" OR "丧葬费"`` → 丧葬补助金、丧葬费)."""
     return "、".join(a.text for c in parse(q).clauses if not c.negated for a in c.alternatives)

@@ -800,6 +800,17 @@ def test_query_of_punctuation_says_it_lists_everything(client: TestClient, q: st
     assert "没有可检索的文字" not in client.get("/", params={"q": "怎么办"}).text
 
 
+@pytest.mark.parametrize("q", ["的了吗", "请问", "我想问一下", "在哪里"])
+def test_a_query_of_function_words_only_says_so(client: TestClient, q: str):
+    """QA pass 49b: 我想问一下怎么办 listed speeches and old 政府工作报告 with nothing said,
+    as if they answered; punctuation alone is told it lists everything. Searched still (the
+    only words typed), the page says its results are chance and asks for the matter."""
+    r = client.get("/", params={"q": q})
+    assert r.status_code == 200 and "只有虚词和问句用语" in r.text and "要办的事" in r.text
+    for fine in ("怎么办 低保", "条例"):
+        assert "只有虚词和问句用语" not in client.get("/", params={"q": fine}).text
+
+
 def test_traditional_text_is_marked_as_such(client):
     """QA pass 7: Taiwan's titles, snippets and texts sat under ``<html lang="zh-CN">`` with no
     mark of their own, so a screen reader read them as Simplified Chinese. They are marked
