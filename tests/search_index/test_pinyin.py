@@ -602,8 +602,8 @@ def test_letters_that_no_one_types_as_pinyin_are_read_as_nothing():
         ("平安", 40), ("十三", 90), ("配偶", 60), ("软体", 5), ("莲藕", 2), ("身体", 80),
     ])  # fmt: skip
     # ... and English spelled as initials some of which stand for vowels (QA pass 49b:
-    # passport was 平安 + 十三 + 配偶 + 软体, lost 莲藕 + 身体)
-    for typed in ("xyzqwe不存在的词汇", "a" * 104, "wage", "passport", "lost"):
+    # passport was 平安 + 十三 + 配偶 + 软体, lost 莲藕 + 身体; passport means 护照 now)
+    for typed in ("xyzqwe不存在的词汇", "a" * 104, "wage", "passpart", "lost"):
         _, understood = plan(Query(q=typed), lexicon)
         assert not understood.pinyin_words, (typed, understood.pinyin_words)
     # what kiosk patrons type is read as before
