@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analyzers.chars import strip_skippable
-from analyzers.docno import canonical, keys_for_value
+from analyzers.docno import canonical, keys_for_value, keys_in_text
 from analyzers.normalize import normalize
 from analyzers.signatures import (
     MAX_QUERY_ANCHORS,
@@ -464,7 +464,8 @@ def check(
     found = _one_per_text(found)[:limit]
     if with_diff:
         mine = passages(draft.text)  # once, not once per candidate
-        found = [_with_diff(c, mine, keys) for c in found]
+        stated = frozenset(keys_in_text(normalize(draft.text)))
+        found = [_with_diff(c, mine, keys, stated) for c in found]
     return CheckResult(
         candidates=tuple(found),
         draft=keys,
@@ -502,6 +503,29 @@ def _docno_keys(doc: StoredDocument) -> set[str]:
     return set(keys_for_value(normalize(doc.doc_number))) if doc.doc_number else set()
 
 
+def _without_docno_changes(d: TextDiff, theirs: set[str]) -> TextDiff:
+    """``d`` without the passages it paired as a 文号 changed from one of ``theirs`` (the
+    document's own, which the draft holds elsewhere): the draft's passage is its own, added."""
+    ops: list[DiffOp] = []
+    dropped = 0
+    for op in d.ops:
+        if op.op == "changed" and op.changes and all(
+            c.kind == "docno" and set(keys_for_value(normalize(c.existing))) & theirs
+            for c in op.changes
+        ):
+            ops.append(DiffOp("added", draft=op.draft))
+            dropped += 1
+        else:
+            ops.append(op)
+    if not dropped:
+        return d
+    kinds = {**d.changed_kinds, "docno": d.changed_kinds.get("docno", 0) - dropped}
+    return dataclasses.replace(
+        d, ops=tuple(ops), changed=d.changed - dropped, added=d.added + dropped,
+        equal=d.equal + dropped, changed_kinds={k: n for k, n in kinds.items() if n > 0},
+    )  # fmt: skip
+
+
 def _renumbered(doc: StoredDocument, keys: DraftKeys) -> bool:
     """Whether the draft and ``doc`` state different 文号. One text under another 文号 is no copy
     to wave through: a text's key leaves the head's 文号 line out (a TXT and an HTML posting of
@@ -511,12 +535,20 @@ def _renumbered(doc: StoredDocument, keys: DraftKeys) -> bool:
     return bool(theirs and keys.docnos and not theirs & set(keys.docnos))
 
 
-def _with_diff(c: Candidate, draft: list[Any], keys: DraftKeys) -> Candidate:
+def _with_diff(
+    c: Candidate, draft: list[Any], keys: DraftKeys, stated: frozenset[str] = frozenset()
+) -> Candidate:
+    """``c`` with its differences from the draft; ``stated`` are the keys of every 文号 the
+    draft's text holds. A document the draft holds whole (a notice forwarding it) keeps its
+    own 文号 there, whatever number the draft's head states: it was not renumbered (QA pass
+    49a: 国发〔2019〕4号, attached unchanged, was "changed" to the cover notice's 5号)."""
     if c.score < DIFF_MIN_SIMILARITY:
         return c
     d = diff(draft, c.doc.text)
     d = same_text(d) if "same_text" in c.reasons else d
-    if _renumbered(c.doc, keys) and "docno" not in d.changed_kinds:
+    if "contains" in c.reasons and _docno_keys(c.doc) & stated:
+        d = _without_docno_changes(d, _docno_keys(c.doc))
+    elif _renumbered(c.doc, keys) and "docno" not in d.changed_kinds:
         # the 文号 each side states, where the passages compared leave the head's line out
         change = Change("docno", keys.doc_number, c.doc.doc_number)
         renumbered = DiffOp("changed", keys.doc_number, c.doc.doc_number, changes=(change,))

@@ -155,6 +155,12 @@ def test_forwarding_notice_contains_the_existing_text(index):
     c = _by_path(check(index, Draft(draft), viewer=STAFF))[GOVCN]
     assert c.reason == "contains"
     assert c.overlap.resemblance < 0.8 and c.overlap.reverse_containment > 0.95
+    # the forwarding notice's own 文号 at its head: the document it holds whole, its own 文号
+    # with it, was not renumbered (QA pass 49a: 国办发〔2019〕6号 was "changed" to the cover's)
+    numbered = draft.replace("\n各区人民政府：", "\n青政办发〔2025〕3号\n各区人民政府：", 1)
+    c = _by_path(check(index, Draft(numbered), viewer=STAFF))[GOVCN]
+    assert c.reason == "contains" and c.diff is not None
+    assert "docno" not in c.diff.changed_kinds and not c.diff.facts, c.diff.facts
 
 
 def test_an_excerpt_is_contained_in_the_long_law(index):
