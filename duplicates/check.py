@@ -503,6 +503,15 @@ def _docno_keys(doc: StoredDocument) -> set[str]:
     return set(keys_for_value(normalize(doc.doc_number))) if doc.doc_number else set()
 
 
+def _held_beside_more(c: Candidate) -> bool:
+    """Whether the draft holds the document whole beside text of its own (a forwarding
+    notice), not the document alone under another number."""
+    return c.overlap.reverse_containment >= HELD_WHOLE and c.overlap.containment < HELD_WHOLE
+
+
+HELD_WHOLE = 0.95
+
+
 def _without_docno_changes(d: TextDiff, theirs: set[str]) -> TextDiff:
     """``d`` without the passages it paired as a 文号 changed from one of ``theirs`` (the
     document's own, which the draft holds elsewhere): the draft's passage is its own, added."""
@@ -546,7 +555,7 @@ def _with_diff(
         return c
     d = diff(draft, c.doc.text)
     d = same_text(d) if "same_text" in c.reasons else d
-    if "contains" in c.reasons and _docno_keys(c.doc) & stated:
+    if _held_beside_more(c) and _docno_keys(c.doc) & stated:
         d = _without_docno_changes(d, _docno_keys(c.doc))
     elif _renumbered(c.doc, keys) and "docno" not in d.changed_kinds:
         # the 文号 each side states, where the passages compared leave the head's line out
