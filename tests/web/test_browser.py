@@ -1181,6 +1181,13 @@ def test_reports_pages(open_page, server, web_corpus: WebCorpus):
             assert page.locator(".report-table").count() >= 1, kind
         shot(page, f"desktop-report-{kind}")
         problems += axe_check(page, f"{kind} report")
+        # the key is asked again to export the report shown, and the page says so (QA pass
+        # 49a: the export buttons did nothing but the browser's bubble)
+        assert "请重新输入密钥" in page.locator("#r-key-hint").inner_text(), kind
+        page.fill("#r-key", key)
+        with page.expect_download() as got:
+            page.click(".report-form__buttons button[value=csv]")
+        assert got.value.suggested_filename.endswith(".csv"), kind
     assert problems == []
 
 
