@@ -31,6 +31,8 @@ WRITTEN = {  # corpus documents writing a Latin word (found with the whole-corpu
 }
 OTHERS = [
     "mojlaw/L0030039.txt",  # writes "Prescription": script inside a longer word
+    "mojlaw/D0010034.txt",  # writes 臺中 (taichung)
+    "mojlaw/F0150036.txt",  # writes 臺中
     "lawrefbook/difang_zhejiang/lrb_01477.txt",  # 配电房 (p d f), 生产 (s c)
     "lawrefbook/xingzheng_fagui/lrb_02819.txt",  # 住房公积金管理条例
     "lawrefbook/difang_shanghai/lrb_00029.txt",  # 上海市住房公积金管理若干规定
@@ -309,3 +311,13 @@ def test_a_places_english_abbreviation_means_the_place(index):
     assert ("hk", ("香港",)) in res.understood.pinyin_words
     hong_kong = {h.doc.id for h in _all(index, "香港").hits}
     assert hong_kong and hong_kong <= {h.doc.id for h in res.hits}
+
+
+def test_a_place_the_segmenter_cuts_into_characters_means_the_documents_naming_it(index):
+    """QA pass 48d: taichung meant 台中, which the segmenter cuts 台 / 中: it found every
+    document holding 台 or 中 (4,281), where 台中 typed finds those writing it (49)."""
+    res = _all(index, "taichung")
+    typed = {h.doc.id for h in _all(index, "台中").hits}
+    assert ("taichung", ("台中",)) in res.understood.pinyin_words
+    assert typed and {h.doc.id for h in res.hits} == typed
+    assert all("台中" in normalize(h.doc.text) for h in res.hits)
