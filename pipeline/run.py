@@ -315,12 +315,9 @@ def _kept(
     decides its level writes it, which someone must run (QA pass 13: reported as "skipped",
     exit 0). Rewriting it with the old version's metadata instead was not chosen: the index
     does not record which of its fields the row gave and which the old text did."""
-    if rule == "held":
+    if rule == "held":  # (a changed file is written at that level: run_jobs)
         level = f"{doc.disclosure} ({value_label('disclosure', doc.disclosure)})"
-        why = f"{hold}; the index keeps it as {level}, the level an earlier ingest gave it"
-        if doc.content_hash == content_hash:
-            return False, why
-        return True, f"the file changed; the index keeps the earlier version: {why}"
+        return False, f"{hold}; it keeps {level}, the level an earlier ingest gave it"
     if rule == "hidden":
         why = (f"held as {doc.disclosure}: neither this ingest (--disclosure, the API's "
                "disclosure) nor a catalogue row (公开方式) gives it a level, and the default "
@@ -469,6 +466,12 @@ def run_jobs(
                 continue
             hold_reason = held.get(r.doc.id, ("", ""))[1]
             changed, reason = _kept(old, rule, r.doc.content_hash, hold_reason)
+            if rule == "held" and old.content_hash != r.doc.content_hash:
+                # its new text, at the level decided before the hold: hidden already, nothing
+                # the hold guards against is published, and nothing waits for a level
+                held[r.doc.id] = (r.doc.path, reason)
+                yield from accepted(_at_level(r, old.disclosure))
+                continue
             if rule == "hidden" and r.doc.catalog and not changed:
                 # its row's other cells are not applied either (a catalogue given to fix titles
                 # must not end "skipped", exit 0, with nothing fixed)

@@ -160,7 +160,7 @@ def detect(data: bytes, filename: str) -> Format:
             if what.endswith("(needs OCR)"):  # an image with OCR off: said as for a scanned PDF
                 raise NeedsOcr(f"{what[:-1]}; {unavailable_reason() or 'no OCR engine'})")
             raise KnownFormat(f"unsupported file type: {what}")
-    if _MAIL_HEAD.match(data) and _MIME_VERSION.search(data[:8192].split(b"\n\n")[0]):
+    if _MAIL_HEAD.match(data[:8192]) and _MIME_VERSION.search(data[:8192].split(b"\n\n")[0]):
         raise KnownFormat(
             "unsupported file type: an e-mail message (MIME); save the document it carries "
             "(its attachment, or its text as .txt)"

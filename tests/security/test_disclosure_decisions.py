@@ -294,6 +294,15 @@ def test_a_hold_lifted_gives_the_default_and_keeps_a_decided_level(tmp_path, ind
     held = {h.path: h.reason for h in report.held}
     assert "cannot be read" in held["a.txt"] and "on_request" in held["a.txt"], held
     assert report.total == 3 and report.unchanged == 1, report.summary()  # the sheet skipped
+    # edited while held: its new text at the level decided before, nothing "not updated"
+    (folder / "a.txt").write_text((folder / "a.txt").read_text() + "\n补充说明甲乙丙。",
+                                  encoding="utf-8")  # fmt: skip
+    report = run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a.txt": "on_request", "b.txt": "not_public"}
+    assert not report.not_updated and "a.txt" in {h.path for h in report.held}, report.summary()
+    assert index.search(Query(q='"补充说明甲乙丙"', viewer=STAFF)).total == 1
+    again = run_ingest(index, [folder], workers=1)
+    assert again.unchanged == 2 and "a.txt" in {h.path for h in again.held}, again.summary()
     (folder / "catalog.csv").unlink()
     report = run_ingest(index, [folder], workers=1)
     assert _levels(index) == {"a.txt": "on_request", "b.txt": "public"}
