@@ -790,11 +790,21 @@ def _differing(a: str, b: str) -> int:
     return sum(x != y for x, y in zip(a, b, strict=True))
 
 
+QUESTION_CHARS = frozenset("哪吗呢啥谁")  # characters only a question types
+
+
 def _only_stops_changed(span: str, word: str, stops: list[tuple[int, str]]) -> bool:
-    """… unless the word changes nothing but a stop word's character: a slip onto one (所的税
-    for 所得税, the commonest slip of written Chinese, was offered nothing: QA pass 49b)."""
+    """… unless the word changes nothing but a stop word's character, and keeps a character
+    of a word of the span's own, which makes it a word of three or more: a slip onto one (所的税
+    for 所得税, the commonest slip of written Chinese, was offered nothing: QA pass 49b), never
+    a question typed as meant (档案在哪 was offered 档案在内, 材料交哪 材料交纳: QA pass 49c)."""
     inside = {a + k for a, t in stops for k in range(len(t))}  # (offsets within the span)
-    return all(k in inside for k, (x, y) in enumerate(zip(span, word, strict=True)) if x != y)
+    changed = [k for k, (x, y) in enumerate(zip(span, word, strict=True)) if x != y]
+    return (
+        len(word) >= 3
+        and all(k in inside for k in changed)
+        and any(k not in inside for k in range(len(span)))
+    )
 
 
 def corrections(
@@ -894,6 +904,11 @@ def corrections(
                         and not _only_stops_changed(span, word, stops)
                     )
                     and not (stops and any(word[a : a + len(t)] == t for a, t in kept))
+                    # a question's own word is typed as meant (材料交哪 is where to hand the
+                    # papers in, never 材料交纳: QA pass 49c)
+                    and not any(
+                        x in QUESTION_CHARS and x != y for x, y in zip(span, word, strict=True)
+                    )
                 ):
                     if reads_better(span, word, real):
                         found = word

@@ -514,11 +514,13 @@ def plausible_reading(cut: list[Slot], han_typed: bool) -> bool:
     initials = sum(slot.initials and not (han_typed and half_typed(slot)) for slot in cut)
     if initials and (han_typed or initials > MAX_INITIAL_WORDS):
         return False
-    # initials standing for syllables that begin with a vowel (a of 安, o of 欧), among other
-    # words' initials: English spelled out (passport: 平安 + 十三 + 配偶 + 软体; lost: 莲藕 +
-    # 身体, QA pass 49b), where a kiosk's initials are consonants (zfxxgk, gjj, ylbx)
+    # a vowel standing for a syllable inside a word's initials (the a of 平安 in pa, the o of
+    # 配偶 in po), among other words' initials: English spelled out (passport: 平安 + 十三 +
+    # 配偶 + 软体; lost: 莲藕 + 身体, QA pass 49b), where a kiosk's initials put a vowel first
+    # if at all (et of 儿童 in etbh, aq of 安全 in aqscgl: QA pass 49c found those unread)
     if len(cut) > 1 and any(
-        slot.initials and not half_typed(slot) and _VOWELS.intersection(slot.key) for slot in cut
+        slot.initials and not half_typed(slot) and _VOWELS.intersection(slot.key[1:])
+        for slot in cut
     ):
         return False
     return len(cut) == 1 or any(len(slot.words[0]) > 1 for slot in cut)

@@ -208,6 +208,14 @@ def test_rules_on_a_small_lexicon() -> None:
     slip = PinyinLexicon([("健保卡", 30), ("意识", 400), ("遗失", 60)])
     known = {"健保卡", "意识", "遗失", "遗矢"}.__contains__
     assert corrections(slip, ["健保卡", "遗矢"], known, lambda s, w, r: True) == [("遗矢", "遗失")]
+    # a slip onto a stop word's character inside a longer word is offered (QA pass 49b: 所的税);
+    # a question's own words never are (QA pass 49c: 档案在哪 was offered 在内, 材料交哪 交纳)
+    stops = PinyinLexicon([("所得税", 90), ("在内", 300), ("交纳", 200), ("个人", 500)])
+    known = {"所得税", "在内", "交纳", "个人", "档案", "材料"}.__contains__
+    yes = lambda s, w, r: True  # noqa: E731 (as if every correction read better)
+    assert corrections(stops, ["个人", "所", "的", "税"], known, yes) == [("所的税", "所得税")]
+    assert corrections(stops, ["档案", "在", "哪"], known, yes) == []
+    assert corrections(stops, ["材料", "交", "哪"], known, yes) == []
 
 
 def test_the_lexicon_follows_writes_by_another_process(tmp_path) -> None:
