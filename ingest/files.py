@@ -53,6 +53,7 @@ from ingest.progress import LogLines
 from model.document import TITLE_YEAR, CatalogMeta, Document
 from model.fields import CATALOG_FIELDS, DISCLOSURES, MOST_RESTRICTIVE
 from model.ids import document_id, readable_path
+from model.viewer import ANONYMOUS
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -475,11 +476,13 @@ def tasks(
     catalog: Catalog | None,
     default_disclosure: str,
     confine: Confinement | None = None,
+    given: bool = False,
 ) -> Iterator[FileTask]:
     """The FileTasks for an ingest: which file, its relative path, disclosure, catalog row.
 
     A file that no row names exactly but one row nearly names (:meth:`Catalog.near`) is held
-    back; a level that is not one of DISCLOSURES holds every file back. A symlink leading out
+    back; a level that is not one of DISCLOSURES holds every file back (``given``: the ingest
+    names ``default_disclosure``, a decision). A symlink leading out
     of its folder becomes a task with ``refused`` set and nothing else looked up. Each task
     says where its file must lie when it is opened: inside ``confine``'s roots (a server), else
     inside the folder walked."""
@@ -534,6 +537,13 @@ def tasks(
                         f"{other.source}, or the API's \"catalog\")"
                     )
                     break
+            decided = folder_disclosure(rel) or (default_disclosure if given else None)
+            if held and held != bad_default and decided and not ANONYMOUS.can_see(decided):
+                # the level this ingest decides (``given``: --disclosure 不予公开, or a level
+                # folder) hides it already: no hold, a decision, which outlives the hold's cause
+                # (QA pass 49c: 不予公开 given while a catalogue could not be read was lost with
+                # the hold, and the next plain ingest published the files)
+                held = ""
             near = None
             if entry is None and catalog is not None:
                 near = catalog.near(file, raw, real)

@@ -163,6 +163,7 @@ def plan_jobs(
     default_disclosure: str,
     report: IngestReport,
     confine: Confinement | None = None,
+    given: bool = False,
 ) -> tuple[list[Job], dict[str, set[str]], list[str]]:
     """A Job per file (with the indexed version's fingerprint, to skip unchanged files), the
     ids seen per source folder (for ``--prune``), and the ids of documents an earlier ingest
@@ -181,7 +182,7 @@ def plan_jobs(
     matched: set[str] = set()
     near: dict[str, str] = {}
     withdrawn: list[str] = []
-    for task in tasks(paths, catalog, default_disclosure, confine):
+    for task in tasks(paths, catalog, default_disclosure, confine, given):
         source = str(task.source)
         seen = by_source.setdefault(source, set())
         if source not in here:
@@ -296,6 +297,11 @@ def _to_keep(
     return out
 
 
+def _held(r: IndexedDocument) -> bool:
+    """Whether ``r`` is written held for want of another file's word (ingest.files.HELD_KEY)."""
+    return r.doc.ingest_key.startswith(HELD_KEY)
+
+
 def _at_level(r: IndexedDocument, level: str) -> IndexedDocument:
     """``r`` written at ``level`` instead of the one its task gave, the hold part of its
     decisions: the next ingest that names a level (the default's, public, included) is one
@@ -383,7 +389,8 @@ def run_jobs(
 
     # the texts the index holds hidden (pipeline.hidden_copies), when a level is left to the
     # default: with one given nothing is asked, and nothing is kept
-    copies = HiddenCopies(index) if defaulted else None
+    holding = any(j.task.held for j in jobs)  # (a held text may copy a hidden one: QA 49c)
+    copies = HiddenCopies(index) if defaulted or holding else None
     levels: dict[str, str] = {}
     ocr: dict[str, tuple[str, str, float | None]] = {}  # what OCR read, by document
 
@@ -425,7 +432,7 @@ def run_jobs(
         return (r.doc.id in indexed and (not r.doc.catalog or r.doc.id in defaulted)) or (
             r.doc.id not in indexed and r.doc.id in defaulted
             and ANONYMOUS.can_see(r.doc.meta.disclosure)
-        )  # fmt: skip
+        ) or _held(r)  # fmt: skip
 
     def checked(batch: list[IndexedDocument]) -> Iterator[IndexedDocument]:
         if absent:
@@ -436,8 +443,11 @@ def run_jobs(
         kept = _to_keep(index, rewritten, defaulted) if rewritten else {}
         # new documents at the default level, and rewritten ones not kept (a public file
         # overwritten with a hidden text's copy: QA pass 25a), keep a hidden copy's level
-        asked = [r for r in batch if r.doc.id in defaulted and r.doc.id not in kept
-                 and ANONYMOUS.can_see(r.doc.meta.disclosure)]  # fmt: skip
+        # ... and held ones: a file renamed or moved while its folder is held is written held,
+        # and its old document removed as moved; a hold is no decision, and its lifting
+        # published the text an ingest had hidden (QA pass 49c)
+        asked = [r for r in batch if r.doc.id not in kept and (_held(r) or (
+                 r.doc.id in defaulted and ANONYMOUS.can_see(r.doc.meta.disclosure)))]  # fmt: skip
         hidden = copies.of(asked) if asked and copies is not None else {}
         for r in batch:
             same = hidden.get(r.doc.id)
@@ -451,6 +461,14 @@ def run_jobs(
                 why = ("a restricted text copied into another file keeps its level" if same.inside
                        else "it takes that copy's level, lest a withdrawn text come back public "
                        "under another name (a file moved, renamed or copied)")  # fmt: skip
+                if _held(r):
+                    held[r.doc.id] = (r.doc.path, (
+                        f"{held[r.doc.id][1]}; it takes the level of {same.said()}, which the "
+                        f"index holds as {same.path} ({value_label('disclosure', level)}), "
+                        "lest a withdrawn text come back public under another name"
+                    ))  # fmt: skip
+                    yield from accepted(_at_level(r, level))
+                    continue
                 held[r.doc.id] = (r.doc.path, (
                     f"held as {level}: the index holds {same.said()} as {same.path} "
                     f"({value_label('disclosure', level)}), and neither this ingest "
@@ -722,7 +740,9 @@ def run_ingest(
         shared.pull(lexicon_dir, LEXICON_DIR)
     indexed = index.backend.sources()
     paths = _folders_to_read(paths, indexed, prune, index, report)
-    jobs, by_source, withdrawn = plan_jobs(index, paths, cat, default_disclosure, report, confine)
+    jobs, by_source, withdrawn = plan_jobs(
+        index, paths, cat, default_disclosure, report, confine, disclosure_given
+    )
     report.planned = len(jobs)
     if withdrawn:
         index.delete(withdrawn)

@@ -309,6 +309,48 @@ def test_a_hold_lifted_gives_the_default_and_keeps_a_decided_level(tmp_path, ind
     assert [h.path for h in report.held] == ["a.txt"] and report.total == 2, report.summary()
 
 
+def test_a_hidden_file_renamed_while_held_keeps_its_level_after(tmp_path, index):
+    """QA pass 49c: a file an ingest had hidden (--disclosure 不予公开), renamed while its
+    folder was held, was written held and its old document removed as moved; the hold's
+    lifting published it. Held, it takes the level of the hidden text it copies, a decision."""
+    folder = _folder(tmp_path / "archive", 2)
+    run_ingest(index, [folder], default_disclosure="not_public", disclosure_given=True,
+               workers=1)  # fmt: skip
+    (folder / "catalog.csv").write_bytes('path,公开方式\n"x.txt,不予公开\n'.encode())
+    (folder / "a.txt").rename(folder / "a2.txt")
+    report = run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a2.txt": "not_public", "b.txt": "not_public"}
+    held = {h.path: h.reason for h in report.held}
+    assert "cannot be read" in held["a2.txt"] and "a.txt" in held["a2.txt"], held
+    (folder / "catalog.csv").unlink()
+    run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a2.txt": "not_public", "b.txt": "not_public"}
+    assert index.search(Query(q="", viewer=ANONYMOUS)).total == 0
+
+
+def test_a_hidden_level_given_while_held_is_a_decision(tmp_path, index):
+    """QA pass 49c: 不予公开 given to an ingest while the folder was held was recorded as the
+    hold's level only; once the hold's cause was gone, a plain ingest published the files. A
+    level the ingest gives that hides them already is no hold: it outlives the cause."""
+    folder = _folder(tmp_path / "archive", 2)
+    (folder / "catalog.csv").write_bytes('path,公开方式\n"a.txt,不予公开\n'.encode())
+    report = run_ingest(index, [folder], default_disclosure="on_request",
+                        disclosure_given=True, workers=1)  # fmt: skip
+    assert _levels(index) == {"a.txt": "on_request", "b.txt": "on_request"}
+    assert not report.held, report.summary()
+    (folder / "catalog.csv").unlink()
+    run_ingest(index, [folder], workers=1)
+    assert _levels(index) == {"a.txt": "on_request", "b.txt": "on_request"}
+    # a public level given while held is held still: the unread catalogue may say 不予公开
+    (folder / "c.txt").write_text("关于某某事项的通知\n各单位：现就某某事项通知如下。\n",
+                                  encoding="utf-8")  # fmt: skip
+    (folder / "catalog.csv").write_bytes('path,公开方式\n"a.txt,不予公开\n'.encode())
+    report = run_ingest(index, [folder], default_disclosure="public", disclosure_given=True,
+                        workers=1)  # fmt: skip
+    assert _levels(index) == {"a.txt": "on_request", "b.txt": "on_request", "c.txt": "not_public"}
+    assert sorted(h.path for h in report.held) == ["a.txt", "b.txt", "c.txt"], report.summary()
+
+
 @pytest.mark.parametrize(
     ("name", "text"),
     [
