@@ -503,10 +503,16 @@ def _docno_keys(doc: StoredDocument) -> set[str]:
     return set(keys_for_value(normalize(doc.doc_number))) if doc.doc_number else set()
 
 
-def _held_beside_more(c: Candidate) -> bool:
+def _held_beside_more(c: Candidate, keys: DraftKeys) -> bool:
     """Whether the draft holds the document whole beside text of its own (a forwarding
-    notice), not the document alone under another number."""
-    return c.overlap.reverse_containment >= HELD_WHOLE and c.overlap.containment < HELD_WHOLE
+    notice), not the document alone under another number: more text than the document's, or
+    a title of its own (QA pass 49c: a cover of six short lines is 96% the document's)."""
+    if c.overlap.reverse_containment < HELD_WHOLE:
+        return False
+    if c.overlap.containment < HELD_WHOLE:
+        return True
+    title = strip_skippable(normalize(keys.title))
+    return bool(title) and title != strip_skippable(normalize(c.doc.title))
 
 
 HELD_WHOLE = 0.95
@@ -555,7 +561,7 @@ def _with_diff(
         return c
     d = diff(draft, c.doc.text)
     d = same_text(d) if "same_text" in c.reasons else d
-    if _held_beside_more(c) and _docno_keys(c.doc) & stated:
+    if _held_beside_more(c, keys) and _docno_keys(c.doc) & stated:
         d = _without_docno_changes(d, _docno_keys(c.doc))
     elif _renumbered(c.doc, keys) and "docno" not in d.changed_kinds:
         # the 文号 each side states, where the passages compared leave the head's line out

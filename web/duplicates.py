@@ -77,6 +77,7 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("legacy OLE2", "是旧版 Office 文件（.doc/.xls）：请另存为 .docx 后再检查"),
     ("truncated or incomplete PDF", "是不完整的 PDF（文件被截断）：请取得完整的文件后再检查"),
     ("not a DOCX", "不是完好的 Word（.docx）文件：文件已损坏或只是改了扩展名"),
+    ("truncated or corrupt DOCX", "是不完整或已损坏的 Word（.docx）文件：请取得完整的文件后再检查"),
     ("empty (0 bytes)", "是空文件（0 字节）"),
     ("a catalogue (its header", "是目录表格（表头有路径列），不是一份文件的正文"),
 )

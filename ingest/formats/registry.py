@@ -155,8 +155,11 @@ def detect(data: bytes, filename: str) -> Format:
         )
     if sniffed is not None:
         return sniffed
+    # (a text format's mark after a BOM or blank lines an editor left: QA pass 49c, an RTF so
+    # was compared as its markup)
+    lead = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     for magic, what in _KNOWN_UNSUPPORTED:
-        if data.startswith(magic):
+        if data.startswith(magic) or lead.startswith(magic):
             if what.endswith("(needs OCR)"):  # an image with OCR off: said as for a scanned PDF
                 raise NeedsOcr(f"{what[:-1]}; {unavailable_reason() or 'no OCR engine'})")
             raise KnownFormat(f"unsupported file type: {what}")

@@ -145,6 +145,8 @@ def test_a_files_own_fault_is_said_in_chinese_naming_it(client):
         ("坏.pdf", pdf, 422, "「坏.pdf」是不完整的 PDF"),
         ("草稿.rtf", b"{\\rtf1\\ansi \\'b2\\'dd\\'b8\\'e5}", 415, "「草稿.rtf」是 RTF 文件"),
         ("空.txt", b"", 422, "「空.txt」是空文件"),
+        ("半.docx", (CORPUS / "files" / "broken" / "broken_truncated.docx").read_bytes(), 422,
+         "「半.docx」是不完整或已损坏的 Word"),
     )
     for name, data, status, said in cases:
         r = client.post("/duplicates", files={"file": (name, data)}, data={"text": ""})
