@@ -219,6 +219,11 @@ def _symbols_only(word: str) -> bool:
     return all(unicodedata.category(c)[0] in "SM" or c in _ZHUYIN for c in word)
 
 
+def _marks_only(word: str) -> bool:
+    """A token of combining marks alone (U+FE0F of ✔️): nothing anyone sees."""
+    return all(unicodedata.category(c)[0] == "M" for c in word)
+
+
 # Bopomofo, its extension, and the tone marks ˊ ˇ ˋ ˙ a Zhuyin keyboard types
 _ZHUYIN = frozenset(
     [chr(c) for c in range(0x3105, 0x3130)] + [chr(c) for c in range(0x31A0, 0x31C0)]
@@ -791,7 +796,8 @@ class _Builder:
                 self.pending_text.append(norm)
                 return
             content, stopped = words, []  # (what earlier clauses left out stays said)
-        self.ignored.extend(stopped)
+        # (a mark alone, an emoji's variation selector, shows as nothing: never said, QA 49c)
+        self.ignored.extend(w for w in stopped if not _marks_only(w))
         # a word no public document writes whole is the words it is made of, as if typed apart
         content = [p for w in dict.fromkeys(content) for p in (self._apart(w) or [w])]
         content = list(dict.fromkeys(content))

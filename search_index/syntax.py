@@ -90,8 +90,16 @@ class ParsedQuery:
         return tuple(c for c in self.clauses if c.negated)
 
 
-# a web address pasted with a question (a WeChat share: 关于…的规定 https://mp.weixin.qq.com/s/…)
-_LINK = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*", re.IGNORECASE)
+# a web address pasted with a question (a WeChat share: 关于…的规定 https://mp.weixin.qq.com/s/…):
+# with a scheme (any: weixin://…) or www., to the next space (a path a browser shows decoded
+# holds Chinese: QA pass 49c); without either, a host under a common top-level domain
+_URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
+_LINK = re.compile(
+    r"(?:\b[a-z][a-z0-9+.\-]*://|\bwww\.)\S*"
+    r"|(?<![A-Za-z0-9.@\-])(?:[a-z0-9\-]+\.)+(?:com|cn|net|org|gov|edu|info|io|me|hk|tw|mo)"
+    rf"(?![A-Za-z0-9])(?:/{_URL_CHARS}*)?",
+    re.IGNORECASE,
+)
 
 
 def without_links(q: str) -> tuple[str, tuple[str, ...]]:

@@ -425,6 +425,7 @@ class BackendContract:
             assert got.understood.words == want.understood.words, repr(typed)
             assert got.total == want.total > 0, repr(typed)
             assert [h.doc.id for h in got.hits] == [h.doc.id for h in want.hits], repr(typed)
+            assert "\ufe0f" not in got.understood.ignored  # nothing anyone sees is said
 
     def test_a_link_pasted_beside_words_is_ignored_and_said(self, index):
         """QA pass 49b: a WeChat article's title shared with its link found nothing: https,
@@ -439,6 +440,13 @@ class BackendContract:
             assert got.total > 0, typed
         plain = index.search(Query(q=f"国务院 办公厅 {link}", size=5))
         assert plain.total == want.total and plain.hits == want.hits
+        # ... without a scheme, with another one, or with a path a browser shows decoded (QA
+        # pass 49c: each was words a document had to hold)
+        for other in ("mp.weixin.qq.com/s/xyz", "weixin://dl/business",
+                      "https://www.gov.cn/搜索?q=户口"):  # fmt: skip
+            got = index.search(Query(q=f"国务院 办公厅 {other}", size=5))
+            assert got.understood.ignored == (other,), got.understood.ignored
+            assert got.total == want.total, other
         alone = index.search(Query(q="www.gov.cn"))  # an address typed alone: as typed
         assert alone.understood.words and not alone.understood.ignored
 
