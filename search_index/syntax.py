@@ -102,6 +102,11 @@ _LINK = re.compile(
 )
 
 
+def is_link(text: str) -> bool:
+    """Whether ``text`` is one web address as :func:`without_links` finds them."""
+    return _LINK.fullmatch(text) is not None
+
+
 def without_links(q: str) -> tuple[str, tuple[str, ...]]:
     """``q`` without the web addresses pasted into it beside Chinese, and those addresses: no
     text holds one, and its pieces (https, mp.weixin.qq.com, s, the article's id) were words a

@@ -33,7 +33,7 @@ from search_index.request import (
     SearchResult,
     Understanding,
 )
-from search_index.syntax import Clause, parse
+from search_index.syntax import Clause, is_link, parse
 from web.state import PAGE_SIZE, SearchState
 
 # Facets in the order the page shows them; titles and value labels come from the field table.
@@ -250,8 +250,9 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     for label, keep in (
         ("查找旧版本（按法规名称检索，旧版不排在新版之后）", versions),
         ("已忽略常用词", lambda t: t in stop),
-        ("已忽略无内容的限定", lambda t: ":" in t),
-        ("已忽略", lambda t: t not in stop and ":" not in t and not versions(t)),
+        ("已忽略网址", is_link),  # (QA pass 49c: said as a field scope with nothing after it)
+        ("已忽略无内容的限定", lambda t: ":" in t and not is_link(t)),
+        ("已忽略", lambda t: t not in stop and ":" not in t and not versions(t) and not is_link(t)),
     ):
         shown = [t for t in ignored if keep(t)]
         if shown:

@@ -800,6 +800,13 @@ def test_query_of_punctuation_says_it_lists_everything(client: TestClient, q: st
     assert "没有可检索的文字" not in client.get("/", params={"q": "怎么办"}).text
 
 
+def test_a_link_left_out_is_said_as_a_link(client: TestClient):
+    """QA pass 49c: a WeChat link pasted beside the words was listed as 已忽略无内容的限定 (a
+    field scope with nothing after it), its "https:" read as a scope."""
+    page = client.get("/", params={"q": "条例 https://mp.weixin.qq.com/s/AbC"}).text
+    assert "已忽略网址" in page and "无内容的限定" not in page
+
+
 @pytest.mark.parametrize("q", ["的了吗", "请问", "我想问一下", "在哪里"])
 def test_a_query_of_function_words_only_says_so(client: TestClient, q: str):
     """QA pass 49b: 我想问一下怎么办 listed speeches and old 政府工作报告 with nothing said,
