@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from analyzers.lexicon import stopwords, synonyms
+from analyzers.lexicon import _data_lines, stopwords, synonyms
 from analyzers.segment import is_dictionary_word
 
 MAX_WORD_CHARS = 8  # longer "words" are rare run-ons of the segmenter; nobody types them
@@ -223,15 +223,37 @@ def _phrases() -> Mapping[str, list[list[str]]]:
     return phrases_dict
 
 
-def word_syllables(word: str) -> tuple[str, ...] | None:
-    """One toneless syllable per character of a Han word (None if it is not all Han)."""
+@cache
+def _typed_readings_table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """``analyzers/data/pinyin_readings.txt``: the reading typed for a character in every word,
+    and words' readings the phrase dictionary lacks or has otherwise than people type them."""
+    chars: dict[str, str] = {}
+    words: dict[str, tuple[str, ...]] = {}
+    for line in _data_lines("pinyin_readings.txt"):
+        text, *reading = line.split()
+        if len(text) == 1 and len(reading) == 1:
+            chars[text] = reading[0]
+        elif len(reading) == len(text):
+            words[text] = tuple(reading)
+    return chars, words
+
+
+def word_syllables(word: str, as_typed: bool = True) -> tuple[str, ...] | None:
+    """One toneless syllable per character of a Han word (None if it is not all Han), as people
+    type it (``as_typed``: data/pinyin_readings.txt) or as the phrase dictionary reads it."""
     if not _HAN_WORD.fullmatch(word):
         return None
     phrases = _phrases()
+    typed_chars, typed_words = _typed_readings_table() if as_typed else ({}, {})
     out: list[str] = []
     i = 0
     while i < len(word):
         for n in range(min(MAX_PHRASE, len(word) - i), 1, -1):
+            typed = typed_words.get(word[i : i + n])
+            if typed is not None:
+                out.extend(typed)
+                i += n
+                break
             reading = phrases.get(word[i : i + n])
             if reading and len(reading) == n:
                 out.extend(_toneless(r[0]) for r in reading)
@@ -243,6 +265,8 @@ def word_syllables(word: str) -> tuple[str, ...] | None:
                 return None
             out.append(readings[0])
             i += 1
+    if typed_chars:
+        out = [typed_chars.get(ch, r) for ch, r in zip(word, out, strict=True)]
     return tuple(out) if all(out) else None
 
 
@@ -285,7 +309,10 @@ def word_keys(word: str) -> tuple[str, ...]:
     syl = word_syllables(word)
     if not syl:
         return ()
-    return (*_with_u(("".join(syl),)), "".join(s[0] for s in syl))
+    # the dictionary's reading too, where people type another (献血: xianxue, and xianxie)
+    read = word_syllables(word, as_typed=False) or syl
+    full = dict.fromkeys(("".join(syl), "".join(read)))
+    return (*_with_u(tuple(full)), "".join(s[0] for s in syl))
 
 
 def _syllables_end_at(word: str, offsets: list[int]) -> bool:
@@ -380,10 +407,10 @@ class PinyinLexicon:
     wto) are that word before they are pinyin.
     """
 
-    FORMAT = 6  # a table kept on disk by another version of this class is built anew (3: Latin
+    FORMAT = 7  # a table kept on disk by another version of this class is built anew (3: Latin
     # words counted outside addresses, :func:`search_index.lexicon.build`; 4: an abbreviation
     # counted only as what it abbreviates; 5: public documents' 文号 prefixes; 6: those counted
-    # by search, on Elasticsearch too)
+    # by search, on Elasticsearch too; 7: readings as typed, data/pinyin_readings.txt)
 
     def __init__(self, counts: Iterable[tuple[str, int]]) -> None:
         self.format = self.FORMAT

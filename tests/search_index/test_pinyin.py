@@ -686,3 +686,14 @@ def test_letters_meant_are_no_pinyin_and_beside_pinyin_are_pinyin(index):
     assert index.search(Query(q="shebao")).understood.prefers == "mainland"  # as before
     kiosk = index.search(Query(q="hk dengji")).understood
     assert all(letters != "hk" or words != ("香港",) for letters, words in kiosk.pinyin_words)
+
+
+def test_a_word_is_read_as_people_type_it_and_as_the_dictionary_reads_it():
+    """QA pass 49d: 献血 was keyed only as xianxie (the phrase dictionary's colloquial 血), and
+    xianxue, which every visitor types, offered 显学 and 鲜血; 还款 only as haikuan (the
+    dictionary lacks it, and 还's first reading is hai): huankuan found nothing."""
+    lexicon = PinyinLexicon([("献血", 53), ("鲜血", 9), ("显学", 2), ("还款", 40), ("采血", 16)])
+    for typed, word in (("xianxue", "献血"), ("xianxie", "献血"), ("caixue", "采血"),
+                        ("huankuan", "还款")):  # fmt: skip
+        cut = lexicon.read(typed)
+        assert cut is not None and cut[0].words[0] == word, (typed, cut)
