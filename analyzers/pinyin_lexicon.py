@@ -528,22 +528,30 @@ class PinyinLexicon:
             return None
         alphabet = "abcdefghijklmnopqrstuvwxyz"
         n = len(letters)
-        keys = {letters[:i] + letters[i + 1 :] for i in range(n)}
-        keys |= {letters[:i] + letters[i + 1] + letters[i] + letters[i + 2 :] for i in range(n - 1)}
-        keys |= {letters[:i] + c + letters[i + 1 :] for i in range(n) for c in alphabet}
-        keys |= {letters[:i] + c + letters[i:] for i in range(n + 1) for c in alphabet}
-        keys.discard(letters)
-        best: tuple[int, str, str] | None = None
-        for key in keys:
+        # a letter left out, doubled, stray or two swapped first; one for another only where
+        # none of those spells a word (QA pass 49d: dibbao was offered 地表, a substitution,
+        # over 低保, the doubled b undone; shegbao 申报 over 社保, its stray g left out)
+        tiers: dict[str, int] = {}
+        for key, tier in itertools.chain(
+            ((letters[:i] + letters[i + 1 :], 0) for i in range(n)),
+            ((letters[:i] + letters[i + 1] + letters[i] + letters[i + 2 :], 0)
+             for i in range(n - 1)),
+            ((letters[:i] + c + letters[i:], 0) for i in range(n + 1) for c in alphabet),
+            ((letters[:i] + c + letters[i + 1 :], 1) for i in range(n) for c in alphabet),
+        ):  # fmt: skip
+            tiers[key] = min(tier, tiers.get(key, tier))
+        tiers.pop(letters, None)
+        best: tuple[int, int, str, str] | None = None
+        for key, tier in tiers.items():
             if key not in self._by_key or not whole_syllables(key):
                 continue
             for word in self._typed_so(key, False)[:1]:
                 n_docs = self.counts[word]
                 if len(word) >= 2 and n_docs >= MISHEARD_MIN_DOCS and (
-                    best is None or (n_docs, key) > best[:2]
+                    best is None or (-tier, n_docs, key) > (-best[0], best[1], best[2])
                 ):
-                    best = (n_docs, key, word)
-        return None if best is None else (best[1], best[2])
+                    best = (tier, n_docs, key, word)
+        return None if best is None else (best[2], best[3])
 
     def holds(self, word: str) -> bool:
         """Whether the table holds ``word``: a word of public documents, or one the search

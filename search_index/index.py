@@ -451,7 +451,8 @@ class SearchIndex:
         took = (time.perf_counter() - t0) * 1000
         return SearchResult(
             did_you_mean=self._in_script_typed(
-                self._did_you_mean(understood.normalized) or self._misheard(understood),
+                self._did_you_mean(understood.normalized)
+                or self._misheard(understood, found=total - extra > 0),
                 understood.converted_script,
             ),
             total=total - extra,
@@ -599,23 +600,26 @@ class SearchIndex:
         (QA pass 23d)."""
         return to_traditional(suggestion) if suggestion and traditional else suggestion
 
-    def _misheard(self, understood: Understanding) -> str:
+    def _misheard(self, understood: Understanding, found: bool = True) -> str:
         """The query with letters that read as no word, or as a lone character beside
         another, spelled as the word they make with a southern speaker's slip undone
         (shangzang buzhujin → 丧葬 buzhujin; :meth:`PinyinLexicon.misheard`), or with one key
         slipped on a tap keyboard undone (hukuo → 户口; :meth:`PinyinLexicon.slipped`), or "".
-        Only offered: the letters may mean what they say."""
+        Only offered: the letters may mean what they say. Where nothing was ``found``, letters
+        read as words are offered so too (QA pass 49d: hukoo, zulinn found nothing and were
+        offered nothing), and so are letters that make no pinyin at all (gongjjin, jeihun)."""
         lexicon = self.lexicon.peek()
-        if lexicon is None or not understood.pinyin:
+        runs = understood.pinyin + (understood.not_pinyin if not found else ())
+        if lexicon is None or not runs:
             return ""
         read = dict(understood.pinyin_words)
         text, changed = understood.normalized, False
-        for run in understood.pinyin:
+        for run in runs:
             words = read.get(run, ())
-            if len(words) == 1 and len(words[0]) > 1:
+            if found and len(words) == 1 and len(words[0]) > 1:
                 continue  # the planner read one word (nianjia: 年假)
             cut = lexicon.read(run)
-            if cut is not None and (
+            if found and cut is not None and (
                 len(cut) < 2 or not any(len(s.words[0]) == 1 for s in cut)
             ):  # one syllable (shui, li) is a character typed; words are words
                 continue

@@ -414,6 +414,11 @@ def test_letters_of_a_southern_slip_are_offered_the_word(index) -> None:
     # ... and a key slipped on a tap keyboard (QA pass 40b: shebo, hukuo found nothing, unsaid)
     slipped = index.search(Query(q="shebo"))
     assert slipped.did_you_mean == "社保" and slipped.understood.words == ("shebo",)
+    # ... where nothing is found, letters making no pinyin, or read as a word, too (QA pass 49d:
+    # gongjjin and shegbao found nothing, and were offered nothing or 申报)
+    for typed, meant in (("gongjjin", "公积金"), ("shegbao", "社保")):
+        result = index.search(Query(q=typed))
+        assert result.total == 0 and result.did_you_mean == meant, (typed, result.did_you_mean)
     # a syllable typed alone is a character typed, whatever slip it might be (shui, sui 虽)
     for typed in ("shui", "li hun", "yang lao", "geren suode shui"):
         assert index.search(Query(q=typed)).did_you_mean == "", typed
@@ -439,6 +444,13 @@ def test_a_key_slipped_on_a_tap_keyboard_on_a_small_lexicon() -> None:
     assert lex.slipped("sheba") == ("shebao", "社保")  # never 色 (se): a character
     assert lex.slipped("shebei") is None  # 设备's 9 documents: too few to offer
     assert lex.slipped("xyz") is None and lex.slipped("hu1kou") is None
+    # one letter for another only where no letter left out, doubled, stray or swapped spells a
+    # word, whatever the documents (QA pass 49d: dibbao was offered 地表, shegbao 申报)
+    more = PinyinLexicon([("低保", 103), ("地表", 154), ("社保", 273), ("申报", 754),
+                          ("公积金", 117), ("公斤", 67)])  # fmt: skip
+    assert more.slipped("dibbao") == ("dibao", "低保")
+    assert more.slipped("shegbao") == ("shebao", "社保")
+    assert more.slipped("gongjjin") == ("gongjijin", "公积金")  # (公斤, a j left out, is used less)
 
 
 @pytest.mark.parametrize("kind", ["embedded", "elasticsearch"])
