@@ -547,6 +547,7 @@ def half_typed(slot: Slot) -> bool:
 HALF_TYPED_MIN = 4  # letters: ok, app (a + pp) and the like stay letters
 
 
+SURE_INITIALS = 4  # the initials of one word this long, and of no other, spell it out
 LONE_READINGS = 6  # characters of each syllable tried by _lone_characters_word
 RARE_JOINED = 5  # documents: syllables typed apart read as a rarer word may be apart
 
@@ -1041,9 +1042,15 @@ class _Builder:
         hukouqianyi searched the one word 户口迁移 and found 13 documents, 户口迁移 typed finds
         720 with 户口登记条例 first (QA pass 27c, a reading-room terminal). Only where each
         stretch of letters is one word, spelled out: homophones and initials are guesses that
-        the reading's own plan (:meth:`_add_reading`) weighs."""
+        the reading's own plan (:meth:`_add_reading`) weighs — but the initials of one long
+        word that nothing else abbreviates are that word spelled out (QA pass 49d: hkqy found
+        the 14 documents writing 户口迁移, hukouqianyi 721, 户口登记条例 first)."""
         assert self.lexicon is not None
-        if any(slot.initials or len(self.lexicon.searched(slot.words)) != 1 for slot in cut):
+        sure = len(cut) == 1 and len(cut[0].words[0]) >= SURE_INITIALS
+        if any(
+            (slot.initials and not sure) or len(self.lexicon.searched(slot.words)) != 1
+            for slot in cut
+        ):
             return False
         top = [slot.words[0] for slot in cut]
         text = "".join(top)

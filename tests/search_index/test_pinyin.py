@@ -697,3 +697,16 @@ def test_a_word_is_read_as_people_type_it_and_as_the_dictionary_reads_it():
                         ("huankuan", "还款")):  # fmt: skip
         cut = lexicon.read(typed)
         assert cut is not None and cut[0].words[0] == word, (typed, cut)
+
+
+def test_the_initials_of_one_long_word_are_that_word_spelled_out():
+    """QA pass 49d: hkqy, read as 户口迁移 and nothing else, searched that one word (14
+    documents write it) where hukouqianyi searches it as typed in Chinese (户口 + 迁移: 721, the
+    户口登记条例 first). Initials of several candidates stay a guess weighed as before."""
+    lexicon = PinyinLexicon([("户口迁移", 14), ("户口", 300), ("迁移", 200), ("全民健保", 9),
+                             ("全面进步", 12)])  # fmt: skip
+    _, initials = plan(Query(q="hkqy"), lexicon)
+    _, spelled = plan(Query(q="hukouqianyi"), lexicon)
+    assert initials.words == spelled.words == ("户口", "迁移")
+    _, guess = plan(Query(q="qmjb"), lexicon)
+    assert dict(guess.pinyin_words)["qmjb"] == ("全面进步", "全民健保")
