@@ -1242,6 +1242,26 @@ class BackendContract:
         assert ix.suggest("劳动", ANONYMOUS)[0] == titles["simplified"]
         assert ix.suggest("勞動", ANONYMOUS)[0] == titles["traditional"]
 
+    def test_a_title_the_letters_meet_inside_comes_after_the_words(self, make_backend):
+        """QA pass 49d: jiabao (家暴) at the kiosk listed two letters naming 温家宝 first; gjj
+        listed titles whose initials begin so before 公积金. Titles whose pinyin the letters
+        begin come first, the words then, and titles met inside or by initials after them."""
+        backend = make_backend()
+        law = sample_document("docs/lawrefbook/xianfa_xiangguan/lrb_02404.txt")
+        docs = [
+            dataclasses.replace(law, id=f"{n:016x}", path=f"{n}.txt", text=text,
+                                meta=dataclasses.replace(law.meta, title=title))
+            for n, (title, text) in enumerate([
+                ("关于温家宝总理考察工作时所提问题的函", "家暴应当及时制止。" * 3),
+                ("国家机密保护办法", "公积金按月缴存。" * 3),
+            ])
+        ]  # fmt: skip
+        assert all(r.ok for r in backend.write(prepare(d, "samples") for d in docs))
+        ix = SearchIndex(backend)
+        ix.lexicon.wait()
+        assert ix.suggest("jiabao", ANONYMOUS)[0] == "家暴"
+        assert ix.suggest("gjj", ANONYMOUS)[0] == "公积金"
+
     def test_a_document_without_a_title_is_no_suggestion(self, make_backend):
         """QA pass 18: a scan OCR could not name was suggested as an empty line, whose tap ran
         an empty search."""
