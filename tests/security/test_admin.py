@@ -627,6 +627,9 @@ def test_an_uploads_catalogue_fields_are_corrected_in_place(served):
     err = _error(served.client.patch(url, json={"written_date": "昨天", "category": "x",
                                                 "agency": "、"}, headers=served.staff), 422)
     assert {p["field"] for p in err["data"]["problems"]} == {"written_date", "category", "agency"}
+    # a list's separator left at an end is no part of the name (QA pass 49c: 、测试局 stored)
+    r = served.client.patch(url, json={"agency": "、测试局"}, headers=served.staff)
+    assert r.status_code == 200 and r.json()["changed"] == {"agency": "测试局"}, r.text
     _error(served.client.patch(url, json={"title": " "}, headers=served.staff), 422)
     _error(served.client.patch(url, json={}, headers=served.staff), 422)
     assert served.client.get(url).json()["doc_number"] == "青政办发〔2025〕16号"
