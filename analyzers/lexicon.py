@@ -11,14 +11,14 @@ import functools
 from pathlib import Path
 
 from analyzers.normalize import normalize
-from analyzers.segment import _data_lines
+from analyzers.segment import data_lines
 from model.errors import ConfigError
 
 
 @functools.cache
 def stopwords() -> frozenset[str]:
     """Question and function words that must not decide whether a document matches."""
-    return frozenset(normalize(line.split()[0]) for line in _data_lines("stopwords.txt"))
+    return frozenset(normalize(line.split()[0]) for line in data_lines("stopwords.txt"))
 
 
 @functools.cache
@@ -26,7 +26,7 @@ def stopwords_before_a_word() -> frozenset[str]:
     """Stop words only where another word follows (a line ``才能 +``): 才能领 asks when one may
     claim, while 发挥专业才能 names a talent (a review of QA pass 33a's stop word)."""
     return frozenset(
-        normalize(line.split()[0]) for line in _data_lines("stopwords.txt")
+        normalize(line.split()[0]) for line in data_lines("stopwords.txt")
         if line.split()[1:] == ["+"]
     )  # fmt: skip
 
@@ -35,7 +35,7 @@ def stopwords_before_a_word() -> frozenset[str]:
 def distinct_pairs() -> frozenset[tuple[str, str]]:
     """Pairs of words never to stand for each other (``distinct.txt``), both ways."""
     out: set[tuple[str, str]] = set()
-    for line in _data_lines("distinct.txt"):
+    for line in data_lines("distinct.txt"):
         left, sep, right = line.partition("|")
         a, b = normalize(left.strip()), normalize(right.strip())
         if sep and a and b:
@@ -47,7 +47,7 @@ def distinct_pairs() -> frozenset[tuple[str, str]]:
 def kinship() -> dict[str, frozenset[str]]:
     """Words naming a relative → the relations each covers (``kinship.txt``)."""
     out: dict[str, frozenset[str]] = {}
-    for line in _data_lines("kinship.txt"):
+    for line in data_lines("kinship.txt"):
         word, *relations = line.split()
         if relations:
             out[normalize(word)] = frozenset(relations)
@@ -118,13 +118,13 @@ def agency_aliases() -> dict[str, str]:
     filters and reports fold agency names by. Apart from the synonym file, whose 交通部 =>
     交通运输部 helps a query but would file Taiwan's 交通部 under the mainland's ministry (the
     thirty-second session's review)."""
-    return {k: v[0] for k, v in _parse_synonyms(_data_lines("agency_aliases.txt")).items() if v}
+    return {k: v[0] for k, v in _parse_synonyms(data_lines("agency_aliases.txt")).items() if v}
 
 
 @functools.cache
 def synonyms() -> dict[str, tuple[str, ...]]:
     """``abbreviation → official wordings``; the shipped file plus the configured extra file."""
-    lines = _data_lines("synonyms.txt")
+    lines = data_lines("synonyms.txt")
     extra = _extra_synonyms
     if extra and Path(extra).is_file():
         lines += [

@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from analyzers.lexicon import _data_lines, stopwords, synonyms
-from analyzers.segment import is_dictionary_word
+from analyzers.lexicon import stopwords, synonyms
+from analyzers.segment import data_lines, is_dictionary_word
 
 MAX_WORD_CHARS = 8  # longer "words" are rare run-ons of the segmenter; nobody types them
 MAX_PHRASE = 6
@@ -229,7 +229,7 @@ def _typed_readings_table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]
     and words' readings the phrase dictionary lacks or has otherwise than people type them."""
     chars: dict[str, str] = {}
     words: dict[str, tuple[str, ...]] = {}
-    for line in _data_lines("pinyin_readings.txt"):
+    for line in data_lines("pinyin_readings.txt"):
         text, *reading = line.split()
         if len(text) == 1 and len(reading) == 1:
             chars[text] = reading[0]

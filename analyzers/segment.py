@@ -21,7 +21,7 @@ import rjieba
 from analyzers.chars import is_han, is_skippable, skippable_chars
 
 
-def _data_lines(name: str) -> list[str]:
+def data_lines(name: str) -> list[str]:
     try:
         raw = resources.files("analyzers").joinpath("data", name).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -33,7 +33,7 @@ def _data_lines(name: str) -> list[str]:
 def load_user_dictionary() -> int:
     """Load the shipped government-term dictionary once per process; returns entries added."""
     added = 0
-    for line in _data_lines("userdict.txt"):
+    for line in data_lines("userdict.txt"):
         parts = line.split()
         word = parts[0]
         freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None

@@ -74,6 +74,11 @@ DECISIONS = "2"
 HELD_KEY = "held:"
 
 
+def is_held(ingest_key: str) -> bool:
+    """Whether a document's ``ingest_key`` says it was written held (:data:`HELD_KEY`)."""
+    return ingest_key.startswith(HELD_KEY)
+
+
 # A text longer than this is a reported skip: analysing it takes ~55 bytes of memory per byte
 # of text (QA pass 9: a 60 MB TXT took 2.7 GB; 24 MB measured 1.3 GB), and the longest
 # document of the shared corpus has about 100,000 characters.

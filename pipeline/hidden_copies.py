@@ -31,7 +31,7 @@ from analyzers.signatures import (
     signature,
     stored_content_key,
 )
-from ingest.files import HELD_KEY
+from ingest.files import is_held
 from model.fields import DISCLOSURES, MOST_RESTRICTIVE
 from model.viewer import ANONYMOUS
 from search_index.index import SearchIndex
@@ -145,7 +145,7 @@ class _Table:
         ids = sorted(ids)
         extras = index.backend.stored_extra(ids)
         for doc in index.backend.fetch(ids, texts=False).values():
-            if doc.ingest_key.startswith(HELD_KEY):
+            if is_held(doc.ingest_key):
                 continue  # hidden by a hold, no one's decision (a copy of it held the other)
             extra = (extras.get(doc.id) or {}).get("dup") or {}
             table.add(doc.id, doc.path, doc.disclosure, stored_content_key(extras.get(doc.id)),
@@ -229,7 +229,7 @@ class HiddenCopies:
 
     def wrote(self, r: IndexedDocument) -> None:
         """``r`` is written: remembered when it is hidden (a later copy keeps its level)."""
-        if ANONYMOUS.can_see(r.doc.meta.disclosure) or r.doc.ingest_key.startswith(HELD_KEY):
+        if ANONYMOUS.can_see(r.doc.meta.disclosure) or is_held(r.doc.ingest_key):
             return
         sig = _signature(r)
         entry = (r.doc.id, r.doc.path, r.doc.meta.disclosure, _key(r), sig,

@@ -34,11 +34,11 @@ from ingest.catalog import Catalog, CatalogEntry, load_catalog
 from ingest.confined import Confinement, open_confined
 from ingest.errors import IngestError
 from ingest.files import (
-    HELD_KEY,
     CatalogProblem,
     FileTask,
     IngestFailure,
     ingest_file,
+    is_held,
     map_files,
     source_folder,
     tasks,
@@ -288,18 +288,13 @@ def _to_keep(
         r = new[doc.id]
         if doc.catalog and not r.doc.catalog:
             out[doc.id] = (doc, "catalogued")
-        elif ANONYMOUS.can_see(doc.disclosure) or doc.ingest_key.startswith(HELD_KEY):
+        elif ANONYMOUS.can_see(doc.disclosure) or is_held(doc.ingest_key):
             continue
         elif doc.id in defaulted and ANONYMOUS.can_see(r.doc.meta.disclosure):
             out[doc.id] = (doc, "hidden")
-        elif r.doc.ingest_key.startswith(HELD_KEY):
+        elif is_held(r.doc.ingest_key):
             out[doc.id] = (doc, "held")
     return out
-
-
-def _held(r: IndexedDocument) -> bool:
-    """Whether ``r`` is written held for want of another file's word (ingest.files.HELD_KEY)."""
-    return r.doc.ingest_key.startswith(HELD_KEY)
 
 
 def _at_level(r: IndexedDocument, level: str) -> IndexedDocument:
@@ -388,7 +383,7 @@ def run_jobs(
             report.hold(*held[doc_id])
 
     # the texts the index holds hidden (pipeline.hidden_copies), when a level is left to the
-    # default: with one given nothing is asked, and nothing is kept
+    # default or a file is held: with a level given and no hold nothing is asked
     holding = any(j.task.held for j in jobs)  # (a held text may copy a hidden one: QA 49c)
     copies = HiddenCopies(index) if defaulted or holding else None
     levels: dict[str, str] = {}
@@ -432,7 +427,7 @@ def run_jobs(
         return (r.doc.id in indexed and (not r.doc.catalog or r.doc.id in defaulted)) or (
             r.doc.id not in indexed and r.doc.id in defaulted
             and ANONYMOUS.can_see(r.doc.meta.disclosure)
-        ) or _held(r)  # fmt: skip
+        ) or is_held(r.doc.ingest_key)  # fmt: skip
 
     def checked(batch: list[IndexedDocument]) -> Iterator[IndexedDocument]:
         if absent:
@@ -446,7 +441,7 @@ def run_jobs(
         # ... and held ones: a file renamed or moved while its folder is held is written held,
         # and its old document removed as moved; a hold is no decision, and its lifting
         # published the text an ingest had hidden (QA pass 49c)
-        asked = [r for r in batch if r.doc.id not in kept and (_held(r) or (
+        asked = [r for r in batch if r.doc.id not in kept and (is_held(r.doc.ingest_key) or (
                  r.doc.id in defaulted and ANONYMOUS.can_see(r.doc.meta.disclosure)))]  # fmt: skip
         hidden = copies.of(asked) if asked and copies is not None else {}
         for r in batch:
@@ -461,7 +456,7 @@ def run_jobs(
                 why = ("a restricted text copied into another file keeps its level" if same.inside
                        else "it takes that copy's level, lest a withdrawn text come back public "
                        "under another name (a file moved, renamed or copied)")  # fmt: skip
-                if _held(r):
+                if is_held(r.doc.ingest_key):
                     held[r.doc.id] = (r.doc.path, (
                         f"{held[r.doc.id][1]}; it takes the level of {same.said()}, which the "
                         f"index holds as {same.path} ({value_label('disclosure', level)}), "
