@@ -95,7 +95,7 @@ class ParsedQuery:
 # holds Chinese: QA pass 49c); without either, a host under a common top-level domain
 _URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
 _LINK = re.compile(
-    r"(?:\b[a-z][a-z0-9+.\-]*://|\bwww\.)\S*"
+    r"(?<![A-Za-z0-9+.\-])(?:[a-z][a-z0-9+.\-]*://|www\.)\S*"
     r"|(?<![A-Za-z0-9.@\-])(?:[a-z0-9\-]+\.)+(?:com|cn|net|org|gov|edu|info|io|me|hk|tw|mo)"
     rf"(?![A-Za-z0-9])(?:/{_URL_CHARS}*)?",
     re.IGNORECASE,

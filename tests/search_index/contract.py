@@ -432,7 +432,8 @@ class BackendContract:
         mp.weixin.qq.com, s and the article's id were words half of which had to match."""
         link = "https://mp.weixin.qq.com/s/AbCdEf123?from=timeline&isappinstalled=0"
         want = index.search(Query(q="国务院 办公厅", size=5))
-        for typed in (f"国务院 办公厅 {link}", f"【转发】国务院 办公厅！！{link} 大家看"):
+        for typed in (f"国务院 办公厅 {link}", f"【转发】国务院 办公厅！！{link} 大家看",
+                      f"国务院 办公厅{link}"):  # fmt: skip
             got = index.search(Query(q=typed, size=5))
             assert link in got.understood.ignored, got.understood.ignored
             assert {"国务院", "办公厅"} <= set(got.understood.words), got.understood.words
