@@ -609,6 +609,8 @@ class _Builder:
         # every run of letters typed is a synonym key (hk, hong kong, mpf): each means its
         # word (_read_as_meant); beside other letters (hk dengji) they are pinyin like them
         self.letters_meant = False
+        # other letters of the query are pinyin (letters_typed_as_pinyin): these are too
+        self.pinyin_typed = False
         self.meant: list[str] = []  # the letters so read
         self.settling = False
         self.abbreviated: list[bool] = []  # per word read: an abbreviation citizens type?
@@ -759,6 +761,11 @@ class _Builder:
                 abbr, targets = payload  # type: ignore[misc]
                 if abbr.isascii() and self.letters_meant:  # (hk: 香港; QA pass 48b)
                     self._read_as_meant(abbr, targets[0])
+                    continue
+                if abbr.isascii() and self.pinyin_typed and self.lexicon is not None:
+                    # beside pinyin, letters are a kiosk's initials, as its candidate bar reads
+                    # them (QA pass 49d: hk dengji searched 香港 登记, the bar offers 户口)
+                    self.add_letters(abbr)
                     continue
                 # the synonym file's rule, and the other side's wording of the word it names
                 # (身份证 => 居民身份证, and Taiwan's 身分证)
@@ -943,7 +950,10 @@ class _Builder:
         # whole syllables typed after others read as pinyin are pinyin too (QA pass 26c:
         # sangzangfei zenme ling searched ling, a Latin word of a few documents, and found 0)
         syllables = bool(cut) and bool(self.readings) and not any(s.initials for s in cut)
-        if cut and written and not syllables and not pinyin_likelier(self.lexicon, cut, written):
+        if (
+            cut and written and not syllables and not self.pinyin_typed
+            and not pinyin_likelier(self.lexicon, cut, written)
+        ):  # fmt: skip
             cut = None
         if cut and breaks and self._function_word_first(literal, breaks, cut):
             for a, b in itertools.pairwise((0, *breaks, len(literal))):
@@ -1358,6 +1368,21 @@ def _letter_keys(keys: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(rf"(?<![a-z]){re.escape(k)}(?![a-z])") for k in keys)
 
 
+def letters_typed_as_pinyin(text: str, lexicon: PinyinLexicon | None) -> bool:
+    """Whether the query types pinyin: a run of two whole syllables or more that reads as
+    words of the index, no document writes, and no synonym key names (dengji of hk dengji).
+    Then other letters beside it are pinyin too, initials included, as the kiosk's candidate
+    bar reads them (QA pass 49d: hk dengji searched 香港 登记, where the bar offers 户口)."""
+    if lexicon is None:
+        return False
+    rules = synonyms()
+    return any(
+        whole_syllables(run) and not lexicon.written(run) and run not in rules
+        and any(len(slot.words[0]) > 1 for slot in lexicon.read(run) or ())
+        for run in _LETTERS.findall(normalize(text))
+    )  # fmt: skip
+
+
 def letters_all_named(text: str) -> bool:
     """Whether the query types letters and every run of them is a synonym key (hk, hong
     kong, id card): they then mean the key's word, never their pinyin (QA pass 48b). Beside
@@ -1649,6 +1674,7 @@ def plan(
     han_typed = any(is_han(c) for c in typed_q[:2000])
     b = _Builder(lexicon, _budgeted(mentions) if mentions else None, han_typed)
     b.letters_meant = letters_all_named(typed_q[:2000])
+    b.pinyin_typed = letters_typed_as_pinyin(typed_q[:2000], lexicon)
     b.personal = personal_numbers(typed_q[:2000])
     b.side = asked_side(query.q, query.script)
     plain_parts: list[str] = []

@@ -710,3 +710,17 @@ def test_the_initials_of_one_long_word_are_that_word_spelled_out():
     assert initials.words == spelled.words == ("户口", "迁移")
     _, guess = plan(Query(q="qmjb"), lexicon)
     assert dict(guess.pinyin_words)["qmjb"] == ("全面进步", "全民健保")
+
+
+def test_letters_beside_pinyin_are_pinyin_even_a_synonym_key():
+    """QA pass 49d (and 49c L7): hk dengji searched 香港 登记 (hk, a synonym key, expanded),
+    where the kiosk's candidate bar offers 户口 for hk; 户口登记条例 was not first. Beside
+    pinyin, letters are a kiosk's initials; alone, or beside Chinese, hk is 香港."""
+    lexicon = PinyinLexicon([("户口", 164), ("登记", 400), ("香港", 277), ("航空", 80),
+                             ("hk", 5)])  # fmt: skip
+    _, kiosk = plan(Query(q="hk dengji"), lexicon)
+    assert dict(kiosk.pinyin_words)["hk"][0] == "户口", kiosk.pinyin_words
+    assert "香港" not in [t for _, ts in kiosk.synonyms for t in ts], kiosk.synonyms
+    for typed in ("hk", "hk 身份证"):
+        _, named = plan(Query(q=typed), lexicon)
+        assert "香港" in named.words, (typed, named.words)
