@@ -762,7 +762,7 @@ class _Builder:
                 if abbr.isascii() and self.letters_meant:  # (hk: 香港; QA pass 48b)
                     self._read_as_meant(abbr, targets[0])
                     continue
-                if abbr.isascii() and self.pinyin_typed and self.lexicon is not None:
+                if abbr.isascii() and abbr.isalpha() and self.pinyin_typed and self.lexicon:
                     # beside pinyin, letters are a kiosk's initials, as its candidate bar reads
                     # them (QA pass 49d: hk dengji searched 香港 登记, the bar offers 户口)
                     self.add_letters(abbr)
