@@ -541,16 +541,16 @@ class PinyinLexicon:
         ):  # fmt: skip
             tiers[key] = min(tier, tiers.get(key, tier))
         tiers.pop(letters, None)
-        best: tuple[int, int, str, str] | None = None
+        best: tuple[int, int, str, str] | None = None  # (-tier, documents, key, word)
         for key, tier in tiers.items():
             if key not in self._by_key or not whole_syllables(key):
                 continue
             for word in self._typed_so(key, False)[:1]:
                 n_docs = self.counts[word]
                 if len(word) >= 2 and n_docs >= MISHEARD_MIN_DOCS and (
-                    best is None or (-tier, n_docs, key) > (-best[0], best[1], best[2])
+                    best is None or (-tier, n_docs, key) > best[:3]
                 ):
-                    best = (tier, n_docs, key, word)
+                    best = (-tier, n_docs, key, word)
         return None if best is None else (best[2], best[3])
 
     def holds(self, word: str) -> bool:

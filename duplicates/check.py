@@ -12,9 +12,10 @@ can only ever meet public documents, a staff check sees every level.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -464,7 +465,11 @@ def check(
     found = _one_per_text(found)[:limit]
     if with_diff:
         mine = passages(draft.text)  # once, not once per candidate
-        stated = frozenset(keys_in_text(normalize(draft.text)))
+
+        @functools.cache  # read once, where a candidate is held whole (most checks: never)
+        def stated() -> frozenset[str]:
+            return frozenset(keys_in_text(normalize(draft.text)))
+
         found = [_with_diff(c, mine, keys, stated) for c in found]
     return CheckResult(
         candidates=tuple(found),
@@ -551,17 +556,17 @@ def _renumbered(doc: StoredDocument, keys: DraftKeys) -> bool:
 
 
 def _with_diff(
-    c: Candidate, draft: list[Any], keys: DraftKeys, stated: frozenset[str] = frozenset()
+    c: Candidate, draft: list[Any], keys: DraftKeys, stated: Callable[[], frozenset[str]]
 ) -> Candidate:
-    """``c`` with its differences from the draft; ``stated`` are the keys of every 文号 the
-    draft's text holds. A document the draft holds whole (a notice forwarding it) keeps its
+    """``c`` with its differences from the draft; ``stated()`` gives the keys of every 文号
+    the draft's text holds. A document the draft holds whole (a notice forwarding it) keeps its
     own 文号 there, whatever number the draft's head states: it was not renumbered (QA pass
     49a: 国发〔2019〕4号, attached unchanged, was "changed" to the cover notice's 5号)."""
     if c.score < DIFF_MIN_SIMILARITY:
         return c
     d = diff(draft, c.doc.text)
     d = same_text(d) if "same_text" in c.reasons else d
-    if _held_beside_more(c, keys) and _docno_keys(c.doc) & stated:
+    if _held_beside_more(c, keys) and _docno_keys(c.doc) & stated():
         d = _without_docno_changes(d, _docno_keys(c.doc))
     elif _renumbered(c.doc, keys) and "docno" not in d.changed_kinds:
         # the 文号 each side states, where the passages compared leave the head's line out

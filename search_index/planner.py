@@ -996,11 +996,7 @@ class _Builder:
         hong kong as 宏控, mpf as 毛坯房); a document writing the letters as a word (ppp) ranks
         a little ahead, as their wording typed does not require them."""
         self.add_text(meant)
-        if (
-            2 <= len(meant) <= 3 and all(map(is_han, meant))
-            and all(len(w) == 1 for w in query_words(meant))
-            and self.mentions is not None and self.mentions(meant) > 0
-        ):  # fmt: skip
+        if all(len(w) == 1 for w in query_words(meant)) and _written_name(meant, self.mentions):
             # a name the segmenter cuts into characters (台中: 台 / 中) means the documents
             # writing it, as typed in Chinese (QA pass 48d: taichung found 4,281 documents
             # holding 台 or 中, 台中 typed finds 49)
@@ -1368,9 +1364,19 @@ def _letter_keys(keys: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(rf"(?<![a-z]){re.escape(k)}(?![a-z])") for k in keys)
 
 
+def _written_name(text: str, mentions: Mentions | None) -> bool:
+    """Whether ``text`` is a short name of two or three Han characters the documents write,
+    which a search means where the segmenter cuts it into characters (前海, 台中)."""
+    return (
+        2 <= len(text) <= 3 and all(map(is_han, text))
+        and mentions is not None and mentions(text) > 0
+    )  # fmt: skip
+
+
 def letters_typed_as_pinyin(text: str, lexicon: PinyinLexicon | None) -> bool:
-    """Whether the query types pinyin: a run of two whole syllables or more that reads as
-    words of the index, no document writes, and no synonym key names (dengji of hk dengji).
+    """Whether the query types pinyin: a run of whole syllables reading as a word of two
+    characters or more of the index, which no document writes and no synonym key names
+    (dengji of hk dengji).
     Then other letters beside it are pinyin too, initials included, as the kiosk's candidate
     bar reads them (QA pass 49d: hk dengji searched 香港 登记, where the bar offers 户口)."""
     if lexicon is None:
@@ -1697,9 +1703,8 @@ def plan(
         # against 1,180). Those rank first; the regex it costs is paid once, not per word.
         b.weak.append(written_char(compact))
     elif (
-        len(clauses) == 1 and 2 <= len(compact) <= 3 and all(map(is_han, compact))
-        and b.weak and not b.pool and not b.expanded and not b.synonyms
-        and b.mentions is not None and b.mentions(compact) > 0
+        len(clauses) == 1 and b.weak and not b.pool and not b.expanded and not b.synonyms
+        and _written_name(compact, b.mentions)
     ):
         # a name the segmenter cuts into single characters (前海: 前 / 海), which documents
         # write as typed: it means them, not every text holding 前 or 海 (QA pass 48b: 3,047
