@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from analyzers.chars import is_han, strip_skippable
+from analyzers.chars import REPLACEMENT, is_han, strip_skippable
 from analyzers.docno import (
     STATE,
     find_in_query,
@@ -803,7 +803,11 @@ class _Builder:
                 # searched, as a query of only such words is (settle_stops)
                 self.pending_text.append(norm)
                 return
-            content, stopped = words, []  # (what earlier clauses left out stays said)
+            # (what earlier clauses left out stays said; a character that could not be read,
+            # U+FFFD, as the page shows a NUL typed, is never searched: QA pass 49b L2, the page
+            # found 0 where the API, reading the NUL, listed every document)
+            content = [w for w in words if w.strip(REPLACEMENT)]
+            stopped = [w for w in words if not w.strip(REPLACEMENT)]
         # (a mark alone, an emoji's variation selector, shows as nothing: never said, QA 49c)
         self.ignored.extend(w for w in stopped if not _marks_only(w))
         # a word no public document writes whole is the words it is made of, as if typed apart

@@ -1106,6 +1106,18 @@ def test_a_control_character_typed_is_shown_never_echoed_raw(client, web_corpus,
     assert not any(ord(c) < 32 and c not in "\n\r\t" for c in r.text)
 
 
+def test_a_control_character_alone_lists_what_the_api_lists(client):
+    """QA pass 49b L2: ?q=%00 alone was searched as the U+FFFD it is shown as, and the page
+    found 0 documents where the API, which ignores the NUL, listed them all. Both list every
+    document and say the character was ignored."""
+    api = client.get("/api/search", params={"q": "\x00"}).json()
+    assert api["total"] > 0 and api["understood"]["words"] == []
+    for q in ("\x00", "\ufffd"):
+        text = client.get("/", params={"q": q}).text
+        assert f"共找到 <strong>{api['total']:,}</strong>" in text, q
+        assert "已忽略" in text, q
+
+
 def test_an_original_is_saved_under_its_title_where_its_name_says_nothing(client, web_corpus):
     """QA pass 27a: 社会保险法 was saved as lrb_02535.txt. A file whose name holds no Chinese
     is saved under the document's title with its extension; one whose name does keeps it."""
