@@ -71,6 +71,44 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     return sorted(out)
 
 
+# a year said as a phone's speech recogniser writes it (二零二三年, 二〇二四年, 两千零二十三年):
+# documents are dated and named in digits (2023年政府工作报告), and the segmenter cuts the
+# numerals apart (二 / 〇 / 二 / 四年), none of them a year (QA pass 50a: 二零二三年政府工作报告
+# found nothing, 二〇二四年… listed the reports of 1975 and 1954). Inside a 文号's brackets the
+# 文号 reader takes it (国办发〔二〇一九〕6号).
+_DIGIT_VALUES = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+_SPOKEN_YEAR = re.compile(
+    r"(?<![〇零一二三四五六七八九十百千两第〔［\[(（])"
+    r"([〇零一二三四五六七八九]{4}|[一两二]千[〇零一二三四五六七八九十]{1,5})(?=年)"
+)
+_QUOTED = re.compile(r'("[^"]*"|“[^”]*”)')
+
+
+def _spoken_year(m: re.Match[str]) -> str:
+    said = m.group(1)
+    if "千" in said:
+        import cn2an
+
+        try:
+            year = str(cn2an.cn2an(said, "smart"))
+        except ValueError:
+            return said
+    else:
+        year = "".join(_DIGIT_VALUES[c] for c in said)
+    return year if 1900 <= int(year) <= 2099 else said
+
+
+def years_in_digits(text: str) -> str:
+    """``text`` with a year said in Chinese numerals written in digits, as documents print it
+    (二〇二四年 → 2024年); a quoted phrase is searched as typed."""
+    if "年" not in text:
+        return text
+    parts = _QUOTED.split(text)
+    return "".join(
+        part if i % 2 else _SPOKEN_YEAR.sub(_spoken_year, part) for i, part in enumerate(parts)
+    )
+
+
 # an article cited by its number in digits (民法典1077条, 第47条): laws print 第一千零七十七条;
 # without 第 only right after a law's name (…法, …条例, …规定, …细则, …典): 提出3条建议 is three
 # suggestions
@@ -80,6 +118,22 @@ _ARTICLE = re.compile(r"(?:第|(?<=[法例定则典]))(?<![0-9.])([0-9]{1,4})条
 # an article typed as laws print it, whose heading the segmenter cuts apart, searched whole
 # (第一千零七十七条: 第 / 一千零七 / 十七条; 第一百零八条: 第 / 一百零八 / 条)
 _PRINTED_ARTICLE = re.compile(rf"第[{NUMERALS}]+条(?:之[一二三四五六七八九十]+)?")
+
+
+# an article cited with spaces, as Taiwan's laws print it (第 1079 条, 第 17 條: QA pass 50b,
+# read as 第, 1079 and 条, no article), and a Taiwan article added between two (第 15-1 條,
+# its 第十五条之一)
+_SPACED_ARTICLE = re.compile(r"第\s*([0-9]{1,4})(?:\s*-\s*([0-9]{1,3}))?\s*([条條])")
+_ADDED_ARTICLE = re.compile(r"第([0-9]{1,4})-([0-9]{1,3})条")
+
+
+def joined_articles(text: str) -> str:
+    """``text`` with an article cited with spaces written as one word (第 17 條 → 第17條)."""
+    if "第" not in text:
+        return text
+    return _SPACED_ARTICLE.sub(
+        lambda m: f"第{m.group(1)}{'-' + m.group(2) if m.group(2) else ''}{m.group(3)}", text
+    )
 
 
 def articles_in_query(text: str) -> list[tuple[int, int, str]]:
@@ -92,6 +146,8 @@ def articles_in_query(text: str) -> list[tuple[int, int, str]]:
         n = int(m.group(1))
         if n >= 1:
             out.append((m.start(), m.end(), "第" + _an2cn()(str(n)) + "条"))
+    for m in _ADDED_ARTICLE.finditer(text):
+        out.append((m.start(), m.end(), f"第{_an2cn()(m.group(1))}条之{_an2cn()(m.group(2))}"))
     for m in _PRINTED_ARTICLE.finditer(text):
         if len(query_words(m.group())) > 1:
             out.append((m.start(), m.end(), m.group()))

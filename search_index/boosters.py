@@ -46,6 +46,19 @@ def script_preference(typed: str, regions: list[str], reader: str = "") -> str:
     return {"simplified": "mainland", "traditional": "taiwan"}.get(script or "", "")
 
 
+def named_on_side(prefers: str, titled: Node) -> tuple[Node, ...]:
+    """The preferred side's bonus once more for a document the query names by its title: a
+    law both sides pass under one name (会计法, 政府采购法) was the other side's first, its
+    shorter title scoring the name's words higher than the side's bonus (QA pass 50b)."""
+    taiwan = Term("region", citizen_words.TAIWAN)
+    if prefers == "taiwan":
+        return (Constant(Bool(must=(taiwan, titled)), citizen_words.SCRIPT_BONUS),)
+    if prefers == "mainland":
+        side = Bool(must=(titled,), must_not=(taiwan,))
+        return (Constant(side, citizen_words.SCRIPT_BONUS),)
+    return ()
+
+
 def script_booster(prefers: str, words: Node | None = None) -> tuple[Node, ...]:
     """The preferred side's documents get a constant bonus: never a filter. Taiwan's, with
     ``words`` (the query's words as words, not substrings), only where they hold one: 業主 typed

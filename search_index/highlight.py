@@ -45,13 +45,15 @@ def _docno_pattern(key: str) -> str:
     )
 
 
-_DECIMAL = re.compile(r"\d\.\d")
+# a point or a hyphen between digits: 3.5, and Taiwan's added article 第 15-1 條 (QA pass 50b:
+# compacted to 第151条, the passage holding it was never looked for where it is written)
+_DECIMAL = re.compile(r"\d[.-]\d")
 
 
 def _with_points(text: str) -> str:
-    """``text`` as compacted (:func:`strip_skippable`) but for its points: 3.5% and 3 . 5 read
-    3.5, the 35 of 6,435 reads 35."""
-    return "".join(ch for ch in text if ch == "." or not is_skippable(ch))
+    """``text`` as compacted (:func:`strip_skippable`) but for its points and hyphens: 3.5% and
+    3 . 5 read 3.5, the 35 of 6,435 reads 35, 第 15-1 條 reads 第15-1条."""
+    return "".join(ch for ch in text if ch in ".-" or not is_skippable(ch))
 
 
 @lru_cache(maxsize=512)
@@ -406,8 +408,9 @@ def _spaced(needle: str) -> re.Pattern[str] | None:
 # words asked for the passage of another article mentioning it holds (Taiwan's laws print 第 17
 # 條 alone on a line, and 第14條's mention of 第十七條 came first; 工伤保险条例第十四条 showed
 # 第十六条's 本条例第十四条, beside 工伤保险 and 条例, which the title shows anyway)
+# (第 15-1 條: an article Taiwan adds after 第 15 條, QA pass 50b)
 _ARTICLE_HEADING = re.compile(
-    r"第[0-9一二三四五六七八九十百千零〇两]+条(?:之[0-9一二三四五六七八九十]+)?"
+    r"第[0-9一二三四五六七八九十百千零〇两]+(?:-[0-9]+)?条(?:之[0-9一二三四五六七八九十]+)?"
 )
 HEADING_TOLD = 2.0
 

@@ -40,8 +40,10 @@ from analyzers.numerals import (
     amounts_in_query,
     articles_in_query,
     cited_title,
+    joined_articles,
     number_of,
     one_numeral,
+    years_in_digits,
 )
 from analyzers.pinyin import as_pinyin_query
 from analyzers.pinyin_lexicon import (
@@ -58,6 +60,7 @@ from analyzers.segment import index_words, query_words, word_bounds
 from search_index import citizen_words
 from search_index.boosters import (
     level_boosters,
+    named_on_side,
     script_booster,
     script_preference,
     validity_booster,
@@ -90,6 +93,7 @@ from search_index.request import NEUTRAL_READERS, Query, Understanding
 from search_index.syntax import FIELD_PREFIX, Atom, Clause, ParsedQuery, parse, without_links
 from search_index.tree import (
     Bool,
+    Constant,
     MatchAll,
     Node,
     Plan,
@@ -99,6 +103,18 @@ from search_index.tree import (
 from search_index.visibility import terms, visibility_filter
 
 TITLE_EXACT_BOOST = 40.0
+# a title typed whole scores the same for every document of that title: as a scored term its
+# IDF fell with the number of versions (中华人民共和国会计法 has two, Taiwan's 會計法 one), so a
+# law with versions lost to the other side's namesake by more than the script typed gives
+# (QA pass 50b: 会计法 and 监察法 typed in simplified put Taiwan's first). 40 × the IDF of a
+# title one document holds at the corpus's size (ln 4,300).
+TITLE_EXACT_SCORE = 335.0
+
+
+def title_named(title: str) -> Node:
+    """The documents titled ``title`` exactly, each with the same bonus."""
+    return Constant(Term("title_exact", title), TITLE_EXACT_SCORE)
+
 YEAR_TYPED_BOOST = 2.0  # a document of the year typed: a bonus, never a match
 _DOCUMENT_ID = re.compile(r"[0-9a-f]{16}")  # model.ids.document_id's form
 ALL_WORDS_BOOST = 2.0
@@ -1650,6 +1666,17 @@ def unmarked_orders(text: str, lexicon: PinyinLexicon | None) -> str:
     return _UNMARKED_PINYIN_ORDER.sub(spelled, text)
 
 
+def _after_opening_stops(text: str) -> str:
+    """``text`` after the stop words it opens with: 帮我查一下劳动合同法第47条 cites 劳动合同法
+    as 劳动合同法第47条 does (QA pass 50a: spoken, the 实施条例 ranked above the law)."""
+    stop = stopwords()
+    for word in query_words(text):
+        if word not in stop or not text.startswith(word):
+            break
+        text = text[len(word):]
+    return text
+
+
 def without_format_chars(text: str) -> str:
     """``text`` without its invisible format characters (zero-width spaces and joiners, bidi
     marks, soft hyphens, a BOM): pasted inside a word they split it, and 婚姻\u200f登记 found
@@ -1673,6 +1700,7 @@ def plan(
     有效性 a validity filter reads as 已废止 (:func:`_validity`)."""
     typed_q, links = without_links(query.q)
     typed_q = dotted_u_as_v(without_format_chars(typed_q))  # nü, lu: as nv, lv
+    typed_q = years_in_digits(joined_articles(typed_q))  # 第 17 條, 二〇二四年 (QA pass 50)
     typed_q = unmarked_orders(unmarked_docnos(typed_q, lexicon), lexicon)
     typed_q = dashed_codes(without_labels(typed_q))  # 000014349 2019 00006 at a kiosk
     typed_q, version_words = citizen_words.without_version_words(typed_q)
@@ -1717,17 +1745,19 @@ def plan(
     # a title and one of its articles (劳动合同法第四十七条, 民法典1077条): the title is the
     # document asked for (QA pass 30a: the 实施条例, which cites 劳动合同法第四十七条, ranked
     # above the law)
-    cited = cited_title(compact)
+    cited = cited_title(_after_opening_stops(compact))
     named = dict(b.synonyms).get(cited, ()) if cited else ()  # 劳基法第17条: 劳动基准法
+    titles: list[str] = []
     for title in (compact, cited, *named):
         if not title:
             continue
-        b.boosters.append(Term("title_exact", title, TITLE_EXACT_BOOST))
+        titles.append(title)
         if not title.startswith(STATE):
             # a national law is cited without the state's name (劳动合同法 for 中华人民共和国劳动
             # 合同法): QA pass 9 found its 实施条例 ranked above it, the longer title holding
             # the words too, and the law its title query names second
-            b.boosters.append(Term("title_exact", STATE + title, TITLE_EXACT_BOOST))
+            titles.append(STATE + title)
+    b.boosters.extend(title_named(t) for t in titles)
     if len(b.pool) + len(b.weak) > 1 and len(compact) >= 2:
         b.boosters.append(substring("body_bi", compact, WHOLE_PHRASE_BOOST) or MatchAll())
         b.boosters.append(substring("title_bi", compact, TITLE_PHRASE_BOOST) or MatchAll())
@@ -1761,6 +1791,9 @@ def plan(
                 should=tuple(b.pool_terms), min_should=1
             )
         b.boosters.extend(script_booster(prefers, words))
+        if titles:
+            titled = Bool(should=tuple(Term("title_exact", t) for t in titles), min_should=1)
+            b.boosters.extend(named_on_side(prefers, titled))
 
     if b.readings:  # the Chinese the letters most likely stand for, ranked like typed words
         # the whole query so read, its Chinese kept in place: shebao 缴费 ranks as 社保 缴费
@@ -1770,7 +1803,7 @@ def plan(
             _LETTERS.sub(lambda m: b.reading_of.get(m.group(), m.group()), plain)
         )
         if len(reading) >= 2:
-            b.boosters.append(Term("title_exact", reading, TITLE_EXACT_BOOST))
+            b.boosters.append(title_named(reading))
         # the whole reading as a phrase only where typed Chinese gets it, for several words: on
         # one word it put the documents writing 社保 above those writing 社会保险 (QA pass 8:
         # shebao ranked 社会保险法 fifth, 社保 typed ranks it first)

@@ -9,7 +9,9 @@ from analyzers.numerals import (
     articles_in_query,
     chinese_numeral,
     cited_title,
+    joined_articles,
     one_numeral,
+    years_in_digits,
 )
 
 
@@ -90,3 +92,26 @@ def test_an_article_the_segmenter_cuts_apart_is_searched_whole():
     """QA pass 30c: 民法典第一千零七十七条 was cut 第 / 一千零七 / 十七条 (第四十七条: one word)."""
     assert articles_in_query("民法典第一千零七十七条") == [(3, 11, "第一千零七十七条")]
     assert articles_in_query("劳动合同法第四十七条") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [("二零二三年政府工作报告", "2023年政府工作报告"), ("一九九八年", "1998年"),
+     ("两千零二十三年", "2023年"), ("二〇一九年和二〇二〇年", "2019年和2020年"),
+     # not a year: an amount, a year outside 1900–2099, a 文号's bracket, no 年, quoted
+     ("十二三年吧", "十二三年吧"), ("一千二百年", "一千二百年"),
+     ("国办发〔二〇一九〕6号", "国办发〔二〇一九〕6号"), ("二零二三", "二零二三"),
+     ('"二〇二三年" 报告', '"二〇二三年" 报告'), ("第二〇二三年", "第二〇二三年")],
+)  # fmt: skip
+def test_a_year_said_in_chinese_numerals_is_written_in_digits(said, written):
+    """QA pass 50a: a speech recogniser writes 二零二三年, which the segmenter cut apart."""
+    assert years_in_digits(said) == written
+
+
+def test_an_article_cited_with_spaces_or_added_between_two_is_read_as_one():
+    """QA pass 50b: 第 1079 条 (as Taiwan's laws print articles) was 第, 1079 and 条; 第15-1條
+    is Taiwan's 第十五条之一."""
+    assert joined_articles("民法典 第 1079 条") == "民法典 第1079条"
+    assert joined_articles("勞基法 第 17 條") == "勞基法 第17條"
+    assert joined_articles("第 15 - 1 條") == "第15-1條"
+    assert articles_in_query("离岛建设条例第15-1条") == [(6, 12, "第十五条之一")]

@@ -55,6 +55,16 @@ def test_a_number_with_a_point_and_a_sign_is_still_marked():
     assert [(a, b) for a, b in find_spans("共6,435元", ("3.5", "35"))] == [(4, 6)]
 
 
+def test_an_added_article_is_shown_at_its_heading_never_as_other_numbers():
+    """QA pass 50b: 離島建設條例第15-1條 showed the law's history, not 第 15-1 條: compacted to
+    第151条, the article was marked but its passage never looked for where it is written."""
+    law = "離島建設條例\n沿革\n" + "離島建設條例修正公布。\n" * 30 + "甲" * 2000
+    text = law + "\n第 15 條\n依本條例所為之開發。\n第 15-1 條\n為促進離島地區居民對外交通便捷。\n"
+    got = snippet(text, ("第15-1条", "第十五条之一", "离岛", "条例"), 60, title="離島建設條例")
+    assert got.lstrip("…").startswith("<mark>第 15-1 條</mark>"), got
+    assert find_spans("第151条 第 15 - 1 條", ("第15-1条",)) == [(6, 16)]
+
+
 def test_the_snippet_shows_where_most_of_the_words_stand_together() -> None:
     """QA pass 24b: a law names its subject in its first article, and the snippet opened
     there, not at the article answering the question (装修噪音几点到几点 showed 第一条 of the
