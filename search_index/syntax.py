@@ -91,11 +91,12 @@ class ParsedQuery:
 
 
 # a web address pasted with a question (a WeChat share: 关于…的规定 https://mp.weixin.qq.com/s/…):
-# with a scheme (any: weixin://…) or www., to the next space (a path a browser shows decoded
-# holds Chinese: QA pass 49c); without either, a host under a common top-level domain
+# with a scheme (any: weixin://…) or www., to the next space or Chinese punctuation (a path a
+# browser shows decoded holds Chinese: QA pass 49c); without either, a host under a common
+# top-level domain
 _URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
 _LINK = re.compile(
-    r"(?<![A-Za-z0-9+.\-])(?:[a-z][a-z0-9+.\-]*://|www\.)\S*"
+    r"(?<![A-Za-z0-9+.\-])(?:[a-z][a-z0-9+.\-]*://|www\.)[^\s，。；：！？、“”‘’《》（）【】]*"
     r"|(?<![A-Za-z0-9.@\-])(?:[a-z0-9\-]+\.)+(?:com|cn|net|org|gov|edu|info|io|me|hk|tw|mo)"
     rf"(?![A-Za-z0-9])(?:/{_URL_CHARS}*)?",
     re.IGNORECASE,
@@ -111,12 +112,26 @@ def without_links(q: str) -> tuple[str, tuple[str, ...]]:
     """``q`` without the web addresses pasted into it beside Chinese, and those addresses: no
     text holds one, and its pieces (https, mp.weixin.qq.com, s, the article's id) were words a
     document had to hold (QA pass 49b: a shared article's title with its link found nothing,
-    37 documents without it). An address typed alone is searched as typed."""
+    37 documents without it). An address typed alone is searched as typed; one with the
+    question glued after it (https://…/s/AbC关于养老保险的规定) ends where its Chinese begins,
+    when that is all the Chinese typed (QA pass 50c: the question was taken for the link's
+    path, and the link's pieces found nothing)."""
     links = tuple(m.group() for m in _LINK.finditer(q))
     if not links:
         return q, ()
     rest = _LINK.sub(" ", q)
-    return (rest, links) if any(map(is_han, rest)) else (q, ())
+    if any(map(is_han, rest)):
+        return rest, links
+    glued = [next((i for i, ch in enumerate(link) if is_han(ch)), len(link)) for link in links]
+    if all(cut == len(link) for cut, link in zip(glued, links, strict=True)):
+        return q, ()
+    heads = iter(zip(glued, links, strict=True))
+
+    def cut(m: re.Match[str]) -> str:
+        at, link = next(heads)
+        return f" {link[at:]}"
+
+    return _LINK.sub(cut, q), tuple(link[:at] for at, link in zip(glued, links, strict=True))
 
 
 def _prepare(q: str) -> str:

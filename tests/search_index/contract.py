@@ -450,6 +450,15 @@ class BackendContract:
             assert got.total == want.total, other
         alone = index.search(Query(q="www.gov.cn"))  # an address typed alone: as typed
         assert alone.understood.words and not alone.understood.ignored
+        # ... and the words glued after a link, or after a comma after it, are no path of it
+        # (QA pass 50c: the link took them, and its pieces found nothing)
+        short = "https://mp.weixin.qq.com/s/AbC"
+        for typed in (f"{short}国务院办公厅", f"{short}，国务院 办公厅"):
+            got = index.search(Query(q=typed, size=5))
+            assert got.understood.ignored[:1] == (short,), got.understood.ignored
+            without = index.search(Query(q=typed.removeprefix(short), size=5))
+            assert got.total == without.total > 0, typed
+            assert [h.doc.id for h in got.hits] == [h.doc.id for h in without.hits], typed
 
     def test_characters_typed_apart_are_the_word_they_spell(self, index):
         """QA pass 49b: 户 口 迁 移 (a handwriting pad's space after each character) searched
