@@ -523,16 +523,19 @@ def _held_beside_more(c: Candidate, keys: DraftKeys) -> bool:
 HELD_WHOLE = 0.95
 
 
-def _without_docno_changes(d: TextDiff, theirs: set[str]) -> TextDiff:
+def _without_docno_changes(d: TextDiff, theirs: set[str], held: frozenset[str]) -> TextDiff:
     """``d`` without the passages it paired as a 文号 changed from one of ``theirs`` (the
-    document's own, which the draft holds elsewhere): the draft's passage is its own, added."""
+    document's own) where the draft holds the document's passage as written (``held``: the
+    draft's passages' keys): the draft's passage is its own, added. A cover sentence citing the
+    number is no such passage (QA pass 50c: a document renumbered, its old 文号 cited by the
+    cover, was shown as passages added)."""
     ops: list[DiffOp] = []
     dropped = 0
     for op in d.ops:
         if op.op == "changed" and op.changes and all(
             c.kind == "docno" and set(keys_for_value(normalize(c.existing))) & theirs
             for c in op.changes
-        ):
+        ) and {p.key for p in passages(op.existing)} <= held:
             ops.append(DiffOp("added", draft=op.draft))
             dropped += 1
         else:
@@ -542,7 +545,7 @@ def _without_docno_changes(d: TextDiff, theirs: set[str]) -> TextDiff:
     kinds = {**d.changed_kinds, "docno": d.changed_kinds.get("docno", 0) - dropped}
     return dataclasses.replace(
         d, ops=tuple(ops), changed=d.changed - dropped, added=d.added + dropped,
-        equal=d.equal + dropped, changed_kinds={k: n for k, n in kinds.items() if n > 0},
+        changed_kinds={k: n for k, n in kinds.items() if n > 0},
     )  # fmt: skip
 
 
@@ -567,7 +570,7 @@ def _with_diff(
     d = diff(draft, c.doc.text)
     d = same_text(d) if "same_text" in c.reasons else d
     if _held_beside_more(c, keys) and _docno_keys(c.doc) & stated():
-        d = _without_docno_changes(d, _docno_keys(c.doc))
+        d = _without_docno_changes(d, _docno_keys(c.doc), frozenset(p.key for p in draft))
     elif _renumbered(c.doc, keys) and "docno" not in d.changed_kinds:
         # the 文号 each side states, where the passages compared leave the head's line out
         change = Change("docno", keys.doc_number, c.doc.doc_number)

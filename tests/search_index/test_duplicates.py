@@ -13,6 +13,7 @@ import pytest
 
 from duplicates.check import Draft, check, draft_from_file
 from duplicates.report import corpus_report
+from duplicates.textdiff import passages
 from model.errors import BadRequest, PayloadTooLarge, UnprocessableContent, UnsupportedMediaType
 from model.viewer import ANONYMOUS, STAFF
 from tests.corpus import CORPUS, corpus_document, manifest, require_corpus
@@ -166,6 +167,22 @@ def test_forwarding_notice_contains_the_existing_text(index):
              "现将《指导意见》转发给你们，请认真贯彻执行。\n" + text_of(GOVCN))  # fmt: skip
     c = _by_path(check(index, Draft(short), viewer=STAFF))[GOVCN]
     assert c.diff is not None and "docno" not in c.diff.changed_kinds, c.diff.facts
+
+
+def test_a_document_renumbered_under_a_cover_citing_its_old_number_says_so(index):
+    """QA pass 50c: the document with its own 文号 line replaced by the draft's, the old number
+    cited only by a cover sentence, was shown as passages added, the change of 文号 unsaid, and
+    the passages counted came to one more than the draft holds."""
+    text = text_of(GOVCN).replace("国办发〔2019〕6号", "青政办发〔2025〕3号", 1)
+    cover = "关于转发国务院办公厅指导意见的通知\n现将国办发〔2019〕6号转发给你们，请贯彻执行。\n"
+    draft = cover + text
+    c = _by_path(check(index, Draft(draft), viewer=STAFF))[GOVCN]
+    assert c.diff is not None and c.diff.changed_kinds.get("docno") == 1, c.diff.changed_kinds
+    assert ("国办发〔2019〕6号", "青政办发〔2025〕3号") in {
+        (f.existing, f.draft) for f in c.diff.facts
+    }, c.diff.facts
+    d = c.diff
+    assert d.equal + d.changed + d.added + d.moved == len(passages(draft))
 
 
 def test_an_excerpt_is_contained_in_the_long_law(index):
