@@ -829,10 +829,12 @@ QUESTION_CHARS = frozenset("哪吗呢啥谁")  # characters only a question type
 
 
 def _only_stops_changed(span: str, word: str, stops: list[tuple[int, str]]) -> bool:
-    """… unless the word changes nothing but a stop word's character, and keeps a character
-    of a word of the span's own, which makes it a word of three or more: a slip onto one (所的税
-    for 所得税, the commonest slip of written Chinese, was offered nothing: QA pass 49b), never
-    a question typed as meant (档案在哪 was offered 档案在内, 材料交哪 材料交纳: QA pass 49c)."""
+    """Whether ``word``, of three characters or more, differs from ``span`` only in characters
+    of its stop words (``stops``: their offsets in the span, and the words) and keeps a character
+    of the span's own: a slip onto a stop word's character (所的税 for 所得税, the commonest
+    slip of written Chinese, was offered nothing: QA pass 49b), which a span of stop words
+    alone never is, nor a question typed as meant (档案在哪 was offered 档案在内, 材料交哪
+    材料交纳: QA pass 49c)."""
     inside = {a + k for a, t in stops for k in range(len(t))}  # (offsets within the span)
     changed = [k for k, (x, y) in enumerate(zip(span, word, strict=True)) if x != y]
     return (

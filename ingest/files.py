@@ -542,8 +542,8 @@ def tasks(
                         f"{other.source}, or the API's \"catalog\")"
                     )
                     break
-            decided = folder_disclosure(rel) or (default_disclosure if given else None)
-            if held and held != bad_default and decided and not ANONYMOUS.can_see(decided):
+            level = folder_disclosure(rel) or (default_disclosure if given else None)
+            if held and held != bad_default and level and not ANONYMOUS.can_see(level):
                 # the level this ingest decides (``given``: --disclosure 不予公开, or a level
                 # folder) hides it already: no hold, a decision, which outlives the hold's cause
                 # (QA pass 49c: 不予公开 given while a catalogue could not be read was lost with
@@ -561,9 +561,9 @@ def tasks(
             # a file the catalogue holds back records that catalogue as one it names does, so
             # an ingest without it keeps the held version (QA pass 12: the next ingest without
             # --catalog published a file held for a row that nearly named it)
-            decided = catalog is not None and (entry is not None or near is not None)
+            named = catalog is not None and (entry is not None or near is not None)
             yield FileTask(file, rel, disclosure, entry, source, raw if raw != rel else "", held,
-                           catalog=str(catalog.source) if decided else "",
+                           catalog=str(catalog.source) if named else "",
                            within=within)  # fmt: skip
 
 

@@ -557,7 +557,10 @@ def half_typed(slot: Slot) -> bool:
     these are pinyin where initials alone are not (QA pass 49b: sheb怎么交 found nothing,
     though sheb alone is 社保)."""
     key = slot.key.replace("'", "")
-    return len(key) >= HALF_TYPED_MIN and len(slot.words[0]) > 1 and whole_syllables(key[:-1])
+    return (
+        slot.initials and len(key) >= HALF_TYPED_MIN and len(slot.words[0]) > 1
+        and whole_syllables(key[:-1])
+    )  # fmt: skip
 
 
 HALF_TYPED_MIN = 4  # letters: ok, app (a + pp) and the like stay letters

@@ -74,7 +74,7 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("encrypted PDF", "是加密的 PDF，需要密码：请另存为不加密的文件后再检查"),
     ("RTF document", "是 RTF 文件：请在 Word 或 WPS 中另存为 .docx 后再检查"),
     ("e-mail message", "是电子邮件文件：请把其中的文件（附件，或另存为 .txt 的正文）取出后再检查"),
-    ("legacy OLE2", "是旧版 Office 文件（.doc/.xls）：请另存为 .docx 后再检查"),
+    ("legacy OLE2", "是旧版 Office 文件（.doc/.xls/.ppt）：请另存为 .docx 后再检查"),
     ("truncated or incomplete PDF", "是不完整的 PDF（文件被截断）：请取得完整的文件后再检查"),
     ("not a DOCX", "不是完好的 Word（.docx）文件：文件已损坏或只是改了扩展名"),
     ("truncated or corrupt DOCX", "是不完整或已损坏的 Word（.docx）文件：请取得完整的文件后再检查"),
@@ -90,8 +90,12 @@ _MISNAMED = re.compile(r"named '\.(\w+)' but the content is (.+?), not ")
 
 def said_in_chinese(message: str, filename: str) -> str:
     """The reason a file was refused, in Chinese and naming the file, where :data:`REASONS`
-    or a misnamed file's pattern knows it; else ""."""
+    or a misnamed file's pattern knows it; else "". The reason is read in the message without
+    the file's name, which may hold any of its words (QA pass 50c: an empty file named "not a
+    DOCX.txt" was told it was a damaged Word file)."""
     who = f"「{filename}」" if filename else "文件"
+    if filename:
+        message = message.replace(filename, "")
     for words, said in REASONS:
         if words in message:
             return who + said

@@ -167,6 +167,12 @@ def test_forwarding_notice_contains_the_existing_text(index):
              "现将《指导意见》转发给你们，请认真贯彻执行。\n" + text_of(GOVCN))  # fmt: skip
     c = _by_path(check(index, Draft(short), viewer=STAFF))[GOVCN]
     assert c.diff is not None and "docno" not in c.diff.changed_kinds, c.diff.facts
+    # ... under the document's own title, a long preface of its own before it (QA pass 50c:
+    # the rule for a draft holding more text than the document was never tried)
+    title = "国务院办公厅关于有效发挥政府性融资担保基金作用切实支持小微企业和“三农”发展的指导意见"
+    longer = f"{title}\n青政办发〔2025〕3号\n{preface}\n{text_of(GOVCN)}"
+    c = _by_path(check(index, Draft(longer, title=title), viewer=STAFF))[GOVCN]
+    assert c.diff is not None and "docno" not in c.diff.changed_kinds, c.diff.facts
 
 
 def test_a_document_renumbered_under_a_cover_citing_its_old_number_says_so(index):

@@ -622,6 +622,18 @@ def test_letters_that_no_one_types_as_pinyin_are_read_as_nothing():
         assert (word in read) if word else not read, (typed, understood.pinyin_words)
 
 
+def test_a_word_typed_whole_is_not_half_typed():
+    """QA pass 50c: half_typed said yes to shebao and gongjijin, typed whole; its callers asked
+    only of initials, but the name promised more."""
+    from search_index.planner import half_typed
+
+    lexicon = PinyinLexicon([("社保", 200), ("公积金", 100)])
+    for typed, half in (("shebao", False), ("gongjijin", False), ("sheb", True),
+                        ("gongjij", True)):  # fmt: skip
+        cut = lexicon.read(typed)
+        assert cut is not None and half_typed(cut[0]) is half, typed
+
+
 def test_syllables_then_initials_must_name_words_written_together():
     """QA pass 22c: minimum was read 迷你 + the initials of 牧民, as zhengwugk is 政务 + the
     initials of 公开. The words must stand together somewhere, as 政务公开 does; initials alone
@@ -685,7 +697,8 @@ def test_letters_meant_are_no_pinyin_and_beside_pinyin_are_pinyin(index):
         Query(q="shebao", script="hant-hk")).understood.prefers == ""  # fmt: skip
     assert index.search(Query(q="shebao")).understood.prefers == "mainland"  # as before
     kiosk = index.search(Query(q="hk dengji")).understood
-    assert all(letters != "hk" or words != ("香港",) for letters, words in kiosk.pinyin_words)
+    assert dict(kiosk.pinyin_words).get("hk", ("香港",))[0] != "香港", kiosk.pinyin_words
+    assert "hk" in dict(kiosk.pinyin_words), kiosk.pinyin_words  # read, as pinyin (QA 50c L4)
 
 
 def test_a_word_is_read_as_people_type_it_and_as_the_dictionary_reads_it():
@@ -724,6 +737,11 @@ def test_letters_beside_pinyin_are_pinyin_even_a_synonym_key():
     for typed in ("hk", "hk 身份证"):
         _, named = plan(Query(q=typed), lexicon)
         assert "香港" in named.words, (typed, named.words)
+    # a synonym key spelling syllables (taxi) is no pinyin typed, for itself or the letters
+    # beside it (QA pass 50c: the rule was never tried): taxi is no 他喜
+    lexicon = PinyinLexicon([("他喜", 5), ("身份证", 90)])
+    _, english = plan(Query(q="taxi sfz"), lexicon)
+    assert "taxi" not in dict(english.pinyin_words), english.pinyin_words
 
 
 @pytest.mark.parametrize(

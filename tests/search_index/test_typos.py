@@ -216,6 +216,9 @@ def test_rules_on_a_small_lexicon() -> None:
     assert corrections(stops, ["个人", "所", "的", "税"], known, yes) == [("所的税", "所得税")]
     assert corrections(stops, ["档案", "在", "哪"], known, yes) == []
     assert corrections(stops, ["材料", "交", "哪"], known, yes) == []
+    # ... nor a span of stop words alone, which keeps no character of a word of its own
+    spoken = PinyinLexicon([("我得了", 900)])
+    assert corrections(spoken, ["我", "的", "了"], {"我得了"}.__contains__, yes) == []
 
 
 def test_the_lexicon_follows_writes_by_another_process(tmp_path) -> None:

@@ -147,6 +147,9 @@ def test_a_files_own_fault_is_said_in_chinese_naming_it(client):
         ("空.txt", b"", 422, "「空.txt」是空文件"),
         ("半.docx", (CORPUS / "files" / "broken" / "broken_truncated.docx").read_bytes(), 422,
          "「半.docx」是不完整或已损坏的 Word"),
+        # the reason is read without the file's name, which may hold its words (QA pass 50c)
+        ("not a DOCX.txt", b"", 422, "「not a DOCX.txt」是空文件"),
+        ("encrypted PDF 说明.txt", b"", 422, "「encrypted PDF 说明.txt」是空文件"),
     )
     for name, data, status, said in cases:
         r = client.post("/duplicates", files={"file": (name, data)}, data={"text": ""})
