@@ -186,6 +186,10 @@ class Understood(BaseModel):
     )
     fields: list[FieldScope]
     min_should_match: int
+    fewer_than: int = Field(
+        default=0, description="no document held this many of the words, the usual count: the "
+        "query was searched again requiring min_should_match of them; 0 when it was not"
+    )
     all_words: bool = Field(
         default=False, description="sorted by date, a document must hold every word (or "
         "another wording of it): nothing would rank those holding only some of them last"

@@ -41,6 +41,7 @@ from search_index.fields import FACET_FIELDS, FACET_SHOWN, STAFF_FACET_FIELDS, n
 from search_index.highlight import Marking, find_spans, render, snippet
 from search_index.lexicon import LexiconCache
 from search_index.nodes import any_of, index_no_nodes, phrase_node, substring, written_node
+from search_index.planner import min_should_match
 from search_index.planner import plan as make_plan
 from search_index.prepare import prepare
 from search_index.protocol import Backend, BackendHit, IndexedDocument, WriteResult, same_score
@@ -140,6 +141,7 @@ log = logging.getLogger(__name__)
 
 RECHECK_BELOW = 5  # documents: a lexicon word this rare is checked before it is offered
 MAX_REREADS = 3  # readings of a query's letters checked for words withdrawn elsewhere
+FEWER_WORDS_FROM = 5  # words: a query this long finding nothing is searched with fewer
 # a document withdrawn or deleted through this process has its words this rare checked at once,
 # and those no public document holds taken out of the lexicon (SearchIndex._forget_words_of):
 # at most MAX_FORGET_CHECKS count searches and MAX_FORGET_CHARS of text read a call (the review:
@@ -174,7 +176,7 @@ class SearchIndex:
         self._repealed_commits = StampWatcher(backend)
         self._repealing = False
 
-    def _plan(self, query: Query) -> tuple[Plan, Any]:
+    def _plan(self, query: Query, words_required: int = 0) -> tuple[Plan, Any]:
         citizen_words.refresh()  # an ingest elsewhere or an edit of mined.txt, within seconds
         # the lexicon is built (once, then when stale) for queries holding letters; one of
         # Chinese characters only reads it once it is there (which words public documents
@@ -182,7 +184,7 @@ class SearchIndex:
         # planner.asked_apart), and is cut as the segmenter cuts it until then
         lexicon = self.lexicon.get() if _LETTER.search(query.q) else self.lexicon.peek()
         marked = frozenset(self.repealed()) if query.validity else frozenset()
-        plan, understood = make_plan(query, lexicon, self._mentions, marked)
+        plan, understood = make_plan(query, lexicon, self._mentions, marked, words_required)
         checked: set[str] = set()
         for _ in range(MAX_REREADS):
             read = {w for _, words in understood.pinyin_words for w in words} - checked
@@ -199,7 +201,30 @@ class SearchIndex:
             # the table forgets it until a build that saw the change.
             self.lexicon.forget(gone)
             lexicon = self.lexicon.current() or lexicon.without(gone)
-            plan, understood = make_plan(query, lexicon, self._mentions, marked)
+            plan, understood = make_plan(query, lexicon, self._mentions, marked, words_required)
+        return plan, understood
+
+    def _with_fewer_words(self, query: Query, plan: Plan, understood: Any) -> tuple[Plan, Any]:
+        """The plan, or where no document holds as many of its words as it asks (about half),
+        one asking fewer, halving until one finds documents: a long question, spoken with its
+        fillers (QA pass 50a: 197 characters required 13 of 32 words, and found nothing, the
+        law answering it first once its core was typed) or with a word no answer holds (app
+        and ok of 我想在app上面申报个税可以吗ok). Said in ``fewer_than``. A query of fewer
+        than :data:`FEWER_WORDS_FROM` words finding nothing is left so: the page offers it
+        with one word fewer, each search counted, for the reader to choose. A few counts
+        more, for queries that found nothing only; a plan with feedback terms (``prf``) is
+        planned again without them."""
+        asked = understood.min_should_match
+        if asked < min_should_match(FEWER_WORDS_FROM) or understood.all_words or (
+            self.backend.search(plan, limit=0).total
+        ):
+            return plan, understood
+        k = asked
+        while k > 1:
+            k = k - 1 if k <= 3 else k // 2
+            fewer, read = self._plan(query, words_required=k)
+            if self.backend.search(fewer, limit=0).total:
+                return fewer, replace(read, fewer_than=asked)
         return plan, understood
 
     def repealed(self) -> dict[str, Repeal]:
@@ -343,6 +368,8 @@ class SearchIndex:
             fused = self._with_meaning(plan, query, understood)
             if fused is not None:
                 plan, understood = fused, replace(understood, semantic=True)
+        if ranked and not understood.semantic:  # (the leg answers where the words do not)
+            plan, understood = self._with_fewer_words(query, plan, understood)
         left_out_asked = not ranked and (understood.all_words or meaning)
         facet_fields = FACET_FIELDS if query.facets else ()
         offset = (query.page - 1) * query.size
@@ -452,7 +479,7 @@ class SearchIndex:
         return SearchResult(
             did_you_mean=self._in_script_typed(
                 self._did_you_mean(understood.normalized)
-                or self._misheard(understood, found=total - extra > 0),
+                or self._misheard(understood, found=total > extra and not understood.fewer_than),
                 understood.converted_script,
             ),
             total=total - extra,

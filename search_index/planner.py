@@ -1000,7 +1000,11 @@ class _Builder:
                 self.written_only.append(literal)
             elif not typed_as_pinyin(literal, breaks):
                 self.not_pinyin.append(run)
-            self.pool.append(latin_word_node(literal))
+            # beside Chinese, a foreign word no public document writes decides no match (QA
+            # pass 50a: a spoken "ok" was one of the words 我想在app上面申报个税可以吗ok
+            # required, and it found nothing)
+            unwritten = self.han_typed and not written
+            (self.common if unwritten else self.pool).append(latin_word_node(literal))
             self.pool_terms.append(terms_of(literal))
             self.words.append(literal)
             self.highlight.append(literal)
@@ -1300,16 +1304,17 @@ class _Builder:
         if alts:
             self.required.append(Bool(should=tuple(alts), min_should=1))
 
-    def combined(self, all_words: bool = False) -> Node | None:
+    def combined(self, all_words: bool = False, at_most: int = 0) -> Node | None:
         """The query node; ``all_words``: every content word (or another wording of it) must
         match, as when the results are sorted by date, where nothing ranks the documents
-        holding only some of the words after those holding all of them."""
+        holding only some of the words after those holding all of them; ``at_most``: of the
+        words, no more than this many (a search that found nothing, again with fewer)."""
         if self.common and (all_words or not self.pool):  # they count after all
             self.pool, self.common = self.pool + self.common, []
         must: list[Node] = list(self.required)
         if self.pool:
             k = len(self.pool) if all_words else min_should_match(len(self.pool))
-            self.k = k
+            self.k = k = min(k, at_most) if at_most and not all_words else k
             must.append(
                 self.pool[0] if len(self.pool) == 1 else Bool(should=tuple(self.pool), min_should=k)
             )
@@ -1695,12 +1700,14 @@ def plan(
     lexicon: PinyinLexicon | None = None,
     mentions: Mentions | None = None,
     repealed: frozenset[str] = frozenset(),
+    words_required: int = 0,
 ) -> tuple[Plan, Understanding]:
     """Build the plan for a :class:`Query` (text, filters, viewer); with the index's
     ``lexicon``, letters are also read as pinyin of its words (kiosks without an IME); with
     ``mentions`` (how many documents hold a text), a title abbreviation means the titles the
     documents mention most; ``repealed`` are the ids of documents a later one repeals, whose
-    有效性 a validity filter reads as 已废止 (:func:`_validity`)."""
+    有效性 a validity filter reads as 已废止 (:func:`_validity`); ``words_required``: at most
+    this many of the words must match (0: about half of them, :func:`min_should_match`)."""
     typed_q, links = without_links(query.q)
     typed_q = dotted_u_as_v(without_format_chars(typed_q))  # nü, lu: as nv, lv
     typed_q = years_in_digits(joined_articles(typed_q))  # 第 17 條, 二〇二四年 (QA pass 50)
@@ -1818,7 +1825,7 @@ def plan(
     # all of them: the list holds the latter only (QA pass 17: 住房公积金 newest first was
     # budgets naming 住房, 18 of the first 50 holding 公积金)
     loose_k = min_should_match(len(b.pool) or len(b.common))  # what relevance requires
-    node = b.combined(all_words=query.sort != "relevance")
+    node = b.combined(all_words=query.sort != "relevance", at_most=words_required)
     if node is None:
         node = MatchAll()
     # letters only, read from what the parser kept: a lone OR is syntax left dangling, not

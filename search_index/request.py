@@ -73,6 +73,9 @@ class Understanding:
     index_numbers: tuple[str, ...] = ()  # 索引号 read in the query, as their keys
     fields: tuple[tuple[str, str], ...] = ()
     min_should_match: int = 0
+    # no document held this many of the words (min_should_match's usual count): searched
+    # again requiring fewer, min_should_match (0: the usual count found documents)
+    fewer_than: int = 0
     # sorted by date, every word is required (see ``partial_left_out``)
     all_words: bool = False
     # sorted by date, documents the relevance order lists after the rest (holding only some
@@ -105,6 +108,7 @@ class Understanding:
             "index_numbers": list(self.index_numbers),
             "fields": [{"field": f, "text": t} for f, t in self.fields],
             "min_should_match": self.min_should_match,
+            "fewer_than": self.fewer_than,
             "all_words": self.all_words,
             "partial_left_out": self.partial_left_out,
             "pinyin": list(self.pinyin),

@@ -97,6 +97,19 @@ def test_a_latin_word_of_the_documents_is_that_word(index, word):
         assert all(f"<mark>{word}</mark>" in (h.snippet + h.title_html).lower() for h in res.hits)
 
 
+def test_a_foreign_word_no_document_writes_never_decides_a_match(index):
+    """QA pass 50a: a spoken "ok" was one of the words 我想在app上面申报个税可以吗ok required,
+    and it found nothing. Beside Chinese, letters that are no pinyin and that no document writes
+    decide no match; those the documents write are words as before."""
+    chinese = _all(index, "住房公积金 管理")
+    for typed in ("住房公积金 管理 okay", "住房公积金okay管理"):
+        got = _all(index, typed)
+        assert {h.doc.id for h in chinese.hits} <= {h.doc.id for h in got.hits}, typed
+    writes = _all(index, "app 服务")  # a document writing app ranks above those not
+    assert _writes(writes.hits[0].doc, "app"), [h.doc.title for h in writes.hits[:3]]
+    assert len(writes.hits) > len(WRITTEN["app"])
+
+
 def test_what_pdf_was_read_as_before_is_not_found(index):
     """The document holding 配电房 (pdf's initials) writes no PDF: not a result."""
     ningbo = corpus_document("docs/lawrefbook/difang_zhejiang/lrb_01477.txt")

@@ -322,6 +322,14 @@ def test_fewer_words_keeps_the_phrase_and_the_exclusions(client):
     assert [q for q, _ in _fewer_words(text)] == ['"政府性融资担保"']
 
 
+def test_a_long_query_searched_with_fewer_words_says_so(client):
+    """QA pass 50a: a long spoken question found nothing, its 13 of 32 words required. Five
+    words or more finding nothing are searched asking fewer, and the reading says how many."""
+    text, _ = page(client, "/?q=国务院 办公厅 火星 宇航员 陨石 飞船")
+    assert "没有文件包含其中 3 个词" in text and "没有找到符合条件的文件" not in text
+    assert result_ids(text)
+
+
 def test_a_suggestion_that_drops_the_filters_says_so(client):
     """QA pass 8: 只检索“养犬” led to a search without the chosen category, unsaid."""
     text, _ = page(client, '/?q="火星基地宇航员" 条例&validity=repealed')
