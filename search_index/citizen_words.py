@@ -995,12 +995,13 @@ def is_pronoun(word: str) -> bool:
 
 
 def converse(a: str, b: str) -> bool:
-    """Whether ``a`` and ``b`` differ in one character only, and those two are each other's
-    converse (退款/付款, 买方/卖方, 出境/入境): neighbours in any word vectors, opposite in law."""
+    """Whether ``a`` and ``b`` differ in one or two characters, a pair of which are each
+    other's converse (退款/付款, 买方/卖方, 出境/入境; 取出/装入, QA pass 50a: the 公积金 taken
+    out was also searched as put in): neighbours in any word vectors, opposite in law."""
     if len(a) != len(b):
         return False
     differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    return len(differ) == 1 and frozenset(differ[0]) in CONVERSE_CHARS
+    return 1 <= len(differ) <= 2 and any(frozenset(d) in CONVERSE_CHARS for d in differ)
 
 
 def general_neighbours(word: str) -> tuple[str, ...]:

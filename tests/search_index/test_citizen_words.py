@@ -1382,8 +1382,10 @@ def test_a_words_converse_is_never_its_other_wording() -> None:
     the gate took 高于 → 低于, 多数 → 少数, 私立 → 公立, 上游 → 下游, 迁入 → 迁出, 室外 → 室内."""
     assert citizen_words.converse("退款", "付款") and citizen_words.converse("出境", "入境")
     assert not citizen_words.converse("雇用", "聘用")  # both hire
-    assert not citizen_words.converse("买家", "卖方")  # two characters differ: not judged
     assert not citizen_words.converse("退款", "退票")
+    # ... where two characters differ too (QA pass 50a: 取出 was also searched as 装入)
+    assert citizen_words.converse("取出", "装入") and citizen_words.converse("买家", "卖方")
+    assert not citizen_words.converse("取出", "提取") and not citizen_words.converse("雇用", "聘请")
 
 
 GUOFA = [  # 国发〔2019〕4号, 国发〔2019〕3号, 国发〔2018〕44号
