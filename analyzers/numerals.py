@@ -21,11 +21,15 @@ _YEARS = range(1900, 2100)  # printed in digits (2019年), whatever else is
 _AMOUNT = re.compile(
     r"(?<![0-9.月])([0-9]{1,4})(个月|周岁|小时|万元|年|日|天|岁|倍|元|分|周)|(?<![0-9.])(双)(倍)"
 )
-_UNIT_WORDINGS = {"天": ("天", "日")}
+_UNIT_WORDINGS = {"天": ("天", "日"), "岁": ("岁", "周岁")}
+# an age is printed in digits too, as 周岁 (QA pass 50a: 70岁 and 七十岁 missed the 驾驶证
+# rule's 年满70周岁, found when 70周岁 is typed)
+_AGE_IN_DIGITS = {"岁": ("岁", "周岁"), "周岁": ("周岁",)}
 # a number of days typed in Chinese numerals: laws write 日 (七天无理由退货 → 七日内退货; a
 # Taiwan rule's 七日內), whatever else the numeral is written beside
 NUMERALS = "零〇一二两三四五六七八九十百千万"  # the characters of a number in Chinese numerals
 _DAYS_IN_NUMERALS = re.compile(rf"(?<![{NUMERALS}第])([{NUMERALS}]{{1,5}})天")
+_AGE_IN_NUMERALS = re.compile(rf"(?<![{NUMERALS}第])([{NUMERALS}]{{1,5}})(周岁|岁)")
 # 2 is 二 and 两 as laws write it (二年以下, 两年内; 二倍的工资), and 双倍 is 二倍 (QA pass 24b:
 # 双倍工资 missed the 劳动合同法's 二倍的工资)
 _OTHER_NUMERALS = {"二": ("二", "两"), "双": ("二", "两")}
@@ -65,10 +69,27 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
         if numeral is not None:
             units = _UNIT_WORDINGS.get(unit, (unit,))
             numerals = _OTHER_NUMERALS.get(numeral, (numeral,))
-            out.append((m.start(), m.end(), tuple(n + u for n in numerals for u in units)))
+            digits = tuple(number + u for u in _AGE_IN_DIGITS.get(unit, ()) if u != unit)
+            out.append((m.start(), m.end(), tuple(n + u for n in numerals for u in units) + digits))
     for m in _DAYS_IN_NUMERALS.finditer(text):
         out.append((m.start(), m.end(), (m.group(1) + "日",)))
+    for m in _AGE_IN_NUMERALS.finditer(text):
+        age = _in_digits(m.group(1))
+        if age is not None:
+            wordings = (m.group(1) + "周岁",) if m.group(2) == "岁" else ()
+            wordings += tuple(age + u for u in _AGE_IN_DIGITS[m.group(2)])
+            out.append((m.start(), m.end(), wordings))
     return sorted(out)
+
+
+def _in_digits(said: str) -> str | None:
+    """A number said in Chinese numerals, in digits (七十 → 70), or None."""
+    import cn2an
+
+    try:
+        return str(int(cn2an.cn2an(said, "smart")))
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 # a year said as a phone's speech recogniser writes it (二零二三年, 二〇二四年, 两千零二十三年):

@@ -115,3 +115,10 @@ def test_an_article_cited_with_spaces_or_added_between_two_is_read_as_one():
     assert joined_articles("勞基法 第 17 條") == "勞基法 第17條"
     assert joined_articles("第 15 - 1 條") == "第15-1條"
     assert articles_in_query("离岛建设条例第15-1条") == [(6, 12, "第十五条之一")]
+
+
+def test_an_age_is_also_its_full_years_in_digits():
+    """QA pass 50a: 70岁 and a recogniser's 七十岁 missed the 驾驶证 rule's 年满70周岁."""
+    assert amounts_in_query("老年人70岁以后") == [(3, 6, ("七十岁", "七十周岁", "70周岁"))]
+    assert amounts_in_query("七十岁以后") == [(0, 3, ("七十周岁", "70岁", "70周岁"))]
+    assert amounts_in_query("十八周岁") == [(0, 4, ("18周岁",))]
