@@ -335,6 +335,40 @@ def test_jump_to_the_first_match_shows_it_below_the_sticky_bar(
     assert page.evaluate("() => document.activeElement.id") == "match-1"
 
 
+def test_a_link_focused_under_the_match_bar_is_scrolled_clear_of_it(
+    open_page, server, web_corpus: WebCorpus
+):
+    """QA pass 50d: on the kiosk, 跳到第一处 took the focus wholly under the sticky match bar,
+    inside the window, so the browser scrolled nothing and its focus ring was hidden."""
+    url = f"{server}/kiosk/documents/{web_corpus.docno_doc.id}?q=国务院"
+    page = open_page({"width": 1024, "height": 768})
+    page.goto(url)
+    jump, bar = page.locator(".document__jump").first, page.locator(".match-nav")
+    # a window whose foot, where the bar is held, covers the link
+    height = int(jump.bounding_box()["y"] + jump.bounding_box()["height"] / 2
+                 + bar.bounding_box()["height"] / 2)  # fmt: skip
+    page.set_viewport_size({"width": 1024, "height": height})
+    page.goto(url)
+    under = page.evaluate(
+        """() => { const b = document.querySelector('.document__jump').getBoundingClientRect();
+                   const at = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+                   return at !== null && at.closest('.match-nav') !== null; }"""
+    )
+    assert under  # the case: the link is in the window, under the bar
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.classList.contains('document__jump')"):
+            break
+    else:
+        pytest.fail("Tab never reached 跳到第一处")
+    seen = page.evaluate(
+        """() => { const e = document.activeElement, b = e.getBoundingClientRect();
+                   const at = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+                   return e === at || e.contains(at); }"""
+    )
+    assert seen
+
+
 @pytest.mark.parametrize("path", ["/documents", "/kiosk/documents"])
 def test_the_match_bar_steps_through_the_marks(open_page, server, web_corpus: WebCorpus, path):
     """QA pass 26b: on a phone a long law's page linked only to its first of 33 matches. A bar
@@ -1194,6 +1228,29 @@ def test_reports_pages(open_page, server, web_corpus: WebCorpus):
             page.click(".report-form__buttons button[value=csv]")
         assert got.value.suggested_filename.endswith(".csv"), kind
     assert problems == []
+
+
+def test_the_annual_reports_months_keep_their_numbers_whole_at_320_px(
+    open_page, server, web_corpus: WebCorpus
+):
+    """QA pass 50d: at 320 CSS px (400 % zoom) the twelve months' table drew 33 as 3 above 3
+    and the page scrolled sideways. It scrolls in its own box, each number on one line."""
+    _, key = KeyStore(web_corpus.data_dir).create("browser reports 320")
+    page = open_page({"width": 320, "height": 640})
+    page.goto(server + "/reports/annual")
+    page.fill("#r-year", "2019")
+    page.fill("#r-key", key)
+    with page.expect_navigation():
+        page.click(".report-form__buttons button[value=html]")
+    tall = page.evaluate(
+        """() => [...document.querySelectorAll('.report-table--months :is(th, td)')]
+                 .filter(c => c.getBoundingClientRect().height > 2.2 * parseFloat(
+                     getComputedStyle(c).lineHeight || '20')).length"""
+    )
+    assert tall == 0
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    box = page.locator(".table-scroll")
+    assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
 
 
 def test_kiosk_keyboard_stops_at_the_boxs_length(open_page, server):

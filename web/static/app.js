@@ -252,6 +252,15 @@
       if (i >= 0) show(i, false);
     }
     window.addEventListener("hashchange", fromHash);
+    // what keyboard focus lands on is scrolled clear of the bar, never left under it (QA pass
+    // 50d: on the kiosk, 跳到第一处 focused sat wholly under the bar, inside the window, so the
+    // browser scrolled nothing); a button of the bar itself is where it is
+    document.addEventListener("focusin", function (e) {
+      if (nav.contains(e.target) || getComputedStyle(nav).position !== "sticky") return;
+      var box = e.target.getBoundingClientRect();
+      var bar = nav.getBoundingClientRect();
+      if (box.bottom > bar.top && box.top < bar.bottom) window.scrollBy(0, box.bottom - bar.top + 8);
+    });
     document.querySelectorAll(".document__jump").forEach(function (link) {
       link.addEventListener("click", function () {
         var i = Array.prototype.indexOf.call(marks, document.getElementById(link.getAttribute("href").slice(1)));
