@@ -328,3 +328,25 @@ def test_the_report_page_lists_the_drafts_not_published(tmp_path) -> None:
     index.close()
     assert "未发布的草稿（1 件，已逾期 1 件" in page and "迟迟未发的草稿" in page
     assert "2025-09-28" in page  # its last day on time
+
+
+def test_an_agency_in_traditional_is_marked_so_on_the_report_pages(tmp_path) -> None:
+    """QA pass 50d: 經濟部, 內政部 were row headers a screen reader read as Simplified."""
+    from model.settings import Settings
+    from search_index.embedded import EmbeddedIndex
+    from search_index.index import SearchIndex
+    from search_index.prepare import prepare
+    from tests.reports.stack import as_document, client_for
+
+    index = SearchIndex(EmbeddedIndex(tmp_path / "data"))
+    rows = [entry("t", "經濟部", written_date=D(2024, 3, 1), publish_date=D(2024, 3, 5)),
+            entry("m", "商务部", written_date=D(2024, 3, 1), publish_date=D(2024, 3, 6))]  # fmt: skip
+    assert all(r.ok for r in index.write(prepare(as_document(e), "f") for e in rows))
+    client, key = client_for(index, Settings(data_dir=tmp_path / "data"))
+    with client:
+        pages = [client.post(f"/reports/{kind}", data={"key": key, "year": "2024"}).text
+                 for kind in ("timeliness", "annual")]  # fmt: skip
+    index.close()
+    for page in pages:
+        assert '<th scope="row" lang="zh-Hant">經濟部</th>' in page
+        assert '<th scope="row">商务部</th>' in page
