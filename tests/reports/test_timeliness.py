@@ -339,8 +339,8 @@ def test_an_agency_in_traditional_is_marked_so_on_the_report_pages(tmp_path) -> 
     from tests.reports.stack import as_document, client_for
 
     index = SearchIndex(EmbeddedIndex(tmp_path / "data"))
-    rows = [entry("t", "經濟部", written_date=D(2024, 3, 1), publish_date=D(2024, 3, 5)),
-            entry("m", "商务部", written_date=D(2024, 3, 1), publish_date=D(2024, 3, 6))]  # fmt: skip
+    dates = {"written_date": D(2024, 3, 1), "publish_date": D(2024, 3, 5)}
+    rows = [entry("t", "經濟部", **dates), entry("m", "商务部", **dates)]
     assert all(r.ok for r in index.write(prepare(as_document(e), "f") for e in rows))
     client, key = client_for(index, Settings(data_dir=tmp_path / "data"))
     with client:
