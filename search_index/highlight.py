@@ -206,7 +206,7 @@ def words_in(key: str, asked: Iterable[str], groups: Mapping[str, str]) -> froze
 TITLE_HELD = 0.5  # what a word the title already shows counts for in choosing a passage
 
 
-def _held(title: str) -> str:
+def title_held(title: str) -> str:
     """The title as the words asked for are compared with it."""
     return strip_skippable(normalize(title)) if title else ""
 
@@ -235,7 +235,7 @@ def _least(rarity: Mapping[str, float]) -> float:
     return min((r for g, r in rarity.items() if g != ANSWER), default=1.0)
 
 
-def _told(word: str, held: str, rarity: Mapping[str, float]) -> float:
+def told(word: str, held: str, rarity: Mapping[str, float]) -> float:
     """What showing ``word`` tells: its rarity, or :data:`TITLE_HELD` of the most used
     word's if the title holds it, however rare it is: the rare title word (工伤保险 of
     工伤保险条例第十四条) is in every article of the law, and its 第十四条 is what was asked."""
@@ -433,6 +433,12 @@ def _is_article(written: str) -> bool:
     )
 
 
+def heads_an_article(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a match, in the text or a mark of its HTML) is an article's
+    number at its own heading: the article asked for, not a mention of it in another."""
+    return _heads_line(text, start, end) and _is_article(re.sub(r"<[^>]*>", "", text[start:end]))
+
+
 def _answered(
     normalized: str, lo: int, hi: int, answer_re: re.Pattern[str], beside: list[str]
 ) -> bool:
@@ -484,7 +490,7 @@ def snippet(
         mapped = normalize_with_offsets(text)  # once per hit: long texts cost milliseconds
         if mapped[1] is None:
             normalized = mapped[0]
-    held = _held(title)
+    held = title_held(title)
     region = _region(text, normalized, terms, size, mapped, groups, held, answer, rarity)
     about = decisive(rarity)
     rarity = rarities(rarity, answer)
@@ -519,14 +525,14 @@ def snippet(
         window = frozenset().union(
             *(words[j] for j in range(i, min(i + 12, len(spans))) if spans[j][1] <= s + reach)
         )
-        told = sum(_told(k, held, rarity) for k in window)
-        if _heads_line(text, s, spans[i][1]) and _is_article(text[s : spans[i][1]]):
+        said = sum(told(k, held, rarity) for k in window)
+        if heads_an_article(text, s, spans[i][1]):
             # the article asked for, at its own heading, as the region was chosen
-            told += HEADING_TOLD * max(_told(k, held, rarity) for k in words[i])
+            said += HEADING_TOLD * max(told(k, held, rarity) for k in words[i])
         # of equals, the passage opening on a word the title does not show: an article's
         # heading, not the end of the one before it
         opens = max(_worth(k, held) for k in words[i]) == 1.0
-        score = told * 100 + opens * 10 - i * 0.01
+        score = said * 100 + opens * 10 - i * 0.01
         if score > best_score:
             best_start, best_score = s, score
     lo = max(0, best_start - size // 4)

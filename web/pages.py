@@ -429,7 +429,7 @@ def _document_page(
     marking = index.highlight_plan(q, doc.title) if q else Marking()
     marked = views.mark_anchors(
         highlight_all(doc.text, marking.terms, doc.normalized, marking),
-        marking.groups, marking.answer, marking.rarity, marking.terms,
+        marking.groups, marking.answer, marking.rarity, marking.terms, doc.title,
     )
     shown_html, shown_text = reflow.reflowed(marked.html, doc.text)  # a page's lines joined
     settings = request.app.state.settings

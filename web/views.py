@@ -22,7 +22,14 @@ from model.document import StoredDocument, as_year, shown_date, written_in_title
 from model.errors import GovSearchError
 from model.viewer import Viewer
 from search_index import answers, citizen_words
-from search_index.highlight import ANSWER, words_in
+from search_index.highlight import (
+    ANSWER,
+    HEADING_TOLD,
+    heads_an_article,
+    title_held,
+    told,
+    words_in,
+)
 from search_index.highlight import rarities as highlight_rarities
 from search_index.index import SearchIndex
 from search_index.planner import similar_query
@@ -592,7 +599,7 @@ class Marked:
 
 def mark_anchors(
     html_text: str, groups: Mapping[str, str] | None = None, answer: str = "",
-    rarity: Mapping[str, float] | None = None, terms: Iterable[str] = (),
+    rarity: Mapping[str, float] | None = None, terms: Iterable[str] = (), title: str = "",
 ) -> Marked:
     """Give the first ``<mark>`` the id ``match-1`` (a "jump to the first match" link), and
     the one that starts the richest passage ``match-best``: the first match of a long law is
@@ -601,7 +608,10 @@ def mark_anchors(
     as rich as the words asked for it holds (QA pass 28b: 拖欠工资 jumped to 工资 beside its
     劳动报酬, not to 拖欠 beside 劳动报酬). What answers a question of measure (``answer``: 六个月,
     三天) counts as one word, whatever its number; each word asked for counts by its
-    ``rarity``, as in the snippet (a word given none counts 1)."""
+    ``rarity``, as in the snippet (a word given none counts 1), a word the document's
+    ``title`` holds less, and an article asked for, at its own heading, more (QA pass 50b:
+    劳动合同法第三十九条 offered only the first of 460 marks, the law's title, where 劳动 and
+    合同法 stand; the article was the 86th)."""
     marks = list(_MARK.finditer(html_text))
     if not marks:
         return Marked(html_text, 0)
@@ -611,6 +621,7 @@ def mark_anchors(
     asked |= {strip_skippable(normalize(t).lower()) for t in terms}  # one word asked: no weights
     words = [_mark_words(m.group(1), groups, asked, answer_re) for m in marks]
     rarity = highlight_rarities(rarity, answer)
+    held = title_held(title)
     best, most = None, 0.0
     window: Counter[str] = Counter()  # the words of marks i … j-1, a sliding window
     j = 0
@@ -618,9 +629,11 @@ def mark_anchors(
         while j < len(marks) and marks[j].start() - m.start() < PASSAGE_CHARS:
             window.update(words[j])
             j += 1
-        told = sum(rarity.get(w, 1.0) for w in window)
-        if len(window) > 1 and told > most:
-            best, most = i, told
+        said = sum(told(w, held, rarity) for w in window)
+        if words[i] and heads_an_article(html_text, m.start(), m.end()):
+            said += HEADING_TOLD * max(told(w, held, rarity) for w in words[i])
+        if len(window) > 1 and said > most:
+            best, most = i, said
         window.subtract(words[i])
         window = +window  # (the words no mark of the window holds any more, dropped)
     if best == 0:

@@ -65,6 +65,26 @@ def test_an_added_article_is_shown_at_its_heading_never_as_other_numbers():
     assert find_spans("第151条 第 15 - 1 條", ("第15-1条",)) == [(6, 16)]
 
 
+def test_the_page_jumps_to_the_article_asked_for_not_the_title_holding_the_words():
+    """QA pass 50b: 劳动合同法第三十九条 offered only the first of 460 marks, the law's title
+    (劳动 and 合同法, the rarest word, stand there); the article's heading was the 86th."""
+    from web.views import mark_anchors
+
+    title = "中华人民共和国劳动合同法"
+    text = (f"{title}\n" + "第一条 为了完善劳动合同制度，明确劳动合同双方的权利。\n" * 40
+            + "第二十条 劳动者依照本法第三十九条规定解除。\n" * 3
+            + "第三十九条 劳动者有下列情形之一的，用人单位可以解除劳动合同。\n"
+            + "第四十条 劳动合同。\n" * 20)  # fmt: skip
+    terms = ("劳动", "合同法", "第三十九条")
+    rarity = {"劳动": 2.0, "合同法": 4.5, "第三十九条": 1.5}
+    html = highlight_all(text, terms)
+    page = mark_anchors(html, {}, "", rarity, terms, title)
+    best = page.html.find('id="match-best"')
+    assert best > 0 and page.html[best:].split(">", 1)[1].startswith("第三十九条</mark> "), (
+        page.html[best - 20 : best + 60]
+    )
+
+
 def test_the_snippet_shows_where_most_of_the_words_stand_together() -> None:
     """QA pass 24b: a law names its subject in its first article, and the snippet opened
     there, not at the article answering the question (装修噪音几点到几点 showed 第一条 of the
