@@ -735,9 +735,12 @@ class SearchIndex:
             # but a question word beside it says nothing either way (公基金怎么取: no document
             # writes 公积金怎 either) as long as the other side does
             sides = [
-                (documents_with(a + word + b), documents_with(a + span + b))
+                # at the query's edge, the typed span counts where it is a word (QA pass 50a:
+                # 设保 stands in 198 documents, inside 建设|保护, 社保 in 50)
+                (documents_with(a + word + b),
+                 documents_with(a + span + b) if a or b else documents_cutting(span))
                 for a, b in ((left, ""), ("", right))
-            ]
+            ]  # fmt: skip
             favour = [f > t for f, t in sides]
             # ... nor does a side on which neither is written (QA pass 19: 不交社报 — no document
             # writes 交社保 or 交社报 — was offered nothing where 社报 alone is offered 社保)
