@@ -204,9 +204,10 @@ class SearchIndex:
             plan, understood = make_plan(query, lexicon, self._mentions, marked, words_required)
         return plan, understood
 
-    def _with_fewer_words(self, query: Query, plan: Plan, understood: Any) -> tuple[Plan, Any]:
-        """The plan, or where no document holds as many of its words as it asks (about half),
-        one asking fewer, halving until one finds documents: a long question, spoken with its
+    def _with_fewer_words(self, query: Query, understood: Any) -> tuple[Plan, Any] | None:
+        """For a plan that found nothing, holding no document with as many of its words as it
+        asks (about half), one asking fewer, halving until one finds documents (None: none
+        does, or the query is short): a long question, spoken with its
         fillers (QA pass 50a: 197 characters required 13 of 32 words, and found nothing, the
         law answering it first once its core was typed) or with a word no answer holds (app
         and ok of 我想在app上面申报个税可以吗ok). Said in ``fewer_than``. A query of fewer
@@ -215,17 +216,15 @@ class SearchIndex:
         more, for queries that found nothing only; a plan with feedback terms (``prf``) is
         planned again without them."""
         asked = understood.min_should_match
-        if asked < min_should_match(FEWER_WORDS_FROM) or understood.all_words or (
-            self.backend.search(plan, limit=0).total
-        ):
-            return plan, understood
+        if asked < min_should_match(FEWER_WORDS_FROM) or understood.all_words:
+            return None
         k = asked
         while k > 1:
             k = k - 1 if k <= 3 else k // 2
             fewer, read = self._plan(query, words_required=k)
             if self.backend.search(fewer, limit=0).total:
                 return fewer, replace(read, fewer_than=asked)
-        return plan, understood
+        return None
 
     def repealed(self) -> dict[str, Repeal]:
         """Every document a later public one repeals, by id (:mod:`search_index.repeals`):
@@ -368,8 +367,6 @@ class SearchIndex:
             fused = self._with_meaning(plan, query, understood)
             if fused is not None:
                 plan, understood = fused, replace(understood, semantic=True)
-        if ranked and not understood.semantic:  # (the leg answers where the words do not)
-            plan, understood = self._with_fewer_words(query, plan, understood)
         left_out_asked = not ranked and (understood.all_words or meaning)
         facet_fields = FACET_FIELDS if query.facets else ()
         offset = (query.page - 1) * query.size
@@ -383,14 +380,23 @@ class SearchIndex:
             and not citizen_words.asks_history(understood.normalized)
             and not _YEAR_TYPED.search(understood.normalized)
         )
-        groups = self.backend.copy_groups(plan)
-        extra = sum(n - 1 for n in groups.values())  # files that are not results
-        # with copies, every skipped copy may sit before the page: read that many more; the
-        # versions' window is read whole
-        end = max(offset + query.size, VERSION_WINDOW) if versions else offset + query.size
-        start, count = (0, end + extra) if extra or versions else (offset, query.size)
-        count = min(count, MAX_RESULT_WINDOW)  # what an engine pages to (Elasticsearch: 10,000)
-        total, raw_hits, raw_facets = self._ranked(plan, query.sort, start, count, facet_fields)
+
+        def run(plan: Plan) -> tuple[dict[str, int], int, int, int, tuple[BackendHit, ...], Any]:
+            groups = self.backend.copy_groups(plan)
+            extra = sum(n - 1 for n in groups.values())  # files that are not results
+            # with copies, every skipped copy may sit before the page: read that many more;
+            # the versions' window is read whole
+            end = max(offset + query.size, VERSION_WINDOW) if versions else offset + query.size
+            start, count = (0, end + extra) if extra or versions else (offset, query.size)
+            count = min(count, MAX_RESULT_WINDOW)  # what an engine pages to (ES: 10,000)
+            return groups, extra, start, *self._ranked(plan, query.sort, start, count, facet_fields)
+
+        groups, extra, start, total, raw_hits, raw_facets = run(plan)
+        if not total and ranked and not understood.semantic:  # (the leg answers otherwise)
+            fewer = self._with_fewer_words(query, understood)
+            if fewer is not None:
+                plan, understood = fewer
+                groups, extra, start, total, raw_hits, raw_facets = run(plan)
         if left_out_asked:  # the list's own matches are counted already: ``total``
             left_out = self._left_out_by_date(query, total, meaning)
             understood = replace(understood, partial_left_out=left_out)
