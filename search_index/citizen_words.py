@@ -178,6 +178,8 @@ CONVERSE_CHARS = frozenset(
         "涨跌", "升贬", "支收", "送收", "发收", "供需", "供求", "甲乙", "老新", "旧新", "真假",
         # QA pass 26b: 断交 → 建交, 父亲 → 母亲, 出租人 → 承租人 were searched as other wordings
         "断建", "父母", "夫妻", "出承", "出受", "结离", "原被", "权务", "入离",
+        # QA pass 50e: 降低 → 增加 (general)
+        "降增",
     )
 )  # fmt: skip
 GENERAL_RATIO = 1.5  # the neighbour is used this many times more often than the typed word
@@ -1231,7 +1233,9 @@ def expansions(word: str) -> tuple[tuple[str, str], ...]:
     if m.learned:
         for n in learned_neighbours(word):
             out.setdefault(n, "learned")
-    for other in [o for o in out if distinct(word, o)]:  # 中华民国 is no 中华人民共和国
+    # 中华民国 is no 中华人民共和国; nor, from any source, a converse (QA pass 50e: the
+    # thesaurus's groups took 迁入 → 迁出, 调出 → 调入, 出租人 → 承租人)
+    for other in [o for o in out if distinct(word, o) or converse(word, o)]:
         del out[other]
     kept = list(out.items())[:MAX_EXPANSIONS]
     if m.general:  # beyond the cap, as measured: the other sources fill it for common words

@@ -1386,6 +1386,15 @@ def test_a_words_converse_is_never_its_other_wording() -> None:
     # ... where two characters differ too (QA pass 50a: 取出 was also searched as 装入)
     assert citizen_words.converse("取出", "装入") and citizen_words.converse("买家", "卖方")
     assert not citizen_words.converse("取出", "提取") and not citizen_words.converse("雇用", "聘请")
+    assert citizen_words.converse("降低", "增加")  # (QA pass 50e: general vectors' 降低 → 增加)
+
+
+def test_no_source_gives_a_converse_as_another_wording(monkeypatch) -> None:
+    """QA pass 50e: the thesaurus's groups took 迁入 → 迁出, 调出 → 调入, 出租人 → 承租人, which
+    only the vectors' sources were kept from. Whatever gives them, none is kept."""
+    monkeypatch.setattr(citizen_words, "mined", lambda: {"迁入": ("迁出", "迁移")})
+    kept = dict(citizen_words.expansions("迁入"))
+    assert "迁出" not in kept and kept.get("迁移") == "mined", kept
 
 
 GUOFA = [  # 国发〔2019〕4号, 国发〔2019〕3号, 国发〔2018〕44号
