@@ -92,42 +92,37 @@ def _in_digits(said: str) -> str | None:
         return None
 
 
-# a year said as a phone's speech recogniser writes it (二零二三年, 二〇二四年, 两千零二十三年):
-# documents are dated and named in digits (2023年政府工作报告), and the segmenter cuts the
-# numerals apart (二 / 〇 / 二 / 四年), none of them a year (QA pass 50a: 二零二三年政府工作报告
-# found nothing, 二〇二四年… listed the reports of 1975 and 1954). Inside a 文号's brackets the
-# 文号 reader takes it (国办发〔二〇一九〕6号).
-_DIGIT_VALUES = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+# a year said as a phone's speech recogniser writes it (二零二三年, 二〇二四年, 两千零二十三年; a
+# Latin o typed for 〇): documents are dated and named in digits (2023年政府工作报告), old ones
+# print it so (一九五八年), and the segmenter cuts the numerals apart (二 / 〇 / 二 / 四年),
+# none of them a year (QA pass 50a: 二零二三年政府工作报告 found nothing). Before 年, or before
+# a range's second year (二〇二三至二〇二四年); inside a 文号's brackets the 文号 reader takes it.
+_DIGIT_VALUES = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "o": "0"}
 _SPOKEN_YEAR = re.compile(
-    r"(?<![〇零一二三四五六七八九十百千两第〔［\[(（])"
-    r"([〇零一二三四五六七八九]{4}|[一两二]千[〇零一二三四五六七八九十]{1,5})(?=年)"
+    r"(?<![〇零一二三四五六七八九十百千两第〔［\[(（o])"
+    r"([〇零o一二三四五六七八九]{4}|[一两二]千[〇零一二三四五六七八九十]{1,5})"
+    r"(年|(?=[至到、—–-][〇零o一二三四五六七八九]{4}年))"
 )
-_QUOTED = re.compile(r'("[^"]*"|“[^”]*”)')
 
 
-def _spoken_year(m: re.Match[str]) -> str:
-    said = m.group(1)
-    if "千" in said:
-        import cn2an
-
-        try:
-            year = str(cn2an.cn2an(said, "smart"))
-        except ValueError:
-            return said
-    else:
-        year = "".join(_DIGIT_VALUES[c] for c in said)
-    return year if 1900 <= int(year) <= 2099 else said
-
-
-def years_in_digits(text: str) -> str:
-    """``text`` with a year said in Chinese numerals written in digits, as documents print it
-    (二〇二四年 → 2024年); a quoted phrase is searched as typed."""
+def years_in_query(text: str) -> list[tuple[int, int, str]]:
+    """Spans of a normalised query holding a year said in Chinese numerals, with its digits:
+    ``(start, end, "2023")`` for 二〇二三年 (its 年 in the span), searched as typed or as the
+    digits documents print."""
     if "年" not in text:
-        return text
-    parts = _QUOTED.split(text)
-    return "".join(
-        part if i % 2 else _SPOKEN_YEAR.sub(_spoken_year, part) for i, part in enumerate(parts)
-    )
+        return []
+    out = []
+    for m in _SPOKEN_YEAR.finditer(text):
+        said = m.group(1)
+        if "千" in said:
+            year = _in_digits(said) or ""
+        elif "o" in said and not said.strip("o"):
+            continue  # oooo is letters
+        else:
+            year = "".join(_DIGIT_VALUES[c] for c in said)
+        if year.isdigit() and 1900 <= int(year) <= 2099:
+            out.append((m.start(), m.end(), year))
+    return out
 
 
 # an article cited by its number in digits (民法典1077条, 第47条): laws print 第一千零七十七条;

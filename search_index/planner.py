@@ -43,7 +43,7 @@ from analyzers.numerals import (
     joined_articles,
     number_of,
     one_numeral,
-    years_in_digits,
+    years_in_query,
 )
 from analyzers.pinyin import as_pinyin_query
 from analyzers.pinyin_lexicon import (
@@ -675,6 +675,9 @@ class _Builder:
         for s, e, heading in articles_in_query(norm):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
                 spans.append((s, e, "article", heading))
+        for s, e, year in years_in_query(norm):
+            if not any(s < de and ds < e for ds, de, _, _ in spans):
+                spans.append((s, e, "year", year))
         for s, e, wordings in amounts_in_query(norm):
             if not any(s < de and ds < e for ds, de, _, _ in spans):
                 spans.append((s, e, "amount", wordings))
@@ -745,6 +748,18 @@ class _Builder:
                         self.expanded.append((typed, payload, "numeral"))
                         self.highlight.append(payload)
                         self._group(typed, (payload,))
+            elif kind == "year":  # 二〇二三年 as typed (old texts print it so), or 2023
+                typed, year = norm[s:e], str(payload)
+                node = any_of(written_node(typed), word_node(year))
+                if node is not None:
+                    self.pool.append(node)
+                    self.pool_terms.append(node)
+                    self.words.append(typed)
+                    self.expanded.append((typed, year, "numeral"))
+                    self.highlight.extend([typed, year])
+                    self._group(typed, (year,))
+                    if citizen_words.METHODS.year_typed:  # its documents first, as for 2023
+                        self.weak.append(Term("year", year, YEAR_TYPED_BOOST))
             elif kind == "amount":  # 15年 as typed, or as laws print it: 十五年
                 typed = norm[s:e]
                 # as written, and the number a word of its own: 15年 is not inside 2015年
@@ -1710,7 +1725,7 @@ def plan(
     this many of the words must match (0: about half of them, :func:`min_should_match`)."""
     typed_q, links = without_links(query.q)
     typed_q = dotted_u_as_v(without_format_chars(typed_q))  # nü, lu: as nv, lv
-    typed_q = years_in_digits(joined_articles(typed_q))  # 第 17 條, 二〇二四年 (QA pass 50)
+    typed_q = joined_articles(typed_q)  # 第 17 條 (QA pass 50b)
     typed_q = unmarked_orders(unmarked_docnos(typed_q, lexicon), lexicon)
     typed_q = dashed_codes(without_labels(typed_q))  # 000014349 2019 00006 at a kiosk
     typed_q, version_words = citizen_words.without_version_words(typed_q)
