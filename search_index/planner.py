@@ -1700,6 +1700,18 @@ def _after_opening_stops(text: str) -> str:
     return text
 
 
+def _between_stops(text: str) -> str:
+    """``text`` without the stop words it opens and ends with: 嗯 劳动合同法, 劳动合同法吗 name
+    the title 劳动合同法 does (QA pass 50e: the 实施条例 ranked above the law)."""
+    text = _after_opening_stops(text)
+    stop = stopwords()
+    for word in reversed(query_words(text)):
+        if word not in stop or not text.endswith(word):
+            break
+        text = text[: -len(word)]
+    return text
+
+
 def without_format_chars(text: str) -> str:
     """``text`` without its invisible format characters (zero-width spaces and joiners, bidi
     marks, soft hyphens, a BOM): pasted inside a word they split it, and 婚姻\u200f登记 found
@@ -1773,7 +1785,8 @@ def plan(
     cited = cited_title(_after_opening_stops(compact))
     named = dict(b.synonyms).get(cited, ()) if cited else ()  # 劳基法第17条: 劳动基准法
     titles: list[str] = []
-    for title in (compact, cited, *named):
+    bare = _between_stops(compact)
+    for title in dict.fromkeys((compact, bare if len(bare) >= 2 else "", cited, *named)):
         if not title:
             continue
         titles.append(title)

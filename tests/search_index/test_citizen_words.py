@@ -1730,6 +1730,18 @@ def test_a_law_and_its_article_find_the_law_and_show_the_article(legal_aid, type
     assert shown.lstrip("…").startswith(f"<mark>{heading}</mark>"), shown[:80]
 
 
+@pytest.mark.parametrize(
+    "typed", ["嗯 劳动合同法", "劳动合同法吗", "我想查劳动合同法", "帮我查一下劳动合同法"]
+)
+def test_a_title_between_fillers_is_the_law_it_names(legal_aid, typed):
+    """QA pass 50e: 劳动合同法 alone ranks the law first; after 嗯, 请问 or 我想查, or before 吗,
+    its 实施条例 came first."""
+    res = legal_aid.search(Query(q=typed, size=3))
+    assert Path(res.hits[0].doc.path).name == Path(LABOUR_CONTRACTS).name, [
+        h.doc.title for h in res.hits
+    ]
+
+
 
 @pytest.mark.parametrize(
     ("typed", "found", "kept"),
