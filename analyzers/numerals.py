@@ -13,8 +13,6 @@ import functools
 import re
 from collections.abc import Callable
 
-from analyzers.segment import query_words
-
 _YEARS = range(1900, 2100)  # printed in digits (2019年), whatever else is
 # a number and the unit after it; 天 is 日 in the laws' wording (三十日内)
 # (not a date's day: 12月3日 is no three days; QA pass 25a)
@@ -128,7 +126,10 @@ def years_in_query(text: str) -> list[tuple[int, int, str]]:
 # an article cited by its number in digits (民法典1077条, 第47条): laws print 第一千零七十七条;
 # without 第 only right after a law's name (…法, …条例, …规定, …细则, …典): 提出3条建议 is three
 # suggestions
-_ARTICLE = re.compile(r"(?:第|(?<=[法例定则典]))(?<![0-9.])([0-9]{1,4})条(?!例)")
+# (第15条之1: an article added after 第十五条, as Taiwan cites it beside 第15-1條)
+_ARTICLE = re.compile(
+    r"(?:第|(?<=[法例定则典]))(?<![0-9.])([0-9]{1,4})条(?:之([0-9]{1,3}))?(?!例)"
+)
 
 
 # an article typed as laws print it, whose heading the segmenter cuts apart, searched whole
@@ -161,13 +162,30 @@ def articles_in_query(text: str) -> list[tuple[int, int, str]]:
     for m in _ARTICLE.finditer(text):
         n = int(m.group(1))
         if n >= 1:
-            out.append((m.start(), m.end(), "第" + _an2cn()(str(n)) + "条"))
+            added = f"之{_an2cn()(m.group(2))}" if m.group(2) else ""
+            out.append((m.start(), m.end(), "第" + _an2cn()(str(n)) + "条" + added))
     for m in _ADDED_ARTICLE.finditer(text):
         out.append((m.start(), m.end(), f"第{_an2cn()(m.group(1))}条之{_an2cn()(m.group(2))}"))
     for m in _PRINTED_ARTICLE.finditer(text):
-        if len(query_words(m.group())) > 1:
-            out.append((m.start(), m.end(), m.group()))
+        out.append((m.start(), m.end(), m.group()))
     return sorted(out)
+
+
+_HEADING = re.compile(rf"第([{NUMERALS}]+)条(?:之([一二三四五六七八九十]+))?")
+
+
+def article_in_digits(heading: str) -> str:
+    """An article's heading as Taiwan's laws print it, in digits (第十七条 → 第17条, 第十五条之一
+    → 第15-1条), or "": an article typed in Chinese numerals met only mentions of it in other
+    articles there (QA pass 50e: 勞動基準法第十七條 showed a sentence citing 第十七條)."""
+    m = _HEADING.fullmatch(heading)
+    if m is None:
+        return ""
+    number = _in_digits(m.group(1))
+    added = _in_digits(m.group(2)) if m.group(2) else ""
+    if number is None or added is None:
+        return ""
+    return f"第{number}-{added}条" if added else f"第{number}条"
 
 
 _TITLE_AND_ARTICLE = re.compile(rf"(.+?[^第0-9{NUMERALS}])第?[0-9{NUMERALS}]+条")

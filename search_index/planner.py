@@ -38,6 +38,7 @@ from analyzers.lexicon import find_synonyms, stopwords, stopwords_before_a_word,
 from analyzers.normalize import _fold, normalize
 from analyzers.numerals import (
     amounts_in_query,
+    article_in_digits,
     articles_in_query,
     cited_title,
     joined_articles,
@@ -733,21 +734,22 @@ class _Builder:
                     self.pool_terms.append(node)
                     self.index_nos.append(payload)
                     self.highlight.append(payload)
-            elif kind == "article":  # 第47条 as typed, or as laws print it: 第四十七条
-                typed = norm[s:e]
-                printed = payload != typed  # (第一千零七十七条 typed is searched as typed)
-                node = any_of(
-                    written_node(typed), other_wording_node(payload, 1.0) if printed else None
-                )
+            elif kind == "article":  # 第47条 as typed, as laws print it (第四十七条), and as
+                typed = norm[s:e]  # Taiwan's do, in digits (第 47 條, 第 15-1 條)
+                wordings = tuple(
+                    w for w in dict.fromkeys((str(payload), article_in_digits(str(payload))))
+                    if w and w != typed
+                )  # fmt: skip
+                node = any_of(written_node(typed), *(other_wording_node(w, 1.0) for w in wordings))
                 if node is not None:
                     self.pool.append(node)
                     self.pool_terms.append(node)
                     self.words.append(typed)
                     self.highlight.append(typed)
-                    if printed:
-                        self.expanded.append((typed, payload, "numeral"))
-                        self.highlight.append(payload)
-                        self._group(typed, (payload,))
+                    if wordings:
+                        self.expanded.extend((typed, w, "numeral") for w in wordings)
+                        self.highlight.extend(wordings)
+                        self._group(typed, wordings)
             elif kind == "year":  # 二〇二三年 as typed (old texts print it so), or 2023
                 typed, year = norm[s:e], str(payload)
                 node = any_of(written_node(typed), word_node(year))

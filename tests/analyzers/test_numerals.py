@@ -6,6 +6,7 @@ import pytest
 
 from analyzers.numerals import (
     amounts_in_query,
+    article_in_digits,
     articles_in_query,
     chinese_numeral,
     cited_title,
@@ -72,7 +73,8 @@ def test_an_article_typed_in_digits_is_read_as_laws_print_it():
     assert articles_in_query("劳动合同法47条") == [(5, 8, "第四十七条")]
     assert articles_in_query("第1条") == [(0, 3, "第一条")]
     assert articles_in_query("2019年3条例") == []
-    assert articles_in_query("工伤保险条例第十四条") == []  # printed so already: a word
+    # printed so already, a word: read still, for Taiwan's 第 14 條 (QA pass 50e)
+    assert articles_in_query("工伤保险条例第十四条") == [(6, 10, "第十四条")]
     assert articles_in_query("第0条") == []
     assert articles_in_query("提出3条建议") == []  # three suggestions, no article
     assert articles_in_query("工伤保险条例14条") == [(6, 9, "第十四条")]
@@ -91,7 +93,15 @@ def test_the_title_a_query_names_before_an_article():
 def test_an_article_the_segmenter_cuts_apart_is_searched_whole():
     """QA pass 30c: 民法典第一千零七十七条 was cut 第 / 一千零七 / 十七条 (第四十七条: one word)."""
     assert articles_in_query("民法典第一千零七十七条") == [(3, 11, "第一千零七十七条")]
-    assert articles_in_query("劳动合同法第四十七条") == []
+    assert articles_in_query("劳动合同法第四十七条") == [(5, 10, "第四十七条")]
+
+
+def test_an_article_is_also_read_as_taiwan_prints_it():
+    """QA pass 50e: 勞動基準法第十七條 met only 第十七條 cited in other articles (Taiwan's laws
+    print 第 17 條), and 第15條之1 was 第15条 and a 1."""
+    assert [article_in_digits(h) for _, _, h in articles_in_query("第十七条")] == ["第17条"]
+    assert articles_in_query("劳基法第15条之1") == [(3, 9, "第十五条之一")]
+    assert article_in_digits("第十五条之一") == "第15-1条" and article_in_digits("第十七") == ""
 
 
 @pytest.mark.parametrize(
