@@ -67,7 +67,10 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
         if numeral is not None:
             units = _UNIT_WORDINGS.get(unit, (unit,))
             numerals = _OTHER_NUMERALS.get(numeral, (numeral,))
-            digits = tuple(number + u for u in _AGE_IN_DIGITS.get(unit, ()) if u != unit)
+            # (one digit is the end of a longer number: 8周岁 is in every 18周岁, QA pass 50e)
+            digits = tuple(
+                number + u for u in _AGE_IN_DIGITS.get(unit, ()) if u != unit and len(number) > 1
+            )
             out.append((m.start(), m.end(), tuple(n + u for n in numerals for u in units) + digits))
     for m in _DAYS_IN_NUMERALS.finditer(text):
         out.append((m.start(), m.end(), (m.group(1) + "日",)))
@@ -75,7 +78,8 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
         age = _in_digits(m.group(1))
         if age is not None:
             wordings = (m.group(1) + "周岁",) if m.group(2) == "岁" else ()
-            wordings += tuple(age + u for u in _AGE_IN_DIGITS[m.group(2)])
+            if len(age) > 1:
+                wordings += tuple(age + u for u in _AGE_IN_DIGITS[m.group(2)])
             out.append((m.start(), m.end(), wordings))
     return sorted(out)
 
