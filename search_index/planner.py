@@ -1325,10 +1325,13 @@ class _Builder:
         """The query node; ``all_words``: every content word (or another wording of it) must
         match, as when the results are sorted by date, where nothing ranks the documents
         holding only some of the words after those holding all of them; ``at_most``: of the
-        words, no more than this many (a search that found nothing, again with fewer)."""
+        words, no more than this many (a search that found nothing, again with fewer; -1:
+        none, the words only rank beside what the query requires besides them)."""
         if self.common and (all_words or not self.pool):  # they count after all
             self.pool, self.common = self.pool + self.common, []
         must: list[Node] = list(self.required)
+        if self.pool and at_most < 0 and must and not all_words:
+            self.common, self.pool, self.k = self.common + self.pool, [], 0
         if self.pool:
             k = len(self.pool) if all_words else min_should_match(len(self.pool))
             self.k = k = min(k, at_most) if at_most and not all_words else k

@@ -267,6 +267,9 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     if u.partial_left_out:
         items.append(("匹配方式", "按日期排序时只列出包含全部检索词的文件；只包含部分词"
                       "或意思相近的文件，按相关度排序时列在后面"))
+    elif u.fewer_than and not u.min_should_match:
+        items.append(("匹配方式", f"没有文件包含其中 {u.fewer_than} 个词：下面是含有其余检索条件"
+                      "（引号中的短语、文号或限定）的文件，包含这些词越多的排在越前面"))
     elif u.fewer_than:
         items.append(("匹配方式", f"没有文件包含其中 {u.fewer_than} 个词，下面是至少包含 "
                       f"{u.min_should_match} 个词的文件，包含越多的排在越前面"))

@@ -462,7 +462,7 @@ class BackendContract:
 
     def test_a_long_query_finding_nothing_is_searched_with_fewer_words(self, index):
         """QA pass 50a: a question spoken with its fillers required 13 of its 32 words, and
-        found nothing. A query of five words or more that finds nothing asks fewer, and says
+        found nothing. A query of four words or more that finds nothing asks fewer, and says
         so; a shorter one finds nothing, as typed (the page offers it a word shorter)."""
         typed = "国务院 办公厅 火星 宇航员 陨石 飞船"
         got = index.search(Query(q=typed, size=5))
@@ -472,6 +472,10 @@ class BackendContract:
         assert got.hits[0].doc.id == both.hits[0].doc.id
         short = index.search(Query(q="国务院 火星 宇航员"))
         assert short.total == 0 and not short.understood.fewer_than
+        # ... and where no word is found, the phrase the query also asks for (QA pass 50e)
+        phrase = index.search(Query(q='"国务院" 火星 宇航员 陨石 飞船'))
+        assert phrase.total == index.search(Query(q='"国务院"')).total > 0
+        assert phrase.understood.fewer_than == 2 and phrase.understood.min_should_match == 0
         dated = index.search(Query(q=typed, sort="date_desc"))  # every word, as asked
         assert dated.total == 0 and not dated.understood.fewer_than
 
