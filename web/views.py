@@ -633,9 +633,10 @@ def mark_anchors(
             window.update(words[j])
             j += 1
         said = sum(told(w, held, rarity) for w in window)
-        if words[i] and heads_an_article(html_text, m.start(), m.end()):
+        heading = bool(words[i]) and heads_an_article(html_text, m.start(), m.end())
+        if heading:  # (the article asked for: the passage, whatever else it holds)
             said += HEADING_TOLD * max(told(w, held, rarity) for w in words[i])
-        if len(window) > 1 and said > most:
+        if (len(window) > 1 or heading) and said > most:
             best, most = i, said
         window.subtract(words[i])
         window = +window  # (the words no mark of the window holds any more, dropped)

@@ -83,6 +83,17 @@ def test_the_page_jumps_to_the_article_asked_for_not_the_title_holding_the_words
     assert best > 0 and page.html[best:].split(">", 1)[1].startswith("第三十九条</mark> "), (
         page.html[best - 20 : best + 60]
     )
+    # ... where the article holds no other word asked for, and another cites it beside them
+    # (QA pass 50e: 工伤保险条例第十四条 went to 第十六条's 本条例第十四条)
+    title = "工伤保险条例"
+    text = (f"{title}\n" + "第一条 为了保障工伤保险待遇，制定本条例。\n" * 10
+            + "第十四条 职工有下列情形之一的，应当认定为工伤。\n" + "甲" * 300 + "\n"
+            + "第十六条 职工符合本条例第十四条的规定，享受工伤保险待遇。\n")  # fmt: skip
+    terms = ("工伤保险", "条例", "第十四条")
+    page = mark_anchors(highlight_all(text, terms), {}, "", {"工伤保险": 4.3, "条例": 1.1,
+                        "第十四条": 1.1}, terms, title)  # fmt: skip
+    best = page.html.find('id="match-best"')
+    assert page.html[best:].split(">", 1)[1].startswith("第十四条</mark> 职工"), page.best
 
 
 def test_the_snippet_shows_where_most_of_the_words_stand_together() -> None:
