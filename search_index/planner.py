@@ -1020,8 +1020,8 @@ class _Builder:
             # beside Chinese, a foreign word no public document writes decides no match (QA
             # pass 50a: a spoken "ok" was one of the words 我想在app上面申报个税可以吗ok
             # required, and it found nothing)
-            unwritten = self.han_typed and not written
-            (self.common if unwritten else self.pool).append(latin_word_node(literal))
+            unwritten = self.han_typed and not written  # (nor when sorted by date, QA 50e)
+            (self.weak if unwritten else self.pool).append(latin_word_node(literal))
             self.pool_terms.append(terms_of(literal))
             self.words.append(literal)
             self.highlight.append(literal)

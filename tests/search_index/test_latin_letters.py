@@ -105,6 +105,10 @@ def test_a_foreign_word_no_document_writes_never_decides_a_match(index):
     for typed in ("住房公积金 管理 okay", "住房公积金okay管理"):
         got = _all(index, typed)
         assert {h.doc.id for h in chinese.hits} <= {h.doc.id for h in got.hits}, typed
+    # ... nor sorted by date, where every word is required (QA pass 50e: tesla 新能源汽车 found
+    # 28 by relevance, 0 by date)
+    dated = index.search(Query(q="住房公积金 okay", sort="date_desc"))
+    assert dated.total == index.search(Query(q="住房公积金", sort="date_desc")).total > 0
     writes = _all(index, "app 服务")  # a document writing app ranks above those not
     assert _writes(writes.hits[0].doc, "app"), [h.doc.title for h in writes.hits[:3]]
     assert len(writes.hits) > len(WRITTEN["app"])
