@@ -103,6 +103,9 @@ _LINK = re.compile(
 )
 
 
+_PATH_MARKS = frozenset("/?=&#.")
+
+
 def is_link(text: str) -> bool:
     """Whether ``text`` is one web address as :func:`without_links` finds them."""
     return _LINK.fullmatch(text) is not None
@@ -123,6 +126,11 @@ def without_links(q: str) -> tuple[str, tuple[str, ...]]:
     if any(map(is_han, rest)):
         return rest, links
     glued = [next((i for i, ch in enumerate(link) if is_han(ch)), len(link)) for link in links]
+    # (a path a browser shows decoded, /zhengce/养老保险/index.htm typed alone, is the link's)
+    glued = [
+        len(link) if any(c in _PATH_MARKS for c in link[at:]) else at
+        for at, link in zip(glued, links, strict=True)
+    ]
     if all(cut == len(link) for cut, link in zip(glued, links, strict=True)):
         return q, ()
     heads = iter(zip(glued, links, strict=True))

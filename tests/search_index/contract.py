@@ -450,6 +450,9 @@ class BackendContract:
             assert got.total == want.total, other
         alone = index.search(Query(q="www.gov.cn"))  # an address typed alone: as typed
         assert alone.understood.words and not alone.understood.ignored
+        # ... with a path a browser shows decoded too (QA pass 50e: 养老保险 and index.htm)
+        decoded = index.search(Query(q="https://www.gov.cn/zhengce/养老保险/index.htm"))
+        assert not decoded.understood.ignored, decoded.understood.ignored
         # ... and the words glued after a link, or after a comma after it, are no path of it
         # (QA pass 50c: the link took them, and its pieces found nothing)
         short = "https://mp.weixin.qq.com/s/AbC"
