@@ -23,6 +23,7 @@ _UNIT_WORDINGS = {"天": ("天", "日"), "岁": ("岁", "周岁")}
 # an age is printed in digits too, as 周岁 (QA pass 50a: 70岁 and 七十岁 missed the 驾驶证
 # rule's 年满70周岁, found when 70周岁 is typed)
 _AGE_IN_DIGITS = {"岁": ("岁", "周岁"), "周岁": ("周岁",)}
+MAX_AGE = 150
 # a number of days typed in Chinese numerals: laws write 日 (七天无理由退货 → 七日内退货; a
 # Taiwan rule's 七日內), whatever else the numeral is written beside
 NUMERALS = "零〇一二两三四五六七八九十百千万"  # the characters of a number in Chinese numerals
@@ -76,7 +77,7 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
         out.append((m.start(), m.end(), (m.group(1) + "日",)))
     for m in _AGE_IN_NUMERALS.finditer(text):
         age = _in_digits(m.group(1))
-        if age is not None:
+        if age is not None and int(age) <= MAX_AGE:  # (万岁 is no age)
             wordings = (m.group(1) + "周岁",) if m.group(2) == "岁" else ()
             if len(age) > 1:
                 wordings += tuple(age + u for u in _AGE_IN_DIGITS[m.group(2)])

@@ -1334,7 +1334,7 @@ class _Builder:
             self.common, self.pool, self.k = self.common + self.pool, [], 0
         if self.pool:
             k = len(self.pool) if all_words else min_should_match(len(self.pool))
-            self.k = k = min(k, at_most) if at_most and not all_words else k
+            self.k = k = min(k, at_most) if at_most > 0 and not all_words else k
             must.append(
                 self.pool[0] if len(self.pool) == 1 else Bool(should=tuple(self.pool), min_should=k)
             )
