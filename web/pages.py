@@ -439,9 +439,14 @@ def _document_page(
     listed = {v.id for v in versions} | {c.id for c in copies}
     similar = [h for h in views.similar(index, doc, viewer) if h.doc.id not in listed]
     repealed = index.repeal_of(doc)
+    # a part of a code filed in parts says which it is, where another part the page lists
+    # shares its title (QA pass 50d: six parts of 民法典 were six pages titled alike)
+    namesakes = {h.doc.title for h in similar} | {v.title for v in versions}
+    part = views.part_name(doc.title, doc.text) if doc.title in namesakes else ""
     ctx = {
         "state": back_state,  # the header's search box continues the search it came from
-        "title": doc.title or "无标题文件",
+        "title": f"{doc.title}（{part}）" if part else doc.title or "无标题文件",
+        "part": part,
         "doc": doc,
         "q": q,
         "rows": views.meta_rows(doc, viewer.staff, repealed=repealed is not None),

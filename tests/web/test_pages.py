@@ -1198,6 +1198,18 @@ def test_related_parts_of_a_code_say_which_part_each_is(tmp_path):
         names = re.findall(r'<span class="result__which">（([^）]+)）</span>', related)
         assert len(names) >= 2 and len(set(names)) == len(names), related[:600]
         assert any("编" in n for n in names), names
+        # ... and the page itself says which part it is, in its title and heading (QA pass
+        # 50d: six pages titled 中华人民共和国民法典 alike, to a screen reader and in the tabs)
+        titles = set()
+        for d in docs:
+            own = client.get(f"/documents/{d.id}").text
+            heading = re.search(r'<h1 id="doc-title"[^>]*>(.*?)</h1>', own, re.S).group(1)
+            title = re.search(r"<title>(.*?)</title>", own, re.S).group(1)
+            part = re.search(r'<span class="document__part">（([^）]+)）</span>', heading)
+            if part:
+                assert f"（{part.group(1)}）" in title, title
+                titles.add(title)
+        assert len(titles) >= 5, titles
     finally:
         index.close()
 
