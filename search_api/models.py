@@ -228,6 +228,10 @@ class SearchResponse(BaseModel):
     took_ms: float
     page: int
     size: int
+    pages: int = Field(
+        default=0, description="how many pages of `size` the results fill, as far as paging "
+        "reaches (10,000 results): a `page` past it answers no hits"
+    )
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]]
     understood: Understood

@@ -211,6 +211,12 @@ class SearchResult:
     # the query with likely typos replaced (公基金 → 公积金): offered, never searched instead
     did_you_mean: str = ""
 
+    @property
+    def pages(self) -> int:
+        """How many pages the results fill, as far as paging reaches (:data:`MAX_RESULT_WINDOW`):
+        a page past them answers no hits (QA pass 50b: nothing said so)."""
+        return -(-min(self.total, MAX_RESULT_WINDOW) // self.size) if self.size else 0
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "total": self.total,
@@ -218,6 +224,7 @@ class SearchResult:
             "took_ms": round(self.took_ms, 2),
             "page": self.page,
             "size": self.size,
+            "pages": self.pages,
             "hits": [h.to_dict() for h in self.hits],
             "facets": {
                 k: [{"value": v.value, "count": v.count} for v in vals]

@@ -260,7 +260,7 @@ def search_page(
     try:
         query = dataclasses.replace(state, script=reader).to_query(viewer)
         result = index.search(query)
-        last = -(-result.total // result.size)
+        last = result.pages
         if result.total and state.page > last:  # ?page=5000 of 9: show the last page, say so
             problems.append(f"只有 {last} 页结果，已显示最后一页。")
             state = state.change(page=last)

@@ -857,3 +857,13 @@ def test_an_exports_date_not_stated_is_null_as_in_search(client):
     rows = client.get("/api/export", params={"q": "", "format": "json"}).json()["documents"]
     assert any(r["publish_date"] is None for r in rows)
     assert "" not in {r["publish_date"] for r in rows} | {r["written_date"] for r in rows}
+
+
+def test_a_page_past_the_results_says_how_many_there_are(client):
+    """QA pass 50b: page=500 answered 200 with no hits and nothing more, where the page shows
+    the last one and says so. The answer says how many pages the results fill."""
+    first = client.get("/api/search", params={"q": "条例", "size": 5}).json()
+    assert first["pages"] == -(-first["total"] // 5) > 1
+    past = client.get("/api/search", params={"q": "条例", "size": 5, "page": 500}).json()
+    assert past["hits"] == [] and past["pages"] == first["pages"] < past["page"]
+    assert client.get("/api/search", params={"q": "", "size": 1}).json()["pages"] <= 10_000
