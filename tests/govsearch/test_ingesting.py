@@ -611,7 +611,7 @@ def test_cli_a_catalogued_file_changed_and_ingested_without_the_catalogue_is_not
         """How many hold the new text, and the catalogued document's level and validity."""
         index = SearchIndex(EmbeddedIndex(data))
         try:
-            total = index.search(Query(q="绿色通道全年开放", viewer=STAFF)).total
+            total = index.search(Query(q='"绿色通道全年开放"', viewer=STAFF)).total
             [doc] = [d for d in index.backend.catalog() if d.path == "lrb_00000.txt"]
             return total, (doc.disclosure, doc.validity)
         finally:
