@@ -99,7 +99,9 @@ def _unwrap_digits(text: str) -> str:
 _MIN_ISSUER, _MAX_ISSUER = 2, 10
 
 
-def _cn_to_int(text: str) -> int | None:
+def chinese_number(text: str) -> int | None:
+    """A number written in Chinese numerals, digit by digit (二〇二一) or with its units
+    (两千零二十三, 一千零七十七), or None where ``text`` is not one."""
     digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
     digits.update({"零": 0, "两": 2})
     if all(c in digits for c in text):  # 二〇二一 style
@@ -126,7 +128,7 @@ def loose_year(text: str) -> str | None:
     whenever it is typed. A four-digit year must start with 19 or 20, as documents print them.
     """
     if not text.isdigit():
-        value = _cn_to_int(text) if all(c in _CN_DIGIT for c in text) else None
+        value = chinese_number(text) if all(c in _CN_DIGIT for c in text) else None
         if value is None:
             return None
         text = str(value).zfill(len(text))
@@ -138,7 +140,7 @@ def loose_year(text: str) -> str | None:
 def _serial(text: str) -> str | None:
     if text.isdigit():
         return str(int(text))
-    value = _cn_to_int(text)
+    value = chinese_number(text)
     return None if value is None else str(value)
 
 

@@ -13,6 +13,8 @@ import functools
 import re
 from collections.abc import Callable
 
+from analyzers.docno import chinese_number
+
 _YEARS = range(1900, 2100)  # printed in digits (2019年), whatever else is
 # a number and the unit after it; 天 is 日 in the laws' wording (三十日内)
 # (not a date's day: 12月3日 is no three days; QA pass 25a)
@@ -87,12 +89,8 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
 
 def _in_digits(said: str) -> str | None:
     """A number said in Chinese numerals, in digits (七十 → 70), or None."""
-    import cn2an
-
-    try:
-        return str(int(cn2an.cn2an(said, "smart")))
-    except (ValueError, KeyError, TypeError):
-        return None
+    number = chinese_number(said)
+    return None if number is None else str(number)
 
 
 # a year said as a phone's speech recogniser writes it (二零二三年, 二〇二四年, 两千零二十三年; a
@@ -100,7 +98,6 @@ def _in_digits(said: str) -> str | None:
 # print it so (一九五八年), and the segmenter cuts the numerals apart (二 / 〇 / 二 / 四年),
 # none of them a year (QA pass 50a: 二零二三年政府工作报告 found nothing). Before 年, or before
 # a range's second year (二〇二三至二〇二四年); inside a 文号's brackets the 文号 reader takes it.
-_DIGIT_VALUES = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "o": "0"}
 _SPOKEN_YEAR = re.compile(
     r"(?<![〇零一二三四五六七八九十百千两第〔［\[(（o])"
     r"([〇零o一二三四五六七八九]{4}|[一两二]千[〇零一二三四五六七八九十]{1,5})"
@@ -116,15 +113,11 @@ def years_in_query(text: str) -> list[tuple[int, int, str]]:
         return []
     out = []
     for m in _SPOKEN_YEAR.finditer(text):
-        said = m.group(1)
-        if "千" in said:
-            year = _in_digits(said) or ""
-        elif "o" in said and not said.strip("o"):
+        if not m.group(1).strip("o"):
             continue  # oooo is letters
-        else:
-            year = "".join(_DIGIT_VALUES[c] for c in said)
-        if year.isdigit() and 1900 <= int(year) <= 2099:
-            out.append((m.start(), m.end(), year))
+        year = chinese_number(m.group(1).replace("o", "〇"))
+        if year is not None and 1900 <= year <= 2099:
+            out.append((m.start(), m.end(), str(year)))
     return out
 
 

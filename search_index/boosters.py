@@ -49,14 +49,12 @@ def script_preference(typed: str, regions: list[str], reader: str = "") -> str:
 def named_on_side(prefers: str, titled: Node) -> tuple[Node, ...]:
     """The preferred side's bonus once more for a document the query names by its title: a
     law both sides pass under one name (会计法, 政府采购法) was the other side's first, its
-    shorter title scoring the name's words higher than the side's bonus (QA pass 50b)."""
-    taiwan = Term("region", citizen_words.TAIWAN)
-    if prefers == "taiwan":
-        return (Constant(Bool(must=(taiwan, titled)), citizen_words.SCRIPT_BONUS),)
-    if prefers == "mainland":
-        side = Bool(must=(titled,), must_not=(taiwan,))
-        return (Constant(side, citizen_words.SCRIPT_BONUS),)
-    return ()
+    shorter title scoring the name's words higher than the side's bonus (QA pass 50b). As
+    :func:`script_booster` gives it, the mainland's too only where the title is named."""
+    if prefers != "mainland":
+        return script_booster(prefers, titled)
+    side = Bool(must=(titled,), must_not=(Term("region", citizen_words.TAIWAN),))
+    return (Constant(side, citizen_words.SCRIPT_BONUS),)
 
 
 def script_booster(prefers: str, words: Node | None = None) -> tuple[Node, ...]:

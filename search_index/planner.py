@@ -1705,10 +1705,10 @@ def _after_opening_stops(text: str) -> str:
     return text
 
 
-def _between_stops(text: str) -> str:
-    """``text`` without the stop words it opens and ends with: 嗯 劳动合同法, 劳动合同法吗 name
-    the title 劳动合同法 does (QA pass 50e: the 实施条例 ranked above the law)."""
-    text = _after_opening_stops(text)
+def _before_closing_stops(text: str) -> str:
+    """``text`` before the stop words it ends with: with :func:`_after_opening_stops`, 嗯
+    劳动合同法 and 劳动合同法吗 name the title 劳动合同法 does (QA pass 50e: the 实施条例 ranked
+    above the law)."""
     stop = stopwords()
     for word in reversed(query_words(text)):
         if word not in stop or not text.endswith(word):
@@ -1787,10 +1787,11 @@ def plan(
     # a title and one of its articles (劳动合同法第四十七条, 民法典1077条): the title is the
     # document asked for (QA pass 30a: the 实施条例, which cites 劳动合同法第四十七条, ranked
     # above the law)
-    cited = cited_title(_after_opening_stops(compact))
+    opened = _after_opening_stops(compact)
+    cited = cited_title(opened)
     named = dict(b.synonyms).get(cited, ()) if cited else ()  # 劳基法第17条: 劳动基准法
     titles: list[str] = []
-    bare = _between_stops(compact)
+    bare = _before_closing_stops(opened)
     for title in dict.fromkeys((compact, bare if len(bare) >= 2 else "", cited, *named)):
         if not title:
             continue

@@ -125,21 +125,20 @@ def without_links(q: str) -> tuple[str, tuple[str, ...]]:
     rest = _LINK.sub(" ", q)
     if any(map(is_han, rest)):
         return rest, links
-    glued = [next((i for i, ch in enumerate(link) if is_han(ch)), len(link)) for link in links]
-    # (a path a browser shows decoded, /zhengce/养老保险/index.htm typed alone, is the link's)
-    glued = [
-        len(link) if any(c in _PATH_MARKS for c in link[at:]) else at
-        for at, link in zip(glued, links, strict=True)
-    ]
-    if all(cut == len(link) for cut, link in zip(glued, links, strict=True)):
+    if all(_glued_at(link) == len(link) for link in links):
         return q, ()
-    heads = iter(zip(glued, links, strict=True))
+    return (
+        _LINK.sub(lambda m: f" {m.group()[_glued_at(m.group()):]}", q),
+        tuple(link[: _glued_at(link)] for link in links),
+    )
 
-    def cut(m: re.Match[str]) -> str:
-        at, link = next(heads)
-        return f" {link[at:]}"
 
-    return _LINK.sub(cut, q), tuple(link[:at] for at, link in zip(glued, links, strict=True))
+def _glued_at(link: str) -> int:
+    """Where the question glued after ``link`` begins: its first Chinese character, unless
+    the path goes on after it (/zhengce/养老保险/index.htm, a path a browser shows decoded, is
+    the link's); ``len(link)`` where nothing is glued."""
+    at = next((i for i, ch in enumerate(link) if is_han(ch)), len(link))
+    return len(link) if any(c in _PATH_MARKS for c in link[at:]) else at
 
 
 def _prepare(q: str) -> str:
