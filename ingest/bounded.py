@@ -153,7 +153,7 @@ def _serve(conn: Connection, memory_mb: int | None) -> None:
             conn.send(("memory", ""))
             return
         except IngestError as exc:
-            reply = ("error", (type(exc).__name__, str(exc)))
+            reply = ("error", (type(exc).__name__, str(exc), exc.reason, exc.data))
         except BaseException as exc:  # noqa: BLE001 - report, never hang the parent
             reply = ("error", ("ExtractionError", f"damaged file, cannot be parsed ({exc})"))
         try:
@@ -262,11 +262,11 @@ def _give_back(child: _Child) -> None:
     child.close()
 
 
-def _raise(name: str, message: str) -> None:
+def _raise(name: str, message: str, reason: str = "", data: dict[str, str] | None = None) -> None:
     cls = getattr(errors, name, None)
     if not (isinstance(cls, type) and issubclass(cls, IngestError)):
         cls = ExtractionError
-    raise cls(message)
+    raise cls(message, reason=reason, **(data or {}))
 
 
 def run_bounded(

@@ -13,10 +13,19 @@ from model.errors import plain_words
 
 class IngestError(Exception):
     """A file could not be ingested; ``str(err)`` is the reason shown to the user, without the
-    interpreter's internals a library's message may hold (:func:`model.errors.plain_words`)."""
+    interpreter's internals a library's message may hold (:func:`model.errors.plain_words`).
 
-    def __init__(self, *args: object) -> None:
+    ``reason`` names a fault that a caller says in its own words (the duplicate page, in
+    Chinese: ``encrypted``, ``rtf`` …; ``""`` for the others) and ``data`` its particulars, so
+    that no caller reads the English message, which holds the file's name (QA pass 50c: an
+    empty file named "not a DOCX.txt" was told it was a damaged Word file). Both are kept in
+    the instance's ``__dict__``, which a pickle carries, and the bounded child sends them back.
+    """
+
+    def __init__(self, *args: object, reason: str = "", **data: str) -> None:
         super().__init__(*(plain_words(a) if isinstance(a, str) else a for a in args))
+        self.reason = reason
+        self.data = data
 
 
 class UnsupportedFormat(IngestError):

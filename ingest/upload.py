@@ -38,6 +38,12 @@ def looks_like_text(data: bytes) -> bool:
     return bool(text.strip()) and controls <= len(text) // 100
 
 
+def _why(exc: IngestError) -> dict[str, str]:
+    """The error's reason code and particulars, for the API error's data: callers say the
+    fault in their own words by its code, never by the English message."""
+    return {"reason": exc.reason, **exc.data} if exc.reason else {}
+
+
 def check_upload(data: bytes, name: str, limit: int) -> str:
     """The format of an uploaded file, decided by content; refuses what cannot be a document."""
     if len(data) > limit:
@@ -45,13 +51,13 @@ def check_upload(data: bytes, name: str, limit: int) -> str:
     try:
         fmt = registry.detect(data, name).name
     except (MislabelledContent, KnownFormat) as exc:
-        raise UnsupportedMediaType(f"{name}: {exc}", file=name) from None
+        raise UnsupportedMediaType(f"{name}: {exc}", file=name, **_why(exc)) from None
     except UnsupportedFormat as exc:
         if not looks_like_text(data):
-            raise UnsupportedMediaType(f"{name}: {exc}", file=name) from None
+            raise UnsupportedMediaType(f"{name}: {exc}", file=name, **_why(exc)) from None
         fmt = "txt"  # plain text under an unknown name: the content decides, not the name
     except IngestError as exc:
-        raise UnprocessableContent(f"{name}: {exc}", file=name) from None
+        raise UnprocessableContent(f"{name}: {exc}", file=name, **_why(exc)) from None
     if fmt == "txt" and b"\x00" in data[:65536] and not looks_like_text(data):
         # A binary file named .txt: the text extractor would refuse it later anyway; say so now
         # (UTF-16 text holds NUL bytes, and is read: QA pass 27b, the corpus's txt_17_utf16.txt
@@ -71,16 +77,18 @@ def extract_upload(data: bytes, filename: str, *, max_bytes: int) -> tuple[str, 
             size=len(data),
         )
     if not data:
-        raise UnprocessableContent(f"{filename or 'the file'} is empty (0 bytes)", file=filename)
+        raise UnprocessableContent(
+            f"{filename or 'the file'} is empty (0 bytes)", file=filename, reason="empty"
+        )
     try:
         try:
             fmt, extracted = registry.extract(data, filename)
         except (MislabelledContent, KnownFormat) as exc:
-            raise UnsupportedMediaType(f"{filename}: {exc}", file=filename) from None
+            raise UnsupportedMediaType(f"{filename}: {exc}", file=filename, **_why(exc)) from None
         except UnsupportedFormat as exc:
             # the same rule as a staff upload (check_upload): text under any name is text
             if not looks_like_text(data):
-                raise UnsupportedMediaType(str(exc), file=filename) from None
+                raise UnsupportedMediaType(str(exc), file=filename, **_why(exc)) from None
             fmt, extracted = "txt", registry.get("txt").extract(data, filename)
     except NoTextLayer as exc:
         raise UnprocessableContent(
@@ -92,7 +100,7 @@ def extract_upload(data: bytes, filename: str, *, max_bytes: int) -> tuple[str, 
         # duplicate page names it (QA pass 40a: it read "no text to compare")
         raise UnprocessableContent(
             f"{filename}: {exc}", file=filename,
-            limit_hit=isinstance(exc, (UnsafeFile, ExtractionTimeout)),
+            limit_hit=isinstance(exc, (UnsafeFile, ExtractionTimeout)), **_why(exc),
         ) from None
     if not strip_skippable(extracted.text):
         raise UnprocessableContent(

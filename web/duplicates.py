@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import functools
 import html
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,41 +68,35 @@ CHINESE_ONLY = frozenset({415, 422})
 LIMIT_HIT = "文件超出安全处理限制（压缩炸弹、嵌套过深、页数过多、超时或内存超限），未予比对"
 # ... and a file's own fault in Chinese where the check's reason is one staff act on (QA pass
 # 49a: an encrypted PDF was called empty or damaged, a PDF named .txt "not a format we read",
-# and the clerk looked for the wrong fix): (words of the reason, what the page says)
-REASONS: tuple[tuple[str, str], ...] = (
-    ("encrypted PDF", "是加密的 PDF，需要密码：请另存为不加密的文件后再检查"),
-    ("RTF document", "是 RTF 文件：请在 Word 或 WPS 中另存为 .docx 后再检查"),
-    ("e-mail message", "是电子邮件文件：请把其中的文件（附件，或另存为 .txt 的正文）取出后再检查"),
-    ("legacy OLE2", "是旧版 Office 文件（.doc/.xls/.ppt）：请另存为 .docx 后再检查"),
-    ("truncated or incomplete PDF", "是不完整的 PDF（文件被截断）：请取得完整的文件后再检查"),
-    ("not a DOCX", "不是完好的 Word（.docx）文件：文件已损坏或只是改了扩展名"),
-    ("truncated or corrupt DOCX", "是不完整或已损坏的 Word（.docx）文件：请取得完整的文件后再检查"),
-    ("empty (0 bytes)", "是空文件（0 字节）"),
-    ("a catalogue (its header", "是目录表格（表头有路径列），不是一份文件的正文"),
-)
+# and the clerk looked for the wrong fix), keyed by the error's reason code (``data["reason"]``,
+# set where ingest raises it: QA pass 50c, the page read the English message, file name and all)
+REASONS: dict[str, str] = {
+    "encrypted": "是加密的 PDF，需要密码：请另存为不加密的文件后再检查",
+    "rtf": "是 RTF 文件：请在 Word 或 WPS 中另存为 .docx 后再检查",
+    "mail": "是电子邮件文件：请把其中的文件（附件，或另存为 .txt 的正文）取出后再检查",
+    "ole2": "是旧版 Office 文件（.doc/.xls/.ppt）：请另存为 .docx 后再检查",
+    "truncated_pdf": "是不完整的 PDF（文件被截断）：请取得完整的文件后再检查",
+    "not_docx": "不是完好的 Word（.docx）文件：文件已损坏或只是改了扩展名",
+    "corrupt_docx": "是不完整或已损坏的 Word（.docx）文件：请取得完整的文件后再检查",
+    "empty": "是空文件（0 字节）",
+}
 # what the content is, where a file's name says otherwise (ingest.formats.registry._MAGIC)
 _CONTENT = {"a PDF": "PDF", "a ZIP archive": "ZIP 压缩包（DOCX、XLSX 等）", "a legacy Office":
             "旧版 Office 文件", "a PNG image": "PNG 图片", "a JPEG image": "JPEG 图片",
             "a GIF image": "GIF 图片", "a TIFF image": "TIFF 图片", "text": "纯文本"}  # fmt: skip
-_MISNAMED = re.compile(r"named '\.(\w+)' but the content is (.+?), not ")
 
 
-def said_in_chinese(message: str, filename: str) -> str:
-    """The reason a file was refused, in Chinese and naming the file, where :data:`REASONS`
-    or a misnamed file's pattern knows it; else "". The reason is read in the message without
-    the file's name, which may hold any of its words (QA pass 50c: an empty file named "not a
-    DOCX.txt" was told it was a damaged Word file)."""
+def said_in_chinese(data: dict[str, Any], filename: str) -> str:
+    """The reason a file was refused, in Chinese and naming the file, where the error's reason
+    code is one :data:`REASONS` (or the misnamed file's rule) says; else ""."""
     who = f"「{filename}」" if filename else "文件"
-    if filename:
-        message = message.replace(filename, "")
-    for words, said in REASONS:
-        if words in message:
-            return who + said
-    m = _MISNAMED.search(message)
-    if m is not None:
-        what = next((v for k, v in _CONTENT.items() if m.group(2).startswith(k)), m.group(2))
-        return f"{who}的文件名是 .{m.group(1)}，内容却是{what}：请把扩展名改成它真实的类型后再检查"
-    return ""
+    reason = data.get("reason", "")
+    if reason == "misnamed":
+        content = str(data.get("content", ""))
+        what = next((v for k, v in _CONTENT.items() if content.startswith(k)), content)
+        named = data.get("named", "")
+        return f"{who}的文件名是 .{named}，内容却是{what}：请把扩展名改成它真实的类型后再检查"
+    return who + REASONS[reason] if reason in REASONS else ""
 
 
 OPS = {"changed": "改动", "added": "草稿新增", "removed": "草稿删去", "moved": "位置调整"}
@@ -361,7 +354,7 @@ async def duplicates_check(request: Request, index: IndexDep, viewer: ViewerDep)
     except GovSearchError as exc:
         status = status_of(exc)
         message = ERRORS.get(status, "")
-        own = said_in_chinese(exc.message, form.get("filename", "")) if status in (415, 422) else ""
+        own = said_in_chinese(exc.data, form.get("filename", "")) if status in (415, 422) else ""
         if status == 422 and exc.data.get("limit_hit"):  # which limit, in its own words
             detail = f"{LIMIT_HIT}（{exc.message}）"
         elif own:

@@ -55,11 +55,13 @@ LARGE_XML_BYTES = 64 * 2**20
 def check_zip(data: bytes, limits: ZipLimits = LIMITS) -> zipfile.ZipFile:
     """Open the ZIP and vet its directory; raises a clear error for non-ZIP, truncated, bombs."""
     if not data.startswith(b"PK"):
-        raise ExtractionError("not a DOCX: not a ZIP/OOXML container")
+        raise ExtractionError("not a DOCX: not a ZIP/OOXML container", reason="not_docx")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise ExtractionError(f"truncated or corrupt DOCX: damaged ZIP ({exc})") from None
+        raise ExtractionError(
+            f"truncated or corrupt DOCX: damaged ZIP ({exc})", reason="corrupt_docx"
+        ) from None
     infos = zf.infolist()
     if len(infos) > limits.max_members:
         raise UnsafeFile(f"refused: ZIP has {len(infos)} members (limit {limits.max_members})")

@@ -88,7 +88,9 @@ def extract_with(data: bytes, opts: PdfOptions) -> Extracted:
     if not sniff(data):
         raise ExtractionError("not a PDF (no %PDF header)")
     if not ends_complete(data):
-        raise ExtractionError("truncated or incomplete PDF (no %%EOF end marker)")
+        raise ExtractionError(
+            "truncated or incomplete PDF (no %%EOF end marker)", reason="truncated_pdf"
+        )
     pages, meta = _bounded(run_engine, (opts.engine, data), opts)
     ocr_props: dict[str, str] = {}
     if _IMAGE_RE.search(data):  # pages without a text layer but with an image: a scan
@@ -153,7 +155,7 @@ def run_engine(engine: str, data: bytes) -> tuple[list[str], dict[str, str]]:
     except Exception as exc:  # noqa: BLE001 - any parser failure is a property of the file
         msg = str(exc) or type(exc).__name__
         if "password" in msg.lower() or "encrypt" in msg.lower():
-            raise ExtractionError("encrypted PDF (password required)") from None
+            raise ExtractionError("encrypted PDF (password required)", reason="encrypted") from None
         raise ExtractionError(f"damaged PDF, cannot be parsed ({msg})") from None
 
 

@@ -70,23 +70,24 @@ _FORMATS: dict[str, Format] = {}
 
 # Magic numbers of formats we do not handle, so the error says what the file is.
 # Magic numbers, each once: (bytes, what the content is when a text name carries it — "" for a
-# text format —, why it cannot be ingested — "" for a format an extractor reads).
-_MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "a PDF", ""),
-    (b"PK\x03\x04", "a ZIP archive (DOCX, XLSX …)", ""),
+# text format —, why it cannot be ingested — "" for a format an extractor reads —, the
+# error's reason code where a caller says that fault in its own words).
+_MAGIC: tuple[tuple[bytes, str, str, str], ...] = (
+    (b"%PDF-", "a PDF", "", ""),
+    (b"PK\x03\x04", "a ZIP archive (DOCX, XLSX …)", "", ""),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office file (.doc/.xls/.ppt)",
-     "legacy OLE2 file (.doc/.xls/.ppt); convert it to .docx"),
-    (b"{\\rtf", "", "RTF document; convert it to .docx"),
-    (b"\x89PNG", "a PNG image", "PNG image (needs OCR)"),
-    (b"\xff\xd8\xff", "a JPEG image", "JPEG image (needs OCR)"),
-    (b"GIF8", "a GIF image", "GIF image"),
-    (b"II*\x00", "a TIFF image", "TIFF image (needs OCR)"),
-    (b"MM\x00*", "a TIFF image", "TIFF image (needs OCR)"),
-    (b"\x1f\x8b", "a gzip archive", "gzip archive"),
-    (b"Rar!", "a RAR archive", "RAR archive"),
-    (b"7z\xbc\xaf", "a 7z archive", "7z archive"),
+     "legacy OLE2 file (.doc/.xls/.ppt); convert it to .docx", "ole2"),
+    (b"{\\rtf", "", "RTF document; convert it to .docx", "rtf"),
+    (b"\x89PNG", "a PNG image", "PNG image (needs OCR)", ""),
+    (b"\xff\xd8\xff", "a JPEG image", "JPEG image (needs OCR)", ""),
+    (b"GIF8", "a GIF image", "GIF image", ""),
+    (b"II*\x00", "a TIFF image", "TIFF image (needs OCR)", ""),
+    (b"MM\x00*", "a TIFF image", "TIFF image (needs OCR)", ""),
+    (b"\x1f\x8b", "a gzip archive", "gzip archive", ""),
+    (b"Rar!", "a RAR archive", "RAR archive", ""),
+    (b"7z\xbc\xaf", "a 7z archive", "7z archive", ""),
 )  # fmt: skip
-_KNOWN_UNSUPPORTED = tuple((magic, why) for magic, _, why in _MAGIC if why)
+_KNOWN_UNSUPPORTED = tuple((magic, why, reason) for magic, _, why, reason in _MAGIC if why)
 # an e-mail message saved as a file (.eml): header lines, a mail's own among them; its body is
 # often base64, and read as text it compared nothing (QA pass 49a)
 _MAIL_HEAD = re.compile(rb"(?:[A-Za-z][A-Za-z0-9-]*:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*){2}")
@@ -95,7 +96,7 @@ _MIME_VERSION = re.compile(
     rb"|return-path|dkim-signature):"
 )
 # What binary content is, for the error when a text name carries it (sniffers only say yes/no).
-_BINARY_KINDS = tuple((magic, what) for magic, what, _ in _MAGIC if what)
+_BINARY_KINDS = tuple((magic, what) for magic, what, _, _ in _MAGIC if what)
 
 
 def register(fmt: Format, *, replace: bool = False) -> None:
@@ -135,7 +136,7 @@ def detect(data: bytes, filename: str) -> Format:
     A name of a text format on binary content is refused (:class:`MislabelledContent`)."""
     _ensure_builtins()
     if not data:
-        raise ExtractionError("empty file (0 bytes)")
+        raise ExtractionError("empty file (0 bytes)", reason="empty")
     ext = PurePath(filename).suffix.lower().lstrip(".")
     named = next((f for f in _FORMATS.values() if ext and ext in f.extensions), None)
     sniffed = next((f for f in _FORMATS.values() if f.sniff is not None and f.sniff(data)), None)
@@ -144,7 +145,8 @@ def detect(data: bytes, filename: str) -> Format:
         if what:
             raise MislabelledContent(
                 f"named '.{ext}' but the content is {what}, not {named.name.upper()} text: "
-                "not read (rename the file to its real type to ingest it)"
+                "not read (rename the file to its real type to ingest it)",
+                reason="misnamed", named=ext, content=what,
             )
     if ext in CATALOGUE_EXTENSIONS and (sniffed is None or sniffed.text) and (
         is_catalogue(data, ext)
@@ -158,15 +160,16 @@ def detect(data: bytes, filename: str) -> Format:
     # (a text format's mark after a BOM or blank lines an editor left: QA pass 49c, an RTF so
     # was compared as its markup)
     lead = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
-    for magic, what in _KNOWN_UNSUPPORTED:
+    for magic, what, reason in _KNOWN_UNSUPPORTED:
         if data.startswith(magic) or lead.startswith(magic):
             if what.endswith("(needs OCR)"):  # an image with OCR off: said as for a scanned PDF
                 raise NeedsOcr(f"{what[:-1]}; {unavailable_reason() or 'no OCR engine'})")
-            raise KnownFormat(f"unsupported file type: {what}")
+            raise KnownFormat(f"unsupported file type: {what}", reason=reason)
     if _MAIL_HEAD.match(data[:8192]) and _MIME_VERSION.search(data[:8192].split(b"\n\n")[0]):
         raise KnownFormat(
             "unsupported file type: an e-mail message (MIME); save the document it carries "
-            "(its attachment, or its text as .txt)"
+            "(its attachment, or its text as .txt)",
+            reason="mail",
         )
     if named is not None and named.name == "image" and decoded_text(data) is not None:
         # text under an image's name (QA pass 37b: notes saved as .jpg were "not a TIFF, PNG
@@ -174,7 +177,8 @@ def detect(data: bytes, filename: str) -> Format:
         # one is told so by its own parser ("not a ZIP/OOXML container"), a failure to look at
         raise MislabelledContent(
             f"named '.{ext}' but the content is text, not an image: not read (rename the file "
-            ".txt to ingest it as text)"
+            ".txt to ingest it as text)",
+            reason="misnamed", named=ext, content="text",
         )
     if named is not None:
         return named

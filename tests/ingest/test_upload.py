@@ -59,9 +59,33 @@ def test_a_text_name_on_binary_bytes_is_a_415(served: Served, name: str, path: P
     error = r.json()["error"]
     assert error["code"] == "unsupported_media_type" and error["data"]["file"] == name
     assert f"content is {what}" in error["message"]
+    # ... and its reason as a code with its particulars, for a caller that says it in its own
+    # words (the duplicate page: QA pass 50c, it read the message, file name and all)
+    assert error["data"]["reason"] == "misnamed"
+    assert error["data"]["named"] == name.rsplit(".", 1)[1]
+    assert error["data"]["content"].startswith(what)
     uploads = Path(served.settings.data_dir) / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())  # nothing stored …
     assert served.index.count(STAFF) == 0  # … nor published
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "status", "reason"),
+    [
+        ("空.pdf", b"", 422, "empty"),
+        ("草稿.docx", b"{\\rtf1\\ansi x}", 415, "rtf"),
+        ("旧.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, 415, "ole2"),
+        ("半.pdf", PDF.read_bytes()[:-2000], 422, "truncated_pdf"),
+        ("坏.docx", b"PK\x03\x04" + b"\x00" * 200, 422, "corrupt_docx"),
+        ("not a DOCX.docx", b"plain words, not a zip" * 20, 422, "not_docx"),
+    ],
+)
+def test_a_refused_drafts_reason_is_a_code(served: Served, name, data, status, reason):
+    """Every fault of a draft file that a caller may say in its own words has its code in the
+    error's data, the same whatever the file is named."""
+    r = served.client.post("/api/duplicates", files={"file": (name, data)}, headers=served.staff)
+    assert r.status_code == status, r.text
+    assert r.json()["error"]["data"]["reason"] == reason, r.text
 
 
 def test_one_refused_file_in_a_batch_is_reported_and_the_others_ingested(served: Served):

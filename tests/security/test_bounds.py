@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import html
 import io
+import pickle
 import resource
 import subprocess
 import sys
@@ -130,6 +131,22 @@ def test_bounded_runner_has_a_memory_and_a_time_limit() -> None:
         bounded.run_bounded(_sleep, (30.0,), bounded.Limits(timeout=0.5, memory_mb=256))
     assert time.monotonic() - start < 10
     assert bounded.run_bounded(_allocate, (1,), lim) == 2**20  # and again after a time-out
+
+
+def _refuse(reason: str) -> None:
+    raise ExtractionError(f"refused ({reason})", reason=reason, named="pdf")
+
+
+def test_an_error_keeps_its_reason_code_across_the_bounded_child_and_a_pickle() -> None:
+    """The duplicate page says a file's fault in Chinese by the error's reason code (QA pass
+    50c: it read the English message, the file's name and all); the code must survive the
+    child an extractor runs in, and the pickle that brings an ingest worker's failure back."""
+    with pytest.raises(ExtractionError) as caught:
+        bounded.run_bounded(_refuse, ("encrypted",), bounded.Limits(timeout=20, memory_mb=256))
+    assert caught.value.reason == "encrypted" and caught.value.data == {"named": "pdf"}
+    assert str(caught.value) == "refused (encrypted)"
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert (type(again), again.reason, again.data) == (ExtractionError, "encrypted", {"named": "pdf"})
 
 
 def _slow_extract(data: bytes, filename: str):
