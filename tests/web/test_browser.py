@@ -547,6 +547,24 @@ def test_phone_layout(open_page, server, web_corpus: WebCorpus):
     shot(page, "phone-document", full=False)
 
 
+def test_links_tapped_outside_running_text_are_44_px_high_on_a_phone(open_page, server):
+    """QA pass 50d: on a phone the export and feed links were 21 px high, a life event's link
+    25, the report list's and the duplicate page's 24: an older hand with a tremor misses."""
+    page = open_page(PHONE, is_mobile=True, has_touch=True)
+    measured = {}
+    for path, where in (("/?q=退休", ".keep__link, .asked__event"), ("/reports", ".report-list a"),
+                        ("/duplicates", ".dup-lead a")):  # fmt: skip
+        page.goto(server + path)
+        links = page.locator(where)
+        assert links.count() >= 1, path
+        for i in range(links.count()):
+            measured[f"{path} {links.nth(i).inner_text()}"] = links.nth(i).bounding_box()["height"]
+    named = {"/?q=退休 退休养老", "/reports 公开时限", "/duplicates 工作人员报表"}
+    assert named <= set(measured), measured
+    assert any(k.startswith("/?q=退休 导出表格") for k in measured), measured
+    assert all(height >= 44 for height in measured.values()), measured
+
+
 def test_on_a_phone_the_first_result_is_on_the_first_screen(open_page, server):
     """QA pass 22: "检索词的理解" and the sort bar pushed the first result to y=580 of 844, its
     snippet below the screen. On a phone the reading is folded to its heading (a tap opens it);
