@@ -985,6 +985,9 @@ class _Builder:
         if meant and literal.isascii() and self.letters_meant:  # (hong kong: 宏控, QA pass 48b)
             self._read_as_meant(run, meant[0])
             return
+        if self.letters_meant and literal in ENGLISH_FUNCTION_WORDS:  # (my visa: 49c)
+            self.ignored.append(run)
+            return
         cut = self.lexicon.read(literal, breaks)
         written = self.lexicon.written(literal)
         # whole syllables typed after others read as pinyin are pinyin too (QA pass 26c:
@@ -1437,18 +1440,30 @@ def letters_typed_as_pinyin(text: str, lexicon: PinyinLexicon | None) -> bool:
     )  # fmt: skip
 
 
+# English words that name no subject, said around an English key (QA pass 49c: my visa read
+# my as the initials of 没有, 贸易, 每月 and found 2,265 documents; how to apply visa required
+# how and to, and found one)
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "a an the my your our his her their its i me we you it to of for in on at by with from "
+    "and or how what where when which who can could do does is are was be need want apply get "
+    "find about please".split()
+)
+
+
 def letters_all_named(text: str) -> bool:
     """Whether the query types letters and every run of them is a synonym key (hk, hong
-    kong, id card): they then mean the key's word, never their pinyin (QA pass 48b). Beside
-    other letters they are typed as pinyin like them: a kiosk's ``hk dengji`` is 户口登记,
-    as its candidate bar offers, not 香港."""
-    rest = normalize(text)
-    if not _LETTERS.search(rest):
+    kong, id card) or English said around one (my, how to): the keys then mean their word,
+    never their pinyin (QA pass 48b), and the English around them nothing. Beside other
+    letters they are typed as pinyin like them: a kiosk's ``hk dengji`` is 户口登记, as its
+    candidate bar offers, not 香港."""
+    typed = normalize(text)
+    if not _LETTERS.search(typed):
         return False
     keys = sorted((k for k in synonyms() if k.isascii()), key=len, reverse=True)
+    rest = typed
     for key in _letter_keys(tuple(keys)):
         rest = key.sub(" ", rest)
-    return not _LETTERS.search(rest)
+    return rest != typed and all(w in ENGLISH_FUNCTION_WORDS for w in _LETTERS.findall(rest))
 
 
 def joined_names(clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:

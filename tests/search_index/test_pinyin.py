@@ -622,6 +622,25 @@ def test_letters_that_no_one_types_as_pinyin_are_read_as_nothing():
         assert (word in read) if word else not read, (typed, understood.pinyin_words)
 
 
+def test_english_said_around_an_english_key_is_ignored():
+    """QA pass 49c: my visa read my as the initials of 没有, 贸易, 每月 (2,265 results, no visa
+    document in the first three); how to apply visa required how and to, and found one. Said
+    around an English key, such words mean nothing; beside pinyin they are pinyin still."""
+    lexicon = PinyinLexicon([("没有", 900), ("贸易", 300), ("每月", 80), ("签证", 40),
+                             ("护照", 30), ("户口", 60), ("登记", 200)])  # fmt: skip
+    for typed, meant, ignored in (("my visa", "签证", ("my",)),
+                                  ("how to apply visa", "签证", ("how", "to", "apply")),
+                                  ("My Passport", "护照", ("my",))):  # fmt: skip
+        _, understood = plan(Query(q=typed), lexicon)
+        assert understood.ignored == ignored, (typed, understood.ignored)
+        assert [ws for _, ws in understood.pinyin_words] == [(meant,)], typed
+    # English with no key, and a kiosk's pinyin beside a key, are read as before
+    for typed, word in (("my", "没有"), ("hk dengji", "登记")):
+        _, understood = plan(Query(q=typed), lexicon)
+        assert not understood.ignored, typed
+        assert word in [w for _, ws in understood.pinyin_words for w in ws], typed
+
+
 def test_a_word_typed_whole_is_not_half_typed():
     """QA pass 50c: half_typed said yes to shebao and gongjijin, typed whole; its callers asked
     only of initials, but the name promised more."""
