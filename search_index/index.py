@@ -709,6 +709,8 @@ class SearchIndex:
 
         def reads_better_in_place(span: str, word: str, real: bool) -> bool:
             at = normalized.find(span)
+            if _in_a_key(normalized, at, at + len(span)):
+                return False  # 不结 of 不结工资: 结工资 is a word the search reads (51a)
             beside = [_beside(normalized, words, at, at + len(span), s) for s in (-1, 1)]
             if real and not documents_with(span) and not _short_form(span):
                 # a word no document writes, whose homophone they do: 酒架 (a wine rack) for
@@ -1517,6 +1519,22 @@ def _beside(normalized: str, words: list[str], start: int, end: int, side: int) 
             return normalized[end : pos + len(w)]
         pos += len(w)
     return ""
+
+
+def _in_a_key(normalized: str, start: int, end: int) -> bool:
+    """Whether a key of the synonym file stands across an edge of characters ``start:end``: the
+    span is cut from an everyday phrase the search reads as meant (QA pass 51a: 不结工资 was
+    cut 不结 + 工资 and offered 不洁工资, where the search read 结工资, wages settled)."""
+    keys = synonyms()
+    return any(
+        normalized[s:e] in keys
+        for s in range(max(0, start - MAX_KEY_REACH), end)
+        for e in range(max(s + 2, start + 1), min(len(normalized), end + MAX_KEY_REACH) + 1)
+        if s < start or e > end
+    )
+
+
+MAX_KEY_REACH = 4  # characters a key reaches past a span's edge
 
 
 def _cuts(normalized: str, words: list[str], at: int) -> bool:

@@ -70,6 +70,9 @@ def index(request, tmp_path_factory):
     # 经济部 (Taiwan's ministry), a homophone of 经济不 of 经济不偿金 (QA pass 49b)
     extra += [made(50 + i, "9", "经济部组织法", "经济部掌理全国经济行政及经济建设业务。")
               for i in range(12)]  # fmt: skip
+    # 不洁 (unclean), a homophone of 不结 in 不结工资 (QA pass 51a)
+    extra += [made(70 + i, "8", "关于食品卫生的通知", "不洁食品不得销售。")
+              for i in range(4)]  # fmt: skip
     gen = open_backend_index(request.param, tmp_path_factory.mktemp("typos"), "typos")
     idx = next(gen)
     written = list(idx.write(prepare(d, "corpus") for d in [*docs, *extra]))
@@ -130,6 +133,13 @@ def test_a_suggestion_is_in_the_script_typed(index) -> None:
 )  # fmt: skip
 def test_words_that_match_are_never_corrected(index, typed: str) -> None:
     assert index.search(Query(q=typed)).did_you_mean == ""
+
+
+def test_a_span_cut_from_a_phrase_the_search_reads_is_no_slip(index) -> None:
+    """QA pass 51a: 辞职了公司不结工资 was cut 不结 + 工资 and offered 不洁工资 (unclean wages),
+    where the search read 结工资 (wages settled), a phrase of the synonym file."""
+    assert index.search(Query(q="不洁")).total >= 4  # the homophone is the index's word
+    assert index.search(Query(q="辞职了公司不结工资")).did_you_mean == ""
 
 
 @pytest.mark.parametrize("typed", ["老伴", "老伴去世了能领什么钱", "老伴走了"])
