@@ -21,15 +21,19 @@ _YEARS = range(1900, 2100)  # printed in digits (2019年), whatever else is
 _AMOUNT = re.compile(
     r"(?<![0-9.月])([0-9]{1,4})(个月|周岁|小时|万元|年|日|天|岁|倍|元|分|周)|(?<![0-9.])(双)(倍)"
 )
-_UNIT_WORDINGS = {"天": ("天", "日"), "岁": ("岁", "周岁")}
+_UNIT_WORDINGS = {"天": ("天", "日"), "日": ("日", "天"), "岁": ("岁", "周岁")}
 # an age is printed in digits too, as 周岁 (QA pass 50a: 70岁 and 七十岁 missed the 驾驶证
-# rule's 年满70周岁, found when 70周岁 is typed)
-_AGE_IN_DIGITS = {"岁": ("岁", "周岁"), "周岁": ("周岁",)}
+# rule's 年满70周岁, found when 70周岁 is typed); days counted in 日, as Hong Kong and Taiwan
+# write them, are the mainland's 天 (QA pass 51d: 產假98日 missed 享受98天产假) — never the
+# other way: 30日 is also every date's day
+_IN_DIGITS = {"岁": ("岁", "周岁"), "周岁": ("周岁",), "日": ("天",)}
 MAX_AGE = 150
 # a number of days typed in Chinese numerals: laws write 日 (七天无理由退货 → 七日内退货; a
 # Taiwan rule's 七日內), whatever else the numeral is written beside
 NUMERALS = "零〇一二两三四五六七八九十百千万"  # the characters of a number in Chinese numerals
 _DAYS_IN_NUMERALS = re.compile(rf"(?<![{NUMERALS}第])([{NUMERALS}]{{1,5}})天")
+# ... and said in 日 (九十八日), after no month (三月十八日 is a date)
+_DAYS_IN_NUMERALS_RI = re.compile(rf"(?<![{NUMERALS}第月])([{NUMERALS}]{{1,5}})日")
 _AGE_IN_NUMERALS = re.compile(rf"(?<![{NUMERALS}第])([{NUMERALS}]{{1,5}})(周岁|岁)")
 # 2 is 二 and 两 as laws write it (二年以下, 两年内; 二倍的工资), and 双倍 is 二倍 (QA pass 24b:
 # 双倍工资 missed the 劳动合同法's 二倍的工资)
@@ -72,17 +76,20 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
             numerals = _OTHER_NUMERALS.get(numeral, (numeral,))
             # (one digit is the end of a longer number: 8周岁 is in every 18周岁, QA pass 50e)
             digits = tuple(
-                number + u for u in _AGE_IN_DIGITS.get(unit, ()) if u != unit and len(number) > 1
+                number + u for u in _IN_DIGITS.get(unit, ()) if u != unit and len(number) > 1
             )
             out.append((m.start(), m.end(), tuple(n + u for n in numerals for u in units) + digits))
-    for m in _DAYS_IN_NUMERALS.finditer(text):
-        out.append((m.start(), m.end(), (m.group(1) + "日",)))
+    for pattern, other in ((_DAYS_IN_NUMERALS, "日"), (_DAYS_IN_NUMERALS_RI, "天")):
+        for m in pattern.finditer(text):
+            days = _in_digits(m.group(1))  # (printed in digits too: 享受98天产假)
+            digits = (days + "天",) if days is not None and len(days) > 1 else ()
+            out.append((m.start(), m.end(), (m.group(1) + other, *digits)))
     for m in _AGE_IN_NUMERALS.finditer(text):
         age = _in_digits(m.group(1))
         if age is not None and int(age) <= MAX_AGE:  # (万岁 is no age)
             wordings = (m.group(1) + "周岁",) if m.group(2) == "岁" else ()
             if len(age) > 1:
-                wordings += tuple(age + u for u in _AGE_IN_DIGITS[m.group(2)])
+                wordings += tuple(age + u for u in _IN_DIGITS[m.group(2)])
             out.append((m.start(), m.end(), wordings))
     return sorted(out)
 

@@ -181,8 +181,37 @@ def _part_bounds(word: str) -> tuple[int, ...]:
 def query_words(normalized: str) -> list[str]:
     """Precise-mode words of an already-normalised query, without whitespace and punctuation."""
     load_user_dictionary()
-    words = _deposit_apart(_will_apart(_keep(rjieba.cut(normalized, True))))
-    return _years_apart(_modal_apart(words))
+    cut: list[str] = []
+    for piece, phrase in _cantonese_apart(normalized):
+        cut.extend((piece,) if phrase else _keep(rjieba.cut(piece, True)))
+    return _years_apart(_modal_apart(_deposit_apart(_will_apart(cut))))
+
+
+# Cantonese function phrases, which jieba's dictionary lacks and glues to the words around them
+# (QA pass 51d: 請產假使唔使醫生紙 was cut 请产 / 假使 / 使, 幾耐先 was one word): cut out whole
+# before jieba runs, as the stop words they are (stopwords.txt), in a query that writes
+# Cantonese's own characters only: Mandarin writes some of them too (点搞 in 重点搞好, 边个 in
+# 周边个人).
+_CANTONESE_OWN = re.compile(r"[唔咪揾睇嘅咗喺冇佢哋啲乜咩㗎嘞吖㖞啰啱俾攞]")
+_CANTONESE_PHRASES = re.compile(
+    r"使唔使|系唔系|啱唔啱|系咪|揾下|睇下|点搞|点知|边个|边间|边位|几耐|几多"
+)
+
+
+def _cantonese_apart(text: str) -> list[tuple[str, bool]]:
+    """``text`` as (piece, whether it is a Cantonese function phrase), in order."""
+    if not _CANTONESE_OWN.search(text):
+        return [(text, False)]
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _CANTONESE_PHRASES.finditer(text):
+        if m.start() > pos:
+            out.append((text[pos : m.start()], False))
+        out.append((m.group(), True))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
 
 
 # A word jieba's HMM guessed (no dictionary word) gluing a modal verb to the verb after it

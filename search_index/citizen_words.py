@@ -1153,6 +1153,12 @@ ASKS = re.compile(
 )
 
 
+# What a question asks to be paid, beside the loss it is paid for (被辞退有赔偿吗, 开除了能拿多少
+# 赔偿): the loss decides which rule answers, and the word, in every 国家赔偿 text's title,
+# only scores (QA pass 51a: 国家赔偿法 and nine more of its kind came before 劳动合同法)
+ASKED_FOR = frozenset({"赔偿", "补偿", "赔偿金", "补偿金", "赔钱"})
+
+
 def asking_positions(text: str) -> frozenset[int]:
     """The positions in ``text`` of the characters a question asks with (:data:`ASKS`)."""
     return frozenset(i for m in ASKS.finditer(text) for i in range(m.start(), m.end()))
@@ -1179,14 +1185,22 @@ def is_common(word: str) -> bool:
 # Hong Kong's and Macao's word for the mainland (香港人去内地工作): it says whose rules are asked
 # for, which no text needs to write; the mainland's documents rank first, as for a simplified
 # query (QA pass 34a: 內地最低工資 matched 台內地字, a Taiwan ministry's 文号, and listed Taiwan's
-# rules first). 大陆 is no such word: Taiwan's laws on 大陸地區 are what 大陸配偶 asks for.
-MAINLAND_WORDS = frozenset({"内地"})
+# rules first).
+MAINLAND_WORDS = frozenset({"内地", "大陆"})
 # ... never inside a Taiwan ministry's 文号, 台內地字 (the review: it ranked the mainland first)
 _TAIWAN_DOCNO_AROUND = re.compile(r"台内地|内地字")
+# Taiwan's word, 大陆, asks so where it names the place (大陸公司資遣費, 在大陸開銀行帳戶: QA pass
+# 51d, every result was Taiwan's), not its people or Taiwan's dealings with them: Taiwan's laws
+# on 大陸地區人民 are what 大陸配偶 asks for
+_TAIWANS_MAINLAND = re.compile(
+    r"大陆(?!\s*(?:地区|配偶|人民|人士|籍|新娘|居民|来台|委员会|事务|同胞|学生|亲属|探亲|子女))"
+)
 
 
 def asks_for_mainland(word: str, text: str) -> bool:
     """Whether ``word``, read in the normalised query ``text``, asks for the mainland's rules."""
+    if word == "大陆":
+        return bool(_TAIWANS_MAINLAND.search(text))
     return word in MAINLAND_WORDS and not _TAIWAN_DOCNO_AROUND.search(text)
 
 

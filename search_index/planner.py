@@ -620,6 +620,8 @@ class _Builder:
         self.not_pinyin: list[str] = []  # letters no pinyin is typed as (script)
         self.syllable_ends = False  # letters read with an apostrophe's syllable end (xi'an)
         self.asks_mainland = False  # 内地 typed as Hong Kong's word for the mainland
+        self.mainland_named = False  # ... or Taiwan's, 大陆, typed with other words
+        self.asking = False  # the query is a question (吗, 多少, 有没有 …)
         self.side = ""  # the side of the strait the query asks about (asked_side)
         self.personal: frozenset[str] = frozenset()  # digit runs that look personal (plan)
         self.reading_of: dict[str, str] = {}  # letters → the most likely Chinese they spell
@@ -853,6 +855,13 @@ class _Builder:
         self.ignored.extend(w for w in content[room:] if w not in self.words)
         dropped = self._out_of_context(cut, stops)
         for w in content[:room]:
+            if w == "大陆" and self.mainland_named:
+                # Taiwan's word for the mainland, asking for its rules, is no word to match:
+                # Taiwan's laws write it throughout (大陸地區), the mainland's never (QA pass
+                # 51d: 大陸公司資遣費怎麼算 listed only Taiwan's laws)
+                self.asks_mainland = True
+                self.ignored.append(w)
+                continue
             node, others = self._word_node(w, out_of_context=dropped.get(w, frozenset()))
             if node is None:
                 continue
@@ -870,7 +879,9 @@ class _Builder:
                 self.weak.append(Term("year", w, YEAR_TYPED_BOOST))
             mainland = citizen_words.asks_for_mainland(w, norm)
             self.asks_mainland |= mainland
+            asked_for = self.asking and w in citizen_words.ASKED_FOR
             single = (len(w) == 1 and is_han(w)) or citizen_words.is_question_word(w) or mainland
+            single = single or asked_for
             single = single or w in self.personal
             common = not single and citizen_words.is_common(w)
             (self.weak if single else self.common if common else self.pool).append(node)
@@ -1769,6 +1780,9 @@ def plan(
     han_typed = any(is_han(c) for c in typed_q[:2000])
     b = _Builder(lexicon, _budgeted(mentions) if mentions else None, han_typed)
     b.letters_meant = letters_all_named(typed_q[:2000])
+    whole = normalize(typed_q[:2000])
+    b.mainland_named = whole.strip() != "大陆" and citizen_words.asks_for_mainland("大陆", whole)
+    b.asking = bool(citizen_words.ASKS.search(whole)) or "有没有" in whole
     b.pinyin_typed = letters_typed_as_pinyin(typed_q[:2000], lexicon)
     b.personal = personal_numbers(typed_q[:2000])
     b.side = asked_side(query.q, query.script)

@@ -54,8 +54,19 @@ def test_days_in_chinese_numerals_are_also_the_laws_days():
     """七天无理由退货 is the 消费者权益保护法's 七日内退货 (and a Taiwan rule's 七日內): days typed
     in Chinese numerals are also searched with 日; 今天, 每天, 半天, 第七天 are no amount."""
     assert amounts_in_query("七天无理由退货") == [(0, 2, ("七日",))]
-    assert amounts_in_query("十五天内") == [(0, 3, ("十五日",))]
+    assert amounts_in_query("十五天内") == [(0, 3, ("十五日", "15天"))]  # (printed so too)
     assert amounts_in_query("今天 每天 半天 几天 第七天") == []
+
+
+def test_days_counted_in_ri_are_also_the_mainlands_tian():
+    """QA pass 51d: Hong Kong and Taiwan count days in 日 (產假98日, 九十八日), and missed the
+    女职工劳动保护特别规定's 享受98天产假. Never the other way in digits: 30日 is also every
+    date's day; a month's day (三月十八日, 12月3日) is no amount."""
+    assert amounts_in_query("产假98日") == [(2, 5, ("九十八日", "九十八天", "98天"))]
+    assert amounts_in_query("产假九十八日") == [(2, 6, ("九十八天", "98天"))]
+    assert amounts_in_query("七日") == [(0, 2, ("七天",))]  # (one digit: in every 17天)
+    assert amounts_in_query("30天") == [(0, 3, ("三十天", "三十日"))]
+    assert amounts_in_query("三月十八日 12月3日") == []
 
 
 def test_a_dates_day_is_no_amount_and_one_numeral_is_said():

@@ -11,6 +11,7 @@ import pytest
 
 from analyzers.normalize import normalize
 from analyzers.pinyin_lexicon import PinyinLexicon
+from analyzers.segment import query_words
 from model.errors import BadRequest
 from model.viewer import ANONYMOUS, STAFF
 from pipeline.run import run_ingest
@@ -1561,6 +1562,27 @@ def test_hong_kong_and_everyday_words_for_what_the_laws_name_otherwise(tmp_path,
         index.close()
 
 
+STATE_COMPENSATION = "docs/lawrefbook/xianfa_xiangguan/lrb_02394.txt"  # 国家赔偿法
+PRODUCT_QUALITY = "docs/lawrefbook/difang_shandong/lrb_00525.txt"  # 山东: 代签合同 (a fraud)
+
+
+def test_a_workers_compensation_and_contract_are_the_labour_laws(tmp_path):
+    """QA pass 51a: 被辞退有赔偿吗 listed 国家赔偿法 and nine texts like it before 劳动合同法
+    (16th): 赔偿, in their titles, outvoted the dismissal asked about; asked for, it scores
+    only. 不签合同 found 产品质量法's 代签合同 first: the laws write 订立书面劳动合同."""
+    index, _, _ = _ingested(tmp_path, [STATE_COMPENSATION, PRODUCT_QUALITY, LABOUR_CONTRACTS])
+    try:
+        for typed in ("被辞退有赔偿吗", "被开除了能拿多少赔偿", "不签合同", "没签合同"):
+            res = index.search(Query(q=typed, size=3))
+            first = Path(res.hits[0].doc.path).name if res.hits else ""
+            assert first == Path(LABOUR_CONTRACTS).name, (typed, first)
+        # asked for alone, or without a question, the word is searched as before
+        assert index.search(Query(q="赔偿")).hits[0].doc.title == "中华人民共和国国家赔偿法"
+        assert index.search(Query(q="国家赔偿 辞退")).total >= 2
+    finally:
+        index.close()
+
+
 def test_an_agency_filter_reads_the_documents_short_forms_as_the_agency_scope_does(tmp_path):
     """QA pass 28a: agency=浙江省人大常委会 found nothing where 机构:浙江省人大常委会 found the
     常务委员会's documents, and the reports refused the name, offering 浙江省人民代表大会 (another
@@ -1838,9 +1860,37 @@ def test_hong_kongs_word_for_the_mainland_asks_for_the_mainlands_rules():
     assert understood.prefers == "mainland" and "最低工资" in understood.words
     assert understood.min_should_match <= 1  # 最低工资 alone may match
     _, taiwan = plan(Query(q="大陸配偶居留"))
-    assert taiwan.prefers == "taiwan"
+    assert taiwan.prefers == "taiwan" and "大陆" in taiwan.words
     _, docno = plan(Query(q="台內地字 土地"))  # a Taiwan ministry's 文号 (the review)
     assert docno.prefers == "taiwan"
+
+
+def test_taiwans_word_for_the_mainland_naming_the_place_asks_for_its_rules():
+    """QA pass 51d: 大陸公司資遣費怎麼算, typed in traditional, listed only Taiwan's laws, 大陸
+    matching their 大陸地區 throughout. Naming the place, it asks for the mainland's rules and
+    is no word to match; naming its people (大陸配偶, 大陸地區人民) it is Taiwan's laws' word."""
+    for typed in ("大陸公司資遣費怎麼算", "大陸身分證遺失補辦", "台商在大陸投資權益保障"):
+        _, understood = plan(Query(q=typed))
+        assert understood.prefers == "mainland", typed
+        assert "大陆" in understood.ignored and "大陆" not in understood.words, typed
+    for typed in ("大陸配偶居留", "大陸 人民 來臺", "大陸"):
+        _, understood = plan(Query(q=typed))
+        assert "大陆" in understood.words, typed
+    assert plan(Query(q="大陸地區人民 來臺"))[1].prefers == "taiwan"
+
+
+def test_cantonese_function_phrases_are_cut_out_whole_and_stopped():
+    """QA pass 51d: 使唔使 (need or not) was cut 假使 / 使 after 產假, 係咪 and 搵下 were words a
+    document had to hold: 內地產假係咪98日 found two Taiwan rules. In a query writing Cantonese's
+    own characters they are cut out whole and ignored; Mandarin's 重点搞好 keeps its words."""
+    for typed, word, stop in (("內地產假係咪98日", "产假", "系咪"),
+                              ("請產假使唔使醫生紙", "产假", "使唔使"),
+                              ("搵下產假", "产假", "揾下"),
+                              ("邊個負責㗎", "负责", "边个")):  # fmt: skip
+        _, understood = plan(Query(q=typed))
+        assert word in understood.words and stop in understood.ignored, (typed, understood)
+        assert "假使" not in understood.words, typed
+    assert query_words("重点搞好 周边个人") == ["重点", "搞好", "周边", "个人"]
 
 
 def test_a_synonym_the_words_bound_is_not_hidden_by_one_they_cut_through():
