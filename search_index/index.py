@@ -26,7 +26,7 @@ from analyzers.docno import canonical, keys_for_value
 from analyzers.index_no import index_no_key, key_variants
 from analyzers.lexicon import find_synonyms, stopwords, synonyms
 from analyzers.normalize import normalize, to_traditional
-from analyzers.numerals import NUMERALS
+from analyzers.numerals import NUMERALS, years_in_query
 from analyzers.pinyin import matches_in
 from analyzers.pinyin_lexicon import PinyinLexicon, corrections
 from analyzers.segment import everyday_words, index_words, is_dictionary_word, query_words
@@ -380,12 +380,13 @@ class SearchIndex:
         # versions of one text among the first results are told apart (an older one says a
         # newer exists) on every ranked query, and put newest first unless the query asks
         # for an old rule or names a year (QA pass 24c: 2017 公司法 listed the 2017 version
-        # with no word of the newer one)
+        # with no word of the newer one), in digits or said (QA pass 51c: 二〇一七年公司法)
         versions = ranked and offset < VERSION_WINDOW
         newest_first = (
             versions
             and not citizen_words.asks_history(understood.normalized)
             and not _YEAR_TYPED.search(understood.normalized)
+            and not years_in_query(understood.normalized)
         )
 
         def run(plan: Plan) -> tuple[dict[str, int], int, int, int, tuple[BackendHit, ...], Any]:
