@@ -1345,7 +1345,10 @@ class _Builder:
             self.pool, self.common = self.pool + self.common, []
         must: list[Node] = list(self.required)
         if self.pool and at_most < 0 and must and not all_words:
-            self.common, self.pool, self.k = self.common + self.pool, [], 0
+            # (the weak words too: a year's bonus, one character, an unwritten foreign word
+            # would otherwise become the match, QA pass 51c)
+            self.common = self.common + self.pool + self.weak
+            self.pool, self.weak, self.k = [], [], 0
         if self.pool:
             k = len(self.pool) if all_words else min_should_match(len(self.pool))
             self.k = k = min(k, at_most) if at_most > 0 and not all_words else k

@@ -479,6 +479,11 @@ class BackendContract:
         phrase = index.search(Query(q='"国务院" 火星 宇航员 陨石 飞船'))
         assert phrase.total == index.search(Query(q='"国务院"')).total > 0
         assert phrase.understood.fewer_than == 2 and phrase.understood.min_should_match == 0
+        # ... a year, one character or a foreign word beside it only ranking too (QA pass
+        # 51c: each became the match, and the search found nothing again)
+        for extra in ("2030", "税", "xyzzy"):
+            weak = index.search(Query(q=f'"国务院" 火星 宇航员 陨石 飞船 {extra}'))
+            assert weak.total == phrase.total and weak.understood.fewer_than, extra
         dated = index.search(Query(q=typed, sort="date_desc"))  # every word, as asked
         assert dated.total == 0 and not dated.understood.fewer_than
 
