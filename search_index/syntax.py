@@ -103,7 +103,11 @@ _LINK = re.compile(
 )
 
 
-_PATH_MARKS = frozenset("/?=&#.")
+# after a Chinese character, what says the link's path goes on: a slash, or a mark of a query
+# string or a file's name followed by more of it (养老保险/index.htm, 养老?id=1); a question mark
+# or a full stop ending the question glued there is no path (QA pass 51c: 养老保险怎么交? took
+# the whole link as the search)
+_PATH_GOES_ON = re.compile(r"/|[?=&#.][A-Za-z0-9]")
 
 
 def is_link(text: str) -> bool:
@@ -117,28 +121,25 @@ def without_links(q: str) -> tuple[str, tuple[str, ...]]:
     document had to hold (QA pass 49b: a shared article's title with its link found nothing,
     37 documents without it). An address typed alone is searched as typed; one with the
     question glued after it (https://…/s/AbC关于养老保险的规定) ends where its Chinese begins,
-    when that is all the Chinese typed (QA pass 50c: the question was taken for the link's
-    path, and the link's pieces found nothing)."""
+    whatever else is typed (QA pass 50c: the question was taken for the link's path, and the
+    link's pieces found nothing; QA pass 51c: beside more Chinese, it was dropped with it)."""
     links = tuple(m.group() for m in _LINK.finditer(q))
     if not links:
         return q, ()
-    rest = _LINK.sub(" ", q)
-    if any(map(is_han, rest)):
-        return rest, links
-    if all(_glued_at(link) == len(link) for link in links):
-        return q, ()
-    return (
-        _LINK.sub(lambda m: f" {m.group()[_glued_at(m.group()):]}", q),
-        tuple(link[: _glued_at(link)] for link in links),
-    )
+    rest = _LINK.sub(lambda m: f" {m.group()[_glued_at(m.group()):]} ", q)
+    if not any(map(is_han, rest)):
+        return q, ()  # an address typed alone: as typed
+    return rest, tuple(link[: _glued_at(link)] for link in links)
 
 
 def _glued_at(link: str) -> int:
     """Where the question glued after ``link`` begins: its first Chinese character, unless
     the path goes on after it (/zhengce/养老保险/index.htm, a path a browser shows decoded, is
-    the link's); ``len(link)`` where nothing is glued."""
+    the link's, as is a query string's value, ?id=养老); ``len(link)`` where nothing is glued."""
     at = next((i for i, ch in enumerate(link) if is_han(ch)), len(link))
-    return len(link) if any(c in _PATH_MARKS for c in link[at:]) else at
+    if _PATH_GOES_ON.search(link, at) or link[at - 1 : at] == "=":
+        return len(link)
+    return at
 
 
 def _prepare(q: str) -> str:

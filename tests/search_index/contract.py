@@ -462,6 +462,13 @@ class BackendContract:
             without = index.search(Query(q=typed.removeprefix(short), size=5))
             assert got.total == without.total > 0, typed
             assert [h.doc.id for h in got.hits] == [h.doc.id for h in without.hits], typed
+        # ... beside more Chinese, or ending in a half-width question mark (QA pass 51c: the
+        # first was dropped with the link, the second took the whole link as the search)
+        for typed, words in ((f"{short}国务院办公厅，关于养老保险", ("国务院办公厅", "养老保险")),
+                             (f"{short}国务院办公厅?", ("国务院办公厅",))):  # fmt: skip
+            got = index.search(Query(q=typed, size=5))
+            assert short in got.understood.ignored, (typed, got.understood.ignored)
+            assert set(words) <= set(got.understood.words), (typed, got.understood.words)
 
     def test_a_long_query_finding_nothing_is_searched_with_fewer_words(self, index):
         """QA pass 50a: a question spoken with its fillers required 13 of its 32 words, and
