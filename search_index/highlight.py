@@ -45,9 +45,11 @@ def _docno_pattern(key: str) -> str:
     )
 
 
-# a point or a hyphen between digits: 3.5, and Taiwan's added article 第 15-1 條 (QA pass 50b:
-# compacted to 第151条, the passage holding it was never looked for where it is written)
-_DECIMAL = re.compile(r"\d[.-]\d")
+# a point between digits, 3.5, and the hyphen of Taiwan's added article 第 15-1 條 (QA pass 50b:
+# compacted to 第151条, the passage holding it was never looked for where it is written); no
+# other hyphen (QA pass 51c: 索引号 000014349-2019-00006 went unmarked in a text writing
+# 000014349/2019-00006)
+_DECIMAL = re.compile(r"\d\.\d|第\d+-\d+[条條]")
 
 
 def _with_points(text: str) -> str:

@@ -279,3 +279,30 @@ def test_a_name_cut_into_single_characters_means_the_documents_writing_it(tmp_pa
         assert index.search(Query(q="前")).total == 2  # one character: as before
     finally:
         gen.close()
+
+
+@pytest.mark.parametrize("kind", ["embedded", "elasticsearch"])
+def test_an_added_article_and_the_article_of_its_digits_are_told_apart(tmp_path, kind):
+    """QA pass 51c: 第十五条之一, searched also as Taiwan prints it (第15-1条), listed laws
+    citing 第 151 條, the hyphen dropped with the punctuation; 第151条 listed the laws of a
+    第 15-1 條 first."""
+    import dataclasses
+
+    from search_index.prepare import prepare
+    from tests.corpus import corpus_document, sample_paths
+    from tests.security.conftest import open_backend_index
+
+    base = corpus_document(sample_paths(1)[0])
+    texts = {"a": "離島建設條例\n第 15 條\n依本條例所為之開發。\n第 15-1 條\n為促進離島交通便捷。",
+             "b": "民法\n第 150 條\n為避免危險。\n第 151 條\n為保護自己權利。"}  # fmt: skip
+    docs = [dataclasses.replace(base, id=k * 16, path=f"{k}.txt", text=t,
+                                meta=dataclasses.replace(base.meta, title=t.split("\n")[0]))
+            for k, t in texts.items()]  # fmt: skip
+    gen = open_backend_index(kind, tmp_path / "data", "added")
+    index = next(gen)
+    try:
+        assert all(r.ok for r in index.write(prepare(d, "s") for d in docs))
+        for typed, want in (("第十五条之一", "a"), ("第15-1条", "a"), ("第151条", "b")):
+            assert [h.doc.id for h in index.search(Query(q=typed)).hits] == [want * 16], typed
+    finally:
+        gen.close()

@@ -65,6 +65,14 @@ def test_an_added_article_is_shown_at_its_heading_never_as_other_numbers():
     assert find_spans("第151条 第 15 - 1 條", ("第15-1条",)) == [(6, 16)]
 
 
+def test_numbers_joined_by_other_hyphens_are_marked_whatever_joins_them():
+    """QA pass 51c: after the added article's hyphen was kept, a 索引号 or a telephone number
+    typed with hyphens went unmarked in a text writing it with a slash or none."""
+    text = "索引号：000014349/2019-00006 电话 0571-8888-1234"
+    spans = find_spans(text, ("000014349-2019-00006", "0571-88881234"))
+    assert [text[a:b] for a, b in spans] == ["000014349/2019-00006", "0571-8888-1234"]
+
+
 def test_the_page_jumps_to_the_article_asked_for_not_the_title_holding_the_words():
     """QA pass 50b: 劳动合同法第三十九条 offered only the first of 460 marks, the law's title
     (劳动 and 合同法, the rarest word, stand there); the article's heading was the 86th."""
