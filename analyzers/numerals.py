@@ -78,7 +78,10 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
             digits = tuple(
                 number + u for u in _IN_DIGITS.get(unit, ()) if u != unit and len(number) > 1
             )
-            out.append((m.start(), m.end(), tuple(n + u for n in numerals for u in units) + digits))
+            whole = _whole_age(numeral) if unit in _IN_DIGITS and unit != "日" else ()
+            out.append(
+                (m.start(), m.end(), tuple(n + u for n in numerals for u in units) + digits + whole)
+            )
     for pattern, other in ((_DAYS_IN_NUMERALS, "日"), (_DAYS_IN_NUMERALS_RI, "天")):
         for m in pattern.finditer(text):
             days = _in_digits(m.group(1))  # (printed in digits too: 享受98天产假)
@@ -90,13 +93,29 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
             wordings = (m.group(1) + "周岁",) if m.group(2) == "岁" else ()
             if len(age) > 1:
                 wordings += tuple(age + u for u in _IN_DIGITS[m.group(2)])
-            out.append((m.start(), m.end(), wordings))
+            out.append((m.start(), m.end(), wordings + _whole_age(m.group(1))))
     return sorted(out)
 
 
+def _whole_age(numeral: str) -> tuple[str, ...]:
+    """An age of one numeral as laws state it whole, 满八周岁 (不满八周岁, 年满十周岁): 八周岁 is
+    in every 十八周岁, and no word of the segmenter's (QA pass 51c: 八岁 missed the 民法典's 不满
+    八周岁); after 满 no longer number ends so. Matched as written, the one wording that is."""
+    return ("满" + numeral + "周岁",) if len(numeral) == 1 else ()
+
+
+WHOLE_AGE = re.compile(r"满.周岁")  # a wording of :func:`_whole_age`
+
+
+# two numerals side by side, an amount said roughly (两三岁, 三四天, 十七八岁): no number (QA pass
+# 51c: 两三岁 was searched as 23岁 and 23周岁)
+_ROUGHLY = re.compile(r"[一二两三四五六七八九]{2}")
+
+
 def _in_digits(said: str) -> str | None:
-    """A number said in Chinese numerals, in digits (七十 → 70), or None."""
-    number = chinese_number(said)
+    """A number said in Chinese numerals, in digits (七十 → 70), or None (also for one said
+    roughly, 两三)."""
+    number = None if _ROUGHLY.search(said) else chinese_number(said)
     return None if number is None else str(number)
 
 

@@ -37,6 +37,7 @@ from analyzers.index_no import find_in_query as index_nos_in_query
 from analyzers.lexicon import find_synonyms, stopwords, stopwords_before_a_word, synonyms
 from analyzers.normalize import _fold, normalize
 from analyzers.numerals import (
+    WHOLE_AGE,
     amounts_in_query,
     article_in_digits,
     articles_in_query,
@@ -771,10 +772,15 @@ class _Builder:
                 literal = written_node(typed)
                 if literal is not None and digits.isascii():  # (双倍 is a word of its own)
                     literal = Bool(must=(literal,), filter=(terms_of(digits),))
-                wordings = (
-                    [_words_node(w, citizen_words.EXPANSION_WEIGHT) for w in payload]
-                    if one_numeral(typed) else [other_wording_node(w) for w in payload]
-                )  # fmt: skip
+                # (in digits, or an age stated whole, a wording is written as it is, never the
+                # end of a longer number: 10周岁, 满八周岁; QA pass 51c)
+                alone = one_numeral(typed)
+                wordings = [
+                    _words_node(w, citizen_words.EXPANSION_WEIGHT)
+                    if alone and not (number_of(w).isascii() or WHOLE_AGE.fullmatch(w))
+                    else other_wording_node(w)
+                    for w in payload
+                ]
                 node = any_of(literal, *wordings)
                 if node is not None:
                     self.pool.append(node)

@@ -306,3 +306,32 @@ def test_an_added_article_and_the_article_of_its_digits_are_told_apart(tmp_path,
             assert [h.doc.id for h in index.search(Query(q=typed)).hits] == [want * 16], typed
     finally:
         gen.close()
+
+
+@pytest.mark.parametrize("kind", ["embedded", "elasticsearch"])
+def test_an_age_finds_the_rules_stating_it_whole(tmp_path, kind):
+    """QA pass 51c: 8岁 and 八岁 missed the 民法典's 不满八周岁, and 10岁 a 年满10周岁: one
+    numeral's wordings were matched as words the segmenter never cuts (八 / 周岁). After 满,
+    and in digits from ten on, an age is written as it is, never the end of 十八周岁."""
+    import dataclasses
+
+    from search_index.prepare import prepare
+    from tests.corpus import corpus_document, sample_paths
+    from tests.security.conftest import open_backend_index
+
+    base = corpus_document(sample_paths(1)[0])
+    texts = {"a": "民事行为能力\n不满八周岁的未成年人为无民事行为能力人。",
+             "b": "招录公告\n年满十八周岁，具有完全民事行为能力。",
+             "c": "儿童乘车规定\n年满10周岁的儿童可以乘坐副驾驶座。"}  # fmt: skip
+    docs = [dataclasses.replace(base, id=k * 16, path=f"{k}.txt", text=t,
+                                meta=dataclasses.replace(base.meta, title=t.split("\n")[0]))
+            for k, t in texts.items()]  # fmt: skip
+    gen = open_backend_index(kind, tmp_path / "data", "ages")
+    index = next(gen)
+    try:
+        assert all(r.ok for r in index.write(prepare(d, "s") for d in docs))
+        for typed, want in (("八岁", ["a"]), ("8岁", ["a"]), ("10岁", ["c"]), ("十岁", ["c"])):
+            got = [h.doc.id[0] for h in index.search(Query(q=typed)).hits]
+            assert got == want, (typed, got)
+    finally:
+        gen.close()
