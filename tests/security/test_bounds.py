@@ -83,6 +83,24 @@ def test_repeal_clauses_are_read_in_linear_time() -> None:
     assert growth < 11, f"4× the text took {growth:.1f}× as long (quadratic)"
 
 
+def test_page_edges_of_long_dash_runs_are_read_in_linear_time() -> None:
+    """QA pass 51b: a 1 KB PDF whose page edges held lines of 10,000 dashes stalled the server
+    for 13 s, in its own process: the page-number pattern, anchored at a line's end, tried
+    every start in the run. A dashed page number is looked for within a mark's reach."""
+    from ingest.formats.pages import strip_running_lines
+
+    def cost(n: int) -> float:
+        line = "x" + "-" * n + "y"
+        pages = ["\n".join([line, line, "正文", line, line])] * 2
+        return min(_seconds(strip_running_lines, pages) for _ in range(3))
+
+    growth = cost(16_000) / max(cost(4_000), 1e-3)
+    assert growth < 11, f"4× the dashes took {growth:.1f}× as long (quadratic)"
+    # a dashed page number is still one
+    assert strip_running_lines(["正文甲\n- 1 -", "正文乙\n- 2 -", "正文丙\n- 3 -"]) == [
+        "正文甲", "正文乙", "正文丙"]  # fmt: skip
+
+
 def test_nested_tables_still_yield_metadata_of_a_real_table() -> None:
     page = F.html_page(
         "<table><tr><td><table><tr><td>索引号</td><td>000014349/2019-00012</td></tr>"
