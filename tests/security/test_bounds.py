@@ -101,6 +101,27 @@ def test_page_edges_of_long_dash_runs_are_read_in_linear_time() -> None:
         "正文甲", "正文乙", "正文丙"]  # fmt: skip
 
 
+def test_a_long_passage_of_a_draft_is_compared_in_linear_time() -> None:
+    """QA pass 51b: a public table passage repeated with a few digits changed (30,000
+    characters, no sentence end) held the server's one anonymous duplicate check for 14 s, 40 s
+    at 50,000: difflib ran on the whole passage. Past a length the facts each side holds and
+    the other lacks are named instead, a 文号 changed among them."""
+    from duplicates.textdiff import passage_changes
+
+    def rows(n: int, year: int = 2019) -> str:
+        cells = (f"{i} | 国办发〔{year if i == 5 else 2019}〕{i}号 | 0 0 0 1 0" for i in range(n))
+        return " | ".join(cells)
+
+    def cost(n: int) -> float:
+        return min(_seconds(passage_changes, rows(n, 2020), rows(n)) for _ in range(3))
+
+    growth = cost(3200) / max(cost(800), 1e-3)
+    assert growth < 11, f"4× the passage took {growth:.1f}× as long (quadratic)"
+    changes = passage_changes(rows(3200, 2020), rows(3200))
+    assert [(c.kind, c.draft, c.existing) for c in changes] == [
+        ("docno", "国办发〔2020〕5号", "国办发〔2019〕5号")]  # fmt: skip
+
+
 def test_nested_tables_still_yield_metadata_of_a_real_table() -> None:
     page = F.html_page(
         "<table><tr><td><table><tr><td>索引号</td><td>000014349/2019-00012</td></tr>"
