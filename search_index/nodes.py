@@ -47,6 +47,9 @@ PINYIN_RUN_BOOST = 2.0
 PINYIN_KEY_TERM_BOOST = 0.5
 
 
+# a token this long is no number (QA pass 51b: a1.5 with 480 letters after it made a regex the
+# index refuses, and every search of it a 500): its bigrams alone decide
+MAX_NUMBER_CHARS = 40
 # a decimal point between digits, which the bigrams drop with the other punctuation
 _DECIMAL = re.compile(r"[0-9a-z%]*[0-9](?:\.[0-9]+)+[0-9a-z%]*")
 
@@ -70,7 +73,9 @@ def substring(field: str, text: str, boost: float = 1.0) -> Node | None:
     compact = strip_skippable(text)
     if not compact:
         return None
-    decimals = _DECIMAL.findall(text) if field in _WORDS_OF else []
+    decimals = [d for d in _DECIMAL.findall(text) if len(d) <= MAX_NUMBER_CHARS] if (
+        field in _WORDS_OF
+    ) else []
     articles = _DIGIT_ARTICLE.findall(text) if field in _WORDS_OF else []
     node = _substring_compact(field, compact, boost)
     if not (decimals or articles) or node is None:
