@@ -25,7 +25,7 @@ from search_api.keys_elastic import open_keys
 from search_api.limits import install_limits
 from search_api.params import refuse_unknown_params
 from search_api.request_time import install_request_time
-from search_api.security import install_cors, install_security
+from search_api.security import install_cors, install_error_headers, install_security
 from search_api.staff_gate import install_security_schema, install_staff_gate
 from search_index import citizen_words, life_events
 from search_index.backends import open_index
@@ -95,6 +95,7 @@ def create_app(settings: Settings | None = None, index: SearchIndex | None = Non
     for router in routers:  # a parameter a route does not take is a 422, not ignored
         app.include_router(router, dependencies=[Depends(refuse_unknown_params)])
     install_web(app)
+    install_error_headers(app)  # after every handler: it wraps the last
     install_error_schema(app)
     install_security_schema(app, routers)
     return app

@@ -29,11 +29,12 @@ headers are added at the one place every response passes through.
 from __future__ import annotations
 
 import html
+import inspect
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -242,6 +243,27 @@ class SecurityMiddleware:
 def install_security(app: FastAPI) -> None:
     """Wrap the app in :class:`SecurityMiddleware` (called once by ``create_app``)."""
     app.add_middleware(SecurityMiddleware)
+
+
+def install_error_headers(app: FastAPI) -> None:
+    """The security headers on a 500's answer too: Starlette answers an unexpected error from
+    outside every middleware, where :class:`SecurityMiddleware` never sees it (QA pass 51b: a
+    500 carried none of them). Called once every handler is installed: it wraps the last."""
+    handler = app.exception_handlers.get(Exception)
+    if handler is None:
+        return
+
+    async def secured(request: Request, exc: Exception) -> Response:
+        answer = handler(request, exc)
+        response: Response = await answer if inspect.isawaitable(answer) else answer
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name, value)
+        vary = response.headers.get("vary")
+        response.headers["vary"] = ", ".join(filter(None, (vary, "Authorization, X-API-Key")))
+        response.headers["cache-control"] = "no-store"
+        return response
+
+    app.add_exception_handler(Exception, secured)
 
 
 # what a page of another origin may send and read: searches and documents by GET (a staff

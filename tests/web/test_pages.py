@@ -1019,6 +1019,14 @@ def test_an_unexpected_failure_of_a_page_is_a_page_in_chinese(make_app, monkeypa
         assert "internal_error" not in page.text
     api = client.get("/api/search", params={"q": "公积金"})
     assert api.status_code == 500 and api.json()["error"]["code"] == "internal_error"
+    # ... each with the security headers every answer carries (QA pass 51b: a 500 had none,
+    # Starlette answering it from outside every middleware)
+    for answer in (api, client.get("/?q=公积金")):
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert "Authorization" in answer.headers["vary"]
+        assert answer.headers["cache-control"] == "no-store"
     monkeypatch.setattr(pages, "_render", broken)
     page = client.get("/?q=公积金")
     assert page.status_code == 500 and '<html lang="zh-CN">' in page.text
