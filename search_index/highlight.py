@@ -420,9 +420,12 @@ HEADING_TOLD = 2.0
 def _heads_line(text: str, start: int, end: int) -> bool:
     """Whether the article number at ``text[start:end]`` is its line's heading: only spaces
     before it on its line, and a space or the line's end after it (第十七條規定於本條… opening
-    a line is a mention)."""
-    line = text.rfind("\n", 0, start) + 1
-    return not text[line:start].strip(" \t\u3000") and (
+    a line is a mention). Read back over the spaces only, never the line: a page marks every
+    match of a long line (QA pass 51b: 79,000 marks on one line of 480,000 characters, 9 s)."""
+    before = start
+    while before > 0 and text[before - 1] in " \t\u3000":
+        before -= 1
+    return (before == 0 or text[before - 1] == "\n") and (
         end >= len(text) or text[end] in " \t\u3000\r\n"
     )
 

@@ -122,6 +122,25 @@ def test_a_long_passage_of_a_draft_is_compared_in_linear_time() -> None:
         ("docno", "国办发〔2020〕5号", "国办发〔2019〕5号")]  # fmt: skip
 
 
+def test_a_long_lines_marks_are_placed_in_linear_time() -> None:
+    """QA pass 51b: a public text of one 480,000-character line took the document page 9 s
+    (the API 0.2 s): for each of its 79,000 marks the line was read back to its start, to ask
+    whether the mark heads it."""
+    from search_index.highlight import heads_an_article
+
+    unit = "<mark>养老</mark>保险金额"
+
+    def every_mark(text: str) -> None:
+        for at in range(0, len(text), len(unit)):
+            heads_an_article(text, at, at + 13)
+
+    def cost(n: int) -> float:
+        return min(_seconds(every_mark, unit * n) for _ in range(3))
+
+    growth = cost(80_000) / max(cost(20_000), 1e-3)
+    assert growth < 11, f"4× the marks took {growth:.1f}× as long (quadratic)"
+
+
 def test_nested_tables_still_yield_metadata_of_a_real_table() -> None:
     page = F.html_page(
         "<table><tr><td><table><tr><td>索引号</td><td>000014349/2019-00012</td></tr>"
