@@ -94,13 +94,14 @@ MAX_OPEN_ELEMENTS = 3000
 
 # what the parser reads as markup: comments and raw text (script, style …) hold no elements, an
 # attribute's value holds no tag, and the tags themselves
+# a tag's attributes stop at the next <, and a quoted value is bounded: each left the match to
+# scan to the end of the page from every < (64,000 "<p" took 167 s; the thirty-fourth session's
+# review; 64,000 "<script" 27 s, QA pass 51b)
+_ATTRIBUTES = r"(?:[^>\"'<]|\"[^\"]{0,4096}\"|'[^']{0,4096}')*"
 _MARKUP = re.compile(
     r"<!--.*?(?:-->|\Z)"
-    r"|<(script|style|textarea|title|xmp|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)"
-    # a tag's attributes stop at the next <, and a quoted value is bounded: each left the
-    # match to scan to the end of the page from every < (64,000 "<p" took 167 s; the
-    # thirty-fourth session's review)
-    r"|<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})((?:[^>\"'<]|\"[^\"]{0,4096}\"|'[^']{0,4096}')*)>",
+    rf"|<(script|style|textarea|title|xmp|noscript|template)\b{_ATTRIBUTES}>.*?(?:</\1\s*>|\Z)"
+    rf"|<(/?)([a-zA-Z][a-zA-Z0-9]{{0,15}})({_ATTRIBUTES})>",
     re.S | re.I,
 )
 
