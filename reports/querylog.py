@@ -80,6 +80,10 @@ _PERSONAL_NUMBERS = tuple(
         rf"(?<![\dA-Za-z])1[3-9](?:{_SEP}\d){{9}}(?![\dA-Za-z])",
         # a landline without its area code: 6512 3456, 6512-3456, 651 2345 (QA pass 16)
         rf"(?<![\dA-Za-z])\d{{3,4}}{_SEP_ONE}\d{{4}}(?![\dA-Za-z])",
+        # an identity card of Hong Kong or Macao (Z987654(3), 1234567(8)) or Taiwan
+        # (A123456789): QA pass 51b kept the first as typed
+        r"(?<![A-Za-z0-9])(?:[A-Za-z]{1,2}\d{6}|\d{7}) ?[(（][0-9Aa][)）]",
+        r"(?<![A-Za-z0-9])[A-Za-z][12]\d{8}(?![A-Za-z0-9])",
         r"\d{7,}",  # any other run of 7+ digits: account and case numbers, unbroken phones
         # 7+ digits typed one by one with a separator between each (1 3 8 1 2 3 4 …: QA pass 13)
         rf"(?<![\dA-Za-z])\d(?:{_SEP_ONE}\d){{6,}}(?![\dA-Za-z])",
@@ -117,9 +121,11 @@ _ACCOUNT = re.compile(
     r"(?P<account>[A-Za-z0-9][A-Za-z0-9_.-]{4,})|(?<![A-Za-z0-9])(?P<wxid>wxid_[A-Za-z0-9_-]+)",
     re.I,
 )
+# (after a street, in Chinese numerals too: 幸福路一百二十三号五单元六零一, QA pass 51b)
+_HOUSE_N = r"[\d〇零一二三四五六七八九十百两]"
 _HOUSE = re.compile(
-    r"(?<=[路街道巷弄里村苑园])\d+(?:[-－]\d+)?[号弄](?:院|楼)?"
-    r"(?:\d+(?:号楼|栋|幢|座|单元|层|楼|室|号|户)?)*"
+    rf"(?<=[路街道巷弄里村苑园]){_HOUSE_N}+(?:[-－]{_HOUSE_N}+)?[号弄](?:院|楼)?"
+    rf"(?:{_HOUSE_N}+(?:号楼|栋|幢|座|单元|层|楼|室|号|户)?)*"
     r"|\d+(?:号楼|栋|幢|单元)(?:\d+(?:单元|层|楼|室|号|户)?)*"
 )
 
