@@ -199,6 +199,13 @@ class FacetValue:
     count: int
 
 
+def last_page(total: int, size: int) -> int:
+    """The last page of ``size`` results that ``total`` results fill and paging reaches: no page
+    past :data:`MAX_RESULT_WINDOW` results, whole, for a size that does not divide it (QA pass
+    51c: 667 pages of 15 were said, and page 667 refused)."""
+    return min(-(-total // size), MAX_RESULT_WINDOW // size) if size > 0 else 0
+
+
 @dataclass(frozen=True)
 class SearchResult:
     total: int
@@ -215,7 +222,7 @@ class SearchResult:
     def pages(self) -> int:
         """How many pages the results fill, as far as paging reaches (:data:`MAX_RESULT_WINDOW`):
         a page past them answers no hits (QA pass 50b: nothing said so)."""
-        return -(-min(self.total, MAX_RESULT_WINDOW) // self.size) if self.size else 0
+        return last_page(self.total, self.size)
 
     def to_dict(self) -> dict[str, Any]:
         return {

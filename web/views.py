@@ -34,11 +34,11 @@ from search_index.highlight import rarities as highlight_rarities
 from search_index.index import SearchIndex
 from search_index.planner import similar_query
 from search_index.request import (
-    MAX_RESULT_WINDOW,
     UNDATED_YEAR,
     Hit,
     SearchResult,
     Understanding,
+    last_page,
 )
 from search_index.syntax import Clause, is_link, parse
 from web.state import PAGE_SIZE, SearchState
@@ -150,7 +150,7 @@ class PageLink:
 
 
 def pagination(total: int, state: SearchState, base: str) -> list[PageLink]:
-    last = min((total + PAGE_SIZE - 1) // PAGE_SIZE, MAX_RESULT_WINDOW // PAGE_SIZE)
+    last = last_page(total, PAGE_SIZE)
     if last <= 1:
         return []
     wanted = {1, last, *range(max(1, state.page - 2), min(last, state.page + 2) + 1)}
@@ -166,7 +166,7 @@ def pagination(total: int, state: SearchState, base: str) -> list[PageLink]:
 
 def page_url(state: SearchState, base: str, total: int, step: int) -> str | None:
     """The previous (-1) or next (+1) page, if there is one."""
-    last = min((total + PAGE_SIZE - 1) // PAGE_SIZE, MAX_RESULT_WINDOW // PAGE_SIZE)
+    last = last_page(total, PAGE_SIZE)
     n = state.page + step
     return state.change(page=n).url(base) if 1 <= n <= last else None
 

@@ -867,3 +867,13 @@ def test_a_page_past_the_results_says_how_many_there_are(client):
     past = client.get("/api/search", params={"q": "条例", "size": 5, "page": 500}).json()
     assert past["hits"] == [] and past["pages"] == first["pages"] < past["page"]
     assert client.get("/api/search", params={"q": "", "size": 1}).json()["pages"] <= 10_000
+
+
+def test_the_last_page_said_is_one_paging_reaches():
+    """QA pass 51c: with a size that does not divide 10,000 (15), the answer said 667 pages
+    of 20,000 results, and page 667 was refused with a 400."""
+    from search_index.request import MAX_RESULT_WINDOW, SearchResult, last_page
+
+    assert SearchResult(total=20_000, hits=(), size=15).pages == 666 == last_page(20_000, 15)
+    assert 666 * 15 <= MAX_RESULT_WINDOW < 667 * 15
+    assert last_page(31, 10) == 4 and last_page(0, 10) == 0 and last_page(10_000, 10) == 1000
