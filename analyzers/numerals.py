@@ -89,7 +89,7 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
             out.append((m.start(), m.end(), (m.group(1) + other, *digits)))
     for m in _AGE_IN_NUMERALS.finditer(text):
         age = _in_digits(m.group(1))
-        if age is not None and int(age) <= MAX_AGE:  # (万岁 is no age)
+        if age is not None and int(age) <= MAX_AGE:  # (千岁 is no age)
             wordings = (m.group(1) + "周岁",) if m.group(2) == "岁" else ()
             if len(age) > 1:
                 wordings += tuple(age + u for u in _IN_DIGITS[m.group(2)])
@@ -127,7 +127,7 @@ def _in_digits(said: str) -> str | None:
 _SPOKEN_YEAR = re.compile(
     r"(?<![〇零一二三四五六七八九十百千两第〔［\[(（o])"
     r"([〇零o一二三四五六七八九]{4}|[一两二]千[〇零一二三四五六七八九十]{1,5})"
-    r"(年|(?=[至到、—–-][〇零o一二三四五六七八九]{4}年))"
+    r"(年|(?=(?:[至到、~～]|[—–-]{1,2})[〇零o一二三四五六七八九]{4}年))"
 )
 
 
@@ -139,8 +139,6 @@ def years_in_query(text: str) -> list[tuple[int, int, str]]:
         return []
     out = []
     for m in _SPOKEN_YEAR.finditer(text):
-        if not m.group(1).strip("o"):
-            continue  # oooo is letters
         year = chinese_number(m.group(1).replace("o", "〇"))
         if year is not None and 1900 <= year <= 2099:
             out.append((m.start(), m.end(), str(year)))
@@ -189,7 +187,9 @@ def articles_in_query(text: str) -> list[tuple[int, int, str]]:
             added = f"之{_an2cn()(m.group(2))}" if m.group(2) else ""
             out.append((m.start(), m.end(), "第" + _an2cn()(str(n)) + "条" + added))
     for m in _ADDED_ARTICLE.finditer(text):
-        out.append((m.start(), m.end(), f"第{_an2cn()(m.group(1))}条之{_an2cn()(m.group(2))}"))
+        n, added = int(m.group(1)), int(m.group(2))
+        if 1 <= added < n:  # (第36-40条 is a range, 第15-1条 an added article: QA pass 51c)
+            out.append((m.start(), m.end(), f"第{_an2cn()(m.group(1))}条之{_an2cn()(m.group(2))}"))
     for m in _PRINTED_ARTICLE.finditer(text):
         out.append((m.start(), m.end(), m.group()))
     return sorted(out)
@@ -207,7 +207,7 @@ def article_in_digits(heading: str) -> str:
         return ""
     number = _in_digits(m.group(1))
     added = _in_digits(m.group(2)) if m.group(2) else ""
-    if number is None or added is None:
+    if number is None or added is None:  # (said roughly: 第十二三条, 之一二)
         return ""
     return f"第{number}-{added}条" if added else f"第{number}条"
 

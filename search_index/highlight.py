@@ -222,9 +222,10 @@ def _weights(
     group: list[str], needles: list[str], held: str, rarity: Mapping[str, float]
 ) -> dict[str, float]:
     """Each word asked for, by how much a passage showing it tells: a word the title holds
-    (``held``: the title normalised, :func:`_held`) counts :data:`TITLE_HELD`, since the title
-    shown above the snippet says it already (QA pass 30a: 劳动合同法第四十七条 showed the law's
-    heading, which holds 劳动合同法, and not its 第四十七条); by its ``rarity`` (:func:`_told`)."""
+    (``held``: the title normalised, :func:`title_held`) counts :data:`TITLE_HELD`, since the
+    title shown above the snippet says it already (QA pass 30a: 劳动合同法第四十七条 showed the
+    law's heading, which holds 劳动合同法, and not its 第四十七条); by its ``rarity``
+    (:func:`told`)."""
     out: dict[str, float] = {}
     for needle, g in zip(needles, group, strict=True):
         out[g] = min(out.get(g, 1.0), _worth(needle, held))  # one of its wordings shown is shown
@@ -410,9 +411,9 @@ def _spaced(needle: str) -> re.Pattern[str] | None:
 # words asked for the passage of another article mentioning it holds (Taiwan's laws print 第 17
 # 條 alone on a line, and 第14條's mention of 第十七條 came first; 工伤保险条例第十四条 showed
 # 第十六条's 本条例第十四条, beside 工伤保险 and 条例, which the title shows anyway)
-# (第 15-1 條: an article Taiwan adds after 第 15 條, QA pass 50b)
+# (第 15-1 條, an article Taiwan adds after 第 15 條, QA pass 50b, is read compacted: 第151条)
 _ARTICLE_HEADING = re.compile(
-    r"第[0-9一二三四五六七八九十百千零〇两]+(?:-[0-9]+)?条(?:之[0-9一二三四五六七八九十]+)?"
+    r"第[0-9一二三四五六七八九十百千零〇两]+条(?:之[0-9一二三四五六七八九十]+)?"
 )
 HEADING_TOLD = 2.0
 

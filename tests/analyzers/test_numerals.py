@@ -122,6 +122,9 @@ def test_an_article_is_also_read_as_taiwan_prints_it():
      # a range: the first year before the second's 年 (QA pass 50e)
      ("二〇二三至二〇二四年", [(0, 4, "2023"), (5, 10, "2024")]),
      ("二〇二三、二〇二四年", [(0, 4, "2023"), (5, 10, "2024")]),
+     # ... joined by a Chinese dash, two of them, or a tilde (QA pass 51c)
+     ("二〇二三——二〇二四年", [(0, 4, "2023"), (6, 11, "2024")]),
+     ("二〇二三~二〇二四年", [(0, 4, "2023"), (5, 10, "2024")]),
      # not a year: an amount, a year outside 1900–2099, a 文号's bracket, no 年, an article
      ("十二三年吧", []), ("一千二百年", []), ("国办发〔二〇一九〕6号", []), ("二零二三", []),
      ("第二〇二三年", [])],
@@ -138,6 +141,8 @@ def test_an_article_cited_with_spaces_or_added_between_two_is_read_as_one():
     assert joined_articles("勞基法 第 17 條") == "勞基法 第17條"
     assert joined_articles("第 15 - 1 條") == "第15-1條"
     assert articles_in_query("离岛建设条例第15-1条") == [(6, 12, "第十五条之一")]
+    # ... and 第36-40条 is a range, never article 36's fortieth addition (QA pass 51c)
+    assert articles_in_query("劳动合同法第36-40条") == []
 
 
 def test_an_age_is_also_its_full_years_in_digits():
