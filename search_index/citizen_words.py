@@ -1059,6 +1059,18 @@ def typed_script(text: str) -> str | None:
     return None
 
 
+# characters Taiwan and Hong Kong write, and older mainland texts, where the mainland's standard
+# (通用规范汉字表) writes another that no script conversion gives: 帳戶 is 帐户 simplified, the
+# mainland's 账户 (QA pass 51d: 台灣人在大陸開銀行帳戶 read 银行帐户, one word, and missed
+# 个人存款账户实名制规定)
+_STANDARD_FORMS = str.maketrans({"帐": "账"})
+
+
+def standard_form(word: str) -> str:
+    """``word`` in the mainland's standard characters (:data:`_STANDARD_FORMS`)."""
+    return word.translate(_STANDARD_FORMS)
+
+
 def cross_strait_variants(word: str) -> tuple[str, ...]:
     """The word as the other side of the strait says it (simplified script), if different."""
     out = []
@@ -1231,6 +1243,9 @@ def expansions(word: str) -> tuple[tuple[str, str], ...]:
         for v in cross_strait_variants(word):
             if vocab.get(v, 0) > 0 or not vocab:
                 out.setdefault(v, "cross_strait")
+        standard = standard_form(word)
+        if standard != word:  # one word in the mainland's standard form, a word or not
+            out.setdefault(standard, "cross_strait")
     if m.twins:
         for v in cross_strait_twins(word):
             out.setdefault(v, "cross_strait")

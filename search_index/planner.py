@@ -289,7 +289,10 @@ def citizen_word_node(
     if out_of_context:
         others = tuple((o, s) for o, s in others if o not in out_of_context)
     if public is not None:
-        others = tuple((o, s) for o, s in others if s in ("mined", "region") or public(o))
+        others = tuple(
+            (o, s) for o, s in others
+            if s in ("mined", "region") or o == citizen_words.standard_form(word) or public(o)
+        )  # fmt: skip
     if not others:
         return node, ()
     weights = {"learned": citizen_words.LEARNED_WEIGHT, "general": citizen_words.GENERAL_WEIGHT}

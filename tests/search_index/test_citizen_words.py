@@ -1879,6 +1879,17 @@ def test_taiwans_word_for_the_mainland_naming_the_place_asks_for_its_rules():
     assert plan(Query(q="大陸地區人民 來臺"))[1].prefers == "taiwan"
 
 
+def test_an_account_written_as_taiwan_writes_it_meets_the_mainlands_standard_form():
+    """QA pass 51d: 銀行帳戶 is 银行帐户 simplified, one word of the segmenter's, with no other
+    wording: the mainland writes 账户, and 个人存款账户实名制规定 came 5th. The standard form is
+    searched beside it, a word of the documents or not."""
+    for typed, standard in (("銀行帳戶", "银行账户"), ("帳戶", "账户")):
+        _, understood = plan(Query(q=typed))
+        assert (citizen_words.standard_form(normalize(typed)), "cross_strait") in [
+            (o, s) for w, o, s in understood.expansions if w == normalize(typed)
+        ] and standard == citizen_words.standard_form(normalize(typed)), understood.expansions
+
+
 def test_cantonese_function_phrases_are_cut_out_whole_and_stopped():
     """QA pass 51d: 使唔使 (need or not) was cut 假使 / 使 after 產假, 係咪 and 搵下 were words a
     document had to hold: 內地產假係咪98日 found two Taiwan rules. In a query writing Cantonese's
