@@ -196,8 +196,12 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = []
     if u.converted_script:
         items.append(("已按简体检索", u.normalized))
+    named = next((w for w in sorted(citizen_words.MAINLAND_WORDS) if w in u.normalized
+                  and citizen_words.asks_for_mainland(w, u.normalized)), "")  # fmt: skip
     if u.prefers == "mainland" and u.pinyin_words and not any(is_han(c) for c in q):
         items.append(("排序", "按拼音输入，大陆文件略靠前"))
+    elif u.prefers == "mainland" and named:  # (QA pass 51d: it said 按您使用的简体中文)
+        items.append(("排序", f"检索词说到“{named}”，大陆文件略靠前"))
     elif u.prefers:
         script = {"mainland": "simplified", "taiwan": "traditional"}[u.prefers]
         if citizen_words.typed_script(q) == script:

@@ -1390,6 +1390,11 @@ def test_a_query_the_same_in_both_scripts_ranks_for_the_browsers_chinese(client)
     assert normalize(taiwan) != normalize(mainland) and not taiwan.startswith("中华"), taiwan
     assert first({"Accept-Language": "zh-TW"}, "&script=hans")[0] == mainland
     assert first({"Accept-Language": "en-US,en;q=0.9"})[0] == taiwan  # as before: no side
+    # ... and where the query names the mainland, that decided (QA pass 51d: a zh-HK reader's
+    # 內地 was told 按您使用的简体中文)
+    for typed, word in (("內地 法", "内地"), ("大陸公司 法", "大陆")):
+        said = client.get("/", params={"q": typed}, headers={"Accept-Language": "zh-HK"}).text
+        assert f"检索词说到“{word}”，大陆文件略靠前" in said and "按您使用的" not in said, typed
 
 
 def test_a_hong_kong_reader_is_neither_sides(client):
