@@ -1167,8 +1167,9 @@ ASKS = re.compile(
 
 # What a question asks to be paid, beside the loss it is paid for (被辞退有赔偿吗, 开除了能拿多少
 # 赔偿): the loss decides which rule answers, and the word, in every 国家赔偿 text's title,
-# only scores (QA pass 51a: 国家赔偿法 and nine more of its kind came before 劳动合同法)
-ASKED_FOR = frozenset({"赔偿", "补偿", "赔偿金", "补偿金", "赔钱"})
+# only scores (QA pass 51a: 国家赔偿法 and nine more of its kind came before 劳动合同法). Not
+# 补偿: the labour laws' own word (经济补偿), which 公司逼我辞职有补偿吗 needs to find them.
+ASKED_FOR = frozenset({"赔偿", "赔偿金", "赔钱"})
 
 
 def asking_positions(text: str) -> frozenset[int]:
