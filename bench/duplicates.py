@@ -43,6 +43,7 @@ import opencc  # noqa: E402
 
 from analyzers.signatures import overlap, signature_of  # noqa: E402
 from duplicates.check import TEXT_REASONS, Draft, check  # noqa: E402
+from model.document import Document  # noqa: E402
 from model.viewer import STAFF  # noqa: E402
 from search_index.embedded import EmbeddedIndex  # noqa: E402
 from search_index.prepare import prepare  # noqa: E402
@@ -61,13 +62,26 @@ def filler(n: int, seed: int, rows: list[dict[str, str]], corpus: Path):
     import dataclasses
     import hashlib
 
+    def document(base: Document, path: str, text: str, title: str) -> Document:
+        return dataclasses.replace(
+            base,
+            id=hashlib.sha1(path.encode()).hexdigest()[:16],
+            path=path,
+            text=text,
+            content_hash=hashlib.sha256(text.encode()).hexdigest(),
+            size=len(text.encode()),
+            meta=dataclasses.replace(base.meta, title=title),
+        )
+
     try:
         from bench.gen_corpus import generate  # another engineer's generator, when present
-
-        yield from generate(n, seed)
-        return
     except ImportError:
-        pass
+        generate = None
+    if generate is not None:  # (path, text, meta) each: a Document of a corpus one's form
+        base = corpus_document(rows[0]["path"])
+        for path, text, meta in generate(n, seed):
+            yield document(base, f"synthetic/{path}", text, meta.get("title", base.meta.title))
+        return
     rng = random.Random(seed)
     pools: dict[str, list[str]] = defaultdict(list)
     for r in rows[::3]:
@@ -82,15 +96,7 @@ def filler(n: int, seed: int, rows: list[dict[str, str]], corpus: Path):
         pool = pools[cat]
         body = "".join(pool[rng.randrange(len(pool))] for _ in range(rng.randint(8, 40)))
         text = f"{r['title']}\n{body}"
-        path = f"synthetic/{i:06d}.txt"
-        yield dataclasses.replace(
-            base,
-            id=hashlib.sha1(path.encode()).hexdigest()[:16],
-            path=path,
-            text=text,
-            content_hash=hashlib.sha256(text.encode()).hexdigest(),
-            size=len(text.encode()),
-        )
+        yield document(base, f"synthetic/{i:06d}.txt", text, base.meta.title)
 
 
 def build(workdir: Path, n: int, rows: list[dict[str, str]], corpus: Path) -> EmbeddedIndex:
