@@ -52,6 +52,12 @@ _ASKED = (
         ),
         rf"{_NUMBER}(?:万|千|百)?元",
     ),
+    # how a sum is reckoned: the rule giving months of pay, a multiple or a share (QA pass 51a:
+    # 经济补偿金怎么算 showed 第二十三条's 按月给予…经济补偿, not 第四十七条's 一个月工资)
+    (
+        re.compile(r"(?:怎么|怎样|如何|咋|点)(?:计)?算(?!不算)"),
+        rf"{_NUMBER}个?月的?(?:本人)?工资|百分之[一二三四五六七八九十百零点]+|\d+(?:\.\d+)?%",
+    ),
     (re.compile(r"(?:几多|几|多少)次"), rf"{_NUMBER}次(?!性)"),  # 一次性 is no count
     (re.compile(r"(?:几多|几|多少)级"), rf"{_NUMBER}级"),
     (re.compile(r"(?:几多|几|多少)(?:小时|钟头)"), rf"{_NUMBER}个?小时"),

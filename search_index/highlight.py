@@ -257,13 +257,17 @@ def rarities(rarity: Mapping[str, float] | None, answer: str) -> Mapping[str, fl
 ANSWER_REACH = 80  # characters: an answer this far from the word asked about answers it
 
 
-def decisive(rarity: Mapping[str, float] | None) -> frozenset[str] | None:
+def decisive(rarity: Mapping[str, float] | None, held: str | None = None) -> frozenset[str] | None:
     """The typed word a question is about: the rarest (``None``: any word asked for, when
     there are no weights). A number of days is an answer only beside it: 产假有多少天 in a
     police regulation marked 连续超过15天 (absence), far from its 产假, and 试用期最长多久 showed
     a 最长…十五日 of pay periods in place of the passage of 试用期 (the thirty-fourth session's
-    blind judging of snippets)."""
+    blind judging of snippets). The rarest of those the text ``held`` (normalised) holds, where
+    it holds any: a word it never writes has no answer beside it (QA pass 51a: 经济补偿金怎么算
+    showed 劳动合同法's 第二十三条, which writes 经济补偿 as 第四十七条 does, never 经济补偿金)."""
     words = {g: r for g, r in (rarity or {}).items() if g != ANSWER}
+    if held is not None:
+        words = {g: r for g, r in words.items() if g in held} or words
     # 产假几天 cut 产假 / 几天: the asking word, in no text, weighed rarest, and no answer
     # was beside it (QA pass 38a: 98天 unmarked, where 产假多少天, cut 多少 / 天, marked it)
     asked = {g: r for g, r in words.items() if not asks_measure(g)}
@@ -363,7 +367,7 @@ def _region(
             firsts.append(m.start())
     if not firsts:
         return (0, min(n, 40 * size))
-    about = decisive(rarity)
+    about = decisive(rarity, normalized)
     rarity = rarities(rarity, answer)
     weight = _weights(group, needles, held, rarity)
     answer_re = compiled(answer)
@@ -498,7 +502,7 @@ def snippet(
             normalized = mapped[0]
     held = title_held(title)
     region = _region(text, normalized, terms, size, mapped, groups, held, answer, rarity)
-    about = decisive(rarity)
+    about = decisive(rarity, mapped[0] if mapped is not None else normalized)
     rarity = rarities(rarity, answer)
     spans = find_spans(text, terms, limit=200, normalized=normalized, window=region)
     if not spans:
@@ -648,7 +652,7 @@ def highlight_all(
     if marking is None or not marking.answer or not spans:
         return render(text, spans)
     answers = find_spans(text, (), normalized=normalized, answer=marking.answer)
-    about = decisive(marking.rarity)
+    about = decisive(marking.rarity, normalized if normalized is not None else normalize(text))
     plain = _prepared(tuple(terms))[0]
     keys = (strip_skippable(normalize(text[a:b])) for a, b in spans)
     words = [words_in(key, plain, marking.groups) for key in keys]

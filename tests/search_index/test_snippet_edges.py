@@ -188,6 +188,23 @@ def test_an_answer_counts_and_is_marked_only_beside_the_word_asked_about():
     assert "<mark>试用期</mark>" in got and "<mark>十五日</mark>" not in got, got
 
 
+def test_how_a_sum_is_reckoned_shows_the_rule_that_reckons_it():
+    """QA pass 51a: 经济补偿金怎么算 showed 劳动合同法's 第二十三条 (按月给予劳动者经济补偿, no
+    number), not 第四十七条 (每满一年支付一个月工资): 怎么算 asks how a sum is reckoned, and the
+    rarest word asked, 经济补偿金, is one the law never writes (it writes 经济补偿), so no answer
+    stood beside it; the rarest word the text holds is the one asked about there."""
+    from search_index.answers import answer_pattern
+
+    noncompete = "第二十三条 在竞业限制期限内按月给予劳动者经济补偿。"
+    reckoned = "第四十七条 经济补偿按工作的年限，每满一年支付一个月工资的标准向劳动者支付。"
+    text = noncompete + "乙" * 400 + reckoned + "乙" * 400
+    rarity = {"经济补偿金": 6.1, "经济补偿": 4.3}
+    got = snippet(text, ("经济补偿金", "经济补偿"), 60, answer=answer_pattern("经济补偿金怎么算"),
+                  rarity=rarity)  # fmt: skip
+    assert "<mark>一个月工资</mark>" in got and "竞业限制" not in got, got
+    assert answer_pattern("加班费如何计算") and not answer_pattern("这算不算工伤")
+
+
 def test_the_rare_word_asked_for_places_the_snippet():
     """丧葬补助金标准 showed a passage of 标准 alone (a wage standard), the law's 丧葬补助金
     further on: the rarer word tells more."""
