@@ -2,7 +2,8 @@
 
 Why a middleware and not per-route code: a header forgotten on one route (an error page, a
 static file, a 404 from the router) is exactly the page an attacker frames or sniffs, so the
-headers are added at the one place every response passes through.
+headers are added at the one place every response passes through (but a 500, which Starlette
+answers from outside every middleware: :func:`install_error_headers` adds them there).
 
 * ``Content-Security-Policy`` allows scripts, styles and images from this origin only and no
   inline script at all: even if some document text ever escaped the HTML escaping, the browser
