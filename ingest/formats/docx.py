@@ -20,6 +20,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 from ingest.errors import ExtractionError, UnsafeFile, UnsupportedFormat
 from ingest.formats.base import Extracted
@@ -117,24 +118,33 @@ def _inflate_counted(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: 
 def extract(data: bytes, filename: str) -> Extracted:
     """Body text, title and properties (core properties, header, footer, metadata table)."""
     from docx import Document
-    from docx.table import Table
 
     zf = check_zip(data)
     inflated = sum(i.file_size for i in zf.infolist())
     zf.close()
     try:
         doc = Document(io.BytesIO(data))
+        return _read(doc)
     except MemoryError:
         raise  # the bounded child reports the memory limit by name
+    except ExtractionError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any parse failure is a property of the file
         if inflated > LARGE_XML_BYTES:
-            # lxml out of memory says "unknown error": the size is the likelier cause
-            # (QA pass 30b: XML inflating to 262 MB was called damaged)
+            # lxml out of memory says "unknown error", opening the document or reading it:
+            # the size is the likelier cause (QA pass 30b: XML inflating to 262 MB was called
+            # damaged; QA pass 51b: 154 MB, failing after it opened)
             raise UnsafeFile(
                 f"refused: DOCX whose XML inflates to {inflated / 2**20:.0f} MB could not be "
                 f"parsed: damaged, or too large to parse within the memory limit ({exc})"
             ) from None
         raise ExtractionError(f"damaged DOCX, cannot be parsed ({exc})") from None
+
+
+def _read(doc: Any) -> Extracted:
+    """The text, title and properties of an opened document."""
+    from docx.table import Table
+
     props = _core_properties(doc)
     style_names = _style_names(doc)
     lines: list[str] = []

@@ -170,6 +170,25 @@ def test_docx_whose_zip_directory_lies_is_refused_without_inflating() -> None:
     assert grown_mb < 64, f"peak memory grew by {grown_mb:.0f} MB"
 
 
+def test_a_docx_too_large_to_read_is_refused_at_a_limit_not_called_damaged(monkeypatch) -> None:
+    """QA pass 51b: a DOCX whose XML inflates to 154 MB opened, then ran out of the parser's
+    memory while its paragraphs were read; lxml said "unknown error" and the file was called
+    damaged (limit_hit false). Reading it, as opening it, a large XML's failure is the limit.
+    (The memory fault is made here: a real one takes 30 s and 18 MB of test data.)"""
+    data = F.make_docx("标题", ["正文一段。"])
+
+    def out_of_memory(doc):
+        raise RuntimeError("unknown error")
+
+    monkeypatch.setattr(docx_format, "_read", out_of_memory)
+    with pytest.raises(ExtractionError, match="damaged DOCX") as small:
+        docx_format.extract(data, "x.docx")
+    assert not isinstance(small.value, UnsafeFile)
+    monkeypatch.setattr(docx_format, "LARGE_XML_BYTES", 10)
+    with pytest.raises(UnsafeFile, match="too large to parse within the memory limit"):
+        docx_format.extract(data, "x.docx")
+
+
 def _allocate(mb: int) -> int:
     return len(bytearray(mb * 2**20))
 
