@@ -187,9 +187,8 @@ def articles_in_query(text: str) -> list[tuple[int, int, str]]:
             added = f"之{_an2cn()(m.group(2))}" if m.group(2) else ""
             out.append((m.start(), m.end(), "第" + _an2cn()(str(n)) + "条" + added))
     for m in _ADDED_ARTICLE.finditer(text):
-        n, added = int(m.group(1)), int(m.group(2))
-        if 1 <= added < n:  # (第36-40条 is a range, 第15-1条 an added article: QA pass 51c)
-            out.append((m.start(), m.end(), f"第{_an2cn()(m.group(1))}条之{_an2cn()(m.group(2))}"))
+        # (never a range: Taiwan adds 第7-15條 and 第3-3條 as it adds 第15-1條, QA pass 51e)
+        out.append((m.start(), m.end(), f"第{_an2cn()(m.group(1))}条之{_an2cn()(m.group(2))}"))
     for m in _PRINTED_ARTICLE.finditer(text):
         out.append((m.start(), m.end(), m.group()))
     return sorted(out)

@@ -141,8 +141,9 @@ def test_an_article_cited_with_spaces_or_added_between_two_is_read_as_one():
     assert joined_articles("勞基法 第 17 條") == "勞基法 第17條"
     assert joined_articles("第 15 - 1 條") == "第15-1條"
     assert articles_in_query("离岛建设条例第15-1条") == [(6, 12, "第十五条之一")]
-    # ... and 第36-40条 is a range, never article 36's fortieth addition (QA pass 51c)
-    assert articles_in_query("劳动合同法第36-40条") == []
+    # ... whatever its numbers: Taiwan adds 第7-15條 and 第3-3條 too (QA pass 51e: read as
+    # ranges, they searched bare digits)
+    assert articles_in_query("第7-15条 第3-3条") == [(0, 7, "第七条之十五"), (8, 14, "第三条之三")]
 
 
 def test_an_age_is_also_its_full_years_in_digits():
