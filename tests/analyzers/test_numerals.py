@@ -143,7 +143,7 @@ def test_an_article_cited_with_spaces_or_added_between_two_is_read_as_one():
     assert articles_in_query("离岛建设条例第15-1条") == [(6, 12, "第十五条之一")]
     # ... whatever its numbers: Taiwan adds 第7-15條 and 第3-3條 too (QA pass 51e: read as
     # ranges, they searched bare digits)
-    assert articles_in_query("第7-15条 第3-3条") == [(0, 7, "第七条之十五"), (8, 14, "第三条之三")]
+    assert articles_in_query("第7-15条 第3-3条") == [(0, 6, "第七条之十五"), (7, 12, "第三条之三")]
 
 
 def test_an_age_is_also_its_full_years_in_digits():
