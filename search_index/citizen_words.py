@@ -1203,10 +1203,12 @@ MAINLAND_WORDS = frozenset({"内地", "大陆"})
 # ... never inside a Taiwan ministry's 文号, 台內地字 (the review: it ranked the mainland first)
 _TAIWAN_DOCNO_AROUND = re.compile(r"台内地|内地字")
 # Taiwan's word, 大陆, asks so where it names the place (大陸公司資遣費, 在大陸開銀行帳戶: QA pass
-# 51d, every result was Taiwan's), not its people or Taiwan's dealings with them: Taiwan's laws
-# on 大陸地區人民 are what 大陸配偶 asks for
+# 51d, every result was Taiwan's), not its people, things or Taiwan's dealings with them:
+# Taiwan's laws on 大陸地區人民 are what 大陸配偶 asks for, and 大陸礁層, 大陆法系 are terms
+# (QA pass 51e)
 _TAIWANS_MAINLAND = re.compile(
-    r"大陆(?!\s*(?:地区|配偶|人民|人士|籍|新娘|居民|来台|委员会|事务|同胞|学生|亲属|探亲|子女))"
+    r"大陆(?!\s*(?:地区|配偶|人民|人士|籍|新娘|居民|来台|来台湾|委员会|事务|同胞|学生|亲属|探亲"
+    r"|子女|礁层|法系|物品|船舶|渔船|民众|观光|出生|游客|旅客|配偶))"
 )
 
 

@@ -864,13 +864,6 @@ class _Builder:
         self.ignored.extend(w for w in content[room:] if w not in self.words)
         dropped = self._out_of_context(cut, stops)
         for w in content[:room]:
-            if w == "大陆" and self.mainland_named:
-                # Taiwan's word for the mainland, asking for its rules, is no word to match:
-                # Taiwan's laws write it throughout (大陸地區), the mainland's never (QA pass
-                # 51d: 大陸公司資遣費怎麼算 listed only Taiwan's laws)
-                self.asks_mainland = True
-                self.ignored.append(w)
-                continue
             node, others = self._word_node(w, out_of_context=dropped.get(w, frozenset()))
             if node is None:
                 continue
@@ -886,7 +879,12 @@ class _Builder:
                 # a bonus only, never a match (as one, a blind judge graded 0 six documents
                 # of the year typed that held none of the other words' topic)
                 self.weak.append(Term("year", w, YEAR_TYPED_BOOST))
-            mainland = citizen_words.asks_for_mainland(w, norm)
+            # (Taiwan's 大陆 read in the whole query: 大陸 配偶 typed apart is Taiwan's word for
+            # mainland spouses, QA pass 51e; asking for the mainland's rules, it only scores, as
+            # 内地 does: Taiwan's laws write it throughout, 大陸地區, QA pass 51d)
+            mainland = self.mainland_named if w == "大陆" else (
+                citizen_words.asks_for_mainland(w, norm)
+            )
             self.asks_mainland |= mainland
             asked_for = self.asking and w in citizen_words.ASKED_FOR
             single = (len(w) == 1 and is_han(w)) or citizen_words.is_question_word(w) or mainland
