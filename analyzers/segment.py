@@ -199,12 +199,16 @@ _CANTONESE_PHRASES = re.compile(
 
 
 def _cantonese_apart(text: str) -> list[tuple[str, bool]]:
-    """``text`` as (piece, whether it is a Cantonese function phrase), in order."""
+    """``text`` as (piece, whether it is a Cantonese function phrase), in order. A phrase is
+    never cut out of a word of the dictionary that is no function word (QA pass 51e: 關係唔係
+    lost 關係's 係 to 係唔係, 身邊個人 its 邊 to 邊個; 產假使唔使 may lose 假使, "if")."""
     if not _CANTONESE_OWN.search(text):
         return [(text, False)]
     out: list[tuple[str, bool]] = []
     pos = 0
     for m in _CANTONESE_PHRASES.finditer(text):
+        if _splits_a_word(text, m.start()) or _splits_a_word(text, m.end()):
+            continue
         if m.start() > pos:
             out.append((text[pos : m.start()], False))
         out.append((m.group(), True))
@@ -212,6 +216,18 @@ def _cantonese_apart(text: str) -> list[tuple[str, bool]]:
     if pos < len(text):
         out.append((text[pos:], False))
     return out
+
+
+def _splits_a_word(text: str, at: int) -> bool:
+    """Whether a cut at ``at`` parts the two characters around it, a dictionary word that is
+    no stop word (``stopwords.txt``, read here: the lexicon module reads it above this one)."""
+    pair = text[at - 1 : at + 1] if 0 < at < len(text) else ""
+    return bool(pair) and pair not in _function_words() and is_dictionary_word(pair)
+
+
+@functools.cache
+def _function_words() -> frozenset[str]:
+    return frozenset(line.split()[0] for line in data_lines("stopwords.txt"))
 
 
 # A word jieba's HMM guessed (no dictionary word) gluing a modal verb to the verb after it

@@ -1902,6 +1902,10 @@ def test_cantonese_function_phrases_are_cut_out_whole_and_stopped():
         assert word in understood.words and stop in understood.ignored, (typed, understood)
         assert "假使" not in understood.words, typed
     assert query_words("重点搞好 周边个人") == ["重点", "搞好", "周边", "个人"]
+    # ... nor out of a Mandarin word beside them (QA pass 51e: 關係唔係 lost 關係's 係)
+    for typed, word in (("勞動關係唔係好清楚", "劳动关系"), ("冇身邊個人資料", "个人资料"),
+                        ("政府重點搞咗乜嘢", "重点")):  # fmt: skip
+        assert word in plan(Query(q=typed))[1].words, typed
 
 
 def test_a_synonym_the_words_bound_is_not_hidden_by_one_they_cut_through():
