@@ -626,6 +626,7 @@ class _Builder:
         self.asks_mainland = False  # 内地 typed as Hong Kong's word for the mainland
         self.mainland_named = False  # ... or Taiwan's, 大陆, typed with other words
         self.asking = False  # the query is a question (吗, 多少, 有没有 …)
+        self.asked_for = False  # a word it asks to be paid was read (赔偿: scores only)
         self.side = ""  # the side of the strait the query asks about (asked_side)
         self.personal: frozenset[str] = frozenset()  # digit runs that look personal (plan)
         self.reading_of: dict[str, str] = {}  # letters → the most likely Chinese they spell
@@ -843,7 +844,7 @@ class _Builder:
         ]  # fmt: skip
         content = [w for w, s in zip(words, stops, strict=True) if not s]
         stopped = [w for w, s in zip(words, stops, strict=True) if s]
-        if not content and not self.pool and words:
+        if not content and not (self.pool or self.asked_for) and words:
             if not self.settling:
                 # only stop words so far (點解 of 點解 要交社保: it was searched, as the first
                 # clause, QA pass 48b): left out if a later clause has words of its own, else
@@ -887,6 +888,7 @@ class _Builder:
             )
             self.asks_mainland |= mainland
             asked_for = self.asking and w in citizen_words.ASKED_FOR
+            self.asked_for |= asked_for  # (a word of the query's own: 赔偿 多少, QA pass 51e)
             single = (len(w) == 1 and is_han(w)) or citizen_words.is_question_word(w) or mainland
             single = single or asked_for
             single = single or w in self.personal
