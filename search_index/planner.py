@@ -779,10 +779,10 @@ class _Builder:
                 # (in digits, or an age stated whole, a wording is written as it is, never the
                 # end of a longer number: 10周岁, 满八周岁; QA pass 51c)
                 alone = one_numeral(typed)
+                whole = {w for w in payload if number_of(w).isascii() or WHOLE_AGE.fullmatch(w)}
                 wordings = [
                     _words_node(w, citizen_words.EXPANSION_WEIGHT)
-                    if alone and not (number_of(w).isascii() or WHOLE_AGE.fullmatch(w))
-                    else other_wording_node(w)
+                    if alone and w not in whole else other_wording_node(w)
                     for w in payload
                 ]
                 node = any_of(literal, *wordings)
@@ -791,7 +791,10 @@ class _Builder:
                     self.pool_terms.append(node)
                     self.words.append(typed)
                     self.expanded.extend((typed, w, "numeral") for w in payload)
-                    self.highlight.extend([typed, *payload])
+                    # (an age of one numeral, matched as a word, is marked as stated whole only:
+                    # marks find substrings, and 八周岁 stands in every 十八周岁, QA pass 51e)
+                    marked = [w for w in payload if not (alone and w.endswith("岁")) or w in whole]
+                    self.highlight.extend([typed, *marked])
                     self._group(typed, payload)
             elif kind == "mined":
                 abbr, targets, source = payload  # type: ignore[misc]

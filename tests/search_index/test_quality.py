@@ -320,7 +320,7 @@ def test_an_age_finds_the_rules_stating_it_whole(tmp_path, kind):
     from tests.security.conftest import open_backend_index
 
     base = corpus_document(sample_paths(1)[0])
-    texts = {"a": "民事行为能力\n不满八周岁的未成年人为无民事行为能力人。",
+    texts = {"a": "民事行为能力\n十八周岁以上的自然人为成年人。不满八周岁的为无民事行为能力人。",
              "b": "招录公告\n年满十八周岁，具有完全民事行为能力。",
              "c": "儿童乘车规定\n年满10周岁的儿童可以乘坐副驾驶座。"}  # fmt: skip
     docs = [dataclasses.replace(base, id=k * 16, path=f"{k}.txt", text=t,
@@ -333,5 +333,8 @@ def test_an_age_finds_the_rules_stating_it_whole(tmp_path, kind):
         for typed, want in (("八岁", ["a"]), ("8岁", ["a"]), ("10岁", ["c"]), ("十岁", ["c"])):
             got = [h.doc.id[0] for h in index.search(Query(q=typed)).hits]
             assert got == want, (typed, got)
+        # ... marked where it is stated, never inside 十八周岁 (QA pass 51e)
+        snippet = index.search(Query(q="8岁")).hits[0].snippet
+        assert "满八周岁</mark>" in snippet and "十<mark>" not in snippet, snippet
     finally:
         gen.close()
