@@ -267,7 +267,7 @@ def decisive(rarity: Mapping[str, float] | None, held: str | None = None) -> fro
     showed 劳动合同法's 第二十三条, which writes 经济补偿 as 第四十七条 does, never 经济补偿金)."""
     words = {g: r for g, r in (rarity or {}).items() if g != ANSWER}
     if held is not None:
-        words = {g: r for g, r in words.items() if g in held} or words
+        words = {g: r for g, r in words.items() if _written(g, held)} or words
     # 产假几天 cut 产假 / 几天: the asking word, in no text, weighed rarest, and no answer
     # was beside it (QA pass 38a: 98天 unmarked, where 产假多少天, cut 多少 / 天, marked it)
     asked = {g: r for g, r in words.items() if not asks_measure(g)}
@@ -276,6 +276,13 @@ def decisive(rarity: Mapping[str, float] | None, held: str | None = None) -> fro
         return None
     top = max(words.values())
     return frozenset(g for g, r in words.items() if r == top)
+
+
+def _written(word: str, text: str) -> bool:
+    """Whether ``text`` (normalised) writes ``word``, spaces between its characters or not
+    (QA pass 51e: Taiwan prints 第 84-1 條, the word asked 第84-1条, and the article asked for
+    lost its snippet to the law's history)."""
+    return word in text or re.search(r"\s*".join(map(re.escape, word)), text) is not None
 
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -415,9 +422,10 @@ def _spaced(needle: str) -> re.Pattern[str] | None:
 # words asked for the passage of another article mentioning it holds (Taiwan's laws print 第 17
 # 條 alone on a line, and 第14條's mention of 第十七條 came first; 工伤保险条例第十四条 showed
 # 第十六条's 本条例第十四条, beside 工伤保险 and 条例, which the title shows anyway)
-# (第 15-1 條, an article Taiwan adds after 第 15 條, QA pass 50b, is read compacted: 第151条)
+# (第 15-1 條: an article Taiwan adds after 第 15 條, QA pass 50b; a needle keeps its hyphen,
+# which a review took for dropped, and the article lost its snippet: QA pass 51e)
 _ARTICLE_HEADING = re.compile(
-    r"第[0-9一二三四五六七八九十百千零〇两]+条(?:之[0-9一二三四五六七八九十]+)?"
+    r"第[0-9一二三四五六七八九十百千零〇两]+(?:-[0-9]+)?条(?:之[0-9一二三四五六七八九十]+)?"
 )
 HEADING_TOLD = 2.0
 

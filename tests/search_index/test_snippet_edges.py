@@ -63,6 +63,16 @@ def test_an_added_article_is_shown_at_its_heading_never_as_other_numbers():
     got = snippet(text, ("第15-1条", "第十五条之一", "离岛", "条例"), 60, title="離島建設條例")
     assert got.lstrip("…").startswith("<mark>第 15-1 條</mark>"), got
     assert find_spans("第151条 第 15 - 1 條", ("第15-1条",)) == [(6, 16)]
+    # ... weighed by rarity too, in the law itself (QA pass 51e: 勞動基準法第84-1條 showed its
+    # history, the heading's hyphen unread)
+    from tests.corpus import CORPUS, require_corpus
+
+    require_corpus()
+    labour = (CORPUS / "docs" / "mojlaw" / "N0030001.txt").read_text(encoding="utf-8")
+    got = snippet(labour, ("第84-1条", "第八十四条之一", "劳动基准"), 160,
+                  groups={"第八十四条之一": "第84-1条"}, title="勞動基準法",
+                  rarity={"第84-1条": 7.0, "劳动基准": 4.0})  # fmt: skip
+    assert got.lstrip("…").startswith("<mark>第 84-1 條</mark> 經中央主管機關"), got
 
 
 def test_numbers_joined_by_other_hyphens_are_marked_whatever_joins_them():
