@@ -1063,12 +1063,14 @@ def typed_script(text: str) -> str | None:
 # (通用规范汉字表) writes another that no script conversion gives: 帳戶 is 帐户 simplified, the
 # mainland's 账户 (QA pass 51d: 台灣人在大陸開銀行帳戶 read 银行帐户, one word, and missed
 # 个人存款账户实名制规定)
-_STANDARD_FORMS = str.maketrans({"帐": "账"})
+# — of accounts only: a 帐篷 (tent) and a 蚊帐 (net) stay (QA pass 51e: 也查 账篷)
+_ACCOUNT_帐 = re.compile(r"帐(?=[户号单目务簿本款])|(?<=[记对查转结算挂入到销赖])帐")
 
 
 def standard_form(word: str) -> str:
-    """``word`` in the mainland's standard characters (:data:`_STANDARD_FORMS`)."""
-    return word.translate(_STANDARD_FORMS)
+    """``word`` in the mainland's standard characters, where a script conversion leaves it in
+    another (帐户 → 账户)."""
+    return _ACCOUNT_帐.sub("账", word)
 
 
 def cross_strait_variants(word: str) -> tuple[str, ...]:

@@ -1892,6 +1892,9 @@ def test_an_account_written_as_taiwan_writes_it_meets_the_mainlands_standard_for
         assert (citizen_words.standard_form(normalize(typed)), "cross_strait") in [
             (o, s) for w, o, s in understood.expansions if w == normalize(typed)
         ] and standard == citizen_words.standard_form(normalize(typed)), understood.expansions
+    # ... of accounts only (QA pass 51e: 帐篷, a tent, was also searched as 账篷)
+    kept = [citizen_words.standard_form(w) for w in ("帐篷", "蚊帐", "记帐")]
+    assert kept == ["帐篷", "蚊帐", "记账"]
 
 
 def test_cantonese_function_phrases_are_cut_out_whole_and_stopped():
