@@ -1008,7 +1008,9 @@ class _Builder:
         if meant and literal.isascii() and self.letters_meant:  # (hong kong: 宏控, QA pass 48b)
             self._read_as_meant(run, meant[0])
             return
-        if self.letters_meant and literal in ENGLISH_FUNCTION_WORDS:  # (my visa: 49c)
+        parts = [literal[a:b] for a, b in itertools.pairwise((0, *breaks, len(literal)))]
+        if self.letters_meant and all(p in ENGLISH_FUNCTION_WORDS for p in parts):
+            # (my visa: 49c; can you, joined as syllables typed apart are: QA pass 51e)
             self.ignored.append(run)
             return
         cut = self.lexicon.read(literal, breaks)

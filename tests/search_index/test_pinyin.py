@@ -627,10 +627,14 @@ def test_english_said_around_an_english_key_is_ignored():
     document in the first three); how to apply visa required how and to, and found one. Said
     around an English key, such words mean nothing; beside pinyin they are pinyin still."""
     lexicon = PinyinLexicon([("没有", 900), ("贸易", 300), ("每月", 80), ("签证", 40),
-                             ("护照", 30), ("户口", 60), ("登记", 200)])  # fmt: skip
+                             ("护照", 30), ("户口", 60), ("登记", 200), ("残油", 5),
+                             ("掺有", 20)])  # fmt: skip
     for typed, meant, ignored in (("my visa", "签证", ("my",)),
                                   ("how to apply visa", "签证", ("how", "to", "apply")),
-                                  ("My Passport", "护照", ("my",))):  # fmt: skip
+                                  ("My Passport", "护照", ("my",)),
+                                  # (can you: joined as syllables typed apart are)
+                                  ("can you apply visa", "签证",
+                                   ("can'you", "apply"))):  # fmt: skip
         _, understood = plan(Query(q=typed), lexicon)
         assert understood.ignored == ignored, (typed, understood.ignored)
         assert [ws for _, ws in understood.pinyin_words] == [(meant,)], typed
