@@ -6,6 +6,7 @@ One embedded index of ~1,500 real documents (both scripts, every source) is buil
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 
@@ -259,26 +260,11 @@ def test_a_name_cut_into_single_characters_means_the_documents_writing_it(tmp_pa
     """QA pass 48b: 前海 (Shenzhen's zone) is cut 前 / 海, and found 3,047 documents holding
     either character, a Taiwan ocean-day speech first, for the 3 that name it. A query of one
     clause cut into single characters only, which documents write as typed, means them."""
-    import dataclasses
-
-    from search_index.prepare import prepare
-    from tests.corpus import corpus_document, sample_paths
-    from tests.security.conftest import open_backend_index
-
-    base = corpus_document(sample_paths(1)[0])
     texts = {"a": "关于支持前海深港现代服务业合作区建设的意见\n支持前海合作区建设。",
              "b": "关于沿海防护林建设的通知\n前一阶段沿海地区植树造林成效明显。"}  # fmt: skip
-    docs = [dataclasses.replace(base, id=k * 16, path=f"{k}.txt", text=t,
-                                meta=dataclasses.replace(base.meta, title=t.split("\n")[0]))
-            for k, t in texts.items()]  # fmt: skip
-    gen = open_backend_index(kind, tmp_path / "data", "qianhai")
-    index = next(gen)
-    try:
-        assert all(r.ok for r in index.write(prepare(d, "s") for d in docs))
+    with _texts_indexed(kind, tmp_path / "qianhai", texts) as index:
         assert [h.doc.id for h in index.search(Query(q="前海")).hits] == ["a" * 16]
         assert index.search(Query(q="前")).total == 2  # one character: as before
-    finally:
-        gen.close()
 
 
 @pytest.mark.parametrize("kind", ["embedded", "elasticsearch"])
@@ -286,26 +272,11 @@ def test_an_added_article_and_the_article_of_its_digits_are_told_apart(tmp_path,
     """QA pass 51c: 第十五条之一, searched also as Taiwan prints it (第15-1条), listed laws
     citing 第 151 條, the hyphen dropped with the punctuation; 第151条 listed the laws of a
     第 15-1 條 first."""
-    import dataclasses
-
-    from search_index.prepare import prepare
-    from tests.corpus import corpus_document, sample_paths
-    from tests.security.conftest import open_backend_index
-
-    base = corpus_document(sample_paths(1)[0])
     texts = {"a": "離島建設條例\n第 15 條\n依本條例所為之開發。\n第 15-1 條\n為促進離島交通便捷。",
              "b": "民法\n第 150 條\n為避免危險。\n第 151 條\n為保護自己權利。"}  # fmt: skip
-    docs = [dataclasses.replace(base, id=k * 16, path=f"{k}.txt", text=t,
-                                meta=dataclasses.replace(base.meta, title=t.split("\n")[0]))
-            for k, t in texts.items()]  # fmt: skip
-    gen = open_backend_index(kind, tmp_path / "data", "added")
-    index = next(gen)
-    try:
-        assert all(r.ok for r in index.write(prepare(d, "s") for d in docs))
+    with _texts_indexed(kind, tmp_path / "added", texts) as index:
         for typed, want in (("第十五条之一", "a"), ("第15-1条", "a"), ("第151条", "b")):
             assert [h.doc.id for h in index.search(Query(q=typed)).hits] == [want * 16], typed
-    finally:
-        gen.close()
 
 
 @pytest.mark.parametrize("kind", ["embedded", "elasticsearch"])
@@ -313,6 +284,22 @@ def test_an_age_finds_the_rules_stating_it_whole(tmp_path, kind):
     """QA pass 51c: 8岁 and 八岁 missed the 民法典's 不满八周岁, and 10岁 a 年满10周岁: one
     numeral's wordings were matched as words the segmenter never cuts (八 / 周岁). After 满,
     and in digits from ten on, an age is written as it is, never the end of 十八周岁."""
+    texts = {"a": "民事行为能力\n十八周岁以上的自然人为成年人。不满八周岁的为无民事行为能力人。",
+             "b": "招录公告\n年满十八周岁，具有完全民事行为能力。",
+             "c": "儿童乘车规定\n年满10周岁的儿童可以乘坐副驾驶座。"}  # fmt: skip
+    with _texts_indexed(kind, tmp_path / "ages", texts) as index:
+        for typed, want in (("八岁", ["a"]), ("8岁", ["a"]), ("10岁", ["c"]), ("十岁", ["c"])):
+            got = [h.doc.id[0] for h in index.search(Query(q=typed)).hits]
+            assert got == want, (typed, got)
+        # ... marked where it is stated, never inside 十八周岁 (QA pass 51e)
+        snippet = index.search(Query(q="8岁")).hits[0].snippet
+        assert "满八周岁</mark>" in snippet and "十<mark>" not in snippet, snippet
+
+
+@contextlib.contextmanager
+def _texts_indexed(kind: str, folder, texts: dict[str, str]):
+    """An index of ``kind`` holding one document per text (id: its key sixteen times, title:
+    its first line), in the form of a corpus document."""
     import dataclasses
 
     from search_index.prepare import prepare
@@ -320,21 +307,13 @@ def test_an_age_finds_the_rules_stating_it_whole(tmp_path, kind):
     from tests.security.conftest import open_backend_index
 
     base = corpus_document(sample_paths(1)[0])
-    texts = {"a": "民事行为能力\n十八周岁以上的自然人为成年人。不满八周岁的为无民事行为能力人。",
-             "b": "招录公告\n年满十八周岁，具有完全民事行为能力。",
-             "c": "儿童乘车规定\n年满10周岁的儿童可以乘坐副驾驶座。"}  # fmt: skip
     docs = [dataclasses.replace(base, id=k * 16, path=f"{k}.txt", text=t,
                                 meta=dataclasses.replace(base.meta, title=t.split("\n")[0]))
             for k, t in texts.items()]  # fmt: skip
-    gen = open_backend_index(kind, tmp_path / "data", "ages")
+    gen = open_backend_index(kind, folder, folder.name)
     index = next(gen)
     try:
         assert all(r.ok for r in index.write(prepare(d, "s") for d in docs))
-        for typed, want in (("八岁", ["a"]), ("8岁", ["a"]), ("10岁", ["c"]), ("十岁", ["c"])):
-            got = [h.doc.id[0] for h in index.search(Query(q=typed)).hits]
-            assert got == want, (typed, got)
-        # ... marked where it is stated, never inside 十八周岁 (QA pass 51e)
-        snippet = index.search(Query(q="8岁")).hits[0].snippet
-        assert "满八周岁</mark>" in snippet and "十<mark>" not in snippet, snippet
+        yield index
     finally:
         gen.close()
