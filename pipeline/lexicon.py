@@ -42,6 +42,8 @@ beyond: too much for every upload of one file through the API.
 
 from __future__ import annotations
 
+import logging
+import os
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -68,6 +70,8 @@ from search_index.citizen_words import (
     parse_rules,
 )
 from search_index.protocol import IndexedDocument
+
+log = logging.getLogger(__name__)
 
 # the catalogue fields whose values the builder counts (titles, issuers, 文号 prefixes, and the
 # date a repeal is filed under), beside the text: a change of another (索引号, 分类, 有效性)
@@ -168,23 +172,19 @@ class LexiconBuilder:
         # from every document, withdrawn ones too (QA pass 40a: 0755, files 0644)
         folder.chmod(0o700)
         mined = folder / MINED_FILE
-        old = mined.read_text(encoding="utf-8") if mined.is_file() else (
-            "# Short forms the documents define themselves, mined at ingest (govsearch).\n"
-            "# `short => long  # provenance`. Edit freely; put # before a rule to switch it off:\n"
-            "# later ingests add new pairs and never change an existing line.\n"
-        )
-        known = set()
-        for line in old.splitlines():
-            body = line.lstrip("# ")
-            for short, longs in parse_rules(body).items():
-                known.update((short, long) for long in longs)
-        new = [
-            f"{s} => {lg}  # {n} 篇, {self.where[(s, lg)]}"
-            for (s, lg), n in sorted(self.pairs.items(), key=lambda kv: (-kv[1], kv[0]))
-            if (s, lg) not in known
-        ]
-        text = old if old.endswith("\n") or not old else old + "\n"
-        mined.write_text(text + "".join(x + "\n" for x in new), encoding="utf-8")
+        try:
+            old = mined.read_text(encoding="utf-8") if mined.is_file() else (
+                "# Short forms the documents define themselves, mined at ingest (govsearch).\n"
+                "# `short => long  # provenance`. Edit freely (UTF-8); put # before a rule to "
+                "switch it off:\n"
+                "# later ingests add new pairs and never change an existing line.\n"
+            )
+        except UnicodeDecodeError as exc:  # (saved by an editor in GBK: QA pass 51f)
+            log.warning("%s is not UTF-8 (%s): left as it is, and no short form added to it "
+                        "until it is saved as UTF-8", mined, exc)  # fmt: skip
+            old = None
+        if old is not None:
+            self._write_mined(mined, old)
         self._write_repeals(folder / REPEALS_FILE, whole_index)
         counted = (
             self.df, self.regions, self.titles, self.issuers, self.taiwan, self.prefixes
@@ -205,6 +205,21 @@ class LexiconBuilder:
         return folder
 
 
+    def _write_mined(self, mined: Path, old: str) -> None:
+        """The file's lines as they are (edited or not), then the pairs it does not hold."""
+        known = set()
+        for line in old.splitlines():
+            body = line.lstrip("# ")
+            for short, longs in parse_rules(body).items():
+                known.update((short, long) for long in longs)
+        new = [
+            f"{s} => {lg}  # {n} 篇, {self.where[(s, lg)]}"
+            for (s, lg), n in sorted(self.pairs.items(), key=lambda kv: (-kv[1], kv[0]))
+            if (s, lg) not in known
+        ]
+        text = old if old.endswith("\n") or not old else old + "\n"
+        _write_whole(mined, text + "".join(x + "\n" for x in new))
+
     def _write_repeals(self, path: Path, whole_index: bool) -> None:
         """The file's lines of documents this run did not write, then this run's: a document
         written again (edited, or no longer public) leaves no stale line behind."""
@@ -216,7 +231,7 @@ class LexiconBuilder:
                     kept.append(line)
         kept.extend("\t".join(row) for row in dict.fromkeys(self.repeals))
         if kept or path.is_file():
-            path.write_text("".join(x + "\n" for x in kept), encoding="utf-8")
+            _write_whole(path, "".join(x + "\n" for x in kept))
 
 
 def _less(counts: Counter[Any], taken: Counter[Any]) -> Counter[Any]:
@@ -268,7 +283,19 @@ def _merge_counts(path: Path, counts: Mapping[tuple[str, ...], int], *, add: boo
             *key, n = line.split("\t")
             if n.isdigit():
                 merged[tuple(key)] += int(n)
-    path.write_text(
-        "".join("\t".join((*k, str(n))) + "\n" for k, n in sorted(merged.items()) if n > 0),
-        encoding="utf-8",
+    _write_whole(
+        path, "".join("\t".join((*k, str(n))) + "\n" for k, n in sorted(merged.items()) if n > 0)
     )
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """``text`` as the file's whole content, or the file as it was: written beside it and
+    renamed over it, so a disk filling up midway never leaves half a file (QA pass 51f: a cut
+    mined.txt, ending in half a character, made every search a 500 until it was mended)."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import logging
 import re
 import threading
 import time
@@ -67,6 +68,8 @@ from search_index import shared_folders
 
 if TYPE_CHECKING:  # numpy is imported where vectors are read, not with this module
     import numpy as np
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -408,12 +411,26 @@ def parse_rules(text: str) -> dict[str, tuple[str, ...]]:
     return rules
 
 
+def _lexicon_text(path: Path) -> str:
+    """A lexicon file's text; one not in UTF-8 (mined.txt saved by an editor in GBK) is read
+    without the lines it cannot decode, and the log names it, where every search was a 500
+    (QA pass 51f)."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        log.warning("%s is not UTF-8 (%s): its lines that are not are left out; save it as "
+                    "UTF-8", path, exc)  # fmt: skip
+        text = data.decode("utf-8", errors="replace")
+        return "\n".join(line for line in text.splitlines() if "\ufffd" not in line)
+
+
 @functools.cache
 def mined() -> dict[str, tuple[str, ...]]:
     path = _lexicon_dir / MINED_FILE if _lexicon_dir else None
     if path is None or not path.is_file():
         return {}
-    return parse_rules(path.read_text(encoding="utf-8"))
+    return parse_rules(_lexicon_text(path))
 
 
 def agency_wordings(name: str, limit: int = 4) -> tuple[str, ...]:
@@ -439,7 +456,7 @@ def vocabulary() -> dict[str, int]:
     if path is None or not path.is_file():
         return {}
     out: dict[str, int] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _lexicon_text(path).splitlines():
         word, _, df = line.partition("\t")
         if df.isdigit() and int(df) >= VOCABULARY_MIN_DF:
             out[word] = int(df)
@@ -460,7 +477,7 @@ def _counts(name: str) -> dict[tuple[str, ...], int]:
     if path is None or not path.is_file():
         return {}
     out: dict[tuple[str, ...], int] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _lexicon_text(path).splitlines():
         *key, n = line.split("\t")
         if n.isdigit():
             out[tuple(key)] = int(n)
@@ -475,7 +492,7 @@ def repeals() -> dict[str, tuple[tuple[str, str, str, str], ...]]:
     if path is None or not path.is_file():
         return {}
     out: dict[str, list[tuple[str, str, str, str]]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _lexicon_text(path).splitlines():
         parts = line.split("\t")
         if len(parts) == 5 and not line.startswith("#"):
             out.setdefault(parts[0], []).append((parts[1], parts[2], parts[3], parts[4]))
@@ -489,7 +506,7 @@ def learned() -> dict[str, tuple[tuple[str, float], ...]]:
     if path is None or not path.is_file():
         return {}
     out: dict[str, list[tuple[str, float]]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _lexicon_text(path).splitlines():
         parts = line.split("\t")
         if len(parts) == 3 and not line.startswith("#"):
             try:

@@ -111,6 +111,40 @@ def test_staff_switch_a_rule_off_and_it_stays_off(lexicon_env):
     assert set(_paths(index, "爱卫会")) == {Path(DEFINES).name, "again.txt"}
 
 
+def test_a_mined_file_saved_in_gbk_or_cut_by_a_full_disk_loses_no_search(
+    lexicon_env, monkeypatch, caplog
+):
+    """QA pass 51f: mined.txt edited and saved in GBK (a Chinese Windows editor's way), or cut
+    mid-character by a disk that filled while an ingest wrote it, made every search a 500 and
+    every later ingest crash; health said ok. The file is now written whole or not at all, and
+    read without the lines it cannot decode, the log naming it; an ingest leaves such a file
+    as it is."""
+    import os
+
+    index, data, folder = lexicon_env
+    mined = data / "lexicon" / "mined.txt"
+    before = mined.read_bytes()
+    mined.write_bytes(before + "公积金 => 住房公积金\n".encode("gbk"))
+    citizen_words.load_lexicon(data)
+    with caplog.at_level("WARNING"):
+        assert set(_paths(index, "爱卫会")) >= {Path(DEFINES).name}  # the rules still read
+    assert "mined.txt is not UTF-8" in caplog.text
+    run_ingest(index, [folder], workers=1, lexicon_dir=data)  # no crash, the file untouched
+    assert mined.read_bytes() == before + "公积金 => 住房公积金\n".encode("gbk")
+    # a write that fails midway (the disk full) leaves the file as it was, and no stray copy
+    mined.write_bytes(before)
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    from pipeline.lexicon import _write_whole
+
+    with pytest.raises(OSError):
+        _write_whole(mined, "半")
+    assert mined.read_bytes() == before and not list(mined.parent.glob("*.tmp"))
+
+
 def test_a_running_server_reads_an_edited_lexicon_without_a_restart(lexicon_env, monkeypatch):
     """QA pass 9: rules mined by an ingest in another process, and a rule switched off with #,
     waited for the server's restart. The files are looked at again every few seconds."""
