@@ -178,3 +178,23 @@ def test_a_slow_ingest_commits_on_time_not_only_every_5000(tmp_path: Path, monke
     index = SearchIndex(backend)
     report = run_ingest(index, [archive], workers=1)
     assert report.interrupted and index.count() == 3 and len(report.ok) == 3
+
+
+def test_a_journal_line_the_full_disk_refused_does_not_end_the_ingest_in_a_traceback(tmp_path):
+    """QA pass 51f: on a full disk, closing the lexicon journal flushed again the line the disk
+    had refused, raised, and the ingest ended in a traceback with exit 1, no summary and no
+    report. The journal is closed all the same. (The refusal is made here: a real one needs a
+    full file system.)"""
+    from pipeline.lexicon_journal import Journal
+
+    journal = Journal(tmp_path)
+    journal.wrote("a" * 16, "hash", "key")
+
+    class Refused:
+        def close(self) -> None:
+            raise OSError(28, "No space left on device")
+
+    real, journal._file = journal._file, Refused()
+    journal.close()  # no error
+    real.close()
+    assert journal.path.is_file()  # kept for the next run, as on any failed merge
