@@ -22,6 +22,7 @@ from govsearch.configure import apply
 from model.errors import GovSearchError
 from model.fields import DISCLOSURE_VALUES
 from model.settings import Settings, unknown_variables
+from model.version import version_tag
 
 if TYPE_CHECKING:
     from ingest.report import IngestReport
@@ -73,6 +74,12 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+# what is installed, and the index version it builds and reads (QA pass 51f: an operator could
+# not tell); an index of another version is refused until re-ingested or reindexed
+@click.version_option(
+    package_name="govsearch", prog_name="govsearch",
+    message=f"%(prog)s %(version)s (index version {version_tag()})",
+)
 @click.option(
     "--data-dir",
     type=click.Path(path_type=Path),  # a file is refused by ``apply``, as for the variable
