@@ -659,8 +659,12 @@ def highlight_all(
     spans = find_spans(text, terms, normalized=normalized)
     if marking is None or not marking.answer or not spans:
         return render(text, spans)
+    held = normalized
+    if held is None or len(held) != len(text):  # normalised once, for the answers too
+        held, offsets = normalize_with_offsets(text)
+        normalized = held if offsets is None else normalized
     answers = find_spans(text, (), normalized=normalized, answer=marking.answer)
-    about = decisive(marking.rarity, normalized if normalized is not None else normalize(text))
+    about = decisive(marking.rarity, held)
     plain = _prepared(tuple(terms))[0]
     keys = (strip_skippable(normalize(text[a:b])) for a, b in spans)
     words = [words_in(key, plain, marking.groups) for key in keys]
