@@ -166,6 +166,15 @@ _SPACED_ARTICLE = re.compile(r"第\s*([0-9]{1,4})(?:\s*-\s*([0-9]{1,3}))?\s*([�
 _ADDED_ARTICLE = re.compile(r"第([0-9]{1,4})-([0-9]{1,3})条")
 
 
+def article_numbers(text: str) -> list[str]:
+    """The numbers of the articles ``text`` cites in digits, as the segmenter keeps them whole
+    (第151条 → 151, 第 15-1 條 → 15-1)."""
+    return [
+        m.group(1) + (f"-{m.group(2)}" if m.group(2) else "")
+        for m in _SPACED_ARTICLE.finditer(text)
+    ]
+
+
 def joined_articles(text: str) -> str:
     """``text`` with an article cited with spaces written as one word (第 17 條 → 第17條)."""
     if "第" not in text:

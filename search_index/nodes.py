@@ -27,6 +27,7 @@ from analyzers.docno import (
 from analyzers.index_no import key_variants
 from analyzers.lexicon import synonyms
 from analyzers.normalize import normalize
+from analyzers.numerals import article_numbers
 from analyzers.pinyin import KEY_MARK
 from search_index import citizen_words
 from search_index.fields import POSITIONAL_FIELDS
@@ -54,12 +55,6 @@ MAX_NUMBER_CHARS = 40
 _DECIMAL = re.compile(r"[0-9a-z%]*[0-9](?:\.[0-9]+)+[0-9a-z%]*")
 
 
-# an article numbered in digits: the bigrams drop its hyphen as they drop a point, so Taiwan's
-# added article 第 15-1 條 and 第 151 條 were one run (QA pass 51c: 第十五条之一, searched so,
-# listed laws citing 第 151 條); the word field keeps 15-1 and 151 whole
-_DIGIT_ARTICLE = re.compile(r"第\s*([0-9]+(?:-[0-9]+)?)\s*[条條]")
-
-
 # the word field holding the same text as a bigram field: jieba keeps 1.5% and pm2.5 whole
 _WORDS_OF = {"body_bi": "body_w", "title_bi": "title_w"}
 
@@ -76,7 +71,10 @@ def substring(field: str, text: str, boost: float = 1.0) -> Node | None:
     decimals = [d for d in _DECIMAL.findall(text) if len(d) <= MAX_NUMBER_CHARS] if (
         field in _WORDS_OF
     ) else []
-    articles = _DIGIT_ARTICLE.findall(text) if field in _WORDS_OF else []
+    # an article numbered in digits: the bigrams drop its hyphen as they drop a point, so
+    # Taiwan's added article 第 15-1 條 and 第 151 條 were one run (QA pass 51c: 第十五条之一,
+    # searched so, listed laws citing 第 151 條); the word field keeps 15-1 and 151 whole
+    articles = article_numbers(text) if field in _WORDS_OF else []
     node = _substring_compact(field, compact, boost)
     if not (decimals or articles) or node is None:
         return node
