@@ -159,7 +159,8 @@ class SecurityMiddleware:
         upload = int(getattr(_settings(scope), "max_upload_bytes", DEFAULT_MAX_BODY))
         return upload + BODY_OVERHEAD
 
-    def _headers(self, scope: Scope, message: Message, static: bool = False) -> None:
+    @staticmethod
+    def _headers(scope: Scope, message: Message, static: bool = False) -> None:
         """``static``: a static file's answer, decided before the app ran (a mount rewrites
         the scope's root_path as it routes)."""
         headers: list[tuple[bytes, bytes]] = list(message.get("headers", ()))
@@ -257,11 +258,10 @@ def install_error_headers(app: FastAPI) -> None:
     async def secured(request: Request, exc: Exception) -> Response:
         answer = handler(request, exc)
         response: Response = await answer if inspect.isawaitable(answer) else answer
-        for name, value in SECURITY_HEADERS:
-            response.headers.setdefault(name, value)
-        vary = response.headers.get("vary")
-        response.headers["vary"] = ", ".join(filter(None, (vary, "Authorization, X-API-Key")))
-        response.headers["cache-control"] = "no-store"
+        start: Message = {"status": response.status_code, "headers": response.raw_headers}
+        SecurityMiddleware._headers(request.scope, start)  # as every other answer gets them
+        response.raw_headers[:] = start["headers"]  # (in place: response.headers reads it)
+        response.headers["cache-control"] = "no-store"  # (an error is never kept)
         return response
 
     app.add_exception_handler(Exception, secured)
