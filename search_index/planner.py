@@ -1737,26 +1737,17 @@ def unmarked_orders(text: str, lexicon: PinyinLexicon | None) -> str:
     return _UNMARKED_PINYIN_ORDER.sub(spelled, text)
 
 
-def _after_opening_stops(text: str) -> str:
-    """``text`` after the stop words it opens with: 帮我查一下劳动合同法第47条 cites 劳动合同法
-    as 劳动合同法第47条 does (QA pass 50a: spoken, the 实施条例 ranked above the law)."""
+def _without_edge_stops(text: str, *, at_end: bool = False) -> str:
+    """``text`` without the stop words it opens with (``at_end``: ends with): 帮我查一下劳动合同
+    法第47条 cites 劳动合同法 as 劳动合同法第47条 does (QA pass 50a: spoken, the 实施条例 ranked
+    above the law), and 嗯 劳动合同法 and 劳动合同法吗 name the title 劳动合同法 does (QA pass
+    50e)."""
     stop = stopwords()
-    for word in query_words(text):
-        if word not in stop or not text.startswith(word):
+    words = query_words(text)
+    for word in reversed(words) if at_end else words:
+        if word not in stop or not (text.endswith(word) if at_end else text.startswith(word)):
             break
-        text = text[len(word):]
-    return text
-
-
-def _before_closing_stops(text: str) -> str:
-    """``text`` before the stop words it ends with: with :func:`_after_opening_stops`, 嗯
-    劳动合同法 and 劳动合同法吗 name the title 劳动合同法 does (QA pass 50e: the 实施条例 ranked
-    above the law)."""
-    stop = stopwords()
-    for word in reversed(query_words(text)):
-        if word not in stop or not text.endswith(word):
-            break
-        text = text[: -len(word)]
+        text = text[: -len(word)] if at_end else text[len(word) :]
     return text
 
 
@@ -1833,11 +1824,11 @@ def plan(
     # a title and one of its articles (劳动合同法第四十七条, 民法典1077条): the title is the
     # document asked for (QA pass 30a: the 实施条例, which cites 劳动合同法第四十七条, ranked
     # above the law)
-    opened = _after_opening_stops(compact)
+    opened = _without_edge_stops(compact)
     cited = cited_title(opened)
     named = dict(b.synonyms).get(cited, ()) if cited else ()  # 劳基法第17条: 劳动基准法
     titles: list[str] = []
-    bare = _before_closing_stops(opened)
+    bare = _without_edge_stops(opened, at_end=True)
     for title in dict.fromkeys((compact, bare if len(bare) >= 2 else "", cited, *named)):
         if not title:
             continue
