@@ -68,6 +68,7 @@ class Job:
     source: str  # absolute path of the folder given to ingest
     doc_id: str
     known_hash: str | None  # the indexed version's fingerprint (model.ids.fingerprint), if any
+    moved: bool = False  # its id is held under a folder that is gone: the archive moved
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,10 @@ def _refuse_collisions(
         other = live.get(job.doc_id)
         if other is None:
             # moved: written again (not skipped as unchanged) so it records its new folder
-            kept.append(dataclasses.replace(job, known_hash=None) if job.doc_id in moved else job)
+            kept.append(
+                dataclasses.replace(job, known_hash=None, moved=True)
+                if job.doc_id in moved else job
+            )  # fmt: skip
             continue
         report.fail(
             job.task.rel_path,
@@ -295,6 +299,36 @@ def _to_keep(
         elif is_held(r.doc.ingest_key):
             out[doc.id] = (doc, "held")
     return out
+
+
+def _own_levels(
+    index: SearchIndex, batch: list[IndexedDocument], moved: set[str]
+) -> dict[str, StoredDocument]:
+    """The level each moved document of ``batch`` keeps: its own, from before the move, when
+    nothing of this ingest decides one. A moved archive keeps its ids, and with them its
+    decisions (QA pass 51f: a public notice with a hidden copy elsewhere was held back once its
+    folder moved, and a not_public archive moved came back public by the default). Hidden, it
+    stays hidden whatever its text; public, it stays public while its text is the one that was
+    published (a new text asks, as any, whether a hidden copy holds it)."""
+    asked = [r.doc.id for r in batch if r.doc.id in moved]
+    out: dict[str, StoredDocument] = {}
+    if not asked:
+        return out
+    new = {r.doc.id: r for r in batch}
+    for doc in index.backend.fetch(asked, texts=False).values():
+        if not ANONYMOUS.can_see(doc.disclosure):
+            out[doc.id] = doc
+        elif doc.content_hash == new[doc.id].doc.content_hash and not is_held(doc.ingest_key):
+            out[doc.id] = doc
+    return out
+
+
+def _as_before(r: IndexedDocument, old: StoredDocument) -> IndexedDocument:
+    """``r`` at the level its document had before the move: written as a hold
+    (:func:`_at_level`) where that differs from this ingest's, so the next ingest that names
+    a level applies it, and one that does not says it is held back, as it says of an archive
+    never moved."""
+    return r if old.disclosure == r.doc.meta.disclosure else _at_level(r, old.disclosure)
 
 
 def _at_level(r: IndexedDocument, level: str) -> IndexedDocument:
@@ -363,6 +397,8 @@ def run_jobs(
     indexed_paths = {j.task.rel_path for j in jobs if j.known_hash is not None}
     # the documents whose level nothing of this ingest decides: the default gives it
     defaulted = set() if level_given else {j.doc_id for j in jobs if j.task.level_defaulted}
+    # ... of which some moved with their folder: they keep their own (_own_levels)
+    moved = {j.doc_id for j in jobs if j.moved and not j.task.held} & defaulted
     # "held back" is what the index now holds so: a held file written, or unchanged since it
     # was written held; never one whose catalogued version is kept, at whatever level its row
     # gave (QA 23b: public documents kept as catalogued were also listed as "held back as
@@ -424,7 +460,9 @@ def run_jobs(
     def needs_check(r: IndexedDocument) -> bool:
         """Rewritten without a row, or a level: catalogued, held? Or new, at the default
         level: its text held hidden under another path?"""
-        return (r.doc.id in indexed and (not r.doc.catalog or r.doc.id in defaulted)) or (
+        return r.doc.id in moved or (
+            r.doc.id in indexed and (not r.doc.catalog or r.doc.id in defaulted)
+        ) or (
             r.doc.id not in indexed and r.doc.id in defaulted
             and ANONYMOUS.can_see(r.doc.meta.disclosure)
         ) or is_held(r.doc.ingest_key)  # fmt: skip
@@ -434,6 +472,11 @@ def run_jobs(
             batch = with_earlier_cells(index, batch, absent)
             yield from (x for r in batch if not needs_check(r) for x in accepted(r))
             batch = [r for r in batch if needs_check(r)]
+        own = _own_levels(index, batch, moved)
+        for r in batch:
+            if r.doc.id in own:
+                yield from accepted(_as_before(r, own[r.doc.id]))
+        batch = [r for r in batch if r.doc.id not in own]
         rewritten = [r for r in batch if r.doc.id in indexed]
         kept = _to_keep(index, rewritten, defaulted) if rewritten else {}
         # new documents at the default level, and rewritten ones not kept (a public file

@@ -902,3 +902,58 @@ def test_one_file_is_said_in_the_singular(tmp_path):
     assert result.output.startswith("1 file: 1 ingested"), result.output
     if "search by meaning" in result.output:  # (with the embedding model installed)
         assert "the document ingested now is found by its words only" in result.output
+
+
+def _moved_archive(tmp_path: Path) -> tuple[Path, Path]:
+    """An archive of two notices, and the path it is moved to (not yet moved)."""
+    require_corpus()
+    archive = tmp_path / "disk1" / "archive"
+    archive.mkdir(parents=True)
+    for name in ("govcn_002.txt", "govcn_003.txt"):
+        shutil.copy(CORPUS / "docs" / "govcn_policy" / name, archive / name)
+    return archive, tmp_path / "disk2" / "archive"
+
+
+def _levels(index: SearchIndex) -> dict[str, str]:
+    return {d.path: d.disclosure for d in index.backend.catalog()}
+
+
+def test_a_moved_archive_keeps_public_what_a_hidden_copy_elsewhere_also_holds(tmp_path, index):
+    """QA pass 51f: a public archive, moved to another disk, was held back wherever an
+    internal folder held a hidden copy of one of its notices (taken as a new file copying a
+    hidden text), and every later run said "not updated". Its ids are kept, and so is the
+    level its own ingest gave it."""
+    archive, moved = _moved_archive(tmp_path)
+    internal = tmp_path / "internal"
+    internal.mkdir()
+    shutil.copy(archive / "govcn_002.txt", internal / "copy.txt")
+    run_ingest(index, [archive], workers=1)
+    run_ingest(index, [internal], default_disclosure="not_public", disclosure_given=True,
+               workers=1)  # fmt: skip
+    moved.parent.mkdir()
+    archive.rename(moved)
+    report = run_ingest(index, [moved], workers=1)
+    assert not report.held, report.summary()
+    assert _levels(index) == {
+        "govcn_002.txt": "public", "govcn_003.txt": "public", "copy.txt": "not_public"}
+    again = run_ingest(index, [moved], workers=1)
+    assert again.unchanged == 2 and not again.held and not again.not_updated, again.summary()
+
+
+def test_a_moved_hidden_archive_is_not_published_by_the_default(tmp_path, index):
+    """QA 51f's move, the other way: an archive ingested 不予公开, moved, and ingested again
+    with no level named came back public (a new file at the default level, with no other
+    copy to take a level from)."""
+    archive, moved = _moved_archive(tmp_path)
+    run_ingest(index, [archive], default_disclosure="not_public", disclosure_given=True,
+               workers=1)  # fmt: skip
+    moved.parent.mkdir()
+    archive.rename(moved)
+    run_ingest(index, [moved], workers=1)
+    assert set(_levels(index).values()) == {"not_public"}
+    assert index.count() == 0
+    run_ingest(index, [moved], workers=1)
+    assert set(_levels(index).values()) == {"not_public"}
+    published = run_ingest(index, [moved], default_disclosure="public", disclosure_given=True,
+                           workers=1)  # fmt: skip
+    assert set(_levels(index).values()) == {"public"}, published.summary()
