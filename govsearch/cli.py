@@ -633,13 +633,15 @@ def keys_list(ctx: click.Context) -> None:
 @click.argument("key_id")
 @click.pass_context
 def keys_revoke(ctx: click.Context, key_id: str) -> None:
-    """Revoke a key; effective on the next request."""
+    """Revoke a key, by its id or the whole key; effective on the next request."""
+    from search_api.keys import key_id_of
+
     try:
         with _key_store(ctx) as store:
             store.revoke(key_id)
     except GovSearchError as exc:
         _fail(exc)
-    click.echo(f"revoked {key_id}")
+    click.echo(f"revoked {key_id_of(key_id)}")  # (never the secret of a whole key given)
 
 
 from govsearch.cli_dupes import dupcheck, dupes  # noqa: E402 (registered after main exists)

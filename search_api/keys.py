@@ -12,8 +12,10 @@ import fcntl
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,9 +23,20 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.chars import has_control
-from model.errors import BadRequest, ConfigError, NotFound
+from model.errors import (
+    BadRequest,
+    ConfigError,
+    NotFound,
+    StorageFull,
+    StorageReadOnly,
+    Unauthorized,
+    storage_fault,
+)
 
 MAX_NAME_CHARS = 200
+MISSING_FILE_LOG_SECONDS = 60.0  # a missing key file is logged at most this often
+
+log = logging.getLogger("govsearch.keys")
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,7 @@ def _digest(salt: str, secret: str) -> str:
 class KeyStore:
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / "api_keys.json"
+        self._missing_logged = -MISSING_FILE_LOG_SECONDS
 
     def _load(self) -> dict[str, dict[str, object]]:
         try:
@@ -90,9 +104,11 @@ class KeyStore:
     def _changing(self) -> Iterator[dict[str, dict[str, object]]]:
         """The keys, to change and save under an exclusive lock: two commands run at once lost
         one's write (QA pass 21: a revoke lost, the key still working)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = self.path.with_name(".api_keys.lock")
-        fd = os.open(lock, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path.with_name(".api_keys.lock"), os.O_WRONLY | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise self._unwritten(exc) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             data = self._load()
@@ -104,10 +120,27 @@ class KeyStore:
     def _save(self, data: dict[str, dict[str, object]]) -> None:
         # a temporary name of this process's own, never shared with another writer
         tmp = self.path.with_name(f".api_keys.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-        os.replace(tmp, self.path)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False, indent=1)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise self._unwritten(exc) from None
+
+    def _unwritten(self, exc: OSError) -> Exception:
+        """A change the key file could not take, said in one line (QA pass 51f: a revoke on a
+        full disk printed a traceback, and the leaked key stayed active unsaid)."""
+        fault = storage_fault(exc)
+        nothing = f"{self.path} was not changed (every key is as it was)"
+        if fault in ("full", "quota", "too_large"):
+            return StorageFull(f"the disk holding {self.path.parent} is full: {nothing}; free "
+                               "space and run the command again", path=str(self.path))  # fmt: skip
+        if fault == "read_only":
+            return StorageReadOnly(f"{self.path.parent} cannot be written ({exc.strerror}): "
+                                   f"{nothing}", path=str(self.path))  # fmt: skip
+        return ConfigError(f"{self.path} could not be written ({exc.strerror or exc}): {nothing}")
 
     def create(self, name: str) -> tuple[KeyInfo, str]:
         """Create a key; the full key is returned once and never stored."""
@@ -127,6 +160,9 @@ class KeyStore:
         return KeyInfo(key_id, name, created, False), f"gs_{key_id}_{secret}"
 
     def revoke(self, key_id: str) -> None:
+        """Revoke by id, or by the whole key (``gs_<id>_<secret>``: what a leak report holds;
+        QA pass 51f), which is never echoed back."""
+        key_id = key_id_of(key_id)
         with self._changing() as data:
             if key_id not in data:
                 raise NotFound(f"no API key with id {key_id!r}")
@@ -145,7 +181,24 @@ class KeyStore:
             _digest("x", presented)  # similar work either way
             return None
         key_id, secret = parts[1], parts[2]
+        if not self.path.exists():
+            # (QA pass 51f: a data folder restored without its key file told every staff
+            # member "invalid or revoked", the log silent)
+            now = time.monotonic()
+            if now - self._missing_logged >= MISSING_FILE_LOG_SECONDS:
+                self._missing_logged = now
+                log.warning("a staff key was presented, and %s is missing: no key is valid "
+                            "until it is restored or keys are created", self.path)  # fmt: skip
+            raise Unauthorized("no API key is valid on this server: it holds no keys (none "
+                               "created, or its key file is missing); tell its operator")
         return check_entry(key_id, secret, self._load().get(key_id))
+
+
+def key_id_of(given: str) -> str:
+    """The key id ``given`` names: an id, or a whole key ``gs_<id>_<secret>``."""
+    given = given.strip()
+    parts = given.split("_", 2)
+    return parts[1] if len(parts) == 3 and parts[0] == "gs" and parts[1] else given
 
 
 def check_entry(key_id: str, secret: str, entry: dict[str, Any] | None) -> KeyInfo | None:

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from elasticsearch import Elasticsearch
 
 from model.errors import NotFound
-from search_api.keys import KeyInfo, KeyStore, _digest, check_entry, key_name
+from search_api.keys import KeyInfo, KeyStore, _digest, check_entry, key_id_of, key_name
 from search_index.elastic_guard import guarded
 
 _MAPPINGS = {
@@ -86,6 +86,7 @@ class ElasticKeyStore:
         return KeyInfo(key_id, name, created, False), f"gs_{key_id}_{secret}"
 
     def revoke(self, key_id: str) -> None:
+        key_id = key_id_of(key_id)  # (an id, or the whole key)
         with self._guard("revoke a key"):
             res = self.es.options(ignore_status=404).update(
                 index=self.index, id=key_id, doc={"revoked": True}, refresh="wait_for"

@@ -76,3 +76,70 @@ def test_keys_created_and_revoked_at_once_are_all_kept(tmp_path) -> None:
         lost += store.verify(secret) is not None
     assert lost == 0
     assert len(store.list()) == 20 * 4
+
+
+def test_keys_on_a_full_disk_say_so_in_one_line_and_change_nothing(tmp_path, monkeypatch):
+    """QA pass 51f: `keys revoke` on a full disk printed a 30-line traceback, exit 1, and the
+    leaked key stayed active unsaid. It says the disk is full (exit 3, as ingest), and the
+    file is as it was, no temporary file left. (The disk's refusal is simulated, as in the
+    ingest's full-disk test: a full file system cannot be made in every test environment.)"""
+    import errno
+    import json
+
+    EmbeddedIndex(tmp_path).close()
+    info, secret = KeyStore(tmp_path).create("ops")
+    before = (tmp_path / "api_keys.json").read_bytes()
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(json, "dump", full)
+    runner = CliRunner()
+    for args in (["revoke", info.key_id], ["create", "other"]):
+        done = runner.invoke(main, ["--data-dir", str(tmp_path), "keys", *args])
+        assert done.exit_code == 3, done.output
+        assert f"the disk holding {tmp_path} is full" in done.output, done.output
+        assert "Traceback" not in done.output
+    assert (tmp_path / "api_keys.json").read_bytes() == before
+    assert not list(tmp_path.glob(".api_keys.*.tmp"))
+    assert KeyStore(tmp_path).verify(secret) is not None
+
+
+def test_a_key_is_revoked_by_the_whole_key_without_echoing_its_secret(tmp_path):
+    """QA pass 51f: a leak report holds the whole key; `keys revoke gs_<id>_<secret>` said "no
+    API key with id 'gs_…'", the secret echoed to the terminal."""
+    EmbeddedIndex(tmp_path).close()
+    info, secret = KeyStore(tmp_path).create("leaked")
+    done = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "keys", "revoke", secret])
+    assert done.exit_code == 0, done.output
+    assert done.output.strip() == f"revoked {info.key_id}"
+    assert KeyStore(tmp_path).verify(secret) is None
+    unknown = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "keys", "revoke",
+                                        "gs_0123456789ab_SECRETPART"])  # fmt: skip
+    assert unknown.exit_code == 2 and "SECRETPART" not in unknown.output, unknown.output
+
+
+def test_a_missing_key_file_is_said_to_staff_and_logged(tmp_path, caplog):
+    """QA pass 51f: a data folder restored without api_keys.json told every staff member
+    "invalid or revoked API key", the log silent. The 401 says the server holds no keys, and
+    the log names the file (once a minute at most)."""
+    import logging
+
+    from fastapi.testclient import TestClient
+
+    from govsearch.app import create_app
+    from model.settings import Settings
+
+    EmbeddedIndex(tmp_path).close()
+    _, secret = KeyStore(tmp_path).create("ops")
+    client = TestClient(create_app(Settings(data_dir=tmp_path)))
+    assert client.get("/api/health", headers={"Authorization": f"Bearer {secret}"}).is_success
+    (tmp_path / "api_keys.json").unlink()
+    with caplog.at_level(logging.WARNING, logger="govsearch.keys"):
+        for _ in range(2):
+            r = client.get("/api/health", headers={"Authorization": f"Bearer {secret}"})
+            assert r.status_code == 401, r.text
+            assert "it holds no keys" in r.json()["error"]["message"]
+            assert str(tmp_path) not in r.text
+    said = [m for m in caplog.messages if "api_keys.json is missing" in m]
+    assert len(said) == 1, caplog.messages
