@@ -76,8 +76,9 @@ def _handler(where: str) -> logging.Handler:
     try:
         return logging.handlers.WatchedFileHandler(path, encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"GOVSEARCH_ACCESS_LOG={where}: cannot write the access log there "
-                          f"({exc.strerror or exc})") from None  # fmt: skip
+        # (QA pass 51f: named only the variable to an operator who gave --access-log)
+        raise ConfigError(f"cannot write the access log to {where} ({exc.strerror or exc}; "
+                          "set by --access-log or GOVSEARCH_ACCESS_LOG)") from None  # fmt: skip
 
 
 def install_access_log(app: FastAPI, where: str) -> None:
