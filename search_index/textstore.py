@@ -66,6 +66,9 @@ class TextStore:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            # a deleted (withdrawn, pruned) text is overwritten, not left in free pages for
+            # whoever copies the file: said, not left to how SQLite happened to be built
+            conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn
         return conn
 
