@@ -93,11 +93,15 @@ class ParsedQuery:
 # a web address pasted with a question (a WeChat share: 关于…的规定 https://mp.weixin.qq.com/s/…):
 # with a scheme (any: weixin://…) or www., to the next space or Chinese punctuation (a path a
 # browser shows decoded holds Chinese: QA pass 49c); without either, a host under a common
-# top-level domain
+# top-level domain: of three labels or more (mp.weixin.qq.com, www.gov.cn), with a path, or of
+# two in lower case under a domain people type (12306.cn, baidu.com) — a product's name is no
+# address (QA pass 51c: ASP.NET 开发规范 and socket.io 教程 lost their first word)
 _URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
+_TLD = r"(?:com|cn|net|org|gov|edu|info|io|me|hk|tw|mo)"
 _LINK = re.compile(
     r"(?<![A-Za-z0-9+.\-])(?:[a-z][a-z0-9+.\-]*://|www\.)[^\s，。；：！？、“”‘’《》（）【】]*"
-    r"|(?<![A-Za-z0-9.@\-])(?:[a-z0-9\-]+\.)+(?:com|cn|net|org|gov|edu|info|io|me|hk|tw|mo)"
+    rf"|(?<![A-Za-z0-9.@\-])(?:(?:[a-z0-9\-]+\.){{2,}}{_TLD}|[a-z0-9\-]+\.{_TLD}(?=/)"
+    r"|(?-i:[a-z0-9\-]+\.(?:com|cn|org|gov|edu|hk|tw|mo)))"
     rf"(?![A-Za-z0-9])(?:/{_URL_CHARS}*)?",
     re.IGNORECASE,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search_index.syntax import parse
+from search_index.syntax import parse, without_links
 
 
 @pytest.mark.parametrize(
@@ -177,3 +177,22 @@ def test_an_exclusion_in_a_field_is_said_with_its_field() -> None:
 
     assert plan(Query(q="养老 -title:条例"))[1].excluded == ("标题:条例",)
     assert plan(Query(q="养老 -废止"))[1].excluded == ("废止",)
+
+
+@pytest.mark.parametrize(
+    "typed", ["ASP.NET 开发规范", "socket.io 教程", "Node.js 规范", "GOV.CN 通知"]
+)
+def test_a_product_name_with_a_dot_is_no_web_address(typed: str) -> None:
+    """QA pass 51c: a host under a listed top-level domain was taken for a link wherever it
+    stood, so ASP.NET and socket.io were dropped from the question as pasted addresses."""
+    assert without_links(typed) == (typed, ())
+
+
+@pytest.mark.parametrize(
+    ("typed", "link"),
+    [("12306.cn 退票", "12306.cn"), ("baidu.com 搜索", "baidu.com"),
+     ("chinatax.gov.cn 个税", "chinatax.gov.cn"), ("养老保险 mp.weixin.qq.com/s/abc",
+     "mp.weixin.qq.com/s/abc"), ("example.io/path 规定", "example.io/path")],
+)  # fmt: skip
+def test_an_address_without_a_scheme_is_still_one(typed: str, link: str) -> None:
+    assert without_links(typed)[1] == (link,)
