@@ -205,7 +205,9 @@ class SearchIndex:
             plan, understood = make_plan(query, lexicon, self._mentions, marked, words_required)
         return plan, understood
 
-    def _with_fewer_words(self, query: Query, understood: Any) -> tuple[Plan, Any] | None:
+    def _with_fewer_words(
+        self, query: Query, plan: Plan, understood: Any
+    ) -> tuple[Plan, Any] | None:
         """For a plan that found nothing, holding no document with as many of its words as it
         asks (about half), one asking fewer, halving until one finds documents (None: none
         does, or the query is short): a long question, spoken with its
@@ -218,6 +220,10 @@ class SearchIndex:
         planned again without them."""
         asked = understood.min_should_match
         if len(understood.words) < FEWER_WORDS_FROM or asked < 2 or understood.all_words:
+            return None
+        if plan.filters and not self.backend.search(
+            Plan(MatchAll(), plan.filters), limit=0
+        ).total:  # the filters alone find nothing: no fewer words will (QA pass 51c, L9)
             return None
         k = asked
         while k > 1:
@@ -402,7 +408,7 @@ class SearchIndex:
 
         groups, extra, start, total, raw_hits, raw_facets = run(plan)
         if not total and ranked and not understood.semantic:  # (the leg answers otherwise)
-            fewer = self._with_fewer_words(query, understood)
+            fewer = self._with_fewer_words(query, plan, understood)
             if fewer is not None:
                 plan, understood = fewer
                 groups, extra, start, total, raw_hits, raw_facets = run(plan)

@@ -493,6 +493,22 @@ class BackendContract:
             assert weak.total == phrase.total and weak.understood.fewer_than, extra
         dated = index.search(Query(q=typed, sort="date_desc"))  # every word, as asked
         assert dated.total == 0 and not dated.understood.fewer_than
+        # ... and where the filters alone find nothing, no fewer words are tried (QA pass 51c:
+        # up to five more searches, over HTTP on Elasticsearch, each finding nothing)
+        searches: list[object] = []
+        search = index.backend.search
+
+        def counted(*args: object, **kwargs: object) -> object:
+            searches.append(args)
+            return search(*args, **kwargs)
+
+        index.backend.search = counted  # type: ignore[method-assign]
+        try:
+            nowhere = index.search(Query(q=typed, agencies=("火星宇航管理局",), size=5))
+        finally:
+            del index.backend.search
+        assert nowhere.total == 0 and not nowhere.understood.fewer_than
+        assert len(searches) <= 3, len(searches)  # the search, its filters counted, a facet
 
     def test_characters_typed_apart_are_the_word_they_spell(self, index):
         """QA pass 49b: 户 口 迁 移 (a handwriting pad's space after each character) searched
