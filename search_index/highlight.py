@@ -245,6 +245,21 @@ def told(word: str, held: str, rarity: Mapping[str, float]) -> float:
     return TITLE_HELD * _least(rarity) if held and word in held else rarity.get(word, 1.0)
 
 
+def passage_told(
+    window: Iterable[str], opening: Iterable[str], held: str, rarity: Mapping[str, float],
+    heading: bool,
+) -> float:
+    """What a passage tells: each word asked for its ``window`` of marks shows (:func:`told`),
+    and, where its ``opening`` mark heads an article (``heading``), the article asked for, at
+    its own heading, :data:`HEADING_TOLD` times its opening word's worth more. One reckoning
+    for the snippet and the page's jump to the best passage (web.views.mark_anchors), which
+    had each written it out, and drifted."""
+    said = sum(told(k, held, rarity) for k in window)
+    if heading:
+        said += HEADING_TOLD * max(told(k, held, rarity) for k in opening)
+    return said
+
+
 def rarities(rarity: Mapping[str, float] | None, answer: str) -> Mapping[str, float]:
     """``rarity`` (each typed word's weight, :meth:`SearchIndex._rarity`) with the answer's:
     what a question of measure asks for tells as much as its rarest word, where it stands
@@ -543,10 +558,8 @@ def snippet(
         window = frozenset().union(
             *(words[j] for j in range(i, min(i + 12, len(spans))) if spans[j][1] <= s + reach)
         )
-        said = sum(told(k, held, rarity) for k in window)
-        if heads_an_article(text, s, spans[i][1]):
-            # the article asked for, at its own heading, as the region was chosen
-            said += HEADING_TOLD * max(told(k, held, rarity) for k in words[i])
+        # (the article asked for, at its own heading, as the region was chosen)
+        said = passage_told(window, words[i], held, rarity, heads_an_article(text, s, spans[i][1]))
         # of equals, the passage opening on a word the title does not show: an article's
         # heading, not the end of the one before it
         opens = max(_worth(k, held) for k in words[i]) == 1.0

@@ -24,10 +24,9 @@ from model.viewer import Viewer
 from search_index import answers, citizen_words
 from search_index.highlight import (
     ANSWER,
-    HEADING_TOLD,
     heads_an_article,
+    passage_told,
     title_held,
-    told,
     words_in,
 )
 from search_index.highlight import rarities as highlight_rarities
@@ -636,10 +635,8 @@ def mark_anchors(
         while j < len(marks) and marks[j].start() - m.start() < PASSAGE_CHARS:
             window.update(words[j])
             j += 1
-        said = sum(told(w, held, rarity) for w in window)
         heading = bool(words[i]) and heads_an_article(html_text, m.start(), m.end())
-        if heading:  # (the article asked for: the passage, whatever else it holds)
-            said += HEADING_TOLD * max(told(w, held, rarity) for w in words[i])
+        said = passage_told(window, words[i], held, rarity, heading)
         if (len(window) > 1 or heading) and said > most:
             best, most = i, said
         window.subtract(words[i])
