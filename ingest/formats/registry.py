@@ -88,6 +88,7 @@ _MAGIC: tuple[tuple[bytes, str, str, str], ...] = (
     (b"7z\xbc\xaf", "a 7z archive", "7z archive", ""),
 )  # fmt: skip
 _KNOWN_UNSUPPORTED = tuple((magic, why, reason) for magic, _, why, reason in _MAGIC if why)
+_TEXT_MAGICS = frozenset({b"{\\rtf"})  # the marks a text editor may leave after blank lines
 # an e-mail message saved as a file (.eml): header lines, a mail's own among them; its body is
 # often base64, and read as text it compared nothing (QA pass 49a)
 _MAIL_HEAD = re.compile(rb"(?:[A-Za-z][A-Za-z0-9-]*:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*){2}")
@@ -161,7 +162,9 @@ def detect(data: bytes, filename: str) -> Format:
     # was compared as its markup)
     lead = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     for magic, what, reason in _KNOWN_UNSUPPORTED:
-        if data.startswith(magic) or lead.startswith(magic):
+        # (... a text format's only: a text whose first line, after a blank one, starts GIF8
+        # or Rar! is a text; QA pass 51c, L10)
+        if data.startswith(magic) or (magic in _TEXT_MAGICS and lead.startswith(magic)):
             if what.endswith("(needs OCR)"):  # an image with OCR off: said as for a scanned PDF
                 raise NeedsOcr(f"{what[:-1]}; {unavailable_reason() or 'no OCR engine'})")
             raise KnownFormat(f"unsupported file type: {what}", reason=reason)

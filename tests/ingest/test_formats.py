@@ -504,3 +504,13 @@ def test_a_metadata_tables_short_name_for_the_文号_keeps_it(label: str) -> Non
             f"<p>{body}</p></body></html>").encode()  # fmt: skip
     _, ex = extract(page, "a.html")
     assert ex.properties.get("发文字号") == "某交发〔2021〕33号", ex.properties
+
+
+def test_a_binary_mark_after_a_blank_line_is_text_an_rtf_mark_is_not() -> None:
+    """QA pass 51c: the check for a text format's mark after the blank lines an editor leaves
+    (QA 49c: an RTF so was compared as its markup) ran for every binary mark, so a note whose
+    first line, after a blank one, began GIF89a was refused as an image."""
+    note = "\n\nGIF89a 格式的图片不得作为附件报送。\n".encode()
+    assert detect(note, "说明.txt").name == "txt"
+    with pytest.raises(UnsupportedFormat, match="RTF"):
+        detect(b"\r\n\r\n{\\rtf1\\ansi x}", "草稿.txt")
