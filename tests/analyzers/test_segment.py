@@ -149,3 +149,16 @@ def test_a_modal_glued_to_a_verb_by_guesswork_is_cut_apart(typed, words) -> None
 def test_a_deposit_kept_back_is_no_seizure(typed, words) -> None:
     """QA pass 26b: 房东扣押金不还 searched 扣押 (and its other wording 没收) and 金."""
     assert query_words(typed) == words
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [("香港人同内地人结婚", ["香港", "人", "同", "内地", "人", "结婚"]),
+     ("香港人来台湾工作许可", ["香港", "人", "来", "台湾", "工作", "许可"]),
+     ("我同老公离婚", ["我", "同", "老公", "离婚"]),
+     ("外国人来华工作", ["外国人", "来华", "工作"])],
+)  # fmt: skip
+def test_a_person_glued_to_and_or_come_is_cut_apart(query: str, words: list[str]) -> None:
+    """QA pass 51d: jieba's dictionary holds 人同, 人来 and 我同, so 香港人同內地人結婚 asked for
+    a word no rule writes, where 香港人和內地人 asks for 香港 and 内地."""
+    assert query_words(query) == words
