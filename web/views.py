@@ -16,7 +16,7 @@ from analyzers import docno
 from analyzers.chars import is_han, strip_skippable
 from analyzers.hierarchy import regions
 from analyzers.lexicon import stopwords
-from analyzers.normalize import in_traditional, normalize, other_script
+from analyzers.normalize import in_traditional, normalize, normalize_with_offsets, other_script
 from model import fields
 from model.document import StoredDocument, as_year, shown_date, written_in_title_year
 from model.errors import GovSearchError
@@ -211,7 +211,8 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     if len(u.words) > 1 and not u.pinyin:
         # the words the text was cut into, which the lines below count and expand (QA pass 19:
         # 公基金怎么取 was searched as 公、基金、取, and nothing on the page said so)
-        items.append(("检索词", "、".join(u.words)))
+        words = as_typed(u.words, q) if u.converted_script else u.words
+        items.append(("检索词", "、".join(words)))
     if u.pinyin_words:
         items.append((
             "拼音按词检索（标题和正文）",
@@ -281,6 +282,27 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     if u.semantic:
         items.append(("也按语义检索", "意思相近、用词不同的文件也列出（排在字面匹配之后或之间）"))
     return items
+
+
+def as_typed(words: Sequence[str], q: str) -> list[str]:
+    """Each of ``words`` (read from ``q`` normalised: simplified, lower case) as ``q`` writes
+    it, where it is found there in order; else as read. A reader who typed 回鄉證點樣申請 is
+    told the words 回鄉證、申請, not 回乡证、申请 (QA pass 51d: the line above says the search
+    ran in simplified; the words are the reader's own). The words may come in another order
+    than typed (a word's first place in ``q`` is taken)."""
+    norm, offsets = normalize_with_offsets(q)
+    out: list[str] = []
+    for w in words:
+        start = norm.find(w)
+        if start < 0:
+            out.append(w)
+            continue
+        end = start + len(w)
+        if offsets is None:
+            out.append(q[start:end])
+        else:
+            out.append(q[offsets[start] : offsets[end - 1] + 1])
+    return out
 
 
 BRIEF_EXPANSIONS = 2  # the other wordings named on the folded heading; the rest counted

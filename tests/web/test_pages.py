@@ -174,6 +174,8 @@ def test_traditional_query_is_converted_and_said(client):
     simp, _ = page(client, "/?q=个人资料保护")
     assert "已按简体检索" in trad and "个人资料保护" in trad
     assert "台湾地区文件略靠前" in trad and "大陆文件略靠前" in simp
+    # ... and the words it was cut into as the reader wrote them (QA pass 51d: 个人资料、保护)
+    assert "個人資料、保護" in trad and "个人资料、保护" in simp
     # pinyin is the mainland's spelling, its candidates simplified (QA pass 23a)
     letters, _ = page(client, "/?q=gerenziliao")
     assert "按拼音输入，大陆文件略靠前" in letters
