@@ -2077,3 +2077,35 @@ def test_a_year_in_chinese_numerals_still_finds_the_texts_printing_it_so(namesak
     which print 一九五八年 word for word."""
     found = [Path(h.doc.path).name for h in namesakes.search(Query(q="一九五八年")).hits]
     assert Path(PRINTS_1958).name in found, found
+
+
+OLDER_PEOPLE = {
+    "shanghai_care": "docs/lawrefbook/difang_shanghai/lrb_00063.txt",  # 上海市医疗保障条例
+    "zhejiang_care": "docs/lawrefbook/difang_zhejiang/lrb_01600.txt",  # 浙江省医疗保障条例
+    "surplus_staff": "docs/lawrefbook/xingzheng_fagui/lrb_02989.txt",  # 国有企业富余职工安置规定
+    "report_2025": "docs/gov_work_report/gwr_2025.txt",
+    "insurance_law": "docs/lawrefbook/minfa_shangfa/lrb_02489.txt",  # 中华人民共和国保险法
+    "taiwan_care": "docs/mojlaw/L0070040.txt",  # 長期照顧服務法
+}
+
+
+@pytest.fixture(scope="module")
+def older_people(tmp_path_factory):
+    index, data, _ = _ingested(tmp_path_factory.mktemp("older"), list(OLDER_PEOPLE.values()))
+    citizen_words.load_lexicon(data)
+    yield index
+    index.close()
+    citizen_words.load_lexicon(None)
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [("长护险", "shanghai_care"), ("长护险怎么申请", "shanghai_care"),
+     ("慢特病", "zhejiang_care"), ("内退", "surplus_staff"), ("延迟退休", "report_2025")],
+)  # fmt: skip
+def test_the_names_said_at_the_counter_find_the_rule(older_people, typed, answer):
+    """QA pass 52a: 长护险 and 慢特病 found nothing (the rules write 长期护理保险, 慢性病 and
+    特殊病种), 长护险怎么申请 ranked the insurance law and Taiwan's care law first, 内退
+    (退出工作岗位休养) nothing relevant, 延迟退休 a passage 17th (渐进式延迟法定退休年龄)."""
+    res = older_people.search(Query(q=typed, size=5))
+    assert [Path(h.doc.path).name for h in res.hits][:1] == [Path(OLDER_PEOPLE[answer]).name]
