@@ -44,6 +44,8 @@ class LifeEvent:
     name: str
     summary: str  # the everyday words of the event
     questions: tuple[Question, ...]
+    # more of the words people search with that lead to it, not shown (退休金 of 退休养老)
+    words: tuple[str, ...] = ()
 
 
 class Top(NamedTuple):
@@ -95,6 +97,9 @@ def load(path: Path | None = None) -> tuple[LifeEvent, ...]:
         summary = entry.get("summary", "")
         if not isinstance(summary, str):
             raise ConfigError(f"{where} ({ev_id}): summary must be text")
+        words = entry.get("words", [])
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise ConfigError(f"{where} ({ev_id}): words must be a list of words")
         questions = entry.get("questions")
         if not isinstance(questions, list) or not questions:
             raise ConfigError(f"{where} ({ev_id}): no questions")
@@ -109,7 +114,9 @@ def load(path: Path | None = None) -> tuple[LifeEvent, ...]:
                     f"{where} ({ev_id}), question {m}: q longer than {MAX_QUERY_CHARS}"
                 )
             parsed.append(Question(text.strip(), q.strip()))
-        events.append(LifeEvent(ev_id, name.strip(), summary.strip(), tuple(parsed)))
+        events.append(LifeEvent(
+            ev_id, name.strip(), summary.strip(), tuple(parsed), tuple(w.strip() for w in words)
+        ))
     return tuple(events)
 
 
@@ -135,18 +142,25 @@ def named(
     events: tuple[LifeEvent, ...], q: str, words: Sequence[str] = ()
 ) -> LifeEvent | None:
     """The event ``q`` names, else the first of its ``words`` that does: its name (身后事), a
-    part of it (退休 of 退休养老) or one of its everyday words (丧葬费). The results page leads to
-    the event's questions (QA pass 44a: 身后事, the start page's own tile, typed, found nothing
-    and led nowhere; 44c: 丧葬费标准 and 退休手续 did not lead there either)."""
+    part of it (退休 of 退休养老) or one of its everyday words (丧葬费, or 退休金 of its
+    ``words``). The results page leads to the event's questions (QA pass 44a: 身后事, the
+    start page's own tile, typed, found nothing and led nowhere; 44c: 丧葬费标准 and 退休手续
+    did not lead there either; 52a: 退休金, 遗嘱 and 医保报销 did not)."""
     for text in (q, *words):
         typed = _as_compared(text)
         if len(typed) < 2:
             continue
         for e in events:
-            parts = {_as_compared(w) for w in re.split(r"[、，,\s]+", e.summary) if w}
-            if typed in _as_compared(e.name) or typed in parts:
+            if typed in _as_compared(e.name) or typed in _everyday(e):
                 return e
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _everyday(event: LifeEvent) -> frozenset[str]:
+    """The words that lead to ``event``: its summary's and its ``words``, as compared."""
+    parts = [w for w in re.split(r"[、，,\s]+", event.summary) if w]
+    return frozenset(_as_compared(w) for w in (*parts, *event.words))
 
 
 _ASIDE = re.compile(r"[\s？?！!。，,、]+")
