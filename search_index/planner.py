@@ -17,6 +17,7 @@ backends rank alike):
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import itertools
 import math
@@ -118,6 +119,14 @@ def title_named(title: str) -> Node:
     return Constant(Term("title_exact", title), TITLE_EXACT_SCORE)
 
 YEAR_TYPED_BOOST = 2.0  # a document of the year typed: a bonus, never a match
+# ... of the year 今年 or 去年 says: a constant, as the mainland's bonus is, which a word's score
+# does not outweigh among documents alike (a Term's 2.0 moved none of 2025's up: QA pass 52a)
+YEAR_FROM_NOW_SCORE = 20.0
+
+
+def _today() -> dt.date:
+    """The day a query is read on (今年 is its year)."""
+    return dt.date.today()
 _DOCUMENT_ID = re.compile(r"[0-9a-f]{16}")  # model.ids.document_id's form
 ALL_WORDS_BOOST = 2.0
 WHOLE_PHRASE_BOOST = 3.0  # a scanned page found by a phrase from it: bench/README.md "OCR"
@@ -206,6 +215,11 @@ def min_should_match(n: int) -> int:
 
 
 _YEAR_WORD = re.compile(r"(?:19|20)\d\d")
+# a year said by when it is (今年养老金涨了多少: 今年 was a stop word, and the 2012 report came
+# first, QA pass 52a): its documents first, as a year typed, and the year before it half as
+# much (an archive's newest documents, before this year's are in; in January, "this year's"
+# decisions are often last year's)
+_YEARS_FROM_NOW = {"今年": 0, "本年": 0, "本年度": 0, "今年度": 0, "去年": -1, "上一年": -1}
 PERSONAL_DIGITS = 7  # a run this long is a phone, ID or account number, no text's number
 _DIGIT_RUN = re.compile(r"\d+")
 
@@ -859,8 +873,15 @@ class _Builder:
             # found 0 where the API, reading the NUL, listed every document)
             content = [w for w in words if w.strip(REPLACEMENT)]
             stopped = [w for w in words if not w.strip(REPLACEMENT)]
+        if citizen_words.METHODS.year_typed:
+            for w in dict.fromkeys(words):
+                if w in _YEARS_FROM_NOW:
+                    self._year_from_now(w)
         # (a mark alone, an emoji's variation selector, shows as nothing: never said, QA 49c)
-        self.ignored.extend(w for w in stopped if not _marks_only(w))
+        self.ignored.extend(
+            w for w in stopped if not _marks_only(w) and not (
+                citizen_words.METHODS.year_typed and w in _YEARS_FROM_NOW)
+        )  # fmt: skip
         # a word no public document writes whole is the words it is made of, as if typed apart
         content = [p for w in dict.fromkeys(content) for p in (self._apart(w) or [w])]
         content = list(dict.fromkeys(content))
@@ -960,6 +981,14 @@ class _Builder:
         for o in wordings:
             if o != word:
                 self.groups.setdefault(o, word)
+
+    def _year_from_now(self, word: str) -> None:
+        """今年, 去年: that year's documents first, the year before half as much, a bonus only
+        (:data:`_YEARS_FROM_NOW`), and said as the year it means."""
+        year = _today().year + _YEARS_FROM_NOW[word]
+        self.weak.append(Constant(Term("year", str(year)), YEAR_FROM_NOW_SCORE))
+        self.weak.append(Constant(Term("year", str(year - 1)), YEAR_FROM_NOW_SCORE))
+        self.expanded.append((word, f"{year}年", "year"))
 
     def _apart(self, word: str) -> list[str]:
         """The words a long word is made of, where no public document writes it whole: 赡养父母

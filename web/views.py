@@ -240,7 +240,7 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
         "mined": "文件自述简称", "title": "法规简称", "thesaurus": "同义词",
         "cross_strait": "两岸用语", "region": "该地区的文件", "general": "近义词",
         "learned": "文件中的近义词", "abbreviation": "简写所指的词",
-        "numeral": "汉字数字",
+        "numeral": "汉字数字", "year": "该年的文件（排在前面）",
     }  # fmt: skip
     for word, other, source in u.expansions:
         # a place searched as its own region reads "也查该地区的文件：台湾", not "台湾 → 台湾"

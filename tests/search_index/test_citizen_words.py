@@ -2086,6 +2086,9 @@ OLDER_PEOPLE = {
     "report_2025": "docs/gov_work_report/gwr_2025.txt",
     "insurance_law": "docs/lawrefbook/minfa_shangfa/lrb_02489.txt",  # 中华人民共和国保险法
     "taiwan_care": "docs/mojlaw/L0070040.txt",  # 長期照顧服務法
+    "pensions": "docs/lawrefbook/difang_zhejiang/lrb_01729.txt",  # 浙江省职工基本养老保险条例
+    "social_insurance": "docs/lawrefbook/shehuifa/lrb_02535.txt",  # 社会保险法
+    "report_2012": "docs/gov_work_report/gwr_2012.txt",
 }
 
 
@@ -2109,3 +2112,22 @@ def test_the_names_said_at_the_counter_find_the_rule(older_people, typed, answer
     (退出工作岗位休养) nothing relevant, 延迟退休 a passage 17th (渐进式延迟法定退休年龄)."""
     res = older_people.search(Query(q=typed, size=5))
     assert [Path(h.doc.path).name for h in res.hits][:1] == [Path(OLDER_PEOPLE[answer]).name]
+
+
+@pytest.mark.parametrize("word", ["今年", "去年"])
+def test_this_year_asks_for_the_newest_documents_first(older_people, monkeypatch, word):
+    """QA pass 52a: 今年养老金涨了多少 ignored 今年 as a stop word, and 2012's report came first;
+    今年 (and 去年) rank the documents of that year, and of the year before it, first among
+    those holding the words, a bonus only. (The day is set: 今年 is the year it is read in.)"""
+    import datetime as dt
+
+    from search_index import planner
+
+    monkeypatch.setattr(planner, "_today", lambda: dt.date(2026 if word == "今年" else 2027, 3, 1))
+    asked = older_people.search(Query(q=f"{word}养老金涨了多少", size=5))
+    plain = older_people.search(Query(q="养老金涨了多少", size=5))
+    assert asked.total == plain.total > 1  # a bonus, never a match
+    assert Path(asked.hits[0].doc.path).name == Path(OLDER_PEOPLE["report_2025"]).name
+    assert Path(plain.hits[0].doc.path).name != Path(OLDER_PEOPLE["report_2025"]).name
+    assert word not in asked.understood.ignored
+    assert (word, "2026年", "year") in asked.understood.expansions
