@@ -20,6 +20,19 @@ def level_boosters() -> tuple[Node, ...]:
     return tuple(Term("level", lv, b) for lv, b in citizen_words.LEVEL_BOOST.items())
 
 
+def everyone_booster(normalized_query: str) -> tuple[Node, ...]:
+    """The rules for everyone a bonus over a group's own, where the query names no group: a
+    citizen asking 抚恤金怎么领 or 辞职要提前多久 asks the rule for working people, not the
+    military's, the civil service's or Taiwan's state employees' (QA passes 51a, 52a: their
+    titles, holding the word, ranked first). A bonus, never a filter."""
+    if not citizen_words.METHODS.everyone or citizen_words.EVERYONE_BONUS <= 0:
+        return ()
+    if any(g in normalized_query for g in citizen_words.GROUP_QUERY_WORDS):
+        return ()
+    theirs = tuple(Term("title_w", g) for g in citizen_words.GROUP_TITLE_WORDS)
+    return (Constant(Bool(must=(MatchAll(),), must_not=theirs), citizen_words.EVERYONE_BONUS),)
+
+
 def validity_booster(normalized_query: str) -> tuple[Node, ...]:
     """In force (现行有效) ranks ahead of repealed/expired, unless the query asks for the old
     rule; a constant score, since nearly every document is in force (a scored term's IDF is

@@ -111,6 +111,10 @@ class Methods:
     # a query asking about one side (台湾 named, traditional typed): another wording of a word
     # counts SIDE_WORDING_BOOST times in that side's documents
     side_wordings: bool = True
+    # the rules for everyone ahead of a group's own (军人, 公务员 …) where the query names none:
+    # −0.001 on the tune half (questions −0.002), though QA passes 51a and 52a's 抚恤金怎么领
+    # (15th → 8th) and 退休金 (26th → 20th) gained (bench/README.md): off
+    everyone: bool = False
 
 
 METHODS = Methods()
@@ -1062,6 +1066,19 @@ def _opencc(config: str):  # noqa: ANN202 - opencc has no stubs
 
 
 SCRIPT_BONUS = 16.0  # constant score for a document of the side whose script the query is in
+# the rules for everyone: a bonus over those whose title names a group of people the query does
+# not (boosters.everyone_booster)
+EVERYONE_BONUS = 8.0
+GROUP_TITLE_WORDS = (
+    "军人", "烈士", "退役", "兵役", "军队", "军官", "士兵", "武警", "公务员", "公务", "政务",
+    "法官", "检察官", "警察", "教职员", "教师", "船员", "外交", "离休",
+)
+# ... and what in a query names one of those groups (当兵退伍回来政府安排工作吗 asks the veterans'
+# rules, 军属优待 the military's)
+GROUP_QUERY_WORDS = GROUP_TITLE_WORDS + (
+    "当兵", "退伍", "参军", "入伍", "军属", "军嫂", "部队", "老兵", "转业", "复员", "公职",
+    "老师", "民警", "辅警", "海员", "抚恤优待",
+)
 TAIWAN = "台湾"
 
 

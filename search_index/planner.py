@@ -62,6 +62,7 @@ from analyzers.pinyin_lexicon import (
 from analyzers.segment import index_words, query_words, word_bounds
 from search_index import citizen_words
 from search_index.boosters import (
+    everyone_booster,
     level_boosters,
     named_on_side,
     script_booster,
@@ -1901,6 +1902,12 @@ def plan(
                 should=tuple(b.pool_terms), min_should=1
             )
         b.boosters.extend(script_booster(prefers, words))
+        # (not for a query in Taiwan's terms, or on Taiwan's side: its benefits are a group's
+        # own, 軍人保險條例 and 公務人員留職停薪辦法 answer 育婴留职停薪津贴)
+        taiwans = prefers == "taiwan" or any(
+            src in ("cross_strait", "region") for _, _, src in b.expanded)
+        if (b.pool or b.weak) and not taiwans:
+            b.boosters.extend(everyone_booster(normalize(query.q)))
         if titles:
             titled = Bool(should=tuple(Term("title_exact", t) for t in titles), min_should=1)
             b.boosters.extend(named_on_side(prefers, titled))

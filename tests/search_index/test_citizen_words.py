@@ -2131,3 +2131,29 @@ def test_this_year_asks_for_the_newest_documents_first(older_people, monkeypatch
     assert Path(plain.hits[0].doc.path).name != Path(OLDER_PEOPLE["report_2025"]).name
     assert word not in asked.understood.ignored
     assert (word, "2026年", "year") in asked.understood.expansions
+
+
+def test_the_rules_for_everyone_ahead_of_a_groups_own_when_switched_on(tmp_path):
+    """QA passes 51a and 52a: 抚恤金怎么领 listed the military's and martyrs' rules first, the
+    social insurance law's 抚恤金 (社会保险法 第十七条) 15th. The method (``everyone``, off: the
+    blind tune half moved −0.001) gives the rules whose title names no group a bonus where the
+    query names none, a bonus only; 军人抚恤金 keeps the military's first."""
+    military = "docs/lawrefbook/xingzheng_fagui/lrb_02874.txt"  # 军人抚恤优待条例
+    index, _, _ = _ingested(tmp_path, [military, OLDER_PEOPLE["social_insurance"]])
+    before = _switched(everyone=True)
+    try:
+        on = index.search(Query(q="抚恤金怎么领", size=5))
+        assert Path(on.hits[0].doc.path).name == Path(OLDER_PEOPLE["social_insurance"]).name
+        soldiers = index.search(Query(q="军人抚恤金怎么领", size=5))
+        assert Path(soldiers.hits[0].doc.path).name == Path(military).name
+        scores = {Path(h.doc.path).name: h.score for h in on.hits}
+        citizen_words.use(replace(citizen_words.METHODS, everyone=False))
+        off = index.search(Query(q="抚恤金怎么领", size=5))
+        assert off.total == on.total  # a bonus, never a match
+        before_scores = {Path(h.doc.path).name: h.score for h in off.hits}
+        gained = {k: round(scores[k] - before_scores[k], 3) for k in scores}
+        assert gained == {Path(military).name: 0.0,
+                          Path(OLDER_PEOPLE["social_insurance"]).name: citizen_words.EVERYONE_BONUS}
+    finally:
+        citizen_words.use(before)
+        index.close()
