@@ -71,6 +71,8 @@ def amounts_in_query(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     for m in _AMOUNT.finditer(text):
         number, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         numeral = number if number == "双" else chinese_numeral(number)
+        if unit in ("岁", "周岁") and int(number) > MAX_AGE:
+            continue  # (1000岁 is no age, as 千岁 is not: the mutation tests of QA pass 51c)
         if numeral is not None:
             units = _UNIT_WORDINGS.get(unit, (unit,))
             numerals = _OTHER_NUMERALS.get(numeral, (numeral,))
@@ -150,7 +152,7 @@ def years_in_query(text: str) -> list[tuple[int, int, str]]:
 # suggestions
 # (第15条之1: an article added after 第十五条, as Taiwan cites it beside 第15-1條)
 _ARTICLE = re.compile(
-    r"(?:第|(?<=[法例定则典]))(?<![0-9.])([0-9]{1,4})条(?:之([0-9]{1,3}))?(?!例)"
+    r"(?:第|(?<=[法例定则典]))(?<![0-9.])([0-9]{1,4})条(?:之([0-9]{1,3})(?![0-9]))?(?!例)"
 )
 
 

@@ -16,6 +16,12 @@ def test_a_number_past_any_life_before_sui_is_no_age(said):
     assert amounts_in_query(said) == []
 
 
+@pytest.mark.parametrize("said", ["1000岁", "200岁", "1000周岁"])
+def test_a_number_in_digits_past_any_life_is_no_age_either(said):
+    """... in digits as in numerals (1000岁 was searched as 一千周岁)."""
+    assert amounts_in_query(said) == []
+
+
 def test_an_age_a_person_reaches_is_still_an_age():
     """... while a hundred years is (百岁老人): the limit is a life's, not a small number's."""
     assert amounts_in_query("一百岁") == [(0, 3, ("一百周岁", "100岁", "100周岁"))]
@@ -75,6 +81,7 @@ def test_an_added_articles_number_has_at_most_three_digits():
     assert article_numbers("第 15 - 1000 條") == []
     assert articles_in_query("第15-100条") == [(0, 8, "第十五条之一百")]
     assert article_numbers("第 15 - 999 條") == ["15-999"]
-    # (之 after 条: 第15条之1000 is no 第十五条之一千 either)
-    assert all(not h.endswith("之一千") for _, _, h in articles_in_query("第15条之1000"))
+    # (之 after 条: 第15条之1000 is no 第十五条之一千 either, nor its first three digits'
+    # 第十五条之一百: the article itself, 第十五条, is what is read)
+    assert articles_in_query("第15条之1000") == [(0, 4, "第十五条")]
     assert articles_in_query("第15条之12") == [(0, 7, "第十五条之十二")]
