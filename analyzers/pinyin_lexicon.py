@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import NamedTuple
 
+from analyzers import shapes
 from analyzers.lexicon import stopwords, synonyms
 from analyzers.segment import data_lines, is_dictionary_word
 
@@ -858,9 +859,10 @@ def corrections(
     characters are tried, longest first, that start or end where a token does (at least one
     edge on the segmenter's cut: a span cutting through words at both ends is not a typo the
     segmenter saw); two whole words side by side are never one typo. A span is corrected to a
-    word read with the same pinyin, of the same length, differing in at most one character in
-    two, used by at least ``MIN_CORRECTION_DOCS`` documents and by ``CORRECTION_RATIO`` times
-    more documents than the span itself.
+    word read with the same pinyin, or one character swapped for one of its shape
+    (:mod:`analyzers.shapes`: 瞻养 for 赡养), of the same length, differing in at most one
+    character in two, used by at least ``MIN_CORRECTION_DOCS`` documents and by
+    ``CORRECTION_RATIO`` times more documents than the span itself.
 
     Everyday questions are full of spans that merely *sound like* a word (东西不 ~ 东西部 in
     买的东西不想要了, 职要 ~ 只要 in 入职要交押金), so, measured on the blind query sets: the
@@ -914,6 +916,9 @@ def corrections(
             homophones = dict.fromkeys(
                 w for key in keys for w in lexicon.words(key, limit=SLOT_CANDIDATES)
             )
+            # ... and the words of its shape, one character swapped for one that looks like it
+            # (瞻养 for 赡养, 保检 for 保险: a shape-based input method's or a copyist's slip)
+            homophones.update(dict.fromkeys(w for w in shapes.variants(span) if counts.get(w)))
             # those keeping more of the typed characters first, most documents first among
             # equals: an input method's slip is mostly one character (QA pass 41b: 健保卡遺矢
             # was offered 健保卡意識, the more used homophone, for 遺失, which keeps 遺)

@@ -29,6 +29,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from analyzers import shapes
 from analyzers.lexicon import synonyms
 from analyzers.pinyin_lexicon import PinyinLexicon
 from model.errors import GovSearchError, NotSupported
@@ -258,6 +259,8 @@ class LexiconCache:
         """A new table and the count of public documents it was built for; None (logged) if
         the backend failed: the caller keeps the old table and backs off."""
         try:
+            # (the characters' shapes its suggestions also try, read here, off a search's time)
+            shapes.warm()
             stamp = self.backend.stamp()
             self._commits.saw(stamp)
             kept = self._stored(stamp)

@@ -39,6 +39,7 @@ def index(request, tmp_path_factory):
         + _paths_with("提繳", 4) + _paths_with("提交", 45) + _paths_with("酒驾", 4)
         + _paths_with("中断交通", 15) + _paths_with("建设保护", 20)
         + _paths_with("经济补偿金", 6) + _paths_with("个人所得税", 6)
+        + _paths_with("赡养费", 6)
     ))  # fmt: skip
     docs = [corpus_document(p) for p in paths]
     assert not any(HIDDEN_WORD in d.text or PUBLIC_WORD in d.text for d in docs)
@@ -112,6 +113,14 @@ def test_a_homophone_typo_is_offered_its_word(index, typed: str, meant: str) -> 
     assert result.did_you_mean == meant
     assert result.to_dict()["did_you_mean"] == meant
     assert index.search(Query(q=meant)).total > 0
+
+
+def test_a_slip_of_shape_is_offered_its_word(index) -> None:
+    """QA pass 52a: 瞻养费 (瞻 for 赡, the same 詹 beside 目 for 贝: a shape-based input method's
+    or a copyist's slip, which pinyin never meets, zhan and shan) was offered nothing, and its
+    results were fee tables."""
+    assert index.search(Query(q="瞻养费 标准")).did_you_mean == "赡养费 标准"
+    assert index.search(Query(q="赡养费 标准")).did_you_mean == ""
 
 
 def test_a_suggestion_is_in_the_script_typed(index) -> None:
