@@ -133,8 +133,11 @@ def test_a_span_of_years_is_its_years_whatever_joins_them(typed, words) -> None:
     [("产假能休几天", ["产假", "能", "休", "几天"]),
      ("残疾人能领哪些补贴", ["残疾人", "能", "领", "哪些", "补贴"]),
      ("家里穷上大学", ["家里", "穷", "上", "大学"]),
+     # ... and a noun glued to the 有 after it (QA pass 52a: 证有 of 老年证有什么用)
+     ("老年证有什么用", ["老年", "证", "有", "什么", "用"]),
      # dictionary words stay whole
-     ("能源", ["能源"]), ("要求", ["要求"]), ("可以", ["可以"]), ("晚上", ["晚上"])],
+     ("能源", ["能源"]), ("要求", ["要求"]), ("可以", ["可以"]), ("晚上", ["晚上"]),
+     ("所有", ["所有"]), ("但是", ["但是"]), ("现在", ["现在"])],
 )  # fmt: skip
 def test_a_modal_glued_to_a_verb_by_guesswork_is_cut_apart(typed, words) -> None:
     """QA pass 38a: 产假能休几天 searched 能休, a word no text writes."""
