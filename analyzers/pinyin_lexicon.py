@@ -923,8 +923,8 @@ def corrections(
             # equals: an input method's slip is mostly one character (QA pass 41b: 健保卡遺矢
             # was offered 健保卡意識, the more used homophone, for 遺失, which keeps 遺)
             homophones = dict.fromkeys(
-                sorted(homophones, key=lambda w: _differing(w, span) if len(w) == len(span)
-                       else len(span))
+                sorted(homophones, key=lambda w: (
+                    _differing(w, span) if len(w) == len(span) else len(span), -counts[w]))
             )  # fmt: skip
             for word in homophones:
                 n = counts[word]

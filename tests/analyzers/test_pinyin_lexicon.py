@@ -192,3 +192,20 @@ def test_tone_numbers_are_left_off_as_tone_marks_are():
     assert dotted_u_as_v("nü3er2") == "nv'er" and dotted_u_as_v("tui4xiu1jin") == "tui'xiu'jin"
     for kept in ("a4", "mp3", "g20", "covid19", "5g", "x86", "ab1cd2"):
         assert dotted_u_as_v(kept) == kept
+
+
+def test_of_slips_alike_the_most_used_word_is_offered_first():
+    """QA pass 52a's blind slips of shape: 保验 (a slip of 保险) reads baoyan, as the rarer word
+    报验 does; both differ from it in one character, and the most used of such words is tried
+    first (勞工保驗 was offered 勞工報驗, an inspection, before 勞工保險)."""
+    from analyzers.pinyin_lexicon import corrections
+
+    table = PinyinLexicon({"劳工": 40, "保险": 900, "报验": 6}.items())
+    tried: list[str] = []
+
+    def reads_better(span: str, word: str, real: bool) -> bool:
+        tried.append(word)
+        return True
+
+    assert corrections(table, ["劳工", "保验"], lambda w: True, reads_better) == [("保验", "保险")]
+    assert tried == ["保险"]

@@ -39,7 +39,7 @@ def index(request, tmp_path_factory):
         + _paths_with("提繳", 4) + _paths_with("提交", 45) + _paths_with("酒驾", 4)
         + _paths_with("中断交通", 15) + _paths_with("建设保护", 20)
         + _paths_with("经济补偿金", 6) + _paths_with("个人所得税", 6)
-        + _paths_with("赡养费", 6)
+        + _paths_with("赡养费", 6) + _paths_with("勞工保險", 6) + _paths_with("报验", 3)
     ))  # fmt: skip
     docs = [corpus_document(p) for p in paths]
     assert not any(HIDDEN_WORD in d.text or PUBLIC_WORD in d.text for d in docs)
@@ -121,6 +121,10 @@ def test_a_slip_of_shape_is_offered_its_word(index) -> None:
     results were fee tables."""
     assert index.search(Query(q="瞻养费 标准")).did_you_mean == "赡养费 标准"
     assert index.search(Query(q="赡养费 标准")).did_you_mean == ""
+    # ... in traditional too, where a homophone of the slip is a word as well (保驗 reads
+    # baoyan, as 報驗 does): of the words differing from it in one character, the most used
+    # comes first (勞工保驗 was offered 勞工報驗, inspection)
+    assert index.search(Query(q="勞工保驗 投保薪資")).did_you_mean == "勞工保險 投保薪資"
 
 
 def test_a_suggestion_is_in_the_script_typed(index) -> None:
