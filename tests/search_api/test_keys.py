@@ -143,3 +143,27 @@ def test_a_missing_key_file_is_said_to_staff_and_logged(tmp_path, caplog):
             assert str(tmp_path) not in r.text
     said = [m for m in caplog.messages if "api_keys.json is missing" in m]
     assert len(said) == 1, caplog.messages
+
+
+@pytest.mark.parametrize("backend_kind", ["embedded", "elasticsearch"])
+def test_both_stores_revoke_by_the_whole_key(tmp_path, backend_kind: str) -> None:
+    """QA pass 51f: `keys revoke` takes the whole key on either store (the cluster's too)."""
+    from model.errors import NotFound
+    from model.settings import Settings
+    from search_api.keys_elastic import open_keys
+    from tests.security.conftest import open_backend_index
+
+    backend = "elasticsearch" if backend_kind == "elasticsearch" else "embedded"
+    from contextlib import contextmanager
+
+    with contextmanager(open_backend_index)(backend_kind, tmp_path / "data", "revoke") as index:
+        settings = Settings(data_dir=tmp_path / "data", backend=backend)
+        store = open_keys(settings, index.backend if backend == "elasticsearch" else None)
+        info, secret = store.create("leaked")
+        assert store.verify(secret) is not None
+        store.revoke(secret)
+        assert store.verify(secret) is None
+        assert [k.revoked for k in store.list() if k.key_id == info.key_id] == [True]
+        with pytest.raises(NotFound) as refused:
+            store.revoke("gs_0123456789ab_SECRETPART")
+        assert "SECRETPART" not in refused.value.message
