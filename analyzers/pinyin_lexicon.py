@@ -845,6 +845,26 @@ def _only_stops_changed(span: str, word: str, stops: list[tuple[int, str]]) -> b
     )
 
 
+SHAPE_OVER_SOUND = 10  # a word of the slip's shape is tried first if this many times more used
+
+
+def _slip_size(word: str, span: str) -> int:
+    """How many characters of ``span`` a candidate changes (another length: all of them)."""
+    return _differing(word, span) if len(word) == len(span) else len(span)
+
+
+def _shape_rank(
+    word: str, shaped: list[str], sounds: Mapping[str, None], span: str, counts: Mapping[str, int]
+) -> int:
+    """0: a word of the slip's shape far more used than every homophone changing as much; 1: a
+    homophone (in the order it has); 2: any other word of its shape."""
+    if word not in shaped:
+        return 1
+    size = _slip_size(word, span)
+    rival = max((counts[w] for w in sounds if _slip_size(w, span) == size), default=0)
+    return 0 if counts[word] >= SHAPE_OVER_SOUND * rival else 2
+
+
 def corrections(
     lexicon: PinyinLexicon,
     tokens: list[str],
@@ -916,15 +936,19 @@ def corrections(
             homophones = dict.fromkeys(
                 w for key in keys for w in lexicon.words(key, limit=SLOT_CANDIDATES)
             )
-            # ... and the words of its shape, one character swapped for one that looks like it
-            # (瞻养 for 赡养, 保检 for 保险: a shape-based input method's or a copyist's slip)
-            homophones.update(dict.fromkeys(w for w in shapes.variants(span) if counts.get(w)))
             # those keeping more of the typed characters first, most documents first among
             # equals: an input method's slip is mostly one character (QA pass 41b: 健保卡遺矢
-            # was offered 健保卡意識, the more used homophone, for 遺失, which keeps 遺)
+            # was offered 健保卡意識, the more used homophone, for 遺失, which keeps 遺) ...
+            homophones = dict.fromkeys(sorted(homophones, key=lambda w: _slip_size(w, span)))
+            # ... then the words of its shape, one character swapped for one that looks like it
+            # (瞻养 for 赡养, 保检 for 保险: a shape-based input method's or a copyist's slip),
+            # before the homophones only when far more used than any of them (勞工保驗 is a slip
+            # of 勞工保險 more likely than of 報驗, inspection, which also reads baoyan; 第儿条
+            # stays 第二条, never 第七条: the review of QA pass 52c)
+            shaped = [w for w in shapes.variants(span) if counts.get(w) and w not in homophones]
             homophones = dict.fromkeys(
-                sorted(homophones, key=lambda w: (
-                    _differing(w, span) if len(w) == len(span) else len(span), -counts[w]))
+                sorted([*homophones, *shaped], key=lambda w: (
+                    _slip_size(w, span), _shape_rank(w, shaped, homophones, span, counts)))
             )  # fmt: skip
             for word in homophones:
                 n = counts[word]
