@@ -76,3 +76,22 @@ def with_earlier_cells(
         doc = dataclasses.replace(with_stated(r.doc, kept), extra={**r.doc.extra, KEPT: note})
         out.append(prepare(doc, r.source))
     return out
+
+
+def as_catalogued(old: StoredDocument, r: IndexedDocument) -> IndexedDocument:
+    """``r``, a document moved with its archive and read with no catalogue row, with the cells
+    the catalogue that catalogued it (``old.catalog``) gave, and that catalogue named: as the
+    same ingest of an archive never moved keeps the catalogued version (QA pass 52b: moved,
+    a rule the catalogue had marked 废止 came back 有效, its 文号, title and dates gone, exit 0).
+    Its level is left to the caller, which keeps the stored one. Analysed again if changed."""
+    every = frozenset(f.name for f in CATALOG_FIELDS) - _NOT_KEPT
+    kept = _earlier(old, r, every)
+    said = "; ".join(f"{label(n)} {v.isoformat() if hasattr(v, 'isoformat') else v}"
+                     for n, v in kept.items())  # fmt: skip
+    note = (f"moved with its archive, and kept as catalogued by {old.catalog}"
+            + (f" ({said})" if said else "")
+            + ": this ingest has no catalogue row for it; ingest again with --catalog (the "
+            "catalogue at its new place) to apply one")  # fmt: skip
+    doc = with_stated(r.doc, kept) if kept else r.doc
+    doc = dataclasses.replace(doc, catalog=old.catalog, extra={**doc.extra, KEPT: note})
+    return prepare(doc, r.source)

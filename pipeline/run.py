@@ -50,7 +50,7 @@ from model.errors import BadRequest, GovSearchError, StorageFull
 from model.fields import DISCLOSURES, MOST_RESTRICTIVE, value_label
 from model.ids import disk_names, fingerprint, readable_path
 from model.viewer import ANONYMOUS, STAFF
-from pipeline.earlier_cells import absent_columns, with_earlier_cells
+from pipeline.earlier_cells import absent_columns, as_catalogued, with_earlier_cells
 from pipeline.hidden_copies import HiddenCopies
 from pipeline.lexicon import LexiconBuilder
 from pipeline.lexicon_journal import Journal, analysed, count_again, count_stored, left_behind
@@ -302,24 +302,34 @@ def _to_keep(
 
 
 def _own_levels(
-    index: SearchIndex, batch: list[IndexedDocument], moved: set[str]
-) -> dict[str, StoredDocument]:
-    """The level each moved document of ``batch`` keeps: its own, from before the move, when
-    nothing of this ingest decides one. A moved archive keeps its ids, and with them its
-    decisions (QA pass 51f: a public notice with a hidden copy elsewhere was held back once its
-    folder moved, and a not_public archive moved came back public by the default). Hidden, it
-    stays hidden whatever its text; public, it stays public while its text is the one that was
-    published (a new text asks, as any, whether a hidden copy holds it)."""
+    index: SearchIndex, batch: list[IndexedDocument], moved: set[str], defaulted: set[str]
+) -> dict[str, tuple[StoredDocument, bool]]:
+    """The moved documents of ``batch`` that keep what they were, each with whether as
+    catalogued. A moved archive keeps its ids, and with them its decisions:
+
+    * one an earlier catalogue catalogued, read with no row now, keeps its cells and its level,
+      as the same ingest of an archive never moved keeps the catalogued version (QA pass 52b: a
+      rule marked 废止 came back 有效; a folder's own catalogue, not given, held its public rows);
+    * else, where nothing of this ingest decides a level (``defaulted``), its own level (QA
+      pass 51f: a public notice with a hidden copy elsewhere was held back once its folder
+      moved, and a not_public archive moved came back public by the default): hidden, it stays
+      hidden whatever its text; public, while its text is the one that was published (a new
+      text asks, as any, whether a hidden copy holds it)."""
     asked = [r.doc.id for r in batch if r.doc.id in moved]
-    out: dict[str, StoredDocument] = {}
+    out: dict[str, tuple[StoredDocument, bool]] = {}
     if not asked:
         return out
     new = {r.doc.id: r for r in batch}
     for doc in index.backend.fetch(asked, texts=False).values():
-        if not ANONYMOUS.can_see(doc.disclosure):
-            out[doc.id] = doc
-        elif doc.content_hash == new[doc.id].doc.content_hash and not is_held(doc.ingest_key):
-            out[doc.id] = doc
+        r = new[doc.id]
+        if doc.catalog and not r.doc.catalog:
+            out[doc.id] = (doc, True)
+        elif doc.id not in defaulted:
+            continue
+        elif not ANONYMOUS.can_see(doc.disclosure):
+            out[doc.id] = (doc, False)
+        elif doc.content_hash == r.doc.content_hash and not is_held(doc.ingest_key):
+            out[doc.id] = (doc, False)
     return out
 
 
@@ -397,8 +407,10 @@ def run_jobs(
     indexed_paths = {j.task.rel_path for j in jobs if j.known_hash is not None}
     # the documents whose level nothing of this ingest decides: the default gives it
     defaulted = set() if level_given else {j.doc_id for j in jobs if j.task.level_defaulted}
-    # ... of which some moved with their folder: they keep their own (_own_levels)
-    moved = {j.doc_id for j in jobs if j.moved and not j.task.held} & defaulted
+    # documents moved with their folder: they keep what they were (_own_levels); of them,
+    # those whose level is left to the default, and not held, keep their own level
+    moved = {j.doc_id for j in jobs if j.moved}
+    moved_defaulted = {j.doc_id for j in jobs if j.moved and not j.task.held} & defaulted
     # "held back" is what the index now holds so: a held file written, or unchanged since it
     # was written held; never one whose catalogued version is kept, at whatever level its row
     # gave (QA 23b: public documents kept as catalogued were also listed as "held back as
@@ -460,7 +472,7 @@ def run_jobs(
     def needs_check(r: IndexedDocument) -> bool:
         """Rewritten without a row, or a level: catalogued, held? Or new, at the default
         level: its text held hidden under another path?"""
-        return r.doc.id in moved or (
+        return (r.doc.id in moved and not r.doc.catalog) or r.doc.id in moved_defaulted or (
             r.doc.id in indexed and (not r.doc.catalog or r.doc.id in defaulted)
         ) or (
             r.doc.id not in indexed and r.doc.id in defaulted
@@ -472,10 +484,13 @@ def run_jobs(
             batch = with_earlier_cells(index, batch, absent)
             yield from (x for r in batch if not needs_check(r) for x in accepted(r))
             batch = [r for r in batch if needs_check(r)]
-        own = _own_levels(index, batch, moved)
+        own = _own_levels(index, batch, moved, moved_defaulted)
         for r in batch:
             if r.doc.id in own:
-                yield from accepted(_as_before(r, own[r.doc.id]))
+                old, catalogued = own[r.doc.id]
+                if catalogued:  # (its catalogued version kept: no hold, as unmoved, QA 23b)
+                    held.pop(r.doc.id, None)
+                yield from accepted(_as_before(as_catalogued(old, r) if catalogued else r, old))
         batch = [r for r in batch if r.doc.id not in own]
         rewritten = [r for r in batch if r.doc.id in indexed]
         kept = _to_keep(index, rewritten, defaulted) if rewritten else {}

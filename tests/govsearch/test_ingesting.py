@@ -957,3 +957,31 @@ def test_a_moved_hidden_archive_is_not_published_by_the_default(tmp_path, index)
     published = run_ingest(index, [moved], default_disclosure="public", disclosure_given=True,
                            workers=1)  # fmt: skip
     assert set(_levels(index).values()) == {"public"}, published.summary()
+
+
+def test_a_moved_catalogued_archive_read_without_its_catalogue_keeps_its_cells(tmp_path, index):
+    """QA pass 52b: moved, and ingested again without --catalog (a nightly job's flag
+    forgotten), a rule the catalogue marked 废止 came back 有效, its 文号, title and date gone,
+    exit 0; where the folder held its catalogue, its public rows were held back. The same
+    ingest of the archive never moved keeps the catalogued version: moved, it does too, and
+    says so."""
+    archive, moved = _moved_archive(tmp_path)
+    catalog = archive / "catalog.csv"
+    catalog.write_text(
+        "path,title,有效性,文号,发布日期,公开方式\n"
+        "govcn_002.txt,旧的通知,废止,人社部发〔2019〕9号,2019-05-01,依申请公开\n"
+        "govcn_003.txt,另一份通知,,,,主动公开\n", encoding="utf-8")
+    run_ingest(index, [archive], catalog=catalog, workers=1)
+    before = {d.path: d for d in index.backend.catalog()}
+    moved.parent.mkdir()
+    archive.rename(moved)
+    report = run_ingest(index, [moved], workers=1)
+    after = {d.path: d for d in index.backend.catalog()}
+    old = after["govcn_002.txt"]
+    assert (old.title, old.validity, old.doc_number, old.publish_date, old.disclosure) == (
+        "旧的通知", "repealed", "人社部发〔2019〕9号", "2019-05-01", "on_request")
+    assert after["govcn_003.txt"].disclosure == "public" and not report.held, report.summary()
+    assert {p: d.catalog for p, d in after.items()} == {p: d.catalog for p, d in before.items()}
+    kept = [w for w in report.warned if w.path == "govcn_002.txt"]
+    assert kept and "kept as catalogued" in kept[0].reason and "--catalog" in kept[0].reason
+    assert run_ingest(index, [moved], workers=1).failed == []
