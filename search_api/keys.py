@@ -14,6 +14,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -194,11 +195,15 @@ class KeyStore:
         return check_entry(key_id, secret, self._load().get(key_id))
 
 
+_WHOLE_KEY = re.compile(r"(?<![A-Za-z0-9])gs_([0-9a-f]+)_")
+
+
 def key_id_of(given: str) -> str:
-    """The key id ``given`` names: an id, or a whole key ``gs_<id>_<secret>``."""
-    given = given.strip()
-    parts = given.split("_", 2)
-    return parts[1] if len(parts) == 3 and parts[0] == "gs" and parts[1] else given
+    """The key id ``given`` names: an id, or a whole key ``gs_<id>_<secret>`` wherever it
+    stands, as a leak report quotes it (``Authorization: Bearer gs_…``, ``X-API-Key: gs_…``,
+    in quotes: QA pass 52b, which left the key active and echoed its secret)."""
+    found = _WHOLE_KEY.search(given)
+    return found.group(1) if found else given.strip()
 
 
 def check_entry(key_id: str, secret: str, entry: dict[str, Any] | None) -> KeyInfo | None:

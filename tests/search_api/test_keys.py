@@ -109,11 +109,15 @@ def test_a_key_is_revoked_by_the_whole_key_without_echoing_its_secret(tmp_path):
     """QA pass 51f: a leak report holds the whole key; `keys revoke gs_<id>_<secret>` said "no
     API key with id 'gs_…'", the secret echoed to the terminal."""
     EmbeddedIndex(tmp_path).close()
-    info, secret = KeyStore(tmp_path).create("leaked")
-    done = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "keys", "revoke", secret])
-    assert done.exit_code == 0, done.output
-    assert done.output.strip() == f"revoked {info.key_id}"
-    assert KeyStore(tmp_path).verify(secret) is None
+    # ... as a leak report quotes it, too (QA pass 52b: the header's words around it left the
+    # key active, and the error echoed the secret)
+    for quoted in ("{}", "Authorization: Bearer {}", "X-API-Key: {}", '"{}"'):
+        info, secret = KeyStore(tmp_path).create("leaked")
+        given = quoted.format(secret)
+        done = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "keys", "revoke", given])
+        assert done.exit_code == 0, done.output
+        assert done.output.strip() == f"revoked {info.key_id}"
+        assert KeyStore(tmp_path).verify(secret) is None
     unknown = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "keys", "revoke",
                                         "gs_0123456789ab_SECRETPART"])  # fmt: skip
     assert unknown.exit_code == 2 and "SECRETPART" not in unknown.output, unknown.output
