@@ -878,6 +878,9 @@ class _Builder:
             for w in dict.fromkeys(words):
                 if w in _YEARS_FROM_NOW:
                     self._year_from_now(w)
+            # ... read as the year it means, never a word a document must hold (QA pass 52b:
+            # 去年低保标准 listed 2004's report first, which says 去年)
+            content = [w for w in content if w not in _YEARS_FROM_NOW]
         # (a mark alone, an emoji's variation selector, shows as nothing: never said, QA 49c)
         self.ignored.extend(
             w for w in stopped if not _marks_only(w) and not (

@@ -2130,6 +2130,7 @@ def test_this_year_asks_for_the_newest_documents_first(older_people, monkeypatch
     assert Path(asked.hits[0].doc.path).name == Path(OLDER_PEOPLE["report_2025"]).name
     assert Path(plain.hits[0].doc.path).name != Path(OLDER_PEOPLE["report_2025"]).name
     assert word not in asked.understood.ignored
+    assert word not in asked.understood.words  # (QA pass 52b: 去年 was a word to hold)
     assert (word, "2026年", "year") in asked.understood.expansions
 
 
