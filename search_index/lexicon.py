@@ -20,6 +20,7 @@ shared 2-core test machine under load: 500 corpus documents (34,700 words) 9.6 s
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import pickle
@@ -48,6 +49,14 @@ RARE_ALONE = 100  # jieba's dictionary frequency below which a word is rare on i
 RETRY_SECONDS, MAX_RETRY_SECONDS = 60.0, 900.0
 _EMPTY = PinyinLexicon(())
 WORD_FIELDS = ("title_w", "body_w")
+
+
+def _kept_as(stamp: str) -> str:
+    """The index's stamp and the synonym rules the table counts (:func:`build`): a kept table
+    is one for these documents *and* these rules (QA pass 52b: after an upgrade added 长护险, a
+    server's kiosk read changhuxian from the table kept before it, and offered 电力设施)."""
+    rules = hashlib.sha256(repr(sorted(synonyms().items())).encode()).hexdigest()[:16]
+    return f"{stamp}|{rules}"
 
 
 def build(backend: Backend) -> PinyinLexicon:
@@ -291,7 +300,7 @@ class LexiconCache:
             return None
         try:
             with self.store.open("rb") as f:
-                if pickle.load(f) != stamp:  # the stamp first: a stale table is never read
+                if pickle.load(f) != _kept_as(stamp):  # first: a stale table is never read
                     return None
                 count, lexicon = pickle.load(f)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
@@ -308,7 +317,7 @@ class LexiconCache:
         try:
             self.store.parent.mkdir(parents=True, exist_ok=True)
             with tmp.open("wb") as f:
-                pickle.dump(stamp, f)
+                pickle.dump(_kept_as(stamp), f)
                 pickle.dump((built[1], built[0]), f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.store)
         except OSError as exc:  # a read-only or full data folder: the table is rebuilt next time

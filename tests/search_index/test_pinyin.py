@@ -779,3 +779,25 @@ def test_a_foreign_visitors_english_means_the_chinese_word(typed, meant):
     lexicon = PinyinLexicon([("人体", 300), ("认同", 90), ("哀悼", 5), ("爱党", 9), ("租赁", 90)])
     _, understood = plan(Query(q=typed), lexicon)
     assert meant in understood.words, understood.words
+
+
+def test_a_kept_lexicon_is_built_anew_when_the_synonym_rules_change(tmp_path, monkeypatch):
+    """QA pass 52b: after an upgrade added 长护险 to the synonym rules, a server's kiosk read
+    changhuxian from the table kept before it (the documents unchanged), and offered
+    电力设施保护条例: the rules the table counts are part of what it is kept for."""
+    from analyzers import lexicon as rules
+    from search_index import lexicon as lexicon_module
+
+    store = tmp_path / "cache" / "pinyin-lexicon.pickle"
+    index = SearchIndex(EmbeddedIndex(tmp_path), lexicon_store=store)
+    assert all(r.ok for r in index.write([prepare(corpus_document(sample_paths(1)[0]), "c")]))
+    assert "长护险" in index.lexicon.get().counts
+    index.close()
+    without = {k: v for k, v in rules.synonyms().items() if k != "长护险"}
+    monkeypatch.setattr(lexicon_module, "synonyms", lambda: without)
+    older = SearchIndex(EmbeddedIndex(tmp_path), lexicon_store=store)
+    assert "长护险" not in older.lexicon.get().counts  # built for these rules, not read back
+    older.close()
+    monkeypatch.undo()
+    again = SearchIndex(EmbeddedIndex(tmp_path), lexicon_store=store)
+    assert "长护险" in again.lexicon.get().counts
