@@ -27,6 +27,19 @@ def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2t")
 
 
+@functools.cache
+def _hk2s() -> opencc.OpenCC:
+    return opencc.OpenCC("hk2s")
+
+
+def variants_folded(text: str) -> str:
+    """``text`` with the variant characters OpenCC's Hong Kong table folds (化粧 → 化妆, 衞 →
+    卫): two spans equal so are one word in two forms, never a slip of one for the other (QA
+    pass 52b: every 化粧品 law title was offered 化妝品). Not the index's normalisation, which
+    keeps most variants as written (:data:`_VARIANTS`)."""
+    return _hk2s().convert(_SURROGATE.sub("\ufffd", text))
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

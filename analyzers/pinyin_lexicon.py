@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 from analyzers import shapes
 from analyzers.lexicon import stopwords, synonyms
+from analyzers.normalize import variants_folded
 from analyzers.segment import data_lines, is_dictionary_word
 
 MAX_WORD_CHARS = 8  # longer "words" are rare run-ons of the segmenter; nobody types them
@@ -964,6 +965,8 @@ def corrections(
                     # 登记); a typo inside a word, in at most one character in two
                     and 0 < _differing(word, span) <= (len(span) if real else len(span) // 2)
                     and is_word(word)
+                    # a variant form of the word is the word (化粧品 is Taiwan's 化妆品)
+                    and variants_folded(word) != variants_folded(span)
                     # 钱能 (钱 + 能) is a word and a question word, not 潜能; 迁已 is 迁移 …
                     and not (
                         any(word[a : a + len(t)] == t for a, t in stops)

@@ -40,6 +40,7 @@ def index(request, tmp_path_factory):
         + _paths_with("中断交通", 15) + _paths_with("建设保护", 20)
         + _paths_with("经济补偿金", 6) + _paths_with("个人所得税", 6)
         + _paths_with("赡养费", 6) + _paths_with("勞工保險", 6) + _paths_with("报验", 3)
+        + _paths_with("化粧品", 4) + _paths_with("化妆品", 8)
     ))  # fmt: skip
     docs = [corpus_document(p) for p in paths]
     assert not any(HIDDEN_WORD in d.text or PUBLIC_WORD in d.text for d in docs)
@@ -125,6 +126,13 @@ def test_a_slip_of_shape_is_offered_its_word(index) -> None:
     # baoyan, as 報驗 does): of the words differing from it in one character, the most used
     # comes first (勞工保驗 was offered 勞工報驗, inspection)
     assert index.search(Query(q="勞工保驗 投保薪資")).did_you_mean == "勞工保險 投保薪資"
+
+
+def test_a_variant_form_of_a_word_is_no_slip(index) -> None:
+    """QA pass 52b: every title of Taiwan's 化粧品 laws was offered 化妝品: 粧 is a variant of
+    妆 (OpenCC's Hong Kong table folds it), the word in another form, never a slip."""
+    assert index.search(Query(q="化粧品衛生管理條例")).did_you_mean == ""
+    assert index.search(Query(q="化粧品")).did_you_mean == ""
 
 
 def test_a_suggestion_is_in_the_script_typed(index) -> None:
