@@ -396,5 +396,6 @@ def test_a_search_naming_an_event_leads_to_it(client: TestClient, kiosk_client: 
         assert found and found[0][0] == f"/events/{event}", (q, found)
         assert client.get(found[0][0]).status_code == 200
     assert link.findall(client.get("/", params={"q": "条例"}).text) == []
+    assert link.findall(client.get("/", params={"q": "差旅费报销"}).text) == []  # (52b)
     kiosk = link.findall(kiosk_client.get("/kiosk", params={"q": "身后事", "script": "hant"}).text)
     assert kiosk == [("/kiosk/events/death?script=hant", "身后事")]
