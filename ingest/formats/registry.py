@@ -162,9 +162,11 @@ def detect(data: bytes, filename: str) -> Format:
     # was compared as its markup)
     lead = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     for magic, what, reason in _KNOWN_UNSUPPORTED:
-        # (... a text format's only: a text whose first line, after a blank one, starts GIF8
-        # or Rar! is a text; QA pass 51c, L10)
-        if data.startswith(magic) or (magic in _TEXT_MAGICS and lead.startswith(magic)):
+        # (... a text format's, or a binary's where what follows is no text: a note whose first
+        # line, after a blank one, starts GIF8 or Rar! is a text, QA pass 51c L10, and a GIF
+        # after blank lines still a GIF, QA pass 52b)
+        if data.startswith(magic) or (lead.startswith(magic) and (
+                magic in _TEXT_MAGICS or decoded_text(data) is None)):  # fmt: skip
             if what.endswith("(needs OCR)"):  # an image with OCR off: said as for a scanned PDF
                 raise NeedsOcr(f"{what[:-1]}; {unavailable_reason() or 'no OCR engine'})")
             raise KnownFormat(f"unsupported file type: {what}", reason=reason)

@@ -514,3 +514,7 @@ def test_a_binary_mark_after_a_blank_line_is_text_an_rtf_mark_is_not() -> None:
     assert detect(note, "说明.txt").name == "txt"
     with pytest.raises(UnsupportedFormat, match="RTF"):
         detect(b"\r\n\r\n{\\rtf1\\ansi x}", "草稿.txt")
+    # ... and a GIF after blank lines is still a GIF, not "binary content" (QA pass 52b)
+    gif = b"GIF89a\x04\x00\x04\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x00\x00"
+    with pytest.raises(UnsupportedFormat, match="GIF image"):
+        detect(b"\n\n" + gif, "图.gif")
