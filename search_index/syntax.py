@@ -114,6 +114,15 @@ _LINK = re.compile(
 _PATH_GOES_ON = re.compile(r"/|[?=&#.][A-Za-z0-9]")
 
 
+# a host's characters typed full width (letters, digits, ．／－) as the half-width they stand
+# for, one for one; never the punctuation Chinese writes full width (，：？ end a link)
+_HALF_WIDTH = {
+    code: code - 0xFEE0
+    for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B),
+                 0xFF0D, 0xFF0E, 0xFF0F)
+}  # fmt: skip
+
+
 def is_link(text: str) -> bool:
     """Whether ``text`` is one web address as :func:`without_links` finds them."""
     return _LINK.fullmatch(text) is not None
@@ -127,12 +136,13 @@ def without_links(q: str) -> tuple[str, tuple[str, ...]]:
     question glued after it (https://…/s/AbC关于养老保险的规定) ends where its Chinese begins,
     whatever else is typed (QA pass 50c: the question was taken for the link's path, and the
     link's pieces found nothing; QA pass 51c: beside more Chinese, it was dropped with it)."""
+    typed, q = q, q.translate(_HALF_WIDTH)  # (QA pass 52b: ｗｗｗ．ｇｏｖ．ｃｎ on a phone)
     links = tuple(m.group() for m in _LINK.finditer(q))
     if not links:
-        return q, ()
+        return typed, ()
     rest = _LINK.sub(lambda m: f" {m.group()[_glued_at(m.group()):]} ", q)
     if not any(map(is_han, rest)):
-        return q, ()  # an address typed alone: as typed
+        return typed, ()  # an address typed alone: as typed
     return rest, tuple(link[: _glued_at(link)] for link in links)
 
 

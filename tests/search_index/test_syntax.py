@@ -196,3 +196,11 @@ def test_a_product_name_with_a_dot_is_no_web_address(typed: str) -> None:
 )  # fmt: skip
 def test_an_address_without_a_scheme_is_still_one(typed: str, link: str) -> None:
     assert without_links(typed)[1] == (link,)
+
+
+def test_an_address_typed_in_full_width_is_one_too() -> None:
+    """QA pass 52b: a phone keyboard's full-width ｗｗｗ．ｇｏｖ．ｃｎ was searched as words."""
+    assert without_links("ｗｗｗ．ｇｏｖ．ｃｎ 政策")[1] == ("www.gov.cn",)
+    assert without_links("ｔａｉｎａｎ．ｇｏｖ．ｔｗ 公告")[1] == ("tainan.gov.tw",)
+    assert without_links("养老（保险）") == ("养老（保险）", ())  # nothing else is touched
+    assert without_links("ｗｗｗ．ｇｏｖ．ｃｎ") == ("ｗｗｗ．ｇｏｖ．ｃｎ", ())  # alone: as typed
