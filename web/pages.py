@@ -302,7 +302,7 @@ def search_page(
         facets=views.facets(result, state, base),
         active=views.active_filters(state, base),
         understood=views.understood_items(result.understood, state.q),
-        understood_brief=views.understood_brief(result.understood),
+        understood_brief=views.understood_brief(result.understood, state.q),
         pages=views.pagination(result.total, state, base),
         prev_url=views.page_url(state, base, result.total, -1),
         next_url=views.page_url(state, base, result.total, +1),

@@ -234,8 +234,11 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
         items.append(("识别到文号", "、".join(docno_label(k) for k in u.doc_numbers)))
     if u.index_numbers:
         items.append(("识别到索引号", "、".join(u.index_numbers)))
+    # the reader's own words as typed, the documents' words as the index holds them (QA pass
+    # 52b: 检索词 read 內地、結婚 and the lines below 结婚 → 婚姻, 已忽略常用词 怎么 for 怎麼)
+    own = (lambda ws: as_typed(ws, q)) if u.converted_script else list
     for abbr, targets in u.synonyms:
-        items.append(("同义扩展", f"{abbr} → {'、'.join(targets)}"))
+        items.append(("同义扩展", f"{own([abbr])[0]} → {'、'.join(targets)}"))
     sources = {
         "mined": "文件自述简称", "title": "法规简称", "thesaurus": "同义词",
         "cross_strait": "两岸用语", "region": "该地区的文件", "general": "近义词",
@@ -244,7 +247,8 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
     }  # fmt: skip
     for word, other, source in u.expansions:
         # a place searched as its own region reads "也查该地区的文件：台湾", not "台湾 → 台湾"
-        shown = word if other == word else f"{word} → {other}"
+        typed = own([word])[0]
+        shown = typed if other == word else f"{typed} → {other}"
         items.append((f"也查{sources.get(source, source)}", shown))
     if u.phrases:
         items.append(("精确短语", "、".join(f"“{p}”" for p in u.phrases)))
@@ -265,7 +269,7 @@ def understood_items(u: Understanding, q: str) -> list[tuple[str, str]]:
         ("已忽略无内容的限定", lambda t: ":" in t and not is_link(t)),
         ("已忽略", lambda t: t not in stop and ":" not in t and not versions(t) and not is_link(t)),
     ):
-        shown = [t for t in ignored if keep(t)]
+        shown = own([t for t in ignored if keep(t)])
         if shown:
             items.append((label, "、".join(shown)))
     if u.partial_left_out:
@@ -308,12 +312,13 @@ def as_typed(words: Sequence[str], q: str) -> list[str]:
 BRIEF_EXPANSIONS = 2  # the other wordings named on the folded heading; the rest counted
 
 
-def understood_brief(u: Understanding) -> str:
+def understood_brief(u: Understanding, q: str = "") -> str:
     """The other wordings searched, in a few words, for the heading of the folded reading on
     a phone (QA pass 24b: folded, it hid 押金 → 保证金 and 退款 → 付款, and the results read
     as if the words typed had found them): "房东 → 出租人、退押金 → 返还押金 等 3 项"."""
-    shown = [f"{a} → {'、'.join(t)}" for a, t in u.synonyms]
-    shown += [f"{w} → {o}" for w, o, _ in u.expansions if o != w]
+    own = (lambda w: as_typed([w], q)[0]) if u.converted_script and q else (lambda w: w)
+    shown = [f"{own(a)} → {'、'.join(t)}" for a, t in u.synonyms]
+    shown += [f"{own(w)} → {o}" for w, o, _ in u.expansions if o != w]
     if not shown:
         return ""
     brief = "；".join(shown[:BRIEF_EXPANSIONS])

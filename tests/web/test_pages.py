@@ -176,6 +176,9 @@ def test_traditional_query_is_converted_and_said(client):
     assert "台湾地区文件略靠前" in trad and "大陆文件略靠前" in simp
     # ... and the words it was cut into as the reader wrote them (QA pass 51d: 个人资料、保护)
     assert "個人資料、保護" in trad and "个人资料、保护" in simp
+    # ... in every line that names them (QA pass 52b: 已忽略常用词 怎么 for 怎麼, 结婚 → 婚姻)
+    asked, _ = page(client, "/?q=資遣費怎麼算")
+    assert "資遣費 → 经济补偿" in asked and "怎麼" in asked and "资遣费 →" not in asked
     # pinyin is the mainland's spelling, its candidates simplified (QA pass 23a)
     letters, _ = page(client, "/?q=gerenziliao")
     assert "按拼音输入，大陆文件略靠前" in letters
