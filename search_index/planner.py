@@ -217,8 +217,8 @@ def min_should_match(n: int) -> int:
 
 _YEAR_WORD = re.compile(r"(?:19|20)\d\d")
 # a year said by when it is (今年养老金涨了多少: 今年 was a stop word, and the 2012 report came
-# first, QA pass 52a): its documents first, as a year typed, and the year before it half as
-# much (an archive's newest documents, before this year's are in; in January, "this year's"
+# first, QA pass 52a): its documents first, as a year typed, and the year before it as much
+# (an archive's newest documents, before this year's are in; in January, "this year's"
 # decisions are often last year's)
 _YEARS_FROM_NOW = {"今年": 0, "本年": 0, "本年度": 0, "今年度": 0, "去年": -1, "上一年": -1}
 PERSONAL_DIGITS = 7  # a run this long is a phone, ID or account number, no text's number
@@ -987,7 +987,7 @@ class _Builder:
                 self.groups.setdefault(o, word)
 
     def _year_from_now(self, word: str) -> None:
-        """今年, 去年: that year's documents first, the year before half as much, a bonus only
+        """今年, 去年: that year's documents and the year before's first, a bonus only
         (:data:`_YEARS_FROM_NOW`), and said as the year it means."""
         year = _today().year + _YEARS_FROM_NOW[word]
         self.weak.append(Constant(Term("year", str(year)), YEAR_FROM_NOW_SCORE))
