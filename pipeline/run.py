@@ -23,6 +23,7 @@ import dataclasses
 import difflib
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -238,10 +239,18 @@ def _refuse_collisions(
     """Drop the jobs whose id a document ingested from another folder of the same name holds,
     while that folder still exists; if it is gone the archive was moved and keeps its ids."""
     live: dict[str, StoredDocument] = {}
+    gone: dict[str, str] = {}  # a moved document's id, and the folder it was ingested from
     for doc in _stored(index, others):
         if doc.source and Path(doc.source).is_dir():
             live[doc.id] = doc
+        else:
+            gone[doc.id] = doc.source
     moved = set(others) - set(live)
+    # said, once per folder (QA pass 52b: the move was in no line of the report)
+    folders = Counter((gone.get(j.doc_id, ""), j.source) for j in jobs if j.doc_id in moved)
+    for (was, now), n in sorted(folders.items()):
+        report.moved.append(f"{was or '(a folder gone)'} → {now} (an archive moved: {n} "
+                            f"{'document keeps its id' if n == 1 else 'documents keep their ids'})")
     kept = []
     for job in jobs:
         other = live.get(job.doc_id)

@@ -934,6 +934,8 @@ def test_a_moved_archive_keeps_public_what_a_hidden_copy_elsewhere_also_holds(tm
     archive.rename(moved)
     report = run_ingest(index, [moved], workers=1)
     assert not report.held, report.summary()
+    # the move said (QA pass 52b: no line of the report told it was recognised)
+    assert report.moved == [f"{archive} → {moved} (an archive moved: 2 documents keep their ids)"]
     assert _levels(index) == {
         "govcn_002.txt": "public", "govcn_003.txt": "public", "copy.txt": "not_public"}
     again = run_ingest(index, [moved], workers=1)
