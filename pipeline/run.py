@@ -311,7 +311,11 @@ def _to_keep(
 
 
 def _own_levels(
-    index: SearchIndex, batch: list[IndexedDocument], moved: set[str], defaulted: set[str]
+    index: SearchIndex,
+    batch: list[IndexedDocument],
+    moved: set[str],
+    defaulted: set[str],
+    held: set[str],
 ) -> dict[str, tuple[StoredDocument, bool]]:
     """The moved documents of ``batch`` that keep what they were, each with whether as
     catalogued. A moved archive keeps its ids, and with them its decisions:
@@ -323,7 +327,12 @@ def _own_levels(
       pass 51f: a public notice with a hidden copy elsewhere was held back once its folder
       moved, and a not_public archive moved came back public by the default): hidden, it stays
       hidden whatever its text; public, while its text is the one that was published (a new
-      text asks, as any, whether a hidden copy holds it)."""
+      text asks, as any, whether a hidden copy holds it);
+    * where this ingest holds it (``held``), hidden by a decision, that decision, which a hold
+      written over it would lose (the review of QA pass 52c: moved into a held folder, a
+      不予公开 notice was published once the hold was lifted).
+
+    A level an earlier hold gave is no decision: such a document is read as a new one is."""
     asked = [r.doc.id for r in batch if r.doc.id in moved]
     out: dict[str, tuple[StoredDocument, bool]] = {}
     if not asked:
@@ -333,11 +342,11 @@ def _own_levels(
         r = new[doc.id]
         if doc.catalog and not r.doc.catalog:
             out[doc.id] = (doc, True)
-        elif doc.id not in defaulted:
+        elif is_held(doc.ingest_key) or (doc.id not in defaulted and doc.id not in held):
             continue
         elif not ANONYMOUS.can_see(doc.disclosure):
             out[doc.id] = (doc, False)
-        elif doc.content_hash == r.doc.content_hash and not is_held(doc.ingest_key):
+        elif doc.content_hash == r.doc.content_hash and doc.id in defaulted:
             out[doc.id] = (doc, False)
     return out
 
@@ -420,6 +429,7 @@ def run_jobs(
     # those whose level is left to the default, and not held, keep their own level
     moved = {j.doc_id for j in jobs if j.moved}
     moved_defaulted = {j.doc_id for j in jobs if j.moved and not j.task.held} & defaulted
+    moved_held = {j.doc_id for j in jobs if j.moved and j.task.held}
     # "held back" is what the index now holds so: a held file written, or unchanged since it
     # was written held; never one whose catalogued version is kept, at whatever level its row
     # gave (QA 23b: public documents kept as catalogued were also listed as "held back as
@@ -493,13 +503,18 @@ def run_jobs(
             batch = with_earlier_cells(index, batch, absent)
             yield from (x for r in batch if not needs_check(r) for x in accepted(r))
             batch = [r for r in batch if needs_check(r)]
-        own = _own_levels(index, batch, moved, moved_defaulted)
+        own = _own_levels(index, batch, moved, moved_defaulted, moved_held)
         for r in batch:
             if r.doc.id in own:
                 old, catalogued = own[r.doc.id]
                 if catalogued:  # (its catalogued version kept: no hold, as unmoved, QA 23b)
                     held.pop(r.doc.id, None)
-                yield from accepted(_as_before(as_catalogued(old, r) if catalogued else r, old))
+                if catalogued:
+                    r = as_catalogued(old, r)
+                elif r.doc.id in moved_held:  # its decided level, as a decision, not a hold
+                    yield from accepted(_at_level(r, old.disclosure))
+                    continue
+                yield from accepted(_as_before(r, old))
         batch = [r for r in batch if r.doc.id not in own]
         rewritten = [r for r in batch if r.doc.id in indexed]
         kept = _to_keep(index, rewritten, defaulted) if rewritten else {}

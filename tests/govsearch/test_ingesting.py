@@ -987,3 +987,26 @@ def test_a_moved_catalogued_archive_read_without_its_catalogue_keeps_its_cells(t
     kept = [w for w in report.warned if w.path == "govcn_002.txt"]
     assert kept and "kept as catalogued" in kept[0].reason and "--catalog" in kept[0].reason
     assert run_ingest(index, [moved], workers=1).failed == []
+
+
+def test_a_hidden_archive_moved_into_a_held_folder_stays_hidden_once_the_hold_is_lifted(
+    tmp_path, index
+):
+    """The review of QA pass 52c: ingested 不予公开, moved, and held on the run after the move
+    (a catalogue in it leading outside), the notices were written with a hold over
+    their decided level; once the hold was lifted the next plain ingest published them. An
+    archive never moved keeps 不予公开 through the same runs, and so does a moved one."""
+    archive, moved = _moved_archive(tmp_path)
+    run_ingest(index, [archive], default_disclosure="not_public", disclosure_given=True,
+               workers=1)  # fmt: skip
+    moved.parent.mkdir()
+    archive.rename(moved)
+    # a catalogue in the folder that leads outside it: not read, and the folder held
+    outside = tmp_path / "outside.csv"
+    outside.write_text("path,公开方式\n", encoding="utf-8")
+    (moved / "catalog.csv").symlink_to(outside)
+    assert run_ingest(index, [moved], workers=1).held
+    assert set(_levels(index).values()) == {"not_public"}
+    (moved / "catalog.csv").unlink()
+    run_ingest(index, [moved], workers=1)
+    assert set(_levels(index).values()) == {"not_public"} and index.count() == 0
