@@ -221,9 +221,11 @@ class SearchIndex:
         asked = understood.min_should_match
         if len(understood.words) < FEWER_WORDS_FROM or asked < 2 or understood.all_words:
             return None
-        if plan.filters and not self.backend.search(
-            Plan(MatchAll(), plan.filters), limit=0
-        ).total:  # the filters alone find nothing: no fewer words will (QA pass 51c, L9)
+        chosen = (query.categories or query.agencies or query.validity or query.disclosure
+                  or query.years or query.date_from or query.date_to)  # fmt: skip
+        if chosen and not self.backend.search(Plan(MatchAll(), plan.filters), limit=0).total:
+            # the filters chosen find nothing alone: no fewer words will (QA pass 51c, L9; a
+            # count only where the reader chose one, the review of QA pass 52c)
             return None
         k = asked
         while k > 1:
