@@ -425,8 +425,9 @@ def run_jobs(
     indexed_paths = {j.task.rel_path for j in jobs if j.known_hash is not None}
     # the documents whose level nothing of this ingest decides: the default gives it
     defaulted = set() if level_given else {j.doc_id for j in jobs if j.task.level_defaulted}
-    # documents moved with their folder: they keep what they were (_own_levels); of them,
-    # those whose level is left to the default, and not held, keep their own level
+    # documents moved with their folder: they keep what they were (_own_levels): catalogued,
+    # their catalogued version; where the default gives the level (not held), their own level;
+    # where this ingest holds them, a level decided before
     moved = {j.doc_id for j in jobs if j.moved}
     moved_defaulted = {j.doc_id for j in jobs if j.moved and not j.task.held} & defaulted
     moved_held = {j.doc_id for j in jobs if j.moved and j.task.held}
@@ -509,7 +510,6 @@ def run_jobs(
                 old, catalogued = own[r.doc.id]
                 if catalogued:  # (its catalogued version kept: no hold, as unmoved, QA 23b)
                     held.pop(r.doc.id, None)
-                if catalogued:
                     r = as_catalogued(old, r)
                 elif r.doc.id in moved_held:  # its decided level, as a decision, not a hold
                     yield from accepted(_at_level(r, old.disclosure))
